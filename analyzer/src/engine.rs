@@ -1,0 +1,544 @@
+//! The engine: discover files, analyze each one in parallel behind a panic boundary, run the
+//! crate-wide phase per crate, then apply configuration, suppressions and the baseline. The
+//! result is the same whatever the thread count: files are processed in a fixed order and
+//! everything is sorted before it is reported.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use racewise_lints::lint::Lint;
+use racewise_lints::registry::{self, RuleEntry};
+use racewise_lints::semantic::{self, CrateCx, CrateIndex, FileFacts, FileOptions, SourceText};
+use racewise_lints::{Finding, Severity};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::discover::{self, DiscoverOptions, SourceFile};
+use crate::error::{ErrorKind, FileError, UsageError};
+use crate::fingerprint;
+use crate::report::{FindingState, RelatedLocation, Report, ReportFinding};
+use crate::suppress::{self, Suppression};
+
+/// Files above this size are reported (`too_large`) rather than parsed.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Analysis threads get big stacks: syn and the walker recurse per nesting level.
+const STACK_BYTES: usize = 256 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub discover: DiscoverOptions,
+    pub jobs: Option<usize>,
+    pub config: Config,
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub max_file_bytes: u64,
+    /// Fingerprints of known findings (`--baseline`).
+    pub baseline: Option<BTreeSet<String>>,
+}
+
+impl Options {
+    pub fn new(paths: Vec<PathBuf>) -> Options {
+        Options {
+            paths,
+            discover: DiscoverOptions::default(),
+            jobs: None,
+            config: Config::default(),
+            select: None,
+            ignore: Vec::new(),
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            baseline: None,
+        }
+    }
+}
+
+/// Everything a run produced, for the reporters.
+pub struct Analysis {
+    pub root: PathBuf,
+    pub report: Report,
+    /// Source text of every analyzed file, by report path (for snippets).
+    pub sources: BTreeMap<String, Arc<str>>,
+    pub skipped_macros: usize,
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+struct CrateInfo {
+    edition: u16,
+}
+
+struct FileOutcome {
+    facts: Option<FileFacts>,
+    errors: Vec<FileError>,
+    text: Option<Arc<str>>,
+}
+
+/// The rules this run uses: `--select`, else all; minus `--ignore` and config-disabled ones.
+pub fn enabled_rules(opts: &Options) -> Result<Vec<&'static RuleEntry>, UsageError> {
+    let valid = || registry::names().join(", ");
+    for name in opts.select.iter().flatten().chain(opts.ignore.iter()) {
+        if registry::find(name).is_none() {
+            return Err(UsageError::Usage(format!(
+                "unknown rule `{name}`; valid rules: {}",
+                valid()
+            )));
+        }
+    }
+    Ok(registry::RULES
+        .iter()
+        .filter(|r| match &opts.select {
+            Some(sel) => sel.iter().any(|s| s == r.meta.name),
+            None => opts.config.rule_enabled(r.meta.name),
+        })
+        .filter(|r| !opts.ignore.iter().any(|i| i == r.meta.name))
+        .collect())
+}
+
+pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
+    let t0 = Instant::now();
+    let rules = enabled_rules(opts)?;
+    let mut exclude = opts.discover.exclude.clone();
+    exclude.extend(opts.config.exclude.iter().cloned());
+    let excludes = discover::build_globset(&exclude).map_err(UsageError::Usage)?;
+    let found = discover::discover(&opts.paths, &opts.discover, &excludes);
+    let t_discover = t0.elapsed().as_secs_f64();
+
+    let crates = assign_crates(&found.files);
+    let jobs = opts.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(STACK_BYTES)
+        .build()
+        .map_err(|e| UsageError::Usage(format!("cannot start worker threads: {e}")))?;
+    let outcomes: Vec<FileOutcome> = pool.install(|| {
+        found
+            .files
+            .par_iter()
+            .zip(crates.file_crate.par_iter())
+            .zip(crates.test_file.par_iter())
+            .map(|((file, &ci), &test_file)| {
+                let info = &crates.infos[ci];
+                analyze_one(file, info.edition, test_file, &rules, opts.max_file_bytes)
+            })
+            .collect()
+    });
+    let t_files = t0.elapsed().as_secs_f64();
+
+    let mut errors = found.errors;
+    let mut sources = BTreeMap::new();
+    let mut skipped_macros = 0;
+    for (file, o) in found.files.iter().zip(&outcomes) {
+        errors.extend(o.errors.iter().cloned());
+        if let Some(t) = &o.text {
+            sources.insert(file.rel.clone(), t.clone());
+        }
+        skipped_macros += o.facts.as_ref().map_or(0, |f| f.skipped_macros);
+    }
+
+    // Crate-wide phase.
+    let mut per_file: Vec<Vec<Finding>> = vec![Vec::new(); found.files.len()];
+    let mut by_crate: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, &c) in crates.file_crate.iter().enumerate() {
+        if outcomes[i].facts.is_some() {
+            by_crate.entry(c).or_default().push(i);
+        }
+    }
+    let crate_rules: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
+    for members in by_crate.values() {
+        let mut index = CrateIndex::default();
+        let facts: Vec<&FileFacts> = members
+            .iter()
+            .filter_map(|&i| outcomes[i].facts.as_ref())
+            .collect();
+        for f in &facts {
+            index.add_file(&f.index);
+        }
+        let cx = CrateCx {
+            index: &index,
+            files: facts,
+        };
+        for (k, &fi) in members.iter().enumerate() {
+            let f = cx.files[k];
+            per_file[fi].extend(f.findings.iter().cloned());
+            for p in &f.pending {
+                if p.conditions.iter().all(|c| cx.holds(c)) {
+                    per_file[fi].push(p.finding.clone());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for rule in &crate_rules {
+            let r = catch_unwind(AssertUnwindSafe(|| rule.check_crate(&cx, &mut out)));
+            if r.is_err() {
+                errors.push(FileError::new(
+                    String::new(),
+                    ErrorKind::InternalError,
+                    None,
+                    format!(
+                        "rule `{}` panicked in its crate-wide phase",
+                        rule.meta().name
+                    ),
+                ));
+            }
+        }
+        for cf in out {
+            if let Some(&fi) = members.get(cf.file) {
+                per_file[fi].push(cf.finding);
+            }
+        }
+    }
+
+    let unused_enabled = rules.iter().any(|r| r.meta.name == "unused_suppression");
+    let mut findings = Vec::new();
+    for (i, file) in found.files.iter().enumerate() {
+        let mut list = std::mem::take(&mut per_file[i]);
+        let text = outcomes[i].text.clone();
+        let items = outcomes[i]
+            .facts
+            .as_ref()
+            .map(|f| f.items.as_slice())
+            .unwrap_or(&[]);
+        let mut sups = text
+            .as_deref()
+            .map(|t| suppress::parse(t, items))
+            .unwrap_or_default();
+        let src = text.as_deref().map(SourceText::new);
+        // Suppression findings are produced after the others, and are never themselves suppressed.
+        list.sort_by(|a, b| (a.region, a.rule).cmp(&(b.region, b.rule)));
+        list.dedup_by(|a, b| a.region == b.region && a.rule == b.rule && a.message == b.message);
+        for f in list {
+            let state = if suppressed_by(&f, &mut sups) {
+                FindingState::Suppressed
+            } else {
+                FindingState::New
+            };
+            findings.push(to_report(file, f, state, &opts.config));
+        }
+        if unused_enabled {
+            for s in &sups {
+                if let Some(f) = unused_finding(s, src.as_ref()) {
+                    findings.push(to_report(file, f, FindingState::New, &opts.config));
+                }
+            }
+        }
+    }
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.rule, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
+    });
+    fingerprint::assign(&mut findings);
+    let mut baseline_fixed = 0;
+    if let Some(base) = &opts.baseline {
+        let mut matched = BTreeSet::new();
+        for f in findings.iter_mut() {
+            if f.state == FindingState::New && base.contains(&f.fingerprint) {
+                f.state = FindingState::Baseline;
+                matched.insert(f.fingerprint.clone());
+            }
+        }
+        baseline_fixed = base.len() - matched.len();
+    }
+    errors.sort();
+    errors.dedup();
+    let report = Report::new(findings, errors, found.files.len(), baseline_fixed);
+    let total = t0.elapsed().as_secs_f64();
+    Ok(Analysis {
+        root: found.root,
+        report,
+        sources,
+        skipped_macros,
+        timings: vec![
+            ("discover", t_discover),
+            ("files", t_files - t_discover),
+            ("crate+report", total - t_files),
+            ("total", total),
+        ],
+    })
+}
+
+fn suppressed_by(f: &Finding, sups: &mut [Suppression]) -> bool {
+    let mut hit = false;
+    for s in sups.iter_mut() {
+        if s.rules.iter().any(|r| r == f.rule)
+            && s.covers.0 <= f.region.line
+            && f.region.line <= s.covers.1
+        {
+            s.used = true;
+            hit = true;
+        }
+    }
+    hit
+}
+
+fn unused_finding(s: &Suppression, src: Option<&SourceText>) -> Option<Finding> {
+    let meta = &racewise_lints::rules::unused_suppression::META;
+    let unknown: Vec<&String> = s
+        .rules
+        .iter()
+        .filter(|r| registry::find(r).is_none())
+        .collect();
+    let (message, help) = if !unknown.is_empty() {
+        (
+            format!(
+                "suppression names unknown rule(s): {}",
+                unknown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!("valid rules: {}", registry::names().join(", ")),
+        )
+    } else if !s.used {
+        (
+            format!("suppression of {} suppresses nothing", s.rules.join(", ")),
+            "remove it (the code it was written for has changed)".to_string(),
+        )
+    } else if s.reason.is_none() {
+        (
+            "suppression has no reason".to_string(),
+            "say why after `--`: `// racewise: allow(rule) -- why this is safe`".to_string(),
+        )
+    } else {
+        return None;
+    };
+    let region = s.region();
+    Some(Finding {
+        rule: meta.name,
+        severity: meta.default_severity,
+        region,
+        message,
+        help,
+        function: None,
+        snippet: src.map(|t| t.snippet(&region)).unwrap_or_default(),
+        related: Vec::new(),
+    })
+}
+
+fn to_report(file: &SourceFile, f: Finding, state: FindingState, config: &Config) -> ReportFinding {
+    let severity: Severity = config.severity_for(f.rule).unwrap_or(f.severity);
+    let related = f
+        .related
+        .iter()
+        .map(|r| RelatedLocation {
+            file: r.file.clone().unwrap_or_else(|| file.rel.clone()),
+            line: r.region.line,
+            column: r.region.column,
+            end_line: r.region.end_line,
+            end_column: r.region.end_column,
+            message: r.message.clone(),
+        })
+        .collect();
+    ReportFinding {
+        rule: f.rule,
+        severity,
+        file: file.rel.clone(),
+        line: f.region.line,
+        column: f.region.column,
+        end_line: f.region.end_line,
+        end_column: f.region.end_column,
+        message: f.message,
+        help: f.help,
+        function: f.function,
+        fingerprint: String::new(),
+        related,
+        state,
+        region: f.region,
+        snippet: f.snippet,
+    }
+}
+
+fn analyze_one(
+    file: &SourceFile,
+    edition: u16,
+    test_file: bool,
+    rules: &[&'static RuleEntry],
+    max_bytes: u64,
+) -> FileOutcome {
+    let fail = |kind, line, message| FileOutcome {
+        facts: None,
+        errors: vec![FileError::new(file.rel.clone(), kind, line, message)],
+        text: None,
+    };
+    match std::fs::metadata(&file.abs) {
+        Ok(m) if m.len() > max_bytes => {
+            return fail(
+                ErrorKind::TooLarge,
+                None,
+                format!("file is {} bytes; the limit is {max_bytes}", m.len()),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => return fail(ErrorKind::Io, None, e.to_string()),
+    }
+    let bytes = match std::fs::read(&file.abs) {
+        Ok(b) => b,
+        Err(e) => return fail(ErrorKind::Io, None, e.to_string()),
+    };
+    let text: Arc<str> = match String::from_utf8(bytes) {
+        Ok(s) => Arc::from(s),
+        Err(e) => {
+            let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u32
+                + 1;
+            return fail(
+                ErrorKind::NonUtf8,
+                Some(line),
+                format!("file is not valid UTF-8: {}", e.utf8_error()),
+            );
+        }
+    };
+    let opts = FileOptions { edition, test_file };
+    let result = catch_unwind(AssertUnwindSafe(|| analyze_text(&text, opts, rules)));
+    #[cfg(not(fuzzing))]
+    proc_macro2::extra::invalidate_current_thread_spans();
+    match result {
+        Ok(Ok(facts)) => FileOutcome {
+            facts: Some(facts),
+            errors: Vec::new(),
+            text: Some(text),
+        },
+        Ok(Err(mut err)) => {
+            err.file = file.rel.clone();
+            FileOutcome {
+                facts: None,
+                errors: vec![err],
+                text: Some(text),
+            }
+        }
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            FileOutcome {
+                facts: None,
+                errors: vec![FileError::new(
+                    file.rel.clone(),
+                    ErrorKind::InternalError,
+                    None,
+                    format!("analysis panicked: {msg}"),
+                )],
+                text: Some(text),
+            }
+        }
+    }
+}
+
+/// Parse and walk one file's text. The file name in a returned error is filled in by the caller.
+pub fn analyze_text(
+    text: &str,
+    opts: FileOptions,
+    rules: &[&'static RuleEntry],
+) -> Result<FileFacts, FileError> {
+    let ast = syn::parse_file(text).map_err(|e| {
+        let start = e.span().start();
+        let mut err = FileError::new(
+            String::new(),
+            ErrorKind::ParseError,
+            Some(start.line as u32),
+            e.to_string(),
+        );
+        err.column = Some(start.column as u32 + 1);
+        err
+    })?;
+    let src = SourceText::new(text);
+    let mut lints: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
+    Ok(semantic::analyze_file(&ast, &src, opts, &mut lints))
+}
+
+struct Crates {
+    infos: Vec<CrateInfo>,
+    file_crate: Vec<usize>,
+    /// The file lies under its crate's `tests/` or `benches/` directory.
+    test_file: Vec<bool>,
+}
+
+/// Group files by their crate (nearest ancestor directory with a `Cargo.toml` that has a
+/// `[package]`); files outside any crate form one crate rooted at the scan root.
+fn assign_crates(files: &[SourceFile]) -> Crates {
+    let mut infos: Vec<CrateInfo> = Vec::new();
+    let mut by_root: HashMap<PathBuf, usize> = HashMap::new();
+    let mut dir_cache: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut file_crate = Vec::with_capacity(files.len());
+    let mut test_file = Vec::with_capacity(files.len());
+    for f in files {
+        let abs = std::fs::canonicalize(&f.abs).unwrap_or_else(|_| f.abs.clone());
+        let root = abs.parent().and_then(|d| crate_root(d, &mut dir_cache));
+        let is_test = root.as_ref().is_some_and(|r| {
+            abs.strip_prefix(r)
+                .ok()
+                .and_then(|rel| rel.components().next())
+                .is_some_and(|c| matches!(c.as_os_str().to_str(), Some("tests" | "benches")))
+        });
+        let root = root.unwrap_or_default();
+        let idx = *by_root.entry(root.clone()).or_insert_with(|| {
+            infos.push(CrateInfo {
+                edition: edition_of(&root),
+            });
+            infos.len() - 1
+        });
+        file_crate.push(idx);
+        test_file.push(is_test);
+    }
+    Crates {
+        infos,
+        file_crate,
+        test_file,
+    }
+}
+
+fn crate_root(dir: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    if let Some(hit) = cache.get(dir) {
+        return hit.clone();
+    }
+    let manifest = dir.join("Cargo.toml");
+    let found = if manifest.is_file()
+        && std::fs::read_to_string(&manifest).is_ok_and(|t| t.contains("[package]"))
+    {
+        Some(dir.to_path_buf())
+    } else {
+        dir.parent().and_then(|p| crate_root(p, cache))
+    };
+    cache.insert(dir.to_path_buf(), found.clone());
+    found
+}
+
+/// The crate's edition from its manifest (following `edition.workspace = true`); 2021 if unknown.
+fn edition_of(root: &Path) -> u16 {
+    let read = |p: &Path| -> Option<toml::Table> {
+        std::fs::read_to_string(p).ok()?.parse::<toml::Table>().ok()
+    };
+    let Some(manifest) = read(&root.join("Cargo.toml")) else {
+        return 2021;
+    };
+    let edition = manifest.get("package").and_then(|p| p.get("edition"));
+    let as_year = |v: &toml::Value| v.as_str().and_then(|s| s.parse::<u16>().ok());
+    match edition {
+        Some(v) if v.is_str() => as_year(v).unwrap_or(2021),
+        Some(v) if v.get("workspace").is_some() => {
+            let mut dir = root.parent();
+            while let Some(d) = dir {
+                if let Some(ws) = read(&d.join("Cargo.toml"))
+                    && let Some(w) = ws.get("workspace")
+                {
+                    return w
+                        .get("package")
+                        .and_then(|p| p.get("edition"))
+                        .and_then(as_year)
+                        .unwrap_or(2021);
+                }
+                dir = d.parent();
+            }
+            2021
+        }
+        Some(_) => 2021,
+        None => 2015,
+    }
+}

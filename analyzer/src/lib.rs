@@ -1,0 +1,20 @@
+//! racewise: the analyzer engine, its CLI and reporters.
+//!
+//! - [`discover`]: which files a scan covers.
+//! - [`engine`]: per-file analysis in parallel, the crate-wide phase, suppressions, baselines.
+//! - [`report`]: one module per output format.
+//! - [`cli`]: the `racewise` command line.
+//!
+//! The rules and the semantic model they share live in the `racewise-lints` crate.
+
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod engine;
+pub mod error;
+pub mod fingerprint;
+pub mod models_cmd;
+pub mod report;
+pub mod suppress;
+
+pub use engine::{Analysis, Options, run};

@@ -1,0 +1,57 @@
+//! The rule catalog: every rule by its public name.
+
+use crate::lint::{Lint, RuleMeta};
+use crate::rules;
+
+pub struct RuleEntry {
+    pub meta: &'static RuleMeta,
+    pub make: fn() -> Box<dyn Lint>,
+}
+
+macro_rules! entry {
+    ($module:ident, $ty:ident) => {
+        RuleEntry {
+            meta: &rules::$module::META,
+            make: || Box::new(rules::$module::$ty::default()),
+        }
+    };
+}
+
+/// Every rule, in catalog order.
+pub static RULES: &[RuleEntry] = &[
+    entry!(exit_in_async, ExitInAsync),
+    entry!(blocking_fs_in_async, BlockingFsInAsync),
+    entry!(blocking_sleep_in_async, BlockingSleepInAsync),
+    entry!(blocking_lock_in_async, BlockingLockInAsync),
+    entry!(lock_across_await, LockAcrossAwait),
+    entry!(unused_suppression, UnusedSuppression),
+];
+
+pub fn find(name: &str) -> Option<&'static RuleEntry> {
+    RULES.iter().find(|r| r.meta.name == name)
+}
+
+pub fn names() -> Vec<&'static str> {
+    RULES.iter().map(|r| r.meta.name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_documents_four_parts_and_names_match() {
+        for r in RULES {
+            let docs = r.meta.docs();
+            for part in [
+                "## What it does",
+                "## Why is this bad",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(docs.contains(part), "{} docs lack `{part}`", r.meta.name);
+            }
+            assert_eq!((r.make)().meta().name, r.meta.name);
+        }
+    }
+}

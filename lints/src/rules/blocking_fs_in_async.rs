@@ -1,0 +1,121 @@
+//! # blocking_fs_in_async
+//!
+//! ## What it does
+//! Flags blocking filesystem calls in async context: the `std::fs` free functions (`read`,
+//! `write`, `read_to_string`, `create_dir_all`, `remove_file`, `rename`, `copy`, `metadata`,
+//! `read_dir`, ...), `std::fs::File::open`/`create`/`create_new`, and `.open(..)` at the end of a
+//! `std::fs::OpenOptions` (or `File::options()`) chain. Names are resolved through `use`, so
+//! `use std::fs; fs::write(..)` is found and `tokio::fs::write` or a crate-local `fs` module is
+//! not. Closures handed to `spawn_blocking`/`block_in_place` and test code are not checked.
+//!
+//! ## Why is this bad
+//! File I/O blocks the calling thread. On an async runtime that thread is a worker shared by many
+//! tasks; a slow disk, a network filesystem or a large file stalls every task scheduled on it,
+//! and latency spikes show up far from the cause.
+//!
+//! ## Example
+//! ```rust,ignore
+//! async fn save_snapshot(State(app): State<AppState>) -> Result<(), AppError> {
+//!     let bytes = app.snapshot().await?;
+//!     std::fs::write(&app.snapshot_path, bytes)?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust,ignore
+//! async fn save_snapshot(State(app): State<AppState>) -> Result<(), AppError> {
+//!     let bytes = app.snapshot().await?;
+//!     tokio::fs::write(&app.snapshot_path, bytes).await?;
+//!     Ok(())
+//! }
+//! ```
+
+use syn::spanned::Spanned;
+
+use crate::finding::Severity;
+use crate::lint::{Lint, RuleMeta};
+use crate::semantic::types::Ty;
+use crate::semantic::{Cx, TyExpr};
+
+pub static META: RuleMeta = RuleMeta {
+    name: "blocking_fs_in_async",
+    default_severity: Severity::Medium,
+    summary: "blocking std::fs call in async context",
+    source: include_str!("blocking_fs_in_async.rs"),
+};
+
+const FILE_OPENERS: &[&str] = &[
+    "std::fs::File::open",
+    "std::fs::File::create",
+    "std::fs::File::create_new",
+];
+
+#[derive(Default)]
+pub struct BlockingFsInAsync;
+
+/// A `std::fs` free function (`std::fs::write`), not a type (`std::fs::File`).
+fn is_fs_function(path: &str) -> bool {
+    path.strip_prefix("std::fs::").is_some_and(|rest| {
+        !rest.contains("::") && rest.chars().next().is_some_and(char::is_lowercase)
+    })
+}
+
+/// Whether a method chain starts at `OpenOptions::new()` / `File::options()` from `std::fs`,
+/// or at a binding of type `std::fs::OpenOptions`.
+fn is_open_options_chain(cx: &Cx, mut e: &syn::Expr) -> bool {
+    loop {
+        match e {
+            syn::Expr::MethodCall(mc) => e = &mc.receiver,
+            syn::Expr::Paren(p) => e = &p.expr,
+            syn::Expr::Reference(r) => e = &r.expr,
+            syn::Expr::Call(c) => {
+                return matches!(
+                    cx.callee(c).as_deref(),
+                    Some("std::fs::OpenOptions::new" | "std::fs::File::options")
+                );
+            }
+            other => {
+                return matches!(cx.type_of(other), TyExpr::Known(Ty::Path { ref path, .. }) if path == "std::fs::OpenOptions");
+            }
+        }
+    }
+}
+
+impl Lint for BlockingFsInAsync {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
+        if !cx.in_async() || cx.in_test() {
+            return;
+        }
+        match e {
+            syn::Expr::Call(call) => {
+                let Some(callee) = cx.callee(call) else {
+                    return;
+                };
+                if is_fs_function(&callee) || FILE_OPENERS.contains(&callee.as_str()) {
+                    cx.emit(cx.finding(
+                        &META,
+                        call.func.span(),
+                        format!("{callee} blocks the async runtime's worker thread on file I/O"),
+                        "use the tokio::fs equivalent, or run the I/O in tokio::task::spawn_blocking",
+                    ));
+                }
+            }
+            syn::Expr::MethodCall(mc) if mc.method == "open" && mc.args.len() == 1 => {
+                if is_open_options_chain(cx, &mc.receiver) {
+                    cx.emit(cx.finding(
+                        &META,
+                        mc.method.span(),
+                        "std::fs::OpenOptions::open blocks the async runtime's worker thread on file I/O",
+                        "use tokio::fs::OpenOptions, or run the I/O in tokio::task::spawn_blocking",
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}

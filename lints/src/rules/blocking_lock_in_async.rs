@@ -1,0 +1,87 @@
+//! # blocking_lock_in_async
+//!
+//! ## What it does
+//! Flags `.lock()`, `.read()` and `.write()` on a `std::sync::Mutex`/`RwLock` or a
+//! `parking_lot::Mutex`/`RwLock` in async context. The receiver's type is resolved through `use`
+//! declarations, struct fields declared anywhere in the crate, statics (`LazyLock`, `OnceLock`,
+//! `lazy_static!`), type aliases and `Arc`/`Option`/`&` wrappers; tokio's async locks, unknown
+//! types and test code are never flagged.
+//!
+//! ## Why is this bad
+//! A blocking lock parks the runtime's worker thread while it waits. Under contention every task
+//! on that worker stalls, and if the current holder is a task that is itself waiting to be polled
+//! on the same worker, the runtime deadlocks. Short, uncontended critical sections are fine in
+//! practice, which is why this is medium: each site deserves a look, and the ones that can wait
+//! long (or are held across an `.await`, see `lock_across_await`) deserve a fix.
+//!
+//! ## Example
+//! ```rust,ignore
+//! async fn enqueue(State(app): State<Arc<AppState>>, Json(job): Json<Job>) -> StatusCode {
+//!     app.jobs.lock().unwrap().push_back(job); // std::sync::Mutex
+//!     StatusCode::ACCEPTED
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust,ignore
+//! async fn enqueue(State(app): State<Arc<AppState>>, Json(job): Json<Job>) -> StatusCode {
+//!     app.jobs.lock().await.push_back(job); // tokio::sync::Mutex
+//!     StatusCode::ACCEPTED
+//! }
+//! ```
+//! (or keep the std mutex, keep the critical section tiny and document why it cannot block long).
+
+use crate::finding::{Finding, Severity};
+use crate::lint::{CrateFinding, Lint, RuleMeta};
+use crate::semantic::CrateCx;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "blocking_lock_in_async",
+    default_severity: Severity::Medium,
+    summary: "blocking std/parking_lot lock acquired in async context",
+    source: include_str!("blocking_lock_in_async.rs"),
+};
+
+#[derive(Default)]
+pub struct BlockingLockInAsync;
+
+impl Lint for BlockingLockInAsync {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        for (file, facts) in cx.files.iter().enumerate() {
+            for a in &facts.acquisitions {
+                if !a.in_async || a.in_test || a.awaited || a.method.starts_with("try_") {
+                    continue;
+                }
+                let Some(kind) = cx.lock_kind(a) else {
+                    continue;
+                };
+                if !kind.is_thread_lock() {
+                    continue;
+                }
+                out.push(CrateFinding {
+                    file,
+                    finding: Finding {
+                        rule: META.name,
+                        severity: META.default_severity,
+                        region: a.region,
+                        message: format!(
+                            "`{}.{}()` blocks the async runtime's worker thread on a {}",
+                            a.receiver_text,
+                            a.method,
+                            kind.describe()
+                        ),
+                        help: "keep the critical section tiny and free of awaits, or use tokio::sync::Mutex/RwLock"
+                            .into(),
+                        function: a.function.clone(),
+                        snippet: a.snippet.clone(),
+                        related: Vec::new(),
+                    },
+                });
+            }
+        }
+    }
+}

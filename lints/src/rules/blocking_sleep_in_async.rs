@@ -1,0 +1,67 @@
+//! # blocking_sleep_in_async
+//!
+//! ## What it does
+//! Flags `std::thread::sleep` (however it is imported or aliased) in async context. Closures
+//! handed to `spawn_blocking`, `block_in_place` or `std::thread::spawn` are not async context.
+//! Test code is not checked.
+//!
+//! ## Why is this bad
+//! An async runtime multiplexes many tasks over a few worker threads. `thread::sleep` parks the
+//! worker itself: every other task scheduled on it stalls for the whole duration, timers fire
+//! late, and on a current-thread runtime the entire program freezes.
+//!
+//! ## Example
+//! ```rust,ignore
+//! async fn retry_publish(bus: &Bus, event: Event) {
+//!     while bus.publish(&event).await.is_err() {
+//!         std::thread::sleep(Duration::from_millis(200));
+//!     }
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust,ignore
+//! async fn retry_publish(bus: &Bus, event: Event) {
+//!     while bus.publish(&event).await.is_err() {
+//!         tokio::time::sleep(Duration::from_millis(200)).await;
+//!     }
+//! }
+//! ```
+
+use syn::spanned::Spanned;
+
+use crate::finding::Severity;
+use crate::lint::{Lint, RuleMeta};
+use crate::semantic::Cx;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "blocking_sleep_in_async",
+    default_severity: Severity::High,
+    summary: "std::thread::sleep in async context",
+    source: include_str!("blocking_sleep_in_async.rs"),
+};
+
+#[derive(Default)]
+pub struct BlockingSleepInAsync;
+
+impl Lint for BlockingSleepInAsync {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
+        let syn::Expr::Call(call) = e else { return };
+        if !cx.in_async() || cx.in_test() {
+            return;
+        }
+        if cx.callee(call).as_deref() != Some("std::thread::sleep") {
+            return;
+        }
+        cx.emit(cx.finding(
+            &META,
+            call.func.span(),
+            "std::thread::sleep blocks the async runtime's worker thread",
+            "use tokio::time::sleep(..).await (or move the blocking work into spawn_blocking)",
+        ));
+    }
+}

@@ -1,0 +1,77 @@
+//! # exit_in_async
+//!
+//! ## What it does
+//! Flags `std::process::exit` and `std::process::abort` called in async context: an `async fn`,
+//! an `async` block or closure, or a task passed to `tokio::spawn`. Inside `async fn main` the
+//! finding is reported with low severity.
+//!
+//! ## Why is this bad
+//! `exit` ends the process on the spot: no destructor runs, buffered writers are not flushed,
+//! in-flight requests on other tasks are cut off, database transactions are abandoned and
+//! `tracing` spans and metrics exporters lose their last batch. Called from a request handler,
+//! one bad request takes the whole server down.
+//!
+//! ## Example
+//! ```rust,ignore
+//! async fn restart_handler(State(app): State<AppState>) -> StatusCode {
+//!     app.flush().await;
+//!     std::process::exit(0);
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust,ignore
+//! async fn restart_handler(State(app): State<AppState>) -> StatusCode {
+//!     app.shutdown.cancel(); // CancellationToken; main awaits it and returns
+//!     StatusCode::ACCEPTED
+//! }
+//! ```
+
+use syn::spanned::Spanned;
+
+use crate::finding::Severity;
+use crate::lint::{Lint, RuleMeta};
+use crate::semantic::Cx;
+
+pub static META: RuleMeta = RuleMeta {
+    name: "exit_in_async",
+    default_severity: Severity::Critical,
+    summary: "std::process::exit/abort in async context",
+    source: include_str!("exit_in_async.rs"),
+};
+
+#[derive(Default)]
+pub struct ExitInAsync;
+
+impl Lint for ExitInAsync {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
+        let syn::Expr::Call(call) = e else { return };
+        if !cx.in_async() {
+            return;
+        }
+        let Some(callee) = cx.callee(call) else {
+            return;
+        };
+        if callee != "std::process::exit" && callee != "std::process::abort" {
+            return;
+        }
+        let mut f = cx.finding(
+            &META,
+            call.func.span(),
+            format!("{callee} inside async code skips destructors and pending I/O"),
+            "signal a graceful shutdown (CancellationToken / shutdown channel) and exit from main",
+        );
+        if cx.in_async_main() {
+            f.severity = Severity::Low;
+            f.message =
+                format!("{callee} in async main skips destructors of everything main still owns");
+            f.help = "return from main (e.g. an ExitCode) after the runtime's tasks have shut down"
+                .into();
+        }
+        cx.emit(f);
+    }
+}

@@ -1,0 +1,125 @@
+//! # lock_across_await
+//!
+//! ## What it does
+//! Flags a `std::sync`/`parking_lot` lock guard (or a `RefCell` borrow) that is still alive at an
+//! `.await` (or at a `select!`/`join!`, which await). Liveness follows Rust's drop rules: a guard
+//! bound with `let` (including `let _guard`) lives to the end of its block; temporaries live to
+//! the end of their statement, through a `match`, `if let` or `while let` body and a `for` loop
+//! over them. A guard passed to `drop(..)`, moved into a call, or confined to an inner block that
+//! closes before the await is not flagged, nor is one dropped on every path that reaches the
+//! await. tokio's async mutex guards are never flagged. One finding per guard, at the lock call,
+//! pointing at the first await it is held across.
+//!
+//! ## Why is this bad
+//! While the task is suspended at the await, the lock stays held: every other task (or thread)
+//! that wants it blocks a runtime worker, and if one of them runs on the worker that must resume
+//! the holder, the program deadlocks. The future also stops being `Send`, or — with
+//! `parking_lot`'s `send_guard` — becomes `Send` and unlocks on the wrong thread.
+//!
+//! ## Example
+//! ```rust,ignore
+//! async fn refresh(&self) {
+//!     let mut cache = self.cache.lock().unwrap();
+//!     let fresh = self.client.fetch_all().await; // lock held while waiting on the network
+//!     cache.replace(fresh);
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust,ignore
+//! async fn refresh(&self) {
+//!     let fresh = self.client.fetch_all().await;
+//!     self.cache.lock().unwrap().replace(fresh); // lock taken after the await, held briefly
+//! }
+//! ```
+//! If the lock really must be held across the await, use `tokio::sync::Mutex`.
+
+use std::collections::BTreeMap;
+
+use crate::finding::{Finding, Related, Severity};
+use crate::lint::{CrateFinding, Lint, RuleMeta};
+use crate::semantic::{AwaitPoint, CrateCx, GuardId};
+
+pub static META: RuleMeta = RuleMeta {
+    name: "lock_across_await",
+    default_severity: Severity::High,
+    summary: "std/parking_lot guard or RefCell borrow alive at an .await",
+    source: include_str!("lock_across_await.rs"),
+};
+
+#[derive(Default)]
+pub struct LockAcrossAwait;
+
+impl Lint for LockAcrossAwait {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        for (file, facts) in cx.files.iter().enumerate() {
+            for (guard, point) in first_awaits_held_across(cx, file) {
+                let Some(a) = cx.acquisition(file, guard) else {
+                    continue;
+                };
+                let Some(kind) = cx.lock_kind(a) else {
+                    continue;
+                };
+                let what = if point.what == ".await" {
+                    "`.await`".to_string()
+                } else {
+                    format!("`{}`", point.what)
+                };
+                out.push(CrateFinding {
+                    file,
+                    finding: Finding {
+                        rule: META.name,
+                        severity: META.default_severity,
+                        region: a.region,
+                        message: format!(
+                            "{} guard from `{}.{}()` is held across the {what} at line {}",
+                            kind.describe(),
+                            a.receiver_text,
+                            a.method,
+                            point.region.line
+                        ),
+                        help: "drop the guard before awaiting (end its block or call drop(guard)), or use tokio::sync::Mutex if it must be held"
+                            .into(),
+                        function: a.function.clone(),
+                        snippet: a.snippet.clone(),
+                        related: vec![Related {
+                            file: None,
+                            region: point.region,
+                            message: format!("{what} while the guard is alive"),
+                        }],
+                    },
+                });
+            }
+            let _ = facts;
+        }
+    }
+}
+
+/// For every guard of a blocking lock alive at some await of file `file`, the first such await.
+pub fn first_awaits_held_across<'a>(
+    cx: &CrateCx<'a>,
+    file: usize,
+) -> BTreeMap<GuardId, &'a AwaitPoint> {
+    let mut first: BTreeMap<GuardId, &AwaitPoint> = BTreeMap::new();
+    let Some(facts) = cx.files.get(file) else {
+        return first;
+    };
+    for point in &facts.awaits {
+        if point.in_test {
+            continue;
+        }
+        for &g in &point.held {
+            let Some(a) = cx.acquisition(file, g) else {
+                continue;
+            };
+            if cx.lock_kind(a).is_some_and(|k| k.is_blocking()) {
+                first.entry(g).or_insert(point);
+            }
+        }
+    }
+    first
+}

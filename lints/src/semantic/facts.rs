@@ -1,0 +1,92 @@
+//! What the walk of one file leaves behind for the crate-wide phase: index contributions, every
+//! potential lock acquisition and await (with the guards alive there), and findings whose truth
+//! depends on types only the crate index can settle. Plain data: no syn nodes, no spans.
+
+use crate::finding::{Finding, Region};
+
+use super::index::FileIndex;
+use super::types::{Ty, TyExpr};
+
+pub type GuardId = u32;
+
+/// A call that acquires a lock if its receiver turns out to be one (`x.lock()`, `x.read()`,
+/// `cell.borrow_mut()`, `m.lock().await`).
+#[derive(Debug, Clone)]
+pub struct Acquisition {
+    pub id: GuardId,
+    /// The receiver's type (also its crate-wide identity, see `CrateIndex::lock_identity`).
+    pub receiver: TyExpr,
+    /// Identity for locks only nameable inside one function (`let m = Mutex::new(..)`).
+    pub local_identity: Option<String>,
+    pub receiver_text: String,
+    pub method: String,
+    pub region: Region,
+    pub function: Option<String>,
+    pub snippet: String,
+    pub in_async: bool,
+    pub in_test: bool,
+    /// `.lock().await`: an async lock, whatever its type resolves to.
+    pub awaited: bool,
+    /// Guards alive when this one was acquired (in acquisition order).
+    pub held: Vec<GuardId>,
+    pub body: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct AwaitPoint {
+    pub region: Region,
+    pub held: Vec<GuardId>,
+    pub body: u32,
+    pub in_test: bool,
+    /// `.await`, or the macro (`select!`, `join!`) that awaits.
+    pub what: String,
+}
+
+/// A condition a deferred finding needs to hold once the crate index is complete.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub ty: TyExpr,
+    pub holds: fn(&Ty) -> bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub finding: Finding,
+    pub conditions: Vec<Condition>,
+}
+
+/// An item's extent and the suppressions written in its attributes/doc comments are found by the
+/// engine from the source; the walker records item regions so item-level suppressions apply.
+#[derive(Debug, Clone)]
+pub struct ItemExtent {
+    /// The attribute-bearing item (including its attributes).
+    pub region: Region,
+    /// Line of the first attribute (or the item itself when it has none).
+    pub first_line: u32,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct FileFacts {
+    pub index: FileIndex,
+    pub acquisitions: Vec<Acquisition>,
+    pub awaits: Vec<AwaitPoint>,
+    pub pending: Vec<Pending>,
+    pub findings: Vec<Finding>,
+    pub items: Vec<ItemExtent>,
+    pub skipped_macros: usize,
+    /// Regions of `#[allow(...)]`-style attributes with their target scope, for broad_lint_allow.
+    pub allows: Vec<AllowFact>,
+}
+
+/// A lint-level attribute (`allow`/`expect`, possibly inside `cfg_attr`) naming a clippy lint on
+/// an item. `scope` is the item's extent (for "does this scope hold a guard across an await").
+#[derive(Debug, Clone)]
+pub struct AllowFact {
+    pub lint: String,
+    pub level: String,
+    pub region: Region,
+    pub scope: Region,
+    pub item_kind: &'static str,
+    pub item_name: String,
+    pub snippet: String,
+}

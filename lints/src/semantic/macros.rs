@@ -1,0 +1,344 @@
+//! Seeing inside macro invocations. Syntactic tools are blind inside macros; racewise re-parses
+//! the arguments of macros whose grammar is documented and expression-like, so the code inside
+//! `tokio::select!`, `join!`, `format!`/`log`/`tracing` macros, `vec!`, `assert*!` and
+//! `matches!` is analyzed like any other code. Bodies of other macros are skipped (and counted).
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::parse::{ParseStream, Parser};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MacroKind {
+    /// `format!`-family, `log`/`tracing`, `panic!`, `assert*!`, `dbg!`, `write!`: a list of
+    /// expressions, some of them `name = value` fields or `?value`/`%value` captures.
+    Format,
+    /// `vec![..]`, `matches!(e, pat)` (first argument only), `pin!`.
+    Exprs,
+    /// `tokio::select!`: an await point with `pat = future => handler` arms.
+    Select,
+    /// `join!`/`try_join!`: an await point over a list of futures.
+    Join,
+}
+
+impl MacroKind {
+    pub fn classify(name: &str) -> Option<MacroKind> {
+        Some(match name {
+            "select" => MacroKind::Select,
+            "join" | "try_join" => MacroKind::Join,
+            "vec" | "matches" | "pin" | "ready" => MacroKind::Exprs,
+            "format" | "print" | "println" | "eprint" | "eprintln" | "write" | "writeln"
+            | "panic" | "format_args" | "unreachable" | "todo" | "unimplemented" | "assert"
+            | "assert_eq" | "assert_ne" | "debug_assert" | "debug_assert_eq"
+            | "debug_assert_ne" | "dbg" | "info" | "warn" | "error" | "debug" | "trace" | "log"
+            | "event" | "bail" | "anyhow" | "ensure" | "eyre" | "info_span" | "warn_span"
+            | "error_span" | "debug_span" | "trace_span" | "span" => MacroKind::Format,
+            _ => return None,
+        })
+    }
+
+    /// Macros that never return (for control flow).
+    pub fn diverges(name: &str) -> bool {
+        matches!(
+            name,
+            "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
+        )
+    }
+}
+
+/// Names of macros that write logs (for rules about what gets logged).
+pub fn is_log_macro(name: &str) -> bool {
+    matches!(
+        name,
+        "info"
+            | "warn"
+            | "error"
+            | "debug"
+            | "trace"
+            | "log"
+            | "event"
+            | "println"
+            | "eprintln"
+            | "print"
+            | "eprint"
+    )
+}
+
+/// One `pat = future (, if cond)? => handler` arm of `select!`.
+pub struct SelectArm {
+    pub pat: syn::Pat,
+    pub future: syn::Expr,
+    pub guard: Option<syn::Expr>,
+    pub handler: syn::Expr,
+}
+
+pub struct Select {
+    pub arms: Vec<SelectArm>,
+    pub else_arm: Option<syn::Expr>,
+}
+
+/// An argument of a format-like macro.
+pub struct FormatArg {
+    /// `name` in `name = value` (tracing fields, named format args).
+    pub name: Option<String>,
+    pub expr: syn::Expr,
+}
+
+pub struct FormatArgs {
+    /// The format string literal, if any (its `{ident}` captures are in `captures`).
+    pub template: Option<syn::LitStr>,
+    pub args: Vec<FormatArg>,
+    /// Identifiers captured inline by the template: `"{token}"`, `"{user:?}"`.
+    pub captures: Vec<String>,
+    /// Chunks that did not parse as expressions.
+    pub unparsed: usize,
+}
+
+/// Split a token stream at top-level separators (groups are single trees, so nested commas stay).
+fn split_top(tokens: TokenStream, sep: char) -> Vec<TokenStream> {
+    let mut out = vec![TokenStream::new()];
+    for tt in tokens {
+        if let TokenTree::Punct(p) = &tt
+            && p.as_char() == sep
+        {
+            out.push(TokenStream::new());
+            continue;
+        }
+        if let Some(last) = out.last_mut() {
+            last.extend(std::iter::once(tt));
+        }
+    }
+    out.retain(|ts| !ts.is_empty());
+    out
+}
+
+pub fn parse_exprs(tokens: TokenStream, name: &str) -> (Vec<syn::Expr>, usize) {
+    let mut chunks = split_top(tokens.clone(), ',');
+    if name == "vec" && chunks.len() == 1 {
+        chunks = split_top(tokens, ';');
+    }
+    if name == "matches" {
+        chunks.truncate(1);
+    }
+    let mut exprs = Vec::new();
+    let mut unparsed = 0;
+    for chunk in chunks {
+        match syn::parse2::<syn::Expr>(chunk) {
+            Ok(e) => exprs.push(e),
+            Err(_) => unparsed += 1,
+        }
+    }
+    (exprs, unparsed)
+}
+
+pub fn parse_format(tokens: TokenStream) -> FormatArgs {
+    let mut out = FormatArgs {
+        template: None,
+        args: Vec::new(),
+        captures: Vec::new(),
+        unparsed: 0,
+    };
+    for chunk in split_top(tokens, ',') {
+        let trees: Vec<TokenTree> = chunk.into_iter().collect();
+        let mut rest: &[TokenTree] = &trees;
+        // `target: "x"`, `parent: &span` (tracing) — a leading `ident :` that isn't `::`.
+        if let [TokenTree::Ident(_), TokenTree::Punct(colon), tail @ ..] = rest
+            && colon.as_char() == ':'
+            && !matches!(tail.first(), Some(TokenTree::Punct(p)) if p.as_char() == ':')
+        {
+            out.args.extend(parse_value(tail, None));
+            continue;
+        }
+        // `name = value` / `a.b = ?value`: split at a lone top-level `=`.
+        let mut name = None;
+        if let Some(eq) = find_assign(rest) {
+            let lhs: TokenStream = rest[..eq].iter().cloned().collect();
+            name = Some(lhs.to_string().replace(' ', ""));
+            rest = &rest[eq + 1..];
+        }
+        if name.is_none()
+            && out.template.is_none()
+            && let [TokenTree::Literal(lit)] = rest
+            && let Ok(s) =
+                syn::parse2::<syn::LitStr>(TokenStream::from(TokenTree::Literal(lit.clone())))
+        {
+            out.captures = inline_captures(&s.value());
+            out.template = Some(s);
+            continue;
+        }
+        match parse_value(rest, name) {
+            Some(arg) => out.args.push(arg),
+            None => out.unparsed += 1,
+        }
+    }
+    out
+}
+
+fn parse_value(trees: &[TokenTree], name: Option<String>) -> Option<FormatArg> {
+    let trees = match trees.first() {
+        Some(TokenTree::Punct(p)) if p.as_char() == '?' || p.as_char() == '%' => &trees[1..],
+        _ => trees,
+    };
+    let ts: TokenStream = trees.iter().cloned().collect();
+    syn::parse2::<syn::Expr>(ts)
+        .ok()
+        .map(|expr| FormatArg { name, expr })
+}
+
+fn find_assign(trees: &[TokenTree]) -> Option<usize> {
+    trees.iter().enumerate().find_map(|(i, tt)| match tt {
+        TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == proc_macro2::Spacing::Alone => {
+            let prev_joint = i > 0
+                && matches!(&trees[i - 1], TokenTree::Punct(q) if q.spacing() == proc_macro2::Spacing::Joint);
+            (!prev_joint).then_some(i)
+        }
+        _ => None,
+    })
+}
+
+/// `{name}`, `{name:?}`, `{name:>8}` in a format string (not `{0}`, `{}`, `{{`).
+pub fn inline_captures(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = template.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if c != '{' {
+            continue;
+        }
+        if matches!(chars.peek(), Some((_, '{'))) {
+            chars.next();
+            continue;
+        }
+        let mut name = String::new();
+        while let Some(&(_, c)) = chars.peek() {
+            if c == '}' || c == ':' {
+                break;
+            }
+            name.push(c);
+            chars.next();
+        }
+        let name = name.trim();
+        if name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+pub fn parse_select(tokens: TokenStream) -> syn::Result<Select> {
+    let parser = |input: ParseStream| -> syn::Result<Select> {
+        let mut arms = Vec::new();
+        let mut else_arm = None;
+        if input.peek(syn::Ident) && input.fork().parse::<syn::Ident>()? == "biased" {
+            input.parse::<syn::Ident>()?;
+            input.parse::<syn::Token![;]>()?;
+        }
+        while !input.is_empty() {
+            if input.peek(syn::Token![else]) {
+                input.parse::<syn::Token![else]>()?;
+                input.parse::<syn::Token![=>]>()?;
+                else_arm = Some(parse_arm_body(input)?);
+                continue;
+            }
+            let pat = syn::Pat::parse_multi_with_leading_vert(input)?;
+            input.parse::<syn::Token![=]>()?;
+            let future = input.parse::<syn::Expr>()?;
+            let guard = if input.peek(syn::Token![,]) && input.peek2(syn::Token![if]) {
+                input.parse::<syn::Token![,]>()?;
+                input.parse::<syn::Token![if]>()?;
+                Some(input.parse::<syn::Expr>()?)
+            } else {
+                None
+            };
+            input.parse::<syn::Token![=>]>()?;
+            let handler = parse_arm_body(input)?;
+            arms.push(SelectArm {
+                pat,
+                future,
+                guard,
+                handler,
+            });
+        }
+        Ok(Select { arms, else_arm })
+    };
+    parser.parse2(tokens)
+}
+
+fn parse_arm_body(input: ParseStream) -> syn::Result<syn::Expr> {
+    let is_block = input.peek(syn::token::Brace);
+    let body: syn::Expr = input.parse()?;
+    if is_block {
+        let _ = input.parse::<Option<syn::Token![,]>>()?;
+    } else if !input.is_empty() {
+        input.parse::<syn::Token![,]>()?;
+    }
+    Ok(body)
+}
+
+/// `lazy_static! { static ref NAME: Type = init; }` items, for the crate index of statics.
+pub fn parse_lazy_static(tokens: TokenStream) -> Vec<(syn::Ident, syn::Type, syn::Expr)> {
+    let parser = |input: ParseStream| -> syn::Result<Vec<(syn::Ident, syn::Type, syn::Expr)>> {
+        let mut out = Vec::new();
+        while !input.is_empty() {
+            let _attrs = input.call(syn::Attribute::parse_outer)?;
+            let _vis: syn::Visibility = input.parse()?;
+            input.parse::<syn::Token![static]>()?;
+            input.parse::<syn::Token![ref]>()?;
+            let name: syn::Ident = input.parse()?;
+            input.parse::<syn::Token![:]>()?;
+            let ty: syn::Type = input.parse()?;
+            input.parse::<syn::Token![=]>()?;
+            let init: syn::Expr = input.parse()?;
+            input.parse::<syn::Token![;]>()?;
+            out.push((name, ty, init));
+        }
+        Ok(out)
+    };
+    parser.parse2(tokens).unwrap_or_default()
+}
+
+/// Whether a macro's delimiter makes it a block-like statement macro (`select! { .. }`).
+pub fn is_braced(mac: &syn::Macro) -> bool {
+    matches!(mac.delimiter, syn::MacroDelimiter::Brace(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn format_args_with_tracing_fields_and_captures() {
+        let f = parse_format(
+            quote!(target: "auth", user = %user.id, ?token, "login {session} ok {}", attempts),
+        );
+        assert_eq!(f.captures, vec!["session".to_string()]);
+        assert_eq!(f.args.len(), 4);
+        assert_eq!(f.args[1].name.as_deref(), Some("user"));
+        assert_eq!(f.unparsed, 0);
+    }
+
+    #[test]
+    fn select_arms_else_and_biased() {
+        let s = parse_select(quote! {
+            biased;
+            _ = shutdown.changed() => { break; }
+            Ok(msg) = rx.recv(), if !closed => handle(msg).await,
+            else => break,
+        })
+        .expect("select parses");
+        assert_eq!(s.arms.len(), 2);
+        assert!(s.arms[1].guard.is_some());
+        assert!(s.else_arm.is_some());
+    }
+
+    #[test]
+    fn captures_skip_positional_and_escapes() {
+        assert_eq!(
+            inline_captures("{{x}} {0} {} {a_b:?} {c:>8}"),
+            vec!["a_b", "c"]
+        );
+    }
+}

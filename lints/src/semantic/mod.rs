@@ -1,0 +1,271 @@
+//! The semantic model every rule shares: name resolution (`paths`), a light type model (`types`),
+//! the crate index (`index`), macro argument parsing (`macros`) and the walker (`walk`), which
+//! interprets each body once — async context, scopes, local types, lock guard liveness — and calls
+//! the rules' hooks as it goes.
+
+pub mod facts;
+pub mod index;
+pub mod macros;
+pub mod paths;
+pub mod types;
+pub mod walk;
+
+use std::cell::RefCell;
+
+use crate::finding::{Finding, Region, Severity};
+use crate::lint::RuleMeta;
+
+pub use facts::{Acquisition, AwaitPoint, Condition, FileFacts, GuardId, Pending};
+pub use index::CrateIndex;
+pub use types::{LockKind, Ty, TyExpr};
+pub use walk::analyze_file;
+
+/// A file's text with a line table, for snippets.
+pub struct SourceText<'a> {
+    pub text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> SourceText<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceText { text, line_starts }
+    }
+
+    /// The text of 1-based line `line`, without its newline.
+    pub fn line(&self, line: u32) -> &'a str {
+        let i = (line as usize).saturating_sub(1);
+        let Some(&start) = self.line_starts.get(i) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
+
+    /// Whitespace-normalized text of the region's first line: the fingerprint's snippet.
+    pub fn snippet(&self, region: &Region) -> String {
+        self.line(region.line)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Per-file settings the walker needs.
+#[derive(Debug, Clone, Copy)]
+pub struct FileOptions {
+    /// Rust edition of the crate (2015/2018/2021/2024): `if let` scrutinee temporaries are dropped
+    /// before `else` from 2024 on.
+    pub edition: u16,
+    /// The file belongs to tests/benches/examples of its crate.
+    pub test_file: bool,
+}
+
+impl Default for FileOptions {
+    fn default() -> Self {
+        FileOptions {
+            edition: 2021,
+            test_file: false,
+        }
+    }
+}
+
+/// What a rule sees of the walker while a hook runs.
+pub struct Cx<'w> {
+    pub(crate) core: &'w walk::Core<'w>,
+}
+
+impl<'w> Cx<'w> {
+    /// Inside the body of an async fn/block/closure (or a plain closure nested in one), and not in
+    /// a closure handed to `spawn_blocking`/`block_in_place`/`std::thread::spawn`.
+    pub fn in_async(&self) -> bool {
+        self.core.body().is_some_and(|b| b.is_async)
+    }
+
+    /// Directly inside `async fn main` (where exiting is the normal end of the program).
+    pub fn in_async_main(&self) -> bool {
+        self.core.body().is_some_and(|b| b.async_main)
+    }
+
+    /// In test code: a `#[cfg(test)]` module, a `#[test]`/`#[tokio::test]` fn, or a file under
+    /// `tests/`, `benches/` or `examples/`.
+    pub fn in_test(&self) -> bool {
+        self.core.opts.test_file
+            || self.core.body().is_some_and(|b| b.in_test)
+            || self.core.test_depth > 0
+    }
+
+    /// The enclosing named item, e.g. `Scheduler::next_task`.
+    pub fn function(&self) -> Option<String> {
+        self.core.function()
+    }
+
+    pub fn edition(&self) -> u16 {
+        self.core.opts.edition
+    }
+
+    /// The full path a path names, e.g. `fs::write` → `std::fs::write`.
+    pub fn resolve(&self, path: &syn::Path) -> String {
+        self.core.uses.resolve(path)
+    }
+
+    /// The resolved path of a call's callee, if it is a path (`fs::write(..)`).
+    /// A local binding (a parameter, a `let`) shadows any import of the same name.
+    pub fn callee(&self, call: &syn::ExprCall) -> Option<String> {
+        self.core.callee(call)
+    }
+
+    /// The (possibly deferred) type of an expression.
+    pub fn type_of(&self, e: &syn::Expr) -> TyExpr {
+        self.core.ty_of(e)
+    }
+
+    /// Type of a local binding (parameter or `let`) by name.
+    pub fn binding_type(&self, name: &str) -> Option<TyExpr> {
+        self.core.env.lookup(name).map(|b| b.ty.clone())
+    }
+
+    pub fn resolve_type(&self, ty: &syn::Type) -> Ty {
+        Ty::from_syn(ty, &self.core.uses)
+    }
+
+    pub fn region(&self, span: proc_macro2::Span) -> Region {
+        Region::from_span(span)
+    }
+
+    pub fn source(&self) -> &SourceText<'w> {
+        self.core.src
+    }
+
+    /// A finding at `span` for `rule`, with its function and fingerprint snippet filled in.
+    pub fn finding(
+        &self,
+        rule: &'static RuleMeta,
+        span: proc_macro2::Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Finding {
+        let region = Region::from_span(span);
+        Finding {
+            rule: rule.name,
+            severity: rule.default_severity,
+            region,
+            message: message.into(),
+            help: help.into(),
+            function: self.function(),
+            snippet: self.core.src.snippet(&region),
+            related: Vec::new(),
+        }
+    }
+
+    pub fn emit(&self, finding: Finding) {
+        self.core.out.borrow_mut().findings.push(finding);
+    }
+
+    /// Emit `finding` only if, once the crate index is complete, `ty` satisfies `holds`.
+    pub fn emit_if(&self, ty: TyExpr, holds: fn(&Ty) -> bool, finding: Finding) {
+        if let TyExpr::Known(t) = &ty {
+            if holds(t) {
+                self.emit(finding);
+            }
+            return;
+        }
+        if ty.is_unknown() {
+            return;
+        }
+        self.core.out.borrow_mut().pending.push(Pending {
+            finding,
+            conditions: vec![Condition { ty, holds }],
+        });
+    }
+
+    pub fn with_severity(mut f: Finding, severity: Severity) -> Finding {
+        f.severity = severity;
+        f
+    }
+}
+
+/// An item with attributes, as `check_item` sees it.
+pub struct ItemView<'a> {
+    pub attrs: &'a [syn::Attribute],
+    /// `fn`, `impl`, `mod`, `struct`, `trait`, `crate`, ...
+    pub kind: &'static str,
+    pub name: String,
+    /// The item's whole extent, attributes included.
+    pub region: Region,
+}
+
+/// A fn (free, method, trait default or trait impl method) as `check_fn` sees it.
+pub struct FnView<'a> {
+    pub sig: &'a syn::Signature,
+    pub block: &'a syn::Block,
+    pub attrs: &'a [syn::Attribute],
+    pub name: String,
+    /// A method of `impl Trait for Type`.
+    pub in_trait_impl: bool,
+}
+
+/// A macro invocation the walker understood.
+pub struct MacroView<'a> {
+    pub mac: &'a syn::Macro,
+    /// Last path segment: `info` for `tracing::info!`.
+    pub name: String,
+    /// Parsed arguments of format-like macros.
+    pub format: Option<&'a macros::FormatArgs>,
+}
+
+/// What crate-wide rules see: every file's facts plus the merged index.
+pub struct CrateCx<'a> {
+    pub index: &'a CrateIndex,
+    pub files: Vec<&'a FileFacts>,
+}
+
+impl<'a> CrateCx<'a> {
+    /// The lock kind an acquisition turned out to take, if its receiver's type is known and the
+    /// method acquires that kind of lock.
+    pub fn lock_kind(&self, a: &Acquisition) -> Option<LockKind> {
+        let kind = self.index.eval(&a.receiver).lock_kind()?;
+        if !kind.acquires(&a.method) {
+            return None;
+        }
+        // `.lock().await` on something typed as a std lock would not compile: trust the await.
+        if a.awaited && kind.is_thread_lock() {
+            return None;
+        }
+        Some(kind)
+    }
+
+    pub fn acquisition(&self, file: usize, id: GuardId) -> Option<&'a Acquisition> {
+        let facts = self.files.get(file)?;
+        facts.acquisitions.iter().find(|a| a.id == id)
+    }
+
+    /// Stable crate-wide lock name (`Scheduler.running`, `REGISTRY`), or a function-local one.
+    pub fn lock_identity(&self, a: &Acquisition) -> Option<String> {
+        self.index
+            .lock_identity(&a.receiver)
+            .or_else(|| a.local_identity.clone())
+    }
+
+    /// Settle a deferred condition.
+    pub fn holds(&self, c: &Condition) -> bool {
+        (c.holds)(&self.index.eval(&c.ty))
+    }
+}
+
+/// Collects what lints emit during a file's walk.
+#[derive(Default)]
+pub struct Emitted {
+    pub findings: Vec<Finding>,
+    pub pending: Vec<Pending>,
+}
+
+pub(crate) type EmitCell = RefCell<Emitted>;

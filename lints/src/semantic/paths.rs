@@ -1,0 +1,406 @@
+//! Name resolution through `use` declarations, without compiling: a stack of scopes (modules and
+//! blocks), each mapping a local name to the full path it was imported as.
+//!
+//! Rust modules do not inherit their parent's imports, so a module scope stops the lookup; a block
+//! scope (a fn body) sees its module's imports. Items are order-independent, so each scope is filled
+//! from all of its `use` items before any code in it is walked.
+
+use std::collections::HashMap;
+
+/// Public members of the std/tokio/parking_lot modules racewise cares about, used to resolve names
+/// brought in by glob imports such as `use std::sync::*;`. A glob from any other module is opaque:
+/// a name it might have brought in stays unresolved (silence beats a guess).
+const GLOB_MEMBERS: &[(&str, &[&str])] = &[
+    (
+        "std::sync",
+        &[
+            "Mutex",
+            "RwLock",
+            "MutexGuard",
+            "RwLockReadGuard",
+            "RwLockWriteGuard",
+            "Arc",
+            "Condvar",
+            "Once",
+            "OnceLock",
+            "LazyLock",
+            "Barrier",
+            "mpsc",
+            "atomic",
+            "PoisonError",
+            "Weak",
+        ],
+    ),
+    (
+        "std::fs",
+        &[
+            "File",
+            "OpenOptions",
+            "read",
+            "read_to_string",
+            "write",
+            "create_dir",
+            "create_dir_all",
+            "remove_file",
+            "remove_dir",
+            "remove_dir_all",
+            "rename",
+            "copy",
+            "metadata",
+            "symlink_metadata",
+            "read_dir",
+            "read_link",
+            "canonicalize",
+            "hard_link",
+            "set_permissions",
+        ],
+    ),
+    (
+        "std::thread",
+        &[
+            "sleep",
+            "spawn",
+            "scope",
+            "yield_now",
+            "Builder",
+            "JoinHandle",
+        ],
+    ),
+    ("std::process", &["exit", "abort", "id", "Command"]),
+    ("std::cell", &["RefCell", "Cell", "OnceCell"]),
+    (
+        "tokio::sync",
+        &[
+            "Mutex",
+            "RwLock",
+            "Semaphore",
+            "Notify",
+            "OnceCell",
+            "broadcast",
+            "mpsc",
+            "oneshot",
+            "watch",
+            "Barrier",
+        ],
+    ),
+    (
+        "parking_lot",
+        &[
+            "Mutex",
+            "RwLock",
+            "ReentrantMutex",
+            "FairMutex",
+            "Condvar",
+            "Once",
+        ],
+    ),
+];
+
+/// Names every Rust module sees without a `use`: the parts of the prelude that matter to rules.
+const PRELUDE: &[(&str, &str)] = &[
+    ("drop", "std::mem::drop"),
+    ("Box", "std::boxed::Box"),
+    ("Vec", "std::vec::Vec"),
+    ("String", "std::string::String"),
+    ("Option", "std::option::Option"),
+    ("Some", "std::option::Option::Some"),
+    ("None", "std::option::Option::None"),
+    ("Result", "std::result::Result"),
+    ("Ok", "std::result::Result::Ok"),
+    ("Err", "std::result::Result::Err"),
+];
+
+/// Marks a name declared as an item of the scope itself (not imported).
+const LOCAL_ITEM: &str = "\u{0}item::";
+
+#[derive(Debug, Default, Clone)]
+struct Scope {
+    /// A module scope stops lookups: modules don't see their parent's imports.
+    is_module: bool,
+    names: HashMap<String, String>,
+    /// Items declared in this scope (they shadow globs and the prelude).
+    items: std::collections::HashSet<String>,
+    globs: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct UseScopes {
+    scopes: Vec<Scope>,
+}
+
+impl UseScopes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push_module(&mut self, items: &[syn::Item]) {
+        self.push(true, items.iter());
+    }
+
+    pub fn push_block(&mut self, stmts: &[syn::Stmt]) {
+        let items = stmts.iter().filter_map(|s| match s {
+            syn::Stmt::Item(item) => Some(item),
+            _ => None,
+        });
+        self.push(false, items);
+    }
+
+    pub fn pop(&mut self) {
+        self.scopes.pop();
+    }
+
+    fn push<'a>(&mut self, is_module: bool, items: impl Iterator<Item = &'a syn::Item>) {
+        let mut scope = Scope {
+            is_module,
+            ..Scope::default()
+        };
+        for item in items {
+            match item {
+                syn::Item::Use(u) => {
+                    let root = if u.leading_colon.is_some() { "::" } else { "" };
+                    collect_use_tree(&u.tree, root.to_string(), &mut scope);
+                }
+                // Items declared here shadow glob imports and the prelude.
+                other => {
+                    if let Some(name) = item_name(other) {
+                        scope.items.insert(name);
+                    }
+                }
+            }
+        }
+        self.scopes.push(scope);
+    }
+
+    /// Find `name` in the scopes below `top`, stopping at the innermost module boundary; returns
+    /// the full path and the index of the scope that declared it.
+    fn lookup(&self, name: &str, top: usize) -> Option<(String, usize)> {
+        for (i, scope) in self.scopes[..top.min(self.scopes.len())]
+            .iter()
+            .enumerate()
+            .rev()
+        {
+            if let Some(full) = scope.names.get(name) {
+                return Some((full.clone(), i));
+            }
+            if scope.items.contains(name) {
+                return Some((format!("{LOCAL_ITEM}{name}"), i));
+            }
+            for glob in &scope.globs {
+                if glob_has(glob, name) {
+                    return Some((format!("{glob}::{name}"), i));
+                }
+            }
+            if scope.is_module {
+                break;
+            }
+        }
+        PRELUDE
+            .iter()
+            .find(|(short, _)| *short == name)
+            .map(|(_, full)| (full.to_string(), 0))
+    }
+
+    /// Index of the innermost module scope below `top`.
+    fn module_at(&self, top: usize) -> Option<usize> {
+        self.scopes[..top.min(self.scopes.len())]
+            .iter()
+            .rposition(|s| s.is_module)
+    }
+
+    /// The full path a path expression or type path names, e.g. `fs::write` →
+    /// `std::fs::write`. Crate-local paths come back rooted at `crate`/`self`/`super`; rules
+    /// compare against external paths only, so those never match by accident.
+    pub fn resolve(&self, path: &syn::Path) -> String {
+        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.resolve_segments(&segs, path.leading_colon.is_some())
+    }
+
+    pub fn resolve_segments(&self, segs: &[String], leading_colon: bool) -> String {
+        let resolved = self.resolve_from(segs, leading_colon, self.scopes.len(), 0);
+        normalize_root(resolved.trim_start_matches("::"))
+    }
+
+    /// Resolve `segs` as seen from the scopes below `top`. `self::`/`super::` paths are
+    /// followed through inline modules of this file; past the file's root module they stay
+    /// crate-local (unresolved).
+    fn resolve_from(
+        &self,
+        segs: &[String],
+        leading_colon: bool,
+        top: usize,
+        depth: usize,
+    ) -> String {
+        let Some(first) = segs.first() else {
+            return String::new();
+        };
+        let rest = &segs[1..];
+        let joined = |head: String| {
+            if rest.is_empty() {
+                head
+            } else {
+                format!("{head}::{}", rest.join("::"))
+            }
+        };
+        if leading_colon || depth > 16 {
+            return joined(first.clone());
+        }
+        match first.as_str() {
+            "self" | "super" if !rest.is_empty() => {
+                let Some(mut m) = self.module_at(top) else {
+                    return joined(first.clone());
+                };
+                if first == "super" {
+                    match self.module_at(m) {
+                        Some(parent) => m = parent,
+                        None => return joined(first.clone()),
+                    }
+                }
+                // Only the module scope itself (and what encloses it) declares module items.
+                self.resolve_from(rest, false, m + 1, depth + 1)
+            }
+            "crate" | "Self" | "self" | "super" => joined(first.clone()),
+            name => match self.lookup(name, top) {
+                Some((full, _)) if full.starts_with(LOCAL_ITEM) => joined(format!("self::{name}")),
+                Some((full, at)) if full.starts_with("self::") || full.starts_with("super::") => {
+                    let mut all: Vec<String> = full.split("::").map(str::to_string).collect();
+                    all.extend(rest.iter().cloned());
+                    self.resolve_from(&all, false, at + 1, depth + 1)
+                }
+                Some((full, _)) => joined(full),
+                None => joined(name.to_string()),
+            },
+        }
+    }
+}
+
+/// `core::`/`alloc::` paths are the same items as `std::` ones.
+fn normalize_root(path: &str) -> String {
+    for root in ["core::", "alloc::"] {
+        if let Some(rest) = path.strip_prefix(root) {
+            return format!("std::{rest}");
+        }
+    }
+    path.to_string()
+}
+
+fn glob_has(glob: &str, name: &str) -> bool {
+    GLOB_MEMBERS
+        .iter()
+        .any(|(module, members)| *module == glob && members.contains(&name))
+}
+
+fn join(prefix: &str, seg: &str) -> String {
+    if prefix.is_empty() || prefix == "::" {
+        format!("{prefix}{seg}")
+    } else {
+        format!("{prefix}::{seg}")
+    }
+}
+
+fn collect_use_tree(tree: &syn::UseTree, prefix: String, scope: &mut Scope) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            collect_use_tree(&p.tree, join(&prefix, &p.ident.to_string()), scope)
+        }
+        syn::UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            if name == "self" {
+                // `use std::fs::{self}` imports `fs`.
+                if let Some(last) = prefix.rsplit("::").next() {
+                    scope.names.insert(last.to_string(), clean(&prefix));
+                }
+            } else {
+                scope
+                    .names
+                    .insert(name.clone(), clean(&join(&prefix, &name)));
+            }
+        }
+        syn::UseTree::Rename(r) => {
+            let target = if r.ident == "self" {
+                clean(&prefix)
+            } else {
+                clean(&join(&prefix, &r.ident.to_string()))
+            };
+            let alias = r.rename.to_string();
+            if alias != "_" {
+                scope.names.insert(alias, target);
+            }
+        }
+        syn::UseTree::Glob(_) => scope.globs.push(normalize_root(&clean(&prefix))),
+        syn::UseTree::Group(g) => {
+            for t in &g.items {
+                collect_use_tree(t, prefix.clone(), scope);
+            }
+        }
+    }
+}
+
+fn clean(path: &str) -> String {
+    normalize_root(path.trim_start_matches("::"))
+}
+
+fn item_name(item: &syn::Item) -> Option<String> {
+    let ident = match item {
+        syn::Item::Fn(f) => &f.sig.ident,
+        syn::Item::Struct(s) => &s.ident,
+        syn::Item::Enum(e) => &e.ident,
+        syn::Item::Type(t) => &t.ident,
+        syn::Item::Mod(m) => &m.ident,
+        syn::Item::Static(s) => &s.ident,
+        syn::Item::Const(c) => &c.ident,
+        syn::Item::Trait(t) => &t.ident,
+        syn::Item::Union(u) => &u.ident,
+        _ => return None,
+    };
+    Some(ident.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scopes(src: &str) -> UseScopes {
+        let file: syn::File = syn::parse_str(src).expect("test source parses");
+        let mut s = UseScopes::new();
+        s.push_module(&file.items);
+        s
+    }
+
+    fn resolve(s: &UseScopes, path: &str) -> String {
+        let p: syn::Path = syn::parse_str(path).expect("path parses");
+        s.resolve(&p)
+    }
+
+    #[test]
+    fn resolves_groups_aliases_and_self() {
+        let s = scopes(
+            "use std::{fs::{self, File}, process::exit as die, sync::Mutex};\nuse ::tokio::sync::Mutex as AsyncMutex;",
+        );
+        assert_eq!(resolve(&s, "fs::write"), "std::fs::write");
+        assert_eq!(resolve(&s, "File::open"), "std::fs::File::open");
+        assert_eq!(resolve(&s, "die"), "std::process::exit");
+        assert_eq!(resolve(&s, "Mutex::new"), "std::sync::Mutex::new");
+        assert_eq!(resolve(&s, "AsyncMutex"), "tokio::sync::Mutex");
+        assert_eq!(resolve(&s, "drop"), "std::mem::drop");
+    }
+
+    #[test]
+    fn globs_only_resolve_known_members() {
+        let s = scopes("use std::sync::*; use my_crate::sync::*;");
+        assert_eq!(resolve(&s, "Mutex"), "std::sync::Mutex");
+        assert_eq!(resolve(&s, "Frobnicate"), "Frobnicate");
+    }
+
+    #[test]
+    fn local_items_shadow_globs_and_modules_do_not_inherit() {
+        let s = scopes("use std::sync::*; struct Mutex;");
+        assert_eq!(resolve(&s, "Mutex"), "self::Mutex");
+        let mut inner = s.clone();
+        inner.push_module(&[]);
+        assert_eq!(resolve(&inner, "Mutex"), "Mutex");
+        let mut block = s.clone();
+        block.push_block(&[]);
+        assert_eq!(resolve(&block, "Mutex"), "self::Mutex");
+        assert_eq!(resolve(&s, "core::mem::drop"), "std::mem::drop");
+    }
+}

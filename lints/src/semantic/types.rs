@@ -1,0 +1,357 @@
+//! Light type model: enough to tell a std mutex from a tokio one, follow `self.state.jobs` through
+//! struct fields declared in other files, and see through `Arc`/`Option`/`&` wrappers.
+//!
+//! A [`Ty`] is what a type annotation says (resolved through `use`); a [`TyExpr`] is what an
+//! expression's type depends on (a field of a struct, a static, a fn's return type), evaluated only
+//! once the crate index is complete, so one parse per file is enough.
+
+use serde::{Deserialize, Serialize};
+
+use super::paths::UseScopes;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Ty {
+    /// A resolved path with generic arguments: `std::sync::Mutex<T>` or `crate::state::AppState`.
+    Path {
+        path: String,
+        args: Vec<Ty>,
+    },
+    Tuple(Vec<Ty>),
+    /// `[T]`, `[T; N]`.
+    Slice(Box<Ty>),
+    Unknown,
+}
+
+/// The lock types racewise understands. Everything else is "not a lock" or unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum LockKind {
+    StdMutex,
+    StdRwLock,
+    ParkingLotMutex,
+    ParkingLotRwLock,
+    AsyncMutex,
+    AsyncRwLock,
+    RefCell,
+}
+
+impl LockKind {
+    /// Guards of these block the thread (or, for `RefCell`, panic) and must not live across awaits.
+    pub fn is_blocking(self) -> bool {
+        !matches!(self, LockKind::AsyncMutex | LockKind::AsyncRwLock)
+    }
+
+    pub fn is_thread_lock(self) -> bool {
+        !matches!(
+            self,
+            LockKind::AsyncMutex | LockKind::AsyncRwLock | LockKind::RefCell
+        )
+    }
+
+    /// Which zero-argument methods acquire this lock.
+    pub fn acquires(self, method: &str) -> bool {
+        match self {
+            LockKind::StdMutex | LockKind::ParkingLotMutex | LockKind::AsyncMutex => {
+                matches!(
+                    method,
+                    "lock" | "try_lock" | "lock_owned" | "try_lock_owned"
+                )
+            }
+            LockKind::StdRwLock | LockKind::ParkingLotRwLock | LockKind::AsyncRwLock => matches!(
+                method,
+                "read"
+                    | "write"
+                    | "try_read"
+                    | "try_write"
+                    | "upgradable_read"
+                    | "read_owned"
+                    | "write_owned"
+            ),
+            LockKind::RefCell => matches!(method, "borrow" | "borrow_mut"),
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            LockKind::StdMutex => "std::sync::Mutex",
+            LockKind::StdRwLock => "std::sync::RwLock",
+            LockKind::ParkingLotMutex => "parking_lot::Mutex",
+            LockKind::ParkingLotRwLock => "parking_lot::RwLock",
+            LockKind::AsyncMutex => "async Mutex",
+            LockKind::AsyncRwLock => "async RwLock",
+            LockKind::RefCell => "RefCell",
+        }
+    }
+}
+
+/// Method names that may acquire some lock when called with no arguments.
+pub fn is_acquire_method(name: &str) -> bool {
+    matches!(
+        name,
+        "lock"
+            | "try_lock"
+            | "lock_owned"
+            | "try_lock_owned"
+            | "read"
+            | "write"
+            | "try_read"
+            | "try_write"
+            | "upgradable_read"
+            | "read_owned"
+            | "write_owned"
+            | "borrow"
+            | "borrow_mut"
+    )
+}
+
+pub fn lock_kind_of_path(path: &str) -> Option<LockKind> {
+    Some(match path {
+        "std::sync::Mutex" => LockKind::StdMutex,
+        "std::sync::RwLock" => LockKind::StdRwLock,
+        "parking_lot::Mutex" | "parking_lot::FairMutex" | "parking_lot::ReentrantMutex" => {
+            LockKind::ParkingLotMutex
+        }
+        "parking_lot::RwLock" => LockKind::ParkingLotRwLock,
+        "tokio::sync::Mutex"
+        | "futures::lock::Mutex"
+        | "async_std::sync::Mutex"
+        | "async_lock::Mutex"
+        | "futures_util::lock::Mutex" => LockKind::AsyncMutex,
+        "tokio::sync::RwLock" | "async_std::sync::RwLock" | "async_lock::RwLock" => {
+            LockKind::AsyncRwLock
+        }
+        "std::cell::RefCell" => LockKind::RefCell,
+        _ => return None,
+    })
+}
+
+/// Smart pointers and cells whose contents are reached by auto-deref or `.get()`: for racewise,
+/// `Arc<Mutex<T>>` and `LazyLock<Mutex<T>>` are the mutex.
+const TRANSPARENT: &[&str] = &[
+    "std::sync::Arc",
+    "std::rc::Rc",
+    "std::boxed::Box",
+    "std::option::Option",
+    "std::pin::Pin",
+    "std::mem::ManuallyDrop",
+    "std::sync::LazyLock",
+    "std::sync::OnceLock",
+    "std::cell::LazyCell",
+    "std::cell::OnceCell",
+    "once_cell::sync::Lazy",
+    "once_cell::sync::OnceCell",
+    "once_cell::unsync::Lazy",
+    "once_cell::unsync::OnceCell",
+    "lazy_static::Lazy",
+    "triomphe::Arc",
+    "arc_swap::ArcSwap",
+    "axum::extract::State",
+    "axum::Extension",
+    "axum::extract::Extension",
+    "actix_web::web::Data",
+];
+
+/// Collections indexed or iterated to reach an element (`shards[i].lock()`); maps yield values.
+const COLLECTIONS: &[&str] = &[
+    "std::vec::Vec",
+    "std::collections::VecDeque",
+    "std::collections::HashMap",
+    "std::collections::BTreeMap",
+    "std::collections::hash_map::HashMap",
+    "std::collections::btree_map::BTreeMap",
+    "indexmap::IndexMap",
+    "dashmap::DashMap",
+    "smallvec::SmallVec",
+];
+
+impl Ty {
+    pub fn path(path: &str) -> Ty {
+        Ty::Path {
+            path: path.to_string(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Resolve a syntactic type through the file's imports.
+    pub fn from_syn(ty: &syn::Type, uses: &UseScopes) -> Ty {
+        match ty {
+            syn::Type::Path(tp) if tp.qself.is_none() => {
+                let path = uses.resolve(&tp.path);
+                let args = tp
+                    .path
+                    .segments
+                    .last()
+                    .map(|seg| generic_types(&seg.arguments, uses))
+                    .unwrap_or_default();
+                Ty::Path { path, args }
+            }
+            syn::Type::Reference(r) => Ty::from_syn(&r.elem, uses),
+            syn::Type::Paren(p) => Ty::from_syn(&p.elem, uses),
+            syn::Type::Group(g) => Ty::from_syn(&g.elem, uses),
+            syn::Type::Tuple(t) => {
+                Ty::Tuple(t.elems.iter().map(|e| Ty::from_syn(e, uses)).collect())
+            }
+            syn::Type::Slice(s) => Ty::Slice(Box::new(Ty::from_syn(&s.elem, uses))),
+            syn::Type::Array(a) => Ty::Slice(Box::new(Ty::from_syn(&a.elem, uses))),
+            syn::Type::Ptr(p) => Ty::from_syn(&p.elem, uses),
+            _ => Ty::Unknown,
+        }
+    }
+
+    pub fn path_str(&self) -> Option<&str> {
+        match self {
+            Ty::Path { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    pub fn args(&self) -> &[Ty] {
+        match self {
+            Ty::Path { args, .. } => args,
+            _ => &[],
+        }
+    }
+
+    /// Strip `Arc`/`Box`/`Option`/`LazyLock`/`&`… until something meaningful remains.
+    pub fn peel(&self) -> &Ty {
+        let mut cur = self;
+        for _ in 0..16 {
+            match cur {
+                Ty::Path { path, args } if TRANSPARENT.contains(&path.as_str()) => {
+                    match args.first() {
+                        Some(inner) => cur = inner,
+                        None => return cur,
+                    }
+                }
+                _ => return cur,
+            }
+        }
+        cur
+    }
+
+    pub fn lock_kind(&self) -> Option<LockKind> {
+        self.peel().path_str().and_then(lock_kind_of_path)
+    }
+
+    /// The element type reached by indexing or iterating a collection.
+    pub fn element(&self) -> Ty {
+        match self.peel() {
+            Ty::Slice(inner) => (**inner).clone(),
+            Ty::Path { path, args } if COLLECTIONS.contains(&path.as_str()) => {
+                args.last().cloned().unwrap_or(Ty::Unknown)
+            }
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// The crate-local name to look up in the crate index (struct, alias), if this is a path
+    /// that isn't a known external type.
+    pub fn local_name(&self) -> Option<&str> {
+        let path = self.peel().path_str()?;
+        if is_external(path) {
+            return None;
+        }
+        path.rsplit("::").next()
+    }
+}
+
+/// Paths rooted in a crate racewise knows are never crate-local structs.
+pub fn is_external(path: &str) -> bool {
+    const ROOTS: &[&str] = &[
+        "std",
+        "tokio",
+        "parking_lot",
+        "futures",
+        "futures_util",
+        "async_std",
+        "async_lock",
+        "once_cell",
+        "lazy_static",
+        "axum",
+        "actix_web",
+        "serde",
+        "hyper",
+        "tower",
+        "tracing",
+        "log",
+        "anyhow",
+        "thiserror",
+        "reqwest",
+        "sqlx",
+        "dashmap",
+        "indexmap",
+        "smallvec",
+        "triomphe",
+        "arc_swap",
+        "tokio_util",
+        "crossbeam",
+        "crossbeam_channel",
+        "flume",
+        "bytes",
+        "uuid",
+        "chrono",
+        "tempfile",
+    ];
+    let root = path.split("::").next().unwrap_or(path);
+    ROOTS.contains(&root)
+}
+
+fn generic_types(args: &syn::PathArguments, uses: &UseScopes) -> Vec<Ty> {
+    match args {
+        syn::PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                syn::GenericArgument::Type(t) => Some(Ty::from_syn(t, uses)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// An expression's type, possibly depending on crate-wide facts not known while the file is
+/// walked. Evaluated by `CrateIndex::eval`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TyExpr {
+    Known(Ty),
+    /// `base.field` (tuple fields by index as a string).
+    Field(Box<TyExpr>, String),
+    /// Element of a collection: `base[i]`, `base.get(i)`, the item of `for x in base`.
+    Elem(Box<TyExpr>),
+    /// A `static` (or `lazy_static!`) by name.
+    Static(String),
+    /// The return type of a crate fn by name.
+    FnRet(String),
+    /// The return type of method `name` on the receiver's type.
+    MethodRet(Box<TyExpr>, String),
+    Unknown,
+}
+
+impl TyExpr {
+    pub fn field(self, name: impl Into<String>) -> TyExpr {
+        match self {
+            TyExpr::Unknown => TyExpr::Unknown,
+            base => TyExpr::Field(Box::new(base), name.into()),
+        }
+    }
+
+    pub fn elem(self) -> TyExpr {
+        match self {
+            TyExpr::Unknown => TyExpr::Unknown,
+            TyExpr::Known(t) => TyExpr::Known(t.element()),
+            base => TyExpr::Elem(Box::new(base)),
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TyExpr::Unknown | TyExpr::Known(Ty::Unknown))
+    }
+
+    /// If this type is fully known without the crate index, its lock kind.
+    pub fn known(&self) -> Option<&Ty> {
+        match self {
+            TyExpr::Known(t) => Some(t),
+            _ => None,
+        }
+    }
+}

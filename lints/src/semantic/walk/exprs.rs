@@ -1,0 +1,1087 @@
+//! The interpreter for statements and expressions: evaluation order, scopes, temporaries and
+//! moves, so that at every `.await` the walker knows which lock guards are (may be) alive.
+//!
+//! The rules it encodes are Rust's drop rules: a `let`-bound guard lives to the end of its block
+//! (`_`-prefixed names too; a `_` pattern drops at once); temporaries live to the end of their
+//! statement — except in an `if` or `while` condition — and through a `match`, `if let` (up to the
+//! `else` from edition 2024) and `while let` body; `drop(g)`, a move into a call, or returning it
+//! ends a guard early; a branch's state merges with its sibling's (a guard dropped in only one
+//! branch may still be alive).
+
+use quote::ToTokens;
+use syn::spanned::Spanned;
+
+use super::{Binding, Boundary, Flow, Owner, Walker, hook};
+use crate::finding::Region;
+use crate::semantic::facts::{Acquisition, AwaitPoint, GuardId};
+use crate::semantic::macros::{self, MacroKind};
+use crate::semantic::types::{Ty, TyExpr, is_acquire_method};
+use crate::semantic::{MacroView, walk::state::LoopCx};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Mode {
+    /// The value is moved (call arguments, `let` initializers, returns).
+    Value,
+    /// The value is only borrowed (method receivers, `&x`, operands, format arguments).
+    Place,
+}
+
+/// What evaluating an expression yields, for guard tracking.
+#[derive(Default, Debug)]
+pub(crate) struct Val {
+    /// Guards the value owns (a guard, a `Result` holding one, `Some(guard)`).
+    pub guards: Vec<GuardId>,
+    /// Guards at the root of a place expression (`temp.field`, `*temp`): a `let x = &...` extends
+    /// their lifetime.
+    pub root: Vec<GuardId>,
+}
+
+/// Methods that take `self` and hand back what it held: `lock().unwrap()` is still the guard.
+const PROPAGATING: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_or_else",
+    "unwrap_or_default",
+    "unwrap_unchecked",
+    "map_err",
+    "ok",
+    "into_inner",
+    "context",
+    "with_context",
+    "wrap_err",
+];
+
+/// Macros with no code to analyze: not counted as skipped.
+const INERT_MACROS: &[&str] = &[
+    "macro_rules",
+    "include_str",
+    "include_bytes",
+    "include",
+    "concat",
+    "env",
+    "option_env",
+    "stringify",
+    "cfg",
+    "line",
+    "column",
+    "file",
+    "module_path",
+    "compile_error",
+    "concat_idents",
+    "debug_assert_matches",
+];
+
+/// Fns that never return.
+const DIVERGING: &[&str] = &[
+    "std::process::exit",
+    "std::process::abort",
+    "std::panic::panic_any",
+    "std::panic::resume_unwind",
+];
+
+/// Calls whose closure arguments run on another (blocking) thread, not on the async runtime.
+fn is_blocking_spawner_path(path: &str) -> bool {
+    path.ends_with("spawn_blocking")
+        || path.ends_with("block_in_place")
+        || matches!(
+            path,
+            "std::thread::spawn"
+                | "std::thread::scope"
+                | "crossbeam::scope"
+                | "crossbeam::thread::scope"
+        )
+        || path.starts_with("rayon::")
+}
+
+fn is_blocking_spawner_method(name: &str) -> bool {
+    matches!(
+        name,
+        "spawn_blocking"
+            | "block_in_place"
+            | "spawn"
+            | "spawn_scoped"
+            | "spawn_unchecked"
+            | "install"
+            | "scope"
+    )
+}
+
+fn peel(e: &syn::Expr) -> &syn::Expr {
+    match e {
+        syn::Expr::Paren(p) => peel(&p.expr),
+        syn::Expr::Group(g) => peel(&g.expr),
+        _ => e,
+    }
+}
+
+fn contains_let(e: &syn::Expr) -> bool {
+    match peel(e) {
+        syn::Expr::Let(_) => true,
+        syn::Expr::Binary(b) => contains_let(&b.left) || contains_let(&b.right),
+        _ => false,
+    }
+}
+
+fn is_acquire_call(e: &syn::Expr) -> Option<&syn::ExprMethodCall> {
+    match peel(e) {
+        syn::Expr::MethodCall(mc)
+            if mc.args.is_empty() && is_acquire_method(&mc.method.to_string()) =>
+        {
+            Some(mc)
+        }
+        _ => None,
+    }
+}
+
+/// Compact source text of an expression, for messages (`self.state.jobs`).
+pub(crate) fn expr_text(e: &syn::Expr) -> String {
+    let mut s = e.to_token_stream().to_string();
+    for (from, to) in [
+        (" . ", "."),
+        (" :: ", "::"),
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+        ("& ", "&"),
+        (" [", "["),
+        ("[ ", "["),
+        (" ]", "]"),
+    ] {
+        s = s.replace(from, to);
+    }
+    if s.chars().count() > 80 {
+        s = s.chars().take(77).collect::<String>() + "...";
+    }
+    s
+}
+
+impl<'a, 'l> Walker<'a, 'l> {
+    fn flow_mut(&mut self) -> Option<&mut Flow> {
+        self.core.bodies.last_mut().map(|b| &mut b.flow)
+    }
+
+    fn take_flow(&mut self) -> Flow {
+        self.flow_mut()
+            .map(std::mem::take)
+            .unwrap_or_else(Flow::unreachable)
+    }
+
+    fn set_flow(&mut self, flow: Flow) {
+        if let Some(f) = self.flow_mut() {
+            *f = flow;
+        }
+    }
+
+    fn clone_flow(&self) -> Flow {
+        self.core
+            .body()
+            .map(|b| b.flow.clone())
+            .unwrap_or_else(Flow::unreachable)
+    }
+
+    fn set_unreachable(&mut self) {
+        if let Some(f) = self.flow_mut() {
+            f.reachable = false;
+            f.live.clear();
+        }
+    }
+
+    fn temp_level(&self) -> u32 {
+        self.core.body().map(|b| b.temp_level).unwrap_or(0)
+    }
+
+    fn temp_enter(&mut self) -> u32 {
+        match self.core.bodies.last_mut() {
+            Some(b) => {
+                b.temp_level += 1;
+                b.temp_level
+            }
+            None => 0,
+        }
+    }
+
+    /// End temp scope `level`: its temporaries (and those of inner scopes) are dropped.
+    fn temp_exit(&mut self, level: u32) {
+        if let Some(b) = self.core.bodies.last_mut() {
+            b.flow
+                .live
+                .retain(|_, o| !matches!(o, Owner::Temp(l) if *l >= level));
+            b.temp_level = level.saturating_sub(1);
+        }
+    }
+
+    fn kill(&mut self, ids: &[GuardId]) {
+        if let Some(f) = self.flow_mut() {
+            for id in ids {
+                f.live.remove(id);
+            }
+        }
+    }
+
+    fn reown(&mut self, ids: &[GuardId], owner: Owner) {
+        if let Some(f) = self.flow_mut() {
+            for id in ids {
+                if let Some(o) = f.live.get_mut(id) {
+                    *o = owner;
+                }
+            }
+        }
+    }
+
+    fn is_live(&self, id: GuardId) -> bool {
+        self.core
+            .body()
+            .is_some_and(|b| b.flow.live.contains_key(&id))
+    }
+
+    fn owner(&self, id: GuardId) -> Option<Owner> {
+        self.core.body().and_then(|b| b.flow.live.get(&id).copied())
+    }
+
+    /// Leave a lexical frame: guards its bindings own are dropped.
+    fn frame_exit(&mut self, frame: usize) {
+        if let Some(f) = self.flow_mut() {
+            scrub_frames(f, frame);
+        }
+        self.core.env.pop();
+    }
+
+    pub(crate) fn walk_block_body(&mut self, block: &syn::Block) {
+        self.walk_block(block);
+    }
+
+    pub(crate) fn walk_block(&mut self, block: &syn::Block) -> Val {
+        let has_items = block.stmts.iter().any(|s| matches!(s, syn::Stmt::Item(_)));
+        if has_items {
+            self.core.uses.push_block(&block.stmts);
+        }
+        let frame = self.core.env.push(Boundary::Block);
+        let mut val = Val::default();
+        let n = block.stmts.len();
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            match stmt {
+                syn::Stmt::Expr(e, None) if i + 1 == n => val = self.walk_tail(stmt, e),
+                _ => self.walk_stmt(stmt),
+            }
+        }
+        let level = self.temp_level();
+        self.reown(&val.guards, Owner::Temp(level));
+        self.frame_exit(frame);
+        if has_items {
+            self.core.uses.pop();
+        }
+        val
+    }
+
+    fn walk_tail(&mut self, stmt: &syn::Stmt, e: &syn::Expr) -> Val {
+        hook!(self, check_stmt, stmt);
+        if self.core.opts.edition >= 2024 {
+            let level = self.temp_enter();
+            let v = self.eval(e, Mode::Value);
+            self.reown(&v.guards, Owner::Temp(level.saturating_sub(1)));
+            self.temp_exit(level);
+            v
+        } else {
+            self.eval(e, Mode::Value)
+        }
+    }
+
+    fn walk_stmt(&mut self, stmt: &syn::Stmt) {
+        hook!(self, check_stmt, stmt);
+        match stmt {
+            syn::Stmt::Local(local) => {
+                let level = self.temp_enter();
+                self.walk_local(local);
+                self.temp_exit(level);
+            }
+            syn::Stmt::Item(item) => self.walk_item(item),
+            syn::Stmt::Expr(e, _) => {
+                let level = self.temp_enter();
+                self.eval(e, Mode::Value);
+                self.temp_exit(level);
+            }
+            syn::Stmt::Macro(m) => {
+                let level = self.temp_enter();
+                self.eval_macro(&m.mac);
+                self.temp_exit(level);
+            }
+        }
+    }
+
+    fn walk_local(&mut self, local: &syn::Local) {
+        let Some(init) = &local.init else {
+            self.bind_let(&local.pat, None, Val::default());
+            return;
+        };
+        // `let (a, b) = (m1.lock(), m2.lock());` binds pairwise.
+        if let (syn::Pat::Tuple(pt), syn::Expr::Tuple(et)) = (&local.pat, peel(&init.expr))
+            && pt.elems.len() == et.elems.len()
+        {
+            for (p, e) in pt.elems.iter().zip(et.elems.iter()) {
+                let v = self.eval(e, Mode::Value);
+                self.bind_let(p, Some(e), v);
+            }
+            return;
+        }
+        let v = self.eval(&init.expr, Mode::Value);
+        if let Some((_, diverge)) = &init.diverge {
+            // `let .. else { .. }`: the else block must diverge, so its state never flows on.
+            let saved = self.clone_flow();
+            self.eval(diverge, Mode::Value);
+            self.set_flow(saved);
+        }
+        self.bind_let(&local.pat, Some(&init.expr), v);
+    }
+
+    fn bind_let(&mut self, pat: &syn::Pat, init: Option<&syn::Expr>, v: Val) {
+        let (pat, annotated) = match pat {
+            syn::Pat::Type(pt) => (&*pt.pat, Some(Ty::from_syn(&pt.ty, &self.core.uses))),
+            p => (p, None),
+        };
+        let ty = match (annotated, init) {
+            (Some(t), _) => TyExpr::Known(t),
+            (None, Some(e)) => self.core.ty_of(e),
+            (None, None) => TyExpr::Unknown,
+        };
+        let mut guards = v.guards;
+        // `let x = &temp.field;` extends the temporary to the enclosing block.
+        if init.is_some_and(|e| matches!(peel(e), syn::Expr::Reference(_))) {
+            let level = self.temp_level();
+            for g in v.root {
+                if self.owner(g) == Some(Owner::Temp(level)) {
+                    guards.push(g);
+                }
+            }
+        }
+        if matches!(pat, syn::Pat::Wild(_)) {
+            return;
+        }
+        self.bind_pattern(pat, ty, &guards);
+    }
+
+    /// Bind every name in `pat`. A lone name (also inside `Some(..)`/`Ok(..)`) gets `ty`; all
+    /// names share ownership of `guards`.
+    pub(crate) fn bind_pattern(&mut self, pat: &syn::Pat, ty: TyExpr, guards: &[GuardId]) {
+        let mut names = Vec::new();
+        collect_names(pat, &mut names);
+        let single = names.len() == 1;
+        for name in names {
+            self.core.env.bind(Binding {
+                name,
+                ty: if single { ty.clone() } else { TyExpr::Unknown },
+                guards: guards.to_vec(),
+            });
+        }
+        let depth = self.core.env.depth();
+        self.reown(guards, Owner::Frame(depth));
+    }
+
+    pub(crate) fn eval(&mut self, e: &syn::Expr, mode: Mode) -> Val {
+        if self.core.depth >= super::MAX_DEPTH {
+            return Val::default();
+        }
+        self.core.depth += 1;
+        hook!(self, check_expr, e);
+        let v = self.eval_inner(e, mode);
+        self.core.depth -= 1;
+        v
+    }
+
+    fn eval_all<'e>(
+        &mut self,
+        exprs: impl IntoIterator<Item = &'e syn::Expr>,
+        mode: Mode,
+    ) -> Vec<GuardId> {
+        let mut guards = Vec::new();
+        for e in exprs {
+            guards.extend(self.eval(e, mode).guards);
+        }
+        guards
+    }
+
+    fn eval_inner(&mut self, e: &syn::Expr, mode: Mode) -> Val {
+        match e {
+            syn::Expr::Array(a) => Val {
+                guards: self.eval_all(&a.elems, Mode::Value),
+                root: Vec::new(),
+            },
+            syn::Expr::Tuple(t) => Val {
+                guards: self.eval_all(&t.elems, Mode::Value),
+                root: Vec::new(),
+            },
+            syn::Expr::Assign(a) => {
+                let v = self.eval(&a.right, Mode::Value);
+                self.eval(&a.left, Mode::Place);
+                self.assign(&a.left, v.guards);
+                Val::default()
+            }
+            syn::Expr::Async(ab) => {
+                self.enter_body(true, false, Boundary::Capture);
+                self.walk_block_body(&ab.block);
+                self.exit_body();
+                Val::default()
+            }
+            syn::Expr::Await(aw) => self.eval_await(aw),
+            syn::Expr::Binary(b) => {
+                self.eval(&b.left, Mode::Place);
+                self.eval(&b.right, Mode::Place);
+                Val::default()
+            }
+            syn::Expr::Block(b) => match &b.label {
+                Some(label) => self.eval_loop_like(Some(label.name.ident.to_string()), |w| {
+                    w.walk_block(&b.block)
+                }),
+                None => self.walk_block(&b.block),
+            },
+            syn::Expr::Break(br) => {
+                if let Some(v) = &br.expr {
+                    let v = self.eval(v, Mode::Value);
+                    self.kill(&v.guards);
+                }
+                let label = br.label.as_ref().map(|l| l.ident.to_string());
+                self.exit_loop(label);
+                Val::default()
+            }
+            syn::Expr::Continue(_) => {
+                self.set_unreachable();
+                Val::default()
+            }
+            syn::Expr::Return(r) => {
+                if let Some(v) = &r.expr {
+                    self.eval(v, Mode::Value);
+                }
+                self.set_unreachable();
+                Val::default()
+            }
+            syn::Expr::Call(c) => self.eval_call(c),
+            syn::Expr::MethodCall(mc) => self.eval_method_call(mc),
+            syn::Expr::Cast(c) => {
+                self.eval(&c.expr, Mode::Value);
+                Val::default()
+            }
+            syn::Expr::Closure(cl) => {
+                self.walk_closure(cl, false);
+                Val::default()
+            }
+            syn::Expr::Const(c) => {
+                self.enter_body(false, false, Boundary::Capture);
+                self.walk_block_body(&c.block);
+                self.exit_body();
+                Val::default()
+            }
+            syn::Expr::Field(f) => {
+                let v = self.eval(&f.base, Mode::Place);
+                Val {
+                    guards: Vec::new(),
+                    root: [v.guards, v.root].concat(),
+                }
+            }
+            syn::Expr::ForLoop(fl) => self.eval_for(fl),
+            syn::Expr::Group(g) => self.eval(&g.expr, mode),
+            syn::Expr::Paren(p) => self.eval(&p.expr, mode),
+            syn::Expr::If(i) => self.eval_if(i),
+            syn::Expr::Index(ix) => {
+                let v = self.eval(&ix.expr, Mode::Place);
+                self.eval(&ix.index, Mode::Value);
+                Val {
+                    guards: Vec::new(),
+                    root: [v.guards, v.root].concat(),
+                }
+            }
+            syn::Expr::Let(l) => {
+                let v = self.eval(&l.expr, Mode::Place);
+                let ty = self.core.ty_of(&l.expr);
+                self.bind_pattern(&l.pat, ty, &v.guards);
+                Val::default()
+            }
+            syn::Expr::Loop(lp) => {
+                let label = lp.label.as_ref().map(|l| l.name.ident.to_string());
+                self.eval_loop_like(label, |w| {
+                    w.walk_block(&lp.body);
+                    // Falling off the end of a `loop` body goes around again, not out.
+                    w.set_unreachable();
+                    Val::default()
+                })
+            }
+            syn::Expr::Macro(m) => self.eval_macro(&m.mac),
+            syn::Expr::Match(m) => self.eval_match(m),
+            syn::Expr::Path(p) => self.eval_path(p, mode),
+            syn::Expr::Range(r) => {
+                self.eval_all(
+                    r.start.iter().chain(r.end.iter()).map(|b| &**b),
+                    Mode::Value,
+                );
+                Val::default()
+            }
+            syn::Expr::RawAddr(r) => {
+                self.eval(&r.expr, Mode::Place);
+                Val::default()
+            }
+            syn::Expr::Reference(r) => {
+                let v = self.eval(&r.expr, Mode::Place);
+                Val {
+                    guards: Vec::new(),
+                    root: [v.guards, v.root].concat(),
+                }
+            }
+            syn::Expr::Repeat(r) => {
+                let g = self.eval(&r.expr, Mode::Value).guards;
+                self.eval(&r.len, Mode::Value);
+                Val {
+                    guards: g,
+                    root: Vec::new(),
+                }
+            }
+            syn::Expr::Struct(s) => {
+                let mut guards = self.eval_all(s.fields.iter().map(|f| &f.expr), Mode::Value);
+                if let Some(rest) = &s.rest {
+                    guards.extend(self.eval(rest, Mode::Value).guards);
+                }
+                Val {
+                    guards,
+                    root: Vec::new(),
+                }
+            }
+            syn::Expr::Try(t) => {
+                let v = self.eval(&t.expr, Mode::Value);
+                Val {
+                    guards: v.guards,
+                    root: Vec::new(),
+                }
+            }
+            syn::Expr::TryBlock(tb) => self.walk_block(&tb.block),
+            syn::Expr::Unary(u) => {
+                let v = self.eval(&u.expr, Mode::Place);
+                match u.op {
+                    syn::UnOp::Deref(_) => Val {
+                        guards: Vec::new(),
+                        root: [v.guards, v.root].concat(),
+                    },
+                    _ => Val::default(),
+                }
+            }
+            syn::Expr::Unsafe(u) => self.walk_block(&u.block),
+            syn::Expr::While(w) => self.eval_while(w),
+            syn::Expr::Yield(y) => {
+                if let Some(v) = &y.expr {
+                    self.eval(v, Mode::Value);
+                }
+                Val::default()
+            }
+            _ => Val::default(),
+        }
+    }
+
+    fn eval_path(&mut self, p: &syn::ExprPath, mode: Mode) -> Val {
+        let Some(ident) = p.path.get_ident() else {
+            return Val::default();
+        };
+        let Some(b) = self.core.env.lookup(&ident.to_string()) else {
+            return Val::default();
+        };
+        let live: Vec<GuardId> = b
+            .guards
+            .iter()
+            .copied()
+            .filter(|g| self.is_live(*g))
+            .collect();
+        if mode == Mode::Value && !live.is_empty() {
+            // Moved out of its binding: now a value in flight.
+            let level = self.temp_level();
+            self.reown(&live, Owner::Temp(level));
+        }
+        Val {
+            guards: live,
+            root: Vec::new(),
+        }
+    }
+
+    /// `x = value`: a local binding takes ownership of the new guards (and its old one drops);
+    /// anything else (a field, an index) stores them out of sight.
+    fn assign(&mut self, left: &syn::Expr, guards: Vec<GuardId>) {
+        if let syn::Expr::Path(p) = peel(left)
+            && let Some(ident) = p.path.get_ident()
+        {
+            let name = ident.to_string();
+            let old = match self.core.env.lookup_mut(&name) {
+                Some((frame, b)) => {
+                    let old = std::mem::replace(&mut b.guards, guards.clone());
+                    Some((frame, old))
+                }
+                None => None,
+            };
+            if let Some((frame, old)) = old {
+                self.kill(&old);
+                self.reown(&guards, Owner::Frame(frame));
+                return;
+            }
+        }
+        self.kill(&guards);
+    }
+
+    fn eval_arg(&mut self, arg: &syn::Expr, sync_closures: bool) -> Val {
+        if sync_closures && let syn::Expr::Closure(cl) = peel(arg) {
+            hook!(self, check_expr, arg);
+            self.walk_closure(cl, true);
+            return Val::default();
+        }
+        self.eval(arg, Mode::Value)
+    }
+
+    fn eval_call(&mut self, c: &syn::ExprCall) -> Val {
+        let callee = self.core.callee(c);
+        let sync = callee.as_deref().is_some_and(is_blocking_spawner_path);
+        self.eval(&c.func, Mode::Place);
+        let mut guards = Vec::new();
+        for arg in &c.args {
+            guards.extend(self.eval_arg(arg, sync).guards);
+        }
+        let callee = callee.unwrap_or_default();
+        if DIVERGING.contains(&callee.as_str()) {
+            self.set_unreachable();
+            return Val::default();
+        }
+        let last = callee.rsplit("::").next().unwrap_or("");
+        let is_ctor = last.chars().next().is_some_and(char::is_uppercase)
+            || matches!(
+                callee.as_str(),
+                "std::boxed::Box::new"
+                    | "std::sync::Arc::new"
+                    | "std::rc::Rc::new"
+                    | "std::boxed::Box::pin"
+            );
+        if is_ctor {
+            return Val {
+                guards,
+                root: Vec::new(),
+            };
+        }
+        // Moved into a fn (`drop(guard)`, `consume(guard)`): it ends there.
+        self.kill(&guards);
+        Val::default()
+    }
+
+    fn eval_method_call(&mut self, mc: &syn::ExprMethodCall) -> Val {
+        let name = mc.method.to_string();
+        if mc.args.is_empty() && is_acquire_method(&name) {
+            self.eval(&mc.receiver, Mode::Place);
+            let g = self.acquire(&mc.receiver, &mc.method, false);
+            return Val {
+                guards: vec![g],
+                root: Vec::new(),
+            };
+        }
+        if PROPAGATING.contains(&name.as_str()) {
+            let v = self.eval(&mc.receiver, Mode::Value);
+            for arg in &mc.args {
+                let a = self.eval_arg(arg, false);
+                self.kill(&a.guards);
+            }
+            return Val {
+                guards: v.guards,
+                root: Vec::new(),
+            };
+        }
+        self.eval(&mc.receiver, Mode::Place);
+        let sync = is_blocking_spawner_method(&name);
+        for arg in &mc.args {
+            let a = self.eval_arg(arg, sync);
+            self.kill(&a.guards);
+        }
+        Val::default()
+    }
+
+    fn eval_await(&mut self, aw: &syn::ExprAwait) -> Val {
+        if let Some(mc) = is_acquire_call(&aw.base) {
+            // `m.lock().await`: waiting for an async lock is itself an await point.
+            hook!(self, check_expr, &aw.base);
+            self.eval(&mc.receiver, Mode::Place);
+            self.record_await(aw.await_token.span, ".await");
+            let g = self.acquire(&mc.receiver, &mc.method, true);
+            return Val {
+                guards: vec![g],
+                root: Vec::new(),
+            };
+        }
+        let v = self.eval(&aw.base, Mode::Value);
+        self.record_await(aw.await_token.span, ".await");
+        self.kill(&v.guards);
+        Val::default()
+    }
+
+    pub(crate) fn record_await(&mut self, span: proc_macro2::Span, what: &str) {
+        let Some(body) = self.core.body() else { return };
+        if !body.flow.reachable {
+            return;
+        }
+        let point = AwaitPoint {
+            region: Region::from_span(span),
+            held: body.flow.held(),
+            body: body.id,
+            in_test: body.in_test || self.core.test_depth > 0 || self.core.opts.test_file,
+            what: what.to_string(),
+        };
+        self.core.facts.awaits.push(point);
+    }
+
+    fn acquire(&mut self, receiver: &syn::Expr, method: &syn::Ident, awaited: bool) -> GuardId {
+        let id = self.core.next_guard;
+        self.core.next_guard += 1;
+        let level = self.temp_level();
+        let Some(body) = self.core.body() else {
+            return id;
+        };
+        if body.flow.reachable {
+            let ty = self.core.ty_of(receiver);
+            let local_identity = match (peel(receiver), &ty) {
+                (syn::Expr::Path(p), TyExpr::Known(_)) => p
+                    .path
+                    .get_ident()
+                    .map(|i| format!("{}::{i}", body.function.clone().unwrap_or_default())),
+                _ => None,
+            };
+            let region = Region::from_span(method.span());
+            let acq = Acquisition {
+                id,
+                receiver: ty,
+                local_identity,
+                receiver_text: expr_text(receiver),
+                method: method.to_string(),
+                region,
+                function: body.function.clone(),
+                snippet: self.core.src.snippet(&region),
+                in_async: body.is_async,
+                in_test: body.in_test || self.core.test_depth > 0 || self.core.opts.test_file,
+                awaited,
+                held: body.flow.held(),
+                body: body.id,
+            };
+            self.core.facts.acquisitions.push(acq);
+        }
+        if let Some(f) = self.flow_mut()
+            && f.reachable
+        {
+            f.live.insert(id, Owner::Temp(level));
+        }
+        id
+    }
+
+    fn eval_if(&mut self, i: &syn::ExprIf) -> Val {
+        let has_let = contains_let(&i.cond);
+        let first_guard = self.core.next_guard;
+        let frame = self.core.env.push(Boundary::Block);
+        if has_let {
+            self.eval(&i.cond, Mode::Place);
+        } else {
+            // An `if` condition is a temporary scope of its own.
+            let level = self.temp_enter();
+            self.eval(&i.cond, Mode::Place);
+            self.temp_exit(level);
+        }
+        let after_cond = self.clone_flow();
+        let then_val = self.walk_block(&i.then_branch);
+        self.frame_exit(frame);
+        let then_flow = self.take_flow();
+
+        let mut else_flow = after_cond;
+        scrub_frames(&mut else_flow, frame);
+        let drop_scrutinee = has_let && self.core.opts.edition >= 2024;
+        if drop_scrutinee {
+            scrub_temps_from(&mut else_flow, first_guard);
+        }
+        self.set_flow(else_flow);
+        let else_val = match &i.else_branch {
+            Some((_, e)) => self.eval(e, Mode::Value),
+            None => Val::default(),
+        };
+        let mut merged = then_flow.merge(self.take_flow());
+        if drop_scrutinee {
+            scrub_temps_from(&mut merged, first_guard);
+        }
+        self.set_flow(merged);
+        Val {
+            guards: [then_val.guards, else_val.guards].concat(),
+            root: Vec::new(),
+        }
+    }
+
+    fn eval_match(&mut self, m: &syn::ExprMatch) -> Val {
+        let v = self.eval(&m.expr, Mode::Place);
+        let ty = self.core.ty_of(&m.expr);
+        let entry = self.clone_flow();
+        let mut out = Flow::unreachable();
+        let mut guards = Vec::new();
+        for arm in &m.arms {
+            self.set_flow(entry.clone());
+            let frame = self.core.env.push(Boundary::Block);
+            self.bind_pattern(&arm.pat, ty.clone(), &v.guards);
+            if let Some((_, g)) = &arm.guard {
+                self.eval(g, Mode::Place);
+            }
+            let av = self.eval(&arm.body, Mode::Value);
+            guards.extend(av.guards);
+            self.frame_exit(frame);
+            out = out.merge(self.take_flow());
+        }
+        if m.arms.is_empty() {
+            out = entry;
+        }
+        self.set_flow(out);
+        Val {
+            guards,
+            root: Vec::new(),
+        }
+    }
+
+    fn eval_for(&mut self, fl: &syn::ExprForLoop) -> Val {
+        // The iterator expression's temporaries live for the whole loop.
+        self.eval(&fl.expr, Mode::Value);
+        let elem = self.core.ty_of(&fl.expr).elem();
+        let label = fl.label.as_ref().map(|l| l.name.ident.to_string());
+        let entry = self.clone_flow();
+        let v = self.eval_loop_like(label, |w| {
+            let frame = w.core.env.push(Boundary::Block);
+            w.bind_pattern(&fl.pat, elem, &[]);
+            w.walk_block(&fl.body);
+            w.frame_exit(frame);
+            Val::default()
+        });
+        let after = self.take_flow().merge(entry);
+        self.set_flow(after);
+        v
+    }
+
+    fn eval_while(&mut self, w: &syn::ExprWhile) -> Val {
+        let has_let = contains_let(&w.cond);
+        let label = w.label.as_ref().map(|l| l.name.ident.to_string());
+        let frame = self.core.env.push(Boundary::Block);
+        let level = self.temp_enter();
+        self.eval(&w.cond, Mode::Place);
+        if !has_let {
+            self.temp_exit(level);
+        }
+        // The loop may not run (or may end when the condition fails).
+        let mut exit_by_cond = self.clone_flow();
+        self.eval_loop_like(label, |w2| {
+            w2.walk_block(&w.body);
+            Val::default()
+        });
+        if has_let {
+            self.temp_exit(level);
+        }
+        self.frame_exit(frame);
+        scrub_frames(&mut exit_by_cond, frame);
+        exit_by_cond
+            .live
+            .retain(|_, o| !matches!(o, Owner::Temp(l) if *l >= level));
+        let after = self.take_flow().merge(exit_by_cond);
+        self.set_flow(after);
+        Val::default()
+    }
+
+    /// Run `body` as a loop (or labeled block) that `break` can leave; the flow after it is the
+    /// join of its normal end and every `break`.
+    fn eval_loop_like(
+        &mut self,
+        label: Option<String>,
+        body: impl FnOnce(&mut Self) -> Val,
+    ) -> Val {
+        if let Some(b) = self.core.bodies.last_mut() {
+            b.loops.push(LoopCx {
+                label,
+                exits: Vec::new(),
+            });
+        }
+        let v = body(self);
+        let exits = self
+            .core
+            .bodies
+            .last_mut()
+            .and_then(|b| b.loops.pop())
+            .map(|l| l.exits)
+            .unwrap_or_default();
+        let mut flow = self.take_flow();
+        for e in exits {
+            flow = flow.merge(e);
+        }
+        self.set_flow(flow);
+        v
+    }
+
+    fn exit_loop(&mut self, label: Option<String>) {
+        let flow = self.clone_flow();
+        if let Some(b) = self.core.bodies.last_mut() {
+            let target = match &label {
+                Some(l) => b
+                    .loops
+                    .iter_mut()
+                    .rev()
+                    .find(|lp| lp.label.as_deref() == Some(l)),
+                None => b.loops.iter_mut().rev().find(|_| true),
+            };
+            if let Some(lp) = target {
+                lp.exits.push(flow);
+            }
+        }
+        self.set_unreachable();
+    }
+
+    pub(crate) fn walk_closure(&mut self, cl: &syn::ExprClosure, force_sync: bool) {
+        let (parent_async, parent_main) = self
+            .core
+            .body()
+            .map(|b| (b.is_async, b.async_main))
+            .unwrap_or((false, false));
+        let is_async = cl.asyncness.is_some() || (!force_sync && parent_async);
+        let async_main = !force_sync && cl.asyncness.is_none() && parent_main;
+        self.enter_body(is_async, async_main, Boundary::Capture);
+        for input in &cl.inputs {
+            match input {
+                syn::Pat::Type(pt) => {
+                    let ty = Ty::from_syn(&pt.ty, &self.core.uses);
+                    self.bind_typed_pattern(&pt.pat, ty);
+                }
+                p => self.bind_pattern(p, TyExpr::Unknown, &[]),
+            }
+        }
+        self.eval(&cl.body, Mode::Value);
+        self.exit_body();
+    }
+
+    fn eval_macro(&mut self, mac: &syn::Macro) -> Val {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let kind = MacroKind::classify(&name);
+        match kind {
+            Some(MacroKind::Format) => {
+                let f = macros::parse_format(mac.tokens.clone());
+                let view = MacroView {
+                    mac,
+                    name: name.clone(),
+                    format: Some(&f),
+                };
+                hook!(self, check_macro, &view);
+                for arg in &f.args {
+                    self.eval(&arg.expr, Mode::Place);
+                }
+                if MacroKind::diverges(&name) {
+                    self.set_unreachable();
+                }
+                Val::default()
+            }
+            Some(MacroKind::Exprs) => {
+                self.macro_hook(mac, &name);
+                let (exprs, _) = macros::parse_exprs(mac.tokens.clone(), &name);
+                let mode = if name == "matches" {
+                    Mode::Place
+                } else {
+                    Mode::Value
+                };
+                Val {
+                    guards: self.eval_all(&exprs, mode),
+                    root: Vec::new(),
+                }
+            }
+            Some(MacroKind::Join) => {
+                self.macro_hook(mac, &name);
+                let (exprs, _) = macros::parse_exprs(mac.tokens.clone(), &name);
+                let g = self.eval_all(&exprs, Mode::Value);
+                self.record_await(mac.path.span(), &format!("{name}!"));
+                self.kill(&g);
+                Val::default()
+            }
+            Some(MacroKind::Select) => {
+                self.macro_hook(mac, &name);
+                match macros::parse_select(mac.tokens.clone()) {
+                    Ok(sel) => self.eval_select(&sel, mac.path.span()),
+                    Err(_) => self.core.facts.skipped_macros += 1,
+                }
+                Val::default()
+            }
+            None => {
+                if !INERT_MACROS.contains(&name.as_str()) {
+                    self.core.facts.skipped_macros += 1;
+                }
+                self.macro_hook(mac, &name);
+                Val::default()
+            }
+        }
+    }
+
+    fn macro_hook(&mut self, mac: &syn::Macro, name: &str) {
+        let view = MacroView {
+            mac,
+            name: name.to_string(),
+            format: None,
+        };
+        hook!(self, check_macro, &view);
+    }
+
+    fn eval_select(&mut self, sel: &macros::Select, span: proc_macro2::Span) {
+        for arm in &sel.arms {
+            if let Some(g) = &arm.guard {
+                self.eval(g, Mode::Place);
+            }
+            let v = self.eval(&arm.future, Mode::Value);
+            self.kill(&v.guards);
+        }
+        self.record_await(span, "select!");
+        let entry = self.clone_flow();
+        let mut out = Flow::unreachable();
+        let handlers = sel
+            .arms
+            .iter()
+            .map(|a| (Some(&a.pat), &a.handler))
+            .chain(sel.else_arm.iter().map(|e| (None, e)));
+        for (pat, handler) in handlers {
+            self.set_flow(entry.clone());
+            let frame = self.core.env.push(Boundary::Block);
+            if let Some(p) = pat {
+                self.bind_pattern(p, TyExpr::Unknown, &[]);
+            }
+            self.eval(handler, Mode::Value);
+            self.frame_exit(frame);
+            out = out.merge(self.take_flow());
+        }
+        self.set_flow(out);
+    }
+}
+
+fn scrub_frames(flow: &mut Flow, frame: usize) {
+    flow.live
+        .retain(|_, o| !matches!(o, Owner::Frame(f) if *f >= frame));
+}
+
+/// Drop temporaries created since guard `first` (an `if let` scrutinee's, from edition 2024).
+fn scrub_temps_from(flow: &mut Flow, first: GuardId) {
+    flow.live
+        .retain(|g, o| !(*g >= first && matches!(o, Owner::Temp(_))));
+}
+
+fn collect_names(pat: &syn::Pat, out: &mut Vec<String>) {
+    match pat {
+        syn::Pat::Ident(pi) => {
+            out.push(pi.ident.to_string());
+            if let Some((_, sub)) = &pi.subpat {
+                collect_names(sub, out);
+            }
+        }
+        syn::Pat::Or(o) => {
+            if let Some(first) = o.cases.first() {
+                collect_names(first, out);
+            }
+        }
+        syn::Pat::Paren(p) => collect_names(&p.pat, out),
+        syn::Pat::Reference(r) => collect_names(&r.pat, out),
+        syn::Pat::Slice(s) => s.elems.iter().for_each(|p| collect_names(p, out)),
+        syn::Pat::Struct(s) => s.fields.iter().for_each(|f| collect_names(&f.pat, out)),
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| collect_names(p, out)),
+        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|p| collect_names(p, out)),
+        syn::Pat::Type(t) => collect_names(&t.pat, out),
+        _ => {}
+    }
+}

@@ -1,0 +1,375 @@
+//! Items: modules, impls, fns, and what they contribute to the crate index.
+
+use syn::spanned::Spanned;
+
+use super::{Binding, Body, Boundary, Flow, ItemCtx, Walker, hook};
+use crate::semantic::facts::ItemExtent;
+use crate::semantic::macros;
+use crate::semantic::types::{Ty, TyExpr};
+use crate::semantic::{FnView, ItemView};
+
+/// Attributes that make a fn a test (`#[test]`, `#[tokio::test]`, `#[rstest]`...).
+fn is_test_attr(attr: &syn::Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "test" || s.ident == "rstest" || s.ident == "bench")
+}
+
+/// `#[cfg(test)]` (also inside `all(..)`).
+fn is_cfg_test(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("cfg") && {
+        let tokens = attr.meta.to_token_stream_string();
+        tokens.contains("test") && !tokens.contains("not")
+    }
+}
+
+trait MetaString {
+    fn to_token_stream_string(&self) -> String;
+}
+
+impl MetaString for syn::Meta {
+    fn to_token_stream_string(&self) -> String {
+        quote::ToTokens::to_token_stream(self).to_string()
+    }
+}
+
+fn ret_ty(sig: &syn::Signature, w: &Walker) -> Option<Ty> {
+    match &sig.output {
+        syn::ReturnType::Type(_, ty) => Some(Ty::from_syn(ty, &w.core.uses)),
+        syn::ReturnType::Default => None,
+    }
+}
+
+impl<'a, 'l> Walker<'a, 'l> {
+    fn item_view<'i>(
+        &self,
+        attrs: &'i [syn::Attribute],
+        kind: &'static str,
+        name: String,
+        span: proc_macro2::Span,
+    ) -> ItemView<'i> {
+        ItemView {
+            attrs,
+            kind,
+            name,
+            region: self.core.region(span),
+        }
+    }
+
+    fn record_extent(&mut self, attrs: &[syn::Attribute], span: proc_macro2::Span) {
+        let region = self.core.region(span);
+        let first_line = attrs
+            .first()
+            .map(|a| self.core.region(a.span()).line)
+            .unwrap_or(region.line);
+        self.core
+            .facts
+            .items
+            .push(ItemExtent { region, first_line });
+    }
+
+    pub(crate) fn walk_item(&mut self, item: &syn::Item) {
+        let (attrs, kind, name): (&[syn::Attribute], &'static str, String) = match item {
+            syn::Item::Fn(f) => (&f.attrs, "fn", f.sig.ident.to_string()),
+            syn::Item::Impl(i) => (&i.attrs, "impl", type_name(&i.self_ty)),
+            syn::Item::Mod(m) => (&m.attrs, "mod", m.ident.to_string()),
+            syn::Item::Struct(s) => (&s.attrs, "struct", s.ident.to_string()),
+            syn::Item::Enum(e) => (&e.attrs, "enum", e.ident.to_string()),
+            syn::Item::Trait(t) => (&t.attrs, "trait", t.ident.to_string()),
+            syn::Item::Static(s) => (&s.attrs, "static", s.ident.to_string()),
+            syn::Item::Const(c) => (&c.attrs, "const", c.ident.to_string()),
+            syn::Item::Type(t) => (&t.attrs, "type", t.ident.to_string()),
+            syn::Item::Use(u) => (&u.attrs, "use", String::new()),
+            syn::Item::Macro(m) => (&m.attrs, "macro", String::new()),
+            _ => (&[], "item", String::new()),
+        };
+        if kind != "use" {
+            self.record_extent(attrs, item.span());
+            let view = self.item_view(attrs, kind, name, item.span());
+            hook!(self, check_item, &view);
+        }
+        let is_test = attrs.iter().any(|a| is_cfg_test(a) || is_test_attr(a));
+        if is_test {
+            self.core.test_depth += 1;
+        }
+        self.walk_item_inner(item);
+        if is_test {
+            self.core.test_depth -= 1;
+        }
+    }
+
+    fn walk_item_inner(&mut self, item: &syn::Item) {
+        match item {
+            syn::Item::Fn(f) => {
+                if let Some(ret) = ret_ty(&f.sig, self) {
+                    self.core
+                        .facts
+                        .index
+                        .fns
+                        .push((f.sig.ident.to_string(), ret));
+                }
+                self.walk_fn(&f.sig, &f.block, &f.attrs, false);
+            }
+            syn::Item::Impl(imp) => self.walk_impl(imp),
+            syn::Item::Trait(t) => {
+                self.core.items.push(ItemCtx {
+                    self_ty: Some(Ty::path(&format!("self::{}", t.ident))),
+                    name: t.ident.to_string(),
+                    is_fn: false,
+                });
+                for ti in &t.items {
+                    if let syn::TraitItem::Fn(f) = ti
+                        && let Some(block) = &f.default
+                    {
+                        self.record_extent(&f.attrs, f.span());
+                        let view =
+                            self.item_view(&f.attrs, "fn", f.sig.ident.to_string(), f.span());
+                        hook!(self, check_item, &view);
+                        self.walk_fn(&f.sig, block, &f.attrs, false);
+                    }
+                }
+                self.core.items.pop();
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    self.core.uses.push_module(items);
+                    for it in items {
+                        self.walk_item(it);
+                    }
+                    self.core.uses.pop();
+                }
+            }
+            syn::Item::Struct(s) => {
+                let fields = s
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let name = f
+                            .ident
+                            .as_ref()
+                            .map(|i| i.to_string())
+                            .unwrap_or_else(|| i.to_string());
+                        (name, Ty::from_syn(&f.ty, &self.core.uses))
+                    })
+                    .collect();
+                self.core
+                    .facts
+                    .index
+                    .structs
+                    .push((s.ident.to_string(), fields));
+            }
+            syn::Item::Static(s) => {
+                let ty = Ty::from_syn(&s.ty, &self.core.uses);
+                self.core
+                    .facts
+                    .index
+                    .statics
+                    .push((s.ident.to_string(), ty));
+                self.walk_const_init(&s.expr);
+            }
+            syn::Item::Const(c) => self.walk_const_init(&c.expr),
+            syn::Item::Type(t) => {
+                let ty = Ty::from_syn(&t.ty, &self.core.uses);
+                self.core
+                    .facts
+                    .index
+                    .aliases
+                    .push((t.ident.to_string(), ty));
+            }
+            syn::Item::Macro(m) => {
+                let name = m
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                if name == "lazy_static" {
+                    for (ident, ty, init) in macros::parse_lazy_static(m.mac.tokens.clone()) {
+                        let ty = Ty::from_syn(&ty, &self.core.uses);
+                        self.core.facts.index.statics.push((ident.to_string(), ty));
+                        self.walk_const_init(&init);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn walk_impl(&mut self, imp: &syn::ItemImpl) {
+        let self_ty = Ty::from_syn(&imp.self_ty, &self.core.uses);
+        let owner = type_name(&imp.self_ty);
+        self.core.items.push(ItemCtx {
+            self_ty: Some(self_ty),
+            name: owner.clone(),
+            is_fn: false,
+        });
+        let in_trait_impl = imp.trait_.is_some();
+        for ii in &imp.items {
+            match ii {
+                syn::ImplItem::Fn(f) => {
+                    self.record_extent(&f.attrs, f.span());
+                    let view = self.item_view(&f.attrs, "fn", f.sig.ident.to_string(), f.span());
+                    hook!(self, check_item, &view);
+                    if let Some(ret) = ret_ty(&f.sig, self) {
+                        let ret = resolve_self(ret, &imp.self_ty, &self.core.uses);
+                        self.core.facts.index.methods.push((
+                            owner.clone(),
+                            f.sig.ident.to_string(),
+                            ret,
+                        ));
+                    }
+                    let is_test = f.attrs.iter().any(is_test_attr);
+                    self.core.test_depth += u32::from(is_test);
+                    self.walk_fn(&f.sig, &f.block, &f.attrs, in_trait_impl);
+                    self.core.test_depth -= u32::from(is_test);
+                }
+                syn::ImplItem::Const(c) => self.walk_const_init(&c.expr),
+                _ => {}
+            }
+        }
+        self.core.items.pop();
+    }
+
+    /// Static and const initializers run outside any async context.
+    fn walk_const_init(&mut self, expr: &syn::Expr) {
+        self.enter_body(false, false, Boundary::Item);
+        self.eval(expr, super::exprs::Mode::Value);
+        self.exit_body();
+    }
+
+    pub(crate) fn enter_body(&mut self, is_async: bool, async_main: bool, boundary: Boundary) {
+        let id = self.core.next_body;
+        self.core.next_body += 1;
+        let function = self.core.function();
+        let in_test = self.core.test_depth > 0;
+        self.core.env.push(boundary);
+        self.core.bodies.push(Body {
+            id,
+            is_async,
+            async_main,
+            in_test,
+            function,
+            flow: Flow::start(),
+            temp_level: 0,
+            loops: Vec::new(),
+        });
+    }
+
+    pub(crate) fn exit_body(&mut self) {
+        self.core.bodies.pop();
+        self.core.env.pop();
+    }
+
+    pub(crate) fn walk_fn(
+        &mut self,
+        sig: &syn::Signature,
+        block: &syn::Block,
+        attrs: &[syn::Attribute],
+        in_trait_impl: bool,
+    ) {
+        self.core.items.push(ItemCtx {
+            self_ty: None,
+            name: sig.ident.to_string(),
+            is_fn: true,
+        });
+        let view = FnView {
+            sig,
+            block,
+            attrs,
+            name: sig.ident.to_string(),
+            in_trait_impl,
+        };
+        hook!(self, check_fn, &view);
+        let is_async = sig.asyncness.is_some();
+        let async_main = is_async && sig.ident == "main" && self.core.items.len() == 1;
+        self.enter_body(is_async, async_main, Boundary::Item);
+        for input in &sig.inputs {
+            match input {
+                syn::FnArg::Receiver(_) => {
+                    let ty = self
+                        .core
+                        .self_ty()
+                        .cloned()
+                        .map(TyExpr::Known)
+                        .unwrap_or(TyExpr::Unknown);
+                    self.core.env.bind(Binding {
+                        name: "self".into(),
+                        ty,
+                        guards: Vec::new(),
+                    });
+                }
+                syn::FnArg::Typed(pt) => {
+                    let ty = Ty::from_syn(&pt.ty, &self.core.uses);
+                    self.bind_typed_pattern(&pt.pat, ty);
+                }
+            }
+        }
+        self.walk_block_body(block);
+        self.exit_body();
+        self.core.items.pop();
+    }
+
+    /// Bind a parameter pattern with its declared type: `state: Arc<S>`, `State(state): State<S>`,
+    /// `(a, b): (A, B)`.
+    pub(crate) fn bind_typed_pattern(&mut self, pat: &syn::Pat, ty: Ty) {
+        match pat {
+            syn::Pat::Ident(pi) => {
+                if let Some((_, sub)) = &pi.subpat {
+                    self.bind_typed_pattern(sub, ty.clone());
+                }
+                self.core.env.bind(Binding {
+                    name: pi.ident.to_string(),
+                    ty: TyExpr::Known(ty),
+                    guards: Vec::new(),
+                });
+            }
+            syn::Pat::TupleStruct(ts) if ts.elems.len() == 1 => {
+                // Extractor newtypes: `State(s): State<T>` binds `s: T`.
+                let inner = ty.args().first().cloned().unwrap_or(Ty::Unknown);
+                if let Some(p) = ts.elems.first() {
+                    self.bind_typed_pattern(p, inner);
+                }
+            }
+            syn::Pat::Tuple(t) => {
+                let elems = match &ty {
+                    Ty::Tuple(e) => e.clone(),
+                    _ => Vec::new(),
+                };
+                for (i, p) in t.elems.iter().enumerate() {
+                    self.bind_typed_pattern(p, elems.get(i).cloned().unwrap_or(Ty::Unknown));
+                }
+            }
+            syn::Pat::Reference(r) => self.bind_typed_pattern(&r.pat, ty),
+            syn::Pat::Type(pt) => {
+                let ty = Ty::from_syn(&pt.ty, &self.core.uses);
+                self.bind_typed_pattern(&pt.pat, ty);
+            }
+            other => self.bind_pattern(other, TyExpr::Unknown, &[]),
+        }
+    }
+}
+
+/// The last segment of a type's path: `Scheduler` for `crate::sched::Scheduler<T>`.
+pub(crate) fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(tp) => tp
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        syn::Type::Reference(r) => type_name(&r.elem),
+        _ => String::new(),
+    }
+}
+
+/// `-> &Self` / `-> Self` inside an impl means the impl's type.
+fn resolve_self(ret: Ty, self_ty: &syn::Type, uses: &crate::semantic::paths::UseScopes) -> Ty {
+    match &ret {
+        Ty::Path { path, .. } if path == "Self" => Ty::from_syn(self_ty, uses),
+        _ => ret,
+    }
+}

@@ -1,0 +1,159 @@
+//! The walker's state: lexical binding frames (for types and guard ownership) and, per body
+//! (fn, closure, async block), the flow state of guard liveness.
+
+use std::collections::BTreeMap;
+
+use crate::semantic::facts::GuardId;
+use crate::semantic::types::TyExpr;
+
+/// Who keeps a guard alive: a binding in frame `n`, or the temporaries of temp scope `n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Frame(usize),
+    Temp(u32),
+}
+
+/// Guard liveness along one control-flow path.
+#[derive(Debug, Clone, Default)]
+pub struct Flow {
+    pub live: BTreeMap<GuardId, Owner>,
+    pub reachable: bool,
+}
+
+impl Flow {
+    pub fn start() -> Flow {
+        Flow {
+            live: BTreeMap::new(),
+            reachable: true,
+        }
+    }
+
+    pub fn unreachable() -> Flow {
+        Flow {
+            live: BTreeMap::new(),
+            reachable: false,
+        }
+    }
+
+    /// Join of two paths: a guard is (may be) alive if it is alive on any reachable path.
+    pub fn merge(mut self, other: Flow) -> Flow {
+        match (self.reachable, other.reachable) {
+            (false, _) => other,
+            (_, false) => self,
+            _ => {
+                for (g, owner) in other.live {
+                    self.live.entry(g).or_insert(owner);
+                }
+                self
+            }
+        }
+    }
+
+    pub fn held(&self) -> Vec<GuardId> {
+        if self.reachable {
+            self.live.keys().copied().collect()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub name: String,
+    pub ty: TyExpr,
+    pub guards: Vec<GuardId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Boundary {
+    /// An ordinary block.
+    Block,
+    /// A closure or async block: sees the enclosing bindings (captures).
+    Capture,
+    /// A fn item: sees nothing of the enclosing body.
+    Item,
+}
+
+#[derive(Debug)]
+pub struct Frame {
+    pub boundary: Boundary,
+    pub bindings: Vec<Binding>,
+}
+
+#[derive(Debug, Default)]
+pub struct Env {
+    pub frames: Vec<Frame>,
+}
+
+impl Env {
+    pub fn push(&mut self, boundary: Boundary) -> usize {
+        self.frames.push(Frame {
+            boundary,
+            bindings: Vec::new(),
+        });
+        self.frames.len() - 1
+    }
+
+    pub fn pop(&mut self) {
+        self.frames.pop();
+    }
+
+    pub fn depth(&self) -> usize {
+        self.frames.len().saturating_sub(1)
+    }
+
+    pub fn bind(&mut self, binding: Binding) {
+        if let Some(f) = self.frames.last_mut() {
+            f.bindings.push(binding);
+        }
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<&Binding> {
+        for frame in self.frames.iter().rev() {
+            if let Some(b) = frame.bindings.iter().rev().find(|b| b.name == name) {
+                return Some(b);
+            }
+            if frame.boundary == Boundary::Item {
+                break;
+            }
+        }
+        None
+    }
+
+    /// The frame that holds the nearest binding of `name`, with the binding.
+    pub fn lookup_mut(&mut self, name: &str) -> Option<(usize, &mut Binding)> {
+        let mut idx = None;
+        for (fi, frame) in self.frames.iter().enumerate().rev() {
+            if let Some(bi) = frame.bindings.iter().rposition(|b| b.name == name) {
+                idx = Some((fi, bi));
+                break;
+            }
+            if frame.boundary == Boundary::Item {
+                break;
+            }
+        }
+        let (fi, bi) = idx?;
+        Some((fi, &mut self.frames[fi].bindings[bi]))
+    }
+}
+
+/// A loop being walked: the flows that leave it through `break`.
+#[derive(Debug)]
+pub struct LoopCx {
+    pub label: Option<String>,
+    pub exits: Vec<Flow>,
+}
+
+/// One body being interpreted: a fn, a closure, an async block.
+#[derive(Debug)]
+pub struct Body {
+    pub id: u32,
+    pub is_async: bool,
+    pub async_main: bool,
+    pub in_test: bool,
+    pub function: Option<String>,
+    pub flow: Flow,
+    pub temp_level: u32,
+    pub loops: Vec<LoopCx>,
+}

@@ -1,0 +1,208 @@
+//! Expression typing: what an expression's type is, as far as racewise needs (possibly deferred to
+//! the crate index). Pure: no effect on guard liveness.
+
+use super::Core;
+use crate::semantic::types::{Ty, TyExpr, is_external};
+
+/// Methods whose result has the receiver's type, for racewise's purposes (smart-pointer plumbing,
+/// `OnceLock::get`, iterator adapters over a collection).
+const SAME_TYPE: &[&str] = &[
+    "clone",
+    "as_ref",
+    "as_mut",
+    "deref",
+    "deref_mut",
+    "to_owned",
+    "unwrap",
+    "expect",
+    "as_deref",
+    "get_or_init",
+    "get_or_try_init",
+    "force",
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "values",
+    "values_mut",
+    "load",
+    "load_full",
+    "unwrap_or_default",
+    "cloned",
+    "copied",
+    "by_ref",
+    "as_slice",
+];
+
+/// Methods that reach an element of a collection.
+const ELEMENT: &[&str] = &[
+    "get",
+    "get_mut",
+    "first",
+    "last",
+    "front",
+    "back",
+    "first_mut",
+    "last_mut",
+    "get_unchecked",
+];
+
+/// Constructors: `Mutex::new(..)` has type `Mutex`.
+const CONSTRUCTORS: &[&str] = &[
+    "new",
+    "default",
+    "from",
+    "with_capacity",
+    "const_new",
+    "new_in",
+    "with_hasher",
+];
+
+/// Wrappers whose constructor's type is its argument's type for racewise's purposes.
+const WRAPPER_CTORS: &[&str] = &[
+    "std::sync::Arc::new",
+    "std::rc::Rc::new",
+    "std::boxed::Box::new",
+    "std::pin::Pin::new",
+    "std::sync::Arc::clone",
+    "std::rc::Rc::clone",
+    "std::option::Option::Some",
+    "std::result::Result::Ok",
+    "std::boxed::Box::pin",
+    "std::sync::Arc::from",
+];
+
+const MAX_DEPTH: u32 = 64;
+
+impl<'a> Core<'a> {
+    pub(crate) fn ty_of(&self, e: &syn::Expr) -> TyExpr {
+        self.ty_of_depth(e, 0)
+    }
+
+    fn ty_of_depth(&self, e: &syn::Expr, depth: u32) -> TyExpr {
+        if depth > MAX_DEPTH {
+            return TyExpr::Unknown;
+        }
+        let rec = |e: &syn::Expr| self.ty_of_depth(e, depth + 1);
+        match e {
+            syn::Expr::Path(p) if p.qself.is_none() => {
+                if let Some(ident) = p.path.get_ident() {
+                    if let Some(b) = self.env.lookup(&ident.to_string()) {
+                        return b.ty.clone();
+                    }
+                    return TyExpr::Static(ident.to_string());
+                }
+                let full = self.uses.resolve(&p.path);
+                if is_external(&full) {
+                    return TyExpr::Unknown;
+                }
+                match p.path.segments.last() {
+                    Some(seg) => TyExpr::Static(seg.ident.to_string()),
+                    None => TyExpr::Unknown,
+                }
+            }
+            syn::Expr::Field(f) => {
+                let name = match &f.member {
+                    syn::Member::Named(i) => i.to_string(),
+                    syn::Member::Unnamed(i) => i.index.to_string(),
+                };
+                rec(&f.base).field(name)
+            }
+            syn::Expr::MethodCall(mc) => {
+                let name = mc.method.to_string();
+                let recv = rec(&mc.receiver);
+                if SAME_TYPE.contains(&name.as_str()) || (name == "get" && mc.args.is_empty()) {
+                    recv
+                } else if ELEMENT.contains(&name.as_str()) {
+                    recv.elem()
+                } else if recv.is_unknown() {
+                    TyExpr::Unknown
+                } else {
+                    TyExpr::MethodRet(Box::new(recv), name)
+                }
+            }
+            syn::Expr::Call(c) => self.ty_of_call(c, depth),
+            syn::Expr::Reference(r) => rec(&r.expr),
+            syn::Expr::Paren(p) => rec(&p.expr),
+            syn::Expr::Group(g) => rec(&g.expr),
+            syn::Expr::Try(t) => rec(&t.expr),
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => rec(&u.expr),
+            syn::Expr::Index(i) => rec(&i.expr).elem(),
+            syn::Expr::Block(b) => self.ty_of_block(&b.block, depth),
+            syn::Expr::Unsafe(b) => self.ty_of_block(&b.block, depth),
+            syn::Expr::If(i) => self.ty_of_block(&i.then_branch, depth),
+            syn::Expr::Struct(s) => TyExpr::Known(Ty::path(&self.uses.resolve(&s.path))),
+            _ => TyExpr::Unknown,
+        }
+    }
+
+    fn ty_of_block(&self, b: &syn::Block, depth: u32) -> TyExpr {
+        match b.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) => self.ty_of_depth(e, depth + 1),
+            _ => TyExpr::Unknown,
+        }
+    }
+
+    fn ty_of_call(&self, c: &syn::ExprCall, depth: u32) -> TyExpr {
+        let syn::Expr::Path(p) = &*c.func else {
+            return TyExpr::Unknown;
+        };
+        if p.qself.is_some() {
+            return TyExpr::Unknown;
+        }
+        let full = self.uses.resolve(&p.path);
+        if WRAPPER_CTORS.contains(&full.as_str()) {
+            return c
+                .args
+                .first()
+                .map(|a| self.ty_of_depth(a, depth + 1))
+                .unwrap_or(TyExpr::Unknown);
+        }
+        if let Some((prefix, last)) = full.rsplit_once("::")
+            && CONSTRUCTORS.contains(&last)
+        {
+            let seg_count = p.path.segments.len();
+            // `Mutex::new` (type then fn); a bare `new(..)` is just a fn.
+            if seg_count >= 2 {
+                let args = p
+                    .path
+                    .segments
+                    .get(seg_count - 2)
+                    .map(|s| match &s.arguments {
+                        syn::PathArguments::AngleBracketed(a) => a
+                            .args
+                            .iter()
+                            .filter_map(|g| match g {
+                                syn::GenericArgument::Type(t) => Some(Ty::from_syn(t, &self.uses)),
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    })
+                    .unwrap_or_default();
+                return TyExpr::Known(Ty::Path {
+                    path: prefix.to_string(),
+                    args,
+                });
+            }
+        }
+        if is_external(&full) {
+            return TyExpr::Unknown;
+        }
+        match p.path.segments.last() {
+            Some(seg) if seg_count_is_fn(&full) => TyExpr::FnRet(seg.ident.to_string()),
+            _ => TyExpr::Unknown,
+        }
+    }
+}
+
+/// A crate-local free fn call (`registry()`, `crate::state::db()`), not `Type::assoc()`.
+fn seg_count_is_fn(full: &str) -> bool {
+    let last = full.rsplit("::").next().unwrap_or(full);
+    last.chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c == '_')
+        && !full
+            .rsplit("::")
+            .nth(1)
+            .is_some_and(|ty| ty.chars().next().is_some_and(|c| c.is_uppercase()))
+}
