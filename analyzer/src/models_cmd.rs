@@ -1,18 +1,498 @@
-//! `racewise models ...`: runs the shuttle model checks from the normally built binary (issue 7).
+//! `racewise models list|check|replay`: runs the shuttle model checks of `racewise-models` from
+//! the normally built binary (issue 7).
+//!
+//! The checks themselves live in `racewise_models::catalog`; this module parses the arguments
+//! and formats the verdicts (human or JSON). Output is deterministic: the seed defaults to a
+//! fixed value, variants print in catalog order, and no timing is reported.
 
-use std::io::Write;
+use std::io::{self, Write};
+
+use racewise_models::catalog::{
+    self, CheckOptions, DEFAULT_ITERATIONS, DEFAULT_SEED, Expected, ModelVariant, Outcome, Strategy,
+};
+use serde_json::{Value, json};
+
+/// Output format of `racewise models`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModelsFormat {
+    Human,
+    Json,
+}
+
+/// Which shuttle scheduler `check` uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchedulerArg {
+    /// Uniformly random scheduling.
+    Random,
+    /// Probabilistic concurrency testing (PCT).
+    Pct,
+}
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ModelsCommand {
-    /// List every model variant.
-    List,
+    /// List every model variant, the verdict the checkers must reach, and what it models.
+    List {
+        #[arg(long, value_enum, default_value_t = ModelsFormat::Human)]
+        format: ModelsFormat,
+    },
+    /// Run the shuttle checks: correct variants must pass, broken ones must be found.
+    ///
+    /// Exit code 1 if a correct variant fails or a broken variant goes undetected.
+    Check {
+        /// Models (`scheduler`) or variants (`scheduler/split_capacity_check`); all if omitted.
+        names: Vec<String>,
+        /// Most executions to explore per variant.
+        #[arg(long, default_value_t = DEFAULT_ITERATIONS)]
+        iterations: usize,
+        /// The shuttle scheduler.
+        #[arg(long, value_enum, default_value_t = SchedulerArg::Random)]
+        scheduler: SchedulerArg,
+        /// PCT bug depth (default: each variant's pinned depth, at least 3; below 3, PCT misses
+        /// a two-thread check-then-act).
+        #[arg(long)]
+        depth: Option<usize>,
+        /// Scheduler seed (fixed by default, so a run is reproducible).
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+        #[arg(long, value_enum, default_value_t = ModelsFormat::Human)]
+        format: ModelsFormat,
+    },
+    /// Replay a failing schedule printed by `check`.
+    Replay {
+        /// The variant, as `model/variant`.
+        name: String,
+        /// The schedule string `check` printed.
+        #[arg(long)]
+        schedule: String,
+        #[arg(long, value_enum, default_value_t = ModelsFormat::Human)]
+        format: ModelsFormat,
+    },
 }
 
-pub fn run(cmd: &ModelsCommand, out: &mut dyn Write) -> std::io::Result<i32> {
+/// Runs a `racewise models` subcommand, writing its report to `out`. Returns the exit code.
+///
+/// # Errors
+/// Writing to `out` fails, or the arguments are invalid (`InvalidInput`: an unknown model or
+/// variant, zero iterations or depth, a malformed schedule).
+pub fn run(cmd: &ModelsCommand, out: &mut dyn Write) -> io::Result<i32> {
     match cmd {
-        ModelsCommand::List => {
-            writeln!(out, "no models yet")?;
-            Ok(0)
+        ModelsCommand::List { format } => list(*format, out),
+        ModelsCommand::Check {
+            names,
+            iterations,
+            scheduler,
+            depth,
+            seed,
+            format,
+        } => {
+            if *iterations == 0 {
+                return Err(invalid("--iterations must be at least 1"));
+            }
+            if *depth == Some(0) {
+                return Err(invalid("--depth must be at least 1"));
+            }
+            let variants = catalog::select(names).map_err(unknown)?;
+            let plan = Plan {
+                scheduler: *scheduler,
+                depth: *depth,
+                iterations: *iterations,
+                seed: *seed,
+            };
+            check(&variants, &plan, *format, out)
         }
+        ModelsCommand::Replay {
+            name,
+            schedule,
+            format,
+        } => {
+            let variant = catalog::variants()
+                .into_iter()
+                .find(|v| v.name() == *name)
+                .ok_or_else(|| unknown(name.clone()))?;
+            let outcome =
+                catalog::quietly(|| catalog::replay(&variant, schedule)).map_err(invalid)?;
+            replay_report(&variant, &outcome, *format, out)
+        }
+    }
+}
+
+fn invalid(message: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, message.into())
+}
+
+fn unknown(name: String) -> io::Error {
+    let known: Vec<String> = catalog::variants().iter().map(ModelVariant::name).collect();
+    invalid(format!(
+        "unknown model or variant `{name}` (known: {})",
+        known.join(", ")
+    ))
+}
+
+fn expected_str(v: &ModelVariant) -> &'static str {
+    match v.expected {
+        Expected::Pass => "pass",
+        Expected::Bug(_) => "bug",
+    }
+}
+
+fn list(format: ModelsFormat, out: &mut dyn Write) -> io::Result<i32> {
+    let variants = catalog::variants();
+    match format {
+        ModelsFormat::Human => {
+            let width = variants.iter().map(|v| v.name().len()).max().unwrap_or(0);
+            writeln!(out, "{:<width$}  EXPECTED  SUMMARY", "MODEL/VARIANT")?;
+            for v in &variants {
+                writeln!(
+                    out,
+                    "{:<width$}  {:<8}  {}",
+                    v.name(),
+                    expected_str(v),
+                    v.summary
+                )?;
+            }
+        }
+        ModelsFormat::Json => {
+            let models: Vec<Value> = variants
+                .iter()
+                .map(|v| {
+                    let mut entry = json!({
+                        "name": v.model,
+                        "variant": v.variant,
+                        "expected": expected_str(v),
+                        "summary": v.summary,
+                        "pct_depth": v.pct_depth,
+                    });
+                    if let Expected::Bug(cause) = v.expected {
+                        entry["bug"] = json!(cause);
+                    }
+                    entry
+                })
+                .collect();
+            write_json(out, &json!({ "models": models }))?;
+        }
+    }
+    Ok(0)
+}
+
+struct Plan {
+    scheduler: SchedulerArg,
+    depth: Option<usize>,
+    iterations: usize,
+    seed: u64,
+}
+
+impl Plan {
+    fn options_for(&self, v: &ModelVariant) -> CheckOptions {
+        let strategy = match self.scheduler {
+            SchedulerArg::Random => Strategy::Random,
+            SchedulerArg::Pct => Strategy::Pct {
+                depth: self.depth.unwrap_or(v.pct_depth),
+            },
+        };
+        CheckOptions {
+            strategy,
+            iterations: self.iterations,
+            seed: self.seed,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let scheduler = match (self.scheduler, self.depth) {
+            (SchedulerArg::Random, _) => "random".to_string(),
+            (SchedulerArg::Pct, Some(d)) => format!("pct (depth {d})"),
+            (SchedulerArg::Pct, None) => "pct (each variant's pinned depth)".to_string(),
+        };
+        format!(
+            "shuttle {scheduler}, up to {} iterations per variant, seed {}",
+            self.iterations, self.seed
+        )
+    }
+}
+
+struct Verdict {
+    variant: ModelVariant,
+    options: CheckOptions,
+    outcome: Outcome,
+    as_expected: bool,
+}
+
+fn check(
+    variants: &[ModelVariant],
+    plan: &Plan,
+    format: ModelsFormat,
+    out: &mut dyn Write,
+) -> io::Result<i32> {
+    let verdicts: Vec<Verdict> = catalog::quietly(|| {
+        variants
+            .iter()
+            .map(|v| {
+                let options = plan.options_for(v);
+                let outcome = catalog::check(v, &options);
+                Verdict {
+                    variant: *v,
+                    options,
+                    as_expected: v.meets_expectation(&outcome),
+                    outcome,
+                }
+            })
+            .collect()
+    });
+    let code = i32::from(verdicts.iter().any(|v| !v.as_expected));
+    match format {
+        ModelsFormat::Human => check_human(&verdicts, plan, out)?,
+        ModelsFormat::Json => check_json(&verdicts, plan, out)?,
+    }
+    Ok(code)
+}
+
+fn check_human(verdicts: &[Verdict], plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "racewise models check: {}", plan.describe())?;
+    writeln!(out)?;
+    let width = verdicts
+        .iter()
+        .map(|v| v.variant.name().len())
+        .max()
+        .unwrap_or(0);
+    for v in verdicts {
+        let name = v.variant.name();
+        match (&v.outcome, v.variant.expected) {
+            (Outcome::Passed { iterations }, Expected::Pass) => {
+                writeln!(out, "{name:<width$}  passed      {iterations} iterations")?;
+            }
+            (Outcome::Passed { iterations }, Expected::Bug(cause)) => {
+                writeln!(
+                    out,
+                    "{name:<width$}  NOT FOUND   passed {iterations} iterations; expected: {cause}"
+                )?;
+            }
+            (Outcome::Failed(f), expected) => {
+                let label = match expected {
+                    Expected::Pass => "FAILED    ",
+                    Expected::Bug(_) if v.as_expected => "bug found ",
+                    Expected::Bug(_) => "WRONG BUG ",
+                };
+                writeln!(
+                    out,
+                    "{name:<width$}  {label}  after {} iteration{}",
+                    f.iteration,
+                    if f.iteration == 1 { "" } else { "s" }
+                )?;
+                writeln!(out, "    cause:    {}", f.message)?;
+                if let Expected::Bug(cause) = expected
+                    && !v.as_expected
+                {
+                    writeln!(out, "    expected: {cause}")?;
+                }
+                if let Some(schedule) = &f.schedule {
+                    writeln!(out, "    schedule: {schedule}")?;
+                    writeln!(
+                        out,
+                        "    replay:   {}",
+                        catalog::replay_command(&v.variant, schedule)
+                    )?;
+                }
+            }
+        }
+    }
+    let passed = verdicts
+        .iter()
+        .filter(|v| v.as_expected && v.variant.expected == Expected::Pass)
+        .count();
+    let found = verdicts
+        .iter()
+        .filter(|v| v.as_expected && v.variant.expected != Expected::Pass)
+        .count();
+    let unexpected = verdicts.len() - passed - found;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} variant{}: {passed} correct passed, {found} bug{} found as expected, {unexpected} unexpected",
+        verdicts.len(),
+        if verdicts.len() == 1 { "" } else { "s" },
+        if found == 1 { "" } else { "s" },
+    )?;
+    Ok(())
+}
+
+fn check_json(verdicts: &[Verdict], plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    let models: Vec<Value> = verdicts
+        .iter()
+        .map(|v| {
+            let result = match v.outcome {
+                Outcome::Passed { .. } => "passed",
+                Outcome::Failed(_) => "bug_found",
+            };
+            let mut entry = json!({
+                "name": v.variant.model,
+                "variant": v.variant.variant,
+                "expected": expected_str(&v.variant),
+                "result": result,
+                "iterations": v.outcome.iterations(),
+                "as_expected": v.as_expected,
+                "scheduler": v.options.strategy.name(),
+            });
+            if let Strategy::Pct { depth } = v.options.strategy {
+                entry["depth"] = json!(depth);
+            }
+            if let Outcome::Failed(f) = &v.outcome {
+                entry["message"] = json!(f.message);
+                if let Some(schedule) = &f.schedule {
+                    entry["schedule"] = json!(schedule);
+                    entry["replay"] = json!(catalog::replay_command(&v.variant, schedule));
+                }
+            }
+            entry
+        })
+        .collect();
+    let report = json!({
+        "models": models,
+        "seed": plan.seed,
+        "max_iterations": plan.iterations,
+    });
+    write_json(out, &report)
+}
+
+fn replay_report(
+    variant: &ModelVariant,
+    outcome: &Outcome,
+    format: ModelsFormat,
+    out: &mut dyn Write,
+) -> io::Result<i32> {
+    let as_expected = variant.meets_expectation(outcome);
+    match format {
+        ModelsFormat::Human => match outcome {
+            Outcome::Passed { .. } => writeln!(out, "{}: replay passed", variant.name())?,
+            Outcome::Failed(f) => {
+                writeln!(out, "{}: replay failed: {}", variant.name(), f.message)?;
+            }
+        },
+        ModelsFormat::Json => {
+            let mut entry = json!({
+                "name": variant.model,
+                "variant": variant.variant,
+                "expected": expected_str(variant),
+                "result": match outcome {
+                    Outcome::Passed { .. } => "passed",
+                    Outcome::Failed(_) => "bug_found",
+                },
+                "as_expected": as_expected,
+            });
+            if let Outcome::Failed(f) = outcome {
+                entry["message"] = json!(f.message);
+            }
+            write_json(out, &entry)?;
+        }
+    }
+    Ok(i32::from(!as_expected))
+}
+
+fn write_json(out: &mut dyn Write, value: &Value) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_to_string(cmd: &ModelsCommand) -> (i32, String) {
+        let mut out = Vec::new();
+        let code = run(cmd, &mut out).expect("runs");
+        (code, String::from_utf8(out).expect("utf-8"))
+    }
+
+    fn check_cmd(names: &[&str], format: ModelsFormat) -> ModelsCommand {
+        ModelsCommand::Check {
+            names: names.iter().map(|s| s.to_string()).collect(),
+            iterations: 200,
+            scheduler: SchedulerArg::Random,
+            depth: None,
+            seed: 1,
+            format,
+        }
+    }
+
+    #[test]
+    fn list_names_every_variant() {
+        let (code, text) = run_to_string(&ModelsCommand::List {
+            format: ModelsFormat::Human,
+        });
+        assert_eq!(code, 0);
+        for v in catalog::variants() {
+            assert!(text.contains(&v.name()), "{text}");
+        }
+    }
+
+    #[test]
+    fn check_json_follows_the_contract_and_exits_0_when_all_as_expected() {
+        let (code, text) = run_to_string(&check_cmd(&["execution_queue"], ModelsFormat::Json));
+        assert_eq!(code, 0, "{text}");
+        let report: Value = serde_json::from_str(&text).expect("json");
+        let models = report["models"].as_array().expect("models array");
+        assert_eq!(models.len(), 3);
+        assert_eq!(models[0]["name"], "execution_queue");
+        assert_eq!(models[0]["variant"], "correct");
+        assert_eq!(models[0]["expected"], "pass");
+        assert_eq!(models[0]["result"], "passed");
+        assert_eq!(models[0]["iterations"], 200);
+        assert!(models[0].get("schedule").is_none());
+        assert_eq!(models[1]["expected"], "bug");
+        assert_eq!(models[1]["result"], "bug_found");
+        assert!(
+            models[1]["schedule"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+        );
+    }
+
+    #[test]
+    fn check_human_prints_schedule_and_replay_command_and_replay_reproduces() {
+        let (code, text) = run_to_string(&check_cmd(
+            &["execution_queue/check_then_set_submit"],
+            ModelsFormat::Human,
+        ));
+        assert_eq!(code, 0, "{text}");
+        assert!(text.contains("bug found"), "{text}");
+        let replay_line = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("replay:"))
+            .expect("replay line")
+            .trim();
+        let schedule = replay_line
+            .rsplit(' ')
+            .next()
+            .expect("schedule")
+            .to_string();
+        let (code, text) = run_to_string(&ModelsCommand::Replay {
+            name: "execution_queue/check_then_set_submit".into(),
+            schedule,
+            format: ModelsFormat::Human,
+        });
+        assert_eq!(code, 0);
+        assert!(text.contains("invariant violated: double start"), "{text}");
+    }
+
+    #[test]
+    fn same_arguments_same_bytes() {
+        let a = run_to_string(&check_cmd(&["semaphore"], ModelsFormat::Json));
+        let b = run_to_string(&check_cmd(&["semaphore"], ModelsFormat::Json));
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn bad_arguments_are_input_errors() {
+        let mut out = Vec::new();
+        let err = run(&check_cmd(&["nope"], ModelsFormat::Human), &mut out).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        let err = run(
+            &ModelsCommand::Replay {
+                name: "scheduler/correct".into(),
+                schedule: "zz".into(),
+                format: ModelsFormat::Human,
+            },
+            &mut out,
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
     }
 }

@@ -24,6 +24,17 @@ pub static RULES: &[RuleEntry] = &[
     entry!(blocking_sleep_in_async, BlockingSleepInAsync),
     entry!(blocking_lock_in_async, BlockingLockInAsync),
     entry!(lock_across_await, LockAcrossAwait),
+    entry!(broad_lint_allow, BroadLintAllow),
+    entry!(ignored_shutdown_signal, IgnoredShutdownSignal),
+    entry!(swallowed_result, SwallowedResult),
+    entry!(detached_spawn, DetachedSpawn),
+    entry!(broadcast_lagged_exit, BroadcastLaggedExit),
+    entry!(lock_order_inversion, LockOrderInversion),
+    entry!(multiple_locks_held, MultipleLocksHeld),
+    entry!(check_then_act, CheckThenAct),
+    entry!(nonunique_temp_path, NonuniqueTempPath),
+    entry!(secret_in_log, SecretInLog),
+    entry!(non_constant_time_compare, NonConstantTimeCompare),
     entry!(unused_suppression, UnusedSuppression),
 ];
 

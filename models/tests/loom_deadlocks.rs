@@ -9,19 +9,19 @@
 
 mod common;
 
-use common::loom_check::explore;
+use common::loom_check::{explore, explore_exhaustively};
 use racewise_models::models::semaphore::{SemaphoreVariant, scenarios as sem};
 
 #[test]
-fn semaphore_correct_timeout_during_acquire_bound_3() {
-    explore("semaphore/correct timeout_during_acquire", 3, || {
+fn semaphore_correct_timeout_during_acquire_exhaustive() {
+    explore_exhaustively("semaphore/correct timeout_during_acquire", || {
         sem::timeout_during_acquire(SemaphoreVariant::Correct)
     });
 }
 
 #[test]
-fn semaphore_correct_request_and_refresh_bound_3() {
-    explore("semaphore/correct request_and_refresh", 3, || {
+fn semaphore_correct_request_and_refresh_exhaustive() {
+    explore_exhaustively("semaphore/correct request_and_refresh", || {
         sem::request_and_refresh(SemaphoreVariant::Correct)
     });
 }

@@ -79,32 +79,72 @@ const DIVERGING: &[&str] = &[
     "std::panic::resume_unwind",
 ];
 
-/// Calls whose closure arguments run on another (blocking) thread, not on the async runtime.
-fn is_blocking_spawner_path(path: &str) -> bool {
-    path.ends_with("spawn_blocking")
-        || path.ends_with("block_in_place")
-        || matches!(
-            path,
-            "std::thread::spawn"
-                | "std::thread::scope"
-                | "crossbeam::scope"
-                | "crossbeam::thread::scope"
-        )
-        || path.starts_with("rayon::")
-}
-
-fn is_blocking_spawner_method(name: &str) -> bool {
-    matches!(
-        name,
-        "spawn_blocking"
-            | "block_in_place"
-            | "spawn"
-            | "spawn_scoped"
-            | "spawn_unchecked"
-            | "install"
-            | "scope"
-    )
-}
+/// Methods that call their closure argument right away, on the caller's thread (iterator,
+/// `Option`/`Result` and collection combinators). A plain closure handed to anything else — a
+/// fn like `asyncify(move || ..)`, `spawn_blocking`, a thread pool, a callback registry — may run
+/// anywhere, so it is not treated as async context (silence beats a guess).
+const INLINE_CLOSURE_METHODS: &[&str] = &[
+    "map",
+    "map_err",
+    "and_then",
+    "or_else",
+    "unwrap_or_else",
+    "map_or",
+    "map_or_else",
+    "ok_or_else",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "for_each",
+    "try_for_each",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "position",
+    "rposition",
+    "fold",
+    "try_fold",
+    "reduce",
+    "retain",
+    "retain_mut",
+    "sort_by",
+    "sort_by_key",
+    "sort_unstable_by",
+    "sort_unstable_by_key",
+    "max_by_key",
+    "min_by_key",
+    "max_by",
+    "min_by",
+    "take_while",
+    "skip_while",
+    "map_while",
+    "inspect",
+    "then",
+    "then_some",
+    "get_or_insert_with",
+    "or_insert_with",
+    "or_insert_with_key",
+    "and_modify",
+    "with",
+    "with_borrow",
+    "with_borrow_mut",
+    "is_some_and",
+    "is_ok_and",
+    "is_none_or",
+    "is_err_and",
+    "partition",
+    "scan",
+    "dedup_by",
+    "dedup_by_key",
+    "binary_search_by",
+    "binary_search_by_key",
+    "chunk_by",
+    "get_or_init",
+    "get_or_try_init",
+    "call_once",
+    "fetch_update",
+];
 
 fn peel(e: &syn::Expr) -> &syn::Expr {
     match e {
@@ -619,8 +659,11 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.kill(&guards);
     }
 
-    fn eval_arg(&mut self, arg: &syn::Expr, sync_closures: bool) -> Val {
-        if sync_closures && let syn::Expr::Closure(cl) = peel(arg) {
+    fn eval_arg(&mut self, arg: &syn::Expr, offloaded: bool) -> Val {
+        if offloaded
+            && let syn::Expr::Closure(cl) = peel(arg)
+            && cl.asyncness.is_none()
+        {
             hook!(self, check_expr, arg);
             self.walk_closure(cl, true);
             return Val::default();
@@ -630,11 +673,12 @@ impl<'a, 'l> Walker<'a, 'l> {
 
     fn eval_call(&mut self, c: &syn::ExprCall) -> Val {
         let callee = self.core.callee(c);
-        let sync = callee.as_deref().is_some_and(is_blocking_spawner_path);
+        // A closure passed to a fn runs wherever that fn decides (`spawn_blocking`, `asyncify`, a
+        // thread pool): not in this async context.
         self.eval(&c.func, Mode::Place);
         let mut guards = Vec::new();
         for arg in &c.args {
-            guards.extend(self.eval_arg(arg, sync).guards);
+            guards.extend(self.eval_arg(arg, true).guards);
         }
         let callee = callee.unwrap_or_default();
         if DIVERGING.contains(&callee.as_str()) {
@@ -674,7 +718,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         if PROPAGATING.contains(&name.as_str()) {
             let v = self.eval(&mc.receiver, Mode::Value);
             for arg in &mc.args {
-                let a = self.eval_arg(arg, false);
+                let a = self.eval_arg(arg, !INLINE_CLOSURE_METHODS.contains(&name.as_str()));
                 self.kill(&a.guards);
             }
             return Val {
@@ -683,9 +727,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             };
         }
         self.eval(&mc.receiver, Mode::Place);
-        let sync = is_blocking_spawner_method(&name);
+        let offloaded = !INLINE_CLOSURE_METHODS.contains(&name.as_str());
         for arg in &mc.args {
-            let a = self.eval_arg(arg, sync);
+            let a = self.eval_arg(arg, offloaded);
             self.kill(&a.guards);
         }
         Val::default()
