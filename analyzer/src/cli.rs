@@ -111,6 +111,16 @@ pub struct CheckArgs {
     /// Print timings and skipped-macro counts to stderr.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Colors in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 /// Run the CLI. Returns the process exit code.
@@ -250,9 +260,15 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
     let rendered = match args.format {
         Format::Json => report::json::render(&analysis.report),
         Format::Human => {
-            let color = args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    args.output.is_none()
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
             report::human::render(
                 &analysis.report,
                 &analysis.sources,
