@@ -1,55 +1,200 @@
 //! `racewise.toml`: per-rule `enabled`/`severity`, path excludes, per-path overrides and
-//! project-specific blocking functions. Unknown keys and rule names are errors (exit 2) that
-//! name the file, the line and what is valid.
+//! project-specific blocking functions.
+//!
+//! ```toml
+//! exclude = ["generated/**"]
+//! blocking_paths = ["crate::db::query_sync", "reqwest::blocking::*"]
+//!
+//! [rules.blocking_fs_in_async]
+//! severity = "high"
+//!
+//! [[overrides]]                 # applied in order, later ones win
+//! paths = ["src/bin/**"]
+//! rules.blocking_fs_in_async.enabled = false
+//! ```
+//!
+//! Unknown keys, unknown rule names, bad severities and bad globs are errors (exit 2) naming the
+//! file, the line and what is valid: a typo in a config must never silently turn a rule off.
+//!
+//! Precedence: `--select`/`--ignore` replace the file's global `enabled` settings (the command
+//! line chooses which rules run); per-path overrides then still switch rules off (or back on)
+//! for their paths, within the rules the command line allows.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use racewise_lints::{Severity, registry};
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::error::UsageError;
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// Globs (relative to the scan root) of files never scanned.
-    #[serde(default)]
     pub exclude: Vec<String>,
-    #[serde(default)]
     pub rules: BTreeMap<String, RuleConfig>,
     /// Per-path rule settings, applied in order (later wins).
-    #[serde(default)]
     pub overrides: Vec<Override>,
     /// Project-specific blocking functions (`crate::db::query_sync`, `reqwest::blocking::*`).
-    #[serde(default)]
     pub blocking_paths: Vec<String>,
     /// The file this came from, for messages.
-    #[serde(skip)]
     pub source: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RuleConfig {
     pub enabled: Option<bool>,
-    pub severity: Option<String>,
+    pub severity: Option<Severity>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Override {
     pub paths: Vec<String>,
-    #[serde(default)]
+    matcher: GlobSet,
     pub rules: BTreeMap<String, RuleConfig>,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+impl Override {
+    pub fn matches(&self, path: &str) -> bool {
+        self.matcher.is_match(path)
+    }
 }
 
-fn find_line(text: &str, needle: &str) -> usize {
-    text.find(needle).map(|o| line_of(text, o)).unwrap_or(1)
+// The file as written, with spans for error messages.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, RawRule>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+    #[serde(default)]
+    blocking_paths: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    enabled: Option<bool>,
+    severity: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, RawRule>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].matches('\n').count() + 1
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    file: String,
+}
+
+impl Ctx<'_> {
+    fn err<T>(&self, span: std::ops::Range<usize>, message: String) -> Result<T, UsageError> {
+        Err(UsageError::Config {
+            file: self.file.clone(),
+            line: line_of(self.text, span.start),
+            message,
+        })
+    }
+
+    fn rules(
+        &self,
+        raw: BTreeMap<Spanned<String>, RawRule>,
+        table: &str,
+    ) -> Result<BTreeMap<String, RuleConfig>, UsageError> {
+        let mut out = BTreeMap::new();
+        for (name, rule) in raw {
+            if registry::find(name.get_ref()).is_none() {
+                return self.err(
+                    name.span(),
+                    format!(
+                        "unknown rule `{}` in `{table}`; valid rules: {}",
+                        name.get_ref(),
+                        registry::names().join(", ")
+                    ),
+                );
+            }
+            let severity = match rule.severity {
+                None => None,
+                Some(s) => match Severity::parse(s.get_ref()) {
+                    Some(sev) => Some(sev),
+                    None => {
+                        return self.err(
+                            s.span(),
+                            format!(
+                                "invalid severity `{}` for rule `{}`; valid severities: critical, high, medium, low",
+                                s.get_ref(),
+                                name.get_ref()
+                            ),
+                        );
+                    }
+                },
+            };
+            out.insert(
+                name.into_inner(),
+                RuleConfig {
+                    enabled: rule.enabled,
+                    severity,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    fn globs(&self, raw: &[Spanned<String>], key: &str) -> Result<GlobSet, UsageError> {
+        let mut b = GlobSetBuilder::new();
+        for g in raw {
+            match Glob::new(g.get_ref()) {
+                Ok(glob) => {
+                    b.add(glob);
+                    // As for excludes: `tests` also means everything below it.
+                    let p = g.get_ref().trim_end_matches('/');
+                    if !p.ends_with("/**")
+                        && let Ok(sub) = Glob::new(&format!("{p}/**"))
+                    {
+                        b.add(sub);
+                    }
+                }
+                Err(e) => {
+                    return self.err(
+                        g.span(),
+                        format!("invalid glob `{}` in `{key}`: {}", g.get_ref(), e.kind()),
+                    );
+                }
+            }
+        }
+        match b.build() {
+            Ok(set) => Ok(set),
+            Err(e) => self.err(0..0, format!("invalid globs in `{key}`: {e}")),
+        }
+    }
+}
+
+/// A `blocking_paths` entry: `::`-separated Rust path segments, `*` as a wildcard.
+fn valid_blocking_path(p: &str) -> bool {
+    !p.is_empty()
+        && p.split("::").all(|seg| {
+            !seg.is_empty()
+                && seg
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '*')
+        })
 }
 
 impl Config {
@@ -74,52 +219,184 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, UsageError> {
-        let file = path.display().to_string();
-        let mut cfg: Config = toml::from_str(text).map_err(|e| UsageError::Config {
-            file: file.clone(),
-            line: e.span().map(|s| line_of(text, s.start)).unwrap_or(1),
-            message: format!(
-                "{}valid top-level keys: exclude, rules, overrides, blocking_paths; rule keys: enabled, severity",
-                e.message().trim_end().to_string() + "; "
-            ),
-        })?;
-        cfg.source = Some(path.to_path_buf());
-        let valid = registry::names().join(", ");
-        let all_rule_tables = cfg
-            .rules
-            .iter()
-            .chain(cfg.overrides.iter().flat_map(|o| o.rules.iter()));
-        for (name, rc) in all_rule_tables {
-            if registry::find(name).is_none() {
-                return Err(UsageError::Config {
-                    file,
-                    line: find_line(text, name),
-                    message: format!("unknown rule `{name}`; valid rules: {valid}"),
-                });
+        let cx = Ctx {
+            text,
+            file: path.display().to_string(),
+        };
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                // serde's unknown-field message already lists the valid keys.
+                let message = e.message().trim_end().replace('\n', " ");
+                return cx.err(e.span().unwrap_or(0..0), message);
             }
-            if let Some(sev) = &rc.severity
-                && Severity::parse(sev).is_none()
-            {
-                return Err(UsageError::Config {
-                    file,
-                    line: find_line(text, sev),
-                    message: format!(
-                        "invalid severity `{sev}` for `{name}`; valid: critical, high, medium, low"
+        };
+        let rules = cx.rules(raw.rules, "rules")?;
+        cx.globs(&raw.exclude, "exclude")?;
+        let mut overrides = Vec::new();
+        for (i, o) in raw.overrides.into_iter().enumerate() {
+            let matcher = cx.globs(&o.paths, &format!("overrides[{i}].paths"))?;
+            overrides.push(Override {
+                paths: o.paths.iter().map(|p| p.get_ref().clone()).collect(),
+                matcher,
+                rules: cx.rules(o.rules, &format!("overrides[{i}].rules"))?,
+            });
+        }
+        for p in &raw.blocking_paths {
+            if !valid_blocking_path(p.get_ref()) {
+                return cx.err(
+                    p.span(),
+                    format!(
+                        "invalid entry `{}` in `blocking_paths`: expected a Rust path such as `crate::db::query_sync` or `reqwest::blocking::*`",
+                        p.get_ref()
                     ),
-                });
+                );
             }
         }
-        Ok(cfg)
+        Ok(Config {
+            exclude: raw.exclude.into_iter().map(Spanned::into_inner).collect(),
+            rules,
+            overrides,
+            blocking_paths: raw
+                .blocking_paths
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
+            source: Some(path.to_path_buf()),
+        })
     }
 
+    /// The file's global `enabled` setting for `rule` (default: on).
     pub fn rule_enabled(&self, rule: &str) -> bool {
         self.rules.get(rule).and_then(|r| r.enabled).unwrap_or(true)
     }
 
+    /// The file's global severity for `rule`, if it sets one.
     pub fn severity_for(&self, rule: &str) -> Option<Severity> {
-        self.rules
-            .get(rule)
-            .and_then(|r| r.severity.as_deref())
-            .and_then(Severity::parse)
+        self.rules.get(rule).and_then(|r| r.severity)
+    }
+
+    /// Some override turns `rule` on for its paths.
+    pub fn enabled_by_override(&self, rule: &str) -> bool {
+        self.overrides
+            .iter()
+            .any(|o| o.rules.get(rule).and_then(|r| r.enabled) == Some(true))
+    }
+
+    /// Whether `rule` applies to the file at report path `path`, starting from `base` (the
+    /// global decision) and applying the overrides that match the path, in order.
+    pub fn enabled_at(&self, rule: &str, path: &str, base: bool) -> bool {
+        let mut on = base;
+        for o in &self.overrides {
+            if let Some(e) = o.rules.get(rule).and_then(|r| r.enabled)
+                && o.matches(path)
+            {
+                on = e;
+            }
+        }
+        on
+    }
+
+    /// The configured severity of `rule` at `path`: the last matching override's, else the
+    /// global one.
+    pub fn severity_at(&self, rule: &str, path: &str) -> Option<Severity> {
+        let mut sev = self.severity_for(rule);
+        for o in &self.overrides {
+            if let Some(s) = o.rules.get(rule).and_then(|r| r.severity)
+                && o.matches(path)
+            {
+                sev = Some(s);
+            }
+        }
+        sev
+    }
+}
+
+/// Which rules run and where: the command line's `--select`/`--ignore` over the config file.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection<'a> {
+    pub config: &'a Config,
+    pub select: Option<&'a [String]>,
+    pub ignore: &'a [String],
+}
+
+impl Selection<'_> {
+    /// The global decision for `rule` before per-path overrides.
+    fn base(&self, rule: &str) -> bool {
+        if self.ignore.iter().any(|i| i == rule) {
+            return false;
+        }
+        match self.select {
+            Some(sel) => sel.iter().any(|s| s == rule),
+            None => self.config.rule_enabled(rule),
+        }
+    }
+
+    /// The command line allows `rule` at all.
+    fn allowed(&self, rule: &str) -> bool {
+        !self.ignore.iter().any(|i| i == rule)
+            && self
+                .select
+                .is_none_or(|sel| sel.iter().any(|s| s == rule))
+    }
+
+    /// `rule` has to run: on globally, or on for some override's paths.
+    pub fn runs(&self, rule: &str) -> bool {
+        self.base(rule) || (self.allowed(rule) && self.config.enabled_by_override(rule))
+    }
+
+    /// `rule` applies to the file at report path `path`.
+    pub fn active_at(&self, rule: &str, path: &str) -> bool {
+        self.allowed(rule) && self.config.enabled_at(rule, path, self.base(rule))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, UsageError> {
+        Config::parse(text, Path::new("racewise.toml"))
+    }
+
+    fn line(e: UsageError) -> usize {
+        match e {
+            UsageError::Config { line, .. } => line,
+            other => panic!("not a config error: {other}"),
+        }
+    }
+
+    #[test]
+    fn lines_of_errors() {
+        let e = parse("exclude = []\n\n[rules.exit_in_asink]\nenabled = false\n").unwrap_err();
+        assert!(e.to_string().contains("exit_in_asink"), "{e}");
+        assert_eq!(line(e), 3);
+        let e = parse("[rules.exit_in_async]\nenabled = true\nseverity = \"urgent\"\n").unwrap_err();
+        assert_eq!(line(e), 3);
+        let e = parse("exclude = []\nexlcude = []\n").unwrap_err();
+        assert!(e.to_string().contains("exlcude"), "{e}");
+        assert_eq!(line(e), 2);
+        let e = parse("[[overrides]]\npaths = [\"a/**\"]\n\n[overrides.rules.nope]\nenabled = false\n")
+            .unwrap_err();
+        assert_eq!(line(e), 4);
+        let e = parse("blocking_paths = [\n  \"crate::db::query_sync\",\n  \"bad path\",\n]\n")
+            .unwrap_err();
+        assert_eq!(line(e), 3);
+    }
+
+    #[test]
+    fn overrides_apply_in_order() {
+        let c = parse(
+            "[[overrides]]\npaths = [\"src/bin/**\"]\nrules.blocking_fs_in_async.enabled = false\n\n[[overrides]]\npaths = [\"src/bin/keep.rs\"]\nrules.blocking_fs_in_async = { enabled = true, severity = \"low\" }\n",
+        )
+        .unwrap();
+        assert!(!c.enabled_at("blocking_fs_in_async", "src/bin/tool.rs", true));
+        assert!(c.enabled_at("blocking_fs_in_async", "src/bin/keep.rs", true));
+        assert!(c.enabled_at("blocking_fs_in_async", "src/lib.rs", true));
+        assert_eq!(
+            c.severity_at("blocking_fs_in_async", "src/bin/keep.rs"),
+            Some(Severity::Low)
+        );
+        assert_eq!(c.severity_at("blocking_fs_in_async", "src/lib.rs"), None);
     }
 }

@@ -119,9 +119,15 @@ pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
             .par_iter()
             .zip(crates.file_crate.par_iter())
             .zip(crates.test_file.par_iter())
-            .map(|((file, &ci), &test_file)| {
+            .zip(crates.module_path.par_iter())
+            .map(|(((file, &ci), &test_file), module_path)| {
                 let info = &crates.infos[ci];
-                analyze_one(file, info.edition, test_file, &rules, opts.max_file_bytes)
+                let file_opts = FileOptions {
+                    edition: info.edition,
+                    test_file,
+                    module_path: module_path.clone(),
+                };
+                analyze_one(file, file_opts, &rules, opts.max_file_bytes)
             })
             .collect()
     });
@@ -159,6 +165,11 @@ pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
         let cx = CrateCx {
             index: &index,
             files: facts,
+            paths: members
+                .iter()
+                .filter(|&&i| outcomes[i].facts.is_some())
+                .map(|&i| found.files[i].rel.as_str())
+                .collect(),
         };
         for (k, &fi) in members.iter().enumerate() {
             let f = cx.files[k];
@@ -225,6 +236,13 @@ pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
             }
         }
     }
+    for (file, text, list) in manifest_findings(&found.root, &found.files, &excludes, &crate_rules)
+    {
+        for f in list {
+            findings.push(to_report(&file, f, FindingState::New, &opts.config));
+        }
+        sources.insert(file.rel, text);
+    }
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule, &a.message)
             .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
@@ -257,6 +275,48 @@ pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
             ("total", total),
         ],
     })
+}
+
+/// Rules' findings in the manifests (`Cargo.toml`) of the crates and workspaces that contain the
+/// analyzed files, up to the scan root (a crate's `[lints]` table or a workspace's
+/// `[workspace.lints]` configures code racewise analyzes). Excluded and unreadable manifests are
+/// skipped: a manifest is configuration, not a source file, so it never becomes an error entry.
+fn manifest_findings(
+    root: &Path,
+    files: &[SourceFile],
+    excludes: &globset::GlobSet,
+    rules: &[Box<dyn Lint>],
+) -> Vec<(SourceFile, Arc<str>, Vec<Finding>)> {
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for f in files {
+        let mut dir = f.abs.parent();
+        while let Some(d) = dir {
+            let inside = d.starts_with(root) || root == Path::new(".");
+            if d.as_os_str().is_empty() || !inside || !dirs.insert(d.to_path_buf()) {
+                break;
+            }
+            if d == root {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    let mut out = Vec::new();
+    for d in dirs {
+        let abs = d.join("Cargo.toml");
+        let rel = discover::relative(root, &abs);
+        if excludes.is_match(&rel) || !abs.is_file() {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&abs) else {
+            continue;
+        };
+        let list: Vec<Finding> = rules.iter().flat_map(|r| r.check_manifest(&text)).collect();
+        if !list.is_empty() {
+            out.push((SourceFile { abs, rel }, Arc::from(text), list));
+        }
+    }
+    out
 }
 
 fn suppressed_by(f: &Finding, sups: &mut [Suppression]) -> bool {
@@ -353,8 +413,7 @@ fn to_report(file: &SourceFile, f: Finding, state: FindingState, config: &Config
 
 fn analyze_one(
     file: &SourceFile,
-    edition: u16,
-    test_file: bool,
+    opts: FileOptions,
     rules: &[&'static RuleEntry],
     max_bytes: u64,
 ) -> FileOutcome {
@@ -393,7 +452,6 @@ fn analyze_one(
             );
         }
     };
-    let opts = FileOptions { edition, test_file };
     let result = catch_unwind(AssertUnwindSafe(|| analyze_text(&text, opts, rules)));
     #[cfg(not(fuzzing))]
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -458,6 +516,8 @@ struct Crates {
     file_crate: Vec<usize>,
     /// The file lies under its crate's `tests/` or `benches/` directory.
     test_file: Vec<bool>,
+    /// The file's module path below its crate root.
+    module_path: Vec<Vec<String>>,
 }
 
 /// Group files by their crate (nearest ancestor directory with a `Cargo.toml` that has a
@@ -468,6 +528,7 @@ fn assign_crates(files: &[SourceFile]) -> Crates {
     let mut dir_cache: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut file_crate = Vec::with_capacity(files.len());
     let mut test_file = Vec::with_capacity(files.len());
+    let mut module_path = Vec::with_capacity(files.len());
     for f in files {
         let abs = std::fs::canonicalize(&f.abs).unwrap_or_else(|_| f.abs.clone());
         let root = abs.parent().and_then(|d| crate_root(d, &mut dir_cache));
@@ -477,6 +538,7 @@ fn assign_crates(files: &[SourceFile]) -> Crates {
                 .and_then(|rel| rel.components().next())
                 .is_some_and(|c| matches!(c.as_os_str().to_str(), Some("tests" | "benches")))
         });
+        let mp = root.as_ref().map(|r| module_of(&abs, r)).unwrap_or_default();
         let root = root.unwrap_or_default();
         let idx = *by_root.entry(root.clone()).or_insert_with(|| {
             infos.push(CrateInfo {
@@ -486,12 +548,31 @@ fn assign_crates(files: &[SourceFile]) -> Crates {
         });
         file_crate.push(idx);
         test_file.push(is_test);
+        module_path.push(mp);
     }
     Crates {
         infos,
         file_crate,
         test_file,
+        module_path,
     }
+}
+
+/// `src/routes/admin.rs` → `["routes", "admin"]`; `src/lib.rs`, `src/main.rs` → `[]`;
+/// `src/routes/mod.rs` → `["routes"]`.
+fn module_of(file: &Path, crate_root: &Path) -> Vec<String> {
+    let Ok(rel) = file.strip_prefix(crate_root) else { return Vec::new() };
+    let mut parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    if parts.first().is_some_and(|p| p == "src") {
+        parts.remove(0);
+    }
+    let Some(last) = parts.pop() else { return parts };
+    let stem = last.strip_suffix(".rs").unwrap_or(&last);
+    let is_root = parts.is_empty() && (stem == "lib" || stem == "main");
+    if stem != "mod" && !is_root {
+        parts.push(stem.to_string());
+    }
+    parts
 }
 
 fn crate_root(dir: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {

@@ -91,6 +91,13 @@ pub fn run(cmd: &ModelsCommand, out: &mut dyn Write) -> io::Result<i32> {
             if *depth == Some(0) {
                 return Err(invalid("--depth must be at least 1"));
             }
+            if let Some(env) = catalog::seed_override()
+                && env.trim().parse::<u64>().is_err()
+            {
+                return Err(invalid(format!(
+                    "SHUTTLE_RANDOM_SEED={env:?} is not a u64 (shuttle would use it instead of --seed)"
+                )));
+            }
             let variants = catalog::select(names).map_err(unknown)?;
             let plan = Plan {
                 scheduler: *scheduler,
@@ -202,9 +209,17 @@ impl Plan {
             (SchedulerArg::Pct, Some(d)) => format!("pct (depth {d})"),
             (SchedulerArg::Pct, None) => "pct (each variant's pinned depth)".to_string(),
         };
+        let seed = match catalog::seed_override() {
+            Some(env) => format!(
+                "seed {} (SHUTTLE_RANDOM_SEED overrides --seed {})",
+                env.trim(),
+                self.seed
+            ),
+            None => format!("seed {}", self.seed),
+        };
         format!(
-            "shuttle {scheduler}, up to {} iterations per variant, seed {}",
-            self.iterations, self.seed
+            "shuttle {scheduler}, up to {} iterations per variant, {seed}",
+            self.iterations
         )
     }
 }

@@ -1,11 +1,26 @@
 //! Inline suppressions: `// racewise: allow(rule, ...) -- reason`.
 //!
-//! On the line of a finding or the line above it, a suppression covers that finding. Placed on
-//! the line above an item (or among its attributes), it covers the whole item. Suppressions that
-//! cover nothing, name unknown rules or give no reason are reported as `unused_suppression`.
+//! Three forms, decided by where the comment sits:
+//! - **line**: after code on the finding's own line;
+//! - **line above**: alone on the line above the finding (stacked suppression comments above
+//!   the same line all apply to it);
+//! - **item**: alone on the line above an attribute-bearing item (fn, method, impl, mod,
+//!   struct, ...), above its attributes and doc comments, or among them: it covers the whole
+//!   item.
+//!
+//! The reason after `--` is required. Suppressions that suppress nothing, name unknown rules,
+//! give no reason or cannot be parsed are reported as `unused_suppression` by the engine; a
+//! suppression without a reason still suppresses (the finding is not reported twice).
 
 use racewise_lints::Region;
 use racewise_lints::semantic::facts::ItemExtent;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Form {
+    Line,
+    LineAbove,
+    Item,
+}
 
 #[derive(Debug, Clone)]
 pub struct Suppression {
@@ -17,6 +32,9 @@ pub struct Suppression {
     pub reason: Option<String>,
     /// Lines covered: `(first, last)`.
     pub covers: (u32, u32),
+    pub form: Form,
+    /// Why the comment could not be read as a suppression, if it could not.
+    pub malformed: Option<String>,
     pub used: bool,
 }
 
@@ -31,49 +49,144 @@ impl Suppression {
             end_byte: self.start_byte + self.len,
         }
     }
+
+    /// Whether this suppression applies to a finding of `rule` at `line`.
+    pub fn covers(&self, rule: &str, line: u32) -> bool {
+        self.malformed.is_none()
+            && self.rules.iter().any(|r| r == rule)
+            && self.covers.0 <= line
+            && line <= self.covers.1
+    }
+}
+
+/// Byte offset of the `//` that starts a racewise comment on `line`, skipping `//` inside
+/// string literals (an odd number of unescaped `"` before it).
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_str = false;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_str => i += 1,
+            b'"' => in_str = !in_str,
+            b'/' if !in_str && bytes[i + 1] == b'/' => {
+                let body = line[i + 2..].trim_start_matches(['/', '!']).trim_start();
+                if body.starts_with("racewise:") {
+                    return Some(i);
+                }
+                // Any other comment runs to the end of the line.
+                return None;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `(rules, reason)` of the text after `racewise:`, or why it is malformed. `None` when the
+/// comment is not a suppression at all (prose that happens to start with `racewise:`).
+fn parse_body(rest: &str) -> Option<Result<(Vec<String>, Option<String>), String>> {
+    let rest = rest.trim();
+    let after_allow = rest.strip_prefix("allow")?;
+    if after_allow
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    {
+        // `racewise: allowed ...`: prose.
+        return None;
+    }
+    const FORM: &str = "expected `// racewise: allow(rule, ...) -- reason`";
+    let Some(args) = after_allow.trim_start().strip_prefix('(') else {
+        return Some(Err(format!("missing `(` after `allow`; {FORM}")));
+    };
+    let Some(close) = args.find(')') else {
+        return Some(Err(format!("missing `)`; {FORM}")));
+    };
+    let rules: Vec<String> = args[..close]
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if rules.is_empty() {
+        return Some(Err(format!("no rule named; {FORM}")));
+    }
+    let reason = args[close + 1..]
+        .trim()
+        .strip_prefix("--")
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
+    Some(Ok((rules, reason)))
+}
+
+/// A line that holds only a plain `//` comment (not a `///`/`//!` doc comment, which is an
+/// attribute of the item below).
+fn is_plain_comment(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("//") && !(t.starts_with("///") && !t.starts_with("////")) && !t.starts_with("//!")
 }
 
 /// Find every suppression comment in `text`; `items` gives item extents for item-level ones.
 pub fn parse(text: &str, items: &[ItemExtent]) -> Vec<Suppression> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let line_text = |n: u32| -> &str {
+        lines
+            .get((n as usize).wrapping_sub(1))
+            .map_or("", |l| l.trim_end_matches(['\n', '\r']))
+    };
     let mut out = Vec::new();
     let mut offset = 0usize;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
+    for (i, raw) in lines.iter().enumerate() {
         let line_no = i as u32 + 1;
         let line_start = offset;
-        offset += line.len();
-        let Some(c) = line.find("//") else { continue };
-        let comment = &line[c + 2..];
-        let body = comment.trim_start_matches(['/', '!']).trim_start();
-        let Some(rest) = body.strip_prefix("racewise:") else {
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let Some(c) = comment_start(line) else {
             continue;
         };
-        let rest = rest.trim();
-        let Some(args) = rest.strip_prefix("allow(") else {
+        let Some(colon) = line[c..].find("racewise:") else {
             continue;
         };
-        let Some(close) = args.find(')') else {
+        let Some(parsed) = parse_body(&line[c + colon + "racewise:".len()..]) else {
             continue;
         };
-        let rules: Vec<String> = args[..close]
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect();
-        let after = args[close + 1..].trim();
-        let reason = after
-            .strip_prefix("--")
-            .map(|r| r.trim().to_string())
-            .filter(|r| !r.is_empty());
-        let code_before = line[..c].trim();
-        let covers = if !code_before.is_empty() {
-            // Trailing comment: its own line.
-            (line_no, line_no)
-        } else if let Some(item) = items.iter().find(|it| {
-            it.first_line == line_no + 1 || (it.first_line <= line_no && line_no < it.region.line)
-        }) {
-            (line_no, item.region.end_line)
+        let (rules, reason, malformed) = match parsed {
+            Ok((rules, reason)) => (rules, reason, None),
+            Err(why) => (Vec::new(), None, Some(why)),
+        };
+        let (form, covers) = if !line[..c].trim().is_empty() {
+            (Form::Line, (line_no, line_no))
         } else {
-            (line_no, line_no + 1)
+            // The next line that is not a plain comment (stacked suppressions, notes).
+            let mut next = line_no + 1;
+            while (next as usize) <= lines.len() && is_plain_comment(line_text(next)) {
+                next += 1;
+            }
+            let comments_only = |from: u32, to: u32| {
+                (from..=to).all(|n| {
+                    let t = line_text(n);
+                    t.trim().is_empty() || is_plain_comment(t)
+                })
+            };
+            let item = items
+                .iter()
+                .filter(|it| {
+                    // Above the item (or above its attributes and doc comments)...
+                    it.first_line == next
+                        // ...or among them, before the item's header.
+                        || (it.attrs_end_line > 0
+                            && it.first_line < line_no
+                            && line_no < it.region.end_line
+                            && (line_no <= it.attrs_end_line
+                                || comments_only(it.attrs_end_line + 1, line_no)))
+                })
+                // The innermost one: items nest (methods in impls, fns in modules).
+                .min_by_key(|it| it.region.end_line - it.first_line);
+            match item {
+                Some(it) => (Form::Item, (line_no, it.region.end_line)),
+                None => (Form::LineAbove, (line_no, next)),
+            }
         };
         let col = line[..c].chars().count() as u32 + 1;
         let trimmed_len = line[c..].trim_end().chars().count() as u32;
@@ -85,6 +198,8 @@ pub fn parse(text: &str, items: &[ItemExtent]) -> Vec<Suppression> {
             rules,
             reason,
             covers,
+            form,
+            malformed,
             used: false,
         });
     }
@@ -95,6 +210,18 @@ pub fn parse(text: &str, items: &[ItemExtent]) -> Vec<Suppression> {
 mod tests {
     use super::*;
 
+    fn extent(first_line: u32, attrs_end_line: u32, end_line: u32) -> ItemExtent {
+        ItemExtent {
+            region: Region {
+                line: first_line,
+                end_line,
+                ..Region::default()
+            },
+            first_line,
+            attrs_end_line,
+        }
+    }
+
     #[test]
     fn parses_rules_reason_and_coverage() {
         let text = "fn a() {\n    // racewise: allow(exit_in_async, lock_across_await) -- startup only\n    x();\n    y(); // racewise: allow(blocking_fs_in_async)\n}\n";
@@ -103,7 +230,37 @@ mod tests {
         assert_eq!(s[0].rules, vec!["exit_in_async", "lock_across_await"]);
         assert_eq!(s[0].reason.as_deref(), Some("startup only"));
         assert_eq!(s[0].covers, (2, 3));
+        assert_eq!(s[0].form, Form::LineAbove);
         assert_eq!(s[1].covers, (4, 4));
+        assert_eq!(s[1].form, Form::Line);
         assert!(s[1].reason.is_none());
+    }
+
+    #[test]
+    fn item_forms() {
+        // 1 comment, 2 doc, 3 attr, 4 comment among attrs, 5 attr, 6 comment after attrs,
+        // 7 fn header .. 9 end.
+        let text = "// racewise: allow(a) -- above\n/// Docs.\n#[instrument]\n// racewise: allow(b) -- among\n#[inline]\n// racewise: allow(c) -- after attrs\nasync fn f() {\n    // racewise: allow(d) -- inside\n}\n";
+        let s = parse(text, &[extent(2, 5, 9)]);
+        let covers: Vec<_> = s.iter().map(|s| (s.form.clone(), s.covers)).collect();
+        assert_eq!(
+            covers,
+            vec![
+                (Form::Item, (1, 9)),
+                (Form::Item, (4, 9)),
+                (Form::Item, (6, 9)),
+                (Form::LineAbove, (8, 9)),
+            ]
+        );
+    }
+
+    #[test]
+    fn strings_prose_and_malformed() {
+        let text = "let u = \"http://x\"; // racewise: allow(a) -- ok\n//! racewise: the analyzer\n// racewise: allow a -- r\nlet s = \"// racewise: allow(a) -- no\";\n";
+        let s = parse(text, &[]);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(s[0].rules, vec!["a"]);
+        assert_eq!(s[0].column, 21);
+        assert!(s[1].malformed.is_some());
     }
 }

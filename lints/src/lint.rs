@@ -43,6 +43,11 @@ pub trait Lint {
     fn check_macro(&mut self, _cx: &Cx, _mac: &MacroView) {}
     /// Crate-wide phase: called once per crate, after every file was walked.
     fn check_crate(&self, _cx: &CrateCx, _out: &mut Vec<CrateFinding>) {}
+    /// A `Cargo.toml` (crate or workspace manifest) under the scan root, as text. Findings are
+    /// reported against that manifest.
+    fn check_manifest(&self, _text: &str) -> Vec<Finding> {
+        Vec::new()
+    }
 }
 
 /// A finding from the crate-wide phase, with the index of its file in `CrateCx::files`.

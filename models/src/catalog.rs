@@ -253,7 +253,13 @@ pub fn parse_failure(raw: &str) -> (String, Option<String>) {
     (message, schedule)
 }
 
-/// Checks `variant` with shuttle.
+/// The `SHUTTLE_RANDOM_SEED` environment variable, if set: shuttle's schedulers use it instead of
+/// the seed they are given (and panic if it is not a `u64`), so a front end should say so.
+pub fn seed_override() -> Option<String> {
+    std::env::var("SHUTTLE_RANDOM_SEED").ok()
+}
+
+/// Checks `variant` with shuttle. Note [`seed_override`].
 pub fn check(variant: &ModelVariant, options: &CheckOptions) -> Outcome {
     match options.strategy {
         Strategy::Random => run_shuttle(
@@ -292,15 +298,33 @@ pub fn replay_command(variant: &ModelVariant, schedule: &str) -> String {
     )
 }
 
-/// Runs `f` with the process panic hook silenced, then restores the previous hook.
+thread_local! {
+    /// How many [`quietly`] calls are active on this thread.
+    static QUIET_DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Runs `f` with panic messages silenced on the current thread.
 ///
-/// Shuttle reports failures by panicking; a bug found on purpose would otherwise print a panic
-/// message per failing check. Only for a command-line run: the hook is process-wide.
+/// Shuttle reports failures by panicking, so a bug found on purpose would otherwise print a
+/// panic message per failing check. The first call wraps the process panic hook once, for
+/// good, with one that stays silent only on threads inside `quietly`: other threads (say,
+/// tests running in parallel) keep their panic messages. Shuttle runs every modelled thread of
+/// an execution on the calling OS thread, so they are all covered.
+///
+/// Shuttle itself still prints the failing schedule (and a random scheduler's seed) to stderr.
 pub fn quietly<R>(f: impl FnOnce() -> R) -> R {
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if QUIET_DEPTH.with(Cell::get) == 0 {
+                previous(info);
+            }
+        }));
+    });
+    QUIET_DEPTH.with(|d| d.set(d.get() + 1));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
-    panic::set_hook(previous);
+    QUIET_DEPTH.with(|d| d.set(d.get() - 1));
     match result {
         Ok(value) => value,
         Err(payload) => panic::resume_unwind(payload),

@@ -7,6 +7,24 @@
 //!   compiled over [`shuttle_sync`].
 //! - [`catalog`]: every variant with its expected verdict, and the in-process shuttle runner
 //!   behind `racewise models check`.
+//!
+//! Running the checks (each backend in its own target dir, so the cfg builds never invalidate
+//! the normal one):
+//!
+//! ```text
+//! cargo test -p racewise-models                                             # std
+//! RUSTFLAGS="--cfg shuttle" cargo test -p racewise-models --release --target-dir target/shuttle
+//! RUSTFLAGS="--cfg loom" cargo test -p racewise-models --release --target-dir target/loom
+//! racewise models check [NAME ...]                     # shuttle, from the normal binary
+//! ```
+//!
+//! Every bound is pinned in the test that uses it (loom preemption bound, shuttle iterations,
+//! seed and PCT depth), never read from `LOOM_MAX_PREEMPTIONS` and friends, and loom runs are
+//! never truncated: a "passed" is a proof within the bound named in the test.
+
+// `models` and `shuttle_models` compile the same `src/model/*.rs` files over two backends: that is
+// the design (one source per model), not an accident.
+#![allow(clippy::duplicate_mod)]
 
 pub mod catalog;
 pub mod invariant;

@@ -67,3 +67,31 @@ pub mod thread {
     #[cfg(not(loom))]
     pub use std::thread::{JoinHandle, Thread, ThreadId, current, spawn, yield_now};
 }
+
+#[cfg(all(test, not(loom), not(shuttle)))]
+mod tests {
+    use super::atomic::{AtomicUsize, Ordering};
+    use super::{Arc, Condvar, Mutex, thread};
+
+    #[test]
+    fn plain_builds_get_std() {
+        assert_eq!(super::BACKEND, "std");
+        let m = Arc::new((Mutex::new(0), Condvar::new()));
+        let n = Arc::new(AtomicUsize::new(0));
+        let h = {
+            let (m, n) = (Arc::clone(&m), Arc::clone(&n));
+            thread::spawn(move || {
+                *m.0.lock().unwrap() += 1;
+                n.fetch_add(1, Ordering::SeqCst);
+                m.1.notify_all();
+            })
+        };
+        let mut g = m.0.lock().unwrap();
+        while *g == 0 {
+            g = m.1.wait(g).unwrap();
+        }
+        drop(g);
+        h.join().unwrap();
+        assert_eq!(n.load(Ordering::SeqCst), 1);
+    }
+}

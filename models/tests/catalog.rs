@@ -89,10 +89,10 @@ fn measure_iterations_to_find_each_bug() {
                 );
                 found.push(outcome.iterations());
             }
-            let secs = start.elapsed().as_secs_f64() / 10.0;
+            let secs = start.elapsed().as_secs_f64() * 1000.0 / 10.0;
             found.sort_unstable();
             println!(
-                "{:<8} {:<40} median {:>5}  min {:>5}  max {:>5}  {:.3}s/check",
+                "{:<8} {:<40} median {:>5}  min {:>5}  max {:>5}  {:.2} ms/check",
                 strategy.name(),
                 variant.name(),
                 found[4],

@@ -26,11 +26,9 @@ fn scheduler_correct_three_workers_exhaustive() {
 
 #[test]
 fn scheduler_correct_zombie_reaped_under_rate_limit_exhaustive() {
-    explore(
-        "scheduler/correct zombie_reaped_under_rate_limit",
-        3,
-        || sched::zombie_reaped_under_rate_limit(SchedulerVariant::Correct),
-    );
+    explore_exhaustively("scheduler/correct zombie_reaped_under_rate_limit", || {
+        sched::zombie_reaped_under_rate_limit(SchedulerVariant::Correct)
+    });
 }
 
 /// Three workers must all pass the capacity check before any inserts, with none completing in

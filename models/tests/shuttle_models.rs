@@ -13,7 +13,7 @@ use racewise_models::models::scheduler::{SchedulerVariant, scenarios as sched};
 use racewise_models::models::semaphore::{SemaphoreVariant, scenarios as sem};
 
 /// Iterations for a correct variant (each must pass all of them).
-const PASS_ITERATIONS: usize = 2_000;
+const PASS_ITERATIONS: usize = 10_000;
 /// Iterations budget for finding a bug (found within a few to a few hundred; see the docs).
 const FIND_ITERATIONS: usize = 2_000;
 

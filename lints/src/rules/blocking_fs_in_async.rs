@@ -8,6 +8,12 @@
 //! `use std::fs; fs::write(..)` is found and `tokio::fs::write` or a crate-local `fs` module is
 //! not. Closures handed to `spawn_blocking`/`block_in_place` and test code are not checked.
 //!
+//! It also flags calls to the project's own blocking functions, listed in `racewise.toml` as
+//! `blocking_paths = ["crate::db::query_sync", "reqwest::blocking::*"]` (`*` matches anything,
+//! `::` included): a function called by its resolved path (`query_sync(..)` imported with
+//! `use crate::db::query_sync`), or a method whose receiver's type is known
+//! (`client.get(..)` on a `reqwest::blocking::Client`).
+//!
 //! ## Why is this bad
 //! File I/O blocks the calling thread. On an async runtime that thread is a worker shared by many
 //! tasks; a slow disk, a network filesystem or a large file stalls every task scheduled on it,
@@ -89,6 +95,23 @@ impl Lint for BlockingFsInAsync {
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
         if !cx.in_async() || cx.in_test() {
+            return;
+        }
+        // Configured paths first; std's own blocking calls keep the messages below (and
+        // `std::thread::sleep` stays blocking_sleep_in_async's), so nothing is reported twice.
+        if let Some(hit) = cx.configured_blocking_call(e)
+            && !hit.path.starts_with("std::fs::")
+            && hit.path != "std::thread::sleep"
+        {
+            cx.emit(cx.finding(
+                &META,
+                hit.span,
+                format!(
+                    "{} blocks the async runtime's worker thread (listed in blocking_paths as `{}`)",
+                    hit.path, hit.pattern
+                ),
+                "call it inside tokio::task::spawn_blocking, or use an async equivalent",
+            ));
             return;
         }
         match e {

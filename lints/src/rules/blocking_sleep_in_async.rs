@@ -32,7 +32,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{Lint, RuleMeta};
-use crate::semantic::Cx;
+use crate::semantic::{Cx, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "blocking_sleep_in_async",
@@ -54,14 +54,21 @@ impl Lint for BlockingSleepInAsync {
         if !cx.in_async() || cx.in_test() {
             return;
         }
-        if cx.callee(call).as_deref() != Some("std::thread::sleep") {
+        let Some(callee) = cx.callee(call) else {
             return;
-        }
-        cx.emit(cx.finding(
+        };
+        let f = cx.finding(
             &META,
             call.func.span(),
             "std::thread::sleep blocks the async runtime's worker thread",
             "use tokio::time::sleep(..).await (or move the blocking work into spawn_blocking)",
-        ));
+        );
+        if callee == "std::thread::sleep" {
+            cx.emit(f);
+        } else if callee.starts_with("crate::") {
+            // Possibly a re-export of `std::thread` followed across files.
+            let is_sleep = |t: &Ty| t.path_str() == Some("std::thread::sleep");
+            cx.emit_if(TyExpr::Known(Ty::path(&callee)), is_sleep, f);
+        }
     }
 }

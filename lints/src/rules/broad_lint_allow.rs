@@ -1,19 +1,73 @@
 //! # broad_lint_allow
 //!
 //! ## What it does
-//! (not implemented yet)
+//! Flags `#[allow(..)]` / `#![allow(..)]` naming one of clippy's await-holding lints —
+//! `clippy::await_holding_lock`, `clippy::await_holding_refcell_ref`,
+//! `clippy::await_holding_invalid_type`, `clippy::let_underscore_future` — on a whole fn, impl,
+//! trait, module (inline, or `mod x;` for the module's files) or crate (`#![allow]` at the top of
+//! a file covers that module file and its submodules; in `lib.rs`/`main.rs`, the crate). Allows
+//! inside `#[cfg_attr(<cond>, allow(..))]` count too. In `Cargo.toml`, `"allow"` (or
+//! `{ level = "allow", .. }`) for these lints under `[lints.clippy]` or
+//! `[workspace.lints.clippy]` is reported at its line.
+//!
+//! The message says which case it is, using racewise's guard-liveness analysis:
+//! - the scope **really holds** a std/parking_lot guard (for `await_holding_lock`) or a `RefCell`
+//!   borrow (for `await_holding_refcell_ref`) across an `.await`: the allow is doing work, but it
+//!   is much wider than the one statement that needs it;
+//! - the scope holds **none**: the allow hides nothing today and would hide the next bug.
+//!
+//! `await_holding_invalid_type` depends on `clippy.toml` and `let_underscore_future` is not about
+//! guards, so for those (and for manifest-level allows, which cover code racewise may not see)
+//! the message only says the allow is crate/scope-wide. `#[expect(..)]` is not flagged: it warns
+//! once nothing needs it any more, and on one statement it is the recommended fix. Group allows
+//! (`clippy::all`, `clippy::suspicious`) are not flagged either: they are what generated code
+//! carries, and they are not a decision about these lints. Test code is not checked (tests hold
+//! locks across awaits on purpose, e.g. to serialize access to a shared fixture).
 //!
 //! ## Why is this bad
-//! (not implemented yet)
+//! `await_holding_lock` and its siblings catch guards alive at an `.await` — deadlocks and
+//! stalled runtime workers. Someone silenced one instance by putting the allow on the function,
+//! impl or crate; from then on every new instance in that scope is silenced too, including the one
+//! that deadlocks production. A scope-wide allow with no instance left is pure risk.
 //!
 //! ## Example
-//! (not implemented yet)
+//! ```rust,ignore
+//! #[allow(clippy::await_holding_lock)]
+//! impl SessionStore {
+//!     async fn refresh(&self, id: SessionId) { /* ... */ }
+//!     async fn evict(&self) { /* ... */ }
+//! }
+//! ```
+//! ```toml
+//! [lints.clippy]
+//! await_holding_lock = "allow"
+//! ```
 //!
 //! ## Use instead
-//! (not implemented yet)
+//! ```rust,ignore
+//! impl SessionStore {
+//!     async fn refresh(&self, id: SessionId) {
+//!         #[expect(clippy::await_holding_lock, reason = "single-threaded runtime; guard is released before yielding to the caller")]
+//!         let guard = self.sessions.lock().unwrap();
+//!         // ...
+//!     }
+//! }
+//! ```
+//! or, better, drop the guard before the await (or use `tokio::sync::Mutex`), and delete the
+//! allow.
 
-use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use syn::Token;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+
+use crate::finding::{Finding, Region, Related, Severity};
+use crate::lint::{CrateFinding, Lint, RuleMeta};
+use crate::rules::lock_across_await::first_awaits_held_across;
+use crate::semantic::{AllowFact, CrateCx, Cx, ItemView, LockKind};
 
 pub static META: RuleMeta = RuleMeta {
     name: "broad_lint_allow",
@@ -22,11 +76,389 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("broad_lint_allow.rs"),
 };
 
+/// The lints this rule watches (without the `clippy::` prefix).
+const LINTS: &[&str] = &[
+    "await_holding_lock",
+    "await_holding_refcell_ref",
+    "await_holding_invalid_type",
+    "let_underscore_future",
+];
+
+/// Item kinds an allow can cover code in (an allow on a struct or const covers no awaits).
+const SCOPES: &[&str] = &["fn", "impl", "trait", "mod"];
+
 #[derive(Default)]
 pub struct BroadLintAllow;
+
+/// A watched lint named in an `allow(..)`: its short name and the span of its path.
+struct Named {
+    lint: &'static str,
+    span: proc_macro2::Span,
+}
+
+fn metas(tokens: TokenStream) -> Vec<syn::Meta> {
+    Punctuated::<syn::Meta, Token![,]>::parse_terminated
+        .parse2(tokens)
+        .map(|p| p.into_iter().collect())
+        .unwrap_or_default()
+}
+
+/// The watched lints an attribute allows, looking through nested `cfg_attr`s.
+fn allowed_lints(meta: &syn::Meta, out: &mut Vec<Named>) {
+    let syn::Meta::List(list) = meta else { return };
+    if list.path.is_ident("allow") {
+        for m in metas(list.tokens.clone()) {
+            let syn::Meta::Path(p) = &m else { continue };
+            let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+            if let [tool, name] = segs.as_slice()
+                && tool == "clippy"
+                && let Some(lint) = LINTS.iter().find(|l| *l == name)
+            {
+                out.push(Named {
+                    lint,
+                    span: p.span(),
+                });
+            }
+        }
+    } else if list.path.is_ident("cfg_attr") {
+        // `cfg_attr(<condition>, attr, attr..)`: the first element is the condition.
+        for m in metas(list.tokens.clone()).iter().skip(1) {
+            allowed_lints(m, out);
+        }
+    }
+}
+
+fn is_test_attr(attr: &syn::Attribute) -> bool {
+    let path = attr.path();
+    if path.segments.last().is_some_and(|s| s.ident == "test") {
+        return true;
+    }
+    if path.is_ident("cfg") {
+        let text = quote::ToTokens::to_token_stream(&attr.meta).to_string();
+        return text.contains("test") && !text.contains("not");
+    }
+    false
+}
+
+fn record(cx: &Cx, attrs: &[syn::Attribute], kind: &'static str, name: &str, scope: Region) {
+    let mut named = Vec::new();
+    for attr in attrs {
+        allowed_lints(&attr.meta, &mut named);
+    }
+    for n in named {
+        let region = cx.region(n.span);
+        cx.record_allow(AllowFact {
+            lint: n.lint.to_string(),
+            level: "allow".into(),
+            region,
+            scope,
+            item_kind: kind,
+            item_name: name.to_string(),
+            snippet: cx.source().snippet(&region),
+        });
+    }
+}
+
+/// Module files: the directory a module file's children live in (`src/` for `src/lib.rs`,
+/// `src/net/` for `src/net.rs` or `src/net/mod.rs`).
+fn child_dir(path: &str) -> String {
+    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    match file {
+        "lib.rs" | "main.rs" | "mod.rs" => prefix,
+        other => format!("{prefix}{}/", other.trim_end_matches(".rs")),
+    }
+}
+
+fn is_crate_root(path: &str) -> bool {
+    path == "lib.rs"
+        || path == "main.rs"
+        || path.ends_with("src/lib.rs")
+        || path.ends_with("src/main.rs")
+}
+
+/// Files of the crate covered by a module whose file is `file`: itself and its submodules.
+fn subtree(cx: &CrateCx, file: usize) -> Vec<usize> {
+    let Some(path) = cx.path(file) else {
+        return vec![file];
+    };
+    let dir = child_dir(path);
+    let mut out = vec![file];
+    for (i, p) in cx.paths.iter().enumerate() {
+        if i != file && p.starts_with(&dir) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// The files of `mod name;` declared in file `file`.
+fn module_files(cx: &CrateCx, file: usize, name: &str) -> Vec<usize> {
+    let Some(path) = cx.path(file) else {
+        return Vec::new();
+    };
+    let dir = child_dir(path);
+    let candidates = [format!("{dir}{name}.rs"), format!("{dir}{name}/mod.rs")];
+    let mut out = Vec::new();
+    for (i, p) in cx.paths.iter().enumerate() {
+        if candidates.iter().any(|c| c == p) {
+            out.extend(subtree(cx, i));
+        }
+    }
+    out
+}
+
+/// Which guards a lint is about.
+fn lint_covers(lint: &str, kind: LockKind) -> Option<bool> {
+    match lint {
+        "await_holding_lock" => Some(kind.is_thread_lock()),
+        "await_holding_refcell_ref" => Some(kind == LockKind::RefCell),
+        _ => None,
+    }
+}
+
+/// A guard held across an await inside the allow's scope: (file, lock kind, await region).
+fn held_in_scope(cx: &CrateCx, file: usize, allow: &AllowFact) -> Option<(usize, LockKind, Region)> {
+    let (files, whole_files) = match allow.item_kind {
+        "file" => (subtree(cx, file), true),
+        "mod file" => (module_files(cx, file, &allow.item_name), true),
+        _ => (vec![file], false),
+    };
+    for f in files {
+        for (guard, point) in first_awaits_held_across(cx, f) {
+            if !whole_files && !allow.scope.contains(&point.region) {
+                continue;
+            }
+            let Some(kind) = cx.acquisition(f, guard).and_then(|a| cx.lock_kind(a)) else {
+                continue;
+            };
+            if lint_covers(&allow.lint, kind) == Some(true) {
+                return Some((f, kind, point.region));
+            }
+        }
+    }
+    None
+}
+
+fn scope_label(cx: &CrateCx, file: usize, allow: &AllowFact) -> String {
+    match allow.item_kind {
+        "file" if cx.path(file).is_some_and(is_crate_root) => "the whole crate".into(),
+        "file" => "this whole module file".into(),
+        "mod file" => format!("the whole module `{}`", allow.item_name),
+        kind => format!("{kind} `{}`", allow.item_name),
+    }
+}
+
+fn crate_finding(cx: &CrateCx, file: usize, allow: &AllowFact) -> Finding {
+    let attr = format!("#[allow(clippy::{})]", allow.lint);
+    let scope = scope_label(cx, file, allow);
+    let mut related = Vec::new();
+    let (message, help) = match lint_covers(&allow.lint, LockKind::StdMutex) {
+        None => (
+            format!(
+                "`{attr}` on {scope} silences the lint for all of it: every future instance there is hidden too"
+            ),
+            format!(
+                "remove it, and allow the lint only on the statement that needs it: `#[expect(clippy::{}, reason = \"..\")]`",
+                allow.lint
+            ),
+        ),
+        Some(_) => match held_in_scope(cx, file, allow) {
+            Some((f, kind, at)) => {
+                related.push(Related {
+                    file: if f == file {
+                        None
+                    } else {
+                        cx.path(f).map(str::to_string)
+                    },
+                    region: at,
+                    message: format!("{} guard alive at this await", kind.describe()),
+                });
+                (
+                    format!(
+                        "`{attr}` on {scope} covers a real {} guard held across an await (line {}), and also hides every future one there",
+                        kind.describe(),
+                        at.line
+                    ),
+                    format!(
+                        "narrow it to the statement that holds the guard, as `#[expect(clippy::{}, reason = \"..\")]` — or drop the guard before the await and remove the allow",
+                        allow.lint
+                    ),
+                )
+            }
+            None => (
+                format!(
+                    "`{attr}` on {scope} hides nothing today (no guard is held across an await there) and would hide the next such bug"
+                ),
+                "remove the allow".to_string(),
+            ),
+        },
+    };
+    Finding {
+        rule: META.name,
+        severity: META.default_severity,
+        region: allow.region,
+        message,
+        help,
+        function: (!allow.item_name.is_empty()).then(|| allow.item_name.clone()),
+        snippet: allow.snippet.clone(),
+        related,
+    }
+}
+
+/// Byte offset → 1-based (line, column in chars).
+fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |l| l.chars().count()) as u32
+        + 1;
+    (line, col)
+}
+
+fn is_allow_level(v: &toml::de::DeValue) -> bool {
+    match v {
+        toml::de::DeValue::String(s) => s == "allow",
+        toml::de::DeValue::Table(t) => t.iter().any(|(k, v)| {
+            k.get_ref() == "level"
+                && matches!(v.get_ref(), toml::de::DeValue::String(s) if s == "allow")
+        }),
+        _ => false,
+    }
+}
+
+fn table<'a, 'i>(t: &'a toml::de::DeTable<'i>, key: &str) -> Option<&'a toml::de::DeTable<'i>> {
+    t.iter().find_map(|(k, v)| match v.get_ref() {
+        toml::de::DeValue::Table(inner) if k.get_ref() == key => Some(inner),
+        _ => None,
+    })
+}
 
 impl Lint for BroadLintAllow {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_file(&mut self, cx: &Cx, file: &syn::File) {
+        if cx.in_test() {
+            return;
+        }
+        let inner: Vec<syn::Attribute> = file
+            .attrs
+            .iter()
+            .filter(|a| matches!(a.style, syn::AttrStyle::Inner(_)))
+            .cloned()
+            .collect();
+        if inner.iter().any(is_test_attr) {
+            return;
+        }
+        let lines = cx.source().text.lines().count().max(1) as u32;
+        let scope = Region {
+            line: 1,
+            column: 1,
+            end_line: lines,
+            end_column: u32::MAX,
+            start_byte: 0,
+            end_byte: cx.source().text.len() as u32,
+        };
+        record(cx, &inner, "file", "", scope);
+    }
+
+    fn check_item(&mut self, cx: &Cx, item: &ItemView) {
+        if cx.in_test() || !SCOPES.contains(&item.kind) || item.attrs.iter().any(is_test_attr) {
+            return;
+        }
+        // `#[allow(..)] mod net;` covers the module's own file(s), not the declaration.
+        let out_of_line = item.kind == "mod"
+            && (item.region.end_byte as usize)
+                .checked_sub(1)
+                .and_then(|i| cx.source().text.as_bytes().get(i))
+                == Some(&b';');
+        let kind = if out_of_line { "mod file" } else { item.kind };
+        record(cx, item.attrs, kind, &item.name, item.region);
+    }
+
+    fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        for (file, facts) in cx.files.iter().enumerate() {
+            for allow in &facts.allows {
+                if !LINTS.contains(&allow.lint.as_str()) {
+                    continue;
+                }
+                out.push(CrateFinding {
+                    file,
+                    finding: crate_finding(cx, file, allow),
+                });
+            }
+        }
+    }
+
+    fn check_manifest(&self, text: &str) -> Vec<Finding> {
+        let Ok(doc) = toml::de::DeTable::parse(text) else {
+            return Vec::new();
+        };
+        let root = doc.get_ref();
+        let mut found = Vec::new();
+        let sections = [
+            (table(root, "lints"), "[lints.clippy]", "crate-wide"),
+            (
+                table(root, "workspace").and_then(|w| table(w, "lints")),
+                "[workspace.lints.clippy]",
+                "workspace-wide (every member with `[lints] workspace = true`)",
+            ),
+        ];
+        let mut seen = BTreeSet::new();
+        for (lints, section, reach) in sections {
+            let Some(clippy) = lints.and_then(|l| table(l, "clippy")) else {
+                continue;
+            };
+            for (k, v) in clippy.iter() {
+                let name = k.get_ref().as_ref();
+                if !LINTS.contains(&name) || !is_allow_level(v.get_ref()) {
+                    continue;
+                }
+                let span = k.span();
+                if !seen.insert(span.start) {
+                    continue;
+                }
+                let (line, column) = line_col(text, span.start);
+                let (end_line, end_column) = line_col(text, span.end);
+                let region = Region {
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    start_byte: span.start as u32,
+                    end_byte: span.end as u32,
+                };
+                let snippet = text
+                    .lines()
+                    .nth(line as usize - 1)
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                found.push(Finding {
+                    rule: META.name,
+                    severity: META.default_severity,
+                    region,
+                    message: format!(
+                        "`{name} = \"allow\"` in {section} allows clippy::{name} {reach}: it hides every future instance, and racewise cannot check code it does not see"
+                    ),
+                    help: format!(
+                        "remove it and allow the lint only where needed: `#[expect(clippy::{name}, reason = \"..\")]` on the statement"
+                    ),
+                    function: None,
+                    snippet,
+                    related: Vec::new(),
+                });
+            }
+        }
+        found
     }
 }

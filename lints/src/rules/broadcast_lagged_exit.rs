@@ -1,19 +1,76 @@
 //! # broadcast_lagged_exit
 //!
 //! ## What it does
-//! (not implemented yet)
+//! Flags receive loops on a `tokio::sync::broadcast::Receiver` that treat every `Err` from
+//! `recv().await` as "channel closed":
+//!
+//! - `while let Ok(msg) = rx.recv().await { .. }`;
+//! - `loop { match rx.recv().await { Ok(msg) => .., Err(_) => break } }` (also `Err(e) => { log;
+//!   return }`, `_ => break`, `if let Ok(..) = rx.recv().await { .. } else { break }` and
+//!   `let Ok(msg) = rx.recv().await else { break };` in a loop);
+//! - `select!` arms `Ok(msg) = rx.recv() => ..` (and `msg = rx.recv() => match msg { .. Err(_) =>
+//!   break }`);
+//! - `while let Some(Ok(msg)) = stream.next().await` over a `tokio_stream` `BroadcastStream`.
+//!
+//! A loop that names `RecvError::Lagged` (or `RecvError::Closed`) anywhere in its match is
+//! handling the two errors apart and is not flagged; nor are `try_recv` drain loops, which are
+//! meant to stop at the first `Err` (`Empty`).
+//!
+//! The receiver must be known to be a broadcast receiver: by its type (annotation, parameter,
+//! struct field in any file of the crate, `broadcast::channel` binding, `Sender::subscribe()`
+//! or a crate fn/method declared to return one). When its type cannot be resolved, the loop is
+//! still flagged if the receiver was bound from a `.subscribe()` call, or if the file imports
+//! `tokio::sync::broadcast` — unless the file also uses a channel crate whose `recv()` returns a
+//! `Result` where `Err` does mean closed (`async_channel`, `flume`, `kanal`, `crossbeam`,
+//! `async_broadcast`, `postage`, `async_std`): there `while let Ok(..) = rx.recv().await` is the
+//! correct loop. Test code is not checked. The finding is reported at the `recv` method name.
 //!
 //! ## Why is this bad
-//! (not implemented yet)
+//! A broadcast receiver that falls more than the channel's capacity behind gets
+//! `Err(RecvError::Lagged(n))`: the oldest `n` messages were overwritten, but the channel is fine
+//! and the next `recv()` returns the oldest message still retained. Treating that `Err` as
+//! "closed" silently ends the subscriber the first time a burst outpaces it — the cache
+//! invalidator, the websocket fan-out or the audit writer just stops, with no log line, while the
+//! publisher keeps running. In `select!`, an `Ok(..)` pattern that does not match disables the
+//! branch for that call: the loop stops consuming (or reaches `else => break`).
 //!
 //! ## Example
-//! (not implemented yet)
+//! ```rust,ignore
+//! let mut rx = bus.subscribe();
+//! tokio::spawn(async move {
+//!     while let Ok(event) = rx.recv().await {
+//!         cache.invalidate(&event).await;
+//!     }
+//! });
+//! ```
 //!
 //! ## Use instead
-//! (not implemented yet)
+//! ```rust,ignore
+//! use tokio::sync::broadcast::error::RecvError;
+//! let mut rx = bus.subscribe();
+//! tokio::spawn(async move {
+//!     loop {
+//!         match rx.recv().await {
+//!             Ok(event) => cache.invalidate(&event).await,
+//!             Err(RecvError::Lagged(n)) => {
+//!                 tracing::warn!(skipped = n, "cache invalidator lagged; flushing");
+//!                 cache.clear().await;
+//!             }
+//!             Err(RecvError::Closed) => break,
+//!         }
+//!     }
+//! });
+//! ```
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
 
 use crate::finding::Severity;
 use crate::lint::{Lint, RuleMeta};
+use crate::semantic::macros::parse_select;
+use crate::semantic::{Cx, MacroView, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "broadcast_lagged_exit",
@@ -22,11 +79,378 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("broadcast_lagged_exit.rs"),
 };
 
+const BROADCAST_RECEIVER: &str = "tokio::sync::broadcast::Receiver";
+const BROADCAST_STREAM: &str = "tokio_stream::wrappers::BroadcastStream";
+
+/// Crates whose receivers' `recv()` returns a `Result` with `Err` meaning closed (or that have
+/// their own overflow semantics): a file using them makes an untyped receiver ambiguous.
+const RESULT_CHANNEL_CRATES: &[&str] = &[
+    "async_channel",
+    "flume",
+    "kanal",
+    "crossbeam",
+    "async_broadcast",
+    "postage",
+    "async_std",
+];
+
 #[derive(Default)]
-pub struct BroadcastLaggedExit;
+pub struct BroadcastLaggedExit {
+    /// `(enclosing fn, binding)` of `let rx = <expr>.subscribe();` seen in this file.
+    subscribed: BTreeSet<(Option<String>, String)>,
+}
+
+/// How a receive loop ends on the error.
+#[derive(Clone, Copy)]
+enum Form {
+    WhileLet,
+    Match,
+    IfLetElse,
+    LetElse,
+    SelectArm,
+    SelectMatch,
+    Stream,
+}
+
+impl Form {
+    fn describe(self) -> &'static str {
+        match self {
+            Form::WhileLet => "`while let Ok(..) = rx.recv().await` ends the loop",
+            Form::Match => "this `match` exits the loop on every `Err`",
+            Form::IfLetElse => "the `else` branch exits the loop on every `Err`",
+            Form::LetElse => "the `let .. else` exits the loop on every `Err`",
+            Form::SelectArm => "the `Ok(..)` pattern disables this `select!` branch",
+            Form::SelectMatch => "this `select!` handler exits the loop on every `Err`",
+            Form::Stream => "`while let Some(Ok(..))` over a BroadcastStream ends the loop",
+        }
+    }
+}
+
+fn is_broadcast_receiver(t: &Ty) -> bool {
+    t.peel().path_str() == Some(BROADCAST_RECEIVER)
+}
+
+fn is_broadcast_receiver_or_unknown(t: &Ty) -> bool {
+    matches!(t.peel(), Ty::Unknown) || is_broadcast_receiver(t)
+}
+
+fn is_broadcast_stream(t: &Ty) -> bool {
+    t.peel().path_str() == Some(BROADCAST_STREAM)
+}
+
+/// `X.recv()` with no arguments: the receiver `X` and the `recv` token's span.
+fn recv_call(e: &syn::Expr) -> Option<(&syn::Expr, proc_macro2::Span)> {
+    match peel(e) {
+        syn::Expr::MethodCall(mc) if mc.method == "recv" && mc.args.is_empty() => {
+            Some((&mc.receiver, mc.method.span()))
+        }
+        _ => None,
+    }
+}
+
+/// `X.recv().await`.
+fn awaited_recv(e: &syn::Expr) -> Option<(&syn::Expr, proc_macro2::Span)> {
+    match peel(e) {
+        syn::Expr::Await(aw) => recv_call(&aw.base),
+        _ => None,
+    }
+}
+
+fn peel(e: &syn::Expr) -> &syn::Expr {
+    match e {
+        syn::Expr::Paren(p) => peel(&p.expr),
+        syn::Expr::Group(g) => peel(&g.expr),
+        _ => e,
+    }
+}
+
+/// `Ok(..)` (or `Result::Ok(..)`).
+fn is_ok_pat(p: &syn::Pat) -> bool {
+    matches!(p, syn::Pat::TupleStruct(ts)
+        if ts.path.segments.last().is_some_and(|s| s.ident == "Ok"))
+}
+
+/// A pattern that matches every `Err` of a `Result`: `Err(_)`, `Err(e)`, `Err(..)`, `_`, `e`.
+fn catches_every_err(p: &syn::Pat) -> bool {
+    match p {
+        syn::Pat::Wild(_) => true,
+        syn::Pat::Ident(pi) => pi.subpat.is_none(),
+        syn::Pat::TupleStruct(ts) if ts.path.segments.last().is_some_and(|s| s.ident == "Err") => {
+            match ts.elems.first() {
+                None => true,
+                Some(inner) => matches!(inner, syn::Pat::Wild(_) | syn::Pat::Rest(_))
+                    || matches!(inner, syn::Pat::Ident(pi) if pi.subpat.is_none()),
+            }
+        }
+        syn::Pat::Or(o) => o.cases.iter().any(catches_every_err),
+        _ => false,
+    }
+}
+
+fn mentions_ident(tokens: TokenStream, names: &[&str]) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Ident(i) => names.iter().any(|n| i == n),
+        TokenTree::Group(g) => mentions_ident(g.stream(), names),
+        _ => false,
+    })
+}
+
+/// Whether `e` leaves the enclosing loop: a `break` or `return` (not inside a nested loop,
+/// closure or async block, where they would leave that instead), or a diverging macro.
+fn exits_loop(e: &syn::Expr) -> bool {
+    struct Exit {
+        found: bool,
+        loop_depth: u32,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Exit {
+        fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+            if self.loop_depth == 0 || b.label.is_some() {
+                self.found = true;
+            }
+        }
+        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+            self.found = true;
+        }
+        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+            self.loop_depth += 1;
+            syn::visit::visit_expr_loop(self, l);
+            self.loop_depth -= 1;
+        }
+        fn visit_expr_while(&mut self, l: &'ast syn::ExprWhile) {
+            self.loop_depth += 1;
+            syn::visit::visit_expr_while(self, l);
+            self.loop_depth -= 1;
+        }
+        fn visit_expr_for_loop(&mut self, l: &'ast syn::ExprForLoop) {
+            self.loop_depth += 1;
+            syn::visit::visit_expr_for_loop(self, l);
+            self.loop_depth -= 1;
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            if m.path.segments.last().is_some_and(|s| {
+                matches!(
+                    s.ident.to_string().as_str(),
+                    "panic" | "unreachable" | "bail" | "todo" | "unimplemented"
+                )
+            }) {
+                self.found = true;
+            }
+        }
+    }
+    let mut v = Exit {
+        found: false,
+        loop_depth: 0,
+    };
+    syn::visit::Visit::visit_expr(&mut v, e);
+    v.found
+}
+
+/// A `match` over a broadcast `recv` result that exits the loop on every `Err`: it has an
+/// `Ok(..)` arm, a catch-all `Err` arm whose body leaves the loop, and no arm that tells
+/// `Lagged` from `Closed`.
+fn match_exits_on_any_err(arms: &[syn::Arm]) -> bool {
+    if !arms.iter().any(|a| is_ok_pat(&a.pat)) {
+        return false;
+    }
+    if arms
+        .iter()
+        .any(|a| mentions_ident(a.to_token_stream(), &["Lagged", "Closed"]))
+    {
+        return false;
+    }
+    arms.iter()
+        .any(|a| a.guard.is_none() && catches_every_err(&a.pat) && exits_loop(&a.body))
+}
+
+impl BroadcastLaggedExit {
+    /// Report `form` at `span` if `receiver` is (or, when untyped, plausibly is) a broadcast
+    /// receiver.
+    fn report(&self, cx: &Cx, receiver: &syn::Expr, span: proc_macro2::Span, form: Form) {
+        if cx.in_test() {
+            return;
+        }
+        let ty = cx.type_of(receiver);
+        let finding = cx.finding(
+            &META,
+            span,
+            format!(
+                "{} when the broadcast receiver lags (`RecvError::Lagged`), not only when it closes",
+                form.describe()
+            ),
+            "match `Err(RecvError::Lagged(n))` separately (log it and keep receiving); exit only on `Err(RecvError::Closed)`",
+        );
+        if let TyExpr::Known(t) = &ty
+            && !matches!(t.peel(), Ty::Unknown)
+        {
+            cx.emit_if(ty, is_broadcast_receiver, finding);
+            return;
+        }
+        let untyped_ok = self.untyped_is_broadcast(cx, receiver);
+        if ty.is_unknown() {
+            if untyped_ok {
+                cx.emit(finding);
+            }
+            return;
+        }
+        let holds: fn(&Ty) -> bool = if untyped_ok {
+            is_broadcast_receiver_or_unknown
+        } else {
+            is_broadcast_receiver
+        };
+        cx.emit_if(ty, holds, finding);
+    }
+
+    /// For a receiver whose type cannot be resolved: bound from `.subscribe()`, or the file
+    /// imports tokio's broadcast module — and uses no other channel crate with a `Result` recv.
+    fn untyped_is_broadcast(&self, cx: &Cx, receiver: &syn::Expr) -> bool {
+        let text = cx.source().text;
+        if RESULT_CHANNEL_CRATES.iter().any(|c| text.contains(c)) {
+            return false;
+        }
+        if let syn::Expr::Path(p) = peel(receiver)
+            && let Some(id) = p.path.get_ident()
+            && self
+                .subscribed
+                .contains(&(cx.function(), id.to_string()))
+        {
+            return true;
+        }
+        let resolves = |name: &str, want: &str| {
+            let path: syn::Path = syn::Ident::new(name, proc_macro2::Span::call_site()).into();
+            cx.resolve(&path).starts_with(want)
+        };
+        resolves("broadcast", "tokio::sync::broadcast")
+            || resolves("Receiver", BROADCAST_RECEIVER)
+            || resolves("RecvError", "tokio::sync::broadcast")
+    }
+
+    fn check_while(&self, cx: &Cx, w: &syn::ExprWhile) {
+        let syn::Expr::Let(l) = peel(&w.cond) else {
+            return;
+        };
+        if is_ok_pat(&l.pat) {
+            if let Some((rx, span)) = awaited_recv(&l.expr) {
+                self.report(cx, rx, span, Form::WhileLet);
+            }
+            return;
+        }
+        // `while let Some(Ok(ev)) = stream.next().await` over a BroadcastStream.
+        if let syn::Pat::TupleStruct(ts) = &*l.pat
+            && ts.path.segments.last().is_some_and(|s| s.ident == "Some")
+            && ts.elems.first().is_some_and(is_ok_pat)
+            && let syn::Expr::Await(aw) = peel(&l.expr)
+            && let syn::Expr::MethodCall(mc) = peel(&aw.base)
+            && mc.method == "next"
+            && mc.args.is_empty()
+            && !cx.in_test()
+        {
+            let finding = cx.finding(
+                &META,
+                mc.method.span(),
+                format!(
+                    "{} when the broadcast receiver lags, not only when it closes",
+                    Form::Stream.describe()
+                ),
+                "match `Some(Err(BroadcastStreamRecvError::Lagged(n)))` separately and keep reading",
+            );
+            cx.emit_if(cx.type_of(&mc.receiver), is_broadcast_stream, finding);
+        }
+    }
+}
 
 impl Lint for BroadcastLaggedExit {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {
+        let syn::Stmt::Local(local) = stmt else {
+            return;
+        };
+        let Some(init) = &local.init else { return };
+        let pat = match &local.pat {
+            syn::Pat::Type(pt) => &*pt.pat,
+            p => p,
+        };
+        // Remember `let mut rx = bus.subscribe();` for untyped receivers.
+        if let (syn::Pat::Ident(pi), syn::Expr::MethodCall(mc)) = (pat, peel(&init.expr))
+            && (mc.method == "subscribe" || mc.method == "resubscribe")
+            && mc.args.is_empty()
+        {
+            self.subscribed
+                .insert((cx.function(), pi.ident.to_string()));
+        }
+        // `let Ok(msg) = rx.recv().await else { break };`
+        if let Some((_, diverge)) = &init.diverge
+            && is_ok_pat(pat)
+            && cx.in_loop()
+            && exits_loop(diverge)
+            && let Some((rx, span)) = awaited_recv(&init.expr)
+        {
+            self.report(cx, rx, span, Form::LetElse);
+        }
+    }
+
+    fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
+        match e {
+            syn::Expr::While(w) => self.check_while(cx, w),
+            syn::Expr::Match(m) if cx.in_loop() => {
+                if let Some((rx, span)) = awaited_recv(&m.expr)
+                    && match_exits_on_any_err(&m.arms)
+                {
+                    self.report(cx, rx, span, Form::Match);
+                }
+            }
+            syn::Expr::If(i) if cx.in_loop() => {
+                if let syn::Expr::Let(l) = peel(&i.cond)
+                    && is_ok_pat(&l.pat)
+                    && let Some((_, els)) = &i.else_branch
+                    && exits_loop(els)
+                    && let Some((rx, span)) = awaited_recv(&l.expr)
+                {
+                    self.report(cx, rx, span, Form::IfLetElse);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn check_macro(&mut self, cx: &Cx, mac: &MacroView) {
+        if mac.name != "select" {
+            return;
+        }
+        let Ok(sel) = parse_select(mac.mac.tokens.clone()) else {
+            return;
+        };
+        for arm in &sel.arms {
+            let Some((rx, span)) = recv_call(&arm.future) else {
+                continue;
+            };
+            if is_ok_pat(&arm.pat) {
+                self.report(cx, rx, span, Form::SelectArm);
+                continue;
+            }
+            // `msg = rx.recv() => match msg { Ok(..) => .., Err(_) => break }` in a loop.
+            let syn::Pat::Ident(bound) = &arm.pat else {
+                continue;
+            };
+            let handler = match peel(&arm.handler) {
+                syn::Expr::Block(b) if b.block.stmts.len() == 1 => match &b.block.stmts[0] {
+                    syn::Stmt::Expr(e, _) => e,
+                    _ => continue,
+                },
+                e => e,
+            };
+            if let syn::Expr::Match(m) = peel(handler)
+                && cx.in_loop()
+                && matches!(peel(&m.expr), syn::Expr::Path(p) if p.path.is_ident(&bound.ident))
+                && match_exits_on_any_err(&m.arms)
+            {
+                self.report(cx, rx, span, Form::SelectMatch);
+            }
+        }
     }
 }

@@ -31,7 +31,11 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{Lint, RuleMeta};
-use crate::semantic::Cx;
+use crate::semantic::{Cx, Ty, TyExpr};
+
+fn is_exit(path: &str) -> bool {
+    path == "std::process::exit" || path == "std::process::abort"
+}
 
 pub static META: RuleMeta = RuleMeta {
     name: "exit_in_async",
@@ -56,22 +60,38 @@ impl Lint for ExitInAsync {
         let Some(callee) = cx.callee(call) else {
             return;
         };
-        if callee != "std::process::exit" && callee != "std::process::abort" {
+        // A `crate::` path may re-export `std::process` (`use super::process;` across files);
+        // the crate index settles it.
+        let deferred = callee.starts_with("crate::");
+        if !deferred && !is_exit(&callee) {
             return;
         }
+        let shown = if deferred {
+            "process exit"
+        } else {
+            callee.as_str()
+        };
         let mut f = cx.finding(
             &META,
             call.func.span(),
-            format!("{callee} inside async code skips destructors and pending I/O"),
+            format!("{shown} inside async code skips destructors and pending I/O"),
             "signal a graceful shutdown (CancellationToken / shutdown channel) and exit from main",
         );
         if cx.in_async_main() {
             f.severity = Severity::Low;
             f.message =
-                format!("{callee} in async main skips destructors of everything main still owns");
+                format!("{shown} in async main skips destructors of everything main still owns");
             f.help = "return from main (e.g. an ExitCode) after the runtime's tasks have shut down"
                 .into();
         }
-        cx.emit(f);
+        if deferred {
+            cx.emit_if(
+                TyExpr::Known(Ty::path(&callee)),
+                |t| t.path_str().is_some_and(is_exit),
+                f,
+            );
+        } else {
+            cx.emit(f);
+        }
     }
 }

@@ -1,32 +1,260 @@
 //! # ignored_shutdown_signal
 //!
 //! ## What it does
-//! (not implemented yet)
+//! Flags a function that receives a shutdown or cancellation signal as a parameter and ignores
+//! it: the parameter is named `_` / `_something`, or its name never appears in the body (macro
+//! arguments and closures included). One finding per function, at the first ignored parameter;
+//! every implementation of a trait method is checked on its own (a trait method declaration
+//! without a body is not).
+//!
+//! A parameter is a shutdown signal when its type (resolved through `use`) is one of
+//! `tokio::sync::oneshot::Receiver<()>`, `Option<tokio::sync::oneshot::Receiver<..>>`,
+//! `tokio_util::sync::CancellationToken` (also by reference), `tokio::sync::watch::Receiver<bool>`
+//! (or `<()>`), `tokio::sync::broadcast::Receiver<()>`; or when its name says so: its snake_case
+//! words include `shutdown`, `cancel`/`cancellation`/`cancelled`, `stop`, `signal`,
+//! `terminate`/`termination` or `quit`, and every other word is a carrier word (`rx`, `tx`,
+//! `token`, `receiver`, `signal`, `notify`, `flag`, `handle`, `fut`, `chan`, `graceful`, ...). So
+//! `shutdown_rx`, `cancel`, `stop_signal` and `graceful_shutdown` are signals, while
+//! `signal_strength`, `stop_index` or `cancel_reason` are not. A name-only match is ignored when
+//! the type is plainly data (`bool`, integers, strings, `Duration`, unix signal numbers).
+//!
+//! "Used" is purely syntactic: the name appearing anywhere in the body counts, even if it is
+//! shadowed first. A `_`-prefixed parameter that the body does use is not flagged. Test code is
+//! not checked.
 //!
 //! ## Why is this bad
-//! (not implemented yet)
+//! Whoever calls the function believes it can stop the work. If the signal is ignored, a graceful
+//! shutdown waits for a task that never looks at it (until the orchestrator's kill timeout), a
+//! cancelled request keeps consuming a connection, and a plugin implementing a tool interface
+//! keeps running after the session ended. Implementations of a trait are where this hides: the
+//! trait passes the signal, and one implementation names it `_shutdown`.
 //!
 //! ## Example
-//! (not implemented yet)
+//! ```rust,ignore
+//! #[async_trait]
+//! impl Tool for WebFetch {
+//!     async fn run(&self, input: Input, _shutdown: CancellationToken) -> Result<Output> {
+//!         let page = self.client.get(&input.url).send().await?; // runs to completion regardless
+//!         Ok(Output::from(page.text().await?))
+//!     }
+//! }
+//! ```
 //!
 //! ## Use instead
-//! (not implemented yet)
+//! ```rust,ignore
+//! async fn run(&self, input: Input, shutdown: CancellationToken) -> Result<Output> {
+//!     tokio::select! {
+//!         _ = shutdown.cancelled() => Err(Error::Cancelled),
+//!         page = self.fetch(&input.url) => Ok(Output::from(page?)),
+//!     }
+//! }
+//! ```
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{Lint, RuleMeta};
+use crate::semantic::types::Ty;
+use crate::semantic::{Cx, FnView};
 
 pub static META: RuleMeta = RuleMeta {
     name: "ignored_shutdown_signal",
     default_severity: Severity::Medium,
-    summary: "shutdown/cancellation parameter that is _-named or never used",
+    summary: "shutdown/cancellation parameter that is `_`-named or never used",
     source: include_str!("ignored_shutdown_signal.rs"),
 };
+
+/// Words that make a name a shutdown signal.
+const SIGNAL_WORDS: &[&str] = &[
+    "shutdown",
+    "cancel",
+    "cancellation",
+    "cancelled",
+    "canceled",
+    "stop",
+    "signal",
+    "terminate",
+    "termination",
+    "quit",
+];
+
+/// Words that may accompany a signal word without changing what the name means.
+const CARRIER_WORDS: &[&str] = &[
+    "rx", "tx", "recv", "receiver", "token", "signal", "notify", "notifier", "notification",
+    "flag", "handle", "fut", "future", "chan", "channel", "ch", "graceful", "trigger", "listener",
+    "watch", "watcher", "on", "requested", "request", "sig",
+];
 
 #[derive(Default)]
 pub struct IgnoredShutdownSignal;
 
+fn name_is_signal(name: &str) -> bool {
+    let words: Vec<String> = name
+        .trim_start_matches('_')
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.iter().any(|w| SIGNAL_WORDS.contains(&w.as_str()))
+        && words
+            .iter()
+            .all(|w| SIGNAL_WORDS.contains(&w.as_str()) || CARRIER_WORDS.contains(&w.as_str()))
+}
+
+fn is_unit(t: &Ty) -> bool {
+    matches!(t, Ty::Tuple(e) if e.is_empty())
+}
+
+fn arg_path(t: &Ty, i: usize) -> Option<&str> {
+    t.args().get(i).and_then(Ty::path_str)
+}
+
+/// The signal types of the rule, after `use` resolution (`&T` is already looked through).
+fn type_is_signal(t: &Ty) -> bool {
+    let Some(path) = t.path_str() else {
+        return false;
+    };
+    let first_unit = t.args().first().is_some_and(is_unit);
+    match path {
+        "tokio_util::sync::CancellationToken"
+        | "tokio_util::sync::cancellation_token::CancellationToken" => true,
+        "tokio::sync::oneshot::Receiver" | "futures::channel::oneshot::Receiver" => first_unit,
+        "tokio::sync::watch::Receiver" => first_unit || arg_path(t, 0) == Some("bool"),
+        "tokio::sync::broadcast::Receiver" => first_unit,
+        "std::option::Option" => t.args().first().and_then(Ty::path_str).is_some_and(|p| {
+            p == "tokio::sync::oneshot::Receiver" || p == "futures::channel::oneshot::Receiver"
+        }),
+        _ => false,
+    }
+}
+
+/// Types that carry data, not a signal: a parameter `stop: usize` is an index.
+fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
+    if let syn::Type::Reference(r) = ty {
+        return type_is_data(&r.elem, t);
+    }
+    let last = match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    let Some(last) = last else {
+        return matches!(ty, syn::Type::Tuple(_) | syn::Type::Array(_) | syn::Type::Slice(_));
+    };
+    matches!(
+        last.as_str(),
+        "bool"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f32"
+            | "f64"
+            | "c_int"
+            | "str"
+            | "String"
+            | "Duration"
+            | "Instant"
+            | "SignalKind"
+    ) || t.path_str().is_some_and(|p| p.contains("signal::Signal"))
+}
+
+/// Every identifier in a token stream (macro arguments included).
+fn collect_idents(tokens: TokenStream, out: &mut std::collections::BTreeSet<String>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            TokenTree::Group(g) => collect_idents(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+struct Ignored {
+    span: proc_macro2::Span,
+    label: String,
+}
+
 impl Lint for IgnoredShutdownSignal {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_fn(&mut self, cx: &Cx, f: &FnView) {
+        if cx.in_test() {
+            return;
+        }
+        let mut used = None;
+        let mut ignored: Vec<Ignored> = Vec::new();
+        for input in &f.sig.inputs {
+            let syn::FnArg::Typed(pt) = input else {
+                continue;
+            };
+            let ty = cx.resolve_type(&pt.ty);
+            let by_type = type_is_signal(&ty);
+            let (name, span) = match &*pt.pat {
+                syn::Pat::Ident(pi) if pi.subpat.is_none() => {
+                    (Some(pi.ident.to_string()), pi.ident.span())
+                }
+                syn::Pat::Wild(w) => (None, w.span()),
+                _ => continue,
+            };
+            let by_name = name
+                .as_deref()
+                .is_some_and(|n| name_is_signal(n) && !type_is_data(&pt.ty, &ty));
+            if !by_type && !by_name {
+                continue;
+            }
+            let type_text = pt.ty.to_token_stream().to_string().replace(" < ", "<").replace(" >", ">").replace(" :: ", "::");
+            let Some(name) = name else {
+                ignored.push(Ignored {
+                    span,
+                    label: format!("`_: {type_text}`"),
+                });
+                continue;
+            };
+            let idents = used.get_or_insert_with(|| {
+                let mut s = std::collections::BTreeSet::new();
+                collect_idents(f.block.to_token_stream(), &mut s);
+                s
+            });
+            if idents.contains(&name) {
+                continue;
+            }
+            ignored.push(Ignored {
+                span,
+                label: format!("`{name}`"),
+            });
+        }
+        let Some(first) = ignored.first() else {
+            return;
+        };
+        let labels: Vec<&str> = ignored.iter().map(|i| i.label.as_str()).collect();
+        let what = if f.in_trait_impl {
+            format!("this implementation of `{}`", f.name)
+        } else {
+            format!("`{}`", f.name)
+        };
+        let plural = if labels.len() > 1 { "s" } else { "" };
+        cx.emit(cx.finding(
+            &META,
+            first.span,
+            format!(
+                "{what} ignores its shutdown/cancellation parameter{plural} {}: callers cannot stop this work",
+                labels.join(", ")
+            ),
+            "observe the signal: `tokio::select!` on `token.cancelled()` / the receiver next to the work, check it between steps, or pass it on to what does the work",
+        ));
     }
 }

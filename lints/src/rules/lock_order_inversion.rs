@@ -1,19 +1,62 @@
 //! # lock_order_inversion
 //!
 //! ## What it does
-//! (not implemented yet)
+//! Builds a crate-wide graph of lock orders: an edge A → B for every place where a guard of lock
+//! A is alive while lock B is acquired (see `multiple_locks_held` for what counts as alive). Locks
+//! are identified by stable names — `Type.field` for struct fields, whatever path reaches them
+//! (`self.inner.queue` and `inner.queue` are both `Inner.queue`), the static's name, or the
+//! accessor `Type::method()` — so the two halves of an inversion are matched across functions,
+//! impl blocks and files. Every cycle is reported: each acquisition site on an edge of a cycle
+//! (both A → B and B → A for a two-lock cycle, every edge of a longer one) gets a finding that
+//! names the other site(s) of the cycle, with their locations as related locations.
+//!
+//! std, parking_lot and async (tokio/futures) `Mutex`/`RwLock`s all take part (an async mutex
+//! taken in opposite orders by two tasks deadlocks just the same). Not part of the graph: locks
+//! that cannot be named across functions (a `&Mutex` parameter, a lock reached through a type
+//! racewise cannot resolve), `try_lock`/`try_read`/`try_write` (they never wait), `RefCell`,
+//! re-acquiring the same lock (A → A), and test code. Read/read edges of `RwLock`s are kept: once
+//! a writer is queued on each lock, fair (tokio, parking_lot) and writer-preferring (std on most
+//! platforms) locks make the readers wait, and the cycle deadlocks.
 //!
 //! ## Why is this bad
-//! (not implemented yet)
+//! Thread 1 holds A and waits for B while thread 2 holds B and waits for A: neither can proceed,
+//! ever. The two halves are usually written months apart, in different files, each correct on its
+//! own, and the deadlock needs both to run at the same moment — so it passes every test and
+//! freezes production under load.
 //!
 //! ## Example
-//! (not implemented yet)
+//! ```rust,ignore
+//! // scheduler.rs
+//! fn dispatch(&self) {
+//!     let mut queue = self.queue.lock().unwrap();
+//!     let mut running = self.running.lock().unwrap(); // queue → running
+//!     ..
+//! }
+//! // reaper.rs
+//! fn reap(&self) {
+//!     let mut running = self.running.lock().unwrap();
+//!     let mut queue = self.queue.lock().unwrap(); // running → queue: deadlock with dispatch
+//!     ..
+//! }
+//! ```
 //!
 //! ## Use instead
-//! (not implemented yet)
+//! ```rust,ignore
+//! fn reap(&self) {
+//!     // Lock order: queue, then running — everywhere.
+//!     let mut queue = self.queue.lock().unwrap();
+//!     let mut running = self.running.lock().unwrap();
+//!     ..
+//! }
+//! ```
+//! or release one guard before taking the other, or keep both behind one mutex.
 
-use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::finding::{Finding, Region, Related, Severity};
+use crate::lint::{CrateFinding, Lint, RuleMeta};
+use crate::rules::multiple_locks_held::{HeldPair, display_name, held_pairs};
+use crate::semantic::CrateCx;
 
 pub static META: RuleMeta = RuleMeta {
     name: "lock_order_inversion",
@@ -22,11 +65,176 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("lock_order_inversion.rs"),
 };
 
+/// At most this many sites of one edge are listed as related locations of a finding.
+const MAX_RELATED_PER_EDGE: usize = 4;
+
 #[derive(Default)]
 pub struct LockOrderInversion;
+
+/// One place where edge A → B was established.
+#[derive(Debug, Clone)]
+struct Site<'a> {
+    file: usize,
+    pair: HeldPair<'a>,
+}
+
+impl Site<'_> {
+    fn key(&self, cx: &CrateCx) -> (String, Region) {
+        (
+            cx.path(self.file).unwrap_or_default().to_string(),
+            self.pair.acquired.region,
+        )
+    }
+}
+
+type Edge = (String, String);
 
 impl Lint for LockOrderInversion {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        let mut edges: BTreeMap<Edge, Vec<Site>> = BTreeMap::new();
+        for pair in held_pairs(cx) {
+            let (Some(from), Some(to)) =
+                (cx.lock_identity(pair.held), cx.lock_identity(pair.acquired))
+            else {
+                continue;
+            };
+            if from == to {
+                continue;
+            }
+            edges.entry((from, to)).or_default().push(Site {
+                file: pair.file,
+                pair,
+            });
+        }
+        for sites in edges.values_mut() {
+            sites.sort_by_key(|s| s.key(cx));
+            sites.dedup_by_key(|s| s.key(cx));
+        }
+        let mut succ: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for (from, to) in edges.keys() {
+            succ.entry(from.as_str()).or_default().insert(to.as_str());
+        }
+        for ((from, to), sites) in &edges {
+            // The shortest way back from `to` to `from` closes the cycle through this edge.
+            let Some(back) = shortest_path(&succ, to, from) else {
+                continue;
+            };
+            let cycle_edges: Vec<Edge> = back
+                .windows(2)
+                .map(|w| (w[0].to_string(), w[1].to_string()))
+                .collect();
+            let mut cycle_names = vec![from.as_str()];
+            cycle_names.extend(back.iter().copied());
+            for site in sites {
+                out.push(CrateFinding {
+                    file: site.file,
+                    finding: finding(cx, site, &cycle_names, &cycle_edges, &edges),
+                });
+            }
+        }
+    }
+}
+
+/// Breadth-first shortest path `start` → `goal` (inclusive), deterministic by name order.
+fn shortest_path<'g>(
+    succ: &BTreeMap<&'g str, BTreeSet<&'g str>>,
+    start: &'g str,
+    goal: &str,
+) -> Option<Vec<&'g str>> {
+    let mut prev: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::from([start]);
+    let mut queue = VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        if n == goal {
+            let mut path = vec![n];
+            let mut cur = n;
+            while let Some(&p) = prev.get(cur) {
+                path.push(p);
+                cur = p;
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for &m in succ.get(n).into_iter().flatten() {
+            if seen.insert(m) {
+                prev.insert(m, n);
+                queue.push_back(m);
+            }
+        }
+    }
+    None
+}
+
+fn location(cx: &CrateCx, site: &Site) -> String {
+    let path = cx.path(site.file).unwrap_or("?");
+    let region = site.pair.acquired.region;
+    match &site.pair.acquired.function {
+        Some(f) => format!("{path}:{} ({f})", region.line),
+        None => format!("{path}:{}", region.line),
+    }
+}
+
+fn finding(
+    cx: &CrateCx,
+    site: &Site,
+    cycle_names: &[&str],
+    cycle_edges: &[Edge],
+    edges: &BTreeMap<Edge, Vec<Site>>,
+) -> Finding {
+    let a = site.pair.acquired;
+    let held_name = display_name(cx, site.pair.held);
+    let acq_name = display_name(cx, a);
+    let mut related = vec![Related {
+        file: None,
+        region: site.pair.held.region,
+        message: format!("`{held_name}` locked here, still held"),
+    }];
+    let mut others = Vec::new();
+    for edge in cycle_edges {
+        let Some(sites) = edges.get(edge) else {
+            continue;
+        };
+        if let Some(first) = sites.first() {
+            others.push(format!(
+                "`{}` is held while acquiring `{}` at {}",
+                edge.0,
+                edge.1,
+                location(cx, first)
+            ));
+        }
+        for other in sites.iter().take(MAX_RELATED_PER_EDGE) {
+            related.push(Related {
+                file: if other.file == site.file {
+                    None
+                } else {
+                    cx.path(other.file).map(str::to_string)
+                },
+                region: other.pair.acquired.region,
+                message: format!("`{}` held while acquiring `{}` here", edge.0, edge.1),
+            });
+        }
+    }
+    let cycle = cycle_names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(" → ");
+    Finding {
+        rule: META.name,
+        severity: META.default_severity,
+        region: a.region,
+        message: format!(
+            "`{held_name}` is held while acquiring `{acq_name}` here, but {}: lock-order cycle {cycle} can deadlock",
+            others.join(", and ")
+        ),
+        help: "pick one global order for these locks and take them in that order everywhere (or release one guard before taking the other)"
+            .into(),
+        function: a.function.clone(),
+        snippet: a.snippet.clone(),
+        related,
     }
 }

@@ -1,19 +1,54 @@
 //! # multiple_locks_held
 //!
 //! ## What it does
-//! (not implemented yet)
+//! Flags every lock acquisition made while one or more other lock guards are still alive: a
+//! `.lock()`, `.read()`, `.write()` (or `.lock().await`) on a `std::sync`, `parking_lot` or async
+//! (tokio/futures) `Mutex`/`RwLock` at a point where a guard of another lock has not been dropped
+//! yet. Guard liveness follows Rust's drop rules, so a guard released with `drop(..)`, confined to
+//! an inner block, moved away, or alive only on another branch does not count. One finding per
+//! acquisition site, at the second acquisition's method name, naming the locks held there.
+//!
+//! Not flagged: `try_lock`/`try_read`/`try_write` (a non-blocking attempt cannot wait for the held
+//! lock's owner, so it adds no ordering constraint), re-acquiring the very same receiver (that is
+//! re-entrancy, not ordering), `RefCell` borrows (single-threaded), test code, and locks whose
+//! type racewise cannot resolve. Two read guards of different `RwLock`s are flagged: with a writer
+//! queued on each lock, readers of fair/writer-preferring locks (tokio, parking_lot, std on most
+//! platforms) wait too.
 //!
 //! ## Why is this bad
-//! (not implemented yet)
+//! Holding two locks at once is only safe if every place in the program takes them in the same
+//! order. Nothing in the code states or checks that order, so the next change that takes them the
+//! other way round introduces a deadlock that only shows up under load. Each such site is an
+//! ordering contract that deserves a comment (or a design that takes one lock at a time). The
+//! severity is low because the site itself is not a bug; see `lock_order_inversion` for the
+//! crate-wide check of opposite orders.
 //!
 //! ## Example
-//! (not implemented yet)
+//! ```rust,ignore
+//! fn start_next(&self) -> Option<JobId> {
+//!     let mut queue = self.queue.lock().unwrap();
+//!     let mut running = self.running.lock().unwrap(); // `queue` still held
+//!     let job = queue.pop_front()?;
+//!     running.insert(job.id);
+//!     Some(job.id)
+//! }
+//! ```
 //!
 //! ## Use instead
-//! (not implemented yet)
+//! ```rust,ignore
+//! fn start_next(&self) -> Option<JobId> {
+//!     // Lock order: queue, then running (see `Scheduler` docs). Never the other way round.
+//!     let mut queue = self.queue.lock().unwrap();
+//!     // racewise: allow(multiple_locks_held) -- documented order queue -> running
+//!     let mut running = self.running.lock().unwrap();
+//!     ..
+//! }
+//! ```
+//! or put both collections behind one mutex (`Mutex<SchedulerState>`) so no order is needed.
 
-use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use crate::finding::{Finding, Region, Related, Severity};
+use crate::lint::{CrateFinding, Lint, RuleMeta};
+use crate::semantic::{Acquisition, CrateCx, LockKind};
 
 pub static META: RuleMeta = RuleMeta {
     name: "multiple_locks_held",
@@ -25,8 +60,149 @@ pub static META: RuleMeta = RuleMeta {
 #[derive(Default)]
 pub struct MultipleLocksHeld;
 
+/// A lock acquired while another lock's guard is alive, in file `file`. Shared with
+/// `lock_order_inversion`, which builds its crate-wide graph from these pairs.
+#[derive(Debug, Clone)]
+pub struct HeldPair<'a> {
+    pub file: usize,
+    pub held: &'a Acquisition,
+    pub held_kind: LockKind,
+    pub acquired: &'a Acquisition,
+    pub acquired_kind: LockKind,
+}
+
+/// Whether an acquisition of a known kind counts for lock ordering: it can block, on a lock other
+/// threads/tasks can contend for.
+fn orders(kind: LockKind) -> bool {
+    kind != LockKind::RefCell
+}
+
+/// Every (held, acquired) pair of the crate's non-test code: `acquired` is a blocking acquisition
+/// of a known lock kind, made while `held` (another known lock) is alive.
+pub fn held_pairs<'a>(cx: &CrateCx<'a>) -> Vec<HeldPair<'a>> {
+    let mut out = Vec::new();
+    for (file, facts) in cx.files.iter().enumerate() {
+        for a in &facts.acquisitions {
+            if a.in_test || a.held.is_empty() || a.method.starts_with("try_") {
+                continue;
+            }
+            let Some(acquired_kind) = cx.lock_kind(a).filter(|k| orders(*k)) else {
+                continue;
+            };
+            for &g in &a.held {
+                let Some(h) = cx.acquisition(file, g) else {
+                    continue;
+                };
+                let Some(held_kind) = cx.lock_kind(h).filter(|k| orders(*k)) else {
+                    continue;
+                };
+                if same_lock(cx, h, a) {
+                    continue;
+                }
+                out.push(HeldPair {
+                    file,
+                    held: h,
+                    held_kind,
+                    acquired: a,
+                    acquired_kind,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The same receiver taken twice (`self.m.lock()` while a guard of `self.m` is alive): that is a
+/// re-entrancy question, not an ordering one. Two receivers with one identity but different text
+/// (`from.balance` / `to.balance`) are two instances and do count.
+fn same_lock(cx: &CrateCx, a: &Acquisition, b: &Acquisition) -> bool {
+    a.receiver_text == b.receiver_text && cx.lock_identity(a) == cx.lock_identity(b)
+}
+
+/// How a lock is named in messages: its crate-wide identity when it has one, else its source text.
+pub fn display_name(cx: &CrateCx, a: &Acquisition) -> String {
+    cx.index
+        .lock_identity(&a.receiver)
+        .unwrap_or_else(|| a.receiver_text.clone())
+}
+
 impl Lint for MultipleLocksHeld {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        // Group the pairs by acquisition site (pairs come out grouped already, in walk order).
+        let pairs = held_pairs(cx);
+        let mut i = 0;
+        while i < pairs.len() {
+            let first = &pairs[i];
+            let mut j = i;
+            let mut held: Vec<(String, Region)> = Vec::new();
+            while j < pairs.len()
+                && pairs[j].file == first.file
+                && pairs[j].acquired.id == first.acquired.id
+            {
+                let mut name = display_name(cx, pairs[j].held);
+                if name == display_name(cx, first.acquired) {
+                    // Two instances of one field (`from.balance`, `to.balance`): name them apart.
+                    name = format!("{} ({name})", pairs[j].held.receiver_text);
+                }
+                if !held.iter().any(|(n, _)| *n == name) {
+                    held.push((name, pairs[j].held.region));
+                }
+                j += 1;
+            }
+            out.push(CrateFinding {
+                file: first.file,
+                finding: finding(cx, first.acquired, &held),
+            });
+            i = j;
+        }
+    }
+}
+
+fn finding(cx: &CrateCx, a: &Acquisition, held: &[(String, Region)]) -> Finding {
+    let names = held
+        .iter()
+        .map(|(n, r)| format!("`{n}` (locked at line {})", r.line))
+        .collect::<Vec<_>>();
+    let verb = if held.len() == 1 { "is" } else { "are" };
+    let mut acquired = display_name(cx, a);
+    if held
+        .iter()
+        .any(|(n, _)| n.ends_with(&format!("({acquired})")))
+    {
+        acquired = format!("{} ({acquired})", a.receiver_text);
+    }
+    Finding {
+        rule: META.name,
+        severity: META.default_severity,
+        region: a.region,
+        message: format!(
+            "{} {verb} held while acquiring `{}`: this site fixes a lock order that every other site must follow",
+            join_names(&names),
+            acquired,
+        ),
+        help: "document the lock order (and follow it everywhere), or release the first guard before taking the next / merge the state behind one lock"
+            .into(),
+        function: a.function.clone(),
+        snippet: a.snippet.clone(),
+        related: held
+            .iter()
+            .map(|(n, r)| Related {
+                file: None,
+                region: *r,
+                message: format!("`{n}` locked here, still held"),
+            })
+            .collect(),
+    }
+}
+
+fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }

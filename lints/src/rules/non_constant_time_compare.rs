@@ -1,19 +1,56 @@
 //! # non_constant_time_compare
 //!
 //! ## What it does
-//! (not implemented yet)
+//! Flags `==` / `!=` (and `.eq(..)` / `.ne(..)`) where an operand is a token, secret, password,
+//! API key, signature, HMAC or digest: a variable, field, constant or call named like one
+//! (`token`, `self.api_key`, `ADMIN_TOKEN`, `expected_signature()`, `compute_hmac(&body)`), a
+//! view of one (`sig.as_bytes()`, `token.as_str()`, `&digest[..]`), or a `format!` embedding one
+//! (`auth != format!("Bearer {}", cfg.api_key)`).
+//!
+//! Names follow the shared word rules of `semantic::names` (`token_count`, `token_type`,
+//! `password_policy`, `signature_algorithm`, `TokenKind` are not secrets). Not reported:
+//! comparisons with a literal (`token == ""`, `scheme == "Bearer"`), with `None`, with an enum
+//! variant or unit struct (`token.kind == TokenKind::Ident`, `token == Token(0)`), with a
+//! constant not itself named like a secret (`token == TOKEN_WAKEUP`), with `X::new()` /
+//! `Default::default()`; lengths and predicates (`token.len() == 32`, `token.is_empty()`);
+//! operands whose type is known and cannot hold a secret (numbers, `bool`, `CancellationToken`,
+//! a lexer's or `mio`'s `Token`); and test code. The finding is reported at the `==` / `!=`
+//! operator (at the method name for `.eq(..)` / `.ne(..)`).
 //!
 //! ## Why is this bad
-//! (not implemented yet)
+//! `==` on strings and byte slices returns at the first differing byte, so the time a failed
+//! comparison takes tells an attacker how many leading bytes of their guess were right. Over
+//! enough requests — and network jitter averages out — a bearer token, API key or webhook HMAC
+//! can be recovered byte by byte, or a forged signature accepted, without ever knowing the
+//! secret.
 //!
 //! ## Example
-//! (not implemented yet)
+//! ```rust,ignore
+//! async fn verify_webhook(headers: HeaderMap, State(cfg): State<Config>, body: Bytes) -> StatusCode {
+//!     let expected = hex::encode(hmac_sha256(cfg.webhook_secret.as_bytes(), &body));
+//!     let signature = headers.get("x-signature").and_then(|v| v.to_str().ok()).unwrap_or("");
+//!     if signature != expected {
+//!         return StatusCode::UNAUTHORIZED;
+//!     }
+//!     StatusCode::OK
+//! }
+//! ```
 //!
 //! ## Use instead
-//! (not implemented yet)
+//! ```rust,ignore
+//! use subtle::ConstantTimeEq;
+//! // Or `hmac::Mac::verify_slice`, which compares in constant time for you.
+//! if !bool::from(signature.as_bytes().ct_eq(expected.as_bytes())) {
+//!     return StatusCode::UNAUTHORIZED;
+//! }
+//! ```
+
+use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{Lint, RuleMeta};
+use crate::semantic::names::{self, NameClass, SecretRef};
+use crate::semantic::{Cx, Ty};
 
 pub static META: RuleMeta = RuleMeta {
     name: "non_constant_time_compare",
@@ -25,8 +62,109 @@ pub static META: RuleMeta = RuleMeta {
 #[derive(Default)]
 pub struct NonConstantTimeCompare;
 
+/// The type cannot rule the value out as a secret (unknown, string-like, bytes, secret-named).
+fn may_carry_secret(t: &Ty) -> bool {
+    names::carrier_type(t) != Some(false)
+}
+
+fn is_camel(name: &str) -> bool {
+    name.chars().next().is_some_and(char::is_uppercase)
+        && name.chars().any(char::is_lowercase)
+}
+
+fn is_all_caps(name: &str) -> bool {
+    name.chars().any(char::is_uppercase)
+        && name
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// An operand that is public or fixed, so comparing a secret with it leaks nothing worth a
+/// timing attack: a literal, `None`, an enum variant / unit struct / tuple-struct value, a
+/// constant not named like a secret, an empty constructor.
+fn is_trivial(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::Lit(_) | syn::Expr::Repeat(_) => true,
+        syn::Expr::Reference(r) => is_trivial(&r.expr),
+        syn::Expr::Paren(p) => is_trivial(&p.expr),
+        syn::Expr::Group(g) => is_trivial(&g.expr),
+        syn::Expr::Unary(u) => is_trivial(&u.expr),
+        syn::Expr::Array(a) => a.elems.iter().all(is_trivial),
+        syn::Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            is_camel(&name)
+                || (is_all_caps(&name)
+                    && !matches!(names::classify_value(&name), NameClass::Secret(_)))
+        }),
+        syn::Expr::Call(c) => {
+            let syn::Expr::Path(p) = &*c.func else {
+                return false;
+            };
+            let Some(seg) = p.path.segments.last() else {
+                return false;
+            };
+            let name = seg.ident.to_string();
+            if name == "Some" || name == "Ok" {
+                return c.args.iter().all(is_trivial);
+            }
+            is_camel(&name)
+                || (c.args.is_empty() && matches!(name.as_str(), "new" | "default" | "empty"))
+        }
+        // `"Bearer".as_bytes()`, `"".to_string()`.
+        syn::Expr::MethodCall(mc) => is_trivial(&mc.receiver),
+        _ => false,
+    }
+}
+
+impl NonConstantTimeCompare {
+    /// Report a comparison at `op` if one operand is secret-named and the other is not trivial.
+    fn check_operands(&self, cx: &Cx, left: &syn::Expr, right: &syn::Expr, op: proc_macro2::Span) {
+        if cx.in_test() {
+            return;
+        }
+        let secret = |e: &syn::Expr| {
+            let mut refs = Vec::new();
+            names::secret_refs(e, &mut refs);
+            refs.into_iter().next()
+        };
+        let pick = |r: Option<SecretRef>, other: &syn::Expr| r.filter(|_| !is_trivial(other));
+        let Some(r) = pick(secret(left), right).or_else(|| pick(secret(right), left)) else {
+            return;
+        };
+        let finding = cx.finding(
+            &META,
+            op,
+            format!(
+                "`{}` looks like a secret and is compared with a short-circuiting `==`/`!=`",
+                r.name
+            ),
+            "compare secrets in constant time: `subtle::ConstantTimeEq::ct_eq`, `constant_time_eq`, or the MAC's own `verify_slice`",
+        );
+        let ty = cx.type_of(&r.expr);
+        if ty.is_unknown() {
+            cx.emit(finding);
+        } else {
+            cx.emit_if(ty, may_carry_secret, finding);
+        }
+    }
+}
+
 impl Lint for NonConstantTimeCompare {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
+        match e {
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) => {
+                self.check_operands(cx, &b.left, &b.right, b.op.span());
+            }
+            syn::Expr::MethodCall(mc)
+                if (mc.method == "eq" || mc.method == "ne") && mc.args.len() == 1 =>
+            {
+                self.check_operands(cx, &mc.receiver, &mc.args[0], mc.method.span());
+            }
+            _ => {}
+        }
     }
 }

@@ -1,19 +1,54 @@
 //! # secret_in_log
 //!
 //! ## What it does
-//! (not implemented yet)
+//! Flags a token, secret, password, API key, credential or private key formatted into a log,
+//! tracing or print macro (`info!`, `debug!`, `warn!`, `error!`, `trace!`, `log!`, `event!`, the
+//! `*_span!` macros, `println!`, `eprintln!`, `print!`, `eprint!`): as a positional argument,
+//! an inline capture (`"{token}"`), a tracing field (`token = %token`, `?token`), a slice or
+//! prefix of one (`&token[..8]`, `token.get(..4)`), a view of one (`.as_str()`,
+//! `.expose_secret()`, `hex::encode(..)`), or a `format!` of one passed to the log call. A field
+//! whose *name* is a secret (`api_key = %key`) is flagged when its value is a plain variable or
+//! field.
+//!
+//! "Named like a secret" follows the shared word rules of `semantic::names`: the secret word
+//! must be the head of the name (`token`, `access_token`, `db_password`, `api_key`), so
+//! `token_count`, `max_tokens`, `token_type`, `has_token`, `password_policy` or `next_token` are
+//! not secrets; a value whose type is known and cannot hold a secret (`usize`, `bool`,
+//! `CancellationToken`, a lexer's `Token`) is not either. Lengths and predicates
+//! (`token.len()`, `token.is_some()`, `token.is_empty()`) and redaction helpers (`redact(&t)`,
+//! `mask(..)`, any other fn taking the secret) are not reported. Test code is not checked.
+//! The finding is reported at the offending argument (at the format string for a capture).
 //!
 //! ## Why is this bad
-//! (not implemented yet)
+//! Logs are shipped to aggregators, kept for months, copied into tickets and readable by far
+//! more people and systems than the secret itself. A bearer token or API key in a log line is a
+//! credential leak: anyone with log access can replay it. Even a prefix helps an attacker and
+//! shows up in grep-able form across every environment that logs at that level.
 //!
 //! ## Example
-//! (not implemented yet)
+//! ```rust,ignore
+//! async fn authenticate(headers: HeaderMap, State(app): State<App>) -> Result<User, StatusCode> {
+//!     let token = bearer(&headers)?;
+//!     tracing::debug!(%token, "authenticating request");
+//!     app.sessions.lookup(token).await.ok_or(StatusCode::UNAUTHORIZED)
+//! }
+//! ```
 //!
 //! ## Use instead
-//! (not implemented yet)
+//! ```rust,ignore
+//! async fn authenticate(headers: HeaderMap, State(app): State<App>) -> Result<User, StatusCode> {
+//!     let token = bearer(&headers)?;
+//!     tracing::debug!(token_len = token.len(), token_sha = %short_hash(token), "authenticating request");
+//!     app.sessions.lookup(token).await.ok_or(StatusCode::UNAUTHORIZED)
+//! }
+//! ```
+//! Or keep secrets in `secrecy::SecretString`, whose `Debug` prints `[REDACTED]`.
 
 use crate::finding::Severity;
 use crate::lint::{Lint, RuleMeta};
+use crate::semantic::names::{self, NameClass, SecretKind, SecretRef};
+use crate::semantic::{Cx, MacroView, Ty};
+use syn::spanned::Spanned;
 
 pub static META: RuleMeta = RuleMeta {
     name: "secret_in_log",
@@ -25,8 +60,102 @@ pub static META: RuleMeta = RuleMeta {
 #[derive(Default)]
 pub struct SecretInLog;
 
+/// Macros whose arguments end up in a log, a trace or the process's output.
+fn is_sink(name: &str) -> bool {
+    crate::semantic::macros::is_log_macro(name)
+        || matches!(
+            name,
+            "info_span" | "warn_span" | "error_span" | "debug_span" | "trace_span" | "span"
+        )
+}
+
+/// The type cannot rule the value out as a secret (unknown, string-like or secret-named).
+fn may_carry_secret(t: &Ty) -> bool {
+    names::carrier_type(t) != Some(false)
+}
+
+/// A value expression that is a plain variable or field (through references and views), with
+/// its terminal name — for `api_key = %key`, where the field name says what the value is.
+fn plain_value_name(e: &syn::Expr) -> Option<String> {
+    match e {
+        syn::Expr::Reference(r) => plain_value_name(&r.expr),
+        syn::Expr::Paren(p) => plain_value_name(&p.expr),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => plain_value_name(&u.expr),
+        syn::Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(|i| i.to_string()),
+        syn::Expr::Field(f) => match &f.member {
+            syn::Member::Named(m) => Some(m.to_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        syn::Expr::MethodCall(mc)
+            if matches!(
+                mc.method.to_string().as_str(),
+                "as_str" | "as_ref" | "as_deref" | "clone" | "to_string" | "expose_secret"
+            ) =>
+        {
+            plain_value_name(&mc.receiver)
+        }
+        _ => None,
+    }
+}
+
+impl SecretInLog {
+    fn report(&self, cx: &Cx, mac: &str, r: &SecretRef) {
+        let finding = cx.finding(
+            &META,
+            r.span,
+            format!("`{}` looks like a secret and is formatted into `{mac}!`", r.name),
+            "log a length, a short hash or a redacted form instead (or wrap the value in secrecy::SecretString)",
+        );
+        let ty = cx.type_of(&r.expr);
+        if ty.is_unknown() {
+            cx.emit(finding);
+        } else {
+            cx.emit_if(ty, may_carry_secret, finding);
+        }
+    }
+}
+
 impl Lint for SecretInLog {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_macro(&mut self, cx: &Cx, mac: &MacroView) {
+        if !is_sink(&mac.name) || cx.in_test() {
+            return;
+        }
+        let Some(f) = mac.format else { return };
+        let mut refs = Vec::new();
+        for arg in &f.args {
+            let mut found = Vec::new();
+            names::secret_refs(&arg.expr, &mut found);
+            // Report a whole argument once, at the argument.
+            if let Some(mut r) = found
+                .into_iter()
+                .find(|r| r.kind == SecretKind::Credential)
+            {
+                r.span = arg.expr.span();
+                refs.push(r);
+                continue;
+            }
+            // `api_key = %key`: the field name says what the value is.
+            if let Some(field) = &arg.name
+                && let Some(last) = field.rsplit('.').next()
+                && names::classify_value(last) == NameClass::Secret(SecretKind::Credential)
+                && let Some(value) = plain_value_name(&arg.expr)
+                && names::classify_value(&value) == NameClass::Unrelated
+            {
+                refs.push(SecretRef {
+                    name: field.clone(),
+                    kind: SecretKind::Credential,
+                    expr: arg.expr.clone(),
+                    span: arg.expr.span(),
+                });
+            }
+        }
+        refs.extend(names::capture_refs(f));
+        for r in refs.iter().filter(|r| r.kind == SecretKind::Credential) {
+            self.report(cx, &mac.name, r);
+        }
     }
 }

@@ -1,32 +1,357 @@
 //! # swallowed_result
 //!
 //! ## What it does
-//! (not implemented yet)
+//! Flags errors that are thrown away without a trace:
+//!
+//! - `expr.ok();` (and `let _ = expr.ok();`) as a statement;
+//! - `.filter_map(|r| r.ok())`, `.filter_map(Result::ok)`, the same with `flat_map`/`find_map`,
+//!   and `.and_then(|x| x.f().ok())`: every `Err` silently becomes "no item";
+//! - `let _ = <call>` (or `_ = <call>`), with or without `.await`, on a call known to be fallible:
+//!   channel/sink `send(msg)`/`try_send`, `publish(..)`, `write(buf)`/`write_all`/`flush`, and
+//!   every `std::fs`/`tokio::fs` function (the list, with its reasons, is in
+//!   `racewise_lints::semantic::fallible`);
+//! - a `match` arm `Err(_) => {}` or `Err(_) => ()` that does nothing.
+//!
+//! Not flagged: a statement (or closure) that logs — a `log`/`tracing`/`println!` macro in it, e.g.
+//! `.inspect_err(|e| warn!(..)).ok()` or `.map_err(|e| error!(..))`; `.ok()` used as a value
+//! (`let x = r.ok();`, `if let Some(x) = r.ok()`); arms that turn the error into control flow or
+//! a value (`Err(_) => continue`, `Err(_) => None`), which the reader can see; operations whose
+//! `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...); validation
+//! conversions inside `filter_map`/`and_then` (`parse`, header `to_str`), where an invalid value
+//! becoming an absent one is the intent; test code.
 //!
 //! ## Why is this bad
-//! (not implemented yet)
+//! The failure still happens, but nobody hears about it: a dropped event on a bus whose consumer
+//! died, a row that failed to decode and vanished from a listing, a config file that was never
+//! written, a shutdown message sent to a task that is already gone. Audits find these only after
+//! an incident, because the logs show nothing.
 //!
 //! ## Example
-//! (not implemented yet)
+//! ```rust,ignore
+//! let users: Vec<User> = rows.iter().filter_map(|row| User::try_from(row).ok()).collect();
+//! let _ = self.events.send(Event::JobFinished(id));
+//! tokio::fs::remove_file(&tmp).await.ok();
+//! ```
 //!
 //! ## Use instead
-//! (not implemented yet)
+//! ```rust,ignore
+//! let users = rows.iter().map(User::try_from).collect::<Result<Vec<_>, _>>()?;
+//! if let Err(e) = self.events.send(Event::JobFinished(id)) {
+//!     tracing::debug!(job = %id, "no subscriber for job events: {e}");
+//! }
+//! if let Err(e) = tokio::fs::remove_file(&tmp).await {
+//!     tracing::warn!(path = %tmp.display(), "could not remove temp file: {e}");
+//! }
+//! ```
+//! If losing the error really is intended, say why with
+//! `// racewise: allow(swallowed_result) -- <reason>`.
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{Lint, RuleMeta};
+use crate::semantic::Cx;
+use crate::semantic::fallible;
+use crate::semantic::macros::is_log_macro;
+use crate::semantic::walk::expr_text;
 
 pub static META: RuleMeta = RuleMeta {
     name: "swallowed_result",
     default_severity: Severity::Medium,
-    summary: "error silenced with .ok(), filter_map(Result::ok), Err(_) => {} or let _ = on a fallible call",
+    summary: "error discarded without logging: `.ok();`, filter_map(Result::ok), `let _ =` on a fallible call, `Err(_) => {}`",
     source: include_str!("swallowed_result.rs"),
 };
 
 #[derive(Default)]
 pub struct SwallowedResult;
 
+/// Whether `tokens` invoke a logging macro (`warn!`, `tracing::error!`, `eprintln!`) or hand the
+/// error to `inspect_err`: the error is observed somewhere in this statement.
+fn observes_error(tokens: TokenStream) -> bool {
+    let mut prev: Option<TokenTree> = None;
+    for tt in tokens {
+        match &tt {
+            TokenTree::Group(g) => {
+                if observes_error(g.stream()) {
+                    return true;
+                }
+            }
+            TokenTree::Punct(p) if p.as_char() == '!' => {
+                if let Some(TokenTree::Ident(i)) = &prev
+                    && is_log_macro(&i.to_string())
+                {
+                    return true;
+                }
+            }
+            TokenTree::Ident(i) if i == "inspect_err" => return true,
+            _ => {}
+        }
+        prev = Some(tt);
+    }
+    false
+}
+
+fn peel(mut e: &syn::Expr) -> &syn::Expr {
+    loop {
+        match e {
+            syn::Expr::Paren(p) => e = &p.expr,
+            syn::Expr::Group(g) => e = &g.expr,
+            _ => return e,
+        }
+    }
+}
+
+fn peel_await(e: &syn::Expr) -> &syn::Expr {
+    match peel(e) {
+        syn::Expr::Await(a) => peel(&a.base),
+        other => other,
+    }
+}
+
+/// The name of the operation producing a value: `try_recv` for `rx.try_recv()`, `from_str` for
+/// `u32::from_str(s)`, looking through `.await`.
+fn op_name(e: &syn::Expr) -> Option<String> {
+    match peel_await(e) {
+        syn::Expr::MethodCall(mc) => Some(mc.method.to_string()),
+        syn::Expr::Call(c) => match peel(&c.func) {
+            syn::Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `e.ok()` with no arguments.
+fn as_ok_call(e: &syn::Expr) -> Option<&syn::ExprMethodCall> {
+    match peel(e) {
+        syn::Expr::MethodCall(mc) if mc.method == "ok" && mc.args.is_empty() => Some(mc),
+        _ => None,
+    }
+}
+
+/// A known-fallible call (`tx.send(x)`, `fs::remove_file(p)`), looking through `.await`:
+/// the span to report and a short description.
+fn fallible_call(cx: &Cx, e: &syn::Expr) -> Option<(proc_macro2::Span, String, bool)> {
+    match peel_await(e) {
+        syn::Expr::MethodCall(mc) if fallible::is_fallible_method(&mc.method.to_string(), mc.args.len()) => {
+            let is_send = mc.method.to_string().contains("send");
+            Some((mc.method.span(), format!("{}.{}(..)", expr_text(&mc.receiver), mc.method), is_send))
+        }
+        syn::Expr::Call(c) => {
+            let callee = cx.callee(c)?;
+            fallible::is_fallible_fn(&callee).then(|| (c.func.span(), callee, false))
+        }
+        _ => None,
+    }
+}
+
+/// A closure `|x| <body>.ok()` (body possibly in a block) whose error is dropped: not a
+/// validation conversion, not a "not now" operation, not logged.
+fn closure_drops_error(cl: &syn::ExprClosure) -> bool {
+    if cl.inputs.len() != 1 {
+        return false;
+    }
+    let mut body = peel(&cl.body);
+    if let syn::Expr::Block(b) = body
+        && b.block.stmts.len() == 1
+        && let Some(syn::Stmt::Expr(e, None)) = b.block.stmts.first()
+    {
+        body = peel(e);
+    }
+    let Some(ok) = as_ok_call(body) else {
+        return false;
+    };
+    if let Some(op) = op_name(&ok.receiver)
+        && (fallible::is_validation_conversion(&op) || fallible::expected_failure(&op))
+    {
+        return false;
+    }
+    !observes_error(cl.body.to_token_stream())
+}
+
+/// `Result::ok` / `std::result::Result::ok` as a function value.
+fn is_result_ok_path(cx: &Cx, e: &syn::Expr) -> bool {
+    let syn::Expr::Path(p) = peel(e) else {
+        return false;
+    };
+    let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    if segs.len() < 2 || segs.last().map(String::as_str) != Some("ok") {
+        return false;
+    }
+    let resolved = cx.resolve(&p.path);
+    resolved == "std::result::Result::ok" || segs[segs.len() - 2] == "Result"
+}
+
+/// `Err(_)`, `Err(_e)`, `Err(..)`.
+fn is_err_wildcard(pat: &syn::Pat) -> Option<&syn::Path> {
+    let syn::Pat::TupleStruct(ts) = pat else {
+        return None;
+    };
+    if ts.path.segments.last()?.ident != "Err" || ts.elems.len() != 1 {
+        return None;
+    }
+    let ignored = match ts.elems.first()? {
+        syn::Pat::Wild(_) | syn::Pat::Rest(_) => true,
+        syn::Pat::Ident(pi) => pi.ident.to_string().starts_with('_') && pi.subpat.is_none(),
+        _ => false,
+    };
+    ignored.then_some(&ts.path)
+}
+
+/// `{}` or `()`: an arm that does nothing.
+fn does_nothing(e: &syn::Expr) -> bool {
+    match peel(e) {
+        syn::Expr::Block(b) => b.block.stmts.is_empty() && b.label.is_none(),
+        syn::Expr::Tuple(t) => t.elems.is_empty(),
+        _ => false,
+    }
+}
+
+impl SwallowedResult {
+    fn report_ok(&self, cx: &Cx, ok: &syn::ExprMethodCall) {
+        if let Some(op) = op_name(&ok.receiver)
+            && fallible::expected_failure(&op)
+        {
+            return;
+        }
+        let what = expr_text(&ok.receiver);
+        let (message, help) = match fallible_call(cx, &ok.receiver) {
+            Some((_, _, true)) => (
+                format!("`.ok()` discards the error of `{what}`: if the receiver is gone, the message is lost and nobody hears about it"),
+                "handle the closed channel (stop producing, or log at debug level), or suppress with a reason if losing the message is intended",
+            ),
+            _ => (
+                format!("`.ok()` discards the error of `{what}` without logging it"),
+                "propagate it with `?`, log it (`if let Err(e) = .. { warn!(..) }` or `.inspect_err(|e| warn!(..))`), or suppress with a reason",
+            ),
+        };
+        cx.emit(cx.finding(&META, ok.method.span(), message, help));
+    }
+
+    fn check_discard(&self, cx: &Cx, stmt_tokens: TokenStream, init: &syn::Expr) {
+        if observes_error(stmt_tokens) {
+            return;
+        }
+        if let Some(ok) = as_ok_call(init) {
+            self.report_ok(cx, ok);
+            return;
+        }
+        let Some((span, what, is_send)) = fallible_call(cx, init) else {
+            return;
+        };
+        let (message, help) = if is_send {
+            (
+                format!("`let _ =` discards the error of `{what}`: if the receiver is gone, the message is lost and nobody hears about it"),
+                "handle the closed channel (stop producing, or log at debug level), or suppress with a reason if losing the message is intended",
+            )
+        } else {
+            (
+                format!("`let _ =` discards the error of `{what}` without logging it"),
+                "propagate it with `?` or log it (`if let Err(e) = .. { warn!(..) }`); suppress with a reason if the failure is really irrelevant",
+            )
+        };
+        cx.emit(cx.finding(&META, span, message, help));
+    }
+}
+
 impl Lint for SwallowedResult {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {
+        if cx.in_test() {
+            return;
+        }
+        match stmt {
+            syn::Stmt::Expr(e, Some(_)) => match peel(e) {
+                syn::Expr::Assign(a) if matches!(peel(&a.left), syn::Expr::Infer(_)) => {
+                    self.check_discard(cx, stmt.to_token_stream(), &a.right);
+                }
+                inner => {
+                    if let Some(ok) = as_ok_call(inner)
+                        && !observes_error(stmt.to_token_stream())
+                    {
+                        self.report_ok(cx, ok);
+                    }
+                }
+            },
+            syn::Stmt::Local(local) => {
+                let pat = match &local.pat {
+                    syn::Pat::Type(pt) => &*pt.pat,
+                    p => p,
+                };
+                if !matches!(pat, syn::Pat::Wild(_)) {
+                    return;
+                }
+                if let Some(init) = &local.init
+                    && init.diverge.is_none()
+                {
+                    self.check_discard(cx, stmt.to_token_stream(), &init.expr);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
+        if cx.in_test() {
+            return;
+        }
+        match e {
+            syn::Expr::MethodCall(mc) if mc.args.len() == 1 => {
+                let method = mc.method.to_string();
+                let iter_form = matches!(method.as_str(), "filter_map" | "flat_map" | "find_map");
+                if !iter_form && method != "and_then" {
+                    return;
+                }
+                let Some(arg) = mc.args.first() else { return };
+                let drops = match peel(arg) {
+                    syn::Expr::Closure(cl) => closure_drops_error(cl),
+                    other => iter_form && is_result_ok_path(cx, other),
+                };
+                if !drops {
+                    return;
+                }
+                let message = if iter_form {
+                    format!("`.{method}(..ok())` silently drops every `Err` item: failures vanish from the result instead of being reported")
+                } else {
+                    "`.and_then(|x| ...ok())` turns an error into `None` without logging it".to_string()
+                };
+                cx.emit(cx.finding(
+                    &META,
+                    mc.method.span(),
+                    message,
+                    "collect into a `Result` (`.collect::<Result<Vec<_>, _>>()?`), or log the errors you skip (`.inspect_err(|e| warn!(..))`)",
+                ));
+            }
+            syn::Expr::Match(m) => {
+                if let Some(op) = op_name(&m.expr)
+                    && fallible::expected_failure(&op)
+                {
+                    return;
+                }
+                for arm in &m.arms {
+                    let Some(path) = is_err_wildcard(&arm.pat) else {
+                        continue;
+                    };
+                    if arm.guard.is_some() || !does_nothing(&arm.body) {
+                        continue;
+                    }
+                    cx.emit(cx.finding(
+                        &META,
+                        path.span(),
+                        format!(
+                            "`Err(_) => {{}}` discards the error of `{}` without logging it",
+                            expr_text(&m.expr)
+                        ),
+                        "log it (`Err(e) => warn!(..)`), propagate it, or say in a suppression why the error does not matter",
+                    ));
+                }
+            }
+            _ => {}
+        }
     }
 }

@@ -63,6 +63,9 @@ pub struct ItemExtent {
     pub region: Region,
     /// Line of the first attribute (or the item itself when it has none).
     pub first_line: u32,
+    /// Line where the last outer attribute (or doc comment) ends; 0 when there is none. A
+    /// suppression comment between `first_line` and the item's header applies to the item.
+    pub attrs_end_line: u32,
 }
 
 #[derive(Debug, Default, Clone)]

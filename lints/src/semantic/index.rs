@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use super::paths::ModuleExport;
 use super::types::{Ty, TyExpr};
 
 #[derive(Debug, Default, Clone)]
@@ -17,6 +18,15 @@ pub struct FileIndex {
     pub fns: Vec<(String, Ty)>,
     /// (self type name, method name, return type)
     pub methods: Vec<(String, String, Ty)>,
+    /// Each module's imports and items (the file's root module and inline modules).
+    pub modules: Vec<ModuleExport>,
+}
+
+#[derive(Debug, Default)]
+struct ModuleTable {
+    names: BTreeMap<String, String>,
+    items: Vec<String>,
+    globs: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -26,6 +36,7 @@ pub struct CrateIndex {
     aliases: BTreeMap<String, Vec<Ty>>,
     fns: BTreeMap<String, Vec<Ty>>,
     methods: BTreeMap<(String, String), Vec<Ty>>,
+    modules: BTreeMap<String, ModuleTable>,
 }
 
 fn add<K: Ord>(map: &mut BTreeMap<K, Vec<Ty>>, key: K, ty: Ty) {
@@ -63,17 +74,87 @@ impl CrateIndex {
         for (owner, name, ty) in &f.methods {
             add(&mut self.methods, (owner.clone(), name.clone()), ty.clone());
         }
+        for m in &f.modules {
+            let t = self.modules.entry(m.path.clone()).or_default();
+            for (name, full) in &m.names {
+                t.names.entry(name.clone()).or_insert_with(|| full.clone());
+            }
+            t.items.extend(m.items.iter().cloned());
+            t.globs.extend(m.globs.iter().cloned());
+        }
+    }
+
+    /// Follow a `crate::` path through the modules' imports and re-exports until it names an
+    /// external item (`crate::sync::Mutex` → `parking_lot::Mutex`) or something defined in the
+    /// crate (returned as is).
+    pub fn canon(&self, path: &str) -> String {
+        let mut cur = path.to_string();
+        'outer: for _ in 0..MAX_DEPTH {
+            if !cur.starts_with("crate::") {
+                return cur;
+            }
+            let segs: Vec<&str> = cur.split("::").collect();
+            for k in (1..segs.len()).rev() {
+                let module = segs[..k].join("::");
+                let Some(table) = self.modules.get(&module) else { continue };
+                let name = segs[k];
+                let rest = &segs[k + 1..];
+                let with_rest = |head: &str| {
+                    if rest.is_empty() { head.to_string() } else { format!("{head}::{}", rest.join("::")) }
+                };
+                if let Some(full) = table.names.get(name) {
+                    if full == &cur {
+                        return cur;
+                    }
+                    cur = with_rest(full);
+                    continue 'outer;
+                }
+                if table.items.iter().any(|i| i == name) {
+                    return cur;
+                }
+                for g in &table.globs {
+                    let candidate = with_rest(&format!("{g}::{name}"));
+                    if candidate != cur && (!g.starts_with("crate") || self.defines(&format!("{g}::{name}"))) {
+                        cur = candidate;
+                        continue 'outer;
+                    }
+                }
+                return cur;
+            }
+            return cur;
+        }
+        cur
+    }
+
+    /// Whether module-path `path` (`crate::a::Name`) is imported or defined by its module.
+    fn defines(&self, path: &str) -> bool {
+        let Some((module, name)) = path.rsplit_once("::") else { return false };
+        self.modules
+            .get(module)
+            .is_some_and(|t| t.names.contains_key(name) || t.items.iter().any(|i| i == name))
+    }
+
+    fn canon_ty(&self, ty: &Ty) -> Ty {
+        match ty {
+            Ty::Path { path, args } => Ty::Path {
+                path: if path.starts_with("crate::") { self.canon(path) } else { path.clone() },
+                args: args.iter().map(|a| self.canon_ty(a)).collect(),
+            },
+            Ty::Tuple(elems) => Ty::Tuple(elems.iter().map(|e| self.canon_ty(e)).collect()),
+            Ty::Slice(inner) => Ty::Slice(Box::new(self.canon_ty(inner))),
+            Ty::Unknown => Ty::Unknown,
+        }
     }
 
     /// Expand crate-local type aliases (`type Shared = Arc<Mutex<Db>>`).
     pub fn expand(&self, ty: &Ty) -> Ty {
-        let mut cur = ty.clone();
+        let mut cur = self.canon_ty(ty);
         for _ in 0..MAX_DEPTH {
             let Some(name) = cur.local_name() else {
                 return cur;
             };
             match unique(self.aliases.get(name)) {
-                Some(next) => cur = next,
+                Some(next) => cur = self.canon_ty(&next),
                 None => return cur,
             }
         }
@@ -114,7 +195,7 @@ impl CrateIndex {
                 match base.local_name() {
                     Some(owner) => unique(self.methods.get(&(owner.to_string(), name.clone())))
                         .unwrap_or(Ty::Unknown),
-                    None => Ty::Unknown,
+                    None => super::types::known_method_ret(&base, name).unwrap_or(Ty::Unknown),
                 }
             }
         };

@@ -3,9 +3,12 @@
 //! interprets each body once — async context, scopes, local types, lock guard liveness — and calls
 //! the rules' hooks as it goes.
 
+pub mod blocking_paths;
 pub mod facts;
+pub mod fallible;
 pub mod index;
 pub mod macros;
+pub mod names;
 pub mod paths;
 pub mod types;
 pub mod walk;
@@ -15,7 +18,7 @@ use std::cell::RefCell;
 use crate::finding::{Finding, Region, Severity};
 use crate::lint::RuleMeta;
 
-pub use facts::{Acquisition, AwaitPoint, Condition, FileFacts, GuardId, Pending};
+pub use facts::{Acquisition, AllowFact, AwaitPoint, Condition, FileFacts, GuardId, Pending};
 pub use index::CrateIndex;
 pub use types::{LockKind, Ty, TyExpr};
 pub use walk::analyze_file;
@@ -60,13 +63,18 @@ impl<'a> SourceText<'a> {
 }
 
 /// Per-file settings the walker needs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct FileOptions {
     /// Rust edition of the crate (2015/2018/2021/2024): `if let` scrutinee temporaries are dropped
     /// before `else` from 2024 on.
     pub edition: u16,
     /// The file belongs to tests/benches/examples of its crate.
     pub test_file: bool,
+    /// The file's module below the crate root (`["routes", "admin"]` for
+    /// `src/routes/admin.rs`), so `super::`/`self::` paths can be followed across files.
+    pub module_path: Vec<String>,
+    /// `blocking_paths` from the config: project functions that block (`*` globs).
+    pub blocking_paths: std::sync::Arc<[String]>,
 }
 
 impl Default for FileOptions {
@@ -74,6 +82,8 @@ impl Default for FileOptions {
         FileOptions {
             edition: 2021,
             test_file: false,
+            module_path: Vec::new(),
+            blocking_paths: std::sync::Arc::from([]),
         }
     }
 }
@@ -93,6 +103,12 @@ impl<'w> Cx<'w> {
     /// Directly inside `async fn main` (where exiting is the normal end of the program).
     pub fn in_async_main(&self) -> bool {
         self.core.body().is_some_and(|b| b.async_main)
+    }
+
+    /// Inside a `loop`/`while`/`for` body (or a labeled block) of the current body; a closure or
+    /// async block starts a new body, so a loop around it does not count.
+    pub fn in_loop(&self) -> bool {
+        self.core.body().is_some_and(|b| !b.loops.is_empty())
     }
 
     /// In test code: a `#[cfg(test)]` module, a `#[test]`/`#[tokio::test]` fn, or a file under
@@ -175,8 +191,12 @@ impl<'w> Cx<'w> {
         if let TyExpr::Known(t) = &ty {
             if holds(t) {
                 self.emit(finding);
+                return;
             }
-            return;
+            // A `crate::` path may still turn out to be a re-export of what `holds` wants.
+            if !t.mentions_crate_path() {
+                return;
+            }
         }
         if ty.is_unknown() {
             return;
@@ -185,6 +205,11 @@ impl<'w> Cx<'w> {
             finding,
             conditions: vec![Condition { ty, holds }],
         });
+    }
+
+    /// Record a lint-level attribute for crate-wide rules (see `FileFacts::allows`).
+    pub fn record_allow(&self, allow: AllowFact) {
+        self.core.out.borrow_mut().allows.push(allow);
     }
 
     pub fn with_severity(mut f: Finding, severity: Severity) -> Finding {
@@ -226,6 +251,8 @@ pub struct MacroView<'a> {
 pub struct CrateCx<'a> {
     pub index: &'a CrateIndex,
     pub files: Vec<&'a FileFacts>,
+    /// Report path of each file (same order as `files`), for `Related` locations in other files.
+    pub paths: Vec<&'a str>,
 }
 
 impl<'a> CrateCx<'a> {
@@ -255,6 +282,11 @@ impl<'a> CrateCx<'a> {
             .or_else(|| a.local_identity.clone())
     }
 
+    /// The report path of file `file` (relative to the scan root), for cross-file `Related`s.
+    pub fn path(&self, file: usize) -> Option<&'a str> {
+        self.paths.get(file).copied()
+    }
+
     /// Settle a deferred condition.
     pub fn holds(&self, c: &Condition) -> bool {
         (c.holds)(&self.index.eval(&c.ty))
@@ -266,6 +298,7 @@ impl<'a> CrateCx<'a> {
 pub struct Emitted {
     pub findings: Vec<Finding>,
     pub pending: Vec<Pending>,
+    pub allows: Vec<AllowFact>,
 }
 
 pub(crate) type EmitCell = RefCell<Emitted>;

@@ -110,22 +110,71 @@ const PRELUDE: &[(&str, &str)] = &[
     ("Err", "std::result::Result::Err"),
 ];
 
-/// Marks a name declared as an item of the scope itself (not imported).
-const LOCAL_ITEM: &str = "\u{0}item::";
-
 #[derive(Debug, Default, Clone)]
 struct Scope {
     /// A module scope stops lookups: modules don't see their parent's imports.
     is_module: bool,
+    /// The module's path below `crate` (module scopes only; blocks inherit their module's).
+    module: Vec<String>,
     names: HashMap<String, String>,
     /// Items declared in this scope (they shadow globs and the prelude).
     items: std::collections::HashSet<String>,
     globs: Vec<String>,
 }
 
+/// A module's imports and items, exported to the crate index so that `crate::`/`super::` paths
+/// from other files can be followed (`use crate::sync::Mutex` where `sync.rs` re-exports
+/// `parking_lot::Mutex`).
+#[derive(Debug, Default, Clone)]
+pub struct ModuleExport {
+    /// `crate::a::b`.
+    pub path: String,
+    pub names: Vec<(String, String)>,
+    pub items: Vec<String>,
+    pub globs: Vec<String>,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct UseScopes {
     scopes: Vec<Scope>,
+    /// Module path of the file's root module (`["routes", "admin"]` for `src/routes/admin.rs`).
+    file_module: Vec<String>,
+}
+
+/// A module path as a `crate::`-rooted string.
+fn crate_path(module: &[String]) -> String {
+    std::iter::once("crate")
+        .chain(module.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+/// `self::x`/`super::x` declared in `module` as an absolute `crate::` path, when it leaves no
+/// inline module to resolve through.
+fn absolutize(path: &str, module: &[String]) -> String {
+    let mut module = module.to_vec();
+    let mut rest = path;
+    loop {
+        if let Some(r) = rest.strip_prefix("self::") {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("super::") {
+            if module.pop().is_none() {
+                return path.to_string();
+            }
+            rest = r;
+        } else if rest == "self" {
+            return crate_path(&module);
+        } else if rest == "super" {
+            module.pop();
+            return crate_path(&module);
+        } else {
+            break;
+        }
+    }
+    if rest.starts_with("crate::") || rest == "crate" {
+        return rest.to_string();
+    }
+    format!("{}::{rest}", crate_path(&module))
 }
 
 impl UseScopes {
@@ -133,8 +182,34 @@ impl UseScopes {
         Self::default()
     }
 
-    pub fn push_module(&mut self, items: &[syn::Item]) {
-        self.push(true, items.iter());
+    /// Scopes for a file whose root module is `crate::<file_module>`.
+    pub fn for_module(file_module: Vec<String>) -> Self {
+        UseScopes {
+            scopes: Vec::new(),
+            file_module,
+        }
+    }
+
+    fn current_module(&self) -> Vec<String> {
+        self.scopes
+            .iter()
+            .rev()
+            .find(|s| s.is_module)
+            .map(|s| s.module.clone())
+            .unwrap_or_else(|| self.file_module.clone())
+    }
+
+    /// Enter a module: the file's root (`name = None`) or an inline `mod name { .. }`.
+    pub fn push_module(&mut self, name: Option<&str>, items: &[syn::Item]) {
+        let module = match name {
+            None => self.file_module.clone(),
+            Some(n) => {
+                let mut m = self.current_module();
+                m.push(n.to_string());
+                m
+            }
+        };
+        self.push(true, module, items.iter());
     }
 
     pub fn push_block(&mut self, stmts: &[syn::Stmt]) {
@@ -142,16 +217,18 @@ impl UseScopes {
             syn::Stmt::Item(item) => Some(item),
             _ => None,
         });
-        self.push(false, items);
+        let module = self.current_module();
+        self.push(false, module, items);
     }
 
     pub fn pop(&mut self) {
         self.scopes.pop();
     }
 
-    fn push<'a>(&mut self, is_module: bool, items: impl Iterator<Item = &'a syn::Item>) {
+    fn push<'a>(&mut self, is_module: bool, module: Vec<String>, items: impl Iterator<Item = &'a syn::Item>) {
         let mut scope = Scope {
             is_module,
+            module,
             ..Scope::default()
         };
         for item in items {
@@ -168,48 +245,74 @@ impl UseScopes {
                 }
             }
         }
+        let module = scope.module.clone();
+        for g in &mut scope.globs {
+            if g.starts_with("self") || g.starts_with("super") {
+                *g = absolutize(g, &module);
+            }
+        }
         self.scopes.push(scope);
+    }
+
+    /// What the innermost module scope exports to the crate index.
+    pub fn module_export(&self) -> Option<ModuleExport> {
+        let scope = self.scopes.last().filter(|s| s.is_module)?;
+        let mut names: Vec<(String, String)> = scope
+            .names
+            .keys()
+            .map(|name| (name.clone(), self.resolve_segments(std::slice::from_ref(name), false)))
+            .collect();
+        names.sort();
+        let mut items: Vec<String> = scope.items.iter().cloned().collect();
+        items.sort();
+        Some(ModuleExport {
+            path: crate_path(&scope.module),
+            names,
+            items,
+            globs: scope.globs.clone(),
+        })
     }
 
     /// Find `name` in the scopes below `top`, stopping at the innermost module boundary; returns
     /// the full path and the index of the scope that declared it.
     fn lookup(&self, name: &str, top: usize) -> Option<(String, usize)> {
-        for (i, scope) in self.scopes[..top.min(self.scopes.len())]
-            .iter()
-            .enumerate()
-            .rev()
-        {
+        let mut crate_glob = None;
+        for (i, scope) in self.scopes[..top.min(self.scopes.len())].iter().enumerate().rev() {
             if let Some(full) = scope.names.get(name) {
                 return Some((full.clone(), i));
             }
             if scope.items.contains(name) {
-                return Some((format!("{LOCAL_ITEM}{name}"), i));
+                return Some((format!("{}::{name}", crate_path(&scope.module)), i));
             }
             for glob in &scope.globs {
                 if glob_has(glob, name) {
                     return Some((format!("{glob}::{name}"), i));
+                }
+                if crate_glob.is_none() && glob.starts_with("crate") {
+                    crate_glob = Some((format!("{glob}::{name}"), i));
                 }
             }
             if scope.is_module {
                 break;
             }
         }
-        PRELUDE
-            .iter()
-            .find(|(short, _)| *short == name)
-            .map(|(_, full)| (full.to_string(), 0))
+        if let Some((short, full)) = PRELUDE.iter().find(|(short, _)| *short == name) {
+            let _ = short;
+            return Some((full.to_string(), 0));
+        }
+        // Maybe brought in by a glob of a crate module: the crate index can tell.
+        crate_glob
     }
 
     /// Index of the innermost module scope below `top`.
     fn module_at(&self, top: usize) -> Option<usize> {
-        self.scopes[..top.min(self.scopes.len())]
-            .iter()
-            .rposition(|s| s.is_module)
+        self.scopes[..top.min(self.scopes.len())].iter().rposition(|s| s.is_module)
     }
 
     /// The full path a path expression or type path names, e.g. `fs::write` →
-    /// `std::fs::write`. Crate-local paths come back rooted at `crate`/`self`/`super`; rules
-    /// compare against external paths only, so those never match by accident.
+    /// `std::fs::write`. Crate-local paths come back rooted at `crate::` (followed across files
+    /// by the crate index later); rules compare against external paths only, so those never
+    /// match by accident.
     pub fn resolve(&self, path: &syn::Path) -> String {
         let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
         self.resolve_segments(&segs, path.leading_colon.is_some())
@@ -221,25 +324,15 @@ impl UseScopes {
     }
 
     /// Resolve `segs` as seen from the scopes below `top`. `self::`/`super::` paths are
-    /// followed through inline modules of this file; past the file's root module they stay
-    /// crate-local (unresolved).
-    fn resolve_from(
-        &self,
-        segs: &[String],
-        leading_colon: bool,
-        top: usize,
-        depth: usize,
-    ) -> String {
+    /// followed through inline modules of this file; past the file's root module they become
+    /// absolute `crate::` paths.
+    fn resolve_from(&self, segs: &[String], leading_colon: bool, top: usize, depth: usize) -> String {
         let Some(first) = segs.first() else {
             return String::new();
         };
         let rest = &segs[1..];
         let joined = |head: String| {
-            if rest.is_empty() {
-                head
-            } else {
-                format!("{head}::{}", rest.join("::"))
-            }
+            if rest.is_empty() { head } else { format!("{head}::{}", rest.join("::")) }
         };
         if leading_colon || depth > 16 {
             return joined(first.clone());
@@ -247,20 +340,27 @@ impl UseScopes {
         match first.as_str() {
             "self" | "super" if !rest.is_empty() => {
                 let Some(mut m) = self.module_at(top) else {
-                    return joined(first.clone());
+                    return absolutize(&segs.join("::"), &self.file_module);
                 };
                 if first == "super" {
                     match self.module_at(m) {
                         Some(parent) => m = parent,
-                        None => return joined(first.clone()),
+                        None => return absolutize(&segs.join("::"), &self.scopes[m].module),
                     }
                 }
-                // Only the module scope itself (and what encloses it) declares module items.
-                self.resolve_from(rest, false, m + 1, depth + 1)
+                let module_scope = &self.scopes[m];
+                let head = &rest[0];
+                let declared = module_scope.names.contains_key(head)
+                    || module_scope.items.contains(head)
+                    || module_scope.globs.iter().any(|g| glob_has(g, head));
+                if declared {
+                    self.resolve_from(rest, false, m + 1, depth + 1)
+                } else {
+                    format!("{}::{}", crate_path(&module_scope.module), rest.join("::"))
+                }
             }
             "crate" | "Self" | "self" | "super" => joined(first.clone()),
             name => match self.lookup(name, top) {
-                Some((full, _)) if full.starts_with(LOCAL_ITEM) => joined(format!("self::{name}")),
                 Some((full, at)) if full.starts_with("self::") || full.starts_with("super::") => {
                     let mut all: Vec<String> = full.split("::").map(str::to_string).collect();
                     all.extend(rest.iter().cloned());
@@ -362,7 +462,7 @@ mod tests {
     fn scopes(src: &str) -> UseScopes {
         let file: syn::File = syn::parse_str(src).expect("test source parses");
         let mut s = UseScopes::new();
-        s.push_module(&file.items);
+        s.push_module(None, &file.items);
         s
     }
 
@@ -389,18 +489,24 @@ mod tests {
         let s = scopes("use std::sync::*; use my_crate::sync::*;");
         assert_eq!(resolve(&s, "Mutex"), "std::sync::Mutex");
         assert_eq!(resolve(&s, "Frobnicate"), "Frobnicate");
+        let mut sub = UseScopes::for_module(vec!["worker".into()]);
+        let file: syn::File = syn::parse_str("use super::*; use super::process; use self::inner::X;").expect("parses");
+        sub.push_module(None, &file.items);
+        assert_eq!(resolve(&sub, "process::exit"), "crate::process::exit");
+        assert_eq!(resolve(&sub, "Frobnicate"), "crate::Frobnicate");
+        assert_eq!(resolve(&sub, "X"), "crate::worker::inner::X");
     }
 
     #[test]
     fn local_items_shadow_globs_and_modules_do_not_inherit() {
         let s = scopes("use std::sync::*; struct Mutex;");
-        assert_eq!(resolve(&s, "Mutex"), "self::Mutex");
+        assert_eq!(resolve(&s, "Mutex"), "crate::Mutex");
         let mut inner = s.clone();
-        inner.push_module(&[]);
+        inner.push_module(Some("inner"), &[]);
         assert_eq!(resolve(&inner, "Mutex"), "Mutex");
         let mut block = s.clone();
         block.push_block(&[]);
-        assert_eq!(resolve(&block, "Mutex"), "self::Mutex");
+        assert_eq!(resolve(&block, "Mutex"), "crate::Mutex");
         assert_eq!(resolve(&s, "core::mem::drop"), "std::mem::drop");
     }
 }

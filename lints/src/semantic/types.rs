@@ -197,6 +197,17 @@ impl Ty {
         }
     }
 
+    /// Whether any path in this type is crate-local (`crate::...`), i.e. may be a re-export the
+    /// crate index can still resolve.
+    pub fn mentions_crate_path(&self) -> bool {
+        match self {
+            Ty::Path { path, args } => path.starts_with("crate::") || args.iter().any(Ty::mentions_crate_path),
+            Ty::Tuple(e) => e.iter().any(Ty::mentions_crate_path),
+            Ty::Slice(i) => i.mentions_crate_path(),
+            Ty::Unknown => false,
+        }
+    }
+
     pub fn path_str(&self) -> Option<&str> {
         match self {
             Ty::Path { path, .. } => Some(path),
@@ -354,4 +365,43 @@ impl TyExpr {
             _ => None,
         }
     }
+}
+
+/// Channel constructors whose `(Sender, Receiver)` pair racewise types, so that
+/// `let (tx, mut rx) = broadcast::channel(16);` gives `rx` its receiver type. `args` are the
+/// turbofish's types (`channel::<Event>(16)`), if any.
+pub fn channel_pair(ctor: &str, args: Vec<Ty>) -> Option<Ty> {
+    let module = match ctor {
+        "tokio::sync::broadcast::channel" => "tokio::sync::broadcast",
+        "tokio::sync::mpsc::channel" => "tokio::sync::mpsc",
+        "tokio::sync::watch::channel" => "tokio::sync::watch",
+        "tokio::sync::oneshot::channel" => "tokio::sync::oneshot",
+        "std::sync::mpsc::channel" => "std::sync::mpsc",
+        "tokio::sync::mpsc::unbounded_channel" => {
+            return Some(Ty::Tuple(vec![
+                Ty::Path { path: "tokio::sync::mpsc::UnboundedSender".into(), args: args.clone() },
+                Ty::Path { path: "tokio::sync::mpsc::UnboundedReceiver".into(), args },
+            ]));
+        }
+        _ => return None,
+    };
+    Some(Ty::Tuple(vec![
+        Ty::Path { path: format!("{module}::Sender"), args: args.clone() },
+        Ty::Path { path: format!("{module}::Receiver"), args },
+    ]))
+}
+
+/// Return types of methods of external types that rules care about: a broadcast/watch
+/// `Sender::subscribe()` (and `Receiver::resubscribe()`) is a receiver of the same channel.
+pub fn known_method_ret(recv: &Ty, method: &str) -> Option<Ty> {
+    let Ty::Path { path, args } = recv.peel() else {
+        return None;
+    };
+    let receiver = match (path.as_str(), method) {
+        ("tokio::sync::broadcast::Sender", "subscribe")
+        | ("tokio::sync::broadcast::Receiver", "resubscribe") => "tokio::sync::broadcast::Receiver",
+        ("tokio::sync::watch::Sender", "subscribe") => "tokio::sync::watch::Receiver",
+        _ => return None,
+    };
+    Some(Ty::Path { path: receiver.into(), args: args.clone() })
 }

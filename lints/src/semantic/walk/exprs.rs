@@ -402,6 +402,16 @@ impl<'a, 'l> Walker<'a, 'l> {
     /// Bind every name in `pat`. A lone name (also inside `Some(..)`/`Ok(..)`) gets `ty`; all
     /// names share ownership of `guards`.
     pub(crate) fn bind_pattern(&mut self, pat: &syn::Pat, ty: TyExpr, guards: &[GuardId]) {
+        // `let (tx, rx) = broadcast::channel(16)`: a tuple pattern over a known tuple type binds
+        // each name with its element's type.
+        if let (syn::Pat::Tuple(pt), TyExpr::Known(Ty::Tuple(elems))) = (pat, &ty)
+            && pt.elems.len() == elems.len()
+        {
+            for (p, t) in pt.elems.iter().zip(elems) {
+                self.bind_pattern(p, TyExpr::Known(t.clone()), guards);
+            }
+            return;
+        }
         let mut names = Vec::new();
         collect_names(pat, &mut names);
         let single = names.len() == 1;

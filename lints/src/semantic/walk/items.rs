@@ -63,10 +63,16 @@ impl<'a, 'l> Walker<'a, 'l> {
             .first()
             .map(|a| self.core.region(a.span()).line)
             .unwrap_or(region.line);
-        self.core
-            .facts
-            .items
-            .push(ItemExtent { region, first_line });
+        let attrs_end_line = attrs
+            .iter()
+            .rfind(|a| matches!(a.style, syn::AttrStyle::Outer))
+            .map(|a| self.core.region(a.span()).end_line)
+            .unwrap_or(0);
+        self.core.facts.items.push(ItemExtent {
+            region,
+            first_line,
+            attrs_end_line,
+        });
     }
 
     pub(crate) fn walk_item(&mut self, item: &syn::Item) {
@@ -133,7 +139,8 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
-                    self.core.uses.push_module(items);
+                    self.core.uses.push_module(Some(&m.ident.to_string()), items);
+                    self.core.facts.index.modules.extend(self.core.uses.module_export());
                     for it in items {
                         self.walk_item(it);
                     }

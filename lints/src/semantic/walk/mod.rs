@@ -17,6 +17,7 @@ use super::paths::UseScopes;
 use super::types::Ty;
 use super::{EmitCell, Emitted, FileOptions, SourceText};
 pub(crate) use state::{Binding, Body, Boundary, Env, Flow, Owner};
+pub(crate) use exprs::expr_text;
 
 /// Nesting beyond this is not interpreted (10,000-deep generated expressions must not overflow
 /// the stack); the hooks still see the outer levels.
@@ -113,8 +114,8 @@ pub fn analyze_file(
 ) -> FileFacts {
     let core = Core {
         src,
+        uses: UseScopes::for_module(opts.module_path.clone()),
         opts,
-        uses: UseScopes::new(),
         env: Env::default(),
         bodies: Vec::new(),
         items: Vec::new(),
@@ -127,7 +128,8 @@ pub fn analyze_file(
     };
     let mut w = Walker { core, lints };
     hook!(w, check_file, file);
-    w.core.uses.push_module(&file.items);
+    w.core.uses.push_module(None, &file.items);
+    w.core.facts.index.modules.extend(w.core.uses.module_export());
     for item in &file.items {
         w.walk_item(item);
     }
@@ -136,5 +138,6 @@ pub fn analyze_file(
     let mut facts = w.core.facts;
     facts.findings.extend(emitted.findings);
     facts.pending.extend(emitted.pending);
+    facts.allows.extend(emitted.allows);
     facts
 }

@@ -2,7 +2,7 @@
 //! the crate index). Pure: no effect on guard liveness.
 
 use super::Core;
-use crate::semantic::types::{Ty, TyExpr, is_external};
+use crate::semantic::types::{Ty, TyExpr, channel_pair, is_external, known_method_ret};
 
 /// Methods whose result has the receiver's type, for racewise's purposes (smart-pointer plumbing,
 /// `OnceLock::get`, iterator adapters over a collection).
@@ -114,6 +114,8 @@ impl<'a> Core<'a> {
                     recv
                 } else if ELEMENT.contains(&name.as_str()) {
                     recv.elem()
+                } else if let Some(t) = recv.known().and_then(|t| known_method_ret(t, &name)) {
+                    TyExpr::Known(t)
                 } else if recv.is_unknown() {
                     TyExpr::Unknown
                 } else {
@@ -156,6 +158,26 @@ impl<'a> Core<'a> {
                 .first()
                 .map(|a| self.ty_of_depth(a, depth + 1))
                 .unwrap_or(TyExpr::Unknown);
+        }
+        // `broadcast::channel::<E>(16)`: a `(Sender<E>, Receiver<E>)` pair.
+        let turbofish = p
+            .path
+            .segments
+            .last()
+            .map(|s| match &s.arguments {
+                syn::PathArguments::AngleBracketed(a) => a
+                    .args
+                    .iter()
+                    .filter_map(|g| match g {
+                        syn::GenericArgument::Type(t) => Some(Ty::from_syn(t, &self.uses)),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .unwrap_or_default();
+        if let Some(pair) = channel_pair(&full, turbofish) {
+            return TyExpr::Known(pair);
         }
         if let Some((prefix, last)) = full.rsplit_once("::")
             && CONSTRUCTORS.contains(&last)

@@ -1,0 +1,280 @@
+//! Throughput benchmark: bare `syn::parse_file` against the full `racewise check` pipeline (every
+//! rule, the crate phase, suppressions, fingerprints and JSON rendering into a sink) over the same
+//! files, on 1 thread and on all cores. Prints MB/s and files/s per configuration and the ratio
+//! full / parse, which issue 6 bounds at 1.3.
+//!
+//! ```text
+//! cargo bench -p racewise --bench scan -- [--threads 1,2] [--runs 5] [--mode both|parse|full] [DIR ...]
+//! ```
+//!
+//! Without directories it scans a fixed corpus of real crates from cargo's registry (the ones that
+//! are present). `--mode full --runs 1` is what `scripts/bench.sh` runs to read the peak RSS of the
+//! full pipeline alone (printed from `/proc/self/status` as `VmHWM`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use racewise::discover::{self, DiscoverOptions};
+use racewise::engine::{self, Options};
+use rayon::prelude::*;
+
+/// The fixed corpus: crate name prefixes looked up in `$CARGO_HOME/registry/src/*/`.
+const CORPUS: &[&str] = &[
+    "tokio",
+    "hyper",
+    "axum",
+    "syn",
+    "regex",
+    "serde",
+    "sqlx-core",
+    "actix-web",
+];
+
+struct Args {
+    threads: Vec<usize>,
+    runs: usize,
+    parse: bool,
+    full: bool,
+    dirs: Vec<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut a = Args {
+        threads: if cores > 1 { vec![1, cores] } else { vec![1] },
+        runs: 5,
+        parse: true,
+        full: true,
+        dirs: Vec::new(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            // `cargo bench` passes `--bench` to harness-less benches.
+            "--bench" => {}
+            "--threads" => {
+                let v = it.next().ok_or("--threads needs a value")?;
+                a.threads = v
+                    .split(',')
+                    .map(|s| s.parse().map_err(|_| format!("bad thread count `{s}`")))
+                    .collect::<Result<_, _>>()?;
+            }
+            "--runs" => {
+                let v = it.next().ok_or("--runs needs a value")?;
+                a.runs = v.parse().map_err(|_| format!("bad run count `{v}`"))?;
+            }
+            "--mode" => match it.next().as_deref() {
+                Some("both") => (a.parse, a.full) = (true, true),
+                Some("parse") => (a.parse, a.full) = (true, false),
+                Some("full") => (a.parse, a.full) = (false, true),
+                other => return Err(format!("bad --mode {other:?}")),
+            },
+            s if s.starts_with('-') => return Err(format!("unknown flag {s}")),
+            dir => a.dirs.push(PathBuf::from(dir)),
+        }
+    }
+    if a.dirs.is_empty() {
+        a.dirs = default_corpus();
+    }
+    if a.dirs.is_empty() {
+        return Err(
+            "no corpus: pass directories, or build once so cargo's registry is filled".into(),
+        );
+    }
+    a.runs = a.runs.max(1);
+    Ok(a)
+}
+
+fn registry_src() -> Vec<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let Some(home) = home else { return Vec::new() };
+    let Ok(rd) = std::fs::read_dir(home.join("registry").join("src")) else {
+        return Vec::new();
+    };
+    let mut v: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
+    v.sort();
+    v
+}
+
+/// Newest unpacked version of each corpus crate (`name-<digit>...`, compared numerically).
+fn default_corpus() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for name in CORPUS {
+        let mut best: Option<(Vec<u64>, PathBuf)> = None;
+        for reg in registry_src() {
+            let Ok(rd) = std::fs::read_dir(&reg) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let file_name = e.file_name();
+                let Some(rest) = file_name
+                    .to_str()
+                    .and_then(|f| f.strip_prefix(name))
+                    .and_then(|f| f.strip_prefix('-'))
+                else {
+                    continue;
+                };
+                if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+                    continue;
+                }
+                let ver: Vec<u64> = rest
+                    .split(['.', '-', '+'])
+                    .map(|p| p.parse().unwrap_or(0))
+                    .collect();
+                if best.as_ref().is_none_or(|(b, _)| ver > *b) {
+                    best = Some((ver, e.path()));
+                }
+            }
+        }
+        if let Some((_, p)) = best {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn vm_hwm_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+struct Row {
+    what: &'static str,
+    threads: usize,
+    secs: f64,
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("scan: {e}");
+            std::process::exit(2);
+        }
+    };
+    // The same file set `racewise check` discovers (gitignore, target/, hidden dirs).
+    let mut files = Vec::new();
+    for dir in &args.dirs {
+        let found = discover::discover(
+            std::slice::from_ref(dir),
+            &DiscoverOptions::default(),
+            &discover::build_globset(&[]).unwrap_or_default(),
+        );
+        files.extend(found.files.into_iter().map(|f| f.abs));
+    }
+    let bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "corpus: {} dirs, {} files, {:.2} MB",
+        args.dirs.len(),
+        files.len(),
+        mb
+    );
+    for d in &args.dirs {
+        println!("  {}", d.display());
+    }
+
+    let mut rows = Vec::new();
+    if args.parse {
+        // Texts are read once up front: this row is the parser alone.
+        let texts: Vec<String> = files
+            .iter()
+            .filter_map(|f| std::fs::read(f).ok())
+            .filter_map(|b| String::from_utf8(b).ok())
+            .collect();
+        for &t in &args.threads {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .stack_size(256 * 1024 * 1024)
+                .build()
+                .expect("thread pool");
+            let secs = best_of(args.runs, || {
+                pool.install(|| {
+                    texts
+                        .par_iter()
+                        .map(|t| {
+                            let ok = syn::parse_file(t).is_ok();
+                            proc_macro2::extra::invalidate_current_thread_spans();
+                            usize::from(ok)
+                        })
+                        .sum::<usize>()
+                })
+            });
+            rows.push(Row {
+                what: "syn::parse_file",
+                threads: t,
+                secs,
+            });
+        }
+    }
+    if args.full {
+        for &t in &args.threads {
+            let mut opts = Options::new(args.dirs.clone());
+            opts.jobs = Some(t);
+            let secs = best_of(args.runs, || {
+                let analysis = engine::run(&opts).expect("engine run");
+                let json = racewise::report::json::render(&analysis.report);
+                let _ = std::io::sink().write_all(json.as_bytes());
+                analysis.report.findings.len()
+            });
+            rows.push(Row {
+                what: "racewise check (json)",
+                threads: t,
+                secs,
+            });
+        }
+    }
+
+    println!();
+    println!(
+        "{:<24} {:>7} {:>9} {:>8} {:>9} {:>11}",
+        "pipeline", "threads", "seconds", "MB/s", "files/s", "vs parse"
+    );
+    for r in &rows {
+        let parse = rows
+            .iter()
+            .find(|p| p.what == "syn::parse_file" && p.threads == r.threads)
+            .map(|p| format!("{:.2}x", r.secs / p.secs))
+            .unwrap_or_else(|| "-".into());
+        let scale = rows
+            .iter()
+            .find(|p| p.what == r.what && p.threads == 1)
+            .filter(|_| r.threads > 1)
+            .map(|p| format!(" (scaling {:.2}x)", p.secs / r.secs))
+            .unwrap_or_default();
+        println!(
+            "{:<24} {:>7} {:>9.3} {:>8.2} {:>9.0} {:>11}{scale}",
+            r.what,
+            r.threads,
+            r.secs,
+            mb / r.secs,
+            files.len() as f64 / r.secs,
+            parse
+        );
+    }
+    if let Some(kb) = vm_hwm_kb() {
+        println!("\npeak RSS (VmHWM): {:.1} MB", kb as f64 / 1024.0);
+    }
+}
+
+/// Fastest of `runs` timed runs (after one untimed warm-up when running more than once): the
+/// minimum is the least disturbed by other processes on a shared machine.
+fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
+    if runs > 1 {
+        std::hint::black_box(f());
+    }
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}

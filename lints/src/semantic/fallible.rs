@@ -1,0 +1,116 @@
+//! The one list of "known fallible" operations: calls whose `Result` carries an error somebody
+//! should hear about, so discarding it (`let _ = ..`, `.ok();`) silently loses a failure.
+//!
+//! The list is deliberately short and concrete. A call is only "known" when racewise can tell
+//! what it is without type checking:
+//!
+//! - **Methods**, by name *and* argument count, because the argument count separates the fallible
+//!   operation from unrelated methods of the same name: `tx.send(msg)` (one argument: a channel,
+//!   sink or socket send) versus `request.send()` (none: an HTTP request builder), `w.write(buf)`
+//!   (`io::Write`) versus `lock.write()` (an `RwLock` guard).
+//! - **Free functions**, by their resolved path: every `std::fs` / `tokio::fs` function (all of
+//!   them return `io::Result`), plus the file operations of the common fs wrappers. A path that
+//!   does not resolve to one of these modules (a crate-local `fs::rename`) is not "known".
+//!
+//! Separately, [`expected_failure`] lists operations whose `Err` is an ordinary answer ("not
+//! now": an empty channel, a lock held elsewhere) rather than a failure; ignoring that error is
+//! how they are meant to be used.
+
+/// Fallible methods: `(name, argument count)`. Grouped by what they fail at.
+const METHODS: &[(&str, usize)] = &[
+    // Channels and sinks: the receiver is gone (or full); the message is lost.
+    ("send", 1),
+    ("try_send", 1),
+    ("blocking_send", 1),
+    ("send_timeout", 2),
+    ("unbounded_send", 1),
+    ("send_to", 2),
+    // Event buses / pub-sub clients: the event never reached the bus.
+    ("publish", 1),
+    ("publish", 2),
+    ("publish", 3),
+    // Writers (`std::io::Write`, `tokio::io::AsyncWriteExt`): data not written.
+    ("write", 1),
+    ("write_all", 1),
+    ("write_all_buf", 1),
+    ("write_fmt", 1),
+    ("flush", 0),
+    ("sync_all", 0),
+    ("sync_data", 0),
+];
+
+/// Modules whose free functions all return `io::Result`.
+const FS_MODULES: &[&str] = &[
+    "std::fs::",
+    "tokio::fs::",
+    "async_std::fs::",
+    "fs_err::",
+    "fs_err::tokio::",
+];
+
+/// A method call (`recv.name(args..)`) known to return an error worth handling.
+pub fn is_fallible_method(name: &str, args: usize) -> bool {
+    METHODS.iter().any(|&(n, a)| n == name && a == args)
+}
+
+/// A resolved free-function path (`std::fs::remove_file`) known to return an error worth
+/// handling. Types (`std::fs::File`) and their constructors are not free functions.
+pub fn is_fallible_fn(path: &str) -> bool {
+    FS_MODULES.iter().any(|m| {
+        path.strip_prefix(m).is_some_and(|rest| {
+            !rest.contains("::") && rest.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        })
+    })
+}
+
+/// Methods whose `Err` means "not now" (an empty or full queue on a poll, a lock held elsewhere,
+/// a borrow in progress) rather than a failure: `match rx.try_recv() { .., Err(_) => {} }` is
+/// how they are used.
+pub fn expected_failure(method: &str) -> bool {
+    matches!(
+        method,
+        "try_recv"
+            | "try_next"
+            | "try_lock"
+            | "try_read"
+            | "try_write"
+            | "try_borrow"
+            | "try_borrow_mut"
+            | "try_acquire"
+            | "try_acquire_owned"
+            | "try_acquire_many"
+            | "try_wait"
+            | "try_reserve"
+            | "try_current"
+    )
+}
+
+/// Conversions whose `Err` only says "not a valid value" (`"12".parse()`, a header's `to_str()`):
+/// `.and_then(|v| v.to_str().ok())` turns an invalid value into an absent one on purpose.
+pub fn is_validation_conversion(method: &str) -> bool {
+    matches!(
+        method,
+        "parse" | "to_str" | "from_str" | "from_utf8" | "from_str_radix" | "from_bytes"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_by_arity() {
+        assert!(is_fallible_method("send", 1));
+        assert!(!is_fallible_method("send", 0));
+        assert!(is_fallible_method("write_all", 1));
+        assert!(!is_fallible_method("write", 0));
+    }
+
+    #[test]
+    fn fs_functions_not_types() {
+        assert!(is_fallible_fn("std::fs::remove_file"));
+        assert!(is_fallible_fn("tokio::fs::rename"));
+        assert!(!is_fallible_fn("std::fs::File::open"));
+        assert!(!is_fallible_fn("crate::fs::rename"));
+    }
+}

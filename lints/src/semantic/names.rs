@@ -1,0 +1,656 @@
+//! Name classification shared by the rules about secrets (`secret_in_log`,
+//! `non_constant_time_compare`): is this identifier, field or method named like a secret, and
+//! which sub-expression of an argument or operand carries it.
+//!
+//! # Word rules
+//!
+//! A name is split into lowercase words at `_` and at camelCase boundaries (`apiKey` →
+//! `api key`, `APIKey` → `api key`, `HMAC_SECRET` → `hmac secret`). Then:
+//!
+//! 1. **Secret phrases.** A *credential* phrase is one of the words `token(s)`, `secret(s)`,
+//!    `password(s)`, `passwd`, `passphrase`, `credential(s)`, `creds`, `apikey`, `privkey`,
+//!    `jwt`, `bearer`, or the word `key` right after one of the qualifiers `api`, `private`,
+//!    `secret`, `signing`, `access`, `master`, `encryption`, `hmac`, `shared`, `auth`. A *MAC*
+//!    phrase is `hmac`, `signature(s)` or `digest` (secret_in_log only reports credentials:
+//!    a signature or digest is not a credential, but comparing one with `==` leaks timing).
+//! 2. **The phrase must be the head of the name.** Only these words may follow the last phrase:
+//!    `str`, `string`, `bytes`, `value`, `val`, `hex`, `b64`, `base64`, `raw`, `plain`,
+//!    `plaintext`, `cleartext`, `text`, `buf`, `encoded`, `pem`, `der`, `opt`. Anything else
+//!    makes the name *about* the secret, not the secret: `token_count`, `tokens_used`,
+//!    `token_type`, `TokenKind`, `token_stream`, `password_policy`, `password_hash`,
+//!    `signature_algorithm`, `secret_name`, `api_key_header`, `token_id`, `token_url`.
+//! 3. **Neutralizing words before the phrase**: a boolean/predicate prefix (`is`, `has`,
+//!    `should`, `needs`, `with`, `without`, `no`, `missing`, `valid`... see [`NEUTRAL_BEFORE`]),
+//!    a count (`num`, `n`, `max`, `min`, `total`, `count`), a lexer position (`next`, `peek`,
+//!    `prev`, `current`, `cur`), a cancellation token (`cancel`, `cancellation`, `shutdown`,
+//!    `stop`), a transformation that already protects it (`redacted`, `masked`, `hashed`,
+//!    `encrypted`), a check (`verify`, `validate`, `check`), or a placeholder (`fake`, `dummy`,
+//!    `mock`, `example`, `sample`, `placeholder`) make the name not a secret: `has_token`,
+//!    `max_tokens`, `next_token`, `cancel_token`, `redacted_password`, `verify_signature`.
+//! 4. Type-like names (`Token`, `ApiKey` used as a value are enum variants or unit structs) are
+//!    not values: [`classify_value`] ignores CamelCase identifiers; `ALL_CAPS` constants are
+//!    classified like any other name (`ADMIN_TOKEN` is a secret, `TOKEN_WAKEUP` is not).
+//!
+//! Types refine names: a binding whose type is known and is neither string-, bytes- nor
+//! secret-like (`usize`, `bool`, `mio::Token`, `CancellationToken`, a lexer's `Token`) is not a
+//! secret whatever its name ([`carrier_type`]).
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+
+use super::macros::{self, MacroKind};
+use super::types::Ty;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    /// Something that authenticates on its own: token, password, API key, private key.
+    Credential,
+    /// A MAC, signature or digest: verifying one with `==` leaks timing.
+    Mac,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameClass {
+    Secret(SecretKind),
+    /// Mentions a secret word but names something else about it (`token_count`, `has_token`).
+    AboutSecret,
+    /// No secret word at all.
+    Unrelated,
+}
+
+const CREDENTIAL_WORDS: &[&str] = &[
+    "token",
+    "tokens",
+    "secret",
+    "secrets",
+    "password",
+    "passwords",
+    "passwd",
+    "passphrase",
+    "credential",
+    "credentials",
+    "creds",
+    "apikey",
+    "privkey",
+    "jwt",
+    "bearer",
+];
+
+const MAC_WORDS: &[&str] = &["hmac", "signature", "signatures", "digest"];
+
+/// Words that make a following `key` a credential (`api_key`, `private_key`, ...).
+const KEY_QUALIFIERS: &[&str] = &[
+    "api",
+    "private",
+    "secret",
+    "signing",
+    "access",
+    "master",
+    "encryption",
+    "hmac",
+    "shared",
+    "auth",
+];
+
+/// Words that may follow a secret phrase without changing what the name denotes.
+const TRANSPARENT_AFTER: &[&str] = &[
+    "str",
+    "string",
+    "bytes",
+    "value",
+    "val",
+    "hex",
+    "b64",
+    "base64",
+    "raw",
+    "plain",
+    "plaintext",
+    "cleartext",
+    "text",
+    "buf",
+    "encoded",
+    "pem",
+    "der",
+    "opt",
+];
+
+/// Words that, anywhere before the secret phrase, make the name about something else.
+pub const NEUTRAL_BEFORE: &[&str] = &[
+    // predicates and flags
+    "is",
+    "has",
+    "have",
+    "should",
+    "use",
+    "uses",
+    "need",
+    "needs",
+    "require",
+    "requires",
+    "required",
+    "with",
+    "without",
+    "no",
+    "missing",
+    "valid",
+    "invalid",
+    "expired",
+    "allow",
+    "allows",
+    "enable",
+    "enabled",
+    // counts and limits
+    "num",
+    "n",
+    "max",
+    "min",
+    "total",
+    "count",
+    "len",
+    "length",
+    "size",
+    // lexers and parsers
+    "next",
+    "peek",
+    "prev",
+    "previous",
+    "current",
+    "cur",
+    "lex",
+    // cancellation tokens
+    "cancel",
+    "cancellation",
+    "shutdown",
+    "stop",
+    "drop",
+    // already protected
+    "redacted",
+    "redact",
+    "masked",
+    "mask",
+    "hashed",
+    "encrypted",
+    "obfuscated",
+    // checks
+    "verify",
+    "validate",
+    "check",
+    // placeholders
+    "fake",
+    "dummy",
+    "mock",
+    "example",
+    "sample",
+    "placeholder",
+];
+
+/// Split an identifier into lowercase words at `_` and camelCase boundaries.
+pub fn split_words(ident: &str) -> Vec<String> {
+    let ident = ident.strip_prefix("r#").unwrap_or(ident);
+    let chars: Vec<char> = ident.chars().collect();
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if c.is_uppercase() && !cur.is_empty() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            // `apiKey`: lower → upper; `APIKey`: the last capital of a run starts a word.
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower)
+            {
+                words.push(std::mem::take(&mut cur));
+            }
+        }
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+/// The kind of the secret phrase ending at word `i`, if one does.
+fn phrase_at(words: &[String], i: usize) -> Option<SecretKind> {
+    let w = words[i].as_str();
+    if CREDENTIAL_WORDS.contains(&w) {
+        return Some(SecretKind::Credential);
+    }
+    if MAC_WORDS.contains(&w) {
+        return Some(SecretKind::Mac);
+    }
+    if (w == "key" || w == "keys")
+        && i > 0
+        && KEY_QUALIFIERS.contains(&words[i - 1].as_str())
+    {
+        return Some(SecretKind::Credential);
+    }
+    None
+}
+
+/// Classify a name by the word rules in the module docs.
+pub fn classify(name: &str) -> NameClass {
+    let words = split_words(name);
+    let Some(last) = (0..words.len()).rev().find(|&i| phrase_at(&words, i).is_some()) else {
+        return NameClass::Unrelated;
+    };
+    if words[last + 1..]
+        .iter()
+        .any(|w| !TRANSPARENT_AFTER.contains(&w.as_str()))
+    {
+        return NameClass::AboutSecret;
+    }
+    if words[..last]
+        .iter()
+        .any(|w| NEUTRAL_BEFORE.contains(&w.as_str()))
+    {
+        return NameClass::AboutSecret;
+    }
+    match phrase_at(&words, last) {
+        Some(kind) => NameClass::Secret(kind),
+        None => NameClass::Unrelated,
+    }
+}
+
+/// Like [`classify`], for a name used as a value: CamelCase names are types, enum variants or
+/// unit structs, never a secret value.
+pub fn classify_value(name: &str) -> NameClass {
+    let name = name.strip_prefix("r#").unwrap_or(name);
+    let first_upper = name.chars().next().is_some_and(char::is_uppercase);
+    let all_caps = name
+        .chars()
+        .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_');
+    if first_upper && !all_caps {
+        return NameClass::Unrelated;
+    }
+    classify(name)
+}
+
+/// Types that can carry a secret's value: strings, bytes, header values, `secrecy` wrappers, and
+/// types named like a secret (`AccessToken`, `ApiKey`, but not a bare `Token`, which is what
+/// lexers and `mio` call their tokens). `Some(false)`: known and cannot (numbers, `bool`,
+/// `CancellationToken`, other structs). `None`: unknown.
+pub fn carrier_type(ty: &Ty) -> Option<bool> {
+    let ty = ty.peel();
+    match ty {
+        Ty::Unknown => None,
+        Ty::Tuple(_) => Some(false),
+        Ty::Slice(inner) => carrier_type(inner).map(|c| c || is_byte(inner)),
+        Ty::Path { path, args } => {
+            let last = path.rsplit("::").next().unwrap_or(path);
+            if STRING_LIKE.contains(&path.as_str()) || STRING_LIKE.contains(&last) {
+                return Some(true);
+            }
+            if matches!(
+                path.as_str(),
+                "std::vec::Vec" | "std::collections::VecDeque" | "smallvec::SmallVec"
+            ) {
+                return match args.first() {
+                    Some(elem) if is_byte(elem) => Some(true),
+                    Some(elem) => carrier_type(elem),
+                    None => None,
+                };
+            }
+            if matches!(path.as_str(), "std::borrow::Cow" | "std::result::Result") {
+                return args.first().and_then(carrier_type);
+            }
+            if path.len() == 1 && last.chars().all(|c| c.is_uppercase()) {
+                // A generic parameter (`T`): could be anything.
+                return None;
+            }
+            let words = split_words(last);
+            let secret_named =
+                matches!(classify(last), NameClass::Secret(_)) && !(words.len() == 1 && words[0] == "token");
+            Some(secret_named || last.starts_with("Secret"))
+        }
+    }
+}
+
+fn is_byte(t: &Ty) -> bool {
+    t.path_str().is_some_and(|p| p == "u8" || p == "i8")
+}
+
+/// Paths (or last segments) of string-, bytes- and secret-wrapper types.
+const STRING_LIKE: &[&str] = &[
+    "std::string::String",
+    "String",
+    "str",
+    "std::ffi::OsString",
+    "OsStr",
+    "std::ffi::OsStr",
+    "std::ffi::CString",
+    "bytes::Bytes",
+    "bytes::BytesMut",
+    "http::HeaderValue",
+    "http::header::HeaderValue",
+    "HeaderValue",
+    "secrecy::SecretString",
+    "secrecy::Secret",
+    "secrecy::SecretBox",
+    "secrecy::SecretVec",
+    "zeroize::Zeroizing",
+];
+
+/// A place in an expression where a secret-named value is used.
+#[derive(Debug, Clone)]
+pub struct SecretRef {
+    /// The secret-like name (`token`, `api_key`, `expected_signature`).
+    pub name: String,
+    pub kind: SecretKind,
+    /// The named sub-expression (`token` in `&token[..8]`), for typing it.
+    pub expr: syn::Expr,
+    pub span: Span,
+}
+
+/// Methods whose result is (a view of, a copy of, a prefix of) the receiver: a secret stays a
+/// secret through them. `get(..4)`, `chars().take(8).collect()` are prefixes.
+const TRANSPARENT_METHODS: &[&str] = &[
+    "as_str",
+    "as_bytes",
+    "as_ref",
+    "as_deref",
+    "as_slice",
+    "to_string",
+    "to_owned",
+    "to_vec",
+    "into_bytes",
+    "into_string",
+    "clone",
+    "unwrap",
+    "expect",
+    "unwrap_or",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "expose_secret",
+    "expose",
+    "deref",
+    "borrow",
+    "to_str",
+    "get",
+    "chars",
+    "bytes",
+    "take",
+    "collect",
+    "iter",
+    "to_lowercase",
+    "to_uppercase",
+    "to_ascii_lowercase",
+    "value",
+    "as_os_str",
+    "to_string_lossy",
+];
+
+/// Fns and methods that re-encode their argument without protecting it.
+const ENCODERS: &[&str] = &[
+    "encode",
+    "encode_upper",
+    "from_utf8",
+    "from_utf8_lossy",
+    "from_utf8_unchecked",
+    "Some",
+    "Ok",
+];
+
+/// Every secret-named value `e` evaluates to (or embeds, through `format!`, `+`, `hex::encode`):
+/// `token`, `&token[..8]`, `cfg.api_key.as_str()`, `creds.password()`, `expected_signature()`,
+/// `format!("Bearer {token}")`. Lengths, predicates and other calls on a secret are not the
+/// secret (`token.len()`, `token.is_empty()`, `redact(&token)`).
+pub fn secret_refs(e: &syn::Expr, out: &mut Vec<SecretRef>) {
+    secret_refs_depth(e, out, 0);
+}
+
+fn secret_refs_depth(e: &syn::Expr, out: &mut Vec<SecretRef>, depth: u32) {
+    if depth > 32 {
+        return;
+    }
+    let rec = |e: &syn::Expr, out: &mut Vec<SecretRef>| secret_refs_depth(e, out, depth + 1);
+    let mut push = |name: String, expr: &syn::Expr| {
+        if let NameClass::Secret(kind) = classify_value(&name) {
+            out.push(SecretRef {
+                name,
+                kind,
+                expr: expr.clone(),
+                span: expr.span(),
+            });
+        }
+    };
+    match e {
+        syn::Expr::Reference(r) => rec(&r.expr, out),
+        syn::Expr::Paren(p) => rec(&p.expr, out),
+        syn::Expr::Group(g) => rec(&g.expr, out),
+        syn::Expr::Try(t) => rec(&t.expr, out),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => rec(&u.expr, out),
+        syn::Expr::Index(i) => rec(&i.expr, out),
+        syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
+            rec(&b.left, out);
+            rec(&b.right, out);
+        }
+        syn::Expr::Path(p) if p.qself.is_none() => {
+            if let Some(seg) = p.path.segments.last() {
+                // `config::ADMIN_TOKEN` names a constant; `auth::token` (a fn item) is no value.
+                if p.path.segments.len() == 1 || seg.ident.to_string().chars().all(|c| !c.is_lowercase()) {
+                    push(seg.ident.to_string(), e);
+                }
+            }
+        }
+        syn::Expr::Field(f) => {
+            if let syn::Member::Named(m) = &f.member {
+                push(m.to_string(), e);
+            }
+        }
+        syn::Expr::MethodCall(mc) => {
+            let name = mc.method.to_string();
+            if TRANSPARENT_METHODS.contains(&name.as_str()) {
+                rec(&mc.receiver, out);
+            } else if ENCODERS.contains(&name.as_str()) {
+                mc.args.iter().for_each(|a| rec(a, out));
+            } else {
+                push(name, e);
+            }
+        }
+        syn::Expr::Call(c) => {
+            let syn::Expr::Path(p) = &*c.func else { return };
+            let Some(seg) = p.path.segments.last() else { return };
+            let name = seg.ident.to_string();
+            if ENCODERS.contains(&name.as_str()) || (name == "from" && p.path.segments.len() >= 2)
+            {
+                c.args.iter().for_each(|a| rec(a, out));
+            } else {
+                push(name, e);
+            }
+        }
+        syn::Expr::Macro(m) => {
+            let name = m
+                .mac
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            if matches!(name.as_str(), "format" | "format_args")
+                && MacroKind::classify(&name) == Some(MacroKind::Format)
+            {
+                let f = macros::parse_format(m.mac.tokens.clone());
+                format_refs(&f, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Secret values among a format-like macro's arguments and inline captures (`"{token}"`).
+pub fn format_refs(f: &macros::FormatArgs, out: &mut Vec<SecretRef>, depth: u32) {
+    for arg in &f.args {
+        secret_refs_depth(&arg.expr, out, depth + 1);
+    }
+    out.extend(capture_refs(f));
+}
+
+/// Secret-named inline captures of a format string (`"{token}"`), each once, at the format
+/// string's span. A capture also given as a named argument (`"{t}", t = redact(x)`) is that
+/// argument, not a capture.
+pub fn capture_refs(f: &macros::FormatArgs) -> Vec<SecretRef> {
+    let mut out: Vec<SecretRef> = Vec::new();
+    let Some(template) = &f.template else {
+        return out;
+    };
+    for cap in &f.captures {
+        if out.iter().any(|r| &r.name == cap)
+            || f.args.iter().any(|a| a.name.as_deref() == Some(cap.as_str()))
+        {
+            continue;
+        }
+        if let NameClass::Secret(kind) = classify_value(cap) {
+            let ident = syn::Ident::new(cap, template.span());
+            let expr = syn::Expr::Path(syn::ExprPath {
+                attrs: Vec::new(),
+                qself: None,
+                path: ident.into(),
+            });
+            out.push(SecretRef {
+                name: cap.clone(),
+                kind,
+                expr,
+                span: template.span(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(name: &str) -> bool {
+        matches!(classify(name), NameClass::Secret(_))
+    }
+
+    #[test]
+    fn splits_snake_and_camel_case() {
+        assert_eq!(split_words("api_key"), ["api", "key"]);
+        assert_eq!(split_words("apiKey"), ["api", "key"]);
+        assert_eq!(split_words("APIKey"), ["api", "key"]);
+        assert_eq!(split_words("HMAC_SECRET"), ["hmac", "secret"]);
+        assert_eq!(split_words("TokenKind"), ["token", "kind"]);
+        assert_eq!(split_words("sha256Digest"), ["sha256", "digest"]);
+    }
+
+    #[test]
+    fn secrets_by_head_word() {
+        for name in [
+            "token",
+            "access_token",
+            "refresh_token",
+            "bearer_token_str",
+            "client_secret",
+            "password",
+            "db_passwd",
+            "api_key",
+            "apikey",
+            "apiKey",
+            "x_api_key",
+            "private_key_pem",
+            "signing_key",
+            "credentials",
+            "ADMIN_TOKEN",
+            "webhook_secret",
+            "expected_signature",
+            "computed_hmac",
+            "jwt",
+        ] {
+            assert!(secret(name), "{name} should be a secret");
+        }
+    }
+
+    #[test]
+    fn names_about_secrets_are_not_secrets() {
+        for name in [
+            "token_count",
+            "tokens_used",
+            "max_tokens",
+            "password_policy",
+            "TokenKind",
+            "token_type",
+            "signature_algorithm",
+            "has_token",
+            "is_secret",
+            "next_token",
+            "cancel_token",
+            "cancellation_token",
+            "token_id",
+            "password_hash",
+            "secret_name",
+            "api_key_header",
+            "redacted_password",
+            "verify_signature",
+            "TOKEN_WAKEUP",
+            "key",
+            "monkey",
+            "tokenizer",
+            "secretary",
+        ] {
+            assert!(!secret(name), "{name} should not be a secret");
+        }
+    }
+
+    #[test]
+    fn mac_words_are_their_own_kind() {
+        assert_eq!(classify("signature"), NameClass::Secret(SecretKind::Mac));
+        assert_eq!(classify("hmac_hex"), NameClass::Secret(SecretKind::Mac));
+        assert_eq!(classify("api_token"), NameClass::Secret(SecretKind::Credential));
+    }
+
+    #[test]
+    fn values_ignore_camel_case_names() {
+        assert_eq!(classify_value("Token"), NameClass::Unrelated);
+        assert_eq!(
+            classify_value("API_KEY"),
+            NameClass::Secret(SecretKind::Credential)
+        );
+    }
+
+    fn refs(src: &str) -> Vec<String> {
+        let e: syn::Expr = syn::parse_str(src).expect("expr");
+        let mut out = Vec::new();
+        secret_refs(&e, &mut out);
+        out.into_iter().map(|r| r.name).collect()
+    }
+
+    #[test]
+    fn secret_refs_see_through_views_and_formats() {
+        assert_eq!(refs("&token[..8]"), ["token"]);
+        assert_eq!(refs("cfg.api_key.as_str()"), ["api_key"]);
+        assert_eq!(refs("token.get(..4)"), ["token"]);
+        assert_eq!(refs("format!(\"Bearer {token}\")"), ["token"]);
+        assert_eq!(refs("format!(\"{}:{}\", user, creds.password)"), ["password"]);
+        assert_eq!(refs("hex::encode(&secret)"), ["secret"]);
+        assert_eq!(refs("expected_signature()"), ["expected_signature"]);
+        assert!(refs("token.len()").is_empty());
+        assert!(refs("token.is_empty()").is_empty());
+        assert!(refs("redact(&token)").is_empty());
+        assert!(refs("TokenKind::Ident").is_empty());
+        assert!(refs("auth::token").is_empty());
+    }
+
+    #[test]
+    fn carrier_types() {
+        let s = Ty::path("std::string::String");
+        assert_eq!(carrier_type(&s), Some(true));
+        assert_eq!(carrier_type(&Ty::path("usize")), Some(false));
+        assert_eq!(carrier_type(&Ty::path("mio::Token")), Some(false));
+        assert_eq!(
+            carrier_type(&Ty::path("tokio_util::sync::CancellationToken")),
+            Some(false)
+        );
+        assert_eq!(carrier_type(&Ty::path("oauth2::AccessToken")), Some(true));
+        assert_eq!(carrier_type(&Ty::Unknown), None);
+    }
+}
