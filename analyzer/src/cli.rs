@@ -159,6 +159,32 @@ where
     }
 }
 
+/// `cargo racewise ...`: cargo runs `cargo-racewise racewise ...`. Drops the subcommand name
+/// cargo passes, and makes `cargo racewise [FLAGS]` mean `racewise check [FLAGS]`.
+pub fn cargo_args(args: Vec<OsString>) -> Vec<OsString> {
+    let mut args = args;
+    if args.get(1).is_some_and(|a| a == "racewise") {
+        args.remove(1);
+    }
+    let is_flag = |a: &OsString| {
+        let s = a.to_string_lossy();
+        s.starts_with('-') && !matches!(s.as_ref(), "--help" | "-h" | "--version" | "-V")
+    };
+    let is_path = |a: &OsString| {
+        let known = ["check", "rules", "explain", "models", "help"];
+        !is_flag(a) && !a.to_string_lossy().starts_with('-') && !known.iter().any(|k| a == k)
+    };
+    if args.len() == 1 || args.get(1).is_some_and(|a| is_flag(a) || is_path(a)) {
+        args.insert(1, "check".into());
+    }
+    args
+}
+
+/// The `cargo-racewise` binary: [`cargo_args`], then [`run`].
+pub fn run_cargo(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    run(cargo_args(args), out, err)
+}
+
 fn rules(out: &mut dyn Write) -> Result<i32, UsageError> {
     let width = registry::names().iter().map(|n| n.len()).max().unwrap_or(0);
     for r in registry::RULES {
@@ -208,9 +234,15 @@ fn read_baseline(path: &PathBuf) -> Result<BTreeSet<String>, UsageError> {
                 path.display()
             ))
         })?;
+    // Entries are fingerprint strings; objects with a `fingerprint` key are accepted too, so a
+    // team can annotate its baseline (rule, file, owner) without breaking it.
     Ok(list
         .iter()
-        .filter_map(|x| x.as_str().map(str::to_string))
+        .filter_map(|x| {
+            x.as_str()
+                .or_else(|| x.get("fingerprint").and_then(|f| f.as_str()))
+                .map(str::to_string)
+        })
         .collect())
 }
 
@@ -233,6 +265,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
         opts.baseline = Some(read_baseline(b)?);
     }
     let analysis = engine::run(&opts)?;
+    let config = &opts.config;
     if args.verbose {
         for (phase, secs) in &analysis.timings {
             let _ = writeln!(err, "racewise: {phase}: {:.3}s", secs);
@@ -244,10 +277,12 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
         );
     }
     if let Some(path) = &args.write_baseline {
+        // Suppressed findings are handled in the source; the baseline holds the rest.
         let fps: BTreeSet<&str> = analysis
             .report
             .findings
             .iter()
+            .filter(|f| f.state != report::FindingState::Suppressed)
             .map(|f| f.fingerprint.as_str())
             .collect();
         let doc = serde_json::json!({"schema_version": 1, "tool": "racewise", "fingerprints": fps});
@@ -275,11 +310,18 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
                 &HumanOptions { color, width: 100 },
             )
         }
-        Format::Sarif | Format::Github | Format::Markdown => {
-            return Err(UsageError::Usage(
-                format!("--format {:?} is not available yet", args.format).to_lowercase(),
-            ));
-        }
+        Format::Sarif => report::sarif::render(
+            &analysis.report,
+            &analysis.sources,
+            &report::sarif::SarifOptions {
+                root: &analysis.root,
+                config,
+                include_suppressed: args.include_suppressed,
+                baseline_used: args.baseline.is_some(),
+            },
+        ),
+        Format::Github => report::github::render(&analysis.report),
+        Format::Markdown => report::markdown::render(&analysis.report, &analysis.sources),
     };
     match &args.output {
         Some(path) => std::fs::write(path, rendered).map_err(|source| UsageError::Write {

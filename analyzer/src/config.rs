@@ -335,9 +335,7 @@ impl Selection<'_> {
     /// The command line allows `rule` at all.
     fn allowed(&self, rule: &str) -> bool {
         !self.ignore.iter().any(|i| i == rule)
-            && self
-                .select
-                .is_none_or(|sel| sel.iter().any(|s| s == rule))
+            && self.select.is_none_or(|sel| sel.iter().any(|s| s == rule))
     }
 
     /// `rule` has to run: on globally, or on for some override's paths.
@@ -371,13 +369,15 @@ mod tests {
         let e = parse("exclude = []\n\n[rules.exit_in_asink]\nenabled = false\n").unwrap_err();
         assert!(e.to_string().contains("exit_in_asink"), "{e}");
         assert_eq!(line(e), 3);
-        let e = parse("[rules.exit_in_async]\nenabled = true\nseverity = \"urgent\"\n").unwrap_err();
+        let e =
+            parse("[rules.exit_in_async]\nenabled = true\nseverity = \"urgent\"\n").unwrap_err();
         assert_eq!(line(e), 3);
         let e = parse("exclude = []\nexlcude = []\n").unwrap_err();
         assert!(e.to_string().contains("exlcude"), "{e}");
         assert_eq!(line(e), 2);
-        let e = parse("[[overrides]]\npaths = [\"a/**\"]\n\n[overrides.rules.nope]\nenabled = false\n")
-            .unwrap_err();
+        let e =
+            parse("[[overrides]]\npaths = [\"a/**\"]\n\n[overrides.rules.nope]\nenabled = false\n")
+                .unwrap_err();
         assert_eq!(line(e), 4);
         let e = parse("blocking_paths = [\n  \"crate::db::query_sync\",\n  \"bad path\",\n]\n")
             .unwrap_err();

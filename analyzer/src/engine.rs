@@ -15,7 +15,7 @@ use racewise_lints::semantic::{self, CrateCx, CrateIndex, FileFacts, FileOptions
 use racewise_lints::{Finding, Severity};
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, Selection};
 use crate::discover::{self, DiscoverOptions, SourceFile};
 use crate::error::{ErrorKind, FileError, UsageError};
 use crate::fingerprint;
@@ -87,19 +87,35 @@ pub fn enabled_rules(opts: &Options) -> Result<Vec<&'static RuleEntry>, UsageErr
             )));
         }
     }
+    let selection = opts.selection();
     Ok(registry::RULES
         .iter()
-        .filter(|r| match &opts.select {
-            Some(sel) => sel.iter().any(|s| s == r.meta.name),
-            None => opts.config.rule_enabled(r.meta.name),
-        })
-        .filter(|r| !opts.ignore.iter().any(|i| i == r.meta.name))
+        .filter(|r| selection.runs(r.meta.name))
         .collect())
 }
 
+impl Options {
+    /// `--select`/`--ignore` over the config file: which rules run, and where.
+    pub fn selection(&self) -> Selection<'_> {
+        Selection {
+            config: &self.config,
+            select: self.select.as_deref(),
+            ignore: &self.ignore,
+        }
+    }
+}
+
 pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
+    run_with_rules(opts, &enabled_rules(opts)?)
+}
+
+/// [`run`] with an explicit rule set instead of the one `--select`/`--ignore`/config choose (the
+/// robustness tests add a deliberately panicking rule to check the per-rule panic boundary).
+pub fn run_with_rules(
+    opts: &Options,
+    rules: &[&'static RuleEntry],
+) -> Result<Analysis, UsageError> {
     let t0 = Instant::now();
-    let rules = enabled_rules(opts)?;
     let mut exclude = opts.discover.exclude.clone();
     exclude.extend(opts.config.exclude.iter().cloned());
     let excludes = discover::build_globset(&exclude).map_err(UsageError::Usage)?;
@@ -107,6 +123,7 @@ pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
     let t_discover = t0.elapsed().as_secs_f64();
 
     let crates = assign_crates(&found.files);
+    let blocking_paths: Arc<[String]> = Arc::from(opts.config.blocking_paths.clone());
     let jobs = opts.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -126,6 +143,7 @@ pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
                     edition: info.edition,
                     test_file,
                     module_path: module_path.clone(),
+                    blocking_paths: blocking_paths.clone(),
                 };
                 analyze_one(file, file_opts, &rules, opts.max_file_bytes)
             })
@@ -202,10 +220,12 @@ pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
         }
     }
 
-    let unused_enabled = rules.iter().any(|r| r.meta.name == "unused_suppression");
+    let selection = opts.selection();
     let mut findings = Vec::new();
     for (i, file) in found.files.iter().enumerate() {
         let mut list = std::mem::take(&mut per_file[i]);
+        // Per-path overrides: a rule switched off for this file reports nothing here.
+        list.retain(|f| selection.active_at(f.rule, &file.rel));
         let text = outcomes[i].text.clone();
         let items = outcomes[i]
             .facts
@@ -228,9 +248,14 @@ pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
             };
             findings.push(to_report(file, f, state, &opts.config));
         }
-        if unused_enabled {
+        if selection.active_at("unused_suppression", &file.rel) {
             for s in &sups {
-                if let Some(f) = unused_finding(s, src.as_ref()) {
+                // "Suppresses nothing" is only known when every rule it names ran on this file.
+                let all_ran = s
+                    .rules
+                    .iter()
+                    .all(|r| registry::find(r).is_none() || selection.active_at(r, &file.rel));
+                if let Some(f) = unused_finding(s, src.as_ref(), all_ran) {
                     findings.push(to_report(file, f, FindingState::New, &opts.config));
                 }
             }
@@ -243,6 +268,7 @@ pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
         }
         sources.insert(file.rel, text);
     }
+    findings.retain(|f| selection.active_at(f.rule, &f.file));
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule, &a.message)
             .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
@@ -322,10 +348,7 @@ fn manifest_findings(
 fn suppressed_by(f: &Finding, sups: &mut [Suppression]) -> bool {
     let mut hit = false;
     for s in sups.iter_mut() {
-        if s.rules.iter().any(|r| r == f.rule)
-            && s.covers.0 <= f.region.line
-            && f.region.line <= s.covers.1
-        {
+        if s.covers(f.rule, f.region.line) {
             s.used = true;
             hit = true;
         }
@@ -333,14 +356,19 @@ fn suppressed_by(f: &Finding, sups: &mut [Suppression]) -> bool {
     hit
 }
 
-fn unused_finding(s: &Suppression, src: Option<&SourceText>) -> Option<Finding> {
+fn unused_finding(s: &Suppression, src: Option<&SourceText>, all_ran: bool) -> Option<Finding> {
     let meta = &racewise_lints::rules::unused_suppression::META;
     let unknown: Vec<&String> = s
         .rules
         .iter()
         .filter(|r| registry::find(r).is_none())
         .collect();
-    let (message, help) = if !unknown.is_empty() {
+    let (message, help) = if let Some(why) = &s.malformed {
+        (
+            format!("malformed racewise suppression: {why}"),
+            "write it as `// racewise: allow(rule_name) -- why this is safe`".to_string(),
+        )
+    } else if !unknown.is_empty() {
         (
             format!(
                 "suppression names unknown rule(s): {}",
@@ -352,7 +380,7 @@ fn unused_finding(s: &Suppression, src: Option<&SourceText>) -> Option<Finding> 
             ),
             format!("valid rules: {}", registry::names().join(", ")),
         )
-    } else if !s.used {
+    } else if !s.used && all_ran {
         (
             format!("suppression of {} suppresses nothing", s.rules.join(", ")),
             "remove it (the code it was written for has changed)".to_string(),
@@ -379,7 +407,7 @@ fn unused_finding(s: &Suppression, src: Option<&SourceText>) -> Option<Finding> 
 }
 
 fn to_report(file: &SourceFile, f: Finding, state: FindingState, config: &Config) -> ReportFinding {
-    let severity: Severity = config.severity_for(f.rule).unwrap_or(f.severity);
+    let severity: Severity = config.severity_at(f.rule, &file.rel).unwrap_or(f.severity);
     let related = f
         .related
         .iter()
@@ -457,8 +485,20 @@ fn analyze_one(
     proc_macro2::extra::invalidate_current_thread_spans();
     match result {
         Ok(Ok(facts)) => FileOutcome {
+            // A rule that panicked was disabled for the rest of this file; the rest still counts.
+            errors: facts
+                .panicked
+                .iter()
+                .map(|(rule, msg)| {
+                    FileError::new(
+                        file.rel.clone(),
+                        ErrorKind::InternalError,
+                        None,
+                        format!("rule `{rule}` panicked (disabled for this file): {msg}"),
+                    )
+                })
+                .collect(),
             facts: Some(facts),
-            errors: Vec::new(),
             text: Some(text),
         },
         Ok(Err(mut err)) => {

@@ -378,7 +378,12 @@ fn replay_report(
         ModelsFormat::Human => match outcome {
             Outcome::Passed { .. } => writeln!(out, "{}: replay passed", variant.name())?,
             Outcome::Failed(f) => {
-                writeln!(out, "{}: replay failed: {}", variant.name(), f.message)?;
+                writeln!(
+                    out,
+                    "{}: replay reproduced the failure: {}",
+                    variant.name(),
+                    f.message
+                )?;
             }
         },
         ModelsFormat::Json => {
@@ -484,7 +489,10 @@ mod tests {
             format: ModelsFormat::Human,
         });
         assert_eq!(code, 0);
-        assert!(text.contains("invariant violated: double start"), "{text}");
+        assert!(
+            text.contains("replay reproduced the failure: invariant violated: double start"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -86,7 +86,10 @@ fn comment_start(line: &str) -> Option<usize> {
 
 /// `(rules, reason)` of the text after `racewise:`, or why it is malformed. `None` when the
 /// comment is not a suppression at all (prose that happens to start with `racewise:`).
-fn parse_body(rest: &str) -> Option<Result<(Vec<String>, Option<String>), String>> {
+/// Rules and reason of a well-formed suppression, or why it is malformed.
+type Parsed = Result<(Vec<String>, Option<String>), String>;
+
+fn parse_body(rest: &str) -> Option<Parsed> {
     let rest = rest.trim();
     let after_allow = rest.strip_prefix("allow")?;
     if after_allow
@@ -124,7 +127,8 @@ fn parse_body(rest: &str) -> Option<Result<(Vec<String>, Option<String>), String
 /// attribute of the item below).
 fn is_plain_comment(line: &str) -> bool {
     let t = line.trim_start();
-    t.starts_with("//") && !(t.starts_with("///") && !t.starts_with("////")) && !t.starts_with("//!")
+    let doc = t.starts_with("//!") || (t.starts_with("///") && !t.starts_with("////"));
+    t.starts_with("//") && !doc
 }
 
 /// Find every suppression comment in `text`; `items` gives item extents for item-level ones.

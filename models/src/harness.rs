@@ -6,8 +6,8 @@
 //! called by hand:
 //!
 //! * [`std_threads`] runs the body on real threads, `iterations` times;
-//! * [`loom_model`] (only under `--cfg loom`) runs it in `loom::model` with a pinned preemption
-//!   bound;
+//! * `loom_model` (only compiled under `--cfg loom`, so not linked from these docs) runs it in
+//!   `loom::model` with a pinned preemption bound;
 //! * [`shuttle_random`], [`shuttle_pct`], [`shuttle_dfs`] run it under shuttle's schedulers (the
 //!   body must use shuttle primitives, i.e. the facade under `--cfg shuttle` or
 //!   [`crate::shuttle_sync`]);

@@ -103,3 +103,37 @@ fn measure_iterations_to_find_each_bug() {
         }
     }
 }
+
+/// Under `--cfg shuttle`, `racewise_models::models` is compiled over shuttle too: the catalog run
+/// over those cfg-selected models agrees with the catalog, and a found bug's schedule replays to
+/// the same failure. (Not a `#[model_check]` test: it drives the catalog's runner and replay, not
+/// one model body.)
+#[cfg(shuttle)]
+#[test]
+fn every_catalog_variant_meets_its_expectation_over_the_cfg_models() {
+    for variant in racewise_models::models::variants::all() {
+        for strategy in [
+            Strategy::Random,
+            Strategy::Pct {
+                depth: variant.pct_depth,
+            },
+        ] {
+            let options = CheckOptions {
+                strategy,
+                iterations: 500,
+                seed: 7,
+            };
+            let outcome = catalog::check(&variant, &options);
+            assert!(
+                variant.meets_expectation(&outcome),
+                "{}: {outcome:?}",
+                variant.name()
+            );
+            if let Outcome::Failed(f) = outcome {
+                let schedule = f.schedule.expect("schedule");
+                let again = catalog::replay(&variant, &schedule).expect("decodes");
+                assert!(variant.meets_expectation(&again), "replay: {again:?}");
+            }
+        }
+    }
+}

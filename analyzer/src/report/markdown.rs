@@ -9,7 +9,7 @@ use std::sync::Arc;
 use racewise_lints::{Severity, registry};
 
 use super::docs;
-use super::{FindingState, Report, ReportFinding, TOOL_NAME, TOOL_VERSION};
+use super::{Report, ReportFinding, TOOL_NAME, TOOL_VERSION};
 
 /// Lines of context shown above and below a finding.
 const CONTEXT: u32 = 2;
@@ -49,8 +49,9 @@ fn snippet(text: &str, line: u32, end_line: u32) -> Option<String> {
     let mut body = String::new();
     for n in first..=last {
         let marker = if (line..=end).contains(&n) { '>' } else { ' ' };
-        let src = lines[(n - 1) as usize].trim_end();
-        let _ = writeln!(body, "{marker} {n:>width$} | {src}");
+        let src = lines[(n - 1) as usize];
+        let row = format!("{marker} {n:>width$} | {src}");
+        let _ = writeln!(body, "{}", row.trim_end());
     }
     // A fence longer than any backtick run in the code, so the code cannot close it.
     let mut longest = 0;
@@ -110,7 +111,7 @@ pub fn render(report: &Report, sources: &BTreeMap<String, Arc<str>>) -> String {
         let _ = writeln!(out, "## Findings by rule\n");
         let _ = writeln!(
             out,
-            "| Rule | Severity | Findings | What it flags |\n|---|---|---:|---|"
+            "| Rule | Highest severity | Findings | What it flags |\n|---|---|---:|---|"
         );
         // Per rule: count and the most severe severity reported (config may differ per path).
         let mut by_rule: BTreeMap<&str, (usize, Severity)> = BTreeMap::new();
@@ -123,7 +124,12 @@ pub fn render(report: &Report, sources: &BTreeMap<String, Arc<str>>) -> String {
         }
         let mut rows: Vec<(&str, usize, Severity)> =
             by_rule.into_iter().map(|(r, (n, s))| (r, n, s)).collect();
-        rows.sort_by(|a, b| b.2.rank().cmp(&a.2.rank()).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
+        rows.sort_by(|a, b| {
+            b.2.rank()
+                .cmp(&a.2.rank())
+                .then(b.1.cmp(&a.1))
+                .then(a.0.cmp(b.0))
+        });
         for (rule, n, sev) in rows {
             let summary = registry::find(rule).map(|r| r.meta.summary).unwrap_or("");
             let _ = writeln!(
@@ -144,7 +150,10 @@ pub fn render(report: &Report, sources: &BTreeMap<String, Arc<str>>) -> String {
 
     if !report.errors.is_empty() {
         let _ = writeln!(out, "## Files not analyzed\n");
-        let _ = writeln!(out, "| File | Problem | Line | Message |\n|---|---|---:|---|");
+        let _ = writeln!(
+            out,
+            "| File | Problem | Line | Message |\n|---|---|---:|---|"
+        );
         for e in &report.errors {
             let _ = writeln!(
                 out,
@@ -184,7 +193,8 @@ fn write_finding(
     let _ = writeln!(out, "**Finding:** {}\n", f.message.trim());
     if let Some(code) = sources
         .get(&f.file)
-        .and_then(|t| snippet(t, f.line, f.end_line)) {
+        .and_then(|t| snippet(t, f.line, f.end_line))
+    {
         out.push_str(&code);
         out.push('\n');
     }

@@ -1,7 +1,11 @@
 //! The reporters: one module per output format, all rendering the same [`Report`].
 
+pub mod docs;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 

@@ -141,7 +141,11 @@ fn root_uri(root: &Path) -> Option<String> {
     let s = abs.to_string_lossy().replace('\\', "/");
     // Windows verbatim prefix (`//?/C:/...`) and drive letters.
     let s = s.strip_prefix("//?/").unwrap_or(&s).to_string();
-    let s = if s.starts_with('/') { s } else { format!("/{s}") };
+    let s = if s.starts_with('/') {
+        s
+    } else {
+        format!("/{s}")
+    };
     let mut enc = String::new();
     for (i, seg) in s.split('/').enumerate() {
         if i > 0 {
@@ -201,18 +205,36 @@ fn related_location(r: &RelatedLocation, id: usize) -> Value {
     })
 }
 
-/// Both halves of a lock-order cycle as a code flow: one thread flow per site.
+/// Both halves of a lock-order cycle as a code flow, one thread flow per site. The finding's
+/// own thread takes the first lock (the rule's first related location, when it lies before the
+/// finding in the same file) and then the second (the finding); every other related location is
+/// another site of the cycle, on another thread.
 fn code_flows(f: &ReportFinding) -> Value {
-    let mut flows = vec![json!({
-        "locations": [{"location": finding_location(f, Some(&f.message)), "nestingLevel": 0}],
-    })];
-    for r in &f.related {
-        let loc = json!({
-            "physicalLocation": physical(&r.file, Some((r.line, r.column, r.end_line, r.end_column))),
-            "message": {"text": r.message},
-        });
-        flows.push(json!({"locations": [{"location": loc, "nestingLevel": 0}]}));
+    let step = |file: &str, r: (u32, u32, u32, u32), msg: &str| json!({"location": {"physicalLocation": physical(file, Some(r)), "message": {"text": msg}}, "nestingLevel": 0});
+    let rel = |r: &RelatedLocation| {
+        step(
+            &r.file,
+            (r.line, r.column, r.end_line, r.end_column),
+            &r.message,
+        )
+    };
+    let mut own = Vec::new();
+    let mut others: &[RelatedLocation] = &f.related;
+    if let Some(first) = f.related.first()
+        && f.related.len() > 1
+        && first.file == f.file
+        && (first.line, first.column) <= (f.line, f.column)
+    {
+        own.push(rel(first));
+        others = &f.related[1..];
     }
+    own.push(step(
+        &f.file,
+        (f.line, f.column, f.end_line, f.end_column),
+        &f.message,
+    ));
+    let mut flows = vec![json!({"locations": own})];
+    flows.extend(others.iter().map(|r| json!({"locations": [rel(r)]})));
     json!([{"message": {"text": f.message}, "threadFlows": flows}])
 }
 
@@ -285,7 +307,11 @@ fn notification(e: &FileError) -> Value {
     n
 }
 
-pub fn render(report: &Report, sources: &BTreeMap<String, Arc<str>>, opts: &SarifOptions) -> String {
+pub fn render(
+    report: &Report,
+    sources: &BTreeMap<String, Arc<str>>,
+    opts: &SarifOptions,
+) -> String {
     let mut rules = Vec::new();
     let mut rule_index = BTreeMap::new();
     for (i, entry) in registry::RULES.iter().enumerate() {
@@ -350,7 +376,8 @@ pub fn render(report: &Report, sources: &BTreeMap<String, Arc<str>>, opts: &Sari
             "results": results,
         }],
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

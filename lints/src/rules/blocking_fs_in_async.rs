@@ -128,15 +128,17 @@ impl Lint for BlockingFsInAsync {
                     ));
                 }
             }
-            syn::Expr::MethodCall(mc) if mc.method == "open" && mc.args.len() == 1 => {
-                if is_open_options_chain(cx, &mc.receiver) {
-                    cx.emit(cx.finding(
-                        &META,
-                        mc.method.span(),
-                        "std::fs::OpenOptions::open blocks the async runtime's worker thread on file I/O",
-                        "use tokio::fs::OpenOptions, or run the I/O in tokio::task::spawn_blocking",
-                    ));
-                }
+            syn::Expr::MethodCall(mc)
+                if mc.method == "open"
+                    && mc.args.len() == 1
+                    && is_open_options_chain(cx, &mc.receiver) =>
+            {
+                cx.emit(cx.finding(
+                    &META,
+                    mc.method.span(),
+                    "std::fs::OpenOptions::open blocks the async runtime's worker thread on file I/O",
+                    "use tokio::fs::OpenOptions, or run the I/O in tokio::task::spawn_blocking",
+                ));
             }
             _ => {}
         }

@@ -222,7 +222,11 @@ fn lint_covers(lint: &str, kind: LockKind) -> Option<bool> {
 }
 
 /// A guard held across an await inside the allow's scope: (file, lock kind, await region).
-fn held_in_scope(cx: &CrateCx, file: usize, allow: &AllowFact) -> Option<(usize, LockKind, Region)> {
+fn held_in_scope(
+    cx: &CrateCx,
+    file: usize,
+    allow: &AllowFact,
+) -> Option<(usize, LockKind, Region)> {
     let (files, whole_files) = match allow.item_kind {
         "file" => (subtree(cx, file), true),
         "mod file" => (module_files(cx, file, &allow.item_name), true),
@@ -254,7 +258,7 @@ fn scope_label(cx: &CrateCx, file: usize, allow: &AllowFact) -> String {
 }
 
 fn crate_finding(cx: &CrateCx, file: usize, allow: &AllowFact) -> Finding {
-    let attr = format!("#[allow(clippy::{})]", allow.lint);
+    let attr = format!("allow(clippy::{})", allow.lint);
     let scope = scope_label(cx, file, allow);
     let mut related = Vec::new();
     let (message, help) = match lint_covers(&allow.lint, LockKind::StdMutex) {
@@ -314,11 +318,7 @@ fn crate_finding(cx: &CrateCx, file: usize, allow: &AllowFact) -> Finding {
 fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() as u32 + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map_or(0, |l| l.chars().count()) as u32
-        + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
     (line, col)
 }
 
@@ -448,7 +448,7 @@ impl Lint for BroadLintAllow {
                     severity: META.default_severity,
                     region,
                     message: format!(
-                        "`{name} = \"allow\"` in {section} allows clippy::{name} {reach}: it hides every future instance, and racewise cannot check code it does not see"
+                        "`{name}` is set to \"allow\" in {section}: clippy::{name} is allowed {reach}, which hides every future instance (and racewise cannot check code it does not see)"
                     ),
                     help: format!(
                         "remove it and allow the lint only where needed: `#[expect(clippy::{name}, reason = \"..\")]` on the statement"

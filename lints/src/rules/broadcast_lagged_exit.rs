@@ -178,8 +178,10 @@ fn catches_every_err(p: &syn::Pat) -> bool {
         syn::Pat::TupleStruct(ts) if ts.path.segments.last().is_some_and(|s| s.ident == "Err") => {
             match ts.elems.first() {
                 None => true,
-                Some(inner) => matches!(inner, syn::Pat::Wild(_) | syn::Pat::Rest(_))
-                    || matches!(inner, syn::Pat::Ident(pi) if pi.subpat.is_none()),
+                Some(inner) => {
+                    matches!(inner, syn::Pat::Wild(_) | syn::Pat::Rest(_))
+                        || matches!(inner, syn::Pat::Ident(pi) if pi.subpat.is_none())
+                }
             }
         }
         syn::Pat::Or(o) => o.cases.iter().any(catches_every_err),
@@ -312,9 +314,7 @@ impl BroadcastLaggedExit {
         }
         if let syn::Expr::Path(p) = peel(receiver)
             && let Some(id) = p.path.get_ident()
-            && self
-                .subscribed
-                .contains(&(cx.function(), id.to_string()))
+            && self.subscribed.contains(&(cx.function(), id.to_string()))
         {
             return true;
         }

@@ -81,9 +81,7 @@ fn peel(mut e: &syn::Expr) -> &syn::Expr {
 }
 
 fn is_spawner(t: &Ty) -> bool {
-    t.peel()
-        .path_str()
-        .is_some_and(|p| SPAWNERS.contains(&p))
+    t.peel().path_str().is_some_and(|p| SPAWNERS.contains(&p))
 }
 
 /// How the handle got discarded, for the message.

@@ -82,9 +82,31 @@ const SIGNAL_WORDS: &[&str] = &[
 
 /// Words that may accompany a signal word without changing what the name means.
 const CARRIER_WORDS: &[&str] = &[
-    "rx", "tx", "recv", "receiver", "token", "signal", "notify", "notifier", "notification",
-    "flag", "handle", "fut", "future", "chan", "channel", "ch", "graceful", "trigger", "listener",
-    "watch", "watcher", "on", "requested", "request", "sig",
+    "rx",
+    "tx",
+    "recv",
+    "receiver",
+    "token",
+    "signal",
+    "notify",
+    "notifier",
+    "notification",
+    "flag",
+    "handle",
+    "fut",
+    "future",
+    "chan",
+    "channel",
+    "ch",
+    "graceful",
+    "trigger",
+    "listener",
+    "watch",
+    "watcher",
+    "on",
+    "requested",
+    "request",
+    "sig",
 ];
 
 #[derive(Default)]
@@ -140,7 +162,10 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
         _ => None,
     };
     let Some(last) = last else {
-        return matches!(ty, syn::Type::Tuple(_) | syn::Type::Array(_) | syn::Type::Slice(_));
+        return matches!(
+            ty,
+            syn::Type::Tuple(_) | syn::Type::Array(_) | syn::Type::Slice(_)
+        );
     };
     matches!(
         last.as_str(),
@@ -216,7 +241,13 @@ impl Lint for IgnoredShutdownSignal {
             if !by_type && !by_name {
                 continue;
             }
-            let type_text = pt.ty.to_token_stream().to_string().replace(" < ", "<").replace(" >", ">").replace(" :: ", "::");
+            let type_text = pt
+                .ty
+                .to_token_stream()
+                .to_string()
+                .replace(" < ", "<")
+                .replace(" >", ">")
+                .replace(" :: ", "::");
             let Some(name) = name else {
                 ignored.push(Ignored {
                     span,

@@ -11,7 +11,8 @@
 //! `password_policy`, `signature_algorithm`, `TokenKind` are not secrets). Not reported:
 //! comparisons with a literal (`token == ""`, `scheme == "Bearer"`), with `None`, with an enum
 //! variant or unit struct (`token.kind == TokenKind::Ident`, `token == Token(0)`), with a
-//! constant not itself named like a secret (`token == TOKEN_WAKEUP`), with `X::new()` /
+//! constant not itself named like a secret (`token == TOKEN_WAKEUP`), with an operand named
+//! like syntax (`ident == token`, `keyword != token`: a parser), with `X::new()` /
 //! `Default::default()`; lengths and predicates (`token.len() == 32`, `token.is_empty()`);
 //! operands whose type is known and cannot hold a secret (numbers, `bool`, `CancellationToken`,
 //! a lexer's or `mio`'s `Token`); and test code. The finding is reported at the `==` / `!=`
@@ -68,8 +69,7 @@ fn may_carry_secret(t: &Ty) -> bool {
 }
 
 fn is_camel(name: &str) -> bool {
-    name.chars().next().is_some_and(char::is_uppercase)
-        && name.chars().any(char::is_lowercase)
+    name.chars().next().is_some_and(char::is_uppercase) && name.chars().any(char::is_lowercase)
 }
 
 fn is_all_caps(name: &str) -> bool {
@@ -116,6 +116,53 @@ fn is_trivial(e: &syn::Expr) -> bool {
     }
 }
 
+/// The name an operand ends in (`ident` for `ident`, `cursor.ident`, `ident.as_str()`).
+fn terminal_name(e: &syn::Expr) -> Option<String> {
+    match e {
+        syn::Expr::Reference(r) => terminal_name(&r.expr),
+        syn::Expr::Paren(p) => terminal_name(&p.expr),
+        syn::Expr::Unary(u) => terminal_name(&u.expr),
+        syn::Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Expr::Field(f) => match &f.member {
+            syn::Member::Named(m) => Some(m.to_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        syn::Expr::MethodCall(mc) => {
+            if names::TRANSPARENT_METHODS.contains(&mc.method.to_string().as_str()) {
+                terminal_name(&mc.receiver)
+            } else {
+                Some(mc.method.to_string())
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Words of an operand's name that make it a lexical element.
+const LEXICAL_OPERAND_WORDS: &[&str] = &[
+    "ident",
+    "keyword",
+    "punct",
+    "lit",
+    "literal",
+    "lexeme",
+    "lifetime",
+    "tt",
+    "delim",
+    "delimiter",
+    "symbol",
+];
+
+/// The other operand names syntax (`ident == token`, `keyword != token`): a parser, not a
+/// credential check.
+fn is_lexical_operand(e: &syn::Expr) -> bool {
+    terminal_name(e).is_some_and(|n| {
+        names::split_words(&n)
+            .iter()
+            .any(|w| LEXICAL_OPERAND_WORDS.contains(&w.as_str()))
+    })
+}
+
 impl NonConstantTimeCompare {
     /// Report a comparison at `op` if one operand is secret-named and the other is not trivial.
     fn check_operands(&self, cx: &Cx, left: &syn::Expr, right: &syn::Expr, op: proc_macro2::Span) {
@@ -127,7 +174,9 @@ impl NonConstantTimeCompare {
             names::secret_refs(e, &mut refs);
             refs.into_iter().next()
         };
-        let pick = |r: Option<SecretRef>, other: &syn::Expr| r.filter(|_| !is_trivial(other));
+        let pick = |r: Option<SecretRef>, other: &syn::Expr| {
+            r.filter(|_| !is_trivial(other) && !is_lexical_operand(other))
+        };
         let Some(r) = pick(secret(left), right).or_else(|| pick(secret(right), left)) else {
             return;
         };

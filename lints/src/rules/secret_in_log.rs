@@ -16,7 +16,10 @@
 //! not secrets; a value whose type is known and cannot hold a secret (`usize`, `bool`,
 //! `CancellationToken`, a lexer's `Token`) is not either. Lengths and predicates
 //! (`token.len()`, `token.is_some()`, `token.is_empty()`) and redaction helpers (`redact(&t)`,
-//! `mask(..)`, any other fn taking the secret) are not reported. Test code is not checked.
+//! `mask(..)`, any other fn taking the secret) are not reported, nor is a `secrecy` wrapper
+//! (`SecretString`, `Secret<T>`), whose `Debug` prints `[REDACTED]` — unless the argument calls
+//! `.expose_secret()`. Macros imported under another name (`use log::info as log_info;`) are
+//! resolved. Test code is not checked.
 //! The finding is reported at the offending argument (at the format string for a capture).
 //!
 //! ## Why is this bad
@@ -69,9 +72,32 @@ fn is_sink(name: &str) -> bool {
         )
 }
 
-/// The type cannot rule the value out as a secret (unknown, string-like or secret-named).
+/// The type cannot rule the value out as a secret (unknown, string-like or secret-named), and
+/// is not a `secrecy` wrapper, whose `Debug`/`Display` print `[REDACTED]`.
 fn may_carry_secret(t: &Ty) -> bool {
+    names::carrier_type(t) != Some(false) && !is_secrecy_wrapper(t)
+}
+
+/// Like [`may_carry_secret`], for an argument that calls `.expose_secret()`.
+fn may_carry_exposed_secret(t: &Ty) -> bool {
     names::carrier_type(t) != Some(false)
+}
+
+fn is_secrecy_wrapper(t: &Ty) -> bool {
+    t.peel()
+        .path_str()
+        .is_some_and(|p| p.starts_with("secrecy::"))
+}
+
+fn exposes(e: &syn::Expr) -> bool {
+    fn walk(ts: proc_macro2::TokenStream) -> bool {
+        ts.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) => i == "expose_secret",
+            proc_macro2::TokenTree::Group(g) => walk(g.stream()),
+            _ => false,
+        })
+    }
+    walk(quote::ToTokens::to_token_stream(e))
 }
 
 /// A value expression that is a plain variable or field (through references and views), with
@@ -99,7 +125,7 @@ fn plain_value_name(e: &syn::Expr) -> Option<String> {
 }
 
 impl SecretInLog {
-    fn report(&self, cx: &Cx, mac: &str, r: &SecretRef) {
+    fn report(&self, cx: &Cx, mac: &str, r: &SecretRef, exposed: bool) {
         let finding = cx.finding(
             &META,
             r.span,
@@ -107,10 +133,15 @@ impl SecretInLog {
             "log a length, a short hash or a redacted form instead (or wrap the value in secrecy::SecretString)",
         );
         let ty = cx.type_of(&r.expr);
+        let holds: fn(&Ty) -> bool = if exposed {
+            may_carry_exposed_secret
+        } else {
+            may_carry_secret
+        };
         if ty.is_unknown() {
             cx.emit(finding);
         } else {
-            cx.emit_if(ty, may_carry_secret, finding);
+            cx.emit_if(ty, holds, finding);
         }
     }
 }
@@ -121,21 +152,36 @@ impl Lint for SecretInLog {
     }
 
     fn check_macro(&mut self, cx: &Cx, mac: &MacroView) {
-        if !is_sink(&mac.name) || cx.in_test() {
+        if cx.in_test() {
             return;
         }
-        let Some(f) = mac.format else { return };
-        let mut refs = Vec::new();
+        // `use log::info as log_info;`: the walker knows macros by their written name only.
+        let resolved = cx.resolve(&mac.mac.path);
+        let name = resolved
+            .rsplit("::")
+            .next()
+            .unwrap_or(&resolved)
+            .to_string();
+        if !is_sink(&name) {
+            return;
+        }
+        let parsed;
+        let f = match mac.format {
+            Some(f) => f,
+            None => {
+                parsed = crate::semantic::macros::parse_format(mac.mac.tokens.clone());
+                &parsed
+            }
+        };
+        // (secret, whether its argument calls `.expose_secret()`)
+        let mut refs: Vec<(SecretRef, bool)> = Vec::new();
         for arg in &f.args {
             let mut found = Vec::new();
             names::secret_refs(&arg.expr, &mut found);
             // Report a whole argument once, at the argument.
-            if let Some(mut r) = found
-                .into_iter()
-                .find(|r| r.kind == SecretKind::Credential)
-            {
+            if let Some(mut r) = found.into_iter().find(|r| r.kind == SecretKind::Credential) {
                 r.span = arg.expr.span();
-                refs.push(r);
+                refs.push((r, exposes(&arg.expr)));
                 continue;
             }
             // `api_key = %key`: the field name says what the value is.
@@ -145,17 +191,21 @@ impl Lint for SecretInLog {
                 && let Some(value) = plain_value_name(&arg.expr)
                 && names::classify_value(&value) == NameClass::Unrelated
             {
-                refs.push(SecretRef {
+                let r = SecretRef {
                     name: field.clone(),
                     kind: SecretKind::Credential,
                     expr: arg.expr.clone(),
                     span: arg.expr.span(),
-                });
+                };
+                refs.push((r, exposes(&arg.expr)));
             }
         }
-        refs.extend(names::capture_refs(f));
-        for r in refs.iter().filter(|r| r.kind == SecretKind::Credential) {
-            self.report(cx, &mac.name, r);
+        refs.extend(names::capture_refs(f).into_iter().map(|r| (r, false)));
+        for (r, exposed) in refs
+            .iter()
+            .filter(|(r, _)| r.kind == SecretKind::Credential)
+        {
+            self.report(cx, &name, r, *exposed);
         }
     }
 }

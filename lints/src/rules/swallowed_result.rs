@@ -73,11 +73,7 @@ fn observes_error(tokens: TokenStream) -> bool {
     let mut prev: Option<TokenTree> = None;
     for tt in tokens {
         match &tt {
-            TokenTree::Group(g) => {
-                if observes_error(g.stream()) {
-                    return true;
-                }
-            }
+            TokenTree::Group(g) if observes_error(g.stream()) => return true,
             TokenTree::Punct(p) if p.as_char() == '!' => {
                 if let Some(TokenTree::Ident(i)) = &prev
                     && is_log_macro(&i.to_string())
@@ -135,9 +131,15 @@ fn as_ok_call(e: &syn::Expr) -> Option<&syn::ExprMethodCall> {
 /// the span to report and a short description.
 fn fallible_call(cx: &Cx, e: &syn::Expr) -> Option<(proc_macro2::Span, String, bool)> {
     match peel_await(e) {
-        syn::Expr::MethodCall(mc) if fallible::is_fallible_method(&mc.method.to_string(), mc.args.len()) => {
+        syn::Expr::MethodCall(mc)
+            if fallible::is_fallible_method(&mc.method.to_string(), mc.args.len()) =>
+        {
             let is_send = mc.method.to_string().contains("send");
-            Some((mc.method.span(), format!("{}.{}(..)", expr_text(&mc.receiver), mc.method), is_send))
+            Some((
+                mc.method.span(),
+                format!("{}.{}(..)", expr_text(&mc.receiver), mc.method),
+                is_send,
+            ))
         }
         syn::Expr::Call(c) => {
             let callee = cx.callee(c)?;
@@ -176,7 +178,12 @@ fn is_result_ok_path(cx: &Cx, e: &syn::Expr) -> bool {
     let syn::Expr::Path(p) = peel(e) else {
         return false;
     };
-    let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     if segs.len() < 2 || segs.last().map(String::as_str) != Some("ok") {
         return false;
     }
@@ -219,7 +226,9 @@ impl SwallowedResult {
         let what = expr_text(&ok.receiver);
         let (message, help) = match fallible_call(cx, &ok.receiver) {
             Some((_, _, true)) => (
-                format!("`.ok()` discards the error of `{what}`: if the receiver is gone, the message is lost and nobody hears about it"),
+                format!(
+                    "`.ok()` discards the error of `{what}`: if the receiver is gone, the message is lost and nobody hears about it"
+                ),
                 "handle the closed channel (stop producing, or log at debug level), or suppress with a reason if losing the message is intended",
             ),
             _ => (
@@ -243,7 +252,9 @@ impl SwallowedResult {
         };
         let (message, help) = if is_send {
             (
-                format!("`let _ =` discards the error of `{what}`: if the receiver is gone, the message is lost and nobody hears about it"),
+                format!(
+                    "`let _ =` discards the error of `{what}`: if the receiver is gone, the message is lost and nobody hears about it"
+                ),
                 "handle the closed channel (stop producing, or log at debug level), or suppress with a reason if losing the message is intended",
             )
         } else {
@@ -316,9 +327,12 @@ impl Lint for SwallowedResult {
                     return;
                 }
                 let message = if iter_form {
-                    format!("`.{method}(..ok())` silently drops every `Err` item: failures vanish from the result instead of being reported")
+                    format!(
+                        "`.{method}(..ok())` silently drops every `Err` item: failures vanish from the result instead of being reported"
+                    )
                 } else {
-                    "`.and_then(|x| ...ok())` turns an error into `None` without logging it".to_string()
+                    "`.and_then(|x| ...ok())` turns an error into `None` without logging it"
+                        .to_string()
                 };
                 cx.emit(cx.finding(
                     &META,

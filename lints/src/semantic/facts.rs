@@ -77,6 +77,9 @@ pub struct FileFacts {
     pub findings: Vec<Finding>,
     pub items: Vec<ItemExtent>,
     pub skipped_macros: usize,
+    /// Rules whose hooks panicked in this file (name, panic message): each was disabled for the
+    /// rest of the file and is reported as an `internal_error` naming it.
+    pub panicked: Vec<(&'static str, String)>,
     /// Regions of `#[allow(...)]`-style attributes with their target scope, for broad_lint_allow.
     pub allows: Vec<AllowFact>,
 }

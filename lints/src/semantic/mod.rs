@@ -207,6 +207,34 @@ impl<'w> Cx<'w> {
         });
     }
 
+    /// Like `emit_if`, with several conditions that must all hold (e.g. "the receiver is a lock"
+    /// and "the field it hangs off is an `Arc`").
+    pub fn emit_if_all(&self, conds: Vec<(TyExpr, fn(&Ty) -> bool)>, finding: Finding) {
+        let mut pending = Vec::new();
+        for (ty, holds) in conds {
+            if let TyExpr::Known(t) = &ty {
+                if holds(t) {
+                    continue;
+                }
+                if !t.mentions_crate_path() {
+                    return;
+                }
+            }
+            if ty.is_unknown() {
+                return;
+            }
+            pending.push(Condition { ty, holds });
+        }
+        if pending.is_empty() {
+            self.emit(finding);
+            return;
+        }
+        self.core.out.borrow_mut().pending.push(Pending {
+            finding,
+            conditions: pending,
+        });
+    }
+
     /// Record a lint-level attribute for crate-wide rules (see `FileFacts::allows`).
     pub fn record_allow(&self, allow: AllowFact) {
         self.core.out.borrow_mut().allows.push(allow);

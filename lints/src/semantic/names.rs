@@ -27,6 +27,8 @@
 //!    `encrypted`), a check (`verify`, `validate`, `check`), or a placeholder (`fake`, `dummy`,
 //!    `mock`, `example`, `sample`, `placeholder`) make the name not a secret: `has_token`,
 //!    `max_tokens`, `next_token`, `cancel_token`, `redacted_password`, `verify_signature`.
+//!    A `token` qualified by a word naming syntax (`colon_token`, `semi_token`, `as_token`,
+//!    `ident_token`: [`LEXICAL_WORDS`]) is a parser token, as in every `syn`-based proc-macro.
 //! 4. Type-like names (`Token`, `ApiKey` used as a value are enum variants or unit structs) are
 //!    not values: [`classify_value`] ignores CamelCase identifiers; `ALL_CAPS` constants are
 //!    classified like any other name (`ADMIN_TOKEN` is a secret, `TOKEN_WAKEUP` is not).
@@ -184,6 +186,117 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
     "placeholder",
 ];
 
+/// Words naming syntax: a `token` qualified by one (`colon_token`, `semi_token`, `as_token`,
+/// `ident_token`) is a lexer/parser token, as in every `syn`-based proc-macro.
+pub const LEXICAL_WORDS: &[&str] = &[
+    // punctuation and delimiters
+    "colon",
+    "colon2",
+    "semi",
+    "eq",
+    "eq2",
+    "ne",
+    "dot",
+    "dot2",
+    "dot3",
+    "lt",
+    "gt",
+    "le",
+    "ge",
+    "paren",
+    "brace",
+    "bracket",
+    "bang",
+    "comma",
+    "pound",
+    "star",
+    "plus",
+    "minus",
+    "slash",
+    "percent",
+    "caret",
+    "and",
+    "or",
+    "not",
+    "shl",
+    "shr",
+    "at",
+    "underscore",
+    "question",
+    "tilde",
+    "arrow",
+    "rarrow",
+    "larrow",
+    "pipe",
+    "or1",
+    "or2",
+    "delim",
+    "delimiter",
+    "group",
+    "open",
+    "close",
+    "dollar",
+    "hash",
+    // lexical classes
+    "ident",
+    "keyword",
+    "punct",
+    "lit",
+    "literal",
+    "lifetime",
+    "lexeme",
+    "lexer",
+    "syntax",
+    "tt",
+    "eof",
+    "whitespace",
+    "comment",
+    "doc",
+    // Rust keywords as `syn` names their tokens
+    "as",
+    "async",
+    "auto",
+    "await",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "default",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "fn",
+    "for",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "macro",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "type",
+    "union",
+    "unsafe",
+    "use",
+    "where",
+    "while",
+    "yield",
+    "try",
+    "box",
+];
+
 /// Split an identifier into lowercase words at `_` and camelCase boundaries.
 pub fn split_words(ident: &str) -> Vec<String> {
     let ident = ident.strip_prefix("r#").unwrap_or(ident);
@@ -201,8 +314,7 @@ pub fn split_words(ident: &str) -> Vec<String> {
             let prev = chars[i - 1];
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
             // `apiKey`: lower → upper; `APIKey`: the last capital of a run starts a word.
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower)
-            {
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
                 words.push(std::mem::take(&mut cur));
             }
         }
@@ -223,10 +335,7 @@ fn phrase_at(words: &[String], i: usize) -> Option<SecretKind> {
     if MAC_WORDS.contains(&w) {
         return Some(SecretKind::Mac);
     }
-    if (w == "key" || w == "keys")
-        && i > 0
-        && KEY_QUALIFIERS.contains(&words[i - 1].as_str())
-    {
+    if (w == "key" || w == "keys") && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()) {
         return Some(SecretKind::Credential);
     }
     None
@@ -235,7 +344,10 @@ fn phrase_at(words: &[String], i: usize) -> Option<SecretKind> {
 /// Classify a name by the word rules in the module docs.
 pub fn classify(name: &str) -> NameClass {
     let words = split_words(name);
-    let Some(last) = (0..words.len()).rev().find(|&i| phrase_at(&words, i).is_some()) else {
+    let Some(last) = (0..words.len())
+        .rev()
+        .find(|&i| phrase_at(&words, i).is_some())
+    else {
         return NameClass::Unrelated;
     };
     if words[last + 1..]
@@ -247,6 +359,13 @@ pub fn classify(name: &str) -> NameClass {
     if words[..last]
         .iter()
         .any(|w| NEUTRAL_BEFORE.contains(&w.as_str()))
+    {
+        return NameClass::AboutSecret;
+    }
+    if words[last].starts_with("token")
+        && words[..last]
+            .iter()
+            .any(|w| LEXICAL_WORDS.contains(&w.as_str()))
     {
         return NameClass::AboutSecret;
     }
@@ -303,8 +422,8 @@ pub fn carrier_type(ty: &Ty) -> Option<bool> {
                 return None;
             }
             let words = split_words(last);
-            let secret_named =
-                matches!(classify(last), NameClass::Secret(_)) && !(words.len() == 1 && words[0] == "token");
+            let secret_named = matches!(classify(last), NameClass::Secret(_))
+                && !(words.len() == 1 && words[0] == "token");
             Some(secret_named || last.starts_with("Secret"))
         }
     }
@@ -348,7 +467,7 @@ pub struct SecretRef {
 
 /// Methods whose result is (a view of, a copy of, a prefix of) the receiver: a secret stays a
 /// secret through them. `get(..4)`, `chars().take(8).collect()` are prefixes.
-const TRANSPARENT_METHODS: &[&str] = &[
+pub const TRANSPARENT_METHODS: &[&str] = &[
     "as_str",
     "as_bytes",
     "as_ref",
@@ -435,7 +554,9 @@ fn secret_refs_depth(e: &syn::Expr, out: &mut Vec<SecretRef>, depth: u32) {
         syn::Expr::Path(p) if p.qself.is_none() => {
             if let Some(seg) = p.path.segments.last() {
                 // `config::ADMIN_TOKEN` names a constant; `auth::token` (a fn item) is no value.
-                if p.path.segments.len() == 1 || seg.ident.to_string().chars().all(|c| !c.is_lowercase()) {
+                if p.path.segments.len() == 1
+                    || seg.ident.to_string().chars().all(|c| !c.is_lowercase())
+                {
                     push(seg.ident.to_string(), e);
                 }
             }
@@ -457,10 +578,11 @@ fn secret_refs_depth(e: &syn::Expr, out: &mut Vec<SecretRef>, depth: u32) {
         }
         syn::Expr::Call(c) => {
             let syn::Expr::Path(p) = &*c.func else { return };
-            let Some(seg) = p.path.segments.last() else { return };
+            let Some(seg) = p.path.segments.last() else {
+                return;
+            };
             let name = seg.ident.to_string();
-            if ENCODERS.contains(&name.as_str()) || (name == "from" && p.path.segments.len() >= 2)
-            {
+            if ENCODERS.contains(&name.as_str()) || (name == "from" && p.path.segments.len() >= 2) {
                 c.args.iter().for_each(|a| rec(a, out));
             } else {
                 push(name, e);
@@ -503,7 +625,9 @@ pub fn capture_refs(f: &macros::FormatArgs) -> Vec<SecretRef> {
     };
     for cap in &f.captures {
         if out.iter().any(|r| &r.name == cap)
-            || f.args.iter().any(|a| a.name.as_deref() == Some(cap.as_str()))
+            || f.args
+                .iter()
+                .any(|a| a.name.as_deref() == Some(cap.as_str()))
         {
             continue;
         }
@@ -592,6 +716,9 @@ mod tests {
             "redacted_password",
             "verify_signature",
             "TOKEN_WAKEUP",
+            "colon2_token",
+            "semi_token",
+            "as_token",
             "key",
             "monkey",
             "tokenizer",
@@ -605,7 +732,10 @@ mod tests {
     fn mac_words_are_their_own_kind() {
         assert_eq!(classify("signature"), NameClass::Secret(SecretKind::Mac));
         assert_eq!(classify("hmac_hex"), NameClass::Secret(SecretKind::Mac));
-        assert_eq!(classify("api_token"), NameClass::Secret(SecretKind::Credential));
+        assert_eq!(
+            classify("api_token"),
+            NameClass::Secret(SecretKind::Credential)
+        );
     }
 
     #[test]
@@ -630,7 +760,10 @@ mod tests {
         assert_eq!(refs("cfg.api_key.as_str()"), ["api_key"]);
         assert_eq!(refs("token.get(..4)"), ["token"]);
         assert_eq!(refs("format!(\"Bearer {token}\")"), ["token"]);
-        assert_eq!(refs("format!(\"{}:{}\", user, creds.password)"), ["password"]);
+        assert_eq!(
+            refs("format!(\"{}:{}\", user, creds.password)"),
+            ["password"]
+        );
         assert_eq!(refs("hex::encode(&secret)"), ["secret"]);
         assert_eq!(refs("expected_signature()"), ["expected_signature"]);
         assert!(refs("token.len()").is_empty());

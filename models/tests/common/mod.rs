@@ -1,5 +1,6 @@
-//! Helpers shared by the checker suites: each pins its bounds explicitly, so no environment
-//! variable can silently shrink (or truncate) a run that then reports a pass.
+//! Helpers for the loom checks `#[model_check]` cannot express (`loom_only.rs`): each pins its
+//! bound explicitly, so no environment variable can silently shrink (or truncate) a run that then
+//! reports a pass.
 
 #![allow(dead_code)]
 
@@ -71,39 +72,5 @@ pub mod loom_check {
             body();
         });
         EXECUTIONS.with(Cell::get)
-    }
-}
-
-/// shuttle: random and PCT schedulers with pinned seeds and iterations.
-#[cfg(shuttle)]
-pub mod shuttle_check {
-    use shuttle::scheduler::{PctScheduler, RandomScheduler};
-    use shuttle::{Config, Runner};
-
-    /// Fixed seed: the suites are deterministic.
-    pub const SEED: u64 = 0x7261_6365;
-
-    fn config() -> Config {
-        let mut config = Config::new();
-        config.silence_warnings = true;
-        config
-    }
-
-    /// Runs `body` under the random scheduler for `iterations` executions.
-    pub fn random(iterations: usize, body: fn()) -> usize {
-        Runner::new(RandomScheduler::new_from_seed(SEED, iterations), config()).run(body)
-    }
-
-    /// Runs `body` under PCT with bug depth `depth` for `iterations` executions.
-    pub fn pct(depth: usize, iterations: usize, body: fn()) -> usize {
-        assert!(
-            depth >= 3,
-            "PCT depth below 3 misses a two-thread check-then-act"
-        );
-        Runner::new(
-            PctScheduler::new_from_seed(SEED, depth, iterations),
-            config(),
-        )
-        .run(body)
     }
 }

@@ -91,8 +91,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             _ => (&[], "item", String::new()),
         };
         if kind != "use" {
-            self.record_extent(attrs, item.span());
-            let view = self.item_view(attrs, kind, name, item.span());
+            let span = super::spans::item_span(item);
+            self.record_extent(attrs, span);
+            let view = self.item_view(attrs, kind, name, span);
             hook!(self, check_item, &view);
         }
         let is_test = attrs.iter().any(|a| is_cfg_test(a) || is_test_attr(a));
@@ -128,9 +129,9 @@ impl<'a, 'l> Walker<'a, 'l> {
                     if let syn::TraitItem::Fn(f) = ti
                         && let Some(block) = &f.default
                     {
-                        self.record_extent(&f.attrs, f.span());
-                        let view =
-                            self.item_view(&f.attrs, "fn", f.sig.ident.to_string(), f.span());
+                        let span = super::spans::trait_fn_span(f);
+                        self.record_extent(&f.attrs, span);
+                        let view = self.item_view(&f.attrs, "fn", f.sig.ident.to_string(), span);
                         hook!(self, check_item, &view);
                         self.walk_fn(&f.sig, block, &f.attrs, false);
                     }
@@ -217,8 +218,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         for ii in &imp.items {
             match ii {
                 syn::ImplItem::Fn(f) => {
-                    self.record_extent(&f.attrs, f.span());
-                    let view = self.item_view(&f.attrs, "fn", f.sig.ident.to_string(), f.span());
+                    let span = super::spans::impl_fn_span(f);
+                    self.record_extent(&f.attrs, span);
+                    let view = self.item_view(&f.attrs, "fn", f.sig.ident.to_string(), span);
                     hook!(self, check_item, &view);
                     if let Some(ret) = ret_ty(&f.sig, self) {
                         let ret = resolve_self(ret, &imp.self_ty, &self.core.uses);

@@ -4,6 +4,7 @@
 
 mod exprs;
 mod items;
+mod spans;
 mod state;
 mod typing;
 
@@ -92,17 +93,43 @@ impl<'a> Core<'a> {
 pub(crate) struct Walker<'a, 'l> {
     pub(crate) core: Core<'a>,
     lints: &'l mut [Box<dyn Lint>],
+    /// Per lint: it panicked earlier in this file, so it is not called again (its state may be
+    /// half-updated); the engine reports it as an `internal_error` naming the rule.
+    disabled: Vec<bool>,
 }
 
+/// Call one hook of every (still enabled) lint. Each call is its own panic boundary: a rule that
+/// panics is recorded in `facts.panicked` and disabled for the rest of the file, while the other
+/// rules and the walk go on.
 macro_rules! hook {
     ($w:expr, $method:ident, $arg:expr) => {{
         let cx = $crate::semantic::Cx { core: &$w.core };
-        for lint in $w.lints.iter_mut() {
-            lint.$method(&cx, $arg);
+        let mut panics = Vec::new();
+        for (lint, disabled) in $w.lints.iter_mut().zip($w.disabled.iter_mut()) {
+            if *disabled {
+                continue;
+            }
+            let call = std::panic::AssertUnwindSafe(|| lint.$method(&cx, $arg));
+            if let Err(payload) = std::panic::catch_unwind(call) {
+                *disabled = true;
+                panics.push((lint.meta().name, $crate::semantic::walk::panic_message(&*payload)));
+            }
+        }
+        if !panics.is_empty() {
+            $w.core.facts.panicked.extend(panics);
         }
     }};
 }
 pub(crate) use hook;
+
+/// The text of a panic payload (`panic!("..")` gives a `&str` or a `String`).
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
 
 /// Walk one parsed file with the given rules. Must run on the thread that parsed `file` (spans
 /// are thread-local); everything returned is plain data.
@@ -126,7 +153,12 @@ pub fn analyze_file(
         depth: 0,
         test_depth: 0,
     };
-    let mut w = Walker { core, lints };
+    let disabled = vec![false; lints.len()];
+    let mut w = Walker {
+        core,
+        lints,
+        disabled,
+    };
     hook!(w, check_file, file);
     w.core.uses.push_module(None, &file.items);
     w.core.facts.index.modules.extend(w.core.uses.module_export());

@@ -1,0 +1,3 @@
+//! axum handlers.
+
+pub mod sessions;

@@ -1,0 +1,1 @@
+async fn f() { std::process::exit(1); 

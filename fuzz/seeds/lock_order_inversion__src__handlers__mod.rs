@@ -1,0 +1,5 @@
+//! axum handlers.
+
+pub mod admin;
+pub mod api;
+pub mod sessions;

@@ -1,0 +1,3 @@
+//! axum admin API.
+
+pub mod admin;
