@@ -385,6 +385,44 @@ mod tests {
     }
 
     #[test]
+    fn command_line_over_the_file() {
+        let c = parse(
+            "[rules.exit_in_async]\nenabled = false\n\n[[overrides]]\npaths = [\"src/admin/**\"]\nrules.exit_in_async.enabled = true\nrules.lock_across_await.enabled = false\n",
+        )
+        .unwrap();
+        let none: &[String] = &[];
+        let file_only = Selection {
+            config: &c,
+            select: None,
+            ignore: none,
+        };
+        // Off globally, back on for src/admin: it has to run, and applies only there.
+        assert!(file_only.runs("exit_in_async"));
+        assert!(!file_only.active_at("exit_in_async", "src/lib.rs"));
+        assert!(file_only.active_at("exit_in_async", "src/admin/restart.rs"));
+        assert!(!file_only.active_at("lock_across_await", "src/admin/restart.rs"));
+        // --select turns it on everywhere; overrides still switch rules off for their paths.
+        let sel = ["exit_in_async".to_string(), "lock_across_await".to_string()];
+        let selected = Selection {
+            config: &c,
+            select: Some(&sel),
+            ignore: none,
+        };
+        assert!(selected.active_at("exit_in_async", "src/lib.rs"));
+        assert!(!selected.active_at("lock_across_await", "src/admin/restart.rs"));
+        assert!(!selected.runs("blocking_fs_in_async"));
+        // --ignore wins over everything.
+        let ign = ["exit_in_async".to_string()];
+        let ignored = Selection {
+            config: &c,
+            select: None,
+            ignore: &ign,
+        };
+        assert!(!ignored.runs("exit_in_async"));
+        assert!(!ignored.active_at("exit_in_async", "src/admin/restart.rs"));
+    }
+
+    #[test]
     fn overrides_apply_in_order() {
         let c = parse(
             "[[overrides]]\npaths = [\"src/bin/**\"]\nrules.blocking_fs_in_async.enabled = false\n\n[[overrides]]\npaths = [\"src/bin/keep.rs\"]\nrules.blocking_fs_in_async = { enabled = true, severity = \"low\" }\n",

@@ -145,7 +145,7 @@ pub fn run_with_rules(
                     module_path: module_path.clone(),
                     blocking_paths: blocking_paths.clone(),
                 };
-                analyze_one(file, file_opts, &rules, opts.max_file_bytes)
+                analyze_one(file, file_opts, rules, opts.max_file_bytes)
             })
             .collect()
     });

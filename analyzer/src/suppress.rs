@@ -95,9 +95,9 @@ fn parse_body(rest: &str) -> Option<Parsed> {
     if after_allow
         .chars()
         .next()
-        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
     {
-        // `racewise: allowed ...`: prose.
+        // `racewise: allowed ...`, `racewise: allow-list ...`: prose.
         return None;
     }
     const FORM: &str = "expected `// racewise: allow(rule, ...) -- reason`";

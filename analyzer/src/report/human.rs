@@ -124,6 +124,14 @@ pub fn render(
             format!(", {} in baseline", s.baseline)
         },
     );
+    if s.baseline_fixed > 0 {
+        let _ = writeln!(
+            out,
+            "racewise: {} baseline entr{} no longer match any finding (fixed): regenerate the baseline to prune them",
+            s.baseline_fixed,
+            if s.baseline_fixed == 1 { "y" } else { "ies" },
+        );
+    }
     out
 }
 

@@ -23,7 +23,8 @@ use crate::config::Config;
 use crate::error::{ErrorKind, FileError};
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-pub const INFORMATION_URI: &str = "https://github.com/racewise/racewise";
+/// The project's home (the workspace `repository`), shown by viewers as the tool's link.
+pub const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 /// Key of racewise's own fingerprint in `partialFingerprints`; bump the version if the
 /// fingerprint's recipe ever changes, so old and new values are not compared.
 pub const FINGERPRINT_KEY: &str = "racewiseFingerprint/v1";
@@ -112,7 +113,6 @@ fn rule_descriptor(meta: &RuleMeta, severity: Severity) -> Value {
         "shortDescription": {"text": meta.summary},
         "fullDescription": {"text": full},
         "help": {"text": docs_text.trim().to_string() + "\n", "markdown": docs::markdown(&docs_text)},
-        "helpUri": format!("{INFORMATION_URI}#{}", meta.name),
         "defaultConfiguration": {"level": level(severity)},
         "properties": {
             "security-severity": security_severity(severity),
@@ -307,6 +307,19 @@ fn notification(e: &FileError) -> Value {
     n
 }
 
+fn driver(rules: Vec<Value>) -> Value {
+    let mut d = json!({
+        "name": TOOL_NAME,
+        "version": TOOL_VERSION,
+        "semanticVersion": TOOL_VERSION,
+        "rules": rules,
+    });
+    if !INFORMATION_URI.is_empty() {
+        d["informationUri"] = json!(INFORMATION_URI);
+    }
+    d
+}
+
 pub fn render(
     report: &Report,
     sources: &BTreeMap<String, Arc<str>>,
@@ -363,13 +376,7 @@ pub fn render(
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": TOOL_NAME,
-                "version": TOOL_VERSION,
-                "semanticVersion": TOOL_VERSION,
-                "informationUri": INFORMATION_URI,
-                "rules": rules,
-            }},
+            "tool": {"driver": driver(rules)},
             "originalUriBaseIds": {SRCROOT: base},
             "columnKind": "unicodeCodePoints",
             "invocations": [invocation],

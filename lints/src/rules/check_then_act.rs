@@ -167,6 +167,8 @@ struct Use {
     stores_flag: bool,
     /// For an atomic `store`: the local names the stored value is computed from.
     value_names: Vec<String>,
+    /// For an atomic `store`: the stored value loads the same atomic again (`x.load(..) + 1`).
+    value_loads: bool,
 }
 
 /// A check, remembered until the walker reaches the act and can type its receiver.
@@ -178,6 +180,8 @@ struct Candidate {
     check_op: Op,
     act: Region,
     act_op: Op,
+    /// The check was a get-or-create lookup (`if let Some(v) = ..get(k) { return v }`).
+    memo: bool,
     /// In a `&mut self`/`self` method: `self.field` is exclusively ours unless `field` is a shared
     /// handle (`Arc`), so the act only races if it is.
     exclusive_self: bool,
@@ -223,15 +227,24 @@ impl Lint for CheckThenAct {
         let what = describe_op(&c.act_op);
         match c.kind {
             Kind::Lock => {
-                let mut f = cx.finding(
-                    &META,
-                    mc.method.span(),
-                    format!(
-                        "`{}` is modified ({what}) under this acquisition, but the condition was checked under a separate one at line {}: another thread can change it in between",
-                        c.text, c.check.line
-                    ),
-                    "check and act under one guard (keep the first guard and reuse it, or use `entry()`), or re-check the condition after re-acquiring",
-                );
+                let (message, help) = if c.memo {
+                    (
+                        format!(
+                            "`{}` is looked up under one acquisition (line {}) and, on a miss, filled ({what}) under this separate one: concurrent misses each create and insert, so callers can end up with different instances",
+                            c.text, c.check.line
+                        ),
+                        "get-or-create under one guard: `entry(key).or_insert_with(..)` (or re-check after re-acquiring)",
+                    )
+                } else {
+                    (
+                        format!(
+                            "`{}` is modified ({what}) under this acquisition, but the condition was checked under a separate one at line {}: another thread can change it in between",
+                            c.text, c.check.line
+                        ),
+                        "check and act under one guard (keep the first guard and reuse it, or use `entry()`), or re-check the condition after re-acquiring",
+                    )
+                };
+                let mut f = cx.finding(&META, mc.method.span(), message, help);
                 f.related.push(Related {
                     file: None,
                     region: c.check,
@@ -396,6 +409,7 @@ fn lock_use(mc: &syn::ExprMethodCall, op: Op) -> Use {
         op,
         stores_flag: false,
         value_names: Vec::new(),
+        value_loads: false,
     }
 }
 
@@ -515,6 +529,8 @@ impl<'ast> Visit<'ast> for Uses {
                     |v| matches!(peel(v), syn::Expr::Lit(l) if matches!(l.lit, syn::Lit::Bool(_))),
                 ),
                 value_names,
+                value_loads: value
+                    .is_some_and(|v| text(v).contains(&format!("{}.load(", text(&mc.receiver)))),
             });
         }
         if !PASSTHROUGH.contains(&name.as_str())
@@ -644,18 +660,23 @@ fn guard_binding(l: &syn::Local) -> Option<(String, &syn::ExprMethodCall)> {
 /// A check: reads of locks/atomics whose outcome decides whether `region` runs.
 struct Check {
     reads: Vec<Use>,
-    /// Local names the decision depends on (condition and `let` bindings): an atomic `store` of
-    /// a value computed from them is a lost update.
-    names: Vec<String>,
+    /// Names bound by `let n = x.load(..)`: a `store` of a value computed from them is a lost
+    /// update.
+    loaded: Vec<String>,
+    /// `if let Some(v) = map.lock()..get(k) { return v }`: get-or-create.
+    memo: bool,
+    /// What the early exit returns (`false` in `if flag.load(..) { return false }`).
+    exit: Option<String>,
 }
 
 impl Check {
-    fn new(reads: Vec<Use>, deciding: &[&dyn ToTokens]) -> Check {
-        let mut names = Vec::new();
-        for t in deciding {
-            local_names(t.to_token_stream(), &mut names);
+    fn new(reads: Vec<Use>) -> Check {
+        Check {
+            reads,
+            loaded: Vec::new(),
+            memo: false,
+            exit: None,
         }
-        Check { reads, names }
     }
 }
 
@@ -702,7 +723,7 @@ impl Blocks {
             syn::Stmt::Expr(syn::Expr::If(ifx), _) => {
                 let reads = condition_reads(&ifx.cond);
                 if !reads.is_empty() {
-                    self.gated(&Check::new(reads, &[&ifx.cond]), ifx, rest);
+                    self.gated(&Check::new(reads), ifx, rest);
                 }
             }
             syn::Stmt::Local(l) => self.local(l, rest),
@@ -714,6 +735,13 @@ impl Blocks {
     /// branch leaves early) in the statements after it.
     fn gated(&mut self, check: &Check, ifx: &syn::ExprIf, rest: &[syn::Stmt]) {
         let is_let = has_let(&ifx.cond);
+        let memo = Check {
+            reads: check.reads.clone(),
+            loaded: check.loaded.clone(),
+            memo: is_memo(ifx),
+            exit: exit_value(&ifx.then_branch),
+        };
+        let check = &memo;
         // An `if let` scrutinee's guard is still alive in its branches: not a separate acquisition.
         if !is_let {
             self.acts_in_block(check, &ifx.then_branch.stmts);
@@ -741,7 +769,7 @@ impl Blocks {
         if reads.is_empty() {
             return;
         }
-        let check = Check::new(reads, &[&init.expr, &l.pat]);
+        let mut check = Check::new(reads);
         if let Some((_, e)) = &init.diverge {
             if expr_diverges(e) {
                 self.acts_in_block(&check, rest);
@@ -751,13 +779,15 @@ impl Blocks {
         // `let full = m.lock()..len() >= max;` decided later by `if full { .. }`.
         let mut names = Vec::new();
         pat_names(&l.pat, &mut names);
+        if check.reads.iter().any(|r| r.kind == Kind::Atomic) {
+            check.loaded = names.clone();
+        }
         for (j, stmt) in rest.iter().enumerate() {
             if let syn::Stmt::Expr(syn::Expr::If(ifx), _) = stmt
                 && names
                     .iter()
                     .any(|n| mentions(ifx.cond.to_token_stream(), n))
             {
-                let check = Check::new(check.reads, &[&init.expr, &l.pat, &ifx.cond]);
                 self.gated(&check, ifx, &rest[j + 1..]);
                 return;
             }
@@ -780,7 +810,7 @@ impl Blocks {
                     tested = true;
                 }
                 syn::Stmt::Expr(syn::Expr::Call(c), _) if tested && is_drop_of(c, name) => {
-                    let check = Check::new(vec![lock_use(acq, Op::Other)], &[]);
+                    let check = Check::new(vec![lock_use(acq, Op::Other)]);
                     self.acts_in_block(&check, &rest[j + 1..]);
                     return;
                 }
@@ -793,28 +823,85 @@ impl Blocks {
         match peel(e) {
             syn::Expr::Block(b) => self.acts_in_block(check, &b.block.stmts),
             syn::Expr::If(ifx) => {
-                let mut acts = Acts {
-                    check,
-                    out: &mut self.out,
-                };
+                let mut acts = Acts::new(check, &mut self.out);
                 acts.visit_expr_if(ifx);
             }
             other => {
-                let mut acts = Acts {
-                    check,
-                    out: &mut self.out,
-                };
+                let mut acts = Acts::new(check, &mut self.out);
                 acts.visit_expr(other);
             }
         }
     }
 
     fn acts_in_block(&mut self, check: &Check, stmts: &[syn::Stmt]) {
-        let mut acts = Acts {
-            check,
-            out: &mut self.out,
-        };
+        let mut acts = Acts::new(check, &mut self.out);
         acts.stmts(stmts);
+    }
+}
+
+/// `if let Some(v) = .. { return v.clone() }`: the early exit hands back what the check found.
+fn is_memo(ifx: &syn::ExprIf) -> bool {
+    let syn::Expr::Let(l) = peel(&ifx.cond) else {
+        return false;
+    };
+    let mut names = Vec::new();
+    pat_names(&l.pat, &mut names);
+    diverges(&ifx.then_branch)
+        && names
+            .iter()
+            .any(|n| mentions(ifx.then_branch.to_token_stream(), n))
+}
+
+/// The value a diverging block returns (`return false;` → `false`).
+fn exit_value(b: &syn::Block) -> Option<String> {
+    b.stmts.iter().find_map(|s| match s {
+        syn::Stmt::Expr(syn::Expr::Return(r), _) => r.expr.as_deref().map(text),
+        _ => None,
+    })
+}
+
+/// Whether a statement calls something (work a claimed flag protects); constructors such as
+/// `Ok(..)`/`Poll::Ready(..)` and macros (logging) are not work.
+fn does_work(s: &syn::Stmt) -> bool {
+    struct Work(bool);
+    impl<'ast> Visit<'ast> for Work {
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            let ctor = match &*c.func {
+                syn::Expr::Path(p) => p
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident.to_string().starts_with(char::is_uppercase)),
+                _ => false,
+            };
+            if !ctor {
+                self.0 = true;
+            }
+            visit::visit_expr_call(self, c);
+        }
+        fn visit_expr_method_call(&mut self, _: &'ast syn::ExprMethodCall) {
+            self.0 = true;
+        }
+    }
+    let mut w = Work(false);
+    w.visit_stmt(s);
+    w.0
+}
+
+/// Locals assigned (`v = ..`) in a statement.
+struct Assigned(Vec<String>);
+
+impl<'ast> Visit<'ast> for Assigned {
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+        if let syn::Expr::Path(p) = peel(&a.left)
+            && let Some(i) = p.path.get_ident()
+        {
+            self.0.push(i.to_string());
+        }
+        visit::visit_expr_assign(self, a);
     }
 }
 
@@ -854,12 +941,40 @@ fn condition_reads(cond: &syn::Expr) -> Vec<Use> {
 struct Acts<'c, 'o> {
     check: &'c Check,
     out: &'o mut Vec<Candidate>,
+    /// The statement being looked at is followed by more work in its block (a call).
+    work_after: bool,
+    /// The value its block ends with, if any (`true` in `flag.store(true, ..); true`).
+    tail_after: Option<String>,
+    /// Locals assigned since the check (`v = compute();`): a store of them stores a recomputed
+    /// value, not an update of the loaded one.
+    reassigned: Vec<String>,
+}
+
+impl<'c, 'o> Acts<'c, 'o> {
+    fn new(check: &'c Check, out: &'o mut Vec<Candidate>) -> Self {
+        Acts {
+            check,
+            out,
+            work_after: false,
+            tail_after: None,
+            reassigned: Vec::new(),
+        }
+    }
 }
 
 impl Acts<'_, '_> {
     fn stmts(&mut self, stmts: &[syn::Stmt]) {
+        let outer = (self.work_after, self.tail_after.take());
         for (i, stmt) in stmts.iter().enumerate() {
             let rest = &stmts[i + 1..];
+            self.work_after = rest.iter().any(does_work);
+            self.tail_after = match rest.last() {
+                Some(syn::Stmt::Expr(e, None)) => Some(text(e)),
+                _ => None,
+            };
+            let mut assigned = Assigned(Vec::new());
+            assigned.visit_stmt(stmt);
+            self.reassigned.extend(assigned.0);
             if let syn::Stmt::Local(l) = stmt {
                 if let Some((name, acq)) = guard_binding(l) {
                     self.bound_act(&name, acq, rest);
@@ -880,6 +995,7 @@ impl Acts<'_, '_> {
             }
             self.visit_stmt(stmt);
         }
+        (self.work_after, self.tail_after) = outer;
     }
 
     /// `let mut g = m.lock()..;` then `g.insert(..)` / `*g = ..` without re-testing `g`.
@@ -901,6 +1017,12 @@ impl Acts<'_, '_> {
             return;
         }
         self.push(read, Use { op, ..u });
+    }
+
+    /// The block goes on to report a different outcome than the early exit did
+    /// (`if f.load(..) { return false } f.store(true, ..); true`): the caller acts on the claim.
+    fn claims(&self) -> bool {
+        matches!((&self.check.exit, &self.tail_after), (Some(a), Some(b)) if a != b)
     }
 
     /// The check read this use acts upon, if any.
@@ -929,6 +1051,7 @@ impl Acts<'_, '_> {
             act: act.region,
             act_op: act.op,
             exclusive_self: false,
+            memo: self.check.memo,
         });
     }
 
@@ -941,8 +1064,11 @@ impl Acts<'_, '_> {
                 // single-writer protocols.
                 Kind::Atomic => {
                     u.op == Op::Method("store".into())
-                        && (u.stores_flag
-                            || u.value_names.iter().any(|n| self.check.names.contains(n)))
+                        && ((u.stores_flag && (self.work_after || self.claims()))
+                            || u.value_names.iter().any(|n| {
+                                self.check.loaded.contains(n) && !self.reassigned.contains(n)
+                            })
+                            || u.value_loads)
                 }
             };
             if !acts {

@@ -12,13 +12,19 @@
 //!   `racewise_lints::semantic::fallible`);
 //! - a `match` arm `Err(_) => {}` or `Err(_) => ()` that does nothing.
 //!
+//! A send of `()` (`let _ = shutdown_tx.send(());`) is not flagged: it is a pure signal, and if
+//! nobody listens any more, no data is lost.
+//!
 //! Not flagged: a statement (or closure) that logs — a `log`/`tracing`/`println!` macro in it, e.g.
 //! `.inspect_err(|e| warn!(..)).ok()` or `.map_err(|e| error!(..))`; `.ok()` used as a value
 //! (`let x = r.ok();`, `if let Some(x) = r.ok()`); arms that turn the error into control flow or
-//! a value (`Err(_) => continue`, `Err(_) => None`), which the reader can see; operations whose
+//! a value (`Err(_) => continue`, `Err(_) => None`), which the reader can see, and a catch-all
+//! `Err(_) => {}` in a match whose other arms bind the error (it keeps the one it chose); operations whose
 //! `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...); validation
 //! conversions inside `filter_map`/`and_then` (`parse`, header `to_str`), where an invalid value
-//! becoming an absent one is the intent; test code.
+//! becoming an absent one is the intent (`u16::try_from(n)` and `NonZeroU32::new(n)` too, but not
+//! `User::try_from(&row)`: a record that fails to decode is data lost); `Drop::drop` (no caller to
+//! report to; best-effort cleanup is the idiom); test code.
 //!
 //! ## Why is this bad
 //! The failure still happens, but nobody hears about it: a dropped event on a bus whose consumer
@@ -106,17 +112,39 @@ fn peel_await(e: &syn::Expr) -> &syn::Expr {
     }
 }
 
-/// The name of the operation producing a value: `try_recv` for `rx.try_recv()`, `from_str` for
-/// `u32::from_str(s)`, looking through `.await`.
-fn op_name(e: &syn::Expr) -> Option<String> {
+/// The operation producing a value, looking through `.await` and `.map(..)` adapters: `try_recv`
+/// for `rx.try_recv()`, `("from_str", Some("u32"))` for `u32::from_str(s)`, `parse` for
+/// `Cookie::parse(v).map(..)`.
+fn op_name(e: &syn::Expr) -> Option<(String, Option<String>)> {
     match peel_await(e) {
-        syn::Expr::MethodCall(mc) => Some(mc.method.to_string()),
+        syn::Expr::MethodCall(mc) if mc.method == "map" && mc.args.len() == 1 => {
+            op_name(&mc.receiver)
+        }
+        syn::Expr::MethodCall(mc) => Some((mc.method.to_string(), None)),
         syn::Expr::Call(c) => match peel(&c.func) {
-            syn::Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            syn::Expr::Path(p) => {
+                let n = p.path.segments.len();
+                let last = p.path.segments.last()?.ident.to_string();
+                let ty = n
+                    .checked_sub(2)
+                    .and_then(|i| p.path.segments.iter().nth(i))
+                    .map(|s| s.ident.to_string());
+                Some((last, ty))
+            }
             _ => None,
         },
         _ => None,
     }
+}
+
+/// The producing operation's `Err` means "not now", not failure (`try_recv`, `try_lock`).
+fn expected(e: &syn::Expr) -> bool {
+    op_name(e).is_some_and(|(op, _)| fallible::expected_failure(&op))
+}
+
+/// The producing operation is a validation conversion (`parse`, `to_str`, `u16::try_from`).
+fn validation(e: &syn::Expr) -> bool {
+    op_name(e).is_some_and(|(op, ty)| fallible::is_validation_conversion(&op, ty.as_deref()))
 }
 
 /// `e.ok()` with no arguments.
@@ -149,6 +177,15 @@ fn fallible_call(cx: &Cx, e: &syn::Expr) -> Option<(proc_macro2::Span, String, b
     }
 }
 
+/// `tx.send(())`: a pure signal. If nobody listens any more, no data is lost, so its error is
+/// not worth reporting.
+fn unit_signal(e: &syn::Expr) -> bool {
+    matches!(peel_await(e), syn::Expr::MethodCall(mc)
+        if mc.method.to_string().contains("send")
+            && mc.args.len() == 1
+            && mc.args.first().is_some_and(|a| matches!(peel(a), syn::Expr::Tuple(t) if t.elems.is_empty())))
+}
+
 /// A closure `|x| <body>.ok()` (body possibly in a block) whose error is dropped: not a
 /// validation conversion, not a "not now" operation, not logged.
 fn closure_drops_error(cl: &syn::ExprClosure) -> bool {
@@ -165,9 +202,7 @@ fn closure_drops_error(cl: &syn::ExprClosure) -> bool {
     let Some(ok) = as_ok_call(body) else {
         return false;
     };
-    if let Some(op) = op_name(&ok.receiver)
-        && (fallible::is_validation_conversion(&op) || fallible::expected_failure(&op))
-    {
+    if validation(&ok.receiver) || expected(&ok.receiver) {
         return false;
     }
     !observes_error(cl.body.to_token_stream())
@@ -207,6 +242,33 @@ fn is_err_wildcard(pat: &syn::Pat) -> Option<&syn::Path> {
     ignored.then_some(&ts.path)
 }
 
+/// `Err(e)` / `Err(Kind::X(e))`: an arm that names the error (or part of it).
+fn binds_err(pat: &syn::Pat) -> bool {
+    let syn::Pat::TupleStruct(ts) = pat else {
+        return false;
+    };
+    ts.path.segments.last().is_some_and(|s| s.ident == "Err")
+        && ts.elems.iter().any(|p| {
+            let mut names = std::collections::BTreeSet::new();
+            collect_idents(p.to_token_stream(), &mut names);
+            names
+                .iter()
+                .any(|n| !n.starts_with('_') && n.chars().next().is_some_and(char::is_lowercase))
+        })
+}
+
+fn collect_idents(tokens: TokenStream, out: &mut std::collections::BTreeSet<String>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            TokenTree::Group(g) => collect_idents(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
 /// `{}` or `()`: an arm that does nothing.
 fn does_nothing(e: &syn::Expr) -> bool {
     match peel(e) {
@@ -216,11 +278,18 @@ fn does_nothing(e: &syn::Expr) -> bool {
     }
 }
 
+/// Test code, and `Drop::drop`: a destructor has no caller to report to, and best-effort cleanup
+/// there (`let _ = fs::remove_file(..)`) is the idiom.
+fn skipped(cx: &Cx) -> bool {
+    cx.in_test()
+        || cx
+            .function()
+            .is_some_and(|f| f == "drop" || f.ends_with("::drop"))
+}
+
 impl SwallowedResult {
     fn report_ok(&self, cx: &Cx, ok: &syn::ExprMethodCall) {
-        if let Some(op) = op_name(&ok.receiver)
-            && fallible::expected_failure(&op)
-        {
+        if expected(&ok.receiver) || unit_signal(&ok.receiver) {
             return;
         }
         let what = expr_text(&ok.receiver);
@@ -250,6 +319,9 @@ impl SwallowedResult {
         let Some((span, what, is_send)) = fallible_call(cx, init) else {
             return;
         };
+        if unit_signal(init) {
+            return;
+        }
         let (message, help) = if is_send {
             (
                 format!(
@@ -273,7 +345,7 @@ impl Lint for SwallowedResult {
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {
-        if cx.in_test() {
+        if skipped(cx) {
             return;
         }
         match stmt {
@@ -308,7 +380,7 @@ impl Lint for SwallowedResult {
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
-        if cx.in_test() {
+        if skipped(cx) {
             return;
         }
         match e {
@@ -342,9 +414,9 @@ impl Lint for SwallowedResult {
                 ));
             }
             syn::Expr::Match(m) => {
-                if let Some(op) = op_name(&m.expr)
-                    && fallible::expected_failure(&op)
-                {
+                // `Err(e) if first.is_none() => first = Some(e), Err(_) => {}`: the match keeps
+                // an error it chose; the empty arm is the deliberate rest.
+                if expected(&m.expr) || m.arms.iter().any(|a| binds_err(&a.pat)) {
                     return;
                 }
                 for arm in &m.arms {

@@ -85,13 +85,29 @@ pub fn expected_failure(method: &str) -> bool {
     )
 }
 
-/// Conversions whose `Err` only says "not a valid value" (`"12".parse()`, a header's `to_str()`):
-/// `.and_then(|v| v.to_str().ok())` turns an invalid value into an absent one on purpose.
-pub fn is_validation_conversion(method: &str) -> bool {
-    matches!(
-        method,
-        "parse" | "to_str" | "from_str" | "from_utf8" | "from_str_radix" | "from_bytes"
-    )
+/// Conversions whose `Err` only says "not a valid value" (`"12".parse()`, a header's `to_str()`,
+/// `NonZeroU32::new`, `u16::try_from(n)`): `.and_then(|v| v.to_str().ok())` turns an invalid
+/// value into an absent one on purpose. `op` is the producing method or the callee's last
+/// segment; `ty` is the segment before it for a path call (`u16` in `u16::try_from`).
+///
+/// `try_from`/`from_row` on a domain type (`User::try_from(&row)`) is *not* here: that is the
+/// decoding of a record, and dropping its error makes rows vanish.
+pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
+    const PRIMITIVES: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "char", "f32", "f64",
+    ];
+    op.starts_with("parse")
+        || op.starts_with("checked_")
+        || op.starts_with("from_str")
+        || op.starts_with("from_utf8")
+        || matches!(
+            op,
+            "to_str" | "try_into" | "into_string" | "from_bytes" | "from_digit" | "from_u32"
+        )
+        // `NotNan::new(x)`, `NonZeroU64::new(n)`: validating constructors.
+        || (op == "new" && ty.is_some())
+        || (op == "try_from" && ty.is_some_and(|t| PRIMITIVES.contains(&t)))
 }
 
 #[cfg(test)]
