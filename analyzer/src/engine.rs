@@ -576,7 +576,7 @@ fn assign_crates(files: &[SourceFile]) -> Crates {
             abs.strip_prefix(r)
                 .ok()
                 .and_then(|rel| rel.components().next())
-                .is_some_and(|c| matches!(c.as_os_str().to_str(), Some("tests" | "benches")))
+                .is_some_and(|c| matches!(c.as_os_str().to_str(), Some("tests" | "benches" | "examples")))
         });
         let mp = root.as_ref().map(|r| module_of(&abs, r)).unwrap_or_default();
         let root = root.unwrap_or_default();
@@ -590,12 +590,74 @@ fn assign_crates(files: &[SourceFile]) -> Crates {
         test_file.push(is_test);
         module_path.push(mp);
     }
+    mark_cfg_test_modules(files, &mut test_file);
     Crates {
         infos,
         file_crate,
         test_file,
         module_path,
     }
+}
+
+/// Files of modules declared `#[cfg(test)] mod name;` in another file (`runtime/tests/*.rs`,
+/// `mocks.rs`) are test code too, though nothing in them says so.
+fn mark_cfg_test_modules(files: &[SourceFile], test_file: &mut [bool]) {
+    let roots: Vec<PathBuf> = files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let text = std::fs::read_to_string(&f.abs).unwrap_or_default();
+            let names = if text.contains("cfg(test)") { cfg_test_children(&text) } else { Vec::new() };
+            let base = module_dir(&f.abs);
+            names.into_iter().map(move |n| base.join(n))
+        })
+        .collect();
+    if roots.is_empty() {
+        return;
+    }
+    for (f, t) in files.iter().zip(test_file.iter_mut()) {
+        let p = &f.abs;
+        let hit = roots.iter().any(|r| p.starts_with(r) || p == &r.with_extension("rs"));
+        *t = *t || hit;
+    }
+}
+
+/// Where a file's child modules live: `a/b.rs` → `a/b/`; `a/mod.rs`, `lib.rs`, `main.rs` → `a/`.
+fn module_dir(file: &Path) -> PathBuf {
+    let parent = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    match file.file_stem().and_then(|s| s.to_str()) {
+        Some("mod" | "lib" | "main") | None => parent,
+        Some(stem) => parent.join(stem),
+    }
+}
+
+/// Names of out-of-line modules declared under `#[cfg(test)]` (`#[cfg(test)] mod tests;`).
+fn cfg_test_children(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pending = false;
+    for line in text.lines() {
+        let mut t = line.trim();
+        if t.starts_with("#[cfg(") && t.contains("test") && !t.contains("not(") {
+            pending = true;
+            t = t[t.find(")]").map_or(t.len(), |i| i + 2)..].trim();
+            if t.is_empty() {
+                continue;
+            }
+        } else if pending && (t.is_empty() || t.starts_with("#[") || t.starts_with("//")) {
+            continue;
+        }
+        if pending {
+            let decl = t
+                .strip_prefix("pub(crate) ")
+                .or_else(|| t.strip_prefix("pub(super) "))
+                .or_else(|| t.strip_prefix("pub "))
+                .unwrap_or(t);
+            if let Some(name) = decl.strip_prefix("mod ").and_then(|r| r.strip_suffix(';')) {
+                out.push(name.trim().to_string());
+            }
+        }
+        pending = false;
+    }
+    out
 }
 
 /// `src/routes/admin.rs` → `["routes", "admin"]`; `src/lib.rs`, `src/main.rs` → `[]`;
@@ -661,5 +723,18 @@ fn edition_of(root: &Path) -> u16 {
         }
         Some(_) => 2021,
         None => 2015,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_out_of_line_cfg_test_modules() {
+        let text = "mod real;\n#[cfg(test)]\nmod tests;\n#[cfg(test)] pub(crate) mod mocks;\n#[cfg(not(test))]\nmod prod;\n#[cfg(test)]\n/// helpers\n#[path = \"x.rs\"]\nmod helpers;\n#[cfg(test)]\nmod inline {\n}\n";
+        assert_eq!(cfg_test_children(text), ["tests", "mocks", "helpers"]);
+        assert_eq!(module_dir(Path::new("src/fs/mod.rs")), Path::new("src/fs"));
+        assert_eq!(module_dir(Path::new("src/fs.rs")), Path::new("src/fs"));
     }
 }

@@ -96,7 +96,8 @@ const RESULT_CHANNEL_CRATES: &[&str] = &[
 
 #[derive(Default)]
 pub struct BroadcastLaggedExit {
-    /// `(enclosing fn, binding)` of `let rx = <expr>.subscribe();` seen in this file.
+    /// `(enclosing fn, binding)` of `let rx = <expr>.subscribe();` seen in this file (and of
+    /// `let rx2 = rx;` moves of those).
     subscribed: BTreeSet<(Option<String>, String)>,
 }
 
@@ -375,13 +376,23 @@ impl Lint for BroadcastLaggedExit {
             syn::Pat::Type(pt) => &*pt.pat,
             p => p,
         };
-        // Remember `let mut rx = bus.subscribe();` for untyped receivers.
-        if let (syn::Pat::Ident(pi), syn::Expr::MethodCall(mc)) = (pat, peel(&init.expr))
-            && (mc.method == "subscribe" || mc.method == "resubscribe")
-            && mc.args.is_empty()
-        {
-            self.subscribed
-                .insert((cx.function(), pi.ident.to_string()));
+        // Remember `let mut rx = bus.subscribe();` (and `let mut rx = that_rx;`) for untyped
+        // receivers.
+        if let syn::Pat::Ident(pi) = pat {
+            let from_subscribe = match peel(&init.expr) {
+                syn::Expr::MethodCall(mc) => {
+                    (mc.method == "subscribe" || mc.method == "resubscribe") && mc.args.is_empty()
+                }
+                syn::Expr::Path(p) => p
+                    .path
+                    .get_ident()
+                    .is_some_and(|id| self.subscribed.contains(&(cx.function(), id.to_string()))),
+                _ => false,
+            };
+            if from_subscribe {
+                self.subscribed
+                    .insert((cx.function(), pi.ident.to_string()));
+            }
         }
         // `let Ok(msg) = rx.recv().await else { break };`
         if let Some((_, diverge)) = &init.diverge

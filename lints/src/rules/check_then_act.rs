@@ -12,18 +12,28 @@
 //! - the act is a later acquisition of the same lock (same receiver) that mutates it: `insert`,
 //!   `push`/`push_back`, `remove`, `pop*`, `extend`, `clear`, `retain`, `take`, `entry`, or an
 //!   assignment through the guard (`*g = ..`, `g.field = ..`, `g.n += 1`), either as a temporary
-//!   or through a guard bound with `let` — on the path where the condition let execution continue
+//!   or through a guard bound with `let` — on the path where the condition lets execution continue
 //!   (after an early `return`/`continue`/`break`, or inside the `if`/`else` it gates).
 //!
-//! The atomic form is flagged too: `x.load(Ordering::..)` in such a condition, then
-//! `x.store(.., Ordering::..)` on the same atomic.
+//! The atomic form is flagged too, in its two unambiguous shapes: a flag *claimed* with
+//! `load` + `store` (`if started.load(..) { return false } started.store(true, ..);` followed
+//! by the work the flag protects, or by reporting success), and a *lost update*
+//! (`let n = hits.load(..); if n >= max { return } hits.store(n + 1, ..)`). Stores of constants
+//! or of freshly computed values after a load (lazy caches, single-writer state machines) are
+//! left alone: they are the normal shape of correct lock-free code.
+//!
+//! A get-or-create lookup (`if let Some(s) = map.lock()..get(&k) { return s.clone() }`, then an
+//! `insert` under a new acquisition) is reported with its own message: concurrent misses each
+//! create a value, so callers can hold different instances (two semaphores for one session).
 //!
 //! Not flagged: a second acquisition that re-checks under the lock (its guard is tested in an
 //! `if`/`match`/`while`/`let .. else`, its mutation's result decides a condition —
 //! `if !set.lock().insert(id)` — or it uses `entry()` after a key lookup), a single guard held
-//! across check and act, `RefCell` borrows, `try_lock`, and receivers whose type is not a
-//! std/parking_lot/async `Mutex`/`RwLock` once the crate is indexed. Mutations inside closures and
-//! `async` blocks are not matched with checks outside them.
+//! across check and act, check and act both under another guard bound earlier (the outer lock
+//! serializes them), `self.field` in a `&mut self`/`self` method unless the field is an `Arc`
+//! (nobody else can reach it), `RefCell` borrows, `try_lock`, test code, and receivers whose
+//! type is not a std/parking_lot/async `Mutex`/`RwLock` once the crate is indexed. Mutations
+//! inside closures and `async` blocks are not matched with checks outside them.
 //!
 //! ## Why is this bad
 //! Between the two acquisitions the lock is free: another thread or task can make the same check,
@@ -62,7 +72,7 @@ use syn::visit::{self, Visit};
 
 use crate::finding::{Region, Related, Severity};
 use crate::lint::{Lint, RuleMeta};
-use crate::semantic::{Cx, LockKind, Ty, TyExpr};
+use crate::semantic::{Condition, Cx, LockKind, Ty};
 
 pub static META: RuleMeta = RuleMeta {
     name: "check_then_act",
@@ -254,13 +264,18 @@ impl Lint for CheckThenAct {
                         describe_op(&c.check_op)
                     ),
                 });
-                let mut conds: Vec<(TyExpr, fn(&Ty) -> bool)> =
-                    vec![(cx.type_of(&mc.receiver), is_shared_lock)];
+                let mut conds = vec![Condition {
+                    ty: cx.type_of(&mc.receiver),
+                    holds: is_shared_lock,
+                }];
                 if c.exclusive_self {
                     let Some(root) = self_field(&mc.receiver) else {
                         return;
                     };
-                    conds.push((cx.type_of(root), is_shared_handle));
+                    conds.push(Condition {
+                        ty: cx.type_of(root),
+                        holds: is_shared_handle,
+                    });
                 }
                 cx.emit_if_all(conds, f);
             }

@@ -12,11 +12,13 @@
 //! `tokio_util::sync::CancellationToken` (also by reference), `tokio::sync::watch::Receiver<bool>`
 //! (or `<()>`), `tokio::sync::broadcast::Receiver<()>`; or when its name says so: its snake_case
 //! words include `shutdown`, `cancel`/`cancellation`/`cancelled`, `stop`, `signal`,
-//! `terminate`/`termination` or `quit`, and every other word is a carrier word (`rx`, `tx`,
-//! `token`, `receiver`, `signal`, `notify`, `flag`, `handle`, `fut`, `chan`, `graceful`, ...). So
-//! `shutdown_rx`, `cancel`, `stop_signal` and `graceful_shutdown` are signals, while
-//! `signal_strength`, `stop_index` or `cancel_reason` are not. A name-only match is ignored when
-//! the type is plainly data (`bool`, integers, strings, `Duration`, unix signal numbers).
+//! `terminate`/`termination` or `quit`, and its last word is one of those or a carrier word (`rx`,
+//! `token`, `receiver`, `signal`, `notify`, `flag`, `handle`, `fut`, `chan`, `trigger`, ...). So
+//! `shutdown_rx`, `cancel`, `stop_signal`, `graceful_shutdown` and `main_cancellation_token` are
+//! signals, while `signal_strength`, `stop_index`, `cancel_reason` or `shutdown_timeout` are not.
+//! A name-only match is ignored when the type is plainly data (`bool`, integers, strings,
+//! `Duration`, unix signal numbers) or the *sending* side (`Sender`, `DropGuard`: a `_shutdown_tx`
+//! that is dropped when the function returns is how a signal is given).
 //!
 //! "Used" is purely syntactic: the name appearing anywhere in the body counts, even if it is
 //! shadowed first. A `_`-prefixed parameter that the body does use is not flagged. Test code is
@@ -83,7 +85,6 @@ const SIGNAL_WORDS: &[&str] = &[
 /// Words that may accompany a signal word without changing what the name means.
 const CARRIER_WORDS: &[&str] = &[
     "rx",
-    "tx",
     "recv",
     "receiver",
     "token",
@@ -98,14 +99,10 @@ const CARRIER_WORDS: &[&str] = &[
     "chan",
     "channel",
     "ch",
-    "graceful",
     "trigger",
     "listener",
     "watch",
     "watcher",
-    "on",
-    "requested",
-    "request",
     "sig",
 ];
 
@@ -119,10 +116,11 @@ fn name_is_signal(name: &str) -> bool {
         .filter(|w| !w.is_empty())
         .map(str::to_ascii_lowercase)
         .collect();
-    words.iter().any(|w| SIGNAL_WORDS.contains(&w.as_str()))
+    let is = |w: &String, list: &[&str]| list.contains(&w.as_str());
+    words.iter().any(|w| is(w, SIGNAL_WORDS))
         && words
-            .iter()
-            .all(|w| SIGNAL_WORDS.contains(&w.as_str()) || CARRIER_WORDS.contains(&w.as_str()))
+            .last()
+            .is_some_and(|w| is(w, SIGNAL_WORDS) || is(w, CARRIER_WORDS))
 }
 
 fn is_unit(t: &Ty) -> bool {
@@ -190,6 +188,10 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
             | "Duration"
             | "Instant"
             | "SignalKind"
+            // The sending side: holding it and letting it drop is how a signal is *given*.
+            | "Sender"
+            | "UnboundedSender"
+            | "DropGuard"
     ) || t.path_str().is_some_and(|p| p.contains("signal::Signal"))
 }
 

@@ -12,10 +12,13 @@
 //! comparisons with a literal (`token == ""`, `scheme == "Bearer"`), with `None`, with an enum
 //! variant or unit struct (`token.kind == TokenKind::Ident`, `token == Token(0)`), with a
 //! constant not itself named like a secret (`token == TOKEN_WAKEUP`), with an operand named
-//! like syntax (`ident == token`, `keyword != token`: a parser), with `X::new()` /
+//! like syntax or metadata (`ident == token`: a parser; `digest.algorithm() != self.digest`,
+//! `token.kind == kind`), with `X::new()` /
 //! `Default::default()`; lengths and predicates (`token.len() == 32`, `token.is_empty()`);
 //! operands whose type is known and cannot hold a secret (numbers, `bool`, `CancellationToken`,
-//! a lexer's or `mio`'s `Token`); and test code. The finding is reported at the `==` / `!=`
+//! a lexer's or `mio`'s `Token`, a generic `T`); and test code. A bare `token` or `digest`
+//! (no qualifier) is reported only when its type is known to be a string or bytes, or when the
+//! other operand is named like a secret too (`token != state.api_token`). The finding is reported at the `==` / `!=`
 //! operator (at the method name for `.eq(..)` / `.ne(..)`).
 //!
 //! ## Why is this bad
@@ -138,8 +141,11 @@ fn terminal_name(e: &syn::Expr) -> Option<String> {
     }
 }
 
-/// Words of an operand's name that make it a lexical element.
-const LEXICAL_OPERAND_WORDS: &[&str] = &[
+/// Words of the other operand's name that make the comparison about syntax (`ident == token`:
+/// a parser) or metadata (`digest.algorithm() != self.digest`, `token.kind == kind`), not about a
+/// secret's value.
+const DESCRIPTOR_WORDS: &[&str] = &[
+    // lexical elements
     "ident",
     "keyword",
     "punct",
@@ -151,15 +157,29 @@ const LEXICAL_OPERAND_WORDS: &[&str] = &[
     "delim",
     "delimiter",
     "symbol",
+    // metadata
+    "algorithm",
+    "alg",
+    "kind",
+    "type",
+    "len",
+    "length",
+    "size",
+    "count",
+    "id",
+    "version",
+    "name",
+    "mode",
+    "format",
+    "scheme",
+    "status",
 ];
 
-/// The other operand names syntax (`ident == token`, `keyword != token`): a parser, not a
-/// credential check.
-fn is_lexical_operand(e: &syn::Expr) -> bool {
+fn is_descriptor_operand(e: &syn::Expr) -> bool {
     terminal_name(e).is_some_and(|n| {
         names::split_words(&n)
             .iter()
-            .any(|w| LEXICAL_OPERAND_WORDS.contains(&w.as_str()))
+            .any(|w| DESCRIPTOR_WORDS.contains(&w.as_str()))
     })
 }
 
@@ -174,12 +194,17 @@ impl NonConstantTimeCompare {
             names::secret_refs(e, &mut refs);
             refs.into_iter().next()
         };
-        let pick = |r: Option<SecretRef>, other: &syn::Expr| {
-            r.filter(|_| !is_trivial(other) && !is_lexical_operand(other))
+        let (l, r) = (secret(left), secret(right));
+        // Both operands named like secrets: the comparison is about secrets whatever the types.
+        let both = l.is_some() && r.is_some();
+        let pick = |s: Option<SecretRef>, other: &syn::Expr| {
+            s.filter(|_| !is_trivial(other) && !is_descriptor_operand(other))
         };
-        let Some(r) = pick(secret(left), right).or_else(|| pick(secret(right), left)) else {
+        let Some(r) = pick(l, right).or_else(|| pick(r, left)) else {
             return;
         };
+        // A bare `token`/`digest` must be typed as a string or bytes to count on its own.
+        let strict = !both && names::is_ambiguous_bare(&r.name);
         let finding = cx.finding(
             &META,
             op,
@@ -190,10 +215,17 @@ impl NonConstantTimeCompare {
             "compare secrets in constant time: `subtle::ConstantTimeEq::ct_eq`, `constant_time_eq`, or the MAC's own `verify_slice`",
         );
         let ty = cx.type_of(&r.expr);
-        if ty.is_unknown() {
-            cx.emit(finding);
+        let holds: fn(&Ty) -> bool = if strict {
+            names::is_known_carrier
         } else {
-            cx.emit_if(ty, may_carry_secret, finding);
+            may_carry_secret
+        };
+        if ty.is_unknown() {
+            if !strict {
+                cx.emit(finding);
+            }
+        } else {
+            cx.emit_if(ty, holds, finding);
         }
     }
 }

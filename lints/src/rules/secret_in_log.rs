@@ -14,7 +14,9 @@
 //! must be the head of the name (`token`, `access_token`, `db_password`, `api_key`), so
 //! `token_count`, `max_tokens`, `token_type`, `has_token`, `password_policy` or `next_token` are
 //! not secrets; a value whose type is known and cannot hold a secret (`usize`, `bool`,
-//! `CancellationToken`, a lexer's `Token`) is not either. Lengths and predicates
+//! `CancellationToken`, a lexer's `Token`) is not either, and a bare `token`/`tokens` counts
+//! only when its type is known to be a string (it is as often a lexer token or a
+//! `TokenStream`). Lengths and predicates
 //! (`token.len()`, `token.is_some()`, `token.is_empty()`) and redaction helpers (`redact(&t)`,
 //! `mask(..)`, any other fn taking the secret) are not reported, nor is a `secrecy` wrapper
 //! (`SecretString`, `Secret<T>`), whose `Debug` prints `[REDACTED]` — unless the argument calls
@@ -133,13 +135,19 @@ impl SecretInLog {
             "log a length, a short hash or a redacted form instead (or wrap the value in secrecy::SecretString)",
         );
         let ty = cx.type_of(&r.expr);
-        let holds: fn(&Ty) -> bool = if exposed {
+        // A bare `token`/`tokens` (a lexer token, a `TokenStream`) must be typed as a string.
+        let strict = names::is_ambiguous_bare(&r.name);
+        let holds: fn(&Ty) -> bool = if strict {
+            names::is_known_carrier
+        } else if exposed {
             may_carry_exposed_secret
         } else {
             may_carry_secret
         };
         if ty.is_unknown() {
-            cx.emit(finding);
+            if !strict {
+                cx.emit(finding);
+            }
         } else {
             cx.emit_if(ty, holds, finding);
         }

@@ -209,21 +209,21 @@ impl<'w> Cx<'w> {
 
     /// Like `emit_if`, with several conditions that must all hold (e.g. "the receiver is a lock"
     /// and "the field it hangs off is an `Arc`").
-    pub fn emit_if_all(&self, conds: Vec<(TyExpr, fn(&Ty) -> bool)>, finding: Finding) {
+    pub fn emit_if_all(&self, conditions: Vec<Condition>, finding: Finding) {
         let mut pending = Vec::new();
-        for (ty, holds) in conds {
-            if let TyExpr::Known(t) = &ty {
-                if holds(t) {
+        for c in conditions {
+            if let TyExpr::Known(t) = &c.ty {
+                if (c.holds)(t) {
                     continue;
                 }
                 if !t.mentions_crate_path() {
                     return;
                 }
             }
-            if ty.is_unknown() {
+            if c.ty.is_unknown() {
                 return;
             }
-            pending.push(Condition { ty, holds });
+            pending.push(c);
         }
         if pending.is_empty() {
             self.emit(finding);

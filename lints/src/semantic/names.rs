@@ -33,6 +33,12 @@
 //!    not values: [`classify_value`] ignores CamelCase identifiers; `ALL_CAPS` constants are
 //!    classified like any other name (`ADMIN_TOKEN` is a secret, `TOKEN_WAKEUP` is not).
 //!
+//! 5. A bare `token`, `tokens` or `digest` is as often a lexer token, a `TokenStream` or a
+//!    content hash as a secret: it counts only when its type is known to carry one
+//!    ([`is_ambiguous_bare`]). A bare `TOKEN`/`SECRET` constant is a marker and a constant
+//!    signature/digest is a magic number (`IMAGE_NT_SIGNATURE`); `ADMIN_TOKEN`, `API_KEY` are
+//!    hard-coded secrets.
+//!
 //! Types refine names: a binding whose type is known and is neither string-, bytes- nor
 //! secret-like (`usize`, `bool`, `mio::Token`, `CancellationToken`, a lexer's `Token`) is not a
 //! secret whatever its name ([`carrier_type`]).
@@ -386,7 +392,29 @@ pub fn classify_value(name: &str) -> NameClass {
     if first_upper && !all_caps {
         return NameClass::Unrelated;
     }
-    classify(name)
+    let class = classify(name);
+    if first_upper && all_caps {
+        // A bare `TOKEN`/`SECRET` constant is a marker (serde_json's `TOKEN`), and a constant
+        // signature or digest is a file-format magic number (`IMAGE_NT_SIGNATURE`): only a
+        // qualified credential constant (`ADMIN_TOKEN`, `API_KEY`) is a hard-coded secret.
+        let bare = split_words(name).len() == 1;
+        if bare || class == NameClass::Secret(SecretKind::Mac) {
+            return NameClass::AboutSecret;
+        }
+    }
+    class
+}
+
+/// A bare name that is as often a lexer token, a token list or a content hash as a secret
+/// (`token`, `tokens`, `digest`): rules report it only when its type is known to carry a secret
+/// (a string, bytes, a secret-named type) — `token: &str`, `let token = bearer(&req)?`.
+pub fn is_ambiguous_bare(name: &str) -> bool {
+    matches!(split_words(name).as_slice(), [w] if matches!(w.as_str(), "token" | "tokens" | "digest"))
+}
+
+/// [`carrier_type`] is known to be `true`.
+pub fn is_known_carrier(t: &Ty) -> bool {
+    carrier_type(t) == Some(true)
 }
 
 /// Types that can carry a secret's value: strings, bytes, header values, `secrecy` wrappers, and
@@ -417,9 +445,10 @@ pub fn carrier_type(ty: &Ty) -> Option<bool> {
             if matches!(path.as_str(), "std::borrow::Cow" | "std::result::Result") {
                 return args.first().and_then(carrier_type);
             }
-            if path.len() == 1 && last.chars().all(|c| c.is_uppercase()) {
-                // A generic parameter (`T`): could be anything.
-                return None;
+            if !path.contains("::") && path.len() <= 2 && last.chars().all(|c| c.is_uppercase()) {
+                // A generic parameter (`T`, `C`): code generic over its "token" type is a parser
+                // or a container, not credential handling.
+                return Some(false);
             }
             let words = split_words(last);
             let secret_named = matches!(classify(last), NameClass::Secret(_))
@@ -745,6 +774,9 @@ mod tests {
             classify_value("API_KEY"),
             NameClass::Secret(SecretKind::Credential)
         );
+        assert_eq!(classify_value("TOKEN"), NameClass::AboutSecret);
+        assert_eq!(classify_value("IMAGE_NT_SIGNATURE"), NameClass::AboutSecret);
+        assert!(is_ambiguous_bare("token") && !is_ambiguous_bare("access_token"));
     }
 
     fn refs(src: &str) -> Vec<String> {

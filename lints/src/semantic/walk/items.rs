@@ -177,7 +177,17 @@ impl<'a, 'l> Walker<'a, 'l> {
                     .push((s.ident.to_string(), ty));
                 self.walk_const_init(&s.expr);
             }
-            syn::Item::Const(c) => self.walk_const_init(&c.expr),
+            syn::Item::Const(c) => {
+                // Consts are typed like statics (`TOKEN_WAKEUP: mio::Token`), so names compared
+                // with them resolve.
+                let ty = Ty::from_syn(&c.ty, &self.core.uses);
+                self.core
+                    .facts
+                    .index
+                    .statics
+                    .push((c.ident.to_string(), ty));
+                self.walk_const_init(&c.expr);
+            }
             syn::Item::Type(t) => {
                 let ty = Ty::from_syn(&t.ty, &self.core.uses);
                 self.core
