@@ -22,7 +22,7 @@
 //! still flagged if the receiver was bound from a `.subscribe()` call, or if the file imports
 //! `tokio::sync::broadcast` — unless the file also uses a channel crate whose `recv()` returns a
 //! `Result` where `Err` does mean closed (`async_channel`, `flume`, `kanal`, `crossbeam`,
-//! `async_broadcast`, `postage`, `async_std`): there `while let Ok(..) = rx.recv().await` is the
+//! `async_broadcast`, `postage`, `async_std`, `smol`): there `while let Ok(..) = rx.recv().await` is the
 //! correct loop. Test code is not checked. The finding is reported at the `recv` method name.
 //!
 //! ## Why is this bad
@@ -92,6 +92,7 @@ const RESULT_CHANNEL_CRATES: &[&str] = &[
     "async_broadcast",
     "postage",
     "async_std",
+    "smol",
 ];
 
 #[derive(Default)]

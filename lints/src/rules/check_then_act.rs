@@ -958,6 +958,9 @@ struct Acts<'c, 'o> {
     out: &'o mut Vec<Candidate>,
     /// The statement being looked at is followed by more work in its block (a call).
     work_after: bool,
+    /// ... or preceded by some: a flag stored after the work records an outcome obtained some
+    /// other way; a claim comes first.
+    work_before: bool,
     /// The value its block ends with, if any (`true` in `flag.store(true, ..); true`).
     tail_after: Option<String>,
     /// Locals assigned since the check (`v = compute();`): a store of them stores a recomputed
@@ -971,6 +974,7 @@ impl<'c, 'o> Acts<'c, 'o> {
             check,
             out,
             work_after: false,
+            work_before: false,
             tail_after: None,
             reassigned: Vec::new(),
         }
@@ -979,10 +983,11 @@ impl<'c, 'o> Acts<'c, 'o> {
 
 impl Acts<'_, '_> {
     fn stmts(&mut self, stmts: &[syn::Stmt]) {
-        let outer = (self.work_after, self.tail_after.take());
+        let outer = (self.work_after, self.work_before, self.tail_after.take());
         for (i, stmt) in stmts.iter().enumerate() {
             let rest = &stmts[i + 1..];
             self.work_after = rest.iter().any(does_work);
+            self.work_before = stmts[..i].iter().any(does_work);
             self.tail_after = match rest.last() {
                 Some(syn::Stmt::Expr(e, None)) => Some(text(e)),
                 _ => None,
@@ -1010,7 +1015,7 @@ impl Acts<'_, '_> {
             }
             self.visit_stmt(stmt);
         }
-        (self.work_after, self.tail_after) = outer;
+        (self.work_after, self.work_before, self.tail_after) = outer;
     }
 
     /// `let mut g = m.lock()..;` then `g.insert(..)` / `*g = ..` without re-testing `g`.
@@ -1079,7 +1084,9 @@ impl Acts<'_, '_> {
                 // single-writer protocols.
                 Kind::Atomic => {
                     u.op == Op::Method("store".into())
-                        && ((u.stores_flag && (self.work_after || self.claims()))
+                        && ((u.stores_flag
+                            && !self.work_before
+                            && (self.work_after || self.claims()))
                             || u.value_names.iter().any(|n| {
                                 self.check.loaded.contains(n) && !self.reassigned.contains(n)
                             })

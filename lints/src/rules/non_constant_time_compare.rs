@@ -17,9 +17,11 @@
 //! `Default::default()`; lengths and predicates (`token.len() == 32`, `token.is_empty()`);
 //! operands whose type is known and cannot hold a secret (numbers, `bool`, `CancellationToken`,
 //! a lexer's or `mio`'s `Token`, a generic `T`); and test code. A bare `token` or `digest`
-//! (no qualifier) is reported only when its type is known to be a string or bytes, or when the
-//! other operand is named like a secret too (`token != state.api_token`). The finding is reported at the `==` / `!=`
-//! operator (at the method name for `.eq(..)` / `.ne(..)`).
+//! (no qualifier) is reported only when its type is known to be a string or bytes, when the
+//! other operand is named like a secret too (`token != state.api_token`), or when its type is
+//! unknown in a file that visibly handles credentials (`Bearer`, `Authorization`, `jwt`,
+//! `password`, `login`...). The finding is reported at the `==` / `!=` operator (at the
+//! method name for `.eq(..)` / `.ne(..)`).
 //!
 //! ## Why is this bad
 //! `==` on strings and byte slices returns at the first differing byte, so the time a failed
@@ -204,7 +206,9 @@ impl NonConstantTimeCompare {
             return;
         };
         // A bare `token`/`digest` must be typed as a string or bytes to count on its own.
-        let strict = !both && names::is_ambiguous_bare(&r.name);
+        let strict = !both
+            && names::is_ambiguous_bare(&r.name)
+            && !names::has_auth_context(cx.source().text);
         let finding = cx.finding(
             &META,
             op,

@@ -15,8 +15,8 @@
 //! `token_count`, `max_tokens`, `token_type`, `has_token`, `password_policy` or `next_token` are
 //! not secrets; a value whose type is known and cannot hold a secret (`usize`, `bool`,
 //! `CancellationToken`, a lexer's `Token`) is not either, and a bare `token`/`tokens` counts
-//! only when its type is known to be a string (it is as often a lexer token or a
-//! `TokenStream`). Lengths and predicates
+//! only when its type is known to be a string, or is unknown in a file that visibly handles
+//! credentials (it is as often a lexer token or a `TokenStream`). Lengths and predicates
 //! (`token.len()`, `token.is_some()`, `token.is_empty()`) and redaction helpers (`redact(&t)`,
 //! `mask(..)`, any other fn taking the secret) are not reported, nor is a `secrecy` wrapper
 //! (`SecretString`, `Secret<T>`), whose `Debug` prints `[REDACTED]` — unless the argument calls
@@ -136,7 +136,8 @@ impl SecretInLog {
         );
         let ty = cx.type_of(&r.expr);
         // A bare `token`/`tokens` (a lexer token, a `TokenStream`) must be typed as a string.
-        let strict = names::is_ambiguous_bare(&r.name);
+        let strict =
+            names::is_ambiguous_bare(&r.name) && !names::has_auth_context(cx.source().text);
         let holds: fn(&Ty) -> bool = if strict {
             names::is_known_carrier
         } else if exposed {

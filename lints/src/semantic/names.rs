@@ -34,8 +34,9 @@
 //!    classified like any other name (`ADMIN_TOKEN` is a secret, `TOKEN_WAKEUP` is not).
 //!
 //! 5. A bare `token`, `tokens` or `digest` is as often a lexer token, a `TokenStream` or a
-//!    content hash as a secret: it counts only when its type is known to carry one
-//!    ([`is_ambiguous_bare`]). A bare `TOKEN`/`SECRET` constant is a marker and a constant
+//!    content hash as a secret: it counts only when its type is known to carry one, or is
+//!    unknown in a file that visibly handles credentials (`Bearer`, `Authorization`, `jwt`,
+//!    `password`, `secret`, `login`, `api_key`...: [`is_ambiguous_bare`]). A bare `TOKEN`/`SECRET` constant is a marker and a constant
 //!    signature/digest is a magic number (`IMAGE_NT_SIGNATURE`); `ADMIN_TOKEN`, `API_KEY` are
 //!    hard-coded secrets.
 //!
@@ -407,9 +408,37 @@ pub fn classify_value(name: &str) -> NameClass {
 
 /// A bare name that is as often a lexer token, a token list or a content hash as a secret
 /// (`token`, `tokens`, `digest`): rules report it only when its type is known to carry a secret
-/// (a string, bytes, a secret-named type) — `token: &str`, `let token = bearer(&req)?`.
+/// (a string, bytes, a secret-named type) — `token: &str`, `let token = bearer(&req)?` — or,
+/// when its type is unknown, in a file that handles credentials ([`has_auth_context`]).
 pub fn is_ambiguous_bare(name: &str) -> bool {
     matches!(split_words(name).as_slice(), [w] if matches!(w.as_str(), "token" | "tokens" | "digest"))
+}
+
+/// Words whose presence in a file shows it handles credentials (an auth middleware, a login
+/// flow, an API client), so a bare `token` there is one even when its type is unknown.
+const AUTH_CONTEXT: &[&str] = &[
+    "Bearer",
+    "bearer_auth",
+    "Authorization",
+    "AUTHORIZATION",
+    "authorization",
+    "jwt",
+    "Jwt",
+    "JWT",
+    "password",
+    "secret",
+    "credential",
+    "Credential",
+    "login",
+    "api_key",
+    "apikey",
+    "access_token",
+    "refresh_token",
+];
+
+/// Whether a file's text shows it handles credentials (see [`is_ambiguous_bare`]).
+pub fn has_auth_context(text: &str) -> bool {
+    AUTH_CONTEXT.iter().any(|w| text.contains(w))
 }
 
 /// [`carrier_type`] is known to be `true`.
