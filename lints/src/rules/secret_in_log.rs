@@ -63,7 +63,10 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 #[derive(Default)]
-pub struct SecretInLog;
+pub struct SecretInLog {
+    /// The file's code handles credentials (`names::has_auth_context`).
+    auth_context: bool,
+}
 
 /// Macros whose arguments end up in a log, a trace or the process's output.
 fn is_sink(name: &str) -> bool {
@@ -136,8 +139,7 @@ impl SecretInLog {
         );
         let ty = cx.type_of(&r.expr);
         // A bare `token`/`tokens` (a lexer token, a `TokenStream`) must be typed as a string.
-        let strict =
-            names::is_ambiguous_bare(&r.name) && !names::has_auth_context(cx.source().text);
+        let strict = names::is_ambiguous_bare(&r.name) && !self.auth_context;
         let holds: fn(&Ty) -> bool = if strict {
             names::is_known_carrier
         } else if exposed {
@@ -158,6 +160,10 @@ impl SecretInLog {
 impl Lint for SecretInLog {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check_file(&mut self, _cx: &Cx, file: &syn::File) {
+        self.auth_context = names::has_auth_context(file);
     }
 
     fn check_macro(&mut self, cx: &Cx, mac: &MacroView) {

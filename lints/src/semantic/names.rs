@@ -32,13 +32,13 @@
 //! 4. Type-like names (`Token`, `ApiKey` used as a value are enum variants or unit structs) are
 //!    not values: [`classify_value`] ignores CamelCase identifiers; `ALL_CAPS` constants are
 //!    classified like any other name (`ADMIN_TOKEN` is a secret, `TOKEN_WAKEUP` is not).
-//!
 //! 5. A bare `token`, `tokens` or `digest` is as often a lexer token, a `TokenStream` or a
 //!    content hash as a secret: it counts only when its type is known to carry one, or is
-//!    unknown in a file that visibly handles credentials (`Bearer`, `Authorization`, `jwt`,
-//!    `password`, `secret`, `login`, `api_key`...: [`is_ambiguous_bare`]). A bare `TOKEN`/`SECRET` constant is a marker and a constant
-//!    signature/digest is a magic number (`IMAGE_NT_SIGNATURE`); `ADMIN_TOKEN`, `API_KEY` are
-//!    hard-coded secrets.
+//!    unknown in a file whose code (not comments) visibly handles credentials (`Bearer`,
+//!    `Authorization`, `jwt`, `password`, `secret`, `login`, `api_key`...:
+//!    [`is_ambiguous_bare`], [`has_auth_context`]). A bare `TOKEN`/`SECRET` constant is a
+//!    marker and a constant signature/digest is a magic number (`IMAGE_NT_SIGNATURE`);
+//!    `ADMIN_TOKEN`, `API_KEY` are hard-coded secrets.
 //!
 //! Types refine names: a binding whose type is known and is neither string-, bytes- nor
 //! secret-like (`usize`, `bool`, `mio::Token`, `CancellationToken`, a lexer's `Token`) is not a
@@ -436,9 +436,46 @@ const AUTH_CONTEXT: &[&str] = &[
     "refresh_token",
 ];
 
-/// Whether a file's text shows it handles credentials (see [`is_ambiguous_bare`]).
-pub fn has_auth_context(text: &str) -> bool {
-    AUTH_CONTEXT.iter().any(|w| text.contains(w))
+/// Whether a file's code (identifiers and string literals; comments and doc comments do not
+/// count) shows it handles credentials (see [`is_ambiguous_bare`]).
+pub fn has_auth_context(file: &syn::File) -> bool {
+    fn walk(ts: proc_macro2::TokenStream, out: &mut String) {
+        let trees: Vec<proc_macro2::TokenTree> = ts.into_iter().collect();
+        let mut i = 0;
+        while i < trees.len() {
+            match &trees[i] {
+                // `#[doc = ".."]` / `#![doc = ".."]`: documentation, not code.
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == '#' => {
+                    let mut j = i + 1;
+                    if matches!(trees.get(j), Some(proc_macro2::TokenTree::Punct(b)) if b.as_char() == '!')
+                    {
+                        j += 1;
+                    }
+                    if let Some(proc_macro2::TokenTree::Group(g)) = trees.get(j)
+                        && matches!(g.stream().into_iter().next(),
+                            Some(proc_macro2::TokenTree::Ident(id)) if id == "doc")
+                    {
+                        i = j + 1;
+                        continue;
+                    }
+                }
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
+                proc_macro2::TokenTree::Ident(id) => {
+                    out.push_str(&id.to_string());
+                    out.push(' ');
+                }
+                proc_macro2::TokenTree::Literal(l) => {
+                    out.push_str(&l.to_string());
+                    out.push(' ');
+                }
+                proc_macro2::TokenTree::Punct(_) => {}
+            }
+            i += 1;
+        }
+    }
+    let mut code = String::new();
+    walk(quote::ToTokens::to_token_stream(file), &mut code);
+    AUTH_CONTEXT.iter().any(|w| code.contains(w))
 }
 
 /// [`carrier_type`] is known to be `true`.

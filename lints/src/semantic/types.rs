@@ -379,15 +379,27 @@ pub fn channel_pair(ctor: &str, args: Vec<Ty>) -> Option<Ty> {
         "std::sync::mpsc::channel" => "std::sync::mpsc",
         "tokio::sync::mpsc::unbounded_channel" => {
             return Some(Ty::Tuple(vec![
-                Ty::Path { path: "tokio::sync::mpsc::UnboundedSender".into(), args: args.clone() },
-                Ty::Path { path: "tokio::sync::mpsc::UnboundedReceiver".into(), args },
+                Ty::Path {
+                    path: "tokio::sync::mpsc::UnboundedSender".into(),
+                    args: args.clone(),
+                },
+                Ty::Path {
+                    path: "tokio::sync::mpsc::UnboundedReceiver".into(),
+                    args,
+                },
             ]));
         }
         _ => return None,
     };
     Some(Ty::Tuple(vec![
-        Ty::Path { path: format!("{module}::Sender"), args: args.clone() },
-        Ty::Path { path: format!("{module}::Receiver"), args },
+        Ty::Path {
+            path: format!("{module}::Sender"),
+            args: args.clone(),
+        },
+        Ty::Path {
+            path: format!("{module}::Receiver"),
+            args,
+        },
     ]))
 }
 
@@ -403,5 +415,8 @@ pub fn known_method_ret(recv: &Ty, method: &str) -> Option<Ty> {
         ("tokio::sync::watch::Sender", "subscribe") => "tokio::sync::watch::Receiver",
         _ => return None,
     };
-    Some(Ty::Path { path: receiver.into(), args: args.clone() })
+    Some(Ty::Path {
+        path: receiver.into(),
+        args: args.clone(),
+    })
 }
