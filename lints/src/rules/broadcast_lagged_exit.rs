@@ -70,6 +70,7 @@ use quote::ToTokens;
 use crate::finding::Severity;
 use crate::lint::{Lint, RuleMeta};
 use crate::semantic::macros::parse_select;
+use crate::semantic::syntax::peel;
 use crate::semantic::{Cx, MacroView, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
@@ -155,14 +156,6 @@ fn awaited_recv(e: &syn::Expr) -> Option<(&syn::Expr, proc_macro2::Span)> {
     match peel(e) {
         syn::Expr::Await(aw) => recv_call(&aw.base),
         _ => None,
-    }
-}
-
-fn peel(e: &syn::Expr) -> &syn::Expr {
-    match e {
-        syn::Expr::Paren(p) => peel(&p.expr),
-        syn::Expr::Group(g) => peel(&g.expr),
-        _ => e,
     }
 }
 

@@ -72,6 +72,7 @@ use syn::visit::{self, Visit};
 
 use crate::finding::{Region, Related, Severity};
 use crate::lint::{Lint, RuleMeta};
+use crate::semantic::syntax::peel;
 use crate::semantic::{Condition, Cx, LockKind, Ty};
 
 pub static META: RuleMeta = RuleMeta {
@@ -355,14 +356,6 @@ fn text(e: &syn::Expr) -> String {
         s = s.replace(from, to);
     }
     s.replace(" )", ")")
-}
-
-fn peel(e: &syn::Expr) -> &syn::Expr {
-    match e {
-        syn::Expr::Paren(p) => peel(&p.expr),
-        syn::Expr::Group(g) => peel(&g.expr),
-        _ => e,
-    }
 }
 
 /// `m.lock()`: the receiver and method of a blocking acquisition.

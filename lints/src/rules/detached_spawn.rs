@@ -44,6 +44,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{Lint, RuleMeta};
+use crate::semantic::syntax::peel;
 use crate::semantic::types::Ty;
 use crate::semantic::{Cx, TyExpr};
 
@@ -69,16 +70,6 @@ const SPAWNERS: &[&str] = &[
 
 #[derive(Default)]
 pub struct DetachedSpawn;
-
-fn peel(mut e: &syn::Expr) -> &syn::Expr {
-    loop {
-        match e {
-            syn::Expr::Paren(p) => e = &p.expr,
-            syn::Expr::Group(g) => e = &g.expr,
-            _ => return e,
-        }
-    }
-}
 
 fn is_spawner(t: &Ty) -> bool {
     t.peel().path_str().is_some_and(|p| SPAWNERS.contains(&p))

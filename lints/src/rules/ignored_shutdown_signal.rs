@@ -52,12 +52,12 @@
 //! }
 //! ```
 
-use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{Lint, RuleMeta};
+use crate::semantic::syntax::collect_idents;
 use crate::semantic::types::Ty;
 use crate::semantic::{Cx, FnView};
 
@@ -193,19 +193,6 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
             | "UnboundedSender"
             | "DropGuard"
     ) || t.path_str().is_some_and(|p| p.contains("signal::Signal"))
-}
-
-/// Every identifier in a token stream (macro arguments included).
-fn collect_idents(tokens: TokenStream, out: &mut std::collections::BTreeSet<String>) {
-    for tt in tokens {
-        match tt {
-            TokenTree::Ident(i) => {
-                out.insert(i.to_string());
-            }
-            TokenTree::Group(g) => collect_idents(g.stream(), out),
-            _ => {}
-        }
-    }
 }
 
 struct Ignored {

@@ -219,19 +219,7 @@ impl NonConstantTimeCompare {
             ),
             "compare secrets in constant time: `subtle::ConstantTimeEq::ct_eq`, `constant_time_eq`, or the MAC's own `verify_slice`",
         );
-        let ty = cx.type_of(&r.expr);
-        let holds: fn(&Ty) -> bool = if strict {
-            names::is_known_carrier
-        } else {
-            may_carry_secret
-        };
-        if ty.is_unknown() {
-            if !strict {
-                cx.emit(finding);
-            }
-        } else {
-            cx.emit_if(ty, holds, finding);
-        }
+        names::emit_secret_finding(cx, &r, strict, may_carry_secret, finding);
     }
 }
 

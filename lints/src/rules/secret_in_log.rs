@@ -137,23 +137,14 @@ impl SecretInLog {
             format!("`{}` looks like a secret and is formatted into `{mac}!`", r.name),
             "log a length, a short hash or a redacted form instead (or wrap the value in secrecy::SecretString)",
         );
-        let ty = cx.type_of(&r.expr);
         // A bare `token`/`tokens` (a lexer token, a `TokenStream`) must be typed as a string.
         let strict = names::is_ambiguous_bare(&r.name) && !self.auth_context;
-        let holds: fn(&Ty) -> bool = if strict {
-            names::is_known_carrier
-        } else if exposed {
+        let may_carry = if exposed {
             may_carry_exposed_secret
         } else {
             may_carry_secret
         };
-        if ty.is_unknown() {
-            if !strict {
-                cx.emit(finding);
-            }
-        } else {
-            cx.emit_if(ty, holds, finding);
-        }
+        names::emit_secret_finding(cx, r, strict, may_carry, finding);
     }
 }
 

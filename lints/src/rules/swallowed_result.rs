@@ -61,6 +61,7 @@ use crate::lint::{Lint, RuleMeta};
 use crate::semantic::Cx;
 use crate::semantic::fallible;
 use crate::semantic::macros::is_log_macro;
+use crate::semantic::syntax::{collect_idents, peel};
 use crate::semantic::walk::expr_text;
 
 pub static META: RuleMeta = RuleMeta {
@@ -93,16 +94,6 @@ fn observes_error(tokens: TokenStream) -> bool {
         prev = Some(tt);
     }
     false
-}
-
-fn peel(mut e: &syn::Expr) -> &syn::Expr {
-    loop {
-        match e {
-            syn::Expr::Paren(p) => e = &p.expr,
-            syn::Expr::Group(g) => e = &g.expr,
-            _ => return e,
-        }
-    }
 }
 
 fn peel_await(e: &syn::Expr) -> &syn::Expr {
@@ -255,18 +246,6 @@ fn binds_err(pat: &syn::Pat) -> bool {
                 .iter()
                 .any(|n| !n.starts_with('_') && n.chars().next().is_some_and(char::is_lowercase))
         })
-}
-
-fn collect_idents(tokens: TokenStream, out: &mut std::collections::BTreeSet<String>) {
-    for tt in tokens {
-        match tt {
-            TokenTree::Ident(i) => {
-                out.insert(i.to_string());
-            }
-            TokenTree::Group(g) => collect_idents(g.stream(), out),
-            _ => {}
-        }
-    }
 }
 
 /// `{}` or `()`: an arm that does nothing.

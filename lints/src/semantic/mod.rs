@@ -10,6 +10,7 @@ pub mod index;
 pub mod macros;
 pub mod names;
 pub mod paths;
+pub mod syntax;
 pub mod types;
 pub mod walk;
 
@@ -55,12 +56,33 @@ impl<'a> SourceText<'a> {
 
     /// Whitespace-normalized text of the region's first line: the fingerprint's snippet.
     pub fn snippet(&self, region: &Region) -> String {
-        self.line(region.line)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut line = self.line(region.line);
+        // A minified or generated line can be megabytes long with a finding on every token;
+        // copying the whole line per finding made that quadratic (10,000 attributes on one line:
+        // 14 GB). Beyond `LONG_LINE` bytes the snippet is a window around the finding.
+        if line.len() > LONG_LINE {
+            let line_start = self
+                .line_starts
+                .get((region.line as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or(0);
+            let at = (region.start_byte as usize).saturating_sub(line_start);
+            let mut lo = at.saturating_sub(LONG_LINE / 2).min(line.len());
+            let mut hi = at.saturating_add(LONG_LINE / 2).min(line.len());
+            while !line.is_char_boundary(lo) {
+                lo -= 1;
+            }
+            while !line.is_char_boundary(hi) {
+                hi += 1;
+            }
+            line = &line[lo..hi];
+        }
+        line.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
+
+/// Lines longer than this get a windowed snippet (see [`SourceText::snippet`]).
+const LONG_LINE: usize = 512;
 
 /// Per-file settings the walker needs.
 #[derive(Debug, Clone)]

@@ -47,8 +47,10 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
+use super::Cx;
 use super::macros::{self, MacroKind};
 use super::types::Ty;
+use crate::finding::Finding;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretKind {
@@ -479,6 +481,27 @@ pub fn has_auth_context(file: &syn::File) -> bool {
 }
 
 /// [`carrier_type`] is known to be `true`.
+/// Report a secret reference once its type allows it. A `strict` (ambiguous, bare) name such as
+/// `token` needs a type known to carry text or bytes; otherwise an unknown type is enough and a
+/// known one must pass `may_carry`.
+pub fn emit_secret_finding(
+    cx: &Cx,
+    r: &SecretRef,
+    strict: bool,
+    may_carry: fn(&Ty) -> bool,
+    finding: Finding,
+) {
+    let ty = cx.type_of(&r.expr);
+    if ty.is_unknown() {
+        if !strict {
+            cx.emit(finding);
+        }
+        return;
+    }
+    let holds = if strict { is_known_carrier } else { may_carry };
+    cx.emit_if(ty, holds, finding);
+}
+
 pub fn is_known_carrier(t: &Ty) -> bool {
     carrier_type(t) == Some(true)
 }

@@ -306,7 +306,8 @@ pub fn is_external(path: &str) -> bool {
     ROOTS.contains(&root)
 }
 
-fn generic_types(args: &syn::PathArguments, uses: &UseScopes) -> Vec<Ty> {
+/// The type arguments of a path segment: `T` and `U` of `Foo<T, U>` (or `::<T, U>`).
+pub(crate) fn generic_types(args: &syn::PathArguments, uses: &UseScopes) -> Vec<Ty> {
     match args {
         syn::PathArguments::AngleBracketed(a) => a
             .args

@@ -15,6 +15,7 @@ use super::{Binding, Boundary, Flow, Owner, Walker, hook};
 use crate::finding::Region;
 use crate::semantic::facts::{Acquisition, AwaitPoint, GuardId};
 use crate::semantic::macros::{self, MacroKind};
+use crate::semantic::syntax::peel;
 use crate::semantic::types::{Ty, TyExpr, is_acquire_method};
 use crate::semantic::{MacroView, walk::state::LoopCx};
 
@@ -145,14 +146,6 @@ const INLINE_CLOSURE_METHODS: &[&str] = &[
     "call_once",
     "fetch_update",
 ];
-
-fn peel(e: &syn::Expr) -> &syn::Expr {
-    match e {
-        syn::Expr::Paren(p) => peel(&p.expr),
-        syn::Expr::Group(g) => peel(&g.expr),
-        _ => e,
-    }
-}
 
 fn contains_let(e: &syn::Expr) -> bool {
     match peel(e) {

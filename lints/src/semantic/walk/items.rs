@@ -76,6 +76,11 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     pub(crate) fn walk_item(&mut self, item: &syn::Item) {
+        // Items nest too (modules in modules, fns in fn bodies): the same bound as expressions,
+        // or 10,000 nested modules cost quadratic memory in module paths.
+        if self.core.depth >= super::MAX_DEPTH {
+            return;
+        }
         let (attrs, kind, name): (&[syn::Attribute], &'static str, String) = match item {
             syn::Item::Fn(f) => (&f.attrs, "fn", f.sig.ident.to_string()),
             syn::Item::Impl(i) => (&i.attrs, "impl", type_name(&i.self_ty)),
@@ -100,7 +105,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         if is_test {
             self.core.test_depth += 1;
         }
+        self.core.depth += 1;
         self.walk_item_inner(item);
+        self.core.depth -= 1;
         if is_test {
             self.core.test_depth -= 1;
         }

@@ -2,7 +2,9 @@
 //! the crate index). Pure: no effect on guard liveness.
 
 use super::Core;
-use crate::semantic::types::{Ty, TyExpr, channel_pair, is_external, known_method_ret};
+use crate::semantic::types::{
+    Ty, TyExpr, channel_pair, generic_types, is_external, known_method_ret,
+};
 
 /// Methods whose result has the receiver's type, for racewise's purposes (smart-pointer plumbing,
 /// `OnceLock::get`, iterator adapters over a collection).
@@ -164,17 +166,7 @@ impl<'a> Core<'a> {
             .path
             .segments
             .last()
-            .map(|s| match &s.arguments {
-                syn::PathArguments::AngleBracketed(a) => a
-                    .args
-                    .iter()
-                    .filter_map(|g| match g {
-                        syn::GenericArgument::Type(t) => Some(Ty::from_syn(t, &self.uses)),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            })
+            .map(|s| generic_types(&s.arguments, &self.uses))
             .unwrap_or_default();
         if let Some(pair) = channel_pair(&full, turbofish) {
             return TyExpr::Known(pair);
@@ -189,17 +181,7 @@ impl<'a> Core<'a> {
                     .path
                     .segments
                     .get(seg_count - 2)
-                    .map(|s| match &s.arguments {
-                        syn::PathArguments::AngleBracketed(a) => a
-                            .args
-                            .iter()
-                            .filter_map(|g| match g {
-                                syn::GenericArgument::Type(t) => Some(Ty::from_syn(t, &self.uses)),
-                                _ => None,
-                            })
-                            .collect(),
-                        _ => Vec::new(),
-                    })
+                    .map(|s| generic_types(&s.arguments, &self.uses))
                     .unwrap_or_default();
                 return TyExpr::Known(Ty::Path {
                     path: prefix.to_string(),
