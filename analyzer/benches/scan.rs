@@ -19,16 +19,18 @@ use racewise::discover::{self, DiscoverOptions};
 use racewise::engine::{self, Options};
 use rayon::prelude::*;
 
-/// The fixed corpus: crate name prefixes looked up in `$CARGO_HOME/registry/src/*/`.
+/// The fixed corpus, looked up in `$CARGO_HOME/registry/src/*/`. Each entry is `crate-major.`,
+/// so a registry holding several versions picks the newest of the same major version and the
+/// corpus stays comparable across machines.
 const CORPUS: &[&str] = &[
-    "tokio",
-    "hyper",
-    "axum",
-    "syn",
-    "regex",
-    "serde",
-    "sqlx-core",
-    "actix-web",
+    "tokio-1.",
+    "hyper-1.",
+    "axum-0.8.",
+    "syn-2.",
+    "regex-1.",
+    "serde-1.",
+    "sqlx-core-0.8.",
+    "actix-web-4.",
 ];
 
 struct Args {
@@ -37,6 +39,7 @@ struct Args {
     parse: bool,
     full: bool,
     dirs: Vec<PathBuf>,
+    list: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -47,6 +50,7 @@ fn parse_args() -> Result<Args, String> {
         parse: true,
         full: true,
         dirs: Vec::new(),
+        list: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -64,6 +68,8 @@ fn parse_args() -> Result<Args, String> {
                 let v = it.next().ok_or("--runs needs a value")?;
                 a.runs = v.parse().map_err(|_| format!("bad run count `{v}`"))?;
             }
+            // Print the corpus directories, one per line, and exit (for scripts/bench.sh).
+            "--list" => a.list = true,
             "--mode" => match it.next().as_deref() {
                 Some("both") => (a.parse, a.full) = (true, true),
                 Some("parse") => (a.parse, a.full) = (true, false),
@@ -110,16 +116,15 @@ fn default_corpus() -> Vec<PathBuf> {
             };
             for e in rd.flatten() {
                 let file_name = e.file_name();
+                // The version starts after the entry's last `-`.
+                let version_at = name.rfind('-').map_or(0, |i| i + 1);
                 let Some(rest) = file_name
                     .to_str()
-                    .and_then(|f| f.strip_prefix(name))
-                    .and_then(|f| f.strip_prefix('-'))
+                    .filter(|f| f.starts_with(name))
+                    .and_then(|f| f.get(version_at..))
                 else {
                     continue;
                 };
-                if !rest.starts_with(|c: char| c.is_ascii_digit()) {
-                    continue;
-                }
                 let ver: Vec<u64> = rest
                     .split(['.', '-', '+'])
                     .map(|p| p.parse().unwrap_or(0))
@@ -156,6 +161,12 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if args.list {
+        for d in &args.dirs {
+            println!("{}", d.display());
+        }
+        return;
+    }
     // The same file set `racewise check` discovers (gitignore, target/, hidden dirs).
     let mut files = Vec::new();
     for dir in &args.dirs {

@@ -26,7 +26,14 @@ use crate::suppress::{self, Suppression};
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Analysis threads get big stacks: syn and the walker recurse per nesting level.
-const STACK_BYTES: usize = 256 * 1024 * 1024;
+/// Unoptimized (debug) builds use several times more stack per level, in syn as much as here;
+/// they get 1 GiB so the debug test suite handles the same 10,000-level inputs (address space
+/// only: untouched stack pages cost nothing).
+const STACK_BYTES: usize = if cfg!(debug_assertions) {
+    1024 * 1024 * 1024
+} else {
+    256 * 1024 * 1024
+};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -112,6 +119,24 @@ pub fn run(opts: &Options) -> Result<Analysis, UsageError> {
 /// [`run`] with an explicit rule set instead of the one `--select`/`--ignore`/config choose (the
 /// robustness tests add a deliberately panicking rule to check the per-rule panic boundary).
 pub fn run_with_rules(
+    opts: &Options,
+    rules: &[&'static RuleEntry],
+) -> Result<Analysis, UsageError> {
+    // The crate-wide phase and the reporters also walk structures as deep as the source nests
+    // (a 10,000-level type is a 10,000-level `Ty`, cloned and dropped recursively): the whole
+    // run gets the analysis threads' stack, not the main thread's 8 MiB.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("racewise-run".into())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, || run_on_big_stack(opts, rules))
+            .map_err(|e| UsageError::Usage(format!("cannot start the analysis thread: {e}")))?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn run_on_big_stack(
     opts: &Options,
     rules: &[&'static RuleEntry],
 ) -> Result<Analysis, UsageError> {

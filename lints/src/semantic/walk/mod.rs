@@ -153,6 +153,7 @@ pub fn analyze_file(
         depth: 0,
         test_depth: 0,
     };
+    super::names::file_memo(true);
     let disabled = vec![false; lints.len()];
     let mut w = Walker {
         core,
@@ -166,6 +167,7 @@ pub fn analyze_file(
         w.walk_item(item);
     }
     w.core.uses.pop();
+    super::names::file_memo(false);
     let emitted = w.core.out.into_inner();
     let mut facts = w.core.facts;
     facts.findings.extend(emitted.findings);

@@ -1,0 +1,190 @@
+//! The analyzer over every `.rs` file of large real crates, as cargo unpacked them into its
+//! registry: no panic and no `internal_error`, every file syn cannot parse (nightly syntax,
+//! deliberately broken test inputs) reported as a `parse_error`, and the run completes.
+//!
+//! The crates this workspace depends on (syn, serde, proc-macro2, clap, rayon) are in the
+//! registry of any machine that built it, so the test always scans real code; the async crates
+//! the analyzer targets (tokio, hyper, axum, ...) are scanned when present and skipped with a
+//! message otherwise.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use racewise::discover::{self, DiscoverOptions};
+use racewise_tests::racewise;
+
+/// Dependencies of this workspace: present after any build.
+const REQUIRED: &[&str] = &[
+    "syn-2.",
+    "serde-1.",
+    "proc-macro2-1.",
+    "clap_builder-4.",
+    "rayon-1.",
+];
+
+/// Scanned when cargo happened to download them.
+const OPTIONAL: &[&str] = &[
+    "tokio-1.",
+    "hyper-1.",
+    "axum-0.8.",
+    "regex-1.",
+    "tokio-util-0.7.",
+];
+
+fn registry_dirs() -> Vec<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let Some(home) = home else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = std::fs::read_dir(home.join("registry").join("src"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// The newest unpacked `crate-major.x.y` directory for an entry like `syn-2.`.
+fn find_crate(prefix: &str) -> Option<PathBuf> {
+    let version_at = prefix.rfind('-').map_or(0, |i| i + 1);
+    let mut best: Option<(Vec<u64>, PathBuf)> = None;
+    for reg in registry_dirs() {
+        for e in std::fs::read_dir(&reg).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.starts_with(prefix) || !e.path().join("Cargo.toml").is_file() {
+                continue;
+            }
+            let version: Vec<u64> = name[version_at..]
+                .split(['.', '-', '+'])
+                .map(|p| p.parse().unwrap_or(0))
+                .collect();
+            if best.as_ref().is_none_or(|(b, _)| version > *b) {
+                best = Some((version, e.path()));
+            }
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// Scan one crate and check the report against an independent parse of every file.
+fn scan(dir: &Path) -> usize {
+    let arg = dir.to_string_lossy().into_owned();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(racewise(&[
+            "check",
+            &arg,
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ]));
+    });
+    let run = rx
+        .recv_timeout(Duration::from_secs(1200))
+        .unwrap_or_else(|_| panic!("racewise check {} did not finish", dir.display()));
+    assert_eq!(run.code, 0, "{}: {}", dir.display(), run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let errors: Vec<(String, String, String)> = json["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap_or("").to_string(),
+                e["kind"].as_str().unwrap_or("").to_string(),
+                e["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let internal: Vec<_> = errors.iter().filter(|e| e.1 == "internal_error").collect();
+    assert!(internal.is_empty(), "{}: {internal:?}", dir.display());
+
+    // The same files discovery gives the engine, parsed here on a big-stack thread.
+    let found = discover::discover(
+        &[dir.to_path_buf()],
+        &DiscoverOptions::default(),
+        &discover::build_globset(&[]).expect("empty globset"),
+    );
+    assert_eq!(
+        json["summary"]["files_scanned"].as_u64(),
+        Some(found.files.len() as u64),
+        "{}",
+        dir.display()
+    );
+    let files: Vec<(String, PathBuf)> = found
+        .files
+        .iter()
+        .map(|f| (f.rel.clone(), f.abs.clone()))
+        .collect();
+    let unparsable: BTreeSet<String> = std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(move || {
+            files
+                .into_iter()
+                .filter(|(_, abs)| {
+                    let text = std::fs::read_to_string(abs).unwrap_or_default();
+                    let ok = syn::parse_file(&text).is_ok();
+                    proc_macro2::extra::invalidate_current_thread_spans();
+                    !ok
+                })
+                .map(|(rel, _)| rel)
+                .collect()
+        })
+        .expect("parser thread")
+        .join()
+        .expect("parser thread panicked");
+    let reported: BTreeSet<String> = errors
+        .iter()
+        .filter(|e| e.1 == "parse_error")
+        .map(|e| e.0.clone())
+        .collect();
+    assert_eq!(
+        reported,
+        unparsable,
+        "{}: parse errors reported vs files syn rejects",
+        dir.display()
+    );
+    let other: Vec<_> = errors.iter().filter(|e| e.1 != "parse_error").collect();
+    assert!(other.is_empty(), "{}: {other:?}", dir.display());
+    eprintln!(
+        "corpus: {}: {} files, {} unparsable, {} findings",
+        dir.display(),
+        found.files.len(),
+        unparsable.len(),
+        json["findings"].as_array().map_or(0, Vec::len)
+    );
+    found.files.len()
+}
+
+#[test]
+fn workspace_dependencies_are_analyzed_without_crashing() {
+    let mut total = 0;
+    for prefix in REQUIRED {
+        let dir = find_crate(prefix).unwrap_or_else(|| {
+            panic!("{prefix}* is a dependency of this workspace but is not in cargo's registry")
+        });
+        total += scan(&dir);
+    }
+    assert!(total > 200, "only {total} files scanned");
+}
+
+#[test]
+fn async_ecosystem_crates_are_analyzed_without_crashing() {
+    for prefix in OPTIONAL {
+        match find_crate(prefix) {
+            Some(dir) => {
+                scan(&dir);
+            }
+            None => {
+                eprintln!("corpus: skipping {prefix}*: not in cargo's registry on this machine")
+            }
+        }
+    }
+}
