@@ -136,10 +136,7 @@ pub fn run_with_rules(
     })
 }
 
-fn run_on_big_stack(
-    opts: &Options,
-    rules: &[&'static RuleEntry],
-) -> Result<Analysis, UsageError> {
+fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Analysis, UsageError> {
     let t0 = Instant::now();
     let mut exclude = opts.discover.exclude.clone();
     exclude.extend(opts.config.exclude.iter().cloned());
@@ -604,9 +601,17 @@ fn assign_crates(files: &[SourceFile]) -> Crates {
             abs.strip_prefix(r)
                 .ok()
                 .and_then(|rel| rel.components().next())
-                .is_some_and(|c| matches!(c.as_os_str().to_str(), Some("tests" | "benches" | "examples")))
+                .is_some_and(|c| {
+                    matches!(
+                        c.as_os_str().to_str(),
+                        Some("tests" | "benches" | "examples")
+                    )
+                })
         });
-        let mp = root.as_ref().map(|r| module_of(&abs, r)).unwrap_or_default();
+        let mp = root
+            .as_ref()
+            .map(|r| module_of(&abs, r))
+            .unwrap_or_default();
         let root = root.unwrap_or_default();
         let idx = *by_root.entry(root.clone()).or_insert_with(|| {
             infos.push(CrateInfo {
@@ -634,7 +639,11 @@ fn mark_cfg_test_modules(files: &[SourceFile], test_file: &mut [bool]) {
         .par_iter()
         .flat_map_iter(|f| {
             let text = std::fs::read_to_string(&f.abs).unwrap_or_default();
-            let names = if text.contains("cfg(test)") { cfg_test_children(&text) } else { Vec::new() };
+            let names = if text.contains("cfg(test)") {
+                cfg_test_children(&text)
+            } else {
+                Vec::new()
+            };
             let base = module_dir(&f.abs);
             names.into_iter().map(move |n| base.join(n))
         })
@@ -644,7 +653,9 @@ fn mark_cfg_test_modules(files: &[SourceFile], test_file: &mut [bool]) {
     }
     for (f, t) in files.iter().zip(test_file.iter_mut()) {
         let p = &f.abs;
-        let hit = roots.iter().any(|r| p.starts_with(r) || p == &r.with_extension("rs"));
+        let hit = roots
+            .iter()
+            .any(|r| p.starts_with(r) || p == &r.with_extension("rs"));
         *t = *t || hit;
     }
 }
@@ -691,12 +702,19 @@ fn cfg_test_children(text: &str) -> Vec<String> {
 /// `src/routes/admin.rs` → `["routes", "admin"]`; `src/lib.rs`, `src/main.rs` → `[]`;
 /// `src/routes/mod.rs` → `["routes"]`.
 fn module_of(file: &Path, crate_root: &Path) -> Vec<String> {
-    let Ok(rel) = file.strip_prefix(crate_root) else { return Vec::new() };
-    let mut parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let Ok(rel) = file.strip_prefix(crate_root) else {
+        return Vec::new();
+    };
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     if parts.first().is_some_and(|p| p == "src") {
         parts.remove(0);
     }
-    let Some(last) = parts.pop() else { return parts };
+    let Some(last) = parts.pop() else {
+        return parts;
+    };
     let stem = last.strip_suffix(".rs").unwrap_or(&last);
     let is_root = parts.is_empty() && (stem == "lib" || stem == "main");
     if stem != "mod" && !is_root {

@@ -96,11 +96,17 @@ impl CrateIndex {
             let segs: Vec<&str> = cur.split("::").collect();
             for k in (1..segs.len()).rev() {
                 let module = segs[..k].join("::");
-                let Some(table) = self.modules.get(&module) else { continue };
+                let Some(table) = self.modules.get(&module) else {
+                    continue;
+                };
                 let name = segs[k];
                 let rest = &segs[k + 1..];
                 let with_rest = |head: &str| {
-                    if rest.is_empty() { head.to_string() } else { format!("{head}::{}", rest.join("::")) }
+                    if rest.is_empty() {
+                        head.to_string()
+                    } else {
+                        format!("{head}::{}", rest.join("::"))
+                    }
                 };
                 if let Some(full) = table.names.get(name) {
                     if full == &cur {
@@ -114,7 +120,9 @@ impl CrateIndex {
                 }
                 for g in &table.globs {
                     let candidate = with_rest(&format!("{g}::{name}"));
-                    if candidate != cur && (!g.starts_with("crate") || self.defines(&format!("{g}::{name}"))) {
+                    if candidate != cur
+                        && (!g.starts_with("crate") || self.defines(&format!("{g}::{name}")))
+                    {
                         cur = candidate;
                         continue 'outer;
                     }
@@ -128,7 +136,9 @@ impl CrateIndex {
 
     /// Whether module-path `path` (`crate::a::Name`) is imported or defined by its module.
     fn defines(&self, path: &str) -> bool {
-        let Some((module, name)) = path.rsplit_once("::") else { return false };
+        let Some((module, name)) = path.rsplit_once("::") else {
+            return false;
+        };
         self.modules
             .get(module)
             .is_some_and(|t| t.names.contains_key(name) || t.items.iter().any(|i| i == name))
@@ -137,7 +147,11 @@ impl CrateIndex {
     fn canon_ty(&self, ty: &Ty) -> Ty {
         match ty {
             Ty::Path { path, args } => Ty::Path {
-                path: if path.starts_with("crate::") { self.canon(path) } else { path.clone() },
+                path: if path.starts_with("crate::") {
+                    self.canon(path)
+                } else {
+                    path.clone()
+                },
                 args: args.iter().map(|a| self.canon_ty(a)).collect(),
             },
             Ty::Tuple(elems) => Ty::Tuple(elems.iter().map(|e| self.canon_ty(e)).collect()),

@@ -494,7 +494,10 @@ const AUTH_FIRST: [bool; 256] = {
 fn contains_auth_word(s: &str) -> bool {
     let b = s.as_bytes();
     (0..b.len()).any(|i| {
-        AUTH_FIRST[b[i] as usize] && AUTH_CONTEXT.iter().any(|w| b[i..].starts_with(w.as_bytes()))
+        AUTH_FIRST[b[i] as usize]
+            && AUTH_CONTEXT
+                .iter()
+                .any(|w| b[i..].starts_with(w.as_bytes()))
     })
 }
 
@@ -567,8 +570,7 @@ impl<'ast> syn::visit::Visit<'ast> for AuthScan {
 
     fn visit_attribute(&mut self, a: &'ast syn::Attribute) {
         let path = a.path();
-        if path.leading_colon.is_none() && path.segments.first().is_some_and(|s| s.ident == "doc")
-        {
+        if path.leading_colon.is_none() && path.segments.first().is_some_and(|s| s.ident == "doc") {
             return;
         }
         syn::visit::visit_attribute(self, a);

@@ -225,7 +225,12 @@ impl UseScopes {
         self.scopes.pop();
     }
 
-    fn push<'a>(&mut self, is_module: bool, module: Vec<String>, items: impl Iterator<Item = &'a syn::Item>) {
+    fn push<'a>(
+        &mut self,
+        is_module: bool,
+        module: Vec<String>,
+        items: impl Iterator<Item = &'a syn::Item>,
+    ) {
         let mut scope = Scope {
             is_module,
             module,
@@ -260,7 +265,12 @@ impl UseScopes {
         let mut names: Vec<(String, String)> = scope
             .names
             .keys()
-            .map(|name| (name.clone(), self.resolve_segments(std::slice::from_ref(name), false)))
+            .map(|name| {
+                (
+                    name.clone(),
+                    self.resolve_segments(std::slice::from_ref(name), false),
+                )
+            })
             .collect();
         names.sort();
         let mut items: Vec<String> = scope.items.iter().cloned().collect();
@@ -277,7 +287,11 @@ impl UseScopes {
     /// the full path and the index of the scope that declared it.
     fn lookup(&self, name: &str, top: usize) -> Option<(String, usize)> {
         let mut crate_glob = None;
-        for (i, scope) in self.scopes[..top.min(self.scopes.len())].iter().enumerate().rev() {
+        for (i, scope) in self.scopes[..top.min(self.scopes.len())]
+            .iter()
+            .enumerate()
+            .rev()
+        {
             if let Some(full) = scope.names.get(name) {
                 return Some((full.clone(), i));
             }
@@ -306,7 +320,9 @@ impl UseScopes {
 
     /// Index of the innermost module scope below `top`.
     fn module_at(&self, top: usize) -> Option<usize> {
-        self.scopes[..top.min(self.scopes.len())].iter().rposition(|s| s.is_module)
+        self.scopes[..top.min(self.scopes.len())]
+            .iter()
+            .rposition(|s| s.is_module)
     }
 
     /// The full path a path expression or type path names, e.g. `fs::write` →
@@ -326,13 +342,23 @@ impl UseScopes {
     /// Resolve `segs` as seen from the scopes below `top`. `self::`/`super::` paths are
     /// followed through inline modules of this file; past the file's root module they become
     /// absolute `crate::` paths.
-    fn resolve_from(&self, segs: &[String], leading_colon: bool, top: usize, depth: usize) -> String {
+    fn resolve_from(
+        &self,
+        segs: &[String],
+        leading_colon: bool,
+        top: usize,
+        depth: usize,
+    ) -> String {
         let Some(first) = segs.first() else {
             return String::new();
         };
         let rest = &segs[1..];
         let joined = |head: String| {
-            if rest.is_empty() { head } else { format!("{head}::{}", rest.join("::")) }
+            if rest.is_empty() {
+                head
+            } else {
+                format!("{head}::{}", rest.join("::"))
+            }
         };
         if leading_colon || depth > 16 {
             return joined(first.clone());
@@ -490,7 +516,9 @@ mod tests {
         assert_eq!(resolve(&s, "Mutex"), "std::sync::Mutex");
         assert_eq!(resolve(&s, "Frobnicate"), "Frobnicate");
         let mut sub = UseScopes::for_module(vec!["worker".into()]);
-        let file: syn::File = syn::parse_str("use super::*; use super::process; use self::inner::X;").expect("parses");
+        let file: syn::File =
+            syn::parse_str("use super::*; use super::process; use self::inner::X;")
+                .expect("parses");
         sub.push_module(None, &file.items);
         assert_eq!(resolve(&sub, "process::exit"), "crate::process::exit");
         assert_eq!(resolve(&sub, "Frobnicate"), "crate::Frobnicate");

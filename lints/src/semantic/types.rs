@@ -201,7 +201,9 @@ impl Ty {
     /// crate index can still resolve.
     pub fn mentions_crate_path(&self) -> bool {
         match self {
-            Ty::Path { path, args } => path.starts_with("crate::") || args.iter().any(Ty::mentions_crate_path),
+            Ty::Path { path, args } => {
+                path.starts_with("crate::") || args.iter().any(Ty::mentions_crate_path)
+            }
             Ty::Tuple(e) => e.iter().any(Ty::mentions_crate_path),
             Ty::Slice(i) => i.mentions_crate_path(),
             Ty::Unknown => false,

@@ -147,8 +147,14 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
-                    self.core.uses.push_module(Some(&m.ident.to_string()), items);
-                    self.core.facts.index.modules.extend(self.core.uses.module_export());
+                    self.core
+                        .uses
+                        .push_module(Some(&m.ident.to_string()), items);
+                    self.core
+                        .facts
+                        .index
+                        .modules
+                        .extend(self.core.uses.module_export());
                     for it in items {
                         self.walk_item(it);
                     }

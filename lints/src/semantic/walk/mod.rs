@@ -17,8 +17,8 @@ use super::facts::{FileFacts, GuardId};
 use super::paths::UseScopes;
 use super::types::Ty;
 use super::{EmitCell, Emitted, FileOptions, SourceText};
-pub(crate) use state::{Binding, Body, Boundary, Env, Flow, Owner};
 pub(crate) use exprs::expr_text;
+pub(crate) use state::{Binding, Body, Boundary, Env, Flow, Owner};
 
 /// Nesting beyond this is not interpreted (10,000-deep generated expressions must not overflow
 /// the stack); the hooks still see the outer levels.
@@ -112,7 +112,10 @@ macro_rules! hook {
             let call = std::panic::AssertUnwindSafe(|| lint.$method(&cx, $arg));
             if let Err(payload) = std::panic::catch_unwind(call) {
                 *disabled = true;
-                panics.push((lint.meta().name, $crate::semantic::walk::panic_message(&*payload)));
+                panics.push((
+                    lint.meta().name,
+                    $crate::semantic::walk::panic_message(&*payload),
+                ));
             }
         }
         if !panics.is_empty() {
@@ -162,7 +165,11 @@ pub fn analyze_file(
     };
     hook!(w, check_file, file);
     w.core.uses.push_module(None, &file.items);
-    w.core.facts.index.modules.extend(w.core.uses.module_export());
+    w.core
+        .facts
+        .index
+        .modules
+        .extend(w.core.uses.module_export());
     for item in &file.items {
         w.walk_item(item);
     }

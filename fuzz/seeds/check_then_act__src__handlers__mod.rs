@@ -1,3 +1,0 @@
-//! axum handlers.
-
-pub mod sessions;

@@ -1,5 +1,0 @@
-//! axum handlers.
-
-pub mod admin;
-pub mod api;
-pub mod sessions;

@@ -1,3 +1,0 @@
-//! axum admin API.
-
-pub mod admin;
