@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
 # The whole test suite: std tests, then the shuttle and loom model checks, each in its own target dir
-# so the cfg'd builds never invalidate the normal one.
+# so the cfg'd builds never invalidate the normal one. Ends with one line totalling every test
+# binary's result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== std: cargo test --workspace"
-cargo test --workspace
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 
-echo "== shuttle: RUSTFLAGS=--cfg shuttle"
-RUSTFLAGS="--cfg shuttle" cargo test -p racewise-models --release --target-dir target/shuttle
+run() {
+    echo "== $*"
+    "$@" 2>&1 | tee -a "$log"
+}
 
-echo "== loom: RUSTFLAGS=--cfg loom"
-RUSTFLAGS="--cfg loom" cargo test -p racewise-models --release --target-dir target/loom
+run cargo test --workspace
+RUSTFLAGS="--cfg shuttle" run cargo test -p racewise-models --release --target-dir target/shuttle
+RUSTFLAGS="--cfg loom" run cargo test -p racewise-models --release --target-dir target/loom
+
+awk '/^test result:/ {
+        for (i = 1; i <= NF; i++) {
+            if ($(i+1) ~ /^passed/) p += $i
+            if ($(i+1) ~ /^failed/) f += $i
+            if ($(i+1) ~ /^ignored/) s += $i
+        }
+    }
+    END { printf "all suites: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
