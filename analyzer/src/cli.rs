@@ -258,6 +258,11 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
     opts.discover.no_ignore = args.no_ignore;
     opts.discover.exclude = args.exclude.clone();
     opts.jobs = args.jobs;
+    // Only these reporters show or hash source lines.
+    opts.keep_sources = matches!(
+        args.format,
+        Format::Human | Format::Markdown | Format::Sarif
+    );
     opts.config = config;
     opts.select = args.select.clone();
     opts.ignore = args.ignore.clone();

@@ -46,6 +46,10 @@ pub struct Options {
     pub max_file_bytes: u64,
     /// Fingerprints of known findings (`--baseline`).
     pub baseline: Option<BTreeSet<String>>,
+    /// Keep every file's text in `Analysis::sources` (the human, Markdown and SARIF reporters
+    /// show or hash source lines; JSON and GitHub output do not need it, and dropping it keeps
+    /// peak memory near the size of the largest files in flight).
+    pub keep_sources: bool,
 }
 
 impl Options {
@@ -59,6 +63,7 @@ impl Options {
             ignore: Vec::new(),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             baseline: None,
+            keep_sources: true,
         }
     }
 }
@@ -81,6 +86,8 @@ struct FileOutcome {
     facts: Option<FileFacts>,
     errors: Vec<FileError>,
     text: Option<Arc<str>>,
+    /// Parsed on the worker, so the text can be dropped when no reporter needs it.
+    suppressions: Vec<Suppression>,
 }
 
 /// The rules this run uses: `--select`, else all; minus `--ignore` and config-disabled ones.
@@ -152,7 +159,7 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
         .stack_size(STACK_BYTES)
         .build()
         .map_err(|e| UsageError::Usage(format!("cannot start worker threads: {e}")))?;
-    let outcomes: Vec<FileOutcome> = pool.install(|| {
+    let mut outcomes: Vec<FileOutcome> = pool.install(|| {
         found
             .files
             .par_iter()
@@ -170,7 +177,13 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
                     module_path: module_path.clone(),
                     blocking_paths: blocking_paths.clone(),
                 };
-                analyze_one(file, file_opts, rules, opts.max_file_bytes)
+                analyze_one(
+                    file,
+                    file_opts,
+                    rules,
+                    opts.max_file_bytes,
+                    opts.keep_sources,
+                )
             })
             .collect()
     });
@@ -251,17 +264,7 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
         let mut list = std::mem::take(&mut per_file[i]);
         // Per-path overrides: a rule switched off for this file reports nothing here.
         list.retain(|f| selection.active_at(f.rule, &file.rel));
-        let text = outcomes[i].text.clone();
-        let items = outcomes[i]
-            .facts
-            .as_ref()
-            .map(|f| f.items.as_slice())
-            .unwrap_or(&[]);
-        let mut sups = text
-            .as_deref()
-            .map(|t| suppress::parse(t, items))
-            .unwrap_or_default();
-        let src = text.as_deref().map(SourceText::new);
+        let mut sups = std::mem::take(&mut outcomes[i].suppressions);
         // Suppression findings are produced after the others, and are never themselves suppressed.
         list.sort_by(|a, b| (a.region, a.rule).cmp(&(b.region, b.rule)));
         list.dedup_by(|a, b| a.region == b.region && a.rule == b.rule && a.message == b.message);
@@ -280,7 +283,7 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
                     .rules
                     .iter()
                     .all(|r| registry::find(r).is_none() || selection.active_at(r, &file.rel));
-                if let Some(f) = unused_finding(s, src.as_ref(), all_ran) {
+                if let Some(f) = unused_finding(s, all_ran) {
                     findings.push(to_report(file, f, FindingState::New, &opts.config));
                 }
             }
@@ -381,7 +384,7 @@ fn suppressed_by(f: &Finding, sups: &mut [Suppression]) -> bool {
     hit
 }
 
-fn unused_finding(s: &Suppression, src: Option<&SourceText>, all_ran: bool) -> Option<Finding> {
+fn unused_finding(s: &Suppression, all_ran: bool) -> Option<Finding> {
     let meta = &racewise_lints::rules::unused_suppression::META;
     let unknown: Vec<&String> = s
         .rules
@@ -426,7 +429,7 @@ fn unused_finding(s: &Suppression, src: Option<&SourceText>, all_ran: bool) -> O
         message,
         help,
         function: None,
-        snippet: src.map(|t| t.snippet(&region)).unwrap_or_default(),
+        snippet: s.snippet.clone(),
         related: Vec::new(),
     })
 }
@@ -469,11 +472,34 @@ fn analyze_one(
     opts: FileOptions,
     rules: &[&'static RuleEntry],
     max_bytes: u64,
+    keep_text: bool,
+) -> FileOutcome {
+    let mut out = analyze_file_text(file, opts, rules, max_bytes);
+    if let Some(text) = &out.text {
+        let items = out
+            .facts
+            .as_ref()
+            .map(|f| f.items.as_slice())
+            .unwrap_or(&[]);
+        out.suppressions = suppress::parse(text, items);
+    }
+    if !keep_text {
+        out.text = None;
+    }
+    out
+}
+
+fn analyze_file_text(
+    file: &SourceFile,
+    opts: FileOptions,
+    rules: &[&'static RuleEntry],
+    max_bytes: u64,
 ) -> FileOutcome {
     let fail = |kind, line, message| FileOutcome {
         facts: None,
         errors: vec![FileError::new(file.rel.clone(), kind, line, message)],
         text: None,
+        suppressions: Vec::new(),
     };
     match std::fs::metadata(&file.abs) {
         Ok(m) if m.len() > max_bytes => {
@@ -525,6 +551,7 @@ fn analyze_one(
                 .collect(),
             facts: Some(facts),
             text: Some(text),
+            suppressions: Vec::new(),
         },
         Ok(Err(mut err)) => {
             err.file = file.rel.clone();
@@ -532,6 +559,7 @@ fn analyze_one(
                 facts: None,
                 errors: vec![err],
                 text: Some(text),
+                suppressions: Vec::new(),
             }
         }
         Err(panic) => {
@@ -549,6 +577,7 @@ fn analyze_one(
                     format!("analysis panicked: {msg}"),
                 )],
                 text: Some(text),
+                suppressions: Vec::new(),
             }
         }
     }

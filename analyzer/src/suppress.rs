@@ -36,6 +36,9 @@ pub struct Suppression {
     /// Why the comment could not be read as a suppression, if it could not.
     pub malformed: Option<String>,
     pub used: bool,
+    /// Whitespace-normalized text of the comment's line (the fingerprint snippet of an
+    /// `unused_suppression` finding), so the file's text need not be kept after parsing.
+    pub snippet: String,
 }
 
 impl Suppression {
@@ -205,6 +208,7 @@ pub fn parse(text: &str, items: &[ItemExtent]) -> Vec<Suppression> {
             form,
             malformed,
             used: false,
+            snippet: line.split_whitespace().collect::<Vec<_>>().join(" "),
         });
     }
     out
