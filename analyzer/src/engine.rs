@@ -483,6 +483,10 @@ fn analyze_one(
             .unwrap_or(&[]);
         out.suppressions = suppress::parse(text, items);
     }
+    // Item extents only serve suppression parsing: don't keep them through the crate phase.
+    if let Some(f) = &mut out.facts {
+        f.items = Vec::new();
+    }
     if !keep_text {
         out.text = None;
     }
