@@ -160,3 +160,19 @@ fn walk_rs(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// `(file, kind, message)` of every entry in a JSON report's `errors`.
+pub fn report_errors(json: &serde_json::Value) -> Vec<(String, String, String)> {
+    json["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap_or("").to_string(),
+                e["kind"].as_str().unwrap_or("").to_string(),
+                e["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}

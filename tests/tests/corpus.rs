@@ -91,18 +91,7 @@ fn scan(dir: &Path) -> usize {
         .unwrap_or_else(|_| panic!("racewise check {} did not finish", dir.display()));
     assert_eq!(run.code, 0, "{}: {}", dir.display(), run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
-    let errors: Vec<(String, String, String)> = json["errors"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| {
-            (
-                e["file"].as_str().unwrap_or("").to_string(),
-                e["kind"].as_str().unwrap_or("").to_string(),
-                e["message"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
+    let errors = racewise_tests::report_errors(&json);
     let internal: Vec<_> = errors.iter().filter(|e| e.1 == "internal_error").collect();
     assert!(internal.is_empty(), "{}: {internal:?}", dir.display());
 

@@ -86,18 +86,7 @@ fn check_json(dir: &Path, extra: &[&str]) -> Value {
 }
 
 fn errors(json: &Value) -> Vec<(String, String, String)> {
-    json["errors"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| {
-            (
-                e["file"].as_str().unwrap_or("").to_string(),
-                e["kind"].as_str().unwrap_or("").to_string(),
-                e["message"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect()
+    racewise_tests::report_errors(json)
 }
 
 fn findings(json: &Value) -> BTreeSet<(String, String, u64)> {

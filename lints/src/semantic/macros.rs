@@ -44,6 +44,15 @@ impl MacroKind {
     }
 }
 
+/// A macro invocation's name: the last path segment (`info` for `tracing::info!`).
+pub fn macro_name(mac: &syn::Macro) -> String {
+    mac.path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
+}
+
 /// Names of macros that write logs (for rules about what gets logged).
 pub fn is_log_macro(name: &str) -> bool {
     matches!(

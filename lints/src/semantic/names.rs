@@ -865,13 +865,7 @@ fn secret_refs_depth(e: &syn::Expr, out: &mut Vec<SecretRef>, depth: u32) {
             }
         }
         syn::Expr::Macro(m) => {
-            let name = m
-                .mac
-                .path
-                .segments
-                .last()
-                .map(|s| s.ident.to_string())
-                .unwrap_or_default();
+            let name = macros::macro_name(&m.mac);
             if matches!(name.as_str(), "format" | "format_args")
                 && MacroKind::classify(&name) == Some(MacroKind::Format)
             {

@@ -996,12 +996,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn eval_macro(&mut self, mac: &syn::Macro) -> Val {
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = macros::macro_name(mac);
         let kind = MacroKind::classify(&name);
         match kind {
             Some(MacroKind::Format) => {

@@ -210,13 +210,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     .push((t.ident.to_string(), ty));
             }
             syn::Item::Macro(m) => {
-                let name = m
-                    .mac
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default();
+                let name = macros::macro_name(&m.mac);
                 if name == "lazy_static" {
                     for (ident, ty, init) in macros::parse_lazy_static(m.mac.tokens.clone()) {
                         let ty = Ty::from_syn(&ty, &self.core.uses);
