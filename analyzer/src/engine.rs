@@ -176,6 +176,8 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
                     test_file,
                     module_path: module_path.clone(),
                     blocking_paths: blocking_paths.clone(),
+                    // Decided per file from its text (`analyze_text`).
+                    item_extents: true,
                 };
                 analyze_one(
                     file,
@@ -590,9 +592,10 @@ fn analyze_file_text(
 /// Parse and walk one file's text. The file name in a returned error is filled in by the caller.
 pub fn analyze_text(
     text: &str,
-    opts: FileOptions,
+    mut opts: FileOptions,
     rules: &[&'static RuleEntry],
 ) -> Result<FileFacts, FileError> {
+    opts.item_extents = suppress::may_have_suppressions(text);
     let ast = syn::parse_file(text).map_err(|e| {
         let start = e.span().start();
         let mut err = FileError::new(

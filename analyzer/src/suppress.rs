@@ -74,7 +74,7 @@ fn comment_start(line: &str) -> Option<usize> {
             b'"' => in_str = !in_str,
             b'/' if !in_str && bytes[i + 1] == b'/' => {
                 let body = line[i + 2..].trim_start_matches(['/', '!']).trim_start();
-                if body.starts_with("racewise:") {
+                if body.starts_with(MARKER) {
                     return Some(i);
                 }
                 // Any other comment runs to the end of the line.
@@ -134,8 +134,19 @@ fn is_plain_comment(line: &str) -> bool {
     t.starts_with("//") && !doc
 }
 
+/// Whether `text` may hold a suppression comment at all: every form contains the marker. Most
+/// files have none, so the engine skips the line scan and the walker's item extents for them.
+pub fn may_have_suppressions(text: &str) -> bool {
+    text.contains(MARKER)
+}
+
+const MARKER: &str = "racewise:";
+
 /// Find every suppression comment in `text`; `items` gives item extents for item-level ones.
 pub fn parse(text: &str, items: &[ItemExtent]) -> Vec<Suppression> {
+    if !may_have_suppressions(text) {
+        return Vec::new();
+    }
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let line_text = |n: u32| -> &str {
         lines
@@ -152,10 +163,10 @@ pub fn parse(text: &str, items: &[ItemExtent]) -> Vec<Suppression> {
         let Some(c) = comment_start(line) else {
             continue;
         };
-        let Some(colon) = line[c..].find("racewise:") else {
+        let Some(colon) = line[c..].find(MARKER) else {
             continue;
         };
-        let Some(parsed) = parse_body(&line[c + colon + "racewise:".len()..]) else {
+        let Some(parsed) = parse_body(&line[c + colon + MARKER.len()..]) else {
             continue;
         };
         let (rules, reason, malformed) = match parsed {

@@ -66,10 +66,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 #[derive(Default)]
-pub struct NonConstantTimeCompare {
-    /// The file's code handles credentials (`names::has_auth_context`).
-    auth_context: bool,
-}
+pub struct NonConstantTimeCompare;
 
 /// The type cannot rule the value out as a secret (unknown, string-like, bytes, secret-named).
 fn may_carry_secret(t: &Ty) -> bool {
@@ -209,7 +206,7 @@ impl NonConstantTimeCompare {
             return;
         };
         // A bare `token`/`digest` must be typed as a string or bytes to count on its own.
-        let strict = !both && names::is_ambiguous_bare(&r.name) && !self.auth_context;
+        let strict = !both && names::is_ambiguous_bare(&r.name) && !cx.auth_context();
         let finding = cx.finding(
             &META,
             op,
@@ -226,10 +223,6 @@ impl NonConstantTimeCompare {
 impl Lint for NonConstantTimeCompare {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn check_file(&mut self, _cx: &Cx, file: &syn::File) {
-        self.auth_context = names::has_auth_context(file);
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {

@@ -63,10 +63,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 #[derive(Default)]
-pub struct SecretInLog {
-    /// The file's code handles credentials (`names::has_auth_context`).
-    auth_context: bool,
-}
+pub struct SecretInLog;
 
 /// Macros whose arguments end up in a log, a trace or the process's output.
 fn is_sink(name: &str) -> bool {
@@ -138,7 +135,7 @@ impl SecretInLog {
             "log a length, a short hash or a redacted form instead (or wrap the value in secrecy::SecretString)",
         );
         // A bare `token`/`tokens` (a lexer token, a `TokenStream`) must be typed as a string.
-        let strict = names::is_ambiguous_bare(&r.name) && !self.auth_context;
+        let strict = names::is_ambiguous_bare(&r.name) && !cx.auth_context();
         let may_carry = if exposed {
             may_carry_exposed_secret
         } else {
@@ -151,10 +148,6 @@ impl SecretInLog {
 impl Lint for SecretInLog {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn check_file(&mut self, _cx: &Cx, file: &syn::File) {
-        self.auth_context = names::has_auth_context(file);
     }
 
     fn check_macro(&mut self, cx: &Cx, mac: &MacroView) {

@@ -27,24 +27,34 @@ pub use walk::analyze_file;
 /// A file's text with a line table, for snippets.
 pub struct SourceText<'a> {
     pub text: &'a str,
-    line_starts: Vec<usize>,
+    /// Computed on first use: only findings need line text, and most files have none.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> SourceText<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceText { text, line_starts }
+        SourceText {
+            text,
+            line_starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
     }
 
     /// The text of 1-based line `line`, without its newline.
     pub fn line(&self, line: u32) -> &'a str {
         let i = (line as usize).saturating_sub(1);
-        let Some(&start) = self.line_starts.get(i) else {
+        let Some(&start) = self.line_starts().get(i) else {
             return "";
         };
         let end = self
-            .line_starts
+            .line_starts()
             .get(i + 1)
             .copied()
             .unwrap_or(self.text.len());
@@ -62,7 +72,7 @@ impl<'a> SourceText<'a> {
         // 14 GB). Beyond `LONG_LINE` bytes the snippet is a window around the finding.
         if line.len() > LONG_LINE {
             let line_start = self
-                .line_starts
+                .line_starts()
                 .get((region.line as usize).saturating_sub(1))
                 .copied()
                 .unwrap_or(0);
@@ -97,6 +107,9 @@ pub struct FileOptions {
     pub module_path: Vec<String>,
     /// `blocking_paths` from the config: project functions that block (`*` globs).
     pub blocking_paths: std::sync::Arc<[String]>,
+    /// Record item extents (`FileFacts::items`). They only serve item-level suppressions, so
+    /// the engine turns this off for the many files without a suppression comment.
+    pub item_extents: bool,
 }
 
 impl Default for FileOptions {
@@ -106,6 +119,7 @@ impl Default for FileOptions {
             test_file: false,
             module_path: Vec::new(),
             blocking_paths: std::sync::Arc::from([]),
+            item_extents: true,
         }
     }
 }
@@ -148,6 +162,22 @@ impl<'w> Cx<'w> {
 
     pub fn edition(&self) -> u16 {
         self.core.opts.edition
+    }
+
+    /// Whether the file's code visibly handles credentials ([`names::has_auth_context`]),
+    /// computed once per file on first use.
+    pub fn auth_context(&self) -> bool {
+        *self
+            .core
+            .auth_context
+            .get_or_init(|| names::has_auth_context(self.core.file))
+    }
+
+    /// Whether `word` occurs anywhere in the file's text. Name resolution is file-local, so a rule
+    /// that needs a path resolving to, say, `std::process::id` can skip a file that never writes
+    /// `process` (neither in the path nor in a `use`): a cheap gate, asked once per file.
+    pub fn file_mentions(&self, word: &str) -> bool {
+        self.core.src.text.contains(word)
     }
 
     /// The full path a path names, e.g. `fs::write` → `std::fs::write`.

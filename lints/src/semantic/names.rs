@@ -447,36 +447,12 @@ const AUTH_CONTEXT: &[&str] = &[
 /// (issue 6's profile); the answer is the same (`auth_context_by_tokens` in the tests checks it):
 /// no word contains a space, so finding one inside a single token is finding it in the text.
 pub fn has_auth_context(file: &syn::File) -> bool {
-    // Two rules ask for every file. During one walk (`file_memo(true)` .. `file_memo(false)`)
-    // the walked file is borrowed throughout and cannot move, so its address identifies it;
-    // outside a walk nothing is memoized.
-    let key = file as *const syn::File as usize;
-    let memo = AUTH_MEMO.get();
-    if let Some(Some((k, v))) = memo
-        && k == key
-    {
-        return v;
-    }
     let mut scan = AuthScan {
         found: false,
         buf: String::new(),
     };
     syn::visit::Visit::visit_file(&mut scan, file);
-    if memo.is_some() {
-        AUTH_MEMO.set(Some(Some((key, scan.found))));
-    }
     scan.found
-}
-
-thread_local! {
-    /// `None`: no walk in progress; `Some(None)`: a walk, nothing computed yet.
-    static AUTH_MEMO: std::cell::Cell<Option<Option<(usize, bool)>>> =
-        const { std::cell::Cell::new(None) };
-}
-
-/// Start (`true`) or end (`false`) the per-file memos of one walk.
-pub(crate) fn file_memo(walking: bool) {
-    AUTH_MEMO.set(walking.then_some(None));
 }
 
 /// Bytes some [`AUTH_CONTEXT`] word starts with: a cheap filter before comparing words.

@@ -58,6 +58,9 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn record_extent(&mut self, attrs: &[syn::Attribute], span: proc_macro2::Span) {
+        if !self.core.opts.item_extents {
+            return;
+        }
         let region = self.core.region(span);
         let first_line = attrs
             .first()

@@ -8,7 +8,7 @@ mod spans;
 mod state;
 mod typing;
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
 use crate::finding::Region;
 use crate::lint::Lint;
@@ -33,7 +33,11 @@ pub(crate) struct ItemCtx {
 }
 
 pub struct Core<'a> {
+    pub(crate) file: &'a syn::File,
     pub(crate) src: &'a SourceText<'a>,
+    /// `names::has_auth_context` of `file`, computed on first use: only a bare `token` of
+    /// unknown type asks, and scanning every file for it cost 4% of a run.
+    pub(crate) auth_context: OnceCell<bool>,
     pub(crate) opts: FileOptions,
     pub(crate) uses: UseScopes,
     pub(crate) env: Env,
@@ -136,14 +140,16 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Walk one parsed file with the given rules. Must run on the thread that parsed `file` (spans
 /// are thread-local); everything returned is plain data.
-pub fn analyze_file(
-    file: &syn::File,
-    src: &SourceText<'_>,
+pub fn analyze_file<'a>(
+    file: &'a syn::File,
+    src: &'a SourceText<'a>,
     opts: FileOptions,
     lints: &mut [Box<dyn Lint>],
 ) -> FileFacts {
     let core = Core {
+        file,
         src,
+        auth_context: OnceCell::new(),
         uses: UseScopes::for_module(opts.module_path.clone()),
         opts,
         env: Env::default(),
@@ -156,7 +162,6 @@ pub fn analyze_file(
         depth: 0,
         test_depth: 0,
     };
-    super::names::file_memo(true);
     let disabled = vec![false; lints.len()];
     let mut w = Walker {
         core,
@@ -174,7 +179,6 @@ pub fn analyze_file(
         w.walk_item(item);
     }
     w.core.uses.pop();
-    super::names::file_memo(false);
     let emitted = w.core.out.into_inner();
     let mut facts = w.core.facts;
     facts.findings.extend(emitted.findings);
