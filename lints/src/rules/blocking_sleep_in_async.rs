@@ -57,18 +57,23 @@ impl Lint for BlockingSleepInAsync {
         let Some(callee) = cx.callee(call) else {
             return;
         };
+        // Possibly a re-export of `std::thread` followed across files (`crate::rt::sleep`); a
+        // re-export that renames `sleep` is not followed.
+        let deferred = callee.starts_with("crate::") && callee.ends_with("::sleep");
+        if callee != "std::thread::sleep" && !deferred {
+            return;
+        }
         let f = cx.finding(
             &META,
             call.func.span(),
             "std::thread::sleep blocks the async runtime's worker thread",
             "use tokio::time::sleep(..).await (or move the blocking work into spawn_blocking)",
         );
-        if callee == "std::thread::sleep" {
-            cx.emit(f);
-        } else if callee.starts_with("crate::") {
-            // Possibly a re-export of `std::thread` followed across files.
+        if deferred {
             let is_sleep = |t: &Ty| t.path_str() == Some("std::thread::sleep");
             cx.emit_if(TyExpr::Known(Ty::path(&callee)), is_sleep, f);
+        } else {
+            cx.emit(f);
         }
     }
 }

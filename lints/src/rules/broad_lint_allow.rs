@@ -140,11 +140,16 @@ fn is_test_attr(attr: &syn::Attribute) -> bool {
     false
 }
 
-fn record(cx: &Cx, attrs: &[syn::Attribute], kind: &'static str, name: &str, scope: Region) {
+/// The watched lints `attrs` allow.
+fn named_allows(attrs: &[syn::Attribute]) -> Vec<Named> {
     let mut named = Vec::new();
     for attr in attrs {
         allowed_lints(&attr.meta, &mut named);
     }
+    named
+}
+
+fn record(cx: &Cx, named: Vec<Named>, kind: &'static str, name: &str, scope: Region) {
     for n in named {
         let region = cx.region(n.span);
         cx.record_allow(AllowFact {
@@ -358,6 +363,10 @@ impl Lint for BroadLintAllow {
         if inner.iter().any(is_test_attr) {
             return;
         }
+        let named = named_allows(&inner);
+        if named.is_empty() {
+            return;
+        }
         let lines = cx.source().text.lines().count().max(1) as u32;
         let scope = Region {
             line: 1,
@@ -367,21 +376,26 @@ impl Lint for BroadLintAllow {
             start_byte: 0,
             end_byte: cx.source().text.len() as u32,
         };
-        record(cx, &inner, "file", "", scope);
+        record(cx, named, "file", "", scope);
     }
 
     fn check_item(&mut self, cx: &Cx, item: &ItemView) {
         if cx.in_test() || !SCOPES.contains(&item.kind) || item.attrs.iter().any(is_test_attr) {
             return;
         }
+        let named = named_allows(item.attrs);
+        if named.is_empty() {
+            return;
+        }
         // `#[allow(..)] mod net;` covers the module's own file(s), not the declaration.
+        let region = item.region();
         let out_of_line = item.kind == "mod"
-            && (item.region.end_byte as usize)
+            && (region.end_byte as usize)
                 .checked_sub(1)
                 .and_then(|i| cx.source().text.as_bytes().get(i))
                 == Some(&b';');
         let kind = if out_of_line { "mod file" } else { item.kind };
-        record(cx, item.attrs, kind, &item.name, item.region);
+        record(cx, named, kind, &item.name, region);
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {

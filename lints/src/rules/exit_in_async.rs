@@ -61,8 +61,10 @@ impl Lint for ExitInAsync {
             return;
         };
         // A `crate::` path may re-export `std::process` (`use super::process;` across files);
-        // the crate index settles it.
-        let deferred = callee.starts_with("crate::");
+        // the crate index settles it. A re-export that renames `exit` is not followed: deferring
+        // every crate call in async code cost more than the rest of the rule.
+        let deferred = callee.starts_with("crate::")
+            && (callee.ends_with("::exit") || callee.ends_with("::abort"));
         if !deferred && !is_exit(&callee) {
             return;
         }

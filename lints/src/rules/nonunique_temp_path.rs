@@ -72,6 +72,31 @@ pub struct NonuniqueTempPath {
     /// The file can name `std::process::id` at all (see `Cx::file_mentions`); most files
     /// cannot, and scanning every fn's tokens for it was 8% of a run.
     may_call_pid: bool,
+    /// A `use` in the file renames something under `process` (`use std::process::id as pid`),
+    /// so a call to it need not spell `id`.
+    renames: bool,
+}
+
+/// Whether a `use` tree renames `process` or anything below it.
+fn renames_process(tree: &syn::UseTree, below: bool) -> bool {
+    match tree {
+        syn::UseTree::Path(p) => renames_process(&p.tree, below || p.ident == "process"),
+        syn::UseTree::Rename(r) => below || r.ident == "process",
+        syn::UseTree::Group(g) => g.items.iter().any(|t| renames_process(t, below)),
+        syn::UseTree::Name(_) | syn::UseTree::Glob(_) => false,
+    }
+}
+
+/// Every `use` of the file, inline modules included (fn bodies aside: rare, and a miss only).
+fn file_renames_process(items: &[syn::Item]) -> bool {
+    items.iter().any(|item| match item {
+        syn::Item::Use(u) => renames_process(&u.tree, false),
+        syn::Item::Mod(m) => m
+            .content
+            .as_ref()
+            .is_some_and(|(_, items)| file_renames_process(items)),
+        _ => false,
+    })
 }
 
 /// Identifiers that make a path unique per write (or show the `tempfile` crate doing it).
@@ -166,9 +191,7 @@ fn is_temp_name(lit: &str) -> bool {
 }
 
 fn lit_str(l: &proc_macro2::Literal) -> Option<String> {
-    syn::parse2::<syn::LitStr>(TokenStream::from(TokenTree::Literal(l.clone())))
-        .ok()
-        .map(|s| s.value())
+    crate::semantic::syntax::lit_str(l).map(|s| s.value())
 }
 
 impl<'c, 'w> Scan<'c, 'w> {
@@ -443,12 +466,16 @@ impl Lint for NonuniqueTempPath {
         &META
     }
 
-    fn check_file(&mut self, cx: &Cx, _file: &syn::File) {
+    fn check_file(&mut self, cx: &Cx, file: &syn::File) {
         self.may_call_pid = cx.file_mentions("process");
+        self.renames = self.may_call_pid && file_renames_process(&file.items);
     }
 
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
-        if !self.may_call_pid {
+        // Without a rename, a call of `std::process::id` spells `id` in the body.
+        if !self.may_call_pid
+            || (!self.renames && !cx.text_of(f.block.brace_token.span.join()).contains("id"))
+        {
             return;
         }
         let mut scan = Scan {

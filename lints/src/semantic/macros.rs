@@ -130,9 +130,10 @@ pub fn parse_exprs(tokens: TokenStream, name: &str) -> (Vec<syn::Expr>, usize) {
     let mut exprs = Vec::new();
     let mut unparsed = 0;
     for chunk in chunks {
-        match syn::parse2::<syn::Expr>(chunk) {
-            Ok(e) => exprs.push(e),
-            Err(_) => unparsed += 1,
+        let trees: Vec<TokenTree> = chunk.into_iter().collect();
+        match super::syntax::parse_expr(&trees) {
+            Some(e) => exprs.push(e),
+            None => unparsed += 1,
         }
     }
     (exprs, unparsed)
@@ -166,8 +167,7 @@ pub fn parse_format(tokens: TokenStream) -> FormatArgs {
         if name.is_none()
             && out.template.is_none()
             && let [TokenTree::Literal(lit)] = rest
-            && let Ok(s) =
-                syn::parse2::<syn::LitStr>(TokenStream::from(TokenTree::Literal(lit.clone())))
+            && let Some(s) = super::syntax::lit_str(lit)
         {
             out.captures = inline_captures(&s.value());
             out.template = Some(s);
@@ -186,10 +186,7 @@ fn parse_value(trees: &[TokenTree], name: Option<String>) -> Option<FormatArg> {
         Some(TokenTree::Punct(p)) if p.as_char() == '?' || p.as_char() == '%' => &trees[1..],
         _ => trees,
     };
-    let ts: TokenStream = trees.iter().cloned().collect();
-    syn::parse2::<syn::Expr>(ts)
-        .ok()
-        .map(|expr| FormatArg { name, expr })
+    super::syntax::parse_expr(trees).map(|expr| FormatArg { name, expr })
 }
 
 fn find_assign(trees: &[TokenTree]) -> Option<usize> {

@@ -160,6 +160,11 @@ impl<'w> Cx<'w> {
         self.core.function()
     }
 
+    /// The innermost enclosing fn's own name (`next_task`), without building `function()`.
+    pub fn fn_name(&self) -> Option<&str> {
+        self.core.fn_name()
+    }
+
     pub fn edition(&self) -> u16 {
         self.core.opts.edition
     }
@@ -178,6 +183,13 @@ impl<'w> Cx<'w> {
     /// `process` (neither in the path nor in a `use`): a cheap gate, asked once per file.
     pub fn file_mentions(&self, word: &str) -> bool {
         self.core.src.text.contains(word)
+    }
+
+    /// The source text `span` covers (empty if it has no position in this file). Rules use it
+    /// as a cheap gate before an expensive scan: a fn whose text never says `lock` cannot
+    /// acquire a lock by a method named `lock`.
+    pub fn text_of(&self, span: proc_macro2::Span) -> &'w str {
+        self.core.src.text.get(span.byte_range()).unwrap_or("")
     }
 
     /// The full path a path names, e.g. `fs::write` → `std::fs::write`.
@@ -304,8 +316,16 @@ pub struct ItemView<'a> {
     /// `fn`, `impl`, `mod`, `struct`, `trait`, `crate`, ...
     pub kind: &'static str,
     pub name: String,
-    /// The item's whole extent, attributes included.
-    pub region: Region,
+    /// The item's whole extent, attributes included (see [`ItemView::region`]).
+    pub span: proc_macro2::Span,
+}
+
+impl ItemView<'_> {
+    /// The item's whole extent as a region: computed on demand, since line/column lookups for
+    /// every item of every file add up and few rules ask.
+    pub fn region(&self) -> Region {
+        Region::from_span(self.span)
+    }
 }
 
 /// A fn (free, method, trait default or trait impl method) as `check_fn` sees it.

@@ -53,7 +53,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             attrs,
             kind,
             name,
-            region: self.core.region(span),
+            span,
         }
     }
 

@@ -56,6 +56,11 @@ impl<'a> Core<'a> {
         self.bodies.last()
     }
 
+    pub(crate) fn fn_name(&self) -> Option<&str> {
+        let f = self.items.iter().rfind(|i| i.is_fn)?;
+        Some(f.name.as_str())
+    }
+
     pub(crate) fn function(&self) -> Option<String> {
         let fn_pos = self.items.iter().rposition(|i| i.is_fn)?;
         let name = &self.items[fn_pos].name;
