@@ -40,7 +40,7 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 use crate::semantic::types::Ty;
 use crate::semantic::{Cx, TyExpr};
 
@@ -91,6 +91,10 @@ fn is_open_options_chain(cx: &Cx, mut e: &syn::Expr) -> bool {
 impl Lint for BlockingFsInAsync {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::CALL.with(ExprKinds::METHOD_CALL)
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {

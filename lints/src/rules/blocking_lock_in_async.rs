@@ -32,7 +32,7 @@
 //! (or keep the std mutex, keep the critical section tiny and document why it cannot block long).
 
 use crate::finding::{Finding, Severity};
-use crate::lint::{CrateFinding, Lint, RuleMeta};
+use crate::lint::{CrateFinding, ExprKinds, Lint, RuleMeta};
 use crate::semantic::CrateCx;
 
 pub static META: RuleMeta = RuleMeta {
@@ -48,6 +48,10 @@ pub struct BlockingLockInAsync;
 impl Lint for BlockingLockInAsync {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::NONE
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {

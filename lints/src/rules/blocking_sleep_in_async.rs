@@ -31,7 +31,7 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 use crate::semantic::{Cx, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
@@ -47,6 +47,10 @@ pub struct BlockingSleepInAsync;
 impl Lint for BlockingSleepInAsync {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::CALL
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {

@@ -65,7 +65,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
 use crate::finding::{Finding, Region, Related, Severity};
-use crate::lint::{CrateFinding, Lint, RuleMeta};
+use crate::lint::{CrateFinding, ExprKinds, Lint, RuleMeta};
 use crate::rules::lock_across_await::first_awaits_held_across;
 use crate::semantic::{AllowFact, CrateCx, Cx, ItemView, LockKind};
 
@@ -348,6 +348,10 @@ fn table<'a, 'i>(t: &'a toml::de::DeTable<'i>, key: &str) -> Option<&'a toml::de
 impl Lint for BroadLintAllow {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::NONE
     }
 
     fn check_file(&mut self, cx: &Cx, file: &syn::File) {

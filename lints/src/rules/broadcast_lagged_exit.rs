@@ -68,7 +68,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 
 use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 use crate::semantic::macros::parse_select;
 use crate::semantic::syntax::peel;
 use crate::semantic::{Cx, MacroView, Ty, TyExpr};
@@ -359,6 +359,10 @@ impl BroadcastLaggedExit {
 impl Lint for BroadcastLaggedExit {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::WHILE.with(ExprKinds::MATCH).with(ExprKinds::IF)
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {

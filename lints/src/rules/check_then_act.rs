@@ -71,7 +71,7 @@ use quote::ToTokens;
 use syn::visit::{self, Visit};
 
 use crate::finding::{Region, Related, Severity};
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 use crate::semantic::syntax::peel;
 use crate::semantic::{Condition, Cx, LockKind, Ty};
 
@@ -206,6 +206,10 @@ pub struct CheckThenAct {
 impl Lint for CheckThenAct {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::METHOD_CALL
     }
 
     fn check_fn(&mut self, cx: &Cx, f: &crate::semantic::FnView) {

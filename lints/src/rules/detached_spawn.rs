@@ -43,7 +43,7 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 use crate::semantic::syntax::peel;
 use crate::semantic::types::Ty;
 use crate::semantic::{Cx, TyExpr};
@@ -149,6 +149,10 @@ fn check_spawn(cx: &Cx, e: &syn::Expr, how: Discard) {
 impl Lint for DetachedSpawn {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::CALL
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {

@@ -30,7 +30,7 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 use crate::semantic::{Cx, Ty, TyExpr};
 
 fn is_exit(path: &str) -> bool {
@@ -50,6 +50,10 @@ pub struct ExitInAsync;
 impl Lint for ExitInAsync {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::CALL
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {

@@ -56,7 +56,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 use crate::semantic::syntax::collect_idents;
 use crate::semantic::types::Ty;
 use crate::semantic::{Cx, FnView};
@@ -203,6 +203,10 @@ struct Ignored {
 impl Lint for IgnoredShutdownSignal {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::NONE
     }
 
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {

@@ -37,7 +37,7 @@
 use std::collections::BTreeMap;
 
 use crate::finding::{Finding, Related, Severity};
-use crate::lint::{CrateFinding, Lint, RuleMeta};
+use crate::lint::{CrateFinding, ExprKinds, Lint, RuleMeta};
 use crate::semantic::{AwaitPoint, CrateCx, GuardId};
 
 pub static META: RuleMeta = RuleMeta {
@@ -53,6 +53,10 @@ pub struct LockAcrossAwait;
 impl Lint for LockAcrossAwait {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::NONE
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {

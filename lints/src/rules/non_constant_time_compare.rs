@@ -54,7 +54,7 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 use crate::semantic::names::{self, NameClass, SecretRef};
 use crate::semantic::{Cx, Ty};
 
@@ -223,6 +223,10 @@ impl NonConstantTimeCompare {
 impl Lint for NonConstantTimeCompare {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::BINARY.with(ExprKinds::METHOD_CALL)
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {

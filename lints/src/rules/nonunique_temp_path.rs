@@ -55,7 +55,7 @@ use quote::ToTokens;
 use syn::visit::Visit;
 
 use crate::finding::{Region, Severity};
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 use crate::semantic::macros::inline_captures;
 use crate::semantic::names::split_words;
 use crate::semantic::{Cx, FnView};
@@ -464,6 +464,10 @@ impl<'ast> Visit<'ast> for Scan<'_, '_> {
 impl Lint for NonuniqueTempPath {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::NONE
     }
 
     fn check_file(&mut self, cx: &Cx, file: &syn::File) {

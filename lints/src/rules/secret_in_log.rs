@@ -50,7 +50,7 @@
 //! Or keep secrets in `secrecy::SecretString`, whose `Debug` prints `[REDACTED]`.
 
 use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 use crate::semantic::names::{self, NameClass, SecretKind, SecretRef};
 use crate::semantic::{Cx, MacroView, Ty};
 use syn::spanned::Spanned;
@@ -148,6 +148,10 @@ impl SecretInLog {
 impl Lint for SecretInLog {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::NONE
     }
 
     fn check_macro(&mut self, cx: &Cx, mac: &MacroView) {

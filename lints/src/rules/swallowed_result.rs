@@ -57,7 +57,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 use crate::semantic::Cx;
 use crate::semantic::fallible;
 use crate::semantic::macros::is_log_macro;
@@ -318,6 +318,10 @@ impl SwallowedResult {
 impl Lint for SwallowedResult {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::METHOD_CALL.with(ExprKinds::MATCH)
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {

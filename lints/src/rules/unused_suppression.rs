@@ -24,7 +24,7 @@
 //! ```
 
 use crate::finding::Severity;
-use crate::lint::{Lint, RuleMeta};
+use crate::lint::{ExprKinds, Lint, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     name: "unused_suppression",
@@ -41,5 +41,9 @@ pub struct UnusedSuppression;
 impl Lint for UnusedSuppression {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn expr_kinds(&self) -> ExprKinds {
+        ExprKinds::NONE
     }
 }

@@ -342,7 +342,13 @@ impl UseScopes {
 
     pub fn resolve_segments(&self, segs: &[String], leading_colon: bool) -> String {
         let resolved = self.resolve_from(segs, leading_colon, self.scopes.len(), 0);
-        normalize_root(resolved.trim_start_matches("::"))
+        match resolved.strip_prefix("::") {
+            Some(rest) => normalize_root(rest.trim_start_matches("::")),
+            None if resolved.starts_with("core::") || resolved.starts_with("alloc::") => {
+                normalize_root(&resolved)
+            }
+            None => resolved,
+        }
     }
 
     /// Resolve `segs` as seen from the scopes below `top`. `self::`/`super::` paths are

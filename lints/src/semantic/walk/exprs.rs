@@ -424,7 +424,8 @@ impl<'a, 'l> Walker<'a, 'l> {
             return Val::default();
         }
         self.core.depth += 1;
-        hook!(self, check_expr, e);
+        *self.core.callee_memo.get_mut() = None;
+        hook!(self, check_expr, e, Some(crate::lint::ExprKinds::of(e)));
         let v = self.eval_inner(e, mode);
         self.core.depth -= 1;
         v
@@ -667,7 +668,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             && let syn::Expr::Closure(cl) = peel(arg)
             && cl.asyncness.is_none()
         {
-            hook!(self, check_expr, arg);
+            hook!(self, check_expr, arg, Some(crate::lint::ExprKinds::of(arg)));
             self.walk_closure(cl, true);
             return Val::default();
         }
@@ -741,7 +742,12 @@ impl<'a, 'l> Walker<'a, 'l> {
     fn eval_await(&mut self, aw: &syn::ExprAwait) -> Val {
         if let Some(mc) = is_acquire_call(&aw.base) {
             // `m.lock().await`: waiting for an async lock is itself an await point.
-            hook!(self, check_expr, &aw.base);
+            hook!(
+                self,
+                check_expr,
+                &aw.base,
+                Some(crate::lint::ExprKinds::of(&aw.base))
+            );
             self.eval(&mc.receiver, Mode::Place);
             self.record_await(aw.await_token.span, ".await");
             let g = self.acquire(&mc.receiver, &mc.method, true);

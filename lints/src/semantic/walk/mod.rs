@@ -49,6 +49,10 @@ pub struct Core<'a> {
     pub(crate) next_guard: GuardId,
     pub(crate) depth: u32,
     pub(crate) test_depth: u32,
+    /// The last call whose callee was resolved, by address: the walker and several rules ask
+    /// for the same call in a row. Cleared whenever an expression's evaluation starts, so an
+    /// address reused by a later (macro-parsed, already dropped) call never hits.
+    pub(crate) callee_memo: RefCell<Option<(usize, Option<String>)>>,
 }
 
 impl<'a> Core<'a> {
@@ -80,6 +84,18 @@ impl<'a> Core<'a> {
 
     /// The resolved path of a call's callee; `None` for closures, locals and other non-paths.
     pub(crate) fn callee(&self, call: &syn::ExprCall) -> Option<String> {
+        let key = call as *const syn::ExprCall as usize;
+        if let Some((k, v)) = &*self.callee_memo.borrow()
+            && *k == key
+        {
+            return v.clone();
+        }
+        let v = self.resolve_callee(call);
+        *self.callee_memo.borrow_mut() = Some((key, v.clone()));
+        v
+    }
+
+    fn resolve_callee(&self, call: &syn::ExprCall) -> Option<String> {
         let syn::Expr::Path(p) = &*call.func else {
             return None;
         };
@@ -105,17 +121,29 @@ pub(crate) struct Walker<'a, 'l> {
     /// Per lint: it panicked earlier in this file, so it is not called again (its state may be
     /// half-updated); the engine reports it as an `internal_error` naming the rule.
     disabled: Vec<bool>,
+    /// Per lint: the expressions its `check_expr` looks at.
+    expr_kinds: Vec<crate::lint::ExprKinds>,
 }
 
 /// Call one hook of every (still enabled) lint. Each call is its own panic boundary: a rule that
 /// panics is recorded in `facts.panicked` and disabled for the rest of the file, while the other
 /// rules and the walk go on.
 macro_rules! hook {
-    ($w:expr, $method:ident, $arg:expr) => {{
+    ($w:expr, $method:ident, $arg:expr) => {
+        hook!($w, $method, $arg, None)
+    };
+    // `$kinds`: `Some(kinds)` calls only lints whose `expr_kinds` intersect it (`check_expr`).
+    ($w:expr, $method:ident, $arg:expr, $kinds:expr) => {{
         let cx = $crate::semantic::Cx { core: &$w.core };
+        let kinds: Option<$crate::lint::ExprKinds> = $kinds;
         let mut panics = Vec::new();
-        for (lint, disabled) in $w.lints.iter_mut().zip($w.disabled.iter_mut()) {
-            if *disabled {
+        for ((lint, disabled), wants) in $w
+            .lints
+            .iter_mut()
+            .zip($w.disabled.iter_mut())
+            .zip($w.expr_kinds.iter())
+        {
+            if *disabled || kinds.is_some_and(|k| !wants.intersects(k)) {
                 continue;
             }
             let call = std::panic::AssertUnwindSafe(|| lint.$method(&cx, $arg));
@@ -166,12 +194,15 @@ pub fn analyze_file<'a>(
         next_guard: 0,
         depth: 0,
         test_depth: 0,
+        callee_memo: RefCell::new(None),
     };
     let disabled = vec![false; lints.len()];
+    let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
     let mut w = Walker {
         core,
         lints,
         disabled,
+        expr_kinds,
     };
     hook!(w, check_file, file);
     w.core.uses.push_module(None, &file.items);
