@@ -106,6 +106,11 @@ fn metas(tokens: TokenStream) -> Vec<syn::Meta> {
 /// The watched lints an attribute allows, looking through nested `cfg_attr`s.
 fn allowed_lints(meta: &syn::Meta, out: &mut Vec<Named>) {
     let syn::Meta::List(list) = meta else { return };
+    // Every watched lint is `clippy::..`: most `allow`s and `cfg_attr`s (`doc(cfg(..))`) name
+    // none, and a token scan is far cheaper than parsing their arguments.
+    if !mentions_ident(&list.tokens, "clippy") {
+        return;
+    }
     if list.path.is_ident("allow") {
         for m in metas(list.tokens.clone()) {
             let syn::Meta::Path(p) = &m else { continue };
@@ -128,6 +133,15 @@ fn allowed_lints(meta: &syn::Meta, out: &mut Vec<Named>) {
     }
 }
 
+/// Whether `word` occurs as an identifier anywhere in `tokens`, nested groups included.
+fn mentions_ident(tokens: &TokenStream, word: &str) -> bool {
+    tokens.clone().into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(i) => i == word,
+        proc_macro2::TokenTree::Group(g) => mentions_ident(&g.stream(), word),
+        _ => false,
+    })
+}
+
 fn is_test_attr(attr: &syn::Attribute) -> bool {
     let path = attr.path();
     if path.segments.last().is_some_and(|s| s.ident == "test") {
@@ -141,7 +155,7 @@ fn is_test_attr(attr: &syn::Attribute) -> bool {
 }
 
 /// The watched lints `attrs` allow.
-fn named_allows(attrs: &[syn::Attribute]) -> Vec<Named> {
+fn named_allows<'a>(attrs: impl IntoIterator<Item = &'a syn::Attribute>) -> Vec<Named> {
     let mut named = Vec::new();
     for attr in attrs {
         allowed_lints(&attr.meta, &mut named);
@@ -358,16 +372,15 @@ impl Lint for BroadLintAllow {
         if cx.in_test() {
             return;
         }
-        let inner: Vec<syn::Attribute> = file
+        let inner: Vec<&syn::Attribute> = file
             .attrs
             .iter()
             .filter(|a| matches!(a.style, syn::AttrStyle::Inner(_)))
-            .cloned()
             .collect();
-        if inner.iter().any(is_test_attr) {
+        let named = named_allows(inner.iter().copied());
+        if named.is_empty() || inner.iter().any(|a| is_test_attr(a)) {
             return;
         }
-        let named = named_allows(&inner);
         if named.is_empty() {
             return;
         }
@@ -384,11 +397,11 @@ impl Lint for BroadLintAllow {
     }
 
     fn check_item(&mut self, cx: &Cx, item: &ItemView) {
-        if cx.in_test() || !SCOPES.contains(&item.kind) || item.attrs.iter().any(is_test_attr) {
+        if cx.in_test() || !SCOPES.contains(&item.kind) {
             return;
         }
         let named = named_allows(item.attrs);
-        if named.is_empty() {
+        if named.is_empty() || item.attrs.iter().any(is_test_attr) {
             return;
         }
         // `#[allow(..)] mod net;` covers the module's own file(s), not the declaration.

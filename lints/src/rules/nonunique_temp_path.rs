@@ -478,7 +478,7 @@ impl Lint for NonuniqueTempPath {
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
         // Without a rename, a call of `std::process::id` spells `id` in the body.
         if !self.may_call_pid
-            || (!self.renames && !cx.text_of(f.block.brace_token.span.join()).contains("id"))
+            || (!self.renames && !f.body_text.contains("id"))
         {
             return;
         }

@@ -185,13 +185,6 @@ impl<'w> Cx<'w> {
         self.core.src.text.contains(word)
     }
 
-    /// The source text `span` covers (empty if it has no position in this file). Rules use it
-    /// as a cheap gate before an expensive scan: a fn whose text never says `lock` cannot
-    /// acquire a lock by a method named `lock`.
-    pub fn text_of(&self, span: proc_macro2::Span) -> &'w str {
-        self.core.src.text.get(span.byte_range()).unwrap_or("")
-    }
-
     /// The full path a path names, e.g. `fs::write` → `std::fs::write`.
     pub fn resolve(&self, path: &syn::Path) -> String {
         self.core.uses.resolve(path)
@@ -332,6 +325,9 @@ impl ItemView<'_> {
 pub struct FnView<'a> {
     pub sig: &'a syn::Signature,
     pub block: &'a syn::Block,
+    /// The body's source text, braces included (empty if its span has no position): rules gate
+    /// an expensive scan of the body on words it must contain.
+    pub body_text: &'a str,
     pub attrs: &'a [syn::Attribute],
     pub name: String,
     /// A method of `impl Trait for Type`.

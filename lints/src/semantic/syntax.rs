@@ -44,21 +44,109 @@ const EXPR_KEYWORDS: &[&str] = &[
     "yield", "box", "try", "macro", "gen", "_",
 ];
 
-/// Parse tokens as an expression. A lone identifier or literal (most macro arguments:
-/// `info!("{}", id)`) is built directly; a parser run costs a token buffer per argument.
+/// Parse tokens as an expression. The common shapes of macro arguments (`id`, `"lit"`,
+/// `self.name`, `&req.path`) are built directly; a parser run costs a token buffer per argument.
 pub fn parse_expr(trees: &[TokenTree]) -> Option<syn::Expr> {
-    match trees {
-        [TokenTree::Ident(i)] if !EXPR_KEYWORDS.iter().any(|k| i == k) => {
-            Some(syn::Expr::Path(syn::ExprPath {
-                attrs: Vec::new(),
-                qself: None,
-                path: syn::Path::from(i.clone()),
-            }))
-        }
-        [TokenTree::Literal(l)] => Some(syn::Expr::Lit(syn::ExprLit {
+    simple_expr(trees).or_else(|| syn::parse2::<syn::Expr>(trees.iter().cloned().collect()).ok())
+}
+
+/// `[&] ident (. ident)*` or a lone literal, as syn would parse it; `None` for anything else.
+fn simple_expr(trees: &[TokenTree]) -> Option<syn::Expr> {
+    if let [TokenTree::Literal(l)] = trees {
+        return Some(syn::Expr::Lit(syn::ExprLit {
             attrs: Vec::new(),
             lit: syn::Lit::new(l.clone()),
-        })),
-        _ => syn::parse2::<syn::Expr>(trees.iter().cloned().collect()).ok(),
+        }));
+    }
+    if let [TokenTree::Punct(amp), rest @ ..] = trees
+        && amp.as_char() == '&'
+        && amp.spacing() == proc_macro2::Spacing::Alone
+    {
+        let inner = field_chain(rest)?;
+        return Some(syn::Expr::Reference(syn::ExprReference {
+            attrs: Vec::new(),
+            and_token: syn::Token![&](amp.span()),
+            mutability: None,
+            expr: Box::new(inner),
+        }));
+    }
+    field_chain(trees)
+}
+
+fn field_chain(trees: &[TokenTree]) -> Option<syn::Expr> {
+    let [TokenTree::Ident(first), rest @ ..] = trees else {
+        return None;
+    };
+    if EXPR_KEYWORDS.iter().any(|k| first == k) || rest.len() % 2 != 0 {
+        return None;
+    }
+    let mut expr = syn::Expr::Path(syn::ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path: syn::Path::from(first.clone()),
+    });
+    for pair in rest.chunks(2) {
+        let [TokenTree::Punct(dot), TokenTree::Ident(field)] = pair else {
+            return None;
+        };
+        // `a..b` is a range, `a.await` no field.
+        if dot.as_char() != '.' || dot.spacing() != proc_macro2::Spacing::Alone || field == "await"
+        {
+            return None;
+        }
+        expr = syn::Expr::Field(syn::ExprField {
+            attrs: Vec::new(),
+            base: Box::new(expr),
+            dot_token: syn::Token![.](dot.span()),
+            member: syn::Member::Named(field.clone()),
+        });
+    }
+    Some(expr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    /// The shortcut builds exactly what syn's parser builds, and declines everything else.
+    #[test]
+    fn simple_expr_agrees_with_syn() {
+        for src in [
+            "id",
+            "\"text\"",
+            "42u8",
+            "self.name",
+            "&req.headers.host",
+            "&x",
+            "r#type",
+            "true",
+            "x.0",
+            "a..b",
+            "&&x",
+            "&mut x",
+            "x.len()",
+            "fut.await",
+            "a.b.await",
+            "move",
+            "Some(x)",
+            "-1",
+        ] {
+            let trees: Vec<TokenTree> = src.parse::<TokenStream>().unwrap().into_iter().collect();
+            let by_syn = syn::parse2::<syn::Expr>(trees.iter().cloned().collect()).ok();
+            if let Some(e) = simple_expr(&trees) {
+                assert_eq!(Some(e), by_syn, "{src}");
+            }
+            assert_eq!(
+                parse_expr(&trees).map(|e| e.to_token_stream().to_string()),
+                by_syn.map(|e| e.to_token_stream().to_string()),
+                "{src}"
+            );
+        }
+        let covered = ["id", "self.name", "&req.headers.host", "\"text\""];
+        for src in covered {
+            let trees: Vec<TokenTree> = src.parse::<TokenStream>().unwrap().into_iter().collect();
+            assert!(simple_expr(&trees).is_some(), "{src} takes the shortcut");
+        }
     }
 }

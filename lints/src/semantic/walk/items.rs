@@ -304,9 +304,16 @@ impl<'a, 'l> Walker<'a, 'l> {
             name: sig.ident.to_string(),
             is_fn: true,
         });
+        let body_text = self
+            .core
+            .src
+            .text
+            .get(block.brace_token.span.join().byte_range())
+            .unwrap_or("");
         let view = FnView {
             sig,
             block,
+            body_text,
             attrs,
             name: sig.ident.to_string(),
             in_trait_impl,
