@@ -3,7 +3,7 @@
 //! result is the same whatever the thread count: files are processed in a fixed order and
 //! everything is sorted before it is reported.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -630,8 +630,9 @@ fn assign_crates(files: &[SourceFile]) -> Crates {
     let mut file_crate = Vec::with_capacity(files.len());
     let mut test_file = Vec::with_capacity(files.len());
     let mut module_path = Vec::with_capacity(files.len());
+    let mut canonical_dirs: HashMap<PathBuf, PathBuf> = HashMap::new();
     for f in files {
-        let abs = std::fs::canonicalize(&f.abs).unwrap_or_else(|_| f.abs.clone());
+        let abs = canonical_file(&f.abs, &mut canonical_dirs);
         let root = abs.parent().and_then(|d| crate_root(d, &mut dir_cache));
         let is_test = root.as_ref().is_some_and(|r| {
             abs.strip_prefix(r)
@@ -668,11 +669,33 @@ fn assign_crates(files: &[SourceFile]) -> Crates {
     }
 }
 
+/// The canonical path of a file: its directory's (resolved once per directory), or, for a
+/// symlink, the link's target's. Canonicalizing every file was a dozen syscalls each.
+fn canonical_file(file: &Path, dirs: &mut HashMap<PathBuf, PathBuf>) -> PathBuf {
+    let is_link = std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink());
+    match (file.parent(), file.file_name()) {
+        (Some(dir), Some(name)) if !is_link => {
+            let canon = dirs
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()));
+            canon.join(name)
+        }
+        _ => std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf()),
+    }
+}
+
 /// Files of modules declared `#[cfg(test)] mod name;` in another file (`runtime/tests/*.rs`,
 /// `mocks.rs`) are test code too, though nothing in them says so.
 fn mark_cfg_test_modules(files: &[SourceFile], test_file: &mut [bool]) {
+    // Only a file whose module directory holds other scanned files can declare one of them:
+    // reading just those skips most leaf modules (`a/b.rs` without an `a/b/`).
+    let dirs: HashSet<&Path> = files
+        .iter()
+        .flat_map(|f| f.abs.ancestors().skip(1))
+        .collect();
     let roots: Vec<PathBuf> = files
         .par_iter()
+        .filter(|f| dirs.contains(module_dir(&f.abs).as_path()))
         .flat_map_iter(|f| {
             let text = std::fs::read_to_string(&f.abs).unwrap_or_default();
             let names = if text.contains("cfg(test)") {
