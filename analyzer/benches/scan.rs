@@ -192,56 +192,78 @@ fn main() {
         println!("  {}", d.display());
     }
 
-    let mut rows = Vec::new();
-    if args.parse {
-        // Texts are read once up front: this row is the parser alone.
-        let texts: Vec<String> = files
+    // Texts are read once up front: the parse row is the parser alone.
+    let texts: Vec<String> = if args.parse {
+        files
             .iter()
             .filter_map(|f| std::fs::read(f).ok())
             .filter_map(|b| String::from_utf8(b).ok())
-            .collect();
-        for &t in &args.threads {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .stack_size(256 * 1024 * 1024)
-                .build()
-                .expect("thread pool");
-            let secs = best_of(args.runs, || {
-                pool.install(|| {
-                    texts
-                        .par_iter()
-                        .map(|t| {
-                            let ok = syn::parse_file(t).is_ok();
-                            proc_macro2::extra::invalidate_current_thread_spans();
-                            usize::from(ok)
-                        })
-                        .sum::<usize>()
-                })
-            });
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut rows = Vec::new();
+    for &t in &args.threads {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .stack_size(256 * 1024 * 1024)
+            .build()
+            .expect("thread pool");
+        let parse = || {
+            pool.install(|| {
+                texts
+                    .par_iter()
+                    .map(|t| {
+                        let ok = syn::parse_file(t).is_ok();
+                        proc_macro2::extra::invalidate_current_thread_spans();
+                        usize::from(ok)
+                    })
+                    .sum::<usize>()
+            })
+        };
+        let mut opts = Options::new(args.dirs.clone());
+        opts.jobs = Some(t);
+        let full = || {
+            let analysis = engine::run(&opts).expect("engine run");
+            let json = racewise::report::json::render(&analysis.report);
+            let _ = std::io::sink().write_all(json.as_bytes());
+            analysis.report.findings.len()
+        };
+        // The two pipelines alternate, run by run, so that a noisy neighbour or a clock change
+        // weighs on both rows alike; each row reports its fastest run.
+        let (mut best_parse, mut best_full) = (f64::INFINITY, f64::INFINITY);
+        if args.runs > 1 {
+            if args.parse {
+                std::hint::black_box(parse());
+            }
+            if args.full {
+                std::hint::black_box(full());
+            }
+        }
+        for _ in 0..args.runs {
+            if args.parse {
+                best_parse = best_parse.min(timed(&parse));
+            }
+            if args.full {
+                best_full = best_full.min(timed(&full));
+            }
+        }
+        if args.parse {
             rows.push(Row {
                 what: "syn::parse_file",
                 threads: t,
-                secs,
+                secs: best_parse,
             });
         }
-    }
-    if args.full {
-        for &t in &args.threads {
-            let mut opts = Options::new(args.dirs.clone());
-            opts.jobs = Some(t);
-            let secs = best_of(args.runs, || {
-                let analysis = engine::run(&opts).expect("engine run");
-                let json = racewise::report::json::render(&analysis.report);
-                let _ = std::io::sink().write_all(json.as_bytes());
-                analysis.report.findings.len()
-            });
+        if args.full {
             rows.push(Row {
                 what: "racewise check (json)",
                 threads: t,
-                secs,
+                secs: best_full,
             });
         }
     }
+    rows.sort_by_key(|r| (r.what != "syn::parse_file", r.threads));
 
     println!();
     println!(
@@ -277,15 +299,8 @@ fn main() {
 
 /// Fastest of `runs` timed runs (after one untimed warm-up when running more than once): the
 /// minimum is the least disturbed by other processes on a shared machine.
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
-    if runs > 1 {
-        std::hint::black_box(f());
-    }
-    (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            std::hint::black_box(f());
-            t.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
+fn timed<T>(f: impl Fn() -> T) -> f64 {
+    let t = Instant::now();
+    std::hint::black_box(f());
+    t.elapsed().as_secs_f64()
 }

@@ -151,7 +151,6 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
     let found = discover::discover(&opts.paths, &opts.discover, &excludes);
     let t_discover = t0.elapsed().as_secs_f64();
 
-    let crates = assign_crates(&found.files);
     let blocking_paths: Arc<[String]> = Arc::from(opts.config.blocking_paths.clone());
     let jobs = opts.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -159,6 +158,9 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
         .stack_size(STACK_BYTES)
         .build()
         .map_err(|e| UsageError::Usage(format!("cannot start worker threads: {e}")))?;
+    // On the run's own workers: rayon's global pool would be started (and sized) just for this.
+    let crates = pool.install(|| assign_crates(&found.files));
+    let t_crates = t0.elapsed().as_secs_f64();
     let mut outcomes: Vec<FileOutcome> = pool.install(|| {
         found
             .files
@@ -213,13 +215,15 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
     let crate_rules: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
     for members in by_crate.values() {
         let mut index = CrateIndex::default();
+        for &i in members {
+            if let Some(f) = outcomes[i].facts.as_mut() {
+                index.add_file(std::mem::take(&mut f.index));
+            }
+        }
         let facts: Vec<&FileFacts> = members
             .iter()
             .filter_map(|&i| outcomes[i].facts.as_ref())
             .collect();
-        for f in &facts {
-            index.add_file(&f.index);
-        }
         let cx = CrateCx {
             index: &index,
             files: facts,
@@ -291,6 +295,9 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
             }
         }
     }
+    // Every file's facts, freed on the workers: dropping them one by one was a serial tail of
+    // the run.
+    pool.install(|| outcomes.into_par_iter().for_each(drop));
     for (file, text, list) in manifest_findings(&found.root, &found.files, &excludes, &crate_rules)
     {
         for f in list {
@@ -326,7 +333,8 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
         skipped_macros,
         timings: vec![
             ("discover", t_discover),
-            ("files", t_files - t_discover),
+            ("crates", t_crates - t_discover),
+            ("files", t_files - t_crates),
             ("crate+report", total - t_files),
             ("total", total),
         ],
@@ -476,36 +484,39 @@ fn analyze_one(
     max_bytes: u64,
     keep_text: bool,
 ) -> FileOutcome {
-    let mut out = analyze_file_text(file, opts, rules, max_bytes);
-    if let Some(text) = &out.text {
+    let (mut out, text) = analyze_file_text(file, opts, rules, max_bytes);
+    if let Some(text) = text {
         let items = out
             .facts
             .as_ref()
             .map(|f| f.items.as_slice())
             .unwrap_or(&[]);
-        out.suppressions = suppress::parse(text, items);
+        out.suppressions = suppress::parse(&text, items);
+        // Shared with the reporters only when one shows source lines (a copy per file else).
+        out.text = keep_text.then(|| Arc::from(text));
     }
     // Item extents only serve suppression parsing: don't keep them through the crate phase.
     if let Some(f) = &mut out.facts {
         f.items = Vec::new();
     }
-    if !keep_text {
-        out.text = None;
-    }
     out
 }
 
+/// One file's outcome (its `text` left empty) and its text, if it could be read.
 fn analyze_file_text(
     file: &SourceFile,
     opts: FileOptions,
     rules: &[&'static RuleEntry],
     max_bytes: u64,
-) -> FileOutcome {
-    let fail = |kind, line, message| FileOutcome {
-        facts: None,
-        errors: vec![FileError::new(file.rel.clone(), kind, line, message)],
-        text: None,
-        suppressions: Vec::new(),
+) -> (FileOutcome, Option<String>) {
+    let fail = |kind, line, message| {
+        let outcome = FileOutcome {
+            facts: None,
+            errors: vec![FileError::new(file.rel.clone(), kind, line, message)],
+            text: None,
+            suppressions: Vec::new(),
+        };
+        (outcome, None)
     };
     match std::fs::metadata(&file.abs) {
         Ok(m) if m.len() > max_bytes => {
@@ -522,8 +533,8 @@ fn analyze_file_text(
         Ok(b) => b,
         Err(e) => return fail(ErrorKind::Io, None, e.to_string()),
     };
-    let text: Arc<str> = match String::from_utf8(bytes) {
-        Ok(s) => Arc::from(s),
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
         Err(e) => {
             let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
                 .iter()
@@ -540,7 +551,7 @@ fn analyze_file_text(
     let result = catch_unwind(AssertUnwindSafe(|| analyze_text(&text, opts, rules)));
     #[cfg(not(fuzzing))]
     proc_macro2::extra::invalidate_current_thread_spans();
-    match result {
+    let outcome = match result {
         Ok(Ok(facts)) => FileOutcome {
             // A rule that panicked was disabled for the rest of this file; the rest still counts.
             errors: facts
@@ -556,7 +567,7 @@ fn analyze_file_text(
                 })
                 .collect(),
             facts: Some(facts),
-            text: Some(text),
+            text: None,
             suppressions: Vec::new(),
         },
         Ok(Err(mut err)) => {
@@ -564,7 +575,7 @@ fn analyze_file_text(
             FileOutcome {
                 facts: None,
                 errors: vec![err],
-                text: Some(text),
+                text: None,
                 suppressions: Vec::new(),
             }
         }
@@ -582,11 +593,12 @@ fn analyze_file_text(
                     None,
                     format!("analysis panicked: {msg}"),
                 )],
-                text: Some(text),
+                text: None,
                 suppressions: Vec::new(),
             }
         }
-    }
+    };
+    (outcome, Some(text))
 }
 
 /// Parse and walk one file's text. The file name in a returned error is filled in by the caller.
@@ -675,9 +687,9 @@ fn canonical_file(file: &Path, dirs: &mut HashMap<PathBuf, PathBuf>) -> PathBuf 
     let is_link = std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink());
     match (file.parent(), file.file_name()) {
         (Some(dir), Some(name)) if !is_link => {
-            let canon = dirs
-                .entry(dir.to_path_buf())
-                .or_insert_with(|| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()));
+            let canon = dirs.entry(dir.to_path_buf()).or_insert_with(|| {
+                std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+            });
             canon.join(name)
         }
         _ => std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf()),
@@ -710,11 +722,24 @@ fn mark_cfg_test_modules(files: &[SourceFile], test_file: &mut [bool]) {
     if roots.is_empty() {
         return;
     }
+    // `Path::starts_with` re-parses components on every call (7 ms for 16 roots over tokio's
+    // files); the same test on the bytes, at a separator boundary.
+    let roots: Vec<(Vec<u8>, PathBuf)> = roots
+        .into_iter()
+        .map(|r| {
+            (
+                r.as_os_str().as_encoded_bytes().to_vec(),
+                r.with_extension("rs"),
+            )
+        })
+        .collect();
     for (f, t) in files.iter().zip(test_file.iter_mut()) {
-        let p = &f.abs;
-        let hit = roots
-            .iter()
-            .any(|r| p.starts_with(r) || p == &r.with_extension("rs"));
+        let p = f.abs.as_os_str().as_encoded_bytes();
+        let hit = roots.iter().any(|(dir, file)| {
+            p.strip_prefix(dir.as_slice()).is_some_and(|rest| {
+                rest.is_empty() || rest.starts_with(std::path::MAIN_SEPARATOR_STR.as_bytes())
+            }) || f.abs == *file
+        });
         *t = *t || hit;
     }
 }

@@ -477,9 +477,7 @@ impl Lint for NonuniqueTempPath {
 
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
         // Without a rename, a call of `std::process::id` spells `id` in the body.
-        if !self.may_call_pid
-            || (!self.renames && !f.body_text.contains("id"))
-        {
+        if !self.may_call_pid || (!self.renames && !f.body_text.contains("id")) {
             return;
         }
         let mut scan = Scan {
