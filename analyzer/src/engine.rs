@@ -161,36 +161,54 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
     // On the run's own workers: rayon's global pool would be started (and sized) just for this.
     let crates = pool.install(|| assign_crates(&found.files));
     let t_crates = t0.elapsed().as_secs_f64();
-    let mut outcomes: Vec<FileOutcome> = pool.install(|| {
-        found
+    // Largest files first: a big file handed out last kept one worker busy while the others
+    // idled (longest-processing-time-first scheduling). Outcomes go back to discovery order.
+    let order: Vec<usize> = pool.install(|| {
+        let sizes: Vec<u64> = found
             .files
             .par_iter()
-            .zip(crates.file_crate.par_iter())
-            .zip(crates.test_file.par_iter())
-            .zip(crates.module_path.par_iter())
-            // One file per task: rayon otherwise cuts the list into a few long runs up front, and
-            // runs of heavy files (tokio) against light ones left a core idle (scaling 1.55x).
-            .with_max_len(1)
-            .map(|(((file, &ci), &test_file), module_path)| {
-                let info = &crates.infos[ci];
-                let file_opts = FileOptions {
-                    edition: info.edition,
-                    test_file,
-                    module_path: module_path.clone(),
-                    blocking_paths: blocking_paths.clone(),
-                    // Decided per file from its text (`analyze_text`).
-                    item_extents: true,
-                };
-                analyze_one(
-                    file,
-                    file_opts,
-                    rules,
-                    opts.max_file_bytes,
-                    opts.keep_sources,
-                )
-            })
-            .collect()
+            .map(|f| std::fs::metadata(&f.abs).map_or(0, |m| m.len()))
+            .collect();
+        let mut order: Vec<usize> = (0..found.files.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+        order
     });
+    // Every worker takes the next file off the sorted list (rayon's splitting would hand the
+    // second worker the middle of the list, not the next-largest file).
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let analyzed: Vec<Vec<(usize, FileOutcome)>> = pool.broadcast(|_| {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = order.get(k) else {
+                break;
+            };
+            let file = &found.files[i];
+            let info = &crates.infos[crates.file_crate[i]];
+            let file_opts = FileOptions {
+                edition: info.edition,
+                test_file: crates.test_file[i],
+                module_path: crates.module_path[i].clone(),
+                blocking_paths: blocking_paths.clone(),
+                // Decided per file from its text (`analyze_text`).
+                item_extents: true,
+            };
+            let outcome = analyze_one(
+                file,
+                file_opts,
+                rules,
+                opts.max_file_bytes,
+                opts.keep_sources,
+            );
+            done.push((i, outcome));
+        }
+        done
+    });
+    let mut slots: Vec<Option<FileOutcome>> = (0..found.files.len()).map(|_| None).collect();
+    for (i, outcome) in analyzed.into_iter().flatten() {
+        slots[i] = Some(outcome);
+    }
+    let mut outcomes: Vec<FileOutcome> = slots.into_iter().flatten().collect();
     let t_files = t0.elapsed().as_secs_f64();
 
     let mut errors = found.errors;
