@@ -112,6 +112,8 @@ const PRELUDE: &[(&str, &str)] = &[
 
 #[derive(Debug, Default, Clone)]
 struct Scope {
+    /// Identifies the scope for `UseScopes::cache`; 0 for a block that declares nothing.
+    id: u32,
     /// A module scope stops lookups: modules don't see their parent's imports.
     is_module: bool,
     /// The module's path below `crate` (module scopes only; blocks inherit their module's).
@@ -137,6 +139,11 @@ pub struct ModuleExport {
 #[derive(Debug, Default, Clone)]
 pub struct UseScopes {
     scopes: Vec<Scope>,
+    next_id: u32,
+    /// Resolved paths by (innermost declaring scope, path text, leading `::`). What a path
+    /// resolves to depends only on the scopes that declare something, and the innermost of
+    /// them identifies that chain; the same paths recur all over a file (`Arc::new`, `Ok`).
+    cache: std::cell::RefCell<HashMap<(u32, String, bool), String>>,
     /// Module path of the file's root module (`["routes", "admin"]` for `src/routes/admin.rs`).
     file_module: Vec<String>,
 }
@@ -185,8 +192,8 @@ impl UseScopes {
     /// Scopes for a file whose root module is `crate::<file_module>`.
     pub fn for_module(file_module: Vec<String>) -> Self {
         UseScopes {
-            scopes: Vec::new(),
             file_module,
+            ..UseScopes::default()
         }
     }
 
@@ -237,7 +244,9 @@ impl UseScopes {
         module: Vec<String>,
         items: impl Iterator<Item = &'a syn::Item>,
     ) {
+        self.next_id += 1;
         let mut scope = Scope {
+            id: self.next_id,
             is_module,
             module,
             ..Scope::default()
@@ -336,8 +345,28 @@ impl UseScopes {
     /// by the crate index later); rules compare against external paths only, so those never
     /// match by accident.
     pub fn resolve(&self, path: &syn::Path) -> String {
-        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        self.resolve_segments(&segs, path.leading_colon.is_some())
+        use std::fmt::Write;
+        let mut text = String::new();
+        for (i, seg) in path.segments.iter().enumerate() {
+            if i > 0 {
+                text.push_str("::");
+            }
+            let _ = write!(text, "{}", seg.ident);
+        }
+        let scope = self
+            .scopes
+            .iter()
+            .rev()
+            .find(|s| s.id != 0)
+            .map_or(0, |s| s.id);
+        let key = (scope, text, path.leading_colon.is_some());
+        if let Some(hit) = self.cache.borrow().get(&key) {
+            return hit.clone();
+        }
+        let segs: Vec<String> = key.1.split("::").map(str::to_string).collect();
+        let resolved = self.resolve_segments(&segs, key.2);
+        self.cache.borrow_mut().insert(key, resolved.clone());
+        resolved
     }
 
     pub fn resolve_segments(&self, segs: &[String], leading_colon: bool) -> String {

@@ -785,12 +785,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             return id;
         };
         if body.flow.reachable {
+            let function = self.core.function();
             let ty = self.core.ty_of(receiver);
             let local_identity = match (peel(receiver), &ty) {
                 (syn::Expr::Path(p), TyExpr::Known(_)) => p
                     .path
                     .get_ident()
-                    .map(|i| format!("{}::{i}", body.function.clone().unwrap_or_default())),
+                    .map(|i| format!("{}::{i}", function.as_deref().unwrap_or_default())),
                 _ => None,
             };
             let region = Region::from_span(method.span());
@@ -801,7 +802,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 receiver_text: expr_text(receiver),
                 method: method.to_string(),
                 region,
-                function: body.function.clone(),
+                function,
                 snippet: self.core.src.snippet(&region),
                 in_async: body.is_async,
                 in_test: body.in_test || self.core.test_depth > 0 || self.core.opts.test_file,

@@ -272,7 +272,6 @@ impl<'a, 'l> Walker<'a, 'l> {
     pub(crate) fn enter_body(&mut self, is_async: bool, async_main: bool, boundary: Boundary) {
         let id = self.core.next_body;
         self.core.next_body += 1;
-        let function = self.core.function();
         let in_test = self.core.test_depth > 0;
         self.core.env.push(boundary);
         self.core.bodies.push(Body {
@@ -280,7 +279,6 @@ impl<'a, 'l> Walker<'a, 'l> {
             is_async,
             async_main,
             in_test,
-            function,
             flow: Flow::start(),
             temp_level: 0,
             loops: Vec::new(),

@@ -152,7 +152,6 @@ pub struct Body {
     pub is_async: bool,
     pub async_main: bool,
     pub in_test: bool,
-    pub function: Option<String>,
     pub flow: Flow,
     pub temp_level: u32,
     pub loops: Vec<LoopCx>,
