@@ -14,6 +14,8 @@ pub struct SourceFile {
     pub abs: PathBuf,
     /// Relative to the scan root, `/`-separated.
     pub rel: String,
+    /// A symlink given on the command line (the walk itself does not follow links).
+    pub symlink: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -88,6 +90,7 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions, excludes: &GlobSet) -
             files.push(SourceFile {
                 abs: path.clone(),
                 rel: relative(&root, path),
+                symlink: path.is_symlink(),
             });
             continue;
         }
@@ -116,6 +119,7 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions, excludes: &GlobSet) -
                     files.push(SourceFile {
                         abs: p.to_path_buf(),
                         rel,
+                        symlink: false,
                     });
                 }
                 Err(err) => {

@@ -163,16 +163,16 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
     let t_crates = t0.elapsed().as_secs_f64();
     // Largest files first: a big file handed out last kept one worker busy while the others
     // idled (longest-processing-time-first scheduling). Outcomes go back to discovery order.
-    let order: Vec<usize> = pool.install(|| {
-        let sizes: Vec<u64> = found
+    // The one `stat` of each file (on overlay filesystems path lookups cost more than reading).
+    let sizes: Vec<std::io::Result<u64>> = pool.install(|| {
+        found
             .files
             .par_iter()
-            .map(|f| std::fs::metadata(&f.abs).map_or(0, |m| m.len()))
-            .collect();
-        let mut order: Vec<usize> = (0..found.files.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
-        order
+            .map(|f| std::fs::metadata(&f.abs).map(|m| m.len()))
+            .collect()
     });
+    let mut order: Vec<usize> = (0..found.files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(*sizes[i].as_ref().unwrap_or(&0)));
     // Every worker takes the next file off the sorted list (rayon's splitting would hand the
     // second worker the middle of the list, not the next-largest file).
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -195,6 +195,7 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
             };
             let outcome = analyze_one(
                 file,
+                &sizes[i],
                 file_opts,
                 rules,
                 opts.max_file_bytes,
@@ -395,7 +396,15 @@ fn manifest_findings(
         };
         let list: Vec<Finding> = rules.iter().flat_map(|r| r.check_manifest(&text)).collect();
         if !list.is_empty() {
-            out.push((SourceFile { abs, rel }, Arc::from(text), list));
+            out.push((
+                SourceFile {
+                    abs,
+                    rel,
+                    symlink: false,
+                },
+                Arc::from(text),
+                list,
+            ));
         }
     }
     out
@@ -497,12 +506,13 @@ fn to_report(file: &SourceFile, f: Finding, state: FindingState, config: &Config
 
 fn analyze_one(
     file: &SourceFile,
+    size: &std::io::Result<u64>,
     opts: FileOptions,
     rules: &[&'static RuleEntry],
     max_bytes: u64,
     keep_text: bool,
 ) -> FileOutcome {
-    let (mut out, text) = analyze_file_text(file, opts, rules, max_bytes);
+    let (mut out, text) = analyze_file_text(file, size, opts, rules, max_bytes);
     if let Some(text) = text {
         let items = out
             .facts
@@ -523,6 +533,7 @@ fn analyze_one(
 /// One file's outcome (its `text` left empty) and its text, if it could be read.
 fn analyze_file_text(
     file: &SourceFile,
+    size: &std::io::Result<u64>,
     opts: FileOptions,
     rules: &[&'static RuleEntry],
     max_bytes: u64,
@@ -536,21 +547,29 @@ fn analyze_file_text(
         };
         (outcome, None)
     };
-    match std::fs::metadata(&file.abs) {
-        Ok(m) if m.len() > max_bytes => {
+    let size = match size {
+        Ok(n) if *n > max_bytes => {
             return fail(
                 ErrorKind::TooLarge,
                 None,
-                format!("file is {} bytes; the limit is {max_bytes}", m.len()),
+                format!("file is {n} bytes; the limit is {max_bytes}"),
             );
         }
-        Ok(_) => {}
+        Ok(n) => *n,
         Err(e) => return fail(ErrorKind::Io, None, e.to_string()),
-    }
-    let bytes = match std::fs::read(&file.abs) {
+    };
+    let bytes = match read_capped(&file.abs, size, max_bytes) {
         Ok(b) => b,
         Err(e) => return fail(ErrorKind::Io, None, e.to_string()),
     };
+    if bytes.len() as u64 > max_bytes {
+        let n = bytes.len();
+        return fail(
+            ErrorKind::TooLarge,
+            None,
+            format!("file grew to over {n} bytes; the limit is {max_bytes}"),
+        );
+    }
     let text = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
@@ -619,6 +638,17 @@ fn analyze_file_text(
     (outcome, Some(text))
 }
 
+/// A file's bytes, read with the size known from its `stat` (no second lookup of the path) and
+/// never more than one byte past `max_bytes`, should it have grown since.
+fn read_capped(path: &Path, size: u64, max_bytes: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(max_bytes)).unwrap_or(0) + 1);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Parse and walk one file's text. The file name in a returned error is filled in by the caller.
 pub fn analyze_text(
     text: &str,
@@ -662,7 +692,7 @@ fn assign_crates(files: &[SourceFile]) -> Crates {
     let mut module_path = Vec::with_capacity(files.len());
     let mut canonical_dirs: HashMap<PathBuf, PathBuf> = HashMap::new();
     for f in files {
-        let abs = canonical_file(&f.abs, &mut canonical_dirs);
+        let abs = canonical_file(f, &mut canonical_dirs);
         let root = abs.parent().and_then(|d| crate_root(d, &mut dir_cache));
         let is_test = root.as_ref().is_some_and(|r| {
             abs.strip_prefix(r)
@@ -701,10 +731,10 @@ fn assign_crates(files: &[SourceFile]) -> Crates {
 
 /// The canonical path of a file: its directory's (resolved once per directory), or, for a
 /// symlink, the link's target's. Canonicalizing every file was a dozen syscalls each.
-fn canonical_file(file: &Path, dirs: &mut HashMap<PathBuf, PathBuf>) -> PathBuf {
-    let is_link = std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink());
+fn canonical_file(f: &SourceFile, dirs: &mut HashMap<PathBuf, PathBuf>) -> PathBuf {
+    let file = f.abs.as_path();
     match (file.parent(), file.file_name()) {
-        (Some(dir), Some(name)) if !is_link => {
+        (Some(dir), Some(name)) if !f.symlink => {
             let canon = dirs.entry(dir.to_path_buf()).or_insert_with(|| {
                 std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
             });
