@@ -233,10 +233,21 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
     }
     let crate_rules: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
     for members in by_crate.values() {
+        // Only lock acquisitions and deferred findings consult the index: a crate without
+        // either (most dependencies, `windows-sys`) skips building it.
+        let needs_index = members.iter().any(|&i| {
+            outcomes[i]
+                .facts
+                .as_ref()
+                .is_some_and(|f| !f.acquisitions.is_empty() || !f.pending.is_empty())
+        });
         let mut index = CrateIndex::default();
         for &i in members {
             if let Some(f) = outcomes[i].facts.as_mut() {
-                index.add_file(std::mem::take(&mut f.index));
+                let file_index = std::mem::take(&mut f.index);
+                if needs_index {
+                    index.add_file(file_index);
+                }
             }
         }
         let facts: Vec<&FileFacts> = members
