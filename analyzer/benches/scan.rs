@@ -242,10 +242,10 @@ fn main() {
         }
         for _ in 0..args.runs {
             if args.parse {
-                best_parse = best_parse.min(timed(&parse));
+                best_parse = best_parse.min(timed(parse));
             }
             if args.full {
-                best_full = best_full.min(timed(&full));
+                best_full = best_full.min(timed(full));
             }
         }
         if args.parse {

@@ -19,6 +19,7 @@ use crate::config::{Config, Selection};
 use crate::discover::{self, DiscoverOptions, SourceFile};
 use crate::error::{ErrorKind, FileError, UsageError};
 use crate::fingerprint;
+use crate::nesting;
 use crate::report::{FindingState, RelatedLocation, Report, ReportFinding};
 use crate::suppress::{self, Suppression};
 
@@ -667,6 +668,18 @@ pub fn analyze_text(
     rules: &[&'static RuleEntry],
 ) -> Result<FileFacts, FileError> {
     opts.item_extents = suppress::may_have_suppressions(text);
+    let depth = nesting::estimate(text, nesting::MAX_NESTING);
+    if depth > nesting::MAX_NESTING {
+        return Err(FileError::new(
+            String::new(),
+            ErrorKind::TooLarge,
+            None,
+            format!(
+                "nesting is more than {} levels deep: not parsed (the parser would overflow its stack)",
+                nesting::MAX_NESTING
+            ),
+        ));
+    }
     let ast = syn::parse_file(text).map_err(|e| {
         let start = e.span().start();
         let mut err = FileError::new(

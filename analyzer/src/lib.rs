@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod fingerprint;
 pub mod models_cmd;
+pub mod nesting;
 pub mod report;
 pub mod suppress;
 
