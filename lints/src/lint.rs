@@ -78,8 +78,36 @@ impl ExprKinds {
     }
 }
 
+/// The per-file hooks a rule implements, so the walker skips calling the others (a call per
+/// statement per rule adds up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hooks(u8);
+
+impl Hooks {
+    pub const NONE: Hooks = Hooks(0);
+    pub const ALL: Hooks = Hooks(u8::MAX);
+    pub const FILE: Hooks = Hooks(1 << 0);
+    pub const ITEM: Hooks = Hooks(1 << 1);
+    pub const FN: Hooks = Hooks(1 << 2);
+    pub const STMT: Hooks = Hooks(1 << 3);
+    pub const EXPR: Hooks = Hooks(1 << 4);
+    pub const MACRO: Hooks = Hooks(1 << 5);
+
+    pub const fn with(self, other: Hooks) -> Hooks {
+        Hooks(self.0 | other.0)
+    }
+
+    pub fn contains(self, other: Hooks) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
 pub trait Lint {
     fn meta(&self) -> &'static RuleMeta;
+    /// Which `check_*` hooks this rule implements (see [`Hooks`]); all by default.
+    fn hooks(&self) -> Hooks {
+        Hooks::ALL
+    }
     /// What `check_expr` looks at (see [`ExprKinds`]); a rule without `check_expr` says `NONE`.
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::ALL

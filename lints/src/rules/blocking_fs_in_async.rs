@@ -40,7 +40,7 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::types::Ty;
 use crate::semantic::{Cx, TyExpr};
 
@@ -95,6 +95,10 @@ impl Lint for BlockingFsInAsync {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::CALL.with(ExprKinds::METHOD_CALL)
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::EXPR
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {

@@ -32,7 +32,7 @@
 //! (or keep the std mutex, keep the critical section tiny and document why it cannot block long).
 
 use crate::finding::{Finding, Severity};
-use crate::lint::{CrateFinding, ExprKinds, Lint, RuleMeta};
+use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::CrateCx;
 
 pub static META: RuleMeta = RuleMeta {
@@ -52,6 +52,10 @@ impl Lint for BlockingLockInAsync {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::NONE
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::NONE
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {

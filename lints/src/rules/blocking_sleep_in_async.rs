@@ -31,7 +31,7 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::{Cx, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
@@ -51,6 +51,10 @@ impl Lint for BlockingSleepInAsync {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::CALL
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::EXPR
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {

@@ -65,7 +65,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
 use crate::finding::{Finding, Region, Related, Severity};
-use crate::lint::{CrateFinding, ExprKinds, Lint, RuleMeta};
+use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
 use crate::rules::lock_across_await::first_awaits_held_across;
 use crate::semantic::{AllowFact, CrateCx, Cx, ItemView, LockKind};
 
@@ -366,6 +366,10 @@ impl Lint for BroadLintAllow {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::NONE
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::FILE.with(Hooks::ITEM)
     }
 
     fn check_file(&mut self, cx: &Cx, file: &syn::File) {

@@ -68,7 +68,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::macros::parse_select;
 use crate::semantic::syntax::peel;
 use crate::semantic::{Cx, MacroView, Ty, TyExpr};
@@ -363,6 +363,10 @@ impl Lint for BroadcastLaggedExit {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::WHILE.with(ExprKinds::MATCH).with(ExprKinds::IF)
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::STMT.with(Hooks::EXPR.with(Hooks::MACRO))
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {

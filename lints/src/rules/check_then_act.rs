@@ -71,7 +71,7 @@ use quote::ToTokens;
 use syn::visit::{self, Visit};
 
 use crate::finding::{Region, Related, Severity};
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::syntax::peel;
 use crate::semantic::{Condition, Cx, LockKind, Ty};
 
@@ -210,6 +210,10 @@ impl Lint for CheckThenAct {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::METHOD_CALL
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::FN.with(Hooks::EXPR)
     }
 
     fn check_fn(&mut self, _cx: &Cx, f: &crate::semantic::FnView) {

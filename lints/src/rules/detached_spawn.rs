@@ -43,7 +43,7 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::syntax::peel;
 use crate::semantic::types::Ty;
 use crate::semantic::{Cx, TyExpr};
@@ -153,6 +153,10 @@ impl Lint for DetachedSpawn {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::CALL
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::STMT.with(Hooks::EXPR)
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {

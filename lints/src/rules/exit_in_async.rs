@@ -30,7 +30,7 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::{Cx, Ty, TyExpr};
 
 fn is_exit(path: &str) -> bool {
@@ -54,6 +54,10 @@ impl Lint for ExitInAsync {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::CALL
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::EXPR
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {

@@ -56,7 +56,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::syntax::collect_idents;
 use crate::semantic::types::Ty;
 use crate::semantic::{Cx, FnView};
@@ -207,6 +207,10 @@ impl Lint for IgnoredShutdownSignal {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::NONE
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::FN
     }
 
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {

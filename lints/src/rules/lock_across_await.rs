@@ -37,7 +37,7 @@
 use std::collections::BTreeMap;
 
 use crate::finding::{Finding, Related, Severity};
-use crate::lint::{CrateFinding, ExprKinds, Lint, RuleMeta};
+use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::{AwaitPoint, CrateCx, GuardId};
 
 pub static META: RuleMeta = RuleMeta {
@@ -57,6 +57,10 @@ impl Lint for LockAcrossAwait {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::NONE
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::NONE
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {

@@ -54,7 +54,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::finding::{Finding, Region, Related, Severity};
-use crate::lint::{CrateFinding, ExprKinds, Lint, RuleMeta};
+use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
 use crate::rules::multiple_locks_held::{HeldPair, display_name, held_pairs};
 use crate::semantic::CrateCx;
 
@@ -96,6 +96,10 @@ impl Lint for LockOrderInversion {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::NONE
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::NONE
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {

@@ -47,7 +47,7 @@
 //! or put both collections behind one mutex (`Mutex<SchedulerState>`) so no order is needed.
 
 use crate::finding::{Finding, Region, Related, Severity};
-use crate::lint::{CrateFinding, ExprKinds, Lint, RuleMeta};
+use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::{Acquisition, CrateCx, LockKind};
 
 pub static META: RuleMeta = RuleMeta {
@@ -133,6 +133,10 @@ impl Lint for MultipleLocksHeld {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::NONE
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::NONE
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {

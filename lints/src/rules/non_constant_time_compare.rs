@@ -54,7 +54,7 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::names::{self, NameClass, SecretRef};
 use crate::semantic::{Cx, Ty};
 
@@ -227,6 +227,10 @@ impl Lint for NonConstantTimeCompare {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::BINARY.with(ExprKinds::METHOD_CALL)
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::EXPR
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {

@@ -55,7 +55,7 @@ use quote::ToTokens;
 use syn::visit::Visit;
 
 use crate::finding::{Region, Severity};
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::macros::inline_captures;
 use crate::semantic::names::split_words;
 use crate::semantic::{Cx, FnView};
@@ -468,6 +468,10 @@ impl Lint for NonuniqueTempPath {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::NONE
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::FILE.with(Hooks::FN)
     }
 
     fn check_file(&mut self, cx: &Cx, file: &syn::File) {

@@ -50,7 +50,7 @@
 //! Or keep secrets in `secrecy::SecretString`, whose `Debug` prints `[REDACTED]`.
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::names::{self, NameClass, SecretKind, SecretRef};
 use crate::semantic::{Cx, MacroView, Ty};
 use syn::spanned::Spanned;
@@ -152,6 +152,10 @@ impl Lint for SecretInLog {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::NONE
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::MACRO
     }
 
     fn check_macro(&mut self, cx: &Cx, mac: &MacroView) {

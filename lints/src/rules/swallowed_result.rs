@@ -57,7 +57,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::Cx;
 use crate::semantic::fallible;
 use crate::semantic::macros::is_log_macro;
@@ -322,6 +322,10 @@ impl Lint for SwallowedResult {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::METHOD_CALL.with(ExprKinds::MATCH)
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::STMT.with(Hooks::EXPR)
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {

@@ -24,7 +24,7 @@
 //! ```
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Lint, RuleMeta};
+use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     name: "unused_suppression",
@@ -45,5 +45,9 @@ impl Lint for UnusedSuppression {
 
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::NONE
+    }
+
+    fn hooks(&self) -> Hooks {
+        Hooks::NONE
     }
 }

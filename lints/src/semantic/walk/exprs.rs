@@ -307,7 +307,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn walk_tail(&mut self, stmt: &syn::Stmt, e: &syn::Expr) -> Val {
-        hook!(self, check_stmt, stmt);
+        hook!(self, check_stmt, stmt, crate::lint::Hooks::STMT);
         if self.core.opts.edition >= 2024 {
             let level = self.temp_enter();
             let v = self.eval(e, Mode::Value);
@@ -320,7 +320,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn walk_stmt(&mut self, stmt: &syn::Stmt) {
-        hook!(self, check_stmt, stmt);
+        hook!(self, check_stmt, stmt, crate::lint::Hooks::STMT);
         match stmt {
             syn::Stmt::Local(local) => {
                 let level = self.temp_enter();
@@ -425,7 +425,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.core.depth += 1;
         *self.core.callee_memo.get_mut() = None;
-        hook!(self, check_expr, e, Some(crate::lint::ExprKinds::of(e)));
+        hook!(
+            self,
+            check_expr,
+            e,
+            crate::lint::Hooks::EXPR,
+            Some(crate::lint::ExprKinds::of(e))
+        );
         let v = self.eval_inner(e, mode);
         self.core.depth -= 1;
         v
@@ -668,7 +674,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             && let syn::Expr::Closure(cl) = peel(arg)
             && cl.asyncness.is_none()
         {
-            hook!(self, check_expr, arg, Some(crate::lint::ExprKinds::of(arg)));
+            hook!(
+                self,
+                check_expr,
+                arg,
+                crate::lint::Hooks::EXPR,
+                Some(crate::lint::ExprKinds::of(arg))
+            );
             self.walk_closure(cl, true);
             return Val::default();
         }
@@ -746,6 +758,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 self,
                 check_expr,
                 &aw.base,
+                crate::lint::Hooks::EXPR,
                 Some(crate::lint::ExprKinds::of(&aw.base))
             );
             self.eval(&mc.receiver, Mode::Place);
@@ -1013,7 +1026,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     name: name.clone(),
                     format: Some(&f),
                 };
-                hook!(self, check_macro, &view);
+                hook!(self, check_macro, &view, crate::lint::Hooks::MACRO);
                 for arg in &f.args {
                     self.eval(&arg.expr, Mode::Place);
                 }
@@ -1067,7 +1080,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             name: name.to_string(),
             format: None,
         };
-        hook!(self, check_macro, &view);
+        hook!(self, check_macro, &view, crate::lint::Hooks::MACRO);
     }
 
     fn eval_select(&mut self, sel: &macros::Select, span: proc_macro2::Span) {

@@ -102,7 +102,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             let span = super::spans::item_span(item);
             self.record_extent(attrs, span);
             let view = self.item_view(attrs, kind, name, span);
-            hook!(self, check_item, &view);
+            hook!(self, check_item, &view, crate::lint::Hooks::ITEM);
         }
         let is_test = attrs.iter().any(|a| is_cfg_test(a) || is_test_attr(a));
         if is_test {
@@ -142,7 +142,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                         let span = super::spans::trait_fn_span(f);
                         self.record_extent(&f.attrs, span);
                         let view = self.item_view(&f.attrs, "fn", f.sig.ident.to_string(), span);
-                        hook!(self, check_item, &view);
+                        hook!(self, check_item, &view, crate::lint::Hooks::ITEM);
                         self.walk_fn(&f.sig, block, &f.attrs, false);
                     }
                 }
@@ -241,7 +241,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     let span = super::spans::impl_fn_span(f);
                     self.record_extent(&f.attrs, span);
                     let view = self.item_view(&f.attrs, "fn", f.sig.ident.to_string(), span);
-                    hook!(self, check_item, &view);
+                    hook!(self, check_item, &view, crate::lint::Hooks::ITEM);
                     if let Some(ret) = ret_ty(&f.sig, self) {
                         let ret = resolve_self(ret, &imp.self_ty, &self.core.uses);
                         self.core.facts.index.methods.push((
@@ -316,7 +316,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             name: sig.ident.to_string(),
             in_trait_impl,
         };
-        hook!(self, check_fn, &view);
+        hook!(self, check_fn, &view, crate::lint::Hooks::FN);
         let is_async = sig.asyncness.is_some();
         let async_main = is_async && sig.ident == "main" && self.core.items.len() == 1;
         self.enter_body(is_async, async_main, Boundary::Item);

@@ -123,27 +123,35 @@ pub(crate) struct Walker<'a, 'l> {
     disabled: Vec<bool>,
     /// Per lint: the expressions its `check_expr` looks at.
     expr_kinds: Vec<crate::lint::ExprKinds>,
+    /// Per lint: the hooks it implements.
+    hooks: Vec<crate::lint::Hooks>,
 }
 
 /// Call one hook of every (still enabled) lint. Each call is its own panic boundary: a rule that
 /// panics is recorded in `facts.panicked` and disabled for the rest of the file, while the other
 /// rules and the walk go on.
 macro_rules! hook {
-    ($w:expr, $method:ident, $arg:expr) => {
-        hook!($w, $method, $arg, None)
+    // `$hook`: the `Hooks` flag of `$method`; only lints implementing it are called.
+    ($w:expr, $method:ident, $arg:expr, $hook:expr) => {
+        hook!($w, $method, $arg, $hook, None)
     };
     // `$kinds`: `Some(kinds)` calls only lints whose `expr_kinds` intersect it (`check_expr`).
-    ($w:expr, $method:ident, $arg:expr, $kinds:expr) => {{
+    ($w:expr, $method:ident, $arg:expr, $hook:expr, $kinds:expr) => {{
         let cx = $crate::semantic::Cx { core: &$w.core };
+        let hook: $crate::lint::Hooks = $hook;
         let kinds: Option<$crate::lint::ExprKinds> = $kinds;
         let mut panics = Vec::new();
-        for ((lint, disabled), wants) in $w
+        for (((lint, disabled), wants), implements) in $w
             .lints
             .iter_mut()
             .zip($w.disabled.iter_mut())
             .zip($w.expr_kinds.iter())
+            .zip($w.hooks.iter())
         {
-            if *disabled || kinds.is_some_and(|k| !wants.intersects(k)) {
+            if *disabled
+                || !implements.contains(hook)
+                || kinds.is_some_and(|k| !wants.intersects(k))
+            {
                 continue;
             }
             let call = std::panic::AssertUnwindSafe(|| lint.$method(&cx, $arg));
@@ -198,13 +206,15 @@ pub fn analyze_file<'a>(
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
+    let hooks = lints.iter().map(|l| l.hooks()).collect();
     let mut w = Walker {
         core,
         lints,
         disabled,
         expr_kinds,
+        hooks,
     };
-    hook!(w, check_file, file);
+    hook!(w, check_file, file, crate::lint::Hooks::FILE);
     w.core.uses.push_module(None, &file.items);
     w.core
         .facts
