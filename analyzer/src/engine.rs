@@ -526,12 +526,6 @@ fn analyze_one(
 ) -> FileOutcome {
     let (mut out, text) = analyze_file_text(file, size, opts, rules, max_bytes);
     if let Some(text) = text {
-        let items = out
-            .facts
-            .as_ref()
-            .map(|f| f.items.as_slice())
-            .unwrap_or(&[]);
-        out.suppressions = suppress::parse(&text, items);
         // Shared with the reporters only when one shows source lines (a copy per file else).
         out.text = keep_text.then(|| Arc::from(text));
     }
@@ -542,7 +536,8 @@ fn analyze_one(
     out
 }
 
-/// One file's outcome (its `text` left empty) and its text, if it could be read.
+/// One file's outcome (its `text` left empty, its suppressions parsed) and its text, if it could
+/// be read.
 fn analyze_file_text(
     file: &SourceFile,
     size: &std::io::Result<u64>,
@@ -597,10 +592,17 @@ fn analyze_file_text(
             );
         }
     };
+    // Item extents only serve item-level suppressions: recorded, and the suppression lines
+    // scanned, only in files that hold the marker at all.
+    let marked = suppress::may_have_suppressions(&text);
+    let opts = FileOptions {
+        item_extents: marked,
+        ..opts
+    };
     let result = catch_unwind(AssertUnwindSafe(|| analyze_text(&text, opts, rules)));
     #[cfg(not(fuzzing))]
     proc_macro2::extra::invalidate_current_thread_spans();
-    let outcome = match result {
+    let mut outcome = match result {
         Ok(Ok(facts)) => FileOutcome {
             // A rule that panicked was disabled for the rest of this file; the rest still counts.
             errors: facts
@@ -647,6 +649,14 @@ fn analyze_file_text(
             }
         }
     };
+    if marked {
+        let items = outcome
+            .facts
+            .as_ref()
+            .map(|f| f.items.as_slice())
+            .unwrap_or(&[]);
+        outcome.suppressions = suppress::parse(&text, items);
+    }
     (outcome, Some(text))
 }
 
@@ -664,10 +674,9 @@ fn read_capped(path: &Path, size: u64, max_bytes: u64) -> std::io::Result<Vec<u8
 /// Parse and walk one file's text. The file name in a returned error is filled in by the caller.
 pub fn analyze_text(
     text: &str,
-    mut opts: FileOptions,
+    opts: FileOptions,
     rules: &[&'static RuleEntry],
 ) -> Result<FileFacts, FileError> {
-    opts.item_extents = suppress::may_have_suppressions(text);
     let depth = nesting::estimate(text, nesting::MAX_NESTING);
     if depth > nesting::MAX_NESTING {
         return Err(FileError::new(

@@ -143,10 +143,8 @@ pub fn may_have_suppressions(text: &str) -> bool {
 const MARKER: &str = "racewise:";
 
 /// Find every suppression comment in `text`; `items` gives item extents for item-level ones.
+/// The engine calls it only for texts that pass [`may_have_suppressions`].
 pub fn parse(text: &str, items: &[ItemExtent]) -> Vec<Suppression> {
-    if !may_have_suppressions(text) {
-        return Vec::new();
-    }
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let line_text = |n: u32| -> &str {
         lines

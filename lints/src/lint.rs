@@ -40,7 +40,6 @@ impl RuleMeta {
 pub struct ExprKinds(u16);
 
 impl ExprKinds {
-    pub const NONE: ExprKinds = ExprKinds(0);
     pub const ALL: ExprKinds = ExprKinds(u16::MAX);
     pub const CALL: ExprKinds = ExprKinds(1 << 0);
     pub const METHOD_CALL: ExprKinds = ExprKinds(1 << 1);
@@ -108,7 +107,7 @@ pub trait Lint {
     fn hooks(&self) -> Hooks {
         Hooks::ALL
     }
-    /// What `check_expr` looks at (see [`ExprKinds`]); a rule without `check_expr` says `NONE`.
+    /// What `check_expr` looks at (see [`ExprKinds`]); consulted only when `hooks` has `EXPR`.
     fn expr_kinds(&self) -> ExprKinds {
         ExprKinds::ALL
     }

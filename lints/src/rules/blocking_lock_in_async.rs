@@ -32,7 +32,7 @@
 //! (or keep the std mutex, keep the critical section tiny and document why it cannot block long).
 
 use crate::finding::{Finding, Severity};
-use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
+use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
 use crate::semantic::CrateCx;
 
 pub static META: RuleMeta = RuleMeta {
@@ -48,10 +48,6 @@ pub struct BlockingLockInAsync;
 impl Lint for BlockingLockInAsync {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::NONE
     }
 
     fn hooks(&self) -> Hooks {

@@ -65,7 +65,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
 use crate::finding::{Finding, Region, Related, Severity};
-use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
+use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
 use crate::rules::lock_across_await::first_awaits_held_across;
 use crate::semantic::{AllowFact, CrateCx, Cx, ItemView, LockKind};
 
@@ -362,10 +362,6 @@ fn table<'a, 'i>(t: &'a toml::de::DeTable<'i>, key: &str) -> Option<&'a toml::de
 impl Lint for BroadLintAllow {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::NONE
     }
 
     fn hooks(&self) -> Hooks {

@@ -223,7 +223,7 @@ impl Lint for CheckThenAct {
             std::sync::LazyLock::new(|| {
                 aho_corasick::AhoCorasick::new(["lock", "read", "write", "load", "store"]).ok()
             });
-        if NEEDLES.as_ref().is_some_and(|n| !n.is_match(f.body_text)) {
+        if NEEDLES.as_ref().is_some_and(|n| !n.is_match(f.body_text())) {
             return;
         }
         let mut blocks = Blocks {

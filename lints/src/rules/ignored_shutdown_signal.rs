@@ -56,7 +56,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
+use crate::lint::{Hooks, Lint, RuleMeta};
 use crate::semantic::syntax::collect_idents;
 use crate::semantic::types::Ty;
 use crate::semantic::{Cx, FnView};
@@ -203,10 +203,6 @@ struct Ignored {
 impl Lint for IgnoredShutdownSignal {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::NONE
     }
 
     fn hooks(&self) -> Hooks {

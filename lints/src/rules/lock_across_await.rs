@@ -37,7 +37,7 @@
 use std::collections::BTreeMap;
 
 use crate::finding::{Finding, Related, Severity};
-use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
+use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
 use crate::semantic::{AwaitPoint, CrateCx, GuardId};
 
 pub static META: RuleMeta = RuleMeta {
@@ -53,10 +53,6 @@ pub struct LockAcrossAwait;
 impl Lint for LockAcrossAwait {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::NONE
     }
 
     fn hooks(&self) -> Hooks {

@@ -54,7 +54,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::finding::{Finding, Region, Related, Severity};
-use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
+use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
 use crate::rules::multiple_locks_held::{HeldPair, display_name, held_pairs};
 use crate::semantic::CrateCx;
 
@@ -92,10 +92,6 @@ type Edge = (String, String);
 impl Lint for LockOrderInversion {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::NONE
     }
 
     fn hooks(&self) -> Hooks {

@@ -47,7 +47,7 @@
 //! or put both collections behind one mutex (`Mutex<SchedulerState>`) so no order is needed.
 
 use crate::finding::{Finding, Region, Related, Severity};
-use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
+use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
 use crate::semantic::{Acquisition, CrateCx, LockKind};
 
 pub static META: RuleMeta = RuleMeta {
@@ -129,10 +129,6 @@ pub fn display_name(cx: &CrateCx, a: &Acquisition) -> String {
 impl Lint for MultipleLocksHeld {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::NONE
     }
 
     fn hooks(&self) -> Hooks {

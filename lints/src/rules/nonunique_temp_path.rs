@@ -55,7 +55,7 @@ use quote::ToTokens;
 use syn::visit::Visit;
 
 use crate::finding::{Region, Severity};
-use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
+use crate::lint::{Hooks, Lint, RuleMeta};
 use crate::semantic::macros::inline_captures;
 use crate::semantic::names::split_words;
 use crate::semantic::{Cx, FnView};
@@ -466,10 +466,6 @@ impl Lint for NonuniqueTempPath {
         &META
     }
 
-    fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::NONE
-    }
-
     fn hooks(&self) -> Hooks {
         Hooks::FILE.with(Hooks::FN)
     }
@@ -481,7 +477,7 @@ impl Lint for NonuniqueTempPath {
 
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
         // Without a rename, a call of `std::process::id` spells `id` in the body.
-        if !self.may_call_pid || (!self.renames && !f.body_text.contains("id")) {
+        if !self.may_call_pid || (!self.renames && !f.body_text().contains("id")) {
             return;
         }
         let mut scan = Scan {

@@ -50,7 +50,7 @@
 //! Or keep secrets in `secrecy::SecretString`, whose `Debug` prints `[REDACTED]`.
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
+use crate::lint::{Hooks, Lint, RuleMeta};
 use crate::semantic::names::{self, NameClass, SecretKind, SecretRef};
 use crate::semantic::{Cx, MacroView, Ty};
 use syn::spanned::Spanned;
@@ -148,10 +148,6 @@ impl SecretInLog {
 impl Lint for SecretInLog {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::NONE
     }
 
     fn hooks(&self) -> Hooks {

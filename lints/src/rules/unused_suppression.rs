@@ -24,7 +24,7 @@
 //! ```
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
+use crate::lint::{Hooks, Lint, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     name: "unused_suppression",
@@ -41,10 +41,6 @@ pub struct UnusedSuppression;
 impl Lint for UnusedSuppression {
     fn meta(&self) -> &'static RuleMeta {
         &META
-    }
-
-    fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::NONE
     }
 
     fn hooks(&self) -> Hooks {

@@ -325,13 +325,24 @@ impl ItemView<'_> {
 pub struct FnView<'a> {
     pub sig: &'a syn::Signature,
     pub block: &'a syn::Block,
-    /// The body's source text, braces included (empty if its span has no position): rules gate
-    /// an expensive scan of the body on words it must contain.
-    pub body_text: &'a str,
     pub attrs: &'a [syn::Attribute],
     pub name: String,
     /// A method of `impl Trait for Type`.
     pub in_trait_impl: bool,
+    pub(crate) file_text: &'a str,
+    pub(crate) body_text: std::cell::OnceCell<&'a str>,
+}
+
+impl<'a> FnView<'a> {
+    /// The body's source text, braces included (empty if its span has no position): rules gate
+    /// an expensive scan of the body on words it must contain. Located once, on first use.
+    pub fn body_text(&self) -> &'a str {
+        self.body_text.get_or_init(|| {
+            self.file_text
+                .get(self.block.brace_token.span.join().byte_range())
+                .unwrap_or("")
+        })
+    }
 }
 
 /// A macro invocation the walker understood.

@@ -302,19 +302,14 @@ impl<'a, 'l> Walker<'a, 'l> {
             name: sig.ident.to_string(),
             is_fn: true,
         });
-        let body_text = self
-            .core
-            .src
-            .text
-            .get(block.brace_token.span.join().byte_range())
-            .unwrap_or("");
         let view = FnView {
             sig,
             block,
-            body_text,
             attrs,
             name: sig.ident.to_string(),
             in_trait_impl,
+            file_text: self.core.src.text,
+            body_text: std::cell::OnceCell::new(),
         };
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
         let is_async = sig.asyncness.is_some();
