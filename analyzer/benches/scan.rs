@@ -1,7 +1,9 @@
 //! Throughput benchmark: bare `syn::parse_file` against the full `racewise check` pipeline (every
 //! rule, the crate phase, suppressions, fingerprints and JSON rendering into a sink) over the same
 //! files, on 1 thread and on all cores. Prints MB/s and files/s per configuration and the ratio
-//! full / parse, which issue 6 bounds at 1.3.
+//! full / parse, which issue 6 bounds at 1.3. A third row parses the texts with their doc
+//! comments blanked, which is what the full pipeline parses (`racewise::doc_comments`), so that
+//! the cost of everything but parsing can be read off too: full / blanked.
 //!
 //! ```text
 //! cargo bench -p racewise --bench scan -- [--threads 1,2] [--runs 5] [--mode both|parse|full] [DIR ...]
@@ -147,6 +149,9 @@ fn vm_hwm_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Bare parsing of the texts the full pipeline parses (see `racewise::doc_comments`).
+const BLANKED: &str = "syn::parse_file, docs blanked";
+
 struct Row {
     what: &'static str,
     threads: usize,
@@ -202,6 +207,12 @@ fn main() {
     } else {
         Vec::new()
     };
+    // The same texts with their doc comments blanked, as the full pipeline parses them: the
+    // row shows how much of the full pipeline's lead on bare parsing that part buys.
+    let blanked: Vec<String> = texts
+        .iter()
+        .map(|t| racewise::doc_comments::blank(t).unwrap_or_else(|| t.clone()))
+        .collect();
     let mut rows = Vec::new();
     for &t in &args.threads {
         let pool = rayon::ThreadPoolBuilder::new()
@@ -209,7 +220,7 @@ fn main() {
             .stack_size(256 * 1024 * 1024)
             .build()
             .expect("thread pool");
-        let parse = || {
+        let parse_all = |texts: &[String]| {
             pool.install(|| {
                 texts
                     .par_iter()
@@ -221,6 +232,8 @@ fn main() {
                     .sum::<usize>()
             })
         };
+        let parse = || parse_all(&texts);
+        let parse_blanked = || parse_all(&blanked);
         let mut opts = Options::new(args.dirs.clone());
         opts.jobs = Some(t);
         let full = || {
@@ -231,7 +244,8 @@ fn main() {
         };
         // The two pipelines alternate, run by run, so that a noisy neighbour or a clock change
         // weighs on both rows alike; each row reports its fastest run.
-        let (mut best_parse, mut best_full) = (f64::INFINITY, f64::INFINITY);
+        let (mut best_parse, mut best_blanked, mut best_full) =
+            (f64::INFINITY, f64::INFINITY, f64::INFINITY);
         if args.runs > 1 {
             if args.parse {
                 std::hint::black_box(parse());
@@ -243,6 +257,7 @@ fn main() {
         for _ in 0..args.runs {
             if args.parse {
                 best_parse = best_parse.min(timed(parse));
+                best_blanked = best_blanked.min(timed(parse_blanked));
             }
             if args.full {
                 best_full = best_full.min(timed(full));
@@ -254,6 +269,11 @@ fn main() {
                 threads: t,
                 secs: best_parse,
             });
+            rows.push(Row {
+                what: BLANKED,
+                threads: t,
+                secs: best_blanked,
+            });
         }
         if args.full {
             rows.push(Row {
@@ -263,11 +283,16 @@ fn main() {
             });
         }
     }
-    rows.sort_by_key(|r| (r.what != "syn::parse_file", r.threads));
+    rows.sort_by_key(|r| {
+        let order = ["syn::parse_file", BLANKED]
+            .iter()
+            .position(|w| *w == r.what);
+        (order.unwrap_or(2), r.threads)
+    });
 
     println!();
     println!(
-        "{:<24} {:>7} {:>9} {:>8} {:>9} {:>11}",
+        "{:<28} {:>7} {:>9} {:>8} {:>9} {:>11}",
         "pipeline", "threads", "seconds", "MB/s", "files/s", "vs parse"
     );
     for r in &rows {
@@ -283,7 +308,7 @@ fn main() {
             .map(|p| format!(" (scaling {:.2}x)", p.secs / r.secs))
             .unwrap_or_default();
         println!(
-            "{:<24} {:>7} {:>9.3} {:>8.2} {:>9.0} {:>11}{scale}",
+            "{:<28} {:>7} {:>9.3} {:>8.2} {:>9.0} {:>11}{scale}",
             r.what,
             r.threads,
             r.secs,

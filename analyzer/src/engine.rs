@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, Selection};
 use crate::discover::{self, DiscoverOptions, SourceFile};
+use crate::doc_comments;
 use crate::error::{ErrorKind, FileError, UsageError};
 use crate::fingerprint;
 use crate::nesting;
@@ -689,7 +690,14 @@ pub fn analyze_text(
             ),
         ));
     }
-    let ast = syn::parse_file(text).map_err(|e| {
+    // Rules read no documentation, and item-level suppressions (`item_extents`) are placed by
+    // where an item's doc comments start: blank them only where no suppression can look.
+    let blanked = if opts.item_extents {
+        None
+    } else {
+        doc_comments::blank(text)
+    };
+    let ast = syn::parse_file(blanked.as_deref().unwrap_or(text)).map_err(|e| {
         let start = e.span().start();
         let mut err = FileError::new(
             String::new(),
@@ -700,7 +708,8 @@ pub fn analyze_text(
         err.column = Some(start.column as u32 + 1);
         err
     })?;
-    let src = SourceText::new(text);
+    drop(blanked);
+    let src = SourceText::parsed(text, &ast);
     let mut lints: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
     Ok(semantic::analyze_file(&ast, &src, opts, &mut lints))
 }

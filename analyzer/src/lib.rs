@@ -10,9 +10,11 @@
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod doc_comments;
 pub mod engine;
 pub mod error;
 pub mod fingerprint;
+mod lexical;
 pub mod models_cmd;
 pub mod nesting;
 pub mod report;

@@ -29,6 +29,9 @@ pub struct SourceText<'a> {
     pub text: &'a str,
     /// Computed on first use: only findings need line text, and most files have none.
     line_starts: std::cell::OnceCell<Vec<usize>>,
+    /// Where the parser started: past a byte-order mark and a shebang line, which
+    /// `syn::parse_file` strips, so line 1's columns count from here.
+    parse_start: usize,
 }
 
 impl<'a> SourceText<'a> {
@@ -36,7 +39,15 @@ impl<'a> SourceText<'a> {
         SourceText {
             text,
             line_starts: std::cell::OnceCell::new(),
+            parse_start: if text.starts_with('\u{feff}') { 3 } else { 0 },
         }
+    }
+
+    /// The text `file` was parsed from, which may begin with a shebang line syn set aside.
+    pub fn parsed(text: &'a str, file: &syn::File) -> Self {
+        let mut src = Self::new(text);
+        src.parse_start += file.shebang.as_ref().map_or(0, String::len);
+        src
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -45,6 +56,28 @@ impl<'a> SourceText<'a> {
             starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
             starts
         })
+    }
+
+    /// Byte offset of a span position. Proc-macro2 counts columns in chars, and its own
+    /// `Span::byte_range` finds bytes by re-walking the text char by char from the nearest offset
+    /// it cached, which cost more than the rule scans that asked. Line 1 is counted from where
+    /// `syn::parse_file` started parsing (past a byte-order mark or a shebang line).
+    pub fn byte_at(&self, at: proc_macro2::LineColumn) -> Option<usize> {
+        let start = match at.line {
+            0 => return None,
+            1 => self.parse_start,
+            n => *self.line_starts().get(n - 1)?,
+        };
+        let line = self.text.get(start..)?;
+        let line = &line[..line.find('\n').unwrap_or(line.len())];
+        if line.len() >= at.column && line.as_bytes()[..at.column].is_ascii() {
+            return Some(start + at.column);
+        }
+        let (off, _) = line
+            .char_indices()
+            .chain(std::iter::once((line.len(), ' ')))
+            .nth(at.column)?;
+        Some(start + off)
     }
 
     /// The text of 1-based line `line`, without its newline.
@@ -329,7 +362,7 @@ pub struct FnView<'a> {
     pub name: String,
     /// A method of `impl Trait for Type`.
     pub in_trait_impl: bool,
-    pub(crate) file_text: &'a str,
+    pub(crate) src: &'a SourceText<'a>,
     pub(crate) body_text: std::cell::OnceCell<&'a str>,
 }
 
@@ -338,9 +371,13 @@ impl<'a> FnView<'a> {
     /// an expensive scan of the body on words it must contain. Located once, on first use.
     pub fn body_text(&self) -> &'a str {
         self.body_text.get_or_init(|| {
-            self.file_text
-                .get(self.block.brace_token.span.join().byte_range())
-                .unwrap_or("")
+            let span = self.block.brace_token.span.join();
+            let (Some(lo), Some(hi)) =
+                (self.src.byte_at(span.start()), self.src.byte_at(span.end()))
+            else {
+                return "";
+            };
+            self.src.text.get(lo..hi).unwrap_or("")
         })
     }
 }
@@ -409,3 +446,41 @@ pub struct Emitted {
 }
 
 pub(crate) type EmitCell = RefCell<Emitted>;
+
+#[cfg(test)]
+mod tests {
+    use super::SourceText;
+
+    /// Every identifier's bytes, found through `byte_at`, spell the identifier.
+    fn idents_round_trip(text: &str) {
+        let file = syn::parse_file(text).expect("parses");
+        let src = SourceText::parsed(text, &file);
+        let mut n = 0;
+        let tokens = quote::ToTokens::to_token_stream(&file);
+        let mut stack = vec![tokens];
+        while let Some(ts) = stack.pop() {
+            for tt in ts {
+                match tt {
+                    proc_macro2::TokenTree::Group(g) => stack.push(g.stream()),
+                    proc_macro2::TokenTree::Ident(i) => {
+                        let lo = src.byte_at(i.span().start()).expect("start");
+                        let hi = src.byte_at(i.span().end()).expect("end");
+                        assert_eq!(&text[lo..hi], i.to_string(), "{text:?}");
+                        n += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!(n > 3, "{text:?}");
+    }
+
+    #[test]
+    fn byte_offsets_follow_chars_bom_and_shebang() {
+        idents_round_trip("fn main() {\n    let s = \"héllo wörld\"; let ünï = s;\n}\n");
+        idents_round_trip("\u{feff}fn a() { b(); }\nfn c() {}\n");
+        idents_round_trip("#!/usr/bin/env run-cargo-script\nfn a() { b(); c(); }\n");
+        idents_round_trip("\u{feff}#!/x\nfn a() { let é = 1; c(é) }");
+        idents_round_trip("#![allow(dead_code)] fn a() { b(); }");
+    }
+}

@@ -5,7 +5,9 @@
 //! scope (a fn body) sees its module's imports. Items are order-independent, so each scope is filled
 //! from all of its `use` items before any code in it is walked.
 
-use std::collections::HashMap;
+// Fx: the keys are short identifiers and paths hashed on every lookup; SipHash's DoS
+// resistance buys nothing for source text the user scans on purpose.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 /// Public members of the std/tokio/parking_lot modules racewise cares about, used to resolve names
 /// brought in by glob imports such as `use std::sync::*;`. A glob from any other module is opaque:
@@ -120,7 +122,7 @@ struct Scope {
     module: Vec<String>,
     names: HashMap<String, String>,
     /// Items declared in this scope (they shadow globs and the prelude).
-    items: std::collections::HashSet<String>,
+    items: FxHashSet<String>,
     globs: Vec<String>,
 }
 

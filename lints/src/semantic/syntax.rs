@@ -73,11 +73,14 @@ fn simple_expr(trees: &[TokenTree]) -> Option<syn::Expr> {
     field_chain(trees)
 }
 
+/// `ident (. ident | . ident ())*`: fields and argument-less method calls (`path.display()`,
+/// `self.name.len()`), the usual shapes of format arguments.
 fn field_chain(trees: &[TokenTree]) -> Option<syn::Expr> {
-    let [TokenTree::Ident(first), rest @ ..] = trees else {
+    let [TokenTree::Ident(first), tail @ ..] = trees else {
         return None;
     };
-    if EXPR_KEYWORDS.iter().any(|k| first == k) || rest.len() % 2 != 0 {
+    let mut rest: &[TokenTree] = tail;
+    if EXPR_KEYWORDS.iter().any(|k| first == k) {
         return None;
     }
     let mut expr = syn::Expr::Path(syn::ExprPath {
@@ -85,23 +88,42 @@ fn field_chain(trees: &[TokenTree]) -> Option<syn::Expr> {
         qself: None,
         path: syn::Path::from(first.clone()),
     });
-    for pair in rest.chunks(2) {
-        let [TokenTree::Punct(dot), TokenTree::Ident(field)] = pair else {
-            return None;
-        };
+    while let [TokenTree::Punct(dot), TokenTree::Ident(name), tail @ ..] = rest {
         // `a..b` is a range, `a.await` no field.
-        if dot.as_char() != '.' || dot.spacing() != proc_macro2::Spacing::Alone || field == "await"
-        {
+        if dot.as_char() != '.' || dot.spacing() != proc_macro2::Spacing::Alone || name == "await" {
             return None;
         }
-        expr = syn::Expr::Field(syn::ExprField {
-            attrs: Vec::new(),
-            base: Box::new(expr),
-            dot_token: syn::Token![.](dot.span()),
-            member: syn::Member::Named(field.clone()),
-        });
+        let dot_token = syn::Token![.](dot.span());
+        match tail {
+            [TokenTree::Group(args), after @ ..]
+                if args.delimiter() == proc_macro2::Delimiter::Parenthesis
+                    && args.stream().is_empty() =>
+            {
+                expr = syn::Expr::MethodCall(syn::ExprMethodCall {
+                    attrs: Vec::new(),
+                    receiver: Box::new(expr),
+                    dot_token,
+                    method: name.clone(),
+                    turbofish: None,
+                    paren_token: syn::token::Paren {
+                        span: args.delim_span(),
+                    },
+                    args: syn::punctuated::Punctuated::new(),
+                });
+                rest = after;
+            }
+            _ => {
+                expr = syn::Expr::Field(syn::ExprField {
+                    attrs: Vec::new(),
+                    base: Box::new(expr),
+                    dot_token,
+                    member: syn::Member::Named(name.clone()),
+                });
+                rest = tail;
+            }
+        }
     }
-    Some(expr)
+    rest.is_empty().then_some(expr)
 }
 
 #[cfg(test)]
@@ -131,6 +153,19 @@ mod tests {
             "move",
             "Some(x)",
             "-1",
+            "path.display()",
+            "&self.name.as_str()",
+            "a.b().c.d()",
+            "x.len() + 1",
+            "x.f(y)",
+            "x.f()?",
+            "x.f() .await",
+            "x.f[0]",
+            "x.f().0",
+            "f()",
+            "x.r#type()",
+            "x.f::<u8>()",
+            "x . f ( )",
         ] {
             let trees: Vec<TokenTree> = src.parse::<TokenStream>().unwrap().into_iter().collect();
             let by_syn = syn::parse2::<syn::Expr>(trees.iter().cloned().collect()).ok();
@@ -143,7 +178,14 @@ mod tests {
                 "{src}"
             );
         }
-        let covered = ["id", "self.name", "&req.headers.host", "\"text\""];
+        let covered = [
+            "id",
+            "self.name",
+            "&req.headers.host",
+            "\"text\"",
+            "path.display()",
+            "a.b().c.d()",
+        ];
         for src in covered {
             let trees: Vec<TokenTree> = src.parse::<TokenStream>().unwrap().into_iter().collect();
             assert!(simple_expr(&trees).is_some(), "{src} takes the shortcut");

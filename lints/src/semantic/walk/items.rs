@@ -308,7 +308,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             attrs,
             name: sig.ident.to_string(),
             in_trait_impl,
-            file_text: self.core.src.text,
+            src: self.core.src,
             body_text: std::cell::OnceCell::new(),
         };
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
