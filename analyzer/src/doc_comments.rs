@@ -6,8 +6,9 @@
 //!
 //! Blanking replaces each byte of the comment with a space, so every token keeps its line,
 //! column (a line comment runs to the end of its line) and byte offset, and the text handed to
-//! the rules is still the original. Only comments the parse would accept are blanked, so a file
-//! the parser rejects for a misplaced doc comment is still reported as unparsable:
+//! the rules is still the original. Only doc comments before something that takes attributes
+//! are blanked, so a file the parser rejects for a misplaced one (before `}`, `else` or the end
+//! of the file) is still reported as unparsable:
 //! - `///` (not `////`) alone on its line, followed by something that takes attributes: an
 //!   identifier or keyword other than `else`/`as`/`in`/`where`, or `#`;
 //! - `//!` in the comments that open the file, before any token.
