@@ -381,9 +381,6 @@ impl Lint for BroadLintAllow {
         if named.is_empty() || inner.iter().any(|a| is_test_attr(a)) {
             return;
         }
-        if named.is_empty() {
-            return;
-        }
         let lines = cx.source().text.lines().count().max(1) as u32;
         let scope = Region {
             line: 1,
