@@ -33,29 +33,29 @@ impl RuleMeta {
     }
 }
 
-/// The kinds of expression a rule's `check_expr` looks at. The walker visits every expression
-/// and calls `check_expr` only on rules whose kinds include it: most rules look at calls or
-/// method calls, and calling sixteen rules on every expression was a measurable share of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExprKinds(u16);
+bitflags::bitflags! {
+    /// The kinds of expression a rule's `check_expr` looks at. The walker visits every
+    /// expression and calls `check_expr` only on rules whose kinds include it: most rules look
+    /// at calls or method calls, and calling sixteen rules on every expression was a measurable
+    /// share of a run.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct ExprKinds: u16 {
+        const CALL = 1 << 0;
+        const METHOD_CALL = 1 << 1;
+        const BINARY = 1 << 2;
+        const MATCH = 1 << 3;
+        const IF = 1 << 4;
+        const WHILE = 1 << 5;
+        const CLOSURE = 1 << 6;
+        const MACRO = 1 << 7;
+        const AWAIT = 1 << 8;
+        /// Every other kind of expression.
+        const OTHER = 1 << 15;
+    }
+}
 
 impl ExprKinds {
-    pub const ALL: ExprKinds = ExprKinds(u16::MAX);
-    pub const CALL: ExprKinds = ExprKinds(1 << 0);
-    pub const METHOD_CALL: ExprKinds = ExprKinds(1 << 1);
-    pub const BINARY: ExprKinds = ExprKinds(1 << 2);
-    pub const MATCH: ExprKinds = ExprKinds(1 << 3);
-    pub const IF: ExprKinds = ExprKinds(1 << 4);
-    pub const WHILE: ExprKinds = ExprKinds(1 << 5);
-    pub const CLOSURE: ExprKinds = ExprKinds(1 << 6);
-    pub const MACRO: ExprKinds = ExprKinds(1 << 7);
-    pub const AWAIT: ExprKinds = ExprKinds(1 << 8);
-    /// Every other kind of expression.
-    pub const OTHER: ExprKinds = ExprKinds(1 << 15);
-
-    pub const fn with(self, other: ExprKinds) -> ExprKinds {
-        ExprKinds(self.0 | other.0)
-    }
+    pub const ALL: ExprKinds = ExprKinds::all();
 
     pub fn of(e: &syn::Expr) -> ExprKinds {
         match e {
@@ -71,34 +71,25 @@ impl ExprKinds {
             _ => Self::OTHER,
         }
     }
+}
 
-    pub fn intersects(self, other: ExprKinds) -> bool {
-        self.0 & other.0 != 0
+bitflags::bitflags! {
+    /// The per-file hooks a rule implements, so the walker skips calling the others (a call per
+    /// statement per rule adds up).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Hooks: u8 {
+        const FILE = 1 << 0;
+        const ITEM = 1 << 1;
+        const FN = 1 << 2;
+        const STMT = 1 << 3;
+        const EXPR = 1 << 4;
+        const MACRO = 1 << 5;
     }
 }
 
-/// The per-file hooks a rule implements, so the walker skips calling the others (a call per
-/// statement per rule adds up).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hooks(u8);
-
 impl Hooks {
-    pub const NONE: Hooks = Hooks(0);
-    pub const ALL: Hooks = Hooks(u8::MAX);
-    pub const FILE: Hooks = Hooks(1 << 0);
-    pub const ITEM: Hooks = Hooks(1 << 1);
-    pub const FN: Hooks = Hooks(1 << 2);
-    pub const STMT: Hooks = Hooks(1 << 3);
-    pub const EXPR: Hooks = Hooks(1 << 4);
-    pub const MACRO: Hooks = Hooks(1 << 5);
-
-    pub const fn with(self, other: Hooks) -> Hooks {
-        Hooks(self.0 | other.0)
-    }
-
-    pub fn contains(self, other: Hooks) -> bool {
-        self.0 & other.0 == other.0
-    }
+    pub const NONE: Hooks = Hooks::empty();
+    pub const ALL: Hooks = Hooks::all();
 }
 
 pub trait Lint {

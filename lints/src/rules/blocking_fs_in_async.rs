@@ -94,7 +94,7 @@ impl Lint for BlockingFsInAsync {
     }
 
     fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::CALL.with(ExprKinds::METHOD_CALL)
+        ExprKinds::CALL | ExprKinds::METHOD_CALL
     }
 
     fn hooks(&self) -> Hooks {

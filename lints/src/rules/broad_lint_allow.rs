@@ -365,7 +365,7 @@ impl Lint for BroadLintAllow {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::FILE.with(Hooks::ITEM)
+        Hooks::FILE | Hooks::ITEM
     }
 
     fn check_file(&mut self, cx: &Cx, file: &syn::File) {

@@ -362,11 +362,11 @@ impl Lint for BroadcastLaggedExit {
     }
 
     fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::WHILE.with(ExprKinds::MATCH).with(ExprKinds::IF)
+        ExprKinds::WHILE | ExprKinds::MATCH | ExprKinds::IF
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::STMT.with(Hooks::EXPR.with(Hooks::MACRO))
+        Hooks::STMT | Hooks::EXPR | Hooks::MACRO
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {

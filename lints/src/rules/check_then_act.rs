@@ -213,7 +213,7 @@ impl Lint for CheckThenAct {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::FN.with(Hooks::EXPR)
+        Hooks::FN | Hooks::EXPR
     }
 
     fn check_fn(&mut self, _cx: &Cx, f: &crate::semantic::FnView) {

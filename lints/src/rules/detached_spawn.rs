@@ -156,7 +156,7 @@ impl Lint for DetachedSpawn {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::STMT.with(Hooks::EXPR)
+        Hooks::STMT | Hooks::EXPR
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {

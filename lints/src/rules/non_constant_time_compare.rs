@@ -226,7 +226,7 @@ impl Lint for NonConstantTimeCompare {
     }
 
     fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::BINARY.with(ExprKinds::METHOD_CALL)
+        ExprKinds::BINARY | ExprKinds::METHOD_CALL
     }
 
     fn hooks(&self) -> Hooks {

@@ -467,7 +467,7 @@ impl Lint for NonuniqueTempPath {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::FILE.with(Hooks::FN)
+        Hooks::FILE | Hooks::FN
     }
 
     fn check_file(&mut self, cx: &Cx, file: &syn::File) {

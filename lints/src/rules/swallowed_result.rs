@@ -321,11 +321,11 @@ impl Lint for SwallowedResult {
     }
 
     fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::METHOD_CALL.with(ExprKinds::MATCH)
+        ExprKinds::METHOD_CALL | ExprKinds::MATCH
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::STMT.with(Hooks::EXPR)
+        Hooks::STMT | Hooks::EXPR
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {
