@@ -14,8 +14,11 @@
 //! full pipeline alone (printed from `/proc/self/status` as `VmHWM`).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
+
+#[path = "../../tests/src/registry.rs"]
+mod registry;
 
 use racewise::discover::{self, DiscoverOptions};
 use racewise::engine::{self, Options};
@@ -94,53 +97,12 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-fn registry_src() -> Vec<PathBuf> {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
-    let Some(home) = home else { return Vec::new() };
-    let Ok(rd) = std::fs::read_dir(home.join("registry").join("src")) else {
-        return Vec::new();
-    };
-    let mut v: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-    v.sort();
-    v
-}
-
-/// Newest unpacked version of each corpus crate (`name-<digit>...`, compared numerically).
+/// Newest unpacked version of each corpus crate.
 fn default_corpus() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for name in CORPUS {
-        let mut best: Option<(Vec<u64>, PathBuf)> = None;
-        for reg in registry_src() {
-            let Ok(rd) = std::fs::read_dir(&reg) else {
-                continue;
-            };
-            for e in rd.flatten() {
-                let file_name = e.file_name();
-                // The version starts after the entry's last `-`.
-                let version_at = name.rfind('-').map_or(0, |i| i + 1);
-                let Some(rest) = file_name
-                    .to_str()
-                    .filter(|f| f.starts_with(name))
-                    .and_then(|f| f.get(version_at..))
-                else {
-                    continue;
-                };
-                let ver: Vec<u64> = rest
-                    .split(['.', '-', '+'])
-                    .map(|p| p.parse().unwrap_or(0))
-                    .collect();
-                if best.as_ref().is_none_or(|(b, _)| ver > *b) {
-                    best = Some((ver, e.path()));
-                }
-            }
-        }
-        if let Some((_, p)) = best {
-            out.push(p);
-        }
-    }
-    out
+    CORPUS
+        .iter()
+        .filter_map(|name| registry::newest(name))
+        .collect()
 }
 
 fn vm_hwm_kb() -> Option<u64> {

@@ -1,6 +1,8 @@
 //! Helpers for racewise's end-to-end tests: run the CLI in-process, and compare findings with the
 //! `//~ rule_name` markers written next to the code in fixture trees.
 
+pub mod registry;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

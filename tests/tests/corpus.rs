@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use racewise::discover::{self, DiscoverOptions};
-use racewise_tests::racewise;
+use racewise_tests::{racewise, registry};
 
 /// Dependencies of this workspace: present after any build.
 const REQUIRED: &[&str] = &[
@@ -32,45 +32,6 @@ const OPTIONAL: &[&str] = &[
     "regex-1.",
     "tokio-util-0.7.",
 ];
-
-fn registry_dirs() -> Vec<PathBuf> {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
-    let Some(home) = home else {
-        return Vec::new();
-    };
-    let mut out: Vec<PathBuf> = std::fs::read_dir(home.join("registry").join("src"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    out.sort();
-    out
-}
-
-/// The newest unpacked `crate-major.x.y` directory for an entry like `syn-2.`.
-fn find_crate(prefix: &str) -> Option<PathBuf> {
-    let version_at = prefix.rfind('-').map_or(0, |i| i + 1);
-    let mut best: Option<(Vec<u64>, PathBuf)> = None;
-    for reg in registry_dirs() {
-        for e in std::fs::read_dir(&reg).into_iter().flatten().flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !name.starts_with(prefix) || !e.path().join("Cargo.toml").is_file() {
-                continue;
-            }
-            let version: Vec<u64> = name[version_at..]
-                .split(['.', '-', '+'])
-                .map(|p| p.parse().unwrap_or(0))
-                .collect();
-            if best.as_ref().is_none_or(|(b, _)| version > *b) {
-                best = Some((version, e.path()));
-            }
-        }
-    }
-    best.map(|(_, p)| p)
-}
 
 /// Scan one crate and check the report against an independent parse of every file.
 fn scan(dir: &Path) -> usize {
@@ -156,7 +117,7 @@ fn scan(dir: &Path) -> usize {
 fn workspace_dependencies_are_analyzed_without_crashing() {
     let mut total = 0;
     for prefix in REQUIRED {
-        let dir = find_crate(prefix).unwrap_or_else(|| {
+        let dir = registry::newest(prefix).unwrap_or_else(|| {
             panic!("{prefix}* is a dependency of this workspace but is not in cargo's registry")
         });
         total += scan(&dir);
@@ -167,7 +128,7 @@ fn workspace_dependencies_are_analyzed_without_crashing() {
 #[test]
 fn async_ecosystem_crates_are_analyzed_without_crashing() {
     for prefix in OPTIONAL {
-        match find_crate(prefix) {
+        match registry::newest(prefix) {
             Some(dir) => {
                 scan(&dir);
             }
