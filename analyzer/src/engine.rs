@@ -632,11 +632,7 @@ fn analyze_file_text(
             }
         }
         Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
+            let msg = semantic::walk::panic_message(&*panic);
             FileOutcome {
                 facts: None,
                 errors: vec![FileError::new(

@@ -171,7 +171,7 @@ macro_rules! hook {
 pub(crate) use hook;
 
 /// The text of a panic payload (`panic!("..")` gives a `&str` or a `String`).
-pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
