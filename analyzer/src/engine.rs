@@ -92,6 +92,18 @@ struct FileOutcome {
     suppressions: Vec<Suppression>,
 }
 
+impl FileOutcome {
+    /// Facts and errors; the text and suppressions are filled in afterwards, if at all.
+    fn new(facts: Option<FileFacts>, errors: Vec<FileError>) -> Self {
+        FileOutcome {
+            facts,
+            errors,
+            text: None,
+            suppressions: Vec::new(),
+        }
+    }
+}
+
 /// The rules this run uses: `--select`, else all; minus `--ignore` and config-disabled ones.
 pub fn enabled_rules(opts: &Options) -> Result<Vec<&'static RuleEntry>, UsageError> {
     let valid = || registry::names().join(", ");
@@ -547,13 +559,8 @@ fn analyze_file_text(
     max_bytes: u64,
 ) -> (FileOutcome, Option<String>) {
     let fail = |kind, line, message| {
-        let outcome = FileOutcome {
-            facts: None,
-            errors: vec![FileError::new(file.rel.clone(), kind, line, message)],
-            text: None,
-            suppressions: Vec::new(),
-        };
-        (outcome, None)
+        let error = FileError::new(file.rel.clone(), kind, line, message);
+        (FileOutcome::new(None, vec![error]), None)
     };
     let size = match size {
         Ok(n) if *n > max_bytes => {
@@ -604,9 +611,9 @@ fn analyze_file_text(
     #[cfg(not(fuzzing))]
     proc_macro2::extra::invalidate_current_thread_spans();
     let mut outcome = match result {
-        Ok(Ok(facts)) => FileOutcome {
+        Ok(Ok(facts)) => {
             // A rule that panicked was disabled for the rest of this file; the rest still counts.
-            errors: facts
+            let errors = facts
                 .panicked
                 .iter()
                 .map(|(rule, msg)| {
@@ -617,33 +624,22 @@ fn analyze_file_text(
                         format!("rule `{rule}` panicked (disabled for this file): {msg}"),
                     )
                 })
-                .collect(),
-            facts: Some(facts),
-            text: None,
-            suppressions: Vec::new(),
-        },
+                .collect();
+            FileOutcome::new(Some(facts), errors)
+        }
         Ok(Err(mut err)) => {
             err.file = file.rel.clone();
-            FileOutcome {
-                facts: None,
-                errors: vec![err],
-                text: None,
-                suppressions: Vec::new(),
-            }
+            FileOutcome::new(None, vec![err])
         }
         Err(panic) => {
             let msg = semantic::walk::panic_message(&*panic);
-            FileOutcome {
-                facts: None,
-                errors: vec![FileError::new(
-                    file.rel.clone(),
-                    ErrorKind::InternalError,
-                    None,
-                    format!("analysis panicked: {msg}"),
-                )],
-                text: None,
-                suppressions: Vec::new(),
-            }
+            let error = FileError::new(
+                file.rel.clone(),
+                ErrorKind::InternalError,
+                None,
+                format!("analysis panicked: {msg}"),
+            );
+            FileOutcome::new(None, vec![error])
         }
     };
     if marked {
