@@ -47,7 +47,7 @@ fn doc_spans(b: &[u8]) -> Vec<(usize, usize)> {
         }
         i = match b[j] {
             b'/' if b.get(j + 1) == Some(&b'/') => {
-                let end = memchr::memchr(b'\n', &b[j..]).map_or(b.len(), |n| j + n);
+                let end = lexical::skip_line_comment(b, j);
                 let third = b.get(j + 2).copied();
                 let comment = (j, trim_cr(b, j, end));
                 if third == Some(b'/') && b.get(j + 3) != Some(&b'/') && starts_line(b, j) {
@@ -138,7 +138,7 @@ fn next_significant(b: &[u8], mut i: usize, next_doc: Option<usize>) -> Next {
         }
         match (b.get(i), b.get(i + 1)) {
             (Some(b'/'), Some(b'/')) => {
-                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+                i = lexical::skip_line_comment(b, i);
             }
             (Some(b'/'), Some(b'*')) => i = lexical::skip_block_comment(b, i),
             _ => return Next::At(i),

@@ -3,6 +3,12 @@
 //! `doc_comments`). Each function takes the text's bytes and a position and returns the
 //! position just past the construct (the text's length if it never ends).
 
+/// The end of the line comment starting at `i`: its newline (kept: it ends the line), or the
+/// text's end.
+pub fn skip_line_comment(b: &[u8], i: usize) -> usize {
+    memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n)
+}
+
 /// Past the end of a (nested) block comment whose `/*` is at `i`.
 pub fn skip_block_comment(b: &[u8], mut i: usize) -> usize {
     let mut level = 0usize;
@@ -107,6 +113,8 @@ mod tests {
             };
             assert_eq!(got, end, "{src:?}");
         }
+        assert_eq!(skip_line_comment(b"// a\nb", 0), 4);
+        assert_eq!(skip_line_comment(b"// a", 0), 4);
         assert_eq!(skip_escaped_string(b"a \\\" b\" c", 0), 7);
         assert_eq!(skip_escaped_string(b"a \\", 0), 3);
         assert_eq!(skip_raw_string(b"a \" b\"## c", 2, 0), 8);

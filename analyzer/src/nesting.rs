@@ -9,6 +9,8 @@
 //! 734, a generated table); on the 256 MiB analysis stack the parser handles every shape of
 //! `tests/tests/robustness.rs` at 19,990 levels, and overflowed at 40,000.
 
+use crate::lexical;
+
 /// Files nesting deeper than this are reported as `too_large` and not parsed.
 pub const MAX_NESTING: usize = 20_000;
 
@@ -37,8 +39,6 @@ pub fn estimate(text: &str, limit: usize) -> usize {
     scan(text, limit)
 }
 
-use crate::lexical;
-
 fn scan(text: &str, limit: usize) -> usize {
     let b = text.as_bytes();
     let (mut depth, mut run, mut max) = (0usize, 0usize, 0usize);
@@ -48,7 +48,7 @@ fn scan(text: &str, limit: usize) -> usize {
         let next = b.get(i + 1).copied().unwrap_or(0);
         match c {
             b'/' if next == b'/' => {
-                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+                i = lexical::skip_line_comment(b, i);
                 continue;
             }
             b'/' if next == b'*' => {
