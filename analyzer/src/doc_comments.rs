@@ -76,8 +76,8 @@ fn doc_spans(b: &[u8]) -> Vec<(usize, usize)> {
             }
         };
     }
-    // Every outer doc comment of a run documents what follows the run.
-    let mut keep = vec![false; outer.len()];
+    // Every outer doc comment of a run documents what follows the run: walk the runs backwards.
+    let mut out = inner;
     let mut next_takes_attrs = false;
     for k in (0..outer.len()).rev() {
         let (_, end) = outer[k];
@@ -86,16 +86,10 @@ fn doc_spans(b: &[u8]) -> Vec<(usize, usize)> {
             Next::Doc => next_takes_attrs,
             Next::At(p) => takes_attributes(b, p),
         };
-        keep[k] = next_takes_attrs;
+        if next_takes_attrs {
+            out.push(outer[k]);
+        }
     }
-    let mut out: Vec<(usize, usize)> = inner;
-    out.extend(
-        outer
-            .into_iter()
-            .zip(keep)
-            .filter(|&(_, k)| k)
-            .map(|(s, _)| s),
-    );
     out.retain(|&(lo, hi)| !b[lo..hi].contains(&b'\r'));
     out.sort_unstable();
     out
