@@ -45,12 +45,13 @@ const EXPR_KEYWORDS: &[&str] = &[
 ];
 
 /// Parse tokens as an expression. The common shapes of macro arguments (`id`, `"lit"`,
-/// `self.name`, `&req.path`) are built directly; a parser run costs a token buffer per argument.
+/// `self.name`, `&req.path`, `path.display()`) are built directly; a parser run costs a token buffer per argument.
 pub fn parse_expr(trees: &[TokenTree]) -> Option<syn::Expr> {
     simple_expr(trees).or_else(|| syn::parse2::<syn::Expr>(trees.iter().cloned().collect()).ok())
 }
 
-/// `[&] ident (. ident)*` or a lone literal, as syn would parse it; `None` for anything else.
+/// A lone literal, or an optionally borrowed [`field_chain`], as syn would parse it; `None` for
+/// anything else.
 fn simple_expr(trees: &[TokenTree]) -> Option<syn::Expr> {
     if let [TokenTree::Literal(l)] = trees {
         return Some(syn::Expr::Lit(syn::ExprLit {
