@@ -45,7 +45,8 @@ const EXPR_KEYWORDS: &[&str] = &[
 ];
 
 /// Parse tokens as an expression. The common shapes of macro arguments (`id`, `"lit"`,
-/// `self.name`, `&req.path`, `path.display()`) are built directly; a parser run costs a token buffer per argument.
+/// `self.name`, `&req.path`, `path.display()`) are built directly; a parser run costs a token
+/// buffer per argument.
 pub fn parse_expr(trees: &[TokenTree]) -> Option<syn::Expr> {
     simple_expr(trees).or_else(|| syn::parse2::<syn::Expr>(trees.iter().cloned().collect()).ok())
 }
