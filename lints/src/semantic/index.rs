@@ -1,22 +1,33 @@
-//! The crate index: struct fields, statics, type aliases and fn return types of every file of a
-//! crate, so `self.state.jobs.lock()` in one file is typed by a field declared in another.
+//! The crate index: struct fields, statics, type aliases, fn and method return types of every file
+//! of a crate, so `self.state.jobs.lock()` in one file is typed by a field declared in another.
+//!
+//! Every item is keyed by the path of the module that declares it (`crate::jobs::STATE`), never
+//! by its bare name: two private `static STATE`s in different modules are two locks. A path a file
+//! names (`super::STATE`, `crate::prelude::Db` through a `pub use`, a name a `use super::*;`
+//! brought in) is followed through the modules' imports, re-exports and globs to the item's
+//! declaring path ([`CrateIndex::canon`]), the way rustc's def map does, scaled down to what syn
+//! gives. A path defined twice with different types is ambiguous and resolves to nothing (silence
+//! beats a guess).
 //!
 //! Each file contributes a [`FileIndex`] while it is walked; the engine merges them per crate and
-//! evaluates the [`TyExpr`]s the walker could not settle alone. A name defined twice with different
-//! types is ambiguous and resolves to nothing (silence beats a guess).
+//! evaluates the [`TyExpr`]s the walker could not settle alone.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::paths::ModuleExport;
 use super::types::{Ty, TyExpr};
 
+/// One file's contribution. Item paths are the declaring module's path plus the item's name;
+/// method owners are the impl's self type as the file resolved it (an import, possibly a
+/// re-export: canonicalised once the whole crate is known).
 #[derive(Debug, Default, Clone)]
 pub struct FileIndex {
     pub structs: Vec<(String, Vec<(String, Ty)>)>,
     pub statics: Vec<(String, Ty)>,
     pub aliases: Vec<(String, Ty)>,
     pub fns: Vec<(String, Ty)>,
-    /// (self type name, method name, return type)
+    /// (self type path, method name, return type)
     pub methods: Vec<(String, String, Ty)>,
     /// Each module's imports and items (the file's root module and inline modules).
     pub modules: Vec<ModuleExport>,
@@ -35,8 +46,18 @@ pub struct CrateIndex {
     statics: BTreeMap<String, Vec<Ty>>,
     aliases: BTreeMap<String, Vec<Ty>>,
     fns: BTreeMap<String, Vec<Ty>>,
-    methods: BTreeMap<(String, String), Vec<Ty>>,
+    /// Method return types by the owner path as written (see [`FileIndex::methods`]).
+    raw_methods: Vec<(String, String, Ty)>,
     modules: BTreeMap<String, ModuleTable>,
+    /// Built on first query, once every file has been added: owners canonicalised, and how
+    /// many items share each bare name (lock names stay short unless that is ambiguous).
+    sealed: OnceLock<Sealed>,
+}
+
+#[derive(Debug, Default)]
+struct Sealed {
+    methods: BTreeMap<(String, String), Vec<Ty>>,
+    short_names: BTreeMap<String, usize>,
 }
 
 fn add<K: Ord>(map: &mut BTreeMap<K, Vec<Ty>>, key: K, ty: Ty) {
@@ -53,29 +74,31 @@ fn unique(v: Option<&Vec<Ty>>) -> Option<Ty> {
     }
 }
 
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
 const MAX_DEPTH: usize = 24;
 
 impl CrateIndex {
     /// Merge one file's index, taking its contents: nothing reads a file's own index after the
     /// merge, and cloning every field, fn and import of a crate was a serial cost of the run.
     pub fn add_file(&mut self, f: FileIndex) {
-        for (name, fields) in f.structs {
+        for (path, fields) in f.structs {
             for (field, ty) in fields {
-                add(&mut self.fields, (name.clone(), field), ty);
+                add(&mut self.fields, (path.clone(), field), ty);
             }
         }
-        for (name, ty) in f.statics {
-            add(&mut self.statics, name, ty);
+        for (path, ty) in f.statics {
+            add(&mut self.statics, path, ty);
         }
-        for (name, ty) in f.aliases {
-            add(&mut self.aliases, name, ty);
+        for (path, ty) in f.aliases {
+            add(&mut self.aliases, path, ty);
         }
-        for (name, ty) in f.fns {
-            add(&mut self.fns, name, ty);
+        for (path, ty) in f.fns {
+            add(&mut self.fns, path, ty);
         }
-        for (owner, name, ty) in f.methods {
-            add(&mut self.methods, (owner, name), ty);
-        }
+        self.raw_methods.extend(f.methods);
         for m in f.modules {
             let t = self.modules.entry(m.path).or_default();
             for (name, full) in m.names {
@@ -84,66 +107,133 @@ impl CrateIndex {
             t.items.extend(m.items);
             t.globs.extend(m.globs);
         }
+        self.sealed = OnceLock::new();
     }
 
-    /// Follow a `crate::` path through the modules' imports and re-exports until it names an
-    /// external item (`crate::sync::Mutex` → `parking_lot::Mutex`) or something defined in the
-    /// crate (returned as is).
+    fn sealed(&self) -> &Sealed {
+        self.sealed.get_or_init(|| {
+            let mut sealed = Sealed::default();
+            for (owner, name, ty) in &self.raw_methods {
+                let owner = self.canon(owner);
+                add(&mut sealed.methods, (owner, name.clone()), ty.clone());
+            }
+            let mut seen: Vec<&str> = self.fields.keys().map(|(s, _)| s.as_str()).collect();
+            seen.dedup();
+            seen.extend(self.statics.keys().map(String::as_str));
+            seen.extend(self.fns.keys().map(String::as_str));
+            for path in seen {
+                *sealed
+                    .short_names
+                    .entry(last_segment(path).to_string())
+                    .or_default() += 1;
+            }
+            sealed
+        })
+    }
+
+    /// Follow a `crate::` path through the modules' imports, re-exports and globs until it names
+    /// an external item (`crate::sync::Mutex` → `parking_lot::Mutex`) or the path of the module
+    /// that declares it (`crate::prelude::STATE` → `crate::state::STATE`). A path nothing in the
+    /// crate declares comes back as it was.
     pub fn canon(&self, path: &str) -> String {
+        self.canon_depth(path, 0)
+    }
+
+    fn canon_depth(&self, path: &str, depth: usize) -> String {
         let mut cur = path.to_string();
-        'outer: for _ in 0..MAX_DEPTH {
+        for _ in depth..MAX_DEPTH {
             if !cur.starts_with("crate::") {
                 return cur;
             }
             let segs: Vec<&str> = cur.split("::").collect();
-            for k in (1..segs.len()).rev() {
-                let module = segs[..k].join("::");
-                let Some(table) = self.modules.get(&module) else {
-                    continue;
-                };
-                let name = segs[k];
-                let rest = &segs[k + 1..];
-                let with_rest = |head: &str| {
-                    if rest.is_empty() {
-                        head.to_string()
-                    } else {
-                        format!("{head}::{}", rest.join("::"))
-                    }
-                };
-                if let Some(full) = table.names.get(name) {
-                    if full == &cur {
-                        return cur;
-                    }
-                    cur = with_rest(full);
-                    continue 'outer;
-                }
-                if table.items.iter().any(|i| i == name) {
-                    return cur;
-                }
-                for g in &table.globs {
-                    let candidate = with_rest(&format!("{g}::{name}"));
-                    if candidate != cur
-                        && (!g.starts_with("crate") || self.defines(&format!("{g}::{name}")))
-                    {
-                        cur = candidate;
-                        continue 'outer;
-                    }
-                }
+            // The longest prefix that is a module of the crate; the next segment is looked up in it.
+            let Some(k) = (1..segs.len())
+                .rev()
+                .find(|&k| self.modules.contains_key(&segs[..k].join("::")))
+            else {
+                return cur;
+            };
+            let module = segs[..k].join("::");
+            let name = segs[k];
+            let rest = &segs[k + 1..];
+            let Some(target) = self.lookup_in(&module, name, depth + 1) else {
+                return cur;
+            };
+            let next = if rest.is_empty() {
+                target
+            } else {
+                format!("{target}::{}", rest.join("::"))
+            };
+            if next == cur {
                 return cur;
             }
-            return cur;
+            cur = next;
         }
         cur
     }
 
-    /// Whether module-path `path` (`crate::a::Name`) is imported or defined by its module.
-    fn defines(&self, path: &str) -> bool {
-        let Some((module, name)) = path.rsplit_once("::") else {
-            return false;
-        };
-        self.modules
-            .get(module)
-            .is_some_and(|t| t.names.contains_key(name) || t.items.iter().any(|i| i == name))
+    /// What `name` means inside `module`, in Rust's shadowing order: an item declared there, an
+    /// explicit import, then a glob import (a crate module's, followed through its own imports and
+    /// globs, or a known external module's members).
+    fn lookup_in(&self, module: &str, name: &str, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let table = self.modules.get(module)?;
+        if table.items.iter().any(|i| i == name) {
+            return Some(format!("{module}::{name}"));
+        }
+        if let Some(full) = table.names.get(name) {
+            return Some(full.clone());
+        }
+        for g in &table.globs {
+            let g = self.canon_depth(g, depth + 1);
+            if g.starts_with("crate") {
+                if g != module && self.lookup_in(&g, name, depth + 1).is_some() {
+                    return Some(format!("{g}::{name}"));
+                }
+            } else if super::paths::glob_has(&g, name) {
+                return Some(format!("{g}::{name}"));
+            }
+        }
+        None
+    }
+
+    /// The crate-local path a type or value path denotes, canonicalised; a path rooted in
+    /// another crate's name that this crate declares (`myapp::state::AppState` from the crate's
+    /// own `main.rs`) counts as crate-local.
+    fn local_path(&self, path: &str) -> Option<String> {
+        if path.starts_with("crate::") {
+            return Some(self.canon(path));
+        }
+        if super::types::is_external(path) {
+            return None;
+        }
+        let (_, rest) = path.split_once("::")?;
+        let own = self.canon(&format!("crate::{rest}"));
+        self.declares(&own).then_some(own)
+    }
+
+    /// Whether an item is declared at `path`.
+    fn declares(&self, path: &str) -> bool {
+        self.fields
+            .range((path.to_string(), String::new())..)
+            .next()
+            .is_some_and(|((s, _), _)| s == path)
+            || self.statics.contains_key(path)
+            || self.fns.contains_key(path)
+            || self.aliases.contains_key(path)
+    }
+
+    /// A short name for an item path in messages and lock identities: its last segment, or the
+    /// path below `crate::` when another item of the crate has the same last segment.
+    pub fn display_name(&self, path: &str) -> String {
+        let short = last_segment(path);
+        if self.sealed().short_names.get(short).copied().unwrap_or(0) > 1 {
+            path.strip_prefix("crate::").unwrap_or(path).to_string()
+        } else {
+            short.to_string()
+        }
     }
 
     fn canon_ty(&self, ty: &Ty) -> Ty {
@@ -166,15 +256,21 @@ impl CrateIndex {
     pub fn expand(&self, ty: &Ty) -> Ty {
         let mut cur = self.canon_ty(ty);
         for _ in 0..MAX_DEPTH {
-            let Some(name) = cur.local_name() else {
+            let Some(path) = cur.peel().path_str().and_then(|p| self.local_path(p)) else {
                 return cur;
             };
-            match unique(self.aliases.get(name)) {
+            match unique(self.aliases.get(&path)) {
                 Some(next) => cur = self.canon_ty(&next),
                 None => return cur,
             }
         }
         Ty::Unknown
+    }
+
+    /// The crate-local path of a type's owner (after peeling `Arc`/`&`/...): what fields and
+    /// methods are keyed by.
+    fn owner_path(&self, ty: &Ty) -> Option<String> {
+        self.local_path(ty.peel().path_str()?)
     }
 
     pub fn eval(&self, e: &TyExpr) -> Ty {
@@ -190,26 +286,31 @@ impl CrateIndex {
             TyExpr::Unknown => Ty::Unknown,
             TyExpr::Field(base, field) => {
                 let base = self.eval_depth(base, depth + 1);
-                match (&base.peel(), base.local_name()) {
+                match (base.peel(), self.owner_path(&base)) {
                     (Ty::Tuple(elems), _) => field
                         .parse::<usize>()
                         .ok()
                         .and_then(|i| elems.get(i).cloned())
                         .unwrap_or(Ty::Unknown),
                     (_, Some(owner)) => {
-                        unique(self.fields.get(&(owner.to_string(), field.clone())))
-                            .unwrap_or(Ty::Unknown)
+                        unique(self.fields.get(&(owner, field.clone()))).unwrap_or(Ty::Unknown)
                     }
                     _ => Ty::Unknown,
                 }
             }
             TyExpr::Elem(base) => self.eval_depth(base, depth + 1).element(),
-            TyExpr::Static(name) => unique(self.statics.get(name)).unwrap_or(Ty::Unknown),
-            TyExpr::FnRet(name) => unique(self.fns.get(name)).unwrap_or(Ty::Unknown),
+            TyExpr::Static(path) => self
+                .local_path(path)
+                .and_then(|p| unique(self.statics.get(&p)))
+                .unwrap_or(Ty::Unknown),
+            TyExpr::FnRet(path) => self
+                .local_path(path)
+                .and_then(|p| unique(self.fns.get(&p)))
+                .unwrap_or(Ty::Unknown),
             TyExpr::MethodRet(base, name) => {
                 let base = self.eval_depth(base, depth + 1);
-                match base.local_name() {
-                    Some(owner) => unique(self.methods.get(&(owner.to_string(), name.clone())))
+                match self.owner_path(&base) {
+                    Some(owner) => unique(self.sealed().methods.get(&(owner, name.clone())))
                         .unwrap_or(Ty::Unknown),
                     None => super::types::known_method_ret(&base, name).unwrap_or(Ty::Unknown),
                 }
@@ -219,23 +320,126 @@ impl CrateIndex {
     }
 
     /// A stable, crate-wide name for the lock an expression denotes: `Type.field` for struct
-    /// fields, the static's name, `Type::method()` for accessors. `None` for locks that are not
-    /// identifiable across functions (parameters, locals).
+    /// fields, the static's name, `Type::method()` for accessors (names made longer only where
+    /// two items of the crate share one). `None` for locks that are not identifiable across
+    /// functions (parameters, locals) or whose item does not resolve.
     pub fn lock_identity(&self, e: &TyExpr) -> Option<String> {
         match e {
             TyExpr::Field(base, field) => {
-                let owner = self.eval(base);
-                let owner = owner.local_name()?;
-                Some(format!("{owner}.{field}"))
+                let owner = self.owner_path(&self.eval(base))?;
+                Some(format!("{}.{field}", self.display_name(&owner)))
             }
-            TyExpr::Static(name) => Some(name.clone()),
-            TyExpr::FnRet(name) => Some(format!("{name}()")),
+            TyExpr::Static(path) => {
+                let path = self.local_path(path)?;
+                self.statics
+                    .contains_key(&path)
+                    .then(|| self.display_name(&path))
+            }
+            TyExpr::FnRet(path) => {
+                let path = self.local_path(path)?;
+                Some(format!("{}()", self.display_name(&path)))
+            }
             TyExpr::MethodRet(base, name) => {
-                let owner = self.eval(base);
-                Some(format!("{}::{name}()", owner.local_name()?))
+                let owner = self.owner_path(&self.eval(base))?;
+                Some(format!("{}::{name}()", self.display_name(&owner)))
             }
             TyExpr::Elem(base) => self.lock_identity(base).map(|id| format!("{id}[]")),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantic::paths::UseScopes;
+
+    /// The index of a crate given as (module path, source) pairs, one per file, with a resolver
+    /// for each module.
+    fn index(files: &[(&[&str], &str)]) -> (CrateIndex, Vec<UseScopes>) {
+        let mut idx = CrateIndex::default();
+        let mut scopes = Vec::new();
+        for (module, src) in files {
+            let file: syn::File = syn::parse_str(src).expect("test source parses");
+            let mut s = UseScopes::for_module(module.iter().map(|m| m.to_string()).collect());
+            s.push_module(None, &file.items);
+            let mut fi = FileIndex::default();
+            fi.modules.extend(s.module_export());
+            for item in &file.items {
+                if let syn::Item::Static(st) = item {
+                    let ty = Ty::from_syn(&st.ty, &s);
+                    fi.statics
+                        .push((format!("{}::{}", s.module_path(), st.ident), ty));
+                }
+            }
+            idx.add_file(fi);
+            scopes.push(s);
+        }
+        (idx, scopes)
+    }
+
+    fn static_ty(idx: &CrateIndex, s: &UseScopes, path: &str) -> Option<String> {
+        let p: syn::Path = syn::parse_str(path).expect("path parses");
+        let ty = idx.eval(&TyExpr::Static(s.resolve(&p)));
+        ty.path_str().map(str::to_string)
+    }
+
+    #[test]
+    fn same_named_statics_in_two_modules_stay_apart() {
+        let (idx, s) = index(&[
+            (
+                &["jobs"],
+                "use std::sync::Mutex; static STATE: Mutex<u8> = Mutex::new(0);",
+            ),
+            (
+                &["cache"],
+                "static STATE: parking_lot::RwLock<u8> = todo!();",
+            ),
+            (&["api"], "use crate::cache::STATE;"),
+        ]);
+        assert_eq!(
+            static_ty(&idx, &s[0], "STATE").as_deref(),
+            Some("std::sync::Mutex")
+        );
+        assert_eq!(
+            static_ty(&idx, &s[1], "STATE").as_deref(),
+            Some("parking_lot::RwLock")
+        );
+        assert_eq!(
+            static_ty(&idx, &s[2], "STATE").as_deref(),
+            Some("parking_lot::RwLock")
+        );
+        let id = idx.lock_identity(&TyExpr::Static("crate::jobs::STATE".into()));
+        assert_eq!(id.as_deref(), Some("jobs::STATE"));
+    }
+
+    #[test]
+    fn crate_globs_follow_reexports_and_shadowing() {
+        let (idx, s) = index(&[
+            (&[], "mod prelude; mod state; mod api;"),
+            (
+                &["prelude"],
+                "pub use crate::state::*; pub use std::sync::Mutex;",
+            ),
+            (
+                &["state"],
+                "use std::sync::Mutex; pub static REGISTRY: Mutex<u8> = Mutex::new(0);",
+            ),
+            (
+                &["api"],
+                "use crate::prelude::*; static LOCAL: std::sync::RwLock<u8> = todo!();",
+            ),
+        ]);
+        let api = &s[3];
+        assert_eq!(
+            static_ty(&idx, api, "REGISTRY").as_deref(),
+            Some("std::sync::Mutex")
+        );
+        assert_eq!(
+            static_ty(&idx, api, "LOCAL").as_deref(),
+            Some("std::sync::RwLock")
+        );
+        assert_eq!(idx.canon("crate::api::Mutex"), "std::sync::Mutex");
+        assert_eq!(static_ty(&idx, api, "NOWHERE"), None);
     }
 }

@@ -199,6 +199,12 @@ impl UseScopes {
         }
     }
 
+    /// The path of the module being walked (`crate::routes::admin`): where the items it
+    /// declares live in the crate index.
+    pub fn module_path(&self) -> String {
+        crate_path(&self.current_module())
+    }
+
     fn current_module(&self) -> Vec<String> {
         self.scopes
             .iter()
@@ -264,6 +270,7 @@ impl UseScopes {
                     if let Some(name) = item_name(other) {
                         scope.items.insert(name);
                     }
+                    scope.items.extend(macro_item_names(other));
                 }
             }
         }
@@ -303,7 +310,12 @@ impl UseScopes {
     /// Find `name` in the scopes below `top`, stopping at the innermost module boundary; returns
     /// the full path and the index of the scope that declared it.
     fn lookup(&self, name: &str, top: usize) -> Option<(String, usize)> {
+        // A name no scope declares may come from a glob of a crate module (`use super::*;`):
+        // it resolves to the name in the module that holds the glob, and the crate index follows
+        // that module's globs once every file is known. Never for the root of a well-known
+        // crate: `std::fs::read` in a file with `use super::*;` is still std's.
         let mut crate_glob = None;
+        let extern_root = super::types::is_external(name) || matches!(name, "core" | "alloc");
         for (i, scope) in self.scopes[..top.min(self.scopes.len())]
             .iter()
             .enumerate()
@@ -319,8 +331,8 @@ impl UseScopes {
                 if glob_has(glob, name) {
                     return Some((format!("{glob}::{name}"), i));
                 }
-                if crate_glob.is_none() && glob.starts_with("crate") {
-                    crate_glob = Some((format!("{glob}::{name}"), i));
+                if crate_glob.is_none() && !extern_root && glob.starts_with("crate") {
+                    crate_glob = Some((format!("{}::{name}", crate_path(&scope.module)), i));
                 }
             }
             if scope.is_module {
@@ -452,7 +464,7 @@ fn normalize_root(path: &str) -> String {
     path.to_string()
 }
 
-fn glob_has(glob: &str, name: &str) -> bool {
+pub(crate) fn glob_has(glob: &str, name: &str) -> bool {
     GLOB_MEMBERS
         .iter()
         .any(|(module, members)| *module == glob && members.contains(&name))
@@ -506,6 +518,36 @@ fn collect_use_tree(tree: &syn::UseTree, prefix: String, scope: &mut Scope) {
 
 fn clean(path: &str) -> String {
     normalize_root(path.trim_start_matches("::"))
+}
+
+/// Statics declared by `lazy_static!`/`thread_local!` items: names the module declares, though
+/// no `syn::Item` names them.
+fn macro_item_names(item: &syn::Item) -> Vec<String> {
+    let syn::Item::Macro(m) = item else {
+        return Vec::new();
+    };
+    if m.mac
+        .path
+        .segments
+        .last()
+        .is_none_or(|s| s.ident != "lazy_static" && s.ident != "thread_local")
+    {
+        return Vec::new();
+    }
+    // `[pub] static [ref] NAME: Ty = ..;` repeated: the ident after `static` (and `ref`).
+    let mut names = Vec::new();
+    let mut after_static = false;
+    for tt in m.mac.tokens.clone() {
+        if let proc_macro2::TokenTree::Ident(i) = tt {
+            if i == "static" {
+                after_static = true;
+            } else if after_static && i != "ref" {
+                names.push(i.to_string());
+                after_static = false;
+            }
+        }
+    }
+    names
 }
 
 fn item_name(item: &syn::Item) -> Option<String> {
@@ -564,7 +606,11 @@ mod tests {
                 .expect("parses");
         sub.push_module(None, &file.items);
         assert_eq!(resolve(&sub, "process::exit"), "crate::process::exit");
-        assert_eq!(resolve(&sub, "Frobnicate"), "crate::Frobnicate");
+        // Left to the crate index, which follows `crate::worker`'s glob of `crate`.
+        assert_eq!(resolve(&sub, "Frobnicate"), "crate::worker::Frobnicate");
+        // A well-known crate's root is never taken from a crate glob.
+        assert_eq!(resolve(&sub, "std::fs::read"), "std::fs::read");
+        assert_eq!(resolve(&sub, "tokio::spawn"), "tokio::spawn");
         assert_eq!(resolve(&sub, "X"), "crate::worker::inner::X");
     }
 

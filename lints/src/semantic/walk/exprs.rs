@@ -294,7 +294,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         for (i, stmt) in block.stmts.iter().enumerate() {
             match stmt {
                 syn::Stmt::Expr(e, None) if i + 1 == n => val = self.walk_tail(stmt, e),
-                _ => self.walk_stmt(stmt),
+                _ => self.walk_stmt(stmt, &block.stmts[i + 1..]),
             }
         }
         let level = self.temp_level();
@@ -319,12 +319,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
     }
 
-    fn walk_stmt(&mut self, stmt: &syn::Stmt) {
+    /// `rest`: the statements after this one in its block, where a closure bound here is used.
+    fn walk_stmt(&mut self, stmt: &syn::Stmt, rest: &[syn::Stmt]) {
         hook!(self, check_stmt, stmt, crate::lint::Hooks::STMT);
         match stmt {
             syn::Stmt::Local(local) => {
                 let level = self.temp_enter();
-                self.walk_local(local);
+                self.walk_local(local, rest);
                 self.temp_exit(level);
             }
             syn::Stmt::Item(item) => self.walk_item(item),
@@ -341,7 +342,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
     }
 
-    fn walk_local(&mut self, local: &syn::Local) {
+    fn walk_local(&mut self, local: &syn::Local, rest: &[syn::Stmt]) {
         let Some(init) = &local.init else {
             self.bind_let(&local.pat, None, Val::default());
             return;
@@ -356,7 +357,16 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             return;
         }
-        let v = self.eval(&init.expr, Mode::Value);
+        // `let watchdog = move || ..; std::thread::spawn(watchdog);`: a closure bound here runs
+        // where its uses say. Only one that is only ever called in place (`watchdog()`, or
+        // handed to `map`/`for_each`-style combinators) stays in this async context.
+        let offloaded = match (&local.pat, peel(&init.expr)) {
+            (syn::Pat::Ident(pi), syn::Expr::Closure(cl)) if cl.asyncness.is_none() => {
+                !closure_runs_in_place(&pi.ident, rest)
+            }
+            _ => false,
+        };
+        let v = self.eval_arg(&init.expr, offloaded);
         if let Some((_, diverge)) = &init.diverge {
             // `let .. else { .. }`: the else block must diverge, so its state never flows on.
             let saved = self.clone_flow();
@@ -472,6 +482,22 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Await(aw) => self.eval_await(aw),
+            // Each operand of `&&`/`||` is a temporary scope of its own (rustc drops the
+            // left operand's temporaries before the right one runs, editions 2021 and 2024):
+            // `*a.read().unwrap() && b.read().unwrap().ok` never holds both guards. A `let`
+            // operand of a let chain binds, so its scrutinee lives on into the body.
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                for operand in [&b.left, &b.right] {
+                    if contains_let(operand) {
+                        self.eval(operand, Mode::Place);
+                    } else {
+                        let level = self.temp_enter();
+                        self.eval(operand, Mode::Place);
+                        self.temp_exit(level);
+                    }
+                }
+                Val::default()
+            }
             syn::Expr::Binary(b) => {
                 self.eval(&b.left, Mode::Place);
                 self.eval(&b.right, Mode::Place);
@@ -1111,6 +1137,77 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.set_flow(out);
     }
+}
+
+/// Whether every use of closure binding `name` in `rest` runs it on the spot: a direct call
+/// (`name(..)`) or an argument of a combinator that calls it right away (`iter.map(name)`). Any
+/// other use (an argument of a fn such as `thread::spawn(name)`, a method receiver, a move into
+/// a struct or a macro) may run it elsewhere. A name rebound by a later `let` ends the search.
+fn closure_runs_in_place(name: &syn::Ident, rest: &[syn::Stmt]) -> bool {
+    use syn::visit::Visit;
+
+    struct Uses<'n> {
+        name: &'n syn::Ident,
+        in_place: bool,
+    }
+    impl Uses<'_> {
+        fn is_name(&self, e: &syn::Expr) -> bool {
+            matches!(peel(e), syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident(self.name))
+        }
+    }
+    impl<'ast> Visit<'ast> for Uses<'_> {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if !self.is_name(&c.func) {
+                self.visit_expr(&c.func);
+            }
+            for a in &c.args {
+                self.visit_expr(a);
+            }
+        }
+        fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+            self.visit_expr(&mc.receiver);
+            let inline = INLINE_CLOSURE_METHODS.contains(&mc.method.to_string().as_str());
+            for a in &mc.args {
+                if !(inline && self.is_name(a)) {
+                    self.visit_expr(a);
+                }
+            }
+        }
+        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+            if p.path.is_ident(self.name) {
+                self.in_place = false;
+            }
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            if m.tokens
+                .clone()
+                .into_iter()
+                .any(|t| matches!(&t, proc_macro2::TokenTree::Ident(i) if i == self.name))
+            {
+                self.in_place = false;
+            }
+        }
+    }
+    let mut uses = Uses {
+        name,
+        in_place: true,
+    };
+    for stmt in rest {
+        if let syn::Stmt::Local(l) = stmt
+            && let syn::Pat::Ident(pi) = &l.pat
+            && pi.ident == *name
+        {
+            if let Some(init) = &l.init {
+                uses.visit_expr(&init.expr);
+            }
+            break;
+        }
+        uses.visit_stmt(stmt);
+        if !uses.in_place {
+            return false;
+        }
+    }
+    uses.in_place
 }
 
 fn scrub_frames(flow: &mut Flow, frame: usize) {

@@ -42,6 +42,11 @@ fn ret_ty(sig: &syn::Signature, w: &Walker) -> Option<Ty> {
 }
 
 impl<'a, 'l> Walker<'a, 'l> {
+    /// The crate path of an item this module declares (`crate::jobs::STATE`).
+    fn item_path(&self, ident: &syn::Ident) -> String {
+        format!("{}::{ident}", self.core.uses.module_path())
+    }
+
     fn item_view<'i>(
         &self,
         attrs: &'i [syn::Attribute],
@@ -120,11 +125,8 @@ impl<'a, 'l> Walker<'a, 'l> {
         match item {
             syn::Item::Fn(f) => {
                 if let Some(ret) = ret_ty(&f.sig, self) {
-                    self.core
-                        .facts
-                        .index
-                        .fns
-                        .push((f.sig.ident.to_string(), ret));
+                    let path = self.item_path(&f.sig.ident);
+                    self.core.facts.index.fns.push((path, ret));
                 }
                 self.walk_fn(&f.sig, &f.block, &f.attrs, false);
             }
@@ -178,46 +180,35 @@ impl<'a, 'l> Walker<'a, 'l> {
                         (name, Ty::from_syn(&f.ty, &self.core.uses))
                     })
                     .collect();
-                self.core
-                    .facts
-                    .index
-                    .structs
-                    .push((s.ident.to_string(), fields));
+                let path = self.item_path(&s.ident);
+                self.core.facts.index.structs.push((path, fields));
             }
             syn::Item::Static(s) => {
                 let ty = Ty::from_syn(&s.ty, &self.core.uses);
-                self.core
-                    .facts
-                    .index
-                    .statics
-                    .push((s.ident.to_string(), ty));
+                let path = self.item_path(&s.ident);
+                self.core.facts.index.statics.push((path, ty));
                 self.walk_const_init(&s.expr);
             }
             syn::Item::Const(c) => {
                 // Consts are typed like statics (`TOKEN_WAKEUP: mio::Token`), so names compared
                 // with them resolve.
                 let ty = Ty::from_syn(&c.ty, &self.core.uses);
-                self.core
-                    .facts
-                    .index
-                    .statics
-                    .push((c.ident.to_string(), ty));
+                let path = self.item_path(&c.ident);
+                self.core.facts.index.statics.push((path, ty));
                 self.walk_const_init(&c.expr);
             }
             syn::Item::Type(t) => {
                 let ty = Ty::from_syn(&t.ty, &self.core.uses);
-                self.core
-                    .facts
-                    .index
-                    .aliases
-                    .push((t.ident.to_string(), ty));
+                let path = self.item_path(&t.ident);
+                self.core.facts.index.aliases.push((path, ty));
             }
             syn::Item::Macro(m) => {
                 let name = macros::macro_name(&m.mac);
                 if name == "lazy_static" {
                     for (ident, ty, init) in macros::parse_lazy_static(m.mac.tokens.clone()) {
                         let ty = Ty::from_syn(&ty, &self.core.uses);
-                        self.core.facts.index.statics.push((ident.to_string(), ty));
+                        let path = self.item_path(&ident);
+                        self.core.facts.index.statics.push((path, ty));
                         self.walk_const_init(&init);
                     }
                 }
@@ -229,6 +220,9 @@ impl<'a, 'l> Walker<'a, 'l> {
     fn walk_impl(&mut self, imp: &syn::ItemImpl) {
         let self_ty = Ty::from_syn(&imp.self_ty, &self.core.uses);
         let owner = type_name(&imp.self_ty);
+        // Methods are keyed by the self type's path as this module resolves it (the crate index
+        // follows imports and re-exports to where the type is declared).
+        let owner_path = self_ty.path_str().unwrap_or_default().to_string();
         self.core.items.push(ItemCtx {
             self_ty: Some(self_ty),
             name: owner.clone(),
@@ -245,7 +239,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     if let Some(ret) = ret_ty(&f.sig, self) {
                         let ret = resolve_self(ret, &imp.self_ty, &self.core.uses);
                         self.core.facts.index.methods.push((
-                            owner.clone(),
+                            owner_path.clone(),
                             f.sig.ident.to_string(),
                             ret,
                         ));

@@ -87,20 +87,18 @@ impl<'a> Core<'a> {
         let rec = |e: &syn::Expr| self.ty_of_depth(e, depth + 1);
         match e {
             syn::Expr::Path(p) if p.qself.is_none() => {
-                if let Some(ident) = p.path.get_ident() {
-                    if let Some(b) = self.env.lookup(&ident.to_string()) {
-                        return b.ty.clone();
-                    }
-                    return TyExpr::Static(ident.to_string());
+                if let Some(ident) = p.path.get_ident()
+                    && let Some(b) = self.env.lookup(&ident.to_string())
+                {
+                    return b.ty.clone();
                 }
+                // A static or const, named through this module's scopes: the crate index finds
+                // its declaration from the resolved path.
                 let full = self.uses.resolve(&p.path);
                 if is_external(&full) {
                     return TyExpr::Unknown;
                 }
-                match p.path.segments.last() {
-                    Some(seg) => TyExpr::Static(seg.ident.to_string()),
-                    None => TyExpr::Unknown,
-                }
+                TyExpr::Static(full)
             }
             syn::Expr::Field(f) => {
                 let name = match &f.member {
@@ -192,9 +190,10 @@ impl<'a> Core<'a> {
         if is_external(&full) {
             return TyExpr::Unknown;
         }
-        match p.path.segments.last() {
-            Some(seg) if seg_count_is_fn(&full) => TyExpr::FnRet(seg.ident.to_string()),
-            _ => TyExpr::Unknown,
+        if seg_count_is_fn(&full) {
+            TyExpr::FnRet(full)
+        } else {
+            TyExpr::Unknown
         }
     }
 }
