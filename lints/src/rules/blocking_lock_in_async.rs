@@ -73,9 +73,8 @@ impl Lint for BlockingLockInAsync {
                         severity: META.default_severity,
                         region: a.region,
                         message: format!(
-                            "`{}.{}()` blocks the async runtime's worker thread on a {}",
-                            a.receiver_text,
-                            a.method,
+                            "`{}` blocks the async runtime's worker thread on a {}",
+                            a.call_text(),
                             kind.describe()
                         ),
                         help: "keep the critical section tiny and free of awaits, or use tokio::sync::Mutex/RwLock"

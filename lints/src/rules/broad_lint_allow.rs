@@ -66,7 +66,6 @@ use syn::spanned::Spanned;
 
 use crate::finding::{Finding, Region, Related, Severity};
 use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
-use crate::rules::lock_across_await::first_awaits_held_across;
 use crate::semantic::{AllowFact, CrateCx, Cx, ItemView, LockKind};
 
 pub static META: RuleMeta = RuleMeta {
@@ -252,7 +251,7 @@ fn held_in_scope(
         _ => (vec![file], false),
     };
     for f in files {
-        for (guard, point) in first_awaits_held_across(cx, f) {
+        for (guard, point) in cx.first_awaits_held_across(f) {
             if !whole_files && !allow.scope.contains(&point.region) {
                 continue;
             }

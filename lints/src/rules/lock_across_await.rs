@@ -34,11 +34,9 @@
 //! ```
 //! If the lock really must be held across the await, use `tokio::sync::Mutex`.
 
-use std::collections::BTreeMap;
-
 use crate::finding::{Finding, Related, Severity};
 use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
-use crate::semantic::{AwaitPoint, CrateCx, GuardId};
+use crate::semantic::CrateCx;
 
 pub static META: RuleMeta = RuleMeta {
     name: "lock_across_await",
@@ -60,8 +58,8 @@ impl Lint for LockAcrossAwait {
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
-        for (file, facts) in cx.files.iter().enumerate() {
-            for (guard, point) in first_awaits_held_across(cx, file) {
+        for file in 0..cx.files.len() {
+            for (guard, point) in cx.first_awaits_held_across(file) {
                 let Some(a) = cx.acquisition(file, guard) else {
                     continue;
                 };
@@ -80,10 +78,9 @@ impl Lint for LockAcrossAwait {
                         severity: META.default_severity,
                         region: a.region,
                         message: format!(
-                            "{} guard from `{}.{}()` is held across the {what} at line {}",
+                            "{} guard from `{}` is held across the {what} at line {}",
                             kind.describe(),
-                            a.receiver_text,
-                            a.method,
+                            a.call_text(),
                             point.region.line
                         ),
                         help: "drop the guard before awaiting (end its block or call drop(guard)), or use tokio::sync::Mutex if it must be held"
@@ -98,32 +95,6 @@ impl Lint for LockAcrossAwait {
                     },
                 });
             }
-            let _ = facts;
         }
     }
-}
-
-/// For every guard of a blocking lock alive at some await of file `file`, the first such await.
-pub fn first_awaits_held_across<'a>(
-    cx: &CrateCx<'a>,
-    file: usize,
-) -> BTreeMap<GuardId, &'a AwaitPoint> {
-    let mut first: BTreeMap<GuardId, &AwaitPoint> = BTreeMap::new();
-    let Some(facts) = cx.files.get(file) else {
-        return first;
-    };
-    for point in &facts.awaits {
-        if point.in_test {
-            continue;
-        }
-        for &g in &point.held {
-            let Some(a) = cx.acquisition(file, g) else {
-                continue;
-            };
-            if cx.lock_kind(a).is_some_and(|k| k.is_blocking()) {
-                first.entry(g).or_insert(point);
-            }
-        }
-    }
-    first
 }

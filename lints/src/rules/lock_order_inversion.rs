@@ -55,8 +55,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::finding::{Finding, Region, Related, Severity};
 use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
-use crate::rules::multiple_locks_held::{HeldPair, display_name, held_pairs};
-use crate::semantic::CrateCx;
+use crate::semantic::{CrateCx, HeldPair};
 
 pub static META: RuleMeta = RuleMeta {
     name: "lock_order_inversion",
@@ -100,7 +99,7 @@ impl Lint for LockOrderInversion {
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
         let mut edges: BTreeMap<Edge, Vec<Site>> = BTreeMap::new();
-        for pair in held_pairs(cx) {
+        for pair in cx.held_pairs() {
             let (Some(from), Some(to)) =
                 (cx.lock_identity(pair.held), cx.lock_identity(pair.acquired))
             else {
@@ -190,8 +189,8 @@ fn finding(
     edges: &BTreeMap<Edge, Vec<Site>>,
 ) -> Finding {
     let a = site.pair.acquired;
-    let held_name = display_name(cx, site.pair.held);
-    let acq_name = display_name(cx, a);
+    let held_name = cx.lock_display_name(site.pair.held);
+    let acq_name = cx.lock_display_name(a);
     let mut related = vec![Related {
         file: None,
         region: site.pair.held.region,

@@ -48,7 +48,7 @@
 
 use crate::finding::{Finding, Region, Related, Severity};
 use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
-use crate::semantic::{Acquisition, CrateCx, LockKind};
+use crate::semantic::{Acquisition, CrateCx};
 
 pub static META: RuleMeta = RuleMeta {
     name: "multiple_locks_held",
@@ -59,72 +59,6 @@ pub static META: RuleMeta = RuleMeta {
 
 #[derive(Default)]
 pub struct MultipleLocksHeld;
-
-/// A lock acquired while another lock's guard is alive, in file `file`. Shared with
-/// `lock_order_inversion`, which builds its crate-wide graph from these pairs.
-#[derive(Debug, Clone)]
-pub struct HeldPair<'a> {
-    pub file: usize,
-    pub held: &'a Acquisition,
-    pub held_kind: LockKind,
-    pub acquired: &'a Acquisition,
-    pub acquired_kind: LockKind,
-}
-
-/// Whether an acquisition of a known kind counts for lock ordering: it can block, on a lock other
-/// threads/tasks can contend for.
-fn orders(kind: LockKind) -> bool {
-    kind != LockKind::RefCell
-}
-
-/// Every (held, acquired) pair of the crate's non-test code: `acquired` is a blocking acquisition
-/// of a known lock kind, made while `held` (another known lock) is alive.
-pub fn held_pairs<'a>(cx: &CrateCx<'a>) -> Vec<HeldPair<'a>> {
-    let mut out = Vec::new();
-    for (file, facts) in cx.files.iter().enumerate() {
-        for a in &facts.acquisitions {
-            if a.in_test || a.held.is_empty() || a.method.starts_with("try_") {
-                continue;
-            }
-            let Some(acquired_kind) = cx.lock_kind(a).filter(|k| orders(*k)) else {
-                continue;
-            };
-            for &g in &a.held {
-                let Some(h) = cx.acquisition(file, g) else {
-                    continue;
-                };
-                let Some(held_kind) = cx.lock_kind(h).filter(|k| orders(*k)) else {
-                    continue;
-                };
-                if same_lock(cx, h, a) {
-                    continue;
-                }
-                out.push(HeldPair {
-                    file,
-                    held: h,
-                    held_kind,
-                    acquired: a,
-                    acquired_kind,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// The same receiver taken twice (`self.m.lock()` while a guard of `self.m` is alive): that is a
-/// re-entrancy question, not an ordering one. Two receivers with one identity but different text
-/// (`from.balance` / `to.balance`) are two instances and do count.
-fn same_lock(cx: &CrateCx, a: &Acquisition, b: &Acquisition) -> bool {
-    a.receiver_text == b.receiver_text && cx.lock_identity(a) == cx.lock_identity(b)
-}
-
-/// How a lock is named in messages: its crate-wide identity when it has one, else its source text.
-pub fn display_name(cx: &CrateCx, a: &Acquisition) -> String {
-    cx.index
-        .lock_identity(&a.receiver)
-        .unwrap_or_else(|| a.receiver_text.clone())
-}
 
 impl Lint for MultipleLocksHeld {
     fn meta(&self) -> &'static RuleMeta {
@@ -137,7 +71,7 @@ impl Lint for MultipleLocksHeld {
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
         // Group the pairs by acquisition site (pairs come out grouped already, in walk order).
-        let pairs = held_pairs(cx);
+        let pairs = cx.held_pairs();
         let mut i = 0;
         while i < pairs.len() {
             let first = &pairs[i];
@@ -147,8 +81,8 @@ impl Lint for MultipleLocksHeld {
                 && pairs[j].file == first.file
                 && pairs[j].acquired.id == first.acquired.id
             {
-                let mut name = display_name(cx, pairs[j].held);
-                if name == display_name(cx, first.acquired) {
+                let mut name = cx.lock_display_name(pairs[j].held);
+                if name == cx.lock_display_name(first.acquired) {
                     // Two instances of one field (`from.balance`, `to.balance`): name them apart.
                     name = format!("{} ({name})", pairs[j].held.receiver_text);
                 }
@@ -172,7 +106,7 @@ fn finding(cx: &CrateCx, a: &Acquisition, held: &[(String, Region)]) -> Finding 
         .map(|(n, r)| format!("`{n}` (locked at line {})", r.line))
         .collect::<Vec<_>>();
     let verb = if held.len() == 1 { "is" } else { "are" };
-    let mut acquired = display_name(cx, a);
+    let mut acquired = cx.lock_display_name(a);
     if held
         .iter()
         .any(|(n, _)| n.ends_with(&format!("({acquired})")))

@@ -30,6 +30,21 @@ pub struct Acquisition {
     /// Guards alive when this one was acquired (in acquisition order).
     pub held: Vec<GuardId>,
     pub body: u32,
+    /// The guard is the value a crate fn or method returned (`let s = self.stats();`):
+    /// `receiver` is then the call's return type, which must turn out to be a guard type
+    /// (`MutexGuard<'_, T>`, `RwLockWriteGuard`, `RefMut`, ...), and `method` the callee's name.
+    pub via_call: bool,
+}
+
+impl Acquisition {
+    /// The acquiring call as a user wrote it: `self.jobs.lock()`, `self.stats()`, `registry()`.
+    pub fn call_text(&self) -> String {
+        if self.receiver_text.is_empty() {
+            format!("{}()", self.method)
+        } else {
+            format!("{}.{}()", self.receiver_text, self.method)
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -348,3 +348,73 @@ mod tests {
         );
     }
 }
+
+/// The items of a `cfg_if! { if #[cfg(..)] { items } else if .. { items } else { items } }`
+/// block (every branch: racewise does not evaluate cfgs, and a hazard in any build is one), or
+/// of a `cfg_select!`-style block (`cfg(..) => { items }` arms). `None` for other macros or a
+/// body that does not parse.
+pub fn cfg_block_items(mac: &syn::Macro) -> Option<Vec<syn::Item>> {
+    let name = macro_name(mac);
+    if !matches!(name.as_str(), "cfg_if" | "cfg_select" | "cfg_match") {
+        return None;
+    }
+    let mut items = Vec::new();
+    for tt in mac.tokens.clone() {
+        if let TokenTree::Group(g) = tt
+            && g.delimiter() == proc_macro2::Delimiter::Brace
+        {
+            let parsed = parse_items(g.stream()).ok()?;
+            items.extend(parsed);
+        }
+    }
+    Some(items)
+}
+
+/// Items a `macro_rules!` definition declares when invoked, where an arm's body parses as
+/// items without metavariables (`macro_rules! state { () => { pub struct State { .. } } }`):
+/// indexed so fields typed there resolve. Arms that use `$x` do not parse and are skipped.
+pub fn macro_rules_items(mac: &syn::Macro) -> Vec<syn::Item> {
+    if macro_name(mac) != "macro_rules" {
+        return Vec::new();
+    }
+    let mut items = Vec::new();
+    let mut after_arrow = false;
+    let mut prev_eq = false;
+    for tt in mac.tokens.clone() {
+        match &tt {
+            TokenTree::Punct(p) if p.as_char() == '=' => {
+                prev_eq = true;
+                continue;
+            }
+            TokenTree::Punct(p) if p.as_char() == '>' && prev_eq => after_arrow = true,
+            TokenTree::Group(g) if after_arrow => {
+                let parsed = parse_items(g.stream());
+                if let Ok(v) = parsed {
+                    items.extend(v.into_iter().filter(|i| {
+                        matches!(
+                            i,
+                            syn::Item::Struct(_) | syn::Item::Static(_) | syn::Item::Type(_)
+                        )
+                    }));
+                }
+                after_arrow = false;
+            }
+            _ => after_arrow = false,
+        }
+        prev_eq = false;
+    }
+    items
+}
+
+fn parse_items(tokens: TokenStream) -> syn::Result<Vec<syn::Item>> {
+    Parser::parse2(
+        |input: ParseStream| {
+            let mut v = Vec::new();
+            while !input.is_empty() {
+                v.push(input.parse::<syn::Item>()?);
+            }
+            Ok(v)
+        },
+        tokens,
+    )
+}

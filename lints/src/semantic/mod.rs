@@ -7,6 +7,7 @@ pub mod blocking_paths;
 pub mod facts;
 pub mod fallible;
 pub mod index;
+pub mod locks;
 pub mod macros;
 pub mod names;
 pub mod paths;
@@ -21,6 +22,7 @@ use crate::lint::RuleMeta;
 
 pub use facts::{Acquisition, AllowFact, AwaitPoint, Condition, FileFacts, GuardId, Pending};
 pub use index::CrateIndex;
+pub use locks::HeldPair;
 pub use types::{LockKind, Ty, TyExpr};
 pub use walk::analyze_file;
 
@@ -400,32 +402,6 @@ pub struct CrateCx<'a> {
 }
 
 impl<'a> CrateCx<'a> {
-    /// The lock kind an acquisition turned out to take, if its receiver's type is known and the
-    /// method acquires that kind of lock.
-    pub fn lock_kind(&self, a: &Acquisition) -> Option<LockKind> {
-        let kind = self.index.eval(&a.receiver).lock_kind()?;
-        if !kind.acquires(&a.method) {
-            return None;
-        }
-        // `.lock().await` on something typed as a std lock would not compile: trust the await.
-        if a.awaited && kind.is_thread_lock() {
-            return None;
-        }
-        Some(kind)
-    }
-
-    pub fn acquisition(&self, file: usize, id: GuardId) -> Option<&'a Acquisition> {
-        let facts = self.files.get(file)?;
-        facts.acquisitions.iter().find(|a| a.id == id)
-    }
-
-    /// Stable crate-wide lock name (`Scheduler.running`, `REGISTRY`), or a function-local one.
-    pub fn lock_identity(&self, a: &Acquisition) -> Option<String> {
-        self.index
-            .lock_identity(&a.receiver)
-            .or_else(|| a.local_identity.clone())
-    }
-
     /// The report path of file `file` (relative to the scan root), for cross-file `Related`s.
     pub fn path(&self, file: usize) -> Option<&'a str> {
         self.paths.get(file).copied()

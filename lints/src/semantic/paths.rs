@@ -260,19 +260,7 @@ impl UseScopes {
             ..Scope::default()
         };
         for item in items {
-            match item {
-                syn::Item::Use(u) => {
-                    let root = if u.leading_colon.is_some() { "::" } else { "" };
-                    collect_use_tree(&u.tree, root.to_string(), &mut scope);
-                }
-                // Items declared here shadow glob imports and the prelude.
-                other => {
-                    if let Some(name) = item_name(other) {
-                        scope.items.insert(name);
-                    }
-                    scope.items.extend(macro_item_names(other));
-                }
-            }
+            declare(item, &mut scope);
         }
         let module = scope.module.clone();
         for g in &mut scope.globs {
@@ -385,13 +373,14 @@ impl UseScopes {
 
     pub fn resolve_segments(&self, segs: &[String], leading_colon: bool) -> String {
         let resolved = self.resolve_from(segs, leading_colon, self.scopes.len(), 0);
-        match resolved.strip_prefix("::") {
+        let resolved = match resolved.strip_prefix("::") {
             Some(rest) => normalize_root(rest.trim_start_matches("::")),
             None if resolved.starts_with("core::") || resolved.starts_with("alloc::") => {
                 normalize_root(&resolved)
             }
             None => resolved,
-        }
+        };
+        through_reexport(resolved)
     }
 
     /// Resolve `segs` as seen from the scopes below `top`. `self::`/`super::` paths are
@@ -452,6 +441,50 @@ impl UseScopes {
             },
         }
     }
+}
+
+/// Crates services re-export from a shared crate of their own (`use common::tokio;`,
+/// `pub use parking_lot;` in a `prelude`): a path through such a re-export names the crate's
+/// item, whatever crate it passes through.
+const REEXPORTED_ROOTS: &[&str] = &["std", "tokio", "parking_lot", "futures", "futures_util"];
+
+/// `common::tokio::spawn` → `tokio::spawn`; `fs_err::read` → `std::fs::read` (fs_err is a
+/// drop-in for `std::fs` with better errors, as blocking; its `tokio` module is async).
+fn through_reexport(path: String) -> String {
+    if let Some(rest) = path.strip_prefix("fs_err::") {
+        return match rest.strip_prefix("tokio::") {
+            Some(t) => format!("tokio::fs::{t}"),
+            None => format!("std::fs::{rest}"),
+        };
+    }
+    if path == "fs_err" {
+        return "std::fs".to_string();
+    }
+    let mut segs = path.split("::");
+    let Some(first) = segs.next() else {
+        return path;
+    };
+    if first == "crate" || REEXPORTED_ROOTS.contains(&first) || super::types::is_external(first) {
+        return path;
+    }
+    // Only past an external crate's name (a crate-local module named `tokio` is followed by the
+    // crate index): the rest must start at a well-known crate.
+    let Some(pos) = path.find("::").and_then(|i| {
+        let tail = &path[i + 2..];
+        let mut at = i + 2;
+        for seg in tail.split("::") {
+            if REEXPORTED_ROOTS.contains(&seg) {
+                return Some(at);
+            }
+            at += seg.len() + 2;
+        }
+        None
+    }) else {
+        return path;
+    };
+    // The well-known crate must be followed by something (`common::tokio` alone is the crate).
+    let tail = &path[pos..];
+    normalize_root(tail)
 }
 
 /// `core::`/`alloc::` paths are the same items as `std::` ones.
@@ -518,6 +551,34 @@ fn collect_use_tree(tree: &syn::UseTree, prefix: String, scope: &mut Scope) {
 
 fn clean(path: &str) -> String {
     normalize_root(path.trim_start_matches("::"))
+}
+
+/// Add what `item` declares to `scope`: its imports, or its name (items declared here shadow
+/// glob imports and the prelude); a `cfg_if!` block declares what its branches do.
+fn declare(item: &syn::Item, scope: &mut Scope) {
+    match item {
+        syn::Item::Use(u) => {
+            let root = if u.leading_colon.is_some() { "::" } else { "" };
+            collect_use_tree(&u.tree, root.to_string(), scope);
+        }
+        syn::Item::Macro(m) => {
+            if let Some(items) = super::macros::cfg_block_items(&m.mac) {
+                for it in &items {
+                    declare(it, scope);
+                }
+            } else if super::macros::macro_name(&m.mac) == "macro_rules" {
+                for it in super::macros::macro_rules_items(&m.mac) {
+                    declare(&it, scope);
+                }
+            }
+            scope.items.extend(macro_item_names(item));
+        }
+        other => {
+            if let Some(name) = item_name(other) {
+                scope.items.insert(name);
+            }
+        }
+    }
 }
 
 /// Statics declared by `lazy_static!`/`thread_local!` items: names the module declares, though
@@ -593,6 +654,23 @@ mod tests {
         assert_eq!(resolve(&s, "Mutex::new"), "std::sync::Mutex::new");
         assert_eq!(resolve(&s, "AsyncMutex"), "tokio::sync::Mutex");
         assert_eq!(resolve(&s, "drop"), "std::mem::drop");
+    }
+
+    #[test]
+    fn crates_reexported_through_another_crate() {
+        let s = scopes(
+            "use common::tokio::{self, sync::Mutex}; use fs_err as fs; use shared::rt::parking_lot;",
+        );
+        assert_eq!(resolve(&s, "tokio::spawn"), "tokio::spawn");
+        assert_eq!(resolve(&s, "Mutex"), "tokio::sync::Mutex");
+        assert_eq!(resolve(&s, "fs::read_to_string"), "std::fs::read_to_string");
+        assert_eq!(resolve(&s, "fs::tokio::read"), "tokio::fs::read");
+        assert_eq!(resolve(&s, "parking_lot::Mutex"), "parking_lot::Mutex");
+        assert_eq!(
+            resolve(&s, "common::tokio_util::Thing"),
+            "common::tokio_util::Thing"
+        );
+        assert_eq!(resolve(&s, "common::stdx::Mutex"), "common::stdx::Mutex");
     }
 
     #[test]

@@ -124,11 +124,59 @@ pub fn lock_kind_of_path(path: &str) -> Option<LockKind> {
     })
 }
 
+/// The lock a guard type belongs to: a fn returning `MutexGuard<'_, T>` hands its caller an
+/// acquisition of a std mutex.
+pub fn guard_kind(ty: &Ty) -> Option<LockKind> {
+    // A `Result`/`Option` of a guard (`LockResult<MutexGuard<..>>`) is unwrapped by the caller.
+    let ty = match ty.peel() {
+        Ty::Path { path, args }
+            if matches!(
+                path.as_str(),
+                "std::result::Result" | "std::sync::LockResult" | "std::sync::TryLockResult"
+            ) =>
+        {
+            args.first()?.peel()
+        }
+        t => t,
+    };
+    Some(match ty.path_str()? {
+        "std::sync::MutexGuard" | "std::sync::MappedMutexGuard" => LockKind::StdMutex,
+        "std::sync::RwLockReadGuard"
+        | "std::sync::RwLockWriteGuard"
+        | "std::sync::MappedRwLockReadGuard"
+        | "std::sync::MappedRwLockWriteGuard" => LockKind::StdRwLock,
+        "parking_lot::MutexGuard"
+        | "parking_lot::MappedMutexGuard"
+        | "parking_lot::ReentrantMutexGuard"
+        | "parking_lot::FairMutexGuard"
+        | "lock_api::MutexGuard"
+        | "lock_api::MappedMutexGuard" => LockKind::ParkingLotMutex,
+        "parking_lot::RwLockReadGuard"
+        | "parking_lot::RwLockWriteGuard"
+        | "parking_lot::RwLockUpgradableReadGuard"
+        | "parking_lot::MappedRwLockReadGuard"
+        | "parking_lot::MappedRwLockWriteGuard"
+        | "lock_api::RwLockReadGuard"
+        | "lock_api::RwLockWriteGuard" => LockKind::ParkingLotRwLock,
+        "std::cell::Ref" | "std::cell::RefMut" => LockKind::RefCell,
+        "tokio::sync::MutexGuard"
+        | "tokio::sync::OwnedMutexGuard"
+        | "tokio::sync::MappedMutexGuard" => LockKind::AsyncMutex,
+        "tokio::sync::RwLockReadGuard"
+        | "tokio::sync::RwLockWriteGuard"
+        | "tokio::sync::OwnedRwLockReadGuard"
+        | "tokio::sync::OwnedRwLockWriteGuard" => LockKind::AsyncRwLock,
+        _ => return None,
+    })
+}
+
 /// Smart pointers and cells whose contents are reached by auto-deref or `.get()`: for racewise,
 /// `Arc<Mutex<T>>` and `LazyLock<Mutex<T>>` are the mutex.
 const TRANSPARENT: &[&str] = &[
     "std::sync::Arc",
     "std::rc::Rc",
+    "std::sync::Weak",
+    "std::rc::Weak",
     "std::boxed::Box",
     "std::option::Option",
     "std::pin::Pin",

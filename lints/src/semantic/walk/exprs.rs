@@ -52,6 +52,66 @@ const PROPAGATING: &[&str] = &[
     "wrap_err",
 ];
 
+/// An acquisition as the walker sees it, before the body's state is attached.
+struct Acquired {
+    receiver: TyExpr,
+    local_identity: Option<String>,
+    receiver_text: String,
+    method: String,
+    span: proc_macro2::Span,
+    awaited: bool,
+    via_call: bool,
+}
+
+/// Methods no crate defines to hand out a guard in practice (std's and iterators' own names):
+/// a `let` bound to one of them is not worth a candidate acquisition.
+const NEVER_GUARD_METHODS: &[&str] = &[
+    "clone",
+    "len",
+    "is_empty",
+    "to_string",
+    "to_owned",
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "collect",
+    "map",
+    "get",
+    "get_mut",
+    "contains",
+    "contains_key",
+    "insert",
+    "remove",
+    "push",
+    "pop",
+    "keys",
+    "values",
+    "as_ref",
+    "as_mut",
+    "as_str",
+    "parse",
+    "await",
+    "subscribe",
+    "spawn",
+    "send",
+    "recv",
+    "try_recv",
+    "new",
+    "build",
+    "finish",
+    "into",
+    "from",
+    "cloned",
+    "copied",
+    "filter",
+    "entry",
+    "unwrap_or",
+    "unwrap_or_default",
+    "ok",
+    "err",
+    "take",
+];
+
 /// Macros with no code to analyze: not counted as skipped.
 const INERT_MACROS: &[&str] = &[
     "macro_rules",
@@ -145,6 +205,32 @@ const INLINE_CLOSURE_METHODS: &[&str] = &[
     "get_or_try_init",
     "call_once",
     "fetch_update",
+];
+
+/// Combinators whose closure's first parameter is an element of the receiver (an iterator's
+/// item): `peers.iter().for_each(|(_, p)| p.lock())` types `p` as a `for` loop over the same
+/// receiver would.
+const ITEM_CLOSURE_METHODS: &[&str] = &[
+    "for_each",
+    "try_for_each",
+    "map",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "position",
+    "inspect",
+    "take_while",
+    "skip_while",
+    "map_while",
+    "max_by_key",
+    "min_by_key",
+    "partition",
+    "retain",
+    "retain_mut",
 ];
 
 fn contains_let(e: &syn::Expr) -> bool {
@@ -366,7 +452,14 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             _ => false,
         };
-        let v = self.eval_arg(&init.expr, offloaded);
+        let mut v = self.eval_arg(&init.expr, offloaded);
+        if v.guards.is_empty()
+            && init.diverge.is_none()
+            && matches!(&local.pat, syn::Pat::Ident(_) | syn::Pat::Type(_))
+            && let Some(g) = self.acquire_returned(&init.expr)
+        {
+            v.guards.push(g);
+        }
         if let Some((_, diverge)) = &init.diverge {
             // `let .. else { .. }`: the else block must diverge, so its state never flows on.
             let saved = self.clone_flow();
@@ -770,8 +863,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.eval(&mc.receiver, Mode::Place);
         let offloaded = !INLINE_CLOSURE_METHODS.contains(&name.as_str());
+        let item = ITEM_CLOSURE_METHODS
+            .contains(&name.as_str())
+            .then(|| self.core.ty_of(&mc.receiver).elem());
         for arg in &mc.args {
+            self.core.closure_item = item.clone();
             let a = self.eval_arg(arg, offloaded);
+            self.core.closure_item = None;
             self.kill(&a.guards);
         }
         Val::default()
@@ -817,6 +915,85 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn acquire(&mut self, receiver: &syn::Expr, method: &syn::Ident, awaited: bool) -> GuardId {
+        let ty = self.core.ty_of(receiver);
+        let local_identity = match (peel(receiver), &ty) {
+            (syn::Expr::Path(p), TyExpr::Known(_)) => p.path.get_ident().map(|i| {
+                let function = self.core.function();
+                format!("{}::{i}", function.as_deref().unwrap_or_default())
+            }),
+            _ => None,
+        };
+        self.record_acquisition(Acquired {
+            receiver: ty,
+            local_identity,
+            receiver_text: expr_text(receiver),
+            method: method.to_string(),
+            span: method.span(),
+            awaited,
+            via_call: false,
+        })
+    }
+
+    /// `let stats = self.stats();` where `stats()` may return a guard: a candidate acquisition
+    /// the crate phase keeps only if the callee's declared return type is a guard type. Only
+    /// `let`-bound results are candidates (a guard that can outlive its statement), and only
+    /// calls of crate fns/methods, whose return types the crate index knows.
+    fn acquire_returned(&mut self, init: &syn::Expr) -> Option<GuardId> {
+        let mut call = peel(init);
+        // `self.stats().unwrap()`, `self.stats()?`: the caller unwraps a `LockResult`.
+        loop {
+            match call {
+                syn::Expr::Try(t) => call = peel(&t.expr),
+                syn::Expr::MethodCall(mc)
+                    if mc.args.len() <= 1
+                        && matches!(mc.method.to_string().as_str(), "unwrap" | "expect") =>
+                {
+                    call = peel(&mc.receiver)
+                }
+                _ => break,
+            }
+        }
+        let (receiver, receiver_text, method, span) = match call {
+            syn::Expr::MethodCall(mc) => {
+                let name = mc.method.to_string();
+                if is_acquire_method(&name) || NEVER_GUARD_METHODS.contains(&name.as_str()) {
+                    return None;
+                }
+                let recv = self.core.ty_of(&mc.receiver);
+                if recv.is_unknown() || recv.known().is_some_and(|t| !t.mentions_crate_path()) {
+                    return None;
+                }
+                (
+                    self.core.ty_of(call),
+                    expr_text(&mc.receiver),
+                    name,
+                    mc.method.span(),
+                )
+            }
+            syn::Expr::Call(c) => {
+                let ty = self.core.ty_of(call);
+                if !matches!(ty, TyExpr::FnRet(_)) {
+                    return None;
+                }
+                let syn::Expr::Path(p) = &*c.func else {
+                    return None;
+                };
+                (ty, String::new(), expr_text(&c.func), p.path.span())
+            }
+            _ => return None,
+        };
+        Some(self.record_acquisition(Acquired {
+            receiver,
+            local_identity: None,
+            receiver_text,
+            method,
+            span,
+            awaited: false,
+            via_call: true,
+        }))
+    }
+
+    fn record_acquisition(&mut self, acq: Acquired) -> GuardId {
         let id = self.core.next_guard;
         self.core.next_guard += 1;
         let level = self.temp_level();
@@ -824,30 +1001,22 @@ impl<'a, 'l> Walker<'a, 'l> {
             return id;
         };
         if body.flow.reachable {
-            let function = self.core.function();
-            let ty = self.core.ty_of(receiver);
-            let local_identity = match (peel(receiver), &ty) {
-                (syn::Expr::Path(p), TyExpr::Known(_)) => p
-                    .path
-                    .get_ident()
-                    .map(|i| format!("{}::{i}", function.as_deref().unwrap_or_default())),
-                _ => None,
-            };
-            let region = Region::from_span(method.span());
+            let region = Region::from_span(acq.span);
             let acq = Acquisition {
                 id,
-                receiver: ty,
-                local_identity,
-                receiver_text: expr_text(receiver),
-                method: method.to_string(),
+                receiver: acq.receiver,
+                local_identity: acq.local_identity,
+                receiver_text: acq.receiver_text,
+                method: acq.method,
                 region,
-                function,
+                function: self.core.function(),
                 snippet: self.core.src.snippet(&region),
                 in_async: body.is_async,
                 in_test: body.in_test || self.core.test_depth > 0 || self.core.opts.test_file,
-                awaited,
+                awaited: acq.awaited,
                 held: body.flow.held(),
                 body: body.id,
+                via_call: acq.via_call,
             };
             self.core.facts.acquisitions.push(acq);
         }
@@ -1027,6 +1196,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             .unwrap_or((false, false));
         let is_async = cl.asyncness.is_some() || (!force_sync && parent_async);
         let async_main = !force_sync && cl.asyncness.is_none() && parent_main;
+        let mut item = self.core.closure_item.take();
         self.enter_body(is_async, async_main, Boundary::Capture);
         for input in &cl.inputs {
             match input {
@@ -1034,8 +1204,12 @@ impl<'a, 'l> Walker<'a, 'l> {
                     let ty = Ty::from_syn(&pt.ty, &self.core.uses);
                     self.bind_typed_pattern(&pt.pat, ty);
                 }
-                p => self.bind_pattern(p, TyExpr::Unknown, &[]),
+                p => {
+                    let ty = item.take().unwrap_or(TyExpr::Unknown);
+                    self.bind_pattern(p, ty, &[]);
+                }
             }
+            item = None;
         }
         self.eval(&cl.body, Mode::Value);
         self.exit_body();

@@ -204,6 +204,20 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Item::Macro(m) => {
                 let name = macros::macro_name(&m.mac);
+                if let Some(items) = macros::cfg_block_items(&m.mac) {
+                    for it in &items {
+                        self.walk_item(it);
+                    }
+                    return;
+                }
+                if name == "macro_rules" {
+                    // Declared where the macro is invoked; indexed as this module's items (the
+                    // common case: a macro invoked in the module that defines it).
+                    for it in macros::macro_rules_items(&m.mac) {
+                        self.index_only(&it);
+                    }
+                    return;
+                }
                 if name == "lazy_static" {
                     for (ident, ty, init) in macros::parse_lazy_static(m.mac.tokens.clone()) {
                         let ty = Ty::from_syn(&ty, &self.core.uses);
@@ -212,6 +226,19 @@ impl<'a, 'l> Walker<'a, 'l> {
                         self.walk_const_init(&init);
                     }
                 }
+            }
+            _ => {}
+        }
+    }
+
+    /// Record what an item contributes to the crate index without walking its code.
+    fn index_only(&mut self, item: &syn::Item) {
+        match item {
+            syn::Item::Struct(_) | syn::Item::Type(_) => self.walk_item_inner(item),
+            syn::Item::Static(s) => {
+                let ty = Ty::from_syn(&s.ty, &self.core.uses);
+                let path = self.item_path(&s.ident);
+                self.core.facts.index.statics.push((path, ty));
             }
             _ => {}
         }

@@ -53,6 +53,9 @@ pub struct Core<'a> {
     /// for the same call in a row. Cleared whenever an expression's evaluation starts, so an
     /// address reused by a later (macro-parsed, already dropped) call never hits.
     pub(crate) callee_memo: RefCell<Option<(usize, Option<String>)>>,
+    /// The element type for the first parameter of the closure about to be walked, set by an
+    /// iterator combinator (`peers.iter().for_each(|(_, p)| ..)`) and taken by `walk_closure`.
+    pub(crate) closure_item: Option<crate::semantic::types::TyExpr>,
 }
 
 impl<'a> Core<'a> {
@@ -203,6 +206,7 @@ pub fn analyze_file<'a>(
         depth: 0,
         test_depth: 0,
         callee_memo: RefCell::new(None),
+        closure_item: None,
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();

@@ -33,6 +33,7 @@ const SAME_TYPE: &[&str] = &[
     "copied",
     "by_ref",
     "as_slice",
+    "upgrade",
 ];
 
 /// Methods that reach an element of a collection.

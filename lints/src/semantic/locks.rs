@@ -1,0 +1,130 @@
+//! Lock queries several rules share, over the crate's acquisitions and awaits: the lock kind an
+//! acquisition takes, its crate-wide identity and display name, which guards are held when
+//! another lock is taken (`held_pairs`), and which guards are alive at an await
+//! (`first_awaits_held_across`). Rules ask these instead of re-deriving them.
+
+use std::collections::BTreeMap;
+
+use super::CrateCx;
+use super::facts::{Acquisition, AwaitPoint, GuardId};
+use super::types::{self, LockKind};
+
+/// A lock acquired while another lock's guard is alive, in file `file`.
+#[derive(Debug, Clone)]
+pub struct HeldPair<'a> {
+    pub file: usize,
+    pub held: &'a Acquisition,
+    pub held_kind: LockKind,
+    pub acquired: &'a Acquisition,
+    pub acquired_kind: LockKind,
+}
+
+/// Whether an acquisition of a known kind counts for lock ordering: it can block, on a lock other
+/// threads/tasks can contend for.
+fn orders(kind: LockKind) -> bool {
+    kind != LockKind::RefCell
+}
+
+impl<'a> CrateCx<'a> {
+    /// The lock kind an acquisition turned out to take, if its receiver's type is known and the
+    /// method acquires that kind of lock (or, for a guard a crate fn returned, the guard's kind).
+    pub fn lock_kind(&self, a: &Acquisition) -> Option<LockKind> {
+        if a.via_call {
+            return types::guard_kind(&self.index.eval(&a.receiver));
+        }
+        let kind = self.index.eval(&a.receiver).lock_kind()?;
+        if !kind.acquires(&a.method) {
+            return None;
+        }
+        // `.lock().await` on something typed as a std lock would not compile: trust the await.
+        if a.awaited && kind.is_thread_lock() {
+            return None;
+        }
+        Some(kind)
+    }
+
+    pub fn acquisition(&self, file: usize, id: GuardId) -> Option<&'a Acquisition> {
+        let facts = self.files.get(file)?;
+        facts.acquisitions.iter().find(|a| a.id == id)
+    }
+
+    /// Stable crate-wide lock name (`Scheduler.running`, `REGISTRY`), or a function-local one.
+    pub fn lock_identity(&self, a: &Acquisition) -> Option<String> {
+        self.index
+            .lock_identity(&a.receiver)
+            .or_else(|| a.local_identity.clone())
+    }
+
+    /// How a lock is named in messages: its crate-wide identity when it has one, else its
+    /// source text.
+    pub fn lock_display_name(&self, a: &Acquisition) -> String {
+        self.index
+            .lock_identity(&a.receiver)
+            .unwrap_or_else(|| a.receiver_text.clone())
+    }
+
+    /// The same receiver taken twice (`self.m.lock()` while a guard of `self.m` is alive): that
+    /// is a re-entrancy question, not an ordering one. Two receivers with one identity but
+    /// different text (`from.balance` / `to.balance`) are two instances and do count.
+    pub fn same_lock(&self, a: &Acquisition, b: &Acquisition) -> bool {
+        a.receiver_text == b.receiver_text && self.lock_identity(a) == self.lock_identity(b)
+    }
+
+    /// Every (held, acquired) pair of the crate's non-test code: `acquired` is a blocking
+    /// acquisition of a known lock kind, made while `held` (another known lock) is alive.
+    pub fn held_pairs(&self) -> Vec<HeldPair<'a>> {
+        let mut out = Vec::new();
+        for (file, facts) in self.files.iter().enumerate() {
+            for a in &facts.acquisitions {
+                if a.in_test || a.held.is_empty() || a.method.starts_with("try_") {
+                    continue;
+                }
+                let Some(acquired_kind) = self.lock_kind(a).filter(|k| orders(*k)) else {
+                    continue;
+                };
+                for &g in &a.held {
+                    let Some(h) = self.acquisition(file, g) else {
+                        continue;
+                    };
+                    let Some(held_kind) = self.lock_kind(h).filter(|k| orders(*k)) else {
+                        continue;
+                    };
+                    if self.same_lock(h, a) {
+                        continue;
+                    }
+                    out.push(HeldPair {
+                        file,
+                        held: h,
+                        held_kind,
+                        acquired: a,
+                        acquired_kind,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// For every guard of a blocking lock alive at some await of file `file`, the first such
+    /// await.
+    pub fn first_awaits_held_across(&self, file: usize) -> BTreeMap<GuardId, &'a AwaitPoint> {
+        let mut first: BTreeMap<GuardId, &AwaitPoint> = BTreeMap::new();
+        let Some(facts) = self.files.get(file) else {
+            return first;
+        };
+        for point in &facts.awaits {
+            if point.in_test {
+                continue;
+            }
+            for &g in &point.held {
+                let Some(a) = self.acquisition(file, g) else {
+                    continue;
+                };
+                if self.lock_kind(a).is_some_and(|k| k.is_blocking()) {
+                    first.entry(g).or_insert(point);
+                }
+            }
+        }
+        first
+    }
+}
