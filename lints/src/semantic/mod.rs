@@ -8,8 +8,8 @@ pub mod facts;
 pub mod fallible;
 pub mod index;
 pub mod macros;
-pub mod names;
 pub mod paths;
+pub mod secret_names;
 pub mod syntax;
 pub mod types;
 pub mod walk;
@@ -202,13 +202,13 @@ impl<'w> Cx<'w> {
         self.core.opts.edition
     }
 
-    /// Whether the file's code visibly handles credentials ([`names::has_auth_context`]),
+    /// Whether the file's code visibly handles credentials ([`secret_names::has_auth_context`]),
     /// computed once per file on first use.
     pub fn auth_context(&self) -> bool {
         *self
             .core
             .auth_context
-            .get_or_init(|| names::has_auth_context(self.core.file))
+            .get_or_init(|| secret_names::has_auth_context(self.core.file))
     }
 
     /// Whether `word` occurs anywhere in the file's text. Name resolution is file-local, so a rule
