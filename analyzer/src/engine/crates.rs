@@ -23,7 +23,7 @@ pub(super) struct Crates {
 
 /// Group files by their crate (nearest ancestor directory with a `Cargo.toml` that has a
 /// `[package]`); files outside any crate form one crate rooted at the scan root.
-pub(super) fn assign_crates(files: &[SourceFile]) -> Crates {
+pub(super) fn assign(files: &[SourceFile]) -> Crates {
     let mut infos: Vec<CrateInfo> = Vec::new();
     let mut by_root: HashMap<PathBuf, usize> = HashMap::new();
     let mut dir_cache: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();

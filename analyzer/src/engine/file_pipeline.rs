@@ -5,16 +5,21 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use racewise_lints::lint::Lint;
 use racewise_lints::registry::RuleEntry;
 use racewise_lints::semantic::{self, FileFacts, FileOptions, SourceText};
+use rayon::prelude::*;
 
 use crate::discover::SourceFile;
 use crate::doc_comments;
 use crate::error::{ErrorKind, FileError};
 use crate::nesting;
 use crate::suppress::{self, Suppression};
+
+use super::Options;
+use super::crates::Crates;
 
 pub(super) struct FileOutcome {
     pub(super) facts: Option<FileFacts>,
@@ -36,7 +41,65 @@ impl FileOutcome {
     }
 }
 
-pub(super) fn analyze_one(
+/// Every file through the pipeline on the run's workers; the outcomes in discovery order.
+pub(super) fn analyze_files(
+    pool: &rayon::ThreadPool,
+    files: &[SourceFile],
+    crates: &Crates,
+    rules: &[&'static RuleEntry],
+    opts: &Options,
+) -> Vec<FileOutcome> {
+    let blocking_paths: Arc<[String]> = Arc::from(opts.config.blocking_paths.clone());
+    // Largest files first: a big file handed out last kept one worker busy while the others
+    // idled (longest-processing-time-first scheduling). Outcomes go back to discovery order.
+    // The one `stat` of each file (on overlay filesystems path lookups cost more than reading).
+    let sizes: Vec<std::io::Result<u64>> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|f| std::fs::metadata(&f.abs).map(|m| m.len()))
+            .collect()
+    });
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(*sizes[i].as_ref().unwrap_or(&0)));
+    // Every worker takes the next file off the sorted list (rayon's splitting would hand the
+    // second worker the middle of the list, not the next-largest file).
+    let next = AtomicUsize::new(0);
+    let analyzed: Vec<Vec<(usize, FileOutcome)>> = pool.broadcast(|_| {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&i) = order.get(k) else {
+                break;
+            };
+            let info = &crates.infos[crates.file_crate[i]];
+            let file_opts = FileOptions {
+                edition: info.edition,
+                test_file: crates.test_file[i],
+                module_path: crates.module_path[i].clone(),
+                blocking_paths: blocking_paths.clone(),
+                // Decided per file from its text (`analyze_text`).
+                item_extents: true,
+            };
+            let outcome = analyze_one(
+                &files[i],
+                &sizes[i],
+                file_opts,
+                rules,
+                opts.max_file_bytes,
+                opts.keep_sources,
+            );
+            done.push((i, outcome));
+        }
+        done
+    });
+    let mut slots: Vec<Option<FileOutcome>> = (0..files.len()).map(|_| None).collect();
+    for (i, outcome) in analyzed.into_iter().flatten() {
+        slots[i] = Some(outcome);
+    }
+    slots.into_iter().flatten().collect()
+}
+
+fn analyze_one(
     file: &SourceFile,
     size: &std::io::Result<u64>,
     opts: FileOptions,
