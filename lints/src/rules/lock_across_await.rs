@@ -60,7 +60,7 @@ impl Lint for LockAcrossAwait {
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
-        for (file, facts) in cx.files.iter().enumerate() {
+        for file in 0..cx.files.len() {
             for (guard, point) in first_awaits_held_across(cx, file) {
                 let Some(a) = cx.acquisition(file, guard) else {
                     continue;
@@ -98,7 +98,6 @@ impl Lint for LockAcrossAwait {
                     },
                 });
             }
-            let _ = facts;
         }
     }
 }

@@ -16,7 +16,7 @@ pub mod walk;
 
 use std::cell::RefCell;
 
-use crate::finding::{Finding, Region, Severity};
+use crate::finding::{Finding, Region};
 use crate::lint::RuleMeta;
 
 pub use facts::{Acquisition, AllowFact, AwaitPoint, Condition, FileFacts, GuardId, Pending};
@@ -198,10 +198,6 @@ impl<'w> Cx<'w> {
         self.core.fn_name()
     }
 
-    pub fn edition(&self) -> u16 {
-        self.core.opts.edition
-    }
-
     /// Whether the file's code visibly handles credentials ([`secret_names::has_auth_context`]),
     /// computed once per file on first use.
     pub fn auth_context(&self) -> bool {
@@ -232,11 +228,6 @@ impl<'w> Cx<'w> {
     /// The (possibly deferred) type of an expression.
     pub fn type_of(&self, e: &syn::Expr) -> TyExpr {
         self.core.ty_of(e)
-    }
-
-    /// Type of a local binding (parameter or `let`) by name.
-    pub fn binding_type(&self, name: &str) -> Option<TyExpr> {
-        self.core.env.lookup(name).map(|b| b.ty.clone())
     }
 
     pub fn resolve_type(&self, ty: &syn::Type) -> Ty {
@@ -328,11 +319,6 @@ impl<'w> Cx<'w> {
     /// Record a lint-level attribute for crate-wide rules (see `FileFacts::allows`).
     pub fn record_allow(&self, allow: AllowFact) {
         self.core.out.borrow_mut().allows.push(allow);
-    }
-
-    pub fn with_severity(mut f: Finding, severity: Severity) -> Finding {
-        f.severity = severity;
-        f
     }
 }
 
