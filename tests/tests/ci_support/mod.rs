@@ -23,6 +23,16 @@ pub fn ci_config(name: &str) -> String {
         .into_owned()
 }
 
+/// `racewise check ARGS... --format FORMAT --fail-on never`: its output, once it exited 0.
+pub fn check_output(format: &str, args: &[&str]) -> String {
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", format, "--fail-on", "never"]);
+    let run = racewise(&all);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    run.stdout
+}
+
 /// `racewise check ARGS... --format json`, parsed.
 pub fn check_json(args: &[&str]) -> (Run, serde_json::Value) {
     let mut all = vec!["check"];
