@@ -17,8 +17,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-#[path = "../../tests/src/registry.rs"]
-mod registry;
+#[path = "../../tests/src/cargo_registry.rs"]
+mod cargo_registry;
 
 use racewise::discover::{self, DiscoverOptions};
 use racewise::engine::{self, Options};
@@ -101,7 +101,7 @@ fn parse_args() -> Result<Args, String> {
 fn default_corpus() -> Vec<PathBuf> {
     CORPUS
         .iter()
-        .filter_map(|name| registry::newest(name))
+        .filter_map(|name| cargo_registry::newest(name))
         .collect()
 }
 

@@ -9,11 +9,13 @@
 //!   item.
 //!
 //! The reason after `--` is required. Suppressions that suppress nothing, name unknown rules,
-//! give no reason or cannot be parsed are reported as `unused_suppression` by the engine; a
-//! suppression without a reason still suppresses (the finding is not reported twice).
+//! give no reason or cannot be parsed are reported as `unused_suppression` here
+//! ([`unused_findings`]), once every other finding of the file was matched; a suppression without
+//! a reason still suppresses (the finding is not reported twice).
 
-use racewise_lints::Region;
+use racewise_lints::rules::unused_suppression::META as UNUSED_SUPPRESSION;
 use racewise_lints::semantic::facts::ItemExtent;
+use racewise_lints::{Finding, Region, registry};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Form {
@@ -60,6 +62,87 @@ impl Suppression {
             && self.covers.0 <= line
             && line <= self.covers.1
     }
+}
+
+/// Marks every suppression that covers `f` as used; whether there was one.
+pub fn mark_covering(sups: &mut [Suppression], f: &Finding) -> bool {
+    let mut hit = false;
+    for s in sups.iter_mut() {
+        if s.covers(f.rule, f.region.line) {
+            s.used = true;
+            hit = true;
+        }
+    }
+    hit
+}
+
+/// The `unused_suppression` findings of one file's suppressions, after [`mark_covering`] saw
+/// every other finding of the file. `ran(rule)` says whether a rule ran on this file: nothing is
+/// reported where `unused_suppression` itself did not run.
+pub fn unused_findings(sups: &[Suppression], ran: impl Fn(&str) -> bool) -> Vec<Finding> {
+    if !ran(UNUSED_SUPPRESSION.name) {
+        return Vec::new();
+    }
+    sups.iter()
+        .filter_map(|s| {
+            // "Suppresses nothing" is only known when every rule it names ran on this file.
+            let all_ran = s
+                .rules
+                .iter()
+                .all(|r| registry::find(r).is_none() || ran(r));
+            unused_finding(s, all_ran)
+        })
+        .collect()
+}
+
+fn unused_finding(s: &Suppression, all_ran: bool) -> Option<Finding> {
+    let meta = &UNUSED_SUPPRESSION;
+    let unknown: Vec<&String> = s
+        .rules
+        .iter()
+        .filter(|r| registry::find(r).is_none())
+        .collect();
+    let (message, help) = if let Some(why) = &s.malformed {
+        (
+            format!("malformed racewise suppression: {why}"),
+            "write it as `// racewise: allow(rule_name) -- why this is safe`".to_string(),
+        )
+    } else if !unknown.is_empty() {
+        (
+            format!(
+                "suppression names unknown rule(s): {}",
+                unknown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!("valid rules: {}", registry::names().join(", ")),
+        )
+    } else if !s.used && all_ran {
+        (
+            format!("suppression of {} suppresses nothing", s.rules.join(", ")),
+            "remove it (the code it was written for has changed)".to_string(),
+        )
+    } else if s.reason.is_none() {
+        (
+            "suppression has no reason".to_string(),
+            "say why after `--`: `// racewise: allow(rule) -- why this is safe`".to_string(),
+        )
+    } else {
+        return None;
+    };
+    let region = s.region();
+    Some(Finding {
+        rule: meta.name,
+        severity: meta.default_severity,
+        region,
+        message,
+        help,
+        function: None,
+        snippet: s.snippet.clone(),
+        related: Vec::new(),
+    })
 }
 
 /// Byte offset of the `//` that starts a racewise comment on `line`, skipping `//` inside

@@ -36,7 +36,7 @@ impl RuleMeta {
 bitflags::bitflags! {
     /// The kinds of expression a rule's `check_expr` looks at. The walker visits every
     /// expression and calls `check_expr` only on rules whose kinds include it: most rules look
-    /// at calls or method calls, and calling sixteen rules on every expression was a measurable
+    /// at calls or method calls, and calling every rule on every expression was a measurable
     /// share of a run.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub struct ExprKinds: u16 {

@@ -2,9 +2,9 @@
 //!
 //! - [`sync`]: the facade the models are written against (`std`, or loom / shuttle under
 //!   `--cfg loom` / `--cfg shuttle`); [`shuttle_sync`]: the same surface over shuttle, always.
-//! - [`models`]: the scheduler, execution queue and semaphore family over [`sync`], with their
-//!   broken variants and the scenarios the checkers run; [`shuttle_models`]: the same sources
-//!   compiled over [`shuttle_sync`].
+//! - `model/`: the scheduler, execution queue and semaphore family, with their broken variants
+//!   and the scenarios the checkers run, written once; [`sync_models`] compiles them over
+//!   [`sync`], [`shuttle_models`] over [`shuttle_sync`].
 //! - [`catalog`]: every variant with its expected verdict, and the in-process shuttle runner
 //!   behind `racewise models check`.
 //!
@@ -22,16 +22,16 @@
 //! seed and PCT depth), never read from `LOOM_MAX_PREEMPTIONS` and friends, and loom runs are
 //! never truncated: a "passed" is a proof within the bound named in the test.
 
-// `models` and `shuttle_models` compile the same `src/model/*.rs` files over two backends: that is
-// the design (one source per model), not an accident.
+// `sync_models` and `shuttle_models` compile the same `src/model/` module over two backends: that
+// is the design (one source per model), not an accident.
 #![allow(clippy::duplicate_mod)]
 
 pub mod catalog;
 pub mod invariant;
-pub mod models;
 pub mod shuttle_models;
 pub mod shuttle_sync;
 pub mod sync;
+pub mod sync_models;
 pub mod token_bucket;
 
 #[doc(hidden)]

@@ -1,7 +1,7 @@
 //! Token-bucket rate limiting on injected time.
 //!
 //! The scheduler's rate limiter. Time is a plain tick count handed in by the caller (the models
-//! read it from an injected [`Clock`](crate::models::scheduler::Clock)), because neither loom nor
+//! read it from an injected [`Clock`](crate::sync_models::scheduler::Clock)), because neither loom nor
 //! shuttle models wall-clock time: a check drives the clock explicitly instead.
 
 /// A bucket of at most `capacity` tokens, refilled by one token every `refill_every` ticks.

@@ -104,14 +104,14 @@ fn measure_iterations_to_find_each_bug() {
     }
 }
 
-/// Under `--cfg shuttle`, `racewise_models::models` is compiled over shuttle too: the catalog run
+/// Under `--cfg shuttle`, `racewise_models::sync_models` is compiled over shuttle too: the catalog run
 /// over those cfg-selected models agrees with the catalog, and a found bug's schedule replays to
 /// the same failure. (Not a `#[model_check]` test: it drives the catalog's runner and replay, not
 /// one model body.)
 #[cfg(shuttle)]
 #[test]
 fn every_catalog_variant_meets_its_expectation_over_the_cfg_models() {
-    for variant in racewise_models::models::variants::all() {
+    for variant in racewise_models::sync_models::variants::all() {
         for strategy in [
             Strategy::Random,
             Strategy::Pct {

@@ -23,8 +23,8 @@
 mod common;
 
 use common::loom_check::{explore, explore_exhaustively};
-use racewise_models::models::scheduler::{SchedulerVariant, scenarios as sched};
-use racewise_models::models::semaphore::{SemaphoreVariant, scenarios as sem};
+use racewise_models::sync_models::scheduler::{SchedulerVariant, scenarios as sched};
+use racewise_models::sync_models::semaphore::{SemaphoreVariant, scenarios as sem};
 
 /// shuttle random and PCT: `model_checks.rs`.
 #[test]

@@ -16,8 +16,13 @@ use racewise_models::sync::{Arc, Mutex, thread};
 /// Two threads increment a counter with `fetch_add`: no update is lost under any interleaving.
 #[model_check(preemption_bound = 3, pct_depth = 3, iterations = 200)]
 fn atomic_increments_are_not_lost() {
+    assert_eq!(concurrent_increments(2), 2, "invariant: no increment lost");
+}
+
+/// `threads` threads each add one to a shared atomic counter; its value once all have joined.
+fn concurrent_increments(threads: usize) -> usize {
     let n = Arc::new(AtomicUsize::new(0));
-    let handles: Vec<_> = (0..2)
+    let handles: Vec<_> = (0..threads)
         .map(|_| {
             let n = Arc::clone(&n);
             thread::spawn(move || {
@@ -28,7 +33,7 @@ fn atomic_increments_are_not_lost() {
     for h in handles {
         h.join().unwrap();
     }
-    assert_eq!(n.load(Ordering::SeqCst), 2, "invariant: no increment lost");
+    n.load(Ordering::SeqCst)
 }
 
 /// The same under a mutex, checked by every scheduler including shuttle's exhaustive DFS.
@@ -220,19 +225,7 @@ fn the_body_stays_a_plain_function() {
 /// exercises the `crate = path` override.
 #[model_check(schedulers = [random, pct], iterations = 100, crate = racewise_models)]
 fn five_threads_are_too_many_for_loom() {
-    let n = Arc::new(AtomicUsize::new(0));
-    let handles: Vec<_> = (0..5)
-        .map(|_| {
-            let n = Arc::clone(&n);
-            thread::spawn(move || {
-                n.fetch_add(1, Ordering::SeqCst);
-            })
-        })
-        .collect();
-    for h in handles {
-        h.join().unwrap();
-    }
-    assert_eq!(n.load(Ordering::SeqCst), 5);
+    assert_eq!(concurrent_increments(5), 5);
 }
 
 /// A body that spawns no thread cannot run under shuttle PCT (it panics: "test closure did not

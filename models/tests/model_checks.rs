@@ -31,9 +31,9 @@
 //! the scheduler overflow) are in `loom_only.rs`.
 
 use racewise_models::model_check;
-use racewise_models::models::execution_queue::{QueueVariant, scenarios as queue};
-use racewise_models::models::scheduler::{SchedulerVariant, scenarios as sched};
-use racewise_models::models::semaphore::{SemaphoreVariant, scenarios as sem};
+use racewise_models::sync_models::execution_queue::{QueueVariant, scenarios as queue};
+use racewise_models::sync_models::scheduler::{SchedulerVariant, scenarios as sched};
+use racewise_models::sync_models::semaphore::{SemaphoreVariant, scenarios as sem};
 
 // --- scheduler ---------------------------------------------------------------------------------
 

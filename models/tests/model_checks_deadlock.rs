@@ -11,7 +11,7 @@
 //! forever), reported by the checker (`deadlock! blocked tasks` / `deadlock; threads`).
 
 use racewise_models::model_check;
-use racewise_models::models::semaphore::{SemaphoreVariant, scenarios as sem};
+use racewise_models::sync_models::semaphore::{SemaphoreVariant, scenarios as sem};
 
 /// loom: unbounded in `loom_only.rs` (63,994 executions, ~6 s); through the macro it would need a
 /// bound, and a bound high enough never to prune costs 478,537 executions (~75 s).

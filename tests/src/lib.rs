@@ -1,7 +1,7 @@
 //! Helpers for racewise's end-to-end tests: run the CLI in-process, and compare findings with the
 //! `//~ rule_name` markers written next to the code in fixture trees.
 
-pub mod registry;
+pub mod cargo_registry;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -91,8 +91,8 @@ pub fn actual_findings(
     (out, json)
 }
 
-/// Fail with a readable diff if markers and findings disagree.
-pub fn assert_fixture(rule: &str) {
+/// Fail with a readable diff if markers and findings disagree; the fixture's JSON report.
+pub fn assert_fixture(rule: &str) -> serde_json::Value {
     let dir = fixtures().join("rules").join(rule);
     assert!(dir.is_dir(), "no fixture directory {}", dir.display());
     let expected = expected_markers(&dir, rule);
@@ -130,6 +130,7 @@ pub fn assert_fixture(rule: &str) {
         problems.len(),
         problems.join("\n")
     );
+    json
 }
 
 fn rel_path(root: &Path, p: &Path) -> String {

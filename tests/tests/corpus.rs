@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use racewise::discover::{self, DiscoverOptions};
-use racewise_tests::{racewise, registry};
+use racewise_tests::{cargo_registry, racewise};
 
 /// Dependencies of this workspace: present after any build.
 const REQUIRED: &[&str] = &[
@@ -117,7 +117,7 @@ fn scan(dir: &Path) -> usize {
 fn workspace_dependencies_are_analyzed_without_crashing() {
     let mut total = 0;
     for prefix in REQUIRED {
-        let dir = registry::newest(prefix).unwrap_or_else(|| {
+        let dir = cargo_registry::newest(prefix).unwrap_or_else(|| {
             panic!("{prefix}* is a dependency of this workspace but is not in cargo's registry")
         });
         total += scan(&dir);
@@ -128,7 +128,7 @@ fn workspace_dependencies_are_analyzed_without_crashing() {
 #[test]
 fn async_ecosystem_crates_are_analyzed_without_crashing() {
     for prefix in OPTIONAL {
-        match registry::newest(prefix) {
+        match cargo_registry::newest(prefix) {
             Some(dir) => {
                 scan(&dir);
             }

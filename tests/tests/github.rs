@@ -3,15 +3,10 @@
 
 mod ci_support;
 
-use ci_support::{FIVE, Scratch, ci_fixture};
-use racewise_tests::racewise;
+use ci_support::{FIVE, Scratch, check_output, ci_fixture};
 
 fn github(dir: &str, extra: &[&str]) -> String {
-    let mut args = vec!["check", dir, "--format", "github", "--fail-on", "never"];
-    args.extend_from_slice(extra);
-    let run = racewise(&args);
-    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
-    run.stdout
+    check_output("github", &[&[dir], extra].concat())
 }
 
 #[test]

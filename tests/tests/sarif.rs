@@ -5,7 +5,7 @@ mod ci_support;
 
 use std::path::Path;
 
-use ci_support::{FIVE, Scratch, ci_fixture};
+use ci_support::{FIVE, Scratch, check_output, ci_fixture};
 use racewise::report::sarif::line_hashes;
 use racewise_tests::{fixtures, racewise};
 use serde_json::Value;
@@ -33,14 +33,8 @@ fn assert_valid(sarif: &Value) {
     );
 }
 
-fn sarif(args: &[&str]) -> (i32, Value) {
-    let mut all = vec!["check"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--format", "sarif", "--fail-on", "never"]);
-    let run = racewise(&all);
-    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
-    let v = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
-    (run.code, v)
+fn sarif(args: &[&str]) -> Value {
+    serde_json::from_str(&check_output("sarif", args)).expect("SARIF is JSON")
 }
 
 fn results(v: &Value) -> Vec<Value> {
@@ -60,7 +54,7 @@ fn schema_rejects_a_broken_log() {
 #[test]
 fn service_fixture_is_valid_sarif() {
     let dir = ci_fixture("service");
-    let (_, v) = sarif(&[&dir.to_string_lossy(), "--select", FIVE]);
+    let v = sarif(&[&dir.to_string_lossy(), "--select", FIVE]);
     assert_valid(&v);
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
@@ -162,7 +156,7 @@ fn service_fixture_is_valid_sarif() {
 #[test]
 fn line_hash_matches_the_file_content() {
     let dir = ci_fixture("service");
-    let (_, v) = sarif(&[&dir.to_string_lossy(), "--select", FIVE]);
+    let v = sarif(&[&dir.to_string_lossy(), "--select", FIVE]);
     for r in results(&v) {
         let loc = &r["locations"][0]["physicalLocation"];
         let file = loc["artifactLocation"]["uri"].as_str().unwrap();
@@ -248,7 +242,7 @@ fn line_hash_matches_codeql_action_vectors() {
 #[test]
 fn lock_order_cycle_has_related_locations_and_a_code_flow() {
     let dir = ci_fixture("service");
-    let (_, v) = sarif(&[&dir.to_string_lossy(), "--select", "lock_order_inversion"]);
+    let v = sarif(&[&dir.to_string_lossy(), "--select", "lock_order_inversion"]);
     assert_valid(&v);
     let results = results(&v);
     assert_eq!(results.len(), 2, "both sites of the cycle: {results:#?}");
@@ -279,13 +273,13 @@ fn lock_order_cycle_has_related_locations_and_a_code_flow() {
 fn suppressed_and_baselined_are_left_out_unless_asked() {
     let dir = ci_fixture("suppressions");
     let d = dir.to_string_lossy();
-    let (_, plain) = sarif(&[&d, "--select", FIVE]);
+    let plain = sarif(&[&d, "--select", FIVE]);
     assert!(
         results(&plain)
             .iter()
             .all(|r| r.get("suppressions").is_none())
     );
-    let (_, all) = sarif(&[&d, "--select", FIVE, "--include-suppressed"]);
+    let all = sarif(&[&d, "--select", FIVE, "--include-suppressed"]);
     assert_valid(&all);
     let all_results = results(&all);
     let suppressed: Vec<&Value> = all_results
@@ -314,9 +308,9 @@ fn suppressed_and_baselined_are_left_out_unless_asked() {
         "never",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let (_, known) = sarif(&[&scratch.path(), "--select", FIVE, "--baseline", &base]);
+    let known = sarif(&[&scratch.path(), "--select", FIVE, "--baseline", &base]);
     assert!(results(&known).is_empty());
-    let (_, marked) = sarif(&[
+    let marked = sarif(&[
         &scratch.path(),
         "--select",
         FIVE,
@@ -336,7 +330,7 @@ fn suppressed_and_baselined_are_left_out_unless_asked() {
 #[test]
 fn parse_errors_are_tool_notifications() {
     let dir = fixtures().join("e2e/broken");
-    let (_, v) = sarif(&[&dir.to_string_lossy(), "--select", FIVE]);
+    let v = sarif(&[&dir.to_string_lossy(), "--select", FIVE]);
     assert_valid(&v);
     let inv = &v["runs"][0]["invocations"][0];
     assert_eq!(inv["executionSuccessful"], true);

@@ -77,11 +77,8 @@ impl Lint for BlockingSleepInAsync {
             "std::thread::sleep blocks the async runtime's worker thread",
             "use tokio::time::sleep(..).await (or move the blocking work into spawn_blocking)",
         );
-        if deferred {
-            let is_sleep = |t: &Ty| t.path_str() == Some("std::thread::sleep");
-            cx.emit_if(TyExpr::Known(Ty::path(&callee)), is_sleep, f);
-        } else {
-            cx.emit(f);
-        }
+        // Emitted at once for `std::thread::sleep`; a `crate::` path waits for the crate index.
+        let is_sleep = |t: &Ty| t.path_str() == Some("std::thread::sleep");
+        cx.emit_if(TyExpr::Known(Ty::path(&callee)), is_sleep, f);
     }
 }

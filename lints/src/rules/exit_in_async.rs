@@ -94,14 +94,11 @@ impl Lint for ExitInAsync {
             f.help = "return from main (e.g. an ExitCode) after the runtime's tasks have shut down"
                 .into();
         }
-        if deferred {
-            cx.emit_if(
-                TyExpr::Known(Ty::path(&callee)),
-                |t| t.path_str().is_some_and(is_exit),
-                f,
-            );
-        } else {
-            cx.emit(f);
-        }
+        // Emitted at once for an exit path; a `crate::` path waits for the crate index.
+        cx.emit_if(
+            TyExpr::Known(Ty::path(&callee)),
+            |t| t.path_str().is_some_and(is_exit),
+            f,
+        );
     }
 }

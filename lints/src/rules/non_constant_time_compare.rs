@@ -7,7 +7,7 @@
 //! view of one (`sig.as_bytes()`, `token.as_str()`, `&digest[..]`), or a `format!` embedding one
 //! (`auth != format!("Bearer {}", cfg.api_key)`).
 //!
-//! Names follow the shared word rules of `semantic::names` (`token_count`, `token_type`,
+//! Names follow the shared word rules of `semantic::secret_names` (`token_count`, `token_type`,
 //! `password_policy`, `signature_algorithm`, `TokenKind` are not secrets). Not reported:
 //! comparisons with a literal (`token == ""`, `scheme == "Bearer"`), with `None`, with an enum
 //! variant or unit struct (`token.kind == TokenKind::Ident`, `token == Token(0)`), with a
@@ -55,7 +55,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::names::{self, NameClass, SecretRef};
+use crate::semantic::secret_names::{self, NameClass, SecretRef};
 use crate::semantic::{Cx, Ty};
 
 pub static META: RuleMeta = RuleMeta {
@@ -70,7 +70,7 @@ pub struct NonConstantTimeCompare;
 
 /// The type cannot rule the value out as a secret (unknown, string-like, bytes, secret-named).
 fn may_carry_secret(t: &Ty) -> bool {
-    names::carrier_type(t) != Some(false)
+    secret_names::carrier_type(t) != Some(false)
 }
 
 fn is_camel(name: &str) -> bool {
@@ -99,7 +99,7 @@ fn is_trivial(e: &syn::Expr) -> bool {
             let name = s.ident.to_string();
             is_camel(&name)
                 || (is_all_caps(&name)
-                    && !matches!(names::classify_value(&name), NameClass::Secret(_)))
+                    && !matches!(secret_names::classify_value(&name), NameClass::Secret(_)))
         }),
         syn::Expr::Call(c) => {
             let syn::Expr::Path(p) = &*c.func else {
@@ -133,7 +133,7 @@ fn terminal_name(e: &syn::Expr) -> Option<String> {
             syn::Member::Unnamed(_) => None,
         },
         syn::Expr::MethodCall(mc) => {
-            if names::TRANSPARENT_METHODS.contains(&mc.method.to_string().as_str()) {
+            if secret_names::TRANSPARENT_METHODS.contains(&mc.method.to_string().as_str()) {
                 terminal_name(&mc.receiver)
             } else {
                 Some(mc.method.to_string())
@@ -179,7 +179,7 @@ const DESCRIPTOR_WORDS: &[&str] = &[
 
 fn is_descriptor_operand(e: &syn::Expr) -> bool {
     terminal_name(e).is_some_and(|n| {
-        names::split_words(&n)
+        secret_names::split_words(&n)
             .iter()
             .any(|w| DESCRIPTOR_WORDS.contains(&w.as_str()))
     })
@@ -193,7 +193,7 @@ impl NonConstantTimeCompare {
         }
         let secret = |e: &syn::Expr| {
             let mut refs = Vec::new();
-            names::secret_refs(e, &mut refs);
+            secret_names::secret_refs(e, &mut refs);
             refs.into_iter().next()
         };
         let (l, r) = (secret(left), secret(right));
@@ -206,7 +206,7 @@ impl NonConstantTimeCompare {
             return;
         };
         // A bare `token`/`digest` must be typed as a string or bytes to count on its own.
-        let strict = !both && names::is_ambiguous_bare(&r.name) && !cx.auth_context();
+        let strict = !both && secret_names::is_ambiguous_bare(&r.name) && !cx.auth_context();
         let finding = cx.finding(
             &META,
             op,
@@ -216,7 +216,7 @@ impl NonConstantTimeCompare {
             ),
             "compare secrets in constant time: `subtle::ConstantTimeEq::ct_eq`, `constant_time_eq`, or the MAC's own `verify_slice`",
         );
-        names::emit_secret_finding(cx, &r, strict, may_carry_secret, finding);
+        secret_names::emit_secret_finding(cx, &r, strict, may_carry_secret, finding);
     }
 }
 

@@ -57,7 +57,7 @@ use syn::visit::Visit;
 use crate::finding::{Region, Severity};
 use crate::lint::{Hooks, Lint, RuleMeta};
 use crate::semantic::macros::inline_captures;
-use crate::semantic::names::split_words;
+use crate::semantic::secret_names::split_words;
 use crate::semantic::{Cx, FnView};
 
 pub static META: RuleMeta = RuleMeta {

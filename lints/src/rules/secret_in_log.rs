@@ -10,7 +10,7 @@
 //! whose *name* is a secret (`api_key = %key`) is flagged when its value is a plain variable or
 //! field.
 //!
-//! "Named like a secret" follows the shared word rules of `semantic::names`: the secret word
+//! "Named like a secret" follows the shared word rules of `semantic::secret_names`: the secret word
 //! must be the head of the name (`token`, `access_token`, `db_password`, `api_key`), so
 //! `token_count`, `max_tokens`, `token_type`, `has_token`, `password_policy` or `next_token` are
 //! not secrets; a value whose type is known and cannot hold a secret (`usize`, `bool`,
@@ -51,7 +51,7 @@
 
 use crate::finding::Severity;
 use crate::lint::{Hooks, Lint, RuleMeta};
-use crate::semantic::names::{self, NameClass, SecretKind, SecretRef};
+use crate::semantic::secret_names::{self, NameClass, SecretKind, SecretRef};
 use crate::semantic::{Cx, MacroView, Ty};
 use syn::spanned::Spanned;
 
@@ -77,12 +77,12 @@ fn is_sink(name: &str) -> bool {
 /// The type cannot rule the value out as a secret (unknown, string-like or secret-named), and
 /// is not a `secrecy` wrapper, whose `Debug`/`Display` print `[REDACTED]`.
 fn may_carry_secret(t: &Ty) -> bool {
-    names::carrier_type(t) != Some(false) && !is_secrecy_wrapper(t)
+    secret_names::carrier_type(t) != Some(false) && !is_secrecy_wrapper(t)
 }
 
 /// Like [`may_carry_secret`], for an argument that calls `.expose_secret()`.
 fn may_carry_exposed_secret(t: &Ty) -> bool {
-    names::carrier_type(t) != Some(false)
+    secret_names::carrier_type(t) != Some(false)
 }
 
 fn is_secrecy_wrapper(t: &Ty) -> bool {
@@ -135,13 +135,13 @@ impl SecretInLog {
             "log a length, a short hash or a redacted form instead (or wrap the value in secrecy::SecretString)",
         );
         // A bare `token`/`tokens` (a lexer token, a `TokenStream`) must be typed as a string.
-        let strict = names::is_ambiguous_bare(&r.name) && !cx.auth_context();
+        let strict = secret_names::is_ambiguous_bare(&r.name) && !cx.auth_context();
         let may_carry = if exposed {
             may_carry_exposed_secret
         } else {
             may_carry_secret
         };
-        names::emit_secret_finding(cx, r, strict, may_carry, finding);
+        secret_names::emit_secret_finding(cx, r, strict, may_carry, finding);
     }
 }
 
@@ -180,7 +180,7 @@ impl Lint for SecretInLog {
         let mut refs: Vec<(SecretRef, bool)> = Vec::new();
         for arg in &f.args {
             let mut found = Vec::new();
-            names::secret_refs(&arg.expr, &mut found);
+            secret_names::secret_refs(&arg.expr, &mut found);
             // Report a whole argument once, at the argument.
             if let Some(mut r) = found.into_iter().find(|r| r.kind == SecretKind::Credential) {
                 r.span = arg.expr.span();
@@ -190,9 +190,9 @@ impl Lint for SecretInLog {
             // `api_key = %key`: the field name says what the value is.
             if let Some(field) = &arg.name
                 && let Some(last) = field.rsplit('.').next()
-                && names::classify_value(last) == NameClass::Secret(SecretKind::Credential)
+                && secret_names::classify_value(last) == NameClass::Secret(SecretKind::Credential)
                 && let Some(value) = plain_value_name(&arg.expr)
-                && names::classify_value(&value) == NameClass::Unrelated
+                && secret_names::classify_value(&value) == NameClass::Unrelated
             {
                 let r = SecretRef {
                     name: field.clone(),
@@ -203,7 +203,11 @@ impl Lint for SecretInLog {
                 refs.push((r, exposes(&arg.expr)));
             }
         }
-        refs.extend(names::capture_refs(f).into_iter().map(|r| (r, false)));
+        refs.extend(
+            secret_names::capture_refs(f)
+                .into_iter()
+                .map(|r| (r, false)),
+        );
         for (r, exposed) in refs
             .iter()
             .filter(|(r, _)| r.kind == SecretKind::Credential)

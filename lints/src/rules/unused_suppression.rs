@@ -33,7 +33,8 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("unused_suppression.rs"),
 };
 
-/// The work happens in the engine, after every other rule has run and suppressions were
+/// Suppression comments are parsed and matched by the analyzer (`analyzer/src/suppress.rs`),
+/// which reports this rule's findings once every other rule's findings in the file were
 /// matched; this type only carries the rule's identity.
 #[derive(Default)]
 pub struct UnusedSuppression;

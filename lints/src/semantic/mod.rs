@@ -9,15 +9,15 @@ pub mod fallible;
 pub mod index;
 pub mod locks;
 pub mod macros;
-pub mod names;
 pub mod paths;
+pub mod secret_names;
 pub mod syntax;
 pub mod types;
 pub mod walk;
 
 use std::cell::RefCell;
 
-use crate::finding::{Finding, Region, Severity};
+use crate::finding::{Finding, Region};
 use crate::lint::RuleMeta;
 
 pub use facts::{Acquisition, AllowFact, AwaitPoint, Condition, FileFacts, GuardId, Pending};
@@ -200,17 +200,13 @@ impl<'w> Cx<'w> {
         self.core.fn_name()
     }
 
-    pub fn edition(&self) -> u16 {
-        self.core.opts.edition
-    }
-
-    /// Whether the file's code visibly handles credentials ([`names::has_auth_context`]),
+    /// Whether the file's code visibly handles credentials ([`secret_names::has_auth_context`]),
     /// computed once per file on first use.
     pub fn auth_context(&self) -> bool {
         *self
             .core
             .auth_context
-            .get_or_init(|| names::has_auth_context(self.core.file))
+            .get_or_init(|| secret_names::has_auth_context(self.core.file))
     }
 
     /// Whether `word` occurs anywhere in the file's text. Name resolution is file-local, so a rule
@@ -234,11 +230,6 @@ impl<'w> Cx<'w> {
     /// The (possibly deferred) type of an expression.
     pub fn type_of(&self, e: &syn::Expr) -> TyExpr {
         self.core.ty_of(e)
-    }
-
-    /// Type of a local binding (parameter or `let`) by name.
-    pub fn binding_type(&self, name: &str) -> Option<TyExpr> {
-        self.core.env.lookup(name).map(|b| b.ty.clone())
     }
 
     pub fn resolve_type(&self, ty: &syn::Type) -> Ty {
@@ -330,11 +321,6 @@ impl<'w> Cx<'w> {
     /// Record a lint-level attribute for crate-wide rules (see `FileFacts::allows`).
     pub fn record_allow(&self, allow: AllowFact) {
         self.core.out.borrow_mut().allows.push(allow);
-    }
-
-    pub fn with_severity(mut f: Finding, severity: Severity) -> Finding {
-        f.severity = severity;
-        f
     }
 }
 

@@ -35,7 +35,7 @@ pub(crate) struct ItemCtx {
 pub struct Core<'a> {
     pub(crate) file: &'a syn::File,
     pub(crate) src: &'a SourceText<'a>,
-    /// `names::has_auth_context` of `file`, computed on first use: only a bare `token` of
+    /// `secret_names::has_auth_context` of `file`, computed on first use: only a bare `token` of
     /// unknown type asks, and scanning every file for it cost 4% of a run.
     pub(crate) auth_context: OnceCell<bool>,
     pub(crate) opts: FileOptions,

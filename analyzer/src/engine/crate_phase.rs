@@ -1,0 +1,165 @@
+//! The crate-wide phase: deferred findings whose conditions need the whole crate, the rules'
+//! crate-wide checks over the crate index, and the rules' checks of the crates' manifests.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use racewise_lints::Finding;
+use racewise_lints::lint::Lint;
+use racewise_lints::registry::RuleEntry;
+use racewise_lints::semantic::{CrateCx, CrateIndex, FileFacts};
+
+use crate::discover::{self, Discovered, SourceFile};
+use crate::error::{ErrorKind, FileError};
+
+use super::file_pipeline::FileOutcome;
+
+/// What the crate-wide phase found.
+pub(super) struct CrateFindings {
+    /// Every analyzed file's findings, by discovery index: its own, the deferred ones whose
+    /// conditions hold in its crate, and those the crate-wide checks placed in it.
+    pub(super) per_file: Vec<Vec<Finding>>,
+    /// Findings in manifests, with each manifest's text (for snippets).
+    pub(super) manifests: Vec<(SourceFile, Arc<str>, Vec<Finding>)>,
+    /// Rules that panicked in their crate-wide check.
+    pub(super) errors: Vec<FileError>,
+}
+
+/// The crate-wide phase over every crate (`file_crate`: each file's crate), and the manifests.
+/// Takes each file's share of the crate index out of its facts.
+pub(super) fn run(
+    found: &Discovered,
+    file_crate: &[usize],
+    outcomes: &mut [FileOutcome],
+    rules: &[&'static RuleEntry],
+    excludes: &globset::GlobSet,
+) -> CrateFindings {
+    let mut per_file: Vec<Vec<Finding>> = vec![Vec::new(); found.files.len()];
+    let mut errors = Vec::new();
+    let mut by_crate: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, &c) in file_crate.iter().enumerate() {
+        if outcomes[i].facts.is_some() {
+            by_crate.entry(c).or_default().push(i);
+        }
+    }
+    let crate_rules: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
+    for members in by_crate.values() {
+        // Only lock acquisitions and deferred findings consult the index: a crate without
+        // either (most dependencies, `windows-sys`) skips building it.
+        let needs_index = members.iter().any(|&i| {
+            outcomes[i]
+                .facts
+                .as_ref()
+                .is_some_and(|f| !f.acquisitions.is_empty() || !f.pending.is_empty())
+        });
+        let mut index = CrateIndex::default();
+        for &i in members {
+            if let Some(f) = outcomes[i].facts.as_mut() {
+                let file_index = std::mem::take(&mut f.index);
+                if needs_index {
+                    index.add_file(file_index);
+                }
+            }
+        }
+        let facts: Vec<&FileFacts> = members
+            .iter()
+            .filter_map(|&i| outcomes[i].facts.as_ref())
+            .collect();
+        let cx = CrateCx {
+            index: &index,
+            files: facts,
+            paths: members
+                .iter()
+                .filter(|&&i| outcomes[i].facts.is_some())
+                .map(|&i| found.files[i].rel.as_str())
+                .collect(),
+        };
+        for (k, &fi) in members.iter().enumerate() {
+            let f = cx.files[k];
+            per_file[fi].extend(f.findings.iter().cloned());
+            for p in &f.pending {
+                if p.conditions.iter().all(|c| cx.holds(c)) {
+                    per_file[fi].push(p.finding.clone());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for rule in &crate_rules {
+            let r = catch_unwind(AssertUnwindSafe(|| rule.check_crate(&cx, &mut out)));
+            if r.is_err() {
+                errors.push(FileError::new(
+                    String::new(),
+                    ErrorKind::InternalError,
+                    None,
+                    format!(
+                        "rule `{}` panicked in its crate-wide phase",
+                        rule.meta().name
+                    ),
+                ));
+            }
+        }
+        for cf in out {
+            if let Some(&fi) = members.get(cf.file) {
+                per_file[fi].push(cf.finding);
+            }
+        }
+    }
+    let manifests = manifest_findings(&found.root, &found.files, excludes, &crate_rules);
+    CrateFindings {
+        per_file,
+        manifests,
+        errors,
+    }
+}
+
+/// Rules' findings in the manifests (`Cargo.toml`) of the crates and workspaces that contain the
+/// analyzed files, up to the scan root (a crate's `[lints]` table or a workspace's
+/// `[workspace.lints]` configures code racewise analyzes). Excluded and unreadable manifests are
+/// skipped: a manifest is configuration, not a source file, so it never becomes an error entry.
+fn manifest_findings(
+    root: &Path,
+    files: &[SourceFile],
+    excludes: &globset::GlobSet,
+    rules: &[Box<dyn Lint>],
+) -> Vec<(SourceFile, Arc<str>, Vec<Finding>)> {
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for f in files {
+        let mut dir = f.abs.parent();
+        while let Some(d) = dir {
+            let inside = d.starts_with(root) || root == Path::new(".");
+            if d.as_os_str().is_empty() || !inside || !dirs.insert(d.to_path_buf()) {
+                break;
+            }
+            if d == root {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    let mut out = Vec::new();
+    for d in dirs {
+        let abs = d.join("Cargo.toml");
+        let rel = discover::relative(root, &abs);
+        if excludes.is_match(&rel) || !abs.is_file() {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&abs) else {
+            continue;
+        };
+        let list: Vec<Finding> = rules.iter().flat_map(|r| r.check_manifest(&text)).collect();
+        if !list.is_empty() {
+            out.push((
+                SourceFile {
+                    abs,
+                    rel,
+                    symlink: false,
+                },
+                Arc::from(text),
+                list,
+            ));
+        }
+    }
+    out
+}

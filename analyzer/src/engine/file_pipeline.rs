@@ -1,0 +1,277 @@
+//! The per-file pipeline, run on a worker for every file: read it (size-capped, UTF-8), bound
+//! its nesting, blank doc comments, parse, walk it once with every rule's hooks behind a panic
+//! boundary, and parse its suppression comments.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use racewise_lints::lint::Lint;
+use racewise_lints::registry::RuleEntry;
+use racewise_lints::semantic::{self, FileFacts, FileOptions, SourceText};
+use rayon::prelude::*;
+
+use crate::discover::SourceFile;
+use crate::doc_comments;
+use crate::error::{ErrorKind, FileError};
+use crate::nesting;
+use crate::suppress::{self, Suppression};
+
+use super::Options;
+use super::crates::Crates;
+
+pub(super) struct FileOutcome {
+    pub(super) facts: Option<FileFacts>,
+    pub(super) errors: Vec<FileError>,
+    pub(super) text: Option<Arc<str>>,
+    /// Parsed on the worker, so the text can be dropped when no reporter needs it.
+    pub(super) suppressions: Vec<Suppression>,
+}
+
+impl FileOutcome {
+    /// Facts and errors; the text and suppressions are filled in afterwards, if at all.
+    fn new(facts: Option<FileFacts>, errors: Vec<FileError>) -> Self {
+        FileOutcome {
+            facts,
+            errors,
+            text: None,
+            suppressions: Vec::new(),
+        }
+    }
+}
+
+/// Every file through the pipeline on the run's workers; the outcomes in discovery order.
+pub(super) fn analyze_files(
+    pool: &rayon::ThreadPool,
+    files: &[SourceFile],
+    crates: &Crates,
+    rules: &[&'static RuleEntry],
+    opts: &Options,
+) -> Vec<FileOutcome> {
+    let blocking_paths: Arc<[String]> = Arc::from(opts.config.blocking_paths.clone());
+    // Largest files first: a big file handed out last kept one worker busy while the others
+    // idled (longest-processing-time-first scheduling). Outcomes go back to discovery order.
+    // The one `stat` of each file (on overlay filesystems path lookups cost more than reading).
+    let sizes: Vec<std::io::Result<u64>> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|f| std::fs::metadata(&f.abs).map(|m| m.len()))
+            .collect()
+    });
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(*sizes[i].as_ref().unwrap_or(&0)));
+    // Every worker takes the next file off the sorted list (rayon's splitting would hand the
+    // second worker the middle of the list, not the next-largest file).
+    let next = AtomicUsize::new(0);
+    let analyzed: Vec<Vec<(usize, FileOutcome)>> = pool.broadcast(|_| {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&i) = order.get(k) else {
+                break;
+            };
+            let info = &crates.infos[crates.file_crate[i]];
+            let file_opts = FileOptions {
+                edition: info.edition,
+                test_file: crates.test_file[i],
+                module_path: crates.module_path[i].clone(),
+                blocking_paths: blocking_paths.clone(),
+                // Decided per file from its text (`analyze_text`).
+                item_extents: true,
+            };
+            let outcome = analyze_one(
+                &files[i],
+                &sizes[i],
+                file_opts,
+                rules,
+                opts.max_file_bytes,
+                opts.keep_sources,
+            );
+            done.push((i, outcome));
+        }
+        done
+    });
+    let mut slots: Vec<Option<FileOutcome>> = (0..files.len()).map(|_| None).collect();
+    for (i, outcome) in analyzed.into_iter().flatten() {
+        slots[i] = Some(outcome);
+    }
+    slots.into_iter().flatten().collect()
+}
+
+fn analyze_one(
+    file: &SourceFile,
+    size: &std::io::Result<u64>,
+    opts: FileOptions,
+    rules: &[&'static RuleEntry],
+    max_bytes: u64,
+    keep_text: bool,
+) -> FileOutcome {
+    let (mut out, text) = analyze_file_text(file, size, opts, rules, max_bytes);
+    if let Some(text) = text {
+        // Shared with the reporters only when one shows source lines (a copy per file else).
+        out.text = keep_text.then(|| Arc::from(text));
+    }
+    // Item extents only serve suppression parsing: don't keep them through the crate phase.
+    if let Some(f) = &mut out.facts {
+        f.items = Vec::new();
+    }
+    out
+}
+
+/// One file's outcome (its `text` left empty, its suppressions parsed) and its text, if it could
+/// be read.
+fn analyze_file_text(
+    file: &SourceFile,
+    size: &std::io::Result<u64>,
+    opts: FileOptions,
+    rules: &[&'static RuleEntry],
+    max_bytes: u64,
+) -> (FileOutcome, Option<String>) {
+    let fail = |kind, line, message| {
+        let error = FileError::new(file.rel.clone(), kind, line, message);
+        (FileOutcome::new(None, vec![error]), None)
+    };
+    let size = match size {
+        Ok(n) if *n > max_bytes => {
+            return fail(
+                ErrorKind::TooLarge,
+                None,
+                format!("file is {n} bytes; the limit is {max_bytes}"),
+            );
+        }
+        Ok(n) => *n,
+        Err(e) => return fail(ErrorKind::Io, None, e.to_string()),
+    };
+    let bytes = match read_capped(&file.abs, size, max_bytes) {
+        Ok(b) => b,
+        Err(e) => return fail(ErrorKind::Io, None, e.to_string()),
+    };
+    if bytes.len() as u64 > max_bytes {
+        let n = bytes.len();
+        return fail(
+            ErrorKind::TooLarge,
+            None,
+            format!("file grew to over {n} bytes; the limit is {max_bytes}"),
+        );
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u32
+                + 1;
+            return fail(
+                ErrorKind::NonUtf8,
+                Some(line),
+                format!("file is not valid UTF-8: {}", e.utf8_error()),
+            );
+        }
+    };
+    // Item extents only serve item-level suppressions: recorded, and the suppression lines
+    // scanned, only in files that hold the marker at all.
+    let marked = suppress::may_have_suppressions(&text);
+    let opts = FileOptions {
+        item_extents: marked,
+        ..opts
+    };
+    let result = catch_unwind(AssertUnwindSafe(|| analyze_text(&text, opts, rules)));
+    #[cfg(not(fuzzing))]
+    proc_macro2::extra::invalidate_current_thread_spans();
+    let mut outcome = match result {
+        Ok(Ok(facts)) => {
+            // A rule that panicked was disabled for the rest of this file; the rest still counts.
+            let errors = facts
+                .panicked
+                .iter()
+                .map(|(rule, msg)| {
+                    FileError::new(
+                        file.rel.clone(),
+                        ErrorKind::InternalError,
+                        None,
+                        format!("rule `{rule}` panicked (disabled for this file): {msg}"),
+                    )
+                })
+                .collect();
+            FileOutcome::new(Some(facts), errors)
+        }
+        Ok(Err(mut err)) => {
+            err.file = file.rel.clone();
+            FileOutcome::new(None, vec![err])
+        }
+        Err(panic) => {
+            let msg = semantic::walk::panic_message(&*panic);
+            let error = FileError::new(
+                file.rel.clone(),
+                ErrorKind::InternalError,
+                None,
+                format!("analysis panicked: {msg}"),
+            );
+            FileOutcome::new(None, vec![error])
+        }
+    };
+    if marked {
+        let items = outcome
+            .facts
+            .as_ref()
+            .map(|f| f.items.as_slice())
+            .unwrap_or(&[]);
+        outcome.suppressions = suppress::parse(&text, items);
+    }
+    (outcome, Some(text))
+}
+
+/// A file's bytes, read with the size known from its `stat` (no second lookup of the path) and
+/// never more than one byte past `max_bytes`, should it have grown since.
+fn read_capped(path: &Path, size: u64, max_bytes: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(max_bytes)).unwrap_or(0) + 1);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Parse and walk one file's text. The file name in a returned error is filled in by the caller.
+pub fn analyze_text(
+    text: &str,
+    opts: FileOptions,
+    rules: &[&'static RuleEntry],
+) -> Result<FileFacts, FileError> {
+    let depth = nesting::estimate(text, nesting::MAX_NESTING);
+    if depth > nesting::MAX_NESTING {
+        return Err(FileError::new(
+            String::new(),
+            ErrorKind::TooLarge,
+            None,
+            format!(
+                "nesting is more than {} levels deep: not parsed (the parser would overflow its stack)",
+                nesting::MAX_NESTING
+            ),
+        ));
+    }
+    // Rules read no documentation, and item-level suppressions (`item_extents`) are placed by
+    // where an item's doc comments start: blank them only where no suppression can look.
+    let blanked = if opts.item_extents {
+        None
+    } else {
+        doc_comments::blank(text)
+    };
+    let ast = syn::parse_file(blanked.as_deref().unwrap_or(text)).map_err(|e| {
+        let start = e.span().start();
+        let mut err = FileError::new(
+            String::new(),
+            ErrorKind::ParseError,
+            Some(start.line as u32),
+            e.to_string(),
+        );
+        err.column = Some(start.column as u32 + 1);
+        err
+    })?;
+    drop(blanked);
+    let src = SourceText::parsed(text, &ast);
+    let mut lints: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
+    Ok(semantic::analyze_file(&ast, &src, opts, &mut lints))
+}

@@ -1,0 +1,12 @@
+//! The reference models, written once and compiled once per backend: [`crate::sync_models`] and
+//! [`crate::shuttle_models`] each load this module over their own `backend` (the sync facade the
+//! model files name as `super::backend`). Adding a model is one line here, plus its variants in
+//! `variants.rs`.
+
+use super::backend;
+
+mod common;
+pub mod execution_queue;
+pub mod scheduler;
+pub mod semaphore;
+pub mod variants;
