@@ -39,8 +39,21 @@ pub struct Config {
     pub overrides: Vec<Override>,
     /// Project-specific blocking functions (`crate::db::query_sync`, `reqwest::blocking::*`).
     pub blocking_paths: Vec<String>,
+    /// How findings in test code are reported (`[tests] mode`).
+    pub tests: TestMode,
     /// The file this came from, for messages.
     pub source: Option<PathBuf>,
+}
+
+/// `[tests] mode`: test code is analyzed by every rule; its findings keep their severity
+/// (`same`), are lowered one level (`lower`, the default: a blocking sleep in a `#[tokio::test]`
+/// stalls only the test's runtime) or are dropped (`skip`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TestMode {
+    #[default]
+    Lower,
+    Same,
+    Skip,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -74,6 +87,13 @@ struct RawConfig {
     overrides: Vec<RawOverride>,
     #[serde(default)]
     blocking_paths: Vec<Spanned<String>>,
+    tests: Option<RawTests>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTests {
+    mode: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -253,6 +273,22 @@ impl Config {
                 );
             }
         }
+        let tests = match raw.tests.and_then(|t| t.mode) {
+            None => TestMode::default(),
+            Some(m) => match m.get_ref().as_str() {
+                "lower" => TestMode::Lower,
+                "same" => TestMode::Same,
+                "skip" => TestMode::Skip,
+                other => {
+                    return cx.err(
+                        m.span(),
+                        format!(
+                            "invalid `tests.mode` `{other}`: expected \"lower\", \"same\" or \"skip\""
+                        ),
+                    );
+                }
+            },
+        };
         Ok(Config {
             exclude: raw.exclude.into_iter().map(Spanned::into_inner).collect(),
             rules,
@@ -262,6 +298,7 @@ impl Config {
                 .into_iter()
                 .map(Spanned::into_inner)
                 .collect(),
+            tests,
             source: Some(path.to_path_buf()),
         })
     }

@@ -142,6 +142,7 @@ fn unused_finding(s: &Suppression, all_ran: bool) -> Option<Finding> {
         function: None,
         snippet: s.snippet.clone(),
         related: Vec::new(),
+        in_test: false,
     })
 }
 

@@ -33,6 +33,16 @@ impl Severity {
         Severity::ALL.into_iter().find(|sev| sev.as_str() == s)
     }
 
+    /// One level less severe (`low` stays `low`): how test-code findings are reported by
+    /// default.
+    pub fn lowered(self) -> Severity {
+        match self {
+            Severity::Critical => Severity::High,
+            Severity::High => Severity::Medium,
+            Severity::Medium | Severity::Low => Severity::Low,
+        }
+    }
+
     /// Larger is more severe; used for `--fail-on` comparisons.
     pub fn rank(self) -> u8 {
         match self {
@@ -102,4 +112,7 @@ pub struct Finding {
     /// Whitespace-normalized source of the flagged line(s); part of the fingerprint.
     pub snippet: String,
     pub related: Vec<Related>,
+    /// Found in test code (`#[cfg(test)]`, `#[test]`/`#[tokio::test]` fns, `tests/`, `benches/`,
+    /// `examples/`): reported with `"in_test": true` and, by default, one severity lower.
+    pub in_test: bool,
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use racewise_lints::{Finding, Severity};
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, TestMode};
 use crate::discover::{Discovered, SourceFile};
 use crate::fingerprint;
 use crate::report::{FindingState, RelatedLocation, Report, ReportFinding};
@@ -55,6 +55,9 @@ pub(super) fn finish(
         let mut list = std::mem::take(&mut per_file[i]);
         // Per-path overrides: a rule switched off for this file reports nothing here.
         list.retain(|f| selection.active_at(f.rule, &file.rel));
+        if opts.config.tests == TestMode::Skip {
+            list.retain(|f| !f.in_test);
+        }
         let mut sups = std::mem::take(&mut outcomes[i].suppressions);
         // Suppression findings are produced after the others, and are never themselves suppressed.
         list.sort_by(|a, b| (a.region, a.rule).cmp(&(b.region, b.rule)));
@@ -114,7 +117,10 @@ fn mark_baseline(findings: &mut [ReportFinding], base: &BTreeSet<String>) -> usi
 }
 
 fn to_report(file: &SourceFile, f: Finding, state: FindingState, config: &Config) -> ReportFinding {
-    let severity: Severity = config.severity_at(f.rule, &file.rel).unwrap_or(f.severity);
+    let mut severity: Severity = config.severity_at(f.rule, &file.rel).unwrap_or(f.severity);
+    if f.in_test && config.tests == TestMode::Lower {
+        severity = severity.lowered();
+    }
     let related = f
         .related
         .iter()
@@ -143,5 +149,6 @@ fn to_report(file: &SourceFile, f: Finding, state: FindingState, config: &Config
         state,
         region: f.region,
         snippet: f.snippet,
+        in_test: f.in_test,
     }
 }

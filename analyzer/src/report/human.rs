@@ -99,9 +99,14 @@ pub fn render(
     let s = &report.summary;
     let _ = writeln!(
         out,
-        "racewise: {} finding{} (critical: {}, high: {}, medium: {}, low: {}) in {} file{} scanned{}{}{}",
+        "racewise: {} finding{}{} (critical: {}, high: {}, medium: {}, low: {}) in {} file{} scanned{}{}{}",
         s.findings,
         if s.findings == 1 { "" } else { "s" },
+        if s.in_test == 0 {
+            String::new()
+        } else {
+            format!(", {} in test code", s.in_test)
+        },
         s.by_severity.critical,
         s.by_severity.high,
         s.by_severity.medium,

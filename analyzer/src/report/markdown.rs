@@ -83,6 +83,14 @@ pub fn render(report: &Report, sources: &BTreeMap<String, Arc<str>>) -> String {
         let _ = writeln!(out, "| {} | {} |", title_case(sev), s.by_severity.get(sev));
     }
     let _ = writeln!(out, "| **Total** | **{}** |\n", s.findings);
+    if s.in_test > 0 {
+        let _ = writeln!(
+            out,
+            "{} of these finding{} in test code (`#[cfg(test)]`, `#[test]` fns, `tests/`, `benches/`, `examples/`).\n",
+            s.in_test,
+            if s.in_test == 1 { " is" } else { "s are" }
+        );
+    }
     let mut notes = Vec::new();
     if s.baseline > 0 {
         notes.push(format!(

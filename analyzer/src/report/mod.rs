@@ -55,6 +55,9 @@ pub struct ReportFinding {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<RelatedLocation>,
     pub state: FindingState,
+    /// In test code (only written when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub in_test: bool,
     #[serde(skip)]
     pub region: Region,
     #[serde(skip)]
@@ -102,6 +105,9 @@ pub struct Summary {
     pub findings: usize,
     pub by_severity: BySeverity,
     pub by_rule: BTreeMap<String, usize>,
+    /// Of `findings`, those in test code.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub in_test: usize,
     #[serde(skip_serializing_if = "is_zero")]
     pub suppressed: usize,
     #[serde(skip_serializing_if = "is_zero")]
@@ -140,6 +146,7 @@ impl Report {
             match f.state {
                 FindingState::New => {
                     summary.findings += 1;
+                    summary.in_test += usize::from(f.in_test);
                     summary.by_severity.add(f.severity);
                     *summary.by_rule.entry(f.rule.to_string()).or_default() += 1;
                 }

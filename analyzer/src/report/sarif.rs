@@ -257,6 +257,10 @@ fn result(
         "partialFingerprints": fingerprints,
         "properties": {"severity": f.severity.as_str(), "help": f.help},
     });
+    if f.in_test {
+        r["properties"]["in_test"] = json!(true);
+        r["properties"]["tags"] = json!(["test-code"]);
+    }
     if let Some(&i) = rule_index.get(f.rule) {
         r["ruleIndex"] = json!(i);
     }

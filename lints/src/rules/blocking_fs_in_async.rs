@@ -6,7 +6,9 @@
 //! `read_dir`, ...), `std::fs::File::open`/`create`/`create_new`, and `.open(..)` at the end of a
 //! `std::fs::OpenOptions` (or `File::options()`) chain. Names are resolved through `use`, so
 //! `use std::fs; fs::write(..)` is found and `tokio::fs::write` or a crate-local `fs` module is
-//! not. Closures handed to `spawn_blocking`/`block_in_place` and test code are not checked.
+//! not. Closures handed to `spawn_blocking`/`block_in_place` are not checked. Test code is
+//! checked too; its findings carry `in_test` and are lowered one severity level by default
+//! (`[tests] mode` in `racewise.toml`).
 //!
 //! It also flags calls to the project's own blocking functions, listed in `racewise.toml` as
 //! `blocking_paths = ["crate::db::query_sync", "reqwest::blocking::*"]` (`*` matches anything,
@@ -41,6 +43,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
+use crate::semantic::paths::glob_has;
 use crate::semantic::types::Ty;
 use crate::semantic::{Cx, TyExpr};
 
@@ -59,6 +62,29 @@ const FILE_OPENERS: &[&str] = &[
 
 #[derive(Default)]
 pub struct BlockingFsInAsync;
+
+/// A `std::fs` blocking call: a free function (`std::fs::write`, not the type `std::fs::File`)
+/// or a file opener.
+fn is_blocking_fs(path: &str) -> bool {
+    is_fs_function(path) || FILE_OPENERS.contains(&path)
+}
+
+/// A crate path that may be `std::fs` re-exported (`crate::prelude::fs::read`, a `read` a
+/// `use super::*;` brought in): its last segments spell a `std::fs` call, so the crate index
+/// settles it. Gated on std::fs's own names: deferring every crate call costs too much.
+fn maybe_reexported_fs(path: &str) -> Option<String> {
+    if !path.starts_with("crate::") {
+        return None;
+    }
+    let mut segs = path.rsplit("::");
+    let last = segs.next()?;
+    let std_path = match segs.next() {
+        Some("File") => format!("std::fs::File::{last}"),
+        _ if glob_has("std::fs", last) => format!("std::fs::{last}"),
+        _ => return None,
+    };
+    is_blocking_fs(&std_path).then_some(std_path)
+}
 
 /// A `std::fs` free function (`std::fs::write`), not a type (`std::fs::File`).
 fn is_fs_function(path: &str) -> bool {
@@ -102,7 +128,7 @@ impl Lint for BlockingFsInAsync {
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
-        if !cx.in_async() || cx.in_test() {
+        if !cx.in_async() {
             return;
         }
         // Configured paths first; std's own blocking calls keep the messages below (and
@@ -127,13 +153,25 @@ impl Lint for BlockingFsInAsync {
                 let Some(callee) = cx.callee(call) else {
                     return;
                 };
-                if is_fs_function(&callee) || FILE_OPENERS.contains(&callee.as_str()) {
+                if is_blocking_fs(&callee) {
                     cx.emit(cx.finding(
                         &META,
                         call.func.span(),
                         format!("{callee} blocks the async runtime's worker thread on file I/O"),
                         "use the tokio::fs equivalent, or run the I/O in tokio::task::spawn_blocking",
                     ));
+                } else if let Some(std_path) = maybe_reexported_fs(&callee) {
+                    let finding = cx.finding(
+                        &META,
+                        call.func.span(),
+                        format!("{std_path} (re-exported) blocks the async runtime's worker thread on file I/O"),
+                        "use the tokio::fs equivalent, or run the I/O in tokio::task::spawn_blocking",
+                    );
+                    cx.emit_if(
+                        TyExpr::Known(Ty::path(&callee)),
+                        |t| t.path_str().is_some_and(is_blocking_fs),
+                        finding,
+                    );
                 }
             }
             syn::Expr::MethodCall(mc)

@@ -5,7 +5,8 @@
 //! `parking_lot::Mutex`/`RwLock` in async context. The receiver's type is resolved through `use`
 //! declarations, struct fields declared anywhere in the crate, statics (`LazyLock`, `OnceLock`,
 //! `lazy_static!`), type aliases and `Arc`/`Option`/`&` wrappers; tokio's async locks, unknown
-//! types and test code are never flagged.
+//! types are never flagged. Test code is checked too; its findings carry `in_test` and are
+//! lowered one severity level by default (`[tests] mode` in `racewise.toml`).
 //!
 //! ## Why is this bad
 //! A blocking lock parks the runtime's worker thread while it waits. Under contention every task
@@ -57,7 +58,7 @@ impl Lint for BlockingLockInAsync {
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
         for (file, facts) in cx.files.iter().enumerate() {
             for a in &facts.acquisitions {
-                if !a.in_async || a.in_test || a.awaited || a.method.starts_with("try_") {
+                if !a.in_async || a.awaited || a.method.starts_with("try_") {
                     continue;
                 }
                 let Some(kind) = cx.lock_kind(a) else {
@@ -82,6 +83,7 @@ impl Lint for BlockingLockInAsync {
                         function: a.function.clone(),
                         snippet: a.snippet.clone(),
                         related: Vec::new(),
+                        in_test: a.in_test,
                     },
                 });
             }

@@ -3,7 +3,9 @@
 //! ## What it does
 //! Flags `std::thread::sleep` (however it is imported or aliased) in async context. Closures
 //! handed to `spawn_blocking`, `block_in_place` or `std::thread::spawn` are not async context.
-//! Test code is not checked.
+//! Test code is checked too: a sleep in a `#[tokio::test]` stalls the test's single-threaded
+//! runtime. Its findings carry `in_test` and are lowered one severity level by default
+//! (`[tests] mode` in `racewise.toml`).
 //!
 //! ## Why is this bad
 //! An async runtime multiplexes many tasks over a few worker threads. `thread::sleep` parks the
@@ -59,7 +61,7 @@ impl Lint for BlockingSleepInAsync {
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
         let syn::Expr::Call(call) = e else { return };
-        if !cx.in_async() || cx.in_test() {
+        if !cx.in_async() {
             return;
         }
         let Some(callee) = cx.callee(call) else {

@@ -329,6 +329,7 @@ fn crate_finding(cx: &CrateCx, file: usize, allow: &AllowFact) -> Finding {
         function: (!allow.item_name.is_empty()).then(|| allow.item_name.clone()),
         snippet: allow.snippet.clone(),
         related,
+        in_test: false,
     }
 }
 
@@ -483,6 +484,7 @@ impl Lint for BroadLintAllow {
                     function: None,
                     snippet,
                     related: Vec::new(),
+                    in_test: false,
                 });
             }
         }

@@ -23,7 +23,8 @@
 //! `tokio::sync::broadcast` — unless the file also uses a channel crate whose `recv()` returns a
 //! `Result` where `Err` does mean closed (`async_channel`, `flume`, `kanal`, `crossbeam`,
 //! `async_broadcast`, `postage`, `async_std`, `smol`): there `while let Ok(..) = rx.recv().await` is the
-//! correct loop. Test code is not checked. The finding is reported at the `recv` method name.
+//! correct loop. Test code is checked too (findings carry `in_test`, one severity lower by
+//! default). The finding is reported at the `recv` method name.
 //!
 //! ## Why is this bad
 //! A broadcast receiver that falls more than the channel's capacity behind gets
@@ -266,9 +267,6 @@ impl BroadcastLaggedExit {
     /// Report `form` at `span` if `receiver` is (or, when untyped, plausibly is) a broadcast
     /// receiver.
     fn report(&self, cx: &Cx, receiver: &syn::Expr, span: proc_macro2::Span, form: Form) {
-        if cx.in_test() {
-            return;
-        }
         let ty = cx.type_of(receiver);
         let finding = cx.finding(
             &META,
@@ -340,7 +338,6 @@ impl BroadcastLaggedExit {
             && let syn::Expr::MethodCall(mc) = peel(&aw.base)
             && mc.method == "next"
             && mc.args.is_empty()
-            && !cx.in_test()
         {
             let finding = cx.finding(
                 &META,

@@ -31,7 +31,7 @@
 //! `if !set.lock().insert(id)` — or it uses `entry()` after a key lookup), a single guard held
 //! across check and act, check and act both under another guard bound earlier (the outer lock
 //! serializes them), `self.field` in a `&mut self`/`self` method unless the field is an `Arc`
-//! (nobody else can reach it), `RefCell` borrows, `try_lock`, test code, and receivers whose
+//! (nobody else can reach it), `RefCell` borrows, `try_lock`, and receivers whose
 //! type is not a std/parking_lot/async `Mutex`/`RwLock` once the crate is indexed. Mutations
 //! inside closures and `async` blocks are not matched with checks outside them.
 //!
@@ -245,7 +245,7 @@ impl Lint for CheckThenAct {
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
         let syn::Expr::MethodCall(mc) = e else { return };
-        if self.candidates.is_empty() || cx.in_test() {
+        if self.candidates.is_empty() {
             return;
         }
         let region = Region::from_span(mc.method.span());

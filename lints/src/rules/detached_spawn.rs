@@ -12,7 +12,8 @@
 //! Not flagged: a handle that is stored, returned, pushed into a collection or awaited; spawns on
 //! a `JoinSet` or `TaskTracker` (they keep the tasks); `spawn_blocking` (a blocking task cannot be
 //! cancelled, so its handle buys far less); `std::thread::spawn` (a thread is a different
-//! lifecycle); spawns whose callee or receiver cannot be resolved; test code.
+//! lifecycle); spawns whose callee or receiver cannot be resolved. Test code is checked too
+//! (findings carry `in_test`, one severity lower by default).
 //!
 //! ## Why is this bad
 //! A detached task outlives the code that started it. Nothing awaits it, so a panic inside it is
@@ -160,9 +161,6 @@ impl Lint for DetachedSpawn {
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {
-        if cx.in_test() {
-            return;
-        }
         match stmt {
             syn::Stmt::Expr(e, Some(_)) => match peel(e) {
                 syn::Expr::Assign(a) if matches!(peel(&a.left), syn::Expr::Infer(_)) => {
@@ -186,9 +184,6 @@ impl Lint for DetachedSpawn {
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
-        if cx.in_test() {
-            return;
-        }
         let syn::Expr::Call(call) = e else { return };
         if call.args.len() != 1 {
             return;

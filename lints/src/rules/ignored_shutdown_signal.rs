@@ -22,7 +22,7 @@
 //!
 //! "Used" is purely syntactic: the name appearing anywhere in the body counts, even if it is
 //! shadowed first. A `_`-prefixed parameter that the body does use is not flagged. Test code is
-//! not checked.
+//! checked too (findings carry `in_test`, one severity lower by default).
 //!
 //! ## Why is this bad
 //! Whoever calls the function believes it can stop the work. If the signal is ignored, a graceful
@@ -210,9 +210,6 @@ impl Lint for IgnoredShutdownSignal {
     }
 
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
-        if cx.in_test() {
-            return;
-        }
         let mut used = None;
         let mut ignored: Vec<Ignored> = Vec::new();
         for input in &f.sig.inputs {

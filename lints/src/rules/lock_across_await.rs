@@ -92,6 +92,7 @@ impl Lint for LockAcrossAwait {
                             region: point.region,
                             message: format!("{what} while the guard is alive"),
                         }],
+                        in_test: a.in_test,
                     },
                 });
             }

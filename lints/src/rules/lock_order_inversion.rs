@@ -14,7 +14,8 @@
 //! taken in opposite orders by two tasks deadlocks just the same). Not part of the graph: locks
 //! that cannot be named across functions (a `&Mutex` parameter, a lock reached through a type
 //! racewise cannot resolve), `try_lock`/`try_read`/`try_write` (they never wait), `RefCell`,
-//! re-acquiring the same lock (A → A), and test code. Read/read edges of `RwLock`s are kept: once
+//! and re-acquiring the same lock (A → A). Test code takes part (its findings carry `in_test`,
+//! one severity lower by default). Read/read edges of `RwLock`s are kept: once
 //! a writer is queued on each lock, fair (tokio, parking_lot) and writer-preferring (std on most
 //! platforms) locks make the readers wait, and the cycle deadlocks.
 //!
@@ -239,5 +240,6 @@ fn finding(
         function: a.function.clone(),
         snippet: a.snippet.clone(),
         related,
+        in_test: a.in_test,
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! Not flagged: `try_lock`/`try_read`/`try_write` (a non-blocking attempt cannot wait for the held
 //! lock's owner, so it adds no ordering constraint), re-acquiring the very same receiver (that is
-//! re-entrancy, not ordering), `RefCell` borrows (single-threaded), test code, and locks whose
+//! re-entrancy, not ordering), `RefCell` borrows (single-threaded), and locks whose
 //! type racewise cannot resolve. Two read guards of different `RwLock`s are flagged: with a writer
 //! queued on each lock, readers of fair/writer-preferring locks (tokio, parking_lot, std on most
 //! platforms) wait too.
@@ -134,6 +134,7 @@ fn finding(cx: &CrateCx, a: &Acquisition, held: &[(String, Region)]) -> Finding 
                 message: format!("`{n}` locked here, still held"),
             })
             .collect(),
+        in_test: a.in_test,
     }
 }
 

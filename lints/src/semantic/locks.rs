@@ -76,7 +76,7 @@ impl<'a> CrateCx<'a> {
         let mut out = Vec::new();
         for (file, facts) in self.files.iter().enumerate() {
             for a in &facts.acquisitions {
-                if a.in_test || a.held.is_empty() || a.method.starts_with("try_") {
+                if a.held.is_empty() || a.method.starts_with("try_") {
                     continue;
                 }
                 let Some(acquired_kind) = self.lock_kind(a).filter(|k| orders(*k)) else {
@@ -113,9 +113,6 @@ impl<'a> CrateCx<'a> {
             return first;
         };
         for point in &facts.awaits {
-            if point.in_test {
-                continue;
-            }
             for &g in &point.held {
                 let Some(a) = self.acquisition(file, g) else {
                     continue;

@@ -310,45 +310,6 @@ pub fn is_braced(mac: &syn::Macro) -> bool {
     matches!(mac.delimiter, syn::MacroDelimiter::Brace(_))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use quote::quote;
-
-    #[test]
-    fn format_args_with_tracing_fields_and_captures() {
-        let f = parse_format(
-            quote!(target: "auth", user = %user.id, ?token, "login {session} ok {}", attempts),
-        );
-        assert_eq!(f.captures, vec!["session".to_string()]);
-        assert_eq!(f.args.len(), 4);
-        assert_eq!(f.args[1].name.as_deref(), Some("user"));
-        assert_eq!(f.unparsed, 0);
-    }
-
-    #[test]
-    fn select_arms_else_and_biased() {
-        let s = parse_select(quote! {
-            biased;
-            _ = shutdown.changed() => { break; }
-            Ok(msg) = rx.recv(), if !closed => handle(msg).await,
-            else => break,
-        })
-        .expect("select parses");
-        assert_eq!(s.arms.len(), 2);
-        assert!(s.arms[1].guard.is_some());
-        assert!(s.else_arm.is_some());
-    }
-
-    #[test]
-    fn captures_skip_positional_and_escapes() {
-        assert_eq!(
-            inline_captures("{{x}} {0} {} {a_b:?} {c:>8}"),
-            vec!["a_b", "c"]
-        );
-    }
-}
-
 /// The items of a `cfg_if! { if #[cfg(..)] { items } else if .. { items } else { items } }`
 /// block (every branch: racewise does not evaluate cfgs, and a hazard in any build is one), or
 /// of a `cfg_select!`-style block (`cfg(..) => { items }` arms). `None` for other macros or a
@@ -417,4 +378,43 @@ fn parse_items(tokens: TokenStream) -> syn::Result<Vec<syn::Item>> {
         },
         tokens,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn format_args_with_tracing_fields_and_captures() {
+        let f = parse_format(
+            quote!(target: "auth", user = %user.id, ?token, "login {session} ok {}", attempts),
+        );
+        assert_eq!(f.captures, vec!["session".to_string()]);
+        assert_eq!(f.args.len(), 4);
+        assert_eq!(f.args[1].name.as_deref(), Some("user"));
+        assert_eq!(f.unparsed, 0);
+    }
+
+    #[test]
+    fn select_arms_else_and_biased() {
+        let s = parse_select(quote! {
+            biased;
+            _ = shutdown.changed() => { break; }
+            Ok(msg) = rx.recv(), if !closed => handle(msg).await,
+            else => break,
+        })
+        .expect("select parses");
+        assert_eq!(s.arms.len(), 2);
+        assert!(s.arms[1].guard.is_some());
+        assert!(s.else_arm.is_some());
+    }
+
+    #[test]
+    fn captures_skip_positional_and_escapes() {
+        assert_eq!(
+            inline_captures("{{x}} {0} {} {a_b:?} {c:>8}"),
+            vec!["a_b", "c"]
+        );
+    }
 }

@@ -262,6 +262,7 @@ impl<'w> Cx<'w> {
             function: self.function(),
             snippet: self.core.src.snippet(&region),
             related: Vec::new(),
+            in_test: self.in_test(),
         }
     }
 

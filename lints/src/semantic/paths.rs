@@ -120,6 +120,10 @@ struct Scope {
     is_module: bool,
     /// The module's path below `crate` (module scopes only; blocks inherit their module's).
     module: Vec<String>,
+    /// Where items declared in this scope live in the crate index: the module's path, or for a
+    /// block (a fn body with a `static` of its own) the module's path plus the block's label
+    /// (`crate::jobs::registry()`), so a fn-local `static STATE` is not the module's `STATE`.
+    item_prefix: String,
     names: HashMap<String, String>,
     /// Items declared in this scope (they shadow globs and the prelude).
     items: FxHashSet<String>,
@@ -202,7 +206,10 @@ impl UseScopes {
     /// The path of the module being walked (`crate::routes::admin`): where the items it
     /// declares live in the crate index.
     pub fn module_path(&self) -> String {
-        crate_path(&self.current_module())
+        match self.scopes.iter().rev().find(|s| s.id != 0) {
+            Some(s) => s.item_prefix.clone(),
+            None => crate_path(&self.file_module),
+        }
     }
 
     fn current_module(&self) -> Vec<String> {
@@ -227,7 +234,9 @@ impl UseScopes {
         self.push(true, module, items.iter());
     }
 
-    pub fn push_block(&mut self, stmts: &[syn::Stmt]) {
+    /// Enter a block; `label` names it in the paths of the items it declares (the enclosing
+    /// fn's name).
+    pub fn push_block(&mut self, stmts: &[syn::Stmt], label: &str) {
         // Most blocks declare nothing: an empty scope needs no module path (it is only read for
         // a scope's own items and globs), and cloning it per block was a measurable cost.
         if !stmts.iter().any(|s| matches!(s, syn::Stmt::Item(_))) {
@@ -239,7 +248,11 @@ impl UseScopes {
             _ => None,
         });
         let module = self.current_module();
+        let prefix = format!("{}::{label}", self.module_path());
         self.push(false, module, items);
+        if let Some(s) = self.scopes.last_mut() {
+            s.item_prefix = prefix;
+        }
     }
 
     pub fn pop(&mut self) {
@@ -256,6 +269,7 @@ impl UseScopes {
         let mut scope = Scope {
             id: self.next_id,
             is_module,
+            item_prefix: crate_path(&module),
             module,
             ..Scope::default()
         };
@@ -313,14 +327,21 @@ impl UseScopes {
                 return Some((full.clone(), i));
             }
             if scope.items.contains(name) {
-                return Some((format!("{}::{name}", crate_path(&scope.module)), i));
+                return Some((format!("{}::{name}", scope.item_prefix), i));
             }
             for glob in &scope.globs {
                 if glob_has(glob, name) {
                     return Some((format!("{glob}::{name}"), i));
                 }
                 if crate_glob.is_none() && !extern_root && glob.starts_with("crate") {
-                    crate_glob = Some((format!("{}::{name}", crate_path(&scope.module)), i));
+                    // A module's globs are in the crate index, which follows all of them; a
+                    // block's are not, so its (first) glob is taken as it is.
+                    let from = if scope.is_module {
+                        crate_path(&scope.module)
+                    } else {
+                        glob.clone()
+                    };
+                    crate_glob = Some((format!("{from}::{name}"), i));
                 }
             }
             if scope.is_module {
@@ -420,6 +441,10 @@ impl UseScopes {
                 }
                 let module_scope = &self.scopes[m];
                 let head = &rest[0];
+                // `super::super::x`: go up again from the parent.
+                if head == "super" || head == "self" {
+                    return self.resolve_from(rest, false, m + 1, depth + 1);
+                }
                 let declared = module_scope.names.contains_key(head)
                     || module_scope.items.contains(head)
                     || module_scope.globs.iter().any(|g| glob_has(g, head));
@@ -700,7 +725,7 @@ mod tests {
         inner.push_module(Some("inner"), &[]);
         assert_eq!(resolve(&inner, "Mutex"), "Mutex");
         let mut block = s.clone();
-        block.push_block(&[]);
+        block.push_block(&[], "f()");
         assert_eq!(resolve(&block, "Mutex"), "crate::Mutex");
         assert_eq!(resolve(&s, "core::mem::drop"), "std::mem::drop");
     }

@@ -372,7 +372,8 @@ impl<'a, 'l> Walker<'a, 'l> {
     pub(crate) fn walk_block(&mut self, block: &syn::Block) -> Val {
         let has_items = block.stmts.iter().any(|s| matches!(s, syn::Stmt::Item(_)));
         if has_items {
-            self.core.uses.push_block(&block.stmts);
+            let label = format!("{}()", self.core.fn_name().unwrap_or("const"));
+            self.core.uses.push_block(&block.stmts, &label);
         }
         let frame = self.core.env.push(Boundary::Block);
         let mut val = Val::default();
@@ -1197,7 +1198,22 @@ impl<'a, 'l> Walker<'a, 'l> {
         let is_async = cl.asyncness.is_some() || (!force_sync && parent_async);
         let async_main = !force_sync && cl.asyncness.is_none() && parent_main;
         let mut item = self.core.closure_item.take();
+        // A plain closure run in place runs while the caller's guards are alive
+        // (`a.lock().unwrap().iter().any(|x| *b.read().unwrap())` holds both): its body starts
+        // with them held, owned by nothing inside it.
+        let inherited = (!force_sync && cl.asyncness.is_none()).then(|| {
+            let mut flow = self.clone_flow();
+            for owner in flow.live.values_mut() {
+                *owner = Owner::Temp(0);
+            }
+            flow
+        });
         self.enter_body(is_async, async_main, Boundary::Capture);
+        if let Some(flow) = inherited
+            && flow.reachable
+        {
+            self.set_flow(flow);
+        }
         for input in &cl.inputs {
             match input {
                 syn::Pat::Type(pt) => {

@@ -1,0 +1,131 @@
+//! Test code is analyzed by every rule that can go wrong there: its findings carry
+//! `"in_test": true` (JSON and SARIF), are lowered one severity level by default, and
+//! `[tests] mode` in `racewise.toml` keeps (`same`) or drops (`skip`) them.
+
+mod ci_support;
+
+use ci_support::{Scratch, check_json, ci_fixture, findings};
+use racewise_tests::racewise;
+
+/// `(file, line, rule, severity, in_test)` of each finding.
+fn rows(json: &serde_json::Value) -> Vec<(String, u64, String, String, bool)> {
+    findings(json)
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["severity"].as_str().unwrap_or("").to_string(),
+                f["in_test"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect()
+}
+
+fn run_with_mode(mode: Option<&str>) -> (racewise_tests::Run, serde_json::Value) {
+    let tree = Scratch::copy_of(&ci_fixture("test_code"));
+    if let Some(mode) = mode {
+        tree.write("racewise.toml", &format!("[tests]\nmode = \"{mode}\"\n"));
+    }
+    let path = tree.path();
+    check_json(&[
+        &path,
+        "--select",
+        "blocking_sleep_in_async,swallowed_result",
+        "--fail-on",
+        "never",
+    ])
+}
+
+fn row(
+    file: &str,
+    line: u64,
+    rule: &str,
+    severity: &str,
+    in_test: bool,
+) -> (String, u64, String, String, bool) {
+    (file.into(), line, rule.into(), severity.into(), in_test)
+}
+
+#[test]
+fn test_code_findings_are_marked_and_lowered_by_default() {
+    let (_, json) = run_with_mode(None);
+    assert_eq!(
+        rows(&json),
+        vec![
+            row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
+            row("src/lib.rs", 18, "blocking_sleep_in_async", "medium", true),
+            row("tests/cleanup.rs", 4, "swallowed_result", "low", true),
+        ]
+    );
+    assert_eq!(json["summary"]["in_test"], 2, "{}", json["summary"]);
+    assert_eq!(json["summary"]["findings"], 3);
+    // Production findings carry no `in_test` key at all.
+    assert!(findings(&json)[0].get("in_test").is_none());
+}
+
+#[test]
+fn tests_mode_same_keeps_and_skip_drops_test_findings() {
+    let (_, same) = run_with_mode(Some("same"));
+    assert_eq!(
+        rows(&same),
+        vec![
+            row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
+            row("src/lib.rs", 18, "blocking_sleep_in_async", "high", true),
+            row("tests/cleanup.rs", 4, "swallowed_result", "medium", true),
+        ]
+    );
+    let (_, skip) = run_with_mode(Some("skip"));
+    assert_eq!(
+        rows(&skip),
+        vec![row(
+            "src/lib.rs",
+            7,
+            "blocking_sleep_in_async",
+            "high",
+            false
+        )]
+    );
+}
+
+#[test]
+fn an_unknown_tests_mode_is_a_config_error() {
+    let tree = Scratch::copy_of(&ci_fixture("test_code"));
+    tree.write("racewise.toml", "[tests]\nmode = \"ignore\"\n");
+    let run = racewise(&["check", &tree.path()]);
+    assert_eq!(run.code, 2, "stderr: {}", run.stderr);
+    assert!(run.stderr.contains("racewise.toml:2"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("\"lower\", \"same\" or \"skip\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn sarif_tags_test_code_results() {
+    let tree = Scratch::copy_of(&ci_fixture("test_code"));
+    let path = tree.path();
+    let run = racewise(&[
+        "check",
+        &path,
+        "--select",
+        "blocking_sleep_in_async",
+        "--format",
+        "sarif",
+        "--fail-on",
+        "never",
+    ]);
+    let sarif: serde_json::Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    let results = sarif["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let tagged: Vec<bool> = results
+        .iter()
+        .map(|r| r["properties"]["in_test"].as_bool().unwrap_or(false))
+        .collect();
+    assert_eq!(tagged, vec![false, true]);
+    assert_eq!(results[1]["properties"]["tags"][0], "test-code");
+}
