@@ -1,6 +1,7 @@
 //! The engine: discover files ([`crate::discover`]), then four phases, one file each:
 //!
-//! 1. `engine/crates.rs`: which crate each file belongs to, its edition, test code or not;
+//! 1. `engine/crate_assignment.rs`: which crate each file belongs to, its edition, whether it
+//!    is test code;
 //! 2. `engine/file_pipeline.rs`: every file read, parsed and walked with the rules' hooks, in
 //!    parallel, behind a panic boundary per file and per rule;
 //! 3. `engine/crate_phase.rs`: the crate-wide checks over each crate's index, and the manifests;
@@ -9,8 +10,8 @@
 //! The result is the same whatever the thread count: files are processed in a fixed order and
 //! everything is sorted before it is reported.
 
+mod crate_assignment;
 mod crate_phase;
-mod crates;
 mod file_pipeline;
 mod finalize;
 
@@ -151,7 +152,7 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
         .map_err(|e| UsageError::Usage(format!("cannot start worker threads: {e}")))?;
 
     // On the run's own workers: rayon's global pool would be started (and sized) just for this.
-    let crates = pool.install(|| crates::assign(&found.files));
+    let crates = pool.install(|| crate_assignment::assign(&found.files));
     let t_crates = t0.elapsed().as_secs_f64();
     let mut outcomes = file_pipeline::analyze_files(&pool, &found.files, &crates, rules, opts);
     let t_files = t0.elapsed().as_secs_f64();

@@ -19,7 +19,7 @@ use crate::nesting;
 use crate::suppress::{self, Suppression};
 
 use super::Options;
-use super::crates::Crates;
+use super::crate_assignment::Crates;
 
 pub(super) struct FileOutcome {
     pub(super) facts: Option<FileFacts>,

@@ -10,8 +10,8 @@
 //! whose *name* is a secret (`api_key = %key`) is flagged when its value is a plain variable or
 //! field.
 //!
-//! "Named like a secret" follows the shared word rules of `semantic::secret_names`: the secret word
-//! must be the head of the name (`token`, `access_token`, `db_password`, `api_key`), so
+//! "Named like a secret" follows the shared word rules of `semantic::secret_names`: the secret
+//! word must be the head of the name (`token`, `access_token`, `db_password`, `api_key`), so
 //! `token_count`, `max_tokens`, `token_type`, `has_token`, `password_policy` or `next_token` are
 //! not secrets; a value whose type is known and cannot hold a secret (`usize`, `bool`,
 //! `CancellationToken`, a lexer's `Token`) is not either, and a bare `token`/`tokens` counts
