@@ -348,8 +348,7 @@ impl UseScopes {
                 break;
             }
         }
-        if let Some((short, full)) = PRELUDE.iter().find(|(short, _)| *short == name) {
-            let _ = short;
+        if let Some((_, full)) = PRELUDE.iter().find(|(short, _)| *short == name) {
             return Some((full.to_string(), 0));
         }
         // Maybe brought in by a glob of a crate module: the crate index can tell.
