@@ -280,6 +280,11 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
             "racewise: {} macro invocation(s) skipped (unknown grammar)",
             analysis.skipped_macros
         );
+        let _ = writeln!(
+            err,
+            "racewise: unresolved (rules stayed silent): {} call(s) to a bare name nothing in scope declares (blocking/exit rules), {} lock-like call(s) on a receiver of unknown type (lock rules)",
+            analysis.unresolved.calls, analysis.unresolved.lock_receivers
+        );
     }
     if let Some(path) = &args.write_baseline {
         // Suppressed findings are handled in the source; the baseline holds the rest.

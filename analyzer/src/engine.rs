@@ -15,6 +15,8 @@ mod crate_phase;
 mod file_pipeline;
 mod finalize;
 
+pub use finalize::Unresolved;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -82,6 +84,7 @@ pub struct Analysis {
     /// Source text of every analyzed file, by report path (for snippets).
     pub sources: BTreeMap<String, Arc<str>>,
     pub skipped_macros: usize,
+    pub unresolved: Unresolved,
     pub timings: Vec<(&'static str, f64)>,
 }
 
@@ -166,6 +169,7 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
         report: finished.report,
         sources: finished.sources,
         skipped_macros: finished.skipped_macros,
+        unresolved: finished.unresolved,
         timings: vec![
             ("discover", t_discover),
             ("crates", t_crates - t_discover),

@@ -25,6 +25,8 @@ pub(super) struct CrateFindings {
     pub(super) manifests: Vec<(SourceFile, Arc<str>, Vec<Finding>)>,
     /// Rules that panicked in their crate-wide check.
     pub(super) errors: Vec<FileError>,
+    /// Lock-like calls whose receiver type stayed unknown (`--verbose`).
+    pub(super) unresolved_lock_receivers: usize,
 }
 
 /// The crate-wide phase over every crate (`file_crate`: each file's crate), and the manifests.
@@ -45,6 +47,7 @@ pub(super) fn run(
         }
     }
     let crate_rules: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
+    let mut unresolved_lock_receivers = 0;
     for members in by_crate.values() {
         // Only lock acquisitions and deferred findings consult the index: a crate without
         // either (most dependencies, `windows-sys`) skips building it.
@@ -76,6 +79,9 @@ pub(super) fn run(
                 .map(|&i| found.files[i].rel.as_str())
                 .collect(),
         };
+        if needs_index {
+            unresolved_lock_receivers += cx.unresolved_lock_receivers();
+        }
         for (k, &fi) in members.iter().enumerate() {
             let f = cx.files[k];
             per_file[fi].extend(f.findings.iter().cloned());
@@ -111,6 +117,7 @@ pub(super) fn run(
         per_file,
         manifests,
         errors,
+        unresolved_lock_receivers,
     }
 }
 

@@ -23,6 +23,17 @@ pub(super) struct Finished {
     pub(super) report: Report,
     pub(super) sources: BTreeMap<String, Arc<str>>,
     pub(super) skipped_macros: usize,
+    pub(super) unresolved: Unresolved,
+}
+
+/// What name resolution left unknown, so rules stayed silent (`--verbose`): the next gap to
+/// close is visible.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unresolved {
+    /// Calls whose callee is a bare name nothing in scope declares (blocking, exit rules).
+    pub calls: usize,
+    /// Lock-like calls whose receiver type stayed unknown (lock rules).
+    pub lock_receivers: usize,
 }
 
 pub(super) fn finish(
@@ -36,7 +47,12 @@ pub(super) fn finish(
         mut per_file,
         manifests,
         errors: crate_errors,
+        unresolved_lock_receivers,
     } = crate_findings;
+    let mut unresolved = Unresolved {
+        calls: 0,
+        lock_receivers: unresolved_lock_receivers,
+    };
     let mut errors = found.errors;
     errors.extend(crate_errors);
     let mut sources = BTreeMap::new();
@@ -47,6 +63,7 @@ pub(super) fn finish(
             sources.insert(file.rel.clone(), t.clone());
         }
         skipped_macros += o.facts.as_ref().map_or(0, |f| f.skipped_macros);
+        unresolved.calls += o.facts.as_ref().map_or(0, |f| f.unresolved_calls);
     }
 
     let selection = opts.selection();
@@ -101,6 +118,7 @@ pub(super) fn finish(
         report,
         sources,
         skipped_macros,
+        unresolved,
     }
 }
 

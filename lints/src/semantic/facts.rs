@@ -92,6 +92,9 @@ pub struct FileFacts {
     pub findings: Vec<Finding>,
     pub items: Vec<ItemExtent>,
     pub skipped_macros: usize,
+    /// Calls whose callee is a bare name nothing in scope declares (a glob of another crate, a
+    /// macro-made item): the call-based rules stay silent on them. Counted for `--verbose`.
+    pub unresolved_calls: usize,
     /// Rules whose hooks panicked in this file (name, panic message): each was disabled for the
     /// rest of the file and is reported as an `internal_error` naming it.
     pub panicked: Vec<(&'static str, String)>,

@@ -105,6 +105,18 @@ impl<'a> CrateCx<'a> {
         out
     }
 
+    /// Lock-like calls (`x.lock()`, `x.read()`, a crate fn's returned value) whose receiver type
+    /// the crate index could not settle: the lock rules stay silent on them. For `--verbose`.
+    pub fn unresolved_lock_receivers(&self) -> usize {
+        self.files
+            .iter()
+            .flat_map(|f| &f.acquisitions)
+            .filter(|a| {
+                !a.via_call && !a.awaited && self.index.eval(&a.receiver) == super::Ty::Unknown
+            })
+            .count()
+    }
+
     /// For every guard of a blocking lock alive at some await of file `file`, the first such
     /// await.
     pub fn first_awaits_held_across(&self, file: usize) -> BTreeMap<GuardId, &'a AwaitPoint> {

@@ -817,6 +817,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             guards.extend(self.eval_arg(arg, true).guards);
         }
         let callee = callee.unwrap_or_default();
+        if !callee.is_empty() && !callee.contains("::") {
+            self.core.facts.unresolved_calls += 1;
+        }
         if DIVERGING.contains(&callee.as_str()) {
             self.set_unreachable();
             return Val::default();
