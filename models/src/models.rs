@@ -11,6 +11,8 @@ use crate::sync as backend;
 mod common;
 #[path = "model/execution_queue.rs"]
 pub mod execution_queue;
+#[path = "model/redis_queue/mod.rs"]
+pub mod redis_queue;
 #[path = "model/scheduler.rs"]
 pub mod scheduler;
 #[path = "model/semaphore.rs"]
