@@ -23,6 +23,9 @@ pub mod variants;
 #[cfg(all(test, not(loom), not(shuttle)))]
 #[path = "model/tests/execution_queue.rs"]
 mod execution_queue_tests;
+#[cfg(all(test, not(loom), not(shuttle)))]
+#[path = "model/redis_queue/tests.rs"]
+mod redis_queue_tests;
 /// Unit tests of the models' sequential behaviour, on `std` only: under `--cfg loom` or
 /// `--cfg shuttle` the primitives only work inside a checker, and the suites under `tests/` run.
 #[cfg(all(test, not(loom), not(shuttle)))]

@@ -100,3 +100,37 @@ fn the_correct_design_passes() {
         }
     }
 }
+
+/// The README's replay command for each `redis_queue` bug reproduces that bug: the schedules it
+/// prints must stay true when the models change.
+#[test]
+fn the_readme_replay_commands_reproduce_their_bugs() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let mut replayed = Vec::new();
+    for line in readme.lines() {
+        let Some(rest) = line.strip_prefix("racewise models replay redis_queue/") else {
+            continue;
+        };
+        let (variant, schedule) = rest.split_once(" --schedule ").expect("a schedule");
+        let v = family()
+            .into_iter()
+            .find(|v| v.variant == variant)
+            .unwrap_or_else(|| panic!("README names an unknown variant {variant}"));
+        let outcome = catalog::quietly(|| catalog::replay(&v, schedule.trim())).expect("decodes");
+        assert!(
+            matches!(outcome, Outcome::Failed(_)) && v.meets_expectation(&outcome),
+            "README's replay of {variant} does not reproduce its bug: {outcome:?}"
+        );
+        replayed.push(variant.to_string());
+    }
+    let bugs: Vec<String> = family()
+        .iter()
+        .filter(|v| v.expected != Expected::Pass)
+        .map(|v| v.variant.to_string())
+        .collect();
+    assert_eq!(
+        replayed, bugs,
+        "the README must replay every bug, in catalog order"
+    );
+}

@@ -30,7 +30,12 @@ fn the_scripts_are_clean_and_the_broken_designs_are_counted() {
         ..StressOptions::default()
     };
     let report = stress::run(&server.url(), &options, &AtomicBool::new(false)).expect("runs");
-    eprintln!("{ROUNDS} rounds per design in {:.1?}", start.elapsed());
+    let took = start.elapsed();
+    eprintln!("{ROUNDS} rounds per design in {took:.1?}");
+    assert!(
+        took < Duration::from_secs(60),
+        "the CI stress must stay under 60 s: {took:?}"
+    );
     assert_eq!(report.designs.len(), 3);
     for d in &report.designs {
         eprintln!(
