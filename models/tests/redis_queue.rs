@@ -11,13 +11,13 @@
 //!
 //! - loom: the four 3-thread scenarios of the correct design pass with `preemption_bound = 255`,
 //!   which never prunes them: `loom_unbounded` below explores each with no bound at all (27
-//!   executions each). Each bug is found at the smallest bound that reaches it: 2 for the
-//!   stranded entry, the double start of `GET`-then-`SET` and the overflow, 1 for the TTL expiry.
+//!   executions each). The bugs are found at bound 2 (the stranded entry, the double start of
+//!   `GET`-then-`SET`, the overflow) and 1 (the TTL expiry).
 //!   The 11-thread load scenarios exceed loom's 5-thread limit: shuttle only.
 //! - shuttle: the correct design passes `iterations = 10_000` under random and PCT depth 3
 //!   (`2_000` for the 11-thread load scenarios: the same count runs them on real threads in the
-//!   plain std build, 11 spawns each, ~6 s at 10,000); every bug is found within `iterations = 200` for at
-//!   least 9 of 10 seeds (measured in `redis_queue_catalog.rs`: 10 of 10, at most 15 iterations).
+//!   plain std build, 11 spawns each, ~6 s at 10,000); every bug is found within
+//!   `iterations = 200` for at least 9 of 10 seeds (measured in `redis_queue_catalog.rs`: 10 of 10, at most 15 iterations).
 //! - Every broken-design test names its invariant message (`expected`), so an unrelated panic
 //!   cannot pass for the bug.
 
