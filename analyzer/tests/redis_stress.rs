@@ -141,7 +141,16 @@ fn ctrl_c_stops_the_stress_and_removes_its_keys() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawns");
-    std::thread::sleep(Duration::from_millis(800));
+    // Signal only once the stress is running (its keys exist): before that, the handler may not
+    // be installed yet on a loaded machine.
+    let start = Instant::now();
+    while server.key_count().unwrap_or(0) == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the stress never started"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -3,7 +3,8 @@
 //! - [`sync`]: the facade the models are written against (`std`, or loom / shuttle under
 //!   `--cfg loom` / `--cfg shuttle`); [`shuttle_sync`]: the same surface over shuttle, always.
 //! - [`models`]: the scheduler, execution queue and semaphore family over [`sync`], with their
-//!   broken variants and the scenarios the checkers run; [`shuttle_models`]: the same sources
+//!   broken variants and the scenarios the checkers run, and the execution queue at the level of
+//!   Redis commands (`redis_queue`); [`shuttle_models`]: the same sources
 //!   compiled over [`shuttle_sync`].
 //! - [`catalog`]: every variant with its expected verdict, and the in-process shuttle runner
 //!   behind `racewise models check`.
