@@ -52,7 +52,7 @@ pub enum StressError {
     /// Ctrl-C: stopped between rounds, keys cleaned up.
     #[error("interrupted after {rounds} rounds; the stress's keys were removed")]
     Interrupted {
-        /// Rounds completed per design before the interruption.
+        /// Rounds completed (over every design) before the interruption.
         rounds: usize,
     },
 }

@@ -135,7 +135,10 @@ fn run_rounds(
         };
         for round in 0..options.rounds {
             if stop.load(Ordering::SeqCst) {
-                return Err(StressError::Interrupted { rounds: round });
+                let done: usize = designs.iter().map(|d: &DesignReport| d.rounds).sum();
+                return Err(StressError::Interrupted {
+                    rounds: done + round,
+                });
             }
             let keys = Keys::new(prefix, &format!("{}:{round}", design.name()));
             let history = run_round(&mut cons, design, &keys, config, options.work)?;
