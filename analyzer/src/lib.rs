@@ -17,6 +17,7 @@ pub mod fingerprint;
 mod lexical;
 pub mod models_cmd;
 pub mod nesting;
+pub mod redis_stress_cmd;
 pub mod report;
 pub mod suppress;
 

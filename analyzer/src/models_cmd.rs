@@ -67,6 +67,21 @@ pub enum ModelsCommand {
         #[arg(long, value_enum, default_value_t = ModelsFormat::Human)]
         format: ModelsFormat,
     },
+    /// Run the execution queue's three Redis designs against a real Redis server and count the
+    /// violations each shows (its own key prefix, removed afterwards, also on Ctrl-C).
+    ///
+    /// Exit code 1 if the correct design (`scripts`) shows a violation; 2 if the server cannot be
+    /// reached, is not Redis or refuses the password.
+    RedisStress {
+        /// The server, as `redis://[:PASSWORD@]HOST:PORT[/DB]`.
+        #[arg(long)]
+        url: String,
+        /// Rounds of 10 concurrent clients per design.
+        #[arg(long, default_value_t = 500)]
+        rounds: usize,
+        #[arg(long, value_enum, default_value_t = ModelsFormat::Human)]
+        format: ModelsFormat,
+    },
 }
 
 /// Runs a `racewise models` subcommand, writing its report to `out`. Returns the exit code.
@@ -120,6 +135,11 @@ pub fn run(cmd: &ModelsCommand, out: &mut dyn Write) -> io::Result<i32> {
                 catalog::quietly(|| catalog::replay(&variant, schedule)).map_err(invalid)?;
             replay_report(&variant, &outcome, *format, out)
         }
+        ModelsCommand::RedisStress {
+            url,
+            rounds,
+            format,
+        } => crate::redis_stress_cmd::run(url, *rounds, *format, out),
     }
 }
 
@@ -440,6 +460,29 @@ mod tests {
         assert_eq!(code, 0);
         for v in catalog::variants() {
             assert!(text.contains(&v.name()), "{text}");
+        }
+    }
+
+    #[test]
+    fn list_shows_the_redis_queue_family_with_the_audit_finding_of_each_bug() {
+        let (code, text) = run_to_string(&ModelsCommand::List {
+            format: ModelsFormat::Human,
+        });
+        assert_eq!(code, 0);
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("redis_queue/"))
+            .collect();
+        assert_eq!(rows.len(), 8, "{text}");
+        assert!(rows[0].starts_with("redis_queue/correct") && rows[0].contains("pass"));
+        for row in &rows[1..] {
+            assert!(row.contains(" bug "), "{row}");
+            assert!(
+                row.contains("audit finding:")
+                    || row.contains("prescribed fix")
+                    || row.contains("TTL"),
+                "{row}"
+            );
         }
     }
 

@@ -244,7 +244,9 @@ pub fn parse_failure(raw: &str) -> (String, Option<String>) {
     const ORIGINAL: &str = "original panic: ";
     let schedule = raw.find(SCHEDULE).and_then(|i| {
         let rest = &raw[i + SCHEDULE.len()..];
-        rest.find("\n\"").map(|end| rest[..end].trim().to_string())
+        // Shuttle wraps a long schedule over several lines.
+        rest.find("\n\"")
+            .map(|end| rest[..end].split_whitespace().collect::<String>())
     });
     let message = match raw.find(ORIGINAL) {
         Some(i) => raw[i + ORIGINAL.len()..].trim().to_string(),
@@ -354,6 +356,8 @@ mod tests {
             )
         );
         assert_eq!(parse_failure("boom"), ("boom".to_string(), None));
+        let wrapped = "x\nfailing schedule:\n\"\n9104\na38c\n\"\npass that string";
+        assert_eq!(parse_failure(wrapped).1.as_deref(), Some("9104a38c"));
     }
 
     #[test]

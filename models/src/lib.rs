@@ -3,7 +3,8 @@
 //! - [`sync`]: the facade the models are written against (`std`, or loom / shuttle under
 //!   `--cfg loom` / `--cfg shuttle`); [`shuttle_sync`]: the same surface over shuttle, always.
 //! - `model/`: the scheduler, execution queue and semaphore family, with their broken variants
-//!   and the scenarios the checkers run, written once; [`sync_models`] compiles them over
+//!   and the scenarios the checkers run, and the execution queue at the level of Redis commands
+//!   (`redis_queue`), written once; [`sync_models`] compiles them over
 //!   [`sync`], [`shuttle_models`] over [`shuttle_sync`].
 //! - [`catalog`]: every variant with its expected verdict, and the in-process shuttle runner
 //!   behind `racewise models check`.

@@ -14,6 +14,9 @@ pub use model::*;
 #[path = "model/tests/execution_queue.rs"]
 mod execution_queue_tests;
 #[cfg(all(test, not(loom), not(shuttle)))]
+#[path = "model/redis_queue/tests.rs"]
+mod redis_queue_tests;
+#[cfg(all(test, not(loom), not(shuttle)))]
 #[path = "model/tests/scheduler.rs"]
 mod scheduler_tests;
 #[cfg(all(test, not(loom), not(shuttle)))]

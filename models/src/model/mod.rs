@@ -7,6 +7,7 @@ use super::backend;
 
 mod common;
 pub mod execution_queue;
+pub mod redis_queue;
 pub mod scheduler;
 pub mod semaphore;
 pub mod variants;

@@ -10,7 +10,7 @@ use crate::catalog::{Expected, ModelVariant};
 
 /// Every variant, in a fixed order (models alphabetically, `correct` first).
 pub fn all() -> Vec<ModelVariant> {
-    vec![
+    let mut all = vec![
         ModelVariant {
             model: "execution_queue",
             variant: "correct",
@@ -95,5 +95,7 @@ pub fn all() -> Vec<ModelVariant> {
             pct_depth: 3,
             body: || sem::session_created_twice(SemaphoreVariant::RacySessionCreate),
         },
-    ]
+    ];
+    all.extend(super::redis_queue::variants());
+    all
 }
