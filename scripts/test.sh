@@ -11,6 +11,9 @@ if [[ -n "${CI:-}" ]]; then
     export CARGO_INCREMENTAL=0
 fi
 
+# The Redis stress tests need a redis-server binary (they start their own on loopback).
+./scripts/ensure-redis.sh
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
