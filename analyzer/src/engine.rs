@@ -156,11 +156,18 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
 
     // On the run's own workers: rayon's global pool would be started (and sized) just for this.
     let crates = pool.install(|| crate_assignment::assign(&found.files));
+    let crate_names: Vec<Option<String>> = crates.infos.iter().map(|i| i.name.clone()).collect();
     let t_crates = t0.elapsed().as_secs_f64();
     let mut outcomes = file_pipeline::analyze_files(&pool, &found.files, &crates, rules, opts);
     let t_files = t0.elapsed().as_secs_f64();
-    let crate_findings =
-        crate_phase::run(&found, &crates.file_crate, &mut outcomes, rules, &excludes);
+    let crate_findings = crate_phase::run(
+        &found,
+        &crates.file_crate,
+        &crate_names,
+        &mut outcomes,
+        rules,
+        &excludes,
+    );
     let finished = finalize::finish(&pool, found, outcomes, crate_findings, opts);
 
     let total = t0.elapsed().as_secs_f64();

@@ -10,6 +10,9 @@ use crate::discover::SourceFile;
 
 pub(super) struct CrateInfo {
     pub(super) edition: u16,
+    /// The name other crates of the workspace use for it (`[lib] name`, else `[package] name`
+    /// with `-` as `_`), so `use other_member::Holder;` reaches its index.
+    pub(super) name: Option<String>,
 }
 
 pub(super) struct Crates {
@@ -53,6 +56,7 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
         let idx = *by_root.entry(root.clone()).or_insert_with(|| {
             infos.push(CrateInfo {
                 edition: edition_of(&root),
+                name: crate_name(&root),
             });
             infos.len() - 1
         });
@@ -212,6 +216,16 @@ fn crate_root(dir: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Opti
 }
 
 /// The crate's edition from its manifest (following `edition.workspace = true`); 2021 if unknown.
+fn crate_name(root: &Path) -> Option<String> {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()?
+        .parse::<toml::Table>()
+        .ok()?;
+    let lib = manifest.get("lib").and_then(|l| l.get("name"));
+    let package = manifest.get("package").and_then(|p| p.get("name"));
+    Some(lib.or(package)?.as_str()?.replace('-', "_"))
+}
+
 fn edition_of(root: &Path) -> u16 {
     let read = |p: &Path| -> Option<toml::Table> {
         std::fs::read_to_string(p).ok()?.parse::<toml::Table>().ok()

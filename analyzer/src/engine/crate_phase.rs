@@ -9,6 +9,7 @@ use std::sync::Arc;
 use racewise_lints::Finding;
 use racewise_lints::lint::Lint;
 use racewise_lints::registry::RuleEntry;
+use racewise_lints::semantic::index::FileIndex;
 use racewise_lints::semantic::{CrateCx, CrateIndex, FileFacts};
 
 use crate::discover::{self, Discovered, SourceFile};
@@ -34,6 +35,7 @@ pub(super) struct CrateFindings {
 pub(super) fn run(
     found: &Discovered,
     file_crate: &[usize],
+    crate_names: &[Option<String>],
     outcomes: &mut [FileOutcome],
     rules: &[&'static RuleEntry],
     excludes: &globset::GlobSet,
@@ -48,24 +50,76 @@ pub(super) fn run(
     }
     let crate_rules: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
     let mut unresolved_lock_receivers = 0;
-    for members in by_crate.values() {
-        // Only lock acquisitions and deferred findings consult the index: a crate without
-        // either (most dependencies, `windows-sys`) skips building it.
-        let needs_index = members.iter().any(|&i| {
-            outcomes[i]
-                .facts
-                .as_ref()
-                .is_some_and(|f| !f.acquisitions.is_empty() || !f.pending.is_empty())
-        });
+    // Only lock acquisitions and deferred findings consult the index: a crate without either
+    // (most dependencies, `windows-sys`) skips building it, unless a crate that does names it
+    // (`use other_member::Holder;` in a workspace).
+    let needs_index: BTreeSet<usize> = by_crate
+        .iter()
+        .filter(|(_, members)| {
+            members.iter().any(|&i| {
+                outcomes[i]
+                    .facts
+                    .as_ref()
+                    .is_some_and(|f| !f.acquisitions.is_empty() || !f.pending.is_empty())
+            })
+        })
+        .map(|(&c, _)| c)
+        .collect();
+    let by_name: BTreeMap<&str, usize> = by_crate
+        .keys()
+        .filter_map(|&c| Some((crate_names.get(c)?.as_deref()?, c)))
+        .collect();
+    let mut imports: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for &c in &needs_index {
+        let files: Vec<&FileIndex> = by_crate[&c]
+            .iter()
+            .filter_map(|&i| outcomes[i].facts.as_ref().map(|f| &f.index))
+            .collect();
+        let roots = CrateIndex::imported_roots(&files);
+        imports.insert(
+            c,
+            roots
+                .into_iter()
+                .filter(|r| by_name.get(r.as_str()).is_some_and(|&s| s != c))
+                .collect(),
+        );
+    }
+    let wanted: BTreeSet<usize> = needs_index
+        .iter()
+        .copied()
+        .chain(
+            imports
+                .values()
+                .flatten()
+                .filter_map(|r| by_name.get(r.as_str()).copied()),
+        )
+        .collect();
+    let mut indexes: BTreeMap<usize, Arc<CrateIndex>> = BTreeMap::new();
+    for (&c, members) in &by_crate {
         let mut index = CrateIndex::default();
         for &i in members {
             if let Some(f) = outcomes[i].facts.as_mut() {
                 let file_index = std::mem::take(&mut f.index);
-                if needs_index {
+                if wanted.contains(&c) {
                     index.add_file(file_index);
                 }
             }
         }
+        indexes.insert(c, Arc::new(index));
+    }
+    for (c, names) in &imports {
+        let siblings: BTreeMap<String, Arc<CrateIndex>> = names
+            .iter()
+            .filter_map(|n| Some((n.clone(), indexes.get(by_name.get(n.as_str())?)?.clone())))
+            .collect();
+        if !siblings.is_empty() {
+            indexes[c].set_siblings(siblings);
+        }
+    }
+    for (c, members) in &by_crate {
+        // Taken out, so it is freed after this crate unless a sibling still reads it.
+        let index = indexes.remove(c).unwrap_or_default();
+        let needs_index = needs_index.contains(c);
         let facts: Vec<&FileFacts> = members
             .iter()
             .filter_map(|&i| outcomes[i].facts.as_ref())

@@ -13,7 +13,7 @@
 //! evaluates the [`TyExpr`]s the walker could not settle alone.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::paths::ModuleExport;
 use super::types::{Ty, TyExpr};
@@ -52,6 +52,9 @@ pub struct CrateIndex {
     /// Built on first query, once every file has been added: owners canonicalised, and how
     /// many items share each bare name (lock names stay short unless that is ambiguous).
     sealed: OnceLock<Sealed>,
+    /// Other crates of the workspace this one names (`use other_member::Holder;`), by the name
+    /// it uses for them: a path rooted there is looked up in that crate's index.
+    siblings: OnceLock<BTreeMap<String, Arc<CrateIndex>>>,
 }
 
 #[derive(Debug, Default)]
@@ -108,6 +111,31 @@ impl CrateIndex {
             t.globs.extend(m.globs);
         }
         self.sealed = OnceLock::new();
+    }
+
+    /// The workspace members this crate refers to by name (set once, after every index exists).
+    pub fn set_siblings(&self, siblings: BTreeMap<String, Arc<CrateIndex>>) {
+        let _ = self.siblings.set(siblings);
+    }
+
+    /// Crate names a crate's imports start with (`other_member` of `use other_member::Holder;`):
+    /// which sibling indexes it needs.
+    pub fn imported_roots(files: &[&FileIndex]) -> std::collections::BTreeSet<String> {
+        files
+            .iter()
+            .flat_map(|f| &f.modules)
+            .flat_map(|m| m.names.iter().map(|(_, full)| full).chain(&m.globs))
+            .filter_map(|full| full.split("::").next())
+            .filter(|root| *root != "crate" && !super::types::is_external(root))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The sibling crate a path is rooted in, with the path inside that crate (`crate::..`).
+    fn sibling_of(&self, path: &str) -> Option<(&CrateIndex, String)> {
+        let (root, rest) = path.split_once("::")?;
+        let sib = self.siblings.get()?.get(root)?;
+        Some((sib, format!("crate::{rest}")))
     }
 
     fn sealed(&self) -> &Sealed {
@@ -277,6 +305,20 @@ impl CrateIndex {
         self.eval_depth(e, 0)
     }
 
+    /// An item of a sibling crate, typed by that crate's index; its `crate::` paths are renamed
+    /// to the sibling's name, so this crate can follow them on.
+    fn from_sibling(
+        &self,
+        path: &str,
+        lookup: impl Fn(&CrateIndex, &str) -> Option<Ty>,
+    ) -> Option<Ty> {
+        let (root, _) = path.split_once("::")?;
+        let (sib, inner) = self.sibling_of(path)?;
+        let inner = sib.canon(&inner);
+        let ty = lookup(sib, &inner)?;
+        Some(rebase(&sib.expand(&ty), root))
+    }
+
     fn eval_depth(&self, e: &TyExpr, depth: usize) -> Ty {
         if depth > MAX_DEPTH {
             return Ty::Unknown;
@@ -295,6 +337,11 @@ impl CrateIndex {
                     (_, Some(owner)) => {
                         unique(self.fields.get(&(owner, field.clone()))).unwrap_or(Ty::Unknown)
                     }
+                    (Ty::Path { path, .. }, None) => self
+                        .from_sibling(path, |sib, p| {
+                            unique(sib.fields.get(&(p.to_string(), field.clone())))
+                        })
+                        .unwrap_or(Ty::Unknown),
                     _ => Ty::Unknown,
                 }
             }
@@ -302,17 +349,24 @@ impl CrateIndex {
             TyExpr::Static(path) => self
                 .local_path(path)
                 .and_then(|p| unique(self.statics.get(&p)))
+                .or_else(|| self.from_sibling(path, |sib, p| unique(sib.statics.get(p))))
                 .unwrap_or(Ty::Unknown),
             TyExpr::FnRet(path) => self
                 .local_path(path)
                 .and_then(|p| unique(self.fns.get(&p)))
+                .or_else(|| self.from_sibling(path, |sib, p| unique(sib.fns.get(p))))
                 .unwrap_or(Ty::Unknown),
             TyExpr::MethodRet(base, name) => {
                 let base = self.eval_depth(base, depth + 1);
-                match self.owner_path(&base) {
-                    Some(owner) => unique(self.sealed().methods.get(&(owner, name.clone())))
+                match (self.owner_path(&base), base.peel().path_str()) {
+                    (Some(owner), _) => unique(self.sealed().methods.get(&(owner, name.clone())))
                         .unwrap_or(Ty::Unknown),
-                    None => super::types::known_method_ret(&base, name).unwrap_or(Ty::Unknown),
+                    (None, Some(path)) if self.sibling_of(path).is_some() => self
+                        .from_sibling(path, |sib, p| {
+                            unique(sib.sealed().methods.get(&(p.to_string(), name.clone())))
+                        })
+                        .unwrap_or(Ty::Unknown),
+                    _ => super::types::known_method_ret(&base, name).unwrap_or(Ty::Unknown),
                 }
             }
         };
@@ -346,6 +400,22 @@ impl CrateIndex {
             TyExpr::Elem(base) => self.lock_identity(base).map(|id| format!("{id}[]")),
             _ => None,
         }
+    }
+}
+
+/// A type from crate `name`'s index, as another crate names it: `crate::` becomes `name::`.
+fn rebase(ty: &Ty, name: &str) -> Ty {
+    match ty {
+        Ty::Path { path, args } => Ty::Path {
+            path: match path.strip_prefix("crate::") {
+                Some(rest) => format!("{name}::{rest}"),
+                None => path.clone(),
+            },
+            args: args.iter().map(|a| rebase(a, name)).collect(),
+        },
+        Ty::Tuple(elems) => Ty::Tuple(elems.iter().map(|e| rebase(e, name)).collect()),
+        Ty::Slice(inner) => Ty::Slice(Box::new(rebase(inner, name))),
+        Ty::Unknown => Ty::Unknown,
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::CrateCx;
 use super::facts::{Acquisition, AwaitPoint, GuardId};
-use super::types::{self, LockKind};
+use super::types::{self, LockKind, TyExpr};
 
 /// A lock acquired while another lock's guard is alive, in file `file`.
 #[derive(Debug, Clone)]
@@ -32,7 +32,12 @@ impl<'a> CrateCx<'a> {
         if a.via_call {
             return types::guard_kind(&self.index.eval(&a.receiver));
         }
-        let kind = self.index.eval(&a.receiver).lock_kind()?;
+        let Some(kind) = self.index.eval(&a.receiver).lock_kind() else {
+            // A crate type whose `read()`/`lock()` hands out a guard (a newtype around
+            // `Arc<RwLock<..>>`, maybe declared in another workspace member).
+            let ret = TyExpr::MethodRet(Box::new(a.receiver.clone()), a.method.clone());
+            return types::guard_kind(&self.index.eval(&ret));
+        };
         if !kind.acquires(&a.method) {
             return None;
         }

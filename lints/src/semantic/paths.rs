@@ -355,6 +355,20 @@ impl UseScopes {
         crate_glob
     }
 
+    /// Whether import target `full` (found for `name` in scope `at`) starts with a name that
+    /// scope declares itself (a child module, another import), rather than a crate's name.
+    fn declared_relative(&self, full: &str, name: &str, at: usize) -> bool {
+        let Some((first, _)) = full.split_once("::") else {
+            return false;
+        };
+        if first == name || matches!(first, "crate" | "self" | "super" | "std" | "core" | "alloc") {
+            return false;
+        }
+        self.scopes
+            .get(at)
+            .is_some_and(|s| s.items.contains(first) || s.names.contains_key(first))
+    }
+
     /// Index of the innermost module scope below `top`.
     fn module_at(&self, top: usize) -> Option<usize> {
         self.scopes[..top.min(self.scopes.len())]
@@ -456,6 +470,13 @@ impl UseScopes {
             "crate" | "Self" | "self" | "super" => joined(first.clone()),
             name => match self.lookup(name, top) {
                 Some((full, at)) if full.starts_with("self::") || full.starts_with("super::") => {
+                    let mut all: Vec<String> = full.split("::").map(str::to_string).collect();
+                    all.extend(rest.iter().cloned());
+                    self.resolve_from(&all, false, at + 1, depth + 1)
+                }
+                // `use holder::Holder;` (2018 uniform paths): an import whose first segment is
+                // an item or import of the scope that declared it resolves from there.
+                Some((full, at)) if self.declared_relative(&full, name, at) => {
                     let mut all: Vec<String> = full.split("::").map(str::to_string).collect();
                     all.extend(rest.iter().cloned());
                     self.resolve_from(&all, false, at + 1, depth + 1)

@@ -630,7 +630,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Closure(cl) => {
-                self.walk_closure(cl, false);
+                let offloaded = self.core.offloaded_tail == Some(e as *const syn::Expr as usize);
+                self.walk_closure(cl, offloaded);
                 Val::default()
             }
             syn::Expr::Const(c) => {
@@ -790,6 +791,19 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn eval_arg(&mut self, arg: &syn::Expr, offloaded: bool) -> Val {
+        // `spawn_blocking({ let src = src.clone(); move || fs::copy(&src, &dst) })`: the block's
+        // tail closure is what the fn receives.
+        if offloaded
+            && let syn::Expr::Block(b) = peel(arg)
+            && b.label.is_none()
+            && let Some(syn::Stmt::Expr(tail, None)) = b.block.stmts.last()
+            && matches!(peel(tail), syn::Expr::Closure(cl) if cl.asyncness.is_none())
+        {
+            self.core.offloaded_tail = Some(peel(tail) as *const syn::Expr as usize);
+            let v = self.eval(arg, Mode::Value);
+            self.core.offloaded_tail = None;
+            return v;
+        }
         if offloaded
             && let syn::Expr::Closure(cl) = peel(arg)
             && cl.asyncness.is_none()

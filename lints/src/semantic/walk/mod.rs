@@ -56,6 +56,9 @@ pub struct Core<'a> {
     /// The element type for the first parameter of the closure about to be walked, set by an
     /// iterator combinator (`peers.iter().for_each(|(_, p)| ..)`) and taken by `walk_closure`.
     pub(crate) closure_item: Option<crate::semantic::types::TyExpr>,
+    /// The address of a closure that ends a block handed to a fn (`spawn_blocking({ ..; || .. })`):
+    /// walked as offloaded, not as async context.
+    pub(crate) offloaded_tail: Option<usize>,
 }
 
 impl<'a> Core<'a> {
@@ -207,6 +210,7 @@ pub fn analyze_file<'a>(
         test_depth: 0,
         callee_memo: RefCell::new(None),
         closure_item: None,
+        offloaded_tail: None,
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
