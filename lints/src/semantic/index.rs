@@ -307,7 +307,7 @@ impl CrateIndex {
 
     /// An item of a sibling crate, typed by that crate's index; its `crate::` paths are renamed
     /// to the sibling's name, so this crate can follow them on.
-    fn from_sibling(
+    fn in_sibling(
         &self,
         path: &str,
         lookup: impl Fn(&CrateIndex, &str) -> Option<Ty>,
@@ -349,12 +349,12 @@ impl CrateIndex {
             TyExpr::Static(path) => self
                 .local_path(path)
                 .and_then(|p| unique(self.statics.get(&p)))
-                .or_else(|| self.from_sibling(path, |sib, p| unique(sib.statics.get(p))))
+                .or_else(|| self.in_sibling(path, |sib, p| unique(sib.statics.get(p))))
                 .unwrap_or(Ty::Unknown),
             TyExpr::FnRet(path) => self
                 .local_path(path)
                 .and_then(|p| unique(self.fns.get(&p)))
-                .or_else(|| self.from_sibling(path, |sib, p| unique(sib.fns.get(p))))
+                .or_else(|| self.in_sibling(path, |sib, p| unique(sib.fns.get(p))))
                 .unwrap_or(Ty::Unknown),
             TyExpr::MethodRet(base, name) => {
                 let base = self.eval_depth(base, depth + 1);
