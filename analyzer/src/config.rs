@@ -39,6 +39,9 @@ pub struct Config {
     pub overrides: Vec<Override>,
     /// Project-specific blocking functions (`crate::db::query_sync`, `reqwest::blocking::*`).
     pub blocking_paths: Vec<String>,
+    /// Files that cannot be read or parsed fail the run (`fail_on_error = true`, or
+    /// `--fail-on-error`).
+    pub fail_on_error: bool,
     /// The file this came from, for messages.
     pub source: Option<PathBuf>,
 }
@@ -74,6 +77,8 @@ struct RawConfig {
     overrides: Vec<RawOverride>,
     #[serde(default)]
     blocking_paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    fail_on_error: bool,
 }
 
 #[derive(Deserialize)]
@@ -262,6 +267,7 @@ impl Config {
                 .into_iter()
                 .map(Spanned::into_inner)
                 .collect(),
+            fail_on_error: raw.fail_on_error,
             source: Some(path.to_path_buf()),
         })
     }

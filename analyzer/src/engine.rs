@@ -166,7 +166,7 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
     let t_discover = t0.elapsed().as_secs_f64();
 
     let blocking_paths: Arc<[String]> = Arc::from(opts.config.blocking_paths.clone());
-    let jobs = opts.jobs.unwrap_or(0);
+    let jobs = crate::jobs::effective(opts.jobs, found.files.len());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(STACK_BYTES)

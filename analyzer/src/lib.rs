@@ -14,10 +14,16 @@ pub mod doc_comments;
 pub mod engine;
 pub mod error;
 pub mod fingerprint;
+pub mod groups;
+pub mod jobs;
 mod lexical;
 pub mod models_cmd;
 pub mod nesting;
+pub mod new_from_rev;
+pub mod outputs;
 pub mod report;
+pub mod root;
 pub mod suppress;
+pub mod symlinks;
 
 pub use engine::{Analysis, Options, run};

@@ -2,13 +2,14 @@
 //! one section per finding, most severe first, with the code, why it matters and the fix.
 //! Deterministic: no timestamps, no absolute paths; findings numbered in report order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use racewise_lints::{Severity, registry};
 
 use super::docs;
+use super::lines::LineIndex;
 use super::{Report, ReportFinding, TOOL_NAME, TOOL_VERSION};
 
 /// Lines of context shown above and below a finding.
@@ -37,19 +38,19 @@ pub fn ordered(report: &Report) -> Vec<&ReportFinding> {
 }
 
 /// The flagged lines `line..=end_line` with context, numbered, flagged lines marked `>`.
-fn snippet(text: &str, line: u32, end_line: u32) -> Option<String> {
-    let lines: Vec<&str> = text.lines().collect();
-    if line == 0 || line as usize > lines.len() {
+fn snippet(text: &str, index: &LineIndex, line: u32, end_line: u32) -> Option<String> {
+    let count = index.line_count() as u32;
+    if line == 0 || line > count {
         return None;
     }
     let end = end_line.max(line).min(line + MAX_SNIPPET_LINES - 1);
     let first = line.saturating_sub(CONTEXT).max(1);
-    let last = (end + CONTEXT).min(lines.len() as u32);
+    let last = (end + CONTEXT).min(count);
     let width = last.to_string().len();
     let mut body = String::new();
     for n in first..=last {
         let marker = if (line..=end).contains(&n) { '>' } else { ' ' };
-        let src = lines[(n - 1) as usize];
+        let src = index.line(text, n as usize).unwrap_or("");
         let row = format!("{marker} {n:>width$} | {src}");
         let _ = writeln!(body, "{}", row.trim_end());
     }
@@ -143,8 +144,16 @@ pub fn render(report: &Report, sources: &BTreeMap<String, Arc<str>>) -> String {
 
         let _ = writeln!(out, "## Findings\n");
         let width = findings.len().to_string().len().max(3);
+        // Findings go most severe first, across files: one line index per file, built once.
+        let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
         for (i, f) in findings.iter().enumerate() {
-            write_finding(&mut out, i + 1, width, f, sources);
+            let code = sources.get(&f.file).and_then(|t| {
+                let index = indexes
+                    .entry(f.file.as_str())
+                    .or_insert_with(|| LineIndex::new(t));
+                snippet(t, index, f.line, f.end_line)
+            });
+            write_finding(&mut out, i + 1, width, f, code);
         }
     }
 
@@ -177,7 +186,7 @@ fn write_finding(
     n: usize,
     width: usize,
     f: &ReportFinding,
-    sources: &BTreeMap<String, Arc<str>>,
+    code: Option<String>,
 ) {
     let _ = writeln!(
         out,
@@ -191,10 +200,7 @@ fn write_finding(
     }
     out.push_str("\n\n");
     let _ = writeln!(out, "**Finding:** {}\n", f.message.trim());
-    if let Some(code) = sources
-        .get(&f.file)
-        .and_then(|t| snippet(t, f.line, f.end_line))
-    {
+    if let Some(code) = code {
         out.push_str(&code);
         out.push('\n');
     }
@@ -225,7 +231,8 @@ mod tests {
 
     #[test]
     fn fence_outgrows_backticks() {
-        let s = snippet("let a = 1;\nlet s = \"```\";\n", 2, 2).unwrap();
+        let text = "let a = 1;\nlet s = \"```\";\n";
+        let s = snippet(text, &LineIndex::new(text), 2, 2).unwrap();
         assert!(s.starts_with("````rust\n"), "{s}");
         assert!(s.contains("> 2 | let s"), "{s}");
         assert!(s.contains("  1 | let a"), "{s}");

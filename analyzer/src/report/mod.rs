@@ -1,11 +1,14 @@
 //! The reporters: one module per output format, all rendering the same [`Report`].
 
+pub mod concise;
 pub mod docs;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod lines;
 pub mod markdown;
 pub mod sarif;
+pub mod summary;
 
 use std::collections::BTreeMap;
 
@@ -98,14 +101,15 @@ impl BySeverity {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub files_scanned: usize,
-    /// Findings that count (not suppressed, not in the baseline).
+    /// Findings that count (not suppressed, not in the baseline); equal to `new`. `by_severity`
+    /// and `by_rule` count these too.
     pub findings: usize,
     pub by_severity: BySeverity,
     pub by_rule: BTreeMap<String, usize>,
-    #[serde(skip_serializing_if = "is_zero")]
-    pub suppressed: usize,
-    #[serde(skip_serializing_if = "is_zero")]
+    /// The three states a finding of the `findings` array can be in, counted.
+    pub new: usize,
     pub baseline: usize,
+    pub suppressed: usize,
     /// Baseline entries that no longer match any finding (fixed: prune them).
     #[serde(skip_serializing_if = "is_zero")]
     pub baseline_fixed: usize,
@@ -140,6 +144,7 @@ impl Report {
             match f.state {
                 FindingState::New => {
                     summary.findings += 1;
+                    summary.new += 1;
                     summary.by_severity.add(f.severity);
                     *summary.by_rule.entry(f.rule.to_string()).or_default() += 1;
                 }
