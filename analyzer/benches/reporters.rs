@@ -82,6 +82,7 @@ fn render(format: &str, a: &racewise::Analysis) -> Option<usize> {
     let config = racewise::config::Config::default();
     let s = match format {
         "json" => report::json::render(&a.report),
+        "concise" => report::concise::render(&a.report, false),
         "github" => report::github::render(&a.report),
         "sarif" => report::sarif::render(
             &a.report,
@@ -99,6 +100,7 @@ fn render(format: &str, a: &racewise::Analysis) -> Option<usize> {
             &report::human::HumanOptions {
                 color: false,
                 width: 100,
+                include_suppressed: false,
             },
         ),
         "markdown" => report::markdown::render(&a.report, &a.sources),

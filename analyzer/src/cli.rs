@@ -14,8 +14,8 @@ use crate::engine::{self, Options};
 use crate::error::UsageError;
 use crate::models_cmd::{self, ModelsCommand};
 use crate::outputs::Output;
-use crate::root::{ConfigSource, ProjectRoot};
 use crate::report::{self, human::HumanOptions};
+use crate::root::{ConfigSource, ProjectRoot};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,7 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyze Rust source trees.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: name, default severity, summary.
     Rules,
     /// Print a rule's full documentation.
@@ -205,7 +205,7 @@ where
         }
     };
     let result = match cli.command {
-        Command::Check(args) => check(args, out, err),
+        Command::Check(args) => check(*args, out, err),
         Command::Rules => rules(out),
         Command::Explain { rule } => explain(&rule, out),
         Command::Models(cmd) => {
@@ -440,7 +440,9 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
     }
     if let Some(rev) = &args.new_from_rev {
         let known = crate::new_from_rev::fingerprints_at(rev, &root.dir, &opts)?;
-        opts.baseline.get_or_insert_with(BTreeSet::new).extend(known);
+        opts.baseline
+            .get_or_insert_with(BTreeSet::new)
+            .extend(known);
     }
     if args.verbose {
         let _ = writeln!(
@@ -524,7 +526,11 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
         );
     }
     if !stdout_used && !args.quiet {
-        let _ = write!(err, "{}", report::summary::for_log(&analysis.report, &written));
+        let _ = write!(
+            err,
+            "{}",
+            report::summary::for_log(&analysis.report, &written)
+        );
     }
     let failing = match args.fail_on.threshold() {
         Some(t) => analysis

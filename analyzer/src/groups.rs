@@ -119,7 +119,10 @@ mod tests {
         }
         for (g, _, rules) in GROUPS {
             for r in *rules {
-                assert!(registry::find(r).is_some(), "group {g} names unknown rule {r}");
+                assert!(
+                    registry::find(r).is_some(),
+                    "group {g} names unknown rule {r}"
+                );
             }
         }
     }
@@ -137,6 +140,9 @@ mod tests {
             ]
         );
         let e = resolve(&["exit_in_asink".into()], "--select").unwrap_err();
-        assert!(e.to_string().contains("did you mean `exit_in_async`"), "{e}");
+        assert!(
+            e.to_string().contains("did you mean `exit_in_async`"),
+            "{e}"
+        );
     }
 }

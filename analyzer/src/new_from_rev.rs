@@ -129,7 +129,15 @@ pub fn fingerprints_at(
     let top = git(root, &["rev-parse", "--show-toplevel"])
         .map_err(|e| usage(format!("not in a git repository ({e})")))?;
     let top = std::fs::canonicalize(&top).unwrap_or_else(|_| PathBuf::from(&top));
-    if let Err(e) = git(&top, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]) {
+    if let Err(e) = git(
+        &top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    ) {
         let shallow = git(&top, &["rev-parse", "--is-shallow-repository"]).unwrap_or_default();
         let hint = if shallow == "true" {
             format!(
@@ -138,7 +146,11 @@ pub fn fingerprints_at(
         } else {
             format!("fetch it first, e.g. `git fetch origin {rev}`")
         };
-        let detail = if e.is_empty() { String::new() } else { format!(" ({e})") };
+        let detail = if e.is_empty() {
+            String::new()
+        } else {
+            format!(" ({e})")
+        };
         return Err(usage(format!("unknown revision{detail}; {hint}")));
     }
     let tmp = std::env::temp_dir().join(format!(

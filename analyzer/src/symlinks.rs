@@ -10,7 +10,9 @@ use crate::error::{ErrorKind, FileError};
 /// ELOOP on Linux and the BSDs/macOS.
 pub fn is_eloop(e: &std::io::Error) -> bool {
     matches!(e.raw_os_error(), Some(40) | Some(62))
-        || e.to_string().to_lowercase().contains("too many levels of symbolic links")
+        || e.to_string()
+            .to_lowercase()
+            .contains("too many levels of symbolic links")
 }
 
 /// `path` is a symlink that cannot be resolved because of a cycle, or a directory link that

@@ -101,14 +101,10 @@ fn render_finding(
         FindingState::Baseline => " (in baseline)",
         FindingState::Suppressed => " (suppressed)",
     };
-    let mut diag = MietteDiagnostic::new(format!(
-        "[{}] {}{state}",
-        f.severity.as_str(),
-        f.message
-    ))
-    .with_code(f.rule)
-    .with_severity(miette_severity(f.severity))
-    .with_help(f.help.clone());
+    let mut diag = MietteDiagnostic::new(format!("[{}] {}{state}", f.severity.as_str(), f.message))
+        .with_code(f.rule)
+        .with_severity(miette_severity(f.severity))
+        .with_help(f.help.clone());
     let here = match &f.function {
         Some(func) => format!("in `{func}`"),
         None => "here".to_string(),
@@ -123,7 +119,10 @@ fn render_finding(
             let at = index.offset_of(&text, rel.line, rel.column);
             first = first.min(rel.line as usize);
             last = last.max(rel.line as usize);
-            labels.push(LabeledSpan::new_with_span(Some(rel.message.clone()), (at, 0)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(rel.message.clone()),
+                (at, 0),
+            ));
         }
         diag = diag.with_labels(labels);
         window = Some(Window::new(

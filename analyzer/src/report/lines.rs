@@ -16,7 +16,7 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        if starts.last() == Some(&text.len()) && text.len() > 0 {
+        if starts.last() == Some(&text.len()) && !text.is_empty() {
             starts.pop();
         }
         LineIndex {
@@ -107,7 +107,10 @@ impl SourceCode for Window {
             .checked_sub(self.start)
             .ok_or(MietteError::OutOfBounds)?;
         let inner = local.read_span(&SourceSpan::new(offset.into(), span.len()), before, after)?;
-        let shifted = SourceSpan::new((inner.span().offset() + self.start).into(), inner.span().len());
+        let shifted = SourceSpan::new(
+            (inner.span().offset() + self.start).into(),
+            inner.span().len(),
+        );
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),

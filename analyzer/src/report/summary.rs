@@ -25,11 +25,7 @@ pub fn by_rule(report: &Report) -> Vec<(&'static str, Severity, usize)> {
         }
     }
     let mut rows: Vec<_> = rules.into_iter().map(|(r, (s, n))| (r, s, n)).collect();
-    rows.sort_by(|a, b| {
-        (b.1.rank(), b.2)
-            .cmp(&(a.1.rank(), a.2))
-            .then(a.0.cmp(b.0))
-    });
+    rows.sort_by(|a, b| (b.1.rank(), b.2).cmp(&(a.1.rank(), a.2)).then(a.0.cmp(b.0)));
     rows
 }
 
@@ -47,10 +43,18 @@ pub fn rule_table(report: &Report) -> String {
         .max()
         .unwrap_or(1)
         .max(5);
-    let _ = writeln!(out, "{:>count_w$}  {:8}  {:width$}  group", "count", "severity", "rule");
+    let _ = writeln!(
+        out,
+        "{:>count_w$}  {:8}  {:width$}  group",
+        "count", "severity", "rule"
+    );
     for (rule, sev, n) in rows {
         let group = crate::groups::group_of(rule).unwrap_or("");
-        let _ = writeln!(out, "{n:>count_w$}  {:8}  {rule:width$}  {group}", sev.as_str());
+        let _ = writeln!(
+            out,
+            "{n:>count_w$}  {:8}  {rule:width$}  {group}",
+            sev.as_str()
+        );
     }
     out
 }
@@ -135,7 +139,11 @@ pub fn for_log(report: &Report, destinations: &[String]) -> String {
         let _ = writeln!(out, "  {}: {}: {}", e.file, e.kind.as_str(), e.message);
     }
     if !destinations.is_empty() {
-        let _ = writeln!(out, "racewise: report written to {}", destinations.join(", "));
+        let _ = writeln!(
+            out,
+            "racewise: report written to {}",
+            destinations.join(", ")
+        );
     }
     out
 }
