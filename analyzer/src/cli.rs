@@ -21,6 +21,7 @@ use crate::root::{ConfigSource, ProjectRoot};
 #[command(
     name = "racewise",
     version,
+    arg_required_else_help = true,
     about = "Audit async and concurrent Rust for the hazards real audits keep finding"
 )]
 pub struct Cli {
@@ -32,10 +33,17 @@ pub struct Cli {
 pub enum Command {
     /// Analyze Rust source trees.
     Check(Box<CheckArgs>),
-    /// List every rule: name, default severity, summary.
-    Rules,
-    /// Print a rule's full documentation.
-    Explain { rule: String },
+    /// List every rule: name, default severity, group, summary.
+    Rules {
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
+    },
+    /// Print a rule's full documentation (rendered for a terminal; `--format markdown`: raw).
+    Explain {
+        rule: String,
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
+    },
     /// Run the model checks of the racewise-models crate.
     #[command(subcommand)]
     Models(ModelsCommand),
@@ -85,6 +93,14 @@ fn parse_report(s: &str) -> Result<Output<Format>, String> {
         format,
         path: (path != "-").then(|| PathBuf::from(path)),
     })
+}
+
+/// Output of `rules` and `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -206,8 +222,8 @@ where
     };
     let result = match cli.command {
         Command::Check(args) => check(*args, out, err),
-        Command::Rules => rules(out),
-        Command::Explain { rule } => explain(&rule, out),
+        Command::Rules { format } => rules(format, out),
+        Command::Explain { rule, format } => explain(&rule, format, out),
         Command::Models(cmd) => {
             models_cmd::run(&cmd, out).map_err(|e| UsageError::Usage(e.to_string()))
         }
@@ -247,34 +263,97 @@ pub fn run_cargo(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) 
     run(cargo_args(args), out, err)
 }
 
-fn rules(out: &mut dyn Write) -> Result<i32, UsageError> {
+fn rules(format: DocFormat, out: &mut dyn Write) -> Result<i32, UsageError> {
+    if format == DocFormat::Json {
+        let rules: Vec<serde_json::Value> = registry::RULES
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "name": r.meta.name,
+                    "default_severity": r.meta.default_severity.as_str(),
+                    "group": crate::groups::group_of(r.meta.name),
+                    "summary": r.meta.summary,
+                })
+            })
+            .collect();
+        let groups: Vec<serde_json::Value> = crate::groups::GROUPS
+            .iter()
+            .map(|(name, about, rules)| {
+                serde_json::json!({"name": name, "description": about, "rules": rules})
+            })
+            .collect();
+        let doc = serde_json::json!({"rules": rules, "groups": groups});
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        );
+        return Ok(0);
+    }
     let width = registry::names().iter().map(|n| n.len()).max().unwrap_or(0);
     for r in registry::RULES {
         let _ = writeln!(
             out,
-            "{:width$}  {:8}  {}",
+            "{:width$}  {:8}  {:8}  {}",
             r.meta.name,
             r.meta.default_severity.as_str(),
+            crate::groups::group_of(r.meta.name).unwrap_or(""),
             r.meta.summary
         );
     }
+    let _ = writeln!(out, "\ngroups (for --select/--ignore):");
+    for (name, about, rules) in crate::groups::GROUPS {
+        let _ = writeln!(out, "  {name:8}  {about}: {}", rules.join(", "));
+    }
+    let _ = writeln!(out, "  {:8}  every rule", "all");
     Ok(0)
 }
 
-fn explain(rule: &str, out: &mut dyn Write) -> Result<i32, UsageError> {
-    let Some(r) = registry::find(rule) else {
-        return Err(UsageError::Usage(format!(
-            "unknown rule `{rule}`; valid rules: {}",
-            registry::names().join(", ")
-        )));
+fn explain(rule: &str, format: DocFormat, out: &mut dyn Write) -> Result<i32, UsageError> {
+    let name = rule.trim().to_ascii_lowercase().replace('-', "_");
+    let Some(r) = registry::find(&name) else {
+        // The same answer as --select gives: valid names and the nearest one.
+        let e = crate::groups::resolve(&[rule.to_string()], "explain").err();
+        return Err(e.unwrap_or_else(|| {
+            UsageError::Usage(format!(
+                "`{rule}` is a group, not a rule; `racewise rules` lists the rules of each group"
+            ))
+        }));
     };
-    let _ = writeln!(
-        out,
-        "{} (default severity: {})\n",
-        r.meta.name,
-        r.meta.default_severity.as_str()
-    );
-    let _ = write!(out, "{}", r.meta.docs());
+    match format {
+        DocFormat::Markdown => {
+            let _ = write!(out, "{}", r.meta.docs());
+        }
+        DocFormat::Json => {
+            let doc = serde_json::json!({
+                "name": r.meta.name,
+                "default_severity": r.meta.default_severity.as_str(),
+                "group": crate::groups::group_of(r.meta.name),
+                "summary": r.meta.summary,
+                "docs": r.meta.docs(),
+            });
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            );
+        }
+        DocFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let _ = writeln!(
+                out,
+                "{} (default severity: {}, group: {})\n",
+                r.meta.name,
+                r.meta.default_severity.as_str(),
+                crate::groups::group_of(r.meta.name).unwrap_or("-")
+            );
+            let _ = write!(
+                out,
+                "{}",
+                report::terminal_docs::render(&r.meta.docs(), color)
+            );
+        }
+    }
     Ok(0)
 }
 

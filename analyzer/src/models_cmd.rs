@@ -118,9 +118,26 @@ pub fn run(cmd: &ModelsCommand, out: &mut dyn Write) -> io::Result<i32> {
                 .ok_or_else(|| unknown(name.clone()))?;
             let outcome =
                 catalog::quietly(|| catalog::replay(&variant, schedule)).map_err(invalid)?;
+            if let Outcome::Failed(f) = &outcome
+                && schedule_misfit(&f.message)
+            {
+                return Err(invalid(format!(
+                    "the schedule does not fit `{}`: it was recorded for another variant (or an older version of this one); replay it with the variant `racewise models check` printed it for",
+                    variant.name()
+                )));
+            }
             replay_report(&variant, &outcome, *format, out)
         }
     }
+}
+
+/// Shuttle's own complaints when a schedule's choices do not match the body being replayed
+/// (they dump its internal task structures, which mean nothing to a user).
+fn schedule_misfit(message: &str) -> bool {
+    message.contains("scheduled task is not runnable")
+        || message.contains("expected to run")
+        || message.contains("schedule ended")
+        || message.contains("next schedule step is")
 }
 
 fn invalid(message: impl Into<String>) -> io::Error {

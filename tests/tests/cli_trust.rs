@@ -642,3 +642,64 @@ fn new_from_rev_reports_only_what_changed() {
     assert!(run.stderr.contains("fetch"), "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+// Defect 12 -------------------------------------------------------------------------------------
+
+#[test]
+fn d12_bare_racewise_prints_help_and_misfit_schedules_are_explained() {
+    let run = racewise(&[]);
+    assert!(
+        run.stderr.contains("Usage:") || run.stdout.contains("Usage:"),
+        "{} {}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        (run.stdout.clone() + &run.stderr).contains("check"),
+        "help lists the commands"
+    );
+    // A schedule recorded for one variant, replayed on another.
+    let schedule = "91022d8ba59ec0e3c18acd8a01000000802019b2459b3649929428ca926d";
+    let run = racewise(&[
+        "models",
+        "replay",
+        "scheduler/correct",
+        "--schedule",
+        schedule,
+    ]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("does not fit"), "{}", run.stderr);
+    assert!(!run.stderr.contains("VectorClock"), "{}", run.stderr);
+    assert!(!run.stdout.contains("VectorClock"), "{}", run.stdout);
+}
+
+#[test]
+fn rules_json_and_explain_rendering() {
+    let run = racewise(&["rules", "--format", "json"]);
+    let v = json(&run.stdout);
+    let rules = v["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), racewise_lints::registry::RULES.len());
+    assert!(
+        rules.iter().all(|r| r["group"].is_string()),
+        "{}",
+        run.stdout
+    );
+    assert!(v["groups"].as_array().is_some_and(|g| g.len() == 5));
+    let run = racewise(&["explain", "exit_in_async"]);
+    assert!(!run.stdout.contains("```"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("What it does\n------------\n"),
+        "{}",
+        run.stdout
+    );
+    let run = racewise(&["explain", "exit_in_async", "--format", "markdown"]);
+    assert!(run.stdout.contains("```rust"), "{}", run.stdout);
+    assert!(run.stdout.contains("## What it does"), "{}", run.stdout);
+    let run = racewise(&["explain", "exit_in_asink"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `exit_in_async`"),
+        "{}",
+        run.stderr
+    );
+}

@@ -9,6 +9,7 @@ pub mod lines;
 pub mod markdown;
 pub mod sarif;
 pub mod summary;
+pub mod terminal_docs;
 
 use std::collections::BTreeMap;
 
