@@ -703,3 +703,26 @@ fn rules_json_and_explain_rendering() {
         run.stderr
     );
 }
+
+// Defect 10 -------------------------------------------------------------------------------------
+
+#[test]
+fn d10_messages_quote_code_without_token_spacing() {
+    let root = scratch("d10");
+    write(
+        &root,
+        "a.rs",
+        "pub async fn f(s: &str) {\n    s.parse::<u32>().ok();\n}\n",
+    );
+    let run = racewise(&[
+        "check",
+        &s(&root),
+        "--format",
+        "concise",
+        "--fail-on",
+        "never",
+    ]);
+    assert!(run.stdout.contains("`s.parse::<u32>()`"), "{}", run.stdout);
+    assert!(!run.stdout.contains("< u32 >"), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&root);
+}

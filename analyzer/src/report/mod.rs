@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod sarif;
 pub mod summary;
 pub mod terminal_docs;
+pub mod tidy;
 
 use std::collections::BTreeMap;
 
