@@ -207,21 +207,64 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let rendered = e.render().to_string();
-            let _ = if code == 0 {
-                write!(out, "{rendered}")
-            } else {
-                write!(err, "{rendered}")
-            };
-            return code;
-        }
-    };
+    match parse(args, "racewise", out, err) {
+        Ok(cli) => execute(cli, None, out, err),
+        Err(code) => code,
+    }
+}
+
+/// Parse a command line, printing help, version or the error; `Err` holds the exit code then.
+fn parse<I, T>(args: I, bin: &str, out: &mut dyn Write, err: &mut dyn Write) -> Result<Cli, i32>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command().bin_name(bin);
+    if bin == "cargo racewise" {
+        const CARGO_FLAGS: &str = "Cargo options:\n      --manifest-path <PATH>  Scan the package or workspace of this manifest\n  -p, --package <NAME>        Scan this workspace member (repeatable)\n      --workspace             Scan the whole workspace\n\nWithout paths or cargo options, the package holding the current directory is scanned.";
+        cmd = cmd
+            .about("Audit async and concurrent Rust (cargo racewise [check] [OPTIONS] [PATH ...])")
+            .mut_subcommand("check", |c| c.after_help(CARGO_FLAGS));
+    }
+    let parsed = cmd
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    parsed.map_err(|e| {
+        let code = if e.use_stderr() { 2 } else { 0 };
+        let rendered = e.render().to_string();
+        let _ = if code == 0 {
+            write!(out, "{rendered}")
+        } else {
+            write!(err, "{rendered}")
+        };
+        code
+    })
+}
+
+/// Run a parsed command line; `cargo` holds `cargo racewise`'s package selection.
+fn execute(
+    cli: Cli,
+    cargo: Option<crate::cargo_cmd::Selection>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let result = match cli.command {
-        Command::Check(args) => check(*args, out, err),
+        Command::Check(mut args) => {
+            let selected = match &cargo {
+                Some(sel) => {
+                    crate::cargo_cmd::paths(sel, !args.paths.is_empty()).map_err(UsageError::Usage)
+                }
+                None => Ok(None),
+            };
+            match selected {
+                Ok(extra) => {
+                    args.paths.extend(extra.into_iter().flatten());
+                    check(*args, out, err)
+                }
+                Err(e) => Err(e),
+            }
+        }
         Command::Rules { format } => rules(format, out),
         Command::Explain { rule, format } => explain(&rule, format, out),
         Command::Models(cmd) => {
@@ -258,9 +301,26 @@ pub fn cargo_args(args: Vec<OsString>) -> Vec<OsString> {
     args
 }
 
-/// The `cargo-racewise` binary: [`cargo_args`], then [`run`].
+/// The `cargo-racewise` binary: [`cargo_args`], cargo's package flags (`--manifest-path`,
+/// `-p/--package`, `--workspace`, see [`crate::cargo_cmd`]), then the command.
 pub fn run_cargo(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    run(cargo_args(args), out, err)
+    let mut args = cargo_args(args);
+    let mut selection = None;
+    if args.get(1).is_some_and(|a| a == "check") {
+        let mut rest = args.split_off(2);
+        match crate::cargo_cmd::take_flags(&mut rest) {
+            Ok(sel) => selection = Some(sel),
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return 2;
+            }
+        }
+        args.extend(rest);
+    }
+    match parse(args, "cargo racewise", out, err) {
+        Ok(cli) => execute(cli, selection, out, err),
+        Err(code) => code,
+    }
 }
 
 fn rules(format: DocFormat, out: &mut dyn Write) -> Result<i32, UsageError> {

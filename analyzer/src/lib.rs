@@ -7,6 +7,7 @@
 //!
 //! The rules and the semantic model they share live in the `racewise-lints` crate.
 
+pub mod cargo_cmd;
 pub mod cli;
 pub mod config;
 pub mod discover;

@@ -726,3 +726,74 @@ fn d10_messages_quote_code_without_token_spacing() {
     assert!(!run.stdout.contains("< u32 >"), "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+// Defect 13 -------------------------------------------------------------------------------------
+
+fn cargo_racewise(args: &[&str]) -> racewise_tests::Run {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let argv = ["cargo-racewise", "racewise"]
+        .into_iter()
+        .chain(args.iter().copied())
+        .map(std::ffi::OsString::from)
+        .collect();
+    let code = racewise::cli::run_cargo(argv, &mut out, &mut err);
+    racewise_tests::Run {
+        code,
+        stdout: String::from_utf8_lossy(&out).into_owned(),
+        stderr: String::from_utf8_lossy(&err).into_owned(),
+    }
+}
+
+#[test]
+fn d13_cargo_racewise_knows_packages() {
+    let root = scratch("d13");
+    write(
+        &root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+    );
+    write(&root, "a/Cargo.toml", &PKG.replace("\"p\"", "\"alpha\""));
+    write(&root, "a/src/lib.rs", HAZARD);
+    write(&root, "b/Cargo.toml", &PKG.replace("\"p\"", "\"beta\""));
+    write(&root, "b/src/lib.rs", EXIT);
+    let manifest = s(&root.join("Cargo.toml"));
+    let base = [
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--manifest-path",
+        &manifest,
+    ];
+    let mut args = base.to_vec();
+    args.extend(["-p", "beta"]);
+    let run = cargo_racewise(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        files_and_rules(&json(&run.stdout)),
+        [("b/src/lib.rs".to_string(), "exit_in_async".to_string())]
+    );
+    let mut args = base.to_vec();
+    args.push("--workspace");
+    let run = cargo_racewise(&args);
+    assert_eq!(
+        json(&run.stdout)["summary"]["files_scanned"],
+        2,
+        "{}",
+        run.stderr
+    );
+    let mut args = base.to_vec();
+    args.extend(["-p", "gamma"]);
+    let run = cargo_racewise(&args);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("alpha"), "{}", run.stderr);
+    let run = cargo_racewise(&["check", "--help"]);
+    assert!(
+        run.stdout.contains("Usage: cargo racewise check"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("--package"), "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&root);
+}
