@@ -512,7 +512,9 @@ fn render(
             },
         ),
         Format::Github => report::github::render(&analysis.report),
-        Format::Markdown => report::markdown::render(&analysis.report, &analysis.sources),
+        Format::Markdown => {
+            report::markdown::render_with(&analysis.report, &analysis.sources, include)
+        }
     };
     if args.quiet && matches!(format, Format::Human | Format::Concise) {
         // The per-rule table and the totals close these two reports: drop them.

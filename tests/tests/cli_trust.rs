@@ -437,7 +437,7 @@ fn d8_malformed_directives_reported_and_include_suppressed_everywhere() {
         .filter_map(|f| f["line"].as_u64())
         .collect();
     assert_eq!(suppressed, [23], "{}", run.stdout);
-    for format in ["human", "concise"] {
+    for format in ["human", "concise", "markdown", "sarif"] {
         let run = racewise(&[
             "check",
             &s(&root),

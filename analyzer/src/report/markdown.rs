@@ -10,7 +10,7 @@ use racewise_lints::{Severity, registry};
 
 use super::docs;
 use super::lines::LineIndex;
-use super::{Report, ReportFinding, TOOL_NAME, TOOL_VERSION};
+use super::{FindingState, Report, ReportFinding, TOOL_NAME, TOOL_VERSION};
 
 /// Lines of context shown above and below a finding.
 const CONTEXT: u32 = 2;
@@ -66,6 +66,15 @@ fn snippet(text: &str, index: &LineIndex, line: u32, end_line: u32) -> Option<St
 }
 
 pub fn render(report: &Report, sources: &BTreeMap<String, Arc<str>>) -> String {
+    render_with(report, sources, false)
+}
+
+/// [`render`]; `include_suppressed` adds a table of the suppressed and baselined findings.
+pub fn render_with(
+    report: &Report,
+    sources: &BTreeMap<String, Arc<str>>,
+    include_suppressed: bool,
+) -> String {
     let mut out = String::new();
     let s = &report.summary;
     let _ = writeln!(out, "# racewise audit report\n");
@@ -155,6 +164,36 @@ pub fn render(report: &Report, sources: &BTreeMap<String, Arc<str>>) -> String {
             });
             write_finding(&mut out, i + 1, width, f, code);
         }
+    }
+
+    let known: Vec<&ReportFinding> = report
+        .findings
+        .iter()
+        .filter(|f| f.state != FindingState::New)
+        .collect();
+    if include_suppressed && !known.is_empty() {
+        let _ = writeln!(out, "## Suppressed and baselined findings\n");
+        let _ = writeln!(
+            out,
+            "| Where | Rule | Severity | State | Finding |\n|---|---|---|---|---|"
+        );
+        for f in known {
+            let state = match f.state {
+                FindingState::Suppressed => "suppressed",
+                _ => "baseline",
+            };
+            let _ = writeln!(
+                out,
+                "| `{}:{}:{}` | `{}` | {} | {state} | {} |",
+                cell(&f.file),
+                f.line,
+                f.column,
+                f.rule,
+                f.severity.as_str(),
+                cell(&f.message)
+            );
+        }
+        out.push('\n');
     }
 
     if !report.errors.is_empty() {
