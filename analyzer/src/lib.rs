@@ -24,6 +24,7 @@ pub mod new_from_rev;
 pub mod outputs;
 pub mod report;
 pub mod root;
+pub mod stderr_guard;
 pub mod suppress;
 pub mod symlinks;
 

@@ -116,8 +116,10 @@ pub fn run(cmd: &ModelsCommand, out: &mut dyn Write) -> io::Result<i32> {
                 .into_iter()
                 .find(|v| v.name() == *name)
                 .ok_or_else(|| unknown(name.clone()))?;
-            let outcome =
-                catalog::quietly(|| catalog::replay(&variant, schedule)).map_err(invalid)?;
+            let silenced = crate::stderr_guard::silence();
+            let outcome = catalog::quietly(|| catalog::replay(&variant, schedule));
+            drop(silenced);
+            let outcome = outcome.map_err(invalid)?;
             if let Outcome::Failed(f) = &outcome
                 && schedule_misfit(&f.message)
             {
@@ -254,6 +256,8 @@ fn check(
     format: ModelsFormat,
     out: &mut dyn Write,
 ) -> io::Result<i32> {
+    // shuttle's advice names its own API; racewise prints its replay command instead.
+    let silenced = crate::stderr_guard::silence();
     let verdicts: Vec<Verdict> = catalog::quietly(|| {
         variants
             .iter()
@@ -269,6 +273,7 @@ fn check(
             })
             .collect()
     });
+    drop(silenced);
     let code = i32::from(verdicts.iter().any(|v| !v.as_expected));
     match format {
         ModelsFormat::Human => check_human(&verdicts, plan, out)?,
