@@ -36,6 +36,49 @@ fn miette_severity(s: Severity) -> miette::Severity {
     }
 }
 
+/// A diagnostic and the lines it points into. Rendered directly: a `miette::Report` per finding
+/// set up a report handler each time (terminal and environment probes), a third of the time.
+struct WithSource {
+    diag: MietteDiagnostic,
+    window: Option<Window>,
+}
+
+impl std::fmt::Debug for WithSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.diag, f)
+    }
+}
+
+impl std::fmt::Display for WithSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.diag, f)
+    }
+}
+
+impl std::error::Error for WithSource {}
+
+impl miette::Diagnostic for WithSource {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diag.code()
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        self.diag.severity()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diag.help()
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.diag.labels()
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.window.as_ref().map(|w| w as &dyn miette::SourceCode)
+    }
+}
+
 /// The line index of the file being rendered (reports are sorted by file: one index at a time).
 struct Indexes<'s> {
     sources: &'s BTreeMap<String, Arc<str>>,
@@ -136,11 +179,7 @@ fn render_finding(
         // No source to show: say where in words.
         diag = diag.with_help(format!("{} ({}:{} in `{func}`)", f.help, f.file, f.line));
     }
-    let mut report_diag = miette::Report::new(diag);
-    if let Some(w) = window {
-        report_diag = report_diag.with_source_code(w);
-    }
-    let _ = handler.render_report(out, report_diag.as_ref());
+    let _ = handler.render_report(out, &WithSource { diag, window });
     out.push('\n');
 }
 
@@ -166,10 +205,6 @@ fn render_error(
             line + CONTEXT,
         ));
     }
-    let mut r = miette::Report::new(diag);
-    if let Some(w) = window {
-        r = r.with_source_code(w);
-    }
-    let _ = handler.render_report(out, r.as_ref());
+    let _ = handler.render_report(out, &WithSource { diag, window });
     out.push('\n');
 }
