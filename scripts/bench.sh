@@ -12,6 +12,8 @@
 #    (target: < 2x source size + the fixed overhead of a run over one tiny file).
 # 3. The same figures for the tokio crate alone (issue 2's closing note).
 # 4. The ignored 50 MB generated-file test, in release.
+# 5. analyzer/benches/reporters.rs: findings per second of every output format for one file
+#    holding 100,000 findings (issue 13: the human and Markdown reporters were quadratic).
 #
 # Timings are wall-clock: on a shared machine run it when the cores are idle.
 set -euo pipefail
@@ -52,3 +54,7 @@ fi
 echo
 echo "== 4. 50 MB generated file (release)"
 cargo test --release -p racewise-tests --test robustness -- --ignored
+
+echo
+echo "== 5. reporters: findings/s per format, 100,000 findings in one file (issue 13)"
+cargo bench -q -p racewise --bench reporters 2>/dev/null

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use racewise_lints::{Severity, registry};
@@ -13,12 +13,15 @@ use crate::config::Config;
 use crate::engine::{self, Options};
 use crate::error::UsageError;
 use crate::models_cmd::{self, ModelsCommand};
+use crate::outputs::Output;
 use crate::report::{self, human::HumanOptions};
+use crate::root::{ConfigSource, ProjectRoot};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "racewise",
     version,
+    arg_required_else_help = true,
     about = "Audit async and concurrent Rust for the hazards real audits keep finding"
 )]
 pub struct Cli {
@@ -29,11 +32,18 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyze Rust source trees.
-    Check(CheckArgs),
-    /// List every rule: name, default severity, summary.
-    Rules,
-    /// Print a rule's full documentation.
-    Explain { rule: String },
+    Check(Box<CheckArgs>),
+    /// List every rule: name, default severity, group, summary.
+    Rules {
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
+    },
+    /// Print a rule's full documentation (rendered for a terminal; `--format markdown`: raw).
+    Explain {
+        rule: String,
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
+    },
     /// Run the model checks of the racewise-models crate.
     #[command(subcommand)]
     Models(ModelsCommand),
@@ -42,9 +52,54 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
+    Concise,
     Json,
     Sarif,
     Github,
+    Markdown,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Concise => "concise",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// The reporter shows or hashes source lines.
+    fn needs_sources(self) -> bool {
+        matches!(self, Format::Human | Format::Markdown | Format::Sarif)
+    }
+}
+
+/// `--report FORMAT=PATH`: one more output of the same run (`-` as PATH: stdout).
+fn parse_report(s: &str) -> Result<Output<Format>, String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=PATH (e.g. sarif=racewise.sarif), got `{s}`"))?;
+    let format = Format::from_str(format.trim(), true).map_err(|_| {
+        format!("unknown format `{format}`; valid formats: human, concise, json, sarif, github, markdown")
+    })?;
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(format!("no path after `=` in `{s}`"));
+    }
+    Ok(Output {
+        format,
+        path: (path != "-").then(|| PathBuf::from(path)),
+    })
+}
+
+/// Output of `rules` and `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    Human,
+    Json,
     Markdown,
 }
 
@@ -75,18 +130,39 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Write the report here instead of stdout.
+    /// Write the report here instead of stdout (a summary still goes to stderr).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Configuration file (default: `racewise.toml` at the scan root).
+    /// One more output of the same run, as FORMAT=PATH (`-` for stdout); repeatable. E.g.
+    /// `--format github --report sarif=racewise.sarif`.
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub reports: Vec<Output<Format>>,
+    /// Configuration file (default: the project's `racewise.toml`, found by walking up).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Only these rules (comma-separated).
-    #[arg(long, value_delimiter = ',')]
+    /// Only these rules or groups (comma-separated; groups: blocking, locks, errors, security,
+    /// shutdown, all).
+    #[arg(long)]
     pub select: Option<Vec<String>>,
-    /// Skip these rules (comma-separated).
-    #[arg(long, value_delimiter = ',')]
+    /// Skip these rules or groups (comma-separated).
+    #[arg(long)]
     pub ignore: Vec<String>,
+    /// Files that cannot be read or parsed, or a run that finds no Rust file, fail the run.
+    #[arg(long)]
+    pub fail_on_error: bool,
+    /// Per-rule and per-severity counts instead of the findings (on stdout).
+    #[arg(long)]
+    pub statistics: bool,
+    /// Findings only: no summary table, no totals, no summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Follow symbolic links while walking directories (not followed by default).
+    #[arg(long)]
+    pub follow: bool,
+    /// Report only findings introduced since this git revision (compared by fingerprint with the
+    /// findings of the revision's tree).
+    #[arg(long, value_name = "REV", alias = "diff-base")]
+    pub new_from_rev: Option<String>,
     /// Exit 1 if a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value = "high")]
     pub fail_on: FailOn,
@@ -96,19 +172,21 @@ pub struct CheckArgs {
     /// Write the fingerprints of all current findings to this file.
     #[arg(long)]
     pub write_baseline: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long, short)]
+    /// Worker threads (default: all cores; at most the number of files and 2 per core).
+    #[arg(long, short, value_parser = crate::jobs::parse)]
     pub jobs: Option<usize>,
     /// Also scan .gitignored, hidden and target/ paths.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Skip paths matching these globs (relative to the scan root).
+    /// Skip paths matching these globs (relative to the project root; a bare name such as
+    /// `generated` matches at any depth, as in `.gitignore`).
     #[arg(long)]
     pub exclude: Vec<String>,
-    /// Keep suppressed and baselined findings in SARIF output (marked).
+    /// Also show suppressed (and, in human and concise output, baselined) findings, marked.
     #[arg(long)]
     pub include_suppressed: bool,
-    /// Print timings and skipped-macro counts to stderr.
+    /// Print the project root, the config used, thread count, timings and skipped-macro counts
+    /// to stderr.
     #[arg(long, short)]
     pub verbose: bool,
     /// Colors in human output.
@@ -129,23 +207,66 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let rendered = e.render().to_string();
-            let _ = if code == 0 {
-                write!(out, "{rendered}")
-            } else {
-                write!(err, "{rendered}")
-            };
-            return code;
-        }
-    };
+    match parse(args, "racewise", out, err) {
+        Ok(cli) => execute(cli, None, out, err),
+        Err(code) => code,
+    }
+}
+
+/// Parse a command line, printing help, version or the error; `Err` holds the exit code then.
+fn parse<I, T>(args: I, bin: &str, out: &mut dyn Write, err: &mut dyn Write) -> Result<Cli, i32>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command().bin_name(bin);
+    if bin == "cargo racewise" {
+        const CARGO_FLAGS: &str = "Cargo options:\n      --manifest-path <PATH>  Scan the package or workspace of this manifest\n  -p, --package <NAME>        Scan this workspace member (repeatable)\n      --workspace             Scan the whole workspace\n\nWithout paths or cargo options, the package holding the current directory is scanned.";
+        cmd = cmd
+            .about("Audit async and concurrent Rust (cargo racewise [check] [OPTIONS] [PATH ...])")
+            .mut_subcommand("check", |c| c.after_help(CARGO_FLAGS));
+    }
+    let parsed = cmd
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    parsed.map_err(|e| {
+        let code = if e.use_stderr() { 2 } else { 0 };
+        let rendered = e.render().to_string();
+        let _ = if code == 0 {
+            write!(out, "{rendered}")
+        } else {
+            write!(err, "{rendered}")
+        };
+        code
+    })
+}
+
+/// Run a parsed command line; `cargo` holds `cargo racewise`'s package selection.
+fn execute(
+    cli: Cli,
+    cargo: Option<crate::cargo_cmd::Selection>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let result = match cli.command {
-        Command::Check(args) => check(args, out, err),
-        Command::Rules => rules(out),
-        Command::Explain { rule } => explain(&rule, out),
+        Command::Check(mut args) => {
+            let selected = match &cargo {
+                Some(sel) => {
+                    crate::cargo_cmd::paths(sel, !args.paths.is_empty()).map_err(UsageError::Usage)
+                }
+                None => Ok(None),
+            };
+            match selected {
+                Ok(extra) => {
+                    args.paths.extend(extra.into_iter().flatten());
+                    check(*args, out, err)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Command::Rules { format } => rules(format, out),
+        Command::Explain { rule, format } => explain(&rule, format, out),
         Command::Models(cmd) => {
             models_cmd::run(&cmd, out).map_err(|e| UsageError::Usage(e.to_string()))
         }
@@ -180,39 +301,119 @@ pub fn cargo_args(args: Vec<OsString>) -> Vec<OsString> {
     args
 }
 
-/// The `cargo-racewise` binary: [`cargo_args`], then [`run`].
+/// The `cargo-racewise` binary: [`cargo_args`], cargo's package flags (`--manifest-path`,
+/// `-p/--package`, `--workspace`, see [`crate::cargo_cmd`]), then the command.
 pub fn run_cargo(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    run(cargo_args(args), out, err)
+    let mut args = cargo_args(args);
+    let mut selection = None;
+    if args.get(1).is_some_and(|a| a == "check") {
+        let mut rest = args.split_off(2);
+        match crate::cargo_cmd::take_flags(&mut rest) {
+            Ok(sel) => selection = Some(sel),
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return 2;
+            }
+        }
+        args.extend(rest);
+    }
+    match parse(args, "cargo racewise", out, err) {
+        Ok(cli) => execute(cli, selection, out, err),
+        Err(code) => code,
+    }
 }
 
-fn rules(out: &mut dyn Write) -> Result<i32, UsageError> {
+fn rules(format: DocFormat, out: &mut dyn Write) -> Result<i32, UsageError> {
+    if format == DocFormat::Json {
+        let rules: Vec<serde_json::Value> = registry::RULES
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "name": r.meta.name,
+                    "default_severity": r.meta.default_severity.as_str(),
+                    "group": crate::groups::group_of(r.meta.name),
+                    "summary": r.meta.summary,
+                })
+            })
+            .collect();
+        let groups: Vec<serde_json::Value> = crate::groups::GROUPS
+            .iter()
+            .map(|(name, about, rules)| {
+                serde_json::json!({"name": name, "description": about, "rules": rules})
+            })
+            .collect();
+        let doc = serde_json::json!({"rules": rules, "groups": groups});
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        );
+        return Ok(0);
+    }
     let width = registry::names().iter().map(|n| n.len()).max().unwrap_or(0);
     for r in registry::RULES {
         let _ = writeln!(
             out,
-            "{:width$}  {:8}  {}",
+            "{:width$}  {:8}  {:8}  {}",
             r.meta.name,
             r.meta.default_severity.as_str(),
+            crate::groups::group_of(r.meta.name).unwrap_or(""),
             r.meta.summary
         );
     }
+    let _ = writeln!(out, "\ngroups (for --select/--ignore):");
+    for (name, about, rules) in crate::groups::GROUPS {
+        let _ = writeln!(out, "  {name:8}  {about}: {}", rules.join(", "));
+    }
+    let _ = writeln!(out, "  {:8}  every rule", "all");
     Ok(0)
 }
 
-fn explain(rule: &str, out: &mut dyn Write) -> Result<i32, UsageError> {
-    let Some(r) = registry::find(rule) else {
-        return Err(UsageError::Usage(format!(
-            "unknown rule `{rule}`; valid rules: {}",
-            registry::names().join(", ")
-        )));
+fn explain(rule: &str, format: DocFormat, out: &mut dyn Write) -> Result<i32, UsageError> {
+    let name = rule.trim().to_ascii_lowercase().replace('-', "_");
+    let Some(r) = registry::find(&name) else {
+        // The same answer as --select gives: valid names and the nearest one.
+        let e = crate::groups::resolve(&[rule.to_string()], "explain").err();
+        return Err(e.unwrap_or_else(|| {
+            UsageError::Usage(format!(
+                "`{rule}` is a group, not a rule; `racewise rules` lists the rules of each group"
+            ))
+        }));
     };
-    let _ = writeln!(
-        out,
-        "{} (default severity: {})\n",
-        r.meta.name,
-        r.meta.default_severity.as_str()
-    );
-    let _ = write!(out, "{}", r.meta.docs());
+    match format {
+        DocFormat::Markdown => {
+            let _ = write!(out, "{}", r.meta.docs());
+        }
+        DocFormat::Json => {
+            let doc = serde_json::json!({
+                "name": r.meta.name,
+                "default_severity": r.meta.default_severity.as_str(),
+                "group": crate::groups::group_of(r.meta.name),
+                "summary": r.meta.summary,
+                "docs": r.meta.docs(),
+            });
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            );
+        }
+        DocFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let _ = writeln!(
+                out,
+                "{} (default severity: {}, group: {})\n",
+                r.meta.name,
+                r.meta.default_severity.as_str(),
+                crate::groups::group_of(r.meta.name).unwrap_or("-")
+            );
+            let _ = write!(
+                out,
+                "{}",
+                report::terminal_docs::render(&r.meta.docs(), color)
+            );
+        }
+    }
     Ok(0)
 }
 
@@ -246,32 +447,167 @@ fn read_baseline(path: &PathBuf) -> Result<BTreeSet<String>, UsageError> {
         .collect())
 }
 
+/// The configuration for a run: `--config`, else the one found at the project root.
+fn load_config(
+    explicit: Option<&Path>,
+    root: &ProjectRoot,
+) -> Result<(Config, String), UsageError> {
+    if let Some(p) = explicit {
+        let c = Config::load(Some(p), &root.dir)?;
+        return Ok((c, format!("{} (from --config)", p.display())));
+    }
+    match &root.config {
+        None => Ok((Config::default(), "none (defaults)".into())),
+        Some(ConfigSource::File(p)) => {
+            let c = Config::load(Some(p), &root.dir)?;
+            Ok((c, format!("{} (discovered)", p.display())))
+        }
+        Some(ConfigSource::Manifest { path, key }) => {
+            let text = crate::root::manifest_table_text(path, key).unwrap_or_default();
+            let c = Config::parse(&text, &PathBuf::from(format!("{} [{key}]", path.display())))?;
+            Ok((c, format!("[{key}] in {} (discovered)", path.display())))
+        }
+    }
+}
+
+fn render(
+    format: Format,
+    analysis: &engine::Analysis,
+    args: &CheckArgs,
+    config: &Config,
+    to_terminal: bool,
+) -> String {
+    let include = args.include_suppressed;
+    let mut text = match format {
+        Format::Json => report::json::render_with(&analysis.report, include),
+        Format::Concise => report::concise::render(&analysis.report, include),
+        Format::Human => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    to_terminal
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            report::human::render(
+                &analysis.report,
+                &analysis.sources,
+                &HumanOptions {
+                    color,
+                    width: 100,
+                    include_suppressed: include,
+                },
+            )
+        }
+        Format::Sarif => report::sarif::render(
+            &analysis.report,
+            &analysis.sources,
+            &report::sarif::SarifOptions {
+                root: &analysis.root,
+                config,
+                include_suppressed: include,
+                baseline_used: args.baseline.is_some() || args.new_from_rev.is_some(),
+            },
+        ),
+        Format::Github => report::github::render(&analysis.report),
+        Format::Markdown => {
+            report::markdown::render_with(&analysis.report, &analysis.sources, include)
+        }
+    };
+    if args.quiet && matches!(format, Format::Human | Format::Concise) {
+        // The per-rule table and the totals close these two reports: drop them.
+        let totals = report::summary::totals(&analysis.report);
+        let table = report::summary::rule_table(&analysis.report);
+        if let Some(body) = text.strip_suffix(&totals) {
+            let body = body.strip_suffix('\n').unwrap_or(body);
+            let body = body.strip_suffix(&table).unwrap_or(body);
+            text = body.to_string();
+        }
+    }
+    text
+}
+
 fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, UsageError> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let root = crate::discover::scan_root(&paths);
-    let config = Config::load(args.config.as_deref(), &root)?;
+    // A path that is not there is a mistake in the command, not a finding: the run stops.
+    for p in &paths {
+        if !p.exists() && !p.is_symlink() {
+            return Err(UsageError::Usage(format!(
+                "path does not exist: {}",
+                crate::root::absolute(p).display()
+            )));
+        }
+    }
+    let mut outputs = vec![Output {
+        format: args.format,
+        path: args.output.clone(),
+    }];
+    outputs.extend(args.reports.iter().cloned());
+    if outputs.iter().filter(|o| o.path.is_none()).count() > 1 {
+        return Err(UsageError::Usage(
+            "more than one report on stdout: give the extra --report outputs a file path".into(),
+        ));
+    }
+    for o in &outputs {
+        if let Some(p) = &o.path {
+            crate::outputs::check_writable(p, &format!("the {} report", o.format.name()))?;
+        }
+    }
+    if let Some(p) = &args.write_baseline {
+        crate::outputs::check_writable(p, "the baseline")?;
+    }
+    let root = crate::root::find(&paths);
+    let (config, config_note) = load_config(args.config.as_deref(), &root)?;
     let mut opts = Options::new(paths);
     opts.discover.no_ignore = args.no_ignore;
     opts.discover.exclude = args.exclude.clone();
+    opts.discover.root = Some(root.dir.clone());
+    opts.discover.follow = args.follow;
     opts.jobs = args.jobs;
-    // Only these reporters show or hash source lines.
-    opts.keep_sources = matches!(
-        args.format,
-        Format::Human | Format::Markdown | Format::Sarif
-    );
+    opts.keep_sources = outputs.iter().any(|o| o.format.needs_sources());
     opts.config = config;
-    opts.select = args.select.clone();
-    opts.ignore = args.ignore.clone();
+    if let Some(sel) = &args.select {
+        opts.select = Some(crate::groups::resolve(sel, "--select")?);
+    }
+    opts.ignore = crate::groups::resolve(&args.ignore, "--ignore")?;
     if let Some(b) = &args.baseline {
         opts.baseline = Some(read_baseline(b)?);
     }
+    if let Some(rev) = &args.new_from_rev {
+        let known = crate::new_from_rev::fingerprints_at(rev, &root.dir, &opts)?;
+        opts.baseline
+            .get_or_insert_with(BTreeSet::new)
+            .extend(known);
+    }
+    if args.verbose {
+        let _ = writeln!(
+            err,
+            "racewise: project root: {} ({})",
+            root.dir.display(),
+            root.kind.as_str()
+        );
+        let _ = writeln!(err, "racewise: config: {config_note}");
+    }
     let analysis = engine::run(&opts)?;
     let config = &opts.config;
+    let files = analysis.report.summary.files_scanned;
     if args.verbose {
+        let used = crate::jobs::effective(args.jobs, files);
+        let note = match args.jobs {
+            Some(n) if n != used => format!(
+                " (--jobs {n} clamped to the {files} file(s) and {} per core on {} core(s))",
+                crate::jobs::PER_CORE,
+                crate::jobs::cores()
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(err, "racewise: {used} worker thread(s){note}");
         for (phase, secs) in &analysis.timings {
             let _ = writeln!(err, "racewise: {phase}: {:.3}s", secs);
         }
@@ -286,6 +622,17 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
             analysis.unresolved.calls, analysis.unresolved.lock_receivers
         );
     }
+    if files == 0 && !args.quiet {
+        let _ = writeln!(
+            err,
+            "racewise: warning: no Rust files found under {} (nothing was analyzed)",
+            opts.paths
+                .iter()
+                .map(|p| crate::root::absolute(p).display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if let Some(path) = &args.write_baseline {
         // Suppressed findings are handled in the source; the baseline holds the rest.
         let fps: BTreeSet<&str> = analysis
@@ -297,50 +644,39 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
             .collect();
         let doc = serde_json::json!({"schema_version": 1, "tool": "racewise", "fingerprints": fps});
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
-        std::fs::write(path, text).map_err(|source| UsageError::Write {
-            path: path.display().to_string(),
-            source,
-        })?;
+        crate::outputs::write(path, &text)?;
     }
-    let rendered = match args.format {
-        Format::Json => report::json::render(&analysis.report),
-        Format::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    args.output.is_none()
-                        && std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            report::human::render(
-                &analysis.report,
-                &analysis.sources,
-                &HumanOptions { color, width: 100 },
-            )
+    let mut written = Vec::new();
+    let mut stdout_used = false;
+    for o in &outputs {
+        let rendered = render(o.format, &analysis, &args, config, o.path.is_none());
+        match &o.path {
+            Some(path) => {
+                crate::outputs::write(path, &rendered)?;
+                written.push(path.display().to_string());
+            }
+            None if args.statistics => {}
+            None => {
+                stdout_used = true;
+                let _ = out.write_all(rendered.as_bytes());
+            }
         }
-        Format::Sarif => report::sarif::render(
-            &analysis.report,
-            &analysis.sources,
-            &report::sarif::SarifOptions {
-                root: &analysis.root,
-                config,
-                include_suppressed: args.include_suppressed,
-                baseline_used: args.baseline.is_some(),
-            },
-        ),
-        Format::Github => report::github::render(&analysis.report),
-        Format::Markdown => report::markdown::render(&analysis.report, &analysis.sources),
-    };
-    match &args.output {
-        Some(path) => std::fs::write(path, rendered).map_err(|source| UsageError::Write {
-            path: path.display().to_string(),
-            source,
-        })?,
-        None => {
-            let _ = out.write_all(rendered.as_bytes());
-        }
+    }
+    if args.statistics {
+        stdout_used = true;
+        let _ = write!(
+            out,
+            "{}{}",
+            report::summary::rule_table(&analysis.report),
+            report::summary::totals(&analysis.report)
+        );
+    }
+    if !stdout_used && !args.quiet {
+        let _ = write!(
+            err,
+            "{}",
+            report::summary::for_log(&analysis.report, &written)
+        );
     }
     let failing = match args.fail_on.threshold() {
         Some(t) => analysis
@@ -349,5 +685,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
             .any(|f| f.severity.rank() >= t.rank()),
         None => false,
     };
-    Ok(i32::from(failing))
+    let fail_on_error = args.fail_on_error || config.fail_on_error;
+    let errored = fail_on_error && (!analysis.report.errors.is_empty() || files == 0);
+    Ok(i32::from(failing || errored))
 }

@@ -41,6 +41,9 @@ pub struct Config {
     pub blocking_paths: Vec<String>,
     /// How findings in test code are reported (`[tests] mode`).
     pub tests: TestMode,
+    /// Files that cannot be read or parsed fail the run (`fail_on_error = true`, or
+    /// `--fail-on-error`).
+    pub fail_on_error: bool,
     /// The file this came from, for messages.
     pub source: Option<PathBuf>,
 }
@@ -87,6 +90,8 @@ struct RawConfig {
     overrides: Vec<RawOverride>,
     #[serde(default)]
     blocking_paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    fail_on_error: bool,
     tests: Option<RawTests>,
 }
 
@@ -299,6 +304,7 @@ impl Config {
                 .map(Spanned::into_inner)
                 .collect(),
             tests,
+            fail_on_error: raw.fail_on_error,
             source: Some(path.to_path_buf()),
         })
     }

@@ -14,7 +14,7 @@ pub struct SourceFile {
     pub abs: PathBuf,
     /// Relative to the scan root, `/`-separated.
     pub rel: String,
-    /// A symlink given on the command line (the walk itself does not follow links).
+    /// A symlink (given on the command line, or met by a `--follow` walk).
     pub symlink: bool,
 }
 
@@ -22,6 +22,11 @@ pub struct SourceFile {
 pub struct DiscoverOptions {
     pub no_ignore: bool,
     pub exclude: Vec<String>,
+    /// The project root report paths are relative to (`crate::root`); the old per-argument
+    /// scan root when not set (library callers that scan one directory).
+    pub root: Option<PathBuf>,
+    /// Follow symbolic links while walking (`--follow`); links are not followed by default.
+    pub follow: bool,
 }
 
 pub struct Discovered {
@@ -35,6 +40,15 @@ pub fn build_globset(patterns: &[String]) -> Result<GlobSet, String> {
     for p in patterns {
         let glob = Glob::new(p).map_err(|e| format!("invalid glob `{p}`: {e}"))?;
         b.add(glob);
+        // A bare name (`generated`, `*.pb.rs`) matches at any depth, as in a `.gitignore`.
+        if !p.contains('/')
+            && let Ok(g) = Glob::new(&format!("**/{p}"))
+        {
+            b.add(g);
+            if let Ok(g) = Glob::new(&format!("**/{p}/**")) {
+                b.add(g);
+            }
+        }
         // `generated` should also exclude everything below it.
         if !p.ends_with("/**")
             && let Ok(g) = Glob::new(&format!("{}/**", p.trim_end_matches('/')))
@@ -73,10 +87,20 @@ pub fn relative(root: &Path, path: &Path) -> String {
 }
 
 pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions, excludes: &GlobSet) -> Discovered {
-    let root = scan_root(paths);
+    let (root, paths) = match &opts.root {
+        Some(r) => (
+            r.clone(),
+            paths.iter().map(|p| crate::root::absolute(p)).collect(),
+        ),
+        None => (scan_root(paths), paths.to_vec()),
+    };
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for path in paths {
+    for path in &paths {
+        if crate::symlinks::is_loop(path) {
+            errors.push(crate::symlinks::loop_error(relative(&root, path)));
+            continue;
+        }
         if !path.exists() {
             errors.push(FileError::new(
                 relative(&root, path),
@@ -98,7 +122,7 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions, excludes: &GlobSet) -
         builder
             .standard_filters(!opts.no_ignore)
             .require_git(false)
-            .follow_links(false)
+            .follow_links(opts.follow)
             .sort_by_file_name(|a, b| a.cmp(b));
         let no_ignore = opts.no_ignore;
         builder.filter_entry(move |e| {
@@ -108,6 +132,10 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions, excludes: &GlobSet) -
             match entry {
                 Ok(e) => {
                     let p = e.path();
+                    if e.path_is_symlink() && crate::symlinks::is_loop(p) {
+                        errors.push(crate::symlinks::loop_error(relative(&root, p)));
+                        continue;
+                    }
                     let is_file = e.file_type().is_some_and(|t| t.is_file());
                     if !is_file || p.extension().is_none_or(|x| x != "rs") {
                         continue;
@@ -119,13 +147,17 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions, excludes: &GlobSet) -
                     files.push(SourceFile {
                         abs: p.to_path_buf(),
                         rel,
-                        symlink: false,
+                        symlink: e.path_is_symlink(),
                     });
                 }
                 Err(err) => {
                     let file = err_path(&err)
                         .map(|p| relative(&root, &p))
                         .unwrap_or_default();
+                    if is_loop_error(&err) {
+                        errors.push(crate::symlinks::loop_error(file));
+                        continue;
+                    }
                     errors.push(FileError::new(file, ErrorKind::Io, None, err.to_string()));
                 }
             }
@@ -137,6 +169,17 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions, excludes: &GlobSet) -
         root,
         files,
         errors,
+    }
+}
+
+fn is_loop_error(err: &ignore::Error) -> bool {
+    match err {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop_error(err),
+        ignore::Error::Io(e) => crate::symlinks::is_eloop(e),
+        _ => false,
     }
 }
 

@@ -149,7 +149,7 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
     let found = discover::discover(&opts.paths, &opts.discover, &excludes);
     let t_discover = t0.elapsed().as_secs_f64();
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.unwrap_or(0))
+        .num_threads(crate::jobs::effective(opts.jobs, found.files.len()))
         .stack_size(STACK_BYTES)
         .build()
         .map_err(|e| UsageError::Usage(format!("cannot start worker threads: {e}")))?;

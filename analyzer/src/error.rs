@@ -10,6 +10,7 @@ pub enum ErrorKind {
     Io,
     NonUtf8,
     TooLarge,
+    SymlinkLoop,
     InternalError,
 }
 
@@ -20,6 +21,7 @@ impl ErrorKind {
             ErrorKind::Io => "io_error",
             ErrorKind::NonUtf8 => "non_utf8",
             ErrorKind::TooLarge => "too_large",
+            ErrorKind::SymlinkLoop => "symlink_loop",
             ErrorKind::InternalError => "internal_error",
         }
     }

@@ -131,8 +131,18 @@ pub fn run(cmd: &ModelsCommand, out: &mut dyn Write) -> io::Result<i32> {
                 .into_iter()
                 .find(|v| v.name() == *name)
                 .ok_or_else(|| unknown(name.clone()))?;
-            let outcome =
-                catalog::quietly(|| catalog::replay(&variant, schedule)).map_err(invalid)?;
+            let silenced = crate::stderr_guard::silence();
+            let outcome = catalog::quietly(|| catalog::replay(&variant, schedule));
+            drop(silenced);
+            let outcome = outcome.map_err(invalid)?;
+            if let Outcome::Failed(f) = &outcome
+                && schedule_misfit(&f.message)
+            {
+                return Err(invalid(format!(
+                    "the schedule does not fit `{}`: it was recorded for another variant (or an older version of this one); replay it with the variant `racewise models check` printed it for",
+                    variant.name()
+                )));
+            }
             replay_report(&variant, &outcome, *format, out)
         }
         ModelsCommand::RedisStress {
@@ -141,6 +151,15 @@ pub fn run(cmd: &ModelsCommand, out: &mut dyn Write) -> io::Result<i32> {
             format,
         } => crate::redis_stress_cmd::run(url, *rounds, *format, out),
     }
+}
+
+/// Shuttle's own complaints when a schedule's choices do not match the body being replayed
+/// (they dump its internal task structures, which mean nothing to a user).
+fn schedule_misfit(message: &str) -> bool {
+    message.contains("scheduled task is not runnable")
+        || message.contains("expected to run")
+        || message.contains("schedule ended")
+        || message.contains("next schedule step is")
 }
 
 fn invalid(message: impl Into<String>) -> io::Error {
@@ -257,6 +276,8 @@ fn check(
     format: ModelsFormat,
     out: &mut dyn Write,
 ) -> io::Result<i32> {
+    // shuttle's advice names its own API; racewise prints its replay command instead.
+    let silenced = crate::stderr_guard::silence();
     let verdicts: Vec<Verdict> = catalog::quietly(|| {
         variants
             .iter()
@@ -272,6 +293,7 @@ fn check(
             })
             .collect()
     });
+    drop(silenced);
     let code = i32::from(verdicts.iter().any(|v| !v.as_expected));
     match format {
         ModelsFormat::Human => check_human(&verdicts, plan, out)?,

@@ -146,8 +146,14 @@ fn unused_finding(s: &Suppression, all_ran: bool) -> Option<Finding> {
     })
 }
 
-/// Byte offset of the `//` that starts a racewise comment on `line`, skipping `//` inside
-/// string literals (an odd number of unescaped `"` before it).
+/// Whether `body` (a comment's text after `//` or `/*`) starts with the marker, in any case.
+fn has_marker(body: &str) -> bool {
+    body.get(..MARKER.len())
+        .is_some_and(|m| m.eq_ignore_ascii_case(MARKER))
+}
+
+/// Byte offset of the `//` (or `/*`) that starts a racewise comment on `line`, skipping comment
+/// markers inside string literals (an odd number of unescaped `"` before them).
 fn comment_start(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     let mut in_str = false;
@@ -156,13 +162,17 @@ fn comment_start(line: &str) -> Option<usize> {
         match bytes[i] {
             b'\\' if in_str => i += 1,
             b'"' => in_str = !in_str,
-            b'/' if !in_str && bytes[i + 1] == b'/' => {
-                let body = line[i + 2..].trim_start_matches(['/', '!']).trim_start();
-                if body.starts_with(MARKER) {
+            b'/' if !in_str && matches!(bytes[i + 1], b'/' | b'*') => {
+                let body = line[i + 2..]
+                    .trim_start_matches(['/', '!', '*'])
+                    .trim_start();
+                if has_marker(body) {
                     return Some(i);
                 }
-                // Any other comment runs to the end of the line.
-                return None;
+                if bytes[i + 1] == b'/' {
+                    // Any other line comment runs to the end of the line.
+                    return None;
+                }
             }
             _ => {}
         }
@@ -178,6 +188,19 @@ type Parsed = Result<(Vec<String>, Option<String>), String>;
 
 fn parse_body(rest: &str) -> Option<Parsed> {
     let rest = rest.trim();
+    // Something that looks like a directive (`word(`) but is not `allow(`: never silently
+    // ignored, since its author believes it suppresses a finding.
+    let word_end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let (word, after_word) = rest.split_at(word_end);
+    if !word.is_empty() && word != "allow" && after_word.trim_start().starts_with('(') {
+        return Some(Err(if word.eq_ignore_ascii_case("allow") {
+            format!("`{word}` must be written in lower case: `allow(..)`")
+        } else {
+            format!("unknown directive `{word}`; the only one is `allow(rule, ...)`")
+        }));
+    }
     let after_allow = rest.strip_prefix("allow")?;
     if after_allow
         .chars()
@@ -202,6 +225,12 @@ fn parse_body(rest: &str) -> Option<Parsed> {
     if rules.is_empty() {
         return Some(Err(format!("no rule named; {FORM}")));
     }
+    if rules.iter().any(|r| r.eq_ignore_ascii_case("all")) {
+        return Some(Err(
+            "`allow(all)` is not supported: name the rules (or a `racewise.toml` override)"
+                .to_string(),
+        ));
+    }
     let reason = args[close + 1..]
         .trim()
         .strip_prefix("--")
@@ -221,7 +250,8 @@ fn is_plain_comment(line: &str) -> bool {
 /// Whether `text` may hold a suppression comment at all: every form contains the marker. Most
 /// files have none, so the engine skips the line scan and the walker's item extents for them.
 pub fn may_have_suppressions(text: &str) -> bool {
-    text.contains(MARKER)
+    // Any case of the marker: a wrongly cased one is reported, not ignored.
+    text.contains("acewise:") || text.contains("ACEWISE:")
 }
 
 const MARKER: &str = "racewise:";
@@ -245,12 +275,23 @@ pub fn parse(text: &str, items: &[ItemExtent]) -> Vec<Suppression> {
         let Some(c) = comment_start(line) else {
             continue;
         };
-        let Some(colon) = line[c..].find(MARKER) else {
+        let lower = line[c..].to_ascii_lowercase();
+        let Some(colon) = lower.find(MARKER) else {
             continue;
         };
-        let Some(parsed) = parse_body(&line[c + colon + MARKER.len()..]) else {
+        let body = &line[c + colon + MARKER.len()..];
+        let block = line[c..].starts_with("/*");
+        let Some(mut parsed) = parse_body(body.trim_end().trim_end_matches("*/")) else {
             continue;
         };
+        if parsed.is_ok() && block {
+            parsed = Err(
+                "block comments are not read as suppressions; write `// racewise: allow(rule) -- reason`"
+                    .to_string(),
+            );
+        } else if parsed.is_ok() && &line[c + colon..c + colon + MARKER.len()] != MARKER {
+            parsed = Err("write the marker in lower case: `// racewise: allow(..)`".to_string());
+        }
         let (rules, reason, malformed) = match parsed {
             Ok((rules, reason)) => (rules, reason, None),
             Err(why) => (Vec::new(), None, Some(why)),

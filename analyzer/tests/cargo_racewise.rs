@@ -58,5 +58,5 @@ fn check_through_cargo() {
     assert!(out.contains("\"version\": \"2.1.0\""));
     let (code, _, err) = cargo_racewise(&["check", &dir, "--select", "nope"]);
     assert_eq!(code, 2);
-    assert!(err.contains("unknown rule `nope`"), "{err}");
+    assert!(err.contains("unknown rule or group `nope`"), "{err}");
 }

@@ -107,13 +107,11 @@ fn a_single_file_and_a_missing_path() {
 
     let missing = root.join("nope");
     let m = missing.to_string_lossy().into_owned();
+    // A path that is not there is a usage error (exit 2) naming the whole path, not a green
+    // run with an error entry (issue 13, defect 1).
     let run = racewise(&["check", &m, "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
-    assert_eq!(
-        json["errors"].as_array().map(Vec::len),
-        Some(1),
-        "{}",
-        run.stdout
-    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains(&m), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&root);
 }

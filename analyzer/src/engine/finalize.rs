@@ -159,7 +159,7 @@ fn to_report(file: &SourceFile, f: Finding, state: FindingState, config: &Config
         column: f.region.column,
         end_line: f.region.end_line,
         end_column: f.region.end_column,
-        message: f.message,
+        message: crate::report::tidy::message(f.rule, f.message),
         help: f.help,
         function: f.function,
         fingerprint: String::new(),

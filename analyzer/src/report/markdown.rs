@@ -2,14 +2,15 @@
 //! one section per finding, most severe first, with the code, why it matters and the fix.
 //! Deterministic: no timestamps, no absolute paths; findings numbered in report order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use racewise_lints::{Severity, registry};
 
 use super::docs;
-use super::{Report, ReportFinding, TOOL_NAME, TOOL_VERSION};
+use super::lines::LineIndex;
+use super::{FindingState, Report, ReportFinding, TOOL_NAME, TOOL_VERSION};
 
 /// Lines of context shown above and below a finding.
 const CONTEXT: u32 = 2;
@@ -37,19 +38,19 @@ pub fn ordered(report: &Report) -> Vec<&ReportFinding> {
 }
 
 /// The flagged lines `line..=end_line` with context, numbered, flagged lines marked `>`.
-fn snippet(text: &str, line: u32, end_line: u32) -> Option<String> {
-    let lines: Vec<&str> = text.lines().collect();
-    if line == 0 || line as usize > lines.len() {
+fn snippet(text: &str, index: &LineIndex, line: u32, end_line: u32) -> Option<String> {
+    let count = index.line_count() as u32;
+    if line == 0 || line > count {
         return None;
     }
     let end = end_line.max(line).min(line + MAX_SNIPPET_LINES - 1);
     let first = line.saturating_sub(CONTEXT).max(1);
-    let last = (end + CONTEXT).min(lines.len() as u32);
+    let last = (end + CONTEXT).min(count);
     let width = last.to_string().len();
     let mut body = String::new();
     for n in first..=last {
         let marker = if (line..=end).contains(&n) { '>' } else { ' ' };
-        let src = lines[(n - 1) as usize];
+        let src = index.line(text, n as usize).unwrap_or("");
         let row = format!("{marker} {n:>width$} | {src}");
         let _ = writeln!(body, "{}", row.trim_end());
     }
@@ -65,6 +66,15 @@ fn snippet(text: &str, line: u32, end_line: u32) -> Option<String> {
 }
 
 pub fn render(report: &Report, sources: &BTreeMap<String, Arc<str>>) -> String {
+    render_with(report, sources, false)
+}
+
+/// [`render`]; `include_suppressed` adds a table of the suppressed and baselined findings.
+pub fn render_with(
+    report: &Report,
+    sources: &BTreeMap<String, Arc<str>>,
+    include_suppressed: bool,
+) -> String {
     let mut out = String::new();
     let s = &report.summary;
     let _ = writeln!(out, "# racewise audit report\n");
@@ -151,9 +161,47 @@ pub fn render(report: &Report, sources: &BTreeMap<String, Arc<str>>) -> String {
 
         let _ = writeln!(out, "## Findings\n");
         let width = findings.len().to_string().len().max(3);
+        // Findings go most severe first, across files: one line index per file, built once.
+        let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
         for (i, f) in findings.iter().enumerate() {
-            write_finding(&mut out, i + 1, width, f, sources);
+            let code = sources.get(&f.file).and_then(|t| {
+                let index = indexes
+                    .entry(f.file.as_str())
+                    .or_insert_with(|| LineIndex::new(t));
+                snippet(t, index, f.line, f.end_line)
+            });
+            write_finding(&mut out, i + 1, width, f, code);
         }
+    }
+
+    let known: Vec<&ReportFinding> = report
+        .findings
+        .iter()
+        .filter(|f| f.state != FindingState::New)
+        .collect();
+    if include_suppressed && !known.is_empty() {
+        let _ = writeln!(out, "## Suppressed and baselined findings\n");
+        let _ = writeln!(
+            out,
+            "| Where | Rule | Severity | State | Finding |\n|---|---|---|---|---|"
+        );
+        for f in known {
+            let state = match f.state {
+                FindingState::Suppressed => "suppressed",
+                _ => "baseline",
+            };
+            let _ = writeln!(
+                out,
+                "| `{}:{}:{}` | `{}` | {} | {state} | {} |",
+                cell(&f.file),
+                f.line,
+                f.column,
+                f.rule,
+                f.severity.as_str(),
+                cell(&f.message)
+            );
+        }
+        out.push('\n');
     }
 
     if !report.errors.is_empty() {
@@ -185,7 +233,7 @@ fn write_finding(
     n: usize,
     width: usize,
     f: &ReportFinding,
-    sources: &BTreeMap<String, Arc<str>>,
+    code: Option<String>,
 ) {
     let _ = writeln!(
         out,
@@ -199,10 +247,7 @@ fn write_finding(
     }
     out.push_str("\n\n");
     let _ = writeln!(out, "**Finding:** {}\n", f.message.trim());
-    if let Some(code) = sources
-        .get(&f.file)
-        .and_then(|t| snippet(t, f.line, f.end_line))
-    {
+    if let Some(code) = code {
         out.push_str(&code);
         out.push('\n');
     }
@@ -233,7 +278,8 @@ mod tests {
 
     #[test]
     fn fence_outgrows_backticks() {
-        let s = snippet("let a = 1;\nlet s = \"```\";\n", 2, 2).unwrap();
+        let text = "let a = 1;\nlet s = \"```\";\n";
+        let s = snippet(text, &LineIndex::new(text), 2, 2).unwrap();
         assert!(s.starts_with("````rust\n"), "{s}");
         assert!(s.contains("> 2 | let s"), "{s}");
         assert!(s.contains("  1 | let a"), "{s}");

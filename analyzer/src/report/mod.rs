@@ -1,11 +1,16 @@
 //! The reporters: one module per output format, all rendering the same [`Report`].
 
+pub mod concise;
 pub mod docs;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod lines;
 pub mod markdown;
 pub mod sarif;
+pub mod summary;
+pub mod terminal_docs;
+pub mod tidy;
 
 use std::collections::BTreeMap;
 
@@ -101,17 +106,18 @@ impl BySeverity {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub files_scanned: usize,
-    /// Findings that count (not suppressed, not in the baseline).
+    /// Findings that count (not suppressed, not in the baseline); equal to `new`. `by_severity`
+    /// and `by_rule` count these too.
     pub findings: usize,
     pub by_severity: BySeverity,
     pub by_rule: BTreeMap<String, usize>,
     /// Of `findings`, those in test code.
     #[serde(skip_serializing_if = "is_zero")]
     pub in_test: usize,
-    #[serde(skip_serializing_if = "is_zero")]
-    pub suppressed: usize,
-    #[serde(skip_serializing_if = "is_zero")]
+    /// The three states a finding of the `findings` array can be in, counted.
+    pub new: usize,
     pub baseline: usize,
+    pub suppressed: usize,
     /// Baseline entries that no longer match any finding (fixed: prune them).
     #[serde(skip_serializing_if = "is_zero")]
     pub baseline_fixed: usize,
@@ -147,6 +153,7 @@ impl Report {
                 FindingState::New => {
                     summary.findings += 1;
                     summary.in_test += usize::from(f.in_test);
+                    summary.new += 1;
                     summary.by_severity.add(f.severity);
                     *summary.by_rule.entry(f.rule.to_string()).or_default() += 1;
                 }

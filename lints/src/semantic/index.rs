@@ -338,7 +338,7 @@ impl CrateIndex {
                         unique(self.fields.get(&(owner, field.clone()))).unwrap_or(Ty::Unknown)
                     }
                     (Ty::Path { path, .. }, None) => self
-                        .from_sibling(path, |sib, p| {
+                        .in_sibling(path, |sib, p| {
                             unique(sib.fields.get(&(p.to_string(), field.clone())))
                         })
                         .unwrap_or(Ty::Unknown),
@@ -362,7 +362,7 @@ impl CrateIndex {
                     (Some(owner), _) => unique(self.sealed().methods.get(&(owner, name.clone())))
                         .unwrap_or(Ty::Unknown),
                     (None, Some(path)) if self.sibling_of(path).is_some() => self
-                        .from_sibling(path, |sib, p| {
+                        .in_sibling(path, |sib, p| {
                             unique(sib.sealed().methods.get(&(p.to_string(), name.clone())))
                         })
                         .unwrap_or(Ty::Unknown),
