@@ -27,12 +27,15 @@
 #![allow(clippy::duplicate_mod)]
 
 pub mod catalog;
+pub mod future;
 pub mod invariant;
 pub mod models;
+pub mod shuttle_future;
 pub mod shuttle_models;
 pub mod shuttle_sync;
 pub mod sync;
 pub mod token_bucket;
+pub mod trace;
 
 #[doc(hidden)]
 pub mod harness;
