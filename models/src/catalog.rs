@@ -61,7 +61,9 @@ impl ModelVariant {
 
 /// Every model variant, over shuttle, in a fixed order.
 pub fn variants() -> Vec<ModelVariant> {
-    crate::shuttle_models::variants::all()
+    let mut all = crate::shuttle_models::variants::all();
+    all.extend(crate::shuttle_models::async_variants::all());
+    all
 }
 
 /// The variants named by `names` (each a model, e.g. `scheduler`, or `model/variant`), in
@@ -146,6 +148,9 @@ pub struct Failure {
     pub message: String,
     /// The failing schedule, for [`replay`] / `shuttle::replay`, when shuttle printed one.
     pub schedule: Option<String>,
+    /// The last steps of each task of the failing execution (async models: see
+    /// [`crate::trace`]), one task per line; `None` when nothing was recorded.
+    pub trace: Option<String>,
 }
 
 /// What a check found.
@@ -211,7 +216,8 @@ fn run_shuttle<S: Scheduler + 'static>(scheduler: S, body: fn()) -> Outcome {
     let mut config = Config::new();
     config.silence_warnings = true;
     let runner = Runner::new(counting, config);
-    match panic::catch_unwind(AssertUnwindSafe(|| runner.run(body))) {
+    crate::trace::reset();
+    let outcome = match panic::catch_unwind(AssertUnwindSafe(|| runner.run(body))) {
         Ok(iterations) => Outcome::Passed { iterations },
         Err(payload) => {
             let raw = payload_text(payload.as_ref());
@@ -220,9 +226,12 @@ fn run_shuttle<S: Scheduler + 'static>(scheduler: S, body: fn()) -> Outcome {
                 iteration: executions.get(),
                 message,
                 schedule,
+                trace: crate::trace::render(),
             })
         }
-    }
+    };
+    crate::trace::reset();
+    outcome
 }
 
 fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {

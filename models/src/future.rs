@@ -52,7 +52,7 @@ pub use mutex::{Mutex, MutexGuard};
 pub use notify::{Notified, Notify};
 pub use select::{Either, Select, select};
 pub use semaphore::{Acquire, OwnedSemaphorePermit, Semaphore, SemaphorePermit};
-pub use task::{JoinError, JoinHandle, block_on, spawn, spawn_named, yield_now};
+pub use task::{JoinError, JoinHandle, block_on, note, spawn, spawn_named, torn_down, yield_now};
 pub use time::{Deadline, Elapsed, Timeout, timeout};
 
 #[cfg(all(test, not(loom), not(shuttle)))]

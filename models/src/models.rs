@@ -9,6 +9,15 @@ use crate::sync as backend;
 
 #[path = "model/common.rs"]
 mod common;
+
+// The async models (issue 15) over the matching async facade.
+use crate::future as async_backend;
+#[path = "model/async_permits.rs"]
+pub mod async_permits;
+#[path = "model/async_requests.rs"]
+pub mod async_requests;
+#[path = "model/async_variants.rs"]
+pub mod async_variants;
 #[path = "model/execution_queue.rs"]
 pub mod execution_queue;
 #[path = "model/scheduler.rs"]

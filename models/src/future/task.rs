@@ -214,3 +214,17 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
     crate::trace::reset();
     exec::block_on("main", fut)
 }
+
+/// Whether a destructor must leave the primitives alone because the execution it belongs to
+/// failed and is being torn down (a primitive touched then would panic again, aborting the test
+/// binary). Guards of your own that touch the primitives in `Drop` should return early on it.
+pub fn torn_down() -> bool {
+    exec::torn_down()
+}
+
+/// Adds `event` to the running task's steps in the event log printed on failure (for a model's
+/// own steps: "called the provider", "wrote the result").
+pub fn note(event: impl Into<String>) {
+    let event = event.into();
+    record(|| event);
+}
