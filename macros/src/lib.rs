@@ -114,6 +114,16 @@
 //! `two_increments_are_not_lost::loom`, `two_increments_are_not_lost::shuttle_random`, ... and
 //! `cargo test two_increments` selects all of them.
 //!
+//! # Async bodies
+//!
+//! `#[model_check]` also goes on an `async fn name() { .. }` written against
+//! `racewise_models::future` (tasks, semaphore, mutex, notify, mpsc, `timeout`, `select`). Each
+//! execution runs the body as the root task of the backend's executor: shuttle's
+//! (`shuttle::future::block_on`, tasks are shuttle tasks), loom's (`loom::future::block_on`, each
+//! task a loom thread, so at most 4 tasks), or under plain `cargo test` a current-thread
+//! executor. The generated tests call `harness::async_body(super::name)`; everything else (the
+//! arguments, `expect = "bug"`) is as for a sync body.
+//!
 //! # Arguments
 //!
 //! All are optional, written `key = value` and separated by commas.
@@ -790,6 +800,23 @@ mod tests {
         assert!(e.contains(":: racewise_models :: harness :: loom_model (3usize , super :: body)"));
         assert!(e.contains("shuttle_pct (1000usize , 3usize , super :: body)"));
         assert!(e.contains("std_threads (100usize , super :: body)"));
+    }
+
+    #[test]
+    fn async_bodies_run_as_the_root_task_of_each_checker() {
+        let e = expand_str(
+            quote!(),
+            quote!(
+                async fn body() {}
+            ),
+        );
+        assert!(e.contains(
+            "loom_model (3usize , :: racewise_models :: harness :: async_body (super :: body))"
+        ));
+        assert!(e.contains(
+            "std_threads (100usize , :: racewise_models :: harness :: async_body (super :: body))"
+        ));
+        assert!(e.contains("async fn body"));
     }
 
     #[test]

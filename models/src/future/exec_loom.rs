@@ -25,9 +25,21 @@ pub(crate) fn block_on<F: Future>(_name: &str, fut: F) -> F::Output {
     loom::future::block_on(fut)
 }
 
-/// A scheduling point: loom may run any other thread before this one continues.
+/// A scheduling point: loom may run any other thread before this one continues. The future
+/// also returns `Pending` once, as an await point does on a real executor, so a `timeout` or
+/// `select` around it can drop it there.
 pub(crate) async fn yield_now() {
-    loom::thread::yield_now();
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return std::task::Poll::Ready(());
+        }
+        yielded = true;
+        loom::thread::yield_now();
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+    .await;
 }
 
 /// The running task's name (`main` for the root).
