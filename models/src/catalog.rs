@@ -48,6 +48,22 @@ impl ModelVariant {
         format!("{}/{}", self.model, self.variant)
     }
 
+    /// The audit finding a broken variant reproduces (its summary); `None` for a correct variant.
+    pub fn finding(&self) -> Option<&'static str> {
+        match self.expected {
+            Expected::Pass => None,
+            Expected::Bug(_) => Some(self.summary),
+        }
+    }
+
+    /// The invariant message a checker must report for a broken variant; `None` for a correct one.
+    pub fn invariant(&self) -> Option<&'static str> {
+        match self.expected {
+            Expected::Pass => None,
+            Expected::Bug(cause) => Some(cause),
+        }
+    }
+
     /// Whether `outcome` is what this variant expects: a pass for a correct variant, a failure
     /// with the expected cause for a broken one.
     pub fn meets_expectation(&self, outcome: &Outcome) -> bool {

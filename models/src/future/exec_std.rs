@@ -10,8 +10,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
-/// Tasks are owned by the executor; nothing to keep.
-pub(crate) type RawHandle = ();
+/// Tasks are owned by the executor; the handle keeps nothing.
+pub(crate) struct RawHandle;
 
 type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -72,6 +72,7 @@ where
         exec.tasks.push(Some((name, Box::pin(fut))));
         ready.push(exec.tasks.len() - 1);
     });
+    RawHandle
 }
 
 fn waker(id: usize, ready: &Arc<Ready>) -> Waker {
