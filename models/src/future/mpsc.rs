@@ -96,8 +96,8 @@ impl<T> Sender<T> {
                 s.queue.push_back(v);
                 s.send_waiters.remove(guard.waiter);
                 let wakers = s.recv_waiters.take_all();
-                drop(s);
                 record(|| format!("pushed to {}", chan.name));
+                drop(s);
                 wake(wakers);
                 return Poll::Ready(Ok(()));
             }
@@ -140,8 +140,8 @@ impl<T> Receiver<T> {
             if let Some(v) = s.queue.pop_front() {
                 s.recv_waiters.remove(&mut waiter);
                 let wakers = s.send_waiters.take_all();
-                drop(s);
                 record(|| format!("popped from {}", chan.name));
+                drop(s);
                 wake(wakers);
                 return Poll::Ready(Some(v));
             }

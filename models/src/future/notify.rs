@@ -46,8 +46,8 @@ impl Notify {
                 None
             }
         };
-        drop(s);
         record(|| format!("notified {}", self.name));
+        drop(s);
         if let Some(w) = waker {
             w.wake();
         }
@@ -65,8 +65,8 @@ impl Notify {
                 w.clone()
             })
             .collect();
-        drop(s);
         record(|| format!("notified every waiter of {}", self.name));
+        drop(s);
         for w in wakers {
             w.wake();
         }
@@ -108,8 +108,8 @@ impl Future for Notified<'_> {
                 let id = s.next;
                 s.waiters.push((id, cx.waker().clone(), false));
                 this.id = Some(id);
-                drop(s);
                 record(|| format!("waiting on {}", this.notify.name));
+                drop(s);
                 Poll::Pending
             }
             Some(id) => {

@@ -95,8 +95,8 @@ impl Semaphore {
             return None;
         }
         s.available -= 1;
-        drop(s);
         record(|| format!("acquired {}", self.name));
+        drop(s);
         Some(SemaphorePermit { sem: self })
     }
 
@@ -110,8 +110,8 @@ impl Semaphore {
             s.added += s.available - total;
         }
         let wakers = s.waiters.take_all();
-        drop(s);
         record(|| format!("added {n} permit(s) to {}", self.name));
+        drop(s);
         wake(wakers);
     }
 
@@ -119,8 +119,8 @@ impl Semaphore {
         let mut s = lock(&self.state);
         s.available += 1;
         let wakers = s.waiters.take_all();
-        drop(s);
         record(|| format!("released {}", self.name));
+        drop(s);
         wake(wakers);
     }
 
@@ -181,16 +181,15 @@ impl<'a> Future for Acquire<'a> {
         if s.available > 0 {
             s.available -= 1;
             s.waiters.remove(&mut this.waiter);
-            drop(s);
             record(|| format!("acquired {}", sem.name));
+            drop(s);
             return Poll::Ready(SemaphorePermit { sem });
         }
-        let first = this.waiter.is_none();
-        s.waiters.register(&mut this.waiter, cx.waker());
-        drop(s);
-        if first {
+        if this.waiter.is_none() {
             record(|| format!("waiting for {}", sem.name));
         }
+        s.waiters.register(&mut this.waiter, cx.waker());
+        drop(s);
         Poll::Pending
     }
 }
@@ -200,7 +199,9 @@ impl Drop for Acquire<'_> {
         if self.waiter.is_none() || torn_down() {
             return;
         }
-        lock(&self.sem.state).waiters.remove(&mut self.waiter);
+        let mut s = lock(&self.sem.state);
+        s.waiters.remove(&mut self.waiter);
         record(|| format!("gave up waiting for {}", self.sem.name));
+        drop(s);
     }
 }

@@ -79,8 +79,8 @@ impl<T> JoinHandle<T> {
         }
         s.cancel = true;
         let task = s.task.take();
-        drop(s);
         record(|| format!("aborted {}", self.name));
+        drop(s);
         if let Some(w) = task {
             w.wake();
         }
@@ -144,9 +144,9 @@ impl<F: Future> Future for Cancellable<F> {
             s.cancel
         };
         if cancel {
+            record(|| "cancelled: dropping its future".to_string());
             // The future's destructors (permit guards, cleanup guards) run here, in this task.
             this.fut = None;
-            record(|| "cancelled: its future was dropped".to_string());
             this.finish(Err(JoinError {
                 task: this.name.clone(),
             }));

@@ -41,8 +41,8 @@ impl Deadline {
         let mut s = lock(&self.state);
         s.fired = true;
         let wakers = s.waiters.take_all();
-        drop(s);
         record(|| format!("fired {}", self.name));
+        drop(s);
         wake(wakers);
     }
 
@@ -97,8 +97,8 @@ impl<F: Future> Future for Timeout<'_, F> {
         let mut s = lock(&this.deadline.state);
         if s.fired {
             s.waiters.remove(&mut this.waiter);
-            drop(s);
             record(|| format!("timed out ({}): dropping the future", this.deadline.name));
+            drop(s);
             this.fut = None;
             return Poll::Ready(Err(Elapsed));
         }

@@ -68,12 +68,14 @@ impl Server {
         let mut s = lock(&self.state);
         s.inflight.insert(id);
         s.call_keys.insert(key);
+        future::note(format!("registered request {id} (call key {key:?})"));
     }
 
     fn unregister(&self, id: u64, key: &'static str) {
         let mut s = lock(&self.state);
         s.inflight.remove(&id);
         s.call_keys.remove(key);
+        future::note(format!("removed request {id} (call key {key:?})"));
     }
 
     /// Checks, once every task finished, that no request is left registered.
