@@ -269,7 +269,14 @@ pub fn parse_failure(raw: &str) -> (String, Option<String>) {
     const ORIGINAL: &str = "original panic: ";
     let schedule = raw.find(SCHEDULE).and_then(|i| {
         let rest = &raw[i + SCHEDULE.len()..];
-        rest.find("\n\"").map(|end| rest[..end].trim().to_string())
+        // Shuttle wraps a long schedule over several lines; as one token it can be pasted into
+        // a command line (its decoder ignores whitespace).
+        rest.find("\n\"").map(|end| {
+            rest[..end]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+        })
     });
     let message = match raw.find(ORIGINAL) {
         Some(i) => raw[i + ORIGINAL.len()..].trim().to_string(),
@@ -379,6 +386,13 @@ mod tests {
             )
         );
         assert_eq!(parse_failure("boom"), ("boom".to_string(), None));
+    }
+
+    #[test]
+    fn a_wrapped_schedule_becomes_one_token() {
+        let raw =
+            "test panicked in task 'x'\nfailing schedule:\n\"\n9102ab\ncd00\n\"\npass that string";
+        assert_eq!(parse_failure(raw).1.as_deref(), Some("9102abcd00"));
     }
 
     #[test]

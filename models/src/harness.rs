@@ -30,20 +30,73 @@ where
     move || crate::future::block_on(body())
 }
 
-/// Runs one checker; if it fails after the async primitives recorded events, fails again with
-/// the failure's message followed by the last steps of each task ([`crate::trace`]).
+/// The environment variable that makes a generated shuttle test replay one failing schedule
+/// instead of exploring: `RACEWISE_REPLAY=<schedule> RUSTFLAGS="--cfg shuttle" cargo test
+/// --release <test> -- --exact`. The user's crate never names shuttle.
+pub const REPLAY_ENV: &str = "RACEWISE_REPLAY";
+
+/// Where the failure's own message ends in a report this harness extends (see [`with_trace`]).
+const REPLAY_HEADER: &str = "\n\nto replay this failure: ";
+
+/// Runs one checker. If it fails, fails again with the failure's report followed by the last
+/// steps of each task (when the async primitives recorded any, [`crate::trace`]) and, for a
+/// shuttle schedule, the command that replays it.
 fn with_trace<R>(run: impl FnOnce() -> R) -> R {
     crate::trace::reset();
     let payload = match panic::catch_unwind(AssertUnwindSafe(run)) {
         Ok(value) => return value,
         Err(payload) => payload,
     };
-    match (payload_text(payload.as_ref()), crate::trace::render()) {
-        (Some(text), Some(trace)) => {
-            crate::trace::reset();
-            panic::panic_any(format!("{text}\n\n{}\n{trace}", crate::trace::HEADER))
+    let Some(text) = payload_text(payload.as_ref()) else {
+        panic::resume_unwind(payload)
+    };
+    let trace = crate::trace::render();
+    crate::trace::reset();
+    let (_, schedule) = crate::catalog::parse_failure(&text);
+    if trace.is_none() && schedule.is_none() {
+        panic::resume_unwind(payload)
+    }
+    let mut report = text;
+    if let Some(trace) = trace {
+        report = format!("{report}\n\n{}\n{trace}", crate::trace::HEADER);
+    }
+    if let Some(schedule) = schedule.filter(|_| std::env::var_os(REPLAY_ENV).is_none()) {
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("<test name>")
+            .to_string();
+        report = format!(
+            "{report}{REPLAY_HEADER}{REPLAY_ENV}={schedule} RUSTFLAGS=\"--cfg shuttle\" cargo test \
+             --release {test} -- --exact --nocapture"
+        );
+    }
+    panic::panic_any(report)
+}
+
+/// The schedule to replay instead of exploring, from [`REPLAY_ENV`].
+fn replay_schedule() -> Option<String> {
+    std::env::var(REPLAY_ENV)
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// Runs `explore`, or, with [`REPLAY_ENV`] set, replays that schedule of `body` once.
+fn shuttle_run<F>(body: F, explore: impl FnOnce(F)) -> bool
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    match replay_schedule() {
+        Some(schedule) => {
+            eprintln!("shuttle: replaying the schedule in {REPLAY_ENV}");
+            with_trace(|| shuttle::replay(body, &schedule));
+            eprintln!("shuttle: the replayed schedule passed");
+            false
         }
-        _ => panic::resume_unwind(payload),
+        None => {
+            with_trace(|| explore(body));
+            true
+        }
     }
 }
 
@@ -116,8 +169,9 @@ pub fn shuttle_random<F>(iterations: usize, body: F)
 where
     F: Fn() + Send + Sync + 'static,
 {
-    with_trace(|| shuttle::check_random(body, iterations));
-    eprintln!("shuttle random: passed {iterations} iterations");
+    if shuttle_run(body, |body| shuttle::check_random(body, iterations)) {
+        eprintln!("shuttle random: passed {iterations} iterations");
+    }
 }
 
 /// Runs `body` under shuttle's PCT scheduler for `iterations` iterations at `depth`.
@@ -127,8 +181,9 @@ pub fn shuttle_pct<F>(iterations: usize, depth: usize, body: F)
 where
     F: Fn() + Send + Sync + 'static,
 {
-    with_trace(|| shuttle::check_pct(body, iterations, depth));
-    eprintln!("shuttle PCT: passed {iterations} iterations at depth {depth}");
+    if shuttle_run(body, |body| shuttle::check_pct(body, iterations, depth)) {
+        eprintln!("shuttle PCT: passed {iterations} iterations at depth {depth}");
+    }
 }
 
 /// Runs `body` under shuttle's depth-first scheduler: exhaustive if `max_iterations` is `None`.
@@ -136,10 +191,13 @@ pub fn shuttle_dfs<F>(max_iterations: Option<usize>, body: F)
 where
     F: Fn() + Send + Sync + 'static,
 {
-    with_trace(|| shuttle::check_dfs(body, max_iterations));
-    match max_iterations {
-        Some(n) => eprintln!("shuttle DFS: passed (at most {n} iterations: maybe not exhaustive)"),
-        None => eprintln!("shuttle DFS: passed, every interleaving explored"),
+    if shuttle_run(body, |body| shuttle::check_dfs(body, max_iterations)) {
+        match max_iterations {
+            Some(n) => {
+                eprintln!("shuttle DFS: passed (at most {n} iterations: maybe not exhaustive)")
+            }
+            None => eprintln!("shuttle DFS: passed, every interleaving explored"),
+        }
     }
 }
 
@@ -192,10 +250,12 @@ pub fn payload_text(payload: &(dyn Any + Send)) -> Option<String> {
 /// async body's failure ([`crate::trace`]) is not part of the message either.
 pub fn original_message(report: &str) -> &str {
     const ORIGINAL: &str = "\noriginal panic: ";
-    let report = match report.find(&format!("\n\n{}", crate::trace::HEADER)) {
-        Some(i) => &report[..i],
-        None => report,
-    };
+    let trace = format!("\n\n{}", crate::trace::HEADER);
+    let end = [report.find(&trace), report.find(REPLAY_HEADER)]
+        .into_iter()
+        .flatten()
+        .min();
+    let report = &report[..end.unwrap_or(report.len())];
     if let Some(i) = report.find(ORIGINAL) {
         return &report[i + ORIGINAL.len()..];
     }

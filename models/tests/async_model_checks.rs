@@ -94,3 +94,33 @@ async fn async_requests_inflight_not_cleaned() {
 async fn async_requests_tool_task_not_cancelled() {
     requests::request_fails_while_tool_runs(RequestsVariant::ToolTaskNotCancelled).await;
 }
+
+/// The failure path of the in-flight cleanup (the tool returns an error, no concurrency needed):
+/// the broken variant leaves the request registered, the guard of the correct one removes it.
+#[cfg(not(any(loom, shuttle)))]
+#[test]
+fn failing_tool_leaves_the_request_registered_only_when_broken() {
+    use racewise_models::future::block_on;
+    use racewise_models::models::async_requests::{Server, ToolError, call_tool};
+
+    for variant in [
+        RequestsVariant::Correct,
+        RequestsVariant::InflightNotCleaned,
+    ] {
+        let server = Server::new(variant);
+        let out = block_on(call_tool(&server, 1, "search", async { Err(ToolError) }));
+        assert_eq!(out, Err(ToolError));
+        let clean = std::panic::catch_unwind(|| server.assert_clean());
+        match variant {
+            RequestsVariant::Correct => assert!(clean.is_ok()),
+            _ => {
+                let payload = clean.expect_err("the entry is left behind");
+                let message = racewise_models::harness::payload_text(payload.as_ref()).unwrap();
+                assert!(
+                    message.starts_with("invariant violated: request 1 still in the in-flight set"),
+                    "{message}"
+                );
+            }
+        }
+    }
+}

@@ -124,3 +124,40 @@ fn failure_carries_the_assertion_and_the_task_steps() {
 fn the_async_body_stays_callable() {
     future::block_on(fixed_counter_loses_nothing());
 }
+
+/// A shuttle failure names the command that replays it, and that command replays it: the
+/// generated test, run with `RACEWISE_REPLAY=<schedule>`, replays that one schedule (here the
+/// `#[should_panic]` test above, so the replay must fail the same way for it to pass).
+#[cfg(shuttle)]
+#[test]
+fn a_shuttle_failure_replays_from_its_printed_command() {
+    use racewise_models::harness;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    let run = || harness::shuttle_random(500, harness::async_body(racy_counter));
+    let payload = catch_unwind(AssertUnwindSafe(run)).expect_err("the race is found");
+    let report = harness::payload_text(payload.as_ref()).expect("a message");
+    let schedule = report
+        .split("to replay this failure: RACEWISE_REPLAY=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no replay command in\n{report}"));
+    let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "racy_counter_fails_the_checkers::shuttle_random",
+            "--exact",
+            "--nocapture",
+        ])
+        .env(harness::REPLAY_ENV, schedule)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("replaying the schedule in RACEWISE_REPLAY"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(LOST), "{stderr}");
+    assert!(stdout.contains("1 passed"), "{stdout}");
+}

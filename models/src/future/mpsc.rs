@@ -48,8 +48,13 @@ impl<T> fmt::Display for SendError<T> {
 
 impl<T: fmt::Debug> std::error::Error for SendError<T> {}
 
+/// A channel holding at most `capacity` (≥ 1) values (tokio's constructor).
+pub fn channel<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
+    named_channel("channel", capacity)
+}
+
 /// A channel holding at most `capacity` (≥ 1) values, called `name` in the event log.
-pub fn channel<T>(name: &'static str, capacity: usize) -> (Sender<T>, Receiver<T>) {
+pub fn named_channel<T>(name: &'static str, capacity: usize) -> (Sender<T>, Receiver<T>) {
     assert!(capacity > 0, "mpsc::channel needs a capacity of at least 1");
     let chan = Arc::new(Chan {
         name,

@@ -36,7 +36,7 @@ impl<T> Mutex<T> {
     /// A mutex called `name` in the event log.
     pub fn named(name: &'static str, value: T) -> Self {
         Self {
-            sem: Semaphore::new(name, 1),
+            sem: Semaphore::named(name, 1),
             slot: SyncMutex::new(Some(value)),
         }
     }

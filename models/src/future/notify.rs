@@ -25,8 +25,13 @@ pub struct Notify {
 }
 
 impl Notify {
+    /// A notify (tokio's constructor).
+    pub fn new() -> Self {
+        Self::named("notify")
+    }
+
     /// A notify called `name` in the event log.
-    pub fn new(name: &'static str) -> Self {
+    pub fn named(name: &'static str) -> Self {
         Self {
             name,
             state: Mutex::new(State::default()),
@@ -79,6 +84,12 @@ impl Notify {
             id: None,
             done: false,
         }
+    }
+}
+
+impl Default for Notify {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

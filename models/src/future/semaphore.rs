@@ -45,8 +45,13 @@ pub struct OwnedSemaphorePermit {
 }
 
 impl Semaphore {
+    /// A semaphore with `permits` permits (tokio's constructor).
+    pub fn new(permits: usize) -> Self {
+        Self::named("semaphore", permits)
+    }
+
     /// A semaphore with `permits` permits, called `name` in messages and the event log.
-    pub fn new(name: &'static str, permits: usize) -> Self {
+    pub fn named(name: &'static str, permits: usize) -> Self {
         Self {
             name,
             capacity: permits,

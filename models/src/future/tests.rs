@@ -22,7 +22,7 @@ fn spawn_join_and_abort_drops_the_future() {
         assert_eq!(h.await, Ok(2));
         let dropped = Arc::new(AtomicBool::new(false));
         let flag = DropFlag(Arc::clone(&dropped));
-        let sem = Arc::new(Semaphore::new("s", 0));
+        let sem = Arc::new(Semaphore::named("s", 0));
         let h = {
             let sem = Arc::clone(&sem);
             spawn_named("stuck", async move {
@@ -43,7 +43,7 @@ fn spawn_join_and_abort_drops_the_future() {
 #[test]
 fn timeout_drops_the_future_and_returns_its_permit_path() {
     block_on(async {
-        let sem = Semaphore::new("pool", 1);
+        let sem = Semaphore::named("pool", 1);
         let deadline = Deadline::new("deadline");
         let held = sem.acquire().await;
         deadline.fire();
@@ -60,7 +60,7 @@ fn timeout_drops_the_future_and_returns_its_permit_path() {
 
 #[test]
 fn leaked_permit_is_reported_as_a_leak() {
-    let sem = Semaphore::new("global", 2);
+    let sem = Semaphore::named("global", 2);
     block_on(async { sem.acquire().await.forget() });
     let err = std::panic::catch_unwind(|| sem.assert_no_leak()).unwrap_err();
     let msg = crate::harness::payload_text(err.as_ref()).unwrap();
@@ -77,7 +77,7 @@ fn select_drops_the_loser() {
     block_on(async {
         let dropped = Arc::new(AtomicBool::new(false));
         let flag = DropFlag(Arc::clone(&dropped));
-        let never = Notify::new("never");
+        let never = Notify::named("never");
         let loser = async {
             let _flag = flag;
             never.notified().await;
@@ -91,8 +91,8 @@ fn select_drops_the_loser() {
 fn mutex_notify_and_channel() {
     block_on(async {
         let m = Arc::new(Mutex::new(0));
-        let (tx, mut rx) = mpsc::channel("jobs", 1);
-        let notify = Arc::new(Notify::new("done"));
+        let (tx, mut rx) = mpsc::named_channel("jobs", 1);
+        let notify = Arc::new(Notify::named("done"));
         let producer = {
             let (m, notify) = (Arc::clone(&m), Arc::clone(&notify));
             spawn_named("producer", async move {
@@ -118,7 +118,7 @@ fn mutex_notify_and_channel() {
 fn everyone_waiting_is_a_deadlock() {
     let err = std::panic::catch_unwind(|| {
         block_on(async {
-            let n = Notify::new("never");
+            let n = Notify::named("never");
             let h = spawn_named("waiter", async {});
             n.notified().await;
             drop(h);

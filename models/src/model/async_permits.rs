@@ -111,7 +111,7 @@ impl SessionSemaphores {
             // BROKEN: the lock is released across this await (reading the session's configured
             // limit, say): another request can miss the lookup too.
             future::yield_now().await;
-            let sem = Arc::new(Semaphore::new("session", self.per_session));
+            let sem = Arc::new(Semaphore::named("session", self.per_session));
             self.sessions.lock().await.insert(session, &sem);
             return sem;
         }
@@ -119,7 +119,7 @@ impl SessionSemaphores {
         if let Some(sem) = sessions.map.get(&session) {
             return Arc::clone(sem);
         }
-        let sem = Arc::new(Semaphore::new("session", self.per_session));
+        let sem = Arc::new(Semaphore::named("session", self.per_session));
         sessions.insert(session, &sem);
         sem
     }
@@ -136,8 +136,8 @@ pub mod scenarios {
     /// its deadline (before, during or after the wait). Once every task finished, no permit may
     /// still be out.
     pub async fn session_permit_times_out(variant: PermitsVariant) {
-        let global = Arc::new(Semaphore::new("global", 2));
-        let session = Arc::new(Semaphore::new("session", 1));
+        let global = Arc::new(Semaphore::named("global", 2));
+        let session = Arc::new(Semaphore::named("session", 1));
         let deadline = Arc::new(Deadline::new("request deadline"));
         let holder = {
             let session = Arc::clone(&session);

@@ -60,7 +60,7 @@ impl Server {
         Self {
             variant,
             state: Mutex::new(State::default()),
-            tool_gone: Notify::new("tool gone"),
+            tool_gone: Notify::named("tool gone"),
         }
     }
 
