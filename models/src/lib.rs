@@ -5,6 +5,10 @@
 //! - [`models`]: the scheduler, execution queue and semaphore family over [`sync`], with their
 //!   broken variants and the scenarios the checkers run; [`shuttle_models`]: the same sources
 //!   compiled over [`shuttle_sync`].
+//! - [`future`]: the async facade beside [`sync`] (tasks, cancellation by drop, tokio-like
+//!   primitives) on the backend's executor; [`shuttle_future`]: the same over shuttle, always;
+//!   [`trace`]: the per-task event log its primitives keep, printed on failure. The async models
+//!   (`models::async_permits`, `models::async_requests`) are written against it.
 //! - [`catalog`]: every variant with its expected verdict, and the in-process shuttle runner
 //!   behind `racewise models check`.
 //!

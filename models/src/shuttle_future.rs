@@ -27,6 +27,8 @@ mod time;
 pub use mutex::{Mutex, MutexGuard};
 pub use notify::{Notified, Notify};
 pub use select::{Either, Select, select};
-pub use semaphore::{Acquire, OwnedSemaphorePermit, Semaphore, SemaphorePermit};
+pub use semaphore::{
+    Acquire, AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
+};
 pub use task::{JoinError, JoinHandle, block_on, note, spawn, spawn_named, torn_down, yield_now};
 pub use time::{Deadline, Elapsed, Timeout, timeout};

@@ -43,7 +43,7 @@ impl<T> Mutex<T> {
 
     /// Waits for the lock.
     pub async fn lock(&self) -> MutexGuard<'_, T> {
-        let permit = self.sem.acquire().await;
+        let Ok(permit) = self.sem.acquire().await;
         let value = lock(&self.slot).take();
         MutexGuard {
             value,

@@ -5,6 +5,7 @@
 //! how many permits are out, so a model can check at the end of its body that none leaked
 //! ([`Semaphore::assert_no_leak`]).
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -21,6 +22,35 @@ struct State {
     added: usize,
     waiters: Waiters,
 }
+
+/// `acquire` failed: tokio's error for a closed semaphore. These semaphores are never closed, so
+/// the type has no value and `let Ok(permit) = sem.acquire().await;` is irrefutable; it exists
+/// so that code written against `tokio::sync::Semaphore` compiles unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcquireError {}
+
+impl fmt::Display for AcquireError {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {}
+    }
+}
+
+impl std::error::Error for AcquireError {}
+
+/// `try_acquire` found no free permit (tokio's `TryAcquireError::NoPermits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TryAcquireError {
+    /// Every permit is taken.
+    NoPermits,
+}
+
+impl fmt::Display for TryAcquireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("no permits available")
+    }
+}
+
+impl std::error::Error for TryAcquireError {}
 
 /// A counting semaphore. See the module docs.
 #[derive(Debug)]
@@ -88,21 +118,28 @@ impl Semaphore {
     }
 
     /// Waits for a permit that owns a reference to the semaphore.
-    pub async fn acquire_owned(self: Arc<Self>) -> OwnedSemaphorePermit {
-        self.acquire().await.forget();
-        OwnedSemaphorePermit { sem: self }
+    ///
+    /// # Errors
+    /// Never (see [`AcquireError`]).
+    pub async fn acquire_owned(self: Arc<Self>) -> Result<OwnedSemaphorePermit, AcquireError> {
+        let Ok(permit) = self.acquire().await;
+        std::mem::forget(permit);
+        Ok(OwnedSemaphorePermit { sem: self })
     }
 
     /// Takes a permit if one is free right now.
-    pub fn try_acquire(&self) -> Option<SemaphorePermit<'_>> {
+    ///
+    /// # Errors
+    /// Every permit is taken.
+    pub fn try_acquire(&self) -> Result<SemaphorePermit<'_>, TryAcquireError> {
         let mut s = lock(&self.state);
         if s.available == 0 {
-            return None;
+            return Err(TryAcquireError::NoPermits);
         }
         s.available -= 1;
         record(|| format!("acquired {}", self.name));
         drop(s);
-        Some(SemaphorePermit { sem: self })
+        Ok(SemaphorePermit { sem: self })
     }
 
     /// Gives `n` permits back (or adds new ones): the manual counterpart of
@@ -177,7 +214,7 @@ pub struct Acquire<'a> {
 }
 
 impl<'a> Future for Acquire<'a> {
-    type Output = SemaphorePermit<'a>;
+    type Output = Result<SemaphorePermit<'a>, AcquireError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
@@ -188,7 +225,7 @@ impl<'a> Future for Acquire<'a> {
             s.waiters.remove(&mut this.waiter);
             record(|| format!("acquired {}", sem.name));
             drop(s);
-            return Poll::Ready(SemaphorePermit { sem });
+            return Poll::Ready(Ok(SemaphorePermit { sem }));
         }
         if this.waiter.is_none() {
             record(|| format!("waiting for {}", sem.name));

@@ -27,7 +27,7 @@ fn spawn_join_and_abort_drops_the_future() {
             let sem = Arc::clone(&sem);
             spawn_named("stuck", async move {
                 let _flag = flag;
-                let _p = sem.acquire().await;
+                let Ok(_p) = sem.acquire().await;
             })
         };
         yield_now().await;
@@ -45,7 +45,7 @@ fn timeout_drops_the_future_and_returns_its_permit_path() {
     block_on(async {
         let sem = Semaphore::named("pool", 1);
         let deadline = Deadline::new("deadline");
-        let held = sem.acquire().await;
+        let Ok(held) = sem.acquire().await;
         deadline.fire();
         assert_eq!(
             timeout(&deadline, sem.acquire()).await.unwrap_err(),
@@ -61,7 +61,10 @@ fn timeout_drops_the_future_and_returns_its_permit_path() {
 #[test]
 fn leaked_permit_is_reported_as_a_leak() {
     let sem = Semaphore::named("global", 2);
-    block_on(async { sem.acquire().await.forget() });
+    block_on(async {
+        let Ok(permit) = sem.acquire().await;
+        permit.forget();
+    });
     let err = std::panic::catch_unwind(|| sem.assert_no_leak()).unwrap_err();
     let msg = crate::harness::payload_text(err.as_ref()).unwrap();
     assert_eq!(

@@ -45,16 +45,17 @@ pub async fn admit_request(
 ) -> Result<(), Elapsed> {
     if variant == PermitsVariant::PartialAcquisitionLeak {
         // BROKEN: counted by hand instead of held by a guard...
-        global.acquire().await.forget();
+        let Ok(global_permit) = global.acquire().await;
+        global_permit.forget();
         // ...so this early return never gives the global permit back.
-        let session_permit = timeout(deadline, session.acquire()).await?;
+        let Ok(session_permit) = timeout(deadline, session.acquire()).await?;
         future::yield_now().await; // the request's work
         drop(session_permit);
         global.add_permits(1);
         return Ok(());
     }
-    let _global = global.acquire().await;
-    let _session = timeout(deadline, session.acquire()).await?;
+    let Ok(_global) = global.acquire().await;
+    let Ok(_session) = timeout(deadline, session.acquire()).await?;
     future::yield_now().await; // the request's work
     Ok(())
 }
@@ -142,7 +143,7 @@ pub mod scenarios {
         let holder = {
             let session = Arc::clone(&session);
             future::spawn_named("session-holder", async move {
-                let _permit = session.acquire().await;
+                let Ok(_permit) = session.acquire().await;
                 future::yield_now().await;
             })
         };
@@ -176,7 +177,7 @@ pub mod scenarios {
                 let registry = Arc::clone(&registry);
                 future::spawn_named(name, async move {
                     let sem = registry.get_or_create(7).await;
-                    let _permit = sem.acquire().await;
+                    let Ok(_permit) = sem.acquire().await;
                 })
             })
             .collect();
