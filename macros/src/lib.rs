@@ -642,8 +642,13 @@ fn expand(attr: TokenStream2, item: TokenStream2) -> syn::Result<TokenStream2> {
 
     // std: real threads.
     if args.expect_bug {
-        let reason = "expect = \"bug\" runs only under --cfg loom and --cfg shuttle \
-            (real threads almost never hit a broken variant's interleaving)";
+        let reason = if f.sig.asyncness.is_some() {
+            "expect = \"bug\" runs only under --cfg loom and --cfg shuttle \
+            (the std executor runs one fixed interleaving of the tasks)"
+        } else {
+            "expect = \"bug\" runs only under --cfg loom and --cfg shuttle \
+            (real threads almost never hit a broken variant's interleaving)"
+        };
         tests.push(test(
             quote!(not(any(loom, shuttle))),
             "std_threads",

@@ -27,7 +27,7 @@ pub enum Expected {
 /// One variant of one model, with the body a checker runs.
 #[derive(Debug, Clone, Copy)]
 pub struct ModelVariant {
-    /// The model: `scheduler`, `execution_queue` or `semaphore`.
+    /// The model: `scheduler`, `execution_queue`, `semaphore`, `async_permits`, `async_requests`, ...
     pub model: &'static str,
     /// The variant: `correct`, or the name of the bug.
     pub variant: &'static str,
