@@ -161,3 +161,58 @@ fn a_shuttle_failure_replays_from_its_printed_command() {
     assert!(stderr.contains(LOST), "{stderr}");
     assert!(stdout.contains("1 passed"), "{stdout}");
 }
+
+/// A worker waits for a job permit or a shutdown notice, whichever comes first; the other branch
+/// is dropped where it is suspended. `hand_back_by_guard` decides how the job's permit comes back.
+async fn worker_or_shutdown(hand_back_by_guard: bool) {
+    use racewise_models::future::{Either, Notify, Semaphore, select};
+
+    let pool = Arc::new(Semaphore::named("pool", 1));
+    let shutdown = Arc::new(Notify::named("shutdown"));
+    let worker = {
+        let (pool, shutdown) = (Arc::clone(&pool), Arc::clone(&shutdown));
+        future::spawn_named("worker", async move {
+            let job = async {
+                let Ok(permit) = pool.acquire().await;
+                if hand_back_by_guard {
+                    future::yield_now().await; // the job
+                    drop(permit);
+                } else {
+                    // Counted by hand: dropped at this await (shutdown won), it is never given back.
+                    permit.forget();
+                    future::yield_now().await; // the job
+                    pool.add_permits(1);
+                }
+            };
+            match select(job, shutdown.notified()).await {
+                Either::Left(()) => future::note("job done"),
+                Either::Right(()) => future::note("shut down"),
+            }
+        })
+    };
+    let stopper = {
+        let shutdown = Arc::clone(&shutdown);
+        future::spawn_named("stopper", async move { shutdown.notify_one() })
+    };
+    worker.await.expect("not cancelled");
+    stopper.await.expect("not cancelled");
+    pool.assert_no_leak();
+}
+
+/// The branch that loses a `select` is dropped at its await point; a guard gives its permit back.
+#[model_check(iterations = 500, preemption_bound = 2)]
+async fn select_loser_dropped_with_its_guard() {
+    worker_or_shutdown(true).await;
+}
+
+/// Counted by hand, the permit of a job dropped mid-way (shutdown won the select) leaks: every
+/// checker must reach the await point where that happens.
+#[model_check(
+    expect = "bug",
+    expected = "invariant violated: permit leaked on pool",
+    iterations = 500,
+    preemption_bound = 2
+)]
+async fn select_loser_dropped_mid_job_leaks_a_hand_counted_permit() {
+    worker_or_shutdown(false).await;
+}
