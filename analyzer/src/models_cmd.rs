@@ -302,6 +302,19 @@ fn check(
     Ok(code)
 }
 
+/// (correct variants passed, bugs found as expected, unexpected verdicts).
+fn tally(verdicts: &[Verdict]) -> (usize, usize, usize) {
+    let passed = verdicts
+        .iter()
+        .filter(|v| v.as_expected && v.variant.expected == Expected::Pass)
+        .count();
+    let found = verdicts
+        .iter()
+        .filter(|v| v.as_expected && v.variant.expected != Expected::Pass)
+        .count();
+    (passed, found, verdicts.len() - passed - found)
+}
+
 fn check_human(verdicts: &[Verdict], plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "racewise models check: {}", plan.describe())?;
     writeln!(out)?;
@@ -335,6 +348,7 @@ fn check_human(verdicts: &[Verdict], plan: &Plan, out: &mut dyn Write) -> io::Re
                     if f.iteration == 1 { "" } else { "s" }
                 )?;
                 writeln!(out, "    cause:    {}", f.message)?;
+                write_trace(out, f.trace.as_deref())?;
                 if let Expected::Bug(cause) = expected
                     && !v.as_expected
                 {
@@ -351,15 +365,7 @@ fn check_human(verdicts: &[Verdict], plan: &Plan, out: &mut dyn Write) -> io::Re
             }
         }
     }
-    let passed = verdicts
-        .iter()
-        .filter(|v| v.as_expected && v.variant.expected == Expected::Pass)
-        .count();
-    let found = verdicts
-        .iter()
-        .filter(|v| v.as_expected && v.variant.expected != Expected::Pass)
-        .count();
-    let unexpected = verdicts.len() - passed - found;
+    let (passed, found, unexpected) = tally(verdicts);
     writeln!(out)?;
     writeln!(
         out,
@@ -370,6 +376,26 @@ fn check_human(verdicts: &[Verdict], plan: &Plan, out: &mut dyn Write) -> io::Re
     )?;
     Ok(())
 }
+
+/// The last steps of each task of a failing execution (async models), under the cause.
+fn write_trace(out: &mut dyn Write, trace: Option<&str>) -> io::Result<()> {
+    if let Some(trace) = trace {
+        writeln!(out, "    {}", racewise_models::trace::HEADER)?;
+        for line in trace.lines() {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The event log as a JSON array of lines (`task: step event; ...`).
+fn trace_json(trace: &str) -> Value {
+    json!(trace.lines().map(str::trim).collect::<Vec<_>>())
+}
+
+/// Version of the `models check --format json` report: 1 added `schema_version`, `summary` and
+/// each variant's `finding`, `invariant` and `trace`.
+const CHECK_SCHEMA_VERSION: u32 = 1;
 
 fn check_json(verdicts: &[Verdict], plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     let models: Vec<Value> = verdicts
@@ -391,8 +417,13 @@ fn check_json(verdicts: &[Verdict], plan: &Plan, out: &mut dyn Write) -> io::Res
             if let Strategy::Pct { depth } = v.options.strategy {
                 entry["depth"] = json!(depth);
             }
+            entry["finding"] = json!(v.variant.finding());
+            entry["invariant"] = json!(v.variant.invariant());
             if let Outcome::Failed(f) = &v.outcome {
                 entry["message"] = json!(f.message);
+                if let Some(trace) = &f.trace {
+                    entry["trace"] = trace_json(trace);
+                }
                 if let Some(schedule) = &f.schedule {
                     entry["schedule"] = json!(schedule);
                     entry["replay"] = json!(catalog::replay_command(&v.variant, schedule));
@@ -401,7 +432,15 @@ fn check_json(verdicts: &[Verdict], plan: &Plan, out: &mut dyn Write) -> io::Res
             entry
         })
         .collect();
+    let (passed, found, unexpected) = tally(verdicts);
     let report = json!({
+        "schema_version": CHECK_SCHEMA_VERSION,
+        "summary": {
+            "variants": verdicts.len(),
+            "passed": passed,
+            "bugs_found": found,
+            "unexpected": unexpected,
+        },
         "models": models,
         "seed": plan.seed,
         "max_iterations": plan.iterations,
@@ -426,6 +465,7 @@ fn replay_report(
                     variant.name(),
                     f.message
                 )?;
+                write_trace(out, f.trace.as_deref())?;
             }
         },
         ModelsFormat::Json => {
@@ -439,8 +479,13 @@ fn replay_report(
                 },
                 "as_expected": as_expected,
             });
+            entry["finding"] = json!(variant.finding());
+            entry["invariant"] = json!(variant.invariant());
             if let Outcome::Failed(f) = outcome {
                 entry["message"] = json!(f.message);
+                if let Some(trace) = &f.trace {
+                    entry["trace"] = trace_json(trace);
+                }
             }
             write_json(out, &entry)?;
         }
@@ -558,6 +603,75 @@ mod tests {
             text.contains("replay reproduced the failure: invariant violated: double start"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn check_json_has_a_version_a_summary_and_each_findings_invariant() {
+        let (code, text) = run_to_string(&check_cmd(&["async_permits"], ModelsFormat::Json));
+        assert_eq!(code, 0, "{text}");
+        let report: Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(report["schema_version"], CHECK_SCHEMA_VERSION);
+        assert_eq!(
+            report["summary"],
+            json!({"variants": 3, "passed": 1, "bugs_found": 2, "unexpected": 0})
+        );
+        let models = report["models"].as_array().expect("models array");
+        assert_eq!(models[0]["finding"], Value::Null);
+        assert_eq!(models[0]["invariant"], Value::Null);
+        let leak = &models[1];
+        assert_eq!(leak["variant"], "partial_acquisition_leak");
+        assert!(
+            leak["finding"]
+                .as_str()
+                .is_some_and(|f| f.contains("the early return never gives the global one back")),
+            "{leak}"
+        );
+        assert_eq!(
+            leak["invariant"],
+            "invariant violated: permit leaked on global"
+        );
+        assert!(
+            leak["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("invariant violated: permit leaked on global")),
+            "{leak}"
+        );
+        let trace = leak["trace"]
+            .as_array()
+            .expect("the failing execution's steps");
+        assert!(
+            trace.iter().any(|l| l.as_str().is_some_and(
+                |l| l.starts_with("request: ") && l.contains("took global without a guard")
+            )),
+            "{leak}"
+        );
+    }
+
+    #[test]
+    fn replay_prints_the_steps_of_each_task() {
+        let (_, text) = run_to_string(&check_cmd(
+            &["async_requests/tool_task_not_cancelled"],
+            ModelsFormat::Json,
+        ));
+        let report: Value = serde_json::from_str(&text).expect("json");
+        let schedule = report["models"][0]["schedule"]
+            .as_str()
+            .expect("schedule")
+            .to_string();
+        let (code, text) = run_to_string(&ModelsCommand::Replay {
+            name: "async_requests/tool_task_not_cancelled".into(),
+            schedule,
+            format: ModelsFormat::Human,
+        });
+        assert_eq!(code, 0, "{text}");
+        assert!(
+            text.contains("replay reproduced the failure: invariant violated: tool task ran on after its request failed"),
+            "{text}"
+        );
+        assert!(text.contains("last steps of each task"), "{text}");
+        assert!(text.contains("tool: "), "{text}");
+        assert!(text.contains("acted on the provider's answer"), "{text}");
+        assert!(text.contains("timed out (request deadline)"), "{text}");
     }
 
     #[test]

@@ -114,6 +114,16 @@
 //! `two_increments_are_not_lost::loom`, `two_increments_are_not_lost::shuttle_random`, ... and
 //! `cargo test two_increments` selects all of them.
 //!
+//! # Async bodies
+//!
+//! `#[model_check]` also goes on an `async fn name() { .. }` written against
+//! `racewise_models::future` (tasks, semaphore, mutex, notify, mpsc, `timeout`, `select`). Each
+//! execution runs the body as the root task of the backend's executor: shuttle's
+//! (`shuttle::future::block_on`, tasks are shuttle tasks), loom's (`loom::future::block_on`, each
+//! task a loom thread, so at most 4 tasks), or under plain `cargo test` a current-thread
+//! executor. The generated tests call `harness::async_body(super::name)`; everything else (the
+//! arguments, `expect = "bug"`) is as for a sync body.
+//!
 //! # Arguments
 //!
 //! All are optional, written `key = value` and separated by commas.
@@ -132,7 +142,7 @@
 //! backend has no selected checker at all), so the omission shows up in the test output.
 //!
 //! Invalid input is a compile error pointing at the offending token: an unknown or duplicate key,
-//! a value of the wrong type, an unknown scheduler, an `async`, `const`, `unsafe` or `extern` fn, a
+//! a value of the wrong type, an unknown scheduler, a `const`, `unsafe` or `extern` fn, a
 //! fn with parameters, generics or a return type, a `#[test]` attribute next to `#[model_check]`,
 //! or anything that is not a fn.
 //!
@@ -142,16 +152,18 @@
 //!
 //! A broken-variant test passes only if the checker finds a failure **that the checker is
 //! responsible for**, so an unrelated panic (an `unwrap` on `None`, an index out of bounds, loom's
-//! thread limit, ...) cannot make it pass. Accepted failures:
+//! thread limit, ...) cannot make it pass. Only the failing panic's **own message** is matched,
+//! never the checker's wrapping text (shuttle's task name and schedule) or the event log printed
+//! after it. Accepted failures:
 //!
-//! * a deadlock detected by the checker (shuttle's `deadlock! ...`, loom's `deadlock; threads = ...`);
-//! * an assertion in the body: a panic message starting with `assertion` (what `assert!`,
-//!   `assert_eq!`, `assert_ne!` and `debug_assert*!` produce when they carry no custom message, and
-//!   `assert_eq!`/`assert_ne!` always) or with `invariant` (the convention for custom messages:
-//!   `assert!(ok, "invariant: at most one running per key")`);
-//! * with `expected = "text"`: any failure whose message contains `text` (including deadlocks:
-//!   `expected = "deadlock"`). Prefer this: it pins the cause exactly, like
-//!   `#[should_panic(expected = "...")]`.
+//! * without `expected`: an assertion in the body or the model: a message starting with
+//!   `assertion` (what `assert!`, `assert_eq!`, `assert_ne!` and `debug_assert*!` produce when they
+//!   carry no custom message, and `assert_eq!`/`assert_ne!` always) or with `invariant` (the
+//!   convention for custom messages: `assert!(ok, "invariant: at most one running per key")`);
+//! * with `expected = "text"`: a failure whose message contains `text`. A deadlock the checker
+//!   reports (shuttle's `deadlock! ...`, loom's `deadlock; threads = ...`) counts only this way,
+//!   with `expected = "deadlock"`: by itself it does not say which invariant broke. Prefer
+//!   `expected` in any case: it pins the cause exactly, like `#[should_panic(expected = "...")]`.
 //!
 //! The test prints which kind it found (deadlock or invariant violation), the failure message and,
 //! for shuttle, the schedule to replay; run with `--nocapture` to see it.
@@ -425,7 +437,7 @@ fn parse_schedulers(value: &Expr) -> syn::Result<Vec<Scheduler>> {
 
 /// Checks that the item is a plain `fn name() { .. }`.
 fn check_fn(item: Item) -> syn::Result<ItemFn> {
-    const SHAPE: &str = "`#[model_check]` goes on a test body of the form `fn name() { .. }`";
+    const SHAPE: &str = "`#[model_check]` goes on a test body of the form `fn name() { .. }` or `async fn name() { .. }`";
     let f = match item {
         Item::Fn(f) => f,
         other => {
@@ -437,17 +449,6 @@ fn check_fn(item: Item) -> syn::Result<ItemFn> {
     };
     let mut errors = None;
     let sig = &f.sig;
-    if let Some(t) = &sig.asyncness {
-        push_err(
-            &mut errors,
-            syn::Error::new_spanned(
-                t,
-                format!(
-                    "{SHAPE}, not an `async fn`: loom and shuttle check threads; spawn threads from the sync facade instead"
-                ),
-            ),
-        );
-    }
     if let Some(t) = &sig.constness {
         push_err(
             &mut errors,
@@ -602,7 +603,12 @@ fn expand(attr: TokenStream2, item: TokenStream2) -> syn::Result<TokenStream2> {
     let preemption_bound = args.preemption_bound.unwrap_or(DEFAULT_PREEMPTION_BOUND);
     let pct_depth = args.pct_depth.unwrap_or(DEFAULT_PCT_DEPTH);
     let harness = quote_spanned!(span=> #krate::harness);
-    let body = quote_spanned!(span=> super::#name);
+    // An async body runs as the root task of the checker's executor, once per execution.
+    let body = if f.sig.asyncness.is_some() {
+        quote_spanned!(span=> #harness::async_body(super::#name))
+    } else {
+        quote_spanned!(span=> super::#name)
+    };
     let name_str = name.to_string();
 
     // Wraps a checker run for the requested expectation.
@@ -636,8 +642,13 @@ fn expand(attr: TokenStream2, item: TokenStream2) -> syn::Result<TokenStream2> {
 
     // std: real threads.
     if args.expect_bug {
-        let reason = "expect = \"bug\" runs only under --cfg loom and --cfg shuttle \
-            (real threads almost never hit a broken variant's interleaving)";
+        let reason = if f.sig.asyncness.is_some() {
+            "expect = \"bug\" runs only under --cfg loom and --cfg shuttle \
+            (the std executor runs one fixed interleaving of the tasks)"
+        } else {
+            "expect = \"bug\" runs only under --cfg loom and --cfg shuttle \
+            (real threads almost never hit a broken variant's interleaving)"
+        };
         tests.push(test(
             quote!(not(any(loom, shuttle))),
             "std_threads",
@@ -794,6 +805,23 @@ mod tests {
         assert!(e.contains(":: racewise_models :: harness :: loom_model (3usize , super :: body)"));
         assert!(e.contains("shuttle_pct (1000usize , 3usize , super :: body)"));
         assert!(e.contains("std_threads (100usize , super :: body)"));
+    }
+
+    #[test]
+    fn async_bodies_run_as_the_root_task_of_each_checker() {
+        let e = expand_str(
+            quote!(),
+            quote!(
+                async fn body() {}
+            ),
+        );
+        assert!(e.contains(
+            "loom_model (3usize , :: racewise_models :: harness :: async_body (super :: body))"
+        ));
+        assert!(e.contains(
+            "std_threads (100usize , :: racewise_models :: harness :: async_body (super :: body))"
+        ));
+        assert!(e.contains("async fn body"));
     }
 
     #[test]

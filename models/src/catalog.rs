@@ -27,7 +27,7 @@ pub enum Expected {
 /// One variant of one model, with the body a checker runs.
 #[derive(Debug, Clone, Copy)]
 pub struct ModelVariant {
-    /// The model: `scheduler`, `execution_queue` or `semaphore`.
+    /// The model: `scheduler`, `execution_queue`, `semaphore`, `async_permits`, `async_requests`, ...
     pub model: &'static str,
     /// The variant: `correct`, or the name of the bug.
     pub variant: &'static str,
@@ -48,6 +48,22 @@ impl ModelVariant {
         format!("{}/{}", self.model, self.variant)
     }
 
+    /// The audit finding a broken variant reproduces (its summary); `None` for a correct variant.
+    pub fn finding(&self) -> Option<&'static str> {
+        match self.expected {
+            Expected::Pass => None,
+            Expected::Bug(_) => Some(self.summary),
+        }
+    }
+
+    /// The invariant message a checker must report for a broken variant; `None` for a correct one.
+    pub fn invariant(&self) -> Option<&'static str> {
+        match self.expected {
+            Expected::Pass => None,
+            Expected::Bug(cause) => Some(cause),
+        }
+    }
+
     /// Whether `outcome` is what this variant expects: a pass for a correct variant, a failure
     /// with the expected cause for a broken one.
     pub fn meets_expectation(&self, outcome: &Outcome) -> bool {
@@ -61,7 +77,9 @@ impl ModelVariant {
 
 /// Every model variant, over shuttle, in a fixed order.
 pub fn variants() -> Vec<ModelVariant> {
-    crate::shuttle_models::variants::all()
+    let mut all = crate::shuttle_models::variants::all();
+    all.extend(crate::shuttle_models::async_variants::all());
+    all
 }
 
 /// The variants named by `names` (each a model, e.g. `scheduler`, or `model/variant`), in
@@ -146,6 +164,9 @@ pub struct Failure {
     pub message: String,
     /// The failing schedule, for [`replay`] / `shuttle::replay`, when shuttle printed one.
     pub schedule: Option<String>,
+    /// The last steps of each task of the failing execution (async models: see
+    /// [`crate::trace`]), one task per line; `None` when nothing was recorded.
+    pub trace: Option<String>,
 }
 
 /// What a check found.
@@ -211,7 +232,8 @@ fn run_shuttle<S: Scheduler + 'static>(scheduler: S, body: fn()) -> Outcome {
     let mut config = Config::new();
     config.silence_warnings = true;
     let runner = Runner::new(counting, config);
-    match panic::catch_unwind(AssertUnwindSafe(|| runner.run(body))) {
+    crate::trace::reset();
+    let outcome = match panic::catch_unwind(AssertUnwindSafe(|| runner.run(body))) {
         Ok(iterations) => Outcome::Passed { iterations },
         Err(payload) => {
             let raw = payload_text(payload.as_ref());
@@ -220,9 +242,12 @@ fn run_shuttle<S: Scheduler + 'static>(scheduler: S, body: fn()) -> Outcome {
                 iteration: executions.get(),
                 message,
                 schedule,
+                trace: crate::trace::render(),
             })
         }
-    }
+    };
+    crate::trace::reset();
+    outcome
 }
 
 fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -244,9 +269,14 @@ pub fn parse_failure(raw: &str) -> (String, Option<String>) {
     const ORIGINAL: &str = "original panic: ";
     let schedule = raw.find(SCHEDULE).and_then(|i| {
         let rest = &raw[i + SCHEDULE.len()..];
-        // Shuttle wraps a long schedule over several lines.
-        rest.find("\n\"")
-            .map(|end| rest[..end].split_whitespace().collect::<String>())
+        // Shuttle wraps a long schedule over several lines; as one token it can be pasted into
+        // a command line (its decoder ignores whitespace).
+        rest.find("\n\"").map(|end| {
+            rest[..end]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+        })
     });
     let message = match raw.find(ORIGINAL) {
         Some(i) => raw[i + ORIGINAL.len()..].trim().to_string(),
@@ -358,6 +388,13 @@ mod tests {
         assert_eq!(parse_failure("boom"), ("boom".to_string(), None));
         let wrapped = "x\nfailing schedule:\n\"\n9104\na38c\n\"\npass that string";
         assert_eq!(parse_failure(wrapped).1.as_deref(), Some("9104a38c"));
+    }
+
+    #[test]
+    fn a_wrapped_schedule_becomes_one_token() {
+        let raw =
+            "test panicked in task 'x'\nfailing schedule:\n\"\n9102ab\ncd00\n\"\npass that string";
+        assert_eq!(parse_failure(raw).1.as_deref(), Some("9102abcd00"));
     }
 
     #[test]

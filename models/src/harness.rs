@@ -17,16 +17,99 @@
 
 use std::any::Any;
 use std::fmt;
+use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
+
+/// The body of an async `#[model_check]` test as a checker body: each execution runs the future
+/// `body()` returns as the root task of the backend's executor ([`crate::future::block_on`]).
+pub fn async_body<B, F>(body: B) -> impl Fn() + Send + Sync + 'static
+where
+    B: Fn() -> F + Send + Sync + 'static,
+    F: Future<Output = ()>,
+{
+    move || crate::future::block_on(body())
+}
+
+/// The environment variable that makes a generated shuttle test replay one failing schedule
+/// instead of exploring: `RACEWISE_REPLAY=<schedule> RUSTFLAGS="--cfg shuttle" cargo test
+/// --release <test> -- --exact`. The user's crate never names shuttle.
+pub const REPLAY_ENV: &str = "RACEWISE_REPLAY";
+
+/// Where the failure's own message ends in a report this harness extends (see [`with_trace`]).
+const REPLAY_HEADER: &str = "\n\nto replay this failure: ";
+
+/// Runs one checker. If it fails, fails again with the failure's report followed by the last
+/// steps of each task (when the async primitives recorded any, [`crate::trace`]) and, for a
+/// shuttle schedule, the command that replays it.
+fn with_trace<R>(run: impl FnOnce() -> R) -> R {
+    crate::trace::reset();
+    let payload = match panic::catch_unwind(AssertUnwindSafe(run)) {
+        Ok(value) => return value,
+        Err(payload) => payload,
+    };
+    let Some(text) = payload_text(payload.as_ref()) else {
+        panic::resume_unwind(payload)
+    };
+    let trace = crate::trace::render();
+    crate::trace::reset();
+    let (_, schedule) = crate::catalog::parse_failure(&text);
+    if trace.is_none() && schedule.is_none() {
+        panic::resume_unwind(payload)
+    }
+    let mut report = text;
+    if let Some(trace) = trace {
+        report = format!("{report}\n\n{}\n{trace}", crate::trace::HEADER);
+    }
+    if let Some(schedule) = schedule.filter(|_| std::env::var_os(REPLAY_ENV).is_none()) {
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("<test name>")
+            .to_string();
+        report = format!(
+            "{report}{REPLAY_HEADER}{REPLAY_ENV}={schedule} RUSTFLAGS=\"--cfg shuttle\" cargo test \
+             --release {test} -- --exact --nocapture"
+        );
+    }
+    panic::panic_any(report)
+}
+
+/// The schedule to replay instead of exploring, from [`REPLAY_ENV`].
+fn replay_schedule() -> Option<String> {
+    std::env::var(REPLAY_ENV)
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// Runs `explore`, or, with [`REPLAY_ENV`] set, replays that schedule of `body` once.
+fn shuttle_run<F>(body: F, explore: impl FnOnce(F)) -> bool
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    match replay_schedule() {
+        Some(schedule) => {
+            eprintln!("shuttle: replaying the schedule in {REPLAY_ENV}");
+            with_trace(|| shuttle::replay(body, &schedule));
+            eprintln!("shuttle: the replayed schedule passed");
+            false
+        }
+        None => {
+            with_trace(|| explore(body));
+            true
+        }
+    }
+}
 
 /// Runs `body` on real threads `iterations` times (the plain `cargo test` backend).
 ///
 /// Real threads explore very few interleavings: a pass here proves little, which is why the loom
 /// and shuttle backends exist.
 pub fn std_threads<F: Fn()>(iterations: usize, body: F) {
-    for _ in 0..iterations {
-        body();
-    }
+    with_trace(|| {
+        for _ in 0..iterations {
+            body();
+        }
+    });
     eprintln!("std: passed {iterations} runs on real threads (not a model check)");
 }
 
@@ -68,7 +151,7 @@ where
     }
     builder.preemption_bound = Some(preemption_bound);
     let truncated = builder.max_permutations.is_some() || builder.max_duration.is_some();
-    builder.check(body);
+    with_trace(|| builder.check(body));
     if truncated {
         eprintln!(
             "loom: passed with preemption_bound = {preemption_bound}, BUT LOOM_MAX_PERMUTATIONS or \
@@ -86,8 +169,9 @@ pub fn shuttle_random<F>(iterations: usize, body: F)
 where
     F: Fn() + Send + Sync + 'static,
 {
-    shuttle::check_random(body, iterations);
-    eprintln!("shuttle random: passed {iterations} iterations");
+    if shuttle_run(body, |body| shuttle::check_random(body, iterations)) {
+        eprintln!("shuttle random: passed {iterations} iterations");
+    }
 }
 
 /// Runs `body` under shuttle's PCT scheduler for `iterations` iterations at `depth`.
@@ -97,8 +181,9 @@ pub fn shuttle_pct<F>(iterations: usize, depth: usize, body: F)
 where
     F: Fn() + Send + Sync + 'static,
 {
-    shuttle::check_pct(body, iterations, depth);
-    eprintln!("shuttle PCT: passed {iterations} iterations at depth {depth}");
+    if shuttle_run(body, |body| shuttle::check_pct(body, iterations, depth)) {
+        eprintln!("shuttle PCT: passed {iterations} iterations at depth {depth}");
+    }
 }
 
 /// Runs `body` under shuttle's depth-first scheduler: exhaustive if `max_iterations` is `None`.
@@ -106,10 +191,13 @@ pub fn shuttle_dfs<F>(max_iterations: Option<usize>, body: F)
 where
     F: Fn() + Send + Sync + 'static,
 {
-    shuttle::check_dfs(body, max_iterations);
-    match max_iterations {
-        Some(n) => eprintln!("shuttle DFS: passed (at most {n} iterations: maybe not exhaustive)"),
-        None => eprintln!("shuttle DFS: passed, every interleaving explored"),
+    if shuttle_run(body, |body| shuttle::check_dfs(body, max_iterations)) {
+        match max_iterations {
+            Some(n) => {
+                eprintln!("shuttle DFS: passed (at most {n} iterations: maybe not exhaustive)")
+            }
+            None => eprintln!("shuttle DFS: passed, every interleaving explored"),
+        }
     }
 }
 
@@ -158,9 +246,16 @@ pub fn payload_text(payload: &(dyn Any + Send)) -> Option<String> {
 ///
 /// shuttle wraps a task's `String` panic as `test panicked in task '..'\nfailing schedule: ..
 /// \noriginal panic: MESSAGE`, and its own failures (deadlock, step bound) as `MESSAGE\nfailing
-/// schedule: ..`; loom passes panics through unchanged.
+/// schedule: ..`; loom passes panics through unchanged. The event log the harness appends to an
+/// async body's failure ([`crate::trace`]) is not part of the message either.
 pub fn original_message(report: &str) -> &str {
     const ORIGINAL: &str = "\noriginal panic: ";
+    let trace = format!("\n\n{}", crate::trace::HEADER);
+    let end = [report.find(&trace), report.find(REPLAY_HEADER)]
+        .into_iter()
+        .flatten()
+        .min();
+    let report = &report[..end.unwrap_or(report.len())];
     if let Some(i) = report.find(ORIGINAL) {
         return &report[i + ORIGINAL.len()..];
     }
@@ -172,15 +267,20 @@ pub fn original_message(report: &str) -> &str {
 
 /// Classifies a checker failure for an `expect = "bug"` test.
 ///
-/// * `expected` given: the failure must contain it (in the message or the whole report);
-/// * otherwise: a deadlock reported by the checker (`deadlock! ..` from shuttle, `deadlock;
-///   threads = ..` from loom), or a message starting with `assertion` (the std assert macros) or
-///   `invariant` (the convention for custom assertion messages).
+/// Only the failing panic's own message counts (see [`original_message`]), never the checker's
+/// wrapping text or the event log around it:
+///
+/// * `expected` given: the message must contain it (`expected = "deadlock"` for a deadlock the
+///   checker reports: its message starts with `deadlock`);
+/// * otherwise: the message must be the body's or the model's own assertion: it starts with
+///   `assertion` (the std assert macros) or `invariant` (the convention for custom assertion
+///   messages). A deadlock is not enough without `expected`: it says the body got stuck, not which
+///   invariant broke.
 ///
 /// Returns `Err(explanation)` for anything else: an unrelated panic must not make a broken-variant
 /// test pass.
 pub fn classify(report: &str, expected: Option<&str>) -> Result<FoundBug, String> {
-    let message = original_message(report).trim_start();
+    let message = original_message(report).trim();
     let is_deadlock = message.starts_with("deadlock");
     let kind = if is_deadlock {
         BugKind::Deadlock
@@ -193,21 +293,27 @@ pub fn classify(report: &str, expected: Option<&str>) -> Result<FoundBug, String
         report: report.to_string(),
     };
     match expected {
-        Some(expected) if message.contains(expected) || report.contains(expected) => Ok(found),
+        Some(expected) if message.contains(expected) => Ok(found),
         Some(expected) => Err(format!(
-            "the checker failed, but not with the expected failure: the message does not contain \
-             {expected:?}; it was:\n{message}"
+            "the checker failed, but not with the expected failure: the failing panic's message \
+             does not contain {expected:?}; it was:\n{message}"
         )),
         None => {
             let lower = message.to_ascii_lowercase();
-            if is_deadlock || lower.starts_with("assertion") || lower.starts_with("invariant") {
+            if lower.starts_with("assertion") || lower.starts_with("invariant") {
                 Ok(found)
+            } else if is_deadlock {
+                Err(format!(
+                    "the checker reported a deadlock, which without `expected` does not count as \
+                     finding the bug (it does not say which invariant broke); if the deadlock is \
+                     the bug, add `expected = \"deadlock\"`. The report was:\n{message}"
+                ))
             } else {
                 Err(format!(
-                    "the checker failed with a panic that is neither a deadlock nor an invariant \
-                     assertion (a message starting with `assertion` or `invariant`), so it does not \
-                     count as finding the bug; if this is the failure you expect, add \
-                     `expected = \"...\"` with a part of its message. The panic was:\n{message}"
+                    "the checker failed with a panic that is not an invariant assertion (a message \
+                     starting with `assertion` or `invariant`), so it does not count as finding the \
+                     bug; if this is the failure you expect, add `expected = \"...\"` with a part \
+                     of its message. The panic was:\n{message}"
                 ))
             }
         }
@@ -271,16 +377,35 @@ mod tests {
     }
 
     #[test]
-    fn deadlocks_are_recognised() {
+    fn deadlocks_count_only_when_expected() {
         let shuttle =
             "deadlock! blocked tasks: [main-thread (task 0)]\nfailing schedule:\n\"\n91\n\"";
-        assert_eq!(classify(shuttle, None).unwrap().kind, BugKind::Deadlock);
+        assert_eq!(
+            classify(shuttle, Some("deadlock")).unwrap().kind,
+            BugKind::Deadlock
+        );
         let loom = "deadlock; threads = [(0, Blocked)]";
-        assert_eq!(classify(loom, None).unwrap().kind, BugKind::Deadlock);
         assert_eq!(
             classify(loom, Some("deadlock")).unwrap().kind,
             BugKind::Deadlock
         );
+        assert!(
+            classify(loom, None)
+                .unwrap_err()
+                .contains("expected = \"deadlock\"")
+        );
+    }
+
+    #[test]
+    fn expected_matches_only_the_failing_panics_own_message() {
+        // The checker's wrapper names the task, the event log names events: neither is the bug.
+        let report = "test panicked in task 'request'\nfailing schedule:\n\"\n91\n\"\noriginal \
+                      panic: invariant violated: x\n\nlast steps of each task (step number, \
+                      event):\n  request: 1 timed out (deadline)";
+        assert!(classify(report, Some("request")).is_err());
+        assert!(classify(report, Some("timed out")).is_err());
+        let found = classify(report, Some("violated: x")).unwrap();
+        assert_eq!(found.message, "invariant violated: x");
     }
 
     #[test]

@@ -6,6 +6,10 @@
 //!   and the scenarios the checkers run, and the execution queue at the level of Redis commands
 //!   (`redis_queue`), written once; [`sync_models`] compiles them over
 //!   [`sync`], [`shuttle_models`] over [`shuttle_sync`].
+//! - [`future`]: the async facade beside [`sync`] (tasks, cancellation by drop, tokio-like
+//!   primitives) on the backend's executor; [`shuttle_future`]: the same over shuttle, always;
+//!   [`trace`]: the per-task event log its primitives keep, printed on failure. The async models
+//!   (`sync_models::async_permits`, `sync_models::async_requests`) are written against it.
 //! - [`catalog`]: every variant with its expected verdict, and the in-process shuttle runner
 //!   behind `racewise models check`.
 //!
@@ -28,12 +32,15 @@
 #![allow(clippy::duplicate_mod)]
 
 pub mod catalog;
+pub mod future;
 pub mod invariant;
+pub mod shuttle_future;
 pub mod shuttle_models;
 pub mod shuttle_sync;
 pub mod sync;
 pub mod sync_models;
 pub mod token_bucket;
+pub mod trace;
 
 #[doc(hidden)]
 pub mod harness;

@@ -4,6 +4,9 @@
 
 use crate::shuttle_sync as backend;
 
+// The async models (issue 15) over the matching async facade.
+use crate::shuttle_future as async_backend;
+
 #[path = "model/mod.rs"]
 mod model;
 pub use model::*;

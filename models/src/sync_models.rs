@@ -4,6 +4,9 @@
 
 use crate::sync as backend;
 
+// The async models (issue 15) over the matching async facade.
+use crate::future as async_backend;
+
 #[path = "model/mod.rs"]
 mod model;
 pub use model::*;

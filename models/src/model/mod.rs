@@ -3,8 +3,11 @@
 //! model files name as `super::backend`). Adding a model is one line here, plus its variants in
 //! `variants.rs`.
 
-use super::backend;
+use super::{async_backend, backend};
 
+pub mod async_permits;
+pub mod async_requests;
+pub mod async_variants;
 mod common;
 pub mod execution_queue;
 pub mod redis_queue;

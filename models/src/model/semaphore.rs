@@ -14,8 +14,9 @@
 //! Invariants, checked inside every operation: permits conserved (available + held = capacity);
 //! one semaphore per session.
 //!
-//! Broken variants ([`SemaphoreVariant`]): a permit leaked on the timeout path (found as a
-//! deadlock: the next acquirer waits forever); a refresh path taking the three semaphores in the
+//! Broken variants ([`SemaphoreVariant`]): a permit leaked on the timeout path (found by the
+//! accounting check once every holder finished: `permit leaked on pool`; the next acquirer would
+//! wait forever); a refresh path taking the three semaphores in the
 //! opposite order (deadlock against a request path); racy per-session creation (two semaphores
 //! for one session).
 
@@ -410,13 +411,19 @@ pub mod scenarios {
 
     /// A holder, a waiter with a deadline and a timer race on one permit: the timer may fire
     /// before, during or after the waiter's acquisition. Afterwards the permit must be free
-    /// again; with the leak variant the final `acquire` waits forever (a deadlock).
+    /// again: with the leak variant, `permit leaked on pool: 1 of 1 still held ...`.
     pub fn timeout_during_acquire(variant: SemaphoreVariant) {
         let sem = std::sync::Arc::new(Semaphore::new("pool", 1, variant));
         let deadline = std::sync::Arc::new(ManualDeadline::new());
+        // The holder waits under the same deadline: on a permit leaked before it got one, it
+        // gives up when the timer fires instead of waiting forever, so the leak is reported by
+        // the accounting check below rather than as a deadlock.
         let holder = {
-            let sem = std::sync::Arc::clone(&sem);
-            thread::spawn(move || drop(sem.acquire()))
+            let (sem, deadline) = (
+                std::sync::Arc::clone(&sem),
+                std::sync::Arc::clone(&deadline),
+            );
+            thread::spawn(move || drop(sem.acquire_timeout(&*deadline)))
         };
         let waiter = {
             let (sem, deadline) = (
@@ -438,9 +445,10 @@ pub mod scenarios {
         join(holder);
         join(waiter);
         join(timer);
-        // The next request: blocks forever if a permit leaked.
-        drop(sem.acquire());
+        // Checked before the next request, which would block forever on a leaked permit: the
+        // failure then says a permit leaked instead of only "deadlock".
         sem.assert_idle();
+        drop(sem.acquire());
     }
 
     /// A request path (global → provider → session) and a refresh path run at once, on one

@@ -75,7 +75,7 @@ pub fn all() -> Vec<ModelVariant> {
             model: "semaphore",
             variant: "permit_leak_on_timeout",
             summary: "acquire_timeout re-checks the deadline after taking a permit and drops it on the floor",
-            expected: Expected::Bug("deadlock"),
+            expected: Expected::Bug("invariant violated: permit leaked on pool"),
             pct_depth: 3,
             body: || sem::timeout_during_acquire(SemaphoreVariant::PermitLeakOnTimeout),
         },
