@@ -43,8 +43,8 @@
 //! - operations whose `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...);
 //! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`) on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
-//!   (`u16::try_from(n)` and `NonZeroU32::new(n)` too, but not `User::try_from(&row)`: a record
-//!   that fails to decode is data lost);
+//!   (`u16::try_from(n)`, `UInt::try_from(n)`, `NonZeroU32::new(n)`, `Name::try_from_ascii(b)`
+//!   too, but not `User::try_from(&row)`: a record that fails to decode is data lost);
 //! - `Drop::drop` (no caller to report to; best-effort cleanup is the idiom), and test code.
 //!
 //! ## Why is this bad
@@ -269,7 +269,23 @@ fn expected(e: &syn::Expr) -> bool {
 
 /// The producing operation is a validation conversion (`parse`, `to_str`, `u16::try_from`).
 fn validation(e: &syn::Expr) -> bool {
-    op_name(e).is_some_and(|(op, ty)| fallible::is_validation_conversion(&op, ty.as_deref()))
+    op_name(e).is_some_and(|(op, ty)| {
+        fallible::is_validation_conversion(&op, ty.as_deref())
+            || (op == "try_from" && ty.as_deref().is_some_and(is_number_type))
+            // `dns::Name::try_from_ascii(..)`: a parse named for its input format (a bare
+            // `try_from`, such as `User::try_from(&row)`, stays a decode).
+            || op.starts_with("try_from_")
+            || op == "from_ascii"
+    })
+}
+
+/// Integer newtypes of common crates (`js_int::UInt`, `NonZeroU64`, `U256`): `try_from` into
+/// one is a range check, like `u16::try_from`.
+fn is_number_type(ty: &str) -> bool {
+    matches!(
+        ty,
+        "UInt" | "Int" | "U256" | "I256" | "U128" | "U64" | "U32"
+    ) || ty.starts_with("NonZero")
 }
 
 /// `e.ok()` with no arguments.
