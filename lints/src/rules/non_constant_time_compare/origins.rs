@@ -220,6 +220,23 @@ fn type_idents(ty: &syn::Type) -> Vec<String> {
     out.into_iter().collect()
 }
 
+/// Lowercase fragments of which a fn body needs one for any of its comparisons to verify a
+/// secret: a secret's name, an authentication channel, a MAC computation.
+const WORTH_FRAGMENTS: &[&str] = &[
+    "token", "secret", "passw", "key", "sign", "hmac", "mac", "digest", "auth", "bearer", "cred",
+    "jwt", "hash", "sha",
+];
+
+/// Whether a fn body (its source text) compares anything and mentions a secret-ish fragment.
+/// Nested fns are scanned on their own; a nested fn's text in its parent only costs a scan.
+pub fn worth_scanning(body: &str) -> bool {
+    if !(body.contains("==") || body.contains("!=") || body.contains("PartialEq")) {
+        return false;
+    }
+    let lower = body.to_ascii_lowercase();
+    WORTH_FRAGMENTS.iter().any(|w| lower.contains(w))
+}
+
 /// Scan a fn body; record every `==` / `!=` / `PartialEq::eq(a, b)` with its operands' origins.
 pub fn scan_fn(
     cx: &Cx,
