@@ -35,6 +35,10 @@
 //! tags); an unkeyed content digest (a checksum anyone can compute); `secstr` values, whose `==`
 //! is constant-time; and test code. The finding is reported at the `==` / `!=` operator.
 //!
+//! Why the line is there: a timing attack needs an attacker-chosen guess compared with a value
+//! the attacker does not know. Two received values are both the attacker's; two program-owned
+//! values involve no guess; a number, an enum or a checksum leaks nothing worth recovering.
+//!
 //! ## Why is this bad
 //! `==` on strings and byte slices returns at the first differing byte, so the time a failed
 //! comparison takes tells an attacker how many leading bytes of their guess were right. Over
