@@ -1,27 +1,43 @@
 //! # non_constant_time_compare
 //!
 //! ## What it does
-//! Flags `==` / `!=` (and `.eq(..)` / `.ne(..)`) where an operand is a token, secret, password,
-//! API key, signature, HMAC or digest: a variable, field, constant or call named like one
-//! (`token`, `self.api_key`, `ADMIN_TOKEN`, `expected_signature()`, `compute_hmac(&body)`), a
-//! view of one (`sig.as_bytes()`, `token.as_str()`, `&digest[..]`), or a `format!` embedding one
-//! (`auth != format!("Bearer {}", cfg.api_key)`).
+//! Flags `==` / `!=` (and `PartialEq::eq(a, b)` called as a function) that *verify a secret*:
 //!
-//! Names follow the shared word rules of `semantic::secret_names` (`token_count`, `token_type`,
-//! `password_policy`, `signature_algorithm`, `TokenKind` are not secrets). Not reported:
-//! comparisons with a literal (`token == ""`, `scheme == "Bearer"`), with `None`, with an enum
-//! variant or unit struct (`token.kind == TokenKind::Ident`, `token == Token(0)`), with a
-//! constant not itself named like a secret (`token == TOKEN_WAKEUP`), with an operand named
-//! like syntax or metadata (`ident == token`: a parser; `digest.algorithm() != self.digest`,
-//! `token.kind == kind`), with `X::new()` /
-//! `Default::default()`; lengths and predicates (`token.len() == 32`, `token.is_empty()`);
-//! operands whose type is known and cannot hold a secret (numbers, `bool`, `CancellationToken`,
-//! a lexer's or `mio`'s `Token`, a generic `T`); and test code. A bare `token` or `digest`
-//! (no qualifier) is reported only when its type is known to be a string or bytes, when the
-//! other operand is named like a secret too (`token != state.api_token`), or when its type is
-//! unknown in a file that visibly handles credentials (`Bearer`, `Authorization`, `jwt`,
-//! `password`, `login`...). The finding is reported at the `==` / `!=` operator (at the
-//! method name for `.eq(..)` / `.ne(..)`).
+//! - a **received** credential compared with the **expected** one: a value that came from a
+//!   request (a header, the body, the query, an extractor, a message) or that a verifying fn was
+//!   handed, against a stored, configured or expected value — a bearer token against the
+//!   configured one, `auth_header != format!("Bearer {}", cfg.api_key)`, a presented reset token
+//!   against the stored one. One side must be named like a secret (`token`, `api_key`,
+//!   `password`, `signature`...) or have been received through an authentication channel (an
+//!   `Authorization` header, `Bearer`, an `x-api-key` header);
+//! - a **computed MAC or signature** compared with anything else: an HMAC compared with a
+//!   header, `signature != expected` where `expected` was just computed with the key (an
+//!   `Hmac`/`Mac`, a call such as `expected_signature(body)` or `sign(..)`, a hash whose input
+//!   holds a secret).
+//!
+//! Where a value comes from is tracked per fn, in statement order. Received: parameters typed
+//! by a request or an extractor (`HeaderMap`, `TypedHeader`, `Json`, `Query`, `Form`, `Request`,
+//! `Parts`, `Path(..)`/`Bytes(..)` patterns...), parameters named for a request or what it
+//! carries (`req`, `request`, `headers`, `body`, `payload`, `msg`, `presented`, `provided`...),
+//! parameters named like a secret in a fn whose name verifies (`authenticate(auth, token)`,
+//! `verify`, `check`, `login`, `redeem`, `find`...), and locals derived from any of these
+//! (`let token = bearer(&req)?`, closure parameters of `headers.get(..).map(|v| ..)`). A call
+//! that *looks up* by a received key (`db.find_user(&body.name)`) returns stored data.
+//!
+//! Not reported: `.eq(..)` / `.ne(..)` method calls (query builders such as Diesel's
+//! `token.eq(value)` build SQL, not a comparison); two received values (a password and its
+//! confirmation from one form); two values the program owns (a cached token against the
+//! configured one, a password typed twice at a CLI prompt); operands whose type is known and
+//! cannot hold a secret (numbers, `bool`, enums, structs, `Option`s of those, `mio::Token`, a
+//! generic `T`); comparisons with a literal, `None`, an enum variant or a constant not named like
+//! a secret; lengths and predicates (`token.len() == 32`); operands about a secret rather than
+//! the secret (`token_type`, `signature_algorithm`, `token.kind == kind`, version and capability
+//! tags); an unkeyed content digest (a checksum anyone can compute); `secstr` values, whose `==`
+//! is constant-time; and test code. The finding is reported at the `==` / `!=` operator.
+//!
+//! Why the line is there: a timing attack needs an attacker-chosen guess compared with a value
+//! the attacker does not know. Two received values are both the attacker's; two program-owned
+//! values involve no guess; a number, an enum or a checksum leaks nothing worth recovering.
 //!
 //! ## Why is this bad
 //! `==` on strings and byte slices returns at the first differing byte, so the time a failed
@@ -51,22 +67,33 @@
 //! }
 //! ```
 
+use std::collections::HashMap;
+
+use quote::ToTokens;
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::secret_names::{self, NameClass, SecretRef};
-use crate::semantic::{Cx, Ty};
+use crate::semantic::secret_names::{self, NameClass};
+use crate::semantic::{Condition, Cx, FnView, Ty, TyExpr};
+
+mod origins;
+
+use origins::Compared;
 
 pub static META: RuleMeta = RuleMeta {
     name: "non_constant_time_compare",
     default_severity: Severity::Medium,
-    summary: "==/!= on a token/secret/signature/HMAC value",
+    summary: "==/!= verifying a received token/secret/signature/HMAC against the expected one",
     source: include_str!("non_constant_time_compare.rs"),
 };
 
+/// Per file: every comparison of every fn, with its operands' origins (filled by `check_fn`
+/// before the walker reaches the fn's expressions).
 #[derive(Default)]
-pub struct NonConstantTimeCompare;
+pub struct NonConstantTimeCompare {
+    compared: HashMap<origins::Key, Compared>,
+}
 
 /// The type cannot rule the value out as a secret (unknown, string-like, bytes, secret-named).
 fn may_carry_secret(t: &Ty) -> bool {
@@ -185,10 +212,36 @@ fn is_descriptor_operand(e: &syn::Expr) -> bool {
     })
 }
 
+/// Types whose `==` is already constant-time (`secstr`'s `SecStr`/`SecVec`/`SecUtf8`).
+const CONSTANT_TIME_EQ_TYPES: &[&str] = &["SecStr", "SecVec", "SecUtf8"];
+
+fn constant_time_operand(cx: &Cx, e: &syn::Expr) -> bool {
+    let mut idents = std::collections::BTreeSet::new();
+    crate::semantic::syntax::collect_idents(e.to_token_stream(), &mut idents);
+    CONSTANT_TIME_EQ_TYPES.iter().any(|t| idents.contains(*t))
+        || matches!(cx.type_of(e), TyExpr::Known(Ty::Path { ref path, .. })
+            if CONSTANT_TIME_EQ_TYPES.iter().any(|t| path.rsplit("::").next() == Some(*t)))
+}
+
 impl NonConstantTimeCompare {
-    /// Report a comparison at `op` if one operand is secret-named and the other is not trivial.
+    /// Report the comparison at `op` if it verifies a secret (see the rule docs).
     fn check_operands(&self, cx: &Cx, left: &syn::Expr, right: &syn::Expr, op: proc_macro2::Span) {
+        let Some(c) = self.compared.get(&origins::key(op)) else {
+            return;
+        };
         if cx.in_test() {
+            return;
+        }
+        let (l, r) = (c.left, c.right);
+        let mac = l.mac != r.mac;
+        let received = l.received != r.received;
+        if !mac && !received {
+            return;
+        }
+        if [left, right]
+            .iter()
+            .any(|e| is_trivial(e) || is_descriptor_operand(e) || constant_time_operand(cx, e))
+        {
             return;
         }
         let secret = |e: &syn::Expr| {
@@ -196,27 +249,53 @@ impl NonConstantTimeCompare {
             secret_names::secret_refs(e, &mut refs);
             refs.into_iter().next()
         };
-        let (l, r) = (secret(left), secret(right));
-        // Both operands named like secrets: the comparison is about secrets whatever the types.
-        let both = l.is_some() && r.is_some();
-        let pick = |s: Option<SecretRef>, other: &syn::Expr| {
-            s.filter(|_| !is_trivial(other) && !is_descriptor_operand(other))
-        };
-        let Some(r) = pick(l, right).or_else(|| pick(r, left)) else {
+        let named = secret(left).is_some() || secret(right).is_some();
+        let verifies = mac || named || l.credential || r.credential;
+        if !verifies {
             return;
+        }
+        let text = crate::semantic::walk::expr_text;
+        let what = if mac {
+            let (computed, other) = if l.mac { (left, right) } else { (right, left) };
+            format!(
+                "the computed MAC/signature `{}` is compared with `{}` by a short-circuiting `==`/`!=`: the time it takes tells how many leading bytes of a forgery were right",
+                text(computed),
+                text(other)
+            )
+        } else {
+            let (got, expected) = if l.received {
+                (left, right)
+            } else {
+                (right, left)
+            };
+            format!(
+                "the received `{}` is compared with the expected `{}` by a short-circuiting `==`/`!=`: the time it takes tells how many leading bytes of a guess were right",
+                text(got),
+                text(expected)
+            )
         };
-        // A bare `token`/`digest` must be typed as a string or bytes to count on its own.
-        let strict = !both && secret_names::is_ambiguous_bare(&r.name) && !cx.auth_context();
         let finding = cx.finding(
             &META,
             op,
-            format!(
-                "`{}` looks like a secret and is compared with a short-circuiting `==`/`!=`",
-                r.name
-            ),
+            what,
             "compare secrets in constant time: `subtle::ConstantTimeEq::ct_eq`, `constant_time_eq`, or the MAC's own `verify_slice`",
         );
-        secret_names::emit_secret_finding(cx, &r, strict, may_carry_secret, finding);
+        // Numbers, enums and other types that cannot hold a secret are not reported; an
+        // unknown type may.
+        let mut conditions = Vec::new();
+        for e in [left, right] {
+            let ty = cx.type_of(e);
+            match &ty {
+                _ if ty.is_unknown() => {}
+                TyExpr::Known(t) if may_carry_secret(t) => {}
+                TyExpr::Known(t) if !t.mentions_crate_path() => return,
+                _ => conditions.push(Condition {
+                    ty,
+                    holds: may_carry_secret,
+                }),
+            }
+        }
+        cx.emit_if_all(conditions, finding);
     }
 }
 
@@ -226,11 +305,20 @@ impl Lint for NonConstantTimeCompare {
     }
 
     fn expr_kinds(&self) -> ExprKinds {
-        ExprKinds::BINARY | ExprKinds::METHOD_CALL
+        ExprKinds::BINARY | ExprKinds::CALL
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::EXPR
+        Hooks::FN | Hooks::EXPR
+    }
+
+    fn check_fn(&mut self, cx: &Cx, f: &FnView) {
+        // Most fns compare nothing, or nothing that could be a secret: the body's text decides
+        // cheaply whether tracking origins through it can matter.
+        if cx.in_test() || !origins::worth_scanning(f.body_text()) {
+            return;
+        }
+        origins::scan_fn(cx, f.sig, f.block, &mut self.compared);
     }
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
@@ -238,10 +326,10 @@ impl Lint for NonConstantTimeCompare {
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) => {
                 self.check_operands(cx, &b.left, &b.right, b.op.span());
             }
-            syn::Expr::MethodCall(mc)
-                if (mc.method == "eq" || mc.method == "ne") && mc.args.len() == 1 =>
-            {
-                self.check_operands(cx, &mc.receiver, &mc.args[0], mc.method.span());
+            syn::Expr::Call(c) => {
+                if let Some((l, r)) = origins::partial_eq_call(c) {
+                    self.check_operands(cx, l, r, c.func.span());
+                }
             }
             _ => {}
         }

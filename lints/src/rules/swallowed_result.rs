@@ -1,32 +1,54 @@
 //! # swallowed_result
 //!
 //! ## What it does
-//! Flags errors that are thrown away without a trace:
+//! Flags errors that are thrown away without a trace. The policy: an `Err` is a *failure*
+//! unless the operation's own contract says it is an ordinary answer, and a failure must reach
+//! a log, a caller or a visible value.
 //!
-//! - `expr.ok();` (and `let _ = expr.ok();`) as a statement;
-//! - `.filter_map(|r| r.ok())`, `.filter_map(Result::ok)`, the same with `flat_map`/`find_map`,
-//!   and `.and_then(|x| x.f().ok())`: every `Err` silently becomes "no item";
+//! Reported (failures nobody hears about):
+//!
+//! - `expr.ok();` (and `let _ = expr.ok();`) as a statement, however long the method chain
+//!   before it (`out.try_send(x).map(|_| debug!("queued")).ok();`: a log on the success path
+//!   does not observe the error) — I/O, database, send and publish results alike;
+//! - `.filter_map(|r| r.ok())`, `.filter_map(Result::ok)`, the same with `flat_map`/`find_map`
+//!   (rows that fail to decode vanish), and `.and_then(|x| x.f().ok())` whose `None` nothing
+//!   handles — including `.and_then(|v| v.parse().ok())` on a configuration value
+//!   (`env::var(..)`, `config`/`cfg`/`settings`): a malformed setting silently becomes the
+//!   default;
 //! - `let _ = <call>` (or `_ = <call>`), with or without `.await`, on a call known to be fallible:
 //!   channel/sink `send(msg)`/`try_send`, `publish(..)`, `write(buf)`/`write_all`/`flush`, and
 //!   every `std::fs`/`tokio::fs` function (the list, with its reasons, is in
 //!   `racewise_lints::semantic::fallible`);
 //! - a `match` arm `Err(_) => {}` or `Err(_) => ()` that does nothing.
 //!
-//! A send of `()` (`let _ = shutdown_tx.send(());`) is not flagged: it is a pure signal, and if
-//! nobody listens any more, no data is lost.
+//! Not reported (the `Err` is not a failure, or it is observed):
 //!
-//! Not flagged: a statement (or closure) that logs — a `log`/`tracing`/`println!` macro in it, e.g.
-//! `.inspect_err(|e| warn!(..)).ok()` or `.map_err(|e| error!(..))`; `.ok()` used as a value
-//! (`let x = r.ok();`, `if let Some(x) = r.ok()`); arms that turn the error into control flow or
-//! a value (`Err(_) => continue`, `Err(_) => None`), which the reader can see, and a catch-all
-//! `Err(_) => {}` in a match whose other arms bind the error (it keeps the one it chose); operations whose
-//! `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...); validation
-//! conversions inside `filter_map`/`and_then` (`parse`, header `to_str`), where an invalid value
-//! becoming an absent one is the intent (`u16::try_from(n)` and `NonZeroU32::new(n)` too, but not
-//! `User::try_from(&row)`: a record that fails to decode is data lost); `Drop::drop` (no caller to
-//! report to; best-effort cleanup is the idiom). Test code is checked too: a test helper that
-//! swallows an error hides why the test fails (findings carry `in_test`, one severity lower by
-//! default).
+//! - `OnceLock::set`/`OnceCell::set(..).ok()`: the `Err` only says "already set" (a receiver of
+//!   unknown type is given the benefit of the doubt; a known other type is reported);
+//! - `.ok()` used as a value: `let x = r.ok();`, `if let Some(x) = r.ok()`, and a conversion in
+//!   `.and_then(|u| base.join(&u).ok())` whose `None` the chain then handles (`.ok_or(..)`,
+//!   `.ok_or_else(..)`, `.context(..)`, `.expect(..)`, `.unwrap_or(..)`, `.map_or(..)`...);
+//! - a send of a pure signal: `()` (`let _ = shutdown_tx.send(());`), or a `try_send` of a
+//!   unit-like enum variant (`wake_tx.try_send(Wake::Up)`): if the queue is full a wake-up is
+//!   already pending, and if nobody listens no data is lost;
+//! - an `Err(_) => ()` arm whose error is a cancellation marker documented as such: a comment on
+//!   the arm (or the line above) that says cancel/abort, or a binding named so (`Err(_cancelled)`);
+//! - chains that observe the error: a `log`/`tracing`/`eprintln!` macro in an error adapter
+//!   (`.map_err(|e| warn!(..))`, `.inspect_err(..)`, `or_else`), a logging helper
+//!   (`.log_err()`, `.log_debug_err()`, `.inspect_err(inspect_log)`), and `writeln!(stderr(), ..)`
+//!   (the statement is itself the report);
+//! - arms that turn the error into control flow or a value (`Err(_) => continue`,
+//!   `Err(_) => None`), and a catch-all `Err(_) => {}` in a match whose other arms bind the error
+//!   (it keeps the one it chose);
+//! - operations whose `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...);
+//! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`) on values
+//!   that are not configuration, where an invalid value becoming an absent one is the intent
+//!   (`u16::try_from(n)`, `UInt::try_from(n)`, `NonZeroU32::new(n)`, `Name::try_from_ascii(b)`
+//!   too, but not `User::try_from(&row)`: a record that fails to decode is data lost);
+//! - `Drop::drop` (no caller to report to; best-effort cleanup is the idiom).
+//!
+//! Test code is checked too: a test helper that swallows an error hides why the test fails
+//! (findings carry `in_test`, one severity lower by default).
 //!
 //! ## Why is this bad
 //! The failure still happens, but nobody hears about it: a dropped event on a bus whose consumer
@@ -73,8 +95,121 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("swallowed_result.rs"),
 };
 
+/// Per file: `.and_then(..)` calls (by the position of their method name) whose `None` a later
+/// adapter handles (`.ok_or_else(..)`, `.unwrap_or(..)`): the walker visits the outer call first.
 #[derive(Default)]
-pub struct SwallowedResult;
+pub struct SwallowedResult {
+    none_handled: std::collections::HashSet<(usize, usize)>,
+}
+
+fn pos(span: proc_macro2::Span) -> (usize, usize) {
+    let s = span.start();
+    (s.line, s.column)
+}
+
+/// Adapters that turn a `None` into an error or an explicit value the reader can see.
+const HANDLES_NONE: &[&str] = &[
+    "ok_or",
+    "ok_or_else",
+    "context",
+    "with_context",
+    "expect",
+    "unwrap_or",
+    "unwrap_or_else",
+    "map_or",
+    "map_or_else",
+];
+
+/// A method that logs the error it passes on (`log_err()`, `log_debug_err()`, tuwunel's and
+/// others' `LogErr` helpers) or a function value that does (`inspect_err(inspect_log)`).
+fn is_log_helper(name: &str) -> bool {
+    let words = crate::semantic::secret_names::split_words(name);
+    words.iter().any(|w| w == "log") || name == "inspect_err"
+}
+
+/// Adapters whose closure runs on the error: a log there observes it.
+const ERROR_ADAPTERS: &[&str] = &[
+    "map_err",
+    "or_else",
+    "unwrap_or_else",
+    "map_or_else",
+    "inspect_err",
+];
+
+/// Whether the discarded expression observes its error on the way: an `inspect_err(..)`, a
+/// log helper (`.log_err()`), or an error adapter (`map_err`, `or_else`) whose closure logs.
+/// A log in a success-path closure (`.map(|_| debug!("sent"))`) does not count.
+fn chain_observes_error(e: &syn::Expr) -> bool {
+    let mut cur = e;
+    loop {
+        match peel(cur) {
+            syn::Expr::MethodCall(mc) => {
+                let name = mc.method.to_string();
+                if is_log_helper(&name)
+                    || (ERROR_ADAPTERS.contains(&name.as_str())
+                        && mc.args.iter().any(|a| {
+                            let t = a.to_token_stream();
+                            observes_error(t.clone()) || mentions_log_helper(t)
+                        }))
+                {
+                    return true;
+                }
+                cur = &mc.receiver;
+            }
+            syn::Expr::Await(a) => cur = &a.base,
+            syn::Expr::Try(t) => cur = &t.expr,
+            // `writeln!(stderr(), ..)`: the statement is itself the report of something.
+            syn::Expr::Macro(m) => {
+                let name = crate::semantic::macros::macro_name(&m.mac);
+                let mut idents = std::collections::BTreeSet::new();
+                collect_idents(m.mac.tokens.clone(), &mut idents);
+                return matches!(name.as_str(), "write" | "writeln")
+                    && (idents.contains("stderr") || idents.contains("stdout"));
+            }
+            _ => return false,
+        }
+    }
+}
+
+fn mentions_log_helper(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        TokenTree::Ident(i) => is_log_helper(&i.to_string()),
+        TokenTree::Group(g) => mentions_log_helper(g.stream()),
+        _ => false,
+    })
+}
+
+/// `OnceLock`/`OnceCell` (std, `once_cell`, tokio): `set`'s `Err` only says "already set".
+/// (`Ty::peel` sees through once-cells to what they hold, so this walks the wrappers itself.)
+fn is_once_cell(t: &crate::semantic::Ty) -> bool {
+    let Some(path) = t.path_str() else {
+        return false;
+    };
+    match path.rsplit("::").next() {
+        Some("OnceLock" | "OnceCell" | "OnceBox" | "OnceNonZeroUsize") => true,
+        Some("Arc" | "Rc" | "Box" | "Pin") => t.args().first().is_some_and(is_once_cell),
+        _ => false,
+    }
+}
+
+/// Known, and not a once-cell: a static whose type the index cannot settle stays silent.
+fn not_once_cell(t: &crate::semantic::Ty) -> bool {
+    !matches!(t, crate::semantic::Ty::Unknown) && !is_once_cell(t)
+}
+
+/// The `.and_then(..)`'s receiver reads configuration (`env::var(..)`, `config.x`, `cfg.get(..)`):
+/// a value that fails to parse there is a misconfiguration somebody must hear about.
+fn reads_config(e: &syn::Expr) -> bool {
+    let mut idents = std::collections::BTreeSet::new();
+    collect_idents(e.to_token_stream(), &mut idents);
+    idents.iter().any(|i| {
+        i == "var"
+            || i == "var_os"
+            || crate::semantic::secret_names::split_words(i)
+                .iter()
+                .any(|w| matches!(w.as_str(), "env" | "config" | "cfg" | "conf" | "settings"))
+    })
+}
 
 /// Whether `tokens` invoke a logging macro (`warn!`, `tracing::error!`, `eprintln!`) or hand the
 /// error to `inspect_err`: the error is observed somewhere in this statement.
@@ -137,7 +272,23 @@ fn expected(e: &syn::Expr) -> bool {
 
 /// The producing operation is a validation conversion (`parse`, `to_str`, `u16::try_from`).
 fn validation(e: &syn::Expr) -> bool {
-    op_name(e).is_some_and(|(op, ty)| fallible::is_validation_conversion(&op, ty.as_deref()))
+    op_name(e).is_some_and(|(op, ty)| {
+        fallible::is_validation_conversion(&op, ty.as_deref())
+            || (op == "try_from" && ty.as_deref().is_some_and(is_number_type))
+            // `dns::Name::try_from_ascii(..)`: a parse named for its input format (a bare
+            // `try_from`, such as `User::try_from(&row)`, stays a decode).
+            || op.starts_with("try_from_")
+            || op == "from_ascii"
+    })
+}
+
+/// Integer newtypes of common crates (`js_int::UInt`, `NonZeroU64`, `U256`): `try_from` into
+/// one is a range check, like `u16::try_from`.
+fn is_number_type(ty: &str) -> bool {
+    matches!(
+        ty,
+        "UInt" | "Int" | "U256" | "I256" | "U128" | "U64" | "U32"
+    ) || ty.starts_with("NonZero")
 }
 
 /// `e.ok()` with no arguments.
@@ -174,14 +325,23 @@ fn fallible_call(cx: &Cx, e: &syn::Expr) -> Option<(proc_macro2::Span, String, b
 /// not worth reporting.
 fn unit_signal(e: &syn::Expr) -> bool {
     matches!(peel_await(e), syn::Expr::MethodCall(mc)
-        if mc.method.to_string().contains("send")
-            && mc.args.len() == 1
-            && mc.args.first().is_some_and(|a| matches!(peel(a), syn::Expr::Tuple(t) if t.elems.is_empty())))
+    if mc.method.to_string().contains("send")
+        && mc.args.len() == 1
+        && mc.args.first().is_some_and(|a| match peel(a) {
+            syn::Expr::Tuple(t) => t.elems.is_empty(),
+            // `wake_tx.try_send(Wake::Up)`: a full queue already holds a wake-up, so
+            // nothing is lost.
+            syn::Expr::Path(p) => mc.method == "try_send" && p.path.segments.last().is_some_and(|s| {
+                let n = s.ident.to_string();
+                n.chars().next().is_some_and(char::is_uppercase) && n.chars().any(char::is_lowercase)
+            }),
+            _ => false,
+        }))
 }
 
 /// A closure `|x| <body>.ok()` (body possibly in a block) whose error is dropped: not a
 /// validation conversion, not a "not now" operation, not logged.
-fn closure_drops_error(cl: &syn::ExprClosure) -> bool {
+fn closure_drops_error(cl: &syn::ExprClosure, config: bool) -> bool {
     if cl.inputs.len() != 1 {
         return false;
     }
@@ -195,7 +355,7 @@ fn closure_drops_error(cl: &syn::ExprClosure) -> bool {
     let Some(ok) = as_ok_call(body) else {
         return false;
     };
-    if validation(&ok.receiver) || expected(&ok.receiver) {
+    if (validation(&ok.receiver) && !config) || expected(&ok.receiver) {
         return false;
     }
     !observes_error(cl.body.to_token_stream())
@@ -250,6 +410,27 @@ fn binds_err(pat: &syn::Pat) -> bool {
         })
 }
 
+/// `Err(_cancelled) => ()`, or an `Err(_) => ()` arm whose comment (on its line or the line
+/// above) says the error is a cancellation: the error *is* the expected outcome.
+fn cancellation_marker(cx: &Cx, pat: &syn::Pat) -> bool {
+    let says_cancel = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        s.contains("cancel") || s.contains("abort")
+    };
+    let mut names = Vec::new();
+    crate::semantic::syntax::pat_names(pat, &mut names);
+    if names.iter().any(|n| says_cancel(n)) {
+        return true;
+    }
+    let line = pat.span().start().line as u32;
+    let src = cx.source();
+    [line.saturating_sub(1), line].iter().any(|&l| {
+        src.line(l)
+            .split_once("//")
+            .is_some_and(|(_, comment)| says_cancel(comment))
+    })
+}
+
 /// `{}` or `()`: an arm that does nothing.
 fn does_nothing(e: &syn::Expr) -> bool {
     match peel(e) {
@@ -267,9 +448,18 @@ fn skipped(cx: &Cx) -> bool {
 
 impl SwallowedResult {
     fn report_ok(&self, cx: &Cx, ok: &syn::ExprMethodCall) {
-        if expected(&ok.receiver) || unit_signal(&ok.receiver) {
+        if expected(&ok.receiver) || unit_signal(&ok.receiver) || chain_observes_error(&ok.receiver)
+        {
             return;
         }
+        // `CELL.set(v).ok()`: a once-cell's `Err` is "already set". An unknown receiver is
+        // given the benefit of the doubt; a known other type is reported.
+        let once_set = match peel_await(&ok.receiver) {
+            syn::Expr::MethodCall(mc) if mc.method == "set" && mc.args.len() == 1 => {
+                Some(cx.type_of(&mc.receiver))
+            }
+            _ => None,
+        };
         let what = expr_text(&ok.receiver);
         let (message, help) = match fallible_call(cx, &ok.receiver) {
             Some((_, _, true)) => (
@@ -283,11 +473,16 @@ impl SwallowedResult {
                 "propagate it with `?`, log it (`if let Err(e) = .. { warn!(..) }` or `.inspect_err(|e| warn!(..))`), or suppress with a reason",
             ),
         };
-        cx.emit(cx.finding(&META, ok.method.span(), message, help));
+        let finding = cx.finding(&META, ok.method.span(), message, help);
+        match once_set {
+            Some(ty) if ty.is_unknown() => {}
+            Some(ty) => cx.emit_if(ty, not_once_cell, finding),
+            None => cx.emit(finding),
+        }
     }
 
-    fn check_discard(&self, cx: &Cx, stmt_tokens: TokenStream, init: &syn::Expr) {
-        if observes_error(stmt_tokens) {
+    fn check_discard(&self, cx: &Cx, init: &syn::Expr) {
+        if chain_observes_error(init) {
             return;
         }
         if let Some(ok) = as_ok_call(init) {
@@ -337,12 +532,10 @@ impl Lint for SwallowedResult {
         match stmt {
             syn::Stmt::Expr(e, Some(_)) => match peel(e) {
                 syn::Expr::Assign(a) if matches!(peel(&a.left), syn::Expr::Infer(_)) => {
-                    self.check_discard(cx, stmt.to_token_stream(), &a.right);
+                    self.check_discard(cx, &a.right);
                 }
                 inner => {
-                    if let Some(ok) = as_ok_call(inner)
-                        && !observes_error(stmt.to_token_stream())
-                    {
+                    if let Some(ok) = as_ok_call(inner) {
                         self.report_ok(cx, ok);
                     }
                 }
@@ -358,7 +551,7 @@ impl Lint for SwallowedResult {
                 if let Some(init) = &local.init
                     && init.diverge.is_none()
                 {
-                    self.check_discard(cx, stmt.to_token_stream(), &init.expr);
+                    self.check_discard(cx, &init.expr);
                 }
             }
             _ => {}
@@ -370,15 +563,31 @@ impl Lint for SwallowedResult {
             return;
         }
         match e {
-            syn::Expr::MethodCall(mc) if mc.args.len() == 1 => {
+            syn::Expr::MethodCall(mc) => {
                 let method = mc.method.to_string();
+                if HANDLES_NONE.contains(&method.as_str())
+                    && let syn::Expr::MethodCall(inner) = peel(&mc.receiver)
+                    && inner.method == "and_then"
+                {
+                    self.none_handled.insert(pos(inner.method.span()));
+                }
+                if mc.args.len() != 1 {
+                    return;
+                }
                 let iter_form = matches!(method.as_str(), "filter_map" | "flat_map" | "find_map");
                 if !iter_form && method != "and_then" {
                     return;
                 }
                 let Some(arg) = mc.args.first() else { return };
+                let config = reads_config(&mc.receiver);
+                if method == "and_then"
+                    && !config
+                    && self.none_handled.contains(&pos(mc.method.span()))
+                {
+                    return;
+                }
                 let drops = match peel(arg) {
-                    syn::Expr::Closure(cl) => closure_drops_error(cl),
+                    syn::Expr::Closure(cl) => closure_drops_error(cl, config),
                     other => iter_form && is_result_ok_path(cx, other),
                 };
                 if !drops {
@@ -409,7 +618,10 @@ impl Lint for SwallowedResult {
                     let Some(path) = is_err_wildcard(&arm.pat) else {
                         continue;
                     };
-                    if arm.guard.is_some() || !does_nothing(&arm.body) {
+                    if arm.guard.is_some()
+                        || !does_nothing(&arm.body)
+                        || cancellation_marker(cx, &arm.pat)
+                    {
                         continue;
                     }
                     cx.emit(cx.finding(

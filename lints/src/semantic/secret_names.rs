@@ -23,10 +23,13 @@
 //!    `should`, `needs`, `with`, `without`, `no`, `missing`, `valid`... see [`NEUTRAL_BEFORE`]),
 //!    a count (`num`, `n`, `max`, `min`, `total`, `count`), a lexer position (`next`, `peek`,
 //!    `prev`, `current`, `cur`), a cancellation token (`cancel`, `cancellation`, `shutdown`,
-//!    `stop`), a transformation that already protects it (`redacted`, `masked`, `hashed`,
-//!    `encrypted`), a check (`verify`, `validate`, `check`), or a placeholder (`fake`, `dummy`,
-//!    `mock`, `example`, `sample`, `placeholder`) make the name not a secret: `has_token`,
-//!    `max_tokens`, `next_token`, `cancel_token`, `redacted_password`, `verify_signature`.
+//!    `stop`), a position, cursor or ownership tag (`publish`, `resume`, `continuation`, `page`,
+//!    `cursor`, `context`, `lease`, `fencing`, `checkpoint`...: `resume_token` is a pagination
+//!    cursor, `publish_token` a shard-ownership tag), a transformation that already protects it
+//!    (`redacted`, `masked`, `hashed`, `encrypted`), a check (`verify`, `validate`, `check`), or
+//!    a placeholder (`fake`, `dummy`, `mock`, `example`, `sample`, `placeholder`) make the name
+//!    not a secret: `has_token`, `max_tokens`, `next_token`, `cancel_token`, `resume_token`,
+//!    `redacted_password`, `verify_signature`.
 //!    A `token` qualified by a word naming syntax (`colon_token`, `semi_token`, `as_token`,
 //!    `ident_token`: [`LEXICAL_WORDS`]) is a parser token, as in every `syn`-based proc-macro.
 //! 4. Type-like names (`Token`, `ApiKey` used as a value are enum variants or unit structs) are
@@ -186,6 +189,19 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
     "verify",
     "validate",
     "check",
+    // tokens that are positions, cursors or ownership tags, not credentials
+    "publish",
+    "resume",
+    "continuation",
+    "page",
+    "pagination",
+    "cursor",
+    "context",
+    "idempotency",
+    "lease",
+    "fencing",
+    "progress",
+    "checkpoint",
     // placeholders
     "fake",
     "dummy",
@@ -1054,6 +1070,11 @@ mod tests {
             "api_key_header",
             "redacted_password",
             "verify_signature",
+            "publish_token",
+            "resume_token",
+            "context_token",
+            "continuation_token",
+            "next_page_token",
             "TOKEN_WAKEUP",
             "colon2_token",
             "semi_token",

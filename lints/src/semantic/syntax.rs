@@ -27,6 +27,37 @@ pub fn collect_idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
     }
 }
 
+/// Names a pattern binds (`x`, `(a, b)`, `Some(x)`, `Json(Login { password, .. })`,
+/// `ref mut x`, `a @ Some(_)`), in source order; `_` binds nothing.
+pub fn pat_names(p: &syn::Pat, out: &mut Vec<String>) {
+    match p {
+        syn::Pat::Ident(pi) => {
+            out.push(pi.ident.to_string());
+            if let Some((_, sub)) = &pi.subpat {
+                pat_names(sub, out);
+            }
+        }
+        syn::Pat::Type(pt) => pat_names(&pt.pat, out),
+        syn::Pat::Reference(r) => pat_names(&r.pat, out),
+        syn::Pat::Paren(pp) => pat_names(&pp.pat, out),
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|e| pat_names(e, out)),
+        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|e| pat_names(e, out)),
+        syn::Pat::Slice(s) => s.elems.iter().for_each(|e| pat_names(e, out)),
+        syn::Pat::Or(o) => o.cases.iter().for_each(|e| pat_names(e, out)),
+        syn::Pat::Struct(s) => s.fields.iter().for_each(|f| pat_names(&f.pat, out)),
+        _ => {}
+    }
+}
+
+/// Whether `ident` occurs as an identifier token anywhere in `tokens`, nested groups included.
+pub fn mentions_ident(tokens: TokenStream, ident: &str) -> bool {
+    tokens.into_iter().any(|t| match t {
+        TokenTree::Ident(i) => i == ident,
+        TokenTree::Group(g) => mentions_ident(g.stream(), ident),
+        _ => false,
+    })
+}
+
 /// A string literal token as a `LitStr` (`None` for other literals), without a parser run.
 pub fn lit_str(l: &Literal) -> Option<syn::LitStr> {
     match syn::Lit::new(l.clone()) {

@@ -1,0 +1,659 @@
+//! Where the operands of a comparison come from, tracked through one fn body in statement order:
+//! *received* (a request, header, body, extractor, message, or a credential a verifying fn was
+//! handed), *computed as a MAC* (a keyed hash or signature made here), or neither (stored,
+//! configured, owned by the program). The rule decides from these whether a comparison verifies
+//! a secret.
+
+use std::collections::HashMap;
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+
+use crate::semantic::Cx;
+use crate::semantic::secret_names::{self, NameClass, SecretKind};
+use crate::semantic::syntax::{pat_names, peel};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// Came from outside the program: a request, a message, a value handed in to be verified.
+    pub received: bool,
+    /// Received through an authentication channel (an `Authorization` header, a `Bearer`
+    /// token, a value named like a credential).
+    pub credential: bool,
+    /// A MAC, keyed hash or signature computed here.
+    pub mac: bool,
+}
+
+/// The origins of a comparison's two operands (`left == right`).
+#[derive(Debug, Clone, Copy)]
+pub struct Compared {
+    pub left: Origin,
+    pub right: Origin,
+}
+
+/// A comparison's position: the line and column where its operator starts.
+pub type Key = (usize, usize);
+
+pub fn key(span: proc_macro2::Span) -> Key {
+    let s = span.start();
+    (s.line, s.column)
+}
+
+/// Parameter types that are requests or values extracted from one (matched on any identifier
+/// of the type: `TypedHeader<Authorization<Bearer>>`, `&mut Parts`, `web::Json<Login>`).
+const REQUEST_TYPES: &[&str] = &[
+    "HeaderMap",
+    "HeaderValue",
+    "TypedHeader",
+    "Json",
+    "Query",
+    "Form",
+    "Request",
+    "HttpRequest",
+    "ServiceRequest",
+    "Parts",
+    "Multipart",
+    "RawQuery",
+    "RawForm",
+    "Authorization",
+    "Bearer",
+    "Basic",
+    "BearerAuth",
+    "BasicAuth",
+    "CookieJar",
+    "Cookies",
+    "Incoming",
+];
+
+/// Destructured extractors (`Path(token): Path<String>`): only as a pattern, since `Path` and
+/// `Bytes` as plain types are as often file paths and buffers.
+const REQUEST_PATTERNS: &[&str] = &["Path", "Bytes", "RawBody"];
+
+/// Words of a parameter name saying it holds a request or what was received.
+const REQUEST_WORDS: &[&str] = &[
+    "req",
+    "request",
+    "headers",
+    "header",
+    "hdr",
+    "body",
+    "payload",
+    "query",
+    "form",
+    "params",
+    "msg",
+    "message",
+    "cookie",
+    "cookies",
+    "frame",
+    "packet",
+    "presented",
+    "provided",
+    "supplied",
+    "given",
+    "received",
+    "submitted",
+    "claimed",
+    "candidate",
+    "incoming",
+    "untrusted",
+];
+
+/// Words of a parameter name saying it holds the reference value, never the presented one.
+const STORED_WORDS: &[&str] = &[
+    "expected",
+    "stored",
+    "configured",
+    "config",
+    "cfg",
+    "known",
+    "saved",
+    "correct",
+    "required",
+    "reference",
+    "cached",
+    "settings",
+    "state",
+];
+
+/// Words of a fn name saying it verifies a credential handed to it: its parameters named like
+/// one (`fn authenticate(auth, token: &str)`) are the presented values.
+const VERIFY_WORDS: &[&str] = &[
+    "verify",
+    "verified",
+    "validate",
+    "validated",
+    "valid",
+    "check",
+    "auth",
+    "authenticate",
+    "authenticated",
+    "authorize",
+    "authorized",
+    "login",
+    "logon",
+    "signin",
+    "redeem",
+    "matches",
+    "find",
+    "lookup",
+    "identify",
+    "consume",
+];
+
+/// Call-name words that extract from what they are given (`bearer(&req)`, `get_header(..)`):
+/// the result is still received.
+const EXTRACT_WORDS: &[&str] = &[
+    "extract",
+    "parse",
+    "decode",
+    "strip",
+    "header",
+    "headers",
+    "bearer",
+    "authorization",
+    "cookie",
+];
+
+/// Call-name words that look something up by what they are given (`db.find_user(&body.name)`):
+/// the result is stored data, even though the key was received.
+const LOOKUP_WORDS: &[&str] = &[
+    "find", "get", "load", "lookup", "fetch", "query", "select", "read", "search", "by", "db",
+    "user", "users", "account", "cache",
+];
+
+/// Words (lowercase substrings of identifiers and string literals) showing a received value came
+/// through an authentication channel.
+const AUTH_WORDS: &[&str] = &[
+    "authorization",
+    "bearer",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "apikey",
+    "api_key",
+    "api-key",
+    "signature",
+    "hmac",
+    "credential",
+];
+
+/// Words of a call that computes a signature or MAC (`expected_signature(body)`,
+/// `compute_hmac(..)`, `sign(..)`).
+const COMPUTE_WORDS: &[&str] = &[
+    "compute",
+    "computed",
+    "calc",
+    "calculate",
+    "expected",
+    "sign",
+    "make",
+    "generate",
+    "create",
+    "hmac",
+    "mac",
+];
+
+/// Identifiers of unkeyed hashing: a MAC only when a secret goes into it.
+const DIGEST_WORDS: &[&str] = &[
+    "digest", "finalize", "hash", "hasher", "sha1", "sha256", "sha512", "sha2", "blake3", "md5",
+];
+
+fn any_word(name: &str, list: &[&str]) -> bool {
+    secret_names::split_words(name)
+        .iter()
+        .any(|w| list.contains(&w.as_str()))
+}
+
+fn is_secret_name(name: &str) -> bool {
+    matches!(secret_names::classify_value(name), NameClass::Secret(_))
+}
+
+/// Every identifier of a type, so `&mut Parts` and `TypedHeader<Authorization<Bearer>>` are seen.
+fn type_idents(ty: &syn::Type) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    crate::semantic::syntax::collect_idents(ty.to_token_stream(), &mut out);
+    out.into_iter().collect()
+}
+
+/// Lowercase fragments of which a fn body needs one for any of its comparisons to verify a
+/// secret: a secret's name, an authentication channel, a MAC computation.
+const WORTH_FRAGMENTS: &[&str] = &[
+    "token", "secret", "passw", "key", "sign", "hmac", "mac", "digest", "auth", "bearer", "cred",
+    "jwt", "hash", "sha",
+];
+
+/// Whether a fn body (its source text) compares anything and mentions a secret-ish fragment.
+/// Nested fns are scanned on their own; a nested fn's text in its parent only costs a scan.
+pub fn worth_scanning(body: &str) -> bool {
+    if !(body.contains("==") || body.contains("!=") || body.contains("PartialEq")) {
+        return false;
+    }
+    let lower = body.to_ascii_lowercase();
+    WORTH_FRAGMENTS.iter().any(|w| lower.contains(w))
+}
+
+/// Scan a fn body; record every `==` / `!=` / `PartialEq::eq(a, b)` with its operands' origins.
+pub fn scan_fn(
+    cx: &Cx,
+    sig: &syn::Signature,
+    block: &syn::Block,
+    out: &mut HashMap<Key, Compared>,
+) {
+    let verifying = any_word(&sig.ident.to_string(), VERIFY_WORDS);
+    let mut scan = Scan {
+        scopes: vec![HashMap::new()],
+        out,
+    };
+    for input in &sig.inputs {
+        let syn::FnArg::Typed(pt) = input else {
+            continue;
+        };
+        let tys = type_idents(&pt.ty);
+        let typed_request = tys.iter().any(|t| REQUEST_TYPES.contains(&t.as_str()));
+        let pattern_request = matches!(&*pt.pat, syn::Pat::TupleStruct(ts)
+        if ts.path.segments.last().is_some_and(|s| {
+            let s = s.ident.to_string();
+            REQUEST_TYPES.contains(&s.as_str()) || REQUEST_PATTERNS.contains(&s.as_str())
+        }));
+        let auth_typed = tys
+            .iter()
+            .any(|t| matches!(t.as_str(), "Authorization" | "Bearer" | "Basic"));
+        // A parameter named like a secret counts as presented only if its type can hold one
+        // (`user_signing_key: Option<&Raw<CrossSigningKey>>` is a public key document).
+        let carrier = secret_names::carrier_type(&cx.resolve_type(&pt.ty)) != Some(false);
+        let mut bound = Vec::new();
+        pat_names(&pt.pat, &mut bound);
+        for name in bound {
+            let secret = is_secret_name(&name) && carrier;
+            let received = !any_word(&name, STORED_WORDS)
+                && (typed_request
+                    || pattern_request
+                    || any_word(&name, REQUEST_WORDS)
+                    || (verifying && secret));
+            let origin = Origin {
+                received,
+                credential: received && (auth_typed || secret),
+                mac: false,
+            };
+            scan.bind(name, origin);
+        }
+    }
+    scan.visit_block(block);
+}
+
+struct Scan<'o> {
+    scopes: Vec<HashMap<String, Origin>>,
+    out: &'o mut HashMap<Key, Compared>,
+}
+
+impl Scan<'_> {
+    fn lookup(&self, name: &str) -> Origin {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.get(name))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    fn bind(&mut self, name: String, origin: Origin) {
+        if let Some(top) = self.scopes.last_mut() {
+            top.insert(name, origin);
+        }
+    }
+
+    /// Bind a pattern's names. A destructured part inherits "received" but is a credential only
+    /// by its own name: `let Password { identifier, password, .. } = creds` makes `identifier`
+    /// received, not a credential.
+    fn bind_pat(&mut self, pat: &syn::Pat, origin: Origin) {
+        let mut bound = Vec::new();
+        pat_names(pat, &mut bound);
+        let whole = bound.len() == 1;
+        for name in bound {
+            let credential =
+                origin.received && ((whole && origin.credential) || is_secret_name(&name));
+            self.bind(
+                name,
+                Origin {
+                    credential,
+                    ..origin
+                },
+            );
+        }
+    }
+
+    /// `let (a, b) = (x, y)` / `match (x, y) { (Some(a), Some(b)) => .. }` bind element-wise.
+    fn bind_pat_expr(&mut self, pat: &syn::Pat, e: &syn::Expr) {
+        let pat = match pat {
+            syn::Pat::Type(pt) => &*pt.pat,
+            // `| (Some(a), Some(b)) =>`: a leading `|` makes a one-case or-pattern.
+            syn::Pat::Or(o) if o.cases.len() == 1 => &o.cases[0],
+            p => p,
+        };
+        if let (syn::Pat::Tuple(pt), syn::Expr::Tuple(et)) = (pat, peel(e))
+            && pt.elems.len() == et.elems.len()
+        {
+            for (p, e) in pt.elems.iter().zip(et.elems.iter()) {
+                let inner = match p {
+                    syn::Pat::TupleStruct(ts) if ts.elems.len() == 1 => &ts.elems[0],
+                    p => p,
+                };
+                self.bind_pat_expr(inner, e);
+            }
+            return;
+        }
+        let origin = self.origin(e);
+        self.bind_pat(pat, origin);
+    }
+
+    fn with_scope(&mut self, f: impl FnOnce(&mut Self)) {
+        self.scopes.push(HashMap::new());
+        f(self);
+        self.scopes.pop();
+    }
+
+    fn record(&mut self, op: proc_macro2::Span, left: &syn::Expr, right: &syn::Expr) {
+        let compared = Compared {
+            left: self.origin(left),
+            right: self.origin(right),
+        };
+        self.out.insert(key(op), compared);
+    }
+
+    /// The origin of an expression in the current scopes.
+    fn origin(&self, e: &syn::Expr) -> Origin {
+        let tokens = e.to_token_stream();
+        let received = self.received(e, 0);
+        let credential =
+            received && (auth_words(&tokens) || self.any_bound(&tokens, |o| o.credential));
+        Origin {
+            received,
+            credential,
+            mac: self.any_bound(&tokens, |o| o.mac) || computes_mac(&tokens),
+        }
+    }
+
+    fn received(&self, e: &syn::Expr, depth: u32) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        let rec = |e: &syn::Expr| self.received(e, depth + 1);
+        match e {
+            syn::Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.lookup(&i.to_string()).received),
+            syn::Expr::Lit(_) => false,
+            syn::Expr::Field(f) => rec(&f.base),
+            syn::Expr::Reference(r) => rec(&r.expr),
+            syn::Expr::Paren(p) => rec(&p.expr),
+            syn::Expr::Group(g) => rec(&g.expr),
+            syn::Expr::Unary(u) => rec(&u.expr),
+            syn::Expr::Try(t) => rec(&t.expr),
+            syn::Expr::Await(a) => rec(&a.base),
+            syn::Expr::Cast(c) => rec(&c.expr),
+            syn::Expr::Index(i) => rec(&i.expr),
+            syn::Expr::Binary(b) => rec(&b.left) || rec(&b.right),
+            syn::Expr::Tuple(t) => t.elems.iter().any(rec),
+            syn::Expr::Array(a) => a.elems.iter().any(rec),
+            syn::Expr::MethodCall(mc) => {
+                rec(&mc.receiver) || (mc.args.iter().any(rec) && !looks_up(&mc.method.to_string()))
+            }
+            syn::Expr::Call(c) => {
+                let name = match peel(&c.func) {
+                    syn::Expr::Path(p) => p
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                c.args.iter().any(rec) && !looks_up(&name)
+            }
+            other => self.any_bound(&other.to_token_stream(), |o| o.received),
+        }
+    }
+
+    /// Whether an identifier of `tokens` used as a value (not a field or method name after `.`)
+    /// is bound to an origin satisfying `pred`.
+    fn any_bound(&self, tokens: &TokenStream, pred: fn(&Origin) -> bool) -> bool {
+        let mut after_dot = false;
+        for tt in tokens.clone() {
+            match &tt {
+                TokenTree::Group(g) if self.any_bound(&g.stream(), pred) => return true,
+                TokenTree::Ident(i) if !after_dot && pred(&self.lookup(&i.to_string())) => {
+                    return true;
+                }
+                _ => {}
+            }
+            after_dot = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '.');
+        }
+        false
+    }
+}
+
+/// A call name that looks something up rather than extracting from its argument.
+fn looks_up(name: &str) -> bool {
+    !any_word(name, EXTRACT_WORDS) && any_word(name, LOOKUP_WORDS)
+}
+
+/// Whether identifiers or string literals of `tokens` name an authentication channel.
+fn auth_words(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|tt| match tt {
+        TokenTree::Group(g) => auth_words(&g.stream()),
+        TokenTree::Ident(i) => has_auth_word(&i.to_string()),
+        TokenTree::Literal(l) => has_auth_word(&l.to_string()),
+        TokenTree::Punct(_) => false,
+    })
+}
+
+fn has_auth_word(s: &str) -> bool {
+    let s = s.to_ascii_lowercase();
+    AUTH_WORDS.iter().any(|w| s.contains(w))
+}
+
+/// Whether `tokens` compute a MAC: an HMAC or a keyed-MAC constructor, a call named like a
+/// signature being computed (`expected_signature(body)`, `sign(..)`), or a digest with a
+/// secret in its input (`sha256(secret + body)`).
+fn computes_mac(tokens: &TokenStream) -> bool {
+    let mut digest = false;
+    let mut secret = false;
+    let found = scan_mac(tokens, &mut digest, &mut secret);
+    found || (digest && secret)
+}
+
+fn scan_mac(tokens: &TokenStream, digest: &mut bool, secret: &mut bool) -> bool {
+    let mut trees = tokens.clone().into_iter().peekable();
+    while let Some(tt) = trees.next() {
+        match &tt {
+            TokenTree::Group(g) if scan_mac(&g.stream(), digest, secret) => return true,
+            TokenTree::Ident(i) => {
+                let name = i.to_string();
+                if name.to_ascii_lowercase().contains("hmac")
+                    || matches!(name.as_str(), "new_from_slice" | "new_varkey")
+                {
+                    return true;
+                }
+                let call = matches!(trees.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+                let words = secret_names::split_words(&name);
+                if call
+                    && words
+                        .first()
+                        .is_some_and(|w| COMPUTE_WORDS.contains(&w.as_str()))
+                    && (words.len() == 1 && words[0] == "sign"
+                        || secret_names::classify(&name) == NameClass::Secret(SecretKind::Mac))
+                {
+                    return true;
+                }
+                if words.iter().any(|w| DIGEST_WORDS.contains(&w.as_str())) {
+                    *digest = true;
+                }
+                if secret_names::classify_value(&name) == NameClass::Secret(SecretKind::Credential) {
+                    *secret = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `PartialEq::eq(a, b)` / `PartialEq::ne(a, b)` / `<T as PartialEq>::eq(a, b)`.
+pub fn partial_eq_call(c: &syn::ExprCall) -> Option<(&syn::Expr, &syn::Expr)> {
+    let syn::Expr::Path(p) = peel(&c.func) else {
+        return None;
+    };
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let [.., owner, method] = segs.as_slice() else {
+        return None;
+    };
+    let via_trait = owner == "PartialEq"
+        || p.qself
+            .as_ref()
+            .is_some_and(|_| segs.iter().any(|s| s == "PartialEq"));
+    if !via_trait || !matches!(method.as_str(), "eq" | "ne") || c.args.len() != 2 {
+        return None;
+    }
+    Some((&c.args[0], &c.args[1]))
+}
+
+impl<'ast> Visit<'ast> for Scan<'_> {
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.with_scope(|s| b.stmts.iter().for_each(|st| s.visit_stmt(st)));
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        let Some(init) = &l.init else {
+            self.bind_pat(&l.pat, Origin::default());
+            return;
+        };
+        self.visit_expr(&init.expr);
+        if let Some((_, div)) = &init.diverge {
+            self.visit_expr(div);
+        }
+        self.bind_pat_expr(&l.pat, &init.expr);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+
+    fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+        if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) {
+            self.record(b.op.span(), &b.left, &b.right);
+        }
+        syn::visit::visit_expr_binary(self, b);
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if let Some((l, r)) = partial_eq_call(c) {
+            self.record(c.func.span(), l, r);
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
+
+    fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
+        self.visit_expr(&l.expr);
+        self.bind_pat_expr(&l.pat, &l.expr);
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.with_scope(|s| syn::visit::visit_expr_if(s, i));
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.with_scope(|s| syn::visit::visit_expr_while(s, w));
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.visit_expr(&f.expr);
+        let origin = self.origin(&f.expr);
+        self.with_scope(|s| {
+            s.bind_pat(&f.pat, origin);
+            s.visit_block(&f.body);
+        });
+    }
+
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        self.visit_expr(&m.expr);
+        for arm in &m.arms {
+            self.with_scope(|s| {
+                s.bind_pat_expr(&arm.pat, &m.expr);
+                if let Some((_, g)) = &arm.guard {
+                    s.visit_expr(g);
+                }
+                s.visit_expr(&arm.body);
+            });
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+        self.visit_expr(&mc.receiver);
+        let origin = self.origin(&mc.receiver);
+        for arg in &mc.args {
+            match peel(arg) {
+                // `headers.get(..).map(|v| ..)`: the closure's parameter is the receiver's item.
+                syn::Expr::Closure(cl) => self.with_scope(|s| {
+                    for p in &cl.inputs {
+                        s.bind_pat(p, origin);
+                    }
+                    s.visit_expr(&cl.body);
+                }),
+                other => self.visit_expr(other),
+            }
+        }
+    }
+
+    fn visit_expr_closure(&mut self, cl: &'ast syn::ExprClosure) {
+        self.with_scope(|s| {
+            for p in &cl.inputs {
+                s.bind_pat(p, Origin::default());
+            }
+            s.visit_expr(&cl.body);
+        });
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        // Only macros with a comparison inside (`ensure!(a == b, ..)`) are worth a parse.
+        if !has_comparison(&m.tokens) {
+            return;
+        }
+        let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        if let Ok(args) = syn::parse::Parser::parse2(parser, m.tokens.clone()) {
+            args.iter().for_each(|a| self.visit_expr(a));
+        }
+    }
+}
+
+/// Whether a token stream holds `==` or `!=`.
+fn has_comparison(tokens: &TokenStream) -> bool {
+    let mut prev: Option<char> = None;
+    for tt in tokens.clone() {
+        match &tt {
+            TokenTree::Group(g) => {
+                if has_comparison(&g.stream()) {
+                    return true;
+                }
+                prev = None;
+            }
+            TokenTree::Punct(p) => {
+                let c = p.as_char();
+                if c == '=' && matches!(prev, Some('=' | '!')) {
+                    return true;
+                }
+                prev = (p.spacing() == proc_macro2::Spacing::Joint).then_some(c);
+            }
+            _ => prev = None,
+        }
+    }
+    false
+}
