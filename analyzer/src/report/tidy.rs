@@ -16,8 +16,13 @@ pub fn message(rule: &str, message: String) -> String {
             out.push('`');
         }
         if i % 2 == 1 {
-            let code = close_up(part);
-            out.push_str(&if shorten { short_paths(&code) } else { code });
+            // Lock names are built from identities and compact receiver text, never printed
+            // tokens; their `from.balance (Account.balance)` spacing is deliberate.
+            out.push_str(&if shorten {
+                short_paths(part)
+            } else {
+                close_up(part)
+            });
         } else if shorten {
             // Function names in parentheses, `(crate::a::b::A::y)`, outside backticks too.
             out.push_str(&short_paths(part));

@@ -494,7 +494,8 @@ fn scan_mac(tokens: &TokenStream, digest: &mut bool, secret: &mut bool) -> bool 
                 if words.iter().any(|w| DIGEST_WORDS.contains(&w.as_str())) {
                     *digest = true;
                 }
-                if secret_names::classify_value(&name) == NameClass::Secret(SecretKind::Credential) {
+                if secret_names::classify_value(&name) == NameClass::Secret(SecretKind::Credential)
+                {
                     *secret = true;
                 }
             }
