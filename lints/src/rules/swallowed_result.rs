@@ -102,10 +102,7 @@ pub struct SwallowedResult {
     none_handled: std::collections::HashSet<(usize, usize)>,
 }
 
-fn pos(span: proc_macro2::Span) -> (usize, usize) {
-    let s = span.start();
-    (s.line, s.column)
-}
+use crate::semantic::syntax::span_key as pos;
 
 /// Adapters that turn a `None` into an error or an explicit value the reader can see.
 const HANDLES_NONE: &[&str] = &[

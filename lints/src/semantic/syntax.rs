@@ -159,6 +159,13 @@ fn field_chain(trees: &[TokenTree]) -> Option<syn::Expr> {
     rest.is_empty().then_some(expr)
 }
 
+/// A span's start as (line, column): a key for matching a node seen in one hook (`check_fn`,
+/// `check_stmt`) with the same node in a later one, since syn nodes are not comparable.
+pub fn span_key(span: proc_macro2::Span) -> (usize, usize) {
+    let s = span.start();
+    (s.line, s.column)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

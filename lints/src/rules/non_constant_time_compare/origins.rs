@@ -37,10 +37,7 @@ pub struct Compared {
 /// A comparison's position: the line and column where its operator starts.
 pub type Key = (usize, usize);
 
-pub fn key(span: proc_macro2::Span) -> Key {
-    let s = span.start();
-    (s.line, s.column)
-}
+pub use crate::semantic::syntax::span_key as key;
 
 /// Parameter types that are requests or values extracted from one (matched on any identifier
 /// of the type: `TypedHeader<Authorization<Bearer>>`, `&mut Parts`, `web::Json<Login>`).
