@@ -55,6 +55,9 @@ pub struct CrateIndex {
     /// Other crates of the workspace this one names (`use other_member::Holder;`), by the name
     /// it uses for them: a path rooted there is looked up in that crate's index.
     siblings: OnceLock<BTreeMap<String, Arc<CrateIndex>>>,
+    /// `canon` results: the same few hundred paths are followed for every acquisition, field
+    /// and deferred finding of the crate, each walk allocating its module prefixes.
+    canon_cache: std::sync::Mutex<rustc_hash::FxHashMap<String, String>>,
 }
 
 #[derive(Debug, Default)]
@@ -102,6 +105,9 @@ impl CrateIndex {
             add(&mut self.fns, path, ty);
         }
         self.raw_methods.extend(f.methods);
+        if let Ok(mut cache) = self.canon_cache.lock() {
+            cache.clear();
+        }
         for m in f.modules {
             let t = self.modules.entry(m.path).or_default();
             for (name, full) in m.names {
@@ -164,7 +170,19 @@ impl CrateIndex {
     /// that declares it (`crate::prelude::STATE` → `crate::state::STATE`). A path nothing in the
     /// crate declares comes back as it was.
     pub fn canon(&self, path: &str) -> String {
-        self.canon_depth(path, 0)
+        if !path.starts_with("crate::") {
+            return path.to_string();
+        }
+        if let Ok(cache) = self.canon_cache.lock()
+            && let Some(hit) = cache.get(path)
+        {
+            return hit.clone();
+        }
+        let out = self.canon_depth(path, 0);
+        if let Ok(mut cache) = self.canon_cache.lock() {
+            cache.insert(path.to_string(), out.clone());
+        }
+        out
     }
 
     fn canon_depth(&self, path: &str, depth: usize) -> String {
