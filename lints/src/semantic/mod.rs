@@ -185,9 +185,7 @@ impl<'w> Cx<'w> {
     /// In test code: a `#[cfg(test)]` module, a `#[test]`/`#[tokio::test]` fn, or a file under
     /// `tests/`, `benches/` or `examples/`.
     pub fn in_test(&self) -> bool {
-        self.core.opts.test_file
-            || self.core.body().is_some_and(|b| b.in_test)
-            || self.core.test_depth > 0
+        self.core.in_test()
     }
 
     /// The enclosing named item, e.g. `Scheduler::next_task`.

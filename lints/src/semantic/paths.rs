@@ -505,31 +505,20 @@ fn through_reexport(path: String) -> String {
     if path == "fs_err" {
         return "std::fs".to_string();
     }
-    let mut segs = path.split("::");
-    let Some(first) = segs.next() else {
-        return path;
-    };
+    let first = path.split("::").next().unwrap_or_default();
     if first == "crate" || REEXPORTED_ROOTS.contains(&first) || super::types::is_external(first) {
         return path;
     }
-    // Only past an external crate's name (a crate-local module named `tokio` is followed by the
-    // crate index): the rest must start at a well-known crate.
-    let Some(pos) = path.find("::").and_then(|i| {
-        let tail = &path[i + 2..];
-        let mut at = i + 2;
-        for seg in tail.split("::") {
-            if REEXPORTED_ROOTS.contains(&seg) {
-                return Some(at);
-            }
-            at += seg.len() + 2;
-        }
-        None
-    }) else {
-        return path;
-    };
-    // The well-known crate must be followed by something (`common::tokio` alone is the crate).
-    let tail = &path[pos..];
-    normalize_root(tail)
+    // Past the first segment (another crate's name; a crate-local module named `tokio` is
+    // followed by the crate index), from the first well-known crate on.
+    let tail = path
+        .match_indices("::")
+        .map(|(i, _)| &path[i + 2..])
+        .find(|rest| REEXPORTED_ROOTS.contains(&rest.split("::").next().unwrap_or_default()));
+    match tail {
+        Some(t) => normalize_root(t),
+        None => path,
+    }
 }
 
 /// `core::`/`alloc::` paths are the same items as `std::` ones.

@@ -90,7 +90,6 @@ const NEVER_GUARD_METHODS: &[&str] = &[
     "as_mut",
     "as_str",
     "parse",
-    "await",
     "subscribe",
     "spawn",
     "send",
@@ -926,7 +925,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             region: Region::from_span(span),
             held: body.flow.held(),
             body: body.id,
-            in_test: body.in_test || self.core.test_depth > 0 || self.core.opts.test_file,
+            in_test: self.core.in_test(),
             what: what.to_string(),
         };
         self.core.facts.awaits.push(point);
@@ -1030,7 +1029,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 function: self.core.function(),
                 snippet: self.core.src.snippet(&region),
                 in_async: body.is_async,
-                in_test: body.in_test || self.core.test_depth > 0 || self.core.opts.test_file,
+                in_test: self.core.in_test(),
                 awaited: acq.awaited,
                 held: body.flow.held(),
                 body: body.id,

@@ -66,6 +66,12 @@ impl<'a> Core<'a> {
         self.bodies.last()
     }
 
+    /// In test code: a file under `tests/`/`benches/`/`examples/`, a `#[cfg(test)]` item or a
+    /// `#[test]`-style fn.
+    pub(crate) fn in_test(&self) -> bool {
+        self.opts.test_file || self.body().is_some_and(|b| b.in_test) || self.test_depth > 0
+    }
+
     pub(crate) fn fn_name(&self) -> Option<&str> {
         let f = self.items.iter().rfind(|i| i.is_fn)?;
         Some(f.name.as_str())
