@@ -4,7 +4,7 @@
 //! configured, owned by the program). The rule decides from these whether a comparison verifies
 //! a secret.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
@@ -241,10 +241,14 @@ pub fn scan_fn(
     block: &syn::Block,
     out: &mut HashMap<Key, Compared>,
 ) {
+    let Some(needed) = needed_names(block) else {
+        return;
+    };
     let verifying = any_word(&sig.ident.to_string(), VERIFY_WORDS);
     let mut scan = Scan {
         scopes: vec![HashMap::new()],
         out,
+        needed,
     };
     for input in &sig.inputs {
         let syn::FnArg::Typed(pt) = input else {
@@ -286,6 +290,9 @@ pub fn scan_fn(
 struct Scan<'o> {
     scopes: Vec<HashMap<String, Origin>>,
     out: &'o mut HashMap<Key, Compared>,
+    /// The only names whose origin can reach a comparison (see [`needed_names`]); every other
+    /// binding is bound with the default origin without tokenizing its initializer.
+    needed: HashSet<String>,
 }
 
 impl Scan<'_> {
@@ -296,6 +303,13 @@ impl Scan<'_> {
             .find_map(|s| s.get(name))
             .copied()
             .unwrap_or_default()
+    }
+
+    /// Whether a pattern binds a name whose origin can matter.
+    fn binds_needed(&self, pat: &syn::Pat) -> bool {
+        let mut bound = Vec::new();
+        pat_names(pat, &mut bound);
+        bound.iter().any(|n| self.needed.contains(n))
     }
 
     fn bind(&mut self, name: String, origin: Origin) {
@@ -344,7 +358,11 @@ impl Scan<'_> {
             }
             return;
         }
-        let origin = self.origin(e);
+        let origin = if self.binds_needed(pat) {
+            self.origin(e)
+        } else {
+            Origin::default()
+        };
         self.bind_pat(pat, origin);
     }
 
@@ -574,7 +592,11 @@ impl<'ast> Visit<'ast> for Scan<'_> {
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
-        let origin = self.origin(&f.expr);
+        let origin = if self.binds_needed(&f.pat) {
+            self.origin(&f.expr)
+        } else {
+            Origin::default()
+        };
         self.with_scope(|s| {
             s.bind_pat(&f.pat, origin);
             s.visit_block(&f.body);
@@ -596,7 +618,14 @@ impl<'ast> Visit<'ast> for Scan<'_> {
 
     fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
         self.visit_expr(&mc.receiver);
-        let origin = self.origin(&mc.receiver);
+        let feeds_closure = mc.args.iter().any(|a| {
+            matches!(peel(a), syn::Expr::Closure(cl) if cl.inputs.iter().any(|p| self.binds_needed(p)))
+        });
+        let origin = if feeds_closure {
+            self.origin(&mc.receiver)
+        } else {
+            Origin::default()
+        };
         for arg in &mc.args {
             match peel(arg) {
                 // `headers.get(..).map(|v| ..)`: the closure's parameter is the receiver's item.
@@ -628,6 +657,147 @@ impl<'ast> Visit<'ast> for Scan<'_> {
         let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
         if let Ok(args) = syn::parse::Parser::parse2(parser, m.tokens.clone()) {
             args.iter().for_each(|a| self.visit_expr(a));
+        }
+    }
+}
+
+/// The names whose origin can reach a comparison: those its operands mention and, transitively,
+/// those mentioned where such a name is bound (a `let`, `if let`, `match` arm, `for` pattern, or
+/// a closure fed by a method's receiver). Scopes are ignored, which only over-approximates.
+/// `None` when the body compares nothing. Tokenizing every initializer of every fn that passed
+/// the text filter was most of this rule's cost on service code.
+fn needed_names(block: &syn::Block) -> Option<HashSet<String>> {
+    let mut deps = Deps::default();
+    deps.visit_block(block);
+    if deps.compared.is_empty() && !deps.any_comparison {
+        return None;
+    }
+    let mut needed = deps.compared;
+    loop {
+        let before = needed.len();
+        for (bound, mentioned) in &deps.edges {
+            if bound.iter().any(|b| needed.contains(b)) {
+                needed.extend(mentioned.iter().cloned());
+            }
+        }
+        if needed.len() == before {
+            return Some(needed);
+        }
+    }
+}
+
+#[derive(Default)]
+struct Deps {
+    compared: HashSet<String>,
+    any_comparison: bool,
+    /// (names a pattern binds, identifiers of the expression it binds from).
+    edges: Vec<(Vec<String>, Vec<String>)>,
+}
+
+impl Deps {
+    fn edge(&mut self, pat: &syn::Pat, from: &syn::Expr) {
+        let mut bound = Vec::new();
+        pat_names(pat, &mut bound);
+        if !bound.is_empty() {
+            self.edges.push((bound, idents_of(from)));
+        }
+    }
+
+    fn compare(&mut self, l: &syn::Expr, r: &syn::Expr) {
+        self.any_comparison = true;
+        self.compared.extend(idents_of(l));
+        self.compared.extend(idents_of(r));
+    }
+}
+
+impl<'ast> Visit<'ast> for Deps {
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        if let Some(init) = &l.init {
+            self.edge(&l.pat, &init.expr);
+        }
+        syn::visit::visit_local(self, l);
+    }
+
+    fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
+        self.edge(&l.pat, &l.expr);
+        syn::visit::visit_expr_let(self, l);
+    }
+
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        for arm in &m.arms {
+            self.edge(&arm.pat, &m.expr);
+        }
+        syn::visit::visit_expr_match(self, m);
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.edge(&f.pat, &f.expr);
+        syn::visit::visit_expr_for_loop(self, f);
+    }
+
+    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+        for arg in &mc.args {
+            if let syn::Expr::Closure(cl) = peel(arg) {
+                for p in &cl.inputs {
+                    self.edge(p, &mc.receiver);
+                }
+            }
+        }
+        syn::visit::visit_expr_method_call(self, mc);
+    }
+
+    fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+        if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) {
+            self.compare(&b.left, &b.right);
+        }
+        syn::visit::visit_expr_binary(self, b);
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if let Some((l, r)) = partial_eq_call(c) {
+            self.compare(l, r);
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        // The scan parses only macros holding a comparison; their names all count as compared
+        // (the scan records the comparisons inside, whose operands are some of these).
+        if has_comparison(&m.tokens) {
+            self.any_comparison = true;
+            token_idents(&m.tokens, &mut self.compared);
+        }
+    }
+}
+
+/// Every identifier of an expression, macro arguments included. A syntax visit, not a token
+/// stream: printing every initializer back to tokens cost as much as the scan it saves.
+fn idents_of(e: &syn::Expr) -> Vec<String> {
+    struct Idents(HashSet<String>);
+    impl<'ast> Visit<'ast> for Idents {
+        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+            self.0.insert(i.to_string());
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            syn::visit::visit_macro(self, m);
+            token_idents(&m.tokens, &mut self.0);
+        }
+    }
+    let mut idents = Idents(HashSet::new());
+    idents.visit_expr(e);
+    idents.0.into_iter().collect()
+}
+
+fn token_idents(tokens: &TokenStream, out: &mut HashSet<String>) {
+    for tt in tokens.clone() {
+        match tt {
+            TokenTree::Group(g) => token_idents(&g.stream(), out),
+            TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            _ => {}
         }
     }
 }
