@@ -159,6 +159,155 @@ fn field_chain(trees: &[TokenTree]) -> Option<syn::Expr> {
     rest.is_empty().then_some(expr)
 }
 
+/// Whether the binding `name` in scope at the start of `block` (a parameter) is used in it: a
+/// path expression `name` that no inner binding of the same name shadows — a `let`, a closure
+/// parameter, a `match`/`if let`/`while let`/`for` pattern. A field (`self.name`), a method
+/// (`x.name()`) or a path with more segments (`name::f`) is not the binding. Inside a macro's
+/// tokens every `name` not after a `.` counts (its grammar is unknown).
+pub fn uses_binding(block: &syn::Block, name: &str) -> bool {
+    let mut v = BindingUse {
+        name,
+        shadowed: false,
+        used: false,
+    };
+    syn::visit::Visit::visit_block(&mut v, block);
+    v.used
+}
+
+struct BindingUse<'n> {
+    name: &'n str,
+    shadowed: bool,
+    used: bool,
+}
+
+impl BindingUse<'_> {
+    fn binds(&self, pat: &syn::Pat) -> bool {
+        let mut names = Vec::new();
+        pat_names(pat, &mut names);
+        names.iter().any(|n| n == self.name)
+    }
+
+    /// Run `f` with the binding shadowed if `shadows`, then restore.
+    fn scoped(&mut self, shadows: bool, f: impl FnOnce(&mut Self)) {
+        let saved = self.shadowed;
+        self.shadowed |= shadows;
+        f(self);
+        self.shadowed = saved;
+    }
+
+    /// The patterns of `let` conditions in an `if`/`while` condition (`let a = x && let b = y`).
+    fn cond_binds(&self, cond: &syn::Expr) -> bool {
+        match peel(cond) {
+            syn::Expr::Let(l) => self.binds(&l.pat),
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.cond_binds(&b.left) || self.cond_binds(&b.right)
+            }
+            _ => false,
+        }
+    }
+
+    fn tokens_mention(&self, tokens: TokenStream) -> bool {
+        let mut after_dot = false;
+        for tt in tokens {
+            match tt {
+                TokenTree::Ident(i) => {
+                    if !after_dot && i == self.name {
+                        return true;
+                    }
+                    after_dot = false;
+                }
+                TokenTree::Group(g) => {
+                    if self.tokens_mention(g.stream()) {
+                        return true;
+                    }
+                    after_dot = false;
+                }
+                TokenTree::Punct(p) => after_dot = p.as_char() == '.',
+                TokenTree::Literal(_) => after_dot = false,
+            }
+        }
+        false
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for BindingUse<'_> {
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if !self.shadowed && p.qself.is_none() && p.path.is_ident(self.name) {
+            self.used = true;
+        }
+    }
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        // A `let` shadows until the end of its block.
+        self.scoped(false, |v| {
+            for stmt in &b.stmts {
+                if v.used {
+                    return;
+                }
+                match stmt {
+                    syn::Stmt::Local(l) => {
+                        if let Some(init) = &l.init {
+                            v.visit_expr(&init.expr);
+                            if let Some((_, diverge)) = &init.diverge {
+                                v.visit_expr(diverge);
+                            }
+                        }
+                        if v.binds(&l.pat) {
+                            v.shadowed = true;
+                        }
+                    }
+                    other => v.visit_stmt(other),
+                }
+            }
+        });
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        let shadows = c.inputs.iter().any(|p| self.binds(p));
+        self.scoped(shadows, |v| v.visit_expr(&c.body));
+    }
+
+    fn visit_arm(&mut self, a: &'ast syn::Arm) {
+        let shadows = self.binds(&a.pat);
+        self.scoped(shadows, |v| {
+            if let Some((_, g)) = &a.guard {
+                v.visit_expr(g);
+            }
+            v.visit_expr(&a.body);
+        });
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.visit_expr(&i.cond);
+        let shadows = self.cond_binds(&i.cond);
+        self.scoped(shadows, |v| v.visit_block(&i.then_branch));
+        if let Some((_, e)) = &i.else_branch {
+            self.visit_expr(e);
+        }
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.visit_expr(&w.cond);
+        let shadows = self.cond_binds(&w.cond);
+        self.scoped(shadows, |v| v.visit_block(&w.body));
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.visit_expr(&f.expr);
+        let shadows = self.binds(&f.pat);
+        self.scoped(shadows, |v| v.visit_block(&f.body));
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        if !self.shadowed && self.tokens_mention(m.tokens.clone()) {
+            self.used = true;
+        }
+    }
+
+    // A nested fn cannot see the enclosing fn's bindings.
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
 /// A span's start as (line, column): a key for matching a node seen in one hook (`check_fn`,
 /// `check_stmt`) with the same node in a later one, since syn nodes are not comparable.
 pub fn span_key(span: proc_macro2::Span) -> (usize, usize) {
