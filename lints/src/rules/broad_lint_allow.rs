@@ -69,8 +69,8 @@ use syn::spanned::Spanned;
 
 use crate::finding::{Finding, Region, Related, Severity};
 use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
-use crate::semantic::{AllowFact, CrateCx, Cx, ItemView, LockKind};
 use crate::semantic::syntax::mentions_ident;
+use crate::semantic::{AllowFact, CrateCx, Cx, ItemView, LockKind};
 
 pub static META: RuleMeta = RuleMeta {
     name: "broad_lint_allow",

@@ -76,13 +76,12 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 
 use crate::finding::Severity;
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::macros::parse_select;
-use crate::semantic::syntax::peel;
+use crate::semantic::syntax::{mentions_any_ident, peel};
 use crate::semantic::{Cx, MacroView, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
@@ -130,8 +129,12 @@ enum Form {
 impl Form {
     fn describe(self, wrapped: bool) -> &'static str {
         match self {
-            Form::WhileLet if wrapped => "this `while let` ends the loop on every `Err` of the receive",
-            Form::SelectArm if wrapped => "this pattern disables the `select!` branch on every `Err` of the receive",
+            Form::WhileLet if wrapped => {
+                "this `while let` ends the loop on every `Err` of the receive"
+            }
+            Form::SelectArm if wrapped => {
+                "this pattern disables the `select!` branch on every `Err` of the receive"
+            }
             Form::WhileLet => "`while let Ok(..) = rx.recv().await` ends the loop",
             Form::Match => "this `match` exits the loop on every `Err`",
             Form::IfLetElse => "the `else` branch exits the loop on every `Err`",
@@ -211,8 +214,17 @@ fn recv_future(e: &syn::Expr) -> Option<Recv<'_>> {
 fn map_output(r: &mut Recv<'_>, f: &syn::Expr) -> Option<()> {
     match peel(f) {
         syn::Expr::Path(p) => {
-            let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
-            if segs.len() == 2 && segs[0] == "Result" && segs[1] == "ok" && r.layers[0] == Layer::Res {
+            let segs: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            if segs.len() == 2
+                && segs[0] == "Result"
+                && segs[1] == "ok"
+                && r.layers[0] == Layer::Res
+            {
                 r.layers[0] = Layer::Opt;
                 return Some(());
             }
@@ -298,8 +310,10 @@ fn catches_recv_err(p: &syn::Pat, layers: &[Layer]) -> bool {
     if rest.is_empty() {
         return match first {
             Layer::Res => catches_every_err(p),
-            Layer::Opt => matches!(p, syn::Pat::Ident(pi) if pi.ident == "None")
-                || matches!(p, syn::Pat::Path(pp) if pp.path.is_ident("None")),
+            Layer::Opt => {
+                matches!(p, syn::Pat::Ident(pi) if pi.ident == "None")
+                    || matches!(p, syn::Pat::Path(pp) if pp.path.is_ident("None"))
+            }
         };
     }
     let want = match first {
@@ -339,14 +353,6 @@ fn catches_every_err(p: &syn::Pat) -> bool {
         syn::Pat::Or(o) => o.cases.iter().any(catches_every_err),
         _ => false,
     }
-}
-
-fn mentions_ident(tokens: TokenStream, names: &[&str]) -> bool {
-    tokens.into_iter().any(|tt| match tt {
-        TokenTree::Ident(i) => names.iter().any(|n| i == n),
-        TokenTree::Group(g) => mentions_ident(g.stream(), names),
-        _ => false,
-    })
 }
 
 /// Whether `e` leaves the enclosing loop: a `break` or `return` (not inside a nested loop,
@@ -411,7 +417,7 @@ fn match_exits_on_any_err(arms: &[syn::Arm], layers: &[Layer]) -> bool {
     }
     if arms
         .iter()
-        .any(|a| mentions_ident(a.to_token_stream(), &["Lagged", "Closed"]))
+        .any(|a| mentions_any_ident(a.to_token_stream(), &["Lagged", "Closed"]))
     {
         return false;
     }

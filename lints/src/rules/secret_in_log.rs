@@ -111,14 +111,7 @@ fn is_secrecy_wrapper(t: &Ty) -> bool {
 }
 
 fn exposes(e: &syn::Expr) -> bool {
-    fn walk(ts: proc_macro2::TokenStream) -> bool {
-        ts.into_iter().any(|tt| match tt {
-            proc_macro2::TokenTree::Ident(i) => i == "expose_secret",
-            proc_macro2::TokenTree::Group(g) => walk(g.stream()),
-            _ => false,
-        })
-    }
-    walk(quote::ToTokens::to_token_stream(e))
+    crate::semantic::syntax::mentions_ident(quote::ToTokens::to_token_stream(e), "expose_secret")
 }
 
 /// A value expression that is a plain variable or field (through references and views), with
@@ -211,9 +204,11 @@ fn is_command_output(cx: &Cx, mac: &str, secret: &str) -> bool {
     let words = secret_names::split_words(fn_name);
     let secret_words = secret_names::split_words(secret);
     words.iter().any(|w| OUTPUT_VERBS.contains(&w.as_str()))
-        && secret_words
-            .last()
-            .is_some_and(|head| words.iter().any(|w| w == head || w.trim_end_matches('s') == head))
+        && secret_words.last().is_some_and(|head| {
+            words
+                .iter()
+                .any(|w| w == head || w.trim_end_matches('s') == head)
+        })
 }
 
 /// `skip(a, b)` / `skip_all` / `fields(..)` of an `#[instrument(..)]` attribute.
@@ -402,8 +397,7 @@ impl Lint for SecretInLog {
             };
             let name = pi.ident.to_string();
             if inst.skipped.contains(&name)
-                || secret_names::classify_value(&name)
-                    != NameClass::Secret(SecretKind::Credential)
+                || secret_names::classify_value(&name) != NameClass::Secret(SecretKind::Credential)
             {
                 continue;
             }

@@ -51,11 +51,30 @@ pub fn pat_names(p: &syn::Pat, out: &mut Vec<String>) {
 
 /// Whether `ident` occurs as an identifier token anywhere in `tokens`, nested groups included.
 pub fn mentions_ident(tokens: TokenStream, ident: &str) -> bool {
+    any_ident(tokens, &|i| i == ident)
+}
+
+/// Whether any of `idents` occurs as an identifier token anywhere in `tokens`.
+pub fn mentions_any_ident(tokens: TokenStream, idents: &[&str]) -> bool {
+    any_ident(tokens, &|i| idents.iter().any(|n| i == n))
+}
+
+/// Whether an identifier token anywhere in `tokens` (nested groups included) satisfies `f`.
+pub fn any_ident(tokens: TokenStream, f: &dyn Fn(&proc_macro2::Ident) -> bool) -> bool {
     tokens.into_iter().any(|t| match t {
-        TokenTree::Ident(i) => i == ident,
-        TokenTree::Group(g) => mentions_ident(g.stream(), ident),
+        TokenTree::Ident(i) => f(&i),
+        TokenTree::Group(g) => any_ident(g.stream(), f),
         _ => false,
     })
+}
+
+/// Whether a condition holds a `let` (`if let ..`, `while a && let Some(x) = b`).
+pub fn has_let(e: &syn::Expr) -> bool {
+    match peel(e) {
+        syn::Expr::Let(_) => true,
+        syn::Expr::Binary(b) => has_let(&b.left) || has_let(&b.right),
+        _ => false,
+    }
 }
 
 /// A string literal token as a `LitStr` (`None` for other literals), without a parser run.
