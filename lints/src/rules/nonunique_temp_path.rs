@@ -11,7 +11,9 @@
 //!   `/var/tmp/` or `/dev/shm/`, `env::temp_dir()`, `$TMPDIR` — whatever its name
 //!   (`format!("/tmp/export-{pid}")`, `temp_dir().join(format!("bench-{}", process::id()))`),
 //!   unless the name is a per-process artifact by design: a socket, pid, lock or log file
-//!   (`/tmp/app-{pid}.sock`, `.pid`, `.lock`, `.log`);
+//!   (`/tmp/app-{pid}.sock`, `.pid`, `.lock`, `.log`). Not in test code: there the pid is how
+//!   parallel test binaries are kept apart, and each test names its own file
+//!   (`temp_dir().join(format!("restore-test-{}", process::id()))`);
 //! - a path built with `process::id()` that the same function writes (`fs::write`,
 //!   `File::create`, `OpenOptions::..open`, `fs::copy`) and renames (`fs::rename`) — the
 //!   write-then-rename "atomic write" idiom, whatever the name looks like.
@@ -164,9 +166,10 @@ impl Facts {
         self.per_process |= other.per_process;
     }
 
-    /// A temporary path: temp-named, or in the temp directory and not a per-process artifact.
-    fn is_temp(&self) -> bool {
-        self.temp || (self.in_temp_dir && !self.per_process)
+    /// A temporary path: temp-named, or (outside tests) in the temp directory and not a
+    /// per-process artifact.
+    fn is_temp(&self, in_test: bool) -> bool {
+        self.temp || (!in_test && self.in_temp_dir && !self.per_process)
     }
 }
 
@@ -179,6 +182,7 @@ struct Binding {
 
 struct Scan<'c, 'w> {
     cx: &'c Cx<'w>,
+    in_test: bool,
     bindings: Vec<Binding>,
     /// Name → index of its latest binding (in source order).
     by_name: BTreeMap<String, usize>,
@@ -335,7 +339,7 @@ impl<'c, 'w> Scan<'c, 'w> {
             return;
         }
         let f = self.facts(e.to_token_stream());
-        if f.is_temp() && !f.pid.is_empty() {
+        if f.is_temp(self.in_test) && !f.pid.is_empty() {
             self.flag(&f, "a temp file name");
         }
     }
@@ -346,7 +350,7 @@ impl<'c, 'w> Scan<'c, 'w> {
             if b.facts.pid.is_empty() {
                 continue;
             }
-            if b.facts.is_temp() {
+            if b.facts.is_temp(self.in_test) {
                 hits.push((b.facts.clone(), "a temp file name"));
             } else if b.written && b.renamed {
                 hits.push((b.facts.clone(), "a path written then renamed"));
@@ -512,6 +516,7 @@ impl Lint for NonuniqueTempPath {
         }
         let mut scan = Scan {
             cx,
+            in_test: cx.in_test(),
             bindings: Vec::new(),
             by_name: BTreeMap::new(),
             flagged: BTreeMap::new(),

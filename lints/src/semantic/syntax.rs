@@ -339,6 +339,39 @@ mod tests {
     use super::*;
     use quote::ToTokens;
 
+    #[test]
+    fn uses_binding_sees_only_the_binding_itself() {
+        let used = |body: &str| {
+            let block: syn::Block = syn::parse_str(body).expect(body);
+            uses_binding(&block, "stop")
+        };
+        for body in [
+            "{ stop.cancelled().await; }",
+            "{ let stop = stop.child_token(); stop.cancel(); }",
+            "{ tokio::select! { _ = stop.cancelled() => {} } }",
+            "{ Worker { stop } }",
+            "{ match x { Some(stop) => f(stop), None => g(stop) } }",
+            "{ if let Some(s) = stop { s.await } }",
+            "{ items.iter().for_each(|x| x.run(&stop)); }",
+        ] {
+            assert!(used(body), "{body}");
+        }
+        for body in [
+            "{ self.stop.cancelled().await; }",
+            "{ cfg.stop(); }",
+            "{ let stop = Token::new(); stop.cancel(); }",
+            "{ items.iter().for_each(|stop| stop.cancel()); }",
+            "{ match x { Some(stop) => f(stop), None => {} } }",
+            "{ if let Some(stop) = other { stop.await } }",
+            "{ for stop in stops { stop.cancel(); } }",
+            "{ let stop = 1; m!(stop); }",
+            "{ fn inner(stop: u8) -> u8 { stop } }",
+            "{ stop::now(); }",
+        ] {
+            assert!(!used(body), "{body}");
+        }
+    }
+
     /// The shortcut builds exactly what syn's parser builds, and declines everything else.
     #[test]
     fn simple_expr_agrees_with_syn() {
