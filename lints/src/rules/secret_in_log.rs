@@ -219,11 +219,11 @@ struct Instrument {
 }
 
 fn parse_instrument(attr: &syn::Attribute) -> Option<Instrument> {
-    if !attr
+    if attr
         .path()
         .segments
         .last()
-        .is_some_and(|s| s.ident == "instrument")
+        .is_none_or(|s| s.ident != "instrument")
     {
         return None;
     }
