@@ -5,8 +5,11 @@
 //! `clippy::await_holding_lock`, `clippy::await_holding_refcell_ref`,
 //! `clippy::await_holding_invalid_type`, `clippy::let_underscore_future` — on a whole fn, impl,
 //! trait, module (inline, or `mod x;` for the module's files) or crate (`#![allow]` at the top of
-//! a file covers that module file and its submodules; in `lib.rs`/`main.rs`, the crate). Allows
-//! inside `#[cfg_attr(<cond>, allow(..))]` count too. In `Cargo.toml`, `"allow"` (or
+//! a file covers that module file and its submodules; in `lib.rs`/`main.rs`, the crate). An allow
+//! behind `#[cfg_attr(PRED, allow(..))]` is still a broad allow in every build where `PRED`
+//! holds, whatever `PRED` is (`feature = "x"`, `not(debug_assertions)`, `clippy`, `test`,
+//! `any(..)`, and `cfg_attr` nested in `cfg_attr`, whose predicates all must hold): it is
+//! reported like a plain allow, and the message names the predicate. In `Cargo.toml`, `"allow"` (or
 //! `{ level = "allow", .. }`) for these lints under `[lints.clippy]` or
 //! `[workspace.lints.clippy]` is reported at its line.
 //!
@@ -66,6 +69,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::{Finding, Region, Related, Severity};
 use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
+use crate::semantic::syntax::mentions_ident;
 use crate::semantic::{AllowFact, CrateCx, Cx, ItemView, LockKind};
 
 pub static META: RuleMeta = RuleMeta {
@@ -89,10 +93,12 @@ const SCOPES: &[&str] = &["fn", "impl", "trait", "mod"];
 #[derive(Default)]
 pub struct BroadLintAllow;
 
-/// A watched lint named in an `allow(..)`: its short name and the span of its path.
+/// A watched lint named in an `allow(..)`: its short name, the span of its path, and the
+/// `cfg_attr` predicates it sits behind.
 struct Named {
     lint: &'static str,
     span: proc_macro2::Span,
+    cond: Option<String>,
 }
 
 fn metas(tokens: TokenStream) -> Vec<syn::Meta> {
@@ -102,12 +108,13 @@ fn metas(tokens: TokenStream) -> Vec<syn::Meta> {
         .unwrap_or_default()
 }
 
-/// The watched lints an attribute allows, looking through nested `cfg_attr`s.
-fn allowed_lints(meta: &syn::Meta, out: &mut Vec<Named>) {
+/// The watched lints an attribute allows, looking through nested `cfg_attr`s; `cond` holds the
+/// predicates of the enclosing ones.
+fn allowed_lints(meta: &syn::Meta, cond: &[String], out: &mut Vec<Named>) {
     let syn::Meta::List(list) = meta else { return };
     // Every watched lint is `clippy::..`: most `allow`s and `cfg_attr`s (`doc(cfg(..))`) name
     // none, and a token scan is far cheaper than parsing their arguments.
-    if !mentions_ident(&list.tokens, "clippy") {
+    if !mentions_ident(list.tokens.clone(), "clippy") {
         return;
     }
     if list.path.is_ident("allow") {
@@ -121,24 +128,40 @@ fn allowed_lints(meta: &syn::Meta, out: &mut Vec<Named>) {
                 out.push(Named {
                     lint,
                     span: p.span(),
+                    cond: (!cond.is_empty()).then(|| cond.join(" and ")),
                 });
             }
         }
     } else if list.path.is_ident("cfg_attr") {
-        // `cfg_attr(<condition>, attr, attr..)`: the first element is the condition.
-        for m in metas(list.tokens.clone()).iter().skip(1) {
-            allowed_lints(m, out);
+        // `cfg_attr(<predicate>, attr, attr..)`. The predicate is kept as written, not parsed as
+        // a `Meta`: `cfg_attr(true, ..)` or a future predicate form must not hide the allow.
+        let mut chunks = split_commas(list.tokens.clone()).into_iter();
+        let Some(pred) = chunks.next() else { return };
+        let mut inner = cond.to_vec();
+        inner.push(pred.to_string());
+        for chunk in chunks {
+            if let Ok(m) = syn::parse2::<syn::Meta>(chunk) {
+                allowed_lints(&m, &inner, out);
+            }
         }
     }
 }
 
-/// Whether `word` occurs as an identifier anywhere in `tokens`, nested groups included.
-fn mentions_ident(tokens: &TokenStream, word: &str) -> bool {
-    tokens.clone().into_iter().any(|tt| match tt {
-        proc_macro2::TokenTree::Ident(i) => i == word,
-        proc_macro2::TokenTree::Group(g) => mentions_ident(&g.stream(), word),
-        _ => false,
-    })
+/// The top-level comma-separated parts of an attribute's arguments.
+fn split_commas(tokens: TokenStream) -> Vec<TokenStream> {
+    let mut out = vec![TokenStream::new()];
+    for tt in tokens {
+        match &tt {
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == ',' => out.push(TokenStream::new()),
+            _ => {
+                if let Some(last) = out.last_mut() {
+                    last.extend(std::iter::once(tt));
+                }
+            }
+        }
+    }
+    out.retain(|t| !t.is_empty());
+    out
 }
 
 fn is_test_attr(attr: &syn::Attribute) -> bool {
@@ -157,7 +180,7 @@ fn is_test_attr(attr: &syn::Attribute) -> bool {
 fn named_allows<'a>(attrs: impl IntoIterator<Item = &'a syn::Attribute>) -> Vec<Named> {
     let mut named = Vec::new();
     for attr in attrs {
-        allowed_lints(&attr.meta, &mut named);
+        allowed_lints(&attr.meta, &[], &mut named);
     }
     named
 }
@@ -173,6 +196,7 @@ fn record(cx: &Cx, named: Vec<Named>, kind: &'static str, name: &str, scope: Reg
             item_kind: kind,
             item_name: name.to_string(),
             snippet: cx.source().snippet(&region),
+            cond: n.cond,
         });
     }
 }
@@ -276,13 +300,16 @@ fn scope_label(cx: &CrateCx, file: usize, allow: &AllowFact) -> String {
 }
 
 fn crate_finding(cx: &CrateCx, file: usize, allow: &AllowFact) -> Finding {
-    let attr = format!("allow(clippy::{})", allow.lint);
+    let attr = match &allow.cond {
+        Some(cond) => format!("`allow(clippy::{})` (in builds where `{cond}`)", allow.lint),
+        None => format!("`allow(clippy::{})`", allow.lint),
+    };
     let scope = scope_label(cx, file, allow);
     let mut related = Vec::new();
     let (message, help) = match lint_covers(&allow.lint, LockKind::StdMutex) {
         None => (
             format!(
-                "`{attr}` on {scope} silences the lint for all of it: every future instance there is hidden too"
+                "{attr} on {scope} silences the lint for all of it: every future instance there is hidden too"
             ),
             format!(
                 "remove it, and allow the lint only on the statement that needs it: `#[expect(clippy::{}, reason = \"..\")]`",
@@ -302,7 +329,7 @@ fn crate_finding(cx: &CrateCx, file: usize, allow: &AllowFact) -> Finding {
                 });
                 (
                     format!(
-                        "`{attr}` on {scope} covers a real {} guard held across an await (line {}), and also hides every future one there",
+                        "{attr} on {scope} covers a real {} guard held across an await (line {}), and also hides every future one there",
                         kind.describe(),
                         at.line
                     ),
@@ -314,7 +341,7 @@ fn crate_finding(cx: &CrateCx, file: usize, allow: &AllowFact) -> Finding {
             }
             None => (
                 format!(
-                    "`{attr}` on {scope} hides nothing today (no guard is held across an await there) and would hide the next such bug"
+                    "{attr} on {scope} hides nothing today (no guard is held across an await there) and would hide the next such bug"
                 ),
                 "remove the allow".to_string(),
             ),

@@ -12,13 +12,24 @@
 //!   break }`);
 //! - `while let Some(Ok(msg)) = stream.next().await` over a `tokio_stream` `BroadcastStream`.
 //!
+//! The receive may be wrapped: in a timeout (`while let Ok(Ok(msg)) = timeout(d,
+//! rx.recv()).await`, `match timeout(d, rx.recv()).await { Ok(Ok(m)) => .., Ok(Err(_)) => break,
+//! Err(_) => continue }`, `Ok(Ok(m)) = timeout(d, rx.recv()) =>` in `select!`), turned into an
+//! `Option` (`rx.recv().await.ok()`, `rx.recv().map(Result::ok)`, `.map(|r| r.ok())`), or mapped
+//! (`rx.recv().await.map(Event::from)`). What counts is the pattern at the receive's own `Result`:
+//! `Ok(..)`/`Some(..)` there (under the wrappers' success patterns) drops every `Err`, and in a
+//! `match` the first unguarded arm that takes the receive's `Err` (`Err(_)`, `Ok(Err(_))`, `None`,
+//! `_`) decides: it must leave the loop to be flagged (`Ok(Err(_)) => continue` is not).
+//!
 //! A loop that names `RecvError::Lagged` (or `RecvError::Closed`) anywhere in its match is
 //! handling the two errors apart and is not flagged; nor are `try_recv` drain loops, which are
 //! meant to stop at the first `Err` (`Empty`).
 //!
 //! The receiver must be known to be a broadcast receiver: by its type (annotation, parameter,
 //! struct field in any file of the crate, `broadcast::channel` binding, `Sender::subscribe()`
-//! or a crate fn/method declared to return one). When its type cannot be resolved, the loop is
+//! or a crate fn/method declared to return one — in any module of the crate, called by its
+//! path, through a `use` or as a method of a field: `let mut rx = events::subscribe_orders();`,
+//! `self.hub.feed()`). When its type cannot be resolved, the loop is
 //! still flagged if the receiver was bound from a `.subscribe()` call, or if the file imports
 //! `tokio::sync::broadcast` — unless the file also uses a channel crate whose `recv()` returns a
 //! `Result` where `Err` does mean closed (`async_channel`, `flume`, `kanal`, `crossbeam`,
@@ -65,13 +76,12 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 
 use crate::finding::Severity;
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::macros::parse_select;
-use crate::semantic::syntax::peel;
+use crate::semantic::syntax::{mentions_any_ident, peel};
 use crate::semantic::{Cx, MacroView, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
@@ -117,8 +127,14 @@ enum Form {
 }
 
 impl Form {
-    fn describe(self) -> &'static str {
+    fn describe(self, wrapped: bool) -> &'static str {
         match self {
+            Form::WhileLet if wrapped => {
+                "this `while let` ends the loop on every `Err` of the receive"
+            }
+            Form::SelectArm if wrapped => {
+                "this pattern disables the `select!` branch on every `Err` of the receive"
+            }
             Form::WhileLet => "`while let Ok(..) = rx.recv().await` ends the loop",
             Form::Match => "this `match` exits the loop on every `Err`",
             Form::IfLetElse => "the `else` branch exits the loop on every `Err`",
@@ -142,21 +158,175 @@ fn is_broadcast_stream(t: &Ty) -> bool {
     t.peel().path_str() == Some(BROADCAST_STREAM)
 }
 
-/// `X.recv()` with no arguments: the receiver `X` and the `recv` token's span.
-fn recv_call(e: &syn::Expr) -> Option<(&syn::Expr, proc_macro2::Span)> {
+/// A wrapper around the receive's `Result`, outermost first: a `Result` whose `Ok` is success
+/// (the receive's own, or a timeout's), or an `Option` made by `.ok()` whose `Some` is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Layer {
+    Res,
+    Opt,
+}
+
+/// A broadcast receive found inside a value: the receiver, the `recv` token, and the layers
+/// between the value and the receive's own `Result` (the last layer is the receive's).
+struct Recv<'a> {
+    rx: &'a syn::Expr,
+    span: proc_macro2::Span,
+    layers: Vec<Layer>,
+    /// Seen through a combinator (a timeout, a map, `.ok()`): messages then do not quote the
+    /// plain `rx.recv().await` form.
+    wrapped: bool,
+}
+
+/// The receive inside a future expression: `rx.recv()`, `timeout(d, F)`, `F.map(Result::ok)`,
+/// `F.map(|r| r.ok())`, `F.map(|r| r.map(..))`.
+fn recv_future(e: &syn::Expr) -> Option<Recv<'_>> {
     match peel(e) {
-        syn::Expr::MethodCall(mc) if mc.method == "recv" && mc.args.is_empty() => {
-            Some((&mc.receiver, mc.method.span()))
+        syn::Expr::MethodCall(mc) if mc.method == "recv" && mc.args.is_empty() => Some(Recv {
+            rx: &mc.receiver,
+            span: mc.method.span(),
+            layers: vec![Layer::Res],
+            wrapped: false,
+        }),
+        // `tokio::time::timeout(d, F)`: `Ok(F's output)` or `Err(Elapsed)`.
+        syn::Expr::Call(c)
+            if c.args.len() == 2
+                && matches!(&*c.func, syn::Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "timeout")) =>
+        {
+            let mut r = recv_future(&c.args[1])?;
+            r.layers.insert(0, Layer::Res);
+            r.wrapped = true;
+            Some(r)
+        }
+        // `FutureExt::map` over the whole output.
+        syn::Expr::MethodCall(mc) if mc.method == "map" && mc.args.len() == 1 => {
+            let mut r = recv_future(&mc.receiver)?;
+            map_output(&mut r, &mc.args[0])?;
+            r.wrapped = true;
+            Some(r)
         }
         _ => None,
     }
 }
 
-/// `X.recv().await`.
-fn awaited_recv(e: &syn::Expr) -> Option<(&syn::Expr, proc_macro2::Span)> {
-    match peel(e) {
-        syn::Expr::Await(aw) => recv_call(&aw.base),
+/// What `f` does to the value it is given: `Result::ok` / `|r| r.ok()` make the outer layer an
+/// `Option`, `|r| r.map(..)` / `r.map_err(..)` keep it; anything else is not followed.
+fn map_output(r: &mut Recv<'_>, f: &syn::Expr) -> Option<()> {
+    match peel(f) {
+        syn::Expr::Path(p) => {
+            let segs: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            if segs.len() == 2
+                && segs[0] == "Result"
+                && segs[1] == "ok"
+                && r.layers[0] == Layer::Res
+            {
+                r.layers[0] = Layer::Opt;
+                return Some(());
+            }
+            None
+        }
+        syn::Expr::Closure(c) if c.inputs.len() == 1 => {
+            let syn::Pat::Ident(arg) = &c.inputs[0] else {
+                return None;
+            };
+            let syn::Expr::MethodCall(mc) = peel(&c.body) else {
+                return None;
+            };
+            if !matches!(peel(&mc.receiver), syn::Expr::Path(p) if p.path.is_ident(&arg.ident)) {
+                return None;
+            }
+            on_value(r, mc)
+        }
         _ => None,
+    }
+}
+
+/// A method applied to the value in hand: `.ok()` turns the outer `Result` into an `Option`;
+/// `.map(..)`/`.map_err(..)` keep its shape when it is the receive's own `Result`.
+fn on_value(r: &mut Recv<'_>, mc: &syn::ExprMethodCall) -> Option<()> {
+    match mc.method.to_string().as_str() {
+        "ok" if mc.args.is_empty() && r.layers[0] == Layer::Res => {
+            r.layers[0] = Layer::Opt;
+            Some(())
+        }
+        "map" | "map_err" | "inspect" | "inspect_err" if r.layers.len() == 1 => Some(()),
+        _ => None,
+    }
+}
+
+/// The receive inside an awaited value: `F.await`, then `.ok()` / `.map(..)` on the result.
+fn recv_value(e: &syn::Expr) -> Option<Recv<'_>> {
+    match peel(e) {
+        syn::Expr::Await(aw) => recv_future(&aw.base),
+        syn::Expr::MethodCall(mc) => {
+            let mut r = recv_value(&mc.receiver)?;
+            on_value(&mut r, mc)?;
+            r.wrapped = true;
+            Some(r)
+        }
+        _ => None,
+    }
+}
+
+/// A pattern that only matches a successful receive: `Ok(..)`/`Some(..)` at every layer.
+fn only_ok(p: &syn::Pat, layers: &[Layer]) -> bool {
+    let Some((first, rest)) = layers.split_first() else {
+        return true;
+    };
+    let want = match first {
+        Layer::Res => "Ok",
+        Layer::Opt => "Some",
+    };
+    match p {
+        syn::Pat::TupleStruct(ts) if ts.path.segments.last().is_some_and(|s| s.ident == want) => {
+            match ts.elems.first() {
+                Some(inner) if ts.elems.len() == 1 => only_ok(inner, rest),
+                _ => rest.is_empty(),
+            }
+        }
+        syn::Pat::Paren(pp) => only_ok(&pp.pat, layers),
+        _ => false,
+    }
+}
+
+/// A pattern that matches every `Err` of the receive (under the wrappers' success patterns):
+/// `Err(_)`, `Err(e)`, `None`, `Ok(Err(_))`, `_`, `e`.
+fn catches_recv_err(p: &syn::Pat, layers: &[Layer]) -> bool {
+    match p {
+        syn::Pat::Wild(_) => return true,
+        syn::Pat::Ident(pi) => return pi.subpat.is_none(),
+        syn::Pat::Or(o) => return o.cases.iter().any(|c| catches_recv_err(c, layers)),
+        syn::Pat::Paren(pp) => return catches_recv_err(&pp.pat, layers),
+        _ => {}
+    }
+    let Some((first, rest)) = layers.split_first() else {
+        return false;
+    };
+    if rest.is_empty() {
+        return match first {
+            Layer::Res => catches_every_err(p),
+            Layer::Opt => {
+                matches!(p, syn::Pat::Ident(pi) if pi.ident == "None")
+                    || matches!(p, syn::Pat::Path(pp) if pp.path.is_ident("None"))
+            }
+        };
+    }
+    let want = match first {
+        Layer::Res => "Ok",
+        Layer::Opt => "Some",
+    };
+    match p {
+        syn::Pat::TupleStruct(ts)
+            if ts.path.segments.last().is_some_and(|s| s.ident == want) && ts.elems.len() == 1 =>
+        {
+            catches_recv_err(&ts.elems[0], rest)
+        }
+        _ => false,
     }
 }
 
@@ -183,14 +353,6 @@ fn catches_every_err(p: &syn::Pat) -> bool {
         syn::Pat::Or(o) => o.cases.iter().any(catches_every_err),
         _ => false,
     }
-}
-
-fn mentions_ident(tokens: TokenStream, names: &[&str]) -> bool {
-    tokens.into_iter().any(|tt| match tt {
-        TokenTree::Ident(i) => names.iter().any(|n| i == n),
-        TokenTree::Group(g) => mentions_ident(g.stream(), names),
-        _ => false,
-    })
 }
 
 /// Whether `e` leaves the enclosing loop: a `break` or `return` (not inside a nested loop,
@@ -246,34 +408,36 @@ fn exits_loop(e: &syn::Expr) -> bool {
     v.found
 }
 
-/// A `match` over a broadcast `recv` result that exits the loop on every `Err`: it has an
-/// `Ok(..)` arm, a catch-all `Err` arm whose body leaves the loop, and no arm that tells
-/// `Lagged` from `Closed`.
-fn match_exits_on_any_err(arms: &[syn::Arm]) -> bool {
-    if !arms.iter().any(|a| is_ok_pat(&a.pat)) {
+/// A `match` over a broadcast `recv` result that exits the loop on every `Err`: it has an arm
+/// for a successful receive, the first unguarded arm that takes the receive's `Err` leaves the
+/// loop, and no arm tells `Lagged` from `Closed`.
+fn match_exits_on_any_err(arms: &[syn::Arm], layers: &[Layer]) -> bool {
+    if !arms.iter().any(|a| only_ok(&a.pat, layers)) {
         return false;
     }
     if arms
         .iter()
-        .any(|a| mentions_ident(a.to_token_stream(), &["Lagged", "Closed"]))
+        .any(|a| mentions_any_ident(a.to_token_stream(), &["Lagged", "Closed"]))
     {
         return false;
     }
     arms.iter()
-        .any(|a| a.guard.is_none() && catches_every_err(&a.pat) && exits_loop(&a.body))
+        .find(|a| a.guard.is_none() && catches_recv_err(&a.pat, layers))
+        .is_some_and(|a| exits_loop(&a.body))
 }
 
 impl BroadcastLaggedExit {
     /// Report `form` at `span` if `receiver` is (or, when untyped, plausibly is) a broadcast
     /// receiver.
-    fn report(&self, cx: &Cx, receiver: &syn::Expr, span: proc_macro2::Span, form: Form) {
+    fn report(&self, cx: &Cx, r: &Recv, form: Form) {
+        let (receiver, span) = (r.rx, r.span);
         let ty = cx.type_of(receiver);
         let finding = cx.finding(
             &META,
             span,
             format!(
                 "{} when the broadcast receiver lags (`RecvError::Lagged`), not only when it closes",
-                form.describe()
+                form.describe(r.wrapped)
             ),
             "match `Err(RecvError::Lagged(n))` separately (log it and keep receiving); exit only on `Err(RecvError::Closed)`",
         );
@@ -324,9 +488,9 @@ impl BroadcastLaggedExit {
         let syn::Expr::Let(l) = peel(&w.cond) else {
             return;
         };
-        if is_ok_pat(&l.pat) {
-            if let Some((rx, span)) = awaited_recv(&l.expr) {
-                self.report(cx, rx, span, Form::WhileLet);
+        if let Some(r) = recv_value(&l.expr) {
+            if only_ok(&l.pat, &r.layers) {
+                self.report(cx, &r, Form::WhileLet);
             }
             return;
         }
@@ -344,7 +508,7 @@ impl BroadcastLaggedExit {
                 mc.method.span(),
                 format!(
                     "{} when the broadcast receiver lags, not only when it closes",
-                    Form::Stream.describe()
+                    Form::Stream.describe(false)
                 ),
                 "match `Some(Err(BroadcastStreamRecvError::Lagged(n)))` separately and keep reading",
             );
@@ -395,12 +559,12 @@ impl Lint for BroadcastLaggedExit {
         }
         // `let Ok(msg) = rx.recv().await else { break };`
         if let Some((_, diverge)) = &init.diverge
-            && is_ok_pat(pat)
             && cx.in_loop()
+            && let Some(r) = recv_value(&init.expr)
+            && only_ok(pat, &r.layers)
             && exits_loop(diverge)
-            && let Some((rx, span)) = awaited_recv(&init.expr)
         {
-            self.report(cx, rx, span, Form::LetElse);
+            self.report(cx, &r, Form::LetElse);
         }
     }
 
@@ -408,20 +572,20 @@ impl Lint for BroadcastLaggedExit {
         match e {
             syn::Expr::While(w) => self.check_while(cx, w),
             syn::Expr::Match(m) if cx.in_loop() => {
-                if let Some((rx, span)) = awaited_recv(&m.expr)
-                    && match_exits_on_any_err(&m.arms)
+                if let Some(r) = recv_value(&m.expr)
+                    && match_exits_on_any_err(&m.arms, &r.layers)
                 {
-                    self.report(cx, rx, span, Form::Match);
+                    self.report(cx, &r, Form::Match);
                 }
             }
             syn::Expr::If(i) if cx.in_loop() => {
                 if let syn::Expr::Let(l) = peel(&i.cond)
-                    && is_ok_pat(&l.pat)
                     && let Some((_, els)) = &i.else_branch
+                    && let Some(r) = recv_value(&l.expr)
+                    && only_ok(&l.pat, &r.layers)
                     && exits_loop(els)
-                    && let Some((rx, span)) = awaited_recv(&l.expr)
                 {
-                    self.report(cx, rx, span, Form::IfLetElse);
+                    self.report(cx, &r, Form::IfLetElse);
                 }
             }
             _ => {}
@@ -436,11 +600,11 @@ impl Lint for BroadcastLaggedExit {
             return;
         };
         for arm in &sel.arms {
-            let Some((rx, span)) = recv_call(&arm.future) else {
+            let Some(r) = recv_future(&arm.future) else {
                 continue;
             };
-            if is_ok_pat(&arm.pat) {
-                self.report(cx, rx, span, Form::SelectArm);
+            if only_ok(&arm.pat, &r.layers) {
+                self.report(cx, &r, Form::SelectArm);
                 continue;
             }
             // `msg = rx.recv() => match msg { Ok(..) => .., Err(_) => break }` in a loop.
@@ -457,9 +621,9 @@ impl Lint for BroadcastLaggedExit {
             if let syn::Expr::Match(m) = peel(handler)
                 && cx.in_loop()
                 && matches!(peel(&m.expr), syn::Expr::Path(p) if p.path.is_ident(&bound.ident))
-                && match_exits_on_any_err(&m.arms)
+                && match_exits_on_any_err(&m.arms, &r.layers)
             {
-                self.report(cx, rx, span, Form::SelectMatch);
+                self.report(cx, &r, Form::SelectMatch);
             }
         }
     }

@@ -10,7 +10,9 @@
 //! A parameter is a shutdown signal when its type (resolved through `use`) is one of
 //! `tokio::sync::oneshot::Receiver<()>`, `Option<tokio::sync::oneshot::Receiver<..>>`,
 //! `tokio_util::sync::CancellationToken` (also by reference), `tokio::sync::watch::Receiver<bool>`
-//! (or `<()>`), `tokio::sync::broadcast::Receiver<()>`; or when its name says so: its snake_case
+//! (or `<()>`), `tokio::sync::broadcast::Receiver<()>` — also when written through an alias: a
+//! `use .. as Stop` rename or a crate type alias (`type Shutdown = CancellationToken;`, declared
+//! in any file of the crate); or when its name says so: its snake_case
 //! words include `shutdown`, `cancel`/`cancellation`/`cancelled`, `stop`, `signal`,
 //! `terminate`/`termination` or `quit`, and its last word is one of those or a carrier word (`rx`,
 //! `token`, `receiver`, `signal`, `notify`, `flag`, `handle`, `fut`, `chan`, `trigger`, ...). So
@@ -20,9 +22,15 @@
 //! `Duration`, unix signal numbers) or the *sending* side (`Sender`, `DropGuard`: a `_shutdown_tx`
 //! that is dropped when the function returns is how a signal is given).
 //!
-//! "Used" is purely syntactic: the name appearing anywhere in the body counts, even if it is
-//! shadowed first. A `_`-prefixed parameter that the body does use is not flagged. Test code is
-//! checked too (findings carry `in_test`, one severity lower by default).
+//! "Used" means the parameter's own binding is used: a path expression naming it, in the body,
+//! a closure or an async block (or its name anywhere in a macro's arguments, not after a `.`).
+//! A field or method of the same name (`self.shutdown`, `cfg.shutdown()`) is not a use of the
+//! parameter, nor is a *different* binding of that name: after `let shutdown = ..;` shadows it,
+//! or inside a closure `|shutdown| ..` or a `match`/`if let` arm binding `shutdown`, the name
+//! means that binding. (The shadowing `let`'s own initializer still sees the parameter:
+//! `let shutdown = shutdown.child_token();` uses it.) A `_`-prefixed parameter that the body does
+//! use is not flagged. Test code is checked too (findings carry `in_test`, one severity lower by
+//! default).
 //!
 //! ## Why is this bad
 //! Whoever calls the function believes it can stop the work. If the signal is ignored, a graceful
@@ -57,9 +65,9 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{Hooks, Lint, RuleMeta};
-use crate::semantic::syntax::collect_idents;
+use crate::semantic::syntax::uses_binding;
 use crate::semantic::types::Ty;
-use crate::semantic::{Cx, FnView};
+use crate::semantic::{Cx, FnView, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "ignored_shutdown_signal",
@@ -210,8 +218,10 @@ impl Lint for IgnoredShutdownSignal {
     }
 
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
-        let mut used = None;
         let mut ignored: Vec<Ignored> = Vec::new();
+        // Ignored parameters whose type is a crate path (an alias of a signal type, maybe): only
+        // the crate index can tell.
+        let mut by_alias: Vec<(Ignored, Ty)> = Vec::new();
         for input in &f.sig.inputs {
             let syn::FnArg::Typed(pt) = input else {
                 continue;
@@ -228,54 +238,62 @@ impl Lint for IgnoredShutdownSignal {
             let by_name = name
                 .as_deref()
                 .is_some_and(|n| name_is_signal(n) && !type_is_data(&pt.ty, &ty));
-            if !by_type && !by_name {
+            let maybe_alias = !by_type && !by_name && ty.mentions_crate_path();
+            if !by_type && !by_name && !maybe_alias {
                 continue;
             }
-            let type_text = pt
-                .ty
-                .to_token_stream()
-                .to_string()
-                .replace(" < ", "<")
-                .replace(" >", ">")
-                .replace(" :: ", "::");
-            let Some(name) = name else {
-                ignored.push(Ignored {
-                    span,
-                    label: format!("`_: {type_text}`"),
-                });
-                continue;
+            let label = match &name {
+                Some(n) if uses_binding(f.block, n) => continue,
+                Some(n) => format!("`{n}`"),
+                None => format!("`_: {}`", type_text(&pt.ty)),
             };
-            let idents = used.get_or_insert_with(|| {
-                let mut s = std::collections::BTreeSet::new();
-                collect_idents(f.block.to_token_stream(), &mut s);
-                s
-            });
-            if idents.contains(&name) {
-                continue;
+            let item = Ignored { span, label };
+            if maybe_alias {
+                by_alias.push((item, ty));
+            } else {
+                ignored.push(item);
             }
-            ignored.push(Ignored {
-                span,
-                label: format!("`{name}`"),
-            });
         }
-        let Some(first) = ignored.first() else {
-            return;
-        };
-        let labels: Vec<&str> = ignored.iter().map(|i| i.label.as_str()).collect();
         let what = if f.in_trait_impl {
             format!("this implementation of `{}`", f.name)
         } else {
             format!("`{}`", f.name)
         };
-        let plural = if labels.len() > 1 { "s" } else { "" };
-        cx.emit(cx.finding(
-            &META,
-            first.span,
-            format!(
-                "{what} ignores its shutdown/cancellation parameter{plural} {}: callers cannot stop this work",
-                labels.join(", ")
-            ),
-            "observe the signal: `tokio::select!` on `token.cancelled()` / the receiver next to the work, check it between steps, or pass it on to what does the work",
-        ));
+        let Some(first) = ignored.first() else {
+            // One finding per fn: at the first alias-typed parameter that turns out to be a signal.
+            if let Some((item, ty)) = by_alias.into_iter().next() {
+                let finding = finding(cx, &what, item.span, &[item.label.as_str()]);
+                cx.emit_if(TyExpr::Known(ty), type_is_signal, finding);
+            }
+            return;
+        };
+        let labels: Vec<&str> = ignored.iter().map(|i| i.label.as_str()).collect();
+        cx.emit(finding(cx, &what, first.span, &labels));
     }
+}
+
+fn type_text(ty: &syn::Type) -> String {
+    ty.to_token_stream()
+        .to_string()
+        .replace(" < ", "<")
+        .replace(" >", ">")
+        .replace(" :: ", "::")
+}
+
+fn finding(
+    cx: &Cx,
+    what: &str,
+    span: proc_macro2::Span,
+    labels: &[&str],
+) -> crate::finding::Finding {
+    let plural = if labels.len() > 1 { "s" } else { "" };
+    cx.finding(
+        &META,
+        span,
+        format!(
+            "{what} ignores its shutdown/cancellation parameter{plural} {}: callers cannot stop this work",
+            labels.join(", ")
+        ),
+        "observe the signal: `tokio::select!` on `token.cancelled()` / the receiver next to the work, check it between steps, or pass it on to what does the work",
+    )
 }

@@ -7,12 +7,22 @@
 //!   or literal whose last component ends in (or contains) `.tmp`, `.temp` or `.part`, or starts
 //!   with `tmp`/`temp` (`format!("{}.{}.tmp", name, process::id())`,
 //!   `path.with_extension(format!("tmp.{}", process::id()))`, `dir.join(format!("tmp-{pid}"))`);
+//! - a path built with `process::id()` in the system temp directory — a literal under `/tmp/`,
+//!   `/var/tmp/` or `/dev/shm/`, `env::temp_dir()`, `$TMPDIR` — whatever its name
+//!   (`format!("/tmp/export-{pid}")`, `temp_dir().join(format!("bench-{}", process::id()))`),
+//!   unless the name is a per-process artifact by design: a socket, pid, lock or log file
+//!   (`/tmp/app-{pid}.sock`, `.pid`, `.lock`, `.log`). Not in test code: there the pid is how
+//!   parallel test binaries are kept apart, and each test names its own file
+//!   (`temp_dir().join(format!("restore-test-{}", process::id()))`);
 //! - a path built with `process::id()` that the same function writes (`fs::write`,
 //!   `File::create`, `OpenOptions::..open`, `fs::copy`) and renames (`fs::rename`) — the
 //!   write-then-rename "atomic write" idiom, whatever the name looks like.
 //!
-//! The pid is followed through `let` bindings (`let pid = process::id();`, `let tmp =
-//! dir.join(&name);`) within one function. Not reported when another per-write unique part
+//! The pid is followed wherever it flows into the path within one function: through `let`
+//! bindings (`let pid = process::id();`, `let tmp = dir.join(&name);`), inline format captures
+//! (`"{pid}"`) and positional arguments, `Path`/`PathBuf` builders (`join`, `with_file_name`,
+//! `with_extension`, and `push`/`set_file_name`/`set_extension`/`push_str` on a binding),
+//! `display()`, `to_string()`; a helper fn that returns such a path is reported in the helper. Not reported when another per-write unique part
 //! takes part in building the path: a UUID, a counter (`fetch_add`, names with `counter`/`seq`/
 //! `nonce`/`unique`), a timestamp (`SystemTime::now`, `Instant::now`, `Utc::now`, `as_nanos`),
 //! the thread id (`thread::current().id()`), randomness (`rand`, `fastrand`, `nanoid`) or the
@@ -58,6 +68,7 @@ use crate::finding::{Region, Severity};
 use crate::lint::{Hooks, Lint, RuleMeta};
 use crate::semantic::macros::inline_captures;
 use crate::semantic::secret_names::split_words;
+use crate::semantic::syntax::pat_names;
 use crate::semantic::{Cx, FnView};
 
 pub static META: RuleMeta = RuleMeta {
@@ -140,6 +151,10 @@ struct Facts {
     pid: Vec<Span>,
     unique: bool,
     temp: bool,
+    /// Located in the system temp directory (`/tmp/..`, `env::temp_dir()`).
+    in_temp_dir: bool,
+    /// Named as a per-process artifact (`.sock`, `.pid`, `.lock`, `.log`).
+    per_process: bool,
 }
 
 impl Facts {
@@ -147,6 +162,14 @@ impl Facts {
         self.pid.extend(other.pid.iter().copied());
         self.unique |= other.unique;
         self.temp |= other.temp;
+        self.in_temp_dir |= other.in_temp_dir;
+        self.per_process |= other.per_process;
+    }
+
+    /// A temporary path: temp-named, or (outside tests) in the temp directory and not a
+    /// per-process artifact.
+    fn is_temp(&self, in_test: bool) -> bool {
+        self.temp || (!in_test && self.in_temp_dir && !self.per_process)
     }
 }
 
@@ -159,6 +182,7 @@ struct Binding {
 
 struct Scan<'c, 'w> {
     cx: &'c Cx<'w>,
+    in_test: bool,
     bindings: Vec<Binding>,
     /// Name → index of its latest binding (in source order).
     by_name: BTreeMap<String, usize>,
@@ -188,6 +212,22 @@ fn is_temp_name(lit: &str) -> bool {
     ["tmp", "temp", "part"]
         .iter()
         .any(|p| comp.strip_prefix(p).is_some_and(&boundary))
+}
+
+/// A literal naming a place in the system temp directory (or the variable that holds it).
+fn is_temp_dir_lit(lit: &str) -> bool {
+    ["/tmp/", "/var/tmp/", "/dev/shm/"]
+        .iter()
+        .any(|d| lit.starts_with(d))
+        || lit == "TMPDIR"
+}
+
+/// A file name that is meant to be one per process: a socket, pid file, lock or log.
+fn is_per_process_name(lit: &str) -> bool {
+    let comp = lit.rsplit('/').next().unwrap_or(lit).to_ascii_lowercase();
+    [".sock", ".socket", ".pid", ".lock", ".log"]
+        .iter()
+        .any(|ext| comp.ends_with(ext))
 }
 
 fn lit_str(l: &proc_macro2::Literal) -> Option<String> {
@@ -225,6 +265,9 @@ impl<'c, 'w> Scan<'c, 'w> {
             match tt {
                 TokenTree::Group(g) => self.scan(g.stream(), f, idents),
                 TokenTree::Ident(id) => {
+                    if id == "temp_dir" {
+                        f.in_temp_dir = true;
+                    }
                     idents.push(id.to_string());
                     if id == "id"
                         && matches!(trees.get(i + 1), Some(TokenTree::Group(g))
@@ -238,6 +281,8 @@ impl<'c, 'w> Scan<'c, 'w> {
                 TokenTree::Literal(l) => {
                     if let Some(s) = lit_str(l) {
                         f.temp |= is_temp_name(&s);
+                        f.in_temp_dir |= is_temp_dir_lit(&s);
+                        f.per_process |= is_per_process_name(&s);
                         idents.extend(inline_captures(&s));
                     }
                 }
@@ -294,7 +339,7 @@ impl<'c, 'w> Scan<'c, 'w> {
             return;
         }
         let f = self.facts(e.to_token_stream());
-        if f.temp && !f.pid.is_empty() {
+        if f.is_temp(self.in_test) && !f.pid.is_empty() {
             self.flag(&f, "a temp file name");
         }
     }
@@ -305,7 +350,7 @@ impl<'c, 'w> Scan<'c, 'w> {
             if b.facts.pid.is_empty() {
                 continue;
             }
-            if b.facts.temp {
+            if b.facts.is_temp(self.in_test) {
                 hits.push((b.facts.clone(), "a temp file name"));
             } else if b.written && b.renamed {
                 hits.push((b.facts.clone(), "a path written then renamed"));
@@ -355,17 +400,6 @@ fn is_compound(e: &syn::Expr) -> bool {
             | syn::Expr::Closure(_)
             | syn::Expr::TryBlock(_)
     )
-}
-
-fn pat_names(pat: &syn::Pat, out: &mut Vec<String>) {
-    match pat {
-        syn::Pat::Ident(pi) => out.push(pi.ident.to_string()),
-        syn::Pat::Type(t) => pat_names(&t.pat, out),
-        syn::Pat::Reference(r) => pat_names(&r.pat, out),
-        syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| pat_names(p, out)),
-        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|p| pat_names(p, out)),
-        _ => {}
-    }
 }
 
 fn callee_name(e: &syn::Expr) -> Option<String> {
@@ -482,6 +516,7 @@ impl Lint for NonuniqueTempPath {
         }
         let mut scan = Scan {
             cx,
+            in_test: cx.in_test(),
             bindings: Vec::new(),
             by_name: BTreeMap::new(),
             flagged: BTreeMap::new(),

@@ -22,6 +22,25 @@
 //! (`SecretString`, `Secret<T>`), whose `Debug` prints `[REDACTED]` — unless the argument calls
 //! `.expose_secret()`. Macros imported under another name (`use log::info as log_info;`) are
 //! resolved. Test code is not checked.
+//!
+//! Every form of tracing's structured fields is read: shorthand with a sigil (`info!(%token,
+//! "..")`, `?api_key`) or without, `name = value` pairs (`password = %cfg.password`,
+//! `auth.token = ?t`), span macros (`info_span!`, `span!(Level::INFO, ..)`), and
+//! `#[instrument]` on a fn: its `fields(..)` entries, and — since `#[instrument]` records every
+//! argument with `Debug` unless told otherwise — each secret-named parameter not excluded by
+//! `skip(..)`/`skip_all` (reported at the parameter).
+//!
+//! The subject is a *value*: a variable, field, constant, accessor (`creds.password()`,
+//! `cfg.api_key()`) or a call that produces the secret (`fetch_token(..)`). A method named for
+//! what it does *to* a secret (`client.refresh_token().await`, `revoke_token(id)`,
+//! `store_secret(..)`, `set_password(..)`: verbs `refresh`, `rotate`, `revoke`, `renew`,
+//! `invalidate`, `expire`, `store`, `save`, `set`, `update`, `delete`, `remove`, `clear`,
+//! `reset`, `send`, `write`, `log`, `print`) returns that action's outcome, not the secret, and
+//! is not reported. Printing to stdout (`println!`, `print!`) is a command's output, not a log,
+//! when the enclosing fn's name says it outputs that secret (`fn show_api_key`, `print_token`,
+//! `generate_password`: a command whose purpose is to print a key is doing its job) or the file
+//! is a command-line front end (it uses `clap`, `structopt`, `argh` or `pico_args`); `eprintln!`
+//! and the log macros are always logs.
 //! The finding is reported at the offending argument (at the format string for a capture).
 //!
 //! ## Why is this bad
@@ -52,7 +71,7 @@
 use crate::finding::Severity;
 use crate::lint::{Hooks, Lint, RuleMeta};
 use crate::semantic::secret_names::{self, NameClass, SecretKind, SecretRef};
-use crate::semantic::{Cx, MacroView, Ty};
+use crate::semantic::{Cx, FnView, MacroView, Ty};
 use syn::spanned::Spanned;
 
 pub static META: RuleMeta = RuleMeta {
@@ -92,14 +111,7 @@ fn is_secrecy_wrapper(t: &Ty) -> bool {
 }
 
 fn exposes(e: &syn::Expr) -> bool {
-    fn walk(ts: proc_macro2::TokenStream) -> bool {
-        ts.into_iter().any(|tt| match tt {
-            proc_macro2::TokenTree::Ident(i) => i == "expose_secret",
-            proc_macro2::TokenTree::Group(g) => walk(g.stream()),
-            _ => false,
-        })
-    }
-    walk(quote::ToTokens::to_token_stream(e))
+    crate::semantic::syntax::mentions_ident(quote::ToTokens::to_token_stream(e), "expose_secret")
 }
 
 /// A value expression that is a plain variable or field (through references and views), with
@@ -124,6 +136,179 @@ fn plain_value_name(e: &syn::Expr) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Leading verbs of a method or fn named for what it does to a secret, whose result is that
+/// action's outcome (`refresh_token()`, `revoke_token(id)`), not the secret.
+const ACTION_VERBS: &[&str] = &[
+    "refresh",
+    "rotate",
+    "revoke",
+    "renew",
+    "invalidate",
+    "expire",
+    "store",
+    "save",
+    "set",
+    "update",
+    "delete",
+    "remove",
+    "clear",
+    "reset",
+    "send",
+    "write",
+    "log",
+    "print",
+];
+
+/// A call named `<action verb>_<secret>` (`self.refresh_token()`, `auth::revoke_token(id)`).
+fn is_action_call(e: &syn::Expr) -> bool {
+    let name = match e {
+        syn::Expr::MethodCall(mc) => mc.method.to_string(),
+        syn::Expr::Call(c) => match &*c.func {
+            syn::Expr::Path(p) => match p.path.segments.last() {
+                Some(seg) => seg.ident.to_string(),
+                None => return false,
+            },
+            _ => return false,
+        },
+        syn::Expr::Await(a) => return is_action_call(&a.base),
+        syn::Expr::Try(t) => return is_action_call(&t.expr),
+        _ => return false,
+    };
+    secret_names::split_words(&name)
+        .first()
+        .is_some_and(|w| ACTION_VERBS.contains(&w.as_str()))
+}
+
+/// Crates whose use makes a file a command-line front end, where stdout is the command's output.
+const CLI_CRATES: &[&str] = &["clap", "structopt", "argh", "pico_args"];
+
+/// Words of a fn name saying it outputs a secret: `show_api_key`, `print_token`.
+const OUTPUT_VERBS: &[&str] = &[
+    "show", "print", "display", "output", "generate", "gen", "create", "new", "reveal", "export",
+    "dump", "get", "cmd", "command", "run",
+];
+
+/// Whether printing `secret` to stdout is what the enclosing fn (a command) is for.
+fn is_command_output(cx: &Cx, mac: &str, secret: &str) -> bool {
+    if !matches!(mac, "println" | "print") {
+        return false;
+    }
+    if CLI_CRATES.iter().any(|c| cx.file_mentions(c)) {
+        return true;
+    }
+    let Some(fn_name) = cx.fn_name() else {
+        return false;
+    };
+    let words = secret_names::split_words(fn_name);
+    let secret_words = secret_names::split_words(secret);
+    words.iter().any(|w| OUTPUT_VERBS.contains(&w.as_str()))
+        && secret_words.last().is_some_and(|head| {
+            words
+                .iter()
+                .any(|w| w == head || w.trim_end_matches('s') == head)
+        })
+}
+
+/// `skip(a, b)` / `skip_all` / `fields(..)` of an `#[instrument(..)]` attribute.
+struct Instrument {
+    skip_all: bool,
+    skipped: Vec<String>,
+    fields: Option<proc_macro2::TokenStream>,
+}
+
+fn parse_instrument(attr: &syn::Attribute) -> Option<Instrument> {
+    if attr
+        .path()
+        .segments
+        .last()
+        .is_none_or(|s| s.ident != "instrument")
+    {
+        return None;
+    }
+    let mut out = Instrument {
+        skip_all: false,
+        skipped: Vec::new(),
+        fields: None,
+    };
+    let syn::Meta::List(list) = &attr.meta else {
+        // A bare `#[instrument]` records every argument.
+        return Some(out);
+    };
+    let trees: Vec<proc_macro2::TokenTree> = list.tokens.clone().into_iter().collect();
+    for (i, tt) in trees.iter().enumerate() {
+        let proc_macro2::TokenTree::Ident(id) = tt else {
+            continue;
+        };
+        // Only a key at the top level of the attribute: `skip_all`, or `key(..)`.
+        let at_key = i == 0
+            || matches!(&trees[i - 1], proc_macro2::TokenTree::Punct(p) if p.as_char() == ',');
+        if !at_key {
+            continue;
+        }
+        let group = match trees.get(i + 1) {
+            Some(proc_macro2::TokenTree::Group(g))
+                if g.delimiter() == proc_macro2::Delimiter::Parenthesis =>
+            {
+                Some(g.stream())
+            }
+            _ => None,
+        };
+        match (id.to_string().as_str(), group) {
+            ("skip_all", None) => out.skip_all = true,
+            ("skip", Some(g)) => {
+                let mut names = std::collections::BTreeSet::new();
+                crate::semantic::syntax::collect_idents(g, &mut names);
+                out.skipped.extend(names);
+            }
+            ("fields", Some(g)) => out.fields = Some(g),
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
+/// The credentials among a format-like macro's arguments and captures, each argument once (at
+/// the argument), with whether it calls `.expose_secret()`.
+fn arg_refs(f: &crate::semantic::macros::FormatArgs) -> Vec<(SecretRef, bool)> {
+    // (secret, whether its argument calls `.expose_secret()`)
+    let mut refs: Vec<(SecretRef, bool)> = Vec::new();
+    for arg in &f.args {
+        let mut found = Vec::new();
+        secret_names::secret_refs(&arg.expr, &mut found);
+        // Report a whole argument once, at the argument.
+        if let Some(mut r) = found
+            .into_iter()
+            .find(|r| r.kind == SecretKind::Credential && !is_action_call(&r.expr))
+        {
+            r.span = arg.expr.span();
+            refs.push((r, exposes(&arg.expr)));
+            continue;
+        }
+        // `api_key = %key`: the field name says what the value is.
+        if let Some(field) = &arg.name
+            && let Some(last) = field.rsplit('.').next()
+            && secret_names::classify_value(last) == NameClass::Secret(SecretKind::Credential)
+            && let Some(value) = plain_value_name(&arg.expr)
+            && secret_names::classify_value(&value) == NameClass::Unrelated
+        {
+            let r = SecretRef {
+                name: field.clone(),
+                kind: SecretKind::Credential,
+                expr: arg.expr.clone(),
+                span: arg.expr.span(),
+            };
+            refs.push((r, exposes(&arg.expr)));
+        }
+    }
+    refs.extend(
+        secret_names::capture_refs(f)
+            .into_iter()
+            .map(|r| (r, false)),
+    );
+    refs.retain(|(r, _)| r.kind == SecretKind::Credential && !is_action_call(&r.expr));
+    refs
 }
 
 impl SecretInLog {
@@ -151,7 +336,7 @@ impl Lint for SecretInLog {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::MACRO
+        Hooks::MACRO | Hooks::FN
     }
 
     fn check_macro(&mut self, cx: &Cx, mac: &MacroView) {
@@ -176,43 +361,63 @@ impl Lint for SecretInLog {
                 &parsed
             }
         };
-        // (secret, whether its argument calls `.expose_secret()`)
-        let mut refs: Vec<(SecretRef, bool)> = Vec::new();
-        for arg in &f.args {
-            let mut found = Vec::new();
-            secret_names::secret_refs(&arg.expr, &mut found);
-            // Report a whole argument once, at the argument.
-            if let Some(mut r) = found.into_iter().find(|r| r.kind == SecretKind::Credential) {
-                r.span = arg.expr.span();
-                refs.push((r, exposes(&arg.expr)));
-                continue;
-            }
-            // `api_key = %key`: the field name says what the value is.
-            if let Some(field) = &arg.name
-                && let Some(last) = field.rsplit('.').next()
-                && secret_names::classify_value(last) == NameClass::Secret(SecretKind::Credential)
-                && let Some(value) = plain_value_name(&arg.expr)
-                && secret_names::classify_value(&value) == NameClass::Unrelated
-            {
-                let r = SecretRef {
-                    name: field.clone(),
-                    kind: SecretKind::Credential,
-                    expr: arg.expr.clone(),
-                    span: arg.expr.span(),
-                };
-                refs.push((r, exposes(&arg.expr)));
-            }
-        }
-        refs.extend(
-            secret_names::capture_refs(f)
-                .into_iter()
-                .map(|r| (r, false)),
-        );
+        let refs = arg_refs(f);
         for (r, exposed) in refs
             .iter()
-            .filter(|(r, _)| r.kind == SecretKind::Credential)
+            .filter(|(r, _)| !is_command_output(cx, &name, &r.name))
         {
             self.report(cx, &name, r, *exposed);
+        }
+    }
+
+    fn check_fn(&mut self, cx: &Cx, f: &FnView) {
+        if cx.in_test() {
+            return;
+        }
+        let Some(inst) = f.attrs.iter().find_map(parse_instrument) else {
+            return;
+        };
+        // `fields(token = %req.token, ?api_key)`: the same grammar as an event's fields.
+        if let Some(fields) = inst.fields {
+            let parsed = crate::semantic::macros::parse_format(fields);
+            for (r, exposed) in arg_refs(&parsed) {
+                self.report(cx, "instrument", &r, exposed);
+            }
+        }
+        if inst.skip_all {
+            return;
+        }
+        // Unskipped arguments are recorded with their `Debug`.
+        for input in &f.sig.inputs {
+            let syn::FnArg::Typed(pt) = input else {
+                continue;
+            };
+            let syn::Pat::Ident(pi) = &*pt.pat else {
+                continue;
+            };
+            let name = pi.ident.to_string();
+            if inst.skipped.contains(&name)
+                || secret_names::classify_value(&name) != NameClass::Secret(SecretKind::Credential)
+            {
+                continue;
+            }
+            let ty = cx.resolve_type(&pt.ty);
+            let strict = secret_names::is_ambiguous_bare(&name) && !cx.auth_context();
+            let carries = if strict {
+                secret_names::carrier_type(&ty) == Some(true)
+            } else {
+                may_carry_secret(&ty)
+            };
+            if carries {
+                cx.emit(cx.finding(
+                    &META,
+                    pi.ident.span(),
+                    format!(
+                        "`#[instrument]` records the argument `{name}`, which looks like a secret, into the span"
+                    ),
+                    "add it to `skip(..)` (or use `skip_all`) and record a length or short hash in `fields(..)` if needed",
+                ));
+            }
         }
     }
 }

@@ -169,11 +169,7 @@ fn chain_observes_error(e: &syn::Expr) -> bool {
 }
 
 fn mentions_log_helper(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|t| match t {
-        TokenTree::Ident(i) => is_log_helper(&i.to_string()),
-        TokenTree::Group(g) => mentions_log_helper(g.stream()),
-        _ => false,
-    })
+    crate::semantic::syntax::any_ident(tokens, &|i| is_log_helper(&i.to_string()))
 }
 
 /// `OnceLock`/`OnceCell` (std, `once_cell`, tokio): `set`'s `Err` only says "already set".

@@ -113,4 +113,7 @@ pub struct AllowFact {
     pub item_kind: &'static str,
     pub item_name: String,
     pub snippet: String,
+    /// The `cfg_attr` predicates the allow sits behind (`feature = "x"`, nested ones joined
+    /// with ` and `): it applies in the builds where they hold.
+    pub cond: Option<String>,
 }

@@ -813,6 +813,8 @@ fn secret_refs_depth(e: &syn::Expr, out: &mut Vec<SecretRef>, depth: u32) {
         syn::Expr::Paren(p) => rec(&p.expr, out),
         syn::Expr::Group(g) => rec(&g.expr, out),
         syn::Expr::Try(t) => rec(&t.expr, out),
+        // `fetch_token().await` is the token.
+        syn::Expr::Await(a) => rec(&a.base, out),
         syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => rec(&u.expr, out),
         syn::Expr::Index(i) => rec(&i.expr, out),
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {

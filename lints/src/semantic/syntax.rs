@@ -51,11 +51,30 @@ pub fn pat_names(p: &syn::Pat, out: &mut Vec<String>) {
 
 /// Whether `ident` occurs as an identifier token anywhere in `tokens`, nested groups included.
 pub fn mentions_ident(tokens: TokenStream, ident: &str) -> bool {
+    any_ident(tokens, &|i| i == ident)
+}
+
+/// Whether any of `idents` occurs as an identifier token anywhere in `tokens`.
+pub fn mentions_any_ident(tokens: TokenStream, idents: &[&str]) -> bool {
+    any_ident(tokens, &|i| idents.iter().any(|n| i == n))
+}
+
+/// Whether an identifier token anywhere in `tokens` (nested groups included) satisfies `f`.
+pub fn any_ident(tokens: TokenStream, f: &dyn Fn(&proc_macro2::Ident) -> bool) -> bool {
     tokens.into_iter().any(|t| match t {
-        TokenTree::Ident(i) => i == ident,
-        TokenTree::Group(g) => mentions_ident(g.stream(), ident),
+        TokenTree::Ident(i) => f(&i),
+        TokenTree::Group(g) => any_ident(g.stream(), f),
         _ => false,
     })
+}
+
+/// Whether a condition holds a `let` (`if let ..`, `while a && let Some(x) = b`).
+pub fn has_let(e: &syn::Expr) -> bool {
+    match peel(e) {
+        syn::Expr::Let(_) => true,
+        syn::Expr::Binary(b) => has_let(&b.left) || has_let(&b.right),
+        _ => false,
+    }
 }
 
 /// A string literal token as a `LitStr` (`None` for other literals), without a parser run.
@@ -159,6 +178,155 @@ fn field_chain(trees: &[TokenTree]) -> Option<syn::Expr> {
     rest.is_empty().then_some(expr)
 }
 
+/// Whether the binding `name` in scope at the start of `block` (a parameter) is used in it: a
+/// path expression `name` that no inner binding of the same name shadows — a `let`, a closure
+/// parameter, a `match`/`if let`/`while let`/`for` pattern. A field (`self.name`), a method
+/// (`x.name()`) or a path with more segments (`name::f`) is not the binding. Inside a macro's
+/// tokens every `name` not after a `.` counts (its grammar is unknown).
+pub fn uses_binding(block: &syn::Block, name: &str) -> bool {
+    let mut v = BindingUse {
+        name,
+        shadowed: false,
+        used: false,
+    };
+    syn::visit::Visit::visit_block(&mut v, block);
+    v.used
+}
+
+struct BindingUse<'n> {
+    name: &'n str,
+    shadowed: bool,
+    used: bool,
+}
+
+impl BindingUse<'_> {
+    fn binds(&self, pat: &syn::Pat) -> bool {
+        let mut names = Vec::new();
+        pat_names(pat, &mut names);
+        names.iter().any(|n| n == self.name)
+    }
+
+    /// Run `f` with the binding shadowed if `shadows`, then restore.
+    fn scoped(&mut self, shadows: bool, f: impl FnOnce(&mut Self)) {
+        let saved = self.shadowed;
+        self.shadowed |= shadows;
+        f(self);
+        self.shadowed = saved;
+    }
+
+    /// The patterns of `let` conditions in an `if`/`while` condition (`let a = x && let b = y`).
+    fn cond_binds(&self, cond: &syn::Expr) -> bool {
+        match peel(cond) {
+            syn::Expr::Let(l) => self.binds(&l.pat),
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.cond_binds(&b.left) || self.cond_binds(&b.right)
+            }
+            _ => false,
+        }
+    }
+
+    fn tokens_mention(&self, tokens: TokenStream) -> bool {
+        let mut after_dot = false;
+        for tt in tokens {
+            match tt {
+                TokenTree::Ident(i) => {
+                    if !after_dot && i == self.name {
+                        return true;
+                    }
+                    after_dot = false;
+                }
+                TokenTree::Group(g) => {
+                    if self.tokens_mention(g.stream()) {
+                        return true;
+                    }
+                    after_dot = false;
+                }
+                TokenTree::Punct(p) => after_dot = p.as_char() == '.',
+                TokenTree::Literal(_) => after_dot = false,
+            }
+        }
+        false
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for BindingUse<'_> {
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if !self.shadowed && p.qself.is_none() && p.path.is_ident(self.name) {
+            self.used = true;
+        }
+    }
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        // A `let` shadows until the end of its block.
+        self.scoped(false, |v| {
+            for stmt in &b.stmts {
+                if v.used {
+                    return;
+                }
+                match stmt {
+                    syn::Stmt::Local(l) => {
+                        if let Some(init) = &l.init {
+                            v.visit_expr(&init.expr);
+                            if let Some((_, diverge)) = &init.diverge {
+                                v.visit_expr(diverge);
+                            }
+                        }
+                        if v.binds(&l.pat) {
+                            v.shadowed = true;
+                        }
+                    }
+                    other => v.visit_stmt(other),
+                }
+            }
+        });
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        let shadows = c.inputs.iter().any(|p| self.binds(p));
+        self.scoped(shadows, |v| v.visit_expr(&c.body));
+    }
+
+    fn visit_arm(&mut self, a: &'ast syn::Arm) {
+        let shadows = self.binds(&a.pat);
+        self.scoped(shadows, |v| {
+            if let Some((_, g)) = &a.guard {
+                v.visit_expr(g);
+            }
+            v.visit_expr(&a.body);
+        });
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.visit_expr(&i.cond);
+        let shadows = self.cond_binds(&i.cond);
+        self.scoped(shadows, |v| v.visit_block(&i.then_branch));
+        if let Some((_, e)) = &i.else_branch {
+            self.visit_expr(e);
+        }
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.visit_expr(&w.cond);
+        let shadows = self.cond_binds(&w.cond);
+        self.scoped(shadows, |v| v.visit_block(&w.body));
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.visit_expr(&f.expr);
+        let shadows = self.binds(&f.pat);
+        self.scoped(shadows, |v| v.visit_block(&f.body));
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        if !self.shadowed && self.tokens_mention(m.tokens.clone()) {
+            self.used = true;
+        }
+    }
+
+    // A nested fn cannot see the enclosing fn's bindings.
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
 /// A span's start as (line, column): a key for matching a node seen in one hook (`check_fn`,
 /// `check_stmt`) with the same node in a later one, since syn nodes are not comparable.
 pub fn span_key(span: proc_macro2::Span) -> (usize, usize) {
@@ -170,6 +338,39 @@ pub fn span_key(span: proc_macro2::Span) -> (usize, usize) {
 mod tests {
     use super::*;
     use quote::ToTokens;
+
+    #[test]
+    fn uses_binding_sees_only_the_binding_itself() {
+        let used = |body: &str| {
+            let block: syn::Block = syn::parse_str(body).expect(body);
+            uses_binding(&block, "stop")
+        };
+        for body in [
+            "{ stop.cancelled().await; }",
+            "{ let stop = stop.child_token(); stop.cancel(); }",
+            "{ tokio::select! { _ = stop.cancelled() => {} } }",
+            "{ Worker { stop } }",
+            "{ match x { Some(stop) => f(stop), None => g(stop) } }",
+            "{ if let Some(s) = stop { s.await } }",
+            "{ items.iter().for_each(|x| x.run(&stop)); }",
+        ] {
+            assert!(used(body), "{body}");
+        }
+        for body in [
+            "{ self.stop.cancelled().await; }",
+            "{ cfg.stop(); }",
+            "{ let stop = Token::new(); stop.cancel(); }",
+            "{ items.iter().for_each(|stop| stop.cancel()); }",
+            "{ match x { Some(stop) => f(stop), None => {} } }",
+            "{ if let Some(stop) = other { stop.await } }",
+            "{ for stop in stops { stop.cancel(); } }",
+            "{ let stop = 1; m!(stop); }",
+            "{ fn inner(stop: u8) -> u8 { stop } }",
+            "{ stop::now(); }",
+        ] {
+            assert!(!used(body), "{body}");
+        }
+    }
 
     /// The shortcut builds exactly what syn's parser builds, and declines everything else.
     #[test]

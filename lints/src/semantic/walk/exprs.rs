@@ -232,14 +232,6 @@ const ITEM_CLOSURE_METHODS: &[&str] = &[
     "retain_mut",
 ];
 
-fn contains_let(e: &syn::Expr) -> bool {
-    match peel(e) {
-        syn::Expr::Let(_) => true,
-        syn::Expr::Binary(b) => contains_let(&b.left) || contains_let(&b.right),
-        _ => false,
-    }
-}
-
 fn is_acquire_call(e: &syn::Expr) -> Option<&syn::ExprMethodCall> {
     match peel(e) {
         syn::Expr::MethodCall(mc)
@@ -581,7 +573,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             // operand of a let chain binds, so its scrutinee lives on into the body.
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
                 for operand in [&b.left, &b.right] {
-                    if contains_let(operand) {
+                    if crate::semantic::syntax::has_let(operand) {
                         self.eval(operand, Mode::Place);
                     } else {
                         let level = self.temp_enter();
@@ -1046,7 +1038,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn eval_if(&mut self, i: &syn::ExprIf) -> Val {
-        let has_let = contains_let(&i.cond);
+        let has_let = crate::semantic::syntax::has_let(&i.cond);
         let first_guard = self.core.next_guard;
         let frame = self.core.env.push(Boundary::Block);
         if has_let {
@@ -1131,7 +1123,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn eval_while(&mut self, w: &syn::ExprWhile) -> Val {
-        let has_let = contains_let(&w.cond);
+        let has_let = crate::semantic::syntax::has_let(&w.cond);
         let label = w.label.as_ref().map(|l| l.name.ident.to_string());
         let frame = self.core.env.push(Boundary::Block);
         let level = self.temp_enter();
