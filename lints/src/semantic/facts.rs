@@ -128,6 +128,9 @@ pub struct Decision {
     pub gated: Vec<(u32, u32)>,
     /// `if let Some(v) = ..get(k) { return v.. }`: a lookup whose hit returns early.
     pub memo: bool,
+    /// A leaving branch returns a `bool` (`if f.load(..) { return false }`): the caller acts on
+    /// the outcome.
+    pub reports_outcome: bool,
     /// Identifiers the condition mentions (`STATE_FIRED` in `x.load(..) == STATE_FIRED`).
     pub idents: Vec<String>,
 }
@@ -196,6 +199,9 @@ pub struct FileFacts {
     pub accesses: Vec<StateAccess>,
     pub decisions: Vec<Decision>,
     pub calls: Vec<CallSite>,
+    /// (body, start byte) of the calls made after a decision in its body: work a decided flag
+    /// can guard.
+    pub work: Vec<(u32, u32)>,
     pub pending: Vec<Pending>,
     pub findings: Vec<Finding>,
     pub items: Vec<ItemExtent>,

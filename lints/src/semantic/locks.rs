@@ -178,8 +178,11 @@ impl<'a> CrateCx<'a> {
         !a.method.starts_with("try_") && self.lock_kind(a).is_some_and(orders)
     }
 
-    /// Whether a write re-checks: a condition of its own body reads the same guard it writes
-    /// through and decides the write (`let mut q = m.lock(); if q.is_empty() { return } q.pop()`).
+    /// Whether a write re-checks: a condition of its own body, before it, tests the guard it
+    /// writes through (`let mut q = m.lock(); if q.is_empty() { return } q.pop()`, or
+    /// `if let Some(j) = jobs.get_mut(&id) { .. } jobs.remove(&id)`: the second guard handles the
+    /// state it finds). Another `load` of an atomic re-checks nothing: the value can change
+    /// right after it as well.
     fn rechecked(&self, file: usize, w: &StateAccess, skip: Option<&Decision>) -> bool {
         let Some(facts) = self.files.get(file) else {
             return false;
@@ -187,12 +190,13 @@ impl<'a> CrateCx<'a> {
         facts.decisions.iter().any(|d| {
             d.body == w.body
                 && !skip.is_some_and(|s| std::ptr::eq(s, d))
-                && d.gates(&w.region)
+                && matches!(w.target, AccessTarget::Guard(_))
+                && d.region.start_byte < w.region.start_byte
                 && d.reads.iter().any(|&r| {
                     facts
                         .accesses
                         .get(r as usize)
-                        .is_some_and(|a| a.kind == AccessKind::Read && a.target == w.target)
+                        .is_some_and(|a| a.target == w.target)
                 })
         })
     }
@@ -311,6 +315,17 @@ impl<'a> CrateCx<'a> {
             }
         }
         out
+    }
+
+    /// Whether `d` decides a call that does some work (other than formatting) in file `file`.
+    pub fn decides_work(&self, file: usize, d: &Decision, except: &StateAccess) -> bool {
+        self.files.get(file).is_some_and(|f| {
+            f.work.iter().any(|&(body, at)| {
+                body == d.body
+                    && at != except.region.start_byte
+                    && d.gated.iter().any(|&(s, e)| s <= at && at < e)
+            })
+        })
     }
 
     fn writes_by_fn(&self) -> BTreeMap<&'a str, Vec<(usize, &'a StateAccess)>> {

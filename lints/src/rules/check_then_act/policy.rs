@@ -34,6 +34,15 @@ fn exclusive(cx: &CrateCx, root: Option<&TyExpr>) -> bool {
     root.is_some_and(|t| !is_shared_handle(&cx.index.eval(t)))
 }
 
+/// A constant stored after a check claims something when the check guards work (or tells the
+/// caller it won): two racers both do the work. Otherwise every racer stores the same value,
+/// and a constant the condition compared with is stored whatever happened in between.
+fn claims(cx: &CrateCx, g: &GatedAct, constant: &str) -> bool {
+    let d = g.decision;
+    !d.idents.iter().any(|i| i == constant)
+        && (d.reports_outcome || cx.decides_work(g.act_file, d, g.act))
+}
+
 pub fn judge(cx: &CrateCx, g: &GatedAct) -> Option<Act> {
     let (d, r, w) = (g.decision, g.check, g.act);
     match &w.target {
@@ -45,9 +54,8 @@ pub fn judge(cx: &CrateCx, g: &GatedAct) -> Option<Act> {
             if w.op == "entry" && KEY_LOOKUPS.contains(&r.op.as_str()) {
                 return None;
             }
-            // Every racing caller stores the same value.
-            if matches!(w.written, Written::Constant(_)) {
-                return None;
+            if let Written::Constant(c) = &w.written {
+                return claims(cx, g, c).then_some(Act::Claim);
             }
             if d.memo {
                 return (w.written == Written::Identity).then_some(Act::GetOrCreate);
@@ -60,7 +68,7 @@ pub fn judge(cx: &CrateCx, g: &GatedAct) -> Option<Act> {
             }
             match w.op.as_str() {
                 "store" => match &w.written {
-                    Written::Constant(c) => (!d.idents.contains(c)).then_some(Act::Claim),
+                    Written::Constant(c) => claims(cx, g, c).then_some(Act::Claim),
                     _ => {
                         let file = cx.files.get(g.act_file)?;
                         w.value_reads

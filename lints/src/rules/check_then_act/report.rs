@@ -28,11 +28,18 @@ pub fn finding(cx: &CrateCx, g: &GatedAct, act: Act, meta: &'static RuleMeta) ->
             ),
             "get-or-create under one guard: `entry(key).or_insert_with(..)` (or re-check after re-acquiring)",
         ),
-        Act::Claim => (
+        Act::Claim if matches!(w.target, AccessTarget::Atomic(_)) => (
             format!(
                 "`{name}` is loaded in a condition (line {check_line}) and claimed with `store` here: two threads can both see the old value and both proceed"
             ),
             "claim the flag with one atomic operation: `swap(true, ..)` or `compare_exchange`, and act on its result",
+        ),
+        Act::Claim => (
+            format!(
+                "`{name}` is checked at line {check_line} and claimed (`{}`) under this separate acquisition: two callers can both see the old value and both proceed",
+                w.op
+            ),
+            "test and set under one guard (`let mut g = ..write(); if *g { return } *g = true;`), or use an `AtomicBool::swap`",
         ),
         Act::LostUpdate => (
             format!(

@@ -178,6 +178,37 @@ impl Walker<'_, '_> {
         top
     }
 
+    /// Start collecting the reads of call arguments. Returns the first access id they can
+    /// record.
+    pub(crate) fn collect_args_begin(&mut self) -> AccessId {
+        self.core.collectors.push(Vec::new());
+        self.core.facts.accesses.len() as AccessId
+    }
+
+    /// The reads of call arguments (for a stored value: what it was computed from). Only the
+    /// accesses made inside the arguments count for the enclosing condition: a binding handed
+    /// to a fn (`index.clear_children(path, &snapshot)`) yields a new value, not a check of the
+    /// state the binding was read from.
+    pub(crate) fn collect_args_end(&mut self, first: AccessId) -> Vec<AccessId> {
+        let top = self.core.collectors.pop().unwrap_or_default();
+        if let Some(outer) = self.core.collectors.last_mut() {
+            outer.extend(top.iter().copied().filter(|&id| id >= first));
+        }
+        top
+    }
+
+    /// A call that does something (not formatting a message) in a body that decided on state.
+    pub(crate) fn record_work(&mut self, span: proc_macro2::Span) {
+        if self.core.in_format > 0 {
+            return;
+        }
+        let Some(body) = self.core.body() else { return };
+        if body.decided && body.flow.reachable {
+            let at = Region::from_span(span).start_byte;
+            self.core.facts.work.push((body.id, at));
+        }
+    }
+
     /// A binding's value is read: so are the accesses it was computed from.
     pub(crate) fn collect_binding(&mut self, reads: &[AccessId]) {
         if let Some(top) = self.core.collectors.last_mut() {
@@ -452,6 +483,7 @@ impl Walker<'_, '_> {
             reads,
             gated,
             memo,
+            reports_outcome: false,
             idents: idents.into_iter().collect(),
         });
     }

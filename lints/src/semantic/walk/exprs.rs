@@ -879,9 +879,11 @@ impl<'a, 'l> Walker<'a, 'l> {
         // thread pool): not in this async context.
         self.eval(&c.func, Mode::Place);
         let mut guards = Vec::new();
+        let first = self.collect_args_begin();
         for arg in &c.args {
             guards.extend(self.eval_arg(arg, true).guards);
         }
+        self.collect_args_end(first);
         let callee = callee.unwrap_or_default();
         if !callee.is_empty() && !callee.contains("::") {
             self.core.facts.unresolved_calls += 1;
@@ -922,6 +924,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             };
         }
+        self.record_work(c.func.span());
         // Moved into a fn (`drop(guard)`, `consume(guard)`): it ends there.
         self.kill(&guards);
         Val::default()
@@ -953,20 +956,22 @@ impl<'a, 'l> Walker<'a, 'l> {
         let item = ITEM_CLOSURE_METHODS
             .contains(&name.as_str())
             .then(|| self.core.ty_of(&mc.receiver).elem());
-        self.collect_begin();
+        let first = self.collect_args_begin();
         for arg in &mc.args {
             self.core.closure_item = item.clone();
             let a = self.eval_arg(arg, offloaded);
             self.core.closure_item = None;
             self.kill(&a.guards);
         }
-        let arg_reads = self.collect_end();
+        let arg_reads = self.collect_args_end(first);
         if let Some(op) = atomic_op(mc) {
             self.atomic_access(mc, op, arg_reads);
         } else {
             let through = self.live(&[recv.guards, recv.root].concat());
             if !through.is_empty() {
                 self.guard_method_access(&through, mc, arg_reads);
+            } else {
+                self.record_work(mc.method.span());
             }
         }
         if let syn::Expr::Path(p) = peel(&mc.receiver)
@@ -1180,7 +1185,14 @@ impl<'a, 'l> Walker<'a, 'l> {
             if then_leaves || else_leaves {
                 gated.push((range_of(i.span()).1, self.rest_end()));
             }
-            self.record_decision(&i.cond, reads, gated, has_let && then_leaves);
+            let memo = has_let && then_leaves && !returns_err(&i.then_branch);
+            self.record_decision(&i.cond, reads, gated, memo);
+            if then_leaves
+                && returns_bool(&i.then_branch)
+                && let Some(d) = self.core.facts.decisions.last_mut()
+            {
+                d.reports_outcome = true;
+            }
         }
         let mut merged = then_flow.merge(else_flow);
         if drop_scrutinee {
@@ -1398,9 +1410,12 @@ impl<'a, 'l> Walker<'a, 'l> {
                     format: Some(&f),
                 };
                 hook!(self, check_macro, &view, crate::lint::Hooks::MACRO);
+                // Formatting a message is not work a claimed flag protects.
+                self.core.in_format += 1;
                 for arg in &f.args {
                     self.eval(&arg.expr, Mode::Place);
                 }
+                self.core.in_format -= 1;
                 if MacroKind::diverges(&name) {
                     self.set_unreachable();
                 }
@@ -1604,5 +1619,34 @@ fn is_compound_assign(op: &syn::BinOp) -> bool {
             | BitOrAssign(_)
             | ShlAssign(_)
             | ShrAssign(_)
+    )
+}
+
+/// The value a leaving block returns, if it says: `return Err(..)`, `return false`.
+fn returned(b: &syn::Block) -> Option<&syn::Expr> {
+    b.stmts.iter().find_map(|s| match s {
+        syn::Stmt::Expr(syn::Expr::Return(r), _) => r.expr.as_deref(),
+        _ => None,
+    })
+}
+
+/// `{ ..; return Err(..) }`: the hit is an error (a duplicate), not a cached value handed back.
+fn returns_err(b: &syn::Block) -> bool {
+    match returned(b).map(peel) {
+        Some(syn::Expr::Call(c)) => {
+            matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Err"))
+        }
+        _ => false,
+    }
+}
+
+/// `{ return false; }`: the fn reports the check's outcome to its caller.
+fn returns_bool(b: &syn::Block) -> bool {
+    matches!(
+        returned(b).map(peel),
+        Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Bool(_),
+            ..
+        }))
     )
 }

@@ -65,6 +65,8 @@ pub struct Core<'a> {
     /// Open collections of the state accesses an expression reads (a condition, a `let`
     /// initializer, a stored value); an inner one's reads flow into the outer one.
     pub(crate) collectors: Vec<Vec<crate::semantic::facts::AccessId>>,
+    /// Inside a format macro's arguments (`info!("{}", p.display())`).
+    pub(crate) in_format: u32,
 }
 
 impl<'a> Core<'a> {
@@ -224,6 +226,7 @@ pub fn analyze_file<'a>(
         closure_item: None,
         offloaded_tail: None,
         collectors: Vec::new(),
+        in_format: 0,
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
