@@ -3,7 +3,20 @@
 use super::policy::Act;
 use crate::finding::{Finding, Related};
 use crate::lint::RuleMeta;
-use crate::semantic::{AccessTarget, CrateCx, GatedAct};
+use crate::semantic::{AccessTarget, CrateCx, GatedAct, StateAccess};
+
+/// How an access reads in a message: `` `insert` ``, "a read of `.available`", "an assignment".
+fn describe(a: &StateAccess) -> String {
+    match (a.op.as_str(), &a.field) {
+        ("field", Some(f)) => format!("a read of `.{f}`"),
+        ("field" | "deref", _) => "a read".into(),
+        ("assign", Some(f)) => format!("an assignment to `.{f}`"),
+        ("assign", None) => "an assignment".into(),
+        ("compound", Some(f)) => format!("an update of `.{f}`"),
+        ("compound", None) => "an update".into(),
+        (m, _) => format!("`{m}`"),
+    }
+}
 
 pub fn finding(cx: &CrateCx, g: &GatedAct, act: Act, meta: &'static RuleMeta) -> Finding {
     let (r, w) = (g.check, g.act);
@@ -13,18 +26,17 @@ pub fn finding(cx: &CrateCx, g: &GatedAct, act: Act, meta: &'static RuleMeta) ->
         _ => String::new(),
     };
     let check_line = r.region.line;
+    let (rd, wd) = (describe(r), describe(w));
     let (message, help) = match act {
         Act::Update => (
             format!(
-                "`{name}` is checked at line {check_line} (`{}`) and modified (`{}`) under this separate acquisition: another thread can change it in between",
-                r.op, w.op
+                "`{name}` is checked at line {check_line} ({rd}) and modified ({wd}) under this separate acquisition: another thread can change it in between"
             ),
             "check and act under one guard (keep the first guard and reuse it, or use `entry()`), or re-check the condition after re-acquiring",
         ),
         Act::GetOrCreate => (
             format!(
-                "`{name}` is looked up under one acquisition (line {check_line}) and, on a miss, filled (`{}`) under this separate one: concurrent misses each create and insert, so callers can end up with different instances",
-                w.op
+                "`{name}` is looked up under one acquisition (line {check_line}) and, on a miss, filled ({wd}) under this separate one: concurrent misses each create and insert, so callers can end up with different instances"
             ),
             "get-or-create under one guard: `entry(key).or_insert_with(..)` (or re-check after re-acquiring)",
         ),
@@ -36,8 +48,7 @@ pub fn finding(cx: &CrateCx, g: &GatedAct, act: Act, meta: &'static RuleMeta) ->
         ),
         Act::Claim => (
             format!(
-                "`{name}` is checked at line {check_line} and claimed (`{}`) under this separate acquisition: two callers can both see the old value and both proceed",
-                w.op
+                "`{name}` is checked at line {check_line} and claimed ({wd}) under this separate acquisition: two callers can both see the old value and both proceed"
             ),
             "test and set under one guard (`let mut g = ..write(); if *g { return } *g = true;`), or use an `AtomicBool::swap`",
         ),
@@ -58,7 +69,7 @@ pub fn finding(cx: &CrateCx, g: &GatedAct, act: Act, meta: &'static RuleMeta) ->
     let mut related = vec![Related {
         file: None,
         region: r.region,
-        message: format!("checked here (`{name}` via `{}`), then released", r.op),
+        message: format!("`{name}` checked here ({rd}), then released"),
     }];
     let (region, snippet, function, message) = match (g.via, &w.target, g.act_acq) {
         (Some(c), _, _) => {
@@ -67,7 +78,7 @@ pub fn finding(cx: &CrateCx, g: &GatedAct, act: Act, meta: &'static RuleMeta) ->
                     .then(|| cx.path(g.act_file).map(str::to_string))
                     .flatten(),
                 region: w.region,
-                message: format!("modified here (`{}`) under its own acquisition", w.op),
+                message: format!("modified here ({wd}) under its own acquisition"),
             });
             let callee = c.callee.rsplit("::").next().unwrap_or(&c.callee);
             (
