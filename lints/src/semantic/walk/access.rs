@@ -551,3 +551,82 @@ pub(crate) fn range_of(span: proc_macro2::Span) -> (u32, u32) {
     let r = Region::from_span(span);
     (r.start_byte, r.end_byte)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::semantic::facts::{AccessKind, AccessTarget, FileFacts};
+    use crate::semantic::{FileOptions, SourceText, analyze_file};
+
+    fn facts(text: &str) -> FileFacts {
+        let file = syn::parse_file(text).expect("parses");
+        let src = SourceText::parsed(text, &file);
+        analyze_file(&file, &src, FileOptions::default(), &mut [])
+    }
+
+    fn line_of(text: &str, byte: u32) -> usize {
+        text[..byte as usize].matches('\n').count() + 1
+    }
+
+    #[test]
+    fn a_bound_condition_decides_the_rest_of_the_body() {
+        let text = "fn f(q: &std::sync::Mutex<Vec<u8>>, max: usize) {\n\
+                    let full = q.lock().unwrap().len() >= max;\n\
+                    if full { return; }\n\
+                    q.lock().unwrap().push(1);\n\
+                    }\n";
+        let f = facts(text);
+        assert_eq!(f.decisions.len(), 1, "{:?}", f.decisions);
+        let d = &f.decisions[0];
+        let read = &f.accesses[d.reads[0] as usize];
+        assert_eq!((read.op.as_str(), read.kind), ("len", AccessKind::Read));
+        let push = f.accesses.iter().find(|a| a.op == "push").expect("push");
+        assert_eq!(push.kind, AccessKind::Write);
+        assert!(d.gates(&push.region), "{d:?} {push:?}");
+        assert_eq!(line_of(text, push.region.start_byte), 4);
+    }
+
+    #[test]
+    fn a_carried_value_or_a_fn_result_is_no_condition() {
+        let f = facts(
+            "fn f(lc: &std::sync::RwLock<L>, live: &[u64]) {\n\
+             let id = lc.read().unwrap().id.clone();\n\
+             lc.write().unwrap().name = id;\n\
+             let snap = lc.read().unwrap().seen.clone();\n\
+             let stale = stale_ids(&snap, live);\n\
+             if stale.is_empty() { return; }\n\
+             }\n",
+        );
+        // `stale_ids(..)` may return a guard (the crate phase decides): a decision on it is
+        // fine, one on what `lc.read()` gave is not.
+        let through_read = |id: &u32| {
+            matches!(f.accesses[*id as usize].target, AccessTarget::Guard(g)
+                if f.acquisitions.iter().any(|a| a.id == g && a.method == "read"))
+        };
+        let reads: Vec<&u32> = f.decisions.iter().flat_map(|d| &d.reads).collect();
+        assert!(!reads.is_empty(), "the fn result is still tested");
+        assert!(!reads.into_iter().any(through_read), "{:?}", f.decisions);
+    }
+
+    #[test]
+    fn a_write_whose_result_is_tested_is_decided() {
+        let f = facts(
+            "fn f(s: &std::sync::Mutex<std::collections::HashSet<u64>>, id: u64) -> bool {\n\
+             if !s.lock().unwrap().insert(id) { return false; }\n\
+             let prev = s.lock().unwrap().remove(&id);\n\
+             if prev { return true; }\n\
+             s.lock().unwrap().clear();\n\
+             true\n\
+             }\n",
+        );
+        let decided: Vec<(&str, bool)> = f
+            .accesses
+            .iter()
+            .map(|a| (a.op.as_str(), a.decided))
+            .collect();
+        assert_eq!(
+            decided,
+            [("insert", true), ("remove", true), ("clear", false)]
+        );
+        assert!(f.decisions.iter().all(|d| d.reports_outcome));
+    }
+}
