@@ -84,14 +84,16 @@
 //! For atomics use one read-modify-write: `swap`/`compare_exchange` to claim a flag,
 //! `fetch_update` (or a `compare_exchange` loop) to bump a counter only below its limit.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use crate::finding::Severity;
 use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
-use crate::semantic::CrateCx;
+use crate::semantic::{CrateCx, GatedAct};
 
 mod policy;
 mod report;
+
+use policy::Act;
 
 pub static META: RuleMeta = RuleMeta {
     name: "check_then_act",
@@ -114,8 +116,9 @@ impl Lint for CheckThenAct {
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
         // One finding per act (or per decided call reaching it): several reads of one condition,
-        // or nested conditions, decide the same write.
-        let mut seen = BTreeSet::new();
+        // or nested conditions, decide the same write. The latest check before it is the one
+        // the act relies on.
+        let mut best: BTreeMap<(usize, usize, (u32, u32)), (GatedAct, Act)> = BTreeMap::new();
         for g in cx.gated_acts() {
             let Some(act) = policy::judge(cx, &g) else {
                 continue;
@@ -127,11 +130,16 @@ impl Lint for CheckThenAct {
                 (None, None) => (g.act.region.start_byte, g.act.id),
             };
             let key = (g.file, g.act_file, site);
-            if !seen.insert(key) {
-                continue;
+            let later = best
+                .get(&key)
+                .is_none_or(|(o, _)| o.check.region.start_byte < g.check.region.start_byte);
+            if later {
+                best.insert(key, (g, act));
             }
+        }
+        for ((file, _, _), (g, act)) in best {
             out.push(CrateFinding {
-                file: g.file,
+                file,
                 finding: report::finding(cx, &g, act, &META),
             });
         }
