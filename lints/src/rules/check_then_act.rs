@@ -9,7 +9,9 @@
 //!   initializer reads through a guard (`m.lock().unwrap().len() >= max`, `g.contains_key(&k)`,
 //!   `*phase.lock() == ..`), directly or through `let` bindings computed from such a read
 //!   (`let full = q.lock().len() >= max; if full { .. }`). A value that is only read and carried
-//!   on (`let id = lc.read().id.clone();`) is not a condition until something decides on it;
+//!   on (`let id = lc.read().id.clone();`) is not a condition until something decides on it, and
+//!   a fn's result is a new value (`let stale = diff(&snapshot); if stale.is_empty() { .. }`
+//!   decides on `stale`, not on the lock `snapshot` was copied from);
 //! - **that guards (or chooses) the write**: the write is in a branch the condition picks, or after
 //!   a branch that leaves (`return`, `continue`, `break`, `let .. else`) in the rest of the loop
 //!   or fn body — also when the check sat in an inner block whose guard dropped at its end;
@@ -23,20 +25,31 @@
 //! One call level is followed: a decided `self.helper(..)`/`helper(..)` call whose body writes
 //! the same lock (`self.running`) under its own acquisition is reported at the call.
 //!
-//! Atomics: a `load` in the condition, then in the decided code a `store` of a constant (a claimed
-//! flag: `if !FLAG.load(..) { ..; FLAG.store(true, ..) }`), a `store` of a value computed from
-//! the load (a lost update: `let n = x.load(..); if n < max { x.store(n + 1, ..) }`), or a
-//! `fetch_add`/`fetch_sub` (a counter past its limit: `if n.load(..) < max { n.fetch_add(1, ..) }`).
+//! Atomics: a `load` in the condition, then in the decided code a `store` of a constant that
+//! claims a flag (`if !FLAG.load(..) { init(); FLAG.store(true, ..) }`), a `store` of a value
+//! computed from the load (a lost update: `let n = x.load(..); if n < max { x.store(n + 1, ..) }`),
+//! or a `fetch_add`/`fetch_sub` (a counter past its limit:
+//! `if n.load(..) < max { n.fetch_add(1, ..) }`).
+//!
+//! A constant stored after the check — atomic `store(true, ..)` or `*flag.write() = true` — is a
+//! **claim** only when the check decides more than the store: a call that does work (logging and
+//! other lock or atomic accesses do not count) in the decided code, or an early exit that returns
+//! a `bool` to the caller (`if f.load(..) { return false } f.store(true, ..); true`). Two racers
+//! then both do the work (`if *running.read().await { return } *running.write().await = true;
+//! self.spawn_workers().await`).
 //!
 //! Not flagged:
 //! - a write that re-checks: its own guard is tested before it (`let mut q = m.lock(); if
-//!   q.is_empty() { return } q.pop()`), or its result decides (`if !set.lock().insert(id)`,
-//!   `match m.lock().remove(&k)`, `let prev = ..insert(..); if prev.is_some()`), or it is `entry()`
-//!   after a key lookup (`entry` re-checks the key);
-//! - an idempotent store of a constant: a constant assigned through a guard
-//!   (`if *EXIT.lock() { .. } *EXIT.lock() = true`, `*phase.lock() = Phase::Running`: every racing
-//!   caller stores the same value), or an atomic `store` of the very constant the condition
-//!   compared with (`if s.load(..) == FIRED { return } s.store(FIRED, ..)`); a `store` of a value
+//!   q.is_empty() { return } q.pop()`, or `if let Some(j) = jobs.get_mut(&id) { .. }
+//!   jobs.remove(&id)`: the second guard handles what it finds), or its result decides
+//!   (`if !set.lock().insert(id)`, `match m.lock().remove(&k)`,
+//!   `let prev = ..insert(..); if prev.is_some()`), or it is `entry()` after a key lookup
+//!   (`entry` re-checks the key). A second `load` of an atomic re-checks nothing: the value can
+//!   change right after it too;
+//! - an idempotent store of a constant: one that is no claim (`if *EXIT.lock() { .. }
+//!   *EXIT.lock() = true`, or a `stop()` that only logs before `running.store(false, ..)`: every
+//!   racing caller stores the same value), or the very constant the condition compared with
+//!   (`if *phase.lock() == Running { return } *phase.lock() = Running`); a `store` of a value
 //!   recomputed from scratch (`v = compute(); x.store(v, ..)`: a lazy cache);
 //! - a **deterministic cache**: after a lookup whose hit returns the found value
 //!   (`if let Some(v) = cache.lock().get(&k) { return v.clone() }`), the insert on a miss is
