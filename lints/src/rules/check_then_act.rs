@@ -115,6 +115,10 @@ pub static META: RuleMeta = RuleMeta {
     source: include_str!("check_then_act.rs"),
 };
 
+/// Where an act is reported: (file of the check, file of the write, (start byte, guard or
+/// access id)).
+type ActSite = (usize, usize, (u32, u32));
+
 #[derive(Default)]
 pub struct CheckThenAct;
 
@@ -131,7 +135,7 @@ impl Lint for CheckThenAct {
         // One finding per act (or per decided call reaching it): several reads of one condition,
         // or nested conditions, decide the same write. The latest check before it is the one
         // the act relies on.
-        let mut best: BTreeMap<(usize, usize, (u32, u32)), (GatedAct, Act)> = BTreeMap::new();
+        let mut best: BTreeMap<ActSite, (GatedAct, Act)> = BTreeMap::new();
         for g in cx.gated_acts() {
             let Some(act) = policy::judge(cx, &g) else {
                 continue;
