@@ -111,7 +111,7 @@ pub struct StateAccess {
     pub exclusive_root: Option<TyExpr>,
     pub function: Option<String>,
     pub in_test: bool,
-    /// Source line of a write (empty for reads).
+    /// Source line of an atomic write (empty otherwise).
     pub snippet: String,
 }
 

@@ -306,9 +306,11 @@ impl Walker<'_, '_> {
             AccessKind::Write => self.written(value),
             AccessKind::Read => Written::Other,
         };
-        let snippet = match kind {
-            AccessKind::Write => self.core.src.snippet(&region),
-            AccessKind::Read => String::new(),
+        // A lock's act is reported at its acquisition (which has its snippet); only an atomic
+        // write is reported where it is.
+        let snippet = match (&target, kind) {
+            (AccessTarget::Atomic(_), AccessKind::Write) => self.core.src.snippet(&region),
+            _ => String::new(),
         };
         self.core.facts.accesses.push(StateAccess {
             id,
