@@ -34,6 +34,9 @@ pub struct Acquisition {
     /// `receiver` is then the call's return type, which must turn out to be a guard type
     /// (`MutexGuard<'_, T>`, `RwLockWriteGuard`, `RefMut`, ...), and `method` the callee's name.
     pub via_call: bool,
+    /// In a `&mut self`/`self` method, a lock reached through `self.field`: that field's type
+    /// (the lock is the method's own unless the field is a shared handle such as `Arc`).
+    pub exclusive_root: Option<TyExpr>,
 }
 
 impl Acquisition {
@@ -45,6 +48,110 @@ impl Acquisition {
             format!("{}.{}()", self.receiver_text, self.method)
         }
     }
+}
+
+pub type AccessId = u32;
+
+/// What a [`StateAccess`] reads or writes: the state behind a lock guard, or an atomic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessTarget {
+    /// Through the guard of acquisition `GuardId` (a temporary or a bound guard).
+    Guard(GuardId),
+    /// `x.load(Ordering::..)`, `x.store(v, Ordering::..)`, `x.fetch_add(n, Ordering::..)`: an
+    /// atomic, named by its receiver's source text.
+    Atomic(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessKind {
+    Read,
+    Write,
+}
+
+/// What a write stores, as far as a check-then-act judgement needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// A literal or a constant/unit-variant path (`true`, `STATE_FIRED`, `Phase::Running`).
+    Constant(String),
+    /// A value with an identity of its own: a handle, a connection, a fresh id, a sync
+    /// primitive (`Arc::new(Semaphore::new(..))`, `connect(..).await?`, `Uuid::new_v4()`).
+    Identity,
+    /// Anything else (a computed value, an update such as `+= 1`, a removal).
+    Other,
+}
+
+/// One read or write of locked or atomic state: a method called on a guard (`g.len()`,
+/// `m.lock().insert(..)`), a field or deref read through one, an assignment through one
+/// (`*g = ..`, `g.n += 1`), or an atomic load/store/read-modify-write.
+#[derive(Debug, Clone)]
+pub struct StateAccess {
+    /// Index in `FileFacts::accesses`.
+    pub id: AccessId,
+    pub body: u32,
+    pub region: Region,
+    pub target: AccessTarget,
+    pub kind: AccessKind,
+    /// The method (`len`, `insert`, `store`), or `field`, `deref`, `assign`, `compound`.
+    pub op: String,
+    /// The field of the guarded value the access goes through (`available` in
+    /// `g.available -= 1`); `None` for the whole value.
+    pub field: Option<String>,
+    /// Guards alive at the access.
+    pub held: Vec<GuardId>,
+    /// The access's result decides a condition (`if !set.lock().insert(id)`, `match
+    /// m.lock().remove(k)`, `let prev = ..insert(..); if prev.is_some()`): it re-checks.
+    pub decided: bool,
+    /// For a write: what it stores.
+    pub written: Written,
+    /// For a write: the accesses the stored value was computed from (`store(n + 1, ..)` after
+    /// `let n = x.load(..)`).
+    pub value_reads: Vec<AccessId>,
+    /// In a `&mut self`/`self` method, for state reached through `self.field`: that field's
+    /// type. Exclusive access unless it is a shared handle (`Arc`).
+    pub exclusive_root: Option<TyExpr>,
+    pub function: Option<String>,
+    pub in_test: bool,
+    /// Source line of an atomic write (empty otherwise).
+    pub snippet: String,
+}
+
+/// A condition that reads locked or atomic state, with the code whose execution it decides: the
+/// branches of an `if`/`match`/`while`, and, when a branch leaves (`return`, `continue`, `break`,
+/// a `let .. else`), the rest of the enclosing loop body or fn body.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub body: u32,
+    pub region: Region,
+    /// Accesses the condition's value depends on, directly or through `let` bindings.
+    pub reads: Vec<AccessId>,
+    /// Byte ranges (start, end) of the decided code.
+    pub gated: Vec<(u32, u32)>,
+    /// `if let Some(v) = ..get(k) { return v.. }`: a lookup whose hit returns early.
+    pub memo: bool,
+    /// A leaving branch returns a `bool` (`if f.load(..) { return false }`): the caller acts on
+    /// the outcome.
+    pub reports_outcome: bool,
+    /// Identifiers the condition mentions (`STATE_FIRED` in `x.load(..) == STATE_FIRED`).
+    pub idents: Vec<String>,
+}
+
+impl Decision {
+    pub fn gates(&self, r: &Region) -> bool {
+        self.gated
+            .iter()
+            .any(|&(s, e)| s <= r.start_byte && r.start_byte < e)
+    }
+}
+
+/// A call of a crate fn made in code some [`Decision`] may gate: `self.insert_job(..)` (callee
+/// `Scheduler::insert_job`, as `Acquisition::function` spells it) or `helper(..)`.
+#[derive(Debug, Clone)]
+pub struct CallSite {
+    pub body: u32,
+    pub region: Region,
+    pub callee: String,
+    pub held: Vec<GuardId>,
+    pub snippet: String,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +195,13 @@ pub struct FileFacts {
     pub index: FileIndex,
     pub acquisitions: Vec<Acquisition>,
     pub awaits: Vec<AwaitPoint>,
+    /// Reads and writes of locked/atomic state, and the conditions deciding on them.
+    pub accesses: Vec<StateAccess>,
+    pub decisions: Vec<Decision>,
+    pub calls: Vec<CallSite>,
+    /// (body, start byte) of the calls made after a decision in its body: work a decided flag
+    /// can guard.
+    pub work: Vec<(u32, u32)>,
     pub pending: Vec<Pending>,
     pub findings: Vec<Finding>,
     pub items: Vec<ItemExtent>,

@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::CrateCx;
-use super::facts::{Acquisition, AwaitPoint, GuardId};
+use super::facts::{
+    AccessKind, AccessTarget, Acquisition, AwaitPoint, CallSite, Decision, GuardId, StateAccess,
+};
 use super::types::{self, LockKind, TyExpr};
 
 /// A lock acquired while another lock's guard is alive, in file `file`.
@@ -17,6 +19,27 @@ pub struct HeldPair<'a> {
     pub held_kind: LockKind,
     pub acquired: &'a Acquisition,
     pub acquired_kind: LockKind,
+}
+
+/// A write of locked/atomic state that a condition decided on, the condition having read the same
+/// state under an earlier acquisition (or atomic load) that is no longer held at the write: a
+/// check-then-act candidate. Rules judge the policy (which writes count as acts).
+#[derive(Debug, Clone)]
+pub struct GatedAct<'a> {
+    /// The file of the decision (and of `check`).
+    pub file: usize,
+    pub decision: &'a Decision,
+    /// The read the decision depends on.
+    pub check: &'a StateAccess,
+    /// The guard the check read through (`None` for an atomic).
+    pub check_acq: Option<&'a Acquisition>,
+    /// The file of the write (another one when it is in a called helper).
+    pub act_file: usize,
+    pub act: &'a StateAccess,
+    pub act_acq: Option<&'a Acquisition>,
+    /// The decided call through which the write is reached (`self.insert_job(..)`), if it is
+    /// in a helper one call level down.
+    pub via: Option<&'a CallSite>,
 }
 
 /// Whether an acquisition of a known kind counts for lock ordering: it can block, on a lock other
@@ -140,5 +163,183 @@ impl<'a> CrateCx<'a> {
             }
         }
         first
+    }
+
+    /// The acquisition a guard access goes through.
+    fn access_acq(&self, file: usize, a: &StateAccess) -> Option<&'a Acquisition> {
+        match a.target {
+            AccessTarget::Guard(g) => self.acquisition(file, g),
+            AccessTarget::Atomic(_) => None,
+        }
+    }
+
+    /// A lock that other threads/tasks can contend for, taken by a blocking acquisition.
+    fn contended(&self, a: &Acquisition) -> bool {
+        !a.method.starts_with("try_") && self.lock_kind(a).is_some_and(orders)
+    }
+
+    /// Whether a write re-checks: a condition of its own body, before it, tests the guard it
+    /// writes through (`let mut q = m.lock(); if q.is_empty() { return } q.pop()`, or
+    /// `if let Some(j) = jobs.get_mut(&id) { .. } jobs.remove(&id)`: the second guard handles the
+    /// state it finds). Another `load` of an atomic re-checks nothing: the value can change
+    /// right after it as well.
+    fn rechecked(&self, file: usize, w: &StateAccess, skip: Option<&Decision>) -> bool {
+        let Some(facts) = self.files.get(file) else {
+            return false;
+        };
+        facts.decisions.iter().any(|d| {
+            d.body == w.body
+                && !skip.is_some_and(|s| std::ptr::eq(s, d))
+                && matches!(w.target, AccessTarget::Guard(_))
+                && d.region.start_byte < w.region.start_byte
+                && d.reads.iter().any(|&r| {
+                    facts
+                        .accesses
+                        .get(r as usize)
+                        .is_some_and(|a| a.target == w.target)
+                })
+        })
+    }
+
+    /// Whether check `r` (through `a`) and write `w` (through `b`) touch the same state with the
+    /// check's guard released in between, and nothing else serializes them.
+    fn separate(
+        &self,
+        r: &StateAccess,
+        a: Option<&Acquisition>,
+        w: &StateAccess,
+        b: Option<&Acquisition>,
+    ) -> bool {
+        if let (Some(rf), Some(wf)) = (&r.field, &w.field)
+            && rf != wf
+        {
+            return false;
+        }
+        // A guard alive at both (an outer lock) serializes check and act.
+        if r.held.iter().any(|g| w.held.contains(g)) {
+            return false;
+        }
+        match (&r.target, &w.target, a, b) {
+            (AccessTarget::Guard(ga), AccessTarget::Guard(gb), Some(a), Some(b)) => {
+                ga != gb
+                    && !b.held.contains(ga)
+                    && a.held.iter().all(|g| !b.held.contains(g))
+                    && self.same_lock(a, b)
+                    && self.contended(b)
+            }
+            (AccessTarget::Atomic(x), AccessTarget::Atomic(y), None, None) => x == y,
+            _ => false,
+        }
+    }
+
+    /// Every check-then-act candidate of the crate: for each condition reading locked or atomic
+    /// state, the writes of the same state it decides that run under a later, separate
+    /// acquisition (or atomic operation) and do not re-check, in its own body or — through a
+    /// decided `self.helper(..)`/`helper(..)` call — in the helper's body. Test code included.
+    pub fn gated_acts(&self) -> Vec<GatedAct<'a>> {
+        let mut out = Vec::new();
+        // Writes by fn name, for decided calls (built once, only if some call is decided).
+        let mut by_fn: Option<BTreeMap<&str, Vec<(usize, &StateAccess)>>> = None;
+        for (file, facts) in self.files.iter().enumerate() {
+            for d in &facts.decisions {
+                for &rid in &d.reads {
+                    let Some(r) = facts.accesses.get(rid as usize) else {
+                        continue;
+                    };
+                    if r.kind != AccessKind::Read {
+                        continue;
+                    }
+                    let a = self.access_acq(file, r);
+                    if matches!(r.target, AccessTarget::Guard(_))
+                        && !a.is_some_and(|a| self.contended(a))
+                    {
+                        continue;
+                    }
+                    for w in &facts.accesses {
+                        if w.body != d.body
+                            || w.kind != AccessKind::Write
+                            || w.decided
+                            || !d.gates(&w.region)
+                        {
+                            continue;
+                        }
+                        let b = self.access_acq(file, w);
+                        if !self.separate(r, a, w, b) || self.rechecked(file, w, Some(d)) {
+                            continue;
+                        }
+                        out.push(GatedAct {
+                            file,
+                            decision: d,
+                            check: r,
+                            check_acq: a,
+                            act_file: file,
+                            act: w,
+                            act_acq: b,
+                            via: None,
+                        });
+                    }
+                    let Some(a) = a else { continue };
+                    for c in &facts.calls {
+                        if c.body != d.body || !d.gates(&c.region) || c.held.contains(&a.id) {
+                            continue;
+                        }
+                        let index = by_fn.get_or_insert_with(|| self.writes_by_fn());
+                        for &(wf, w) in index.get(c.callee.as_str()).into_iter().flatten() {
+                            let b = self.access_acq(wf, w);
+                            if w.decided
+                                || self.rechecked(wf, w, None)
+                                || !b.is_some_and(|b| {
+                                    self.same_lock(a, b) && self.contended(b) && b.held.is_empty()
+                                })
+                            {
+                                continue;
+                            }
+                            if let (Some(rf), Some(wfld)) = (&r.field, &w.field)
+                                && rf != wfld
+                            {
+                                continue;
+                            }
+                            out.push(GatedAct {
+                                file,
+                                decision: d,
+                                check: r,
+                                check_acq: Some(a),
+                                act_file: wf,
+                                act: w,
+                                act_acq: b,
+                                via: Some(c),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether `d` decides a call that does some work (other than formatting) in file `file`.
+    pub fn decides_work(&self, file: usize, d: &Decision, except: &StateAccess) -> bool {
+        self.files.get(file).is_some_and(|f| {
+            f.work.iter().any(|&(body, at)| {
+                body == d.body
+                    && at != except.region.start_byte
+                    && d.gated.iter().any(|&(s, e)| s <= at && at < e)
+            })
+        })
+    }
+
+    fn writes_by_fn(&self) -> BTreeMap<&'a str, Vec<(usize, &'a StateAccess)>> {
+        let mut m: BTreeMap<&str, Vec<(usize, &StateAccess)>> = BTreeMap::new();
+        for (file, facts) in self.files.iter().enumerate() {
+            for w in &facts.accesses {
+                if w.kind == AccessKind::Write
+                    && matches!(w.target, AccessTarget::Guard(_))
+                    && let Some(f) = &w.function
+                {
+                    m.entry(f.as_str()).or_default().push((file, w));
+                }
+            }
+        }
+        m
     }
 }

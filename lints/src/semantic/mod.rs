@@ -20,9 +20,12 @@ use std::cell::RefCell;
 use crate::finding::{Finding, Region};
 use crate::lint::RuleMeta;
 
-pub use facts::{Acquisition, AllowFact, AwaitPoint, Condition, FileFacts, GuardId, Pending};
+pub use facts::{
+    AccessKind, AccessTarget, Acquisition, AllowFact, AwaitPoint, CallSite, Condition, Decision,
+    FileFacts, GuardId, Pending, StateAccess, Written,
+};
 pub use index::CrateIndex;
-pub use locks::HeldPair;
+pub use locks::{GatedAct, HeldPair};
 pub use types::{LockKind, Ty, TyExpr};
 pub use walk::analyze_file;
 

@@ -11,6 +11,7 @@
 use quote::ToTokens;
 use syn::spanned::Spanned;
 
+use super::access::{atomic_op, range_of};
 use super::{Binding, Boundary, Flow, Owner, Walker, hook};
 use crate::finding::Region;
 use crate::semantic::facts::{Acquisition, AwaitPoint, GuardId};
@@ -61,6 +62,7 @@ struct Acquired {
     span: proc_macro2::Span,
     awaited: bool,
     via_call: bool,
+    exclusive_root: Option<TyExpr>,
 }
 
 /// Methods no crate defines to hand out a guard in practice (std's and iterators' own names):
@@ -338,6 +340,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
     }
 
+    /// The guards of `ids` still alive.
+    fn live(&self, ids: &[GuardId]) -> Vec<GuardId> {
+        let mut out: Vec<GuardId> = ids.iter().copied().filter(|g| self.is_live(*g)).collect();
+        out.dedup();
+        out
+    }
+
     fn is_live(&self, id: GuardId) -> bool {
         self.core
             .body()
@@ -444,7 +453,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             _ => false,
         };
+        self.collect_begin();
         let mut v = self.eval_arg(&init.expr, offloaded);
+        let reads = self.collect_end();
         if v.guards.is_empty()
             && init.diverge.is_none()
             && matches!(&local.pat, syn::Pat::Ident(_) | syn::Pat::Type(_))
@@ -454,11 +465,18 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         if let Some((_, diverge)) = &init.diverge {
             // `let .. else { .. }`: the else block must diverge, so its state never flows on.
+            self.record_decision(
+                &init.expr,
+                reads.clone(),
+                vec![(range_of(local.span()).1, self.rest_end())],
+                false,
+            );
             let saved = self.clone_flow();
             self.eval(diverge, Mode::Value);
             self.set_flow(saved);
         }
         self.bind_let(&local.pat, Some(&init.expr), v);
+        self.taint_bindings(&local.pat, &init.expr, &reads);
     }
 
     fn bind_let(&mut self, pat: &syn::Pat, init: Option<&syn::Expr>, v: Val) {
@@ -508,6 +526,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                 name,
                 ty: if single { ty.clone() } else { TyExpr::Unknown },
                 guards: guards.to_vec(),
+                reads: Vec::new(),
+                identity: false,
             });
         }
         let depth = self.core.env.depth();
@@ -555,8 +575,21 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             },
             syn::Expr::Assign(a) => {
+                self.collect_begin();
                 let v = self.eval(&a.right, Mode::Value);
-                self.eval(&a.left, Mode::Place);
+                let value_reads = self.collect_end();
+                let place = self.eval(&a.left, Mode::Place);
+                let through = self.live(&place.root);
+                if !through.is_empty() {
+                    self.guard_assign(&through, &a.left, Some(&a.right), value_reads, "assign");
+                } else if let syn::Expr::Path(p) = peel(&a.left)
+                    && let Some(ident) = p.path.get_ident()
+                    && let Some((_, b)) = self.core.env.lookup_mut(&ident.to_string())
+                {
+                    // `v = compute();`: `v` no longer carries what it was read from.
+                    b.reads = value_reads;
+                    b.identity = false;
+                }
                 self.assign(&a.left, v.guards);
                 Val::default()
             }
@@ -584,14 +617,20 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Binary(b) => {
-                self.eval(&b.left, Mode::Place);
+                let left = self.eval(&b.left, Mode::Place);
                 self.eval(&b.right, Mode::Place);
+                let through = self.live(&left.root);
+                if is_compound_assign(&b.op) && !through.is_empty() {
+                    self.guard_assign(&through, &b.left, None, Vec::new(), "compound");
+                }
                 Val::default()
             }
             syn::Expr::Block(b) => match &b.label {
-                Some(label) => self.eval_loop_like(Some(label.name.ident.to_string()), |w| {
-                    w.walk_block(&b.block)
-                }),
+                Some(label) => self.eval_loop_like(
+                    Some(label.name.ident.to_string()),
+                    range_of(b.block.brace_token.span.join()).1,
+                    |w| w.walk_block(&b.block),
+                ),
                 None => self.walk_block(&b.block),
             },
             syn::Expr::Break(br) => {
@@ -633,6 +672,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Expr::Field(f) => {
                 let v = self.eval(&f.base, Mode::Place);
+                if !v.guards.is_empty() {
+                    self.guard_read(&v.guards, e, "field");
+                }
                 Val {
                     guards: Vec::new(),
                     root: [v.guards, v.root].concat(),
@@ -658,7 +700,8 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Expr::Loop(lp) => {
                 let label = lp.label.as_ref().map(|l| l.name.ident.to_string());
-                self.eval_loop_like(label, |w| {
+                let end = range_of(lp.body.brace_token.span.join()).1;
+                self.eval_loop_like(label, end, |w| {
                     w.walk_block(&lp.body);
                     // Falling off the end of a `loop` body goes around again, not out.
                     w.set_unreachable();
@@ -714,6 +757,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             syn::Expr::TryBlock(tb) => self.walk_block(&tb.block),
             syn::Expr::Unary(u) => {
                 let v = self.eval(&u.expr, Mode::Place);
+                if matches!(u.op, syn::UnOp::Deref(_)) && !v.guards.is_empty() {
+                    self.guard_read(&v.guards, e, "deref");
+                }
                 match u.op {
                     syn::UnOp::Deref(_) => Val {
                         guards: Vec::new(),
@@ -738,6 +784,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         let Some(ident) = p.path.get_ident() else {
             return Val::default();
         };
+        let Some(b) = self.core.env.lookup(&ident.to_string()) else {
+            return Val::default();
+        };
+        if !b.reads.is_empty() && !self.core.collectors.is_empty() {
+            let reads = b.reads.clone();
+            self.collect_binding(&reads);
+        }
         let Some(b) = self.core.env.lookup(&ident.to_string()) else {
             return Val::default();
         };
@@ -818,12 +871,31 @@ impl<'a, 'l> Walker<'a, 'l> {
         // thread pool): not in this async context.
         self.eval(&c.func, Mode::Place);
         let mut guards = Vec::new();
+        let first = self.collect_args_begin();
         for arg in &c.args {
             guards.extend(self.eval_arg(arg, true).guards);
         }
+        self.collect_args_end(first);
         let callee = callee.unwrap_or_default();
         if !callee.is_empty() && !callee.contains("::") {
             self.core.facts.unresolved_calls += 1;
+        }
+        if let syn::Expr::Path(p) = peel(&c.func) {
+            let segs: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            match segs.as_slice() {
+                [f] => self.record_call(f.clone(), c.func.span()),
+                [s, f] if s == "Self" => {
+                    if let Some(imp) = self.impl_name() {
+                        self.record_call(format!("{imp}::{f}"), c.func.span());
+                    }
+                }
+                _ => {}
+            }
         }
         if DIVERGING.contains(&callee.as_str()) {
             self.set_unreachable();
@@ -844,6 +916,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             };
         }
+        self.record_work(c.func.span());
         // Moved into a fn (`drop(guard)`, `consume(guard)`): it ends there.
         self.kill(&guards);
         Val::default()
@@ -870,16 +943,34 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             };
         }
-        self.eval(&mc.receiver, Mode::Place);
+        let recv = self.eval(&mc.receiver, Mode::Place);
         let offloaded = !INLINE_CLOSURE_METHODS.contains(&name.as_str());
         let item = ITEM_CLOSURE_METHODS
             .contains(&name.as_str())
             .then(|| self.core.ty_of(&mc.receiver).elem());
+        let first = self.collect_args_begin();
         for arg in &mc.args {
             self.core.closure_item = item.clone();
             let a = self.eval_arg(arg, offloaded);
             self.core.closure_item = None;
             self.kill(&a.guards);
+        }
+        let arg_reads = self.collect_args_end(first);
+        if let Some(op) = atomic_op(mc) {
+            self.atomic_access(mc, op, arg_reads);
+        } else {
+            let through = self.live(&[recv.guards, recv.root].concat());
+            if !through.is_empty() {
+                self.guard_method_access(&through, mc, arg_reads);
+            } else {
+                self.record_work(mc.method.span());
+            }
+        }
+        if let syn::Expr::Path(p) = peel(&mc.receiver)
+            && p.path.is_ident("self")
+            && let Some(imp) = self.impl_name()
+        {
+            self.record_call(format!("{imp}::{name}"), mc.method.span());
         }
         Val::default()
     }
@@ -940,6 +1031,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             span: method.span(),
             awaited,
             via_call: false,
+            exclusive_root: self.exclusive_root(receiver),
         })
     }
 
@@ -999,6 +1091,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             span,
             awaited: false,
             via_call: true,
+            exclusive_root: None,
         }))
     }
 
@@ -1026,6 +1119,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 held: body.flow.held(),
                 body: body.id,
                 via_call: acq.via_call,
+                exclusive_root: acq.exclusive_root,
             };
             self.core.facts.acquisitions.push(acq);
         }
@@ -1041,6 +1135,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let has_let = crate::semantic::syntax::has_let(&i.cond);
         let first_guard = self.core.next_guard;
         let frame = self.core.env.push(Boundary::Block);
+        self.collect_begin();
         if has_let {
             self.eval(&i.cond, Mode::Place);
         } else {
@@ -1049,10 +1144,17 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.eval(&i.cond, Mode::Place);
             self.temp_exit(level);
         }
+        let reads = self.collect_end();
+        if !reads.is_empty()
+            && let Some(b) = self.core.bodies.last_mut()
+        {
+            b.decided = true;
+        }
         let after_cond = self.clone_flow();
         let then_val = self.walk_block(&i.then_branch);
         self.frame_exit(frame);
         let then_flow = self.take_flow();
+        let then_leaves = !then_flow.reachable;
 
         let mut else_flow = after_cond;
         scrub_frames(&mut else_flow, frame);
@@ -1065,7 +1167,26 @@ impl<'a, 'l> Walker<'a, 'l> {
             Some((_, e)) => self.eval(e, Mode::Value),
             None => Val::default(),
         };
-        let mut merged = then_flow.merge(self.take_flow());
+        let else_flow = self.take_flow();
+        if !reads.is_empty() {
+            let else_leaves = i.else_branch.is_some() && !else_flow.reachable;
+            let mut gated = vec![range_of(i.then_branch.brace_token.span.join())];
+            if let Some((_, e)) = &i.else_branch {
+                gated.push(range_of(e.span()));
+            }
+            if then_leaves || else_leaves {
+                gated.push((range_of(i.span()).1, self.rest_end()));
+            }
+            let memo = has_let && then_leaves && !returns_err(&i.then_branch);
+            self.record_decision(&i.cond, reads, gated, memo);
+            if then_leaves
+                && returns_bool(&i.then_branch)
+                && let Some(d) = self.core.facts.decisions.last_mut()
+            {
+                d.reports_outcome = true;
+            }
+        }
+        let mut merged = then_flow.merge(else_flow);
         if drop_scrutinee {
             scrub_temps_from(&mut merged, first_guard);
         }
@@ -1077,7 +1198,16 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn eval_match(&mut self, m: &syn::ExprMatch) -> Val {
+        self.collect_begin();
         let v = self.eval(&m.expr, Mode::Place);
+        let reads = self.collect_end();
+        if !reads.is_empty()
+            && let Some(b) = self.core.bodies.last_mut()
+        {
+            b.decided = true;
+        }
+        let mut gated = Vec::new();
+        let mut an_arm_leaves = false;
         let ty = self.core.ty_of(&m.expr);
         let entry = self.clone_flow();
         let mut out = Flow::unreachable();
@@ -1092,7 +1222,16 @@ impl<'a, 'l> Walker<'a, 'l> {
             let av = self.eval(&arm.body, Mode::Value);
             guards.extend(av.guards);
             self.frame_exit(frame);
-            out = out.merge(self.take_flow());
+            let arm_flow = self.take_flow();
+            an_arm_leaves |= !arm_flow.reachable;
+            gated.push(range_of(arm.body.span()));
+            out = out.merge(arm_flow);
+        }
+        if !reads.is_empty() {
+            if an_arm_leaves {
+                gated.push((range_of(m.span()).1, self.rest_end()));
+            }
+            self.record_decision(&m.expr, reads, gated, false);
         }
         if m.arms.is_empty() {
             out = entry;
@@ -1110,7 +1249,8 @@ impl<'a, 'l> Walker<'a, 'l> {
         let elem = self.core.ty_of(&fl.expr).elem();
         let label = fl.label.as_ref().map(|l| l.name.ident.to_string());
         let entry = self.clone_flow();
-        let v = self.eval_loop_like(label, |w| {
+        let end = range_of(fl.body.brace_token.span.join()).1;
+        let v = self.eval_loop_like(label, end, |w| {
             let frame = w.core.env.push(Boundary::Block);
             w.bind_pattern(&fl.pat, elem, &[]);
             w.walk_block(&fl.body);
@@ -1127,13 +1267,22 @@ impl<'a, 'l> Walker<'a, 'l> {
         let label = w.label.as_ref().map(|l| l.name.ident.to_string());
         let frame = self.core.env.push(Boundary::Block);
         let level = self.temp_enter();
+        self.collect_begin();
         self.eval(&w.cond, Mode::Place);
+        let reads = self.collect_end();
         if !has_let {
             self.temp_exit(level);
         }
+        self.record_decision(
+            &w.cond,
+            reads,
+            vec![range_of(w.body.brace_token.span.join())],
+            false,
+        );
         // The loop may not run (or may end when the condition fails).
         let mut exit_by_cond = self.clone_flow();
-        self.eval_loop_like(label, |w2| {
+        let end = range_of(w.body.brace_token.span.join()).1;
+        self.eval_loop_like(label, end, |w2| {
             w2.walk_block(&w.body);
             Val::default()
         });
@@ -1155,12 +1304,14 @@ impl<'a, 'l> Walker<'a, 'l> {
     fn eval_loop_like(
         &mut self,
         label: Option<String>,
+        end: u32,
         body: impl FnOnce(&mut Self) -> Val,
     ) -> Val {
         if let Some(b) = self.core.bodies.last_mut() {
             b.loops.push(LoopCx {
                 label,
                 exits: Vec::new(),
+                end,
             });
         }
         let v = body(self);
@@ -1251,9 +1402,12 @@ impl<'a, 'l> Walker<'a, 'l> {
                     format: Some(&f),
                 };
                 hook!(self, check_macro, &view, crate::lint::Hooks::MACRO);
+                // Formatting a message is not work a claimed flag protects.
+                self.core.in_format += 1;
                 for arg in &f.args {
                     self.eval(&arg.expr, Mode::Place);
                 }
+                self.core.in_format -= 1;
                 if MacroKind::diverges(&name) {
                     self.set_unreachable();
                 }
@@ -1441,4 +1595,50 @@ fn collect_names(pat: &syn::Pat, out: &mut Vec<String>) {
         syn::Pat::Type(t) => collect_names(&t.pat, out),
         _ => {}
     }
+}
+
+fn is_compound_assign(op: &syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
+}
+
+/// The value a leaving block returns, if it says: `return Err(..)`, `return false`.
+fn returned(b: &syn::Block) -> Option<&syn::Expr> {
+    b.stmts.iter().find_map(|s| match s {
+        syn::Stmt::Expr(syn::Expr::Return(r), _) => r.expr.as_deref(),
+        _ => None,
+    })
+}
+
+/// `{ ..; return Err(..) }`: the hit is an error (a duplicate), not a cached value handed back.
+fn returns_err(b: &syn::Block) -> bool {
+    match returned(b).map(peel) {
+        Some(syn::Expr::Call(c)) => {
+            matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Err"))
+        }
+        _ => false,
+    }
+}
+
+/// `{ return false; }`: the fn reports the check's outcome to its caller.
+fn returns_bool(b: &syn::Block) -> bool {
+    matches!(
+        returned(b).map(peel),
+        Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Bool(_),
+            ..
+        }))
+    )
 }

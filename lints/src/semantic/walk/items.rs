@@ -136,6 +136,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     self_ty: Some(Ty::path(&format!("self::{}", t.ident))),
                     name: t.ident.to_string(),
                     is_fn: false,
+                    exclusive_self: false,
                 });
                 for ti in &t.items {
                     if let syn::TraitItem::Fn(f) = ti
@@ -254,6 +255,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             self_ty: Some(self_ty),
             name: owner.clone(),
             is_fn: false,
+            exclusive_self: false,
         });
         let in_trait_impl = imp.trait_.is_some();
         for ii in &imp.items {
@@ -303,6 +305,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             flow: Flow::start(),
             temp_level: 0,
             loops: Vec::new(),
+            decided: false,
         });
     }
 
@@ -322,6 +325,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             self_ty: None,
             name: sig.ident.to_string(),
             is_fn: true,
+            exclusive_self: sig.receiver().is_some_and(|r| {
+                r.colon_token.is_none() && (r.reference.is_none() || r.mutability.is_some())
+            }),
         });
         let view = FnView {
             sig,
@@ -349,6 +355,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                         name: "self".into(),
                         ty,
                         guards: Vec::new(),
+                        reads: Vec::new(),
+                        identity: false,
                     });
                 }
                 syn::FnArg::Typed(pt) => {
@@ -374,6 +382,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                     name: pi.ident.to_string(),
                     ty: TyExpr::Known(ty),
                     guards: Vec::new(),
+                    reads: Vec::new(),
+                    identity: false,
                 });
             }
             syn::Pat::TupleStruct(ts) if ts.elems.len() == 1 => {

@@ -2,6 +2,7 @@
 //! interprets statements and expressions for lock-guard liveness, records facts for the
 //! crate-wide phase, and calls every rule's hooks on the way.
 
+mod access;
 mod exprs;
 mod items;
 mod spans;
@@ -30,6 +31,8 @@ pub(crate) struct ItemCtx {
     /// The impl's type name or the fn's name.
     name: String,
     is_fn: bool,
+    /// A method taking `&mut self` or `self`: what it reaches through `self` is its own.
+    exclusive_self: bool,
 }
 
 pub struct Core<'a> {
@@ -59,6 +62,11 @@ pub struct Core<'a> {
     /// The address of a closure that ends a block handed to a fn (`spawn_blocking({ ..; || .. })`):
     /// walked as offloaded, not as async context.
     pub(crate) offloaded_tail: Option<usize>,
+    /// Open collections of the state accesses an expression reads (a condition, a `let`
+    /// initializer, a stored value); an inner one's reads flow into the outer one.
+    pub(crate) collectors: Vec<Vec<crate::semantic::facts::AccessId>>,
+    /// Inside a format macro's arguments (`info!("{}", p.display())`).
+    pub(crate) in_format: u32,
 }
 
 impl<'a> Core<'a> {
@@ -217,6 +225,8 @@ pub fn analyze_file<'a>(
         callee_memo: RefCell::new(None),
         closure_item: None,
         offloaded_tail: None,
+        collectors: Vec::new(),
+        in_format: 0,
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::semantic::facts::GuardId;
+use crate::semantic::facts::{AccessId, GuardId};
 use crate::semantic::types::TyExpr;
 
 /// Who keeps a guard alive: a binding in frame `n`, or the temporaries of temp scope `n`.
@@ -63,6 +63,12 @@ pub struct Binding {
     pub name: String,
     pub ty: TyExpr,
     pub guards: Vec<GuardId>,
+    /// State accesses its value was computed from (`let full = q.lock().len() >= max;`): a
+    /// condition mentioning it decides on them.
+    pub reads: Vec<AccessId>,
+    /// Its value has an identity of its own (a handle, a connection, a fresh id): see
+    /// `facts::Written::Identity`.
+    pub identity: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +149,8 @@ impl Env {
 pub struct LoopCx {
     pub label: Option<String>,
     pub exits: Vec<Flow>,
+    /// End byte of the loop body: where code a `continue`/`break` skips ends.
+    pub end: u32,
 }
 
 /// One body being interpreted: a fn, a closure, an async block.
@@ -155,4 +163,7 @@ pub struct Body {
     pub flow: Flow,
     pub temp_level: u32,
     pub loops: Vec<LoopCx>,
+    /// A condition on locked/atomic state was recorded in this body: calls after it are
+    /// recorded as call sites it may gate.
+    pub decided: bool,
 }

@@ -1,0 +1,86 @@
+//! Which decided writes are acts: the rule's policy over the shared model's candidates
+//! (`CrateCx::gated_acts`). See the rule's docs for the reasons.
+
+use crate::semantic::{AccessTarget, CrateCx, GatedAct, Ty, TyExpr, Written};
+
+/// What kind of check-then-act a candidate is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// Locked state modified after a check under another acquisition.
+    Update,
+    /// A miss of a lookup filled with a value that has an identity of its own.
+    GetOrCreate,
+    /// An atomic flag claimed with `load` then `store(constant)`.
+    Claim,
+    /// An atomic stored from a value computed from its own earlier load.
+    LostUpdate,
+    /// An atomic counter bumped (`fetch_add`/`fetch_sub`) after a separate check.
+    Counter,
+}
+
+/// A check by key: `entry()` after one looks the key up again under its own guard.
+const KEY_LOOKUPS: &[&str] = &["contains_key", "contains", "get", "get_key_value"];
+
+/// A handle other owners may hold too: what a `&mut self` method reaches through it is shared.
+fn is_shared_handle(t: &Ty) -> bool {
+    matches!(
+        t.path_str(),
+        Some("std::sync::Arc" | "std::rc::Rc" | "triomphe::Arc")
+    )
+}
+
+/// `self.field` in a `&mut self`/`self` method, unless the field is a shared handle.
+fn exclusive(cx: &CrateCx, root: Option<&TyExpr>) -> bool {
+    root.is_some_and(|t| !is_shared_handle(&cx.index.eval(t)))
+}
+
+/// A constant stored after a check claims something when the check guards work (or tells the
+/// caller it won): two racers both do the work. Otherwise every racer stores the same value,
+/// and a constant the condition compared with is stored whatever happened in between.
+fn claims(cx: &CrateCx, g: &GatedAct, constant: &str) -> bool {
+    let d = g.decision;
+    !d.idents.iter().any(|i| i == constant)
+        && (d.reports_outcome || cx.decides_work(g.act_file, d, g.act))
+}
+
+pub fn judge(cx: &CrateCx, g: &GatedAct) -> Option<Act> {
+    let (d, r, w) = (g.decision, g.check, g.act);
+    match &w.target {
+        AccessTarget::Guard(_) => {
+            let b = g.act_acq?;
+            if exclusive(cx, b.exclusive_root.as_ref()) {
+                return None;
+            }
+            if w.op == "entry" && KEY_LOOKUPS.contains(&r.op.as_str()) {
+                return None;
+            }
+            if let Written::Constant(c) = &w.written {
+                return claims(cx, g, c).then_some(Act::Claim);
+            }
+            if d.memo {
+                return (w.written == Written::Identity).then_some(Act::GetOrCreate);
+            }
+            Some(Act::Update)
+        }
+        AccessTarget::Atomic(_) => {
+            if exclusive(cx, w.exclusive_root.as_ref()) {
+                return None;
+            }
+            match w.op.as_str() {
+                "store" => match &w.written {
+                    Written::Constant(c) => claims(cx, g, c).then_some(Act::Claim),
+                    _ => {
+                        let file = cx.files.get(g.act_file)?;
+                        w.value_reads
+                            .iter()
+                            .filter_map(|&v| file.accesses.get(v as usize))
+                            .any(|v| v.target == w.target)
+                            .then_some(Act::LostUpdate)
+                    }
+                },
+                "fetch_add" | "fetch_sub" => Some(Act::Counter),
+                _ => None,
+            }
+        }
+    }
+}

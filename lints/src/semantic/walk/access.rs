@@ -1,0 +1,634 @@
+//! Reads and writes of locked and atomic state, and the conditions that decide on them: what a
+//! check-then-act question needs beyond guard liveness. The interpreter calls these as it
+//! evaluates; they only record facts (`FileFacts::accesses`, `decisions`, `calls`).
+//!
+//! A condition's reads are collected while it is evaluated, together with the reads of every
+//! `let` binding it mentions (`let full = q.lock().len() >= max; if full { .. }`), so a value
+//! read under a lock and merely carried elsewhere (`let id = lc.read().id.clone();`) never
+//! becomes a condition unless something decides on it.
+
+use syn::spanned::Spanned;
+
+use super::Walker;
+use crate::finding::Region;
+use crate::semantic::facts::{
+    AccessId, AccessKind, AccessTarget, CallSite, Decision, GuardId, StateAccess, Written,
+};
+use crate::semantic::syntax::{collect_idents, pat_names, peel};
+use crate::semantic::types::TyExpr;
+
+/// Methods that modify the value behind a guard, or hand out mutable access to it.
+const MUTATORS: &[&str] = &[
+    "insert",
+    "push",
+    "push_back",
+    "push_front",
+    "remove",
+    "swap_remove",
+    "remove_entry",
+    "extend",
+    "clear",
+    "append",
+    "truncate",
+    "retain",
+    "pop",
+    "pop_front",
+    "pop_back",
+    "pop_first",
+    "pop_last",
+    "drain",
+    "take",
+    "replace",
+    "entry",
+    "try_insert",
+    "get_mut",
+    "iter_mut",
+    "values_mut",
+    "as_mut",
+    "deref_mut",
+    "set",
+    "sort",
+    "sort_by",
+    "sort_by_key",
+    "dedup",
+    "resize",
+];
+
+/// Atomic operations (with an explicit `Ordering` argument).
+const ATOMIC_OPS: &[&str] = &[
+    "load",
+    "store",
+    "swap",
+    "fetch_add",
+    "fetch_sub",
+    "fetch_or",
+    "fetch_and",
+    "fetch_xor",
+    "fetch_nand",
+    "fetch_max",
+    "fetch_min",
+    "fetch_update",
+    "compare_exchange",
+    "compare_exchange_weak",
+    "compare_and_swap",
+];
+
+const ORDERINGS: &[&str] = &["Relaxed", "Acquire", "Release", "AcqRel", "SeqCst"];
+
+/// Words in a constructor's or method's name that make its result an identity: a sync primitive,
+/// a handle, a connection, a fresh id.
+const IDENTITY_WORDS: &[&str] = &[
+    "semaphore",
+    "mutex",
+    "rwlock",
+    "notify",
+    "channel",
+    "sender",
+    "receiver",
+    "client",
+    "conn",
+    "pool",
+    "session",
+    "socket",
+    "handle",
+    "uuid",
+    "spawn",
+    "connect",
+    "listener",
+    "watcher",
+    "subscribe",
+    "next_id",
+    "new_v4",
+    "fetch_add",
+];
+
+fn is_ordering(e: &syn::Expr) -> bool {
+    match peel(e) {
+        syn::Expr::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| ORDERINGS.contains(&s.ident.to_string().as_str())),
+        _ => false,
+    }
+}
+
+/// `x.load(Ordering::Acquire)`, `x.fetch_add(1, Relaxed)`: the method of an atomic operation.
+pub(crate) fn atomic_op(mc: &syn::ExprMethodCall) -> Option<&'static str> {
+    let name = mc.method.to_string();
+    let op = ATOMIC_OPS.iter().find(|o| **o == name)?;
+    mc.args.iter().any(is_ordering).then_some(*op)
+}
+
+/// The field of the guarded value a place goes through: `available` in `g.available` or
+/// `m.lock().unwrap().available.x`; `None` for the value itself (`*g`, `g.len()`).
+fn first_field(e: &syn::Expr) -> Option<String> {
+    match peel(e) {
+        syn::Expr::Field(f) => first_field(&f.base).or_else(|| match &f.member {
+            syn::Member::Named(i) => Some(i.to_string()),
+            syn::Member::Unnamed(i) => Some(i.index.to_string()),
+        }),
+        syn::Expr::Index(i) => first_field(&i.expr),
+        syn::Expr::Unary(u) => first_field(&u.expr),
+        _ => None,
+    }
+}
+
+/// `self.a` of `self.a.b.c` (the field of `self` something is reached through).
+fn self_field(e: &syn::Expr) -> Option<&syn::Expr> {
+    match peel(e) {
+        syn::Expr::Field(f) => match peel(&f.base) {
+            syn::Expr::Path(p) if p.path.is_ident("self") => Some(e),
+            _ => self_field(&f.base),
+        },
+        syn::Expr::MethodCall(mc) => self_field(&mc.receiver),
+        syn::Expr::Index(i) => self_field(&i.expr),
+        _ => None,
+    }
+}
+
+fn is_constant(e: &syn::Expr) -> Option<String> {
+    match peel(e) {
+        syn::Expr::Lit(l) => Some(quote::ToTokens::to_token_stream(&l.lit).to_string()),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => is_constant(&u.expr),
+        syn::Expr::Path(p) if p.path.segments.len() > 1 || p.path.get_ident().is_some() => {
+            let last = p.path.segments.last()?.ident.to_string();
+            last.starts_with(char::is_uppercase).then_some(last)
+        }
+        _ => None,
+    }
+}
+
+fn has_identity_word(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    IDENTITY_WORDS.iter().any(|w| lower.contains(w))
+}
+
+impl Walker<'_, '_> {
+    pub(crate) fn collect_begin(&mut self) {
+        self.core.collectors.push(Vec::new());
+    }
+
+    /// Close the innermost collection; its reads also count for the enclosing one.
+    pub(crate) fn collect_end(&mut self) -> Vec<AccessId> {
+        let top = self.core.collectors.pop().unwrap_or_default();
+        if let Some(outer) = self.core.collectors.last_mut() {
+            outer.extend(top.iter().copied());
+        }
+        top
+    }
+
+    /// Start collecting the reads of call arguments. Returns the first access id they can
+    /// record.
+    pub(crate) fn collect_args_begin(&mut self) -> AccessId {
+        self.core.collectors.push(Vec::new());
+        self.core.facts.accesses.len() as AccessId
+    }
+
+    /// The reads of call arguments (for a stored value: what it was computed from). Only the
+    /// accesses made inside the arguments count for the enclosing condition: a binding handed
+    /// to a fn (`index.clear_children(path, &snapshot)`) yields a new value, not a check of the
+    /// state the binding was read from.
+    pub(crate) fn collect_args_end(&mut self, first: AccessId) -> Vec<AccessId> {
+        let top = self.core.collectors.pop().unwrap_or_default();
+        if let Some(outer) = self.core.collectors.last_mut() {
+            outer.extend(top.iter().copied().filter(|&id| id >= first));
+        }
+        top
+    }
+
+    /// A call that does something (not formatting a message) in a body that decided on state.
+    pub(crate) fn record_work(&mut self, span: proc_macro2::Span) {
+        if self.core.in_format > 0 {
+            return;
+        }
+        let Some(body) = self.core.body() else { return };
+        if body.decided && body.flow.reachable {
+            let at = Region::from_span(span).start_byte;
+            self.core.facts.work.push((body.id, at));
+        }
+    }
+
+    /// A binding's value is read: so are the accesses it was computed from.
+    pub(crate) fn collect_binding(&mut self, reads: &[AccessId]) {
+        if let Some(top) = self.core.collectors.last_mut() {
+            top.extend(reads.iter().copied());
+        }
+    }
+
+    /// Whether a value has an identity of its own (see `Written::Identity`).
+    pub(crate) fn is_identity(&self, e: &syn::Expr, depth: u32) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match peel(e) {
+            syn::Expr::Call(c) => {
+                let syn::Expr::Path(p) = peel(&c.func) else {
+                    return false;
+                };
+                let segs: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                if segs.iter().any(|s| has_identity_word(s)) {
+                    return true;
+                }
+                // `Arc::new(x)`, `Arc::clone(&x)`, `Some(x)`: the identity of what it wraps.
+                let wraps = segs.len() == 1
+                    || segs
+                        .iter()
+                        .any(|s| matches!(s.as_str(), "Arc" | "Rc" | "Box" | "Some" | "Ok"));
+                wraps && c.args.iter().any(|a| self.is_identity(a, depth + 1))
+            }
+            syn::Expr::MethodCall(mc) => {
+                let m = mc.method.to_string();
+                if has_identity_word(&m) {
+                    return true;
+                }
+                matches!(
+                    m.as_str(),
+                    "clone" | "unwrap" | "expect" | "into" | "to_owned" | "context"
+                ) && self.is_identity(&mc.receiver, depth + 1)
+            }
+            syn::Expr::Await(a) => self.is_identity(&a.base, depth + 1),
+            syn::Expr::Try(t) => self.is_identity(&t.expr, depth + 1),
+            syn::Expr::Reference(r) => self.is_identity(&r.expr, depth + 1),
+            syn::Expr::Struct(s) => s
+                .path
+                .segments
+                .last()
+                .is_some_and(|seg| has_identity_word(&seg.ident.to_string())),
+            syn::Expr::Path(p) => p
+                .path
+                .get_ident()
+                .and_then(|i| self.core.env.lookup(&i.to_string()))
+                .is_some_and(|b| b.identity),
+            _ => false,
+        }
+    }
+
+    fn written(&self, value: Option<&syn::Expr>) -> Written {
+        let Some(v) = value else {
+            return Written::Other;
+        };
+        if let Some(c) = is_constant(v) {
+            return Written::Constant(c);
+        }
+        if self.is_identity(v, 0) {
+            Written::Identity
+        } else {
+            Written::Other
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_access(
+        &mut self,
+        span: proc_macro2::Span,
+        target: AccessTarget,
+        kind: AccessKind,
+        op: &str,
+        field: Option<String>,
+        value: Option<&syn::Expr>,
+        value_reads: Vec<AccessId>,
+        exclusive_root: Option<TyExpr>,
+    ) {
+        let Some(body) = self.core.body() else { return };
+        if !body.flow.reachable {
+            return;
+        }
+        let (body_id, held) = (body.id, body.flow.held());
+        let region = Region::from_span(span);
+        let id = self.core.facts.accesses.len() as AccessId;
+        let written = match kind {
+            AccessKind::Write => self.written(value),
+            AccessKind::Read => Written::Other,
+        };
+        // A lock's act is reported at its acquisition (which has its snippet); only an atomic
+        // write is reported where it is.
+        let snippet = match (&target, kind) {
+            (AccessTarget::Atomic(_), AccessKind::Write) => self.core.src.snippet(&region),
+            _ => String::new(),
+        };
+        self.core.facts.accesses.push(StateAccess {
+            id,
+            body: body_id,
+            region,
+            target,
+            kind,
+            op: op.to_string(),
+            field,
+            held,
+            decided: false,
+            written,
+            value_reads,
+            exclusive_root,
+            function: self.core.function(),
+            in_test: self.core.in_test(),
+            snippet,
+        });
+        if let Some(top) = self.core.collectors.last_mut() {
+            top.push(id);
+        }
+    }
+
+    /// A method called on (a place inside) the value of live guards `guards`.
+    pub(crate) fn guard_method_access(
+        &mut self,
+        guards: &[GuardId],
+        mc: &syn::ExprMethodCall,
+        arg_reads: Vec<AccessId>,
+    ) {
+        let name = mc.method.to_string();
+        let kind = if MUTATORS.contains(&name.as_str()) {
+            AccessKind::Write
+        } else {
+            AccessKind::Read
+        };
+        // `insert(k, v)`, `push(v)`: the stored value is the last argument.
+        let value = mc.args.last();
+        let field = first_field(&mc.receiver);
+        for &g in guards {
+            self.push_access(
+                mc.method.span(),
+                AccessTarget::Guard(g),
+                kind,
+                &name,
+                field.clone(),
+                value,
+                arg_reads.clone(),
+                None,
+            );
+        }
+    }
+
+    /// A field read or deref of a guard's value (`g.available`, `*m.lock()`).
+    pub(crate) fn guard_read(&mut self, guards: &[GuardId], e: &syn::Expr, op: &str) {
+        let field = match peel(e) {
+            syn::Expr::Field(f) => match &f.member {
+                syn::Member::Named(i) => Some(i.to_string()),
+                syn::Member::Unnamed(i) => Some(i.index.to_string()),
+            },
+            _ => None,
+        };
+        for &g in guards {
+            self.push_access(
+                e.span(),
+                AccessTarget::Guard(g),
+                AccessKind::Read,
+                op,
+                field.clone(),
+                None,
+                Vec::new(),
+                None,
+            );
+        }
+    }
+
+    /// `*g = v`, `g.n += 1`, `*m.lock() = v`: a write through guards `guards`.
+    pub(crate) fn guard_assign(
+        &mut self,
+        guards: &[GuardId],
+        left: &syn::Expr,
+        value: Option<&syn::Expr>,
+        value_reads: Vec<AccessId>,
+        op: &str,
+    ) {
+        let field = first_field(left);
+        for &g in guards {
+            self.push_access(
+                left.span(),
+                AccessTarget::Guard(g),
+                AccessKind::Write,
+                op,
+                field.clone(),
+                value,
+                value_reads.clone(),
+                None,
+            );
+        }
+    }
+
+    /// An atomic operation: `load` reads, everything else writes.
+    pub(crate) fn atomic_access(
+        &mut self,
+        mc: &syn::ExprMethodCall,
+        op: &str,
+        arg_reads: Vec<AccessId>,
+    ) {
+        let kind = if op == "load" {
+            AccessKind::Read
+        } else {
+            AccessKind::Write
+        };
+        let value = (kind == AccessKind::Write)
+            .then(|| mc.args.first())
+            .flatten();
+        let exclusive_root = self.exclusive_root(&mc.receiver);
+        self.push_access(
+            mc.method.span(),
+            AccessTarget::Atomic(super::expr_text(&mc.receiver)),
+            kind,
+            op,
+            None,
+            value,
+            arg_reads,
+            exclusive_root,
+        );
+    }
+
+    /// In a `&mut self`/`self` method, the type of the `self.field` an expression goes through.
+    pub(crate) fn exclusive_root(&self, receiver: &syn::Expr) -> Option<TyExpr> {
+        let exclusive = self
+            .core
+            .items
+            .iter()
+            .rfind(|i| i.is_fn)
+            .is_some_and(|i| i.exclusive_self);
+        if !exclusive {
+            return None;
+        }
+        self_field(receiver).map(|root| self.core.ty_of(root))
+    }
+
+    /// Record a condition that read state (`reads`), deciding the code in `gated`. Writes whose
+    /// result it tests become re-checks.
+    pub(crate) fn record_decision(
+        &mut self,
+        cond: &syn::Expr,
+        reads: Vec<AccessId>,
+        gated: Vec<(u32, u32)>,
+        memo: bool,
+    ) {
+        if reads.is_empty() {
+            return;
+        }
+        let Some(body) = self.core.bodies.last_mut() else {
+            return;
+        };
+        body.decided = true;
+        let body_id = body.id;
+        for &r in &reads {
+            if let Some(a) = self.core.facts.accesses.get_mut(r as usize)
+                && a.kind == AccessKind::Write
+            {
+                a.decided = true;
+            }
+        }
+        let mut idents = std::collections::BTreeSet::new();
+        collect_idents(quote::ToTokens::to_token_stream(cond), &mut idents);
+        self.core.facts.decisions.push(Decision {
+            body: body_id,
+            region: Region::from_span(cond.span()),
+            reads,
+            gated,
+            memo,
+            reports_outcome: false,
+            idents: idents.into_iter().collect(),
+        });
+    }
+
+    /// Where the code a leaving branch skips ends: the innermost loop body, else the fn body.
+    pub(crate) fn rest_end(&self) -> u32 {
+        self.core
+            .body()
+            .and_then(|b| b.loops.last())
+            .map(|l| l.end)
+            .unwrap_or(u32::MAX)
+    }
+
+    /// After `let pat = init;`: the names it bound carry what `init` read, and whether it has
+    /// an identity.
+    pub(crate) fn taint_bindings(&mut self, pat: &syn::Pat, init: &syn::Expr, reads: &[AccessId]) {
+        let single = matches!(pat, syn::Pat::Ident(_))
+            || matches!(pat, syn::Pat::Type(pt) if matches!(&*pt.pat, syn::Pat::Ident(_)));
+        let identity = single && self.is_identity(init, 0);
+        if reads.is_empty() && !identity {
+            return;
+        }
+        let mut names = Vec::new();
+        pat_names(pat, &mut names);
+        for n in names {
+            if let Some((_, b)) = self.core.env.lookup_mut(&n) {
+                b.reads = reads.to_vec();
+                b.identity = identity;
+            }
+        }
+    }
+
+    /// A call of a crate fn in a body that decided on state: `self.helper(..)`, `helper(..)`,
+    /// `Self::helper(..)`.
+    pub(crate) fn record_call(&mut self, callee: String, span: proc_macro2::Span) {
+        let Some(body) = self.core.body() else { return };
+        if !body.decided || !body.flow.reachable {
+            return;
+        }
+        let (body_id, held) = (body.id, body.flow.held());
+        let region = Region::from_span(span);
+        let snippet = self.core.src.snippet(&region);
+        self.core.facts.calls.push(CallSite {
+            body: body_id,
+            region,
+            callee,
+            held,
+            snippet,
+        });
+    }
+
+    /// The impl type the current fn belongs to (`Scheduler`), as `Acquisition::function` names it.
+    pub(crate) fn impl_name(&self) -> Option<String> {
+        let fn_pos = self.core.items.iter().rposition(|i| i.is_fn)?;
+        self.core.items[..fn_pos]
+            .iter()
+            .rev()
+            .find(|i| i.self_ty.is_some())
+            .map(|i| i.name.clone())
+    }
+}
+
+/// Byte range of a block or expression.
+pub(crate) fn range_of(span: proc_macro2::Span) -> (u32, u32) {
+    let r = Region::from_span(span);
+    (r.start_byte, r.end_byte)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::semantic::facts::{AccessKind, AccessTarget, FileFacts};
+    use crate::semantic::{FileOptions, SourceText, analyze_file};
+
+    fn facts(text: &str) -> FileFacts {
+        let file = syn::parse_file(text).expect("parses");
+        let src = SourceText::parsed(text, &file);
+        analyze_file(&file, &src, FileOptions::default(), &mut [])
+    }
+
+    fn line_of(text: &str, byte: u32) -> usize {
+        text[..byte as usize].matches('\n').count() + 1
+    }
+
+    #[test]
+    fn a_bound_condition_decides_the_rest_of_the_body() {
+        let text = "fn f(q: &std::sync::Mutex<Vec<u8>>, max: usize) {\n\
+                    let full = q.lock().unwrap().len() >= max;\n\
+                    if full { return; }\n\
+                    q.lock().unwrap().push(1);\n\
+                    }\n";
+        let f = facts(text);
+        assert_eq!(f.decisions.len(), 1, "{:?}", f.decisions);
+        let d = &f.decisions[0];
+        let read = &f.accesses[d.reads[0] as usize];
+        assert_eq!((read.op.as_str(), read.kind), ("len", AccessKind::Read));
+        let push = f.accesses.iter().find(|a| a.op == "push").expect("push");
+        assert_eq!(push.kind, AccessKind::Write);
+        assert!(d.gates(&push.region), "{d:?} {push:?}");
+        assert_eq!(line_of(text, push.region.start_byte), 4);
+    }
+
+    #[test]
+    fn a_carried_value_or_a_fn_result_is_no_condition() {
+        let f = facts(
+            "fn f(lc: &std::sync::RwLock<L>, live: &[u64]) {\n\
+             let id = lc.read().unwrap().id.clone();\n\
+             lc.write().unwrap().name = id;\n\
+             let snap = lc.read().unwrap().seen.clone();\n\
+             let stale = stale_ids(&snap, live);\n\
+             if stale.is_empty() { return; }\n\
+             }\n",
+        );
+        // `stale_ids(..)` may return a guard (the crate phase decides): a decision on it is
+        // fine, one on what `lc.read()` gave is not.
+        let through_read = |id: &u32| {
+            matches!(f.accesses[*id as usize].target, AccessTarget::Guard(g)
+                if f.acquisitions.iter().any(|a| a.id == g && a.method == "read"))
+        };
+        let reads: Vec<&u32> = f.decisions.iter().flat_map(|d| &d.reads).collect();
+        assert!(!reads.is_empty(), "the fn result is still tested");
+        assert!(!reads.into_iter().any(through_read), "{:?}", f.decisions);
+    }
+
+    #[test]
+    fn a_write_whose_result_is_tested_is_decided() {
+        let f = facts(
+            "fn f(s: &std::sync::Mutex<std::collections::HashSet<u64>>, id: u64) -> bool {\n\
+             if !s.lock().unwrap().insert(id) { return false; }\n\
+             let prev = s.lock().unwrap().remove(&id);\n\
+             if prev { return true; }\n\
+             s.lock().unwrap().clear();\n\
+             true\n\
+             }\n",
+        );
+        let decided: Vec<(&str, bool)> = f
+            .accesses
+            .iter()
+            .map(|a| (a.op.as_str(), a.decided))
+            .collect();
+        assert_eq!(
+            decided,
+            [("insert", true), ("remove", true), ("clear", false)]
+        );
+        assert!(f.decisions.iter().all(|d| d.reports_outcome));
+    }
+}
