@@ -42,10 +42,10 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
+use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::paths::glob_has;
 use crate::semantic::types::Ty;
-use crate::semantic::{Cx, TyExpr};
+use crate::semantic::{CrateCx, Cx, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "blocking_fs_in_async",
@@ -127,8 +127,23 @@ impl Lint for BlockingFsInAsync {
         Hooks::EXPR
     }
 
+    fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        let Some(calls) = cx.calls else { return };
+        for call in calls.hazard_calls(META.name) {
+            out.push(calls.chain_finding(
+                &META,
+                &call,
+                ": blocking file I/O on the async runtime's worker thread",
+                "make the helper async (tokio::fs), or call it inside tokio::task::spawn_blocking",
+            ));
+        }
+    }
+
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
-        if !cx.in_async() {
+        // In a sync fn's body the same calls are recorded as hazards: the call graph reports the
+        // async code that calls the fn.
+        let hazard = !cx.in_async();
+        if hazard && !cx.in_sync_fn_body() {
             return;
         }
         // Configured paths first; std's own blocking calls keep the messages below (and
@@ -137,6 +152,10 @@ impl Lint for BlockingFsInAsync {
             && !hit.path.starts_with("std::fs::")
             && hit.path != "std::thread::sleep"
         {
+            if hazard {
+                cx.record_hazard(&META, hit.path, hit.span);
+                return;
+            }
             cx.emit(cx.finding(
                 &META,
                 hit.span,
@@ -154,13 +173,17 @@ impl Lint for BlockingFsInAsync {
                     return;
                 };
                 if is_blocking_fs(&callee) {
+                    if hazard {
+                        cx.record_hazard(&META, callee, call.func.span());
+                        return;
+                    }
                     cx.emit(cx.finding(
                         &META,
                         call.func.span(),
                         format!("{callee} blocks the async runtime's worker thread on file I/O"),
                         "use the tokio::fs equivalent, or run the I/O in tokio::task::spawn_blocking",
                     ));
-                } else if let Some(std_path) = maybe_reexported_fs(&callee) {
+                } else if !hazard && let Some(std_path) = maybe_reexported_fs(&callee) {
                     let finding = cx.finding(
                         &META,
                         call.func.span(),
@@ -179,6 +202,10 @@ impl Lint for BlockingFsInAsync {
                     && mc.args.len() == 1
                     && is_open_options_chain(cx, &mc.receiver) =>
             {
+                if hazard {
+                    cx.record_hazard(&META, "std::fs::OpenOptions::open", mc.method.span());
+                    return;
+                }
                 cx.emit(cx.finding(
                     &META,
                     mc.method.span(),

@@ -56,6 +56,16 @@ impl Lint for BlockingLockInAsync {
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        if let Some(calls) = cx.calls {
+            for call in calls.hazard_calls(META.name) {
+                out.push(calls.chain_finding(
+                    &META,
+                    &call,
+                    ": the async runtime's worker thread blocks on it",
+                    "keep the lock out of code async callers reach, or use tokio::sync::Mutex/RwLock",
+                ));
+            }
+        }
         for (file, facts) in cx.files.iter().enumerate() {
             for a in &facts.acquisitions {
                 if !a.in_async || a.awaited || a.method.starts_with("try_") {

@@ -33,8 +33,8 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::{Cx, Ty, TyExpr};
+use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
+use crate::semantic::{CrateCx, Cx, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "blocking_sleep_in_async",
@@ -59,14 +59,29 @@ impl Lint for BlockingSleepInAsync {
         Hooks::EXPR
     }
 
+    fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        let Some(calls) = cx.calls else { return };
+        for call in calls.hazard_calls(META.name) {
+            out.push(calls.chain_finding(&META, &call, ": the worker thread sleeps with it", "make the helper async (tokio::time::sleep), or call it inside tokio::task::spawn_blocking"));
+        }
+    }
+
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
         let syn::Expr::Call(call) = e else { return };
-        if !cx.in_async() {
+        let hazard = !cx.in_async();
+        if hazard && !cx.in_sync_fn_body() {
             return;
         }
         let Some(callee) = cx.callee(call) else {
             return;
         };
+        if hazard {
+            // A sync fn that sleeps: the call graph reports its async callers.
+            if callee == "std::thread::sleep" {
+                cx.record_hazard(&META, callee, call.func.span());
+            }
+            return;
+        }
         // Possibly a re-export of `std::thread` followed across files (`crate::rt::sleep`); a
         // re-export that renames `sleep` is not followed.
         let deferred = callee.starts_with("crate::") && callee.ends_with("::sleep");

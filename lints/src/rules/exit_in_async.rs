@@ -30,8 +30,8 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::{Cx, Ty, TyExpr};
+use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
+use crate::semantic::{CrateCx, Cx, Ty, TyExpr};
 
 fn is_exit(path: &str) -> bool {
     path == "std::process::exit" || path == "std::process::abort"
@@ -60,14 +60,38 @@ impl Lint for ExitInAsync {
         Hooks::EXPR
     }
 
+    fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        let Some(calls) = cx.calls else { return };
+        for call in calls.hazard_calls(META.name) {
+            let mut f = calls.chain_finding(
+                &META,
+                &call,
+                ": the process exits from async code, skipping destructors and pending I/O",
+                "return an error to the caller and let main decide; signal a graceful shutdown instead of exiting",
+            );
+            if call.site.async_main || calls.startup_only(call.file, call.site.caller) {
+                f.finding.severity = Severity::Low;
+            }
+            out.push(f);
+        }
+    }
+
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
         let syn::Expr::Call(call) = e else { return };
-        if !cx.in_async() {
+        let hazard = !cx.in_async();
+        if hazard && !cx.in_sync_fn_body() {
             return;
         }
         let Some(callee) = cx.callee(call) else {
             return;
         };
+        if hazard {
+            // A sync fn that exits (`fn fatal(..) -> !`): the call graph reports async callers.
+            if is_exit(&callee) {
+                cx.record_hazard(&META, callee, call.func.span());
+            }
+            return;
+        }
         // A `crate::` path may re-export `std::process` (`use super::process;` across files);
         // the crate index settles it. A re-export that renames `exit` is not followed: deferring
         // every crate call in async code cost more than the rest of the rule.

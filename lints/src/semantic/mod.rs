@@ -4,6 +4,7 @@
 //! the rules' hooks as it goes.
 
 pub mod blocking_paths;
+pub mod callgraph;
 pub mod facts;
 pub mod fallible;
 pub mod index;
@@ -317,6 +318,33 @@ impl<'w> Cx<'w> {
         });
     }
 
+    /// In a sync fn's own body (or a closure it runs in place), where a blocking call is no
+    /// finding but a hazard for the async code that calls the fn (see [`Cx::record_hazard`]).
+    pub fn in_sync_fn_body(&self) -> bool {
+        self.core
+            .body()
+            .is_some_and(|b| !b.is_async && b.inline && b.fn_id.is_some())
+    }
+
+    /// Record that the current sync fn body makes a call `rule` flags in async context
+    /// (`what`: `std::fs::read_to_string`): the call graph reports async callers of the fn.
+    pub fn record_hazard(
+        &self,
+        rule: &'static RuleMeta,
+        what: impl Into<String>,
+        span: proc_macro2::Span,
+    ) {
+        let Some(caller) = self.core.body().and_then(|b| b.fn_id) else {
+            return;
+        };
+        self.core.out.borrow_mut().hazards.push(facts::Hazard {
+            caller,
+            rule: rule.name,
+            what: what.into(),
+            region: Region::from_span(span),
+        });
+    }
+
     /// Record a lint-level attribute for crate-wide rules (see `FileFacts::allows`).
     pub fn record_allow(&self, allow: AllowFact) {
         self.core.out.borrow_mut().allows.push(allow);
@@ -384,6 +412,8 @@ pub struct CrateCx<'a> {
     pub files: Vec<&'a FileFacts>,
     /// Report path of each file (same order as `files`), for `Related` locations in other files.
     pub paths: Vec<&'a str>,
+    /// The workspace call graph, once built (`None` while it is being built from these).
+    pub calls: Option<callgraph::CallsView<'a>>,
 }
 
 impl<'a> CrateCx<'a> {
@@ -404,6 +434,7 @@ pub struct Emitted {
     pub findings: Vec<Finding>,
     pub pending: Vec<Pending>,
     pub allows: Vec<AllowFact>,
+    pub hazards: Vec<facts::Hazard>,
 }
 
 pub(crate) type EmitCell = RefCell<Emitted>;

@@ -13,7 +13,7 @@ use syn::spanned::Spanned;
 
 use super::{Binding, Boundary, Flow, Owner, Walker, hook};
 use crate::finding::Region;
-use crate::semantic::facts::{Acquisition, AwaitPoint, GuardId};
+use crate::semantic::facts::{Acquisition, AwaitPoint, CallSite, Callee, GuardId};
 use crate::semantic::macros::{self, MacroKind};
 use crate::semantic::syntax::peel;
 use crate::semantic::types::{Ty, TyExpr, is_acquire_method};
@@ -569,7 +569,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Async(ab) => {
-                self.enter_body(true, false, Boundary::Capture);
+                self.enter_body(true, false, Boundary::Capture, false);
                 self.walk_block_body(&ab.block);
                 self.exit_body();
                 Val::default()
@@ -634,7 +634,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Const(c) => {
-                self.enter_body(false, false, Boundary::Capture);
+                self.enter_body(false, false, Boundary::Capture, false);
                 self.walk_block_body(&c.block);
                 self.exit_body();
                 Val::default()
@@ -833,6 +833,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         if !callee.is_empty() && !callee.contains("::") {
             self.core.facts.unresolved_calls += 1;
         }
+        self.record_path_call(&callee, c.func.span());
         if DIVERGING.contains(&callee.as_str()) {
             self.set_unreachable();
             return Val::default();
@@ -879,6 +880,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             };
         }
         self.eval(&mc.receiver, Mode::Place);
+        let receiver_ty = self.core.ty_of(&mc.receiver);
         let offloaded = !INLINE_CLOSURE_METHODS.contains(&name.as_str());
         let item = ITEM_CLOSURE_METHODS
             .contains(&name.as_str())
@@ -889,7 +891,76 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.core.closure_item = None;
             self.kill(&a.guards);
         }
+        self.record_method_call(receiver_ty, name, mc.method.span());
         Val::default()
+    }
+
+    /// A path call that may name a workspace fn: a `crate::` path, `Self::f`, or a path into a
+    /// crate racewise does not know as external (a workspace member, or a dependency the crate
+    /// phase then leaves alone).
+    fn record_path_call(&mut self, callee: &str, span: proc_macro2::Span) {
+        if !callee.contains("::") || crate::semantic::types::is_external(callee) {
+            return;
+        }
+        let path = match callee.strip_prefix("Self::") {
+            Some(rest) => match self.core.impl_owner() {
+                Some(owner) => format!("{owner}::{rest}"),
+                None => return,
+            },
+            None => callee.to_string(),
+        };
+        self.record_call(Callee::Path(path), span);
+    }
+
+    /// A method call whose receiver may be a workspace type (a known crate path, or a type the
+    /// crate index settles); receivers of unknown or external type are not candidates.
+    fn record_method_call(&mut self, receiver: TyExpr, name: String, span: proc_macro2::Span) {
+        match &receiver {
+            TyExpr::Unknown => {
+                self.core.facts.untyped_method_calls += 1;
+                return;
+            }
+            TyExpr::Known(t) => match t.peel().path_str() {
+                Some(p) if p.contains("::") && !crate::semantic::types::is_external(p) => {}
+                _ => return,
+            },
+            _ => {}
+        }
+        self.record_call(Callee::Method(receiver, name), span);
+    }
+
+    fn record_call(&mut self, callee: Callee, span: proc_macro2::Span) {
+        let Some(body) = self.core.body() else { return };
+        let Some(caller) = body.fn_id else { return };
+        if !body.flow.reachable {
+            return;
+        }
+        let region = Region::from_span(span);
+        let (in_async, async_main, inline, held) = (
+            body.is_async,
+            body.async_main,
+            body.inline,
+            body.flow.held(),
+        );
+        let (function, snippet) = if in_async {
+            (self.core.function(), self.core.src.snippet(&region))
+        } else {
+            (None, String::new())
+        };
+        let in_test = self.core.in_test();
+        self.core.facts.calls.push(CallSite {
+            caller,
+            callee,
+            region,
+            in_async,
+            async_main,
+            inline,
+            in_test,
+            awaited: false,
+            held,
+            function,
+            snippet,
+        });
     }
 
     fn eval_await(&mut self, aw: &syn::ExprAwait) -> Val {
@@ -910,7 +981,21 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             };
         }
+        let before = self.core.facts.calls.len();
         let v = self.eval(&aw.base, Mode::Value);
+        // `init_db().await`: the call just recorded (after its arguments) is the awaited one.
+        let awaited_at = match peel(&aw.base) {
+            syn::Expr::Call(c) => Some(c.func.span()),
+            syn::Expr::MethodCall(mc) => Some(mc.method.span()),
+            _ => None,
+        };
+        if let Some(span) = awaited_at
+            && self.core.facts.calls.len() > before
+            && let Some(last) = self.core.facts.calls.last_mut()
+            && last.region == Region::from_span(span)
+        {
+            last.awaited = true;
+        }
         self.record_await(aw.await_token.span, ".await");
         self.kill(&v.guards);
         Val::default()
@@ -1034,6 +1119,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                 held: body.flow.held(),
                 body: body.id,
                 via_call: acq.via_call,
+                caller: body.fn_id,
+                inline: body.inline,
             };
             self.core.facts.acquisitions.push(acq);
         }
@@ -1224,7 +1311,8 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             flow
         });
-        self.enter_body(is_async, async_main, Boundary::Capture);
+        let inline = !force_sync && cl.asyncness.is_none();
+        self.enter_body(is_async, async_main, Boundary::Capture, inline);
         if let Some(flow) = inherited
             && flow.reachable
         {

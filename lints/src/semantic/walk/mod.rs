@@ -30,6 +30,11 @@ pub(crate) struct ItemCtx {
     /// The impl's type name or the fn's name.
     name: String,
     is_fn: bool,
+    /// An impl's self type path or a trait's path, as this file resolved it (methods' owner in
+    /// the call graph).
+    owner_path: Option<String>,
+    /// `impl Trait for Type`: the trait's path.
+    trait_path: Option<String>,
 }
 
 pub struct Core<'a> {
@@ -59,6 +64,8 @@ pub struct Core<'a> {
     /// The address of a closure that ends a block handed to a fn (`spawn_blocking({ ..; || .. })`):
     /// walked as offloaded, not as async context.
     pub(crate) offloaded_tail: Option<usize>,
+    /// The fn `walk_fn` registered, taken by the body it enters.
+    pub(crate) entering_fn: Option<u32>,
 }
 
 impl<'a> Core<'a> {
@@ -88,6 +95,15 @@ impl<'a> Core<'a> {
             Some(imp) => Some(format!("{}::{name}", imp.name)),
             None => Some(name.clone()),
         }
+    }
+
+    /// The path of the impl's self type (or the trait) whose method is being walked.
+    pub(crate) fn impl_owner(&self) -> Option<&str> {
+        self.items
+            .iter()
+            .rev()
+            .find(|i| !i.is_fn)
+            .and_then(|i| i.owner_path.as_deref())
     }
 
     pub(crate) fn self_ty(&self) -> Option<&Ty> {
@@ -217,6 +233,7 @@ pub fn analyze_file<'a>(
         callee_memo: RefCell::new(None),
         closure_item: None,
         offloaded_tail: None,
+        entering_fn: None,
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
@@ -244,5 +261,6 @@ pub fn analyze_file<'a>(
     facts.findings.extend(emitted.findings);
     facts.pending.extend(emitted.pending);
     facts.allows.extend(emitted.allows);
+    facts.hazards.extend(emitted.hazards);
     facts
 }

@@ -155,4 +155,8 @@ pub struct Body {
     pub flow: Flow,
     pub temp_level: u32,
     pub loops: Vec<LoopCx>,
+    /// The fn this body belongs to (index into `FileFacts::fns`); `None` in const initializers.
+    pub fn_id: Option<u32>,
+    /// Runs whenever that fn runs: the fn's own body, or a closure it calls in place.
+    pub inline: bool,
 }
