@@ -61,6 +61,22 @@ impl Lint for ExitInAsync {
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        for (file, facts) in cx.files.iter().enumerate() {
+            for (func, f) in &facts.fn_findings {
+                if f.rule != META.name {
+                    continue;
+                }
+                let mut f = f.clone();
+                if cx.calls.is_some_and(|c| c.startup_only(file, *func)) {
+                    f.severity = Severity::Low;
+                    f.message = f.message.replace(
+                        "inside async code",
+                        "in async code only main's startup reaches",
+                    );
+                }
+                out.push(CrateFinding { file, finding: f });
+            }
+        }
         let Some(calls) = cx.calls else { return };
         for call in calls.hazard_calls(META.name) {
             let mut f = calls.chain_finding(
@@ -117,6 +133,15 @@ impl Lint for ExitInAsync {
                 format!("{shown} in async main skips destructors of everything main still owns");
             f.help = "return from main (e.g. an ExitCode) after the runtime's tasks have shut down"
                 .into();
+        }
+        // Directly in an async fn's body: how severe depends on who calls the fn (see
+        // `check_crate`).
+        if !deferred
+            && !cx.in_async_main()
+            && let Some(func) = cx.fn_body()
+        {
+            cx.emit_for_fn(func, f);
+            return;
         }
         // Emitted at once for an exit path; a `crate::` path waits for the crate index.
         cx.emit_if(

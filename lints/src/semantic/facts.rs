@@ -113,6 +113,9 @@ pub struct FileFacts {
     pub calls: Vec<CallSite>,
     /// Blocking/exiting calls the rules saw in sync fn bodies (see [`Hazard`]).
     pub hazards: Vec<Hazard>,
+    /// Findings whose severity depends on who calls their fn (index into `fns`): the rule
+    /// settles them in its crate-wide check, over the call graph.
+    pub fn_findings: Vec<(u32, Finding)>,
 }
 
 /// A fn or method body, as the call graph keys it.

@@ -345,6 +345,18 @@ impl<'w> Cx<'w> {
         });
     }
 
+    /// The fn whose own body (not a closure or async block in it) is being walked, as the call
+    /// graph numbers it.
+    pub fn fn_body(&self) -> Option<u32> {
+        self.core.body().filter(|b| b.inline).and_then(|b| b.fn_id)
+    }
+
+    /// Hand `finding` to the rule's crate-wide check with the fn it sits in (see
+    /// `FileFacts::fn_findings`).
+    pub fn emit_for_fn(&self, func: u32, finding: Finding) {
+        self.core.out.borrow_mut().fn_findings.push((func, finding));
+    }
+
     /// Record a lint-level attribute for crate-wide rules (see `FileFacts::allows`).
     pub fn record_allow(&self, allow: AllowFact) {
         self.core.out.borrow_mut().allows.push(allow);
@@ -435,6 +447,7 @@ pub struct Emitted {
     pub pending: Vec<Pending>,
     pub allows: Vec<AllowFact>,
     pub hazards: Vec<facts::Hazard>,
+    pub fn_findings: Vec<(u32, Finding)>,
 }
 
 pub(crate) type EmitCell = RefCell<Emitted>;

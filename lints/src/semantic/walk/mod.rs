@@ -262,5 +262,6 @@ pub fn analyze_file<'a>(
     facts.pending.extend(emitted.pending);
     facts.allows.extend(emitted.allows);
     facts.hazards.extend(emitted.hazards);
+    facts.fn_findings.extend(emitted.fn_findings);
     facts
 }
