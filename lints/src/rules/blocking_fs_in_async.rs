@@ -16,6 +16,16 @@
 //! `use crate::db::query_sync`), or a method whose receiver's type is known
 //! (`client.get(..)` on a `reqwest::blocking::Client`).
 //!
+//! It follows calls too: an async-context call of a sync fn of the workspace that does the same
+//! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
+//! `read_layer()`, which calls `std::fs::read_to_string`) is reported at the call in the async code, with
+//! each step of the chain as a related location (a SARIF `codeFlow`). Calls are followed through
+//! module paths, `Self::`, the receiver's type (this crate's or a workspace member's), and a
+//! trait with exactly one body for the method; calls through trait objects, generic parameters,
+//! stored closures or fn pointers end the chain (no finding). A call inside a closure handed to
+//! `spawn_blocking`/`block_in_place` (or any other fn), and a sync fn that only spawns a thread
+//! or builds a future, block nothing. The sync fn itself is not reported.
+//!
 //! ## Why is this bad
 //! File I/O blocks the calling thread. On an async runtime that thread is a worker shared by many
 //! tasks; a slow disk, a network filesystem or a large file stalls every task scheduled on it,

@@ -7,6 +7,16 @@
 //! runtime. Its findings carry `in_test` and are lowered one severity level by default
 //! (`[tests] mode` in `racewise.toml`).
 //!
+//! It follows calls too: an async-context call of a sync fn of the workspace that does the same
+//! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
+//! `read_layer()`, which calls `std::thread::sleep`) is reported at the call in the async code, with
+//! each step of the chain as a related location (a SARIF `codeFlow`). Calls are followed through
+//! module paths, `Self::`, the receiver's type (this crate's or a workspace member's), and a
+//! trait with exactly one body for the method; calls through trait objects, generic parameters,
+//! stored closures or fn pointers end the chain (no finding). A call inside a closure handed to
+//! `spawn_blocking`/`block_in_place` (or any other fn), and a sync fn that only spawns a thread
+//! or builds a future, block nothing. The sync fn itself is not reported.
+//!
 //! ## Why is this bad
 //! An async runtime multiplexes many tasks over a few worker threads. `thread::sleep` parks the
 //! worker itself: every other task scheduled on it stalls for the whole duration, timers fire

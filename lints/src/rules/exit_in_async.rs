@@ -5,6 +5,23 @@
 //! an `async` block or closure, or a task passed to `tokio::spawn`. Inside `async fn main` the
 //! finding is reported with low severity.
 //!
+//! It follows calls too: an async-context call of a sync fn of the workspace that does the same
+//! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
+//! `read_layer()`, which calls `std::process::exit`) is reported at the call in the async code, with
+//! each step of the chain as a related location (a SARIF `codeFlow`). Calls are followed through
+//! module paths, `Self::`, the receiver's type (this crate's or a workspace member's), and a
+//! trait with exactly one body for the method; calls through trait objects, generic parameters,
+//! stored closures or fn pointers end the chain (no finding). A call inside a closure handed to
+//! `spawn_blocking`/`block_in_place` (or any other fn), and a sync fn that only spawns a thread
+//! or builds a future, block nothing. The sync fn itself is not reported.
+//!
+//! An exit directly in an async fn that only `main`'s startup reaches is reported at low
+//! severity, like one in `main`: "only startup reaches it" means every chain of resolved calls
+//! into the fn (followed up to 8 levels) starts in a `main` fn and runs in place (no call from a
+//! spawned task or a closure handed elsewhere), and no caller of the chain is unknown (a fn that
+//! nothing visibly calls, such as a handler registered by name, counts as reachable from
+//! anywhere). A chain from `async fn main` is low too; from a handler or a task it stays critical.
+//!
 //! ## Why is this bad
 //! `exit` ends the process on the spot: no destructor runs, buffered writers are not flushed,
 //! in-flight requests on other tasks are cut off, database transactions are abandoned and
