@@ -399,7 +399,7 @@ fn call_chain_is_a_code_flow_one_step_per_call() {
     assert_eq!(
         at,
         vec![
-            ("src/settings/routes.rs".to_string(), 22, 0),
+            ("src/settings/routes.rs".to_string(), 24, 0),
             (layers.clone(), 18, 1),
             (layers.clone(), 22, 2),
             (layers.clone(), 26, 3),

@@ -16,7 +16,8 @@
 //! trait with exactly one body for the method; calls through trait objects, generic parameters,
 //! stored closures or fn pointers end the chain (no finding). A call inside a closure handed to
 //! `spawn_blocking`/`block_in_place` (or any other fn), and a sync fn that only spawns a thread
-//! or builds a future, block nothing. The sync fn itself is not reported.
+//! or builds a future, block nothing. The sync fn itself is not reported, and an async fn
+//! calling the same helper several times is reported at its first call.
 //!
 //! ## Why is this bad
 //! A blocking lock parks the runtime's worker thread while it waits. Under contention every task

@@ -110,7 +110,8 @@ pub struct Step {
     pub target: Option<(FnRef, u32)>,
 }
 
-/// An async-context call of a sync fn that transitively does what `rule` flags.
+/// An async-context call of a sync fn that transitively does what `rule` flags (the first such
+/// call of that fn in each calling fn).
 #[derive(Debug, Clone)]
 pub struct HazardCall<'a> {
     /// File (index in the crate's files) and the call site.
@@ -470,6 +471,9 @@ impl CallGraph {
         let Some(ci) = crates.iter().find(|c| c.id == krate) else {
             return out;
         };
+        // One finding per calling fn and callee: its first call (a fn logging through the same
+        // helper twenty times has one thing to fix).
+        let mut seen: rustc_hash::FxHashSet<(usize, u32, u32)> = Default::default();
         for (file, facts) in ci.cx.files.iter().enumerate() {
             for (site_ix, site) in facts.calls.iter().enumerate() {
                 if !site.in_async {
@@ -479,6 +483,9 @@ impl CallGraph {
                     continue;
                 };
                 let to = self.edges[ei as usize].to;
+                if !seen.insert((file, site.caller, to)) {
+                    continue;
+                }
                 let Some(callee) = self.def(crates, to) else {
                     continue;
                 };
