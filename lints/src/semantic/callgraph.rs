@@ -137,7 +137,24 @@ pub struct CallGraph {
     edge_of_site: FxHashMap<(usize, usize, usize), u32>,
     /// In-edges per node (for reachability from entry points).
     callers: Vec<Vec<u32>>,
+    /// Calls made while a guard is alive, of a fn that takes another lock (see
+    /// [`CallGraph::lock_calls`]).
+    lock_calls: Vec<LockCall>,
     pub stats: CallStats,
+}
+
+/// A call made while guards are alive, of a sync fn of the same crate that (within
+/// [`MAX_CHAIN`] calls) acquires a lock: for the lock-order rules, an acquisition at the call
+/// site. `acquisition` is the callee's acquisition, moved to the call: its region, function,
+/// snippet, guards held and test flag are the call's.
+#[derive(Debug, Clone)]
+pub struct LockCall {
+    pub krate: usize,
+    pub file: usize,
+    pub acquisition: super::Acquisition,
+    /// The fn called, and the chain from it to the real acquisition.
+    pub callee: String,
+    pub chain: Vec<Step>,
 }
 
 /// What a key names: one body, or several (ambiguous, resolves to nothing).
@@ -352,7 +369,158 @@ impl CallGraph {
             }
         }
         g.summarize(crates);
+        g.lock_calls = g.lock_calls(crates);
         g
+    }
+
+    /// Per node, the locks it acquires itself or through up to [`MAX_CHAIN`] - 1 further calls (identity → its
+    /// shortest witness), then every call with guards alive of a fn that acquires one.
+    fn lock_calls(&self, crates: &[CrateInput<'_, '_>]) -> Vec<LockCall> {
+        // (identity, len, acquisition (crate, file, index), next edge or none)
+        type Held = (String, u8, (usize, usize, usize), Option<u32>);
+        let mut acquires: Vec<Vec<Held>> = vec![Vec::new(); self.nodes.len()];
+        let mut any = false;
+        for ci in crates {
+            for (file, facts) in ci.cx.files.iter().enumerate() {
+                for (ai, a) in facts.acquisitions.iter().enumerate() {
+                    let Some(caller) = a.caller else { continue };
+                    if a.in_async || !a.inline || a.awaited || a.method.starts_with("try_") {
+                        continue;
+                    }
+                    if ci
+                        .cx
+                        .lock_kind(a)
+                        .is_none_or(|k| k == super::LockKind::RefCell)
+                    {
+                        continue;
+                    }
+                    let Some(id) = ci.cx.lock_identity(a) else {
+                        continue;
+                    };
+                    let Some(&node) = self.node_of.get(&FnRef {
+                        krate: ci.id,
+                        file,
+                        func: caller,
+                    }) else {
+                        continue;
+                    };
+                    let list = &mut acquires[node as usize];
+                    if !list.iter().any(|h| h.0 == id) {
+                        list.push((id, 0, (ci.id, file, ai), None));
+                        any = true;
+                    }
+                }
+            }
+        }
+        if !any {
+            return Vec::new();
+        }
+        let site = |e: &Edge| -> Option<&CallSite> {
+            let ci = crates.iter().find(|c| c.id == e.krate)?;
+            ci.cx.files.get(e.file)?.calls.get(e.site)
+        };
+        let def = |n: u32| self.def(crates, n);
+        // Sync → sync inline calls within one crate (lock names are a crate's).
+        let follow: Vec<u32> = self
+            .edges
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                self.nodes[e.from as usize].krate == self.nodes[e.to as usize].krate
+                    && def(e.from).is_some_and(|d| !d.is_async)
+                    && def(e.to).is_some_and(|d| !d.is_async)
+                    && site(e).is_some_and(|s| s.inline && !s.in_async)
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        for len in 1..MAX_CHAIN as u8 {
+            for &ei in &follow {
+                let e = self.edges[ei as usize];
+                let found: Vec<Held> = acquires[e.to as usize]
+                    .iter()
+                    .filter(|h| h.1 == len - 1)
+                    .filter(|h| !acquires[e.from as usize].iter().any(|o| o.0 == h.0))
+                    .map(|h| (h.0.clone(), len, h.2, Some(ei)))
+                    .collect();
+                for h in found {
+                    if !acquires[e.from as usize].iter().any(|o| o.0 == h.0) {
+                        acquires[e.from as usize].push(h);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (ei, e) in self.edges.iter().enumerate() {
+            let Some(s) = site(e) else { continue };
+            if s.held.is_empty() || self.nodes[e.to as usize].krate != e.krate {
+                continue;
+            }
+            let Some(callee) = def(e.to) else { continue };
+            if callee.is_async {
+                continue;
+            }
+            for h in &acquires[e.to as usize] {
+                let (kc, kf, ka) = h.2;
+                let Some(real) = crates
+                    .iter()
+                    .find(|c| c.id == kc)
+                    .and_then(|c| c.cx.files.get(kf)?.acquisitions.get(ka))
+                else {
+                    continue;
+                };
+                let mut chain = Vec::new();
+                let mut node = e.to;
+                let mut next = h.3;
+                while let Some(step) = next {
+                    let se = self.edges[step as usize];
+                    let (Some(from), Some(to), Some(at)) = (def(node), def(se.to), site(&se))
+                    else {
+                        break;
+                    };
+                    chain.push(Step {
+                        krate: se.krate,
+                        file: se.file,
+                        region: at.region,
+                        caller: from.display.clone(),
+                        calls: format!("`{}`", to.display),
+                        target: Some((self.nodes[se.to as usize], to.region.line)),
+                    });
+                    node = se.to;
+                    next = acquires[node as usize]
+                        .iter()
+                        .find(|o| o.0 == h.0)
+                        .and_then(|o| o.3);
+                }
+                chain.push(Step {
+                    krate: kc,
+                    file: kf,
+                    region: real.region,
+                    caller: def(node).map(|d| d.display.clone()).unwrap_or_default(),
+                    calls: format!("`{}`", real.call_text()),
+                    target: None,
+                });
+                let mut acquisition = real.clone();
+                // Ids above every walker-assigned guard id of the file: never a real guard.
+                acquisition.id = u32::MAX - (out.len() as u32).min(u32::MAX / 2);
+                acquisition.region = s.region;
+                acquisition.function = s.function.clone();
+                acquisition.snippet = s.snippet.clone();
+                acquisition.held = s.held.clone();
+                acquisition.in_test = s.in_test;
+                acquisition.in_async = s.in_async;
+                acquisition.body = u32::MAX;
+                acquisition.caller = Some(s.caller);
+                out.push(LockCall {
+                    krate: e.krate,
+                    file: e.file,
+                    acquisition,
+                    callee: callee.display.clone(),
+                    chain,
+                });
+                let _ = ei;
+            }
+        }
+        out
     }
 
     fn def<'a>(&self, crates: &[CrateInput<'_, 'a>], node: u32) -> Option<&'a FnDef> {
@@ -700,5 +868,17 @@ impl CallsView<'_> {
                 in_test: call.site.in_test,
             },
         }
+    }
+}
+
+impl<'a> CallsView<'a> {
+    /// Calls in this crate made while guards are alive, of a fn that acquires a lock (see
+    /// [`LockCall`]).
+    pub fn lock_calls(&self) -> impl Iterator<Item = &'a LockCall> + use<'a> {
+        let krate = self.krate;
+        self.graph
+            .lock_calls
+            .iter()
+            .filter(move |l| l.krate == krate)
     }
 }

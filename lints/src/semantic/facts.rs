@@ -167,8 +167,8 @@ pub struct CallSite {
     pub awaited: bool,
     /// Guards alive at the call (lock ordering through calls).
     pub held: Vec<GuardId>,
-    /// Enclosing item and snippet, recorded for async-context calls only (where a finding can
-    /// sit).
+    /// Enclosing item and snippet, recorded for async-context calls and calls made with guards
+    /// alive (where a finding can sit).
     pub function: Option<String>,
     pub snippet: String,
 }

@@ -942,7 +942,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             body.inline,
             body.flow.held(),
         );
-        let (function, snippet) = if in_async {
+        let (function, snippet) = if in_async || !held.is_empty() {
             (self.core.function(), self.core.src.snippet(&region))
         } else {
             (None, String::new())
