@@ -140,6 +140,8 @@ pub struct CallGraph {
     /// Calls made while a guard is alive, of a fn that takes another lock (see
     /// [`CallGraph::lock_calls`]).
     lock_calls: Vec<LockCall>,
+    /// Position in the input of each crate id: a run over a registry has thousands of crates.
+    pos: FxHashMap<usize, usize>,
     pub stats: CallStats,
 }
 
@@ -179,6 +181,8 @@ struct Resolver<'g, 'c, 'a> {
     by_trait: FxHashMap<(usize, String), Slot>,
     /// Crate position of each crate id in `crates`.
     pos: FxHashMap<usize, usize>,
+    /// Crate id of each crate's index, for a member a crate names through its index.
+    by_index: FxHashMap<*const CrateIndex, usize>,
 }
 
 impl Resolver<'_, '_, '_> {
@@ -191,11 +195,8 @@ impl Resolver<'_, '_, '_> {
         let index = self.index(krate)?;
         let (root, rest) = path.split_once("::")?;
         let sib = index.sibling(root)?;
-        let c = self
-            .crates
-            .iter()
-            .find(|ci| std::ptr::eq(ci.cx.index, &**sib))?;
-        Some((c.id, format!("crate::{rest}")))
+        let c = *self.by_index.get(&(&**sib as *const CrateIndex))?;
+        Some((c, format!("crate::{rest}")))
     }
 
     fn lookup(&self, krate: usize, key: String) -> Option<Slot> {
@@ -287,7 +288,10 @@ enum Resolution {
 impl CallGraph {
     /// The graph of the given crates (the workspace members of one run) and its summaries.
     pub fn build(crates: &[CrateInput<'_, '_>]) -> CallGraph {
-        let mut g = CallGraph::default();
+        let mut g = CallGraph {
+            pos: crates.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
+            ..CallGraph::default()
+        };
         let mut by_key: FxHashMap<(usize, String), Slot> = FxHashMap::default();
         let mut by_trait: FxHashMap<(usize, String), Slot> = FxHashMap::default();
         for ci in crates {
@@ -323,6 +327,10 @@ impl CallGraph {
             by_key,
             by_trait,
             pos: crates.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
+            by_index: crates
+                .iter()
+                .map(|c| (c.cx.index as *const CrateIndex, c.id))
+                .collect(),
         };
         for ci in crates {
             for (file, facts) in ci.cx.files.iter().enumerate() {
@@ -416,7 +424,7 @@ impl CallGraph {
             return Vec::new();
         }
         let site = |e: &Edge| -> Option<&CallSite> {
-            let ci = crates.iter().find(|c| c.id == e.krate)?;
+            let ci = self.krate(crates, e.krate)?;
             ci.cx.files.get(e.file)?.calls.get(e.site)
         };
         let def = |n: u32| self.def(crates, n);
@@ -461,9 +469,8 @@ impl CallGraph {
             }
             for h in &acquires[e.to as usize] {
                 let (kc, kf, ka) = h.2;
-                let Some(real) = crates
-                    .iter()
-                    .find(|c| c.id == kc)
+                let Some(real) = self
+                    .krate(crates, kc)
                     .and_then(|c| c.cx.files.get(kf)?.acquisitions.get(ka))
                 else {
                     continue;
@@ -523,9 +530,17 @@ impl CallGraph {
         out
     }
 
+    fn krate<'c, 'a>(
+        &self,
+        crates: &'c [CrateInput<'c, 'a>],
+        id: usize,
+    ) -> Option<&'c CrateInput<'c, 'a>> {
+        crates.get(*self.pos.get(&id)?)
+    }
+
     fn def<'a>(&self, crates: &[CrateInput<'_, 'a>], node: u32) -> Option<&'a FnDef> {
         let r = self.nodes.get(node as usize)?;
-        let ci = crates.iter().find(|c| c.id == r.krate)?;
+        let ci = self.krate(crates, r.krate)?;
         ci.cx.files.get(r.file)?.fns.get(r.func as usize)
     }
 
@@ -587,7 +602,7 @@ impl CallGraph {
             .map(|n| self.def(crates, n).is_some_and(|d| !d.is_async))
             .collect();
         let site = |e: &Edge| -> Option<&CallSite> {
-            let ci = crates.iter().find(|c| c.id == e.krate)?;
+            let ci = self.krate(crates, e.krate)?;
             ci.cx.files.get(e.file)?.calls.get(e.site)
         };
         // Edges a summary may follow: a sync fn's inline call of another sync fn.
@@ -636,7 +651,7 @@ impl CallGraph {
         let Some(slot) = HAZARD_RULES.iter().position(|r| *r == rule) else {
             return out;
         };
-        let Some(ci) = crates.iter().find(|c| c.id == krate) else {
+        let Some(ci) = self.krate(crates, krate) else {
             return out;
         };
         // One finding per calling fn and callee: its first call (a fn logging through the same
@@ -704,9 +719,8 @@ impl CallGraph {
                     let Some(callee) = self.def(crates, e.to) else {
                         return Vec::new();
                     };
-                    let Some(site) = crates
-                        .iter()
-                        .find(|c| c.id == e.krate)
+                    let Some(site) = self
+                        .krate(crates, e.krate)
                         .and_then(|c| c.cx.files.get(e.file)?.calls.get(e.site))
                     else {
                         return Vec::new();
@@ -751,9 +765,8 @@ impl CallGraph {
             }
             for &ei in callers {
                 let e = self.edges[ei as usize];
-                let Some(site) = crates
-                    .iter()
-                    .find(|c| c.id == e.krate)
+                let Some(site) = self
+                    .krate(crates, e.krate)
                     .and_then(|c| c.cx.files.get(e.file)?.calls.get(e.site))
                 else {
                     return false;
@@ -789,7 +802,7 @@ impl<'a> CallsView<'a> {
 
     /// The report path of a file of any crate of the graph.
     pub fn path(&self, krate: usize, file: usize) -> Option<&'a str> {
-        let ci = self.crates.iter().find(|c| c.id == krate)?;
+        let ci = self.graph.krate(self.crates, krate)?;
         ci.cx.paths.get(file).copied()
     }
 
