@@ -448,7 +448,11 @@ impl<'a, 'l> Walker<'a, 'l> {
         // handed to `map`/`for_each`-style combinators) stays in this async context.
         let offloaded = match (&local.pat, peel(&init.expr)) {
             (syn::Pat::Ident(pi), syn::Expr::Closure(cl)) if cl.asyncness.is_none() => {
-                !closure_runs_in_place(&pi.ident, rest)
+                let in_place = closure_runs_in_place(&pi.ident, rest);
+                if in_place {
+                    self.core.inline_closure = Some(cl as *const syn::ExprClosure as usize);
+                }
+                !in_place
             }
             _ => false,
         };
@@ -870,8 +874,12 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         if PROPAGATING.contains(&name.as_str()) {
             let v = self.eval(&mc.receiver, Mode::Value);
+            let offloaded = !INLINE_CLOSURE_METHODS.contains(&name.as_str());
             for arg in &mc.args {
-                let a = self.eval_arg(arg, !INLINE_CLOSURE_METHODS.contains(&name.as_str()));
+                if !offloaded && let syn::Expr::Closure(cl) = peel(arg) {
+                    self.core.inline_closure = Some(cl as *const syn::ExprClosure as usize);
+                }
+                let a = self.eval_arg(arg, offloaded);
                 self.kill(&a.guards);
             }
             return Val {
@@ -887,6 +895,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             .then(|| self.core.ty_of(&mc.receiver).elem());
         for arg in &mc.args {
             self.core.closure_item = item.clone();
+            if !offloaded && let syn::Expr::Closure(cl) = peel(arg) {
+                self.core.inline_closure = Some(cl as *const syn::ExprClosure as usize);
+            }
             let a = self.eval_arg(arg, offloaded);
             self.core.closure_item = None;
             self.kill(&a.guards);
@@ -1311,7 +1322,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             flow
         });
-        let inline = !force_sync && cl.asyncness.is_none();
+        // Runs whenever its fn runs only if known to be called in place (a combinator's
+        // argument, a `let` called right there); one returned or stored runs later, elsewhere.
+        let in_place = self.core.inline_closure.take() == Some(cl as *const _ as usize);
+        let inline = !force_sync && cl.asyncness.is_none() && in_place;
         self.enter_body(is_async, async_main, Boundary::Capture, inline);
         if let Some(flow) = inherited
             && flow.reachable

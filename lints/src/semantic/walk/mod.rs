@@ -66,6 +66,9 @@ pub struct Core<'a> {
     pub(crate) offloaded_tail: Option<usize>,
     /// The fn `walk_fn` registered, taken by the body it enters.
     pub(crate) entering_fn: Option<u32>,
+    /// The address of a closure known to run in place (a combinator's argument, a `let` only
+    /// called right there), taken by `walk_closure`.
+    pub(crate) inline_closure: Option<usize>,
 }
 
 impl<'a> Core<'a> {
@@ -234,6 +237,7 @@ pub fn analyze_file<'a>(
         closure_item: None,
         offloaded_tail: None,
         entering_fn: None,
+        inline_closure: None,
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
