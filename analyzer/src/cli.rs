@@ -621,6 +621,11 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
             "racewise: unresolved (rules stayed silent): {} call(s) to a bare name nothing in scope declares (blocking/exit rules), {} lock-like call(s) on a receiver of unknown type (lock rules)",
             analysis.unresolved.calls, analysis.unresolved.lock_receivers
         );
+        let _ = writeln!(
+            err,
+            "racewise: call graph: {} call(s) resolved to a workspace fn, {} unknown (trait objects, generics, receivers of unknown type: chains end there)",
+            analysis.unresolved.graph_resolved, analysis.unresolved.graph_unknown
+        );
     }
     if files == 0 && !args.quiet {
         let _ = writeln!(

@@ -181,7 +181,8 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
             ("discover", t_discover),
             ("crates", t_crates - t_discover),
             ("files", t_files - t_crates),
-            ("crate+report", total - t_files),
+            ("call graph", finished.call_graph_secs),
+            ("crate+report", total - t_files - finished.call_graph_secs),
             ("total", total),
         ],
     })

@@ -363,3 +363,58 @@ fn same_input_same_bytes() {
     ]);
     assert_eq!(a.stdout, b.stdout);
 }
+
+#[test]
+fn call_chain_is_a_code_flow_one_step_per_call() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/blocking_fs_in_async");
+    let v = sarif(&[&dir.to_string_lossy(), "--select", "blocking_fs_in_async"]);
+    assert_valid(&v);
+    let results = results(&v);
+    let deep = results
+        .iter()
+        .find(|r| {
+            r["message"]["text"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("calls `level1`"))
+        })
+        .expect("the four-call chain is reported");
+    let steps = deep["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .expect("one thread flow");
+    let at: Vec<(String, u64, u64)> = steps
+        .iter()
+        .map(|s| {
+            let loc = &s["location"]["physicalLocation"];
+            (
+                loc["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                loc["region"]["startLine"].as_u64().unwrap_or(0),
+                s["nestingLevel"].as_u64().unwrap_or(99),
+            )
+        })
+        .collect();
+    let layers = "src/settings/layers.rs".to_string();
+    assert_eq!(
+        at,
+        vec![
+            ("src/settings/routes.rs".to_string(), 24, 0),
+            (layers.clone(), 18, 1),
+            (layers.clone(), 22, 2),
+            (layers.clone(), 26, 3),
+            (layers, 7, 4),
+        ],
+        "{deep:#}"
+    );
+    // A single-body finding has no chain, and no code flow.
+    let direct = results
+        .iter()
+        .find(|r| {
+            r["relatedLocations"]
+                .as_array()
+                .is_none_or(|a| a.is_empty())
+        })
+        .expect("a direct finding");
+    assert!(direct["codeFlows"].is_null(), "{direct:#}");
+}

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use racewise_lints::Finding;
 use racewise_lints::lint::Lint;
 use racewise_lints::registry::RuleEntry;
+use racewise_lints::semantic::callgraph::{CallGraph, CallStats, CallsView, CrateInput};
 use racewise_lints::semantic::index::FileIndex;
-use racewise_lints::semantic::{CrateCx, CrateIndex, FileFacts};
+use racewise_lints::semantic::{CrateCx, CrateIndex};
 
 use crate::discover::{self, Discovered, SourceFile};
 use crate::error::{ErrorKind, FileError};
@@ -28,6 +29,10 @@ pub(super) struct CrateFindings {
     pub(super) errors: Vec<FileError>,
     /// Lock-like calls whose receiver type stayed unknown (`--verbose`).
     pub(super) unresolved_lock_receivers: usize,
+    /// Call sites the call graph resolved / could not resolve (`--verbose`).
+    pub(super) calls: CallStats,
+    /// Time spent building the call graph and its summaries.
+    pub(super) call_graph_secs: f64,
 }
 
 /// The crate-wide phase over every crate (`file_crate`: each file's crate), and the manifests.
@@ -57,10 +62,11 @@ pub(super) fn run(
         .iter()
         .filter(|(_, members)| {
             members.iter().any(|&i| {
-                outcomes[i]
-                    .facts
-                    .as_ref()
-                    .is_some_and(|f| !f.acquisitions.is_empty() || !f.pending.is_empty())
+                outcomes[i].facts.as_ref().is_some_and(|f| {
+                    !f.acquisitions.is_empty()
+                        || !f.pending.is_empty()
+                        || f.calls.iter().any(|c| c.in_async)
+                })
             })
         })
         .map(|(&c, _)| c)
@@ -116,28 +122,53 @@ pub(super) fn run(
             indexes[c].set_siblings(siblings);
         }
     }
-    for (c, members) in &by_crate {
-        // Taken out, so it is freed after this crate unless a sibling still reads it.
-        let index = indexes.remove(c).unwrap_or_default();
-        let needs_index = needs_index.contains(c);
-        let facts: Vec<&FileFacts> = members
-            .iter()
-            .filter_map(|&i| outcomes[i].facts.as_ref())
-            .collect();
+    let t_graph = std::time::Instant::now();
+    let bare: Vec<(usize, CrateCx)> = by_crate
+        .iter()
+        .map(|(&c, members)| {
+            let index: &CrateIndex = indexes.get(&c).map(|i| &**i).unwrap_or(&EMPTY_INDEX);
+            let cx = CrateCx {
+                index,
+                files: members
+                    .iter()
+                    .filter_map(|&i| outcomes[i].facts.as_ref())
+                    .collect(),
+                paths: members
+                    .iter()
+                    .filter(|&&i| outcomes[i].facts.is_some())
+                    .map(|&i| found.files[i].rel.as_str())
+                    .collect(),
+                calls: None,
+            };
+            (c, cx)
+        })
+        .collect();
+    let inputs: Vec<CrateInput> = bare
+        .iter()
+        .filter(|(c, _)| wanted.contains(c))
+        .map(|(c, cx)| CrateInput { id: *c, cx })
+        .collect();
+    let graph = CallGraph::build(&inputs);
+    let call_graph_secs = t_graph.elapsed().as_secs_f64();
+    for (c, bare_cx) in &bare {
+        let c = *c;
+        let members = &by_crate[&c];
+        let needs_index = needs_index.contains(&c);
         let cx = CrateCx {
-            index: &index,
-            files: facts,
-            paths: members
-                .iter()
-                .filter(|&&i| outcomes[i].facts.is_some())
-                .map(|&i| found.files[i].rel.as_str())
-                .collect(),
+            index: bare_cx.index,
+            files: bare_cx.files.clone(),
+            paths: bare_cx.paths.clone(),
+            calls: wanted.contains(&c).then_some(CallsView {
+                graph: &graph,
+                crates: &inputs,
+                krate: c,
+            }),
         };
         if needs_index {
             unresolved_lock_receivers += cx.unresolved_lock_receivers();
         }
         for (k, &fi) in members.iter().enumerate() {
-            let f = cx.files[k];
+            let Some(f) = cx.files.get(k) else { continue };
             per_file[fi].extend(f.findings.iter().cloned());
             for p in &f.pending {
                 if p.conditions.iter().all(|c| cx.holds(c)) {
@@ -172,8 +203,12 @@ pub(super) fn run(
         manifests,
         errors,
         unresolved_lock_receivers,
+        calls: graph.stats,
+        call_graph_secs,
     }
 }
+
+static EMPTY_INDEX: std::sync::LazyLock<CrateIndex> = std::sync::LazyLock::new(CrateIndex::default);
 
 /// Rules' findings in the manifests (`Cargo.toml`) of the crates and workspaces that contain the
 /// analyzed files, up to the scan root (a crate's `[lints]` table or a workspace's

@@ -24,6 +24,7 @@ pub(super) struct Finished {
     pub(super) sources: BTreeMap<String, Arc<str>>,
     pub(super) skipped_macros: usize,
     pub(super) unresolved: Unresolved,
+    pub(super) call_graph_secs: f64,
 }
 
 /// What name resolution left unknown, so rules stayed silent (`--verbose`): the next gap to
@@ -34,6 +35,10 @@ pub struct Unresolved {
     pub calls: usize,
     /// Lock-like calls whose receiver type stayed unknown (lock rules).
     pub lock_receivers: usize,
+    /// Call sites the call graph resolved to a workspace fn.
+    pub graph_resolved: usize,
+    /// Call sites the call graph could not follow (trait objects, generics, untyped receivers).
+    pub graph_unknown: usize,
 }
 
 pub(super) fn finish(
@@ -48,10 +53,14 @@ pub(super) fn finish(
         manifests,
         errors: crate_errors,
         unresolved_lock_receivers,
+        calls: graph_calls,
+        call_graph_secs,
     } = crate_findings;
     let mut unresolved = Unresolved {
         calls: 0,
         lock_receivers: unresolved_lock_receivers,
+        graph_resolved: graph_calls.resolved,
+        graph_unknown: graph_calls.unknown,
     };
     let mut errors = found.errors;
     errors.extend(crate_errors);
@@ -119,6 +128,7 @@ pub(super) fn finish(
         sources,
         skipped_macros,
         unresolved,
+        call_graph_secs,
     }
 }
 

@@ -16,6 +16,17 @@
 //! `use crate::db::query_sync`), or a method whose receiver's type is known
 //! (`client.get(..)` on a `reqwest::blocking::Client`).
 //!
+//! It follows calls too: an async-context call of a sync fn of the workspace that does the same
+//! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
+//! `read_layer()`, which calls `std::fs::read_to_string`) is reported at the call in the async code, with
+//! each step of the chain as a related location (a SARIF `codeFlow`). Calls are followed through
+//! module paths, `Self::`, the receiver's type (this crate's or a workspace member's), and a
+//! trait with exactly one body for the method; calls through trait objects, generic parameters,
+//! stored closures or fn pointers end the chain (no finding). A call inside a closure handed to
+//! `spawn_blocking`/`block_in_place` (or any other fn), and a sync fn that only spawns a thread
+//! or builds a future, block nothing. The sync fn itself is not reported, and an async fn
+//! calling the same helper several times is reported at its first call.
+//!
 //! ## Why is this bad
 //! File I/O blocks the calling thread. On an async runtime that thread is a worker shared by many
 //! tasks; a slow disk, a network filesystem or a large file stalls every task scheduled on it,
@@ -42,10 +53,10 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
+use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::paths::glob_has;
 use crate::semantic::types::Ty;
-use crate::semantic::{Cx, TyExpr};
+use crate::semantic::{CrateCx, Cx, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "blocking_fs_in_async",
@@ -127,8 +138,23 @@ impl Lint for BlockingFsInAsync {
         Hooks::EXPR
     }
 
+    fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        let Some(calls) = cx.calls else { return };
+        for call in calls.hazard_calls(META.name) {
+            out.push(calls.chain_finding(
+                &META,
+                &call,
+                ": blocking file I/O on the async runtime's worker thread",
+                "make the helper async (tokio::fs), or call it inside tokio::task::spawn_blocking",
+            ));
+        }
+    }
+
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
-        if !cx.in_async() {
+        // In a sync fn's body the same calls are recorded as hazards: the call graph reports the
+        // async code that calls the fn.
+        let hazard = !cx.in_async();
+        if hazard && !cx.in_sync_fn_body() {
             return;
         }
         // Configured paths first; std's own blocking calls keep the messages below (and
@@ -137,6 +163,10 @@ impl Lint for BlockingFsInAsync {
             && !hit.path.starts_with("std::fs::")
             && hit.path != "std::thread::sleep"
         {
+            if hazard {
+                cx.record_hazard(&META, hit.path, hit.span);
+                return;
+            }
             cx.emit(cx.finding(
                 &META,
                 hit.span,
@@ -154,13 +184,17 @@ impl Lint for BlockingFsInAsync {
                     return;
                 };
                 if is_blocking_fs(&callee) {
+                    if hazard {
+                        cx.record_hazard(&META, callee, call.func.span());
+                        return;
+                    }
                     cx.emit(cx.finding(
                         &META,
                         call.func.span(),
                         format!("{callee} blocks the async runtime's worker thread on file I/O"),
                         "use the tokio::fs equivalent, or run the I/O in tokio::task::spawn_blocking",
                     ));
-                } else if let Some(std_path) = maybe_reexported_fs(&callee) {
+                } else if !hazard && let Some(std_path) = maybe_reexported_fs(&callee) {
                     let finding = cx.finding(
                         &META,
                         call.func.span(),
@@ -179,6 +213,10 @@ impl Lint for BlockingFsInAsync {
                     && mc.args.len() == 1
                     && is_open_options_chain(cx, &mc.receiver) =>
             {
+                if hazard {
+                    cx.record_hazard(&META, "std::fs::OpenOptions::open", mc.method.span());
+                    return;
+                }
                 cx.emit(cx.finding(
                     &META,
                     mc.method.span(),

@@ -8,6 +8,17 @@
 //! types are never flagged. Test code is checked too; its findings carry `in_test` and are
 //! lowered one severity level by default (`[tests] mode` in `racewise.toml`).
 //!
+//! It follows calls too: an async-context call of a sync fn of the workspace that does the same
+//! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
+//! `read_layer()`, which calls `self.jobs.lock()`) is reported at the call in the async code, with
+//! each step of the chain as a related location (a SARIF `codeFlow`). Calls are followed through
+//! module paths, `Self::`, the receiver's type (this crate's or a workspace member's), and a
+//! trait with exactly one body for the method; calls through trait objects, generic parameters,
+//! stored closures or fn pointers end the chain (no finding). A call inside a closure handed to
+//! `spawn_blocking`/`block_in_place` (or any other fn), and a sync fn that only spawns a thread
+//! or builds a future, block nothing. The sync fn itself is not reported, and an async fn
+//! calling the same helper several times is reported at its first call.
+//!
 //! ## Why is this bad
 //! A blocking lock parks the runtime's worker thread while it waits. Under contention every task
 //! on that worker stalls, and if the current holder is a task that is itself waiting to be polled
@@ -56,6 +67,16 @@ impl Lint for BlockingLockInAsync {
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        if let Some(calls) = cx.calls {
+            for call in calls.hazard_calls(META.name) {
+                out.push(calls.chain_finding(
+                    &META,
+                    &call,
+                    ": the async runtime's worker thread blocks on it",
+                    "keep the lock out of code async callers reach, or use tokio::sync::Mutex/RwLock",
+                ));
+            }
+        }
         for (file, facts) in cx.files.iter().enumerate() {
             for a in &facts.acquisitions {
                 if !a.in_async || a.awaited || a.method.starts_with("try_") {

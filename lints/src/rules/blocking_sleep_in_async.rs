@@ -7,6 +7,17 @@
 //! runtime. Its findings carry `in_test` and are lowered one severity level by default
 //! (`[tests] mode` in `racewise.toml`).
 //!
+//! It follows calls too: an async-context call of a sync fn of the workspace that does the same
+//! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
+//! `read_layer()`, which calls `std::thread::sleep`) is reported at the call in the async code, with
+//! each step of the chain as a related location (a SARIF `codeFlow`). Calls are followed through
+//! module paths, `Self::`, the receiver's type (this crate's or a workspace member's), and a
+//! trait with exactly one body for the method; calls through trait objects, generic parameters,
+//! stored closures or fn pointers end the chain (no finding). A call inside a closure handed to
+//! `spawn_blocking`/`block_in_place` (or any other fn), and a sync fn that only spawns a thread
+//! or builds a future, block nothing. The sync fn itself is not reported, and an async fn
+//! calling the same helper several times is reported at its first call.
+//!
 //! ## Why is this bad
 //! An async runtime multiplexes many tasks over a few worker threads. `thread::sleep` parks the
 //! worker itself: every other task scheduled on it stalls for the whole duration, timers fire
@@ -33,8 +44,8 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::{Cx, Ty, TyExpr};
+use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
+use crate::semantic::{CrateCx, Cx, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "blocking_sleep_in_async",
@@ -59,14 +70,29 @@ impl Lint for BlockingSleepInAsync {
         Hooks::EXPR
     }
 
+    fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        let Some(calls) = cx.calls else { return };
+        for call in calls.hazard_calls(META.name) {
+            out.push(calls.chain_finding(&META, &call, ": the worker thread sleeps with it", "make the helper async (tokio::time::sleep), or call it inside tokio::task::spawn_blocking"));
+        }
+    }
+
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
         let syn::Expr::Call(call) = e else { return };
-        if !cx.in_async() {
+        let hazard = !cx.in_async();
+        if hazard && !cx.in_sync_fn_body() {
             return;
         }
         let Some(callee) = cx.callee(call) else {
             return;
         };
+        if hazard {
+            // A sync fn that sleeps: the call graph reports its async callers.
+            if callee == "std::thread::sleep" {
+                cx.record_hazard(&META, callee, call.func.span());
+            }
+            return;
+        }
         // Possibly a re-export of `std::thread` followed across files (`crate::rt::sleep`); a
         // re-export that renames `sleep` is not followed.
         let deferred = callee.starts_with("crate::") && callee.ends_with("::sleep");

@@ -5,6 +5,24 @@
 //! an `async` block or closure, or a task passed to `tokio::spawn`. Inside `async fn main` the
 //! finding is reported with low severity.
 //!
+//! It follows calls too: an async-context call of a sync fn of the workspace that does the same
+//! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
+//! `read_layer()`, which calls `std::process::exit`) is reported at the call in the async code, with
+//! each step of the chain as a related location (a SARIF `codeFlow`). Calls are followed through
+//! module paths, `Self::`, the receiver's type (this crate's or a workspace member's), and a
+//! trait with exactly one body for the method; calls through trait objects, generic parameters,
+//! stored closures or fn pointers end the chain (no finding). A call inside a closure handed to
+//! `spawn_blocking`/`block_in_place` (or any other fn), and a sync fn that only spawns a thread
+//! or builds a future, block nothing. The sync fn itself is not reported, and an async fn
+//! calling the same helper several times is reported at its first call.
+//!
+//! An exit directly in an async fn that only `main`'s startup reaches is reported at low
+//! severity, like one in `main`: "only startup reaches it" means every chain of resolved calls
+//! into the fn (followed up to 8 levels) starts in a `main` fn and runs in place (no call from a
+//! spawned task or a closure handed elsewhere), and no caller of the chain is unknown (a fn that
+//! nothing visibly calls, such as a handler registered by name, counts as reachable from
+//! anywhere). A chain from `async fn main` is low too; from a handler or a task it stays critical.
+//!
 //! ## Why is this bad
 //! `exit` ends the process on the spot: no destructor runs, buffered writers are not flushed,
 //! in-flight requests on other tasks are cut off, database transactions are abandoned and
@@ -30,8 +48,8 @@
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
-use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::{Cx, Ty, TyExpr};
+use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
+use crate::semantic::{CrateCx, Cx, Ty, TyExpr};
 
 fn is_exit(path: &str) -> bool {
     path == "std::process::exit" || path == "std::process::abort"
@@ -60,14 +78,54 @@ impl Lint for ExitInAsync {
         Hooks::EXPR
     }
 
+    fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        for (file, facts) in cx.files.iter().enumerate() {
+            for (func, f) in &facts.fn_findings {
+                if f.rule != META.name {
+                    continue;
+                }
+                let mut f = f.clone();
+                if cx.calls.is_some_and(|c| c.startup_only(file, *func)) {
+                    f.severity = Severity::Low;
+                    f.message = f.message.replace(
+                        "inside async code",
+                        "in async code only main's startup reaches",
+                    );
+                }
+                out.push(CrateFinding { file, finding: f });
+            }
+        }
+        let Some(calls) = cx.calls else { return };
+        for call in calls.hazard_calls(META.name) {
+            let mut f = calls.chain_finding(
+                &META,
+                &call,
+                ": the process exits from async code, skipping destructors and pending I/O",
+                "return an error to the caller and let main decide; signal a graceful shutdown instead of exiting",
+            );
+            if call.site.async_main || calls.startup_only(call.file, call.site.caller) {
+                f.finding.severity = Severity::Low;
+            }
+            out.push(f);
+        }
+    }
+
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
         let syn::Expr::Call(call) = e else { return };
-        if !cx.in_async() {
+        let hazard = !cx.in_async();
+        if hazard && !cx.in_sync_fn_body() {
             return;
         }
         let Some(callee) = cx.callee(call) else {
             return;
         };
+        if hazard {
+            // A sync fn that exits (`fn fatal(..) -> !`): the call graph reports async callers.
+            if is_exit(&callee) {
+                cx.record_hazard(&META, callee, call.func.span());
+            }
+            return;
+        }
         // A `crate::` path may re-export `std::process` (`use super::process;` across files);
         // the crate index settles it. A re-export that renames `exit` is not followed: deferring
         // every crate call in async code cost more than the rest of the rule.
@@ -93,6 +151,15 @@ impl Lint for ExitInAsync {
                 format!("{shown} in async main skips destructors of everything main still owns");
             f.help = "return from main (e.g. an ExitCode) after the runtime's tasks have shut down"
                 .into();
+        }
+        // Directly in an async fn's body: how severe depends on who calls the fn (see
+        // `check_crate`).
+        if !deferred
+            && !cx.in_async_main()
+            && let Some(func) = cx.fn_body()
+        {
+            cx.emit_for_fn(func, f);
+            return;
         }
         // Emitted at once for an exit path; a `crate::` path waits for the crate index.
         cx.emit_if(

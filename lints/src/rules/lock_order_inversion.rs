@@ -19,6 +19,14 @@
 //! a writer is queued on each lock, fair (tokio, parking_lot) and writer-preferring (std on most
 //! platforms) locks make the readers wait, and the cycle deadlocks.
 //!
+//! A lock taken inside a called fn counts too: a call made while a guard of A is alive, of a
+//! sync fn of the same crate that locks B itself or through up to 3 more sync calls
+//! (`self.record_order()` under `stock`'s guard, where `record_order` locks `orders`), is an
+//! A → B acquisition at the call, and the finding lists the chain as related locations. Calls
+//! are followed as the call graph resolves them (module paths, `Self::`, the receiver's type, a
+//! trait with one body for the method); trait objects, generic parameters and stored closures
+//! end the chain.
+//!
 //! ## Why is this bad
 //! Thread 1 holds A and waits for B while thread 2 holds B and waits for A: neither can proceed,
 //! ever. The two halves are usually written months apart, in different files, each correct on its
@@ -222,6 +230,7 @@ fn finding(
             });
         }
     }
+    related.extend(site.pair.via_related(cx));
     let cycle = cycle_names
         .iter()
         .map(|n| format!("`{n}`"))
@@ -232,7 +241,8 @@ fn finding(
         severity: META.default_severity,
         region: a.region,
         message: format!(
-            "`{held_name}` is held while acquiring `{acq_name}` here, but {}: lock-order cycle {cycle} can deadlock",
+            "`{held_name}` is held while acquiring `{acq_name}` here{}, but {}: lock-order cycle {cycle} can deadlock",
+            site.pair.via_text(),
             others.join(", and ")
         ),
         help: "pick one global order for these locks and take them in that order everywhere (or release one guard before taking the other)"

@@ -15,6 +15,14 @@
 //! queued on each lock, readers of fair/writer-preferring locks (tokio, parking_lot, std on most
 //! platforms) wait too.
 //!
+//! A lock taken inside a called fn counts too: a call made while a guard of A is alive, of a
+//! sync fn of the same crate that locks B itself or through up to 3 more sync calls
+//! (`self.record_order()` under `stock`'s guard, where `record_order` locks `orders`), is an
+//! A → B acquisition at the call, and the finding lists the chain as related locations. Calls
+//! are followed as the call graph resolves them (module paths, `Self::`, the receiver's type, a
+//! trait with one body for the method); trait objects, generic parameters and stored closures
+//! end the chain.
+//!
 //! ## Why is this bad
 //! Holding two locks at once is only safe if every place in the program takes them in the same
 //! order. Nothing in the code states or checks that order, so the next change that takes them the
@@ -91,9 +99,18 @@ impl Lint for MultipleLocksHeld {
                 }
                 j += 1;
             }
+            let mut f = finding(cx, first.acquired, &held);
+            if first.via.is_some() {
+                f.message = f.message.replacen(
+                    ": this site",
+                    &format!("{}: this site", first.via_text()),
+                    1,
+                );
+                f.related.extend(first.via_related(cx));
+            }
             out.push(CrateFinding {
                 file: first.file,
-                finding: finding(cx, first.acquired, &held),
+                finding: f,
             });
             i = j;
         }

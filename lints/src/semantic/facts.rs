@@ -37,6 +37,11 @@ pub struct Acquisition {
     /// In a `&mut self`/`self` method, a lock reached through `self.field`: that field's type
     /// (the lock is the method's own unless the field is a shared handle such as `Arc`).
     pub exclusive_root: Option<TyExpr>,
+    /// The fn whose body made this acquisition (index into [`FileFacts::fns`]), and whether it
+    /// runs whenever that fn runs (not in a closure handed elsewhere or an async block): what
+    /// the call graph's summaries count.
+    pub caller: Option<u32>,
+    pub inline: bool,
 }
 
 impl Acquisition {
@@ -146,7 +151,7 @@ impl Decision {
 /// A call of a crate fn made in code some [`Decision`] may gate: `self.insert_job(..)` (callee
 /// `Scheduler::insert_job`, as `Acquisition::function` spells it) or `helper(..)`.
 #[derive(Debug, Clone)]
-pub struct CallSite {
+pub struct GatedCall {
     pub body: u32,
     pub region: Region,
     pub callee: String,
@@ -198,7 +203,7 @@ pub struct FileFacts {
     /// Reads and writes of locked/atomic state, and the conditions deciding on them.
     pub accesses: Vec<StateAccess>,
     pub decisions: Vec<Decision>,
-    pub calls: Vec<CallSite>,
+    pub gated_calls: Vec<GatedCall>,
     /// (body, start byte) of the calls made after a decision in its body: work a decided flag
     /// can guard.
     pub work: Vec<(u32, u32)>,
@@ -209,11 +214,89 @@ pub struct FileFacts {
     /// Calls whose callee is a bare name nothing in scope declares (a glob of another crate, a
     /// macro-made item): the call-based rules stay silent on them. Counted for `--verbose`.
     pub unresolved_calls: usize,
+    /// Method calls on a receiver of unknown type: the call graph cannot follow them.
+    pub untyped_method_calls: usize,
     /// Rules whose hooks panicked in this file (name, panic message): each was disabled for the
     /// rest of the file and is reported as an `internal_error` naming it.
     pub panicked: Vec<(&'static str, String)>,
     /// Regions of `#[allow(...)]`-style attributes with their target scope, for broad_lint_allow.
     pub allows: Vec<AllowFact>,
+    /// Every fn and method body of the file: the call graph's nodes.
+    pub fns: Vec<FnDef>,
+    /// Calls that may name a fn or method of the workspace, by body.
+    pub calls: Vec<CallSite>,
+    /// Blocking/exiting calls the rules saw in sync fn bodies (see [`Hazard`]).
+    pub hazards: Vec<Hazard>,
+    /// Findings whose severity depends on who calls their fn (index into `fns`): the rule
+    /// settles them in its crate-wide check, over the call graph.
+    pub fn_findings: Vec<(u32, Finding)>,
+}
+
+/// A fn or method body, as the call graph keys it.
+#[derive(Debug, Clone)]
+pub struct FnDef {
+    /// For a free fn its declaring path (`crate::config::load_settings`); for a method or a
+    /// trait's default method the bare name, with `owner` set.
+    pub path: String,
+    /// The impl's self type (or the trait) as the file resolved it: canonicalised by the crate
+    /// index, like `FileIndex::methods`.
+    pub owner: Option<String>,
+    /// `impl Trait for Type`: the trait's path as the file resolved it.
+    pub trait_path: Option<String>,
+    /// How messages name it: `load_settings`, `Scheduler::next_task`.
+    pub display: String,
+    /// The fn's name.
+    pub region: Region,
+    pub is_async: bool,
+    /// The crate root's `fn main` (async or not).
+    pub is_main: bool,
+    pub in_test: bool,
+}
+
+/// What a call names, as far as one file can tell.
+#[derive(Debug, Clone)]
+pub enum Callee {
+    /// A path call (`load_settings()`, `crate::db::open()`, `Store::new()`, `other::f()`).
+    Path(String),
+    /// A method call: the receiver's type and the method's name.
+    Method(TyExpr, String),
+}
+
+#[derive(Debug, Clone)]
+pub struct CallSite {
+    /// The calling fn (index into [`FileFacts::fns`]).
+    pub caller: u32,
+    pub callee: Callee,
+    /// The callee's path or method name.
+    pub region: Region,
+    /// The call runs in async context (see `Cx::in_async`).
+    pub in_async: bool,
+    /// Directly inside `async fn main`.
+    pub async_main: bool,
+    /// The call runs whenever its fn runs (not inside a closure handed to another fn, nor an
+    /// async block).
+    pub inline: bool,
+    pub in_test: bool,
+    /// The call's `.await` follows it (`init_db().await`).
+    pub awaited: bool,
+    /// Guards alive at the call (lock ordering through calls).
+    pub held: Vec<GuardId>,
+    /// Enclosing item and snippet, recorded for async-context calls and calls made with guards
+    /// alive (where a finding can sit).
+    pub function: Option<String>,
+    pub snippet: String,
+}
+
+/// A blocking or exiting call a rule saw inline in a sync fn body: harmless there, a finding
+/// where an async body calls that fn (through up to a few sync calls).
+#[derive(Debug, Clone)]
+pub struct Hazard {
+    pub caller: u32,
+    /// The rule that would have reported it in async context.
+    pub rule: &'static str,
+    /// What it calls, for messages: `std::fs::read_to_string`.
+    pub what: String,
+    pub region: Region,
 }
 
 /// A lint-level attribute (`allow`/`expect`, possibly inside `cfg_attr`) naming a clippy lint on

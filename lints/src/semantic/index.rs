@@ -282,6 +282,27 @@ impl CrateIndex {
         }
     }
 
+    /// Whether `name` is a workspace member this crate names (see [`CrateIndex::set_siblings`]).
+    pub fn sibling(&self, name: &str) -> Option<&Arc<CrateIndex>> {
+        self.siblings.get()?.get(name)
+    }
+
+    /// The declaring path of the type a method is called on, as the call graph keys methods:
+    /// this crate's types canonical (`crate::sched::Scheduler`), a workspace member's rooted in
+    /// the name this crate uses for it (`store::Db`). `None` when the type is unknown or
+    /// external.
+    pub fn method_owner(&self, receiver: &TyExpr) -> Option<String> {
+        let ty = self.eval(receiver);
+        if let Some(own) = self.owner_path(&ty) {
+            return Some(own);
+        }
+        let path = ty.peel().path_str()?;
+        let (root, _) = path.split_once("::")?;
+        let (sib, inner) = self.sibling_of(path)?;
+        let inner = sib.canon(&inner);
+        Some(format!("{root}::{}", inner.strip_prefix("crate::")?))
+    }
+
     fn canon_ty(&self, ty: &Ty) -> Ty {
         match ty {
             Ty::Path { path, args } => Ty::Path {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::CrateCx;
 use super::facts::{
-    AccessKind, AccessTarget, Acquisition, AwaitPoint, CallSite, Decision, GuardId, StateAccess,
+    AccessKind, AccessTarget, Acquisition, AwaitPoint, Decision, GatedCall, GuardId, StateAccess,
 };
 use super::types::{self, LockKind, TyExpr};
 
@@ -19,6 +19,45 @@ pub struct HeldPair<'a> {
     pub held_kind: LockKind,
     pub acquired: &'a Acquisition,
     pub acquired_kind: LockKind,
+    /// The lock is taken inside a called fn: `acquired` stands at the call, and this is the
+    /// call with its chain to the real acquisition.
+    pub via: Option<&'a super::callgraph::LockCall>,
+}
+
+impl HeldPair<'_> {
+    /// " (in `refresh`, which calls ...)" for a lock taken inside a called fn, else empty.
+    pub fn via_text(&self) -> String {
+        match self.via {
+            Some(l) => {
+                let steps: Vec<String> = l
+                    .chain
+                    .iter()
+                    .map(|s| format!("`{}` calls {}", s.caller, s.calls))
+                    .collect();
+                format!(" (through `{}`: {})", l.callee, steps.join(", "))
+            }
+            None => String::new(),
+        }
+    }
+
+    /// The chain's steps as related locations, for a finding in file `file` of the crate.
+    pub fn via_related(&self, cx: &CrateCx) -> Vec<crate::finding::Related> {
+        let (Some(l), Some(calls)) = (self.via, cx.calls) else {
+            return Vec::new();
+        };
+        l.chain
+            .iter()
+            .map(|s| crate::finding::Related {
+                file: if s.krate == l.krate && s.file == self.file {
+                    None
+                } else {
+                    calls.path(s.krate, s.file).map(str::to_string)
+                },
+                region: s.region,
+                message: format!("`{}` calls {}", s.caller, s.calls),
+            })
+            .collect()
+    }
 }
 
 /// A write of locked/atomic state that a condition decided on, the condition having read the same
@@ -39,7 +78,7 @@ pub struct GatedAct<'a> {
     pub act_acq: Option<&'a Acquisition>,
     /// The decided call through which the write is reached (`self.insert_job(..)`), if it is
     /// in a helper one call level down.
-    pub via: Option<&'a CallSite>,
+    pub via: Option<&'a GatedCall>,
 }
 
 /// Whether an acquisition of a known kind counts for lock ordering: it can block, on a lock other
@@ -126,8 +165,36 @@ impl<'a> CrateCx<'a> {
                         held_kind,
                         acquired: a,
                         acquired_kind,
+                        via: None,
                     });
                 }
+            }
+        }
+        // Locks taken inside a fn called while a guard is alive (`self.refresh()` under `a`'s
+        // guard, where `refresh` locks `b`): an a → b pair at the call.
+        for l in self.calls.iter().flat_map(|c| c.lock_calls()) {
+            let a = &l.acquisition;
+            let Some(acquired_kind) = self.lock_kind(a).filter(|k| orders(*k)) else {
+                continue;
+            };
+            for &g in &a.held {
+                let Some(h) = self.acquisition(l.file, g) else {
+                    continue;
+                };
+                let Some(held_kind) = self.lock_kind(h).filter(|k| orders(*k)) else {
+                    continue;
+                };
+                if self.lock_identity(h) == self.lock_identity(a) {
+                    continue;
+                }
+                out.push(HeldPair {
+                    file: l.file,
+                    held: h,
+                    held_kind,
+                    acquired: a,
+                    acquired_kind,
+                    via: Some(l),
+                });
             }
         }
         out
@@ -279,7 +346,7 @@ impl<'a> CrateCx<'a> {
                         });
                     }
                     let Some(a) = a else { continue };
-                    for c in &facts.calls {
+                    for c in &facts.gated_calls {
                         if c.body != d.body || !d.gates(&c.region) || c.held.contains(&a.id) {
                             continue;
                         }

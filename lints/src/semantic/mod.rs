@@ -4,6 +4,7 @@
 //! the rules' hooks as it goes.
 
 pub mod blocking_paths;
+pub mod callgraph;
 pub mod facts;
 pub mod fallible;
 pub mod index;
@@ -21,8 +22,8 @@ use crate::finding::{Finding, Region};
 use crate::lint::RuleMeta;
 
 pub use facts::{
-    AccessKind, AccessTarget, Acquisition, AllowFact, AwaitPoint, CallSite, Condition, Decision,
-    FileFacts, GuardId, Pending, StateAccess, Written,
+    AccessKind, AccessTarget, Acquisition, AllowFact, AwaitPoint, Condition, Decision, FileFacts,
+    GatedCall, GuardId, Pending, StateAccess, Written,
 };
 pub use index::CrateIndex;
 pub use locks::{GatedAct, HeldPair};
@@ -320,6 +321,45 @@ impl<'w> Cx<'w> {
         });
     }
 
+    /// In a sync fn's own body (or a closure it runs in place), where a blocking call is no
+    /// finding but a hazard for the async code that calls the fn (see [`Cx::record_hazard`]).
+    pub fn in_sync_fn_body(&self) -> bool {
+        self.core
+            .body()
+            .is_some_and(|b| !b.is_async && b.inline && b.fn_id.is_some())
+    }
+
+    /// Record that the current sync fn body makes a call `rule` flags in async context
+    /// (`what`: `std::fs::read_to_string`): the call graph reports async callers of the fn.
+    pub fn record_hazard(
+        &self,
+        rule: &'static RuleMeta,
+        what: impl Into<String>,
+        span: proc_macro2::Span,
+    ) {
+        let Some(caller) = self.core.body().and_then(|b| b.fn_id) else {
+            return;
+        };
+        self.core.out.borrow_mut().hazards.push(facts::Hazard {
+            caller,
+            rule: rule.name,
+            what: what.into(),
+            region: Region::from_span(span),
+        });
+    }
+
+    /// The fn whose own body (not a closure or async block in it) is being walked, as the call
+    /// graph numbers it.
+    pub fn fn_body(&self) -> Option<u32> {
+        self.core.body().filter(|b| b.inline).and_then(|b| b.fn_id)
+    }
+
+    /// Hand `finding` to the rule's crate-wide check with the fn it sits in (see
+    /// `FileFacts::fn_findings`).
+    pub fn emit_for_fn(&self, func: u32, finding: Finding) {
+        self.core.out.borrow_mut().fn_findings.push((func, finding));
+    }
+
     /// Record a lint-level attribute for crate-wide rules (see `FileFacts::allows`).
     pub fn record_allow(&self, allow: AllowFact) {
         self.core.out.borrow_mut().allows.push(allow);
@@ -387,6 +427,8 @@ pub struct CrateCx<'a> {
     pub files: Vec<&'a FileFacts>,
     /// Report path of each file (same order as `files`), for `Related` locations in other files.
     pub paths: Vec<&'a str>,
+    /// The workspace call graph, once built (`None` while it is being built from these).
+    pub calls: Option<callgraph::CallsView<'a>>,
 }
 
 impl<'a> CrateCx<'a> {
@@ -407,6 +449,8 @@ pub struct Emitted {
     pub findings: Vec<Finding>,
     pub pending: Vec<Pending>,
     pub allows: Vec<AllowFact>,
+    pub hazards: Vec<facts::Hazard>,
+    pub fn_findings: Vec<(u32, Finding)>,
 }
 
 pub(crate) type EmitCell = RefCell<Emitted>;

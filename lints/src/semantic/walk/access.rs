@@ -12,7 +12,7 @@ use syn::spanned::Spanned;
 use super::Walker;
 use crate::finding::Region;
 use crate::semantic::facts::{
-    AccessId, AccessKind, AccessTarget, CallSite, Decision, GuardId, StateAccess, Written,
+    AccessId, AccessKind, AccessTarget, Decision, GatedCall, GuardId, StateAccess, Written,
 };
 use crate::semantic::syntax::{collect_idents, pat_names, peel};
 use crate::semantic::types::TyExpr;
@@ -520,7 +520,7 @@ impl Walker<'_, '_> {
 
     /// A call of a crate fn in a body that decided on state: `self.helper(..)`, `helper(..)`,
     /// `Self::helper(..)`.
-    pub(crate) fn record_call(&mut self, callee: String, span: proc_macro2::Span) {
+    pub(crate) fn record_gated_call(&mut self, callee: String, span: proc_macro2::Span) {
         let Some(body) = self.core.body() else { return };
         if !body.decided || !body.flow.reachable {
             return;
@@ -528,7 +528,7 @@ impl Walker<'_, '_> {
         let (body_id, held) = (body.id, body.flow.held());
         let region = Region::from_span(span);
         let snippet = self.core.src.snippet(&region);
-        self.core.facts.calls.push(CallSite {
+        self.core.facts.gated_calls.push(GatedCall {
             body: body_id,
             region,
             callee,

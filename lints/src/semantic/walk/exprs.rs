@@ -14,7 +14,7 @@ use syn::spanned::Spanned;
 use super::access::{atomic_op, range_of};
 use super::{Binding, Boundary, Flow, Owner, Walker, hook};
 use crate::finding::Region;
-use crate::semantic::facts::{Acquisition, AwaitPoint, GuardId};
+use crate::semantic::facts::{Acquisition, AwaitPoint, CallSite, Callee, GuardId};
 use crate::semantic::macros::{self, MacroKind};
 use crate::semantic::syntax::peel;
 use crate::semantic::types::{Ty, TyExpr, is_acquire_method};
@@ -449,7 +449,11 @@ impl<'a, 'l> Walker<'a, 'l> {
         // handed to `map`/`for_each`-style combinators) stays in this async context.
         let offloaded = match (&local.pat, peel(&init.expr)) {
             (syn::Pat::Ident(pi), syn::Expr::Closure(cl)) if cl.asyncness.is_none() => {
-                !closure_runs_in_place(&pi.ident, rest)
+                let in_place = closure_runs_in_place(&pi.ident, rest);
+                if in_place {
+                    self.core.inline_closure = Some(cl as *const syn::ExprClosure as usize);
+                }
+                !in_place
             }
             _ => false,
         };
@@ -594,7 +598,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Async(ab) => {
-                self.enter_body(true, false, Boundary::Capture);
+                self.enter_body(true, false, Boundary::Capture, false);
                 self.walk_block_body(&ab.block);
                 self.exit_body();
                 Val::default()
@@ -665,7 +669,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Const(c) => {
-                self.enter_body(false, false, Boundary::Capture);
+                self.enter_body(false, false, Boundary::Capture, false);
                 self.walk_block_body(&c.block);
                 self.exit_body();
                 Val::default()
@@ -888,15 +892,16 @@ impl<'a, 'l> Walker<'a, 'l> {
                 .map(|s| s.ident.to_string())
                 .collect();
             match segs.as_slice() {
-                [f] => self.record_call(f.clone(), c.func.span()),
+                [f] => self.record_gated_call(f.clone(), c.func.span()),
                 [s, f] if s == "Self" => {
                     if let Some(imp) = self.impl_name() {
-                        self.record_call(format!("{imp}::{f}"), c.func.span());
+                        self.record_gated_call(format!("{imp}::{f}"), c.func.span());
                     }
                 }
                 _ => {}
             }
         }
+        self.record_path_call(&callee, c.func.span());
         if DIVERGING.contains(&callee.as_str()) {
             self.set_unreachable();
             return Val::default();
@@ -934,8 +939,12 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         if PROPAGATING.contains(&name.as_str()) {
             let v = self.eval(&mc.receiver, Mode::Value);
+            let offloaded = !INLINE_CLOSURE_METHODS.contains(&name.as_str());
             for arg in &mc.args {
-                let a = self.eval_arg(arg, !INLINE_CLOSURE_METHODS.contains(&name.as_str()));
+                if !offloaded && let syn::Expr::Closure(cl) = peel(arg) {
+                    self.core.inline_closure = Some(cl as *const syn::ExprClosure as usize);
+                }
+                let a = self.eval_arg(arg, offloaded);
                 self.kill(&a.guards);
             }
             return Val {
@@ -944,6 +953,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             };
         }
         let recv = self.eval(&mc.receiver, Mode::Place);
+        let receiver_ty = self.core.ty_of(&mc.receiver);
         let offloaded = !INLINE_CLOSURE_METHODS.contains(&name.as_str());
         let item = ITEM_CLOSURE_METHODS
             .contains(&name.as_str())
@@ -951,6 +961,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         let first = self.collect_args_begin();
         for arg in &mc.args {
             self.core.closure_item = item.clone();
+            if !offloaded && let syn::Expr::Closure(cl) = peel(arg) {
+                self.core.inline_closure = Some(cl as *const syn::ExprClosure as usize);
+            }
             let a = self.eval_arg(arg, offloaded);
             self.core.closure_item = None;
             self.kill(&a.guards);
@@ -970,9 +983,78 @@ impl<'a, 'l> Walker<'a, 'l> {
             && p.path.is_ident("self")
             && let Some(imp) = self.impl_name()
         {
-            self.record_call(format!("{imp}::{name}"), mc.method.span());
+            self.record_gated_call(format!("{imp}::{name}"), mc.method.span());
         }
+        self.record_method_call(receiver_ty, name, mc.method.span());
         Val::default()
+    }
+
+    /// A path call that may name a workspace fn: a `crate::` path, `Self::f`, or a path into a
+    /// crate racewise does not know as external (a workspace member, or a dependency the crate
+    /// phase then leaves alone).
+    fn record_path_call(&mut self, callee: &str, span: proc_macro2::Span) {
+        if !callee.contains("::") || crate::semantic::types::is_external(callee) {
+            return;
+        }
+        let path = match callee.strip_prefix("Self::") {
+            Some(rest) => match self.core.impl_owner() {
+                Some(owner) => format!("{owner}::{rest}"),
+                None => return,
+            },
+            None => callee.to_string(),
+        };
+        self.record_call(Callee::Path(path), span);
+    }
+
+    /// A method call whose receiver may be a workspace type (a known crate path, or a type the
+    /// crate index settles); receivers of unknown or external type are not candidates.
+    fn record_method_call(&mut self, receiver: TyExpr, name: String, span: proc_macro2::Span) {
+        match &receiver {
+            TyExpr::Unknown => {
+                self.core.facts.untyped_method_calls += 1;
+                return;
+            }
+            TyExpr::Known(t) => match t.peel().path_str() {
+                Some(p) if p.contains("::") && !crate::semantic::types::is_external(p) => {}
+                _ => return,
+            },
+            _ => {}
+        }
+        self.record_call(Callee::Method(receiver, name), span);
+    }
+
+    fn record_call(&mut self, callee: Callee, span: proc_macro2::Span) {
+        let Some(body) = self.core.body() else { return };
+        let Some(caller) = body.fn_id else { return };
+        if !body.flow.reachable {
+            return;
+        }
+        let region = Region::from_span(span);
+        let (in_async, async_main, inline, held) = (
+            body.is_async,
+            body.async_main,
+            body.inline,
+            body.flow.held(),
+        );
+        let (function, snippet) = if in_async || !held.is_empty() {
+            (self.core.function(), self.core.src.snippet(&region))
+        } else {
+            (None, String::new())
+        };
+        let in_test = self.core.in_test();
+        self.core.facts.calls.push(CallSite {
+            caller,
+            callee,
+            region,
+            in_async,
+            async_main,
+            inline,
+            in_test,
+            awaited: false,
+            held,
+            function,
+            snippet,
+        });
     }
 
     fn eval_await(&mut self, aw: &syn::ExprAwait) -> Val {
@@ -993,7 +1075,21 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             };
         }
+        let before = self.core.facts.calls.len();
         let v = self.eval(&aw.base, Mode::Value);
+        // `init_db().await`: the call just recorded (after its arguments) is the awaited one.
+        let awaited_at = match peel(&aw.base) {
+            syn::Expr::Call(c) => Some(c.func.span()),
+            syn::Expr::MethodCall(mc) => Some(mc.method.span()),
+            _ => None,
+        };
+        if let Some(span) = awaited_at
+            && self.core.facts.calls.len() > before
+            && let Some(last) = self.core.facts.calls.last_mut()
+            && last.region == Region::from_span(span)
+        {
+            last.awaited = true;
+        }
         self.record_await(aw.await_token.span, ".await");
         self.kill(&v.guards);
         Val::default()
@@ -1120,6 +1216,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                 body: body.id,
                 via_call: acq.via_call,
                 exclusive_root: acq.exclusive_root,
+                caller: body.fn_id,
+                inline: body.inline,
             };
             self.core.facts.acquisitions.push(acq);
         }
@@ -1367,7 +1465,11 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             flow
         });
-        self.enter_body(is_async, async_main, Boundary::Capture);
+        // Runs whenever its fn runs only if known to be called in place (a combinator's
+        // argument, a `let` called right there); one returned or stored runs later, elsewhere.
+        let in_place = self.core.inline_closure.take() == Some(cl as *const _ as usize);
+        let inline = !force_sync && cl.asyncness.is_none() && in_place;
+        self.enter_body(is_async, async_main, Boundary::Capture, inline);
         if let Some(flow) = inherited
             && flow.reachable
         {

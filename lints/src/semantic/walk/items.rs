@@ -137,6 +137,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                     name: t.ident.to_string(),
                     is_fn: false,
                     exclusive_self: false,
+                    owner_path: Some(self.item_path(&t.ident)),
+                    trait_path: None,
                 });
                 for ti in &t.items {
                     if let syn::TraitItem::Fn(f) = ti
@@ -251,11 +253,17 @@ impl<'a, 'l> Walker<'a, 'l> {
         // Methods are keyed by the self type's path as this module resolves it (the crate index
         // follows imports and re-exports to where the type is declared).
         let owner_path = self_ty.path_str().unwrap_or_default().to_string();
+        let trait_path = imp
+            .trait_
+            .as_ref()
+            .map(|(_, path, _)| self.core.uses.resolve(path));
         self.core.items.push(ItemCtx {
             self_ty: Some(self_ty),
             name: owner.clone(),
             is_fn: false,
             exclusive_self: false,
+            owner_path: Some(owner_path.clone()),
+            trait_path,
         });
         let in_trait_impl = imp.trait_.is_some();
         for ii in &imp.items {
@@ -287,15 +295,30 @@ impl<'a, 'l> Walker<'a, 'l> {
 
     /// Static and const initializers run outside any async context.
     fn walk_const_init(&mut self, expr: &syn::Expr) {
-        self.enter_body(false, false, Boundary::Item);
+        self.enter_body(false, false, Boundary::Item, false);
         self.eval(expr, super::exprs::Mode::Value);
         self.exit_body();
     }
 
-    pub(crate) fn enter_body(&mut self, is_async: bool, async_main: bool, boundary: Boundary) {
+    /// `inline`: the body runs whenever its enclosing fn's body does (a closure called in place);
+    /// a fn's own body always does.
+    pub(crate) fn enter_body(
+        &mut self,
+        is_async: bool,
+        async_main: bool,
+        boundary: Boundary,
+        inline: bool,
+    ) {
         let id = self.core.next_body;
         self.core.next_body += 1;
         let in_test = self.core.test_depth > 0;
+        let (fn_id, inline) = match boundary {
+            Boundary::Item => (self.core.entering_fn.take(), inline),
+            _ => match self.core.body() {
+                Some(parent) => (parent.fn_id, inline && parent.inline),
+                None => (None, false),
+            },
+        };
         self.core.env.push(boundary);
         self.core.bodies.push(Body {
             id,
@@ -306,6 +329,8 @@ impl<'a, 'l> Walker<'a, 'l> {
             temp_level: 0,
             loops: Vec::new(),
             decided: false,
+            fn_id,
+            inline,
         });
     }
 
@@ -321,6 +346,32 @@ impl<'a, 'l> Walker<'a, 'l> {
         attrs: &[syn::Attribute],
         in_trait_impl: bool,
     ) {
+        // A method's owner is the impl or trait right around it; a fn nested in a method's
+        // body is a free fn.
+        let (owner, trait_path) = match self.core.items.last() {
+            Some(i) if !i.is_fn => (i.owner_path.clone(), i.trait_path.clone()),
+            _ => (None, None),
+        };
+        let is_async = sig.asyncness.is_some();
+        let is_main = sig.ident == "main" && self.core.items.is_empty();
+        let display = match (&owner, self.core.items.last()) {
+            (Some(_), Some(imp)) => format!("{}::{}", imp.name, sig.ident),
+            _ => sig.ident.to_string(),
+        };
+        let fn_id = self.core.facts.fns.len() as u32;
+        self.core.facts.fns.push(crate::semantic::facts::FnDef {
+            path: match owner {
+                Some(_) => sig.ident.to_string(),
+                None => self.item_path(&sig.ident),
+            },
+            owner,
+            trait_path,
+            display,
+            region: self.core.region(sig.ident.span()),
+            is_async,
+            is_main,
+            in_test: self.core.in_test(),
+        });
         self.core.items.push(ItemCtx {
             self_ty: None,
             name: sig.ident.to_string(),
@@ -328,6 +379,8 @@ impl<'a, 'l> Walker<'a, 'l> {
             exclusive_self: sig.receiver().is_some_and(|r| {
                 r.colon_token.is_none() && (r.reference.is_none() || r.mutability.is_some())
             }),
+            owner_path: None,
+            trait_path: None,
         });
         let view = FnView {
             sig,
@@ -339,9 +392,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             body_text: std::cell::OnceCell::new(),
         };
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
-        let is_async = sig.asyncness.is_some();
         let async_main = is_async && sig.ident == "main" && self.core.items.len() == 1;
-        self.enter_body(is_async, async_main, Boundary::Item);
+        self.core.entering_fn = Some(fn_id);
+        self.enter_body(is_async, async_main, Boundary::Item, true);
         for input in &sig.inputs {
             match input {
                 syn::FnArg::Receiver(_) => {

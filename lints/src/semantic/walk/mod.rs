@@ -33,6 +33,11 @@ pub(crate) struct ItemCtx {
     is_fn: bool,
     /// A method taking `&mut self` or `self`: what it reaches through `self` is its own.
     exclusive_self: bool,
+    /// An impl's self type path or a trait's path, as this file resolved it (methods' owner in
+    /// the call graph).
+    owner_path: Option<String>,
+    /// `impl Trait for Type`: the trait's path.
+    trait_path: Option<String>,
 }
 
 pub struct Core<'a> {
@@ -67,6 +72,11 @@ pub struct Core<'a> {
     pub(crate) collectors: Vec<Vec<crate::semantic::facts::AccessId>>,
     /// Inside a format macro's arguments (`info!("{}", p.display())`).
     pub(crate) in_format: u32,
+    /// The fn `walk_fn` registered, taken by the body it enters.
+    pub(crate) entering_fn: Option<u32>,
+    /// The address of a closure known to run in place (a combinator's argument, a `let` only
+    /// called right there), taken by `walk_closure`.
+    pub(crate) inline_closure: Option<usize>,
 }
 
 impl<'a> Core<'a> {
@@ -96,6 +106,15 @@ impl<'a> Core<'a> {
             Some(imp) => Some(format!("{}::{name}", imp.name)),
             None => Some(name.clone()),
         }
+    }
+
+    /// The path of the impl's self type (or the trait) whose method is being walked.
+    pub(crate) fn impl_owner(&self) -> Option<&str> {
+        self.items
+            .iter()
+            .rev()
+            .find(|i| !i.is_fn)
+            .and_then(|i| i.owner_path.as_deref())
     }
 
     pub(crate) fn self_ty(&self) -> Option<&Ty> {
@@ -227,6 +246,8 @@ pub fn analyze_file<'a>(
         offloaded_tail: None,
         collectors: Vec::new(),
         in_format: 0,
+        entering_fn: None,
+        inline_closure: None,
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
@@ -254,5 +275,7 @@ pub fn analyze_file<'a>(
     facts.findings.extend(emitted.findings);
     facts.pending.extend(emitted.pending);
     facts.allows.extend(emitted.allows);
+    facts.hazards.extend(emitted.hazards);
+    facts.fn_findings.extend(emitted.fn_findings);
     facts
 }

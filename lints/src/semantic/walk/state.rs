@@ -166,4 +166,8 @@ pub struct Body {
     /// A condition on locked/atomic state was recorded in this body: calls after it are
     /// recorded as call sites it may gate.
     pub decided: bool,
+    /// The fn this body belongs to (index into `FileFacts::fns`); `None` in const initializers.
+    pub fn_id: Option<u32>,
+    /// Runs whenever that fn runs: the fn's own body, or a closure it calls in place.
+    pub inline: bool,
 }

@@ -1,0 +1,897 @@
+//! The workspace call graph and per-fn summaries: which sync fns block or exit, directly or
+//! through up to [`MAX_CHAIN`] calls, with the shortest witness chain.
+//!
+//! Nodes are the fn and method bodies the walker recorded ([`FnDef`]); an edge is a call site
+//! whose callee resolves to exactly one of them:
+//! - a path call through the crate's module-scoped resolution (`load_settings()`,
+//!   `crate::db::open()`, `Store::new()`, `Self::helper()`), or into a workspace member the
+//!   crate names (`store::open()`);
+//! - a method call through its receiver's type (`self.reload()`, `state.cache.refresh()`), on
+//!   this crate's or a member's type;
+//! - `Trait::method(..)` on a trait of the workspace with exactly one body for that method.
+//!
+//! Calls through trait objects, generic parameters, closures or fn pointers have no known
+//! callee: they end the chain (silence), and are counted as unknown. A key two bodies share (an
+//! inherent and a trait method of one name, a macro-made duplicate) resolves to nothing.
+//!
+//! Summaries are computed over the graph in rounds of increasing chain length, so a fn's
+//! witness is a shortest chain, cycles and recursion need no special case, and nothing is walked
+//! twice. Only calls that run whenever their fn runs (not in a closure handed to another fn,
+//! not in an async block) and that stay in sync code count: a sync fn that spawns a thread or
+//! builds a future does not block its caller.
+
+use rustc_hash::FxHashMap;
+
+use super::CrateCx;
+use super::facts::{CallSite, Callee, FnDef, Hazard};
+use super::index::CrateIndex;
+
+/// The most calls a chain from an async call site to the blocking call may take.
+pub const MAX_CHAIN: usize = 4;
+
+/// The rules whose hazards the summaries track, in summary slot order.
+pub const HAZARD_RULES: [&str; 4] = [
+    "blocking_fs_in_async",
+    "blocking_sleep_in_async",
+    "blocking_lock_in_async",
+    "exit_in_async",
+];
+
+/// A node: crate, file (index in that crate's files), fn (index in the file's `fns`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FnRef {
+    pub krate: usize,
+    pub file: usize,
+    pub func: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    from: u32,
+    to: u32,
+    /// The call site: (crate, file, index in the file's `calls`).
+    krate: usize,
+    file: usize,
+    site: usize,
+}
+
+/// Where a summary's witness goes next.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    /// The fn's own hazard: index into the graph's hazard list.
+    Own(u32),
+    /// A call (edge index) to a fn with a witness one shorter.
+    Call(u32),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Witness {
+    /// Calls from this fn to the hazard (0: its own body).
+    len: u8,
+    via: Via,
+}
+
+/// A hazard as the graph keeps it: from a rule's record or a lock acquisition.
+#[derive(Debug, Clone)]
+struct HazardAt {
+    file: usize,
+    krate: usize,
+    what: String,
+    region: crate::finding::Region,
+}
+
+/// One crate's share of the input.
+pub struct CrateInput<'c, 'a> {
+    pub id: usize,
+    pub cx: &'c CrateCx<'a>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CallStats {
+    /// Call sites whose callee resolved to a workspace fn.
+    pub resolved: usize,
+    /// Call sites that name the workspace (a `crate::`/member path, or a method on a workspace
+    /// type) but no single body of it, plus method calls on receivers of unknown type.
+    pub unknown: usize,
+}
+
+/// One step of a witness chain, for messages and related locations.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Crate and file of the step (the fn whose body makes the call).
+    pub krate: usize,
+    pub file: usize,
+    pub region: crate::finding::Region,
+    /// The fn making the call, as messages name it.
+    pub caller: String,
+    /// What it calls: "`helper`" for a call, the blocking call's path for the last step.
+    pub calls: String,
+    /// For a call: the called fn and the line of its name.
+    pub target: Option<(FnRef, u32)>,
+}
+
+/// An async-context call of a sync fn that transitively does what `rule` flags (the first such
+/// call of that fn in each calling fn).
+#[derive(Debug, Clone)]
+pub struct HazardCall<'a> {
+    /// File (index in the crate's files) and the call site.
+    pub file: usize,
+    pub site: &'a CallSite,
+    pub callee: &'a FnDef,
+    /// The callee's crate and file.
+    pub callee_at: FnRef,
+    /// From the callee's call (or blocking call) to the blocking call, one step per fn.
+    pub chain: Vec<Step>,
+}
+
+#[derive(Default)]
+pub struct CallGraph {
+    nodes: Vec<FnRef>,
+    node_of: FxHashMap<FnRef, u32>,
+    edges: Vec<Edge>,
+    /// Out-edges (sync, inline) per node, by edge index.
+    hazards: Vec<HazardAt>,
+    /// Per node, per hazard rule: the shortest witness.
+    summaries: Vec<[Option<Witness>; HAZARD_RULES.len()]>,
+    /// Edge per call site: (crate, file, site) → edge.
+    edge_of_site: FxHashMap<(usize, usize, usize), u32>,
+    /// In-edges per node (for reachability from entry points).
+    callers: Vec<Vec<u32>>,
+    /// Calls made while a guard is alive, of a fn that takes another lock (see
+    /// [`CallGraph::lock_calls`]).
+    lock_calls: Vec<LockCall>,
+    /// Position in the input of each crate id: a run over a registry has thousands of crates.
+    pos: FxHashMap<usize, usize>,
+    pub stats: CallStats,
+}
+
+/// A call made while guards are alive, of a sync fn of the same crate that (within
+/// [`MAX_CHAIN`] calls) acquires a lock: for the lock-order rules, an acquisition at the call
+/// site. `acquisition` is the callee's acquisition, moved to the call: its region, function,
+/// snippet, guards held and test flag are the call's.
+#[derive(Debug, Clone)]
+pub struct LockCall {
+    pub krate: usize,
+    pub file: usize,
+    pub acquisition: super::Acquisition,
+    /// The fn called, and the chain from it to the real acquisition.
+    pub callee: String,
+    pub chain: Vec<Step>,
+}
+
+/// What a key names: one body, or several (ambiguous, resolves to nothing).
+#[derive(Clone, Copy)]
+enum Slot {
+    One(u32),
+    Many,
+}
+
+fn insert(map: &mut FxHashMap<(usize, String), Slot>, key: (usize, String), node: u32) {
+    map.entry(key)
+        .and_modify(|s| *s = Slot::Many)
+        .or_insert(Slot::One(node));
+}
+
+struct Resolver<'g, 'c, 'a> {
+    crates: &'g [CrateInput<'c, 'a>],
+    /// (crate, key) → body. Keys: a free fn's canonical path, `Owner::method`.
+    by_key: FxHashMap<(usize, String), Slot>,
+    /// (crate, canonical trait path, method) → bodies of that method in the trait's impls and
+    /// default.
+    by_trait: FxHashMap<(usize, String), Slot>,
+    /// Crate position of each crate id in `crates`.
+    pos: FxHashMap<usize, usize>,
+    /// Crate id of each crate's index, for a member a crate names through its index.
+    by_index: FxHashMap<*const CrateIndex, usize>,
+}
+
+impl Resolver<'_, '_, '_> {
+    fn index(&self, krate: usize) -> Option<&CrateIndex> {
+        Some(self.crates.get(*self.pos.get(&krate)?)?.cx.index)
+    }
+
+    /// The crate a member-rooted path (`store::open`) leads to, and the path inside it.
+    fn in_member(&self, krate: usize, path: &str) -> Option<(usize, String)> {
+        let index = self.index(krate)?;
+        let (root, rest) = path.split_once("::")?;
+        let sib = index.sibling(root)?;
+        let c = *self.by_index.get(&(&**sib as *const CrateIndex))?;
+        Some((c, format!("crate::{rest}")))
+    }
+
+    fn lookup(&self, krate: usize, key: String) -> Option<Slot> {
+        self.by_key.get(&(krate, key)).copied()
+    }
+
+    /// A path call (already `crate::`-rooted, or member-rooted) in crate `krate`.
+    fn path(&self, krate: usize, path: &str, depth: u8) -> Resolution {
+        if !path.starts_with("crate::") {
+            if depth > 0 {
+                return Resolution::External;
+            }
+            return match self.in_member(krate, path) {
+                Some((c, inner)) => self.path(c, &inner, depth + 1),
+                None => Resolution::External,
+            };
+        }
+        let Some(index) = self.index(krate) else {
+            return Resolution::Unknown;
+        };
+        let canon = index.canon(path);
+        if !canon.starts_with("crate::") {
+            // A re-export of another crate's item (`pub use store::open;`).
+            return match self.in_member(krate, &canon) {
+                Some((c, inner)) if depth == 0 => self.path(c, &inner, depth + 1),
+                _ => Resolution::External,
+            };
+        }
+        match self.lookup(krate, canon.clone()) {
+            Some(Slot::One(n)) => return Resolution::Fn(n),
+            Some(Slot::Many) => return Resolution::Unknown,
+            None => {}
+        }
+        // `Type::method` / `Trait::method`: the owner is followed on its own.
+        let Some((owner, name)) = canon.rsplit_once("::") else {
+            return Resolution::Unknown;
+        };
+        let owner = index.canon(owner);
+        if !owner.starts_with("crate::") {
+            return match self.in_member(krate, &owner) {
+                Some((c, inner)) if depth == 0 => {
+                    self.path(c, &format!("{inner}::{name}"), depth + 1)
+                }
+                _ => Resolution::External,
+            };
+        }
+        match self.lookup(krate, format!("{owner}::{name}")) {
+            Some(Slot::One(n)) => return Resolution::Fn(n),
+            Some(Slot::Many) => return Resolution::Unknown,
+            None => {}
+        }
+        match self.by_trait.get(&(krate, format!("{owner}::{name}"))) {
+            Some(Slot::One(n)) => Resolution::Fn(*n),
+            _ => Resolution::Unknown,
+        }
+    }
+
+    fn method(&self, krate: usize, receiver: &super::TyExpr, name: &str) -> Resolution {
+        let Some(index) = self.index(krate) else {
+            return Resolution::Unknown;
+        };
+        let Some(owner) = index.method_owner(receiver) else {
+            return Resolution::Unknown;
+        };
+        let (krate, owner) = if owner.starts_with("crate::") {
+            (krate, owner)
+        } else {
+            match self.in_member(krate, &owner) {
+                Some(found) => found,
+                None => return Resolution::External,
+            }
+        };
+        match self.lookup(krate, format!("{owner}::{name}")) {
+            Some(Slot::One(n)) => Resolution::Fn(n),
+            Some(Slot::Many) => Resolution::Unknown,
+            // A derived or external trait's method (`clone`, `to_string`) on a crate type.
+            None => Resolution::External,
+        }
+    }
+}
+
+enum Resolution {
+    Fn(u32),
+    /// Names something outside the workspace: not a call graph question.
+    External,
+    Unknown,
+}
+
+impl CallGraph {
+    /// The graph of the given crates (the workspace members of one run) and its summaries.
+    pub fn build(crates: &[CrateInput<'_, '_>]) -> CallGraph {
+        let mut g = CallGraph {
+            pos: crates.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
+            ..CallGraph::default()
+        };
+        let mut by_key: FxHashMap<(usize, String), Slot> = FxHashMap::default();
+        let mut by_trait: FxHashMap<(usize, String), Slot> = FxHashMap::default();
+        for ci in crates {
+            let index = ci.cx.index;
+            for (file, facts) in ci.cx.files.iter().enumerate() {
+                for (func, def) in facts.fns.iter().enumerate() {
+                    let r = FnRef {
+                        krate: ci.id,
+                        file,
+                        func: func as u32,
+                    };
+                    let node = g.nodes.len() as u32;
+                    g.nodes.push(r);
+                    g.node_of.insert(r, node);
+                    let key = match &def.owner {
+                        Some(owner) => format!("{}::{}", index.canon(owner), def.path),
+                        None => index.canon(&def.path),
+                    };
+                    insert(&mut by_key, (ci.id, key.clone()), node);
+                    if let Some(t) = &def.trait_path {
+                        let t = index.canon(t);
+                        insert(&mut by_trait, (ci.id, format!("{t}::{}", def.path)), node);
+                    } else if def.owner.is_some() {
+                        // A trait's default body is one of the trait's bodies for the method
+                        // (an inherent method's key is never a trait's, so it costs nothing).
+                        insert(&mut by_trait, (ci.id, key), node);
+                    }
+                }
+            }
+        }
+        let resolver = Resolver {
+            crates,
+            by_key,
+            by_trait,
+            pos: crates.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
+            by_index: crates
+                .iter()
+                .map(|c| (c.cx.index as *const CrateIndex, c.id))
+                .collect(),
+        };
+        for ci in crates {
+            for (file, facts) in ci.cx.files.iter().enumerate() {
+                g.stats.unknown += facts.untyped_method_calls;
+                for (site_ix, site) in facts.calls.iter().enumerate() {
+                    let res = match &site.callee {
+                        Callee::Path(p) => {
+                            let local = p.starts_with("crate::");
+                            let member = p
+                                .split_once("::")
+                                .is_some_and(|(root, _)| ci.cx.index.sibling(root).is_some());
+                            // Another crate's path (`serde_json::from_str`).
+                            if !local && !member {
+                                continue;
+                            }
+                            resolver.path(ci.id, p, 0)
+                        }
+                        Callee::Method(ty, name) => resolver.method(ci.id, ty, name),
+                    };
+                    let to = match res {
+                        Resolution::Fn(n) => n,
+                        Resolution::External => continue,
+                        Resolution::Unknown => {
+                            g.stats.unknown += 1;
+                            continue;
+                        }
+                    };
+                    g.stats.resolved += 1;
+                    let from = g.node_of[&FnRef {
+                        krate: ci.id,
+                        file,
+                        func: site.caller,
+                    }];
+                    let e = g.edges.len() as u32;
+                    g.edges.push(Edge {
+                        from,
+                        to,
+                        krate: ci.id,
+                        file,
+                        site: site_ix,
+                    });
+                    g.edge_of_site.insert((ci.id, file, site_ix), e);
+                }
+            }
+        }
+        g.summarize(crates);
+        g.lock_calls = g.lock_calls(crates);
+        g
+    }
+
+    /// Per node, the locks it acquires itself or through up to [`MAX_CHAIN`] - 1 further calls (identity → its
+    /// shortest witness), then every call with guards alive of a fn that acquires one.
+    fn lock_calls(&self, crates: &[CrateInput<'_, '_>]) -> Vec<LockCall> {
+        // (identity, len, acquisition (crate, file, index), next edge or none)
+        type Held = (String, u8, (usize, usize, usize), Option<u32>);
+        let mut acquires: Vec<Vec<Held>> = vec![Vec::new(); self.nodes.len()];
+        let mut any = false;
+        for ci in crates {
+            for (file, facts) in ci.cx.files.iter().enumerate() {
+                for (ai, a) in facts.acquisitions.iter().enumerate() {
+                    let Some(caller) = a.caller else { continue };
+                    if a.in_async || !a.inline || a.awaited || a.method.starts_with("try_") {
+                        continue;
+                    }
+                    if ci
+                        .cx
+                        .lock_kind(a)
+                        .is_none_or(|k| k == super::LockKind::RefCell)
+                    {
+                        continue;
+                    }
+                    let Some(id) = ci.cx.lock_identity(a) else {
+                        continue;
+                    };
+                    let Some(&node) = self.node_of.get(&FnRef {
+                        krate: ci.id,
+                        file,
+                        func: caller,
+                    }) else {
+                        continue;
+                    };
+                    let list = &mut acquires[node as usize];
+                    if !list.iter().any(|h| h.0 == id) {
+                        list.push((id, 0, (ci.id, file, ai), None));
+                        any = true;
+                    }
+                }
+            }
+        }
+        if !any {
+            return Vec::new();
+        }
+        let site = |e: &Edge| -> Option<&CallSite> {
+            let ci = self.krate(crates, e.krate)?;
+            ci.cx.files.get(e.file)?.calls.get(e.site)
+        };
+        let def = |n: u32| self.def(crates, n);
+        // Sync → sync inline calls within one crate (lock names are a crate's).
+        let follow: Vec<u32> = self
+            .edges
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                self.nodes[e.from as usize].krate == self.nodes[e.to as usize].krate
+                    && def(e.from).is_some_and(|d| !d.is_async)
+                    && def(e.to).is_some_and(|d| !d.is_async)
+                    && site(e).is_some_and(|s| s.inline && !s.in_async)
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        for len in 1..MAX_CHAIN as u8 {
+            for &ei in &follow {
+                let e = self.edges[ei as usize];
+                let found: Vec<Held> = acquires[e.to as usize]
+                    .iter()
+                    .filter(|h| h.1 == len - 1)
+                    .filter(|h| !acquires[e.from as usize].iter().any(|o| o.0 == h.0))
+                    .map(|h| (h.0.clone(), len, h.2, Some(ei)))
+                    .collect();
+                for h in found {
+                    if !acquires[e.from as usize].iter().any(|o| o.0 == h.0) {
+                        acquires[e.from as usize].push(h);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (ei, e) in self.edges.iter().enumerate() {
+            let Some(s) = site(e) else { continue };
+            if s.held.is_empty() || self.nodes[e.to as usize].krate != e.krate {
+                continue;
+            }
+            let Some(callee) = def(e.to) else { continue };
+            if callee.is_async {
+                continue;
+            }
+            for h in &acquires[e.to as usize] {
+                let (kc, kf, ka) = h.2;
+                let Some(real) = self
+                    .krate(crates, kc)
+                    .and_then(|c| c.cx.files.get(kf)?.acquisitions.get(ka))
+                else {
+                    continue;
+                };
+                let mut chain = Vec::new();
+                let mut node = e.to;
+                let mut next = h.3;
+                while let Some(step) = next {
+                    let se = self.edges[step as usize];
+                    let (Some(from), Some(to), Some(at)) = (def(node), def(se.to), site(&se))
+                    else {
+                        break;
+                    };
+                    chain.push(Step {
+                        krate: se.krate,
+                        file: se.file,
+                        region: at.region,
+                        caller: from.display.clone(),
+                        calls: format!("`{}`", to.display),
+                        target: Some((self.nodes[se.to as usize], to.region.line)),
+                    });
+                    node = se.to;
+                    next = acquires[node as usize]
+                        .iter()
+                        .find(|o| o.0 == h.0)
+                        .and_then(|o| o.3);
+                }
+                chain.push(Step {
+                    krate: kc,
+                    file: kf,
+                    region: real.region,
+                    caller: def(node).map(|d| d.display.clone()).unwrap_or_default(),
+                    calls: format!("`{}`", real.call_text()),
+                    target: None,
+                });
+                let mut acquisition = real.clone();
+                // Ids above every walker-assigned guard id of the file: never a real guard.
+                acquisition.id = u32::MAX - (out.len() as u32).min(u32::MAX / 2);
+                acquisition.region = s.region;
+                acquisition.function = s.function.clone();
+                acquisition.snippet = s.snippet.clone();
+                acquisition.held = s.held.clone();
+                acquisition.in_test = s.in_test;
+                acquisition.in_async = s.in_async;
+                acquisition.body = u32::MAX;
+                acquisition.caller = Some(s.caller);
+                out.push(LockCall {
+                    krate: e.krate,
+                    file: e.file,
+                    acquisition,
+                    callee: callee.display.clone(),
+                    chain,
+                });
+                let _ = ei;
+            }
+        }
+        out
+    }
+
+    fn krate<'c, 'a>(
+        &self,
+        crates: &'c [CrateInput<'c, 'a>],
+        id: usize,
+    ) -> Option<&'c CrateInput<'c, 'a>> {
+        crates.get(*self.pos.get(&id)?)
+    }
+
+    fn def<'a>(&self, crates: &[CrateInput<'_, 'a>], node: u32) -> Option<&'a FnDef> {
+        let r = self.nodes.get(node as usize)?;
+        let ci = self.krate(crates, r.krate)?;
+        ci.cx.files.get(r.file)?.fns.get(r.func as usize)
+    }
+
+    fn summarize(&mut self, crates: &[CrateInput<'_, '_>]) {
+        self.summaries = vec![[None; HAZARD_RULES.len()]; self.nodes.len()];
+        self.callers = vec![Vec::new(); self.nodes.len()];
+        let own = |g: &mut CallGraph, krate: usize, file: usize, h: &Hazard| {
+            let Some(slot) = HAZARD_RULES.iter().position(|r| *r == h.rule) else {
+                return;
+            };
+            let Some(&node) = g.node_of.get(&FnRef {
+                krate,
+                file,
+                func: h.caller,
+            }) else {
+                return;
+            };
+            if g.summaries[node as usize][slot].is_some() {
+                return;
+            }
+            let hz = g.hazards.len() as u32;
+            g.hazards.push(HazardAt {
+                file,
+                krate,
+                what: h.what.clone(),
+                region: h.region,
+            });
+            g.summaries[node as usize][slot] = Some(Witness {
+                len: 0,
+                via: Via::Own(hz),
+            });
+        };
+        for ci in crates {
+            for (file, facts) in ci.cx.files.iter().enumerate() {
+                for h in &facts.hazards {
+                    own(self, ci.id, file, h);
+                }
+                // A std/parking_lot lock taken in a sync fn blocks its async callers: the same
+                // acquisitions blocking_lock_in_async reports in async bodies.
+                for a in &facts.acquisitions {
+                    let Some(caller) = a.caller else { continue };
+                    if a.in_async || !a.inline || a.awaited || a.method.starts_with("try_") {
+                        continue;
+                    }
+                    let Some(kind) = ci.cx.lock_kind(a).filter(|k| k.is_thread_lock()) else {
+                        continue;
+                    };
+                    let h = Hazard {
+                        caller,
+                        rule: "blocking_lock_in_async",
+                        what: format!("`{}` (a {})", a.call_text(), kind.describe()),
+                        region: a.region,
+                    };
+                    own(self, ci.id, file, &h);
+                }
+            }
+        }
+        let sync: Vec<bool> = (0..self.nodes.len() as u32)
+            .map(|n| self.def(crates, n).is_some_and(|d| !d.is_async))
+            .collect();
+        let site = |e: &Edge| -> Option<&CallSite> {
+            let ci = self.krate(crates, e.krate)?;
+            ci.cx.files.get(e.file)?.calls.get(e.site)
+        };
+        // Edges a summary may follow: a sync fn's inline call of another sync fn.
+        let follow: Vec<u32> = self
+            .edges
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                sync[e.from as usize]
+                    && sync[e.to as usize]
+                    && site(e).is_some_and(|s| s.inline && !s.in_async)
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        for (i, e) in self.edges.iter().enumerate() {
+            self.callers[e.to as usize].push(i as u32);
+        }
+        for len in 1..MAX_CHAIN as u8 {
+            for &ei in &follow {
+                let e = self.edges[ei as usize];
+                for slot in 0..HAZARD_RULES.len() {
+                    if self.summaries[e.from as usize][slot].is_some() {
+                        continue;
+                    }
+                    if self.summaries[e.to as usize][slot].is_some_and(|w| w.len == len - 1) {
+                        self.summaries[e.from as usize][slot] = Some(Witness {
+                            len,
+                            via: Via::Call(ei),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The async-context calls in crate `krate` of sync fns whose summary has `rule`'s hazard
+    /// within [`MAX_CHAIN`] calls of the call site, with each one's chain. Calls inside a
+    /// closure handed to `spawn_blocking`/`block_in_place` are not in async context.
+    pub fn hazard_calls<'a>(
+        &self,
+        crates: &[CrateInput<'_, 'a>],
+        krate: usize,
+        rule: &str,
+    ) -> Vec<HazardCall<'a>> {
+        let mut out = Vec::new();
+        let Some(slot) = HAZARD_RULES.iter().position(|r| *r == rule) else {
+            return out;
+        };
+        let Some(ci) = self.krate(crates, krate) else {
+            return out;
+        };
+        // One finding per calling fn and callee: its first call (a fn logging through the same
+        // helper twenty times has one thing to fix).
+        let mut seen: rustc_hash::FxHashSet<(usize, u32, u32)> = Default::default();
+        for (file, facts) in ci.cx.files.iter().enumerate() {
+            for (site_ix, site) in facts.calls.iter().enumerate() {
+                if !site.in_async {
+                    continue;
+                }
+                let Some(&ei) = self.edge_of_site.get(&(krate, file, site_ix)) else {
+                    continue;
+                };
+                let to = self.edges[ei as usize].to;
+                if !seen.insert((file, site.caller, to)) {
+                    continue;
+                }
+                let Some(callee) = self.def(crates, to) else {
+                    continue;
+                };
+                if callee.is_async || self.summaries[to as usize][slot].is_none() {
+                    continue;
+                }
+                let chain = self.chain(crates, to, slot);
+                if chain.is_empty() {
+                    continue;
+                }
+                out.push(HazardCall {
+                    file,
+                    site,
+                    callee,
+                    callee_at: self.nodes[to as usize],
+                    chain,
+                });
+            }
+        }
+        out
+    }
+
+    /// The witness chain of `node`'s summary in `slot`: one step per fn, callee first.
+    fn chain(&self, crates: &[CrateInput<'_, '_>], mut node: u32, slot: usize) -> Vec<Step> {
+        let mut steps = Vec::new();
+        for _ in 0..MAX_CHAIN {
+            let Some(w) = self.summaries[node as usize][slot] else {
+                return Vec::new();
+            };
+            let Some(def) = self.def(crates, node) else {
+                return Vec::new();
+            };
+            match w.via {
+                Via::Own(h) => {
+                    let h = &self.hazards[h as usize];
+                    steps.push(Step {
+                        krate: h.krate,
+                        file: h.file,
+                        region: h.region,
+                        caller: def.display.clone(),
+                        calls: h.what.clone(),
+                        target: None,
+                    });
+                    return steps;
+                }
+                Via::Call(e) => {
+                    let e = self.edges[e as usize];
+                    let Some(callee) = self.def(crates, e.to) else {
+                        return Vec::new();
+                    };
+                    let Some(site) = self
+                        .krate(crates, e.krate)
+                        .and_then(|c| c.cx.files.get(e.file)?.calls.get(e.site))
+                    else {
+                        return Vec::new();
+                    };
+                    steps.push(Step {
+                        krate: e.krate,
+                        file: e.file,
+                        region: site.region,
+                        caller: def.display.clone(),
+                        calls: format!("`{}`", callee.display),
+                        target: Some((self.nodes[e.to as usize], callee.region.line)),
+                    });
+                    node = e.to;
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Whether fn `at` is reached from the workspace's startup only: every chain of resolved
+    /// calls into it (up to a few levels) starts at a `main` fn, and none comes from a place
+    /// the graph cannot see (a fn nothing resolved calls: a handler registered by name, a
+    /// task's body, a trait impl). An approximation of "runs before the server starts".
+    pub fn startup_only(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
+        let Some(&start) = self.node_of.get(&at) else {
+            return false;
+        };
+        let mut seen = vec![start];
+        let mut work = vec![(start, 0usize)];
+        let mut reached_main = false;
+        while let Some((n, depth)) = work.pop() {
+            let Some(def) = self.def(crates, n) else {
+                return false;
+            };
+            if def.is_main {
+                reached_main = true;
+                continue;
+            }
+            let callers = &self.callers[n as usize];
+            if callers.is_empty() || depth >= 2 * MAX_CHAIN {
+                return false;
+            }
+            for &ei in callers {
+                let e = self.edges[ei as usize];
+                let Some(site) = self
+                    .krate(crates, e.krate)
+                    .and_then(|c| c.cx.files.get(e.file)?.calls.get(e.site))
+                else {
+                    return false;
+                };
+                // Called from a spawned task or a closure handed elsewhere: runs later, anywhere.
+                if !site.inline {
+                    return false;
+                }
+                if !seen.contains(&e.from) {
+                    seen.push(e.from);
+                    work.push((e.from, depth + 1));
+                }
+            }
+        }
+        reached_main
+    }
+}
+
+/// What a crate's rules see of the graph: the graph, every crate it spans, and which one is
+/// being checked.
+#[derive(Clone, Copy)]
+pub struct CallsView<'a> {
+    pub graph: &'a CallGraph,
+    pub crates: &'a [CrateInput<'a, 'a>],
+    pub krate: usize,
+}
+
+impl<'a> CallsView<'a> {
+    /// See [`CallGraph::hazard_calls`].
+    pub fn hazard_calls(&self, rule: &str) -> Vec<HazardCall<'a>> {
+        self.graph.hazard_calls(self.crates, self.krate, rule)
+    }
+
+    /// The report path of a file of any crate of the graph.
+    pub fn path(&self, krate: usize, file: usize) -> Option<&'a str> {
+        let ci = self.graph.krate(self.crates, krate)?;
+        ci.cx.paths.get(file).copied()
+    }
+
+    /// See [`CallGraph::startup_only`]: `file`/`func` in the crate being checked.
+    pub fn startup_only(&self, file: usize, func: u32) -> bool {
+        self.graph.startup_only(
+            self.crates,
+            FnRef {
+                krate: self.krate,
+                file,
+                func,
+            },
+        )
+    }
+
+    /// The chain as related locations, relative to a finding in file `file` of this crate, and
+    /// as message text: "calls `a` (src/a.rs:3), which calls `b` (src/b.rs:9), which calls
+    /// std::fs::read".
+    pub fn describe(
+        &self,
+        file: usize,
+        call: &HazardCall<'_>,
+    ) -> (String, Vec<crate::finding::Related>) {
+        let mut text = format!("calls `{}`", call.callee.display);
+        if let Some(p) = self.path(call.callee_at.krate, call.callee_at.file) {
+            text.push_str(&format!(" ({p}:{})", call.callee.region.line));
+        }
+        let mut related = Vec::new();
+        for step in &call.chain {
+            let path = self.path(step.krate, step.file);
+            text.push_str(", which calls ");
+            text.push_str(&step.calls);
+            if let Some((at, line)) = step.target
+                && let Some(p) = self.path(at.krate, at.file)
+            {
+                text.push_str(&format!(" ({p}:{line})"));
+            }
+            let same_file = step.krate == self.krate && step.file == file;
+            related.push(crate::finding::Related {
+                file: if same_file {
+                    None
+                } else {
+                    path.map(str::to_string)
+                },
+                region: step.region,
+                message: format!("`{}` calls {}", step.caller, step.calls),
+            });
+        }
+        (text, related)
+    }
+}
+
+impl CallsView<'_> {
+    /// A finding of `rule` at an async-context call whose callee does the hazard: "calls
+    /// `load_settings` (src/config.rs:12), which calls std::fs::read_to_string{effect}", with
+    /// each step of the chain as a related location.
+    pub fn chain_finding(
+        &self,
+        rule: &'static crate::lint::RuleMeta,
+        call: &HazardCall<'_>,
+        effect: &str,
+        help: &str,
+    ) -> crate::lint::CrateFinding {
+        let (text, related) = self.describe(call.file, call);
+        crate::lint::CrateFinding {
+            file: call.file,
+            finding: crate::finding::Finding {
+                rule: rule.name,
+                severity: rule.default_severity,
+                region: call.site.region,
+                message: format!("{text}{effect}"),
+                help: help.to_string(),
+                function: call.site.function.clone(),
+                snippet: call.site.snippet.clone(),
+                related,
+                in_test: call.site.in_test,
+            },
+        }
+    }
+}
+
+impl<'a> CallsView<'a> {
+    /// Calls in this crate made while guards are alive, of a fn that acquires a lock (see
+    /// [`LockCall`]).
+    pub fn lock_calls(&self) -> impl Iterator<Item = &'a LockCall> + use<'a> {
+        let krate = self.krate;
+        self.graph
+            .lock_calls
+            .iter()
+            .filter(move |l| l.krate == krate)
+    }
+}
