@@ -83,18 +83,19 @@ fn reach_crate(root: &Path, known: &HashSet<&Path>) -> Option<HashSet<PathBuf>> 
     Some(seen)
 }
 
-/// The files a file declares, or `None` when it does not lex (the crate's tree is unknown).
+/// The files a file declares, or `None` when that cannot be told (the file does not read or
+/// lex, or a macro makes its modules).
 fn declared_children(file: &Path, ctx: &Ctx) -> Option<Vec<Child>> {
-    let Ok(text) = std::fs::read_to_string(file) else {
-        return Some(Vec::new());
-    };
+    // Unreadable (or not UTF-8): what it declares is unknown.
+    let text = std::fs::read_to_string(file).ok()?;
     if !may_declare_files(&text) {
         return Some(Vec::new());
     }
     let tokens = TokenStream::from_str(&text).ok()?;
     let mut found = Vec::new();
-    scan(tokens, ctx, &mut found);
-    Some(found)
+    // `mod $name;` in a macro: which files it declares is only known once the macro is
+    // expanded, so the crate's tree is not known.
+    scan(tokens, ctx, &mut found).then_some(found)
 }
 
 /// Whether the text has a `mod name;` or an `include!` at all: most files declare no file of
@@ -102,10 +103,15 @@ fn declared_children(file: &Path, ctx: &Ctx) -> Option<Vec<Child>> {
 /// reading the bytes is far cheaper than lexing them.
 fn may_declare_files(text: &str) -> bool {
     let b = text.as_bytes();
-    if memchr::memmem::find(b, b"include").is_some() {
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let include = memchr::memmem::find_iter(b, b"include").any(|at| {
+        let rest = &b[at + 7..];
+        let gap = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        (at == 0 || !ident(b[at - 1])) && rest.get(gap) == Some(&b'!')
+    });
+    if include {
         return true;
     }
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     memchr::memmem::find_iter(b, b"mod").any(|at| {
         if at > 0 && ident(b[at - 1]) {
             return false;
@@ -122,7 +128,7 @@ fn may_declare_files(text: &str) -> bool {
             return false;
         }
         let name = i;
-        while i < b.len() && (ident(b[i]) || b[i] == b'#') {
+        while i < b.len() && (ident(b[i]) || b[i] == b'#' || b[i] == b'$') {
             i += 1;
         }
         if i == name {
@@ -211,7 +217,9 @@ struct Child {
     ctx: Option<Ctx>,
 }
 
-fn scan(tokens: TokenStream, ctx: &Ctx, out: &mut Vec<Child>) {
+/// Collects the files `tokens` declare into `out`; false if a `mod` names its module with a
+/// macro metavariable (`mod $name;`).
+fn scan(tokens: TokenStream, ctx: &Ctx, out: &mut Vec<Child>) -> bool {
     let tts: Vec<TokenTree> = tokens.into_iter().collect();
     // A `#[path]` seen since the last item: (path, also the default file).
     let mut pending: Option<(String, bool)> = None;
@@ -234,6 +242,9 @@ fn scan(tokens: TokenStream, ctx: &Ctx, out: &mut Vec<Child>) {
                 }
             }
             TokenTree::Ident(id) if id == "mod" => {
+                if matches!(tts.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '$') {
+                    return false;
+                }
                 if let Some(TokenTree::Ident(name)) = tts.get(i + 1) {
                     let name = name.to_string();
                     let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
@@ -276,7 +287,9 @@ fn scan(tokens: TokenStream, ctx: &Ctx, out: &mut Vec<Child>) {
                                 dir,
                                 file_dir: ctx.file_dir.clone(),
                             };
-                            scan(g.stream(), &inner, out);
+                            if !scan(g.stream(), &inner, out) {
+                                return false;
+                            }
                             i += 3;
                             continue;
                         }
@@ -308,12 +321,15 @@ fn scan(tokens: TokenStream, ctx: &Ctx, out: &mut Vec<Child>) {
                     pending = None;
                 }
                 // Macro bodies (`cfg_if! { .. }`), fn bodies: same module.
-                scan(g.stream(), ctx, out);
+                if !scan(g.stream(), ctx, out) {
+                    return false;
+                }
             }
             _ => {}
         }
         i += 1;
     }
+    true
 }
 
 /// `path = "x.rs"` → `("x.rs", false)`; `cfg_attr(cond, path = "x.rs")` → `("x.rs", true)`: the
@@ -372,10 +388,14 @@ fn normalize(p: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    fn ctx_of(file: &str) -> Ctx {
+        child_ctx(Path::new(file), false)
+    }
+
     fn children(src: &str, file: &str) -> Vec<String> {
         let ctx = child_ctx(Path::new(file), false);
         let mut out = Vec::new();
-        scan(TokenStream::from_str(src).unwrap(), &ctx, &mut out);
+        assert!(scan(TokenStream::from_str(src).unwrap(), &ctx, &mut out));
         out.into_iter()
             .map(|c| normalize(&c.path).display().to_string())
             .collect()
@@ -392,7 +412,6 @@ mod tests {
             #[cfg_attr(windows, path = "win.rs")] mod sys;
             include!("generated.rs");
             fn f() { let s = "mod fake;"; }
-            macro_rules! m { ($n:ident) => { mod $n; } }
         "#;
         let got = children(src, "/c/src/net.rs");
         let want = [
@@ -414,8 +433,20 @@ mod tests {
             "/c/src/generated.rs",
         ];
         assert_eq!(got, want);
+        let generated = "macro_rules! m { ($n:ident) => { mod $n; } } m!(a);";
+        let mut out = Vec::new();
+        assert!(!scan(
+            TokenStream::from_str(generated).unwrap(),
+            &ctx_of("/c/src/lib.rs"),
+            &mut out
+        ));
         assert!(may_declare_files("pub mod a ;"));
+        assert!(may_declare_files("($n:ident) => { mod $n; }"));
         assert!(may_declare_files("mod r#type;"));
+        assert!(may_declare_files("include!(\"gen.rs\");"));
+        assert!(!may_declare_files(
+            "let include_hidden = true; // include files"
+        ));
         assert!(!may_declare_files(
             "mod tests { use super::*; }\nfn model() {}"
         ));
