@@ -618,6 +618,14 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
         );
         let _ = writeln!(
             err,
+            "racewise: {} file(s) skipped: under a crate's src/ but reached by no `mod` declaration (not compiled)",
+            analysis.skipped_unreachable.len()
+        );
+        for file in &analysis.skipped_unreachable {
+            let _ = writeln!(err, "racewise:   not compiled: {file}");
+        }
+        let _ = writeln!(
+            err,
             "racewise: unresolved (rules stayed silent): {} call(s) to a bare name nothing in scope declares (blocking/exit rules), {} lock-like call(s) on a receiver of unknown type (lock rules)",
             analysis.unresolved.calls, analysis.unresolved.lock_receivers
         );

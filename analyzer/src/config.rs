@@ -3,7 +3,10 @@
 //!
 //! ```toml
 //! exclude = ["generated/**"]
-//! blocking_paths = ["crate::db::query_sync", "reqwest::blocking::*"]
+//! blocking_paths = ["crate::db::query_sync", "reqwest::blocking::*", "Db::get"]
+//!
+//! [resolve]                     # crates of your own that re-export or wrap a well-known one
+//! reexports = { common = "tokio", "common::fs" = "std::fs" }
 //!
 //! [rules.blocking_fs_in_async]
 //! severity = "high"
@@ -37,8 +40,12 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleConfig>,
     /// Per-path rule settings, applied in order (later wins).
     pub overrides: Vec<Override>,
-    /// Project-specific blocking functions (`crate::db::query_sync`, `reqwest::blocking::*`).
+    /// Project-specific blocking functions (`crate::db::query_sync`, `reqwest::blocking::*`)
+    /// and methods (`crate::store::Db::get`, `Db::get`).
     pub blocking_paths: Vec<String>,
+    /// `[resolve] reexports`: a path prefix of the user's own crates that stands for a
+    /// well-known crate or module (`common` → `tokio`), longest prefix first.
+    pub reexports: Vec<(String, String)>,
     /// How findings in test code are reported (`[tests] mode`).
     pub tests: TestMode,
     /// Files that cannot be read or parsed fail the run (`fail_on_error = true`, or
@@ -93,6 +100,14 @@ struct RawConfig {
     #[serde(default)]
     fail_on_error: bool,
     tests: Option<RawTests>,
+    resolve: Option<RawResolve>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResolve {
+    #[serde(default)]
+    reexports: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -211,6 +226,32 @@ impl Ctx<'_> {
     }
 }
 
+/// A plain Rust path: `::`-separated identifiers (`common`, `common::rt`, `std::fs`).
+fn valid_plain_path(p: &str) -> bool {
+    !p.is_empty()
+        && p.split("::").all(|seg| {
+            seg.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && seg.chars().all(|c| c.is_alphanumeric() || c == '_')
+        })
+}
+
+/// Crates racewise knows by name: re-mapping one of them would change what every rule means by
+/// it, not teach racewise about a wrapper.
+const KNOWN_ROOTS: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "tokio",
+    "parking_lot",
+    "futures",
+    "futures_util",
+    "crate",
+    "self",
+    "super",
+];
+
 /// A `blocking_paths` entry: `::`-separated Rust path segments, `*` as a wildcard.
 fn valid_blocking_path(p: &str) -> bool {
     !p.is_empty()
@@ -278,6 +319,38 @@ impl Config {
                 );
             }
         }
+        let mut reexports = Vec::new();
+        for (from, to) in raw.resolve.map(|r| r.reexports).unwrap_or_default() {
+            let (f, t) = (from.get_ref(), to.get_ref());
+            if !valid_plain_path(f) {
+                return cx.err(
+                    from.span(),
+                    format!(
+                        "invalid key `{f}` in `resolve.reexports`: expected the path of your crate or module that re-exports, such as `common` or `common::rt`"
+                    ),
+                );
+            }
+            let root = f.split("::").next().unwrap_or_default();
+            if KNOWN_ROOTS.contains(&root) {
+                return cx.err(
+                    from.span(),
+                    format!(
+                        "invalid key `{f}` in `resolve.reexports`: `{root}` is a crate racewise already knows; the key is the crate or module of yours that re-exports it"
+                    ),
+                );
+            }
+            if !valid_plain_path(t) {
+                return cx.err(
+                    to.span(),
+                    format!(
+                        "invalid value `{t}` for `{f}` in `resolve.reexports`: expected the path it stands for, such as \"tokio\" or \"std::fs\""
+                    ),
+                );
+            }
+            reexports.push((f.clone(), t.clone()));
+        }
+        // Longest prefix first: `common::fs` wins over `common` for `common::fs::read`.
+        reexports.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         let tests = match raw.tests.and_then(|t| t.mode) {
             None => TestMode::default(),
             Some(m) => match m.get_ref().as_str() {
@@ -303,6 +376,7 @@ impl Config {
                 .into_iter()
                 .map(Spanned::into_inner)
                 .collect(),
+            reexports,
             tests,
             fail_on_error: raw.fail_on_error,
             source: Some(path.to_path_buf()),
@@ -425,6 +499,31 @@ mod tests {
         let e = parse("blocking_paths = [\n  \"crate::db::query_sync\",\n  \"bad path\",\n]\n")
             .unwrap_err();
         assert_eq!(line(e), 3);
+        let e =
+            parse("[resolve]\nreexports = { common = \"tokio\" }\nrexports = {}\n").unwrap_err();
+        assert!(e.to_string().contains("rexports"), "{e}");
+        let e = parse("[resolve]\n\nreexports = { \"common::\" = \"tokio\" }\n").unwrap_err();
+        assert!(e.to_string().contains("invalid key `common::`"), "{e}");
+        assert_eq!(line(e), 3);
+        let e = parse("[resolve]\nreexports = { tokio = \"std\" }\n").unwrap_err();
+        assert!(e.to_string().contains("already knows"), "{e}");
+        let e = parse("[resolve]\nreexports = { common = \"tokio::*\" }\n").unwrap_err();
+        assert!(e.to_string().contains("invalid value `tokio::*`"), "{e}");
+        let e = parse("[resolve]\nreexports = { common = 1 }\n").unwrap_err();
+        assert_eq!(line(e), 2);
+    }
+
+    #[test]
+    fn reexports_longest_prefix_first() {
+        let c = parse("[resolve]\nreexports = { common = \"tokio\", \"common::fs\" = \"std::fs\", myfs = \"std::fs\" }\n").unwrap();
+        assert_eq!(
+            c.reexports,
+            [
+                ("common::fs".to_string(), "std::fs".to_string()),
+                ("common".to_string(), "tokio".to_string()),
+                ("myfs".to_string(), "std::fs".to_string()),
+            ]
+        );
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub struct SourceFile {
     pub rel: String,
     /// A symlink (given on the command line, or met by a `--follow` walk).
     pub symlink: bool,
+    /// Named on the command line (not found by walking a directory): analyzed even when no
+    /// crate root's module tree reaches it.
+    pub explicit: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -115,6 +118,7 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions, excludes: &GlobSet) -
                 abs: path.clone(),
                 rel: relative(&root, path),
                 symlink: path.is_symlink(),
+                explicit: true,
             });
             continue;
         }
@@ -148,6 +152,7 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions, excludes: &GlobSet) -
                         abs: p.to_path_buf(),
                         rel,
                         symlink: e.path_is_symlink(),
+                        explicit: false,
                     });
                 }
                 Err(err) => {

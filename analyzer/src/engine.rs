@@ -14,6 +14,7 @@ mod crate_assignment;
 mod crate_phase;
 mod file_pipeline;
 mod finalize;
+mod module_tree;
 
 pub use finalize::Unresolved;
 
@@ -84,6 +85,9 @@ pub struct Analysis {
     /// Source text of every analyzed file, by report path (for snippets).
     pub sources: BTreeMap<String, Arc<str>>,
     pub skipped_macros: usize,
+    /// Files under a crate's `src/` that no `mod` declaration reaches (not compiled, not
+    /// analyzed).
+    pub skipped_unreachable: Vec<String>,
     pub unresolved: Unresolved,
     pub timings: Vec<(&'static str, f64)>,
 }
@@ -146,7 +150,7 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
     let mut exclude = opts.discover.exclude.clone();
     exclude.extend(opts.config.exclude.iter().cloned());
     let excludes = discover::build_globset(&exclude).map_err(UsageError::Usage)?;
-    let found = discover::discover(&opts.paths, &opts.discover, &excludes);
+    let mut found = discover::discover(&opts.paths, &opts.discover, &excludes);
     let t_discover = t0.elapsed().as_secs_f64();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(crate::jobs::effective(opts.jobs, found.files.len()))
@@ -155,7 +159,23 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
         .map_err(|e| UsageError::Usage(format!("cannot start worker threads: {e}")))?;
 
     // On the run's own workers: rayon's global pool would be started (and sized) just for this.
-    let crates = pool.install(|| crate_assignment::assign(&found.files));
+    let mut crates = pool.install(|| crate_assignment::assign(&found.files));
+    let skipped_unreachable: Vec<String> = found
+        .files
+        .iter()
+        .zip(&crates.unreachable)
+        .filter(|(_, u)| **u)
+        .map(|(f, _)| f.rel.clone())
+        .collect();
+    if !skipped_unreachable.is_empty() {
+        let keep: Vec<bool> = crates.unreachable.iter().map(|u| !u).collect();
+        let mut i = 0;
+        found.files.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        crates.retain(&keep);
+    }
     let crate_names: Vec<Option<String>> = crates.infos.iter().map(|i| i.name.clone()).collect();
     let t_crates = t0.elapsed().as_secs_f64();
     let mut outcomes = file_pipeline::analyze_files(&pool, &found.files, &crates, rules, opts);
@@ -167,6 +187,7 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
         &mut outcomes,
         rules,
         &excludes,
+        &opts.config.blocking_paths,
     );
     let finished = finalize::finish(&pool, found, outcomes, crate_findings, opts);
 
@@ -176,6 +197,7 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
         report: finished.report,
         sources: finished.sources,
         skipped_macros: finished.skipped_macros,
+        skipped_unreachable,
         unresolved: finished.unresolved,
         timings: vec![
             ("discover", t_discover),

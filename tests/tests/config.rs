@@ -256,6 +256,99 @@ fn blocking_paths_flag_configured_calls_in_async_context() {
     );
 }
 
+/// The `wrapped` fixture's `racewise.toml` lists methods of `Db` (a type declared in
+/// `store.rs`, reached through fields declared in `state.rs`) and says `common` stands for tokio
+/// and `common::fs`/`blockfs` for std::fs.
+#[test]
+fn blocking_methods_of_other_files_types_and_declared_reexports() {
+    let dir = ci_fixture("wrapped").to_string_lossy().into_owned();
+    let sites_of = |json: &serde_json::Value| -> Vec<(String, String, u64)> {
+        findings(json)
+            .iter()
+            .filter(|f| f["rule"] != "swallowed_result")
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or_default().to_string(),
+                    f["file"].as_str().unwrap_or_default().to_string(),
+                    f["line"].as_u64().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let (run, with) = check_json(&[&dir, "--fail-on", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let site = |rule: &str, file: &str, line: u64| (rule.to_string(), file.to_string(), line);
+    assert_eq!(
+        sites_of(&with),
+        [
+            site("blocking_fs_in_async", "src/handlers.rs", 11),
+            site("blocking_fs_in_async", "src/handlers.rs", 16),
+            site("blocking_fs_in_async", "src/handlers.rs", 21),
+            site("detached_spawn", "src/jobs.rs", 12),
+            site("blocking_fs_in_async", "src/jobs.rs", 17),
+            site("blocking_fs_in_async", "src/jobs.rs", 18),
+            site("blocking_fs_in_async", "src/jobs.rs", 24),
+        ],
+        "not flagged: Cache::get, the async accessor, spawn_blocking, the sync fn, \
+         common::fs_async, common::time::sleep"
+    );
+    let all = findings(&with);
+    let messages: Vec<&str> = all.iter().filter_map(|f| f["message"].as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with(
+            "crate::store::Db::get blocks the async runtime's worker thread (listed in blocking_paths as `Db::get`)"
+        )),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("crate::store::Db::flush_sync blocks")
+                && m.contains("`crate::store::Db::*_sync`")),
+        "{messages:?}"
+    );
+
+    // Without the file, nothing here names a well-known crate or a listed method; only the call
+    // graph still sees that `Db::get` itself calls std::fs::read.
+    let empty = std::env::temp_dir().join(format!("racewise-empty-{}.toml", std::process::id()));
+    std::fs::write(&empty, "").expect("write empty config");
+    let e = empty.to_string_lossy().into_owned();
+    let (_, without) = check_json(&[&dir, "--fail-on", "never", "--config", &e]);
+    let _ = std::fs::remove_file(&empty);
+    assert_eq!(
+        sites_of(&without),
+        [site("blocking_fs_in_async", "src/handlers.rs", 11)]
+    );
+    assert!(
+        findings(&without)[0]["message"].as_str().is_some_and(
+            |m| m.starts_with("calls `Db::get` (src/store.rs:12), which calls std::fs::read")
+        ),
+        "{without}"
+    );
+}
+
+#[test]
+fn bad_reexports_are_errors() {
+    let err = rejected("bad_reexport_key.toml");
+    assert!(err.contains("bad_reexport_key.toml:3:"), "{err}");
+    assert!(
+        err.contains("invalid key `tokio` in `resolve.reexports`") && err.contains("already knows"),
+        "{err}"
+    );
+    let err = rejected("bad_reexport_value.toml");
+    assert!(err.contains("bad_reexport_value.toml:4:"), "{err}");
+    assert!(
+        err.contains("invalid value `tokio::*` for `common` in `resolve.reexports`"),
+        "{err}"
+    );
+    let err = rejected("bad_resolve_key.toml");
+    assert!(err.contains("bad_resolve_key.toml:2:"), "{err}");
+    assert!(
+        err.contains("`reexport`") && err.contains("`reexports`"),
+        "{err}"
+    );
+}
+
 #[test]
 fn racewise_toml_at_the_scan_root_is_used() {
     let dir = ci_fixture("configured");

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use racewise_tests::racewise;
+use racewise_tests::{fixtures, racewise};
 
 const HAZARD: &str =
     "pub async fn f() { std::thread::sleep(std::time::Duration::from_secs(1)); }\n";
@@ -61,7 +61,13 @@ fn ignores_gitignored_hidden_and_target_unless_no_ignore() {
         "Cargo.toml",
         "[package]\nname = \"d\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
     );
-    write(&root, "src/lib.rs", HAZARD);
+    // Declared, so the crate compiles it (an undeclared file under src/ is not scanned: see
+    // `files_no_mod_reaches_are_skipped_unless_named`).
+    write(
+        &root,
+        "src/lib.rs",
+        &format!("mod nested {{ mod deep; }}\n{HAZARD}"),
+    );
     write(&root, "src/nested/deep.rs", HAZARD);
     write(&root, "generated/out.rs", HAZARD);
     write(&root, "target/debug/build/x.rs", HAZARD);
@@ -114,4 +120,73 @@ fn a_single_file_and_a_missing_path() {
     assert!(run.stderr.contains(&m), "{}", run.stderr);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A file under a crate's `src/` that no crate root's module tree reaches is not compiled and
+/// must not be reported (spacedrive's `core/src/service/watcher_old/` produced 44 findings);
+/// every way Rust reaches a file keeps it, and naming the file on the command line keeps it too.
+#[test]
+fn files_no_mod_reaches_are_skipped_unless_named() {
+    let dir = fixtures().join("e2e/module_tree");
+    let d = dir.to_string_lossy().into_owned();
+    let select = ["--select", "blocking_sleep_in_async", "--fail-on", "never"];
+    let mut args = vec!["check", d.as_str(), "--format", "json", "--verbose"];
+    args.extend(select);
+    let run = racewise(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let mut files: Vec<&str> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    files.sort();
+    files.dedup();
+    assert_eq!(
+        files,
+        [
+            "benches/load.rs",
+            "examples/demo.rs",
+            "src/api/handlers.rs",
+            "src/api/mod.rs",
+            "src/bin/shared.rs",
+            "src/bin/worker/queue.rs",
+            "src/cli.rs",
+            "src/generated/routes.rs",
+            "src/jobs/sweeper.rs",
+            "src/lib.rs",
+            "src/metrics.rs",
+            "src/platform/epoll.rs",
+            "src/platform/linux_impl.rs",
+            "src/signals.rs",
+            "src/signals_windows.rs",
+            "src/store.rs",
+            "src/store/cache.rs",
+            "src/tools/migrate.rs",
+            "tests/smoke.rs",
+        ]
+    );
+    // legacy.rs, store_old.rs, platform/macos.rs, watcher_old/{mod,platform}.rs,
+    // bin/worker/unused.rs.
+    assert!(
+        run.stderr.contains(
+            "racewise: 6 file(s) skipped: under a crate's src/ but reached by no `mod` declaration"
+        ),
+        "{}",
+        run.stderr
+    );
+
+    let file = dir.join("src/store_old.rs");
+    let f = file.to_string_lossy().into_owned();
+    let mut args = vec!["check", f.as_str(), "--format", "json"];
+    args.extend(select);
+    let run = racewise(&args);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(
+        json["findings"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        run.stdout
+    );
 }

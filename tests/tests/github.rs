@@ -52,6 +52,7 @@ fn caps_each_level_at_ten_and_counts_the_rest() {
     }
     body.push_str("}\n");
     scratch.write("src/storm.rs", &body);
+    scratch.edit("src/main.rs", "mod db;", "mod db;\nmod storm;");
     let out = github(
         &scratch.path(),
         &[
@@ -86,6 +87,12 @@ fn escapes_data_and_properties() {
     scratch.write(
         "src/a,b/x:y.rs",
         "pub async fn f() {\n    std::process::exit(1);\n}\n",
+    );
+    // Declared, or the crate would not compile it (and racewise would skip it).
+    scratch.edit(
+        "src/main.rs",
+        "mod db;",
+        "mod db;\n#[path = \"a,b/x:y.rs\"]\nmod odd_name;",
     );
     let out = github(&scratch.path(), &["--select", "exit_in_async"]);
     let line = out.lines().find(|l| l.contains("x%3Ay.rs")).expect(&out);

@@ -22,6 +22,26 @@ pub(super) struct Crates {
     pub(super) test_file: Vec<bool>,
     /// The file's module path below its crate root.
     pub(super) module_path: Vec<Vec<String>>,
+    /// The file lies under its crate's `src/` but no crate root's module tree reaches it: the
+    /// compiler never sees it (see `module_tree`).
+    pub(super) unreachable: Vec<bool>,
+}
+
+impl Crates {
+    /// Drop the files `keep` says no to, keeping the per-file vectors aligned with the files.
+    pub(super) fn retain(&mut self, keep: &[bool]) {
+        fn filter<T>(v: &mut Vec<T>, keep: &[bool]) {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        filter(&mut self.file_crate, keep);
+        filter(&mut self.test_file, keep);
+        filter(&mut self.module_path, keep);
+        filter(&mut self.unreachable, keep);
+    }
 }
 
 /// Group files by their crate (nearest ancestor directory with a `Cargo.toml` that has a
@@ -35,9 +55,11 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
     let mut module_path = Vec::with_capacity(files.len());
     let mut canonical_dirs: HashMap<PathBuf, PathBuf> = HashMap::new();
     let mut manifests = Manifests::default();
+    let mut located: Vec<(PathBuf, Option<PathBuf>)> = Vec::with_capacity(files.len());
     for f in files {
         let abs = canonical_file(f, &mut canonical_dirs);
         let root = abs.parent().and_then(|d| crate_root(d, &mut dir_cache));
+        located.push((abs.clone(), root.clone()));
         let is_test = root.as_ref().is_some_and(|r| {
             abs.strip_prefix(r)
                 .ok()
@@ -66,12 +88,49 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
         module_path.push(mp);
     }
     mark_cfg_test_modules(files, &mut test_file);
+    let unreachable = unreachable_files(files, &located);
     Crates {
         infos,
         file_crate,
         test_file,
         module_path,
+        unreachable,
     }
+}
+
+/// Files under a crate's `src/` that no module tree of the crate reaches. A file named on the
+/// command line is kept: the user asked for it.
+fn unreachable_files(files: &[SourceFile], located: &[(PathBuf, Option<PathBuf>)]) -> Vec<bool> {
+    let under_src = |abs: &Path, root: &Path| abs.starts_with(root.join("src"));
+    let candidate: Vec<bool> = files
+        .iter()
+        .zip(located)
+        .map(|(f, (abs, root))| !f.explicit && root.as_deref().is_some_and(|r| under_src(abs, r)))
+        .collect();
+    let mut roots: Vec<&Path> = located
+        .iter()
+        .zip(&candidate)
+        .filter(|(_, c)| **c)
+        .filter_map(|((_, r), _)| r.as_deref())
+        .collect();
+    roots.sort();
+    roots.dedup();
+    if roots.is_empty() {
+        return vec![false; files.len()];
+    }
+    let known: HashSet<&Path> = located.iter().map(|(a, _)| a.as_path()).collect();
+    let reach = super::module_tree::reachable(&roots, &known);
+    located
+        .iter()
+        .zip(&candidate)
+        .map(|((abs, root), c)| {
+            *c && root
+                .as_ref()
+                .and_then(|r| reach.get(r))
+                .and_then(Option::as_ref)
+                .is_some_and(|set| !set.contains(abs))
+        })
+        .collect()
 }
 
 /// The canonical path of a file: its directory's (resolved once per directory), or, for a

@@ -44,6 +44,7 @@ pub(super) fn run(
     outcomes: &mut [FileOutcome],
     rules: &[&'static RuleEntry],
     excludes: &globset::GlobSet,
+    blocking_paths: &[String],
 ) -> CrateFindings {
     let mut per_file: Vec<Vec<Finding>> = vec![Vec::new(); found.files.len()];
     let mut errors = Vec::new();
@@ -171,8 +172,8 @@ pub(super) fn run(
             let Some(f) = cx.files.get(k) else { continue };
             per_file[fi].extend(f.findings.iter().cloned());
             for p in &f.pending {
-                if p.conditions.iter().all(|c| cx.holds(c)) {
-                    per_file[fi].push(p.finding.clone());
+                if let Some(finding) = cx.settle(p, blocking_paths) {
+                    per_file[fi].push(finding);
                 }
             }
         }
@@ -251,6 +252,7 @@ fn manifest_findings(
                     abs,
                     rel,
                     symlink: false,
+                    explicit: false,
                 },
                 Arc::from(text),
                 list,

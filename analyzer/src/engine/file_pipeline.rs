@@ -50,6 +50,7 @@ pub(super) fn analyze_files(
     opts: &Options,
 ) -> Vec<FileOutcome> {
     let blocking_paths: Arc<[String]> = Arc::from(opts.config.blocking_paths.clone());
+    let reexports: Arc<[(String, String)]> = Arc::from(opts.config.reexports.clone());
     // Largest files first: a big file handed out last kept one worker busy while the others
     // idled (longest-processing-time-first scheduling). Outcomes go back to discovery order.
     // The one `stat` of each file (on overlay filesystems path lookups cost more than reading).
@@ -77,6 +78,7 @@ pub(super) fn analyze_files(
                 test_file: crates.test_file[i],
                 module_path: crates.module_path[i].clone(),
                 blocking_paths: blocking_paths.clone(),
+                reexports: reexports.clone(),
                 // Decided per file from its text (`analyze_text`).
                 item_extents: true,
             };

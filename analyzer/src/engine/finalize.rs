@@ -86,8 +86,17 @@ pub(super) fn finish(
         }
         let mut sups = std::mem::take(&mut outcomes[i].suppressions);
         // Suppression findings are produced after the others, and are never themselves suppressed.
-        list.sort_by(|a, b| (a.region, a.rule).cmp(&(b.region, b.rule)));
-        list.dedup_by(|a, b| a.region == b.region && a.rule == b.rule && a.message == b.message);
+        // A call the rule reports itself (a configured blocking path) is not reported again
+        // through the call graph ("calls `Db::get` (..), which calls .."): the direct finding,
+        // with no chain, sorts first and stays.
+        list.sort_by(|a, b| {
+            (a.region, a.rule, a.related.len()).cmp(&(b.region, b.rule, b.related.len()))
+        });
+        list.dedup_by(|a, b| {
+            a.region == b.region
+                && a.rule == b.rule
+                && (a.message == b.message || a.message.starts_with("calls `"))
+        });
         for f in list {
             let state = if suppress::mark_covering(&mut sups, &f) {
                 FindingState::Suppressed

@@ -14,7 +14,12 @@
 //! `blocking_paths = ["crate::db::query_sync", "reqwest::blocking::*"]` (`*` matches anything,
 //! `::` included): a function called by its resolved path (`query_sync(..)` imported with
 //! `use crate::db::query_sync`), or a method whose receiver's type is known
-//! (`client.get(..)` on a `reqwest::blocking::Client`).
+//! (`client.get(..)` on a `reqwest::blocking::Client`, `self.db.get(..)` on a field typed by a
+//! `Db` declared in another file of the crate). An entry matches the resolved path in full or
+//! its trailing segments: `"Db::get"` and `"crate::store::Db::get"` both name
+//! `crate::store::Db::get`. Methods on a receiver whose type stays unknown are not flagged.
+//! Paths through a crate of your own that re-exports or wraps a well-known one are resolved as
+//! `[resolve] reexports = { common = "tokio", "common::fs" = "std::fs" }` says.
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
@@ -125,6 +130,15 @@ fn is_open_options_chain(cx: &Cx, mut e: &syn::Expr) -> bool {
     }
 }
 
+const CONFIGURED_HELP: &str =
+    "call it inside tokio::task::spawn_blocking, or use an async equivalent";
+
+fn configured_message(path: &str, pattern: &str) -> String {
+    format!(
+        "{path} blocks the async runtime's worker thread (listed in blocking_paths as `{pattern}`)"
+    )
+}
+
 impl Lint for BlockingFsInAsync {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -170,13 +184,20 @@ impl Lint for BlockingFsInAsync {
             cx.emit(cx.finding(
                 &META,
                 hit.span,
-                format!(
-                    "{} blocks the async runtime's worker thread (listed in blocking_paths as `{}`)",
-                    hit.path, hit.pattern
-                ),
-                "call it inside tokio::task::spawn_blocking, or use an async equivalent",
+                configured_message(&hit.path, &hit.pattern),
+                CONFIGURED_HELP,
             ));
             return;
+        }
+        if !hazard && let syn::Expr::MethodCall(mc) = e {
+            // `self.db.get(..)` with `db` typed in another file: settled crate-wide.
+            let finding = cx.finding(
+                &META,
+                mc.method.span(),
+                configured_message(&mc.method.to_string(), "?"),
+                CONFIGURED_HELP,
+            );
+            cx.defer_configured_method(e, finding, configured_message);
         }
         match e {
             syn::Expr::Call(call) => {

@@ -1,8 +1,35 @@
 //! Project-specific blocking functions (`blocking_paths` in `racewise.toml`): which calls match
 //! a configured path. The blocking-in-async rules use this to flag them in async context, the
 //! context-aware deny list that clippy's `disallowed_methods` cannot be.
+//!
+//! An entry matches a resolved path in full or its trailing segments (`Db::get` and
+//! `store::Db::get` both match `crate::store::Db::get`). A method matches by its receiver's
+//! type: known in the file, or settled in the crate phase when the type is declared elsewhere
+//! (`self.db.get(..)` with `db: Db` a field of a struct in another file).
 
+use crate::finding::Finding;
+
+use super::facts::{ConfiguredMethod, Pending};
 use super::{Cx, TyExpr};
+
+/// The first entry of `patterns` that matches `path` in full or at a `::` boundary inside it.
+pub fn matching<'p>(patterns: &'p [String], path: &str) -> Option<&'p String> {
+    patterns.iter().find(|p| {
+        matches(p, path)
+            || path
+                .match_indices("::")
+                .any(|(i, _)| matches(p, &path[i + 2..]))
+    })
+}
+
+/// Whether some entry could name a method called `method` (its last segment is the name, or a
+/// glob): only those calls are worth deferring.
+fn may_name_method(patterns: &[String], method: &str) -> bool {
+    patterns.iter().any(|p| {
+        let last = p.rsplit("::").next().unwrap_or(p);
+        last.contains('*') || last == method
+    })
+}
 
 /// Whether `path` matches `pattern`, where `*` stands for any run of characters, `::` included
 /// (`reqwest::blocking::*` matches `reqwest::blocking::get` and `reqwest::blocking::Client::new`).
@@ -57,7 +84,7 @@ impl Cx<'_> {
             }
             _ => return None,
         };
-        let pattern = patterns.iter().find(|p| matches(p, &path))?;
+        let pattern = matching(patterns, &path)?;
         Some(BlockingCall {
             path,
             pattern: pattern.clone(),
@@ -66,9 +93,47 @@ impl Cx<'_> {
     }
 }
 
+impl Cx<'_> {
+    /// A method call `configured_blocking_call` could not settle because its receiver's type
+    /// is only known crate-wide (a field or return type declared in another file, a re-export):
+    /// `finding` is reported in the crate phase if the type's method is listed, with the message
+    /// `message(resolved path, entry)`.
+    pub fn defer_configured_method(
+        &self,
+        e: &syn::Expr,
+        finding: Finding,
+        message: fn(&str, &str) -> String,
+    ) {
+        let patterns = &self.core.opts.blocking_paths;
+        let syn::Expr::MethodCall(mc) = e else {
+            return;
+        };
+        if patterns.is_empty() || !may_name_method(patterns, &mc.method.to_string()) {
+            return;
+        }
+        let receiver = self.type_of(&mc.receiver);
+        let settled_here = match &receiver {
+            TyExpr::Known(t) => !t.mentions_crate_path(),
+            other => other.is_unknown(),
+        };
+        if settled_here {
+            return;
+        }
+        self.core.out.borrow_mut().pending.push(Pending {
+            finding,
+            conditions: Vec::new(),
+            configured: Some(ConfiguredMethod {
+                receiver,
+                method: mc.method.to_string(),
+                message,
+            }),
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::{matches, matching};
 
     #[test]
     fn globs() {
@@ -83,5 +148,10 @@ mod tests {
         assert!(matches("crate::db::*_sync", "crate::db::query_sync"));
         assert!(!matches("crate::db::*_sync", "crate::db::query_async_now"));
         assert!(matches("*::query_sync", "crate::db::query_sync"));
+        let p = ["Db::get".to_string(), "crate::cache::*_sync".to_string()];
+        assert!(matching(&p, "crate::store::Db::get").is_some());
+        assert!(matching(&p, "crate::store::OldDb::get").is_none());
+        assert!(matching(&p, "crate::store::Db::get_many").is_none());
+        assert!(matching(&p, "crate::cache::flush_sync").is_some());
     }
 }

@@ -180,6 +180,19 @@ pub struct Condition {
 pub struct Pending {
     pub finding: Finding,
     pub conditions: Vec<Condition>,
+    /// Set for a call to a method `blocking_paths` may list, on a receiver whose type only the
+    /// crate index knows (a field declared in another file): the finding stands if the
+    /// receiver's type and the method match an entry.
+    pub configured: Option<ConfiguredMethod>,
+}
+
+/// See [`Pending::configured`].
+#[derive(Debug, Clone)]
+pub struct ConfiguredMethod {
+    pub receiver: TyExpr,
+    pub method: String,
+    /// The finding's message, from the resolved `Type::method` path and the entry it matched.
+    pub message: fn(&str, &str) -> String,
 }
 
 /// An item's extent and the suppressions written in its attributes/doc comments are found by the

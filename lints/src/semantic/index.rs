@@ -385,6 +385,7 @@ impl CrateIndex {
                 }
             }
             TyExpr::Elem(base) => self.eval_depth(base, depth + 1).element(),
+            TyExpr::Ok(base) => self.eval_depth(base, depth + 1).ok_value(),
             TyExpr::Static(path) => self
                 .local_path(path)
                 .and_then(|p| unique(self.statics.get(&p)))
@@ -437,6 +438,7 @@ impl CrateIndex {
                 Some(format!("{}::{name}()", self.display_name(&owner)))
             }
             TyExpr::Elem(base) => self.lock_identity(base).map(|id| format!("{id}[]")),
+            TyExpr::Ok(base) => self.lock_identity(base),
             _ => None,
         }
     }

@@ -22,8 +22,8 @@ use crate::finding::{Finding, Region};
 use crate::lint::RuleMeta;
 
 pub use facts::{
-    AccessKind, AccessTarget, Acquisition, AllowFact, AwaitPoint, Condition, Decision, FileFacts,
-    GatedCall, GuardId, Pending, StateAccess, Written,
+    AccessKind, AccessTarget, Acquisition, AllowFact, AwaitPoint, Condition, ConfiguredMethod,
+    Decision, FileFacts, GatedCall, GuardId, Pending, StateAccess, Written,
 };
 pub use index::CrateIndex;
 pub use locks::{GatedAct, HeldPair};
@@ -146,6 +146,9 @@ pub struct FileOptions {
     pub module_path: Vec<String>,
     /// `blocking_paths` from the config: project functions that block (`*` globs).
     pub blocking_paths: std::sync::Arc<[String]>,
+    /// `[resolve] reexports` from the config: (path prefix of the user's crate, the well-known
+    /// crate or module it stands for), longest prefix first.
+    pub reexports: std::sync::Arc<[(String, String)]>,
     /// Record item extents (`FileFacts::items`). They only serve item-level suppressions, so
     /// the engine turns this off for the many files without a suppression comment.
     pub item_extents: bool,
@@ -158,6 +161,7 @@ impl Default for FileOptions {
             test_file: false,
             module_path: Vec::new(),
             blocking_paths: std::sync::Arc::from([]),
+            reexports: std::sync::Arc::from([]),
             item_extents: true,
         }
     }
@@ -290,6 +294,7 @@ impl<'w> Cx<'w> {
         self.core.out.borrow_mut().pending.push(Pending {
             finding,
             conditions: vec![Condition { ty, holds }],
+            configured: None,
         });
     }
 
@@ -318,6 +323,7 @@ impl<'w> Cx<'w> {
         self.core.out.borrow_mut().pending.push(Pending {
             finding,
             conditions: pending,
+            configured: None,
         });
     }
 
@@ -440,6 +446,25 @@ impl<'a> CrateCx<'a> {
     /// Settle a deferred condition.
     pub fn holds(&self, c: &Condition) -> bool {
         (c.holds)(&self.index.eval(&c.ty))
+    }
+
+    /// A deferred finding, if it stands now that the crate is known: its conditions hold and,
+    /// for a configured blocking method, the receiver's type names a listed method (the message
+    /// then says which).
+    pub fn settle(&self, p: &Pending, blocking_paths: &[String]) -> Option<Finding> {
+        if !p.conditions.iter().all(|c| self.holds(c)) {
+            return None;
+        }
+        let Some(m) = &p.configured else {
+            return Some(p.finding.clone());
+        };
+        let ty = self.index.expand(&self.index.eval(&m.receiver));
+        let owner = ty.peel().path_str()?;
+        let path = format!("{owner}::{}", m.method);
+        let pattern = blocking_paths::matching(blocking_paths, &path)?;
+        let mut finding = p.finding.clone();
+        finding.message = (m.message)(&path, pattern);
+        Some(finding)
     }
 }
 

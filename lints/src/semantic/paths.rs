@@ -152,6 +152,8 @@ pub struct UseScopes {
     cache: std::cell::RefCell<HashMap<(u32, String, bool), String>>,
     /// Module path of the file's root module (`["routes", "admin"]` for `src/routes/admin.rs`).
     file_module: Vec<String>,
+    /// `[resolve] reexports` (see `FileOptions::reexports`).
+    reexports: std::sync::Arc<[(String, String)]>,
 }
 
 /// A module path as a `crate::`-rooted string.
@@ -201,6 +203,13 @@ impl UseScopes {
             file_module,
             ..UseScopes::default()
         }
+    }
+
+    /// Paths through the user's declared re-exports (`common::spawn` with `common = "tokio"`)
+    /// resolve to what they stand for.
+    pub fn with_reexports(mut self, reexports: std::sync::Arc<[(String, String)]>) -> Self {
+        self.reexports = reexports;
+        self
     }
 
     /// The path of the module being walked (`crate::routes::admin`): where the items it
@@ -414,7 +423,7 @@ impl UseScopes {
             }
             None => resolved,
         };
-        through_reexport(resolved)
+        through_reexport(declared_reexport(resolved, &self.reexports))
     }
 
     /// Resolve `segs` as seen from the scopes below `top`. `self::`/`super::` paths are
@@ -492,6 +501,22 @@ impl UseScopes {
 /// `pub use parking_lot;` in a `prelude`): a path through such a re-export names the crate's
 /// item, whatever crate it passes through.
 const REEXPORTED_ROOTS: &[&str] = &["std", "tokio", "parking_lot", "futures", "futures_util"];
+
+/// `common::spawn` → `tokio::spawn` when the config says `common = "tokio"` (the first, i.e.
+/// longest, matching prefix).
+fn declared_reexport(path: String, reexports: &[(String, String)]) -> String {
+    for (from, to) in reexports {
+        if let Some(rest) = path.strip_prefix(from.as_str()) {
+            if rest.is_empty() {
+                return to.clone();
+            }
+            if let Some(rest) = rest.strip_prefix("::") {
+                return format!("{to}::{rest}");
+            }
+        }
+    }
+    path
+}
 
 /// `common::tokio::spawn` → `tokio::spawn`; `fs_err::read` → `std::fs::read` (fs_err is a
 /// drop-in for `std::fs` with better errors, as blocking; its `tokio` module is async).

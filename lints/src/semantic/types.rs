@@ -293,6 +293,21 @@ impl Ty {
         self.peel().path_str().and_then(lock_kind_of_path)
     }
 
+    /// `Result<T, E>` (any `..::Result`, as `anyhow::Result<T>` and `io::Result<T>` put `T`
+    /// first) or `Option<T>` → `T`; anything else is its own value.
+    pub fn ok_value(&self) -> Ty {
+        match self {
+            Ty::Path { path, args }
+                if path == "std::option::Option"
+                    || path == "Result"
+                    || path.ends_with("::Result") =>
+            {
+                args.first().cloned().unwrap_or(Ty::Unknown)
+            }
+            other => other.clone(),
+        }
+    }
+
     /// The element type reached by indexing or iterating a collection.
     pub fn element(&self) -> Ty {
         match self.peel() {
@@ -386,6 +401,9 @@ pub enum TyExpr {
     FnRet(String),
     /// The return type of method `name` on the receiver's type.
     MethodRet(Box<TyExpr>, String),
+    /// The value inside: `Ok(x)` of a `Result`, `Some(x)` of an `Option` (a pattern, `?`,
+    /// `.unwrap()`).
+    Ok(Box<TyExpr>),
     Unknown,
 }
 
@@ -402,6 +420,15 @@ impl TyExpr {
             TyExpr::Unknown => TyExpr::Unknown,
             TyExpr::Known(t) => TyExpr::Known(t.element()),
             base => TyExpr::Elem(Box::new(base)),
+        }
+    }
+
+    /// The value `Ok(..)`/`Some(..)` (or `?`, `.unwrap()`) takes out of this type.
+    pub fn ok(self) -> TyExpr {
+        match self {
+            TyExpr::Unknown => TyExpr::Unknown,
+            TyExpr::Known(t) => TyExpr::Known(t.ok_value()),
+            base => TyExpr::Ok(Box::new(base)),
         }
     }
 

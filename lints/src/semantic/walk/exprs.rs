@@ -522,6 +522,22 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             return;
         }
+        // `Ok(peer)`/`Some(peer)` bind the value inside; an `Err(e)` binds nothing racewise
+        // types.
+        if let syn::Pat::TupleStruct(ts) = pat
+            && ts.elems.len() == 1
+            && let Some(variant) = ts.path.segments.last()
+        {
+            let inner = match variant.ident.to_string().as_str() {
+                "Ok" | "Some" => ty.clone().ok(),
+                "Err" => TyExpr::Unknown,
+                _ => ty.clone(),
+            };
+            if let Some(p) = ts.elems.first() {
+                self.bind_pattern(p, inner, guards);
+                return;
+            }
+        }
         let mut names = Vec::new();
         collect_names(pat, &mut names);
         let single = names.len() == 1;
@@ -675,10 +691,12 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Field(f) => {
-                let v = self.eval(&f.base, Mode::Place);
+                let mut v = self.eval(&f.base, Mode::Place);
                 if !v.guards.is_empty() {
                     self.guard_read(&v.guards, e, "field");
                 }
+                // `reg.stats().served += 1`: the returned guard is the field's root.
+                v.root.extend(self.acquire_returned_temp(&f.base));
                 Val {
                     guards: Vec::new(),
                     root: [v.guards, v.root].concat(),
@@ -952,8 +970,11 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             };
         }
-        let recv = self.eval(&mc.receiver, Mode::Place);
+        let mut recv = self.eval(&mc.receiver, Mode::Place);
         let receiver_ty = self.core.ty_of(&mc.receiver);
+        // `reg.routes_mut().insert(..)`: a guard a crate fn returns lives as a temporary until
+        // the end of the statement.
+        recv.root.extend(self.acquire_returned_temp(&mc.receiver));
         let offloaded = !INLINE_CLOSURE_METHODS.contains(&name.as_str());
         let item = ITEM_CLOSURE_METHODS
             .contains(&name.as_str())
@@ -1129,6 +1150,25 @@ impl<'a, 'l> Walker<'a, 'l> {
             via_call: false,
             exclusive_root: self.exclusive_root(receiver),
         })
+    }
+
+    /// A call whose result is used in place (a method's receiver, a field's base): the guard it
+    /// may return is a temporary of the statement. Only calls qualify (`reg.stats()`, not
+    /// `reg.stats`), after the unwrapping `acquire_returned` sees through.
+    fn acquire_returned_temp(&mut self, e: &syn::Expr) -> Option<GuardId> {
+        let mut call = peel(e);
+        while let syn::Expr::Try(t) = call {
+            call = peel(&t.expr);
+        }
+        if let syn::Expr::MethodCall(mc) = call
+            && matches!(mc.method.to_string().as_str(), "unwrap" | "expect")
+        {
+            call = peel(&mc.receiver);
+        }
+        match call {
+            syn::Expr::MethodCall(_) | syn::Expr::Call(_) => self.acquire_returned(e),
+            _ => None,
+        }
     }
 
     /// `let stats = self.stats();` where `stats()` may return a guard: a candidate acquisition

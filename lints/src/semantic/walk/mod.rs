@@ -230,7 +230,8 @@ pub fn analyze_file<'a>(
         file,
         src,
         auth_context: OnceCell::new(),
-        uses: UseScopes::for_module(opts.module_path.clone()),
+        uses: UseScopes::for_module(opts.module_path.clone())
+            .with_reexports(opts.reexports.clone()),
         opts,
         env: Env::default(),
         bodies: Vec::new(),

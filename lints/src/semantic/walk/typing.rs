@@ -15,8 +15,6 @@ const SAME_TYPE: &[&str] = &[
     "deref",
     "deref_mut",
     "to_owned",
-    "unwrap",
-    "expect",
     "as_deref",
     "get_or_init",
     "get_or_try_init",
@@ -28,13 +26,15 @@ const SAME_TYPE: &[&str] = &[
     "values_mut",
     "load",
     "load_full",
-    "unwrap_or_default",
     "cloned",
     "copied",
     "by_ref",
     "as_slice",
     "upgrade",
 ];
+
+/// Methods that take the value out of a `Result`/`Option`.
+const UNWRAP: &[&str] = &["unwrap", "expect", "unwrap_or_default", "unwrap_unchecked"];
 
 /// Methods that reach an element of a collection.
 const ELEMENT: &[&str] = &[
@@ -113,6 +113,8 @@ impl<'a> Core<'a> {
                 let recv = rec(&mc.receiver);
                 if SAME_TYPE.contains(&name.as_str()) || (name == "get" && mc.args.is_empty()) {
                     recv
+                } else if UNWRAP.contains(&name.as_str()) {
+                    recv.ok()
                 } else if ELEMENT.contains(&name.as_str()) {
                     recv.elem()
                 } else if let Some(t) = recv.known().and_then(|t| known_method_ret(t, &name)) {
@@ -127,7 +129,7 @@ impl<'a> Core<'a> {
             syn::Expr::Reference(r) => rec(&r.expr),
             syn::Expr::Paren(p) => rec(&p.expr),
             syn::Expr::Group(g) => rec(&g.expr),
-            syn::Expr::Try(t) => rec(&t.expr),
+            syn::Expr::Try(t) => rec(&t.expr).ok(),
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => rec(&u.expr),
             syn::Expr::Index(i) => rec(&i.expr).elem(),
             syn::Expr::Block(b) => self.ty_of_block(&b.block, depth),

@@ -1,0 +1,458 @@
+//! Which files under a crate's `src/` the compiler would actually build: the ones reached from a
+//! crate root (`src/lib.rs`, `src/main.rs`, `src/bin/*`, `build.rs`, the manifest's `[lib]`,
+//! `[[bin]]`, `[[example]]`, `[[test]]`, `[[bench]]` paths) through `mod` declarations, inline
+//! modules, `#[path]` attributes and `include!`. A leftover `watcher_old/` directory nobody
+//! declares any more is not Rust code of the crate, and findings in it are noise.
+//!
+//! The scan is over tokens, not a parse: a `mod` inside a `cfg_if!` block or any other macro
+//! body counts, `#[cfg]`-gated modules count (some configuration builds them), and a path in
+//! `#[cfg_attr(.., path = "..")]` counts beside the default file. Whenever the answer is unclear
+//! (no root on disk, a file that does not lex) every file of the crate is kept: skipping code
+//! that is built would hide real findings, keeping a dead file only costs noise.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::str::FromStr;
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use rayon::prelude::*;
+
+/// Per crate root: the set of files its module trees reach, or `None` when it cannot be told.
+pub(super) fn reachable(
+    crate_roots: &[&Path],
+    known: &HashSet<&Path>,
+) -> HashMap<PathBuf, Option<HashSet<PathBuf>>> {
+    crate_roots
+        .par_iter()
+        .map(|root| (root.to_path_buf(), reach_crate(root, known)))
+        .collect()
+}
+
+/// How a file's out-of-line child modules are found.
+#[derive(Clone)]
+struct Ctx {
+    /// Directory of `mod x;` → `x.rs` / `x/mod.rs`.
+    dir: PathBuf,
+    /// Directory a `#[path]` is relative to.
+    path_base: PathBuf,
+    /// The file's own directory, which `include!` is relative to.
+    file_dir: PathBuf,
+}
+
+fn reach_crate(root: &Path, known: &HashSet<&Path>) -> Option<HashSet<PathBuf>> {
+    let roots = crate_root_files(root);
+    if roots.is_empty() {
+        return None;
+    }
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut frontier: Vec<(PathBuf, Ctx)> = Vec::new();
+    for r in roots {
+        let parent = r.parent().map(Path::to_path_buf).unwrap_or_default();
+        let ctx = Ctx {
+            dir: parent.clone(),
+            path_base: parent.clone(),
+            file_dir: parent,
+        };
+        if seen.insert(r.clone()) {
+            frontier.push((r, ctx));
+        }
+    }
+    // Level by level, each level's files read and lexed in parallel (a crate is often most of
+    // a workspace's files); merged in order, so the result does not depend on scheduling.
+    while !frontier.is_empty() {
+        let children: Vec<Option<Vec<Child>>> = frontier
+            .par_iter()
+            .map(|(file, ctx)| declared_children(file, ctx))
+            .collect();
+        let mut next = Vec::new();
+        for child in children.into_iter() {
+            for child in child? {
+                let path = normalize(&child.path);
+                if seen.contains(&path) || !(known.contains(path.as_path()) || path.is_file()) {
+                    continue;
+                }
+                let ctx = child
+                    .ctx
+                    .unwrap_or_else(|| child_ctx(&path, child.via_path));
+                seen.insert(path.clone());
+                next.push((path, ctx));
+            }
+        }
+        frontier = next;
+    }
+    Some(seen)
+}
+
+/// The files a file declares, or `None` when that cannot be told (the file does not read or
+/// lex, or a macro makes its modules).
+fn declared_children(file: &Path, ctx: &Ctx) -> Option<Vec<Child>> {
+    // Unreadable (or not UTF-8): what it declares is unknown.
+    let text = std::fs::read_to_string(file).ok()?;
+    if !may_declare_files(&text) {
+        return Some(Vec::new());
+    }
+    let tokens = TokenStream::from_str(&text).ok()?;
+    let mut found = Vec::new();
+    // `mod $name;` in a macro: which files it declares is only known once the macro is
+    // expanded, so the crate's tree is not known.
+    scan(tokens, ctx, &mut found).then_some(found)
+}
+
+/// Whether the text has a `mod name;` or an `include!` at all: most files declare no file of
+/// their own (leaf modules, files whose only module is an inline `mod tests { .. }`), and
+/// reading the bytes is far cheaper than lexing them.
+fn may_declare_files(text: &str) -> bool {
+    let b = text.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let include = memchr::memmem::find_iter(b, b"include").any(|at| {
+        let rest = &b[at + 7..];
+        let gap = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        (at == 0 || !ident(b[at - 1])) && rest.get(gap) == Some(&b'!')
+    });
+    if include {
+        return true;
+    }
+    memchr::memmem::find_iter(b, b"mod").any(|at| {
+        if at > 0 && ident(b[at - 1]) {
+            return false;
+        }
+        let mut i = at + 3;
+        let ws = |i: &mut usize| {
+            while *i < b.len() && b[*i].is_ascii_whitespace() {
+                *i += 1;
+            }
+        };
+        let start = i;
+        ws(&mut i);
+        if i == start {
+            return false;
+        }
+        let name = i;
+        while i < b.len() && (ident(b[i]) || b[i] == b'#' || b[i] == b'$') {
+            i += 1;
+        }
+        if i == name {
+            return false;
+        }
+        ws(&mut i);
+        b.get(i) == Some(&b';')
+    })
+}
+
+/// The conventional and declared crate roots of the package at `root` that exist.
+fn crate_root_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = vec![
+        root.join("src/lib.rs"),
+        root.join("src/main.rs"),
+        root.join("build.rs"),
+    ];
+    for dir in ["src/bin", "examples", "tests", "benches"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        let mut names: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        names.sort();
+        for p in names {
+            if p.is_dir() {
+                out.push(p.join("main.rs"));
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    if let Some(manifest) = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+    {
+        let path_of = |v: &toml::Value| v.get("path").and_then(|p| p.as_str()).map(String::from);
+        if let Some(p) = manifest.get("lib").and_then(path_of) {
+            out.push(root.join(p));
+        }
+        if let Some(p) = manifest
+            .get("package")
+            .and_then(|p| p.get("build"))
+            .and_then(|b| b.as_str())
+        {
+            out.push(root.join(p));
+        }
+        for kind in ["bin", "example", "test", "bench"] {
+            for t in manifest
+                .get(kind)
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(p) = path_of(t) {
+                    out.push(root.join(p));
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|p| normalize(&p))
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+/// A file's child-module context: `a/b.rs` → `a/b/`; `mod.rs`, or a file reached through
+/// `#[path]` (rustc treats those as owning their directory) → its own directory.
+fn child_ctx(file: &Path, via_path: bool) -> Ctx {
+    let parent = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let dir = match file.file_stem().and_then(|s| s.to_str()) {
+        Some("mod") | None => parent.clone(),
+        _ if via_path => parent.clone(),
+        Some(stem) => parent.join(stem),
+    };
+    Ctx {
+        dir,
+        path_base: parent.clone(),
+        file_dir: parent,
+    }
+}
+
+struct Child {
+    path: PathBuf,
+    via_path: bool,
+    /// Set for `include!`d files: their text is the includer's, in the includer's module.
+    ctx: Option<Ctx>,
+}
+
+/// Collects the files `tokens` declare into `out`; false if a `mod` names its module with a
+/// macro metavariable (`mod $name;`).
+fn scan(tokens: TokenStream, ctx: &Ctx, out: &mut Vec<Child>) -> bool {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    // A `#[path]` seen since the last item: (path, also the default file).
+    let mut pending: Option<(String, bool)> = None;
+    let mut i = 0;
+    while i < tts.len() {
+        match &tts[i] {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                let mut j = i + 1;
+                if matches!(tts.get(j), Some(TokenTree::Punct(p)) if p.as_char() == '!') {
+                    j += 1;
+                }
+                if let Some(TokenTree::Group(g)) = tts.get(j)
+                    && g.delimiter() == Delimiter::Bracket
+                {
+                    if let Some(p) = path_attr(g.stream()) {
+                        pending = Some(p);
+                    }
+                    i = j + 1;
+                    continue;
+                }
+            }
+            TokenTree::Ident(id) if id == "mod" => {
+                if matches!(tts.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '$') {
+                    return false;
+                }
+                if let Some(TokenTree::Ident(name)) = tts.get(i + 1) {
+                    let name = name.to_string();
+                    let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+                    match tts.get(i + 2) {
+                        Some(TokenTree::Punct(p)) if p.as_char() == ';' => {
+                            let default = match &pending {
+                                Some((p, also_default)) => {
+                                    out.push(Child {
+                                        path: ctx.path_base.join(p),
+                                        via_path: true,
+                                        ctx: None,
+                                    });
+                                    *also_default
+                                }
+                                None => true,
+                            };
+                            if default {
+                                for path in [
+                                    ctx.dir.join(format!("{name}.rs")),
+                                    ctx.dir.join(&name).join("mod.rs"),
+                                ] {
+                                    out.push(Child {
+                                        path,
+                                        via_path: false,
+                                        ctx: None,
+                                    });
+                                }
+                            }
+                            pending = None;
+                            i += 3;
+                            continue;
+                        }
+                        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
+                            let dir = match pending.take() {
+                                Some((p, false)) => ctx.path_base.join(p),
+                                _ => ctx.dir.join(&name),
+                            };
+                            let inner = Ctx {
+                                path_base: dir.clone(),
+                                dir,
+                                file_dir: ctx.file_dir.clone(),
+                            };
+                            if !scan(g.stream(), &inner, out) {
+                                return false;
+                            }
+                            i += 3;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            TokenTree::Ident(id) if id == "include" => {
+                if let (Some(TokenTree::Punct(bang)), Some(TokenTree::Group(g))) =
+                    (tts.get(i + 1), tts.get(i + 2))
+                    && bang.as_char() == '!'
+                {
+                    if let Some(TokenTree::Literal(lit)) = g.stream().into_iter().next()
+                        && let Some(p) = string_value(&lit.to_string())
+                    {
+                        out.push(Child {
+                            path: ctx.file_dir.join(p),
+                            via_path: true,
+                            ctx: Some(ctx.clone()),
+                        });
+                    }
+                    i += 3;
+                    continue;
+                }
+            }
+            TokenTree::Punct(p) if p.as_char() == ';' => pending = None,
+            TokenTree::Group(g) => {
+                if g.delimiter() == Delimiter::Brace {
+                    pending = None;
+                }
+                // Macro bodies (`cfg_if! { .. }`), fn bodies: same module.
+                if !scan(g.stream(), ctx, out) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `path = "x.rs"` → `("x.rs", false)`; `cfg_attr(cond, path = "x.rs")` → `("x.rs", true)`: the
+/// default file is built when the condition is false.
+fn path_attr(attr: TokenStream) -> Option<(String, bool)> {
+    let tts: Vec<TokenTree> = attr.into_iter().collect();
+    match tts.first() {
+        Some(TokenTree::Ident(id)) if id == "path" => match (tts.get(1), tts.get(2)) {
+            (Some(TokenTree::Punct(eq)), Some(TokenTree::Literal(lit))) if eq.as_char() == '=' => {
+                string_value(&lit.to_string()).map(|p| (p, false))
+            }
+            _ => None,
+        },
+        Some(TokenTree::Ident(id)) if id == "cfg_attr" => match tts.get(1) {
+            Some(TokenTree::Group(g)) => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                inner.windows(3).find_map(|w| match w {
+                    [
+                        TokenTree::Ident(id),
+                        TokenTree::Punct(eq),
+                        TokenTree::Literal(lit),
+                    ] if id == "path" && eq.as_char() == '=' => {
+                        string_value(&lit.to_string()).map(|p| (p, true))
+                    }
+                    _ => None,
+                })
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn string_value(lit: &str) -> Option<String> {
+    syn::parse_str::<syn::LitStr>(lit).ok().map(|s| s.value())
+}
+
+/// `a/b/../c.rs` → `a/c.rs`, without touching the filesystem.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(c);
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx_of(file: &str) -> Ctx {
+        child_ctx(Path::new(file), false)
+    }
+
+    fn children(src: &str, file: &str) -> Vec<String> {
+        let ctx = child_ctx(Path::new(file), false);
+        let mut out = Vec::new();
+        assert!(scan(TokenStream::from_str(src).unwrap(), &ctx, &mut out));
+        out.into_iter()
+            .map(|c| normalize(&c.path).display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn module_declarations_by_kind() {
+        let src = r#"
+            mod plain;
+            #[cfg(feature = "x")] pub(crate) mod gated;
+            #[path = "../shared/util.rs"] mod util;
+            mod inline { mod nested; #[path = "p.rs"] mod pathed; }
+            cfg_if::cfg_if! { if #[cfg(unix)] { mod unix; } else { mod other; } }
+            #[cfg_attr(windows, path = "win.rs")] mod sys;
+            include!("generated.rs");
+            fn f() { let s = "mod fake;"; }
+        "#;
+        let got = children(src, "/c/src/net.rs");
+        let want = [
+            "/c/src/net/plain.rs",
+            "/c/src/net/plain/mod.rs",
+            "/c/src/net/gated.rs",
+            "/c/src/net/gated/mod.rs",
+            "/c/shared/util.rs",
+            "/c/src/net/inline/nested.rs",
+            "/c/src/net/inline/nested/mod.rs",
+            "/c/src/net/inline/p.rs",
+            "/c/src/net/unix.rs",
+            "/c/src/net/unix/mod.rs",
+            "/c/src/net/other.rs",
+            "/c/src/net/other/mod.rs",
+            "/c/src/win.rs",
+            "/c/src/net/sys.rs",
+            "/c/src/net/sys/mod.rs",
+            "/c/src/generated.rs",
+        ];
+        assert_eq!(got, want);
+        let generated = "macro_rules! m { ($n:ident) => { mod $n; } } m!(a);";
+        let mut out = Vec::new();
+        assert!(!scan(
+            TokenStream::from_str(generated).unwrap(),
+            &ctx_of("/c/src/lib.rs"),
+            &mut out
+        ));
+        assert!(may_declare_files("pub mod a ;"));
+        assert!(may_declare_files("($n:ident) => { mod $n; }"));
+        assert!(may_declare_files("mod r#type;"));
+        assert!(may_declare_files("include!(\"gen.rs\");"));
+        assert!(!may_declare_files(
+            "let include_hidden = true; // include files"
+        ));
+        assert!(!may_declare_files(
+            "mod tests { use super::*; }\nfn model() {}"
+        ));
+        assert_eq!(
+            children("mod a;", "/c/src/mod.rs"),
+            ["/c/src/a.rs", "/c/src/a/mod.rs"]
+        );
+    }
+}
