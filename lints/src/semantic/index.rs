@@ -58,6 +58,9 @@ pub struct CrateIndex {
     /// `canon` results: the same few hundred paths are followed for every acquisition, field
     /// and deferred finding of the crate, each walk allocating its module prefixes.
     canon_cache: std::sync::Mutex<rustc_hash::FxHashMap<String, String>>,
+    /// `eval` results: the call graph and the lock queries evaluate the same receiver types
+    /// (`self.state`, `MethodRet(self.inner, "get")`) for every call and acquisition of a crate.
+    eval_cache: std::sync::Mutex<rustc_hash::FxHashMap<TyExpr, Ty>>,
 }
 
 #[derive(Debug, Default)]
@@ -105,9 +108,7 @@ impl CrateIndex {
             add(&mut self.fns, path, ty);
         }
         self.raw_methods.extend(f.methods);
-        if let Ok(mut cache) = self.canon_cache.lock() {
-            cache.clear();
-        }
+        self.clear_caches();
         for m in f.modules {
             let t = self.modules.entry(m.path).or_default();
             for (name, full) in m.names {
@@ -122,6 +123,7 @@ impl CrateIndex {
     /// The workspace members this crate refers to by name (set once, after every index exists).
     pub fn set_siblings(&self, siblings: BTreeMap<String, Arc<CrateIndex>>) {
         let _ = self.siblings.set(siblings);
+        self.clear_caches();
     }
 
     /// Crate names a crate's imports start with (`other_member` of `use other_member::Holder;`):
@@ -341,7 +343,28 @@ impl CrateIndex {
     }
 
     pub fn eval(&self, e: &TyExpr) -> Ty {
-        self.eval_depth(e, 0)
+        if let TyExpr::Known(_) | TyExpr::Unknown = e {
+            return self.eval_depth(e, 0);
+        }
+        if let Ok(cache) = self.eval_cache.lock()
+            && let Some(hit) = cache.get(e)
+        {
+            return hit.clone();
+        }
+        let out = self.eval_depth(e, 0);
+        if let Ok(mut cache) = self.eval_cache.lock() {
+            cache.insert(e.clone(), out.clone());
+        }
+        out
+    }
+
+    fn clear_caches(&self) {
+        if let Ok(mut cache) = self.canon_cache.lock() {
+            cache.clear();
+        }
+        if let Ok(mut cache) = self.eval_cache.lock() {
+            cache.clear();
+        }
     }
 
     /// An item of a sibling crate, typed by that crate's index; its `crate::` paths are renamed
