@@ -89,6 +89,13 @@ fn last_segment(path: &str) -> &str {
 
 const MAX_DEPTH: usize = 24;
 
+/// The (module, name) lookups of one `canon` query: done (with their answer) or in progress.
+/// Without it a crate whose modules glob-import each other (generated bindings, preludes
+/// re-exported at every level) was searched once per path through the glob graph, which is
+/// exponential in its depth: the call graph, which canonicalises every fn of every crate, spent
+/// minutes in one such crate of cargo's registry.
+type Lookups = rustc_hash::FxHashMap<(String, String), Option<Option<String>>>;
+
 impl CrateIndex {
     /// Merge one file's index, taking its contents: nothing reads a file's own index after the
     /// merge, and cloning every field, fn and import of a crate was a serial cost of the run.
@@ -180,14 +187,14 @@ impl CrateIndex {
         {
             return hit.clone();
         }
-        let out = self.canon_depth(path, 0);
+        let out = self.canon_depth(path, 0, &mut Lookups::default());
         if let Ok(mut cache) = self.canon_cache.lock() {
             cache.insert(path.to_string(), out.clone());
         }
         out
     }
 
-    fn canon_depth(&self, path: &str, depth: usize) -> String {
+    fn canon_depth(&self, path: &str, depth: usize, seen: &mut Lookups) -> String {
         let mut cur = path.to_string();
         for _ in depth..MAX_DEPTH {
             if !cur.starts_with("crate::") {
@@ -204,7 +211,7 @@ impl CrateIndex {
             let module = segs[..k].join("::");
             let name = segs[k];
             let rest = &segs[k + 1..];
-            let Some(target) = self.lookup_in(&module, name, depth + 1) else {
+            let Some(target) = self.lookup_in(&module, name, depth + 1, seen) else {
                 return cur;
             };
             let next = if rest.is_empty() {
@@ -223,10 +230,36 @@ impl CrateIndex {
     /// What `name` means inside `module`, in Rust's shadowing order: an item declared there, an
     /// explicit import, then a glob import (a crate module's, followed through its own imports and
     /// globs, or a known external module's members).
-    fn lookup_in(&self, module: &str, name: &str, depth: usize) -> Option<String> {
+    fn lookup_in(
+        &self,
+        module: &str,
+        name: &str,
+        depth: usize,
+        seen: &mut Lookups,
+    ) -> Option<String> {
         if depth > MAX_DEPTH {
             return None;
         }
+        let key = (module.to_string(), name.to_string());
+        match seen.get(&key) {
+            Some(Some(done)) => return done.clone(),
+            // Being looked up further up this chain: a glob cycle adds nothing.
+            Some(None) => return None,
+            None => {}
+        }
+        seen.insert(key.clone(), None);
+        let found = self.lookup_uncached(module, name, depth, seen);
+        seen.insert(key, Some(found.clone()));
+        found
+    }
+
+    fn lookup_uncached(
+        &self,
+        module: &str,
+        name: &str,
+        depth: usize,
+        seen: &mut Lookups,
+    ) -> Option<String> {
         let table = self.modules.get(module)?;
         if table.items.iter().any(|i| i == name) {
             return Some(format!("{module}::{name}"));
@@ -235,9 +268,9 @@ impl CrateIndex {
             return Some(full.clone());
         }
         for g in &table.globs {
-            let g = self.canon_depth(g, depth + 1);
+            let g = self.canon_depth(g, depth + 1, seen);
             if g.starts_with("crate") {
-                if g != module && self.lookup_in(&g, name, depth + 1).is_some() {
+                if g != module && self.lookup_in(&g, name, depth + 1, seen).is_some() {
                     return Some(format!("{g}::{name}"));
                 }
             } else if super::paths::glob_has(&g, name) {
