@@ -8,6 +8,10 @@
 # 1. analyzer/benches/scan.rs: bare `syn::parse_file` vs the full `racewise check` (all rules,
 #    JSON rendered into a sink) over the same files, on 1 thread and on all cores: MB/s, files/s,
 #    full/parse ratio (target <= 1.3) and scaling (target: 2 threads >= 1.7x one).
+#    Without DIRs, once over the library corpus and once over the service corpus (`--services`:
+#    pingora-proxy, pingora-core, atuin-server, rathole at pinned versions), which this script
+#    first fetches into cargo's registry with `cargo fetch` over a throwaway manifest in
+#    target/bench-services/ (cargo only; nothing is copied into the repository).
 # 2. Peak RSS of the real CLI (`/usr/bin/time`), per thread count, next to the corpus size
 #    (target: < 2x source size + the fixed overhead of a run over one tiny file).
 # 3. The same figures for the tokio crate alone (issue 2's closing note).
@@ -24,8 +28,36 @@ cargo build --release -p racewise
 cargo bench -p racewise --bench scan --no-run
 scan() { cargo bench -q -p racewise --bench scan -- "$@" 2>/dev/null; }
 
+# The service corpus: the versions must match `SERVICES` in analyzer/benches/scan.rs.
+fetch_services() {
+    local dir=target/bench-services
+    mkdir -p "$dir/src"
+    : > "$dir/src/lib.rs"
+    cat > "$dir/Cargo.toml" <<'EOF'
+[package]
+name = "bench-services"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[workspace]
+
+[dependencies]
+pingora-proxy = "=0.9.1"
+pingora-core = "=0.9.1"
+atuin-server = "=18.24.4"
+rathole = "=0.5.0"
+EOF
+    cargo fetch -q --manifest-path "$dir/Cargo.toml"
+}
+
 echo "== 1. throughput"
 scan --runs "$RUNS" "$@"
+if [ $# -eq 0 ]; then
+    echo
+    echo "== 1b. throughput on service code"
+    if fetch_services; then scan --runs "$RUNS" --services; else echo "cargo fetch failed: skipped"; fi
+fi
 
 echo
 echo "== 2. peak RSS of racewise check --format json"

@@ -6,11 +6,16 @@
 //! the cost of everything but parsing can be read off too: full / blanked.
 //!
 //! ```text
-//! cargo bench -p racewise --bench scan -- [--threads 1,2] [--runs 5] [--mode both|parse|full] [DIR ...]
+//! cargo bench -p racewise --bench scan -- [--threads 1,2] [--runs 5] [--mode both|parse|full] [--services] [DIR ...]
 //! ```
 //!
 //! Without directories it scans a fixed corpus of real crates from cargo's registry (the ones that
-//! are present). `--mode full --runs 1` is what `scripts/bench.sh` runs to read the peak RSS of the
+//! are present). Those are libraries: few locks, handlers or spawned tasks, so the rules that
+//! follow them have little to do. `--services` scans [`SERVICES`] instead, async service code
+//! published on crates.io (a proxy framework, a sync server, a tunnel), where the lock, await
+//! and call-graph work is. `scripts/bench.sh` fetches them with `cargo fetch` over a throwaway
+//! manifest under `target/bench-services/` (cargo unpacks them into its registry); nothing of
+//! them is kept in the repository. `--mode full --runs 1` is what `scripts/bench.sh` runs to read the peak RSS of the
 //! full pipeline alone (printed from `/proc/self/status` as `VmHWM`).
 
 use std::io::Write;
@@ -38,6 +43,17 @@ const CORPUS: &[&str] = &[
     "actix-web-4.",
 ];
 
+/// The service corpus (`--services`), pinned: `scripts/bench.sh` fetches exactly these versions.
+/// pingora-proxy/pingora-core: Cloudflare's proxy framework (connection pools behind locks,
+/// spawned tasks, shutdown watches); atuin-server: an axum sync server (handlers, database
+/// state); rathole: a NAT-traversal tunnel (a task per connection, control channels).
+const SERVICES: &[&str] = &[
+    "pingora-proxy-0.9.1",
+    "pingora-core-0.9.1",
+    "atuin-server-18.24.4",
+    "rathole-0.5.0",
+];
+
 struct Args {
     threads: Vec<usize>,
     runs: usize,
@@ -45,6 +61,7 @@ struct Args {
     full: bool,
     dirs: Vec<PathBuf>,
     list: bool,
+    services: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -56,6 +73,7 @@ fn parse_args() -> Result<Args, String> {
         full: true,
         dirs: Vec::new(),
         list: false,
+        services: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -75,6 +93,7 @@ fn parse_args() -> Result<Args, String> {
             }
             // Print the corpus directories, one per line, and exit (for scripts/bench.sh).
             "--list" => a.list = true,
+            "--services" => a.services = true,
             "--mode" => match it.next().as_deref() {
                 Some("both") => (a.parse, a.full) = (true, true),
                 Some("parse") => (a.parse, a.full) = (true, false),
@@ -86,20 +105,22 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     if a.dirs.is_empty() {
-        a.dirs = default_corpus();
+        a.dirs = default_corpus(if a.services { SERVICES } else { CORPUS });
     }
     if a.dirs.is_empty() {
-        return Err(
-            "no corpus: pass directories, or build once so cargo's registry is filled".into(),
-        );
+        return Err(if a.services {
+            "no service corpus in cargo's registry: run scripts/bench.sh (it fetches them)".into()
+        } else {
+            "no corpus: pass directories, or build once so cargo's registry is filled".into()
+        });
     }
     a.runs = a.runs.max(1);
     Ok(a)
 }
 
 /// Newest unpacked version of each corpus crate.
-fn default_corpus() -> Vec<PathBuf> {
-    CORPUS
+fn default_corpus(corpus: &[&str]) -> Vec<PathBuf> {
+    corpus
         .iter()
         .filter_map(|name| cargo_registry::newest(name))
         .collect()

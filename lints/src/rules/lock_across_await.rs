@@ -10,6 +10,11 @@
 //! await. tokio's async mutex guards are never flagged. One finding per guard, at the lock call,
 //! pointing at the first await it is held across.
 //!
+//! An async fn that holds a guard across its own await is reported once, in that fn, not again
+//! at each caller that awaits it: the fix is in the callee. A caller whose own guard is alive
+//! across `helper().await` is flagged as any other await; and if `helper` takes another lock,
+//! `lock_order_inversion`/`multiple_locks_held` see that as a pair at the call.
+//!
 //! ## Why is this bad
 //! While the task is suspended at the await, the lock stays held: every other task (or thread)
 //! that wants it blocks a runtime worker, and if one of them runs on the worker that must resume

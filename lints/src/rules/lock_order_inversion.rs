@@ -27,6 +27,12 @@
 //! trait with one body for the method); trait objects, generic parameters and stored closures
 //! end the chain.
 //!
+//! An awaited async fn counts the same way: its body runs right at the `.await`, so a guard of
+//! A alive across `self.log_open(id).await`, where `log_open` locks B (a std, parking_lot or
+//! async lock, in its own body or through further sync calls and awaited async fns), is an
+//! A → B acquisition at the call. A future only built while A is held (`let f = x.foo();
+//! drop(a); f.await`) and a lock the callee takes inside a task it spawns do not count.
+//!
 //! ## Why is this bad
 //! Thread 1 holds A and waits for B while thread 2 holds B and waits for A: neither can proceed,
 //! ever. The two halves are usually written months apart, in different files, each correct on its

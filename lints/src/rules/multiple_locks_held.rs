@@ -23,6 +23,12 @@
 //! trait with one body for the method); trait objects, generic parameters and stored closures
 //! end the chain.
 //!
+//! An awaited async fn counts the same way: its body runs right at the `.await`, so a guard of
+//! A alive across `self.log_open(id).await`, where `log_open` locks B (a std, parking_lot or
+//! async lock, in its own body or through further sync calls and awaited async fns), is an
+//! A → B acquisition at the call. A future only built while A is held (`let f = x.foo();
+//! drop(a); f.await`) and a lock the callee takes inside a task it spawns do not count.
+//!
 //! ## Why is this bad
 //! Holding two locks at once is only safe if every place in the program takes them in the same
 //! order. Nothing in the code states or checks that order, so the next change that takes them the

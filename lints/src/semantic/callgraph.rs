@@ -145,9 +145,9 @@ pub struct CallGraph {
     pub stats: CallStats,
 }
 
-/// A call made while guards are alive, of a sync fn of the same crate that (within
-/// [`MAX_CHAIN`] calls) acquires a lock: for the lock-order rules, an acquisition at the call
-/// site. `acquisition` is the callee's acquisition, moved to the call: its region, function,
+/// A call made while guards are alive, of a fn of the same crate that (within [`MAX_CHAIN`]
+/// calls) acquires a lock: a sync fn, or an async fn the call awaits (its body runs under the
+/// caller's guards). For the lock-order rules, an acquisition at the call site. `acquisition` is the callee's acquisition, moved to the call: its region, function,
 /// snippet, guards held and test flag are the call's.
 #[derive(Debug, Clone)]
 pub struct LockCall {
@@ -381,8 +381,9 @@ impl CallGraph {
         g
     }
 
-    /// Per node, the locks it acquires itself or through up to [`MAX_CHAIN`] - 1 further calls (identity → its
-    /// shortest witness), then every call with guards alive of a fn that acquires one.
+    /// Per node, the locks it acquires itself or through up to [`MAX_CHAIN`] - 1 further calls
+    /// (identity → its shortest witness), then every call with guards alive of a fn that
+    /// acquires one (an async fn only where the call is awaited).
     fn lock_calls(&self, crates: &[CrateInput<'_, '_>]) -> Vec<LockCall> {
         // (identity, len, acquisition (crate, file, index), next edge or none)
         type Held = (String, u8, (usize, usize, usize), Option<u32>);
@@ -392,7 +393,24 @@ impl CallGraph {
             for (file, facts) in ci.cx.files.iter().enumerate() {
                 for (ai, a) in facts.acquisitions.iter().enumerate() {
                     let Some(caller) = a.caller else { continue };
-                    if a.in_async || !a.inline || a.awaited || a.method.starts_with("try_") {
+                    if !a.inline || a.method.starts_with("try_") {
+                        continue;
+                    }
+                    let r = FnRef {
+                        krate: ci.id,
+                        file,
+                        func: caller,
+                    };
+                    // An async fn's own body runs when its future is awaited: its locks, async
+                    // ones included (`.lock().await`), are taken under the awaiting caller's
+                    // guards. In a sync fn, an async block's locks run later, elsewhere.
+                    let in_async_fn = ci
+                        .cx
+                        .files
+                        .get(file)
+                        .and_then(|f| f.fns.get(caller as usize))
+                        .is_some_and(|d| d.is_async);
+                    if !in_async_fn && (a.in_async || a.awaited) {
                         continue;
                     }
                     if ci
@@ -405,11 +423,7 @@ impl CallGraph {
                     let Some(id) = ci.cx.lock_identity(a) else {
                         continue;
                     };
-                    let Some(&node) = self.node_of.get(&FnRef {
-                        krate: ci.id,
-                        file,
-                        func: caller,
-                    }) else {
+                    let Some(&node) = self.node_of.get(&r) else {
                         continue;
                     };
                     let list = &mut acquires[node as usize];
@@ -428,16 +442,27 @@ impl CallGraph {
             ci.cx.files.get(e.file)?.calls.get(e.site)
         };
         let def = |n: u32| self.def(crates, n);
-        // Sync → sync inline calls within one crate (lock names are a crate's).
+        // Within one crate (lock names are a crate's), calls that run whenever their fn runs:
+        // sync → sync; and from an async fn's own body, a sync call or an awaited async fn
+        // (`self.refresh().await`: the callee's body runs right there). A sync fn calling an
+        // async fn only builds a future, and an un-awaited future runs wherever it is polled.
         let follow: Vec<u32> = self
             .edges
             .iter()
             .enumerate()
             .filter(|(_, e)| {
-                self.nodes[e.from as usize].krate == self.nodes[e.to as usize].krate
-                    && def(e.from).is_some_and(|d| !d.is_async)
-                    && def(e.to).is_some_and(|d| !d.is_async)
-                    && site(e).is_some_and(|s| s.inline && !s.in_async)
+                if self.nodes[e.from as usize].krate != self.nodes[e.to as usize].krate {
+                    return false;
+                }
+                let (Some(from), Some(to), Some(s)) = (def(e.from), def(e.to), site(e)) else {
+                    return false;
+                };
+                s.inline
+                    && if from.is_async {
+                        !to.is_async || s.awaited
+                    } else {
+                        !to.is_async && !s.in_async
+                    }
             })
             .map(|(i, _)| i as u32)
             .collect();
@@ -464,7 +489,7 @@ impl CallGraph {
                 continue;
             }
             let Some(callee) = def(e.to) else { continue };
-            if callee.is_async {
+            if callee.is_async && !s.awaited {
                 continue;
             }
             for h in &acquires[e.to as usize] {
