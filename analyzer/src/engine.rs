@@ -60,7 +60,14 @@ pub struct Options {
     /// show or hash source lines; JSON and GitHub output do not need it, and dropping it keeps
     /// peak memory near the size of the largest files in flight).
     pub keep_sources: bool,
+    /// Texts that stand in for files on disk, by absolute path (an editor's unsaved buffers,
+    /// `racewise server`): read instead of the file, so the rest of the pipeline, and so every
+    /// result, is the one `racewise check` gives once the buffer is saved.
+    pub overrides: Overrides,
 }
+
+/// See [`Options::overrides`].
+pub type Overrides = Arc<BTreeMap<PathBuf, Arc<str>>>;
 
 impl Options {
     pub fn new(paths: Vec<PathBuf>) -> Options {
@@ -74,6 +81,7 @@ impl Options {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             baseline: None,
             keep_sources: true,
+            overrides: Overrides::default(),
         }
     }
 }

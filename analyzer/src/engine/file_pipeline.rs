@@ -57,7 +57,10 @@ pub(super) fn analyze_files(
     let sizes: Vec<std::io::Result<u64>> = pool.install(|| {
         files
             .par_iter()
-            .map(|f| std::fs::metadata(&f.abs).map(|m| m.len()))
+            .map(|f| match opts.overrides.get(&f.abs) {
+                Some(text) => Ok(text.len() as u64),
+                None => std::fs::metadata(&f.abs).map(|m| m.len()),
+            })
             .collect()
     });
     let mut order: Vec<usize> = (0..files.len()).collect();
@@ -82,14 +85,7 @@ pub(super) fn analyze_files(
                 // Decided per file from its text (`analyze_text`).
                 item_extents: true,
             };
-            let outcome = analyze_one(
-                &files[i],
-                &sizes[i],
-                file_opts,
-                rules,
-                opts.max_file_bytes,
-                opts.keep_sources,
-            );
+            let outcome = analyze_one(&files[i], &sizes[i], file_opts, rules, opts);
             done.push((i, outcome));
         }
         done
@@ -106,13 +102,14 @@ fn analyze_one(
     size: &std::io::Result<u64>,
     opts: FileOptions,
     rules: &[&'static RuleEntry],
-    max_bytes: u64,
-    keep_text: bool,
+    run: &Options,
 ) -> FileOutcome {
-    let (mut out, text) = analyze_file_text(file, size, opts, rules, max_bytes);
+    let overridden = run.overrides.get(&file.abs).map(|t| t.as_bytes().to_vec());
+    let (mut out, text) =
+        analyze_file_text(file, size, opts, rules, run.max_file_bytes, overridden);
     if let Some(text) = text {
         // Shared with the reporters only when one shows source lines (a copy per file else).
-        out.text = keep_text.then(|| Arc::from(text));
+        out.text = run.keep_sources.then(|| Arc::from(text));
     }
     // Item extents only serve suppression parsing: don't keep them through the crate phase.
     if let Some(f) = &mut out.facts {
@@ -129,6 +126,7 @@ fn analyze_file_text(
     opts: FileOptions,
     rules: &[&'static RuleEntry],
     max_bytes: u64,
+    overridden: Option<Vec<u8>>,
 ) -> (FileOutcome, Option<String>) {
     let fail = |kind, line, message| {
         let error = FileError::new(file.rel.clone(), kind, line, message);
@@ -145,7 +143,11 @@ fn analyze_file_text(
         Ok(n) => *n,
         Err(e) => return fail(ErrorKind::Io, None, e.to_string()),
     };
-    let bytes = match read_capped(&file.abs, size, max_bytes) {
+    let read = match overridden {
+        Some(bytes) => Ok(bytes),
+        None => read_capped(&file.abs, size, max_bytes),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => return fail(ErrorKind::Io, None, e.to_string()),
     };
