@@ -30,7 +30,7 @@ use crate::discover::{self, DiscoverOptions};
 use crate::error::UsageError;
 use crate::report::Report;
 
-pub use file_pipeline::analyze_text;
+pub use file_pipeline::{FileCache, analyze_text};
 
 /// Files above this size are reported (`too_large`) rather than parsed.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -64,6 +64,9 @@ pub struct Options {
     /// `racewise server`): read instead of the file, so the rest of the pipeline, and so every
     /// result, is the one `racewise check` gives once the buffer is saved.
     pub overrides: Overrides,
+    /// Per-file outcomes of earlier runs, reused for files whose text and options did not
+    /// change (`racewise server`; a one-shot `check` has none).
+    pub cache: Option<Arc<FileCache>>,
 }
 
 /// See [`Options::overrides`].
@@ -82,6 +85,7 @@ impl Options {
             baseline: None,
             keep_sources: true,
             overrides: Overrides::default(),
+            cache: None,
         }
     }
 }

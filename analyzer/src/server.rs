@@ -177,6 +177,8 @@ struct Server {
     published: BTreeMap<lt::Uri, Vec<lt::Diagnostic>>,
     /// Config files that carry a diagnostic now.
     config_diagnostics: BTreeSet<lt::Uri>,
+    /// Per crate: the files' outcomes of the last run, so a keystroke re-walks one file.
+    caches: BTreeMap<PathBuf, Arc<engine::FileCache>>,
 }
 
 impl Server {
@@ -190,6 +192,7 @@ impl Server {
             due: None,
             published: BTreeMap::new(),
             config_diagnostics: BTreeSet::new(),
+            caches: BTreeMap::new(),
         }
     }
 
@@ -397,6 +400,7 @@ impl Server {
         opts.discover.root = Some(project.dir.clone());
         opts.config = config;
         opts.keep_sources = false;
+        opts.cache = Some(self.caches.entry(scope.to_path_buf()).or_default().clone());
         opts.overrides = Arc::new(
             self.docs
                 .values()

@@ -286,3 +286,62 @@ fn exit_without_shutdown_is_code_1_and_requests_before_initialize_are_refused() 
     let status = c.child.wait().expect("server exits");
     assert_eq!(status.code(), Some(1));
 }
+
+/// The engine entry point the server uses: buffers override files, and the per-file cache gives
+/// the same findings as a run without it, also when an edit in one file changes findings in
+/// another (a field's type, declared in `state.rs`, decides what `worker.rs` reports).
+#[test]
+fn overrides_and_the_file_cache_give_the_uncached_result() {
+    use racewise::engine::{self, FileCache, Options};
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/e2e/orders");
+    let root = std::fs::canonicalize(root).expect("fixture");
+    let state = root.join("src/state.rs");
+    let disk = std::fs::read_to_string(&state).expect("state.rs");
+    let edited = disk.replace(
+        "pub orders: Mutex<HashMap<u64, Order>>",
+        "pub orders: tokio::sync::Mutex<HashMap<u64, Order>>",
+    );
+    assert_ne!(
+        disk, edited,
+        "the fixture still declares `orders` as a std Mutex"
+    );
+    let run = |text: Option<&str>, cache: Option<Arc<FileCache>>| -> Vec<String> {
+        let mut opts = Options::new(vec![root.clone()]);
+        opts.discover.root = Some(root.clone());
+        opts.keep_sources = false;
+        if let Some(t) = text {
+            opts.overrides = Arc::new(BTreeMap::from([(state.clone(), Arc::from(t))]));
+        }
+        opts.cache = cache;
+        let a = engine::run(&opts).expect("run");
+        a.report
+            .findings
+            .iter()
+            .map(|f| format!("{}:{}:{} {}", f.file, f.line, f.column, f.rule))
+            .collect()
+    };
+    let plain = run(None, None);
+    let plain_edited = run(Some(&edited), None);
+    assert_ne!(plain, plain_edited, "the edit changes findings");
+    assert!(
+        plain
+            .iter()
+            .any(|f| f.starts_with("src/worker.rs") && f.ends_with("blocking_lock_in_async"))
+    );
+    let cache = Arc::new(FileCache::default());
+    assert_eq!(run(None, Some(cache.clone())), plain, "cold cache");
+    assert_eq!(run(None, Some(cache.clone())), plain, "warm cache");
+    assert_eq!(
+        run(Some(&edited), Some(cache.clone())),
+        plain_edited,
+        "one file edited"
+    );
+    assert_eq!(run(None, Some(cache.clone())), plain, "edit undone");
+    // Buffer to buffer: the override's text is the key, not the file on disk.
+    assert_eq!(run(Some(&edited), Some(cache.clone())), plain_edited);
+    assert_eq!(run(Some(&disk), Some(cache)), plain, "buffer edited back");
+}

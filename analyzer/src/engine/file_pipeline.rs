@@ -21,6 +21,7 @@ use crate::suppress::{self, Suppression};
 use super::Options;
 use super::crate_assignment::Crates;
 
+#[derive(Clone)]
 pub(super) struct FileOutcome {
     pub(super) facts: Option<FileFacts>,
     pub(super) errors: Vec<FileError>,
@@ -85,7 +86,20 @@ pub(super) fn analyze_files(
                 // Decided per file from its text (`analyze_text`).
                 item_extents: true,
             };
+            let key = opts
+                .cache
+                .as_ref()
+                .map(|_| cache_key(&files[i], &file_opts, rules, opts));
+            if let (Some(cache), Some(key)) = (&opts.cache, key)
+                && let Some(hit) = cache.get(&files[i].abs, key)
+            {
+                done.push((i, hit));
+                continue;
+            }
             let outcome = analyze_one(&files[i], &sizes[i], file_opts, rules, opts);
+            if let (Some(cache), Some(key)) = (&opts.cache, key) {
+                cache.put(files[i].abs.clone(), key, outcome.clone());
+            }
             done.push((i, outcome));
         }
         done
@@ -95,6 +109,61 @@ pub(super) fn analyze_files(
         slots[i] = Some(outcome);
     }
     slots.into_iter().flatten().collect()
+}
+
+/// What a file's outcome depends on: its text (the override's, or the file's size and mtime
+/// on disk), its per-file options (crate, module, config) and the rules.
+fn cache_key(
+    file: &SourceFile,
+    file_opts: &FileOptions,
+    rules: &[&'static RuleEntry],
+    opts: &Options,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    match opts.overrides.get(&file.abs) {
+        Some(text) => (0u8, text).hash(&mut h),
+        None => match std::fs::metadata(&file.abs) {
+            Ok(m) => (1u8, m.len(), m.modified().ok()).hash(&mut h),
+            // Unreadable: never a hit (the error is produced again).
+            Err(_) => (2u8, std::time::SystemTime::now()).hash(&mut h),
+        },
+    }
+    format!("{file_opts:?}").hash(&mut h);
+    for r in rules {
+        r.meta.name.hash(&mut h);
+    }
+    opts.max_file_bytes.hash(&mut h);
+    h.finish()
+}
+
+/// Per-file outcomes kept between runs (`racewise server`): a keystroke re-walks the edited
+/// file only; the crate-wide phase and the suppressions run again over all of them, so the
+/// result is the one a run without the cache gives.
+#[derive(Default)]
+pub struct FileCache {
+    entries: std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, (u64, FileOutcome)>>,
+}
+
+impl std::fmt::Debug for FileCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.entries.lock().map(|m| m.len()).unwrap_or(0);
+        write!(f, "FileCache({n} files)")
+    }
+}
+
+impl FileCache {
+    fn get(&self, path: &Path, key: u64) -> Option<FileOutcome> {
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(path)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, o)| o.clone())
+    }
+
+    fn put(&self, path: std::path::PathBuf, key: u64, outcome: FileOutcome) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.insert(path, (key, outcome));
+    }
 }
 
 fn analyze_one(
