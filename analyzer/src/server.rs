@@ -411,6 +411,7 @@ impl Server {
         let Ok(analysis) = engine::run(&opts) else {
             return;
         };
+        log_timings(scope, &analysis.timings);
         let mut by_file: HashMap<PathBuf, Vec<&ReportFinding>> = HashMap::new();
         for f in &analysis.report.findings {
             if f.state != FindingState::Suppressed {
@@ -607,6 +608,21 @@ impl Server {
             return Value::Null;
         }
         json!({"contents": {"kind": "markdown", "value": docs.join("\n---\n")}})
+    }
+}
+
+/// With `RACEWISE_SERVER_LOG=FILE`, each run's phase timings are appended there (stdout is the
+/// protocol's, and editors hide stderr).
+fn log_timings(scope: &Path, timings: &[(&'static str, f64)]) {
+    let Some(path) = std::env::var_os("RACEWISE_SERVER_LOG") else {
+        return;
+    };
+    let phases: Vec<String> = timings
+        .iter()
+        .map(|(p, s)| format!("{p} {:.0}ms", s * 1000.0))
+        .collect();
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = writeln!(f, "{}: {}", scope.display(), phases.join(", "));
     }
 }
 
