@@ -621,7 +621,11 @@ fn log_timings(scope: &Path, timings: &[(&'static str, f64)]) {
         .iter()
         .map(|(p, s)| format!("{p} {:.0}ms", s * 1000.0))
         .collect();
-    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
         let _ = writeln!(f, "{}: {}", scope.display(), phases.join(", "));
     }
 }
