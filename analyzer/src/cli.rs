@@ -1,4 +1,4 @@
-//! The command line: `racewise check|rules|explain|models`. `run` is the whole program behind a
+//! The command line: `racewise check|rules|explain|models|server`. `run` is the whole program behind a
 //! testable interface (arguments in, bytes out, exit code back).
 
 use std::collections::BTreeSet;
@@ -47,6 +47,9 @@ pub enum Command {
     /// Run the model checks of the racewise-models crate.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Language Server over stdio: diagnostics for open files as you type (see the README's
+    /// editor section).
+    Server,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -270,6 +273,8 @@ fn execute(
         Command::Models(cmd) => {
             models_cmd::run(&cmd, out).map_err(|e| UsageError::Usage(e.to_string()))
         }
+        // Speaks on the process's stdin/stdout itself: `out` is not a transport.
+        Command::Server => Ok(crate::server::run_stdio()),
     };
     match result {
         Ok(code) => code,
@@ -292,7 +297,7 @@ pub fn cargo_args(args: Vec<OsString>) -> Vec<OsString> {
         s.starts_with('-') && !matches!(s.as_ref(), "--help" | "-h" | "--version" | "-V")
     };
     let is_path = |a: &OsString| {
-        let known = ["check", "rules", "explain", "models", "help"];
+        let known = ["check", "rules", "explain", "models", "server", "help"];
         !is_flag(a) && !a.to_string_lossy().starts_with('-') && !known.iter().any(|k| a == k)
     };
     if args.len() == 1 || args.get(1).is_some_and(|a| is_flag(a) || is_path(a)) {
@@ -448,7 +453,7 @@ fn read_baseline(path: &PathBuf) -> Result<BTreeSet<String>, UsageError> {
 }
 
 /// The configuration for a run: `--config`, else the one found at the project root.
-fn load_config(
+pub(crate) fn load_config(
     explicit: Option<&Path>,
     root: &ProjectRoot,
 ) -> Result<(Config, String), UsageError> {

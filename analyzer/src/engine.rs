@@ -30,7 +30,7 @@ use crate::discover::{self, DiscoverOptions};
 use crate::error::UsageError;
 use crate::report::Report;
 
-pub use file_pipeline::analyze_text;
+pub use file_pipeline::{FileCache, analyze_text};
 
 /// Files above this size are reported (`too_large`) rather than parsed.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -60,7 +60,17 @@ pub struct Options {
     /// show or hash source lines; JSON and GitHub output do not need it, and dropping it keeps
     /// peak memory near the size of the largest files in flight).
     pub keep_sources: bool,
+    /// Texts that stand in for files on disk, by absolute path (an editor's unsaved buffers,
+    /// `racewise server`): read instead of the file, so the rest of the pipeline, and so every
+    /// result, is the one `racewise check` gives once the buffer is saved.
+    pub overrides: Overrides,
+    /// Per-file outcomes of earlier runs, reused for files whose text and options did not
+    /// change (`racewise server`; a one-shot `check` has none).
+    pub cache: Option<Arc<FileCache>>,
 }
+
+/// See [`Options::overrides`].
+pub type Overrides = Arc<BTreeMap<PathBuf, Arc<str>>>;
 
 impl Options {
     pub fn new(paths: Vec<PathBuf>) -> Options {
@@ -74,6 +84,8 @@ impl Options {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             baseline: None,
             keep_sources: true,
+            overrides: Overrides::default(),
+            cache: None,
         }
     }
 }

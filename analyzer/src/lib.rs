@@ -25,6 +25,7 @@ pub mod outputs;
 pub mod redis_stress_cmd;
 pub mod report;
 pub mod root;
+pub mod server;
 pub mod stderr_guard;
 pub mod suppress;
 pub mod symlinks;

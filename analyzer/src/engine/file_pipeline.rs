@@ -21,6 +21,7 @@ use crate::suppress::{self, Suppression};
 use super::Options;
 use super::crate_assignment::Crates;
 
+#[derive(Clone)]
 pub(super) struct FileOutcome {
     pub(super) facts: Option<FileFacts>,
     pub(super) errors: Vec<FileError>,
@@ -57,7 +58,10 @@ pub(super) fn analyze_files(
     let sizes: Vec<std::io::Result<u64>> = pool.install(|| {
         files
             .par_iter()
-            .map(|f| std::fs::metadata(&f.abs).map(|m| m.len()))
+            .map(|f| match opts.overrides.get(&f.abs) {
+                Some(text) => Ok(text.len() as u64),
+                None => std::fs::metadata(&f.abs).map(|m| m.len()),
+            })
             .collect()
     });
     let mut order: Vec<usize> = (0..files.len()).collect();
@@ -82,14 +86,20 @@ pub(super) fn analyze_files(
                 // Decided per file from its text (`analyze_text`).
                 item_extents: true,
             };
-            let outcome = analyze_one(
-                &files[i],
-                &sizes[i],
-                file_opts,
-                rules,
-                opts.max_file_bytes,
-                opts.keep_sources,
-            );
+            let key = opts
+                .cache
+                .as_ref()
+                .map(|_| cache_key(&files[i], &file_opts, rules, opts));
+            if let (Some(cache), Some(key)) = (&opts.cache, key)
+                && let Some(hit) = cache.get(&files[i].abs, key)
+            {
+                done.push((i, hit));
+                continue;
+            }
+            let outcome = analyze_one(&files[i], &sizes[i], file_opts, rules, opts);
+            if let (Some(cache), Some(key)) = (&opts.cache, key) {
+                cache.put(files[i].abs.clone(), key, outcome.clone());
+            }
             done.push((i, outcome));
         }
         done
@@ -101,18 +111,74 @@ pub(super) fn analyze_files(
     slots.into_iter().flatten().collect()
 }
 
+/// What a file's outcome depends on: its text (the override's, or the file's size and mtime
+/// on disk), its per-file options (crate, module, config) and the rules.
+fn cache_key(
+    file: &SourceFile,
+    file_opts: &FileOptions,
+    rules: &[&'static RuleEntry],
+    opts: &Options,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    match opts.overrides.get(&file.abs) {
+        Some(text) => (0u8, text).hash(&mut h),
+        None => match std::fs::metadata(&file.abs) {
+            Ok(m) => (1u8, m.len(), m.modified().ok()).hash(&mut h),
+            // Unreadable: never a hit (the error is produced again).
+            Err(_) => (2u8, std::time::SystemTime::now()).hash(&mut h),
+        },
+    }
+    format!("{file_opts:?}").hash(&mut h);
+    for r in rules {
+        r.meta.name.hash(&mut h);
+    }
+    opts.max_file_bytes.hash(&mut h);
+    h.finish()
+}
+
+/// Per-file outcomes kept between runs (`racewise server`): a keystroke re-walks the edited
+/// file only; the crate-wide phase and the suppressions run again over all of them, so the
+/// result is the one a run without the cache gives.
+#[derive(Default)]
+pub struct FileCache {
+    entries: std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, (u64, FileOutcome)>>,
+}
+
+impl std::fmt::Debug for FileCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.entries.lock().map(|m| m.len()).unwrap_or(0);
+        write!(f, "FileCache({n} files)")
+    }
+}
+
+impl FileCache {
+    fn get(&self, path: &Path, key: u64) -> Option<FileOutcome> {
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(path)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, o)| o.clone())
+    }
+
+    fn put(&self, path: std::path::PathBuf, key: u64, outcome: FileOutcome) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.insert(path, (key, outcome));
+    }
+}
+
 fn analyze_one(
     file: &SourceFile,
     size: &std::io::Result<u64>,
     opts: FileOptions,
     rules: &[&'static RuleEntry],
-    max_bytes: u64,
-    keep_text: bool,
+    run: &Options,
 ) -> FileOutcome {
-    let (mut out, text) = analyze_file_text(file, size, opts, rules, max_bytes);
+    let overridden = run.overrides.get(&file.abs).map(|t| t.as_bytes().to_vec());
+    let (mut out, text) =
+        analyze_file_text(file, size, opts, rules, run.max_file_bytes, overridden);
     if let Some(text) = text {
         // Shared with the reporters only when one shows source lines (a copy per file else).
-        out.text = keep_text.then(|| Arc::from(text));
+        out.text = run.keep_sources.then(|| Arc::from(text));
     }
     // Item extents only serve suppression parsing: don't keep them through the crate phase.
     if let Some(f) = &mut out.facts {
@@ -129,6 +195,7 @@ fn analyze_file_text(
     opts: FileOptions,
     rules: &[&'static RuleEntry],
     max_bytes: u64,
+    overridden: Option<Vec<u8>>,
 ) -> (FileOutcome, Option<String>) {
     let fail = |kind, line, message| {
         let error = FileError::new(file.rel.clone(), kind, line, message);
@@ -145,7 +212,11 @@ fn analyze_file_text(
         Ok(n) => *n,
         Err(e) => return fail(ErrorKind::Io, None, e.to_string()),
     };
-    let bytes = match read_capped(&file.abs, size, max_bytes) {
+    let read = match overridden {
+        Some(bytes) => Ok(bytes),
+        None => read_capped(&file.abs, size, max_bytes),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => return fail(ErrorKind::Io, None, e.to_string()),
     };
