@@ -75,6 +75,8 @@ pub(super) fn analyze_files(
             let info = &crates.infos[crates.file_crate[i]];
             let file_opts = FileOptions {
                 edition: info.edition,
+                tokio_fs: info.tokio.fs,
+                tokio_time: info.tokio.time,
                 test_file: crates.test_file[i],
                 module_path: crates.module_path[i].clone(),
                 blocking_paths: blocking_paths.clone(),

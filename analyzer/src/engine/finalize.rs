@@ -187,5 +187,6 @@ fn to_report(file: &SourceFile, f: Finding, state: FindingState, config: &Config
         region: f.region,
         snippet: f.snippet,
         in_test: f.in_test,
+        fix: f.fix.map(crate::report::ReportFix::from_fix),
     }
 }

@@ -99,12 +99,19 @@ impl Lint for BlockingSleepInAsync {
         if callee != "std::thread::sleep" && !deferred {
             return;
         }
-        let f = cx.finding(
+        let mut f = cx.finding(
             &META,
             call.func.span(),
             "std::thread::sleep blocks the async runtime's worker thread",
             "use tokio::time::sleep(..).await (or move the blocking work into spawn_blocking)",
         );
+        if callee == "std::thread::sleep" && cx.tokio_time() {
+            f.fix = cx.await_call_fix(
+                call,
+                "tokio::time::sleep",
+                "replace std::thread::sleep with tokio::time::sleep(..).await".into(),
+            );
+        }
         // Emitted at once for `std::thread::sleep`; a `crate::` path waits for the crate index.
         let is_sleep = |t: &Ty| t.path_str() == Some("std::thread::sleep");
         cx.emit_if(TyExpr::Known(Ty::path(&callee)), is_sleep, f);

@@ -348,6 +348,7 @@ fn crate_finding(cx: &CrateCx, file: usize, allow: &AllowFact) -> Finding {
         },
     };
     Finding {
+        fix: None,
         rule: META.name,
         severity: META.default_severity,
         region: allow.region,
@@ -499,6 +500,7 @@ impl Lint for BroadLintAllow {
                     .collect::<Vec<_>>()
                     .join(" ");
                 found.push(Finding {
+                    fix: None,
                     rule: META.name,
                     severity: META.default_severity,
                     region,
