@@ -60,6 +60,9 @@ pub struct Options {
     /// show or hash source lines; JSON and GitHub output do not need it, and dropping it keeps
     /// peak memory near the size of the largest files in flight).
     pub keep_sources: bool,
+    /// Texts that stand in for files on disk, by report path: `--fix` analyzes its edits before
+    /// it writes them.
+    pub overlay: Option<Arc<BTreeMap<String, Arc<str>>>>,
 }
 
 impl Options {
@@ -74,6 +77,7 @@ impl Options {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             baseline: None,
             keep_sources: true,
+            overlay: None,
         }
     }
 }

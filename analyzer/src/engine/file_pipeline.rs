@@ -84,9 +84,11 @@ pub(super) fn analyze_files(
                 // Decided per file from its text (`analyze_text`).
                 item_extents: true,
             };
+            let overlay = opts.overlay.as_ref().and_then(|o| o.get(&files[i].rel));
             let outcome = analyze_one(
                 &files[i],
                 &sizes[i],
+                overlay.map(|t| &**t),
                 file_opts,
                 rules,
                 opts.max_file_bytes,
@@ -106,12 +108,13 @@ pub(super) fn analyze_files(
 fn analyze_one(
     file: &SourceFile,
     size: &std::io::Result<u64>,
+    overlay: Option<&str>,
     opts: FileOptions,
     rules: &[&'static RuleEntry],
     max_bytes: u64,
     keep_text: bool,
 ) -> FileOutcome {
-    let (mut out, text) = analyze_file_text(file, size, opts, rules, max_bytes);
+    let (mut out, text) = analyze_file_text(file, size, overlay, opts, rules, max_bytes);
     if let Some(text) = text {
         // Shared with the reporters only when one shows source lines (a copy per file else).
         out.text = keep_text.then(|| Arc::from(text));
@@ -128,6 +131,7 @@ fn analyze_one(
 fn analyze_file_text(
     file: &SourceFile,
     size: &std::io::Result<u64>,
+    overlay: Option<&str>,
     opts: FileOptions,
     rules: &[&'static RuleEntry],
     max_bytes: u64,
@@ -136,6 +140,9 @@ fn analyze_file_text(
         let error = FileError::new(file.rel.clone(), kind, line, message);
         (FileOutcome::new(None, vec![error]), None)
     };
+    if let Some(text) = overlay {
+        return analyze_read_text(file, text.to_string(), opts, rules);
+    }
     let size = match size {
         Ok(n) if *n > max_bytes => {
             return fail(
@@ -174,6 +181,17 @@ fn analyze_file_text(
             );
         }
     };
+    analyze_read_text(file, text, opts, rules)
+}
+
+/// The rest of [`analyze_file_text`] once the file's text is known (read from disk, or the
+/// edited text `--fix` verifies before writing it).
+fn analyze_read_text(
+    file: &SourceFile,
+    text: String,
+    opts: FileOptions,
+    rules: &[&'static RuleEntry],
+) -> (FileOutcome, Option<String>) {
     // Item extents only serve item-level suppressions: recorded, and the suppression lines
     // scanned, only in files that hold the marker at all.
     let marked = suppress::may_have_suppressions(&text);
