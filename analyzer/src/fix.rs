@@ -67,14 +67,16 @@ pub fn available(report: &Report) -> (usize, usize) {
     (safe, unsafe_only)
 }
 
-/// A finding's identity across edits: what its fingerprint hashes, without the file (keys are
-/// grouped by file) and the ordinal. Not the message: some name line numbers, which edits shift.
-type Key = (&'static str, Option<String>, String);
+/// A finding's identity across edits: its rule and enclosing item (keys are grouped by file).
+/// Not the snippet: a finding on an edited line (`let _ = std::fs::remove_file(p);` becoming
+/// `let _ = tokio::fs::remove_file(p).await;`) is the same finding with a new snippet; nor the
+/// message, which may name line numbers the edits shift. The counts per key are compared.
+type Key = (&'static str, Option<String>);
 
 fn keys_by_file(report: &Report) -> BTreeMap<&str, BTreeMap<Key, usize>> {
     let mut out: BTreeMap<&str, BTreeMap<Key, usize>> = BTreeMap::new();
     for f in &report.findings {
-        let key = (f.rule, f.function.clone(), f.snippet.clone());
+        let key = (f.rule, f.function.clone());
         *out.entry(f.file.as_str())
             .or_default()
             .entry(key)
@@ -110,7 +112,7 @@ pub fn run(opts: &Options, mode: FixMode) -> Result<FixOutcome, UsageError> {
             {
                 continue;
             }
-            let key = (f.rule, f.function.clone(), f.snippet.clone());
+            let key = (f.rule, f.function.clone());
             by_file.entry(&f.file).or_default().push((fix, key));
         }
         let mut edited: BTreeMap<String, (String, usize, BTreeMap<Key, usize>)> = BTreeMap::new();

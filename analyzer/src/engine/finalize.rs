@@ -130,6 +130,16 @@ pub(super) fn finish(
         .map_or(0, |base| mark_baseline(&mut findings, base));
     errors.sort();
     errors.dedup();
+    // A file racewise could not parse is never edited: its findings (suppressions it could
+    // still read) offer no fix.
+    let unparsed: std::collections::BTreeSet<&str> = errors
+        .iter()
+        .filter(|e| e.kind == crate::error::ErrorKind::ParseError)
+        .map(|e| e.file.as_str())
+        .collect();
+    for f in findings.iter_mut().filter(|f| unparsed.contains(f.file.as_str())) {
+        f.fix = None;
+    }
     let report = Report::new(findings, errors, found.files.len(), baseline_fixed);
     Finished {
         root: found.root,
