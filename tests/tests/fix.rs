@@ -112,7 +112,11 @@ fn every_case_is_fixed_to_its_after_tree_and_a_second_run_changes_nothing() {
             "{case}: second run: {}",
             second.stderr
         );
-        assert_eq!(tree(&scratch.root), got, "{case}: second --fix changed files");
+        assert_eq!(
+            tree(&scratch.root),
+            got,
+            "{case}: second --fix changed files"
+        );
     }
 }
 
@@ -135,7 +139,11 @@ fn unsafe_fixes_need_the_flag() {
     let scratch = Scratch::copy_of(&case_dir("blocking_unsafe").join("before"));
     let before = tree(&scratch.root);
     let run = run_in(&scratch.path(), &["--fix", "--format", "json"], &[]);
-    assert_eq!(tree(&scratch.root), before, "unsafe fixes applied without the flag");
+    assert_eq!(
+        tree(&scratch.root),
+        before,
+        "unsafe fixes applied without the flag"
+    );
     assert!(
         run.stderr
             .contains("applied 0 fix(es) in 0 file(s); 6 more with --unsafe-fixes"),
@@ -174,7 +182,11 @@ fn json_findings_carry_the_fix_and_only_where_it_applies() {
     assert_eq!(edits.len(), 2);
     assert_eq!(edits[0]["text"], "tokio::fs::write");
     assert_eq!(
-        (&edits[0]["line"], &edits[0]["column"], &edits[0]["end_column"]),
+        (
+            &edits[0]["line"],
+            &edits[0]["column"],
+            &edits[0]["end_column"]
+        ),
         (&Value::from(19), &Value::from(5), &Value::from(19))
     );
     assert_eq!(edits[1]["text"], ".await");

@@ -444,7 +444,6 @@ fn fixes_are_sarif_fixes_with_replacements() {
     // The broken-schema guard above proves the validator can fail; this proves a fix can be
     // invalid too (a replacement needs a deletedRegion).
     let mut broken = v.clone();
-    broken["runs"][0]["results"][0]["fixes"] =
-        serde_json::json!([{"artifactChanges": [{"artifactLocation": {"uri": "x"}, "replacements": [{}]}]}]);
+    broken["runs"][0]["results"][0]["fixes"] = serde_json::json!([{"artifactChanges": [{"artifactLocation": {"uri": "x"}, "replacements": [{}]}]}]);
     assert!(!schema_validator().is_valid(&broken));
 }

@@ -137,7 +137,10 @@ pub(super) fn finish(
         .filter(|e| e.kind == crate::error::ErrorKind::ParseError)
         .map(|e| e.file.as_str())
         .collect();
-    for f in findings.iter_mut().filter(|f| unparsed.contains(f.file.as_str())) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| unparsed.contains(f.file.as_str()))
+    {
         f.fix = None;
     }
     let report = Report::new(findings, errors, found.files.len(), baseline_fixed);

@@ -54,6 +54,14 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! `racewise check --fix --unsafe-fixes` rewrites the `std::fs` functions `tokio::fs` mirrors
+//! with the same arguments (`read`, `read_to_string`, `write`, `create_dir_all`, `create_dir`,
+//! `remove_file`, `remove_dir`, `remove_dir_all`, `rename`, `metadata`, `copy`, `read_dir`,
+//! `hard_link`, `canonicalize`) to `tokio::fs::..(..).await` (unsafe fix: `read_dir` returns
+//! tokio's `ReadDir`, and the fn now yields) — only directly in an async fn/block body, never
+//! inside a closure, and only when the crate's `Cargo.toml` enables tokio's `fs` feature (or
+//! `full`). `File::open`/`OpenOptions` are left to rewrite by hand.
 
 use syn::spanned::Spanned;
 

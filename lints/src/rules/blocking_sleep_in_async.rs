@@ -40,6 +40,11 @@
 //!     }
 //! }
 //! ```
+//!
+//! `racewise check --fix --unsafe-fixes` rewrites `std::thread::sleep(d)` to
+//! `tokio::time::sleep(d).await` (unsafe fix: the fn now yields there) — only directly in an
+//! async fn/block body, never inside a closure, and only when the crate's `Cargo.toml` enables
+//! tokio's `time` feature (or `full`).
 
 use syn::spanned::Spanned;
 

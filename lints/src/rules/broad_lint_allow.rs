@@ -58,6 +58,11 @@
 //! ```
 //! or, better, drop the guard before the await (or use `tokio::sync::Mutex`), and delete the
 //! allow.
+//!
+//! `racewise check --fix` deletes an `await_holding_lock` / `await_holding_refcell_ref` allow that
+//! hides nothing (safe fix): the attribute (with its line), or just the lint and a comma when the
+//! `allow(..)` names other lints too. An allow that covers a real guard is not touched (it needs
+//! narrowing, by hand), nor one behind `cfg_attr`, nor the manifest-level ones.
 
 use std::collections::BTreeSet;
 

@@ -73,6 +73,12 @@
 //!     }
 //! });
 //! ```
+//!
+//! `racewise check --fix` rewrites the plain `while let Ok(x) = rx.recv().await { .. }` form into
+//! a `loop` over a `match` that skips `Err(RecvError::Lagged(_))` and breaks on
+//! `Err(RecvError::Closed)` (safe fix; `RecvError` spelled as the file can name it). The other
+//! forms (a timeout around the receive, `match` arms, `select!`) are left to rewrite by hand,
+//! and so is a body holding a string literal that spans lines (re-indenting would change it).
 
 use std::collections::BTreeSet;
 
