@@ -462,10 +462,24 @@ fn skip_lag_fix(cx: &Cx, w: &syn::ExprWhile, l: &syn::ExprLet) -> Option<Fix> {
         .chars()
         .take_while(|c| c.is_whitespace())
         .collect();
-    let body = body.replace('\n', "\n        ");
+    // One level as the file indents: a tab where the loop is indented with tabs.
+    let unit = if indent.contains('\t') { "\t" } else { "    " };
+    let (i1, i2) = (format!("{indent}{unit}"), format!("{indent}{unit}{unit}"));
+    let body: Vec<String> = body
+        .split('\n')
+        .enumerate()
+        .map(|(n, line)| {
+            if n == 0 || line.trim().is_empty() {
+                line.to_string()
+            } else {
+                format!("{unit}{unit}{line}")
+            }
+        })
+        .collect();
+    let body = body.join("\n");
     let err = recv_error_path(cx);
     let new = format!(
-        "loop {{\n{indent}    match {scrutinee} {{\n{indent}        Ok({pat}) => {body}\n{indent}        Err({err}::Lagged(_)) => continue,\n{indent}        Err({err}::Closed) => break,\n{indent}    }}\n{indent}}}"
+        "loop {{\n{i1}match {scrutinee} {{\n{i2}Ok({pat}) => {body}\n{i2}Err({err}::Lagged(_)) => continue,\n{i2}Err({err}::Closed) => break,\n{i1}}}\n{indent}}}"
     );
     let from = Region::from_span(w.while_token.span);
     let to = Region::from_span(w.body.span());
