@@ -195,6 +195,18 @@ pub struct CheckArgs {
     /// Colors in human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    /// Apply the safe fixes of the findings, verified (the file still parses, the finding is
+    /// gone, no new one appears), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: apply the unsafe fixes too (types or timing change, e.g.
+    /// `std::thread::sleep(d)` becomes `tokio::time::sleep(d).await`).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change and write nothing (exit 1 if there is
+    /// something to fix).
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -534,6 +546,65 @@ fn render(
     text
 }
 
+/// A placeholder while the fix run's analysis is moved out of it.
+fn empty_analysis() -> engine::Analysis {
+    engine::Analysis {
+        root: PathBuf::new(),
+        report: report::Report::new(Vec::new(), Vec::new(), 0, 0),
+        sources: Default::default(),
+        skipped_macros: 0,
+        skipped_unreachable: Vec::new(),
+        unresolved: Default::default(),
+        timings: Vec::new(),
+    }
+}
+
+/// The stderr line of a run without `--fix`: how many findings `--fix` could fix.
+fn fixable_note(report: &report::Report) -> String {
+    match crate::fix::available(report) {
+        (0, 0) => String::new(),
+        (0, u) => format!(
+            "racewise: {u} fix(es) available with --fix --unsafe-fixes (`--diff` previews them)\n"
+        ),
+        (s, 0) => format!("racewise: {s} fix(es) available with --fix (`--diff` previews them)\n"),
+        (s, u) => format!(
+            "racewise: {s} fix(es) available with --fix ({u} more with --unsafe-fixes; `--diff` previews them)\n"
+        ),
+    }
+}
+
+/// The stderr line of a `--fix`/`--diff` run: fixes applied, files, what is left and why.
+fn fix_summary(
+    left: &report::Report,
+    outcome: &crate::fix::FixOutcome,
+    dry_run: bool,
+    unsafe_fixes: bool,
+) -> String {
+    let verb = if dry_run { "would apply" } else { "applied" };
+    let mut line = format!(
+        "racewise: {verb} {} fix(es) in {} file(s)",
+        outcome.applied,
+        outcome.changed.len()
+    );
+    let (safe, unsafe_only) = crate::fix::available(left);
+    let remaining = if unsafe_fixes {
+        safe + unsafe_only
+    } else {
+        safe
+    };
+    if remaining > 0 {
+        line.push_str(&format!("; {remaining} fix(es) not applied"));
+    }
+    if !unsafe_fixes && unsafe_only > 0 {
+        line.push_str(&format!("; {unsafe_only} more with --unsafe-fixes"));
+    }
+    line.push('\n');
+    for (file, why) in &outcome.rejected {
+        line.push_str(&format!("racewise: fixes in {file} not applied: {why}\n"));
+    }
+    line
+}
+
 fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, UsageError> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -599,8 +670,36 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
         );
         let _ = writeln!(err, "racewise: config: {config_note}");
     }
-    let analysis = engine::run(&opts)?;
+    let fix_mode = (args.fix || args.diff).then_some(crate::fix::FixMode {
+        unsafe_fixes: args.unsafe_fixes,
+        dry_run: args.diff,
+    });
+    let mut fix_outcome = None;
+    let analysis = match fix_mode {
+        Some(mode) => {
+            let mut outcome = crate::fix::run(&opts, mode)?;
+            let analysis = std::mem::replace(&mut outcome.analysis, empty_analysis());
+            fix_outcome = Some((mode, outcome));
+            analysis
+        }
+        None => engine::run(&opts)?,
+    };
     let config = &opts.config;
+    if let Some((mode, outcome)) = &fix_outcome {
+        if mode.dry_run {
+            let diff = crate::fix::unified_diff(&outcome.changed);
+            let _ = out.write_all(diff.as_bytes());
+            if !args.quiet {
+                let _ = write!(
+                    err,
+                    "{}",
+                    fix_summary(&analysis.report, outcome, true, args.unsafe_fixes)
+                );
+            }
+            return Ok(i32::from(!outcome.changed.is_empty()));
+        }
+        crate::fix::write_changes(&analysis.root, &outcome.changed)?;
+    }
     let files = analysis.report.summary.files_scanned;
     if args.verbose {
         let used = crate::jobs::effective(args.jobs, files);
@@ -695,6 +794,13 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
             "{}",
             report::summary::for_log(&analysis.report, &written)
         );
+    }
+    if !args.quiet {
+        let line = match &fix_outcome {
+            Some((_, outcome)) => fix_summary(&analysis.report, outcome, false, args.unsafe_fixes),
+            None => fixable_note(&analysis.report),
+        };
+        let _ = write!(err, "{line}");
     }
     let failing = match args.fail_on.threshold() {
         Some(t) => analysis

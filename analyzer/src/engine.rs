@@ -67,6 +67,9 @@ pub struct Options {
     /// Per-file outcomes of earlier runs, reused for files whose text and options did not
     /// change (`racewise server`; a one-shot `check` has none).
     pub cache: Option<Arc<FileCache>>,
+    /// Texts that stand in for files on disk, by report path: `--fix` analyzes its edits before
+    /// it writes them.
+    pub overlay: Option<Arc<BTreeMap<String, Arc<str>>>>,
 }
 
 /// See [`Options::overrides`].
@@ -86,6 +89,7 @@ impl Options {
             keep_sources: true,
             overrides: Overrides::default(),
             cache: None,
+            overlay: None,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod doc_comments;
 pub mod engine;
 pub mod error;
 pub mod fingerprint;
+pub mod fix;
 pub mod groups;
 pub mod jobs;
 mod lexical;

@@ -41,6 +41,9 @@ pub struct Suppression {
     /// Whitespace-normalized text of the comment's line (the fingerprint snippet of an
     /// `unused_suppression` finding), so the file's text need not be kept after parsing.
     pub snippet: String,
+    /// What removing the comment deletes: from the end of the code before it to the end of the
+    /// line (line form), or the whole line with its newline (the other forms).
+    pub removal: Region,
 }
 
 impl Suppression {
@@ -97,6 +100,18 @@ pub fn unused_findings(sups: &[Suppression], ran: impl Fn(&str) -> bool) -> Vec<
 
 fn unused_finding(s: &Suppression, all_ran: bool) -> Option<Finding> {
     let meta = &UNUSED_SUPPRESSION;
+    let base = |message: String, help: String| Finding {
+        fix: None,
+        rule: meta.name,
+        severity: meta.default_severity,
+        region: s.region(),
+        message,
+        help,
+        function: None,
+        snippet: s.snippet.clone(),
+        related: Vec::new(),
+        in_test: false,
+    };
     let unknown: Vec<&String> = s
         .rules
         .iter()
@@ -120,10 +135,21 @@ fn unused_finding(s: &Suppression, all_ran: bool) -> Option<Finding> {
             format!("valid rules: {}", registry::names().join(", ")),
         )
     } else if !s.used && all_ran {
-        (
-            format!("suppression of {} suppresses nothing", s.rules.join(", ")),
-            "remove it (the code it was written for has changed)".to_string(),
-        )
+        let fix = racewise_lints::Fix {
+            safety: racewise_lints::Safety::Safe,
+            description: "remove the suppression comment".to_string(),
+            edits: vec![racewise_lints::TextEdit {
+                region: s.removal,
+                text: String::new(),
+            }],
+        };
+        return Some(Finding {
+            fix: Some(fix),
+            ..base(
+                format!("suppression of {} suppresses nothing", s.rules.join(", ")),
+                "remove it (the code it was written for has changed)".to_string(),
+            )
+        });
     } else if s.reason.is_none() {
         (
             "suppression has no reason".to_string(),
@@ -132,18 +158,7 @@ fn unused_finding(s: &Suppression, all_ran: bool) -> Option<Finding> {
     } else {
         return None;
     };
-    let region = s.region();
-    Some(Finding {
-        rule: meta.name,
-        severity: meta.default_severity,
-        region,
-        message,
-        help,
-        function: None,
-        snippet: s.snippet.clone(),
-        related: Vec::new(),
-        in_test: false,
-    })
+    Some(base(message, help))
 }
 
 /// Whether `body` (a comment's text after `//` or `/*`) starts with the marker, in any case.
@@ -331,6 +346,26 @@ pub fn parse(text: &str, items: &[ItemExtent]) -> Vec<Suppression> {
         };
         let col = line[..c].chars().count() as u32 + 1;
         let trimmed_len = line[c..].trim_end().chars().count() as u32;
+        let removal = if form == Form::Line {
+            let code = line[..c].trim_end();
+            Region {
+                line: line_no,
+                column: code.chars().count() as u32 + 1,
+                end_line: line_no,
+                end_column: line.chars().count() as u32 + 1,
+                start_byte: (line_start + code.len()) as u32,
+                end_byte: (line_start + line.len()) as u32,
+            }
+        } else {
+            Region {
+                line: line_no,
+                column: 1,
+                end_line: line_no + 1,
+                end_column: 1,
+                start_byte: line_start as u32,
+                end_byte: (line_start + raw.len()) as u32,
+            }
+        };
         out.push(Suppression {
             line: line_no,
             column: col,
@@ -343,6 +378,7 @@ pub fn parse(text: &str, items: &[ItemExtent]) -> Vec<Suppression> {
             malformed,
             used: false,
             snippet: line.split_whitespace().collect::<Vec<_>>().join(" "),
+            removal,
         });
     }
     out

@@ -115,4 +115,50 @@ pub struct Finding {
     /// Found in test code (`#[cfg(test)]`, `#[test]`/`#[tokio::test]` fns, `tests/`, `benches/`,
     /// `examples/`): reported with `"in_test": true` and, by default, one severity lower.
     pub in_test: bool,
+    /// A mechanical fix (`racewise check --fix`), when the rule knows one.
+    pub fix: Option<Fix>,
+}
+
+/// Whether a fix may be applied by `--fix` alone (`Safe`: the program means the same, only the
+/// hazard or the noise is gone) or only with `--unsafe-fixes` (`Unsafe`: types or timing change,
+/// e.g. a sync call becomes an `.await`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    Safe,
+    Unsafe,
+}
+
+impl Safety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Safety::Safe => "safe",
+            Safety::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Replace the text of `region` (its byte range) by `text`; an empty region inserts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TextEdit {
+    pub region: Region,
+    pub text: String,
+}
+
+/// A mechanical fix of a finding: edits of the finding's own file, applied together or not at
+/// all.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub safety: Safety,
+    pub description: String,
+    pub edits: Vec<TextEdit>,
+}
+
+impl Fix {
+    /// The smallest byte range covering every edit (overlap checks between fixes).
+    pub fn byte_span(&self) -> (u32, u32) {
+        let start = self.edits.iter().map(|e| e.region.start_byte).min();
+        let end = self.edits.iter().map(|e| e.region.end_byte).max();
+        (start.unwrap_or(0), end.unwrap_or(0))
+    }
 }

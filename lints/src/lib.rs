@@ -10,5 +10,5 @@ pub mod registry;
 pub mod rules;
 pub mod semantic;
 
-pub use finding::{Finding, Region, Related, Severity};
+pub use finding::{Finding, Fix, Region, Related, Safety, Severity, TextEdit};
 pub use lint::{CrateFinding, Lint, RuleMeta};

@@ -418,3 +418,32 @@ fn call_chain_is_a_code_flow_one_step_per_call() {
         .expect("a direct finding");
     assert!(direct["codeFlows"].is_null(), "{direct:#}");
 }
+
+#[test]
+fn fixes_are_sarif_fixes_with_replacements() {
+    let dir = fixtures().join("fix/blocking_unsafe/before");
+    let v = sarif(&[&dir.to_string_lossy()]);
+    assert_valid(&v);
+    let with_fix: Vec<Value> = results(&v)
+        .into_iter()
+        .filter(|r| r.get("fixes").is_some())
+        .collect();
+    assert_eq!(with_fix.len(), 6, "{with_fix:#?}");
+    let sleep = with_fix
+        .iter()
+        .find(|r| r["ruleId"] == "blocking_sleep_in_async")
+        .expect("the sleep fix");
+    let fix = &sleep["fixes"][0];
+    assert_eq!(fix["properties"]["safety"], "unsafe");
+    let change = &fix["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "svc/src/routes.rs");
+    let reps = change["replacements"].as_array().expect("replacements");
+    assert_eq!(reps[0]["insertedContent"]["text"], "tokio::time::sleep");
+    assert_eq!(reps[0]["deletedRegion"]["startLine"], 20);
+    assert_eq!(reps[1]["insertedContent"]["text"], ".await");
+    // The broken-schema guard above proves the validator can fail; this proves a fix can be
+    // invalid too (a replacement needs a deletedRegion).
+    let mut broken = v.clone();
+    broken["runs"][0]["results"][0]["fixes"] = serde_json::json!([{"artifactChanges": [{"artifactLocation": {"uri": "x"}, "replacements": [{}]}]}]);
+    assert!(!schema_validator().is_valid(&broken));
+}

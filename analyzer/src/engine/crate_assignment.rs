@@ -13,6 +13,15 @@ pub(super) struct CrateInfo {
     /// The name other crates of the workspace use for it (`[lib] name`, else `[package] name`
     /// with `-` as `_`), so `use other_member::Holder;` reaches its index.
     pub(super) name: Option<String>,
+    /// The features of its `tokio` dependency (fixes that call `tokio::fs`/`tokio::time` are
+    /// only offered where they compile).
+    pub(super) tokio: TokioFeatures,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct TokioFeatures {
+    pub(crate) fs: bool,
+    pub(crate) time: bool,
 }
 
 pub(super) struct Crates {
@@ -80,6 +89,7 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
             infos.push(CrateInfo {
                 edition: edition_of(&root, &mut manifests),
                 name: crate_name(&root, &mut manifests),
+                tokio: tokio_features(&root, &mut manifests),
             });
             infos.len() - 1
         });
@@ -301,6 +311,55 @@ fn crate_name(root: &Path, manifests: &mut Manifests) -> Option<String> {
     let lib = manifest.get("lib").and_then(|l| l.get("name"));
     let package = manifest.get("package").and_then(|p| p.get("name"));
     Some(lib.or(package)?.as_str()?.replace('-', "_"))
+}
+
+/// The features the crate's `tokio` dependency enables: its own `features` (in
+/// `[dependencies]` or a `[target.*.dependencies]` table, not dev-dependencies: the fixes are
+/// for library and binary code), plus those of the workspace dependency it inherits with
+/// `workspace = true`. `full` enables both.
+fn tokio_features(root: &Path, manifests: &mut Manifests) -> TokioFeatures {
+    let Some(manifest) = manifests.get(root) else {
+        return TokioFeatures::default();
+    };
+    let mut names: Vec<String> = Vec::new();
+    let mut inherits = false;
+    let mut deps: Vec<&toml::Value> = manifest.get("dependencies").into_iter().collect();
+    if let Some(targets) = manifest.get("target").and_then(|t| t.as_table()) {
+        deps.extend(targets.values().filter_map(|t| t.get("dependencies")));
+    }
+    let feature_list = |dep: &toml::Value, names: &mut Vec<String>| {
+        let list = dep.get("features").and_then(|f| f.as_array());
+        names.extend(
+            list.into_iter()
+                .flatten()
+                .filter_map(|f| f.as_str())
+                .map(str::to_string),
+        );
+    };
+    for dep in deps.iter().filter_map(|d| d.get("tokio")) {
+        feature_list(dep, &mut names);
+        inherits |= dep.get("workspace").and_then(|w| w.as_bool()) == Some(true);
+    }
+    if inherits {
+        // The package may be the workspace root itself.
+        let mut dir = Some(root);
+        while let Some(d) = dir {
+            if let Some(ws) = manifests.get(d)
+                && let Some(w) = ws.get("workspace")
+            {
+                if let Some(dep) = w.get("dependencies").and_then(|d| d.get("tokio")) {
+                    feature_list(dep, &mut names);
+                }
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    let has = |f: &str| names.iter().any(|n| n == f || n == "full");
+    TokioFeatures {
+        fs: has("fs"),
+        time: has("time"),
+    }
 }
 
 /// The crate's edition from its manifest (following `edition.workspace = true`); 2021 if unknown.

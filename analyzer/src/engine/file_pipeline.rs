@@ -79,6 +79,8 @@ pub(super) fn analyze_files(
             let info = &crates.infos[crates.file_crate[i]];
             let file_opts = FileOptions {
                 edition: info.edition,
+                tokio_fs: info.tokio.fs,
+                tokio_time: info.tokio.time,
                 test_file: crates.test_file[i],
                 module_path: crates.module_path[i].clone(),
                 blocking_paths: blocking_paths.clone(),
@@ -96,7 +98,15 @@ pub(super) fn analyze_files(
                 done.push((i, hit));
                 continue;
             }
-            let outcome = analyze_one(&files[i], &sizes[i], file_opts, rules, opts);
+            let overlay = opts.overlay.as_ref().and_then(|o| o.get(&files[i].rel));
+            let outcome = analyze_one(
+                &files[i],
+                &sizes[i],
+                overlay.map(|t| &**t),
+                file_opts,
+                rules,
+                opts,
+            );
             if let (Some(cache), Some(key)) = (&opts.cache, key) {
                 cache.put(files[i].abs.clone(), key, outcome.clone());
             }
@@ -169,13 +179,21 @@ impl FileCache {
 fn analyze_one(
     file: &SourceFile,
     size: &std::io::Result<u64>,
+    overlay: Option<&str>,
     opts: FileOptions,
     rules: &[&'static RuleEntry],
     run: &Options,
 ) -> FileOutcome {
     let overridden = run.overrides.get(&file.abs).map(|t| t.as_bytes().to_vec());
-    let (mut out, text) =
-        analyze_file_text(file, size, opts, rules, run.max_file_bytes, overridden);
+    let (mut out, text) = analyze_file_text(
+        file,
+        size,
+        overlay,
+        opts,
+        rules,
+        run.max_file_bytes,
+        overridden,
+    );
     if let Some(text) = text {
         // Shared with the reporters only when one shows source lines (a copy per file else).
         out.text = run.keep_sources.then(|| Arc::from(text));
@@ -192,6 +210,7 @@ fn analyze_one(
 fn analyze_file_text(
     file: &SourceFile,
     size: &std::io::Result<u64>,
+    overlay: Option<&str>,
     opts: FileOptions,
     rules: &[&'static RuleEntry],
     max_bytes: u64,
@@ -201,6 +220,9 @@ fn analyze_file_text(
         let error = FileError::new(file.rel.clone(), kind, line, message);
         (FileOutcome::new(None, vec![error]), None)
     };
+    if let Some(text) = overlay {
+        return analyze_read_text(file, text.to_string(), opts, rules);
+    }
     let size = match size {
         Ok(n) if *n > max_bytes => {
             return fail(
@@ -243,6 +265,17 @@ fn analyze_file_text(
             );
         }
     };
+    analyze_read_text(file, text, opts, rules)
+}
+
+/// The rest of [`analyze_file_text`] once the file's text is known (read from disk, or the
+/// edited text `--fix` verifies before writing it).
+fn analyze_read_text(
+    file: &SourceFile,
+    text: String,
+    opts: FileOptions,
+    rules: &[&'static RuleEntry],
+) -> (FileOutcome, Option<String>) {
     // Item extents only serve item-level suppressions: recorded, and the suppression lines
     // scanned, only in files that hold the marker at all.
     let marked = suppress::may_have_suppressions(&text);

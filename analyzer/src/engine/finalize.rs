@@ -130,6 +130,19 @@ pub(super) fn finish(
         .map_or(0, |base| mark_baseline(&mut findings, base));
     errors.sort();
     errors.dedup();
+    // A file racewise could not parse is never edited: its findings (suppressions it could
+    // still read) offer no fix.
+    let unparsed: std::collections::BTreeSet<&str> = errors
+        .iter()
+        .filter(|e| e.kind == crate::error::ErrorKind::ParseError)
+        .map(|e| e.file.as_str())
+        .collect();
+    for f in findings
+        .iter_mut()
+        .filter(|f| unparsed.contains(f.file.as_str()))
+    {
+        f.fix = None;
+    }
     let report = Report::new(findings, errors, found.files.len(), baseline_fixed);
     Finished {
         root: found.root,
@@ -187,5 +200,6 @@ fn to_report(file: &SourceFile, f: Finding, state: FindingState, config: &Config
         region: f.region,
         snippet: f.snippet,
         in_test: f.in_test,
+        fix: f.fix.map(crate::report::ReportFix::from_fix),
     }
 }

@@ -14,7 +14,7 @@ pub mod tidy;
 
 use std::collections::BTreeMap;
 
-use racewise_lints::{Region, Severity};
+use racewise_lints::{Region, Safety, Severity};
 use serde::Serialize;
 
 use crate::error::FileError;
@@ -32,6 +32,52 @@ pub struct RelatedLocation {
     pub end_line: u32,
     pub end_column: u32,
     pub message: String,
+}
+
+/// One replacement of a fix: the text between (line, column) and (end_line, end_column) — both
+/// 1-based, columns in characters, the end exclusive — becomes `text` (empty: a deletion; an
+/// empty range: an insertion).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FixEdit {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub text: String,
+    #[serde(skip)]
+    pub start_byte: u32,
+    #[serde(skip)]
+    pub end_byte: u32,
+}
+
+/// A fix `racewise check --fix` can apply (`safe`), or only with `--unsafe-fixes` (`unsafe`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportFix {
+    pub safety: Safety,
+    pub description: String,
+    pub edits: Vec<FixEdit>,
+}
+
+impl ReportFix {
+    pub fn from_fix(fix: racewise_lints::Fix) -> ReportFix {
+        ReportFix {
+            safety: fix.safety,
+            description: fix.description,
+            edits: fix
+                .edits
+                .into_iter()
+                .map(|e| FixEdit {
+                    line: e.region.line,
+                    column: e.region.column,
+                    end_line: e.region.end_line,
+                    end_column: e.region.end_column,
+                    text: e.text,
+                    start_byte: e.region.start_byte,
+                    end_byte: e.region.end_byte,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Whether a finding counts: suppressions and baselines keep it in the data but out of the
@@ -63,6 +109,9 @@ pub struct ReportFinding {
     /// In test code (only written when true).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub in_test: bool,
+    /// A mechanical fix (only written when the rule has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<ReportFix>,
     #[serde(skip)]
     pub region: Region,
     #[serde(skip)]

@@ -322,6 +322,8 @@ struct SarifResult<'a> {
     baseline_state: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     code_flows: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<Value>,
     level: &'static str,
     locations: [Location<'a>; 1],
     message: Text<'a>,
@@ -409,6 +411,7 @@ fn result<'a>(
         } else {
             None
         },
+        fixes: f.fix.as_ref().map(|fix| sarif_fixes(&f.file, fix)),
         level: level(f.severity),
         locations: [location],
         message: Text { text: &f.message },
@@ -425,6 +428,34 @@ fn result<'a>(
         suppressions: (f.state == FindingState::Suppressed)
             .then(|| json!([{"kind": "inSource", "status": "accepted"}])),
     }
+}
+
+/// A finding's fix as SARIF `fixes`: one artifact change of the finding's file, a replacement
+/// per edit (an empty `deletedRegion` inserts); the safety goes in the fix's property bag.
+fn sarif_fixes(file: &str, fix: &crate::report::ReportFix) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": {
+                    "startLine": e.line.max(1),
+                    "startColumn": e.column.max(1),
+                    "endLine": e.end_line.max(e.line).max(1),
+                    "endColumn": e.end_column.max(1),
+                },
+                "insertedContent": {"text": e.text},
+            })
+        })
+        .collect();
+    json!([{
+        "description": {"text": fix.description},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": encode_path(file), "uriBaseId": SRCROOT},
+            "replacements": replacements,
+        }],
+        "properties": {"safety": fix.safety.as_str()},
+    }])
 }
 
 fn notification(e: &FileError) -> Value {

@@ -54,6 +54,15 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! `racewise check --fix --unsafe-fixes` rewrites the `std::fs` functions `tokio::fs` mirrors
+//! with the same arguments (`read`, `read_to_string`, `write`, `create_dir_all`, `create_dir`,
+//! `remove_file`, `remove_dir`, `remove_dir_all`, `rename`, `metadata`, `copy`, `hard_link`,
+//! `canonicalize`) to `tokio::fs::..(..).await` (unsafe fix: the fn now yields) — only directly
+//! in an async fn/block body, never inside a closure, and only when the crate's `Cargo.toml`
+//! enables tokio's `fs` feature (or `full`). `read_dir` is not among them: tokio's `ReadDir` is
+//! no iterator, so every loop over it would stop compiling. `File::open`/`OpenOptions` are left
+//! to rewrite by hand.
 
 use syn::spanned::Spanned;
 
@@ -74,6 +83,24 @@ const FILE_OPENERS: &[&str] = &[
     "std::fs::File::open",
     "std::fs::File::create",
     "std::fs::File::create_new",
+];
+
+/// `std::fs` functions that `tokio::fs` mirrors with the same arguments: the fix swaps the path
+/// and awaits the call.
+const TOKIO_MIRRORS: &[&str] = &[
+    "read",
+    "read_to_string",
+    "write",
+    "create_dir_all",
+    "create_dir",
+    "remove_file",
+    "remove_dir",
+    "remove_dir_all",
+    "rename",
+    "metadata",
+    "copy",
+    "hard_link",
+    "canonicalize",
 ];
 
 #[derive(Default)]
@@ -209,12 +236,23 @@ impl Lint for BlockingFsInAsync {
                         cx.record_hazard(&META, callee, call.func.span());
                         return;
                     }
-                    cx.emit(cx.finding(
+                    let mut f = cx.finding(
                         &META,
                         call.func.span(),
                         format!("{callee} blocks the async runtime's worker thread on file I/O"),
                         "use the tokio::fs equivalent, or run the I/O in tokio::task::spawn_blocking",
-                    ));
+                    );
+                    if let Some(name) = callee.strip_prefix("std::fs::")
+                        && TOKIO_MIRRORS.contains(&name)
+                        && cx.tokio_fs()
+                    {
+                        f.fix = cx.await_call_fix(
+                            call,
+                            &format!("tokio::fs::{name}"),
+                            format!("replace {callee} with tokio::fs::{name}(..).await"),
+                        );
+                    }
+                    cx.emit(f);
                 } else if !hazard && let Some(std_path) = maybe_reexported_fs(&callee) {
                     let finding = cx.finding(
                         &META,

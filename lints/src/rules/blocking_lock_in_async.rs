@@ -91,6 +91,7 @@ impl Lint for BlockingLockInAsync {
                 out.push(CrateFinding {
                     file,
                     finding: Finding {
+                        fix: None,
                         rule: META.name,
                         severity: META.default_severity,
                         region: a.region,

@@ -40,6 +40,11 @@
 //!     }
 //! }
 //! ```
+//!
+//! `racewise check --fix --unsafe-fixes` rewrites `std::thread::sleep(d)` to
+//! `tokio::time::sleep(d).await` (unsafe fix: the fn now yields there) — only directly in an
+//! async fn/block body, never inside a closure, and only when the crate's `Cargo.toml` enables
+//! tokio's `time` feature (or `full`).
 
 use syn::spanned::Spanned;
 
@@ -99,12 +104,19 @@ impl Lint for BlockingSleepInAsync {
         if callee != "std::thread::sleep" && !deferred {
             return;
         }
-        let f = cx.finding(
+        let mut f = cx.finding(
             &META,
             call.func.span(),
             "std::thread::sleep blocks the async runtime's worker thread",
             "use tokio::time::sleep(..).await (or move the blocking work into spawn_blocking)",
         );
+        if callee == "std::thread::sleep" && cx.tokio_time() {
+            f.fix = cx.await_call_fix(
+                call,
+                "tokio::time::sleep",
+                "replace std::thread::sleep with tokio::time::sleep(..).await".into(),
+            );
+        }
         // Emitted at once for `std::thread::sleep`; a `crate::` path waits for the crate index.
         let is_sleep = |t: &Ty| t.path_str() == Some("std::thread::sleep");
         cx.emit_if(TyExpr::Known(Ty::path(&callee)), is_sleep, f);

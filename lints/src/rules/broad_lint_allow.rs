@@ -58,6 +58,11 @@
 //! ```
 //! or, better, drop the guard before the await (or use `tokio::sync::Mutex`), and delete the
 //! allow.
+//!
+//! `racewise check --fix` deletes an `await_holding_lock` / `await_holding_refcell_ref` allow that
+//! hides nothing (safe fix): the attribute (with its line), or just the lint and a comma when the
+//! `allow(..)` names other lints too. An allow that covers a real guard is not touched (it needs
+//! narrowing, by hand), nor one behind `cfg_attr`, nor the manifest-level ones.
 
 use std::collections::BTreeSet;
 
@@ -67,7 +72,7 @@ use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
-use crate::finding::{Finding, Region, Related, Severity};
+use crate::finding::{Finding, Fix, Region, Related, Safety, Severity, TextEdit};
 use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
 use crate::semantic::syntax::mentions_ident;
 use crate::semantic::{AllowFact, CrateCx, Cx, ItemView, LockKind};
@@ -99,6 +104,9 @@ struct Named {
     lint: &'static str,
     span: proc_macro2::Span,
     cond: Option<String>,
+    /// The byte range deleting it removes (see [`AllowFact::removal`]): `(start, end, whole
+    /// attribute)`.
+    removal: Option<(usize, usize, bool)>,
 }
 
 fn metas(tokens: TokenStream) -> Vec<syn::Meta> {
@@ -110,7 +118,12 @@ fn metas(tokens: TokenStream) -> Vec<syn::Meta> {
 
 /// The watched lints an attribute allows, looking through nested `cfg_attr`s; `cond` holds the
 /// predicates of the enclosing ones.
-fn allowed_lints(meta: &syn::Meta, cond: &[String], out: &mut Vec<Named>) {
+fn allowed_lints(
+    meta: &syn::Meta,
+    attr: Option<&syn::Attribute>,
+    cond: &[String],
+    out: &mut Vec<Named>,
+) {
     let syn::Meta::List(list) = meta else { return };
     // Every watched lint is `clippy::..`: most `allow`s and `cfg_attr`s (`doc(cfg(..))`) name
     // none, and a token scan is far cheaper than parsing their arguments.
@@ -118,8 +131,29 @@ fn allowed_lints(meta: &syn::Meta, cond: &[String], out: &mut Vec<Named>) {
         return;
     }
     if list.path.is_ident("allow") {
-        for m in metas(list.tokens.clone()) {
-            let syn::Meta::Path(p) = &m else { continue };
+        let all = metas(list.tokens.clone());
+        let bytes = |sp: proc_macro2::Span| {
+            let r = sp.byte_range();
+            (r.start, r.end)
+        };
+        for (i, m) in all.iter().enumerate() {
+            let syn::Meta::Path(p) = m else { continue };
+            // Only a plain `#[allow(..)]`: its own attribute, no `cfg_attr` around it.
+            let removal = match attr {
+                Some(a) if cond.is_empty() && all.len() == 1 => {
+                    let (s, e) = bytes(a.span());
+                    Some((s, e, true))
+                }
+                Some(_) if cond.is_empty() => {
+                    let (s, e) = bytes(m.span());
+                    match (all.get(i + 1), i.checked_sub(1).and_then(|j| all.get(j))) {
+                        (Some(next), _) => Some((s, bytes(next.span()).0, false)),
+                        (None, Some(prev)) => Some((bytes(prev.span()).1, e, false)),
+                        (None, None) => None,
+                    }
+                }
+                _ => None,
+            };
             let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
             if let [tool, name] = segs.as_slice()
                 && tool == "clippy"
@@ -129,6 +163,7 @@ fn allowed_lints(meta: &syn::Meta, cond: &[String], out: &mut Vec<Named>) {
                     lint,
                     span: p.span(),
                     cond: (!cond.is_empty()).then(|| cond.join(" and ")),
+                    removal,
                 });
             }
         }
@@ -141,7 +176,7 @@ fn allowed_lints(meta: &syn::Meta, cond: &[String], out: &mut Vec<Named>) {
         inner.push(pred.to_string());
         for chunk in chunks {
             if let Ok(m) = syn::parse2::<syn::Meta>(chunk) {
-                allowed_lints(&m, &inner, out);
+                allowed_lints(&m, None, &inner, out);
             }
         }
     }
@@ -180,15 +215,34 @@ fn is_test_attr(attr: &syn::Attribute) -> bool {
 fn named_allows<'a>(attrs: impl IntoIterator<Item = &'a syn::Attribute>) -> Vec<Named> {
     let mut named = Vec::new();
     for attr in attrs {
-        allowed_lints(&attr.meta, &[], &mut named);
+        allowed_lints(&attr.meta, Some(attr), &[], &mut named);
     }
     named
 }
 
 fn record(cx: &Cx, named: Vec<Named>, kind: &'static str, name: &str, scope: Region) {
+    let text = cx.source().text;
     for n in named {
         let region = cx.region(n.span);
+        let removal = n.removal.and_then(|(start, end, whole)| {
+            let (start, end) = if whole {
+                whole_line(text, start, end)
+            } else {
+                (start, end)
+            };
+            let (line, column) = line_col(text, start);
+            let (end_line, end_column) = line_col(text, end);
+            (start < end && end <= text.len()).then_some(Region {
+                line,
+                column,
+                end_line,
+                end_column,
+                start_byte: start as u32,
+                end_byte: end as u32,
+            })
+        });
         cx.record_allow(AllowFact {
+            removal,
             lint: n.lint.to_string(),
             level: "allow".into(),
             region,
@@ -198,6 +252,21 @@ fn record(cx: &Cx, named: Vec<Named>, kind: &'static str, name: &str, scope: Reg
             snippet: cx.source().snippet(&region),
             cond: n.cond,
         });
+    }
+}
+
+/// `start..end` widened to its whole line(s), newline included, when nothing but whitespace
+/// shares them (an attribute on its own line).
+fn whole_line(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let (Some(before), Some(after)) = (text.get(..start), text.get(end..)) else {
+        return (start, end);
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let rest = after.find('\n').map_or(after.len(), |i| i + 1);
+    if before[line_start..].trim().is_empty() && after[..rest].trim().is_empty() {
+        (line_start, end + rest)
+    } else {
+        (start, end)
     }
 }
 
@@ -306,6 +375,7 @@ fn crate_finding(cx: &CrateCx, file: usize, allow: &AllowFact) -> Finding {
     };
     let scope = scope_label(cx, file, allow);
     let mut related = Vec::new();
+    let mut fix = None;
     let (message, help) = match lint_covers(&allow.lint, LockKind::StdMutex) {
         None => (
             format!(
@@ -339,15 +409,26 @@ fn crate_finding(cx: &CrateCx, file: usize, allow: &AllowFact) -> Finding {
                     ),
                 )
             }
-            None => (
-                format!(
-                    "{attr} on {scope} hides nothing today (no guard is held across an await there) and would hide the next such bug"
-                ),
-                "remove the allow".to_string(),
-            ),
+            None => {
+                fix = allow.removal.map(|region| Fix {
+                    safety: Safety::Safe,
+                    description: format!("remove the unneeded allow(clippy::{})", allow.lint),
+                    edits: vec![TextEdit {
+                        region,
+                        text: String::new(),
+                    }],
+                });
+                (
+                    format!(
+                        "{attr} on {scope} hides nothing today (no guard is held across an await there) and would hide the next such bug"
+                    ),
+                    "remove the allow".to_string(),
+                )
+            }
         },
     };
     Finding {
+        fix,
         rule: META.name,
         severity: META.default_severity,
         region: allow.region,
@@ -499,6 +580,7 @@ impl Lint for BroadLintAllow {
                     .collect::<Vec<_>>()
                     .join(" ");
                 found.push(Finding {
+                    fix: None,
                     rule: META.name,
                     severity: META.default_severity,
                     region,

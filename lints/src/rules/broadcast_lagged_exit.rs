@@ -73,12 +73,19 @@
 //!     }
 //! });
 //! ```
+//!
+//! `racewise check --fix` rewrites the plain `while let Ok(x) = rx.recv().await { .. }` form into
+//! a `loop` over a `match` that skips `Err(RecvError::Lagged(_))` and breaks on
+//! `Err(RecvError::Closed)` (safe fix; `RecvError` spelled as the file can name it). The other
+//! forms (a timeout around the receive, `match` arms, `select!`) are left to rewrite by hand,
+//! and so is a body holding a string literal that spans lines (re-indenting would change it).
 
 use std::collections::BTreeSet;
 
 use quote::ToTokens;
+use syn::spanned::Spanned;
 
-use crate::finding::Severity;
+use crate::finding::{Fix, Region, Safety, Severity, TextEdit};
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::macros::parse_select;
 use crate::semantic::syntax::{mentions_any_ident, peel};
@@ -426,13 +433,108 @@ fn match_exits_on_any_err(arms: &[syn::Arm], layers: &[Layer]) -> bool {
         .is_some_and(|a| exits_loop(&a.body))
 }
 
+/// The safe fix of `while let Ok(p) = rx.recv().await { body }`: a `loop` over a `match` that
+/// runs the body on `Ok(p)`, skips a lag and breaks only on `Closed`, with `RecvError` spelled
+/// as the file can name it. The body moves two levels in; `None` when its text cannot be moved
+/// as is (a string literal spanning lines would change), or a span covers no source text.
+fn skip_lag_fix(cx: &Cx, w: &syn::ExprWhile, l: &syn::ExprLet) -> Option<Fix> {
+    let syn::Pat::TupleStruct(ts) = &*l.pat else {
+        return None;
+    };
+    if ts.elems.len() != 1 || !ts.path.is_ident("Ok") {
+        return None;
+    }
+    let text = cx.source().text;
+    let slice = |sp: proc_macro2::Span| {
+        let r = sp.byte_range();
+        text.get(r.start..r.end).filter(|t| !t.is_empty())
+    };
+    let pat = slice(ts.elems.first()?.span())?;
+    let scrutinee = slice(l.expr.span())?;
+    let body = slice(w.body.span())?;
+    if has_multiline_literal(w.body.to_token_stream()) {
+        return None;
+    }
+    let start = w.while_token.span.byte_range().start;
+    let end = w.body.span().byte_range().end;
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = text[line_start..start]
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect();
+    // One level as the file indents: a tab where the loop is indented with tabs.
+    let unit = if indent.contains('\t') { "\t" } else { "    " };
+    let (i1, i2) = (format!("{indent}{unit}"), format!("{indent}{unit}{unit}"));
+    let body: Vec<String> = body
+        .split('\n')
+        .enumerate()
+        .map(|(n, line)| {
+            if n == 0 || line.trim().is_empty() {
+                line.to_string()
+            } else {
+                format!("{unit}{unit}{line}")
+            }
+        })
+        .collect();
+    let body = body.join("\n");
+    let err = recv_error_path(cx);
+    let new = format!(
+        "loop {{\n{i1}match {scrutinee} {{\n{i2}Ok({pat}) => {body}\n{i2}Err({err}::Lagged(_)) => continue,\n{i2}Err({err}::Closed) => break,\n{i1}}}\n{indent}}}"
+    );
+    let from = Region::from_span(w.while_token.span);
+    let to = Region::from_span(w.body.span());
+    Some(Fix {
+        safety: Safety::Safe,
+        description: "skip `RecvError::Lagged` and end the loop only on `RecvError::Closed`".into(),
+        edits: vec![TextEdit {
+            region: Region {
+                line: from.line,
+                column: from.column,
+                end_line: to.end_line,
+                end_column: to.end_column,
+                start_byte: start as u32,
+                end_byte: end as u32,
+            },
+            text: new,
+        }],
+    })
+}
+
+/// A literal whose text spans lines: re-indenting the code around it would change its value.
+fn has_multiline_literal(tokens: proc_macro2::TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Literal(lit) => {
+            let sp = lit.span();
+            sp.start().line != sp.end().line
+        }
+        proc_macro2::TokenTree::Group(g) => has_multiline_literal(g.stream()),
+        _ => false,
+    })
+}
+
+/// `RecvError` as the file can name it: imported, through an imported `broadcast` module, or by
+/// its full path.
+fn recv_error_path(cx: &Cx) -> &'static str {
+    let resolves = |name: &str, want: &str| {
+        let path: syn::Path = syn::Ident::new(name, proc_macro2::Span::call_site()).into();
+        cx.resolve(&path) == want
+    };
+    if resolves("RecvError", "tokio::sync::broadcast::error::RecvError") {
+        "RecvError"
+    } else if resolves("broadcast", "tokio::sync::broadcast") {
+        "broadcast::error::RecvError"
+    } else {
+        "tokio::sync::broadcast::error::RecvError"
+    }
+}
+
 impl BroadcastLaggedExit {
     /// Report `form` at `span` if `receiver` is (or, when untyped, plausibly is) a broadcast
     /// receiver.
-    fn report(&self, cx: &Cx, r: &Recv, form: Form) {
+    fn report(&self, cx: &Cx, r: &Recv, form: Form, fix: Option<Fix>) {
         let (receiver, span) = (r.rx, r.span);
         let ty = cx.type_of(receiver);
-        let finding = cx.finding(
+        let mut finding = cx.finding(
             &META,
             span,
             format!(
@@ -441,6 +543,7 @@ impl BroadcastLaggedExit {
             ),
             "match `Err(RecvError::Lagged(n))` separately (log it and keep receiving); exit only on `Err(RecvError::Closed)`",
         );
+        finding.fix = fix;
         if let TyExpr::Known(t) = &ty
             && !matches!(t.peel(), Ty::Unknown)
         {
@@ -490,7 +593,8 @@ impl BroadcastLaggedExit {
         };
         if let Some(r) = recv_value(&l.expr) {
             if only_ok(&l.pat, &r.layers) {
-                self.report(cx, &r, Form::WhileLet);
+                let fix = (!r.wrapped).then(|| skip_lag_fix(cx, w, l)).flatten();
+                self.report(cx, &r, Form::WhileLet, fix);
             }
             return;
         }
@@ -564,7 +668,7 @@ impl Lint for BroadcastLaggedExit {
             && only_ok(pat, &r.layers)
             && exits_loop(diverge)
         {
-            self.report(cx, &r, Form::LetElse);
+            self.report(cx, &r, Form::LetElse, None);
         }
     }
 
@@ -575,7 +679,7 @@ impl Lint for BroadcastLaggedExit {
                 if let Some(r) = recv_value(&m.expr)
                     && match_exits_on_any_err(&m.arms, &r.layers)
                 {
-                    self.report(cx, &r, Form::Match);
+                    self.report(cx, &r, Form::Match, None);
                 }
             }
             syn::Expr::If(i) if cx.in_loop() => {
@@ -585,7 +689,7 @@ impl Lint for BroadcastLaggedExit {
                     && only_ok(&l.pat, &r.layers)
                     && exits_loop(els)
                 {
-                    self.report(cx, &r, Form::IfLetElse);
+                    self.report(cx, &r, Form::IfLetElse, None);
                 }
             }
             _ => {}
@@ -604,7 +708,7 @@ impl Lint for BroadcastLaggedExit {
                 continue;
             };
             if only_ok(&arm.pat, &r.layers) {
-                self.report(cx, &r, Form::SelectArm);
+                self.report(cx, &r, Form::SelectArm, None);
                 continue;
             }
             // `msg = rx.recv() => match msg { Ok(..) => .., Err(_) => break }` in a loop.
@@ -623,7 +727,7 @@ impl Lint for BroadcastLaggedExit {
                 && matches!(peel(&m.expr), syn::Expr::Path(p) if p.path.is_ident(&bound.ident))
                 && match_exits_on_any_err(&m.arms, &r.layers)
             {
-                self.report(cx, &r, Form::SelectMatch);
+                self.report(cx, &r, Form::SelectMatch, None);
             }
         }
     }

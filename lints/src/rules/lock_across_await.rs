@@ -79,6 +79,7 @@ impl Lint for LockAcrossAwait {
                 out.push(CrateFinding {
                     file,
                     finding: Finding {
+                        fix: None,
                         rule: META.name,
                         severity: META.default_severity,
                         region: a.region,

@@ -243,6 +243,7 @@ fn finding(
         .collect::<Vec<_>>()
         .join(" → ");
     Finding {
+        fix: None,
         rule: META.name,
         severity: META.default_severity,
         region: a.region,

@@ -137,6 +137,7 @@ fn finding(cx: &CrateCx, a: &Acquisition, held: &[(String, Region)]) -> Finding 
         acquired = format!("{} ({acquired})", a.receiver_text);
     }
     Finding {
+        fix: None,
         rule: META.name,
         severity: META.default_severity,
         region: a.region,

@@ -22,6 +22,10 @@
 //! // racewise: allow(blocking_fs_in_async) -- startup, before the server accepts requests
 //! let cfg = std::fs::read_to_string(path)?;
 //! ```
+//!
+//! `racewise check --fix` deletes a suppression that suppresses nothing (safe fix): its whole
+//! line, or the comment after code. One naming an unknown rule, malformed, or only missing its
+//! reason is left for a person to correct.
 
 use crate::finding::Severity;
 use crate::lint::{Hooks, Lint, RuleMeta};

@@ -895,6 +895,7 @@ impl CallsView<'_> {
         crate::lint::CrateFinding {
             file: call.file,
             finding: crate::finding::Finding {
+                fix: None,
                 rule: rule.name,
                 severity: rule.default_severity,
                 region: call.site.region,

@@ -326,4 +326,8 @@ pub struct AllowFact {
     /// The `cfg_attr` predicates the allow sits behind (`feature = "x"`, nested ones joined
     /// with ` and `): it applies in the builds where they hold.
     pub cond: Option<String>,
+    /// What deleting the lint from the attribute removes: the whole attribute (its line, when
+    /// it is alone there) if it names only this lint, else the lint and one adjacent comma.
+    /// `None` behind `cfg_attr` (the predicate's intent is not the fix's to judge).
+    pub removal: Option<Region>,
 }

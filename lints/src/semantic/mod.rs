@@ -152,6 +152,10 @@ pub struct FileOptions {
     /// Record item extents (`FileFacts::items`). They only serve item-level suppressions, so
     /// the engine turns this off for the many files without a suppression comment.
     pub item_extents: bool,
+    /// The crate's `tokio` dependency enables `tokio::fs` / `tokio::time` (its own features,
+    /// `full`, or those of the workspace dependency it inherits): whether a fix may call them.
+    pub tokio_fs: bool,
+    pub tokio_time: bool,
 }
 
 impl Default for FileOptions {
@@ -163,6 +167,8 @@ impl Default for FileOptions {
             blocking_paths: std::sync::Arc::from([]),
             reexports: std::sync::Arc::from([]),
             item_extents: true,
+            tokio_fs: false,
+            tokio_time: false,
         }
     }
 }
@@ -177,6 +183,22 @@ impl<'w> Cx<'w> {
     /// a closure handed to `spawn_blocking`/`block_in_place`/`std::thread::spawn`.
     pub fn in_async(&self) -> bool {
         self.core.body().is_some_and(|b| b.is_async)
+    }
+
+    /// Directly in the body of an async fn, async block or async closure, not in a plain
+    /// closure nested in one: where an `.await` may be written.
+    pub fn in_async_body(&self) -> bool {
+        self.core.body().is_some_and(|b| b.is_async && b.own_async)
+    }
+
+    /// Whether the crate's manifest enables tokio's `fs` feature (for fixes that call it).
+    pub fn tokio_fs(&self) -> bool {
+        self.core.opts.tokio_fs
+    }
+
+    /// Whether the crate's manifest enables tokio's `time` feature.
+    pub fn tokio_time(&self) -> bool {
+        self.core.opts.tokio_time
     }
 
     /// Directly inside `async fn main` (where exiting is the normal end of the program).
@@ -260,6 +282,7 @@ impl<'w> Cx<'w> {
     ) -> Finding {
         let region = Region::from_span(span);
         Finding {
+            fix: None,
             rule: rule.name,
             severity: rule.default_severity,
             region,
@@ -270,6 +293,46 @@ impl<'w> Cx<'w> {
             related: Vec::new(),
             in_test: self.in_test(),
         }
+    }
+
+    /// The fix that turns a blocking call `path(args)` into `async_path(args).await`: the
+    /// callee path replaced, `.await` inserted after the closing parenthesis. Only where an
+    /// `.await` may be written ([`Cx::in_async_body`]); `None` elsewhere.
+    pub fn await_call_fix(
+        &self,
+        call: &syn::ExprCall,
+        async_path: &str,
+        description: String,
+    ) -> Option<crate::finding::Fix> {
+        if !self.in_async_body() {
+            return None;
+        }
+        let func = Region::from_span(syn::spanned::Spanned::span(&call.func));
+        let close = Region::from_span(call.paren_token.span.close());
+        // A span that does not cover source text (tokens a macro made up) has nothing to edit.
+        if func.start_byte >= func.end_byte || close.end_byte <= func.end_byte {
+            return None;
+        }
+        let at_close = Region {
+            line: close.end_line,
+            column: close.end_column,
+            start_byte: close.end_byte,
+            ..close
+        };
+        Some(crate::finding::Fix {
+            safety: crate::finding::Safety::Unsafe,
+            description,
+            edits: vec![
+                crate::finding::TextEdit {
+                    region: func,
+                    text: async_path.to_string(),
+                },
+                crate::finding::TextEdit {
+                    region: at_close,
+                    text: ".await".to_string(),
+                },
+            ],
+        })
     }
 
     pub fn emit(&self, finding: Finding) {

@@ -94,6 +94,7 @@ pub fn finding(cx: &CrateCx, g: &GatedAct, act: Act, meta: &'static RuleMeta) ->
         _ => (w.region, w.snippet.clone(), w.function.clone(), message),
     };
     Finding {
+        fix: None,
         rule: meta.name,
         severity: meta.default_severity,
         region,

@@ -1510,6 +1510,11 @@ impl<'a, 'l> Walker<'a, 'l> {
         let in_place = self.core.inline_closure.take() == Some(cl as *const _ as usize);
         let inline = !force_sync && cl.asyncness.is_none() && in_place;
         self.enter_body(is_async, async_main, Boundary::Capture, inline);
+        if cl.asyncness.is_none()
+            && let Some(b) = self.core.bodies.last_mut()
+        {
+            b.own_async = false;
+        }
         if let Some(flow) = inherited
             && flow.reachable
         {

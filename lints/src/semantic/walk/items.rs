@@ -323,6 +323,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.core.bodies.push(Body {
             id,
             is_async,
+            own_async: is_async,
             async_main,
             in_test,
             flow: Flow::start(),

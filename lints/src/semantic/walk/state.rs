@@ -158,6 +158,8 @@ pub struct LoopCx {
 pub struct Body {
     pub id: u32,
     pub is_async: bool,
+    /// Async by its own `async` (fn, block, closure), not by a plain closure inheriting it.
+    pub own_async: bool,
     pub async_main: bool,
     pub in_test: bool,
     pub flow: Flow,
