@@ -13,6 +13,21 @@ pub fn peel(e: &syn::Expr) -> &syn::Expr {
     }
 }
 
+/// The segment names of a path expression (`Result::ok` → `["Result", "ok"]`), or `None` for
+/// any other expression.
+pub fn path_segments(e: &syn::Expr) -> Option<Vec<String>> {
+    let syn::Expr::Path(p) = peel(e) else {
+        return None;
+    };
+    Some(
+        p.path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect(),
+    )
+}
+
 /// Every identifier in a token stream, nested groups included — what "is this name used" means
 /// inside macro bodies racewise cannot parse.
 pub fn collect_idents(tokens: TokenStream, out: &mut BTreeSet<String>) {

@@ -14,7 +14,7 @@ use crate::finding::Region;
 use crate::semantic::facts::{
     AccessId, AccessKind, AccessTarget, Decision, GatedCall, GuardId, StateAccess, Written,
 };
-use crate::semantic::syntax::{collect_idents, pat_names, peel};
+use crate::semantic::syntax::{collect_idents, pat_names, path_segments, peel};
 use crate::semantic::types::TyExpr;
 
 /// Methods that modify the value behind a guard, or hand out mutable access to it.
@@ -223,15 +223,9 @@ impl Walker<'_, '_> {
         }
         match peel(e) {
             syn::Expr::Call(c) => {
-                let syn::Expr::Path(p) = peel(&c.func) else {
+                let Some(segs) = path_segments(&c.func) else {
                     return false;
                 };
-                let segs: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
                 if segs.iter().any(|s| has_identity_word(s)) {
                     return true;
                 }
