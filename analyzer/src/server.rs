@@ -488,8 +488,22 @@ impl Server {
             message,
             related_information: (!related.is_empty()).then_some(related),
             tags: None,
-            // Where a `--fix` edit would travel to a code action (see `fix_actions`).
-            data: Some(json!({"rule": f.rule, "fingerprint": f.fingerprint})),
+            // The finding's fix travels to its code action (see `fix_actions`).
+            data: Some(json!({
+                "rule": f.rule,
+                "fingerprint": f.fingerprint,
+                "fix": f.fix.as_ref().map(|fix| json!({
+                    "description": fix.description,
+                    "safety": fix.safety,
+                    "edits": fix.edits.iter().map(|e| lt::TextEdit {
+                        range: lt::Range::new(
+                            position(text, e.line, e.column),
+                            position(text, e.end_line, e.end_column),
+                        ),
+                        new_text: e.text.clone(),
+                    }).collect::<Vec<_>>(),
+                })),
+            })),
         }
     }
 
@@ -636,11 +650,36 @@ pub fn suppression_comment(rule: &str) -> String {
     format!("// racewise: allow({rule}) -- ")
 }
 
-/// Code actions for a finding's automatic fix. The hook for `racewise check --fix`: once
-/// findings carry a `fix`, it travels in the diagnostic's `data` and becomes a WorkspaceEdit
-/// here. None yet.
-fn fix_actions(_uri: &lt::Uri, _diagnostic: &lt::Diagnostic) -> Vec<lt::CodeAction> {
-    Vec::new()
+/// The code action of a finding's fix (the one `racewise check --fix` applies), carried in the
+/// diagnostic's `data`. An unsafe fix says so in its title and is never the preferred action:
+/// the editor applies what the user picks, so both are offered, as ruff's server does.
+fn fix_actions(uri: &lt::Uri, diagnostic: &lt::Diagnostic) -> Vec<lt::CodeAction> {
+    let Some(fix) = diagnostic.data.as_ref().and_then(|d| d.get("fix")) else {
+        return Vec::new();
+    };
+    let Ok(edits) = serde_json::from_value::<Vec<lt::TextEdit>>(fix["edits"].clone()) else {
+        return Vec::new();
+    };
+    if edits.is_empty() {
+        return Vec::new();
+    }
+    let safe = fix["safety"] == "safe";
+    let description = fix["description"].as_str().unwrap_or("apply the fix");
+    vec![lt::CodeAction {
+        title: if safe {
+            format!("Fix: {description}")
+        } else {
+            format!("Fix (unsafe: types or timing change): {description}")
+        },
+        kind: Some(lt::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic.clone()]),
+        edit: Some(lt::WorkspaceEdit {
+            changes: Some([(uri.clone(), edits)].into_iter().collect()),
+            ..Default::default()
+        }),
+        is_preferred: Some(safe),
+        ..Default::default()
+    }]
 }
 
 fn params<P: serde::de::DeserializeOwned>(req: Request) -> Result<P, (ErrorCode, String)> {

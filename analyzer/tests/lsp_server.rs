@@ -132,19 +132,35 @@ fn change(c: &mut Client, uri: &str, version: i32, text: &str) {
     );
 }
 
-/// Insert the edits of a WorkspaceEdit's `changes` (inserts only, as the suppress action makes).
+/// Apply the edits of a WorkspaceEdit's `changes` (ASCII text: LSP characters are bytes here),
+/// last first so earlier positions stay valid.
 fn apply(text: &str, edits: &[Value]) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let mut edits = edits.to_vec();
-    edits.sort_by_key(|e| std::cmp::Reverse(e["range"]["start"]["line"].as_u64()));
-    for e in edits {
-        assert_eq!(e["range"]["start"], e["range"]["end"], "an insertion");
-        assert_eq!(e["range"]["start"]["character"], 0);
-        let line = e["range"]["start"]["line"].as_u64().expect("line") as usize;
-        let new = e["newText"].as_str().expect("newText");
-        lines.insert(line, new.trim_end_matches('\n').to_string());
+    let offset = |p: &Value| -> usize {
+        let line = p["line"].as_u64().expect("line") as usize;
+        let character = p["character"].as_u64().expect("character") as usize;
+        text.split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            + character
+    };
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            let new = e["newText"].as_str().expect("newText").to_string();
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                new,
+            )
+        })
+        .collect();
+    spans.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
+    let mut out = text.to_string();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, &new);
     }
-    lines.join("\n") + "\n"
+    out
 }
 
 #[test]
@@ -200,7 +216,28 @@ fn scripted_editor_session() {
             "context": {"diagnostics": diags},
         }),
     );
-    let action = &actions["result"][0];
+    let titled = |prefix: &str| {
+        actions["result"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["title"].as_str().is_some_and(|t| t.starts_with(prefix)))
+            .cloned()
+            .unwrap_or_else(|| panic!("no `{prefix}` action in {actions}"))
+    };
+    // The finding's unsafe fix (the crate has tokio `full`), offered but not preferred.
+    let fix = titled("Fix (unsafe");
+    assert_eq!(fix["isPreferred"], false);
+    let fix_edits = fix["edit"]["changes"][&uri]
+        .as_array()
+        .cloned()
+        .expect("fix edits for the file");
+    let fixed = apply(HAZARD, &fix_edits);
+    assert!(
+        fixed.contains("    tokio::time::sleep(Duration::from_millis(10)).await;"),
+        "{fixed}"
+    );
+    let action = titled("Suppress");
     assert_eq!(action["kind"], "quickfix");
     let edits = action["edit"]["changes"][&uri]
         .as_array()
