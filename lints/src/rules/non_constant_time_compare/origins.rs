@@ -4,7 +4,7 @@
 //! configured, owned by the program). The rule decides from these whether a comparison verifies
 //! a secret.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
@@ -14,7 +14,7 @@ use syn::visit::Visit;
 
 use crate::semantic::Cx;
 use crate::semantic::secret_names::{self, NameClass, SecretKind};
-use crate::semantic::syntax::{pat_names, peel};
+use crate::semantic::syntax::{collect_idents, pat_names, peel};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Origin {
@@ -292,7 +292,7 @@ struct Scan<'o> {
     out: &'o mut HashMap<Key, Compared>,
     /// The only names whose origin can reach a comparison (see [`needed_names`]); every other
     /// binding is bound with the default origin without tokenizing its initializer.
-    needed: HashSet<String>,
+    needed: BTreeSet<String>,
 }
 
 impl Scan<'_> {
@@ -666,7 +666,7 @@ impl<'ast> Visit<'ast> for Scan<'_> {
 /// a closure fed by a method's receiver). Scopes are ignored, which only over-approximates.
 /// `None` when the body compares nothing. Tokenizing every initializer of every fn that passed
 /// the text filter was most of this rule's cost on service code.
-fn needed_names(block: &syn::Block) -> Option<HashSet<String>> {
+fn needed_names(block: &syn::Block) -> Option<BTreeSet<String>> {
     let mut deps = Deps::default();
     deps.visit_block(block);
     if deps.compared.is_empty() && !deps.any_comparison {
@@ -688,7 +688,7 @@ fn needed_names(block: &syn::Block) -> Option<HashSet<String>> {
 
 #[derive(Default)]
 struct Deps {
-    compared: HashSet<String>,
+    compared: BTreeSet<String>,
     any_comparison: bool,
     /// (names a pattern binds, identifiers of the expression it binds from).
     edges: Vec<(Vec<String>, Vec<String>)>,
@@ -767,7 +767,7 @@ impl<'ast> Visit<'ast> for Deps {
         // (the scan records the comparisons inside, whose operands are some of these).
         if has_comparison(&m.tokens) {
             self.any_comparison = true;
-            token_idents(&m.tokens, &mut self.compared);
+            collect_idents(m.tokens.clone(), &mut self.compared);
         }
     }
 }
@@ -775,31 +775,19 @@ impl<'ast> Visit<'ast> for Deps {
 /// Every identifier of an expression, macro arguments included. A syntax visit, not a token
 /// stream: printing every initializer back to tokens cost as much as the scan it saves.
 fn idents_of(e: &syn::Expr) -> Vec<String> {
-    struct Idents(HashSet<String>);
+    struct Idents(BTreeSet<String>);
     impl<'ast> Visit<'ast> for Idents {
         fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
             self.0.insert(i.to_string());
         }
         fn visit_macro(&mut self, m: &'ast syn::Macro) {
             syn::visit::visit_macro(self, m);
-            token_idents(&m.tokens, &mut self.0);
+            collect_idents(m.tokens.clone(), &mut self.0);
         }
     }
-    let mut idents = Idents(HashSet::new());
+    let mut idents = Idents(BTreeSet::new());
     idents.visit_expr(e);
     idents.0.into_iter().collect()
-}
-
-fn token_idents(tokens: &TokenStream, out: &mut HashSet<String>) {
-    for tt in tokens.clone() {
-        match tt {
-            TokenTree::Group(g) => token_idents(&g.stream(), out),
-            TokenTree::Ident(i) => {
-                out.insert(i.to_string());
-            }
-            _ => {}
-        }
-    }
 }
 
 /// Whether a token stream holds `==` or `!=`.
