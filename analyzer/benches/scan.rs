@@ -29,6 +29,11 @@ use racewise::discover::{self, DiscoverOptions};
 use racewise::engine::{self, Options};
 use rayon::prelude::*;
 
+// The allocator the `racewise` binary ships with (see src/bin/racewise.rs): both the parse baseline
+// and the full pipeline run on it.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The fixed corpus, looked up in `$CARGO_HOME/registry/src/*/`. Each entry is `crate-major.`,
 /// so a registry holding several versions picks the newest of the same major version and the
 /// corpus stays comparable across machines.
