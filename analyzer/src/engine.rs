@@ -196,15 +196,18 @@ fn run_on_big_stack(opts: &Options, rules: &[&'static RuleEntry]) -> Result<Anal
     let t_crates = t0.elapsed().as_secs_f64();
     let mut outcomes = file_pipeline::analyze_files(&pool, &found.files, &crates, rules, opts);
     let t_files = t0.elapsed().as_secs_f64();
-    let crate_findings = crate_phase::run(
-        &found,
-        &crates.file_crate,
-        &crate_names,
-        &mut outcomes,
-        rules,
-        &excludes,
-        &opts.config.blocking_paths,
-    );
+    // On the run's workers too: the call graph and the crates' checks run in parallel.
+    let crate_findings = pool.install(|| {
+        crate_phase::run(
+            &found,
+            &crates.file_crate,
+            &crate_names,
+            &mut outcomes,
+            rules,
+            &excludes,
+            &opts.config.blocking_paths,
+        )
+    });
     let finished = finalize::finish(&pool, found, outcomes, crate_findings, opts);
 
     let total = t0.elapsed().as_secs_f64();

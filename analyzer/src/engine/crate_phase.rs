@@ -6,6 +6,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use racewise_lints::Finding;
 use racewise_lints::lint::Lint;
 use racewise_lints::registry::RuleEntry;
@@ -151,50 +153,38 @@ pub(super) fn run(
         .collect();
     let graph = CallGraph::build(&inputs);
     let call_graph_secs = t_graph.elapsed().as_secs_f64();
-    for (c, bare_cx) in &bare {
-        let c = *c;
-        let members = &by_crate[&c];
-        let needs_index = needs_index.contains(&c);
-        let cx = CrateCx {
-            index: bare_cx.index,
-            files: bare_cx.files.clone(),
-            paths: bare_cx.paths.clone(),
-            calls: wanted.contains(&c).then_some(CallsView {
-                graph: &graph,
-                crates: &inputs,
-                krate: c,
-            }),
-        };
-        if needs_index {
-            unresolved_lock_receivers += cx.unresolved_lock_receivers();
-        }
-        for (k, &fi) in members.iter().enumerate() {
-            let Some(f) = cx.files.get(k) else { continue };
-            per_file[fi].extend(f.findings.iter().cloned());
-            for p in &f.pending {
-                if let Some(finding) = cx.settle(p, blocking_paths) {
-                    per_file[fi].push(finding);
-                }
-            }
-        }
-        let mut out = Vec::new();
-        for rule in &crate_rules {
-            let r = catch_unwind(AssertUnwindSafe(|| rule.check_crate(&cx, &mut out)));
-            if r.is_err() {
-                errors.push(FileError::new(
-                    String::new(),
-                    ErrorKind::InternalError,
-                    None,
-                    format!(
-                        "rule `{}` panicked in its crate-wide phase",
-                        rule.meta().name
-                    ),
-                ));
-            }
-        }
-        for cf in out {
-            if let Some(&fi) = members.get(cf.file) {
-                per_file[fi].push(cf.finding);
+    // Crates are independent here (each reads only its own facts, the indexes and the graph):
+    // checked in parallel, merged in crate order.
+    let checked: Vec<CrateChecked> = bare
+        .par_iter()
+        .map(|(c, bare_cx)| {
+            let c = *c;
+            let members = &by_crate[&c];
+            let cx = CrateCx {
+                index: bare_cx.index,
+                files: bare_cx.files.clone(),
+                paths: bare_cx.paths.clone(),
+                calls: wanted.contains(&c).then_some(CallsView {
+                    graph: &graph,
+                    crates: &inputs,
+                    krate: c,
+                }),
+            };
+            check_crate(
+                &cx,
+                members,
+                needs_index.contains(&c),
+                rules,
+                blocking_paths,
+            )
+        })
+        .collect();
+    for (checked, (c, _)) in checked.into_iter().zip(&bare) {
+        unresolved_lock_receivers += checked.unresolved_lock_receivers;
+        errors.extend(checked.errors);
+        for (k, found) in checked.per_member.into_iter().enumerate() {
+            if let Some(&fi) = by_crate[c].get(k) {
+                per_file[fi].extend(found);
             }
         }
     }
@@ -206,6 +196,65 @@ pub(super) fn run(
         unresolved_lock_receivers,
         calls: graph.stats,
         call_graph_secs,
+    }
+}
+
+/// One crate's share of the crate-wide phase.
+struct CrateChecked {
+    /// Findings per member file (the crate's order of `by_crate`).
+    per_member: Vec<Vec<Finding>>,
+    errors: Vec<FileError>,
+    unresolved_lock_receivers: usize,
+}
+
+/// A crate's files' own findings, its deferred findings whose conditions hold, and the rules'
+/// crate-wide checks (each rule made afresh: rules are not shared between threads).
+fn check_crate(
+    cx: &CrateCx<'_>,
+    members: &[usize],
+    needs_index: bool,
+    rules: &[&'static RuleEntry],
+    blocking_paths: &[String],
+) -> CrateChecked {
+    let mut per_member: Vec<Vec<Finding>> = vec![Vec::new(); members.len()];
+    for (k, f) in cx.files.iter().enumerate() {
+        per_member[k].extend(f.findings.iter().cloned());
+        for p in &f.pending {
+            if let Some(finding) = cx.settle(p, blocking_paths) {
+                per_member[k].push(finding);
+            }
+        }
+    }
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for entry in rules {
+        let rule = (entry.make)();
+        let r = catch_unwind(AssertUnwindSafe(|| rule.check_crate(cx, &mut out)));
+        if r.is_err() {
+            errors.push(FileError::new(
+                String::new(),
+                ErrorKind::InternalError,
+                None,
+                format!(
+                    "rule `{}` panicked in its crate-wide phase",
+                    rule.meta().name
+                ),
+            ));
+        }
+    }
+    for cf in out {
+        if let Some(found) = per_member.get_mut(cf.file) {
+            found.push(cf.finding);
+        }
+    }
+    CrateChecked {
+        per_member,
+        errors,
+        unresolved_lock_receivers: if needs_index {
+            cx.unresolved_lock_receivers()
+        } else {
+            0
+        },
     }
 }
 

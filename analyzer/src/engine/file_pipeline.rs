@@ -379,5 +379,8 @@ pub fn analyze_text(
     drop(blanked);
     let src = SourceText::parsed(text, &ast);
     let mut lints: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
-    Ok(semantic::analyze_file(&ast, &src, opts, &mut lints))
+    Ok(racewise_lints::finding::with_line_index(
+        src.lexed(),
+        || semantic::analyze_file(&ast, &src, opts, &mut lints),
+    ))
 }

@@ -88,14 +88,24 @@ fn reach_crate(root: &Path, known: &HashSet<&Path>) -> Option<HashSet<PathBuf>> 
 fn declared_children(file: &Path, ctx: &Ctx) -> Option<Vec<Child>> {
     // Unreadable (or not UTF-8): what it declares is unknown.
     let text = std::fs::read_to_string(file).ok()?;
-    if !may_declare_files(&text) {
+    declared_in(&text, ctx)
+}
+
+/// [`declared_children`] of a file's text.
+fn declared_in(text: &str, ctx: &Ctx) -> Option<Vec<Child>> {
+    if !may_declare_files(text) {
         return Some(Vec::new());
     }
-    let tokens = TokenStream::from_str(&text).ok()?;
+    let tokens = TokenStream::from_str(text).ok()?;
     let mut found = Vec::new();
+    // Without `#[path]` or `include!`, a file can only be declared at item level: in the file,
+    // an inline module or a macro body. Fn bodies and impls, most of the tokens, are skipped.
+    let deep = text.contains("#[path")
+        || (text.contains("cfg_attr") && text.contains("path"))
+        || text.contains("include");
     // `mod $name;` in a macro: which files it declares is only known once the macro is
     // expanded, so the crate's tree is not known.
-    scan(tokens, ctx, &mut found).then_some(found)
+    scan(tokens, ctx, deep, &mut found).then_some(found)
 }
 
 /// Whether the text has a `mod name;` or an `include!` at all: most files declare no file of
@@ -218,8 +228,9 @@ struct Child {
 }
 
 /// Collects the files `tokens` declare into `out`; false if a `mod` names its module with a
-/// macro metavariable (`mod $name;`).
-fn scan(tokens: TokenStream, ctx: &Ctx, out: &mut Vec<Child>) -> bool {
+/// macro metavariable (`mod $name;`). `deep`: also look inside groups that are not macro bodies
+/// (a `#[path]` module or an `include!` in a fn body).
+fn scan(tokens: TokenStream, ctx: &Ctx, deep: bool, out: &mut Vec<Child>) -> bool {
     let tts: Vec<TokenTree> = tokens.into_iter().collect();
     // A `#[path]` seen since the last item: (path, also the default file).
     let mut pending: Option<(String, bool)> = None;
@@ -287,7 +298,7 @@ fn scan(tokens: TokenStream, ctx: &Ctx, out: &mut Vec<Child>) -> bool {
                                 dir,
                                 file_dir: ctx.file_dir.clone(),
                             };
-                            if !scan(g.stream(), &inner, out) {
+                            if !scan(g.stream(), &inner, deep, out) {
                                 return false;
                             }
                             i += 3;
@@ -320,8 +331,15 @@ fn scan(tokens: TokenStream, ctx: &Ctx, out: &mut Vec<Child>) -> bool {
                 if g.delimiter() == Delimiter::Brace {
                     pending = None;
                 }
-                // Macro bodies (`cfg_if! { .. }`), fn bodies: same module.
-                if !scan(g.stream(), ctx, out) {
+                // Macro bodies (`cfg_if! { .. }`, `macro_rules! m { .. }`): same module.
+                let bang = |k: usize| {
+                    matches!(i.checked_sub(k).and_then(|k| tts.get(k)),
+                        Some(TokenTree::Punct(p)) if p.as_char() == '!')
+                };
+                let macro_body =
+                    bang(1) || (bang(2) && matches!(tts.get(i - 1), Some(TokenTree::Ident(_))));
+                // A macro body is token soup: all of it is looked at.
+                if (deep || macro_body) && !scan(g.stream(), ctx, deep || macro_body, out) {
                     return false;
                 }
             }
@@ -394,9 +412,9 @@ mod tests {
 
     fn children(src: &str, file: &str) -> Vec<String> {
         let ctx = child_ctx(Path::new(file), false);
-        let mut out = Vec::new();
-        assert!(scan(TokenStream::from_str(src).unwrap(), &ctx, &mut out));
-        out.into_iter()
+        declared_in(src, &ctx)
+            .expect("the tree is known")
+            .into_iter()
             .map(|c| normalize(&c.path).display().to_string())
             .collect()
     }
@@ -434,12 +452,7 @@ mod tests {
         ];
         assert_eq!(got, want);
         let generated = "macro_rules! m { ($n:ident) => { mod $n; } } m!(a);";
-        let mut out = Vec::new();
-        assert!(!scan(
-            TokenStream::from_str(generated).unwrap(),
-            &ctx_of("/c/src/lib.rs"),
-            &mut out
-        ));
+        assert!(declared_in(generated, &ctx_of("/c/src/lib.rs")).is_none());
         assert!(may_declare_files("pub mod a ;"));
         assert!(may_declare_files("($n:ident) => { mod $n; }"));
         assert!(may_declare_files("mod r#type;"));
@@ -453,6 +466,26 @@ mod tests {
         assert_eq!(
             children("mod a;", "/c/src/mod.rs"),
             ["/c/src/a.rs", "/c/src/a/mod.rs"]
+        );
+    }
+
+    #[test]
+    fn item_level_only_unless_a_path_or_include_is_written() {
+        // Without `#[path]`, a `mod x;` in a fn body or an impl does not compile: not looked at.
+        let src = "mod a;\nimpl S { fn f() { mod b; } }\nfn g() { cfg_if! { mod c; } }";
+        assert_eq!(
+            children(src, "/c/src/mod.rs"),
+            ["/c/src/a.rs", "/c/src/a/mod.rs"]
+        );
+        let src = "mod a;\nfn f() { #[path = \"gen/x.rs\"] mod x; }";
+        assert_eq!(
+            children(src, "/c/src/mod.rs"),
+            ["/c/src/a.rs", "/c/src/a/mod.rs", "/c/src/gen/x.rs"]
+        );
+        let src = "mod a;\nfn table() -> &'static [u8] { include!(\"table.rs\") }";
+        assert_eq!(
+            children(src, "/c/src/mod.rs"),
+            ["/c/src/a.rs", "/c/src/a/mod.rs", "/c/src/table.rs"]
         );
     }
 }

@@ -20,6 +20,7 @@
 //! not in an async block) and that stay in sync code count: a sync fn that spawns a thread or
 //! builds a future does not block its caller.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::CrateCx;
@@ -182,7 +183,7 @@ struct Resolver<'g, 'c, 'a> {
     /// Crate position of each crate id in `crates`.
     pos: FxHashMap<usize, usize>,
     /// Crate id of each crate's index, for a member a crate names through its index.
-    by_index: FxHashMap<*const CrateIndex, usize>,
+    by_index: FxHashMap<usize, usize>,
 }
 
 impl Resolver<'_, '_, '_> {
@@ -195,7 +196,7 @@ impl Resolver<'_, '_, '_> {
         let index = self.index(krate)?;
         let (root, rest) = path.split_once("::")?;
         let sib = index.sibling(root)?;
-        let c = *self.by_index.get(&(&**sib as *const CrateIndex))?;
+        let c = *self.by_index.get(&index_key(sib))?;
         Some((c, format!("crate::{rest}")))
     }
 
@@ -278,6 +279,11 @@ impl Resolver<'_, '_, '_> {
     }
 }
 
+/// A crate index's identity (its address: a member reaches its siblings' indexes by `Arc`).
+fn index_key(index: &CrateIndex) -> usize {
+    index as *const CrateIndex as usize
+}
+
 enum Resolution {
     Fn(u32),
     /// Names something outside the workspace: not a call graph question.
@@ -294,31 +300,51 @@ impl CallGraph {
         };
         let mut by_key: FxHashMap<(usize, String), Slot> = FxHashMap::default();
         let mut by_trait: FxHashMap<(usize, String), Slot> = FxHashMap::default();
-        for ci in crates {
-            let index = ci.cx.index;
-            for (file, facts) in ci.cx.files.iter().enumerate() {
-                for (func, def) in facts.fns.iter().enumerate() {
-                    let r = FnRef {
-                        krate: ci.id,
-                        file,
-                        func: func as u32,
-                    };
-                    let node = g.nodes.len() as u32;
-                    g.nodes.push(r);
-                    g.node_of.insert(r, node);
-                    let key = match &def.owner {
-                        Some(owner) => format!("{}::{}", index.canon(owner), def.path),
-                        None => index.canon(&def.path),
-                    };
-                    insert(&mut by_key, (ci.id, key.clone()), node);
-                    if let Some(t) = &def.trait_path {
-                        let t = index.canon(t);
-                        insert(&mut by_trait, (ci.id, format!("{t}::{}", def.path)), node);
-                    } else if def.owner.is_some() {
-                        // A trait's default body is one of the trait's bodies for the method
-                        // (an inherent method's key is never a trait's, so it costs nothing).
-                        insert(&mut by_trait, (ci.id, key), node);
-                    }
+        // Canonical paths come from the crate index and are independent per file: computed in
+        // parallel, inserted in file order (so slots and node numbers do not depend on threads).
+        let files: Vec<(usize, usize)> = crates
+            .iter()
+            .enumerate()
+            .flat_map(|(c, ci)| (0..ci.cx.files.len()).map(move |f| (c, f)))
+            .collect();
+        let keys: Vec<Vec<(String, Option<String>)>> = files
+            .par_iter()
+            .map(|&(c, file)| {
+                let index = crates[c].cx.index;
+                crates[c].cx.files[file]
+                    .fns
+                    .iter()
+                    .map(|def| {
+                        let key = match &def.owner {
+                            Some(owner) => format!("{}::{}", index.canon(owner), def.path),
+                            None => index.canon(&def.path),
+                        };
+                        let by_trait = match &def.trait_path {
+                            Some(t) => Some(format!("{}::{}", index.canon(t), def.path)),
+                            // A trait's default body is one of the trait's bodies for the
+                            // method (an inherent method's key is never a trait's, so it costs
+                            // nothing).
+                            None => def.owner.is_some().then(|| key.clone()),
+                        };
+                        (key, by_trait)
+                    })
+                    .collect()
+            })
+            .collect();
+        for (&(c, file), keys) in files.iter().zip(keys) {
+            let ci = &crates[c];
+            for (func, (key, trait_key)) in keys.into_iter().enumerate() {
+                let r = FnRef {
+                    krate: ci.id,
+                    file,
+                    func: func as u32,
+                };
+                let node = g.nodes.len() as u32;
+                g.nodes.push(r);
+                g.node_of.insert(r, node);
+                insert(&mut by_key, (ci.id, key), node);
+                if let Some(t) = trait_key {
+                    insert(&mut by_trait, (ci.id, t), node);
                 }
             }
         }
@@ -329,51 +355,60 @@ impl CallGraph {
             pos: crates.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
             by_index: crates
                 .iter()
-                .map(|c| (c.cx.index as *const CrateIndex, c.id))
+                .map(|c| (index_key(c.cx.index), c.id))
                 .collect(),
         };
-        for ci in crates {
-            for (file, facts) in ci.cx.files.iter().enumerate() {
-                g.stats.unknown += facts.untyped_method_calls;
-                for (site_ix, site) in facts.calls.iter().enumerate() {
-                    let res = match &site.callee {
+        // Resolving a site asks the index (canonical paths, method owners): per file in
+        // parallel, edges added in file order.
+        let resolved: Vec<Vec<Option<Resolution>>> = files
+            .par_iter()
+            .map(|&(c, file)| {
+                let ci = &crates[c];
+                ci.cx.files[file]
+                    .calls
+                    .iter()
+                    .map(|site| match &site.callee {
                         Callee::Path(p) => {
                             let local = p.starts_with("crate::");
                             let member = p
                                 .split_once("::")
                                 .is_some_and(|(root, _)| ci.cx.index.sibling(root).is_some());
                             // Another crate's path (`serde_json::from_str`).
-                            if !local && !member {
-                                continue;
-                            }
-                            resolver.path(ci.id, p, 0)
+                            (local || member).then(|| resolver.path(ci.id, p, 0))
                         }
-                        Callee::Method(ty, name) => resolver.method(ci.id, ty, name),
-                    };
-                    let to = match res {
-                        Resolution::Fn(n) => n,
-                        Resolution::External => continue,
-                        Resolution::Unknown => {
-                            g.stats.unknown += 1;
-                            continue;
-                        }
-                    };
-                    g.stats.resolved += 1;
-                    let from = g.node_of[&FnRef {
-                        krate: ci.id,
-                        file,
-                        func: site.caller,
-                    }];
-                    let e = g.edges.len() as u32;
-                    g.edges.push(Edge {
-                        from,
-                        to,
-                        krate: ci.id,
-                        file,
-                        site: site_ix,
-                    });
-                    g.edge_of_site.insert((ci.id, file, site_ix), e);
-                }
+                        Callee::Method(ty, name) => Some(resolver.method(ci.id, ty, name)),
+                    })
+                    .collect()
+            })
+            .collect();
+        for (&(c, file), sites) in files.iter().zip(resolved) {
+            let ci = &crates[c];
+            let facts = ci.cx.files[file];
+            g.stats.unknown += facts.untyped_method_calls;
+            for (site_ix, (site, res)) in facts.calls.iter().zip(sites).enumerate() {
+                let to = match res {
+                    Some(Resolution::Fn(n)) => n,
+                    Some(Resolution::External) | None => continue,
+                    Some(Resolution::Unknown) => {
+                        g.stats.unknown += 1;
+                        continue;
+                    }
+                };
+                g.stats.resolved += 1;
+                let from = g.node_of[&FnRef {
+                    krate: ci.id,
+                    file,
+                    func: site.caller,
+                }];
+                let e = g.edges.len() as u32;
+                g.edges.push(Edge {
+                    from,
+                    to,
+                    krate: ci.id,
+                    file,
+                    site: site_ix,
+                });
+                g.edge_of_site.insert((ci.id, file, site_ix), e);
             }
         }
         g.summarize(crates);

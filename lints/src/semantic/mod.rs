@@ -56,6 +56,12 @@ impl<'a> SourceText<'a> {
         src
     }
 
+    /// The part of the text syn lexed (past a byte-order mark or shebang line): span byte
+    /// offsets count from its start.
+    pub fn lexed(&self) -> &'a str {
+        self.text.get(self.parse_start..).unwrap_or("")
+    }
+
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0];
