@@ -56,6 +56,12 @@ pub(super) fn run(
             by_crate.entry(c).or_default().push(i);
         }
     }
+    // A file's own findings are final: moved out, not copied (the crate phase reads facts only).
+    for (i, o) in outcomes.iter_mut().enumerate() {
+        if let Some(f) = o.facts.as_mut() {
+            per_file[i] = std::mem::take(&mut f.findings);
+        }
+    }
     let crate_rules: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
     let mut unresolved_lock_receivers = 0;
     // Only lock acquisitions and deferred findings consult the index: a crate without either
@@ -201,14 +207,13 @@ pub(super) fn run(
 
 /// One crate's share of the crate-wide phase.
 struct CrateChecked {
-    /// Findings per member file (the crate's order of `by_crate`).
+    /// Findings per member file (the crate's order of `by_crate`), after the file's own.
     per_member: Vec<Vec<Finding>>,
     errors: Vec<FileError>,
     unresolved_lock_receivers: usize,
 }
 
-/// A crate's files' own findings, its deferred findings whose conditions hold, and the rules'
-/// crate-wide checks (each rule made afresh: rules are not shared between threads).
+/// A crate's deferred findings whose conditions hold, and the rules' crate-wide checks (each rule made afresh: rules are not shared between threads).
 fn check_crate(
     cx: &CrateCx<'_>,
     members: &[usize],
@@ -218,7 +223,6 @@ fn check_crate(
 ) -> CrateChecked {
     let mut per_member: Vec<Vec<Finding>> = vec![Vec::new(); members.len()];
     for (k, f) in cx.files.iter().enumerate() {
-        per_member[k].extend(f.findings.iter().cloned());
         for p in &f.pending {
             if let Some(finding) = cx.settle(p, blocking_paths) {
                 per_member[k].push(finding);

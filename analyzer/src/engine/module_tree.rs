@@ -96,7 +96,11 @@ fn declared_in(text: &str, ctx: &Ctx) -> Option<Vec<Child>> {
     if !may_declare_files(text) {
         return Some(Vec::new());
     }
-    let tokens = TokenStream::from_str(text).ok()?;
+    let tokens = TokenStream::from_str(text);
+    // proc-macro2 keeps every text it lexed on this thread (a copy and its line table) for the
+    // spans' sake until told otherwise; these spans are never asked for.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    let tokens = tokens.ok()?;
     let mut found = Vec::new();
     // Without `#[path]` or `include!`, a file can only be declared at item level: in the file,
     // an inline module or a macro body. Fn bodies and impls, most of the tokens, are skipped.

@@ -33,6 +33,17 @@ pub struct FileIndex {
     pub modules: Vec<ModuleExport>,
 }
 
+impl FileIndex {
+    pub fn shrink_to_fit(&mut self) {
+        self.structs.shrink_to_fit();
+        self.statics.shrink_to_fit();
+        self.aliases.shrink_to_fit();
+        self.fns.shrink_to_fit();
+        self.methods.shrink_to_fit();
+        self.modules.shrink_to_fit();
+    }
+}
+
 #[derive(Debug, Default)]
 struct ModuleTable {
     names: BTreeMap<String, String>,
