@@ -23,7 +23,9 @@
 //!   both name one (`if g.read().active { .. g.write().count += 1 }` is two states).
 //!
 //! One call level is followed: a decided `self.helper(..)`/`helper(..)` call whose body writes
-//! the same lock (`self.running`) under its own acquisition is reported at the call.
+//! the same lock (`self.running`) under its own acquisition is reported at the call — unless a
+//! guard alive at both the check and the call (a consumer lock) serializes them. A place being
+//! assigned (`g.running = None`) is written, not read: it is never the check.
 //!
 //! Atomics: a `load` in the condition, then in the decided code a `store` of a constant that
 //! claims a flag (`if !FLAG.load(..) { init(); FLAG.store(true, ..) }`), a `store` of a value

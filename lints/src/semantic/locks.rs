@@ -347,7 +347,13 @@ impl<'a> CrateCx<'a> {
                     }
                     let Some(a) = a else { continue };
                     for c in &facts.gated_calls {
-                        if c.body != d.body || !d.gates(&c.region) || c.held.contains(&a.id) {
+                        // A guard alive at both the check and the call (an outer lock)
+                        // serializes them, as for a write in the same body.
+                        if c.body != d.body
+                            || !d.gates(&c.region)
+                            || c.held.contains(&a.id)
+                            || r.held.iter().any(|g| c.held.contains(g))
+                        {
                             continue;
                         }
                         let index = by_fn.get_or_insert_with(|| self.writes_by_fn());

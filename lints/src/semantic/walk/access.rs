@@ -622,6 +622,29 @@ mod tests {
     }
 
     #[test]
+    fn an_assigned_place_is_not_read() {
+        let f = facts(
+            "fn f(m: &std::sync::Mutex<S>) {\n\
+             let mut g = m.lock().unwrap();\n\
+             g.running = None;\n\
+             *g = S::default();\n\
+             g.count += 1;\n\
+             }\n",
+        );
+        let ops: Vec<(&str, AccessKind)> =
+            f.accesses.iter().map(|a| (a.op.as_str(), a.kind)).collect();
+        assert_eq!(
+            ops,
+            [
+                ("assign", AccessKind::Write),
+                ("assign", AccessKind::Write),
+                ("field", AccessKind::Read),
+                ("compound", AccessKind::Write),
+            ]
+        );
+    }
+
+    #[test]
     fn a_write_whose_result_is_tested_is_decided() {
         let f = facts(
             "fn f(s: &std::sync::Mutex<std::collections::HashSet<u64>>, id: u64) -> bool {\n\

@@ -463,6 +463,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let state = self.local_source(&local.pat, &init.expr);
         self.collect_begin();
         let mut v = self.eval_arg(&init.expr, offloaded);
+        self.core.alias_source = 0;
         let reads = self.collect_end();
         if v.guards.is_empty()
             && init.diverge.is_none()
@@ -571,6 +572,14 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.core.depth += 1;
         *self.core.callee_memo.get_mut() = None;
+        // Marks for this expression are taken here (parentheses pass them on), so one left for
+        // an expression that was never evaluated cannot match a later one at the same address
+        // (a macro's arguments are parsed and dropped as the walk goes).
+        if !matches!(e, syn::Expr::Paren(_) | syn::Expr::Group(_)) {
+            let here = e as *const syn::Expr as usize;
+            self.core.benign_now = std::mem::take(&mut self.core.benign) == here;
+            self.core.assigned_now = std::mem::take(&mut self.core.assign_target) == here;
+        }
         hook!(
             self,
             check_expr,
@@ -609,6 +618,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                 self.collect_begin();
                 let v = self.eval(&a.right, Mode::Value);
                 let value_reads = self.collect_end();
+                // The place assigned to is written, not read.
+                self.mark_assigned(&a.left);
                 let place = self.eval(&a.left, Mode::Place);
                 let through = self.live(&place.root);
                 if !through.is_empty() {
@@ -702,10 +713,11 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Field(f) => {
-                self.note_field_use(e, f);
+                self.note_field_use(f);
                 self.mark_benign(&f.base);
+                let assigned = self.core.assigned_now;
                 let mut v = self.eval(&f.base, Mode::Place);
-                if !v.guards.is_empty() {
+                if !v.guards.is_empty() && !assigned {
                     self.guard_read(&v.guards, e, "field");
                 }
                 // `reg.stats().served += 1`: the returned guard is the field's root.
@@ -793,8 +805,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Expr::TryBlock(tb) => self.walk_block(&tb.block),
             syn::Expr::Unary(u) => {
+                let assigned = self.core.assigned_now;
                 let v = self.eval(&u.expr, Mode::Place);
-                if matches!(u.op, syn::UnOp::Deref(_)) && !v.guards.is_empty() {
+                if matches!(u.op, syn::UnOp::Deref(_)) && !v.guards.is_empty() && !assigned {
                     self.guard_read(&v.guards, e, "deref");
                 }
                 match u.op {
@@ -824,16 +837,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         let Some(b) = self.core.env.lookup(&ident.to_string()) else {
             return Val::default();
         };
-        if b.local.is_some() {
-            let local = b.local;
-            self.note_local_use(e, local);
-        }
-        let Some(b) = self.core.env.lookup(&ident.to_string()) else {
-            return Val::default();
-        };
+        let local = b.local;
         if !b.reads.is_empty() && !self.core.collectors.is_empty() {
             let reads = b.reads.clone();
             self.collect_binding(&reads);
+        }
+        if local.is_some() {
+            self.note_local_use(e, local);
         }
         let Some(b) = self.core.env.lookup(&ident.to_string()) else {
             return Val::default();

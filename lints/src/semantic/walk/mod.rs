@@ -85,6 +85,15 @@ pub struct Core<'a> {
     /// The address of a closure handed to a `spawn`-like fn (runs once), taken by
     /// `walk_closure`.
     pub(crate) spawned_closure: Option<usize>,
+    /// The address of the place an assignment writes (`g.running` in `g.running = None`): its
+    /// evaluation is no read of the guarded value.
+    pub(crate) assign_target: usize,
+    /// The address of the binding a `let` initializer clones (`flag` in `let f = flag.clone()`),
+    /// while that initializer is evaluated.
+    pub(crate) alias_source: usize,
+    /// `benign`/`assign_target` named the expression being evaluated (taken by `eval`).
+    pub(crate) benign_now: bool,
+    pub(crate) assigned_now: bool,
     /// See `FileFacts::handed_out_fields`.
     pub(crate) handed_out: std::collections::BTreeSet<String>,
 }
@@ -260,6 +269,10 @@ pub fn analyze_file<'a>(
         entering_fn: None,
         inline_closure: None,
         benign: 0,
+        assign_target: 0,
+        alias_source: 0,
+        benign_now: false,
+        assigned_now: false,
         spawned_closure: None,
         handed_out: Default::default(),
     };

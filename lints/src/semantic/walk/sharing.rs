@@ -107,23 +107,32 @@ impl Walker<'_, '_> {
         self.core.benign = addr(peel(e));
     }
 
-    fn is_benign(&self, e: &syn::Expr) -> bool {
-        self.core.in_format > 0 || self.core.benign == addr(e)
+    /// `e` is about to be evaluated as the place an assignment writes.
+    pub(crate) fn mark_assigned(&mut self, e: &syn::Expr) {
+        self.core.assign_target = addr(peel(e));
     }
 
-    /// A binding holding local state, used at `e`: unless benign, the state escapes.
+    /// Whether the expression being evaluated was marked benign (asked before anything inside
+    /// it is evaluated).
+    fn is_benign(&self) -> bool {
+        self.core.in_format > 0 || self.core.benign_now
+    }
+
+    /// A binding holding local state, used at `e` (the expression being evaluated): unless
+    /// benign or the source of the `let` clone being evaluated, the state escapes.
     pub(crate) fn note_local_use(&mut self, e: &syn::Expr, local: Option<LocalId>) {
         if let Some(id) = local
-            && !self.is_benign(e)
+            && !self.is_benign()
+            && self.core.alias_source != addr(e)
             && let Some(l) = self.core.facts.locals.get_mut(id as usize)
         {
             l.escaped = true;
         }
     }
 
-    /// A field read at `e` (`x.f`): unless benign, its value may be handed out.
-    pub(crate) fn note_field_use(&mut self, e: &syn::Expr, f: &syn::ExprField) {
-        if self.is_benign(e) {
+    /// A field read (`x.f`) being evaluated: unless benign, its value may be handed out.
+    pub(crate) fn note_field_use(&mut self, f: &syn::ExprField) {
+        if self.is_benign() {
             return;
         }
         self.hand_out(&f.member);
@@ -196,7 +205,7 @@ impl Walker<'_, '_> {
     }
 
     /// Before a `let name = init;` is evaluated: whether it binds local state (and, for an
-    /// alias, mark its source's use benign).
+    /// alias, mark its source's use benign until the initializer is evaluated).
     pub(crate) fn local_source(&mut self, pat: &syn::Pat, init: &syn::Expr) -> Option<LocalSource> {
         let single = matches!(pat, syn::Pat::Ident(_))
             || matches!(pat, syn::Pat::Type(pt) if matches!(&*pt.pat, syn::Pat::Ident(_)));
@@ -215,7 +224,7 @@ impl Walker<'_, '_> {
             .env
             .lookup(&p.path.get_ident()?.to_string())?
             .local?;
-        self.mark_benign(source);
+        self.core.alias_source = addr(source);
         Some(LocalSource::Alias(id))
     }
 
