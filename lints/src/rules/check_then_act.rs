@@ -23,7 +23,9 @@
 //!   both name one (`if g.read().active { .. g.write().count += 1 }` is two states).
 //!
 //! One call level is followed: a decided `self.helper(..)`/`helper(..)` call whose body writes
-//! the same lock (`self.running`) under its own acquisition is reported at the call.
+//! the same lock (`self.running`) under its own acquisition is reported at the call — unless a
+//! guard alive at both the check and the call (a consumer lock) serializes them. A place being
+//! assigned (`g.running = None`) is written, not read: it is never the check.
 //!
 //! Atomics: a `load` in the condition, then in the decided code a `store` of a constant that
 //! claims a flag (`if !FLAG.load(..) { init(); FLAG.store(true, ..) }`), a `store` of a value
@@ -58,9 +60,28 @@
 //!   `connect(..).await?`, `Uuid::new_v4()`): racing misses then hand callers different instances.
 //!   A value that is a pure function of the key (a parsed, resolved or computed value) is the same
 //!   whichever racer wins, so the race only costs duplicate work;
-//! - `self.field` locks in a `&mut self`/`self` method unless the field is an `Arc`/`Rc` (nobody
-//!   else can reach it), `RefCell` borrows, `try_lock`, locks whose type racewise cannot resolve
-//!   (counted for `--verbose`), and writes inside closures or `async` blocks (other bodies).
+//! - **state only one executor reaches**. A race needs a second holder of the state, and two
+//!   cases show there is none:
+//!   - `self.field` state in a `&mut self`/`self` method: the borrow is exclusive, so only
+//!     another holder of the field's *value* can interleave. A plain field has none; an
+//!     `Arc`/`Rc` field has one only when the crate shares it: some code hands a field of that
+//!     name out (`self.jobs.clone()`, `Arc::clone(&m.jobs)`, `&self.jobs` passed to a fn,
+//!     returned by a getter, moved into a spawned task, bound by a struct pattern), sets it from
+//!     a value made elsewhere (`Self { jobs }` with `jobs` a parameter), or the struct is `Clone`.
+//!     Fields are matched by name crate-wide, so a name shared anywhere counts as shared;
+//!   - **fn-local state**: a lock or atomic a fn creates (`let flag =
+//!     Arc::new(AtomicBool::new(false))`, `let seen = Mutex::new(HashSet::new())`) and the
+//!     bindings cloned from it (`let f = flag.clone()`, `Arc::clone(&flag)`). It stays local
+//!     while it is only used as a lock or atomic receiver, cloned into `let`s, captured by
+//!     closures and async blocks, or formatted; passed to a fn, stored in a struct, returned, or
+//!     handed on by any other method, it may have other holders and is flagged as before. Local
+//!     state is silent when the check-then-act body runs once over it (the fn's own body, an
+//!     async block, or a closure handed to a `spawn`, not created inside a loop) and no other
+//!     body (another task, thread, closure) writes it: the clone a single spawned task checks
+//!     and sets is nobody else's. A plain closure may be called many times at once (a thread
+//!     pool, `thread::scope`), so one is always a second executor;
+//! - `RefCell` borrows, `try_lock`, locks whose type racewise cannot resolve (counted for
+//!   `--verbose`), and writes inside closures or `async` blocks (other bodies).
 //!
 //! ## Why is this bad
 //! Between the two acquisitions the lock is free: another thread or task can make the same check,
@@ -136,8 +157,9 @@ impl Lint for CheckThenAct {
         // or nested conditions, decide the same write. The latest check before it is the one
         // the act relies on.
         let mut best: BTreeMap<ActSite, (GatedAct, Act)> = BTreeMap::new();
+        let sharing = policy::Sharing::default();
         for g in cx.gated_acts() {
-            let Some(act) = policy::judge(cx, &g) else {
+            let Some(act) = policy::judge(cx, &sharing, &g) else {
                 continue;
             };
             // Writes through one guard are one act, reported at its acquisition.

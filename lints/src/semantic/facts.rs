@@ -34,9 +34,12 @@ pub struct Acquisition {
     /// `receiver` is then the call's return type, which must turn out to be a guard type
     /// (`MutexGuard<'_, T>`, `RwLockWriteGuard`, `RefMut`, ...), and `method` the callee's name.
     pub via_call: bool,
-    /// In a `&mut self`/`self` method, a lock reached through `self.field`: that field's type
-    /// (the lock is the method's own unless the field is a shared handle such as `Arc`).
-    pub exclusive_root: Option<TyExpr>,
+    /// In a `&mut self`/`self` method, a lock reached through `self.field`: that field (the
+    /// lock is the method's own unless the field is a shared handle such as `Arc` whose value
+    /// is shared).
+    pub exclusive_root: Option<SelfField>,
+    /// A lock reached through a fn-local binding (see [`LocalUse`]).
+    pub local: Option<LocalUse>,
     /// The fn whose body made this acquisition (index into [`FileFacts::fns`]), and whether it
     /// runs whenever that fn runs (not in a closure handed elsewhere or an async block): what
     /// the call graph's summaries count.
@@ -56,6 +59,41 @@ impl Acquisition {
 }
 
 pub type AccessId = u32;
+
+/// The `self.field` a `&mut self`/`self` method reaches state through.
+#[derive(Debug, Clone)]
+pub struct SelfField {
+    /// The field's type.
+    pub ty: TyExpr,
+    pub name: String,
+}
+
+/// State created in a fn body (`let flag = Arc::new(AtomicBool::new(false))`, an
+/// `AtomicUsize::new(0)`, a `Mutex::new(..)`) and the bindings cloned from it
+/// (`let f = flag.clone()`): index into [`FileFacts::locals`].
+pub type LocalId = u32;
+
+#[derive(Debug, Clone, Default)]
+pub struct LocalState {
+    /// Body that created it.
+    pub body: u32,
+    /// A binding of it was used other than as the receiver of a lock or atomic operation, a
+    /// `let` clone, a closure capture or a format argument: handed to a fn, stored, returned.
+    /// Who else reaches it is unknown.
+    pub escaped: bool,
+    /// It was cloned into another binding.
+    pub aliased: bool,
+}
+
+/// An access to local state from the body it is made in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalUse {
+    pub id: LocalId,
+    /// The body making the access may run more than once over the same state: a plain closure
+    /// (called any number of times, maybe concurrently), or a closure/async block created in a
+    /// loop, between the state's creation and this body.
+    pub repeated: bool,
+}
 
 /// What a [`StateAccess`] reads or writes: the state behind a lock guard, or an atomic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,9 +149,11 @@ pub struct StateAccess {
     /// For a write: the accesses the stored value was computed from (`store(n + 1, ..)` after
     /// `let n = x.load(..)`).
     pub value_reads: Vec<AccessId>,
-    /// In a `&mut self`/`self` method, for state reached through `self.field`: that field's
-    /// type. Exclusive access unless it is a shared handle (`Arc`).
-    pub exclusive_root: Option<TyExpr>,
+    /// In a `&mut self`/`self` method, for state reached through `self.field`: that field.
+    /// Exclusive access unless it is a shared handle (`Arc`) whose value is shared.
+    pub exclusive_root: Option<SelfField>,
+    /// For an atomic reached through a fn-local binding: which one (see [`LocalUse`]).
+    pub local: Option<LocalUse>,
     pub function: Option<String>,
     pub in_test: bool,
     /// Source line of an atomic write (empty otherwise).
@@ -234,6 +274,12 @@ pub struct FileFacts {
     pub panicked: Vec<(&'static str, String)>,
     /// Regions of `#[allow(...)]`-style attributes with their target scope, for broad_lint_allow.
     pub allows: Vec<AllowFact>,
+    /// Fn-local state (see [`LocalState`]).
+    pub locals: Vec<LocalState>,
+    /// Names of fields whose value the file hands out or in: cloned (`self.x.clone()`,
+    /// `Arc::clone(&s.x)`), borrowed or moved into a call, a return, a struct; set from a value
+    /// not created right there (`Self { x: shared }`); or a field of a `Clone` struct. Sorted.
+    pub handed_out_fields: Vec<String>,
     /// Every fn and method body of the file: the call graph's nodes.
     pub fns: Vec<FnDef>,
     /// Calls that may name a fn or method of the workspace, by body.

@@ -347,7 +347,13 @@ impl<'a> CrateCx<'a> {
                     }
                     let Some(a) = a else { continue };
                     for c in &facts.gated_calls {
-                        if c.body != d.body || !d.gates(&c.region) || c.held.contains(&a.id) {
+                        // A guard alive at both the check and the call (an outer lock)
+                        // serializes them, as for a write in the same body.
+                        if c.body != d.body
+                            || !d.gates(&c.region)
+                            || c.held.contains(&a.id)
+                            || r.held.iter().any(|g| c.held.contains(g))
+                        {
                             continue;
                         }
                         let index = by_fn.get_or_insert_with(|| self.writes_by_fn());
@@ -382,6 +388,51 @@ impl<'a> CrateCx<'a> {
             }
         }
         out
+    }
+
+    /// Whether a candidate's state is fn-local and nobody can race its check: it lives in a
+    /// binding the fn created (`let flag = Arc::new(AtomicBool::new(false))`, or a clone of
+    /// it), that was never handed anywhere but to closures and async blocks capturing it; the
+    /// act's body runs once over it (the fn's own body, an async block or a spawned closure
+    /// not created in a loop); and no other body (another task, thread or callback) writes it.
+    pub fn unshared_local(&self, g: &GatedAct) -> bool {
+        if g.via.is_some() {
+            return false;
+        }
+        let used = match (&g.act.target, g.act_acq) {
+            (AccessTarget::Atomic(_), _) => g.act.local,
+            (AccessTarget::Guard(_), Some(b)) => b.local,
+            _ => None,
+        };
+        let Some(used) = used.filter(|u| !u.repeated) else {
+            return false;
+        };
+        let Some(facts) = self.files.get(g.act_file) else {
+            return false;
+        };
+        if facts.locals.get(used.id as usize).is_none_or(|l| l.escaped) {
+            return false;
+        }
+        let same = |l: Option<super::facts::LocalUse>| l.is_some_and(|l| l.id == used.id);
+        !facts.accesses.iter().any(|a| {
+            a.kind == AccessKind::Write
+                && a.body != g.act.body
+                && match a.target {
+                    AccessTarget::Atomic(_) => same(a.local),
+                    AccessTarget::Guard(id) => {
+                        same(self.acquisition(g.act_file, id).and_then(|q| q.local))
+                    }
+                }
+        })
+    }
+
+    /// Names of the fields the crate hands out or in anywhere (see
+    /// `FileFacts::handed_out_fields`): a field of one of these names may be shared.
+    pub fn handed_out_fields(&self) -> std::collections::BTreeSet<&'a str> {
+        self.files
+            .iter()
+            .flat_map(|f| f.handed_out_fields.iter().map(String::as_str))
+            .collect()
     }
 
     /// Whether `d` decides a call that does some work (other than formatting) in file `file`.

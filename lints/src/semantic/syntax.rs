@@ -29,16 +29,25 @@ pub fn path_segments(e: &syn::Expr) -> Option<Vec<String>> {
 }
 
 /// Every identifier in a token stream, nested groups included — what "is this name used" means
-/// inside macro bodies racewise cannot parse.
+/// inside macro bodies racewise cannot parse. Attributes (doc comments among them) are skipped.
 pub fn collect_idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
+    let mut attr = false;
     for tt in tokens {
         match tt {
             TokenTree::Ident(i) => {
                 out.insert(i.to_string());
             }
+            // `#[doc = ".."]` (a doc comment) and other attributes name no value.
+            TokenTree::Group(g) if attr && g.delimiter() == proc_macro2::Delimiter::Bracket => {}
             TokenTree::Group(g) => collect_idents(g.stream(), out),
+            TokenTree::Punct(ref p) if p.as_char() == '#' => {
+                attr = true;
+                continue;
+            }
+            TokenTree::Punct(ref p) if attr && p.as_char() == '!' => continue,
             _ => {}
         }
+        attr = false;
     }
 }
 

@@ -1,7 +1,11 @@
 //! Which decided writes are acts: the rule's policy over the shared model's candidates
 //! (`CrateCx::gated_acts`). See the rule's docs for the reasons.
 
-use crate::semantic::{AccessTarget, CrateCx, GatedAct, Ty, TyExpr, Written};
+use std::cell::OnceCell;
+use std::collections::BTreeSet;
+
+use crate::semantic::facts::SelfField;
+use crate::semantic::{AccessTarget, CrateCx, GatedAct, Ty, Written};
 
 /// What kind of check-then-act a candidate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +25,8 @@ pub enum Act {
 /// A check by key: `entry()` after one looks the key up again under its own guard.
 const KEY_LOOKUPS: &[&str] = &["contains_key", "contains", "get", "get_key_value"];
 
-/// A handle other owners may hold too: what a `&mut self` method reaches through it is shared.
+/// A handle other owners may hold too: what a `&mut self` method reaches through it is shared
+/// when the handle's value is.
 fn is_shared_handle(t: &Ty) -> bool {
     matches!(
         t.path_str(),
@@ -29,9 +34,23 @@ fn is_shared_handle(t: &Ty) -> bool {
     )
 }
 
-/// `self.field` in a `&mut self`/`self` method, unless the field is a shared handle.
-fn exclusive(cx: &CrateCx, root: Option<&TyExpr>) -> bool {
-    root.is_some_and(|t| !is_shared_handle(&cx.index.eval(t)))
+/// What the crate shares, computed once, on the first candidate that asks.
+#[derive(Default)]
+pub struct Sharing<'a> {
+    handed_out: OnceCell<BTreeSet<&'a str>>,
+}
+
+/// `self.field` in a `&mut self`/`self` method: the method's own, unless the field is a shared
+/// handle (`Arc`) whose value the crate shares: some code clones it or otherwise hands it out,
+/// sets it from a value made elsewhere, or the struct is `Clone`.
+fn exclusive<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, root: Option<&SelfField>) -> bool {
+    root.is_some_and(|f| {
+        !is_shared_handle(&cx.index.eval(&f.ty))
+            || !sharing
+                .handed_out
+                .get_or_init(|| cx.handed_out_fields())
+                .contains(f.name.as_str())
+    })
 }
 
 /// A constant stored after a check claims something when the check guards work (or tells the
@@ -43,12 +62,15 @@ fn claims(cx: &CrateCx, g: &GatedAct, constant: &str) -> bool {
         && (d.reports_outcome || cx.decides_work(g.act_file, d, g.act))
 }
 
-pub fn judge(cx: &CrateCx, g: &GatedAct) -> Option<Act> {
+pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Option<Act> {
     let (d, r, w) = (g.decision, g.check, g.act);
+    if cx.unshared_local(g) {
+        return None;
+    }
     match &w.target {
         AccessTarget::Guard(_) => {
             let b = g.act_acq?;
-            if exclusive(cx, b.exclusive_root.as_ref()) {
+            if exclusive(cx, sharing, b.exclusive_root.as_ref()) {
                 return None;
             }
             if w.op == "entry" && KEY_LOOKUPS.contains(&r.op.as_str()) {
@@ -63,7 +85,7 @@ pub fn judge(cx: &CrateCx, g: &GatedAct) -> Option<Act> {
             Some(Act::Update)
         }
         AccessTarget::Atomic(_) => {
-            if exclusive(cx, w.exclusive_root.as_ref()) {
+            if exclusive(cx, sharing, w.exclusive_root.as_ref()) {
                 return None;
             }
             match w.op.as_str() {

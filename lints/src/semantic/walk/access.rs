@@ -12,10 +12,10 @@ use syn::spanned::Spanned;
 use super::Walker;
 use crate::finding::Region;
 use crate::semantic::facts::{
-    AccessId, AccessKind, AccessTarget, Decision, GatedCall, GuardId, StateAccess, Written,
+    AccessId, AccessKind, AccessTarget, Decision, GatedCall, GuardId, LocalUse, SelfField,
+    StateAccess, Written,
 };
 use crate::semantic::syntax::{collect_idents, pat_names, path_segments, peel};
-use crate::semantic::types::TyExpr;
 
 /// Methods that modify the value behind a guard, or hand out mutable access to it.
 const MUTATORS: &[&str] = &[
@@ -287,7 +287,8 @@ impl Walker<'_, '_> {
         field: Option<String>,
         value: Option<&syn::Expr>,
         value_reads: Vec<AccessId>,
-        exclusive_root: Option<TyExpr>,
+        exclusive_root: Option<SelfField>,
+        local: Option<LocalUse>,
     ) {
         let Some(body) = self.core.body() else { return };
         if !body.flow.reachable {
@@ -319,6 +320,7 @@ impl Walker<'_, '_> {
             written,
             value_reads,
             exclusive_root,
+            local,
             function: self.core.function(),
             in_test: self.core.in_test(),
             snippet,
@@ -354,6 +356,7 @@ impl Walker<'_, '_> {
                 value,
                 arg_reads.clone(),
                 None,
+                None,
             );
         }
     }
@@ -376,6 +379,7 @@ impl Walker<'_, '_> {
                 field.clone(),
                 None,
                 Vec::new(),
+                None,
                 None,
             );
         }
@@ -401,6 +405,7 @@ impl Walker<'_, '_> {
                 value,
                 value_reads.clone(),
                 None,
+                None,
             );
         }
     }
@@ -421,6 +426,7 @@ impl Walker<'_, '_> {
             .then(|| mc.args.first())
             .flatten();
         let exclusive_root = self.exclusive_root(&mc.receiver);
+        let local = self.local_use(&mc.receiver);
         self.push_access(
             mc.method.span(),
             AccessTarget::Atomic(super::expr_text(&mc.receiver)),
@@ -430,11 +436,12 @@ impl Walker<'_, '_> {
             value,
             arg_reads,
             exclusive_root,
+            local,
         );
     }
 
-    /// In a `&mut self`/`self` method, the type of the `self.field` an expression goes through.
-    pub(crate) fn exclusive_root(&self, receiver: &syn::Expr) -> Option<TyExpr> {
+    /// In a `&mut self`/`self` method, the `self.field` an expression goes through.
+    pub(crate) fn exclusive_root(&self, receiver: &syn::Expr) -> Option<SelfField> {
         let exclusive = self
             .core
             .items
@@ -444,7 +451,18 @@ impl Walker<'_, '_> {
         if !exclusive {
             return None;
         }
-        self_field(receiver).map(|root| self.core.ty_of(root))
+        let root = self_field(receiver)?;
+        let syn::Expr::Field(f) = peel(root) else {
+            return None;
+        };
+        let name = match &f.member {
+            syn::Member::Named(i) => i.to_string(),
+            syn::Member::Unnamed(i) => i.index.to_string(),
+        };
+        Some(SelfField {
+            ty: self.core.ty_of(root),
+            name,
+        })
     }
 
     /// Record a condition that read state (`reads`), deciding the code in `gated`. Writes whose
@@ -601,6 +619,29 @@ mod tests {
         let reads: Vec<&u32> = f.decisions.iter().flat_map(|d| &d.reads).collect();
         assert!(!reads.is_empty(), "the fn result is still tested");
         assert!(!reads.into_iter().any(through_read), "{:?}", f.decisions);
+    }
+
+    #[test]
+    fn an_assigned_place_is_not_read() {
+        let f = facts(
+            "fn f(m: &std::sync::Mutex<S>) {\n\
+             let mut g = m.lock().unwrap();\n\
+             g.running = None;\n\
+             *g = S::default();\n\
+             g.count += 1;\n\
+             }\n",
+        );
+        let ops: Vec<(&str, AccessKind)> =
+            f.accesses.iter().map(|a| (a.op.as_str(), a.kind)).collect();
+        assert_eq!(
+            ops,
+            [
+                ("assign", AccessKind::Write),
+                ("assign", AccessKind::Write),
+                ("field", AccessKind::Read),
+                ("compound", AccessKind::Write),
+            ]
+        );
     }
 
     #[test]

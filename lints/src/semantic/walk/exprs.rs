@@ -14,7 +14,9 @@ use syn::spanned::Spanned;
 use super::access::{atomic_op, range_of};
 use super::{Binding, Boundary, Flow, Owner, Walker, hook};
 use crate::finding::Region;
-use crate::semantic::facts::{Acquisition, AwaitPoint, CallSite, Callee, GuardId};
+use crate::semantic::facts::{
+    Acquisition, AwaitPoint, CallSite, Callee, GuardId, LocalUse, SelfField,
+};
 use crate::semantic::macros::{self, MacroKind};
 use crate::semantic::syntax::peel;
 use crate::semantic::types::{Ty, TyExpr, is_acquire_method};
@@ -62,7 +64,8 @@ struct Acquired {
     span: proc_macro2::Span,
     awaited: bool,
     via_call: bool,
-    exclusive_root: Option<TyExpr>,
+    exclusive_root: Option<SelfField>,
+    local: Option<LocalUse>,
 }
 
 /// Methods no crate defines to hand out a guard in practice (std's and iterators' own names):
@@ -457,8 +460,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             _ => false,
         };
+        let state = self.local_source(&local.pat, &init.expr);
         self.collect_begin();
         let mut v = self.eval_arg(&init.expr, offloaded);
+        self.core.alias_source = 0;
         let reads = self.collect_end();
         if v.guards.is_empty()
             && init.diverge.is_none()
@@ -480,6 +485,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.set_flow(saved);
         }
         self.bind_let(&local.pat, Some(&init.expr), v);
+        if let Some(state) = state {
+            self.bind_local(&local.pat, state);
+        }
         self.taint_bindings(&local.pat, &init.expr, &reads);
     }
 
@@ -512,6 +520,9 @@ impl<'a, 'l> Walker<'a, 'l> {
     /// Bind every name in `pat`. A lone name (also inside `Some(..)`/`Ok(..)`) gets `ty`; all
     /// names share ownership of `guards`.
     pub(crate) fn bind_pattern(&mut self, pat: &syn::Pat, ty: TyExpr, guards: &[GuardId]) {
+        if let syn::Pat::Struct(ps) = pat {
+            self.note_pattern_fields(ps);
+        }
         // `let (tx, rx) = broadcast::channel(16)`: a tuple pattern over a known tuple type binds
         // each name with its element's type.
         if let (syn::Pat::Tuple(pt), TyExpr::Known(Ty::Tuple(elems))) = (pat, &ty)
@@ -548,6 +559,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 guards: guards.to_vec(),
                 reads: Vec::new(),
                 identity: false,
+                local: None,
             });
         }
         let depth = self.core.env.depth();
@@ -560,6 +572,14 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.core.depth += 1;
         *self.core.callee_memo.get_mut() = None;
+        // Marks for this expression are taken here (parentheses pass them on), so one left for
+        // an expression that was never evaluated cannot match a later one at the same address
+        // (a macro's arguments are parsed and dropped as the walk goes).
+        if !matches!(e, syn::Expr::Paren(_) | syn::Expr::Group(_)) {
+            let here = e as *const syn::Expr as usize;
+            self.core.benign_now = std::mem::take(&mut self.core.benign) == here;
+            self.core.assigned_now = std::mem::take(&mut self.core.assign_target) == here;
+        }
         hook!(
             self,
             check_expr,
@@ -598,6 +618,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                 self.collect_begin();
                 let v = self.eval(&a.right, Mode::Value);
                 let value_reads = self.collect_end();
+                // The place assigned to is written, not read.
+                self.mark_assigned(&a.left);
                 let place = self.eval(&a.left, Mode::Place);
                 let through = self.live(&place.root);
                 if !through.is_empty() {
@@ -691,8 +713,11 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Field(f) => {
+                self.note_field_use(f);
+                self.mark_benign(&f.base);
+                let assigned = self.core.assigned_now;
                 let mut v = self.eval(&f.base, Mode::Place);
-                if !v.guards.is_empty() {
+                if !v.guards.is_empty() && !assigned {
                     self.guard_read(&v.guards, e, "field");
                 }
                 // `reg.stats().served += 1`: the returned guard is the field's root.
@@ -707,6 +732,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             syn::Expr::Paren(p) => self.eval(&p.expr, mode),
             syn::Expr::If(i) => self.eval_if(i),
             syn::Expr::Index(ix) => {
+                self.mark_benign(&ix.expr);
                 let v = self.eval(&ix.expr, Mode::Place);
                 self.eval(&ix.index, Mode::Value);
                 Val {
@@ -732,7 +758,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Expr::Macro(m) => self.eval_macro(&m.mac),
             syn::Expr::Match(m) => self.eval_match(m),
-            syn::Expr::Path(p) => self.eval_path(p, mode),
+            syn::Expr::Path(p) => self.eval_path(e, p, mode),
             syn::Expr::Range(r) => {
                 self.eval_all(
                     r.start.iter().chain(r.end.iter()).map(|b| &**b),
@@ -760,6 +786,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 }
             }
             syn::Expr::Struct(s) => {
+                self.note_struct_fields(s);
                 let mut guards = self.eval_all(s.fields.iter().map(|f| &f.expr), Mode::Value);
                 if let Some(rest) = &s.rest {
                     guards.extend(self.eval(rest, Mode::Value).guards);
@@ -778,8 +805,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Expr::TryBlock(tb) => self.walk_block(&tb.block),
             syn::Expr::Unary(u) => {
+                let assigned = self.core.assigned_now;
                 let v = self.eval(&u.expr, Mode::Place);
-                if matches!(u.op, syn::UnOp::Deref(_)) && !v.guards.is_empty() {
+                if matches!(u.op, syn::UnOp::Deref(_)) && !v.guards.is_empty() && !assigned {
                     self.guard_read(&v.guards, e, "deref");
                 }
                 match u.op {
@@ -802,16 +830,20 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
     }
 
-    fn eval_path(&mut self, p: &syn::ExprPath, mode: Mode) -> Val {
+    fn eval_path(&mut self, e: &syn::Expr, p: &syn::ExprPath, mode: Mode) -> Val {
         let Some(ident) = p.path.get_ident() else {
             return Val::default();
         };
         let Some(b) = self.core.env.lookup(&ident.to_string()) else {
             return Val::default();
         };
+        let local = b.local;
         if !b.reads.is_empty() && !self.core.collectors.is_empty() {
             let reads = b.reads.clone();
             self.collect_binding(&reads);
+        }
+        if local.is_some() {
+            self.note_local_use(e, local);
         }
         let Some(b) = self.core.env.lookup(&ident.to_string()) else {
             return Val::default();
@@ -894,7 +926,14 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.eval(&c.func, Mode::Place);
         let mut guards = Vec::new();
         let first = self.collect_args_begin();
+        // `thread::spawn(move || ..)`: the closure runs once.
+        let spawns = callee
+            .as_deref()
+            .is_some_and(|c| c.rsplit("::").next().is_some_and(|l| l.contains("spawn")));
         for arg in &c.args {
+            if spawns && let syn::Expr::Closure(cl) = peel(arg) {
+                self.core.spawned_closure = Some(cl as *const syn::ExprClosure as usize);
+            }
             guards.extend(self.eval_arg(arg, true).guards);
         }
         self.collect_args_end(first);
@@ -948,6 +987,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     fn eval_method_call(&mut self, mc: &syn::ExprMethodCall) -> Val {
         let name = mc.method.to_string();
         if mc.args.is_empty() && is_acquire_method(&name) {
+            self.mark_benign(&mc.receiver);
             self.eval(&mc.receiver, Mode::Place);
             let g = self.acquire(&mc.receiver, &mc.method, false);
             return Val {
@@ -970,6 +1010,10 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             };
         }
+        let atomic = atomic_op(mc);
+        if atomic.is_some() {
+            self.mark_benign(&mc.receiver);
+        }
         let mut recv = self.eval(&mc.receiver, Mode::Place);
         let receiver_ty = self.core.ty_of(&mc.receiver);
         // `reg.routes_mut().insert(..)`: a guard a crate fn returns lives as a temporary until
@@ -980,8 +1024,12 @@ impl<'a, 'l> Walker<'a, 'l> {
             .contains(&name.as_str())
             .then(|| self.core.ty_of(&mc.receiver).elem());
         let first = self.collect_args_begin();
+        let spawns = name.contains("spawn");
         for arg in &mc.args {
             self.core.closure_item = item.clone();
+            if spawns && let syn::Expr::Closure(cl) = peel(arg) {
+                self.core.spawned_closure = Some(cl as *const syn::ExprClosure as usize);
+            }
             if !offloaded && let syn::Expr::Closure(cl) = peel(arg) {
                 self.core.inline_closure = Some(cl as *const syn::ExprClosure as usize);
             }
@@ -990,7 +1038,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.kill(&a.guards);
         }
         let arg_reads = self.collect_args_end(first);
-        if let Some(op) = atomic_op(mc) {
+        if let Some(op) = atomic {
             self.atomic_access(mc, op, arg_reads);
         } else {
             let through = self.live(&[recv.guards, recv.root].concat());
@@ -1088,6 +1136,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 crate::lint::Hooks::EXPR,
                 Some(crate::lint::ExprKinds::of(&aw.base))
             );
+            self.mark_benign(&mc.receiver);
             self.eval(&mc.receiver, Mode::Place);
             self.record_await(aw.await_token.span, ".await");
             let g = self.acquire(&mc.receiver, &mc.method, true);
@@ -1149,6 +1198,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             awaited,
             via_call: false,
             exclusive_root: self.exclusive_root(receiver),
+            local: self.local_use(receiver),
         })
     }
 
@@ -1228,6 +1278,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             awaited: false,
             via_call: true,
             exclusive_root: None,
+            local: None,
         }))
     }
 
@@ -1256,6 +1307,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 body: body.id,
                 via_call: acq.via_call,
                 exclusive_root: acq.exclusive_root,
+                local: acq.local,
                 caller: body.fn_id,
                 inline: body.inline,
             };
@@ -1509,7 +1561,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         // argument, a `let` called right there); one returned or stored runs later, elsewhere.
         let in_place = self.core.inline_closure.take() == Some(cl as *const _ as usize);
         let inline = !force_sync && cl.asyncness.is_none() && in_place;
+        let spawned = self.core.spawned_closure.take() == Some(cl as *const _ as usize);
         self.enter_body(is_async, async_main, Boundary::Capture, inline);
+        // A closure may be called any number of times (concurrently, for all the walker
+        // knows), unless a `spawn` runs it.
+        if !spawned && let Some(b) = self.core.bodies.last_mut() {
+            b.repeats = true;
+        }
         if cl.asyncness.is_none()
             && let Some(b) = self.core.bodies.last_mut()
         {

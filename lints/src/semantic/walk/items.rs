@@ -170,6 +170,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 }
             }
             syn::Item::Struct(s) => {
+                self.note_clone_struct(s);
                 let fields = s
                     .fields
                     .iter()
@@ -312,11 +313,15 @@ impl<'a, 'l> Walker<'a, 'l> {
         let id = self.core.next_body;
         self.core.next_body += 1;
         let in_test = self.core.test_depth > 0;
-        let (fn_id, inline) = match boundary {
-            Boundary::Item => (self.core.entering_fn.take(), inline),
+        let (fn_id, inline, repeats) = match boundary {
+            Boundary::Item => (self.core.entering_fn.take(), inline, false),
             _ => match self.core.body() {
-                Some(parent) => (parent.fn_id, inline && parent.inline),
-                None => (None, false),
+                Some(parent) => (
+                    parent.fn_id,
+                    inline && parent.inline,
+                    !parent.loops.is_empty(),
+                ),
+                None => (None, false, false),
             },
         };
         self.core.env.push(boundary);
@@ -332,6 +337,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             decided: false,
             fn_id,
             inline,
+            repeats,
         });
     }
 
@@ -411,6 +417,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                         guards: Vec::new(),
                         reads: Vec::new(),
                         identity: false,
+                        local: None,
                     });
                 }
                 syn::FnArg::Typed(pt) => {
@@ -438,6 +445,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     guards: Vec::new(),
                     reads: Vec::new(),
                     identity: false,
+                    local: None,
                 });
             }
             syn::Pat::TupleStruct(ts) if ts.elems.len() == 1 => {

@@ -5,6 +5,7 @@
 mod access;
 mod exprs;
 mod items;
+mod sharing;
 mod spans;
 mod state;
 mod typing;
@@ -77,6 +78,24 @@ pub struct Core<'a> {
     /// The address of a closure known to run in place (a combinator's argument, a `let` only
     /// called right there), taken by `walk_closure`.
     pub(crate) inline_closure: Option<usize>,
+    /// The address of the expression being evaluated as the receiver of a lock or atomic
+    /// operation, the base of a field, or the source of a `let` clone: a use of local state or
+    /// of a field that does not hand its value out.
+    pub(crate) benign: usize,
+    /// The address of a closure handed to a `spawn`-like fn (runs once), taken by
+    /// `walk_closure`.
+    pub(crate) spawned_closure: Option<usize>,
+    /// The address of the place an assignment writes (`g.running` in `g.running = None`): its
+    /// evaluation is no read of the guarded value.
+    pub(crate) assign_target: usize,
+    /// The address of the binding a `let` initializer clones (`flag` in `let f = flag.clone()`),
+    /// while that initializer is evaluated.
+    pub(crate) alias_source: usize,
+    /// `benign`/`assign_target` named the expression being evaluated (taken by `eval`).
+    pub(crate) benign_now: bool,
+    pub(crate) assigned_now: bool,
+    /// See `FileFacts::handed_out_fields`.
+    pub(crate) handed_out: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Core<'a> {
@@ -249,6 +268,13 @@ pub fn analyze_file<'a>(
         in_format: 0,
         entering_fn: None,
         inline_closure: None,
+        benign: 0,
+        assign_target: 0,
+        alias_source: 0,
+        benign_now: false,
+        assigned_now: false,
+        spawned_closure: None,
+        handed_out: Default::default(),
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
@@ -273,6 +299,7 @@ pub fn analyze_file<'a>(
     w.core.uses.pop();
     let emitted = w.core.out.into_inner();
     let mut facts = w.core.facts;
+    facts.handed_out_fields = w.core.handed_out.into_iter().collect();
     facts.findings.extend(emitted.findings);
     facts.pending.extend(emitted.pending);
     facts.allows.extend(emitted.allows);

@@ -69,6 +69,9 @@ pub struct Binding {
     /// Its value has an identity of its own (a handle, a connection, a fresh id): see
     /// `facts::Written::Identity`.
     pub identity: bool,
+    /// Fn-local state it holds (`let flag = Arc::new(AtomicBool::new(false))`, or a clone of
+    /// such a binding).
+    pub local: Option<crate::semantic::facts::LocalId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,4 +175,7 @@ pub struct Body {
     pub fn_id: Option<u32>,
     /// Runs whenever that fn runs: the fn's own body, or a closure it calls in place.
     pub inline: bool,
+    /// May run more than once per run of its parent body: a plain closure not handed to a
+    /// `spawn`, or any closure/async block created inside one of the parent's loops.
+    pub repeats: bool,
 }
