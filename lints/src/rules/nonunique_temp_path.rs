@@ -88,6 +88,22 @@ pub struct NonuniqueTempPath {
     renames: bool,
 }
 
+/// Whether `text` calls a free fn or path named `id` (`process::id()`, `id ()`): not a method
+/// (`task.id()`) and not a longer name (`user_id(..)`). Most bodies spell `id` somewhere; the
+/// scan of a body cost more than all the rest of the rule.
+fn calls_a_fn_named_id(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, b"id").any(|at| {
+        let before = at.checked_sub(1).map(|i| b[i]);
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.') {
+            return false;
+        }
+        let rest = &b[at + 2..];
+        let gap = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        rest.get(gap) == Some(&b'(')
+    })
+}
+
 /// Whether a `use` tree renames `process` or anything below it.
 fn renames_process(tree: &syn::UseTree, below: bool) -> bool {
     match tree {
@@ -510,8 +526,8 @@ impl Lint for NonuniqueTempPath {
     }
 
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
-        // Without a rename, a call of `std::process::id` spells `id` in the body.
-        if !self.may_call_pid || (!self.renames && !f.body_text().contains("id")) {
+        // Without a rename, a call of `std::process::id` spells `id(` in the body.
+        if !self.may_call_pid || (!self.renames && !calls_a_fn_named_id(f.body_text())) {
             return;
         }
         let mut scan = Scan {
@@ -537,5 +553,19 @@ impl Lint for NonuniqueTempPath {
                 "add a per-write unique part (a counter, a UUID, the thread id and a timestamp) or use tempfile::NamedTempFile::new_in(dir)",
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::calls_a_fn_named_id;
+
+    #[test]
+    fn a_call_of_a_fn_named_id() {
+        assert!(calls_a_fn_named_id("let p = std::process::id();"));
+        assert!(calls_a_fn_named_id("format!(\"x.{}\", process :: id ())"));
+        assert!(calls_a_fn_named_id("id()"));
+        assert!(!calls_a_fn_named_id("let id = task.id(); lookup(user_id(x), id)"));
+        assert!(!calls_a_fn_named_id("let valid = provide(idle);"));
     }
 }

@@ -306,6 +306,8 @@ impl FileFacts {
         self.findings.shrink_to_fit();
         self.items.shrink_to_fit();
         self.allows.shrink_to_fit();
+        self.locals.shrink_to_fit();
+        self.handed_out_fields.shrink_to_fit();
         self.fns.shrink_to_fit();
         self.calls.shrink_to_fit();
         for c in &mut self.calls {
