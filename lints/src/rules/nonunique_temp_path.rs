@@ -565,7 +565,9 @@ mod tests {
         assert!(calls_a_fn_named_id("let p = std::process::id();"));
         assert!(calls_a_fn_named_id("format!(\"x.{}\", process :: id ())"));
         assert!(calls_a_fn_named_id("id()"));
-        assert!(!calls_a_fn_named_id("let id = task.id(); lookup(user_id(x), id)"));
+        assert!(!calls_a_fn_named_id(
+            "let id = task.id(); lookup(user_id(x), id)"
+        ));
         assert!(!calls_a_fn_named_id("let valid = provide(idle);"));
     }
 }
