@@ -568,14 +568,9 @@ pub(crate) fn range_of(span: proc_macro2::Span) -> (u32, u32) {
 
 #[cfg(test)]
 mod tests {
-    use crate::semantic::facts::{AccessKind, AccessTarget, FileFacts};
-    use crate::semantic::{FileOptions, SourceText, analyze_file};
+    use crate::semantic::facts::{AccessKind, AccessTarget};
 
-    fn facts(text: &str) -> FileFacts {
-        let file = syn::parse_file(text).expect("parses");
-        let src = SourceText::parsed(text, &file);
-        analyze_file(&file, &src, FileOptions::default(), &mut [])
-    }
+    use crate::semantic::walk::facts_of as facts;
 
     fn line_of(text: &str, byte: u32) -> usize {
         text[..byte as usize].matches('\n').count() + 1

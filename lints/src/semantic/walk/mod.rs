@@ -237,6 +237,14 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
+/// The facts of a source text with no rules, as the walker's unit tests read them.
+#[cfg(test)]
+pub(crate) fn facts_of(text: &str) -> FileFacts {
+    let file = syn::parse_file(text).expect("parses");
+    let src = SourceText::parsed(text, &file);
+    analyze_file(&file, &src, FileOptions::default(), &mut [])
+}
+
 /// Walk one parsed file with the given rules. Must run on the thread that parsed `file` (spans
 /// are thread-local); everything returned is plain data.
 pub fn analyze_file<'a>(

@@ -281,13 +281,8 @@ impl Walker<'_, '_> {
 #[cfg(test)]
 mod tests {
     use crate::semantic::facts::{AccessTarget, FileFacts};
-    use crate::semantic::{FileOptions, SourceText, analyze_file};
 
-    fn facts(text: &str) -> FileFacts {
-        let file = syn::parse_file(text).expect("parses");
-        let src = SourceText::parsed(text, &file);
-        analyze_file(&file, &src, FileOptions::default(), &mut [])
-    }
+    use crate::semantic::walk::facts_of as facts;
 
     /// (op, (local id, repeated)) of every atomic access.
     fn atomics(f: &FileFacts) -> Vec<(String, Option<(u32, bool)>)> {
