@@ -280,6 +280,12 @@ pub struct FileFacts {
     /// `Arc::clone(&s.x)`), borrowed or moved into a call, a return, a struct; set from a value
     /// not created right there (`Self { x: shared }`); or a field of a `Clone` struct. Sorted.
     pub handed_out_fields: Vec<String>,
+    /// Fn bodies that hold an exclusive guard racewise does not model from a byte offset to
+    /// their end: (body, start byte). A guard parameter (`_guard: &ExclusiveGuard<Op>`, held from
+    /// the start) or a top-level `let` of a lock-named call (`let _lock =
+    /// trace_exclusive_lock(&self.op_locks, id).await;`). Two runs of such a fn never interleave
+    /// past that point.
+    pub serialized: Vec<(u32, u32)>,
     /// Every fn and method body of the file: the call graph's nodes.
     pub fns: Vec<FnDef>,
     /// Calls that may name a fn or method of the workspace, by body.
@@ -308,6 +314,7 @@ impl FileFacts {
         self.allows.shrink_to_fit();
         self.locals.shrink_to_fit();
         self.handed_out_fields.shrink_to_fit();
+        self.serialized.shrink_to_fit();
         self.fns.shrink_to_fit();
         self.calls.shrink_to_fit();
         for c in &mut self.calls {

@@ -395,6 +395,27 @@ impl<'a> CrateCx<'a> {
     /// it), that was never handed anywhere but to closures and async blocks capturing it; the
     /// act's body runs once over it (the fn's own body, an async block or a spawned closure
     /// not created in a loop); and no other body (another task, thread or callback) writes it.
+    /// Whether the check and the act both run while their fn holds an exclusive guard it took
+    /// before the check (see `FileFacts::serialized`): two runs of the fn never interleave
+    /// there. The act is in the same body, or in a helper the fn calls past that point.
+    pub fn serialized_by_fn_guard(&self, g: &GatedAct) -> bool {
+        let Some(file) = self.files.get(g.file) else {
+            return false;
+        };
+        file.serialized.iter().any(|&(body, from)| {
+            body == g.check.body
+                && g.check.region.start_byte >= from
+                && match g.via {
+                    Some(call) => call.body == body && call.region.start_byte >= from,
+                    None => {
+                        g.act_file == g.file
+                            && g.act.body == body
+                            && g.act.region.start_byte >= from
+                    }
+                }
+        })
+    }
+
     pub fn unshared_local(&self, g: &GatedAct) -> bool {
         if g.via.is_some() {
             return false;

@@ -64,7 +64,7 @@ fn claims(cx: &CrateCx, g: &GatedAct, constant: &str) -> bool {
 
 pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Option<Act> {
     let (d, r, w) = (g.decision, g.check, g.act);
-    if cx.unshared_local(g) {
+    if cx.unshared_local(g) || cx.serialized_by_fn_guard(g) {
         return None;
     }
     match &w.target {

@@ -3,6 +3,7 @@
 use syn::spanned::Spanned;
 
 use super::{Binding, Body, Boundary, Flow, ItemCtx, Walker, hook};
+use crate::finding::Region;
 use crate::semantic::facts::ItemExtent;
 use crate::semantic::macros;
 use crate::semantic::types::{Ty, TyExpr};
@@ -426,6 +427,13 @@ impl<'a, 'l> Walker<'a, 'l> {
                 }
             }
         }
+        if let Some(from) = serialized_from(sig, block)
+            && let Some(body) = self.core.body()
+        {
+            let start = Region::from_span(block.brace_token.span.open()).start_byte;
+            let id = body.id;
+            self.core.facts.serialized.push((id, from.unwrap_or(start)));
+        }
         self.walk_block_body(block);
         self.exit_body();
         self.core.items.pop();
@@ -493,5 +501,79 @@ fn resolve_self(ret: Ty, self_ty: &syn::Type, uses: &crate::semantic::paths::Use
     match &ret {
         Ty::Path { path, .. } if path == "Self" => Ty::from_syn(self_ty, uses),
         _ => ret,
+    }
+}
+
+/// Where a fn starts holding an exclusive guard racewise does not model, for the rest of its
+/// body (see `FileFacts::serialized`): `Some(None)` from the start (a guard parameter),
+/// `Some(Some(byte))` from a top-level `let` of a lock-named call that is never `drop`ped.
+fn serialized_from(sig: &syn::Signature, block: &syn::Block) -> Option<Option<u32>> {
+    fn guard_type(ty: &syn::Type) -> bool {
+        match ty {
+            syn::Type::Reference(r) => guard_type(&r.elem),
+            syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+                let name = s.ident.to_string();
+                name.ends_with("Guard") && !name.contains("Read")
+            }),
+            _ => false,
+        }
+    }
+    let guard_param = sig.inputs.iter().any(|input| match input {
+        syn::FnArg::Typed(pt) => guard_type(&pt.ty),
+        syn::FnArg::Receiver(_) => false,
+    });
+    if guard_param {
+        return Some(None);
+    }
+    block.stmts.iter().enumerate().find_map(|(i, stmt)| {
+        let syn::Stmt::Local(local) = stmt else {
+            return None;
+        };
+        let syn::Pat::Ident(pi) = &local.pat else {
+            return None;
+        };
+        let init = local.init.as_ref()?;
+        if !lock_named_call(&init.expr) {
+            return None;
+        }
+        // A guard the rest of the body never touches (no `drop(g)`, no move) lives to its end.
+        let rest = syn::Block {
+            brace_token: block.brace_token,
+            stmts: block.stmts[i + 1..].to_vec(),
+        };
+        if crate::semantic::syntax::uses_binding(&rest, &pi.ident.to_string()) {
+            return None;
+        }
+        Some(Some(Region::from_span(local.let_token.span).start_byte))
+    })
+}
+
+/// `trace_exclusive_lock(..).await`, `lock_file(..)?`, `ops.lock_owned().await`: a call whose
+/// name says it takes an exclusive lock (not a read lock, not an unlock).
+fn lock_named_call(e: &syn::Expr) -> bool {
+    let exclusive = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        (name.contains("lock") || name == "write" || name == "write_owned")
+            && !name.contains("read")
+            && !name.contains("unlock")
+    };
+    match crate::semantic::syntax::peel(e) {
+        syn::Expr::Await(a) => lock_named_call(&a.base),
+        syn::Expr::Try(t) => lock_named_call(&t.expr),
+        syn::Expr::MethodCall(mc)
+            if matches!(mc.method.to_string().as_str(), "unwrap" | "expect") =>
+        {
+            lock_named_call(&mc.receiver)
+        }
+        syn::Expr::MethodCall(mc) => exclusive(&mc.method.to_string()),
+        syn::Expr::Call(c) => match crate::semantic::syntax::peel(&c.func) {
+            syn::Expr::Path(p) => p
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| exclusive(&s.ident.to_string())),
+            _ => false,
+        },
+        _ => false,
     }
 }
