@@ -81,8 +81,9 @@
 //!     and sets is nobody else's. A plain closure may be called many times at once (a thread
 //!     pool, `thread::scope`), so one is always a second executor;
 //! - **a check and act serialized by the fn's own exclusive guard**, taken before the check and
-//!   held to the end of the fn: a guard parameter (`_guard: &TracingExclusiveGuard<Op>`, any
-//!   type named `..Guard` but a read guard: the caller must hold it), or a top-level `let` of a
+//!   held to the end of the fn: a guard parameter (`_guard: &TracingExclusiveGuard<Op>`,
+//!   `MutexGuard`, `RwLockWriteGuard`: an exclusive lock's guard the caller must hold; not a
+//!   read guard, nor an epoch `Guard` that excludes nobody), or a top-level `let` of a
 //!   call named for an exclusive lock (`let _node_lock = trace_exclusive_lock(&self.op_locks,
 //!   id, ..).await`, `lock_file(..)?`, `.lock_owned().await`; not `read`, not `unlock`) that the
 //!   rest of the body never touches (no `drop`, no move). Two runs of that fn cannot interleave

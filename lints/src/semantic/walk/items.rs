@@ -511,9 +511,16 @@ fn serialized_from(sig: &syn::Signature, block: &syn::Block) -> Option<Option<u3
     fn guard_type(ty: &syn::Type) -> bool {
         match ty {
             syn::Type::Reference(r) => guard_type(&r.elem),
+            // An exclusive lock's guard (`TracingExclusiveGuard<Op>`, `MutexGuard`,
+            // `RwLockWriteGuard`), not a read guard nor an epoch `Guard` (crossbeam, flurry),
+            // which excludes nobody.
             syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
                 let name = s.ident.to_string();
-                name.ends_with("Guard") && !name.contains("Read")
+                name.ends_with("Guard")
+                    && !name.contains("Read")
+                    && ["Exclusive", "Mutex", "Write", "Lock"]
+                        .iter()
+                        .any(|k| name.contains(k))
             }),
             _ => false,
         }
