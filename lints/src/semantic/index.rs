@@ -72,6 +72,9 @@ pub struct CrateIndex {
     /// `eval` results: the call graph and the lock queries evaluate the same receiver types
     /// (`self.state`, `MethodRet(self.inner, "get")`) for every call and acquisition of a crate.
     eval_cache: std::sync::Mutex<rustc_hash::FxHashMap<TyExpr, Ty>>,
+    /// `method_owner` results: the call graph asks it for every method call of the crate, and a
+    /// crate's calls share few receivers (`self`, a handful of fields).
+    owner_cache: std::sync::Mutex<rustc_hash::FxHashMap<TyExpr, Option<String>>>,
 }
 
 #[derive(Debug, Default)]
@@ -338,6 +341,19 @@ impl CrateIndex {
     /// the name this crate uses for it (`store::Db`). `None` when the type is unknown or
     /// external.
     pub fn method_owner(&self, receiver: &TyExpr) -> Option<String> {
+        if let Ok(cache) = self.owner_cache.lock()
+            && let Some(hit) = cache.get(receiver)
+        {
+            return hit.clone();
+        }
+        let out = self.method_owner_uncached(receiver);
+        if let Ok(mut cache) = self.owner_cache.lock() {
+            cache.insert(receiver.clone(), out.clone());
+        }
+        out
+    }
+
+    fn method_owner_uncached(&self, receiver: &TyExpr) -> Option<String> {
         let ty = self.eval(receiver);
         if let Some(own) = self.owner_path(&ty) {
             return Some(own);
@@ -407,6 +423,9 @@ impl CrateIndex {
             cache.clear();
         }
         if let Ok(mut cache) = self.eval_cache.lock() {
+            cache.clear();
+        }
+        if let Ok(mut cache) = self.owner_cache.lock() {
             cache.clear();
         }
     }
