@@ -220,3 +220,43 @@ impl Fix {
         (start.unwrap_or(0), end.unwrap_or(0))
     }
 }
+
+#[cfg(test)]
+mod line_index_tests {
+    use super::{Region, with_line_index};
+
+    /// Offsets from the line index agree with proc-macro2's own on ASCII and non-ASCII lines,
+    /// past a byte-order mark and at line ends.
+    #[test]
+    fn byte_offsets_match_proc_macro2() {
+        let text = "\u{feff}fn f() {\n    let s = \"héllo\"; let n = 1;\n    g(s, n)\n}\n";
+        let file = syn::parse_file(text).expect("parses");
+        let lexed = &text[3..];
+        let tokens: Vec<proc_macro2::Span> = {
+            fn spans(ts: proc_macro2::TokenStream, out: &mut Vec<proc_macro2::Span>) {
+                for tt in ts {
+                    if let proc_macro2::TokenTree::Group(g) = &tt {
+                        out.push(g.span_open());
+                        out.push(g.span_close());
+                        spans(g.stream(), out);
+                    } else {
+                        out.push(tt.span());
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            spans(quote::ToTokens::to_token_stream(&file), &mut out);
+            out
+        };
+        assert!(tokens.len() > 15);
+        for span in tokens {
+            let ours = with_line_index(lexed, || Region::from_span(span));
+            let theirs = span.byte_range();
+            assert_eq!(
+                (ours.start_byte as usize, ours.end_byte as usize),
+                (theirs.start, theirs.end),
+                "{span:?}"
+            );
+        }
+    }
+}
