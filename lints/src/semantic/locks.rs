@@ -390,11 +390,6 @@ impl<'a> CrateCx<'a> {
         out
     }
 
-    /// Whether a candidate's state is fn-local and nobody can race its check: it lives in a
-    /// binding the fn created (`let flag = Arc::new(AtomicBool::new(false))`, or a clone of
-    /// it), that was never handed anywhere but to closures and async blocks capturing it; the
-    /// act's body runs once over it (the fn's own body, an async block or a spawned closure
-    /// not created in a loop); and no other body (another task, thread or callback) writes it.
     /// Whether the check and the act both run while their fn holds an exclusive guard it took
     /// before the check (see `FileFacts::serialized`): two runs of the fn never interleave
     /// there. The act is in the same body, or in a helper the fn calls past that point.
@@ -416,6 +411,11 @@ impl<'a> CrateCx<'a> {
         })
     }
 
+    /// Whether a candidate's state is fn-local and nobody can race its check: it lives in a
+    /// binding the fn created (`let flag = Arc::new(AtomicBool::new(false))`, or a clone of
+    /// it), that was never handed anywhere but to closures and async blocks capturing it; the
+    /// act's body runs once over it (the fn's own body, an async block or a spawned closure
+    /// not created in a loop); and no other body (another task, thread or callback) writes it.
     pub fn unshared_local(&self, g: &GatedAct) -> bool {
         if g.via.is_some() {
             return false;
