@@ -208,12 +208,17 @@ fn field_chain(trees: &[TokenTree]) -> Option<syn::Expr> {
 /// (`x.name()`) or a path with more segments (`name::f`) is not the binding. Inside a macro's
 /// tokens every `name` not after a `.` counts (its grammar is unknown).
 pub fn uses_binding(block: &syn::Block, name: &str) -> bool {
+    uses_binding_in(&block.stmts, name)
+}
+
+/// [`uses_binding`] over statements: the rest of a block after the `let` that binds `name`.
+pub fn uses_binding_in(stmts: &[syn::Stmt], name: &str) -> bool {
     let mut v = BindingUse {
         name,
         shadowed: false,
         used: false,
     };
-    syn::visit::Visit::visit_block(&mut v, block);
+    v.visit_stmts(stmts);
     v.used
 }
 
@@ -249,6 +254,31 @@ impl BindingUse<'_> {
         }
     }
 
+    /// Statements in order; a `let` shadows until the end of its block.
+    fn visit_stmts(&mut self, stmts: &[syn::Stmt]) {
+        self.scoped(false, |v| {
+            for stmt in stmts {
+                if v.used {
+                    return;
+                }
+                match stmt {
+                    syn::Stmt::Local(l) => {
+                        if let Some(init) = &l.init {
+                            syn::visit::Visit::visit_expr(v, &init.expr);
+                            if let Some((_, diverge)) = &init.diverge {
+                                syn::visit::Visit::visit_expr(v, diverge);
+                            }
+                        }
+                        if v.binds(&l.pat) {
+                            v.shadowed = true;
+                        }
+                    }
+                    other => syn::visit::Visit::visit_stmt(v, other),
+                }
+            }
+        });
+    }
+
     fn tokens_mention(&self, tokens: TokenStream) -> bool {
         let mut after_dot = false;
         for tt in tokens {
@@ -281,28 +311,7 @@ impl<'ast> syn::visit::Visit<'ast> for BindingUse<'_> {
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
-        // A `let` shadows until the end of its block.
-        self.scoped(false, |v| {
-            for stmt in &b.stmts {
-                if v.used {
-                    return;
-                }
-                match stmt {
-                    syn::Stmt::Local(l) => {
-                        if let Some(init) = &l.init {
-                            v.visit_expr(&init.expr);
-                            if let Some((_, diverge)) = &init.diverge {
-                                v.visit_expr(diverge);
-                            }
-                        }
-                        if v.binds(&l.pat) {
-                            v.shadowed = true;
-                        }
-                    }
-                    other => v.visit_stmt(other),
-                }
-            }
-        });
+        self.visit_stmts(&b.stmts);
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {

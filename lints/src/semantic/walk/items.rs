@@ -544,11 +544,7 @@ fn serialized_from(sig: &syn::Signature, block: &syn::Block) -> Option<Option<u3
             return None;
         }
         // A guard the rest of the body never touches (no `drop(g)`, no move) lives to its end.
-        let rest = syn::Block {
-            brace_token: block.brace_token,
-            stmts: block.stmts[i + 1..].to_vec(),
-        };
-        if crate::semantic::syntax::uses_binding(&rest, &pi.ident.to_string()) {
+        if crate::semantic::syntax::uses_binding_in(&block.stmts[i + 1..], &pi.ident.to_string()) {
             return None;
         }
         Some(Some(Region::from_span(local.let_token.span).start_byte))
