@@ -213,7 +213,8 @@ struct CrateChecked {
     unresolved_lock_receivers: usize,
 }
 
-/// A crate's deferred findings whose conditions hold, and the rules' crate-wide checks (each rule made afresh: rules are not shared between threads).
+/// A crate's deferred findings whose conditions hold, and the rules' crate-wide checks (each
+/// rule made afresh: rules are not shared between threads).
 fn check_crate(
     cx: &CrateCx<'_>,
     members: &[usize],
