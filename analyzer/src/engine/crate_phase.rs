@@ -176,13 +176,16 @@ pub(super) fn run(
                     krate: c,
                 }),
             };
-            check_crate(
+            let checked = check_crate(
                 &cx,
                 members,
                 needs_index.contains(&c),
                 rules,
                 blocking_paths,
-            )
+            );
+            // Its lookups are of no use to the other crates' checks.
+            cx.index.clear_caches();
+            checked
         })
         .collect();
     for (checked, (c, _)) in checked.into_iter().zip(&bare) {

@@ -379,8 +379,9 @@ pub fn analyze_text(
     drop(blanked);
     let src = SourceText::parsed(text, &ast);
     let mut lints: Vec<Box<dyn Lint>> = rules.iter().map(|r| (r.make)()).collect();
-    Ok(racewise_lints::finding::with_line_index(
-        src.lexed(),
-        || semantic::analyze_file(&ast, &src, opts, &mut lints),
-    ))
+    let facts = racewise_lints::finding::with_line_index(src.lexed(), || {
+        semantic::analyze_file(&ast, &src, opts, &mut lints)
+    });
+    drop((lints, src, ast));
+    Ok(facts.compacted())
 }

@@ -128,14 +128,17 @@ pub struct HazardCall<'a> {
 #[derive(Default)]
 pub struct CallGraph {
     nodes: Vec<FnRef>,
-    node_of: FxHashMap<FnRef, u32>,
+    /// Per (crate, file): where its fns start in `nodes` and its call sites in `site_edge`.
+    /// A file's fns and sites are numbered consecutively, so one entry per file is enough (a
+    /// map per fn and per site was 30 MB on the whole registry).
+    files: FxHashMap<(usize, usize), FileSpan>,
     edges: Vec<Edge>,
     /// Out-edges (sync, inline) per node, by edge index.
     hazards: Vec<HazardAt>,
     /// Per node, per hazard rule: the shortest witness.
     summaries: Vec<[Option<Witness>; HAZARD_RULES.len()]>,
-    /// Edge per call site: (crate, file, site) → edge.
-    edge_of_site: FxHashMap<(usize, usize, usize), u32>,
+    /// Edge per call site (see `files`), [`NO_EDGE`] for a site that resolved to none.
+    site_edge: Vec<u32>,
     /// In-edges per node (for reachability from entry points).
     callers: Vec<Vec<u32>>,
     /// Calls made while a guard is alive, of a fn that takes another lock (see
@@ -159,6 +162,17 @@ pub struct LockCall {
     pub callee: String,
     pub chain: Vec<Step>,
 }
+
+/// A file's fns and call sites in the graph's numbering.
+#[derive(Debug, Clone, Copy)]
+struct FileSpan {
+    first_node: u32,
+    fns: u32,
+    first_site: u32,
+    sites: u32,
+}
+
+const NO_EDGE: u32 = u32::MAX;
 
 /// What a key names: one body, or several (ambiguous, resolves to nothing).
 #[derive(Clone, Copy)]
@@ -187,6 +201,21 @@ struct Resolver<'g, 'c, 'a> {
 }
 
 impl Resolver<'_, '_, '_> {
+    /// What a call site of crate `ci` names; `None` for another crate's path
+    /// (`serde_json::from_str`).
+    fn site(&self, ci: &CrateInput<'_, '_>, site: &CallSite) -> Option<Resolution> {
+        match &site.callee {
+            Callee::Path(p) => {
+                let local = p.starts_with("crate::");
+                let member = p
+                    .split_once("::")
+                    .is_some_and(|(root, _)| ci.cx.index.sibling(root).is_some());
+                (local || member).then(|| self.path(ci.id, p, 0))
+            }
+            Callee::Method(ty, name) => Some(self.method(ci.id, ty, name)),
+        }
+    }
+
     fn index(&self, krate: usize) -> Option<&CrateIndex> {
         Some(self.crates.get(*self.pos.get(&krate)?)?.cx.index)
     }
@@ -279,6 +308,14 @@ impl Resolver<'_, '_, '_> {
     }
 }
 
+/// Drops every crate index's memoized lookups. They pay off within one crate's pass over its
+/// sites and acquisitions; kept for all crates at once they were 90 MB of a whole-registry run.
+fn release_caches(crates: &[CrateInput<'_, '_>]) {
+    for ci in crates {
+        ci.cx.index.clear_caches();
+    }
+}
+
 /// A crate index's identity (its address: a member reaches its siblings' indexes by `Arc`).
 fn index_key(index: &CrateIndex) -> usize {
     index as *const CrateIndex as usize
@@ -331,8 +368,20 @@ impl CallGraph {
                     .collect()
             })
             .collect();
+        let mut sites = 0u32;
         for (&(c, file), keys) in files.iter().zip(keys) {
             let ci = &crates[c];
+            let calls = ci.cx.files[file].calls.len() as u32;
+            g.files.insert(
+                (ci.id, file),
+                FileSpan {
+                    first_node: g.nodes.len() as u32,
+                    fns: keys.len() as u32,
+                    first_site: sites,
+                    sites: calls,
+                },
+            );
+            sites += calls;
             for (func, (key, trait_key)) in keys.into_iter().enumerate() {
                 let r = FnRef {
                     krate: ci.id,
@@ -341,13 +390,13 @@ impl CallGraph {
                 };
                 let node = g.nodes.len() as u32;
                 g.nodes.push(r);
-                g.node_of.insert(r, node);
                 insert(&mut by_key, (ci.id, key), node);
                 if let Some(t) = trait_key {
                     insert(&mut by_trait, (ci.id, t), node);
                 }
             }
         }
+        g.site_edge = vec![NO_EDGE; sites as usize];
         let resolver = Resolver {
             crates,
             by_key,
@@ -358,29 +407,32 @@ impl CallGraph {
                 .map(|c| (index_key(c.cx.index), c.id))
                 .collect(),
         };
-        // Resolving a site asks the index (canonical paths, method owners): per file in
-        // parallel, edges added in file order.
-        let resolved: Vec<Vec<Option<Resolution>>> = files
+        // The keys' canonical paths are not asked for again as such (see `release_caches`).
+        release_caches(crates);
+        // Resolving a site asks the index (canonical paths, method owners): per crate and per
+        // file in parallel, edges added in file order. A crate's caches are released once its
+        // sites are resolved.
+        let resolved: Vec<Vec<Option<Resolution>>> = crates
             .par_iter()
-            .map(|&(c, file)| {
-                let ci = &crates[c];
-                ci.cx.files[file]
-                    .calls
-                    .iter()
-                    .map(|site| match &site.callee {
-                        Callee::Path(p) => {
-                            let local = p.starts_with("crate::");
-                            let member = p
-                                .split_once("::")
-                                .is_some_and(|(root, _)| ci.cx.index.sibling(root).is_some());
-                            // Another crate's path (`serde_json::from_str`).
-                            (local || member).then(|| resolver.path(ci.id, p, 0))
-                        }
-                        Callee::Method(ty, name) => Some(resolver.method(ci.id, ty, name)),
+            .flat_map_iter(|ci| {
+                let sites: Vec<Vec<Option<Resolution>>> = ci
+                    .cx
+                    .files
+                    .par_iter()
+                    .map(|facts| {
+                        facts
+                            .calls
+                            .iter()
+                            .map(|site| resolver.site(ci, site))
+                            .collect()
                     })
-                    .collect()
+                    .collect();
+                ci.cx.index.clear_caches();
+                sites
             })
             .collect();
+        // Its key maps are a third of the graph's size: gone before the summaries are built.
+        drop(resolver);
         for (&(c, file), sites) in files.iter().zip(resolved) {
             let ci = &crates[c];
             let facts = ci.cx.files[file];
@@ -395,11 +447,13 @@ impl CallGraph {
                     }
                 };
                 g.stats.resolved += 1;
-                let from = g.node_of[&FnRef {
+                let Some(from) = g.node_of(&FnRef {
                     krate: ci.id,
                     file,
                     func: site.caller,
-                }];
+                }) else {
+                    continue;
+                };
                 let e = g.edges.len() as u32;
                 g.edges.push(Edge {
                     from,
@@ -408,11 +462,14 @@ impl CallGraph {
                     file,
                     site: site_ix,
                 });
-                g.edge_of_site.insert((ci.id, file, site_ix), e);
+                if let Some(slot) = g.site_slot(ci.id, file, site_ix) {
+                    g.site_edge[slot] = e;
+                }
             }
         }
         g.summarize(crates);
         g.lock_calls = g.lock_calls(crates);
+        release_caches(crates);
         g
     }
 
@@ -458,7 +515,7 @@ impl CallGraph {
                     let Some(id) = ci.cx.lock_identity(a) else {
                         continue;
                     };
-                    let Some(&node) = self.node_of.get(&r) else {
+                    let Some(node) = self.node_of(&r) else {
                         continue;
                     };
                     let list = &mut acquires[node as usize];
@@ -598,6 +655,21 @@ impl CallGraph {
         crates.get(*self.pos.get(&id)?)
     }
 
+    fn node_of(&self, r: &FnRef) -> Option<u32> {
+        let span = self.files.get(&(r.krate, r.file))?;
+        (r.func < span.fns).then(|| span.first_node + r.func)
+    }
+
+    fn site_slot(&self, krate: usize, file: usize, site: usize) -> Option<usize> {
+        let span = self.files.get(&(krate, file))?;
+        (site < span.sites as usize).then(|| span.first_site as usize + site)
+    }
+
+    fn edge_of_site(&self, krate: usize, file: usize, site: usize) -> Option<u32> {
+        let e = *self.site_edge.get(self.site_slot(krate, file, site)?)?;
+        (e != NO_EDGE).then_some(e)
+    }
+
     fn def<'a>(&self, crates: &[CrateInput<'_, 'a>], node: u32) -> Option<&'a FnDef> {
         let r = self.nodes.get(node as usize)?;
         let ci = self.krate(crates, r.krate)?;
@@ -611,7 +683,7 @@ impl CallGraph {
             let Some(slot) = HAZARD_RULES.iter().position(|r| *r == h.rule) else {
                 return;
             };
-            let Some(&node) = g.node_of.get(&FnRef {
+            let Some(node) = g.node_of(&FnRef {
                 krate,
                 file,
                 func: h.caller,
@@ -722,7 +794,7 @@ impl CallGraph {
                 if !site.in_async {
                     continue;
                 }
-                let Some(&ei) = self.edge_of_site.get(&(krate, file, site_ix)) else {
+                let Some(ei) = self.edge_of_site(krate, file, site_ix) else {
                     continue;
                 };
                 let to = self.edges[ei as usize].to;
@@ -805,7 +877,7 @@ impl CallGraph {
     /// the graph cannot see (a fn nothing resolved calls: a handler registered by name, a
     /// task's body, a trait impl). An approximation of "runs before the server starts".
     pub fn startup_only(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
-        let Some(&start) = self.node_of.get(&at) else {
+        let Some(start) = self.node_of(&at) else {
             return false;
         };
         let mut seen = vec![start];

@@ -298,30 +298,12 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
-    /// Every file's facts are kept until the crate phase: the slack a growing `Vec` leaves (up to
-    /// half of it) was a fifth of a whole-registry run's peak memory.
-    pub fn shrink_to_fit(&mut self) {
-        self.index.shrink_to_fit();
-        self.acquisitions.shrink_to_fit();
-        self.awaits.shrink_to_fit();
-        self.accesses.shrink_to_fit();
-        self.decisions.shrink_to_fit();
-        self.gated_calls.shrink_to_fit();
-        self.work.shrink_to_fit();
-        self.pending.shrink_to_fit();
-        self.findings.shrink_to_fit();
-        self.items.shrink_to_fit();
-        self.allows.shrink_to_fit();
-        self.locals.shrink_to_fit();
-        self.handed_out_fields.shrink_to_fit();
-        self.serialized.shrink_to_fit();
-        self.fns.shrink_to_fit();
-        self.calls.shrink_to_fit();
-        for c in &mut self.calls {
-            c.held.shrink_to_fit();
-        }
-        self.hazards.shrink_to_fit();
-        self.fn_findings.shrink_to_fit();
+    /// A copy in fresh allocations of exactly the sizes needed, for facts kept until the crate
+    /// phase: make it once the file's syntax tree is dropped. The walk's facts sit among the
+    /// tree's nodes (and a growing `Vec` leaves up to half of it unused); the copy fills the holes
+    /// the tree left. On the whole registry, this made the peak resident memory 140 MB smaller.
+    pub fn compacted(self) -> FileFacts {
+        self.clone()
     }
 }
 

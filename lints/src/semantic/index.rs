@@ -33,17 +33,6 @@ pub struct FileIndex {
     pub modules: Vec<ModuleExport>,
 }
 
-impl FileIndex {
-    pub fn shrink_to_fit(&mut self) {
-        self.structs.shrink_to_fit();
-        self.statics.shrink_to_fit();
-        self.aliases.shrink_to_fit();
-        self.fns.shrink_to_fit();
-        self.methods.shrink_to_fit();
-        self.modules.shrink_to_fit();
-    }
-}
-
 #[derive(Debug, Default)]
 struct ModuleTable {
     names: BTreeMap<String, String>,
@@ -86,6 +75,8 @@ struct Sealed {
 fn add<K: Ord>(map: &mut BTreeMap<K, Vec<Ty>>, key: K, ty: Ty) {
     let slot = map.entry(key).or_default();
     if !slot.contains(&ty) {
+        // Nearly every item has one type: a first push would reserve room for four.
+        slot.reserve_exact(1);
         slot.push(ty);
     }
 }
@@ -418,15 +409,17 @@ impl CrateIndex {
         out
     }
 
-    fn clear_caches(&self) {
+    /// Forgets the memoized lookups (and their memory): after the index changes, and when a
+    /// phase is done with a crate.
+    pub fn clear_caches(&self) {
         if let Ok(mut cache) = self.canon_cache.lock() {
-            cache.clear();
+            *cache = Default::default();
         }
         if let Ok(mut cache) = self.eval_cache.lock() {
-            cache.clear();
+            *cache = Default::default();
         }
         if let Ok(mut cache) = self.owner_cache.lock() {
-            cache.clear();
+            *cache = Default::default();
         }
     }
 

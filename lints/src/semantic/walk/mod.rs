@@ -313,6 +313,5 @@ pub fn analyze_file<'a>(
     facts.allows.extend(emitted.allows);
     facts.hazards.extend(emitted.hazards);
     facts.fn_findings.extend(emitted.fn_findings);
-    facts.shrink_to_fit();
     facts
 }
