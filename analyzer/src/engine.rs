@@ -14,6 +14,7 @@ mod crate_assignment;
 mod crate_phase;
 mod file_pipeline;
 mod finalize;
+mod mod_scan;
 mod module_tree;
 
 pub use finalize::Unresolved;

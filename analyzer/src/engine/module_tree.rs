@@ -4,8 +4,9 @@
 //! modules, `#[path]` attributes and `include!`. A leftover `watcher_old/` directory nobody
 //! declares any more is not Rust code of the crate, and findings in it are noise.
 //!
-//! The scan is over tokens, not a parse: a `mod` inside a `cfg_if!` block or any other macro
-//! body counts, `#[cfg]`-gated modules count (some configuration builds them), and a path in
+//! The scan is over tokens, not a parse (over bytes in the files that write no `#[path]` and no
+//! `include!`, most of them: `engine/mod_scan.rs`): a `mod` inside a `cfg_if!` block or any
+//! other macro body counts, `#[cfg]`-gated modules count (some configuration builds them), and a path in
 //! `#[cfg_attr(.., path = "..")]` counts beside the default file. Whenever the answer is unclear
 //! (no root on disk, a file that does not lex) every file of the crate is kept: skipping code
 //! that is built would hide real findings, keeping a dead file only costs noise.
@@ -96,20 +97,65 @@ fn declared_in(text: &str, ctx: &Ctx) -> Option<Vec<Child>> {
     if !may_declare_files(text) {
         return Some(Vec::new());
     }
+    // Without `#[path]` or `include!`, a file can only be declared at item level: in the file,
+    // an inline module or a macro body. Fn bodies and impls, most of the tokens, are skipped.
+    let deep = writes_path_attr(text) || calls_include(text);
+    if !deep {
+        return super::mod_scan::mod_decls(text).map(|decls| {
+            decls
+                .into_iter()
+                .flat_map(|d| {
+                    let dir = d.inline.iter().fold(ctx.dir.clone(), |dir, m| dir.join(m));
+                    [
+                        dir.join(format!("{}.rs", d.name)),
+                        dir.join(&d.name).join("mod.rs"),
+                    ]
+                })
+                .map(|path| Child {
+                    path,
+                    via_path: false,
+                    ctx: None,
+                })
+                .collect()
+        });
+    }
+    token_scan(text, ctx, deep)
+}
+
+/// [`declared_in`] from proc-macro2's tokens.
+fn token_scan(text: &str, ctx: &Ctx, deep: bool) -> Option<Vec<Child>> {
     let tokens = TokenStream::from_str(text);
     // proc-macro2 keeps every text it lexed on this thread (a copy and its line table) for the
     // spans' sake until told otherwise; these spans are never asked for.
     proc_macro2::extra::invalidate_current_thread_spans();
     let tokens = tokens.ok()?;
     let mut found = Vec::new();
-    // Without `#[path]` or `include!`, a file can only be declared at item level: in the file,
-    // an inline module or a macro body. Fn bodies and impls, most of the tokens, are skipped.
-    let deep = text.contains("#[path")
-        || (text.contains("cfg_attr") && text.contains("path"))
-        || text.contains("include");
     // `mod $name;` in a macro: which files it declares is only known once the macro is
     // expanded, so the crate's tree is not known.
     scan(tokens, ctx, deep, &mut found).then_some(found)
+}
+
+/// Whether the text may invoke `include!` (`include_str!` is not it).
+fn calls_include(text: &str) -> bool {
+    let b = text.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    memchr::memmem::find_iter(b, b"include").any(|at| {
+        let rest = &b[at + 7..];
+        let gap = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        (at == 0 || !ident(b[at - 1])) && rest.get(gap) == Some(&b'!')
+    })
+}
+
+/// Whether a `path = ..` may follow an attribute's `[`, `(` or `,` (`# [path = "x.rs"]`, a
+/// `cfg_attr` spelled across lines): then only the token scan reads it right.
+fn writes_path_attr(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, b"path").any(|at| {
+        let before = b[..at].iter().rev().find(|c| !c.is_ascii_whitespace());
+        let after = b[at + 4..].iter().position(|c| !c.is_ascii_whitespace());
+        matches!(before, Some(b'[' | b'(' | b','))
+            && after.is_some_and(|k| b[at + 4 + k] == b'=' && b.get(at + 5 + k) != Some(&b'='))
+    })
 }
 
 /// Whether the text has a `mod name;` or an `include!` at all: most files declare no file of
@@ -117,13 +163,9 @@ fn declared_in(text: &str, ctx: &Ctx) -> Option<Vec<Child>> {
 /// reading the bytes is far cheaper than lexing them.
 fn may_declare_files(text: &str) -> bool {
     let b = text.as_bytes();
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let include = memchr::memmem::find_iter(b, b"include").any(|at| {
-        let rest = &b[at + 7..];
-        let gap = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
-        (at == 0 || !ident(b[at - 1])) && rest.get(gap) == Some(&b'!')
-    });
-    if include {
+    // Identifiers may be non-ASCII (`mod ünï;`).
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    if calls_include(text) {
         return true;
     }
     memchr::memmem::find_iter(b, b"mod").any(|at| {
@@ -471,6 +513,128 @@ mod tests {
             children("mod a;", "/c/src/mod.rs"),
             ["/c/src/a.rs", "/c/src/a/mod.rs"]
         );
+    }
+
+    fn paths(found: Option<Vec<Child>>) -> Option<Vec<String>> {
+        found.map(|f| {
+            f.into_iter()
+                .map(|c| c.path.display().to_string())
+                .collect()
+        })
+    }
+
+    /// Where the byte scan answers (no `#[path]`, no `include!`), it answers what the token
+    /// scan does.
+    fn agree(src: &str) -> Option<Vec<String>> {
+        assert!(!writes_path_attr(src), "{src}");
+        let ctx = ctx_of("/c/src/lib.rs");
+        let by_bytes = paths(declared_in(src, &ctx));
+        assert_eq!(by_bytes, paths(token_scan(src, &ctx, false)), "{src}");
+        by_bytes
+    }
+
+    #[test]
+    fn byte_scan_agrees_with_the_token_scan() {
+        let found = |src: &str| agree(src).expect("the tree is known").len() / 2;
+        assert_eq!(
+            found("mod a;\nmod b { mod c; fn f() { mod d; } }\nmod e {}"),
+            2
+        );
+        assert_eq!(
+            found("pub(crate) mod\ta\n;\n#![allow(x)] #[cfg(test)] mod tests;"),
+            2
+        );
+        assert_eq!(
+            found("cfg_if::cfg_if! { if #[cfg(unix)] { mod unix; } else { mod other; } }"),
+            2
+        );
+        assert_eq!(
+            found("macro_rules! name { () => { fn f() { mod x; } } }"),
+            1
+        );
+        assert_eq!(found("m!{ fn f() { mod deep; } }\nfoo!(x) { mod no; }"), 1);
+        // Literals and comments hide braces and declarations.
+        assert_eq!(found(r##"fn f() { let s = "mod fake; {"; } mod real;"##), 1);
+        assert_eq!(
+            found(r###"const R: &str = r#"mod raw; } "# ; mod real;"###),
+            1
+        );
+        assert_eq!(
+            found(r#"const B: &[u8] = br"}"; const C: &CStr = c"{"; mod real;"#),
+            1
+        );
+        assert_eq!(
+            found("fn f() -> char { '{' } mod a; const Q: char = '\\''; mod b;"),
+            2
+        );
+        assert_eq!(
+            found("const B: u8 = b'}'; const U: char = '\\u{7b}'; mod a;"),
+            1
+        );
+        assert_eq!(
+            found("struct S<'a> { x: &'a str } impl<'a> S<'a> {} mod a;"),
+            1
+        );
+        assert_eq!(found("m! { 'outer: loop { mod x; } }"), 1);
+        assert_eq!(found("fn f() { let c = 'é'; } mod a;"), 1);
+        assert_eq!(
+            found("/* mod c1; /* nested } */ mod c2; */ // mod c3;\nmod real;"),
+            1
+        );
+        assert_eq!(found("/// mod doc;\n#[doc = \"mod fake; {\"] mod real;"), 1);
+        assert_eq!(
+            found("const X: f64 = 1.5e3; const Y: u8 = 0x1f; mod r#type;"),
+            1
+        );
+        assert_eq!(found("mod ünï;"), 1);
+        // Given up on, or not lexed: the tree is unknown.
+        assert_eq!(agree("macro_rules! m { ($n:ident) => { mod $n; } }"), None);
+        assert_eq!(agree("mod a; \"unterminated"), None);
+        assert_eq!(agree("mod a; fn f() { /* unterminated"), None);
+        assert_eq!(agree("mod a; fn f() { )"), None);
+        // Not given up on: the metavariable is in a fn body, which is not looked at.
+        assert_eq!(agree("fn f() { m! { mod $x; } }"), Some(Vec::new()));
+        assert!(writes_path_attr("# [path = \"x.rs\"] mod a;"));
+        assert!(writes_path_attr(
+            "#[cfg_attr(unix,\n path = \"x.rs\")] mod a;"
+        ));
+        assert!(!writes_path_attr(
+            "let path = dir.join(name); if path == other {}"
+        ));
+    }
+
+    /// Run by hand over cargo's registry: `cargo test -p racewise --lib byte_scan_agrees_on --
+    /// --ignored`. Every file the byte scan reads must give the token scan's answer.
+    #[test]
+    #[ignore]
+    fn byte_scan_agrees_on_the_registry() {
+        let home = std::env::var("CARGO_HOME")
+            .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
+        let mut checked = 0;
+        for entry in ignore::WalkBuilder::new(format!("{home}/registry/src"))
+            .standard_filters(false)
+            .build()
+        {
+            let Ok(entry) = entry else { continue };
+            if entry.path().extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let Ok(src) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            if !may_declare_files(&src) || writes_path_attr(&src) || calls_include(&src) {
+                continue;
+            }
+            let ctx = ctx_of("/c/src/lib.rs");
+            assert_eq!(
+                paths(declared_in(&src, &ctx)),
+                paths(token_scan(&src, &ctx, false)),
+                "{}",
+                entry.path().display()
+            );
+            checked += 1;
+        }
+        eprintln!("{checked} files agree");
     }
 
     #[test]
