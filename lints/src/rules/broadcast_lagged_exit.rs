@@ -87,7 +87,6 @@ use syn::spanned::Spanned;
 
 use crate::finding::{Fix, Region, Safety, Severity, TextEdit};
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::macros::parse_select;
 use crate::semantic::syntax::{mentions_any_ident, peel};
 use crate::semantic::{Cx, MacroView, Ty, TyExpr};
 
@@ -700,7 +699,7 @@ impl Lint for BroadcastLaggedExit {
         if mac.name != "select" {
             return;
         }
-        let Ok(sel) = parse_select(mac.mac.tokens.clone()) else {
+        let Some(sel) = mac.select else {
             return;
         };
         for arm in &sel.arms {

@@ -494,6 +494,8 @@ pub struct MacroView<'a> {
     pub name: String,
     /// Parsed arguments of format-like macros.
     pub format: Option<&'a macros::FormatArgs>,
+    /// The arms of a `select!`, as the walker parsed them.
+    pub select: Option<&'a macros::Select>,
 }
 
 /// What crate-wide rules see: every file's facts plus the merged index.

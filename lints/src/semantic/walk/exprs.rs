@@ -834,7 +834,8 @@ impl<'a, 'l> Walker<'a, 'l> {
         let Some(ident) = p.path.get_ident() else {
             return Val::default();
         };
-        let Some(b) = self.core.env.lookup(&ident.to_string()) else {
+        // Every path expression of a body comes here: its name is not made a `String` first.
+        let Some(b) = self.core.env.lookup_ident(ident) else {
             return Val::default();
         };
         let local = b.local;
@@ -845,7 +846,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         if local.is_some() {
             self.note_local_use(e, local);
         }
-        let Some(b) = self.core.env.lookup(&ident.to_string()) else {
+        let Some(b) = self.core.env.lookup_ident(ident) else {
             return Val::default();
         };
         let live: Vec<GuardId> = b
@@ -1605,6 +1606,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     mac,
                     name: name.clone(),
                     format: Some(&f),
+                    select: None,
                 };
                 hook!(self, check_macro, &view, crate::lint::Hooks::MACRO);
                 // Formatting a message is not work a claimed flag protects.
@@ -1640,10 +1642,17 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             Some(MacroKind::Select) => {
-                self.macro_hook(mac, &name);
-                match macros::parse_select(mac.tokens.clone()) {
-                    Ok(sel) => self.eval_select(&sel, mac.path.span()),
-                    Err(_) => self.core.facts.skipped_macros += 1,
+                let sel = macros::parse_select(mac.tokens.clone()).ok();
+                let view = MacroView {
+                    mac,
+                    name: name.clone(),
+                    format: None,
+                    select: sel.as_ref(),
+                };
+                hook!(self, check_macro, &view, crate::lint::Hooks::MACRO);
+                match sel {
+                    Some(sel) => self.eval_select(&sel, mac.path.span()),
+                    None => self.core.facts.skipped_macros += 1,
                 }
                 Val::default()
             }
@@ -1662,6 +1671,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             mac,
             name: name.to_string(),
             format: None,
+            select: None,
         };
         hook!(self, check_macro, &view, crate::lint::Hooks::MACRO);
     }

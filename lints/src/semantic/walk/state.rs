@@ -130,6 +130,20 @@ impl Env {
         None
     }
 
+    /// [`Env::lookup`] of an identifier, compared without making it a `String` (a raw `r#x` is
+    /// equal to the name `r#x`, as its `to_string()` is).
+    pub fn lookup_ident(&self, name: &proc_macro2::Ident) -> Option<&Binding> {
+        for frame in self.frames.iter().rev() {
+            if let Some(b) = frame.bindings.iter().rev().find(|b| *name == b.name) {
+                return Some(b);
+            }
+            if frame.boundary == Boundary::Item {
+                break;
+            }
+        }
+        None
+    }
+
     /// The frame that holds the nearest binding of `name`, with the binding.
     pub fn lookup_mut(&mut self, name: &str) -> Option<(usize, &mut Binding)> {
         let mut idx = None;
