@@ -218,12 +218,14 @@ impl Lint for BlockingFsInAsync {
         }
         if !hazard && let syn::Expr::MethodCall(mc) = e {
             // `self.db.get(..)` with `db` typed in another file: settled crate-wide.
-            let finding = cx.finding(
-                &META,
-                mc.method.span(),
-                configured_message(&mc.method.to_string(), "?"),
-                CONFIGURED_HELP,
-            );
+            let finding = || {
+                cx.finding(
+                    &META,
+                    mc.method.span(),
+                    configured_message(&mc.method.to_string(), "?"),
+                    CONFIGURED_HELP,
+                )
+            };
             cx.defer_configured_method(e, finding, configured_message);
         }
         match e {

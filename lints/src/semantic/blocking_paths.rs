@@ -96,12 +96,13 @@ impl Cx<'_> {
 impl Cx<'_> {
     /// A method call `configured_blocking_call` could not settle because its receiver's type
     /// is only known crate-wide (a field or return type declared in another file, a re-export):
-    /// `finding` is reported in the crate phase if the type's method is listed, with the message
-    /// `message(resolved path, entry)`.
+    /// `finding()` is reported in the crate phase if the type's method is listed, with the
+    /// message `message(resolved path, entry)`. Made only when that can happen: this is asked
+    /// for every method call in async code, and nearly never with `blocking_paths` set.
     pub fn defer_configured_method(
         &self,
         e: &syn::Expr,
-        finding: Finding,
+        finding: impl FnOnce() -> Finding,
         message: fn(&str, &str) -> String,
     ) {
         let patterns = &self.core.opts.blocking_paths;
@@ -119,6 +120,7 @@ impl Cx<'_> {
         if settled_here {
             return;
         }
+        let finding = finding();
         self.core.out.borrow_mut().pending.push(Pending {
             finding,
             conditions: Vec::new(),

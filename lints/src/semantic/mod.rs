@@ -132,7 +132,15 @@ impl<'a> SourceText<'a> {
             }
             line = &line[lo..hi];
         }
-        line.split_whitespace().collect::<Vec<_>>().join(" ")
+        // Asked for every call in async code: one exactly sized string, no list of words.
+        let mut out = String::with_capacity(line.len());
+        for word in line.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
     }
 }
 
