@@ -183,7 +183,7 @@ pub(super) fn run(
                 rules,
                 blocking_paths,
             );
-            // Its lookups are of no use to the other crates' checks.
+            // Released once its checks are done (a crate that names it as a sibling recomputes).
             cx.index.clear_caches();
             checked
         })

@@ -3,8 +3,9 @@
 //! The module tree reads every file that declares one (most `lib.rs` and `mod.rs` files, which
 //! are large). Lexing them with proc-macro2 allocated a token per word and was 5% of a run's
 //! instructions; this scan skips comments, string and char literals and the groups the token scan
-//! skips (fn bodies, impls, attributes), and allocates only the names it finds. Files that write
-//! `#[path]`, `cfg_attr(.., path = ..)` or `include` keep the token scan, which also reads those.
+//! skips (fn bodies, impls, attributes), and allocates only the names it finds. A file with a
+//! `path = ..` inside any attribute (`#[path]`, `cfg_attr(.., path = ..)`, however it is spaced
+//! or commented) or an `include!` anywhere goes to the token scan, which reads those.
 
 /// A declaration: the inline modules it is nested in (`mod a { mod b; }` → `["a"]`), and its
 /// name.
@@ -14,19 +15,47 @@ pub(super) struct ModDecl {
     pub(super) name: String,
 }
 
-/// What the token scan sees at item level and in macro bodies, in source order; `None` where
-/// it would give up or the text does not lex (a `mod $name;` in a macro, an unterminated
-/// literal or comment, unbalanced delimiters).
-pub(super) fn mod_decls(text: &str) -> Option<Vec<ModDecl>> {
+/// What the byte scan made of a file.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Scanned {
+    /// What the token scan sees at item level and in macro bodies, in source order.
+    Decls(Vec<ModDecl>),
+    /// Where the token scan gives up or the text does not lex (a `mod $name;` in a macro, an
+    /// unterminated literal or comment, unbalanced delimiters): the tree is unknown.
+    Unknown,
+    /// The file writes a `path = ..` in an attribute (`#[path]`, `cfg_attr(.., path = ..)`) or
+    /// invokes `include!`, anywhere: only the token scan reads those.
+    NeedsTokens,
+}
+
+pub(super) fn mod_decls(text: &str) -> Scanned {
     let mut s = Scanner {
         b: text.as_bytes(),
         i: 0,
         prev: [Tok::Other, Tok::Other],
         out: Vec::new(),
         inline: Vec::new(),
+        needs_tokens: false,
     };
-    s.scan(None, true, false)?;
-    Some(s.out)
+    let done = s.scan(None, Group::Item, false);
+    if s.needs_tokens {
+        Scanned::NeedsTokens
+    } else if done.is_none() {
+        Scanned::Unknown
+    } else {
+        Scanned::Decls(s.out)
+    }
+}
+
+/// How a group's contents are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Group {
+    /// Item level, a module's body, a macro body: declarations count.
+    Item,
+    /// A fn body, an impl, a type: only lexed.
+    Skipped,
+    /// Inside an attribute's brackets: only lexed, watching for `path =`.
+    Attribute,
 }
 
 /// The last significant tokens, as far as telling macro bodies and `mod name {` apart needs.
@@ -46,14 +75,21 @@ struct Scanner<'t> {
     prev: [Tok; 2],
     out: Vec<ModDecl>,
     inline: Vec<String>,
+    needs_tokens: bool,
 }
 
 fn ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
 }
 
-fn ident_continue(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+/// Length of the non-ASCII whitespace Rust accepts (U+0085, U+200E, U+200F, U+2028, U+2029)
+/// at the start of `b`, else 0.
+fn unicode_space(b: &[u8]) -> usize {
+    match b {
+        [0xC2, 0x85, ..] => 2,
+        [0xE2, 0x80, 0x8E | 0x8F | 0xA8 | 0xA9, ..] => 3,
+        _ => 0,
+    }
 }
 
 impl Scanner<'_> {
@@ -61,14 +97,27 @@ impl Scanner<'_> {
         self.prev = [self.prev[1], t];
     }
 
-    /// Scans up to the delimiter `close` (the end of the text when `None`). `visit`: look at the
-    /// declarations in it (item level, a module's body, a macro body); `soup`: inside a macro
-    /// body, where every nested group but attributes is looked at.
-    fn scan(&mut self, close: Option<u8>, visit: bool, soup: bool) -> Option<()> {
+    /// Whether the byte at `i` continues an identifier (or a number's suffix).
+    fn ident_continue(&self, i: usize) -> bool {
+        let c = self.b[i];
+        c.is_ascii_alphanumeric() || c == b'_' || (c >= 0x80 && unicode_space(&self.b[i..]) == 0)
+    }
+
+    fn is_word(&self, t: Tok, word: &[u8]) -> bool {
+        matches!(t, Tok::Ident(s, e) if &self.b[s..e] == word)
+    }
+
+    /// Scans up to the delimiter `close` (the end of the text when `None`); `soup`: inside a
+    /// macro body, where every nested group but attributes is looked at.
+    fn scan(&mut self, close: Option<u8>, group: Group, soup: bool) -> Option<()> {
+        let visit = group == Group::Item;
         while self.i < self.b.len() {
             let c = self.b[self.i];
             match c {
-                b' ' | b'\t' | b'\n' | b'\r' => self.i += 1,
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => self.i += 1,
+                0x80.. if unicode_space(&self.b[self.i..]) > 0 => {
+                    self.i += unicode_space(&self.b[self.i..]);
+                }
                 b'/' if self.b.get(self.i + 1) == Some(&b'/') => {
                     self.i = memchr::memchr(b'\n', &self.b[self.i..])
                         .map_or(self.b.len(), |n| self.i + n);
@@ -101,11 +150,14 @@ impl Scanner<'_> {
                     self.push(Tok::Other);
                     if let Some(name) = module.filter(|_| visit) {
                         self.inline.push(name);
-                        self.scan(Some(closing), true, soup)?;
+                        self.scan(Some(closing), Group::Item, soup)?;
                         self.inline.pop();
+                    } else if attribute || group == Group::Attribute {
+                        self.scan(Some(closing), Group::Attribute, false)?;
+                    } else if visit && (soup || macro_body) {
+                        self.scan(Some(closing), Group::Item, true)?;
                     } else {
-                        let inner = visit && !attribute && (soup || macro_body);
-                        self.scan(Some(closing), inner, soup || inner)?;
+                        self.scan(Some(closing), Group::Skipped, soup)?;
                     }
                     self.prev = [before, Tok::Other];
                 }
@@ -115,7 +167,22 @@ impl Scanner<'_> {
                 }
                 b'!' => {
                     self.i += 1;
+                    if self.is_word(self.prev[1], b"include") {
+                        self.needs_tokens = true;
+                    }
                     self.push(Tok::Bang);
+                }
+                b'=' => {
+                    // `==` and `=>` are not an attribute's `name = value`.
+                    if matches!(self.b.get(self.i + 1), Some(b'=' | b'>')) {
+                        self.i += 2;
+                    } else {
+                        self.i += 1;
+                        if group == Group::Attribute && self.is_word(self.prev[1], b"path") {
+                            self.needs_tokens = true;
+                        }
+                    }
+                    self.push(Tok::Other);
                 }
                 b'#' => {
                     self.i += 1;
@@ -136,7 +203,7 @@ impl Scanner<'_> {
                 _ if ident_start(c) => self.word()?,
                 _ if c.is_ascii_digit() => {
                     // A number, suffix included (`1u8`, `0x1f`, `1e-3` is `1e`, `-`, `3`).
-                    while self.i < self.b.len() && ident_continue(self.b[self.i]) {
+                    while self.i < self.b.len() && self.ident_continue(self.i) {
                         self.i += 1;
                     }
                     self.push(Tok::Other);
@@ -190,7 +257,7 @@ impl Scanner<'_> {
         if b[start] == b'r' && b.get(start + 1) == Some(&b'#') {
             self.i = start + 2;
         }
-        while self.i < b.len() && ident_continue(b[self.i]) {
+        while self.i < b.len() && self.ident_continue(self.i) {
             self.i += 1;
         }
         let tok = if &b[start..self.i] == b"mod" {
@@ -210,7 +277,7 @@ impl Scanner<'_> {
                 c if c == q => {
                     self.i += 1;
                     // A suffix (`"x"suffix`) is part of the literal.
-                    while self.i < self.b.len() && ident_continue(self.b[self.i]) {
+                    while self.i < self.b.len() && self.ident_continue(self.i) {
                         self.i += 1;
                     }
                     return Some(());
@@ -260,7 +327,7 @@ impl Scanner<'_> {
             return Some(());
         }
         self.i = at;
-        while self.i < b.len() && ident_continue(b[self.i]) {
+        while self.i < b.len() && self.ident_continue(self.i) {
             self.i += 1;
         }
         Some(())

@@ -16,6 +16,8 @@ use std::path::{Component, Path, PathBuf};
 use std::str::FromStr;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
+
+use super::mod_scan::Scanned;
 use rayon::prelude::*;
 
 /// Per crate root: the set of files its module trees reach, or `None` when it cannot be told.
@@ -94,14 +96,13 @@ fn declared_children(file: &Path, ctx: &Ctx) -> Option<Vec<Child>> {
 
 /// [`declared_children`] of a file's text.
 fn declared_in(text: &str, ctx: &Ctx) -> Option<Vec<Child>> {
+    // A byte-order mark is not part of the first token.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if !may_declare_files(text) {
         return Some(Vec::new());
     }
-    // Without `#[path]` or `include!`, a file can only be declared at item level: in the file,
-    // an inline module or a macro body. Fn bodies and impls, most of the tokens, are skipped.
-    let deep = writes_path_attr(text) || calls_include(text);
-    if !deep {
-        return super::mod_scan::mod_decls(text).map(|decls| {
+    match super::mod_scan::mod_decls(text) {
+        Scanned::Decls(decls) => Some(
             decls
                 .into_iter()
                 .flat_map(|d| {
@@ -116,10 +117,12 @@ fn declared_in(text: &str, ctx: &Ctx) -> Option<Vec<Child>> {
                     via_path: false,
                     ctx: None,
                 })
-                .collect()
-        });
+                .collect(),
+        ),
+        Scanned::Unknown => None,
+        // A `#[path]` or an `include!` may sit in a fn body: everything is looked at.
+        Scanned::NeedsTokens => token_scan(text, ctx, true),
     }
-    token_scan(text, ctx, deep)
 }
 
 /// [`declared_in`] from proc-macro2's tokens.
@@ -135,63 +138,47 @@ fn token_scan(text: &str, ctx: &Ctx, deep: bool) -> Option<Vec<Child>> {
     scan(tokens, ctx, deep, &mut found).then_some(found)
 }
 
-/// Whether the text may invoke `include!` (`include_str!` is not it).
-fn calls_include(text: &str) -> bool {
-    let b = text.as_bytes();
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
-    memchr::memmem::find_iter(b, b"include").any(|at| {
-        let rest = &b[at + 7..];
-        let gap = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
-        (at == 0 || !ident(b[at - 1])) && rest.get(gap) == Some(&b'!')
-    })
-}
-
-/// Whether a `path = ..` may follow an attribute's `[`, `(` or `,` (`# [path = "x.rs"]`, a
-/// `cfg_attr` spelled across lines): then only the token scan reads it right.
-fn writes_path_attr(text: &str) -> bool {
-    let b = text.as_bytes();
-    memchr::memmem::find_iter(b, b"path").any(|at| {
-        let before = b[..at].iter().rev().find(|c| !c.is_ascii_whitespace());
-        let after = b[at + 4..].iter().position(|c| !c.is_ascii_whitespace());
-        matches!(before, Some(b'[' | b'(' | b','))
-            && after.is_some_and(|k| b[at + 4 + k] == b'=' && b.get(at + 5 + k) != Some(&b'='))
-    })
-}
-
-/// Whether the text has a `mod name;` or an `include!` at all: most files declare no file of
+/// Whether the text may have a `mod name;` or an `include!`: most files declare no file of
 /// their own (leaf modules, files whose only module is an inline `mod tests { .. }`), and
-/// reading the bytes is far cheaper than lexing them.
+/// reading the bytes is far cheaper than scanning them. Errs towards yes: whitespace, non-ASCII
+/// bytes (a non-ASCII name, U+2028) and anything after a comment's `/` are all allowed for.
 fn may_declare_files(text: &str) -> bool {
     let b = text.as_bytes();
-    // Identifiers may be non-ASCII (`mod ünï;`).
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
-    if calls_include(text) {
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let word = |at: usize, len: usize| {
+        (at == 0 || !ident(b[at - 1])) && b.get(at + len).is_none_or(|&c| !ident(c))
+    };
+    let skip = |i: &mut usize| {
+        while *i < b.len() && (b[*i].is_ascii_whitespace() || b[*i] == 0x0B || b[*i] >= 0x80) {
+            *i += 1;
+        }
+    };
+    let include = memchr::memmem::find_iter(b, b"include").any(|at| {
+        let mut i = at + 7;
+        skip(&mut i);
+        word(at, 7) && matches!(b.get(i), Some(b'!' | b'/'))
+    });
+    if include {
         return true;
     }
     memchr::memmem::find_iter(b, b"mod").any(|at| {
-        if at > 0 && ident(b[at - 1]) {
+        if !word(at, 3) {
             return false;
         }
         let mut i = at + 3;
-        let ws = |i: &mut usize| {
-            while *i < b.len() && b[*i].is_ascii_whitespace() {
-                *i += 1;
-            }
-        };
-        let start = i;
-        ws(&mut i);
-        if i == start {
-            return false;
+        skip(&mut i);
+        if b.get(i) == Some(&b'/') {
+            return true;
         }
         let name = i;
-        while i < b.len() && (ident(b[i]) || b[i] == b'#' || b[i] == b'$') {
+        while i < b.len() && (ident(b[i]) || b[i] >= 0x80 || b[i] == b'#' || b[i] == b'$') {
             i += 1;
         }
         if i == name {
             return false;
         }
-        ws(&mut i);
-        b.get(i) == Some(&b';')
+        skip(&mut i);
+        matches!(b.get(i), Some(b';' | b'/'))
     })
 }
 
@@ -526,7 +513,14 @@ mod tests {
     /// Where the byte scan answers (no `#[path]`, no `include!`), it answers what the token
     /// scan does.
     fn agree(src: &str) -> Option<Vec<String>> {
-        assert!(!writes_path_attr(src), "{src}");
+        let text = src.strip_prefix('\u{feff}').unwrap_or(src);
+        assert!(
+            !matches!(
+                super::super::mod_scan::mod_decls(text),
+                Scanned::NeedsTokens
+            ),
+            "{src}"
+        );
         let ctx = ctx_of("/c/src/lib.rs");
         let by_bytes = paths(declared_in(src, &ctx));
         assert_eq!(by_bytes, paths(token_scan(src, &ctx, false)), "{src}");
@@ -594,12 +588,29 @@ mod tests {
         assert_eq!(agree("mod a; fn f() { )"), None);
         // Not given up on: the metavariable is in a fn body, which is not looked at.
         assert_eq!(agree("fn f() { m! { mod $x; } }"), Some(Vec::new()));
-        assert!(writes_path_attr("# [path = \"x.rs\"] mod a;"));
-        assert!(writes_path_attr(
-            "#[cfg_attr(unix,\n path = \"x.rs\")] mod a;"
+        // Whitespace the lexer skips: a byte-order mark, U+2028, a vertical tab.
+        assert_eq!(found("\u{feff}mod a;\nfn main() {}"), 1);
+        assert_eq!(found("mod a;\u{2028}mod b;\u{85}mod\x0Bc;"), 3);
+        // Attributes that write a path, however spelled, and `include!` go to the token scan.
+        let needs_tokens = |src: &str| {
+            let ctx = ctx_of("/c/src/lib.rs");
+            assert_eq!(
+                paths(declared_in(src, &ctx)),
+                paths(token_scan(src, &ctx, true)),
+                "{src}"
+            );
+            super::super::mod_scan::mod_decls(src) == Scanned::NeedsTokens
+        };
+        assert!(needs_tokens("# [path = \"x.rs\"] mod a;"));
+        assert!(needs_tokens("#[path /* gen */ = \"g.rs\"] mod g;"));
+        assert!(needs_tokens(
+            "#[cfg_attr(\n  feature = \"x\",\n  // nightly\n  path = \"u.rs\")]\nmod sys;"
         ));
-        assert!(!writes_path_attr(
-            "let path = dir.join(name); if path == other {}"
+        assert!(needs_tokens(
+            "mod a; fn f() { include /* c */ !(\"t.rs\") }"
+        ));
+        assert!(!needs_tokens(
+            "mod a; fn f() { let path = dir.join(n); if path == o {} } #[doc = \"path = x\"] mod b;"
         ));
     }
 
@@ -622,7 +633,9 @@ mod tests {
             let Ok(src) = std::fs::read_to_string(entry.path()) else {
                 continue;
             };
-            if !may_declare_files(&src) || writes_path_attr(&src) || calls_include(&src) {
+            if !may_declare_files(&src)
+                || super::super::mod_scan::mod_decls(&src) == Scanned::NeedsTokens
+            {
                 continue;
             }
             let ctx = ctx_of("/c/src/lib.rs");
