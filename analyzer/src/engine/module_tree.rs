@@ -6,8 +6,8 @@
 //!
 //! The scan is over tokens, not a parse (over bytes in the files that write no `#[path]` and no
 //! `include!`, most of them: `engine/mod_scan.rs`): a `mod` inside a `cfg_if!` block or any
-//! other macro body counts, `#[cfg]`-gated modules count (some configuration builds them), and a path in
-//! `#[cfg_attr(.., path = "..")]` counts beside the default file. Whenever the answer is unclear
+//! other macro body counts, `#[cfg]`-gated modules count (some configuration builds them), and
+//! a path in `#[cfg_attr(.., path = "..")]` counts beside the default file. Whenever the answer is unclear
 //! (no root on disk, a file that does not lex) every file of the crate is kept: skipping code
 //! that is built would hide real findings, keeping a dead file only costs noise.
 
@@ -16,9 +16,9 @@ use std::path::{Component, Path, PathBuf};
 use std::str::FromStr;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use rayon::prelude::*;
 
 use super::mod_scan::Scanned;
-use rayon::prelude::*;
 
 /// Per crate root: the set of files its module trees reach, or `None` when it cannot be told.
 pub(super) fn reachable(
@@ -262,7 +262,8 @@ struct Child {
 
 /// Collects the files `tokens` declare into `out`; false if a `mod` names its module with a
 /// macro metavariable (`mod $name;`). `deep`: also look inside groups that are not macro bodies
-/// (a `#[path]` module or an `include!` in a fn body).
+/// (a `#[path]` module or an `include!` in a fn body); runs always use it, and `deep: false` is
+/// what the byte scan must match (its tests compare the two).
 fn scan(tokens: TokenStream, ctx: &Ctx, deep: bool, out: &mut Vec<Child>) -> bool {
     let tts: Vec<TokenTree> = tokens.into_iter().collect();
     // A `#[path]` seen since the last item: (path, also the default file).

@@ -13,6 +13,14 @@ pub fn peel(e: &syn::Expr) -> &syn::Expr {
     }
 }
 
+/// A field's name as written: `name`, or `0` for a tuple field.
+pub fn member_name(m: &syn::Member) -> String {
+    match m {
+        syn::Member::Named(i) => i.to_string(),
+        syn::Member::Unnamed(i) => i.index.to_string(),
+    }
+}
+
 /// The segment names of a path expression (`Result::ok` → `["Result", "ok"]`), or `None` for
 /// any other expression.
 pub fn path_segments(e: &syn::Expr) -> Option<Vec<String>> {

@@ -15,7 +15,7 @@ use crate::semantic::facts::{
     AccessId, AccessKind, AccessTarget, Decision, GatedCall, GuardId, LocalUse, SelfField,
     StateAccess, Written,
 };
-use crate::semantic::syntax::{collect_idents, pat_names, path_segments, peel};
+use crate::semantic::syntax::{collect_idents, member_name, pat_names, path_segments, peel};
 
 /// Methods that modify the value behind a guard, or hand out mutable access to it.
 const MUTATORS: &[&str] = &[
@@ -124,10 +124,7 @@ pub(crate) fn atomic_op(mc: &syn::ExprMethodCall) -> Option<&'static str> {
 /// `m.lock().unwrap().available.x`; `None` for the value itself (`*g`, `g.len()`).
 fn first_field(e: &syn::Expr) -> Option<String> {
     match peel(e) {
-        syn::Expr::Field(f) => first_field(&f.base).or_else(|| match &f.member {
-            syn::Member::Named(i) => Some(i.to_string()),
-            syn::Member::Unnamed(i) => Some(i.index.to_string()),
-        }),
+        syn::Expr::Field(f) => first_field(&f.base).or_else(|| Some(member_name(&f.member))),
         syn::Expr::Index(i) => first_field(&i.expr),
         syn::Expr::Unary(u) => first_field(&u.expr),
         _ => None,
@@ -364,10 +361,7 @@ impl Walker<'_, '_> {
     /// A field read or deref of a guard's value (`g.available`, `*m.lock()`).
     pub(crate) fn guard_read(&mut self, guards: &[GuardId], e: &syn::Expr, op: &str) {
         let field = match peel(e) {
-            syn::Expr::Field(f) => match &f.member {
-                syn::Member::Named(i) => Some(i.to_string()),
-                syn::Member::Unnamed(i) => Some(i.index.to_string()),
-            },
+            syn::Expr::Field(f) => Some(member_name(&f.member)),
             _ => None,
         };
         for &g in guards {
@@ -455,13 +449,9 @@ impl Walker<'_, '_> {
         let syn::Expr::Field(f) = peel(root) else {
             return None;
         };
-        let name = match &f.member {
-            syn::Member::Named(i) => i.to_string(),
-            syn::Member::Unnamed(i) => i.index.to_string(),
-        };
         Some(SelfField {
             ty: self.core.ty_of(root),
-            name,
+            name: member_name(&f.member),
         })
     }
 

@@ -198,7 +198,7 @@ impl Walker<'_, '_> {
         };
         p.path
             .get_ident()
-            .and_then(|i| self.core.env.lookup(&i.to_string()))
+            .and_then(|i| self.core.env.lookup_ident(i))
             .and_then(|b| b.local)
             .and_then(|id| self.core.facts.locals.get(id as usize))
             .is_some_and(|l| !l.aliased && !l.escaped)
@@ -219,11 +219,7 @@ impl Walker<'_, '_> {
         let syn::Expr::Path(p) = source else {
             return None;
         };
-        let id = self
-            .core
-            .env
-            .lookup(&p.path.get_ident()?.to_string())?
-            .local?;
+        let id = self.core.env.lookup_ident(p.path.get_ident()?)?.local?;
         self.core.alias_source = addr(source);
         Some(LocalSource::Alias(id))
     }
@@ -262,7 +258,7 @@ impl Walker<'_, '_> {
     /// run more than once over it: a body between the state's home and here repeats.
     pub(crate) fn local_use(&self, receiver: &syn::Expr) -> Option<LocalUse> {
         let ident = root_ident(receiver)?;
-        let id = self.core.env.lookup(&ident.to_string())?.local?;
+        let id = self.core.env.lookup_ident(ident)?.local?;
         let home = self.core.facts.locals.get(id as usize)?.body;
         let mut repeated = true;
         for b in self.core.bodies.iter().rev() {

@@ -119,22 +119,19 @@ impl Env {
     }
 
     pub fn lookup(&self, name: &str) -> Option<&Binding> {
-        for frame in self.frames.iter().rev() {
-            if let Some(b) = frame.bindings.iter().rev().find(|b| b.name == name) {
-                return Some(b);
-            }
-            if frame.boundary == Boundary::Item {
-                break;
-            }
-        }
-        None
+        self.nearest(|b| b == name)
     }
 
     /// [`Env::lookup`] of an identifier, compared without making it a `String` (a raw `r#x` is
     /// equal to the name `r#x`, as its `to_string()` is).
     pub fn lookup_ident(&self, name: &proc_macro2::Ident) -> Option<&Binding> {
+        self.nearest(|b| name == b)
+    }
+
+    /// The innermost binding whose name `is` accepts, up to the enclosing item.
+    fn nearest(&self, is: impl Fn(&str) -> bool) -> Option<&Binding> {
         for frame in self.frames.iter().rev() {
-            if let Some(b) = frame.bindings.iter().rev().find(|b| *name == b.name) {
+            if let Some(b) = frame.bindings.iter().rev().find(|b| is(&b.name)) {
                 return Some(b);
             }
             if frame.boundary == Boundary::Item {

@@ -102,11 +102,7 @@ impl<'a> Core<'a> {
                 TyExpr::Static(full)
             }
             syn::Expr::Field(f) => {
-                let name = match &f.member {
-                    syn::Member::Named(i) => i.to_string(),
-                    syn::Member::Unnamed(i) => i.index.to_string(),
-                };
-                rec(&f.base).field(name)
+                rec(&f.base).field(crate::semantic::syntax::member_name(&f.member))
             }
             syn::Expr::MethodCall(mc) => {
                 let name = mc.method.to_string();
