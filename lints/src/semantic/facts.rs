@@ -65,6 +65,7 @@ pub type AccessId = u32;
 pub struct SelfField {
     /// The field's type.
     pub ty: TyExpr,
+    /// As in [`FileFacts::handed_out_fields`].
     pub name: String,
 }
 
@@ -278,7 +279,8 @@ pub struct FileFacts {
     pub locals: Vec<LocalState>,
     /// Names of fields whose value the file hands out or in: cloned (`self.x.clone()`,
     /// `Arc::clone(&s.x)`), borrowed or moved into a call, a return, a struct; set from a value
-    /// not created right there (`Self { x: shared }`); or a field of a `Clone` struct. Sorted.
+    /// not created right there (`Self { x: shared }`); or a field of a `Clone` struct. A tuple
+    /// struct's field is named `Owner.N` (`Pool.0`). Sorted.
     pub handed_out_fields: Vec<String>,
     /// Fn bodies that hold an exclusive guard racewise does not model from a byte offset to
     /// their end: (body, start byte). A guard parameter (`_guard: &ExclusiveGuard<Op>`, held from

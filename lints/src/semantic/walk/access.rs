@@ -451,7 +451,10 @@ impl Walker<'_, '_> {
         };
         Some(SelfField {
             ty: self.core.ty_of(root),
-            name: member_name(&f.member),
+            // Unknown owner of a tuple field: a name nothing hands out, so the method keeps it.
+            name: self
+                .field_key(&f.base, &f.member)
+                .unwrap_or_else(|| member_name(&f.member)),
         })
     }
 

@@ -90,6 +90,11 @@ fn alias_source(init: &syn::Expr) -> Option<&syn::Expr> {
     matches!(peel(source), syn::Expr::Path(p) if p.path.get_ident().is_some()).then(|| peel(source))
 }
 
+/// How a tuple struct's field is named in `handed_out` (see `Walker::field_key`).
+fn tuple_field_key(owner: &str, index: u32) -> String {
+    format!("{owner}.{index}")
+}
+
 fn addr(e: &syn::Expr) -> usize {
     e as *const syn::Expr as usize
 }
@@ -135,16 +140,49 @@ impl Walker<'_, '_> {
         if self.is_benign() {
             return;
         }
-        self.hand_out(&f.member);
+        let key = match &f.member {
+            syn::Member::Named(i) => Some(i.to_string()),
+            syn::Member::Unnamed(_) => self.field_key(&f.base, &f.member),
+        };
+        self.hand_out(key);
     }
 
-    fn hand_out(&mut self, member: &syn::Member) {
-        if let syn::Member::Named(i) = member {
-            let name = i.to_string();
-            if !self.core.handed_out.contains(&name) {
-                self.core.handed_out.insert(name);
-            }
+    /// The name a field is known by in `handed_out`: a named field by its name, a tuple
+    /// struct's field as `Owner.N` (`Pool.0`), the owner read off `base`'s type. Tuple fields
+    /// are qualified because `.0` is everywhere (every tuple, every newtype): by index alone,
+    /// any `pair.0` in the crate would share every newtype's `Arc`. `None` when the owner's
+    /// type is not known here.
+    pub(crate) fn field_key(&self, base: &syn::Expr, member: &syn::Member) -> Option<String> {
+        match member {
+            syn::Member::Named(i) => Some(i.to_string()),
+            syn::Member::Unnamed(idx) => match self.core.ty_of(base) {
+                crate::semantic::types::TyExpr::Known(ty) => {
+                    let owner = ty.peel().path_str()?.rsplit("::").next()?;
+                    Some(tuple_field_key(owner, idx.index))
+                }
+                _ => None,
+            },
         }
+    }
+
+    fn hand_out(&mut self, key: Option<String>) {
+        if let Some(name) = key
+            && !self.core.handed_out.contains(&name)
+        {
+            self.core.handed_out.insert(name);
+        }
+    }
+
+    /// A field of a struct literal or pattern whose struct is named by `path`.
+    fn hand_out_member(&mut self, path: &syn::Path, member: &syn::Member) {
+        let key = match member {
+            syn::Member::Named(i) => Some(i.to_string()),
+            syn::Member::Unnamed(idx) => path
+                .segments
+                .last()
+                .map(|s| tuple_field_key(&s.ident.to_string(), idx.index)),
+        };
+        self.hand_out(key);
     }
 
     /// A struct literal: a field set from a value not made right there (`Self { jobs }` with
@@ -152,7 +190,7 @@ impl Walker<'_, '_> {
     pub(crate) fn note_struct_fields(&mut self, s: &syn::ExprStruct) {
         for fv in &s.fields {
             if !self.is_fresh_value(&fv.expr) {
-                self.hand_out(&fv.member);
+                self.hand_out_member(&s.path, &fv.member);
             }
         }
     }
@@ -161,7 +199,7 @@ impl Walker<'_, '_> {
     pub(crate) fn note_pattern_fields(&mut self, ps: &syn::PatStruct) {
         for f in &ps.fields {
             if !matches!(&*f.pat, syn::Pat::Wild(_)) {
-                self.hand_out(&f.member);
+                self.hand_out_member(&ps.path, &f.member);
             }
         }
     }
@@ -180,10 +218,12 @@ impl Walker<'_, '_> {
                 })
         });
         if derives_clone {
-            for f in &s.fields {
-                if let Some(i) = &f.ident {
-                    self.hand_out(&syn::Member::Named(i.clone()));
-                }
+            let owner = s.ident.to_string();
+            for (n, f) in s.fields.iter().enumerate() {
+                self.hand_out(Some(match &f.ident {
+                    Some(i) => i.to_string(),
+                    None => tuple_field_key(&owner, n as u32),
+                }));
             }
         }
     }
