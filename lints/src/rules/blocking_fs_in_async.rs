@@ -119,9 +119,8 @@ fn maybe_reexported_fs(path: &str) -> Option<String> {
     if !path.starts_with("crate::") {
         return None;
     }
-    let mut segs = path.rsplit("::");
-    let last = segs.next()?;
-    let std_path = match segs.next() {
+    let (head, last) = crate::semantic::syntax::split_last(path);
+    let std_path = match head.map(crate::semantic::syntax::last_segment) {
         Some("File") => format!("std::fs::File::{last}"),
         _ if glob_has("std::fs", last) => format!("std::fs::{last}"),
         _ => return None,

@@ -220,7 +220,7 @@ fn constant_time_operand(cx: &Cx, e: &syn::Expr) -> bool {
     crate::semantic::syntax::collect_idents(e.to_token_stream(), &mut idents);
     CONSTANT_TIME_EQ_TYPES.iter().any(|t| idents.contains(*t))
         || matches!(cx.type_of(e), TyExpr::Known(Ty::Path { ref path, .. })
-            if CONSTANT_TIME_EQ_TYPES.iter().any(|t| path.rsplit("::").next() == Some(*t)))
+            if CONSTANT_TIME_EQ_TYPES.iter().any(|t| crate::semantic::syntax::last_segment(path) == *t))
 }
 
 impl NonConstantTimeCompare {

@@ -345,11 +345,7 @@ impl Lint for SecretInLog {
         }
         // `use log::info as log_info;`: the walker knows macros by their written name only.
         let resolved = cx.resolve(&mac.mac.path);
-        let name = resolved
-            .rsplit("::")
-            .next()
-            .unwrap_or(&resolved)
-            .to_string();
+        let name = crate::semantic::syntax::last_segment(&resolved).to_string();
         if !is_sink(&name) {
             return;
         }

@@ -178,9 +178,9 @@ fn is_once_cell(t: &crate::semantic::Ty) -> bool {
     let Some(path) = t.path_str() else {
         return false;
     };
-    match path.rsplit("::").next() {
-        Some("OnceLock" | "OnceCell" | "OnceBox" | "OnceNonZeroUsize") => true,
-        Some("Arc" | "Rc" | "Box" | "Pin") => t.args().first().is_some_and(is_once_cell),
+    match crate::semantic::syntax::last_segment(path) {
+        "OnceLock" | "OnceCell" | "OnceBox" | "OnceNonZeroUsize" => true,
+        "Arc" | "Rc" | "Box" | "Pin" => t.args().first().is_some_and(is_once_cell),
         _ => false,
     }
 }

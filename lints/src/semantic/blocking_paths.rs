@@ -26,7 +26,7 @@ pub fn matching<'p>(patterns: &'p [String], path: &str) -> Option<&'p String> {
 /// glob): only those calls are worth deferring.
 fn may_name_method(patterns: &[String], method: &str) -> bool {
     patterns.iter().any(|p| {
-        let last = p.rsplit("::").next().unwrap_or(p);
+        let last = crate::semantic::syntax::last_segment(p);
         last.contains('*') || last == method
     })
 }

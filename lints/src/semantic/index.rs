@@ -12,6 +12,7 @@
 //! Each file contributes a [`FileIndex`] while it is walked; the engine merges them per crate and
 //! evaluates the [`TyExpr`]s the walker could not settle alone.
 
+use crate::semantic::syntax::last_segment;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
@@ -86,10 +87,6 @@ fn unique(v: Option<&Vec<Ty>>) -> Option<Ty> {
         Some(v) if v.len() == 1 => Some(v[0].clone()),
         _ => None,
     }
-}
-
-fn last_segment(path: &str) -> &str {
-    path.rsplit("::").next().unwrap_or(path)
 }
 
 const MAX_DEPTH: usize = 24;

@@ -15,6 +15,7 @@ pub mod secret_names;
 pub mod syntax;
 pub mod types;
 pub mod walk;
+pub mod words;
 
 use std::cell::RefCell;
 
@@ -65,7 +66,7 @@ impl<'a> SourceText<'a> {
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0];
-            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
             starts
         })
     }

@@ -579,9 +579,8 @@ fn collect_use_tree(tree: &syn::UseTree, prefix: String, scope: &mut Scope) {
             let name = n.ident.to_string();
             if name == "self" {
                 // `use std::fs::{self}` imports `fs`.
-                if let Some(last) = prefix.rsplit("::").next() {
-                    scope.names.insert(last.to_string(), clean(&prefix));
-                }
+                let last = crate::semantic::syntax::last_segment(&prefix);
+                scope.names.insert(last.to_string(), clean(&prefix));
             } else {
                 scope
                     .names

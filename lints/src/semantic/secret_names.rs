@@ -667,7 +667,7 @@ pub fn carrier_type(ty: &Ty) -> Option<bool> {
         Ty::Tuple(_) => Some(false),
         Ty::Slice(inner) => carrier_type(inner).map(|c| c || is_byte(inner)),
         Ty::Path { path, args } => {
-            let last = path.rsplit("::").next().unwrap_or(path);
+            let last = crate::semantic::syntax::last_segment(path);
             if STRING_LIKE.contains(&path.as_str()) || STRING_LIKE.contains(&last) {
                 return Some(true);
             }

@@ -13,6 +13,24 @@ pub fn peel(e: &syn::Expr) -> &syn::Expr {
     }
 }
 
+/// The last segment of a `::`-separated path (`spawn` of `tokio::task::spawn`), the whole
+/// path if it has one. A byte search for the last `:`: the walker asks this of most calls it
+/// sees, and a `"::"` substring search set up a searcher each time.
+pub fn last_segment(path: &str) -> &str {
+    split_last(path).1
+}
+
+/// A path split before its last segment: `(Some("tokio::task"), "spawn")`, `(None, "spawn")`.
+pub fn split_last(path: &str) -> (Option<&str>, &str) {
+    match memchr::memrchr(b':', path.as_bytes()) {
+        Some(i) => {
+            let head = path[..i].strip_suffix(':').unwrap_or(&path[..i]);
+            (Some(head), &path[i + 1..])
+        }
+        None => (None, path),
+    }
+}
+
 /// A field's name as written: `name`, or `0` for a tuple field.
 pub fn member_name(m: &syn::Member) -> String {
     match m {
@@ -379,6 +397,25 @@ pub fn span_key(span: proc_macro2::Span) -> (usize, usize) {
 mod tests {
     use super::*;
     use quote::ToTokens;
+
+    #[test]
+    fn split_last_agrees_with_splitting_at_double_colons() {
+        for path in [
+            "tokio::task::spawn",
+            "spawn",
+            "",
+            "Type::new",
+            "a::b::",
+            "::std::fs",
+            "crate::x::Y::z",
+        ] {
+            let mut segs = path.rsplit("::");
+            let last = segs.next().unwrap_or(path);
+            let head = path.rsplit_once("::").map(|(h, _)| h);
+            assert_eq!(super::split_last(path), (head, last), "{path}");
+            assert_eq!(super::last_segment(path), last, "{path}");
+        }
+    }
 
     #[test]
     fn uses_binding_sees_only_the_binding_itself() {

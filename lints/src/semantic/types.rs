@@ -326,7 +326,7 @@ impl Ty {
         if is_external(path) {
             return None;
         }
-        path.rsplit("::").next()
+        Some(crate::semantic::syntax::last_segment(path))
     }
 }
 
@@ -367,7 +367,13 @@ pub fn is_external(path: &str) -> bool {
         "chrono",
         "tempfile",
     ];
-    let root = path.split("::").next().unwrap_or(path);
+    // The root ends at the first `:` (of `::`); a byte scan, not a substring search: this is
+    // asked for every path the walker types.
+    let root = path
+        .as_bytes()
+        .iter()
+        .position(|&b| b == b':')
+        .map_or(path, |i| &path[..i]);
     ROOTS.contains(&root)
 }
 

@@ -80,7 +80,7 @@ pub fn finding(cx: &CrateCx, g: &GatedAct, act: Act, meta: &'static RuleMeta) ->
                 region: w.region,
                 message: format!("modified here ({wd}) under its own acquisition"),
             });
-            let callee = c.callee.rsplit("::").next().unwrap_or(&c.callee);
+            let callee = crate::semantic::syntax::last_segment(&c.callee);
             (
                 c.region,
                 c.snippet.clone(),

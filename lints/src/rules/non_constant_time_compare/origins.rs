@@ -15,6 +15,7 @@ use syn::visit::Visit;
 use crate::semantic::Cx;
 use crate::semantic::secret_names::{self, NameClass, SecretKind};
 use crate::semantic::syntax::{collect_idents, pat_names, peel};
+use crate::semantic::words::Words;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Origin {
@@ -164,7 +165,7 @@ const LOOKUP_WORDS: &[&str] = &[
 
 /// Words (lowercase substrings of identifiers and string literals) showing a received value came
 /// through an authentication channel.
-const AUTH_WORDS: &[&str] = &[
+static AUTH_WORDS: Words = Words::new(&[
     "authorization",
     "bearer",
     "token",
@@ -177,7 +178,7 @@ const AUTH_WORDS: &[&str] = &[
     "signature",
     "hmac",
     "credential",
-];
+]);
 
 /// Words of a call that computes a signature or MAC (`expected_signature(body)`,
 /// `compute_hmac(..)`, `sign(..)`).
@@ -219,10 +220,10 @@ fn type_idents(ty: &syn::Type) -> Vec<String> {
 
 /// Lowercase fragments of which a fn body needs one for any of its comparisons to verify a
 /// secret: a secret's name, an authentication channel, a MAC computation.
-const WORTH_FRAGMENTS: &[&str] = &[
+static WORTH_FRAGMENTS: Words = Words::new(&[
     "token", "secret", "passw", "key", "sign", "hmac", "mac", "digest", "auth", "bearer", "cred",
     "jwt", "hash", "sha",
-];
+]);
 
 /// Whether a fn body (its source text) compares anything and mentions a secret-ish fragment.
 /// Nested fns are scanned on their own; a nested fn's text in its parent only costs a scan.
@@ -230,8 +231,7 @@ pub fn worth_scanning(body: &str) -> bool {
     if !(body.contains("==") || body.contains("!=") || body.contains("PartialEq")) {
         return false;
     }
-    let lower = body.to_ascii_lowercase();
-    WORTH_FRAGMENTS.iter().any(|w| lower.contains(w))
+    WORTH_FRAGMENTS.any_in(body)
 }
 
 /// Scan a fn body; record every `==` / `!=` / `PartialEq::eq(a, b)` with its operands' origins.
@@ -469,8 +469,7 @@ fn auth_words(tokens: &TokenStream) -> bool {
 }
 
 fn has_auth_word(s: &str) -> bool {
-    let s = s.to_ascii_lowercase();
-    AUTH_WORDS.iter().any(|w| s.contains(w))
+    AUTH_WORDS.any_in(s)
 }
 
 /// Whether `tokens` compute a MAC: an HMAC or a keyed-MAC constructor, a call named like a

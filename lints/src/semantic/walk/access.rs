@@ -16,6 +16,7 @@ use crate::semantic::facts::{
     StateAccess, Written,
 };
 use crate::semantic::syntax::{collect_idents, member_name, pat_names, path_segments, peel};
+use crate::semantic::words::Words;
 
 /// Methods that modify the value behind a guard, or hand out mutable access to it.
 const MUTATORS: &[&str] = &[
@@ -77,7 +78,7 @@ const ORDERINGS: &[&str] = &["Relaxed", "Acquire", "Release", "AcqRel", "SeqCst"
 
 /// Words in a constructor's or method's name that make its result an identity: a sync primitive,
 /// a handle, a connection, a fresh id.
-const IDENTITY_WORDS: &[&str] = &[
+static IDENTITY_WORDS: Words = Words::new(&[
     "semaphore",
     "mutex",
     "rwlock",
@@ -100,7 +101,7 @@ const IDENTITY_WORDS: &[&str] = &[
     "next_id",
     "new_v4",
     "fetch_add",
-];
+]);
 
 fn is_ordering(e: &syn::Expr) -> bool {
     match peel(e) {
@@ -157,8 +158,7 @@ fn is_constant(e: &syn::Expr) -> Option<String> {
 }
 
 fn has_identity_word(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    IDENTITY_WORDS.iter().any(|w| lower.contains(w))
+    IDENTITY_WORDS.any_in(name)
 }
 
 impl Walker<'_, '_> {

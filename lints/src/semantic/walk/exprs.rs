@@ -250,6 +250,68 @@ fn is_acquire_call(e: &syn::Expr) -> Option<&syn::ExprMethodCall> {
 
 /// Compact source text of an expression, for messages (`self.state.jobs`).
 pub(crate) fn expr_text(e: &syn::Expr) -> String {
+    let mut s = String::new();
+    if !write_simple(e, &mut s) {
+        s = token_text(e);
+    }
+    if s.chars().count() > 80 {
+        s = s.chars().take(77).collect::<String>() + "...";
+    }
+    s
+}
+
+/// [`expr_text`] of a path, field or argument-less method chain (`self.pool.inner()`,
+/// `state::DB`), written straight from the syntax tree: what printing its tokens and closing
+/// up the spaces gives, without the token stream (most receivers are such chains, and printing
+/// tokens was a third of recording a candidate guard). `false` (with `out` partly written) for
+/// anything else.
+fn write_simple(e: &syn::Expr, out: &mut String) -> bool {
+    use std::fmt::Write;
+    match e {
+        syn::Expr::Path(p) if p.qself.is_none() && p.attrs.is_empty() => {
+            if p.path.leading_colon.is_some() {
+                return false;
+            }
+            for (i, seg) in p.path.segments.iter().enumerate() {
+                if !seg.arguments.is_none() {
+                    return false;
+                }
+                if i > 0 {
+                    out.push_str("::");
+                }
+                let _ = write!(out, "{}", seg.ident);
+            }
+            true
+        }
+        syn::Expr::Field(f) if f.attrs.is_empty() => {
+            write_simple(&f.base, out) && {
+                out.push('.');
+                match &f.member {
+                    syn::Member::Named(i) => {
+                        let _ = write!(out, "{i}");
+                    }
+                    syn::Member::Unnamed(i) => {
+                        let _ = write!(out, "{}", i.index);
+                    }
+                }
+                true
+            }
+        }
+        syn::Expr::MethodCall(mc)
+            if mc.attrs.is_empty() && mc.args.is_empty() && mc.turbofish.is_none() =>
+        {
+            write_simple(&mc.receiver, out) && {
+                let _ = write!(out, ".{}()", mc.method);
+                true
+            }
+        }
+        _ => false,
+    }
+}
+
+/// An expression's tokens printed, with the spaces the printer puts around punctuation closed
+/// up.
+fn token_text(e: &syn::Expr) -> String {
     let mut s = e.to_token_stream().to_string();
     for (from, to) in [
         (" . ", "."),
@@ -263,9 +325,6 @@ pub(crate) fn expr_text(e: &syn::Expr) -> String {
         (" ]", "]"),
     ] {
         s = s.replace(from, to);
-    }
-    if s.chars().count() > 80 {
-        s = s.chars().take(77).collect::<String>() + "...";
     }
     s
 }
@@ -930,7 +989,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         // `thread::spawn(move || ..)`: the closure runs once.
         let spawns = callee
             .as_deref()
-            .is_some_and(|c| c.rsplit("::").next().is_some_and(|l| l.contains("spawn")));
+            .is_some_and(|c| crate::semantic::syntax::last_segment(c).contains("spawn"));
         for arg in &c.args {
             if spawns && let syn::Expr::Closure(cl) = peel(arg) {
                 self.core.spawned_closure = Some(cl as *const syn::ExprClosure as usize);
@@ -964,7 +1023,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.set_unreachable();
             return Val::default();
         }
-        let last = callee.rsplit("::").next().unwrap_or("");
+        let last = crate::semantic::syntax::last_segment(&callee);
         let is_ctor = last.chars().next().is_some_and(char::is_uppercase)
             || matches!(
                 callee.as_str(),
@@ -1856,4 +1915,46 @@ fn returns_bool(b: &syn::Block) -> bool {
             ..
         }))
     )
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::{token_text, write_simple};
+
+    /// The direct writer gives what the token printer gives, wherever it answers.
+    #[test]
+    fn simple_chains_read_as_their_printed_tokens() {
+        for src in [
+            "self",
+            "self.state",
+            "self.state.jobs",
+            "self.0",
+            "self.0.inner",
+            "state::DB",
+            "crate::state::POOL",
+            "self.pool()",
+            "self.pool.inner()",
+            "r#type.r#match",
+            "a.b().c().d",
+            "x.1.2",
+        ] {
+            let e: syn::Expr = syn::parse_str(src).expect(src);
+            let mut out = String::new();
+            assert!(write_simple(&e, &mut out), "{src}");
+            assert_eq!(out, token_text(&e), "{src}");
+        }
+        for src in [
+            "::std::sync::ONCE",
+            "Vec::<u8>::new",
+            "self.get(1)",
+            "self.iter().map(f)",
+            "(*self).x",
+            "self.x::<u8>()",
+            "&self.x",
+            "Self::global().conns",
+        ] {
+            let e: syn::Expr = syn::parse_str(src).expect(src);
+            assert!(!write_simple(&e, &mut String::new()), "{src}");
+        }
+    }
 }

@@ -157,7 +157,10 @@ impl Walker<'_, '_> {
             syn::Member::Named(i) => Some(i.to_string()),
             syn::Member::Unnamed(idx) => match self.core.ty_of(base) {
                 crate::semantic::types::TyExpr::Known(ty) => {
-                    let owner = ty.peel().path_str()?.rsplit("::").next()?;
+                    let owner = ty
+                        .peel()
+                        .path_str()
+                        .map(crate::semantic::syntax::last_segment)?;
                     Some(tuple_field_key(owner, idx.index))
                 }
                 _ => None,

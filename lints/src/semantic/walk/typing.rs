@@ -199,12 +199,11 @@ impl<'a> Core<'a> {
 
 /// A crate-local free fn call (`registry()`, `crate::state::db()`), not `Type::assoc()`.
 fn seg_count_is_fn(full: &str) -> bool {
-    let last = full.rsplit("::").next().unwrap_or(full);
+    let (head, last) = crate::semantic::syntax::split_last(full);
     last.chars()
         .next()
         .is_some_and(|c| c.is_lowercase() || c == '_')
-        && !full
-            .rsplit("::")
-            .nth(1)
+        && !head
+            .map(crate::semantic::syntax::last_segment)
             .is_some_and(|ty| ty.chars().next().is_some_and(|c| c.is_uppercase()))
 }
