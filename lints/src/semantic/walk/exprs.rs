@@ -298,36 +298,75 @@ fn write_simple(e: &syn::Expr, out: &mut String) -> bool {
             }
         }
         syn::Expr::MethodCall(mc)
-            if mc.attrs.is_empty() && mc.args.is_empty() && mc.turbofish.is_none() =>
+            if mc.attrs.is_empty() && mc.args.len() <= 1 && mc.turbofish.is_none() =>
         {
             write_simple(&mc.receiver, out) && {
-                let _ = write!(out, ".{}()", mc.method);
-                true
+                let _ = write!(out, ".{}", mc.method);
+                write_args(&mc.args, out)
             }
+        }
+        // `Type::new()`, `web::resource("/")`: a constructor or free fn of at most one argument.
+        syn::Expr::Call(c) if c.attrs.is_empty() && c.args.len() <= 1 => {
+            write_simple(&c.func, out) && write_args(&c.args, out)
+        }
+        // The token printer's spaces are closed up inside literals too (`"a (b)"` reads
+        // `"a(b)"`): such a literal is left to it, so messages read as they did.
+        syn::Expr::Lit(l) if l.attrs.is_empty() => {
+            let text = l.lit.to_token_stream().to_string();
+            out.push_str(&text);
+            !CLOSED_UP.iter().any(|(from, _)| text.contains(from))
+        }
+        syn::Expr::Reference(r) if r.attrs.is_empty() => {
+            out.push('&');
+            if r.mutability.is_some() {
+                out.push_str("mut ");
+            }
+            write_simple(&r.expr, out)
         }
         _ => false,
     }
+}
+
+/// `(arg)` or `()`: a lone argument prints without the spaces a comma would bring.
+fn write_args(
+    args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+    out: &mut String,
+) -> bool {
+    if args.trailing_punct() {
+        return false;
+    }
+    out.push('(');
+    if let Some(a) = args.first()
+        && !write_simple(a, out)
+    {
+        return false;
+    }
+    out.push(')');
+    true
 }
 
 /// An expression's tokens printed, with the spaces the printer puts around punctuation closed
 /// up.
 fn token_text(e: &syn::Expr) -> String {
     let mut s = e.to_token_stream().to_string();
-    for (from, to) in [
-        (" . ", "."),
-        (" :: ", "::"),
-        (" (", "("),
-        ("( ", "("),
-        (" )", ")"),
-        ("& ", "&"),
-        (" [", "["),
-        ("[ ", "["),
-        (" ]", "]"),
-    ] {
+    for (from, to) in CLOSED_UP {
         s = s.replace(from, to);
     }
     s
 }
+
+/// The spaces [`token_text`] closes up.
+const CLOSED_UP: [(&str, &str); 9] = [
+    (" . ", "."),
+    (" :: ", "::"),
+    (" (", "("),
+    ("( ", "("),
+    (" )", ")"),
+    ("& ", "&"),
+    (" [", "["),
+    ("[ ", "["),
+    (" ]", "]"),
+];
 
 impl<'a, 'l> Walker<'a, 'l> {
     fn flow_mut(&mut self) -> Option<&mut Flow> {
@@ -1937,6 +1976,23 @@ mod text_tests {
             "r#type.r#match",
             "a.b().c().d",
             "x.1.2",
+            "ContentVisitor::new()",
+            "f.debug_tuple(\"Regex\")",
+            "web::resource(\"/one\")",
+            "buf.split_to(len)",
+            "expect::span().named(\"runtime.resource\")",
+            "file.once().in_sequence(&mut seq)",
+            "self.get(&key)",
+            "self.get(1)",
+            "rt()",
+            "\"abc\".to_string()",
+            "b\"POST / HTTP/1.1\\r\\n\".len()",
+            "self.pool(r#\"x\"#)",
+            "Arc::new(Mutex::new(0u8))",
+            "x.f('c')",
+            "&self.x",
+            "&mut self.x.y()",
+            "Self::global().conns",
         ] {
             let e: syn::Expr = syn::parse_str(src).expect(src);
             let mut out = String::new();
@@ -1946,12 +2002,13 @@ mod text_tests {
         for src in [
             "::std::sync::ONCE",
             "Vec::<u8>::new",
-            "self.get(1)",
-            "self.iter().map(f)",
+            "self.get(1, 2)",
+            "f(a,)",
+            "self.iter().map(|x| x)",
             "(*self).x",
             "self.x::<u8>()",
-            "&self.x",
-            "Self::global().conns",
+            "query(\"values (?)\")",
+            "f.g(\"[ x\")",
         ] {
             let e: syn::Expr = syn::parse_str(src).expect(src);
             assert!(!write_simple(&e, &mut String::new()), "{src}");
