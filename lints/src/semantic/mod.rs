@@ -11,6 +11,7 @@ pub mod index;
 pub mod locks;
 pub mod macros;
 pub mod paths;
+pub mod quick_expr;
 pub mod secret_names;
 pub mod syntax;
 pub mod types;

@@ -135,97 +135,11 @@ pub fn lit_str(l: &Literal) -> Option<syn::LitStr> {
     }
 }
 
-/// Words that are `Ident` tokens but not plain paths as expressions (`true` is a literal,
-/// `move` is no expression at all).
-const EXPR_KEYWORDS: &[&str] = &[
-    "true", "false", "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum",
-    "extern", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
-    "ref", "return", "static", "struct", "trait", "type", "unsafe", "use", "where", "while",
-    "yield", "box", "try", "macro", "gen", "_",
-];
-
-/// Parse tokens as an expression. The common shapes of macro arguments (`id`, `"lit"`,
-/// `self.name`, `&req.path`, `path.display()`) are built directly; a parser run costs a token
-/// buffer per argument.
+/// Parse tokens as an expression: built directly when it has one of the usual shapes of macro
+/// arguments ([`super::quick_expr`]), by syn's parser otherwise.
 pub fn parse_expr(trees: &[TokenTree]) -> Option<syn::Expr> {
-    simple_expr(trees).or_else(|| syn::parse2::<syn::Expr>(trees.iter().cloned().collect()).ok())
-}
-
-/// A lone literal, or an optionally borrowed [`field_chain`], as syn would parse it; `None` for
-/// anything else.
-fn simple_expr(trees: &[TokenTree]) -> Option<syn::Expr> {
-    if let [TokenTree::Literal(l)] = trees {
-        return Some(syn::Expr::Lit(syn::ExprLit {
-            attrs: Vec::new(),
-            lit: syn::Lit::new(l.clone()),
-        }));
-    }
-    if let [TokenTree::Punct(amp), rest @ ..] = trees
-        && amp.as_char() == '&'
-        && amp.spacing() == proc_macro2::Spacing::Alone
-    {
-        let inner = field_chain(rest)?;
-        return Some(syn::Expr::Reference(syn::ExprReference {
-            attrs: Vec::new(),
-            and_token: syn::Token![&](amp.span()),
-            mutability: None,
-            expr: Box::new(inner),
-        }));
-    }
-    field_chain(trees)
-}
-
-/// `ident (. ident | . ident ())*`: fields and argument-less method calls (`path.display()`,
-/// `self.name.len()`), the usual shapes of format arguments.
-fn field_chain(trees: &[TokenTree]) -> Option<syn::Expr> {
-    let [TokenTree::Ident(first), tail @ ..] = trees else {
-        return None;
-    };
-    let mut rest: &[TokenTree] = tail;
-    if EXPR_KEYWORDS.iter().any(|k| first == k) {
-        return None;
-    }
-    let mut expr = syn::Expr::Path(syn::ExprPath {
-        attrs: Vec::new(),
-        qself: None,
-        path: syn::Path::from(first.clone()),
-    });
-    while let [TokenTree::Punct(dot), TokenTree::Ident(name), tail @ ..] = rest {
-        // `a..b` is a range, `a.await` no field.
-        if dot.as_char() != '.' || dot.spacing() != proc_macro2::Spacing::Alone || name == "await" {
-            return None;
-        }
-        let dot_token = syn::Token![.](dot.span());
-        match tail {
-            [TokenTree::Group(args), after @ ..]
-                if args.delimiter() == proc_macro2::Delimiter::Parenthesis
-                    && args.stream().is_empty() =>
-            {
-                expr = syn::Expr::MethodCall(syn::ExprMethodCall {
-                    attrs: Vec::new(),
-                    receiver: Box::new(expr),
-                    dot_token,
-                    method: name.clone(),
-                    turbofish: None,
-                    paren_token: syn::token::Paren {
-                        span: args.delim_span(),
-                    },
-                    args: syn::punctuated::Punctuated::new(),
-                });
-                rest = after;
-            }
-            _ => {
-                expr = syn::Expr::Field(syn::ExprField {
-                    attrs: Vec::new(),
-                    base: Box::new(expr),
-                    dot_token,
-                    member: syn::Member::Named(name.clone()),
-                });
-                rest = tail;
-            }
-        }
-    }
-    rest.is_empty().then_some(expr)
+    super::quick_expr::build(trees)
+        .or_else(|| syn::parse2::<syn::Expr>(trees.iter().cloned().collect()).ok())
 }
 
 /// Whether the binding `name` in scope at the start of `block` (a parameter) is used in it: a
@@ -452,7 +366,7 @@ mod tests {
 
     /// The shortcut builds exactly what syn's parser builds, and declines everything else.
     #[test]
-    fn simple_expr_agrees_with_syn() {
+    fn quick_expressions_agree_with_syn() {
         for src in [
             "id",
             "\"text\"",
@@ -488,7 +402,7 @@ mod tests {
         ] {
             let trees: Vec<TokenTree> = src.parse::<TokenStream>().unwrap().into_iter().collect();
             let by_syn = syn::parse2::<syn::Expr>(trees.iter().cloned().collect()).ok();
-            if let Some(e) = simple_expr(&trees) {
+            if let Some(e) = super::super::quick_expr::build(&trees) {
                 assert_eq!(Some(e), by_syn, "{src}");
             }
             assert_eq!(
@@ -507,7 +421,10 @@ mod tests {
         ];
         for src in covered {
             let trees: Vec<TokenTree> = src.parse::<TokenStream>().unwrap().into_iter().collect();
-            assert!(simple_expr(&trees).is_some(), "{src} takes the shortcut");
+            assert!(
+                super::super::quick_expr::build(&trees).is_some(),
+                "{src} takes the shortcut"
+            );
         }
     }
 }
