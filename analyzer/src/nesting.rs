@@ -25,15 +25,28 @@ pub fn estimate(text: &str, limit: usize) -> usize {
     if b.len() <= limit {
         return 0;
     }
-    let nesting_bytes = b
-        .iter()
-        .filter(|&&c| {
-            matches!(
-                c,
-                b'(' | b'[' | b'{' | b'<' | b'|' | b'!' | b'&' | b'*' | b'-'
-            )
+    // Counted in u8 lanes, a chunk at a time: the compiler vectorizes this form (a
+    // `filter().count()` ran at 4.6 instructions a byte).
+    let nesting_bytes: usize = b
+        .chunks(255)
+        .map(|chunk| {
+            let mut n: u8 = 0;
+            for &c in chunk {
+                n += u8::from(
+                    (c == b'(')
+                        | (c == b'[')
+                        | (c == b'{')
+                        | (c == b'<')
+                        | (c == b'|')
+                        | (c == b'!')
+                        | (c == b'&')
+                        | (c == b'*')
+                        | (c == b'-'),
+                );
+            }
+            usize::from(n)
         })
-        .count();
+        .sum();
     let keywords: usize = [&b"return"[..], b"break", b"yield", b"become"]
         .iter()
         .map(|k| memchr::memmem::find_iter(b, k).count())
