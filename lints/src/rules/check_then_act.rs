@@ -68,7 +68,9 @@
 //!     name out (`self.jobs.clone()`, `Arc::clone(&m.jobs)`, `&self.jobs` passed to a fn,
 //!     returned by a getter, moved into a spawned task, bound by a struct pattern), sets it from
 //!     a value made elsewhere (`Self { jobs }` with `jobs` a parameter), or the struct is `Clone`.
-//!     Fields are matched by name crate-wide, so a name shared anywhere counts as shared;
+//!     Fields are matched by name crate-wide, so a name shared anywhere counts as shared; a tuple
+//!     struct's field by its struct and index (`Pool.0` of `struct Pool(Arc<..>)`), since `.0`
+//!     is every tuple's (a tuple field whose struct the walker cannot tell is the method's own);
 //!   - **fn-local state**: a lock or atomic a fn creates (`let flag =
 //!     Arc::new(AtomicBool::new(false))`, `let seen = Mutex::new(HashSet::new())`) and the
 //!     bindings cloned from it (`let f = flag.clone()`, `Arc::clone(&flag)`). It stays local
