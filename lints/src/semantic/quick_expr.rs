@@ -10,12 +10,14 @@ use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenTree};
 use syn::punctuated::Punctuated;
 
 /// Words that are `Ident` tokens but not plain paths as expressions (`true` is a literal,
-/// `move` is no expression at all).
+/// `move` is no expression at all), and the reserved words syn refuses as identifiers
+/// (`virtual`, `become`, ...: `crate::register!(File, virtual)` is no expression).
 const EXPR_KEYWORDS: &[&str] = &[
     "true", "false", "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum",
     "extern", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
     "ref", "return", "static", "struct", "trait", "type", "unsafe", "use", "where", "while",
-    "yield", "box", "try", "macro", "gen", "_",
+    "yield", "box", "try", "macro", "gen", "_", "abstract", "become", "do", "final", "override",
+    "priv", "typeof", "unsized", "virtual",
 ];
 
 /// Keywords that may start a path (`self.x`, `Self::new()`, `crate::f()`, `super::g()`); they
@@ -176,8 +178,10 @@ fn postfix(trees: &[TokenTree]) -> Option<(syn::Expr, &[TokenTree])> {
 /// by what would make it something else (`!` of a macro, `{` of a struct literal).
 fn atom(trees: &[TokenTree]) -> Option<(syn::Expr, &[TokenTree])> {
     match trees {
+        // A literal token made by a macro may carry a sign (`Literal::i32_unsuffixed(-1)`);
+        // syn splits it off as an operator: left to the parser.
+        [TokenTree::Literal(l), _rest @ ..] if l.to_string().starts_with('-') => None,
         [TokenTree::Literal(l), rest @ ..] => {
-            // A leading `-` is an operator (left to the parser); the literal itself is whole.
             let e = syn::Expr::Lit(syn::ExprLit {
                 attrs: Vec::new(),
                 lit: syn::Lit::new(l.clone()),
@@ -338,8 +342,16 @@ mod tests {
             "a, b",
             "f(a b)",
             "!!flag",
+            "virtual",
+            "x.abstract()",
+            "a::final",
+            "!priv",
+            "\"s\".do",
         ] {
             assert!(super::build(&trees(src)).is_none(), "{src}");
         }
+        // Tokens a macro makes: a negative literal is `-` and `1` to syn.
+        let negative = [TokenTree::Literal(proc_macro2::Literal::i32_unsuffixed(-1))];
+        assert!(super::build(&negative).is_none());
     }
 }

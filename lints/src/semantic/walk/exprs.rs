@@ -283,7 +283,9 @@ fn write_simple(e: &syn::Expr, out: &mut String) -> bool {
             }
             true
         }
-        syn::Expr::Field(f) if f.attrs.is_empty() => {
+        // A borrow as a base, receiver or callee prints in parentheses (`(&x).y`): left to the
+        // printer, as is a field as a callee (`(x.f)()`). syn's parser builds neither.
+        syn::Expr::Field(f) if f.attrs.is_empty() && !is_reference(&f.base) => {
             write_simple(&f.base, out) && {
                 out.push('.');
                 match &f.member {
@@ -298,7 +300,10 @@ fn write_simple(e: &syn::Expr, out: &mut String) -> bool {
             }
         }
         syn::Expr::MethodCall(mc)
-            if mc.attrs.is_empty() && mc.args.len() <= 1 && mc.turbofish.is_none() =>
+            if mc.attrs.is_empty()
+                && mc.args.len() <= 1
+                && mc.turbofish.is_none()
+                && !is_reference(&mc.receiver) =>
         {
             write_simple(&mc.receiver, out) && {
                 let _ = write!(out, ".{}", mc.method);
@@ -306,7 +311,12 @@ fn write_simple(e: &syn::Expr, out: &mut String) -> bool {
             }
         }
         // `Type::new()`, `web::resource("/")`: a constructor or free fn of at most one argument.
-        syn::Expr::Call(c) if c.attrs.is_empty() && c.args.len() <= 1 => {
+        syn::Expr::Call(c)
+            if c.attrs.is_empty()
+                && c.args.len() <= 1
+                && !is_reference(&c.func)
+                && !matches!(&*c.func, syn::Expr::Field(_)) =>
+        {
             write_simple(&c.func, out) && write_args(&c.args, out)
         }
         // The token printer's spaces are closed up inside literals too (`"a (b)"` reads
@@ -325,6 +335,10 @@ fn write_simple(e: &syn::Expr, out: &mut String) -> bool {
         }
         _ => false,
     }
+}
+
+fn is_reference(e: &syn::Expr) -> bool {
+    matches!(e, syn::Expr::Reference(_))
 }
 
 /// `(arg)` or `()`: a lone argument prints without the spaces a comma would bring.
@@ -2012,6 +2026,22 @@ mod text_tests {
         ] {
             let e: syn::Expr = syn::parse_str(src).expect(src);
             assert!(!write_simple(&e, &mut String::new()), "{src}");
+        }
+        // Trees the parser never builds, which the printer parenthesizes: `(x.f)()`, `(&x).m()`.
+        let parse = |src: &str| syn::parse_str::<syn::Expr>(src).expect(src);
+        let field_callee = syn::Expr::Call(syn::ExprCall {
+            attrs: Vec::new(),
+            func: Box::new(parse("x.f")),
+            paren_token: Default::default(),
+            args: Default::default(),
+        });
+        let mut borrowed_receiver = parse("y.m()");
+        if let syn::Expr::MethodCall(mc) = &mut borrowed_receiver {
+            *mc.receiver = parse("&x");
+        }
+        for e in [field_callee, borrowed_receiver] {
+            let mut out = String::new();
+            assert!(!write_simple(&e, &mut out), "{}", token_text(&e));
         }
     }
 }
