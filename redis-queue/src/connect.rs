@@ -49,7 +49,8 @@ pub enum StressError {
     /// A command failed or timed out mid-stress.
     #[error("Redis command failed during the stress: {0}")]
     Command(#[from] redis::RedisError),
-    /// Ctrl-C: stopped between rounds, keys cleaned up.
+    /// Ctrl-C: stopped between rounds (or mid-round, a command cut short by the signal), keys
+    /// cleaned up.
     #[error("interrupted after {rounds} rounds; the stress's keys were removed")]
     Interrupted {
         /// Rounds completed (over every design) before the interruption.

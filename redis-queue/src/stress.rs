@@ -83,7 +83,7 @@ pub struct StressReport {
 }
 
 /// Runs the stress against `url`: every design, `options.rounds` rounds each. Stops between
-/// rounds once `stop` is set.
+/// rounds once `stop` is set, or mid-round when Ctrl-C's handler cut a command short.
 ///
 /// # Errors
 /// The URL, the connection or a command failed ([`StressError`]), or `stop` was set
@@ -141,7 +141,19 @@ fn run_rounds(
                 });
             }
             let keys = Keys::new(prefix, &format!("{}:{round}", design.name()));
-            let history = run_round(&mut cons, design, &keys, config, options.work)?;
+            let history = match run_round(&mut cons, design, &keys, config, options.work) {
+                Ok(history) => history,
+                // Ctrl-C's handler cut a command short (see `cut_short_by_signal`).
+                Err(StressError::Command(e))
+                    if cut_short_by_signal(&e) && stopping(stop, Duration::from_secs(2)) =>
+                {
+                    let done: usize = designs.iter().map(|d: &DesignReport| d.rounds).sum();
+                    return Err(StressError::Interrupted {
+                        rounds: done + round,
+                    });
+                }
+                Err(e) => return Err(e),
+            };
             let found = history.check();
             record(&mut report, &found);
         }
@@ -152,6 +164,30 @@ fn run_rounds(
         bound: BOUND,
         designs,
     })
+}
+
+/// A command that may have failed because a signal handler ran while it waited: the connections
+/// have read and write timeouts, and a socket call with a timeout is not restarted after a
+/// handler (signal(7)), so the thread the kernel picked for Ctrl-C sees `EINTR` mid-round. The
+/// redis crate keeps the I/O error's kind to itself; an I/O failure that Ctrl-C's flag follows
+/// (`stopping`) is taken for the interruption.
+fn cut_short_by_signal(e: &redis::RedisError) -> bool {
+    e.is_io_error()
+}
+
+/// Whether `stop` is set within `wait`: Ctrl-C's handler sets it from its own thread, which may
+/// run just after the interrupted command returned.
+fn stopping(stop: &AtomicBool, wait: Duration) -> bool {
+    let start = std::time::Instant::now();
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            return true;
+        }
+        if start.elapsed() >= wait {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
 }
 
 fn record(report: &mut DesignReport, found: &[Violation]) {
@@ -270,4 +306,33 @@ fn cleanup(con: &mut Connection, prefix: &str) -> Result<(), StressError> {
         redis::cmd("DEL").arg(chunk).exec(con)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    use super::{cut_short_by_signal, stopping};
+
+    #[test]
+    fn only_an_io_failure_can_be_cut_short_by_a_signal() {
+        let io = redis::RedisError::from(std::io::Error::from(std::io::ErrorKind::Interrupted));
+        assert!(cut_short_by_signal(&io));
+        let client = redis::RedisError::from((redis::ErrorKind::Client, "bad reply"));
+        assert!(!cut_short_by_signal(&client));
+    }
+
+    #[test]
+    fn stopping_waits_for_the_flag_a_little_only() {
+        let stop = AtomicBool::new(false);
+        assert!(!stopping(&stop, Duration::from_millis(20)));
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                std::thread::sleep(Duration::from_millis(30));
+                stop.store(true, Ordering::SeqCst);
+            });
+            assert!(stopping(&stop, Duration::from_secs(5)));
+        });
+    }
 }
