@@ -134,11 +134,12 @@ fn run_rounds(
             example: None,
         };
         for round in 0..options.rounds {
+            // Rounds completed over every design when Ctrl-C stops the stress at `round`.
+            let interrupted = |designs: &[DesignReport]| StressError::Interrupted {
+                rounds: designs.iter().map(|d| d.rounds).sum::<usize>() + round,
+            };
             if stop.load(Ordering::SeqCst) {
-                let done: usize = designs.iter().map(|d: &DesignReport| d.rounds).sum();
-                return Err(StressError::Interrupted {
-                    rounds: done + round,
-                });
+                return Err(interrupted(&designs));
             }
             let keys = Keys::new(prefix, &format!("{}:{round}", design.name()));
             let history = match run_round(&mut cons, design, &keys, config, options.work) {
@@ -147,10 +148,7 @@ fn run_rounds(
                 Err(StressError::Command(e))
                     if cut_short_by_signal(&e) && stopping(stop, Duration::from_secs(2)) =>
                 {
-                    let done: usize = designs.iter().map(|d: &DesignReport| d.rounds).sum();
-                    return Err(StressError::Interrupted {
-                        rounds: done + round,
-                    });
+                    return Err(interrupted(&designs));
                 }
                 Err(e) => return Err(e),
             };

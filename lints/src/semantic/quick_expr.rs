@@ -189,8 +189,7 @@ fn atom(trees: &[TokenTree]) -> Option<(syn::Expr, &[TokenTree])> {
             Some((e, rest))
         }
         [TokenTree::Ident(first), _rest @ ..] => {
-            let first_name = first.to_string();
-            if is_keyword(&first_name) && !PATH_ROOTS.contains(&first_name.as_str()) {
+            if EXPR_KEYWORDS.contains(&first.to_string().as_str()) {
                 return None;
             }
             let mut segments: Punctuated<syn::PathSegment, syn::Token![::]> = Punctuated::new();
@@ -206,8 +205,7 @@ fn atom(trees: &[TokenTree]) -> Option<(syn::Expr, &[TokenTree])> {
                 && c1.spacing() == Spacing::Joint
                 && punct_is(c2, ':')
             {
-                let name = next.to_string();
-                if is_keyword(&name) || PATH_ROOTS.contains(&name.as_str()) {
+                if is_keyword(&next.to_string()) {
                     return None;
                 }
                 segments.push_punct(syn::Token![::]([c1.span(), c2.span()]));
@@ -237,6 +235,7 @@ fn atom(trees: &[TokenTree]) -> Option<(syn::Expr, &[TokenTree])> {
     }
 }
 
+/// A word that is no identifier past a path's first segment (a field, a method, a later segment).
 fn is_keyword(name: &str) -> bool {
     EXPR_KEYWORDS.contains(&name) || PATH_ROOTS.contains(&name)
 }

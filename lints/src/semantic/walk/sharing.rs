@@ -95,6 +95,15 @@ fn tuple_field_key(owner: &str, index: u32) -> String {
     format!("{owner}.{index}")
 }
 
+/// A field's name in `handed_out`: a named field's own, a tuple field's qualified by its struct
+/// (`owner`, asked only for a tuple field), `None` when that struct is not known.
+fn member_key(member: &syn::Member, owner: impl FnOnce() -> Option<String>) -> Option<String> {
+    match member {
+        syn::Member::Named(i) => Some(i.to_string()),
+        syn::Member::Unnamed(idx) => Some(tuple_field_key(&owner()?, idx.index)),
+    }
+}
+
 fn addr(e: &syn::Expr) -> usize {
     e as *const syn::Expr as usize
 }
@@ -140,11 +149,7 @@ impl Walker<'_, '_> {
         if self.is_benign() {
             return;
         }
-        let key = match &f.member {
-            syn::Member::Named(i) => Some(i.to_string()),
-            syn::Member::Unnamed(_) => self.field_key(&f.base, &f.member),
-        };
-        self.hand_out(key);
+        self.hand_out(self.field_key(&f.base, &f.member));
     }
 
     /// The name a field is known by in `handed_out`: a named field by its name, a tuple
@@ -153,19 +158,13 @@ impl Walker<'_, '_> {
     /// any `pair.0` in the crate would share every newtype's `Arc`. `None` when the owner's
     /// type is not known here.
     pub(crate) fn field_key(&self, base: &syn::Expr, member: &syn::Member) -> Option<String> {
-        match member {
-            syn::Member::Named(i) => Some(i.to_string()),
-            syn::Member::Unnamed(idx) => match self.core.ty_of(base) {
-                crate::semantic::types::TyExpr::Known(ty) => {
-                    let owner = ty
-                        .peel()
-                        .path_str()
-                        .map(crate::semantic::syntax::last_segment)?;
-                    Some(tuple_field_key(owner, idx.index))
-                }
-                _ => None,
-            },
-        }
+        member_key(member, || match self.core.ty_of(base) {
+            crate::semantic::types::TyExpr::Known(ty) => ty
+                .peel()
+                .path_str()
+                .map(|p| crate::semantic::syntax::last_segment(p).to_string()),
+            _ => None,
+        })
     }
 
     fn hand_out(&mut self, key: Option<String>) {
@@ -178,13 +177,7 @@ impl Walker<'_, '_> {
 
     /// A field of a struct literal or pattern whose struct is named by `path`.
     fn hand_out_member(&mut self, path: &syn::Path, member: &syn::Member) {
-        let key = match member {
-            syn::Member::Named(i) => Some(i.to_string()),
-            syn::Member::Unnamed(idx) => path
-                .segments
-                .last()
-                .map(|s| tuple_field_key(&s.ident.to_string(), idx.index)),
-        };
+        let key = member_key(member, || path.segments.last().map(|s| s.ident.to_string()));
         self.hand_out(key);
     }
 
