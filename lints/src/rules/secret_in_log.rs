@@ -16,12 +16,15 @@
 //! not secrets; a value whose type is known and cannot hold a secret (`usize`, `bool`,
 //! `CancellationToken`, a lexer's `Token`) is not either, and a bare `token`/`tokens` counts
 //! only when its type is known to be a string, or is unknown in a file that visibly handles
-//! credentials (it is as often a lexer token or a `TokenStream`). Lengths and predicates
-//! (`token.len()`, `token.is_some()`, `token.is_empty()`) and redaction helpers (`redact(&t)`,
-//! `mask(..)`, any other fn taking the secret) are not reported, nor is a `secrecy` wrapper
-//! (`SecretString`, `Secret<T>`), whose `Debug` prints `[REDACTED]` — unless the argument calls
-//! `.expose_secret()`. Macros imported under another name (`use log::info as log_info;`) are
-//! resolved. Test code is not checked.
+//! credentials (it is as often a lexer token or a `TokenStream`). In code where `Token` is an
+//! event loop's handle (`use mio::{Token, ..}`), every token-named value (`token`,
+//! `back_token`, `session.frontend_token()`) is a socket's slot unless its type is known to
+//! hold text or bytes (`admin_token: String`), and a `ListenToken` type is a slot too.
+//! Lengths and predicates (`token.len()`, `token.is_some()`, `token.is_empty()`) and redaction
+//! helpers (`redact(&t)`, `mask(..)`, any other fn taking the secret) are not reported, nor is
+//! a `secrecy` wrapper (`SecretString`, `Secret<T>`), whose `Debug` prints `[REDACTED]` —
+//! unless the argument calls `.expose_secret()`. Macros imported under another name
+//! (`use log::info as log_info;`) are resolved. Test code is not checked.
 //!
 //! Every form of tracing's structured fields is read: shorthand with a sigil (`info!(%token,
 //! "..")`, `?api_key`) or without, `name = value` pairs (`password = %cfg.password`,
@@ -95,6 +98,18 @@ fn is_sink(name: &str) -> bool {
 
 /// The type cannot rule the value out as a secret (unknown, string-like or secret-named), and
 /// is not a `secrecy` wrapper, whose `Debug`/`Display` print `[REDACTED]`.
+/// For a name that counts only when its type is known to carry a secret, the test that type
+/// must pass: any token-named value where `Token` is an event loop's handle type (`mio::Token`),
+/// whose `FooToken` types wrap that handle too; a bare `token`/`tokens` (a lexer token, a
+/// `TokenStream`) outside code that handles credentials.
+fn needs_carrier_type(cx: &Cx, name: &str) -> Option<fn(&Ty) -> bool> {
+    if secret_names::token_named(name) && cx.non_secret_token_type_in_scope() {
+        return Some(secret_names::is_known_carrier_not_token_named);
+    }
+    (secret_names::is_ambiguous_bare(name) && !cx.auth_context())
+        .then_some(secret_names::is_known_carrier as fn(&Ty) -> bool)
+}
+
 fn may_carry_secret(t: &Ty) -> bool {
     secret_names::carrier_type(t) != Some(false) && !is_secrecy_wrapper(t)
 }
@@ -319,8 +334,7 @@ impl SecretInLog {
             format!("`{}` looks like a secret and is formatted into `{mac}!`", r.name),
             "log a length, a short hash or a redacted form instead (or wrap the value in secrecy::SecretString)",
         );
-        // A bare `token`/`tokens` (a lexer token, a `TokenStream`) must be typed as a string.
-        let strict = secret_names::is_ambiguous_bare(&r.name) && !cx.auth_context();
+        let strict = needs_carrier_type(cx, &r.name);
         let may_carry = if exposed {
             may_carry_exposed_secret
         } else {
@@ -398,12 +412,8 @@ impl Lint for SecretInLog {
                 continue;
             }
             let ty = cx.resolve_type(&pt.ty);
-            let strict = secret_names::is_ambiguous_bare(&name) && !cx.auth_context();
-            let carries = if strict {
-                secret_names::carrier_type(&ty) == Some(true)
-            } else {
-                may_carry_secret(&ty)
-            };
+            let strict = needs_carrier_type(cx, &name);
+            let carries = strict.unwrap_or(may_carry_secret)(&ty);
             if carries {
                 cx.emit(cx.finding(
                     &META,

@@ -253,6 +253,20 @@ impl<'w> Cx<'w> {
             .get_or_init(|| secret_names::has_auth_context(self.core.file))
     }
 
+    /// Whether a bare `Token` here names another crate's type that cannot carry a secret
+    /// (`use mio::{Token, ..}`): in such code a `token`, `back_token` or `frontend_token` whose
+    /// type is unknown is that type far more often than a credential. A crate-local `Token` does
+    /// not count (it may wrap a string).
+    pub fn non_secret_token_type_in_scope(&self) -> bool {
+        let path = self
+            .core
+            .uses
+            .resolve_segments(&["Token".to_string()], false);
+        path.contains("::")
+            && !path.starts_with("crate::")
+            && secret_names::carrier_type(&Ty::path(&path)) == Some(false)
+    }
+
     /// Whether `word` occurs anywhere in the file's text. Name resolution is file-local, so a rule
     /// that needs a path resolving to, say, `std::process::id` can skip a file that never writes
     /// `process` (neither in the path nor in a `use`): a cheap gate, asked once per file.

@@ -45,7 +45,11 @@
 //!
 //! Types refine names: a binding whose type is known and is neither string-, bytes- nor
 //! secret-like (`usize`, `bool`, `mio::Token`, `CancellationToken`, a lexer's `Token`) is not a
-//! secret whatever its name ([`carrier_type`]).
+//! secret whatever its name ([`carrier_type`]). Where a bare `Token` names another crate's
+//! handle type (`use mio::{Token, ..}`), a token-named value (`token`, `back_token`,
+//! `frontend_token()`) is that handle unless its type is known to carry text or bytes, and a
+//! `FooToken` type there wraps the handle too ([`token_named`],
+//! [`is_known_carrier_not_token_named`]).
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
@@ -432,6 +436,17 @@ pub fn is_ambiguous_bare(name: &str) -> bool {
     matches!(split_words(name).as_slice(), [w] if matches!(w.as_str(), "token" | "tokens" | "digest"))
 }
 
+/// Whether a secret-named value's phrase is `token`/`tokens` (`token`, `back_token`,
+/// `frontend_token`), the credential word event loops and lexers also use for their handles.
+/// Only the phrase is looked at: whether the name is a secret at all is [`classify`]'s answer.
+pub fn token_named(name: &str) -> bool {
+    let words = split_words(name);
+    (0..words.len())
+        .rev()
+        .find(|&i| phrase_at(&words, i).is_some())
+        .is_some_and(|i| matches!(words[i].as_str(), "token" | "tokens"))
+}
+
 /// Words whose presence in a file shows it handles credentials (an auth middleware, a login
 /// flow, an API client), so a bare `token` there is one even when its type is unknown.
 const AUTH_CONTEXT: &[&str] = &[
@@ -631,29 +646,38 @@ impl<'ast> syn::visit::Visit<'ast> for AuthScan {
 }
 
 /// [`carrier_type`] is known to be `true`.
-/// Report a secret reference once its type allows it. A `strict` (ambiguous, bare) name such as
-/// `token` needs a type known to carry text or bytes; otherwise an unknown type is enough and a
-/// known one must pass `may_carry`.
+/// Report a secret reference once its type allows it. A `strict` name (an ambiguous, bare
+/// `token`) needs a type known to pass that test (`is_known_carrier`); otherwise an unknown type
+/// is enough and a known one must pass `may_carry`.
 pub fn emit_secret_finding(
     cx: &Cx,
     r: &SecretRef,
-    strict: bool,
+    strict: Option<fn(&Ty) -> bool>,
     may_carry: fn(&Ty) -> bool,
     finding: Finding,
 ) {
     let ty = cx.type_of(&r.expr);
     if ty.is_unknown() {
-        if !strict {
+        if strict.is_none() {
             cx.emit(finding);
         }
         return;
     }
-    let holds = if strict { is_known_carrier } else { may_carry };
-    cx.emit_if(ty, holds, finding);
+    cx.emit_if(ty, strict.unwrap_or(may_carry), finding);
 }
 
 pub fn is_known_carrier(t: &Ty) -> bool {
     carrier_type(t) == Some(true)
+}
+
+/// A known carrier that is not so only by a token-named type's name (`ListenToken` where
+/// `Token` is `mio::Token`: a wrapper of the event loop's handle, not a credential).
+pub fn is_known_carrier_not_token_named(t: &Ty) -> bool {
+    is_known_carrier(t)
+        && !t
+            .peel()
+            .path_str()
+            .is_some_and(|p| token_named(crate::semantic::syntax::last_segment(p)))
 }
 
 /// Types that can carry a secret's value: strings, bytes, header values, `secrecy` wrappers, and
@@ -1150,5 +1174,30 @@ mod tests {
         );
         assert_eq!(carrier_type(&Ty::path("oauth2::AccessToken")), Some(true));
         assert_eq!(carrier_type(&Ty::Unknown), None);
+    }
+
+    #[test]
+    fn token_named_values_and_types() {
+        for name in [
+            "token",
+            "back_token",
+            "frontendToken",
+            "reuse_token",
+            "tokens",
+        ] {
+            assert!(token_named(name), "{name}");
+        }
+        for name in ["password", "api_key", "client_secret", "signature"] {
+            assert!(!token_named(name), "{name}");
+        }
+        // Where `Token` is mio's, a `ListenToken` is a slot; text and secrecy still carry.
+        assert!(!is_known_carrier_not_token_named(&Ty::path(
+            "crate::ListenToken"
+        )));
+        assert!(is_known_carrier_not_token_named(&Ty::path(
+            "std::string::String"
+        )));
+        assert!(is_known_carrier_not_token_named(&Ty::path("crate::ApiKey")));
+        assert!(!is_known_carrier_not_token_named(&Ty::path("usize")));
     }
 }
