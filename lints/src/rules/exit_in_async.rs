@@ -3,7 +3,9 @@
 //! ## What it does
 //! Flags `std::process::exit` and `std::process::abort` called in async context: an `async fn`,
 //! an `async` block or closure, or a task passed to `tokio::spawn`. Inside `async fn main` the
-//! finding is reported with low severity.
+//! finding is reported with low severity, and so is one in the `async` block a sync `fn main`
+//! runs with `block_on` (`rt.block_on(async { .. })`: main's startup all the same; a task
+//! spawned from there is not).
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
@@ -21,7 +23,8 @@
 //! into the fn (followed up to 8 levels) starts in a `main` fn and runs in place (no call from a
 //! spawned task or a closure handed elsewhere), and no caller of the chain is unknown (a fn that
 //! nothing visibly calls, such as a handler registered by name, counts as reachable from
-//! anywhere). A chain from `async fn main` is low too; from a handler or a task it stays critical.
+//! anywhere). A chain from `async fn main` (or main's `block_on` block) is low too; from a
+//! handler or a task it stays critical.
 //!
 //! ## Why is this bad
 //! `exit` ends the process on the spot: no destructor runs, buffered writers are not flushed,

@@ -28,9 +28,15 @@
 //! - `.ok()` used as a value: `let x = r.ok();`, `if let Some(x) = r.ok()`, and a conversion in
 //!   `.and_then(|u| base.join(&u).ok())` whose `None` the chain then handles (`.ok_or(..)`,
 //!   `.ok_or_else(..)`, `.context(..)`, `.expect(..)`, `.unwrap_or(..)`, `.map_or(..)`...);
-//! - a send of a pure signal: `()` (`let _ = shutdown_tx.send(());`), or a `try_send` of a
-//!   unit-like enum variant (`wake_tx.try_send(Wake::Up)`): if the queue is full a wake-up is
-//!   already pending, and if nobody listens no data is lost;
+//! - a request that carries its reply channel (`let _ = tx.send((query, reply_tx));` where
+//!   `reply_tx` is a oneshot `Sender`): if the send fails, the reply sender is dropped with the
+//!   message and the requester's `reply_rx.await` fails, so the failure is observed there;
+//! - a send of a pure signal, which carries no data: `()` (`let _ = shutdown_tx.send(());`) or
+//!   a unit-like enum variant (`wake_tx.try_send(Wake::Up)`, `seq_tx.send(Command::Discard)`):
+//!   if nobody listens no data is lost, and if the queue is full a wake-up is already pending
+//!   (a variant with a payload, `Event::Done(id)`, is data and stays a finding, and so is any
+//!   variant sent on a `watch` channel: there it is state, and a failed send leaves every
+//!   later reader the old value — `send_replace` stores it regardless);
 //! - an `Err(_) => ()` arm whose error is a cancellation marker documented as such: a comment on
 //!   the arm (or the line above) that says cancel/abort, or a binding named so (`Err(_cancelled)`);
 //! - chains that observe the error: a `log`/`tracing`/`eprintln!` macro in an error adapter
@@ -41,7 +47,8 @@
 //!   `Err(_) => None`), and a catch-all `Err(_) => {}` in a match whose other arms bind the error
 //!   (it keeps the one it chose);
 //! - operations whose `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...);
-//! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`) on values
+//! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`, a type
+//!   test such as `boxed.downcast::<Batch>()`, whose `Err` only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
 //!   (`u16::try_from(n)`, `UInt::try_from(n)`, `NonZeroU32::new(n)`, `Name::try_from_ascii(b)`
 //!   too, but not `User::try_from(&row)`: a record that fails to decode is data lost);
@@ -82,11 +89,11 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::Cx;
 use crate::semantic::fallible;
 use crate::semantic::macros::is_log_macro;
 use crate::semantic::syntax::{collect_idents, peel};
 use crate::semantic::walk::expr_text;
+use crate::semantic::{Cx, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "swallowed_result",
@@ -314,22 +321,102 @@ fn fallible_call(cx: &Cx, e: &syn::Expr) -> Option<(proc_macro2::Span, String, b
     }
 }
 
-/// `tx.send(())`: a pure signal. If nobody listens any more, no data is lost, so its error is
-/// not worth reporting.
-fn unit_signal(e: &syn::Expr) -> bool {
-    matches!(peel_await(e), syn::Expr::MethodCall(mc)
-    if mc.method.to_string().contains("send")
-        && mc.args.len() == 1
-        && mc.args.first().is_some_and(|a| match peel(a) {
-            syn::Expr::Tuple(t) => t.elems.is_empty(),
-            // `wake_tx.try_send(Wake::Up)`: a full queue already holds a wake-up, so
-            // nothing is lost.
-            syn::Expr::Path(p) => mc.method == "try_send" && p.path.segments.last().is_some_and(|s| {
+/// What a failed send loses.
+enum Loss {
+    /// Data: report it.
+    Data,
+    /// Nothing: a pure signal, or a request whose reply channel reports the failure.
+    Nothing,
+    /// A unit-like variant: nothing on a message channel, the new state on a `watch` channel
+    /// (a failed send stores nothing, every later reader gets the old value). The receiver's
+    /// type decides.
+    VariantOn(TyExpr),
+}
+
+/// `tx.send(())`, `tx.send(Command::Discard)`: a pure signal, carrying no data. A send fails
+/// when nobody listens any more (no data is lost) or, for `try_send`, when the queue is full
+/// (a wake-up is already pending): its error is not worth reporting — except that a variant
+/// sent on a `watch` channel is state.
+fn unit_signal(cx: &Cx, e: &syn::Expr) -> Loss {
+    let syn::Expr::MethodCall(mc) = peel_await(e) else {
+        return Loss::Data;
+    };
+    if !mc.method.to_string().contains("send") || mc.args.len() != 1 {
+        return Loss::Data;
+    }
+    match mc.args.first().map(peel) {
+        Some(syn::Expr::Tuple(t)) if t.elems.is_empty() => Loss::Nothing,
+        // A unit-like variant or struct (`Wake::Up`, `Discard`), not a constant (`MAX`).
+        Some(syn::Expr::Path(p))
+            if p.path.segments.last().is_some_and(|s| {
                 let n = s.ident.to_string();
-                n.chars().next().is_some_and(char::is_uppercase) && n.chars().any(char::is_lowercase)
-            }),
-            _ => false,
-        }))
+                n.chars().next().is_some_and(char::is_uppercase)
+                    && n.chars().any(char::is_lowercase)
+            }) =>
+        {
+            Loss::VariantOn(cx.type_of(&mc.receiver))
+        }
+        _ => Loss::Data,
+    }
+}
+
+fn is_watch_sender(t: &Ty) -> bool {
+    t.peel().path_str() == Some("tokio::sync::watch::Sender")
+}
+
+/// `tx.send((query, reply_tx))` where `reply_tx` is a oneshot `Sender`: a request carrying its
+/// reply channel. If the send fails, the reply sender is dropped with the message and the
+/// requester's `reply_rx.await` fails: the failure is observed there.
+fn carries_reply_channel(cx: &Cx, e: &syn::Expr) -> bool {
+    struct Names<'e>(Vec<&'e syn::Expr>);
+    impl<'e> syn::visit::Visit<'e> for Names<'e> {
+        fn visit_expr(&mut self, e: &'e syn::Expr) {
+            if let syn::Expr::Path(p) = e
+                && p.qself.is_none()
+                && p.path.get_ident().is_some()
+            {
+                self.0.push(e);
+            }
+            syn::visit::visit_expr(self, e);
+        }
+    }
+    let syn::Expr::MethodCall(mc) = peel_await(e) else {
+        return false;
+    };
+    if !mc.method.to_string().contains("send") {
+        return false;
+    }
+    let mut names = Names(Vec::new());
+    for arg in &mc.args {
+        syn::visit::Visit::visit_expr(&mut names, arg);
+    }
+    names.0.iter().any(|n| {
+        cx.type_of(n).known().is_some_and(|t| {
+            t.peel().path_str().is_some_and(|p| {
+                matches!(
+                    p,
+                    "tokio::sync::oneshot::Sender" | "futures::channel::oneshot::Sender"
+                )
+            })
+        })
+    })
+}
+
+/// What a failed send (or any other fallible call) loses.
+fn loss(cx: &Cx, e: &syn::Expr) -> Loss {
+    if carries_reply_channel(cx, e) {
+        return Loss::Nothing;
+    }
+    unit_signal(cx, e)
+}
+
+/// Emits a finding about a discarded error unless the failure loses nothing (see [`Loss`]).
+fn emit_unless_lossless(cx: &Cx, loss: Loss, finding: crate::finding::Finding) {
+    match loss {
+        Loss::Data => cx.emit(finding),
+        Loss::Nothing => {}
+        Loss::VariantOn(ty) => cx.emit_if(ty, is_watch_sender, finding),
+    }
 }
 
 /// A closure `|x| <body>.ok()` (body possibly in a block) whose error is dropped: not a
@@ -441,8 +528,11 @@ fn skipped(cx: &Cx) -> bool {
 
 impl SwallowedResult {
     fn report_ok(&self, cx: &Cx, ok: &syn::ExprMethodCall) {
-        if expected(&ok.receiver) || unit_signal(&ok.receiver) || chain_observes_error(&ok.receiver)
-        {
+        if expected(&ok.receiver) || chain_observes_error(&ok.receiver) {
+            return;
+        }
+        let loss = loss(cx, &ok.receiver);
+        if matches!(loss, Loss::Nothing) {
             return;
         }
         // `CELL.set(v).ok()`: a once-cell's `Err` is "already set". An unknown receiver is
@@ -470,7 +560,7 @@ impl SwallowedResult {
         match once_set {
             Some(ty) if ty.is_unknown() => {}
             Some(ty) => cx.emit_if(ty, not_once_cell, finding),
-            None => cx.emit(finding),
+            None => emit_unless_lossless(cx, loss, finding),
         }
     }
 
@@ -485,9 +575,7 @@ impl SwallowedResult {
         let Some((span, what, is_send)) = fallible_call(cx, init) else {
             return;
         };
-        if unit_signal(init) {
-            return;
-        }
+        let loss = loss(cx, init);
         let (message, help) = if is_send {
             (
                 format!(
@@ -501,7 +589,7 @@ impl SwallowedResult {
                 "propagate it with `?` or log it (`if let Err(e) = .. { warn!(..) }`); suppress with a reason if the failure is really irrelevant",
             )
         };
-        cx.emit(cx.finding(&META, span, message, help));
+        emit_unless_lossless(cx, loss, cx.finding(&META, span, message, help));
     }
 }
 

@@ -86,7 +86,7 @@ pub fn expected_failure(method: &str) -> bool {
 }
 
 /// Conversions whose `Err` only says "not a valid value" (`"12".parse()`, a header's `to_str()`,
-/// `NonZeroU32::new`, `u16::try_from(n)`): `.and_then(|v| v.to_str().ok())` turns an invalid
+/// `NonZeroU32::new`, `u16::try_from(n)`, a `downcast` to another type): `.and_then(|v| v.to_str().ok())` turns an invalid
 /// value into an absent one on purpose. `op` is the producing method or the callee's last
 /// segment; `ty` is the segment before it for a path call (`u16` in `u16::try_from`).
 ///
@@ -99,6 +99,8 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
     ];
     op.starts_with("parse")
         || op.starts_with("checked_")
+        // `Box<dyn Any>::downcast::<T>()`: the `Err` is "another type", handed back.
+        || op.starts_with("downcast")
         || op.starts_with("from_str")
         || op.starts_with("from_utf8")
         || matches!(

@@ -460,6 +460,7 @@ pub fn channel_pair(ctor: &str, args: Vec<Ty>) -> Option<Ty> {
         "tokio::sync::mpsc::channel" => "tokio::sync::mpsc",
         "tokio::sync::watch::channel" => "tokio::sync::watch",
         "tokio::sync::oneshot::channel" => "tokio::sync::oneshot",
+        "futures::channel::oneshot::channel" => "futures::channel::oneshot",
         "std::sync::mpsc::channel" => "std::sync::mpsc",
         "tokio::sync::mpsc::unbounded_channel" => {
             return Some(Ty::Tuple(vec![

@@ -748,7 +748,10 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Async(ab) => {
-                self.enter_body(true, false, Boundary::Capture, false);
+                // Run in place by a sync `main`'s `block_on`: startup, like an `async fn main`.
+                let main =
+                    self.core.main_block.take() == Some(ab as *const syn::ExprAsync as usize);
+                self.enter_body(true, main, Boundary::Capture, main);
                 self.walk_block_body(&ab.block);
                 self.exit_body();
                 Val::default()
@@ -1043,6 +1046,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         let spawns = callee
             .as_deref()
             .is_some_and(|c| crate::semantic::syntax::last_segment(c).contains("spawn"));
+        if let Some(callee) = callee.as_deref() {
+            self.core.note_main_block(callee, &c.args);
+        }
         for arg in &c.args {
             if spawns && let syn::Expr::Closure(cl) = peel(arg) {
                 self.core.spawned_closure = Some(cl as *const syn::ExprClosure as usize);
@@ -1138,6 +1144,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             .then(|| self.core.ty_of(&mc.receiver).elem());
         let first = self.collect_args_begin();
         let spawns = name.contains("spawn");
+        self.core.note_main_block(&name, &mc.args);
         for arg in &mc.args {
             self.core.closure_item = item.clone();
             if spawns && let syn::Expr::Closure(cl) = peel(arg) {

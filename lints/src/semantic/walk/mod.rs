@@ -85,6 +85,10 @@ pub struct Core<'a> {
     /// The address of a closure handed to a `spawn`-like fn (runs once), taken by
     /// `walk_closure`.
     pub(crate) spawned_closure: Option<usize>,
+    /// The address of an `async` block a `block_on` runs in place during a sync `fn main`
+    /// (`rt.block_on(async { .. })`): main's startup, like the body of an `async fn main`. Taken
+    /// by the walk of that block.
+    pub(crate) main_block: Option<usize>,
     /// The address of the place an assignment writes (`g.running` in `g.running = None`): its
     /// evaluation is no read of the guarded value.
     pub(crate) assign_target: usize,
@@ -101,6 +105,33 @@ pub struct Core<'a> {
 impl<'a> Core<'a> {
     pub(crate) fn body(&self) -> Option<&Body> {
         self.bodies.last()
+    }
+
+    /// Runs in place during a sync `fn main`: its own body, or a closure it calls right there.
+    pub(crate) fn in_sync_main(&self) -> bool {
+        self.body().is_some_and(|b| {
+            !b.is_async
+                && b.inline
+                && b.fn_id
+                    .and_then(|f| self.facts.fns.get(f as usize))
+                    .is_some_and(|d| d.is_main)
+        })
+    }
+
+    /// `block_on(async { .. })` run by a sync `fn main`: the block is main's startup.
+    pub(crate) fn note_main_block(
+        &mut self,
+        callee: &str,
+        args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+    ) {
+        if crate::semantic::syntax::last_segment(callee) != "block_on" || !self.in_sync_main() {
+            return;
+        }
+        for arg in args {
+            if let syn::Expr::Async(ab) = crate::semantic::syntax::peel(arg) {
+                self.main_block = Some(ab as *const syn::ExprAsync as usize);
+            }
+        }
     }
 
     /// In test code: a file under `tests/`/`benches/`/`examples/`, a `#[cfg(test)]` item or a
@@ -282,6 +313,7 @@ pub fn analyze_file<'a>(
         benign_now: false,
         assigned_now: false,
         spawned_closure: None,
+        main_block: None,
         handed_out: Default::default(),
     };
     let disabled = vec![false; lints.len()];
