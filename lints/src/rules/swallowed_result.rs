@@ -52,6 +52,12 @@
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
 //!   (`u16::try_from(n)`, `UInt::try_from(n)`, `NonZeroU32::new(n)`, `Name::try_from_ascii(b)`
 //!   too, but not `User::try_from(&row)`: a record that fails to decode is data lost);
+//! - a discard whose comment explains it, on the statement's last line or in the `//` lines
+//!   right above it: the other side may be gone (`.ok(); // receiver may be gone`), the error
+//!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
+//!   allowed (`// this can legally fail when shutting down`, "best effort", "don't care").
+//!   A decision written down is not an error nobody thought about; `racewise: allow` with a
+//!   reason says the same in a form tools read;
 //! - `Drop::drop` (no caller to report to; best-effort cleanup is the idiom).
 //!
 //! Test code is checked too: a test helper that swallows an error hides why the test fails
@@ -490,6 +496,63 @@ fn binds_err(pat: &syn::Pat) -> bool {
         })
 }
 
+/// Phrases of a comment that explains why an error is dropped: the other side may be gone, the
+/// failure is allowed, the drop is deliberate.
+const DISCARD_REASONS: &[&str] = &[
+    "ignor",
+    "gone",
+    "best effort",
+    "best-effort",
+    "don't care",
+    "do not care",
+    "doesn't matter",
+    "does not matter",
+    "intentional",
+    "deliberate",
+    "fire and forget",
+    "fire-and-forget",
+    "can fail",
+    "may fail",
+    "might fail",
+    "could fail",
+    "legally fail",
+    "allowed to fail",
+    "ok to fail",
+    "okay to fail",
+    "cannot fail",
+    "can't fail",
+    "never fail",
+    "won't fail",
+];
+
+/// A discard its comment explains (`.ok(); // receiver may be gone if the test completed`, or
+/// `// We ignore the send error if the consumer was dropped` right above): a decision written
+/// down, not an error nobody thought about. Looks at the statement's last line and the `//`
+/// comment lines directly above its first.
+fn explained_discard(cx: &Cx, first: proc_macro2::Span, last: proc_macro2::Span) -> bool {
+    // A `racewise: allow(..)` comment is a suppression: it must stay the one that applies (or
+    // be reported unused).
+    let says = |comment: &str| {
+        let c = comment.to_ascii_lowercase();
+        !c.contains("racewise:") && DISCARD_REASONS.iter().any(|w| c.contains(w))
+    };
+    let src = cx.source();
+    let (first, last) = (first.start().line as u32, last.end().line as u32);
+    if src
+        .line(last)
+        .split_once("//")
+        .is_some_and(|(_, c)| says(c))
+    {
+        return true;
+    }
+    (1..first)
+        .rev()
+        .take(6)
+        .map(|l| src.line(l).trim_start())
+        .take_while(|t| t.starts_with("//"))
+        .any(says)
+}
+
 /// `Err(_cancelled) => ()`, or an `Err(_) => ()` arm whose comment (on its line or the line
 /// above) says the error is a cancellation: the error *is* the expected outcome.
 fn cancellation_marker(cx: &Cx, pat: &syn::Pat) -> bool {
@@ -611,12 +674,16 @@ impl Lint for SwallowedResult {
             return;
         }
         match stmt {
-            syn::Stmt::Expr(e, Some(_)) => match peel(e) {
+            syn::Stmt::Expr(e, Some(semi)) => match peel(e) {
                 syn::Expr::Assign(a) if matches!(peel(&a.left), syn::Expr::Infer(_)) => {
-                    self.check_discard(cx, &a.right);
+                    if !explained_discard(cx, a.left.span(), semi.span) {
+                        self.check_discard(cx, &a.right);
+                    }
                 }
                 inner => {
-                    if let Some(ok) = as_ok_call(inner) {
+                    if let Some(ok) = as_ok_call(inner)
+                        && !explained_discard(cx, inner.span(), semi.span)
+                    {
                         self.report_ok(cx, ok);
                     }
                 }
@@ -631,6 +698,7 @@ impl Lint for SwallowedResult {
                 }
                 if let Some(init) = &local.init
                     && init.diverge.is_none()
+                    && !explained_discard(cx, local.let_token.span, local.semi_token.span)
                 {
                     self.check_discard(cx, &init.expr);
                 }
