@@ -72,6 +72,10 @@ const WRAPPER_CTORS: &[&str] = &[
     "std::result::Result::Ok",
     "std::boxed::Box::pin",
     "std::sync::Arc::from",
+    // `Arc::downgrade(&state)`: a `Weak` of the same value (`Weak` is as transparent as `Arc`;
+    // its `upgrade()` gives the value back).
+    "std::sync::Arc::downgrade",
+    "std::rc::Rc::downgrade",
 ];
 
 const MAX_DEPTH: u32 = 64;
