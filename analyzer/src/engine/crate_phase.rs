@@ -85,12 +85,21 @@ pub(super) fn run(
         .filter_map(|&c| Some((crate_names.get(c)?.as_deref()?, c)))
         .collect();
     let mut imports: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    // Crates whose own files import them by name (a package's bins and tests use its library).
+    let mut self_named: BTreeSet<usize> = BTreeSet::new();
     for &c in &needs_index {
         let files: Vec<&FileIndex> = by_crate[&c]
             .iter()
             .filter_map(|&i| outcomes[i].facts.as_ref().map(|f| &f.index))
             .collect();
         let roots = CrateIndex::imported_roots(&files);
+        if crate_names
+            .get(c)
+            .and_then(Option::as_deref)
+            .is_some_and(|own| roots.contains(own))
+        {
+            self_named.insert(c);
+        }
         imports.insert(
             c,
             roots
@@ -121,6 +130,11 @@ pub(super) fn run(
             }
         }
         indexes.insert(c, Arc::new(index));
+    }
+    for &c in &self_named {
+        if let (Some(index), Some(Some(name))) = (indexes.get(&c), crate_names.get(c)) {
+            index.set_self_name(name.clone());
+        }
     }
     for (c, names) in &imports {
         let siblings: BTreeMap<String, Arc<CrateIndex>> = names

@@ -56,6 +56,9 @@ pub struct CrateIndex {
     /// Other crates of the workspace this one names (`use other_member::Holder;`), by the name
     /// it uses for them: a path rooted there is looked up in that crate's index.
     siblings: OnceLock<BTreeMap<String, Arc<CrateIndex>>>,
+    /// The crate's own name where its files use it (`use vector::app::Application;` in
+    /// `src/main.rs`, `tests/*.rs`): the library of the same package, this index.
+    self_name: OnceLock<String>,
     /// `canon` results: the same few hundred paths are followed for every acquisition, field
     /// and deferred finding of the crate, each walk allocating its module prefixes.
     canon_cache: std::sync::Mutex<rustc_hash::FxHashMap<String, String>>,
@@ -151,7 +154,7 @@ impl CrateIndex {
     /// The sibling crate a path is rooted in, with the path inside that crate (`crate::..`).
     fn sibling_of(&self, path: &str) -> Option<(&CrateIndex, String)> {
         let (root, rest) = path.split_once("::")?;
-        let sib = self.siblings.get()?.get(root)?;
+        let sib = self.sibling(root)?;
         Some((sib, format!("crate::{rest}")))
     }
 
@@ -319,9 +322,19 @@ impl CrateIndex {
         }
     }
 
-    /// Whether `name` is a workspace member this crate names (see [`CrateIndex::set_siblings`]).
-    pub fn sibling(&self, name: &str) -> Option<&Arc<CrateIndex>> {
-        self.siblings.get()?.get(name)
+    /// The crate `name` names: a workspace member (see [`CrateIndex::set_siblings`]), or this
+    /// crate itself under its own name (see [`CrateIndex::set_self_name`]).
+    pub fn sibling(&self, name: &str) -> Option<&CrateIndex> {
+        if self.self_name.get().is_some_and(|n| n == name) {
+            return Some(self);
+        }
+        self.siblings.get()?.get(name).map(|s| &**s)
+    }
+
+    /// The name this crate's bins, tests and examples import it by (`use vector::app::..`).
+    pub fn set_self_name(&self, name: String) {
+        let _ = self.self_name.set(name);
+        self.clear_caches();
     }
 
     /// The declaring path of the type a method is called on, as the call graph keys methods:
