@@ -27,10 +27,17 @@
 //!   unknown type is given the benefit of the doubt; a known other type is reported);
 //! - `.ok()` used as a value: `let x = r.ok();`, `if let Some(x) = r.ok()`, and a conversion in
 //!   `.and_then(|u| base.join(&u).ok())` whose `None` the chain then handles (`.ok_or(..)`,
-//!   `.ok_or_else(..)`, `.context(..)`, `.expect(..)`, `.unwrap_or(..)`, `.map_or(..)`...);
+//!   `.ok_or_else(..)`, `.context(..)`, `.expect(..)`, `.unwrap_or(..)`, `.map_or(..)`,
+//!   `.or(Some(default))`...);
 //! - a request that carries its reply channel (`let _ = tx.send((query, reply_tx));` where
-//!   `reply_tx` is a oneshot `Sender`): if the send fails, the reply sender is dropped with the
-//!   message and the requester's `reply_rx.await` fails, so the failure is observed there;
+//!   `reply_tx` is a oneshot `Sender`, or a std `mpsc`/`sync_channel` sender): if the send
+//!   fails, the reply sender is dropped with the message and the requester's
+//!   `reply_rx.await` (or `recv()`) fails, so the failure is observed there;
+//! - the answer on a oneshot (`let _ = reply.send(position);`): it fails only when the
+//!   requester stopped waiting (dropped its receiver, which is how it cancels), and the answer
+//!   has no reader left;
+//! - a receive whose value is dropped (`shutdown_rx.await.ok();`, `rx.recv().await.ok();`,
+//!   `rx.changed().await.ok();`): a wait, which "every sender is gone" ends as a value does;
 //! - a send of a pure signal, which carries no data: `()` (`let _ = shutdown_tx.send(());`) or
 //!   a unit-like enum variant (`wake_tx.try_send(Wake::Up)`, `seq_tx.send(Command::Discard)`):
 //!   if nobody listens no data is lost, and if the queue is full a wake-up is already pending
@@ -50,7 +57,8 @@
 //! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`, a type
 //!   test such as `boxed.downcast::<Batch>()`, whose `Err` only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
-//!   (`u16::try_from(n)`, `UInt::try_from(n)`, `NonZeroU32::new(n)`, `Name::try_from_ascii(b)`
+//!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`, `NonZeroU32::new(n)`,
+//!   `Name::try_from_ascii(b)`
 //!   too, but not `User::try_from(&row)`: a record that fails to decode is data lost);
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
 //!   right above it: the other side may be gone (`.ok(); // receiver may be gone`), the error
@@ -128,6 +136,9 @@ const HANDLES_NONE: &[&str] = &[
     "unwrap_or_else",
     "map_or",
     "map_or_else",
+    "or",
+    "or_else",
+    "unwrap_or_default",
 ];
 
 /// A method that logs the error it passes on (`log_err()`, `log_debug_err()`, tuwunel's and
@@ -293,7 +304,7 @@ fn validation(e: &syn::Expr) -> bool {
 fn is_number_type(ty: &str) -> bool {
     matches!(
         ty,
-        "UInt" | "Int" | "U256" | "I256" | "U128" | "U64" | "U32"
+        "UInt" | "Int" | "U256" | "I256" | "U128" | "U64" | "U32" | "Duration"
     ) || ty.starts_with("NonZero")
 }
 
@@ -397,20 +408,70 @@ fn carries_reply_channel(cx: &Cx, e: &syn::Expr) -> bool {
         syn::visit::Visit::visit_expr(&mut names, arg);
     }
     names.0.iter().any(|n| {
-        cx.type_of(n).known().is_some_and(|t| {
-            t.peel().path_str().is_some_and(|p| {
-                matches!(
-                    p,
-                    "tokio::sync::oneshot::Sender" | "futures::channel::oneshot::Sender"
-                )
-            })
+        cx.type_of(n)
+            .known()
+            .is_some_and(|t| t.peel().path_str().is_some_and(is_reply_sender))
+    })
+}
+
+/// Senders a request hands over for its answer: a oneshot, or a std rendezvous/mpsc sender
+/// whose receiver the requester waits on.
+fn is_reply_sender(path: &str) -> bool {
+    is_oneshot_sender(path)
+        || matches!(
+            path,
+            "std::sync::mpsc::SyncSender" | "std::sync::mpsc::Sender"
+        )
+}
+
+fn is_oneshot_sender(path: &str) -> bool {
+    matches!(
+        path,
+        "tokio::sync::oneshot::Sender" | "futures::channel::oneshot::Sender"
+    )
+}
+
+/// `reply_tx.send(answer)` on a oneshot: its only error is that the requester stopped waiting
+/// (dropped its receiver, which is how it cancels). The answer has no reader left.
+fn replies_on_oneshot(cx: &Cx, e: &syn::Expr) -> bool {
+    let syn::Expr::MethodCall(mc) = peel_await(e) else {
+        return false;
+    };
+    mc.method == "send"
+        && cx
+            .type_of(&mc.receiver)
+            .known()
+            .is_some_and(|t| t.peel().path_str().is_some_and(is_oneshot_sender))
+}
+
+/// `shutdown_rx.await.ok();`, `rx.recv().await.ok();`, `rx.changed().await.ok();`: a receive
+/// whose value is dropped is a wait. Its `Err` (every sender gone) ends the wait like a value
+/// does; nothing failed.
+fn is_wait(cx: &Cx, e: &syn::Expr) -> bool {
+    if op_name(e).is_some_and(|(op, _)| {
+        matches!(
+            op.as_str(),
+            "recv" | "recv_async" | "changed" | "wait_for" | "closed"
+        )
+    }) {
+        return true;
+    }
+    let syn::Expr::Await(aw) = peel(e) else {
+        return false;
+    };
+    cx.type_of(&aw.base).known().is_some_and(|t| {
+        t.peel().path_str().is_some_and(|p| {
+            matches!(
+                p,
+                "tokio::sync::oneshot::Receiver" | "futures::channel::oneshot::Receiver"
+            )
         })
     })
 }
 
 /// What a failed send (or any other fallible call) loses.
 fn loss(cx: &Cx, e: &syn::Expr) -> Loss {
-    if carries_reply_channel(cx, e) {
+    if carries_reply_channel(cx, e) || replies_on_oneshot(cx, e) || is_wait(cx, e) {
         return Loss::Nothing;
     }
     unit_signal(cx, e)
@@ -523,6 +584,11 @@ const DISCARD_REASONS: &[&str] = &[
     "can't fail",
     "never fail",
     "won't fail",
+    "only fails",
+    "only fail ",
+    "cannot happen",
+    "can't happen",
+    "never happen",
 ];
 
 /// A discard its comment explains (`.ok(); // receiver may be gone if the test completed`, or

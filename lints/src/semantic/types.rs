@@ -462,6 +462,18 @@ pub fn channel_pair(ctor: &str, args: Vec<Ty>) -> Option<Ty> {
         "tokio::sync::oneshot::channel" => "tokio::sync::oneshot",
         "futures::channel::oneshot::channel" => "futures::channel::oneshot",
         "std::sync::mpsc::channel" => "std::sync::mpsc",
+        "std::sync::mpsc::sync_channel" => {
+            return Some(Ty::Tuple(vec![
+                Ty::Path {
+                    path: "std::sync::mpsc::SyncSender".into(),
+                    args: args.clone(),
+                },
+                Ty::Path {
+                    path: "std::sync::mpsc::Receiver".into(),
+                    args,
+                },
+            ]));
+        }
         "tokio::sync::mpsc::unbounded_channel" => {
             return Some(Ty::Tuple(vec![
                 Ty::Path {
