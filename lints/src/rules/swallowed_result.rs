@@ -58,8 +58,8 @@
 //!   test such as `boxed.downcast::<Batch>()`, whose `Err` only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
 //!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`, `NonZeroU32::new(n)`,
-//!   `Name::try_from_ascii(b)`
-//!   too, but not `User::try_from(&row)`: a record that fails to decode is data lost);
+//!   `Name::try_from_ascii(b)` too, but not `User::try_from(&row)`: a record that fails to
+//!   decode is data lost);
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
 //!   right above it: the other side may be gone (`.ok(); // receiver may be gone`), the error
 //!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
@@ -381,6 +381,13 @@ fn is_watch_sender(t: &Ty) -> bool {
     t.peel().path_str() == Some("tokio::sync::watch::Sender")
 }
 
+/// `e`'s type is known, and its path (through `Arc`, `&`, `Option`...) passes `pred`.
+fn known_type_is(cx: &Cx, e: &syn::Expr, pred: fn(&str) -> bool) -> bool {
+    cx.type_of(e)
+        .known()
+        .is_some_and(|t| t.peel().path_str().is_some_and(pred))
+}
+
 /// `tx.send((query, reply_tx))` where `reply_tx` is a oneshot `Sender`: a request carrying its
 /// reply channel. If the send fails, the reply sender is dropped with the message and the
 /// requester's `reply_rx.await` fails: the failure is observed there.
@@ -407,11 +414,10 @@ fn carries_reply_channel(cx: &Cx, e: &syn::Expr) -> bool {
     for arg in &mc.args {
         syn::visit::Visit::visit_expr(&mut names, arg);
     }
-    names.0.iter().any(|n| {
-        cx.type_of(n)
-            .known()
-            .is_some_and(|t| t.peel().path_str().is_some_and(is_reply_sender))
-    })
+    names
+        .0
+        .iter()
+        .any(|n| known_type_is(cx, n, is_reply_sender))
 }
 
 /// Senders a request hands over for its answer: a oneshot, or a std rendezvous/mpsc sender
@@ -437,11 +443,7 @@ fn replies_on_oneshot(cx: &Cx, e: &syn::Expr) -> bool {
     let syn::Expr::MethodCall(mc) = peel_await(e) else {
         return false;
     };
-    mc.method == "send"
-        && cx
-            .type_of(&mc.receiver)
-            .known()
-            .is_some_and(|t| t.peel().path_str().is_some_and(is_oneshot_sender))
+    mc.method == "send" && known_type_is(cx, &mc.receiver, is_oneshot_sender)
 }
 
 /// `shutdown_rx.await.ok();`, `rx.recv().await.ok();`, `rx.changed().await.ok();`: a receive
@@ -459,13 +461,11 @@ fn is_wait(cx: &Cx, e: &syn::Expr) -> bool {
     let syn::Expr::Await(aw) = peel(e) else {
         return false;
     };
-    cx.type_of(&aw.base).known().is_some_and(|t| {
-        t.peel().path_str().is_some_and(|p| {
-            matches!(
-                p,
-                "tokio::sync::oneshot::Receiver" | "futures::channel::oneshot::Receiver"
-            )
-        })
+    known_type_is(cx, &aw.base, |p| {
+        matches!(
+            p,
+            "tokio::sync::oneshot::Receiver" | "futures::channel::oneshot::Receiver"
+        )
     })
 }
 
