@@ -63,9 +63,13 @@
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
 //!   right above it: the other side may be gone (`.ok(); // receiver may be gone`), the error
 //!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
-//!   allowed (`// this can legally fail when shutting down`, "best effort", "don't care").
-//!   A decision written down is not an error nobody thought about; `racewise: allow` with a
-//!   reason says the same in a form tools read;
+//!   allowed or harmless (`// this can legally fail when shutting down`, "a SendError is fine
+//!   here", "best effort", "don't care", "cannot happen"), matched as whole words. A decision
+//!   written down is not an error nobody thought about; `racewise: allow` with a reason says
+//!   the same in a form tools read;
+//! - an error passed on after it was logged: `error!(%e, ..);` then, within 25 lines of the
+//!   same fn, `let _ = tx.send(Err(e)).await;` — a consumer that is gone loses only a copy of
+//!   an error already in the log;
 //! - `Drop::drop` (no caller to report to; best-effort cleanup is the idiom).
 //!
 //! Test code is checked too: a test helper that swallows an error hides why the test fails
@@ -107,7 +111,7 @@ use crate::semantic::fallible;
 use crate::semantic::macros::is_log_macro;
 use crate::semantic::syntax::{collect_idents, peel};
 use crate::semantic::walk::expr_text;
-use crate::semantic::{Cx, Ty, TyExpr};
+use crate::semantic::{Cx, FnView, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "swallowed_result",
@@ -121,6 +125,8 @@ pub static META: RuleMeta = RuleMeta {
 #[derive(Default)]
 pub struct SwallowedResult {
     none_handled: std::collections::HashSet<(usize, usize)>,
+    /// The last line of the latest log-macro statement in the fn being walked.
+    last_log_line: Option<u32>,
 }
 
 use crate::semantic::syntax::span_key as pos;
@@ -344,10 +350,11 @@ enum Loss {
     Data,
     /// Nothing: a pure signal, or a request whose reply channel reports the failure.
     Nothing,
-    /// A unit-like variant: nothing on a message channel, the new state on a `watch` channel
-    /// (a failed send stores nothing, every later reader gets the old value). The receiver's
-    /// type decides.
-    VariantOn(TyExpr),
+    /// Decided by a type the crate index settles: report only if it passes the test. A
+    /// unit-like variant is data on a `watch` channel only (a failed send stores nothing, every
+    /// later reader gets the old value); a send on a receiver typed through another file is a
+    /// oneshot answer or not.
+    IfType(TyExpr, fn(&Ty) -> bool),
 }
 
 /// `tx.send(())`, `tx.send(Command::Discard)`: a pure signal, carrying no data. A send fails
@@ -371,7 +378,7 @@ fn unit_signal(cx: &Cx, e: &syn::Expr) -> Loss {
                     && n.chars().any(char::is_lowercase)
             }) =>
         {
-            Loss::VariantOn(cx.type_of(&mc.receiver))
+            Loss::IfType(cx.type_of(&mc.receiver), is_watch_sender)
         }
         _ => Loss::Data,
     }
@@ -438,12 +445,43 @@ fn is_oneshot_sender(path: &str) -> bool {
 }
 
 /// `reply_tx.send(answer)` on a oneshot: its only error is that the requester stopped waiting
-/// (dropped its receiver, which is how it cancels). The answer has no reader left.
-fn replies_on_oneshot(cx: &Cx, e: &syn::Expr) -> bool {
+/// (dropped its receiver, which is how it cancels). The answer has no reader left. A receiver
+/// typed through another file (`self.reply.take()` of a field) is settled by the crate index.
+fn oneshot_answer(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
     let syn::Expr::MethodCall(mc) = peel_await(e) else {
-        return false;
+        return None;
     };
-    mc.method == "send" && known_type_is(cx, &mc.receiver, is_oneshot_sender)
+    if mc.method != "send" {
+        return None;
+    }
+    let ty = cx.type_of(&mc.receiver);
+    match ty.known() {
+        Some(t) => t
+            .peel()
+            .path_str()
+            .is_some_and(is_oneshot_sender)
+            .then_some(Loss::Nothing),
+        None if ty.is_unknown() => None,
+        None => Some(Loss::IfType(ty, not_oneshot_sender)),
+    }
+}
+
+fn not_oneshot_sender(t: &Ty) -> bool {
+    !t.peel().path_str().is_some_and(is_oneshot_sender)
+}
+
+/// How far above a send of `Err(..)` a log statement still counts as reporting that error.
+const LOGGED_WITHIN_LINES: u32 = 25;
+
+/// `error!(%e, ..); let _ = tx.send(Err(e)).await;`: the error being passed on was logged a few
+/// lines up in the same fn; if the consumer is gone, only a copy of it is lost.
+fn forwards_logged_error(e: &syn::Expr, logged: bool) -> bool {
+    logged
+        && matches!(peel_await(e), syn::Expr::MethodCall(mc)
+            if mc.method.to_string().contains("send")
+                && mc.args.first().is_some_and(|a| matches!(peel(a),
+                    syn::Expr::Call(c) if matches!(peel(&c.func),
+                        syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Err")))))
 }
 
 /// `shutdown_rx.await.ok();`, `rx.recv().await.ok();`, `rx.changed().await.ok();`: a receive
@@ -470,11 +508,15 @@ fn is_wait(cx: &Cx, e: &syn::Expr) -> bool {
 }
 
 /// What a failed send (or any other fallible call) loses.
-fn loss(cx: &Cx, e: &syn::Expr) -> Loss {
-    if carries_reply_channel(cx, e) || replies_on_oneshot(cx, e) || is_wait(cx, e) {
+/// `logged`: a log macro ran a few lines up in the same fn (see [`forwards_logged_error`]).
+fn loss(cx: &Cx, e: &syn::Expr, logged: bool) -> Loss {
+    if carries_reply_channel(cx, e) || is_wait(cx, e) || forwards_logged_error(e, logged) {
         return Loss::Nothing;
     }
-    unit_signal(cx, e)
+    match unit_signal(cx, e) {
+        Loss::Data => oneshot_answer(cx, e).unwrap_or(Loss::Data),
+        signal => signal,
+    }
 }
 
 /// Emits a finding about a discarded error unless the failure loses nothing (see [`Loss`]).
@@ -482,7 +524,7 @@ fn emit_unless_lossless(cx: &Cx, loss: Loss, finding: crate::finding::Finding) {
     match loss {
         Loss::Data => cx.emit(finding),
         Loss::Nothing => {}
-        Loss::VariantOn(ty) => cx.emit_if(ty, is_watch_sender, finding),
+        Loss::IfType(ty, holds) => cx.emit_if(ty, holds, finding),
     }
 }
 
@@ -557,35 +599,34 @@ fn binds_err(pat: &syn::Pat) -> bool {
         })
 }
 
-/// Phrases of a comment that explains why an error is dropped: the other side may be gone, the
-/// failure is allowed, the drop is deliberate.
+/// Words and phrases of a comment that explains why an error is dropped: the other side may be
+/// gone, the failure is allowed or cannot matter, the drop is deliberate. Matched on whole
+/// words of the lowercased comment (`fine` is not in `define`).
 const DISCARD_REASONS: &[&str] = &[
-    "ignor",
+    "ignore",
+    "ignored",
+    "ignores",
+    "ignoring",
     "gone",
+    "fine",
+    "harmless",
+    "intentional",
+    "intentionally",
+    "deliberate",
+    "deliberately",
+    "fail",
+    "fails",
+    "failed",
+    "failing",
+    "failure",
     "best effort",
     "best-effort",
     "don't care",
     "do not care",
     "doesn't matter",
     "does not matter",
-    "intentional",
-    "deliberate",
     "fire and forget",
     "fire-and-forget",
-    "can fail",
-    "may fail",
-    "might fail",
-    "could fail",
-    "legally fail",
-    "allowed to fail",
-    "ok to fail",
-    "okay to fail",
-    "cannot fail",
-    "can't fail",
-    "never fail",
-    "won't fail",
-    "only fails",
-    "only fail ",
     "cannot happen",
     "can't happen",
     "never happen",
@@ -600,7 +641,21 @@ fn explained_discard(cx: &Cx, first: proc_macro2::Span, last: proc_macro2::Span)
     // be reported unused).
     let says = |comment: &str| {
         let c = comment.to_ascii_lowercase();
-        !c.contains("racewise:") && DISCARD_REASONS.iter().any(|w| c.contains(w))
+        if c.contains("racewise:") {
+            return false;
+        }
+        // Words separated by single spaces, padded: ` best effort ` matches as a phrase.
+        let words: String = c
+            .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '\'' || ch == '-'))
+            .filter(|w| !w.is_empty())
+            .fold(String::from(" "), |mut acc, w| {
+                acc.push_str(w);
+                acc.push(' ');
+                acc
+            });
+        DISCARD_REASONS
+            .iter()
+            .any(|r| words.contains(&format!(" {r} ")))
     };
     let src = cx.source();
     let (first, last) = (first.start().line as u32, last.end().line as u32);
@@ -656,11 +711,11 @@ fn skipped(cx: &Cx) -> bool {
 }
 
 impl SwallowedResult {
-    fn report_ok(&self, cx: &Cx, ok: &syn::ExprMethodCall) {
+    fn report_ok(&self, cx: &Cx, ok: &syn::ExprMethodCall, logged: bool) {
         if expected(&ok.receiver) || chain_observes_error(&ok.receiver) {
             return;
         }
-        let loss = loss(cx, &ok.receiver);
+        let loss = loss(cx, &ok.receiver, logged);
         if matches!(loss, Loss::Nothing) {
             return;
         }
@@ -693,18 +748,18 @@ impl SwallowedResult {
         }
     }
 
-    fn check_discard(&self, cx: &Cx, init: &syn::Expr) {
+    fn check_discard(&self, cx: &Cx, init: &syn::Expr, logged: bool) {
         if chain_observes_error(init) {
             return;
         }
         if let Some(ok) = as_ok_call(init) {
-            self.report_ok(cx, ok);
+            self.report_ok(cx, ok, logged);
             return;
         }
         let Some((span, what, is_send)) = fallible_call(cx, init) else {
             return;
         };
-        let loss = loss(cx, init);
+        let loss = loss(cx, init, logged);
         let (message, help) = if is_send {
             (
                 format!(
@@ -732,25 +787,50 @@ impl Lint for SwallowedResult {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::STMT | Hooks::EXPR
+        Hooks::FN | Hooks::STMT | Hooks::EXPR
+    }
+
+    fn check_fn(&mut self, _cx: &Cx, _f: &FnView) {
+        self.last_log_line = None;
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {
         if skipped(cx) {
             return;
         }
+        // `error!(%e, ..);` as a statement: an error passed on below it was reported here.
+        let mac = match stmt {
+            syn::Stmt::Macro(m) => Some(&m.mac),
+            syn::Stmt::Expr(syn::Expr::Macro(m), _) => Some(&m.mac),
+            _ => None,
+        };
+        if let Some(mac) = mac
+            && mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| is_log_macro(&s.ident.to_string()))
+        {
+            self.last_log_line = Some(mac.delimiter.span().close().end().line as u32);
+            return;
+        }
+        let logged = |first: proc_macro2::Span| {
+            let first = first.start().line as u32;
+            self.last_log_line
+                .is_some_and(|l| l <= first && first - l <= LOGGED_WITHIN_LINES)
+        };
         match stmt {
             syn::Stmt::Expr(e, Some(semi)) => match peel(e) {
                 syn::Expr::Assign(a) if matches!(peel(&a.left), syn::Expr::Infer(_)) => {
                     if !explained_discard(cx, a.left.span(), semi.span) {
-                        self.check_discard(cx, &a.right);
+                        self.check_discard(cx, &a.right, logged(a.left.span()));
                     }
                 }
                 inner => {
                     if let Some(ok) = as_ok_call(inner)
                         && !explained_discard(cx, inner.span(), semi.span)
                     {
-                        self.report_ok(cx, ok);
+                        self.report_ok(cx, ok, logged(inner.span()));
                     }
                 }
             },
@@ -766,7 +846,7 @@ impl Lint for SwallowedResult {
                     && init.diverge.is_none()
                     && !explained_discard(cx, local.let_token.span, local.semi_token.span)
                 {
-                    self.check_discard(cx, &init.expr);
+                    self.check_discard(cx, &init.expr, logged(local.let_token.span));
                 }
             }
             _ => {}

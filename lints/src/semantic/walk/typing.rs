@@ -31,6 +31,8 @@ const SAME_TYPE: &[&str] = &[
     "by_ref",
     "as_slice",
     "upgrade",
+    // `Option::take`: the slot's own type (`self.reply.take()` is the oneshot sender).
+    "take",
 ];
 
 /// Methods that take the value out of a `Result`/`Option`.
