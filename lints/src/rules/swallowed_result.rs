@@ -28,7 +28,9 @@
 //! - `.ok()` used as a value: `let x = r.ok();`, `if let Some(x) = r.ok()`, and a conversion in
 //!   `.and_then(|u| base.join(&u).ok())` whose `None` the chain then handles (`.ok_or(..)`,
 //!   `.ok_or_else(..)`, `.context(..)`, `.expect(..)`, `.unwrap_or(..)`, `.map_or(..)`,
-//!   `.or(Some(default))`...);
+//!   `.or(Some(default))`...), also after further `and_then`/`map`/`filter` steps;
+//! - `write!`/`writeln!` into a `String` (`write!(out, ..).ok();`): `fmt::Write for String`
+//!   never fails;
 //! - a request that carries its reply channel (`let _ = tx.send((query, reply_tx));` where
 //!   `reply_tx` is a oneshot `Sender`, or a std `mpsc`/`sync_channel` sender): if the send
 //!   fails, the reply sender is dropped with the message and the requester's
@@ -58,6 +60,7 @@
 //!   test such as `boxed.downcast::<Batch>()`, whose `Err` only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
 //!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`, `NonZeroU32::new(n)`,
+//!   `StatusCode::from_u16(n)`,
 //!   `Name::try_from_ascii(b)` too, but not `User::try_from(&row)`: a record that fails to
 //!   decode is data lost);
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
@@ -145,6 +148,11 @@ const HANDLES_NONE: &[&str] = &[
     "or",
     "or_else",
     "unwrap_or_default",
+];
+
+/// `Option` adapters a `None` flows through unchanged to a later handler.
+const OPTION_ADAPTERS: &[&str] = &[
+    "and_then", "map", "filter", "flatten", "inspect", "cloned", "copied",
 ];
 
 /// A method that logs the error it passes on (`log_err()`, `log_debug_err()`, tuwunel's and
@@ -507,10 +515,41 @@ fn is_wait(cx: &Cx, e: &syn::Expr) -> bool {
     })
 }
 
+/// `write!(s, ..)` / `writeln!(s, ..)` into a `String`: `fmt::Write for String` never fails.
+fn writes_to_string(cx: &Cx, e: &syn::Expr) -> bool {
+    let syn::Expr::Macro(m) = peel(e) else {
+        return false;
+    };
+    if !matches!(
+        crate::semantic::macros::macro_name(&m.mac).as_str(),
+        "write" | "writeln"
+    ) {
+        return false;
+    }
+    let target: proc_macro2::TokenStream = m
+        .mac
+        .tokens
+        .clone()
+        .into_iter()
+        .take_while(|t| !matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ','))
+        .collect();
+    syn::parse2::<syn::Expr>(target).is_ok_and(|target| {
+        let target = match &target {
+            syn::Expr::Reference(r) => &*r.expr,
+            other => other,
+        };
+        known_type_is(cx, target, |p| p == "std::string::String")
+    })
+}
+
 /// What a failed send (or any other fallible call) loses.
 /// `logged`: a log macro ran a few lines up in the same fn (see [`forwards_logged_error`]).
 fn loss(cx: &Cx, e: &syn::Expr, logged: bool) -> Loss {
-    if carries_reply_channel(cx, e) || is_wait(cx, e) || forwards_logged_error(e, logged) {
+    if carries_reply_channel(cx, e)
+        || is_wait(cx, e)
+        || forwards_logged_error(e, logged)
+        || writes_to_string(cx, e)
+    {
         return Loss::Nothing;
     }
     match unit_signal(cx, e) {
@@ -860,11 +899,18 @@ impl Lint for SwallowedResult {
         match e {
             syn::Expr::MethodCall(mc) => {
                 let method = mc.method.to_string();
-                if HANDLES_NONE.contains(&method.as_str())
-                    && let syn::Expr::MethodCall(inner) = peel(&mc.receiver)
-                    && inner.method == "and_then"
-                {
-                    self.none_handled.insert(pos(inner.method.span()));
+                if HANDLES_NONE.contains(&method.as_str()) {
+                    // Every `and_then` of the chain before it, through further `Option`
+                    // adapters: `.and_then(..ok()).and_then(..ok()).unwrap_or_default()`.
+                    let mut cur = &mc.receiver;
+                    while let syn::Expr::MethodCall(inner) = peel(cur)
+                        && OPTION_ADAPTERS.contains(&inner.method.to_string().as_str())
+                    {
+                        if inner.method == "and_then" {
+                            self.none_handled.insert(pos(inner.method.span()));
+                        }
+                        cur = &inner.receiver;
+                    }
                 }
                 if mc.args.len() != 1 {
                     return;

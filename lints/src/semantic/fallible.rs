@@ -101,6 +101,11 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
         || op.starts_with("checked_")
         // `Box<dyn Any>::downcast::<T>()`: the `Err` is "another type", handed back.
         || op.starts_with("downcast")
+        // `StatusCode::from_u16(n)`, `Level::from_i32(n)`: a number checked against a range.
+        || op
+            .strip_prefix("from_")
+            .and_then(|rest| rest.strip_prefix(['u', 'i']))
+            .is_some_and(|bits| matches!(bits, "8" | "16" | "32" | "64" | "128" | "size"))
         || op.starts_with("from_str")
         || op.starts_with("from_utf8")
         || matches!(
