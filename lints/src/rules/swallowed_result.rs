@@ -114,7 +114,7 @@ use crate::semantic::fallible;
 use crate::semantic::macros::is_log_macro;
 use crate::semantic::syntax::{collect_idents, peel};
 use crate::semantic::walk::expr_text;
-use crate::semantic::{Cx, FnView, Ty, TyExpr};
+use crate::semantic::{Condition, Cx, FnView, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "swallowed_result",
@@ -358,11 +358,18 @@ enum Loss {
     Data,
     /// Nothing: a pure signal, or a request whose reply channel reports the failure.
     Nothing,
-    /// Decided by a type the crate index settles: report only if it passes the test. A
+    /// Decided by types the crate index settles: report only if every one passes its test. A
     /// unit-like variant is data on a `watch` channel only (a failed send stores nothing, every
     /// later reader gets the old value); a send on a receiver typed through another file is a
-    /// oneshot answer or not.
-    IfType(TyExpr, fn(&Ty) -> bool),
+    /// oneshot answer or not; a message's bindings typed through a re-export may be its reply
+    /// channel.
+    If(Vec<Condition>),
+}
+
+impl Loss {
+    fn if_type(ty: TyExpr, holds: fn(&Ty) -> bool) -> Loss {
+        Loss::If(vec![Condition { ty, holds }])
+    }
 }
 
 /// `tx.send(())`, `tx.send(Command::Discard)`: a pure signal, carrying no data. A send fails
@@ -386,7 +393,7 @@ fn unit_signal(cx: &Cx, e: &syn::Expr) -> Loss {
                     && n.chars().any(char::is_lowercase)
             }) =>
         {
-            Loss::IfType(cx.type_of(&mc.receiver), is_watch_sender)
+            Loss::if_type(cx.type_of(&mc.receiver), is_watch_sender)
         }
         _ => Loss::Data,
     }
@@ -405,8 +412,10 @@ fn known_type_is(cx: &Cx, e: &syn::Expr, pred: fn(&str) -> bool) -> bool {
 
 /// `tx.send((query, reply_tx))` where `reply_tx` is a oneshot `Sender`: a request carrying its
 /// reply channel. If the send fails, the reply sender is dropped with the message and the
-/// requester's `reply_rx.await` fails: the failure is observed there.
-fn carries_reply_channel(cx: &Cx, e: &syn::Expr) -> bool {
+/// requester's `reply_rx.await` fails: the failure is observed there. `None` when no binding of
+/// the message can be one; the bindings whose type the crate index settles (`oneshot` through
+/// `pub use tokio::sync::*;`) decide otherwise.
+fn reply_channel(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
     struct Names<'e>(Vec<&'e syn::Expr>);
     impl<'e> syn::visit::Visit<'e> for Names<'e> {
         fn visit_expr(&mut self, e: &'e syn::Expr) {
@@ -420,19 +429,35 @@ fn carries_reply_channel(cx: &Cx, e: &syn::Expr) -> bool {
         }
     }
     let syn::Expr::MethodCall(mc) = peel_await(e) else {
-        return false;
+        return None;
     };
     if !mc.method.to_string().contains("send") {
-        return false;
+        return None;
     }
     let mut names = Names(Vec::new());
     for arg in &mc.args {
         syn::visit::Visit::visit_expr(&mut names, arg);
     }
-    names
-        .0
-        .iter()
-        .any(|n| known_type_is(cx, n, is_reply_sender))
+    let mut deferred = Vec::new();
+    for n in names.0 {
+        let ty = cx.type_of(n);
+        match ty.known() {
+            Some(t) if t.peel().path_str().is_some_and(is_reply_sender) => {
+                return Some(Loss::Nothing);
+            }
+            Some(_) => {}
+            None if ty.is_unknown() => {}
+            None => deferred.push(Condition {
+                ty,
+                holds: not_reply_sender,
+            }),
+        }
+    }
+    (!deferred.is_empty()).then_some(Loss::If(deferred))
+}
+
+fn not_reply_sender(t: &Ty) -> bool {
+    !t.peel().path_str().is_some_and(is_reply_sender)
 }
 
 /// Senders a request hands over for its answer: a oneshot, or a std rendezvous/mpsc sender
@@ -470,7 +495,7 @@ fn oneshot_answer(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
             .is_some_and(is_oneshot_sender)
             .then_some(Loss::Nothing),
         None if ty.is_unknown() => None,
-        None => Some(Loss::IfType(ty, not_oneshot_sender)),
+        None => Some(Loss::if_type(ty, not_oneshot_sender)),
     }
 }
 
@@ -545,16 +570,31 @@ fn writes_to_string(cx: &Cx, e: &syn::Expr) -> bool {
 /// What a failed send (or any other fallible call) loses.
 /// `logged`: a log macro ran a few lines up in the same fn (see [`forwards_logged_error`]).
 fn loss(cx: &Cx, e: &syn::Expr, logged: bool) -> Loss {
-    if carries_reply_channel(cx, e)
-        || is_wait(cx, e)
-        || forwards_logged_error(e, logged)
-        || writes_to_string(cx, e)
-    {
+    if is_wait(cx, e) || forwards_logged_error(e, logged) || writes_to_string(cx, e) {
         return Loss::Nothing;
     }
-    match unit_signal(cx, e) {
-        Loss::Data => oneshot_answer(cx, e).unwrap_or(Loss::Data),
-        signal => signal,
+    // A pure signal is not data on a message channel, only (as a variant) on a `watch`.
+    let signal = unit_signal(cx, e);
+    if !matches!(signal, Loss::Data) {
+        return signal;
+    }
+    // Each other answer is Nothing, or conditions the crate index settles: all must leave the
+    // message data for the finding to stand.
+    let mut conditions = Vec::new();
+    for answer in [reply_channel(cx, e), oneshot_answer(cx, e)]
+        .into_iter()
+        .flatten()
+    {
+        match answer {
+            Loss::Nothing => return Loss::Nothing,
+            Loss::Data => {}
+            Loss::If(c) => conditions.extend(c),
+        }
+    }
+    if conditions.is_empty() {
+        Loss::Data
+    } else {
+        Loss::If(conditions)
     }
 }
 
@@ -563,7 +603,7 @@ fn emit_unless_lossless(cx: &Cx, loss: Loss, finding: crate::finding::Finding) {
     match loss {
         Loss::Data => cx.emit(finding),
         Loss::Nothing => {}
-        Loss::IfType(ty, holds) => cx.emit_if(ty, holds, finding),
+        Loss::If(conditions) => cx.emit_if_all(conditions, finding),
     }
 }
 
