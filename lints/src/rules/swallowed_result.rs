@@ -64,7 +64,7 @@
 //!   `Name::try_from_ascii(b)` too, but not `User::try_from(&row)`: a record that fails to
 //!   decode is data lost);
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
-//!   right above it: the other side may be gone (`.ok(); // receiver may be gone`), the error
+//!   right above it (or above the run of one-line discards it continues): the other side may be gone (`.ok(); // receiver may be gone`), the error
 //!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
 //!   allowed or harmless (`// this can legally fail when shutting down`, "a SendError is fine
 //!   here", "best effort", "don't care", "cannot happen"), matched as whole words. A decision
@@ -745,10 +745,16 @@ fn explained_discard(cx: &Cx, first: proc_macro2::Span, last: proc_macro2::Span)
     {
         return true;
     }
+    // The comment block right above, or above a run of discards this one continues
+    // (`// only fails for host-less URLs` over `url.set_username(u).ok();` and
+    // `url.set_password(p).ok();`).
+    let is_discard =
+        |t: &str| t.ends_with(".ok();") || t.starts_with("let _ =") || t.starts_with("_ =");
     (1..first)
         .rev()
-        .take(6)
-        .map(|l| src.line(l).trim_start())
+        .take(8)
+        .map(|l| src.line(l).trim())
+        .skip_while(|t| is_discard(t))
         .take_while(|t| t.starts_with("//"))
         .any(says)
 }
