@@ -86,9 +86,10 @@ pub fn expected_failure(method: &str) -> bool {
 }
 
 /// Conversions whose `Err` only says "not a valid value" (`"12".parse()`, a header's `to_str()`,
-/// `NonZeroU32::new`, `u16::try_from(n)`, a `downcast` to another type): `.and_then(|v| v.to_str().ok())` turns an invalid
-/// value into an absent one on purpose. `op` is the producing method or the callee's last
-/// segment; `ty` is the segment before it for a path call (`u16` in `u16::try_from`).
+/// `NonZeroU32::new`, `u16::try_from(n)`, a `downcast` to another type):
+/// `.and_then(|v| v.to_str().ok())` turns an invalid value into an absent one on purpose. `op`
+/// is the producing method or the callee's last segment; `ty` is the segment before it for a
+/// path call (`u16` in `u16::try_from`).
 ///
 /// `try_from`/`from_row` on a domain type (`User::try_from(&row)`) is *not* here: that is the
 /// decoding of a record, and dropping its error makes rows vanish.

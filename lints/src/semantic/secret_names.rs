@@ -645,7 +645,6 @@ impl<'ast> syn::visit::Visit<'ast> for AuthScan {
     }
 }
 
-/// [`carrier_type`] is known to be `true`.
 /// Report a secret reference once its type allows it. A `strict` name (an ambiguous, bare
 /// `token`) needs a type known to pass that test (`is_known_carrier`); otherwise an unknown type
 /// is enough and a known one must pass `may_carry`.
@@ -666,6 +665,7 @@ pub fn emit_secret_finding(
     cx.emit_if(ty, strict.unwrap_or(may_carry), finding);
 }
 
+/// [`carrier_type`] is known to be `true`.
 pub fn is_known_carrier(t: &Ty) -> bool {
     carrier_type(t) == Some(true)
 }
