@@ -376,14 +376,11 @@ impl Loss {
 /// when nobody listens any more (no data is lost) or, for `try_send`, when the queue is full
 /// (a wake-up is already pending): its error is not worth reporting — except that a variant
 /// sent on a `watch` channel is state.
-fn unit_signal(cx: &Cx, e: &syn::Expr) -> Loss {
-    let syn::Expr::MethodCall(mc) = peel_await(e) else {
-        return Loss::Data;
-    };
-    if !mc.method.to_string().contains("send") || mc.args.len() != 1 {
+fn unit_signal(cx: &Cx, send: &syn::ExprMethodCall) -> Loss {
+    if send.args.len() != 1 {
         return Loss::Data;
     }
-    match mc.args.first().map(peel) {
+    match send.args.first().map(peel) {
         Some(syn::Expr::Tuple(t)) if t.elems.is_empty() => Loss::Nothing,
         // A unit-like variant or struct (`Wake::Up`, `Discard`), not a constant (`MAX`).
         Some(syn::Expr::Path(p))
@@ -393,7 +390,7 @@ fn unit_signal(cx: &Cx, e: &syn::Expr) -> Loss {
                     && n.chars().any(char::is_lowercase)
             }) =>
         {
-            Loss::if_type(cx.type_of(&mc.receiver), is_watch_sender)
+            Loss::if_type(cx.type_of(&send.receiver), is_watch_sender)
         }
         _ => Loss::Data,
     }
@@ -415,7 +412,7 @@ fn known_type_is(cx: &Cx, e: &syn::Expr, pred: fn(&str) -> bool) -> bool {
 /// requester's `reply_rx.await` fails: the failure is observed there. `None` when no binding of
 /// the message can be one; the bindings whose type the crate index settles (`oneshot` through
 /// `pub use tokio::sync::*;`) decide otherwise.
-fn reply_channel(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
+fn reply_channel(cx: &Cx, send: &syn::ExprMethodCall) -> Option<Loss> {
     struct Names<'e>(Vec<&'e syn::Expr>);
     impl<'e> syn::visit::Visit<'e> for Names<'e> {
         fn visit_expr(&mut self, e: &'e syn::Expr) {
@@ -428,32 +425,44 @@ fn reply_channel(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
             syn::visit::visit_expr(self, e);
         }
     }
-    let syn::Expr::MethodCall(mc) = peel_await(e) else {
-        return None;
-    };
-    if !mc.method.to_string().contains("send") {
-        return None;
-    }
     let mut names = Names(Vec::new());
-    for arg in &mc.args {
+    for arg in &send.args {
         syn::visit::Visit::visit_expr(&mut names, arg);
     }
     let mut deferred = Vec::new();
     for n in names.0 {
-        let ty = cx.type_of(n);
-        match ty.known() {
-            Some(t) if t.peel().path_str().is_some_and(is_reply_sender) => {
-                return Some(Loss::Nothing);
-            }
-            Some(_) => {}
-            None if ty.is_unknown() => {}
-            None => deferred.push(Condition {
-                ty,
-                holds: not_reply_sender,
-            }),
+        match lossless_if_type(cx, n, is_reply_sender, not_reply_sender) {
+            Some(Loss::If(c)) => deferred.extend(c),
+            Some(Loss::Nothing) => return Some(Loss::Nothing),
+            _ => {}
         }
     }
     (!deferred.is_empty()).then_some(Loss::If(deferred))
+}
+
+/// A type test now or once the crate index settles the type: `Nothing` if `e`'s type is known
+/// to pass `is`, a condition (`isnt`, its negation) if the type waits for the index, `None` if
+/// it is known otherwise or unknown.
+fn lossless_if_type(
+    cx: &Cx,
+    e: &syn::Expr,
+    is: fn(&str) -> bool,
+    isnt: fn(&Ty) -> bool,
+) -> Option<Loss> {
+    let ty = cx.type_of(e);
+    match ty.known() {
+        Some(t) => t.peel().path_str().is_some_and(is).then_some(Loss::Nothing),
+        None if ty.is_unknown() => None,
+        None => Some(Loss::if_type(ty, isnt)),
+    }
+}
+
+/// `tx.send(..)`, `tx.try_send(..)`, `tx.blocking_send(..)` (through `.await`): a channel send.
+fn send_call(e: &syn::Expr) -> Option<&syn::ExprMethodCall> {
+    match peel_await(e) {
+        syn::Expr::MethodCall(mc) if mc.method.to_string().contains("send") => Some(mc),
+        _ => None,
+    }
 }
 
 fn not_reply_sender(t: &Ty) -> bool {
@@ -480,23 +489,11 @@ fn is_oneshot_sender(path: &str) -> bool {
 /// `reply_tx.send(answer)` on a oneshot: its only error is that the requester stopped waiting
 /// (dropped its receiver, which is how it cancels). The answer has no reader left. A receiver
 /// typed through another file (`self.reply.take()` of a field) is settled by the crate index.
-fn oneshot_answer(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
-    let syn::Expr::MethodCall(mc) = peel_await(e) else {
-        return None;
-    };
-    if mc.method != "send" {
+fn oneshot_answer(cx: &Cx, send: &syn::ExprMethodCall) -> Option<Loss> {
+    if send.method != "send" {
         return None;
     }
-    let ty = cx.type_of(&mc.receiver);
-    match ty.known() {
-        Some(t) => t
-            .peel()
-            .path_str()
-            .is_some_and(is_oneshot_sender)
-            .then_some(Loss::Nothing),
-        None if ty.is_unknown() => None,
-        None => Some(Loss::if_type(ty, not_oneshot_sender)),
-    }
+    lossless_if_type(cx, &send.receiver, is_oneshot_sender, not_oneshot_sender)
 }
 
 fn not_oneshot_sender(t: &Ty) -> bool {
@@ -508,13 +505,12 @@ const LOGGED_WITHIN_LINES: u32 = 25;
 
 /// `error!(%e, ..); let _ = tx.send(Err(e)).await;`: the error being passed on was logged a few
 /// lines up in the same fn; if the consumer is gone, only a copy of it is lost.
-fn forwards_logged_error(e: &syn::Expr, logged: bool) -> bool {
+fn forwards_logged_error(send: &syn::ExprMethodCall, logged: bool) -> bool {
     logged
-        && matches!(peel_await(e), syn::Expr::MethodCall(mc)
-            if mc.method.to_string().contains("send")
-                && mc.args.first().is_some_and(|a| matches!(peel(a),
-                    syn::Expr::Call(c) if matches!(peel(&c.func),
-                        syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Err")))))
+        && send.args.first().is_some_and(|a| {
+            matches!(peel(a), syn::Expr::Call(c) if matches!(peel(&c.func),
+                syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Err")))
+        })
 }
 
 /// `shutdown_rx.await.ok();`, `rx.recv().await.ok();`, `rx.changed().await.ok();`: a receive
@@ -570,18 +566,24 @@ fn writes_to_string(cx: &Cx, e: &syn::Expr) -> bool {
 /// What a failed send (or any other fallible call) loses.
 /// `logged`: a log macro ran a few lines up in the same fn (see [`forwards_logged_error`]).
 fn loss(cx: &Cx, e: &syn::Expr, logged: bool) -> Loss {
-    if is_wait(cx, e) || forwards_logged_error(e, logged) || writes_to_string(cx, e) {
+    if is_wait(cx, e) || writes_to_string(cx, e) {
+        return Loss::Nothing;
+    }
+    let Some(send) = send_call(e) else {
+        return Loss::Data;
+    };
+    if forwards_logged_error(send, logged) {
         return Loss::Nothing;
     }
     // A pure signal is not data on a message channel, only (as a variant) on a `watch`.
-    let signal = unit_signal(cx, e);
+    let signal = unit_signal(cx, send);
     if !matches!(signal, Loss::Data) {
         return signal;
     }
     // Each other answer is Nothing, or conditions the crate index settles: all must leave the
     // message data for the finding to stand.
     let mut conditions = Vec::new();
-    for answer in [reply_channel(cx, e), oneshot_answer(cx, e)]
+    for answer in [reply_channel(cx, send), oneshot_answer(cx, send)]
         .into_iter()
         .flatten()
     {
