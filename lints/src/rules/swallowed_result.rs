@@ -30,14 +30,16 @@
 //!   `.ok_or_else(..)`, `.context(..)`, `.expect(..)`, `.unwrap_or(..)`, `.map_or(..)`,
 //!   `.or(Some(default))`...), also after further `and_then`/`map`/`filter` steps;
 //! - `write!`/`writeln!` into a `String` (`write!(out, ..).ok();`): `fmt::Write for String`
-//!   never fails;
+//!   never fails (also a `match` whose every arm is such a write or an `Ok(..)`);
 //! - a request that carries its reply channel (`let _ = tx.send((query, reply_tx));` where
-//!   `reply_tx` is a oneshot `Sender`, or a std `mpsc`/`sync_channel` sender): if the send
-//!   fails, the reply sender is dropped with the message and the requester's
-//!   `reply_rx.await` (or `recv()`) fails, so the failure is observed there;
-//! - the answer on a oneshot (`let _ = reply.send(position);`): it fails only when the
-//!   requester stopped waiting (dropped its receiver, which is how it cancels), and the answer
-//!   has no reader left;
+//!   `reply_tx` is a oneshot `Sender`, or a std `mpsc`/`sync_channel` sender, however its
+//!   module was imported, globs and re-exports included): if the send fails, the reply sender
+//!   is dropped with the message and the requester's `reply_rx.await` (or `recv()`) fails, so
+//!   the failure is observed there;
+//! - the answer on a oneshot (`let _ = reply.send(position);`, also a sender taken out of a
+//!   request, `while let Some((req, reply)) = rx.recv().await`, or out of a `#[pin_project]`
+//!   field): it fails only when the requester stopped waiting (dropped its receiver, which is
+//!   how it cancels), and the answer has no reader left;
 //! - a receive whose value is dropped (`shutdown_rx.await.ok();`, `rx.recv().await.ok();`,
 //!   `rx.changed().await.ok();`): a wait, which "every sender is gone" ends as a value does;
 //! - a send of a pure signal, which carries no data: `()` (`let _ = shutdown_tx.send(());`) or
@@ -49,9 +51,12 @@
 //! - an `Err(_) => ()` arm whose error is a cancellation marker documented as such: a comment on
 //!   the arm (or the line above) that says cancel/abort, or a binding named so (`Err(_cancelled)`);
 //! - chains that observe the error: a `log`/`tracing`/`eprintln!` macro in an error adapter
-//!   (`.map_err(|e| warn!(..))`, `.inspect_err(..)`, `or_else`), a logging helper
-//!   (`.log_err()`, `.log_debug_err()`, `.inspect_err(inspect_log)`), and `writeln!(stderr(), ..)`
-//!   (the statement is itself the report);
+//!   (`.map_err(|e| warn!(..))`, `.inspect_err(..)`, `or_else`), or any other macro there
+//!   that does not just build a value (a project's reporting macro, `.map_err(|error|
+//!   emit!(ReadError { error }))`; `format!`, `anyhow!` and the like only convert), a
+//!   logging helper (`.log_err()`, `.log_debug_err()`, `.inspect_err(inspect_log)`,
+//!   `.map_err(|e| emit_err(e, FIELD))`), also inside the closure of an `and_then`/`filter_map`,
+//!   and `writeln!(stderr(), ..)` (the statement is itself the report);
 //! - arms that turn the error into control flow or a value (`Err(_) => continue`,
 //!   `Err(_) => None`), and a catch-all `Err(_) => {}` in a match whose other arms bind the error
 //!   (it keeps the one it chose);
@@ -156,10 +161,11 @@ const OPTION_ADAPTERS: &[&str] = &[
 ];
 
 /// A method that logs the error it passes on (`log_err()`, `log_debug_err()`, tuwunel's and
-/// others' `LogErr` helpers) or a function value that does (`inspect_err(inspect_log)`).
+/// others' `LogErr` helpers) or a function value that does (`inspect_err(inspect_log)`,
+/// `map_err(|e| emit_err(e, FIELD))`: vector's internal events log and count).
 fn is_log_helper(name: &str) -> bool {
     let words = crate::semantic::secret_names::split_words(name);
-    words.iter().any(|w| w == "log") || name == "inspect_err"
+    words.iter().any(|w| w == "log" || w == "emit") || name == "inspect_err"
 }
 
 /// Adapters whose closure runs on the error: a log there observes it.
@@ -184,7 +190,9 @@ fn chain_observes_error(e: &syn::Expr) -> bool {
                     || (ERROR_ADAPTERS.contains(&name.as_str())
                         && mc.args.iter().any(|a| {
                             let t = a.to_token_stream();
-                            observes_error(t.clone()) || mentions_log_helper(t)
+                            observes_error(t.clone())
+                                || invokes_reporting_macro(t.clone())
+                                || mentions_log_helper(t)
                         }))
                 {
                     return true;
@@ -204,6 +212,44 @@ fn chain_observes_error(e: &syn::Expr) -> bool {
             _ => return false,
         }
     }
+}
+
+/// Macros that build a value: in an error adapter they convert the error, they do not report it.
+const VALUE_MACROS: &[&str] = &[
+    "format",
+    "format_args",
+    "vec",
+    "anyhow",
+    "eyre",
+    "bail",
+    "concat",
+    "stringify",
+    "json",
+    "matches",
+    "ensure",
+    "err_msg",
+];
+
+/// Any other macro invoked in an error adapter's closure (`.map_err(|error| emit!(ReadError {
+/// error }))`, `counter!(..)`): a project's own reporting macro, which logs or counts the error.
+fn invokes_reporting_macro(tokens: TokenStream) -> bool {
+    invokes_macro(tokens, &|name| !VALUE_MACROS.contains(&name))
+}
+
+/// Whether `tokens` invoke a macro (`name!(..)`, `name! {..}`, at any depth) whose name passes
+/// `pred`.
+fn invokes_macro(tokens: TokenStream, pred: &dyn Fn(&str) -> bool) -> bool {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    tts.iter().enumerate().any(|(k, tt)| match tt {
+        TokenTree::Group(g) => invokes_macro(g.stream(), pred),
+        TokenTree::Ident(name) => {
+            matches!(tts.get(k + 1), Some(TokenTree::Punct(p))
+                if p.as_char() == '!' && p.spacing() == proc_macro2::Spacing::Alone)
+                && matches!(tts.get(k + 2), Some(TokenTree::Group(_)))
+                && pred(&name.to_string())
+        }
+        _ => false,
+    })
 }
 
 fn mentions_log_helper(tokens: TokenStream) -> bool {
@@ -245,23 +291,8 @@ fn reads_config(e: &syn::Expr) -> bool {
 /// Whether `tokens` invoke a logging macro (`warn!`, `tracing::error!`, `eprintln!`) or hand the
 /// error to `inspect_err`: the error is observed somewhere in this statement.
 fn observes_error(tokens: TokenStream) -> bool {
-    let mut prev: Option<TokenTree> = None;
-    for tt in tokens {
-        match &tt {
-            TokenTree::Group(g) if observes_error(g.stream()) => return true,
-            TokenTree::Punct(p) if p.as_char() == '!' => {
-                if let Some(TokenTree::Ident(i)) = &prev
-                    && is_log_macro(&i.to_string())
-                {
-                    return true;
-                }
-            }
-            TokenTree::Ident(i) if i == "inspect_err" => return true,
-            _ => {}
-        }
-        prev = Some(tt);
-    }
-    false
+    invokes_macro(tokens.clone(), &is_log_macro)
+        || crate::semantic::syntax::any_ident(tokens, &|i| i == "inspect_err")
 }
 
 fn peel_await(e: &syn::Expr) -> &syn::Expr {
@@ -506,11 +537,7 @@ const LOGGED_WITHIN_LINES: u32 = 25;
 /// `error!(%e, ..); let _ = tx.send(Err(e)).await;`: the error being passed on was logged a few
 /// lines up in the same fn; if the consumer is gone, only a copy of it is lost.
 fn forwards_logged_error(send: &syn::ExprMethodCall, logged: bool) -> bool {
-    logged
-        && send.args.first().is_some_and(|a| {
-            matches!(peel(a), syn::Expr::Call(c) if matches!(peel(&c.func),
-                syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Err")))
-        })
+    logged && send.args.first().is_some_and(|a| is_variant_call(a, "Err"))
 }
 
 /// `shutdown_rx.await.ok();`, `rx.recv().await.ok();`, `rx.changed().await.ok();`: a receive
@@ -538,6 +565,20 @@ fn is_wait(cx: &Cx, e: &syn::Expr) -> bool {
 
 /// `write!(s, ..)` / `writeln!(s, ..)` into a `String`: `fmt::Write for String` never fails.
 fn writes_to_string(cx: &Cx, e: &syn::Expr) -> bool {
+    // `match tags { None => Ok(()), Some(t) => write!(out, "{t}") }.ok();`: every arm either
+    // succeeds outright or writes into a `String`.
+    if let syn::Expr::Match(m) = peel(e) {
+        return m.arms.iter().all(|arm| {
+            let body = match peel(&arm.body) {
+                syn::Expr::Block(b) => match b.block.stmts.last() {
+                    Some(syn::Stmt::Expr(tail, None)) => tail,
+                    _ => return false,
+                },
+                other => other,
+            };
+            is_variant_call(body, "Ok") || writes_to_string(cx, body)
+        });
+    }
     let syn::Expr::Macro(m) = peel(e) else {
         return false;
     };
@@ -561,6 +602,12 @@ fn writes_to_string(cx: &Cx, e: &syn::Expr) -> bool {
         };
         known_type_is(cx, target, |p| p == "std::string::String")
     })
+}
+
+/// `Ok(..)` / `Err(..)` (by `variant`): a call of that variant.
+fn is_variant_call(e: &syn::Expr, variant: &str) -> bool {
+    matches!(peel(e), syn::Expr::Call(c) if matches!(peel(&c.func),
+        syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == variant)))
 }
 
 /// What a failed send (or any other fallible call) loses.
@@ -628,7 +675,7 @@ fn closure_drops_error(cl: &syn::ExprClosure, config: bool) -> bool {
     if (validation(&ok.receiver) && !config) || expected(&ok.receiver) {
         return false;
     }
-    !observes_error(cl.body.to_token_stream())
+    !observes_error(cl.body.to_token_stream()) && !chain_observes_error(&ok.receiver)
 }
 
 /// `Result::ok` / `std::result::Result::ok` as a function value.

@@ -455,6 +455,16 @@ impl CrateIndex {
             TyExpr::Known(t) => t.clone(),
             TyExpr::Unknown => Ty::Unknown,
             TyExpr::Field(base, field) => {
+                // `(key, value)` of a map's iteration (racewise types a map's element as its
+                // value): the pair's parts.
+                if let TyExpr::Elem(map) = &**base
+                    && let Some(part) = field
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| self.eval_depth(map, depth + 1).map_entry_part(i))
+                {
+                    return self.expand(&part);
+                }
                 let base = self.eval_depth(base, depth + 1);
                 match (base.peel(), self.owner_path(&base)) {
                     (Ty::Tuple(elems), _) => field
@@ -480,10 +490,12 @@ impl CrateIndex {
                 .and_then(|p| unique(self.statics.get(&p)))
                 .or_else(|| self.in_sibling(path, |sib, p| unique(sib.statics.get(p))))
                 .unwrap_or(Ty::Unknown),
-            TyExpr::FnRet(path) => self
+            TyExpr::FnRet(path, turbofish) => self
                 .local_path(path)
                 .and_then(|p| unique(self.fns.get(&p)))
                 .or_else(|| self.in_sibling(path, |sib, p| unique(sib.fns.get(p))))
+                // A re-exported channel constructor (`pub use tokio::sync::oneshot;`).
+                .or_else(|| super::types::channel_pair(&self.canon(path), turbofish.clone()))
                 .unwrap_or(Ty::Unknown),
             TyExpr::MethodRet(base, name) => {
                 let base = self.eval_depth(base, depth + 1);
@@ -518,7 +530,7 @@ impl CrateIndex {
                     .contains_key(&path)
                     .then(|| self.display_name(&path))
             }
-            TyExpr::FnRet(path) => {
+            TyExpr::FnRet(path, _) => {
                 let path = self.local_path(path)?;
                 Some(format!("{}()", self.display_name(&path)))
             }

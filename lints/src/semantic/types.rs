@@ -211,6 +211,21 @@ const COLLECTIONS: &[&str] = &[
     "smallvec::SmallVec",
 ];
 
+/// Receivers whose one type argument is the message type.
+const CHANNEL_RECEIVERS: &[&str] = &[
+    "tokio::sync::mpsc::Receiver",
+    "tokio::sync::mpsc::UnboundedReceiver",
+    "tokio::sync::broadcast::Receiver",
+    "std::sync::mpsc::Receiver",
+    "futures::channel::mpsc::Receiver",
+    "futures::channel::mpsc::UnboundedReceiver",
+    "flume::Receiver",
+    "crossbeam_channel::Receiver",
+    "async_channel::Receiver",
+    "kanal::Receiver",
+    "kanal::AsyncReceiver",
+];
+
 impl Ty {
     pub fn path(path: &str) -> Ty {
         Ty::Path {
@@ -315,7 +330,23 @@ impl Ty {
             Ty::Path { path, args } if COLLECTIONS.contains(&path.as_str()) => {
                 args.last().cloned().unwrap_or(Ty::Unknown)
             }
+            // A channel's receiving end: its message (`rx.recv().await`, `for msg in rx`).
+            Ty::Path { path, args } if CHANNEL_RECEIVERS.contains(&path.as_str()) => {
+                args.first().cloned().unwrap_or(Ty::Unknown)
+            }
             _ => Ty::Unknown,
+        }
+    }
+
+    /// Part `i` of a map's `(key, value)` entry, as iterating the map yields it.
+    pub fn map_entry_part(&self, i: usize) -> Option<Ty> {
+        match self.peel() {
+            Ty::Path { path, args }
+                if args.len() == 2 && COLLECTIONS.contains(&path.as_str()) && i < 2 =>
+            {
+                args.get(i).cloned()
+            }
+            _ => None,
         }
     }
 
@@ -403,8 +434,9 @@ pub enum TyExpr {
     Elem(Box<TyExpr>),
     /// A `static` (or `lazy_static!`) by name.
     Static(String),
-    /// The return type of a crate fn by name.
-    FnRet(String),
+    /// The return type of a crate fn by name, with the call's turbofish types (which type a
+    /// re-exported channel constructor's pair: `mpsc::unbounded_channel::<Job>()`).
+    FnRet(String, Vec<Ty>),
     /// The return type of method `name` on the receiver's type.
     MethodRet(Box<TyExpr>, String),
     /// The value inside: `Ok(x)` of a `Result`, `Some(x)` of an `Option` (a pattern, `?`,
@@ -424,7 +456,9 @@ impl TyExpr {
     pub fn elem(self) -> TyExpr {
         match self {
             TyExpr::Unknown => TyExpr::Unknown,
-            TyExpr::Known(t) => TyExpr::Known(t.element()),
+            // A type naming crate paths (`mpsc::Receiver<Job>` through a glob import, an
+            // alias) is settled by the crate index first.
+            TyExpr::Known(t) if !t.mentions_crate_path() => TyExpr::Known(t.element()),
             base => TyExpr::Elem(Box::new(base)),
         }
     }

@@ -645,6 +645,18 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             return;
         }
+        // The same over a type the crate index settles (`oneshot::channel()` through a glob
+        // import, a channel item `while let Some((req, reply)) = rx.recv().await`): each name
+        // gets its element of the settled tuple.
+        if let syn::Pat::Tuple(pt) = pat
+            && !ty.is_unknown()
+            && ty.known().is_none()
+        {
+            for (i, p) in pt.elems.iter().enumerate() {
+                self.bind_pattern(p, ty.clone().field(i.to_string()), guards);
+            }
+            return;
+        }
         // `Ok(peer)`/`Some(peer)` bind the value inside; an `Err(e)` binds nothing racewise
         // types.
         if let syn::Pat::TupleStruct(ts) = pat
@@ -1379,7 +1391,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Expr::Call(c) => {
                 let ty = self.core.ty_of(call);
-                if !matches!(ty, TyExpr::FnRet(_)) {
+                if !matches!(ty, TyExpr::FnRet(..)) {
                     return None;
                 }
                 let syn::Expr::Path(p) = &*c.func else {

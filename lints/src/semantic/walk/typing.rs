@@ -33,6 +33,10 @@ const SAME_TYPE: &[&str] = &[
     "upgrade",
     // `Option::take`: the slot's own type (`self.reply.take()` is the oneshot sender).
     "take",
+    // `#[pin_project]`'s projection: a struct of the same fields (as `Pin<&mut T>` or
+    // `&mut T`, which typing looks through).
+    "project",
+    "project_ref",
 ];
 
 /// Methods that take the value out of a `Result`/`Option`.
@@ -50,6 +54,10 @@ const ELEMENT: &[&str] = &[
     "last_mut",
     "get_unchecked",
 ];
+
+/// Receives on a channel: the message (a receiver's element), through the `Option`/`Result`
+/// they wrap it in (`Some(msg)` and `Ok(msg)` patterns take it out as they do of the message).
+const RECEIVE: &[&str] = &["recv", "recv_async", "blocking_recv", "recv_timeout"];
 
 /// Constructors: `Mutex::new(..)` has type `Mutex`.
 const CONSTRUCTORS: &[&str] = &[
@@ -117,7 +125,7 @@ impl<'a> Core<'a> {
                     recv
                 } else if UNWRAP.contains(&name.as_str()) {
                     recv.ok()
-                } else if ELEMENT.contains(&name.as_str()) {
+                } else if ELEMENT.contains(&name.as_str()) || RECEIVE.contains(&name.as_str()) {
                     recv.elem()
                 } else if let Some(t) = recv.known().and_then(|t| known_method_ret(t, &name)) {
                     TyExpr::Known(t)
@@ -130,6 +138,13 @@ impl<'a> Core<'a> {
             syn::Expr::Call(c) => self.ty_of_call(c, depth),
             syn::Expr::Reference(r) => rec(&r.expr),
             syn::Expr::Paren(p) => rec(&p.expr),
+            // `rx.recv().await`: the message (other futures' outputs are not typed).
+            syn::Expr::Await(a)
+                if matches!(&*a.base, syn::Expr::MethodCall(mc)
+                    if RECEIVE.contains(&mc.method.to_string().as_str())) =>
+            {
+                rec(&a.base)
+            }
             syn::Expr::Group(g) => rec(&g.expr),
             syn::Expr::Try(t) => rec(&t.expr).ok(),
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => rec(&u.expr),
@@ -171,7 +186,7 @@ impl<'a> Core<'a> {
             .last()
             .map(|s| generic_types(&s.arguments, &self.uses))
             .unwrap_or_default();
-        if let Some(pair) = channel_pair(&full, turbofish) {
+        if let Some(pair) = channel_pair(&full, turbofish.clone()) {
             return TyExpr::Known(pair);
         }
         if let Some((prefix, last)) = full.rsplit_once("::")
@@ -196,7 +211,7 @@ impl<'a> Core<'a> {
             return TyExpr::Unknown;
         }
         if seg_count_is_fn(&full) {
-            TyExpr::FnRet(full)
+            TyExpr::FnRet(full, turbofish)
         } else {
             TyExpr::Unknown
         }
