@@ -24,11 +24,14 @@
 //! Not reported (the `Err` is not a failure, or it is observed):
 //!
 //! - `OnceLock::set`/`OnceCell::set(..).ok()`: the `Err` only says "already set" (a receiver of
-//!   unknown type is given the benefit of the doubt; a known other type is reported);
+//!   unknown type is given the benefit of the doubt; a known other type is reported), and so
+//!   for the process-wide one-time setters (`tracing::subscriber::set_global_default`,
+//!   `log::set_logger`);
 //! - `.ok()` used as a value: `let x = r.ok();`, `if let Some(x) = r.ok()`, and a conversion in
 //!   `.and_then(|u| base.join(&u).ok())` whose `None` the chain then handles (`.ok_or(..)`,
 //!   `.ok_or_else(..)`, `.context(..)`, `.expect(..)`, `.unwrap_or(..)`, `.map_or(..)`,
-//!   `.or(Some(default))`...), also after further `and_then`/`map`/`filter` steps;
+//!   `.or(Some(default))`...), also after further `and_then`/`map`/`filter` steps, or by the
+//!   `else` of a `let Some(x) = .. else { .. }`;
 //! - `write!`/`writeln!` into a `String` (`write!(out, ..).ok();`): `fmt::Write for String`
 //!   never fails (also a `match` whose every arm is such a write or an `Ok(..)`);
 //! - a request that carries its reply channel (`let _ = tx.send((query, reply_tx));` where
@@ -55,8 +58,9 @@
 //!   that does not just build a value (a project's reporting macro, `.map_err(|error|
 //!   emit!(ReadError { error }))`; `format!`, `anyhow!` and the like only convert), a
 //!   logging helper (`.log_err()`, `.log_debug_err()`, `.inspect_err(inspect_log)`,
-//!   `.map_err(|e| emit_err(e, FIELD))`), also inside the closure of an `and_then`/`filter_map`,
-//!   and `writeln!(stderr(), ..)` (the statement is itself the report);
+//!   `.map_err(|e| emit_err(e, FIELD))`), a call that ends the process (`.map_err(|_|
+//!   abort())`), also inside the closure of an `and_then`/`filter_map`, and
+//!   `writeln!(stderr(), ..)` (the statement is itself the report);
 //! - arms that turn the error into control flow or a value (`Err(_) => continue`,
 //!   `Err(_) => None`), and a catch-all `Err(_) => {}` in a match whose other arms bind the error
 //!   (it keeps the one it chose);
@@ -252,8 +256,13 @@ fn invokes_macro(tokens: TokenStream, pred: &dyn Fn(&str) -> bool) -> bool {
     })
 }
 
+/// A log helper (`emit_err(e, ..)`), or a call that ends the process on the error
+/// (`.map_err(|_| abort())`: it cannot go unnoticed).
 fn mentions_log_helper(tokens: TokenStream) -> bool {
-    crate::semantic::syntax::any_ident(tokens, &|i| is_log_helper(&i.to_string()))
+    crate::semantic::syntax::any_ident(tokens, &|i| {
+        let name = i.to_string();
+        is_log_helper(&name) || name == "abort" || name == "exit"
+    })
 }
 
 /// `OnceLock`/`OnceCell` (std, `once_cell`, tokio): `set`'s `Err` only says "already set".
@@ -845,6 +854,21 @@ fn skipped(cx: &Cx) -> bool {
 }
 
 impl SwallowedResult {
+    /// Every `and_then` of `chain` (its last call first), through further `Option` adapters:
+    /// whatever handles the chain's `None` handles theirs
+    /// (`.and_then(..ok()).and_then(..ok()).unwrap_or_default()`).
+    fn mark_none_handled(&mut self, chain: &syn::Expr) {
+        let mut cur = chain;
+        while let syn::Expr::MethodCall(inner) = peel(cur)
+            && OPTION_ADAPTERS.contains(&inner.method.to_string().as_str())
+        {
+            if inner.method == "and_then" {
+                self.none_handled.insert(pos(inner.method.span()));
+            }
+            cur = &inner.receiver;
+        }
+    }
+
     fn report_ok(&self, cx: &Cx, ok: &syn::ExprMethodCall, logged: bool) {
         if expected(&ok.receiver) || chain_observes_error(&ok.receiver) {
             return;
@@ -932,6 +956,14 @@ impl Lint for SwallowedResult {
         if skipped(cx) {
             return;
         }
+        // `let Some(m) = v.and_then(|c| from_value(c).ok()) else { return .. };`: the `else`
+        // handles the `None`.
+        if let syn::Stmt::Local(local) = stmt
+            && let Some(init) = &local.init
+            && init.diverge.is_some()
+        {
+            self.mark_none_handled(&init.expr);
+        }
         // `error!(%e, ..);` as a statement: an error passed on below it was reported here.
         let mac = match stmt {
             syn::Stmt::Macro(m) => Some(&m.mac),
@@ -995,17 +1027,7 @@ impl Lint for SwallowedResult {
             syn::Expr::MethodCall(mc) => {
                 let method = mc.method.to_string();
                 if HANDLES_NONE.contains(&method.as_str()) {
-                    // Every `and_then` of the chain before it, through further `Option`
-                    // adapters: `.and_then(..ok()).and_then(..ok()).unwrap_or_default()`.
-                    let mut cur = &mc.receiver;
-                    while let syn::Expr::MethodCall(inner) = peel(cur)
-                        && OPTION_ADAPTERS.contains(&inner.method.to_string().as_str())
-                    {
-                        if inner.method == "and_then" {
-                            self.none_handled.insert(pos(inner.method.span()));
-                        }
-                        cur = &inner.receiver;
-                    }
+                    self.mark_none_handled(&mc.receiver);
                 }
                 if mc.args.len() != 1 {
                     return;
