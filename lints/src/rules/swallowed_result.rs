@@ -44,7 +44,9 @@
 //!   field): it fails only when the requester stopped waiting (dropped its receiver, which is
 //!   how it cancels), and the answer has no reader left;
 //! - a receive whose value is dropped (`shutdown_rx.await.ok();`, `rx.recv().await.ok();`,
-//!   `rx.changed().await.ok();`): a wait, which "every sender is gone" ends as a value does;
+//!   `rx.changed().await.ok();`): a wait, which "every sender is gone" ends as a value does
+//!   (an awaited value is a wait when its type is a oneshot `Receiver`, or, type unknown, when
+//!   it is named as one: `rx`, `shutdown_rx`, `receiver`);
 //! - a send of a pure signal, which carries no data: `()` (`let _ = shutdown_tx.send(());`) or
 //!   a unit-like enum variant (`wake_tx.try_send(Wake::Up)`, `seq_tx.send(Command::Discard)`):
 //!   if nobody listens no data is lost, and if the queue is full a wake-up is already pending
@@ -69,7 +71,7 @@
 //!   test such as `boxed.downcast::<Batch>()`, whose `Err` only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
 //!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`, `NonZeroU32::new(n)`,
-//!   `StatusCode::from_u16(n)`,
+//!   `StatusCode::from_u16(n)`, `Uri::try_from(link)`, `HeaderValue::try_from(s)`,
 //!   `Name::try_from_ascii(b)` too, but not `User::try_from(&row)`: a record that fails to
 //!   decode is data lost);
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
@@ -80,8 +82,9 @@
 //!   written down is not an error nobody thought about; `racewise: allow` with a reason says
 //!   the same in a form tools read;
 //! - an error passed on after it was logged: `error!(%e, ..);` then, within 25 lines of the
-//!   same fn, `let _ = tx.send(Err(e)).await;` — a consumer that is gone loses only a copy of
-//!   an error already in the log;
+//!   same fn, `let _ = tx.send(Err(e)).await;`, or a message built from the logged error value
+//!   (`e`, `err`, `error`, `*_err`, `*_error`: `abort_tx.send(Shutdown::error(e.to_string()))`)
+//!   — a consumer that is gone loses only a copy of an error already in the log;
 //! - `Drop::drop` (no caller to report to; best-effort cleanup is the idiom).
 //!
 //! Test code is checked too: a test helper that swallows an error hides why the test fails
@@ -138,7 +141,7 @@ pub static META: RuleMeta = RuleMeta {
 pub struct SwallowedResult {
     none_handled: std::collections::HashSet<(usize, usize)>,
     /// The last line of the latest log-macro statement in the fn being walked.
-    last_log_line: Option<u32>,
+    last_log: Option<RecentLog>,
 }
 
 use crate::semantic::syntax::span_key as pos;
@@ -345,7 +348,7 @@ fn expected(e: &syn::Expr) -> bool {
 fn validation(e: &syn::Expr) -> bool {
     op_name(e).is_some_and(|(op, ty)| {
         fallible::is_validation_conversion(&op, ty.as_deref())
-            || (op == "try_from" && ty.as_deref().is_some_and(is_number_type))
+            || (op == "try_from" && ty.as_deref().is_some_and(is_value_type))
             // `dns::Name::try_from_ascii(..)`: a parse named for its input format (a bare
             // `try_from`, such as `User::try_from(&row)`, stays a decode).
             || op.starts_with("try_from_")
@@ -354,11 +357,28 @@ fn validation(e: &syn::Expr) -> bool {
 }
 
 /// Integer newtypes of common crates (`js_int::UInt`, `NonZeroU64`, `U256`): `try_from` into
-/// one is a range check, like `u16::try_from`.
-fn is_number_type(ty: &str) -> bool {
+/// one is a range check, like `u16::try_from`. Textual value types (`Uri::try_from(link)`,
+/// `HeaderValue::try_from(s)`) are parses of their input, like `str::parse`.
+fn is_value_type(ty: &str) -> bool {
     matches!(
         ty,
-        "UInt" | "Int" | "U256" | "I256" | "U128" | "U64" | "U32" | "Duration"
+        "UInt"
+            | "Int"
+            | "U256"
+            | "I256"
+            | "U128"
+            | "U64"
+            | "U32"
+            | "Duration"
+            | "Uri"
+            | "Url"
+            | "HeaderValue"
+            | "HeaderName"
+            | "Method"
+            | "Authority"
+            | "PathAndQuery"
+            | "IpAddr"
+            | "SocketAddr"
     ) || ty.starts_with("NonZero")
 }
 
@@ -545,31 +565,102 @@ const LOGGED_WITHIN_LINES: u32 = 25;
 
 /// `error!(%e, ..); let _ = tx.send(Err(e)).await;`: the error being passed on was logged a few
 /// lines up in the same fn; if the consumer is gone, only a copy of it is lost.
-fn forwards_logged_error(send: &syn::ExprMethodCall, logged: bool) -> bool {
-    logged && send.args.first().is_some_and(|a| is_variant_call(a, "Err"))
+fn forwards_logged_error(send: &syn::ExprMethodCall, logged: Option<&[String]>) -> bool {
+    logged.is_some_and(|errors| {
+        send.args.first().is_some_and(|a| is_variant_call(a, "Err"))
+            || send.args.iter().any(|a| {
+                let mut named = std::collections::BTreeSet::new();
+                value_names(a.to_token_stream(), &mut named);
+                errors.iter().any(|e| named.contains(e))
+            })
+    })
+}
+
+/// The names `tokens` mention: identifiers, and format strings' inline captures
+/// (`format!("fatal: {e}")`).
+fn value_names(tokens: TokenStream, out: &mut std::collections::BTreeSet<String>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            TokenTree::Group(g) => value_names(g.stream(), out),
+            TokenTree::Literal(l) => {
+                if let Some(s) = crate::semantic::syntax::lit_str(&l) {
+                    out.extend(crate::semantic::macros::inline_captures(&s.value()));
+                }
+            }
+            TokenTree::Punct(_) => {}
+        }
+    }
+}
+
+/// A log-macro statement of the fn being walked: where it ends, and the error-named values it
+/// logged (`error!("..: {}", e)`: `e`), which a send below may pass on
+/// (`abort_tx.send(Shutdown::error(e.to_string()))`).
+struct RecentLog {
+    line: u32,
+    errors: Vec<String>,
+}
+
+/// `e`, `err`, `error`, `io_err`, `send_error`: a name for an error value.
+fn is_error_name(name: &str) -> bool {
+    matches!(name, "e" | "err" | "error") || name.ends_with("_err") || name.ends_with("_error")
 }
 
 /// `shutdown_rx.await.ok();`, `rx.recv().await.ok();`, `rx.changed().await.ok();`: a receive
 /// whose value is dropped is a wait. Its `Err` (every sender gone) ends the wait like a value
 /// does; nothing failed.
-fn is_wait(cx: &Cx, e: &syn::Expr) -> bool {
+/// `Some(Nothing)` for a wait, a condition where the crate index settles whether the awaited
+/// value is a oneshot receiver, `None` otherwise. An awaited binding of unknown type named as a
+/// receiver (`rx`, `shutdown_rx`, `receiver`) is one: of the channel receivers only a oneshot's
+/// is itself a future.
+fn wait(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
     if op_name(e).is_some_and(|(op, _)| {
         matches!(
             op.as_str(),
             "recv" | "recv_async" | "changed" | "wait_for" | "closed"
         )
     }) {
-        return true;
+        return Some(Loss::Nothing);
     }
+    // The awaited value itself (`rx.await`, `self.done_rx.await`), not a call's future.
     let syn::Expr::Await(aw) = peel(e) else {
-        return false;
+        return None;
     };
-    known_type_is(cx, &aw.base, |p| {
-        matches!(
-            p,
-            "tokio::sync::oneshot::Receiver" | "futures::channel::oneshot::Receiver"
-        )
-    })
+    if !matches!(peel(&aw.base), syn::Expr::Path(_) | syn::Expr::Field(_)) {
+        return None;
+    }
+    let named_receiver = matches!(peel(&aw.base), syn::Expr::Path(p) if p.path.get_ident()
+    .is_some_and(|i| {
+        let name = i.to_string();
+        name == "rx" || name.ends_with("_rx") || name == "receiver" || name.ends_with("_receiver")
+    }));
+    // Named as a receiver, only a type known to be something else makes it data.
+    let isnt = if named_receiver {
+        known_not_oneshot_receiver
+    } else {
+        not_oneshot_receiver
+    };
+    match lossless_if_type(cx, &aw.base, is_oneshot_receiver, isnt) {
+        None if named_receiver && cx.type_of(&aw.base).is_unknown() => Some(Loss::Nothing),
+        answer => answer,
+    }
+}
+
+fn known_not_oneshot_receiver(t: &Ty) -> bool {
+    !matches!(t, Ty::Unknown) && not_oneshot_receiver(t)
+}
+
+fn is_oneshot_receiver(path: &str) -> bool {
+    matches!(
+        path,
+        "tokio::sync::oneshot::Receiver" | "futures::channel::oneshot::Receiver"
+    )
+}
+
+fn not_oneshot_receiver(t: &Ty) -> bool {
+    !t.peel().path_str().is_some_and(is_oneshot_receiver)
 }
 
 /// `write!(s, ..)` / `writeln!(s, ..)` into a `String`: `fmt::Write for String` never fails.
@@ -620,10 +711,14 @@ fn is_variant_call(e: &syn::Expr, variant: &str) -> bool {
 }
 
 /// What a failed send (or any other fallible call) loses.
-/// `logged`: a log macro ran a few lines up in the same fn (see [`forwards_logged_error`]).
-fn loss(cx: &Cx, e: &syn::Expr, logged: bool) -> Loss {
-    if is_wait(cx, e) || writes_to_string(cx, e) {
+/// `logged`: a log macro ran a few lines up in the same fn, with the error names it logged (see
+/// [`forwards_logged_error`]).
+fn loss(cx: &Cx, e: &syn::Expr, logged: Option<&[String]>) -> Loss {
+    if writes_to_string(cx, e) {
         return Loss::Nothing;
+    }
+    if let Some(answer) = wait(cx, e) {
+        return answer;
     }
     let Some(send) = send_call(e) else {
         return Loss::Data;
@@ -869,7 +964,7 @@ impl SwallowedResult {
         }
     }
 
-    fn report_ok(&self, cx: &Cx, ok: &syn::ExprMethodCall, logged: bool) {
+    fn report_ok(&self, cx: &Cx, ok: &syn::ExprMethodCall, logged: Option<&[String]>) {
         if expected(&ok.receiver) || chain_observes_error(&ok.receiver) {
             return;
         }
@@ -906,7 +1001,7 @@ impl SwallowedResult {
         }
     }
 
-    fn check_discard(&self, cx: &Cx, init: &syn::Expr, logged: bool) {
+    fn check_discard(&self, cx: &Cx, init: &syn::Expr, logged: Option<&[String]>) {
         if chain_observes_error(init) {
             return;
         }
@@ -949,7 +1044,7 @@ impl Lint for SwallowedResult {
     }
 
     fn check_fn(&mut self, _cx: &Cx, _f: &FnView) {
-        self.last_log_line = None;
+        self.last_log = None;
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {
@@ -977,13 +1072,20 @@ impl Lint for SwallowedResult {
                 .last()
                 .is_some_and(|s| is_log_macro(&s.ident.to_string()))
         {
-            self.last_log_line = Some(mac.delimiter.span().close().end().line as u32);
+            let mut errors = std::collections::BTreeSet::new();
+            value_names(mac.tokens.clone(), &mut errors);
+            self.last_log = Some(RecentLog {
+                line: mac.delimiter.span().close().end().line as u32,
+                errors: errors.into_iter().filter(|n| is_error_name(n)).collect(),
+            });
             return;
         }
         let logged = |first: proc_macro2::Span| {
             let first = first.start().line as u32;
-            self.last_log_line
-                .is_some_and(|l| l <= first && first - l <= LOGGED_WITHIN_LINES)
+            self.last_log
+                .as_ref()
+                .filter(|l| l.line <= first && first - l.line <= LOGGED_WITHIN_LINES)
+                .map(|l| l.errors.as_slice())
         };
         match stmt {
             syn::Stmt::Expr(e, Some(semi)) => match peel(e) {

@@ -540,6 +540,16 @@ pub fn known_method_ret(recv: &Ty, method: &str) -> Option<Ty> {
     let Ty::Path { path, args } = recv.peel() else {
         return None;
     };
+    // An element taken out of a collection (`if let Some((_, reply)) = pending.remove(&id)`),
+    // through the `Option` that `Some(..)` patterns look through.
+    if COLLECTIONS.contains(&path.as_str())
+        && matches!(
+            method,
+            "remove" | "pop" | "pop_front" | "pop_back" | "swap_remove" | "shift_remove"
+        )
+    {
+        return Some(recv.element());
+    }
     let receiver = match (path.as_str(), method) {
         ("tokio::sync::broadcast::Sender", "subscribe")
         | ("tokio::sync::broadcast::Receiver", "resubscribe") => "tokio::sync::broadcast::Receiver",
