@@ -33,7 +33,9 @@
 //!   `.or(Some(default))`...), also after further `and_then`/`map`/`filter` steps, or by the
 //!   `else` of a `let Some(x) = .. else { .. }`;
 //! - `write!`/`writeln!` into a `String` (`write!(out, ..).ok();`): `fmt::Write for String`
-//!   never fails (also a `match` whose every arm is such a write or an `Ok(..)`);
+//!   never fails (also a `match` whose every arm is such a write or an `Ok(..)`); nor does
+//!   `flush()` on a socket that buffers nothing (std's and tokio's `TcpStream`, `UnixStream`:
+//!   `let _ = stream.flush();`), unlike a `BufWriter`'s;
 //! - a request that carries its reply channel (`let _ = tx.send((query, reply_tx));` where
 //!   `reply_tx` is a oneshot `Sender`, or a std `mpsc`/`sync_channel` sender, however its
 //!   module was imported, globs and re-exports included): if the send fails, the reply sender
@@ -73,7 +75,8 @@
 //!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`, `NonZeroU32::new(n)`,
 //!   `StatusCode::from_u16(n)`, `Uri::try_from(link)`, `HeaderValue::try_from(s)`,
 //!   `Name::try_from_ascii(b)` too, but not `User::try_from(&row)`: a record that fails to
-//!   decode is data lost);
+//!   decode is data lost), also given as a function value before the filter
+//!   (`.map(TryInto::try_into).filter_map(Result::ok)`, `.map(str::parse)`);
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
 //!   right above it (or above the run of one-line discards it continues): the other side may be gone (`.ok(); // receiver may be gone`), the error
 //!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
@@ -648,6 +651,36 @@ fn wait(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
     }
 }
 
+/// `stream.flush()` on a socket that buffers nothing (`std::net::TcpStream`, tokio's): it
+/// returns `Ok(())` without doing anything, so there is no error to lose.
+fn unbuffered_flush(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
+    match peel_await(e) {
+        syn::Expr::MethodCall(mc) if mc.method == "flush" && mc.args.is_empty() => {
+            lossless_if_type(
+                cx,
+                &mc.receiver,
+                is_unbuffered_socket,
+                not_unbuffered_socket,
+            )
+        }
+        _ => None,
+    }
+}
+
+fn is_unbuffered_socket(path: &str) -> bool {
+    matches!(
+        path,
+        "std::net::TcpStream"
+            | "tokio::net::TcpStream"
+            | "std::os::unix::net::UnixStream"
+            | "tokio::net::UnixStream"
+    )
+}
+
+fn not_unbuffered_socket(t: &Ty) -> bool {
+    !t.peel().path_str().is_some_and(is_unbuffered_socket)
+}
+
 fn known_not_oneshot_receiver(t: &Ty) -> bool {
     !matches!(t, Ty::Unknown) && not_oneshot_receiver(t)
 }
@@ -717,7 +750,7 @@ fn loss(cx: &Cx, e: &syn::Expr, logged: Option<&[String]>) -> Loss {
     if writes_to_string(cx, e) {
         return Loss::Nothing;
     }
-    if let Some(answer) = wait(cx, e) {
+    if let Some(answer) = wait(cx, e).or_else(|| unbuffered_flush(cx, e)) {
         return answer;
     }
     let Some(send) = send_call(e) else {
@@ -780,6 +813,31 @@ fn closure_drops_error(cl: &syn::ExprClosure, config: bool) -> bool {
         return false;
     }
     !observes_error(cl.body.to_token_stream()) && !chain_observes_error(&ok.receiver)
+}
+
+/// `.map(TryInto::try_into)`, `.map(HeaderValue::from_str)`: the items were just put through a
+/// validation conversion given as a function value, so `.filter_map(Result::ok)` after it
+/// skips the invalid ones, as the closure form `.filter_map(|v| v.try_into().ok())` does.
+fn validation_map(e: &syn::Expr) -> bool {
+    let syn::Expr::MethodCall(map) = peel(e) else {
+        return false;
+    };
+    if map.method != "map" {
+        return false;
+    }
+    let Some(syn::Expr::Path(f)) = map.args.first().map(peel) else {
+        return false;
+    };
+    let segs: Vec<String> = f
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let Some((op, ty)) = segs.split_last() else {
+        return false;
+    };
+    fallible::is_validation_conversion(op, ty.last().map(String::as_str))
 }
 
 /// `Result::ok` / `std::result::Result::ok` as a function value.
@@ -1148,7 +1206,11 @@ impl Lint for SwallowedResult {
                 }
                 let drops = match peel(arg) {
                     syn::Expr::Closure(cl) => closure_drops_error(cl, config),
-                    other => iter_form && is_result_ok_path(cx, other),
+                    other => {
+                        iter_form
+                            && is_result_ok_path(cx, other)
+                            && !(validation_map(&mc.receiver) && !config)
+                    }
                 };
                 if !drops {
                     return;

@@ -114,6 +114,10 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
             .is_some_and(|bits| matches!(bits, "8" | "16" | "32" | "64" | "128" | "size"))
         || op.starts_with("from_str")
         || op.starts_with("from_utf8")
+        // A project's own wrapper named for what it checks (`string_from_bytes(&body)`).
+        || op.ends_with("_from_utf8")
+        || op.ends_with("_from_bytes")
+        || op.ends_with("_from_str")
         || matches!(
             op,
             "to_str" | "try_into" | "into_string" | "from_bytes" | "from_digit" | "from_u32"

@@ -485,6 +485,12 @@ impl CrateIndex {
             }
             TyExpr::Elem(base) => self.eval_depth(base, depth + 1).element(),
             TyExpr::Ok(base) => self.eval_depth(base, depth + 1).ok_value(),
+            TyExpr::Tuple(parts) => Ty::Tuple(
+                parts
+                    .iter()
+                    .map(|p| self.eval_depth(p, depth + 1))
+                    .collect(),
+            ),
             TyExpr::Static(path) => self
                 .local_path(path)
                 .and_then(|p| unique(self.statics.get(&p)))

@@ -211,6 +211,20 @@ const COLLECTIONS: &[&str] = &[
     "smallvec::SmallVec",
 ];
 
+/// Sockets and listeners of std and tokio.
+pub const SOCKET_TYPES: &[&str] = &[
+    "std::net::TcpStream",
+    "std::net::TcpListener",
+    "std::net::UdpSocket",
+    "std::os::unix::net::UnixStream",
+    "std::os::unix::net::UnixListener",
+    "tokio::net::TcpStream",
+    "tokio::net::TcpListener",
+    "tokio::net::UdpSocket",
+    "tokio::net::UnixStream",
+    "tokio::net::UnixListener",
+];
+
 /// Receivers whose one type argument is the message type.
 const CHANNEL_RECEIVERS: &[&str] = &[
     "tokio::sync::mpsc::Receiver",
@@ -442,15 +456,39 @@ pub enum TyExpr {
     /// The value inside: `Ok(x)` of a `Result`, `Some(x)` of an `Option` (a pattern, `?`,
     /// `.unwrap()`).
     Ok(Box<TyExpr>),
+    /// A tuple some of whose parts wait for the crate index (`(reply_tx, addrs)` where
+    /// `reply_tx` came through a glob import); fully known tuples are `Known(Ty::Tuple)`.
+    Tuple(Vec<TyExpr>),
     Unknown,
 }
 
 impl TyExpr {
     pub fn field(self, name: impl Into<String>) -> TyExpr {
+        let name = name.into();
         match self {
             TyExpr::Unknown => TyExpr::Unknown,
-            base => TyExpr::Field(Box::new(base), name.into()),
+            TyExpr::Tuple(mut parts) => match name.parse::<usize>() {
+                Ok(i) if i < parts.len() => parts.swap_remove(i),
+                _ => TyExpr::Unknown,
+            },
+            base => TyExpr::Field(Box::new(base), name),
         }
+    }
+
+    /// The type of a tuple expression from its parts' types.
+    pub fn tuple(parts: Vec<TyExpr>) -> TyExpr {
+        if parts.iter().all(|p| p.known().is_some()) {
+            return TyExpr::Known(Ty::Tuple(
+                parts
+                    .into_iter()
+                    .filter_map(|p| p.known().cloned())
+                    .collect(),
+            ));
+        }
+        if parts.iter().all(TyExpr::is_unknown) {
+            return TyExpr::Unknown;
+        }
+        TyExpr::Tuple(parts)
     }
 
     pub fn elem(self) -> TyExpr {
@@ -468,6 +506,8 @@ impl TyExpr {
         match self {
             TyExpr::Unknown => TyExpr::Unknown,
             TyExpr::Known(t) => TyExpr::Known(t.ok_value()),
+            // A tuple is its own value, as `Ty::ok_value` has it.
+            TyExpr::Tuple(parts) => TyExpr::Tuple(parts),
             base => TyExpr::Ok(Box::new(base)),
         }
     }
@@ -540,6 +580,16 @@ pub fn known_method_ret(recv: &Ty, method: &str) -> Option<Ty> {
     let Ty::Path { path, args } = recv.peel() else {
         return None;
     };
+    // `listener.accept()`: the connection and its peer's address.
+    if method == "accept" && path.ends_with("Listener") && SOCKET_TYPES.contains(&path.as_str()) {
+        let stream = path.replace("Listener", "Stream");
+        let addr = if path.contains("unix") {
+            "std::os::unix::net::SocketAddr"
+        } else {
+            "std::net::SocketAddr"
+        };
+        return Some(Ty::Tuple(vec![Ty::path(&stream), Ty::path(addr)]));
+    }
     // An element taken out of a collection (`if let Some((_, reply)) = pending.remove(&id)`),
     // through the `Option` that `Some(..)` patterns look through.
     if COLLECTIONS.contains(&path.as_str())

@@ -59,6 +59,20 @@ const ELEMENT: &[&str] = &[
 /// they wrap it in (`Some(msg)` and `Ok(msg)` patterns take it out as they do of the message).
 const RECEIVE: &[&str] = &["recv", "recv_async", "blocking_recv", "recv_timeout"];
 
+/// What an async socket constructor or `accept` gives once awaited (`io::Result` of a socket,
+/// or of the `(socket, peer)` pair): the same type as the sync call's, so `.await` keeps it.
+fn is_socket_io(t: &Ty) -> bool {
+    let socket = |t: &Ty| {
+        t.ok_value()
+            .path_str()
+            .is_some_and(|p| crate::semantic::types::SOCKET_TYPES.contains(&p))
+    };
+    match t.ok_value() {
+        Ty::Tuple(parts) => parts.first().is_some_and(socket),
+        other => socket(&other),
+    }
+}
+
 /// Constructors: `Mutex::new(..)` has type `Mutex`.
 const CONSTRUCTORS: &[&str] = &[
     "new",
@@ -138,12 +152,20 @@ impl<'a> Core<'a> {
             syn::Expr::Call(c) => self.ty_of_call(c, depth),
             syn::Expr::Reference(r) => rec(&r.expr),
             syn::Expr::Paren(p) => rec(&p.expr),
-            // `rx.recv().await`: the message (other futures' outputs are not typed).
-            syn::Expr::Await(a)
-                if matches!(&*a.base, syn::Expr::MethodCall(mc)
-                    if RECEIVE.contains(&mc.method.to_string().as_str())) =>
-            {
-                rec(&a.base)
+            syn::Expr::Tuple(t) if !t.elems.is_empty() => {
+                TyExpr::tuple(t.elems.iter().map(rec).collect())
+            }
+            // `rx.recv().await`: the message; `TcpStream::connect(addr).await`,
+            // `listener.accept().await`: the socket (other futures' outputs are not typed).
+            syn::Expr::Await(a) => {
+                let awaited = rec(&a.base);
+                let receive = matches!(&*a.base, syn::Expr::MethodCall(mc)
+                    if RECEIVE.contains(&mc.method.to_string().as_str()));
+                if receive || awaited.known().is_some_and(is_socket_io) {
+                    awaited
+                } else {
+                    TyExpr::Unknown
+                }
             }
             syn::Expr::Group(g) => rec(&g.expr),
             syn::Expr::Try(t) => rec(&t.expr).ok(),
@@ -188,6 +210,14 @@ impl<'a> Core<'a> {
             .unwrap_or_default();
         if let Some(pair) = channel_pair(&full, turbofish.clone()) {
             return TyExpr::Known(pair);
+        }
+        // `TcpStream::connect(addr)`, `TcpListener::bind(addr)`: the socket (through the
+        // `io::Result` that `?`/`.expect(..)` take it out of).
+        if let Some((prefix, last)) = full.rsplit_once("::")
+            && matches!(last, "connect" | "bind")
+            && crate::semantic::types::SOCKET_TYPES.contains(&prefix)
+        {
+            return TyExpr::Known(Ty::path(prefix));
         }
         if let Some((prefix, last)) = full.rsplit_once("::")
             && CONSTRUCTORS.contains(&last)
