@@ -1209,7 +1209,7 @@ impl Lint for SwallowedResult {
                     other => {
                         iter_form
                             && is_result_ok_path(cx, other)
-                            && !(validation_map(&mc.receiver) && !config)
+                            && (config || !validation_map(&mc.receiver))
                     }
                 };
                 if !drops {
