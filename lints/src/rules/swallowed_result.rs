@@ -78,12 +78,15 @@
 //!   decode is data lost), also given as a function value before the filter
 //!   (`.map(TryInto::try_into).filter_map(Result::ok)`, `.map(str::parse)`);
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
-//!   right above it (or above the run of one-line discards it continues): the other side may be gone (`.ok(); // receiver may be gone`), the error
-//!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
-//!   allowed or harmless (`// this can legally fail when shutting down`, "a SendError is fine
-//!   here", "best effort", "don't care", "cannot happen"), matched as whole words. A decision
-//!   written down is not an error nobody thought about; `racewise: allow` with a reason says
-//!   the same in a form tools read;
+//!   right above it (or above the run of one-line discards it continues): the other side may
+//!   be gone (`.ok(); // receiver may be gone`), the error is ignored on purpose (`// we
+//!   ignore the send error: we return anyway`), the failure is allowed or harmless (`// this
+//!   can legally fail when shutting down`, "a SendError is fine here", "best effort", "don't
+//!   care", "cannot happen"), matched as whole words. The fn's `///` doc explains every discard
+//!   in its body when it says the errors are let go ("Ignore the errors", "best effort",
+//!   "fire-and-forget", "doesn't matter"; its "fails" or "gone" describe other things). A
+//!   decision written down is not an error nobody thought about; `racewise: allow` with a
+//!   reason says the same in a form tools read;
 //! - an error passed on after it was logged: `error!(%e, ..);` then, within 25 lines of the
 //!   same fn, `let _ = tx.send(Err(e)).await;`, or a message built from the logged error value
 //!   (`e`, `err`, `error`, `*_err`, `*_error`: `abort_tx.send(Shutdown::error(e.to_string()))`)
@@ -145,6 +148,8 @@ pub struct SwallowedResult {
     none_handled: std::collections::HashSet<(usize, usize)>,
     /// The last line of the latest log-macro statement in the fn being walked.
     last_log: Option<RecentLog>,
+    /// The doc of the fn being walked explains its discards (see [`doc_explains`]).
+    fn_doc_explains: bool,
 }
 
 use crate::semantic::syntax::span_key as pos;
@@ -922,31 +927,65 @@ const DISCARD_REASONS: &[&str] = &[
     "never happen",
 ];
 
+/// Of [`DISCARD_REASONS`], those that still say "errors are let go on purpose" in a fn's doc,
+/// which describes the whole fn (its "fails", "gone" or "intentionally" are about other
+/// things).
+const DOC_REASONS: &[&str] = &[
+    "ignore",
+    "ignored",
+    "ignores",
+    "ignoring",
+    "best effort",
+    "best-effort",
+    "don't care",
+    "do not care",
+    "doesn't matter",
+    "does not matter",
+    "fire and forget",
+    "fire-and-forget",
+];
+
+/// Whether a comment gives one of [`DISCARD_REASONS`], as whole words. A `racewise: allow(..)`
+/// comment is a suppression: it must stay the one that applies (or be reported unused).
+fn says(comment: &str) -> bool {
+    says_one_of(comment, DISCARD_REASONS)
+}
+
+fn says_one_of(comment: &str, reasons: &[&str]) -> bool {
+    let c = comment.to_ascii_lowercase();
+    if c.contains("racewise:") {
+        return false;
+    }
+    // Words separated by single spaces, padded: ` best effort ` matches as a phrase.
+    let words: String = c
+        .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '\'' || ch == '-'))
+        .filter(|w| !w.is_empty())
+        .fold(String::from(" "), |mut acc, w| {
+            acc.push_str(w);
+            acc.push(' ');
+            acc
+        });
+    reasons.iter().any(|r| words.contains(&format!(" {r} ")))
+}
+
+/// The `///` doc of the fn whose signature starts on line `sig` (above its attributes) gives a
+/// reason for the discards in its body ("Delivery is best effort").
+fn doc_explains(cx: &Cx, sig: u32) -> bool {
+    let src = cx.source();
+    (1..sig)
+        .rev()
+        .take(40)
+        .map(|l| src.line(l).trim())
+        .skip_while(|t| t.starts_with("#[") || t.starts_with(')') || t.starts_with(']'))
+        .take_while(|t| t.starts_with("///"))
+        .any(|t| says_one_of(t.trim_start_matches('/'), DOC_REASONS))
+}
+
 /// A discard its comment explains (`.ok(); // receiver may be gone if the test completed`, or
 /// `// We ignore the send error if the consumer was dropped` right above): a decision written
 /// down, not an error nobody thought about. Looks at the statement's last line and the `//`
 /// comment lines directly above its first.
 fn explained_discard(cx: &Cx, first: proc_macro2::Span, last: proc_macro2::Span) -> bool {
-    // A `racewise: allow(..)` comment is a suppression: it must stay the one that applies (or
-    // be reported unused).
-    let says = |comment: &str| {
-        let c = comment.to_ascii_lowercase();
-        if c.contains("racewise:") {
-            return false;
-        }
-        // Words separated by single spaces, padded: ` best effort ` matches as a phrase.
-        let words: String = c
-            .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '\'' || ch == '-'))
-            .filter(|w| !w.is_empty())
-            .fold(String::from(" "), |mut acc, w| {
-                acc.push_str(w);
-                acc.push(' ');
-                acc
-            });
-        DISCARD_REASONS
-            .iter()
-            .any(|r| words.contains(&format!(" {r} ")))
-    };
     let src = cx.source();
     let (first, last) = (first.start().line as u32, last.end().line as u32);
     if src
@@ -1101,8 +1140,9 @@ impl Lint for SwallowedResult {
         Hooks::FN | Hooks::STMT | Hooks::EXPR
     }
 
-    fn check_fn(&mut self, _cx: &Cx, _f: &FnView) {
+    fn check_fn(&mut self, cx: &Cx, f: &FnView) {
         self.last_log = None;
+        self.fn_doc_explains = doc_explains(cx, f.sig.fn_token.span.start().line as u32);
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {
@@ -1148,12 +1188,13 @@ impl Lint for SwallowedResult {
         match stmt {
             syn::Stmt::Expr(e, Some(semi)) => match peel(e) {
                 syn::Expr::Assign(a) if matches!(peel(&a.left), syn::Expr::Infer(_)) => {
-                    if !explained_discard(cx, a.left.span(), semi.span) {
+                    if !self.fn_doc_explains && !explained_discard(cx, a.left.span(), semi.span) {
                         self.check_discard(cx, &a.right, logged(a.left.span()));
                     }
                 }
                 inner => {
                     if let Some(ok) = as_ok_call(inner)
+                        && !self.fn_doc_explains
                         && !explained_discard(cx, inner.span(), semi.span)
                     {
                         self.report_ok(cx, ok, logged(inner.span()));
@@ -1170,6 +1211,7 @@ impl Lint for SwallowedResult {
                 }
                 if let Some(init) = &local.init
                     && init.diverge.is_none()
+                    && !self.fn_doc_explains
                     && !explained_discard(cx, local.let_token.span, local.semi_token.span)
                 {
                     self.check_discard(cx, &init.expr, logged(local.let_token.span));
