@@ -73,7 +73,8 @@
 //!   test such as `boxed.downcast::<Batch>()`, whose `Err` only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
 //!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`, `NonZeroU32::new(n)`,
-//!   `StatusCode::from_u16(n)`, `Uri::try_from(link)`, `HeaderValue::try_from(s)`,
+//!   `StatusCode::from_u16(n)`, `Uri::try_from(link)`, `HeaderValue::try_from(s)`, an
+//!   identifier type's (`OwnedUserId::try_from(s)`, `ServerName::try_from(s)`: `..Id`, `..Name`),
 //!   `Name::try_from_ascii(b)` too, but not `User::try_from(&row)`: a record that fails to
 //!   decode is data lost), also given as a function value before the filter
 //!   (`.map(TryInto::try_into).filter_map(Result::ok)`, `.map(str::parse)`);
@@ -388,6 +389,10 @@ fn is_value_type(ty: &str) -> bool {
             | "IpAddr"
             | "SocketAddr"
     ) || ty.starts_with("NonZero")
+        // Identifiers checked against their grammar (`OwnedUserId::try_from(s)`,
+        // `ServerName::try_from(s)`): a record type is named for what it holds, not `..Id`.
+        || ty.ends_with("Id")
+        || ty.ends_with("Name")
 }
 
 /// `e.ok()` with no arguments.
