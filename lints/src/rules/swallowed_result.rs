@@ -835,36 +835,38 @@ fn validation_map(e: &syn::Expr) -> bool {
     if map.method != "map" {
         return false;
     }
-    let Some(syn::Expr::Path(f)) = map.args.first().map(peel) else {
+    let Some((_, segs)) = map.args.first().and_then(fn_value) else {
         return false;
     };
-    let segs: Vec<String> = f
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
     let Some((op, ty)) = segs.split_last() else {
         return false;
     };
     fallible::is_validation_conversion(op, ty.last().map(String::as_str))
 }
 
-/// `Result::ok` / `std::result::Result::ok` as a function value.
-fn is_result_ok_path(cx: &Cx, e: &syn::Expr) -> bool {
+/// A function given by path (`Result::ok`, `TryInto::try_into`): the path and its segments.
+fn fn_value(e: &syn::Expr) -> Option<(&syn::Path, Vec<String>)> {
     let syn::Expr::Path(p) = peel(e) else {
-        return false;
+        return None;
     };
-    let segs: Vec<String> = p
+    let segs = p
         .path
         .segments
         .iter()
         .map(|s| s.ident.to_string())
         .collect();
+    Some((&p.path, segs))
+}
+
+/// `Result::ok` / `std::result::Result::ok` as a function value.
+fn is_result_ok_path(cx: &Cx, e: &syn::Expr) -> bool {
+    let Some((path, segs)) = fn_value(e) else {
+        return false;
+    };
     if segs.len() < 2 || segs.last().map(String::as_str) != Some("ok") {
         return false;
     }
-    let resolved = cx.resolve(&p.path);
+    let resolved = cx.resolve(path);
     resolved == "std::result::Result::ok" || segs[segs.len() - 2] == "Result"
 }
 
@@ -899,14 +901,27 @@ fn binds_err(pat: &syn::Pat) -> bool {
         })
 }
 
-/// Words and phrases of a comment that explains why an error is dropped: the other side may be
-/// gone, the failure is allowed or cannot matter, the drop is deliberate. Matched on whole
-/// words of the lowercased comment (`fine` is not in `define`).
-const DISCARD_REASONS: &[&str] = &[
+/// Words and phrases that say an error is let go on purpose, wherever a comment on the discard
+/// (or the fn's doc) says them. Matched on whole words of the lowercased comment.
+const LET_GO_REASONS: &[&str] = &[
     "ignore",
     "ignored",
     "ignores",
     "ignoring",
+    "best effort",
+    "best-effort",
+    "don't care",
+    "do not care",
+    "doesn't matter",
+    "does not matter",
+    "fire and forget",
+    "fire-and-forget",
+];
+
+/// Words that explain a discard only in a comment next to it: the other side may be gone, the
+/// failure is allowed or cannot happen, the drop is deliberate (in a fn's doc they describe
+/// other things). Whole words: `fine` is not in `define`.
+const NEARBY_REASONS: &[&str] = &[
     "gone",
     "fine",
     "harmless",
@@ -919,41 +934,15 @@ const DISCARD_REASONS: &[&str] = &[
     "failed",
     "failing",
     "failure",
-    "best effort",
-    "best-effort",
-    "don't care",
-    "do not care",
-    "doesn't matter",
-    "does not matter",
-    "fire and forget",
-    "fire-and-forget",
     "cannot happen",
     "can't happen",
     "never happen",
 ];
 
-/// Of [`DISCARD_REASONS`], those that still say "errors are let go on purpose" in a fn's doc,
-/// which describes the whole fn (its "fails", "gone" or "intentionally" are about other
-/// things).
-const DOC_REASONS: &[&str] = &[
-    "ignore",
-    "ignored",
-    "ignores",
-    "ignoring",
-    "best effort",
-    "best-effort",
-    "don't care",
-    "do not care",
-    "doesn't matter",
-    "does not matter",
-    "fire and forget",
-    "fire-and-forget",
-];
-
-/// Whether a comment gives one of [`DISCARD_REASONS`], as whole words. A `racewise: allow(..)`
+/// Whether a comment next to a discard explains it, as whole words. A `racewise: allow(..)`
 /// comment is a suppression: it must stay the one that applies (or be reported unused).
 fn says(comment: &str) -> bool {
-    says_one_of(comment, DISCARD_REASONS)
+    says_one_of(comment, LET_GO_REASONS) || says_one_of(comment, NEARBY_REASONS)
 }
 
 fn says_one_of(comment: &str, reasons: &[&str]) -> bool {
@@ -983,7 +972,7 @@ fn doc_explains(cx: &Cx, sig: u32) -> bool {
         .map(|l| src.line(l).trim())
         .skip_while(|t| t.starts_with("#[") || t.starts_with(')') || t.starts_with(']'))
         .take_while(|t| t.starts_with("///"))
-        .any(|t| says_one_of(t.trim_start_matches('/'), DOC_REASONS))
+        .any(|t| says_one_of(t.trim_start_matches('/'), LET_GO_REASONS))
 }
 
 /// A discard its comment explains (`.ok(); // receiver may be gone if the test completed`, or
