@@ -41,6 +41,10 @@
 //!   module was imported, globs and re-exports included): if the send fails, the reply sender
 //!   is dropped with the message and the requester's `reply_rx.await` (or `recv()`) fails, so
 //!   the failure is observed there;
+//! - a send on a channel whose receiver the same block still holds (`let (tx, rx) =
+//!   mpsc::unbounded_channel(); let _ = tx.send(first); .. Stream(rx)`, `rx` not mentioned in
+//!   between, so not moved away): the receiver cannot be gone (a `try_send` can still find a
+//!   bounded queue full, and stays a finding);
 //! - the answer on a oneshot (`let _ = reply.send(position);`, also a sender taken out of a
 //!   request, `while let Some((req, reply)) = rx.recv().await`, or out of a `#[pin_project]`
 //!   field): it fails only when the requester stopped waiting (dropped its receiver, which is
@@ -151,6 +155,9 @@ pub struct SwallowedResult {
     last_log: Option<RecentLog>,
     /// The doc of the fn being walked explains its discards (see [`doc_explains`]).
     fn_doc_explains: bool,
+    /// Sends (by the position of their method name) on a channel whose receiver the fn still
+    /// holds (see [`held_receiver_sends`]).
+    receiver_held: std::collections::HashSet<(usize, usize)>,
 }
 
 use crate::semantic::syntax::span_key as pos;
@@ -747,6 +754,94 @@ fn writes_to_string(cx: &Cx, e: &syn::Expr) -> bool {
     })
 }
 
+/// Constructors of a `(sender, receiver)` pair, by their last path segment.
+const CHANNEL_CTORS: &[&str] = &[
+    "channel",
+    "unbounded_channel",
+    "unbounded",
+    "bounded",
+    "sync_channel",
+];
+
+/// `let (tx, rx) = mpsc::unbounded_channel(); let _ = tx.send(x); .. rx`: while `rx` is still
+/// bound in the same block (not mentioned since, so not moved away), a send on `tx` cannot
+/// find the receiver gone. `send`/`blocking_send` only: a `try_send` can still find the queue
+/// full.
+fn held_receiver_sends(block: &syn::Block, out: &mut std::collections::HashSet<(usize, usize)>) {
+    struct Blocks<'o>(&'o mut std::collections::HashSet<(usize, usize)>);
+    impl<'ast> syn::visit::Visit<'ast> for Blocks<'_> {
+        fn visit_block(&mut self, b: &'ast syn::Block) {
+            for (i, stmt) in b.stmts.iter().enumerate() {
+                let Some((tx, rx)) = channel_pair_let(stmt) else {
+                    continue;
+                };
+                for later in &b.stmts[i + 1..] {
+                    if let Some(send) = discarded_send_on(later, &tx) {
+                        self.0.insert(pos(send.method.span()));
+                    } else if crate::semantic::syntax::any_ident(later.to_token_stream(), &|i| {
+                        *i == rx
+                    }) {
+                        break;
+                    }
+                }
+            }
+            syn::visit::visit_block(self, b);
+        }
+    }
+    syn::visit::Visit::visit_block(&mut Blocks(out), block);
+}
+
+/// `let (tx, rx) = <channel ctor>(..);`: the two names (`rx` a binding, not `_`).
+fn channel_pair_let(stmt: &syn::Stmt) -> Option<(String, String)> {
+    let syn::Stmt::Local(local) = stmt else {
+        return None;
+    };
+    let pat = match &local.pat {
+        syn::Pat::Type(pt) => &*pt.pat,
+        p => p,
+    };
+    let syn::Pat::Tuple(t) = pat else {
+        return None;
+    };
+    let names: Vec<String> = t
+        .elems
+        .iter()
+        .filter_map(|p| match p {
+            syn::Pat::Ident(i) => Some(i.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let [tx, rx] = names.as_slice() else {
+        return None;
+    };
+    let syn::Expr::Call(c) = peel(&local.init.as_ref()?.expr) else {
+        return None;
+    };
+    let syn::Expr::Path(f) = peel(&c.func) else {
+        return None;
+    };
+    let ctor = f.path.segments.last()?.ident.to_string();
+    CHANNEL_CTORS
+        .contains(&ctor.as_str())
+        .then(|| (tx.clone(), rx.clone()))
+}
+
+/// `let _ = tx.send(..)`, `_ = tx.send(..).await;`, `tx.send(..).ok();` on the binding `tx`.
+fn discarded_send_on<'s>(stmt: &'s syn::Stmt, tx: &str) -> Option<&'s syn::ExprMethodCall> {
+    let discarded = match stmt {
+        syn::Stmt::Local(l) if matches!(l.pat, syn::Pat::Wild(_)) => &l.init.as_ref()?.expr,
+        syn::Stmt::Expr(e, Some(_)) => match peel(e) {
+            syn::Expr::Assign(a) if matches!(peel(&a.left), syn::Expr::Infer(_)) => &*a.right,
+            other => &as_ok_call(other)?.receiver,
+        },
+        _ => return None,
+    };
+    let send = send_call(discarded)?;
+    (matches!(send.method.to_string().as_str(), "send" | "blocking_send")
+        && matches!(peel(&send.receiver), syn::Expr::Path(p) if p.path.is_ident(tx)))
+    .then_some(send)
+}
+
 /// `Ok(..)` / `Err(..)` (by `variant`): a call of that variant.
 fn is_variant_call(e: &syn::Expr, variant: &str) -> bool {
     matches!(peel(e), syn::Expr::Call(c) if matches!(peel(&c.func),
@@ -756,7 +851,12 @@ fn is_variant_call(e: &syn::Expr, variant: &str) -> bool {
 /// What a failed send (or any other fallible call) loses.
 /// `logged`: a log macro ran a few lines up in the same fn, with the error names it logged (see
 /// [`forwards_logged_error`]).
-fn loss(cx: &Cx, e: &syn::Expr, logged: Option<&[String]>) -> Loss {
+fn loss(
+    cx: &Cx,
+    e: &syn::Expr,
+    logged: Option<&[String]>,
+    held: &std::collections::HashSet<(usize, usize)>,
+) -> Loss {
     if writes_to_string(cx, e) {
         return Loss::Nothing;
     }
@@ -766,7 +866,7 @@ fn loss(cx: &Cx, e: &syn::Expr, logged: Option<&[String]>) -> Loss {
     let Some(send) = send_call(e) else {
         return Loss::Data;
     };
-    if forwards_logged_error(send, logged) {
+    if forwards_logged_error(send, logged) || held.contains(&pos(send.method.span())) {
         return Loss::Nothing;
     }
     // A pure signal is not data on a message channel, only (as a variant) on a `watch`.
@@ -1059,7 +1159,7 @@ impl SwallowedResult {
         if expected(&ok.receiver) || chain_observes_error(&ok.receiver) {
             return;
         }
-        let loss = loss(cx, &ok.receiver, logged);
+        let loss = loss(cx, &ok.receiver, logged, &self.receiver_held);
         if matches!(loss, Loss::Nothing) {
             return;
         }
@@ -1103,7 +1203,7 @@ impl SwallowedResult {
         let Some((span, what, is_send)) = fallible_call(cx, init) else {
             return;
         };
-        let loss = loss(cx, init, logged);
+        let loss = loss(cx, init, logged, &self.receiver_held);
         let (message, help) = if is_send {
             (
                 format!(
@@ -1137,6 +1237,10 @@ impl Lint for SwallowedResult {
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
         self.last_log = None;
         self.fn_doc_explains = doc_explains(cx, f.sig.fn_token.span.start().line as u32);
+        self.receiver_held.clear();
+        if f.body_text().contains("channel") || f.body_text().contains("unbounded") {
+            held_receiver_sends(f.block, &mut self.receiver_held);
+        }
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {
