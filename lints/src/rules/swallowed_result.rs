@@ -151,7 +151,7 @@ pub static META: RuleMeta = RuleMeta {
 #[derive(Default)]
 pub struct SwallowedResult {
     none_handled: std::collections::HashSet<(usize, usize)>,
-    /// The last line of the latest log-macro statement in the fn being walked.
+    /// The latest log-macro statement in the fn being walked.
     last_log: Option<RecentLog>,
     /// The doc of the fn being walked explains its discards (see [`doc_explains`]).
     fn_doc_explains: bool,
@@ -630,11 +630,10 @@ fn is_error_name(name: &str) -> bool {
 
 /// `shutdown_rx.await.ok();`, `rx.recv().await.ok();`, `rx.changed().await.ok();`: a receive
 /// whose value is dropped is a wait. Its `Err` (every sender gone) ends the wait like a value
-/// does; nothing failed.
-/// `Some(Nothing)` for a wait, a condition where the crate index settles whether the awaited
-/// value is a oneshot receiver, `None` otherwise. An awaited binding of unknown type named as a
-/// receiver (`rx`, `shutdown_rx`, `receiver`) is one: of the channel receivers only a oneshot's
-/// is itself a future.
+/// does; nothing failed. `Some(Nothing)` for a wait, a condition where the crate index settles
+/// whether the awaited value is a oneshot receiver, `None` otherwise. An awaited binding of
+/// unknown type named as a receiver (`rx`, `shutdown_rx`, `receiver`) is one: of the channel
+/// receivers only a oneshot's is itself a future.
 fn wait(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
     if op_name(e).is_some_and(|(op, _)| {
         matches!(
@@ -1238,7 +1237,8 @@ impl Lint for SwallowedResult {
         self.last_log = None;
         self.fn_doc_explains = doc_explains(cx, f.sig.fn_token.span.start().line as u32);
         self.receiver_held.clear();
-        if f.body_text().contains("channel") || f.body_text().contains("unbounded") {
+        let body = f.body_text();
+        if body.contains("channel") || body.contains("unbounded") {
             held_receiver_sends(f.block, &mut self.receiver_held);
         }
     }

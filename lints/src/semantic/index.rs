@@ -455,17 +455,23 @@ impl CrateIndex {
             TyExpr::Known(t) => t.clone(),
             TyExpr::Unknown => Ty::Unknown,
             TyExpr::Field(base, field) => {
-                // `(key, value)` of a map's iteration (racewise types a map's element as its
-                // value): the pair's parts.
-                if let TyExpr::Elem(map) = &**base
-                    && let Some(part) = field
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|i| self.eval_depth(map, depth + 1).map_entry_part(i))
-                {
-                    return self.expand(&part);
-                }
-                let base = self.eval_depth(base, depth + 1);
+                let base = match &**base {
+                    // `(key, value)` of a map's iteration (racewise types a map's element as its
+                    // value): the pair's parts. The map is evaluated once, for either answer
+                    // (the depths are those of `eval_depth(Elem(map))`).
+                    TyExpr::Elem(map) if depth < MAX_DEPTH => {
+                        let map = self.eval_depth(map, depth + 2);
+                        if let Some(part) = field
+                            .parse::<usize>()
+                            .ok()
+                            .and_then(|i| map.map_entry_part(i))
+                        {
+                            return self.expand(&part);
+                        }
+                        self.expand(&map.element())
+                    }
+                    other => self.eval_depth(other, depth + 1),
+                };
                 match (base.peel(), self.owner_path(&base)) {
                     (Ty::Tuple(elems), _) => field
                         .parse::<usize>()
