@@ -1058,7 +1058,11 @@ fn says_one_of(comment: &str, reasons: &[&str]) -> bool {
             acc.push(' ');
             acc
         });
-    reasons.iter().any(|r| words.contains(&format!(" {r} ")))
+    reasons.iter().any(|r| {
+        words
+            .match_indices(r)
+            .any(|(at, _)| words[..at].ends_with(' ') && words[at + r.len()..].starts_with(' '))
+    })
 }
 
 /// The `///` doc of the fn whose signature starts on line `sig` (above its attributes) gives a
