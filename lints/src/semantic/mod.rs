@@ -228,7 +228,7 @@ impl<'w> Cx<'w> {
         self.core.body().is_some_and(|b| !b.loops.is_empty())
     }
 
-    /// In test code: a `#[cfg(test)]` module, a `#[test]`/`#[tokio::test]` fn, or a file under
+    /// In test code: a `#[cfg(test)]` module or statement, a `#[test]`/`#[tokio::test]` fn, or a file under
     /// `tests/`, `benches/` or `examples/`.
     pub fn in_test(&self) -> bool {
         self.core.in_test()

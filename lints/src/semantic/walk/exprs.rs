@@ -494,10 +494,15 @@ impl<'a, 'l> Walker<'a, 'l> {
         let mut val = Val::default();
         let n = block.stmts.len();
         for (i, stmt) in block.stmts.iter().enumerate() {
+            // `#[cfg(test)] if let Some(tx) = &self.observer { .. }`: test-only code in a
+            // production fn is test code, like a `#[cfg(test)]` item.
+            let test_only = stmt_attrs(stmt).iter().any(super::items::is_cfg_test);
+            self.core.test_depth += u32::from(test_only);
             match stmt {
                 syn::Stmt::Expr(e, None) if i + 1 == n => val = self.walk_tail(stmt, e),
                 _ => self.walk_stmt(stmt, &block.stmts[i + 1..]),
             }
+            self.core.test_depth -= u32::from(test_only);
         }
         let level = self.temp_level();
         self.reown(&val.guards, Owner::Temp(level));
@@ -2062,5 +2067,15 @@ mod text_tests {
             let mut out = String::new();
             assert!(!write_simple(&e, &mut out), "{}", token_text(&e));
         }
+    }
+}
+
+/// The outer attributes written on a statement (an item's are its own business).
+fn stmt_attrs(stmt: &syn::Stmt) -> &[syn::Attribute] {
+    match stmt {
+        syn::Stmt::Local(l) => &l.attrs,
+        syn::Stmt::Macro(m) => &m.attrs,
+        syn::Stmt::Expr(e, _) => crate::semantic::syntax::expr_attrs(e),
+        syn::Stmt::Item(_) => &[],
     }
 }

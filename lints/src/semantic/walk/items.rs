@@ -18,7 +18,7 @@ fn is_test_attr(attr: &syn::Attribute) -> bool {
 }
 
 /// `#[cfg(test)]` (also inside `all(..)`).
-fn is_cfg_test(attr: &syn::Attribute) -> bool {
+pub(super) fn is_cfg_test(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("cfg") && {
         let tokens = attr.meta.to_token_stream_string();
         tokens.contains("test") && !tokens.contains("not")
