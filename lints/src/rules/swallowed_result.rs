@@ -14,7 +14,8 @@
 //!   (rows that fail to decode vanish), and `.and_then(|x| x.f().ok())` whose `None` nothing
 //!   handles — including `.and_then(|v| v.parse().ok())` on a configuration value
 //!   (`env::var(..)`, `config`/`cfg`/`settings`): a malformed setting silently becomes the
-//!   default;
+//!   default (the value the chain carries counts: after `.and_then(|p| event.get(p))` it is
+//!   the event's, whatever configuration named the path);
 //! - `let _ = <call>` (or `_ = <call>`), with or without `.await`, on a call known to be fallible:
 //!   channel/sink `send(msg)`/`try_send`, `publish(..)`, `write(buf)`/`write_all`/`flush`, and
 //!   every `std::fs`/`tokio::fs` function (the list, with its reasons, is in
@@ -53,6 +54,13 @@
 //!   `rx.changed().await.ok();`): a wait, which "every sender is gone" ends as a value does
 //!   (an awaited value is a wait when its type is a oneshot `Receiver`, or, type unknown, when
 //!   it is named as one: `rx`, `shutdown_rx`, `receiver`);
+//! - a publish on a tokio `broadcast` channel (`let _ = events_tx.send(event);`): it fails only
+//!   when nobody is subscribed at that moment, and a later subscriber would not get the value
+//!   anyway, so nothing is lost;
+//! - a send inside a loop that watches the same sender close and reacts to it
+//!   (`select! { _ = tx.closed() => { debug!(..); return; } .. }`, `while !out.is_closed()`):
+//!   a send that finds no receiver is the race the loop's next turn reports (a check outside
+//!   the send's loop does not count);
 //! - a send of a pure signal, which carries no data: `()` (`let _ = shutdown_tx.send(());`) or
 //!   a unit-like enum variant (`wake_tx.try_send(Wake::Up)`, `seq_tx.send(Command::Discard)`):
 //!   if nobody listens no data is lost, and if the queue is full a wake-up is already pending
@@ -156,7 +164,8 @@ pub struct SwallowedResult {
     /// The doc of the fn being walked explains its discards (see [`doc_explains`]).
     fn_doc_explains: bool,
     /// Sends (by the position of their method name) on a channel whose receiver the fn still
-    /// holds (see [`held_receiver_sends`]).
+    /// holds or whose closing it watches (see [`held_receiver_sends`],
+    /// [`closed_watched_sends`]).
     receiver_held: std::collections::HashSet<(usize, usize)>,
 }
 
@@ -303,8 +312,49 @@ fn not_once_cell(t: &crate::semantic::Ty) -> bool {
 }
 
 /// The `.and_then(..)`'s receiver reads configuration (`env::var(..)`, `config.x`, `cfg.get(..)`):
-/// a value that fails to parse there is a misconfiguration somebody must hear about.
+/// a value that fails to parse there is a misconfiguration somebody must hear about. The value
+/// is the one the chain carries last: after `.and_then(|p| event.get(p))` it comes from `event`,
+/// whatever `config.ttl_field` named the path.
 fn reads_config(e: &syn::Expr) -> bool {
+    let mut cur = e;
+    while let syn::Expr::MethodCall(mc) = peel(cur) {
+        if let Some(syn::Expr::Closure(cl)) = mc.args.first().map(peel)
+            && let Some(source) = closure_source(cl)
+        {
+            return mentions_config(source);
+        }
+        cur = &mc.receiver;
+    }
+    mentions_config(cur)
+}
+
+/// What a closure's value is read from when that is not its own parameter (`|p| event.get(p)` →
+/// `event`); `None` when it transforms its parameter (`|v| v.as_integer()`,
+/// `|v| u64::try_from(v)`).
+fn closure_source(cl: &syn::ExprClosure) -> Option<&syn::Expr> {
+    let mut params = Vec::new();
+    for p in &cl.inputs {
+        crate::semantic::syntax::pat_names(p, &mut params);
+    }
+    let is_param = |e: &syn::Expr| matches!(peel(e), syn::Expr::Path(p) if p.path.get_ident().is_some_and(|i| params.iter().any(|n| i == n)));
+    let mut root = peel(&cl.body);
+    loop {
+        root = match root {
+            syn::Expr::MethodCall(mc) => peel(&mc.receiver),
+            syn::Expr::Field(f) => peel(&f.base),
+            syn::Expr::Try(t) => peel(&t.expr),
+            syn::Expr::Reference(r) => peel(&r.expr),
+            syn::Expr::Unary(u) => peel(&u.expr),
+            syn::Expr::Call(c) => {
+                return (!c.args.iter().any(|a| is_param(a))).then_some(root);
+            }
+            syn::Expr::Path(_) => return (!is_param(root)).then_some(root),
+            _ => return None,
+        };
+    }
+}
+
+fn mentions_config(e: &syn::Expr) -> bool {
     let mut idents = std::collections::BTreeSet::new();
     collect_idents(e.to_token_stream(), &mut idents);
     idents.iter().any(|i| {
@@ -580,6 +630,30 @@ fn not_oneshot_sender(t: &Ty) -> bool {
     !t.peel().path_str().is_some_and(is_oneshot_sender)
 }
 
+/// `events_tx.send(event)` on a tokio `broadcast::Sender`: publishing fails only when nobody is
+/// subscribed at that moment, and a subscriber that comes later would not get the value anyway
+/// (a broadcast channel keeps nothing for receivers that do not exist yet). "No listeners" is a
+/// normal state of a publisher, not a lost message.
+fn broadcast_publish(cx: &Cx, send: &syn::ExprMethodCall) -> Option<Loss> {
+    if send.method != "send" {
+        return None;
+    }
+    lossless_if_type(
+        cx,
+        &send.receiver,
+        is_broadcast_sender,
+        not_broadcast_sender,
+    )
+}
+
+fn is_broadcast_sender(path: &str) -> bool {
+    path == "tokio::sync::broadcast::Sender"
+}
+
+fn not_broadcast_sender(t: &Ty) -> bool {
+    !t.peel().path_str().is_some_and(is_broadcast_sender)
+}
+
 /// How far above a send of `Err(..)` a log statement still counts as reporting that error.
 const LOGGED_WITHIN_LINES: u32 = 25;
 
@@ -790,6 +864,70 @@ fn held_receiver_sends(block: &syn::Block, out: &mut std::collections::HashSet<(
     syn::visit::Visit::visit_block(&mut Blocks(out), block);
 }
 
+/// `loop { select! { _ = tx.closed() => { debug!(..); return; } .. } let _ = tx.send(v); }`:
+/// the loop around the send watches the channel close and reacts to it, so a send that finds
+/// the receivers gone is the race the next turn reports. `try_send` can still find a bounded
+/// queue full, and a check elsewhere in the fn does not see this send's failure.
+fn closed_watched_sends(block: &syn::Block, out: &mut std::collections::HashSet<(usize, usize)>) {
+    #[derive(Default)]
+    struct Sends<'a> {
+        loops: Vec<&'a syn::Expr>,
+        /// Each send with the innermost loop around it.
+        sends: Vec<(&'a syn::ExprMethodCall, &'a syn::Expr)>,
+    }
+    impl<'a> syn::visit::Visit<'a> for Sends<'a> {
+        fn visit_expr(&mut self, e: &'a syn::Expr) {
+            let is_loop = matches!(
+                e,
+                syn::Expr::Loop(_) | syn::Expr::While(_) | syn::Expr::ForLoop(_)
+            );
+            if is_loop {
+                self.loops.push(e);
+            }
+            if let syn::Expr::MethodCall(mc) = e
+                && (mc.method == "send" || mc.method == "blocking_send")
+                && let Some(l) = self.loops.last()
+            {
+                self.sends.push((mc, l));
+            }
+            syn::visit::visit_expr(self, e);
+            if is_loop {
+                self.loops.pop();
+            }
+        }
+        // A closure or async block is another body: a loop outside it is not its loop.
+        fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
+            let outer = std::mem::take(&mut self.loops);
+            syn::visit::visit_expr_closure(self, c);
+            self.loops = outer;
+        }
+    }
+    let mut sends = Sends::default();
+    syn::visit::Visit::visit_block(&mut sends, block);
+    let squeeze = |t: TokenStream| -> String {
+        t.to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    for (send, in_loop) in sends.sends {
+        let sender = squeeze(send.receiver.to_token_stream());
+        let text = squeeze(in_loop.to_token_stream());
+        let watched = [".closed()", ".is_closed()"].iter().any(|check| {
+            text.match_indices(&format!("{sender}{check}"))
+                .any(|(at, _)| {
+                    !text[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                })
+        });
+        if watched {
+            out.insert(pos(send.method.span()));
+        }
+    }
+}
+
 /// `let (tx, rx) = <channel ctor>(..);`: the two names (`rx` a binding, not `_`).
 fn channel_pair_let(stmt: &syn::Stmt) -> Option<(String, String)> {
     let syn::Stmt::Local(local) = stmt else {
@@ -876,9 +1014,13 @@ fn loss(
     // Each other answer is Nothing, or conditions the crate index settles: all must leave the
     // message data for the finding to stand.
     let mut conditions = Vec::new();
-    for answer in [reply_channel(cx, send), oneshot_answer(cx, send)]
-        .into_iter()
-        .flatten()
+    for answer in [
+        reply_channel(cx, send),
+        oneshot_answer(cx, send),
+        broadcast_publish(cx, send),
+    ]
+    .into_iter()
+    .flatten()
     {
         match answer {
             Loss::Nothing => return Loss::Nothing,
@@ -1244,6 +1386,9 @@ impl Lint for SwallowedResult {
         let body = f.body_text();
         if body.contains("channel") || body.contains("unbounded") {
             held_receiver_sends(f.block, &mut self.receiver_held);
+        }
+        if body.contains("closed()") {
+            closed_watched_sends(f.block, &mut self.receiver_held);
         }
     }
 
