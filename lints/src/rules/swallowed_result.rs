@@ -346,7 +346,7 @@ fn closure_source(cl: &syn::ExprClosure) -> Option<&syn::Expr> {
             syn::Expr::Reference(r) => peel(&r.expr),
             syn::Expr::Unary(u) => peel(&u.expr),
             syn::Expr::Call(c) => {
-                return (!c.args.iter().any(|a| is_param(a))).then_some(root);
+                return (!c.args.iter().any(&is_param)).then_some(root);
             }
             syn::Expr::Path(_) => return (!is_param(root)).then_some(root),
             _ => return None,

@@ -307,6 +307,53 @@ pub fn span_key(span: proc_macro2::Span) -> (usize, usize) {
     (s.line, s.column)
 }
 
+/// The outer attributes written on an expression (`#[cfg(test)] if ..`, `#[allow(..)] x`).
+pub fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
+    use syn::Expr as E;
+    match e {
+        E::Array(x) => &x.attrs,
+        E::Assign(x) => &x.attrs,
+        E::Async(x) => &x.attrs,
+        E::Await(x) => &x.attrs,
+        E::Binary(x) => &x.attrs,
+        E::Block(x) => &x.attrs,
+        E::Break(x) => &x.attrs,
+        E::Call(x) => &x.attrs,
+        E::Cast(x) => &x.attrs,
+        E::Closure(x) => &x.attrs,
+        E::Const(x) => &x.attrs,
+        E::Continue(x) => &x.attrs,
+        E::Field(x) => &x.attrs,
+        E::ForLoop(x) => &x.attrs,
+        E::Group(x) => &x.attrs,
+        E::If(x) => &x.attrs,
+        E::Index(x) => &x.attrs,
+        E::Infer(x) => &x.attrs,
+        E::Let(x) => &x.attrs,
+        E::Lit(x) => &x.attrs,
+        E::Loop(x) => &x.attrs,
+        E::Macro(x) => &x.attrs,
+        E::Match(x) => &x.attrs,
+        E::MethodCall(x) => &x.attrs,
+        E::Paren(x) => &x.attrs,
+        E::Path(x) => &x.attrs,
+        E::Range(x) => &x.attrs,
+        E::RawAddr(x) => &x.attrs,
+        E::Reference(x) => &x.attrs,
+        E::Repeat(x) => &x.attrs,
+        E::Return(x) => &x.attrs,
+        E::Struct(x) => &x.attrs,
+        E::Try(x) => &x.attrs,
+        E::TryBlock(x) => &x.attrs,
+        E::Tuple(x) => &x.attrs,
+        E::Unary(x) => &x.attrs,
+        E::Unsafe(x) => &x.attrs,
+        E::While(x) => &x.attrs,
+        E::Yield(x) => &x.attrs,
+        _ => &[],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,52 +473,5 @@ mod tests {
                 "{src} takes the shortcut"
             );
         }
-    }
-}
-
-/// The outer attributes written on an expression (`#[cfg(test)] if ..`, `#[allow(..)] x`).
-pub fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
-    use syn::Expr as E;
-    match e {
-        E::Array(x) => &x.attrs,
-        E::Assign(x) => &x.attrs,
-        E::Async(x) => &x.attrs,
-        E::Await(x) => &x.attrs,
-        E::Binary(x) => &x.attrs,
-        E::Block(x) => &x.attrs,
-        E::Break(x) => &x.attrs,
-        E::Call(x) => &x.attrs,
-        E::Cast(x) => &x.attrs,
-        E::Closure(x) => &x.attrs,
-        E::Const(x) => &x.attrs,
-        E::Continue(x) => &x.attrs,
-        E::Field(x) => &x.attrs,
-        E::ForLoop(x) => &x.attrs,
-        E::Group(x) => &x.attrs,
-        E::If(x) => &x.attrs,
-        E::Index(x) => &x.attrs,
-        E::Infer(x) => &x.attrs,
-        E::Let(x) => &x.attrs,
-        E::Lit(x) => &x.attrs,
-        E::Loop(x) => &x.attrs,
-        E::Macro(x) => &x.attrs,
-        E::Match(x) => &x.attrs,
-        E::MethodCall(x) => &x.attrs,
-        E::Paren(x) => &x.attrs,
-        E::Path(x) => &x.attrs,
-        E::Range(x) => &x.attrs,
-        E::RawAddr(x) => &x.attrs,
-        E::Reference(x) => &x.attrs,
-        E::Repeat(x) => &x.attrs,
-        E::Return(x) => &x.attrs,
-        E::Struct(x) => &x.attrs,
-        E::Try(x) => &x.attrs,
-        E::TryBlock(x) => &x.attrs,
-        E::Tuple(x) => &x.attrs,
-        E::Unary(x) => &x.attrs,
-        E::Unsafe(x) => &x.attrs,
-        E::While(x) => &x.attrs,
-        E::Yield(x) => &x.attrs,
-        _ => &[],
     }
 }
