@@ -1994,6 +1994,16 @@ fn returns_bool(b: &syn::Block) -> bool {
     )
 }
 
+/// The outer attributes written on a statement (an item's are its own business).
+fn stmt_attrs(stmt: &syn::Stmt) -> &[syn::Attribute] {
+    match stmt {
+        syn::Stmt::Local(l) => &l.attrs,
+        syn::Stmt::Macro(m) => &m.attrs,
+        syn::Stmt::Expr(e, _) => crate::semantic::syntax::expr_attrs(e),
+        syn::Stmt::Item(_) => &[],
+    }
+}
+
 #[cfg(test)]
 mod text_tests {
     use super::{token_text, write_simple};
@@ -2067,15 +2077,5 @@ mod text_tests {
             let mut out = String::new();
             assert!(!write_simple(&e, &mut out), "{}", token_text(&e));
         }
-    }
-}
-
-/// The outer attributes written on a statement (an item's are its own business).
-fn stmt_attrs(stmt: &syn::Stmt) -> &[syn::Attribute] {
-    match stmt {
-        syn::Stmt::Local(l) => &l.attrs,
-        syn::Stmt::Macro(m) => &m.attrs,
-        syn::Stmt::Expr(e, _) => crate::semantic::syntax::expr_attrs(e),
-        syn::Stmt::Item(_) => &[],
     }
 }
