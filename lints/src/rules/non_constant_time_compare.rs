@@ -75,7 +75,7 @@ use syn::spanned::Spanned;
 use crate::finding::Severity;
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::secret_names::{self, NameClass};
-use crate::semantic::{Condition, Cx, FnView, Ty, TyExpr};
+use crate::semantic::{Condition, Cx, FnView, Holds, Ty, TyExpr};
 
 mod origins;
 
@@ -291,7 +291,7 @@ impl NonConstantTimeCompare {
                 TyExpr::Known(t) if !t.mentions_crate_path() => return,
                 _ => conditions.push(Condition {
                     ty,
-                    holds: may_carry_secret,
+                    holds: Holds::Ty(may_carry_secret),
                 }),
             }
         }

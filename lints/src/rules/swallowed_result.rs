@@ -145,7 +145,7 @@ use crate::semantic::fallible;
 use crate::semantic::macros::is_log_macro;
 use crate::semantic::syntax::{collect_idents, peel};
 use crate::semantic::walk::expr_text;
-use crate::semantic::{Condition, Cx, FnView, Ty, TyExpr};
+use crate::semantic::{Condition, Cx, FnView, Holds, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "swallowed_result",
@@ -497,7 +497,7 @@ enum Loss {
 }
 
 impl Loss {
-    fn if_type(ty: TyExpr, holds: fn(&Ty) -> bool) -> Loss {
+    fn if_type(ty: TyExpr, holds: Holds) -> Loss {
         Loss::If(vec![Condition { ty, holds }])
     }
 }
@@ -520,7 +520,7 @@ fn unit_signal(cx: &Cx, send: &syn::ExprMethodCall) -> Loss {
                     && n.chars().any(char::is_lowercase)
             }) =>
         {
-            Loss::if_type(cx.type_of(&send.receiver), is_watch_sender)
+            Loss::if_type(cx.type_of(&send.receiver), Holds::Ty(is_watch_sender))
         }
         _ => Loss::Data,
     }
@@ -561,7 +561,7 @@ fn reply_channel(cx: &Cx, send: &syn::ExprMethodCall) -> Option<Loss> {
     }
     let mut deferred = Vec::new();
     for n in names.0 {
-        match lossless_if_type(cx, n, is_reply_sender, not_reply_sender) {
+        match lossless_if_type(cx, n, is_reply_sender) {
             Some(Loss::If(c)) => deferred.extend(c),
             Some(Loss::Nothing) => return Some(Loss::Nothing),
             _ => {}
@@ -573,12 +573,12 @@ fn reply_channel(cx: &Cx, send: &syn::ExprMethodCall) -> Option<Loss> {
 /// A type test now or once the crate index settles the type: `Nothing` if `e`'s type is known
 /// to pass `is`, a condition (`isnt`, its negation) if the type waits for the index, `None` if
 /// it is known otherwise or unknown.
-fn lossless_if_type(
-    cx: &Cx,
-    e: &syn::Expr,
-    is: fn(&str) -> bool,
-    isnt: fn(&Ty) -> bool,
-) -> Option<Loss> {
+fn lossless_if_type(cx: &Cx, e: &syn::Expr, is: fn(&str) -> bool) -> Option<Loss> {
+    lossless_unless(cx, e, is, Holds::PathIsNot(is))
+}
+
+/// [`lossless_if_type`] with the test a deferred type must pass to stay data.
+fn lossless_unless(cx: &Cx, e: &syn::Expr, is: fn(&str) -> bool, isnt: Holds) -> Option<Loss> {
     let ty = cx.type_of(e);
     match ty.known() {
         Some(t) => t.peel().path_str().is_some_and(is).then_some(Loss::Nothing),
@@ -593,10 +593,6 @@ fn send_call(e: &syn::Expr) -> Option<&syn::ExprMethodCall> {
         syn::Expr::MethodCall(mc) if mc.method.to_string().contains("send") => Some(mc),
         _ => None,
     }
-}
-
-fn not_reply_sender(t: &Ty) -> bool {
-    !t.peel().path_str().is_some_and(is_reply_sender)
 }
 
 /// Senders a request hands over for its answer: a oneshot, or a std rendezvous/mpsc sender
@@ -623,11 +619,7 @@ fn oneshot_answer(cx: &Cx, send: &syn::ExprMethodCall) -> Option<Loss> {
     if send.method != "send" {
         return None;
     }
-    lossless_if_type(cx, &send.receiver, is_oneshot_sender, not_oneshot_sender)
-}
-
-fn not_oneshot_sender(t: &Ty) -> bool {
-    !t.peel().path_str().is_some_and(is_oneshot_sender)
+    lossless_if_type(cx, &send.receiver, is_oneshot_sender)
 }
 
 /// `events_tx.send(event)` on a tokio `broadcast::Sender`: publishing fails only when nobody is
@@ -638,20 +630,11 @@ fn broadcast_publish(cx: &Cx, send: &syn::ExprMethodCall) -> Option<Loss> {
     if send.method != "send" {
         return None;
     }
-    lossless_if_type(
-        cx,
-        &send.receiver,
-        is_broadcast_sender,
-        not_broadcast_sender,
-    )
+    lossless_if_type(cx, &send.receiver, is_broadcast_sender)
 }
 
 fn is_broadcast_sender(path: &str) -> bool {
     path == "tokio::sync::broadcast::Sender"
-}
-
-fn not_broadcast_sender(t: &Ty) -> bool {
-    !t.peel().path_str().is_some_and(is_broadcast_sender)
 }
 
 /// How far above a send of `Err(..)` a log statement still counts as reporting that error.
@@ -731,11 +714,11 @@ fn wait(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
     }));
     // Named as a receiver, only a type known to be something else makes it data.
     let isnt = if named_receiver {
-        known_not_oneshot_receiver
+        Holds::Ty(known_not_oneshot_receiver)
     } else {
-        not_oneshot_receiver
+        Holds::PathIsNot(is_oneshot_receiver)
     };
-    match lossless_if_type(cx, &aw.base, is_oneshot_receiver, isnt) {
+    match lossless_unless(cx, &aw.base, is_oneshot_receiver, isnt) {
         None if named_receiver && cx.type_of(&aw.base).is_unknown() => Some(Loss::Nothing),
         answer => answer,
     }
@@ -746,12 +729,7 @@ fn wait(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
 fn unbuffered_flush(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
     match peel_await(e) {
         syn::Expr::MethodCall(mc) if mc.method == "flush" && mc.args.is_empty() => {
-            lossless_if_type(
-                cx,
-                &mc.receiver,
-                is_unbuffered_socket,
-                not_unbuffered_socket,
-            )
+            lossless_if_type(cx, &mc.receiver, is_unbuffered_socket)
         }
         _ => None,
     }
@@ -767,12 +745,8 @@ fn is_unbuffered_socket(path: &str) -> bool {
     )
 }
 
-fn not_unbuffered_socket(t: &Ty) -> bool {
-    !t.peel().path_str().is_some_and(is_unbuffered_socket)
-}
-
 fn known_not_oneshot_receiver(t: &Ty) -> bool {
-    !matches!(t, Ty::Unknown) && not_oneshot_receiver(t)
+    !matches!(t, Ty::Unknown) && Holds::PathIsNot(is_oneshot_receiver).test(t)
 }
 
 fn is_oneshot_receiver(path: &str) -> bool {
@@ -780,10 +754,6 @@ fn is_oneshot_receiver(path: &str) -> bool {
         path,
         "tokio::sync::oneshot::Receiver" | "futures::channel::oneshot::Receiver"
     )
-}
-
-fn not_oneshot_receiver(t: &Ty) -> bool {
-    !t.peel().path_str().is_some_and(is_oneshot_receiver)
 }
 
 /// `write!(s, ..)` / `writeln!(s, ..)` into a `String`: `fmt::Write for String` never fails.

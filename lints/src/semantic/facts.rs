@@ -214,7 +214,25 @@ pub struct AwaitPoint {
 #[derive(Debug, Clone)]
 pub struct Condition {
     pub ty: TyExpr,
-    pub holds: fn(&Ty) -> bool,
+    pub holds: Holds,
+}
+
+/// The test a settled type must pass.
+#[derive(Debug, Clone, Copy)]
+pub enum Holds {
+    Ty(fn(&Ty) -> bool),
+    /// The type's path (through `Arc`, `&`, `Option`...) is not one `is` accepts: the finding
+    /// stands unless the type turns out to be, say, a oneshot sender.
+    PathIsNot(fn(&str) -> bool),
+}
+
+impl Holds {
+    pub fn test(self, t: &Ty) -> bool {
+        match self {
+            Holds::Ty(f) => f(t),
+            Holds::PathIsNot(is) => !t.peel().path_str().is_some_and(is),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

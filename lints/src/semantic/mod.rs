@@ -25,7 +25,7 @@ use crate::lint::RuleMeta;
 
 pub use facts::{
     AccessKind, AccessTarget, Acquisition, AllowFact, AwaitPoint, Condition, ConfiguredMethod,
-    Decision, FileFacts, GatedCall, GuardId, Pending, StateAccess, Written,
+    Decision, FileFacts, GatedCall, GuardId, Holds, Pending, StateAccess, Written,
 };
 pub use index::CrateIndex;
 pub use locks::{GatedAct, HeldPair};
@@ -386,7 +386,10 @@ impl<'w> Cx<'w> {
         }
         self.core.out.borrow_mut().pending.push(Pending {
             finding,
-            conditions: vec![Condition { ty, holds }],
+            conditions: vec![Condition {
+                ty,
+                holds: Holds::Ty(holds),
+            }],
             configured: None,
         });
     }
@@ -397,7 +400,7 @@ impl<'w> Cx<'w> {
         let mut pending = Vec::new();
         for c in conditions {
             if let TyExpr::Known(t) = &c.ty {
-                if (c.holds)(t) {
+                if c.holds.test(t) {
                     continue;
                 }
                 if !t.mentions_crate_path() {
@@ -540,7 +543,7 @@ impl<'a> CrateCx<'a> {
 
     /// Settle a deferred condition.
     pub fn holds(&self, c: &Condition) -> bool {
-        (c.holds)(&self.index.eval(&c.ty))
+        c.holds.test(&self.index.eval(&c.ty))
     }
 
     /// A deferred finding, if it stands now that the crate is known: its conditions hold and,
