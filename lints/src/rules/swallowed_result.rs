@@ -46,6 +46,10 @@
 //!   mpsc::unbounded_channel(); let _ = tx.send(first); .. Stream(rx)`, `rx` not mentioned in
 //!   between, so not moved away): the receiver cannot be gone (a `try_send` can still find a
 //!   bounded queue full, and stays a finding);
+//! - a send on a struct's own queue in one of its methods (`self.command_tx.send(cmd)` where
+//!   the struct also holds `command_rx`, a receiver of the same channel kind and message type,
+//!   also behind a `Mutex`/`Arc`; not in an `Option`, which may have been taken): while `self`
+//!   lives, so does the receiver;
 //! - the answer on a oneshot (`let _ = reply.send(position);`, also a sender taken out of a
 //!   request, `while let Some((req, reply)) = rx.recv().await`, or out of a `#[pin_project]`
 //!   field): it fails only when the requester stopped waiting (dropped its receiver, which is
@@ -163,6 +167,9 @@ pub struct SwallowedResult {
     last_log: Option<RecentLog>,
     /// The doc of the fn being walked explains its discards (see [`doc_explains`]).
     fn_doc_explains: bool,
+    /// Per struct of the file (by name, names declared once only): its sender fields whose
+    /// channel's receiver another field of the same struct holds (see [`self_held_senders`]).
+    self_held: std::collections::HashMap<String, Vec<String>>,
     /// Sends (by the position of their method name) on a channel whose receiver the fn still
     /// holds or whose closing it watches (see [`held_receiver_sends`],
     /// [`closed_watched_sends`]).
@@ -898,6 +905,112 @@ fn closed_watched_sends(block: &syn::Block, out: &mut std::collections::HashSet<
     }
 }
 
+/// `struct EventLoop { command_tx: mpsc::UnboundedSender<Cmd>, command_rx:
+/// mpsc::UnboundedReceiver<Cmd>, .. }`: the struct keeps its own queue, so a send on
+/// `self.command_tx` in one of its methods cannot find the receiver gone (the method borrows or
+/// owns `self`, and with it the receiver). Per struct name, the sender fields whose message type
+/// a receiver field of the same channel kind carries (behind a `Mutex`/`RwLock`/`Arc` too; an
+/// `Option` may have been taken, so it does not count). A name declared twice in the file maps
+/// to nothing.
+fn self_held_senders(
+    items: &[syn::Item],
+    out: &mut std::collections::HashMap<String, Vec<String>>,
+) {
+    for item in items {
+        match item {
+            syn::Item::Struct(st) => {
+                let name = st.ident.to_string();
+                let senders = if out.contains_key(&name) {
+                    Vec::new()
+                } else {
+                    own_queue_senders(&st.fields)
+                };
+                out.insert(name, senders);
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    self_held_senders(inner, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn own_queue_senders(fields: &syn::Fields) -> Vec<String> {
+    // (channel module, end kind, message type) of a field, through lock and `Arc` wrappers.
+    fn channel_end(ty: &syn::Type) -> Option<(String, &'static str, String)> {
+        let syn::Type::Path(tp) = ty else { return None };
+        let last = tp.path.segments.last()?;
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        let first_ty = args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })?;
+        let end = match last.ident.to_string().as_str() {
+            "Mutex" | "RwLock" | "Arc" => return channel_end(first_ty),
+            "Sender" | "SyncSender" => "sender",
+            "UnboundedSender" => "unbounded sender",
+            "Receiver" => "receiver",
+            "UnboundedReceiver" => "unbounded receiver",
+            _ => return None,
+        };
+        let module = tp
+            .path
+            .segments
+            .iter()
+            .rev()
+            .nth(1)
+            .map_or(String::new(), |s| s.ident.to_string());
+        Some((module, end, first_ty.to_token_stream().to_string()))
+    }
+    let ends: Vec<(String, (String, &'static str, String))> = fields
+        .iter()
+        .filter_map(|f| Some((f.ident.as_ref()?.to_string(), channel_end(&f.ty)?)))
+        .collect();
+    ends.iter()
+        .filter(|(_, (module, end, msg))| {
+            let wanted = match *end {
+                "sender" => "receiver",
+                "unbounded sender" => "unbounded receiver",
+                _ => return false,
+            };
+            ends.iter()
+                .any(|(_, (m, e, t))| m == module && *e == wanted && t == msg)
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// `self.command_tx.send(..)` (or `blocking_send`) on one of `senders`: marks the send.
+fn self_sends_on(
+    block: &syn::Block,
+    senders: &[String],
+    out: &mut std::collections::HashSet<(usize, usize)>,
+) {
+    struct Sends<'s, 'o>(
+        &'s [String],
+        &'o mut std::collections::HashSet<(usize, usize)>,
+    );
+    impl<'a> syn::visit::Visit<'a> for Sends<'_, '_> {
+        fn visit_expr_method_call(&mut self, mc: &'a syn::ExprMethodCall) {
+            if (mc.method == "send" || mc.method == "blocking_send")
+                && let syn::Expr::Field(f) = peel(&mc.receiver)
+                && matches!(peel(&f.base), syn::Expr::Path(p) if p.path.is_ident("self"))
+                && self
+                    .0
+                    .contains(&crate::semantic::syntax::member_name(&f.member))
+            {
+                self.1.insert(pos(mc.method.span()));
+            }
+            syn::visit::visit_expr_method_call(self, mc);
+        }
+    }
+    syn::visit::Visit::visit_block(&mut Sends(senders, out), block);
+}
+
 /// `let (tx, rx) = <channel ctor>(..);`: the two names (`rx` a binding, not `_`).
 fn channel_pair_let(stmt: &syn::Stmt) -> Option<(String, String)> {
     let syn::Stmt::Local(local) = stmt else {
@@ -1346,7 +1459,15 @@ impl Lint for SwallowedResult {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::FN | Hooks::STMT | Hooks::EXPR
+        Hooks::FILE | Hooks::FN | Hooks::STMT | Hooks::EXPR
+    }
+
+    fn check_file(&mut self, cx: &Cx, file: &syn::File) {
+        self.self_held.clear();
+        if cx.file_mentions("Receiver") {
+            self_held_senders(&file.items, &mut self.self_held);
+            self.self_held.retain(|_, senders| !senders.is_empty());
+        }
     }
 
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
@@ -1356,6 +1477,14 @@ impl Lint for SwallowedResult {
         let body = f.body_text();
         if body.contains("channel") || body.contains("unbounded") {
             held_receiver_sends(f.block, &mut self.receiver_held);
+        }
+        if let Some(senders) = cx
+            .function()
+            .and_then(|f| f.split("::").next().map(str::to_string))
+            .and_then(|ty| self.self_held.get(&ty))
+            && f.sig.receiver().is_some()
+        {
+            self_sends_on(f.block, senders, &mut self.receiver_held);
         }
         if body.contains("closed()") {
             closed_watched_sends(f.block, &mut self.receiver_held);
