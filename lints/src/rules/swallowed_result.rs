@@ -80,7 +80,8 @@
 //!   logging helper (`.log_err()`, `.log_debug_err()`, `.inspect_err(inspect_log)`,
 //!   `.map_err(|e| emit_err(e, FIELD))`), a call that ends the process (`.map_err(|_|
 //!   abort())`), also inside the closure of an `and_then`/`filter_map`, and
-//!   `writeln!(stderr(), ..)` (the statement is itself the report);
+//!   `writeln!(stderr(), ..)` and `stderr().write_all(..)` (the statement is itself the
+//!   report);
 //! - arms that turn the error into control flow or a value (`Err(_) => continue`,
 //!   `Err(_) => None`), and a catch-all `Err(_) => {}` in a match whose other arms bind the error
 //!   (it keeps the one it chose);
@@ -240,6 +241,12 @@ fn chain_observes_error(e: &syn::Expr) -> bool {
             }
             syn::Expr::Await(a) => cur = &a.base,
             syn::Expr::Try(t) => cur = &t.expr,
+            // `stderr().write_all(msg)`, `io::stderr().lock().flush()`: the console is where
+            // the report goes; its own failure has nowhere left to go.
+            syn::Expr::Call(c) => {
+                return matches!(peel(&c.func), syn::Expr::Path(p) if p.path.segments.last()
+                    .is_some_and(|s| s.ident == "stderr" || s.ident == "stdout"));
+            }
             // `writeln!(stderr(), ..)`: the statement is itself the report of something.
             syn::Expr::Macro(m) => {
                 let name = crate::semantic::macros::macro_name(&m.mac);
@@ -1634,7 +1641,10 @@ impl Lint for SwallowedResult {
                     {
                         continue;
                     }
-                    cx.emit(cx.finding(
+                    // A send that loses nothing (a broadcast publish, a signal..) loses nothing
+                    // here either.
+                    let loss = loss(cx, &m.expr, None, &self.receiver_held);
+                    let finding = cx.finding(
                         &META,
                         path.span(),
                         format!(
@@ -1642,7 +1652,8 @@ impl Lint for SwallowedResult {
                             expr_text(&m.expr)
                         ),
                         "log it (`Err(e) => warn!(..)`), propagate it, or say in a suppression why the error does not matter",
-                    ));
+                    );
+                    emit_unless_lossless(cx, loss, finding);
                 }
             }
             _ => {}
