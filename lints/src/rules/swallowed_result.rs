@@ -848,16 +848,19 @@ fn held_receiver_sends(block: &syn::Block, out: &mut std::collections::HashSet<(
     syn::visit::Visit::visit_block(&mut Blocks(out), block);
 }
 
-/// `loop { select! { _ = tx.closed() => { debug!(..); return; } .. } let _ = tx.send(v); }`:
-/// the loop around the send watches the channel close and reacts to it, so a send that finds
-/// the receivers gone is the race the next turn reports. `try_send` can still find a bounded
-/// queue full, and a check elsewhere in the fn does not see this send's failure.
-fn closed_watched_sends(block: &syn::Block, out: &mut std::collections::HashSet<(usize, usize)>) {
+/// A `send`/`blocking_send` of the fn (not `try_send`, which can still find a bounded queue
+/// full) with the innermost loop around it in its own body.
+type SendSite<'a> = (&'a syn::ExprMethodCall, Option<&'a syn::Expr>);
+
+fn is_plain_send(mc: &syn::ExprMethodCall) -> bool {
+    mc.method == "send" || mc.method == "blocking_send"
+}
+
+fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
     #[derive(Default)]
     struct Sends<'a> {
         loops: Vec<&'a syn::Expr>,
-        /// Each send with the innermost loop around it.
-        sends: Vec<(&'a syn::ExprMethodCall, &'a syn::Expr)>,
+        sends: Vec<SendSite<'a>>,
     }
     impl<'a> syn::visit::Visit<'a> for Sends<'a> {
         fn visit_expr(&mut self, e: &'a syn::Expr) {
@@ -869,10 +872,9 @@ fn closed_watched_sends(block: &syn::Block, out: &mut std::collections::HashSet<
                 self.loops.push(e);
             }
             if let syn::Expr::MethodCall(mc) = e
-                && (mc.method == "send" || mc.method == "blocking_send")
-                && let Some(l) = self.loops.last()
+                && is_plain_send(mc)
             {
-                self.sends.push((mc, l));
+                self.sends.push((mc, self.loops.last().copied()));
             }
             syn::visit::visit_expr(self, e);
             if is_loop {
@@ -888,13 +890,22 @@ fn closed_watched_sends(block: &syn::Block, out: &mut std::collections::HashSet<
     }
     let mut sends = Sends::default();
     syn::visit::Visit::visit_block(&mut sends, block);
+    sends.sends
+}
+
+/// `loop { select! { _ = tx.closed() => { debug!(..); return; } .. } let _ = tx.send(v); }`:
+/// the loop around the send watches the channel close and reacts to it, so a send that finds
+/// the receivers gone is the race the next turn reports. A check elsewhere in the fn does not
+/// see this send's failure.
+fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<(usize, usize)>) {
     let squeeze = |t: TokenStream| -> String {
         t.to_string()
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect()
     };
-    for (send, in_loop) in sends.sends {
+    for (send, in_loop) in sites {
+        let Some(in_loop) = in_loop else { continue };
         let sender = squeeze(send.receiver.to_token_stream());
         let text = squeeze(in_loop.to_token_stream());
         let watched = [".closed()", ".is_closed()"].iter().any(|check| {
@@ -993,29 +1004,18 @@ fn own_queue_senders(fields: &syn::Fields) -> Vec<String> {
 
 /// `self.command_tx.send(..)` (or `blocking_send`) on one of `senders`: marks the send.
 fn self_sends_on(
-    block: &syn::Block,
+    sites: &[SendSite],
     senders: &[String],
     out: &mut std::collections::HashSet<(usize, usize)>,
 ) {
-    struct Sends<'s, 'o>(
-        &'s [String],
-        &'o mut std::collections::HashSet<(usize, usize)>,
-    );
-    impl<'a> syn::visit::Visit<'a> for Sends<'_, '_> {
-        fn visit_expr_method_call(&mut self, mc: &'a syn::ExprMethodCall) {
-            if (mc.method == "send" || mc.method == "blocking_send")
-                && let syn::Expr::Field(f) = peel(&mc.receiver)
-                && matches!(peel(&f.base), syn::Expr::Path(p) if p.path.is_ident("self"))
-                && self
-                    .0
-                    .contains(&crate::semantic::syntax::member_name(&f.member))
-            {
-                self.1.insert(pos(mc.method.span()));
-            }
-            syn::visit::visit_expr_method_call(self, mc);
+    for (send, _) in sites {
+        if let syn::Expr::Field(f) = peel(&send.receiver)
+            && matches!(peel(&f.base), syn::Expr::Path(p) if p.path.is_ident("self"))
+            && senders.contains(&crate::semantic::syntax::member_name(&f.member))
+        {
+            out.insert(pos(send.method.span()));
         }
     }
-    syn::visit::Visit::visit_block(&mut Sends(senders, out), block);
 }
 
 /// `let (tx, rx) = <channel ctor>(..);`: the two names (`rx` a binding, not `_`).
@@ -1064,7 +1064,7 @@ fn discarded_send_on<'s>(stmt: &'s syn::Stmt, tx: &str) -> Option<&'s syn::ExprM
         _ => return None,
     };
     let send = send_call(discarded)?;
-    (matches!(send.method.to_string().as_str(), "send" | "blocking_send")
+    (is_plain_send(send)
         && matches!(peel(&send.receiver), syn::Expr::Path(p) if p.path.is_ident(tx)))
     .then_some(send)
 }
@@ -1485,16 +1485,20 @@ impl Lint for SwallowedResult {
         if body.contains("channel") || body.contains("unbounded") {
             held_receiver_sends(f.block, &mut self.receiver_held);
         }
-        if let Some(senders) = cx
+        let own_queue = cx
             .function()
             .and_then(|f| f.split("::").next().map(str::to_string))
             .and_then(|ty| self.self_held.get(&ty))
-            && f.sig.receiver().is_some()
-        {
-            self_sends_on(f.block, senders, &mut self.receiver_held);
-        }
-        if body.contains("closed()") {
-            closed_watched_sends(f.block, &mut self.receiver_held);
+            .filter(|_| f.sig.receiver().is_some());
+        let watches_close = body.contains("closed()");
+        if own_queue.is_some() || watches_close {
+            let sites = send_sites(f.block);
+            if let Some(senders) = own_queue {
+                self_sends_on(&sites, senders, &mut self.receiver_held);
+            }
+            if watches_close {
+                closed_watched_sends(&sites, &mut self.receiver_held);
+            }
         }
     }
 
