@@ -171,10 +171,11 @@ pub struct SwallowedResult {
     /// Per struct of the file (by name, names declared once only): its sender fields whose
     /// channel's receiver another field of the same struct holds (see [`self_held_senders`]).
     self_held: std::collections::HashMap<String, Vec<String>>,
-    /// Sends (by the position of their method name) on a channel whose receiver the fn still
-    /// holds or whose closing it watches (see [`held_receiver_sends`],
+    /// Sends (by the position of their method name) that cannot find the receiver gone unseen:
+    /// the fn still holds the receiver, the struct holds it, or the send's loop watches the
+    /// channel close (see [`held_receiver_sends`], [`self_sends_on`],
     /// [`closed_watched_sends`]).
-    receiver_held: std::collections::HashSet<(usize, usize)>,
+    lossless_sends: std::collections::HashSet<(usize, usize)>,
 }
 
 use crate::semantic::syntax::span_key as pos;
@@ -749,14 +750,9 @@ fn unbuffered_flush(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
     }
 }
 
+/// The connected stream sockets of std and tokio (TCP and Unix): no buffer of their own.
 fn is_unbuffered_socket(path: &str) -> bool {
-    matches!(
-        path,
-        "std::net::TcpStream"
-            | "tokio::net::TcpStream"
-            | "std::os::unix::net::UnixStream"
-            | "tokio::net::UnixStream"
-    )
+    path.ends_with("Stream") && crate::semantic::types::SOCKET_TYPES.contains(&path)
 }
 
 fn known_not_oneshot_receiver(t: &Ty) -> bool {
@@ -1273,23 +1269,34 @@ const NEARBY_REASONS: &[&str] = &[
 /// Whether a comment next to a discard explains it, as whole words. A `racewise: allow(..)`
 /// comment is a suppression: it must stay the one that applies (or be reported unused).
 fn says(comment: &str) -> bool {
-    says_one_of(comment, LET_GO_REASONS) || says_one_of(comment, NEARBY_REASONS)
+    comment_words(comment).is_some_and(|words| {
+        has_phrase(&words, LET_GO_REASONS) || has_phrase(&words, NEARBY_REASONS)
+    })
 }
 
 fn says_one_of(comment: &str, reasons: &[&str]) -> bool {
+    comment_words(comment).is_some_and(|words| has_phrase(&words, reasons))
+}
+
+/// The comment's lowercased words separated by single spaces, padded (` best effort `
+/// matches as a phrase); `None` for a `racewise:` suppression comment.
+fn comment_words(comment: &str) -> Option<String> {
     let c = comment.to_ascii_lowercase();
     if c.contains("racewise:") {
-        return false;
+        return None;
     }
-    // Words separated by single spaces, padded: ` best effort ` matches as a phrase.
-    let words: String = c
-        .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '\'' || ch == '-'))
-        .filter(|w| !w.is_empty())
-        .fold(String::from(" "), |mut acc, w| {
-            acc.push_str(w);
-            acc.push(' ');
-            acc
-        });
+    Some(
+        c.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '\'' || ch == '-'))
+            .filter(|w| !w.is_empty())
+            .fold(String::from(" "), |mut acc, w| {
+                acc.push_str(w);
+                acc.push(' ');
+                acc
+            }),
+    )
+}
+
+fn has_phrase(words: &str, reasons: &[&str]) -> bool {
     reasons.iter().any(|r| {
         words
             .match_indices(r)
@@ -1394,7 +1401,7 @@ impl SwallowedResult {
         if expected(&ok.receiver) || chain_observes_error(&ok.receiver) {
             return;
         }
-        let loss = loss(cx, &ok.receiver, logged, &self.receiver_held);
+        let loss = loss(cx, &ok.receiver, logged, &self.lossless_sends);
         if matches!(loss, Loss::Nothing) {
             return;
         }
@@ -1438,7 +1445,7 @@ impl SwallowedResult {
         let Some((span, what, is_send)) = fallible_call(cx, init) else {
             return;
         };
-        let loss = loss(cx, init, logged, &self.receiver_held);
+        let loss = loss(cx, init, logged, &self.lossless_sends);
         let (message, help) = if is_send {
             (
                 format!(
@@ -1480,24 +1487,24 @@ impl Lint for SwallowedResult {
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
         self.last_log = None;
         self.fn_doc_explains = doc_explains(cx, f.sig.fn_token.span.start().line as u32);
-        self.receiver_held.clear();
+        self.lossless_sends.clear();
         let body = f.body_text();
         if body.contains("channel") || body.contains("unbounded") {
-            held_receiver_sends(f.block, &mut self.receiver_held);
+            held_receiver_sends(f.block, &mut self.lossless_sends);
         }
-        let own_queue = cx
-            .function()
+        let own_queue = (!self.self_held.is_empty() && f.sig.receiver().is_some())
+            .then(|| cx.function())
+            .flatten()
             .and_then(|f| f.split("::").next().map(str::to_string))
-            .and_then(|ty| self.self_held.get(&ty))
-            .filter(|_| f.sig.receiver().is_some());
+            .and_then(|ty| self.self_held.get(&ty));
         let watches_close = body.contains("closed()");
         if own_queue.is_some() || watches_close {
             let sites = send_sites(f.block);
             if let Some(senders) = own_queue {
-                self_sends_on(&sites, senders, &mut self.receiver_held);
+                self_sends_on(&sites, senders, &mut self.lossless_sends);
             }
             if watches_close {
-                closed_watched_sends(&sites, &mut self.receiver_held);
+                closed_watched_sends(&sites, &mut self.lossless_sends);
             }
         }
     }
@@ -1647,7 +1654,7 @@ impl Lint for SwallowedResult {
                     }
                     // A send that loses nothing (a broadcast publish, a signal..) loses nothing
                     // here either.
-                    let loss = loss(cx, &m.expr, None, &self.receiver_held);
+                    let loss = loss(cx, &m.expr, None, &self.lossless_sends);
                     let finding = cx.finding(
                         &META,
                         path.span(),
