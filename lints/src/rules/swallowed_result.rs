@@ -32,7 +32,10 @@
 //!   `.and_then(|u| base.join(&u).ok())` whose `None` the chain then handles (`.ok_or(..)`,
 //!   `.ok_or_else(..)`, `.context(..)`, `.expect(..)`, `.unwrap_or(..)`, `.map_or(..)`,
 //!   `.or(Some(default))`...), also after further `and_then`/`map`/`filter` steps, or by the
-//!   `else` of a `let Some(x) = .. else { .. }`;
+//!   `else` of a `let Some(x) = .. else { .. }`, or, bound by `let x = ..;`, where a later
+//!   statement reads `x`'s `None` explicitly (`x.unwrap_or_else(..)`, `x.is_none()`, `x ==
+//!   expected`, a `match x` with a `None` arm, an `if let Some(v) = x { .. } else { .. }`; an
+//!   `if let` without `else` skips the `None` silently and stays a finding);
 //! - `write!`/`writeln!` into a `String` (`write!(out, ..).ok();`): `fmt::Write for String`
 //!   never fails (also a `match` whose every arm is such a write or an `Ok(..)`); nor does
 //!   `flush()` on a socket that buffers nothing (std's and tokio's `TcpStream`, `UnixStream`:
@@ -148,7 +151,7 @@ use crate::finding::Severity;
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::fallible;
 use crate::semantic::macros::is_log_macro;
-use crate::semantic::syntax::{collect_idents, peel};
+use crate::semantic::syntax::{collect_idents, is_binding, peel, uses_binding_where};
 use crate::semantic::walk::expr_text;
 use crate::semantic::{Condition, Cx, FnView, Holds, Ty, TyExpr};
 
@@ -1377,6 +1380,77 @@ fn does_nothing(e: &syn::Expr) -> bool {
 
 /// `Drop::drop`: a destructor has no caller to report to, and best-effort cleanup there
 /// (`let _ = fs::remove_file(..)`) is the idiom.
+/// The initializers of `let x = <chain>;` whose `x` a later statement of the block handles as
+/// an `Option`: `x.unwrap_or_else(..)` (any [`HANDLES_NONE`] adapter), `x.is_none()`, a
+/// comparison (`x == expected`), a `match x` with a `None` arm, an `if let Some(..) = x` with an
+/// `else`. The `None` a conversion in the chain produced is then a value the code reads, as in
+/// a chain that ends in `.unwrap_or(..)`. A binding only unwrapped by `if let Some(v) = x { .. }`
+/// skips its `None` silently, and stays a finding.
+fn handled_let_chains(block: &syn::Block) -> Vec<&syn::Expr> {
+    struct Lets<'a>(Vec<&'a syn::Expr>);
+    impl<'a> syn::visit::Visit<'a> for Lets<'a> {
+        fn visit_block(&mut self, b: &'a syn::Block) {
+            for (i, stmt) in b.stmts.iter().enumerate() {
+                if let syn::Stmt::Local(local) = stmt
+                    && let Some(init) = &local.init
+                    && init.diverge.is_none()
+                    && let syn::Pat::Ident(id) = strip_pat_type(&local.pat)
+                    && let Some(rest) = b.stmts.get(i + 1..)
+                    && uses_binding_where(rest, &id.ident.to_string(), handles_none_use)
+                {
+                    self.0.push(&init.expr);
+                }
+            }
+            syn::visit::visit_block(self, b);
+        }
+    }
+    let mut lets = Lets(Vec::new());
+    syn::visit::Visit::visit_block(&mut lets, block);
+    lets.0
+}
+
+fn strip_pat_type(p: &syn::Pat) -> &syn::Pat {
+    match p {
+        syn::Pat::Type(t) => &t.pat,
+        p => p,
+    }
+}
+
+/// See [`handled_let_chains`].
+fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
+    match e {
+        syn::Expr::MethodCall(mc) => {
+            is_binding(&mc.receiver, name)
+                && (HANDLES_NONE.contains(&mc.method.to_string().as_str())
+                    || matches!(
+                        mc.method.to_string().as_str(),
+                        "is_none" | "is_some" | "is_some_and" | "is_none_or"
+                    ))
+        }
+        syn::Expr::Binary(b) => {
+            matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_))
+                && (is_binding(&b.left, name) || is_binding(&b.right, name))
+        }
+        syn::Expr::Match(m) => {
+            is_binding(&m.expr, name) && m.arms.iter().any(|a| is_none_pat(&a.pat))
+        }
+        syn::Expr::If(i) => {
+            i.else_branch.is_some()
+                && matches!(peel(&i.cond), syn::Expr::Let(l) if is_binding(&l.expr, name))
+        }
+        _ => false,
+    }
+}
+
+fn is_none_pat(p: &syn::Pat) -> bool {
+    match p {
+        syn::Pat::Ident(i) => i.ident == "None" && i.subpat.is_none(),
+        syn::Pat::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "None"),
+        syn::Pat::Or(o) => o.cases.iter().any(is_none_pat),
+        _ => false,
+    }
+}
+
 fn skipped(cx: &Cx) -> bool {
     cx.fn_name() == Some("drop")
 }
@@ -1492,6 +1566,11 @@ impl Lint for SwallowedResult {
         if body.contains("channel") || body.contains("unbounded") {
             held_receiver_sends(f.block, &mut self.lossless_sends);
         }
+        if body.contains("and_then") {
+            for chain in handled_let_chains(f.block) {
+                self.mark_none_handled(chain);
+            }
+        }
         let own_queue = (!self.self_held.is_empty() && f.sig.receiver().is_some())
             .then(|| cx.function())
             .flatten()
@@ -1566,11 +1645,7 @@ impl Lint for SwallowedResult {
                 }
             },
             syn::Stmt::Local(local) => {
-                let pat = match &local.pat {
-                    syn::Pat::Type(pt) => &*pt.pat,
-                    p => p,
-                };
-                if !matches!(pat, syn::Pat::Wild(_)) {
+                if !matches!(strip_pat_type(&local.pat), syn::Pat::Wild(_)) {
                     return;
                 }
                 if let Some(init) = &local.init

@@ -157,15 +157,50 @@ pub fn uses_binding_in(stmts: &[syn::Stmt], name: &str) -> bool {
         name,
         shadowed: false,
         used: false,
+        site: None,
     };
     v.visit_stmts(stmts);
     v.used
+}
+
+/// Whether `stmts` use the binding `name` (shadowing as in [`uses_binding`]) in an expression
+/// `site` accepts: `site(e, name)` sees each expression and says whether it is such a use (say,
+/// `name.unwrap_or(..)`). Uses inside macro tokens do not count: their grammar is unknown.
+pub fn uses_binding_where(
+    stmts: &[syn::Stmt],
+    name: &str,
+    site: fn(&syn::Expr, &str) -> bool,
+) -> bool {
+    let mut v = BindingUse {
+        name,
+        shadowed: false,
+        used: false,
+        site: Some(site),
+    };
+    v.visit_stmts(stmts);
+    v.used
+}
+
+/// `e` is the plain path `name` (through parentheses, references and `as_ref()`/`as_deref()`).
+pub fn is_binding(e: &syn::Expr, name: &str) -> bool {
+    match peel(e) {
+        syn::Expr::Path(p) => p.qself.is_none() && p.path.is_ident(name),
+        syn::Expr::Reference(r) => is_binding(&r.expr, name),
+        syn::Expr::MethodCall(m)
+            if m.args.is_empty() && (m.method == "as_ref" || m.method == "as_deref") =>
+        {
+            is_binding(&m.receiver, name)
+        }
+        _ => false,
+    }
 }
 
 struct BindingUse<'n> {
     name: &'n str,
     shadowed: bool,
     used: bool,
+    /// Only uses this accepts count (see [`uses_binding_where`]).
+    site: Option<fn(&syn::Expr, &str) -> bool>,
 }
 
 impl BindingUse<'_> {
@@ -244,8 +279,20 @@ impl BindingUse<'_> {
 }
 
 impl<'ast> syn::visit::Visit<'ast> for BindingUse<'_> {
+    fn visit_expr(&mut self, e: &'ast syn::Expr) {
+        if let Some(site) = self.site
+            && !self.shadowed
+            && site(e, self.name)
+        {
+            self.used = true;
+            return;
+        }
+        syn::visit::visit_expr(self, e);
+    }
+
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-        if !self.shadowed && p.qself.is_none() && p.path.is_ident(self.name) {
+        if self.site.is_none() && !self.shadowed && p.qself.is_none() && p.path.is_ident(self.name)
+        {
             self.used = true;
         }
     }
@@ -291,7 +338,7 @@ impl<'ast> syn::visit::Visit<'ast> for BindingUse<'_> {
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        if !self.shadowed && self.tokens_mention(m.tokens.clone()) {
+        if self.site.is_none() && !self.shadowed && self.tokens_mention(m.tokens.clone()) {
             self.used = true;
         }
     }
