@@ -100,7 +100,8 @@
 //!   (`.map(TryInto::try_into).filter_map(Result::ok)`, `.map(str::parse)`);
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
 //!   right above it (or above the run of one-line discards it continues): the other side may
-//!   be gone (`.ok(); // receiver may be gone`), the error is ignored on purpose (`// we
+//!   be gone (`.ok(); // receiver may be gone`, `// the server may close during the
+//!   handshake`), the error is ignored on purpose (`// we
 //!   ignore the send error: we return anyway`), the failure is allowed or harmless (`// this
 //!   can legally fail when shutting down`, "a SendError is fine here", "best effort", "don't
 //!   care", "cannot happen"), matched as whole words. The fn's `///` doc explains every discard
@@ -1267,6 +1268,16 @@ const NEARBY_REASONS: &[&str] = &[
     "cannot happen",
     "can't happen",
     "never happen",
+    // The peer is expected to hang up ("sozu may close during handshake").
+    "may close",
+    "might close",
+    "may be closed",
+    "might be closed",
+    "may have closed",
+    "may already be closed",
+    "may have been closed",
+    "may disconnect",
+    "may have disconnected",
 ];
 
 /// Whether a comment next to a discard explains it, as whole words. A `racewise: allow(..)`
