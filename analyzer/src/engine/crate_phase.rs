@@ -242,7 +242,7 @@ fn check_crate(
     let mut per_member: Vec<Vec<Finding>> = vec![Vec::new(); members.len()];
     for (k, f) in cx.files.iter().enumerate() {
         for p in &f.pending {
-            if let Some(finding) = cx.settle(p, blocking_paths) {
+            if let Some(finding) = cx.settle(k, p, blocking_paths) {
                 per_member[k].push(finding);
             }
         }

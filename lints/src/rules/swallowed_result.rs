@@ -89,6 +89,11 @@
 //!   `Err(_) => None`), and a catch-all `Err(_) => {}` in a match whose other arms bind the error
 //!   (it keeps the one it chose);
 //! - operations whose `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...);
+//! - a call of a workspace fn that is declared to return a `Result` but can only return
+//!   `Ok(..)` (`self.store.forget(id).await.ok();` where `forget` ends in `Ok(())` and holds no
+//!   `?`, no `Err` and no macro that might return one), resolved through the call graph: the
+//!   callee in another file or member counts; a call the graph cannot resolve (a trait
+//!   object, a receiver of unknown type) stays a finding;
 //! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`, a type
 //!   test such as `boxed.downcast::<Batch>()`, whose `Err` only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
@@ -1125,12 +1130,28 @@ fn loss(
     }
 }
 
-/// Emits a finding about a discarded error unless the failure loses nothing (see [`Loss`]).
-fn emit_unless_lossless(cx: &Cx, loss: Loss, finding: crate::finding::Finding) {
-    match loss {
-        Loss::Data => cx.emit(finding),
-        Loss::Nothing => {}
-        Loss::If(conditions) => cx.emit_if_all(conditions, finding),
+/// Emits a finding about the discarded error of `discarded` unless the failure loses nothing
+/// (see [`Loss`]), or `discarded` calls a workspace fn that never returns `Err` (declared
+/// `-> Result<..>`, its body only returns `Ok(..)`: the call graph settles which fn it is).
+fn emit_unless_lossless(
+    cx: &Cx,
+    loss: Loss,
+    discarded: &syn::Expr,
+    finding: crate::finding::Finding,
+) {
+    let conditions = match loss {
+        Loss::Data => Vec::new(),
+        Loss::Nothing => return,
+        Loss::If(conditions) => conditions,
+    };
+    let callee = match peel_await(discarded) {
+        syn::Expr::MethodCall(mc) => Some(mc.method.span()),
+        syn::Expr::Call(c) => Some(c.func.span()),
+        _ => None,
+    };
+    match callee {
+        Some(at) => cx.emit_unless_callee(conditions, at, |f| f.never_errs, finding),
+        None => cx.emit_if_all(conditions, finding),
     }
 }
 
@@ -1515,7 +1536,7 @@ impl SwallowedResult {
         match once_set {
             Some(ty) if ty.is_unknown() => {}
             Some(ty) => cx.emit_if(ty, not_once_cell, finding),
-            None => emit_unless_lossless(cx, loss, finding),
+            None => emit_unless_lossless(cx, loss, &ok.receiver, finding),
         }
     }
 
@@ -1544,7 +1565,7 @@ impl SwallowedResult {
                 "propagate it with `?` or log it (`if let Err(e) = .. { warn!(..) }`); suppress with a reason if the failure is really irrelevant",
             )
         };
-        emit_unless_lossless(cx, loss, cx.finding(&META, span, message, help));
+        emit_unless_lossless(cx, loss, init, cx.finding(&META, span, message, help));
     }
 }
 
@@ -1750,7 +1771,7 @@ impl Lint for SwallowedResult {
                         ),
                         "log it (`Err(e) => warn!(..)`), propagate it, or say in a suppression why the error does not matter",
                     );
-                    emit_unless_lossless(cx, loss, finding);
+                    emit_unless_lossless(cx, loss, &m.expr, finding);
                 }
             }
             _ => {}

@@ -129,6 +129,7 @@ impl Cx<'_> {
                 method: mc.method.to_string(),
                 message,
             }),
+            unless_callee: None,
         });
     }
 }

@@ -933,6 +933,13 @@ impl<'a> CallsView<'a> {
         self.graph.hazard_calls(self.crates, self.krate, rule)
     }
 
+    /// The fn a call site of file `file` (index in its `calls`) resolved to, if any.
+    pub fn callee(&self, file: usize, site: usize) -> Option<&'a FnDef> {
+        let e = self.graph.edge_of_site(self.krate, file, site)?;
+        let to = self.graph.edges.get(e as usize)?.to;
+        self.graph.def(self.crates, to)
+    }
+
     /// The report path of a file of any crate of the graph.
     pub fn path(&self, krate: usize, file: usize) -> Option<&'a str> {
         let ci = self.graph.krate(self.crates, krate)?;

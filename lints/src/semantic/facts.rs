@@ -243,6 +243,17 @@ pub struct Pending {
     /// crate index knows (a field declared in another file): the finding stands if the
     /// receiver's type and the method match an entry.
     pub configured: Option<ConfiguredMethod>,
+    /// The finding stands unless the call at this region (a call site the walker recorded)
+    /// resolves, through the call graph, to a fn the test accepts.
+    pub unless_callee: Option<CalleeTest>,
+}
+
+/// See [`Pending::unless_callee`].
+#[derive(Debug, Clone, Copy)]
+pub struct CalleeTest {
+    /// The callee's name in the call (a method's name, a path call's path).
+    pub at: crate::finding::Region,
+    pub accepts: fn(&FnDef) -> bool,
 }
 
 /// See [`Pending::configured`].
@@ -346,6 +357,9 @@ pub struct FnDef {
     /// The crate root's `fn main` (async or not).
     pub is_main: bool,
     pub in_test: bool,
+    /// Declared to return a `Result`, but its body can only return `Ok(..)` (see
+    /// [`super::fallible::never_errs`]): discarding its result loses no error.
+    pub never_errs: bool,
 }
 
 /// What a call names, as far as one file can tell.

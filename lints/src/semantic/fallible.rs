@@ -127,6 +127,76 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
         || (op == "try_from" && ty.is_some_and(|t| PRIMITIVES.contains(&t)))
 }
 
+/// A fn declared to return a `Result` (its return type's last segment is named `Result`:
+/// `io::Result<()>`, a crate's `Result` alias) whose body can only return `Ok(..)`: its tail is
+/// `Ok(..)`, every `return` returns `Ok(..)`, and it holds no `?`, no `Err` and no macro other
+/// than logging and assertions (a project's `bail!`/`Err!` may return an error). Closures and
+/// async blocks inside do not return from the fn, but their `?` and `Err` are counted too: the
+/// test stays syntactic and errs towards "may fail".
+pub fn never_errs(sig: &syn::Signature, block: &syn::Block) -> bool {
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return false;
+    };
+    let syn::Type::Path(tp) = &**ty else {
+        return false;
+    };
+    if tp.path.segments.last().is_none_or(|s| s.ident != "Result") {
+        return false;
+    }
+    let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() else {
+        return false;
+    };
+    if !is_ok_call(tail) {
+        return false;
+    }
+    let mut v = MayErr(false);
+    syn::visit::Visit::visit_block(&mut v, block);
+    !v.0
+}
+
+fn is_ok_call(e: &syn::Expr) -> bool {
+    matches!(e, syn::Expr::Call(c)
+        if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Ok")))
+}
+
+/// Set when the body may produce an `Err` (see [`never_errs`]).
+struct MayErr(bool);
+
+impl<'ast> syn::visit::Visit<'ast> for MayErr {
+    fn visit_expr_try(&mut self, _: &'ast syn::ExprTry) {
+        self.0 = true;
+    }
+
+    fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+        if !r.expr.as_deref().is_some_and(is_ok_call) {
+            self.0 = true;
+        }
+        syn::visit::visit_expr_return(self, r);
+    }
+
+    fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+        if i == "Err" {
+            self.0 = true;
+        }
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        let name = m.path.segments.last().map(|s| s.ident.to_string());
+        let harmless = name.as_deref().is_some_and(|n| {
+            super::macros::is_log_macro(n)
+                || n.starts_with("assert")
+                || n.starts_with("debug_assert")
+                || matches!(n, "format" | "vec" | "matches" | "unreachable" | "panic")
+        });
+        if !harmless || crate::semantic::syntax::mentions_ident(m.tokens.clone(), "Err") {
+            self.0 = true;
+        }
+    }
+
+    // A nested fn's body is its own.
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +215,36 @@ mod tests {
         assert!(is_fallible_fn("tokio::fs::rename"));
         assert!(!is_fallible_fn("std::fs::File::open"));
         assert!(!is_fallible_fn("crate::fs::rename"));
+    }
+
+    fn never_errs_src(src: &str) -> bool {
+        let f: syn::ItemFn = syn::parse_str(src).expect("fn");
+        super::never_errs(&f.sig, &f.block)
+    }
+
+    #[test]
+    fn never_errs_needs_a_result_an_ok_tail_and_no_error_path() {
+        assert!(never_errs_src(
+            "fn f(&self) -> Result { self.m.remove(&1); debug!(\"x\"); Ok(()) }"
+        ));
+        assert!(never_errs_src(
+            "fn f() -> io::Result<u8> { if a { return Ok(1); } Ok(2) }"
+        ));
+        assert!(!never_errs_src("fn f() -> Result<()> { g()?; Ok(()) }"));
+        assert!(!never_errs_src(
+            "fn f() -> Result<()> { if a { return Err(e); } Ok(()) }"
+        ));
+        assert!(!never_errs_src(
+            "fn f() -> Result<()> { if a { return g(); } Ok(()) }"
+        ));
+        assert!(!never_errs_src("fn f() -> Result<()> { g() }"));
+        assert!(!never_errs_src(
+            "fn f() -> Result<()> { ensure!(a, \"no\"); Ok(()) }"
+        ));
+        assert!(!never_errs_src(
+            "fn f() -> Result<()> { debug!(\"{:?}\", Err::<(), ()>(())); Ok(()) }"
+        ));
+        assert!(!never_errs_src("fn f() -> Option<()> { Some(()) }"));
+        assert!(!never_errs_src("fn f() { }"));
     }
 }

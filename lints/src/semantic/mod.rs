@@ -25,7 +25,7 @@ use crate::lint::RuleMeta;
 
 pub use facts::{
     AccessKind, AccessTarget, Acquisition, AllowFact, AwaitPoint, Condition, ConfiguredMethod,
-    Decision, FileFacts, GatedCall, GuardId, Holds, Pending, StateAccess, Written,
+    Decision, FileFacts, FnDef, GatedCall, GuardId, Holds, Pending, StateAccess, Written,
 };
 pub use index::CrateIndex;
 pub use locks::{GatedAct, HeldPair};
@@ -391,27 +391,16 @@ impl<'w> Cx<'w> {
                 holds: Holds::Ty(holds),
             }],
             configured: None,
+            unless_callee: None,
         });
     }
 
     /// Like `emit_if`, with several conditions that must all hold (e.g. "the receiver is a lock"
     /// and "the field it hangs off is an `Arc`").
     pub fn emit_if_all(&self, conditions: Vec<Condition>, finding: Finding) {
-        let mut pending = Vec::new();
-        for c in conditions {
-            if let TyExpr::Known(t) = &c.ty {
-                if c.holds.test(t) {
-                    continue;
-                }
-                if !t.mentions_crate_path() {
-                    return;
-                }
-            }
-            if c.ty.is_unknown() {
-                return;
-            }
-            pending.push(c);
-        }
+        let Some(pending) = unsettled(conditions) else {
+            return;
+        };
         if pending.is_empty() {
             self.emit(finding);
             return;
@@ -420,6 +409,31 @@ impl<'w> Cx<'w> {
             finding,
             conditions: pending,
             configured: None,
+            unless_callee: None,
+        });
+    }
+
+    /// Like `emit_if_all`, and unless the call whose callee's name is at `call` (the method
+    /// name, or the path of a path call) resolves, once the call graph is built, to a
+    /// workspace fn `accepts` (say, one that never returns `Err`). Unresolved, it stands.
+    pub fn emit_unless_callee(
+        &self,
+        conditions: Vec<Condition>,
+        call: proc_macro2::Span,
+        accepts: fn(&FnDef) -> bool,
+        finding: Finding,
+    ) {
+        let Some(pending) = unsettled(conditions) else {
+            return;
+        };
+        self.core.out.borrow_mut().pending.push(Pending {
+            finding,
+            conditions: pending,
+            configured: None,
+            unless_callee: Some(facts::CalleeTest {
+                at: Region::from_span(call),
+                accepts,
+            }),
         });
     }
 
@@ -541,6 +555,17 @@ impl<'a> CrateCx<'a> {
         self.paths.get(file).copied()
     }
 
+    /// The workspace fn the call recorded at `at` in file `file` resolves to.
+    fn callee_at(&self, file: usize, at: Region) -> Option<&'a FnDef> {
+        let site = self
+            .files
+            .get(file)?
+            .calls
+            .iter()
+            .position(|c| c.region == at)?;
+        self.calls.as_ref()?.callee(file, site)
+    }
+
     /// Settle a deferred condition.
     pub fn holds(&self, c: &Condition) -> bool {
         c.holds.test(&self.index.eval(&c.ty))
@@ -549,8 +574,13 @@ impl<'a> CrateCx<'a> {
     /// A deferred finding, if it stands now that the crate is known: its conditions hold and,
     /// for a configured blocking method, the receiver's type names a listed method (the message
     /// then says which).
-    pub fn settle(&self, p: &Pending, blocking_paths: &[String]) -> Option<Finding> {
+    pub fn settle(&self, file: usize, p: &Pending, blocking_paths: &[String]) -> Option<Finding> {
         if !p.conditions.iter().all(|c| self.holds(c)) {
+            return None;
+        }
+        if let Some(test) = p.unless_callee
+            && self.callee_at(file, test.at).is_some_and(test.accepts)
+        {
             return None;
         }
         let Some(m) = &p.configured else {
@@ -564,6 +594,27 @@ impl<'a> CrateCx<'a> {
         finding.message = (m.message)(&path, pattern);
         Some(finding)
     }
+}
+
+/// The conditions one file cannot settle; `None` when one already fails (or never can be
+/// settled: an unknown type), which drops the finding.
+fn unsettled(conditions: Vec<Condition>) -> Option<Vec<Condition>> {
+    let mut pending = Vec::new();
+    for c in conditions {
+        if let TyExpr::Known(t) = &c.ty {
+            if c.holds.test(t) {
+                continue;
+            }
+            if !t.mentions_crate_path() {
+                return None;
+            }
+        }
+        if c.ty.is_unknown() {
+            return None;
+        }
+        pending.push(c);
+    }
+    Some(pending)
 }
 
 /// Collects what lints emit during a file's walk.

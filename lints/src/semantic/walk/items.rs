@@ -379,6 +379,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             is_async,
             is_main,
             in_test: self.core.in_test(),
+            never_errs: crate::semantic::fallible::never_errs(sig, block),
         });
         self.core.items.push(ItemCtx {
             self_ty: None,
