@@ -74,6 +74,12 @@
 //!   (a variant with a payload, `Event::Done(id)`, is data and stays a finding, and so is any
 //!   variant sent on a `watch` channel: there it is state, and a failed send leaves every
 //!   later reader the old value — `send_replace` stores it regardless);
+//! - a send on a `watch` sender nothing reads back: a private struct field typed
+//!   `watch::Sender<..>` that, anywhere in its file, is only sent on or filled by a struct
+//!   literal (`Self { ready_tx }`) — no `subscribe()`, no `borrow()`, not handed to another fn
+//!   or macro. Such a send fails only when every receiver is dropped, and then no reader can
+//!   ever exist again, so no one is left with the old value (a `pub` field, or one read back
+//!   by `borrow()` or `subscribe()` as above, stays a finding);
 //! - an `Err(_) => ()` arm whose error is a cancellation marker documented as such: a comment on
 //!   the arm (or the line above) that says cancel/abort, or a binding named so (`Err(_cancelled)`);
 //! - chains that observe the error: a `log`/`tracing`/`eprintln!` macro in an error adapter
@@ -180,6 +186,9 @@ pub struct SwallowedResult {
     /// Per struct of the file (by name, names declared once only): its sender fields whose
     /// channel's receiver another field of the same struct holds (see [`self_held_senders`]).
     self_held: std::collections::HashMap<String, Vec<String>>,
+    /// Private `watch::Sender` fields of the file's structs that nothing reads back (see
+    /// [`unread_watch_fields`]).
+    unread_watch: Vec<String>,
     /// Sends (by the position of their method name) that cannot find the receiver gone unseen:
     /// the fn still holds the receiver, the struct holds it, or the send's loop watches the
     /// channel close (see [`held_receiver_sends`], [`self_sends_on`],
@@ -1023,6 +1032,119 @@ fn self_sends_on(
     }
 }
 
+/// The private fields of the file's structs typed `watch::Sender<..>` whose sender nothing
+/// reads back: in the whole file, the field is only ever the receiver of a send
+/// (`self.ready_tx.send(true)`, `send_replace`, `send_modify`, `send_if_modified`) or filled
+/// by a struct literal's shorthand (`Self { ready_tx, .. }`). No `subscribe()` or `borrow()`
+/// makes a later reader, and the sender is not handed elsewhere (as an argument, a clone, a
+/// reference, in a macro). A send on such a watch fails only when every receiver is dropped,
+/// and then no reader can ever exist again: nothing is lost. A `pub` field (other modules may
+/// subscribe) or a name some `pub` field also has does not count.
+fn unread_watch_fields(file: &syn::File) -> Vec<String> {
+    #[derive(Default)]
+    struct Fields {
+        private: std::collections::BTreeSet<String>,
+        public: std::collections::BTreeSet<String>,
+    }
+    impl<'a> syn::visit::Visit<'a> for Fields {
+        fn visit_field(&mut self, f: &'a syn::Field) {
+            let Some(name) = &f.ident else { return };
+            let watch_sender = matches!(&f.ty, syn::Type::Path(tp)
+                if tp.path.segments.len() >= 2
+                    && tp.path.segments.iter().rev().nth(1).is_some_and(|s| s.ident == "watch")
+                    && tp.path.segments.last().is_some_and(|s| s.ident == "Sender"));
+            if !matches!(f.vis, syn::Visibility::Inherited) {
+                self.public.insert(name.to_string());
+            } else if watch_sender {
+                self.private.insert(name.to_string());
+            }
+        }
+    }
+    struct Uses<'n> {
+        names: &'n std::collections::BTreeSet<String>,
+        read: std::collections::BTreeSet<String>,
+    }
+    impl Uses<'_> {
+        fn named<'e>(&self, e: &'e syn::Expr) -> Option<&'e proc_macro2::Ident> {
+            let ident = match peel(e) {
+                syn::Expr::Field(f) => match &f.member {
+                    syn::Member::Named(i) => i,
+                    syn::Member::Unnamed(_) => return None,
+                },
+                syn::Expr::Path(p) => p.path.get_ident()?,
+                _ => return None,
+            };
+            self.names.contains(&ident.to_string()).then_some(ident)
+        }
+    }
+    impl<'a> syn::visit::Visit<'a> for Uses<'_> {
+        fn visit_expr(&mut self, e: &'a syn::Expr) {
+            match e {
+                syn::Expr::MethodCall(mc)
+                    if matches!(
+                        mc.method.to_string().as_str(),
+                        "send" | "send_replace" | "send_modify" | "send_if_modified"
+                    ) && self.named(&mc.receiver).is_some() =>
+                {
+                    if let syn::Expr::Field(f) = peel(&mc.receiver) {
+                        self.visit_expr(&f.base);
+                    }
+                    mc.args.iter().for_each(|a| self.visit_expr(a));
+                }
+                syn::Expr::Field(_) | syn::Expr::Path(_) => {
+                    if let Some(i) = self.named(e) {
+                        self.read.insert(i.to_string());
+                    }
+                    syn::visit::visit_expr(self, e);
+                }
+                _ => syn::visit::visit_expr(self, e),
+            }
+        }
+        fn visit_field_value(&mut self, fv: &'a syn::FieldValue) {
+            let shorthand = matches!((&fv.member, &fv.expr),
+                (syn::Member::Named(m), syn::Expr::Path(p)) if p.path.is_ident(m));
+            if !shorthand {
+                syn::visit::visit_field_value(self, fv);
+            }
+        }
+        fn visit_macro(&mut self, m: &'a syn::Macro) {
+            for n in self.names {
+                if crate::semantic::syntax::mentions_ident(m.tokens.clone(), n) {
+                    self.read.insert(n.clone());
+                }
+            }
+        }
+    }
+    let mut fields = Fields::default();
+    syn::visit::Visit::visit_file(&mut fields, file);
+    let names: std::collections::BTreeSet<String> =
+        fields.private.difference(&fields.public).cloned().collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let mut uses = Uses {
+        names: &names,
+        read: Default::default(),
+    };
+    syn::visit::Visit::visit_file(&mut uses, file);
+    names.difference(&uses.read).cloned().collect()
+}
+
+/// `self.ready_tx.send(..)` on one of the [`unread_watch_fields`]: marks the send.
+fn unread_watch_sends(
+    sites: &[SendSite],
+    fields: &[String],
+    out: &mut std::collections::HashSet<(usize, usize)>,
+) {
+    for (send, _) in sites {
+        if let syn::Expr::Field(f) = peel(&send.receiver)
+            && fields.contains(&crate::semantic::syntax::member_name(&f.member))
+        {
+            out.insert(pos(send.method.span()));
+        }
+    }
+}
+
 /// `let (tx, rx) = <channel ctor>(..);`: the two names (`rx` a binding, not `_`).
 fn channel_pair_let(stmt: &syn::Stmt) -> Option<(String, String)> {
     let syn::Stmt::Local(local) = stmt else {
@@ -1584,6 +1706,11 @@ impl Lint for SwallowedResult {
 
     fn check_file(&mut self, cx: &Cx, file: &syn::File) {
         self.self_held.clear();
+        self.unread_watch = if cx.file_mentions("Sender") && cx.file_mentions("watch") {
+            unread_watch_fields(file)
+        } else {
+            Vec::new()
+        };
         if cx.file_mentions("Receiver") {
             self_held_senders(&file.items, &mut self.self_held);
             self.self_held.retain(|_, senders| !senders.is_empty());
@@ -1609,11 +1736,12 @@ impl Lint for SwallowedResult {
             .and_then(|f| f.split("::").next().map(str::to_string))
             .and_then(|ty| self.self_held.get(&ty));
         let watches_close = body.contains("closed()");
-        if own_queue.is_some() || watches_close {
+        if own_queue.is_some() || watches_close || !self.unread_watch.is_empty() {
             let sites = send_sites(f.block);
             if let Some(senders) = own_queue {
                 self_sends_on(&sites, senders, &mut self.lossless_sends);
             }
+            unread_watch_sends(&sites, &self.unread_watch, &mut self.lossless_sends);
             if watches_close {
                 closed_watched_sends(&sites, &mut self.lossless_sends);
             }
