@@ -1182,18 +1182,61 @@ fn channel_pair_let(stmt: &syn::Stmt) -> Option<(String, String)> {
 
 /// `let _ = tx.send(..)`, `_ = tx.send(..).await;`, `tx.send(..).ok();` on the binding `tx`.
 fn discarded_send_on<'s>(stmt: &'s syn::Stmt, tx: &str) -> Option<&'s syn::ExprMethodCall> {
-    let discarded = match stmt {
-        syn::Stmt::Local(l) if matches!(l.pat, syn::Pat::Wild(_)) => &l.init.as_ref()?.expr,
-        syn::Stmt::Expr(e, Some(_)) => match peel(e) {
-            syn::Expr::Assign(a) if matches!(peel(&a.left), syn::Expr::Infer(_)) => &*a.right,
-            other => &as_ok_call(other)?.receiver,
-        },
-        _ => return None,
-    };
-    let send = send_call(discarded)?;
+    let send = send_call(discard_of(stmt)?.expr())?;
     (is_plain_send(send)
         && matches!(peel(&send.receiver), syn::Expr::Path(p) if p.path.is_ident(tx)))
     .then_some(send)
+}
+
+/// A statement that throws a value away: `let _ = e;`, `_ = e;` or `e.ok();`.
+struct Discard<'s> {
+    what: Discarded<'s>,
+    /// Where the statement starts (`let`, `_`, the expression) and ends (its `;`).
+    first: proc_macro2::Span,
+    last: proc_macro2::Span,
+}
+
+enum Discarded<'s> {
+    /// `let _ = e;`, `_ = e;`: the value.
+    Value(&'s syn::Expr),
+    /// `e.ok();`: the `.ok()` call.
+    Ok(&'s syn::ExprMethodCall),
+}
+
+impl<'s> Discard<'s> {
+    /// The expression whose `Result` is thrown away.
+    fn expr(&self) -> &'s syn::Expr {
+        match self.what {
+            Discarded::Value(e) => e,
+            Discarded::Ok(ok) => &ok.receiver,
+        }
+    }
+}
+
+fn discard_of(stmt: &syn::Stmt) -> Option<Discard<'_>> {
+    match stmt {
+        syn::Stmt::Expr(e, Some(semi)) => match peel(e) {
+            syn::Expr::Assign(a) if matches!(peel(&a.left), syn::Expr::Infer(_)) => Some(Discard {
+                what: Discarded::Value(&a.right),
+                first: a.left.span(),
+                last: semi.span,
+            }),
+            inner => Some(Discard {
+                what: Discarded::Ok(as_ok_call(inner)?),
+                first: inner.span(),
+                last: semi.span,
+            }),
+        },
+        syn::Stmt::Local(local) if matches!(strip_pat_type(&local.pat), syn::Pat::Wild(_)) => {
+            let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+            Some(Discard {
+                what: Discarded::Value(&init.expr),
+                first: local.let_token.span,
+                last: local.semi_token.span,
+            })
+        }
+        _ => None,
+    }
 }
 
 /// `Ok(..)` / `Err(..)` (by `variant`): a call of that variant.
@@ -1788,35 +1831,14 @@ impl Lint for SwallowedResult {
                 .filter(|l| l.line <= first && first - l.line <= LOGGED_WITHIN_LINES)
                 .map(|l| l.errors.as_slice())
         };
-        match stmt {
-            syn::Stmt::Expr(e, Some(semi)) => match peel(e) {
-                syn::Expr::Assign(a) if matches!(peel(&a.left), syn::Expr::Infer(_)) => {
-                    if !self.fn_doc_explains && !explained_discard(cx, a.left.span(), semi.span) {
-                        self.check_discard(cx, &a.right, logged(a.left.span()));
-                    }
-                }
-                inner => {
-                    if let Some(ok) = as_ok_call(inner)
-                        && !self.fn_doc_explains
-                        && !explained_discard(cx, inner.span(), semi.span)
-                    {
-                        self.report_ok(cx, ok, logged(inner.span()));
-                    }
-                }
-            },
-            syn::Stmt::Local(local) => {
-                if !matches!(strip_pat_type(&local.pat), syn::Pat::Wild(_)) {
-                    return;
-                }
-                if let Some(init) = &local.init
-                    && init.diverge.is_none()
-                    && !self.fn_doc_explains
-                    && !explained_discard(cx, local.let_token.span, local.semi_token.span)
-                {
-                    self.check_discard(cx, &init.expr, logged(local.let_token.span));
-                }
+        if let Some(d) = discard_of(stmt)
+            && !self.fn_doc_explains
+            && !explained_discard(cx, d.first, d.last)
+        {
+            match d.what {
+                Discarded::Value(e) => self.check_discard(cx, e, logged(d.first)),
+                Discarded::Ok(ok) => self.report_ok(cx, ok, logged(d.first)),
             }
-            _ => {}
         }
     }
 
