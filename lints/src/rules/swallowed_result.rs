@@ -95,6 +95,9 @@
 //!   `Err(_) => None`), and a catch-all `Err(_) => {}` in a match whose other arms bind the error
 //!   (it keeps the one it chose);
 //! - operations whose `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...);
+//! - a socket's `set_read_timeout`/`set_write_timeout` with `None` or a non-zero literal
+//!   duration (`Some(Duration::from_secs(2))`): std documents one error for them, a zero
+//!   duration (a computed duration may be zero, and stays a finding);
 //! - a call of a workspace fn that is declared to return a `Result` but can only return
 //!   `Ok(..)` (`self.store.forget(id).await.ok();` where `forget` ends in `Ok(())` and holds no
 //!   `?`, no `Err` and no macro that might return one), resolved through the call graph: the
@@ -784,6 +787,61 @@ fn is_oneshot_receiver(path: &str) -> bool {
     )
 }
 
+/// `sock.set_read_timeout(Some(Duration::from_secs(2)))` (or `set_write_timeout`, or `None`):
+/// std documents one error for these, a zero duration, which a non-zero literal rules out.
+fn sets_nonzero_timeout(e: &syn::Expr) -> bool {
+    let syn::Expr::MethodCall(mc) = peel(e) else {
+        return false;
+    };
+    if !(mc.method == "set_read_timeout" || mc.method == "set_write_timeout") || mc.args.len() != 1
+    {
+        return false;
+    }
+    let Some(arg) = mc.args.first() else {
+        return false;
+    };
+    match peel(arg) {
+        syn::Expr::Path(p) => p.path.is_ident("None"),
+        syn::Expr::Call(some) if is_variant_call(arg, "Some") => {
+            some.args.first().is_some_and(nonzero_duration)
+        }
+        _ => false,
+    }
+}
+
+/// `Duration::from_secs(2)`, `from_millis(100)`, `Duration::new(1, 0)`: built from integer
+/// literals, not all zero.
+fn nonzero_duration(e: &syn::Expr) -> bool {
+    let syn::Expr::Call(c) = peel(e) else {
+        return false;
+    };
+    let syn::Expr::Path(f) = peel(&c.func) else {
+        return false;
+    };
+    let Some(ctor) = f.path.segments.last().map(|s| s.ident.to_string()) else {
+        return false;
+    };
+    if !matches!(
+        ctor.as_str(),
+        "from_secs" | "from_millis" | "from_micros" | "from_nanos" | "new"
+    ) || f.path.segments.len() < 2
+    {
+        return false;
+    }
+    let ints: Option<Vec<u128>> = c
+        .args
+        .iter()
+        .map(|a| match peel(a) {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(i),
+                ..
+            }) => i.base10_parse::<u128>().ok(),
+            _ => None,
+        })
+        .collect();
+    ints.is_some_and(|v| !v.is_empty() && v.iter().any(|&n| n > 0))
+}
+
 /// `write!(s, ..)` / `writeln!(s, ..)` into a `String`: `fmt::Write for String` never fails.
 fn writes_to_string(cx: &Cx, e: &syn::Expr) -> bool {
     // `match tags { None => Ok(()), Some(t) => write!(out, "{t}") }.ok();`: every arm either
@@ -1254,7 +1312,7 @@ fn loss(
     logged: Option<&[String]>,
     held: &std::collections::HashSet<(usize, usize)>,
 ) -> Loss {
-    if writes_to_string(cx, e) {
+    if writes_to_string(cx, e) || sets_nonzero_timeout(e) {
         return Loss::Nothing;
     }
     if let Some(answer) = wait(cx, e).or_else(|| unbuffered_flush(cx, e)) {
