@@ -194,7 +194,7 @@ pub struct SwallowedResult {
     unread_watch: Vec<String>,
     /// Sends (by the position of their method name) that cannot find the receiver gone unseen:
     /// the fn still holds the receiver, the struct holds it, or the send's loop watches the
-    /// channel close (see [`held_receiver_sends`], [`self_sends_on`],
+    /// channel close (see [`held_receiver_sends`], [`field_sends`],
     /// [`closed_watched_sends`]).
     lossless_sends: std::collections::HashSet<(usize, usize)>,
 }
@@ -1074,16 +1074,18 @@ fn own_queue_senders(fields: &syn::Fields) -> Vec<String> {
         .collect()
 }
 
-/// `self.command_tx.send(..)` (or `blocking_send`) on one of `senders`: marks the send.
-fn self_sends_on(
+/// A send on one of `fields` (`self.command_tx.send(..)`; with `on_self` only through `self`,
+/// otherwise through any base, `inner.taps_send.send(..)`): marks the send.
+fn field_sends(
     sites: &[SendSite],
-    senders: &[String],
+    fields: &[String],
+    on_self: bool,
     out: &mut std::collections::HashSet<(usize, usize)>,
 ) {
     for (send, _) in sites {
         if let syn::Expr::Field(f) = peel(&send.receiver)
-            && matches!(peel(&f.base), syn::Expr::Path(p) if p.path.is_ident("self"))
-            && senders.contains(&crate::semantic::syntax::member_name(&f.member))
+            && (!on_self || matches!(peel(&f.base), syn::Expr::Path(p) if p.path.is_ident("self")))
+            && fields.contains(&crate::semantic::syntax::member_name(&f.member))
         {
             out.insert(pos(send.method.span()));
         }
@@ -1186,21 +1188,6 @@ fn unread_watch_fields(file: &syn::File) -> Vec<String> {
     };
     syn::visit::Visit::visit_file(&mut uses, file);
     names.difference(&uses.read).cloned().collect()
-}
-
-/// `self.ready_tx.send(..)` on one of the [`unread_watch_fields`]: marks the send.
-fn unread_watch_sends(
-    sites: &[SendSite],
-    fields: &[String],
-    out: &mut std::collections::HashSet<(usize, usize)>,
-) {
-    for (send, _) in sites {
-        if let syn::Expr::Field(f) = peel(&send.receiver)
-            && fields.contains(&crate::semantic::syntax::member_name(&f.member))
-        {
-            out.insert(pos(send.method.span()));
-        }
-    }
 }
 
 /// `let (tx, rx) = <channel ctor>(..);`: the two names (`rx` a binding, not `_`).
@@ -1840,9 +1827,9 @@ impl Lint for SwallowedResult {
         if own_queue.is_some() || watches_close || !self.unread_watch.is_empty() {
             let sites = send_sites(f.block);
             if let Some(senders) = own_queue {
-                self_sends_on(&sites, senders, &mut self.lossless_sends);
+                field_sends(&sites, senders, true, &mut self.lossless_sends);
             }
-            unread_watch_sends(&sites, &self.unread_watch, &mut self.lossless_sends);
+            field_sends(&sites, &self.unread_watch, false, &mut self.lossless_sends);
             if watches_close {
                 closed_watched_sends(&sites, &mut self.lossless_sends);
             }
