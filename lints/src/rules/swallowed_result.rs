@@ -115,7 +115,7 @@
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
 //!   right above it (or above the run of one-line discards it continues): the other side may
 //!   be gone (`.ok(); // receiver may be gone`, `// the server may close during the
-//!   handshake`), the error is ignored on purpose (`// we
+//!   handshake`, "the reply may be dropped", "swallow"), the error is ignored on purpose (`// we
 //!   ignore the send error: we return anyway`), the failure is allowed or harmless (`// this
 //!   can legally fail when shutting down`, "a SendError is fine here", "best effort", "don't
 //!   care", "cannot happen"), matched as whole words. The fn's `///` doc explains every discard
@@ -1509,6 +1509,12 @@ const NEARBY_REASONS: &[&str] = &[
     "may have been closed",
     "may disconnect",
     "may have disconnected",
+    // The receiver is expected to go ("Reply may be dropped if `apply` was cancelled").
+    "may be dropped",
+    "might be dropped",
+    "may have been dropped",
+    "may have dropped",
+    "swallow",
 ];
 
 /// Whether a comment next to a discard explains it, as whole words. A `racewise: allow(..)`
