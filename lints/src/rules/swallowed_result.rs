@@ -1027,35 +1027,37 @@ fn self_held_senders(
     }
 }
 
+/// (channel module, end kind, message type) of a field's type, through lock and `Arc`
+/// wrappers: `("mpsc", "unbounded sender", "Cmd")`.
+fn channel_end(ty: &syn::Type) -> Option<(String, &'static str, String)> {
+    let syn::Type::Path(tp) = ty else { return None };
+    let last = tp.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let first_ty = args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })?;
+    let end = match last.ident.to_string().as_str() {
+        "Mutex" | "RwLock" | "Arc" => return channel_end(first_ty),
+        "Sender" | "SyncSender" => "sender",
+        "UnboundedSender" => "unbounded sender",
+        "Receiver" => "receiver",
+        "UnboundedReceiver" => "unbounded receiver",
+        _ => return None,
+    };
+    let module = tp
+        .path
+        .segments
+        .iter()
+        .rev()
+        .nth(1)
+        .map_or(String::new(), |s| s.ident.to_string());
+    Some((module, end, first_ty.to_token_stream().to_string()))
+}
+
 fn own_queue_senders(fields: &syn::Fields) -> Vec<String> {
-    // (channel module, end kind, message type) of a field, through lock and `Arc` wrappers.
-    fn channel_end(ty: &syn::Type) -> Option<(String, &'static str, String)> {
-        let syn::Type::Path(tp) = ty else { return None };
-        let last = tp.path.segments.last()?;
-        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-            return None;
-        };
-        let first_ty = args.args.iter().find_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        })?;
-        let end = match last.ident.to_string().as_str() {
-            "Mutex" | "RwLock" | "Arc" => return channel_end(first_ty),
-            "Sender" | "SyncSender" => "sender",
-            "UnboundedSender" => "unbounded sender",
-            "Receiver" => "receiver",
-            "UnboundedReceiver" => "unbounded receiver",
-            _ => return None,
-        };
-        let module = tp
-            .path
-            .segments
-            .iter()
-            .rev()
-            .nth(1)
-            .map_or(String::new(), |s| s.ident.to_string());
-        Some((module, end, first_ty.to_token_stream().to_string()))
-    }
     let ends: Vec<(String, (String, &'static str, String))> = fields
         .iter()
         .filter_map(|f| Some((f.ident.as_ref()?.to_string(), channel_end(&f.ty)?)))
@@ -1109,10 +1111,8 @@ fn unread_watch_fields(file: &syn::File) -> Vec<String> {
     impl<'a> syn::visit::Visit<'a> for Fields {
         fn visit_field(&mut self, f: &'a syn::Field) {
             let Some(name) = &f.ident else { return };
-            let watch_sender = matches!(&f.ty, syn::Type::Path(tp)
-                if tp.path.segments.len() >= 2
-                    && tp.path.segments.iter().rev().nth(1).is_some_and(|s| s.ident == "watch")
-                    && tp.path.segments.last().is_some_and(|s| s.ident == "Sender"));
+            let watch_sender = matches!(channel_end(&f.ty),
+                Some((module, "sender", _)) if module == "watch");
             if !matches!(f.vis, syn::Visibility::Inherited) {
                 self.public.insert(name.to_string());
             } else if watch_sender {
