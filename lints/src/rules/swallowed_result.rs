@@ -34,8 +34,9 @@
 //!   `.or(Some(default))`...), also after further `and_then`/`map`/`filter` steps, or by the
 //!   `else` of a `let Some(x) = .. else { .. }`, or, bound by `let x = ..;`, where a later
 //!   statement reads `x`'s `None` explicitly (`x.unwrap_or_else(..)`, `x.is_none()`, `x ==
-//!   expected`, a `match x` with a `None` arm, an `if let Some(v) = x { .. } else { .. }`; an
-//!   `if let` without `else` skips the `None` silently and stays a finding);
+//!   expected`, a `match x` with a `None` arm that does something, an `if let Some(v) = x {
+//!   .. } else { .. }`; an `if let` without `else`, or `if x.is_some()`, skips the `None`
+//!   silently and stays a finding);
 //! - `write!`/`writeln!` into a `String` (`write!(out, ..).ok();`): `fmt::Write for String`
 //!   never fails (also a `match` whose every arm is such a write or an `Ok(..)`); nor does
 //!   `flush()` on a socket that buffers nothing (std's and tokio's `TcpStream`, `UnixStream`:
@@ -74,12 +75,15 @@
 //!   (a variant with a payload, `Event::Done(id)`, is data and stays a finding, and so is any
 //!   variant sent on a `watch` channel: there it is state, and a failed send leaves every
 //!   later reader the old value — `send_replace` stores it regardless);
-//! - a send on a `watch` sender nothing reads back: a private struct field typed
-//!   `watch::Sender<..>` that, anywhere in its file, is only sent on or filled by a struct
-//!   literal (`Self { ready_tx }`) — no `subscribe()`, no `borrow()`, not handed to another fn
-//!   or macro. Such a send fails only when every receiver is dropped, and then no reader can
-//!   ever exist again, so no one is left with the old value (a `pub` field, or one read back
-//!   by `borrow()` or `subscribe()` as above, stays a finding);
+//! - a send on a `watch` sender nothing reads back: `self.ready_tx.send(..)` in a method of
+//!   the struct that declares `ready_tx` as a private `watch::Sender<..>` field, when anywhere
+//!   in its file that field is only sent on or filled by the shorthand of its own struct's
+//!   literal (`Self { ready_tx }`) — no `subscribe()`, no `borrow()`, not handed to another
+//!   fn, destructured out or named in a macro. Such a send fails only when every receiver is
+//!   dropped, and then no reader can ever exist again, so no one is left with the old value.
+//!   Not for a `pub` field, a field name another field of the file shares, a file that declares
+//!   a module in another file (a child module sees private fields), or a sender reached
+//!   through anything but `self` (these stay findings, as do senders read back as above);
 //! - an `Err(_) => ()` arm whose error is a cancellation marker documented as such: a comment on
 //!   the arm (or the line above) that says cancel/abort, or a binding named so (`Err(_cancelled)`);
 //! - chains that observe the error: a `log`/`tracing`/`eprintln!` macro in an error adapter
@@ -115,7 +119,7 @@
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
 //!   right above it (or above the run of one-line discards it continues): the other side may
 //!   be gone (`.ok(); // receiver may be gone`, `// the server may close during the
-//!   handshake`, "the reply may be dropped", "swallow"), the error is ignored on purpose (`// we
+//!   handshake`, "the reply may be dropped"; not in a `TODO`/`FIXME`/`BUG` note), the error is ignored on purpose (`// we
 //!   ignore the send error: we return anyway`), the failure is allowed or harmless (`// this
 //!   can legally fail when shutting down`, "a SendError is fine here", "best effort", "don't
 //!   care", "cannot happen"), matched as whole words. The fn's `///` doc explains every discard
@@ -189,9 +193,9 @@ pub struct SwallowedResult {
     /// Per struct of the file (by name, names declared once only): its sender fields whose
     /// channel's receiver another field of the same struct holds (see [`self_held_senders`]).
     self_held: std::collections::HashMap<String, Vec<String>>,
-    /// Private `watch::Sender` fields of the file's structs that nothing reads back (see
+    /// Per struct of the file: its private `watch::Sender` fields that nothing reads back (see
     /// [`unread_watch_fields`]).
-    unread_watch: Vec<String>,
+    unread_watch: std::collections::HashMap<String, Vec<String>>,
     /// Sends (by the position of their method name) that cannot find the receiver gone unseen:
     /// the fn still holds the receiver, the struct holds it, or the send's loop watches the
     /// channel close (see [`held_receiver_sends`], [`field_sends`],
@@ -789,11 +793,20 @@ fn is_oneshot_receiver(path: &str) -> bool {
 
 /// `sock.set_read_timeout(Some(Duration::from_secs(2)))` (or `set_write_timeout`, or `None`):
 /// std documents one error for these, a zero duration, which a non-zero literal rules out.
-fn sets_nonzero_timeout(e: &syn::Expr) -> bool {
+fn sets_nonzero_timeout(cx: &Cx, e: &syn::Expr) -> bool {
     let syn::Expr::MethodCall(mc) = peel(e) else {
         return false;
     };
     if !(mc.method == "set_read_timeout" || mc.method == "set_write_timeout") || mc.args.len() != 1
+    {
+        return false;
+    }
+    // A workspace type's own `set_read_timeout` may fail for its own reasons.
+    if cx
+        .type_of(&mc.receiver)
+        .known()
+        .and_then(|t| t.peel().path_str())
+        .is_some_and(|p| !crate::semantic::types::is_external(p))
     {
         return false;
     }
@@ -1076,17 +1089,15 @@ fn own_queue_senders(fields: &syn::Fields) -> Vec<String> {
         .collect()
 }
 
-/// A send on one of `fields` (`self.command_tx.send(..)`; with `on_self` only through `self`,
-/// otherwise through any base, `inner.taps_send.send(..)`): marks the send.
+/// A send on `self.<field>` for one of `fields` (`self.command_tx.send(..)`): marks the send.
 fn field_sends(
     sites: &[SendSite],
     fields: &[String],
-    on_self: bool,
     out: &mut std::collections::HashSet<(usize, usize)>,
 ) {
     for (send, _) in sites {
         if let syn::Expr::Field(f) = peel(&send.receiver)
-            && (!on_self || matches!(peel(&f.base), syn::Expr::Path(p) if p.path.is_ident("self")))
+            && matches!(peel(&f.base), syn::Expr::Path(p) if p.path.is_ident("self"))
             && fields.contains(&crate::semantic::syntax::member_name(&f.member))
         {
             out.insert(pos(send.method.span()));
@@ -1094,35 +1105,45 @@ fn field_sends(
     }
 }
 
-/// The private fields of the file's structs typed `watch::Sender<..>` whose sender nothing
+/// Per struct of the file, its private fields typed `watch::Sender<..>` whose sender nothing
 /// reads back: in the whole file, the field is only ever the receiver of a send
 /// (`self.ready_tx.send(true)`, `send_replace`, `send_modify`, `send_if_modified`) or filled
-/// by a struct literal's shorthand (`Self { ready_tx, .. }`). No `subscribe()` or `borrow()`
-/// makes a later reader, and the sender is not handed elsewhere (as an argument, a clone, a
-/// reference, in a macro). A send on such a watch fails only when every receiver is dropped,
-/// and then no reader can ever exist again: nothing is lost. A `pub` field (other modules may
-/// subscribe) or a name some `pub` field also has does not count.
-fn unread_watch_fields(file: &syn::File) -> Vec<String> {
+/// by the shorthand of a literal of its own struct (`Self { ready_tx, .. }`). No `subscribe()`
+/// or `borrow()` makes a later reader, and the sender is not handed elsewhere (as an argument,
+/// a clone, a reference, a destructuring pattern, in a macro). A send on such a watch fails
+/// only when every receiver is dropped, and then no reader can ever exist again: nothing is
+/// lost. Not counted: a field name that any other field of the file also has, and every field
+/// of a file that declares a module in another file (a child module sees private fields).
+fn unread_watch_fields(file: &syn::File) -> std::collections::HashMap<String, Vec<String>> {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
     #[derive(Default)]
     struct Fields {
-        private: std::collections::BTreeSet<String>,
-        public: std::collections::BTreeSet<String>,
+        /// Field name → (struct, a private watch sender), for every named field.
+        fields: BTreeMap<String, Vec<(String, bool)>>,
+        out_of_line_mod: bool,
     }
     impl<'a> syn::visit::Visit<'a> for Fields {
-        fn visit_field(&mut self, f: &'a syn::Field) {
-            let Some(name) = &f.ident else { return };
-            let watch_sender = matches!(channel_end(&f.ty),
-                Some((module, "sender", _)) if module == "watch");
-            if !matches!(f.vis, syn::Visibility::Inherited) {
-                self.public.insert(name.to_string());
-            } else if watch_sender {
-                self.private.insert(name.to_string());
+        fn visit_item_struct(&mut self, st: &'a syn::ItemStruct) {
+            for f in &st.fields {
+                let Some(name) = &f.ident else { continue };
+                let watch_sender = matches!(f.vis, syn::Visibility::Inherited)
+                    && matches!(channel_end(&f.ty),
+                        Some((module, "sender", _)) if module == "watch");
+                self.fields
+                    .entry(name.to_string())
+                    .or_default()
+                    .push((st.ident.to_string(), watch_sender));
             }
+        }
+        fn visit_item_mod(&mut self, m: &'a syn::ItemMod) {
+            self.out_of_line_mod |= m.content.is_none();
+            syn::visit::visit_item_mod(self, m);
         }
     }
     struct Uses<'n> {
-        names: &'n std::collections::BTreeSet<String>,
-        read: std::collections::BTreeSet<String>,
+        /// Field name → its struct.
+        names: &'n BTreeMap<String, String>,
+        read: BTreeSet<String>,
     }
     impl Uses<'_> {
         fn named<'e>(&self, e: &'e syn::Expr) -> Option<&'e proc_macro2::Ident> {
@@ -1134,7 +1155,7 @@ fn unread_watch_fields(file: &syn::File) -> Vec<String> {
                 syn::Expr::Path(p) => p.path.get_ident()?,
                 _ => return None,
             };
-            self.names.contains(&ident.to_string()).then_some(ident)
+            self.names.contains_key(&ident.to_string()).then_some(ident)
         }
     }
     impl<'a> syn::visit::Visit<'a> for Uses<'_> {
@@ -1157,18 +1178,36 @@ fn unread_watch_fields(file: &syn::File) -> Vec<String> {
                     }
                     syn::visit::visit_expr(self, e);
                 }
+                syn::Expr::Struct(lit) => {
+                    let own = lit.path.segments.last().map(|s| s.ident.to_string());
+                    for fv in &lit.fields {
+                        let shorthand = matches!((&fv.member, &fv.expr),
+                        (syn::Member::Named(m), syn::Expr::Path(p))
+                            if p.path.is_ident(m)
+                                && self.names.get(&m.to_string()).is_some_and(|st| {
+                                    own.as_deref() == Some("Self") || own.as_ref() == Some(st)
+                                }));
+                        if !shorthand {
+                            self.visit_expr(&fv.expr);
+                        }
+                    }
+                    if let Some(rest) = &lit.rest {
+                        self.visit_expr(rest);
+                    }
+                }
                 _ => syn::visit::visit_expr(self, e),
             }
         }
-        fn visit_field_value(&mut self, fv: &'a syn::FieldValue) {
-            let shorthand = matches!((&fv.member, &fv.expr),
-                (syn::Member::Named(m), syn::Expr::Path(p)) if p.path.is_ident(m));
-            if !shorthand {
-                syn::visit::visit_field_value(self, fv);
+        fn visit_field_pat(&mut self, fp: &'a syn::FieldPat) {
+            if let syn::Member::Named(m) = &fp.member
+                && self.names.contains_key(&m.to_string())
+            {
+                self.read.insert(m.to_string());
             }
+            syn::visit::visit_field_pat(self, fp);
         }
         fn visit_macro(&mut self, m: &'a syn::Macro) {
-            for n in self.names {
+            for n in self.names.keys() {
                 if crate::semantic::syntax::mentions_ident(m.tokens.clone(), n) {
                     self.read.insert(n.clone());
                 }
@@ -1177,17 +1216,35 @@ fn unread_watch_fields(file: &syn::File) -> Vec<String> {
     }
     let mut fields = Fields::default();
     syn::visit::Visit::visit_file(&mut fields, file);
-    let names: std::collections::BTreeSet<String> =
-        fields.private.difference(&fields.public).cloned().collect();
+    if fields.out_of_line_mod {
+        return HashMap::new();
+    }
+    let names: BTreeMap<String, String> = fields
+        .fields
+        .into_iter()
+        .filter_map(
+            |(name, mut owners)| match (owners.pop(), owners.is_empty()) {
+                (Some((st, true)), true) => Some((name, st)),
+                _ => None,
+            },
+        )
+        .collect();
     if names.is_empty() {
-        return Vec::new();
+        return HashMap::new();
     }
     let mut uses = Uses {
         names: &names,
-        read: Default::default(),
+        read: BTreeSet::new(),
     };
     syn::visit::Visit::visit_file(&mut uses, file);
-    names.difference(&uses.read).cloned().collect()
+    let read = uses.read;
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, st) in names {
+        if !read.contains(&name) {
+            out.entry(st).or_default().push(name);
+        }
+    }
+    out
 }
 
 /// `let (tx, rx) = <channel ctor>(..);`: the two names (`rx` a binding, not `_`).
@@ -1299,7 +1356,7 @@ fn loss(
     logged: Option<&[String]>,
     held: &std::collections::HashSet<(usize, usize)>,
 ) -> Loss {
-    if writes_to_string(cx, e) || sets_nonzero_timeout(e) {
+    if writes_to_string(cx, e) || sets_nonzero_timeout(cx, e) {
         return Loss::Nothing;
     }
     if let Some(answer) = wait(cx, e).or_else(|| unbuffered_flush(cx, e)) {
@@ -1514,14 +1571,18 @@ const NEARBY_REASONS: &[&str] = &[
     "might be dropped",
     "may have been dropped",
     "may have dropped",
-    "swallow",
 ];
+
+/// Words that make a comment a note about a problem, not a reason (`// TODO: don't swallow
+/// this`, `// BUG: the event may be dropped here`).
+const PROBLEM_MARKERS: &[&str] = &["todo", "fixme", "xxx", "bug", "hack"];
 
 /// Whether a comment next to a discard explains it, as whole words. A `racewise: allow(..)`
 /// comment is a suppression: it must stay the one that applies (or be reported unused).
 fn says(comment: &str) -> bool {
     comment_words(comment).is_some_and(|words| {
-        has_phrase(&words, LET_GO_REASONS) || has_phrase(&words, NEARBY_REASONS)
+        (has_phrase(&words, LET_GO_REASONS) || has_phrase(&words, NEARBY_REASONS))
+            && !has_phrase(&words, PROBLEM_MARKERS)
     })
 }
 
@@ -1626,12 +1687,10 @@ fn does_nothing(e: &syn::Expr) -> bool {
     }
 }
 
-/// `Drop::drop`: a destructor has no caller to report to, and best-effort cleanup there
-/// (`let _ = fs::remove_file(..)`) is the idiom.
 /// The initializers of `let x = <chain>;` whose `x` a later statement of the block handles as
 /// an `Option`: `x.unwrap_or_else(..)` (any [`HANDLES_NONE`] adapter), `x.is_none()`, a
-/// comparison (`x == expected`), a `match x` with a `None` arm, an `if let Some(..) = x` with an
-/// `else`. The `None` a conversion in the chain produced is then a value the code reads, as in
+/// comparison (`x == expected`), a `match x` with a `None` arm that does something, an `if let
+/// Some(..) = x` with a final `else` block. The `None` a conversion in the chain produced is then a value the code reads, as in
 /// a chain that ends in `.unwrap_or(..)`. A binding only unwrapped by `if let Some(v) = x { .. }`
 /// skips its `None` silently, and stays a finding.
 fn handled_let_chains(block: &syn::Block) -> Vec<&syn::Expr> {
@@ -1642,6 +1701,7 @@ fn handled_let_chains(block: &syn::Block) -> Vec<&syn::Expr> {
                 if let syn::Stmt::Local(local) = stmt
                     && let Some(init) = &local.init
                     && init.diverge.is_none()
+                    && has_and_then(&init.expr)
                     && let syn::Pat::Ident(id) = strip_pat_type(&local.pat)
                     && let Some(rest) = b.stmts.get(i + 1..)
                     && uses_binding_where(rest, &id.ident.to_string(), handles_none_use)
@@ -1657,6 +1717,20 @@ fn handled_let_chains(block: &syn::Block) -> Vec<&syn::Expr> {
     lets.0
 }
 
+/// `chain` ends in `Option` adapters over an `and_then` (see [`SwallowedResult::mark_none_handled`]).
+fn has_and_then(chain: &syn::Expr) -> bool {
+    let mut cur = chain;
+    while let syn::Expr::MethodCall(inner) = peel(cur)
+        && OPTION_ADAPTERS.contains(&inner.method.to_string().as_str())
+    {
+        if inner.method == "and_then" {
+            return true;
+        }
+        cur = &inner.receiver;
+    }
+    false
+}
+
 fn strip_pat_type(p: &syn::Pat) -> &syn::Pat {
     match p {
         syn::Pat::Type(t) => &t.pat,
@@ -1670,20 +1744,21 @@ fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
         syn::Expr::MethodCall(mc) => {
             is_binding(&mc.receiver, name)
                 && (HANDLES_NONE.contains(&mc.method.to_string().as_str())
-                    || matches!(
-                        mc.method.to_string().as_str(),
-                        "is_none" | "is_some" | "is_some_and" | "is_none_or"
-                    ))
+                    || matches!(mc.method.to_string().as_str(), "is_none" | "is_none_or"))
         }
         syn::Expr::Binary(b) => {
             matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_))
                 && (is_binding(&b.left, name) || is_binding(&b.right, name))
         }
         syn::Expr::Match(m) => {
-            is_binding(&m.expr, name) && m.arms.iter().any(|a| is_none_pat(&a.pat))
+            is_binding(&m.expr, name)
+                && m.arms
+                    .iter()
+                    .any(|a| is_none_pat(&a.pat) && !does_nothing(&a.body))
         }
+        // `else if ..` may let the `None` fall through; a final `else` block reads it.
         syn::Expr::If(i) => {
-            i.else_branch.is_some()
+            matches!(&i.else_branch, Some((_, e)) if matches!(**e, syn::Expr::Block(_)))
                 && matches!(peel(&i.cond), syn::Expr::Let(l) if is_binding(&l.expr, name))
         }
         _ => false,
@@ -1699,6 +1774,8 @@ fn is_none_pat(p: &syn::Pat) -> bool {
     }
 }
 
+/// `Drop::drop`: a destructor has no caller to report to, and best-effort cleanup there
+/// (`let _ = fs::remove_file(..)`) is the idiom.
 fn skipped(cx: &Cx) -> bool {
     cx.fn_name() == Some("drop")
 }
@@ -1803,7 +1880,7 @@ impl Lint for SwallowedResult {
         self.unread_watch = if cx.file_mentions("Sender") && cx.file_mentions("watch") {
             unread_watch_fields(file)
         } else {
-            Vec::new()
+            Default::default()
         };
         if cx.file_mentions("Receiver") {
             self_held_senders(&file.items, &mut self.self_held);
@@ -1824,18 +1901,19 @@ impl Lint for SwallowedResult {
                 self.mark_none_handled(chain);
             }
         }
-        let own_queue = (!self.self_held.is_empty() && f.sig.receiver().is_some())
-            .then(|| cx.function())
-            .flatten()
-            .and_then(|f| f.split("::").next().map(str::to_string))
-            .and_then(|ty| self.self_held.get(&ty));
+        let self_ty = ((!self.self_held.is_empty() || !self.unread_watch.is_empty())
+            && f.sig.receiver().is_some())
+        .then(|| cx.function())
+        .flatten()
+        .and_then(|f| f.split("::").next().map(str::to_string));
+        let own_queue = self_ty.as_ref().and_then(|ty| self.self_held.get(ty));
+        let own_watch = self_ty.as_ref().and_then(|ty| self.unread_watch.get(ty));
         let watches_close = body.contains("closed()");
-        if own_queue.is_some() || watches_close || !self.unread_watch.is_empty() {
+        if own_queue.is_some() || own_watch.is_some() || watches_close {
             let sites = send_sites(f.block);
-            if let Some(senders) = own_queue {
-                field_sends(&sites, senders, true, &mut self.lossless_sends);
+            for fields in [own_queue, own_watch].into_iter().flatten() {
+                field_sends(&sites, fields, &mut self.lossless_sends);
             }
-            field_sends(&sites, &self.unread_watch, false, &mut self.lossless_sends);
             if watches_close {
                 closed_watched_sends(&sites, &mut self.lossless_sends);
             }

@@ -143,6 +143,18 @@ pub fn never_errs(sig: &syn::Signature, block: &syn::Block) -> bool {
     if tp.path.segments.last().is_none_or(|s| s.ident != "Result") {
         return false;
     }
+    // `Ok(std::fs::write(..))` in a `Result<io::Result<()>>`: the payload is an error.
+    if crate::semantic::syntax::mentions_ident(
+        match &tp.path.segments.last().map(|s| &s.arguments) {
+            Some(syn::PathArguments::AngleBracketed(a)) => {
+                quote::ToTokens::to_token_stream(&a.args)
+            }
+            _ => proc_macro2::TokenStream::new(),
+        },
+        "Result",
+    ) {
+        return false;
+    }
     let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() else {
         return false;
     };
@@ -184,9 +196,20 @@ impl<'ast> syn::visit::Visit<'ast> for MayErr {
         let name = m.path.segments.last().map(|s| s.ident.to_string());
         let harmless = name.as_deref().is_some_and(|n| {
             super::macros::is_log_macro(n)
-                || n.starts_with("assert")
-                || n.starts_with("debug_assert")
-                || matches!(n, "format" | "vec" | "matches" | "unreachable" | "panic")
+                || matches!(
+                    n,
+                    "assert"
+                        | "assert_eq"
+                        | "assert_ne"
+                        | "debug_assert"
+                        | "debug_assert_eq"
+                        | "debug_assert_ne"
+                        | "format"
+                        | "vec"
+                        | "matches"
+                        | "unreachable"
+                        | "panic"
+                )
         });
         if !harmless || crate::semantic::syntax::mentions_ident(m.tokens.clone(), "Err") {
             self.0 = true;
@@ -246,5 +269,11 @@ mod tests {
         ));
         assert!(!never_errs_src("fn f() -> Option<()> { Some(()) }"));
         assert!(!never_errs_src("fn f() { }"));
+        assert!(!never_errs_src(
+            "fn f() -> Result<()> { assert_or_return!(a, E::Big); Ok(()) }"
+        ));
+        assert!(!never_errs_src(
+            "fn f() -> Result<io::Result<()>> { Ok(std::fs::write(p, b)) }"
+        ));
     }
 }

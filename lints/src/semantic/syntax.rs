@@ -218,14 +218,22 @@ impl BindingUse<'_> {
         self.shadowed = saved;
     }
 
-    /// The patterns of `let` conditions in an `if`/`while` condition (`let a = x && let b = y`).
-    fn cond_binds(&self, cond: &syn::Expr) -> bool {
+    /// An `if`/`while` condition, then its body: in a let chain (`let Some(x) = a && x == b`)
+    /// each `let` shadows from the operand after it on, through the body.
+    fn visit_cond_then(&mut self, cond: &syn::Expr, then: &dyn Fn(&mut Self)) {
         match peel(cond) {
-            syn::Expr::Let(l) => self.binds(&l.pat),
-            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-                self.cond_binds(&b.left) || self.cond_binds(&b.right)
+            syn::Expr::Let(l) => {
+                syn::visit::Visit::visit_expr(self, &l.expr);
+                let shadows = self.binds(&l.pat);
+                self.scoped(shadows, then);
             }
-            _ => false,
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.visit_cond_then(&b.left, &|v| v.visit_cond_then(&b.right, then));
+            }
+            other => {
+                syn::visit::Visit::visit_expr(self, other);
+                then(self);
+            }
         }
     }
 
@@ -317,18 +325,14 @@ impl<'ast> syn::visit::Visit<'ast> for BindingUse<'_> {
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
-        self.visit_expr(&i.cond);
-        let shadows = self.cond_binds(&i.cond);
-        self.scoped(shadows, |v| v.visit_block(&i.then_branch));
+        self.visit_cond_then(&i.cond, &|v| v.visit_block(&i.then_branch));
         if let Some((_, e)) = &i.else_branch {
             self.visit_expr(e);
         }
     }
 
     fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
-        self.visit_expr(&w.cond);
-        let shadows = self.cond_binds(&w.cond);
-        self.scoped(shadows, |v| v.visit_block(&w.body));
+        self.visit_cond_then(&w.cond, &|v| v.visit_block(&w.body));
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {

@@ -140,6 +140,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     exclusive_self: false,
                     owner_path: Some(self.item_path(&t.ident)),
                     trait_path: None,
+                    is_trait: true,
                 });
                 for ti in &t.items {
                     if let syn::TraitItem::Fn(f) = ti
@@ -266,6 +267,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             exclusive_self: false,
             owner_path: Some(owner_path.clone()),
             trait_path,
+            is_trait: false,
         });
         let in_trait_impl = imp.trait_.is_some();
         for ii in &imp.items {
@@ -361,6 +363,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             _ => (None, None),
         };
         let is_async = sig.asyncness.is_some();
+        let in_trait_def = self.core.items.last().is_some_and(|i| i.is_trait);
         let is_main = sig.ident == "main" && self.core.items.is_empty();
         let display = match (&owner, self.core.items.last()) {
             (Some(_), Some(imp)) => format!("{}::{}", imp.name, sig.ident),
@@ -379,7 +382,11 @@ impl<'a, 'l> Walker<'a, 'l> {
             is_async,
             is_main,
             in_test: self.core.in_test(),
-            never_errs: crate::semantic::fallible::never_errs(sig, block),
+            // A trait's method (its default body, or an impl's) may be reached through the
+            // trait, where another impl's body runs: only inherent fns and methods count.
+            never_errs: !in_trait_impl
+                && !in_trait_def
+                && crate::semantic::fallible::never_errs(sig, block),
         });
         self.core.items.push(ItemCtx {
             self_ty: None,
@@ -390,6 +397,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             }),
             owner_path: None,
             trait_path: None,
+            is_trait: false,
         });
         let view = FnView {
             sig,

@@ -39,6 +39,8 @@ pub(crate) struct ItemCtx {
     owner_path: Option<String>,
     /// `impl Trait for Type`: the trait's path.
     trait_path: Option<String>,
+    /// A `trait` definition (its default method bodies).
+    is_trait: bool,
 }
 
 pub struct Core<'a> {
