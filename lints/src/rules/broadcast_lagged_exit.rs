@@ -638,10 +638,7 @@ impl Lint for BroadcastLaggedExit {
             return;
         };
         let Some(init) = &local.init else { return };
-        let pat = match &local.pat {
-            syn::Pat::Type(pt) => &*pt.pat,
-            p => p,
-        };
+        let pat = crate::semantic::syntax::strip_pat_type(&local.pat);
         // Remember `let mut rx = bus.subscribe();` (and `let mut rx = that_rx;`) for untyped
         // receivers.
         if let syn::Pat::Ident(pi) = pat {

@@ -169,10 +169,7 @@ impl Lint for DetachedSpawn {
                 other => check_spawn(cx, other, Discard::Statement),
             },
             syn::Stmt::Local(local) => {
-                let pat = match &local.pat {
-                    syn::Pat::Type(pt) => &*pt.pat,
-                    p => p,
-                };
+                let pat = crate::semantic::syntax::strip_pat_type(&local.pat);
                 if matches!(pat, syn::Pat::Wild(_))
                     && let Some(init) = &local.init
                 {

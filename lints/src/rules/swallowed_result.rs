@@ -170,7 +170,9 @@ use crate::finding::Severity;
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::fallible;
 use crate::semantic::macros::is_log_macro;
-use crate::semantic::syntax::{collect_idents, is_binding, peel, uses_binding_where};
+use crate::semantic::syntax::{
+    collect_idents, is_binding, peel, strip_pat_type, uses_binding_where,
+};
 use crate::semantic::walk::expr_text;
 use crate::semantic::{Condition, Cx, FnView, Holds, Ty, TyExpr};
 
@@ -797,8 +799,7 @@ fn sets_nonzero_timeout(cx: &Cx, e: &syn::Expr) -> bool {
     let syn::Expr::MethodCall(mc) = peel(e) else {
         return false;
     };
-    if !(mc.method == "set_read_timeout" || mc.method == "set_write_timeout") || mc.args.len() != 1
-    {
+    if !(mc.method == "set_read_timeout" || mc.method == "set_write_timeout") {
         return false;
     }
     // A workspace type's own `set_read_timeout` may fail for its own reasons.
@@ -810,7 +811,7 @@ fn sets_nonzero_timeout(cx: &Cx, e: &syn::Expr) -> bool {
     {
         return false;
     }
-    let Some(arg) = mc.args.first() else {
+    let Some(arg) = mc.args.first().filter(|_| mc.args.len() == 1) else {
         return false;
     };
     match peel(arg) {
@@ -1252,11 +1253,7 @@ fn channel_pair_let(stmt: &syn::Stmt) -> Option<(String, String)> {
     let syn::Stmt::Local(local) = stmt else {
         return None;
     };
-    let pat = match &local.pat {
-        syn::Pat::Type(pt) => &*pt.pat,
-        p => p,
-    };
-    let syn::Pat::Tuple(t) = pat else {
+    let syn::Pat::Tuple(t) = strip_pat_type(&local.pat) else {
         return None;
     };
     let names: Vec<String> = t
@@ -1690,9 +1687,9 @@ fn does_nothing(e: &syn::Expr) -> bool {
 /// The initializers of `let x = <chain>;` whose `x` a later statement of the block handles as
 /// an `Option`: `x.unwrap_or_else(..)` (any [`HANDLES_NONE`] adapter), `x.is_none()`, a
 /// comparison (`x == expected`), a `match x` with a `None` arm that does something, an `if let
-/// Some(..) = x` with a final `else` block. The `None` a conversion in the chain produced is then a value the code reads, as in
-/// a chain that ends in `.unwrap_or(..)`. A binding only unwrapped by `if let Some(v) = x { .. }`
-/// skips its `None` silently, and stays a finding.
+/// Some(..) = x` with a final `else` block. The `None` a conversion in the chain produced is
+/// then a value the code reads, as in a chain that ends in `.unwrap_or(..)`. A binding only
+/// unwrapped by `if let Some(v) = x { .. }` skips its `None` silently, and stays a finding.
 fn handled_let_chains(block: &syn::Block) -> Vec<&syn::Expr> {
     struct Lets<'a>(Vec<&'a syn::Expr>);
     impl<'a> syn::visit::Visit<'a> for Lets<'a> {
@@ -1701,7 +1698,7 @@ fn handled_let_chains(block: &syn::Block) -> Vec<&syn::Expr> {
                 if let syn::Stmt::Local(local) = stmt
                     && let Some(init) = &local.init
                     && init.diverge.is_none()
-                    && has_and_then(&init.expr)
+                    && !and_thens(&init.expr).is_empty()
                     && let syn::Pat::Ident(id) = strip_pat_type(&local.pat)
                     && let Some(rest) = b.stmts.get(i + 1..)
                     && uses_binding_where(rest, &id.ident.to_string(), handles_none_use)
@@ -1717,25 +1714,20 @@ fn handled_let_chains(block: &syn::Block) -> Vec<&syn::Expr> {
     lets.0
 }
 
-/// `chain` ends in `Option` adapters over an `and_then` (see [`SwallowedResult::mark_none_handled`]).
-fn has_and_then(chain: &syn::Expr) -> bool {
+/// Every `and_then` of `chain` (its last call first), through further `Option` adapters
+/// (`.and_then(..ok()).and_then(..ok()).unwrap_or_default()` has two).
+fn and_thens(chain: &syn::Expr) -> Vec<&syn::ExprMethodCall> {
+    let mut out = Vec::new();
     let mut cur = chain;
     while let syn::Expr::MethodCall(inner) = peel(cur)
         && OPTION_ADAPTERS.contains(&inner.method.to_string().as_str())
     {
         if inner.method == "and_then" {
-            return true;
+            out.push(inner);
         }
         cur = &inner.receiver;
     }
-    false
-}
-
-fn strip_pat_type(p: &syn::Pat) -> &syn::Pat {
-    match p {
-        syn::Pat::Type(t) => &t.pat,
-        p => p,
-    }
+    out
 }
 
 /// See [`handled_let_chains`].
@@ -1781,18 +1773,11 @@ fn skipped(cx: &Cx) -> bool {
 }
 
 impl SwallowedResult {
-    /// Every `and_then` of `chain` (its last call first), through further `Option` adapters:
-    /// whatever handles the chain's `None` handles theirs
-    /// (`.and_then(..ok()).and_then(..ok()).unwrap_or_default()`).
+    /// Every `and_then` of `chain` ([`and_thens`]): whatever handles the chain's `None`
+    /// handles theirs.
     fn mark_none_handled(&mut self, chain: &syn::Expr) {
-        let mut cur = chain;
-        while let syn::Expr::MethodCall(inner) = peel(cur)
-            && OPTION_ADAPTERS.contains(&inner.method.to_string().as_str())
-        {
-            if inner.method == "and_then" {
-                self.none_handled.insert(pos(inner.method.span()));
-            }
-            cur = &inner.receiver;
+        for call in and_thens(chain) {
+            self.none_handled.insert(pos(call.method.span()));
         }
     }
 

@@ -181,6 +181,14 @@ pub fn uses_binding_where(
     v.used
 }
 
+/// The pattern under a type ascription (`x: T` → `x`), or the pattern itself.
+pub fn strip_pat_type(p: &syn::Pat) -> &syn::Pat {
+    match p {
+        syn::Pat::Type(pt) => &pt.pat,
+        p => p,
+    }
+}
+
 /// `e` is the plain path `name` (through parentheses, references and `as_ref()`/`as_deref()`).
 pub fn is_binding(e: &syn::Expr, name: &str) -> bool {
     match peel(e) {

@@ -262,11 +262,9 @@ impl Walker<'_, '_> {
 
     /// After the `let` bound `pat`: its binding holds the state `source` says.
     pub(crate) fn bind_local(&mut self, pat: &syn::Pat, source: LocalSource) {
-        let pat = match pat {
-            syn::Pat::Type(pt) => &*pt.pat,
-            p => p,
+        let syn::Pat::Ident(pi) = crate::semantic::syntax::strip_pat_type(pat) else {
+            return;
         };
-        let syn::Pat::Ident(pi) = pat else { return };
         let id = match source {
             LocalSource::Fresh => {
                 let Some(body) = self.core.body() else { return };
