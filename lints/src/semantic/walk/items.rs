@@ -125,6 +125,12 @@ impl<'a, 'l> Walker<'a, 'l> {
     fn walk_item_inner(&mut self, item: &syn::Item) {
         match item {
             syn::Item::Fn(f) => {
+                if let Some(self_ty) = super::attr_methods::owner(f, &self.core.method_attrs) {
+                    let owner_path = self.enter_impl(&self_ty, None);
+                    self.walk_method(&owner_path, &self_ty, &f.sig, &f.block, &f.attrs, false);
+                    self.core.items.pop();
+                    return;
+                }
                 if let Some(ret) = ret_ty(&f.sig, self) {
                     let path = self.item_path(&f.sig.ident);
                     self.core.facts.index.fns.push((path, ret));
@@ -251,24 +257,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn walk_impl(&mut self, imp: &syn::ItemImpl) {
-        let self_ty = Ty::from_syn(&imp.self_ty, &self.core.uses);
-        let owner = type_name(&imp.self_ty);
-        // Methods are keyed by the self type's path as this module resolves it (the crate index
-        // follows imports and re-exports to where the type is declared).
-        let owner_path = self_ty.path_str().unwrap_or_default().to_string();
-        let trait_path = imp
-            .trait_
-            .as_ref()
-            .map(|(_, path, _)| self.core.uses.resolve(path));
-        self.core.items.push(ItemCtx {
-            self_ty: Some(self_ty),
-            name: owner.clone(),
-            is_fn: false,
-            exclusive_self: false,
-            owner_path: Some(owner_path.clone()),
-            trait_path,
-            is_trait: false,
-        });
+        let owner_path = self.enter_impl(&imp.self_ty, imp.trait_.as_ref().map(|t| &t.1));
         let in_trait_impl = imp.trait_.is_some();
         for ii in &imp.items {
             match ii {
@@ -277,24 +266,64 @@ impl<'a, 'l> Walker<'a, 'l> {
                     self.record_extent(&f.attrs, span);
                     let view = self.item_view(&f.attrs, "fn", f.sig.ident.to_string(), span);
                     hook!(self, check_item, &view, crate::lint::Hooks::ITEM);
-                    if let Some(ret) = ret_ty(&f.sig, self) {
-                        let ret = resolve_self(ret, &imp.self_ty, &self.core.uses);
-                        self.core.facts.index.methods.push((
-                            owner_path.clone(),
-                            f.sig.ident.to_string(),
-                            ret,
-                        ));
-                    }
-                    let is_test = f.attrs.iter().any(is_test_attr);
-                    self.core.test_depth += u32::from(is_test);
-                    self.walk_fn(&f.sig, &f.block, &f.attrs, in_trait_impl);
-                    self.core.test_depth -= u32::from(is_test);
+                    self.walk_method(
+                        &owner_path,
+                        &imp.self_ty,
+                        &f.sig,
+                        &f.block,
+                        &f.attrs,
+                        in_trait_impl,
+                    );
                 }
                 syn::ImplItem::Const(c) => self.walk_const_init(&c.expr),
                 _ => {}
             }
         }
         self.core.items.pop();
+    }
+
+    /// Push the item context of an `impl` of `self_ty` (of `trait_`, if any); the caller pops
+    /// it. Returns the owner path its methods are keyed by.
+    fn enter_impl(&mut self, self_ty: &syn::Type, trait_: Option<&syn::Path>) -> String {
+        let ty = Ty::from_syn(self_ty, &self.core.uses);
+        // Methods are keyed by the self type's path as this module resolves it (the crate index
+        // follows imports and re-exports to where the type is declared).
+        let owner_path = ty.path_str().unwrap_or_default().to_string();
+        let trait_path = trait_.map(|path| self.core.uses.resolve(path));
+        self.core.items.push(ItemCtx {
+            self_ty: Some(ty),
+            name: type_name(self_ty),
+            is_fn: false,
+            exclusive_self: false,
+            owner_path: Some(owner_path.clone()),
+            trait_path,
+            is_trait: false,
+        });
+        owner_path
+    }
+
+    /// One method of the impl `enter_impl` opened: indexed by its return type, then walked.
+    fn walk_method(
+        &mut self,
+        owner_path: &str,
+        self_ty: &syn::Type,
+        sig: &syn::Signature,
+        block: &syn::Block,
+        attrs: &[syn::Attribute],
+        in_trait_impl: bool,
+    ) {
+        if let Some(ret) = ret_ty(sig, self) {
+            let ret = resolve_self(ret, self_ty, &self.core.uses);
+            self.core.facts.index.methods.push((
+                owner_path.to_string(),
+                sig.ident.to_string(),
+                ret,
+            ));
+        }
+        let is_test = attrs.iter().any(is_test_attr);
+        self.core.test_depth += u32::from(is_test);
+        self.walk_fn(sig, block, attrs, in_trait_impl);
+        self.core.test_depth -= u32::from(is_test);
     }
 
     /// Static and const initializers run outside any async context.

@@ -3,6 +3,7 @@
 //! crate-wide phase, and calls every rule's hooks on the way.
 
 mod access;
+mod attr_methods;
 mod exprs;
 mod items;
 mod sharing;
@@ -102,6 +103,8 @@ pub struct Core<'a> {
     pub(crate) assigned_now: bool,
     /// See `FileFacts::handed_out_fields`.
     pub(crate) handed_out: std::collections::BTreeSet<String>,
+    /// Attributes that declare a free fn a method of the type they name (`attr_methods`).
+    pub(crate) method_attrs: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Core<'a> {
@@ -317,6 +320,7 @@ pub fn analyze_file<'a>(
         spawned_closure: None,
         main_block: None,
         handed_out: Default::default(),
+        method_attrs: attr_methods::method_attrs(&file.items),
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
