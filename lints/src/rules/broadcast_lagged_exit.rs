@@ -29,7 +29,11 @@
 //! struct field in any file of the crate, `broadcast::channel` binding, `Sender::subscribe()`
 //! or a crate fn/method declared to return one — in any module of the crate, called by its
 //! path, through a `use` or as a method of a field: `let mut rx = events::subscribe_orders();`,
-//! `self.hub.feed()`). When its type cannot be resolved, the loop is
+//! `self.hub.feed()`), or a crate's own subscriber type whose `recv()` hands on broadcast's
+//! `RecvError` (`async fn recv(&mut self) -> Result<Event, broadcast::error::RecvError>`, which
+//! lags as the receiver it wraps; a wrapper with its own error type is not flagged). Values of
+//! the crate's `async fn`s are typed through `.await` (`let mut sub = bus.subscribe().await;`).
+//! When its type cannot be resolved, the loop is
 //! still flagged if the receiver was bound from a `.subscribe()` call, or if the file imports
 //! `tokio::sync::broadcast` — unless the file also uses a channel crate whose `recv()` returns a
 //! `Result` where `Err` does mean closed (`async_channel`, `flume`, `kanal`, `crossbeam`,
@@ -99,6 +103,7 @@ pub static META: RuleMeta = RuleMeta {
 
 const BROADCAST_RECEIVER: &str = "tokio::sync::broadcast::Receiver";
 const BROADCAST_STREAM: &str = "tokio_stream::wrappers::BroadcastStream";
+const BROADCAST_RECV_ERROR: &str = "tokio::sync::broadcast::error::RecvError";
 
 /// Crates whose receivers' `recv()` returns a `Result` with `Err` meaning closed (or that have
 /// their own overflow semantics): a file using them makes an untyped receiver ambiguous.
@@ -158,6 +163,28 @@ fn is_broadcast_receiver(t: &Ty) -> bool {
 
 fn is_broadcast_receiver_or_unknown(t: &Ty) -> bool {
     matches!(t.peel(), Ty::Unknown) || is_broadcast_receiver(t)
+}
+
+/// A receiver's type paired with what awaiting its `recv()` gives, for [`wraps`].
+fn with_recv_output(ty: TyExpr) -> TyExpr {
+    let out = TyExpr::MethodRet(Box::new(ty.clone()), "recv".into()).awaited();
+    TyExpr::Tuple(vec![ty, out])
+}
+
+/// `receiver` holds for the type of a [`with_recv_output`] pair, or the type is a crate's
+/// wrapper whose `async fn recv` hands on broadcast's `RecvError` (`Lagged` included):
+/// `EventSubscriber::recv(&mut self) -> Result<Event, broadcast::error::RecvError>`.
+fn wraps(pair: &Ty, receiver: fn(&Ty) -> bool) -> bool {
+    let Ty::Tuple(parts) = pair else {
+        return false;
+    };
+    let passes_recv_error = |out: &Ty| match out {
+        Ty::Path { path, args } if path == "Result" || path.ends_with("::Result") => {
+            args.get(1).and_then(Ty::path_str) == Some(BROADCAST_RECV_ERROR)
+        }
+        _ => false,
+    };
+    parts.first().is_some_and(receiver) || parts.get(1).is_some_and(passes_recv_error)
 }
 
 fn is_broadcast_stream(t: &Ty) -> bool {
@@ -546,7 +573,15 @@ impl BroadcastLaggedExit {
         if let TyExpr::Known(t) = &ty
             && !matches!(t.peel(), Ty::Unknown)
         {
-            cx.emit_if(ty, is_broadcast_receiver, finding);
+            if t.mentions_crate_path() {
+                cx.emit_if(
+                    with_recv_output(ty),
+                    |t| wraps(t, is_broadcast_receiver),
+                    finding,
+                );
+            } else {
+                cx.emit_if(ty, is_broadcast_receiver, finding);
+            }
             return;
         }
         let untyped_ok = self.untyped_is_broadcast(cx, receiver);
@@ -557,11 +592,11 @@ impl BroadcastLaggedExit {
             return;
         }
         let holds: fn(&Ty) -> bool = if untyped_ok {
-            is_broadcast_receiver_or_unknown
+            |t| wraps(t, is_broadcast_receiver_or_unknown)
         } else {
-            is_broadcast_receiver
+            |t| wraps(t, is_broadcast_receiver)
         };
-        cx.emit_if(ty, holds, finding);
+        cx.emit_if(with_recv_output(ty), holds, finding);
     }
 
     /// For a receiver whose type cannot be resolved: bound from `.subscribe()`, or the file

@@ -491,6 +491,7 @@ impl CrateIndex {
             }
             TyExpr::Elem(base) => self.eval_depth(base, depth + 1).element(),
             TyExpr::Ok(base) => self.eval_depth(base, depth + 1).ok_value(),
+            TyExpr::Awaited(base) => self.eval_depth(base, depth + 1).future_output(),
             TyExpr::Tuple(parts) => Ty::Tuple(
                 parts
                     .iter()
@@ -546,12 +547,16 @@ impl CrateIndex {
                 let path = self.local_path(path)?;
                 Some(format!("{}()", self.display_name(&path)))
             }
-            TyExpr::MethodRet(base, name) => {
-                let owner = self.owner_path(&self.eval(base))?;
-                Some(format!("{}::{name}()", self.display_name(&owner)))
-            }
+            TyExpr::MethodRet(base, name) => match self.owner_path(&self.eval(base)) {
+                Some(owner) => Some(format!("{}::{name}()", self.display_name(&owner))),
+                // `self.lists.get_unchecked(i)` on a collection: one of its elements.
+                None if super::types::ELEMENT_METHODS.contains(&name.as_str()) => {
+                    self.lock_identity(base).map(|id| format!("{id}[]"))
+                }
+                None => None,
+            },
             TyExpr::Elem(base) => self.lock_identity(base).map(|id| format!("{id}[]")),
-            TyExpr::Ok(base) => self.lock_identity(base),
+            TyExpr::Ok(base) | TyExpr::Awaited(base) => self.lock_identity(base),
             _ => None,
         }
     }

@@ -705,7 +705,13 @@ pub fn carrier_type(ty: &Ty) -> Option<bool> {
                     None => None,
                 };
             }
-            if matches!(path.as_str(), "std::borrow::Cow" | "std::result::Result") {
+            // Any `Result` (an `io::Result`, a crate's alias) puts its value first, as
+            // `Ty::ok_value` has it; `fetch_token()` stands for its `.await` (`secret_refs`).
+            if path == "std::borrow::Cow"
+                || path == "Result"
+                || path.ends_with("::Result")
+                || path == crate::semantic::types::FUTURE
+            {
                 return args.first().and_then(carrier_type);
             }
             if !path.contains("::") && path.len() <= 2 && last.chars().all(|c| c.is_uppercase()) {

@@ -240,11 +240,34 @@ const CHANNEL_RECEIVERS: &[&str] = &[
     "kanal::AsyncReceiver",
 ];
 
+/// What calling an `async fn` gives: a future of its declared return type (the crate index
+/// records async fns' returns so, and `.await` takes the output back out).
+pub(crate) const FUTURE: &str = "std::future::Future";
+
 impl Ty {
     pub fn path(path: &str) -> Ty {
         Ty::Path {
             path: path.to_string(),
             args: Vec::new(),
+        }
+    }
+
+    /// The future an `async fn` declared to return `output` returns.
+    pub fn future(output: Ty) -> Ty {
+        Ty::Path {
+            path: FUTURE.into(),
+            args: vec![output],
+        }
+    }
+
+    /// The value `.await` gives: only a future's output is known (a `JoinHandle`, a
+    /// `BoxFuture` or a hand-written future's output is not typed).
+    pub fn future_output(&self) -> Ty {
+        match self {
+            Ty::Path { path, args } if path == FUTURE => {
+                args.first().cloned().unwrap_or(Ty::Unknown)
+            }
+            _ => Ty::Unknown,
         }
     }
 
@@ -459,6 +482,9 @@ pub enum TyExpr {
     /// A tuple some of whose parts wait for the crate index (`(reply_tx, addrs)` where
     /// `reply_tx` came through a glob import); fully known tuples are `Known(Ty::Tuple)`.
     Tuple(Vec<TyExpr>),
+    /// The output of awaiting the base (`tenant.timeline(id).await`): known when the base is
+    /// a crate `async fn`'s call (see [`Ty::future`]).
+    Awaited(Box<TyExpr>),
     Unknown,
 }
 
@@ -512,8 +538,30 @@ impl TyExpr {
         }
     }
 
+    /// The value `.await` on this type gives.
+    pub fn awaited(self) -> TyExpr {
+        match self {
+            TyExpr::Unknown => TyExpr::Unknown,
+            TyExpr::Known(t) => match t.future_output() {
+                Ty::Unknown => TyExpr::Unknown,
+                out => TyExpr::Known(out),
+            },
+            base => TyExpr::Awaited(Box::new(base)),
+        }
+    }
+
     pub fn is_unknown(&self) -> bool {
         matches!(self, TyExpr::Unknown | TyExpr::Known(Ty::Unknown))
+    }
+
+    /// Whether the crate index may find this to be one of the crate's own types (whose
+    /// methods shadow the std names racewise types by name).
+    pub fn may_be_crate_type(&self) -> bool {
+        match self {
+            TyExpr::Known(t) => t.mentions_crate_path(),
+            TyExpr::Unknown => false,
+            _ => true,
+        }
     }
 
     /// If this type is fully known without the crate index, its lock kind.
@@ -574,9 +622,30 @@ pub fn channel_pair(ctor: &str, args: Vec<Ty>) -> Option<Ty> {
     ]))
 }
 
+/// Methods that reach an element of a collection (`map.get(k)`, `v.first()`): typed as the
+/// element (the `Option` around it is seen through as patterns and `?` see through it). On a
+/// crate type they are its own methods (`mgr.get(id)`), which the crate index settles.
+pub const ELEMENT_METHODS: &[&str] = &[
+    "get",
+    "get_mut",
+    "first",
+    "last",
+    "front",
+    "back",
+    "first_mut",
+    "last_mut",
+    "get_unchecked",
+];
+
 /// Return types of methods of external types that rules care about: a broadcast/watch
 /// `Sender::subscribe()` (and `Receiver::resubscribe()`) is a receiver of the same channel.
 pub fn known_method_ret(recv: &Ty, method: &str) -> Option<Ty> {
+    if ELEMENT_METHODS.contains(&method) {
+        return match recv.element() {
+            Ty::Unknown => None,
+            element => Some(element),
+        };
+    }
     let Ty::Path { path, args } = recv.peel() else {
         return None;
     };
@@ -610,4 +679,48 @@ pub fn known_method_ret(recv: &Ty, method: &str) -> Option<Ty> {
         path: receiver.into(),
         args: args.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn awaiting_gives_a_futures_output_and_nothing_else() {
+        let timeline = Ty::path("crate::tenant::Timeline");
+        let fut = Ty::future(timeline.clone());
+        assert_eq!(fut.future_output(), timeline);
+        // What an async fn's call gives, once awaited.
+        assert_eq!(
+            TyExpr::Known(fut).awaited(),
+            TyExpr::Known(timeline.clone())
+        );
+        // A `JoinHandle` (or any other known type) is not typed through `.await`.
+        let handle = Ty::Path {
+            path: "tokio::task::JoinHandle".into(),
+            args: vec![timeline.clone()],
+        };
+        assert_eq!(TyExpr::Known(handle).awaited(), TyExpr::Unknown);
+        assert_eq!(TyExpr::Unknown.awaited(), TyExpr::Unknown);
+        // A call the crate index settles waits for it.
+        let call = TyExpr::MethodRet(Box::new(TyExpr::Known(timeline)), "load".into());
+        assert_eq!(
+            call.clone().awaited(),
+            TyExpr::Awaited(Box::new(call.clone()))
+        );
+        assert!(call.may_be_crate_type());
+    }
+
+    #[test]
+    fn element_methods_reach_a_collections_element_only() {
+        let jobs = Ty::Path {
+            path: "std::vec::Vec".into(),
+            args: vec![Ty::path("crate::Job")],
+        };
+        assert_eq!(
+            known_method_ret(&jobs, "first"),
+            Some(Ty::path("crate::Job"))
+        );
+        assert_eq!(known_method_ret(&Ty::path("crate::Registry"), "get"), None);
+    }
 }

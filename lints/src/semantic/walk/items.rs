@@ -37,6 +37,9 @@ impl MetaString for syn::Meta {
 
 fn ret_ty(sig: &syn::Signature, w: &Walker) -> Option<Ty> {
     match &sig.output {
+        syn::ReturnType::Type(_, ty) if sig.asyncness.is_some() => {
+            Some(Ty::future(Ty::from_syn(ty, &w.core.uses)))
+        }
         syn::ReturnType::Type(_, ty) => Some(Ty::from_syn(ty, &w.core.uses)),
         syn::ReturnType::Default => None,
     }

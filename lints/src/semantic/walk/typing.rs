@@ -3,7 +3,7 @@
 
 use super::Core;
 use crate::semantic::types::{
-    Ty, TyExpr, channel_pair, generic_types, is_external, known_method_ret,
+    ELEMENT_METHODS, Ty, TyExpr, channel_pair, generic_types, is_external, known_method_ret,
 };
 
 /// Methods whose result has the receiver's type, for racewise's purposes (smart-pointer plumbing,
@@ -39,22 +39,23 @@ const SAME_TYPE: &[&str] = &[
     "project_ref",
 ];
 
+/// Adapters of a `Result`/`Option` that change only its error (`.context("..")?`,
+/// `.ok_or(e)?`, `.map_err(..)?`): the value a `?` takes out stays the receiver's. Only with
+/// their one argument, so a crate type's own `context()` accessor is not mistaken for one.
+const ERROR_ADAPTERS: &[&str] = &[
+    "context",
+    "with_context",
+    "wrap_err",
+    "wrap_err_with",
+    "map_err",
+    "ok_or",
+    "ok_or_else",
+];
+
 /// Methods that take the value out of a `Result`/`Option`.
 const UNWRAP: &[&str] = &["unwrap", "expect", "unwrap_or_default", "unwrap_unchecked"];
 
 /// Methods that reach an element of a collection.
-const ELEMENT: &[&str] = &[
-    "get",
-    "get_mut",
-    "first",
-    "last",
-    "front",
-    "back",
-    "first_mut",
-    "last_mut",
-    "get_unchecked",
-];
-
 /// Receives on a channel: the message (a receiver's element), through the `Option`/`Result`
 /// they wrap it in (`Some(msg)` and `Ok(msg)` patterns take it out as they do of the message).
 const RECEIVE: &[&str] = &["recv", "recv_async", "blocking_recv", "recv_timeout"];
@@ -135,11 +136,16 @@ impl<'a> Core<'a> {
             syn::Expr::MethodCall(mc) => {
                 let name = mc.method.to_string();
                 let recv = rec(&mc.receiver);
-                if SAME_TYPE.contains(&name.as_str()) || (name == "get" && mc.args.is_empty()) {
+                if SAME_TYPE.contains(&name.as_str())
+                    || (name == "get" && mc.args.is_empty())
+                    || (mc.args.len() == 1 && ERROR_ADAPTERS.contains(&name.as_str()))
+                {
                     recv
                 } else if UNWRAP.contains(&name.as_str()) {
                     recv.ok()
-                } else if ELEMENT.contains(&name.as_str()) || RECEIVE.contains(&name.as_str()) {
+                } else if RECEIVE.contains(&name.as_str())
+                    || (ELEMENT_METHODS.contains(&name.as_str()) && !recv.may_be_crate_type())
+                {
                     recv.elem()
                 } else if let Some(t) = recv.known().and_then(|t| known_method_ret(t, &name)) {
                     TyExpr::Known(t)
@@ -156,7 +162,8 @@ impl<'a> Core<'a> {
                 TyExpr::tuple(t.elems.iter().map(rec).collect())
             }
             // `rx.recv().await`: the message; `TcpStream::connect(addr).await`,
-            // `listener.accept().await`: the socket (other futures' outputs are not typed).
+            // `listener.accept().await`: the socket; a crate `async fn`'s call: its declared
+            // return type (other futures' outputs are not typed).
             syn::Expr::Await(a) => {
                 let awaited = rec(&a.base);
                 let receive = matches!(&*a.base, syn::Expr::MethodCall(mc)
@@ -164,7 +171,7 @@ impl<'a> Core<'a> {
                 if receive || awaited.known().is_some_and(is_socket_io) {
                     awaited
                 } else {
-                    TyExpr::Unknown
+                    awaited.awaited()
                 }
             }
             syn::Expr::Group(g) => rec(&g.expr),
