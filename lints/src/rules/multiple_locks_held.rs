@@ -18,10 +18,12 @@
 //! A lock taken inside a called fn counts too: a call made while a guard of A is alive, of a
 //! sync fn of the same crate that locks B itself or through up to 3 more sync calls
 //! (`self.record_order()` under `stock`'s guard, where `record_order` locks `orders`), is an
-//! A → B acquisition at the call, and the finding lists the chain as related locations. Calls
-//! are followed as the call graph resolves them (module paths, `Self::`, the receiver's type, a
-//! trait with one body for the method); trait objects, generic parameters and stored closures
-//! end the chain.
+//! A → B acquisition at the call, and the finding lists the chain as related locations. A call
+//! whose callee takes several locks is still one site: one finding names the first lock with
+//! its chain, then the others it takes through the same call (the related locations hold every
+//! chain). Calls are followed as the call graph resolves them (module paths, `Self::`, the
+//! receiver's type, a trait with one body for the method); trait objects, generic parameters and
+//! stored closures end the chain.
 //!
 //! An awaited async fn counts the same way: its body runs right at the `.await`, so a guard of
 //! A alive across `self.log_open(id).await`, where `log_open` locks B (a std, parking_lot or
@@ -86,6 +88,12 @@ impl Lint for MultipleLocksHeld {
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
         // Group the pairs by acquisition site (pairs come out grouped already, in walk order).
         let pairs = cx.held_pairs();
+        // One call whose callee takes several locks while the same guards are held is one site:
+        // its findings merge into the first (`(file, call region, held)` → index in `out`).
+        let mut sites: std::collections::HashMap<(usize, Region, Vec<String>), usize> =
+            std::collections::HashMap::new();
+        let mut more: Vec<Vec<String>> = Vec::new();
+        let start = out.len();
         let mut i = 0;
         while i < pairs.len() {
             let first = &pairs[i];
@@ -105,6 +113,27 @@ impl Lint for MultipleLocksHeld {
                 }
                 j += 1;
             }
+            i = j;
+            let key = (
+                first.file,
+                first.acquired.region,
+                held.iter().map(|(n, _)| n.clone()).collect(),
+            );
+            if first.via.is_some()
+                && let Some(&at) = sites.get(&key)
+            {
+                let name = cx.lock_display_name(first.acquired);
+                if !more[at].contains(&name) {
+                    more[at].push(name);
+                }
+                let related = &mut out[start + at].finding.related;
+                for r in first.via_related(cx) {
+                    if !related.contains(&r) {
+                        related.push(r);
+                    }
+                }
+                continue;
+            }
             let mut f = finding(cx, first.acquired, &held);
             if first.via.is_some() {
                 f.message = f.message.replacen(
@@ -113,12 +142,33 @@ impl Lint for MultipleLocksHeld {
                     1,
                 );
                 f.related.extend(first.via_related(cx));
+                sites.insert(key, more.len());
             }
+            more.push(Vec::new());
             out.push(CrateFinding {
                 file: first.file,
                 finding: f,
             });
-            i = j;
+        }
+        for (k, names) in more.iter().enumerate() {
+            if names.is_empty() {
+                continue;
+            }
+            let shown: Vec<String> = names.iter().take(4).map(|n| format!("`{n}`")).collect();
+            let list = match names.len() - shown.len() {
+                0 => join_names(&shown),
+                rest => format!("{}, and {rest} more", shown.join(", ")),
+            };
+            let plural = if names.len() == 1 { "lock" } else { "locks" };
+            let f = &mut out[start + k].finding;
+            f.message = f.message.replacen(
+                ": this site",
+                &format!(
+                    " and {} more {plural} through the same call ({list}): this site",
+                    names.len()
+                ),
+                1,
+            );
         }
     }
 }
