@@ -512,16 +512,23 @@ impl CrateIndex {
                 .unwrap_or(Ty::Unknown),
             TyExpr::MethodRet(base, name) => {
                 let base = self.eval_depth(base, depth + 1);
-                match (self.owner_path(&base), base.peel().path_str()) {
-                    (Some(owner), _) => unique(self.sealed().methods.get(&(owner, name.clone())))
-                        .unwrap_or(Ty::Unknown),
+                let declared = match (self.owner_path(&base), base.peel().path_str()) {
+                    (Some(owner), _) => unique(self.sealed().methods.get(&(owner, name.clone()))),
                     (None, Some(path)) if self.sibling_of(path).is_some() => self
                         .in_sibling(path, |sib, p| {
                             unique(sib.sealed().methods.get(&(p.to_string(), name.clone())))
-                        })
-                        .unwrap_or(Ty::Unknown),
-                    _ => super::types::known_method_ret(&base, name).unwrap_or(Ty::Unknown),
-                }
+                        }),
+                    _ => super::types::known_method_ret(&base, name),
+                };
+                // A constructor no impl of the workspace declares (a derived `default()`, a
+                // `From` impl's `from`, another crate's `BroadcastStream::new`): the type.
+                declared
+                    .or_else(|| {
+                        super::types::CONSTRUCTORS
+                            .contains(&name.as_str())
+                            .then(|| base.clone())
+                    })
+                    .unwrap_or(Ty::Unknown)
             }
         };
         self.expand(&ty)

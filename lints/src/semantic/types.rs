@@ -622,6 +622,17 @@ pub fn channel_pair(ctor: &str, args: Vec<Ty>) -> Option<Ty> {
     ]))
 }
 
+/// Constructors: `Mutex::new(..)` has type `Mutex`.
+pub const CONSTRUCTORS: &[&str] = &[
+    "new",
+    "default",
+    "from",
+    "with_capacity",
+    "const_new",
+    "new_in",
+    "with_hasher",
+];
+
 /// Methods that reach an element of a collection (`map.get(k)`, `v.first()`): typed as the
 /// element (the `Option` around it is seen through as patterns and `?` see through it). On a
 /// crate type they are its own methods (`mgr.get(id)`), which the crate index settles.

@@ -1364,13 +1364,21 @@ impl<'a, 'l> Walker<'a, 'l> {
     /// calls of crate fns/methods, whose return types the crate index knows.
     fn acquire_returned(&mut self, init: &syn::Expr) -> Option<GuardId> {
         let mut call = peel(init);
-        // `self.stats().unwrap()`, `self.stats()?`: the caller unwraps a `LockResult`.
+        // `self.stats().unwrap()`, `self.stats()?`: the caller unwraps a `LockResult`; an
+        // error adapter (`.context(..)?`) keeps the value too.
         loop {
             match call {
                 syn::Expr::Try(t) => call = peel(&t.expr),
                 syn::Expr::MethodCall(mc)
                     if mc.args.len() <= 1
                         && matches!(mc.method.to_string().as_str(), "unwrap" | "expect") =>
+                {
+                    call = peel(&mc.receiver)
+                }
+                syn::Expr::MethodCall(mc)
+                    if mc.args.len() == 1
+                        && super::typing::ERROR_ADAPTERS
+                            .contains(&mc.method.to_string().as_str()) =>
                 {
                     call = peel(&mc.receiver)
                 }

@@ -537,12 +537,21 @@ pub(crate) fn type_name(ty: &syn::Type) -> String {
     }
 }
 
-/// `-> &Self` / `-> Self` inside an impl means the impl's type.
+/// `-> &Self`, `-> Self`, `-> Result<Arc<Self>>` inside an impl: `Self` is the impl's type.
 fn resolve_self(ret: Ty, self_ty: &syn::Type, uses: &crate::semantic::paths::UseScopes) -> Ty {
-    match &ret {
-        Ty::Path { path, .. } if path == "Self" => Ty::from_syn(self_ty, uses),
-        _ => ret,
+    fn subst(ty: Ty, with: &Ty) -> Ty {
+        match ty {
+            Ty::Path { path, .. } if path == "Self" => with.clone(),
+            Ty::Path { path, args } => Ty::Path {
+                path,
+                args: args.into_iter().map(|a| subst(a, with)).collect(),
+            },
+            Ty::Tuple(elems) => Ty::Tuple(elems.into_iter().map(|e| subst(e, with)).collect()),
+            Ty::Slice(inner) => Ty::Slice(Box::new(subst(*inner, with))),
+            Ty::Unknown => Ty::Unknown,
+        }
     }
+    subst(ret, &Ty::from_syn(self_ty, uses))
 }
 
 /// Where a fn starts holding an exclusive guard racewise does not model, for the rest of its

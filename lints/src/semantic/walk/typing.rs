@@ -2,8 +2,10 @@
 //! the crate index). Pure: no effect on guard liveness.
 
 use super::Core;
+use crate::semantic::syntax::peel;
 use crate::semantic::types::{
-    ELEMENT_METHODS, Ty, TyExpr, channel_pair, generic_types, is_external, known_method_ret,
+    CONSTRUCTORS, ELEMENT_METHODS, Ty, TyExpr, channel_pair, generic_types, is_external,
+    known_method_ret,
 };
 
 /// Methods whose result has the receiver's type, for racewise's purposes (smart-pointer plumbing,
@@ -42,7 +44,7 @@ const SAME_TYPE: &[&str] = &[
 /// Adapters of a `Result`/`Option` that change only its error (`.context("..")?`,
 /// `.ok_or(e)?`, `.map_err(..)?`): the value a `?` takes out stays the receiver's. Only with
 /// their one argument, so a crate type's own `context()` accessor is not mistaken for one.
-const ERROR_ADAPTERS: &[&str] = &[
+pub(super) const ERROR_ADAPTERS: &[&str] = &[
     "context",
     "with_context",
     "wrap_err",
@@ -73,17 +75,6 @@ fn is_socket_io(t: &Ty) -> bool {
         other => socket(&other),
     }
 }
-
-/// Constructors: `Mutex::new(..)` has type `Mutex`.
-const CONSTRUCTORS: &[&str] = &[
-    "new",
-    "default",
-    "from",
-    "with_capacity",
-    "const_new",
-    "new_in",
-    "with_hasher",
-];
 
 /// Wrappers whose constructor's type is its argument's type for racewise's purposes.
 const WRAPPER_CTORS: &[&str] = &[
@@ -165,6 +156,18 @@ impl<'a> Core<'a> {
             // `listener.accept().await`: the socket; a crate `async fn`'s call: its declared
             // return type (other futures' outputs are not typed).
             syn::Expr::Await(a) => {
+                // `timeout(d, fut).await`: the future's output, through the `Result` that a
+                // second `?`/`.unwrap()` takes off (`Ok(Ok(x))` patterns too).
+                if let syn::Expr::Call(c) = peel(&a.base)
+                    && let syn::Expr::Path(p) = peel(&c.func)
+                    && c.args.len() == 2
+                    && matches!(
+                        self.uses.resolve(&p.path).as_str(),
+                        "tokio::time::timeout" | "tokio::time::timeout_at"
+                    )
+                {
+                    return rec(&c.args[1]).awaited();
+                }
                 let awaited = rec(&a.base);
                 let receive = matches!(&*a.base, syn::Expr::MethodCall(mc)
                     if RECEIVE.contains(&mc.method.to_string().as_str()));
@@ -226,22 +229,28 @@ impl<'a> Core<'a> {
         {
             return TyExpr::Known(Ty::path(prefix));
         }
+        let seg_count = p.path.segments.len();
+        // `Type::f(..)` (type then fn); a bare `new(..)` is just a fn.
         if let Some((prefix, last)) = full.rsplit_once("::")
-            && CONSTRUCTORS.contains(&last)
+            && seg_count >= 2
+            && p.path.segments[seg_count - 2]
+                .ident
+                .to_string()
+                .starts_with(|c: char| c.is_ascii_uppercase())
         {
-            let seg_count = p.path.segments.len();
-            // `Mutex::new` (type then fn); a bare `new(..)` is just a fn.
-            if seg_count >= 2 {
-                let args = p
-                    .path
-                    .segments
-                    .get(seg_count - 2)
-                    .map(|s| generic_types(&s.arguments, &self.uses))
-                    .unwrap_or_default();
-                return TyExpr::Known(Ty::Path {
-                    path: prefix.to_string(),
-                    args,
-                });
+            let ty = Ty::Path {
+                path: prefix.to_string(),
+                args: generic_types(&p.path.segments[seg_count - 2].arguments, &self.uses),
+            };
+            // A workspace type's associated fn (`Core::new(dir).await?`,
+            // `TenantHarness::create(name)`): its declared return type, settled by the crate
+            // index (a constructor it does not declare, `Config::default()`, is the type).
+            if !is_external(prefix) && prefix != "Self" {
+                return TyExpr::MethodRet(Box::new(TyExpr::Known(ty)), last.to_string());
+            }
+            // `Mutex::new`: std's and other crates' constructors give their type.
+            if CONSTRUCTORS.contains(&last) {
+                return TyExpr::Known(ty);
             }
         }
         if is_external(&full) {
