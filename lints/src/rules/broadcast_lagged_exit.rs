@@ -167,7 +167,7 @@ fn is_broadcast_receiver_or_unknown(t: &Ty) -> bool {
 
 /// A receiver's type paired with what awaiting its `recv()` gives, for [`wraps`].
 fn with_recv_output(ty: TyExpr) -> TyExpr {
-    let out = TyExpr::MethodRet(Box::new(ty.clone()), "recv".into()).awaited();
+    let out = TyExpr::MethodRet(std::sync::Arc::new(ty.clone()), "recv".into()).awaited();
     TyExpr::Tuple(vec![ty, out])
 }
 

@@ -578,7 +578,7 @@ impl CallGraph {
         let mut out = Vec::new();
         for (ei, e) in self.edges.iter().enumerate() {
             let Some(s) = site(e) else { continue };
-            if s.held.is_empty() || self.nodes[e.to as usize].krate != e.krate {
+            if s.held().is_empty() || self.nodes[e.to as usize].krate != e.krate {
                 continue;
             }
             let Some(callee) = def(e.to) else { continue };
@@ -628,9 +628,9 @@ impl CallGraph {
                 // Ids above every walker-assigned guard id of the file: never a real guard.
                 acquisition.id = u32::MAX - (out.len() as u32).min(u32::MAX / 2);
                 acquisition.region = s.region;
-                acquisition.function = s.function.clone();
-                acquisition.snippet = s.snippet.clone();
-                acquisition.held = s.held.clone();
+                acquisition.function = s.function().cloned();
+                acquisition.snippet = s.snippet().to_string();
+                acquisition.held = s.held().to_vec();
                 acquisition.in_test = s.in_test;
                 acquisition.in_async = s.in_async;
                 acquisition.body = u32::MAX;
@@ -1016,8 +1016,8 @@ impl CallsView<'_> {
                 region: call.site.region,
                 message: format!("{text}{effect}"),
                 help: help.to_string(),
-                function: call.site.function.clone(),
-                snippet: call.site.snippet.clone(),
+                function: call.site.function().cloned(),
+                snippet: call.site.snippet().to_string(),
                 related,
                 in_test: call.site.in_test,
             },

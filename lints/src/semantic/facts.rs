@@ -368,7 +368,7 @@ pub enum Callee {
     /// A path call (`load_settings()`, `crate::db::open()`, `Store::new()`, `other::f()`).
     Path(String),
     /// A method call: the receiver's type and the method's name.
-    Method(TyExpr, String),
+    Method(TyExpr, Box<str>),
 }
 
 #[derive(Debug, Clone)]
@@ -388,12 +388,34 @@ pub struct CallSite {
     pub in_test: bool,
     /// The call's `.await` follows it (`init_db().await`).
     pub awaited: bool,
+    /// Recorded only where a finding can sit: async-context calls and calls made with guards
+    /// alive (a third of the calls; boxed, so the others cost one pointer).
+    pub context: Option<Box<CallContext>>,
+}
+
+/// Where a call site's finding would sit, and the guards alive at it.
+#[derive(Debug, Clone)]
+pub struct CallContext {
     /// Guards alive at the call (lock ordering through calls).
     pub held: Vec<GuardId>,
-    /// Enclosing item and snippet, recorded for async-context calls and calls made with guards
-    /// alive (where a finding can sit).
+    /// Enclosing item and snippet.
     pub function: Option<String>,
     pub snippet: String,
+}
+
+impl CallSite {
+    /// Guards alive at the call.
+    pub fn held(&self) -> &[GuardId] {
+        self.context.as_ref().map_or(&[], |c| &c.held)
+    }
+
+    pub fn function(&self) -> Option<&String> {
+        self.context.as_ref().and_then(|c| c.function.as_ref())
+    }
+
+    pub fn snippet(&self) -> &str {
+        self.context.as_ref().map_or("", |c| &c.snippet)
+    }
 }
 
 /// A blocking or exiting call a rule saw inline in a sync fn body: harmless there, a finding

@@ -98,7 +98,7 @@ impl<'a> CrateCx<'a> {
             // A crate type whose `read()`/`lock()` hands out a guard (a newtype around
             // `Arc<RwLock<..>>`, maybe declared in another workspace member); an `async fn
             // lock(&self)` hands it out once awaited.
-            let ret = TyExpr::MethodRet(Box::new(a.receiver.clone()), a.method.clone());
+            let ret = TyExpr::MethodRet(std::sync::Arc::new(a.receiver.clone()), a.method.clone());
             let ret = if a.awaited { ret.awaited() } else { ret };
             return types::guard_kind(&self.index.eval(&ret));
         };

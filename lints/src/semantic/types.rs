@@ -6,6 +6,7 @@
 //! once the crate index is complete, so one parse per file is enough.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use super::paths::UseScopes;
 
@@ -466,25 +467,25 @@ pub(crate) fn generic_types(args: &syn::PathArguments, uses: &UseScopes) -> Vec<
 pub enum TyExpr {
     Known(Ty),
     /// `base.field` (tuple fields by index as a string).
-    Field(Box<TyExpr>, String),
+    Field(Arc<TyExpr>, String),
     /// Element of a collection: `base[i]`, `base.get(i)`, the item of `for x in base`.
-    Elem(Box<TyExpr>),
+    Elem(Arc<TyExpr>),
     /// A `static` (or `lazy_static!`) by name.
     Static(String),
     /// The return type of a crate fn by name, with the call's turbofish types (which type a
     /// re-exported channel constructor's pair: `mpsc::unbounded_channel::<Job>()`).
     FnRet(String, Vec<Ty>),
     /// The return type of method `name` on the receiver's type.
-    MethodRet(Box<TyExpr>, String),
+    MethodRet(Arc<TyExpr>, String),
     /// The value inside: `Ok(x)` of a `Result`, `Some(x)` of an `Option` (a pattern, `?`,
     /// `.unwrap()`).
-    Ok(Box<TyExpr>),
+    Ok(Arc<TyExpr>),
     /// A tuple some of whose parts wait for the crate index (`(reply_tx, addrs)` where
     /// `reply_tx` came through a glob import); fully known tuples are `Known(Ty::Tuple)`.
     Tuple(Vec<TyExpr>),
     /// The output of awaiting the base (`tenant.timeline(id).await`): known when the base is
     /// a crate `async fn`'s call (see [`Ty::future`]).
-    Awaited(Box<TyExpr>),
+    Awaited(Arc<TyExpr>),
     Unknown,
 }
 
@@ -497,7 +498,7 @@ impl TyExpr {
                 Ok(i) if i < parts.len() => parts.swap_remove(i),
                 _ => TyExpr::Unknown,
             },
-            base => TyExpr::Field(Box::new(base), name),
+            base => TyExpr::Field(std::sync::Arc::new(base), name),
         }
     }
 
@@ -523,7 +524,7 @@ impl TyExpr {
             // A type naming crate paths (`mpsc::Receiver<Job>` through a glob import, an
             // alias) is settled by the crate index first.
             TyExpr::Known(t) if !t.mentions_crate_path() => TyExpr::Known(t.element()),
-            base => TyExpr::Elem(Box::new(base)),
+            base => TyExpr::Elem(std::sync::Arc::new(base)),
         }
     }
 
@@ -534,7 +535,7 @@ impl TyExpr {
             TyExpr::Known(t) => TyExpr::Known(t.ok_value()),
             // A tuple is its own value, as `Ty::ok_value` has it.
             TyExpr::Tuple(parts) => TyExpr::Tuple(parts),
-            base => TyExpr::Ok(Box::new(base)),
+            base => TyExpr::Ok(std::sync::Arc::new(base)),
         }
     }
 
@@ -546,7 +547,7 @@ impl TyExpr {
                 Ty::Unknown => TyExpr::Unknown,
                 out => TyExpr::Known(out),
             },
-            base => TyExpr::Awaited(Box::new(base)),
+            base => TyExpr::Awaited(std::sync::Arc::new(base)),
         }
     }
 
@@ -714,10 +715,10 @@ mod tests {
         assert_eq!(TyExpr::Known(handle).awaited(), TyExpr::Unknown);
         assert_eq!(TyExpr::Unknown.awaited(), TyExpr::Unknown);
         // A call the crate index settles waits for it.
-        let call = TyExpr::MethodRet(Box::new(TyExpr::Known(timeline)), "load".into());
+        let call = TyExpr::MethodRet(std::sync::Arc::new(TyExpr::Known(timeline)), "load".into());
         assert_eq!(
             call.clone().awaited(),
-            TyExpr::Awaited(Box::new(call.clone()))
+            TyExpr::Awaited(std::sync::Arc::new(call.clone()))
         );
         assert!(call.may_be_crate_type());
     }

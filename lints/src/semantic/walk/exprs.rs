@@ -15,7 +15,7 @@ use super::access::{atomic_op, range_of};
 use super::{Binding, Boundary, Flow, Owner, Walker, hook};
 use crate::finding::Region;
 use crate::semantic::facts::{
-    Acquisition, AwaitPoint, CallSite, Callee, GuardId, LocalUse, SelfField,
+    Acquisition, AwaitPoint, CallContext, CallSite, Callee, GuardId, LocalUse, SelfField,
 };
 use crate::semantic::macros::{self, MacroKind};
 use crate::semantic::syntax::peel;
@@ -1226,7 +1226,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             },
             _ => {}
         }
-        self.record_call(Callee::Method(receiver, name), span);
+        self.record_call(Callee::Method(receiver, name.into_boxed_str()), span);
     }
 
     fn record_call(&mut self, callee: Callee, span: proc_macro2::Span) {
@@ -1242,11 +1242,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             body.inline,
             body.flow.held(),
         );
-        let (function, snippet) = if in_async || !held.is_empty() {
-            (self.core.function(), self.core.src.snippet(&region))
-        } else {
-            (None, String::new())
-        };
+        let context = (in_async || !held.is_empty()).then(|| {
+            Box::new(CallContext {
+                held,
+                function: self.core.function(),
+                snippet: self.core.src.snippet(&region),
+            })
+        });
         let in_test = self.core.in_test();
         self.core.facts.calls.push(CallSite {
             caller,
@@ -1257,9 +1259,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             inline,
             in_test,
             awaited: false,
-            held,
-            function,
-            snippet,
+            context,
         });
     }
 

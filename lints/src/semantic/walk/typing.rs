@@ -143,7 +143,7 @@ impl<'a> Core<'a> {
                 } else if recv.is_unknown() {
                     TyExpr::Unknown
                 } else {
-                    TyExpr::MethodRet(Box::new(recv), name)
+                    TyExpr::MethodRet(std::sync::Arc::new(recv), name)
                 }
             }
             syn::Expr::Call(c) => self.ty_of_call(c, depth),
@@ -246,7 +246,7 @@ impl<'a> Core<'a> {
             // `TenantHarness::create(name)`): its declared return type, settled by the crate
             // index (a constructor it does not declare, `Config::default()`, is the type).
             if !is_external(prefix) && prefix != "Self" {
-                return TyExpr::MethodRet(Box::new(TyExpr::Known(ty)), last.to_string());
+                return TyExpr::MethodRet(std::sync::Arc::new(TyExpr::Known(ty)), last.to_string());
             }
             // `Mutex::new`: std's and other crates' constructors give their type.
             if CONSTRUCTORS.contains(&last) {
