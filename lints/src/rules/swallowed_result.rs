@@ -35,7 +35,8 @@
 //!   `else` of a `let Some(x) = .. else { .. }`, or, bound by `let x = ..;`, where a later
 //!   statement reads `x`'s `None` explicitly (`x.unwrap_or_else(..)`, `x.is_none()`, `x ==
 //!   expected`, a `match x` with a `None` arm that does something, an `if let Some(v) = x {
-//!   .. } else { .. }`; an `if let` without `else`, or `if x.is_some()`, skips the `None`
+//!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
+//!   `team.zip(x)`); an `if let` without `else`, or `if x.is_some()`, skips the `None`
 //!   silently and stays a finding);
 //! - `write!`/`writeln!` into a `String` (`write!(out, ..).ok();`): `fmt::Write for String`
 //!   never fails (also a `match` whose every arm is such a write or an `Ok(..)`); nor does
@@ -1743,7 +1744,7 @@ fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
                 && (is_binding(&b.left, name) || is_binding(&b.right, name))
         }
         syn::Expr::Match(m) => {
-            is_binding(&m.expr, name)
+            carries_none(&m.expr, name)
                 && m.arms
                     .iter()
                     .any(|a| is_none_pat(&a.pat) && !does_nothing(&a.body))
@@ -1751,7 +1752,29 @@ fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
         // `else if ..` may let the `None` fall through; a final `else` block reads it.
         syn::Expr::If(i) => {
             matches!(&i.else_branch, Some((_, e)) if matches!(**e, syn::Expr::Block(_)))
-                && matches!(peel(&i.cond), syn::Expr::Let(l) if is_binding(&l.expr, name))
+                && matches!(peel(&i.cond), syn::Expr::Let(l) if carries_none(&l.expr, name))
+        }
+        _ => false,
+    }
+}
+
+/// The binding, or an `Option` that is `None` whenever it is: `x.map(..)`, `x.as_ref()`,
+/// `a.zip(x)` (`if let Some((a, x)) = a.zip(x) { .. } else { .. }` reads `x`'s `None` in
+/// its `else`).
+fn carries_none(e: &syn::Expr, name: &str) -> bool {
+    if is_binding(e, name) {
+        return true;
+    }
+    let syn::Expr::MethodCall(mc) = peel(e) else {
+        return false;
+    };
+    match mc.method.to_string().as_str() {
+        "zip" => {
+            carries_none(&mc.receiver, name)
+                || mc.args.first().is_some_and(|a| carries_none(a, name))
+        }
+        "map" | "and_then" | "filter" | "as_ref" | "as_deref" | "as_mut" | "cloned" | "copied" => {
+            carries_none(&mc.receiver, name)
         }
         _ => false,
     }
