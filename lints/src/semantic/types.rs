@@ -498,7 +498,7 @@ impl TyExpr {
                 Ok(i) if i < parts.len() => parts.swap_remove(i),
                 _ => TyExpr::Unknown,
             },
-            base => TyExpr::Field(std::sync::Arc::new(base), name),
+            base => TyExpr::Field(Arc::new(base), name),
         }
     }
 
@@ -524,7 +524,7 @@ impl TyExpr {
             // A type naming crate paths (`mpsc::Receiver<Job>` through a glob import, an
             // alias) is settled by the crate index first.
             TyExpr::Known(t) if !t.mentions_crate_path() => TyExpr::Known(t.element()),
-            base => TyExpr::Elem(std::sync::Arc::new(base)),
+            base => TyExpr::Elem(Arc::new(base)),
         }
     }
 
@@ -535,7 +535,7 @@ impl TyExpr {
             TyExpr::Known(t) => TyExpr::Known(t.ok_value()),
             // A tuple is its own value, as `Ty::ok_value` has it.
             TyExpr::Tuple(parts) => TyExpr::Tuple(parts),
-            base => TyExpr::Ok(std::sync::Arc::new(base)),
+            base => TyExpr::Ok(Arc::new(base)),
         }
     }
 
@@ -547,7 +547,7 @@ impl TyExpr {
                 Ty::Unknown => TyExpr::Unknown,
                 out => TyExpr::Known(out),
             },
-            base => TyExpr::Awaited(std::sync::Arc::new(base)),
+            base => TyExpr::Awaited(Arc::new(base)),
         }
     }
 
@@ -715,10 +715,10 @@ mod tests {
         assert_eq!(TyExpr::Known(handle).awaited(), TyExpr::Unknown);
         assert_eq!(TyExpr::Unknown.awaited(), TyExpr::Unknown);
         // A call the crate index settles waits for it.
-        let call = TyExpr::MethodRet(std::sync::Arc::new(TyExpr::Known(timeline)), "load".into());
+        let call = TyExpr::MethodRet(Arc::new(TyExpr::Known(timeline)), "load".into());
         assert_eq!(
             call.clone().awaited(),
-            TyExpr::Awaited(std::sync::Arc::new(call.clone()))
+            TyExpr::Awaited(Arc::new(call.clone()))
         );
         assert!(call.may_be_crate_type());
     }

@@ -1,6 +1,8 @@
 //! Expression typing: what an expression's type is, as far as racewise needs (possibly deferred to
 //! the crate index). Pure: no effect on guard liveness.
 
+use std::sync::Arc;
+
 use super::Core;
 use crate::semantic::syntax::peel;
 use crate::semantic::types::{
@@ -57,7 +59,6 @@ pub(super) const ERROR_ADAPTERS: &[&str] = &[
 /// Methods that take the value out of a `Result`/`Option`.
 const UNWRAP: &[&str] = &["unwrap", "expect", "unwrap_or_default", "unwrap_unchecked"];
 
-/// Methods that reach an element of a collection.
 /// Receives on a channel: the message (a receiver's element), through the `Option`/`Result`
 /// they wrap it in (`Some(msg)` and `Ok(msg)` patterns take it out as they do of the message).
 const RECEIVE: &[&str] = &["recv", "recv_async", "blocking_recv", "recv_timeout"];
@@ -143,7 +144,7 @@ impl<'a> Core<'a> {
                 } else if recv.is_unknown() {
                     TyExpr::Unknown
                 } else {
-                    TyExpr::MethodRet(std::sync::Arc::new(recv), name)
+                    TyExpr::MethodRet(Arc::new(recv), name)
                 }
             }
             syn::Expr::Call(c) => self.ty_of_call(c, depth),
@@ -246,7 +247,7 @@ impl<'a> Core<'a> {
             // `TenantHarness::create(name)`): its declared return type, settled by the crate
             // index (a constructor it does not declare, `Config::default()`, is the type).
             if !is_external(prefix) && prefix != "Self" {
-                return TyExpr::MethodRet(std::sync::Arc::new(TyExpr::Known(ty)), last.to_string());
+                return TyExpr::MethodRet(Arc::new(TyExpr::Known(ty)), last.to_string());
             }
             // `Mutex::new`: std's and other crates' constructors give their type.
             if CONSTRUCTORS.contains(&last) {
