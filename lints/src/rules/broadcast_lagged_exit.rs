@@ -167,7 +167,7 @@ fn is_broadcast_receiver_or_unknown(t: &Ty) -> bool {
 
 /// A receiver's type paired with what awaiting its `recv()` gives, for [`wraps`].
 fn with_recv_output(ty: TyExpr) -> TyExpr {
-    let out = TyExpr::MethodRet(std::sync::Arc::new(ty.clone()), "recv".into()).awaited();
+    let out = ty.clone().method_ret("recv").awaited();
     TyExpr::Tuple(vec![ty, out])
 }
 
@@ -179,7 +179,7 @@ fn wraps(pair: &Ty, receiver: fn(&Ty) -> bool) -> bool {
         return false;
     };
     let passes_recv_error = |out: &Ty| match out {
-        Ty::Path { path, args } if path == "Result" || path.ends_with("::Result") => {
+        Ty::Path { path, args } if crate::semantic::types::is_result_path(path) => {
             args.get(1).and_then(Ty::path_str) == Some(BROADCAST_RECV_ERROR)
         }
         _ => false,

@@ -9,7 +9,7 @@ use super::CrateCx;
 use super::facts::{
     AccessKind, AccessTarget, Acquisition, AwaitPoint, Decision, GatedCall, GuardId, StateAccess,
 };
-use super::types::{self, LockKind, TyExpr};
+use super::types::{self, LockKind};
 
 /// A lock acquired while another lock's guard is alive, in file `file`.
 #[derive(Debug, Clone)]
@@ -98,7 +98,7 @@ impl<'a> CrateCx<'a> {
             // A crate type whose `read()`/`lock()` hands out a guard (a newtype around
             // `Arc<RwLock<..>>`, maybe declared in another workspace member); an `async fn
             // lock(&self)` hands it out once awaited.
-            let ret = TyExpr::MethodRet(std::sync::Arc::new(a.receiver.clone()), a.method.clone());
+            let ret = a.receiver.clone().method_ret(a.method.clone());
             let ret = if a.awaited { ret.awaited() } else { ret };
             return types::guard_kind(&self.index.eval(&ret));
         };

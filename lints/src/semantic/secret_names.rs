@@ -708,8 +708,7 @@ pub fn carrier_type(ty: &Ty) -> Option<bool> {
             // Any `Result` (an `io::Result`, a crate's alias) puts its value first, as
             // `Ty::ok_value` has it; `fetch_token()` stands for its `.await` (`secret_refs`).
             if path == "std::borrow::Cow"
-                || path == "Result"
-                || path.ends_with("::Result")
+                || crate::semantic::types::is_result_path(path)
                 || path == crate::semantic::types::FUTURE
             {
                 return args.first().and_then(carrier_type);

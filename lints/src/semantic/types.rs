@@ -241,6 +241,12 @@ const CHANNEL_RECEIVERS: &[&str] = &[
     "kanal::AsyncReceiver",
 ];
 
+/// Any `Result`: std's, a crate's alias, `anyhow::Result<T>`, `io::Result<T>` (all put the
+/// value first and the error second).
+pub fn is_result_path(path: &str) -> bool {
+    path == "Result" || path.ends_with("::Result")
+}
+
 /// What calling an `async fn` gives: a future of its declared return type (the crate index
 /// records async fns' returns so, and `.await` takes the output back out).
 pub(crate) const FUTURE: &str = "std::future::Future";
@@ -346,15 +352,11 @@ impl Ty {
         self.peel().path_str().and_then(lock_kind_of_path)
     }
 
-    /// `Result<T, E>` (any `..::Result`, as `anyhow::Result<T>` and `io::Result<T>` put `T`
-    /// first) or `Option<T>` → `T`; anything else is its own value.
+    /// `Result<T, E>` (any `..::Result`, see [`is_result_path`]) or `Option<T>` → `T`; anything
+    /// else is its own value.
     pub fn ok_value(&self) -> Ty {
         match self {
-            Ty::Path { path, args }
-                if path == "std::option::Option"
-                    || path == "Result"
-                    || path.ends_with("::Result") =>
-            {
+            Ty::Path { path, args } if path == "std::option::Option" || is_result_path(path) => {
                 args.first().cloned().unwrap_or(Ty::Unknown)
             }
             other => other.clone(),
@@ -537,6 +539,12 @@ impl TyExpr {
             TyExpr::Tuple(parts) => TyExpr::Tuple(parts),
             base => TyExpr::Ok(Arc::new(base)),
         }
+    }
+
+    /// The return type of method `name` on a receiver of this type (settled by the crate
+    /// index).
+    pub fn method_ret(self, name: impl Into<String>) -> TyExpr {
+        TyExpr::MethodRet(Arc::new(self), name.into())
     }
 
     /// The value `.await` on this type gives.

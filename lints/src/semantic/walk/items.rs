@@ -130,7 +130,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             syn::Item::Fn(f) => {
                 if let Some(self_ty) = super::attr_methods::owner(f, &self.core.method_attrs) {
                     let owner_path = self.enter_impl(&self_ty, None);
-                    self.walk_method(&owner_path, &self_ty, &f.sig, &f.block, &f.attrs, false);
+                    self.walk_method(&owner_path, &f.sig, &f.block, &f.attrs, false);
                     self.core.items.pop();
                     return;
                 }
@@ -269,14 +269,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     self.record_extent(&f.attrs, span);
                     let view = self.item_view(&f.attrs, "fn", f.sig.ident.to_string(), span);
                     hook!(self, check_item, &view, crate::lint::Hooks::ITEM);
-                    self.walk_method(
-                        &owner_path,
-                        &imp.self_ty,
-                        &f.sig,
-                        &f.block,
-                        &f.attrs,
-                        in_trait_impl,
-                    );
+                    self.walk_method(&owner_path, &f.sig, &f.block, &f.attrs, in_trait_impl);
                 }
                 syn::ImplItem::Const(c) => self.walk_const_init(&c.expr),
                 _ => {}
@@ -305,18 +298,21 @@ impl<'a, 'l> Walker<'a, 'l> {
         owner_path
     }
 
-    /// One method of the impl `enter_impl` opened: indexed by its return type, then walked.
+    /// One method of the impl `enter_impl` opened: indexed by its return type (with `Self` as
+    /// the type `enter_impl` resolved), then walked.
     fn walk_method(
         &mut self,
         owner_path: &str,
-        self_ty: &syn::Type,
         sig: &syn::Signature,
         block: &syn::Block,
         attrs: &[syn::Attribute],
         in_trait_impl: bool,
     ) {
         if let Some(ret) = ret_ty(sig, self) {
-            let ret = resolve_self(ret, self_ty, &self.core.uses);
+            let ret = match self.core.self_ty() {
+                Some(self_ty) => resolve_self(ret, self_ty),
+                None => ret,
+            };
             self.core.facts.index.methods.push((
                 owner_path.to_string(),
                 sig.ident.to_string(),
@@ -538,20 +534,22 @@ pub(crate) fn type_name(ty: &syn::Type) -> String {
 }
 
 /// `-> &Self`, `-> Self`, `-> Result<Arc<Self>>` inside an impl: `Self` is the impl's type.
-fn resolve_self(ret: Ty, self_ty: &syn::Type, uses: &crate::semantic::paths::UseScopes) -> Ty {
-    fn subst(ty: Ty, with: &Ty) -> Ty {
-        match ty {
-            Ty::Path { path, .. } if path == "Self" => with.clone(),
-            Ty::Path { path, args } => Ty::Path {
-                path,
-                args: args.into_iter().map(|a| subst(a, with)).collect(),
-            },
-            Ty::Tuple(elems) => Ty::Tuple(elems.into_iter().map(|e| subst(e, with)).collect()),
-            Ty::Slice(inner) => Ty::Slice(Box::new(subst(*inner, with))),
-            Ty::Unknown => Ty::Unknown,
-        }
+fn resolve_self(ret: Ty, self_ty: &Ty) -> Ty {
+    match ret {
+        Ty::Path { path, .. } if path == "Self" => self_ty.clone(),
+        Ty::Path { path, args } => Ty::Path {
+            path,
+            args: args.into_iter().map(|a| resolve_self(a, self_ty)).collect(),
+        },
+        Ty::Tuple(elems) => Ty::Tuple(
+            elems
+                .into_iter()
+                .map(|e| resolve_self(e, self_ty))
+                .collect(),
+        ),
+        Ty::Slice(inner) => Ty::Slice(Box::new(resolve_self(*inner, self_ty))),
+        Ty::Unknown => Ty::Unknown,
     }
-    subst(ret, &Ty::from_syn(self_ty, uses))
 }
 
 /// Where a fn starts holding an exclusive guard racewise does not model, for the rest of its

@@ -1,8 +1,6 @@
 //! Expression typing: what an expression's type is, as far as racewise needs (possibly deferred to
 //! the crate index). Pure: no effect on guard liveness.
 
-use std::sync::Arc;
-
 use super::Core;
 use crate::semantic::syntax::peel;
 use crate::semantic::types::{
@@ -144,7 +142,7 @@ impl<'a> Core<'a> {
                 } else if recv.is_unknown() {
                     TyExpr::Unknown
                 } else {
-                    TyExpr::MethodRet(Arc::new(recv), name)
+                    recv.method_ret(name)
                 }
             }
             syn::Expr::Call(c) => self.ty_of_call(c, depth),
@@ -247,7 +245,7 @@ impl<'a> Core<'a> {
             // `TenantHarness::create(name)`): its declared return type, settled by the crate
             // index (a constructor it does not declare, `Config::default()`, is the type).
             if !is_external(prefix) && prefix != "Self" {
-                return TyExpr::MethodRet(Arc::new(TyExpr::Known(ty)), last.to_string());
+                return TyExpr::Known(ty).method_ret(last);
             }
             // `Mutex::new`: std's and other crates' constructors give their type.
             if CONSTRUCTORS.contains(&last) {
