@@ -89,11 +89,11 @@ impl Lint for MultipleLocksHeld {
         // Group the pairs by acquisition site (pairs come out grouped already, in walk order).
         let pairs = cx.held_pairs();
         // One call whose callee takes several locks while the same guards are held is one site:
-        // its findings merge into the first (`(file, call region, held)` → index in `out`).
-        let mut sites: std::collections::HashMap<(usize, Region, Vec<String>), usize> =
+        // its findings merge into the first. `(file, call region, held)` → that finding's index
+        // in `out` and the other locks taken through the call.
+        type Site = (usize, Region, Vec<String>);
+        let mut sites: std::collections::HashMap<Site, (usize, Vec<String>)> =
             std::collections::HashMap::new();
-        let mut more: Vec<Vec<String>> = Vec::new();
-        let start = out.len();
         let mut i = 0;
         while i < pairs.len() {
             let first = &pairs[i];
@@ -114,19 +114,18 @@ impl Lint for MultipleLocksHeld {
                 j += 1;
             }
             i = j;
-            let key = (
-                first.file,
-                first.acquired.region,
-                held.iter().map(|(n, _)| n.clone()).collect(),
-            );
-            if first.via.is_some()
-                && let Some(&at) = sites.get(&key)
+            let site: Option<Site> = first.via.is_some().then(|| {
+                let held = held.iter().map(|(n, _)| n.clone()).collect();
+                (first.file, first.acquired.region, held)
+            });
+            if let Some(key) = &site
+                && let Some((at, more)) = sites.get_mut(key)
             {
                 let name = cx.lock_display_name(first.acquired);
-                if !more[at].contains(&name) {
-                    more[at].push(name);
+                if !more.contains(&name) {
+                    more.push(name);
                 }
-                let related = &mut out[start + at].finding.related;
+                let related = &mut out[*at].finding.related;
                 for r in first.via_related(cx) {
                     if !related.contains(&r) {
                         related.push(r);
@@ -135,22 +134,22 @@ impl Lint for MultipleLocksHeld {
                 continue;
             }
             let mut f = finding(cx, first.acquired, &held);
-            if first.via.is_some() {
+            if let Some(key) = site {
                 f.message = f.message.replacen(
                     ": this site",
                     &format!("{}: this site", first.via_text()),
                     1,
                 );
                 f.related.extend(first.via_related(cx));
-                sites.insert(key, more.len());
+                sites.insert(key, (out.len(), Vec::new()));
             }
-            more.push(Vec::new());
             out.push(CrateFinding {
                 file: first.file,
                 finding: f,
             });
         }
-        for (k, names) in more.iter().enumerate() {
+        // Each site edits its own finding: the map's order does not show.
+        for (at, names) in sites.into_values() {
             if names.is_empty() {
                 continue;
             }
@@ -160,7 +159,7 @@ impl Lint for MultipleLocksHeld {
                 rest => format!("{}, and {rest} more", shown.join(", ")),
             };
             let plural = if names.len() == 1 { "lock" } else { "locks" };
-            let f = &mut out[start + k].finding;
+            let f = &mut out[at].finding;
             f.message = f.message.replacen(
                 ": this site",
                 &format!(
