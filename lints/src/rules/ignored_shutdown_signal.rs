@@ -32,6 +32,17 @@
 //! use is not flagged. Test code is checked too (findings carry `in_test`, one severity lower by
 //! default).
 //!
+//! Not flagged either: an `async fn` with nothing a signal could stop. Its body (closures and
+//! async blocks included) has no `.await` (awaiting an `async { .. }` block written in place
+//! counts as that block's body) and no awaiting macro (`select!`, `join!`), no `loop`, `while`
+//! or `for`, and spawns nothing (no call or method named `spawn..`). Such a body runs to its end
+//! in the first poll: there is no point between steps where the signal could be checked, and
+//! nothing is left running afterwards. This is the handler whose signature a router or a
+//! trait imposes (`async fn status(req: Request, _cancel: CancellationToken)` that reads a map
+//! and answers); the same handler that awaits a download is flagged. A *sync* fn handed a
+//! signal is always checked: the signal's only use there is to be read between the steps of
+//! its work (`scan_disk(root, cancel: &AtomicBool)`), and iterator steps are not visible.
+//!
 //! ## Why is this bad
 //! Whoever calls the function believes it can stop the work. If the signal is ignored, a graceful
 //! shutdown waits for a task that never looks at it (until the orchestrator's kill timeout), a
@@ -65,7 +76,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{Hooks, Lint, RuleMeta};
-use crate::semantic::syntax::uses_binding;
+use crate::semantic::syntax::{runs_to_end_at_once, uses_binding};
 use crate::semantic::types::Ty;
 use crate::semantic::{Cx, FnView, TyExpr};
 
@@ -254,6 +265,9 @@ impl Lint for IgnoredShutdownSignal {
                 ignored.push(item);
             }
         }
+        if (!ignored.is_empty() || !by_alias.is_empty()) && nothing_to_stop(f) {
+            return;
+        }
         let what = if f.in_trait_impl {
             format!("this implementation of `{}`", f.name)
         } else {
@@ -270,6 +284,12 @@ impl Lint for IgnoredShutdownSignal {
         let labels: Vec<&str> = ignored.iter().map(|i| i.label.as_str()).collect();
         cx.emit(finding(cx, &what, first.span, &labels));
     }
+}
+
+/// An `async fn` that runs to its end in one go (see the rule's docs): a signal has no point at
+/// which it could stop it.
+fn nothing_to_stop(f: &FnView) -> bool {
+    f.sig.asyncness.is_some() && runs_to_end_at_once(f.block)
 }
 
 fn type_text(ty: &syn::Type) -> String {

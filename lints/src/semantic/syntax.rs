@@ -413,6 +413,81 @@ pub fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
     }
 }
 
+/// Whether a body runs to its end in one go: no `.await` (nor a macro that awaits: `select!`,
+/// `join!`, or `await` among its tokens), no `loop`/`while`/`for`, and nothing spawned (a call
+/// or method whose name starts with `spawn`), closures and async blocks included. Such a body
+/// has no point between steps where a stop signal could be checked, and leaves nothing running
+/// that one could stop.
+pub fn runs_to_end_at_once(block: &syn::Block) -> bool {
+    let mut v = StepScan { more: false };
+    syn::visit::Visit::visit_block(&mut v, block);
+    !v.more
+}
+
+fn in_place_async(e: &syn::Expr) -> bool {
+    match peel(e) {
+        syn::Expr::Async(_) => true,
+        syn::Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "instrument" | "in_current_span" | "boxed" | "fuse"
+            ) =>
+        {
+            in_place_async(&m.receiver)
+        }
+        _ => false,
+    }
+}
+
+struct StepScan {
+    more: bool,
+}
+
+fn is_spawn(name: &str) -> bool {
+    name.starts_with("spawn")
+}
+
+impl<'ast> syn::visit::Visit<'ast> for StepScan {
+    fn visit_expr(&mut self, e: &'ast syn::Expr) {
+        if self.more {
+            return;
+        }
+        match e {
+            // Awaiting an `async { .. }` written in place (`.instrument(span)`ed, maybe)
+            // suspends only where its body does.
+            syn::Expr::Await(a) if in_place_async(&a.base) => syn::visit::visit_expr(self, &a.base),
+            syn::Expr::Await(_)
+            | syn::Expr::Loop(_)
+            | syn::Expr::While(_)
+            | syn::Expr::ForLoop(_) => self.more = true,
+            syn::Expr::Call(c)
+                if matches!(&*c.func, syn::Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| is_spawn(&s.ident.to_string()))) =>
+            {
+                self.more = true
+            }
+            syn::Expr::MethodCall(m) if is_spawn(&m.method.to_string()) => self.more = true,
+            _ => syn::visit::visit_expr(self, e),
+        }
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        let name = m.path.segments.last().map(|s| s.ident.to_string());
+        if matches!(
+            name.as_deref(),
+            Some("select" | "join" | "try_join" | "pending")
+        ) || any_ident(m.tokens.clone(), &|i| {
+            let i = i.to_string();
+            matches!(i.as_str(), "await" | "loop" | "while" | "for") || is_spawn(&i)
+        }) {
+            self.more = true;
+        }
+    }
+
+    // A nested fn is not this body's work.
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,5 +607,26 @@ mod tests {
                 "{src} takes the shortcut"
             );
         }
+    }
+    #[test]
+    fn a_body_runs_to_its_end_at_once_without_awaits_loops_or_spawns() {
+        let once = |src: &str| {
+            let b: syn::Block = syn::parse_str(src).expect("test block parses");
+            runs_to_end_at_once(&b)
+        };
+        assert!(once("{ let n = state.read().len(); json(n) }"));
+        assert!(once(
+            "{ async { let t = m.get(&id)?; ok(t) }.instrument(span).await }"
+        ));
+        assert!(once("{ tracing::info!(%id, \"read\"); Ok(()) }"));
+        assert!(!once("{ let b = remote.download(&n).await?; Ok(b) }"));
+        assert!(!once("{ async { remote.download(&n).await }.await }"));
+        assert!(!once("{ for t in tenants { t.flush(); } }"));
+        assert!(!once("{ tokio::spawn(async move { w.run() }); }"));
+        assert!(!once("{ rt.spawn_blocking(move || w.run()); }"));
+        assert!(!once("{ let (a, b) = tokio::join!(x(), y()); }"));
+        assert!(!once("{ my_retry!(client.get(u).send().await) }"));
+        // A nested fn is not this body's work.
+        assert!(once("{ fn helper() { loop {} } 1 }"));
     }
 }
