@@ -38,8 +38,9 @@
 //!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
 //!   `team.zip(x)`); an `if let` without `else`, or `if x.is_some()`, skips the `None`
 //!   silently and stays a finding);
-//! - `write!`/`writeln!` into a `String` (`write!(out, ..).ok();`): `fmt::Write for String`
-//!   never fails (also a `match` whose every arm is such a write or an `Ok(..)`); nor does
+//! - `write!`/`writeln!` into a `String` (`write!(out, ..).ok();`, also into the accumulator
+//!   of a `fold` that starts as one): `fmt::Write for String` never fails (also a `match`
+//!   whose every arm is such a write or an `Ok(..)`); nor does
 //!   `flush()` on a socket that buffers nothing (std's and tokio's `TcpStream`, `UnixStream`:
 //!   `let _ = stream.flush();`), unlike a `BufWriter`'s;
 //! - a request that carries its reply channel (`let _ = tx.send((query, reply_tx));` where
@@ -120,10 +121,11 @@
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
 //!   right above it (or above the run of one-line discards it continues): the other side may
 //!   be gone (`.ok(); // receiver may be gone`, `// the server may close during the
-//!   handshake`, "the reply may be dropped"; not in a `TODO`/`FIXME`/`BUG` note), the error is ignored on purpose (`// we
-//!   ignore the send error: we return anyway`), the failure is allowed or harmless (`// this
-//!   can legally fail when shutting down`, "a SendError is fine here", "best effort", "don't
-//!   care", "cannot happen"), matched as whole words. The fn's `///` doc explains every discard
+//!   handshake`, "the reply may be dropped"; not in a `TODO`/`FIXME`/`BUG` note), the error
+//!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
+//!   allowed or harmless (`// this can legally fail when shutting down`, "a SendError is fine
+//!   here", "best effort", "don't care", "cannot happen", "not fatal", "we don't want to
+//!   panic if there is an error"), matched as whole words. The fn's `///` doc explains every discard
 //!   in its body when it says the errors are let go ("Ignore the errors", "best effort",
 //!   "fire-and-forget", "doesn't matter"; its "fails" or "gone" describe other things). A
 //!   decision written down is not an error nobody thought about; `racewise: allow` with a
@@ -1554,6 +1556,13 @@ const NEARBY_REASONS: &[&str] = &[
     "cannot happen",
     "can't happen",
     "never happen",
+    // The error is not worth stopping for ("we don't want to panic if there is an error").
+    "don't want to panic",
+    "do not want to panic",
+    "not fatal",
+    "non-fatal",
+    "not critical",
+    "non-critical",
     // The peer is expected to hang up ("sozu may close during handshake").
     "may close",
     "might close",

@@ -1162,8 +1162,16 @@ impl<'a, 'l> Walker<'a, 'l> {
         let first = self.collect_args_begin();
         let spawns = name.contains("spawn");
         self.core.note_main_block(&name, &mc.args);
-        for arg in &mc.args {
-            self.core.closure_item = item.clone();
+        // `fold(init, |acc, x| ..)`: the accumulator has the initial value's type.
+        let acc = matches!(name.as_str(), "fold" | "try_fold")
+            .then(|| mc.args.first().map(|init| self.core.ty_of(init)))
+            .flatten();
+        for (i, arg) in mc.args.iter().enumerate() {
+            self.core.closure_item = if i == 1 && acc.is_some() {
+                acc.clone()
+            } else {
+                item.clone()
+            };
             if spawns && let syn::Expr::Closure(cl) = peel(arg) {
                 self.core.spawned_closure = Some(cl as *const syn::ExprClosure as usize);
             }
