@@ -9,7 +9,11 @@
 //!   return }`, `_ => break`, `if let Ok(..) = rx.recv().await { .. } else { break }` and
 //!   `let Ok(msg) = rx.recv().await else { break };` in a loop);
 //! - `select!` arms `Ok(msg) = rx.recv() => ..` (and `msg = rx.recv() => match msg { .. Err(_) =>
-//!   break }`);
+//!   break }`) — except an `Ok(..)` arm in a `select!` that a loop runs again each turn next
+//!   to a timer arm that stays in the loop (`_ = sleep(Duration::from_millis(100)) => {}`,
+//!   `_ = interval.tick() => flush()`): the disabled arm costs one tick, and the next turn
+//!   receives again after the gap (a timer arm that `break`s or `return`s is a deadline, not
+//!   a tick, and the arm stays flagged);
 //! - `while let Some(Ok(msg)) = stream.next().await` over a `tokio_stream` `BroadcastStream`.
 //!
 //! The receive may be wrapped: in a timeout (`while let Ok(Ok(msg)) = timeout(d,
@@ -390,6 +394,21 @@ fn catches_every_err(p: &syn::Pat) -> bool {
 
 /// Whether `e` leaves the enclosing loop: a `break` or `return` (not inside a nested loop,
 /// closure or async block, where they would leave that instead), or a diverging macro.
+/// Another arm of the `select!` completes on its own soon and stays in the loop: a timer made
+/// for this turn (`_ = sleep(d) => {}`) or an interval's `tick()`. A disabled receive arm then
+/// costs one tick, and the next turn's `select!` receives again after the gap.
+fn has_ticker_arm(sel: &crate::semantic::macros::Select) -> bool {
+    sel.arms.iter().any(|arm| {
+        let ticks = match peel(&arm.future) {
+            syn::Expr::Call(c) => matches!(peel(&c.func), syn::Expr::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == "sleep")),
+            syn::Expr::MethodCall(m) => m.method == "tick",
+            _ => false,
+        };
+        ticks && !exits_loop(&arm.handler)
+    })
+}
+
 fn exits_loop(e: &syn::Expr) -> bool {
     struct Exit {
         found: bool,
@@ -739,7 +758,9 @@ impl Lint for BroadcastLaggedExit {
                 continue;
             };
             if only_ok(&arm.pat, &r.layers) {
-                self.report(cx, &r, Form::SelectArm, None);
+                if !(cx.in_loop() && has_ticker_arm(sel)) {
+                    self.report(cx, &r, Form::SelectArm, None);
+                }
                 continue;
             }
             // `msg = rx.recv() => match msg { Ok(..) => .., Err(_) => break }` in a loop.
