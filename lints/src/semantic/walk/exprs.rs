@@ -765,10 +765,13 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Async(ab) => {
-                // Run in place by a sync `main`'s `block_on`: startup, like an `async fn main`.
-                let main =
-                    self.core.main_block.take() == Some(ab as *const syn::ExprAsync as usize);
-                self.enter_body(true, main, Boundary::Capture, main);
+                // Run in place by a sync fn's `block_on` (in `main`: startup, like an `async
+                // fn main`).
+                let (in_place, main) = match self.core.block_on_block.take() {
+                    Some((at, main)) if at == ab as *const syn::ExprAsync as usize => (true, main),
+                    _ => (false, false),
+                };
+                self.enter_body(true, main, Boundary::Capture, in_place);
                 self.walk_block_body(&ab.block);
                 self.exit_body();
                 Val::default()
@@ -1064,7 +1067,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             .as_deref()
             .is_some_and(|c| crate::semantic::syntax::last_segment(c).contains("spawn"));
         if let Some(callee) = callee.as_deref() {
-            self.core.note_main_block(callee, &c.args);
+            self.core.note_block_on(callee, &c.args);
         }
         for arg in &c.args {
             if spawns && let syn::Expr::Closure(cl) = peel(arg) {
@@ -1161,7 +1164,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             .then(|| self.core.ty_of(&mc.receiver).elem());
         let first = self.collect_args_begin();
         let spawns = name.contains("spawn");
-        self.core.note_main_block(&name, &mc.args);
+        self.core.note_block_on(&name, &mc.args);
         // `fold(init, |acc, x| ..)`: the accumulator has the initial value's type.
         let acc = matches!(name.as_str(), "fold" | "try_fold")
             .then(|| mc.args.first().map(|init| self.core.ty_of(init)))

@@ -88,10 +88,10 @@ pub struct Core<'a> {
     /// The address of a closure handed to a `spawn`-like fn (runs once), taken by
     /// `walk_closure`.
     pub(crate) spawned_closure: Option<usize>,
-    /// The address of an `async` block a `block_on` runs in place during a sync `fn main`
-    /// (`rt.block_on(async { .. })`): main's startup, like the body of an `async fn main`. Taken
-    /// by the walk of that block.
-    pub(crate) main_block: Option<usize>,
+    /// The address of an `async` block a `block_on` runs in place during a sync fn
+    /// (`rt.block_on(async { .. })`), and whether that fn is `main` (then the block is main's
+    /// startup, like the body of an `async fn main`). Taken by the walk of that block.
+    pub(crate) block_on_block: Option<(usize, bool)>,
     /// The address of the place an assignment writes (`g.running` in `g.running = None`): its
     /// evaluation is no read of the guarded value.
     pub(crate) assign_target: usize,
@@ -123,18 +123,22 @@ impl<'a> Core<'a> {
         })
     }
 
-    /// `block_on(async { .. })` run by a sync `fn main`: the block is main's startup.
-    pub(crate) fn note_main_block(
+    /// `block_on(async { .. })` in a sync fn's own body: the block runs right there, during
+    /// the call of that fn (and in a sync `fn main`, it is main's startup).
+    pub(crate) fn note_block_on(
         &mut self,
         callee: &str,
         args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
     ) {
-        if crate::semantic::syntax::last_segment(callee) != "block_on" || !self.in_sync_main() {
+        if crate::semantic::syntax::last_segment(callee) != "block_on"
+            || !self.body().is_some_and(|b| !b.is_async && b.inline)
+        {
             return;
         }
+        let main = self.in_sync_main();
         for arg in args {
             if let syn::Expr::Async(ab) = crate::semantic::syntax::peel(arg) {
-                self.main_block = Some(ab as *const syn::ExprAsync as usize);
+                self.block_on_block = Some((ab as *const syn::ExprAsync as usize, main));
             }
         }
     }
@@ -318,7 +322,7 @@ pub fn analyze_file<'a>(
         benign_now: false,
         assigned_now: false,
         spawned_closure: None,
-        main_block: None,
+        block_on_block: None,
         handed_out: Default::default(),
         method_attrs: attr_methods::method_attrs(&file.items),
     };
