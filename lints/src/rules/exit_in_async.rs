@@ -25,9 +25,9 @@
 //! into the fn (followed up to 8 levels) starts in a `main` fn and runs in place (no call from a
 //! spawned task or a closure handed elsewhere; the `async` block a sync fn runs with
 //! `block_on` runs in place, so `fn start() { rt.block_on(async { shutdown().await }) }`,
-//! called only by `main`, keeps `shutdown` startup-only), and no caller of the chain is unknown (a fn that
-//! nothing visibly calls, such as a handler registered by name, counts as reachable from
-//! anywhere). A chain from `async fn main` (or main's `block_on` block) is low too; from a
+//! called only by `main`, keeps `shutdown` startup-only), and no caller of the chain is
+//! unknown (a fn that nothing visibly calls, such as a handler registered by name, counts as
+//! reachable from anywhere). A chain from `async fn main` (or main's `block_on` block) is low too; from a
 //! handler or a task it stays critical.
 //!
 //! ## Why is this bad

@@ -125,8 +125,8 @@
 //!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
 //!   allowed or harmless (`// this can legally fail when shutting down`, "a SendError is fine
 //!   here", "best effort", "don't care", "cannot happen", "not fatal", "we don't want to
-//!   panic if there is an error"), matched as whole words. The fn's `///` doc explains every discard
-//!   in its body when it says the errors are let go ("Ignore the errors", "best effort",
+//!   panic if there is an error"), matched as whole words. The fn's `///` doc explains every
+//!   discard in its body when it says the errors are let go ("Ignore the errors", "best effort",
 //!   "fire-and-forget", "doesn't matter"; its "fails" or "gone" describe other things). A
 //!   decision written down is not an error nobody thought about; `racewise: allow` with a
 //!   reason says the same in a form tools read;
