@@ -32,6 +32,14 @@
 //! use is not flagged. Test code is checked too (findings carry `in_test`, one severity lower by
 //! default).
 //!
+//! Not flagged either: a request's own cancellation. In a fn that takes the request it serves
+//! (a parameter typed `Request<..>`, `HttpRequest`, `tonic::Request<T>`, `..Request`), a
+//! token or receiver whose name does not say shutdown (`_cancel: CancellationToken`, not
+//! `shutdown`/`stop`/`terminate`/`quit`/`exit`) fires when that one client goes away. A
+//! handler that finishes its work anyway is what a router that shields handlers from
+//! cancellation (neon's `api_handler`) expects: nothing waits on it, unlike a graceful
+//! shutdown waiting on a task that never looks at its signal.
+//!
 //! Not flagged either: an `async fn` with nothing a signal could stop. Its body (closures and
 //! async blocks included) has no `.await` (awaiting an `async { .. }` block written in place
 //! counts as that block's body) and no awaiting macro (`select!`, `join!`), no `loop`, `while`
@@ -46,7 +54,7 @@
 //! ## Why is this bad
 //! Whoever calls the function believes it can stop the work. If the signal is ignored, a graceful
 //! shutdown waits for a task that never looks at it (until the orchestrator's kill timeout), a
-//! cancelled request keeps consuming a connection, and a plugin implementing a tool interface
+//! cancelled job keeps holding its connection, and a plugin implementing a tool interface
 //! keeps running after the session ended. Implementations of a trait are where this hides: the
 //! trait passes the signal, and one implementation names it `_shutdown`.
 //!
@@ -142,6 +150,38 @@ fn name_is_signal(name: &str) -> bool {
             .is_some_and(|w| is(w, SIGNAL_WORDS) || is(w, CARRIER_WORDS))
 }
 
+/// Words that make a signal the process's or a task's stop, not one request's cancellation.
+const SHUTDOWN_WORDS: &[&str] = &[
+    "shutdown",
+    "stop",
+    "terminate",
+    "termination",
+    "quit",
+    "exit",
+];
+
+fn name_says_shutdown(name: &str) -> bool {
+    name.trim_start_matches('_')
+        .split('_')
+        .any(|w| SHUTDOWN_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// A parameter that is the request the fn serves: its type's last segment is `Request` or ends
+/// in it (`hyper::Request<Body>`, `HttpRequest`, `tonic::Request<T>`, `GetPageRequest`).
+fn serves_request(sig: &syn::Signature) -> bool {
+    sig.inputs.iter().any(|input| {
+        let syn::FnArg::Typed(pt) = input else {
+            return false;
+        };
+        let mut ty = &*pt.ty;
+        while let syn::Type::Reference(r) = ty {
+            ty = &r.elem;
+        }
+        matches!(ty, syn::Type::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident.to_string().ends_with("Request")))
+    })
+}
+
 fn is_unit(t: &Ty) -> bool {
     matches!(t, Ty::Tuple(e) if e.is_empty())
 }
@@ -233,6 +273,7 @@ impl Lint for IgnoredShutdownSignal {
         // Ignored parameters whose type is a crate path (an alias of a signal type, maybe): only
         // the crate index can tell.
         let mut by_alias: Vec<(Ignored, Ty)> = Vec::new();
+        let request = serves_request(f.sig);
         for input in &f.sig.inputs {
             let syn::FnArg::Typed(pt) = input else {
                 continue;
@@ -251,6 +292,11 @@ impl Lint for IgnoredShutdownSignal {
                 .is_some_and(|n| name_is_signal(n) && !type_is_data(&pt.ty, &ty));
             let maybe_alias = !by_type && !by_name && ty.mentions_crate_path();
             if !by_type && !by_name && !maybe_alias {
+                continue;
+            }
+            // The request's own cancellation: finishing after the client left is how a
+            // handler shielded from cancellation behaves, not a hang of shutdown.
+            if request && !name.as_deref().is_some_and(name_says_shutdown) {
                 continue;
             }
             let label = match &name {
