@@ -50,7 +50,9 @@
 //!   change right after it too;
 //! - an idempotent store of a constant: one that is no claim (`if *EXIT.lock() { .. }
 //!   *EXIT.lock() = true`, or a `stop()` that only logs before `running.store(false, ..)`: every
-//!   racing caller stores the same value), or the very constant the condition compared with
+//!   racing caller stores the same value), a release (storing the idle `false` or `None`
+//!   after the check: a `stop()` that tears down first, whose racing callers repeat the same
+//!   teardown instead of starting two of anything), or the very constant the condition compared with
 //!   (`if *phase.lock() == Running { return } *phase.lock() = Running`); a `store` of a value
 //!   recomputed from scratch (`v = compute(); x.store(v, ..)`: a lazy cache);
 //! - a **deterministic cache**: after a lookup whose hit returns the found value

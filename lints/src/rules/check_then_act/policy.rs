@@ -56,9 +56,14 @@ fn exclusive<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, root: Option<&SelfFiel
 /// A constant stored after a check claims something when the check guards work (or tells the
 /// caller it won): two racers both do the work. Otherwise every racer stores the same value,
 /// and a constant the condition compared with is stored whatever happened in between.
+///
+/// Storing the idle value (`false`, `None`) releases rather than claims: after `if
+/// !running.load(..) { return }` a `stop()` tears down, and racing stops repeat a teardown
+/// (stop the same loops, send the same signal) instead of starting two of anything.
 fn claims(cx: &CrateCx, g: &GatedAct, constant: &str) -> bool {
     let d = g.decision;
-    !d.idents.iter().any(|i| i == constant)
+    !matches!(constant, "false" | "None")
+        && !d.idents.iter().any(|i| i == constant)
         && (d.reports_outcome || cx.decides_work(g.act_file, d, g.act))
 }
 
