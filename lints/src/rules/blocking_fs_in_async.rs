@@ -21,6 +21,13 @@
 //! Paths through a crate of your own that re-exports or wraps a well-known one are resolved as
 //! `[resolve] reexports = { common = "tokio", "common::fs" = "std::fs" }` says.
 //!
+//! Not a worker, so not flagged: the body of `#[tokio::main]` (multi-thread, the default) and of
+//! `#[tokio::test(flavor = "multi_thread")]`, and closures it runs in place, directly or
+//! through a call. The runtime's `block_on` polls that future on the calling thread (tokio: it
+//! "does not run as a worker"), so blocking there parks no task; tasks it spawns run on the
+//! workers and are checked. `flavor = "current_thread"` and the default `#[tokio::test]` are
+//! checked: there the calling thread is the runtime's only one.
+//!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
 //! `read_layer()`, which calls `std::fs::read_to_string`) is reported at the call in the async code, with
@@ -196,7 +203,7 @@ impl Lint for BlockingFsInAsync {
         // In a sync fn's body the same calls are recorded as hazards: the call graph reports the
         // async code that calls the fn.
         let hazard = !cx.in_async();
-        if hazard && !cx.in_sync_fn_body() {
+        if (hazard && !cx.in_sync_fn_body()) || cx.off_worker() {
             return;
         }
         // Configured paths first; std's own blocking calls keep the messages below (and

@@ -8,6 +8,13 @@
 //! types are never flagged. Test code is checked too; its findings carry `in_test` and are
 //! lowered one severity level by default (`[tests] mode` in `racewise.toml`).
 //!
+//! Not a worker, so not flagged: the body of `#[tokio::main]` (multi-thread, the default) and of
+//! `#[tokio::test(flavor = "multi_thread")]`, and closures it runs in place, directly or
+//! through a call. The runtime's `block_on` polls that future on the calling thread (tokio: it
+//! "does not run as a worker"), so blocking there parks no task; tasks it spawns run on the
+//! workers and are checked. `flavor = "current_thread"` and the default `#[tokio::test]` are
+//! checked: there the calling thread is the runtime's only one.
+//!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
 //! `read_layer()`, which calls `self.jobs.lock()`) is reported at the call in the async code, with
@@ -81,7 +88,7 @@ impl Lint for BlockingLockInAsync {
         }
         for (file, facts) in cx.files.iter().enumerate() {
             for a in &facts.acquisitions {
-                if !a.in_async || a.awaited || a.method.starts_with("try_") {
+                if !a.in_async || a.off_worker || a.awaited || a.method.starts_with("try_") {
                     continue;
                 }
                 let Some(kind) = cx.lock_kind(a) else {

@@ -7,6 +7,13 @@
 //! runtime. Its findings carry `in_test` and are lowered one severity level by default
 //! (`[tests] mode` in `racewise.toml`).
 //!
+//! Not a worker, so not flagged: the body of `#[tokio::main]` (multi-thread, the default) and of
+//! `#[tokio::test(flavor = "multi_thread")]`, and closures it runs in place, directly or
+//! through a call. The runtime's `block_on` polls that future on the calling thread (tokio: it
+//! "does not run as a worker"), so blocking there parks no task; tasks it spawns run on the
+//! workers and are checked. `flavor = "current_thread"` and the default `#[tokio::test]` are
+//! checked: there the calling thread is the runtime's only one.
+//!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
 //! `read_layer()`, which calls `std::thread::sleep`) is reported at the call in the async code, with
@@ -87,7 +94,7 @@ impl Lint for BlockingSleepInAsync {
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
         let syn::Expr::Call(call) = e else { return };
         let hazard = !cx.in_async();
-        if hazard && !cx.in_sync_fn_body() {
+        if (hazard && !cx.in_sync_fn_body()) || cx.off_worker() {
             return;
         }
         let Some(callee) = cx.callee(call) else {

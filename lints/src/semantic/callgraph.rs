@@ -790,9 +790,12 @@ impl CallGraph {
         // One finding per calling fn and callee: its first call (a fn logging through the same
         // helper twenty times has one thing to fix).
         let mut seen: rustc_hash::FxHashSet<(usize, u32, u32)> = Default::default();
+        // Blocking parks a worker; off the workers it parks only the thread that chose to
+        // block (an exit ends the process wherever it runs).
+        let blocks = rule != "exit_in_async";
         for (file, facts) in ci.cx.files.iter().enumerate() {
             for (site_ix, site) in facts.calls.iter().enumerate() {
-                if !site.in_async {
+                if !site.in_async || (blocks && site.off_worker) {
                     continue;
                 }
                 let Some(ei) = self.edge_of_site(krate, file, site_ix) else {

@@ -24,6 +24,8 @@ pub struct Acquisition {
     pub function: Option<String>,
     pub snippet: String,
     pub in_async: bool,
+    /// Off the runtime's workers (see `Cx::off_worker`).
+    pub off_worker: bool,
     pub in_test: bool,
     /// `.lock().await`: an async lock, whatever its type resolves to.
     pub awaited: bool,
@@ -382,6 +384,8 @@ pub struct CallSite {
     pub in_async: bool,
     /// Directly inside `async fn main`.
     pub async_main: bool,
+    /// Off the runtime's workers (see `Cx::off_worker`).
+    pub off_worker: bool,
     /// The call runs whenever its fn runs (not inside a closure handed to another fn, nor an
     /// async block).
     pub inline: bool,

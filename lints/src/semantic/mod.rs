@@ -201,6 +201,13 @@ impl<'w> Cx<'w> {
         self.core.body().is_some_and(|b| b.is_async)
     }
 
+    /// In async context polled by the thread that called a multi-thread runtime's `block_on`
+    /// (the body of `#[tokio::main]`, of `#[tokio::test(flavor = "multi_thread")]`, and
+    /// closures they run in place), not by a worker: blocking there parks no other task.
+    pub fn off_worker(&self) -> bool {
+        self.core.body().is_some_and(|b| b.is_async && b.off_worker)
+    }
+
     /// Directly in the body of an async fn, async block or async closure, not in a plain
     /// closure nested in one: where an `.await` may be written.
     pub fn in_async_body(&self) -> bool {

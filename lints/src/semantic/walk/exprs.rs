@@ -1247,9 +1247,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             return;
         }
         let region = Region::from_span(span);
-        let (in_async, async_main, inline, held) = (
+        let (in_async, async_main, off_worker, inline, held) = (
             body.is_async,
             body.async_main,
+            body.off_worker,
             body.inline,
             body.flow.held(),
         );
@@ -1267,6 +1268,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             region,
             in_async,
             async_main,
+            off_worker,
             inline,
             in_test,
             awaited: false,
@@ -1457,6 +1459,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 function: self.core.function(),
                 snippet: self.core.src.snippet(&region),
                 in_async: body.is_async,
+                off_worker: body.off_worker,
                 in_test: self.core.in_test(),
                 awaited: acq.awaited,
                 held: body.flow.held(),

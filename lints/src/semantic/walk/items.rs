@@ -344,15 +344,17 @@ impl<'a, 'l> Walker<'a, 'l> {
         let id = self.core.next_body;
         self.core.next_body += 1;
         let in_test = self.core.test_depth > 0;
-        let (fn_id, inline, repeats) = match boundary {
-            Boundary::Item => (self.core.entering_fn.take(), inline, false),
+        // An item's own body is off the workers only by its attribute (set by `walk_fn`).
+        let (fn_id, inline, repeats, off_worker) = match boundary {
+            Boundary::Item => (self.core.entering_fn.take(), inline, false, false),
             _ => match self.core.body() {
                 Some(parent) => (
                     parent.fn_id,
                     inline && parent.inline,
                     !parent.loops.is_empty(),
+                    inline && parent.off_worker,
                 ),
-                None => (None, false, false),
+                None => (None, false, false, false),
             },
         };
         self.core.env.push(boundary);
@@ -368,6 +370,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             decided: false,
             fn_id,
             inline,
+            off_worker,
             repeats,
         });
     }
@@ -440,6 +443,12 @@ impl<'a, 'l> Walker<'a, 'l> {
         let async_main = is_async && sig.ident == "main" && self.core.items.len() == 1;
         self.core.entering_fn = Some(fn_id);
         self.enter_body(is_async, async_main, Boundary::Item, true);
+        if is_async
+            && multi_thread_entry(attrs)
+            && let Some(b) = self.core.bodies.last_mut()
+        {
+            b.off_worker = true;
+        }
         for input in &sig.inputs {
             match input {
                 syn::FnArg::Receiver(_) => {
@@ -627,4 +636,34 @@ fn lock_named_call(e: &syn::Expr) -> bool {
         },
         _ => false,
     }
+}
+
+/// `#[tokio::main]` (multi-thread unless `flavor = "current_thread"`) or `#[tokio::test(flavor =
+/// "multi_thread")]`: the fn's body is the future the runtime's `block_on` polls on the calling
+/// thread, while spawned tasks run on the workers.
+fn multi_thread_entry(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        let segs: Vec<String> = a
+            .path()
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let [first, last] = segs.as_slice() else {
+            return false;
+        };
+        if first != "tokio" {
+            return false;
+        }
+        let args = match &a.meta {
+            syn::Meta::List(l) => l.tokens.to_string(),
+            _ => String::new(),
+        };
+        let flavor = |f: &str| args.contains(&format!("\"{f}\""));
+        match last.as_str() {
+            "main" => !flavor("current_thread"),
+            "test" => flavor("multi_thread"),
+            _ => false,
+        }
+    })
 }

@@ -186,6 +186,10 @@ pub struct Body {
     pub fn_id: Option<u32>,
     /// Runs whenever that fn runs: the fn's own body, or a closure it calls in place.
     pub inline: bool,
+    /// Polled by the thread that called a multi-thread runtime's `block_on`, not by a worker:
+    /// the body of `#[tokio::main]` (multi-thread by default) or of `#[tokio::test(flavor =
+    /// "multi_thread")]`, and closures it runs in place. Blocking there parks no worker.
+    pub off_worker: bool,
     /// May run more than once per run of its parent body: a plain closure not handed to a
     /// `spawn`, or any closure/async block created inside one of the parent's loops.
     pub repeats: bool,
