@@ -19,7 +19,9 @@
 //! - `let _ = <call>` (or `_ = <call>`), with or without `.await`, on a call known to be fallible:
 //!   channel/sink `send(msg)`/`try_send`, `publish(..)`, `write(buf)`/`write_all`/`flush`, and
 //!   every `std::fs`/`tokio::fs` function (the list, with its reasons, is in
-//!   `racewise_lints::semantic::fallible`);
+//!   `racewise_lints::semantic::fallible`); a `flush()` discarded on the line right after a
+//!   discarded write to the same writer (`let _ = tls.write_all(&f);` then `let _ =
+//!   tls.flush();`) is that write's decision, reported once, at the write;
 //! - a `match` arm `Err(_) => {}` or `Err(_) => ()` that does nothing.
 //!
 //! Not reported (the `Err` is not a failure, or it is observed):
@@ -124,8 +126,8 @@
 //!   handshake`, "the reply may be dropped"; not in a `TODO`/`FIXME`/`BUG` note), the error
 //!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
 //!   allowed or harmless (`// this can legally fail when shutting down`, "a SendError is fine
-//!   here", "best effort", "don't care", "cannot happen", "not fatal", "we don't want to
-//!   panic if there is an error"), matched as whole words. The fn's `///` doc explains every
+//!   here", "best effort", "don't care", "cannot happen", "not fatal", "not a hard error",
+//!   "we don't want to panic if there is an error"), matched as whole words. The fn's `///` doc explains every
 //!   discard in its body when it says the errors are let go ("Ignore the errors", "best effort",
 //!   "fire-and-forget", "doesn't matter"; its "fails" or "gone" describe other things). A
 //!   decision written down is not an error nobody thought about; `racewise: allow` with a
@@ -1563,6 +1565,8 @@ const NEARBY_REASONS: &[&str] = &[
     "non-fatal",
     "not critical",
     "non-critical",
+    "not a hard error",
+    "not an error",
     // The peer is expected to hang up ("sozu may close during handshake").
     "may close",
     "might close",
@@ -1662,6 +1666,41 @@ fn explained_discard(cx: &Cx, first: proc_macro2::Span, last: proc_macro2::Span)
         .skip_while(|t| is_discard(t))
         .take_while(|t| t.starts_with("//"))
         .any(says)
+}
+
+/// `let _ = tls.flush();` on the line right after `let _ = tls.write_all(&frame);` (or
+/// `tls.write(..).ok();`): the pair is one decision to let the write's outcome go, reported
+/// once, at the write. A flush after a write whose error *is* checked stays a finding.
+fn flush_of_discarded_write(cx: &Cx, d: &Discard) -> bool {
+    let mut e = match d.what {
+        Discarded::Value(e) => e,
+        Discarded::Ok(ok) => &ok.receiver,
+    };
+    if let syn::Expr::Await(a) = peel(e) {
+        e = &a.base;
+    }
+    if let syn::Expr::MethodCall(m) = peel(e)
+        && m.method == "ok"
+        && m.args.is_empty()
+    {
+        e = &m.receiver;
+    }
+    let syn::Expr::MethodCall(flush) = peel(e) else {
+        return false;
+    };
+    if flush.method != "flush" || !flush.args.is_empty() {
+        return false;
+    }
+    let compact = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let write = format!(
+        "{}.write",
+        compact(&flush.receiver.to_token_stream().to_string())
+    );
+    let line = d.first.start().line as u32;
+    let above = compact(cx.source().line(line.saturating_sub(1)));
+    above.starts_with(&format!("let_={write}"))
+        || above.starts_with(&format!("_={write}"))
+        || (above.starts_with(&write) && above.ends_with(".ok();"))
 }
 
 /// `Err(_cancelled) => ()`, or an `Err(_) => ()` arm whose comment (on its line or the line
@@ -1980,6 +2019,7 @@ impl Lint for SwallowedResult {
         if let Some(d) = discard_of(stmt)
             && !self.fn_doc_explains
             && !explained_discard(cx, d.first, d.last)
+            && !flush_of_discarded_write(cx, &d)
         {
             match d.what {
                 Discarded::Value(e) => self.check_discard(cx, e, logged(d.first)),
