@@ -20,6 +20,15 @@
 //! The sync fn itself is not reported, and an async fn calling the same helper several times is
 //! reported at its first call.
 //!
+//! Not flagged: a logged fail-stop, an `abort()` right after an error-level report
+//! (`error!(..)`, `eprintln!(..)`) in the same block, directly or in a helper the async code
+//! calls (`fn on_fatal_io_error(e: &io::Error) -> ! { error!(..); std::process::abort() }`).
+//! It guards state that must not be used any further (a poisoned write-ahead log, a storage
+//! error nothing inside the process can fix): the crash is the design, like `panic = "abort"`,
+//! and a graceful shutdown would keep serving from broken state. `exit()` stays flagged
+//! whatever precedes it (it is a shutdown taken as a shortcut), and so does an `abort()` that
+//! nothing announces.
+//!
 //! An exit directly in an async fn that only `main`'s startup reaches is reported at low
 //! severity, like one in `main`: "only startup reaches it" means every chain of resolved calls
 //! into the fn (followed up to 8 levels) starts in a `main` fn and runs in place (no call from a
@@ -52,11 +61,14 @@
 //! }
 //! ```
 
+use std::collections::BTreeSet;
+
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::{CrateCx, Cx, Ty, TyExpr};
+use crate::semantic::syntax::span_key;
+use crate::semantic::{CrateCx, Cx, FnView, Ty, TyExpr};
 
 fn is_exit(path: &str) -> bool {
     path == "std::process::exit" || path == "std::process::abort"
@@ -70,7 +82,51 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 #[derive(Default)]
-pub struct ExitInAsync;
+pub struct ExitInAsync {
+    /// `abort()` calls of the fn being walked that an error log right before them announces.
+    logged_aborts: BTreeSet<(usize, usize)>,
+}
+
+/// Error-level reports: the line a fail-stop leaves behind.
+fn is_error_log(m: &syn::Macro) -> bool {
+    m.path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "error" | "eprintln" | "crit" | "fatal"
+        )
+    })
+}
+
+fn stmt_macro(s: &syn::Stmt) -> Option<&syn::Macro> {
+    match s {
+        syn::Stmt::Macro(m) => Some(&m.mac),
+        syn::Stmt::Expr(syn::Expr::Macro(m), _) => Some(&m.mac),
+        _ => None,
+    }
+}
+
+/// `error!(..); std::process::abort();`: the `abort` call's key, for every such pair in `block`
+/// (closures and async blocks included, nested fns not).
+fn logged_aborts(block: &syn::Block, out: &mut BTreeSet<(usize, usize)>) {
+    struct Pairs<'o>(&'o mut BTreeSet<(usize, usize)>);
+    impl<'ast> syn::visit::Visit<'ast> for Pairs<'_> {
+        fn visit_block(&mut self, b: &'ast syn::Block) {
+            for pair in b.stmts.windows(2) {
+                if let (Some(log), syn::Stmt::Expr(syn::Expr::Call(call), _)) =
+                    (stmt_macro(&pair[0]), &pair[1])
+                    && is_error_log(log)
+                    && matches!(&*call.func, syn::Expr::Path(p)
+                        if p.path.segments.last().is_some_and(|s| s.ident == "abort"))
+                {
+                    self.0.insert(span_key(call.func.span()));
+                }
+            }
+            syn::visit::visit_block(self, b);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    syn::visit::Visit::visit_block(&mut Pairs(out), block);
+}
 
 impl Lint for ExitInAsync {
     fn meta(&self) -> &'static RuleMeta {
@@ -82,7 +138,14 @@ impl Lint for ExitInAsync {
     }
 
     fn hooks(&self) -> Hooks {
-        Hooks::EXPR
+        Hooks::FN | Hooks::EXPR
+    }
+
+    fn check_fn(&mut self, _cx: &Cx, f: &FnView) {
+        self.logged_aborts.clear();
+        if f.body_text().contains("abort") {
+            logged_aborts(f.block, &mut self.logged_aborts);
+        }
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
@@ -121,6 +184,11 @@ impl Lint for ExitInAsync {
         let syn::Expr::Call(call) = e else { return };
         let hazard = !cx.in_async();
         if hazard && !cx.in_sync_fn_body() {
+            return;
+        }
+        // A logged fail-stop (see the rule's docs): the crash is the design. Only calls whose
+        // path ends in `abort` are in the set, whatever `use` brought them.
+        if self.logged_aborts.contains(&span_key(call.func.span())) {
             return;
         }
         let Some(callee) = cx.callee(call) else {
