@@ -4,7 +4,10 @@
 //! Flags receive loops on a `tokio::sync::broadcast::Receiver` that treat every `Err` from
 //! `recv().await` as "channel closed":
 //!
-//! - `while let Ok(msg) = rx.recv().await { .. }`;
+//! - `while let Ok(msg) = rx.recv().await { .. }` — except a loop that only waits: its body
+//!   is nothing but `if <cond> { break; }` (`while let Ok(next) = rx.recv().await { if next ==
+//!   room_id { break; } }`), so it consumes nothing, and ending on `Lagged` (the awaited
+//!   message may be among the skipped ones) is a cautious wake-up, not a subscriber that stops;
 //! - `loop { match rx.recv().await { Ok(msg) => .., Err(_) => break } }` (also `Err(e) => { log;
 //!   return }`, `_ => break`, `if let Ok(..) = rx.recv().await { .. } else { break }` and
 //!   `let Ok(msg) = rx.recv().await else { break };` in a loop);
@@ -409,6 +412,24 @@ fn has_ticker_arm(sel: &crate::semantic::macros::Select) -> bool {
     })
 }
 
+/// A loop body that only decides when to stop waiting (`if next == room_id { break; }`, nothing
+/// else): the loop consumes nothing, it waits for a message. Ending it on `Lagged` (the message
+/// it waits for may be among the skipped ones) is the cautious answer, a wake-up that rechecks,
+/// not a subscriber that silently stops.
+fn only_waits(body: &syn::Block) -> bool {
+    let is_break = |b: &syn::Block| {
+        matches!(b.stmts.as_slice(), [syn::Stmt::Expr(syn::Expr::Break(br), _)]
+            if br.expr.is_none())
+    };
+    !body.stmts.is_empty()
+        && body.stmts.iter().all(|s| {
+            matches!(s, syn::Stmt::Expr(syn::Expr::If(i), _)
+                if i.else_branch.is_none()
+                    && is_break(&i.then_branch)
+                    && !crate::semantic::syntax::has_let(&i.cond))
+        })
+}
+
 fn exits_loop(e: &syn::Expr) -> bool {
     struct Exit {
         found: bool,
@@ -645,7 +666,7 @@ impl BroadcastLaggedExit {
             return;
         };
         if let Some(r) = recv_value(&l.expr) {
-            if only_ok(&l.pat, &r.layers) {
+            if only_ok(&l.pat, &r.layers) && !only_waits(&w.body) {
                 let fix = (!r.wrapped).then(|| skip_lag_fix(cx, w, l)).flatten();
                 self.report(cx, &r, Form::WhileLet, fix);
             }
