@@ -426,8 +426,43 @@ fn only_waits(body: &syn::Block) -> bool {
             matches!(s, syn::Stmt::Expr(syn::Expr::If(i), _)
                 if i.else_branch.is_none()
                     && is_break(&i.then_branch)
-                    && !crate::semantic::syntax::has_let(&i.cond))
+                    && only_reads(&i.cond))
         })
+}
+
+/// A condition that only looks: comparisons of values, and calls of reading methods
+/// (`is_..`, `contains`, `starts_with`, `as_..`, `len`..). An `.await`, a macro, a `let`, an
+/// assignment or any other call may do work (`if out.send(line).await.is_err() { break }`
+/// forwards every message: a consumer).
+fn only_reads(cond: &syn::Expr) -> bool {
+    struct Effects(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Effects {
+        fn visit_expr(&mut self, e: &'ast syn::Expr) {
+            match e {
+                syn::Expr::Await(_)
+                | syn::Expr::Macro(_)
+                | syn::Expr::Let(_)
+                | syn::Expr::Assign(_)
+                | syn::Expr::Call(_)
+                | syn::Expr::Closure(_) => self.0 = true,
+                syn::Expr::MethodCall(m) => {
+                    let name = m.method.to_string();
+                    let reads = ["is_", "has_", "as_", "contains", "starts_with", "ends_with"]
+                        .iter()
+                        .any(|p| name.starts_with(p))
+                        || matches!(name.as_str(), "eq" | "ne" | "len" | "matches" | "borrow");
+                    if !reads {
+                        self.0 = true;
+                    }
+                    syn::visit::visit_expr(self, e);
+                }
+                _ => syn::visit::visit_expr(self, e),
+            }
+        }
+    }
+    let mut v = Effects(false);
+    syn::visit::Visit::visit_expr(&mut v, cond);
+    !v.0
 }
 
 fn exits_loop(e: &syn::Expr) -> bool {
