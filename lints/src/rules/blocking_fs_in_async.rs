@@ -30,16 +30,16 @@
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
-//! `read_layer()`, which calls `std::fs::read_to_string`) is reported at the call in the async code, with
-//! each step of the chain as a related location (a SARIF `codeFlow`). Calls are followed through
-//! module paths, `Self::`, the receiver's type (this crate's or a workspace member's), and a
-//! trait with exactly one body for the method; calls through trait objects, generic parameters,
-//! stored closures or fn pointers end the chain (no finding). A call inside a closure handed to
-//! `spawn_blocking`/`block_in_place` (or to any other fn that may run it elsewhere), and a sync
-//! fn that only spawns a thread or builds a future, block nothing; a closure that runs in place
-//! during the call (an iterator adaptor's, `retain`'s, `Option::map`'s) is the async code's own.
-//! The sync fn itself is not reported, and an async fn calling the same helper several times is
-//! reported at its first call.
+//! `read_layer()`, which calls `std::fs::read_to_string`) is reported at the call in the async
+//! code, with each step of the chain as a related location (a SARIF `codeFlow`). Calls are followed
+//! through module paths, `Self::`, the receiver's type (this crate's or a workspace member's, also
+//! through a wrapper's `impl Deref` to its `Target`), and a trait with exactly one body for the
+//! method; calls through trait objects, generic parameters, stored closures or fn pointers end the
+//! chain (no finding). A call inside a closure handed to `spawn_blocking`/`block_in_place` (or to
+//! any other fn that may run it elsewhere), and a sync fn that only spawns a thread or builds a
+//! future, block nothing; a closure that runs in place during the call (an iterator adaptor's,
+//! `retain`'s, `Option::map`'s) is the async code's own. The sync fn itself is not reported, and an
+//! async fn calling the same helper several times is reported at its first call.
 //!
 //! ## Why is this bad
 //! File I/O blocks the calling thread. On an async runtime that thread is a worker shared by many

@@ -285,6 +285,16 @@ impl Resolver<'_, '_, '_> {
     }
 
     fn method(&self, krate: usize, receiver: &super::TyExpr, name: &str) -> Resolution {
+        self.method_at(krate, receiver, name, false)
+    }
+
+    fn method_at(
+        &self,
+        krate: usize,
+        receiver: &super::TyExpr,
+        name: &str,
+        deref_step: bool,
+    ) -> Resolution {
         let Some(index) = self.index(krate) else {
             return Resolution::Unknown;
         };
@@ -302,6 +312,11 @@ impl Resolver<'_, '_, '_> {
         match self.lookup(krate, format!("{owner}::{name}")) {
             Some(Slot::One(n)) => Resolution::Fn(n),
             Some(Slot::Many) => Resolution::Unknown,
+            // Auto-deref to the target of the wrapper's `Deref` (one level).
+            None if !deref_step => match index.deref_target(&owner) {
+                Some(target) => self.method_at(krate, &super::TyExpr::Known(target), name, true),
+                None => Resolution::External,
+            },
             // A derived or external trait's method (`clone`, `to_string`) on a crate type.
             None => Resolution::External,
         }

@@ -34,6 +34,9 @@ pub struct FileIndex {
     pub modules: Vec<ModuleExport>,
 }
 
+/// The method name under which a type's `Deref::Target` is indexed (no method can be named so).
+pub const DEREF: &str = "<deref>";
+
 #[derive(Debug, Default)]
 struct ModuleTable {
     names: BTreeMap<String, String>,
@@ -403,6 +406,15 @@ impl CrateIndex {
         self.local_path(ty.peel().path_str()?)
     }
 
+    /// The `Deref::Target` of a crate type (`owner` canonical), when exactly one impl says it.
+    pub fn deref_target(&self, owner: &str) -> Option<Ty> {
+        unique(
+            self.sealed()
+                .methods
+                .get(&(owner.to_string(), DEREF.to_string())),
+        )
+    }
+
     pub fn eval(&self, e: &TyExpr) -> Ty {
         if let TyExpr::Known(_) | TyExpr::Unknown = e {
             return self.eval_depth(e, 0);
@@ -478,9 +490,14 @@ impl CrateIndex {
                         .ok()
                         .and_then(|i| elems.get(i).cloned())
                         .unwrap_or(Ty::Unknown),
-                    (_, Some(owner)) => {
-                        unique(self.fields.get(&(owner, field.clone()))).unwrap_or(Ty::Unknown)
-                    }
+                    (_, Some(owner)) => unique(self.fields.get(&(owner.clone(), field.clone())))
+                        // Auto-deref: `self.services.sending` through `Deref for OnceServices`.
+                        .or_else(|| {
+                            let target = self.deref_target(&owner)?;
+                            let via = TyExpr::Field(Arc::new(TyExpr::Known(target)), field.clone());
+                            Some(self.eval_depth(&via, depth + 1))
+                        })
+                        .unwrap_or(Ty::Unknown),
                     (Ty::Path { path, .. }, None) => self
                         .in_sibling(path, |sib, p| {
                             unique(sib.fields.get(&(p.to_string(), field.clone())))
@@ -513,7 +530,14 @@ impl CrateIndex {
             TyExpr::MethodRet(base, name) => {
                 let base = self.eval_depth(base, depth + 1);
                 let declared = match (self.owner_path(&base), base.peel().path_str()) {
-                    (Some(owner), _) => unique(self.sealed().methods.get(&(owner, name.clone()))),
+                    (Some(owner), _) => unique(
+                        self.sealed().methods.get(&(owner.clone(), name.clone())),
+                    )
+                    .or_else(|| {
+                        let target = self.deref_target(&owner)?;
+                        let via = TyExpr::MethodRet(Arc::new(TyExpr::Known(target)), name.clone());
+                        Some(self.eval_depth(&via, depth + 1))
+                    }),
                     (None, Some(path)) if self.sibling_of(path).is_some() => self
                         .in_sibling(path, |sib, p| {
                             unique(sib.sealed().methods.get(&(p.to_string(), name.clone())))

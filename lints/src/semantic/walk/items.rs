@@ -262,6 +262,31 @@ impl<'a, 'l> Walker<'a, 'l> {
     fn walk_impl(&mut self, imp: &syn::ItemImpl) {
         let owner_path = self.enter_impl(&imp.self_ty, imp.trait_.as_ref().map(|t| &t.1));
         let in_trait_impl = imp.trait_.is_some();
+        // `impl Deref for Wrapper { type Target = Inner; }`: fields and methods the wrapper lacks
+        // are the target's (auto-deref), for the type model and the call graph.
+        if imp
+            .trait_
+            .as_ref()
+            .and_then(|t| t.1.segments.last())
+            .is_some_and(|s| s.ident == "Deref")
+        {
+            for ii in &imp.items {
+                if let syn::ImplItem::Type(t) = ii
+                    && t.ident == "Target"
+                {
+                    let target = Ty::from_syn(&t.ty, &self.core.uses);
+                    let target = match self.core.self_ty() {
+                        Some(self_ty) => resolve_self(target, self_ty),
+                        None => target,
+                    };
+                    self.core.facts.index.methods.push((
+                        owner_path.clone(),
+                        crate::semantic::index::DEREF.to_string(),
+                        target,
+                    ));
+                }
+            }
+        }
         for ii in &imp.items {
             match ii {
                 syn::ImplItem::Fn(f) => {
