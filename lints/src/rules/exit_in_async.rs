@@ -67,7 +67,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::syntax::span_key;
+use crate::semantic::syntax::{span_key, stmt_macro};
 use crate::semantic::{CrateCx, Cx, FnView, Ty, TyExpr};
 
 fn is_exit(path: &str) -> bool {
@@ -95,14 +95,6 @@ fn is_error_log(m: &syn::Macro) -> bool {
             "error" | "eprintln" | "crit" | "fatal"
         )
     })
-}
-
-fn stmt_macro(s: &syn::Stmt) -> Option<&syn::Macro> {
-    match s {
-        syn::Stmt::Macro(m) => Some(&m.mac),
-        syn::Stmt::Expr(syn::Expr::Macro(m), _) => Some(&m.mac),
-        _ => None,
-    }
 }
 
 /// `error!(..); std::process::abort();`: the `abort` call's key, for every such pair in `block`

@@ -1989,11 +1989,7 @@ impl Lint for SwallowedResult {
             self.mark_none_handled(&init.expr);
         }
         // `error!(%e, ..);` as a statement: an error passed on below it was reported here.
-        let mac = match stmt {
-            syn::Stmt::Macro(m) => Some(&m.mac),
-            syn::Stmt::Expr(syn::Expr::Macro(m), _) => Some(&m.mac),
-            _ => None,
-        };
+        let mac = crate::semantic::syntax::stmt_macro(stmt);
         if let Some(mac) = mac
             && mac
                 .path

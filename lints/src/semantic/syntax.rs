@@ -413,6 +413,15 @@ pub fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
     }
 }
 
+/// The macro a statement is (`error!(..);`, or a macro in expression position), if any.
+pub fn stmt_macro(s: &syn::Stmt) -> Option<&syn::Macro> {
+    match s {
+        syn::Stmt::Macro(m) => Some(&m.mac),
+        syn::Stmt::Expr(syn::Expr::Macro(m), _) => Some(&m.mac),
+        _ => None,
+    }
+}
+
 /// Whether a body runs to its end in one go: no `.await` (nor a macro that awaits: `select!`,
 /// `join!`, or `await` among its tokens), no `loop`/`while`/`for`, and nothing spawned (a call
 /// or method whose name starts with `spawn`), closures and async blocks included. Such a body
