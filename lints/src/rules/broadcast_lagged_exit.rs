@@ -98,7 +98,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::{Fix, Region, Safety, Severity, TextEdit};
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::syntax::{mentions_any_ident, peel};
+use crate::semantic::syntax::{mentions_any_ident, path_ends_with, peel};
 use crate::semantic::{Cx, MacroView, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
@@ -228,11 +228,7 @@ fn recv_future(e: &syn::Expr) -> Option<Recv<'_>> {
             wrapped: false,
         }),
         // `tokio::time::timeout(d, F)`: `Ok(F's output)` or `Err(Elapsed)`.
-        syn::Expr::Call(c)
-            if c.args.len() == 2
-                && matches!(&*c.func, syn::Expr::Path(p)
-                    if p.path.segments.last().is_some_and(|s| s.ident == "timeout")) =>
-        {
+        syn::Expr::Call(c) if c.args.len() == 2 && path_ends_with(&c.func, "timeout") => {
             let mut r = recv_future(&c.args[1])?;
             r.layers.insert(0, Layer::Res);
             r.wrapped = true;
@@ -403,8 +399,7 @@ fn catches_every_err(p: &syn::Pat) -> bool {
 fn has_ticker_arm(sel: &crate::semantic::macros::Select) -> bool {
     sel.arms.iter().any(|arm| {
         let ticks = match peel(&arm.future) {
-            syn::Expr::Call(c) => matches!(peel(&c.func), syn::Expr::Path(p)
-                if p.path.segments.last().is_some_and(|s| s.ident == "sleep")),
+            syn::Expr::Call(c) => path_ends_with(&c.func, "sleep"),
             syn::Expr::MethodCall(m) => m.method == "tick",
             _ => false,
         };

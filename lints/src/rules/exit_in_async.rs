@@ -67,7 +67,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::syntax::{span_key, stmt_macro};
+use crate::semantic::syntax::{path_ends_with, span_key, stmt_macro};
 use crate::semantic::{CrateCx, Cx, FnView, Ty, TyExpr};
 
 fn is_exit(path: &str) -> bool {
@@ -107,8 +107,7 @@ fn logged_aborts(block: &syn::Block, out: &mut BTreeSet<(usize, usize)>) {
                 if let (Some(log), syn::Stmt::Expr(syn::Expr::Call(call), _)) =
                     (stmt_macro(&pair[0]), &pair[1])
                     && is_error_log(log)
-                    && matches!(&*call.func, syn::Expr::Path(p)
-                        if p.path.segments.last().is_some_and(|s| s.ident == "abort"))
+                    && path_ends_with(&call.func, "abort")
                 {
                     self.0.insert(span_key(call.func.span()));
                 }

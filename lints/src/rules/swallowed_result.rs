@@ -1345,8 +1345,7 @@ fn discard_of(stmt: &syn::Stmt) -> Option<Discard<'_>> {
 
 /// `Ok(..)` / `Err(..)` (by `variant`): a call of that variant.
 fn is_variant_call(e: &syn::Expr, variant: &str) -> bool {
-    matches!(peel(e), syn::Expr::Call(c) if matches!(peel(&c.func),
-        syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == variant)))
+    matches!(peel(e), syn::Expr::Call(c) if crate::semantic::syntax::path_ends_with(&c.func, variant))
 }
 
 /// What a failed send (or any other fallible call) loses.

@@ -413,6 +413,13 @@ pub fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
     }
 }
 
+/// `e` is a path whose last segment is `name` (`abort`, `process::abort`, `Err`): the callee of
+/// a call by its name, whatever `use` spelled before it.
+pub fn path_ends_with(e: &syn::Expr, name: &str) -> bool {
+    matches!(peel(e), syn::Expr::Path(p)
+        if p.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
 /// The macro a statement is (`error!(..);`, or a macro in expression position), if any.
 pub fn stmt_macro(s: &syn::Stmt) -> Option<&syn::Macro> {
     match s {

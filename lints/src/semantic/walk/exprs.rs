@@ -1998,9 +1998,7 @@ fn returned(b: &syn::Block) -> Option<&syn::Expr> {
 /// `{ ..; return Err(..) }`: the hit is an error (a duplicate), not a cached value handed back.
 fn returns_err(b: &syn::Block) -> bool {
     match returned(b).map(peel) {
-        Some(syn::Expr::Call(c)) => {
-            matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Err"))
-        }
+        Some(syn::Expr::Call(c)) => crate::semantic::syntax::path_ends_with(&c.func, "Err"),
         _ => false,
     }
 }
