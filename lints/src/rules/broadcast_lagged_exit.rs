@@ -391,8 +391,6 @@ fn catches_every_err(p: &syn::Pat) -> bool {
     }
 }
 
-/// Whether `e` leaves the enclosing loop: a `break` or `return` (not inside a nested loop,
-/// closure or async block, where they would leave that instead), or a diverging macro.
 /// Another arm of the `select!` completes on its own soon and stays in the loop: a timer made
 /// for this turn (`_ = sleep(d) => {}`) or an interval's `tick()`. A disabled receive arm then
 /// costs one tick, and the next turn's `select!` receives again after the gap.
@@ -460,6 +458,8 @@ fn only_reads(cond: &syn::Expr) -> bool {
     !v.0
 }
 
+/// Whether `e` leaves the enclosing loop: a `break` or `return` (not inside a nested loop,
+/// closure or async block, where they would leave that instead), or a diverging macro.
 fn exits_loop(e: &syn::Expr) -> bool {
     struct Exit {
         found: bool,

@@ -136,13 +136,17 @@ const CARRIER_WORDS: &[&str] = &[
 #[derive(Default)]
 pub struct IgnoredShutdownSignal;
 
-fn name_is_signal(name: &str) -> bool {
-    let words: Vec<String> = name
-        .trim_start_matches('_')
+/// A parameter name's lowercased snake_case words (`_shutdown_rx` → `shutdown`, `rx`).
+fn name_words(name: &str) -> Vec<String> {
+    name.trim_start_matches('_')
         .split('_')
         .filter(|w| !w.is_empty())
         .map(str::to_ascii_lowercase)
-        .collect();
+        .collect()
+}
+
+fn name_is_signal(name: &str) -> bool {
+    let words = name_words(name);
     let is = |w: &String, list: &[&str]| list.contains(&w.as_str());
     words.iter().any(|w| is(w, SIGNAL_WORDS))
         && words
@@ -161,9 +165,18 @@ const SHUTDOWN_WORDS: &[&str] = &[
 ];
 
 fn name_says_shutdown(name: &str) -> bool {
-    name.trim_start_matches('_')
-        .split('_')
-        .any(|w| SHUTDOWN_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+    name_words(name)
+        .iter()
+        .any(|w| SHUTDOWN_WORDS.contains(&w.as_str()))
+}
+
+/// The last segment of a path type, through references (`&mut Request<Body>` → `Request`).
+fn type_last_segment(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => type_last_segment(&r.elem),
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
 }
 
 /// A parameter that is the request the fn serves: its type's last segment is `Request` or ends
@@ -173,12 +186,7 @@ fn serves_request(sig: &syn::Signature) -> bool {
         let syn::FnArg::Typed(pt) = input else {
             return false;
         };
-        let mut ty = &*pt.ty;
-        while let syn::Type::Reference(r) = ty {
-            ty = &r.elem;
-        }
-        matches!(ty, syn::Type::Path(p)
-            if p.path.segments.last().is_some_and(|s| s.ident.to_string().ends_with("Request")))
+        type_last_segment(&pt.ty).is_some_and(|s| s.ends_with("Request"))
     })
 }
 
@@ -214,11 +222,7 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
     if let syn::Type::Reference(r) = ty {
         return type_is_data(&r.elem, t);
     }
-    let last = match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    };
-    let Some(last) = last else {
+    let Some(last) = type_last_segment(ty) else {
         return matches!(
             ty,
             syn::Type::Tuple(_) | syn::Type::Array(_) | syn::Type::Slice(_)

@@ -415,6 +415,18 @@ impl CrateIndex {
         )
     }
 
+    /// The same question (`ask`: a field, a method's return) asked of `owner`'s `Deref::Target`
+    /// instead: what auto-deref reaches when the wrapper has no such member.
+    fn through_deref(
+        &self,
+        owner: &str,
+        depth: usize,
+        ask: impl FnOnce(Arc<TyExpr>) -> TyExpr,
+    ) -> Option<Ty> {
+        let target = self.deref_target(owner)?;
+        Some(self.eval_depth(&ask(Arc::new(TyExpr::Known(target))), depth + 1))
+    }
+
     pub fn eval(&self, e: &TyExpr) -> Ty {
         if let TyExpr::Known(_) | TyExpr::Unknown = e {
             return self.eval_depth(e, 0);
@@ -493,9 +505,7 @@ impl CrateIndex {
                     (_, Some(owner)) => unique(self.fields.get(&(owner.clone(), field.clone())))
                         // Auto-deref: `self.services.sending` through `Deref for OnceServices`.
                         .or_else(|| {
-                            let target = self.deref_target(&owner)?;
-                            let via = TyExpr::Field(Arc::new(TyExpr::Known(target)), field.clone());
-                            Some(self.eval_depth(&via, depth + 1))
+                            self.through_deref(&owner, depth, |t| TyExpr::Field(t, field.clone()))
                         })
                         .unwrap_or(Ty::Unknown),
                     (Ty::Path { path, .. }, None) => self
@@ -534,9 +544,7 @@ impl CrateIndex {
                         self.sealed().methods.get(&(owner.clone(), name.clone())),
                     )
                     .or_else(|| {
-                        let target = self.deref_target(&owner)?;
-                        let via = TyExpr::MethodRet(Arc::new(TyExpr::Known(target)), name.clone());
-                        Some(self.eval_depth(&via, depth + 1))
+                        self.through_deref(&owner, depth, |t| TyExpr::MethodRet(t, name.clone()))
                     }),
                     (None, Some(path)) if self.sibling_of(path).is_some() => self
                         .in_sibling(path, |sib, p| {

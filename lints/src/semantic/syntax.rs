@@ -416,8 +416,15 @@ pub fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
 /// `e` is a path whose last segment is `name` (`abort`, `process::abort`, `Err`): the callee of
 /// a call by its name, whatever `use` spelled before it.
 pub fn path_ends_with(e: &syn::Expr, name: &str) -> bool {
-    matches!(peel(e), syn::Expr::Path(p)
-        if p.path.segments.last().is_some_and(|s| s.ident == name))
+    path_last_ident(e).is_some_and(|i| i == name)
+}
+
+/// The last segment of a path expression (`tokio::spawn` → `spawn`).
+pub fn path_last_ident(e: &syn::Expr) -> Option<&proc_macro2::Ident> {
+    match peel(e) {
+        syn::Expr::Path(p) => p.path.segments.last().map(|s| &s.ident),
+        _ => None,
+    }
 }
 
 /// The macro a statement is (`error!(..);`, or a macro in expression position), if any.
@@ -477,8 +484,7 @@ impl<'ast> syn::visit::Visit<'ast> for StepScan {
             | syn::Expr::While(_)
             | syn::Expr::ForLoop(_) => self.more = true,
             syn::Expr::Call(c)
-                if matches!(&*c.func, syn::Expr::Path(p)
-                    if p.path.segments.last().is_some_and(|s| is_spawn(&s.ident.to_string()))) =>
+                if path_last_ident(&c.func).is_some_and(|i| is_spawn(&i.to_string())) =>
             {
                 self.more = true
             }

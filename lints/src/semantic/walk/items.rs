@@ -274,11 +274,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 if let syn::ImplItem::Type(t) = ii
                     && t.ident == "Target"
                 {
-                    let target = Ty::from_syn(&t.ty, &self.core.uses);
-                    let target = match self.core.self_ty() {
-                        Some(self_ty) => resolve_self(target, self_ty),
-                        None => target,
-                    };
+                    let target = self.with_self(Ty::from_syn(&t.ty, &self.core.uses));
                     self.core.facts.index.methods.push((
                         owner_path.clone(),
                         crate::semantic::index::DEREF.to_string(),
@@ -323,6 +319,14 @@ impl<'a, 'l> Walker<'a, 'l> {
         owner_path
     }
 
+    /// `ty` with `Self` as the type of the impl being walked (`enter_impl` resolved it).
+    fn with_self(&self, ty: Ty) -> Ty {
+        match self.core.self_ty() {
+            Some(self_ty) => resolve_self(ty, self_ty),
+            None => ty,
+        }
+    }
+
     /// One method of the impl `enter_impl` opened: indexed by its return type (with `Self` as
     /// the type `enter_impl` resolved), then walked.
     fn walk_method(
@@ -334,10 +338,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         in_trait_impl: bool,
     ) {
         if let Some(ret) = ret_ty(sig, self) {
-            let ret = match self.core.self_ty() {
-                Some(self_ty) => resolve_self(ret, self_ty),
-                None => ret,
-            };
+            let ret = self.with_self(ret);
             self.core.facts.index.methods.push((
                 owner_path.to_string(),
                 sig.ident.to_string(),
