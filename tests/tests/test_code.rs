@@ -56,7 +56,7 @@ fn test_code_findings_are_marked_and_lowered_by_default() {
         vec![
             row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
             row("src/lib.rs", 18, "blocking_sleep_in_async", "medium", true),
-            row("tests/cleanup.rs", 4, "swallowed_result", "low", true),
+            row("tests/setup.rs", 4, "swallowed_result", "low", true),
         ]
     );
     assert_eq!(json["summary"]["in_test"], 2, "{}", json["summary"]);
@@ -73,7 +73,7 @@ fn tests_mode_same_keeps_and_skip_drops_test_findings() {
         vec![
             row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
             row("src/lib.rs", 18, "blocking_sleep_in_async", "high", true),
-            row("tests/cleanup.rs", 4, "swallowed_result", "medium", true),
+            row("tests/setup.rs", 4, "swallowed_result", "medium", true),
         ]
     );
     let (_, skip) = run_with_mode(Some("skip"));

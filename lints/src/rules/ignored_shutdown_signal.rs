@@ -19,7 +19,8 @@
 //! `shutdown_rx`, `cancel`, `stop_signal`, `graceful_shutdown` and `main_cancellation_token` are
 //! signals, while `signal_strength`, `stop_index`, `cancel_reason` or `shutdown_timeout` are not.
 //! A name-only match is ignored when the type is plainly data (`bool`, integers, strings,
-//! `Duration`, unix signal numbers) or the *sending* side (`Sender`, `DropGuard`: a `_shutdown_tx`
+//! `Duration`, unix signal numbers, a type named for an outcome: `..Error`, `TaskCancelled`,
+//! `..Aborted`, `..Stopped`, the news that something already ended) or the *sending* side (`Sender`, `DropGuard`: a `_shutdown_tx`
 //! that is dropped when the function returns is how a signal is given).
 //!
 //! "Used" means the parameter's own binding is used: a path expression naming it, in the body,
@@ -256,6 +257,11 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
             | "UnboundedSender"
             | "DropGuard"
     ) || t.path_str().is_some_and(|p| p.contains("signal::Signal"))
+        // A type named for an outcome (`TaskCancelled`, `JoinError`): the news that something
+        // already ended, handed over as a value, not a signal to watch.
+        || ["Error", "Cancelled", "Canceled", "Aborted", "Stopped", "Terminated"]
+            .iter()
+            .any(|w| last.ends_with(w))
 }
 
 struct Ignored {

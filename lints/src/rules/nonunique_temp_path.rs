@@ -25,7 +25,7 @@
 //! `display()`, `to_string()`; a helper fn that returns such a path is reported in the helper. Not reported when another per-write unique part
 //! takes part in building the path: a UUID, a counter (`fetch_add`, names with `counter`/`seq`/
 //! `nonce`/`unique`), a timestamp (`SystemTime::now`, `Instant::now`, `Utc::now`, `as_nanos`),
-//! the thread id (`thread::current().id()`), randomness (`rand`, `fastrand`, `nanoid`) or the
+//! the thread id (`thread::current().id()`) or the task id (`tokio::task::id()`), randomness (`rand`, `fastrand`, `nanoid`) or the
 //! `tempfile` crate. `process::id()` is resolved through `use`, so a crate's own `id()` is not
 //! it. Reported at the `process::id` call.
 //!
@@ -257,7 +257,9 @@ impl<'c, 'w> Scan<'c, 'w> {
         let mut f = Facts::default();
         let mut idents = Vec::new();
         self.scan(tokens, &mut f, &mut idents);
-        if idents.iter().any(|i| i == "thread") && idents.iter().any(|i| i == "current") {
+        let has = |w: &str| idents.iter().any(|i| i == w);
+        // `thread::current().id()`, and its async twin, the running task's `task::id()`.
+        if (has("thread") && has("current")) || (has("task") && has("id")) {
             f.unique = true;
         }
         for name in &idents {

@@ -136,7 +136,12 @@
 //!   same fn, `let _ = tx.send(Err(e)).await;`, or a message built from the logged error value
 //!   (`e`, `err`, `error`, `*_err`, `*_error`: `abort_tx.send(Shutdown::error(e.to_string()))`)
 //!   — a consumer that is gone loses only a copy of an error already in the log;
-//! - `Drop::drop` (no caller to report to; best-effort cleanup is the idiom).
+//! - `Drop::drop` (no caller to report to; best-effort cleanup is the idiom);
+//! - cleanup in test code: removing the test's files and directories (`let _ =
+//!   fs::remove_dir_all(&dir);`, `tokio::fs::remove_file(&p).await.ok();`) or closing its
+//!   temporary directory (`tmp_dir.close().ok();` on a `TempDir`). A failed cleanup leaves a file behind and
+//!   cannot change what the test checks (outside test code the same discard stays a finding: a
+//!   service that cannot delete its files fills its disk without a word).
 //!
 //! Test code is checked too: a test helper that swallows an error hides why the test fails
 //! (findings carry `in_test`, one severity lower by default).
@@ -1667,6 +1672,38 @@ fn explained_discard(cx: &Cx, first: proc_macro2::Span, last: proc_macro2::Span)
         .any(says)
 }
 
+/// Cleanup a test throws away the result of: removing its files and directories
+/// (`let _ = fs::remove_dir_all(&dir);`, `tokio::fs::remove_file(&p).await.ok();`, std's, tokio's
+/// or `fs_err`'s) or closing its temporary directory (`tmp.close().ok();` on a `TempDir`,
+/// `Utf8TempDir`, `NamedTempFile`, or, type not known here, a receiver named as one). A failed cleanup leaves a file behind;
+/// it cannot change what the test checks.
+fn test_cleanup(cx: &Cx, e: &syn::Expr) -> bool {
+    const REMOVALS: &[&str] = &["remove_file", "remove_dir", "remove_dir_all"];
+    match peel_await(e) {
+        syn::Expr::Call(c) => cx.callee(c).is_some_and(|callee| {
+            let (module, name) = callee.rsplit_once("::").unwrap_or(("", &callee));
+            // `fs::` may still name a module a glob brought in (`use super::*;`).
+            REMOVALS.contains(&name)
+                && (module.rsplit("::").next() == Some("fs") || module == "fs_err")
+        }),
+        syn::Expr::MethodCall(mc) if mc.method == "close" && mc.args.is_empty() => {
+            match cx.type_of(&mc.receiver).known() {
+                Some(t) => t.peel().path_str().is_some_and(|p| {
+                    let last = p.rsplit("::").next().unwrap_or(p);
+                    ["TempDir", "TempPath", "TempFile"]
+                        .iter()
+                        .any(|n| last.contains(n))
+                }),
+                None => {
+                    let name = expr_text(&mc.receiver).to_ascii_lowercase();
+                    ["dir", "tmp", "temp"].iter().any(|w| name.contains(w))
+                }
+            }
+        }
+        _ => false,
+    }
+}
+
 /// `let _ = tls.flush();` on the line right after `let _ = tls.write_all(&frame);` (or
 /// `tls.write(..).ok();`): the pair is one decision to let the write's outcome go, reported
 /// once, at the write. A flush after a write whose error *is* checked stays a finding.
@@ -2015,6 +2052,7 @@ impl Lint for SwallowedResult {
             && !self.fn_doc_explains
             && !explained_discard(cx, d.first, d.last)
             && !flush_of_discarded_write(cx, &d)
+            && !(cx.in_test() && test_cleanup(cx, d.expr()))
         {
             match d.what {
                 Discarded::Value(e) => self.check_discard(cx, e, logged(d.first)),

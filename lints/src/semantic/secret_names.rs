@@ -206,6 +206,14 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
     "fencing",
     "progress",
     "checkpoint",
+    // a writer's or queue's receipt for an operation (`WriteToken`, `ack_token`)
+    "write",
+    "read",
+    "flush",
+    "ack",
+    "commit",
+    "record",
+    "reservation",
     // placeholders
     "fake",
     "dummy",

@@ -767,11 +767,16 @@ impl<'a, 'l> Walker<'a, 'l> {
             syn::Expr::Async(ab) => {
                 // Run in place by a sync fn's `block_on` (in `main`: startup, like an `async
                 // fn main`).
-                let (in_place, main) = match self.core.block_on_block.take() {
-                    Some((at, main)) if at == ab as *const syn::ExprAsync as usize => (true, main),
-                    _ => (false, false),
+                let (in_place, main, off_worker) = match self.core.block_on_block.take() {
+                    Some((at, main, off)) if at == ab as *const syn::ExprAsync as usize => {
+                        (true, main, off)
+                    }
+                    _ => (false, false, false),
                 };
                 self.enter_body(true, main, Boundary::Capture, in_place);
+                if off_worker && let Some(b) = self.core.bodies.last_mut() {
+                    b.off_worker = true;
+                }
                 self.walk_block_body(&ab.block);
                 self.exit_body();
                 Val::default()
@@ -1067,7 +1072,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             .as_deref()
             .is_some_and(|c| crate::semantic::syntax::last_segment(c).contains("spawn"));
         if let Some(callee) = callee.as_deref() {
-            self.core.note_block_on(callee, &c.args);
+            self.core.note_block_on(callee, &c.args, false);
         }
         for arg in &c.args {
             if spawns && let syn::Expr::Closure(cl) = peel(arg) {
@@ -1128,6 +1133,12 @@ impl<'a, 'l> Walker<'a, 'l> {
         if mc.args.is_empty() && is_acquire_method(&name) {
             self.mark_benign(&mc.receiver);
             self.eval(&mc.receiver, Mode::Place);
+            // `self.rcu.read()` on a workspace type that is no lock is a call into its `read`
+            // (the crate phase drops the acquisition when the type turns out to be no lock).
+            // Recorded before the guard exists: a wrapper's `lock()` that hands out its inner
+            // guard is not a second lock taken while the first is held.
+            let receiver_ty = self.core.ty_of(&mc.receiver);
+            self.record_method_call(receiver_ty, name, mc.method.span());
             let g = self.acquire(&mc.receiver, &mc.method, false);
             return Val {
                 guards: vec![g],
@@ -1164,7 +1175,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             .then(|| self.core.ty_of(&mc.receiver).elem());
         let first = self.collect_args_begin();
         let spawns = name.contains("spawn");
-        self.core.note_block_on(&name, &mc.args);
+        // A method `block_on` is a runtime's (`rt.block_on(..)`, `handle.block_on(..)`; the
+        // executors without a runtime are free fns: `futures::executor::block_on(..)`).
+        self.core.note_block_on(&name, &mc.args, true);
         // `fold(init, |acc, x| ..)`: the accumulator has the initial value's type.
         let acc = matches!(name.as_str(), "fold" | "try_fold")
             .then(|| mc.args.first().map(|init| self.core.ty_of(init)))

@@ -90,8 +90,9 @@ pub struct Core<'a> {
     pub(crate) spawned_closure: Option<usize>,
     /// The address of an `async` block a `block_on` runs in place during a sync fn
     /// (`rt.block_on(async { .. })`), and whether that fn is `main` (then the block is main's
-    /// startup, like the body of an `async fn main`). Taken by the walk of that block.
-    pub(crate) block_on_block: Option<(usize, bool)>,
+    /// startup, like the body of an `async fn main`), and whether the block runs off the
+    /// runtime's workers (see [`Core::note_block_on`]). Taken by the walk of that block.
+    pub(crate) block_on_block: Option<(usize, bool, bool)>,
     /// The address of the place an assignment writes (`g.running` in `g.running = None`): its
     /// evaluation is no read of the guarded value.
     pub(crate) assign_target: usize,
@@ -123,22 +124,36 @@ impl<'a> Core<'a> {
         })
     }
 
-    /// `block_on(async { .. })` in a sync fn's own body: the block runs right there, during
-    /// the call of that fn (and in a sync `fn main`, it is main's startup).
+    /// `block_on(async { .. })` in a sync body: the block runs right there on the calling
+    /// thread; in a sync fn's own body, during the call of that fn (and in a sync `fn main`, it
+    /// is main's startup).
+    ///
+    /// `on_runtime`: the call is a runtime's method (`rt.block_on(async { .. })`). Its
+    /// future runs on the calling thread, not on a worker, so a blocking call there stalls no
+    /// task of a multi-thread runtime: the block is off the workers unless the file builds a
+    /// current-thread runtime (whose one thread also runs every task spawned on it).
     pub(crate) fn note_block_on(
         &mut self,
         callee: &str,
         args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+        on_runtime: bool,
     ) {
-        if crate::semantic::syntax::last_segment(callee) != "block_on"
-            || !self.body().is_some_and(|b| !b.is_async && b.inline)
-        {
+        let Some(body) = self.body() else { return };
+        if crate::semantic::syntax::last_segment(callee) != "block_on" || body.is_async {
             return;
         }
-        let main = self.in_sync_main();
+        // On any thread of its own (a `thread::spawn` closure's too); in place in its fn only
+        // when the sync body itself runs whenever the fn does.
+        let inline = body.inline;
+        let off_worker = on_runtime && !self.src.text.contains("new_current_thread");
+        if !inline && !off_worker {
+            return;
+        }
+        let main = inline && self.in_sync_main();
         for arg in args {
             if let syn::Expr::Async(ab) = crate::semantic::syntax::peel(arg) {
-                self.block_on_block = Some((ab as *const syn::ExprAsync as usize, main));
+                self.block_on_block =
+                    Some((ab as *const syn::ExprAsync as usize, main, off_worker));
             }
         }
     }
