@@ -25,8 +25,12 @@
 //! `#[tokio::test(flavor = "multi_thread")]`, and closures it runs in place, directly or
 //! through a call. The runtime's `block_on` polls that future on the calling thread (tokio: it
 //! "does not run as a worker"), so blocking there parks no task; tasks it spawns run on the
-//! workers and are checked. `flavor = "current_thread"` and the default `#[tokio::test]` are
-//! checked: there the calling thread is the runtime's only one.
+//! workers and are checked. The same holds for the `async` block of a runtime's `block_on`
+//! called from any sync code (`rt.block_on(async { .. })` in a `thread::spawn` closure, a
+//! `spawn_blocking` body or a test that builds its own runtime). `flavor = "current_thread"`,
+//! the default `#[tokio::test]` and a file that builds a current-thread runtime
+//! (`Builder::new_current_thread`) are checked: there the calling thread is the runtime's
+//! only one.
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
