@@ -235,6 +235,28 @@ const ITEM_CLOSURE_METHODS: &[&str] = &[
     "partition",
     "retain",
     "retain_mut",
+    "sort_by_key",
+    "sort_unstable_by_key",
+    "sort_by_cached_key",
+    "dedup_by_key",
+    "rposition",
+    "reduce",
+    "sort_by",
+    "sort_unstable_by",
+    "dedup_by",
+    "max_by",
+    "min_by",
+];
+
+/// Item combinators whose closure compares two items (`list.sort_by(|a, b| ..)`): both
+/// parameters are items.
+const PAIR_CLOSURE_METHODS: &[&str] = &[
+    "sort_by",
+    "sort_unstable_by",
+    "dedup_by",
+    "max_by",
+    "min_by",
+    "reduce",
 ];
 
 fn is_acquire_call(e: &syn::Expr) -> Option<&syn::ExprMethodCall> {
@@ -1183,10 +1205,21 @@ impl<'a, 'l> Walker<'a, 'l> {
             .then(|| mc.args.first().map(|init| self.core.ty_of(init)))
             .flatten();
         for (i, arg) in mc.args.iter().enumerate() {
-            self.core.closure_item = if i == 1 && acc.is_some() {
-                acc.clone()
-            } else {
-                item.clone()
+            self.core.closure_params = match (&acc, &item) {
+                (Some(acc), item) if i == 1 => {
+                    vec![acc.clone(), item.clone().unwrap_or(TyExpr::Unknown)]
+                }
+                (_, Some(item)) if PAIR_CLOSURE_METHODS.contains(&name.as_str()) => {
+                    vec![item.clone(), item.clone()]
+                }
+                // A map's `retain(|k, v| ..)`: the value is the item, the key comes first.
+                (_, Some(item))
+                    if name.starts_with("retain")
+                        && matches!(peel(arg), syn::Expr::Closure(cl) if cl.inputs.len() == 2) =>
+                {
+                    vec![TyExpr::Unknown, item.clone()]
+                }
+                (_, item) => item.iter().cloned().collect(),
             };
             if spawns && let syn::Expr::Closure(cl) = peel(arg) {
                 self.core.spawned_closure = Some(cl as *const syn::ExprClosure as usize);
@@ -1195,7 +1228,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 self.core.inline_closure = Some(cl as *const syn::ExprClosure as usize);
             }
             let a = self.eval_arg(arg, offloaded);
-            self.core.closure_item = None;
+            self.core.closure_params.clear();
             self.kill(&a.guards);
         }
         let arg_reads = self.collect_args_end(first);
@@ -1718,7 +1751,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             .unwrap_or((false, false));
         let is_async = cl.asyncness.is_some() || (!force_sync && parent_async);
         let async_main = !force_sync && cl.asyncness.is_none() && parent_main;
-        let mut item = self.core.closure_item.take();
+        let mut params = std::mem::take(&mut self.core.closure_params).into_iter();
         // A plain closure run in place runs while the caller's guards are alive
         // (`a.lock().unwrap().iter().any(|x| *b.read().unwrap())` holds both): its body starts
         // with them held, owned by nothing inside it.
@@ -1757,11 +1790,12 @@ impl<'a, 'l> Walker<'a, 'l> {
                     self.bind_typed_pattern(&pt.pat, ty);
                 }
                 p => {
-                    let ty = item.take().unwrap_or(TyExpr::Unknown);
+                    let ty = params.next().unwrap_or(TyExpr::Unknown);
                     self.bind_pattern(p, ty, &[]);
+                    continue;
                 }
             }
-            item = None;
+            params.next();
         }
         self.eval(&cl.body, Mode::Value);
         self.exit_body();

@@ -65,9 +65,10 @@ pub struct Core<'a> {
     /// for the same call in a row. Cleared whenever an expression's evaluation starts, so an
     /// address reused by a later (macro-parsed, already dropped) call never hits.
     pub(crate) callee_memo: RefCell<Option<(usize, Option<String>)>>,
-    /// The element type for the first parameter of the closure about to be walked, set by an
-    /// iterator combinator (`peers.iter().for_each(|(_, p)| ..)`) and taken by `walk_closure`.
-    pub(crate) closure_item: Option<crate::semantic::types::TyExpr>,
+    /// The types of the parameters of the closure about to be walked, by position, set by an
+    /// iterator combinator (`peers.iter().for_each(|(_, p)| ..)`, `list.sort_by(|a, b| ..)`,
+    /// `map.retain(|_, v| ..)`) and taken by `walk_closure`.
+    pub(crate) closure_params: Vec<crate::semantic::types::TyExpr>,
     /// The address of a closure that ends a block handed to a fn (`spawn_blocking({ ..; || .. })`):
     /// walked as offloaded, not as async context.
     pub(crate) offloaded_tail: Option<usize>,
@@ -325,7 +326,7 @@ pub fn analyze_file<'a>(
         depth: 0,
         test_depth: 0,
         callee_memo: RefCell::new(None),
-        closure_item: None,
+        closure_params: Vec::new(),
         offloaded_tail: None,
         collectors: Vec::new(),
         in_format: 0,

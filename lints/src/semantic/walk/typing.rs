@@ -183,9 +183,44 @@ impl<'a> Core<'a> {
             syn::Expr::Block(b) => self.ty_of_block(&b.block, depth),
             syn::Expr::Unsafe(b) => self.ty_of_block(&b.block, depth),
             syn::Expr::If(i) => self.ty_of_block(&i.then_branch, depth),
+            syn::Expr::Match(m) => self.ty_of_match(m, depth),
             syn::Expr::Struct(s) => TyExpr::Known(Ty::path(&self.uses.resolve(&s.path))),
             _ => TyExpr::Unknown,
         }
+    }
+
+    /// `match r { Ok(v) => v, Err(_) => return }`: the type of an arm that is not a way out.
+    /// An arm handing out what its `Ok(..)`/`Some(..)` pattern took (`Ok(Ok(pair)) => pair`
+    /// too) has the scrutinee's inner type. An arm whose value names another binding of its
+    /// pattern is skipped: that binding is not in scope here, and an outer one of the same
+    /// name would answer for it.
+    fn ty_of_match(&self, m: &syn::ExprMatch, depth: u32) -> TyExpr {
+        for arm in &m.arms {
+            let body = match peel(&arm.body) {
+                syn::Expr::Block(b) if b.block.stmts.len() == 1 => match &b.block.stmts[0] {
+                    syn::Stmt::Expr(e, None) => peel(e),
+                    _ => continue,
+                },
+                e => e,
+            };
+            if let Some(levels) = unwrapped_binding(&arm.pat, body) {
+                return (0..levels).fold(self.ty_of_depth(&m.expr, depth + 1), |t, _| t.ok());
+            }
+            let mut names = Vec::new();
+            crate::semantic::syntax::pat_names(&arm.pat, &mut names);
+            let tokens = quote::ToTokens::to_token_stream(body);
+            if names
+                .iter()
+                .any(|n| crate::semantic::syntax::mentions_ident(tokens.clone(), n))
+            {
+                continue;
+            }
+            let t = self.ty_of_depth(body, depth + 1);
+            if !t.is_unknown() {
+                return t;
+            }
+        }
+        TyExpr::Unknown
     }
 
     fn ty_of_block(&self, b: &syn::Block, depth: u32) -> TyExpr {
@@ -272,4 +307,34 @@ fn seg_count_is_fn(full: &str) -> bool {
         && !head
             .map(crate::semantic::syntax::last_segment)
             .is_some_and(|ty| ty.chars().next().is_some_and(|c| c.is_uppercase()))
+}
+
+/// How many `Ok(..)`/`Some(..)` layers an arm's pattern peels before binding the very name
+/// its value is (`Ok(Ok(pair)) => pair`: 2); `None` for any other arm.
+fn unwrapped_binding(pat: &syn::Pat, body: &syn::Expr) -> Option<usize> {
+    let syn::Expr::Path(p) = body else {
+        return None;
+    };
+    let name = p.path.get_ident()?;
+    let mut pat = pat;
+    let mut levels = 0;
+    loop {
+        match pat {
+            syn::Pat::TupleStruct(ts)
+                if ts.elems.len() == 1
+                    && ts
+                        .path
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "Ok" || s.ident == "Some") =>
+            {
+                levels += 1;
+                pat = &ts.elems[0];
+            }
+            syn::Pat::Ident(pi) if pi.subpat.is_none() && levels > 0 => {
+                return (pi.ident == *name).then_some(levels);
+            }
+            _ => return None,
+        }
+    }
 }
