@@ -26,7 +26,7 @@
 //!
 //! Not reported (the `Err` is not a failure, or it is observed):
 //!
-//! - `OnceLock::set`/`OnceCell::set(..).ok()`: the `Err` only says "already set" (a receiver of
+//! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says "already set" (a receiver of
 //!   unknown type is given the benefit of the doubt; a known other type is reported), and so
 //!   for the process-wide one-time setters (`tracing::subscriber::set_global_default`,
 //!   `log::set_logger`);
@@ -352,7 +352,8 @@ fn is_once_cell(t: &crate::semantic::Ty) -> bool {
         return false;
     };
     match crate::semantic::syntax::last_segment(path) {
-        "OnceLock" | "OnceCell" | "OnceBox" | "OnceNonZeroUsize" => true,
+        // tokio's `SetOnce` too: its `set` errs only when already set (or closed).
+        "OnceLock" | "OnceCell" | "OnceBox" | "OnceNonZeroUsize" | "SetOnce" => true,
         "Arc" | "Rc" | "Box" | "Pin" => t.args().first().is_some_and(is_once_cell),
         _ => false,
     }

@@ -519,6 +519,16 @@ impl CrateIndex {
             TyExpr::Elem(base) => self.eval_depth(base, depth + 1).element(),
             TyExpr::Ok(base) => self.eval_depth(base, depth + 1).ok_value(),
             TyExpr::Awaited(base) => self.eval_depth(base, depth + 1).future_output(),
+            TyExpr::WrapperCall(call, arg) => {
+                let wrapper = match &**call {
+                    TyExpr::MethodRet(ty, name) => self
+                        .eval_depth(ty, depth + 1)
+                        .path_str()
+                        .is_some_and(|p| super::types::is_transparent_ctor(p, name)),
+                    _ => false,
+                };
+                self.eval_depth(if wrapper { arg } else { call }, depth + 1)
+            }
             TyExpr::Tuple(parts) => Ty::Tuple(
                 parts
                     .iter()

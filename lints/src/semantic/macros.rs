@@ -17,6 +17,8 @@ pub enum MacroKind {
     Select,
     /// `join!`/`try_join!`: an await point over a list of futures.
     Join,
+    /// `scopeguard::defer! { .. }`: statements, run on the same thread when the scope ends.
+    Stmts,
 }
 
 impl MacroKind {
@@ -24,6 +26,7 @@ impl MacroKind {
         Some(match name {
             "select" => MacroKind::Select,
             "join" | "try_join" => MacroKind::Join,
+            "defer" => MacroKind::Stmts,
             "vec" | "matches" | "pin" | "ready" => MacroKind::Exprs,
             "format" | "print" | "println" | "eprint" | "eprintln" | "write" | "writeln"
             | "panic" | "format_args" | "unreachable" | "todo" | "unimplemented" | "assert"

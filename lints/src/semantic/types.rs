@@ -485,6 +485,10 @@ pub enum TyExpr {
     /// A tuple some of whose parts wait for the crate index (`(reply_tx, addrs)` where
     /// `reply_tx` came through a glob import); fully known tuples are `Known(Ty::Tuple)`.
     Tuple(Vec<TyExpr>),
+    /// `T::new(arg)` where `T` is a crate path the crate index settles (`Arc::new(Mutex::new(..))`
+    /// with `Arc` brought in by `use super::*;`): the argument's type when `T` turns out to be a
+    /// transparent wrapper (`Arc`, `Rc`, `Box`, `Pin`), else the method's declared return.
+    WrapperCall(Arc<TyExpr>, Arc<TyExpr>),
     /// The output of awaiting the base (`tenant.timeline(id).await`): known when the base is
     /// a crate `async fn`'s call (see [`Ty::future`]).
     Awaited(Arc<TyExpr>),
@@ -699,6 +703,31 @@ pub fn known_method_ret(recv: &Ty, method: &str) -> Option<Ty> {
         path: receiver.into(),
         args: args.clone(),
     })
+}
+
+/// Wrappers whose constructor's type is its argument's type for racewise's purposes.
+pub(crate) const WRAPPER_CTORS: &[&str] = &[
+    "std::sync::Arc::new",
+    "std::rc::Rc::new",
+    "std::boxed::Box::new",
+    "std::pin::Pin::new",
+    "std::sync::Arc::clone",
+    "std::rc::Rc::clone",
+    "std::option::Option::Some",
+    "std::result::Result::Ok",
+    "std::boxed::Box::pin",
+    "std::sync::Arc::from",
+    // `Arc::downgrade(&state)`: a `Weak` of the same value (`Weak` is as transparent as `Arc`;
+    // its `upgrade()` gives the value back).
+    "std::sync::Arc::downgrade",
+    "std::rc::Rc::downgrade",
+];
+
+/// Whether `path::name` is one of the [`WRAPPER_CTORS`].
+pub fn is_transparent_ctor(path: &str, name: &str) -> bool {
+    WRAPPER_CTORS
+        .iter()
+        .any(|c| c.strip_suffix(name).and_then(|p| p.strip_suffix("::")) == Some(path))
 }
 
 #[cfg(test)]

@@ -1838,6 +1838,21 @@ impl<'a, 'l> Walker<'a, 'l> {
                     root: Vec::new(),
                 }
             }
+            Some(MacroKind::Stmts) => {
+                self.macro_hook(mac, &name);
+                // A closure run in place where it is written: the deferred code runs later,
+                // on the same thread, in the same (async) body, and its `return` leaves only
+                // itself.
+                let tokens = &mac.tokens;
+                match syn::parse2::<syn::ExprClosure>(quote::quote!(|| { #tokens })) {
+                    Ok(cl) => {
+                        self.core.inline_closure = Some(&cl as *const syn::ExprClosure as usize);
+                        self.walk_closure(&cl, false);
+                    }
+                    Err(_) => self.core.facts.skipped_macros += 1,
+                }
+                Val::default()
+            }
             Some(MacroKind::Join) => {
                 self.macro_hook(mac, &name);
                 let (exprs, _) = macros::parse_exprs(mac.tokens.clone(), &name);

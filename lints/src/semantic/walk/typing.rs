@@ -1,11 +1,13 @@
 //! Expression typing: what an expression's type is, as far as racewise needs (possibly deferred to
 //! the crate index). Pure: no effect on guard liveness.
 
+use std::sync::Arc;
+
 use super::Core;
 use crate::semantic::syntax::peel;
 use crate::semantic::types::{
-    CONSTRUCTORS, ELEMENT_METHODS, Ty, TyExpr, channel_pair, generic_types, is_external,
-    known_method_ret,
+    CONSTRUCTORS, ELEMENT_METHODS, Ty, TyExpr, WRAPPER_CTORS, channel_pair, generic_types,
+    is_external, known_method_ret,
 };
 
 /// Methods whose result has the receiver's type, for racewise's purposes (smart-pointer plumbing,
@@ -75,23 +77,8 @@ fn is_socket_io(t: &Ty) -> bool {
     }
 }
 
-/// Wrappers whose constructor's type is its argument's type for racewise's purposes.
-const WRAPPER_CTORS: &[&str] = &[
-    "std::sync::Arc::new",
-    "std::rc::Rc::new",
-    "std::boxed::Box::new",
-    "std::pin::Pin::new",
-    "std::sync::Arc::clone",
-    "std::rc::Rc::clone",
-    "std::option::Option::Some",
-    "std::result::Result::Ok",
-    "std::boxed::Box::pin",
-    "std::sync::Arc::from",
-    // `Arc::downgrade(&state)`: a `Weak` of the same value (`Weak` is as transparent as `Arc`;
-    // its `upgrade()` gives the value back).
-    "std::sync::Arc::downgrade",
-    "std::rc::Rc::downgrade",
-];
+/// The associated fns of [`WRAPPER_CTORS`], for a wrapper the crate index has yet to name.
+const WRAPPER_METHODS: &[&str] = &["new", "clone", "from", "pin", "downgrade"];
 
 const MAX_DEPTH: u32 = 64;
 
@@ -280,7 +267,17 @@ impl<'a> Core<'a> {
             // `TenantHarness::create(name)`): its declared return type, settled by the crate
             // index (a constructor it does not declare, `Config::default()`, is the type).
             if !is_external(prefix) && prefix != "Self" {
-                return TyExpr::Known(ty).method_ret(last);
+                let call = TyExpr::Known(ty).method_ret(last);
+                // Maybe std's `Arc::new` through a glob: the index tells, and needs the argument.
+                return match c.args.first() {
+                    Some(arg) if c.args.len() == 1 && WRAPPER_METHODS.contains(&last) => {
+                        TyExpr::WrapperCall(
+                            Arc::new(call),
+                            Arc::new(self.ty_of_depth(arg, depth + 1)),
+                        )
+                    }
+                    _ => call,
+                };
             }
             // `Mutex::new`: std's and other crates' constructors give their type.
             if CONSTRUCTORS.contains(&last) {
