@@ -200,8 +200,11 @@ pub struct SwallowedResult {
     none_handled: std::collections::HashSet<(usize, usize)>,
     /// The latest log-macro statement in the fn being walked.
     last_log: Option<RecentLog>,
-    /// The doc of the fn being walked explains its discards (see [`doc_explains`]).
-    fn_doc_explains: bool,
+    /// The doc of the fn being walked explains its discards (see [`doc_explains`]); read at
+    /// its first discard (most fns have none, and their docs are long).
+    fn_doc_explains: Option<bool>,
+    /// The line of the walked fn's signature, where its doc ends.
+    fn_sig_line: u32,
     /// Per struct of the file (by name, names declared once only): its sender fields whose
     /// channel's receiver another field of the same struct holds (see [`self_held_senders`]).
     self_held: std::collections::HashMap<String, Vec<String>>,
@@ -1983,7 +1986,8 @@ impl Lint for SwallowedResult {
 
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
         self.last_log = None;
-        self.fn_doc_explains = doc_explains(cx, f.sig.fn_token.span.start().line as u32);
+        self.fn_doc_explains = None;
+        self.fn_sig_line = f.sig.fn_token.span.start().line as u32;
         self.lossless_sends.clear();
         let body = f.body_text();
         if body.contains("channel") || body.contains("unbounded") {
@@ -2050,7 +2054,9 @@ impl Lint for SwallowedResult {
                 .map(|l| l.errors.as_slice())
         };
         if let Some(d) = discard_of(stmt)
-            && !self.fn_doc_explains
+            && !*self
+                .fn_doc_explains
+                .get_or_insert_with(|| doc_explains(cx, self.fn_sig_line))
             && !explained_discard(cx, d.first, d.last)
             && !flush_of_discarded_write(cx, &d)
             && !(cx.in_test() && test_cleanup(cx, d.expr()))
