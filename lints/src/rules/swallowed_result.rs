@@ -136,7 +136,8 @@
 //!   same fn, `let _ = tx.send(Err(e)).await;`, or a message built from the logged error value
 //!   (`e`, `err`, `error`, `*_err`, `*_error`: `abort_tx.send(Shutdown::error(e.to_string()))`)
 //!   — a consumer that is gone loses only a copy of an error already in the log;
-//! - `Drop::drop` (no caller to report to; best-effort cleanup is the idiom);
+//! - `Drop::drop` and a deferred block (`defer! { .. }`, which a guard's `Drop` runs): no
+//!   caller to report to, and best-effort cleanup is the idiom;
 //! - cleanup in test code: removing the test's files and directories (`let _ =
 //!   fs::remove_dir_all(&dir);`, `tokio::fs::remove_file(&p).await.ok();`) or closing its
 //!   temporary directory (`tmp_dir.close().ok();` on a `TempDir`). A failed cleanup leaves a file behind and
@@ -1880,7 +1881,7 @@ fn is_none_pat(p: &syn::Pat) -> bool {
 /// `Drop::drop`: a destructor has no caller to report to, and best-effort cleanup there
 /// (`let _ = fs::remove_file(..)`) is the idiom.
 fn skipped(cx: &Cx) -> bool {
-    cx.fn_name() == Some("drop")
+    cx.in_drop()
 }
 
 impl SwallowedResult {

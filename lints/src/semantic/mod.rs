@@ -246,6 +246,12 @@ impl<'w> Cx<'w> {
         self.core.function()
     }
 
+    /// Code that runs when a scope is dropped: a `Drop::drop` body, or a deferred block
+    /// (`defer! { .. }`, run by a guard's `Drop`).
+    pub fn in_drop(&self) -> bool {
+        self.core.in_defer > 0 || self.core.fn_name() == Some("drop")
+    }
+
     /// The innermost enclosing fn's own name (`next_task`), without building `function()`.
     pub fn fn_name(&self) -> Option<&str> {
         self.core.fn_name()

@@ -1847,7 +1847,9 @@ impl<'a, 'l> Walker<'a, 'l> {
                 match syn::parse2::<syn::ExprClosure>(quote::quote!(|| { #tokens })) {
                     Ok(cl) => {
                         self.core.inline_closure = Some(&cl as *const syn::ExprClosure as usize);
+                        self.core.in_defer += 1;
                         self.walk_closure(&cl, false);
+                        self.core.in_defer -= 1;
                     }
                     Err(_) => self.core.facts.skipped_macros += 1,
                 }

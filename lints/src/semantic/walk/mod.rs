@@ -77,6 +77,8 @@ pub struct Core<'a> {
     pub(crate) collectors: Vec<Vec<crate::semantic::facts::AccessId>>,
     /// Inside a format macro's arguments (`info!("{}", p.display())`).
     pub(crate) in_format: u32,
+    /// Inside a deferred block (`defer! { .. }`): code that runs when the scope is dropped.
+    pub(crate) in_defer: u32,
     /// The fn `walk_fn` registered, taken by the body it enters.
     pub(crate) entering_fn: Option<u32>,
     /// The address of a closure known to run in place (a combinator's argument, a `let` only
@@ -330,6 +332,7 @@ pub fn analyze_file<'a>(
         offloaded_tail: None,
         collectors: Vec::new(),
         in_format: 0,
+        in_defer: 0,
         entering_fn: None,
         inline_closure: None,
         benign: 0,
