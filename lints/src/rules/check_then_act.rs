@@ -43,7 +43,10 @@
 //! Not flagged:
 //! - a write that re-checks: its own guard is tested before it (`let mut q = m.lock(); if
 //!   q.is_empty() { return } q.pop()`, or `if let Some(j) = jobs.get_mut(&id) { .. }
-//!   jobs.remove(&id)`: the second guard handles what it finds), or its result decides
+//!   jobs.remove(&id)`: the second guard handles what it finds; or asserted, as a reservation
+//!   is committed: `assert!(matches!(map.get(&id), Some(Reserved))); map.insert(id, ready)` —
+//!   an `assert!` re-checks, but is no check a claim relies on, and a `debug_assert!`, gone in
+//!   release builds, is neither), or its result decides
 //!   (`if !set.lock().insert(id)`, `match m.lock().remove(&k)`,
 //!   `let prev = ..insert(..); if prev.is_some()`), or it is `entry()` after a key lookup
 //!   (`entry` re-checks the key). A second `load` of an atomic re-checks nothing: the value can

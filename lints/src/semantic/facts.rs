@@ -181,6 +181,9 @@ pub struct Decision {
     pub reports_outcome: bool,
     /// Identifiers the condition mentions (`STATE_FIRED` in `x.load(..) == STATE_FIRED`).
     pub idents: Vec<String>,
+    /// An `assert!`'s condition: it re-checks the state a later write through the same guard
+    /// replaces, but is no check a claim relies on (it states an invariant).
+    pub assertion: bool,
 }
 
 impl Decision {

@@ -310,7 +310,7 @@ impl<'a> CrateCx<'a> {
         // Writes by fn name, for decided calls (built once, only if some call is decided).
         let mut by_fn: Option<BTreeMap<&str, Vec<(usize, &StateAccess)>>> = None;
         for (file, facts) in self.files.iter().enumerate() {
-            for d in &facts.decisions {
+            for d in facts.decisions.iter().filter(|d| !d.assertion) {
                 for &rid in &d.reads {
                     let Some(r) = facts.accesses.get(rid as usize) else {
                         continue;

@@ -492,6 +492,33 @@ impl Walker<'_, '_> {
             memo,
             reports_outcome: false,
             idents: idents.into_iter().collect(),
+            assertion: false,
+        });
+    }
+
+    /// Record an `assert!`'s condition that read state: a [`Decision`] only for re-checks (see
+    /// `Decision::assertion`), which decides no write and no body.
+    pub(crate) fn record_assertion(
+        &mut self,
+        cond: &syn::Expr,
+        reads: Vec<AccessId>,
+        gated: Vec<(u32, u32)>,
+    ) {
+        let Some(body) = self.core.bodies.last() else {
+            return;
+        };
+        if reads.is_empty() {
+            return;
+        }
+        self.core.facts.decisions.push(Decision {
+            body: body.id,
+            region: Region::from_span(cond.span()),
+            reads,
+            gated,
+            memo: false,
+            reports_outcome: false,
+            idents: Vec::new(),
+            assertion: true,
         });
     }
 

@@ -1816,8 +1816,28 @@ impl<'a, 'l> Walker<'a, 'l> {
                 hook!(self, check_macro, &view, crate::lint::Hooks::MACRO);
                 // Formatting a message is not work a claimed flag protects.
                 self.core.in_format += 1;
-                for arg in &f.args {
+                // An assertion's condition decides the rest of the body (a failed one leaves
+                // it): `assert!(matches!(state.get(&k), Some(Reserved)))` re-checks the state
+                // a write after it then replaces. Not a `debug_assert!`: release builds drop it.
+                let conditions = match name.as_str() {
+                    "assert" => 1,
+                    "assert_eq" | "assert_ne" => 2,
+                    _ => 0,
+                };
+                if conditions > 0 {
+                    self.collect_begin();
+                }
+                for (i, arg) in f.args.iter().enumerate() {
                     self.eval(&arg.expr, Mode::Place);
+                    if i + 1 == conditions {
+                        let reads = self.collect_end();
+                        let end = range_of(mac.delimiter.span().close()).1;
+                        let gated = vec![(end, self.rest_end())];
+                        self.record_assertion(&f.args[0].expr, reads, gated);
+                    }
+                }
+                if conditions > f.args.len() {
+                    self.collect_end();
                 }
                 self.core.in_format -= 1;
                 if MacroKind::diverges(&name) {
