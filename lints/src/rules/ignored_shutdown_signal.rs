@@ -20,8 +20,9 @@
 //! signals, while `signal_strength`, `stop_index`, `cancel_reason` or `shutdown_timeout` are not.
 //! A name-only match is ignored when the type is plainly data (`bool`, integers, strings,
 //! `Duration`, unix signal numbers, a type named for an outcome: `..Error`, `TaskCancelled`,
-//! `..Aborted`, `..Stopped`, the news that something already ended) or the *sending* side (`Sender`, `DropGuard`: a `_shutdown_tx`
-//! that is dropped when the function returns is how a signal is given).
+//! `..Aborted`, `..Stopped`, the news that something already ended) or the *sending* side
+//! (`Sender`, `DropGuard`: a `_shutdown_tx` that is dropped when the function returns is how a
+//! signal is given).
 //!
 //! "Used" means the parameter's own binding is used: a path expression naming it, in the body,
 //! a closure or an async block (or its name anywhere in a macro's arguments, not after a `.`).

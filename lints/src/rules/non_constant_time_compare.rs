@@ -32,8 +32,9 @@
 //! generic `T`); comparisons with a literal, `None`, an enum variant or a constant not named like
 //! a secret; lengths and predicates (`token.len() == 32`); operands about a secret rather than
 //! the secret (`token_type`, `signature_algorithm`, `token.kind == kind`, version and capability
-//! tags, and tokens that are positions or ownership tags: `publish_token`, `next_page_token`); an unkeyed content digest (a checksum anyone can compute); `secstr` values, whose `==`
-//! is constant-time; and test code. The finding is reported at the `==` / `!=` operator.
+//! tags, and tokens that are positions or ownership tags: `publish_token`, `next_page_token`);
+//! an unkeyed content digest (a checksum anyone can compute); `secstr` values, whose `==` is
+//! constant-time; and test code. The finding is reported at the `==` / `!=` operator.
 //!
 //! Why the line is there: a timing attack needs an attacker-chosen guess compared with a value
 //! the attacker does not know. Two received values are both the attacker's; two program-owned

@@ -25,8 +25,8 @@
 //! `display()`, `to_string()`; a helper fn that returns such a path is reported in the helper. Not reported when another per-write unique part
 //! takes part in building the path: a UUID, a counter (`fetch_add`, names with `counter`/`seq`/
 //! `nonce`/`unique`), a timestamp (`SystemTime::now`, `Instant::now`, `Utc::now`, `as_nanos`),
-//! the thread id (`thread::current().id()`) or the task id (`tokio::task::id()`), randomness (`rand`, `fastrand`, `nanoid`) or the
-//! `tempfile` crate. `process::id()` is resolved through `use`, so a crate's own `id()` is not
+//! the thread id (`thread::current().id()`) or the task id (`tokio::task::id()`), randomness
+//! (`rand`, `fastrand`, `nanoid`) or the `tempfile` crate. `process::id()` is resolved through `use`, so a crate's own `id()` is not
 //! it. Reported at the `process::id` call.
 //!
 //! ## Why is this bad

@@ -26,8 +26,8 @@
 //!
 //! Not reported (the `Err` is not a failure, or it is observed):
 //!
-//! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says "already set" (a receiver of
-//!   unknown type is given the benefit of the doubt; a known other type is reported), and so
+//! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says
+//!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known other type is reported), and so
 //!   for the process-wide one-time setters (`tracing::subscriber::set_global_default`,
 //!   `log::set_logger`);
 //! - `.ok()` used as a value: `let x = r.ok();`, `if let Some(x) = r.ok()`, and a conversion in
@@ -140,9 +140,9 @@
 //!   caller to report to, and best-effort cleanup is the idiom;
 //! - cleanup in test code: removing the test's files and directories (`let _ =
 //!   fs::remove_dir_all(&dir);`, `tokio::fs::remove_file(&p).await.ok();`) or closing its
-//!   temporary directory (`tmp_dir.close().ok();` on a `TempDir`). A failed cleanup leaves a file behind and
-//!   cannot change what the test checks (outside test code the same discard stays a finding: a
-//!   service that cannot delete its files fills its disk without a word).
+//!   temporary directory (`tmp_dir.close().ok();` on a `TempDir`). A failed cleanup leaves a
+//!   file behind and cannot change what the test checks (outside test code the same discard
+//!   stays a finding: a service that cannot delete its files fills its disk without a word).
 //!
 //! Test code is checked too: a test helper that swallows an error hides why the test fails
 //! (findings carry `in_test`, one severity lower by default).
@@ -1680,8 +1680,8 @@ fn explained_discard(cx: &Cx, first: proc_macro2::Span, last: proc_macro2::Span)
 /// Cleanup a test throws away the result of: removing its files and directories
 /// (`let _ = fs::remove_dir_all(&dir);`, `tokio::fs::remove_file(&p).await.ok();`, std's, tokio's
 /// or `fs_err`'s) or closing its temporary directory (`tmp.close().ok();` on a `TempDir`,
-/// `Utf8TempDir`, `NamedTempFile`, or, type not known here, a receiver named as one). A failed cleanup leaves a file behind;
-/// it cannot change what the test checks.
+/// `Utf8TempDir`, `NamedTempFile`, or, type not known here, a receiver named as one). A failed
+/// cleanup leaves a file behind; it cannot change what the test checks.
 fn test_cleanup(cx: &Cx, e: &syn::Expr) -> bool {
     const REMOVALS: &[&str] = &["remove_file", "remove_dir", "remove_dir_all"];
     match peel_await(e) {
@@ -1689,12 +1689,12 @@ fn test_cleanup(cx: &Cx, e: &syn::Expr) -> bool {
             let (module, name) = callee.rsplit_once("::").unwrap_or(("", &callee));
             // `fs::` may still name a module a glob brought in (`use super::*;`).
             REMOVALS.contains(&name)
-                && (module.rsplit("::").next() == Some("fs") || module == "fs_err")
+                && (crate::semantic::syntax::last_segment(module) == "fs" || module == "fs_err")
         }),
         syn::Expr::MethodCall(mc) if mc.method == "close" && mc.args.is_empty() => {
             match cx.type_of(&mc.receiver).known() {
                 Some(t) => t.peel().path_str().is_some_and(|p| {
-                    let last = p.rsplit("::").next().unwrap_or(p);
+                    let last = crate::semantic::syntax::last_segment(p);
                     ["TempDir", "TempPath", "TempFile"]
                         .iter()
                         .any(|n| last.contains(n))

@@ -467,19 +467,43 @@ impl Walker<'_, '_> {
         gated: Vec<(u32, u32)>,
         memo: bool,
     ) {
+        self.push_decision(cond, reads, gated, memo, false);
+    }
+
+    /// Record an `assert!`'s condition that read state: a [`Decision`] only for re-checks (see
+    /// `Decision::assertion`), which decides no write and no body.
+    pub(crate) fn record_assertion(
+        &mut self,
+        cond: &syn::Expr,
+        reads: Vec<AccessId>,
+        gated: Vec<(u32, u32)>,
+    ) {
+        self.push_decision(cond, reads, gated, false, true);
+    }
+
+    fn push_decision(
+        &mut self,
+        cond: &syn::Expr,
+        reads: Vec<AccessId>,
+        gated: Vec<(u32, u32)>,
+        memo: bool,
+        assertion: bool,
+    ) {
         if reads.is_empty() {
             return;
         }
         let Some(body) = self.core.bodies.last_mut() else {
             return;
         };
-        body.decided = true;
         let body_id = body.id;
-        for &r in &reads {
-            if let Some(a) = self.core.facts.accesses.get_mut(r as usize)
-                && a.kind == AccessKind::Write
-            {
-                a.decided = true;
+        if !assertion {
+            body.decided = true;
+            for &r in &reads {
+                if let Some(a) = self.core.facts.accesses.get_mut(r as usize)
+                    && a.kind == AccessKind::Write
+                {
+                    a.decided = true;
+                }
             }
         }
         let mut idents = std::collections::BTreeSet::new();
@@ -492,33 +516,7 @@ impl Walker<'_, '_> {
             memo,
             reports_outcome: false,
             idents: idents.into_iter().collect(),
-            assertion: false,
-        });
-    }
-
-    /// Record an `assert!`'s condition that read state: a [`Decision`] only for re-checks (see
-    /// `Decision::assertion`), which decides no write and no body.
-    pub(crate) fn record_assertion(
-        &mut self,
-        cond: &syn::Expr,
-        reads: Vec<AccessId>,
-        gated: Vec<(u32, u32)>,
-    ) {
-        let Some(body) = self.core.bodies.last() else {
-            return;
-        };
-        if reads.is_empty() {
-            return;
-        }
-        self.core.facts.decisions.push(Decision {
-            body: body.id,
-            region: Region::from_span(cond.span()),
-            reads,
-            gated,
-            memo: false,
-            reports_outcome: false,
-            idents: Vec::new(),
-            assertion: true,
+            assertion,
         });
     }
 
