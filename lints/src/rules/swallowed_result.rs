@@ -1686,10 +1686,12 @@ fn test_cleanup(cx: &Cx, e: &syn::Expr) -> bool {
     const REMOVALS: &[&str] = &["remove_file", "remove_dir", "remove_dir_all"];
     match peel_await(e) {
         syn::Expr::Call(c) => cx.callee(c).is_some_and(|callee| {
-            let (module, name) = callee.rsplit_once("::").unwrap_or(("", &callee));
+            let (module, name) = crate::semantic::syntax::split_last(&callee);
             // `fs::` may still name a module a glob brought in (`use super::*;`).
             REMOVALS.contains(&name)
-                && (crate::semantic::syntax::last_segment(module) == "fs" || module == "fs_err")
+                && module.is_some_and(|m| {
+                    crate::semantic::syntax::last_segment(m) == "fs" || m == "fs_err"
+                })
         }),
         syn::Expr::MethodCall(mc) if mc.method == "close" && mc.args.is_empty() => {
             match cx.type_of(&mc.receiver).known() {

@@ -1160,8 +1160,8 @@ impl<'a, 'l> Walker<'a, 'l> {
             // Recorded before the guard exists: a wrapper's `lock()` that hands out its inner
             // guard is not a second lock taken while the first is held.
             let receiver_ty = self.core.ty_of(&mc.receiver);
-            self.record_method_call(receiver_ty, name, mc.method.span());
-            let g = self.acquire(&mc.receiver, &mc.method, false);
+            self.record_method_call(receiver_ty.clone(), name, mc.method.span());
+            let g = self.acquire(&mc.receiver, receiver_ty, &mc.method, false);
             return Val {
                 guards: vec![g],
                 root: Vec::new(),
@@ -1194,7 +1194,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let offloaded = !INLINE_CLOSURE_METHODS.contains(&name.as_str());
         let item = ITEM_CLOSURE_METHODS
             .contains(&name.as_str())
-            .then(|| self.core.ty_of(&mc.receiver).elem());
+            .then(|| receiver_ty.clone().elem());
         let first = self.collect_args_begin();
         let spawns = name.contains("spawn");
         // A method `block_on` is a runtime's (`rt.block_on(..)`, `handle.block_on(..)`; the
@@ -1335,7 +1335,8 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.mark_benign(&mc.receiver);
             self.eval(&mc.receiver, Mode::Place);
             self.record_await(aw.await_token.span, ".await");
-            let g = self.acquire(&mc.receiver, &mc.method, true);
+            let receiver_ty = self.core.ty_of(&mc.receiver);
+            let g = self.acquire(&mc.receiver, receiver_ty, &mc.method, true);
             return Val {
                 guards: vec![g],
                 root: Vec::new(),
@@ -1376,8 +1377,14 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.core.facts.awaits.push(point);
     }
 
-    fn acquire(&mut self, receiver: &syn::Expr, method: &syn::Ident, awaited: bool) -> GuardId {
-        let ty = self.core.ty_of(receiver);
+    /// `ty`: the receiver's type, as `self.core.ty_of(receiver)` gives it.
+    fn acquire(
+        &mut self,
+        receiver: &syn::Expr,
+        ty: TyExpr,
+        method: &syn::Ident,
+        awaited: bool,
+    ) -> GuardId {
         let local_identity = match (peel(receiver), &ty) {
             (syn::Expr::Path(p), TyExpr::Known(_)) => p.path.get_ident().map(|i| {
                 let function = self.core.function();
@@ -1824,20 +1831,23 @@ impl<'a, 'l> Walker<'a, 'l> {
                     "assert_eq" | "assert_ne" => 2,
                     _ => 0,
                 };
-                if conditions > 0 {
+                let (conds, rest) = f.args.split_at(if f.args.len() >= conditions {
+                    conditions
+                } else {
+                    0
+                });
+                if let Some(first) = conds.first() {
                     self.collect_begin();
-                }
-                for (i, arg) in f.args.iter().enumerate() {
-                    self.eval(&arg.expr, Mode::Place);
-                    if i + 1 == conditions {
-                        let reads = self.collect_end();
-                        let end = range_of(mac.delimiter.span().close()).1;
-                        let gated = vec![(end, self.rest_end())];
-                        self.record_assertion(&f.args[0].expr, reads, gated);
+                    for arg in conds {
+                        self.eval(&arg.expr, Mode::Place);
                     }
+                    let reads = self.collect_end();
+                    let end = range_of(mac.delimiter.span().close()).1;
+                    let gated = vec![(end, self.rest_end())];
+                    self.record_assertion(&first.expr, reads, gated);
                 }
-                if conditions > f.args.len() {
-                    self.collect_end();
+                for arg in rest {
+                    self.eval(&arg.expr, Mode::Place);
                 }
                 self.core.in_format -= 1;
                 if MacroKind::diverges(&name) {

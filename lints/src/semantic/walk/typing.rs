@@ -77,9 +77,6 @@ fn is_socket_io(t: &Ty) -> bool {
     }
 }
 
-/// The associated fns of [`WRAPPER_CTORS`], for a wrapper the crate index has yet to name.
-const WRAPPER_METHODS: &[&str] = &["new", "clone", "from", "pin", "downgrade"];
-
 const MAX_DEPTH: u32 = 64;
 
 impl<'a> Core<'a> {
@@ -270,7 +267,12 @@ impl<'a> Core<'a> {
                 let call = TyExpr::Known(ty).method_ret(last);
                 // Maybe std's `Arc::new` through a glob: the index tells, and needs the argument.
                 return match c.args.first() {
-                    Some(arg) if c.args.len() == 1 && WRAPPER_METHODS.contains(&last) => {
+                    Some(arg)
+                        if c.args.len() == 1
+                            && WRAPPER_CTORS
+                                .iter()
+                                .any(|w| crate::semantic::syntax::last_segment(w) == last) =>
+                    {
                         TyExpr::WrapperCall(
                             Arc::new(call),
                             Arc::new(self.ty_of_depth(arg, depth + 1)),
