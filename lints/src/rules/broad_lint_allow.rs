@@ -49,15 +49,19 @@
 //! ## Use instead
 //! ```rust,ignore
 //! impl SessionStore {
+//!     #[expect(clippy::await_holding_lock, reason = "single-threaded runtime; guard is released before yielding to the caller")]
 //!     async fn refresh(&self, id: SessionId) {
-//!         #[expect(clippy::await_holding_lock, reason = "single-threaded runtime; guard is released before yielding to the caller")]
 //!         let guard = self.sessions.lock().unwrap();
 //!         // ...
 //!     }
+//!     async fn evict(&self) { /* ... */ }
 //! }
 //! ```
 //! or, better, drop the guard before the await (or use `tokio::sync::Mutex`), and delete the
-//! allow.
+//! allow. clippy reads these lints' level at the async body (the async fn, or a statement
+//! around an `async` block), so an allow or expect on the guard's own `let` does nothing; the
+//! fn that holds the guard is the narrowest place, and `expect` there warns once the guard is
+//! gone. `lock_across_await` does not report a guard under such an allow or expect either.
 //!
 //! `racewise check --fix` deletes an `await_holding_lock` / `await_holding_refcell_ref` allow that
 //! hides nothing (safe fix): the attribute (with its line), or just the lint and a comma when the
@@ -404,7 +408,7 @@ fn crate_finding(cx: &CrateCx, file: usize, allow: &AllowFact) -> Finding {
                         at.line
                     ),
                     format!(
-                        "narrow it to the statement that holds the guard, as `#[expect(clippy::{}, reason = \"..\")]` — or drop the guard before the await and remove the allow",
+                        "narrow it to the async fn that holds the guard, as `#[expect(clippy::{}, reason = \"..\")]` (it warns once the guard is gone; clippy ignores it on the guard's own `let`) — or drop the guard before the await and remove the allow",
                         allow.lint
                     ),
                 )

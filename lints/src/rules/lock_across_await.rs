@@ -10,6 +10,14 @@
 //! await. tokio's async mutex guards are never flagged. One finding per guard, at the lock call,
 //! pointing at the first await it is held across.
 //!
+//! A guard the code already allows clippy's own lint for is not reported again:
+//! `#[allow(..)]`/`#[expect(..)]` of `clippy::await_holding_lock` (`await_holding_refcell_ref`
+//! for a `RefCell` borrow) where clippy reads it — on the async fn, or on a statement around the
+//! `async` block or closure that holds the guard (clippy takes the level at the async body, so
+//! an allow on the guard's own `let` silences neither clippy nor racewise). An allow on a whole
+//! impl, module or crate is a blanket, not a decision about this guard: every guard under it is
+//! still reported, and `broad_lint_allow` reports the allow.
+//!
 //! An async fn that holds a guard across its own await is reported once, in that fn, not again
 //! at each caller that awaits it: the fix is in the callee. A caller whose own guard is alive
 //! across `helper().await` is flagged as any other await; and if `helper` takes another lock,
@@ -41,7 +49,8 @@
 
 use crate::finding::{Finding, Related, Severity};
 use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
-use crate::semantic::CrateCx;
+use crate::semantic::syntax::{ALLOWS_AWAIT_HOLDING_LOCK, ALLOWS_AWAIT_HOLDING_REFCELL};
+use crate::semantic::{CrateCx, LockKind};
 
 pub static META: RuleMeta = RuleMeta {
     name: "lock_across_await",
@@ -71,6 +80,13 @@ impl Lint for LockAcrossAwait {
                 let Some(kind) = cx.lock_kind(a) else {
                     continue;
                 };
+                let clippy_lint = match kind {
+                    LockKind::RefCell => ALLOWS_AWAIT_HOLDING_REFCELL,
+                    _ => ALLOWS_AWAIT_HOLDING_LOCK,
+                };
+                if a.clippy_allows & clippy_lint != 0 {
+                    continue;
+                }
                 let what = if point.what == ".await" {
                     "`.await`".to_string()
                 } else {

@@ -47,6 +47,10 @@ pub struct Acquisition {
     /// the call graph's summaries count.
     pub caller: Option<u32>,
     pub inline: bool,
+    /// clippy's await-holding lints an `allow`/`expect` at the acquiring async body names (on
+    /// its fn, or on a statement around its `async` block): `syntax::ALLOWS_AWAIT_HOLDING_LOCK`
+    /// / `_REFCELL` bits.
+    pub clippy_allows: u8,
 }
 
 impl Acquisition {

@@ -510,6 +510,39 @@ impl<'ast> syn::visit::Visit<'ast> for StepScan {
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
+/// `allow`/`expect` of clippy's `await_holding_lock` in `attrs` (bit [`ALLOWS_AWAIT_HOLDING_LOCK`])
+/// and of `await_holding_refcell_ref` (bit [`ALLOWS_AWAIT_HOLDING_REFCELL`]), directly or behind
+/// `cfg_attr(..)` (the allow then holds in some build, where clippy is silent too).
+pub fn await_holding_allows(attrs: &[syn::Attribute]) -> u8 {
+    let mut bits = 0;
+    for attr in attrs {
+        let path = attr.path();
+        let listed = match &attr.meta {
+            syn::Meta::List(l) if path.is_ident("allow") || path.is_ident("expect") => {
+                l.tokens.clone()
+            }
+            syn::Meta::List(l) if path.is_ident("cfg_attr") => {
+                let grants = any_ident(l.tokens.clone(), &|i| i == "allow" || i == "expect");
+                if !grants {
+                    continue;
+                }
+                l.tokens.clone()
+            }
+            _ => continue,
+        };
+        if mentions_ident(listed.clone(), "await_holding_lock") {
+            bits |= ALLOWS_AWAIT_HOLDING_LOCK;
+        }
+        if mentions_ident(listed, "await_holding_refcell_ref") {
+            bits |= ALLOWS_AWAIT_HOLDING_REFCELL;
+        }
+    }
+    bits
+}
+
+pub const ALLOWS_AWAIT_HOLDING_LOCK: u8 = 1;
+pub const ALLOWS_AWAIT_HOLDING_REFCELL: u8 = 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -518,12 +518,18 @@ impl<'a, 'l> Walker<'a, 'l> {
         for (i, stmt) in block.stmts.iter().enumerate() {
             // `#[cfg(test)] if let Some(tx) = &self.observer { .. }`: test-only code in a
             // production fn is test code, like a `#[cfg(test)]` item.
-            let test_only = stmt_attrs(stmt).iter().any(super::items::is_cfg_test);
+            let attrs = stmt_attrs(stmt);
+            let test_only = attrs.iter().any(super::items::is_cfg_test);
             self.core.test_depth += u32::from(test_only);
+            let allows_before = self.core.clippy_allows;
+            if !attrs.is_empty() {
+                self.core.clippy_allows |= crate::semantic::syntax::await_holding_allows(attrs);
+            }
             match stmt {
                 syn::Stmt::Expr(e, None) if i + 1 == n => val = self.walk_tail(stmt, e),
                 _ => self.walk_stmt(stmt, &block.stmts[i + 1..]),
             }
+            self.core.clippy_allows = allows_before;
             self.core.test_depth -= u32::from(test_only);
         }
         let level = self.temp_level();
@@ -1522,6 +1528,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 local: acq.local,
                 caller: body.fn_id,
                 inline: body.inline,
+                clippy_allows: body.clippy_allows,
             };
             self.core.facts.acquisitions.push(acq);
         }

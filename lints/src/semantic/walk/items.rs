@@ -398,6 +398,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             inline,
             off_worker,
             repeats,
+            clippy_allows: self.core.clippy_allows,
         });
     }
 
@@ -466,6 +467,8 @@ impl<'a, 'l> Walker<'a, 'l> {
             body_text: std::cell::OnceCell::new(),
         };
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
+        let allows_before = self.core.clippy_allows;
+        self.core.clippy_allows |= crate::semantic::syntax::await_holding_allows(attrs);
         let async_main = is_async && sig.ident == "main" && self.core.items.len() == 1;
         self.core.entering_fn = Some(fn_id);
         self.enter_body(is_async, async_main, Boundary::Item, true);
@@ -509,6 +512,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.walk_block_body(block);
         self.exit_body();
         self.core.items.pop();
+        self.core.clippy_allows = allows_before;
     }
 
     /// Bind a parameter pattern with its declared type: `state: Arc<S>`, `State(state): State<S>`,

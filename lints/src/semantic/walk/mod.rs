@@ -61,6 +61,9 @@ pub struct Core<'a> {
     pub(crate) next_guard: GuardId,
     pub(crate) depth: u32,
     pub(crate) test_depth: u32,
+    /// clippy's await-holding lints an `allow`/`expect` on the enclosing fns or statements names
+    /// (`syntax::await_holding_allows` bits); each body takes the value it starts with.
+    pub(crate) clippy_allows: u8,
     /// The last call whose callee was resolved, by address: the walker and several rules ask
     /// for the same call in a row. Cleared whenever an expression's evaluation starts, so an
     /// address reused by a later (macro-parsed, already dropped) call never hits.
@@ -327,6 +330,7 @@ pub fn analyze_file<'a>(
         next_guard: 0,
         depth: 0,
         test_depth: 0,
+        clippy_allows: 0,
         callee_memo: RefCell::new(None),
         closure_params: Vec::new(),
         offloaded_tail: None,

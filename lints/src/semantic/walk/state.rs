@@ -193,4 +193,8 @@ pub struct Body {
     /// May run more than once per run of its parent body: a plain closure not handed to a
     /// `spawn`, or any closure/async block created inside one of the parent's loops.
     pub repeats: bool,
+    /// clippy's await-holding lints allowed where this body starts (see `Core::clippy_allows`):
+    /// clippy reads their level at the async body, so an allow on the guard's own `let` does
+    /// not count, one on the fn or on a statement around an `async` block does.
+    pub clippy_allows: u8,
 }
