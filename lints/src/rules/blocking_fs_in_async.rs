@@ -27,7 +27,12 @@
 //! "does not run as a worker"), so blocking there parks no task; tasks it spawns run on the
 //! workers and are checked. The same holds for the `async` block of a runtime's `block_on`
 //! called from any sync code (`rt.block_on(async { .. })` in a `thread::spawn` closure, a
-//! `spawn_blocking` body or a test that builds its own runtime). `flavor = "current_thread"`,
+//! `spawn_blocking` body or a test that builds its own runtime), and for an async fn such a
+//! future awaits: `rt.block_on(migrate(&root))`, `run().await` in `#[tokio::main]`, and the
+//! async fns those await in place, provided every call of the fn is one of these. One spawned
+//! or unawaited call, a call in any other `async` block, a caller the call graph cannot see (a fn
+//! nothing resolved calls) or a call racewise cannot follow that bears the fn's name (a method
+//! on a receiver of unknown type) keeps its body checked. `flavor = "current_thread"`,
 //! the default `#[tokio::test]` and a file that builds a current-thread runtime
 //! (`Builder::new_current_thread`) are checked: there the calling thread is the runtime's
 //! only one.
@@ -83,7 +88,7 @@ use crate::finding::Severity;
 use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::paths::glob_has;
 use crate::semantic::types::Ty;
-use crate::semantic::{CrateCx, Cx, TyExpr};
+use crate::semantic::{Condition, CrateCx, Cx, Holds, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "blocking_fs_in_async",
@@ -220,7 +225,7 @@ impl Lint for BlockingFsInAsync {
                 cx.record_hazard(&META, hit.path, hit.span);
                 return;
             }
-            cx.emit(cx.finding(
+            cx.emit_on_worker(cx.finding(
                 &META,
                 hit.span,
                 configured_message(&hit.path, &hit.pattern),
@@ -266,7 +271,7 @@ impl Lint for BlockingFsInAsync {
                             format!("replace {callee} with tokio::fs::{name}(..).await"),
                         );
                     }
-                    cx.emit(f);
+                    cx.emit_on_worker(f);
                 } else if !hazard && let Some(std_path) = maybe_reexported_fs(&callee) {
                     let finding = cx.finding(
                         &META,
@@ -274,11 +279,9 @@ impl Lint for BlockingFsInAsync {
                         format!("{std_path} (re-exported) blocks the async runtime's worker thread on file I/O"),
                         "use the tokio::fs equivalent, or run the I/O in tokio::task::spawn_blocking",
                     );
-                    cx.emit_if(
-                        TyExpr::Known(Ty::path(&callee)),
-                        |t| t.path_str().is_some_and(is_blocking_fs),
-                        finding,
-                    );
+                    let holds = Holds::Ty(|t| t.path_str().is_some_and(is_blocking_fs));
+                    let ty = TyExpr::Known(Ty::path(&callee));
+                    cx.emit_on_worker_if_all(vec![Condition { ty, holds }], finding);
                 }
             }
             syn::Expr::MethodCall(mc)
@@ -290,7 +293,7 @@ impl Lint for BlockingFsInAsync {
                     cx.record_hazard(&META, "std::fs::OpenOptions::open", mc.method.span());
                     return;
                 }
-                cx.emit(cx.finding(
+                cx.emit_on_worker(cx.finding(
                     &META,
                     mc.method.span(),
                     "std::fs::OpenOptions::open blocks the async runtime's worker thread on file I/O",

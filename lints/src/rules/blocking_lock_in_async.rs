@@ -14,7 +14,12 @@
 //! "does not run as a worker"), so blocking there parks no task; tasks it spawns run on the
 //! workers and are checked. The same holds for the `async` block of a runtime's `block_on`
 //! called from any sync code (`rt.block_on(async { .. })` in a `thread::spawn` closure, a
-//! `spawn_blocking` body or a test that builds its own runtime). `flavor = "current_thread"`,
+//! `spawn_blocking` body or a test that builds its own runtime), and for an async fn such a
+//! future awaits: `rt.block_on(migrate(&root))`, `run().await` in `#[tokio::main]`, and the
+//! async fns those await in place, provided every call of the fn is one of these. One spawned
+//! or unawaited call, a call in any other `async` block, a caller the call graph cannot see (a fn
+//! nothing resolved calls) or a call racewise cannot follow that bears the fn's name (a method
+//! on a receiver of unknown type) keeps its body checked. `flavor = "current_thread"`,
 //! the default `#[tokio::test]` and a file that builds a current-thread runtime
 //! (`Builder::new_current_thread`) are checked: there the calling thread is the runtime's
 //! only one.
@@ -93,6 +98,14 @@ impl Lint for BlockingLockInAsync {
         for (file, facts) in cx.files.iter().enumerate() {
             for a in &facts.acquisitions {
                 if !a.in_async || a.off_worker || a.awaited || a.method.starts_with("try_") {
+                    continue;
+                }
+                // An async fn only ever awaited where no worker polls it (see
+                // `CallGraph::off_worker_only`).
+                if a.inline
+                    && let (Some(f), Some(calls)) = (a.caller, cx.calls)
+                    && calls.off_worker_only(file, f)
+                {
                     continue;
                 }
                 let Some(kind) = cx.lock_kind(a) else {

@@ -13,7 +13,12 @@
 //! "does not run as a worker"), so blocking there parks no task; tasks it spawns run on the
 //! workers and are checked. The same holds for the `async` block of a runtime's `block_on`
 //! called from any sync code (`rt.block_on(async { .. })` in a `thread::spawn` closure, a
-//! `spawn_blocking` body or a test that builds its own runtime). `flavor = "current_thread"`,
+//! `spawn_blocking` body or a test that builds its own runtime), and for an async fn such a
+//! future awaits: `rt.block_on(migrate(&root))`, `run().await` in `#[tokio::main]`, and the
+//! async fns those await in place, provided every call of the fn is one of these. One spawned
+//! or unawaited call, a call in any other `async` block, a caller the call graph cannot see (a fn
+//! nothing resolved calls) or a call racewise cannot follow that bears the fn's name (a method
+//! on a receiver of unknown type) keeps its body checked. `flavor = "current_thread"`,
 //! the default `#[tokio::test]` and a file that builds a current-thread runtime
 //! (`Builder::new_current_thread`) are checked: there the calling thread is the runtime's
 //! only one.
@@ -63,7 +68,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::{CrateCx, Cx, Ty, TyExpr};
+use crate::semantic::{Condition, CrateCx, Cx, Holds, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "blocking_sleep_in_async",
@@ -132,6 +137,13 @@ impl Lint for BlockingSleepInAsync {
         }
         // Emitted at once for `std::thread::sleep`; a `crate::` path waits for the crate index.
         let is_sleep = |t: &Ty| t.path_str() == Some("std::thread::sleep");
-        cx.emit_if(TyExpr::Known(Ty::path(&callee)), is_sleep, f);
+        let ty = TyExpr::Known(Ty::path(&callee));
+        cx.emit_on_worker_if_all(
+            vec![Condition {
+                ty,
+                holds: Holds::Ty(is_sleep),
+            }],
+            f,
+        );
     }
 }

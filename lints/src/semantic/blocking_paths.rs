@@ -130,6 +130,7 @@ impl Cx<'_> {
                 message,
             }),
             unless_callee: None,
+            worker_fn: self.worker_fn(),
         });
     }
 }

@@ -146,6 +146,9 @@ pub struct CallGraph {
     lock_calls: Vec<LockCall>,
     /// Position in the input of each crate id: a run over a registry has thousands of crates.
     pos: FxHashMap<usize, usize>,
+    /// Names of calls the graph could not follow (see `FileFacts::unfollowed_names`), and of
+    /// the sites that resolved to no fn: a fn of such a name may have unseen callers.
+    unfollowed: rustc_hash::FxHashSet<u64>,
     pub stats: CallStats,
 }
 
@@ -453,12 +456,21 @@ impl CallGraph {
             let ci = &crates[c];
             let facts = ci.cx.files[file];
             g.stats.unknown += facts.untyped_method_calls;
+            g.unfollowed.extend(facts.unfollowed_names.iter().copied());
             for (site_ix, (site, res)) in facts.calls.iter().zip(sites).enumerate() {
                 let to = match res {
                     Some(Resolution::Fn(n)) => n,
-                    Some(Resolution::External) | None => continue,
-                    Some(Resolution::Unknown) => {
-                        g.stats.unknown += 1;
+                    Some(Resolution::External) => continue,
+                    // Another crate's path (`None`) may be a member's the index does not link.
+                    None | Some(Resolution::Unknown) => {
+                        if res.is_some() {
+                            g.stats.unknown += 1;
+                        }
+                        let name = match &site.callee {
+                            Callee::Path(p) => crate::semantic::syntax::last_segment(p),
+                            Callee::Method(_, m) => m,
+                        };
+                        g.unfollowed.insert(crate::semantic::facts::name_hash(name));
                         continue;
                     }
                 };
@@ -826,6 +838,19 @@ impl CallGraph {
                 if callee.is_async || self.summaries[to as usize][slot].is_none() {
                     continue;
                 }
+                if blocks
+                    && site.inline
+                    && self.off_worker_only(
+                        crates,
+                        FnRef {
+                            krate,
+                            file,
+                            func: site.caller,
+                        },
+                    )
+                {
+                    continue;
+                }
                 let chain = self.chain(crates, to, slot);
                 if chain.is_empty() {
                     continue;
@@ -934,6 +959,59 @@ impl CallGraph {
         }
         reached_main
     }
+
+    /// Whether async fn `at` runs only off the runtime's workers: every resolved call into it
+    /// is awaited in place by a thread that is not a worker — the future a runtime's
+    /// `block_on` runs from sync code (`rt.block_on(serve(cfg))`), the body of `#[tokio::main]`
+    /// — directly or through async fns only reached that way themselves (followed up to a few
+    /// levels). A call the graph cannot see (a fn nothing resolved calls), a spawned or
+    /// unawaited future, or one awaited inside an async block makes the answer no.
+    pub fn off_worker_only(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
+        let Some(start) = self.node_of(&at) else {
+            return false;
+        };
+        let mut seen = vec![start];
+        let mut work = vec![(start, 0usize)];
+        while let Some((n, depth)) = work.pop() {
+            let Some(def) = self.def(crates, n) else {
+                return false;
+            };
+            let callers = &self.callers[n as usize];
+            let name = crate::semantic::syntax::last_segment(&def.path);
+            if !def.is_async
+                || callers.is_empty()
+                || depth >= 2 * MAX_CHAIN
+                || self
+                    .unfollowed
+                    .contains(&crate::semantic::facts::name_hash(name))
+            {
+                return false;
+            }
+            for &ei in callers {
+                let e = self.edges[ei as usize];
+                let Some(site) = self
+                    .krate(crates, e.krate)
+                    .and_then(|c| c.cx.files.get(e.file)?.calls.get(e.site))
+                else {
+                    return false;
+                };
+                if !site.awaited {
+                    return false;
+                }
+                if site.off_worker {
+                    continue;
+                }
+                if !site.inline || !site.in_async {
+                    return false;
+                }
+                if !seen.contains(&e.from) {
+                    seen.push(e.from);
+                    work.push((e.from, depth + 1));
+                }
+            }
+        }
+        true
+    }
 }
 
 /// What a crate's rules see of the graph: the graph, every crate it spans, and which one is
@@ -967,6 +1045,18 @@ impl<'a> CallsView<'a> {
     /// See [`CallGraph::startup_only`]: `file`/`func` in the crate being checked.
     pub fn startup_only(&self, file: usize, func: u32) -> bool {
         self.graph.startup_only(
+            self.crates,
+            FnRef {
+                krate: self.krate,
+                file,
+                func,
+            },
+        )
+    }
+
+    /// See [`CallGraph::off_worker_only`]: `file`/`func` in the crate being checked.
+    pub fn off_worker_only(&self, file: usize, func: u32) -> bool {
+        self.graph.off_worker_only(
             self.crates,
             FnRef {
                 krate: self.krate,

@@ -255,6 +255,10 @@ pub struct Pending {
     /// The finding stands unless the call at this region (a call site the walker recorded)
     /// resolves, through the call graph, to a fn the test accepts.
     pub unless_callee: Option<CalleeTest>,
+    /// The finding is about code on a runtime worker, written in the own body of this async fn
+    /// (index into `fns`): it stands unless the call graph shows the fn only runs off the
+    /// workers (`CallGraph::off_worker_only`).
+    pub worker_fn: Option<u32>,
 }
 
 /// See [`Pending::unless_callee`].
@@ -308,6 +312,10 @@ pub struct FileFacts {
     pub unresolved_calls: usize,
     /// Method calls on a receiver of unknown type: the call graph cannot follow them.
     pub untyped_method_calls: usize,
+    /// The names (hashed with [`name_hash`], sorted, deduplicated) of the calls above, of both
+    /// kinds, and of paths used as values that may name a fn (`post(upload)`): a fn of that
+    /// name may have callers the call graph does not see.
+    pub unfollowed_names: Vec<u64>,
     /// Rules whose hooks panicked in this file (name, panic message): each was disabled for the
     /// rest of the file and is reported as an `internal_error` naming it.
     pub panicked: Vec<(&'static str, String)>,
@@ -459,4 +467,13 @@ pub struct AllowFact {
     /// it is alone there) if it names only this lint, else the lint and one adjacent comma.
     /// `None` behind `cfg_attr` (the predicate's intent is not the fix's to judge).
     pub removal: Option<Region>,
+}
+
+/// A call's name as [`FileFacts::unfollowed_names`] keeps it: the last path segment or the
+/// method name.
+pub fn name_hash(name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    name.hash(&mut h);
+    h.finish()
 }

@@ -382,39 +382,44 @@ impl<'w> Cx<'w> {
         self.core.out.borrow_mut().findings.push(finding);
     }
 
+    /// Emit a finding about blocking a runtime worker here. In an async fn's own body it waits
+    /// for the call graph: a fn only ever awaited where no worker polls it (`rt.block_on(f())`
+    /// from sync code, `#[tokio::main]`'s body) blocks no worker (see `Pending::worker_fn`).
+    pub fn emit_on_worker(&self, finding: Finding) {
+        self.defer(Vec::new(), finding, self.worker_fn());
+    }
+
+    /// [`Cx::emit_on_worker`] once `conditions` hold (see [`Cx::emit_if_all`]).
+    pub fn emit_on_worker_if_all(&self, conditions: Vec<Condition>, finding: Finding) {
+        self.defer(conditions, finding, self.worker_fn());
+    }
+
+    /// The async fn whose own body (or a closure it runs in place) is being walked.
+    pub(crate) fn worker_fn(&self) -> Option<u32> {
+        self.core
+            .body()
+            .filter(|b| b.inline && b.is_async)
+            .and_then(|b| b.fn_id)
+    }
+
     /// Emit `finding` only if, once the crate index is complete, `ty` satisfies `holds`.
     pub fn emit_if(&self, ty: TyExpr, holds: fn(&Ty) -> bool, finding: Finding) {
-        if let TyExpr::Known(t) = &ty {
-            if holds(t) {
-                self.emit(finding);
-                return;
-            }
-            // A `crate::` path may still turn out to be a re-export of what `holds` wants.
-            if !t.mentions_crate_path() {
-                return;
-            }
-        }
-        if ty.is_unknown() {
-            return;
-        }
-        self.core.out.borrow_mut().pending.push(Pending {
-            finding,
-            conditions: vec![Condition {
-                ty,
-                holds: Holds::Ty(holds),
-            }],
-            configured: None,
-            unless_callee: None,
-        });
+        let holds = Holds::Ty(holds);
+        self.emit_if_all(vec![Condition { ty, holds }], finding);
     }
 
     /// Like `emit_if`, with several conditions that must all hold (e.g. "the receiver is a lock"
     /// and "the field it hangs off is an `Arc`").
     pub fn emit_if_all(&self, conditions: Vec<Condition>, finding: Finding) {
+        self.defer(conditions, finding, None);
+    }
+
+    /// Emit now what nothing crate-wide can change; defer the rest (see [`Pending`]).
+    fn defer(&self, conditions: Vec<Condition>, finding: Finding, worker_fn: Option<u32>) {
         let Some(pending) = unsettled(conditions) else {
             return;
         };
-        if pending.is_empty() {
+        if pending.is_empty() && worker_fn.is_none() {
             self.emit(finding);
             return;
         }
@@ -423,6 +428,7 @@ impl<'w> Cx<'w> {
             conditions: pending,
             configured: None,
             unless_callee: None,
+            worker_fn,
         });
     }
 
@@ -447,6 +453,7 @@ impl<'w> Cx<'w> {
                 at: Region::from_span(call),
                 accepts,
             }),
+            worker_fn: None,
         });
     }
 
@@ -593,6 +600,11 @@ impl<'a> CrateCx<'a> {
         }
         if let Some(test) = p.unless_callee
             && self.callee_at(file, test.at).is_some_and(test.accepts)
+        {
+            return None;
+        }
+        if let (Some(f), Some(calls)) = (p.worker_fn, &self.calls)
+            && calls.off_worker_only(file, f)
         {
             return None;
         }

@@ -1000,10 +1000,16 @@ impl<'a, 'l> Walker<'a, 'l> {
 
     fn eval_path(&mut self, e: &syn::Expr, p: &syn::ExprPath, mode: Mode) -> Val {
         let Some(ident) = p.path.get_ident() else {
+            if mode == Mode::Value {
+                self.note_fn_value(&p.path);
+            }
             return Val::default();
         };
         // Every path expression of a body comes here: its name is not made a `String` first.
         let Some(b) = self.core.env.lookup_ident(ident) else {
+            if mode == Mode::Value {
+                self.note_fn_value(&p.path);
+            }
             return Val::default();
         };
         let local = b.local;
@@ -1031,6 +1037,20 @@ impl<'a, 'l> Walker<'a, 'l> {
         Val {
             guards: live,
             root: Vec::new(),
+        }
+    }
+
+    /// A path used as a value that may name a fn (`post(upload)`, `.map(Self::parse)`): the fn
+    /// is called from wherever the value goes, which the call graph does not see.
+    fn note_fn_value(&mut self, path: &syn::Path) {
+        let Some(last) = path.segments.last() else {
+            return;
+        };
+        let name = last.ident.to_string();
+        // fns are snake_case; constants, types and variants are not.
+        if name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+            let hash = crate::semantic::facts::name_hash(&name);
+            self.core.facts.unfollowed_names.push(hash);
         }
     }
 
@@ -1112,6 +1132,8 @@ impl<'a, 'l> Walker<'a, 'l> {
         let callee = callee.unwrap_or_default();
         if !callee.is_empty() && !callee.contains("::") {
             self.core.facts.unresolved_calls += 1;
+            let name = crate::semantic::facts::name_hash(&callee);
+            self.core.facts.unfollowed_names.push(name);
         }
         if let syn::Expr::Path(p) = peel(&c.func) {
             let segs: Vec<String> = p
@@ -1281,6 +1303,8 @@ impl<'a, 'l> Walker<'a, 'l> {
         match &receiver {
             TyExpr::Unknown => {
                 self.core.facts.untyped_method_calls += 1;
+                let name = crate::semantic::facts::name_hash(&name);
+                self.core.facts.unfollowed_names.push(name);
                 return;
             }
             TyExpr::Known(t) => match t.peel().path_str() {
@@ -1299,13 +1323,19 @@ impl<'a, 'l> Walker<'a, 'l> {
             return;
         }
         let region = Region::from_span(span);
-        let (in_async, async_main, off_worker, inline, held) = (
+        let (in_async, async_main, mut off_worker, inline, held) = (
             body.is_async,
             body.async_main,
             body.off_worker,
             body.inline,
             body.flow.held(),
         );
+        // `rt.block_on(serve(cfg))`: the future runs to completion right here, on this thread.
+        let run_by_block_on = self.core.block_on_call == Some(region);
+        if run_by_block_on {
+            self.core.block_on_call = None;
+            off_worker = true;
+        }
         let context = (in_async || !held.is_empty()).then(|| {
             Box::new(CallContext {
                 held,
@@ -1323,7 +1353,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             off_worker,
             inline,
             in_test,
-            awaited: false,
+            awaited: run_by_block_on,
             context,
         });
     }

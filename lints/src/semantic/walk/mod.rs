@@ -99,6 +99,10 @@ pub struct Core<'a> {
     /// startup, like the body of an `async fn main`), and whether the block runs off the
     /// runtime's workers (see [`Core::note_block_on`]). Taken by the walk of that block.
     pub(crate) block_on_block: Option<(usize, bool, bool)>,
+    /// Where the callee of a call a runtime's `block_on` runs off the workers is named
+    /// (`serve` in `rt.block_on(serve(cfg))`): that call site is awaited there, off the
+    /// workers. Taken by `record_call`.
+    pub(crate) block_on_call: Option<Region>,
     /// The address of the place an assignment writes (`g.running` in `g.running = None`): its
     /// evaluation is no read of the guarded value.
     pub(crate) assign_target: usize,
@@ -157,9 +161,19 @@ impl<'a> Core<'a> {
         }
         let main = inline && self.in_sync_main();
         for arg in args {
-            if let syn::Expr::Async(ab) = crate::semantic::syntax::peel(arg) {
-                self.block_on_block =
-                    Some((ab as *const syn::ExprAsync as usize, main, off_worker));
+            match crate::semantic::syntax::peel(arg) {
+                syn::Expr::Async(ab) => {
+                    self.block_on_block =
+                        Some((ab as *const syn::ExprAsync as usize, main, off_worker));
+                }
+                syn::Expr::Call(c) if off_worker => {
+                    self.block_on_call =
+                        Some(Region::from_span(syn::spanned::Spanned::span(&*c.func)));
+                }
+                syn::Expr::MethodCall(mc) if off_worker => {
+                    self.block_on_call = Some(Region::from_span(mc.method.span()));
+                }
+                _ => {}
             }
         }
     }
@@ -346,6 +360,7 @@ pub fn analyze_file<'a>(
         assigned_now: false,
         spawned_closure: None,
         block_on_block: None,
+        block_on_call: None,
         handed_out: Default::default(),
         method_attrs: attr_methods::method_attrs(&file.items),
     };
@@ -373,6 +388,8 @@ pub fn analyze_file<'a>(
     let emitted = w.core.out.into_inner();
     let mut facts = w.core.facts;
     facts.handed_out_fields = w.core.handed_out.into_iter().collect();
+    facts.unfollowed_names.sort_unstable();
+    facts.unfollowed_names.dedup();
     facts.findings.extend(emitted.findings);
     facts.pending.extend(emitted.pending);
     facts.allows.extend(emitted.allows);
