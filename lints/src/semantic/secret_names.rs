@@ -30,6 +30,8 @@
 //!    a placeholder (`fake`, `dummy`, `mock`, `example`, `sample`, `placeholder`) make the name
 //!    not a secret: `has_token`, `max_tokens`, `next_token`, `cancel_token`, `resume_token`,
 //!    `redacted_password`, `verify_signature`.
+//!    `application_credentials` (`GOOGLE_APPLICATION_CREDENTIALS`, Google's Application
+//!    Default Credentials) is the path of a key file.
 //!    A `token` qualified by a word naming syntax (`colon_token`, `semi_token`, `as_token`,
 //!    `ident_token`: [`LEXICAL_WORDS`]) is a parser token, as in every `syn`-based proc-macro.
 //! 4. Type-like names (`Token`, `ApiKey` used as a value are enum variants or unit structs) are
@@ -397,6 +399,11 @@ pub fn classify(name: &str) -> NameClass {
         .iter()
         .any(|w| NEUTRAL_BEFORE.contains(&w.as_str()))
     {
+        return NameClass::AboutSecret;
+    }
+    // Google's Application Default Credentials (`GOOGLE_APPLICATION_CREDENTIALS`) name the
+    // path of a key file, not the key.
+    if words[last].starts_with("credential") && last > 0 && words[last - 1] == "application" {
         return NameClass::AboutSecret;
     }
     if words[last].starts_with("token")
@@ -1083,6 +1090,8 @@ mod tests {
             "expected_signature",
             "computed_hmac",
             "jwt",
+            "application_password",
+            "service_credentials",
         ] {
             assert!(secret(name), "{name} should be a secret");
         }
@@ -1122,6 +1131,8 @@ mod tests {
             "monkey",
             "tokenizer",
             "secretary",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "google_application_credentials",
         ] {
             assert!(!secret(name), "{name} should not be a secret");
         }
