@@ -34,7 +34,9 @@
 //!   `.and_then(|u| base.join(&u).ok())` whose `None` the chain then handles (`.ok_or(..)`,
 //!   `.ok_or_else(..)`, `.context(..)`, `.expect(..)`, `.unwrap_or(..)`, `.map_or(..)`,
 //!   `.or(Some(default))`...), also after further `and_then`/`map`/`filter` steps, or by the
-//!   `else` of a `let Some(x) = .. else { .. }`, or, bound by `let x = ..;`, where a later
+//!   `else` of a `let Some(x) = .. else { .. }`, or by a `match` on the chain with a `None`
+//!   (or `_`) arm that does something, or an `if let Some(x) = <chain> { .. } else { .. }`,
+//!   or, bound by `let x = ..;`, where a later
 //!   statement reads `x`'s `None` explicitly (`x.unwrap_or_else(..)`, `x.is_none()`, `x ==
 //!   expected`, a `match x` with a `None` arm that does something, an `if let Some(v) = x {
 //!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
@@ -1776,13 +1778,15 @@ fn does_nothing(e: &syn::Expr) -> bool {
     }
 }
 
-/// The initializers of `let x = <chain>;` whose `x` a later statement of the block handles as
-/// an `Option`: `x.unwrap_or_else(..)` (any [`HANDLES_NONE`] adapter), `x.is_none()`, a
-/// comparison (`x == expected`), a `match x` with a `None` arm that does something, an `if let
-/// Some(..) = x` with a final `else` block. The `None` a conversion in the chain produced is
-/// then a value the code reads, as in a chain that ends in `.unwrap_or(..)`. A binding only
-/// unwrapped by `if let Some(v) = x { .. }` skips its `None` silently, and stays a finding.
-fn handled_let_chains(block: &syn::Block) -> Vec<&syn::Expr> {
+/// The chains whose `None` the code reads right there: the scrutinee of a `match <chain>` with
+/// a `None` (or `_`) arm that does something, or of an `if let Some(..) = <chain>` with a final
+/// `else` block; and the initializers of `let x = <chain>;` whose `x` a later statement of the
+/// block handles as an `Option`: `x.unwrap_or_else(..)` (any [`HANDLES_NONE`] adapter),
+/// `x.is_none()`, a comparison (`x == expected`), a `match x` or an `if let` as above. The
+/// `None` a conversion in the chain produced is then a value the code reads, as in a chain that
+/// ends in `.unwrap_or(..)`. A binding only unwrapped by `if let Some(v) = x { .. }` skips its
+/// `None` silently, and stays a finding.
+fn handled_chains(block: &syn::Block) -> Vec<&syn::Expr> {
     struct Lets<'a>(Vec<&'a syn::Expr>);
     impl<'a> syn::visit::Visit<'a> for Lets<'a> {
         fn visit_block(&mut self, b: &'a syn::Block) {
@@ -1799,6 +1803,14 @@ fn handled_let_chains(block: &syn::Block) -> Vec<&syn::Expr> {
                 }
             }
             syn::visit::visit_block(self, b);
+        }
+        fn visit_expr(&mut self, e: &'a syn::Expr) {
+            if let Some(scrutinee) = none_read_scrutinee(e)
+                && !and_thens(scrutinee).is_empty()
+            {
+                self.0.push(scrutinee);
+            }
+            syn::visit::visit_expr(self, e);
         }
     }
     let mut lets = Lets(Vec::new());
@@ -1822,7 +1834,30 @@ fn and_thens(chain: &syn::Expr) -> Vec<&syn::ExprMethodCall> {
     out
 }
 
-/// See [`handled_let_chains`].
+/// What `e` matches on, when `e` reads its `None`: a `match` with a `None` or `_` arm that
+/// does something, an `if let` with a final `else` block (`else if ..` may let the `None` fall
+/// through).
+fn none_read_scrutinee(e: &syn::Expr) -> Option<&syn::Expr> {
+    match e {
+        syn::Expr::Match(m) => m
+            .arms
+            .iter()
+            .any(|a| {
+                (is_none_pat(&a.pat) || matches!(a.pat, syn::Pat::Wild(_)))
+                    && !does_nothing(&a.body)
+            })
+            .then_some(&*m.expr),
+        syn::Expr::If(i) => match (&i.else_branch, peel(&i.cond)) {
+            (Some((_, e)), syn::Expr::Let(l)) if matches!(**e, syn::Expr::Block(_)) => {
+                Some(&l.expr)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// See [`handled_chains`].
 fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
     match e {
         syn::Expr::MethodCall(mc) => {
@@ -1834,16 +1869,8 @@ fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
             matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_))
                 && (is_binding(&b.left, name) || is_binding(&b.right, name))
         }
-        syn::Expr::Match(m) => {
-            carries_none(&m.expr, name)
-                && m.arms
-                    .iter()
-                    .any(|a| is_none_pat(&a.pat) && !does_nothing(&a.body))
-        }
-        // `else if ..` may let the `None` fall through; a final `else` block reads it.
-        syn::Expr::If(i) => {
-            matches!(&i.else_branch, Some((_, e)) if matches!(**e, syn::Expr::Block(_)))
-                && matches!(peel(&i.cond), syn::Expr::Let(l) if carries_none(&l.expr, name))
+        syn::Expr::Match(_) | syn::Expr::If(_) => {
+            none_read_scrutinee(e).is_some_and(|s| carries_none(s, name))
         }
         _ => false,
     }
@@ -1997,7 +2024,7 @@ impl Lint for SwallowedResult {
             held_receiver_sends(f.block, &mut self.lossless_sends);
         }
         if body.contains("and_then") {
-            for chain in handled_let_chains(f.block) {
+            for chain in handled_chains(f.block) {
                 self.mark_none_handled(chain);
             }
         }
