@@ -32,7 +32,8 @@
 //! An exit directly in an async fn that only `main`'s startup reaches is reported at low
 //! severity, like one in `main`: "only startup reaches it" means every chain of resolved calls
 //! into the fn (followed up to 8 levels) starts in a `main` fn and runs in place (no call from a
-//! spawned task or a closure handed elsewhere; the `async` block a sync fn runs with
+//! spawned task or a closure handed elsewhere, and an async fn's future awaited right there:
+//! `tokio::spawn(on_signal())` in `main` runs it as a task; the `async` block a sync fn runs with
 //! `block_on` runs in place, so `fn start() { rt.block_on(async { shutdown().await }) }`,
 //! called only by `main`, keeps `shutdown` startup-only), and no caller of the chain is
 //! unknown (a fn that nothing visibly calls, such as a handler registered by name, counts as

@@ -947,8 +947,9 @@ impl CallGraph {
                 else {
                     return false;
                 };
-                // Called from a spawned task or a closure handed elsewhere: runs later, anywhere.
-                if !site.inline {
+                // Called from a spawned task or a closure handed elsewhere: runs later, anywhere;
+                // an async fn's future not awaited right there (`tokio::spawn(run())`) too.
+                if !site.inline || (def.is_async && !site.awaited) {
                     return false;
                 }
                 if !seen.contains(&e.from) {

@@ -1331,11 +1331,14 @@ impl<'a, 'l> Walker<'a, 'l> {
             body.flow.held(),
         );
         // `rt.block_on(serve(cfg))`: the future runs to completion right here, on this thread.
-        let run_by_block_on = self.core.block_on_call == Some(region);
-        if run_by_block_on {
-            self.core.block_on_call = None;
-            off_worker = true;
-        }
+        let run_by_block_on = match self.core.block_on_call {
+            Some((at, off)) if at == region => {
+                self.core.block_on_call = None;
+                off_worker |= off;
+                true
+            }
+            _ => false,
+        };
         let context = (in_async || !held.is_empty()).then(|| {
             Box::new(CallContext {
                 held,

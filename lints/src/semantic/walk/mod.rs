@@ -99,10 +99,10 @@ pub struct Core<'a> {
     /// startup, like the body of an `async fn main`), and whether the block runs off the
     /// runtime's workers (see [`Core::note_block_on`]). Taken by the walk of that block.
     pub(crate) block_on_block: Option<(usize, bool, bool)>,
-    /// Where the callee of a call a runtime's `block_on` runs off the workers is named
-    /// (`serve` in `rt.block_on(serve(cfg))`): that call site is awaited there, off the
-    /// workers. Taken by `record_call`.
-    pub(crate) block_on_call: Option<Region>,
+    /// Where the callee of a call a `block_on` runs is named (`serve` in
+    /// `rt.block_on(serve(cfg))`), and whether it runs off the workers there (see
+    /// [`Core::note_block_on`]): that call site is awaited in place. Taken by `record_call`.
+    pub(crate) block_on_call: Option<(Region, bool)>,
     /// The address of the place an assignment writes (`g.running` in `g.running = None`): its
     /// evaluation is no read of the guarded value.
     pub(crate) assign_target: usize,
@@ -156,22 +156,20 @@ impl<'a> Core<'a> {
         // when the sync body itself runs whenever the fn does.
         let inline = body.inline;
         let off_worker = on_runtime && !self.src.text.contains("new_current_thread");
-        if !inline && !off_worker {
-            return;
-        }
         let main = inline && self.in_sync_main();
         for arg in args {
             match crate::semantic::syntax::peel(arg) {
-                syn::Expr::Async(ab) => {
+                syn::Expr::Async(ab) if inline || off_worker => {
                     self.block_on_block =
                         Some((ab as *const syn::ExprAsync as usize, main, off_worker));
                 }
-                syn::Expr::Call(c) if off_worker => {
-                    self.block_on_call =
-                        Some(Region::from_span(syn::spanned::Spanned::span(&*c.func)));
+                // `block_on(serve(cfg))` awaits that call right here, whatever the runtime.
+                syn::Expr::Call(c) => {
+                    let at = Region::from_span(syn::spanned::Spanned::span(&*c.func));
+                    self.block_on_call = Some((at, off_worker));
                 }
-                syn::Expr::MethodCall(mc) if off_worker => {
-                    self.block_on_call = Some(Region::from_span(mc.method.span()));
+                syn::Expr::MethodCall(mc) => {
+                    self.block_on_call = Some((Region::from_span(mc.method.span()), off_worker));
                 }
                 _ => {}
             }
