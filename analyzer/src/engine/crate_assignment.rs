@@ -31,6 +31,9 @@ pub(super) struct Crates {
     pub(super) test_file: Vec<bool>,
     /// The file's module path below its crate root.
     pub(super) module_path: Vec<Vec<String>>,
+    /// The module its `crate::` names (see [`test_target_modules`]): empty but for the files
+    /// of an integration test, bench or example.
+    pub(super) crate_root: Vec<Vec<String>>,
     /// The file lies under its crate's `src/` but no crate root's module tree reaches it: the
     /// compiler never sees it (see `module_tree`).
     pub(super) unreachable: Vec<bool>,
@@ -49,6 +52,7 @@ impl Crates {
         filter(&mut self.file_crate, keep);
         filter(&mut self.test_file, keep);
         filter(&mut self.module_path, keep);
+        filter(&mut self.crate_root, keep);
         filter(&mut self.unreachable, keep);
     }
 }
@@ -97,6 +101,7 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
         test_file.push(is_test);
         module_path.push(mp);
     }
+    let crate_root = test_target_modules(&located, &test_file, &mut module_path);
     mark_cfg_test_modules(files, &mut test_file);
     let unreachable = unreachable_files(files, &located);
     Crates {
@@ -104,8 +109,85 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
         file_crate,
         test_file,
         module_path,
+        crate_root,
         unreachable,
     }
+}
+
+/// Each integration test, bench and example (`tests/x.rs`, `tests/x/main.rs`, likewise under
+/// `benches/` and `examples/`) is a crate of its own, whose `crate::` is that file: in
+/// `tests/integration.rs`, `mod common;` makes `tests/common/mod.rs` `crate::common`. They stay
+/// in their package's crate for the index and the call graph (they call its library), under
+/// a module of their own named for the root's path (`tests/integration`, which no Rust module
+/// can be named); their `crate::` paths resolve inside it. A helper file several roots reach
+/// belongs to the first of them (by path): the others' paths into it stay unresolved, which
+/// is silence, not a wrong answer. Files no root reaches keep their place (`tests::x`).
+/// Returns each file's crate-root module (empty outside such targets).
+fn test_target_modules(
+    located: &[(PathBuf, Option<PathBuf>)],
+    in_target_dir: &[bool],
+    module_path: &mut [Vec<String>],
+) -> Vec<Vec<String>> {
+    let mut crate_root = vec![Vec::new(); located.len()];
+    let mut roots: Vec<(PathBuf, usize, String)> = Vec::new();
+    for (i, (abs, root)) in located.iter().enumerate() {
+        let Some(root) = root.as_ref().filter(|_| in_target_dir[i]) else {
+            continue;
+        };
+        let Ok(rel) = abs.strip_prefix(root) else {
+            continue;
+        };
+        let parts: Vec<&str> = rel
+            .components()
+            .filter_map(|c| c.as_os_str().to_str())
+            .collect();
+        let name = match parts.as_slice() {
+            [dir, file] => file.strip_suffix(".rs").map(|stem| format!("{dir}/{stem}")),
+            [dir, target, "main.rs"] => Some(format!("{dir}/{target}")),
+            _ => None,
+        };
+        if let Some(name) = name {
+            roots.push((abs.clone(), i, name));
+        }
+    }
+    if roots.is_empty() {
+        return crate_root;
+    }
+    roots.sort();
+    let index: HashMap<&Path, usize> = located
+        .iter()
+        .enumerate()
+        .map(|(i, (abs, _))| (abs.as_path(), i))
+        .collect();
+    let known: HashSet<&Path> = index.keys().copied().collect();
+    let root_files: Vec<PathBuf> = roots.iter().map(|(r, _, _)| r.clone()).collect();
+    let reached = super::module_tree::reachable_from(&root_files, &known);
+    let mut claimed: HashSet<usize> = HashSet::new();
+    for ((root_file, root_idx, name), reach) in roots.iter().zip(reached) {
+        if !claimed.insert(*root_idx) {
+            continue;
+        }
+        let top = vec![name.clone()];
+        let dir = root_file.parent().unwrap_or(Path::new(""));
+        module_path[*root_idx] = top.clone();
+        crate_root[*root_idx] = top.clone();
+        let mut members: Vec<usize> = reach
+            .into_iter()
+            .flatten()
+            .filter_map(|f| index.get(f.as_path()).copied())
+            .filter(|&i| in_target_dir[i])
+            .collect();
+        members.sort_unstable();
+        for i in members {
+            if claimed.insert(i) {
+                let mut path = top.clone();
+                path.extend(module_below(&located[i].0, dir));
+                module_path[i] = path;
+                crate_root[i] = top.clone();
+            }
+        }
+    }
+    crate_root
 }
 
 /// Files under a crate's `src/` that no module tree of the crate reaches. A file named on the
@@ -248,16 +330,22 @@ fn cfg_test_children(text: &str) -> Vec<String> {
 /// `src/routes/admin.rs` → `["routes", "admin"]`; `src/lib.rs`, `src/main.rs` → `[]`;
 /// `src/routes/mod.rs` → `["routes"]`.
 fn module_of(file: &Path, crate_root: &Path) -> Vec<String> {
-    let Ok(rel) = file.strip_prefix(crate_root) else {
+    let src = crate_root.join("src");
+    match file.starts_with(&src) {
+        true => module_below(file, &src),
+        false => module_below(file, crate_root),
+    }
+}
+
+/// The module path of `file` below the directory `dir` of its crate root file.
+fn module_below(file: &Path, dir: &Path) -> Vec<String> {
+    let Ok(rel) = file.strip_prefix(dir) else {
         return Vec::new();
     };
     let mut parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    if parts.first().is_some_and(|p| p == "src") {
-        parts.remove(0);
-    }
     let Some(last) = parts.pop() else {
         return parts;
     };

@@ -83,6 +83,7 @@ pub(super) fn analyze_files(
                 tokio_time: info.tokio.time,
                 test_file: crates.test_file[i],
                 module_path: crates.module_path[i].clone(),
+                crate_root: crates.crate_root[i].clone(),
                 blocking_paths: blocking_paths.clone(),
                 reexports: reexports.clone(),
                 // Decided per file from its text (`analyze_text`).

@@ -42,11 +42,27 @@ struct Ctx {
     file_dir: PathBuf,
 }
 
+/// Per root file (an integration test's `tests/x.rs`, say): the files its module tree reaches,
+/// itself included, or `None` when it cannot be told.
+pub(super) fn reachable_from(
+    root_files: &[PathBuf],
+    known: &HashSet<&Path>,
+) -> Vec<Option<HashSet<PathBuf>>> {
+    root_files
+        .par_iter()
+        .map(|r| reach_from(vec![r.clone()], known))
+        .collect()
+}
+
 fn reach_crate(root: &Path, known: &HashSet<&Path>) -> Option<HashSet<PathBuf>> {
     let roots = crate_root_files(root);
     if roots.is_empty() {
         return None;
     }
+    reach_from(roots, known)
+}
+
+fn reach_from(roots: Vec<PathBuf>, known: &HashSet<&Path>) -> Option<HashSet<PathBuf>> {
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut frontier: Vec<(PathBuf, Ctx)> = Vec::new();
     for r in roots {

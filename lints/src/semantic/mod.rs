@@ -160,6 +160,9 @@ pub struct FileOptions {
     /// The file's module below the crate root (`["routes", "admin"]` for
     /// `src/routes/admin.rs`), so `super::`/`self::` paths can be followed across files.
     pub module_path: Vec<String>,
+    /// The module the file's `crate::` names: empty, but for the files of an integration
+    /// test, bench or example, whose crate is their own root (`["tests/integration"]`).
+    pub crate_root: Vec<String>,
     /// `blocking_paths` from the config: project functions that block (`*` globs).
     pub blocking_paths: std::sync::Arc<[String]>,
     /// `[resolve] reexports` from the config: (path prefix of the user's crate, the well-known
@@ -180,6 +183,7 @@ impl Default for FileOptions {
             edition: 2021,
             test_file: false,
             module_path: Vec::new(),
+            crate_root: Vec::new(),
             blocking_paths: std::sync::Arc::from([]),
             reexports: std::sync::Arc::from([]),
             item_extents: true,

@@ -152,6 +152,8 @@ pub struct UseScopes {
     cache: std::cell::RefCell<HashMap<(u32, String, bool), String>>,
     /// Module path of the file's root module (`["routes", "admin"]` for `src/routes/admin.rs`).
     file_module: Vec<String>,
+    /// The module `crate::` names in this file (see `FileOptions::crate_root`).
+    crate_root: Vec<String>,
     /// `[resolve] reexports` (see `FileOptions::reexports`).
     reexports: std::sync::Arc<[(String, String)]>,
 }
@@ -202,6 +204,26 @@ impl UseScopes {
         UseScopes {
             file_module,
             ..UseScopes::default()
+        }
+    }
+
+    /// `crate::` in this file names the module `root` (an integration test's own root).
+    pub fn with_crate_root(mut self, root: Vec<String>) -> Self {
+        self.crate_root = root;
+        self
+    }
+
+    /// `crate::x` written in this file, as a path from the real crate root.
+    fn rebase_crate(&self, path: String) -> String {
+        if self.crate_root.is_empty() {
+            return path;
+        }
+        match path.strip_prefix("crate") {
+            Some("") => crate_path(&self.crate_root),
+            Some(rest) if rest.starts_with("::") => {
+                format!("{}{rest}", crate_path(&self.crate_root))
+            }
+            _ => path,
         }
     }
 
@@ -284,6 +306,11 @@ impl UseScopes {
         };
         for item in items {
             declare(item, &mut scope);
+        }
+        if !self.crate_root.is_empty() {
+            for target in scope.names.values_mut().chain(scope.globs.iter_mut()) {
+                *target = self.rebase_crate(std::mem::take(target));
+            }
         }
         let module = scope.module.clone();
         for g in &mut scope.globs {
@@ -476,7 +503,8 @@ impl UseScopes {
                     format!("{}::{}", crate_path(&module_scope.module), rest.join("::"))
                 }
             }
-            "crate" | "Self" | "self" | "super" => joined(first.clone()),
+            "crate" => joined(self.rebase_crate(first.clone())),
+            "Self" | "self" | "super" => joined(first.clone()),
             name => match self.lookup(name, top) {
                 Some((full, at)) if full.starts_with("self::") || full.starts_with("super::") => {
                     let mut all: Vec<String> = full.split("::").map(str::to_string).collect();

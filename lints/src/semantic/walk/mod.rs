@@ -331,6 +331,7 @@ pub fn analyze_file<'a>(
         src,
         auth_context: OnceCell::new(),
         uses: UseScopes::for_module(opts.module_path.clone())
+            .with_crate_root(opts.crate_root.clone())
             .with_reexports(opts.reexports.clone()),
         opts,
         env: Env::default(),
