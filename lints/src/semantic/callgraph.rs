@@ -921,19 +921,76 @@ impl CallGraph {
     /// the graph cannot see (a fn nothing resolved calls: a handler registered by name, a
     /// task's body, a trait impl). An approximation of "runs before the server starts".
     pub fn startup_only(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
+        self.every_caller_chain(
+            crates,
+            at,
+            |def| def.is_main.then_some(true),
+            // Called from a spawned task or a closure handed elsewhere: runs later, anywhere;
+            // an async fn's future not awaited right there (`tokio::spawn(run())`) too.
+            |callee, site| (!site.inline || (callee.is_async && !site.awaited)).then_some(false),
+        )
+    }
+
+    /// Whether async fn `at` runs only off the runtime's workers: every resolved call into it
+    /// is awaited in place by a thread that is not a worker — the future a runtime's
+    /// `block_on` runs from sync code (`rt.block_on(serve(cfg))`), the body of `#[tokio::main]`
+    /// — directly or through async fns only reached that way themselves (followed up to a few
+    /// levels). A call the graph cannot see (a fn nothing resolved calls, or a call it could
+    /// not follow bearing the fn's name), a spawned or unawaited future, or one awaited inside
+    /// another async block makes the answer no.
+    pub fn off_worker_only(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
+        self.every_caller_chain(
+            crates,
+            at,
+            |def| {
+                let name = crate::semantic::syntax::last_segment(&def.path);
+                let unseen = self
+                    .unfollowed
+                    .contains(&crate::semantic::facts::name_hash(name));
+                (!def.is_async || unseen).then_some(false)
+            },
+            |_, site| {
+                if !site.awaited {
+                    Some(false)
+                } else if site.off_worker {
+                    Some(true)
+                } else if !site.inline || !site.in_async {
+                    Some(false)
+                } else {
+                    None
+                }
+            },
+        )
+    }
+
+    /// Walks the resolved calls into `at` upward, up to a few levels. `node` judges each fn
+    /// reached and `edge` each call into it (with the callee): `Some(true)` ends that chain
+    /// well, `Some(false)` answers no, `None` goes on to the caller. A fn without callers, a
+    /// chain too deep, or no chain ending well answers no.
+    fn every_caller_chain(
+        &self,
+        crates: &[CrateInput<'_, '_>],
+        at: FnRef,
+        node: impl Fn(&FnDef) -> Option<bool>,
+        edge: impl Fn(&FnDef, &CallSite) -> Option<bool>,
+    ) -> bool {
         let Some(start) = self.node_of(&at) else {
             return false;
         };
         let mut seen = vec![start];
         let mut work = vec![(start, 0usize)];
-        let mut reached_main = false;
+        let mut ended_well = false;
         while let Some((n, depth)) = work.pop() {
             let Some(def) = self.def(crates, n) else {
                 return false;
             };
-            if def.is_main {
-                reached_main = true;
-                continue;
+            match node(def) {
+                Some(true) => {
+                    ended_well = true;
+                    continue;
+                }
+                Some(false) => return false,
+                None => {}
             }
             let callers = &self.callers[n as usize];
             if callers.is_empty() || depth >= 2 * MAX_CHAIN {
@@ -947,10 +1004,13 @@ impl CallGraph {
                 else {
                     return false;
                 };
-                // Called from a spawned task or a closure handed elsewhere: runs later, anywhere;
-                // an async fn's future not awaited right there (`tokio::spawn(run())`) too.
-                if !site.inline || (def.is_async && !site.awaited) {
-                    return false;
+                match edge(def, site) {
+                    Some(true) => {
+                        ended_well = true;
+                        continue;
+                    }
+                    Some(false) => return false,
+                    None => {}
                 }
                 if !seen.contains(&e.from) {
                     seen.push(e.from);
@@ -958,60 +1018,7 @@ impl CallGraph {
                 }
             }
         }
-        reached_main
-    }
-
-    /// Whether async fn `at` runs only off the runtime's workers: every resolved call into it
-    /// is awaited in place by a thread that is not a worker — the future a runtime's
-    /// `block_on` runs from sync code (`rt.block_on(serve(cfg))`), the body of `#[tokio::main]`
-    /// — directly or through async fns only reached that way themselves (followed up to a few
-    /// levels). A call the graph cannot see (a fn nothing resolved calls), a spawned or
-    /// unawaited future, or one awaited inside an async block makes the answer no.
-    pub fn off_worker_only(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
-        let Some(start) = self.node_of(&at) else {
-            return false;
-        };
-        let mut seen = vec![start];
-        let mut work = vec![(start, 0usize)];
-        while let Some((n, depth)) = work.pop() {
-            let Some(def) = self.def(crates, n) else {
-                return false;
-            };
-            let callers = &self.callers[n as usize];
-            let name = crate::semantic::syntax::last_segment(&def.path);
-            if !def.is_async
-                || callers.is_empty()
-                || depth >= 2 * MAX_CHAIN
-                || self
-                    .unfollowed
-                    .contains(&crate::semantic::facts::name_hash(name))
-            {
-                return false;
-            }
-            for &ei in callers {
-                let e = self.edges[ei as usize];
-                let Some(site) = self
-                    .krate(crates, e.krate)
-                    .and_then(|c| c.cx.files.get(e.file)?.calls.get(e.site))
-                else {
-                    return false;
-                };
-                if !site.awaited {
-                    return false;
-                }
-                if site.off_worker {
-                    continue;
-                }
-                if !site.inline || !site.in_async {
-                    return false;
-                }
-                if !seen.contains(&e.from) {
-                    seen.push(e.from);
-                    work.push((e.from, depth + 1));
-                }
-            }
-        }
-        true
+        ended_well
     }
 }
 
