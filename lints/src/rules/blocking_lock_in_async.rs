@@ -5,8 +5,12 @@
 //! `parking_lot::Mutex`/`RwLock` in async context. The receiver's type is resolved through `use`
 //! declarations, struct fields declared anywhere in the crate, statics (`LazyLock`, `OnceLock`,
 //! `lazy_static!`), type aliases and `Arc`/`Option`/`&` wrappers; tokio's async locks, unknown
-//! types are never flagged. Test code is checked too; its findings carry `in_test` and are
-//! lowered one severity level by default (`[tests] mode` in `racewise.toml`).
+//! types are never flagged — except tokio's entry points for sync code, `blocking_lock()`,
+//! `blocking_read()` and `blocking_write()`: called in async context they panic (tokio: "must
+//! not be called in an asynchronous execution context"). They are reported there (directly in
+//! async code also off the workers, where they panic all the same) and through a sync helper's
+//! call chain. Test code is checked too; its findings carry `in_test` and are lowered one
+//! severity level by default (`[tests] mode` in `racewise.toml`).
 //!
 //! Not a worker, so not flagged: the body of `#[tokio::main]` (multi-thread, the default) and of
 //! `#[tokio::test(flavor = "multi_thread")]`, and closures it runs in place, directly or
@@ -97,23 +101,51 @@ impl Lint for BlockingLockInAsync {
         }
         for (file, facts) in cx.files.iter().enumerate() {
             for a in &facts.acquisitions {
-                if !a.in_async || a.off_worker || a.awaited || a.method.starts_with("try_") {
-                    continue;
-                }
-                // An async fn only ever awaited where no worker polls it (see
-                // `CallGraph::off_worker_only`).
-                if a.inline
-                    && let (Some(f), Some(calls)) = (a.caller, cx.calls)
-                    && calls.off_worker_only(file, f)
-                {
+                if !a.in_async || a.awaited || a.method.starts_with("try_") {
                     continue;
                 }
                 let Some(kind) = cx.lock_kind(a) else {
                     continue;
                 };
-                if !kind.is_thread_lock() {
+                // tokio's `blocking_lock()`/`blocking_read()`/`blocking_write()` panic in any
+                // async context, off the workers too (the `block_on` future's thread included).
+                let panics = !kind.is_blocking() && a.method.starts_with("blocking_");
+                if !panics && (!kind.is_thread_lock() || a.off_worker) {
                     continue;
                 }
+                // An async fn only ever awaited where no worker polls it (see
+                // `CallGraph::off_worker_only`).
+                if !panics
+                    && a.inline
+                    && let (Some(f), Some(calls)) = (a.caller, cx.calls)
+                    && calls.off_worker_only(file, f)
+                {
+                    continue;
+                }
+                let (message, help) = if panics {
+                    (
+                        format!(
+                            "`{}` panics in async code: tokio's {}() is for sync code off the runtime",
+                            a.call_text(),
+                            a.method
+                        ),
+                        format!(
+                            "await the lock here (`.{}().await`); keep {}() for spawn_blocking bodies and plain threads",
+                            a.method.trim_start_matches("blocking_"),
+                            a.method
+                        ),
+                    )
+                } else {
+                    (
+                        format!(
+                            "`{}` blocks the async runtime's worker thread on a {}",
+                            a.call_text(),
+                            kind.describe()
+                        ),
+                        "keep the critical section tiny and free of awaits, or use tokio::sync::Mutex/RwLock"
+                            .to_string(),
+                    )
+                };
                 out.push(CrateFinding {
                     file,
                     finding: Finding {
@@ -121,13 +153,8 @@ impl Lint for BlockingLockInAsync {
                         rule: META.name,
                         severity: META.default_severity,
                         region: a.region,
-                        message: format!(
-                            "`{}` blocks the async runtime's worker thread on a {}",
-                            a.call_text(),
-                            kind.describe()
-                        ),
-                        help: "keep the critical section tiny and free of awaits, or use tokio::sync::Mutex/RwLock"
-                            .into(),
+                        message,
+                        help,
                         function: a.function.clone(),
                         snippet: a.snippet.clone(),
                         related: Vec::new(),

@@ -745,13 +745,23 @@ impl CallGraph {
                     if a.in_async || !a.inline || a.awaited || a.method.starts_with("try_") {
                         continue;
                     }
-                    let Some(kind) = ci.cx.lock_kind(a).filter(|k| k.is_thread_lock()) else {
+                    let Some(kind) = ci.cx.lock_kind(a) else {
+                        continue;
+                    };
+                    let what = if kind.is_thread_lock() {
+                        format!("`{}` (a {})", a.call_text(), kind.describe())
+                    } else if a.method.starts_with("blocking_") {
+                        format!(
+                            "`{}` (tokio's, which panics in async context)",
+                            a.call_text()
+                        )
+                    } else {
                         continue;
                     };
                     let h = Hazard {
                         caller,
                         rule: "blocking_lock_in_async",
-                        what: format!("`{}` (a {})", a.call_text(), kind.describe()),
+                        what,
                         region: a.region,
                     };
                     own(self, ci.id, file, &h);

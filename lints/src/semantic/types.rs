@@ -50,6 +50,11 @@ impl LockKind {
 
     /// Which zero-argument methods acquire this lock.
     pub fn acquires(self, method: &str) -> bool {
+        // tokio's entry points for sync code: `blocking_lock`, `blocking_read`, `blocking_write`.
+        if let Some(plain) = method.strip_prefix("blocking_") {
+            return matches!(self, LockKind::AsyncMutex | LockKind::AsyncRwLock)
+                && self.acquires(plain);
+        }
         match self {
             LockKind::StdMutex | LockKind::ParkingLotMutex | LockKind::AsyncMutex => {
                 matches!(
@@ -101,6 +106,10 @@ pub fn is_acquire_method(name: &str) -> bool {
             | "write_owned"
             | "borrow"
             | "borrow_mut"
+            | "blocking_lock"
+            | "blocking_lock_owned"
+            | "blocking_read"
+            | "blocking_write"
     )
 }
 
