@@ -88,7 +88,7 @@ use crate::finding::Severity;
 use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::paths::glob_has;
 use crate::semantic::types::Ty;
-use crate::semantic::{Condition, CrateCx, Cx, Holds, TyExpr};
+use crate::semantic::{CrateCx, Cx, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "blocking_fs_in_async",
@@ -279,9 +279,11 @@ impl Lint for BlockingFsInAsync {
                         format!("{std_path} (re-exported) blocks the async runtime's worker thread on file I/O"),
                         "use the tokio::fs equivalent, or run the I/O in tokio::task::spawn_blocking",
                     );
-                    let holds = Holds::Ty(|t| t.path_str().is_some_and(is_blocking_fs));
-                    let ty = TyExpr::Known(Ty::path(&callee));
-                    cx.emit_on_worker_if_all(vec![Condition { ty, holds }], finding);
+                    cx.emit_on_worker_if(
+                        TyExpr::Known(Ty::path(&callee)),
+                        |t| t.path_str().is_some_and(is_blocking_fs),
+                        finding,
+                    );
                 }
             }
             syn::Expr::MethodCall(mc)

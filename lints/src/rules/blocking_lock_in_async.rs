@@ -109,7 +109,7 @@ impl Lint for BlockingLockInAsync {
                 };
                 // tokio's `blocking_lock()`/`blocking_read()`/`blocking_write()` panic in any
                 // async context, off the workers too (the `block_on` future's thread included).
-                let panics = !kind.is_blocking() && a.method.starts_with("blocking_");
+                let panics = kind.panics_in_async(&a.method);
                 if !panics && (!kind.is_thread_lock() || a.off_worker) {
                     continue;
                 }

@@ -68,7 +68,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
-use crate::semantic::{Condition, CrateCx, Cx, Holds, Ty, TyExpr};
+use crate::semantic::{CrateCx, Cx, Ty, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "blocking_sleep_in_async",
@@ -137,13 +137,6 @@ impl Lint for BlockingSleepInAsync {
         }
         // Emitted at once for `std::thread::sleep`; a `crate::` path waits for the crate index.
         let is_sleep = |t: &Ty| t.path_str() == Some("std::thread::sleep");
-        let ty = TyExpr::Known(Ty::path(&callee));
-        cx.emit_on_worker_if_all(
-            vec![Condition {
-                ty,
-                holds: Holds::Ty(is_sleep),
-            }],
-            f,
-        );
+        cx.emit_on_worker_if(TyExpr::Known(Ty::path(&callee)), is_sleep, f);
     }
 }

@@ -750,7 +750,7 @@ impl CallGraph {
                     };
                     let what = if kind.is_thread_lock() {
                         format!("`{}` (a {})", a.call_text(), kind.describe())
-                    } else if a.method.starts_with("blocking_") {
+                    } else if kind.panics_in_async(&a.method) {
                         format!(
                             "`{}` (tokio's, which panics in async context)",
                             a.call_text()

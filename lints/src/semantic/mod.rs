@@ -393,9 +393,10 @@ impl<'w> Cx<'w> {
         self.defer(Vec::new(), finding, self.worker_fn());
     }
 
-    /// [`Cx::emit_on_worker`] once `conditions` hold (see [`Cx::emit_if_all`]).
-    pub fn emit_on_worker_if_all(&self, conditions: Vec<Condition>, finding: Finding) {
-        self.defer(conditions, finding, self.worker_fn());
+    /// [`Cx::emit_on_worker`] once `ty` satisfies `holds` (see [`Cx::emit_if`]).
+    pub fn emit_on_worker_if(&self, ty: TyExpr, holds: fn(&Ty) -> bool, finding: Finding) {
+        let holds = Holds::Ty(holds);
+        self.defer(vec![Condition { ty, holds }], finding, self.worker_fn());
     }
 
     /// The async fn whose own body (or a closure it runs in place) is being walked.

@@ -48,6 +48,12 @@ impl LockKind {
         )
     }
 
+    /// tokio's entry points for sync code (`blocking_lock()`, `blocking_read()`,
+    /// `blocking_write()`), which panic when called in async context.
+    pub fn panics_in_async(self, method: &str) -> bool {
+        !self.is_blocking() && method.starts_with("blocking_")
+    }
+
     /// Which zero-argument methods acquire this lock.
     pub fn acquires(self, method: &str) -> bool {
         // tokio's entry points for sync code: `blocking_lock`, `blocking_read`, `blocking_write`.

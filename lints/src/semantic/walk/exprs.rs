@@ -999,14 +999,13 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn eval_path(&mut self, e: &syn::Expr, p: &syn::ExprPath, mode: Mode) -> Val {
-        let Some(ident) = p.path.get_ident() else {
-            if mode == Mode::Value {
-                self.note_fn_value(&p.path);
-            }
-            return Val::default();
-        };
         // Every path expression of a body comes here: its name is not made a `String` first.
-        let Some(b) = self.core.env.lookup_ident(ident) else {
+        let binding = p
+            .path
+            .get_ident()
+            .and_then(|ident| Some((ident, self.core.env.lookup_ident(ident)?)));
+        let Some((ident, b)) = binding else {
+            // Not a local: an item, maybe a fn handed on as a value.
             if mode == Mode::Value {
                 self.note_fn_value(&p.path);
             }
@@ -1049,9 +1048,15 @@ impl<'a, 'l> Walker<'a, 'l> {
         let name = last.ident.to_string();
         // fns are snake_case; constants, types and variants are not.
         if name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
-            let hash = crate::semantic::facts::name_hash(&name);
-            self.core.facts.unfollowed_names.push(hash);
+            self.note_unfollowed(&name);
         }
+    }
+
+    /// A call (or fn value) named `name` the call graph will not follow (see
+    /// `FileFacts::unfollowed_names`).
+    fn note_unfollowed(&mut self, name: &str) {
+        let hash = crate::semantic::facts::name_hash(name);
+        self.core.facts.unfollowed_names.push(hash);
     }
 
     /// `x = value`: a local binding takes ownership of the new guards (and its old one drops);
@@ -1132,8 +1137,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let callee = callee.unwrap_or_default();
         if !callee.is_empty() && !callee.contains("::") {
             self.core.facts.unresolved_calls += 1;
-            let name = crate::semantic::facts::name_hash(&callee);
-            self.core.facts.unfollowed_names.push(name);
+            self.note_unfollowed(&callee);
         }
         if let syn::Expr::Path(p) = peel(&c.func) {
             let segs: Vec<String> = p
@@ -1303,8 +1307,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         match &receiver {
             TyExpr::Unknown => {
                 self.core.facts.untyped_method_calls += 1;
-                let name = crate::semantic::facts::name_hash(&name);
-                self.core.facts.unfollowed_names.push(name);
+                self.note_unfollowed(&name);
                 return;
             }
             TyExpr::Known(t) => match t.peel().path_str() {
