@@ -28,7 +28,23 @@ impl RedisServer {
     /// # Errors
     /// As [`RedisServer::start`].
     pub fn start_with_password(password: Option<&str>) -> Result<Self, String> {
-        let port = free_port().map_err(|e| format!("no free loopback port: {e}"))?;
+        // The port is free when picked, but a client socket of a test running beside this one
+        // may take it before the server binds (the OS hands out the same ephemeral range): the
+        // server then exits at once, and another port is tried.
+        let mut last = String::new();
+        for _ in 0..3 {
+            let port = free_port().map_err(|e| format!("no free loopback port: {e}"))?;
+            let mut server = Self::spawn(port, password)?;
+            match server.wait_ready(Duration::from_secs(10)) {
+                Ok(()) => return Ok(server),
+                Err(Ready::Exited(e)) => last = e,
+                Err(Ready::Silent(e)) => return Err(e),
+            }
+        }
+        Err(last)
+    }
+
+    fn spawn(port: u16, password: Option<&str>) -> Result<Self, String> {
         let mut cmd = Command::new("redis-server");
         cmd.args(["--bind", "127.0.0.1", "--port", &port.to_string()])
             .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
@@ -46,13 +62,11 @@ impl RedisServer {
                     "cannot start redis-server ({e}); install it (Debian: apt-get install redis-server)"
                 )
             })?;
-        let server = Self {
+        Ok(Self {
             child,
             port,
             password: password.map(str::to_string),
-        };
-        server.wait_ready(Duration::from_secs(10))?;
-        Ok(server)
+        })
     }
 
     /// The port it listens on.
@@ -82,9 +96,15 @@ impl RedisServer {
             .map_err(|e| e.to_string())
     }
 
-    fn wait_ready(&self, limit: Duration) -> Result<(), String> {
+    fn wait_ready(&mut self, limit: Duration) -> Result<(), Ready> {
         let start = Instant::now();
         while start.elapsed() < limit {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(Ready::Exited(format!(
+                    "redis-server on port {} exited before answering ({status})",
+                    self.port
+                )));
+            }
             if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
                 let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
                 // Any RESP reply (PONG, or NOAUTH with a password) means the server is up.
@@ -99,11 +119,19 @@ impl RedisServer {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        Err(format!(
+        Err(Ready::Silent(format!(
             "redis-server on port {} did not answer within {limit:?}",
             self.port
-        ))
+        )))
     }
+}
+
+/// Why a started server is not ready.
+enum Ready {
+    /// It exited (its port was taken meanwhile): another port may do.
+    Exited(String),
+    /// It runs but does not answer.
+    Silent(String),
 }
 
 impl Drop for RedisServer {
@@ -116,4 +144,35 @@ impl Drop for RedisServer {
 /// A port nothing listens on right now (the OS's pick for port 0).
 pub fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The flake this guards against: a port taken between `free_port` and the server's bind
+    // made the server exit, and the start waited out its whole 10 s before failing.
+    #[test]
+    fn a_server_whose_port_is_taken_is_seen_to_exit_at_once() {
+        let holder = TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+        let port = holder.local_addr().expect("addr").port();
+        let mut server = RedisServer::spawn(port, None).unwrap_or_else(|e| panic!("{e}"));
+        let start = Instant::now();
+        match server.wait_ready(Duration::from_secs(10)) {
+            Err(Ready::Exited(e)) => assert!(e.contains("exited before answering"), "{e}"),
+            Err(Ready::Silent(e)) => panic!("waited it out instead: {e}"),
+            Ok(()) => panic!("something answered on a port the test holds"),
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[test]
+    fn start_finds_a_port_and_answers() {
+        let server = RedisServer::start().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(server.key_count(), Ok(0));
+    }
 }
