@@ -31,8 +31,10 @@
 //! future awaits: `rt.block_on(migrate(&root))`, `run().await` in `#[tokio::main]`, and the
 //! async fns those await in place, provided every call of the fn is one of these. One spawned
 //! or unawaited call, a call in any other `async` block, a caller the call graph cannot see (a fn
-//! nothing resolved calls) or a call racewise cannot follow that bears the fn's name (a method
-//! on a receiver of unknown type) keeps its body checked. `flavor = "current_thread"`,
+//! nothing resolved calls) or a call racewise cannot follow that may be a call of it keeps its
+//! body checked: one bearing the fn's name with as many arguments (a method on a receiver of
+//! unknown type; `conn.execute(query)` is no call of a two-parameter `execute`, and a method
+//! call never reaches a free fn), or the fn's path used as a value. `flavor = "current_thread"`,
 //! the default `#[tokio::test]` and a file that builds a current-thread runtime
 //! (`Builder::new_current_thread`) are checked: there the calling thread is the runtime's
 //! only one.

@@ -466,11 +466,15 @@ impl CallGraph {
                         if res.is_some() {
                             g.stats.unknown += 1;
                         }
-                        let name = match &site.callee {
-                            Callee::Path(p) => crate::semantic::syntax::last_segment(p),
-                            Callee::Method(_, m) => m,
+                        use crate::semantic::facts::{CallShape, call_key};
+                        let key = match &site.callee {
+                            Callee::Path(p) => call_key(
+                                crate::semantic::syntax::last_segment(p),
+                                CallShape::Path(site.argc),
+                            ),
+                            Callee::Method(_, m) => call_key(m, CallShape::Method(site.argc)),
                         };
-                        g.unfollowed.insert(crate::semantic::facts::name_hash(name));
+                        g.unfollowed.insert(key);
                         continue;
                     }
                 };
@@ -953,10 +957,7 @@ impl CallGraph {
             crates,
             at,
             |def| {
-                let name = crate::semantic::syntax::last_segment(&def.path);
-                let unseen = self
-                    .unfollowed
-                    .contains(&crate::semantic::facts::name_hash(name));
+                let unseen = def.call_keys().any(|k| self.unfollowed.contains(&k));
                 (!def.is_async || unseen).then_some(false)
             },
             |_, site| {

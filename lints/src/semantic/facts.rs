@@ -312,9 +312,9 @@ pub struct FileFacts {
     pub unresolved_calls: usize,
     /// Method calls on a receiver of unknown type: the call graph cannot follow them.
     pub untyped_method_calls: usize,
-    /// The names (hashed with [`name_hash`], sorted, deduplicated) of the calls above, of both
-    /// kinds, and of paths used as values that may name a fn (`post(upload)`): a fn of that
-    /// name may have callers the call graph does not see.
+    /// The names and shapes (hashed with [`call_key`], sorted, deduplicated) of the calls
+    /// above, of both kinds, and of paths used as values that may name a fn (`post(upload)`):
+    /// a fn of that name and arity may have callers the call graph does not see.
     pub unfollowed_names: Vec<u64>,
     /// Rules whose hooks panicked in this file (name, panic message): each was disabled for the
     /// rest of the file and is reported as an `internal_error` naming it.
@@ -373,6 +373,10 @@ pub struct FnDef {
     pub is_async: bool,
     /// The crate root's `fn main` (async or not).
     pub is_main: bool,
+    /// Takes `self` (a method's receiver).
+    pub has_self: bool,
+    /// Parameters after `self` (see [`CallShape::count`]).
+    pub params: u8,
     pub in_test: bool,
     /// Declared to return a `Result`, but its body can only return `Ok(..)` (see
     /// [`super::fallible::never_errs`]): discarding its result loses no error.
@@ -407,6 +411,8 @@ pub struct CallSite {
     pub in_test: bool,
     /// The call's `.await` follows it (`init_db().await`).
     pub awaited: bool,
+    /// Its arguments, a method call's receiver not counted (see [`CallShape::count`]).
+    pub argc: u8,
     /// Recorded only where a finding can sit: async-context calls and calls made with guards
     /// alive (a third of the calls; boxed, so the others cost one pointer).
     pub context: Option<Box<CallContext>>,
@@ -420,6 +426,23 @@ pub struct CallContext {
     /// Enclosing item and snippet.
     pub function: Option<String>,
     pub snippet: String,
+}
+
+impl FnDef {
+    /// The [`call_key`]s of the calls that may reach this fn unseen: its name as a value, or
+    /// called with its arity, as a path or (a method) on a receiver.
+    pub fn call_keys(&self) -> impl Iterator<Item = u64> + '_ {
+        let name = crate::semantic::syntax::last_segment(&self.path);
+        let path = self.params.saturating_add(u8::from(self.has_self));
+        [
+            Some(CallShape::Value),
+            Some(CallShape::Path(path)),
+            self.has_self.then_some(CallShape::Method(self.params)),
+        ]
+        .into_iter()
+        .flatten()
+        .map(move |shape| call_key(name, shape))
+    }
 }
 
 impl CallSite {
@@ -469,11 +492,33 @@ pub struct AllowFact {
     pub removal: Option<Region>,
 }
 
-/// A call's name as [`FileFacts::unfollowed_names`] keeps it: the last path segment or the
-/// method name.
-pub fn name_hash(name: &str) -> u64 {
+/// How a call the graph could not follow names its callee, with the arguments it passes: a fn
+/// can only be that call's callee if the shapes agree (Rust has no overloading, so
+/// `conn.execute(query)` cannot call a two-parameter `SubCommand::execute`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallShape {
+    /// A path used as a value (`post(upload)`, `.map(Self::parse)`): called later with any
+    /// arguments.
+    Value,
+    /// `name(a, b)`, `Type::name(a, b)`: every argument, a method's `self` included.
+    Path(u8),
+    /// `x.name(a, b)`: the arguments after the receiver.
+    Method(u8),
+}
+
+impl CallShape {
+    /// An argument count as a shape keeps it (counts past 255 fold together).
+    pub fn count(n: usize) -> u8 {
+        u8::try_from(n).unwrap_or(u8::MAX)
+    }
+}
+
+/// A call as [`FileFacts::unfollowed_names`] keeps it: the last path segment or the method
+/// name, with its [`CallShape`].
+pub fn call_key(name: &str, shape: CallShape) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
     name.hash(&mut h);
+    shape.hash(&mut h);
     h.finish()
 }

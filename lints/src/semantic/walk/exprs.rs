@@ -15,7 +15,7 @@ use super::access::{atomic_op, range_of};
 use super::{Binding, Boundary, Flow, Owner, Walker, hook};
 use crate::finding::Region;
 use crate::semantic::facts::{
-    Acquisition, AwaitPoint, CallContext, CallSite, Callee, GuardId, LocalUse, SelfField,
+    Acquisition, AwaitPoint, CallContext, CallShape, CallSite, Callee, GuardId, LocalUse, SelfField,
 };
 use crate::semantic::macros::{self, MacroKind};
 use crate::semantic::syntax::peel;
@@ -1048,14 +1048,14 @@ impl<'a, 'l> Walker<'a, 'l> {
         let name = last.ident.to_string();
         // fns are snake_case; constants, types and variants are not.
         if name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
-            self.note_unfollowed(&name);
+            self.note_unfollowed(&name, CallShape::Value);
         }
     }
 
     /// A call (or fn value) named `name` the call graph will not follow (see
     /// `FileFacts::unfollowed_names`).
-    fn note_unfollowed(&mut self, name: &str) {
-        let hash = crate::semantic::facts::name_hash(name);
+    fn note_unfollowed(&mut self, name: &str, shape: CallShape) {
+        let hash = crate::semantic::facts::call_key(name, shape);
         self.core.facts.unfollowed_names.push(hash);
     }
 
@@ -1137,7 +1137,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let callee = callee.unwrap_or_default();
         if !callee.is_empty() && !callee.contains("::") {
             self.core.facts.unresolved_calls += 1;
-            self.note_unfollowed(&callee);
+            self.note_unfollowed(&callee, CallShape::Path(CallShape::count(c.args.len())));
         }
         if let syn::Expr::Path(p) = peel(&c.func) {
             let segs: Vec<String> = p
@@ -1156,7 +1156,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 _ => {}
             }
         }
-        self.record_path_call(&callee, c.func.span());
+        self.record_path_call(&callee, c.args.len(), c.func.span());
         if DIVERGING.contains(&callee.as_str()) {
             self.set_unreachable();
             return Val::default();
@@ -1192,7 +1192,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             // Recorded before the guard exists: a wrapper's `lock()` that hands out its inner
             // guard is not a second lock taken while the first is held.
             let receiver_ty = self.core.ty_of(&mc.receiver);
-            self.record_method_call(receiver_ty.clone(), name, mc.method.span());
+            self.record_method_call(receiver_ty.clone(), name, 0, mc.method.span());
             let g = self.acquire(&mc.receiver, receiver_ty, &mc.method, false);
             return Val {
                 guards: vec![g],
@@ -1280,14 +1280,14 @@ impl<'a, 'l> Walker<'a, 'l> {
         {
             self.record_gated_call(format!("{imp}::{name}"), mc.method.span());
         }
-        self.record_method_call(receiver_ty, name, mc.method.span());
+        self.record_method_call(receiver_ty, name, mc.args.len(), mc.method.span());
         Val::default()
     }
 
     /// A path call that may name a workspace fn: a `crate::` path, `Self::f`, or a path into a
     /// crate racewise does not know as external (a workspace member, or a dependency the crate
     /// phase then leaves alone).
-    fn record_path_call(&mut self, callee: &str, span: proc_macro2::Span) {
+    fn record_path_call(&mut self, callee: &str, argc: usize, span: proc_macro2::Span) {
         if !callee.contains("::") || crate::semantic::types::is_external(callee) {
             return;
         }
@@ -1298,16 +1298,22 @@ impl<'a, 'l> Walker<'a, 'l> {
             },
             None => callee.to_string(),
         };
-        self.record_call(Callee::Path(path), span);
+        self.record_call(Callee::Path(path), argc, span);
     }
 
     /// A method call whose receiver may be a workspace type (a known crate path, or a type the
     /// crate index settles); receivers of unknown or external type are not candidates.
-    fn record_method_call(&mut self, receiver: TyExpr, name: String, span: proc_macro2::Span) {
+    fn record_method_call(
+        &mut self,
+        receiver: TyExpr,
+        name: String,
+        argc: usize,
+        span: proc_macro2::Span,
+    ) {
         match &receiver {
             TyExpr::Unknown => {
                 self.core.facts.untyped_method_calls += 1;
-                self.note_unfollowed(&name);
+                self.note_unfollowed(&name, CallShape::Method(CallShape::count(argc)));
                 return;
             }
             TyExpr::Known(t) => match t.peel().path_str() {
@@ -1316,10 +1322,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             },
             _ => {}
         }
-        self.record_call(Callee::Method(receiver, name.into_boxed_str()), span);
+        self.record_call(Callee::Method(receiver, name.into_boxed_str()), argc, span);
     }
 
-    fn record_call(&mut self, callee: Callee, span: proc_macro2::Span) {
+    fn record_call(&mut self, callee: Callee, argc: usize, span: proc_macro2::Span) {
         let Some(body) = self.core.body() else { return };
         let Some(caller) = body.fn_id else { return };
         if !body.flow.reachable {
@@ -1360,6 +1366,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             inline,
             in_test,
             awaited: run_by_block_on,
+            argc: CallShape::count(argc),
             context,
         });
     }

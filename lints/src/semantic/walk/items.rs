@@ -439,6 +439,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             region: self.core.region(sig.ident.span()),
             is_async,
             is_main,
+            has_self: sig.receiver().is_some(),
+            params: crate::semantic::facts::CallShape::count(
+                sig.inputs.len() - usize::from(sig.receiver().is_some()),
+            ),
             in_test: self.core.in_test(),
             // A trait's method (its default body, or an impl's) may be reached through the
             // trait, where another impl's body runs: only inherent fns and methods count.
