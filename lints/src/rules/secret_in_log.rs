@@ -22,8 +22,11 @@
 //! hold text or bytes (`admin_token: String`), and a `ListenToken` type is a slot too.
 //! Lengths and predicates (`token.len()`, `token.is_some()`, `token.is_empty()`) and redaction
 //! helpers (`redact(&t)`, `mask(..)`, any other fn taking the secret) are not reported, nor is
-//! a `secrecy` wrapper (`SecretString`, `Secret<T>`), whose `Debug` prints `[REDACTED]` —
-//! unless the argument calls `.expose_secret()`. Macros imported under another name
+//! a redacting wrapper — a `secrecy` type (`SecretString`, `Secret<T>`), whose `Debug` prints
+//! `[REDACTED]`, or a type named for redaction, `Sensitive*`/`Redacted*` (vector's
+//! `SensitiveString`, whose `Display` and `Debug` print `**REDACTED**`), also when a field of a
+//! struct or variant pattern has that type (`Auth::Bearer { token } => error!(%token)`) —
+//! unless the argument takes the value out (`.expose_secret()`, `.inner()`). Macros imported under another name
 //! (`use log::info as log_info;`) are resolved. Test code is not checked.
 //!
 //! Every form of tracing's structured fields is read: shorthand with a sigil (`info!(%token,
@@ -111,22 +114,27 @@ fn needs_carrier_type(cx: &Cx, name: &str) -> Option<fn(&Ty) -> bool> {
 }
 
 fn may_carry_secret(t: &Ty) -> bool {
-    secret_names::carrier_type(t) != Some(false) && !is_secrecy_wrapper(t)
+    secret_names::carrier_type(t) != Some(false) && !is_redacting_wrapper(t)
 }
 
-/// Like [`may_carry_secret`], for an argument that calls `.expose_secret()`.
+/// Like [`may_carry_secret`], for an argument that takes the value out (see [`exposes`]).
 fn may_carry_exposed_secret(t: &Ty) -> bool {
     secret_names::carrier_type(t) != Some(false)
 }
 
-fn is_secrecy_wrapper(t: &Ty) -> bool {
-    t.peel()
-        .path_str()
-        .is_some_and(|p| p.starts_with("secrecy::"))
+/// A type whose `Debug`/`Display` hide the value: `secrecy`'s, or one named for it.
+fn is_redacting_wrapper(t: &Ty) -> bool {
+    t.peel().path_str().is_some_and(|p| {
+        let last = crate::semantic::syntax::last_segment(p);
+        p.starts_with("secrecy::") || last.starts_with("Sensitive") || last.starts_with("Redacted")
+    })
 }
 
+/// The argument takes the value out of its redacting wrapper.
 fn exposes(e: &syn::Expr) -> bool {
-    crate::semantic::syntax::mentions_ident(quote::ToTokens::to_token_stream(e), "expose_secret")
+    let tokens = quote::ToTokens::to_token_stream(e);
+    crate::semantic::syntax::mentions_ident(tokens.clone(), "expose_secret")
+        || crate::semantic::syntax::mentions_ident(tokens, "inner")
 }
 
 /// A value expression that is a plain variable or field (through references and views), with
@@ -144,7 +152,13 @@ fn plain_value_name(e: &syn::Expr) -> Option<String> {
         syn::Expr::MethodCall(mc)
             if matches!(
                 mc.method.to_string().as_str(),
-                "as_str" | "as_ref" | "as_deref" | "clone" | "to_string" | "expose_secret"
+                "as_str"
+                    | "as_ref"
+                    | "as_deref"
+                    | "clone"
+                    | "to_string"
+                    | "expose_secret"
+                    | "inner"
             ) =>
         {
             plain_value_name(&mc.receiver)

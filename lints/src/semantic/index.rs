@@ -13,7 +13,7 @@
 //! evaluates the [`TyExpr`]s the walker could not settle alone.
 
 use crate::semantic::syntax::last_segment;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
 use super::paths::ModuleExport;
@@ -25,6 +25,9 @@ use super::types::{Ty, TyExpr};
 #[derive(Debug, Default, Clone)]
 pub struct FileIndex {
     pub structs: Vec<(String, Vec<(String, Ty)>)>,
+    /// Enum variants with named fields (`Auth::Bearer { token }`), by the variant's path:
+    /// typed like struct fields, but no type of that name.
+    pub variants: Vec<(String, Vec<(String, Ty)>)>,
     pub statics: Vec<(String, Ty)>,
     pub aliases: Vec<(String, Ty)>,
     pub fns: Vec<(String, Ty)>,
@@ -47,6 +50,8 @@ struct ModuleTable {
 #[derive(Debug, Default)]
 pub struct CrateIndex {
     fields: BTreeMap<(String, String), Vec<Ty>>,
+    /// The owners in `fields` that are enum variants (see [`FileIndex::variants`]).
+    variants: BTreeSet<String>,
     statics: BTreeMap<String, Vec<Ty>>,
     aliases: BTreeMap<String, Vec<Ty>>,
     fns: BTreeMap<String, Vec<Ty>>,
@@ -113,6 +118,12 @@ impl CrateIndex {
                 add(&mut self.fields, (path.clone(), field), ty);
             }
         }
+        for (path, fields) in f.variants {
+            for (field, ty) in fields {
+                add(&mut self.fields, (path.clone(), field), ty);
+            }
+            self.variants.insert(path);
+        }
         for (path, ty) in f.statics {
             add(&mut self.statics, path, ty);
         }
@@ -168,7 +179,13 @@ impl CrateIndex {
                 let owner = self.canon(owner);
                 add(&mut sealed.methods, (owner, name.clone()), ty.clone());
             }
-            let mut seen: Vec<&str> = self.fields.keys().map(|(s, _)| s.as_str()).collect();
+            // A variant is no type: `Mode::Timeline { .. }` leaves the name `Timeline` unique.
+            let mut seen: Vec<&str> = self
+                .fields
+                .keys()
+                .map(|(s, _)| s.as_str())
+                .filter(|s| !self.variants.contains(*s))
+                .collect();
             seen.dedup();
             seen.extend(self.statics.keys().map(String::as_str));
             seen.extend(self.fns.keys().map(String::as_str));

@@ -707,7 +707,12 @@ pub fn carrier_type(ty: &Ty) -> Option<bool> {
         Ty::Slice(inner) => carrier_type(inner).map(|c| c || is_byte(inner)),
         Ty::Path { path, args } => {
             let last = crate::semantic::syntax::last_segment(path);
-            if STRING_LIKE.contains(&path.as_str()) || STRING_LIKE.contains(&last) {
+            // A redacting wrapper named for it (vector's `SensitiveString`) holds a secret too.
+            if STRING_LIKE.contains(&path.as_str())
+                || STRING_LIKE.contains(&last)
+                || last.starts_with("Sensitive")
+                || last.starts_with("Redacted")
+            {
                 return Some(true);
             }
             if matches!(
@@ -801,6 +806,7 @@ pub const TRANSPARENT_METHODS: &[&str] = &[
     "trim_end",
     "expose_secret",
     "expose",
+    "inner",
     "deref",
     "borrow",
     "to_str",

@@ -667,6 +667,24 @@ impl<'a, 'l> Walker<'a, 'l> {
     pub(crate) fn bind_pattern(&mut self, pat: &syn::Pat, ty: TyExpr, guards: &[GuardId]) {
         if let syn::Pat::Struct(ps) = pat {
             self.note_pattern_fields(ps);
+            // `let QueuedTask { tx, span, .. } = *self;`: each field's pattern gets that field's
+            // type, which the crate index settles from the struct the pattern names.
+            let strukt = if ps.path.is_ident("Self") {
+                self.core.self_ty().cloned()
+            } else {
+                Some(Ty::path(&self.core.uses.resolve(&ps.path)))
+            };
+            if let Some(strukt) = strukt {
+                for f in &ps.fields {
+                    let field = match &f.member {
+                        syn::Member::Named(name) => name.to_string(),
+                        syn::Member::Unnamed(ix) => ix.index.to_string(),
+                    };
+                    let ty = TyExpr::Known(strukt.clone()).field(field);
+                    self.bind_pattern(&f.pat, ty, guards);
+                }
+                return;
+            }
         }
         // `let (tx, rx) = broadcast::channel(16)`: a tuple pattern over a known tuple type binds
         // each name with its element's type.

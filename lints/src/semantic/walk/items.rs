@@ -198,6 +198,26 @@ impl<'a, 'l> Walker<'a, 'l> {
                 let path = self.item_path(&s.ident);
                 self.core.facts.index.structs.push((path, fields));
             }
+            syn::Item::Enum(e) => {
+                // A variant with named fields is indexed like a struct of that path
+                // (`Auth::Bearer { token }` in a pattern types `token`).
+                let owner = self.item_path(&e.ident);
+                for v in &e.variants {
+                    let syn::Fields::Named(named) = &v.fields else {
+                        continue;
+                    };
+                    let fields = named
+                        .named
+                        .iter()
+                        .filter_map(|f| {
+                            let name = f.ident.as_ref()?.to_string();
+                            Some((name, Ty::from_syn(&f.ty, &self.core.uses)))
+                        })
+                        .collect();
+                    let path = format!("{owner}::{}", v.ident);
+                    self.core.facts.index.variants.push((path, fields));
+                }
+            }
             syn::Item::Static(s) => {
                 let ty = Ty::from_syn(&s.ty, &self.core.uses);
                 let path = self.item_path(&s.ident);
