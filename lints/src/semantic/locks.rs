@@ -139,6 +139,15 @@ impl<'a> CrateCx<'a> {
         a.receiver_text == b.receiver_text && self.lock_identity(a) == self.lock_identity(b)
     }
 
+    /// The kind of a lock an acquisition orders against others: a blocking one that really
+    /// waits. tokio's `blocking_lock()`/`blocking_write()` in async context panic instead
+    /// (`blocking_lock_in_async` reports that), so they hold nothing and wait for nothing.
+    fn ordering_kind(&self, a: &Acquisition) -> Option<LockKind> {
+        self.lock_kind(a)
+            .filter(|k| orders(*k))
+            .filter(|k| !(a.in_async && k.panics_in_async(&a.method)))
+    }
+
     /// Every (held, acquired) pair of the crate's non-test code: `acquired` is a blocking
     /// acquisition of a known lock kind, made while `held` (another known lock) is alive.
     pub fn held_pairs(&self) -> Vec<HeldPair<'a>> {
@@ -148,14 +157,14 @@ impl<'a> CrateCx<'a> {
                 if a.held.is_empty() || a.method.starts_with("try_") {
                     continue;
                 }
-                let Some(acquired_kind) = self.lock_kind(a).filter(|k| orders(*k)) else {
+                let Some(acquired_kind) = self.ordering_kind(a) else {
                     continue;
                 };
                 for &g in &a.held {
                     let Some(h) = self.acquisition(file, g) else {
                         continue;
                     };
-                    let Some(held_kind) = self.lock_kind(h).filter(|k| orders(*k)) else {
+                    let Some(held_kind) = self.ordering_kind(h) else {
                         continue;
                     };
                     if self.same_lock(h, a) {
@@ -183,7 +192,7 @@ impl<'a> CrateCx<'a> {
                 let Some(h) = self.acquisition(l.file, g) else {
                     continue;
                 };
-                let Some(held_kind) = self.lock_kind(h).filter(|k| orders(*k)) else {
+                let Some(held_kind) = self.ordering_kind(h) else {
                     continue;
                 };
                 if self.lock_identity(h) == self.lock_identity(a) {
