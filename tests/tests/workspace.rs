@@ -58,9 +58,17 @@ fn call_chains_cross_into_another_member() {
             "blocking_fs_in_async".to_string(),
         )
     };
-    assert_eq!(sites(&json), vec![at(7), at(13)], "{json:#}");
+    let in_routes: Vec<_> = sites(&json)
+        .into_iter()
+        .filter(|s| s.0.starts_with("server/src/routes/"))
+        .collect();
+    assert_eq!(in_routes, vec![at(7), at(13)], "{json:#}");
     let findings = json["findings"].as_array().expect("findings");
-    let steps: Vec<(String, u64)> = findings[0]["related"]
+    let first = findings
+        .iter()
+        .find(|f| f["file"] == "server/src/routes/files.rs")
+        .expect("a finding in files.rs");
+    let steps: Vec<(String, u64)> = first["related"]
         .as_array()
         .expect("the chain")
         .iter()
@@ -73,4 +81,34 @@ fn call_chains_cross_into_another_member() {
         .collect();
     let disk = "common/src/disk.rs".to_string();
     assert_eq!(steps, vec![(disk.clone(), 6), (disk, 10)], "{json:#}");
+}
+
+/// An async fn only `main` awaits runs off the workers, unless a call racewise cannot follow may
+/// be a call of it. For an inherent method, only calls in its own crate or a crate that names
+/// it can be: `shared-common`'s `next.run(req, ext)` is no call of the server's
+/// `Maintenance::run(dir, dry_run)`, while the server's own `pool.compact(dir)` may be one of
+/// `Maintenance::compact(dir)`.
+#[test]
+fn unfollowed_calls_count_only_in_crates_that_can_call_the_fn() {
+    let root = ci_fixture("workspace").to_string_lossy().into_owned();
+    let (_, json) = check_json(&[
+        &root,
+        "--select",
+        "blocking_fs_in_async",
+        "--fail-on",
+        "never",
+    ]);
+    let in_maintenance: Vec<_> = sites(&json)
+        .into_iter()
+        .filter(|s| s.0 == "server/src/maintenance.rs")
+        .collect();
+    assert_eq!(
+        in_maintenance,
+        vec![(
+            "server/src/maintenance.rs".to_string(),
+            26,
+            "blocking_fs_in_async".to_string()
+        )],
+        "{json:#}"
+    );
 }

@@ -20,10 +20,11 @@
 //! nothing resolved calls) or a call racewise cannot follow that may be a call of it keeps its
 //! body checked: one bearing the fn's name with as many arguments (a method on a receiver of
 //! unknown type; `conn.execute(query)` is no call of a two-parameter `execute`, and a method
-//! call never reaches a free fn), or the fn's path used as a value. `flavor = "current_thread"`,
-//! the default `#[tokio::test]` and a file that builds a current-thread runtime
-//! (`Builder::new_current_thread`) are checked: there the calling thread is the runtime's
-//! only one.
+//! call never reaches a free fn), or the fn's path used as a value — in the fn's own crate or
+//! a workspace member that names it (a trait's method: in any crate, through the trait).
+//! `flavor = "current_thread"`, the default `#[tokio::test]` and a file that builds a
+//! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
+//! thread is the runtime's only one.
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls

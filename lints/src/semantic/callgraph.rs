@@ -149,6 +149,12 @@ pub struct CallGraph {
     /// Names of calls the graph could not follow (see `FileFacts::unfollowed_names`), and of
     /// the sites that resolved to no fn: a fn of such a name may have unseen callers.
     unfollowed: rustc_hash::FxHashSet<u64>,
+    /// Per crate (by position): the keys of its sites that resolved to no fn, sorted. With each
+    /// file's `unfollowed_names`, what [`CallGraph::may_be_called_unseen`] searches.
+    unfollowed_sites: Vec<Vec<u64>>,
+    /// Per crate (by position): the crates that name it (`use member::..`), which alone can call
+    /// its inherent fns and methods.
+    dependents: Vec<Vec<usize>>,
     pub stats: CallStats,
 }
 
@@ -346,11 +352,33 @@ enum Resolution {
     Unknown,
 }
 
+/// Per crate (by position in `crates`), the crates that name it as a workspace member.
+fn dependents(crates: &[CrateInput<'_, '_>]) -> Vec<Vec<usize>> {
+    let at: FxHashMap<*const CrateIndex, usize> = crates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.cx.index as *const CrateIndex, i))
+        .collect();
+    let mut out = vec![Vec::new(); crates.len()];
+    for (i, c) in crates.iter().enumerate() {
+        for s in c.cx.index.sibling_indexes() {
+            if let Some(&j) = at.get(&(s as *const CrateIndex))
+                && j != i
+            {
+                out[j].push(i);
+            }
+        }
+    }
+    out
+}
+
 impl CallGraph {
     /// The graph of the given crates (the workspace members of one run) and its summaries.
     pub fn build(crates: &[CrateInput<'_, '_>]) -> CallGraph {
         let mut g = CallGraph {
             pos: crates.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
+            unfollowed_sites: vec![Vec::new(); crates.len()],
+            dependents: dependents(crates),
             ..CallGraph::default()
         };
         let mut by_key: FxHashMap<(usize, String), Slot> = FxHashMap::default();
@@ -475,6 +503,7 @@ impl CallGraph {
                             Callee::Method(_, m) => call_key(m, CallShape::Method(site.argc)),
                         };
                         g.unfollowed.insert(key);
+                        g.unfollowed_sites[c].push(key);
                         continue;
                     }
                 };
@@ -498,6 +527,10 @@ impl CallGraph {
                     g.site_edge[slot] = e;
                 }
             }
+        }
+        for keys in &mut g.unfollowed_sites {
+            keys.sort_unstable();
+            keys.dedup();
         }
         g.summarize(crates);
         g.lock_calls = g.lock_calls(crates);
@@ -938,7 +971,7 @@ impl CallGraph {
         self.every_caller_chain(
             crates,
             at,
-            |def| def.is_main.then_some(true),
+            |_, def| def.is_main.then_some(true),
             // Called from a spawned task or a closure handed elsewhere: runs later, anywhere;
             // an async fn's future not awaited right there (`tokio::spawn(run())`) too.
             |callee, site| (!site.inline || (callee.is_async && !site.awaited)).then_some(false),
@@ -956,9 +989,8 @@ impl CallGraph {
         self.every_caller_chain(
             crates,
             at,
-            |def| {
-                let unseen = def.call_keys().any(|k| self.unfollowed.contains(&k));
-                (!def.is_async || unseen).then_some(false)
+            |at, def| {
+                (!def.is_async || self.may_be_called_unseen(crates, at, def)).then_some(false)
             },
             |_, site| {
                 if !site.awaited {
@@ -978,11 +1010,56 @@ impl CallGraph {
     /// reached and `edge` each call into it (with the callee): `Some(true)` ends that chain
     /// well, `Some(false)` answers no, `None` goes on to the caller. A fn without callers, a
     /// chain too deep, or no chain ending well answers no.
+    /// Whether a call the graph could not follow may be a call of `def` (see
+    /// [`FnDef::call_keys`]). A trait's method may be called through the trait from any crate;
+    /// an inherent fn or method only from its own crate and the crates that name it, directly
+    /// or through another member's re-export (api-client's `next.run(req, ext)` is no call of
+    /// cargo-shuttle's `Shuttle::run(args, init)`).
+    fn may_be_called_unseen(&self, crates: &[CrateInput<'_, '_>], at: &FnRef, def: &FnDef) -> bool {
+        let keys: Vec<u64> = def
+            .call_keys()
+            .filter(|k| self.unfollowed.contains(k))
+            .collect();
+        if keys.is_empty() {
+            return false;
+        }
+        let Some(&home) = self.pos.get(&at.krate) else {
+            return true;
+        };
+        if def.dispatched {
+            return true;
+        }
+        let mut seen = vec![home];
+        let mut work = vec![home];
+        while let Some(c) = work.pop() {
+            let in_files = crates.get(c).is_some_and(|ci| {
+                ci.cx.files.iter().any(|f| {
+                    keys.iter()
+                        .any(|k| f.unfollowed_names.binary_search(k).is_ok())
+                })
+            });
+            let in_sites = self
+                .unfollowed_sites
+                .get(c)
+                .is_some_and(|s| keys.iter().any(|k| s.binary_search(k).is_ok()));
+            if in_files || in_sites {
+                return true;
+            }
+            for &d in self.dependents.get(c).into_iter().flatten() {
+                if !seen.contains(&d) {
+                    seen.push(d);
+                    work.push(d);
+                }
+            }
+        }
+        false
+    }
+
     fn every_caller_chain(
         &self,
         crates: &[CrateInput<'_, '_>],
         at: FnRef,
-        node: impl Fn(&FnDef) -> Option<bool>,
+        node: impl Fn(&FnRef, &FnDef) -> Option<bool>,
         edge: impl Fn(&FnDef, &CallSite) -> Option<bool>,
     ) -> bool {
         let Some(start) = self.node_of(&at) else {
@@ -995,7 +1072,7 @@ impl CallGraph {
             let Some(def) = self.def(crates, n) else {
                 return false;
             };
-            match node(def) {
+            match node(&self.nodes[n as usize], def) {
                 Some(true) => {
                     ended_well = true;
                     continue;

@@ -375,6 +375,9 @@ pub struct FnDef {
     pub is_main: bool,
     /// Takes `self` (a method's receiver).
     pub has_self: bool,
+    /// A trait's method (an impl's or the trait's own body): code that only knows the trait,
+    /// in any crate, may call it.
+    pub dispatched: bool,
     /// Parameters after `self` (see [`CallShape::count`]).
     pub params: u8,
     pub in_test: bool,

@@ -342,6 +342,14 @@ impl CrateIndex {
         }
     }
 
+    /// The workspace members this crate names (see [`CrateIndex::set_siblings`]).
+    pub fn sibling_indexes(&self) -> impl Iterator<Item = &CrateIndex> {
+        self.siblings
+            .get()
+            .into_iter()
+            .flat_map(|s| s.values().map(|i| &**i))
+    }
+
     /// The crate `name` names: a workspace member (see [`CrateIndex::set_siblings`]), or this
     /// crate itself under its own name (see [`CrateIndex::set_self_name`]).
     pub fn sibling(&self, name: &str) -> Option<&CrateIndex> {

@@ -460,6 +460,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             is_async,
             is_main,
             has_self: sig.receiver().is_some(),
+            dispatched: in_trait_impl || in_trait_def,
             params: crate::semantic::facts::CallShape::count(
                 sig.inputs.len() - usize::from(sig.receiver().is_some()),
             ),
