@@ -6,16 +6,15 @@ mod ci_support;
 
 use ci_support::{check_json, ci_fixture, sites};
 
+/// The JSON report of the workspace fixture for the selected rules.
+fn workspace_report(rules: &str) -> serde_json::Value {
+    let root = ci_fixture("workspace").to_string_lossy().into_owned();
+    check_json(&[&root, "--select", rules, "--fail-on", "never"]).1
+}
+
 #[test]
 fn items_of_another_workspace_member_are_typed() {
-    let root = ci_fixture("workspace").to_string_lossy().into_owned();
-    let (_, json) = check_json(&[
-        &root,
-        "--select",
-        "lock_across_await,blocking_lock_in_async",
-        "--fail-on",
-        "never",
-    ]);
+    let json = workspace_report("lock_across_await,blocking_lock_in_async");
     let at = |line: u64, rule: &str| {
         (
             "server/src/routes/mod.rs".to_string(),
@@ -43,14 +42,7 @@ fn items_of_another_workspace_member_are_typed() {
 /// or as a method of its type) is reported at the call, with the chain in the other crate.
 #[test]
 fn call_chains_cross_into_another_member() {
-    let root = ci_fixture("workspace").to_string_lossy().into_owned();
-    let (_, json) = check_json(&[
-        &root,
-        "--select",
-        "blocking_fs_in_async",
-        "--fail-on",
-        "never",
-    ]);
+    let json = workspace_report("blocking_fs_in_async");
     let at = |line: u64| {
         (
             "server/src/routes/files.rs".to_string(),
@@ -90,14 +82,7 @@ fn call_chains_cross_into_another_member() {
 /// `Maintenance::compact(dir)`.
 #[test]
 fn unfollowed_calls_count_only_in_crates_that_can_call_the_fn() {
-    let root = ci_fixture("workspace").to_string_lossy().into_owned();
-    let (_, json) = check_json(&[
-        &root,
-        "--select",
-        "blocking_fs_in_async",
-        "--fail-on",
-        "never",
-    ]);
+    let json = workspace_report("blocking_fs_in_async");
     let in_maintenance: Vec<_> = sites(&json)
         .into_iter()
         .filter(|s| s.0 == "server/src/maintenance.rs")
