@@ -26,8 +26,8 @@
 //! `[REDACTED]`, or a type named for redaction, `Sensitive*`/`Redacted*` (vector's
 //! `SensitiveString`, whose `Display` and `Debug` print `**REDACTED**`), also when a field of a
 //! struct or variant pattern has that type (`Auth::Bearer { token } => error!(%token)`) —
-//! unless the argument takes the value out (`.expose_secret()`, `.inner()`). Macros imported under another name
-//! (`use log::info as log_info;`) are resolved. Test code is not checked.
+//! unless the argument takes the value out (`.expose_secret()`, `.inner()`). Macros imported
+//! under another name (`use log::info as log_info;`) are resolved. Test code is not checked.
 //!
 //! Every form of tracing's structured fields is read: shorthand with a sigil (`info!(%token,
 //! "..")`, `?api_key`) or without, `name = value` pairs (`password = %cfg.password`,
@@ -125,8 +125,8 @@ fn may_carry_exposed_secret(t: &Ty) -> bool {
 /// A type whose `Debug`/`Display` hide the value: `secrecy`'s, or one named for it.
 fn is_redacting_wrapper(t: &Ty) -> bool {
     t.peel().path_str().is_some_and(|p| {
-        let last = crate::semantic::syntax::last_segment(p);
-        p.starts_with("secrecy::") || last.starts_with("Sensitive") || last.starts_with("Redacted")
+        p.starts_with("secrecy::")
+            || secret_names::named_for_redaction(crate::semantic::syntax::last_segment(p))
     })
 }
 

@@ -494,14 +494,7 @@ impl CallGraph {
                         if res.is_some() {
                             g.stats.unknown += 1;
                         }
-                        use crate::semantic::facts::{CallShape, call_key};
-                        let key = match &site.callee {
-                            Callee::Path(p) => call_key(
-                                crate::semantic::syntax::last_segment(p),
-                                CallShape::Path(site.argc),
-                            ),
-                            Callee::Method(_, m) => call_key(m, CallShape::Method(site.argc)),
-                        };
+                        let key = site.unfollowed_key();
                         g.unfollowed.insert(key);
                         g.unfollowed_sites[c].push(key);
                         continue;
@@ -1006,10 +999,6 @@ impl CallGraph {
         )
     }
 
-    /// Walks the resolved calls into `at` upward, up to a few levels. `node` judges each fn
-    /// reached and `edge` each call into it (with the callee): `Some(true)` ends that chain
-    /// well, `Some(false)` answers no, `None` goes on to the caller. A fn without callers, a
-    /// chain too deep, or no chain ending well answers no.
     /// Whether a call the graph could not follow may be a call of `def` (see
     /// [`FnDef::call_keys`]). A trait's method may be called through the trait from any crate;
     /// an inherent fn or method only from its own crate and the crates that name it, directly
@@ -1031,18 +1020,13 @@ impl CallGraph {
         }
         let mut seen = vec![home];
         let mut work = vec![home];
+        let has_key = |sorted: &[u64]| keys.iter().any(|k| sorted.binary_search(k).is_ok());
         while let Some(c) = work.pop() {
-            let in_files = crates.get(c).is_some_and(|ci| {
-                ci.cx.files.iter().any(|f| {
-                    keys.iter()
-                        .any(|k| f.unfollowed_names.binary_search(k).is_ok())
-                })
-            });
-            let in_sites = self
-                .unfollowed_sites
-                .get(c)
-                .is_some_and(|s| keys.iter().any(|k| s.binary_search(k).is_ok()));
-            if in_files || in_sites {
+            if self.unfollowed_sites.get(c).is_some_and(|s| has_key(s))
+                || crates
+                    .get(c)
+                    .is_some_and(|ci| ci.cx.files.iter().any(|f| has_key(&f.unfollowed_names)))
+            {
                 return true;
             }
             for &d in self.dependents.get(c).into_iter().flatten() {
@@ -1055,6 +1039,10 @@ impl CallGraph {
         false
     }
 
+    /// Walks the resolved calls into `at` upward, up to a few levels. `node` judges each fn
+    /// reached and `edge` each call into it (with the callee): `Some(true)` ends that chain
+    /// well, `Some(false)` answers no, `None` goes on to the caller. A fn without callers, a
+    /// chain too deep, or no chain ending well answers no.
     fn every_caller_chain(
         &self,
         crates: &[CrateInput<'_, '_>],

@@ -449,6 +449,17 @@ impl FnDef {
 }
 
 impl CallSite {
+    /// The [`call_key`] of this call when the graph cannot follow it.
+    pub fn unfollowed_key(&self) -> u64 {
+        match &self.callee {
+            Callee::Path(p) => call_key(
+                crate::semantic::syntax::last_segment(p),
+                CallShape::Path(self.argc),
+            ),
+            Callee::Method(_, m) => call_key(m, CallShape::Method(self.argc)),
+        }
+    }
+
     /// Guards alive at the call.
     pub fn held(&self) -> &[GuardId] {
         self.context.as_ref().map_or(&[], |c| &c.held)

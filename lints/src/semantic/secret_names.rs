@@ -710,8 +710,7 @@ pub fn carrier_type(ty: &Ty) -> Option<bool> {
             // A redacting wrapper named for it (vector's `SensitiveString`) holds a secret too.
             if STRING_LIKE.contains(&path.as_str())
                 || STRING_LIKE.contains(&last)
-                || last.starts_with("Sensitive")
-                || last.starts_with("Redacted")
+                || named_for_redaction(last)
             {
                 return Some(true);
             }
@@ -744,6 +743,12 @@ pub fn carrier_type(ty: &Ty) -> Option<bool> {
             Some(secret_named || last.starts_with("Secret"))
         }
     }
+}
+
+/// A type named for hiding its value (`SensitiveString`, `Redacted<T>`): its `Debug`/`Display`
+/// print a placeholder.
+pub fn named_for_redaction(type_name: &str) -> bool {
+    type_name.starts_with("Sensitive") || type_name.starts_with("Redacted")
 }
 
 fn is_byte(t: &Ty) -> bool {
