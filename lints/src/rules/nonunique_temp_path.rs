@@ -26,8 +26,8 @@
 //! takes part in building the path: a UUID, a counter (`fetch_add`, names with `counter`/`seq`/
 //! `nonce`/`unique`), a timestamp (`SystemTime::now`, `Instant::now`, `Utc::now`, `as_nanos`),
 //! the thread id (`thread::current().id()`) or the task id (`tokio::task::id()`), randomness
-//! (`rand`, `fastrand`, `nanoid`) or the `tempfile` crate. `process::id()` is resolved through `use`, so a crate's own `id()` is not
-//! it. Reported at the `process::id` call.
+//! (`rand`, `fastrand`, `nanoid`) or the `tempfile` crate. `process::id()` is resolved through
+//! `use`, so a crate's own `id()` is not it. Reported at the `process::id` call.
 //!
 //! ## Why is this bad
 //! The process id is the same for every task and thread of the process. Two concurrent writers
