@@ -91,6 +91,9 @@ fn matches(block: &[&str], actual: &str) -> bool {
         if part.is_empty() {
             continue;
         }
+        if from + part.len() > actual.len() {
+            return false;
+        }
         match (from..=actual.len().saturating_sub(part.len()))
             .find(|&k| actual[k..k + part.len()] == part[..])
         {

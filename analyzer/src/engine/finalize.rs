@@ -89,8 +89,14 @@ pub(super) fn finish(
         // A call the rule reports itself (a configured blocking path) is not reported again
         // through the call graph ("calls `Db::get` (..), which calls .."): the direct finding,
         // with no chain, sorts first and stays.
+        let chained = |f: &Finding| f.message.starts_with("calls `");
         list.sort_by(|a, b| {
-            (a.region, a.rule, a.related.len()).cmp(&(b.region, b.rule, b.related.len()))
+            (a.region, a.rule, chained(a), a.related.len()).cmp(&(
+                b.region,
+                b.rule,
+                chained(b),
+                b.related.len(),
+            ))
         });
         list.dedup_by(|a, b| {
             a.region == b.region

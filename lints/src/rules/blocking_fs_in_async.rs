@@ -89,6 +89,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
+use crate::semantic::blocking_paths::is_blocking_fs;
 use crate::semantic::paths::glob_has;
 use crate::semantic::types::Ty;
 use crate::semantic::{CrateCx, Cx, TyExpr};
@@ -99,12 +100,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "blocking std::fs call in async context",
     source: include_str!("blocking_fs_in_async.rs"),
 };
-
-const FILE_OPENERS: &[&str] = &[
-    "std::fs::File::open",
-    "std::fs::File::create",
-    "std::fs::File::create_new",
-];
 
 /// `std::fs` functions that `tokio::fs` mirrors with the same arguments: the fix swaps the path
 /// and awaits the call.
@@ -127,12 +122,6 @@ const TOKIO_MIRRORS: &[&str] = &[
 #[derive(Default)]
 pub struct BlockingFsInAsync;
 
-/// A `std::fs` blocking call: a free function (`std::fs::write`, not the type `std::fs::File`)
-/// or a file opener.
-fn is_blocking_fs(path: &str) -> bool {
-    is_fs_function(path) || FILE_OPENERS.contains(&path)
-}
-
 /// A crate path that may be `std::fs` re-exported (`crate::prelude::fs::read`, a `read` a
 /// `use super::*;` brought in): its last segments spell a `std::fs` call, so the crate index
 /// settles it. Gated on std::fs's own names: deferring every crate call costs too much.
@@ -147,34 +136,6 @@ fn maybe_reexported_fs(path: &str) -> Option<String> {
         _ => return None,
     };
     is_blocking_fs(&std_path).then_some(std_path)
-}
-
-/// A `std::fs` free function (`std::fs::write`), not a type (`std::fs::File`).
-fn is_fs_function(path: &str) -> bool {
-    path.strip_prefix("std::fs::").is_some_and(|rest| {
-        !rest.contains("::") && rest.chars().next().is_some_and(char::is_lowercase)
-    })
-}
-
-/// Whether a method chain starts at `OpenOptions::new()` / `File::options()` from `std::fs`,
-/// or at a binding of type `std::fs::OpenOptions`.
-fn is_open_options_chain(cx: &Cx, mut e: &syn::Expr) -> bool {
-    loop {
-        match e {
-            syn::Expr::MethodCall(mc) => e = &mc.receiver,
-            syn::Expr::Paren(p) => e = &p.expr,
-            syn::Expr::Reference(r) => e = &r.expr,
-            syn::Expr::Call(c) => {
-                return matches!(
-                    cx.callee(c).as_deref(),
-                    Some("std::fs::OpenOptions::new" | "std::fs::File::options")
-                );
-            }
-            other => {
-                return matches!(cx.type_of(other), TyExpr::Known(Ty::Path { ref path, .. }) if path == "std::fs::OpenOptions");
-            }
-        }
-    }
 }
 
 const CONFIGURED_HELP: &str =
@@ -292,7 +253,7 @@ impl Lint for BlockingFsInAsync {
             syn::Expr::MethodCall(mc)
                 if mc.method == "open"
                     && mc.args.len() == 1
-                    && is_open_options_chain(cx, &mc.receiver) =>
+                    && cx.is_open_options_chain(&mc.receiver) =>
             {
                 if hazard {
                     cx.record_hazard(&META, "std::fs::OpenOptions::open", mc.method.span());

@@ -2,15 +2,33 @@
 //!
 //! ## What it does
 //! Flags `.lock()`, `.read()` and `.write()` on a `std::sync::Mutex`/`RwLock` or a
-//! `parking_lot::Mutex`/`RwLock` in async context. The receiver's type is resolved through `use`
-//! declarations, struct fields declared anywhere in the crate, statics (`LazyLock`, `OnceLock`,
-//! `lazy_static!`), type aliases and `Arc`/`Option`/`&` wrappers; tokio's async locks, unknown
-//! types are never flagged — except tokio's entry points for sync code, `blocking_lock()`,
-//! `blocking_read()` and `blocking_write()`: called in async context they panic (tokio: "must
-//! not be called in an asynchronous execution context"). They are reported there (directly in
-//! async code also off the workers, where they panic all the same) and through a sync helper's
-//! call chain. Test code is checked too; its findings carry `in_test` and are lowered one
-//! severity level by default (`[tests] mode` in `racewise.toml`).
+//! `parking_lot::Mutex`/`RwLock` in async context **when some holder of that same lock keeps it
+//! long**: somewhere in the crate's non-test code a guard of it is alive across
+//! - a blocking call: a `std::fs` function, a file opened or a `std::fs::File` read, written or
+//!   flushed (also through the guard of a `Mutex<File>`), `std::thread::sleep`, a
+//!   `JoinHandle::join`, a std channel's `recv`, a child process waited for, a std socket read,
+//!   written or connected, a synchronous database or HTTP client (`rusqlite`, `postgres`,
+//!   `reqwest::blocking`, `ureq`), a `block_on`, or a path listed in `blocking_paths`;
+//! - a call of a sync fn of the workspace that makes one (within 4 calls);
+//! - an `.await` (see `lock_across_await`);
+//! - the wait for another lock that is held long.
+//!
+//! The message names that holder and where it holds the lock (also a related location). "The same
+//! lock" is its crate-wide identity: a struct field by its declaring type (`AppState.jobs`,
+//! whichever binding reaches it), a static by its path, a fn-local lock within its fn. A lock no
+//! holder keeps long only guards short critical sections: taking it in async code costs the
+//! worker next to nothing (tokio's own advice is to prefer the std mutex there), so it is not
+//! flagged. Nor is a lock whose identity racewise cannot name, or one only held long by tests.
+//!
+//! The receiver's type is resolved through `use` declarations, struct fields declared anywhere
+//! in the crate, statics (`LazyLock`, `OnceLock`, `lazy_static!`), type aliases and
+//! `Arc`/`Option`/`&` wrappers; tokio's async locks, unknown types are never flagged — except
+//! tokio's entry points for sync code, `blocking_lock()`, `blocking_read()` and
+//! `blocking_write()`: called in async context they panic (tokio: "must not be called in an
+//! asynchronous execution context"). They are always reported there (directly in async code
+//! also off the workers, where they panic all the same) and through a sync helper's call chain.
+//! Test code is checked too; its findings carry `in_test` and are lowered one severity level by
+//! default (`[tests] mode` in `racewise.toml`).
 //!
 //! Not a worker, so not flagged: the body of `#[tokio::main]` (multi-thread, the default) and of
 //! `#[tokio::test(flavor = "multi_thread")]`, and closures it runs in place, directly or
@@ -31,8 +49,8 @@
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
 //! thread is the runtime's only one.
 //!
-//! It follows calls too: an async-context call of a sync fn of the workspace that does the same
-//! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
+//! It follows calls too: an async-context call of a sync fn of the workspace that takes such a
+//! lock within 4 calls of the async code (`load_settings()` in a handler, which calls
 //! `read_layer()`, which calls `self.jobs.lock()`) is reported at the call in the async code, with
 //! each step of the chain as a related location (a SARIF `codeFlow`). Calls are followed through
 //! module paths, `Self::`, the receiver's type (this crate's or a workspace member's, also through
@@ -45,28 +63,37 @@
 //! calling the same helper several times is reported at its first call.
 //!
 //! ## Why is this bad
-//! A blocking lock parks the runtime's worker thread while it waits. Under contention every task
-//! on that worker stalls, and if the current holder is a task that is itself waiting to be polled
-//! on the same worker, the runtime deadlocks. Short, uncontended critical sections are fine in
-//! practice, which is why this is medium: each site deserves a look, and the ones that can wait
-//! long (or are held across an `.await`, see `lock_across_await`) deserve a fix.
+//! A blocking lock parks the runtime's worker thread while it waits. When the holder keeps the
+//! lock across file I/O, a sleep or an await, every acquirer in async code waits that long, and
+//! every task queued on that worker stalls with it; if the holder is a task waiting to be polled
+//! on the same worker, the runtime deadlocks.
 //!
 //! ## Example
 //! ```rust,ignore
-//! async fn enqueue(State(app): State<Arc<AppState>>, Json(job): Json<Job>) -> StatusCode {
-//!     app.jobs.lock().unwrap().push_back(job); // std::sync::Mutex
+//! impl Journal {
+//!     // Runs on a maintenance thread every few seconds.
+//!     fn persist(&self) -> std::io::Result<()> {
+//!         let entries = self.entries.lock().unwrap(); // std::sync::Mutex
+//!         std::fs::write(&self.path, entries.join("\n")) // held across the write
+//!     }
+//! }
+//!
+//! async fn append(State(j): State<Arc<Journal>>, body: String) -> StatusCode {
+//!     j.entries.lock().unwrap().push(body); // waits for a whole file write
 //!     StatusCode::ACCEPTED
 //! }
 //! ```
 //!
 //! ## Use instead
 //! ```rust,ignore
-//! async fn enqueue(State(app): State<Arc<AppState>>, Json(job): Json<Job>) -> StatusCode {
-//!     app.jobs.lock().await.push_back(job); // tokio::sync::Mutex
-//!     StatusCode::ACCEPTED
+//! impl Journal {
+//!     fn persist(&self) -> std::io::Result<()> {
+//!         let snapshot = self.entries.lock().unwrap().join("\n"); // copy out, release
+//!         std::fs::write(&self.path, snapshot)
+//!     }
 //! }
 //! ```
-//! (or keep the std mutex, keep the critical section tiny and document why it cannot block long).
+//! (or use `tokio::sync::Mutex` and do the write with `tokio::fs` while holding it).
 
 use crate::finding::{Finding, Severity};
 use crate::lint::{CrateFinding, Hooks, Lint, RuleMeta};
@@ -125,6 +152,12 @@ impl Lint for BlockingLockInAsync {
                 {
                     continue;
                 }
+                // A lock no holder keeps long is only ever held for a short critical section:
+                // waiting for it costs the worker next to nothing.
+                let hold = if panics { None } else { cx.long_hold(a) };
+                if !panics && hold.is_none() {
+                    continue;
+                }
                 let (message, help) = if panics {
                     (
                         format!(
@@ -139,16 +172,26 @@ impl Lint for BlockingLockInAsync {
                         ),
                     )
                 } else {
+                    let hold = hold.map(|h| h.describe());
                     (
                         format!(
-                            "`{}` blocks the async runtime's worker thread on a {}",
+                            "`{}` blocks the async runtime's worker thread on a {} that is held long: {}",
                             a.call_text(),
-                            kind.describe()
+                            kind.describe(),
+                            hold.unwrap_or_default()
                         ),
-                        "keep the critical section tiny and free of awaits, or use tokio::sync::Mutex/RwLock"
+                        "keep blocking work out of the lock's critical sections, or use tokio::sync::Mutex/RwLock"
                             .to_string(),
                     )
                 };
+                let related = hold
+                    .map(|h| crate::finding::Related {
+                        file: h.path.clone().filter(|p| Some(p.as_str()) != cx.path(file)),
+                        region: h.region,
+                        message: format!("the lock is held across {} here", h.across),
+                    })
+                    .into_iter()
+                    .collect();
                 out.push(CrateFinding {
                     file,
                     finding: Finding {
@@ -160,7 +203,7 @@ impl Lint for BlockingLockInAsync {
                         help,
                         function: a.function.clone(),
                         snippet: a.snippet.clone(),
-                        related: Vec::new(),
+                        related,
                         in_test: a.in_test,
                     },
                 });

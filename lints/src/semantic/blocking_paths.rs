@@ -1,5 +1,5 @@
-//! Project-specific blocking functions (`blocking_paths` in `racewise.toml`): which calls match
-//! a configured path. The blocking-in-async rules use this to flag them in async context, the
+//! Blocking calls: std's own (`std::fs`, `std::thread::sleep`) and the project-specific ones
+//! (`blocking_paths` in `racewise.toml`): which calls match a configured path. The blocking-in-async rules use this to flag them in async context, the
 //! context-aware deny list that clippy's `disallowed_methods` cannot be.
 //!
 //! An entry matches a resolved path in full or its trailing segments (`Db::get` and
@@ -10,6 +10,7 @@
 use crate::finding::Finding;
 
 use super::facts::{ConfiguredMethod, Pending};
+use super::types::Ty;
 use super::{Cx, TyExpr};
 
 /// The first entry of `patterns` that matches `path` in full or at a `::` boundary inside it.
@@ -50,6 +51,116 @@ pub fn matches(pattern: &str, path: &str) -> bool {
         }
     }
     rest.ends_with(last)
+}
+
+const FILE_OPENERS: &[&str] = &[
+    "std::fs::File::open",
+    "std::fs::File::create",
+    "std::fs::File::create_new",
+];
+
+/// A `std::fs` blocking call: a free function (`std::fs::write`, not the type `std::fs::File`)
+/// or a file opener.
+pub fn is_blocking_fs(path: &str) -> bool {
+    is_fs_function(path) || FILE_OPENERS.contains(&path)
+}
+
+/// A `std::fs` free function (`std::fs::write`), not a type (`std::fs::File`).
+fn is_fs_function(path: &str) -> bool {
+    path.strip_prefix("std::fs::").is_some_and(|rest| {
+        !rest.contains("::") && rest.chars().next().is_some_and(char::is_lowercase)
+    })
+}
+
+/// Synchronous clients whose every call waits on the network or a database: a method on one of
+/// these types (or a fn under these paths) blocks the calling thread.
+const BLOCKING_CLIENTS: &[&str] = &["rusqlite::", "postgres::", "reqwest::blocking::", "ureq::"];
+
+fn is_blocking_client(path: &str) -> bool {
+    BLOCKING_CLIENTS.iter().any(|c| path.starts_with(c))
+}
+
+/// A `std::fs::File` method that does I/O (an `Option<File>`'s `take()` or `as_mut()` does not).
+fn is_file_io(method: &str) -> bool {
+    method.starts_with("read")
+        || method.starts_with("write")
+        || method.starts_with("sync_")
+        || matches!(
+            method,
+            "flush" | "set_len" | "seek" | "rewind" | "metadata" | "set_permissions" | "set_times"
+        )
+}
+
+/// A std socket's calls that wait for the peer (binding, addresses and options return at once).
+fn is_blocking_socket_call(owner: &str, method: &str) -> bool {
+    match owner {
+        "std::net::TcpStream" => {
+            method.starts_with("connect")
+                || method.starts_with("read")
+                || method.starts_with("write")
+                || matches!(method, "peek" | "flush")
+        }
+        "std::net::TcpListener" => matches!(method, "accept" | "incoming"),
+        "std::net::UdpSocket" => {
+            method.starts_with("recv") || method.starts_with("send") || method.starts_with("peek")
+        }
+        _ => false,
+    }
+}
+
+/// Whether a path call (by its resolved path) blocks the calling thread on I/O or time: a
+/// `std::fs` call, `std::thread::sleep`, a synchronous network or database client, a
+/// future run to completion (`futures::executor::block_on`), or a configured blocking path.
+pub fn is_blocking_call(path: &str, configured: &[String]) -> bool {
+    is_blocking_fs(path)
+        || path == "std::thread::sleep"
+        || path.ends_with("::block_on")
+        || is_blocking_client(path)
+        || path
+            .rsplit_once("::")
+            .is_some_and(|(owner, f)| is_blocking_socket_call(owner, f))
+        || (!configured.is_empty() && matching(configured, path).is_some())
+}
+
+/// Whether method `method` on a receiver of type `owner` (its resolved path) blocks the calling
+/// thread: I/O on a `std::fs::File` or a synchronous client, waiting for a thread, a child
+/// process, a std channel or a runtime's `block_on`, or a configured blocking path.
+pub fn is_blocking_method(owner: &str, method: &str, configured: &[String]) -> bool {
+    is_blocking_client(owner)
+        || is_blocking_socket_call(owner, method)
+        || (owner == "std::fs::File" && is_file_io(method))
+        || (method == "block_on" && owner.starts_with("tokio::runtime::"))
+        || matches!(
+            (owner, method),
+            ("std::fs::OpenOptions", "open")
+                | (
+                    "std::thread::JoinHandle" | "std::thread::ScopedJoinHandle",
+                    "join"
+                )
+                | ("std::sync::mpsc::Receiver", "recv" | "recv_timeout")
+                | ("std::process::Child", "wait" | "wait_with_output")
+                | ("std::process::Command", "output" | "status")
+        )
+        || (!configured.is_empty() && matching(configured, &format!("{owner}::{method}")).is_some())
+}
+
+/// If method `method` on a receiver of type `ty` blocks (see [`is_blocking_method`]), the
+/// receiver's type path. A guard stands for what it guards (`f.write_all(..)` on a
+/// `MutexGuard<File>`).
+pub fn blocking_method_owner<'t>(
+    ty: &'t Ty,
+    method: &str,
+    configured: &[String],
+) -> Option<&'t str> {
+    let mut ty = ty.peel();
+    if super::types::guard_kind(ty).is_some()
+        && let Ty::Path { args, .. } = ty
+        && let Some(inner) = args.first()
+    {
+        ty = inner.peel();
+    }
+    let owner = ty.path_str()?;
+    is_blocking_method(owner, method, configured).then_some(owner)
 }
 
 /// A call to a configured blocking path.

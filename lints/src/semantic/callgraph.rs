@@ -30,13 +30,18 @@ use super::index::CrateIndex;
 /// The most calls a chain from an async call site to the blocking call may take.
 pub const MAX_CHAIN: usize = 4;
 
-/// The rules whose hazards the summaries track, in summary slot order.
-pub const HAZARD_RULES: [&str; 4] = [
+/// The rules whose hazards the summaries track, in summary slot order, and the walker's own
+/// record of blocking calls (for the lock queries).
+pub const HAZARD_RULES: [&str; 5] = [
     "blocking_fs_in_async",
     "blocking_sleep_in_async",
     "blocking_lock_in_async",
     "exit_in_async",
+    super::facts::BLOCKING_CALL,
 ];
+
+const LOCK_SLOT: usize = 2;
+const BLOCKING_SLOT: usize = 4;
 
 /// A node: crate, file (index in that crate's files), fn (index in the file's `fns`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -155,6 +160,9 @@ pub struct CallGraph {
     /// Per crate (by position): the crates that name it (`use member::..`), which alone can call
     /// its inherent fns and methods.
     dependents: Vec<Vec<usize>>,
+    /// Per crate (by position): its locks some holder keeps long (see
+    /// [`CrateCx::long_held_locks`]).
+    long_held: Vec<super::locks::LongHeld>,
     pub stats: CallStats,
 }
 
@@ -737,64 +745,10 @@ impl CallGraph {
     fn summarize(&mut self, crates: &[CrateInput<'_, '_>]) {
         self.summaries = vec![[None; HAZARD_RULES.len()]; self.nodes.len()];
         self.callers = vec![Vec::new(); self.nodes.len()];
-        let own = |g: &mut CallGraph, krate: usize, file: usize, h: &Hazard| {
-            let Some(slot) = HAZARD_RULES.iter().position(|r| *r == h.rule) else {
-                return;
-            };
-            let Some(node) = g.node_of(&FnRef {
-                krate,
-                file,
-                func: h.caller,
-            }) else {
-                return;
-            };
-            if g.summaries[node as usize][slot].is_some() {
-                return;
-            }
-            let hz = g.hazards.len() as u32;
-            g.hazards.push(HazardAt {
-                file,
-                krate,
-                what: h.what.clone(),
-                region: h.region,
-            });
-            g.summaries[node as usize][slot] = Some(Witness {
-                len: 0,
-                via: Via::Own(hz),
-            });
-        };
         for ci in crates {
             for (file, facts) in ci.cx.files.iter().enumerate() {
                 for h in &facts.hazards {
-                    own(self, ci.id, file, h);
-                }
-                // A std/parking_lot lock taken in a sync fn blocks its async callers: the same
-                // acquisitions blocking_lock_in_async reports in async bodies.
-                for a in &facts.acquisitions {
-                    let Some(caller) = a.caller else { continue };
-                    if a.in_async || !a.inline || a.awaited || a.method.starts_with("try_") {
-                        continue;
-                    }
-                    let Some(kind) = ci.cx.lock_kind(a) else {
-                        continue;
-                    };
-                    let what = if kind.is_thread_lock() {
-                        format!("`{}` (a {})", a.call_text(), kind.describe())
-                    } else if kind.panics_in_async(&a.method) {
-                        format!(
-                            "`{}` (tokio's, which panics in async context)",
-                            a.call_text()
-                        )
-                    } else {
-                        continue;
-                    };
-                    let h = Hazard {
-                        caller,
-                        rule: "blocking_lock_in_async",
-                        what,
-                        region: a.region,
-                    };
-                    own(self, ci.id, file, &h);
+                    self.own(ci.id, file, h);
                 }
             }
         }
@@ -820,10 +774,110 @@ impl CallGraph {
         for (i, e) in self.edges.iter().enumerate() {
             self.callers[e.to as usize].push(i as u32);
         }
+        self.propagate(&follow, |slot| slot != LOCK_SLOT);
+        // Which locks are held long needs the blocking summaries; which fns take such a lock
+        // needs that.
+        self.long_held = crates
+            .iter()
+            .map(|ci| {
+                ci.cx
+                    .long_held_locks(|file, site| self.blocking_callee(crates, ci.id, file, site))
+            })
+            .collect();
+        for ci in crates {
+            for (file, facts) in ci.cx.files.iter().enumerate() {
+                // A std/parking_lot lock taken in a sync fn blocks its async callers: the same
+                // acquisitions blocking_lock_in_async reports in async bodies.
+                for a in &facts.acquisitions {
+                    let Some(caller) = a.caller else { continue };
+                    if a.in_async || !a.inline || a.awaited || a.method.starts_with("try_") {
+                        continue;
+                    }
+                    let Some(kind) = ci.cx.lock_kind(a) else {
+                        continue;
+                    };
+                    let what = if kind.is_thread_lock() {
+                        let Some(hold) = ci
+                            .cx
+                            .lock_identity(a)
+                            .and_then(|id| self.long_hold(ci.id, &id))
+                        else {
+                            continue;
+                        };
+                        format!(
+                            "`{}` (a {}; {})",
+                            a.call_text(),
+                            kind.describe(),
+                            hold.describe()
+                        )
+                    } else if kind.panics_in_async(&a.method) {
+                        format!(
+                            "`{}` (tokio's, which panics in async context)",
+                            a.call_text()
+                        )
+                    } else {
+                        continue;
+                    };
+                    let h = Hazard {
+                        caller,
+                        rule: "blocking_lock_in_async",
+                        what,
+                        region: a.region,
+                    };
+                    self.own(ci.id, file, &h);
+                }
+            }
+        }
+        self.propagate(&follow, |slot| slot == LOCK_SLOT);
+    }
+
+    /// How a lock crate `krate` takes (by identity) is somewhere held long: in that crate, or in
+    /// a workspace member it names (a type or static declared there, held long by its own code).
+    pub fn long_hold(&self, krate: usize, identity: &str) -> Option<&super::locks::LongHold> {
+        let pos = *self.pos.get(&krate)?;
+        self.long_held.get(pos)?.get(identity).or_else(|| {
+            self.dependents
+                .iter()
+                .enumerate()
+                .filter(|(_, names_it)| names_it.contains(&pos))
+                .find_map(|(dep, _)| self.long_held.get(dep)?.get(identity))
+        })
+    }
+
+    /// Record `h` as its fn's own hazard, unless the fn already has one for that rule.
+    fn own(&mut self, krate: usize, file: usize, h: &Hazard) {
+        let Some(slot) = HAZARD_RULES.iter().position(|r| *r == h.rule) else {
+            return;
+        };
+        let Some(node) = self.node_of(&FnRef {
+            krate,
+            file,
+            func: h.caller,
+        }) else {
+            return;
+        };
+        if self.summaries[node as usize][slot].is_some() {
+            return;
+        }
+        let hz = self.hazards.len() as u32;
+        self.hazards.push(HazardAt {
+            file,
+            krate,
+            what: h.what.clone(),
+            region: h.region,
+        });
+        self.summaries[node as usize][slot] = Some(Witness {
+            len: 0,
+            via: Via::Own(hz),
+        });
+    }
+
+    /// Extend the summaries of the slots `slots` accepts along `follow`, shortest witness first.
+    fn propagate(&mut self, follow: &[u32], slots: impl Fn(usize) -> bool) {
         for len in 1..MAX_CHAIN as u8 {
-            for &ei in &follow {
+            for &ei in follow {
                 let e = self.edges[ei as usize];
-                for slot in 0..HAZARD_RULES.len() {
+                for slot in (0..HAZARD_RULES.len()).filter(|&s| slots(s)) {
                     if self.summaries[e.from as usize][slot].is_some() {
                         continue;
                     }
@@ -836,6 +890,32 @@ impl CallGraph {
                 }
             }
         }
+    }
+
+    /// If call site `site` of a file of crate `krate` calls a sync fn that (within
+    /// [`MAX_CHAIN`] calls) makes a blocking call: "a call of `flush`, which calls
+    /// std::fs::write".
+    fn blocking_callee(
+        &self,
+        crates: &[CrateInput<'_, '_>],
+        krate: usize,
+        file: usize,
+        site: usize,
+    ) -> Option<String> {
+        let e = self.edge_of_site(krate, file, site)?;
+        let to = self.edges[e as usize].to;
+        let callee = self.def(crates, to)?;
+        if callee.is_async {
+            return None;
+        }
+        self.summaries[to as usize][BLOCKING_SLOT]?;
+        let chain = self.chain(crates, to, BLOCKING_SLOT);
+        let mut text = format!("a call of `{}`", callee.display);
+        for step in &chain {
+            text.push_str(", which calls ");
+            text.push_str(&step.calls);
+        }
+        Some(text)
     }
 
     /// The async-context calls in crate `krate` of sync fns whose summary has `rule`'s hazard

@@ -338,8 +338,11 @@ pub struct FileFacts {
     pub fns: Vec<FnDef>,
     /// Calls that may name a fn or method of the workspace, by body.
     pub calls: Vec<CallSite>,
-    /// Blocking/exiting calls the rules saw in sync fn bodies (see [`Hazard`]).
+    /// Blocking/exiting calls the rules saw in sync fn bodies (see [`Hazard`]), and the
+    /// blocking calls the walker itself saw there ([`BLOCKING_CALL`]).
     pub hazards: Vec<Hazard>,
+    /// Blocking calls made while guards are alive (see [`HeldBlock`]).
+    pub held_blocks: Vec<HeldBlock>,
     /// Findings whose severity depends on who calls their fn (index into `fns`): the rule
     /// settles them in its crate-wide check, over the call graph.
     pub fn_findings: Vec<(u32, Finding)>,
@@ -484,6 +487,26 @@ pub struct Hazard {
     /// What it calls, for messages: `std::fs::read_to_string`.
     pub what: String,
     pub region: Region,
+}
+
+/// The [`Hazard::rule`] of a blocking call the walker recorded itself, whichever rules run: the
+/// call graph's summary of "this sync fn blocks", for the lock queries (a lock held across such
+/// a call is held long).
+pub const BLOCKING_CALL: &str = "blocking_call";
+
+/// A blocking call (see [`super::blocking_paths::blocking_call_what`]) made while guards are
+/// alive: those locks' holders hold them as long as the call takes.
+#[derive(Debug, Clone)]
+pub struct HeldBlock {
+    pub held: Vec<GuardId>,
+    /// A method call whose receiver's type the file could not settle (`f.write_all(..)` with
+    /// `f` from `self.file.lock()`): blocking if the crate index settles it to a type whose
+    /// method `what` blocks (see [`super::blocking_paths::is_blocking_method`]).
+    pub receiver: Option<TyExpr>,
+    /// What it calls, for messages: `std::fs::write`.
+    pub what: String,
+    pub region: Region,
+    pub function: Option<String>,
 }
 
 /// A lint-level attribute (`allow`/`expect`, possibly inside `cfg_attr`) naming a clippy lint on

@@ -607,16 +607,39 @@ impl CrateIndex {
     /// functions (parameters, locals) or whose item does not resolve.
     pub fn lock_identity(&self, e: &TyExpr) -> Option<String> {
         match e {
+            // `for (id, agent) in reg.agents.iter()`: a map's entry is its value, as `eval` has
+            // it, so the pair's parts are that element.
+            TyExpr::Field(base, field)
+                if matches!(**base, TyExpr::Elem(_)) && field.parse::<usize>().is_ok() =>
+            {
+                self.lock_identity(base)
+            }
             TyExpr::Field(base, field) => {
-                let owner = self.owner_path(&self.eval(base))?;
-                Some(format!("{}.{field}", self.display_name(&owner)))
+                let ty = self.eval(base);
+                match self.owner_path(&ty) {
+                    Some(owner) => Some(format!("{}.{field}", self.display_name(&owner))),
+                    // A type of a workspace member this crate names: as that member names it.
+                    None => {
+                        let (sib, inner) = self.sibling_of(ty.peel().path_str()?)?;
+                        let inner = sib.canon(&inner);
+                        Some(format!("{}.{field}", sib.display_name(&inner)))
+                    }
+                }
             }
-            TyExpr::Static(path) => {
-                let path = self.local_path(path)?;
-                self.statics
-                    .contains_key(&path)
-                    .then(|| self.display_name(&path))
-            }
+            TyExpr::Static(path) => match self.local_path(path) {
+                Some(local) => self
+                    .statics
+                    .contains_key(&local)
+                    .then(|| self.display_name(&local)),
+                // A static of a workspace member this crate names (`use shared::CONNECTIONS`).
+                None => {
+                    let (sib, inner) = self.sibling_of(path)?;
+                    let inner = sib.canon(&inner);
+                    sib.statics
+                        .contains_key(&inner)
+                        .then(|| sib.display_name(&inner))
+                }
+            },
             TyExpr::FnRet(path, _) => {
                 let path = self.local_path(path)?;
                 Some(format!("{}()", self.display_name(&path)))

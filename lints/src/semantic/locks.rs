@@ -1,7 +1,8 @@
 //! Lock queries several rules share, over the crate's acquisitions and awaits: the lock kind an
 //! acquisition takes, its crate-wide identity and display name, which guards are held when
-//! another lock is taken (`held_pairs`), and which guards are alive at an await
-//! (`first_awaits_held_across`). Rules ask these instead of re-deriving them.
+//! another lock is taken (`held_pairs`), which guards are alive at an await
+//! (`first_awaits_held_across`), and which locks some holder keeps long (`long_held_locks`).
+//! Rules ask these instead of re-deriving them.
 
 use std::collections::BTreeMap;
 
@@ -80,6 +81,40 @@ pub struct GatedAct<'a> {
     /// in a helper one call level down.
     pub via: Option<&'a GatedCall>,
 }
+
+/// How a thread lock (std or parking_lot) is somewhere held for long: across an `.await`, a
+/// blocking call (file I/O, a sleep, a join, a configured blocking path), a call of a sync fn
+/// that makes one, or while waiting for another lock held that long. Whoever waits for it waits
+/// that long too.
+#[derive(Debug, Clone)]
+pub struct LongHold {
+    /// The report path of the file (of the holder's crate) and place where the holder does the
+    /// long thing.
+    pub path: Option<String>,
+    pub region: crate::finding::Region,
+    /// The holder's fn.
+    pub function: Option<String>,
+    /// What it holds the lock across: "`.await`", "std::fs::write", "a call of `flush`, which
+    /// calls std::fs::write", "the wait for `Store.index`".
+    pub across: String,
+}
+
+impl LongHold {
+    /// "`flush` holds it across std::fs::write (src/store.rs:88)".
+    pub fn describe(&self) -> String {
+        let who = match &self.function {
+            Some(f) => format!("`{f}` holds it"),
+            None => "it is held".to_string(),
+        };
+        match &self.path {
+            Some(p) => format!("{who} across {} ({p}:{})", self.across, self.region.line),
+            None => format!("{who} across {}", self.across),
+        }
+    }
+}
+
+/// Lock identity → its first long hold (see [`CrateCx::long_held_locks`]).
+pub type LongHeld = BTreeMap<String, LongHold>;
 
 /// Whether an acquisition of a known kind counts for lock ordering: it can block, on a lock other
 /// threads/tasks can contend for.
@@ -221,6 +256,120 @@ impl<'a> CrateCx<'a> {
                 !a.via_call && !a.awaited && self.index.eval(&a.receiver) == super::Ty::Unknown
             })
             .count()
+    }
+
+    /// The crate's thread locks (std, parking_lot) that some non-test holder keeps long, by
+    /// identity, with the first such hold: a guard alive at an `.await`, at a blocking call, at
+    /// a call `blocking_callee(file, call site)` describes as blocking ("a call of `flush`,
+    /// which calls std::fs::write"), or while it waits for another lock held long. A lock no
+    /// holder keeps long is only ever held for a short critical section.
+    pub fn long_held_locks(
+        &self,
+        blocking_callee: impl Fn(usize, usize) -> Option<String>,
+    ) -> LongHeld {
+        let mut out = LongHeld::new();
+        let hold = |out: &mut LongHeld, file: usize, g: GuardId, hold: &dyn Fn() -> LongHold| {
+            let Some(a) = self.acquisition(file, g) else {
+                return;
+            };
+            if a.in_test || !self.lock_kind(a).is_some_and(|k| k.is_thread_lock()) {
+                return;
+            }
+            if let Some(id) = self.lock_identity(a) {
+                out.entry(id).or_insert_with(hold);
+            }
+        };
+        for (file, facts) in self.files.iter().enumerate() {
+            for b in &facts.held_blocks {
+                // A method call settled here: `f.write_all(..)` on a `std::fs::File`.
+                let what = match &b.receiver {
+                    None => b.what.clone(),
+                    Some(ty) => {
+                        let ty = self.index.eval(ty);
+                        match super::blocking_paths::blocking_method_owner(&ty, &b.what, &[]) {
+                            Some(owner) => format!("{owner}::{}", b.what),
+                            None => continue,
+                        }
+                    }
+                };
+                for &g in &b.held {
+                    hold(&mut out, file, g, &|| LongHold {
+                        path: self.path(file).map(str::to_string),
+                        region: b.region,
+                        function: b.function.clone(),
+                        across: what.clone(),
+                    });
+                }
+            }
+            for (site_ix, site) in facts.calls.iter().enumerate() {
+                let Some(context) = site.context.as_deref() else {
+                    continue;
+                };
+                if context.held.is_empty() {
+                    continue;
+                }
+                let Some(across) = blocking_callee(file, site_ix) else {
+                    continue;
+                };
+                for &g in &context.held {
+                    hold(&mut out, file, g, &|| LongHold {
+                        path: self.path(file).map(str::to_string),
+                        region: site.region,
+                        function: context.function.clone(),
+                        across: across.clone(),
+                    });
+                }
+            }
+            for point in &facts.awaits {
+                for &g in &point.held {
+                    hold(&mut out, file, g, &|| LongHold {
+                        path: self.path(file).map(str::to_string),
+                        region: point.region,
+                        function: self.acquisition(file, g).and_then(|a| a.function.clone()),
+                        across: format!("`{}`", point.what),
+                    });
+                }
+            }
+        }
+        // Waiting for a lock held long, with another guard alive, holds that one long too.
+        let pairs = self.held_pairs();
+        loop {
+            let mut grew = false;
+            for p in &pairs {
+                if p.held.in_test || !p.held_kind.is_thread_lock() {
+                    continue;
+                }
+                let (Some(held), Some(waited)) =
+                    (self.lock_identity(p.held), self.lock_identity(p.acquired))
+                else {
+                    continue;
+                };
+                if out.contains_key(&held) || !out.contains_key(&waited) {
+                    continue;
+                }
+                out.insert(
+                    held,
+                    LongHold {
+                        path: self.path(p.file).map(str::to_string),
+                        region: p.acquired.region,
+                        function: p.acquired.function.clone(),
+                        across: format!("the wait for `{waited}`"),
+                    },
+                );
+                grew = true;
+            }
+            if !grew {
+                return out;
+            }
+        }
+    }
+
+    /// How the lock `a` takes is somewhere held long (see [`CrateCx::long_held_locks`]), once
+    /// the call graph is built.
+    pub fn long_hold(&self, a: &Acquisition) -> Option<&'a LongHold> {
+        let id = self.lock_identity(a)?;
+        let calls = self.calls.as_ref()?;
+        calls.graph.long_hold(calls.krate, &id)
     }
 
     /// For every guard of a blocking lock alive at some await of file `file`, the first such

@@ -302,6 +302,12 @@ impl<'w> Cx<'w> {
         self.core.callee(call)
     }
 
+    /// Whether a method chain starts at `OpenOptions::new()` / `File::options()` from `std::fs`,
+    /// or at a binding of type `std::fs::OpenOptions`.
+    pub fn is_open_options_chain(&self, e: &syn::Expr) -> bool {
+        self.core.is_open_options_chain(e)
+    }
+
     /// The (possibly deferred) type of an expression.
     pub fn type_of(&self, e: &syn::Expr) -> TyExpr {
         self.core.ty_of(e)

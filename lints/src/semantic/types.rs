@@ -688,6 +688,14 @@ pub fn known_method_ret(recv: &Ty, method: &str) -> Option<Ty> {
     let Ty::Path { path, args } = recv.peel() else {
         return None;
     };
+    // `m.lock()` on a thread lock: the guard (in std's `Result`), which stands for what it
+    // guards where a rule asks (a `MutexGuard<File>` written to is a file written to).
+    if let Some(kind) = lock_kind_of_path(path)
+        && kind.is_blocking()
+        && kind.acquires(method)
+    {
+        return Some(thread_guard(kind, method, args.first().cloned()));
+    }
     // `listener.accept()`: the connection and its peer's address.
     if method == "accept" && path.ends_with("Listener") && SOCKET_TYPES.contains(&path.as_str()) {
         let stream = path.replace("Listener", "Stream");
@@ -718,6 +726,33 @@ pub fn known_method_ret(recv: &Ty, method: &str) -> Option<Ty> {
         path: receiver.into(),
         args: args.clone(),
     })
+}
+
+/// The guard a blocking acquisition of `kind` hands out (in a `Result` for std's locks).
+fn thread_guard(kind: LockKind, method: &str, inner: Option<Ty>) -> Ty {
+    let write = method.contains("write") || method.contains("upgradable");
+    let path = match kind {
+        LockKind::StdMutex => "std::sync::MutexGuard",
+        LockKind::StdRwLock if write => "std::sync::RwLockWriteGuard",
+        LockKind::StdRwLock => "std::sync::RwLockReadGuard",
+        LockKind::ParkingLotMutex => "parking_lot::MutexGuard",
+        LockKind::ParkingLotRwLock if write => "parking_lot::RwLockWriteGuard",
+        LockKind::ParkingLotRwLock => "parking_lot::RwLockReadGuard",
+        LockKind::RefCell if method == "borrow_mut" => "std::cell::RefMut",
+        _ => "std::cell::Ref",
+    };
+    let guard = Ty::Path {
+        path: path.into(),
+        args: inner.into_iter().collect(),
+    };
+    if matches!(kind, LockKind::StdMutex | LockKind::StdRwLock) {
+        Ty::Path {
+            path: "std::result::Result".into(),
+            args: vec![guard],
+        }
+    } else {
+        guard
+    }
 }
 
 /// Wrappers whose constructor's type is its argument's type for racewise's purposes.

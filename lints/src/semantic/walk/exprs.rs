@@ -41,6 +41,16 @@ pub(crate) struct Val {
 }
 
 /// Methods that take `self` and hand back what it held: `lock().unwrap()` is still the guard.
+/// `Condvar` waits that take the guard by value and hand it back once woken (std's; parking_lot's
+/// borrow it): `state = cv.wait(state).unwrap()` is still the guard the lock gave.
+const GUARD_RETURNING_WAITS: &[&str] = &[
+    "wait",
+    "wait_while",
+    "wait_timeout",
+    "wait_timeout_while",
+    "wait_timeout_ms",
+];
+
 const PROPAGATING: &[&str] = &[
     "unwrap",
     "expect",
@@ -93,6 +103,9 @@ const NEVER_GUARD_METHODS: &[&str] = &[
     "values",
     "as_ref",
     "as_mut",
+    // On a guard, the guarded value: `let state = locked.deref_mut();` takes no second lock.
+    "deref",
+    "deref_mut",
     "as_str",
     "parse",
     "subscribe",
@@ -1086,7 +1099,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             let name = ident.to_string();
             let old = match self.core.env.lookup_mut(&name) {
                 Some((frame, b)) => {
-                    let old = std::mem::replace(&mut b.guards, guards.clone());
+                    let mut old = std::mem::replace(&mut b.guards, guards.clone());
+                    // `state = cv.wait(state)`: the guard comes back to its binding.
+                    old.retain(|g| !guards.contains(g));
                     Some((frame, old))
                 }
                 None => None,
@@ -1175,6 +1190,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
         }
         self.record_path_call(&callee, c.args.len(), c.func.span());
+        self.note_blocking_call(&callee, c.func.span());
         if DIVERGING.contains(&callee.as_str()) {
             self.set_unreachable();
             return Val::default();
@@ -1238,6 +1254,8 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         let mut recv = self.eval(&mc.receiver, Mode::Place);
         let receiver_ty = self.core.ty_of(&mc.receiver);
+        let waits = GUARD_RETURNING_WAITS.contains(&name.as_str());
+        let mut passed = Vec::new();
         // `reg.routes_mut().insert(..)`: a guard a crate fn returns lives as a temporary until
         // the end of the statement.
         recv.root.extend(self.acquire_returned_temp(&mc.receiver));
@@ -1279,7 +1297,11 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             let a = self.eval_arg(arg, offloaded);
             self.core.closure_params.clear();
-            self.kill(&a.guards);
+            if waits && i == 0 {
+                passed = a.guards;
+            } else {
+                self.kill(&a.guards);
+            }
         }
         let arg_reads = self.collect_args_end(first);
         if let Some(op) = atomic {
@@ -1298,8 +1320,33 @@ impl<'a, 'l> Walker<'a, 'l> {
         {
             self.record_gated_call(format!("{imp}::{name}"), mc.method.span());
         }
+        match &receiver_ty {
+            _ if name == "open"
+                && mc.args.len() == 1
+                && self.core.is_open_options_chain(&mc.receiver) =>
+            {
+                self.note_blocking("std::fs::OpenOptions::open", mc.method.span(), None);
+            }
+            TyExpr::Known(t) => {
+                if let Some(owner) = crate::semantic::blocking_paths::blocking_method_owner(
+                    t,
+                    &name,
+                    &self.core.opts.blocking_paths,
+                ) {
+                    self.note_blocking(&format!("{owner}::{name}"), mc.method.span(), None);
+                }
+            }
+            TyExpr::Unknown => {}
+            deferred => {
+                let deferred = deferred.clone();
+                self.note_blocking(&name, mc.method.span(), Some(deferred));
+            }
+        }
         self.record_method_call(receiver_ty, name, mc.args.len(), mc.method.span());
-        Val::default()
+        Val {
+            guards: passed,
+            root: Vec::new(),
+        }
     }
 
     /// A path call that may name a workspace fn: a `crate::` path, `Self::f`, or a path into a
@@ -1341,6 +1388,57 @@ impl<'a, 'l> Walker<'a, 'l> {
             _ => {}
         }
         self.record_call(Callee::Method(receiver, name.into_boxed_str()), argc, span);
+    }
+
+    /// A path call that blocks (by its resolved path), for the lock queries whichever rules
+    /// run: see `note_blocking`.
+    fn note_blocking_call(&mut self, callee: &str, span: proc_macro2::Span) {
+        if crate::semantic::blocking_paths::is_blocking_call(callee, &self.core.opts.blocking_paths)
+        {
+            self.note_blocking(callee, span, None);
+        }
+    }
+
+    /// A blocking call (`what`: the path it calls): with guards alive, their locks are held as
+    /// long as it takes; in a sync fn's own body, the fn blocks its callers. With `receiver`, a
+    /// method call (`what`: its name) that blocks only if the crate index settles the type to
+    /// one whose method blocks: it counts under guards, once settled.
+    fn note_blocking(&mut self, callee: &str, span: proc_macro2::Span, receiver: Option<TyExpr>) {
+        let Some(body) = self.core.body() else { return };
+        if !body.flow.reachable {
+            return;
+        }
+        let held = body.flow.held();
+        if receiver.is_some() && held.is_empty() {
+            return;
+        }
+        let region = Region::from_span(span);
+        if let (false, true, Some(caller), None) =
+            (body.is_async, body.inline, body.fn_id, &receiver)
+        {
+            self.core
+                .facts
+                .hazards
+                .push(crate::semantic::facts::Hazard {
+                    caller,
+                    rule: crate::semantic::facts::BLOCKING_CALL,
+                    what: callee.to_string(),
+                    region,
+                });
+        }
+        if !held.is_empty() {
+            let function = self.core.function();
+            self.core
+                .facts
+                .held_blocks
+                .push(crate::semantic::facts::HeldBlock {
+                    held,
+                    receiver,
+                    what: callee.to_string(),
+                    region,
+                    function,
+                });
+        }
     }
 
     fn record_call(&mut self, callee: Callee, argc: usize, span: proc_macro2::Span) {

@@ -80,6 +80,27 @@ fn is_socket_io(t: &Ty) -> bool {
 const MAX_DEPTH: u32 = 64;
 
 impl<'a> Core<'a> {
+    /// Whether a method chain starts at `OpenOptions::new()` / `File::options()` from `std::fs`,
+    /// or at a binding of type `std::fs::OpenOptions`: its `open(path)` opens a file.
+    pub(crate) fn is_open_options_chain(&self, mut e: &syn::Expr) -> bool {
+        loop {
+            match e {
+                syn::Expr::MethodCall(mc) => e = &mc.receiver,
+                syn::Expr::Paren(p) => e = &p.expr,
+                syn::Expr::Reference(r) => e = &r.expr,
+                syn::Expr::Call(c) => {
+                    return matches!(
+                        self.callee(c).as_deref(),
+                        Some("std::fs::OpenOptions::new" | "std::fs::File::options")
+                    );
+                }
+                other => {
+                    return matches!(self.ty_of(other), TyExpr::Known(Ty::Path { ref path, .. }) if path == "std::fs::OpenOptions");
+                }
+            }
+        }
+    }
+
     pub(crate) fn ty_of(&self, e: &syn::Expr) -> TyExpr {
         self.ty_of_depth(e, 0)
     }
