@@ -54,15 +54,22 @@ fn test_code_findings_are_marked_and_lowered_by_default() {
     assert_eq!(
         rows(&json),
         vec![
+            row(
+                "src/integration.rs",
+                5,
+                "blocking_sleep_in_async",
+                "medium",
+                true
+            ),
             row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
             row("src/lib.rs", 18, "blocking_sleep_in_async", "medium", true),
             row("tests/setup.rs", 4, "swallowed_result", "low", true),
         ]
     );
-    assert_eq!(json["summary"]["in_test"], 2, "{}", json["summary"]);
-    assert_eq!(json["summary"]["findings"], 3);
+    assert_eq!(json["summary"]["in_test"], 3, "{}", json["summary"]);
+    assert_eq!(json["summary"]["findings"], 4);
     // Production findings carry no `in_test` key at all.
-    assert!(findings(&json)[0].get("in_test").is_none());
+    assert!(findings(&json)[1].get("in_test").is_none());
 }
 
 #[test]
@@ -71,6 +78,13 @@ fn tests_mode_same_keeps_and_skip_drops_test_findings() {
     assert_eq!(
         rows(&same),
         vec![
+            row(
+                "src/integration.rs",
+                5,
+                "blocking_sleep_in_async",
+                "high",
+                true
+            ),
             row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
             row("src/lib.rs", 18, "blocking_sleep_in_async", "high", true),
             row("tests/setup.rs", 4, "swallowed_result", "medium", true),
@@ -126,6 +140,6 @@ fn sarif_tags_test_code_results() {
         .iter()
         .map(|r| r["properties"]["in_test"].as_bool().unwrap_or(false))
         .collect();
-    assert_eq!(tagged, vec![false, true]);
-    assert_eq!(results[1]["properties"]["tags"][0], "test-code");
+    assert_eq!(tagged, vec![true, false, true]);
+    assert_eq!(results[0]["properties"]["tags"][0], "test-code");
 }

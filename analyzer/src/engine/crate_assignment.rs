@@ -254,7 +254,8 @@ fn mark_cfg_test_modules(files: &[SourceFile], test_file: &mut [bool]) {
         .filter(|f| dirs.contains(module_dir(&f.abs).as_path()))
         .flat_map_iter(|f| {
             let text = std::fs::read_to_string(&f.abs).unwrap_or_default();
-            let names = if text.contains("cfg(test)") {
+            // `#[cfg(test)]`, and `#[cfg(all(test, feature = ".."))]` as well.
+            let names = if text.contains("#[cfg(") && text.contains("test") {
                 cfg_test_children(&text)
             } else {
                 Vec::new()

@@ -1,6 +1,8 @@
-//! Blocking calls: std's own (`std::fs`, `std::thread::sleep`) and the project-specific ones
-//! (`blocking_paths` in `racewise.toml`): which calls match a configured path. The blocking-in-async rules use this to flag them in async context, the
-//! context-aware deny list that clippy's `disallowed_methods` cannot be.
+//! Blocking calls: std's own (`std::fs`, `std::thread::sleep`, a `File`'s I/O, waits), those of
+//! synchronous clients, and the project-specific ones (`blocking_paths` in `racewise.toml`):
+//! which calls match a configured path. The blocking-in-async rules use this to flag them in
+//! async context, the context-aware deny list that clippy's `disallowed_methods` cannot be; the
+//! lock queries use it to tell a lock held across such a call (held long).
 //!
 //! An entry matches a resolved path in full or its trailing segments (`Db::get` and
 //! `store::Db::get` both match `crate::store::Db::get`). A method matches by its receiver's

@@ -494,8 +494,9 @@ pub struct Hazard {
 /// a call is held long).
 pub const BLOCKING_CALL: &str = "blocking_call";
 
-/// A blocking call (see [`super::blocking_paths::blocking_call_what`]) made while guards are
-/// alive: those locks' holders hold them as long as the call takes.
+/// A blocking call (see [`super::blocking_paths::is_blocking_call`] and
+/// [`super::blocking_paths::is_blocking_method`]) made while guards are alive: those locks'
+/// holders hold them as long as the call takes.
 #[derive(Debug, Clone)]
 pub struct HeldBlock {
     pub held: Vec<GuardId>,
