@@ -2,8 +2,8 @@
 //!
 //! ## What it does
 //! Flags `.lock()`, `.read()` and `.write()` on a `std::sync::Mutex`/`RwLock` or a
-//! `parking_lot::Mutex`/`RwLock` in async context **when some holder of that same lock keeps it
-//! long**: somewhere in the crate's non-test code a guard of it is alive across
+//! `parking_lot::Mutex`/`RwLock` in async context **when another holder of that same lock keeps
+//! it long**: somewhere else in the crate's non-test code a guard of it is alive across
 //! - a blocking call: a `std::fs` function, a file opened or a `std::fs::File` read, written or
 //!   flushed (also through the guard of a `Mutex<File>`), `std::thread::sleep`, a
 //!   `JoinHandle::join`, a std channel's `recv`, a child process waited for, a std socket read,
@@ -18,7 +18,10 @@
 //! whichever binding reaches it), a static by its path, a fn-local lock within its fn. A lock no
 //! holder keeps long only guards short critical sections: taking it in async code costs the
 //! worker next to nothing (tokio's own advice is to prefer the std mutex there), so it is not
-//! flagged. Nor is a lock whose identity racewise cannot name, or one only held long by tests.
+//! flagged. Nor is a lock whose identity racewise cannot name, or one only held long by tests,
+//! or one whose only long holder is the reported acquisition itself (a job's own log file,
+//! written under its lock by that job alone): it waits for nobody but another run of itself,
+//! and its blocking work is the blocking rules' to report.
 //!
 //! The receiver's type is resolved through `use` declarations, struct fields declared anywhere
 //! in the crate, statics (`LazyLock`, `OnceLock`, `lazy_static!`), type aliases and
@@ -154,7 +157,7 @@ impl Lint for BlockingLockInAsync {
                 }
                 // A lock no holder keeps long is only ever held for a short critical section:
                 // waiting for it costs the worker next to nothing.
-                let hold = if panics { None } else { cx.long_hold(a) };
+                let hold = if panics { None } else { cx.long_hold(file, a) };
                 if !panics && hold.is_none() {
                     continue;
                 }

@@ -800,7 +800,7 @@ impl CallGraph {
                         let Some(hold) = ci
                             .cx
                             .lock_identity(a)
-                            .and_then(|id| self.long_hold(ci.id, &id))
+                            .and_then(|id| self.long_hold(ci.id, &id, (ci.id, file, a.region)))
                         else {
                             continue;
                         };
@@ -831,16 +831,30 @@ impl CallGraph {
         self.propagate(&follow, |slot| slot == LOCK_SLOT);
     }
 
-    /// How a lock crate `krate` takes (by identity) is somewhere held long: in that crate, or in
-    /// a workspace member it names (a type or static declared there, held long by its own code).
-    pub fn long_hold(&self, krate: usize, identity: &str) -> Option<&super::locks::LongHold> {
+    /// How a lock crate `krate` takes (by identity) is held long by an acquisition other than
+    /// `except` (crate, file, region): in that crate, or in a workspace member it names (a type
+    /// or static declared there, held long by its own code).
+    pub fn long_hold(
+        &self,
+        krate: usize,
+        identity: &str,
+        except: (usize, usize, crate::finding::Region),
+    ) -> Option<&super::locks::LongHold> {
         let pos = *self.pos.get(&krate)?;
-        self.long_held.get(pos)?.get(identity).or_else(|| {
+        let except = (self.pos.get(&except.0).copied(), except.1, except.2);
+        let held = |at: usize| {
+            self.long_held
+                .get(at)?
+                .get(identity)?
+                .iter()
+                .find(|h| (Some(at), h.holder.0, h.holder.1) != except)
+        };
+        held(pos).or_else(|| {
             self.dependents
                 .iter()
                 .enumerate()
                 .filter(|(_, names_it)| names_it.contains(&pos))
-                .find_map(|(dep, _)| self.long_held.get(dep)?.get(identity))
+                .find_map(|(dep, _)| held(dep))
         })
     }
 

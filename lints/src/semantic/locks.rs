@@ -97,6 +97,9 @@ pub struct LongHold {
     /// What it holds the lock across: "`.await`", "std::fs::write", "a call of `flush`, which
     /// calls std::fs::write", "the wait for `Store.index`".
     pub across: String,
+    /// The acquisition that holds it (file of the crate, region): a site's own long hold makes
+    /// no other site wait, and it waits for nobody but another run of itself.
+    pub holder: (usize, crate::finding::Region),
 }
 
 impl LongHold {
@@ -113,8 +116,27 @@ impl LongHold {
     }
 }
 
-/// Lock identity → its first long hold (see [`CrateCx::long_held_locks`]).
-pub type LongHeld = BTreeMap<String, LongHold>;
+/// Lock identity → its first long holds, by up to [`HOLDERS_KEPT`] distinct holders (see
+/// [`CrateCx::long_held_locks`]).
+pub type LongHeld = BTreeMap<String, Vec<LongHold>>;
+
+/// Two holders are enough to answer "held long by someone other than this site".
+const HOLDERS_KEPT: usize = 2;
+
+/// Add `hold` to `id`'s holds unless its holder already has one or enough holders are known.
+fn add_hold(
+    out: &mut LongHeld,
+    id: String,
+    hold: impl FnOnce() -> LongHold,
+    holder: (usize, crate::finding::Region),
+) -> bool {
+    let holds = out.entry(id).or_default();
+    if holds.len() >= HOLDERS_KEPT || holds.iter().any(|h| h.holder == holder) {
+        return false;
+    }
+    holds.push(hold());
+    true
+}
 
 /// Whether an acquisition of a known kind counts for lock ordering: it can block, on a lock other
 /// threads/tasks can contend for.
@@ -276,7 +298,15 @@ impl<'a> CrateCx<'a> {
                 return;
             }
             if let Some(id) = self.lock_identity(a) {
-                out.entry(id).or_insert_with(hold);
+                add_hold(
+                    out,
+                    id,
+                    || LongHold {
+                        holder: (file, a.region),
+                        ..hold()
+                    },
+                    (file, a.region),
+                );
             }
         };
         for (file, facts) in self.files.iter().enumerate() {
@@ -298,6 +328,7 @@ impl<'a> CrateCx<'a> {
                         region: b.region,
                         function: b.function.clone(),
                         across: what.clone(),
+                        holder: (file, b.region),
                     });
                 }
             }
@@ -317,6 +348,7 @@ impl<'a> CrateCx<'a> {
                         region: site.region,
                         function: context.function.clone(),
                         across: across.clone(),
+                        holder: (file, site.region),
                     });
                 }
             }
@@ -327,6 +359,7 @@ impl<'a> CrateCx<'a> {
                         region: point.region,
                         function: self.acquisition(file, g).and_then(|a| a.function.clone()),
                         across: format!("`{}`", point.what),
+                        holder: (file, point.region),
                     });
                 }
             }
@@ -344,19 +377,27 @@ impl<'a> CrateCx<'a> {
                 else {
                     continue;
                 };
-                if out.contains_key(&held) || !out.contains_key(&waited) {
+                // The wait is long if someone other than this very acquisition holds `waited`
+                // long.
+                let waiter = (p.file, p.acquired.region);
+                if !out
+                    .get(&waited)
+                    .is_some_and(|hs| hs.iter().any(|h| h.holder != waiter))
+                {
                     continue;
                 }
-                out.insert(
+                grew |= add_hold(
+                    &mut out,
                     held,
-                    LongHold {
+                    || LongHold {
                         path: self.path(p.file).map(str::to_string),
                         region: p.acquired.region,
                         function: p.acquired.function.clone(),
                         across: format!("the wait for `{waited}`"),
+                        holder: (p.file, p.held.region),
                     },
+                    (p.file, p.held.region),
                 );
-                grew = true;
             }
             if !grew {
                 return out;
@@ -364,12 +405,14 @@ impl<'a> CrateCx<'a> {
         }
     }
 
-    /// How the lock `a` takes is somewhere held long (see [`CrateCx::long_held_locks`]), once
-    /// the call graph is built.
-    pub fn long_hold(&self, a: &Acquisition) -> Option<&'a LongHold> {
+    /// How the lock `a` (in file `file`) takes is held long by some other acquisition (see
+    /// [`CrateCx::long_held_locks`]), once the call graph is built.
+    pub fn long_hold(&self, file: usize, a: &Acquisition) -> Option<&'a LongHold> {
         let id = self.lock_identity(a)?;
         let calls = self.calls.as_ref()?;
-        calls.graph.long_hold(calls.krate, &id)
+        calls
+            .graph
+            .long_hold(calls.krate, &id, (calls.krate, file, a.region))
     }
 
     /// For every guard of a blocking lock alive at some await of file `file`, the first such
