@@ -146,6 +146,36 @@ pub fn is_blocking_method(owner: &str, method: &str, configured: &[String]) -> b
         || (!configured.is_empty() && matching(configured, &format!("{owner}::{method}")).is_some())
 }
 
+/// Whether some blocking method (see [`is_blocking_method`]) bears the name `method`: a call on
+/// a receiver whose type only the crate index can settle is worth recording only then.
+pub fn may_block_method(method: &str, configured: &[String]) -> bool {
+    is_file_io(method)
+        || method.starts_with("connect")
+        || method.starts_with("recv")
+        || method.starts_with("peek")
+        || method.starts_with("query")
+        || method.starts_with("prepare")
+        || matches!(
+            method,
+            "accept"
+                | "incoming"
+                | "open"
+                | "join"
+                | "wait"
+                | "wait_with_output"
+                | "output"
+                | "status"
+                | "block_on"
+                | "execute"
+                | "execute_batch"
+                | "batch_execute"
+                | "transaction"
+                | "call"
+                | "send_to"
+        )
+        || may_name_method(configured, method)
+}
+
 /// If method `method` on a receiver of type `ty` blocks (see [`is_blocking_method`]), the
 /// receiver's type path. A guard stands for what it guards (`f.write_all(..)` on a
 /// `MutexGuard<File>`).

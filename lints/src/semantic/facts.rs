@@ -507,7 +507,6 @@ pub struct HeldBlock {
     /// What it calls, for messages: `std::fs::write`.
     pub what: String,
     pub region: Region,
-    pub function: Option<String>,
 }
 
 /// A lint-level attribute (`allow`/`expect`, possibly inside `cfg_attr`) naming a clippy lint on

@@ -298,15 +298,16 @@ impl<'a> CrateCx<'a> {
                 return;
             }
             if let Some(id) = self.lock_identity(a) {
-                add_hold(
-                    out,
-                    id,
-                    || LongHold {
-                        holder: (file, a.region),
-                        ..hold()
-                    },
-                    (file, a.region),
-                );
+                let holder = (file, a.region);
+                let hold = || {
+                    let h = hold();
+                    LongHold {
+                        holder,
+                        function: h.function.clone().or_else(|| a.function.clone()),
+                        ..h
+                    }
+                };
+                add_hold(out, id, hold, holder);
             }
         };
         for (file, facts) in self.files.iter().enumerate() {
@@ -326,7 +327,7 @@ impl<'a> CrateCx<'a> {
                     hold(&mut out, file, g, &|| LongHold {
                         path: self.path(file).map(str::to_string),
                         region: b.region,
-                        function: b.function.clone(),
+                        function: None,
                         across: what.clone(),
                         holder: (file, b.region),
                     });

@@ -1337,10 +1337,18 @@ impl<'a, 'l> Walker<'a, 'l> {
                 }
             }
             TyExpr::Unknown => {}
-            deferred => {
+            // Only names some blocking method bears are worth settling (`guard.push(..)` under
+            // a guard is the common case, and is none).
+            deferred
+                if crate::semantic::blocking_paths::may_block_method(
+                    &name,
+                    &self.core.opts.blocking_paths,
+                ) =>
+            {
                 let deferred = deferred.clone();
                 self.note_blocking(&name, mc.method.span(), Some(deferred));
             }
+            _ => {}
         }
         self.record_method_call(receiver_ty, name, mc.args.len(), mc.method.span());
         Val {
@@ -1413,8 +1421,18 @@ impl<'a, 'l> Walker<'a, 'l> {
             return;
         }
         let region = Region::from_span(span);
+        // The summaries keep one witness per fn: its first blocking call is enough.
+        let known = |h: &crate::semantic::facts::Hazard, caller: u32| {
+            h.caller == caller && h.rule == crate::semantic::facts::BLOCKING_CALL
+        };
         if let (false, true, Some(caller), None) =
             (body.is_async, body.inline, body.fn_id, &receiver)
+            && !self
+                .core
+                .facts
+                .hazards
+                .last()
+                .is_some_and(|h| known(h, caller))
         {
             self.core
                 .facts
@@ -1427,7 +1445,6 @@ impl<'a, 'l> Walker<'a, 'l> {
                 });
         }
         if !held.is_empty() {
-            let function = self.core.function();
             self.core
                 .facts
                 .held_blocks
@@ -1436,7 +1453,6 @@ impl<'a, 'l> Walker<'a, 'l> {
                     receiver,
                     what: callee.to_string(),
                     region,
-                    function,
                 });
         }
     }
