@@ -290,7 +290,13 @@ impl<'a> CrateCx<'a> {
         blocking_callee: impl Fn(usize, usize) -> Option<String>,
     ) -> LongHeld {
         let mut out = LongHeld::new();
-        let hold = |out: &mut LongHeld, file: usize, g: GuardId, hold: &dyn Fn() -> LongHold| {
+        // Guard `g` of file `file` is alive at `region`, across what `across` names: its lock is
+        // held long there, by that acquisition.
+        let hold = |out: &mut LongHeld,
+                    file: usize,
+                    g: GuardId,
+                    region: crate::finding::Region,
+                    across: &dyn Fn() -> String| {
             let Some(a) = self.acquisition(file, g) else {
                 return;
             };
@@ -299,13 +305,12 @@ impl<'a> CrateCx<'a> {
             }
             if let Some(id) = self.lock_identity(a) {
                 let holder = (file, a.region);
-                let hold = || {
-                    let h = hold();
-                    LongHold {
-                        holder,
-                        function: h.function.clone().or_else(|| a.function.clone()),
-                        ..h
-                    }
+                let hold = || LongHold {
+                    path: self.path(file).map(str::to_string),
+                    region,
+                    function: a.function.clone(),
+                    across: across(),
+                    holder,
                 };
                 add_hold(out, id, hold, holder);
             }
@@ -324,13 +329,7 @@ impl<'a> CrateCx<'a> {
                     }
                 };
                 for &g in &b.held {
-                    hold(&mut out, file, g, &|| LongHold {
-                        path: self.path(file).map(str::to_string),
-                        region: b.region,
-                        function: None,
-                        across: what.clone(),
-                        holder: (file, b.region),
-                    });
+                    hold(&mut out, file, g, b.region, &|| what.clone());
                 }
             }
             for (site_ix, site) in facts.calls.iter().enumerate() {
@@ -344,23 +343,13 @@ impl<'a> CrateCx<'a> {
                     continue;
                 };
                 for &g in &context.held {
-                    hold(&mut out, file, g, &|| LongHold {
-                        path: self.path(file).map(str::to_string),
-                        region: site.region,
-                        function: context.function.clone(),
-                        across: across.clone(),
-                        holder: (file, site.region),
-                    });
+                    hold(&mut out, file, g, site.region, &|| across.clone());
                 }
             }
             for point in &facts.awaits {
                 for &g in &point.held {
-                    hold(&mut out, file, g, &|| LongHold {
-                        path: self.path(file).map(str::to_string),
-                        region: point.region,
-                        function: self.acquisition(file, g).and_then(|a| a.function.clone()),
-                        across: format!("`{}`", point.what),
-                        holder: (file, point.region),
+                    hold(&mut out, file, g, point.region, &|| {
+                        format!("`{}`", point.what)
                     });
                 }
             }
