@@ -160,6 +160,8 @@ pub struct CallGraph {
     /// Per crate (by position): the crates that name it (`use member::..`), which alone can call
     /// its inherent fns and methods.
     dependents: Vec<Vec<usize>>,
+    /// Per crate (by position): the crates it names, ascending (`dependents` inverted).
+    named: Vec<Vec<usize>>,
     /// Per crate (by position): its locks some holder keeps long (see
     /// [`CrateCx::long_held_locks`]).
     long_held: Vec<super::locks::LongHeld>,
@@ -383,10 +385,18 @@ fn dependents(crates: &[CrateInput<'_, '_>]) -> Vec<Vec<usize>> {
 impl CallGraph {
     /// The graph of the given crates (the workspace members of one run) and its summaries.
     pub fn build(crates: &[CrateInput<'_, '_>]) -> CallGraph {
+        let dependents = dependents(crates);
+        let mut named = vec![Vec::new(); crates.len()];
+        for (dep, names_it) in dependents.iter().enumerate() {
+            for &c in names_it {
+                named[c].push(dep);
+            }
+        }
         let mut g = CallGraph {
             pos: crates.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
             unfollowed_sites: vec![Vec::new(); crates.len()],
-            dependents: dependents(crates),
+            dependents,
+            named,
             ..CallGraph::default()
         };
         let mut by_key: FxHashMap<(usize, String), Slot> = FxHashMap::default();
@@ -849,13 +859,7 @@ impl CallGraph {
                 .iter()
                 .find(|h| (Some(at), h.holder.0, h.holder.1) != except)
         };
-        held(pos).or_else(|| {
-            self.dependents
-                .iter()
-                .enumerate()
-                .filter(|(_, names_it)| names_it.contains(&pos))
-                .find_map(|(dep, _)| held(dep))
-        })
+        held(pos).or_else(|| self.named.get(pos)?.iter().find_map(|&dep| held(dep)))
     }
 
     /// Record `h` as its fn's own hazard, unless the fn already has one for that rule.

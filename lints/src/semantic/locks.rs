@@ -291,29 +291,30 @@ impl<'a> CrateCx<'a> {
     ) -> LongHeld {
         let mut out = LongHeld::new();
         // Guard `g` of file `file` is alive at `region`, across what `across` names: its lock is
-        // held long there, by that acquisition.
+        // held long there, by that acquisition. Whether that is a new hold.
         let hold = |out: &mut LongHeld,
                     file: usize,
                     g: GuardId,
                     region: crate::finding::Region,
                     across: &dyn Fn() -> String| {
             let Some(a) = self.acquisition(file, g) else {
-                return;
+                return false;
             };
             if a.in_test || !self.lock_kind(a).is_some_and(|k| k.is_thread_lock()) {
-                return;
+                return false;
             }
-            if let Some(id) = self.lock_identity(a) {
-                let holder = (file, a.region);
-                let hold = || LongHold {
-                    path: self.path(file).map(str::to_string),
-                    region,
-                    function: a.function.clone(),
-                    across: across(),
-                    holder,
-                };
-                add_hold(out, id, hold, holder);
-            }
+            let Some(id) = self.lock_identity(a) else {
+                return false;
+            };
+            let holder = (file, a.region);
+            let hold = || LongHold {
+                path: self.path(file).map(str::to_string),
+                region,
+                function: a.function.clone(),
+                across: across(),
+                holder,
+            };
+            add_hold(out, id, hold, holder)
         };
         for (file, facts) in self.files.iter().enumerate() {
             for b in &facts.held_blocks {
@@ -359,12 +360,7 @@ impl<'a> CrateCx<'a> {
         loop {
             let mut grew = false;
             for p in &pairs {
-                if p.held.in_test || !p.held_kind.is_thread_lock() {
-                    continue;
-                }
-                let (Some(held), Some(waited)) =
-                    (self.lock_identity(p.held), self.lock_identity(p.acquired))
-                else {
+                let Some(waited) = self.lock_identity(p.acquired) else {
                     continue;
                 };
                 // The wait is long if someone other than this very acquisition holds `waited`
@@ -376,18 +372,9 @@ impl<'a> CrateCx<'a> {
                 {
                     continue;
                 }
-                grew |= add_hold(
-                    &mut out,
-                    held,
-                    || LongHold {
-                        path: self.path(p.file).map(str::to_string),
-                        region: p.acquired.region,
-                        function: p.acquired.function.clone(),
-                        across: format!("the wait for `{waited}`"),
-                        holder: (p.file, p.held.region),
-                    },
-                    (p.file, p.held.region),
-                );
+                grew |= hold(&mut out, p.file, p.held.id, p.acquired.region, &|| {
+                    format!("the wait for `{waited}`")
+                });
             }
             if !grew {
                 return out;

@@ -40,7 +40,6 @@ pub(crate) struct Val {
     pub root: Vec<GuardId>,
 }
 
-/// Methods that take `self` and hand back what it held: `lock().unwrap()` is still the guard.
 /// `Condvar` waits that take the guard by value and hand it back once woken (std's; parking_lot's
 /// borrow it): `state = cv.wait(state).unwrap()` is still the guard the lock gave.
 const GUARD_RETURNING_WAITS: &[&str] = &[
@@ -51,6 +50,7 @@ const GUARD_RETURNING_WAITS: &[&str] = &[
     "wait_timeout_ms",
 ];
 
+/// Methods that take `self` and hand back what it held: `lock().unwrap()` is still the guard.
 const PROPAGATING: &[&str] = &[
     "unwrap",
     "expect",
