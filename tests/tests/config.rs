@@ -284,10 +284,10 @@ fn blocking_methods_of_other_files_types_and_declared_reexports() {
             site("blocking_fs_in_async", "src/handlers.rs", 11),
             site("blocking_fs_in_async", "src/handlers.rs", 16),
             site("blocking_fs_in_async", "src/handlers.rs", 21),
-            site("detached_spawn", "src/jobs.rs", 12),
-            site("blocking_fs_in_async", "src/jobs.rs", 17),
+            site("detached_spawn", "src/jobs.rs", 13),
             site("blocking_fs_in_async", "src/jobs.rs", 18),
-            site("blocking_fs_in_async", "src/jobs.rs", 24),
+            site("blocking_fs_in_async", "src/jobs.rs", 19),
+            site("blocking_fs_in_async", "src/jobs.rs", 26),
         ],
         "not flagged: Cache::get, the async accessor, spawn_blocking, the sync fn, \
          common::fs_async, common::time::sleep"

@@ -1,58 +1,90 @@
 //! # detached_spawn
 //!
 //! ## What it does
-//! Flags a tokio task whose `JoinHandle` is thrown away at the spawn: a bare
-//! `tokio::spawn(..);` statement, `let _ = tokio::spawn(..);`, `_ = tokio::spawn(..);` and
+//! Flags a tokio task whose `JoinHandle` is thrown away at the spawn while the task's output
+//! is a `Result` that can be an error: the error goes nowhere. Thrown away means a bare
+//! `tokio::spawn(..);` statement, `let _ = tokio::spawn(..);`, `_ = tokio::spawn(..);` or
 //! `drop(tokio::spawn(..))`. The spawn functions are resolved through `use`: `tokio::spawn`,
 //! `tokio::task::spawn`, `tokio::task::spawn_local` (so `use tokio::task; task::spawn(..)` is
 //! found), and the method forms `rt.spawn(..)` / `handle.spawn(..)` / `local_set.spawn_local(..)`
 //! when the receiver is known to be a tokio `Runtime`, `Handle` or `LocalSet`
 //! (`Handle::current().spawn(..)` included).
 //!
-//! Not flagged: a handle that is stored, returned, pushed into a collection or awaited; spawns on
-//! a `JoinSet` or `TaskTracker` (they keep the tasks); `spawn_blocking` (a blocking task cannot be
-//! cancelled, so its handle buys far less); `std::thread::spawn` (a thread is a different
-//! lifecycle); spawns whose callee or receiver cannot be resolved. Test code is checked too
-//! (findings carry `in_test`, one severity lower by default).
+//! The task can end in an error when:
+//! - it is a call of a fn declared to return a `Result` (`tokio::spawn(sync_peers(state))`, a
+//!   method `worker.run()`, also through `.instrument(span)`, `.in_current_span()` or
+//!   `Box::pin`), unless that fn is one of the workspace's whose every exit is `Ok(..)` (errors
+//!   logged inside, a `loop` left only by `return Ok(())`);
+//! - it is an `async` block that ends in `Ok(..)`/`Err(..)` and can produce the error: a `?` at
+//!   the block's own level (also inside a `select!` arm), a `return Err(..)`, a `bail!` or
+//!   `ensure!`;
+//! - it is an `async` block whose last expression is such a call (`async move {
+//!   worker.run().await }`).
+//!
+//! Not flagged:
+//! - a task whose output is `()`: it has dealt with its errors itself (the tokio-postgres
+//!   `if let Err(e) = connection.await { .. }` idiom, a per-connection task that logs, a
+//!   heartbeat loop, a one-shot delayed message). It is the task's own business whether it
+//!   runs forever or ends when its channel closes; `ignored_shutdown_signal` covers tasks that
+//!   drop their shutdown signal;
+//! - an `Option` output (`None` is no error), `Result<T, ()>`, `Result<T, Infallible>`, and a
+//!   generic wrapper whose error type is the caller's choice (`cancelable::<E>(..)`);
+//! - a `?` inside a closure or a nested `async` block (it returns from that, not from the task);
+//! - a handle that is stored, returned, pushed into a collection or awaited; spawns on a
+//!   `JoinSet` or `TaskTracker` (they keep the tasks); `spawn_blocking`; `std::thread::spawn`;
+//! - test code: a test's runtime ends its tasks with the test, and a failing helper task (a mock
+//!   server) shows as the test's own failure;
+//! - tasks whose output type racewise cannot tell (a call into another crate whose signature it
+//!   does not know, a future built earlier from an `async` block), and spawns whose callee or
+//!   receiver cannot be resolved.
 //!
 //! ## Why is this bad
-//! A detached task outlives the code that started it. Nothing awaits it, so a panic inside it is
-//! reported only to the panic hook and its error result is lost; nothing can abort it, so at
-//! shutdown it is killed mid-work wherever it happens to be (half-written files, un-acked
-//! messages); and tests cannot wait for it. Detached tasks are the usual cause of "the background
-//! sync silently stopped weeks ago".
+//! A task's `Result` is delivered to exactly one place: whoever awaits its `JoinHandle`. Drop
+//! the handle and an `Err` vanishes without a log line: the sync that failed on its first
+//! request, the listener that could not bind, the cache refresh that stopped. The task has
+//! also left the reach of shutdown (nothing can abort or await it). This is the usual cause of
+//! "the background sync silently stopped weeks ago".
 //!
 //! ## Example
 //! ```rust,ignore
-//! pub async fn start(state: AppState) {
-//!     tokio::spawn(refresh_loop(state.clone()));
-//!     let _ = tokio::spawn(metrics_exporter(state));
+//! pub fn start(state: AppState) {
+//!     // `sync_peers` returns `anyhow::Result<()>`
+//!     tokio::spawn(sync_peers(state.clone()));
+//!     let _ = tokio::spawn(async move {
+//!         let listener = TcpListener::bind(&state.metrics_addr).await?;
+//!         serve_metrics(listener).await
+//!     });
 //! }
 //! ```
 //!
 //! ## Use instead
 //! ```rust,ignore
-//! pub async fn start(state: AppState, tasks: &mut JoinSet<anyhow::Result<()>>) {
-//!     tasks.spawn(refresh_loop(state.clone()));
-//!     tasks.spawn(metrics_exporter(state));
+//! pub fn start(state: AppState, tasks: &mut JoinSet<anyhow::Result<()>>) {
+//!     tasks.spawn(sync_peers(state.clone()));
 //!     // on shutdown: cancel, then `while let Some(r) = tasks.join_next().await { .. }`
+//!     tokio::spawn(async move {
+//!         if let Err(e) = run_metrics(&state).await {
+//!             tracing::error!(error = %e, "metrics endpoint failed");
+//!         }
+//!     });
 //! }
 //! ```
-//! Or keep the `JoinHandle` and await/abort it on shutdown; `tokio_util::task::TaskTracker`
-//! does the bookkeeping for fire-and-forget tasks.
+//! Or keep the `JoinHandle` and await it; `tokio_util::task::TaskTracker` does the bookkeeping
+//! for many tasks.
 
 use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
+use crate::semantic::Cx;
+use crate::semantic::facts::{Condition, Holds};
 use crate::semantic::syntax::peel;
 use crate::semantic::types::Ty;
-use crate::semantic::{Cx, TyExpr};
 
 pub static META: RuleMeta = RuleMeta {
     name: "detached_spawn",
     default_severity: Severity::Low,
-    summary: "spawned task's JoinHandle dropped (bare spawn statement, `let _ =`, `drop(..)`)",
+    summary: "spawned task's JoinHandle dropped while the task returns a `Result`: its error is lost",
     source: include_str!("detached_spawn.rs"),
 };
 
@@ -94,39 +126,39 @@ impl Discard {
     }
 }
 
+const HELP: &str = "keep the handle (or spawn on a JoinSet / TaskTracker) and await it, or handle the error inside the task (log it, send it on) so that its output is `()`";
+
+fn message(what: &str, how: Discard, why: &str) -> String {
+    format!(
+        "the JoinHandle of this {what} {}, yet the task can end in an error ({why}): nothing will ever see that error, nor await or cancel the task",
+        how.describe()
+    )
+}
+
 fn check_spawn(cx: &Cx, e: &syn::Expr, how: Discard) {
-    let help = "keep the handle (or spawn on a JoinSet / TaskTracker) and await or abort it on shutdown; if the task is truly fire-and-forget, suppress with a reason";
     match peel(e) {
         syn::Expr::Call(call) => {
             let Some(callee) = cx.callee(call) else {
                 return;
             };
-            if !SPAWN_FNS.contains(&callee.as_str()) {
+            if !SPAWN_FNS.contains(&callee.as_str()) || call.args.len() != 1 {
                 return;
             }
-            cx.emit(cx.finding(
-                &META,
-                call.func.span(),
-                format!(
-                    "the JoinHandle of this `{callee}` {}: the task's panic or error is lost and nothing can cancel or await it",
-                    how.describe()
-                ),
-                help,
-            ));
+            cx.emit_if_task_errs(&call.args[0], Vec::new(), |why| {
+                cx.finding(
+                    &META,
+                    call.func.span(),
+                    message(&format!("`{callee}`"), how, why),
+                    HELP,
+                )
+            });
         }
         syn::Expr::MethodCall(mc)
             if (mc.method == "spawn" || mc.method == "spawn_local") && mc.args.len() == 1 =>
         {
-            let finding = cx.finding(
-                &META,
-                mc.method.span(),
-                format!(
-                    "the JoinHandle of this `.{}(..)` on a tokio runtime {}: the task's panic or error is lost and nothing can cancel or await it",
-                    mc.method,
-                    how.describe()
-                ),
-                help,
-            );
+            let what = format!("`.{}(..)` on a tokio runtime", mc.method);
+            let finding =
+                |why: &str| cx.finding(&META, mc.method.span(), message(&what, how, why), HELP);
             // `Handle::current().spawn(..)`: the receiver is the runtime handle itself.
             if let syn::Expr::Call(c) = peel(&mc.receiver)
                 && matches!(
@@ -134,14 +166,18 @@ fn check_spawn(cx: &Cx, e: &syn::Expr, how: Discard) {
                     Some("tokio::runtime::Handle::current" | "tokio::runtime::Handle::try_current")
                 )
             {
-                cx.emit(finding);
+                cx.emit_if_task_errs(&mc.args[0], Vec::new(), finding);
                 return;
             }
             let ty = cx.type_of(&mc.receiver);
-            if matches!(ty, TyExpr::Unknown) {
+            if ty.is_unknown() {
                 return;
             }
-            cx.emit_if(ty, is_spawner, finding);
+            let receiver = Condition {
+                ty,
+                holds: Holds::Ty(is_spawner),
+            };
+            cx.emit_if_task_errs(&mc.args[0], vec![receiver], finding);
         }
         _ => {}
     }
@@ -161,6 +197,9 @@ impl Lint for DetachedSpawn {
     }
 
     fn check_stmt(&mut self, cx: &Cx, stmt: &syn::Stmt) {
+        if cx.in_test() {
+            return;
+        }
         match stmt {
             syn::Stmt::Expr(e, Some(_)) => match peel(e) {
                 syn::Expr::Assign(a) if matches!(peel(&a.left), syn::Expr::Infer(_)) => {
@@ -182,6 +221,9 @@ impl Lint for DetachedSpawn {
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
         let syn::Expr::Call(call) = e else { return };
+        if cx.in_test() {
+            return;
+        }
         if call.args.len() != 1 {
             return;
         }

@@ -129,8 +129,8 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
 
 /// A fn declared to return a `Result` (its return type's last segment is named `Result`:
 /// `io::Result<()>`, a crate's `Result` alias) whose body can only return `Ok(..)`: its tail is
-/// `Ok(..)`, every `return` returns `Ok(..)`, and it holds no `?`, no `Err` and no macro other
-/// than logging and assertions (a project's `bail!`/`Err!` may return an error). Closures and
+/// `Ok(..)` or a `loop`, every `return` (and valued `break`) gives `Ok(..)`, and it holds no `?`,
+/// no `Err` outside patterns and no macro other than logging and assertions (a project's `bail!`/`Err!` may return an error). Closures and
 /// async blocks inside do not return from the fn, but their `?` and `Err` are counted too: the
 /// test stays syntactic and errs towards "may fail".
 pub fn never_errs(sig: &syn::Signature, block: &syn::Block) -> bool {
@@ -158,7 +158,9 @@ pub fn never_errs(sig: &syn::Signature, block: &syn::Block) -> bool {
     let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() else {
         return false;
     };
-    if !is_ok_call(tail) {
+    // A tail `loop { .. }` only ends through its `return`s and `break`s, which are checked
+    // below like the rest of the body.
+    if !is_ok_call(tail) && !matches!(tail, syn::Expr::Loop(_)) {
         return false;
     }
     let mut v = MayErr(false);
@@ -185,6 +187,16 @@ impl<'ast> syn::visit::Visit<'ast> for MayErr {
         }
         syn::visit::visit_expr_return(self, r);
     }
+
+    fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+        if b.expr.as_deref().is_some_and(|e| !is_ok_call(e)) {
+            self.0 = true;
+        }
+        syn::visit::visit_expr_break(self, b);
+    }
+
+    // `Err(e) => ..` matches an error; it does not make one.
+    fn visit_pat(&mut self, _: &'ast syn::Pat) {}
 
     fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
         if i == "Err" {
@@ -269,6 +281,16 @@ mod tests {
         ));
         assert!(!never_errs_src("fn f() -> Option<()> { Some(()) }"));
         assert!(!never_errs_src("fn f() { }"));
+        // A diverging tail loop whose exits are all `Ok`; matching `Err` makes no error.
+        assert!(never_errs_src(
+            "async fn f() -> anyhow::Result<()> { loop { if c() { return Ok(()); } match g().await { Ok(x) => h(x), Err(e) => { error!(\"{e}\"); break Ok(()); } } } }"
+        ));
+        assert!(!never_errs_src(
+            "fn f() -> Result<()> { loop { if c() { break g(); } } }"
+        ));
+        assert!(!never_errs_src(
+            "fn f() -> Result<()> { loop { if c() { return Err(e); } } }"
+        ));
         assert!(!never_errs_src(
             "fn f() -> Result<()> { assert_or_return!(a, E::Big); Ok(()) }"
         ));

@@ -14,6 +14,7 @@ pub mod paths;
 pub mod quick_expr;
 pub mod secret_names;
 pub mod syntax;
+pub mod task_output;
 pub mod types;
 pub mod walk;
 pub mod words;

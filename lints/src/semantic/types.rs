@@ -274,6 +274,24 @@ impl Ty {
         }
     }
 
+    /// This type with the generic parameters named in `params` (unresolved bare names, as
+    /// `from_syn` leaves them) made unknown.
+    pub fn erase(self, params: &[String]) -> Ty {
+        if params.is_empty() {
+            return self;
+        }
+        match self {
+            Ty::Path { path, args } if args.is_empty() && params.contains(&path) => Ty::Unknown,
+            Ty::Path { path, args } => Ty::Path {
+                path,
+                args: args.into_iter().map(|a| a.erase(params)).collect(),
+            },
+            Ty::Tuple(e) => Ty::Tuple(e.into_iter().map(|a| a.erase(params)).collect()),
+            Ty::Slice(i) => Ty::Slice(Box::new(i.erase(params))),
+            Ty::Unknown => Ty::Unknown,
+        }
+    }
+
     /// The future an `async fn` declared to return `output` returns.
     pub fn future(output: Ty) -> Ty {
         Ty::Path {

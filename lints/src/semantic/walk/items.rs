@@ -36,13 +36,21 @@ impl MetaString for syn::Meta {
 }
 
 fn ret_ty(sig: &syn::Signature, w: &Walker) -> Option<Ty> {
-    match &sig.output {
-        syn::ReturnType::Type(_, ty) if sig.asyncness.is_some() => {
-            Some(Ty::future(Ty::from_syn(ty, &w.core.uses)))
-        }
-        syn::ReturnType::Type(_, ty) => Some(Ty::from_syn(ty, &w.core.uses)),
-        syn::ReturnType::Default => None,
-    }
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
+    // `-> Result<(), E>` with `E` a parameter of the fn: what `E` is depends on the call.
+    let params: Vec<String> = sig
+        .generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect();
+    let ty = Ty::from_syn(ty, &w.core.uses).erase(&params);
+    Some(if sig.asyncness.is_some() {
+        Ty::future(ty)
+    } else {
+        ty
+    })
 }
 
 impl<'a, 'l> Walker<'a, 'l> {
