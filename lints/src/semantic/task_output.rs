@@ -223,29 +223,27 @@ fn value_ends<'a>(e: &'a syn::Expr, out: &mut Vec<&'a syn::Expr>) {
 /// `Some(true)` for `Err(..)`, `Some(false)` for `Ok(..)` (also `Ok::<_, E>(..)`,
 /// `anyhow::Ok(..)`), `None` for anything else.
 fn ok_or_err(e: &syn::Expr) -> Option<bool> {
-    let syn::Expr::Call(c) = peel(e) else {
-        return None;
-    };
-    let syn::Expr::Path(p) = peel(&c.func) else {
-        return None;
-    };
-    match p.path.segments.last()?.ident.to_string().as_str() {
+    match result_ctor(e)?.0.to_string().as_str() {
         "Err" => Some(true),
         "Ok" => Some(false),
         _ => None,
     }
 }
 
-/// `Ok::<T, ()>(..)`, `Err::<T, Infallible>(..)`: a result whose error type says "none".
-fn turbofish_without_error(e: &syn::Expr) -> bool {
+/// A call of a path (`Ok::<(), ()>(..)`): its last segment and that segment's generics.
+fn result_ctor(e: &syn::Expr) -> Option<(&proc_macro2::Ident, &syn::PathArguments)> {
     let syn::Expr::Call(c) = peel(e) else {
-        return false;
+        return None;
     };
     let syn::Expr::Path(p) = peel(&c.func) else {
-        return false;
+        return None;
     };
-    let Some(syn::PathArguments::AngleBracketed(a)) = p.path.segments.last().map(|s| &s.arguments)
-    else {
+    p.path.segments.last().map(|s| (&s.ident, &s.arguments))
+}
+
+/// `Ok::<T, ()>(..)`, `Err::<T, Infallible>(..)`: a result whose error type says "none".
+fn turbofish_without_error(e: &syn::Expr) -> bool {
+    let Some((_, syn::PathArguments::AngleBracketed(a))) = result_ctor(e) else {
         return false;
     };
     match a.args.iter().nth(1) {
