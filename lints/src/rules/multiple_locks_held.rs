@@ -1,12 +1,25 @@
 //! # multiple_locks_held
 //!
 //! ## What it does
-//! Flags every lock acquisition made while one or more other lock guards are still alive: a
-//! `.lock()`, `.read()`, `.write()` (or `.lock().await`) on a `std::sync`, `parking_lot` or async
-//! (tokio/futures) `Mutex`/`RwLock` at a point where a guard of another lock has not been dropped
-//! yet. Guard liveness follows Rust's drop rules, so a guard released with `drop(..)`, confined to
-//! an inner block, moved away, or alive only on another branch does not count. One finding per
-//! acquisition site, at the second acquisition's method name, naming the locks held there.
+//! Flags a lock acquisition made while one or more other lock guards are still alive, when the
+//! lock it takes could close a deadlock cycle: a `.lock()`, `.read()`, `.write()` (or
+//! `.lock().await`) on a `std::sync`, `parking_lot` or async (tokio/futures) `Mutex`/`RwLock` at
+//! a point where a guard of another lock has not been dropped yet. Guard liveness follows Rust's
+//! drop rules, so a guard released with `drop(..)`, confined to an inner block, moved away, or
+//! alive only on another branch does not count. One finding per acquisition site, at the second
+//! acquisition's method name, naming the locks held there.
+//!
+//! Only orders that can matter are reported. With A held while B is taken:
+//! - B must itself be held, somewhere in the crate, while another lock is taken (directly or
+//!   through a call), or A and B are two instances of one lock (`from.balance` and
+//!   `to.balance`, ordered by the caller's arguments). A *leaf* lock, one that nothing is ever
+//!   taken under (a metrics map, a registry entry, an event bus's subscriber list), cannot be
+//!   part of a cycle: its holder never waits for another lock. The change that would make it
+//!   part of one (taking a lock while holding B) is reported at that change, and this site with
+//!   it.
+//! - If every guard held is an async lock's and B is a thread lock (std, parking_lot), the way
+//!   back from B to A would mean holding B's guard across the `.await` that takes A, which
+//!   `lock_across_await` reports; the site is not reported here.
 //!
 //! Not flagged: `try_lock`/`try_read`/`try_write` (a non-blocking attempt cannot wait for the held
 //! lock's owner, so it adds no ordering constraint), re-acquiring the very same receiver (that is
@@ -37,7 +50,8 @@
 //! other way round introduces a deadlock that only shows up under load. Each such site is an
 //! ordering contract that deserves a comment (or a design that takes one lock at a time). The
 //! severity is low because the site itself is not a bug; see `lock_order_inversion` for the
-//! crate-wide check of opposite orders.
+//! crate-wide check of opposite orders. Sites whose second lock is a leaf carry no such
+//! contract, which is why they are left out.
 //!
 //! ## Example
 //! ```rust,ignore
@@ -47,6 +61,12 @@
 //!     let job = queue.pop_front()?;
 //!     running.insert(job.id);
 //!     Some(job.id)
+//! }
+//!
+//! fn finish(&self, id: JobId) {
+//!     let mut running = self.running.lock().unwrap();
+//!     running.remove(&id);
+//!     self.stats.lock().unwrap().done += 1; // `running` is held while `stats` is taken
 //! }
 //! ```
 //!
@@ -69,7 +89,7 @@ use crate::semantic::{Acquisition, CrateCx};
 pub static META: RuleMeta = RuleMeta {
     name: "multiple_locks_held",
     default_severity: Severity::Low,
-    summary: "two or more lock guards alive at once",
+    summary: "two or more lock guards alive at once, the lock taken not a leaf",
     source: include_str!("multiple_locks_held.rs"),
 };
 
@@ -86,8 +106,33 @@ impl Lint for MultipleLocksHeld {
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        // Only a lock that is itself held, somewhere in the crate, while another lock is taken
+        // can close a cycle; a leaf lock taken under others orders nothing (see the docs).
+        let all = cx.held_pairs();
+        let interior: std::collections::BTreeSet<String> = all
+            .iter()
+            .filter_map(|p| cx.lock_identity(p.held))
+            .collect();
+        // Which acquisition sites hold only async guards: a thread lock taken there cannot
+        // be waited for by its own holder's way back (see the docs).
+        let mut async_only: std::collections::HashMap<(usize, u32), bool> =
+            std::collections::HashMap::new();
+        for p in &all {
+            let only = async_only
+                .entry((p.file, p.acquired.region.start_byte))
+                .or_insert(true);
+            *only &= !p.held_kind.is_blocking();
+        }
+        let pairs: Vec<_> = all
+            .into_iter()
+            .filter(|p| {
+                cx.lock_identity(p.acquired)
+                    .is_some_and(|b| interior.contains(&b))
+                    && !(p.acquired_kind.is_thread_lock()
+                        && async_only[&(p.file, p.acquired.region.start_byte)])
+            })
+            .collect();
         // Group the pairs by acquisition site (pairs come out grouped already, in walk order).
-        let pairs = cx.held_pairs();
         // One call whose callee takes several locks while the same guards are held is one site:
         // its findings merge into the first. `(file, call region, held)` → that finding's index
         // in `out` and the other locks taken through the call.

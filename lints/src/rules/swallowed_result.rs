@@ -92,6 +92,9 @@
 //!   through anything but `self` (these stay findings, as do senders read back as above);
 //! - an `Err(_) => ()` arm whose error is a cancellation marker documented as such: a comment on
 //!   the arm (or the line above) that says cancel/abort, or a binding named so (`Err(_cancelled)`);
+//!   and an empty arm whose braces hold a comment giving the reason (`Err(_) => { // already
+//!   logged by the consumption metrics }`): a decision written down, like a suppression's
+//!   reason (a comment that only says `TODO`/`FIXME`/`XXX` is no reason);
 //! - chains that observe the error: a `log`/`tracing`/`eprintln!` macro in an error adapter
 //!   (`.map_err(|e| warn!(..))`, `.inspect_err(..)`, `or_else`), or any other macro there
 //!   that does not just build a value (a project's reporting macro, `.map_err(|error|
@@ -114,7 +117,8 @@
 //!   callee in another file or member counts; a call the graph cannot resolve (a trait
 //!   object, a receiver of unknown type) stays a finding;
 //! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`, a type
-//!   test such as `boxed.downcast::<Batch>()`, whose `Err` only says "another type") on values
+//!   test such as `boxed.downcast::<Batch>()` or an ASN.1 attribute's `as_str()`, whose `Err`
+//!   only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
 //!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`, `NonZeroU32::new(n)`,
 //!   `StatusCode::from_u16(n)`, `Uri::try_from(link)`, `HeaderValue::try_from(s)`, an
@@ -1769,6 +1773,30 @@ fn cancellation_marker(cx: &Cx, pat: &syn::Pat) -> bool {
     })
 }
 
+/// An empty arm body whose braces hold a comment saying why (`Err(_) => { // already logged
+/// by the metrics task }`): a decision written down, like a suppression's reason. A comment
+/// that only defers (`TODO`, `FIXME`, `XXX`) explains nothing.
+fn explained_inside(cx: &Cx, body: &syn::Expr) -> bool {
+    let region = crate::finding::Region::from_span(body.span());
+    let text = cx
+        .source()
+        .text
+        .get(region.start_byte as usize..region.end_byte as usize)
+        .unwrap_or_default();
+    let comment: String = text
+        .lines()
+        .filter_map(|l| l.split_once("//").map(|(_, c)| c.trim()))
+        .chain(
+            text.split_once("/*")
+                .map(|(_, c)| c.trim_end_matches(['*', '/', '}'])),
+        )
+        .collect::<Vec<_>>()
+        .join(" ");
+    let upper = comment.to_ascii_uppercase();
+    comment.split_whitespace().count() >= 2
+        && !["TODO", "FIXME", "XXX"].iter().any(|w| upper.contains(w))
+}
+
 /// `{}` or `()`: an arm that does nothing.
 fn does_nothing(e: &syn::Expr) -> bool {
     match peel(e) {
@@ -2162,6 +2190,7 @@ impl Lint for SwallowedResult {
                     if arm.guard.is_some()
                         || !does_nothing(&arm.body)
                         || cancellation_marker(cx, &arm.pat)
+                        || explained_inside(cx, &arm.body)
                     {
                         continue;
                     }

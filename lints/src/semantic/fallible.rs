@@ -122,6 +122,9 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
             op,
             "to_str" | "try_into" | "into_string" | "from_bytes" | "from_digit" | "from_u32"
         )
+        // `attr.as_str().ok()` (an X.509 attribute, an ASN.1 value): a `Result`-returning
+        // `as_str` is a test of the value's type.
+        || matches!(op, "as_str" | "as_string")
         // `NotNan::new(x)`, `NonZeroU64::new(n)`: validating constructors.
         || (op == "new" && ty.is_some())
         || (op == "try_from" && ty.is_some_and(|t| PRIMITIVES.contains(&t)))
