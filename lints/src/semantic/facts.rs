@@ -31,6 +31,11 @@ pub struct Acquisition {
     pub awaited: bool,
     /// Guards alive when this one was acquired (in acquisition order).
     pub held: Vec<GuardId>,
+    /// Those of `held` that are temporaries of this acquisition's own temporary scope: made
+    /// and dropped by the same expression (`Stats { a: self.a.lock().len(), b:
+    /// self.b.lock().len() }`), not bound to a name nor kept by an enclosing `match`, and not
+    /// the receiver of a method call whose arguments take this lock.
+    pub sibling_temps: Vec<GuardId>,
     pub body: u32,
     /// The guard is the value a crate fn or method returned (`let s = self.stats();`):
     /// `receiver` is then the call's return type, which must turn out to be a guard type

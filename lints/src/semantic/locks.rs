@@ -23,6 +23,9 @@ pub struct HeldPair<'a> {
     /// The lock is taken inside a called fn: `acquired` stands at the call, and this is the
     /// call with its chain to the real acquisition.
     pub via: Option<&'a super::callgraph::LockCall>,
+    /// `held` is a temporary of the same expression that takes `acquired` (see
+    /// [`Acquisition::sibling_temps`]).
+    pub sibling: bool,
 }
 
 impl HeldPair<'_> {
@@ -234,6 +237,7 @@ impl<'a> CrateCx<'a> {
                         acquired: a,
                         acquired_kind,
                         via: None,
+                        sibling: a.sibling_temps.contains(&g),
                     });
                 }
             }
@@ -262,6 +266,7 @@ impl<'a> CrateCx<'a> {
                     acquired: a,
                     acquired_kind,
                     via: Some(l),
+                    sibling: false,
                 });
             }
         }

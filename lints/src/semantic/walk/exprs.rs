@@ -1264,6 +1264,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             .contains(&name.as_str())
             .then(|| receiver_ty.clone().elem());
         let first = self.collect_args_begin();
+        let in_use = self.core.receivers_in_use.len();
+        self.core
+            .receivers_in_use
+            .extend(recv.guards.iter().chain(&recv.root).copied());
         let spawns = name.contains("spawn");
         // A method `block_on` is a runtime's (`rt.block_on(..)`, `handle.block_on(..)`; the
         // executors without a runtime are free fns: `futures::executor::block_on(..)`).
@@ -1303,6 +1307,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 self.kill(&a.guards);
             }
         }
+        self.core.receivers_in_use.truncate(in_use);
         let arg_reads = self.collect_args_end(first);
         if let Some(op) = atomic {
             self.atomic_access(mc, op, arg_reads);
@@ -1697,6 +1702,20 @@ impl<'a, 'l> Walker<'a, 'l> {
                 in_test: self.core.in_test(),
                 awaited: acq.awaited,
                 held: body.flow.held(),
+                sibling_temps: if body.flow.reachable {
+                    body.flow
+                        .live
+                        .iter()
+                        .filter(|(g, o)| {
+                            **o == Owner::Temp(level)
+                                && **g >= body.first_guard
+                                && !self.core.receivers_in_use.contains(g)
+                        })
+                        .map(|(g, _)| *g)
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 body: body.id,
                 via_call: acq.via_call,
                 exclusive_root: acq.exclusive_root,
@@ -1801,9 +1820,17 @@ impl<'a, 'l> Walker<'a, 'l> {
             let frame = self.core.env.push(Boundary::Block);
             self.bind_pattern(&arm.pat, ty.clone(), &v.guards);
             if let Some((_, g)) = &arm.guard {
+                // A match guard is a temporary scope of its own, like an `if` condition.
+                let level = self.temp_enter();
                 self.eval(g, Mode::Place);
+                self.temp_exit(level);
             }
+            // An arm's body is a temporary scope of its own: what it makes and does not hand
+            // on as its value is dropped when the arm ends.
+            let level = self.temp_enter();
             let av = self.eval(&arm.body, Mode::Value);
+            self.reown(&av.guards, Owner::Temp(level.saturating_sub(1)));
+            self.temp_exit(level);
             guards.extend(av.guards);
             self.frame_exit(frame);
             let arm_flow = self.take_flow();

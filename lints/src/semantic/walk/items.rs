@@ -420,6 +420,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             in_test,
             flow: Flow::start(),
             temp_level: 0,
+            first_guard: self.core.next_guard,
             loops: Vec::new(),
             decided: false,
             fn_id,

@@ -87,6 +87,11 @@ pub struct Core<'a> {
     /// The address of a closure known to run in place (a combinator's argument, a `let` only
     /// called right there), taken by `walk_closure`.
     pub(crate) inline_closure: Option<usize>,
+    /// Guards the receiver of a method call being evaluated goes through, while its arguments
+    /// are evaluated (`queue.lock().unwrap().push_back(f(running.lock()))`): still in use when
+    /// a lock is taken there, so not a mere sibling temporary (see
+    /// [`crate::semantic::Acquisition::sibling_temps`]).
+    pub(crate) receivers_in_use: Vec<crate::semantic::facts::GuardId>,
     /// The address of the expression being evaluated as the receiver of a lock or atomic
     /// operation, the base of a field, or the source of a `let` clone: a use of local state or
     /// of a field that does not hand its value out.
@@ -352,6 +357,7 @@ pub fn analyze_file<'a>(
         in_defer: 0,
         entering_fn: None,
         inline_closure: None,
+        receivers_in_use: Vec::new(),
         benign: 0,
         assign_target: 0,
         alias_source: 0,

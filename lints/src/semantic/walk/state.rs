@@ -178,6 +178,9 @@ pub struct Body {
     pub in_test: bool,
     pub flow: Flow,
     pub temp_level: u32,
+    /// The first guard this body made: those before are a caller's, inherited by a closure
+    /// run in place.
+    pub first_guard: crate::semantic::facts::GuardId,
     pub loops: Vec<LoopCx>,
     /// A condition on locked/atomic state was recorded in this body: calls after it are
     /// recorded as call sites it may gate.
