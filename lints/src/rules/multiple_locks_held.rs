@@ -115,8 +115,6 @@ impl Lint for MultipleLocksHeld {
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
-        // Only a lock that is itself held, somewhere in the crate, while another lock is taken
-        // can close a cycle; a leaf lock taken under others orders nothing (see the docs).
         // Two temporaries of one expression (a snapshot `Stats { a: self.a.read().len(), b:
         // self.b.read().len() }`) hold each other for that expression only, unless they are
         // two instances of one lock (`*a.n.lock() == *b.n.lock()`). Test code sets no
@@ -129,6 +127,8 @@ impl Lint for MultipleLocksHeld {
                     && (!p.sibling || cx.lock_identity(p.held) == cx.lock_identity(p.acquired))
             })
             .collect();
+        // Only a lock that is itself held, somewhere in the crate, while another lock is taken
+        // can close a cycle; a leaf lock taken under others orders nothing (see the docs).
         let interior: std::collections::BTreeSet<String> = all
             .iter()
             .filter_map(|p| cx.lock_identity(p.held))
