@@ -10,7 +10,9 @@
 //!   message may be among the skipped ones) is a cautious wake-up, not a subscriber that stops;
 //! - `loop { match rx.recv().await { Ok(msg) => .., Err(_) => break } }` (also `Err(e) => { log;
 //!   return }`, `_ => break`, `if let Ok(..) = rx.recv().await { .. } else { break }` and
-//!   `let Ok(msg) = rx.recv().await else { break };` in a loop);
+//!   `let Ok(msg) = rx.recv().await else { break };` in a loop) — except a `match` whose `Ok`
+//!   arms leave the loop too (`Ok(()) => return Ok(()), Err(e) => bail!(..)` on a kill
+//!   channel): the first message of any kind ends the loop, and a lag only changes how;
 //! - `select!` arms `Ok(msg) = rx.recv() => ..` (and `msg = rx.recv() => match msg { .. Err(_) =>
 //!   break }`) — except an `Ok(..)` arm in a `select!` that a loop runs again each turn next
 //!   to a timer arm that stays in the loop (`_ = sleep(Duration::from_millis(100)) => {}`,
@@ -464,6 +466,29 @@ fn only_reads(cond: &syn::Expr) -> bool {
 
 /// Whether `e` leaves the enclosing loop: a `break` or `return` (not inside a nested loop,
 /// closure or async block, where they would leave that instead), or a diverging macro.
+/// `e` leaves whatever it runs in, on every path through its last step: a `break`, a
+/// `return`, or a macro that returns or diverges (`bail!`, `panic!`), alone or ending a block.
+fn always_leaves(e: &syn::Expr) -> bool {
+    let leaving_macro = |m: &syn::Macro| {
+        m.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "bail" | "panic" | "unreachable" | "todo" | "unimplemented"
+            )
+        })
+    };
+    match peel(e) {
+        syn::Expr::Break(_) | syn::Expr::Return(_) => true,
+        syn::Expr::Macro(m) => leaving_macro(&m.mac),
+        syn::Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(e, _)) => always_leaves(e),
+            Some(syn::Stmt::Macro(m)) => leaving_macro(&m.mac),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 fn exits_loop(e: &syn::Expr) -> bool {
     struct Exit {
         found: bool,
@@ -520,6 +545,15 @@ fn exits_loop(e: &syn::Expr) -> bool {
 /// loop, and no arm tells `Lagged` from `Closed`.
 fn match_exits_on_any_err(arms: &[syn::Arm], layers: &[Layer]) -> bool {
     if !arms.iter().any(|a| only_ok(&a.pat, layers)) {
+        return false;
+    }
+    // `Ok(()) => return Ok(()), Err(e) => bail!(..)`: the first message of any kind ends the
+    // loop, so a lag only changes how it ends, not whether the subscriber keeps going.
+    if arms
+        .iter()
+        .filter(|a| only_ok(&a.pat, layers))
+        .all(|a| always_leaves(&a.body))
+    {
         return false;
     }
     if arms

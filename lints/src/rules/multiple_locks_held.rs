@@ -17,9 +17,13 @@
 //!   part of a cycle: its holder never waits for another lock. The change that would make it
 //!   part of one (taking a lock while holding B) is reported at that change, and this site with
 //!   it.
-//! - If every guard held is an async lock's and B is a thread lock (std, parking_lot), the way
-//!   back from B to A would mean holding B's guard across the `.await` that takes A, which
-//!   `lock_across_await` reports; the site is not reported here.
+//! - If every guard held is an async lock's, the way back to A must take an async lock: a
+//!   thread lock B (std, parking_lot) is not reported (its holder would have to keep B's guard
+//!   across the `.await` that takes A, which `lock_across_await` reports), and an async B must
+//!   be held somewhere while another *async* lock is taken (an async lock held only while a
+//!   std event-bus list is touched is still a leaf here).
+//! - A held lock that is only ever `try_lock`ed (`try_read`, `try_write`) anywhere in the
+//!   crate's non-test code makes nobody wait: no cycle passes through it.
 //! - A guard that is only a temporary of the same expression, done with before B is taken,
 //!   does not count (here, nor as evidence that a lock is not a leaf): a snapshot
 //!   `Stats { plain: self.plain.lock().count, hnsw: self.hnsw.lock().count }` or
@@ -129,10 +133,19 @@ impl Lint for MultipleLocksHeld {
             .collect();
         // Only a lock that is itself held, somewhere in the crate, while another lock is taken
         // can close a cycle; a leaf lock taken under others orders nothing (see the docs).
-        let interior: std::collections::BTreeSet<String> = all
-            .iter()
-            .filter_map(|p| cx.lock_identity(p.held))
-            .collect();
+        // Under async guards only, the way back must take an async lock.
+        let mut interior = std::collections::BTreeSet::new();
+        let mut interior_async = std::collections::BTreeSet::new();
+        for p in &all {
+            if let Some(b) = cx.lock_identity(p.held) {
+                if !p.acquired_kind.is_blocking() {
+                    interior_async.insert(b.clone());
+                }
+                interior.insert(b);
+            }
+        }
+        // A lock only ever `try_*`-locked makes nobody wait: no cycle passes through it.
+        let waited = cx.waited_locks();
         // Which acquisition sites hold only async guards: a thread lock taken there cannot
         // be waited for by its own holder's way back (see the docs).
         let mut async_only: std::collections::HashMap<(usize, u32), bool> =
@@ -146,10 +159,18 @@ impl Lint for MultipleLocksHeld {
         let pairs: Vec<_> = all
             .into_iter()
             .filter(|p| {
+                let only_async = async_only[&(p.file, p.acquired.region.start_byte)];
+                let ways_back = if only_async {
+                    &interior_async
+                } else {
+                    &interior
+                };
                 cx.lock_identity(p.acquired)
-                    .is_some_and(|b| interior.contains(&b))
-                    && !(p.acquired_kind.is_thread_lock()
-                        && async_only[&(p.file, p.acquired.region.start_byte)])
+                    .is_some_and(|b| ways_back.contains(&b))
+                    && cx
+                        .lock_identity(p.held)
+                        .is_some_and(|a| waited.contains(&a))
+                    && !(p.acquired_kind.is_thread_lock() && only_async)
             })
             .collect();
         // Group the pairs by acquisition site (pairs come out grouped already, in walk order).

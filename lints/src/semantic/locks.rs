@@ -4,7 +4,7 @@
 //! (`first_awaits_held_across`), and which locks some holder keeps long (`long_held_locks`).
 //! Rules ask these instead of re-deriving them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::CrateCx;
 use super::facts::{
@@ -182,6 +182,18 @@ impl<'a> CrateCx<'a> {
         self.index
             .lock_identity(&a.receiver)
             .or_else(|| a.local_identity.clone())
+    }
+
+    /// The crate's locks that some non-test code waits for: a blocking (or awaited)
+    /// acquisition, not only `try_*` attempts. A lock nobody waits for cannot be part of a
+    /// deadlock cycle.
+    pub fn waited_locks(&self) -> BTreeSet<String> {
+        self.files
+            .iter()
+            .flat_map(|f| &f.acquisitions)
+            .filter(|a| !a.in_test && !a.method.starts_with("try_"))
+            .filter_map(|a| self.lock_identity(a))
+            .collect()
     }
 
     /// How a lock is named in messages: its crate-wide identity when it has one, else its
