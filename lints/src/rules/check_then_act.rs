@@ -48,7 +48,9 @@
 //!   an `assert!` re-checks, but is no check a claim relies on, and a `debug_assert!`, gone in
 //!   release builds, is neither), or its result decides
 //!   (`if !set.lock().insert(id)`, `match m.lock().remove(&k)`,
-//!   `let prev = ..insert(..); if prev.is_some()`), or it is `entry()` after a key lookup
+//!   `let prev = ..insert(..); if prev.is_some()`), or its own `Err` is propagated with `?`
+//!   (`self.tracker.write().set(off, ptr)?`: a write that can fail refuses for itself, and
+//!   the earlier check is a fast path), or it is `entry()` after a key lookup
 //!   (`entry` re-checks the key). A second `load` of an atomic re-checks nothing: the value can
 //!   change right after it too;
 //! - an idempotent store of a constant: one that is no claim (`if *EXIT.lock() { .. }

@@ -162,6 +162,33 @@ fn has_identity_word(name: &str) -> bool {
 }
 
 impl Walker<'_, '_> {
+    /// `self.tracker.write().set(off, ptr)?`: a write whose `Err` is propagated can fail, so it
+    /// checks for itself: the write the `?` applies to counts as deciding, like `if
+    /// !set.insert(id)`.
+    pub(crate) fn note_propagated_write(&mut self, operand: &syn::Expr, reads: &[AccessId]) {
+        let mut e = crate::semantic::syntax::peel(operand);
+        while let syn::Expr::Await(a) = e {
+            e = crate::semantic::syntax::peel(&a.base);
+        }
+        let syn::Expr::MethodCall(mc) = e else {
+            return;
+        };
+        let method = mc.method.to_string();
+        let last_write = reads.iter().rev().find_map(|&r| {
+            self.core
+                .facts
+                .accesses
+                .get(r as usize)
+                .filter(|a| a.kind == AccessKind::Write && a.op == method)
+                .map(|_| r)
+        });
+        if let Some(r) = last_write
+            && let Some(a) = self.core.facts.accesses.get_mut(r as usize)
+        {
+            a.decided = true;
+        }
+    }
+
     pub(crate) fn collect_begin(&mut self) {
         self.core.collectors.push(Vec::new());
     }

@@ -996,7 +996,10 @@ impl<'a, 'l> Walker<'a, 'l> {
                 }
             }
             syn::Expr::Try(t) => {
+                self.collect_begin();
                 let v = self.eval(&t.expr, Mode::Value);
+                let reads = self.collect_end();
+                self.note_propagated_write(&t.expr, &reads);
                 Val {
                     guards: v.guards,
                     root: Vec::new(),
