@@ -29,7 +29,8 @@
 //! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says
 //!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known
 //!   other type is reported), and so for the process-wide one-time setters
-//!   (`tracing::subscriber::set_global_default`, `log::set_logger`);
+//!   (`tracing::subscriber::set_global_default`, `log::set_logger`), and loading an optional
+//!   `.env` file (`dotenvy::dotenv().ok()`: absent wherever the environment is set for real);
 //! - `.ok()` used as a value: `let x = r.ok();`, `if let Some(x) = r.ok()`, and a conversion in
 //!   `.and_then(|u| base.join(&u).ok())` whose `None` the chain then handles (`.ok_or(..)`,
 //!   `.ok_or_else(..)`, `.context(..)`, `.expect(..)`, `.unwrap_or(..)`, `.map_or(..)`,
