@@ -464,31 +464,63 @@ fn only_reads(cond: &syn::Expr) -> bool {
     !v.0
 }
 
-/// Whether `e` leaves the enclosing loop: a `break` or `return` (not inside a nested loop,
-/// closure or async block, where they would leave that instead), or a diverging macro.
-/// `e` leaves whatever it runs in, on every path through its last step: a `break`, a
-/// `return`, or a macro that returns or diverges (`bail!`, `panic!`), alone or ending a block.
-fn always_leaves(e: &syn::Expr) -> bool {
+/// How far an arm leaves: its loop (`break`), or its fn (`return`, `bail!`, `panic!`).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Leaves {
+    Loop,
+    Fn,
+}
+
+/// How far `e` leaves on every path through its last step: a `break`, a `return`, or a macro
+/// that returns or diverges (`bail!`, `panic!`), alone or ending a block.
+fn always_leaves(e: &syn::Expr) -> Option<Leaves> {
     let leaving_macro = |m: &syn::Macro| {
-        m.path.segments.last().is_some_and(|s| {
-            matches!(
-                s.ident.to_string().as_str(),
-                "bail" | "panic" | "unreachable" | "todo" | "unimplemented"
-            )
-        })
+        m.path
+            .segments
+            .last()
+            .is_some_and(|s| {
+                matches!(
+                    s.ident.to_string().as_str(),
+                    "bail" | "panic" | "unreachable" | "todo" | "unimplemented"
+                )
+            })
+            .then_some(Leaves::Fn)
     };
     match peel(e) {
-        syn::Expr::Break(_) | syn::Expr::Return(_) => true,
+        syn::Expr::Break(_) => Some(Leaves::Loop),
+        syn::Expr::Return(_) => Some(Leaves::Fn),
         syn::Expr::Macro(m) => leaving_macro(&m.mac),
         syn::Expr::Block(b) => match b.block.stmts.last() {
             Some(syn::Stmt::Expr(e, _)) => always_leaves(e),
             Some(syn::Stmt::Macro(m)) => leaving_macro(&m.mac),
-            _ => false,
+            _ => None,
         },
-        _ => false,
+        _ => None,
     }
 }
 
+/// Whether `e` may leave its fn: a `return` or a returning macro (`bail!`) outside closures.
+fn returns(e: &syn::Expr) -> bool {
+    struct Ret(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Ret {
+        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+            self.0 = true;
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            if m.path.segments.last().is_some_and(|s| s.ident == "bail") {
+                self.0 = true;
+            }
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    }
+    let mut r = Ret(false);
+    syn::visit::Visit::visit_expr(&mut r, e);
+    r.0
+}
+
+/// Whether `e` leaves the enclosing loop: a `break` or `return` (not inside a nested loop,
+/// closure or async block, where they would leave that instead), or a diverging macro.
 fn exits_loop(e: &syn::Expr) -> bool {
     struct Exit {
         found: bool,
@@ -549,10 +581,20 @@ fn match_exits_on_any_err(arms: &[syn::Arm], layers: &[Layer]) -> bool {
     }
     // `Ok(()) => return Ok(()), Err(e) => bail!(..)`: the first message of any kind ends the
     // loop, so a lag only changes how it ends, not whether the subscriber keeps going.
+    let err_leaves = arms
+        .iter()
+        .find(|a| a.guard.is_none() && catches_recv_err(&a.pat, layers))
+        .map_or(Leaves::Loop, |a| {
+            if returns(&a.body) {
+                Leaves::Fn
+            } else {
+                Leaves::Loop
+            }
+        });
     if arms
         .iter()
         .filter(|a| only_ok(&a.pat, layers))
-        .all(|a| always_leaves(&a.body))
+        .all(|a| always_leaves(&a.body).is_some_and(|l| l >= err_leaves))
     {
         return false;
     }

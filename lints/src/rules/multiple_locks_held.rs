@@ -159,7 +159,10 @@ impl Lint for MultipleLocksHeld {
         let pairs: Vec<_> = all
             .into_iter()
             .filter(|p| {
-                let only_async = async_only[&(p.file, p.acquired.region.start_byte)];
+                let only_async = async_only
+                    .get(&(p.file, p.acquired.region.start_byte))
+                    .copied()
+                    .unwrap_or(false);
                 let ways_back = if only_async {
                     &interior_async
                 } else {

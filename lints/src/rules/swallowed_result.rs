@@ -75,7 +75,8 @@
 //! - a send inside a loop that watches the same sender close and reacts to it
 //!   (`select! { _ = tx.closed() => { debug!(..); return; } .. }`, `while !out.is_closed()`):
 //!   a send that finds no receiver is the race the loop's next turn reports (a check outside
-//!   the send's loop does not count);
+//!   the send's loop does not count), and a send in an arm of a `select!` that has a `_ =
+//!   tx.closed() => ..` arm on the same sender (the select reacts to that very race);
 //! - a send of a pure signal, which carries no data: `()` (`let _ = shutdown_tx.send(());`) or
 //!   a unit-like enum variant (`wake_tx.try_send(Wake::Up)`, `seq_tx.send(Command::Discard)`):
 //!   if nobody listens no data is lost, and if the queue is full a wake-up is already pending
@@ -1031,6 +1032,55 @@ fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<
     }
 }
 
+/// `select! { t = read() => { let _ = tx.send(Failed(e)).await; return } _ = tx.closed() =>
+/// return }`: the send races the receiver's going away, and the arm next to it is how the
+/// select reacts when it does; a send that finds it gone is that race, not a lost failure.
+fn select_closed_sends(block: &syn::Block, out: &mut std::collections::HashSet<(usize, usize)>) {
+    struct Selects<'o>(&'o mut std::collections::HashSet<(usize, usize)>);
+    impl<'a> syn::visit::Visit<'a> for Selects<'_> {
+        fn visit_macro(&mut self, m: &'a syn::Macro) {
+            if crate::semantic::macros::macro_name(m) != "select" {
+                return;
+            }
+            let Ok(sel) = crate::semantic::macros::parse_select(m.tokens.clone()) else {
+                return;
+            };
+            let text = |e: &syn::Expr| e.to_token_stream().to_string().replace(' ', "");
+            let watched: Vec<String> = sel
+                .arms
+                .iter()
+                .filter_map(|a| match peel(&a.future) {
+                    syn::Expr::MethodCall(mc) if mc.method == "closed" && mc.args.is_empty() => {
+                        Some(text(&mc.receiver))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if watched.is_empty() {
+                return;
+            }
+            struct Sends<'w, 'o>(
+                &'w [String],
+                &'o mut std::collections::HashSet<(usize, usize)>,
+            );
+            impl<'a> syn::visit::Visit<'a> for Sends<'_, '_> {
+                fn visit_expr_method_call(&mut self, mc: &'a syn::ExprMethodCall) {
+                    let receiver = mc.receiver.to_token_stream().to_string().replace(' ', "");
+                    if is_plain_send(mc) && self.0.contains(&receiver) {
+                        self.1.insert(pos(mc.method.span()));
+                    }
+                    syn::visit::visit_expr_method_call(self, mc);
+                }
+                fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+            }
+            for arm in &sel.arms {
+                syn::visit::Visit::visit_expr(&mut Sends(&watched, self.0), &arm.handler);
+            }
+        }
+    }
+    syn::visit::Visit::visit_block(&mut Selects(out), block);
+}
+
 /// `struct EventLoop { command_tx: mpsc::UnboundedSender<Cmd>, command_rx:
 /// mpsc::UnboundedReceiver<Cmd>, .. }`: the struct keeps its own queue, so a send on
 /// `self.command_tx` in one of its methods cannot find the receiver gone (the method borrows or
@@ -1789,7 +1839,7 @@ fn explained_inside(cx: &Cx, body: &syn::Expr) -> bool {
         .filter_map(|l| l.split_once("//").map(|(_, c)| c.trim()))
         .chain(
             text.split_once("/*")
-                .map(|(_, c)| c.trim_end_matches(['*', '/', '}'])),
+                .map(|(_, c)| c.split_once("*/").map_or(c, |(inside, _)| inside).trim()),
         )
         .collect::<Vec<_>>()
         .join(" ");
@@ -2072,6 +2122,7 @@ impl Lint for SwallowedResult {
             }
             if watches_close {
                 closed_watched_sends(&sites, &mut self.lossless_sends);
+                select_closed_sends(f.block, &mut self.lossless_sends);
             }
         }
     }

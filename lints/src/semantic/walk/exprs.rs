@@ -1163,12 +1163,28 @@ impl<'a, 'l> Walker<'a, 'l> {
         if let Some(callee) = callee.as_deref() {
             self.core.note_block_on(callee, &c.args, false);
         }
+        let in_use = self.core.receivers_in_use.len();
         for arg in &c.args {
             if spawns && let syn::Expr::Closure(cl) = peel(arg) {
                 self.core.spawned_closure = Some(cl as *const syn::ExprClosure as usize);
             }
-            guards.extend(self.eval_arg(arg, true).guards);
+            // An argument that is (or borrows) a guard, `absorb(&mut a.lock(), ..)`, keeps it in
+            // use until the call, while the later arguments run; a field read through one
+            // (`sum(a.lock().n, ..)`) copies the field and is done with it.
+            let a = self.eval_arg(arg, true);
+            let keeps = match peel(arg) {
+                syn::Expr::Reference(_) => true,
+                syn::Expr::Field(_) => false,
+                _ => !a.guards.is_empty(),
+            };
+            if keeps {
+                self.core
+                    .receivers_in_use
+                    .extend(a.guards.iter().chain(&a.root).copied());
+            }
+            guards.extend(a.guards);
         }
+        self.core.receivers_in_use.truncate(in_use);
         self.collect_args_end(first);
         let callee = callee.unwrap_or_default();
         if !callee.is_empty() && !callee.contains("::") {
@@ -1255,6 +1271,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         if atomic.is_some() {
             self.mark_benign(&mc.receiver);
         }
+        let made_from = self.core.next_guard;
         let mut recv = self.eval(&mc.receiver, Mode::Place);
         let receiver_ty = self.core.ty_of(&mc.receiver);
         let waits = GUARD_RETURNING_WAITS.contains(&name.as_str());
@@ -1267,10 +1284,17 @@ impl<'a, 'l> Walker<'a, 'l> {
             .contains(&name.as_str())
             .then(|| receiver_ty.clone().elem());
         let first = self.collect_args_begin();
+        // Every guard the receiver chain made (`a.lock().values().zip(..)`: the iterator
+        // borrows it) is still in use while the arguments run.
         let in_use = self.core.receivers_in_use.len();
-        self.core
-            .receivers_in_use
-            .extend(recv.guards.iter().chain(&recv.root).copied());
+        let made_to = self.core.next_guard;
+        self.core.receivers_in_use.extend(
+            recv.guards
+                .iter()
+                .chain(&recv.root)
+                .copied()
+                .chain(made_from..made_to),
+        );
         let spawns = name.contains("spawn");
         // A method `block_on` is a runtime's (`rt.block_on(..)`, `handle.block_on(..)`; the
         // executors without a runtime are free fns: `futures::executor::block_on(..)`).

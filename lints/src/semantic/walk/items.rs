@@ -39,11 +39,13 @@ fn ret_ty(sig: &syn::Signature, w: &Walker) -> Option<Ty> {
     let syn::ReturnType::Type(_, ty) = &sig.output else {
         return None;
     };
-    // `-> Result<(), E>` with `E` a parameter of the fn: what `E` is depends on the call.
+    // `-> Result<(), E>` with `E` a parameter of the fn or of its impl: what `E` is depends on
+    // the call.
     let params: Vec<String> = sig
         .generics
         .type_params()
         .map(|p| p.ident.to_string())
+        .chain(w.core.impl_type_params.iter().cloned())
         .collect();
     let ty = Ty::from_syn(ty, &w.core.uses).erase(&params);
     Some(if sig.asyncness.is_some() {
@@ -289,6 +291,13 @@ impl<'a, 'l> Walker<'a, 'l> {
 
     fn walk_impl(&mut self, imp: &syn::ItemImpl) {
         let owner_path = self.enter_impl(&imp.self_ty, imp.trait_.as_ref().map(|t| &t.1));
+        let outer_params = std::mem::replace(
+            &mut self.core.impl_type_params,
+            imp.generics
+                .type_params()
+                .map(|p| p.ident.to_string())
+                .collect(),
+        );
         let in_trait_impl = imp.trait_.is_some();
         // `impl Deref for Wrapper { type Target = Inner; }`: fields and methods the wrapper lacks
         // are the target's (auto-deref), for the type model and the call graph.
@@ -324,6 +333,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 _ => {}
             }
         }
+        self.core.impl_type_params = outer_params;
         self.core.items.pop();
     }
 

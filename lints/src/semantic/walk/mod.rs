@@ -92,6 +92,9 @@ pub struct Core<'a> {
     /// a lock is taken there, so not a mere sibling temporary (see
     /// [`crate::semantic::Acquisition::sibling_temps`]).
     pub(crate) receivers_in_use: Vec<crate::semantic::facts::GuardId>,
+    /// The type parameters of the `impl` being walked (`impl<E> Worker<E>`): unknown in its
+    /// methods' declared return types.
+    pub(crate) impl_type_params: Vec<String>,
     /// The address of the expression being evaluated as the receiver of a lock or atomic
     /// operation, the base of a field, or the source of a `let` clone: a use of local state or
     /// of a field that does not hand its value out.
@@ -358,6 +361,7 @@ pub fn analyze_file<'a>(
         entering_fn: None,
         inline_closure: None,
         receivers_in_use: Vec::new(),
+        impl_type_params: Vec::new(),
         benign: 0,
         assign_target: 0,
         alias_source: 0,
