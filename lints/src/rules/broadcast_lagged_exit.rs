@@ -104,6 +104,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::{Fix, Region, Safety, Severity, TextEdit};
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
+use crate::semantic::macros::{MacroKind, macro_name};
 use crate::semantic::syntax::{mentions_any_ident, path_ends_with, peel};
 use crate::semantic::{Cx, MacroView, Ty, TyExpr};
 
@@ -471,21 +472,16 @@ enum Leaves {
     Fn,
 }
 
+/// `panic!`, `bail!`, `unreachable!`..: a macro that leaves the fn (see
+/// [`MacroKind::diverges`]).
+fn diverges(m: &syn::Macro) -> bool {
+    MacroKind::diverges(&macro_name(m))
+}
+
 /// How far `e` leaves on every path through its last step: a `break`, a `return`, or a macro
 /// that returns or diverges (`bail!`, `panic!`), alone or ending a block.
 fn always_leaves(e: &syn::Expr) -> Option<Leaves> {
-    let leaving_macro = |m: &syn::Macro| {
-        m.path
-            .segments
-            .last()
-            .is_some_and(|s| {
-                matches!(
-                    s.ident.to_string().as_str(),
-                    "bail" | "panic" | "unreachable" | "todo" | "unimplemented"
-                )
-            })
-            .then_some(Leaves::Fn)
-    };
+    let leaving_macro = |m: &syn::Macro| diverges(m).then_some(Leaves::Fn);
     match peel(e) {
         syn::Expr::Break(_) => Some(Leaves::Loop),
         syn::Expr::Return(_) => Some(Leaves::Fn),
@@ -554,12 +550,7 @@ fn exits_loop(e: &syn::Expr) -> bool {
         fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'ast syn::Item) {}
         fn visit_macro(&mut self, m: &'ast syn::Macro) {
-            if m.path.segments.last().is_some_and(|s| {
-                matches!(
-                    s.ident.to_string().as_str(),
-                    "panic" | "unreachable" | "bail" | "todo" | "unimplemented"
-                )
-            }) {
+            if diverges(m) {
                 self.found = true;
             }
         }

@@ -119,6 +119,7 @@ impl Lint for MultipleLocksHeld {
     }
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
+        // Each pair with the crate-wide identities of its held and acquired locks, asked once.
         // Two temporaries of one expression (a snapshot `Stats { a: self.a.read().len(), b:
         // self.b.read().len() }`) hold each other for that expression only, unless they are
         // two instances of one lock (`*a.n.lock() == *b.n.lock()`). Test code sets no
@@ -126,22 +127,24 @@ impl Lint for MultipleLocksHeld {
         let all: Vec<_> = cx
             .held_pairs()
             .into_iter()
-            .filter(|p| {
-                !p.acquired.in_test
-                    && (!p.sibling || cx.lock_identity(p.held) == cx.lock_identity(p.acquired))
+            .filter(|p| !p.acquired.in_test)
+            .map(|p| {
+                let ids = (cx.lock_identity(p.held), cx.lock_identity(p.acquired));
+                (p, ids)
             })
+            .filter(|(p, (a, b))| !p.sibling || a == b)
             .collect();
         // Only a lock that is itself held, somewhere in the crate, while another lock is taken
         // can close a cycle; a leaf lock taken under others orders nothing (see the docs).
         // Under async guards only, the way back must take an async lock.
         let mut interior = std::collections::BTreeSet::new();
         let mut interior_async = std::collections::BTreeSet::new();
-        for p in &all {
-            if let Some(b) = cx.lock_identity(p.held) {
+        for (p, (a, _)) in &all {
+            if let Some(a) = a {
                 if !p.acquired_kind.is_blocking() {
-                    interior_async.insert(b.clone());
+                    interior_async.insert(a.clone());
                 }
-                interior.insert(b);
+                interior.insert(a.clone());
             }
         }
         // A lock only ever `try_*`-locked makes nobody wait: no cycle passes through it.
@@ -150,7 +153,7 @@ impl Lint for MultipleLocksHeld {
         // be waited for by its own holder's way back (see the docs).
         let mut async_only: std::collections::HashMap<(usize, u32), bool> =
             std::collections::HashMap::new();
-        for p in &all {
+        for (p, _) in &all {
             let only = async_only
                 .entry((p.file, p.acquired.region.start_byte))
                 .or_insert(true);
@@ -158,7 +161,7 @@ impl Lint for MultipleLocksHeld {
         }
         let pairs: Vec<_> = all
             .into_iter()
-            .filter(|p| {
+            .filter(|(p, (a, b))| {
                 let only_async = async_only
                     .get(&(p.file, p.acquired.region.start_byte))
                     .copied()
@@ -168,13 +171,11 @@ impl Lint for MultipleLocksHeld {
                 } else {
                     &interior
                 };
-                cx.lock_identity(p.acquired)
-                    .is_some_and(|b| ways_back.contains(&b))
-                    && cx
-                        .lock_identity(p.held)
-                        .is_some_and(|a| waited.contains(&a))
+                b.as_ref().is_some_and(|b| ways_back.contains(b))
+                    && a.as_ref().is_some_and(|a| waited.contains(a))
                     && !(p.acquired_kind.is_thread_lock() && only_async)
             })
+            .map(|(p, _)| p)
             .collect();
         // Group the pairs by acquisition site (pairs come out grouped already, in walk order).
         // One call whose callee takes several locks while the same guards are held is one site:

@@ -1007,12 +1007,6 @@ fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
 /// the receivers gone is the race the next turn reports. A check elsewhere in the fn does not
 /// see this send's failure.
 fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<(usize, usize)>) {
-    let squeeze = |t: TokenStream| -> String {
-        t.to_string()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    };
     for (send, in_loop) in sites {
         let Some(in_loop) = in_loop else { continue };
         let sender = squeeze(send.receiver.to_token_stream());
@@ -1032,6 +1026,14 @@ fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<
     }
 }
 
+/// Tokens as text without whitespace: `self . tx` and `self.tx` compare equal.
+fn squeeze(t: TokenStream) -> String {
+    t.to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
 /// `select! { t = read() => { let _ = tx.send(Failed(e)).await; return } _ = tx.closed() =>
 /// return }`: the send races the receiver's going away, and the arm next to it is how the
 /// select reacts when it does; a send that finds it gone is that race, not a lost failure.
@@ -1045,13 +1047,12 @@ fn select_closed_sends(block: &syn::Block, out: &mut std::collections::HashSet<(
             let Ok(sel) = crate::semantic::macros::parse_select(m.tokens.clone()) else {
                 return;
             };
-            let text = |e: &syn::Expr| e.to_token_stream().to_string().replace(' ', "");
             let watched: Vec<String> = sel
                 .arms
                 .iter()
                 .filter_map(|a| match peel(&a.future) {
                     syn::Expr::MethodCall(mc) if mc.method == "closed" && mc.args.is_empty() => {
-                        Some(text(&mc.receiver))
+                        Some(squeeze(mc.receiver.to_token_stream()))
                     }
                     _ => None,
                 })
@@ -1065,7 +1066,7 @@ fn select_closed_sends(block: &syn::Block, out: &mut std::collections::HashSet<(
             );
             impl<'a> syn::visit::Visit<'a> for Sends<'_, '_> {
                 fn visit_expr_method_call(&mut self, mc: &'a syn::ExprMethodCall) {
-                    let receiver = mc.receiver.to_token_stream().to_string().replace(' ', "");
+                    let receiver = squeeze(mc.receiver.to_token_stream());
                     if is_plain_send(mc) && self.0.contains(&receiver) {
                         self.1.insert(pos(mc.method.span()));
                     }
