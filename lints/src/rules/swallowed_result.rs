@@ -9,7 +9,8 @@
 //!
 //! - `expr.ok();` (and `let _ = expr.ok();`) as a statement, however long the method chain
 //!   before it (`out.try_send(x).map(|_| debug!("queued")).ok();`: a log on the success path
-//!   does not observe the error) — I/O, database, send and publish results alike;
+//!   does not observe the error) — I/O, database and publish results alike, and sends as
+//!   below;
 //! - `.filter_map(|r| r.ok())`, `.filter_map(Result::ok)`, the same with `flat_map`/`find_map`
 //!   (rows that fail to decode vanish), and `.and_then(|x| x.f().ok())` whose `None` nothing
 //!   handles — including `.and_then(|v| v.parse().ok())` on a configuration value
@@ -17,15 +18,46 @@
 //!   default (the value the chain carries counts: after `.and_then(|p| event.get(p))` it is
 //!   the event's, whatever configuration named the path);
 //! - `let _ = <call>` (or `_ = <call>`), with or without `.await`, on a call known to be fallible:
-//!   channel/sink `send(msg)`/`try_send`, `publish(..)`, `write(buf)`/`write_all`/`flush`, and
-//!   every `std::fs`/`tokio::fs` function (the list, with its reasons, is in
+//!   channel/sink sends (below), `publish(..)`, `write(buf)`/`write_all`/`flush`, a socket's
+//!   `send_to`, and every `std::fs`/`tokio::fs` function (the list, with its reasons, is in
 //!   `racewise_lints::semantic::fallible`); a `flush()` discarded on the line right after a
 //!   discarded write to the same writer (`let _ = tls.write_all(&f);` then `let _ =
 //!   tls.flush();`) is that write's decision, reported once, at the write;
-//! - a `match` arm `Err(_) => {}` or `Err(_) => ()` that does nothing.
+//! - a `match` arm `Err(_) => {}` or `Err(_) => ()` that does nothing;
+//! - of channel sends (`send`, `blocking_send`, `unbounded_send`, `send_timeout`), those in a
+//!   loop that runs until something stops it (`loop`, `while`, `while let`, a `for` over a
+//!   receiver or `listener.incoming()`) on a sender from outside that loop, with no `return`
+//!   or `break` after the send in its block: once the receiver is gone every message is lost,
+//!   and the discarded error was the loop's only news that it now works for nobody (a
+//!   forwarder that never stops, a poller that polls forever); and every `try_send`, whose
+//!   `Err` is also a full queue dropping a message the receiver is still waiting for.
 //!
 //! Not reported (the `Err` is not a failure, or it is observed):
 //!
+//! - any other send: one notification outside such a loop (`let _ = status_tx.send(Done);`),
+//!   a send followed by leaving (`let _ = tx.send(Failed(e)).await; return Ok(());`), a send
+//!   in a `for` over a collection (each turn's message is one more of a bounded number), or on
+//!   a sender the loop binds anew each turn (`for out in outputs { let _ = out.send(m); }`:
+//!   each receiver is another consumer). If the receiver is gone, the message has no reader
+//!   left and nothing goes on producing for it; the receiving side's end is where that end
+//!   shows;
+//! - `timeout(d, cancel.cancelled()).await.ok();`, a timeout around a wait (`recv()`,
+//!   `changed()`, `closed()`, `cancelled()`, `notified()`, `sleep(..)`): `Elapsed` is one of
+//!   a bounded wait's two ordinary ends;
+//! - `OpenOptions::write(true)` and other `write(<bool>)` builder settings, which are not
+//!   `io::Write::write(buf)`;
+//! - a wait bounded by the timeout it is given (`tenant.wait_to_become_active(TIMEOUT).await
+//!   .ok();`: a `wait*` method with an argument naming a timeout or a `Duration`): its `Err`
+//!   says the state did not come in time, which the caller reads next;
+//! - `let _ = fs::remove_file(&partial); return Err(e);`: a clean-up (a call named `remove*`,
+//!   `delete*`, `revoke*`, `consume*`, `close`, `cancel`, `abort`, `kill`, `shutdown` or
+//!   `rollback`) on the way out with an error: a later statement of its block, or of a block
+//!   around it up to its loop, closure or fn, leaves with an error (`return Err(..)`, `bail!`,
+//!   `Err(..)?`, an `Err(..)` tail). That error is the failure the caller hears about; the
+//!   clean-up's own is secondary (the same clean-up on the success path stays a finding);
+//! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`,
+//!   `unminimize`, `center`, `set_title`..., on a receiver named as a window or an overlay):
+//!   they fail only when the event loop is gone, that is while the app exits;
 //! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says
 //!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known
 //!   other type is reported), and so for the process-wide one-time setters
@@ -41,9 +73,11 @@
 //!   statement reads `x`'s `None` explicitly (`x.unwrap_or_else(..)`, `x.is_none()`, `x ==
 //!   expected`, a `match x` with a `None` arm that does something, an `if let Some(v) = x {
 //!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
-//!   `team.zip(x)`); an `if let` without `else`, or `if x.is_some()`, skips the `None`
-//!   silently and stays a finding);
-//! - `write!`/`writeln!` into a `String` (`write!(out, ..).ok();`, also into the accumulator
+//!   `team.zip(x)`), or a chain ending in a test against an expected value (`.is_some_and(|id|
+//!   id == room_id)`, which a `None` fails as it should) or in `.is_none()`; an `if let`
+//!   without `else`, or `if x.is_some()`, skips the `None` silently and stays a finding);
+//! - `write!`/`writeln!` (or `write_fmt(format_args!(..))`) into a `String` (`write!(out,
+//!   ..).ok();`, also into the accumulator
 //!   of a `fold` that starts as one): `fmt::Write for String` never fails (also a `match`
 //!   whose every arm is such a write or an `Ok(..)`); nor does
 //!   `flush()` on a socket that buffers nothing (std's and tokio's `TcpStream`, `UnixStream`:
@@ -123,7 +157,8 @@
 //!   only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
 //!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`, `NonZeroU32::new(n)`,
-//!   `StatusCode::from_u16(n)`, `Uri::try_from(link)`, `HeaderValue::try_from(s)`, an
+//!   `StatusCode::from_u16(n)`, `Uuid::try_parse_ascii(b)`, `Uri::try_from(link)`,
+//!   `HeaderValue::try_from(s)`, an
 //!   identifier type's (`OwnedUserId::try_from(s)`, `ServerName::try_from(s)`: `..Id`, `..Name`),
 //!   `Name::try_from_ascii(b)` too, but not `User::try_from(&row)`: a record that fails to
 //!   decode is data lost), also given as a function value before the filter
@@ -156,23 +191,28 @@
 //! (findings carry `in_test`, one severity lower by default).
 //!
 //! ## Why is this bad
-//! The failure still happens, but nobody hears about it: a dropped event on a bus whose consumer
-//! died, a row that failed to decode and vanished from a listing, a config file that was never
-//! written, a shutdown message sent to a task that is already gone. Audits find these only after
+//! The failure still happens, but nobody hears about it: a row that failed to decode and
+//! vanished from a listing, a config file that was never written, a forwarding task whose
+//! consumer died and that goes on reading and sending for nobody. Audits find these only after
 //! an incident, because the logs show nothing.
 //!
 //! ## Example
 //! ```rust,ignore
 //! let users: Vec<User> = rows.iter().filter_map(|row| User::try_from(row).ok()).collect();
-//! let _ = self.events.send(Event::JobFinished(id));
+//! while let Some(event) = source.next().await {
+//!     let _ = out.send(event).await;
+//! }
 //! tokio::fs::remove_file(&tmp).await.ok();
 //! ```
 //!
 //! ## Use instead
 //! ```rust,ignore
 //! let users = rows.iter().map(User::try_from).collect::<Result<Vec<_>, _>>()?;
-//! if let Err(e) = self.events.send(Event::JobFinished(id)) {
-//!     tracing::debug!(job = %id, "no subscriber for job events: {e}");
+//! while let Some(event) = source.next().await {
+//!     if out.send(event).await.is_err() {
+//!         tracing::debug!("event consumer gone; stopping the forwarder");
+//!         break;
+//!     }
 //! }
 //! if let Err(e) = tokio::fs::remove_file(&tmp).await {
 //!     tracing::warn!(path = %tmp.display(), "could not remove temp file: {e}");
@@ -225,6 +265,9 @@ pub struct SwallowedResult {
     /// channel close (see [`held_receiver_sends`], [`field_sends`],
     /// [`closed_watched_sends`]).
     lossless_sends: std::collections::HashSet<(usize, usize)>,
+    /// Discarded removals (by the position of their statement) on a path that then leaves
+    /// with an error (see [`failure_path_cleanups`]).
+    failure_cleanups: std::collections::HashSet<(usize, usize)>,
 }
 
 use crate::semantic::syntax::span_key as pos;
@@ -532,7 +575,11 @@ fn fallible_call(cx: &Cx, e: &syn::Expr) -> Option<(proc_macro2::Span, String, b
         syn::Expr::MethodCall(mc)
             if fallible::is_fallible_method(&mc.method.to_string(), mc.args.len()) =>
         {
-            let is_send = mc.method.to_string().contains("send");
+            if mc.method == "write" && mc.args.first().is_some_and(|a| is_bool(cx, a)) {
+                // `OpenOptions::write(true)`: a builder setting, not `io::Write::write(buf)`.
+                return None;
+            }
+            let is_send = is_channel_send(&mc.method.to_string());
             Some((
                 mc.method.span(),
                 format!("{}.{}(..)", expr_text(&mc.receiver), mc.method),
@@ -545,6 +592,17 @@ fn fallible_call(cx: &Cx, e: &syn::Expr) -> Option<(proc_macro2::Span, String, b
         }
         _ => None,
     }
+}
+
+/// A `true`/`false` literal, or a value whose known type is `bool`.
+fn is_bool(cx: &Cx, e: &syn::Expr) -> bool {
+    matches!(
+        peel(e),
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Bool(_),
+            ..
+        })
+    ) || cx.type_of(e).known().and_then(|t| t.peel().path_str()) == Some("bool")
 }
 
 /// What a failed send loses.
@@ -655,7 +713,7 @@ fn lossless_unless(cx: &Cx, e: &syn::Expr, is: fn(&str) -> bool, isnt: Holds) ->
 /// `tx.send(..)`, `tx.try_send(..)`, `tx.blocking_send(..)` (through `.await`): a channel send.
 fn send_call(e: &syn::Expr) -> Option<&syn::ExprMethodCall> {
     match peel_await(e) {
-        syn::Expr::MethodCall(mc) if mc.method.to_string().contains("send") => Some(mc),
+        syn::Expr::MethodCall(mc) if is_channel_send(&mc.method.to_string()) => Some(mc),
         _ => None,
     }
 }
@@ -757,12 +815,44 @@ fn is_error_name(name: &str) -> bool {
 /// unknown type named as a receiver (`rx`, `shutdown_rx`, `receiver`) is one: of the channel
 /// receivers only a oneshot's is itself a future.
 fn wait(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
-    if op_name(e).is_some_and(|(op, _)| {
-        matches!(
-            op.as_str(),
-            "recv" | "recv_async" | "changed" | "wait_for" | "closed"
-        )
-    }) {
+    let waits = |e: &syn::Expr| {
+        op_name(e).is_some_and(|(op, _)| {
+            matches!(
+                op.as_str(),
+                "recv" | "recv_async" | "changed" | "wait_for" | "closed"
+            )
+        })
+    };
+    if waits(e) {
+        return Some(Loss::Nothing);
+    }
+    // `tenant.wait_to_become_active(ACTIVE_TENANT_TIMEOUT).await.ok();`: a wait bounded by
+    // the timeout it is given; its `Err` says the state did not come in time, which the caller
+    // reads next.
+    if let syn::Expr::MethodCall(mc) = peel_await(e)
+        && mc.method.to_string().starts_with("wait")
+        && mc.args.iter().any(|a| {
+            let text = expr_text(a).to_ascii_lowercase();
+            text.contains("timeout") || text.contains("duration::")
+        })
+    {
+        return Some(Loss::Nothing);
+    }
+    // `timeout(d, cancel.cancelled()).await.ok();`: a bounded wait, whose `Elapsed` is one of
+    // its two ordinary ends.
+    if let syn::Expr::Call(c) = peel_await(e)
+        && c.args.len() == 2
+        && crate::semantic::syntax::path_ends_with(&c.func, "timeout")
+        && c.args.last().is_some_and(|fut| {
+            waits(fut)
+                || op_name(fut).is_some_and(|(op, _)| {
+                    matches!(
+                        op.as_str(),
+                        "cancelled" | "notified" | "sleep" | "sleep_until"
+                    )
+                })
+        })
+    {
         return Some(Loss::Nothing);
     }
     // The awaited value itself (`rx.await`, `self.done_rx.await`), not a call's future.
@@ -787,6 +877,30 @@ fn wait(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
         None if named_receiver && cx.type_of(&aw.base).is_unknown() => Some(Loss::Nothing),
         answer => answer,
     }
+}
+
+/// `window.show().ok();`, `overlay.set_focus().ok();`: a GUI window's presentation calls
+/// (tauri, winit, ...), on a receiver named as a window or overlay. They fail only when the
+/// event loop is gone, that is while the app exits, and change nothing the program reads.
+fn window_chrome(e: &syn::Expr) -> bool {
+    let syn::Expr::MethodCall(mc) = peel_await(e) else {
+        return false;
+    };
+    matches!(
+        mc.method.to_string().as_str(),
+        "show"
+            | "hide"
+            | "set_focus"
+            | "unminimize"
+            | "minimize"
+            | "maximize"
+            | "center"
+            | "set_title"
+            | "set_always_on_top"
+    ) && root_ident(&mc.receiver).is_some_and(|r| {
+        let r = r.to_ascii_lowercase();
+        r.contains("window") || r.contains("overlay")
+    })
 }
 
 /// `stream.flush()` on a socket that buffers nothing (`std::net::TcpStream`, tokio's): it
@@ -895,6 +1009,12 @@ fn writes_to_string(cx: &Cx, e: &syn::Expr) -> bool {
             is_variant_call(body, "Ok") || writes_to_string(cx, body)
         });
     }
+    // `view.write_fmt(format_args!(..))`: the method the macro calls.
+    if let syn::Expr::MethodCall(mc) = peel(e)
+        && mc.method == "write_fmt"
+    {
+        return known_type_is(cx, &mc.receiver, |p| p == "std::string::String");
+    }
     let syn::Expr::Macro(m) = peel(e) else {
         return false;
     };
@@ -958,11 +1078,28 @@ fn held_receiver_sends(block: &syn::Block, out: &mut std::collections::HashSet<(
 }
 
 /// A `send`/`blocking_send` of the fn (not `try_send`, which can still find a bounded queue
-/// full) with the innermost loop around it in its own body.
-type SendSite<'a> = (&'a syn::ExprMethodCall, Option<&'a syn::Expr>);
+/// full) with the loops around it in its own body, innermost last.
+struct SendSite<'a> {
+    send: &'a syn::ExprMethodCall,
+    loops: Vec<&'a syn::Expr>,
+    /// A later statement of the send's block leaves (`return`, `break`, `bail!`): the send is
+    /// the loop's last word (`let _ = tx.send(Failed(e)).await; return Ok(());`).
+    then_leaves: bool,
+}
 
 fn is_plain_send(mc: &syn::ExprMethodCall) -> bool {
-    mc.method == "send" || mc.method == "blocking_send"
+    matches!(
+        mc.method.to_string().as_str(),
+        "send" | "blocking_send" | "unbounded_send" | "send_timeout"
+    )
+}
+
+/// A send on a channel or sink (not a socket's `send_to`, which is I/O).
+fn is_channel_send(method: &str) -> bool {
+    matches!(
+        method,
+        "send" | "try_send" | "blocking_send" | "unbounded_send" | "send_timeout"
+    )
 }
 
 fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
@@ -983,7 +1120,11 @@ fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
             if let syn::Expr::MethodCall(mc) = e
                 && is_plain_send(mc)
             {
-                self.sends.push((mc, self.loops.last().copied()));
+                self.sends.push(SendSite {
+                    send: mc,
+                    loops: self.loops.clone(),
+                    then_leaves: false,
+                });
             }
             syn::visit::visit_expr(self, e);
             if is_loop {
@@ -996,10 +1137,129 @@ fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
             syn::visit::visit_expr_closure(self, c);
             self.loops = outer;
         }
+        fn visit_block(&mut self, b: &'a syn::Block) {
+            for (i, stmt) in b.stmts.iter().enumerate() {
+                let before = self.sends.len();
+                self.visit_stmt(stmt);
+                if b.stmts[i + 1..].iter().any(leaves) {
+                    for site in &mut self.sends[before..] {
+                        site.then_leaves = true;
+                    }
+                }
+            }
+        }
+        fn visit_expr_async(&mut self, a: &'a syn::ExprAsync) {
+            let outer = std::mem::take(&mut self.loops);
+            syn::visit::visit_expr_async(self, a);
+            self.loops = outer;
+        }
     }
     let mut sends = Sends::default();
     syn::visit::Visit::visit_block(&mut sends, block);
     sends.sends
+}
+
+/// Sends in a loop that do not go on producing for nobody once the receiver is gone (see
+/// [`send_loss`]): every loop around the send ends by itself (a `for` over a collection, not
+/// over a receiver such as `rx.iter()` or `listener.incoming()`), or the innermost loop binds
+/// the sender anew each turn (`for output in outputs { let _ = output.send(m); }`: each
+/// receiver is another consumer, and one gone loses one message).
+fn bounded_loop_sends(
+    sites: &[SendSite],
+    receivers: &[String],
+    out: &mut std::collections::HashSet<(usize, usize)>,
+) {
+    for site in sites {
+        let Some(innermost) = site.loops.last() else {
+            continue;
+        };
+        let send = site.send;
+        let per_turn = root_ident(&send.receiver).is_some_and(|root| binds(innermost, &root));
+        if site.then_leaves
+            || per_turn
+            || !site.loops.iter().any(|l| runs_until_stopped(l, receivers))
+        {
+            out.insert(pos(send.method.span()));
+        }
+    }
+}
+
+/// `return ..;`, `break;`, `bail!(..);`: the statement leaves the loop or the fn.
+fn leaves(stmt: &syn::Stmt) -> bool {
+    match stmt {
+        syn::Stmt::Expr(e, _) => matches!(peel(e), syn::Expr::Return(_) | syn::Expr::Break(_)),
+        _ => crate::semantic::syntax::leaves_with_error(stmt),
+    }
+}
+
+/// A `loop`, a `while`, or a `for` over a receiver (named as one, or a parameter typed as
+/// one: `receivers`) or `incoming()` connections.
+fn runs_until_stopped(l: &syn::Expr, receivers: &[String]) -> bool {
+    let syn::Expr::ForLoop(f) = l else {
+        return true;
+    };
+    let mut source = peel(&f.expr);
+    while let syn::Expr::MethodCall(mc) = source {
+        if mc.method == "incoming" {
+            return true;
+        }
+        source = peel(&mc.receiver);
+    }
+    root_ident(source).is_some_and(|r| is_receiver_name(&r) || receivers.contains(&r))
+}
+
+/// The fn's parameters declared as a channel `Receiver` (`jobs: mpsc::Receiver<Job>`).
+fn receiver_params(sig: &syn::Signature) -> Vec<String> {
+    sig.inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::FnArg::Typed(pt) => Some(pt),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .filter(|pt| match &*pt.ty {
+            syn::Type::Path(tp) => tp
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "Receiver"),
+            _ => false,
+        })
+        .filter_map(|pt| match &*pt.pat {
+            syn::Pat::Ident(i) => Some(i.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn is_receiver_name(name: &str) -> bool {
+    name == "rx" || name.ends_with("_rx") || name == "receiver" || name.ends_with("_receiver")
+}
+
+/// The binding an expression starts from: `tx` in `tx.clone()`, `self` in `self.tap.tx`.
+fn root_ident(e: &syn::Expr) -> Option<String> {
+    match peel(e) {
+        syn::Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+        syn::Expr::Field(f) => root_ident(&f.base),
+        syn::Expr::MethodCall(mc) => root_ident(&mc.receiver),
+        syn::Expr::Index(i) => root_ident(&i.expr),
+        syn::Expr::Reference(r) => root_ident(&r.expr),
+        syn::Expr::Unary(u) => root_ident(&u.expr),
+        _ => None,
+    }
+}
+
+/// Whether a pattern inside `e` (a `let`, a loop's or an arm's pattern) binds `name`.
+fn binds(e: &syn::Expr, name: &str) -> bool {
+    struct Binds<'n>(&'n str, bool);
+    impl<'ast> syn::visit::Visit<'ast> for Binds<'_> {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.1 |= p.ident == self.0;
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut b = Binds(name, false);
+    syn::visit::Visit::visit_expr(&mut b, e);
+    b.1
 }
 
 /// `loop { select! { _ = tx.closed() => { debug!(..); return; } .. } let _ = tx.send(v); }`:
@@ -1007,8 +1267,10 @@ fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
 /// the receivers gone is the race the next turn reports. A check elsewhere in the fn does not
 /// see this send's failure.
 fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<(usize, usize)>) {
-    for (send, in_loop) in sites {
-        let Some(in_loop) = in_loop else { continue };
+    for SendSite { send, loops, .. } in sites {
+        let Some(in_loop) = loops.last() else {
+            continue;
+        };
         let sender = squeeze(send.receiver.to_token_stream());
         let text = squeeze(in_loop.to_token_stream());
         let watched = [".closed()", ".is_closed()"].iter().any(|check| {
@@ -1169,7 +1431,7 @@ fn field_sends(
     fields: &[String],
     out: &mut std::collections::HashSet<(usize, usize)>,
 ) {
-    for (send, _) in sites {
+    for SendSite { send, .. } in sites {
         if let syn::Expr::Field(f) = peel(&send.receiver)
             && matches!(peel(&f.base), syn::Expr::Path(p) if p.path.is_ident("self"))
             && fields.contains(&crate::semantic::syntax::member_name(&f.member))
@@ -1425,7 +1687,7 @@ fn loss(
     logged: Option<&[String]>,
     held: &std::collections::HashSet<(usize, usize)>,
 ) -> Loss {
-    if writes_to_string(cx, e) || sets_nonzero_timeout(cx, e) {
+    if writes_to_string(cx, e) || sets_nonzero_timeout(cx, e) || window_chrome(e) {
         return Loss::Nothing;
     }
     if let Some(answer) = wait(cx, e).or_else(|| unbuffered_flush(cx, e)) {
@@ -1434,6 +1696,12 @@ fn loss(
     let Some(send) = send_call(e) else {
         return Loss::Data;
     };
+    // One send outside any loop: if its receiver is gone, the message has no reader left, and
+    // nothing goes on producing for it (the receiving side's end is where that end shows). In a
+    // loop, the discarded error is the only news that the loop now works for nobody.
+    if is_plain_send(send) && !cx.in_loop() {
+        return Loss::Nothing;
+    }
     if forwards_logged_error(send, logged) || held.contains(&pos(send.method.span())) {
         return Loss::Nothing;
     }
@@ -1849,6 +2117,72 @@ fn explained_inside(cx: &Cx, body: &syn::Expr) -> bool {
         && !["TODO", "FIXME", "XXX"].iter().any(|w| upper.contains(w))
 }
 
+/// `let _ = fs::remove_file(&partial); return Err(e);`: a clean-up on the way out with an
+/// error. That error is the failure reported; the clean-up's own is secondary (a leftover
+/// file, an overlay left open next to a reported failure). A clean-up is named so: `remove*`,
+/// `delete*`, `revoke*`, `consume*`, `close`, `cancel`, `abort`, `kill`, `shutdown`,
+/// `rollback`. The way out: a later statement of its block, or of a block around it (up to
+/// its loop, closure or fn), that leaves with an error (`return Err(..)`, `bail!`, `Err(..)?`,
+/// an `Err(..)` tail).
+fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet<(usize, usize)>) {
+    struct Blocks<'a, 'o> {
+        /// The blocks around the statement being visited, each with the statements after it.
+        after: Vec<&'a [syn::Stmt]>,
+        out: &'o mut std::collections::HashSet<(usize, usize)>,
+    }
+    impl<'a> syn::visit::Visit<'a> for Blocks<'a, '_> {
+        fn visit_block(&mut self, b: &'a syn::Block) {
+            for (i, stmt) in b.stmts.iter().enumerate() {
+                let rest = &b.stmts[i + 1..];
+                if let Some(d) = discard_of(stmt)
+                    && op_name(d.expr()).is_some_and(|(op, _)| is_cleanup(&op))
+                    && std::iter::once(rest)
+                        .chain(self.after.iter().rev().copied())
+                        .flatten()
+                        .any(crate::semantic::syntax::leaves_with_error)
+                {
+                    self.out.insert(pos(d.first));
+                }
+                self.after.push(rest);
+                self.visit_stmt(stmt);
+                self.after.pop();
+            }
+        }
+        // A loop turn, a closure or an async block ends before the statements after it run.
+        fn visit_expr(&mut self, e: &'a syn::Expr) {
+            if matches!(
+                e,
+                syn::Expr::Loop(_)
+                    | syn::Expr::While(_)
+                    | syn::Expr::ForLoop(_)
+                    | syn::Expr::Closure(_)
+                    | syn::Expr::Async(_)
+            ) {
+                let outer = std::mem::take(&mut self.after);
+                syn::visit::visit_expr(self, e);
+                self.after = outer;
+            } else {
+                syn::visit::visit_expr(self, e);
+            }
+        }
+    }
+    let mut blocks = Blocks {
+        after: Vec::new(),
+        out,
+    };
+    syn::visit::Visit::visit_block(&mut blocks, block);
+}
+
+fn is_cleanup(op: &str) -> bool {
+    ["remove", "delete", "revoke", "consume"]
+        .iter()
+        .any(|p| op.starts_with(p))
+        || matches!(
+            op,
+            "close" | "cancel" | "abort" | "kill" | "shutdown" | "rollback"
+        )
+}
+
 /// `{}` or `()`: an arm that does nothing.
 fn does_nothing(e: &syn::Expr) -> bool {
     match peel(e) {
@@ -1978,6 +2312,18 @@ fn carries_none(e: &syn::Expr, name: &str) -> bool {
     }
 }
 
+/// `.is_some_and(|id| id == room_id)`: a comparison with an expected value, which a `None`
+/// fails as it should (like `x == expected` on the bound `Option`).
+fn compares(mc: &syn::ExprMethodCall) -> bool {
+    mc.args.first().is_some_and(|a| match peel(a) {
+        syn::Expr::Closure(cl) => matches!(
+            peel(&cl.body),
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_))
+        ),
+        _ => false,
+    })
+}
+
 fn is_none_pat(p: &syn::Pat) -> bool {
     match p {
         syn::Pat::Ident(i) => i.ident == "None" && i.subpat.is_none(),
@@ -1989,6 +2335,21 @@ fn is_none_pat(p: &syn::Pat) -> bool {
 
 /// `Drop::drop`: a destructor has no caller to report to, and best-effort cleanup there
 /// (`let _ = fs::remove_file(..)`) is the idiom.
+const SEND_HELP: &str = "handle the closed channel (stop producing, or log at debug level), or suppress with a reason if losing the message is intended";
+
+/// What a discarded send's error hides: a full queue (`try_send`), or, for a send in a loop,
+/// that the loop now produces for nobody.
+fn send_loss(e: &syn::Expr) -> &'static str {
+    match send_call(e) {
+        Some(send) if !is_plain_send(send) => {
+            ": if the queue is full or the receiver is gone, the message is lost and nobody hears about it"
+        }
+        _ => {
+            " in a loop: once the receiver is gone, every message is lost and the loop goes on producing for nobody"
+        }
+    }
+}
+
 fn skipped(cx: &Cx) -> bool {
     cx.in_drop()
 }
@@ -2022,9 +2383,10 @@ impl SwallowedResult {
         let (message, help) = match fallible_call(cx, &ok.receiver) {
             Some((_, _, true)) => (
                 format!(
-                    "`.ok()` discards the error of `{what}`: if the receiver is gone, the message is lost and nobody hears about it"
+                    "`.ok()` discards the error of `{what}`{}",
+                    send_loss(&ok.receiver)
                 ),
-                "handle the closed channel (stop producing, or log at debug level), or suppress with a reason if losing the message is intended",
+                SEND_HELP,
             ),
             _ => (
                 format!("`.ok()` discards the error of `{what}` without logging it"),
@@ -2054,9 +2416,10 @@ impl SwallowedResult {
         let (message, help) = if is_send {
             (
                 format!(
-                    "`let _ =` discards the error of `{what}`: if the receiver is gone, the message is lost and nobody hears about it"
+                    "`let _ =` discards the error of `{what}`{}",
+                    send_loss(init)
                 ),
-                "handle the closed channel (stop producing, or log at debug level), or suppress with a reason if losing the message is intended",
+                SEND_HELP,
             )
         } else {
             (
@@ -2099,7 +2462,11 @@ impl Lint for SwallowedResult {
         self.fn_doc_explains = None;
         self.fn_sig_line = f.sig.fn_token.span.start().line as u32;
         self.lossless_sends.clear();
+        self.failure_cleanups.clear();
         let body = f.body_text();
+        if body.contains("Err") || body.contains("bail!") {
+            failure_path_cleanups(f.block, &mut self.failure_cleanups);
+        }
         if body.contains("channel") || body.contains("unbounded") {
             held_receiver_sends(f.block, &mut self.lossless_sends);
         }
@@ -2116,8 +2483,11 @@ impl Lint for SwallowedResult {
         let own_queue = self_ty.as_ref().and_then(|ty| self.self_held.get(ty));
         let own_watch = self_ty.as_ref().and_then(|ty| self.unread_watch.get(ty));
         let watches_close = body.contains("closed()");
-        if own_queue.is_some() || own_watch.is_some() || watches_close {
+        let loops_send =
+            body.contains("send") && ["for ", "loop", "while"].iter().any(|l| body.contains(l));
+        if own_queue.is_some() || own_watch.is_some() || watches_close || loops_send {
             let sites = send_sites(f.block);
+            bounded_loop_sends(&sites, &receiver_params(f.sig), &mut self.lossless_sends);
             for fields in [own_queue, own_watch].into_iter().flatten() {
                 field_sends(&sites, fields, &mut self.lossless_sends);
             }
@@ -2170,6 +2540,7 @@ impl Lint for SwallowedResult {
                 .get_or_insert_with(|| doc_explains(cx, self.fn_sig_line))
             && !explained_discard(cx, d.first, d.last)
             && !flush_of_discarded_write(cx, &d)
+            && !self.failure_cleanups.contains(&pos(d.first))
             && !(cx.in_test() && test_cleanup(cx, d.expr()))
         {
             match d.what {
@@ -2186,7 +2557,10 @@ impl Lint for SwallowedResult {
         match e {
             syn::Expr::MethodCall(mc) => {
                 let method = mc.method.to_string();
-                if HANDLES_NONE.contains(&method.as_str()) {
+                if HANDLES_NONE.contains(&method.as_str())
+                    || matches!(method.as_str(), "is_none" | "is_none_or")
+                    || (method == "is_some_and" && compares(mc))
+                {
                     self.mark_none_handled(&mc.receiver);
                 }
                 if mc.args.len() != 1 {

@@ -543,6 +543,26 @@ pub fn await_holding_allows(attrs: &[syn::Attribute]) -> u8 {
 pub const ALLOWS_AWAIT_HOLDING_LOCK: u8 = 1;
 pub const ALLOWS_AWAIT_HOLDING_REFCELL: u8 = 2;
 
+/// A statement that leaves its fn with an error: `return Err(..);`, `bail!(..)`, `Err(e)?`, or
+/// an `Err(..)` tail.
+pub fn leaves_with_error(stmt: &syn::Stmt) -> bool {
+    let e = match stmt {
+        syn::Stmt::Expr(e, _) => e,
+        syn::Stmt::Macro(m) => return crate::semantic::macros::macro_name(&m.mac) == "bail",
+        _ => return false,
+    };
+    match peel(e) {
+        syn::Expr::Return(r) => r.expr.as_deref().is_some_and(is_err_call),
+        syn::Expr::Try(t) => is_err_call(&t.expr),
+        syn::Expr::Macro(m) => crate::semantic::macros::macro_name(&m.mac) == "bail",
+        other => matches!(stmt, syn::Stmt::Expr(_, None)) && is_err_call(other),
+    }
+}
+
+fn is_err_call(e: &syn::Expr) -> bool {
+    matches!(peel(e), syn::Expr::Call(c) if path_ends_with(&c.func, "Err"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
