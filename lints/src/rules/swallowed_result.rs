@@ -127,7 +127,9 @@
 //!   a module in another file (a child module sees private fields), or a sender reached
 //!   through anything but `self` (these stay findings, as do senders read back as above);
 //! - an `Err(_) => ()` arm whose error is a cancellation marker documented as such: a comment on
-//!   the arm (or the line above) that says cancel/abort, or a binding named so (`Err(_cancelled)`);
+//!   the arm (or the line above) that says cancel/abort/closed, or a binding named so
+//!   (`Err(_cancelled)`, `Err(_closed)`); and an empty `Err` arm of a match whose other arm
+//!   cannot happen (`Ok(_permit) => unreachable!(..)`: the `Err` is what the code waits for);
 //!   and an empty arm whose braces hold a comment giving the reason (`Err(_) => { // already
 //!   logged by the consumption metrics }`): a decision written down, like a suppression's
 //!   reason (a comment that only says `TODO`/`FIXME`/`XXX` is no reason);
@@ -2072,12 +2074,13 @@ fn flush_of_discarded_write(cx: &Cx, d: &Discard) -> bool {
         || (above.starts_with(&write) && above.ends_with(".ok();"))
 }
 
-/// `Err(_cancelled) => ()`, or an `Err(_) => ()` arm whose comment (on its line or the line
-/// above) says the error is a cancellation: the error *is* the expected outcome.
+/// `Err(_cancelled) => ()`, `Err(_closed) => ()`, or an `Err(_) => ()` arm whose comment (on
+/// its line or the line above) says the error is a cancellation: the error *is* the expected
+/// outcome.
 fn cancellation_marker(cx: &Cx, pat: &syn::Pat) -> bool {
     let says_cancel = |s: &str| {
         let s = s.to_ascii_lowercase();
-        s.contains("cancel") || s.contains("abort")
+        s.contains("cancel") || s.contains("abort") || s.contains("closed")
     };
     let mut names = Vec::new();
     crate::semantic::syntax::pat_names(pat, &mut names);
@@ -2181,6 +2184,13 @@ fn is_cleanup(op: &str) -> bool {
             op,
             "close" | "cancel" | "abort" | "kill" | "shutdown" | "rollback"
         )
+}
+
+/// `Ok(_permit) => unreachable!(..)`: another arm of the match cannot happen, so the empty
+/// `Err` arm is the outcome the code waits for (a semaphore closed to signal the end).
+fn cannot_happen(body: &syn::Expr) -> bool {
+    matches!(peel(body), syn::Expr::Macro(m)
+        if matches!(crate::semantic::macros::macro_name(&m.mac).as_str(), "unreachable" | "panic"))
 }
 
 /// `{}` or `()`: an arm that does nothing.
@@ -2607,7 +2617,11 @@ impl Lint for SwallowedResult {
             syn::Expr::Match(m) => {
                 // `Err(e) if first.is_none() => first = Some(e), Err(_) => {}`: the match keeps
                 // an error it chose; the empty arm is the deliberate rest.
-                if expected(&m.expr) || m.arms.iter().any(|a| binds_err(&a.pat)) {
+                if expected(&m.expr)
+                    || m.arms
+                        .iter()
+                        .any(|a| binds_err(&a.pat) || cannot_happen(&a.body))
+                {
                     return;
                 }
                 for arm in &m.arms {
