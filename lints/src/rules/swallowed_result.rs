@@ -24,13 +24,14 @@
 //!   discarded write to the same writer (`let _ = tls.write_all(&f);` then `let _ =
 //!   tls.flush();`) is that write's decision, reported once, at the write;
 //! - a `match` arm `Err(_) => {}` or `Err(_) => ()` that does nothing;
-//! - of channel sends (`send`, `blocking_send`, `unbounded_send`, `send_timeout`), those in a
+//! - of channel sends (`send`, `blocking_send`, `unbounded_send`), those in a
 //!   loop that runs until something stops it (`loop`, `while`, `while let`, a `for` over a
 //!   receiver or `listener.incoming()`) on a sender from outside that loop, with no `return`
 //!   or `break` after the send in its block: once the receiver is gone every message is lost,
 //!   and the discarded error was the loop's only news that it now works for nobody (a
-//!   forwarder that never stops, a poller that polls forever); and every `try_send`, whose
-//!   `Err` is also a full queue dropping a message the receiver is still waiting for.
+//!   forwarder that never stops, a poller that polls forever); and every `try_send` and
+//!   `send_timeout`, whose `Err` is also a full queue dropping a message the receiver is still
+//!   waiting for.
 //!
 //! Not reported (the `Err` is not a failure, or it is observed):
 //!
@@ -51,10 +52,11 @@
 //!   says the state did not come in time, which the caller reads next;
 //! - `let _ = fs::remove_file(&partial); return Err(e);`: a clean-up (a call named `remove*`,
 //!   `delete*`, `revoke*`, `consume*`, `close`, `cancel`, `abort`, `kill`, `shutdown` or
-//!   `rollback`) on the way out with an error: a later statement of its block, or of a block
-//!   around it up to its loop, closure or fn, leaves with an error (`return Err(..)`, `bail!`,
-//!   `Err(..)?`, an `Err(..)` tail). That error is the failure the caller hears about; the
-//!   clean-up's own is secondary (the same clean-up on the success path stays a finding);
+//!   `rollback`) on the way out with an error: the first unconditional exit after it, in its
+//!   block or a block around it up to its loop, closure or fn, leaves with an error (`return
+//!   Err(..)`, `bail!`, `Err(..)?`, an `Err(..)` tail). That error is the failure the caller
+//!   hears about; the clean-up's own is secondary (the same clean-up on the success path, or
+//!   before a `return Ok(..)`, stays a finding);
 //! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`,
 //!   `unminimize`, `center`, `set_title`..., on a receiver named as a window or an overlay):
 //!   they fail only when the event loop is gone, that is while the app exits;
@@ -232,7 +234,8 @@ use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::fallible;
 use crate::semantic::macros::is_log_macro;
 use crate::semantic::syntax::{
-    collect_idents, is_binding, peel, strip_pat_type, uses_binding_where,
+    chain_root, collect_idents, is_binding, is_variant_call, peel, strip_pat_type,
+    uses_binding_where,
 };
 use crate::semantic::walk::expr_text;
 use crate::semantic::{Condition, Cx, FnView, Holds, Ty, TyExpr};
@@ -289,6 +292,9 @@ const HANDLES_NONE: &[&str] = &[
     "or_else",
     "unwrap_or_default",
 ];
+
+/// Tests that read an `Option`'s `None` as an answer.
+const READS_NONE: &[&str] = &["is_none", "is_none_or"];
 
 /// `Option` adapters a `None` flows through unchanged to a later handler.
 const OPTION_ADAPTERS: &[&str] = &[
@@ -715,7 +721,13 @@ fn lossless_unless(cx: &Cx, e: &syn::Expr, is: fn(&str) -> bool, isnt: Holds) ->
 /// `tx.send(..)`, `tx.try_send(..)`, `tx.blocking_send(..)` (through `.await`): a channel send.
 fn send_call(e: &syn::Expr) -> Option<&syn::ExprMethodCall> {
     match peel_await(e) {
-        syn::Expr::MethodCall(mc) if is_channel_send(&mc.method.to_string()) => Some(mc),
+        // `request.send()` (no message) is an HTTP request builder's, not a channel's.
+        syn::Expr::MethodCall(mc)
+            if is_channel_send(&mc.method.to_string())
+                && fallible::is_fallible_method(&mc.method.to_string(), mc.args.len()) =>
+        {
+            Some(mc)
+        }
         _ => None,
     }
 }
@@ -833,6 +845,8 @@ fn wait(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
     // reads next.
     if let syn::Expr::MethodCall(mc) = peel_await(e)
         && mc.method.to_string().starts_with("wait")
+        // `Condvar::wait_timeout`'s `Err` is poisoning; a child's `wait_timeout` is I/O.
+        && !mc.method.to_string().starts_with("wait_timeout")
         && mc.args.iter().any(|a| {
             let text = expr_text(a).to_ascii_lowercase();
             text.contains("timeout") || text.contains("duration::")
@@ -864,11 +878,8 @@ fn wait(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
     if !matches!(peel(&aw.base), syn::Expr::Path(_) | syn::Expr::Field(_)) {
         return None;
     }
-    let named_receiver = matches!(peel(&aw.base), syn::Expr::Path(p) if p.path.get_ident()
-    .is_some_and(|i| {
-        let name = i.to_string();
-        name == "rx" || name.ends_with("_rx") || name == "receiver" || name.ends_with("_receiver")
-    }));
+    let named_receiver = matches!(peel(&aw.base), syn::Expr::Path(p)
+        if p.path.get_ident().is_some_and(|i| is_receiver_name(&i.to_string())));
     // Named as a receiver, only a type known to be something else makes it data.
     let isnt = if named_receiver {
         Holds::Ty(known_not_oneshot_receiver)
@@ -899,10 +910,22 @@ fn window_chrome(e: &syn::Expr) -> bool {
             | "center"
             | "set_title"
             | "set_always_on_top"
-    ) && root_ident(&mc.receiver).is_some_and(|r| {
+    ) && receiver_name(&mc.receiver).is_some_and(|r| {
         let r = r.to_ascii_lowercase();
         r.contains("window") || r.contains("overlay")
     })
+}
+
+/// The name a receiver is known by: the last field (`main_window` in `self.main_window`), or
+/// the binding (`window`, also through `window.clone()`).
+fn receiver_name(e: &syn::Expr) -> Option<String> {
+    match peel(e) {
+        syn::Expr::Field(f) => Some(crate::semantic::syntax::member_name(&f.member)),
+        syn::Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+        syn::Expr::MethodCall(mc) => receiver_name(&mc.receiver),
+        syn::Expr::Reference(r) => receiver_name(&r.expr),
+        _ => None,
+    }
 }
 
 /// `stream.flush()` on a socket that buffers nothing (`std::net::TcpStream`, tokio's): it
@@ -1079,20 +1102,23 @@ fn held_receiver_sends(block: &syn::Block, out: &mut std::collections::HashSet<(
     syn::visit::Visit::visit_block(&mut Blocks(out), block);
 }
 
-/// A `send`/`blocking_send` of the fn (not `try_send`, which can still find a bounded queue
-/// full) with the loops around it in its own body, innermost last.
+/// A plain send of the fn (see [`is_plain_send`]; not `try_send`, which can still find a
+/// bounded queue full) with the loops around it in its own body, innermost last.
 struct SendSite<'a> {
     send: &'a syn::ExprMethodCall,
     loops: Vec<&'a syn::Expr>,
-    /// A later statement of the send's block leaves (`return`, `break`, `bail!`): the send is
-    /// the loop's last word (`let _ = tx.send(Failed(e)).await; return Ok(());`).
+    /// The body (fn, closure or async block) and loop depth the send is in.
+    at: (usize, usize),
+    /// A later statement of a block around the send, within its loop, leaves (`return`,
+    /// `break`, `bail!`, `Err(e)?`): the send is the loop's last word (`let _ =
+    /// tx.send(Failed(e)).await; return Ok(());`).
     then_leaves: bool,
 }
 
 fn is_plain_send(mc: &syn::ExprMethodCall) -> bool {
     matches!(
         mc.method.to_string().as_str(),
-        "send" | "blocking_send" | "unbounded_send" | "send_timeout"
+        "send" | "blocking_send" | "unbounded_send"
     )
 }
 
@@ -1108,7 +1134,22 @@ fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
     #[derive(Default)]
     struct Sends<'a> {
         loops: Vec<&'a syn::Expr>,
+        body: usize,
+        bodies: usize,
         sends: Vec<SendSite<'a>>,
+    }
+    impl<'a> Sends<'a> {
+        fn at(&self) -> (usize, usize) {
+            (self.body, self.loops.len())
+        }
+        /// A closure or async block is another body: a loop outside it is not its loop.
+        fn other_body(&mut self, visit: impl FnOnce(&mut Self)) {
+            let outer = (std::mem::take(&mut self.loops), self.body);
+            self.bodies += 1;
+            self.body = self.bodies;
+            visit(self);
+            (self.loops, self.body) = outer;
+        }
     }
     impl<'a> syn::visit::Visit<'a> for Sends<'a> {
         fn visit_expr(&mut self, e: &'a syn::Expr) {
@@ -1125,6 +1166,7 @@ fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
                 self.sends.push(SendSite {
                     send: mc,
                     loops: self.loops.clone(),
+                    at: self.at(),
                     then_leaves: false,
                 });
             }
@@ -1133,27 +1175,27 @@ fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
                 self.loops.pop();
             }
         }
-        // A closure or async block is another body: a loop outside it is not its loop.
         fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
-            let outer = std::mem::take(&mut self.loops);
-            syn::visit::visit_expr_closure(self, c);
-            self.loops = outer;
+            self.other_body(|v| syn::visit::visit_expr_closure(v, c));
         }
+        fn visit_expr_async(&mut self, a: &'a syn::ExprAsync) {
+            self.other_body(|v| syn::visit::visit_expr_async(v, a));
+        }
+        fn visit_item(&mut self, _: &'a syn::Item) {}
         fn visit_block(&mut self, b: &'a syn::Block) {
+            let at = self.at();
             for (i, stmt) in b.stmts.iter().enumerate() {
                 let before = self.sends.len();
                 self.visit_stmt(stmt);
-                if b.stmts[i + 1..].iter().any(leaves) {
-                    for site in &mut self.sends[before..] {
+                if b.stmts[i + 1..].iter().any(|s| {
+                    use crate::semantic::syntax::{Exit, exit_of};
+                    matches!(exit_of(s), Some(Exit::Error | Exit::Return | Exit::Break))
+                }) {
+                    for site in self.sends[before..].iter_mut().filter(|s| s.at == at) {
                         site.then_leaves = true;
                     }
                 }
             }
-        }
-        fn visit_expr_async(&mut self, a: &'a syn::ExprAsync) {
-            let outer = std::mem::take(&mut self.loops);
-            syn::visit::visit_expr_async(self, a);
-            self.loops = outer;
         }
     }
     let mut sends = Sends::default();
@@ -1176,7 +1218,8 @@ fn bounded_loop_sends(
             continue;
         };
         let send = site.send;
-        let per_turn = root_ident(&send.receiver).is_some_and(|root| binds(innermost, &root));
+        let per_turn = chain_root(&send.receiver)
+            .is_some_and(|root| per_turn_bindings(innermost).contains(&root.to_string()));
         if site.then_leaves
             || per_turn
             || !site.loops.iter().any(|l| runs_until_stopped(l, receivers))
@@ -1186,82 +1229,116 @@ fn bounded_loop_sends(
     }
 }
 
-/// `return ..;`, `break;`, `bail!(..);`: the statement leaves the loop or the fn.
-fn leaves(stmt: &syn::Stmt) -> bool {
-    match stmt {
-        syn::Stmt::Expr(e, _) => matches!(peel(e), syn::Expr::Return(_) | syn::Expr::Break(_)),
-        _ => crate::semantic::syntax::leaves_with_error(stmt),
-    }
-}
-
-/// A `loop`, a `while`, or a `for` over a receiver (named as one, or a parameter typed as
-/// one: `receivers`) or `incoming()` connections.
+/// A `loop`, a `while`, or a `for` over a receiver (named as one, or known as one: a parameter
+/// typed so or a `let (tx, rx) = channel()` of the fn, in `receivers`), a field named as one
+/// (`self.jobs_rx.iter()`), or `incoming()` connections.
 fn runs_until_stopped(l: &syn::Expr, receivers: &[String]) -> bool {
     let syn::Expr::ForLoop(f) = l else {
         return true;
     };
     let mut source = peel(&f.expr);
-    while let syn::Expr::MethodCall(mc) = source {
-        if mc.method == "incoming" {
-            return true;
+    loop {
+        match source {
+            syn::Expr::MethodCall(mc) if mc.method == "incoming" => return true,
+            syn::Expr::MethodCall(mc) => source = peel(&mc.receiver),
+            syn::Expr::Reference(r) => source = peel(&r.expr),
+            syn::Expr::Field(f) => {
+                return is_receiver_name(&crate::semantic::syntax::member_name(&f.member));
+            }
+            syn::Expr::Path(p) => {
+                return p.path.get_ident().is_some_and(|i| {
+                    let name = i.to_string();
+                    is_receiver_name(&name) || receivers.contains(&name)
+                });
+            }
+            _ => return false,
         }
-        source = peel(&mc.receiver);
     }
-    root_ident(source).is_some_and(|r| is_receiver_name(&r) || receivers.contains(&r))
 }
 
-/// The fn's parameters declared as a channel `Receiver` (`jobs: mpsc::Receiver<Job>`).
-fn receiver_params(sig: &syn::Signature) -> Vec<String> {
-    sig.inputs
+/// The fn's receivers: parameters declared as a channel receiver (`jobs: mpsc::Receiver<Job>`,
+/// `&mut UnboundedReceiver<T>`), and the receiving ends of its `let (tx, rx) = channel()`s.
+fn fn_receivers(sig: &syn::Signature, block: &syn::Block) -> Vec<String> {
+    let mut out: Vec<String> = sig
+        .inputs
         .iter()
         .filter_map(|arg| match arg {
             syn::FnArg::Typed(pt) => Some(pt),
             syn::FnArg::Receiver(_) => None,
         })
-        .filter(|pt| match &*pt.ty {
-            syn::Type::Path(tp) => tp
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "Receiver"),
-            _ => false,
+        .filter(|pt| {
+            let mut ty = &*pt.ty;
+            while let syn::Type::Reference(r) = ty {
+                ty = &r.elem;
+            }
+            channel_end(ty).is_some_and(|(_, end, _)| end.ends_with("receiver"))
         })
         .filter_map(|pt| match &*pt.pat {
             syn::Pat::Ident(i) => Some(i.ident.to_string()),
             _ => None,
         })
-        .collect()
+        .collect();
+    out.extend(
+        block
+            .stmts
+            .iter()
+            .filter_map(channel_pair_let)
+            .map(|(_, rx)| rx),
+    );
+    out
 }
 
 fn is_receiver_name(name: &str) -> bool {
     name == "rx" || name.ends_with("_rx") || name == "receiver" || name.ends_with("_receiver")
 }
 
-/// The binding an expression starts from: `tx` in `tx.clone()`, `self` in `self.tap.tx`.
-fn root_ident(e: &syn::Expr) -> Option<String> {
-    match peel(e) {
-        syn::Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
-        syn::Expr::Field(f) => root_ident(&f.base),
-        syn::Expr::MethodCall(mc) => root_ident(&mc.receiver),
-        syn::Expr::Index(i) => root_ident(&i.expr),
-        syn::Expr::Reference(r) => root_ident(&r.expr),
-        syn::Expr::Unary(u) => root_ident(&u.expr),
-        _ => None,
-    }
-}
-
-/// Whether a pattern inside `e` (a `let`, a loop's or an arm's pattern) binds `name`.
-fn binds(e: &syn::Expr, name: &str) -> bool {
-    struct Binds<'n>(&'n str, bool);
-    impl<'ast> syn::visit::Visit<'ast> for Binds<'_> {
-        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-            self.1 |= p.ident == self.0;
-            syn::visit::visit_pat_ident(self, p);
+/// The names a loop binds anew each turn: its own pattern (`for out in ..`, `while let
+/// Some((route, frame)) = ..`), and, in source order, what a `let` or `if let` inside it
+/// binds from one of those (`let output = self.outputs.get_mut(&input)`). A binding of
+/// something else (`let Some(out) = self.out.as_ref() else { .. }`) is the same value each
+/// turn.
+fn per_turn_bindings(l: &syn::Expr) -> Vec<String> {
+    let mut names = Vec::new();
+    let body = match l {
+        syn::Expr::ForLoop(f) => {
+            crate::semantic::syntax::pat_names(&f.pat, &mut names);
+            &f.body
+        }
+        syn::Expr::While(w) => {
+            if let syn::Expr::Let(l) = peel(&w.cond) {
+                crate::semantic::syntax::pat_names(&l.pat, &mut names);
+            }
+            &w.body
+        }
+        syn::Expr::Loop(l) => &l.body,
+        _ => return names,
+    };
+    struct Derived<'n>(&'n mut Vec<String>);
+    impl Derived<'_> {
+        fn bind(&mut self, pat: &syn::Pat, from: &syn::Expr) {
+            let mut idents = std::collections::BTreeSet::new();
+            collect_idents(from.to_token_stream(), &mut idents);
+            if idents.iter().any(|i| self.0.contains(i)) {
+                crate::semantic::syntax::pat_names(pat, self.0);
+            }
         }
     }
-    let mut b = Binds(name, false);
-    syn::visit::Visit::visit_expr(&mut b, e);
-    b.1
+    impl<'ast> syn::visit::Visit<'ast> for Derived<'_> {
+        fn visit_local(&mut self, local: &'ast syn::Local) {
+            if let Some(init) = &local.init {
+                self.bind(&local.pat, &init.expr);
+            }
+            syn::visit::visit_local(self, local);
+        }
+        fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
+            self.bind(&l.pat, &l.expr);
+            syn::visit::visit_expr_let(self, l);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    syn::visit::Visit::visit_block(&mut Derived(&mut names), body);
+    names
 }
 
 /// `loop { select! { _ = tx.closed() => { debug!(..); return; } .. } let _ = tx.send(v); }`:
@@ -1675,11 +1752,6 @@ fn discard_of(stmt: &syn::Stmt) -> Option<Discard<'_>> {
     }
 }
 
-/// `Ok(..)` / `Err(..)` (by `variant`): a call of that variant.
-fn is_variant_call(e: &syn::Expr, variant: &str) -> bool {
-    matches!(peel(e), syn::Expr::Call(c) if crate::semantic::syntax::path_ends_with(&c.func, variant))
-}
-
 /// What a failed send (or any other fallible call) loses.
 /// `logged`: a log macro ran a few lines up in the same fn, with the error names it logged (see
 /// [`forwards_logged_error`]).
@@ -2080,7 +2152,10 @@ fn flush_of_discarded_write(cx: &Cx, d: &Discard) -> bool {
 fn cancellation_marker(cx: &Cx, pat: &syn::Pat) -> bool {
     let says_cancel = |s: &str| {
         let s = s.to_ascii_lowercase();
-        s.contains("cancel") || s.contains("abort") || s.contains("closed")
+        s.contains("cancel")
+            || s.contains("abort")
+            || s.split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == "closed")
     };
     let mut names = Vec::new();
     crate::semantic::syntax::pat_names(pat, &mut names);
@@ -2124,9 +2199,10 @@ fn explained_inside(cx: &Cx, body: &syn::Expr) -> bool {
 /// error. That error is the failure reported; the clean-up's own is secondary (a leftover
 /// file, an overlay left open next to a reported failure). A clean-up is named so: `remove*`,
 /// `delete*`, `revoke*`, `consume*`, `close`, `cancel`, `abort`, `kill`, `shutdown`,
-/// `rollback`. The way out: a later statement of its block, or of a block around it (up to
-/// its loop, closure or fn), that leaves with an error (`return Err(..)`, `bail!`, `Err(..)?`,
-/// an `Err(..)` tail).
+/// `rollback`. The way out: the first unconditional exit after it, in its block or a block
+/// around it (up to its loop, closure or fn), leaves with an error (`return Err(..)`,
+/// `bail!`, `Err(..)?`, an `Err(..)` tail); a `return Ok(..)`, an `Ok(..)` tail, a `break` or
+/// a `continue` first means the clean-up is on another path.
 fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet<(usize, usize)>) {
     struct Blocks<'a, 'o> {
         /// The blocks around the statement being visited, each with the statements after it.
@@ -2142,7 +2218,8 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
                     && std::iter::once(rest)
                         .chain(self.after.iter().rev().copied())
                         .flatten()
-                        .any(crate::semantic::syntax::leaves_with_error)
+                        .find_map(crate::semantic::syntax::exit_of)
+                        == Some(crate::semantic::syntax::Exit::Error)
                 {
                     self.out.insert(pos(d.first));
                 }
@@ -2151,6 +2228,7 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
                 self.after.pop();
             }
         }
+        fn visit_item(&mut self, _: &'a syn::Item) {}
         // A loop turn, a closure or an async block ends before the statements after it run.
         fn visit_expr(&mut self, e: &'a syn::Expr) {
             if matches!(
@@ -2176,21 +2254,28 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
     syn::visit::Visit::visit_block(&mut blocks, block);
 }
 
+/// Names of clean-ups: a call named with one of the first four as a prefix, or exactly one of
+/// the others.
+const CLEANUPS: &[&str] = &[
+    "remove", "delete", "revoke", "consume", "close", "cancel", "abort", "kill", "shutdown",
+    "rollback",
+];
+
 fn is_cleanup(op: &str) -> bool {
-    ["remove", "delete", "revoke", "consume"]
-        .iter()
-        .any(|p| op.starts_with(p))
-        || matches!(
-            op,
-            "close" | "cancel" | "abort" | "kill" | "shutdown" | "rollback"
-        )
+    let (prefixes, exact) = CLEANUPS.split_at(4);
+    prefixes.iter().any(|p| op.starts_with(p)) || exact.contains(&op)
 }
 
-/// `Ok(_permit) => unreachable!(..)`: another arm of the match cannot happen, so the empty
+/// `Ok(_permit) => unreachable!(..)`: every arm but the `Err` ones cannot happen, so the empty
 /// `Err` arm is the outcome the code waits for (a semaphore closed to signal the end).
-fn cannot_happen(body: &syn::Expr) -> bool {
-    matches!(peel(body), syn::Expr::Macro(m)
-        if matches!(crate::semantic::macros::macro_name(&m.mac).as_str(), "unreachable" | "panic"))
+fn only_err_happens(m: &syn::ExprMatch) -> bool {
+    m.arms
+        .iter()
+        .filter(|a| is_err_wildcard(&a.pat).is_none())
+        .all(|a| {
+            matches!(peel(&a.body), syn::Expr::Macro(mac)
+                if crate::semantic::macros::macro_name(&mac.mac) == "unreachable")
+        })
 }
 
 /// `{}` or `()`: an arm that does nothing.
@@ -2287,7 +2372,7 @@ fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
         syn::Expr::MethodCall(mc) => {
             is_binding(&mc.receiver, name)
                 && (HANDLES_NONE.contains(&mc.method.to_string().as_str())
-                    || matches!(mc.method.to_string().as_str(), "is_none" | "is_none_or"))
+                    || READS_NONE.contains(&mc.method.to_string().as_str()))
         }
         syn::Expr::Binary(b) => {
             matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_))
@@ -2343,11 +2428,10 @@ fn is_none_pat(p: &syn::Pat) -> bool {
     }
 }
 
-/// `Drop::drop`: a destructor has no caller to report to, and best-effort cleanup there
-/// (`let _ = fs::remove_file(..)`) is the idiom.
 const SEND_HELP: &str = "handle the closed channel (stop producing, or log at debug level), or suppress with a reason if losing the message is intended";
 
-/// What a discarded send's error hides: a full queue (`try_send`), or, for a send in a loop,
+/// What a discarded send's error hides: a full queue (`try_send`, `send_timeout`), or, for a
+/// send in a loop,
 /// that the loop now produces for nobody.
 fn send_loss(e: &syn::Expr) -> &'static str {
     match send_call(e) {
@@ -2360,6 +2444,8 @@ fn send_loss(e: &syn::Expr) -> &'static str {
     }
 }
 
+/// `Drop::drop`: a destructor has no caller to report to, and best-effort cleanup there
+/// (`let _ = fs::remove_file(..)`) is the idiom.
 fn skipped(cx: &Cx) -> bool {
     cx.in_drop()
 }
@@ -2456,6 +2542,8 @@ impl Lint for SwallowedResult {
 
     fn check_file(&mut self, cx: &Cx, file: &syn::File) {
         self.self_held.clear();
+        self.lossless_sends.clear();
+        self.failure_cleanups.clear();
         self.unread_watch = if cx.file_mentions("Sender") && cx.file_mentions("watch") {
             unread_watch_fields(file)
         } else {
@@ -2471,10 +2559,12 @@ impl Lint for SwallowedResult {
         self.last_log = None;
         self.fn_doc_explains = None;
         self.fn_sig_line = f.sig.fn_token.span.start().line as u32;
-        self.lossless_sends.clear();
-        self.failure_cleanups.clear();
+        // Not cleared here: a nested fn item's check runs in the middle of its outer fn's walk
+        // (the sets are keyed by source position, so one file's fns never collide).
         let body = f.body_text();
-        if body.contains("Err") || body.contains("bail!") {
+        if (body.contains("Err") || body.contains("bail!"))
+            && CLEANUPS.iter().any(|c| body.contains(c))
+        {
             failure_path_cleanups(f.block, &mut self.failure_cleanups);
         }
         if body.contains("channel") || body.contains("unbounded") {
@@ -2497,7 +2587,11 @@ impl Lint for SwallowedResult {
             body.contains("send") && ["for ", "loop", "while"].iter().any(|l| body.contains(l));
         if own_queue.is_some() || own_watch.is_some() || watches_close || loops_send {
             let sites = send_sites(f.block);
-            bounded_loop_sends(&sites, &receiver_params(f.sig), &mut self.lossless_sends);
+            bounded_loop_sends(
+                &sites,
+                &fn_receivers(f.sig, f.block),
+                &mut self.lossless_sends,
+            );
             for fields in [own_queue, own_watch].into_iter().flatten() {
                 field_sends(&sites, fields, &mut self.lossless_sends);
             }
@@ -2568,7 +2662,7 @@ impl Lint for SwallowedResult {
             syn::Expr::MethodCall(mc) => {
                 let method = mc.method.to_string();
                 if HANDLES_NONE.contains(&method.as_str())
-                    || matches!(method.as_str(), "is_none" | "is_none_or")
+                    || READS_NONE.contains(&method.as_str())
                     || (method == "is_some_and" && compares(mc))
                 {
                     self.mark_none_handled(&mc.receiver);
@@ -2618,9 +2712,8 @@ impl Lint for SwallowedResult {
                 // `Err(e) if first.is_none() => first = Some(e), Err(_) => {}`: the match keeps
                 // an error it chose; the empty arm is the deliberate rest.
                 if expected(&m.expr)
-                    || m.arms
-                        .iter()
-                        .any(|a| binds_err(&a.pat) || cannot_happen(&a.body))
+                    || m.arms.iter().any(|a| binds_err(&a.pat))
+                    || only_err_happens(m)
                 {
                     return;
                 }

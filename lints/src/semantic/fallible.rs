@@ -108,8 +108,8 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
         "char", "f32", "f64",
     ];
     op.starts_with("parse")
-        // `Uuid::try_parse_ascii(b)`: a parse that says so.
-        || op.starts_with("try_parse")
+        // `Uuid::try_parse_ascii(b)`: a parse that says so (not clap's `try_parse_from(args)`).
+        || matches!(op, "try_parse" | "try_parse_ascii")
         || op.starts_with("checked_")
         // `Box<dyn Any>::downcast::<T>()`: the `Err` is "another type", handed back.
         || op.starts_with("downcast")

@@ -546,21 +546,80 @@ pub const ALLOWS_AWAIT_HOLDING_REFCELL: u8 = 2;
 /// A statement that leaves its fn with an error: `return Err(..);`, `bail!(..)`, `Err(e)?`, or
 /// an `Err(..)` tail.
 pub fn leaves_with_error(stmt: &syn::Stmt) -> bool {
+    exit_of(stmt) == Some(Exit::Error)
+}
+
+/// How a statement leaves the code after it, if it does unconditionally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// `return Err(..)`, `bail!(..)`, `Err(e)?`, an `Err(..)` tail.
+    Error,
+    /// Any other `return`, or an `Ok(..)` tail.
+    Return,
+    Break,
+    Continue,
+}
+
+/// The unconditional exit a statement is, if any (see [`Exit`]).
+pub fn exit_of(stmt: &syn::Stmt) -> Option<Exit> {
+    let error_if = |b: bool| Some(if b { Exit::Error } else { Exit::Return });
     let e = match stmt {
         syn::Stmt::Expr(e, _) => e,
-        syn::Stmt::Macro(m) => return crate::semantic::macros::macro_name(&m.mac) == "bail",
-        _ => return false,
+        syn::Stmt::Macro(m) => return is_bail(&m.mac).then_some(Exit::Error),
+        _ => return None,
     };
     match peel(e) {
-        syn::Expr::Return(r) => r.expr.as_deref().is_some_and(is_err_call),
-        syn::Expr::Try(t) => is_err_call(&t.expr),
-        syn::Expr::Macro(m) => crate::semantic::macros::macro_name(&m.mac) == "bail",
-        other => matches!(stmt, syn::Stmt::Expr(_, None)) && is_err_call(other),
+        syn::Expr::Return(r) => {
+            error_if(r.expr.as_deref().is_some_and(|v| is_variant_call(v, "Err")))
+        }
+        syn::Expr::Break(_) => Some(Exit::Break),
+        syn::Expr::Continue(_) => Some(Exit::Continue),
+        syn::Expr::Try(t) => is_variant_call(&t.expr, "Err").then_some(Exit::Error),
+        syn::Expr::Macro(m) => is_bail(&m.mac).then_some(Exit::Error),
+        tail if matches!(stmt, syn::Stmt::Expr(_, None)) => {
+            if is_variant_call(tail, "Err") {
+                Some(Exit::Error)
+            } else if is_variant_call(tail, "Ok") {
+                Some(Exit::Return)
+            } else {
+                None
+            }
+        }
+        _ => None,
     }
 }
 
-fn is_err_call(e: &syn::Expr) -> bool {
-    matches!(peel(e), syn::Expr::Call(c) if path_ends_with(&c.func, "Err"))
+fn is_bail(mac: &syn::Macro) -> bool {
+    crate::semantic::macros::macro_name(mac) == "bail"
+}
+
+/// `Ok(..)` / `Err(..)` / `Some(..)` (by `variant`): a call of that variant.
+pub fn is_variant_call(e: &syn::Expr, variant: &str) -> bool {
+    matches!(peel(e), syn::Expr::Call(c) if path_ends_with(&c.func, variant))
+}
+
+/// The binding a place expression starts from: `x` in `x.a.b`, `&x`, `*x`.
+pub fn root_ident(e: &syn::Expr) -> Option<&syn::Ident> {
+    match peel(e) {
+        syn::Expr::Path(p) => p.path.get_ident(),
+        syn::Expr::Field(f) => root_ident(&f.base),
+        syn::Expr::Reference(r) => root_ident(&r.expr),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => root_ident(&u.expr),
+        _ => None,
+    }
+}
+
+/// The binding a receiver chain starts from, through method calls and indexing too: `tx` in
+/// `tx.clone().send(..)`, `self` in `self.taps[i].tx`.
+pub fn chain_root(e: &syn::Expr) -> Option<&syn::Ident> {
+    match peel(e) {
+        syn::Expr::MethodCall(mc) => chain_root(&mc.receiver),
+        syn::Expr::Index(i) => chain_root(&i.expr),
+        syn::Expr::Field(f) => chain_root(&f.base),
+        syn::Expr::Reference(r) => chain_root(&r.expr),
+        syn::Expr::Unary(u) => chain_root(&u.expr),
+        other => root_ident(other),
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@
 
 use super::Walker;
 use crate::semantic::facts::{LocalId, LocalState, LocalUse};
-use crate::semantic::syntax::{path_segments, peel};
+use crate::semantic::syntax::{path_segments, peel, root_ident};
 
 /// Type names whose constructor creates lock or atomic state (or the shared handle to it).
 fn is_state_type(seg: &str) -> bool {
@@ -53,18 +53,6 @@ fn is_constructed(e: &syn::Expr) -> bool {
         }),
         syn::Expr::Lit(_) => true,
         _ => false,
-    }
-}
-
-/// The local name a receiver is reached through: `flag` in `flag`, `&flag`, `*flag`,
-/// `state.flag`.
-fn root_ident(e: &syn::Expr) -> Option<&syn::Ident> {
-    match peel(e) {
-        syn::Expr::Path(p) => p.path.get_ident(),
-        syn::Expr::Field(f) => root_ident(&f.base),
-        syn::Expr::Reference(r) => root_ident(&r.expr),
-        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => root_ident(&u.expr),
-        _ => None,
     }
 }
 
