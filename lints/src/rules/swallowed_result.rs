@@ -57,9 +57,9 @@
 //!   Err(..)`, `bail!`, `Err(..)?`, an `Err(..)` tail). That error is the failure the caller
 //!   hears about; the clean-up's own is secondary (the same clean-up on the success path, or
 //!   before a `return Ok(..)`, stays a finding);
-//! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`,
-//!   `unminimize`, `center`, `set_title`..., on a receiver named as a window or an overlay):
-//!   they fail only when the event loop is gone, that is while the app exits;
+//! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`, `close`,
+//!   `destroy`, `unminimize`, `center`, `set_title`..., on a receiver named as a window or an
+//!   overlay): they fail only when the event loop is gone, that is while the app exits;
 //! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says
 //!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known
 //!   other type is reported), and so for the process-wide one-time setters
@@ -903,6 +903,8 @@ fn window_chrome(e: &syn::Expr) -> bool {
         mc.method.to_string().as_str(),
         "show"
             | "hide"
+            | "close"
+            | "destroy"
             | "set_focus"
             | "unminimize"
             | "minimize"
@@ -1130,15 +1132,35 @@ fn is_channel_send(method: &str) -> bool {
     )
 }
 
-fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
+/// A plain send inside a `select!` arm (the walker reads the macro; `syn::visit` does not):
+/// what [`bounded_loop_sends`] needs of it, since the parsed arm does not outlive the visit.
+struct SelectSend<'a> {
+    key: (usize, usize),
+    root: Option<String>,
+    /// The loops around the `select!` in its body, innermost last.
+    outer: Vec<&'a syn::Expr>,
+    /// The loops inside the arm around the send: (runs until stopped, its per-turn bindings).
+    inner: Vec<(bool, Vec<String>)>,
+    at: (usize, usize),
+    then_leaves: bool,
+}
+
+#[derive(Default)]
+struct Sites<'a> {
+    sends: Vec<SendSite<'a>>,
+    in_select: Vec<SelectSend<'a>>,
+}
+
+fn send_sites<'a>(block: &'a syn::Block, receivers: &[String]) -> Sites<'a> {
     #[derive(Default)]
-    struct Sends<'a> {
+    struct Sends<'a, 'r> {
         loops: Vec<&'a syn::Expr>,
         body: usize,
         bodies: usize,
-        sends: Vec<SendSite<'a>>,
+        sites: Sites<'a>,
+        receivers: &'r [String],
     }
-    impl<'a> Sends<'a> {
+    impl<'a> Sends<'a, '_> {
         fn at(&self) -> (usize, usize) {
             (self.body, self.loops.len())
         }
@@ -1151,7 +1173,7 @@ fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
             (self.loops, self.body) = outer;
         }
     }
-    impl<'a> syn::visit::Visit<'a> for Sends<'a> {
+    impl<'a> syn::visit::Visit<'a> for Sends<'a, '_> {
         fn visit_expr(&mut self, e: &'a syn::Expr) {
             let is_loop = matches!(
                 e,
@@ -1163,7 +1185,7 @@ fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
             if let syn::Expr::MethodCall(mc) = e
                 && is_plain_send(mc)
             {
-                self.sends.push(SendSite {
+                self.sites.sends.push(SendSite {
                     send: mc,
                     loops: self.loops.clone(),
                     at: self.at(),
@@ -1185,22 +1207,133 @@ fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
         fn visit_block(&mut self, b: &'a syn::Block) {
             let at = self.at();
             for (i, stmt) in b.stmts.iter().enumerate() {
-                let before = self.sends.len();
+                let before = (self.sites.sends.len(), self.sites.in_select.len());
                 self.visit_stmt(stmt);
-                if b.stmts[i + 1..].iter().any(|s| {
-                    use crate::semantic::syntax::{Exit, exit_of};
-                    matches!(exit_of(s), Some(Exit::Error | Exit::Return | Exit::Break))
-                }) {
-                    for site in self.sends[before..].iter_mut().filter(|s| s.at == at) {
+                if b.stmts[i + 1..].iter().any(leaves_loop) {
+                    for site in self.sites.sends[before.0..]
+                        .iter_mut()
+                        .filter(|s| s.at == at)
+                    {
+                        site.then_leaves = true;
+                    }
+                    for site in self.sites.in_select[before.1..]
+                        .iter_mut()
+                        .filter(|s| s.at == at)
+                    {
+                        site.then_leaves = true;
+                    }
+                }
+            }
+        }
+        fn visit_macro(&mut self, m: &'a syn::Macro) {
+            if crate::semantic::macros::macro_name(m) != "select" {
+                return;
+            }
+            let Ok(sel) = crate::semantic::macros::parse_select(m.tokens.clone()) else {
+                return;
+            };
+            let mut arm = ArmSends {
+                receivers: self.receivers,
+                loops: Vec::new(),
+                in_closure: 0,
+                found: Vec::new(),
+            };
+            for handler in sel.arms.iter().map(|a| &a.handler).chain(&sel.else_arm) {
+                syn::visit::Visit::visit_expr(&mut arm, handler);
+            }
+            let at = self.at();
+            for site in arm.found {
+                // Only a send at the arm's own level can be left by what follows the `select!`.
+                let at = if site.inner.is_empty() {
+                    at
+                } else {
+                    (usize::MAX, 0)
+                };
+                self.sites.in_select.push(SelectSend {
+                    at,
+                    outer: self.loops.clone(),
+                    ..site
+                });
+            }
+        }
+    }
+    /// The sends of `select!` arms, as [`SelectSend`]s still without their outer context.
+    struct ArmSends<'r> {
+        receivers: &'r [String],
+        loops: Vec<(bool, Vec<String>)>,
+        in_closure: usize,
+        found: Vec<SelectSend<'static>>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for ArmSends<'_> {
+        fn visit_expr(&mut self, e: &'ast syn::Expr) {
+            let is_loop = matches!(
+                e,
+                syn::Expr::Loop(_) | syn::Expr::While(_) | syn::Expr::ForLoop(_)
+            );
+            if is_loop {
+                self.loops
+                    .push((runs_until_stopped(e, self.receivers), per_turn_bindings(e)));
+            }
+            if let syn::Expr::MethodCall(mc) = e
+                && is_plain_send(mc)
+                && self.in_closure == 0
+            {
+                self.found.push(SelectSend {
+                    key: pos(mc.method.span()),
+                    root: chain_root(&mc.receiver).map(ToString::to_string),
+                    outer: Vec::new(),
+                    inner: self.loops.clone(),
+                    at: (0, 0),
+                    then_leaves: false,
+                });
+            }
+            syn::visit::visit_expr(self, e);
+            if is_loop {
+                self.loops.pop();
+            }
+        }
+        fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+            self.in_closure += 1;
+            syn::visit::visit_expr_closure(self, c);
+            self.in_closure -= 1;
+        }
+        fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+            self.in_closure += 1;
+            syn::visit::visit_expr_async(self, a);
+            self.in_closure -= 1;
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_block(&mut self, b: &'ast syn::Block) {
+            let depth = self.loops.len();
+            for (i, stmt) in b.stmts.iter().enumerate() {
+                let before = self.found.len();
+                self.visit_stmt(stmt);
+                if b.stmts[i + 1..].iter().any(leaves_loop) {
+                    for site in self.found[before..]
+                        .iter_mut()
+                        .filter(|s| s.inner.len() == depth)
+                    {
                         site.then_leaves = true;
                     }
                 }
             }
         }
     }
-    let mut sends = Sends::default();
+    let mut sends = Sends {
+        receivers,
+        ..Sends::default()
+    };
     syn::visit::Visit::visit_block(&mut sends, block);
-    sends.sends
+    sends.sites
+}
+
+/// `return ..;`, `break;`, an exit with an error: the statement leaves the loop it is in.
+fn leaves_loop(stmt: &syn::Stmt) -> bool {
+    use crate::semantic::syntax::{Exit, exit_of};
+    matches!(
+        exit_of(stmt),
+        Some(Exit::Error | Exit::Return | Exit::Break)
+    )
 }
 
 /// Sends in a loop that do not go on producing for nobody once the receiver is gone (see
@@ -1209,11 +1342,25 @@ fn send_sites(block: &syn::Block) -> Vec<SendSite<'_>> {
 /// the sender anew each turn (`for output in outputs { let _ = output.send(m); }`: each
 /// receiver is another consumer, and one gone loses one message).
 fn bounded_loop_sends(
-    sites: &[SendSite],
+    sites: &Sites,
     receivers: &[String],
     out: &mut std::collections::HashSet<(usize, usize)>,
 ) {
-    for site in sites {
+    for site in &sites.in_select {
+        let per_turn = |names: &[String]| site.root.as_ref().is_some_and(|r| names.contains(r));
+        let in_loop = !site.inner.is_empty() || !site.outer.is_empty();
+        let per_turn = match (site.inner.last(), site.outer.last()) {
+            (Some((_, names)), _) => per_turn(names),
+            (None, Some(l)) => per_turn(&per_turn_bindings(l)),
+            (None, None) => false,
+        };
+        let until_stopped = site.inner.iter().any(|(stops, _)| *stops)
+            || site.outer.iter().any(|l| runs_until_stopped(l, receivers));
+        if in_loop && (site.then_leaves || per_turn || !until_stopped) {
+            out.insert(site.key);
+        }
+    }
+    for site in &sites.sends {
         let Some(innermost) = site.loops.last() else {
             continue;
         };
@@ -2586,17 +2733,14 @@ impl Lint for SwallowedResult {
         let loops_send =
             body.contains("send") && ["for ", "loop", "while"].iter().any(|l| body.contains(l));
         if own_queue.is_some() || own_watch.is_some() || watches_close || loops_send {
-            let sites = send_sites(f.block);
-            bounded_loop_sends(
-                &sites,
-                &fn_receivers(f.sig, f.block),
-                &mut self.lossless_sends,
-            );
+            let receivers = fn_receivers(f.sig, f.block);
+            let sites = send_sites(f.block, &receivers);
+            bounded_loop_sends(&sites, &receivers, &mut self.lossless_sends);
             for fields in [own_queue, own_watch].into_iter().flatten() {
-                field_sends(&sites, fields, &mut self.lossless_sends);
+                field_sends(&sites.sends, fields, &mut self.lossless_sends);
             }
             if watches_close {
-                closed_watched_sends(&sites, &mut self.lossless_sends);
+                closed_watched_sends(&sites.sends, &mut self.lossless_sends);
                 select_closed_sends(f.block, &mut self.lossless_sends);
             }
         }
