@@ -14,7 +14,8 @@
 //! - it is a call of a fn declared to return a `Result` (`tokio::spawn(sync_peers(state))`, a
 //!   method `worker.run()`, also through `.instrument(span)`, `.in_current_span()` or
 //!   `Box::pin`), unless that fn is one of the workspace's whose every exit is `Ok(..)` (errors
-//!   logged inside, a `loop` left only by `return Ok(())`);
+//!   logged inside, a `loop` left only by `return Ok(())`) or the `Err` of a cancellation
+//!   marker (`return Err(LoopError::Cancelled)`: the end its caller asked for);
 //! - it is an `async` block that ends in `Ok(..)`/`Err(..)` and can produce the error: a `?` at
 //!   the block's own level (also inside a `select!` arm), a `return Err(..)`, a `bail!` or
 //!   `ensure!`;

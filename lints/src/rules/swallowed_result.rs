@@ -153,9 +153,11 @@
 //!   duration (a computed duration may be zero, and stays a finding);
 //! - a call of a workspace fn that is declared to return a `Result` but can only return
 //!   `Ok(..)` (`self.store.forget(id).await.ok();` where `forget` ends in `Ok(())` and holds no
-//!   `?`, no `Err` and no macro that might return one), resolved through the call graph: the
-//!   callee in another file or member counts; a call the graph cannot resolve (a trait
-//!   object, a receiver of unknown type) stays a finding;
+//!   `?`, no `Err` and no macro that might return one), or only `Ok(..)` and the `Err` of a
+//!   cancellation marker (`return Err(YieldingLoopError::Cancelled)` when the token fires: the
+//!   caller asked for that end), resolved through the call graph: the callee in another file or
+//!   member counts; a call the graph cannot resolve (a trait object, a receiver of unknown
+//!   type) stays a finding;
 //! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`, a type
 //!   test such as `boxed.downcast::<Batch>()` or an ASN.1 attribute's `as_str()`, whose `Err`
 //!   only says "another type") on values

@@ -139,9 +139,12 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
 /// A fn declared to return a `Result` (its return type's last segment is named `Result`:
 /// `io::Result<()>`, a crate's `Result` alias) whose body can only return `Ok(..)`: its tail is
 /// `Ok(..)` or a `loop`, every `return` (and valued `break`) gives `Ok(..)`, and it holds no `?`,
-/// no `Err` outside patterns and no macro other than logging and assertions (a project's `bail!`/`Err!` may return an error). Closures and
-/// async blocks inside do not return from the fn, but their `?` and `Err` are counted too: the
-/// test stays syntactic and errs towards "may fail".
+/// no `Err` outside patterns and no macro other than logging and assertions (a project's
+/// `bail!`/`Err!` may return an error). An `Err` of a cancellation marker (`return
+/// Err(YieldingLoopError::Cancelled)`: a unit variant named `Cancelled`/`Canceled`/`Cancellation`
+/// or `ShuttingDown`) is no failure either: the caller asked for it. Closures and async blocks
+/// inside do not return from the fn, but their `?` and `Err` are counted too: the test stays
+/// syntactic and errs towards "may fail".
 pub fn never_errs(sig: &syn::Signature, block: &syn::Block) -> bool {
     let syn::ReturnType::Type(_, ty) = &sig.output else {
         return false;
@@ -182,6 +185,21 @@ fn is_ok_call(e: &syn::Expr) -> bool {
         if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Ok")))
 }
 
+/// `Err(Error::Cancelled)`: an error that only says the caller's cancellation came.
+fn is_cancelled_err(c: &syn::ExprCall) -> bool {
+    let mut args = c.args.iter();
+    let (Some(syn::Expr::Path(variant)), None) = (args.next(), args.next()) else {
+        return false;
+    };
+    matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Err"))
+        && variant.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "Cancelled" | "Canceled" | "Cancellation" | "ShuttingDown"
+            )
+        })
+}
+
 /// Set when the body may produce an `Err` (see [`never_errs`]).
 struct MayErr(bool);
 
@@ -191,10 +209,18 @@ impl<'ast> syn::visit::Visit<'ast> for MayErr {
     }
 
     fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
-        if !r.expr.as_deref().is_some_and(is_ok_call) {
+        if !r.expr.as_deref().is_some_and(|e| {
+            is_ok_call(e) || matches!(e, syn::Expr::Call(c) if is_cancelled_err(c))
+        }) {
             self.0 = true;
         }
         syn::visit::visit_expr_return(self, r);
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if !is_cancelled_err(c) {
+            syn::visit::visit_expr_call(self, c);
+        }
     }
 
     fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
@@ -290,6 +316,15 @@ mod tests {
         ));
         assert!(!never_errs_src("fn f() -> Option<()> { Some(()) }"));
         assert!(!never_errs_src("fn f() { }"));
+        assert!(never_errs_src(
+            "async fn f(c: &Token) -> Result<(), LoopError> { for i in 0..9 { if c.is_cancelled() { return Err(LoopError::Cancelled); } } Ok(()) }"
+        ));
+        assert!(!never_errs_src(
+            "async fn f(c: &Token) -> Result<(), LoopError> { for i in 0..9 { if c.is_cancelled() { return Err(LoopError::Timeout); } } Ok(()) }"
+        ));
+        assert!(!never_errs_src(
+            "fn f() -> Result<(), E> { if g() { return Err(E::Cancelled(reason())); } Ok(()) }"
+        ));
         // A diverging tail loop whose exits are all `Ok`; matching `Err` makes no error.
         assert!(never_errs_src(
             "async fn f() -> anyhow::Result<()> { loop { if c() { return Ok(()); } match g().await { Ok(x) => h(x), Err(e) => { error!(\"{e}\"); break Ok(()); } } } }"
