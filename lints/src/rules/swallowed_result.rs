@@ -24,14 +24,15 @@
 //!   discarded write to the same writer (`let _ = tls.write_all(&f);` then `let _ =
 //!   tls.flush();`) is that write's decision, reported once, at the write;
 //! - a `match` arm `Err(_) => {}` or `Err(_) => ()` that does nothing;
-//! - of channel sends (`send`, `blocking_send`, `unbounded_send`), those in a
-//!   loop that runs until something stops it (`loop`, `while`, `while let`, a `for` over a
-//!   receiver or `listener.incoming()`) on a sender from outside that loop, with no `return`
-//!   or `break` after the send in its block: once the receiver is gone every message is lost,
-//!   and the discarded error was the loop's only news that it now works for nobody (a
-//!   forwarder that never stops, a poller that polls forever); and every `try_send` and
-//!   `send_timeout`, whose `Err` is also a full queue dropping a message the receiver is still
-//!   waiting for.
+//! - of channel sends (`send`, `blocking_send`, `unbounded_send`), those in a loop that runs
+//!   until something stops it (`loop`, `while`, `while let`, a `for` over a receiver or
+//!   `listener.incoming()`, the closure of an awaited stream `for_each`, `try_for_each` or
+//!   `for_each_concurrent`, a `select!` arm inside such a loop) on a sender from outside that
+//!   loop or closure, with no `return`, `break` or error exit after the send in its block or a
+//!   block around it within the loop: once the receiver is gone every message is lost, and the
+//!   discarded error was the loop's only news that it now works for nobody (a forwarder that
+//!   never stops, a poller that polls forever); and every `try_send` and `send_timeout`, whose
+//!   `Err` is also a full queue dropping a message the receiver is still waiting for.
 //!
 //! Not reported (the `Err` is not a failure, or it is observed):
 //!
@@ -275,6 +276,9 @@ pub struct SwallowedResult {
     /// channel close (see [`held_receiver_sends`], [`field_sends`],
     /// [`closed_watched_sends`]).
     lossless_sends: std::collections::HashSet<(usize, usize)>,
+    /// Sends (by position) in the closure of an awaited stream `for_each`, which runs once per
+    /// item like a loop body (see [`stream_loop_sends`]).
+    stream_loop_sends: std::collections::HashSet<(usize, usize)>,
     /// Discarded removals (by the position of their statement) on a path that then leaves
     /// with an error (see [`failure_path_cleanups`]).
     failure_cleanups: std::collections::HashSet<(usize, usize)>,
@@ -1391,6 +1395,61 @@ fn bounded_loop_sends(
     }
 }
 
+/// `src.for_each(|ev| { let _ = out.send(ev); ready(()) }).await`: an awaited `for_each`,
+/// `try_for_each` or `for_each_concurrent` on a stream runs its closure once per item until the
+/// stream ends, like a `while let` body. Its plain sends (also in an `async` block the closure
+/// returns) on a sender the closure does not bind count as sends in a loop. An iterator's
+/// `for_each` is not awaited, and walks a collection: bounded, like a `for`.
+fn stream_loop_sends(block: &syn::Block, out: &mut std::collections::HashSet<(usize, usize)>) {
+    struct Awaited<'o>(&'o mut std::collections::HashSet<(usize, usize)>);
+    impl<'ast> syn::visit::Visit<'ast> for Awaited<'_> {
+        fn visit_expr_await(&mut self, aw: &'ast syn::ExprAwait) {
+            if let syn::Expr::MethodCall(mc) = peel(&aw.base)
+                && let Some(arg) = match mc.method.to_string().as_str() {
+                    "for_each" | "try_for_each" => mc.args.first(),
+                    "for_each_concurrent" | "try_for_each_concurrent" => mc.args.iter().nth(1),
+                    _ => None,
+                }
+                && let syn::Expr::Closure(cl) = peel(arg)
+            {
+                let mut params = Vec::new();
+                for p in &cl.inputs {
+                    crate::semantic::syntax::pat_names(p, &mut params);
+                }
+                let mut sends = PlainSends(Vec::new());
+                match peel(&cl.body) {
+                    syn::Expr::Async(a) => syn::visit::Visit::visit_block(&mut sends, &a.block),
+                    other => syn::visit::Visit::visit_expr(&mut sends, other),
+                }
+                for (key, root) in sends.0 {
+                    if !root.is_some_and(|r| params.contains(&r)) {
+                        self.0.insert(key);
+                    }
+                }
+            }
+            syn::visit::visit_expr_await(self, aw);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    /// Plain sends of one body (not of closures or async blocks inside it).
+    struct PlainSends(Vec<((usize, usize), Option<String>)>);
+    impl<'ast> syn::visit::Visit<'ast> for PlainSends {
+        fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+            if is_plain_send(mc) {
+                self.0.push((
+                    pos(mc.method.span()),
+                    chain_root(&mc.receiver).map(ToString::to_string),
+                ));
+            }
+            syn::visit::visit_expr_method_call(self, mc);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    syn::visit::Visit::visit_block(&mut Awaited(out), block);
+}
+
 /// A `loop`, a `while`, or a `for` over a receiver (named as one, or known as one: a parameter
 /// typed so or a `let (tx, rx) = channel()` of the fn, in `receivers`), a field named as one
 /// (`self.jobs_rx.iter()`), or `incoming()` connections.
@@ -1917,12 +1976,14 @@ fn discard_of(stmt: &syn::Stmt) -> Option<Discard<'_>> {
 /// What a failed send (or any other fallible call) loses.
 /// `logged`: a log macro ran a few lines up in the same fn, with the error names it logged (see
 /// [`forwards_logged_error`]).
-fn loss(
-    cx: &Cx,
-    e: &syn::Expr,
-    logged: Option<&[String]>,
-    held: &std::collections::HashSet<(usize, usize)>,
-) -> Loss {
+/// Per file, by send position: sends that lose nothing, and sends in a stream's `for_each`.
+type SendSets<'s> = (
+    &'s std::collections::HashSet<(usize, usize)>,
+    &'s std::collections::HashSet<(usize, usize)>,
+);
+
+fn loss(cx: &Cx, e: &syn::Expr, logged: Option<&[String]>, sets: SendSets) -> Loss {
+    let (held, stream_loop) = sets;
     if writes_to_string(cx, e) || sets_nonzero_timeout(cx, e) || window_chrome(e) {
         return Loss::Nothing;
     }
@@ -1935,7 +1996,7 @@ fn loss(
     // One send outside any loop: if its receiver is gone, the message has no reader left, and
     // nothing goes on producing for it (the receiving side's end is where that end shows). In a
     // loop, the discarded error is the only news that the loop now works for nobody.
-    if is_plain_send(send) && !cx.in_loop() {
+    if is_plain_send(send) && !cx.in_loop() && !stream_loop.contains(&pos(send.method.span())) {
         return Loss::Nothing;
     }
     if forwards_logged_error(send, logged) || held.contains(&pos(send.method.span())) {
@@ -2613,6 +2674,10 @@ fn skipped(cx: &Cx) -> bool {
 }
 
 impl SwallowedResult {
+    fn send_sets(&self) -> SendSets<'_> {
+        (&self.lossless_sends, &self.stream_loop_sends)
+    }
+
     /// Every `and_then` of `chain` ([`and_thens`]): whatever handles the chain's `None`
     /// handles theirs.
     fn mark_none_handled(&mut self, chain: &syn::Expr) {
@@ -2625,7 +2690,7 @@ impl SwallowedResult {
         if expected(&ok.receiver) || chain_observes_error(&ok.receiver) {
             return;
         }
-        let loss = loss(cx, &ok.receiver, logged, &self.lossless_sends);
+        let loss = loss(cx, &ok.receiver, logged, self.send_sets());
         if matches!(loss, Loss::Nothing) {
             return;
         }
@@ -2670,7 +2735,7 @@ impl SwallowedResult {
         let Some((span, what, is_send)) = fallible_call(cx, init) else {
             return;
         };
-        let loss = loss(cx, init, logged, &self.lossless_sends);
+        let loss = loss(cx, init, logged, self.send_sets());
         let (message, help) = if is_send {
             (
                 format!(
@@ -2705,6 +2770,7 @@ impl Lint for SwallowedResult {
     fn check_file(&mut self, cx: &Cx, file: &syn::File) {
         self.self_held.clear();
         self.lossless_sends.clear();
+        self.stream_loop_sends.clear();
         self.failure_cleanups.clear();
         self.unread_watch = if cx.file_mentions("Sender") && cx.file_mentions("watch") {
             unread_watch_fields(file)
@@ -2747,6 +2813,9 @@ impl Lint for SwallowedResult {
         let watches_close = body.contains("closed()");
         let loops_send =
             body.contains("send") && ["for ", "loop", "while"].iter().any(|l| body.contains(l));
+        if body.contains("for_each") && body.contains("send") {
+            stream_loop_sends(f.block, &mut self.stream_loop_sends);
+        }
         if own_queue.is_some() || own_watch.is_some() || watches_close || loops_send {
             let receivers = fn_receivers(f.sig, f.block);
             let sites = send_sites(f.block, &receivers);
@@ -2889,7 +2958,7 @@ impl Lint for SwallowedResult {
                     }
                     // A send that loses nothing (a broadcast publish, a signal..) loses nothing
                     // here either.
-                    let loss = loss(cx, &m.expr, None, &self.lossless_sends);
+                    let loss = loss(cx, &m.expr, None, self.send_sets());
                     let finding = cx.finding(
                         &META,
                         path.span(),
