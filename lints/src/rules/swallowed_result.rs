@@ -521,11 +521,22 @@ fn op_name(e: &syn::Expr) -> Option<(String, Option<String>)> {
                 let ty = n
                     .checked_sub(2)
                     .and_then(|i| p.path.segments.iter().nth(i))
-                    .map(|s| s.ident.to_string());
+                    .map(|s| s.ident.to_string())
+                    // `<&UserId>::try_from(s)`: the qualified type.
+                    .or_else(|| p.qself.as_ref().and_then(|q| qself_name(&q.ty)));
                 Some((last, ty))
             }
             _ => None,
         },
+        _ => None,
+    }
+}
+
+/// The last path segment of a qualified type (`UserId` in `<&UserId>`).
+fn qself_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => qself_name(&r.elem),
+        syn::Type::Path(tp) => tp.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     }
 }
