@@ -1376,17 +1376,33 @@ fn bounded_loop_sends(
     receivers: &[String],
     out: &mut std::collections::HashSet<(usize, usize)>,
 ) {
+    // A loop's per-turn bindings take a walk of its body: once per loop, and only for a send
+    // that nothing cheaper settles.
+    let mut per_turn_of: std::collections::HashMap<*const syn::Expr, Vec<String>> =
+        std::collections::HashMap::new();
+    let mut binds_per_turn = |l: &syn::Expr, root: &str| {
+        per_turn_of
+            .entry(l as *const syn::Expr)
+            .or_insert_with(|| per_turn_bindings(l))
+            .iter()
+            .any(|n| n == root)
+    };
     for site in &sites.in_select {
-        let per_turn = |names: &[String]| site.root.as_ref().is_some_and(|r| names.contains(r));
-        let in_loop = !site.inner.is_empty() || !site.outer.is_empty();
-        let per_turn = match (site.inner.last(), site.outer.last()) {
-            (Some((_, names)), _) => per_turn(names),
-            (None, Some(l)) => per_turn(&per_turn_bindings(l)),
-            (None, None) => false,
-        };
+        if site.inner.is_empty() && site.outer.is_empty() {
+            continue;
+        }
         let until_stopped = site.inner.iter().any(|(stops, _)| *stops)
             || site.outer.iter().any(|l| runs_until_stopped(l, receivers));
-        if in_loop && (site.then_leaves || per_turn || !until_stopped) {
+        let mut per_turn = || {
+            site.root
+                .as_deref()
+                .is_some_and(|r| match (site.inner.last(), site.outer.last()) {
+                    (Some((_, names)), _) => names.iter().any(|n| n == r),
+                    (None, Some(l)) => binds_per_turn(l, r),
+                    (None, None) => false,
+                })
+        };
+        if site.then_leaves || !until_stopped || per_turn() {
             out.insert(site.key);
         }
     }
@@ -1395,11 +1411,10 @@ fn bounded_loop_sends(
             continue;
         };
         let send = site.send;
-        let per_turn = chain_root(&send.receiver)
-            .is_some_and(|root| per_turn_bindings(innermost).contains(&root.to_string()));
         if site.then_leaves
-            || per_turn
             || !site.loops.iter().any(|l| runs_until_stopped(l, receivers))
+            || chain_root(&send.receiver)
+                .is_some_and(|root| binds_per_turn(innermost, &root.to_string()))
         {
             out.insert(pos(send.method.span()));
         }

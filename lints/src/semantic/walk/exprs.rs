@@ -2327,10 +2327,7 @@ fn returned(b: &syn::Block) -> Option<&syn::Expr> {
 
 /// `{ ..; return Err(..) }`: the hit is an error (a duplicate), not a cached value handed back.
 fn returns_err(b: &syn::Block) -> bool {
-    match returned(b).map(peel) {
-        Some(syn::Expr::Call(c)) => crate::semantic::syntax::path_ends_with(&c.func, "Err"),
-        _ => false,
-    }
+    returned(b).is_some_and(|e| crate::semantic::syntax::is_variant_call(e, "Err"))
 }
 
 /// `{ return false; }`: the fn reports the check's outcome to its caller.
