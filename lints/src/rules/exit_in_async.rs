@@ -2,10 +2,10 @@
 //!
 //! ## What it does
 //! Flags `std::process::exit` and `std::process::abort` called in async context: an `async fn`,
-//! an `async` block or closure, or a task passed to `tokio::spawn`. Inside `async fn main` the
-//! finding is reported with low severity, and so is one in the `async` block a sync `fn main`
-//! runs with `block_on` (`rt.block_on(async { .. })`: main's startup all the same; a task
-//! spawned from there is not).
+//! an `async` block or closure, or a task passed to `tokio::spawn`. Inside `async fn main`, and
+//! in the `async` block a sync `fn main` runs with `block_on` (`rt.block_on(async { .. })`:
+//! main's startup all the same; a task spawned from there is not), it is reported with low
+//! severity, and only once main has started something an exit cuts off (below).
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
@@ -40,6 +40,17 @@
 //! reachable from anywhere). A chain from `async fn main` (or main's `block_on` block) is low too; from a
 //! handler or a task it stays critical.
 //!
+//! Startup before anything runs is not flagged at all: an exit (directly, or through a chain
+//! of calls) that only main's startup reaches, where no fn of the chain has yet spawned a task
+//! or a thread (a call or method named `spawn*` earlier in its body; a child process's
+//! `Command::spawn` outlives the exit and does not count) or keeps a value alive only for its
+//! destructor (`let _guard = init_logging();`, `let (writer, _guard) = non_blocking(out);`: a
+//! log flush guard, a buffered writer, a temporary directory; a lock's `_lock` and a span's
+//! `_enter` are released with the process anyway). There the exit only sets the process's
+//! status, as `clippy::exit` allows in `main`: a CLI's argument check, a configuration that
+//! does not load, a one-shot command's failure. Once main has spawned its workers, or holds a
+//! flush guard, the same exit cuts them off and is reported (low).
+//!
 //! ## Why is this bad
 //! `exit` ends the process on the spot: no destructor runs, buffered writers are not flushed,
 //! in-flight requests on other tasks are cut off, database transactions are abandoned and
@@ -68,6 +79,7 @@ use syn::spanned::Spanned;
 
 use crate::finding::Severity;
 use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
+use crate::semantic::facts::CallSite;
 use crate::semantic::syntax::{path_ends_with, span_key, stmt_macro};
 use crate::semantic::{CrateCx, Cx, FnView, Ty, TyExpr};
 
@@ -142,12 +154,19 @@ impl Lint for ExitInAsync {
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
         for (file, facts) in cx.files.iter().enumerate() {
-            for (func, f) in &facts.fn_findings {
-                if f.rule != META.name {
+            for ff in &facts.fn_findings {
+                if ff.finding.rule != META.name {
                     continue;
                 }
-                let mut f = f.clone();
-                if cx.calls.is_some_and(|c| c.startup_only(file, *func)) {
+                if !ff.cuts_off
+                    && cx
+                        .calls
+                        .is_some_and(|c| c.startup_before_work(file, ff.func))
+                {
+                    continue;
+                }
+                let mut f = ff.finding.clone();
+                if cx.calls.is_some_and(|c| c.startup_only(file, ff.func)) {
                     f.severity = Severity::Low;
                     f.message = f.message.replace(
                         "inside async code",
@@ -158,14 +177,19 @@ impl Lint for ExitInAsync {
             }
         }
         let Some(calls) = cx.calls else { return };
-        for call in calls.hazard_calls(META.name) {
+        // Startup before anything runs (see the docs): no finding.
+        let quiet = |file: usize, site: &CallSite| {
+            !site.cuts_off && calls.startup_before_work(file, site.caller)
+        };
+        for call in calls.hazard_calls_where(META.name, &|file, site| !quiet(file, site)) {
+            let startup = call.site.async_main || calls.startup_only(call.file, call.site.caller);
             let mut f = calls.chain_finding(
                 &META,
                 &call,
                 ": the process exits from async code, skipping destructors and pending I/O",
                 "return an error to the caller and let main decide; signal a graceful shutdown instead of exiting",
             );
-            if call.site.async_main || calls.startup_only(call.file, call.site.caller) {
+            if startup {
                 f.finding.severity = Severity::Low;
             }
             out.push(f);
@@ -213,6 +237,9 @@ impl Lint for ExitInAsync {
             "signal a graceful shutdown (CancellationToken / shutdown channel) and exit from main",
         );
         if cx.in_async_main() {
+            if !cx.exit_cuts_off() {
+                return;
+            }
             f.severity = Severity::Low;
             f.message =
                 format!("{shown} in async main skips destructors of everything main still owns");

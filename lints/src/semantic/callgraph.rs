@@ -944,6 +944,7 @@ impl CallGraph {
         crates: &[CrateInput<'_, 'a>],
         krate: usize,
         rule: &str,
+        keep: &dyn Fn(usize, &CallSite) -> bool,
     ) -> Vec<HazardCall<'a>> {
         let mut out = Vec::new();
         let Some(slot) = HAZARD_RULES.iter().position(|r| *r == rule) else {
@@ -967,13 +968,13 @@ impl CallGraph {
                     continue;
                 };
                 let to = self.edges[ei as usize].to;
-                if !seen.insert((file, site.caller, to)) {
-                    continue;
-                }
                 let Some(callee) = self.def(crates, to) else {
                     continue;
                 };
                 if callee.is_async || self.summaries[to as usize][slot].is_none() {
+                    continue;
+                }
+                if !keep(file, site) || !seen.insert((file, site.caller, to)) {
                     continue;
                 }
                 if blocks
@@ -1059,13 +1060,30 @@ impl CallGraph {
     /// the graph cannot see (a fn nothing resolved calls: a handler registered by name, a
     /// task's body, a trait impl). An approximation of "runs before the server starts".
     pub fn startup_only(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
+        self.startup_chains(crates, at, false)
+    }
+
+    /// Whether fn `at` is reached from the workspace's startup only (see [`Self::startup_only`])
+    /// before anything has started that an exit would cut off: at no call of a chain into it
+    /// had the calling fn spawned a task or thread, or did it keep a value alive only for its
+    /// destructor (see [`CallSite::cuts_off`]).
+    pub fn startup_before_work(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
+        self.startup_chains(crates, at, true)
+    }
+
+    fn startup_chains(&self, crates: &[CrateInput<'_, '_>], at: FnRef, before_work: bool) -> bool {
         self.every_caller_chain(
             crates,
             at,
             |_, def| def.is_main.then_some(true),
             // Called from a spawned task or a closure handed elsewhere: runs later, anywhere;
             // an async fn's future not awaited right there (`tokio::spawn(run())`) too.
-            |callee, site| (!site.inline || (callee.is_async && !site.awaited)).then_some(false),
+            |callee, site| {
+                (!site.inline
+                    || (callee.is_async && !site.awaited)
+                    || (before_work && site.cuts_off))
+                    .then_some(false)
+            },
         )
     }
 
@@ -1208,7 +1226,18 @@ pub struct CallsView<'a> {
 impl<'a> CallsView<'a> {
     /// See [`CallGraph::hazard_calls`].
     pub fn hazard_calls(&self, rule: &str) -> Vec<HazardCall<'a>> {
-        self.graph.hazard_calls(self.crates, self.krate, rule)
+        self.graph
+            .hazard_calls(self.crates, self.krate, rule, &|_, _| true)
+    }
+
+    /// [`Self::hazard_calls`] among the call sites `keep` accepts (file index, site): a fn's
+    /// first such call is its finding.
+    pub fn hazard_calls_where(
+        &self,
+        rule: &str,
+        keep: &dyn Fn(usize, &CallSite) -> bool,
+    ) -> Vec<HazardCall<'a>> {
+        self.graph.hazard_calls(self.crates, self.krate, rule, keep)
     }
 
     /// The fn a call site of file `file` (index in its `calls`) resolved to, if any.
@@ -1227,6 +1256,18 @@ impl<'a> CallsView<'a> {
     /// See [`CallGraph::startup_only`]: `file`/`func` in the crate being checked.
     pub fn startup_only(&self, file: usize, func: u32) -> bool {
         self.graph.startup_only(
+            self.crates,
+            FnRef {
+                krate: self.krate,
+                file,
+                func,
+            },
+        )
+    }
+
+    /// See [`CallGraph::startup_before_work`]: `file`/`func` in the crate being checked.
+    pub fn startup_before_work(&self, file: usize, func: u32) -> bool {
+        self.graph.startup_before_work(
             self.crates,
             FnRef {
                 krate: self.krate,

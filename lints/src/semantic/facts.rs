@@ -350,7 +350,17 @@ pub struct FileFacts {
     pub held_blocks: Vec<HeldBlock>,
     /// Findings whose severity depends on who calls their fn (index into `fns`): the rule
     /// settles them in its crate-wide check, over the call graph.
-    pub fn_findings: Vec<(u32, Finding)>,
+    pub fn_findings: Vec<FnFinding>,
+}
+
+/// A finding in fn `func`'s own body whose fate depends on who calls the fn.
+#[derive(Debug, Clone)]
+pub struct FnFinding {
+    pub func: u32,
+    pub finding: Finding,
+    /// Exiting the process at the finding would cut off something its fn started (see
+    /// `Core::exit_cuts_off`).
+    pub cuts_off: bool,
 }
 
 impl FileFacts {
@@ -422,6 +432,9 @@ pub struct CallSite {
     pub in_test: bool,
     /// The call's `.await` follows it (`init_db().await`).
     pub awaited: bool,
+    /// Exiting the process during the call would cut off something its fn started (see
+    /// `Core::exit_cuts_off`).
+    pub cuts_off: bool,
     /// Its arguments, a method call's receiver not counted (see [`CallShape::count`]).
     pub argc: u8,
     /// Recorded only where a finding can sit: async-context calls and calls made with guards

@@ -505,7 +505,23 @@ impl<'w> Cx<'w> {
     /// Hand `finding` to the rule's crate-wide check with the fn it sits in (see
     /// `FileFacts::fn_findings`).
     pub fn emit_for_fn(&self, func: u32, finding: Finding) {
-        self.core.out.borrow_mut().fn_findings.push((func, finding));
+        let cuts_off = self.core.exit_cuts_off();
+        self.core
+            .out
+            .borrow_mut()
+            .fn_findings
+            .push(facts::FnFinding {
+                func,
+                finding,
+                cuts_off,
+            });
+    }
+
+    /// Whether exiting the process here would cut off something the fn being walked started:
+    /// a task or thread it spawned earlier in its body, or a value a `let` keeps alive only for
+    /// its destructor (`let _guard = init_logging();`) still in scope.
+    pub fn exit_cuts_off(&self) -> bool {
+        self.core.exit_cuts_off()
     }
 
     /// Record a lint-level attribute for crate-wide rules (see `FileFacts::allows`).
@@ -661,7 +677,7 @@ pub struct Emitted {
     pub pending: Vec<Pending>,
     pub allows: Vec<AllowFact>,
     pub hazards: Vec<facts::Hazard>,
-    pub fn_findings: Vec<(u32, Finding)>,
+    pub fn_findings: Vec<facts::FnFinding>,
 }
 
 pub(crate) type EmitCell = RefCell<Emitted>;

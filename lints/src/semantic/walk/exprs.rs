@@ -672,6 +672,22 @@ impl<'a, 'l> Walker<'a, 'l> {
         if matches!(pat, syn::Pat::Wild(_)) {
             return;
         }
+        // `let _guard = init_logging();`: see `Core::exit_cuts_off`. (A match arm's `_args`
+        // is a value it does not use.)
+        let (mut names, mut underscored) = (0, false);
+        for_each_name(pat, &mut |i| {
+            names += 1;
+            underscored |= i.to_string().starts_with('_');
+        });
+        if underscored {
+            let mut keeps = false;
+            for_each_name(pat, &mut |i| {
+                keeps |= super::kept_for_drop(&i.to_string(), names == 1);
+            });
+            if keeps && let Some(f) = self.core.env.frames.last_mut() {
+                f.keeps_for_drop = true;
+            }
+        }
         self.bind_pattern(pat, ty, &guards);
     }
 
@@ -1186,6 +1202,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.core.receivers_in_use.truncate(in_use);
         self.collect_args_end(first);
+        if spawns {
+            self.core.note_spawn();
+        }
         let callee = callee.unwrap_or_default();
         if !callee.is_empty() && !callee.contains("::") {
             self.core.facts.unresolved_calls += 1;
@@ -1296,6 +1315,24 @@ impl<'a, 'l> Walker<'a, 'l> {
                 .chain(made_from..made_to),
         );
         let spawns = name.contains("spawn");
+        // A child process outlives an exit of this one: no task of its own cut off. The
+        // builder's type is lost through its `&mut Self` methods
+        // (`Command::new(..).arg(..).spawn()`), so the chain's start is asked too.
+        let child_process = || {
+            let mut start = &*mc.receiver;
+            while let syn::Expr::MethodCall(inner) = peel(start) {
+                start = &inner.receiver;
+            }
+            receiver_ty
+                .known()
+                .and_then(|t| t.peel().path_str())
+                .is_some_and(|p| p.ends_with("process::Command"))
+                || matches!(peel(start), syn::Expr::Call(c)
+                    if self.core.callee(c).is_some_and(|p| p.ends_with("process::Command::new")))
+        };
+        if spawns && !child_process() {
+            self.core.note_spawn();
+        }
         // A method `block_on` is a runtime's (`rt.block_on(..)`, `handle.block_on(..)`; the
         // executors without a runtime are free fns: `futures::executor::block_on(..)`).
         self.core.note_block_on(&name, &mc.args, true);
@@ -1520,6 +1557,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             })
         });
         let in_test = self.core.in_test();
+        let cuts_off = self.core.exit_cuts_off();
         self.core.facts.calls.push(CallSite {
             caller,
             callee,
@@ -1530,6 +1568,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             inline,
             in_test,
             awaited: run_by_block_on,
+            cuts_off,
             argc: CallShape::count(argc),
             context,
         });
@@ -2277,25 +2316,30 @@ fn scrub_temps_from(flow: &mut Flow, first: GuardId) {
 }
 
 fn collect_names(pat: &syn::Pat, out: &mut Vec<String>) {
+    for_each_name(pat, &mut |i| out.push(i.to_string()));
+}
+
+/// Each name `pat` binds (an or-pattern's first alternative's).
+fn for_each_name(pat: &syn::Pat, f: &mut impl FnMut(&proc_macro2::Ident)) {
     match pat {
         syn::Pat::Ident(pi) => {
-            out.push(pi.ident.to_string());
+            f(&pi.ident);
             if let Some((_, sub)) = &pi.subpat {
-                collect_names(sub, out);
+                for_each_name(sub, f);
             }
         }
         syn::Pat::Or(o) => {
             if let Some(first) = o.cases.first() {
-                collect_names(first, out);
+                for_each_name(first, f);
             }
         }
-        syn::Pat::Paren(p) => collect_names(&p.pat, out),
-        syn::Pat::Reference(r) => collect_names(&r.pat, out),
-        syn::Pat::Slice(s) => s.elems.iter().for_each(|p| collect_names(p, out)),
-        syn::Pat::Struct(s) => s.fields.iter().for_each(|f| collect_names(&f.pat, out)),
-        syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| collect_names(p, out)),
-        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|p| collect_names(p, out)),
-        syn::Pat::Type(t) => collect_names(&t.pat, out),
+        syn::Pat::Paren(p) => for_each_name(&p.pat, f),
+        syn::Pat::Reference(r) => for_each_name(&r.pat, f),
+        syn::Pat::Slice(s) => s.elems.iter().for_each(|p| for_each_name(p, f)),
+        syn::Pat::Struct(s) => s.fields.iter().for_each(|fp| for_each_name(&fp.pat, f)),
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| for_each_name(p, f)),
+        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|p| for_each_name(p, f)),
+        syn::Pat::Type(t) => for_each_name(&t.pat, f),
         _ => {}
     }
 }

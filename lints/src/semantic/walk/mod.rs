@@ -124,11 +124,47 @@ pub struct Core<'a> {
     pub(crate) handed_out: std::collections::BTreeSet<String>,
     /// Attributes that declare a free fn a method of the type they name (`attr_methods`).
     pub(crate) method_attrs: std::collections::BTreeSet<String>,
+    /// The fns (index into `FileFacts::fns`) whose walk has passed a call or method named
+    /// `spawn*`: from there on a task or thread they started may be running.
+    pub(crate) spawned_fns: Vec<u32>,
 }
 
 impl<'a> Core<'a> {
     pub(crate) fn body(&self) -> Option<&Body> {
         self.bodies.last()
+    }
+
+    /// The current fn has started a task or thread (see `spawned_fns`).
+    pub(crate) fn note_spawn(&mut self) {
+        if let Some(f) = self.body().and_then(|b| b.fn_id)
+            && !self.spawned_fns.contains(&f)
+        {
+            self.spawned_fns.push(f);
+        }
+    }
+
+    /// Whether exiting the process here would cut off something the current fn started: a
+    /// task or thread spawned earlier in its walk, or a `let` binding kept only for its
+    /// destructor (see [`kept_for_drop`]) in one of its blocks still open here. A parameter
+    /// named `_x` is no such binding: the caller owns what it drops.
+    pub(crate) fn exit_cuts_off(&self) -> bool {
+        let Some(f) = self.body().and_then(|b| b.fn_id) else {
+            return false;
+        };
+        if self.spawned_fns.contains(&f) {
+            return true;
+        }
+        for frame in self.env.frames.iter().rev() {
+            match frame.boundary {
+                Boundary::Item => break,
+                Boundary::Capture => continue,
+                Boundary::Block => {}
+            }
+            if frame.keeps_for_drop {
+                return true;
+            }
+        }
+        false
     }
 
     /// Runs in place during a sync `fn main`: its own body, or a closure it calls right there.
@@ -372,6 +408,7 @@ pub fn analyze_file<'a>(
         block_on_call: None,
         handed_out: Default::default(),
         method_attrs: attr_methods::method_attrs(&file.items),
+        spawned_fns: Vec::new(),
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
@@ -405,4 +442,21 @@ pub fn analyze_file<'a>(
     facts.hazards.extend(emitted.hazards);
     facts.fn_findings.extend(emitted.fn_findings);
     facts
+}
+
+/// A name a pattern binds to keep a value alive only for what its destructor does:
+/// `let _guard = init_logging();` (a `_`-prefixed name bound alone: `_log_flush`, `_tmp_dir`),
+/// or a `_`-prefixed guard anywhere in a pattern (`let (writer, _guard) = non_blocking(out);`),
+/// where that destructor is more than a release the process's end makes anyway: a lock's
+/// (`_lock`, `_repo_lock`: the OS drops a file lock with the process) or a tracing span's
+/// (`_enter`, `_span`) is not. `let (auth, _disabled) = ..` names a value it does not use here.
+pub(crate) fn kept_for_drop(name: &str, alone: bool) -> bool {
+    let Some(rest) = name.strip_prefix('_') else {
+        return false;
+    };
+    (alone || rest.contains("guard"))
+        && !rest.is_empty()
+        && !rest.contains("lock")
+        && !rest.contains("enter")
+        && !rest.contains("span")
 }

@@ -88,6 +88,9 @@ pub enum Boundary {
 pub struct Frame {
     pub boundary: Boundary,
     pub bindings: Vec<Binding>,
+    /// One of `bindings` keeps a value alive only for its destructor (see
+    /// `Core::exit_cuts_off`).
+    pub keeps_for_drop: bool,
 }
 
 #[derive(Debug, Default)]
@@ -100,6 +103,7 @@ impl Env {
         self.frames.push(Frame {
             boundary,
             bindings: Vec::new(),
+            keeps_for_drop: false,
         });
         self.frames.len() - 1
     }
