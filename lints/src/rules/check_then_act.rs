@@ -53,6 +53,15 @@
 //!   the earlier check is a fast path), or it is `entry()` after a key lookup
 //!   (`entry` re-checks the key). A second `load` of an atomic re-checks nothing: the value can
 //!   change right after it too;
+//! - bookkeeping of a removal: a `fetch_sub` that a successful removal from locked state decides
+//!   (`if let Some(e) = lru.write().pop_lru() { used.fetch_sub(e.size, ..) }`, also `pop*`,
+//!   `remove*`, `take` in a `let .. else` or `match`). Each racer subtracts only what it took out
+//!   itself, so the counter follows the contents whatever the earlier check saw (racing evictors
+//!   at most evict a little more than needed). A `fetch_add` so decided still claims room the
+//!   check saw free (`if running.load(..) < max { let job = q.lock().pop()?; running.fetch_add(1,
+//!   ..) }` lets every racer past the limit), and a `fetch_sub` decided by the check alone takes
+//!   what the check saw (`if permits.load(..) > 0 { permits.fetch_sub(1, ..) }`): both stay
+//!   flagged;
 //! - an idempotent store of a constant: one that is no claim (`if *EXIT.lock() { .. }
 //!   *EXIT.lock() = true`, or a `stop()` that only logs before `running.store(false, ..)`: every
 //!   racing caller stores the same value), a release (storing the idle `false` or `None`

@@ -67,6 +67,33 @@ fn claims(cx: &CrateCx, g: &GatedAct, constant: &str) -> bool {
         && (d.reports_outcome || cx.decides_work(g.act_file, d, g.act))
 }
 
+/// A removal from locked state whose result decides what follows (`pop_front`, `pop_lru`,
+/// `remove`, `take`, `swap_remove`).
+fn is_removal(op: &str) -> bool {
+    op.starts_with("pop") || op.starts_with("remove") || matches!(op, "take" | "swap_remove")
+}
+
+/// `if let Some(e) = lru.write().pop_front() { used.fetch_sub(e.size, ..) }`: a decrement that a
+/// successful removal from locked state decides accounts for what that removal took out. Each
+/// racer subtracts only what it removed itself, so the counter follows the contents whatever
+/// the earlier check saw; an increment so decided still claims room the check saw free.
+fn accounts_for_removal(cx: &CrateCx, g: &GatedAct) -> bool {
+    let Some(file) = cx.files.get(g.act_file) else {
+        return false;
+    };
+    let act = g.act;
+    file.decisions.iter().any(|d| {
+        !std::ptr::eq(d, g.decision)
+            && d.body == act.body
+            && d.gates(&act.region)
+            && d.reads.iter().any(|&a| {
+                file.accesses.get(a as usize).is_some_and(|a| {
+                    a.decided && matches!(a.target, AccessTarget::Guard(_)) && is_removal(&a.op)
+                })
+            })
+    })
+}
+
 pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Option<Act> {
     let (d, r, w) = (g.decision, g.check, g.act);
     if cx.unshared_local(g) || cx.serialized_by_fn_guard(g) {
@@ -105,6 +132,7 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
                             .then_some(Act::LostUpdate)
                     }
                 },
+                "fetch_sub" if accounts_for_removal(cx, g) => None,
                 "fetch_add" | "fetch_sub" => Some(Act::Counter),
                 _ => None,
             }

@@ -37,6 +37,11 @@ const MUTATORS: &[&str] = &[
     "pop_back",
     "pop_first",
     "pop_last",
+    // `lru::LruCache`'s
+    "pop_lru",
+    "pop_mru",
+    "pop_entry",
+    "put",
     "drain",
     "take",
     "replace",
