@@ -5,7 +5,11 @@
 //! an `async` block or closure, or a task passed to `tokio::spawn`. Inside `async fn main`, and
 //! in the `async` block a sync `fn main` runs with `block_on` (`rt.block_on(async { .. })`:
 //! main's startup all the same; a task spawned from there is not), it is reported with low
-//! severity, and only once main has started something an exit cuts off (below).
+//! severity, and only once main has started something an exit cuts off (below). The `async`
+//! block a sync fn other than `main` runs to completion with `block_on` is that fn's own code,
+//! run on its caller's thread: an exit there counts as one in the sync fn (reported where async
+//! code calls the fn, below). An `async` block awaited where it is written (`async { .. }.await`,
+//! also under `timeout(d, async { .. })`) is part of the body that awaits it.
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
@@ -198,8 +202,10 @@ impl Lint for ExitInAsync {
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
         let syn::Expr::Call(call) = e else { return };
-        let hazard = !cx.in_async();
-        if hazard && !cx.in_sync_fn_body() {
+        // A sync fn's `block_on` block is that fn's code: its exit, like one in the fn's own
+        // body, is reported where async code calls the fn.
+        let hazard = !cx.in_async() || cx.in_sync_block_on();
+        if hazard && !cx.in_sync_fn_body() && !cx.in_sync_block_on() {
             return;
         }
         // A logged fail-stop (see the rule's docs): the crash is the design. Only calls whose

@@ -477,6 +477,13 @@ impl<'w> Cx<'w> {
             .is_some_and(|b| !b.is_async && b.inline && b.fn_id.is_some())
     }
 
+    /// In the `async` block a sync fn other than `main` runs to completion with `block_on`
+    /// (`fn wait_ready() { rt.block_on(async { .. }) }`): async code, but run on the fn's own
+    /// thread during the call, like the fn's own body.
+    pub fn in_sync_block_on(&self) -> bool {
+        self.core.body().is_some_and(|b| b.sync_block_on)
+    }
+
     /// Record that the current sync fn body makes a call `rule` flags in async context
     /// (`what`: `std::fs::read_to_string`): the call graph reports async callers of the fn.
     pub fn record_hazard(

@@ -448,17 +448,24 @@ pub fn runs_to_end_at_once(block: &syn::Block) -> bool {
 }
 
 fn in_place_async(e: &syn::Expr) -> bool {
+    awaited_block(e).is_some()
+}
+
+/// The `async { .. }` block an awaited expression is, written in place (`async { .. }.await`,
+/// also `.instrument(span)`ed, `boxed` or `fuse`d): its body runs right there, as part of the
+/// awaiting body.
+pub fn awaited_block(e: &syn::Expr) -> Option<&syn::ExprAsync> {
     match peel(e) {
-        syn::Expr::Async(_) => true,
+        syn::Expr::Async(ab) => Some(ab),
         syn::Expr::MethodCall(m)
             if matches!(
                 m.method.to_string().as_str(),
                 "instrument" | "in_current_span" | "boxed" | "fuse"
             ) =>
         {
-            in_place_async(&m.receiver)
+            awaited_block(&m.receiver)
         }
-        _ => false,
+        _ => None,
     }
 }
 

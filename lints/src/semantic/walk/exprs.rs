@@ -842,15 +842,29 @@ impl<'a, 'l> Walker<'a, 'l> {
             syn::Expr::Async(ab) => {
                 // Run in place by a sync fn's `block_on` (in `main`: startup, like an `async
                 // fn main`).
+                let here = ab as *const syn::ExprAsync as usize;
+                let mut sync_block_on = false;
                 let (in_place, main, off_worker) = match self.core.block_on_block.take() {
-                    Some((at, main, off)) if at == ab as *const syn::ExprAsync as usize => {
+                    Some((at, main, off)) if at == here => {
+                        sync_block_on = !main;
                         (true, main, off)
+                    }
+                    // `async { .. }.await`: part of the awaiting body, as it runs.
+                    _ if std::mem::take(&mut self.core.awaited_block) == here => {
+                        match self.core.body() {
+                            Some(b) => {
+                                sync_block_on = b.sync_block_on;
+                                (true, b.async_main, b.off_worker)
+                            }
+                            None => (false, false, false),
+                        }
                     }
                     _ => (false, false, false),
                 };
                 self.enter_body(true, main, Boundary::Capture, in_place);
-                if off_worker && let Some(b) = self.core.bodies.last_mut() {
-                    b.off_worker = true;
+                if let Some(b) = self.core.bodies.last_mut() {
+                    b.off_worker |= off_worker;
+                    b.sync_block_on = sync_block_on && b.inline;
                 }
                 self.walk_block_body(&ab.block);
                 self.exit_body();
@@ -1595,6 +1609,23 @@ impl<'a, 'l> Walker<'a, 'l> {
             };
         }
         let before = self.core.facts.calls.len();
+        // `tokio_timeout(d, async { .. }).await` through a renaming `use`.
+        let timed = |c: &syn::ExprCall| {
+            self.core
+                .callee(c)
+                .is_some_and(|p| p.ends_with("time::timeout") || p.ends_with("time::timeout_at"))
+        };
+        let block =
+            crate::semantic::syntax::awaited_block(&aw.base).or_else(|| match peel(&aw.base) {
+                syn::Expr::Call(c) if timed(c) => c
+                    .args
+                    .last()
+                    .and_then(crate::semantic::syntax::awaited_block),
+                _ => None,
+            });
+        if let Some(ab) = block {
+            self.core.awaited_block = ab as *const syn::ExprAsync as usize;
+        }
         let v = self.eval(&aw.base, Mode::Value);
         // `init_db().await`: the call just recorded (after its arguments) is the awaited one.
         let awaited_at = match peel(&aw.base) {

@@ -438,6 +438,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             off_worker,
             repeats,
             clippy_allows: self.core.clippy_allows,
+            sync_block_on: false,
         });
     }
 

@@ -127,6 +127,9 @@ pub struct Core<'a> {
     /// The fns (index into `FileFacts::fns`) whose walk has passed a call or method named
     /// `spawn*`: from there on a task or thread they started may be running.
     pub(crate) spawned_fns: Vec<u32>,
+    /// The address of an `async` block being awaited where it is written (see
+    /// `syntax::awaited_block`), taken by the walk of that block.
+    pub(crate) awaited_block: usize,
 }
 
 impl<'a> Core<'a> {
@@ -409,6 +412,7 @@ pub fn analyze_file<'a>(
         handed_out: Default::default(),
         method_attrs: attr_methods::method_attrs(&file.items),
         spawned_fns: Vec::new(),
+        awaited_block: 0,
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();

@@ -204,4 +204,7 @@ pub struct Body {
     /// clippy reads their level at the async body, so an allow on the guard's own `let` does
     /// not count, one on the fn or on a statement around an `async` block does.
     pub clippy_allows: u8,
+    /// The `async` block a sync fn other than `main` runs to completion with `block_on`, in
+    /// place: its code runs on the fn's own thread, during the call of the fn.
+    pub sync_block_on: bool,
 }
