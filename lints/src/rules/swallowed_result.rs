@@ -64,7 +64,8 @@
 //! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says
 //!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known
 //!   other type is reported), and so for the process-wide one-time setters
-//!   (`tracing::subscriber::set_global_default`, `log::set_logger`), and loading an optional
+//!   (`tracing::subscriber::set_global_default`, `log::set_logger`, a subscriber's or logger's
+//!   `try_init`, rustls' `CryptoProvider::install_default`), and loading an optional
 //!   `.env` file (`dotenvy::dotenv().ok()`: absent wherever the environment is set for real);
 //! - `.ok()` used as a value: `let x = r.ok();`, `if let Some(x) = r.ok()`, and a conversion in
 //!   `.and_then(|u| base.join(&u).ok())` whose `None` the chain then handles (`.ok_or(..)`,
@@ -166,7 +167,8 @@
 //!   test such as `boxed.downcast::<Batch>()` or an ASN.1 attribute's `as_str()`, whose `Err`
 //!   only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
-//!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`, `NonZeroU32::new(n)`,
+//!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`,
+//!   `SystemTime::try_from(pb_timestamp)`, `NonZeroU32::new(n)`,
 //!   `StatusCode::from_u16(n)`, `Uuid::try_parse_ascii(b)`, `Uri::try_from(link)`,
 //!   `HeaderValue::try_from(s)`, an
 //!   identifier type's (`OwnedUserId::try_from(s)`, `ServerName::try_from(s)`: `..Id`, `..Name`),
@@ -179,7 +181,7 @@
 //!   handshake`, "the reply may be dropped"; not in a `TODO`/`FIXME`/`BUG` note), the error
 //!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
 //!   allowed or harmless (`// this can legally fail when shutting down`, "a SendError is fine
-//!   here", "best effort", "don't care", "cannot happen", "not fatal", "not a hard error",
+//!   here", "erroring is ok", "best effort", "don't care", "cannot happen", "not fatal", "not a hard error",
 //!   "we don't want to panic if there is an error"), matched as whole words. The fn's `///` doc explains every
 //!   discard in its body when it says the errors are let go ("Ignore the errors", "best effort",
 //!   "fire-and-forget", "doesn't matter"; its "fails" or "gone" describe other things). A
@@ -582,6 +584,7 @@ fn is_value_type(ty: &str) -> bool {
             | "U64"
             | "U32"
             | "Duration"
+            | "SystemTime"
             | "Uri"
             | "Url"
             | "HeaderValue"
@@ -2225,6 +2228,11 @@ const NEARBY_REASONS: &[&str] = &[
     "non-critical",
     "not a hard error",
     "not an error",
+    // "erroring is ok", "if this fails that's ok".
+    "is ok",
+    "is okay",
+    "are ok",
+    "that's ok",
     // The peer is expected to hang up ("sozu may close during handshake").
     "may close",
     "might close",

@@ -190,6 +190,9 @@ impl<'a> Core<'a> {
             syn::Expr::If(i) => self.ty_of_block(&i.then_branch, depth),
             syn::Expr::Match(m) => self.ty_of_match(m, depth),
             syn::Expr::Struct(s) => TyExpr::Known(Ty::path(&self.uses.resolve(&s.path))),
+            syn::Expr::Macro(m) if m.mac.path.is_ident("format") => {
+                TyExpr::Known(Ty::path("std::string::String"))
+            }
             _ => TyExpr::Unknown,
         }
     }
