@@ -76,8 +76,8 @@
 //!   `connect(..).await?`, `Uuid::new_v4()`): racing misses then hand callers different instances.
 //!   A value that is a pure function of the key (a parsed, resolved or computed value) is the same
 //!   whichever racer wins, so the race only costs duplicate work;
-//! - **state only one executor reaches**. A race needs a second holder of the state, and two
-//!   cases show there is none:
+//! - **state only one executor reaches**. A race needs a second holder of the state, or a
+//!   second run of the same check and act, and three cases show there is none:
 //!   - `self.field` state in a `&mut self`/`self` method: the borrow is exclusive, so only
 //!     another holder of the field's *value* can interleave. A plain field has none; an
 //!     `Arc`/`Rc` field has one only when the crate shares it: some code hands a field of that
@@ -98,6 +98,12 @@
 //!     body (another task, thread, closure) writes it: the clone a single spawned task checks
 //!     and sets is nobody else's. A plain closure may be called many times at once (a thread
 //!     pool, `thread::scope`), so one is always a second executor;
+//!   - **a check and act only `main`'s startup runs**: in a fn every resolved chain of calls
+//!     into which starts in a `main` and runs in place (none from a spawned task, a closure
+//!     handed elsewhere, or a caller the call graph cannot see, such as a handler registered
+//!     by name), or in a closure such a fn runs in place. Main runs it once, before or
+//!     between the tasks it starts, so no second run races with it (code elsewhere that
+//!     writes the same state is another check-then-act, reported where it is one);
 //! - **a check and act serialized by the fn's own exclusive guard**, taken before the check and
 //!   held to the end of the fn: a guard parameter (`_guard: &TracingExclusiveGuard<Op>`,
 //!   `MutexGuard`, `RwLockWriteGuard`: an exclusive lock's guard the caller must hold; not a

@@ -193,6 +193,10 @@ pub struct Decision {
     /// An `assert!`'s condition: it re-checks the state a later write through the same guard
     /// replaces, but is no check a claim relies on (it states an invariant).
     pub assertion: bool,
+    /// The fn (index into [`FileFacts::fns`]) whose every run runs this condition's body once:
+    /// the fn's own body or a closure it runs in place (`None` in a closure handed elsewhere,
+    /// an `async` block or a task).
+    pub inline_fn: Option<u32>,
 }
 
 impl Decision {

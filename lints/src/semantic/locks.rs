@@ -653,6 +653,18 @@ impl<'a> CrateCx<'a> {
             .collect()
     }
 
+    /// Whether decision `d` of file `file` runs once per process: in the body of a fn that only
+    /// `main`'s startup reaches (see `CallGraph::startup_only`: every resolved chain into it
+    /// starts in a `main` and runs in place, none from a task, a closure handed elsewhere or a
+    /// caller the graph cannot see), or a closure that fn runs in place. Nothing runs that
+    /// check and its act a second time to race with the first.
+    pub fn runs_once_at_startup(&self, file: usize, d: &Decision) -> bool {
+        match (d.inline_fn, self.calls) {
+            (Some(f), Some(calls)) => calls.startup_only(file, f),
+            _ => false,
+        }
+    }
+
     /// Whether `d` decides a call that does some work (other than formatting) in file `file`.
     pub fn decides_work(&self, file: usize, d: &Decision, except: &StateAccess) -> bool {
         self.files.get(file).is_some_and(|f| {

@@ -528,6 +528,7 @@ impl Walker<'_, '_> {
             return;
         };
         let body_id = body.id;
+        let inline_fn = body.fn_id.filter(|_| body.inline);
         if !assertion {
             body.decided = true;
             for &r in &reads {
@@ -549,6 +550,7 @@ impl Walker<'_, '_> {
             reports_outcome: false,
             idents: idents.into_iter().collect(),
             assertion,
+            inline_fn,
         });
     }
 
