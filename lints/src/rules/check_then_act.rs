@@ -53,6 +53,12 @@
 //!   the earlier check is a fast path), or it is `entry()` after a key lookup
 //!   (`entry` re-checks the key). A second `load` of an atomic re-checks nothing: the value can
 //!   change right after it too;
+//! - a release by key: a removal by key whose result the statement drops (`if
+//!   !map.read().contains_key(&k) { return } map.write().remove(&k);`, also `let _ =
+//!   cache.pop(&k);`, `remove_entry`, `take(&k)`). Like storing `None`, every racer removes the
+//!   same key and the later ones find nothing; a removal whose result is used
+//!   (`map.write().remove(&k).expect(..)`) relies on the check and stays flagged, as does a
+//!   removal by position (`pop()`, `swap_remove(i)`: racers take different elements);
 //! - bookkeeping of a removal: a `fetch_sub` that a successful removal from locked state decides
 //!   (`if let Some(e) = lru.write().pop_lru() { used.fetch_sub(e.size, ..) }`, also `pop*`,
 //!   `remove*`, `take` in a `let .. else` or `match`). Each racer subtracts only what it took out

@@ -133,6 +133,10 @@ pub enum Written {
     Identity,
     /// Anything else (a computed value, an update such as `+= 1`, a removal).
     Other,
+    /// A removal by key whose result the statement drops (`map.remove(&k);`, `let _ =
+    /// cache.pop(&k);`): it writes no value, and a second removal of the key finds nothing
+    /// and does nothing.
+    KeyRemoved,
 }
 
 /// One read or write of locked or atomic state: a method called on a guard (`g.len()`,

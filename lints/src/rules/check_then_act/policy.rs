@@ -111,6 +111,11 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
             if let Written::Constant(c) = &w.written {
                 return claims(cx, g, c).then_some(Act::Claim);
             }
+            // A release, like storing `None`: racers remove the same key, the later ones find
+            // nothing (a removal whose result is used, `map.remove(&k).unwrap()`, stays).
+            if w.written == Written::KeyRemoved {
+                return None;
+            }
             if d.memo {
                 return (w.written == Written::Identity).then_some(Act::GetOrCreate);
             }

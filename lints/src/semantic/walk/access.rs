@@ -375,6 +375,14 @@ impl Walker<'_, '_> {
         // `insert(k, v)`, `push(v)`: the stored value is the last argument.
         let value = mc.args.last();
         let field = first_field(&mc.receiver);
+        let dropped = self.core.dropped_result == mc as *const syn::ExprMethodCall as usize;
+        let key_removed = dropped
+            && mc.args.len() == 1
+            && matches!(
+                name.as_str(),
+                "remove" | "remove_entry" | "pop" | "pop_entry" | "take" | "shift_remove"
+            );
+        let first = self.core.facts.accesses.len();
         for &g in guards {
             self.push_access(
                 mc.method.span(),
@@ -387,6 +395,11 @@ impl Walker<'_, '_> {
                 None,
                 None,
             );
+        }
+        if key_removed {
+            for a in &mut self.core.facts.accesses[first..] {
+                a.written = Written::KeyRemoved;
+            }
         }
     }
 

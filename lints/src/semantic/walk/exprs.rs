@@ -577,8 +577,13 @@ impl<'a, 'l> Walker<'a, 'l> {
                 self.temp_exit(level);
             }
             syn::Stmt::Item(item) => self.walk_item(item),
-            syn::Stmt::Expr(e, _) => {
+            syn::Stmt::Expr(e, semi) => {
                 let level = self.temp_enter();
+                if semi.is_some()
+                    && let syn::Expr::MethodCall(mc) = peel(e)
+                {
+                    self.core.dropped_result = mc as *const syn::ExprMethodCall as usize;
+                }
                 self.eval(e, Mode::Value);
                 self.temp_exit(level);
             }
@@ -595,6 +600,11 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.bind_let(&local.pat, None, Val::default());
             return;
         };
+        if matches!(local.pat, syn::Pat::Wild(_))
+            && let syn::Expr::MethodCall(mc) = peel(&init.expr)
+        {
+            self.core.dropped_result = mc as *const syn::ExprMethodCall as usize;
+        }
         // `let (a, b) = (m1.lock(), m2.lock());` binds pairwise.
         if let (syn::Pat::Tuple(pt), syn::Expr::Tuple(et)) = (&local.pat, peel(&init.expr))
             && pt.elems.len() == et.elems.len()

@@ -130,6 +130,9 @@ pub struct Core<'a> {
     /// The address of an `async` block being awaited where it is written (see
     /// `syntax::awaited_block`), taken by the walk of that block.
     pub(crate) awaited_block: usize,
+    /// The address of a method call whose result its statement drops (`m.remove(&k);`, `let _
+    /// = ..`), taken by the access it makes (see `Written::KeyRemoved`).
+    pub(crate) dropped_result: usize,
 }
 
 impl<'a> Core<'a> {
@@ -413,6 +416,7 @@ pub fn analyze_file<'a>(
         method_attrs: attr_methods::method_attrs(&file.items),
         spawned_fns: Vec::new(),
         awaited_block: 0,
+        dropped_result: 0,
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
