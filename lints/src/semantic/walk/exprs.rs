@@ -585,6 +585,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                     self.core.dropped_result = mc as *const syn::ExprMethodCall as usize;
                 }
                 self.eval(e, Mode::Value);
+                // Not left for a later call that a macro's parse puts at the same address.
+                self.core.dropped_result = 0;
                 self.temp_exit(level);
             }
             syn::Stmt::Macro(m) => {
@@ -632,6 +634,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.collect_begin();
         let mut v = self.eval_arg(&init.expr, offloaded);
         self.core.alias_source = 0;
+        self.core.dropped_result = 0;
         let reads = self.collect_end();
         if v.guards.is_empty()
             && init.diverge.is_none()
@@ -1637,6 +1640,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.core.awaited_block = ab as *const syn::ExprAsync as usize;
         }
         let v = self.eval(&aw.base, Mode::Value);
+        self.core.awaited_block = 0;
         // `init_db().await`: the call just recorded (after its arguments) is the awaited one.
         let awaited_at = match peel(&aw.base) {
             syn::Expr::Call(c) => Some(c.func.span()),
