@@ -204,8 +204,9 @@ impl Lint for ExitInAsync {
         let syn::Expr::Call(call) = e else { return };
         // A sync fn's `block_on` block is that fn's code: its exit, like one in the fn's own
         // body, is reported where async code calls the fn.
-        let hazard = !cx.in_async() || cx.in_sync_block_on();
-        if hazard && !cx.in_sync_fn_body() && !cx.in_sync_block_on() {
+        let block_on = cx.in_sync_block_on();
+        let hazard = !cx.in_async() || block_on;
+        if hazard && !block_on && !cx.in_sync_fn_body() {
             return;
         }
         // A logged fail-stop (see the rule's docs): the crash is the design. Only calls whose

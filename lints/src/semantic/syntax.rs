@@ -447,10 +447,6 @@ pub fn runs_to_end_at_once(block: &syn::Block) -> bool {
     !v.more
 }
 
-fn in_place_async(e: &syn::Expr) -> bool {
-    awaited_block(e).is_some()
-}
-
 /// The `async { .. }` block an awaited expression is, written in place (`async { .. }.await`,
 /// also `.instrument(span)`ed, `boxed` or `fuse`d): its body runs right there, as part of the
 /// awaiting body.
@@ -485,7 +481,9 @@ impl<'ast> syn::visit::Visit<'ast> for StepScan {
         match e {
             // Awaiting an `async { .. }` written in place (`.instrument(span)`ed, maybe)
             // suspends only where its body does.
-            syn::Expr::Await(a) if in_place_async(&a.base) => syn::visit::visit_expr(self, &a.base),
+            syn::Expr::Await(a) if awaited_block(&a.base).is_some() => {
+                syn::visit::visit_expr(self, &a.base)
+            }
             syn::Expr::Await(_)
             | syn::Expr::Loop(_)
             | syn::Expr::While(_)
