@@ -97,3 +97,25 @@ fn unfollowed_calls_count_only_in_crates_that_can_call_the_fn() {
         "{json:#}"
     );
 }
+
+/// A send in a loop loses nothing to a gone receiver when every receiver of its channel is
+/// drained until the channel closes: here the `telemetry` member's updater, reached through
+/// `shared-common`'s re-export and the member's type aliases. The alert channel, whose receiver
+/// a struct keeps, stays a finding.
+#[test]
+fn sends_on_a_channel_another_member_drains_are_not_lost() {
+    let json = workspace_report("swallowed_result");
+    let in_pollers: Vec<_> = sites(&json)
+        .into_iter()
+        .filter(|s| s.0 == "server/src/pollers.rs")
+        .collect();
+    assert_eq!(
+        in_pollers,
+        vec![(
+            "server/src/pollers.rs".to_string(),
+            32,
+            "swallowed_result".to_string()
+        )],
+        "{json:#}"
+    );
+}

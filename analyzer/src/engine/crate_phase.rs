@@ -87,7 +87,12 @@ pub(super) fn run(
     let mut imports: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     // Crates whose own files import them by name (a package's bins and tests use its library).
     let mut self_named: BTreeSet<usize> = BTreeSet::new();
-    for &c in &needs_index {
+    // The crates named, and those they name in turn: a path through a re-export
+    // (`vector_lib::top::state::Event`, where `vector_lib` has `pub use vector_top as top;`) is
+    // followed into the member that declares it.
+    let mut wanted: BTreeSet<usize> = needs_index.clone();
+    let mut work: Vec<usize> = needs_index.iter().copied().collect();
+    while let Some(c) = work.pop() {
         let files: Vec<&FileIndex> = by_crate[&c]
             .iter()
             .filter_map(|&i| outcomes[i].facts.as_ref().map(|f| &f.index))
@@ -100,24 +105,19 @@ pub(super) fn run(
         {
             self_named.insert(c);
         }
-        imports.insert(
-            c,
-            roots
-                .into_iter()
-                .filter(|r| by_name.get(r.as_str()).is_some_and(|&s| s != c))
-                .collect(),
-        );
+        let named: BTreeSet<String> = roots
+            .into_iter()
+            .filter(|r| by_name.get(r.as_str()).is_some_and(|&s| s != c))
+            .collect();
+        for r in &named {
+            if let Some(&s) = by_name.get(r.as_str())
+                && wanted.insert(s)
+            {
+                work.push(s);
+            }
+        }
+        imports.insert(c, named);
     }
-    let wanted: BTreeSet<usize> = needs_index
-        .iter()
-        .copied()
-        .chain(
-            imports
-                .values()
-                .flatten()
-                .filter_map(|r| by_name.get(r.as_str()).copied()),
-        )
-        .collect();
     let mut indexes: BTreeMap<usize, Arc<CrateIndex>> = BTreeMap::new();
     for (&c, members) in &by_crate {
         let mut index = CrateIndex::default();

@@ -99,6 +99,17 @@
 //!   the struct also holds `command_rx`, a receiver of the same channel kind and message type,
 //!   also behind a `Mutex`/`Arc`; not in an `Option`, which may have been taken): while `self`
 //!   lives, so does the receiver;
+//! - a send in a loop on a channel the workspace drains until it closes: the message type is a
+//!   workspace type, and every receiver of that channel kind and message type that a fn takes
+//!   as a parameter (by its type, or an alias named like one: `EventRx`) is only received from
+//!   in loops that end only when every sender is gone (`while let Some(ev) = rx.recv().await`
+//!   with no `break`, `return` or `?` in it; a `loop` whose every exit is that receive's
+//!   `None`), also in a task the fn spawns. Such a receiver outlives every sender, so the send
+//!   cannot find it gone, only (bounded) wait for room. Still reported: a channel type some
+//!   struct keeps a receiver of (it goes with its owner), one whose consumer also stops at
+//!   shutdown or on an error, and one a fn drains into another channel of the same message
+//!   type (the type names more than one channel). Receivers only local bindings hold are not
+//!   seen: the fns they are handed to as parameters are;
 //! - the answer on a oneshot (`let _ = reply.send(position);`, also a sender taken out of a
 //!   request, `while let Some((req, reply)) = rx.recv().await`, or out of a `#[pin_project]`
 //!   field): it fails only when the requester stopped waiting (dropped its receiver, which is
@@ -2031,6 +2042,14 @@ fn loss(cx: &Cx, e: &syn::Expr, logged: Option<&[String]>, sets: SendSets) -> Lo
     if forwards_logged_error(send, logged) || held.contains(&pos(send.method.span())) {
         return Loss::Nothing;
     }
+    // A plain send in a loop: lost only if the receiver can go while the loop runs, which a
+    // channel whose receivers the crate all drains until it closes rules out.
+    let drained = is_plain_send(send)
+        .then(|| Condition {
+            ty: cx.type_of(&send.receiver),
+            holds: Holds::NotDrainedSender,
+        })
+        .filter(|c| !c.ty.is_unknown());
     // A pure signal is not data on a message channel, only (as a variant) on a `watch`.
     let signal = unit_signal(cx, send);
     if !matches!(signal, Loss::Data) {
@@ -2038,7 +2057,7 @@ fn loss(cx: &Cx, e: &syn::Expr, logged: Option<&[String]>, sets: SendSets) -> Lo
     }
     // Each other answer is Nothing, or conditions the crate index settles: all must leave the
     // message data for the finding to stand.
-    let mut conditions = Vec::new();
+    let mut conditions: Vec<Condition> = drained.into_iter().collect();
     for answer in [
         reply_channel(cx, send),
         oneshot_answer(cx, send),

@@ -246,14 +246,25 @@ pub enum Holds {
     /// The type's path (through `Arc`, `&`, `Option`...) is not one `is` accepts: the finding
     /// stands unless the type turns out to be, say, a oneshot sender.
     PathIsNot(fn(&str) -> bool),
+    /// The type is not a sender whose every receiver the crate drains until the channel closes
+    /// (`CrateIndex::drained_sender`): only the crate index can tell, and an unknown type
+    /// passes (the finding stands).
+    NotDrainedSender,
 }
 
 impl Holds {
+    /// The test, as far as the type alone can settle it.
     pub fn test(self, t: &Ty) -> bool {
         match self {
             Holds::Ty(f) => f(t),
             Holds::PathIsNot(is) => !t.peel().path_str().is_some_and(is),
+            Holds::NotDrainedSender => true,
         }
+    }
+
+    /// Whether only the crate index settles it, whatever one file knows of the type.
+    pub fn needs_crate(self) -> bool {
+        matches!(self, Holds::NotDrainedSender)
     }
 }
 

@@ -35,6 +35,21 @@ pub struct FileIndex {
     pub methods: Vec<(String, String, Ty)>,
     /// Each module's imports and items (the file's root module and inline modules).
     pub modules: Vec<ModuleExport>,
+    /// Parameters typed as a channel's receiver (or an alias named like one).
+    pub receivers: Vec<ReceiverParam>,
+}
+
+/// A parameter that may be a channel's receiver (see [`FileIndex::receivers`]).
+#[derive(Debug, Clone)]
+pub struct ReceiverParam {
+    pub ty: Ty,
+    /// The fn drains it until its channel closes (see [`super::drain`]).
+    pub drained: bool,
+    /// The fn's other parameters that may be senders, and its owner's path (a method's
+    /// `self`, as the file resolved it): a fn that drains one channel into another of the same
+    /// message type (a forwarder) shows the type names more than one channel.
+    pub peers: Vec<Ty>,
+    pub owner: Option<String>,
 }
 
 /// The method name under which a type's `Deref::Target` is indexed (no method can be named so).
@@ -58,6 +73,11 @@ pub struct CrateIndex {
     /// Method return types by the owner path as written (see [`FileIndex::methods`]).
     raw_methods: Vec<(String, String, Ty)>,
     modules: BTreeMap<String, ModuleTable>,
+    /// See [`FileIndex::receivers`].
+    receivers: Vec<ReceiverParam>,
+    /// Per channel, whether every receiver the crate declares (parameters, fields) is drained
+    /// until the channel closes: built on first query.
+    drained: OnceLock<rustc_hash::FxHashMap<super::types::ChannelKey, bool>>,
     /// Built on first query, once every file has been added: owners canonicalised, and how
     /// many items share each bare name (lock names stay short unless that is ambiguous).
     sealed: OnceLock<Sealed>,
@@ -134,6 +154,8 @@ impl CrateIndex {
             add(&mut self.fns, path, ty);
         }
         self.raw_methods.extend(f.methods);
+        self.receivers.extend(f.receivers);
+        self.drained = OnceLock::new();
         self.clear_caches();
         for m in f.modules {
             let t = self.modules.entry(m.path).or_default();
@@ -408,6 +430,102 @@ impl CrateIndex {
             Ty::Slice(inner) => Ty::Slice(Box::new(self.canon_ty(inner))),
             Ty::Unknown => Ty::Unknown,
         }
+    }
+
+    /// Whether a send on a sender of this type cannot find its receiver gone: the message type
+    /// is a workspace type, and every receiver of that channel the crate that declares the
+    /// message type holds as a parameter or a field is a parameter drained until the channel
+    /// closes (at least one is). Receivers only a local binding holds (`let (tx, rx) =
+    /// channel();`) are not seen; they are handed to the fns that drain them as parameters.
+    pub fn drained_sender(&self, sender: &Ty) -> bool {
+        let Some((mut index, key)) = self.sender_channel(sender, 0) else {
+            return false;
+        };
+        let mut message = key.message.clone();
+        for _ in 0..4 {
+            let Some(path) = message.path_str().map(str::to_string) else {
+                return false;
+            };
+            if let Some(local) = index.local_path(&path) {
+                let key = super::types::ChannelKey {
+                    message: index.canon_ty(&Ty::Path {
+                        path: local,
+                        args: match &message {
+                            Ty::Path { args, .. } => args.clone(),
+                            _ => Vec::new(),
+                        },
+                    }),
+                    ..key
+                };
+                return index.drained_channels().get(&key).copied().unwrap_or(false);
+            }
+            // A message type of another workspace member: that crate's receivers decide.
+            let Some((sib, inner)) = index.sibling_of(&path) else {
+                return false;
+            };
+            let canon = sib.canon(&inner);
+            message = match message {
+                Ty::Path { args, .. } => Ty::Path { path: canon, args },
+                other => other,
+            };
+            index = sib;
+        }
+        false
+    }
+
+    /// The channel of a sender type, and the crate whose paths its key uses: through aliases
+    /// of this crate and of the members it names (`shared::state::UpdateTx`, declared where
+    /// `shared` re-exports it from).
+    fn sender_channel(
+        &self,
+        ty: &Ty,
+        depth: usize,
+    ) -> Option<(&CrateIndex, super::types::ChannelKey)> {
+        let ty = self.expand(ty);
+        if let Some(key) = super::types::channel_key(&ty, true) {
+            return Some((self, key));
+        }
+        if depth > 4 {
+            return None;
+        }
+        let (sib, inner) = self.sibling_of(ty.peel().path_str()?)?;
+        sib.sender_channel(&Ty::path(&sib.canon(&inner)), depth + 1)
+    }
+
+    fn drained_channels(&self) -> &rustc_hash::FxHashMap<super::types::ChannelKey, bool> {
+        self.drained.get_or_init(|| {
+            let mut out = rustc_hash::FxHashMap::default();
+            let sender_key = |ty: &Ty| super::types::channel_key(&self.expand(ty), true);
+            for r in &self.receivers {
+                let Some(key) = super::types::channel_key(&self.expand(&r.ty), false) else {
+                    continue;
+                };
+                let owner_fields = r.owner.iter().flat_map(|o| {
+                    let o = self.canon(o);
+                    self.fields
+                        .range((o.clone(), String::new())..)
+                        .take_while(move |((owner, _), _)| *owner == o)
+                        .flat_map(|(_, tys)| tys.iter().cloned())
+                        .collect::<Vec<_>>()
+                });
+                let forwards = r
+                    .peers
+                    .iter()
+                    .cloned()
+                    .chain(owner_fields)
+                    .any(|t| sender_key(&t).as_ref() == Some(&key));
+                *out.entry(key).or_insert(true) &= r.drained && !forwards;
+            }
+            // A receiver kept in a struct lives as long as its owner, whatever drains it.
+            for tys in self.fields.values() {
+                for ty in tys {
+                    if let Some(key) = super::types::channel_key(&self.expand(ty), false) {
+                        out.insert(key, false);
+                    }
+                }
+            }
+            out
+        })
     }
 
     /// Expand crate-local type aliases (`type Shared = Arc<Mutex<Db>>`).

@@ -5,6 +5,7 @@
 
 pub mod blocking_paths;
 pub mod callgraph;
+pub mod drain;
 pub mod facts;
 pub mod fallible;
 pub mod index;
@@ -623,7 +624,11 @@ impl<'a> CrateCx<'a> {
 
     /// Settle a deferred condition.
     pub fn holds(&self, c: &Condition) -> bool {
-        c.holds.test(&self.index.eval(&c.ty))
+        let ty = self.index.eval(&c.ty);
+        match c.holds {
+            Holds::NotDrainedSender => !self.index.drained_sender(&ty),
+            h => h.test(&ty),
+        }
     }
 
     /// A deferred finding, if it stands now that the crate is known: its conditions hold and,
@@ -661,6 +666,12 @@ impl<'a> CrateCx<'a> {
 fn unsettled(conditions: Vec<Condition>) -> Option<Vec<Condition>> {
     let mut pending = Vec::new();
     for c in conditions {
+        if c.holds.needs_crate() {
+            if !c.ty.is_unknown() {
+                pending.push(c);
+            }
+            continue;
+        }
         if let TyExpr::Known(t) = &c.ty {
             if c.holds.test(t) {
                 continue;

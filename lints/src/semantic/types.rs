@@ -256,6 +256,53 @@ const CHANNEL_RECEIVERS: &[&str] = &[
     "kanal::AsyncReceiver",
 ];
 
+/// The channel one end of a message queue belongs to, as far as types tell: the channel's
+/// module, whether it is unbounded, and the message type. A sender and a receiver with the same
+/// key may be two ends of one channel (`mpsc::Sender<Event>` and `mpsc::Receiver<Event>`);
+/// broadcast and watch channels, whose sends do not need a receiver, have none.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ChannelKey {
+    pub module: String,
+    pub unbounded: bool,
+    pub message: Ty,
+}
+
+/// The [`ChannelKey`] of a sender (`sender`) or receiver type, through `Arc`, `Option` and
+/// locks (`Mutex<Option<mpsc::Receiver<Job>>>`).
+pub fn channel_key(ty: &Ty, sender: bool) -> Option<ChannelKey> {
+    let mut cur = ty.peel();
+    for _ in 0..4 {
+        let Ty::Path { path, args } = cur else {
+            return None;
+        };
+        if lock_kind_of_path(path).is_some() {
+            cur = args.first()?.peel();
+            continue;
+        }
+        let (module, end) = super::syntax::split_last(path);
+        let module = module?;
+        if !CHANNEL_RECEIVERS.contains(&format!("{module}::Receiver").as_str())
+            && !CHANNEL_RECEIVERS.contains(&format!("{module}::UnboundedReceiver").as_str())
+            || module == "tokio::sync::broadcast"
+        {
+            return None;
+        }
+        let unbounded = match (sender, end) {
+            (true, "Sender" | "SyncSender" | "AsyncSender") => false,
+            (true, "UnboundedSender") => true,
+            (false, "Receiver" | "AsyncReceiver") => false,
+            (false, "UnboundedReceiver") => true,
+            _ => return None,
+        };
+        return Some(ChannelKey {
+            module: module.to_string(),
+            unbounded,
+            message: args.first()?.clone(),
+        });
+    }
+    None
+}
+
 /// Any `Result`: std's, a crate's alias, `anyhow::Result<T>`, `io::Result<T>` (all put the
 /// value first and the error second).
 pub fn is_result_path(path: &str) -> bool {

@@ -4,7 +4,9 @@ use syn::spanned::Spanned;
 
 use super::{Binding, Body, Boundary, Flow, ItemCtx, Walker, hook};
 use crate::finding::Region;
+use crate::semantic::drain;
 use crate::semantic::facts::ItemExtent;
+use crate::semantic::index::ReceiverParam;
 use crate::semantic::macros;
 use crate::semantic::types::{Ty, TyExpr};
 use crate::semantic::{FnView, ItemView};
@@ -460,6 +462,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             Some(i) if !i.is_fn => (i.owner_path.clone(), i.trait_path.clone()),
             _ => (None, None),
         };
+        let owner_path = owner.clone();
         let is_async = sig.asyncness.is_some();
         let in_trait_def = self.core.items.last().is_some_and(|i| i.is_trait);
         let is_main = sig.ident == "main" && self.core.items.is_empty();
@@ -543,6 +546,19 @@ impl<'a, 'l> Walker<'a, 'l> {
                 }
                 syn::FnArg::Typed(pt) => {
                     let ty = Ty::from_syn(&pt.ty, &self.core.uses);
+                    if let syn::Pat::Ident(p) = &*pt.pat
+                        && drain::may_be_receiver(&pt.ty)
+                    {
+                        let receiver = ReceiverParam {
+                            ty: ty.clone(),
+                            drained: drain::drains_until_closed(block, &p.ident.to_string()),
+                            peers: drain::sender_params(sig)
+                                .map(|t| Ty::from_syn(t, &self.core.uses))
+                                .collect(),
+                            owner: owner_path.clone(),
+                        };
+                        self.core.facts.index.receivers.push(receiver);
+                    }
                     self.bind_typed_pattern(&pt.pat, ty);
                 }
             }
