@@ -35,7 +35,8 @@
 //!
 //! An exit directly in an async fn that only `main`'s startup reaches is reported at low
 //! severity, like one in `main`: "only startup reaches it" means every chain of resolved calls
-//! into the fn (followed up to 8 levels) starts in a `main` fn and runs in place (no call from a
+//! into the fn (followed up to 8 levels) starts in a `main` fn (or a Windows service's entry
+//! point, the fn `define_windows_service!` names) and runs in place (no call from a
 //! spawned task or a closure handed elsewhere, and an async fn's future awaited right there:
 //! `tokio::spawn(on_signal())` in `main` runs it as a task; the `async` block a sync fn runs with
 //! `block_on` runs in place, so `fn start() { rt.block_on(async { shutdown().await }) }`,
@@ -46,8 +47,10 @@
 //!
 //! Startup before anything runs is not flagged at all: an exit (directly, or through a chain
 //! of calls) that only main's startup reaches, where no fn of the chain has yet spawned a task
-//! or a thread (a call or method named `spawn*` earlier in its body; a child process's
-//! `Command::spawn` outlives the exit and does not count) or keeps a value alive only for its
+//! or a thread (a call or method named `spawn*` earlier in its body, or a call earlier in its
+//! body of a workspace fn that does, itself or through the fns it calls: `let workers =
+//! start_collectors(&rt);`; one in another `match` arm or `if` branch does not count; a child
+//! process's `Command::spawn` outlives the exit and does not count) or keeps a value alive only for its
 //! destructor (`let _guard = init_logging();`, `let (writer, _guard) = non_blocking(out);`: a
 //! log flush guard, a buffered writer, a temporary directory; a lock's `_lock` and a span's
 //! `_enter` are released with the process anyway). There the exit only sets the process's
@@ -162,11 +165,11 @@ impl Lint for ExitInAsync {
                 if ff.finding.rule != META.name {
                     continue;
                 }
-                if !ff.cuts_off
-                    && cx
-                        .calls
-                        .is_some_and(|c| c.startup_before_work(file, ff.func))
-                {
+                if cx.calls.is_some_and(|c| {
+                    !ff.cuts_off
+                        && !c.started_before(file, ff.func, ff.finding.region.start_byte)
+                        && c.startup_before_work(file, ff.func)
+                }) {
                     continue;
                 }
                 let mut f = ff.finding.clone();
@@ -183,7 +186,9 @@ impl Lint for ExitInAsync {
         let Some(calls) = cx.calls else { return };
         // Startup before anything runs (see the docs): no finding.
         let quiet = |file: usize, site: &CallSite| {
-            !site.cuts_off && calls.startup_before_work(file, site.caller)
+            !site.cuts_off
+                && !calls.started_before(file, site.caller, site.region.start_byte)
+                && calls.startup_before_work(file, site.caller)
         };
         for call in calls.hazard_calls_where(META.name, &|file, site| !quiet(file, site)) {
             let startup = call.site.async_main || calls.startup_only(call.file, call.site.caller);

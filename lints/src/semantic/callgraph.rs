@@ -165,6 +165,10 @@ pub struct CallGraph {
     /// Per crate (by position): its locks some holder keeps long (see
     /// [`CrateCx::long_held_locks`]).
     long_held: Vec<super::locks::LongHeld>,
+    /// Per fn (node), its calls (in its own body) of fns that start a task or thread, themselves
+    /// or through the fns they call in turn: where each call starts, and the branch it is in
+    /// (see [`CallGraph::started_before`]).
+    starting: FxHashMap<u32, Vec<StartingCall>>,
     pub stats: CallStats,
 }
 
@@ -192,6 +196,10 @@ struct FileSpan {
 }
 
 const NO_EDGE: u32 = u32::MAX;
+
+/// A call of a fn that starts a task or thread: where the call starts, and the branch it is in
+/// (see [`CallSite::branch`]).
+type StartingCall = (u32, (u32, u32));
 
 /// What a key names: one body, or several (ambiguous, resolves to nothing).
 #[derive(Clone, Copy)]
@@ -784,6 +792,7 @@ impl CallGraph {
         for (i, e) in self.edges.iter().enumerate() {
             self.callers[e.to as usize].push(i as u32);
         }
+        self.starting = self.starting_calls(crates);
         self.propagate(&follow, |slot| slot != LOCK_SLOT);
         // Which locks are held long needs the blocking summaries; which fns take such a lock
         // needs that.
@@ -1006,6 +1015,63 @@ impl CallGraph {
         out
     }
 
+    /// See [`CallGraph::starting`] (the field).
+    fn starting_calls(&self, crates: &[CrateInput<'_, '_>]) -> FxHashMap<u32, Vec<StartingCall>> {
+        let site = |e: &Edge| {
+            let ci = self.krate(crates, e.krate)?;
+            ci.cx.files.get(e.file)?.calls.get(e.site)
+        };
+        // A call runs its callee's body when it is made in place and, for an async fn, awaited.
+        let runs = |e: &Edge| {
+            site(e).is_some_and(|s| {
+                s.inline && (s.awaited || self.def(crates, e.to).is_some_and(|d| !d.is_async))
+            })
+        };
+        let mut starts: Vec<bool> = (0..self.nodes.len() as u32)
+            .map(|n| self.def(crates, n).is_some_and(|d| d.spawns))
+            .collect();
+        let mut work: Vec<u32> = (0..self.nodes.len() as u32)
+            .filter(|&n| starts[n as usize])
+            .collect();
+        while let Some(n) = work.pop() {
+            for &ei in &self.callers[n as usize] {
+                let e = &self.edges[ei as usize];
+                if !starts[e.from as usize] && runs(e) {
+                    starts[e.from as usize] = true;
+                    work.push(e.from);
+                }
+            }
+        }
+        // Per calling fn, its calls of such fns: where each starts, and the branch it is in. A
+        // later call in that branch (or outside it, when it is in none) comes after it; one in
+        // another `match` arm does not.
+        let mut starting: FxHashMap<u32, Vec<StartingCall>> = FxHashMap::default();
+        for e in &self.edges {
+            if starts[e.to as usize]
+                && runs(e)
+                && let Some(s) = site(e)
+            {
+                starting
+                    .entry(e.from)
+                    .or_default()
+                    .push((s.region.start_byte, s.branch));
+            }
+        }
+        starting
+    }
+
+    /// Whether fn `node`, before the point `at` (a byte offset in its file) of its body, has
+    /// made a call of a fn that starts a task or thread (see [`CallGraph::starting`]): one in
+    /// the same branch as `at`, or in none. One in another `match` arm or `if` branch does not
+    /// count.
+    fn started_before(&self, node: u32, at: u32) -> bool {
+        self.starting.get(&node).is_some_and(|calls| {
+            calls
+                .iter()
+                .any(|&(start, (lo, hi))| start < at && lo <= at && at <= hi)
+        })
+    }
+
     /// The witness chain of `node`'s summary in `slot`: one step per fn, callee first.
     fn chain(&self, crates: &[CrateInput<'_, '_>], mut node: u32, slot: usize) -> Vec<Step> {
         let mut steps = Vec::new();
@@ -1078,11 +1144,15 @@ impl CallGraph {
             |_, def| def.is_main.then_some(true),
             // Called from a spawned task or a closure handed elsewhere: runs later, anywhere;
             // an async fn's future not awaited right there (`tokio::spawn(run())`) too.
-            |callee, site| {
+            |callee, site, e| {
                 (!site.inline
                     || (callee.is_async && !site.awaited)
-                    || (before_work && site.cuts_off))
-                    .then_some(false)
+                    || (before_work
+                        && (site.cuts_off
+                            || self.edges.get(e).is_none_or(|e| {
+                                self.started_before(e.from, site.region.start_byte)
+                            }))))
+                .then_some(false)
             },
         )
     }
@@ -1101,7 +1171,7 @@ impl CallGraph {
             |at, def| {
                 (!def.is_async || self.may_be_called_unseen(crates, at, def)).then_some(false)
             },
-            |_, site| {
+            |_, site, _| {
                 if !site.awaited {
                     Some(false)
                 } else if site.off_worker {
@@ -1164,7 +1234,7 @@ impl CallGraph {
         crates: &[CrateInput<'_, '_>],
         at: FnRef,
         node: impl Fn(&FnRef, &FnDef) -> Option<bool>,
-        edge: impl Fn(&FnDef, &CallSite) -> Option<bool>,
+        edge: impl Fn(&FnDef, &CallSite, usize) -> Option<bool>,
     ) -> bool {
         let Some(start) = self.node_of(&at) else {
             return false;
@@ -1196,7 +1266,7 @@ impl CallGraph {
                 else {
                     return false;
                 };
-                match edge(def, site) {
+                match edge(def, site, ei as usize) {
                     Some(true) => {
                         ended_well = true;
                         continue;
@@ -1263,6 +1333,18 @@ impl<'a> CallsView<'a> {
                 func,
             },
         )
+    }
+
+    /// See [`CallGraph::started_before`]: fn `func` of file `file` in the crate being checked,
+    /// before byte `at` of that file.
+    pub fn started_before(&self, file: usize, func: u32, at: u32) -> bool {
+        self.graph
+            .node_of(&FnRef {
+                krate: self.krate,
+                file,
+                func,
+            })
+            .is_some_and(|n| self.graph.started_before(n, at))
     }
 
     /// See [`CallGraph::startup_before_work`]: `file`/`func` in the crate being checked.

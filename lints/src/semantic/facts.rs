@@ -421,6 +421,8 @@ pub struct FnDef {
     /// Declared to return a `Result`, but its body can only return `Ok(..)` (see
     /// [`super::fallible::never_errs`]): discarding its result loses no error.
     pub never_errs: bool,
+    /// Its own body starts a task or thread (see `Core::note_spawn`).
+    pub spawns: bool,
 }
 
 /// What a call names, as far as one file can tell.
@@ -454,6 +456,9 @@ pub struct CallSite {
     /// Exiting the process during the call would cut off something its fn started (see
     /// `Core::exit_cuts_off`).
     pub cuts_off: bool,
+    /// The byte range of the innermost `if`/`else` branch or `match` arm around the call
+    /// (the whole file when there is none): what else runs whenever the call does.
+    pub branch: (u32, u32),
     /// Its arguments, a method call's receiver not counted (see [`CallShape::count`]).
     pub argc: u8,
     /// Recorded only where a finding can sit: async-context calls and calls made with guards

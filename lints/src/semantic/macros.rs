@@ -383,6 +383,25 @@ fn parse_items(tokens: TokenStream) -> syn::Result<Vec<syn::Item>> {
     )
 }
 
+/// The fns a file's `define_windows_service!(ffi_main, service_main)` names as a Windows
+/// service's entry point: the service control manager starts the process there, as `main` is
+/// otherwise (no call racewise can see reaches it).
+pub fn windows_service_mains(items: &[syn::Item]) -> Vec<String> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Macro(m) if macro_name(&m.mac) == "define_windows_service" => {
+                let (args, _) = parse_exprs(m.mac.tokens.clone(), "define_windows_service");
+                match args.as_slice() {
+                    [_, syn::Expr::Path(p)] => p.path.get_ident().map(|i| i.to_string()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1344,8 +1344,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         let spawns = name.contains("spawn");
         // A child process outlives an exit of this one: no task of its own cut off. The
         // builder's type is lost through its `&mut Self` methods
-        // (`Command::new(..).arg(..).spawn()`), so the chain's start is asked too.
+        // (`Command::new(..).arg(..).spawn()`), so the chain's start is asked too; and a
+        // `spawn()` without an argument starts no code of this process (a task or a thread is
+        // given its future or closure): a command's, however the command was built.
         let child_process = || {
+            if name == "spawn" && mc.args.is_empty() {
+                return true;
+            }
             let mut start = &*mc.receiver;
             while let syn::Expr::MethodCall(inner) = peel(start) {
                 start = &inner.receiver;
@@ -1585,6 +1590,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         });
         let in_test = self.core.in_test();
         let cuts_off = self.core.exit_cuts_off();
+        let branch = self.core.branches.last().copied().unwrap_or((0, u32::MAX));
         self.core.facts.calls.push(CallSite {
             caller,
             callee,
@@ -1596,6 +1602,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             in_test,
             awaited: run_by_block_on,
             cuts_off,
+            branch,
             argc: CallShape::count(argc),
             context,
         });
@@ -1865,7 +1872,11 @@ impl<'a, 'l> Walker<'a, 'l> {
             b.decided = true;
         }
         let after_cond = self.clone_flow();
+        self.core
+            .branches
+            .push(range_of(i.then_branch.brace_token.span.join()));
         let then_val = self.walk_block(&i.then_branch);
+        self.core.branches.pop();
         self.frame_exit(frame);
         let then_flow = self.take_flow();
         let then_leaves = !then_flow.reachable;
@@ -1878,7 +1889,12 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.set_flow(else_flow);
         let else_val = match &i.else_branch {
-            Some((_, e)) => self.eval(e, Mode::Value),
+            Some((_, e)) => {
+                self.core.branches.push(range_of(e.span()));
+                let v = self.eval(e, Mode::Value);
+                self.core.branches.pop();
+                v
+            }
             None => Val::default(),
         };
         let else_flow = self.take_flow();
@@ -1928,6 +1944,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let mut guards = Vec::new();
         for arm in &m.arms {
             self.set_flow(entry.clone());
+            self.core.branches.push(range_of(arm.span()));
             let frame = self.core.env.push(Boundary::Block);
             self.bind_pattern(&arm.pat, ty.clone(), &v.guards);
             if let Some((_, g)) = &arm.guard {
@@ -1947,6 +1964,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             let arm_flow = self.take_flow();
             an_arm_leaves |= !arm_flow.reachable;
             gated.push(range_of(arm.body.span()));
+            self.core.branches.pop();
             out = out.merge(arm_flow);
         }
         if !reads.is_empty() {

@@ -465,7 +465,8 @@ impl<'a, 'l> Walker<'a, 'l> {
         let owner_path = owner.clone();
         let is_async = sig.asyncness.is_some();
         let in_trait_def = self.core.items.last().is_some_and(|i| i.is_trait);
-        let is_main = sig.ident == "main" && self.core.items.is_empty();
+        let is_main = self.core.items.is_empty()
+            && (sig.ident == "main" || self.core.entry_fns.iter().any(|e| sig.ident == e));
         let display = match (&owner, self.core.items.last()) {
             (Some(_), Some(imp)) => format!("{}::{}", imp.name, sig.ident),
             _ => sig.ident.to_string(),
@@ -493,6 +494,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             never_errs: !in_trait_impl
                 && !in_trait_def
                 && crate::semantic::fallible::never_errs(sig, block),
+            spawns: false,
         });
         self.core.items.push(ItemCtx {
             self_ty: None,

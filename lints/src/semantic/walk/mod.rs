@@ -124,6 +124,11 @@ pub struct Core<'a> {
     pub(crate) handed_out: std::collections::BTreeSet<String>,
     /// Attributes that declare a free fn a method of the type they name (`attr_methods`).
     pub(crate) method_attrs: std::collections::BTreeSet<String>,
+    /// Fns other than `main` that start the process (see [`crate::semantic::macros::windows_service_mains`]).
+    pub(crate) entry_fns: Vec<String>,
+    /// Byte ranges of the `if`/`else` branches and `match` arms being walked, innermost last
+    /// (see [`crate::semantic::facts::CallSite::branch`]).
+    pub(crate) branches: Vec<(u32, u32)>,
     /// The fns (index into `FileFacts::fns`) whose walk has passed a call or method named
     /// `spawn*`: from there on a task or thread they started may be running.
     pub(crate) spawned_fns: Vec<u32>,
@@ -414,6 +419,8 @@ pub fn analyze_file<'a>(
         block_on_call: None,
         handed_out: Default::default(),
         method_attrs: attr_methods::method_attrs(&file.items),
+        entry_fns: crate::semantic::macros::windows_service_mains(&file.items),
+        branches: Vec::new(),
         spawned_fns: Vec::new(),
         awaited_block: 0,
         dropped_result: 0,
@@ -441,6 +448,11 @@ pub fn analyze_file<'a>(
     w.core.uses.pop();
     let emitted = w.core.out.into_inner();
     let mut facts = w.core.facts;
+    for f in w.core.spawned_fns {
+        if let Some(def) = facts.fns.get_mut(f as usize) {
+            def.spawns = true;
+        }
+    }
     facts.handed_out_fields = w.core.handed_out.into_iter().collect();
     facts.unfollowed_names.sort_unstable();
     facts.unfollowed_names.dedup();
