@@ -57,7 +57,10 @@
 //!   block or a block around it up to its loop, closure or fn, leaves with an error (`return
 //!   Err(..)`, `bail!`, `Err(..)?`, an `Err(..)` tail). That error is the failure the caller
 //!   hears about; the clean-up's own is secondary (the same clean-up on the success path, or
-//!   before a `return Ok(..)`, stays a finding);
+//!   before a `return Ok(..)`, stays a finding); so is the same clean-up in the handling of
+//!   another error that the handling reports, hands on or returns (a `match` arm `Err(err) =>
+//!   { error!(%err, ..); kill(pid, SIGQUIT).ok(); }`, an `if let Err(e) = ..` block naming
+//!   `e`): an `Err(_)` that drops the first error too stays a finding;
 //! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`, `close`,
 //!   `destroy`, `unminimize`, `center`, `set_title`..., on a receiver named as a window or an
 //!   overlay): they fail only when the event loop is gone, that is while the app exits;
@@ -2478,12 +2481,30 @@ fn explained_inside(cx: &Cx, body: &syn::Expr) -> bool {
 /// `rollback`. The way out: the first unconditional exit after it, in its block or a block
 /// around it (up to its loop, closure or fn), leaves with an error (`return Err(..)`,
 /// `bail!`, `Err(..)?`, an `Err(..)` tail); a `return Ok(..)`, an `Ok(..)` tail, a `break` or
-/// a `continue` first means the clean-up is on another path.
+/// a `continue` first means the clean-up is on another path. The same clean-up in the handling
+/// of another error (a `match` arm `Err(e) => { error!(.., e); .. kill(pid).ok(); }`, an `if
+/// let Err(e) = ..` block) whose error that handling reports, hands on or returns (it names
+/// `e`): that error is the failure heard about.
 fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet<(usize, usize)>) {
     struct Blocks<'a, 'o> {
         /// The blocks around the statement being visited, each with the statements after it.
         after: Vec<&'a [syn::Stmt]>,
+        /// Inside the handling of an error that it observes (see above).
+        handling_error: usize,
         out: &'o mut std::collections::HashSet<(usize, usize)>,
+    }
+    /// `Err(e)` with `body` naming `e`.
+    fn observed_error(pat: &syn::Pat, body: proc_macro2::TokenStream) -> bool {
+        let syn::Pat::TupleStruct(ts) = pat else {
+            return false;
+        };
+        match ts.elems.first() {
+            Some(syn::Pat::Ident(e)) if ts.elems.len() == 1 && e.subpat.is_none() => {
+                ts.path.segments.last().is_some_and(|s| s.ident == "Err")
+                    && crate::semantic::syntax::mentions_ident(body, &e.ident.to_string())
+            }
+            _ => false,
+        }
     }
     impl<'a> syn::visit::Visit<'a> for Blocks<'a, '_> {
         fn visit_block(&mut self, b: &'a syn::Block) {
@@ -2491,11 +2512,12 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
                 let rest = &b.stmts[i + 1..];
                 if let Some(d) = discard_of(stmt)
                     && op_name(d.expr()).is_some_and(|(op, _)| is_cleanup(&op))
-                    && std::iter::once(rest)
-                        .chain(self.after.iter().rev().copied())
-                        .flatten()
-                        .find_map(crate::semantic::syntax::exit_of)
-                        == Some(crate::semantic::syntax::Exit::Error)
+                    && (self.handling_error > 0
+                        || std::iter::once(rest)
+                            .chain(self.after.iter().rev().copied())
+                            .flatten()
+                            .find_map(crate::semantic::syntax::exit_of)
+                            == Some(crate::semantic::syntax::Exit::Error))
                 {
                     self.out.insert(pos(d.first));
                 }
@@ -2505,7 +2527,25 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
             }
         }
         fn visit_item(&mut self, _: &'a syn::Item) {}
-        // A loop turn, a closure or an async block ends before the statements after it run.
+        fn visit_arm(&mut self, arm: &'a syn::Arm) {
+            let handles = observed_error(&arm.pat, arm.body.to_token_stream());
+            self.handling_error += usize::from(handles);
+            syn::visit::visit_arm(self, arm);
+            self.handling_error -= usize::from(handles);
+        }
+        fn visit_expr_if(&mut self, i: &'a syn::ExprIf) {
+            let handles = matches!(peel(&i.cond), syn::Expr::Let(l)
+                if observed_error(&l.pat, i.then_branch.to_token_stream()));
+            self.visit_expr(&i.cond);
+            self.handling_error += usize::from(handles);
+            self.visit_block(&i.then_branch);
+            self.handling_error -= usize::from(handles);
+            if let Some((_, e)) = &i.else_branch {
+                self.visit_expr(e);
+            }
+        }
+        // A loop turn, a closure or an async block ends before the statements after it run;
+        // a closure or an async block runs apart from the handling around it.
         fn visit_expr(&mut self, e: &'a syn::Expr) {
             if matches!(
                 e,
@@ -2516,8 +2556,14 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
                     | syn::Expr::Async(_)
             ) {
                 let outer = std::mem::take(&mut self.after);
+                let handling = if matches!(e, syn::Expr::Closure(_) | syn::Expr::Async(_)) {
+                    std::mem::take(&mut self.handling_error)
+                } else {
+                    self.handling_error
+                };
                 syn::visit::visit_expr(self, e);
                 self.after = outer;
+                self.handling_error = handling;
             } else {
                 syn::visit::visit_expr(self, e);
             }
@@ -2525,6 +2571,7 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
     }
     let mut blocks = Blocks {
         after: Vec::new(),
+        handling_error: 0,
         out,
     };
     syn::visit::Visit::visit_block(&mut blocks, block);
