@@ -61,6 +61,11 @@
 //!   another error that the handling reports, hands on or returns (a `match` arm `Err(err) =>
 //!   { error!(%err, ..); kill(pid, SIGQUIT).ok(); }`, an `if let Err(e) = ..` block naming
 //!   `e`): an `Err(_)` that drops the first error too stays a finding;
+//! - `let _ = fs::create_dir_all(parent);` followed (in its block or a block around it) by a
+//!   statement that propagates with `?` the error of an expression naming the same path
+//!   (`fs::write(path, ..)?` after `if let Some(parent) = path.parent()`, `r.render(dest)?`):
+//!   a directory that could not be made fails that write, whose error reaches the caller with
+//!   the path;
 //! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`, `close`,
 //!   `destroy`, `unminimize`, `center`, `set_title`..., on a receiver named as a window or an
 //!   overlay): they fail only when the event loop is gone, that is while the app exits;
@@ -2491,6 +2496,9 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
         after: Vec<&'a [syn::Stmt]>,
         /// Inside the handling of an error that it observes (see above).
         handling_error: usize,
+        /// The bindings the `if let` conditions around the statement test (`path` of `if let
+        /// Some(parent) = path.parent()`), innermost last.
+        tested: Vec<Vec<String>>,
         out: &'o mut std::collections::HashSet<(usize, usize)>,
     }
     /// `Err(e)` with `body` naming `e`.
@@ -2521,6 +2529,20 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
                 {
                     self.out.insert(pos(d.first));
                 }
+                if let Some(d) = discard_of(stmt)
+                    && let Some(dir) = created_dir(d.expr())
+                {
+                    let names: std::collections::BTreeSet<String> = path_binding(dir)
+                        .into_iter()
+                        .chain(self.tested.iter().flatten().cloned())
+                        .collect();
+                    let later = std::iter::once(rest)
+                        .chain(self.after.iter().rev().copied())
+                        .flatten();
+                    if later.into_iter().any(|s| propagates_error_of(s, &names)) {
+                        self.out.insert(pos(d.first));
+                    }
+                }
                 self.after.push(rest);
                 self.visit_stmt(stmt);
                 self.after.pop();
@@ -2537,9 +2559,15 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
             let handles = matches!(peel(&i.cond), syn::Expr::Let(l)
                 if observed_error(&l.pat, i.then_branch.to_token_stream()));
             self.visit_expr(&i.cond);
+            let tested = match peel(&i.cond) {
+                syn::Expr::Let(l) => path_binding(&l.expr).into_iter().collect(),
+                _ => Vec::new(),
+            };
+            self.tested.push(tested);
             self.handling_error += usize::from(handles);
             self.visit_block(&i.then_branch);
             self.handling_error -= usize::from(handles);
+            self.tested.pop();
             if let Some((_, e)) = &i.else_branch {
                 self.visit_expr(e);
             }
@@ -2572,9 +2600,59 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
     let mut blocks = Blocks {
         after: Vec::new(),
         handling_error: 0,
+        tested: Vec::new(),
         out,
     };
     syn::visit::Visit::visit_block(&mut blocks, block);
+}
+
+/// The directory a `create_dir_all(dir)` / `create_dir(dir)` call (std's or tokio's) makes.
+fn created_dir(e: &syn::Expr) -> Option<&syn::Expr> {
+    match peel_await(e) {
+        syn::Expr::Call(c)
+            if c.args.len() == 1
+                && (crate::semantic::syntax::path_ends_with(&c.func, "create_dir_all")
+                    || crate::semantic::syntax::path_ends_with(&c.func, "create_dir")) =>
+        {
+            c.args.first()
+        }
+        _ => None,
+    }
+}
+
+/// The local binding a path expression starts from (`path` of `path.parent().unwrap()`,
+/// `&dir`); not `self`, whose every field would be the same path.
+fn path_binding(e: &syn::Expr) -> Option<String> {
+    crate::semantic::syntax::chain_root(e)
+        .map(|i| i.to_string())
+        .filter(|n| n != "self")
+}
+
+/// `stmt` propagates with `?` the error of an expression naming one of `names` (`fs::write(path,
+/// ..)?`, `r.render(&results, dest)?`): the write a discarded `create_dir_all` prepared reports
+/// its failure, with the path.
+fn propagates_error_of(stmt: &syn::Stmt, names: &std::collections::BTreeSet<String>) -> bool {
+    struct Tries<'n> {
+        names: &'n std::collections::BTreeSet<String>,
+        found: bool,
+    }
+    impl<'a> syn::visit::Visit<'a> for Tries<'_> {
+        fn visit_expr_try(&mut self, t: &'a syn::ExprTry) {
+            self.found |= crate::semantic::syntax::any_ident(t.expr.to_token_stream(), &|i| {
+                self.names.iter().any(|n| i == n)
+            });
+            syn::visit::visit_expr_try(self, t);
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut v = Tries {
+        names,
+        found: false,
+    };
+    syn::visit::Visit::visit_stmt(&mut v, stmt);
+    v.found
 }
 
 /// Names of clean-ups: a call named with one of the first four as a prefix, or exactly one of
@@ -2892,6 +2970,7 @@ impl Lint for SwallowedResult {
         let body = f.body_text();
         if (body.contains("Err") || body.contains("bail!"))
             && CLEANUPS.iter().any(|c| body.contains(c))
+            || body.contains("create_dir") && body.contains('?')
         {
             failure_path_cleanups(f.block, &mut self.failure_cleanups);
         }
