@@ -201,7 +201,9 @@
 //!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
 //!   allowed or harmless (`// this can legally fail when shutting down`, "a SendError is fine
 //!   here", "erroring is ok", "best effort", "don't care", "cannot happen", "not fatal", "not a hard error",
-//!   "we don't want to panic if there is an error"), matched as whole words. The fn's `///` doc explains every
+//!   "we don't want to panic if there is an error") or cannot happen ("`TryFrom` is total",
+//!   "infallible"), matched as whole words; so for an `.and_then(|x| ..ok())` or
+//!   `.filter_map(Result::ok)` step, by the comment on its line or right above it. The fn's `///` doc explains every
 //!   discard in its body when it says the errors are let go ("Ignore the errors", "best effort",
 //!   "fire-and-forget", "doesn't matter"; its "fails" or "gone" describe other things). A
 //!   decision written down is not an error nobody thought about; `racewise: allow` with a
@@ -2246,6 +2248,9 @@ const NEARBY_REASONS: &[&str] = &[
     "cannot happen",
     "can't happen",
     "never happen",
+    // The operation cannot fail ("`TryFrom` is total over the closed enum").
+    "infallible",
+    "is total",
     // The error is not worth stopping for ("we don't want to panic if there is an error").
     "don't want to panic",
     "do not want to panic",
@@ -3097,7 +3102,8 @@ impl Lint for SwallowedResult {
                             && (config || !validation_map(&mc.receiver))
                     }
                 };
-                if !drops {
+                // `// .ok() cannot drop a real config: TryFrom is total` over the step.
+                if !drops || explained_discard(cx, mc.method.span(), mc.method.span()) {
                     return;
                 }
                 let message = if iter_form {
