@@ -122,19 +122,27 @@ struct Drains<'n> {
     drains: usize,
 }
 
-impl<'ast> Visit<'ast> for Drains<'_> {
-    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
-        if let syn::Expr::Let(l) = peel(&w.cond)
-            && open_pat(&l.pat)
-            && receives(&l.expr, self.name)
-        {
-            if !Exits::leaves(&w.body.stmts, self.name, false).0 {
+impl Drains<'_> {
+    /// A loop whose every turn receives from the channel (`head`: its `while let` scrutinee
+    /// or `for` iterable, a receive when `drains`): it drains the channel when its body never
+    /// leaves it early.
+    fn loop_over<'ast>(&mut self, drains: bool, head: &'ast syn::Expr, body: &'ast syn::Block) {
+        if drains {
+            if !Exits::leaves(&body.stmts, self.name, false).0 {
                 self.drains += 1;
             }
         } else {
-            self.visit_expr(&w.cond);
+            self.visit_expr(head);
         }
-        self.visit_block(&w.body);
+        self.visit_block(body);
+    }
+}
+
+impl<'ast> Visit<'ast> for Drains<'_> {
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        let drains = matches!(peel(&w.cond), syn::Expr::Let(l)
+            if open_pat(&l.pat) && receives(&l.expr, self.name));
+        self.loop_over(drains, &w.cond, &w.body);
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
@@ -146,14 +154,7 @@ impl<'ast> Visit<'ast> for Drains<'_> {
             }
             e => e,
         };
-        if is_binding(over, self.name) {
-            if !Exits::leaves(&f.body.stmts, self.name, false).0 {
-                self.drains += 1;
-            }
-        } else {
-            self.visit_expr(&f.expr);
-        }
-        self.visit_block(&f.body);
+        self.loop_over(is_binding(over, self.name), &f.expr, &f.body);
     }
 
     fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
