@@ -61,6 +61,10 @@
 //!   another error that the handling reports, hands on or returns (a `match` arm `Err(err) =>
 //!   { error!(%err, ..); kill(pid, SIGQUIT).ok(); }`, an `if let Err(e) = ..` block naming
 //!   `e`): an `Err(_)` that drops the first error too stays a finding;
+//! - `let _ = fs::remove_dir(dir);` (std's or tokio's, not `remove_dir_all`): it removes the
+//!   directory only if it is empty, so discarding its result is "remove it if nothing else
+//!   lives there" (after deleting one's own files), and its usual `Err` (not empty, already
+//!   gone) is that answer;
 //! - `let _ = fs::create_dir_all(parent);` followed (in its block or a block around it) by a
 //!   statement that propagates with `?` the error of an expression naming the same path
 //!   (`fs::write(path, ..)?` after `if let Some(parent) = path.parent()`, `r.render(dest)?`):
@@ -577,6 +581,14 @@ fn expected(e: &syn::Expr) -> bool {
                     "to_string" | "to_string_pretty" | "to_vec" | "to_vec_pretty" | "to_value"
                 ))
     })
+}
+
+/// `fs::remove_dir(dir)` (std's or tokio's): removes a directory only if it is empty, so a
+/// discarded one is "remove it if nothing else lives there" (`let _ = fs::remove_dir(path);`
+/// after deleting one's own files), whose usual `Err` (not empty, already gone) is that
+/// answer. `remove_dir_all` is a real removal and stays.
+fn removes_if_empty(e: &syn::Expr) -> bool {
+    op_name(e).is_some_and(|(op, ty)| op == "remove_dir" && ty.as_deref() == Some("fs"))
 }
 
 /// The producing operation is a validation conversion (`parse`, `to_str`, `u16::try_from`).
@@ -2870,7 +2882,10 @@ impl SwallowedResult {
     }
 
     fn report_ok(&self, cx: &Cx, ok: &syn::ExprMethodCall, logged: Option<&[String]>) {
-        if expected(&ok.receiver) || chain_observes_error(&ok.receiver) {
+        if expected(&ok.receiver)
+            || chain_observes_error(&ok.receiver)
+            || removes_if_empty(&ok.receiver)
+        {
             return;
         }
         let loss = loss(cx, &ok.receiver, logged, self.send_sets());
@@ -2908,7 +2923,7 @@ impl SwallowedResult {
     }
 
     fn check_discard(&self, cx: &Cx, init: &syn::Expr, logged: Option<&[String]>) {
-        if chain_observes_error(init) {
+        if chain_observes_error(init) || removes_if_empty(init) {
             return;
         }
         if let Some(ok) = as_ok_call(init) {
