@@ -5,7 +5,9 @@
 //! an `async` block or closure, or a task passed to `tokio::spawn`. Inside `async fn main`, and
 //! in the `async` block a sync `fn main` runs with `block_on` (`rt.block_on(async { .. })`:
 //! main's startup all the same; a task spawned from there is not), it is reported with low
-//! severity, and only once main has started something an exit cuts off (below). The `async`
+//! severity, and only once main has started something an exit cuts off (below); an exit that
+//! is `async fn main`'s last statement only when main keeps a value alive for its destructor
+//! (returning there would end the runtime's tasks all the same). The `async`
 //! block a sync fn other than `main` runs to completion with `block_on` is that fn's own code,
 //! run on its caller's thread: an exit there counts as one in the sync fn (reported where async
 //! code calls the fn, below). An `async` block awaited where it is written (`async { .. }.await`,
@@ -105,6 +107,8 @@ pub static META: RuleMeta = RuleMeta {
 pub struct ExitInAsync {
     /// `abort()` calls of the fn being walked that an error log right before them announces.
     logged_aborts: BTreeSet<(usize, usize)>,
+    /// The call that is `async fn main`'s last statement, if any (see `check_expr`).
+    main_tail: Option<(usize, usize)>,
 }
 
 /// Error-level reports: the line a fail-stop leaves behind.
@@ -154,6 +158,15 @@ impl Lint for ExitInAsync {
 
     fn check_fn(&mut self, _cx: &Cx, f: &FnView) {
         self.logged_aborts.clear();
+        if f.sig.asyncness.is_some() && f.name == "main" {
+            self.main_tail = f.block.stmts.last().and_then(|s| match s {
+                syn::Stmt::Expr(e, _) => match crate::semantic::syntax::peel(e) {
+                    syn::Expr::Call(c) => Some(span_key(c.func.span())),
+                    _ => None,
+                },
+                _ => None,
+            });
+        }
         if f.body_text().contains("abort") {
             logged_aborts(f.block, &mut self.logged_aborts);
         }
@@ -249,7 +262,14 @@ impl Lint for ExitInAsync {
             "signal a graceful shutdown (CancellationToken / shutdown channel) and exit from main",
         );
         if cx.in_async_main() {
-            if !cx.exit_cuts_off() {
+            // At main's very end, returning would end the runtime's tasks all the same: only
+            // the destructors of what main keeps alive for them are skipped.
+            let at_end = self.main_tail == Some(span_key(call.func.span()));
+            if !(if at_end {
+                cx.keeps_for_drop()
+            } else {
+                cx.exit_cuts_off()
+            }) {
                 return;
             }
             f.severity = Severity::Low;

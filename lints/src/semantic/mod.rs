@@ -532,6 +532,13 @@ impl<'w> Cx<'w> {
         self.core.exit_cuts_off()
     }
 
+    /// Whether a value a `let` keeps alive only for its destructor (`let _guard =
+    /// init_logging();`) is in scope here, in the fn being walked: what an exit skips that
+    /// returning would not.
+    pub fn keeps_for_drop(&self) -> bool {
+        self.core.keeps_for_drop()
+    }
+
     /// Record a lint-level attribute for crate-wide rules (see `FileFacts::allows`).
     pub fn record_allow(&self, allow: AllowFact) {
         self.core.out.borrow_mut().allows.push(allow);

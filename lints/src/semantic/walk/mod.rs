@@ -162,9 +162,12 @@ impl<'a> Core<'a> {
         let Some(f) = self.body().and_then(|b| b.fn_id) else {
             return false;
         };
-        if self.spawned_fns.contains(&f) {
-            return true;
-        }
+        self.spawned_fns.contains(&f) || self.keeps_for_drop()
+    }
+
+    /// A `let` binding kept only for its destructor (see [`kept_for_drop`]) is alive here, in a
+    /// block of the current fn.
+    pub(crate) fn keeps_for_drop(&self) -> bool {
         for frame in self.env.frames.iter().rev() {
             match frame.boundary {
                 Boundary::Item => break,
