@@ -112,13 +112,14 @@
 //!   also behind a `Mutex`/`Arc`; not in an `Option`, which may have been taken): while `self`
 //!   lives, so does the receiver;
 //! - a send in a loop on a channel the workspace drains until it closes: the message type is a
-//!   workspace type, and every receiver of that channel kind and message type that a fn takes
-//!   as a parameter (by its type, or an alias named like one: `EventRx`) is only received from
+//!   workspace type, and every receiver of that channel kind and message type that a fn of the
+//!   member declaring the message type takes as a parameter (by its type, or an alias named
+//!   like one: `EventRx`) is only received from
 //!   in loops that end only when every sender is gone (`while let Some(ev) = rx.recv().await`
 //!   with no `break`, `return` or `?` in it; a `loop` whose every exit is that receive's
 //!   `None`), also in a task the fn spawns. Such a receiver outlives every sender, so the send
 //!   cannot find it gone, only (bounded) wait for room. Still reported: a channel type some
-//!   struct keeps a receiver of (it goes with its owner), one whose consumer also stops at
+//!   struct of that member keeps a receiver of (it goes with its owner), one whose consumer also stops at
 //!   shutdown or on an error, and one a fn drains into another channel of the same message
 //!   type (the type names more than one channel). Receivers only local bindings hold are not
 //!   seen: the fns they are handed to as parameters are;
