@@ -51,7 +51,9 @@
 //! of calls) that only main's startup reaches, where no fn of the chain has yet spawned a task
 //! or a thread (a call or method named `spawn*` earlier in its body, or a call earlier in its
 //! body of a workspace fn that does, itself or through the fns it calls: `let workers =
-//! start_collectors(&rt);`; one in another `match` arm or `if` branch does not count; a child
+//! start_collectors(&rt);`; one in another `match` arm or `if` branch does not count, nor
+//! does a fn whose every spawn goes into a `JoinSet` it declares and never hands on, whose
+//! tasks end when it returns; a child
 //! process's `Command::spawn` outlives the exit and does not count) or keeps a value alive only for its
 //! destructor (`let _guard = init_logging();`, `let (writer, _guard) = non_blocking(out);`: a
 //! log flush guard, a buffered writer, a temporary directory; a lock's `_lock` and a span's

@@ -5,11 +5,10 @@
 //! sender, so a send on that channel cannot find it gone: the crate index pairs these facts with
 //! senders by channel type (see `CrateIndex::drained_sender`).
 
-use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::visit::Visit;
 
-use super::syntax::{is_binding, peel};
+use super::syntax::{binding_mentions, is_binding, peel};
 
 /// A parameter type that may be a channel's receiving end: `mpsc::Receiver<T>`,
 /// `UnboundedReceiver<T>`, or an alias named like one (`EventRx`). Others are not looked at.
@@ -44,40 +43,13 @@ fn named_like(ty: &syn::Type, contains: &[&str], suffix: &str) -> bool {
 /// until the channel closes (see the module docs). A mention anywhere else (handed to a call,
 /// stored, closed, received from once) makes the answer no.
 pub fn drains_until_closed(block: &syn::Block, name: &str) -> bool {
-    let total = mentions(block.to_token_stream(), name);
+    let total = binding_mentions(block.to_token_stream(), name);
     if total == 0 {
         return false;
     }
     let mut v = Drains { name, drains: 0 };
     v.visit_block(block);
     v.drains == total
-}
-
-/// Mentions of `name` as a binding in tokens: not a field or method (`x.rx`), not a path
-/// segment (`rx::f`, `m::rx`), not a struct field's name (`rx: value`).
-fn mentions(tokens: TokenStream, name: &str) -> usize {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut n = 0;
-    for (i, tt) in trees.iter().enumerate() {
-        match tt {
-            TokenTree::Group(g) => n += mentions(g.stream(), name),
-            TokenTree::Ident(id) if id == name => {
-                let punct = |j: Option<usize>| match j.and_then(|j| trees.get(j)) {
-                    Some(TokenTree::Punct(p)) => Some(p.as_char()),
-                    _ => None,
-                };
-                let at = |k: isize| punct(i.checked_add_signed(k));
-                let path_before = at(-1) == Some(':') && at(-2) == Some(':');
-                let path_after = at(1) == Some(':') && at(2) == Some(':');
-                let field_name = at(1) == Some(':') && !path_after;
-                if at(-1) != Some('.') && !path_before && !path_after && !field_name {
-                    n += 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    n
 }
 
 /// A receive from `name`: `name.recv()`, `name.recv_async()`, `name.next()` (awaited or not).

@@ -1364,6 +1364,15 @@ impl<'a, 'l> Walker<'a, 'l> {
         };
         if spawns && !child_process() {
             self.core.note_spawn();
+            // `set.spawn(task)` on a `JoinSet`: its tasks end when the set is dropped, so they
+            // outlive the fn only if the set does (checked when the fn's walk ends).
+            let into_set = receiver_ty
+                .known()
+                .and_then(|t| t.peel().path_str())
+                .is_some_and(|p| p.ends_with("::JoinSet"))
+                .then(|| crate::semantic::syntax::root_ident(&mc.receiver))
+                .flatten();
+            self.core.note_spawn_into(into_set.map(|i| i.to_string()));
         }
         // A method `block_on` is a runtime's (`rt.block_on(..)`, `handle.block_on(..)`; the
         // executors without a runtime are free fns: `futures::executor::block_on(..)`).

@@ -573,6 +573,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.core.facts.serialized.push((id, from.unwrap_or(start)));
         }
         self.walk_block_body(block);
+        if self.core.outliving_spawns(fn_id, block) {
+            self.core.outliving.push(fn_id);
+        }
         self.exit_body();
         self.core.items.pop();
         self.core.clippy_allows = allows_before;

@@ -132,6 +132,12 @@ pub struct Core<'a> {
     /// The fns (index into `FileFacts::fns`) whose walk has passed a call or method named
     /// `spawn*`: from there on a task or thread they started may be running.
     pub(crate) spawned_fns: Vec<u32>,
+    /// Per fn that spawned: the local `JoinSet`s its spawns went into, or `None` once one went
+    /// elsewhere (see [`Core::note_spawn_into`]).
+    pub(crate) spawn_sets: std::collections::BTreeMap<u32, Option<Vec<String>>>,
+    /// Fns whose spawns may outlive them (see [`Core::outliving_spawns`]), decided as each
+    /// fn's walk ends.
+    pub(crate) outliving: Vec<u32>,
     /// The address of an `async` block being awaited where it is written (see
     /// `syntax::awaited_block`), taken by the walk of that block.
     pub(crate) awaited_block: usize,
@@ -151,6 +157,38 @@ impl<'a> Core<'a> {
             && !self.spawned_fns.contains(&f)
         {
             self.spawned_fns.push(f);
+        }
+    }
+
+    /// Where the current fn's task just spawned went: into the local `JoinSet` named `set`, or
+    /// (`None`) anywhere else. See [`Core::outliving_spawns`].
+    pub(crate) fn note_spawn_into(&mut self, set: Option<String>) {
+        let Some(f) = self.body().and_then(|b| b.fn_id) else {
+            return;
+        };
+        let entry = self.spawn_sets.entry(f).or_insert(Some(Vec::new()));
+        match (entry.as_mut(), set) {
+            (Some(sets), Some(set)) => {
+                if !sets.contains(&set) {
+                    sets.push(set);
+                }
+            }
+            _ => *entry = None,
+        }
+    }
+
+    /// Whether fn `f` (whose body is `block`) starts tasks or threads that may outlive it: any
+    /// spawn, unless every one went into a `JoinSet` the fn declares with `let` and only calls
+    /// methods on (never returns, stores or hands on): its tasks are aborted when it drops.
+    pub(crate) fn outliving_spawns(&self, f: u32, block: &syn::Block) -> bool {
+        if !self.spawned_fns.contains(&f) {
+            return false;
+        }
+        match self.spawn_sets.get(&f) {
+            Some(Some(sets)) => !sets
+                .iter()
+                .all(|s| crate::semantic::syntax::local_used_only_by_methods(block, s)),
+            _ => true,
         }
     }
 
@@ -425,6 +463,8 @@ pub fn analyze_file<'a>(
         entry_fns: crate::semantic::macros::windows_service_mains(&file.items),
         branches: Vec::new(),
         spawned_fns: Vec::new(),
+        spawn_sets: Default::default(),
+        outliving: Vec::new(),
         awaited_block: 0,
         dropped_result: 0,
     };
@@ -451,7 +491,7 @@ pub fn analyze_file<'a>(
     w.core.uses.pop();
     let emitted = w.core.out.into_inner();
     let mut facts = w.core.facts;
-    for f in w.core.spawned_fns {
+    for f in w.core.outliving {
         if let Some(def) = facts.fns.get_mut(f as usize) {
             def.spawns = true;
         }
