@@ -180,11 +180,11 @@ impl Lint for ExitInAsync {
                 if ff.finding.rule != META.name {
                     continue;
                 }
-                if cx.calls.is_some_and(|c| {
-                    !ff.cuts_off
-                        && !c.started_before(file, ff.func, ff.finding.region.start_byte)
-                        && c.startup_before_work(file, ff.func)
-                }) {
+                if !ff.cuts_off
+                    && cx.calls.is_some_and(|c| {
+                        c.startup_before_work(file, ff.func, ff.finding.region.start_byte)
+                    })
+                {
                     continue;
                 }
                 let mut f = ff.finding.clone();
@@ -201,9 +201,7 @@ impl Lint for ExitInAsync {
         let Some(calls) = cx.calls else { return };
         // Startup before anything runs (see the docs): no finding.
         let quiet = |file: usize, site: &CallSite| {
-            !site.cuts_off
-                && !calls.started_before(file, site.caller, site.region.start_byte)
-                && calls.startup_before_work(file, site.caller)
+            !site.cuts_off && calls.startup_before_work(file, site.caller, site.region.start_byte)
         };
         for call in calls.hazard_calls_where(META.name, &|file, site| !quiet(file, site)) {
             let startup = call.site.async_main || calls.startup_only(call.file, call.site.caller);

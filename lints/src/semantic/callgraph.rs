@@ -613,10 +613,7 @@ impl CallGraph {
         if !any {
             return Vec::new();
         }
-        let site = |e: &Edge| -> Option<&CallSite> {
-            let ci = self.krate(crates, e.krate)?;
-            ci.cx.files.get(e.file)?.calls.get(e.site)
-        };
+        let site = |e: &Edge| self.edge_site(crates, e);
         let def = |n: u32| self.def(crates, n);
         // Within one crate (lock names are a crate's), calls that run whenever their fn runs:
         // sync → sync; and from an async fn's own body, a sync call or an awaited async fn
@@ -739,6 +736,20 @@ impl CallGraph {
         crates.get(*self.pos.get(&id)?)
     }
 
+    /// The call site an edge stands for.
+    fn edge_site<'c, 'a>(
+        &self,
+        crates: &'c [CrateInput<'c, 'a>],
+        e: &Edge,
+    ) -> Option<&'c CallSite> {
+        self.krate(crates, e.krate)?
+            .cx
+            .files
+            .get(e.file)?
+            .calls
+            .get(e.site)
+    }
+
     fn node_of(&self, r: &FnRef) -> Option<u32> {
         let span = self.files.get(&(r.krate, r.file))?;
         (r.func < span.fns).then(|| span.first_node + r.func)
@@ -773,10 +784,7 @@ impl CallGraph {
         let sync: Vec<bool> = (0..self.nodes.len() as u32)
             .map(|n| self.def(crates, n).is_some_and(|d| !d.is_async))
             .collect();
-        let site = |e: &Edge| -> Option<&CallSite> {
-            let ci = self.krate(crates, e.krate)?;
-            ci.cx.files.get(e.file)?.calls.get(e.site)
-        };
+        let site = |e: &Edge| self.edge_site(crates, e);
         // Edges a summary may follow: a sync fn's inline call of another sync fn.
         let follow: Vec<u32> = self
             .edges
@@ -1017,10 +1025,7 @@ impl CallGraph {
 
     /// See [`CallGraph::starting`] (the field).
     fn starting_calls(&self, crates: &[CrateInput<'_, '_>]) -> FxHashMap<u32, Vec<StartingCall>> {
-        let site = |e: &Edge| {
-            let ci = self.krate(crates, e.krate)?;
-            ci.cx.files.get(e.file)?.calls.get(e.site)
-        };
+        let site = |e: &Edge| self.edge_site(crates, e);
         // A call runs its callee's body when it is made in place and, for an async fn, awaited.
         let runs = |e: &Edge| {
             site(e).is_some_and(|s| {
@@ -1100,10 +1105,7 @@ impl CallGraph {
                     let Some(callee) = self.def(crates, e.to) else {
                         return Vec::new();
                     };
-                    let Some(site) = self
-                        .krate(crates, e.krate)
-                        .and_then(|c| c.cx.files.get(e.file)?.calls.get(e.site))
-                    else {
+                    let Some(site) = self.edge_site(crates, &e) else {
                         return Vec::new();
                     };
                     steps.push(Step {
@@ -1260,10 +1262,7 @@ impl CallGraph {
             }
             for &ei in callers {
                 let e = self.edges[ei as usize];
-                let Some(site) = self
-                    .krate(crates, e.krate)
-                    .and_then(|c| c.cx.files.get(e.file)?.calls.get(e.site))
-                else {
+                let Some(site) = self.edge_site(crates, &e) else {
                     return false;
                 };
                 match edge(def, site, ei as usize) {
@@ -1335,28 +1334,19 @@ impl<'a> CallsView<'a> {
         )
     }
 
-    /// See [`CallGraph::started_before`]: fn `func` of file `file` in the crate being checked,
-    /// before byte `at` of that file.
-    pub fn started_before(&self, file: usize, func: u32, at: u32) -> bool {
+    /// See [`CallGraph::startup_before_work`]: fn `func` of file `file` in the crate being
+    /// checked, up to byte `at` of its body, before which the fn itself has not called one that
+    /// starts work either (see [`CallGraph::started_before`]).
+    pub fn startup_before_work(&self, file: usize, func: u32, at: u32) -> bool {
+        let at_fn = FnRef {
+            krate: self.krate,
+            file,
+            func,
+        };
         self.graph
-            .node_of(&FnRef {
-                krate: self.krate,
-                file,
-                func,
-            })
-            .is_some_and(|n| self.graph.started_before(n, at))
-    }
-
-    /// See [`CallGraph::startup_before_work`]: `file`/`func` in the crate being checked.
-    pub fn startup_before_work(&self, file: usize, func: u32) -> bool {
-        self.graph.startup_before_work(
-            self.crates,
-            FnRef {
-                krate: self.krate,
-                file,
-                func,
-            },
-        )
+            .node_of(&at_fn)
+            .is_some_and(|n| !self.graph.started_before(n, at))
+            && self.graph.startup_before_work(self.crates, at_fn)
     }
 
     /// See [`CallGraph::off_worker_only`]: `file`/`func` in the crate being checked.

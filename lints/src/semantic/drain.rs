@@ -8,7 +8,7 @@
 use quote::ToTokens;
 use syn::visit::Visit;
 
-use super::syntax::{binding_mentions, is_binding, peel};
+use super::syntax::{binding_mentions, is_binding, peel, strip_pat_type};
 
 /// A parameter type that may be a channel's receiving end: `mpsc::Receiver<T>`,
 /// `UnboundedReceiver<T>`, or an alias named like one (`EventRx`). Others are not looked at.
@@ -210,7 +210,7 @@ impl<'n> Exits<'n> {
             if let Some(g) = &arm.guard {
                 self.visit_expr(g);
             }
-            match strip(&arm.pat) {
+            match strip_pat_type(&arm.pat) {
                 syn::Pat::Ident(i) if answer && i.ident != "None" => {
                     self.bound.push(i.ident.to_string());
                     self.visit_expr(&arm.handler);
@@ -229,13 +229,6 @@ impl<'n> Exits<'n> {
             }
         }
         true
-    }
-}
-
-fn strip(p: &syn::Pat) -> &syn::Pat {
-    match p {
-        syn::Pat::Ident(i) if i.by_ref.is_none() && i.subpat.is_none() => p,
-        p => super::syntax::strip_pat_type(p),
     }
 }
 
@@ -343,7 +336,7 @@ impl<'ast> Visit<'ast> for Exits<'_> {
         if !self.answer(&init.expr) {
             return syn::visit::visit_local(self, l);
         }
-        match (strip(&l.pat), &init.diverge) {
+        match (strip_pat_type(&l.pat), &init.diverge) {
             // `let Some(x) = rx.recv().await else { break };`
             (p, Some((_, els))) if open_pat(p) => self.in_closed(|v| v.visit_expr(els)),
             // `let ev = rx.recv().await;`: later tests of `ev` decide.

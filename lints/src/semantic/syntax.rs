@@ -121,11 +121,20 @@ pub fn any_ident(tokens: TokenStream, f: &dyn Fn(&proc_macro2::Ident) -> bool) -
 /// Mentions of `name` as a binding in tokens: not a field or method (`x.rx`), not a path
 /// segment (`rx::f`, `m::rx`), not a struct field's name (`rx: value`).
 pub fn binding_mentions(tokens: TokenStream, name: &str) -> usize {
+    binding_uses(tokens, name).0
+}
+
+/// [`binding_mentions`], and how many of them are a method call's receiver (`name.f(..)`).
+fn binding_uses(tokens: TokenStream, name: &str) -> (usize, usize) {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut n = 0;
+    let (mut mentions, mut receivers) = (0, 0);
     for (i, tt) in trees.iter().enumerate() {
         match tt {
-            TokenTree::Group(g) => n += binding_mentions(g.stream(), name),
+            TokenTree::Group(g) => {
+                let (m, r) = binding_uses(g.stream(), name);
+                mentions += m;
+                receivers += r;
+            }
             TokenTree::Ident(id) if id == name => {
                 let punct = |j: Option<usize>| match j.and_then(|j| trees.get(j)) {
                     Some(TokenTree::Punct(p)) => Some(p.as_char()),
@@ -136,13 +145,14 @@ pub fn binding_mentions(tokens: TokenStream, name: &str) -> usize {
                 let path_after = at(1) == Some(':') && at(2) == Some(':');
                 let field_name = at(1) == Some(':') && !path_after;
                 if at(-1) != Some('.') && !path_before && !path_after && !field_name {
-                    n += 1;
+                    mentions += 1;
+                    receivers += usize::from(at(1) == Some('.'));
                 }
             }
             _ => {}
         }
     }
-    n
+    (mentions, receivers)
 }
 
 /// Whether `block` declares `name` with a `let` and otherwise only calls methods on it
@@ -166,29 +176,8 @@ pub fn local_used_only_by_methods(block: &syn::Block, name: &str) -> bool {
     syn::visit::Visit::visit_block(&mut lets, block);
     // One mention may be the `let` itself (not counted when it has a type: `js: JoinSet<_>`);
     // every other one must be followed by a method call.
-    lets.found
-        && binding_mentions(quote::ToTokens::to_token_stream(block), name)
-            <= method_receivers(quote::ToTokens::to_token_stream(block), name) + 1
-}
-
-/// Mentions of `name` followed by `.` and an identifier: `name.method(..)`.
-fn method_receivers(tokens: TokenStream, name: &str) -> usize {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut n = 0;
-    for (i, tt) in trees.iter().enumerate() {
-        match tt {
-            TokenTree::Group(g) => n += method_receivers(g.stream(), name),
-            TokenTree::Ident(id) if id == name => {
-                let dot_before = matches!(i.checked_sub(1).and_then(|j| trees.get(j)),
-                    Some(TokenTree::Punct(p)) if p.as_char() == '.');
-                let dot_after =
-                    matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '.');
-                n += usize::from(!dot_before && dot_after);
-            }
-            _ => {}
-        }
-    }
-    n
+    let (mentions, receivers) = binding_uses(quote::ToTokens::to_token_stream(block), name);
+    lets.found && mentions <= receivers + 1
 }
 
 /// Whether a condition holds a `let` (`if let ..`, `while a && let Some(x) = b`).
