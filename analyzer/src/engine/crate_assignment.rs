@@ -37,6 +37,8 @@ pub(super) struct Crates {
     /// The file lies under its crate's `src/` but no crate root's module tree reaches it: the
     /// compiler never sees it (see `module_tree`).
     pub(super) unreachable: Vec<bool>,
+    /// Names of items the files it `include!`s declare (see `FileOptions::spliced_items`).
+    pub(super) spliced_items: Vec<std::sync::Arc<[String]>>,
 }
 
 impl Crates {
@@ -54,6 +56,7 @@ impl Crates {
         filter(&mut self.module_path, keep);
         filter(&mut self.crate_root, keep);
         filter(&mut self.unreachable, keep);
+        filter(&mut self.spliced_items, keep);
     }
 }
 
@@ -101,9 +104,18 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
         test_file.push(is_test);
         module_path.push(mp);
     }
+    let Trees {
+        unreachable,
+        modules: tree_modules,
+        spliced_items,
+    } = module_trees(files, &located);
+    for (i, tree) in tree_modules.into_iter().enumerate() {
+        if let Some(tree) = tree.filter(|_| !test_file[i]) {
+            module_path[i] = tree;
+        }
+    }
     let crate_root = test_target_modules(&located, &test_file, &mut module_path);
     mark_cfg_test_modules(files, &mut test_file);
-    let unreachable = unreachable_files(files, &located);
     Crates {
         infos,
         file_crate,
@@ -111,6 +123,7 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
         module_path,
         crate_root,
         unreachable,
+        spliced_items,
     }
 }
 
@@ -190,9 +203,12 @@ fn test_target_modules(
     crate_root
 }
 
-/// Files under a crate's `src/` that no module tree of the crate reaches. A file named on the
-/// command line is kept: the user asked for it.
-fn unreachable_files(files: &[SourceFile], located: &[(PathBuf, Option<PathBuf>)]) -> Vec<bool> {
+/// Files under a crate's `src/` that no module tree of the crate reaches (a file named on the
+/// command line is kept: the user asked for it), and each file's module path as the library's
+/// or a binary's module tree has it, where that can be told (see
+/// [`super::module_tree::Reach::modules`]): its place on disk says otherwise for `include!`d
+/// and `#[path]` files and under a `[lib] path`.
+fn module_trees(files: &[SourceFile], located: &[(PathBuf, Option<PathBuf>)]) -> Trees {
     let under_src = |abs: &Path, root: &Path| abs.starts_with(root.join("src"));
     let candidate: Vec<bool> = files
         .iter()
@@ -207,22 +223,60 @@ fn unreachable_files(files: &[SourceFile], located: &[(PathBuf, Option<PathBuf>)
         .collect();
     roots.sort();
     roots.dedup();
+    let none: std::sync::Arc<[String]> = std::sync::Arc::from([]);
     if roots.is_empty() {
-        return vec![false; files.len()];
+        return Trees {
+            unreachable: vec![false; files.len()],
+            modules: vec![None; files.len()],
+            spliced_items: vec![none; files.len()],
+        };
     }
     let known: HashSet<&Path> = located.iter().map(|(a, _)| a.as_path()).collect();
     let reach = super::module_tree::reachable(&roots, &known);
-    located
+    // Includes are rare: the included files' names are read here, once each.
+    let mut spliced: HashMap<&Path, Vec<String>> = HashMap::new();
+    for (includer, included) in reach.values().flatten().flat_map(|r| &r.includes) {
+        let names = std::fs::read_to_string(included)
+            .map(|t| super::module_tree::item_names(&t))
+            .unwrap_or_default();
+        spliced.entry(includer.as_path()).or_default().extend(names);
+    }
+    let (unreachable, modules) = located
         .iter()
         .zip(&candidate)
         .map(|((abs, root), c)| {
-            *c && root
+            let Some(reach) = root
                 .as_ref()
                 .and_then(|r| reach.get(r))
                 .and_then(Option::as_ref)
-                .is_some_and(|set| !set.contains(abs))
+            else {
+                return (false, None);
+            };
+            (
+                *c && !reach.files.contains(abs),
+                reach.modules.get(abs).cloned(),
+            )
         })
-        .collect()
+        .unzip();
+    let spliced_items = located
+        .iter()
+        .map(|(abs, _)| match spliced.get(abs.as_path()) {
+            Some(names) => std::sync::Arc::from(names.as_slice()),
+            None => none.clone(),
+        })
+        .collect();
+    Trees {
+        unreachable,
+        modules,
+        spliced_items,
+    }
+}
+
+/// What the crates' module trees tell about each file (see [`module_trees`]).
+struct Trees {
+    unreachable: Vec<bool>,
+    modules: Vec<Option<Vec<String>>>,
+    spliced_items: Vec<std::sync::Arc<[String]>>,
 }
 
 /// The canonical path of a file: its directory's (resolved once per directory), or, for a

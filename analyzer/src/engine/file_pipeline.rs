@@ -84,6 +84,7 @@ pub(super) fn analyze_files(
                 test_file: crates.test_file[i],
                 module_path: crates.module_path[i].clone(),
                 crate_root: crates.crate_root[i].clone(),
+                spliced_items: crates.spliced_items[i].clone(),
                 blocking_paths: blocking_paths.clone(),
                 reexports: reexports.clone(),
                 // Decided per file from its text (`analyze_text`).

@@ -20,11 +20,24 @@ use rayon::prelude::*;
 
 use super::mod_scan::Scanned;
 
-/// Per crate root: the set of files its module trees reach, or `None` when it cannot be told.
+/// What a package's module trees reach.
+pub(super) struct Reach {
+    pub(super) files: HashSet<PathBuf>,
+    /// The module path of each file the library's or a binary's tree reaches (`src/lib.rs`,
+    /// `src/main.rs`, the manifest's `[lib]` and `[[bin]]` paths outside `src/bin/`), as rustc
+    /// names it: `include!`d text is in its includer's module, a `#[path]` file in the module
+    /// that declares it, and a `[lib] path = "src/cli/lib.rs"` is the crate root.
+    pub(super) modules: HashMap<PathBuf, Vec<String>>,
+    /// (includer, included) for each `include!` at the includer's own module level, sorted:
+    /// the included file's items are names of the includer's module (see [`item_names`]).
+    pub(super) includes: Vec<(PathBuf, PathBuf)>,
+}
+
+/// Per crate root: what its module trees reach, or `None` when it cannot be told.
 pub(super) fn reachable(
     crate_roots: &[&Path],
     known: &HashSet<&Path>,
-) -> HashMap<PathBuf, Option<HashSet<PathBuf>>> {
+) -> HashMap<PathBuf, Option<Reach>> {
     crate_roots
         .par_iter()
         .map(|root| (root.to_path_buf(), reach_crate(root, known)))
@@ -40,6 +53,8 @@ struct Ctx {
     path_base: PathBuf,
     /// The file's own directory, which `include!` is relative to.
     file_dir: PathBuf,
+    /// The module being scanned (the file's, then an inline module's inside it).
+    module: Vec<String>,
 }
 
 /// Per root file (an integration test's `tests/x.rs`, say): the files its module tree reaches,
@@ -50,11 +65,11 @@ pub(super) fn reachable_from(
 ) -> Vec<Option<HashSet<PathBuf>>> {
     root_files
         .par_iter()
-        .map(|r| reach_from(vec![r.clone()], known))
+        .map(|r| reach_from(vec![(r.clone(), false)], known).map(|reach| reach.files))
         .collect()
 }
 
-fn reach_crate(root: &Path, known: &HashSet<&Path>) -> Option<HashSet<PathBuf>> {
+fn reach_crate(root: &Path, known: &HashSet<&Path>) -> Option<Reach> {
     let roots = crate_root_files(root);
     if roots.is_empty() {
         return None;
@@ -62,18 +77,27 @@ fn reach_crate(root: &Path, known: &HashSet<&Path>) -> Option<HashSet<PathBuf>> 
     reach_from(roots, known)
 }
 
-fn reach_from(roots: Vec<PathBuf>, known: &HashSet<&Path>) -> Option<HashSet<PathBuf>> {
+/// `roots`: each root file, and whether it is the library's or a binary's (whose module paths
+/// [`Reach::modules`] records).
+fn reach_from(roots: Vec<(PathBuf, bool)>, known: &HashSet<&Path>) -> Option<Reach> {
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut frontier: Vec<(PathBuf, Ctx)> = Vec::new();
-    for r in roots {
+    let mut modules: HashMap<PathBuf, Vec<String>> = HashMap::new();
+    let mut includes: Vec<(PathBuf, PathBuf)> = Vec::new();
+    // Each file with how its children are found and whether its tree is a primary root's.
+    let mut frontier: Vec<(PathBuf, Ctx, bool)> = Vec::new();
+    for (r, primary) in roots {
         let parent = r.parent().map(Path::to_path_buf).unwrap_or_default();
         let ctx = Ctx {
             dir: parent.clone(),
             path_base: parent.clone(),
             file_dir: parent,
+            module: Vec::new(),
         };
         if seen.insert(r.clone()) {
-            frontier.push((r, ctx));
+            if primary {
+                modules.insert(r.clone(), Vec::new());
+            }
+            frontier.push((r, ctx, primary));
         }
     }
     // Level by level, each level's files read and lexed in parallel (a crate is often most of
@@ -81,25 +105,37 @@ fn reach_from(roots: Vec<PathBuf>, known: &HashSet<&Path>) -> Option<HashSet<Pat
     while !frontier.is_empty() {
         let children: Vec<Option<Vec<Child>>> = frontier
             .par_iter()
-            .map(|(file, ctx)| declared_children(file, ctx))
+            .map(|(file, ctx, _)| declared_children(file, ctx))
             .collect();
         let mut next = Vec::new();
-        for child in children.into_iter() {
+        for (child, (parent, parent_ctx, primary)) in children.into_iter().zip(&frontier) {
             for child in child? {
                 let path = normalize(&child.path);
+                if child.ctx.is_some() && child.module == parent_ctx.module {
+                    includes.push((parent.clone(), path.clone()));
+                }
                 if seen.contains(&path) || !(known.contains(path.as_path()) || path.is_file()) {
                     continue;
                 }
                 let ctx = child
                     .ctx
-                    .unwrap_or_else(|| child_ctx(&path, child.via_path));
+                    .unwrap_or_else(|| child_ctx(&path, child.via_path, child.module.clone()));
                 seen.insert(path.clone());
-                next.push((path, ctx));
+                if *primary {
+                    modules.insert(path.clone(), child.module);
+                }
+                next.push((path, ctx, *primary));
             }
         }
         frontier = next;
     }
-    Some(seen)
+    includes.sort();
+    includes.dedup();
+    Some(Reach {
+        files: seen,
+        modules,
+        includes,
+    })
 }
 
 /// The files a file declares, or `None` when that cannot be told (the file does not read or
@@ -123,15 +159,19 @@ fn declared_in(text: &str, ctx: &Ctx) -> Option<Vec<Child>> {
                 .into_iter()
                 .flat_map(|d| {
                     let dir = d.inline.iter().fold(ctx.dir.clone(), |dir, m| dir.join(m));
+                    let mut module = ctx.module.clone();
+                    module.extend(d.inline.iter().cloned());
+                    module.push(d.name.clone());
                     [
                         dir.join(format!("{}.rs", d.name)),
                         dir.join(&d.name).join("mod.rs"),
                     ]
-                })
-                .map(|path| Child {
-                    path,
-                    via_path: false,
-                    ctx: None,
+                    .map(|path| Child {
+                        path,
+                        via_path: false,
+                        ctx: None,
+                        module: module.clone(),
+                    })
                 })
                 .collect(),
         ),
@@ -198,13 +238,12 @@ fn may_declare_files(text: &str) -> bool {
     })
 }
 
-/// The conventional and declared crate roots of the package at `root` that exist.
-fn crate_root_files(root: &Path) -> Vec<PathBuf> {
-    let mut out = vec![
-        root.join("src/lib.rs"),
-        root.join("src/main.rs"),
-        root.join("build.rs"),
-    ];
+/// The conventional and declared crate roots of the package at `root` that exist, each with
+/// whether it is the library's or a binary's outside `src/bin/` (whose `crate::` the package's
+/// module paths are below), those first.
+fn crate_root_files(root: &Path) -> Vec<(PathBuf, bool)> {
+    let mut primary = vec![root.join("src/lib.rs"), root.join("src/main.rs")];
+    let mut out = vec![root.join("build.rs")];
     for dir in ["src/bin", "examples", "tests", "benches"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
             continue;
@@ -225,7 +264,7 @@ fn crate_root_files(root: &Path) -> Vec<PathBuf> {
     {
         let path_of = |v: &toml::Value| v.get("path").and_then(|p| p.as_str()).map(String::from);
         if let Some(p) = manifest.get("lib").and_then(path_of) {
-            out.push(root.join(p));
+            primary.push(root.join(p));
         }
         if let Some(p) = manifest
             .get("package")
@@ -242,20 +281,27 @@ fn crate_root_files(root: &Path) -> Vec<PathBuf> {
                 .flatten()
             {
                 if let Some(p) = path_of(t) {
-                    out.push(root.join(p));
+                    let p = normalize(&root.join(p));
+                    if kind == "bin" && !p.starts_with(root.join("src/bin")) {
+                        primary.push(p);
+                    } else {
+                        out.push(p);
+                    }
                 }
             }
         }
     }
-    out.into_iter()
-        .map(|p| normalize(&p))
-        .filter(|p| p.is_file())
+    let primary = primary.into_iter().map(|p| (p, true));
+    primary
+        .chain(out.into_iter().map(|p| (p, false)))
+        .map(|(p, is)| (normalize(&p), is))
+        .filter(|(p, _)| p.is_file())
         .collect()
 }
 
 /// A file's child-module context: `a/b.rs` → `a/b/`; `mod.rs`, or a file reached through
 /// `#[path]` (rustc treats those as owning their directory) → its own directory.
-fn child_ctx(file: &Path, via_path: bool) -> Ctx {
+fn child_ctx(file: &Path, via_path: bool, module: Vec<String>) -> Ctx {
     let parent = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let dir = match file.file_stem().and_then(|s| s.to_str()) {
         Some("mod") | None => parent.clone(),
@@ -266,6 +312,7 @@ fn child_ctx(file: &Path, via_path: bool) -> Ctx {
         dir,
         path_base: parent.clone(),
         file_dir: parent,
+        module,
     }
 }
 
@@ -274,6 +321,8 @@ struct Child {
     via_path: bool,
     /// Set for `include!`d files: their text is the includer's, in the includer's module.
     ctx: Option<Ctx>,
+    /// The module its text is in.
+    module: Vec<String>,
 }
 
 /// Collects the files `tokens` declare into `out`; false if a `mod` names its module with a
@@ -309,6 +358,8 @@ fn scan(tokens: TokenStream, ctx: &Ctx, deep: bool, out: &mut Vec<Child>) -> boo
                 if let Some(TokenTree::Ident(name)) = tts.get(i + 1) {
                     let name = name.to_string();
                     let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+                    let mut module = ctx.module.clone();
+                    module.push(name.clone());
                     match tts.get(i + 2) {
                         Some(TokenTree::Punct(p)) if p.as_char() == ';' => {
                             let default = match &pending {
@@ -317,6 +368,7 @@ fn scan(tokens: TokenStream, ctx: &Ctx, deep: bool, out: &mut Vec<Child>) -> boo
                                         path: ctx.path_base.join(p),
                                         via_path: true,
                                         ctx: None,
+                                        module: module.clone(),
                                     });
                                     *also_default
                                 }
@@ -331,6 +383,7 @@ fn scan(tokens: TokenStream, ctx: &Ctx, deep: bool, out: &mut Vec<Child>) -> boo
                                         path,
                                         via_path: false,
                                         ctx: None,
+                                        module: module.clone(),
                                     });
                                 }
                             }
@@ -347,6 +400,7 @@ fn scan(tokens: TokenStream, ctx: &Ctx, deep: bool, out: &mut Vec<Child>) -> boo
                                 path_base: dir.clone(),
                                 dir,
                                 file_dir: ctx.file_dir.clone(),
+                                module,
                             };
                             if !scan(g.stream(), &inner, deep, out) {
                                 return false;
@@ -370,6 +424,7 @@ fn scan(tokens: TokenStream, ctx: &Ctx, deep: bool, out: &mut Vec<Child>) -> boo
                             path: ctx.file_dir.join(p),
                             via_path: true,
                             ctx: Some(ctx.clone()),
+                            module: ctx.module.clone(),
                         });
                     }
                     i += 3;
@@ -398,6 +453,47 @@ fn scan(tokens: TokenStream, ctx: &Ctx, deep: bool, out: &mut Vec<Child>) -> boo
         i += 1;
     }
     true
+}
+
+/// The names a file's text declares at its top level (`struct`, `enum`, `union`, `trait`,
+/// `type`, `fn`, `const`, `static`, `mod`): what an `include!` of it adds to the includer's
+/// module. Empty if the text does not lex.
+pub(super) fn item_names(text: &str) -> Vec<String> {
+    let tokens = TokenStream::from_str(text);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    let Ok(tokens) = tokens else {
+        return Vec::new();
+    };
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    const KINDS: &[&str] = &[
+        "struct", "enum", "union", "trait", "type", "fn", "const", "static", "mod",
+    ];
+    let mut names = Vec::new();
+    let word = |t: Option<&TokenTree>| match t {
+        Some(TokenTree::Ident(i)) => Some(i.to_string()),
+        _ => None,
+    };
+    for (i, t) in tts.iter().enumerate() {
+        let Some(kind) = word(Some(t)) else { continue };
+        if !KINDS.contains(&kind.as_str()) {
+            continue;
+        }
+        // `const fn f`, `static mut X`, `const unsafe fn`: past the qualifiers to the name.
+        let mut j = i + 1;
+        while matches!(
+            word(tts.get(j)).as_deref(),
+            Some("fn" | "mut" | "unsafe" | "async" | "extern")
+        ) || matches!(tts.get(j), Some(TokenTree::Literal(_)))
+        {
+            j += 1;
+        }
+        if let Some(name) = word(tts.get(j)).filter(|n| n != "_") {
+            names.push(name.strip_prefix("r#").unwrap_or(&name).to_string());
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// `path = "x.rs"` → `("x.rs", false)`; `cfg_attr(cond, path = "x.rs")` → `("x.rs", true)`: the
@@ -457,16 +553,123 @@ mod tests {
     use super::*;
 
     fn ctx_of(file: &str) -> Ctx {
-        child_ctx(Path::new(file), false)
+        child_ctx(Path::new(file), false, Vec::new())
     }
 
     fn children(src: &str, file: &str) -> Vec<String> {
-        let ctx = child_ctx(Path::new(file), false);
+        let ctx = ctx_of(file);
         declared_in(src, &ctx)
             .expect("the tree is known")
             .into_iter()
             .map(|c| normalize(&c.path).display().to_string())
             .collect()
+    }
+
+    /// The module each child's text is in: `mod` and `#[path]` children one level down (inline
+    /// modules included), `include!`d text in the includer's own module.
+    #[test]
+    fn children_carry_their_module_paths() {
+        let src = r#"
+            mod plain;
+            #[path = "../shared/util.rs"] mod util;
+            mod inline { mod nested; include!("spliced.rs"); }
+            include!("../opt/commands.rs");
+        "#;
+        let ctx = Ctx {
+            module: vec!["cli".into()],
+            ..ctx_of("/c/src/cli.rs")
+        };
+        let got: Vec<(String, Vec<String>, bool)> = declared_in(src, &ctx)
+            .expect("the tree is known")
+            .into_iter()
+            .map(|c| {
+                let included = c.ctx.is_some();
+                (normalize(&c.path).display().to_string(), c.module, included)
+            })
+            .collect();
+        let m = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            got,
+            vec![
+                ("/c/src/cli/plain.rs".into(), m(&["cli", "plain"]), false),
+                (
+                    "/c/src/cli/plain/mod.rs".into(),
+                    m(&["cli", "plain"]),
+                    false
+                ),
+                ("/c/shared/util.rs".into(), m(&["cli", "util"]), false),
+                (
+                    "/c/src/cli/inline/nested.rs".into(),
+                    m(&["cli", "inline", "nested"]),
+                    false
+                ),
+                (
+                    "/c/src/cli/inline/nested/mod.rs".into(),
+                    m(&["cli", "inline", "nested"]),
+                    false
+                ),
+                ("/c/src/spliced.rs".into(), m(&["cli", "inline"]), true),
+                ("/c/opt/commands.rs".into(), m(&["cli"]), true),
+            ]
+        );
+    }
+
+    /// A package whose library and binary live under `src/cli/` (`[lib] path`, `[[bin]] path`):
+    /// both are crate roots, their `mod`s are below the root, not below `cli`, and a file they
+    /// `include!` is in the includer's module, with its items read for the includer.
+    #[test]
+    fn declared_roots_are_the_crate_root_module() {
+        let dir = std::env::temp_dir().join(format!("racewise-layout-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let write = |rel: &str, text: &str| {
+            let p = dir.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, text).expect("write");
+        };
+        write(
+            "Cargo.toml",
+            "[package]\nname = \"tools\"\n[lib]\nname = \"tools_cli\"\npath = \"src/cli/lib.rs\"\n\
+             [[bin]]\nname = \"tool\"\npath = \"src/cli/main.rs\"\n[[bin]]\nname = \"extra\"\npath = \"src/bin/extra.rs\"\n",
+        );
+        write(
+            "src/cli/lib.rs",
+            "include!(\"../opt/commands.rs\");\nmod login;\n",
+        );
+        write("src/cli/login.rs", "pub fn run() {}\n");
+        write("src/cli/main.rs", "fn main() {}\n");
+        write("src/bin/extra.rs", "mod helper;\nfn main() {}\n");
+        write("src/bin/helper.rs", "pub fn h() {}\n");
+        write(
+            "src/opt/commands.rs",
+            "#[derive(Clone)]\npub struct Cli { pub debug: bool }\npub enum Command { Login(Login) }\n\
+             const fn limit() -> u8 { 3 }\nstatic mut COUNT: u8 = 0;\nimpl Cli { fn hidden() {} }\n",
+        );
+        let canon = std::fs::canonicalize(&dir).expect("canonical");
+        let reach = reachable(&[canon.as_path()], &HashSet::new());
+        let reach = reach[&canon].as_ref().expect("the tree is known");
+        let module = |rel: &str| reach.modules.get(&canon.join(rel)).cloned();
+        assert_eq!(module("src/cli/lib.rs"), Some(vec![]));
+        assert_eq!(module("src/cli/main.rs"), Some(vec![]));
+        assert_eq!(module("src/cli/login.rs"), Some(vec!["login".to_string()]));
+        assert_eq!(module("src/opt/commands.rs"), Some(vec![]));
+        // `src/bin/` targets keep their place on disk.
+        assert_eq!(module("src/bin/extra.rs"), None);
+        assert_eq!(module("src/bin/helper.rs"), None);
+        assert!(reach.files.contains(&canon.join("src/bin/helper.rs")));
+        assert_eq!(
+            reach.includes,
+            vec![(
+                canon.join("src/cli/lib.rs"),
+                canon.join("src/opt/commands.rs")
+            )]
+        );
+        let text = std::fs::read_to_string(canon.join("src/opt/commands.rs")).expect("read");
+        assert_eq!(
+            item_names(&text),
+            ["COUNT", "Cli", "Command", "limit"],
+            "a method of an impl is no item of the module"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -48,7 +48,8 @@
 //! handler or a task it stays critical.
 //!
 //! Startup before anything runs is not flagged at all: an exit (directly, or through a chain
-//! of calls) that only main's startup reaches, where no fn of the chain has yet spawned a task
+//! of calls each made in place, not in a task a fn of the chain spawns: that task runs later,
+//! alongside the rest) that only main's startup reaches, where no fn of the chain has yet spawned a task
 //! or a thread (a call or method named `spawn*` earlier in its body, or a call earlier in its
 //! body of a workspace fn that does, itself or through the fns it calls: `let workers =
 //! start_collectors(&rt);`; one in another `match` arm or `if` branch does not count, nor
@@ -199,12 +200,17 @@ impl Lint for ExitInAsync {
             }
         }
         let Some(calls) = cx.calls else { return };
-        // Startup before anything runs (see the docs): no finding.
+        // Startup before anything runs (see the docs): no finding. Only for a call its fn's
+        // body makes in place: one in a task it spawns (or a closure it hands on) runs later,
+        // alongside whatever else runs by then.
         let quiet = |file: usize, site: &CallSite| {
-            !site.cuts_off && calls.startup_before_work(file, site.caller, site.region.start_byte)
+            site.inline
+                && !site.cuts_off
+                && calls.startup_before_work(file, site.caller, site.region.start_byte)
         };
         for call in calls.hazard_calls_where(META.name, &|file, site| !quiet(file, site)) {
-            let startup = call.site.async_main || calls.startup_only(call.file, call.site.caller);
+            let startup = call.site.async_main
+                || (call.site.inline && calls.startup_only(call.file, call.site.caller));
             let mut f = calls.chain_finding(
                 &META,
                 &call,

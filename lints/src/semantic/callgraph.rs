@@ -201,17 +201,40 @@ const NO_EDGE: u32 = u32::MAX;
 /// (see [`CallSite::branch`]).
 type StartingCall = (u32, (u32, u32));
 
-/// What a key names: one body, or several (ambiguous, resolves to nothing).
-#[derive(Clone, Copy)]
+/// What a key names: one body; several, each under a `#[cfg]` of its own (a platform's or a
+/// feature's version of one fn: a call reaches whichever the build picks, so each is
+/// followed); or several otherwise (ambiguous, resolves to nothing).
+#[derive(Clone)]
 enum Slot {
     One(u32),
+    Alternatives(Vec<u32>),
     Many,
 }
 
-fn insert(map: &mut FxHashMap<(usize, String), Slot>, key: (usize, String), node: u32) {
-    map.entry(key)
-        .and_modify(|s| *s = Slot::Many)
-        .or_insert(Slot::One(node));
+/// `gated`: whether `node` carries a `#[cfg]` of its own (see [`FnDef::cfg_gated`]).
+fn insert(
+    map: &mut FxHashMap<(usize, String), Slot>,
+    key: (usize, String),
+    node: u32,
+    gated: impl Fn(u32) -> bool,
+) {
+    use std::collections::hash_map::Entry;
+    match map.entry(key) {
+        Entry::Vacant(v) => {
+            v.insert(Slot::One(node));
+        }
+        Entry::Occupied(mut o) => {
+            let next = match o.get_mut() {
+                Slot::One(a) if gated(*a) && gated(node) => Slot::Alternatives(vec![*a, node]),
+                Slot::Alternatives(v) if gated(node) => {
+                    v.push(node);
+                    return;
+                }
+                _ => Slot::Many,
+            };
+            o.insert(next);
+        }
+    }
 }
 
 struct Resolver<'g, 'c, 'a> {
@@ -257,7 +280,7 @@ impl Resolver<'_, '_, '_> {
     }
 
     fn lookup(&self, krate: usize, key: String) -> Option<Slot> {
-        self.by_key.get(&(krate, key)).copied()
+        self.by_key.get(&(krate, key)).cloned()
     }
 
     /// A path call (already `crate::`-rooted, or member-rooted) in crate `krate`.
@@ -284,6 +307,7 @@ impl Resolver<'_, '_, '_> {
         }
         match self.lookup(krate, canon.clone()) {
             Some(Slot::One(n)) => return Resolution::Fn(n),
+            Some(Slot::Alternatives(ns)) => return Resolution::Alternatives(ns),
             Some(Slot::Many) => return Resolution::Unknown,
             None => {}
         }
@@ -302,6 +326,7 @@ impl Resolver<'_, '_, '_> {
         }
         match self.lookup(krate, format!("{owner}::{name}")) {
             Some(Slot::One(n)) => return Resolution::Fn(n),
+            Some(Slot::Alternatives(ns)) => return Resolution::Alternatives(ns),
             Some(Slot::Many) => return Resolution::Unknown,
             None => {}
         }
@@ -338,6 +363,7 @@ impl Resolver<'_, '_, '_> {
         };
         match self.lookup(krate, format!("{owner}::{name}")) {
             Some(Slot::One(n)) => Resolution::Fn(n),
+            Some(Slot::Alternatives(ns)) => Resolution::Alternatives(ns),
             Some(Slot::Many) => Resolution::Unknown,
             // Auto-deref to the target of the wrapper's `Deref` (one level).
             None if !deref_step => match index.deref_target(&owner) {
@@ -365,6 +391,8 @@ fn index_key(index: &CrateIndex) -> usize {
 
 enum Resolution {
     Fn(u32),
+    /// A fn whose versions each carry a `#[cfg]` (see [`Slot::Alternatives`]).
+    Alternatives(Vec<u32>),
     /// Names something outside the workspace: not a call graph question.
     External,
     Unknown,
@@ -462,9 +490,13 @@ impl CallGraph {
                 };
                 let node = g.nodes.len() as u32;
                 g.nodes.push(r);
-                insert(&mut by_key, (ci.id, key), node);
+                let gated = |n: u32| {
+                    let r = &g.nodes[n as usize];
+                    crates[g.pos[&r.krate]].cx.files[r.file].fns[r.func as usize].cfg_gated
+                };
+                insert(&mut by_key, (ci.id, key), node, gated);
                 if let Some(t) = trait_key {
-                    insert(&mut by_trait, (ci.id, t), node);
+                    insert(&mut by_trait, (ci.id, t), node, gated);
                 }
             }
         }
@@ -512,8 +544,13 @@ impl CallGraph {
             g.stats.unknown += facts.untyped_method_calls;
             g.unfollowed.extend(facts.unfollowed_names.iter().copied());
             for (site_ix, (site, res)) in facts.calls.iter().zip(sites).enumerate() {
-                let to = match res {
-                    Some(Resolution::Fn(n)) => n,
+                let one;
+                let to: &[u32] = match &res {
+                    Some(Resolution::Fn(n)) => {
+                        one = [*n];
+                        &one
+                    }
+                    Some(Resolution::Alternatives(ns)) => ns,
                     Some(Resolution::External) => continue,
                     // Another crate's path (`None`) may be a member's the index does not link.
                     None | Some(Resolution::Unknown) => {
@@ -534,14 +571,18 @@ impl CallGraph {
                 }) else {
                     continue;
                 };
+                // A site's first edge is the one `site_edge` keeps (its finding's chain); a
+                // cfg alternative's others are followed alike.
                 let e = g.edges.len() as u32;
-                g.edges.push(Edge {
-                    from,
-                    to,
-                    krate: ci.id,
-                    file,
-                    site: site_ix,
-                });
+                for &to in to {
+                    g.edges.push(Edge {
+                        from,
+                        to,
+                        krate: ci.id,
+                        file,
+                        site: site_ix,
+                    });
+                }
                 if let Some(slot) = g.site_slot(ci.id, file, site_ix) {
                     g.site_edge[slot] = e;
                 }

@@ -423,6 +423,9 @@ pub struct FnDef {
     pub never_errs: bool,
     /// Its own body starts a task or thread (see `Core::note_spawn`).
     pub spawns: bool,
+    /// Carries a `#[cfg(..)]` of its own: one of the bodies a platform or feature picks
+    /// (`#[cfg(unix)] fn signal_handler` beside `#[cfg(windows)] fn signal_handler`).
+    pub cfg_gated: bool,
 }
 
 /// What a call names, as far as one file can tell.

@@ -25,8 +25,8 @@ use super::types::{Ty, TyExpr};
 #[derive(Debug, Default, Clone)]
 pub struct FileIndex {
     pub structs: Vec<(String, Vec<(String, Ty)>)>,
-    /// Enum variants with named fields (`Auth::Bearer { token }`), by the variant's path:
-    /// typed like struct fields, but no type of that name.
+    /// Enum variants with fields (`Auth::Bearer { token }`, `Cmd::Login(opt)` as field `0`), by
+    /// the variant's path: typed like struct fields, but no type of that name.
     pub variants: Vec<(String, Vec<(String, Ty)>)>,
     pub statics: Vec<(String, Ty)>,
     pub aliases: Vec<(String, Ty)>,

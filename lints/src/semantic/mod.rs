@@ -165,6 +165,9 @@ pub struct FileOptions {
     /// The module the file's `crate::` names: empty, but for the files of an integration
     /// test, bench or example, whose crate is their own root (`["tests/integration"]`).
     pub crate_root: Vec<String>,
+    /// Names the file's module declares in other files' text that the file `include!`s
+    /// (`include!("../opt/kanidm.rs")` at its top level): items of its module all the same.
+    pub spliced_items: std::sync::Arc<[String]>,
     /// `blocking_paths` from the config: project functions that block (`*` globs).
     pub blocking_paths: std::sync::Arc<[String]>,
     /// `[resolve] reexports` from the config: (path prefix of the user's crate, the well-known
@@ -186,6 +189,7 @@ impl Default for FileOptions {
             test_file: false,
             module_path: Vec::new(),
             crate_root: Vec::new(),
+            spliced_items: std::sync::Arc::from([]),
             blocking_paths: std::sync::Arc::from([]),
             reexports: std::sync::Arc::from([]),
             item_extents: true,

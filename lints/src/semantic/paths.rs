@@ -321,6 +321,14 @@ impl UseScopes {
         self.scopes.push(scope);
     }
 
+    /// Items the innermost scope declares in text the walker does not see (an `include!`d
+    /// file's).
+    pub fn declare_items(&mut self, names: &[String]) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.items.extend(names.iter().cloned());
+        }
+    }
+
     /// What the innermost module scope exports to the crate index.
     pub fn module_export(&self) -> Option<ModuleExport> {
         let scope = self.scopes.last().filter(|s| s.is_module)?;

@@ -750,6 +750,21 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             return;
         }
+        // `Cmd::Login(opt)`, `Wrapper(inner)`: a tuple variant or tuple struct of the workspace
+        // binds each element with that field's type, which the crate index settles.
+        if let syn::Pat::TupleStruct(ts) = pat
+            && let resolved = self.core.uses.resolve(&ts.path)
+            && resolved
+                .split_once("::")
+                .is_some_and(|(root, _)| !crate::semantic::types::is_external(root))
+        {
+            let owner = Ty::path(&resolved);
+            for (i, p) in ts.elems.iter().enumerate() {
+                let ty = TyExpr::Known(owner.clone()).field(i.to_string());
+                self.bind_pattern(p, ty, guards);
+            }
+            return;
+        }
         // `Ok(peer)`/`Some(peer)` bind the value inside; an `Err(e)` binds nothing racewise
         // types.
         if let syn::Pat::TupleStruct(ts) = pat
@@ -1657,8 +1672,17 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         let v = self.eval(&aw.base, Mode::Value);
         self.core.awaited_block = 0;
-        // `init_db().await`: the call just recorded (after its arguments) is the awaited one.
-        let awaited_at = match peel(&aw.base) {
+        self.mark_awaited(&aw.base, before);
+        self.record_await(aw.await_token.span, ".await");
+        self.kill(&v.guards);
+        Val::default()
+    }
+
+    /// `init_db().await`, a `select!` arm's `opt.exec()`, a `join!` operand: the call just
+    /// recorded for future `e` (after its arguments), if `e` is one, is awaited where it is
+    /// made. `before` is the call count before `e` was evaluated.
+    fn mark_awaited(&mut self, e: &syn::Expr, before: usize) {
+        let awaited_at = match peel(e) {
             syn::Expr::Call(c) => Some(c.func.span()),
             syn::Expr::MethodCall(mc) => Some(mc.method.span()),
             _ => None,
@@ -1670,9 +1694,6 @@ impl<'a, 'l> Walker<'a, 'l> {
         {
             last.awaited = true;
         }
-        self.record_await(aw.await_token.span, ".await");
-        self.kill(&v.guards);
-        Val::default()
     }
 
     pub(crate) fn record_await(&mut self, span: proc_macro2::Span, what: &str) {
@@ -2235,7 +2256,12 @@ impl<'a, 'l> Walker<'a, 'l> {
             Some(MacroKind::Join) => {
                 self.macro_hook(mac, &name);
                 let (exprs, _) = macros::parse_exprs(mac.tokens.clone(), &name);
-                let g = self.eval_all(&exprs, Mode::Value);
+                let mut g = Vec::new();
+                for e in &exprs {
+                    let before = self.core.facts.calls.len();
+                    g.extend(self.eval(e, Mode::Value).guards);
+                    self.mark_awaited(e, before);
+                }
                 self.record_await(mac.path.span(), &format!("{name}!"));
                 self.kill(&g);
                 Val::default()
@@ -2280,7 +2306,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             if let Some(g) = &arm.guard {
                 self.eval(g, Mode::Place);
             }
+            let before = self.core.facts.calls.len();
             let v = self.eval(&arm.future, Mode::Value);
+            self.mark_awaited(&arm.future, before);
             self.kill(&v.guards);
         }
         self.record_await(span, "select!");

@@ -37,6 +37,25 @@ impl MetaString for syn::Meta {
     }
 }
 
+/// A struct's or variant's fields with their types: named fields by name, a tuple's by
+/// position (`"0"`, `"1"`), as field access and patterns spell them.
+fn field_types(
+    fields: &syn::Fields,
+    uses: &crate::semantic::paths::UseScopes,
+) -> Vec<(String, Ty)> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let name = f
+                .ident
+                .as_ref()
+                .map_or_else(|| i.to_string(), |n| n.to_string());
+            (name, Ty::from_syn(&f.ty, uses))
+        })
+        .collect()
+}
+
 fn ret_ty(sig: &syn::Signature, w: &Walker) -> Option<Ty> {
     let syn::ReturnType::Type(_, ty) = &sig.output else {
         return None;
@@ -194,38 +213,20 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Item::Struct(s) => {
                 self.note_clone_struct(s);
-                let fields = s
-                    .fields
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| {
-                        let name = f
-                            .ident
-                            .as_ref()
-                            .map(|i| i.to_string())
-                            .unwrap_or_else(|| i.to_string());
-                        (name, Ty::from_syn(&f.ty, &self.core.uses))
-                    })
-                    .collect();
+                let fields = field_types(&s.fields, &self.core.uses);
                 let path = self.item_path(&s.ident);
                 self.core.facts.index.structs.push((path, fields));
             }
             syn::Item::Enum(e) => {
-                // A variant with named fields is indexed like a struct of that path
-                // (`Auth::Bearer { token }` in a pattern types `token`).
+                // A variant with fields is indexed like a struct of that path: named fields by
+                // name (`Auth::Bearer { token }` in a pattern types `token`), a tuple variant's
+                // by position, as a tuple struct's (`Cmd::Login(opt)` types `opt`).
                 let owner = self.item_path(&e.ident);
                 for v in &e.variants {
-                    let syn::Fields::Named(named) = &v.fields else {
+                    if matches!(v.fields, syn::Fields::Unit) {
                         continue;
-                    };
-                    let fields = named
-                        .named
-                        .iter()
-                        .filter_map(|f| {
-                            let name = f.ident.as_ref()?.to_string();
-                            Some((name, Ty::from_syn(&f.ty, &self.core.uses)))
-                        })
-                        .collect();
+                    }
+                    let fields = field_types(&v.fields, &self.core.uses);
                     let path = format!("{owner}::{}", v.ident);
                     self.core.facts.index.variants.push((path, fields));
                 }
@@ -495,6 +496,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 && !in_trait_def
                 && crate::semantic::fallible::never_errs(sig, block),
             spawns: false,
+            cfg_gated: attrs.iter().any(|a| a.path().is_ident("cfg")),
         });
         self.core.items.push(ItemCtx {
             self_ty: None,

@@ -480,6 +480,8 @@ pub fn analyze_file<'a>(
     };
     hook!(w, check_file, file, crate::lint::Hooks::FILE);
     w.core.uses.push_module(None, &file.items);
+    let spliced = w.core.opts.spliced_items.clone();
+    w.core.uses.declare_items(&spliced);
     w.core
         .facts
         .index
