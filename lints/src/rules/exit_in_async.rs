@@ -10,7 +10,9 @@
 //! (returning there would end the runtime's tasks all the same). The `async`
 //! block a sync fn other than `main` runs to completion with `block_on` is that fn's own code,
 //! run on its caller's thread: an exit there counts as one in the sync fn (reported where async
-//! code calls the fn, below). An `async` block awaited where it is written (`async { .. }.await`,
+//! code calls the fn, below); so does the body of a `#[tokio::main]` fn other than `main`
+//! (`#[tokio::main] async fn start_server(..)`), which its attribute makes such a sync fn. An
+//! `async` block awaited where it is written (`async { .. }.await`,
 //! also under `timeout(d, async { .. })`) is part of the body that awaits it.
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
@@ -44,7 +46,8 @@
 //! `block_on` runs in place, so `fn start() { rt.block_on(async { shutdown().await }) }`,
 //! called only by `main`, keeps `shutdown` startup-only), and no caller of the chain is
 //! unknown (a fn that nothing visibly calls, such as a handler registered by name, counts as
-//! reachable from anywhere). A chain from `async fn main` (or main's `block_on` block) is low too; from a
+//! reachable from anywhere; a call from test code is no path the program takes and is left
+//! out). A chain from `async fn main` (or main's `block_on` block) is low too; from a
 //! handler or a task it stays critical.
 //!
 //! Startup before anything runs is not flagged at all: an exit (directly, or through a chain

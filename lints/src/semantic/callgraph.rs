@@ -253,14 +253,30 @@ struct Resolver<'g, 'c, 'a> {
 impl Resolver<'_, '_, '_> {
     /// What a call site of crate `ci` names; `None` for another crate's path
     /// (`serde_json::from_str`).
-    fn site(&self, ci: &CrateInput<'_, '_>, site: &CallSite) -> Option<Resolution> {
+    /// `module`: the calling file's module, whose glob imports a path the file could not
+    /// resolve may come through (`use mylib::*;` in a binary, then `Server::start(..)`).
+    fn site(&self, ci: &CrateInput<'_, '_>, site: &CallSite, module: &str) -> Option<Resolution> {
         match &site.callee {
             Callee::Path(p) => {
                 let local = p.starts_with("crate::");
                 let member = p
                     .split_once("::")
                     .is_some_and(|(root, _)| ci.cx.index.sibling(root).is_some());
-                (local || member).then(|| self.path(ci.id, p, 0))
+                if local || member {
+                    return Some(self.path(ci.id, p, 0));
+                }
+                // Another crate's path, or a name (`start`, `Server::start`) a glob brought in:
+                // only a fn the module's names lead to counts, anything else stays another
+                // crate's. A lowercase root (`serde_json::from_str`) is a crate's name.
+                let root = p.split("::").next().unwrap_or(p);
+                let glob_name = !p.contains("::") || root.starts_with(|c: char| c.is_uppercase());
+                if module.is_empty() || !glob_name || super::types::is_external(root) {
+                    return None;
+                }
+                match self.path(ci.id, &format!("{module}::{p}"), 0) {
+                    found @ (Resolution::Fn(_) | Resolution::Alternatives(_)) => Some(found),
+                    _ => None,
+                }
             }
             Callee::Method(ty, name) => Some(self.method(ci.id, ty, name)),
         }
@@ -528,7 +544,7 @@ impl CallGraph {
                         facts
                             .calls
                             .iter()
-                            .map(|site| resolver.site(ci, site))
+                            .map(|site| resolver.site(ci, site, &facts.module))
                             .collect()
                     })
                     .collect();
@@ -1271,7 +1287,8 @@ impl CallGraph {
     /// Walks the resolved calls into `at` upward, up to a few levels. `node` judges each fn
     /// reached and `edge` each call into it (with the callee): `Some(true)` ends that chain
     /// well, `Some(false)` answers no, `None` goes on to the caller. A fn without callers, a
-    /// chain too deep, or no chain ending well answers no.
+    /// chain too deep, or no chain ending well answers no. Calls made in test code are left
+    /// out for a fn that is not test code itself.
     fn every_caller_chain(
         &self,
         crates: &[CrateInput<'_, '_>],
@@ -1282,6 +1299,7 @@ impl CallGraph {
         let Some(start) = self.node_of(&at) else {
             return false;
         };
+        let start_in_test = self.def(crates, start).is_some_and(|d| d.in_test);
         let mut seen = vec![start];
         let mut work = vec![(start, 0usize)];
         let mut ended_well = false;
@@ -1306,6 +1324,10 @@ impl CallGraph {
                 let Some(site) = self.edge_site(crates, &e) else {
                     return false;
                 };
+                // A test calling production code is no path production takes.
+                if site.in_test && !start_in_test {
+                    continue;
+                }
                 match edge(def, site, ei as usize) {
                     Some(true) => {
                         ended_well = true;

@@ -318,6 +318,9 @@ pub struct ItemExtent {
 #[derive(Debug, Default, Clone)]
 pub struct FileFacts {
     pub index: FileIndex,
+    /// The file's own module (`crate::routes::admin`), where a path call the file could not
+    /// resolve (a name a glob import brought in) is looked up again by the call graph.
+    pub module: String,
     pub acquisitions: Vec<Acquisition>,
     pub awaits: Vec<AwaitPoint>,
     /// Reads and writes of locked/atomic state, and the conditions deciding on them.

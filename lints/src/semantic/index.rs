@@ -315,7 +315,21 @@ impl CrateIndex {
             return Some(full.clone());
         }
         for g in &table.globs {
-            let g = self.canon_depth(g, depth + 1, seen);
+            // `use mylib::*;` in the package's own binary: the crate's own root.
+            let g = match g
+                .split_once("::")
+                .map_or((g.as_str(), ""), |(r, rest)| (r, rest))
+            {
+                (root, rest) if self.self_name.get().is_some_and(|n| n == root) => {
+                    if rest.is_empty() {
+                        "crate".to_string()
+                    } else {
+                        format!("crate::{rest}")
+                    }
+                }
+                _ => g.clone(),
+            };
+            let g = self.canon_depth(&g, depth + 1, seen);
             if g.starts_with("crate") {
                 if g != module && self.lookup_in(&g, name, depth + 1, seen).is_some() {
                     return Some(format!("{g}::{name}"));
@@ -705,12 +719,14 @@ impl CrateIndex {
                         }),
                     _ => super::types::known_method_ret(&base, name),
                 };
-                // A constructor no impl of the workspace declares (a derived `default()`, a
-                // `From` impl's `from`, another crate's `BroadcastStream::new`): the type.
+                // A constructor no impl of the workspace declares (a derived `default()` or
+                // `parse()`, a `From` impl's `from`, another crate's `BroadcastStream::new`):
+                // the type.
                 declared
                     .or_else(|| {
-                        super::types::CONSTRUCTORS
-                            .contains(&name.as_str())
+                        let derived = super::types::DERIVED_CONSTRUCTORS.contains(&name.as_str())
+                            && self.owner_path(&base).is_some();
+                        (derived || super::types::CONSTRUCTORS.contains(&name.as_str()))
                             .then(|| base.clone())
                     })
                     .unwrap_or(Ty::Unknown)

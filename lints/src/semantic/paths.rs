@@ -316,9 +316,26 @@ impl UseScopes {
         for g in &mut scope.globs {
             if g.starts_with("self") || g.starts_with("super") {
                 *g = absolutize(g, &module);
+            } else if g
+                .split("::")
+                .next()
+                .is_some_and(|first| scope.items.contains(first))
+            {
+                // `mod relay; use relay::*;` (2018 uniform paths): the module declared here.
+                *g = format!("{}::{g}", crate_path(&module));
             }
         }
         self.scopes.push(scope);
+    }
+
+    /// A scope in force glob-imports a module that is not a known external one (`use
+    /// mylib::*;`, `use super::*;`): a bare name may come from the workspace.
+    pub fn has_workspace_globs(&self) -> bool {
+        self.scopes.iter().any(|s| {
+            s.globs
+                .iter()
+                .any(|g| !super::types::is_external(g.split("::").next().unwrap_or(g)))
+        })
     }
 
     /// Items the innermost scope declares in text the walker does not see (an `include!`d
@@ -784,6 +801,17 @@ mod tests {
         assert_eq!(resolve(&sub, "std::fs::read"), "std::fs::read");
         assert_eq!(resolve(&sub, "tokio::spawn"), "tokio::spawn");
         assert_eq!(resolve(&sub, "X"), "crate::worker::inner::X");
+    }
+
+    /// `mod relay; use relay::*;` (2018 uniform paths) glob-imports the module declared here:
+    /// the crate index follows it as `crate::relay`, and a bare name may come from it.
+    #[test]
+    fn a_glob_of_a_module_declared_here_is_that_module() {
+        let s = scopes("mod relay; use relay::*; use hbbs::*;");
+        let export = s.module_export().expect("the file's module");
+        assert_eq!(export.globs, ["crate::relay", "hbbs"]);
+        assert!(s.has_workspace_globs());
+        assert!(!scopes("use std::sync::*; use tokio::sync::*;").has_workspace_globs());
     }
 
     #[test]

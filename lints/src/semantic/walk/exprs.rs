@@ -714,7 +714,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             let strukt = if ps.path.is_ident("Self") {
                 self.core.self_ty().cloned()
             } else {
-                Some(Ty::path(&self.core.uses.resolve(&ps.path)))
+                self.variant_path(&ps.path)
+                    .or_else(|| Some(self.core.uses.resolve(&ps.path)))
+                    .map(|p| Ty::path(&p))
             };
             if let Some(strukt) = strukt {
                 for f in &ps.fields {
@@ -753,10 +755,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         // `Cmd::Login(opt)`, `Wrapper(inner)`: a tuple variant or tuple struct of the workspace
         // binds each element with that field's type, which the crate index settles.
         if let syn::Pat::TupleStruct(ts) = pat
-            && let resolved = self.core.uses.resolve(&ts.path)
-            && resolved
-                .split_once("::")
-                .is_some_and(|(root, _)| !crate::semantic::types::is_external(root))
+            && let Some(resolved) = self.variant_path(&ts.path)
         {
             let owner = Ty::path(&resolved);
             for (i, p) in ts.elems.iter().enumerate() {
@@ -1486,7 +1485,12 @@ impl<'a, 'l> Walker<'a, 'l> {
     /// crate racewise does not know as external (a workspace member, or a dependency the crate
     /// phase then leaves alone).
     fn record_path_call(&mut self, callee: &str, argc: usize, span: proc_macro2::Span) {
-        if !callee.contains("::") || crate::semantic::types::is_external(callee) {
+        // A bare name no `use` explains may come through a glob import of a workspace module
+        // (`use mylib::*;`): the crate phase looks it up there.
+        let bare = !callee.contains("::");
+        if (bare && !self.core.uses.has_workspace_globs())
+            || crate::semantic::types::is_external(callee)
+        {
             return;
         }
         let path = match callee.strip_prefix("Self::") {
@@ -1676,6 +1680,18 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.record_await(aw.await_token.span, ".await");
         self.kill(&v.guards);
         Val::default()
+    }
+
+    /// The workspace path of a variant or struct a pattern names (`Cmd::Login`, `Self::Client`
+    /// in the enum's impl), `None` for another crate's (`Ok`, `Poll::Ready`).
+    fn variant_path(&self, path: &syn::Path) -> Option<String> {
+        let resolved = self.core.uses.resolve(path);
+        let resolved = match resolved.strip_prefix("Self::") {
+            Some(rest) => format!("{}::{rest}", self.core.self_ty()?.path_str()?),
+            None => resolved,
+        };
+        let (root, _) = resolved.split_once("::")?;
+        (!crate::semantic::types::is_external(root)).then_some(resolved)
     }
 
     /// `init_db().await`, a `select!` arm's `opt.exec()`, a `join!` operand: the call just

@@ -464,7 +464,12 @@ impl<'a, 'l> Walker<'a, 'l> {
             _ => (None, None),
         };
         let owner_path = owner.clone();
-        let is_async = sig.asyncness.is_some();
+        // `#[tokio::main] async fn start(..)` other than `main`: the attribute makes it a sync fn
+        // whose body its own runtime's `block_on` runs, like `fn start() { rt.block_on(async
+        // { .. }) }`.
+        let runtime_entry =
+            sig.asyncness.is_some() && sig.ident != "main" && attrs.iter().any(runtime_main_attr);
+        let is_async = sig.asyncness.is_some() && !runtime_entry;
         let in_trait_def = self.core.items.last().is_some_and(|i| i.is_trait);
         let is_main = self.core.items.is_empty()
             && (sig.ident == "main" || self.core.entry_fns.iter().any(|e| sig.ident == e));
@@ -523,8 +528,11 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.core.clippy_allows |= crate::semantic::syntax::await_holding_allows(attrs);
         let async_main = is_async && sig.ident == "main" && self.core.items.len() == 1;
         self.core.entering_fn = Some(fn_id);
-        self.enter_body(is_async, async_main, Boundary::Item, true);
-        if is_async
+        self.enter_body(is_async || runtime_entry, async_main, Boundary::Item, true);
+        if runtime_entry && let Some(b) = self.core.bodies.last_mut() {
+            b.sync_block_on = true;
+        }
+        if (is_async || runtime_entry)
             && multi_thread_entry(attrs)
             && let Some(b) = self.core.bodies.last_mut()
         {
@@ -734,6 +742,27 @@ fn lock_named_call(e: &syn::Expr) -> bool {
         },
         _ => false,
     }
+}
+
+/// `#[tokio::main]`, `#[actix_web::main]`, `#[async_std::main]`: the fn runs its body on a
+/// runtime of its own.
+fn runtime_main_attr(attr: &syn::Attribute) -> bool {
+    let segs: Vec<String> = attr
+        .path()
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    matches!(
+        segs.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        [
+            "tokio" | "actix_web" | "actix_rt" | "async_std" | "ntex",
+            "main"
+        ]
+    )
 }
 
 /// `#[tokio::main]` (multi-thread unless `flavor = "current_thread"`) or `#[tokio::test(flavor =

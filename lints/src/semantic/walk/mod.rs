@@ -482,6 +482,7 @@ pub fn analyze_file<'a>(
     w.core.uses.push_module(None, &file.items);
     let spliced = w.core.opts.spliced_items.clone();
     w.core.uses.declare_items(&spliced);
+    w.core.facts.module = w.core.uses.module_path();
     w.core
         .facts
         .index
