@@ -15,8 +15,10 @@
 //!   (rows that fail to decode vanish), and `.and_then(|x| x.f().ok())` whose `None` nothing
 //!   handles — including `.and_then(|v| v.parse().ok())` on a configuration value
 //!   (`env::var(..)`, `config`/`cfg`/`settings`): a malformed setting silently becomes the
-//!   default (the value the chain carries counts: after `.and_then(|p| event.get(p))` it is
-//!   the event's, whatever configuration named the path);
+//!   default, however the `None` is handled (the value the chain carries counts: after
+//!   `.and_then(|p| event.get(p))` it is the event's, whatever configuration named the path;
+//!   and only a conversion of the setting itself: `.and_then(|cfg| connect(&cfg.sock).ok())`
+//!   uses the configuration, and an `else` that falls back handles its `None` like any other);
 //! - `let _ = <call>` (or `_ = <call>`), with or without `.await`, on a call known to be fallible:
 //!   channel/sink sends (below), `publish(..)`, `write(buf)`/`write_all`/`flush`, a socket's
 //!   `send_to`, and every `std::fs`/`tokio::fs` function (the list, with its reasons, is in
@@ -636,6 +638,22 @@ fn is_value_type(ty: &str) -> bool {
 }
 
 /// `e.ok()` with no arguments.
+/// The `.ok()` a one-parameter closure's value is (`|v| v.parse().ok()`, also in a block of its
+/// own).
+fn closure_ok_call(cl: &syn::ExprClosure) -> Option<&syn::ExprMethodCall> {
+    if cl.inputs.len() != 1 {
+        return None;
+    }
+    let mut body = peel(&cl.body);
+    if let syn::Expr::Block(b) = body
+        && b.block.stmts.len() == 1
+        && let Some(syn::Stmt::Expr(e, None)) = b.block.stmts.first()
+    {
+        body = peel(e);
+    }
+    as_ok_call(body)
+}
+
 fn as_ok_call(e: &syn::Expr) -> Option<&syn::ExprMethodCall> {
     match peel(e) {
         syn::Expr::MethodCall(mc) if mc.method == "ok" && mc.args.is_empty() => Some(mc),
@@ -2130,17 +2148,7 @@ fn emit_unless_lossless(
 /// A closure `|x| <body>.ok()` (body possibly in a block) whose error is dropped: not a
 /// validation conversion, not a "not now" operation, not logged.
 fn closure_drops_error(cl: &syn::ExprClosure, config: bool) -> bool {
-    if cl.inputs.len() != 1 {
-        return false;
-    }
-    let mut body = peel(&cl.body);
-    if let syn::Expr::Block(b) = body
-        && b.block.stmts.len() == 1
-        && let Some(syn::Stmt::Expr(e, None)) = b.block.stmts.first()
-    {
-        body = peel(e);
-    }
-    let Some(ok) = as_ok_call(body) else {
+    let Some(ok) = closure_ok_call(cl) else {
         return false;
     };
     if (validation(&ok.receiver) && !config) || expected(&ok.receiver) {
@@ -3103,7 +3111,17 @@ impl Lint for SwallowedResult {
                     return;
                 }
                 let Some(arg) = mc.args.first() else { return };
-                let config = reads_config(&mc.receiver);
+                // A config value converted in the step (`.and_then(|v| v.parse().ok())`): a
+                // malformed setting becomes the default unheard, however the `None` is handled.
+                // A step that uses the config for something else (connecting with it) is a
+                // conversion like any other.
+                let config = reads_config(&mc.receiver)
+                    && match peel(arg) {
+                        syn::Expr::Closure(cl) => {
+                            closure_ok_call(cl).is_some_and(|ok| validation(&ok.receiver))
+                        }
+                        _ => true,
+                    };
                 if method == "and_then"
                     && !config
                     && self.none_handled.contains(&pos(mc.method.span()))
