@@ -57,7 +57,9 @@
 //! body of a workspace fn that does, itself or through the fns it calls: `let workers =
 //! start_collectors(&rt);`; one in another `match` arm or `if` branch does not count, nor
 //! does a fn whose every spawn goes into a `JoinSet` it declares and never hands on, whose
-//! tasks end when it returns; a child
+//! tasks end when it returns; a spawn whose handle the fn awaits (`let h = spawn(..); ..
+//! h.await`, handles from `.map(|c| spawn_blocking(..)).collect()` awaited in a `for` loop or
+//! by `join_all`) counts only until that join, and never beyond the fn; a child
 //! process's `Command::spawn` outlives the exit and does not count) or keeps a value alive only for its
 //! destructor (`let _guard = init_logging();`, `let (writer, _guard) = non_blocking(out);`: a
 //! log flush guard, a buffered writer, a temporary directory; a lock's `_lock` and a span's
@@ -277,7 +279,7 @@ impl Lint for ExitInAsync {
             if !(if at_end {
                 cx.keeps_for_drop()
             } else {
-                cx.exit_cuts_off()
+                cx.exit_cuts_off(f.region.start_byte)
             }) {
                 return;
             }

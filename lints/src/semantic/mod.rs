@@ -9,6 +9,7 @@ pub mod drain;
 pub mod facts;
 pub mod fallible;
 pub mod index;
+pub mod joined;
 pub mod locks;
 pub mod macros;
 pub mod paths;
@@ -517,7 +518,7 @@ impl<'w> Cx<'w> {
     /// Hand `finding` to the rule's crate-wide check with the fn it sits in (see
     /// `FileFacts::fn_findings`).
     pub fn emit_for_fn(&self, func: u32, finding: Finding) {
-        let cuts_off = self.core.exit_cuts_off();
+        let cuts_off = self.core.exit_cuts_off(finding.region.start_byte);
         self.core
             .out
             .borrow_mut()
@@ -532,8 +533,8 @@ impl<'w> Cx<'w> {
     /// Whether exiting the process here would cut off something the fn being walked started:
     /// a task or thread it spawned earlier in its body, or a value a `let` keeps alive only for
     /// its destructor (`let _guard = init_logging();`) still in scope.
-    pub fn exit_cuts_off(&self) -> bool {
-        self.core.exit_cuts_off()
+    pub fn exit_cuts_off(&self, at: u32) -> bool {
+        self.core.exit_cuts_off(at)
     }
 
     /// Whether a value a `let` keeps alive only for its destructor (`let _guard =

@@ -1243,8 +1243,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.core.receivers_in_use.truncate(in_use);
         self.collect_args_end(first);
-        if spawns {
+        if spawns
+            && !self
+                .core
+                .note_joined_spawn(c as *const syn::ExprCall as usize)
+        {
             self.core.note_spawn();
+            self.core.note_spawn_into(None);
         }
         let callee = callee.unwrap_or_default();
         if !callee.is_empty() && !callee.contains("::") {
@@ -1376,7 +1381,12 @@ impl<'a, 'l> Walker<'a, 'l> {
                 || matches!(peel(start), syn::Expr::Call(c)
                     if self.core.callee(c).is_some_and(|p| p.ends_with("process::Command::new")))
         };
-        if spawns && !child_process() {
+        if spawns
+            && !child_process()
+            && !self
+                .core
+                .note_joined_spawn(mc as *const syn::ExprMethodCall as usize)
+        {
             self.core.note_spawn();
             // `set.spawn(task)` on a `JoinSet`: its tasks end when the set is dropped, so they
             // outlive the fn only if the set does (checked when the fn's walk ends).
@@ -1617,7 +1627,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             })
         });
         let in_test = self.core.in_test();
-        let cuts_off = self.core.exit_cuts_off();
+        let cuts_off = self.core.exit_cuts_off(region.start_byte);
         let branch = self.core.branches.last().copied().unwrap_or((0, u32::MAX));
         self.core.facts.calls.push(CallSite {
             caller,

@@ -524,6 +524,15 @@ impl<'a, 'l> Walker<'a, 'l> {
             body_text: std::cell::OnceCell::new(),
         };
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
+        // Spawns whose handles this fn joins (a syntax pass, only where the body spawns).
+        let joined = if memchr::memmem::find(view.body_text().as_bytes(), b"spawn").is_some() {
+            crate::semantic::joined::joined_spawns(block)
+                .into_iter()
+                .collect()
+        } else {
+            Default::default()
+        };
+        let outer_joined = std::mem::replace(&mut self.core.joined_spawns, joined);
         let allows_before = self.core.clippy_allows;
         self.core.clippy_allows |= crate::semantic::syntax::await_holding_allows(attrs);
         let async_main = is_async && sig.ident == "main" && self.core.items.len() == 1;
@@ -586,6 +595,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         if self.core.outliving_spawns(fn_id, block) {
             self.core.outliving.push(fn_id);
         }
+        self.core.joined_spawns = outer_joined;
         self.exit_body();
         self.core.items.pop();
         self.core.clippy_allows = allows_before;

@@ -132,6 +132,11 @@ pub struct Core<'a> {
     /// The fns (index into `FileFacts::fns`) whose walk has passed a call or method named
     /// `spawn*`: from there on a task or thread they started may be running.
     pub(crate) spawned_fns: Vec<u32>,
+    /// The spawn calls of the fn being walked whose handles it joins (see
+    /// [`crate::semantic::joined`]): call address → end byte of the join.
+    pub(crate) joined_spawns: rustc_hash::FxHashMap<usize, u32>,
+    /// (fn, end byte of the join) per joined spawn walked: its task runs until the join.
+    pub(crate) spawn_windows: Vec<(u32, u32)>,
     /// Per fn that spawned: the local `JoinSet`s its spawns went into, or `None` once one went
     /// elsewhere (see [`Core::note_spawn_into`]).
     pub(crate) spawn_sets: std::collections::BTreeMap<u32, Option<Vec<String>>>,
@@ -196,11 +201,28 @@ impl<'a> Core<'a> {
     /// task or thread spawned earlier in its walk, or a `let` binding kept only for its
     /// destructor (see [`kept_for_drop`]) in one of its blocks still open here. A parameter
     /// named `_x` is no such binding: the caller owns what it drops.
-    pub(crate) fn exit_cuts_off(&self) -> bool {
+    pub(crate) fn exit_cuts_off(&self, at: u32) -> bool {
         let Some(f) = self.body().and_then(|b| b.fn_id) else {
             return false;
         };
-        self.spawned_fns.contains(&f) || self.keeps_for_drop()
+        self.spawned_fns.contains(&f)
+            || self
+                .spawn_windows
+                .iter()
+                .any(|&(g, until)| g == f && at < until)
+            || self.keeps_for_drop()
+    }
+
+    /// A spawn call (by address) whose handle the fn joins (see
+    /// [`crate::semantic::joined`]): its task is running until the join, not past it.
+    pub(crate) fn note_joined_spawn(&mut self, call: usize) -> bool {
+        let Some(&until) = self.joined_spawns.get(&call) else {
+            return false;
+        };
+        if let Some(f) = self.body().and_then(|b| b.fn_id) {
+            self.spawn_windows.push((f, until));
+        }
+        true
     }
 
     /// A `let` binding kept only for its destructor (see [`kept_for_drop`]) is alive here, in a
@@ -463,6 +485,8 @@ pub fn analyze_file<'a>(
         entry_fns: crate::semantic::macros::windows_service_mains(&file.items),
         branches: Vec::new(),
         spawned_fns: Vec::new(),
+        joined_spawns: Default::default(),
+        spawn_windows: Vec::new(),
         spawn_sets: Default::default(),
         outliving: Vec::new(),
         awaited_block: 0,

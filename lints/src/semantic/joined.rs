@@ -1,0 +1,221 @@
+//! Spawned tasks whose handles the fn awaits before it goes on: `let h = spawn(..); ..
+//! h.await`, or handles collected from `.map(|c| spawn(..)).collect()` and then awaited one by
+//! one (`for h in handles { h.await }`) or together (`join_all(handles).await`). Such a task
+//! has ended once the fn is past the join: an exit after it cuts nothing off, and the fn
+//! starts nothing that outlives it.
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::visit::Visit;
+
+use super::syntax::{peel, strip_pat_type};
+use crate::finding::Region;
+
+/// The spawn calls of `block` whose handle is joined, by the address of the call expression
+/// (`syn::ExprCall` or `syn::ExprMethodCall`), each with the end byte of its last join.
+pub fn joined_spawns(block: &syn::Block) -> Vec<(usize, u32)> {
+    struct Lets {
+        found: Vec<(String, usize)>,
+    }
+    impl<'ast> Visit<'ast> for Lets {
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            if let syn::Pat::Ident(p) = strip_pat_type(&l.pat)
+                && let Some(init) = &l.init
+                && init.diverge.is_none()
+                && let Some(spawn) = handle_of(&init.expr)
+            {
+                self.found.push((p.ident.to_string(), spawn));
+            }
+            syn::visit::visit_local(self, l);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut lets = Lets { found: Vec::new() };
+    lets.visit_block(block);
+    if lets.found.is_empty() {
+        return Vec::new();
+    }
+    let tokens = quote::ToTokens::to_token_stream(block);
+    lets.found
+        .into_iter()
+        .filter_map(|(name, spawn)| {
+            let mut uses = Uses {
+                name: &name,
+                joins: Vec::new(),
+                other: 0,
+            };
+            uses.scan(tokens.clone(), None);
+            (uses.other == 0)
+                .then(|| uses.joins.into_iter().max())
+                .flatten()
+                .map(|end| (spawn, end))
+        })
+        .collect()
+}
+
+/// The spawn call whose handle(s) `init` evaluates to: the spawn itself, or a `.map(|x|
+/// spawn(..))` step of a chain that ends in `.collect()`.
+fn handle_of(init: &syn::Expr) -> Option<usize> {
+    if let Some(addr) = spawn_call(init) {
+        return Some(addr);
+    }
+    let syn::Expr::MethodCall(collect) = peel(init) else {
+        return None;
+    };
+    if collect.method != "collect" {
+        return None;
+    }
+    let mut cur = &*collect.receiver;
+    while let syn::Expr::MethodCall(step) = peel(cur) {
+        if step.method == "map"
+            && let Some(syn::Expr::Closure(cl)) = step.args.first().map(peel)
+        {
+            let mut body = peel(&cl.body);
+            if let syn::Expr::Block(b) = body
+                && let Some(syn::Stmt::Expr(e, None)) = b.block.stmts.last()
+            {
+                body = peel(e);
+            }
+            return spawn_call(body);
+        }
+        cur = &step.receiver;
+    }
+    None
+}
+
+/// `tokio::spawn(..)`, `task::spawn_blocking(..)`, `rt.spawn(..)`: a call that starts a task
+/// with what it is given, by its address.
+fn spawn_call(e: &syn::Expr) -> Option<usize> {
+    let spawns = |name: &str| name.starts_with("spawn");
+    match peel(e) {
+        syn::Expr::Call(c) => match peel(&c.func) {
+            syn::Expr::Path(p)
+                if !c.args.is_empty()
+                    && p.path
+                        .segments
+                        .last()
+                        .is_some_and(|s| spawns(&s.ident.to_string())) =>
+            {
+                Some(c as *const syn::ExprCall as usize)
+            }
+            _ => None,
+        },
+        syn::Expr::MethodCall(mc) if !mc.args.is_empty() && spawns(&mc.method.to_string()) => {
+            Some(mc as *const syn::ExprMethodCall as usize)
+        }
+        _ => None,
+    }
+}
+
+/// The mentions of a handle binding: joins (with where each ends) and any other use.
+struct Uses<'n> {
+    name: &'n str,
+    joins: Vec<u32>,
+    other: usize,
+}
+
+impl Uses<'_> {
+    /// `call`: the fn a parenthesized group is the argument list of (`join_all(handles)`).
+    fn scan(&mut self, tokens: TokenStream, call: Option<&str>) {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let punct = |j: usize| match trees.get(j) {
+            Some(TokenTree::Punct(p)) => Some(p.as_char()),
+            _ => None,
+        };
+        let ident = |j: usize| match trees.get(j) {
+            Some(TokenTree::Ident(i)) => Some(i.to_string()),
+            _ => None,
+        };
+        for (i, tt) in trees.iter().enumerate() {
+            match tt {
+                TokenTree::Group(g) => {
+                    let callee = match (i.checked_sub(1).and_then(ident), g.delimiter()) {
+                        (Some(f), Delimiter::Parenthesis) => Some(f),
+                        _ => None,
+                    };
+                    self.scan(g.stream(), callee.as_deref());
+                }
+                TokenTree::Ident(id) if id == self.name => {
+                    let before = i.checked_sub(1);
+                    if before.and_then(punct) == Some('.') || punct(i + 1) == Some(':') {
+                        continue;
+                    }
+                    // The `let` itself.
+                    if matches!(before.and_then(ident).as_deref(), Some("let" | "mut")) {
+                        continue;
+                    }
+                    let end = |t: &TokenTree| Region::from_span(t.span()).end_byte;
+                    if punct(i + 1) == Some('.') && ident(i + 2).as_deref() == Some("await") {
+                        self.joins.push(end(&trees[i + 2]));
+                    } else if before.and_then(ident).as_deref() == Some("in")
+                        && let Some(TokenTree::Group(body)) = trees.get(i + 1)
+                        && body.delimiter() == Delimiter::Brace
+                        && body.stream().to_string().contains("await")
+                    {
+                        self.joins.push(end(&trees[i + 1]));
+                    } else if trees.len() == 1 && matches!(call, Some("join_all" | "try_join_all"))
+                    {
+                        self.joins.push(end(tt));
+                    } else {
+                        self.other += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn joined(src: &str) -> usize {
+        let block: syn::Block = syn::parse_str(src).expect("block parses");
+        joined_spawns(&block).len()
+    }
+
+    #[test]
+    fn handles_awaited_before_going_on() {
+        assert_eq!(joined("{ let h = tokio::spawn(work()); h.await.ok(); }"), 1);
+        assert_eq!(
+            joined(
+                "{ let hs: Vec<_> = items.chunks(4).map(|c| task::spawn_blocking(move || f(c))).collect();
+                   for h in hs { let Ok(r) = h.await else { return }; out.push(r); } }"
+            ),
+            1
+        );
+        assert_eq!(
+            joined(
+                "{ let hs: Vec<_> = xs.iter().map(|x| { let y = x.clone(); tokio::spawn(run(y)) }).collect(); futures::future::join_all(hs).await; }"
+            ),
+            1
+        );
+    }
+
+    #[test]
+    fn handles_kept_or_handed_on_are_not_joined() {
+        // Detached: the handle is dropped.
+        assert_eq!(joined("{ tokio::spawn(work()); }"), 0);
+        // Returned, stored or given away: the task may outlive the fn.
+        assert_eq!(joined("{ let h = tokio::spawn(work()); h }"), 0);
+        assert_eq!(
+            joined("{ let h = tokio::spawn(work()); self.tasks.push(h); }"),
+            0
+        );
+        assert_eq!(
+            joined("{ let h = tokio::spawn(work()); if x { h.await; } keep(h); }"),
+            0
+        );
+        // Iterated without awaiting: dropped one by one.
+        assert_eq!(
+            joined(
+                "{ let hs: Vec<_> = xs.iter().map(|x| tokio::spawn(run(x))).collect(); for h in hs { h.abort(); } }"
+            ),
+            0
+        );
+        // Never joined at all.
+        assert_eq!(joined("{ let h = tokio::spawn(work()); }"), 0);
+        // A child process is no spawn of a task here (no argument), nor a `spawn` field.
+        assert_eq!(joined("{ let child = cmd.spawn(); child.await; }"), 0);
+    }
+}
