@@ -1603,8 +1603,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             return;
         }
         let region = Region::from_span(span);
+        // A sync fn's `block_on` body (its `#[tokio::main]` body too) is that fn's own code: a
+        // call there is the sync fn's, which its callers inherit (see `Cx::in_sync_block_on`).
         let (in_async, async_main, mut off_worker, inline, held) = (
-            body.is_async,
+            body.is_async && !body.sync_block_on,
             body.async_main,
             body.off_worker,
             body.inline,
