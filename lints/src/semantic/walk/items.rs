@@ -757,22 +757,25 @@ fn lock_named_call(e: &syn::Expr) -> bool {
 /// `#[tokio::main]`, `#[actix_web::main]`, `#[async_std::main]`: the fn runs its body on a
 /// runtime of its own.
 fn runtime_main_attr(attr: &syn::Attribute) -> bool {
-    let segs: Vec<String> = attr
-        .path()
+    match attr_path(attr).as_slice() {
+        [krate, last] => {
+            last == "main"
+                && matches!(
+                    krate.as_str(),
+                    "tokio" | "actix_web" | "actix_rt" | "async_std" | "ntex"
+                )
+        }
+        _ => false,
+    }
+}
+
+/// An attribute's path, by segment (`#[tokio::main]` → `["tokio", "main"]`).
+fn attr_path(attr: &syn::Attribute) -> Vec<String> {
+    attr.path()
         .segments
         .iter()
         .map(|s| s.ident.to_string())
-        .collect();
-    matches!(
-        segs.iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice(),
-        [
-            "tokio" | "actix_web" | "actix_rt" | "async_std" | "ntex",
-            "main"
-        ]
-    )
+        .collect()
 }
 
 /// `#[tokio::main]` (multi-thread unless `flavor = "current_thread"`) or `#[tokio::test(flavor =
@@ -780,12 +783,7 @@ fn runtime_main_attr(attr: &syn::Attribute) -> bool {
 /// thread, while spawned tasks run on the workers.
 fn multi_thread_entry(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
-        let segs: Vec<String> = a
-            .path()
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
+        let segs = attr_path(a);
         let [first, last] = segs.as_slice() else {
             return false;
         };
