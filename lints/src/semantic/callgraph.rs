@@ -507,8 +507,13 @@ impl CallGraph {
                 let node = g.nodes.len() as u32;
                 g.nodes.push(r);
                 let gated = |n: u32| {
-                    let r = &g.nodes[n as usize];
-                    crates[g.pos[&r.krate]].cx.files[r.file].fns[r.func as usize].cfg_gated
+                    g.nodes.get(n as usize).is_some_and(|r| {
+                        g.pos
+                            .get(&r.krate)
+                            .and_then(|&c| crates.get(c)?.cx.files.get(r.file))
+                            .and_then(|f| f.fns.get(r.func as usize))
+                            .is_some_and(|d| d.cfg_gated)
+                    })
                 };
                 insert(&mut by_key, (ci.id, key), node, gated);
                 if let Some(t) = trait_key {
