@@ -181,13 +181,18 @@ fn declared_in(text: &str, ctx: &Ctx) -> Option<Vec<Child>> {
     }
 }
 
-/// [`declared_in`] from proc-macro2's tokens.
-fn token_scan(text: &str, ctx: &Ctx, deep: bool) -> Option<Vec<Child>> {
+/// A file's tokens, `None` if it does not lex.
+fn lex(text: &str) -> Option<TokenStream> {
     let tokens = TokenStream::from_str(text);
     // proc-macro2 keeps every text it lexed on this thread (a copy and its line table) for the
     // spans' sake until told otherwise; these spans are never asked for.
     proc_macro2::extra::invalidate_current_thread_spans();
-    let tokens = tokens.ok()?;
+    tokens.ok()
+}
+
+/// [`declared_in`] from proc-macro2's tokens.
+fn token_scan(text: &str, ctx: &Ctx, deep: bool) -> Option<Vec<Child>> {
+    let tokens = lex(text)?;
     let mut found = Vec::new();
     // `mod $name;` in a macro: which files it declares is only known once the macro is
     // expanded, so the crate's tree is not known.
@@ -459,9 +464,7 @@ fn scan(tokens: TokenStream, ctx: &Ctx, deep: bool, out: &mut Vec<Child>) -> boo
 /// `type`, `fn`, `const`, `static`, `mod`): what an `include!` of it adds to the includer's
 /// module. Empty if the text does not lex.
 pub(super) fn item_names(text: &str) -> Vec<String> {
-    let tokens = TokenStream::from_str(text);
-    proc_macro2::extra::invalidate_current_thread_spans();
-    let Ok(tokens) = tokens else {
+    let Some(tokens) = lex(text) else {
         return Vec::new();
     };
     let tts: Vec<TokenTree> = tokens.into_iter().collect();

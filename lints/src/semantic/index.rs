@@ -706,7 +706,9 @@ impl CrateIndex {
                 .unwrap_or(Ty::Unknown),
             TyExpr::MethodRet(base, name) => {
                 let base = self.eval_depth(base, depth + 1);
-                let declared = match (self.owner_path(&base), base.peel().path_str()) {
+                let owner = self.owner_path(&base);
+                let is_workspace_type = owner.is_some();
+                let declared = match (owner, base.peel().path_str()) {
                     (Some(owner), _) => unique(
                         self.sealed().methods.get(&(owner.clone(), name.clone())),
                     )
@@ -725,7 +727,7 @@ impl CrateIndex {
                 declared
                     .or_else(|| {
                         let derived = super::types::DERIVED_CONSTRUCTORS.contains(&name.as_str())
-                            && self.owner_path(&base).is_some();
+                            && is_workspace_type;
                         (derived || super::types::CONSTRUCTORS.contains(&name.as_str()))
                             .then(|| base.clone())
                     })

@@ -1503,12 +1503,8 @@ impl<'a, 'l> Walker<'a, 'l> {
         {
             return;
         }
-        let path = match callee.strip_prefix("Self::") {
-            Some(rest) => match self.core.impl_owner() {
-                Some(owner) => format!("{owner}::{rest}"),
-                None => return,
-            },
-            None => callee.to_string(),
+        let Some(path) = self.core.rebase_self(callee.to_string()) else {
+            return;
         };
         self.record_call(Callee::Path(path), argc, span);
     }
@@ -1697,12 +1693,12 @@ impl<'a, 'l> Walker<'a, 'l> {
     /// The workspace path of a variant or struct a pattern names (`Cmd::Login`, `Self::Client`
     /// in the enum's impl), `None` for another crate's (`Ok`, `Poll::Ready`).
     fn variant_path(&self, path: &syn::Path) -> Option<String> {
-        let resolved = self.core.uses.resolve(path);
-        let resolved = match resolved.strip_prefix("Self::") {
-            Some(rest) => format!("{}::{rest}", self.core.self_ty()?.path_str()?),
-            None => resolved,
-        };
+        let resolved = self.core.rebase_self(self.core.uses.resolve(path))?;
         let (root, _) = resolved.split_once("::")?;
+        // `Self::` of an impl on a type without a path (`impl Trait for [u8]`).
+        if root.is_empty() {
+            return None;
+        }
         (!crate::semantic::types::is_external(root)).then_some(resolved)
     }
 

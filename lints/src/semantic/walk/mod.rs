@@ -319,6 +319,15 @@ impl<'a> Core<'a> {
     }
 
     /// The path of the impl's self type (or the trait) whose method is being walked.
+    /// `path` with a leading `Self::` spelled as the enclosing impl's (or trait's) path
+    /// (`Self::Login` → `crate::Cmd::Login`); `None` for `Self::` outside any.
+    pub(crate) fn rebase_self(&self, path: String) -> Option<String> {
+        match path.strip_prefix("Self::") {
+            Some(rest) => Some(format!("{}::{rest}", self.impl_owner()?)),
+            None => Some(path),
+        }
+    }
+
     pub(crate) fn impl_owner(&self) -> Option<&str> {
         self.items
             .iter()
