@@ -2,8 +2,9 @@
 //! `[[bin]] path` under `src/cli/` are both the crate root, types spliced in with `include!` are
 //! the includer's module's, a variant's binding has its field's type (also `Self::Login(l)`),
 //! `Cli::parse()` is a `Cli`, a `select!` branch and a `#[cfg]` alternative of a fn are calls
-//! like any other, a name a `use admin_cli::*;` brings in is called, and a `#[tokio::main]` fn
-//! other than `main` is a sync fn to its callers.
+//! like any other, a name a `use admin_cli::*;` brings in is called, a `#[tokio::main]` fn
+//! other than `main` is a sync fn to its callers, and a `src/bin/backfill/main.rs` binary's
+//! `mod steps;` is its sibling `steps.rs`, whose `crate::` is that binary.
 
 mod ci_support;
 
@@ -11,8 +12,8 @@ use ci_support::{check_json, ci_fixture, sites};
 
 /// The command handlers and the foreground daemon of a one-shot admin tool exit before anything
 /// runs: only the exit in the task `serve` spawns is reported. When any of the above is
-/// misread, main no longer visibly reaches `LoginOpt::exec`, `UserOpt::exec` or `run_daemon`,
-/// and their exits are reported as reachable from anywhere.
+/// misread, main no longer visibly reaches `LoginOpt::exec`, `UserOpt::exec`, `run_daemon` or
+/// backfill's `steps::run`, and their exits are reported as reachable from anywhere.
 #[test]
 fn exits_only_main_reaches_through_a_cli_dispatch_are_startup() {
     let root = ci_fixture("layout").to_string_lossy().into_owned();

@@ -1,6 +1,7 @@
-//! Test code is analyzed by every rule that can go wrong there: its findings carry
-//! `"in_test": true` (JSON and SARIF), are lowered one severity level by default, and
-//! `[tests] mode` in `racewise.toml` keeps (`same`) or drops (`skip`) them.
+//! Test code (`#[cfg(test)]` modules, statements and match arms, `#[test]` fns, `tests/`, and
+//! test-support modules such as `testkit.rs`) is analyzed by every rule that can go wrong
+//! there: its findings carry `"in_test": true` (JSON and SARIF), are lowered one severity level
+//! by default, and `[tests] mode` in `racewise.toml` keeps (`same`) or drops (`skip`) them.
 
 mod ci_support;
 
@@ -63,11 +64,21 @@ fn test_code_findings_are_marked_and_lowered_by_default() {
             ),
             row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
             row("src/lib.rs", 18, "blocking_sleep_in_async", "medium", true),
+            // A `#[cfg(test)]` match arm.
+            row("src/lib.rs", 39, "blocking_sleep_in_async", "medium", true),
+            // A test-support module by its name (`pub mod testkit;`).
+            row(
+                "src/testkit.rs",
+                4,
+                "blocking_sleep_in_async",
+                "medium",
+                true
+            ),
             row("tests/setup.rs", 4, "swallowed_result", "low", true),
         ]
     );
-    assert_eq!(json["summary"]["in_test"], 3, "{}", json["summary"]);
-    assert_eq!(json["summary"]["findings"], 4);
+    assert_eq!(json["summary"]["in_test"], 5, "{}", json["summary"]);
+    assert_eq!(json["summary"]["findings"], 6);
     // Production findings carry no `in_test` key at all.
     assert!(findings(&json)[1].get("in_test").is_none());
 }
@@ -87,6 +98,8 @@ fn tests_mode_same_keeps_and_skip_drops_test_findings() {
             ),
             row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
             row("src/lib.rs", 18, "blocking_sleep_in_async", "high", true),
+            row("src/lib.rs", 39, "blocking_sleep_in_async", "high", true),
+            row("src/testkit.rs", 4, "blocking_sleep_in_async", "high", true),
             row("tests/setup.rs", 4, "swallowed_result", "medium", true),
         ]
     );
@@ -140,6 +153,6 @@ fn sarif_tags_test_code_results() {
         .iter()
         .map(|r| r["properties"]["in_test"].as_bool().unwrap_or(false))
         .collect();
-    assert_eq!(tagged, vec![true, false, true]);
+    assert_eq!(tagged, vec![true, false, true, true, true]);
     assert_eq!(results[0]["properties"]["tags"][0], "test-code");
 }

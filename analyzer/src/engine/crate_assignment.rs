@@ -31,8 +31,8 @@ pub(super) struct Crates {
     pub(super) test_file: Vec<bool>,
     /// The file's module path below its crate root.
     pub(super) module_path: Vec<Vec<String>>,
-    /// The module its `crate::` names (see [`test_target_modules`]): empty but for the files
-    /// of an integration test, bench or example.
+    /// The module its `crate::` names (see [`target_modules`]): empty but for the files
+    /// of an integration test, bench, example or `src/bin/` binary.
     pub(super) crate_root: Vec<Vec<String>>,
     /// The file lies under its crate's `src/` but no crate root's module tree reaches it: the
     /// compiler never sees it (see `module_tree`).
@@ -114,8 +114,18 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
             module_path[i] = tree;
         }
     }
-    let crate_root = test_target_modules(&located, &test_file, &mut module_path);
+    let in_target_dir: Vec<bool> = located
+        .iter()
+        .zip(&test_file)
+        .map(|((abs, root), t)| {
+            *t || root
+                .as_ref()
+                .is_some_and(|r| abs.starts_with(r.join("src/bin")))
+        })
+        .collect();
+    let crate_root = target_modules(&located, &in_target_dir, &mut module_path);
     mark_cfg_test_modules(files, &mut test_file);
+    mark_test_support_modules(&located, &mut test_file);
     Crates {
         infos,
         file_crate,
@@ -127,16 +137,18 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
     }
 }
 
-/// Each integration test, bench and example (`tests/x.rs`, `tests/x/main.rs`, likewise under
-/// `benches/` and `examples/`) is a crate of its own, whose `crate::` is that file: in
-/// `tests/integration.rs`, `mod common;` makes `tests/common/mod.rs` `crate::common`. They stay
+/// Each integration test, bench, example and `src/bin/` binary (`tests/x.rs`, `tests/x/main.rs`,
+/// likewise under `benches/`, `examples/` and `src/bin/`) is a crate of its own, whose
+/// `crate::` is that file: in `tests/integration.rs`, `mod common;` makes
+/// `tests/common/mod.rs` `crate::common`, and in `src/bin/tool/main.rs`, `mod commands;` is
+/// `src/bin/tool/commands.rs`. They stay
 /// in their package's crate for the index and the call graph (they call its library), under
-/// a module of their own named for the root's path (`tests/integration`, which no Rust module
-/// can be named); their `crate::` paths resolve inside it. A helper file several roots reach
+/// a module of their own named for the root's path (`tests/integration`, `src/bin/tool`, which
+/// no Rust module can be named); their `crate::` paths resolve inside it. A helper file several roots reach
 /// belongs to the first of them (by path): the others' paths into it stay unresolved, which
 /// is silence, not a wrong answer. Files no root reaches keep their place (`tests::x`).
 /// Returns each file's crate-root module (empty outside such targets).
-fn test_target_modules(
+fn target_modules(
     located: &[(PathBuf, Option<PathBuf>)],
     in_target_dir: &[bool],
     module_path: &mut [Vec<String>],
@@ -157,6 +169,10 @@ fn test_target_modules(
         let name = match parts.as_slice() {
             [dir, file] => file.strip_suffix(".rs").map(|stem| format!("{dir}/{stem}")),
             [dir, target, "main.rs"] => Some(format!("{dir}/{target}")),
+            ["src", "bin", file] => file
+                .strip_suffix(".rs")
+                .map(|stem| format!("src/bin/{stem}")),
+            ["src", "bin", target, "main.rs"] => Some(format!("src/bin/{target}")),
             _ => None,
         };
         if let Some(name) = name {
@@ -291,6 +307,41 @@ fn canonical_file(f: &SourceFile, dirs: &mut HashMap<PathBuf, PathBuf>) -> PathB
             canon.join(name)
         }
         _ => std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf()),
+    }
+}
+
+/// Module names that say a module is test support: fixtures and harnesses that set up state for
+/// tests (kanidm's `testkit`, `test_utils`), often `pub` so other crates' tests can reach them,
+/// which no `#[cfg(test)]` marks. Only whole names: `test_vrl` (vector's `vector test` command)
+/// and `test_case` are production code as often as not.
+const TEST_SUPPORT_MODULES: &[&str] = &[
+    "testkit",
+    "testing",
+    "test_util",
+    "test_utils",
+    "testutil",
+    "testutils",
+    "test_helper",
+    "test_helpers",
+    "test_support",
+    "test_harness",
+    "test_common",
+];
+
+/// Files of a test-support module (see [`TEST_SUPPORT_MODULES`]) below their crate's root —
+/// the module's own file, or any file under its directory — are test code.
+fn mark_test_support_modules(located: &[(PathBuf, Option<PathBuf>)], test_file: &mut [bool]) {
+    for ((abs, root), t) in located.iter().zip(test_file.iter_mut()) {
+        let Some(rel) = root.as_ref().and_then(|r| abs.strip_prefix(r).ok()) else {
+            continue;
+        };
+        let named = rel
+            .iter()
+            .filter_map(|c| c.to_str())
+            .any(|c| TEST_SUPPORT_MODULES.contains(&c.strip_suffix(".rs").unwrap_or(c)));
+        if named {
+            *t = true;
+        }
     }
 }
 

@@ -15,7 +15,15 @@
 //!   method `worker.run()`, also through `.instrument(span)`, `.in_current_span()` or
 //!   `Box::pin`), unless that fn is one of the workspace's whose every exit is `Ok(..)` (errors
 //!   logged inside, a `loop` left only by `return Ok(())`) or the `Err` of a cancellation
-//!   marker (`return Err(LoopError::Cancelled)`: the end its caller asked for);
+//!   marker (`return Err(LoopError::Cancelled)`: the end its caller asked for), or one that
+//!   reports each error where it makes it: every `Err(..)`, `bail!` or `return` of an error
+//!   comes after a log macro in its own branch (`Err(e) => { debug!(?e, ".."); return
+//!   Err(..) }`, not a log at the top of the fn), every `?` converts the error in a closure
+//!   that logs (`.map_err(|e| { error!(..); .. })?`, `ok_or_else`), and every `?` on a call
+//!   and tail call hands on the error of a workspace fn that does the same (followed a few
+//!   levels through the call graph) — a per-connection task that has said why each
+//!   connection ended. A `?` on a library call (`stream.write_all(..).await?`) hands on an
+//!   error nobody reported, and keeps the finding;
 //! - it is an `async` block that ends in `Ok(..)`/`Err(..)` and can produce the error: a `?` at
 //!   the block's own level (also inside a `select!` arm), a `return Err(..)`, a `bail!` or
 //!   `ensure!`;

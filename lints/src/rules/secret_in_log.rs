@@ -44,9 +44,14 @@
 //! `reset`, `send`, `write`, `log`, `print`) returns that action's outcome, not the secret, and
 //! is not reported. Printing to stdout (`println!`, `print!`) is a command's output, not a log,
 //! when the enclosing fn's name says it outputs that secret (`fn show_api_key`, `print_token`,
-//! `generate_password`: a command whose purpose is to print a key is doing its job) or the file
-//! is a command-line front end (it uses `clap`, `structopt`, `argh` or `pico_args`); `eprintln!`
-//! and the log macros are always logs.
+//! `generate_password`: a command whose purpose is to print a key is doing its job), when the
+//! file is a command-line front end (it uses `clap`, `structopt`, `argh` or `pico_args`), or
+//! when the call graph shows the fn runs in the program's startup only — every call chain into
+//! it starts at `main` and is made in place, not from a spawned task, a handler or code the
+//! graph cannot see — which is where a one-shot command (`tool genkeypair`, a CLI's
+//! `show-secret` subcommand dispatched from `main`) prints its result. A print in a server's
+//! connection task or handler, or in a fn both reach, is a log: a service manager keeps the
+//! process's stdout. `eprintln!` and the log macros are always logs.
 //! The finding is reported at the offending argument (at the format string for a capture).
 //!
 //! ## Why is this bad
@@ -354,7 +359,8 @@ impl SecretInLog {
         } else {
             may_carry_secret
         };
-        secret_names::emit_secret_finding(cx, r, strict, may_carry, finding);
+        let to_stdout = matches!(mac, "println" | "print");
+        secret_names::emit_secret_finding(cx, r, strict, may_carry, finding, to_stdout);
     }
 }
 

@@ -186,9 +186,11 @@
 //!   `Ok(..)` (`self.store.forget(id).await.ok();` where `forget` ends in `Ok(())` and holds no
 //!   `?`, no `Err` and no macro that might return one), or only `Ok(..)` and the `Err` of a
 //!   cancellation marker (`return Err(YieldingLoopError::Cancelled)` when the token fires: the
-//!   caller asked for that end), resolved through the call graph: the callee in another file or
-//!   member counts; a call the graph cannot resolve (a trait object, a receiver of unknown
-//!   type) stays a finding;
+//!   caller asked for that end), or that reports each error where it makes it (a log macro
+//!   before every `Err(..)` in its own branch, a logging `map_err` closure before every `?`,
+//!   and the same for each workspace callee whose error it hands on: see `detached_spawn`),
+//!   resolved through the call graph: the callee in another file or member counts; a call the
+//!   graph cannot resolve (a trait object, a receiver of unknown type) stays a finding;
 //! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`, a type
 //!   test such as `boxed.downcast::<Batch>()` or an ASN.1 attribute's `as_str()`, whose `Err`
 //!   only says "another type") on values
@@ -2140,7 +2142,7 @@ fn emit_unless_lossless(
         _ => None,
     };
     match callee {
-        Some(at) => cx.emit_unless_callee(conditions, at, |f| f.never_errs, finding),
+        Some(at) => cx.emit_unless_callee_loses_no_error(conditions, at, finding),
         None => cx.emit_if_all(conditions, finding),
     }
 }

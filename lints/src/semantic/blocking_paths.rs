@@ -273,7 +273,7 @@ impl Cx<'_> {
                 message,
             }),
             unless_callee: None,
-            worker_fn: self.worker_fn(),
+            unless_callers: self.worker_fn(),
         });
     }
 }

@@ -827,6 +827,38 @@ impl CallGraph {
         (e != NO_EDGE).then_some(e)
     }
 
+    /// Whether fn `node` loses no error a caller drops: it never returns `Err`, or reports each
+    /// error where it makes it (`FnDef::logged_errors`) and so does every callee whose error
+    /// it hands on with `?` or as its value, followed up to a few levels. A callee the graph
+    /// did not resolve (a library's) hands on an error nobody reported.
+    fn loses_no_error(&self, crates: &[CrateInput<'_, '_>], node: u32, depth: usize) -> bool {
+        let Some(def) = self.def(crates, node) else {
+            return false;
+        };
+        if def.never_errs {
+            return true;
+        }
+        let (Some(via), true) = (&def.logged_errors, depth < MAX_CHAIN) else {
+            return false;
+        };
+        let r = self.nodes[node as usize];
+        let Some(facts) = self
+            .krate(crates, r.krate)
+            .and_then(|c| c.cx.files.get(r.file))
+        else {
+            return false;
+        };
+        via.iter().all(|at| {
+            facts
+                .calls
+                .iter()
+                .position(|c| c.region == *at)
+                .and_then(|site| self.edge_of_site(r.krate, r.file, site))
+                .and_then(|e| self.edges.get(e as usize))
+                .is_some_and(|e| e.to != node && self.loses_no_error(crates, e.to, depth + 1))
+        })
+    }
+
     fn def<'a>(&self, crates: &[CrateInput<'_, 'a>], node: u32) -> Option<&'a FnDef> {
         let r = self.nodes.get(node as usize)?;
         let ci = self.krate(crates, r.krate)?;
@@ -1377,11 +1409,13 @@ impl<'a> CallsView<'a> {
         self.graph.hazard_calls(self.crates, self.krate, rule, keep)
     }
 
-    /// The fn a call site of file `file` (index in its `calls`) resolved to, if any.
-    pub fn callee(&self, file: usize, site: usize) -> Option<&'a FnDef> {
-        let e = self.graph.edge_of_site(self.krate, file, site)?;
-        let to = self.graph.edges.get(e as usize)?.to;
-        self.graph.def(self.crates, to)
+    /// Whether the call site `site` of file `file` resolved to a fn that loses no error (see
+    /// [`CallGraph::loses_no_error`]).
+    pub fn callee_loses_no_error(&self, file: usize, site: usize) -> bool {
+        self.graph
+            .edge_of_site(self.krate, file, site)
+            .and_then(|e| self.graph.edges.get(e as usize))
+            .is_some_and(|e| self.graph.loses_no_error(self.crates, e.to, 0))
     }
 
     /// The report path of a file of any crate of the graph.

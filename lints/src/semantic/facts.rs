@@ -277,20 +277,37 @@ pub struct Pending {
     /// receiver's type and the method match an entry.
     pub configured: Option<ConfiguredMethod>,
     /// The finding stands unless the call at this region (a call site the walker recorded)
-    /// resolves, through the call graph, to a fn the test accepts.
+    /// resolves, through the call graph, to a fn that loses no error: it never returns `Err`,
+    /// or reports each one itself.
     pub unless_callee: Option<CalleeTest>,
-    /// The finding is about code on a runtime worker, written in the own body of this async fn
-    /// (index into `fns`): it stands unless the call graph shows the fn only runs off the
-    /// workers (`CallGraph::off_worker_only`).
-    pub worker_fn: Option<u32>,
+    /// The finding is about code in the own body of a fn, and stands unless the call graph
+    /// shows every call into the fn is of the kind named (see [`CallersOf`]).
+    pub unless_callers: Option<CallersOf>,
 }
 
-/// See [`Pending::unless_callee`].
+/// A fn (index into `fns`) and what its callers must all be for a finding in its body to drop.
+#[derive(Debug, Clone, Copy)]
+pub struct CallersOf {
+    pub func: u32,
+    pub are: CallersAre,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallersAre {
+    /// The finding is about code on a runtime worker in an async fn: the fn only runs off the
+    /// workers (`CallGraph::off_worker_only`).
+    OffWorker,
+    /// The finding is about output a long-running program would keep: the fn runs in the
+    /// program's startup only (`CallGraph::startup_only`), a one-shot command's own work.
+    Startup,
+}
+
+/// See [`Pending::unless_callee`]: the callee's name in the call (a method's name, a path
+/// call's path), whose callee must lose no error for the finding to drop (see
+/// `CallGraph::loses_no_error`).
 #[derive(Debug, Clone, Copy)]
 pub struct CalleeTest {
-    /// The callee's name in the call (a method's name, a path call's path).
     pub at: crate::finding::Region,
-    pub accepts: fn(&FnDef) -> bool,
 }
 
 /// See [`Pending::configured`].
@@ -424,6 +441,11 @@ pub struct FnDef {
     /// Declared to return a `Result`, but its body can only return `Ok(..)` (see
     /// [`super::fallible::never_errs`]): discarding its result loses no error.
     pub never_errs: bool,
+    /// Declared to return a `Result`, and reports each error where it makes it (see
+    /// [`super::fallible::logged_error_exits`]), but for those of the calls whose callee names
+    /// are at these regions (`helper(..).await?`): the call graph settles whether those callees
+    /// report theirs. `None`: some error goes out unreported.
+    pub logged_errors: Option<Box<[crate::finding::Region]>>,
     /// Its own body starts a task or thread (see `Core::note_spawn`).
     pub spawns: bool,
     /// Carries a `#[cfg(..)]` of its own: one of the bodies a platform or feature picks

@@ -16,6 +16,9 @@
 //! now": an empty channel, a lock held elsewhere) rather than a failure; ignoring that error is
 //! how they are meant to be used.
 
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+
 /// Fallible methods: `(name, argument count)`. Grouped by what they fail at.
 const METHODS: &[(&str, usize)] = &[
     // Channels and sinks: the receiver is gone (or full); the message is lost.
@@ -150,15 +153,9 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
 /// inside do not return from the fn, but their `?` and `Err` are counted too: the test stays
 /// syntactic and errs towards "may fail".
 pub fn never_errs(sig: &syn::Signature, block: &syn::Block) -> bool {
-    let syn::ReturnType::Type(_, ty) = &sig.output else {
+    let Some(tp) = result_return(sig) else {
         return false;
     };
-    let syn::Type::Path(tp) = &**ty else {
-        return false;
-    };
-    if tp.path.segments.last().is_none_or(|s| s.ident != "Result") {
-        return false;
-    }
     // `Ok(std::fs::write(..))` in a `Result<io::Result<()>>`: the payload is an error.
     if crate::semantic::syntax::mentions_ident(
         match &tp.path.segments.last().map(|s| &s.arguments) {
@@ -182,6 +179,202 @@ pub fn never_errs(sig: &syn::Signature, block: &syn::Block) -> bool {
     let mut v = MayErr(false);
     syn::visit::Visit::visit_block(&mut v, block);
     !v.0
+}
+
+/// The declared return type, when its last segment is named `Result`.
+fn result_return(sig: &syn::Signature) -> Option<&syn::TypePath> {
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
+    let syn::Type::Path(tp) = &**ty else {
+        return None;
+    };
+    tp.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "Result")
+        .then_some(tp)
+}
+
+/// Whether a fn declared to return a `Result` reports every error it returns where the error is
+/// made, so that a caller dropping the `Result` (a detached task's, a discarded call's) loses
+/// nothing: each `Err(..)`, `bail!`-like macro, `return` of another value and `?` on something
+/// other than a call comes after a log macro in its own (innermost, not the fn's top-level)
+/// block — `Err(e) => { error!(%e, ".."); return Err(e.into()) }` — and each `?` converts the
+/// error in a closure that logs (`.map_err(|e| { error!(..); .. })?`, `ok_or_else`,
+/// `inspect_err`). `Some(calls)`: so do the callees named at `calls` (the callee spans of each
+/// `call(..)?` and of a tail or `return` that hands a call's `Result` on), which only the call
+/// graph can tell. `None`: an error goes out unreported, or the fn returns no `Result`.
+/// Closures and async blocks inside return their own errors, not the fn's.
+pub fn logged_error_exits(sig: &syn::Signature, block: &syn::Block) -> Option<Vec<Span>> {
+    result_return(sig)?;
+    let mut v = LoggedExits {
+        ok: true,
+        via: Vec::new(),
+        logged: Vec::new(),
+    };
+    v.block(block, false);
+    if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() {
+        v.exit(tail);
+    }
+    v.ok.then_some(v.via)
+}
+
+/// See [`logged_error_exits`].
+struct LoggedExits {
+    ok: bool,
+    via: Vec<Span>,
+    /// Per open block, innermost last: whether a log macro came earlier in it (never set for
+    /// the fn's own block: a log at the top says nothing about a later error).
+    logged: Vec<Option<bool>>,
+}
+
+impl LoggedExits {
+    fn block(&mut self, b: &syn::Block, settable: bool) {
+        self.logged.push(settable.then_some(false));
+        for stmt in &b.stmts {
+            let mac = super::syntax::stmt_macro(stmt);
+            syn::visit::Visit::visit_stmt(self, stmt);
+            if mac.is_some_and(|m| super::macros::is_log_macro(&super::macros::macro_name(m)))
+                && let Some(Some(flag)) = self.logged.last_mut()
+            {
+                *flag = true;
+            }
+        }
+        self.logged.pop();
+    }
+
+    fn logged(&self) -> bool {
+        matches!(self.logged.last(), Some(Some(true)))
+    }
+
+    fn need_log(&mut self) {
+        if !self.logged() {
+            self.ok = false;
+        }
+    }
+
+    /// A value the fn returns (a `return`'s, its tail, a tail `match`'s arms').
+    fn exit(&mut self, e: &syn::Expr) {
+        match super::syntax::peel(e) {
+            syn::Expr::Await(a) => self.exit(&a.base),
+            // `Err(..)` is judged where it is visited; `Ok(..)` is no error.
+            syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Ok") || p.path.is_ident("Err")) =>
+                {}
+            syn::Expr::Call(c) => self.via.push(c.func.span()),
+            syn::Expr::MethodCall(mc) if logging_closure(&mc.args) => {}
+            syn::Expr::MethodCall(mc) => self.via.push(mc.method.span()),
+            syn::Expr::Match(m) => m.arms.iter().for_each(|a| self.exit(&a.body)),
+            syn::Expr::If(i) => {
+                self.exit_block(&i.then_branch);
+                if let Some((_, e)) = &i.else_branch {
+                    self.exit(e);
+                }
+            }
+            syn::Expr::Block(b) => self.exit_block(&b.block),
+            // Diverges, or a `loop` whose `break`s are not followed: no value of its own.
+            syn::Expr::Return(_) | syn::Expr::Loop(_) | syn::Expr::Macro(_) => {}
+            _ => self.need_log(),
+        }
+    }
+
+    fn exit_block(&mut self, b: &syn::Block) {
+        if let Some(syn::Stmt::Expr(tail, None)) = b.stmts.last() {
+            self.exit(tail);
+        }
+    }
+}
+
+/// A closure argument that logs (`.map_err(|e| { error!(..); e })`).
+fn logging_closure(args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) -> bool {
+    struct HasLog(bool);
+    impl<'ast> syn::visit::Visit<'ast> for HasLog {
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            self.0 |= super::macros::is_log_macro(&super::macros::macro_name(m));
+        }
+    }
+    args.iter().any(|a| {
+        let syn::Expr::Closure(c) = a else {
+            return false;
+        };
+        let mut v = HasLog(false);
+        syn::visit::Visit::visit_expr(&mut v, &c.body);
+        v.0
+    })
+}
+
+impl<'ast> syn::visit::Visit<'ast> for LoggedExits {
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.block(b, true);
+    }
+
+    fn visit_expr_try(&mut self, t: &'ast syn::ExprTry) {
+        let mut operand = super::syntax::peel(&t.expr);
+        while let syn::Expr::Await(a) = operand {
+            operand = super::syntax::peel(&a.base);
+        }
+        match operand {
+            syn::Expr::MethodCall(mc) if logging_closure(&mc.args) => {}
+            syn::Expr::MethodCall(mc) => self.via.push(mc.method.span()),
+            syn::Expr::Call(c) => self.via.push(c.func.span()),
+            _ => self.need_log(),
+        }
+        syn::visit::visit_expr_try(self, t);
+    }
+
+    fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+        if let Some(e) = &r.expr {
+            self.exit(e);
+        }
+        syn::visit::visit_expr_return(self, r);
+    }
+
+    // A valued `break` may end a tail `loop`: judged like a `return` (for a `loop` whose value
+    // is bound instead, that only errs towards "unreported").
+    fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+        if let Some(e) = &b.expr {
+            self.exit(e);
+        }
+        syn::visit::visit_expr_break(self, b);
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Err")) && !is_cancelled_err(c)
+        {
+            self.need_log();
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        let name = super::macros::macro_name(m);
+        let harmless = super::macros::is_log_macro(&name)
+            || matches!(
+                name.as_str(),
+                "assert"
+                    | "assert_eq"
+                    | "assert_ne"
+                    | "debug_assert"
+                    | "debug_assert_eq"
+                    | "debug_assert_ne"
+                    | "format"
+                    | "vec"
+                    | "matches"
+                    | "unreachable"
+                    | "panic"
+                    | "write"
+                    | "writeln"
+            );
+        // `bail!`, `ensure!`, a project's `err!`: may return an error from here.
+        if !harmless {
+            self.need_log();
+        }
+    }
+
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+    fn visit_pat(&mut self, _: &'ast syn::Pat) {}
 }
 
 fn is_ok_call(e: &syn::Expr) -> bool {
@@ -289,6 +482,86 @@ mod tests {
         assert!(is_fallible_fn("tokio::fs::rename"));
         assert!(!is_fallible_fn("std::fs::File::open"));
         assert!(!is_fallible_fn("crate::fs::rename"));
+    }
+
+    /// `Some(callee names to follow)` when every error exit is reported (see
+    /// [`super::logged_error_exits`]).
+    fn logged_src(src: &str) -> Option<Vec<String>> {
+        let f: syn::ItemFn = syn::parse_str(src).expect("fn");
+        let via = super::logged_error_exits(&f.sig, &f.block)?;
+        Some(
+            via.into_iter()
+                .map(|s| s.source_text().unwrap_or_default())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn logged_error_exits_need_a_log_in_the_exits_own_block() {
+        // Logged where made: in the arm, in a `map_err`/`ok_or_else` closure, in the tail.
+        assert_eq!(
+            logged_src(
+                "async fn f(s: S) -> io::Result<()> {\n\
+                 match timeout(T, s.readable()).await { Ok(Ok(_)) => {} Ok(Err(err)) => { debug!(?err, \"closed\"); return Err(io::Error::from(K)); } Err(_) => { error!(\"timeout\"); return Err(io::Error::from(T)); } };\n\
+                 let c = parse(&s).map_err(|e| { error!(?e, \"bad\"); io::Error::from(K) })?;\n\
+                 let k = digest(&c).ok_or_else(|| { warn!(\"odd\"); io::Error::from(K) })?;\n\
+                 serve(s).await.map_err(|e| { debug!(\"{e:?}\"); io::Error::from(K) })\n\
+                 }"
+            ),
+            Some(vec![])
+        );
+        // Handed on from a call: the callee must report it (the call graph follows `process`
+        // and `finish`).
+        assert_eq!(
+            logged_src(
+                "async fn f(s: S) -> io::Result<()> { let s = process(s).await?; finish(s).await }"
+            ),
+            Some(vec!["process".to_string(), "finish".to_string()])
+        );
+        assert_eq!(
+            logged_src("fn f(s: S) -> io::Result<()> { s.check()?; Ok(()) }"),
+            Some(vec!["check".to_string()])
+        );
+        // A log at the top of the fn says nothing about a later error.
+        assert_eq!(
+            logged_src(
+                "fn f(a: bool) -> Result<()> { debug!(\"start\"); if a { return Err(E); } Ok(()) }"
+            ),
+            None
+        );
+        // An error returned bare, a `?` on a value, `bail!`, an arm without a log.
+        assert_eq!(
+            logged_src("fn f() -> Result<()> { if a { return Err(E); } Ok(()) }"),
+            None
+        );
+        assert_eq!(
+            logged_src("fn f(r: Result<()>) -> Result<()> { r?; Ok(()) }"),
+            None
+        );
+        assert_eq!(
+            logged_src("fn f() -> anyhow::Result<()> { if a { bail!(\"no\"); } Ok(()) }"),
+            None
+        );
+        assert_eq!(
+            logged_src(
+                "fn f(x: R) -> Result<u8> { match x { Ok(v) => Ok(v), Err(e) => Err(e.into()) } }"
+            ),
+            None
+        );
+        assert_eq!(
+            logged_src(
+                "fn f(x: R) -> Result<u8> { match x { Ok(v) => Ok(v), Err(e) => { error!(%e); Err(e.into()) } } }"
+            ),
+            Some(vec![])
+        );
+        // A closure's or async block's `?` is its own; a fn returning no `Result` has none.
+        assert_eq!(
+            logged_src(
+                "fn f(v: Vec<S>) -> Result<()> { let n: Vec<_> = v.iter().map(|s| s.parse()).collect(); let t = async { g().await?; Ok::<_, E>(()) }; Ok(()) }"
+            ),
+            Some(vec![])
+        );
+        assert_eq!(logged_src("fn f() -> Option<()> { None }"), None);
     }
 
     fn never_errs_src(src: &str) -> bool {

@@ -445,22 +445,28 @@ impl<'a> CrateCx<'a> {
     /// Whether a write re-checks: a condition of its own body, before it, tests the guard it
     /// writes through (`let mut q = m.lock(); if q.is_empty() { return } q.pop()`, or
     /// `if let Some(j) = jobs.get_mut(&id) { .. } jobs.remove(&id)`: the second guard handles the
-    /// state it finds). Another `load` of an atomic re-checks nothing: the value can change
+    /// state it finds), also when the same condition compares with a value carried from an
+    /// earlier guard. Another `load` of an atomic re-checks nothing: the value can change
     /// right after it as well.
     fn rechecked(&self, file: usize, w: &StateAccess, skip: Option<&Decision>) -> bool {
         let Some(facts) = self.files.get(file) else {
             return false;
         };
         facts.decisions.iter().any(|d| {
+            // The check being judged re-checks only by what its own condition reads through
+            // the write's guard (`if slot.epoch == epoch && slot.contexts.is_none()`), not by
+            // the reads a carried value (`epoch`, from an earlier guard) brings along.
+            let own = skip.is_some_and(|s| std::ptr::eq(s, d));
             d.body == w.body
-                && !skip.is_some_and(|s| std::ptr::eq(s, d))
                 && matches!(w.target, AccessTarget::Guard(_))
                 && d.region.start_byte < w.region.start_byte
                 && d.reads.iter().any(|&r| {
-                    facts
-                        .accesses
-                        .get(r as usize)
-                        .is_some_and(|a| a.target == w.target)
+                    facts.accesses.get(r as usize).is_some_and(|a| {
+                        a.target == w.target
+                            && (!own
+                                || (d.region.start_byte <= a.region.start_byte
+                                    && a.region.end_byte <= d.region.end_byte))
+                    })
                 })
         })
     }

@@ -27,8 +27,9 @@ use crate::finding::{Finding, Region};
 use crate::lint::RuleMeta;
 
 pub use facts::{
-    AccessKind, AccessTarget, Acquisition, AllowFact, AwaitPoint, Condition, ConfiguredMethod,
-    Decision, FileFacts, FnDef, GatedCall, GuardId, Holds, Pending, StateAccess, Written,
+    AccessKind, AccessTarget, Acquisition, AllowFact, AwaitPoint, CallersAre, CallersOf, Condition,
+    ConfiguredMethod, Decision, FileFacts, FnDef, GatedCall, GuardId, Holds, Pending, StateAccess,
+    Written,
 };
 pub use index::CrateIndex;
 pub use locks::{GatedAct, HeldPair};
@@ -412,12 +413,28 @@ impl<'w> Cx<'w> {
         self.defer(vec![Condition { ty, holds }], finding, self.worker_fn());
     }
 
-    /// The async fn whose own body (or a closure it runs in place) is being walked.
-    pub(crate) fn worker_fn(&self) -> Option<u32> {
+    /// The async fn whose own body (or a closure it runs in place) is being walked, for a
+    /// finding that drops when the fn only runs off the workers.
+    pub(crate) fn worker_fn(&self) -> Option<CallersOf> {
         self.core
             .body()
             .filter(|b| b.inline && b.is_async)
             .and_then(|b| b.fn_id)
+            .map(|func| CallersOf {
+                func,
+                are: CallersAre::OffWorker,
+            })
+    }
+
+    /// Like [`Cx::emit_if_all`], for output that is a log only in a long-running program (a
+    /// secret printed to stdout): in a fn's own body it stands unless the call graph shows the
+    /// fn runs in the program's startup only, a one-shot command printing its result.
+    pub fn emit_if_all_unless_startup(&self, conditions: Vec<Condition>, finding: Finding) {
+        let unless = self.fn_body().map(|func| CallersOf {
+            func,
+            are: CallersAre::Startup,
+        });
+        self.defer(conditions, finding, unless);
     }
 
     /// Emit `finding` only if, once the crate index is complete, `ty` satisfies `holds`.
@@ -433,11 +450,11 @@ impl<'w> Cx<'w> {
     }
 
     /// Emit now what nothing crate-wide can change; defer the rest (see [`Pending`]).
-    fn defer(&self, conditions: Vec<Condition>, finding: Finding, worker_fn: Option<u32>) {
+    fn defer(&self, conditions: Vec<Condition>, finding: Finding, unless: Option<CallersOf>) {
         let Some(pending) = unsettled(conditions) else {
             return;
         };
-        if pending.is_empty() && worker_fn.is_none() {
+        if pending.is_empty() && unless.is_none() {
             self.emit(finding);
             return;
         }
@@ -446,18 +463,18 @@ impl<'w> Cx<'w> {
             conditions: pending,
             configured: None,
             unless_callee: None,
-            worker_fn,
+            unless_callers: unless,
         });
     }
 
-    /// Like `emit_if_all`, and unless the call whose callee's name is at `call` (the method
-    /// name, or the path of a path call) resolves, once the call graph is built, to a
-    /// workspace fn `accepts` (say, one that never returns `Err`). Unresolved, it stands.
-    pub fn emit_unless_callee(
+    /// Like `emit_if_all`, for a finding about a dropped `Result`: unless the call whose
+    /// callee's name is at `call` (the method name, or the path of a path call) resolves, once
+    /// the call graph is built, to a workspace fn that loses no error — it never returns `Err`,
+    /// or reports each error itself (see `CallGraph::loses_no_error`). Unresolved, it stands.
+    pub fn emit_unless_callee_loses_no_error(
         &self,
         conditions: Vec<Condition>,
         call: proc_macro2::Span,
-        accepts: fn(&FnDef) -> bool,
         finding: Finding,
     ) {
         let Some(pending) = unsettled(conditions) else {
@@ -469,9 +486,8 @@ impl<'w> Cx<'w> {
             configured: None,
             unless_callee: Some(facts::CalleeTest {
                 at: Region::from_span(call),
-                accepts,
             }),
-            worker_fn: None,
+            unless_callers: None,
         });
     }
 
@@ -623,15 +639,17 @@ impl<'a> CrateCx<'a> {
         self.paths.get(file).copied()
     }
 
-    /// The workspace fn the call recorded at `at` in file `file` resolves to.
-    fn callee_at(&self, file: usize, at: Region) -> Option<&'a FnDef> {
+    /// Whether the call recorded at `at` in file `file` resolves to a workspace fn that loses
+    /// no error (see `CallGraph::loses_no_error`).
+    fn callee_loses_no_error(&self, file: usize, at: Region) -> bool {
         let site = self
             .files
-            .get(file)?
-            .calls
-            .iter()
-            .position(|c| c.region == at)?;
-        self.calls.as_ref()?.callee(file, site)
+            .get(file)
+            .and_then(|f| f.calls.iter().position(|c| c.region == at));
+        match (site, &self.calls) {
+            (Some(site), Some(calls)) => calls.callee_loses_no_error(file, site),
+            _ => false,
+        }
     }
 
     /// Settle a deferred condition.
@@ -651,14 +669,18 @@ impl<'a> CrateCx<'a> {
             return None;
         }
         if let Some(test) = p.unless_callee
-            && self.callee_at(file, test.at).is_some_and(test.accepts)
+            && self.callee_loses_no_error(file, test.at)
         {
             return None;
         }
-        if let (Some(f), Some(calls)) = (p.worker_fn, &self.calls)
-            && calls.off_worker_only(file, f)
-        {
-            return None;
+        if let (Some(u), Some(calls)) = (p.unless_callers, &self.calls) {
+            let dropped = match u.are {
+                CallersAre::OffWorker => calls.off_worker_only(file, u.func),
+                CallersAre::Startup => calls.startup_only(file, u.func),
+            };
+            if dropped {
+                return None;
+            }
         }
         let Some(m) = &p.configured else {
             return Some(p.finding.clone());

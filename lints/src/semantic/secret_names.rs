@@ -25,7 +25,8 @@
 //!    `prev`, `current`, `cur`), a cancellation token (`cancel`, `cancellation`, `shutdown`,
 //!    `stop`), a position, cursor or ownership tag (`publish`, `resume`, `continuation`, `page`,
 //!    `cursor`, `context`, `lease`, `fencing`, `checkpoint`...: `resume_token` is a pagination
-//!    cursor, `publish_token` a shard-ownership tag), a transformation that already protects it
+//!    cursor, `publish_token` a shard-ownership tag), a device's push-notification address
+//!    (`push`, `fcm`, `apns`: `push_token` is where notifications go, not a credential), a transformation that already protects it
 //!    (`redacted`, `masked`, `hashed`, `encrypted`), a check (`verify`, `validate`, `check`), or
 //!    a placeholder (`fake`, `dummy`, `mock`, `example`, `sample`, `placeholder`) make the name
 //!    not a secret: `has_token`, `max_tokens`, `next_token`, `cancel_token`, `resume_token`,
@@ -208,6 +209,11 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
     "fencing",
     "progress",
     "checkpoint",
+    // a device's address for push notifications (an FCM/APNs registration token), which its
+    // owner hands over to be written to, not a credential anyone verifies
+    "push",
+    "fcm",
+    "apns",
     // a writer's or queue's receipt for an operation (`WriteToken`, `ack_token`)
     "write",
     "read",
@@ -662,22 +668,33 @@ impl<'ast> syn::visit::Visit<'ast> for AuthScan {
 
 /// Report a secret reference once its type allows it. A `strict` name (an ambiguous, bare
 /// `token`) needs a type known to pass that test (`is_known_carrier`); otherwise an unknown type
-/// is enough and a known one must pass `may_carry`.
+/// is enough and a known one must pass `may_carry`. Printed `to_stdout`, it also stands only if
+/// the fn may run in a long-lived program (see [`Cx::emit_if_all_unless_startup`]).
 pub fn emit_secret_finding(
     cx: &Cx,
     r: &SecretRef,
     strict: Option<fn(&Ty) -> bool>,
     may_carry: fn(&Ty) -> bool,
     finding: Finding,
+    to_stdout: bool,
 ) {
     let ty = cx.type_of(&r.expr);
-    if ty.is_unknown() {
-        if strict.is_none() {
-            cx.emit(finding);
+    let conditions = if ty.is_unknown() {
+        if strict.is_some() {
+            return;
         }
-        return;
+        Vec::new()
+    } else {
+        vec![crate::semantic::Condition {
+            ty,
+            holds: crate::semantic::Holds::Ty(strict.unwrap_or(may_carry)),
+        }]
+    };
+    if to_stdout {
+        cx.emit_if_all_unless_startup(conditions, finding);
+    } else {
+        cx.emit_if_all(conditions, finding);
     }
-    cx.emit_if(ty, strict.unwrap_or(may_carry), finding);
 }
 
 /// [`carrier_type`] is known to be `true`.

@@ -102,7 +102,7 @@ impl Cx<'_> {
                     holds: Holds::Ty(is_result),
                 });
                 match callee {
-                    Some(at) => self.emit_unless_callee(also, at, |f| f.never_errs, finding(&why)),
+                    Some(at) => self.emit_unless_callee_loses_no_error(also, at, finding(&why)),
                     None => self.emit_if_all(also, finding(&why)),
                 }
             }

@@ -1997,6 +1997,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         let mut out = Flow::unreachable();
         let mut guards = Vec::new();
         for arm in &m.arms {
+            // `#[cfg(test)] Options::Test { .. } => ..`: an arm only test builds have.
+            let test_only = arm.attrs.iter().any(super::items::is_cfg_test);
+            self.core.test_depth += u32::from(test_only);
             self.set_flow(entry.clone());
             self.core.branches.push(range_of(arm.span()));
             let frame = self.core.env.push(Boundary::Block);
@@ -2019,6 +2022,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             an_arm_leaves |= !arm_flow.reachable;
             gated.push(range_of(arm.body.span()));
             self.core.branches.pop();
+            self.core.test_depth -= u32::from(test_only);
             out = out.merge(arm_flow);
         }
         if !reads.is_empty() {

@@ -500,6 +500,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             never_errs: !in_trait_impl
                 && !in_trait_def
                 && crate::semantic::fallible::never_errs(sig, block),
+            logged_errors: (!in_trait_impl && !in_trait_def)
+                .then(|| crate::semantic::fallible::logged_error_exits(sig, block))
+                .flatten()
+                .map(|via| via.into_iter().map(|s| self.core.region(s)).collect()),
             spawns: false,
             cfg_gated: attrs.iter().any(|a| a.path().is_ident("cfg")),
         });
