@@ -125,7 +125,7 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
         .collect();
     let crate_root = target_modules(&located, &in_target_dir, &mut module_path);
     mark_cfg_test_modules(files, &mut test_file);
-    mark_test_support_modules(&located, &mut test_file);
+    mark_test_support_modules(&located, &file_crate, &infos, &mut test_file);
     Crates {
         infos,
         file_crate,
@@ -329,9 +329,30 @@ const TEST_SUPPORT_MODULES: &[&str] = &[
 ];
 
 /// Files of a test-support module (see [`TEST_SUPPORT_MODULES`]) below their crate's root —
-/// the module's own file, or any file under its directory — are test code.
-fn mark_test_support_modules(located: &[(PathBuf, Option<PathBuf>)], test_file: &mut [bool]) {
-    for ((abs, root), t) in located.iter().zip(test_file.iter_mut()) {
+/// the module's own file, or any file under its directory — are test code, and so is every
+/// file of a crate whose name has the word `test`, `tests` or `testing` in it (`*_test_fakes`,
+/// `conformance-tests`, `neon_test_utils`): a crate of fakes and harnesses other crates' tests
+/// depend on.
+fn mark_test_support_modules(
+    located: &[(PathBuf, Option<PathBuf>)],
+    file_crate: &[usize],
+    infos: &[CrateInfo],
+    test_file: &mut [bool],
+) {
+    let test_crate: Vec<bool> = infos
+        .iter()
+        .map(|i| {
+            i.name.as_deref().is_some_and(|n| {
+                n.split(['_', '-'])
+                    .any(|w| matches!(w, "test" | "tests" | "testing"))
+            })
+        })
+        .collect();
+    for (((abs, root), k), t) in located.iter().zip(file_crate).zip(test_file.iter_mut()) {
+        if test_crate.get(*k).copied().unwrap_or(false) {
+            *t = true;
+            continue;
+        }
         let Some(rel) = root.as_ref().and_then(|r| abs.strip_prefix(r).ok()) else {
             continue;
         };
@@ -589,6 +610,32 @@ fn edition_of(root: &Path, manifests: &mut Manifests) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_support_modules_and_crates_are_test_code() {
+        let root = Some(PathBuf::from("/w/server"));
+        let located: Vec<(PathBuf, Option<PathBuf>)> = [
+            "/w/server/src/lib.rs",
+            "/w/server/src/testkit.rs",
+            "/w/server/src/test_utils/fixtures.rs",
+            "/w/server/src/commands/test_vrl.rs",
+            "/w/server/src/contest.rs",
+            "/w/fakes/src/lib.rs",
+        ]
+        .iter()
+        .map(|p| (PathBuf::from(p), root.clone()))
+        .collect();
+        let info = |name: &str| CrateInfo {
+            edition: 2021,
+            name: Some(name.to_string()),
+            tokio: TokioFeatures::default(),
+        };
+        let infos = [info("server"), info("docs_rs_test_fakes")];
+        let file_crate = [0, 0, 0, 0, 0, 1];
+        let mut test = vec![false; located.len()];
+        mark_test_support_modules(&located, &file_crate, &infos, &mut test);
+        assert_eq!(test, [false, true, true, false, false, true]);
+    }
 
     #[test]
     fn finds_out_of_line_cfg_test_modules() {

@@ -27,12 +27,16 @@
 //! Not reported: `.eq(..)` / `.ne(..)` method calls (query builders such as Diesel's
 //! `token.eq(value)` build SQL, not a comparison); two received values (a password and its
 //! confirmation from one form); two values the program owns (a cached token against the
-//! configured one, a password typed twice at a CLI prompt); operands whose type is known and
+//! configured one, a password typed twice at a CLI prompt, a claim of a signed token the
+//! server issued — a binding or field named `claims`/`*_claims`, as `decode_login(token)` or
+//! jsonwebtoken's `TokenData::claims` return after checking the signature — against stored
+//! data: `user.security_stamp != claims.sstamp`); operands whose type is known and
 //! cannot hold a secret (numbers, `bool`, enums, structs, `Option`s of those, `mio::Token`, a
 //! generic `T`); comparisons with a literal, `None`, an enum variant or a constant not named like
 //! a secret; lengths and predicates (`token.len() == 32`); operands about a secret rather than
 //! the secret (`token_type`, `signature_algorithm`, `token.kind == kind`, version and capability
-//! tags, and tokens that are positions or ownership tags: `publish_token`, `next_page_token`);
+//! tags, tokens that are positions or ownership tags: `publish_token`, `next_page_token`, and
+//! a device's push-notification address, `push_token`);
 //! an unkeyed content digest (a checksum anyone can compute); `secstr` values, whose `==` is
 //! constant-time; and test code. The finding is reported at the `==` / `!=` operator.
 //!

@@ -57,7 +57,8 @@
 //!   `delete*`, `revoke*`, `consume*`, `close`, `cancel`, `abort`, `kill`, `shutdown` or
 //!   `rollback`) on the way out with an error: the first unconditional exit after it, in its
 //!   block or a block around it up to its loop, closure or fn, leaves with an error (`return
-//!   Err(..)`, `bail!`, `Err(..)?`, an `Err(..)` tail). That error is the failure the caller
+//!   Err(..)`, `bail!`, `Err(..)?`, an `Err(..)` tail, or `process::exit` with a non-zero
+//!   literal status after a message). That error is the failure the caller (or the user)
 //!   hears about; the clean-up's own is secondary (the same clean-up on the success path, or
 //!   before a `return Ok(..)`, stays a finding); so is the same clean-up in the handling of
 //!   another error that the handling reports, hands on or returns (a `match` arm `Err(err) =>
@@ -2513,7 +2514,7 @@ fn explained_inside(cx: &Cx, body: &syn::Expr) -> bool {
 /// `delete*`, `revoke*`, `consume*`, `close`, `cancel`, `abort`, `kill`, `shutdown`,
 /// `rollback`. The way out: the first unconditional exit after it, in its block or a block
 /// around it (up to its loop, closure or fn), leaves with an error (`return Err(..)`,
-/// `bail!`, `Err(..)?`, an `Err(..)` tail); a `return Ok(..)`, an `Ok(..)` tail, a `break` or
+/// `bail!`, `Err(..)?`, an `Err(..)` tail, `process::exit(1)`); a `return Ok(..)`, an `Ok(..)` tail, a `break` or
 /// a `continue` first means the clean-up is on another path. The same clean-up in the handling
 /// of another error (a `match` arm `Err(e) => { error!(.., e); .. kill(pid).ok(); }`, an `if
 /// let Err(e) = ..` block) whose error that handling reports, hands on or returns (it names
@@ -2999,7 +3000,7 @@ impl Lint for SwallowedResult {
         // Not cleared here: a nested fn item's check runs in the middle of its outer fn's walk
         // (the sets are keyed by source position, so one file's fns never collide).
         let body = f.body_text();
-        if (body.contains("Err") || body.contains("bail!"))
+        if (body.contains("Err") || body.contains("bail!") || body.contains("exit("))
             && CLEANUPS.iter().any(|c| body.contains(c))
             || body.contains("create_dir") && body.contains('?')
         {

@@ -610,8 +610,8 @@ pub fn await_holding_allows(attrs: &[syn::Attribute]) -> u8 {
 pub const ALLOWS_AWAIT_HOLDING_LOCK: u8 = 1;
 pub const ALLOWS_AWAIT_HOLDING_REFCELL: u8 = 2;
 
-/// A statement that leaves its fn with an error: `return Err(..);`, `bail!(..)`, `Err(e)?`, or
-/// an `Err(..)` tail.
+/// A statement that leaves its fn with an error: `return Err(..);`, `bail!(..)`, `Err(e)?`, an
+/// `Err(..)` tail, or `process::exit(1)`.
 pub fn leaves_with_error(stmt: &syn::Stmt) -> bool {
     exit_of(stmt) == Some(Exit::Error)
 }
@@ -619,7 +619,7 @@ pub fn leaves_with_error(stmt: &syn::Stmt) -> bool {
 /// How a statement leaves the code after it, if it does unconditionally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    /// `return Err(..)`, `bail!(..)`, `Err(e)?`, an `Err(..)` tail.
+    /// `return Err(..)`, `bail!(..)`, `Err(e)?`, an `Err(..)` tail, `process::exit(1)`.
     Error,
     /// Any other `return`, or an `Ok(..)` tail.
     Return,
@@ -643,6 +643,7 @@ pub fn exit_of(stmt: &syn::Stmt) -> Option<Exit> {
         syn::Expr::Continue(_) => Some(Exit::Continue),
         syn::Expr::Try(t) => is_variant_call(&t.expr, "Err").then_some(Exit::Error),
         syn::Expr::Macro(m) => is_bail(&m.mac).then_some(Exit::Error),
+        syn::Expr::Call(c) if is_failure_exit(c) => Some(Exit::Error),
         tail if matches!(stmt, syn::Stmt::Expr(_, None)) => {
             if is_variant_call(tail, "Err") {
                 Some(Exit::Error)
@@ -654,6 +655,28 @@ pub fn exit_of(stmt: &syn::Stmt) -> Option<Exit> {
         }
         _ => None,
     }
+}
+
+/// `std::process::exit(1)`, `exit(2)`: the process ends with a failure status, which the user
+/// hears about (after the message printed before it).
+fn is_failure_exit(c: &syn::ExprCall) -> bool {
+    let syn::Expr::Path(p) = peel(&c.func) else {
+        return false;
+    };
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let named = match segs.as_slice() {
+        [.., parent, last] => parent == "process" && last == "exit",
+        [only] => only == "exit",
+        [] => false,
+    };
+    named
+        && matches!(c.args.first().map(peel), Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }))
+            if i.base10_parse::<i64>().is_ok_and(|n| n != 0))
 }
 
 fn is_bail(mac: &syn::Macro) -> bool {
