@@ -41,7 +41,9 @@
 //! severity, like one in `main`: "only startup reaches it" means every chain of resolved calls
 //! into the fn (followed up to 8 levels) starts in a `main` fn (or a Windows service's entry
 //! point, the fn `define_windows_service!` names) and runs in place (no call from a
-//! spawned task or a closure handed elsewhere, and an async fn's future awaited right there:
+//! spawned task or a closure handed elsewhere, and an async fn's future awaited right there,
+//! directly, through a wrapper awaited in place (`timeout(d, run()).await`) or in an `async`
+//! block the fn binds and then awaits (`let main_task = async { .. };` in a `select!`):
 //! `tokio::spawn(on_signal())` in `main` runs it as a task; the `async` block a sync fn runs with
 //! `block_on` runs in place, so `fn start() { rt.block_on(async { shutdown().await }) }`,
 //! called only by `main`, keeps `shutdown` startup-only), and no caller of the chain is
@@ -63,7 +65,8 @@
 //! process's `Command::spawn` outlives the exit and does not count) or keeps a value alive only for its
 //! destructor (`let _guard = init_logging();`, `let (writer, _guard) = non_blocking(out);`: a
 //! log flush guard, a buffered writer, a temporary directory; a lock's `_lock` and a span's
-//! `_enter` are released with the process anyway). There the exit only sets the process's
+//! `_enter` are released with the process anyway; a `drop(_guard)` before the exit ends it
+//! there). There the exit only sets the process's
 //! status, as `clippy::exit` allows in `main`: a CLI's argument check, a configuration that
 //! does not load, a one-shot command's failure. Once main has spawned its workers, or holds a
 //! flush guard, the same exit cuts them off and is reported (low).

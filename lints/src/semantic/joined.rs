@@ -52,6 +52,48 @@ pub fn joined_spawns(block: &syn::Block) -> Vec<(usize, u32)> {
         .collect()
 }
 
+/// The `async` blocks `block` binds with a `let` and then awaits in place, by address: `let
+/// main_task = async move { .. };` followed by `main_task.await`, a `select!` arm's
+/// `res = main_task =>` (also `&mut main_task` after `tokio::pin!`) or a `join!` operand, and
+/// no other use. The block's body runs as part of the fn, as `async { .. }.await` does.
+pub fn awaited_async_lets(block: &syn::Block) -> Vec<usize> {
+    struct Lets {
+        found: Vec<(String, usize)>,
+    }
+    impl<'ast> Visit<'ast> for Lets {
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            if let syn::Pat::Ident(p) = strip_pat_type(&l.pat)
+                && let Some(init) = &l.init
+                && init.diverge.is_none()
+                && let syn::Expr::Async(ab) = peel(&init.expr)
+            {
+                self.found
+                    .push((p.ident.to_string(), ab as *const syn::ExprAsync as usize));
+            }
+            syn::visit::visit_local(self, l);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut lets = Lets { found: Vec::new() };
+    lets.visit_block(block);
+    if lets.found.is_empty() {
+        return Vec::new();
+    }
+    let tokens = quote::ToTokens::to_token_stream(block);
+    lets.found
+        .into_iter()
+        .filter_map(|(name, at)| {
+            let mut uses = Uses {
+                name: &name,
+                joins: Vec::new(),
+                other: 0,
+            };
+            uses.scan(tokens.clone(), None);
+            (uses.other == 0 && !uses.joins.is_empty()).then_some(at)
+        })
+        .collect()
+}
+
 /// The spawn call whose handle(s) `init` evaluates to: the spawn itself, or a `.map(|x|
 /// spawn(..))` step of a chain that ends in `.collect()`.
 fn handle_of(init: &syn::Expr) -> Option<usize> {
@@ -128,7 +170,13 @@ impl Uses<'_> {
         for (i, tt) in trees.iter().enumerate() {
             match tt {
                 TokenTree::Group(g) => {
-                    let callee = match (i.checked_sub(1).and_then(ident), g.delimiter()) {
+                    // `f(..)`, or a macro's `m!(..)`.
+                    let named = i.checked_sub(1).and_then(ident).or_else(|| {
+                        (i.checked_sub(1).and_then(punct) == Some('!'))
+                            .then(|| i.checked_sub(2).and_then(ident))
+                            .flatten()
+                    });
+                    let callee = match (named, g.delimiter()) {
                         (Some(f), Delimiter::Parenthesis) => Some(f),
                         _ => None,
                     };
@@ -140,7 +188,11 @@ impl Uses<'_> {
                         continue;
                     }
                     // The `let` itself.
-                    if matches!(before.and_then(ident).as_deref(), Some("let" | "mut")) {
+                    let is_let = |j: Option<usize>| j.and_then(ident).as_deref() == Some("let");
+                    if is_let(before)
+                        || (before.and_then(ident).as_deref() == Some("mut")
+                            && is_let(i.checked_sub(2)))
+                    {
                         continue;
                     }
                     let end = |t: &TokenTree| Region::from_span(t.span()).end_byte;
@@ -153,6 +205,20 @@ impl Uses<'_> {
                     {
                         self.joins.push(end(&trees[i + 1]));
                     } else if trees.len() == 1 && matches!(call, Some("join_all" | "try_join_all"))
+                    {
+                        self.joins.push(end(tt));
+                    } else if matches!(call, Some("pin")) {
+                        // `tokio::pin!(fut)`: pinned in place, used below.
+                    } else if punct(i + 1) == Some('=')
+                        && matches!(trees.get(i + 2), Some(TokenTree::Punct(p)) if p.as_char() == '>')
+                        && (before.and_then(punct) == Some('=')
+                            || (before.and_then(ident).as_deref() == Some("mut")
+                                && i.checked_sub(2).and_then(punct) == Some('&')))
+                    {
+                        // A `select!` arm's future: `res = fut =>`, `_ = &mut fut =>`.
+                        self.joins.push(end(tt));
+                    } else if matches!(call, Some("join" | "try_join"))
+                        && matches!(punct(i + 1), None | Some(','))
                     {
                         self.joins.push(end(tt));
                     } else {
@@ -190,6 +256,41 @@ mod tests {
             ),
             1
         );
+    }
+
+    fn awaited_lets(src: &str) -> usize {
+        let block: syn::Block = syn::parse_str(src).expect("block parses");
+        awaited_async_lets(&block).len()
+    }
+
+    #[test]
+    fn async_blocks_bound_then_awaited_in_place() {
+        assert_eq!(
+            awaited_lets(
+                "{ let main_task = async move { run().await }; tokio::select!(res = main_task => res, res = signal() => res) }"
+            ),
+            1
+        );
+        assert_eq!(
+            awaited_lets(
+                "{ let t = async { a().await }; tokio::pin!(t); loop { tokio::select! { _ = &mut t => break, _ = tick() => {} } } }"
+            ),
+            1
+        );
+        assert_eq!(
+            awaited_lets(
+                "{ let a = async { x().await }; let b = async { y().await }; tokio::join!(a, b); }"
+            ),
+            2
+        );
+        assert_eq!(awaited_lets("{ let t = async { x().await }; t.await }"), 1);
+        // Handed to a spawn, returned, or never awaited: it runs elsewhere, or not here.
+        assert_eq!(
+            awaited_lets("{ let t = async { x().await }; tokio::spawn(t); }"),
+            0
+        );
+        assert_eq!(awaited_lets("{ let t = async { x().await }; t }"), 0);
+        assert_eq!(awaited_lets("{ let t = async { x().await }; }"), 0);
     }
 
     #[test]

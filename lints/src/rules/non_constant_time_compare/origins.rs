@@ -26,6 +26,8 @@ pub struct Origin {
     pub credential: bool,
     /// A MAC, keyed hash or signature computed here.
     pub mac: bool,
+    /// A literal, or a binding of one (`let probe = b"This is meh.";`): public and fixed.
+    pub constant: bool,
 }
 
 /// The origins of a comparison's two operands (`left == right`).
@@ -279,7 +281,7 @@ pub fn scan_fn(
             let origin = Origin {
                 received,
                 credential: received && (auth_typed || secret),
-                mac: false,
+                ..Origin::default()
             };
             scan.bind(name, origin);
         }
@@ -392,10 +394,19 @@ impl Scan<'_> {
         let received = self.received(e, 0);
         let credential =
             received && (auth_words(&tokens) || self.any_bound(&tokens, |o| o.credential));
+        let constant = match peel(e) {
+            syn::Expr::Lit(_) => true,
+            syn::Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.lookup(&i.to_string()).constant),
+            _ => false,
+        };
         Origin {
             received,
             credential,
-            mac: self.any_bound(&tokens, |o| o.mac) || computes_mac(&tokens),
+            mac: !constant && (self.any_bound(&tokens, |o| o.mac) || computes_mac(&tokens)),
+            constant,
         }
     }
 
@@ -425,6 +436,7 @@ impl Scan<'_> {
             syn::Expr::Binary(b) => rec(&b.left) || rec(&b.right),
             syn::Expr::Tuple(t) => t.elems.iter().any(rec),
             syn::Expr::Array(a) => a.elems.iter().any(rec),
+            syn::Expr::MethodCall(mc) if answers(&mc.method.to_string()) => false,
             syn::Expr::MethodCall(mc) => {
                 rec(&mc.receiver) || (mc.args.iter().any(rec) && !looks_up(&mc.method.to_string()))
             }
@@ -438,7 +450,7 @@ impl Scan<'_> {
                         .unwrap_or_default(),
                     _ => String::new(),
                 };
-                c.args.iter().any(rec) && !looks_up(&name)
+                c.args.iter().any(rec) && !looks_up(&name) && !answers(&name)
             }
             other => self.any_bound(&other.to_token_stream(), |o| o.received),
         }
@@ -470,6 +482,19 @@ fn is_claims(name: &str) -> bool {
     secret_names::split_words(name)
         .last()
         .is_some_and(|w| w == "claims")
+}
+
+/// Call-name words of handing a request on and getting the answer back (`next.run(req)` in a
+/// middleware, `client.execute(req)`, `send`): the answer comes from the other side — the
+/// handler or the remote server — not from whoever sent the request, so it is no guess.
+const ANSWER_WORDS: &[&str] = &[
+    "run", "send", "execute", "call", "dispatch", "forward", "oneshot",
+];
+
+fn answers(name: &str) -> bool {
+    secret_names::split_words(name)
+        .first()
+        .is_some_and(|w| ANSWER_WORDS.contains(&w.as_str()))
 }
 
 /// A call name that looks something up rather than extracting from its argument.

@@ -693,12 +693,15 @@ impl<'a, 'l> Walker<'a, 'l> {
             underscored |= i.to_string().starts_with('_');
         });
         if underscored {
-            let mut keeps = false;
+            let mut kept = Vec::new();
             for_each_name(pat, &mut |i| {
-                keeps |= super::kept_for_drop(&i.to_string(), names == 1);
+                let name = i.to_string();
+                if super::kept_for_drop(&name, names == 1) {
+                    kept.push(name);
+                }
             });
-            if keeps && let Some(f) = self.core.env.frames.last_mut() {
-                f.keeps_for_drop = true;
+            if let Some(f) = self.core.env.frames.last_mut() {
+                f.kept_for_drop.extend(kept);
             }
         }
         self.bind_pattern(pat, ty, &guards);
@@ -876,8 +879,11 @@ impl<'a, 'l> Walker<'a, 'l> {
                         sync_block_on = !main;
                         (true, main, off)
                     }
-                    // `async { .. }.await`: part of the awaiting body, as it runs.
-                    _ if std::mem::take(&mut self.core.awaited_block) == here => {
+                    // `async { .. }.await`, or a `let` of one the fn awaits below: part of the
+                    // awaiting body, as it runs.
+                    _ if std::mem::take(&mut self.core.awaited_block) == here
+                        || self.core.awaited_lets.contains(&here) =>
+                    {
                         match self.core.body() {
                             Some(b) => {
                                 sync_block_on = b.sync_block_on;
@@ -1297,6 +1303,12 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.record_work(c.func.span());
         // Moved into a fn (`drop(guard)`, `consume(guard)`): it ends there.
         self.kill(&guards);
+        if last == "drop"
+            && let [arg] = c.args.iter().collect::<Vec<_>>().as_slice()
+            && let Some(name) = crate::semantic::syntax::path_last_ident(arg)
+        {
+            self.core.release_kept_for_drop(&name.to_string());
+        }
         Val::default()
     }
 
@@ -1717,6 +1729,34 @@ impl<'a, 'l> Walker<'a, 'l> {
             && last.region == Region::from_span(span)
         {
             last.awaited = true;
+        }
+        // `timeout(d, run(..)).await`, `worker.on(main_inner(args)).await`: a wrapper awaited
+        // right here runs the future it is handed right here too (a spawn does not).
+        let (wrapper, args) = match peel(e) {
+            syn::Expr::Call(c) => (
+                crate::semantic::syntax::path_last_ident(&c.func).map(|i| i.to_string()),
+                &c.args,
+            ),
+            syn::Expr::MethodCall(mc) => (Some(mc.method.to_string()), &mc.args),
+            _ => return,
+        };
+        if wrapper.is_none_or(|w| w.starts_with("spawn")) {
+            return;
+        }
+        for a in args {
+            let span = match peel(a) {
+                syn::Expr::Call(c) => c.func.span(),
+                syn::Expr::MethodCall(mc) => mc.method.span(),
+                _ => continue,
+            };
+            let at = Region::from_span(span);
+            let from = before.min(self.core.facts.calls.len());
+            if let Some(site) = self.core.facts.calls[from..]
+                .iter_mut()
+                .find(|c| c.region == at)
+            {
+                site.awaited = true;
+            }
         }
     }
 

@@ -537,6 +537,16 @@ impl<'a, 'l> Walker<'a, 'l> {
             Default::default()
         };
         let outer_joined = std::mem::replace(&mut self.core.joined_spawns, joined);
+        // `let main_task = async move { .. };` awaited below: its body runs in this fn.
+        let awaited_lets = if memchr::memmem::find(view.body_text().as_bytes(), b"async").is_some()
+        {
+            crate::semantic::joined::awaited_async_lets(block)
+                .into_iter()
+                .collect()
+        } else {
+            Default::default()
+        };
+        let outer_awaited_lets = std::mem::replace(&mut self.core.awaited_lets, awaited_lets);
         let allows_before = self.core.clippy_allows;
         self.core.clippy_allows |= crate::semantic::syntax::await_holding_allows(attrs);
         let async_main = is_async && sig.ident == "main" && self.core.items.len() == 1;
@@ -600,6 +610,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.core.outliving.push(fn_id);
         }
         self.core.joined_spawns = outer_joined;
+        self.core.awaited_lets = outer_awaited_lets;
         self.exit_body();
         self.core.items.pop();
         self.core.clippy_allows = allows_before;

@@ -135,6 +135,9 @@ pub struct Core<'a> {
     /// The spawn calls of the fn being walked whose handles it joins (see
     /// [`crate::semantic::joined`]): call address → end byte of the join.
     pub(crate) joined_spawns: rustc_hash::FxHashMap<usize, u32>,
+    /// The `async` blocks the fn being walked binds and then awaits in place, by address (see
+    /// [`crate::semantic::joined::awaited_async_lets`]).
+    pub(crate) awaited_lets: rustc_hash::FxHashSet<usize>,
     /// (fn, end byte of the join) per joined spawn walked: its task runs until the join.
     pub(crate) spawn_windows: Vec<(u32, u32)>,
     /// Per fn that spawned: the local `JoinSet`s its spawns went into, or `None` once one went
@@ -234,11 +237,27 @@ impl<'a> Core<'a> {
                 Boundary::Capture => continue,
                 Boundary::Block => {}
             }
-            if frame.keeps_for_drop {
+            if !frame.kept_for_drop.is_empty() {
                 return true;
             }
         }
         false
+    }
+
+    /// `drop(name)`: a value kept for its destructor ends here, not at its scope's end (docs.rs'
+    /// `drop(_guard); std::process::exit(1);` flushes the logger before exiting).
+    pub(crate) fn release_kept_for_drop(&mut self, name: &str) {
+        for frame in self.env.frames.iter_mut().rev() {
+            if let Some(i) = frame.kept_for_drop.iter().position(|n| n == name) {
+                frame.kept_for_drop.remove(i);
+                return;
+            }
+            if frame.bindings.iter().any(|b| b.name == name)
+                || matches!(frame.boundary, Boundary::Item)
+            {
+                return;
+            }
+        }
     }
 
     /// Runs in place during a sync `fn main`: its own body, or a closure it calls right there.
@@ -495,6 +514,7 @@ pub fn analyze_file<'a>(
         branches: Vec::new(),
         spawned_fns: Vec::new(),
         joined_spawns: Default::default(),
+        awaited_lets: Default::default(),
         spawn_windows: Vec::new(),
         spawn_sets: Default::default(),
         outliving: Vec::new(),

@@ -88,9 +88,9 @@ pub enum Boundary {
 pub struct Frame {
     pub boundary: Boundary,
     pub bindings: Vec<Binding>,
-    /// One of `bindings` keeps a value alive only for its destructor (see
-    /// `Core::exit_cuts_off`).
-    pub keeps_for_drop: bool,
+    /// The `bindings` that keep a value alive only for its destructor (see
+    /// `Core::exit_cuts_off`), until a `drop(name)` ends them early.
+    pub kept_for_drop: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -103,7 +103,7 @@ impl Env {
         self.frames.push(Frame {
             boundary,
             bindings: Vec::new(),
-            keeps_for_drop: false,
+            kept_for_drop: Vec::new(),
         });
         self.frames.len() - 1
     }
