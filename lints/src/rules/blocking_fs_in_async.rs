@@ -37,7 +37,9 @@
 //! nothing resolved calls) or a call racewise cannot follow that may be a call of it keeps its
 //! body checked: one bearing the fn's name with as many arguments (a method on a receiver of
 //! unknown type; `conn.execute(query)` is no call of a two-parameter `execute`, and a method
-//! call never reaches a free fn), or the fn's path used as a value — in the fn's own crate or
+//! call never reaches a free fn; a closure parameter of an `Option`'s or `Result`'s `map`,
+//! `and_then`, `is_some_and` has the value's type, so `tls_cert.as_ref().map(|c| c.load(dir))`
+//! is a call of the certificate's `load`), or the fn's path used as a value — in the fn's own crate or
 //! a workspace member that names it (a trait's method: in any crate, through the trait).
 //! `flavor = "current_thread"`, the default `#[tokio::test]` and a file that builds a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling

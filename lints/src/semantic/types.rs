@@ -445,6 +445,13 @@ impl Ty {
 
     /// The element type reached by indexing or iterating a collection.
     pub fn element(&self) -> Ty {
+        // `opt.map(|x| ..)`, `res.and_then(|v| ..)`, `for x in opt`: the value inside (before
+        // `peel`, which sees through an `Option`).
+        if let Ty::Path { path, args } = self
+            && (path == "std::option::Option" || is_result_path(path))
+        {
+            return args.first().cloned().unwrap_or(Ty::Unknown);
+        }
         match self.peel() {
             Ty::Slice(inner) => (**inner).clone(),
             Ty::Path { path, args } if COLLECTIONS.contains(&path.as_str()) => {
@@ -891,5 +898,32 @@ mod tests {
             Some(Ty::path("crate::Job"))
         );
         assert_eq!(known_method_ret(&Ty::path("crate::Registry"), "get"), None);
+    }
+
+    #[test]
+    fn an_options_or_results_element_is_its_value() {
+        let cert = Ty::path("crate::TlsCertConfig");
+        let opt = Ty::Path {
+            path: "std::option::Option".into(),
+            args: vec![cert.clone()],
+        };
+        assert_eq!(opt.element(), cert);
+        let res = Ty::Path {
+            path: "std::result::Result".into(),
+            args: vec![cert.clone(), Ty::path("crate::Error")],
+        };
+        assert_eq!(res.element(), cert);
+        // An `Option` of a collection: the collection (`opt.map(|v| v.len())`).
+        let jobs = Ty::Path {
+            path: "std::vec::Vec".into(),
+            args: vec![cert.clone()],
+        };
+        let opt_jobs = Ty::Path {
+            path: "std::option::Option".into(),
+            args: vec![jobs.clone()],
+        };
+        assert_eq!(opt_jobs.element(), jobs);
+        assert_eq!(jobs.element(), cert);
+        assert_eq!(cert.element(), Ty::Unknown);
     }
 }

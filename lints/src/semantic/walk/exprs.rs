@@ -228,6 +228,11 @@ const INLINE_CLOSURE_METHODS: &[&str] = &[
 /// item): `peers.iter().for_each(|(_, p)| p.lock())` types `p` as a `for` loop over the same
 /// receiver would.
 const ITEM_CLOSURE_METHODS: &[&str] = &[
+    // An `Option`'s or `Result`'s value (see `Ty::element`).
+    "and_then",
+    "is_some_and",
+    "is_none_or",
+    "is_ok_and",
     "for_each",
     "try_for_each",
     "map",
