@@ -349,13 +349,14 @@ fn mark_test_support_modules(
         })
         .collect();
     for (((abs, root), k), t) in located.iter().zip(file_crate).zip(test_file.iter_mut()) {
+        // Files in no package have no name to go by (the crate they form has none).
+        let Some(rel) = root.as_ref().and_then(|r| abs.strip_prefix(r).ok()) else {
+            continue;
+        };
         if test_crate.get(*k).copied().unwrap_or(false) {
             *t = true;
             continue;
         }
-        let Some(rel) = root.as_ref().and_then(|r| abs.strip_prefix(r).ok()) else {
-            continue;
-        };
         let named = rel
             .iter()
             .filter_map(|c| c.to_str())
@@ -507,6 +508,10 @@ struct Manifests(HashMap<PathBuf, Option<std::rc::Rc<toml::Table>>>);
 
 impl Manifests {
     fn get(&mut self, dir: &Path) -> Option<std::rc::Rc<toml::Table>> {
+        // The crate of files in no package has no manifest (not the working directory's).
+        if dir.as_os_str().is_empty() {
+            return None;
+        }
         self.0
             .entry(dir.to_path_buf())
             .or_insert_with(|| {
@@ -623,7 +628,13 @@ mod tests {
             "/w/fakes/src/lib.rs",
         ]
         .iter()
-        .map(|p| (PathBuf::from(p), root.clone()))
+        .map(|p| {
+            let own = match p.starts_with("/w/fakes") {
+                true => Some(PathBuf::from("/w/fakes")),
+                false => root.clone(),
+            };
+            (PathBuf::from(p), own)
+        })
         .collect();
         let info = |name: &str| CrateInfo {
             edition: 2021,

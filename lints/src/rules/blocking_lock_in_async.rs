@@ -33,7 +33,7 @@
 //! Test code is checked too; its findings carry `in_test` and are lowered one severity level by
 //! default (`[tests] mode` in `racewise.toml`).
 //!
-//! Not a worker, so not flagged: the body of `#[tokio::main]` (multi-thread, the default) and of
+//! Not a worker, so not flagged: the body of `#[tokio::main]` (multi-thread, the default) or `#[rocket::main]` and of
 //! `#[tokio::test(flavor = "multi_thread")]`, and closures it runs in place, directly or
 //! through a call. The runtime's `block_on` polls that future on the calling thread (tokio: it
 //! "does not run as a worker"), so blocking there parks no task; tasks it spawns run on the
@@ -147,11 +147,12 @@ impl Lint for BlockingLockInAsync {
                     continue;
                 }
                 // An async fn only ever awaited where no worker polls it (see
-                // `CallGraph::off_worker_only`).
+                // `CallGraph::stalls_nothing`; "before anything started" is not asked: the
+                // lock's other holder may be a thread a library started).
                 if !panics
                     && a.inline
                     && let (Some(f), Some(calls)) = (a.caller, cx.calls)
-                    && calls.off_worker_only(file, f)
+                    && calls.stalls_nothing(file, f, a.region.start_byte, true)
                 {
                     continue;
                 }

@@ -7,7 +7,7 @@
 //! runtime. Its findings carry `in_test` and are lowered one severity level by default
 //! (`[tests] mode` in `racewise.toml`).
 //!
-//! Not a worker, so not flagged: the body of `#[tokio::main]` (multi-thread, the default) and of
+//! Not a worker, so not flagged: the body of `#[tokio::main]` (multi-thread, the default) or `#[rocket::main]` and of
 //! `#[tokio::test(flavor = "multi_thread")]`, and closures it runs in place, directly or
 //! through a call. The runtime's `block_on` polls that future on the calling thread (tokio: it
 //! "does not run as a worker"), so blocking there parks no task; tasks it spawns run on the
@@ -24,7 +24,11 @@
 //! a workspace member that names it (a trait's method: in any crate, through the trait).
 //! `flavor = "current_thread"`, the default `#[tokio::test]` and a file that builds a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
-//! thread is the runtime's only one.
+//! thread is the runtime's only one — except in the program's startup before anything else
+//! runs: a call every chain into which starts in `main` and runs in place (as for
+//! `exit_in_async`, and no unfollowed call may reach it), with no task or thread spawned
+//! before it (by the fn itself or by a call earlier in a caller), blocks no other task,
+//! because none exists yet. After the first `spawn` the same call is reported.
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls

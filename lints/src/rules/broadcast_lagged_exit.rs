@@ -256,13 +256,8 @@ fn recv_future(e: &syn::Expr) -> Option<Recv<'_>> {
 /// `Option`, `|r| r.map(..)` / `r.map_err(..)` keep it; anything else is not followed.
 fn map_output(r: &mut Recv<'_>, f: &syn::Expr) -> Option<()> {
     match peel(f) {
-        syn::Expr::Path(p) => {
-            let segs: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+        syn::Expr::Path(_) => {
+            let segs = crate::semantic::syntax::path_segments(f).unwrap_or_default();
             if segs.len() == 2
                 && segs[0] == "Result"
                 && segs[1] == "ok"

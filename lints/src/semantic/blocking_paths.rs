@@ -264,6 +264,7 @@ impl Cx<'_> {
             return;
         }
         let finding = finding();
+        let unless_callers = self.worker_fn(finding.region.start_byte);
         self.core.out.borrow_mut().pending.push(Pending {
             finding,
             conditions: Vec::new(),
@@ -273,7 +274,7 @@ impl Cx<'_> {
                 message,
             }),
             unless_callee: None,
-            unless_callers: self.worker_fn(),
+            unless_callers,
         });
     }
 }

@@ -405,6 +405,17 @@ fn index_key(index: &CrateIndex) -> usize {
     index as *const CrateIndex as usize
 }
 
+/// What a startup chain must not have done before a call (see `CallGraph::startup_chains`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Before {
+    /// Anything may have run: only the chain's shape counts.
+    Nothing,
+    /// Started a task or thread, or kept a value for its destructor: what an exit cuts off.
+    Work,
+    /// Started a task or thread: what a blocking call could stall.
+    Tasks,
+}
+
 enum Resolution {
     Fn(u32),
     /// A fn whose versions each carry a `#[cfg]` (see [`Slot::Alternatives`]).
@@ -1085,20 +1096,24 @@ impl CallGraph {
                 if callee.is_async || self.summaries[to as usize][slot].is_none() {
                     continue;
                 }
-                if !keep(file, site) || !seen.insert((file, site.caller, to)) {
-                    continue;
-                }
+                // Before the dedup: a first call that stalls nothing (before main spawned
+                // anything) leaves a later one (after) to report.
                 if blocks
                     && site.inline
-                    && self.off_worker_only(
+                    && self.stalls_nothing(
                         crates,
                         FnRef {
                             krate,
                             file,
                             func: site.caller,
                         },
+                        site.region.start_byte,
+                        site.spawned_before,
                     )
                 {
+                    continue;
+                }
+                if !keep(file, site) || !seen.insert((file, site.caller, to)) {
                     continue;
                 }
                 let chain = self.chain(crates, to, slot);
@@ -1222,7 +1237,7 @@ impl CallGraph {
     /// the graph cannot see (a fn nothing resolved calls: a handler registered by name, a
     /// task's body, a trait impl). An approximation of "runs before the server starts".
     pub fn startup_only(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
-        self.startup_chains(crates, at, false)
+        self.startup_chains(crates, at, Before::Nothing, false)
     }
 
     /// Whether fn `at` is reached from the workspace's startup only (see [`Self::startup_only`])
@@ -1230,27 +1245,69 @@ impl CallGraph {
     /// had the calling fn spawned a task or thread, or did it keep a value alive only for its
     /// destructor (see [`CallSite::cuts_off`]).
     pub fn startup_before_work(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
-        self.startup_chains(crates, at, true)
+        self.startup_chains(crates, at, Before::Work, false)
     }
 
-    fn startup_chains(&self, crates: &[CrateInput<'_, '_>], at: FnRef, before_work: bool) -> bool {
+    /// `seen_only`: also no call the graph could not follow may be a call of a fn of the chain
+    /// (see [`Self::may_be_called_unseen`]: a handler registered by value, a same-named method
+    /// on a receiver of unknown type).
+    fn startup_chains(
+        &self,
+        crates: &[CrateInput<'_, '_>],
+        at: FnRef,
+        before: Before,
+        seen_only: bool,
+    ) -> bool {
         self.every_caller_chain(
             crates,
             at,
-            |_, def| def.is_main.then_some(true),
+            |at, def| {
+                if def.is_main {
+                    Some(true)
+                } else if seen_only && self.may_be_called_unseen(crates, at, def) {
+                    Some(false)
+                } else {
+                    None
+                }
+            },
             // Called from a spawned task or a closure handed elsewhere: runs later, anywhere;
             // an async fn's future not awaited right there (`tokio::spawn(run())`) too.
             |callee, site, e| {
+                let started = match before {
+                    Before::Nothing => false,
+                    Before::Work => site.cuts_off,
+                    Before::Tasks => site.spawned_before,
+                };
                 (!site.inline
                     || (callee.is_async && !site.awaited)
-                    || (before_work
-                        && (site.cuts_off
+                    || (before != Before::Nothing
+                        && (started
                             || self.edges.get(e).is_none_or(|e| {
                                 self.started_before(e.from, site.region.start_byte)
                             }))))
                 .then_some(false)
             },
         )
+    }
+
+    /// Whether blocking at byte `at_byte` of fn `at` stalls no other task: the fn runs only off
+    /// the runtime's workers ([`Self::off_worker_only`]), or only in the program's startup
+    /// before anything was started ([`Self::startup_before_work`], and the fn has started
+    /// nothing itself before that point) — a one-shot command's file read on a current-thread
+    /// runtime, where no other task exists yet to wait.
+    pub fn stalls_nothing(
+        &self,
+        crates: &[CrateInput<'_, '_>],
+        at: FnRef,
+        at_byte: u32,
+        started_here: bool,
+    ) -> bool {
+        self.off_worker_only(crates, at)
+            || (!started_here
+                && self
+                    .node_of(&at)
+                    .is_some_and(|n| !self.started_before(n, at_byte))
+                && self.startup_chains(crates, at, Before::Tasks, true))
     }
 
     /// Whether async fn `at` runs only off the runtime's workers: every resolved call into it
@@ -1451,15 +1508,18 @@ impl<'a> CallsView<'a> {
             && self.graph.startup_before_work(self.crates, at_fn)
     }
 
-    /// See [`CallGraph::off_worker_only`]: `file`/`func` in the crate being checked.
-    pub fn off_worker_only(&self, file: usize, func: u32) -> bool {
-        self.graph.off_worker_only(
+    /// See [`CallGraph::stalls_nothing`]: byte `at` of fn `func` of file `file` in the crate
+    /// being checked.
+    pub fn stalls_nothing(&self, file: usize, func: u32, at: u32, started_here: bool) -> bool {
+        self.graph.stalls_nothing(
             self.crates,
             FnRef {
                 krate: self.krate,
                 file,
                 func,
             },
+            at,
+            started_here,
         )
     }
 

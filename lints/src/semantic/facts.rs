@@ -294,9 +294,11 @@ pub struct CallersOf {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallersAre {
-    /// The finding is about code on a runtime worker in an async fn: the fn only runs off the
-    /// workers (`CallGraph::off_worker_only`).
-    OffWorker,
+    /// The finding is about blocking a runtime worker in an async fn: the fn only runs off the
+    /// workers, or in the startup before any other task exists (`CallGraph::stalls_nothing`).
+    /// `started_here`: the fn itself has already started a task or thread at the finding (see
+    /// `Core::spawned_before`).
+    OffWorker { started_here: bool },
     /// The finding is about output a long-running program would keep: the fn runs in the
     /// program's startup only (`CallGraph::startup_only`), a one-shot command's own work.
     Startup,
@@ -484,6 +486,9 @@ pub struct CallSite {
     /// Exiting the process during the call would cut off something its fn started (see
     /// `Core::exit_cuts_off`).
     pub cuts_off: bool,
+    /// The fn has started a task or thread before the call (the part of `cuts_off` that other
+    /// tasks are made of, without values kept for their destructor).
+    pub spawned_before: bool,
     /// The byte range of the innermost `if`/`else` branch or `match` arm around the call
     /// (the whole file when there is none): what else runs whenever the call does.
     pub branch: (u32, u32),

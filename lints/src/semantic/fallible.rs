@@ -347,26 +347,8 @@ impl<'ast> syn::visit::Visit<'ast> for LoggedExits {
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        let name = super::macros::macro_name(m);
-        let harmless = super::macros::is_log_macro(&name)
-            || matches!(
-                name.as_str(),
-                "assert"
-                    | "assert_eq"
-                    | "assert_ne"
-                    | "debug_assert"
-                    | "debug_assert_eq"
-                    | "debug_assert_ne"
-                    | "format"
-                    | "vec"
-                    | "matches"
-                    | "unreachable"
-                    | "panic"
-                    | "write"
-                    | "writeln"
-            );
         // `bail!`, `ensure!`, a project's `err!`: may return an error from here.
-        if !harmless {
+        if !returns_no_error(&super::macros::macro_name(m)) {
             self.need_log();
         }
     }
@@ -395,6 +377,29 @@ fn is_cancelled_err(c: &syn::ExprCall) -> bool {
                 "Cancelled" | "Canceled" | "Cancellation" | "ShuttingDown"
             )
         })
+}
+
+/// A macro that cannot return an error from the body it is in: logging, assertions (a panic
+/// is no `Err`), formatting (`write!` gives its `Result` as a value; a `?` after it is seen on
+/// its own).
+fn returns_no_error(name: &str) -> bool {
+    super::macros::is_log_macro(name)
+        || matches!(
+            name,
+            "assert"
+                | "assert_eq"
+                | "assert_ne"
+                | "debug_assert"
+                | "debug_assert_eq"
+                | "debug_assert_ne"
+                | "format"
+                | "vec"
+                | "matches"
+                | "unreachable"
+                | "panic"
+                | "write"
+                | "writeln"
+        )
 }
 
 /// Set when the body may produce an `Err` (see [`never_errs`]).
@@ -437,24 +442,7 @@ impl<'ast> syn::visit::Visit<'ast> for MayErr {
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        let name = m.path.segments.last().map(|s| s.ident.to_string());
-        let harmless = name.as_deref().is_some_and(|n| {
-            super::macros::is_log_macro(n)
-                || matches!(
-                    n,
-                    "assert"
-                        | "assert_eq"
-                        | "assert_ne"
-                        | "debug_assert"
-                        | "debug_assert_eq"
-                        | "debug_assert_ne"
-                        | "format"
-                        | "vec"
-                        | "matches"
-                        | "unreachable"
-                        | "panic"
-                )
-        });
+        let harmless = returns_no_error(&super::macros::macro_name(m));
         if !harmless || crate::semantic::syntax::mentions_ident(m.tokens.clone(), "Err") {
             self.0 = true;
         }

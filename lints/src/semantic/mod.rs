@@ -404,25 +404,30 @@ impl<'w> Cx<'w> {
     /// for the call graph: a fn only ever awaited where no worker polls it (`rt.block_on(f())`
     /// from sync code, `#[tokio::main]`'s body) blocks no worker (see `Pending::worker_fn`).
     pub fn emit_on_worker(&self, finding: Finding) {
-        self.defer(Vec::new(), finding, self.worker_fn());
+        let unless = self.worker_fn(finding.region.start_byte);
+        self.defer(Vec::new(), finding, unless);
     }
 
     /// [`Cx::emit_on_worker`] once `ty` satisfies `holds` (see [`Cx::emit_if`]).
     pub fn emit_on_worker_if(&self, ty: TyExpr, holds: fn(&Ty) -> bool, finding: Finding) {
         let holds = Holds::Ty(holds);
-        self.defer(vec![Condition { ty, holds }], finding, self.worker_fn());
+        let unless = self.worker_fn(finding.region.start_byte);
+        self.defer(vec![Condition { ty, holds }], finding, unless);
     }
 
     /// The async fn whose own body (or a closure it runs in place) is being walked, for a
-    /// finding that drops when the fn only runs off the workers.
-    pub(crate) fn worker_fn(&self) -> Option<CallersOf> {
+    /// finding at byte `at` that drops when the fn blocks no other task there (see
+    /// `CallGraph::stalls_nothing`).
+    pub(crate) fn worker_fn(&self, at: u32) -> Option<CallersOf> {
         self.core
             .body()
             .filter(|b| b.inline && b.is_async)
             .and_then(|b| b.fn_id)
             .map(|func| CallersOf {
                 func,
-                are: CallersAre::OffWorker,
+                are: CallersAre::OffWorker {
+                    started_here: self.core.spawned_before(at),
+                },
             })
     }
 
@@ -675,7 +680,9 @@ impl<'a> CrateCx<'a> {
         }
         if let (Some(u), Some(calls)) = (p.unless_callers, &self.calls) {
             let dropped = match u.are {
-                CallersAre::OffWorker => calls.off_worker_only(file, u.func),
+                CallersAre::OffWorker { started_here } => {
+                    calls.stalls_nothing(file, u.func, p.finding.region.start_byte, started_here)
+                }
                 CallersAre::Startup => calls.startup_only(file, u.func),
             };
             if dropped {

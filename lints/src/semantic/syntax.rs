@@ -660,15 +660,9 @@ pub fn exit_of(stmt: &syn::Stmt) -> Option<Exit> {
 /// `std::process::exit(1)`, `exit(2)`: the process ends with a failure status, which the user
 /// hears about (after the message printed before it).
 fn is_failure_exit(c: &syn::ExprCall) -> bool {
-    let syn::Expr::Path(p) = peel(&c.func) else {
+    let Some(segs) = path_segments(&c.func) else {
         return false;
     };
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
     let named = match segs.as_slice() {
         [.., parent, last] => parent == "process" && last == "exit",
         [only] => only == "exit",

@@ -570,23 +570,12 @@ fn scan_mac(tokens: &TokenStream, digest: &mut bool, secret: &mut bool) -> bool 
 
 /// `PartialEq::eq(a, b)` / `PartialEq::ne(a, b)` / `<T as PartialEq>::eq(a, b)`.
 pub fn partial_eq_call(c: &syn::ExprCall) -> Option<(&syn::Expr, &syn::Expr)> {
-    let syn::Expr::Path(p) = peel(&c.func) else {
-        return None;
-    };
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segs = crate::semantic::syntax::path_segments(&c.func)?;
     let [.., owner, method] = segs.as_slice() else {
         return None;
     };
-    let via_trait = owner == "PartialEq"
-        || p.qself
-            .as_ref()
-            .is_some_and(|_| segs.iter().any(|s| s == "PartialEq"));
-    if !via_trait || !matches!(method.as_str(), "eq" | "ne") || c.args.len() != 2 {
+    // `<T as PartialEq>::eq` names the trait last before the method, like `PartialEq::eq`.
+    if owner != "PartialEq" || !matches!(method.as_str(), "eq" | "ne") || c.args.len() != 2 {
         return None;
     }
     Some((&c.args[0], &c.args[1]))

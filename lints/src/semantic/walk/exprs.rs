@@ -1267,13 +1267,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.core.facts.unresolved_calls += 1;
             self.note_unfollowed(&callee, CallShape::Path(CallShape::count(c.args.len())));
         }
-        if let syn::Expr::Path(p) = peel(&c.func) {
-            let segs: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+        if let Some(segs) = crate::semantic::syntax::path_segments(&c.func) {
             match segs.as_slice() {
                 [f] => self.record_gated_call(f.clone(), c.func.span()),
                 [s, f] if s == "Self" => {
@@ -1643,6 +1637,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         });
         let in_test = self.core.in_test();
         let cuts_off = self.core.exit_cuts_off(region.start_byte);
+        let spawned_before = self.core.spawned_before(region.start_byte);
         let branch = self.core.branches.last().copied().unwrap_or((0, u32::MAX));
         self.core.facts.calls.push(CallSite {
             caller,
@@ -1655,6 +1650,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             in_test,
             awaited: run_by_block_on,
             cuts_off,
+            spawned_before,
             branch,
             argc: CallShape::count(argc),
             context,

@@ -777,7 +777,7 @@ fn runtime_main_attr(attr: &syn::Attribute) -> bool {
             last == "main"
                 && matches!(
                     krate.as_str(),
-                    "tokio" | "actix_web" | "actix_rt" | "async_std" | "ntex"
+                    "tokio" | "actix_web" | "actix_rt" | "async_std" | "ntex" | "rocket"
                 )
         }
         _ => false,
@@ -793,15 +793,19 @@ fn attr_path(attr: &syn::Attribute) -> Vec<String> {
         .collect()
 }
 
-/// `#[tokio::main]` (multi-thread unless `flavor = "current_thread"`) or `#[tokio::test(flavor =
-/// "multi_thread")]`: the fn's body is the future the runtime's `block_on` polls on the calling
-/// thread, while spawned tasks run on the workers.
+/// `#[tokio::main]` (multi-thread unless `flavor = "current_thread"`), `#[tokio::test(flavor =
+/// "multi_thread")]` or `#[rocket::main]` (Rocket's `async_main` builds a multi-thread tokio
+/// runtime): the fn's body is the future the runtime's `block_on` polls on the calling thread,
+/// while spawned tasks run on the workers.
 fn multi_thread_entry(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         let segs = attr_path(a);
         let [first, last] = segs.as_slice() else {
             return false;
         };
+        if first == "rocket" {
+            return last == "main";
+        }
         if first != "tokio" {
             return false;
         }

@@ -205,6 +205,11 @@ impl<'a> Core<'a> {
     /// destructor (see [`kept_for_drop`]) in one of its blocks still open here. A parameter
     /// named `_x` is no such binding: the caller owns what it drops.
     pub(crate) fn exit_cuts_off(&self, at: u32) -> bool {
+        self.spawned_before(at) || self.keeps_for_drop()
+    }
+
+    /// The fn being walked has started a task or thread that may still run at byte `at`.
+    pub(crate) fn spawned_before(&self, at: u32) -> bool {
         let Some(f) = self.body().and_then(|b| b.fn_id) else {
             return false;
         };
@@ -213,7 +218,6 @@ impl<'a> Core<'a> {
                 .spawn_windows
                 .iter()
                 .any(|&(g, until)| g == f && at < until)
-            || self.keeps_for_drop()
     }
 
     /// A spawn call (by address) whose handle the fn joins (see
