@@ -2,7 +2,8 @@
 //! h.await`, or handles collected from `.map(|c| spawn(..)).collect()` and then awaited one by
 //! one (`for h in handles { h.await }`) or together (`join_all(handles).await`). Such a task
 //! has ended once the fn is past the join: an exit after it cuts nothing off, and the fn
-//! starts nothing that outlives it.
+//! starts nothing that outlives it. Likewise an `async` block bound by a `let` and then awaited
+//! (or raced in a `select!`) by the same fn runs in that fn.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::visit::Visit;
@@ -13,42 +14,9 @@ use crate::finding::Region;
 /// The spawn calls of `block` whose handle is joined, by the address of the call expression
 /// (`syn::ExprCall` or `syn::ExprMethodCall`), each with the end byte of its last join.
 pub fn joined_spawns(block: &syn::Block) -> Vec<(usize, u32)> {
-    struct Lets {
-        found: Vec<(String, usize)>,
-    }
-    impl<'ast> Visit<'ast> for Lets {
-        fn visit_local(&mut self, l: &'ast syn::Local) {
-            if let syn::Pat::Ident(p) = strip_pat_type(&l.pat)
-                && let Some(init) = &l.init
-                && init.diverge.is_none()
-                && let Some(spawn) = handle_of(&init.expr)
-            {
-                self.found.push((p.ident.to_string(), spawn));
-            }
-            syn::visit::visit_local(self, l);
-        }
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-    }
-    let mut lets = Lets { found: Vec::new() };
-    lets.visit_block(block);
-    if lets.found.is_empty() {
-        return Vec::new();
-    }
-    let tokens = quote::ToTokens::to_token_stream(block);
-    lets.found
+    bound_then_joined(block, handle_of)
         .into_iter()
-        .filter_map(|(name, spawn)| {
-            let mut uses = Uses {
-                name: &name,
-                joins: Vec::new(),
-                other: 0,
-            };
-            uses.scan(tokens.clone(), None);
-            (uses.other == 0)
-                .then(|| uses.joins.into_iter().max())
-                .flatten()
-                .map(|end| (spawn, end))
-        })
+        .filter_map(|(spawn, joins)| joins.into_iter().max().map(|end| (spawn, end)))
         .collect()
 }
 
@@ -57,7 +25,24 @@ pub fn joined_spawns(block: &syn::Block) -> Vec<(usize, u32)> {
 /// `res = main_task =>` (also `&mut main_task` after `tokio::pin!`) or a `join!` operand, and
 /// no other use. The block's body runs as part of the fn, as `async { .. }.await` does.
 pub fn awaited_async_lets(block: &syn::Block) -> Vec<usize> {
+    bound_then_joined(block, |e| match peel(e) {
+        syn::Expr::Async(ab) => Some(ab as *const syn::ExprAsync as usize),
+        _ => None,
+    })
+    .into_iter()
+    .filter(|(_, joins)| !joins.is_empty())
+    .map(|(at, _)| at)
+    .collect()
+}
+
+/// For each `let name = init;` of `block` whose `init` `pick` names (by address), when every
+/// later mention of `name` is a join (see [`Uses`]): the address and where each join ends.
+fn bound_then_joined(
+    block: &syn::Block,
+    pick: fn(&syn::Expr) -> Option<usize>,
+) -> Vec<(usize, Vec<u32>)> {
     struct Lets {
+        pick: fn(&syn::Expr) -> Option<usize>,
         found: Vec<(String, usize)>,
     }
     impl<'ast> Visit<'ast> for Lets {
@@ -65,16 +50,18 @@ pub fn awaited_async_lets(block: &syn::Block) -> Vec<usize> {
             if let syn::Pat::Ident(p) = strip_pat_type(&l.pat)
                 && let Some(init) = &l.init
                 && init.diverge.is_none()
-                && let syn::Expr::Async(ab) = peel(&init.expr)
+                && let Some(at) = (self.pick)(&init.expr)
             {
-                self.found
-                    .push((p.ident.to_string(), ab as *const syn::ExprAsync as usize));
+                self.found.push((p.ident.to_string(), at));
             }
             syn::visit::visit_local(self, l);
         }
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
-    let mut lets = Lets { found: Vec::new() };
+    let mut lets = Lets {
+        pick,
+        found: Vec::new(),
+    };
     lets.visit_block(block);
     if lets.found.is_empty() {
         return Vec::new();
@@ -89,7 +76,7 @@ pub fn awaited_async_lets(block: &syn::Block) -> Vec<usize> {
                 other: 0,
             };
             uses.scan(tokens.clone(), None);
-            (uses.other == 0 && !uses.joins.is_empty()).then_some(at)
+            (uses.other == 0).then_some((at, uses.joins))
         })
         .collect()
 }
