@@ -119,3 +119,23 @@ fn sends_on_a_channel_another_member_drains_are_not_lost() {
         "{json:#}"
     );
 }
+
+/// A member named only in a call's path (`archive::export::write_snapshot(..)`, no `use`) is a
+/// member the crate names: the chain into it is followed like one through an import.
+#[test]
+fn a_member_named_only_in_a_call_path_is_followed() {
+    let json = workspace_report("blocking_fs_in_async");
+    let exported: Vec<_> = sites(&json)
+        .into_iter()
+        .filter(|s| s.0 == "server/src/export.rs")
+        .collect();
+    assert_eq!(
+        exported,
+        vec![(
+            "server/src/export.rs".to_string(),
+            7,
+            "blocking_fs_in_async".to_string()
+        )],
+        "{json:#}"
+    );
+}

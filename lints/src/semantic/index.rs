@@ -37,6 +37,9 @@ pub struct FileIndex {
     pub modules: Vec<ModuleExport>,
     /// Parameters typed as a channel's receiver (or an alias named like one).
     pub receivers: Vec<ReceiverParam>,
+    /// Crates the file names in a call's path without a `use` (`atuin_ai::commands::run(..)`),
+    /// each once: workspace members reached that way are named like imported ones.
+    pub path_roots: Vec<String>,
 }
 
 /// A parameter that may be a channel's receiver (see [`FileIndex::receivers`]).
@@ -179,8 +182,12 @@ impl CrateIndex {
     pub fn imported_roots(files: &[&FileIndex]) -> std::collections::BTreeSet<String> {
         files
             .iter()
-            .flat_map(|f| &f.modules)
-            .flat_map(|m| m.names.iter().map(|(_, full)| full).chain(&m.globs))
+            .flat_map(|f| {
+                f.modules
+                    .iter()
+                    .flat_map(|m| m.names.iter().map(|(_, full)| full).chain(&m.globs))
+                    .chain(&f.path_roots)
+            })
             .filter_map(|full| full.split("::").next())
             .filter(|root| *root != "crate" && !super::types::is_external(root))
             .map(str::to_string)

@@ -28,6 +28,9 @@ pub struct Origin {
     pub mac: bool,
     /// A literal, or a binding of one (`let probe = b"This is meh.";`): public and fixed.
     pub constant: bool,
+    /// A value named *about* a credential (`data.push_token`, see `secret_names::classify`), or
+    /// a binding of one (`let token = data.push_token;`): its own name does not make it one.
+    pub about: bool,
 }
 
 /// The origins of a comparison's two operands (`left == right`).
@@ -334,8 +337,8 @@ impl Scan<'_> {
         pat_names(pat, &mut bound);
         let whole = bound.len() == 1;
         for name in bound {
-            let credential =
-                origin.received && ((whole && origin.credential) || is_secret_name(&name));
+            let credential = origin.received
+                && ((whole && origin.credential) || (is_secret_name(&name) && !origin.about));
             self.bind(
                 name,
                 Origin {
@@ -392,8 +395,10 @@ impl Scan<'_> {
     fn origin(&self, e: &syn::Expr) -> Origin {
         let tokens = e.to_token_stream();
         let received = self.received(e, 0);
-        let credential =
-            received && (auth_words(&tokens) || self.any_bound(&tokens, |o| o.credential));
+        let about = self.about(e);
+        let credential = received
+            && !about
+            && (auth_words(&tokens) || self.any_bound(&tokens, |o| o.credential));
         let constant = match peel(e) {
             syn::Expr::Lit(_) => true,
             syn::Expr::Path(p) => p
@@ -407,6 +412,40 @@ impl Scan<'_> {
             credential,
             mac: !constant && (self.any_bound(&tokens, |o| o.mac) || computes_mac(&tokens)),
             constant,
+            about,
+        }
+    }
+
+    /// See [`Origin::about`]: through `&`, `Some(..)` and views (`as_str`, `clone`..).
+    fn about(&self, e: &syn::Expr) -> bool {
+        match peel(e) {
+            syn::Expr::Reference(r) => self.about(&r.expr),
+            syn::Expr::Call(c)
+                if c.args.len() == 1
+                    && matches!(crate::semantic::syntax::path_last_ident(&c.func), Some(i) if i == "Some") =>
+            {
+                self.about(&c.args[0])
+            }
+            syn::Expr::MethodCall(mc)
+                if mc.args.is_empty()
+                    && matches!(
+                        mc.method.to_string().as_str(),
+                        "as_str" | "as_ref" | "as_deref" | "clone" | "to_string" | "to_owned"
+                    ) =>
+            {
+                self.about(&mc.receiver)
+            }
+            syn::Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
+                let name = i.to_string();
+                self.lookup(&name).about || secret_names::classify(&name) == NameClass::AboutSecret
+            }),
+            syn::Expr::Field(f) => match &f.member {
+                syn::Member::Named(m) => {
+                    secret_names::classify(&m.to_string()) == NameClass::AboutSecret
+                }
+                syn::Member::Unnamed(_) => false,
+            },
+            _ => false,
         }
     }
 

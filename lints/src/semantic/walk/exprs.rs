@@ -1517,6 +1517,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         let Some(path) = self.core.rebase_self(callee.to_string()) else {
             return;
         };
+        if let Some((root, _)) = path.split_once("::")
+            && !matches!(root, "crate" | "self" | "super" | "Self")
+            && root.starts_with(|c: char| c.is_ascii_lowercase())
+            && !self.core.facts.index.path_roots.iter().any(|r| r == root)
+        {
+            self.core.facts.index.path_roots.push(root.to_string());
+        }
         self.record_call(Callee::Path(path), argc, span);
     }
 
