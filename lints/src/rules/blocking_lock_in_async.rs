@@ -33,9 +33,9 @@
 //! Test code is checked too; its findings carry `in_test` and are lowered one severity level by
 //! default (`[tests] mode` in `racewise.toml`).
 //!
-//! Not a worker, so not flagged: the body of `#[tokio::main]` (multi-thread, the default) or `#[rocket::main]` and of
-//! `#[tokio::test(flavor = "multi_thread")]`, and closures it runs in place, directly or
-//! through a call. The runtime's `block_on` polls that future on the calling thread (tokio: it
+//! Not a worker, so not flagged: the body of `#[tokio::main]` (multi-thread, the default), of
+//! `#[rocket::main]` (the same runtime) and of `#[tokio::test(flavor = "multi_thread")]`, and
+//! closures it runs in place, directly or through a call. The runtime's `block_on` polls that future on the calling thread (tokio: it
 //! "does not run as a worker"), so blocking there parks no task; tasks it spawns run on the
 //! workers and are checked. The same holds for the `async` block of a runtime's `block_on`
 //! called from any sync code (`rt.block_on(async { .. })` in a `thread::spawn` closure, a
