@@ -402,7 +402,8 @@ impl<'w> Cx<'w> {
 
     /// Emit a finding about blocking a runtime worker here. In an async fn's own body it waits
     /// for the call graph: a fn only ever awaited where no worker polls it (`rt.block_on(f())`
-    /// from sync code, `#[tokio::main]`'s body) blocks no worker (see `Pending::worker_fn`).
+    /// from sync code, `#[tokio::main]`'s body), or run in the startup before any other task
+    /// exists, blocks no one (see `Pending::unless_callers`, `CallGraph::stalls_nothing`).
     pub fn emit_on_worker(&self, finding: Finding) {
         let unless = self.worker_fn(finding.region.start_byte);
         self.defer(Vec::new(), finding, unless);
