@@ -6,6 +6,11 @@ mod ci_support;
 
 use ci_support::{check_json, ci_fixture, sites};
 
+/// The findings of `json` in one file, as `(file, line, rule)`.
+fn sites_in(json: &serde_json::Value, file: &str) -> Vec<(String, u64, String)> {
+    sites(json).into_iter().filter(|s| s.0 == file).collect()
+}
+
 /// The JSON report of the workspace fixture for the selected rules.
 fn workspace_report(rules: &str) -> serde_json::Value {
     let root = ci_fixture("workspace").to_string_lossy().into_owned();
@@ -83,10 +88,7 @@ fn call_chains_cross_into_another_member() {
 #[test]
 fn unfollowed_calls_count_only_in_crates_that_can_call_the_fn() {
     let json = workspace_report("blocking_fs_in_async");
-    let in_maintenance: Vec<_> = sites(&json)
-        .into_iter()
-        .filter(|s| s.0 == "server/src/maintenance.rs")
-        .collect();
+    let in_maintenance = sites_in(&json, "server/src/maintenance.rs");
     assert_eq!(
         in_maintenance,
         vec![(
@@ -105,10 +107,7 @@ fn unfollowed_calls_count_only_in_crates_that_can_call_the_fn() {
 #[test]
 fn sends_on_a_channel_another_member_drains_are_not_lost() {
     let json = workspace_report("swallowed_result");
-    let in_pollers: Vec<_> = sites(&json)
-        .into_iter()
-        .filter(|s| s.0 == "server/src/pollers.rs")
-        .collect();
+    let in_pollers = sites_in(&json, "server/src/pollers.rs");
     assert_eq!(
         in_pollers,
         vec![(
@@ -125,10 +124,7 @@ fn sends_on_a_channel_another_member_drains_are_not_lost() {
 #[test]
 fn a_member_named_only_in_a_call_path_is_followed() {
     let json = workspace_report("blocking_fs_in_async");
-    let exported: Vec<_> = sites(&json)
-        .into_iter()
-        .filter(|s| s.0 == "server/src/export.rs")
-        .collect();
+    let exported = sites_in(&json, "server/src/export.rs");
     assert_eq!(
         exported,
         vec![(

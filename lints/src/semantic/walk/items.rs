@@ -528,24 +528,24 @@ impl<'a, 'l> Walker<'a, 'l> {
             body_text: std::cell::OnceCell::new(),
         };
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
-        // Spawns whose handles this fn joins (a syntax pass, only where the body spawns).
-        let joined = if memchr::memmem::find(view.body_text().as_bytes(), b"spawn").is_some() {
-            crate::semantic::joined::joined_spawns(block)
+        // Syntax passes, each only where the body mentions what it looks for: spawns whose
+        // handles this fn joins, and `let main_task = async move { .. };` awaited below (its
+        // body runs in this fn).
+        let mentions =
+            |word: &[u8]| memchr::memmem::find(view.body_text().as_bytes(), word).is_some();
+        let joined = match mentions(b"spawn") {
+            true => crate::semantic::joined::joined_spawns(block)
                 .into_iter()
-                .collect()
-        } else {
-            Default::default()
+                .collect(),
+            false => Default::default(),
+        };
+        let awaited_lets = match mentions(b"async") {
+            true => crate::semantic::joined::awaited_async_lets(block)
+                .into_iter()
+                .collect(),
+            false => Default::default(),
         };
         let outer_joined = std::mem::replace(&mut self.core.joined_spawns, joined);
-        // `let main_task = async move { .. };` awaited below: its body runs in this fn.
-        let awaited_lets = if memchr::memmem::find(view.body_text().as_bytes(), b"async").is_some()
-        {
-            crate::semantic::joined::awaited_async_lets(block)
-                .into_iter()
-                .collect()
-        } else {
-            Default::default()
-        };
         let outer_awaited_lets = std::mem::replace(&mut self.core.awaited_lets, awaited_lets);
         let allows_before = self.core.clippy_allows;
         self.core.clippy_allows |= crate::semantic::syntax::await_holding_allows(attrs);
