@@ -1,5 +1,6 @@
-//! Test code (`#[cfg(test)]` modules, statements and match arms, `#[test]` fns, `tests/`, and
-//! test-support modules such as `testkit.rs`) is analyzed by every rule that can go wrong
+//! Test code (`#[cfg(test)]` modules, statements and match arms, files that open with
+//! `#![cfg(test)]`, `#[test]` fns, `tests/`, test-support modules such as `testkit.rs`, and fns
+//! named for tests that only tests call) is analyzed by every rule that can go wrong
 //! there: its findings carry `"in_test": true` (JSON and SARIF), are lowered one severity level
 //! by default, and `[tests] mode` in `racewise.toml` keeps (`same`) or drops (`skip`) them.
 
@@ -55,6 +56,22 @@ fn test_code_findings_are_marked_and_lowered_by_default() {
     assert_eq!(
         rows(&json),
         vec![
+            // A `pub` fn named for tests that only tests call.
+            row(
+                "src/helpers.rs",
+                7,
+                "blocking_sleep_in_async",
+                "medium",
+                true
+            ),
+            // The same shape with a production caller.
+            row(
+                "src/helpers.rs",
+                13,
+                "blocking_sleep_in_async",
+                "high",
+                false
+            ),
             row(
                 "src/integration.rs",
                 5,
@@ -66,6 +83,15 @@ fn test_code_findings_are_marked_and_lowered_by_default() {
             row("src/lib.rs", 18, "blocking_sleep_in_async", "medium", true),
             // A `#[cfg(test)]` match arm.
             row("src/lib.rs", 39, "blocking_sleep_in_async", "medium", true),
+            // A module whose file says `#![cfg(test)]`; `start` reaches it only through a
+            // `#[cfg(test)]` statement, so it has no finding.
+            row(
+                "src/schema_check.rs",
+                11,
+                "blocking_sleep_in_async",
+                "medium",
+                true
+            ),
             // A test-support module by its name (`pub mod testkit;`).
             row(
                 "src/testkit.rs",
@@ -77,8 +103,8 @@ fn test_code_findings_are_marked_and_lowered_by_default() {
             row("tests/setup.rs", 4, "swallowed_result", "low", true),
         ]
     );
-    assert_eq!(json["summary"]["in_test"], 5, "{}", json["summary"]);
-    assert_eq!(json["summary"]["findings"], 6);
+    assert_eq!(json["summary"]["in_test"], 7, "{}", json["summary"]);
+    assert_eq!(json["summary"]["findings"], 9);
     // Production findings carry no `in_test` key at all.
     assert!(findings(&json)[1].get("in_test").is_none());
 }
@@ -89,6 +115,14 @@ fn tests_mode_same_keeps_and_skip_drops_test_findings() {
     assert_eq!(
         rows(&same),
         vec![
+            row("src/helpers.rs", 7, "blocking_sleep_in_async", "high", true),
+            row(
+                "src/helpers.rs",
+                13,
+                "blocking_sleep_in_async",
+                "high",
+                false
+            ),
             row(
                 "src/integration.rs",
                 5,
@@ -99,6 +133,13 @@ fn tests_mode_same_keeps_and_skip_drops_test_findings() {
             row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
             row("src/lib.rs", 18, "blocking_sleep_in_async", "high", true),
             row("src/lib.rs", 39, "blocking_sleep_in_async", "high", true),
+            row(
+                "src/schema_check.rs",
+                11,
+                "blocking_sleep_in_async",
+                "high",
+                true
+            ),
             row("src/testkit.rs", 4, "blocking_sleep_in_async", "high", true),
             row("tests/setup.rs", 4, "swallowed_result", "medium", true),
         ]
@@ -106,13 +147,16 @@ fn tests_mode_same_keeps_and_skip_drops_test_findings() {
     let (_, skip) = run_with_mode(Some("skip"));
     assert_eq!(
         rows(&skip),
-        vec![row(
-            "src/lib.rs",
-            7,
-            "blocking_sleep_in_async",
-            "high",
-            false
-        )]
+        vec![
+            row(
+                "src/helpers.rs",
+                13,
+                "blocking_sleep_in_async",
+                "high",
+                false
+            ),
+            row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
+        ]
     );
 }
 
@@ -153,6 +197,9 @@ fn sarif_tags_test_code_results() {
         .iter()
         .map(|r| r["properties"]["in_test"].as_bool().unwrap_or(false))
         .collect();
-    assert_eq!(tagged, vec![true, false, true, true, true]);
+    assert_eq!(
+        tagged,
+        vec![true, false, true, false, true, true, true, true]
+    );
     assert_eq!(results[0]["properties"]["tags"][0], "test-code");
 }

@@ -205,9 +205,15 @@ pub(super) fn run(
     for (checked, (c, _)) in checked.into_iter().zip(&bare) {
         unresolved_lock_receivers += checked.unresolved_lock_receivers;
         errors.extend(checked.errors);
-        for (k, found) in checked.per_member.into_iter().enumerate() {
+        for (k, (found, test_fns)) in checked
+            .per_member
+            .into_iter()
+            .zip(checked.test_only_fns)
+            .enumerate()
+        {
             if let Some(&fi) = by_crate[c].get(k) {
                 per_file[fi].extend(found);
+                mark_test_only(&mut per_file[fi], &test_fns);
             }
         }
     }
@@ -222,10 +228,27 @@ pub(super) fn run(
     }
 }
 
+/// Findings in a fn only test code calls (see `CallGraph::test_only`) are test code's.
+fn mark_test_only(findings: &mut [Finding], test_fns: &[String]) {
+    if test_fns.is_empty() {
+        return;
+    }
+    for f in findings {
+        if f.function
+            .as_ref()
+            .is_some_and(|name| test_fns.contains(name))
+        {
+            f.in_test = true;
+        }
+    }
+}
+
 /// One crate's share of the crate-wide phase.
 struct CrateChecked {
     /// Findings per member file (the crate's order of `by_crate`), after the file's own.
     per_member: Vec<Vec<Finding>>,
+    /// Per member file, the fns only test code calls.
+    test_only_fns: Vec<Vec<String>>,
     errors: Vec<FileError>,
     unresolved_lock_receivers: usize,
 }
@@ -269,8 +292,19 @@ fn check_crate(
             found.push(cf.finding);
         }
     }
+    let test_only_fns = (0..members.len())
+        .map(|k| match &cx.calls {
+            Some(calls) => calls
+                .test_only_fns(k)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            None => Vec::new(),
+        })
+        .collect();
     CrateChecked {
         per_member,
+        test_only_fns,
         errors,
         unresolved_lock_receivers: if needs_index {
             cx.unresolved_lock_receivers()

@@ -19,6 +19,7 @@
 //! `shutdown_rx`, `cancel`, `stop_signal`, `graceful_shutdown` and `main_cancellation_token` are
 //! signals, while `signal_strength`, `stop_index`, `cancel_reason` or `shutdown_timeout` are not.
 //! A name-only match is ignored when the type is plainly data (`bool`, integers, strings,
+//! an `Option` of one,
 //! `Duration`, unix signal numbers, a type named for an outcome: `..Error`, `TaskCancelled`,
 //! `..Aborted`, `..Stopped`, the news that something already ended) or the *sending* side
 //! (`Sender`, `DropGuard`: a `_shutdown_tx` that is dropped when the function returns is how a
@@ -219,6 +220,20 @@ fn type_is_signal(t: &Ty) -> bool {
     }
 }
 
+/// The first generic type argument of a path type: `bool` of `Option<bool>`.
+fn first_type_arg(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
 /// Types that carry data, not a signal: a parameter `stop: usize` is an index.
 fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
     if let syn::Type::Reference(r) = ty {
@@ -230,6 +245,12 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
             syn::Type::Tuple(_) | syn::Type::Array(_) | syn::Type::Slice(_)
         );
     };
+    // `early_stop: Option<bool>` is an optional setting, as data as the `bool`.
+    if last == "Option"
+        && let Some(inner) = first_type_arg(ty)
+    {
+        return type_is_data(inner, t);
+    }
     matches!(
         last.as_str(),
         "bool"

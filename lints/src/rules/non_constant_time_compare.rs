@@ -23,8 +23,12 @@
 //! `verify`, `check`, `login`, `redeem`, `find`...), and locals derived from any of these
 //! (`let token = bearer(&req)?`, closure parameters of `headers.get(..).map(|v| ..)`). A call
 //! that *looks up* by a received key (`db.find_user(&body.name)`) returns stored data; one
-//! that hands the request on (`next.run(req)`, `client.execute(req)`, `send`) returns the
-//! other side's answer, which is no guess either (a middleware reading a response header).
+//! that hands the request on (`next.run(req)`, `client.execute(req)`, `send`, `query`,
+//! `exec`) returns the other side's answer, which is no guess either (a middleware reading a
+//! response header), and no MAC even when the program's credentials went with it
+//! (`exec_simple_query(addr, &auth_user, &sql)` logs in with a password and returns rows). A
+//! hash is computed by a call (`md5::compute(..)`, `Sha256::digest(..)`, `hasher.finalize()`),
+//! not named by a scheme's variant or constant (`auth_type: AuthType::MD5`).
 //!
 //! Not reported: `.eq(..)` / `.ne(..)` method calls (query builders such as Diesel's
 //! `token.eq(value)` build SQL, not a comparison); two received values (a password and its

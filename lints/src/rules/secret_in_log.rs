@@ -32,9 +32,15 @@
 //! Every form of tracing's structured fields is read: shorthand with a sigil (`info!(%token,
 //! "..")`, `?api_key`) or without, `name = value` pairs (`password = %cfg.password`,
 //! `auth.token = ?t`), span macros (`info_span!`, `span!(Level::INFO, ..)`), and
-//! `#[instrument]` on a fn: its `fields(..)` entries, and — since `#[instrument]` records every
-//! argument with `Debug` unless told otherwise — each secret-named parameter not excluded by
-//! `skip(..)`/`skip_all` (reported at the parameter).
+//! `#[instrument]` on a fn: its `fields(..)` entries that record a value (`name = value`,
+//! `%name`, `?name`; a bare `name` there declares an empty field, `tracing::field::Empty`, which
+//! prints nothing), and — since `#[instrument]` records every argument with `Debug` unless told
+//! otherwise — each secret-named parameter not excluded by `skip(..)`/`skip_all` (reported at
+//! the parameter).
+//!
+//! A setting named like a key that the same file opens as a file (`load_keys(Path::new(
+//! &tls_private_key))`, `File::open(&cfg.api_key_file)`, any `fs::` fn) holds the key's path,
+//! and printing it is no leak.
 //!
 //! The subject is a *value*: a variable, field, constant, accessor (`creds.password()`,
 //! `cfg.api_key()`) or a call that produces the secret (`fetch_token(..)`). A method named for
@@ -407,9 +413,10 @@ impl Lint for SecretInLog {
         let Some(inst) = f.attrs.iter().find_map(parse_instrument) else {
             return;
         };
-        // `fields(token = %req.token, ?api_key)`: the same grammar as an event's fields.
+        // `fields(token = %req.token, ?api_key)`: an event's grammar, but a bare name declares
+        // an empty field.
         if let Some(fields) = inst.fields {
-            let parsed = crate::semantic::macros::parse_format(fields);
+            let parsed = crate::semantic::macros::parse_instrument_fields(fields);
             for (r, exposed) in arg_refs(&parsed) {
                 self.report(cx, "instrument", &r, exposed);
             }

@@ -108,8 +108,10 @@
 //!   the failure is observed there;
 //! - a send on a channel whose receiver the same block still holds (`let (tx, rx) =
 //!   mpsc::unbounded_channel(); let _ = tx.send(first); .. Stream(rx)`, `rx` not mentioned in
-//!   between, so not moved away): the receiver cannot be gone (a `try_send` can still find a
-//!   bounded queue full, and stays a finding);
+//!   between, so not moved away; or a send in place in a statement that only borrows `rx` in
+//!   place, as a `loop { select! { .. => { let _ = tx.send(0).await; } m = rx.recv() => .. } }`
+//!   does — not in an `async` block or closure there): the receiver cannot be gone (a
+//!   `try_send` can still find a bounded queue full, and stays a finding);
 //! - a send on a struct's own queue in one of its methods (`self.command_tx.send(cmd)` where
 //!   the struct also holds `command_rx`, a receiver of the same channel kind and message type,
 //!   also behind a `Mutex`/`Arc`; not in an `Option`, which may have been taken): while `self`
@@ -176,7 +178,8 @@
 //! - arms that turn the error into control flow or a value (`Err(_) => continue`,
 //!   `Err(_) => None`), and a catch-all `Err(_) => {}` in a match whose other arms bind the error
 //!   (it keeps the one it chose);
-//! - operations whose `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...),
+//! - operations whose `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...)
+//!   or "not set" (`env::var(k)`: `find_map(|k| env::var(k).ok())` is the first variable set),
 //!   and serialization of an in-memory value to JSON (`serde_json::to_string(&v).ok()`,
 //!   `to_vec`, `to_value`; not `to_writer`, which is I/O): its `Err` is a `Serialize` impl's
 //!   bug (a map keyed by a struct), not a run-time failure;
@@ -581,6 +584,8 @@ fn qself_name(ty: &syn::Type) -> Option<String> {
 fn expected(e: &syn::Expr) -> bool {
     op_name(e).is_some_and(|(op, ty)| {
         fallible::expected_failure(&op)
+            // `find_map(|k| env::var(k).ok())`: the first of these variables that is set.
+            || (ty.as_deref() == Some("env") && matches!(op.as_str(), "var" | "var_os"))
             || (ty.as_deref() == Some("serde_json")
                 && matches!(
                     op.as_str(),
@@ -1179,17 +1184,104 @@ fn held_receiver_sends(block: &syn::Block, out: &mut std::collections::HashSet<(
                 for later in &b.stmts[i + 1..] {
                     if let Some(send) = discarded_send_on(later, &tx) {
                         self.0.insert(pos(send.method.span()));
-                    } else if crate::semantic::syntax::any_ident(later.to_token_stream(), &|i| {
-                        *i == rx
-                    }) {
+                        continue;
+                    }
+                    let tokens = later.to_token_stream();
+                    if !crate::semantic::syntax::any_ident(tokens.clone(), &|i| *i == rx) {
+                        continue;
+                    }
+                    // `loop { select! { _ = sig.recv() => { let _ = tx.send(0).await; }
+                    // ping = rx.recv() => .. } }`: a statement that only receives from `rx`
+                    // in place keeps it, and its own sends on `tx` in place find it there.
+                    let mut sends = Vec::new();
+                    if !borrows_only(tokens, &tx, &rx, &mut sends) {
                         break;
                     }
+                    self.0.extend(sends);
                 }
             }
             syn::visit::visit_block(self, b);
         }
     }
     syn::visit::Visit::visit_block(&mut Blocks(out), block);
+}
+
+/// Whether every mention of `rx` in `tokens` borrows it in place (`rx.recv()`, `&mut rx`, not
+/// inside an `async`/`move` block or a closure, which may take it away): then the positions of
+/// the plain sends on `tx` made in place too (`tx.send(..)`, `tx.blocking_send(..)`) go to
+/// `sends`.
+fn borrows_only(
+    tokens: proc_macro2::TokenStream,
+    tx: &str,
+    rx: &str,
+    sends: &mut Vec<(usize, usize)>,
+) -> bool {
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let punct =
+        |i: usize, c: char| matches!(trees.get(i), Some(TokenTree::Punct(p)) if p.as_char() == c);
+    let ident = |i: usize| match trees.get(i) {
+        Some(TokenTree::Ident(id)) => Some(id.to_string()),
+        _ => None,
+    };
+    for (i, tt) in trees.iter().enumerate() {
+        match tt {
+            TokenTree::Group(g) => {
+                // A body that may run elsewhere: `async { .. }`, `async move { .. }`, or a
+                // closure's `|..| { .. }`.
+                let deferred =
+                    matches!(ident(i.wrapping_sub(1)).as_deref(), Some("async" | "move"))
+                        || (i > 0 && punct(i - 1, '|'));
+                if deferred {
+                    if crate::semantic::syntax::any_ident(g.stream(), &|id| *id == rx) {
+                        return false;
+                    }
+                } else if !borrows_only(g.stream(), tx, rx, sends) {
+                    return false;
+                }
+            }
+            TokenTree::Ident(id) if *id == rx => {
+                let after_dot = i > 0 && punct(i - 1, '.');
+                let borrowed = (i > 0 && punct(i - 1, '&'))
+                    || (ident(i.wrapping_sub(1)).as_deref() == Some("mut")
+                        && i > 1
+                        && punct(i - 2, '&'))
+                    || (punct(i + 1, '.')
+                        && matches!(
+                            ident(i + 2).as_deref(),
+                            Some(
+                                "recv"
+                                    | "try_recv"
+                                    | "recv_many"
+                                    | "poll_recv"
+                                    | "blocking_recv"
+                                    | "len"
+                                    | "is_empty"
+                                    | "is_closed"
+                            )
+                        ));
+                if !after_dot && !borrowed {
+                    return false;
+                }
+            }
+            TokenTree::Ident(id)
+                if *id == tx
+                    && !(i > 0 && punct(i - 1, '.'))
+                    && punct(i + 1, '.')
+                    && matches!(
+                        ident(i + 2).as_deref(),
+                        Some("send" | "blocking_send" | "unbounded_send")
+                    )
+                    && matches!(trees.get(i + 3), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis) =>
+            {
+                if let Some(TokenTree::Ident(m)) = trees.get(i + 2) {
+                    sends.push(pos(m.span()));
+                }
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// A plain send of the fn (see [`is_plain_send`]; not `try_send`, which can still find a

@@ -704,6 +704,7 @@ impl CallGraph {
                     return false;
                 };
                 s.inline
+                    && (!s.in_test || from.in_test)
                     && if from.is_async {
                         !to.is_async || s.awaited
                     } else {
@@ -890,7 +891,9 @@ impl CallGraph {
             .map(|n| self.def(crates, n).is_some_and(|d| !d.is_async))
             .collect();
         let site = |e: &Edge| self.edge_site(crates, e);
-        // Edges a summary may follow: a sync fn's inline call of another sync fn.
+        let test_fn = |n: u32| self.def(crates, n).is_some_and(|d| d.in_test);
+        // Edges a summary may follow: a sync fn's inline call of another sync fn — not a call a
+        // production fn makes only in its test builds (`#[cfg(test)] if opts.diff_check {..}`).
         let follow: Vec<u32> = self
             .edges
             .iter()
@@ -898,7 +901,8 @@ impl CallGraph {
             .filter(|(_, e)| {
                 sync[e.from as usize]
                     && sync[e.to as usize]
-                    && site(e).is_some_and(|s| s.inline && !s.in_async)
+                    && site(e)
+                        .is_some_and(|s| s.inline && !s.in_async && (!s.in_test || test_fn(e.from)))
             })
             .map(|(i, _)| i as u32)
             .collect();
@@ -1240,6 +1244,29 @@ impl CallGraph {
         self.startup_chains(crates, at, Before::Nothing, false)
     }
 
+    /// Whether fn `at` is test support production never calls: its name or its module's says
+    /// test (`init_test_federation_config`, `utils::test::parse_lemmy_person` in a `pub mod
+    /// test;` no `#[cfg(test)]` marks), it has callers, every one of them is test code, and no
+    /// call the graph could not follow may be a call of it. Findings in its body are test code.
+    pub fn test_only(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
+        let Some(n) = self.node_of(&at) else {
+            return false;
+        };
+        let Some(def) = self.def(crates, n) else {
+            return false;
+        };
+        if def.in_test || def.is_main || def.dispatched || !named_for_tests(def) {
+            return false;
+        }
+        let callers = &self.callers[n as usize];
+        !callers.is_empty()
+            && callers.iter().all(|&ei| {
+                self.edge_site(crates, &self.edges[ei as usize])
+                    .is_some_and(|s| s.in_test)
+            })
+            && !self.may_be_called_unseen(crates, &at, def)
+    }
+
     /// Whether fn `at` is reached from the workspace's startup only (see [`Self::startup_only`])
     /// before anything has started that an exit would cut off: at no call of a chain into it
     /// had the calling fn spawned a task or thread, or did it keep a value alive only for its
@@ -1442,6 +1469,18 @@ impl CallGraph {
 
 /// What a crate's rules see of the graph: the graph, every crate it spans, and which one is
 /// being checked.
+/// A fn whose name or module path has the word `test`, `tests` or `testing` in it.
+fn named_for_tests(def: &FnDef) -> bool {
+    def.path
+        .split("::")
+        .chain(std::iter::once(def.display.as_str()))
+        .any(|seg| {
+            super::secret_names::split_words(seg)
+                .iter()
+                .any(|w| matches!(w.as_str(), "test" | "tests" | "testing"))
+        })
+}
+
 #[derive(Clone, Copy)]
 pub struct CallsView<'a> {
     pub graph: &'a CallGraph,
@@ -1479,6 +1518,35 @@ impl<'a> CallsView<'a> {
     pub fn path(&self, krate: usize, file: usize) -> Option<&'a str> {
         let ci = self.graph.krate(self.crates, krate)?;
         ci.cx.paths.get(file).copied()
+    }
+
+    /// The names (as findings spell their `function`) of the fns of file `file` in the crate
+    /// being checked that only test code calls (see [`CallGraph::test_only`]).
+    pub fn test_only_fns(&self, file: usize) -> Vec<&'a str> {
+        let Some(facts) = self
+            .graph
+            .krate(self.crates, self.krate)
+            .and_then(|c| c.cx.files.get(file))
+        else {
+            return Vec::new();
+        };
+        facts
+            .fns
+            .iter()
+            .enumerate()
+            .filter(|(_, def)| named_for_tests(def))
+            .filter(|(func, _)| {
+                self.graph.test_only(
+                    self.crates,
+                    FnRef {
+                        krate: self.krate,
+                        file,
+                        func: *func as u32,
+                    },
+                )
+            })
+            .map(|(_, def)| def.display.as_str())
+            .collect()
     }
 
     /// See [`CallGraph::startup_only`]: `file`/`func` in the crate being checked.

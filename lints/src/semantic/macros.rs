@@ -143,13 +143,17 @@ pub fn parse_exprs(tokens: TokenStream, name: &str) -> (Vec<syn::Expr>, usize) {
 }
 
 pub fn parse_format(tokens: TokenStream) -> FormatArgs {
+    format_chunks(split_top(tokens, ','))
+}
+
+fn format_chunks(chunks: impl IntoIterator<Item = TokenStream>) -> FormatArgs {
     let mut out = FormatArgs {
         template: None,
         args: Vec::new(),
         captures: Vec::new(),
         unparsed: 0,
     };
-    for chunk in split_top(tokens, ',') {
+    for chunk in chunks {
         let trees: Vec<TokenTree> = chunk.into_iter().collect();
         let mut rest: &[TokenTree] = &trees;
         // `target: "x"`, `parent: &span` (tracing) — a leading `ident :` that isn't `::`.
@@ -182,6 +186,18 @@ pub fn parse_format(tokens: TokenStream) -> FormatArgs {
         }
     }
     out
+}
+
+/// The fields of an `#[instrument(fields(..))]` that record a value: `name = value`, `%name` or
+/// `?name`. A bare `name` (or `a.b`) there declares the field empty (`tracing::field::Empty`),
+/// unlike an event's field list, where it records the local of that name: what is recorded into
+/// it later (`span.record("name", n)`) is another expression.
+pub fn parse_instrument_fields(tokens: TokenStream) -> FormatArgs {
+    format_chunks(split_top(tokens, ',').into_iter().filter(|chunk| {
+        let trees: Vec<TokenTree> = chunk.clone().into_iter().collect();
+        find_assign(&trees).is_some()
+            || matches!(trees.first(), Some(TokenTree::Punct(p)) if matches!(p.as_char(), '%' | '?'))
+    }))
 }
 
 fn parse_value(trees: &[TokenTree], name: Option<String>) -> Option<FormatArg> {

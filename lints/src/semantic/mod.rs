@@ -278,6 +278,15 @@ impl<'w> Cx<'w> {
             .get_or_init(|| secret_names::has_auth_context(self.core.file))
     }
 
+    /// Whether the file opens a value of this name as a filesystem path
+    /// ([`secret_names::path_names`]), computed once per file on first use.
+    pub fn names_a_path(&self, name: &str) -> bool {
+        self.core
+            .path_names
+            .get_or_init(|| secret_names::path_names(self.core.file))
+            .contains(name)
+    }
+
     /// Whether a bare `Token` here names another crate's type that cannot carry a secret
     /// (`use mio::{Token, ..}`): in such code a `token`, `back_token` or `frontend_token` whose
     /// type is unknown is that type far more often than a credential. A crate-local `Token` does

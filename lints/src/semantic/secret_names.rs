@@ -28,9 +28,11 @@
 //!    cursor, `publish_token` a shard-ownership tag), a device's push-notification address
 //!    (`push`, `fcm`, `apns`: `push_token` is where notifications go, not a credential), a transformation that already protects it
 //!    (`redacted`, `masked`, `hashed`, `encrypted`), a check (`verify`, `validate`, `check`), or
-//!    a placeholder (`fake`, `dummy`, `mock`, `example`, `sample`, `placeholder`) make the name
-//!    not a secret: `has_token`, `max_tokens`, `next_token`, `cancel_token`, `resume_token`,
-//!    `redacted_password`, `verify_signature`.
+//!    a placeholder (`fake`, `dummy`, `mock`, `example`, `sample`, `placeholder`), or a
+//!    preposition (`to`, `per`, `of`, `since`, `until`, `from`: the head is the word before it)
+//!    make the name not a secret: `has_token`, `max_tokens`, `next_token`, `cancel_token`,
+//!    `resume_token`, `redacted_password`, `verify_signature`, `time_to_first_token`,
+//!    `cost_per_token`.
 //!    `application_credentials` (`GOOGLE_APPLICATION_CREDENTIALS`, Google's Application
 //!    Default Credentials) is the path of a key file.
 //!    A `token` qualified by a word naming syntax (`colon_token`, `semi_token`, `as_token`,
@@ -222,6 +224,14 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
     "commit",
     "record",
     "reservation",
+    // a preposition: the head is the word before it (`time_to_first_token` is a duration,
+    // `cost_per_token` a price, `path_to_key` a path)
+    "to",
+    "per",
+    "of",
+    "since",
+    "until",
+    "from",
     // placeholders
     "fake",
     "dummy",
@@ -666,6 +676,75 @@ impl<'ast> syn::visit::Visit<'ast> for AuthScan {
     }
 }
 
+/// Names of the values a file hands to the filesystem as a path: the argument of `Path::new`,
+/// `PathBuf::from`, `File::open`/`File::create` or a `fs::` fn (std's, tokio's, `fs_err`'s),
+/// through `&`, `.clone()`, `.unwrap()`, `.as_ref()` and the like — `tls_private_key` in
+/// `load_keys(Path::new(&tls_private_key))`. A setting named like a key that the program opens
+/// as a file holds the key's path, not the key.
+pub fn path_names(file: &syn::File) -> std::collections::HashSet<String> {
+    struct V(std::collections::HashSet<String>);
+    impl<'ast> syn::visit::Visit<'ast> for V {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(p) = &*c.func
+                && opens_path(&p.path)
+                && let Some(name) = c.args.first().and_then(path_value_name)
+            {
+                self.0.insert(name);
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+    }
+    let mut v = V(std::collections::HashSet::new());
+    syn::visit::Visit::visit_file(&mut v, file);
+    v.0
+}
+
+/// `Path::new`, `PathBuf::from`, `File::open`, `File::create`, `fs::<anything>`.
+fn opens_path(path: &syn::Path) -> bool {
+    let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    match segs.as_slice() {
+        [.., ty, f] => {
+            matches!(
+                (ty.as_str(), f.as_str()),
+                ("Path", "new") | ("PathBuf", "from") | ("File", "open") | ("File", "create")
+            ) || ty == "fs"
+                || ty == "fs_err"
+        }
+        _ => false,
+    }
+}
+
+/// The terminal name of a plain value passed on as is (`&cfg.tls_key`, `key_path.clone()`,
+/// `config.tls_private_key.unwrap()`).
+fn path_value_name(e: &syn::Expr) -> Option<String> {
+    match e {
+        syn::Expr::Reference(r) => path_value_name(&r.expr),
+        syn::Expr::Paren(p) => path_value_name(&p.expr),
+        syn::Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+        syn::Expr::Field(f) => match &f.member {
+            syn::Member::Named(m) => Some(m.to_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        syn::Expr::MethodCall(mc)
+            if matches!(
+                mc.method.to_string().as_str(),
+                "clone"
+                    | "unwrap"
+                    | "expect"
+                    | "as_ref"
+                    | "as_str"
+                    | "as_deref"
+                    | "as_path"
+                    | "to_string"
+                    | "unwrap_or_default"
+            ) =>
+        {
+            path_value_name(&mc.receiver)
+        }
+        _ => None,
+    }
+}
+
 /// Report a secret reference once its type allows it. A `strict` name (an ambiguous, bare
 /// `token`) needs a type known to pass that test (`is_known_carrier`); otherwise an unknown type
 /// is enough and a known one must pass `may_carry`. Printed `to_stdout`, it also stands only if
@@ -678,6 +757,9 @@ pub fn emit_secret_finding(
     finding: Finding,
     to_stdout: bool,
 ) {
+    if cx.names_a_path(r.name.rsplit('.').next().unwrap_or(&r.name)) {
+        return;
+    }
     let ty = cx.type_of(&r.expr);
     let conditions = if ty.is_unknown() {
         if strict.is_some() {
@@ -1161,6 +1243,10 @@ mod tests {
             "secretary",
             "GOOGLE_APPLICATION_CREDENTIALS",
             "google_application_credentials",
+            "time_to_first_token",
+            "cost_per_token",
+            "path_to_private_key",
+            "user_from_token",
         ] {
             assert!(!secret(name), "{name} should not be a secret");
         }

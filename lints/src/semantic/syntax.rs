@@ -13,6 +13,16 @@ pub fn peel(e: &syn::Expr) -> &syn::Expr {
     }
 }
 
+/// An expression without its parentheses, `.await`s and `?`s: `client.query(q).await?` →
+/// `client.query(q)`.
+pub fn peel_await_try(e: &syn::Expr) -> &syn::Expr {
+    match peel(e) {
+        syn::Expr::Await(a) => peel_await_try(&a.base),
+        syn::Expr::Try(t) => peel_await_try(&t.expr),
+        e => e,
+    }
+}
+
 /// The last segment of a `::`-separated path (`spawn` of `tokio::task::spawn`), the whole
 /// path if it has one. A byte search for the last `:`: the walker asks this of most calls it
 /// sees, and a `"::"` substring search set up a searcher each time.

@@ -407,10 +407,20 @@ impl Scan<'_> {
                 .is_some_and(|i| self.lookup(&i.to_string()).constant),
             _ => false,
         };
+        // What a query or request handed a credential returns is the other side's answer
+        // (`exec_simple_query(addr, &auth_user, &sql)`: rows), not something computed from it.
+        let answer = match crate::semantic::syntax::peel_await_try(e) {
+            syn::Expr::MethodCall(mc) => answers(&mc.method.to_string()),
+            syn::Expr::Call(c) => crate::semantic::syntax::path_last_ident(&c.func)
+                .is_some_and(|i| answers(&i.to_string())),
+            _ => false,
+        };
         Origin {
             received,
             credential,
-            mac: !constant && (self.any_bound(&tokens, |o| o.mac) || computes_mac(&tokens)),
+            mac: !constant
+                && !answer
+                && (self.any_bound(&tokens, |o| o.mac) || computes_mac(&tokens)),
             constant,
             about,
         }
@@ -527,7 +537,7 @@ fn is_claims(name: &str) -> bool {
 /// middleware, `client.execute(req)`, `send`): the answer comes from the other side — the
 /// handler or the remote server — not from whoever sent the request, so it is no guess.
 const ANSWER_WORDS: &[&str] = &[
-    "run", "send", "execute", "call", "dispatch", "forward", "oneshot",
+    "run", "send", "execute", "exec", "query", "call", "dispatch", "forward", "oneshot",
 ];
 
 fn answers(name: &str) -> bool {
@@ -572,7 +582,15 @@ fn computes_mac(tokens: &TokenStream) -> bool {
 
 fn scan_mac(tokens: &TokenStream, digest: &mut bool, secret: &mut bool) -> bool {
     let mut trees = tokens.clone().into_iter().peekable();
+    // Whether the previous tree ended a `::`: an identifier there that no call or further
+    // path follows is an enum variant or a constant (`auth_type: AuthType::MD5` names a
+    // scheme, it hashes nothing).
+    let mut after_path_sep = false;
     while let Some(tt) = trees.next() {
+        let path_sep = matches!(&tt, TokenTree::Punct(p) if p.as_char() == ':');
+        let at_path_end = std::mem::replace(&mut after_path_sep, path_sep)
+            && !matches!(trees.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+            && !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
         match &tt {
             TokenTree::Group(g) if scan_mac(&g.stream(), digest, secret) => return true,
             TokenTree::Ident(i) => {
@@ -593,7 +611,7 @@ fn scan_mac(tokens: &TokenStream, digest: &mut bool, secret: &mut bool) -> bool 
                 {
                     return true;
                 }
-                if words.iter().any(|w| DIGEST_WORDS.contains(&w.as_str())) {
+                if !at_path_end && words.iter().any(|w| DIGEST_WORDS.contains(&w.as_str())) {
                     *digest = true;
                 }
                 if secret_names::classify_value(&name) == NameClass::Secret(SecretKind::Credential)
