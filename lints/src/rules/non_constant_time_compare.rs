@@ -38,7 +38,8 @@
 //! jsonwebtoken's `TokenData::claims` return after checking the signature — against stored
 //! data: `user.security_stamp != claims.sstamp`); operands whose type is known and
 //! cannot hold a secret (numbers, `bool`, enums, structs, `Option`s of those, `mio::Token`, a
-//! generic `T`); comparisons with a literal (also through a `let` binding of one: a known-answer
+//! generic `T`) or that are numbers by their syntax (`wrap_token.flags & 0x01`, `n as u8`,
+//! `u8::from(is_server)`: a protocol's flag bits); comparisons with a literal (also through a `let` binding of one: a known-answer
 //! self-test's `let probe = b"..";`), `None`, an enum variant or a constant not named like
 //! a secret; lengths and predicates (`token.len() == 32`); operands about a secret rather than
 //! the secret (`token_type`, `signature_algorithm`, `token.kind == kind`, version and capability
@@ -160,6 +161,35 @@ fn is_trivial(e: &syn::Expr) -> bool {
     }
 }
 
+/// Primitive numeric and `bool` type names.
+const PRIMITIVE_NUMBERS: &[&str] = &[
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
+    "f64", "bool",
+];
+
+/// An operand that is a number or a `bool` by its syntax, whatever its names say: a bitwise
+/// expression (`wrap_token.flags & 0x01`: a protocol flag bit), a cast to a primitive
+/// (`n as u8`), or a primitive's conversion (`u8::from(is_server)`).
+fn is_number_expr(e: &syn::Expr) -> bool {
+    match crate::semantic::syntax::peel(e) {
+        syn::Expr::Binary(b) => matches!(
+            b.op,
+            syn::BinOp::BitAnd(_)
+                | syn::BinOp::BitOr(_)
+                | syn::BinOp::BitXor(_)
+                | syn::BinOp::Shl(_)
+                | syn::BinOp::Shr(_)
+        ),
+        syn::Expr::Cast(c) => matches!(&*c.ty, syn::Type::Path(p)
+            if p.path.get_ident().is_some_and(|i| PRIMITIVE_NUMBERS.contains(&i.to_string().as_str()))),
+        syn::Expr::Call(c) => crate::semantic::syntax::path_segments(&c.func).is_some_and(|segs| {
+            matches!(segs.as_slice(), [ty, f] if PRIMITIVE_NUMBERS.contains(&ty.as_str())
+                && matches!(f.as_str(), "from" | "from_be_bytes" | "from_le_bytes" | "from_ne_bytes"))
+        }),
+        _ => false,
+    }
+}
+
 /// The name an operand ends in (`ident` for `ident`, `cursor.ident`, `ident.as_str()`).
 fn terminal_name(e: &syn::Expr) -> Option<String> {
     match e {
@@ -253,10 +283,12 @@ impl NonConstantTimeCompare {
         if !mac && !received {
             return;
         }
-        if [left, right]
-            .iter()
-            .any(|e| is_trivial(e) || is_descriptor_operand(e) || constant_time_operand(cx, e))
-        {
+        if [left, right].iter().any(|e| {
+            is_trivial(e)
+                || is_number_expr(e)
+                || is_descriptor_operand(e)
+                || constant_time_operand(cx, e)
+        }) {
             return;
         }
         let secret = |e: &syn::Expr| {

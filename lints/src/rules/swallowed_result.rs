@@ -206,7 +206,8 @@
 //!   identifier type's (`OwnedUserId::try_from(s)`, `ServerName::try_from(s)`: `..Id`, `..Name`),
 //!   `Name::try_from_ascii(b)` too, but not `User::try_from(&row)`: a record that fails to
 //!   decode is data lost), also given as a function value before the filter
-//!   (`.map(TryInto::try_into).filter_map(Result::ok)`, `.map(str::parse)`);
+//!   (`.map(TryInto::try_into).filter_map(Result::ok)`, `.map(str::parse)`) or as a closure
+//!   of one such call (`.map(|m| Mechname::parse(m.as_bytes())).filter_map(Result::ok)`);
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
 //!   right above it (or above the run of one-line discards it continues): the other side may
 //!   be gone (`.ok(); // receiver may be gone`, `// the server may close during the
@@ -2252,15 +2253,26 @@ fn closure_drops_error(cl: &syn::ExprClosure, config: bool) -> bool {
     !observes_error(cl.body.to_token_stream()) && !chain_observes_error(&ok.receiver)
 }
 
-/// `.map(TryInto::try_into)`, `.map(HeaderValue::from_str)`: the items were just put through a
-/// validation conversion given as a function value, so `.filter_map(Result::ok)` after it
-/// skips the invalid ones, as the closure form `.filter_map(|v| v.try_into().ok())` does.
+/// `.map(TryInto::try_into)`, `.map(HeaderValue::from_str)`, `.map(|m| Mechname::parse(m))`:
+/// the items were just put through a validation conversion, so `.filter_map(Result::ok)` after
+/// it skips the invalid ones, as the closure form `.filter_map(|v| v.try_into().ok())` does.
 fn validation_map(e: &syn::Expr) -> bool {
     let syn::Expr::MethodCall(map) = peel(e) else {
         return false;
     };
     if map.method != "map" {
         return false;
+    }
+    // `.map(|m| Mechname::parse(m.as_bytes()))`: the closure form of the same step.
+    if let Some(syn::Expr::Closure(cl)) = map.args.first().map(peel) {
+        let body = match peel(&cl.body) {
+            syn::Expr::Block(b) if b.block.stmts.len() == 1 => match &b.block.stmts[0] {
+                syn::Stmt::Expr(e, None) => e,
+                _ => return false,
+            },
+            e => e,
+        };
+        return validation(body);
     }
     let Some((_, segs)) = map.args.first().and_then(fn_value) else {
         return false;
@@ -2862,7 +2874,35 @@ fn and_thens(chain: &syn::Expr) -> Vec<&syn::ExprMethodCall> {
         }
         cur = &inner.receiver;
     }
+    // `if let Some(a) = attr { <chain> } else { <chain> }.ok_or(NoUuid)?`: the value of each
+    // branch is the `Option` the adapter handles.
+    for end in value_ends(peel(cur)) {
+        out.extend(and_thens(end));
+    }
     out
+}
+
+/// The expressions whose value an `if`, `match` or block expression takes: its branches'
+/// tails (none for anything else).
+fn value_ends(e: &syn::Expr) -> Vec<&syn::Expr> {
+    fn tail(b: &syn::Block) -> Option<&syn::Expr> {
+        match b.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) => Some(e),
+            _ => None,
+        }
+    }
+    match e {
+        syn::Expr::If(i) => {
+            let mut out: Vec<&syn::Expr> = tail(&i.then_branch).into_iter().collect();
+            if let Some((_, els)) = &i.else_branch {
+                out.push(els);
+            }
+            out
+        }
+        syn::Expr::Block(b) => tail(&b.block).into_iter().collect(),
+        syn::Expr::Match(m) => m.arms.iter().map(|a| &*a.body).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// What `e` matches on, when `e` reads its `None`: a `match` with a `None` or `_` arm that

@@ -26,7 +26,9 @@
 //!    `stop`), a position, cursor or ownership tag (`publish`, `resume`, `continuation`, `page`,
 //!    `cursor`, `context`, `lease`, `fencing`, `checkpoint`...: `resume_token` is a pagination
 //!    cursor, `publish_token` a shard-ownership tag), a device's push-notification address
-//!    (`push`, `fcm`, `apns`: `push_token` is where notifications go, not a credential), a transformation that already protects it
+//!    (`push`, `fcm`, `apns`: `push_token` is where notifications go, not a credential), a
+//!    GSS-API/SPNEGO message (`mech`, `wrap`, `mic`, `gss`, `spnego`: `mech_token` is a wire
+//!    message), a transformation that already protects it
 //!    (`redacted`, `masked`, `hashed`, `encrypted`), a check (`verify`, `validate`, `check`), or
 //!    a placeholder (`fake`, `dummy`, `mock`, `example`, `sample`, `placeholder`), or a
 //!    preposition (`to`, `per`, `of`, `since`, `until`, `from`: the head is the word before it)
@@ -224,6 +226,13 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
     "commit",
     "record",
     "reservation",
+    // GSS-API / SPNEGO / Kerberos protocol messages, which the protocols call tokens
+    // (`mech_token`, `wrap_token`, a MIC token): wire messages, not credentials
+    "mech",
+    "wrap",
+    "mic",
+    "gss",
+    "spnego",
     // a preposition: the head is the word before it (`time_to_first_token` is a duration,
     // `cost_per_token` a price, `path_to_key` a path)
     "to",
@@ -1247,6 +1256,8 @@ mod tests {
             "cost_per_token",
             "path_to_private_key",
             "user_from_token",
+            "mech_token",
+            "wrap_token",
         ] {
             assert!(!secret(name), "{name} should not be a secret");
         }

@@ -2153,11 +2153,15 @@ impl<'a, 'l> Walker<'a, 'l> {
         end: u32,
         body: impl FnOnce(&mut Self) -> Val,
     ) -> Val {
+        let first_frame = self.core.env.frames.len();
+        let first_guard = self.core.next_guard;
         if let Some(b) = self.core.bodies.last_mut() {
             b.loops.push(LoopCx {
                 label,
                 exits: Vec::new(),
                 end,
+                first_frame,
+                first_guard,
             });
         }
         let v = body(self);
@@ -2177,7 +2181,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn exit_loop(&mut self, label: Option<String>) {
-        let flow = self.clone_flow();
+        let mut flow = self.clone_flow();
         if let Some(b) = self.core.bodies.last_mut() {
             let target = match &label {
                 Some(l) => b
@@ -2188,6 +2192,10 @@ impl<'a, 'l> Walker<'a, 'l> {
                 None => b.loops.iter_mut().rev().find(|_| true),
             };
             if let Some(lp) = target {
+                // `None => { let mut g = m.lock().unwrap(); g.insert(k, v); break; }`: the
+                // scopes the `break` leaves drop their guards before the code after the loop.
+                scrub_frames(&mut flow, lp.first_frame);
+                scrub_temps_from(&mut flow, lp.first_guard);
                 lp.exits.push(flow);
             }
         }

@@ -169,6 +169,11 @@ pub struct LoopCx {
     pub exits: Vec<Flow>,
     /// End byte of the loop body: where code a `continue`/`break` skips ends.
     pub end: u32,
+    /// The first frame and the first guard made inside the loop: a `break` drops the guards
+    /// the loop's bindings own and the temporaries made since it started, as leaving their
+    /// scopes does.
+    pub first_frame: usize,
+    pub first_guard: GuardId,
 }
 
 /// One body being interpreted: a fn, a closure, an async block.
