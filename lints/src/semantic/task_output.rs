@@ -297,7 +297,9 @@ impl OwnLevel<'_> {
 
 impl<'a> Visit<'a> for OwnLevel<'a> {
     fn visit_expr_try(&mut self, t: &'a syn::ExprTry) {
-        self.error("its `?`", t.question_token.span);
+        if !channel_send(&t.expr) {
+            self.error("its `?`", t.question_token.span);
+        }
         syn::visit::visit_expr_try(self, t);
     }
 
@@ -325,6 +327,36 @@ impl<'a> Visit<'a> for OwnLevel<'a> {
     fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
     fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
     fn visit_item(&mut self, _: &'a syn::Item) {}
+}
+
+/// A send on a channel (`events_tx.send(ev)`, `.await`ed or not; the receiver named as a
+/// sender: `tx`, `*_tx`, `sender`, `*_sender`): its `Err` only says the receiver is gone, the
+/// ordinary end of a task that forwards into it, and a `?` on it stops the task for that
+/// reason alone.
+fn channel_send(e: &syn::Expr) -> bool {
+    let e = match peel(e) {
+        syn::Expr::Await(a) => peel(&a.base),
+        other => other,
+    };
+    let syn::Expr::MethodCall(mc) = e else {
+        return false;
+    };
+    let sender = match peel(&mc.receiver) {
+        syn::Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+        syn::Expr::Field(f) => match &f.member {
+            syn::Member::Named(m) => Some(m.to_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        _ => None,
+    };
+    mc.args.len() == 1
+        && matches!(
+            mc.method.to_string().as_str(),
+            "send" | "unbounded_send" | "blocking_send" | "send_async"
+        )
+        && sender.is_some_and(|n| {
+            n == "tx" || n == "sender" || n.ends_with("_tx") || n.ends_with("_sender")
+        })
 }
 
 /// A `?` anywhere in a macro's tokens (groups included).
