@@ -2,6 +2,8 @@
 // more threads at once: glibc's malloc and free were about a quarter of a profile, and with
 // mimalloc the full pipeline runs about 20% faster on the bench corpus. `benches/scan.rs` uses
 // it too, so its parse baseline and the full pipeline are measured with the same allocator.
+// Built with `no_thp` (analyzer/Cargo.toml): a run faults in fresh memory as facts accumulate,
+// and zeroing 2 MiB huge pages for it cost a 1-thread run about 11% and a third of its peak.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
