@@ -148,35 +148,16 @@ fn exposes(e: &syn::Expr) -> bool {
         || crate::semantic::syntax::mentions_ident(tokens, "inner")
 }
 
-/// A value expression that is a plain variable or field (through references and views), with
-/// its terminal name — for `api_key = %key`, where the field name says what the value is.
-fn plain_value_name(e: &syn::Expr) -> Option<String> {
-    match e {
-        syn::Expr::Reference(r) => plain_value_name(&r.expr),
-        syn::Expr::Paren(p) => plain_value_name(&p.expr),
-        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => plain_value_name(&u.expr),
-        syn::Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(|i| i.to_string()),
-        syn::Expr::Field(f) => match &f.member {
-            syn::Member::Named(m) => Some(m.to_string()),
-            syn::Member::Unnamed(_) => None,
-        },
-        syn::Expr::MethodCall(mc)
-            if matches!(
-                mc.method.to_string().as_str(),
-                "as_str"
-                    | "as_ref"
-                    | "as_deref"
-                    | "clone"
-                    | "to_string"
-                    | "expose_secret"
-                    | "inner"
-            ) =>
-        {
-            plain_value_name(&mc.receiver)
-        }
-        _ => None,
-    }
-}
+/// Views a logged value is formatted through (`api_key = %key.as_str()`).
+const VALUE_VIEWS: &[&str] = &[
+    "as_str",
+    "as_ref",
+    "as_deref",
+    "clone",
+    "to_string",
+    "expose_secret",
+    "inner",
+];
 
 /// Leading verbs of a method or fn named for what it does to a secret, whose result is that
 /// action's outcome (`refresh_token()`, `revoke_token(id)`), not the secret.
@@ -330,7 +311,7 @@ fn arg_refs(f: &crate::semantic::macros::FormatArgs) -> Vec<(SecretRef, bool)> {
         if let Some(field) = &arg.name
             && let Some(last) = field.rsplit('.').next()
             && secret_names::classify_value(last) == NameClass::Secret(SecretKind::Credential)
-            && let Some(value) = plain_value_name(&arg.expr)
+            && let Some(value) = secret_names::plain_value_name(&arg.expr, VALUE_VIEWS)
             && secret_names::classify_value(&value) == NameClass::Unrelated
         {
             let r = SecretRef {

@@ -85,7 +85,9 @@
 //! - `.ok()` used as a value: `let x = r.ok();`, `if let Some(x) = r.ok()`, and a conversion in
 //!   `.and_then(|u| base.join(&u).ok())` whose `None` the chain then handles (`.ok_or(..)`,
 //!   `.ok_or_else(..)`, `.context(..)`, `.expect(..)`, `.unwrap_or(..)`, `.map_or(..)`,
-//!   `.or(Some(default))`...), also after further `and_then`/`map`/`filter` steps, or by the
+//!   `.or(Some(default))`..., and a project's own `ok_or_*` such as `.ok_or_bad_request("..")`),
+//!   also on the value of an `if`/`match` whose branches end in such chains, also after further
+//!   `and_then`/`map`/`filter` steps, or by the
 //!   `else` of a `let Some(x) = .. else { .. }`, or by a `match` on the chain with a `None`
 //!   (or `_`) arm that does something, or an `if let Some(x) = <chain> { .. } else { .. }`,
 //!   or, bound by `let x = ..;`, where a later
@@ -204,7 +206,8 @@
 //!   `StatusCode::from_u16(n)`, `Uuid::try_parse_ascii(b)`, `Uri::try_from(link)`,
 //!   `HeaderValue::try_from(s)`, an
 //!   identifier type's (`OwnedUserId::try_from(s)`, `ServerName::try_from(s)`: `..Id`, `..Name`),
-//!   `Name::try_from_ascii(b)` too, but not `User::try_from(&row)`: a record that fails to
+//!   `Name::try_from_ascii(b)` too, a text encoding's decoder (`hex::decode(h)`,
+//!   `BASE64_STANDARD.decode(s)`), but not `User::try_from(&row)`: a record that fails to
 //!   decode is data lost), also given as a function value before the filter
 //!   (`.map(TryInto::try_into).filter_map(Result::ok)`, `.map(str::parse)`) or as a closure
 //!   of one such call (`.map(|m| Mechname::parse(m.as_bytes())).filter_map(Result::ok)`);
@@ -338,6 +341,13 @@ const HANDLES_NONE: &[&str] = &[
     "or_else",
     "unwrap_or_default",
 ];
+
+/// A [`HANDLES_NONE`] adapter, or a project's own named like `ok_or` (garage's
+/// `.ok_or_bad_request("..")?`, `.ok_or_not_found()`: extension traits that turn a `None` into
+/// an error response).
+fn handles_none(method: &str) -> bool {
+    HANDLES_NONE.contains(&method) || method.starts_with("ok_or_")
+}
 
 /// Tests that read an `Option`'s `None` as an answer.
 const READS_NONE: &[&str] = &["is_none", "is_none_or"];
@@ -605,6 +615,17 @@ fn removes_if_empty(e: &syn::Expr) -> bool {
 
 /// The producing operation is a validation conversion (`parse`, `to_str`, `u16::try_from`).
 fn validation(e: &syn::Expr) -> bool {
+    // `BASE64_STANDARD.decode(s)`: an encoding engine's decoder.
+    if let syn::Expr::MethodCall(mc) = peel_await(e)
+        && mc.method == "decode"
+        && let syn::Expr::Path(p) = peel(&mc.receiver)
+        && p.path
+            .segments
+            .last()
+            .is_some_and(|s| names_text_encoding(&s.ident.to_string()))
+    {
+        return true;
+    }
     op_name(e).is_some_and(|(op, ty)| {
         fallible::is_validation_conversion(&op, ty.as_deref())
             || (op == "try_from" && ty.as_deref().is_some_and(is_value_type))
@@ -612,7 +633,19 @@ fn validation(e: &syn::Expr) -> bool {
             // `try_from`, such as `User::try_from(&row)`, stays a decode).
             || op.starts_with("try_from_")
             || op == "from_ascii"
+            // `hex::decode(h)`, `BASE64_STANDARD.decode(s)`: "not valid hex/base64".
+            || (op == "decode" && ty.as_deref().is_some_and(names_text_encoding))
     })
+}
+
+/// A text encoding's module or engine: `hex`, `base64`, `BASE64_STANDARD`, `URL_SAFE_NO_PAD`.
+fn names_text_encoding(ty: &str) -> bool {
+    let t = ty.to_ascii_lowercase();
+    [
+        "hex", "base64", "base32", "base58", "bs58", "b64", "standard", "url_safe",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 /// Integer newtypes of common crates (`js_int::UInt`, `NonZeroU64`, `U256`): `try_from` into
@@ -2933,7 +2966,7 @@ fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
     match e {
         syn::Expr::MethodCall(mc) => {
             is_binding(&mc.receiver, name)
-                && (HANDLES_NONE.contains(&mc.method.to_string().as_str())
+                && (handles_none(&mc.method.to_string())
                     || READS_NONE.contains(&mc.method.to_string().as_str()))
         }
         syn::Expr::Binary(b) => {
@@ -3232,7 +3265,7 @@ impl Lint for SwallowedResult {
         match e {
             syn::Expr::MethodCall(mc) => {
                 let method = mc.method.to_string();
-                if HANDLES_NONE.contains(&method.as_str())
+                if handles_none(&method)
                     || READS_NONE.contains(&method.as_str())
                     || (method == "is_some_and" && compares(mc))
                 {

@@ -20,19 +20,36 @@ pub fn joined_spawns(block: &syn::Block) -> Vec<(usize, u32)> {
         .collect()
 }
 
-/// The `async` blocks `block` binds with a `let` and then awaits in place, by address: `let
-/// main_task = async move { .. };` followed by `main_task.await`, a `select!` arm's
-/// `res = main_task =>` (also `&mut main_task` after `tokio::pin!`) or a `join!` operand, and
-/// no other use. The block's body runs as part of the fn, as `async { .. }.await` does.
-pub fn awaited_async_lets(block: &syn::Block) -> Vec<usize> {
-    bound_then_joined(block, |e| match peel(e) {
-        syn::Expr::Async(ab) => Some(ab as *const syn::ExprAsync as usize),
-        _ => None,
-    })
-    .into_iter()
-    .filter(|(_, joins)| !joins.is_empty())
-    .map(|(at, _)| at)
-    .collect()
+/// The `async` blocks and calls `block` binds with a `let` and then awaits in place, by
+/// address (an `ExprAsync`'s, or the call's `Expr`): `let main_task = async move { .. };` or
+/// `let run = runner.run();` followed by `main_task.await`, a `select!` arm's `res = main_task
+/// =>` (also `&mut main_task` after `tokio::pin!`) or a `join!` operand, and no other use. The
+/// block's body, or the future the call returns, runs as part of the fn, as `async { .. }.await`
+/// does.
+/// `calls`: also calls (the caller asks only where the body races futures: `select!`, `join!`,
+/// `pin!`; elsewhere a bound call's future is seldom awaited, and scanning for it would
+/// tokenize most async bodies).
+pub fn awaited_async_lets(block: &syn::Block, calls: bool) -> Vec<usize> {
+    let pick: fn(&syn::Expr) -> Option<usize> = if calls {
+        |e| match peel(e) {
+            syn::Expr::Async(ab) => Some(ab as *const syn::ExprAsync as usize),
+            // A spawn's handle, awaited, joins a task that runs elsewhere (`joined_spawns`).
+            call @ (syn::Expr::Call(_) | syn::Expr::MethodCall(_)) if handle_of(call).is_none() => {
+                Some(call as *const syn::Expr as usize)
+            }
+            _ => None,
+        }
+    } else {
+        |e| match peel(e) {
+            syn::Expr::Async(ab) => Some(ab as *const syn::ExprAsync as usize),
+            _ => None,
+        }
+    };
+    bound_then_joined(block, pick)
+        .into_iter()
+        .filter(|(_, joins)| !joins.is_empty())
+        .map(|(at, _)| at)
+        .collect()
 }
 
 /// For each `let name = init;` of `block` whose `init` `pick` names (by address), when every
@@ -247,7 +264,7 @@ mod tests {
 
     fn awaited_lets(src: &str) -> usize {
         let block: syn::Block = syn::parse_str(src).expect("block parses");
-        awaited_async_lets(&block).len()
+        awaited_async_lets(&block, true).len()
     }
 
     #[test]
@@ -271,6 +288,15 @@ mod tests {
             2
         );
         assert_eq!(awaited_lets("{ let t = async { x().await }; t.await }"), 1);
+        // The future of a call, raced in place.
+        assert_eq!(
+            awaited_lets(
+                "{ let run = runner.run(); tokio::select! { r = run => r, _ = ctrl_c() => Ok(()) } }"
+            ),
+            1
+        );
+        assert_eq!(awaited_lets("{ let h = tokio::spawn(work()); h.await }"), 0);
+        assert_eq!(awaited_lets("{ let n = count(); total += n; }"), 0);
         // Handed to a spawn, returned, or never awaited: it runs elsewhere, or not here.
         assert_eq!(
             awaited_lets("{ let t = async { x().await }; tokio::spawn(t); }"),

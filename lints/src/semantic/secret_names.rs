@@ -696,7 +696,7 @@ pub fn path_names(file: &syn::File) -> std::collections::HashSet<String> {
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
             if let syn::Expr::Path(p) = &*c.func
                 && opens_path(&p.path)
-                && let Some(name) = c.args.first().and_then(path_value_name)
+                && let Some(name) = c.args.first().and_then(|a| plain_value_name(a, PATH_VIEWS))
             {
                 self.0.insert(name);
             }
@@ -723,36 +723,39 @@ fn opens_path(path: &syn::Path) -> bool {
     }
 }
 
-/// The terminal name of a plain value passed on as is (`&cfg.tls_key`, `key_path.clone()`,
-/// `config.tls_private_key.unwrap()`).
-fn path_value_name(e: &syn::Expr) -> Option<String> {
+/// The terminal name of a plain variable or field (`key`, `cfg.tls_key`), through `&`, `*`,
+/// parentheses and the pass-through methods `through` (`.clone()`, `.as_str()`, ...).
+pub fn plain_value_name(e: &syn::Expr, through: &[&str]) -> Option<String> {
     match e {
-        syn::Expr::Reference(r) => path_value_name(&r.expr),
-        syn::Expr::Paren(p) => path_value_name(&p.expr),
-        syn::Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+        syn::Expr::Reference(r) => plain_value_name(&r.expr, through),
+        syn::Expr::Paren(p) => plain_value_name(&p.expr, through),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+            plain_value_name(&u.expr, through)
+        }
+        syn::Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(|i| i.to_string()),
         syn::Expr::Field(f) => match &f.member {
             syn::Member::Named(m) => Some(m.to_string()),
             syn::Member::Unnamed(_) => None,
         },
-        syn::Expr::MethodCall(mc)
-            if matches!(
-                mc.method.to_string().as_str(),
-                "clone"
-                    | "unwrap"
-                    | "expect"
-                    | "as_ref"
-                    | "as_str"
-                    | "as_deref"
-                    | "as_path"
-                    | "to_string"
-                    | "unwrap_or_default"
-            ) =>
-        {
-            path_value_name(&mc.receiver)
+        syn::Expr::MethodCall(mc) if through.contains(&mc.method.to_string().as_str()) => {
+            plain_value_name(&mc.receiver, through)
         }
         _ => None,
     }
 }
+
+/// What a path argument is taken out of on its way in (`config.tls_private_key.unwrap()`).
+const PATH_VIEWS: &[&str] = &[
+    "clone",
+    "unwrap",
+    "expect",
+    "as_ref",
+    "as_str",
+    "as_deref",
+    "as_path",
+    "to_string",
+    "unwrap_or_default",
+];
 
 /// Report a secret reference once its type allows it. A `strict` name (an ambiguous, bare
 /// `token`) needs a type known to pass that test (`is_known_carrier`); otherwise an unknown type

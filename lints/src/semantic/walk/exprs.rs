@@ -637,7 +637,18 @@ impl<'a, 'l> Walker<'a, 'l> {
         };
         let state = self.local_source(&local.pat, &init.expr);
         self.collect_begin();
+        let calls_before = self.core.facts.calls.len();
+        let first_guard = self.core.next_guard;
         let mut v = self.eval_arg(&init.expr, offloaded);
+        // `let run = runner.run(); .. select! { r = run => .. }`: the future the call makes is
+        // awaited below, so its body runs here.
+        if self
+            .core
+            .awaited_lets
+            .contains(&(peel(&init.expr) as *const syn::Expr as usize))
+        {
+            self.mark_awaited(&init.expr, calls_before);
+        }
         self.core.alias_source = 0;
         self.core.dropped_result = 0;
         let reads = self.collect_end();
@@ -657,6 +668,12 @@ impl<'a, 'l> Walker<'a, 'l> {
                 false,
             );
             let saved = self.clone_flow();
+            // The initializer's temporaries are dropped before the `else` block runs (Rust
+            // 1.65): `let Some(s) = cell.borrow().get(id) else { retry().await; return };`
+            // holds no borrow across that await.
+            if let Some(f) = self.flow_mut() {
+                scrub_temps_from(f, first_guard);
+            }
             self.eval(diverge, Mode::Value);
             self.set_flow(saved);
         }

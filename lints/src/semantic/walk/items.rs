@@ -529,8 +529,8 @@ impl<'a, 'l> Walker<'a, 'l> {
         };
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
         // Syntax passes, each only where the body mentions what it looks for: spawns whose
-        // handles this fn joins, and `let main_task = async move { .. };` awaited below (its
-        // body runs in this fn).
+        // handles this fn joins, and `let main_task = async move { .. };` (where futures are
+        // raced, `let run = runner.run();` too) awaited below (its body runs in this fn).
         let mentions =
             |word: &[u8]| memchr::memmem::find(view.body_text().as_bytes(), word).is_some();
         let joined = match mentions(b"spawn") {
@@ -539,8 +539,9 @@ impl<'a, 'l> Walker<'a, 'l> {
                 .collect(),
             false => Default::default(),
         };
-        let awaited_lets = match mentions(b"async") {
-            true => crate::semantic::joined::awaited_async_lets(block)
+        let raced = mentions(b"select!") || mentions(b"join!") || mentions(b"pin!");
+        let awaited_lets = match raced || mentions(b"async") {
+            true => crate::semantic::joined::awaited_async_lets(block, raced)
                 .into_iter()
                 .collect(),
             false => Default::default(),
