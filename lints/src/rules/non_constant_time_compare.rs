@@ -334,11 +334,12 @@ impl NonConstantTimeCompare {
             let ty = cx.type_of(e);
             match &ty {
                 _ if ty.is_unknown() => {}
-                TyExpr::Known(t) if may_carry_secret(t) => {}
+                // A crate type is settled with the crate index (a newtype over a number).
+                TyExpr::Known(t) if may_carry_secret(t) && !t.mentions_crate_path() => {}
                 TyExpr::Known(t) if !t.mentions_crate_path() => return,
                 _ => conditions.push(Condition {
                     ty,
-                    holds: Holds::Ty(may_carry_secret),
+                    holds: Holds::Secret(may_carry_secret),
                 }),
             }
         }

@@ -243,6 +243,9 @@ pub struct Condition {
 #[derive(Debug, Clone, Copy)]
 pub enum Holds {
     Ty(fn(&Ty) -> bool),
+    /// The type may carry a secret, by the test given: a crate type is settled with the crate
+    /// index, which reads a newtype over a number (`struct InstanceToken(u64)`) as the number.
+    Secret(fn(&Ty) -> bool),
     /// The type's path (through `Arc`, `&`, `Option`...) is not one `is` accepts: the finding
     /// stands unless the type turns out to be, say, a oneshot sender.
     PathIsNot(fn(&str) -> bool),
@@ -256,15 +259,19 @@ impl Holds {
     /// The test, as far as the type alone can settle it.
     pub fn test(self, t: &Ty) -> bool {
         match self {
-            Holds::Ty(f) => f(t),
+            Holds::Ty(f) | Holds::Secret(f) => f(t),
             Holds::PathIsNot(is) => !t.peel().path_str().is_some_and(is),
             Holds::NotDrainedSender => true,
         }
     }
 
-    /// Whether only the crate index settles it, whatever one file knows of the type.
-    pub fn needs_crate(self) -> bool {
-        matches!(self, Holds::NotDrainedSender)
+    /// Whether only the crate index settles it, whatever one file knows of the type `t`.
+    pub fn needs_crate(self, t: &TyExpr) -> bool {
+        match self {
+            Holds::NotDrainedSender => true,
+            Holds::Secret(_) => matches!(t, TyExpr::Known(t) if t.mentions_crate_path()),
+            _ => false,
+        }
     }
 }
 

@@ -672,6 +672,7 @@ impl<'a> CrateCx<'a> {
         let ty = self.index.eval(&c.ty);
         match c.holds {
             Holds::NotDrainedSender => !self.index.drained_sender(&ty),
+            Holds::Secret(f) => f(&self.index.number_newtype(&ty).unwrap_or(ty)),
             h => h.test(&ty),
         }
     }
@@ -717,7 +718,7 @@ impl<'a> CrateCx<'a> {
 fn unsettled(conditions: Vec<Condition>) -> Option<Vec<Condition>> {
     let mut pending = Vec::new();
     for c in conditions {
-        if c.holds.needs_crate() {
+        if c.holds.needs_crate(&c.ty) {
             if !c.ty.is_unknown() {
                 pending.push(c);
             }

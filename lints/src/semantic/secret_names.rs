@@ -781,7 +781,7 @@ pub fn emit_secret_finding(
     } else {
         vec![crate::semantic::Condition {
             ty,
-            holds: crate::semantic::Holds::Ty(strict.unwrap_or(may_carry)),
+            holds: crate::semantic::Holds::Secret(strict.unwrap_or(may_carry)),
         }]
     };
     if to_stdout {
