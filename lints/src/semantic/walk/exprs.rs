@@ -1249,7 +1249,33 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.core.note_block_on(callee, &c.args, false);
         }
         let in_use = self.core.receivers_in_use.len();
-        for arg in &c.args {
+        // `mem::take(&mut *counts)`, `mem::replace(&mut g.state, Idle)`: the place is written
+        // (its old value moved out), not read.
+        let moves_out = callee.as_deref().is_some_and(|c| {
+            matches!(
+                c,
+                "std::mem::take"
+                    | "std::mem::replace"
+                    | "std::mem::swap"
+                    | "core::mem::take"
+                    | "core::mem::replace"
+                    | "core::mem::swap"
+            )
+        });
+        for (i, arg) in c.args.iter().enumerate() {
+            if moves_out
+                && i == 0
+                && let syn::Expr::Reference(r) = peel(arg)
+                && r.mutability.is_some()
+            {
+                self.mark_assigned(&r.expr);
+                let place = self.eval(&r.expr, Mode::Place);
+                let through = self.live(&place.root);
+                if !through.is_empty() {
+                    self.guard_assign(&through, &r.expr, None, Vec::new(), "take");
+                }
+                continue;
+            }
             if spawns && let syn::Expr::Closure(cl) = peel(arg) {
                 self.core.spawned_closure = Some(cl as *const syn::ExprClosure as usize);
             }
