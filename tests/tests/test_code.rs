@@ -50,59 +50,67 @@ fn row(
     (file.into(), line, rule.into(), severity.into(), in_test)
 }
 
+/// Every finding of the fixture at its rule's own severity (`mode = "same"`), in report order.
+fn at_full_severity() -> Vec<(String, u64, String, String, bool)> {
+    vec![
+        // A `pub` fn named for tests that only tests call.
+        row("src/helpers.rs", 7, "blocking_sleep_in_async", "high", true),
+        // The same shape with a production caller.
+        row(
+            "src/helpers.rs",
+            13,
+            "blocking_sleep_in_async",
+            "high",
+            false,
+        ),
+        row(
+            "src/integration.rs",
+            5,
+            "blocking_sleep_in_async",
+            "high",
+            true,
+        ),
+        row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
+        row("src/lib.rs", 18, "blocking_sleep_in_async", "high", true),
+        // A `#[cfg(test)]` match arm.
+        row("src/lib.rs", 39, "blocking_sleep_in_async", "high", true),
+        // A module whose file says `#![cfg(test)]`; `start` reaches it only through a
+        // `#[cfg(test)]` statement, so it has no finding.
+        row(
+            "src/schema_check.rs",
+            11,
+            "blocking_sleep_in_async",
+            "high",
+            true,
+        ),
+        // A test-support module by its name (`pub mod testkit;`).
+        row("src/testkit.rs", 4, "blocking_sleep_in_async", "high", true),
+        row("tests/setup.rs", 4, "swallowed_result", "medium", true),
+    ]
+}
+
+/// One severity level lower.
+fn lower(severity: &str) -> String {
+    match severity {
+        "critical" => "high",
+        "high" => "medium",
+        "medium" => "low",
+        other => other,
+    }
+    .to_string()
+}
+
 #[test]
 fn test_code_findings_are_marked_and_lowered_by_default() {
     let (_, json) = run_with_mode(None);
-    assert_eq!(
-        rows(&json),
-        vec![
-            // A `pub` fn named for tests that only tests call.
-            row(
-                "src/helpers.rs",
-                7,
-                "blocking_sleep_in_async",
-                "medium",
-                true
-            ),
-            // The same shape with a production caller.
-            row(
-                "src/helpers.rs",
-                13,
-                "blocking_sleep_in_async",
-                "high",
-                false
-            ),
-            row(
-                "src/integration.rs",
-                5,
-                "blocking_sleep_in_async",
-                "medium",
-                true
-            ),
-            row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
-            row("src/lib.rs", 18, "blocking_sleep_in_async", "medium", true),
-            // A `#[cfg(test)]` match arm.
-            row("src/lib.rs", 39, "blocking_sleep_in_async", "medium", true),
-            // A module whose file says `#![cfg(test)]`; `start` reaches it only through a
-            // `#[cfg(test)]` statement, so it has no finding.
-            row(
-                "src/schema_check.rs",
-                11,
-                "blocking_sleep_in_async",
-                "medium",
-                true
-            ),
-            // A test-support module by its name (`pub mod testkit;`).
-            row(
-                "src/testkit.rs",
-                4,
-                "blocking_sleep_in_async",
-                "medium",
-                true
-            ),
-            row("tests/setup.rs", 4, "swallowed_result", "low", true),
-        ]
-    );
+    let expected: Vec<_> = at_full_severity()
+        .into_iter()
+        .map(|(file, line, rule, severity, in_test)| {
+            let severity = if in_test { lower(&severity) } else { severity };
+            (file, line, rule, severity, in_test)
+        })
+        .collect();
+    assert_eq!(rows(&json), expected);
     assert_eq!(json["summary"]["in_test"], 7, "{}", json["summary"]);
     assert_eq!(json["summary"]["findings"], 9);
     // Production findings carry no `in_test` key at all.
@@ -112,52 +120,11 @@ fn test_code_findings_are_marked_and_lowered_by_default() {
 #[test]
 fn tests_mode_same_keeps_and_skip_drops_test_findings() {
     let (_, same) = run_with_mode(Some("same"));
-    assert_eq!(
-        rows(&same),
-        vec![
-            row("src/helpers.rs", 7, "blocking_sleep_in_async", "high", true),
-            row(
-                "src/helpers.rs",
-                13,
-                "blocking_sleep_in_async",
-                "high",
-                false
-            ),
-            row(
-                "src/integration.rs",
-                5,
-                "blocking_sleep_in_async",
-                "high",
-                true
-            ),
-            row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
-            row("src/lib.rs", 18, "blocking_sleep_in_async", "high", true),
-            row("src/lib.rs", 39, "blocking_sleep_in_async", "high", true),
-            row(
-                "src/schema_check.rs",
-                11,
-                "blocking_sleep_in_async",
-                "high",
-                true
-            ),
-            row("src/testkit.rs", 4, "blocking_sleep_in_async", "high", true),
-            row("tests/setup.rs", 4, "swallowed_result", "medium", true),
-        ]
-    );
+    assert_eq!(rows(&same), at_full_severity());
     let (_, skip) = run_with_mode(Some("skip"));
-    assert_eq!(
-        rows(&skip),
-        vec![
-            row(
-                "src/helpers.rs",
-                13,
-                "blocking_sleep_in_async",
-                "high",
-                false
-            ),
-            row("src/lib.rs", 7, "blocking_sleep_in_async", "high", false),
-        ]
-    );
+    let production: Vec<_> = at_full_severity().into_iter().filter(|r| !r.4).collect();
+    assert_eq!(rows(&skip), production);
+    assert_eq!(production.len(), 2);
 }
 
 #[test]
