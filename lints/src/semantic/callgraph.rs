@@ -1467,8 +1467,6 @@ impl CallGraph {
     }
 }
 
-/// What a crate's rules see of the graph: the graph, every crate it spans, and which one is
-/// being checked.
 /// A fn whose name or module path has the word `test`, `tests` or `testing` in it.
 fn named_for_tests(def: &FnDef) -> bool {
     def.path
@@ -1481,6 +1479,8 @@ fn named_for_tests(def: &FnDef) -> bool {
         })
 }
 
+/// What a crate's rules see of the graph: the graph, every crate it spans, and which one is
+/// being checked.
 #[derive(Clone, Copy)]
 pub struct CallsView<'a> {
     pub graph: &'a CallGraph,
