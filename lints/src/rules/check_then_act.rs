@@ -12,8 +12,8 @@
 //!   on (`let id = lc.read().id.clone();`) is not a condition until something decides on it, and
 //!   a fn's result is a new value (`let stale = diff(&snapshot); if stale.is_empty() { .. }`
 //!   decides on `stale`, not on the lock `snapshot` was copied from); `std::mem::take(&mut
-//!   *g)` (`replace`, `swap`) moves the state out — a write — and what is decided on the value
-//!   taken is the taker's own batch (merging a failed part back with `*g.entry(k).or_insert(0)
+//!   *g)` (`replace`, `swap`), and a field's `g.command.take()` / `g.slot.replace(v)`, move the
+//!   state out — a write — and what is decided on the value taken is the taker's own batch (merging a failed part back with `*g.entry(k).or_insert(0)
 //!   += n` acts on whatever the map holds then);
 //! - **that guards (or chooses) the write**: the write is in a branch the condition picks, or after
 //!   a branch that leaves (`return`, `continue`, `break`, `let .. else`) in the rest of the loop

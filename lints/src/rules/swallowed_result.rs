@@ -213,8 +213,9 @@
 //!   of one such call (`.map(|m| Mechname::parse(m.as_bytes())).filter_map(Result::ok)`);
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
 //!   right above it (or above the run of one-line discards it continues): the other side may
-//!   be gone (`.ok(); // receiver may be gone`, `// the server may close during the
-//!   handshake`, "the reply may be dropped"; not in a `TODO`/`FIXME`/`BUG` note), the error
+//!   be gone (`.ok(); // receiver may be gone`, "downstream dropped its receiver", `// the
+//!   server may close during the handshake`, "the reply may be dropped"; not in a
+//!   `TODO`/`FIXME`/`BUG` note), the error
 //!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
 //!   allowed or harmless (`// this can legally fail when shutting down`, "a SendError is fine
 //!   here", "erroring is ok", "best effort", "don't care", "cannot happen", "not fatal", "not a hard error",
@@ -2441,6 +2442,13 @@ const NEARBY_REASONS: &[&str] = &[
     "might be dropped",
     "may have been dropped",
     "may have dropped",
+    // "an error on send means downstream dropped its receiver"
+    "dropped its receiver",
+    "dropped the receiver",
+    "receiver dropped",
+    "receiver is dropped",
+    "receiver was dropped",
+    "receiver has been dropped",
 ];
 
 /// Words that make a comment a note about a problem, not a reason (`// TODO: don't swallow

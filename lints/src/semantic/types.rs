@@ -722,14 +722,18 @@ pub fn channel_pair(ctor: &str, args: Vec<Ty>) -> Option<Ty> {
     ]))
 }
 
-/// Constructors: `Mutex::new(..)` has type `Mutex`.
 /// Methods a derive gives a workspace type that return the type (clap's
 /// `Parser::parse`/`parse_from`, structopt's `from_args`, argh's `from_env`): `Cli::parse()`
 /// is a `Cli` when no impl of the workspace declares its own `parse`.
 pub const DERIVED_CONSTRUCTORS: &[&str] = &["parse", "parse_from", "from_args", "from_env"];
 
+/// Constructors: `Mutex::new(..)` has type `Mutex`.
 pub const CONSTRUCTORS: &[&str] = &[
     "new",
+    // `Uuid::new_v4()`, `Uuid::now_v7()`: a fresh id.
+    "new_v4",
+    "new_v7",
+    "now_v7",
     "default",
     "from",
     "with_capacity",

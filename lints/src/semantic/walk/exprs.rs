@@ -1000,6 +1000,10 @@ impl<'a, 'l> Walker<'a, 'l> {
                 self.note_field_use(f);
                 self.mark_benign(&f.base);
                 let assigned = self.core.assigned_now;
+                // `s.meta.started = now()`: the whole place is written, `s.meta` not read.
+                if assigned && matches!(peel(&f.base), syn::Expr::Field(_)) {
+                    self.mark_assigned(&f.base);
+                }
                 let mut v = self.eval(&f.base, Mode::Place);
                 if !v.guards.is_empty() && !assigned {
                     self.guard_read(&v.guards, e, "field");
@@ -1389,6 +1393,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         let atomic = atomic_op(mc);
         if atomic.is_some() {
             self.mark_benign(&mc.receiver);
+        }
+        // `state.command_proto.take()`, `g.pending.replace(next)`: the field is moved out of, a
+        // write (recorded as the method's), not read.
+        if matches!((name.as_str(), mc.args.len()), ("take", 0) | ("replace", 1))
+            && matches!(peel(&mc.receiver), syn::Expr::Field(_))
+        {
+            self.mark_assigned(&mc.receiver);
         }
         let made_from = self.core.next_guard;
         let mut recv = self.eval(&mc.receiver, Mode::Place);
