@@ -162,6 +162,8 @@ const DIVERGING: &[&str] = &[
 /// fn like `asyncify(move || ..)`, `spawn_blocking`, a thread pool, a callback registry — may run
 /// anywhere, so it is not treated as async context (silence beats a guess).
 const INLINE_CLOSURE_METHODS: &[&str] = &[
+    // tracing's `span.in_scope(|| ..)`: runs the closure right there, inside the span.
+    "in_scope",
     "map",
     "map_err",
     "and_then",
