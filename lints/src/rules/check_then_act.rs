@@ -54,7 +54,10 @@
 //!   `let prev = ..insert(..); if prev.is_some()`), or its own `Err` is propagated with `?`
 //!   (`self.tracker.write().set(off, ptr)?`: a write that can fail refuses for itself, and
 //!   the earlier check is a fast path), or it is `entry()` after a key lookup
-//!   (`entry` re-checks the key). A second `load` of an atomic re-checks nothing: the value can
+//!   (`entry` re-checks the key), or the check is repeated before the write under another
+//!   acquisition of the same lock while a guard still alive at the write is held
+//!   (double-checked locking behind a dedicated lock: `let _g = self.reconnect_lock.lock().await;`
+//!   then the same check, then the write: the first check was a fast path). A second `load` of an atomic re-checks nothing: the value can
 //!   change right after it too;
 //! - a release by key: a removal by key whose result the statement drops (`if
 //!   !map.read().contains_key(&k) { return } map.write().remove(&k);`, also `let _ =

@@ -471,6 +471,37 @@ impl<'a> CrateCx<'a> {
         })
     }
 
+    /// Double-checked locking: after check `r`, a later condition that gates write `w` reads the
+    /// same lock again while a guard that is still alive at `w` is held (`let _g =
+    /// self.reconnect_lock.lock().await;` taken between the two checks): that re-check and the
+    /// write are serialized, and the first check was only a fast path.
+    fn rechecked_serialized(
+        &self,
+        file: usize,
+        r: &StateAccess,
+        w: &StateAccess,
+        b: Option<&Acquisition>,
+    ) -> bool {
+        let (Some(facts), Some(b)) = (self.files.get(file), b) else {
+            return false;
+        };
+        facts.decisions.iter().any(|d| {
+            d.body == w.body
+                && d.region.start_byte > r.region.end_byte
+                && d.region.start_byte < w.region.start_byte
+                && d.gates(&w.region)
+                && d.reads.iter().any(|&id| {
+                    facts.accesses.get(id as usize).is_some_and(|r2| {
+                        r2.kind == AccessKind::Read
+                            && r2.held.iter().any(|g| w.held.contains(g))
+                            && self
+                                .access_acq(file, r2)
+                                .is_some_and(|a2| self.same_lock(a2, b))
+                    })
+                })
+        })
+    }
+
     /// Whether check `r` (through `a`) and write `w` (through `b`) touch the same state with the
     /// check's guard released in between, and nothing else serializes them.
     fn separate(
@@ -534,7 +565,10 @@ impl<'a> CrateCx<'a> {
                             continue;
                         }
                         let b = self.access_acq(file, w);
-                        if !self.separate(r, a, w, b) || self.rechecked(file, w, Some(d)) {
+                        if !self.separate(r, a, w, b)
+                            || self.rechecked(file, w, Some(d))
+                            || self.rechecked_serialized(file, r, w, b)
+                        {
                             continue;
                         }
                         out.push(GatedAct {
