@@ -42,8 +42,10 @@
 //! into the fn (followed up to 8 levels) starts in a `main` fn (or a Windows service's entry
 //! point, the fn `define_windows_service!` names) and runs in place (no call from a
 //! spawned task or a closure handed elsewhere, and an async fn's future awaited right there,
-//! directly, through a wrapper awaited in place (`timeout(d, run()).await`) or in an `async`
-//! block the fn binds and then awaits (`let main_task = async { .. };` in a `select!`):
+//! directly, through a wrapper awaited in place (`timeout(d, run()).await`,
+//! `span.in_scope(|| async { .. }).await`), in an `async` block the fn binds and then awaits
+//! (`let main_task = async { .. };` in a `select!`), or, where the fn races futures, a call's
+//! future bound the same way (`let run = runner.run(); select! { r = run => .. }`):
 //! `tokio::spawn(on_signal())` in `main` runs it as a task; the `async` block a sync fn runs with
 //! `block_on` runs in place, so `fn start() { rt.block_on(async { shutdown().await }) }`,
 //! called only by `main`, keeps `shutdown` startup-only), and no caller of the chain is
