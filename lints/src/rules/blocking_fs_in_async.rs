@@ -30,9 +30,11 @@
 //! `spawn_blocking` body or a test that builds its own runtime), and for an async fn such a
 //! future awaits: `rt.block_on(migrate(&root))`, `run().await` in `#[tokio::main]`, and the
 //! async fns those await in place — also through a wrapper awaited right there
-//! (`timeout(d, run()).await`, tracing-forest's `.on(main_inner(args)).await`; not a
-//! `spawn*`), and in an `async` block the fn binds and awaits itself (`let main_task = async
-//! { .. };` raced in a `select!`) — provided every call of the fn is one of these. One spawned
+//! (`timeout(d, run()).await`, tracing-forest's `.on(main_inner(args)).await`, a span's
+//! `.in_scope(|| async { .. }).await`; not a `spawn*`), and in an `async` block the fn binds and
+//! awaits itself (`let main_task = async { .. };` raced in a `select!`; where the fn races
+//! futures, a call's future bound the same way: `let run = runner.run();`) — provided every
+//! call of the fn is one of these. One spawned
 //! or unawaited call, a call in any other `async` block, a caller the call graph cannot see (a fn
 //! nothing resolved calls) or a call racewise cannot follow that may be a call of it keeps its
 //! body checked: one bearing the fn's name with as many arguments (a method on a receiver of
