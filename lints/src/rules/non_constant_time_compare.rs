@@ -161,12 +161,6 @@ fn is_trivial(e: &syn::Expr) -> bool {
     }
 }
 
-/// Primitive numeric and `bool` type names.
-const PRIMITIVE_NUMBERS: &[&str] = &[
-    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
-    "f64", "bool",
-];
-
 /// An operand that is a number or a `bool` by its syntax, whatever its names say: a bitwise
 /// expression (`wrap_token.flags & 0x01`: a protocol flag bit), a cast to a primitive
 /// (`n as u8`), or a primitive's conversion (`u8::from(is_server)`).
@@ -181,9 +175,9 @@ fn is_number_expr(e: &syn::Expr) -> bool {
                 | syn::BinOp::Shr(_)
         ),
         syn::Expr::Cast(c) => matches!(&*c.ty, syn::Type::Path(p)
-            if p.path.get_ident().is_some_and(|i| PRIMITIVE_NUMBERS.contains(&i.to_string().as_str()))),
+            if p.path.get_ident().is_some_and(|i| crate::semantic::types::NUMBERS_AND_BOOL.contains(&i.to_string().as_str()))),
         syn::Expr::Call(c) => crate::semantic::syntax::path_segments(&c.func).is_some_and(|segs| {
-            matches!(segs.as_slice(), [ty, f] if PRIMITIVE_NUMBERS.contains(&ty.as_str())
+            matches!(segs.as_slice(), [ty, f] if crate::semantic::types::NUMBERS_AND_BOOL.contains(&ty.as_str())
                 && matches!(f.as_str(), "from" | "from_be_bytes" | "from_le_bytes" | "from_ne_bytes"))
         }),
         _ => false,

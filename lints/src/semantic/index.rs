@@ -567,10 +567,6 @@ impl CrateIndex {
     /// The field type of a crate newtype over a number or a `bool` (`struct InstanceToken(u64)`,
     /// one tuple field, declared once): what the newtype holds.
     pub fn number_newtype(&self, ty: &Ty) -> Option<Ty> {
-        const NUMBERS: &[&str] = &[
-            "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
-            "f32", "f64", "bool",
-        ];
         let owner = self.owner_path(ty)?;
         if self.fields.contains_key(&(owner.clone(), "1".to_string())) {
             return None;
@@ -578,7 +574,7 @@ impl CrateIndex {
         let inner = unique(self.fields.get(&(owner, "0".to_string())))?;
         inner
             .path_str()
-            .is_some_and(|p| NUMBERS.contains(&p))
+            .is_some_and(|p| super::types::NUMBERS_AND_BOOL.contains(&p))
             .then_some(inner)
     }
 

@@ -722,6 +722,12 @@ pub fn channel_pair(ctor: &str, args: Vec<Ty>) -> Option<Ty> {
     ]))
 }
 
+/// The primitive numbers and `bool`: values no secret, lock or channel is.
+pub const NUMBERS_AND_BOOL: &[&str] = &[
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
+    "f64", "bool",
+];
+
 /// Methods a derive gives a workspace type that return the type (clap's
 /// `Parser::parse`/`parse_from`, structopt's `from_args`, argh's `from_env`): `Cli::parse()`
 /// is a `Cli` when no impl of the workspace declares its own `parse`.
