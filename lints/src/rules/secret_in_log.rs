@@ -311,7 +311,7 @@ fn arg_refs(f: &crate::semantic::macros::FormatArgs) -> Vec<(SecretRef, bool)> {
         if let Some(field) = &arg.name
             && let Some(last) = field.rsplit('.').next()
             && secret_names::classify_value(last) == NameClass::Secret(SecretKind::Credential)
-            && let Some(value) = secret_names::plain_value_name(&arg.expr, VALUE_VIEWS)
+            && let Some(value) = crate::semantic::syntax::plain_value_name(&arg.expr, VALUE_VIEWS)
             && secret_names::classify_value(&value) == NameClass::Unrelated
         {
             let r = SecretRef {

@@ -281,7 +281,7 @@ use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::fallible;
 use crate::semantic::macros::is_log_macro;
 use crate::semantic::syntax::{
-    chain_root, collect_idents, is_binding, is_variant_call, peel, strip_pat_type,
+    chain_root, collect_idents, is_binding, is_variant_call, peel, peel_await, strip_pat_type,
     uses_binding_where,
 };
 use crate::semantic::walk::expr_text;
@@ -544,13 +544,6 @@ fn mentions_config(e: &syn::Expr) -> bool {
 fn observes_error(tokens: TokenStream) -> bool {
     invokes_macro(tokens.clone(), &is_log_macro)
         || crate::semantic::syntax::any_ident(tokens, &|i| i == "inspect_err")
-}
-
-fn peel_await(e: &syn::Expr) -> &syn::Expr {
-    match peel(e) {
-        syn::Expr::Await(a) => peel(&a.base),
-        other => other,
-    }
 }
 
 /// The operation producing a value, looking through `.await` and `.map(..)` adapters: `try_recv`

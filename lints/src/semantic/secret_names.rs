@@ -696,7 +696,10 @@ pub fn path_names(file: &syn::File) -> std::collections::HashSet<String> {
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
             if let syn::Expr::Path(p) = &*c.func
                 && opens_path(&p.path)
-                && let Some(name) = c.args.first().and_then(|a| plain_value_name(a, PATH_VIEWS))
+                && let Some(name) = c
+                    .args
+                    .first()
+                    .and_then(|a| super::syntax::plain_value_name(a, PATH_VIEWS))
             {
                 self.0.insert(name);
             }
@@ -720,27 +723,6 @@ fn opens_path(path: &syn::Path) -> bool {
                 || ty == "fs_err"
         }
         _ => false,
-    }
-}
-
-/// The terminal name of a plain variable or field (`key`, `cfg.tls_key`), through `&`, `*`,
-/// parentheses and the pass-through methods `through` (`.clone()`, `.as_str()`, ...).
-pub fn plain_value_name(e: &syn::Expr, through: &[&str]) -> Option<String> {
-    match e {
-        syn::Expr::Reference(r) => plain_value_name(&r.expr, through),
-        syn::Expr::Paren(p) => plain_value_name(&p.expr, through),
-        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
-            plain_value_name(&u.expr, through)
-        }
-        syn::Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(|i| i.to_string()),
-        syn::Expr::Field(f) => match &f.member {
-            syn::Member::Named(m) => Some(m.to_string()),
-            syn::Member::Unnamed(_) => None,
-        },
-        syn::Expr::MethodCall(mc) if through.contains(&mc.method.to_string().as_str()) => {
-            plain_value_name(&mc.receiver, through)
-        }
-        _ => None,
     }
 }
 

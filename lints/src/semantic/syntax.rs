@@ -13,6 +13,35 @@ pub fn peel(e: &syn::Expr) -> &syn::Expr {
     }
 }
 
+/// An expression without its parentheses and one `.await`: `rx.recv().await` → `rx.recv()`.
+pub fn peel_await(e: &syn::Expr) -> &syn::Expr {
+    match peel(e) {
+        syn::Expr::Await(a) => peel(&a.base),
+        other => other,
+    }
+}
+
+/// The terminal name of a plain variable or field (`key`, `cfg.tls_key`), through `&`, `*`,
+/// parentheses and the pass-through methods `through` (`.clone()`, `.as_str()`, ...).
+pub fn plain_value_name(e: &syn::Expr, through: &[&str]) -> Option<String> {
+    match e {
+        syn::Expr::Reference(r) => plain_value_name(&r.expr, through),
+        syn::Expr::Paren(p) => plain_value_name(&p.expr, through),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+            plain_value_name(&u.expr, through)
+        }
+        syn::Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(|i| i.to_string()),
+        syn::Expr::Field(f) => match &f.member {
+            syn::Member::Named(m) => Some(m.to_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        syn::Expr::MethodCall(mc) if through.contains(&mc.method.to_string().as_str()) => {
+            plain_value_name(&mc.receiver, through)
+        }
+        _ => None,
+    }
+}
+
 /// An expression without its parentheses, `.await`s and `?`s: `client.query(q).await?` →
 /// `client.query(q)`.
 pub fn peel_await_try(e: &syn::Expr) -> &syn::Expr {

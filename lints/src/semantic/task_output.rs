@@ -148,10 +148,7 @@ impl Cx<'_> {
 
     /// The task ends with `e`'s value (an `async` block's tail, not awaited further).
     fn task_error_value(&self, e: &syn::Expr) -> Option<TaskError> {
-        let base = match peel(e) {
-            syn::Expr::Await(a) => peel(&a.base),
-            other => other,
-        };
+        let base = super::syntax::peel_await(e);
         if !matches!(
             base,
             syn::Expr::Call(_) | syn::Expr::MethodCall(_) | syn::Expr::Path(_)
@@ -334,21 +331,10 @@ impl<'a> Visit<'a> for OwnLevel<'a> {
 /// ordinary end of a task that forwards into it, and a `?` on it stops the task for that
 /// reason alone.
 fn channel_send(e: &syn::Expr) -> bool {
-    let e = match peel(e) {
-        syn::Expr::Await(a) => peel(&a.base),
-        other => other,
-    };
-    let syn::Expr::MethodCall(mc) = e else {
+    let syn::Expr::MethodCall(mc) = super::syntax::peel_await(e) else {
         return false;
     };
-    let sender = match peel(&mc.receiver) {
-        syn::Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
-        syn::Expr::Field(f) => match &f.member {
-            syn::Member::Named(m) => Some(m.to_string()),
-            syn::Member::Unnamed(_) => None,
-        },
-        _ => None,
-    };
+    let sender = super::syntax::plain_value_name(peel(&mc.receiver), &[]);
     mc.args.len() == 1
         && matches!(
             mc.method.to_string().as_str(),
