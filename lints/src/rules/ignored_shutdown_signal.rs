@@ -251,24 +251,10 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
     {
         return type_is_data(inner, t);
     }
-    matches!(
+    crate::semantic::types::NUMBERS_AND_BOOL.contains(&last.as_str())
+        || matches!(
         last.as_str(),
-        "bool"
-            | "u8"
-            | "u16"
-            | "u32"
-            | "u64"
-            | "u128"
-            | "usize"
-            | "i8"
-            | "i16"
-            | "i32"
-            | "i64"
-            | "i128"
-            | "isize"
-            | "f32"
-            | "f64"
-            | "c_int"
+        "c_int"
             | "str"
             | "String"
             | "Duration"

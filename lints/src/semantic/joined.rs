@@ -2,8 +2,9 @@
 //! h.await`, or handles collected from `.map(|c| spawn(..)).collect()` and then awaited one by
 //! one (`for h in handles { h.await }`) or together (`join_all(handles).await`). Such a task
 //! has ended once the fn is past the join: an exit after it cuts nothing off, and the fn
-//! starts nothing that outlives it. Likewise an `async` block bound by a `let` and then awaited
-//! (or raced in a `select!`) by the same fn runs in that fn.
+//! starts nothing that outlives it. Likewise an `async` block (or, where futures are raced, a
+//! call's future) bound by a `let` and then awaited (or raced in a `select!`) by the same fn
+//! runs in that fn.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::visit::Visit;
@@ -26,6 +27,7 @@ pub fn joined_spawns(block: &syn::Block) -> Vec<(usize, u32)> {
 /// =>` (also `&mut main_task` after `tokio::pin!`) or a `join!` operand, and no other use. The
 /// block's body, or the future the call returns, runs as part of the fn, as `async { .. }.await`
 /// does.
+///
 /// `calls`: also calls (the caller asks only where the body races futures: `select!`, `join!`,
 /// `pin!`; elsewhere a bound call's future is seldom awaited, and scanning for it would
 /// tokenize most async bodies).
