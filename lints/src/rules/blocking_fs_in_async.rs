@@ -31,7 +31,8 @@
 //! future awaits: `rt.block_on(migrate(&root))`, `run().await` in `#[tokio::main]`, and the
 //! async fns those await in place — also through a wrapper awaited right there
 //! (`timeout(d, run()).await`, tracing-forest's `.on(main_inner(args)).await`, a span's
-//! `.in_scope(|| async { .. }).await`; not a `spawn*`), and in an `async` block the fn binds and
+//! `.in_scope(|| async { .. }).await`, a retry's closure: tokio-retry's `Retry::spawn(strategy,
+//! || download(url)).await`, which despite its name starts no task; not a `spawn*`), and in an `async` block the fn binds and
 //! awaits itself (`let main_task = async { .. };` raced in a `select!`; where the fn races
 //! futures, a call's future bound the same way: `let run = runner.run();`) — provided every
 //! call of the fn is one of these. One spawned

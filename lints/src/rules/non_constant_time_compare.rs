@@ -44,7 +44,10 @@
 //! a secret; lengths and predicates (`token.len() == 32`); operands about a secret rather than
 //! the secret (`token_type`, `signature_algorithm`, `token.kind == kind`, version and capability
 //! tags, tokens that are positions or ownership tags: `publish_token`, `next_page_token`, and
-//! a device's push-notification address, `push_token`);
+//! a device's push-notification address, `push_token`); an S3-style `access_key`, the key
+//! pair's ID, where the crate pairs it with a `secret_key` (see `secret_in_log`); a call's
+//! error bound by an `Err(e)` pattern (`if let Err(e) = save(.., creds)`: `e.code` is what the
+//! callee answered, not the credentials handed to it);
 //! an unkeyed content digest (a checksum anyone can compute); `secstr` values, whose `==` is
 //! constant-time; and test code. The finding is reported at the `==` / `!=` operator.
 //!
@@ -285,12 +288,15 @@ impl NonConstantTimeCompare {
         }) {
             return;
         }
-        let secret = |e: &syn::Expr| {
+        let secret = |e: &syn::Expr, about: bool| {
             let mut refs = Vec::new();
-            secret_names::secret_refs(e, &mut refs);
+            if !about {
+                secret_names::secret_refs(e, &mut refs);
+            }
             refs.into_iter().next()
         };
-        let named = (secret(left).is_some() && !l.about) || (secret(right).is_some() && !r.about);
+        let refs = [secret(left, l.about), secret(right, r.about)];
+        let named = refs.iter().any(Option::is_some);
         let verifies = mac || named || l.credential || r.credential;
         if !verifies {
             return;
@@ -336,6 +342,15 @@ impl NonConstantTimeCompare {
                     holds: Holds::Secret(may_carry_secret),
                 }),
             }
+        }
+        // An S3-style access key is its key pair's ID where the crate pairs it with a secret key.
+        if !mac
+            && named
+            && refs.iter().flatten().all(|r| {
+                secret_names::names_access_key(r.name.rsplit('.').next().unwrap_or(&r.name))
+            })
+        {
+            conditions.push(secret_names::access_key_condition());
         }
         cx.emit_if_all(conditions, finding);
     }

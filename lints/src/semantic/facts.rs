@@ -253,6 +253,9 @@ pub enum Holds {
     /// (`CrateIndex::drained_sender`): only the crate index can tell, and an unknown type
     /// passes (the finding stands).
     NotDrainedSender,
+    /// Not an S3-style access key ID: the crate does not pair access keys with secret keys
+    /// (`CrateIndex::pairs_access_keys`). Settled by the crate index alone; the type is unused.
+    NotAccessKeyId,
 }
 
 impl Holds {
@@ -261,17 +264,22 @@ impl Holds {
         match self {
             Holds::Ty(f) | Holds::Secret(f) => f(t),
             Holds::PathIsNot(is) => !t.peel().path_str().is_some_and(is),
-            Holds::NotDrainedSender => true,
+            Holds::NotDrainedSender | Holds::NotAccessKeyId => true,
         }
     }
 
     /// Whether only the crate index settles it, whatever one file knows of the type `t`.
     pub fn needs_crate(self, t: &TyExpr) -> bool {
         match self {
-            Holds::NotDrainedSender => true,
+            Holds::NotDrainedSender | Holds::NotAccessKeyId => true,
             Holds::Secret(_) => matches!(t, TyExpr::Known(t) if t.mentions_crate_path()),
             _ => false,
         }
+    }
+
+    /// Whether the type plays no part: the crate index settles it from the crate alone.
+    pub fn crate_only(self) -> bool {
+        matches!(self, Holds::NotAccessKeyId)
     }
 }
 

@@ -99,6 +99,8 @@ pub struct CrateIndex {
     /// `method_owner` results: the call graph asks it for every method call of the crate, and a
     /// crate's calls share few receivers (`self`, a handful of fields).
     owner_cache: std::sync::Mutex<rustc_hash::FxHashMap<TyExpr, Option<String>>>,
+    /// See [`CrateIndex::pairs_access_keys`]: built on first query.
+    pairs_access_keys: OnceLock<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -576,6 +578,22 @@ impl CrateIndex {
             .path_str()
             .is_some_and(|p| super::types::NUMBERS_AND_BOOL.contains(&p))
             .then_some(inner)
+    }
+
+    /// Whether this crate or a workspace crate it names declares a field for the secret half of
+    /// an S3-style key pair (`secret_key`, `secret_access_key`): there an `access_key` is the
+    /// pair's public half, the key *ID* (a user name in audit logs), not a credential.
+    pub fn pairs_access_keys(&self) -> bool {
+        *self.pairs_access_keys.get_or_init(|| {
+            std::iter::once(self)
+                .chain(self.sibling_indexes())
+                .any(|index| {
+                    index
+                        .fields
+                        .keys()
+                        .any(|(_, field)| super::secret_names::names_secret_key_of_pair(field))
+                })
+        })
     }
 
     /// The crate-local path of a type's owner (after peeling `Arc`/`&`/...): what fields and

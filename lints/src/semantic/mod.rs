@@ -278,12 +278,13 @@ impl<'w> Cx<'w> {
             .get_or_init(|| secret_names::has_auth_context(self.core.file))
     }
 
-    /// Whether the file opens a value of this name as a filesystem path
-    /// ([`secret_names::path_names`]), computed once per file on first use.
-    pub fn names_a_path(&self, name: &str) -> bool {
+    /// Whether a secret-named value of this name is no secret in this file: a path the file
+    /// opens, or a constant labelling something ([`secret_names::non_secret_names`]),
+    /// computed once per file on first use.
+    pub fn names_no_secret(&self, name: &str) -> bool {
         self.core
-            .path_names
-            .get_or_init(|| secret_names::path_names(self.core.file))
+            .non_secret_names
+            .get_or_init(|| secret_names::non_secret_names(self.core.file))
             .contains(name)
     }
 
@@ -669,6 +670,9 @@ impl<'a> CrateCx<'a> {
 
     /// Settle a deferred condition.
     pub fn holds(&self, c: &Condition) -> bool {
+        if let Holds::NotAccessKeyId = c.holds {
+            return !self.index.pairs_access_keys();
+        }
         let ty = self.index.eval(&c.ty);
         match c.holds {
             Holds::NotDrainedSender => !self.index.drained_sender(&ty),
@@ -719,7 +723,7 @@ fn unsettled(conditions: Vec<Condition>) -> Option<Vec<Condition>> {
     let mut pending = Vec::new();
     for c in conditions {
         if c.holds.needs_crate(&c.ty) {
-            if !c.ty.is_unknown() {
+            if !c.ty.is_unknown() || c.holds.crate_only() {
                 pending.push(c);
             }
             continue;

@@ -444,6 +444,32 @@ pub fn classify(name: &str) -> NameClass {
     }
 }
 
+/// Whether a name's secret phrase is an `access key` no `secret` qualifies (`access_key`,
+/// `target_access_key`, `AccessKey`; not `secret_access_key`): in S3-style credentials the
+/// access key is the key pair's ID, the secret key its secret (see
+/// `CrateIndex::pairs_access_keys`).
+pub fn names_access_key(name: &str) -> bool {
+    let words = split_words(name);
+    let Some(last) = (0..words.len())
+        .rev()
+        .find(|&i| phrase_at(&words, i).is_some())
+    else {
+        return false;
+    };
+    matches!(words[last].as_str(), "key" | "keys")
+        && words[last - 1] == "access"
+        && !words[..last - 1].iter().any(|w| w == "secret")
+}
+
+/// A field naming the secret half of an S3-style key pair (`secret_key`, `secret_access_key`,
+/// `secretKey`), whose other half is the access key ID.
+pub fn names_secret_key_of_pair(name: &str) -> bool {
+    matches!(
+        split_words(name).as_slice(),
+        [s, k] | [s, _, k] if s == "secret" && k == "key"
+    )
+}
+
 /// Like [`classify`], for a name used as a value: CamelCase names are types, enum variants or
 /// unit structs, never a secret value.
 pub fn classify_value(name: &str) -> NameClass {
@@ -685,12 +711,17 @@ impl<'ast> syn::visit::Visit<'ast> for AuthScan {
     }
 }
 
-/// Names of the values a file hands to the filesystem as a path: the argument of `Path::new`,
-/// `PathBuf::from`, `File::open`/`File::create` or a `fs::` fn (std's, tokio's, `fs_err`'s),
-/// through `&`, `.clone()`, `.unwrap()`, `.as_ref()` and the like — `tls_private_key` in
-/// `load_keys(Path::new(&tls_private_key))`. A setting named like a key that the program opens
-/// as a file holds the key's path, not the key.
-pub fn path_names(file: &syn::File) -> std::collections::HashSet<String> {
+/// Names that are no secret in this file, whatever their words say:
+///
+/// - the values it hands to the filesystem as a path: the argument of `Path::new`,
+///   `PathBuf::from`, `File::open`/`File::create` or a `fs::` fn (std's, tokio's, `fs_err`'s),
+///   through `&`, `.clone()`, `.unwrap()`, `.as_ref()` and the like — `tls_private_key` in
+///   `load_keys(Path::new(&tls_private_key))`. A setting named like a key that the program
+///   opens as a file holds the key's path, not the key;
+/// - its constants whose string value is made of their own name's words
+///   (`const LOG_SUBSYSTEM_CREDENTIALS: &str = "credentials"`, `const PASSWORD: &str =
+///   "password"`): a label, a field or header name. A hard-coded secret's value is not its name.
+pub fn non_secret_names(file: &syn::File) -> std::collections::HashSet<String> {
     struct V(std::collections::HashSet<String>);
     impl<'ast> syn::visit::Visit<'ast> for V {
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
@@ -705,10 +736,35 @@ pub fn path_names(file: &syn::File) -> std::collections::HashSet<String> {
             }
             syn::visit::visit_expr_call(self, c);
         }
+
+        fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+            if let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(value),
+                ..
+            }) = &*c.expr
+                && labels_itself(&c.ident.to_string(), &value.value())
+            {
+                self.0.insert(c.ident.to_string());
+            }
+            syn::visit::visit_item_const(self, c);
+        }
     }
     let mut v = V(std::collections::HashSet::new());
     syn::visit::Visit::visit_file(&mut v, file);
     v.0
+}
+
+/// Whether a constant's string value is made of words of its name (ignoring case and
+/// separators): `LOG_SUBSYSTEM_CREDENTIALS = "credentials"`, `HEADER_API_KEY = "x-api-key"`
+/// (`x` aside, a single letter carries nothing). An empty value labels nothing.
+fn labels_itself(name: &str, value: &str) -> bool {
+    let name_words = split_words(name);
+    let value_words: Vec<String> = value
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 1)
+        .map(str::to_lowercase)
+        .collect();
+    !value_words.is_empty() && value_words.iter().all(|w| name_words.contains(w))
 }
 
 /// `Path::new`, `PathBuf::from`, `File::open`, `File::create`, `fs::<anything>`.
@@ -751,11 +807,12 @@ pub fn emit_secret_finding(
     finding: Finding,
     to_stdout: bool,
 ) {
-    if cx.names_a_path(r.name.rsplit('.').next().unwrap_or(&r.name)) {
+    let last = r.name.rsplit('.').next().unwrap_or(&r.name);
+    if cx.names_no_secret(last) {
         return;
     }
     let ty = cx.type_of(&r.expr);
-    let conditions = if ty.is_unknown() {
+    let mut conditions = if ty.is_unknown() {
         if strict.is_some() {
             return;
         }
@@ -766,10 +823,22 @@ pub fn emit_secret_finding(
             holds: crate::semantic::Holds::Secret(strict.unwrap_or(may_carry)),
         }]
     };
+    if names_access_key(last) {
+        conditions.push(access_key_condition());
+    }
     if to_stdout {
         cx.emit_if_all_unless_startup(conditions, finding);
     } else {
         cx.emit_if_all(conditions, finding);
+    }
+}
+
+/// The condition under which an `access_key` is a credential: its crate does not pair it with a
+/// secret key (see [`names_access_key`]).
+pub fn access_key_condition() -> crate::semantic::Condition {
+    crate::semantic::Condition {
+        ty: crate::semantic::TyExpr::Unknown,
+        holds: crate::semantic::Holds::NotAccessKeyId,
     }
 }
 

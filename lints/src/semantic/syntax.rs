@@ -573,6 +573,39 @@ pub fn awaited_block(e: &syn::Expr) -> Option<&syn::ExprAsync> {
     }
 }
 
+/// A retry combinator that runs its closure's futures where its own future is awaited:
+/// tokio-retry's `Retry::spawn`/`RetryIf::spawn` (despite the name, no task), backoff's
+/// `future::retry`/`retry_notify`, tryhard's `retry_fn`.
+pub fn retries_in_place(callee: &str) -> bool {
+    let (ty, f) = split_last(callee);
+    let ty = ty.map(last_segment);
+    matches!((ty, f), (Some("Retry" | "RetryIf"), "spawn"))
+        || (callee.starts_with("backoff::") && matches!(f, "retry" | "retry_notify"))
+        || (callee.starts_with("tryhard::") && f == "retry_fn")
+}
+
+/// `|g| g`: the closure hands its (only) parameter back.
+pub fn returns_param(cl: &syn::ExprClosure) -> bool {
+    let mut params = Vec::new();
+    for p in &cl.inputs {
+        pat_names(p, &mut params);
+    }
+    matches!(block_tail(&cl.body), syn::Expr::Path(p)
+        if p.path.get_ident().is_some_and(|i| params.iter().any(|n| i == n)))
+}
+
+/// A closure body's value: the expression itself, or a block's tail (`|| { let u = url.clone();
+/// fetch(u) }`).
+pub fn block_tail(e: &syn::Expr) -> &syn::Expr {
+    match peel(e) {
+        syn::Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(tail, None)) => peel(tail),
+            _ => peel(e),
+        },
+        other => other,
+    }
+}
+
 struct StepScan {
     more: bool,
 }

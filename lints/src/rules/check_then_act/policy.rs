@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 use crate::semantic::facts::SelfField;
-use crate::semantic::{AccessTarget, CrateCx, GatedAct, Ty, Written};
+use crate::semantic::{AccessKind, AccessTarget, CrateCx, GatedAct, Ty, Written};
 
 /// What kind of check-then-act a candidate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +94,24 @@ fn accounts_for_removal(cx: &CrateCx, g: &GatedAct) -> bool {
     })
 }
 
+/// The check's own guard records the decision before it is dropped (`match *state { Running =>
+/// return .., _ => {} } *state = Starting;` in one acquisition): a second caller sees the claim
+/// and leaves, so a later write under another acquisition finishes (or undoes) a transition
+/// only the claimer makes.
+fn claimed_under_check(cx: &CrateCx, g: &GatedAct) -> bool {
+    let (Some(file), AccessTarget::Guard(_)) = (cx.files.get(g.file), &g.check.target) else {
+        return false;
+    };
+    file.accesses.iter().any(|a| {
+        a.target == g.check.target
+            && a.kind == AccessKind::Write
+            && a.body == g.check.body
+            && a.region.start_byte > g.check.region.start_byte
+            && g.decision.gates(&a.region)
+            && (a.field.is_none() || g.act.field.is_none() || a.field == g.act.field)
+    })
+}
+
 pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Option<Act> {
     let (d, r, w) = (g.decision, g.check, g.act);
     if cx.unshared_local(g) || cx.serialized_by_fn_guard(g) || cx.runs_once_at_startup(g.file, d) {
@@ -102,6 +120,9 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
     match &w.target {
         AccessTarget::Guard(_) => {
             let b = g.act_acq?;
+            if claimed_under_check(cx, g) {
+                return None;
+            }
             if exclusive(cx, sharing, b.exclusive_root.as_ref()) {
                 return None;
             }

@@ -333,6 +333,13 @@ impl Scan<'_> {
     /// by its own name: `let Password { identifier, password, .. } = creds` makes `identifier`
     /// received, not a credential.
     fn bind_pat(&mut self, pat: &syn::Pat, origin: Origin) {
+        // An `Err(e)` pattern binds the callee's error, not what was handed to it: the error of
+        // `edit_and_save(.., creds)` is no credential.
+        let origin = if is_err_pattern(pat) {
+            Origin::default()
+        } else {
+            origin
+        };
         let mut bound = Vec::new();
         pat_names(pat, &mut bound);
         let whole = bound.len() == 1;
@@ -520,6 +527,16 @@ impl Scan<'_> {
             after_dot = matches!(&tt, TokenTree::Punct(p) if p.as_char() == '.');
         }
         false
+    }
+}
+
+/// `Err(e)` (also `Err(e) | ..` and typed): a pattern binding a call's error.
+fn is_err_pattern(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::TupleStruct(ts) => ts.path.segments.last().is_some_and(|s| s.ident == "Err"),
+        syn::Pat::Type(pt) => is_err_pattern(&pt.pat),
+        syn::Pat::Or(o) => o.cases.iter().all(is_err_pattern),
+        _ => false,
     }
 }
 

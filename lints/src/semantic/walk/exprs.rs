@@ -65,6 +65,18 @@ const PROPAGATING: &[&str] = &[
     "wrap_err",
 ];
 
+/// `Result`/`Option` combinators that take their receiver by value and hand its content to a
+/// closure: a guard in it is the closure's to drop.
+const MOVING_CLOSURE_COMBINATORS: &[&str] = &[
+    "map",
+    "map_or",
+    "map_or_else",
+    "and_then",
+    "is_ok_and",
+    "is_some_and",
+    "is_none_or",
+];
+
 /// An acquisition as the walker sees it, before the body's state is attached.
 struct Acquired {
     receiver: TyExpr,
@@ -1247,10 +1259,16 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.eval(&c.func, Mode::Place);
         let mut guards = Vec::new();
         let first = self.collect_args_begin();
-        // `thread::spawn(move || ..)`: the closure runs once.
-        let spawns = callee
+        // `Retry::spawn(strategy, || fetch(..)).await`: the retry runs the closure's future
+        // where the call's own future is awaited, not in a task.
+        let retries = callee
             .as_deref()
-            .is_some_and(|c| crate::semantic::syntax::last_segment(c).contains("spawn"));
+            .is_some_and(crate::semantic::syntax::retries_in_place);
+        // `thread::spawn(move || ..)`: the closure runs once.
+        let spawns = !retries
+            && callee
+                .as_deref()
+                .is_some_and(|c| crate::semantic::syntax::last_segment(c).contains("spawn"));
         if let Some(callee) = callee.as_deref() {
             self.core.note_block_on(callee, &c.args, false);
         }
@@ -1285,10 +1303,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             if spawns && let syn::Expr::Closure(cl) = peel(arg) {
                 self.core.spawned_closure = Some(cl as *const syn::ExprClosure as usize);
             }
+            if retries && let syn::Expr::Closure(cl) = peel(arg) {
+                self.core.inline_closure = Some(cl as *const syn::ExprClosure as usize);
+            }
             // An argument that is (or borrows) a guard, `absorb(&mut a.lock(), ..)`, keeps it in
             // use until the call, while the later arguments run; a field read through one
             // (`sum(a.lock().n, ..)`) copies the field and is done with it.
-            let a = self.eval_arg(arg, true);
+            let a = self.eval_arg(arg, !retries);
             let keeps = match peel(arg) {
                 syn::Expr::Reference(_) => true,
                 syn::Expr::Field(_) => false,
@@ -1508,12 +1529,22 @@ impl<'a, 'l> Walker<'a, 'l> {
         if let Some(op) = atomic {
             self.atomic_access(mc, op, arg_reads);
         } else {
-            let through = self.live(&[recv.guards, recv.root].concat());
+            let through = self.live(&[recv.guards.as_slice(), &recv.root].concat());
             if !through.is_empty() {
                 self.guard_method_access(&through, mc, arg_reads);
             } else {
                 self.record_work(mc.method.span());
             }
+        }
+        // `m.lock().map(|g| g.is_some())`: a by-value combinator moves the `LockResult` (or
+        // `Option`) and the guard in it into the closure, which drops it when it returns,
+        // unless it hands the guard back (`|g| g`).
+        if MOVING_CLOSURE_COMBINATORS.contains(&name.as_str())
+            && mc.args.iter().any(|a| {
+                matches!(peel(a), syn::Expr::Closure(cl) if !crate::semantic::syntax::returns_param(cl))
+            })
+        {
+            self.kill(&recv.guards);
         }
         if let syn::Expr::Path(p) = peel(&mc.receiver)
             && p.path.is_ident("self")
@@ -1804,10 +1835,22 @@ impl<'a, 'l> Walker<'a, 'l> {
             syn::Expr::MethodCall(mc) => (Some(mc.method.to_string()), &mc.args),
             _ => return,
         };
-        if wrapper.is_none_or(|w| w.starts_with("spawn")) {
+        let retries = match peel(e) {
+            syn::Expr::Call(c) => self
+                .core
+                .callee(c)
+                .is_some_and(|c| crate::semantic::syntax::retries_in_place(&c)),
+            _ => false,
+        };
+        if !retries && wrapper.is_none_or(|w| w.starts_with("spawn")) {
             return;
         }
         for a in args {
+            // A retry's closure makes the future it awaits: `|| fetch(url)`.
+            let a = match peel(a) {
+                syn::Expr::Closure(cl) if retries => crate::semantic::syntax::block_tail(&cl.body),
+                a => a,
+            };
             let span = match peel(a) {
                 syn::Expr::Call(c) => c.func.span(),
                 syn::Expr::MethodCall(mc) => mc.method.span(),
@@ -2065,7 +2108,11 @@ impl<'a, 'l> Walker<'a, 'l> {
             if then_leaves || else_leaves {
                 gated.push((range_of(i.span()).1, self.rest_end()));
             }
-            let memo = has_let && then_leaves && !returns_err(&i.then_branch);
+            // The hit hands the found value back: by `return`, or as the `if let`'s value
+            // (`if let Some(v) = hit { Ok(v.clone()) } else { ..fill.. }`).
+            let memo = has_let
+                && !returns_err(&i.then_branch)
+                && (then_leaves || (i.else_branch.is_some() && yields_found(i)));
             self.record_decision(&i.cond, reads, gated, memo);
             if then_leaves
                 && returns_bool(&i.then_branch)
@@ -2607,6 +2654,23 @@ fn returned(b: &syn::Block) -> Option<&syn::Expr> {
         syn::Stmt::Expr(syn::Expr::Return(r), _) => r.expr.as_deref(),
         _ => None,
     })
+}
+
+/// `if let Some(v) = found { Ok(v.clone()) } else { .. }`: the `then` block is only its value
+/// (no statement), which uses what the `let` bound (and is not an `Err`).
+fn yields_found(i: &syn::ExprIf) -> bool {
+    let syn::Expr::Let(l) = peel(&i.cond) else {
+        return false;
+    };
+    let [syn::Stmt::Expr(tail, None)] = i.then_branch.stmts.as_slice() else {
+        return false;
+    };
+    let mut bound = Vec::new();
+    crate::semantic::syntax::pat_names(&l.pat, &mut bound);
+    !crate::semantic::syntax::is_variant_call(tail, "Err")
+        && bound
+            .iter()
+            .any(|n| crate::semantic::syntax::mentions_ident(tail.to_token_stream(), n))
 }
 
 /// `{ ..; return Err(..) }`: the hit is an error (a duplicate), not a cached value handed back.

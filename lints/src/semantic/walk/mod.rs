@@ -50,8 +50,8 @@ pub struct Core<'a> {
     /// `secret_names::has_auth_context` of `file`, computed on first use: only a bare `token` of
     /// unknown type asks, and scanning every file for it cost 4% of a run.
     pub(crate) auth_context: OnceCell<bool>,
-    /// `secret_names::path_names` of `file`, computed when a secret-named value is reported.
-    pub(crate) path_names: OnceCell<std::collections::HashSet<String>>,
+    /// `secret_names::non_secret_names` of `file`, computed when a secret-named value is reported.
+    pub(crate) non_secret_names: OnceCell<std::collections::HashSet<String>>,
     pub(crate) opts: FileOptions,
     pub(crate) uses: UseScopes,
     pub(crate) env: Env,
@@ -482,7 +482,7 @@ pub fn analyze_file<'a>(
         file,
         src,
         auth_context: OnceCell::new(),
-        path_names: OnceCell::new(),
+        non_secret_names: OnceCell::new(),
         uses: UseScopes::for_module(opts.module_path.clone())
             .with_crate_root(opts.crate_root.clone())
             .with_reexports(opts.reexports.clone()),
