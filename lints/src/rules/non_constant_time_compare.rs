@@ -48,7 +48,9 @@
 //! pair's ID, where the crate pairs it with a `secret_key` (see `secret_in_log`); a call's
 //! error bound by an `Err(e)` pattern (`if let Err(e) = save(.., creds)`: `e.code` is what the
 //! callee answered, not the credentials handed to it);
-//! an unkeyed content digest (a checksum anyone can compute); `secstr` values, whose `==` is
+//! an unkeyed content digest (a checksum anyone can compute), and a record of separate fields
+//! (`Pending { token_uid: token.uid.clone(), key_sha256: Some(fp) }` holds an id beside a
+//! public key's fingerprint: no hash of the token; ids such as `token_uid` are identifiers); `secstr` values, whose `==` is
 //! constant-time; and test code. The finding is reported at the `==` / `!=` operator.
 //!
 //! Why the line is there: a timing attack needs an attacker-chosen guess compared with a value
@@ -235,6 +237,9 @@ const DESCRIPTOR_WORDS: &[&str] = &[
     "size",
     "count",
     "id",
+    "uid",
+    "uuid",
+    "guid",
     "version",
     "name",
     "mode",

@@ -425,12 +425,22 @@ impl Scan<'_> {
         Origin {
             received,
             credential,
-            mac: !constant
-                && !answer
-                && (self.any_bound(&tokens, |o| o.mac) || computes_mac(&tokens)),
+            mac: !constant && !answer && self.mac(e),
             constant,
             about,
         }
+    }
+
+    /// Whether `e` is (or holds) a MAC: computed in it, or bound to one. A struct literal's
+    /// fields are separate values, not one hash's input: `Pending { token_uid: token.uid,
+    /// next_key_sha256: None }` hashes nothing, though its text names a token and a SHA-256.
+    fn mac(&self, e: &syn::Expr) -> bool {
+        if let syn::Expr::Struct(s) = peel(e) {
+            return s.fields.iter().any(|f| self.mac(&f.expr))
+                || s.rest.as_deref().is_some_and(|r| self.mac(r));
+        }
+        let tokens = e.to_token_stream();
+        self.any_bound(&tokens, |o| o.mac) || computes_mac(&tokens)
     }
 
     /// See [`Origin::about`]: through `&`, `Some(..)` and views (`as_str`, `clone`..).
