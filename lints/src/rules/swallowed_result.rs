@@ -97,6 +97,9 @@
 //!   `team.zip(x)`), or a chain ending in a test against an expected value (`.is_some_and(|id|
 //!   id == room_id)`, which a `None` fails as it should) or in `.is_none()`; an `if let`
 //!   without `else`, or `if x.is_some()`, skips the `None` silently and stays a finding);
+//! - a method that is only named `ok`: `reply.ok()` on a binding or field of another crate's
+//!   type that is neither a `Result` nor an `Option` (fuser's `ReplyEmpty::ok` sends the
+//!   success reply);
 //! - `write!`/`writeln!` (or `write_fmt(format_args!(..))`) into a `String` (`write!(out,
 //!   ..).ok();`, also into the accumulator
 //!   of a `fold` that starts as one): `fmt::Write for String` never fails (also a `match`
@@ -3040,6 +3043,21 @@ fn send_loss(e: &syn::Expr) -> &'static str {
     }
 }
 
+/// `reply.ok()` on a binding or field whose type is known, another crate's, and neither a
+/// `Result` nor an `Option`: a method of that name (fuser's `ReplyEmpty::ok` sends the
+/// success reply), not `Result::ok`.
+fn known_not_result(cx: &Cx, receiver: &syn::Expr) -> bool {
+    if !matches!(peel(receiver), syn::Expr::Path(_) | syn::Expr::Field(_)) {
+        return false;
+    }
+    let TyExpr::Known(t) = cx.type_of(receiver) else {
+        return false;
+    };
+    !t.mentions_crate_path()
+        && t.path_str()
+            .is_some_and(|p| !crate::semantic::types::is_result_path(p) && !p.ends_with("Option"))
+}
+
 /// `Drop::drop`: a destructor has no caller to report to, and best-effort cleanup there
 /// (`let _ = fs::remove_file(..)`) is the idiom.
 fn skipped(cx: &Cx) -> bool {
@@ -3064,6 +3082,9 @@ impl SwallowedResult {
             || chain_observes_error(&ok.receiver)
             || removes_if_empty(&ok.receiver)
         {
+            return;
+        }
+        if known_not_result(cx, &ok.receiver) {
             return;
         }
         let loss = loss(cx, &ok.receiver, logged, self.send_sets());
