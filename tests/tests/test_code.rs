@@ -1,5 +1,5 @@
 //! Test code (`#[cfg(test)]` modules, statements and match arms, files that open with
-//! `#![cfg(test)]`, `#[test]` fns, `tests/`, test-support modules such as `testkit.rs`, and fns
+//! `#![cfg(test)]`, `#[test]` fns, `tests/` (also a package of its own inside one), test-support modules such as `testkit.rs`, and fns
 //! named for tests that only tests call) is analyzed by every rule that can go wrong
 //! there: its findings carry `"in_test": true` (JSON and SARIF), are lowered one severity level
 //! by default, and `[tests] mode` in `racewise.toml` keeps (`same`) or drops (`skip`) them.
@@ -85,6 +85,14 @@ fn at_full_severity() -> Vec<(String, u64, String, String, bool)> {
         ),
         // A test-support module by its name (`pub mod testkit;`).
         row("src/testkit.rs", 4, "blocking_sleep_in_async", "high", true),
+        // A package of its own inside `tests/`: a component the tests deploy.
+        row(
+            "tests/components/slow-echo/src/lib.rs",
+            4,
+            "blocking_sleep_in_async",
+            "high",
+            true,
+        ),
         row("tests/setup.rs", 4, "swallowed_result", "medium", true),
     ]
 }
@@ -111,8 +119,8 @@ fn test_code_findings_are_marked_and_lowered_by_default() {
         })
         .collect();
     assert_eq!(rows(&json), expected);
-    assert_eq!(json["summary"]["in_test"], 7, "{}", json["summary"]);
-    assert_eq!(json["summary"]["findings"], 9);
+    assert_eq!(json["summary"]["in_test"], 8, "{}", json["summary"]);
+    assert_eq!(json["summary"]["findings"], 10);
     // Production findings carry no `in_test` key at all.
     assert!(findings(&json)[1].get("in_test").is_none());
 }
@@ -166,7 +174,7 @@ fn sarif_tags_test_code_results() {
         .collect();
     assert_eq!(
         tagged,
-        vec![true, false, true, false, true, true, true, true]
+        vec![true, false, true, false, true, true, true, true, true]
     );
     assert_eq!(results[0]["properties"]["tags"][0], "test-code");
 }

@@ -77,15 +77,13 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
         let root = abs.parent().and_then(|d| crate_root(d, &mut dir_cache));
         located.push((abs.clone(), root.clone()));
         let is_test = root.as_ref().is_some_and(|r| {
-            abs.strip_prefix(r)
-                .ok()
-                .and_then(|rel| rel.components().next())
-                .is_some_and(|c| {
-                    matches!(
-                        c.as_os_str().to_str(),
-                        Some("tests" | "benches" | "examples")
-                    )
-                })
+            abs.strip_prefix(r).ok().is_some_and(|in_crate| {
+                in_crate
+                    .components()
+                    .next()
+                    .is_some_and(|c| is_test_dir(c.as_os_str().to_str()))
+                    || in_test_tree(&f.rel, in_crate.components().count())
+            })
         });
         let mp = root
             .as_ref()
@@ -297,6 +295,22 @@ struct Trees {
 
 /// The canonical path of a file: its directory's (resolved once per directory), or, for a
 /// symlink, the link's target's. Canonicalizing every file was a dozen syscalls each.
+fn is_test_dir(name: Option<&str>) -> bool {
+    matches!(name, Some("tests" | "benches" | "examples"))
+}
+
+/// A crate that itself lives in a `tests/`, `benches/` or `examples/` directory under the scan
+/// root (spin's `tests/test-components/components/*`, a workspace's `examples/*` packages):
+/// test support, like the files of a crate's own `tests/`. `rel` is the file's path from the
+/// scan root, `in_crate` how many of its components lie inside the crate.
+fn in_test_tree(rel: &str, in_crate: usize) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    parts
+        .len()
+        .checked_sub(in_crate)
+        .is_some_and(|above| parts[..above].iter().any(|p| is_test_dir(Some(p))))
+}
+
 fn canonical_file(f: &SourceFile, dirs: &mut HashMap<PathBuf, PathBuf>) -> PathBuf {
     let file = f.abs.as_path();
     match (file.parent(), file.file_name()) {
@@ -615,6 +629,16 @@ fn edition_of(root: &Path, manifests: &mut Manifests) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packages_inside_test_directories_are_test_code() {
+        assert!(in_test_tree("tests/components/echo/src/lib.rs", 2));
+        assert!(in_test_tree("examples/timer/src/main.rs", 2));
+        assert!(!in_test_tree("crates/echo/src/lib.rs", 2));
+        // The crate's own files: only the part above the crate root counts.
+        assert!(!in_test_tree("src/tests.rs", 2));
+        assert!(!in_test_tree("tests_common/src/lib.rs", 2));
+    }
 
     #[test]
     fn test_support_modules_and_crates_are_test_code() {
