@@ -770,6 +770,14 @@ impl CrateIndex {
                         (derived || super::types::CONSTRUCTORS.contains(&name.as_str()))
                             .then(|| base.clone())
                     })
+                    .or_else(|| {
+                        (is_workspace_type
+                            && super::types::DERIVED_FALLIBLE_CONSTRUCTORS.contains(&name.as_str()))
+                        .then(|| Ty::Path {
+                            path: "std::result::Result".to_string(),
+                            args: vec![base.clone(), Ty::Unknown],
+                        })
+                    })
                     .unwrap_or(Ty::Unknown)
             }
         };

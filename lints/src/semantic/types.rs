@@ -733,6 +733,16 @@ pub const NUMBERS_AND_BOOL: &[&str] = &[
 /// is a `Cli` when no impl of the workspace declares its own `parse`.
 pub const DERIVED_CONSTRUCTORS: &[&str] = &["parse", "parse_from", "from_args", "from_env"];
 
+/// Derived methods that return the type in a `Result` (clap's `Parser::try_parse`,
+/// `try_parse_from`, `FromArgMatches::from_arg_matches`): `Cli::from_arg_matches(&m)?` is a
+/// `Cli`.
+pub const DERIVED_FALLIBLE_CONSTRUCTORS: &[&str] = &[
+    "try_parse",
+    "try_parse_from",
+    "from_arg_matches",
+    "from_arg_matches_mut",
+];
+
 /// Constructors: `Mutex::new(..)` has type `Mutex`.
 pub const CONSTRUCTORS: &[&str] = &[
     "new",
