@@ -405,13 +405,17 @@ fn phrase_at(words: &[String], i: usize) -> Option<SecretKind> {
     None
 }
 
+/// The index of the word that ends a name's last secret phrase.
+fn last_phrase(words: &[String]) -> Option<usize> {
+    (0..words.len())
+        .rev()
+        .find(|&i| phrase_at(words, i).is_some())
+}
+
 /// Classify a name by the word rules in the module docs.
 pub fn classify(name: &str) -> NameClass {
     let words = split_words(name);
-    let Some(last) = (0..words.len())
-        .rev()
-        .find(|&i| phrase_at(&words, i).is_some())
-    else {
+    let Some(last) = last_phrase(&words) else {
         return NameClass::Unrelated;
     };
     if words[last + 1..]
@@ -450,10 +454,7 @@ pub fn classify(name: &str) -> NameClass {
 /// `CrateIndex::pairs_access_keys`).
 pub fn names_access_key(name: &str) -> bool {
     let words = split_words(name);
-    let Some(last) = (0..words.len())
-        .rev()
-        .find(|&i| phrase_at(&words, i).is_some())
-    else {
+    let Some(last) = last_phrase(&words) else {
         return false;
     };
     matches!(words[last].as_str(), "key" | "keys")
