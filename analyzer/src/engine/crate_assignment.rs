@@ -293,16 +293,17 @@ struct Trees {
     spliced_items: Vec<std::sync::Arc<[String]>>,
 }
 
-/// The canonical path of a file: its directory's (resolved once per directory), or, for a
-/// symlink, the link's target's. Canonicalizing every file was a dozen syscalls each.
+/// A directory whose files are test, bench or example code.
 fn is_test_dir(name: Option<&str>) -> bool {
     matches!(name, Some("tests" | "benches" | "examples"))
 }
 
-/// A crate that itself lives in a `tests/`, `benches/` or `examples/` directory under the scan
-/// root (spin's `tests/test-components/components/*`, a workspace's `examples/*` packages):
-/// test support, like the files of a crate's own `tests/`. `rel` is the file's path from the
-/// scan root, `in_crate` how many of its components lie inside the crate.
+/// A crate that itself lives in a `tests/`, `benches/` or `examples/` directory of the project
+/// (spin's `tests/test-components/components/*`, a workspace's `examples/*` packages): test
+/// support, like the files of a crate's own `tests/`. `rel` is the file's report path (from the
+/// scan root, or the project root a `--root`/`racewise.toml` names), `in_crate` how many of its
+/// components lie inside the crate. Such code is still checked; its findings are marked
+/// `in_test` and lowered like any test code's.
 fn in_test_tree(rel: &str, in_crate: usize) -> bool {
     let parts: Vec<&str> = rel.split('/').collect();
     parts
@@ -311,6 +312,8 @@ fn in_test_tree(rel: &str, in_crate: usize) -> bool {
         .is_some_and(|above| parts[..above].iter().any(|p| is_test_dir(Some(p))))
 }
 
+/// The canonical path of a file: its directory's (resolved once per directory), or, for a
+/// symlink, the link's target's. Canonicalizing every file was a dozen syscalls each.
 fn canonical_file(f: &SourceFile, dirs: &mut HashMap<PathBuf, PathBuf>) -> PathBuf {
     let file = f.abs.as_path();
     match (file.parent(), file.file_name()) {

@@ -82,14 +82,15 @@
 //!   (`if *phase.lock() == Running { return } *phase.lock() = Running`); a `store` of a value
 //!   recomputed from scratch (`v = compute(); x.store(v, ..)`: a lazy cache);
 //! - a **claim made under the check's guard**: the acquisition that checks also records the
-//!   outcome before it is dropped (`match *state { Running => return .., _ => {} } *state =
-//!   Starting;`): a second caller sees the claim and leaves, so the later writes under new
-//!   acquisitions (`Running` on success, `Stopped` on failure) finish or undo a transition only
-//!   the claimer makes;
+//!   outcome before it is dropped, by storing a constant or inserting a reservation (`match
+//!   *state { Running => return .., _ => {} } *state = Starting;`): a second caller sees the
+//!   claim and leaves, so the later writes under new acquisitions (`Running` on success,
+//!   `Stopped` on failure) finish or undo a transition only the claimer makes. A removal there
+//!   (evicting a stale entry) claims nothing: racers both evict, then both fill;
 //! - a **deterministic cache**: after a lookup whose hit returns the found value
 //!   (`if let Some(v) = cache.lock().get(&k) { return v.clone() }`, or hands it back as the
-//!   `if let`'s value: `let hit = cache.lock().get(&k).cloned(); if let Some(v) = hit {
-//!   Ok(v) } else { .. }`), the insert on a miss is
+//!   `if let`'s value, as it is or cloned: `let hit = cache.lock().get(&k).cloned(); if let
+//!   Some(v) = hit { Ok(v) } else { .. }`), the insert on a miss is
 //!   reported only when the inserted value has an identity of its own — a sync primitive, handle,
 //!   connection, session, client, channel, spawned task or fresh id (`Arc::new(Semaphore::new(..))`,
 //!   `connect(..).await?`, `Uuid::new_v4()`): racing misses then hand callers different instances.

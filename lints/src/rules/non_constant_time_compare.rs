@@ -45,7 +45,8 @@
 //! the secret (`token_type`, `signature_algorithm`, `token.kind == kind`, version and capability
 //! tags, tokens that are positions or ownership tags: `publish_token`, `next_page_token`, and
 //! a device's push-notification address, `push_token`); an S3-style `access_key`, the key
-//! pair's ID, where the crate pairs it with a `secret_key` (see `secret_in_log`); a call's
+//! pair's ID, where a struct of the crate pairs it with a `secret_key` (see `secret_in_log`),
+//! unless the other operand carries the secret key too; a call's
 //! error bound by an `Err(e)` pattern (`if let Err(e) = save(.., creds)`: `e.code` is what the
 //! callee answered, not the credentials handed to it);
 //! an unkeyed content digest (a checksum anyone can compute), and a record of separate fields
@@ -293,15 +294,13 @@ impl NonConstantTimeCompare {
         }) {
             return;
         }
-        let secret = |e: &syn::Expr, about: bool| {
-            let mut refs = Vec::new();
+        let mut refs = Vec::new();
+        for (e, about) in [(left, l.about), (right, r.about)] {
             if !about {
                 secret_names::secret_refs(e, &mut refs);
             }
-            refs.into_iter().next()
-        };
-        let refs = [secret(left, l.about), secret(right, r.about)];
-        let named = refs.iter().any(Option::is_some);
+        }
+        let named = !refs.is_empty();
         let verifies = mac || named || l.credential || r.credential;
         if !verifies {
             return;
@@ -351,7 +350,7 @@ impl NonConstantTimeCompare {
         // An S3-style access key is its key pair's ID where the crate pairs it with a secret key.
         if !mac
             && named
-            && refs.iter().flatten().all(|r| {
+            && refs.iter().all(|r| {
                 secret_names::names_access_key(r.name.rsplit('.').next().unwrap_or(&r.name))
             })
         {

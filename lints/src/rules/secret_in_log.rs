@@ -40,13 +40,16 @@
 //!
 //! A setting named like a key that the same file opens as a file (`load_keys(Path::new(
 //! &tls_private_key))`, `File::open(&cfg.api_key_file)`, any `fs::` fn) holds the key's path,
-//! and printing it is no leak. A constant whose string value is made of its own name's words
-//! (`const LOG_SUBSYSTEM_CREDENTIALS: &str = "credentials"`, `HEADER_API_KEY = "x-api-key"`)
-//! is a label, not a secret; a hard-coded key (`SANDBOX_API_KEY = "sk_test_.."`) is reported.
-//! An `access_key` is the public half of an S3-style key pair, the key *ID* audit logs name
-//! users by, where its crate (or a workspace crate it names) declares a `secret_key` /
-//! `secret_access_key` field: there only the secret key, session token and the like are
-//! secrets. Where nothing pairs it (an Azure storage account's access key), it is the secret.
+//! and printing it is no leak. A constant whose string value is made of its own name's words,
+//! the secret word among them (`const LOG_SUBSYSTEM_CREDENTIALS: &str = "credentials"`,
+//! `HEADER_API_KEY = "x-api-key"`), is a label, not a secret; a hard-coded key
+//! (`SANDBOX_API_KEY = "sk_test_.."`) or a default password (`ADMIN_PASSWORD = "admin"`) is
+//! reported. An `access_key` is the public half of an S3-style key pair, the key *ID* audit
+//! logs name users by, where its crate (or a workspace crate it names) declares the pair: one
+//! struct with an access key field beside a `secret_key` / `secret_access_key`
+//! (`Credentials { access_key, secret_key }`); there only the secret key, session token and the
+//! like are secrets. Where nothing pairs it (an Azure storage account's access key, a crate
+//! whose only `secret_key` is a signing key pair's), it is the secret.
 //!
 //! The subject is a *value*: a variable, field, constant, accessor (`creds.password()`,
 //! `cfg.api_key()`) or a call that produces the secret (`fetch_token(..)`). A method named for

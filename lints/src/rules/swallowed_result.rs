@@ -3054,8 +3054,9 @@ fn known_not_result(cx: &Cx, receiver: &syn::Expr) -> bool {
         return false;
     };
     !t.mentions_crate_path()
+        // `Result` and its aliases (`LockResult`, `QueryResult`, `IResult`).
         && t.path_str()
-            .is_some_and(|p| !crate::semantic::types::is_result_path(p) && !p.ends_with("Option"))
+            .is_some_and(|p| !p.ends_with("Result") && !p.ends_with("Option"))
 }
 
 /// `Drop::drop`: a destructor has no caller to report to, and best-effort cleanup there

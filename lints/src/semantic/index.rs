@@ -171,6 +171,7 @@ impl CrateIndex {
             t.globs.extend(m.globs);
         }
         self.sealed = OnceLock::new();
+        self.pairs_access_keys = OnceLock::new();
     }
 
     /// The workspace members this crate refers to by name (set once, after every index exists).
@@ -580,20 +581,34 @@ impl CrateIndex {
             .then_some(inner)
     }
 
-    /// Whether this crate or a workspace crate it names declares a field for the secret half of
-    /// an S3-style key pair (`secret_key`, `secret_access_key`): there an `access_key` is the
-    /// pair's public half, the key *ID* (a user name in audit logs), not a credential.
+    /// Whether this crate or a workspace crate it names declares an S3-style key pair: one
+    /// struct with an access key field and a `secret_key`/`secret_access_key` beside it
+    /// (`Credentials { access_key, secret_key, .. }`). There an `access_key` is the pair's
+    /// public half, the key *ID* (a user name in audit logs), not a credential.
     pub fn pairs_access_keys(&self) -> bool {
         *self.pairs_access_keys.get_or_init(|| {
             std::iter::once(self)
                 .chain(self.sibling_indexes())
-                .any(|index| {
-                    index
-                        .fields
-                        .keys()
-                        .any(|(_, field)| super::secret_names::names_secret_key_of_pair(field))
-                })
+                .any(CrateIndex::declares_key_pair)
         })
+    }
+
+    fn declares_key_pair(&self) -> bool {
+        let mut owner: Option<&str> = None;
+        let (mut access, mut secret) = (false, false);
+        // `fields` is ordered by owner: one pass, resetting at each new owner.
+        for (o, field) in self.fields.keys() {
+            if owner != Some(o.as_str()) {
+                owner = Some(o.as_str());
+                (access, secret) = (false, false);
+            }
+            access |= super::secret_names::names_access_key(field);
+            secret |= super::secret_names::names_secret_key_of_pair(field);
+            if access && secret {
+                return true;
+            }
+        }
+        false
     }
 
     /// The crate-local path of a type's owner (after peeling `Arc`/`&`/...): what fields and

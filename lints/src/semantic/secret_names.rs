@@ -465,9 +465,11 @@ pub fn names_access_key(name: &str) -> bool {
 /// A field naming the secret half of an S3-style key pair (`secret_key`, `secret_access_key`,
 /// `secretKey`), whose other half is the access key ID.
 pub fn names_secret_key_of_pair(name: &str) -> bool {
+    let words = split_words(name);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     matches!(
-        split_words(name).as_slice(),
-        [s, k] | [s, _, k] if s == "secret" && k == "key"
+        words.as_slice(),
+        ["secret", "key"] | ["secret", "access", "key"]
     )
 }
 
@@ -719,9 +721,10 @@ impl<'ast> syn::visit::Visit<'ast> for AuthScan {
 ///   through `&`, `.clone()`, `.unwrap()`, `.as_ref()` and the like — `tls_private_key` in
 ///   `load_keys(Path::new(&tls_private_key))`. A setting named like a key that the program
 ///   opens as a file holds the key's path, not the key;
-/// - its constants whose string value is made of their own name's words
-///   (`const LOG_SUBSYSTEM_CREDENTIALS: &str = "credentials"`, `const PASSWORD: &str =
-///   "password"`): a label, a field or header name. A hard-coded secret's value is not its name.
+/// - its constants whose string value is made of their own name's words, the secret word
+///   among them (`const LOG_SUBSYSTEM_CREDENTIALS: &str = "credentials"`, `const PASSWORD:
+///   &str = "password"`): a label, a field or header name. A hard-coded secret's value is not
+///   its name (`ADMIN_PASSWORD = "admin"` is a default password).
 pub fn non_secret_names(file: &syn::File) -> std::collections::HashSet<String> {
     struct V(std::collections::HashSet<String>);
     impl<'ast> syn::visit::Visit<'ast> for V {
@@ -765,7 +768,10 @@ fn labels_itself(name: &str, value: &str) -> bool {
         .filter(|w| w.len() > 1)
         .map(str::to_lowercase)
         .collect();
-    !value_words.is_empty() && value_words.iter().all(|w| name_words.contains(w))
+    // The value names the secret itself: `ADMIN_PASSWORD = "admin"` is a default password.
+    let names_the_secret =
+        last_phrase(&name_words).is_some_and(|i| value_words.contains(&name_words[i]));
+    names_the_secret && value_words.iter().all(|w| name_words.contains(w))
 }
 
 /// `Path::new`, `PathBuf::from`, `File::open`, `File::create`, `fs::<anything>`.
@@ -1316,6 +1322,22 @@ mod tests {
         ] {
             assert!(!secret(name), "{name} should not be a secret");
         }
+    }
+
+    #[test]
+    fn access_keys_and_label_constants() {
+        assert!(names_access_key("access_key") && names_access_key("target_access_key"));
+        assert!(names_access_key("AccessKey") && !names_access_key("secret_access_key"));
+        assert!(!names_access_key("api_key") && !names_access_key("access_token"));
+        assert!(
+            names_secret_key_of_pair("secret_key") && names_secret_key_of_pair("secretAccessKey")
+        );
+        assert!(!names_secret_key_of_pair("secret_api_key") && !names_secret_key_of_pair("secret"));
+        assert!(labels_itself("LOG_SUBSYSTEM_CREDENTIALS", "credentials"));
+        assert!(labels_itself("HEADER_API_KEY", "x-api-key"));
+        assert!(!labels_itself("ADMIN_PASSWORD", "admin"));
+        assert!(!labels_itself("SANDBOX_API_KEY", "sk_test_4eC39HqLyjW"));
+        assert!(!labels_itself("API_KEY", ""));
     }
 
     #[test]

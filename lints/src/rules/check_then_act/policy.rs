@@ -105,6 +105,9 @@ fn claimed_under_check(cx: &CrateCx, g: &GatedAct) -> bool {
     file.accesses.iter().any(|a| {
         a.target == g.check.target
             && a.kind == AccessKind::Write
+            // A state recorded (`*state = Starting`) or a reservation made (`insert(id, ..)`);
+            // a removal, `clear` or `retain` claims nothing a second caller would see.
+            && (matches!(a.written, Written::Constant(_)) || a.op == "insert")
             && a.body == g.check.body
             && a.region.start_byte > g.check.region.start_byte
             && g.decision.gates(&a.region)

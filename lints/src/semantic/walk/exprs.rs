@@ -1539,7 +1539,14 @@ impl<'a, 'l> Walker<'a, 'l> {
         // `m.lock().map(|g| g.is_some())`: a by-value combinator moves the `LockResult` (or
         // `Option`) and the guard in it into the closure, which drops it when it returns,
         // unless it hands the guard back (`|g| g`).
+        // Not on a guard itself (parking_lot's, tokio's): `g.map(..)` there goes through
+        // `Deref` to the value and the guard stays a temporary of the statement.
+        let on_guard = receiver_ty
+            .known()
+            .and_then(|t| t.path_str())
+            .is_some_and(|p| !p.ends_with("Result") && !p.ends_with("Option"));
         if MOVING_CLOSURE_COMBINATORS.contains(&name.as_str())
+            && !on_guard
             && mc.args.iter().any(|a| {
                 matches!(peel(a), syn::Expr::Closure(cl) if !crate::semantic::syntax::returns_param(cl))
             })
@@ -2667,10 +2674,35 @@ fn yields_found(i: &syn::ExprIf) -> bool {
     };
     let mut bound = Vec::new();
     crate::semantic::syntax::pat_names(&l.pat, &mut bound);
-    !crate::semantic::syntax::is_variant_call(tail, "Err")
-        && bound
-            .iter()
-            .any(|n| crate::semantic::syntax::mentions_ident(tail.to_token_stream(), n))
+    hands_back(tail, &bound)
+}
+
+/// `v`, `v.clone()`, `Ok(v)`, `Some(Arc::clone(&v))`, `*v`: one of `names` handed back as it
+/// is (no work done with it, no write through it).
+fn hands_back(e: &syn::Expr, names: &[String]) -> bool {
+    match peel(e) {
+        syn::Expr::Path(p) => p
+            .path
+            .get_ident()
+            .is_some_and(|i| names.iter().any(|n| i == n)),
+        syn::Expr::Reference(r) => hands_back(&r.expr, names),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => hands_back(&u.expr, names),
+        syn::Expr::MethodCall(mc)
+            if mc.args.is_empty()
+                && matches!(
+                    mc.method.to_string().as_str(),
+                    "clone" | "to_owned" | "to_string" | "cloned" | "copied"
+                ) =>
+        {
+            hands_back(&mc.receiver, names)
+        }
+        syn::Expr::Call(c) if c.args.len() == 1 => {
+            crate::semantic::syntax::path_last_ident(&c.func)
+                .is_some_and(|f| matches!(f.to_string().as_str(), "Ok" | "Some" | "clone"))
+                && hands_back(&c.args[0], names)
+        }
+        _ => false,
+    }
 }
 
 /// `{ ..; return Err(..) }`: the hit is an error (a duplicate), not a cached value handed back.
