@@ -2664,7 +2664,7 @@ fn returned(b: &syn::Block) -> Option<&syn::Expr> {
 }
 
 /// `if let Some(v) = found { Ok(v.clone()) } else { .. }`: the `then` block is only its value
-/// (no statement), which uses what the `let` bound (and is not an `Err`).
+/// (no statement), and that value is what the `let` bound, handed back ([`hands_back`]).
 fn yields_found(i: &syn::ExprIf) -> bool {
     let syn::Expr::Let(l) = peel(&i.cond) else {
         return false;
