@@ -348,13 +348,8 @@ impl NonConstantTimeCompare {
             }
         }
         // An S3-style access key is its key pair's ID where the crate pairs it with a secret key.
-        if !mac
-            && named
-            && refs.iter().all(|r| {
-                secret_names::names_access_key(r.name.rsplit('.').next().unwrap_or(&r.name))
-            })
-        {
-            conditions.push(secret_names::access_key_condition());
+        if !mac {
+            conditions.extend(secret_names::only_access_keys(&refs));
         }
         cx.emit_if_all(conditions, finding);
     }

@@ -814,8 +814,7 @@ pub fn emit_secret_finding(
     finding: Finding,
     to_stdout: bool,
 ) {
-    let last = r.name.rsplit('.').next().unwrap_or(&r.name);
-    if cx.names_no_secret(last) {
+    if cx.names_no_secret(r.field_name()) {
         return;
     }
     let ty = cx.type_of(&r.expr);
@@ -830,9 +829,7 @@ pub fn emit_secret_finding(
             holds: crate::semantic::Holds::Secret(strict.unwrap_or(may_carry)),
         }]
     };
-    if names_access_key(last) {
-        conditions.push(access_key_condition());
-    }
+    conditions.extend(only_access_keys(std::slice::from_ref(r)));
     if to_stdout {
         cx.emit_if_all_unless_startup(conditions, finding);
     } else {
@@ -840,13 +837,15 @@ pub fn emit_secret_finding(
     }
 }
 
-/// The condition under which an `access_key` is a credential: its crate does not pair it with a
-/// secret key (see [`names_access_key`]).
-pub fn access_key_condition() -> crate::semantic::Condition {
-    crate::semantic::Condition {
-        ty: crate::semantic::TyExpr::Unknown,
-        holds: crate::semantic::Holds::NotAccessKeyId,
-    }
+/// Where every secret named is an `access_key` (see [`names_access_key`]): the condition under
+/// which it is a credential, that its crate does not pair it with a secret key.
+pub fn only_access_keys(refs: &[SecretRef]) -> Option<crate::semantic::Condition> {
+    (!refs.is_empty() && refs.iter().all(|r| names_access_key(r.field_name()))).then_some(
+        crate::semantic::Condition {
+            ty: crate::semantic::TyExpr::Unknown,
+            holds: crate::semantic::Holds::NotAccessKeyId,
+        },
+    )
 }
 
 /// [`carrier_type`] is known to be `true`.
@@ -948,12 +947,20 @@ const STRING_LIKE: &[&str] = &[
 /// A place in an expression where a secret-named value is used.
 #[derive(Debug, Clone)]
 pub struct SecretRef {
-    /// The secret-like name (`token`, `api_key`, `expected_signature`).
+    /// The secret-like name (`token`, `api_key`, `expected_signature`; `cfg.api_key` for a
+    /// field).
     pub name: String,
     pub kind: SecretKind,
     /// The named sub-expression (`token` in `&token[..8]`), for typing it.
     pub expr: syn::Expr,
     pub span: Span,
+}
+
+impl SecretRef {
+    /// The name's last part: the field of `cfg.api_key`, the name itself otherwise.
+    pub fn field_name(&self) -> &str {
+        self.name.rsplit('.').next().unwrap_or(&self.name)
+    }
 }
 
 /// Methods whose result is (a view of, a copy of, a prefix of) the receiver: a secret stays a

@@ -1842,11 +1842,17 @@ impl<'a, 'l> Walker<'a, 'l> {
             syn::Expr::MethodCall(mc) => (Some(mc.method.to_string()), &mc.args),
             _ => return,
         };
+        // Resolved only for the names a retry combinator bears: every awaited call comes here.
         let retries = match peel(e) {
-            syn::Expr::Call(c) => self
-                .core
-                .callee(c)
-                .is_some_and(|c| crate::semantic::syntax::retries_in_place(&c)),
+            syn::Expr::Call(c)
+                if wrapper.as_deref().is_some_and(|w| {
+                    matches!(w, "spawn" | "retry" | "retry_notify" | "retry_fn")
+                }) =>
+            {
+                self.core
+                    .callee(c)
+                    .is_some_and(|c| crate::semantic::syntax::retries_in_place(&c))
+            }
             _ => false,
         };
         if !retries && wrapper.is_none_or(|w| w.starts_with("spawn")) {
