@@ -129,6 +129,9 @@ fn allowed_lints(
     out: &mut Vec<Named>,
 ) {
     let syn::Meta::List(list) = meta else { return };
+    if !list.path.is_ident("allow") && !list.path.is_ident("cfg_attr") {
+        return;
+    }
     // Every watched lint is `clippy::..`: most `allow`s and `cfg_attr`s (`doc(cfg(..))`) name
     // none, and a token scan is far cheaper than parsing their arguments.
     if !mentions_ident(list.tokens.clone(), "clippy") {

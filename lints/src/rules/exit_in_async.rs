@@ -102,7 +102,7 @@ use syn::spanned::Spanned;
 use crate::finding::Severity;
 use crate::lint::{CrateFinding, ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::facts::CallSite;
-use crate::semantic::syntax::{path_ends_with, span_key, stmt_macro};
+use crate::semantic::syntax::{expr_span, path_ends_with, span_key, stmt_macro};
 use crate::semantic::{CrateCx, Cx, FnView, Ty, TyExpr};
 
 fn is_exit(path: &str) -> bool {
@@ -146,7 +146,7 @@ fn logged_aborts(block: &syn::Block, out: &mut BTreeSet<(usize, usize)>) {
                     && is_error_log(log)
                     && path_ends_with(&call.func, "abort")
                 {
-                    self.0.insert(span_key(call.func.span()));
+                    self.0.insert(span_key(expr_span(&call.func)));
                 }
             }
             syn::visit::visit_block(self, b);
@@ -174,7 +174,7 @@ impl Lint for ExitInAsync {
         if f.sig.asyncness.is_some() && f.name == "main" {
             self.main_tail = f.block.stmts.last().and_then(|s| match s {
                 syn::Stmt::Expr(e, _) => match crate::semantic::syntax::peel(e) {
-                    syn::Expr::Call(c) => Some(span_key(c.func.span())),
+                    syn::Expr::Call(c) => Some(span_key(expr_span(&c.func))),
                     _ => None,
                 },
                 _ => None,
@@ -245,7 +245,10 @@ impl Lint for ExitInAsync {
         }
         // A logged fail-stop (see the rule's docs): the crash is the design. Only calls whose
         // path ends in `abort` are in the set, whatever `use` brought them.
-        if self.logged_aborts.contains(&span_key(call.func.span())) {
+        if self
+            .logged_aborts
+            .contains(&span_key(expr_span(&call.func)))
+        {
             return;
         }
         let Some(callee) = cx.callee(call) else {
@@ -280,7 +283,7 @@ impl Lint for ExitInAsync {
         if cx.in_async_main() {
             // At main's very end, returning would end the runtime's tasks all the same: only
             // the destructors of what main keeps alive for them are skipped.
-            let at_end = self.main_tail == Some(span_key(call.func.span()));
+            let at_end = self.main_tail == Some(span_key(expr_span(&call.func)));
             if !(if at_end {
                 cx.keeps_for_drop()
             } else {

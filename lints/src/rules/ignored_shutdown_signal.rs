@@ -318,7 +318,17 @@ impl Lint for IgnoredShutdownSignal {
                 continue;
             }
             let label = match &name {
-                Some(n) if uses_binding(f.block, n) => continue,
+                // The body's text first: most parameters typed by a crate path are not
+                // signals, and a body that never spells the name cannot use it.
+                Some(n)
+                    if cx
+                        .source()
+                        .block_text(f.block)
+                        .is_none_or(|t| t.contains(n.as_str()))
+                        && uses_binding(f.block, n) =>
+                {
+                    continue;
+                }
                 Some(n) => format!("`{n}`"),
                 None => format!("`_: {}`", type_text(&pt.ty)),
             };

@@ -61,7 +61,8 @@ pub const DEREF: &str = "<deref>";
 #[derive(Debug, Default)]
 struct ModuleTable {
     names: BTreeMap<String, String>,
-    items: Vec<String>,
+    /// A set: every path the call graph resolves asks it, and a module can hold thousands.
+    items: rustc_hash::FxHashSet<String>,
     globs: Vec<String>,
 }
 
@@ -257,24 +258,28 @@ impl CrateIndex {
             if !cur.starts_with("crate::") {
                 return cur;
             }
-            let segs: Vec<&str> = cur.split("::").collect();
-            // The longest prefix that is a module of the crate; the next segment is looked up in it.
-            let Some(k) = (1..segs.len())
+            // The longest prefix that is a module of the crate; the next segment is looked up in
+            // it. Prefixes are slices of the path (ends of `::`), tried longest first.
+            let seps: Vec<usize> = cur.match_indices("::").map(|(i, _)| i).collect();
+            let Some(&end) = seps
+                .iter()
                 .rev()
-                .find(|&k| self.modules.contains_key(&segs[..k].join("::")))
+                .find(|&&i| self.modules.contains_key(&cur[..i]))
             else {
                 return cur;
             };
-            let module = segs[..k].join("::");
-            let name = segs[k];
-            let rest = &segs[k + 1..];
-            let Some(target) = self.lookup_in(&module, name, depth + 1, seen) else {
+            let module = &cur[..end];
+            let after = &cur[end + 2..];
+            let (name, rest) = match after.split_once("::") {
+                Some((name, rest)) => (name, Some(rest)),
+                None => (after, None),
+            };
+            let Some(target) = self.lookup_in(module, name, depth + 1, seen) else {
                 return cur;
             };
-            let next = if rest.is_empty() {
-                target
-            } else {
-                format!("{target}::{}", rest.join("::"))
+            let next = match rest {
+                None => target,
+                Some(rest) => format!("{target}::{rest}"),
             };
             if next == cur {
                 return cur;
@@ -318,7 +323,7 @@ impl CrateIndex {
         seen: &mut Lookups,
     ) -> Option<String> {
         let table = self.modules.get(module)?;
-        if table.items.iter().any(|i| i == name) {
+        if table.items.contains(name) {
             return Some(format!("{module}::{name}"));
         }
         if let Some(full) = table.names.get(name) {

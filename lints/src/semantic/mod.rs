@@ -98,6 +98,17 @@ impl<'a> SourceText<'a> {
         Some(start + off)
     }
 
+    /// The text of a block, braces included: a cheap first test before a visit of its tokens
+    /// (a name the text does not hold is not used there). `None` when the block's span is not
+    /// this file's (a block parsed from other text), which its braces would betray.
+    pub fn block_text(&self, block: &syn::Block) -> Option<&'a str> {
+        let span = block.brace_token.span;
+        let start = self.byte_at(span.open().start())?;
+        let end = self.byte_at(span.close().end())?;
+        let text = self.text.get(start..end)?;
+        (text.starts_with('{') && text.ends_with('}')).then_some(text)
+    }
+
     /// The text of 1-based line `line`, without its newline.
     pub fn line(&self, line: u32) -> &'a str {
         let i = (line as usize).saturating_sub(1);

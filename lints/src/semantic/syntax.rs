@@ -460,6 +460,9 @@ impl<'ast> syn::visit::Visit<'ast> for BindingUse<'_> {
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
+/// `e.span()` without printing the expression back (see `walk::spans`).
+pub(crate) use super::walk::spans::expr_span;
+
 /// A span's start as (line, column): a key for matching a node seen in one hook (`check_fn`,
 /// `check_stmt`) with the same node in a later one, since syn nodes are not comparable.
 pub fn span_key(span: proc_macro2::Span) -> (usize, usize) {

@@ -7,8 +7,6 @@
 //! read under a lock and merely carried elsewhere (`let id = lc.read().id.clone();`) never
 //! becomes a condition unless something decides on it.
 
-use syn::spanned::Spanned;
-
 use super::Walker;
 use crate::finding::Region;
 use crate::semantic::facts::{
@@ -411,7 +409,7 @@ impl Walker<'_, '_> {
         };
         for &g in guards {
             self.push_access(
-                e.span(),
+                super::spans::expr_span(e),
                 AccessTarget::Guard(g),
                 AccessKind::Read,
                 op,
@@ -436,7 +434,7 @@ impl Walker<'_, '_> {
         let field = first_field(left);
         for &g in guards {
             self.push_access(
-                left.span(),
+                super::spans::expr_span(left),
                 AccessTarget::Guard(g),
                 AccessKind::Write,
                 op,
@@ -556,7 +554,7 @@ impl Walker<'_, '_> {
         collect_idents(quote::ToTokens::to_token_stream(cond), &mut idents);
         self.core.facts.decisions.push(Decision {
             body: body_id,
-            region: Region::from_span(cond.span()),
+            region: Region::from_span(super::spans::expr_span(cond)),
             reads,
             gated,
             memo,

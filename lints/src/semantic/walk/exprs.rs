@@ -12,6 +12,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 
 use super::access::{atomic_op, range_of};
+use super::spans;
 use super::{Binding, Boundary, Flow, Owner, Walker, hook};
 use crate::finding::Region;
 use crate::semantic::facts::{
@@ -678,7 +679,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.record_decision(
                 &init.expr,
                 reads.clone(),
-                vec![(range_of(local.span()).1, self.rest_end())],
+                vec![(range_of(local.semi_token.span).1, self.rest_end())],
                 false,
             );
             let saved = self.clone_flow();
@@ -1339,17 +1340,17 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         if let Some(segs) = crate::semantic::syntax::path_segments(&c.func) {
             match segs.as_slice() {
-                [f] => self.record_gated_call(f.clone(), c.func.span()),
+                [f] => self.record_gated_call(f.clone(), spans::expr_span(&c.func)),
                 [s, f] if s == "Self" => {
                     if let Some(imp) = self.impl_name() {
-                        self.record_gated_call(format!("{imp}::{f}"), c.func.span());
+                        self.record_gated_call(format!("{imp}::{f}"), spans::expr_span(&c.func));
                     }
                 }
                 _ => {}
             }
         }
-        self.record_path_call(&callee, c.args.len(), c.func.span());
-        self.note_blocking_call(&callee, c.func.span());
+        self.record_path_call(&callee, c.args.len(), spans::expr_span(&c.func));
+        self.note_blocking_call(&callee, spans::expr_span(&c.func));
         if DIVERGING.contains(&callee.as_str()) {
             self.set_unreachable();
             return Val::default();
@@ -1369,7 +1370,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             };
         }
-        self.record_work(c.func.span());
+        self.record_work(spans::expr_span(&c.func));
         // Moved into a fn (`drop(guard)`, `consume(guard)`): it ends there.
         self.kill(&guards);
         if last == "drop"
@@ -1821,7 +1822,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     /// made. `before` is the call count before `e` was evaluated.
     fn mark_awaited(&mut self, e: &syn::Expr, before: usize) {
         let awaited_at = match peel(e) {
-            syn::Expr::Call(c) => Some(c.func.span()),
+            syn::Expr::Call(c) => Some(spans::expr_span(&c.func)),
             syn::Expr::MethodCall(mc) => Some(mc.method.span()),
             _ => None,
         };
@@ -1865,7 +1866,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 a => a,
             };
             let span = match peel(a) {
-                syn::Expr::Call(c) => c.func.span(),
+                syn::Expr::Call(c) => spans::expr_span(&c.func),
                 syn::Expr::MethodCall(mc) => mc.method.span(),
                 _ => continue,
             };
@@ -2104,7 +2105,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.set_flow(else_flow);
         let else_val = match &i.else_branch {
             Some((_, e)) => {
-                self.core.branches.push(range_of(e.span()));
+                self.core.branches.push(range_of(spans::expr_span(e)));
                 let v = self.eval(e, Mode::Value);
                 self.core.branches.pop();
                 v
@@ -2116,10 +2117,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             let else_leaves = i.else_branch.is_some() && !else_flow.reachable;
             let mut gated = vec![range_of(i.then_branch.brace_token.span.join())];
             if let Some((_, e)) = &i.else_branch {
-                gated.push(range_of(e.span()));
+                gated.push(range_of(spans::expr_span(e)));
             }
             if then_leaves || else_leaves {
-                gated.push((range_of(i.span()).1, self.rest_end()));
+                gated.push((range_of(spans::if_last(i)).1, self.rest_end()));
             }
             // The hit hands the found value back: by `return`, or as the `if let`'s value
             // (`if let Some(v) = hit { Ok(v.clone()) } else { ..fill.. }`).
@@ -2165,7 +2166,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             let test_only = arm.attrs.iter().any(super::items::is_cfg_test);
             self.core.test_depth += u32::from(test_only);
             self.set_flow(entry.clone());
-            self.core.branches.push(range_of(arm.span()));
+            self.core.branches.push(range_of(spans::arm_span(arm)));
             let frame = self.core.env.push(Boundary::Block);
             self.bind_pattern(&arm.pat, ty.clone(), &v.guards);
             if let Some((_, g)) = &arm.guard {
@@ -2184,14 +2185,14 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.frame_exit(frame);
             let arm_flow = self.take_flow();
             an_arm_leaves |= !arm_flow.reachable;
-            gated.push(range_of(arm.body.span()));
+            gated.push(range_of(spans::expr_span(&arm.body)));
             self.core.branches.pop();
             self.core.test_depth -= u32::from(test_only);
             out = out.merge(arm_flow);
         }
         if !reads.is_empty() {
             if an_arm_leaves {
-                gated.push((range_of(m.span()).1, self.rest_end()));
+                gated.push((range_of(m.brace_token.span.close()).1, self.rest_end()));
             }
             self.record_decision(&m.expr, reads, gated, false);
         }

@@ -7,7 +7,7 @@ mod attr_methods;
 mod exprs;
 mod items;
 mod sharing;
-mod spans;
+pub(crate) mod spans;
 mod state;
 mod typing;
 

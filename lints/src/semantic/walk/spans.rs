@@ -166,6 +166,257 @@ pub(crate) fn trait_fn_span(f: &syn::TraitItemFn) -> Span {
     join(first, last)
 }
 
+/// The first token of an expression, where it is one racewise can name without printing.
+fn expr_first(e: &syn::Expr) -> Option<Span> {
+    use syn::Expr as E;
+    let label = |l: &Option<syn::Label>| l.as_ref().map(|l| l.name.apostrophe);
+    let attrs = match e {
+        E::Array(x) => &x.attrs,
+        E::Assign(x) => &x.attrs,
+        E::Async(x) => &x.attrs,
+        E::Await(x) => &x.attrs,
+        E::Binary(x) => &x.attrs,
+        E::Block(x) => &x.attrs,
+        E::Break(x) => &x.attrs,
+        E::Call(x) => &x.attrs,
+        E::Cast(x) => &x.attrs,
+        E::Closure(x) => &x.attrs,
+        E::Const(x) => &x.attrs,
+        E::Continue(x) => &x.attrs,
+        E::Field(x) => &x.attrs,
+        E::ForLoop(x) => &x.attrs,
+        E::If(x) => &x.attrs,
+        E::Index(x) => &x.attrs,
+        E::Infer(x) => &x.attrs,
+        E::Let(x) => &x.attrs,
+        E::Lit(x) => &x.attrs,
+        E::Loop(x) => &x.attrs,
+        E::Macro(x) => &x.attrs,
+        E::Match(x) => &x.attrs,
+        E::MethodCall(x) => &x.attrs,
+        E::Paren(x) => &x.attrs,
+        E::Path(x) => &x.attrs,
+        E::Range(x) => &x.attrs,
+        E::RawAddr(x) => &x.attrs,
+        E::Reference(x) => &x.attrs,
+        E::Repeat(x) => &x.attrs,
+        E::Return(x) => &x.attrs,
+        E::Struct(x) => &x.attrs,
+        E::Try(x) => &x.attrs,
+        E::TryBlock(x) => &x.attrs,
+        E::Tuple(x) => &x.attrs,
+        E::Unary(x) => &x.attrs,
+        E::Unsafe(x) => &x.attrs,
+        E::While(x) => &x.attrs,
+        E::Yield(x) => &x.attrs,
+        _ => return None,
+    };
+    if let Some(a) = outer_attr(attrs) {
+        return Some(a);
+    }
+    match e {
+        E::Array(x) => Some(x.bracket_token.span.open()),
+        E::Assign(x) => expr_first(&x.left),
+        E::Async(x) => Some(x.async_token.span),
+        E::Await(x) => expr_first(&x.base),
+        E::Binary(x) => expr_first(&x.left),
+        E::Block(x) => label(&x.label).or(Some(x.block.brace_token.span.open())),
+        E::Break(x) => Some(x.break_token.span),
+        E::Call(x) => expr_first(&x.func),
+        E::Cast(x) => expr_first(&x.expr),
+        E::Closure(x) => Some(
+            x.lifetimes
+                .as_ref()
+                .map(|l| l.for_token.span)
+                .or(x.constness.map(|t| t.span))
+                .or(x.movability.map(|t| t.span))
+                .or(x.asyncness.map(|t| t.span))
+                .or(x.capture.map(|t| t.span))
+                .unwrap_or(x.or1_token.span),
+        ),
+        E::Const(x) => Some(x.const_token.span),
+        E::Continue(x) => Some(x.continue_token.span),
+        E::Field(x) => expr_first(&x.base),
+        E::ForLoop(x) => label(&x.label).or(Some(x.for_token.span)),
+        E::If(x) => Some(x.if_token.span),
+        E::Index(x) => expr_first(&x.expr),
+        E::Infer(x) => Some(x.underscore_token.span),
+        E::Let(x) => Some(x.let_token.span),
+        E::Lit(x) => Some(x.lit.span()),
+        E::Loop(x) => label(&x.label).or(Some(x.loop_token.span)),
+        E::Macro(x) => path_first(&x.mac.path),
+        E::Match(x) => Some(x.match_token.span),
+        E::MethodCall(x) => expr_first(&x.receiver),
+        E::Paren(x) => Some(x.paren_token.span.open()),
+        E::Path(x) => match &x.qself {
+            Some(q) => Some(q.lt_token.span),
+            None => path_first(&x.path),
+        },
+        E::Range(x) => match &x.start {
+            Some(s) => expr_first(s),
+            None => Some(x.limits.span()),
+        },
+        E::RawAddr(x) => Some(x.and_token.span),
+        E::Reference(x) => Some(x.and_token.span),
+        E::Repeat(x) => Some(x.bracket_token.span.open()),
+        E::Return(x) => Some(x.return_token.span),
+        E::Struct(x) => match &x.qself {
+            Some(q) => Some(q.lt_token.span),
+            None => path_first(&x.path),
+        },
+        E::Try(x) => expr_first(&x.expr),
+        E::TryBlock(x) => Some(x.try_token.span),
+        E::Tuple(x) => Some(x.paren_token.span.open()),
+        E::Unary(x) => Some(x.op.span()),
+        E::Unsafe(x) => Some(x.unsafe_token.span),
+        E::While(x) => label(&x.label).or(Some(x.while_token.span)),
+        E::Yield(x) => Some(x.yield_token.span),
+        _ => None,
+    }
+}
+
+fn path_first(p: &syn::Path) -> Option<Span> {
+    p.leading_colon
+        .map(|c| c.spans[0])
+        .or(p.segments.first().map(|s| s.ident.span()))
+}
+
+/// The first token of a pattern, where it is one racewise can name without printing.
+fn pat_first(p: &syn::Pat) -> Option<Span> {
+    use syn::Pat as P;
+    let qualified = |q: &Option<syn::QSelf>, path: &syn::Path| match q {
+        Some(q) => Some(q.lt_token.span),
+        None => path_first(path),
+    };
+    match p {
+        P::Ident(x) => outer_attr(&x.attrs).or(Some(
+            x.by_ref
+                .map(|t| t.span)
+                .or(x.mutability.map(|t| t.span))
+                .unwrap_or(x.ident.span()),
+        )),
+        P::Lit(x) => outer_attr(&x.attrs).or(Some(x.lit.span())),
+        P::Or(x) => outer_attr(&x.attrs).or(match &x.leading_vert {
+            Some(v) => Some(v.spans[0]),
+            None => x.cases.first().and_then(pat_first),
+        }),
+        P::Paren(x) => outer_attr(&x.attrs).or(Some(x.paren_token.span.open())),
+        P::Path(x) => outer_attr(&x.attrs).or(qualified(&x.qself, &x.path)),
+        P::Reference(x) => outer_attr(&x.attrs).or(Some(x.and_token.span)),
+        P::Rest(x) => outer_attr(&x.attrs).or(Some(x.dot2_token.spans[0])),
+        P::Slice(x) => outer_attr(&x.attrs).or(Some(x.bracket_token.span.open())),
+        P::Struct(x) => outer_attr(&x.attrs).or(qualified(&x.qself, &x.path)),
+        P::Tuple(x) => outer_attr(&x.attrs).or(Some(x.paren_token.span.open())),
+        P::TupleStruct(x) => outer_attr(&x.attrs).or(qualified(&x.qself, &x.path)),
+        P::Type(x) => outer_attr(&x.attrs).or_else(|| pat_first(&x.pat)),
+        P::Wild(x) => outer_attr(&x.attrs).or(Some(x.underscore_token.span)),
+        _ => None,
+    }
+}
+
+/// The last token of an expression, where it is one racewise can name without printing.
+fn expr_last(e: &syn::Expr) -> Option<Span> {
+    use syn::Expr as E;
+    match e {
+        E::Array(x) => Some(x.bracket_token.span.close()),
+        E::Assign(x) => expr_last(&x.right),
+        E::Async(x) => Some(x.block.brace_token.span.close()),
+        E::Await(x) => Some(x.await_token.span),
+        E::Binary(x) => expr_last(&x.right),
+        E::Block(x) => Some(x.block.brace_token.span.close()),
+        E::Break(x) => match (&x.expr, &x.label) {
+            (Some(v), _) => expr_last(v),
+            (None, Some(l)) => Some(l.ident.span()),
+            (None, None) => Some(x.break_token.span),
+        },
+        E::Call(x) => Some(x.paren_token.span.close()),
+        E::Closure(x) => expr_last(&x.body),
+        E::Const(x) => Some(x.block.brace_token.span.close()),
+        E::Continue(x) => Some(match &x.label {
+            Some(l) => l.ident.span(),
+            None => x.continue_token.span,
+        }),
+        E::Field(x) => Some(match &x.member {
+            syn::Member::Named(i) => i.span(),
+            syn::Member::Unnamed(i) => i.span,
+        }),
+        E::ForLoop(x) => Some(x.body.brace_token.span.close()),
+        E::If(x) => Some(if_last(x)),
+        E::Index(x) => Some(x.bracket_token.span.close()),
+        E::Infer(x) => Some(x.underscore_token.span),
+        E::Let(x) => expr_last(&x.expr),
+        E::Lit(x) => Some(x.lit.span()),
+        E::Loop(x) => Some(x.body.brace_token.span.close()),
+        E::Macro(x) => Some(delim_close(&x.mac.delimiter)),
+        E::Match(x) => Some(x.brace_token.span.close()),
+        E::MethodCall(x) => Some(x.paren_token.span.close()),
+        E::Paren(x) => Some(x.paren_token.span.close()),
+        E::Path(x) => {
+            let seg = x.path.segments.last()?;
+            match &seg.arguments {
+                syn::PathArguments::None => Some(seg.ident.span()),
+                syn::PathArguments::AngleBracketed(a) => Some(a.gt_token.span),
+                syn::PathArguments::Parenthesized(_) => None,
+            }
+        }
+        E::Range(x) => match &x.end {
+            Some(v) => expr_last(v),
+            None => Some(x.limits.span()),
+        },
+        E::RawAddr(x) => expr_last(&x.expr),
+        E::Reference(x) => expr_last(&x.expr),
+        E::Repeat(x) => Some(x.bracket_token.span.close()),
+        E::Return(x) => match &x.expr {
+            Some(v) => expr_last(v),
+            None => Some(x.return_token.span),
+        },
+        E::Struct(x) => Some(x.brace_token.span.close()),
+        E::Try(x) => Some(x.question_token.span),
+        E::TryBlock(x) => Some(x.block.brace_token.span.close()),
+        E::Tuple(x) => Some(x.paren_token.span.close()),
+        E::Unary(x) => expr_last(&x.expr),
+        E::Unsafe(x) => Some(x.block.brace_token.span.close()),
+        E::While(x) => Some(x.body.brace_token.span.close()),
+        E::Yield(x) => match &x.expr {
+            Some(v) => expr_last(v),
+            None => Some(x.yield_token.span),
+        },
+        _ => None,
+    }
+}
+
+/// The last token of an `if` (its last `else` branch's, or its block's closing brace).
+pub(crate) fn if_last(i: &syn::ExprIf) -> Span {
+    match &i.else_branch {
+        Some((_, e)) => expr_last(e).unwrap_or_else(|| e.span()),
+        None => i.then_branch.brace_token.span.close(),
+    }
+}
+
+/// `e.span()`, from the expression's first and last tokens where they can be named (the walker
+/// spans every branch and arm; printing each one back made nested matches quadratic).
+pub(crate) fn expr_span(e: &syn::Expr) -> Span {
+    match (expr_first(e), expr_last(e)) {
+        (Some(first), Some(last)) => join(first, last),
+        _ => e.span(),
+    }
+}
+
+/// `arm.span()`: its attributes or pattern, to its comma or the body's end.
+pub(crate) fn arm_span(arm: &syn::Arm) -> Span {
+    let first = outer_attr(&arm.attrs)
+        .or_else(|| pat_first(&arm.pat))
+        .unwrap_or_else(|| arm.pat.span());
+    let last = match &arm.comma {
+        Some(c) => Some(c.spans[0]),
+        None => expr_last(&arm.body),
+    };
+    match last {
+        Some(last) => join(first, last),
+        None => arm.span(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,5 +498,63 @@ mod tests {
             }
         }
         assert!(n > 500, "only {n} items checked");
+    }
+    /// Every expression and match arm of this crate's sources, against `Spanned::span`.
+    #[test]
+    fn expr_and_arm_spans_match_spanned() {
+        struct Check(usize);
+        impl<'a> syn::visit::Visit<'a> for Check {
+            fn visit_expr(&mut self, e: &'a syn::Expr) {
+                assert_eq!(
+                    Region::from_span(expr_span(e)),
+                    Region::from_span(e.span()),
+                    "expression at {:?}",
+                    Region::from_span(e.span())
+                );
+                self.0 += 1;
+                syn::visit::visit_expr(self, e);
+            }
+            fn visit_arm(&mut self, a: &'a syn::Arm) {
+                assert_eq!(
+                    Region::from_span(arm_span(a)),
+                    Region::from_span(a.span()),
+                    "arm at {:?}",
+                    Region::from_span(a.span())
+                );
+                self.0 += 1;
+                syn::visit::visit_arm(self, a);
+            }
+        }
+        let extra = r#"
+            fn f() {
+                #[allow(unused)] let _ = 'outer: loop { break 'outer 1; };
+                let c = async move |x: u8| -> u8 { x };
+                let r = ..=5; let s = a..; let t = ..;
+                let v = <T as Tr>::f::<u8>(1) as u16;
+                match x { #[cfg(test)] | A | B if g => {}, C => 1 + 2, _ => return }
+                let w = &raw const x.0; let y = -x?.await; let z = [0; 3][1];
+                'l: while let Some(v) = it.next() { continue 'l; }
+                let s = S { a: 1, ..Default::default() }; let m = m![x]; let u = unsafe { 1 };
+                if a { } else if b { } else { }
+            }
+        "#;
+        let mut check = Check(0);
+        syn::visit::Visit::visit_file(&mut check, &syn::parse_file(extra).expect("parses"));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).expect("read_dir").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(&p).expect("read");
+                    if let Ok(file) = syn::parse_file(&text) {
+                        syn::visit::Visit::visit_file(&mut check, &file);
+                    }
+                }
+            }
+        }
+        assert!(check.0 > 50_000, "only {} expressions checked", check.0);
     }
 }
