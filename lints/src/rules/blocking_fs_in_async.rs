@@ -44,6 +44,9 @@
 //! `and_then`, `is_some_and` has the value's type, so `tls_cert.as_ref().map(|c| c.load(dir))`
 //! is a call of the certificate's `load`), or the fn's path used as a value — in the fn's own crate or
 //! a workspace member that names it (a trait's method: in any crate, through the trait).
+//! A fn handed as an argument to a workspace fn that calls that parameter in place in its own
+//! body (`init_protocol("ftp", init_ftp).await`, where `init_protocol` does `init().await`) is
+//! a call made right there, not a value: followed like one.
 //! `flavor = "current_thread"`, the default `#[tokio::test]` and a file that builds a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
 //! thread is the runtime's only one — except in the program's startup before anything else

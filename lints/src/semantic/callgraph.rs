@@ -9,6 +9,10 @@
 //! - a method call through its receiver's type (`self.reload()`, `state.cache.refresh()`), on
 //!   this crate's or a member's type;
 //! - `Trait::method(..)` on a trait of the workspace with exactly one body for that method.
+//! - a fn handed as an argument to a path call of a fn that calls that parameter in place
+//!   (`init_protocol("ftp", init_ftp).await` where `init_protocol` does `init().await`: see
+//!   [`CallSite::handed_to`] and [`FnDef::in_place_params`]); handed anywhere else, it is a
+//!   call the graph cannot follow.
 //!
 //! Calls through trait objects, generic parameters, closures or fn pointers have no known
 //! callee: they end the chain (silence), and are counted as unknown. A key two bodies share (an
@@ -575,18 +579,36 @@ impl CallGraph {
             let facts = ci.cx.files[file];
             g.stats.unknown += facts.untyped_method_calls;
             g.unfollowed.extend(facts.unfollowed_names.iter().copied());
-            for (site_ix, (site, res)) in facts.calls.iter().zip(sites).enumerate() {
+            for (site_ix, (site, res)) in facts.calls.iter().zip(&sites).enumerate() {
                 let one;
-                let to: &[u32] = match &res {
+                let to: &[u32] = match res {
+                    // A fn handed to another as a value: followed only where that one calls
+                    // it in place (see `CallSite::handed_to`).
+                    Some(Resolution::Fn(n))
+                        if site
+                            .handed_to
+                            .is_some_and(|h| !g.runs_in_place(crates, &sites, h, *n)) =>
+                    {
+                        let key = site.unfollowed_key();
+                        g.unfollowed.insert(key);
+                        g.unfollowed_sites[c].push(key);
+                        continue;
+                    }
                     Some(Resolution::Fn(n)) => {
                         one = [*n];
                         &one
                     }
+                    Some(Resolution::Alternatives(_)) if site.handed_to.is_some() => {
+                        let key = site.unfollowed_key();
+                        g.unfollowed.insert(key);
+                        g.unfollowed_sites[c].push(key);
+                        continue;
+                    }
                     Some(Resolution::Alternatives(ns)) => ns,
-                    Some(Resolution::External) => continue,
+                    Some(Resolution::External) if site.handed_to.is_none() => continue,
                     // Another crate's path (`None`) may be a member's the index does not link.
-                    None | Some(Resolution::Unknown) => {
-                        if res.is_some() {
+                    None | Some(Resolution::Unknown | Resolution::External) => {
+                        if matches!(res, Some(Resolution::Unknown)) {
                             g.stats.unknown += 1;
                         }
                         let key = site.unfollowed_key();
@@ -628,6 +650,33 @@ impl CallGraph {
         g.lock_calls = g.lock_calls(crates);
         release_caches(crates);
         g
+    }
+
+    /// Whether fn `value`, handed as argument `arg` to the call at site `outer` of the same file
+    /// (whose resolutions are `sites`), runs where that call runs: the called fn is one known
+    /// fn that calls that parameter in place, and a future `value` makes is awaited there (an
+    /// async fn handed to a sync one only gets its future made).
+    fn runs_in_place(
+        &self,
+        crates: &[CrateInput<'_, '_>],
+        sites: &[Option<Resolution>],
+        (outer, arg): (u32, u8),
+        value: u32,
+    ) -> bool {
+        let Some(Some(Resolution::Fn(helper))) = sites.get(outer as usize) else {
+            return false;
+        };
+        let (Some(helper), Some(value)) = (self.def(crates, *helper), self.def(crates, value))
+        else {
+            return false;
+        };
+        // A method called by path (`Type::run(&self_value, f)`) is handed its receiver first.
+        let Some(param) = arg.checked_sub(u8::from(helper.has_self)) else {
+            return false;
+        };
+        param < 64
+            && helper.in_place_params & (1 << param) != 0
+            && (helper.is_async || !value.is_async)
     }
 
     /// Per node, the locks it acquires itself or through up to [`MAX_CHAIN`] - 1 further calls

@@ -468,6 +468,11 @@ pub struct FnDef {
     /// Carries a `#[cfg(..)]` of its own: one of the bodies a platform or feature picks
     /// (`#[cfg(unix)] fn signal_handler` beside `#[cfg(windows)] fn signal_handler`).
     pub cfg_gated: bool,
+    /// The parameters (bit `i` for the `i`-th after `self`, up to 64) its own body calls in
+    /// place: `init().await` in an async fn, `f(x)` in a sync one, not inside a closure or an
+    /// async block (see [`crate::semantic::syntax::params_called_in_place`]). A fn handed to
+    /// it there (`init_protocol("ftp", init_ftp_system).await`) runs right where it is called.
+    pub in_place_params: u64,
 }
 
 /// What a call names, as far as one file can tell.
@@ -512,6 +517,11 @@ pub struct CallSite {
     /// Recorded only where a finding can sit: async-context calls and calls made with guards
     /// alive (a third of the calls; boxed, so the others cost one pointer).
     pub context: Option<Box<CallContext>>,
+    /// Not a call but a fn handed to one as a value (`init_protocol("ftp", init_ftp_system)`):
+    /// the index of that call among the file's `calls`, and the argument's position. The call
+    /// graph follows it as a call made there where the receiving fn calls that parameter in
+    /// place ([`FnDef::in_place_params`]); elsewhere it is a call the graph cannot follow.
+    pub handed_to: Option<(u32, u8)>,
 }
 
 /// Where a call site's finding would sit, and the guards alive at it.
@@ -545,6 +555,9 @@ impl CallSite {
     /// The [`call_key`] of this call when the graph cannot follow it.
     pub fn unfollowed_key(&self) -> u64 {
         match &self.callee {
+            Callee::Path(p) if self.handed_to.is_some() => {
+                call_key(crate::semantic::syntax::last_segment(p), CallShape::Value)
+            }
             Callee::Path(p) => call_key(
                 crate::semantic::syntax::last_segment(p),
                 CallShape::Path(self.argc),

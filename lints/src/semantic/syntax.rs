@@ -282,6 +282,63 @@ pub fn uses_binding_where(
     v.used
 }
 
+/// The parameters a fn's own body calls in place (bit `i`: the `i`-th after `self`): in an
+/// async fn a call awaited right there (`match init().await`), in a sync fn any call
+/// (`f(item)`), neither inside a closure, an async block or a nested item (those run it
+/// elsewhere, or later). `candidates` are the parameters worth a look (`(position, name)`):
+/// the caller picks those whose name the body's text follows with `(`. A binding shadowing
+/// the parameter is not told apart.
+pub fn params_called_in_place(
+    block: &syn::Block,
+    is_async: bool,
+    candidates: &[(u8, String)],
+) -> u64 {
+    struct InPlace<'a> {
+        candidates: &'a [(u8, String)],
+        awaited_only: bool,
+        found: u64,
+    }
+    impl InPlace<'_> {
+        fn param_call(&mut self, c: &syn::ExprCall) {
+            if let syn::Expr::Path(p) = &*c.func
+                && p.qself.is_none()
+                && let Some(ident) = p.path.get_ident()
+                && let Some((i, _)) = self.candidates.iter().find(|(_, n)| ident == n)
+                && *i < 64
+            {
+                self.found |= 1 << i;
+            }
+        }
+    }
+    impl<'ast> syn::visit::Visit<'ast> for InPlace<'_> {
+        fn visit_expr_await(&mut self, aw: &'ast syn::ExprAwait) {
+            if let syn::Expr::Call(c) = peel(&aw.base) {
+                self.param_call(c);
+            }
+            syn::visit::visit_expr_await(self, aw);
+        }
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if !self.awaited_only {
+                self.param_call(c);
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    if candidates.is_empty() {
+        return 0;
+    }
+    let mut v = InPlace {
+        candidates,
+        awaited_only: is_async,
+        found: 0,
+    };
+    syn::visit::Visit::visit_block(&mut v, block);
+    v.found
+}
+
 /// The pattern under a type ascription (`x: T` → `x`), or the pattern itself.
 pub fn strip_pat_type(p: &syn::Pat) -> &syn::Pat {
     match p {
@@ -810,6 +867,36 @@ mod tests {
             assert_eq!(super::split_last(path), (head, last), "{path}");
             assert_eq!(super::last_segment(path), last, "{path}");
         }
+    }
+
+    #[test]
+    fn params_called_in_place_only_where_the_body_runs_them() {
+        let bits = |sig: &str, body: &str| {
+            let f: syn::ItemFn = syn::parse_str(&format!("{sig} {body}")).expect(body);
+            let candidates: Vec<(u8, String)> = ["a", "init", "f"]
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (i as u8, n.to_string()))
+                .collect();
+            params_called_in_place(&f.block, f.sig.asyncness.is_some(), &candidates)
+        };
+        let af = "async fn h(a: u8, init: F, f: G)";
+        assert_eq!(
+            bits(af, "{ match init().await { Ok(v) => v, Err(e) => e } }"),
+            0b010
+        );
+        assert_eq!(bits(af, "{ let x = f(a).await?; init().await }"), 0b110);
+        // Not awaited, in a task, in a closure, in an async block: not in place.
+        assert_eq!(bits(af, "{ let fut = init(); fut.await }"), 0);
+        assert_eq!(
+            bits(af, "{ tokio::spawn(async move { init().await }); }"),
+            0
+        );
+        assert_eq!(bits(af, "{ let g = || init(); g().await }"), 0);
+        assert_eq!(bits(af, "{ fn inner(init: u8) { init(); } }"), 0);
+        let sf = "fn h(a: u8, init: F, f: G)";
+        assert_eq!(bits(sf, "{ for x in xs { f(x); } }"), 0b100);
+        assert_eq!(bits(sf, "{ std::thread::spawn(move || f(1)); }"), 0);
     }
 
     #[test]

@@ -1180,6 +1180,13 @@ impl<'a, 'l> Walker<'a, 'l> {
     /// A path used as a value that may name a fn (`post(upload)`, `.map(Self::parse)`): the fn
     /// is called from wherever the value goes, which the call graph does not see.
     fn note_fn_value(&mut self, path: &syn::Path) {
+        if self
+            .core
+            .handed_values
+            .contains(&(path as *const syn::Path as usize))
+        {
+            return;
+        }
         let Some(last) = path.segments.last() else {
             return;
         };
@@ -1195,6 +1202,79 @@ impl<'a, 'l> Walker<'a, 'l> {
     fn note_unfollowed(&mut self, name: &str, shape: CallShape) {
         let hash = crate::semantic::facts::call_key(name, shape);
         self.core.facts.unfollowed_names.push(hash);
+    }
+
+    /// The arguments of call `c` that may be fns handed on as values (`init_ftp_system` in
+    /// `init_protocol("ftp", init_ftp_system)`): plain paths naming no local binding, whose
+    /// last segment is snake_case, with their positions.
+    fn handed_values<'c>(&self, c: &'c syn::ExprCall) -> Vec<(u8, &'c syn::ExprPath)> {
+        c.args
+            .iter()
+            .enumerate()
+            .filter_map(|(i, arg)| match arg {
+                syn::Expr::Path(p) if p.qself.is_none() => Some((u8::try_from(i).ok()?, p)),
+                _ => None,
+            })
+            .filter(|(_, p)| {
+                let local = p
+                    .path
+                    .get_ident()
+                    .is_some_and(|i| self.core.env.lookup_ident(i).is_some());
+                !local
+                    && p.path.segments.last().is_some_and(|s| {
+                        s.ident
+                            .to_string()
+                            .starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                    })
+            })
+            .collect()
+    }
+
+    /// After call `c` was (maybe) recorded as site `sites_before`: each fn handed to it as a
+    /// value becomes a site of its own beside it (see `CallSite::handed_to`). Where the call
+    /// was not recorded (another crate's fn, unreachable code), the fns are values the graph
+    /// cannot follow, as before.
+    fn record_handed_values(&mut self, handed: &[(u8, &syn::ExprPath)], sites_before: usize) {
+        if handed.is_empty() {
+            return;
+        }
+        let outer = (self.core.facts.calls.len() == sites_before + 1)
+            .then(|| self.core.facts.calls.last().cloned())
+            .flatten()
+            .filter(|s| s.handed_to.is_none());
+        for &(arg, p) in handed {
+            let path = self.core.rebase_self(self.core.uses.resolve(&p.path));
+            let site = match (&outer, path) {
+                (Some(o), Some(path))
+                    if path.contains("::") && !crate::semantic::types::is_external(&path) =>
+                {
+                    let region = Region::from_span(spans::path_span(&p.path));
+                    Some(CallSite {
+                        callee: Callee::Path(path),
+                        region,
+                        argc: 0,
+                        context: o.context.as_ref().map(|c| {
+                            Box::new(CallContext {
+                                held: c.held.clone(),
+                                function: c.function.clone(),
+                                snippet: self.core.src.snippet(&region),
+                            })
+                        }),
+                        handed_to: Some((sites_before as u32, arg)),
+                        ..o.clone()
+                    })
+                }
+                _ => None,
+            };
+            match site {
+                Some(site) => self.core.facts.calls.push(site),
+                None => {
+                    if let Some(last) = p.path.segments.last() {
+                        self.note_unfollowed(&last.ident.to_string(), CallShape::Value);
+                    }
+                }
+            }
+        }
     }
 
     /// `x = value`: a local binding takes ownership of the new guards (and its old one drops);
@@ -1287,6 +1367,14 @@ impl<'a, 'l> Walker<'a, 'l> {
                     | "core::mem::swap"
             )
         });
+        let handed = self.handed_values(c);
+        let outer_handed = std::mem::replace(
+            &mut self.core.handed_values,
+            handed
+                .iter()
+                .map(|(_, p)| &p.path as *const syn::Path as usize)
+                .collect(),
+        );
         for (i, arg) in c.args.iter().enumerate() {
             if moves_out
                 && i == 0
@@ -1349,7 +1437,10 @@ impl<'a, 'l> Walker<'a, 'l> {
                 _ => {}
             }
         }
+        self.core.handed_values = outer_handed;
+        let sites_before = self.core.facts.calls.len();
         self.record_path_call(&callee, c.args.len(), spans::expr_span(&c.func));
+        self.record_handed_values(&handed, sites_before);
         self.note_blocking_call(&callee, spans::expr_span(&c.func));
         if DIVERGING.contains(&callee.as_str()) {
             self.set_unreachable();
@@ -1756,6 +1847,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             branch,
             argc: CallShape::count(argc),
             context,
+            handed_to: None,
         });
     }
 
@@ -1826,12 +1918,16 @@ impl<'a, 'l> Walker<'a, 'l> {
             syn::Expr::MethodCall(mc) => Some(mc.method.span()),
             _ => None,
         };
-        if let Some(span) = awaited_at
-            && self.core.facts.calls.len() > before
-            && let Some(last) = self.core.facts.calls.last_mut()
-            && last.region == Region::from_span(span)
-        {
-            last.awaited = true;
+        if let Some(span) = awaited_at {
+            // The call's own site is the last one but for the fns handed to it.
+            let calls = &self.core.facts.calls;
+            let mut k = calls.len();
+            while k > before && calls[k - 1].handed_to.is_some() {
+                k -= 1;
+            }
+            if k > before && calls[k - 1].region == Region::from_span(span) {
+                self.set_awaited(k - 1);
+            }
         }
         // `timeout(d, run(..)).await`, `worker.on(main_inner(args)).await`: a wrapper awaited
         // right here runs the future it is handed right here too (a spawn does not).
@@ -1872,10 +1968,23 @@ impl<'a, 'l> Walker<'a, 'l> {
             };
             let at = Region::from_span(span);
             let from = before.min(self.core.facts.calls.len());
-            if let Some(site) = self.core.facts.calls[from..]
-                .iter_mut()
-                .find(|c| c.region == at)
+            if let Some(k) = self.core.facts.calls[from..]
+                .iter()
+                .position(|c| c.region == at)
             {
+                self.set_awaited(from + k);
+            }
+        }
+    }
+
+    /// Site `k` is awaited where it is made, and so are the fns handed to it as values.
+    fn set_awaited(&mut self, k: usize) {
+        let calls = &mut self.core.facts.calls;
+        if let Some(site) = calls.get_mut(k) {
+            site.awaited = true;
+        }
+        for site in calls.iter_mut().skip(k + 1) {
+            if site.handed_to.is_some_and(|(o, _)| o as usize == k) {
                 site.awaited = true;
             }
         }

@@ -20,6 +20,30 @@ fn is_test_attr(attr: &syn::Attribute) -> bool {
 }
 
 /// `#[cfg(test)]` (also inside `all(..)`).
+/// See [`crate::semantic::facts::FnDef::in_place_params`]. Only parameters the body's text
+/// follows with `(` are looked at (most fns call none of theirs).
+fn in_place_params(sig: &syn::Signature, block: &syn::Block, is_async: bool, body: &str) -> u64 {
+    let candidates: Vec<(u8, String)> = sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(pt) => Some(pt),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .enumerate()
+        .filter_map(|(i, pt)| match &*pt.pat {
+            syn::Pat::Ident(pi) if pi.subpat.is_none() => {
+                let name = pi.ident.to_string();
+                let called = format!("{name}(");
+                memchr::memmem::find(body.as_bytes(), called.as_bytes())
+                    .map(|_| (u8::try_from(i).unwrap_or(u8::MAX), name))
+            }
+            _ => None,
+        })
+        .collect();
+    crate::semantic::syntax::params_called_in_place(block, is_async, &candidates)
+}
+
 pub(super) fn is_cfg_test(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("cfg") && {
         let tokens = attr.meta.to_token_stream_string();
@@ -506,6 +530,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 .map(|via| via.into_iter().map(|s| self.core.region(s)).collect()),
             spawns: false,
             cfg_gated: attrs.iter().any(|a| a.path().is_ident("cfg")),
+            in_place_params: 0,
         });
         self.core.items.push(ItemCtx {
             self_ty: None,
@@ -528,6 +553,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             body_text: std::cell::OnceCell::new(),
         };
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
+        let in_place = in_place_params(sig, block, is_async, view.body_text());
+        if let Some(def) = self.core.facts.fns.get_mut(fn_id as usize) {
+            def.in_place_params = in_place;
+        }
         // Syntax passes, each only where the body mentions what it looks for: spawns whose
         // handles this fn joins, and `let main_task = async move { .. };` (where futures are
         // raced, `let run = runner.run();` too) awaited below (its body runs in this fn).

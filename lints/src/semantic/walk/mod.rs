@@ -77,6 +77,10 @@ pub struct Core<'a> {
     /// The address of a closure that ends a block handed to a fn (`spawn_blocking({ ..; || .. })`):
     /// walked as offloaded, not as async context.
     pub(crate) offloaded_tail: Option<usize>,
+    /// Paths handed as arguments to the call being evaluated (their addresses): fns passed as
+    /// values there become call sites of their own once that call is recorded (see
+    /// `CallSite::handed_to`), not calls the graph cannot follow.
+    pub(crate) handed_values: Vec<usize>,
     /// Open collections of the state accesses an expression reads (a condition, a `let`
     /// initializer, a stored value); an inner one's reads flow into the outer one.
     pub(crate) collectors: Vec<Vec<crate::semantic::facts::AccessId>>,
@@ -501,6 +505,7 @@ pub fn analyze_file<'a>(
         callee_memo: RefCell::new(None),
         closure_params: Vec::new(),
         offloaded_tail: None,
+        handed_values: Vec::new(),
         collectors: Vec::new(),
         in_format: 0,
         in_defer: 0,

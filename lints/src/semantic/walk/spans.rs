@@ -314,6 +314,19 @@ fn pat_first(p: &syn::Pat) -> Option<Span> {
     }
 }
 
+/// A path's span (`init_ftp_system`, `crate::init::run::<T>`) from its first and last tokens.
+pub(crate) fn path_span(p: &syn::Path) -> Span {
+    let last = p.segments.last().and_then(|seg| match &seg.arguments {
+        syn::PathArguments::None => Some(seg.ident.span()),
+        syn::PathArguments::AngleBracketed(a) => Some(a.gt_token.span),
+        syn::PathArguments::Parenthesized(_) => None,
+    });
+    match (path_first(p), last) {
+        (Some(first), Some(last)) => join(first, last),
+        _ => p.span(),
+    }
+}
+
 /// The last token of an expression, where it is one racewise can name without printing.
 fn expr_last(e: &syn::Expr) -> Option<Span> {
     use syn::Expr as E;
