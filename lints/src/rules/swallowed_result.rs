@@ -103,7 +103,9 @@
 //! - `write!`/`writeln!` (or `write_fmt(format_args!(..))`) into a `String` (`write!(out,
 //!   ..).ok();`, also into the accumulator
 //!   of a `fold` that starts as one): `fmt::Write for String` never fails (also a `match`
-//!   whose every arm is such a write or an `Ok(..)`); nor does
+//!   whose every arm is such a write or an `Ok(..)`), and neither does `io::Write` into a
+//!   `Vec<u8>` or `VecDeque<u8>` (`let _ = buf.write_all(..);`, `writeln!(buf, ..).ok();`;
+//!   a `Cursor` or an encoder over one is not told apart, and stays a finding); nor does
 //!   `flush()` on a socket that buffers nothing (std's and tokio's `TcpStream`, `UnixStream`:
 //!   `let _ = stream.flush();`), unlike a `BufWriter`'s;
 //! - a request that carries its reply channel (`let _ = tx.send((query, reply_tx));` where
@@ -1065,6 +1067,22 @@ fn unbuffered_flush(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
     }
 }
 
+/// `buf.write_all(..)`, `self.body.flush()` into a sink in memory ([`is_memory_sink`]), its type
+/// settled by the crate index where the file cannot (a field's).
+fn memory_write(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
+    match peel(e) {
+        syn::Expr::MethodCall(mc)
+            if matches!(
+                mc.method.to_string().as_str(),
+                "write_fmt" | "write_str" | "write" | "write_all" | "write_vectored" | "flush"
+            ) =>
+        {
+            lossless_if_type(cx, &mc.receiver, is_memory_sink)
+        }
+        _ => None,
+    }
+}
+
 /// The connected stream sockets of std and tokio (TCP and Unix): no buffer of their own.
 fn is_unbuffered_socket(path: &str) -> bool {
     path.ends_with("Stream") && crate::semantic::types::SOCKET_TYPES.contains(&path)
@@ -1144,8 +1162,18 @@ fn nonzero_duration(e: &syn::Expr) -> bool {
     ints.is_some_and(|v| !v.is_empty() && v.iter().any(|&n| n > 0))
 }
 
-/// `write!(s, ..)` / `writeln!(s, ..)` into a `String`: `fmt::Write for String` never fails.
-fn writes_to_string(cx: &Cx, e: &syn::Expr) -> bool {
+/// A sink in memory whose writes never fail: a `String` (`fmt::Write`), a `Vec<u8>` or a
+/// `VecDeque<u8>` (`io::Write`: they grow, or abort on allocation failure).
+fn is_memory_sink(path: &str) -> bool {
+    matches!(
+        path,
+        "std::string::String" | "std::vec::Vec" | "std::collections::VecDeque"
+    )
+}
+
+/// `write!(s, ..)` / `writeln!(s, ..)` into a `String` or a `Vec<u8>` (see [`is_memory_sink`]):
+/// never fails.
+fn writes_in_memory(cx: &Cx, e: &syn::Expr) -> bool {
     // `match tags { None => Ok(()), Some(t) => write!(out, "{t}") }.ok();`: every arm either
     // succeeds outright or writes into a `String`.
     if let syn::Expr::Match(m) = peel(e) {
@@ -1157,14 +1185,14 @@ fn writes_to_string(cx: &Cx, e: &syn::Expr) -> bool {
                 },
                 other => other,
             };
-            is_variant_call(body, "Ok") || writes_to_string(cx, body)
+            is_variant_call(body, "Ok") || writes_in_memory(cx, body)
         });
     }
     // `view.write_fmt(format_args!(..))`: the method the macro calls.
     if let syn::Expr::MethodCall(mc) = peel(e)
         && mc.method == "write_fmt"
     {
-        return known_type_is(cx, &mc.receiver, |p| p == "std::string::String");
+        return known_type_is(cx, &mc.receiver, is_memory_sink);
     }
     let syn::Expr::Macro(m) = peel(e) else {
         return false;
@@ -1187,7 +1215,7 @@ fn writes_to_string(cx: &Cx, e: &syn::Expr) -> bool {
             syn::Expr::Reference(r) => &*r.expr,
             other => other,
         };
-        known_type_is(cx, target, |p| p == "std::string::String")
+        known_type_is(cx, target, is_memory_sink)
     })
 }
 
@@ -2191,10 +2219,13 @@ type SendSets<'s> = (
 
 fn loss(cx: &Cx, e: &syn::Expr, logged: Option<&[String]>, sets: SendSets) -> Loss {
     let (held, stream_loop) = sets;
-    if writes_to_string(cx, e) || sets_nonzero_timeout(cx, e) || window_chrome(e) {
+    if writes_in_memory(cx, e) || sets_nonzero_timeout(cx, e) || window_chrome(e) {
         return Loss::Nothing;
     }
-    if let Some(answer) = wait(cx, e).or_else(|| unbuffered_flush(cx, e)) {
+    if let Some(answer) = wait(cx, e)
+        .or_else(|| unbuffered_flush(cx, e))
+        .or_else(|| memory_write(cx, e))
+    {
         return answer;
     }
     let Some(send) = send_call(e) else {
