@@ -170,47 +170,7 @@ pub(crate) fn trait_fn_span(f: &syn::TraitItemFn) -> Span {
 fn expr_first(e: &syn::Expr) -> Option<Span> {
     use syn::Expr as E;
     let label = |l: &Option<syn::Label>| l.as_ref().map(|l| l.name.apostrophe);
-    let attrs = match e {
-        E::Array(x) => &x.attrs,
-        E::Assign(x) => &x.attrs,
-        E::Async(x) => &x.attrs,
-        E::Await(x) => &x.attrs,
-        E::Binary(x) => &x.attrs,
-        E::Block(x) => &x.attrs,
-        E::Break(x) => &x.attrs,
-        E::Call(x) => &x.attrs,
-        E::Cast(x) => &x.attrs,
-        E::Closure(x) => &x.attrs,
-        E::Const(x) => &x.attrs,
-        E::Continue(x) => &x.attrs,
-        E::Field(x) => &x.attrs,
-        E::ForLoop(x) => &x.attrs,
-        E::If(x) => &x.attrs,
-        E::Index(x) => &x.attrs,
-        E::Infer(x) => &x.attrs,
-        E::Let(x) => &x.attrs,
-        E::Lit(x) => &x.attrs,
-        E::Loop(x) => &x.attrs,
-        E::Macro(x) => &x.attrs,
-        E::Match(x) => &x.attrs,
-        E::MethodCall(x) => &x.attrs,
-        E::Paren(x) => &x.attrs,
-        E::Path(x) => &x.attrs,
-        E::Range(x) => &x.attrs,
-        E::RawAddr(x) => &x.attrs,
-        E::Reference(x) => &x.attrs,
-        E::Repeat(x) => &x.attrs,
-        E::Return(x) => &x.attrs,
-        E::Struct(x) => &x.attrs,
-        E::Try(x) => &x.attrs,
-        E::TryBlock(x) => &x.attrs,
-        E::Tuple(x) => &x.attrs,
-        E::Unary(x) => &x.attrs,
-        E::Unsafe(x) => &x.attrs,
-        E::While(x) => &x.attrs,
-        E::Yield(x) => &x.attrs,
-        _ => return None,
-    };
+    let attrs = crate::semantic::syntax::expr_attrs(e);
     if let Some(a) = outer_attr(attrs) {
         return Some(a);
     }
@@ -435,6 +395,24 @@ mod tests {
     use super::*;
     use crate::finding::Region;
 
+    /// Every file of this crate's own sources that parses.
+    fn each_source_file(mut f: impl FnMut(&syn::File)) {
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).expect("read_dir").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(&p).expect("read");
+                    if let Ok(file) = syn::parse_file(&text) {
+                        f(&file);
+                    }
+                }
+            }
+        }
+    }
+
     fn check_items(items: &[syn::Item], n: &mut usize) {
         for item in items {
             assert_eq!(
@@ -495,23 +473,10 @@ mod tests {
         let mut n = 0;
         let file = syn::parse_file(extra).expect("parses");
         check_items(&file.items, &mut n);
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut stack = vec![root];
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).expect("read_dir").flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "rs") {
-                    let text = std::fs::read_to_string(&p).expect("read");
-                    if let Ok(file) = syn::parse_file(&text) {
-                        check_items(&file.items, &mut n);
-                    }
-                }
-            }
-        }
+        each_source_file(|file| check_items(&file.items, &mut n));
         assert!(n > 500, "only {n} items checked");
     }
+
     /// Every expression and match arm of this crate's sources, against `Spanned::span`.
     #[test]
     fn expr_and_arm_spans_match_spanned() {
@@ -553,21 +518,7 @@ mod tests {
         "#;
         let mut check = Check(0);
         syn::visit::Visit::visit_file(&mut check, &syn::parse_file(extra).expect("parses"));
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut stack = vec![root];
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).expect("read_dir").flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "rs") {
-                    let text = std::fs::read_to_string(&p).expect("read");
-                    if let Ok(file) = syn::parse_file(&text) {
-                        syn::visit::Visit::visit_file(&mut check, &file);
-                    }
-                }
-            }
-        }
+        each_source_file(|file| syn::visit::Visit::visit_file(&mut check, file));
         assert!(check.0 > 50_000, "only {} expressions checked", check.0);
     }
 }
