@@ -104,8 +104,9 @@
 //!   ..).ok();`, also into the accumulator
 //!   of a `fold` that starts as one): `fmt::Write for String` never fails (also a `match`
 //!   whose every arm is such a write or an `Ok(..)`), and neither does `io::Write` into a
-//!   `Vec<u8>` or `VecDeque<u8>` (`let _ = buf.write_all(..);`, `writeln!(buf, ..).ok();`;
-//!   a `Cursor` or an encoder over one is not told apart, and stays a finding); nor does
+//!   `Vec<u8>` or `VecDeque<u8>` (`let _ = buf.write_all(..);`, `writeln!(buf, ..).ok();`,
+//!   `buf.flush()`; a `Vec` of another element is a user trait's `write`, and a `Cursor` or an
+//!   encoder over one is not told apart: both stay findings); nor does
 //!   `flush()` on a socket that buffers nothing (std's and tokio's `TcpStream`, `UnixStream`:
 //!   `let _ = stream.flush();`), unlike a `BufWriter`'s;
 //! - a request that carries its reply channel (`let _ = tx.send((query, reply_tx));` where
@@ -787,11 +788,9 @@ fn is_watch_sender(t: &Ty) -> bool {
     t.peel().path_str() == Some("tokio::sync::watch::Sender")
 }
 
-/// `e`'s type is known, and its path (through `Arc`, `&`, `Option`...) passes `pred`.
-fn known_type_is(cx: &Cx, e: &syn::Expr, pred: fn(&str) -> bool) -> bool {
-    cx.type_of(e)
-        .known()
-        .is_some_and(|t| t.peel().path_str().is_some_and(pred))
+/// `e`'s type is known and passes `pred` (which peels `Arc`, `&`, `Option`... itself).
+fn known_type_is(cx: &Cx, e: &syn::Expr, pred: fn(&Ty) -> bool) -> bool {
+    cx.type_of(e).known().is_some_and(pred)
 }
 
 /// `tx.send((query, reply_tx))` where `reply_tx` is a oneshot `Sender`: a request carrying its
@@ -1056,31 +1055,38 @@ fn receiver_name(e: &syn::Expr) -> Option<String> {
     }
 }
 
-/// `stream.flush()` on a socket that buffers nothing (`std::net::TcpStream`, tokio's): it
-/// returns `Ok(())` without doing anything, so there is no error to lose.
-fn unbuffered_flush(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
-    match peel_await(e) {
-        syn::Expr::MethodCall(mc) if mc.method == "flush" && mc.args.is_empty() => {
-            lossless_if_type(cx, &mc.receiver, is_unbuffered_socket)
-        }
-        _ => None,
+/// A write that loses nothing, by its receiver's type (settled by the crate index where the
+/// file cannot, a field's): `stream.flush()` on a socket that buffers nothing
+/// (`std::net::TcpStream`, tokio's: it returns `Ok(())` without doing anything) or on a byte
+/// sink in memory; `io::Write` calls into a byte sink (`buf.write_all(..)`, also tokio's
+/// `AsyncWriteExt` ones, awaited); `fmt::Write` calls into a `String`.
+fn lossless_write(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
+    let syn::Expr::MethodCall(mc) = peel_await(e) else {
+        return None;
+    };
+    let (is, isnt): (TyTest, TyTest) = match mc.method.to_string().as_str() {
+        "flush" if mc.args.is_empty() => (
+            |t| is_unbuffered_socket_ty(t) || is_byte_sink(t),
+            |t| !is_unbuffered_socket_ty(t) && !is_byte_sink(t),
+        ),
+        "write" | "write_all" | "write_vectored" => (is_byte_sink, |t| !is_byte_sink(t)),
+        "write_str" | "write_char" => (is_string, |t| !is_string(t)),
+        "write_fmt" => (is_memory_sink, |t| !is_memory_sink(t)),
+        _ => return None,
+    };
+    let ty = cx.type_of(&mc.receiver);
+    match ty.known() {
+        Some(t) => is(t).then_some(Loss::Nothing),
+        None if ty.is_unknown() => None,
+        None => Some(Loss::if_type(ty, Holds::Ty(isnt))),
     }
 }
 
-/// `buf.write_all(..)`, `self.body.flush()` into a sink in memory ([`is_memory_sink`]), its type
-/// settled by the crate index where the file cannot (a field's).
-fn memory_write(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
-    match peel(e) {
-        syn::Expr::MethodCall(mc)
-            if matches!(
-                mc.method.to_string().as_str(),
-                "write_fmt" | "write_str" | "write" | "write_all" | "write_vectored" | "flush"
-            ) =>
-        {
-            lossless_if_type(cx, &mc.receiver, is_memory_sink)
-        }
-        _ => None,
-    }
+/// A test of a type (what the write's receiver is, and what it must not be for the finding).
+type TyTest = fn(&Ty) -> bool;
+
+fn is_unbuffered_socket_ty(t: &Ty) -> bool {
+    t.peel().path_str().is_some_and(is_unbuffered_socket)
 }
 
 /// The connected stream sockets of std and tokio (TCP and Unix): no buffer of their own.
@@ -1162,13 +1168,29 @@ fn nonzero_duration(e: &syn::Expr) -> bool {
     ints.is_some_and(|v| !v.is_empty() && v.iter().any(|&n| n > 0))
 }
 
-/// A sink in memory whose writes never fail: a `String` (`fmt::Write`), a `Vec<u8>` or a
-/// `VecDeque<u8>` (`io::Write`: they grow, or abort on allocation failure).
-fn is_memory_sink(path: &str) -> bool {
+/// A `String`: its `fmt::Write` never fails.
+fn is_string(t: &Ty) -> bool {
+    t.peel().path_str() == Some("std::string::String")
+}
+
+/// A `Vec<u8>` or `VecDeque<u8>` (the element unknown counts: nothing else of std takes
+/// `io::Write` calls): its `io::Write` grows it, or aborts on allocation failure, and never
+/// returns an error. A `Vec` of anything else written to is a user trait's, whose error is real.
+fn is_byte_sink(t: &Ty) -> bool {
+    let t = t.peel();
     matches!(
-        path,
-        "std::string::String" | "std::vec::Vec" | "std::collections::VecDeque"
-    )
+        t.path_str(),
+        Some("std::vec::Vec" | "std::collections::VecDeque")
+    ) && match t.args() {
+        [] => true,
+        [elem] => elem.path_str() == Some("u8"),
+        _ => false,
+    }
+}
+
+/// A sink in memory ([`is_string`], [`is_byte_sink`]): what `write!` writes into loses nothing.
+fn is_memory_sink(t: &Ty) -> bool {
+    is_string(t) || is_byte_sink(t)
 }
 
 /// `write!(s, ..)` / `writeln!(s, ..)` into a `String` or a `Vec<u8>` (see [`is_memory_sink`]):
@@ -2222,10 +2244,7 @@ fn loss(cx: &Cx, e: &syn::Expr, logged: Option<&[String]>, sets: SendSets) -> Lo
     if writes_in_memory(cx, e) || sets_nonzero_timeout(cx, e) || window_chrome(e) {
         return Loss::Nothing;
     }
-    if let Some(answer) = wait(cx, e)
-        .or_else(|| unbuffered_flush(cx, e))
-        .or_else(|| memory_write(cx, e))
-    {
+    if let Some(answer) = wait(cx, e).or_else(|| lossless_write(cx, e)) {
         return answer;
     }
     let Some(send) = send_call(e) else {

@@ -285,9 +285,10 @@ pub fn uses_binding_where(
 /// The parameters a fn's own body calls in place (bit `i`: the `i`-th after `self`): in an
 /// async fn a call awaited right there (`match init().await`), in a sync fn any call
 /// (`f(item)`), neither inside a closure, an async block or a nested item (those run it
-/// elsewhere, or later). `candidates` are the parameters worth a look (`(position, name)`):
-/// the caller picks those whose name the body's text follows with `(`. A binding shadowing
-/// the parameter is not told apart.
+/// elsewhere, or later) — and nothing else: a parameter also mentioned any other way (handed
+/// on, stored, spawned, named in a macro) or shadowed by a binding of the same name anywhere in
+/// the body is not in place. `candidates` are the parameters worth a look (`(position, name)`):
+/// the caller picks those whose name the body's text follows with `(`.
 pub fn params_called_in_place(
     block: &syn::Block,
     is_async: bool,
@@ -296,23 +297,36 @@ pub fn params_called_in_place(
     struct InPlace<'a> {
         candidates: &'a [(u8, String)],
         awaited_only: bool,
-        found: u64,
+        /// Inside a closure or an async block: what is called there runs elsewhere, or later.
+        deferred: u32,
+        calls: Vec<u32>,
+        mentions: Vec<u32>,
+        rebound: Vec<bool>,
     }
     impl InPlace<'_> {
+        fn param(&self, ident: &proc_macro2::Ident) -> Option<usize> {
+            self.candidates.iter().position(|(_, n)| ident == n)
+        }
         fn param_call(&mut self, c: &syn::ExprCall) {
-            if let syn::Expr::Path(p) = &*c.func
+            if self.deferred == 0
+                && let syn::Expr::Path(p) = &*c.func
                 && p.qself.is_none()
-                && let Some(ident) = p.path.get_ident()
-                && let Some((i, _)) = self.candidates.iter().find(|(_, n)| ident == n)
-                && *i < 64
+                && let Some(k) = p.path.get_ident().and_then(|i| self.param(i))
             {
-                self.found |= 1 << i;
+                self.calls[k] += 1;
             }
+        }
+        fn deferred(&mut self, visit: impl FnOnce(&mut Self)) {
+            self.deferred += 1;
+            visit(self);
+            self.deferred -= 1;
         }
     }
     impl<'ast> syn::visit::Visit<'ast> for InPlace<'_> {
         fn visit_expr_await(&mut self, aw: &'ast syn::ExprAwait) {
-            if let syn::Expr::Call(c) = peel(&aw.base) {
+            if self.awaited_only
+                && let syn::Expr::Call(c) = peel(&aw.base)
+            {
                 self.param_call(c);
             }
             syn::visit::visit_expr_await(self, aw);
@@ -323,8 +337,34 @@ pub fn params_called_in_place(
             }
             syn::visit::visit_expr_call(self, c);
         }
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+            if p.qself.is_none()
+                && let Some(k) = p.path.get_ident().and_then(|i| self.param(i))
+            {
+                self.mentions[k] += 1;
+            }
+            syn::visit::visit_expr_path(self, p);
+        }
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            if let Some(k) = self.param(&p.ident) {
+                self.rebound[k] = true;
+            }
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            // Whatever a macro does with the name, it is no call seen in place.
+            for (k, (_, name)) in self.candidates.iter().enumerate() {
+                if mentions_ident(m.tokens.clone(), name) {
+                    self.mentions[k] += 1;
+                }
+            }
+        }
+        fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+            self.deferred(|v| syn::visit::visit_expr_closure(v, c));
+        }
+        fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+            self.deferred(|v| syn::visit::visit_expr_async(v, a));
+        }
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
     if candidates.is_empty() {
@@ -333,10 +373,19 @@ pub fn params_called_in_place(
     let mut v = InPlace {
         candidates,
         awaited_only: is_async,
-        found: 0,
+        deferred: 0,
+        calls: vec![0; candidates.len()],
+        mentions: vec![0; candidates.len()],
+        rebound: vec![false; candidates.len()],
     };
     syn::visit::Visit::visit_block(&mut v, block);
-    v.found
+    let mut found = 0u64;
+    for (k, (i, _)) in candidates.iter().enumerate() {
+        if *i < 64 && v.calls[k] > 0 && v.calls[k] == v.mentions[k] && !v.rebound[k] {
+            found |= 1 << i;
+        }
+    }
+    found
 }
 
 /// The pattern under a type ascription (`x: T` → `x`), or the pattern itself.
@@ -893,6 +942,19 @@ mod tests {
             0
         );
         assert_eq!(bits(af, "{ let g = || init(); g().await }"), 0);
+        // Also used another way: in place once, then run by a task, stored, or logged.
+        let twice = "{ init().await; tokio::spawn(async move { init().await }); }";
+        assert_eq!(bits(af, twice), 0);
+        assert_eq!(
+            bits(af, "{ init().await; Sup { restart: Box::new(init) } }"),
+            0
+        );
+        assert_eq!(bits(af, "{ tracing::debug!(?init); init().await }"), 0);
+        // A binding of the same name is another value.
+        assert_eq!(
+            bits(af, "{ if let Some(init) = retry { init().await; } }"),
+            0
+        );
         assert_eq!(bits(af, "{ fn inner(init: u8) { init(); } }"), 0);
         let sf = "fn h(a: u8, init: F, f: G)";
         assert_eq!(bits(sf, "{ for x in xs { f(x); } }"), 0b100);

@@ -19,7 +19,6 @@ fn is_test_attr(attr: &syn::Attribute) -> bool {
         .is_some_and(|s| s.ident == "test" || s.ident == "rstest" || s.ident == "bench")
 }
 
-/// `#[cfg(test)]` (also inside `all(..)`).
 /// See [`crate::semantic::facts::FnDef::in_place_params`]. Only parameters the body's text
 /// follows with `(` are looked at (most fns call none of theirs).
 fn in_place_params(sig: &syn::Signature, block: &syn::Block, is_async: bool, body: &str) -> u64 {
@@ -44,6 +43,7 @@ fn in_place_params(sig: &syn::Signature, block: &syn::Block, is_async: bool, bod
     crate::semantic::syntax::params_called_in_place(block, is_async, &candidates)
 }
 
+/// `#[cfg(test)]` (also inside `all(..)`).
 pub(super) fn is_cfg_test(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("cfg") && {
         let tokens = attr.meta.to_token_stream_string();
