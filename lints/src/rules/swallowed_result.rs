@@ -835,9 +835,14 @@ fn lossless_if_type(cx: &Cx, e: &syn::Expr, is: fn(&str) -> bool) -> Option<Loss
 
 /// [`lossless_if_type`] with the test a deferred type must pass to stay data.
 fn lossless_unless(cx: &Cx, e: &syn::Expr, is: fn(&str) -> bool, isnt: Holds) -> Option<Loss> {
+    lossless_when(cx, e, |t| t.peel().path_str().is_some_and(is), isnt)
+}
+
+/// [`lossless_unless`] with a test of the whole type (its arguments too).
+fn lossless_when(cx: &Cx, e: &syn::Expr, is: impl Fn(&Ty) -> bool, isnt: Holds) -> Option<Loss> {
     let ty = cx.type_of(e);
     match ty.known() {
-        Some(t) => t.peel().path_str().is_some_and(is).then_some(Loss::Nothing),
+        Some(t) => is(t).then_some(Loss::Nothing),
         None if ty.is_unknown() => None,
         None => Some(Loss::if_type(ty, isnt)),
     }
@@ -1074,12 +1079,7 @@ fn lossless_write(cx: &Cx, e: &syn::Expr) -> Option<Loss> {
         "write_fmt" => (is_memory_sink, |t| !is_memory_sink(t)),
         _ => return None,
     };
-    let ty = cx.type_of(&mc.receiver);
-    match ty.known() {
-        Some(t) => is(t).then_some(Loss::Nothing),
-        None if ty.is_unknown() => None,
-        None => Some(Loss::if_type(ty, Holds::Ty(isnt))),
-    }
+    lossless_when(cx, &mc.receiver, is, Holds::Ty(isnt))
 }
 
 /// A test of a type (what the write's receiver is, and what it must not be for the finding).

@@ -580,35 +580,29 @@ impl CallGraph {
             g.stats.unknown += facts.untyped_method_calls;
             g.unfollowed.extend(facts.unfollowed_names.iter().copied());
             for (site_ix, (site, res)) in facts.calls.iter().zip(&sites).enumerate() {
+                // A fn handed to another as a value is followed only where that one calls it
+                // in place (see `CallSite::handed_to`); anywhere else, another crate's fn
+                // included, it is a value the graph cannot follow.
+                let res = match (site.handed_to, res) {
+                    (Some(h), Some(Resolution::Fn(n)))
+                        if !g.runs_in_place(crates, &sites, h, *n) =>
+                    {
+                        &None
+                    }
+                    (Some(_), Some(Resolution::Alternatives(_) | Resolution::External)) => &None,
+                    _ => res,
+                };
                 let one;
                 let to: &[u32] = match res {
-                    // A fn handed to another as a value: followed only where that one calls
-                    // it in place (see `CallSite::handed_to`).
-                    Some(Resolution::Fn(n))
-                        if site
-                            .handed_to
-                            .is_some_and(|h| !g.runs_in_place(crates, &sites, h, *n)) =>
-                    {
-                        let key = site.unfollowed_key();
-                        g.unfollowed.insert(key);
-                        g.unfollowed_sites[c].push(key);
-                        continue;
-                    }
                     Some(Resolution::Fn(n)) => {
                         one = [*n];
                         &one
                     }
-                    Some(Resolution::Alternatives(_)) if site.handed_to.is_some() => {
-                        let key = site.unfollowed_key();
-                        g.unfollowed.insert(key);
-                        g.unfollowed_sites[c].push(key);
-                        continue;
-                    }
                     Some(Resolution::Alternatives(ns)) => ns,
-                    Some(Resolution::External) if site.handed_to.is_none() => continue,
+                    Some(Resolution::External) => continue,
                     // Another crate's path (`None`) may be a member's the index does not link.
-                    None | Some(Resolution::Unknown | Resolution::External) => {
-                        if matches!(res, Some(Resolution::Unknown)) {
+                    None | Some(Resolution::Unknown) => {
+                        if res.is_some() {
                             g.stats.unknown += 1;
                         }
                         let key = site.unfollowed_key();

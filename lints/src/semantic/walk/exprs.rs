@@ -1187,12 +1187,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         {
             return;
         }
-        let Some(last) = path.segments.last() else {
-            return;
-        };
-        let name = last.ident.to_string();
-        // fns are snake_case; constants, types and variants are not.
-        if name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+        if let Some(name) = fn_name(path) {
             self.note_unfollowed(&name, CallShape::Value);
         }
     }
@@ -1220,12 +1215,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     .path
                     .get_ident()
                     .is_some_and(|i| self.core.env.lookup_ident(i).is_some());
-                !local
-                    && p.path.segments.last().is_some_and(|s| {
-                        s.ident
-                            .to_string()
-                            .starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-                    })
+                !local && fn_name(&p.path).is_some()
             })
             .collect()
     }
@@ -1249,28 +1239,25 @@ impl<'a, 'l> Walker<'a, 'l> {
                     if path.contains("::") && !crate::semantic::types::is_external(&path) =>
                 {
                     let region = Region::from_span(spans::path_span(&p.path));
-                    Some(CallSite {
+                    let mut site = CallSite {
                         callee: Callee::Path(path),
                         region,
                         argc: 0,
-                        context: o.context.as_ref().map(|c| {
-                            Box::new(CallContext {
-                                held: c.held.clone(),
-                                function: c.function.clone(),
-                                snippet: self.core.src.snippet(&region),
-                            })
-                        }),
                         handed_to: Some((sites_before as u32, arg)),
                         ..o.clone()
-                    })
+                    };
+                    if let Some(c) = site.context.as_mut() {
+                        c.snippet = self.core.src.snippet(&region);
+                    }
+                    Some(site)
                 }
                 _ => None,
             };
             match site {
                 Some(site) => self.core.facts.calls.push(site),
                 None => {
-                    if let Some(last) = p.path.segments.last() {
-                        self.note_unfollowed(&last.ident.to_string(), CallShape::Value);
+                    if let Some(name) = fn_name(&p.path) {
+                        self.note_unfollowed(&name, CallShape::Value);
                     }
                 }
             }
@@ -1426,12 +1413,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.core.facts.unresolved_calls += 1;
             self.note_unfollowed(&callee, CallShape::Path(CallShape::count(c.args.len())));
         }
+        let func_span = spans::expr_span(&c.func);
         if let Some(segs) = crate::semantic::syntax::path_segments(&c.func) {
             match segs.as_slice() {
-                [f] => self.record_gated_call(f.clone(), spans::expr_span(&c.func)),
+                [f] => self.record_gated_call(f.clone(), func_span),
                 [s, f] if s == "Self" => {
                     if let Some(imp) = self.impl_name() {
-                        self.record_gated_call(format!("{imp}::{f}"), spans::expr_span(&c.func));
+                        self.record_gated_call(format!("{imp}::{f}"), func_span);
                     }
                 }
                 _ => {}
@@ -1439,9 +1427,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.core.handed_values = outer_handed;
         let sites_before = self.core.facts.calls.len();
-        self.record_path_call(&callee, c.args.len(), spans::expr_span(&c.func));
+        self.record_path_call(&callee, c.args.len(), func_span);
         self.record_handed_values(&handed, sites_before);
-        self.note_blocking_call(&callee, spans::expr_span(&c.func));
+        self.note_blocking_call(&callee, func_span);
         if DIVERGING.contains(&callee.as_str()) {
             self.set_unreachable();
             return Val::default();
@@ -1461,7 +1449,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             };
         }
-        self.record_work(spans::expr_span(&c.func));
+        self.record_work(func_span);
         // Moved into a fn (`drop(guard)`, `consume(guard)`): it ends there.
         self.kill(&guards);
         if last == "drop"
@@ -2752,6 +2740,14 @@ fn for_each_name(pat: &syn::Pat, f: &mut impl FnMut(&proc_macro2::Ident)) {
         syn::Pat::Type(t) => for_each_name(&t.pat, f),
         _ => {}
     }
+}
+
+/// The name a path used as a value gives a fn, if it may name one: fns are snake_case;
+/// constants, types and variants are not.
+fn fn_name(path: &syn::Path) -> Option<String> {
+    let name = path.segments.last()?.ident.to_string();
+    name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        .then_some(name)
 }
 
 fn is_compound_assign(op: &syn::BinOp) -> bool {

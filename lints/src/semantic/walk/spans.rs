@@ -274,14 +274,19 @@ fn pat_first(p: &syn::Pat) -> Option<Span> {
     }
 }
 
-/// A path's span (`init_ftp_system`, `crate::init::run::<T>`) from its first and last tokens.
-pub(crate) fn path_span(p: &syn::Path) -> Span {
-    let last = p.segments.last().and_then(|seg| match &seg.arguments {
+/// The last token of a path (`f`, the `>` of `f::<T>`); `None` for `Fn(A) -> B` arguments.
+fn path_last(p: &syn::Path) -> Option<Span> {
+    let seg = p.segments.last()?;
+    match &seg.arguments {
         syn::PathArguments::None => Some(seg.ident.span()),
         syn::PathArguments::AngleBracketed(a) => Some(a.gt_token.span),
         syn::PathArguments::Parenthesized(_) => None,
-    });
-    match (path_first(p), last) {
+    }
+}
+
+/// A path's span (`init_ftp_system`, `crate::init::run::<T>`) from its first and last tokens.
+pub(crate) fn path_span(p: &syn::Path) -> Span {
+    match (path_first(p), path_last(p)) {
         (Some(first), Some(last)) => join(first, last),
         _ => p.span(),
     }
@@ -324,14 +329,7 @@ fn expr_last(e: &syn::Expr) -> Option<Span> {
         E::Match(x) => Some(x.brace_token.span.close()),
         E::MethodCall(x) => Some(x.paren_token.span.close()),
         E::Paren(x) => Some(x.paren_token.span.close()),
-        E::Path(x) => {
-            let seg = x.path.segments.last()?;
-            match &seg.arguments {
-                syn::PathArguments::None => Some(seg.ident.span()),
-                syn::PathArguments::AngleBracketed(a) => Some(a.gt_token.span),
-                syn::PathArguments::Parenthesized(_) => None,
-            }
-        }
+        E::Path(x) => path_last(&x.path),
         E::Range(x) => match &x.end {
             Some(v) => expr_last(v),
             None => Some(x.limits.span()),
