@@ -67,8 +67,9 @@
 //! process's `Command::spawn` outlives the exit and does not count) or keeps a value alive only for its
 //! destructor (`let _guard = init_logging();`, `let (writer, _guard) = non_blocking(out);`: a
 //! log flush guard, a buffered writer, a temporary directory; a lock's `_lock` and a span's
-//! `_enter` are released with the process anyway; a `drop(_guard)` before the exit ends it
-//! there). There the exit only sets the process's
+//! `_enter` are released with the process anyway, and so is a plain value's memory (a
+//! `_`-named `String`, number or `Vec` of them: `let mut _tmp_username = String::new();`); a
+//! `drop(_guard)` before the exit ends it there). There the exit only sets the process's
 //! status, as `clippy::exit` allows in `main`: a CLI's argument check, a configuration that
 //! does not load, a one-shot command's failure. Once main has spawned its workers, or holds a
 //! flush guard, the same exit cuts them off and is reported (low).

@@ -94,7 +94,8 @@
 //!   statement reads `x`'s `None` explicitly (`x.unwrap_or_else(..)`, `x.is_none()`, `x ==
 //!   expected`, a `match x` with a `None` arm that does something, an `if let Some(v) = x {
 //!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
-//!   `team.zip(x)`), or a chain ending in a test against an expected value (`.is_some_and(|id|
+//!   `team.zip(x)`), or keeps `x` in a struct's field (`Entry { timestamp: x, .. }`: the
+//!   `Option` is the value its readers see), or a chain ending in a test against an expected value (`.is_some_and(|id|
 //!   id == room_id)`, which a `None` fails as it should) or in `.is_none()`; an `if let`
 //!   without `else`, or `if x.is_some()`, skips the `None` silently and stays a finding);
 //! - a method that is only named `ok`: `reply.ok()` on a binding or field of another crate's
@@ -2912,7 +2913,8 @@ fn does_nothing(e: &syn::Expr) -> bool {
 /// a `None` (or `_`) arm that does something, or of an `if let Some(..) = <chain>` with a final
 /// `else` block; and the initializers of `let x = <chain>;` whose `x` a later statement of the
 /// block handles as an `Option`: `x.unwrap_or_else(..)` (any [`HANDLES_NONE`] adapter),
-/// `x.is_none()`, a comparison (`x == expected`), a `match x` or an `if let` as above. The
+/// `x.is_none()`, a comparison (`x == expected`), a `match x` or an `if let` as above, a
+/// struct literal's field (`Entry { timestamp: x, .. }`). The
 /// `None` a conversion in the chain produced is then a value the code reads, as in a chain that
 /// ends in `.unwrap_or(..)`. A binding only unwrapped by `if let Some(v) = x { .. }` skips its
 /// `None` silently, and stays a finding.
@@ -3030,6 +3032,9 @@ fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
         syn::Expr::Match(_) | syn::Expr::If(_) => {
             none_read_scrutinee(e).is_some_and(|s| carries_none(s, name))
         }
+        // `Self { timestamp: time, .. }`: kept as an `Option` field, a value whose `None` its
+        // readers see (a history line without a valid time is a line without a time).
+        syn::Expr::Struct(st) => st.fields.iter().any(|f| is_binding(&f.expr, name)),
         _ => false,
     }
 }

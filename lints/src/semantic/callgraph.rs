@@ -371,7 +371,11 @@ impl Resolver<'_, '_, '_> {
             return Resolution::Unknown;
         };
         let Some(owner) = index.method_owner(receiver) else {
-            return Resolution::Unknown;
+            return if index.made_outside(receiver) {
+                Resolution::External
+            } else {
+                Resolution::Unknown
+            };
         };
         let (krate, owner) = if owner.starts_with("crate::") {
             (krate, owner)

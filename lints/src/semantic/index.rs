@@ -416,6 +416,45 @@ impl CrateIndex {
         self.clear_caches();
     }
 
+    /// Whether a receiver is a value another crate's type made right there, not a wrapper of
+    /// what it was given: `AxoUpdater::new_for("atuin")`, `Config::load(path)?`, `.await`ed or
+    /// not, where the type's crate is neither this one nor a workspace member. Its methods are
+    /// that crate's, so a method call on it is no call of an inherent method of the workspace
+    /// (atuin's `updater.run()` is not its `Cmd::run`). Only the value itself: what its methods
+    /// return may be a workspace value it holds (`HashMap::new()`'s `get`), and a type given
+    /// generic arguments or one that derefs to what it wraps is left out.
+    pub fn made_outside(&self, receiver: &TyExpr) -> bool {
+        let mut made = receiver;
+        while let TyExpr::Ok(inner) | TyExpr::Awaited(inner) = made {
+            made = inner;
+        }
+        let TyExpr::MethodRet(owner, _) = made else {
+            return false;
+        };
+        let TyExpr::Known(Ty::Path { path, args }) = &**owner else {
+            return false;
+        };
+        let Some((root, rest)) = path.split_once("::") else {
+            return false;
+        };
+        args.is_empty()
+            && root.starts_with(|c: char| c.is_ascii_lowercase())
+            && !matches!(root, "crate" | "self" | "super")
+            && !DEREF_WRAPPERS.contains(&super::syntax::last_segment(path))
+            && self.sibling(root).is_none()
+            && !self.declares_item(&format!("crate::{rest}"))
+    }
+
+    /// Whether a `crate::` path names an item of this crate (a type without fields included).
+    fn declares_item(&self, path: &str) -> bool {
+        let canon = self.canon(path);
+        canon.rsplit_once("::").is_some_and(|(module, name)| {
+            self.modules
+                .get(module)
+                .is_some_and(|t| t.items.contains(name))
+        }) || self.declares(&canon)
+    }
+
     /// The declaring path of the type a method is called on, as the call graph keys methods:
     /// this crate's types canonical (`crate::sched::Scheduler`), a workspace member's rooted in
     /// the name this crate uses for it (`store::Db`). `None` when the type is unknown or
@@ -878,6 +917,25 @@ fn rebase(ty: &Ty, name: &str) -> Ty {
     }
 }
 
+/// Types of other crates that deref to the value they wrap (`Data::new(state)`, `Lazy::new(..)`),
+/// so that a method called on one may be the wrapped workspace value's.
+const DEREF_WRAPPERS: &[&str] = &[
+    "Arc",
+    "Rc",
+    "Box",
+    "Pin",
+    "Lazy",
+    "LazyLock",
+    "Data",
+    "Extension",
+    "State",
+    "Json",
+    "ManuallyDrop",
+    "Cow",
+    "Guard",
+    "Weak",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -970,5 +1028,43 @@ mod tests {
         );
         assert_eq!(idx.canon("crate::api::Mutex"), "std::sync::Mutex");
         assert_eq!(static_ty(&idx, api, "NOWHERE"), None);
+    }
+    #[test]
+    fn a_value_another_crate_made_is_not_a_workspace_receiver() {
+        let (idx, _) = index(&[
+            (&[], "pub mod updater;"),
+            (&["updater"], "pub struct AxoUpdater;"),
+        ]);
+        let made = |path: &str, args: Vec<Ty>, ctor: &str| {
+            TyExpr::Known(Ty::Path {
+                path: path.to_string(),
+                args,
+            })
+            .method_ret(ctor)
+        };
+        let updater = made("axoupdater::AxoUpdater", Vec::new(), "new_for");
+        assert!(idx.made_outside(&updater));
+        // `AxoUpdater::new_for(..)?` and `.await` give the same value.
+        assert!(
+            idx.made_outside(&TyExpr::Ok(Arc::new(TyExpr::Awaited(Arc::new(
+                updater.clone()
+            )))))
+        );
+        // What the value's methods return may be a workspace value it holds.
+        assert!(!idx.made_outside(&updater.method_ret("get")));
+        // A wrapper that derefs to what it is given, a type given generic arguments, this
+        // crate's own type (also named by the crate's name) are not.
+        assert!(!idx.made_outside(&made("actix_web::web::Data", Vec::new(), "new")));
+        assert!(!idx.made_outside(&made(
+            "dashmap::DashMap",
+            vec![Ty::path("crate::Job")],
+            "new"
+        )));
+        assert!(!idx.made_outside(&made("crate::updater::AxoUpdater", Vec::new(), "new")));
+        // Under a name that is not this crate's, a path the index does not declare.
+        assert!(!idx.made_outside(&made("app::updater::AxoUpdater", Vec::new(), "new")));
+        idx.set_self_name("app".into());
+        assert!(!idx.made_outside(&made("app::jobs::Queue", Vec::new(), "new")));
+        assert!(!idx.made_outside(&made("Updater", Vec::new(), "new")));
     }
 }

@@ -723,13 +723,15 @@ impl<'a, 'l> Walker<'a, 'l> {
             return;
         }
         // `let _guard = init_logging();`: see `Core::exit_cuts_off`. (A match arm's `_args`
-        // is a value it does not use.)
+        // is a value it does not use.) A plain value's destructor does nothing the process's
+        // end would not (kanidm's `let mut _tmp_username = String::new();`); a `mut` binding
+        // may still be one assigned its guard later (`let mut _events: Option<Handler> = None;`).
         let (mut names, mut underscored) = (0, false);
         for_each_name(pat, &mut |i| {
             names += 1;
             underscored |= i.to_string().starts_with('_');
         });
-        if underscored {
+        if underscored && !ty.known().is_some_and(is_plain_value) {
             let mut kept = Vec::new();
             for_each_name(pat, &mut |i| {
                 let name = i.to_string();
@@ -2917,4 +2919,33 @@ mod text_tests {
             assert!(!write_simple(&e, &mut out), "{}", token_text(&e));
         }
     }
+}
+
+/// A value whose destructor only frees memory: a string, a number or `bool`, a `Vec` of those
+/// (a `Vec` of temporary dirs or of guards is not).
+fn is_plain_value(t: &Ty) -> bool {
+    let t = t.peel();
+    if t.path_str() == Some("std::vec::Vec") {
+        return matches!(t.args(), [elem] if is_plain_value(elem));
+    }
+    matches!(
+        t.path_str(),
+        Some(
+            "std::string::String"
+                | "bool"
+                | "char"
+                | "u8"
+                | "u16"
+                | "u32"
+                | "u64"
+                | "usize"
+                | "i8"
+                | "i16"
+                | "i32"
+                | "i64"
+                | "isize"
+                | "f32"
+                | "f64"
+        )
+    )
 }
