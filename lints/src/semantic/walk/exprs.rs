@@ -2845,6 +2845,35 @@ fn stmt_attrs(stmt: &syn::Stmt) -> &[syn::Attribute] {
     }
 }
 
+/// A value whose destructor only frees memory: a string, a number or `bool`, a `Vec` of those
+/// (a `Vec` of temporary dirs or of guards is not).
+fn is_plain_value(t: &Ty) -> bool {
+    let t = t.peel();
+    if t.path_str() == Some("std::vec::Vec") {
+        return matches!(t.args(), [elem] if is_plain_value(elem));
+    }
+    matches!(
+        t.path_str(),
+        Some(
+            "std::string::String"
+                | "bool"
+                | "char"
+                | "u8"
+                | "u16"
+                | "u32"
+                | "u64"
+                | "usize"
+                | "i8"
+                | "i16"
+                | "i32"
+                | "i64"
+                | "isize"
+                | "f32"
+                | "f64"
+        )
+    )
+}
+
 #[cfg(test)]
 mod text_tests {
     use super::{token_text, write_simple};
@@ -2919,33 +2948,4 @@ mod text_tests {
             assert!(!write_simple(&e, &mut out), "{}", token_text(&e));
         }
     }
-}
-
-/// A value whose destructor only frees memory: a string, a number or `bool`, a `Vec` of those
-/// (a `Vec` of temporary dirs or of guards is not).
-fn is_plain_value(t: &Ty) -> bool {
-    let t = t.peel();
-    if t.path_str() == Some("std::vec::Vec") {
-        return matches!(t.args(), [elem] if is_plain_value(elem));
-    }
-    matches!(
-        t.path_str(),
-        Some(
-            "std::string::String"
-                | "bool"
-                | "char"
-                | "u8"
-                | "u16"
-                | "u32"
-                | "u64"
-                | "usize"
-                | "i8"
-                | "i16"
-                | "i32"
-                | "i64"
-                | "isize"
-                | "f32"
-                | "f64"
-        )
-    )
 }
