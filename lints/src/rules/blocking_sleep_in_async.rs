@@ -21,8 +21,10 @@
 //! body checked: one bearing the fn's name with as many arguments (a method on a receiver of
 //! unknown type; `conn.execute(query)` is no call of a two-parameter `execute`, and a method
 //! call never reaches a free fn; a method of a value another crate's type made right there,
-//! `let updater = AxoUpdater::new_for("app"); updater.run()`, is that crate's), or the fn's path used as a value — in the fn's own crate or
-//! a workspace member that names it (a trait's method: in any crate, through the trait).
+//! `let updater = AxoUpdater::new_for("app"); updater.run()`,
+//! is that crate's or a trait's), or the fn's
+//! path used as a value — in the fn's own crate or a workspace member that names it
+//! (a trait's method: in any crate, through the trait).
 //! A fn handed as an argument to a workspace fn that calls that parameter in place in its own
 //! body (`init_protocol("ftp", init_ftp).await`, where `init_protocol` does `init().await`) is
 //! a call made right there, not a value: followed like one.

@@ -95,9 +95,10 @@
 //!   expected`, a `match x` with a `None` arm that does something, an `if let Some(v) = x {
 //!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
 //!   `team.zip(x)`), or keeps `x` in a struct's field (`Entry { timestamp: x, .. }`: the
-//!   `Option` is the value its readers see), or a chain ending in a test against an expected value (`.is_some_and(|id|
-//!   id == room_id)`, which a `None` fails as it should) or in `.is_none()`; an `if let`
-//!   without `else`, or `if x.is_some()`, skips the `None` silently and stays a finding);
+//!   `Option` is the value its readers see), or a chain ending in a test against an expected
+//!   value (`.is_some_and(|id| id == room_id)`, which a `None` fails as it should) or in
+//!   `.is_none()`; an `if let` without `else`, or `if x.is_some()`, skips the `None` silently
+//!   and stays a finding);
 //! - a method that is only named `ok`: `reply.ok()` on a binding or field of another crate's
 //!   type that is neither a `Result` nor an `Option` (fuser's `ReplyEmpty::ok` sends the
 //!   success reply);

@@ -158,6 +158,10 @@ pub struct CallGraph {
     /// Names of calls the graph could not follow (see `FileFacts::unfollowed_names`), and of
     /// the sites that resolved to no fn: a fn of such a name may have unseen callers.
     unfollowed: rustc_hash::FxHashSet<u64>,
+    /// Names of method calls on values other crates' types made (see
+    /// `CrateIndex::made_outside`): no call of an inherent method of the workspace, but maybe
+    /// of a workspace trait's method implemented for that type.
+    unfollowed_by_trait: rustc_hash::FxHashSet<u64>,
     /// Per crate (by position): the keys of its sites that resolved to no fn, sorted. With each
     /// file's `unfollowed_names`, what [`CallGraph::may_be_called_unseen`] searches.
     unfollowed_sites: Vec<Vec<u64>>,
@@ -372,7 +376,7 @@ impl Resolver<'_, '_, '_> {
         };
         let Some(owner) = index.method_owner(receiver) else {
             return if index.made_outside(receiver) {
-                Resolution::External
+                Resolution::MadeOutside
             } else {
                 Resolution::Unknown
             };
@@ -430,6 +434,9 @@ enum Resolution {
     Alternatives(Vec<u32>),
     /// Names something outside the workspace: not a call graph question.
     External,
+    /// A method of a value another crate's type made (see `CrateIndex::made_outside`): that
+    /// crate's, or a workspace trait's implemented for the type.
+    MadeOutside,
     Unknown,
 }
 
@@ -593,7 +600,14 @@ impl CallGraph {
                     {
                         &None
                     }
-                    (Some(_), Some(Resolution::Alternatives(_) | Resolution::External)) => &None,
+                    (
+                        Some(_),
+                        Some(
+                            Resolution::Alternatives(_)
+                            | Resolution::External
+                            | Resolution::MadeOutside,
+                        ),
+                    ) => &None,
                     _ => res,
                 };
                 let one;
@@ -604,6 +618,10 @@ impl CallGraph {
                     }
                     Some(Resolution::Alternatives(ns)) => ns,
                     Some(Resolution::External) => continue,
+                    Some(Resolution::MadeOutside) => {
+                        g.unfollowed_by_trait.insert(site.unfollowed_key());
+                        continue;
+                    }
                     // Another crate's path (`None`) may be a member's the index does not link.
                     None | Some(Resolution::Unknown) => {
                         if res.is_some() {
@@ -1420,7 +1438,10 @@ impl CallGraph {
     fn may_be_called_unseen(&self, crates: &[CrateInput<'_, '_>], at: &FnRef, def: &FnDef) -> bool {
         let keys: Vec<u64> = def
             .call_keys()
-            .filter(|k| self.unfollowed.contains(k))
+            .filter(|k| {
+                self.unfollowed.contains(k)
+                    || (def.dispatched && self.unfollowed_by_trait.contains(k))
+            })
             .collect();
         if keys.is_empty() {
             return false;

@@ -416,19 +416,24 @@ impl CrateIndex {
         self.clear_caches();
     }
 
-    /// Whether a receiver is a value another crate's type made right there, not a wrapper of
-    /// what it was given: `AxoUpdater::new_for("atuin")`, `Config::load(path)?`, `.await`ed or
-    /// not, where the type's crate is neither this one nor a workspace member. Its methods are
+    /// Whether a receiver is a value another crate's type made right there (see
+    /// [`TyExpr::Made`]): `AxoUpdater::new_for("atuin")`, also through `?`/`.unwrap()`, where
+    /// the type's crate is neither this one nor a workspace member. Its inherent methods are
     /// that crate's, so a method call on it is no call of an inherent method of the workspace
-    /// (atuin's `updater.run()` is not its `Cmd::run`). Only the value itself: what its methods
-    /// return may be a workspace value it holds (`HashMap::new()`'s `get`), and a type given
-    /// generic arguments or one that derefs to what it wraps is left out.
+    /// (atuin's `updater.run()` is not its `Cmd::run`); a workspace trait implemented for the
+    /// type may still be called (see `CallGraph::unfollowed_by_trait`). Only the value itself:
+    /// what its methods return may be a workspace value it holds (`HashMap::new()`'s `get`), an
+    /// awaited call's output may be what it ran, and a type given generic arguments or one that
+    /// derefs to what it wraps is left out.
     pub fn made_outside(&self, receiver: &TyExpr) -> bool {
         let mut made = receiver;
-        while let TyExpr::Ok(inner) | TyExpr::Awaited(inner) = made {
+        while let TyExpr::Ok(inner) = made {
             made = inner;
         }
-        let TyExpr::MethodRet(owner, _) = made else {
+        let TyExpr::Made(call) = made else {
+            return false;
+        };
+        let TyExpr::MethodRet(owner, _) = &**call else {
             return false;
         };
         let TyExpr::Known(Ty::Path { path, args }) = &**owner else {
@@ -440,9 +445,13 @@ impl CrateIndex {
         args.is_empty()
             && root.starts_with(|c: char| c.is_ascii_lowercase())
             && !matches!(root, "crate" | "self" | "super")
-            && !DEREF_WRAPPERS.contains(&super::syntax::last_segment(path))
+            && !derefs_to_wrapped(super::syntax::last_segment(path))
             && self.sibling(root).is_none()
+            // Either reading of the path: rooted in another crate, or (a module of this one
+            // named without `crate::`) in this one.
             && !self.declares_item(&format!("crate::{rest}"))
+            && !self.declares_item(&format!("crate::{path}"))
+            && !self.modules.contains_key(&format!("crate::{root}"))
     }
 
     /// Whether a `crate::` path names an item of this crate (a type without fields included).
@@ -774,6 +783,7 @@ impl CrateIndex {
             TyExpr::Elem(base) => self.eval_depth(base, depth + 1).element(),
             TyExpr::Ok(base) => self.eval_depth(base, depth + 1).ok_value(),
             TyExpr::Awaited(base) => self.eval_depth(base, depth + 1).future_output(),
+            TyExpr::Made(call) => self.eval_depth(call, depth),
             TyExpr::WrapperCall(call, arg) => {
                 let wrapper = match &**call {
                     TyExpr::MethodRet(ty, name) => self
@@ -896,6 +906,7 @@ impl CrateIndex {
             },
             TyExpr::Elem(base) => self.lock_identity(base).map(|id| format!("{id}[]")),
             TyExpr::Ok(base) | TyExpr::Awaited(base) => self.lock_identity(base),
+            TyExpr::Made(call) => self.lock_identity(call),
             _ => None,
         }
     }
@@ -917,8 +928,15 @@ fn rebase(ty: &Ty, name: &str) -> Ty {
     }
 }
 
-/// Types of other crates that deref to the value they wrap (`Data::new(state)`, `Lazy::new(..)`),
-/// so that a method called on one may be the wrapped workspace value's.
+/// Types of other crates that deref to the value they wrap (`Data::new(state)`, `Lazy::new(..)`,
+/// a mapped lock guard), so that a method called on one may be the wrapped workspace value's.
+fn derefs_to_wrapped(ty: &str) -> bool {
+    DEREF_WRAPPERS.contains(&ty)
+        || ty.ends_with("Guard")
+        || ty.ends_with("Ref")
+        || ty.ends_with("RefMut")
+}
+
 const DEREF_WRAPPERS: &[&str] = &[
     "Arc",
     "Rc",
@@ -932,8 +950,10 @@ const DEREF_WRAPPERS: &[&str] = &[
     "Json",
     "ManuallyDrop",
     "Cow",
-    "Guard",
     "Weak",
+    "Gc",
+    "Intern",
+    "Owned",
 ];
 
 #[cfg(test)]
@@ -1029,39 +1049,44 @@ mod tests {
         assert_eq!(idx.canon("crate::api::Mutex"), "std::sync::Mutex");
         assert_eq!(static_ty(&idx, api, "NOWHERE"), None);
     }
+
     #[test]
     fn a_value_another_crate_made_is_not_a_workspace_receiver() {
         let (idx, _) = index(&[
             (&[], "pub mod updater;"),
             (&["updater"], "pub struct AxoUpdater;"),
         ]);
-        let made = |path: &str, args: Vec<Ty>, ctor: &str| {
+        let ret = |path: &str, args: Vec<Ty>, f: &str| {
             TyExpr::Known(Ty::Path {
                 path: path.to_string(),
                 args,
             })
-            .method_ret(ctor)
+            .method_ret(f)
         };
+        let made = |path: &str, args: Vec<Ty>, f: &str| TyExpr::Made(Arc::new(ret(path, args, f)));
         let updater = made("axoupdater::AxoUpdater", Vec::new(), "new_for");
         assert!(idx.made_outside(&updater));
-        // `AxoUpdater::new_for(..)?` and `.await` give the same value.
-        assert!(
-            idx.made_outside(&TyExpr::Ok(Arc::new(TyExpr::Awaited(Arc::new(
-                updater.clone()
-            )))))
-        );
-        // What the value's methods return may be a workspace value it holds.
+        // `AxoUpdater::new_for(..)?` is the same value; what an awaited call gives may be
+        // what it ran (`Retry::spawn(s, || Db::connect(u)).await?`).
+        assert!(idx.made_outside(&TyExpr::Ok(Arc::new(updater.clone()))));
+        assert!(!idx.made_outside(&TyExpr::Awaited(Arc::new(updater.clone()))));
+        // What the value's methods return may be a workspace value it holds, and so may a
+        // method's of a value of a known external type (`ctx.data::<Db>()?`).
         assert!(!idx.made_outside(&updater.method_ret("get")));
+        assert!(!idx.made_outside(&ret("async_graphql::Context", Vec::new(), "data")));
         // A wrapper that derefs to what it is given, a type given generic arguments, this
-        // crate's own type (also named by the crate's name) are not.
+        // crate's own type (by `crate::`, by a module named without it, by the crate's name)
+        // are not.
         assert!(!idx.made_outside(&made("actix_web::web::Data", Vec::new(), "new")));
+        assert!(!idx.made_outside(&made("lock_api::MutexGuard", Vec::new(), "map")));
         assert!(!idx.made_outside(&made(
             "dashmap::DashMap",
             vec![Ty::path("crate::Job")],
             "new"
         )));
         assert!(!idx.made_outside(&made("crate::updater::AxoUpdater", Vec::new(), "new")));
-        // Under a name that is not this crate's, a path the index does not declare.
+        assert!(!idx.made_outside(&made("updater::AxoUpdater", Vec::new(), "new")));
+        assert!(!idx.made_outside(&made("updater::Other", Vec::new(), "new")));
         assert!(!idx.made_outside(&made("app::updater::AxoUpdater", Vec::new(), "new")));
         idx.set_self_name("app".into());
         assert!(!idx.made_outside(&made("app::jobs::Queue", Vec::new(), "new")));

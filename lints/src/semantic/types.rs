@@ -566,6 +566,12 @@ pub enum TyExpr {
     FnRet(String, Vec<Ty>),
     /// The return type of method `name` on the receiver's type.
     MethodRet(Arc<TyExpr>, String),
+    /// The value an associated fn of a type outside the crate's known paths made right there
+    /// (`AxoUpdater::new_for("atuin")`: a `MethodRet` of the type), with arguments that carry
+    /// no value of another type into it (literals, bindings, fields; no closure, call or
+    /// borrow) and no turbofish on the fn. Typed as the `MethodRet` inside; the crate index
+    /// tells whether the type is another crate's (see `CrateIndex::made_outside`).
+    Made(Arc<TyExpr>),
     /// The value inside: `Ok(x)` of a `Result`, `Some(x)` of an `Option` (a pattern, `?`,
     /// `.unwrap()`).
     Ok(Arc<TyExpr>),

@@ -724,8 +724,8 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         // `let _guard = init_logging();`: see `Core::exit_cuts_off`. (A match arm's `_args`
         // is a value it does not use.) A plain value's destructor does nothing the process's
-        // end would not (kanidm's `let mut _tmp_username = String::new();`); a `mut` binding
-        // may still be one assigned its guard later (`let mut _events: Option<Handler> = None;`).
+        // end would not (kanidm's `let mut _tmp_username = String::new();`). The type decides,
+        // not `mut`: `let mut _events: Option<Handler> = None;` is assigned its guard later.
         let (mut names, mut underscored) = (0, false);
         for_each_name(pat, &mut |i| {
             names += 1;
@@ -2845,33 +2845,18 @@ fn stmt_attrs(stmt: &syn::Stmt) -> &[syn::Attribute] {
     }
 }
 
-/// A value whose destructor only frees memory: a string, a number or `bool`, a `Vec` of those
-/// (a `Vec` of temporary dirs or of guards is not).
+/// A value whose destructor only frees memory: a string, a number, `bool` or `char`, a `Vec`
+/// of those (a `Vec` of temporary dirs or of guards is not).
 fn is_plain_value(t: &Ty) -> bool {
     let t = t.peel();
     if t.path_str() == Some("std::vec::Vec") {
         return matches!(t.args(), [elem] if is_plain_value(elem));
     }
-    matches!(
-        t.path_str(),
-        Some(
-            "std::string::String"
-                | "bool"
-                | "char"
-                | "u8"
-                | "u16"
-                | "u32"
-                | "u64"
-                | "usize"
-                | "i8"
-                | "i16"
-                | "i32"
-                | "i64"
-                | "isize"
-                | "f32"
-                | "f64"
-        )
-    )
+    t.path_str().is_some_and(|p| {
+        p == "std::string::String"
+            || p == "char"
+            || crate::semantic::types::NUMBERS_AND_BOOL.contains(&p)
+    })
 }
 
 #[cfg(test)]

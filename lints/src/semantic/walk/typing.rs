@@ -183,7 +183,11 @@ impl<'a> Core<'a> {
             }
             syn::Expr::Group(g) => rec(&g.expr),
             syn::Expr::Try(t) => rec(&t.expr).ok(),
-            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => rec(&u.expr),
+            // `*Lazy::force(..)` is what the made value derefs to, not that value.
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => match rec(&u.expr) {
+                TyExpr::Made(call) => (*call).clone(),
+                t => t,
+            },
             syn::Expr::Index(i) => rec(&i.expr).elem(),
             syn::Expr::Block(b) => self.ty_of_block(&b.block, depth),
             syn::Expr::Unsafe(b) => self.ty_of_block(&b.block, depth),
@@ -302,6 +306,9 @@ impl<'a> Core<'a> {
                             Arc::new(self.ty_of_depth(arg, depth + 1)),
                         )
                     }
+                    _ if turbofish.is_empty() && c.args.iter().all(carries_no_value) => {
+                        TyExpr::Made(Arc::new(call))
+                    }
                     _ => call,
                 };
             }
@@ -358,6 +365,39 @@ fn unwrapped_binding(pat: &syn::Pat, body: &syn::Expr) -> Option<usize> {
                 return (pi.ident == *name).then_some(levels);
             }
             _ => return None,
+        }
+    }
+}
+
+/// An argument that hands an associated fn no value whose type could come back in its result:
+/// a literal, a binding, a field or a constant (`AxoUpdater::new_for("atuin")`,
+/// `Client::new(cfg.url)`), not a closure, a call, a borrow or a block
+/// (`Retry::spawn(s, || Db::connect(u))`, `WrapErr::wrap_err(load(), ..)`).
+fn carries_no_value(e: &syn::Expr) -> bool {
+    matches!(
+        peel(e),
+        syn::Expr::Lit(_) | syn::Expr::Path(_) | syn::Expr::Field(_)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::carries_no_value;
+
+    #[test]
+    fn only_plain_arguments_leave_an_associated_fns_value_its_own() {
+        let arg = |s: &str| syn::parse_str::<syn::Expr>(s).expect("argument parses");
+        for plain in ["\"atuin\"", "cfg.url", "ROOT", "port", "(port)"] {
+            assert!(carries_no_value(&arg(plain)), "{plain}");
+        }
+        for carrier in [
+            "|| Db::connect(u)",
+            "load()",
+            "&mut rx",
+            "async { db }",
+            "{ db }",
+        ] {
+            assert!(!carries_no_value(&arg(carrier)), "{carrier}");
         }
     }
 }
