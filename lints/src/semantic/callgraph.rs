@@ -600,14 +600,7 @@ impl CallGraph {
                     {
                         &None
                     }
-                    (
-                        Some(_),
-                        Some(
-                            Resolution::Alternatives(_)
-                            | Resolution::External
-                            | Resolution::MadeOutside,
-                        ),
-                    ) => &None,
+                    (Some(_), Some(Resolution::Alternatives(_) | Resolution::External)) => &None,
                     _ => res,
                 };
                 let one;

@@ -693,6 +693,11 @@ pub fn retries_in_place(callee: &str) -> bool {
         || (callee.starts_with("tryhard::") && f == "retry_fn")
 }
 
+/// Whether a fn so named may be one of [`retries_in_place`]'s (a test before resolving it).
+pub fn may_retry_in_place(name: &str) -> bool {
+    matches!(name, "spawn" | "retry" | "retry_notify" | "retry_fn")
+}
+
 /// `|g| g`: the closure hands its (only) parameter back.
 pub fn returns_param(cl: &syn::ExprClosure) -> bool {
     let mut params = Vec::new();

@@ -1932,9 +1932,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         // Resolved only for the names a retry combinator bears: every awaited call comes here.
         let retries = match peel(e) {
             syn::Expr::Call(c)
-                if wrapper.as_deref().is_some_and(|w| {
-                    matches!(w, "spawn" | "retry" | "retry_notify" | "retry_fn")
-                }) =>
+                if wrapper
+                    .as_deref()
+                    .is_some_and(crate::semantic::syntax::may_retry_in_place) =>
             {
                 self.core
                     .callee(c)

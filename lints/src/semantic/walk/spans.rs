@@ -208,10 +208,7 @@ fn expr_first(e: &syn::Expr) -> Option<Span> {
         E::Match(x) => Some(x.match_token.span),
         E::MethodCall(x) => expr_first(&x.receiver),
         E::Paren(x) => Some(x.paren_token.span.open()),
-        E::Path(x) => match &x.qself {
-            Some(q) => Some(q.lt_token.span),
-            None => path_first(&x.path),
-        },
+        E::Path(x) => qualified_first(&x.qself, &x.path),
         E::Range(x) => match &x.start {
             Some(s) => expr_first(s),
             None => Some(x.limits.span()),
@@ -220,10 +217,7 @@ fn expr_first(e: &syn::Expr) -> Option<Span> {
         E::Reference(x) => Some(x.and_token.span),
         E::Repeat(x) => Some(x.bracket_token.span.open()),
         E::Return(x) => Some(x.return_token.span),
-        E::Struct(x) => match &x.qself {
-            Some(q) => Some(q.lt_token.span),
-            None => path_first(&x.path),
-        },
+        E::Struct(x) => qualified_first(&x.qself, &x.path),
         E::Try(x) => expr_first(&x.expr),
         E::TryBlock(x) => Some(x.try_token.span),
         E::Tuple(x) => Some(x.paren_token.span.open()),
@@ -232,6 +226,14 @@ fn expr_first(e: &syn::Expr) -> Option<Span> {
         E::While(x) => label(&x.label).or(Some(x.while_token.span)),
         E::Yield(x) => Some(x.yield_token.span),
         _ => None,
+    }
+}
+
+/// The first token of a path that may be qualified (`<T as Tr>::f`).
+fn qualified_first(q: &Option<syn::QSelf>, path: &syn::Path) -> Option<Span> {
+    match q {
+        Some(q) => Some(q.lt_token.span),
+        None => path_first(path),
     }
 }
 
@@ -244,10 +246,6 @@ fn path_first(p: &syn::Path) -> Option<Span> {
 /// The first token of a pattern, where it is one racewise can name without printing.
 fn pat_first(p: &syn::Pat) -> Option<Span> {
     use syn::Pat as P;
-    let qualified = |q: &Option<syn::QSelf>, path: &syn::Path| match q {
-        Some(q) => Some(q.lt_token.span),
-        None => path_first(path),
-    };
     match p {
         P::Ident(x) => outer_attr(&x.attrs).or(Some(
             x.by_ref
@@ -261,13 +259,13 @@ fn pat_first(p: &syn::Pat) -> Option<Span> {
             None => x.cases.first().and_then(pat_first),
         }),
         P::Paren(x) => outer_attr(&x.attrs).or(Some(x.paren_token.span.open())),
-        P::Path(x) => outer_attr(&x.attrs).or(qualified(&x.qself, &x.path)),
+        P::Path(x) => outer_attr(&x.attrs).or(qualified_first(&x.qself, &x.path)),
         P::Reference(x) => outer_attr(&x.attrs).or(Some(x.and_token.span)),
         P::Rest(x) => outer_attr(&x.attrs).or(Some(x.dot2_token.spans[0])),
         P::Slice(x) => outer_attr(&x.attrs).or(Some(x.bracket_token.span.open())),
-        P::Struct(x) => outer_attr(&x.attrs).or(qualified(&x.qself, &x.path)),
+        P::Struct(x) => outer_attr(&x.attrs).or(qualified_first(&x.qself, &x.path)),
         P::Tuple(x) => outer_attr(&x.attrs).or(Some(x.paren_token.span.open())),
-        P::TupleStruct(x) => outer_attr(&x.attrs).or(qualified(&x.qself, &x.path)),
+        P::TupleStruct(x) => outer_attr(&x.attrs).or(qualified_first(&x.qself, &x.path)),
         P::Type(x) => outer_attr(&x.attrs).or_else(|| pat_first(&x.pat)),
         P::Wild(x) => outer_attr(&x.attrs).or(Some(x.underscore_token.span)),
         _ => None,
@@ -479,25 +477,20 @@ mod tests {
     #[test]
     fn expr_and_arm_spans_match_spanned() {
         struct Check(usize);
+        impl Check {
+            fn same(&mut self, ours: Span, spanned: Span, what: &str) {
+                let spanned = Region::from_span(spanned);
+                assert_eq!(Region::from_span(ours), spanned, "{what} at {spanned:?}");
+                self.0 += 1;
+            }
+        }
         impl<'a> syn::visit::Visit<'a> for Check {
             fn visit_expr(&mut self, e: &'a syn::Expr) {
-                assert_eq!(
-                    Region::from_span(expr_span(e)),
-                    Region::from_span(e.span()),
-                    "expression at {:?}",
-                    Region::from_span(e.span())
-                );
-                self.0 += 1;
+                self.same(expr_span(e), e.span(), "expression");
                 syn::visit::visit_expr(self, e);
             }
             fn visit_arm(&mut self, a: &'a syn::Arm) {
-                assert_eq!(
-                    Region::from_span(arm_span(a)),
-                    Region::from_span(a.span()),
-                    "arm at {:?}",
-                    Region::from_span(a.span())
-                );
-                self.0 += 1;
+                self.same(arm_span(a), a.span(), "arm");
                 syn::visit::visit_arm(self, a);
             }
         }
