@@ -17,7 +17,9 @@
 //!
 //! Where a value comes from is tracked per fn, in statement order. Received: parameters typed
 //! by a request or an extractor (`HeaderMap`, `TypedHeader`, `Json`, `Query`, `Form`, `Request`,
-//! `Parts`, `Path(..)`/`Bytes(..)` patterns...), parameters named for a request or what it
+//! `Parts`, `Path(..)`/`Bytes(..)` patterns...; a bare `Bearer` or `Basic` only inside one of
+//! these or `Authorization<..>`, since alone it is as often an OAuth client's token response,
+//! `openid::Bearer`), parameters named for a request or what it
 //! carries (`req`, `request`, `headers`, `body`, `payload`, `msg`, `presented`, `provided`...),
 //! parameters named like a secret in a fn whose name verifies (`authenticate(auth, token)`,
 //! `verify`, `check`, `login`, `redeem`, `find`...), and locals derived from any of these
@@ -28,7 +30,13 @@
 //! response header), and no MAC even when the program's credentials went with it
 //! (`exec_simple_query(addr, &auth_user, &sql)` logs in with a password and returns rows). A
 //! hash is computed by a call (`md5::compute(..)`, `Sha256::digest(..)`, `hasher.finalize()`),
-//! not named by a scheme's variant or constant (`auth_type: AuthType::MD5`).
+//! not named by a scheme's variant or constant (`auth_type: AuthType::MD5`), nor parsed from
+//! one already made (`PasswordHash::new(&user.password)` reads a stored PHC string, and the
+//! argon2 cost parameters taken from it are settings: `new`, `parse`, `from_str`, `try_from`,
+//! `from`, `from_hex`, `from_bytes`, `from_b64`, `decode` on a hash type). What a call named
+//! `decrypt`/`unseal`/`decipher` returns (`EncValue::try_from_bytes(cookie)?.decrypt()?`) is,
+//! like a verified token's claims, what the server itself sealed: a forged cookie fails to
+//! decrypt before any comparison, so its CSRF token is no guess.
 //!
 //! Not reported: `.eq(..)` / `.ne(..)` method calls (query builders such as Diesel's
 //! `token.eq(value)` build SQL, not a comparison); two received values (a password and its

@@ -51,6 +51,12 @@
 //! like are secrets. Where nothing pairs it (an Azure storage account's access key, a crate
 //! whose only `secret_key` is a signing key pair's), it is the secret.
 //!
+//! A local of the fn that only ever holds text fixed in the source is a message, whatever it is
+//! called: every `let` and assignment of it is a string literal, a conversion or method chain
+//! over literals (`String::from("As set in P_PASSWORD")`, `"default creds".red().to_string()`)
+//! or an `if`/`match` each branch of which is one. A name the fn also binds any other way (a
+//! parameter, a `match` arm, a closure's parameter) is not such a local.
+//!
 //! The subject is a *value*: a variable, field, constant, accessor (`creds.password()`,
 //! `cfg.api_key()`) or a call that produces the secret (`fetch_token(..)`). A method named for
 //! what it does *to* a secret (`client.refresh_token().await`, `revoke_token(id)`,
@@ -108,7 +114,35 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 #[derive(Default)]
-pub struct SecretInLog;
+pub struct SecretInLog {
+    /// Per fn body (its byte range): the locals that only ever hold fixed text (see
+    /// `syntax::literal_text_bindings`), whatever their names say.
+    literal_texts: Vec<(u32, u32, std::collections::BTreeSet<String>)>,
+}
+
+/// Whether `r` names a local of the innermost fn around it that only ever holds fixed text.
+fn fixed_text(
+    cx: &Cx,
+    literal_texts: &[(u32, u32, std::collections::BTreeSet<String>)],
+    r: &SecretRef,
+) -> bool {
+    let syn::Expr::Path(p) = crate::semantic::syntax::peel(&r.expr) else {
+        return false;
+    };
+    let Some(name) = p.path.get_ident() else {
+        return false;
+    };
+    let at = cx.region(r.span).start_byte;
+    literal_texts
+        .iter()
+        .filter(|(lo, hi, _)| *lo <= at && at < *hi)
+        .min_by_key(|(lo, hi, _)| hi - lo)
+        .is_some_and(|(_, _, names)| names.contains(&name.to_string()))
+}
+
+/// Text a fn body must hold for a local of it to be bound to a string literal.
+const LITERAL_BINDING_HINTS: &[&str] =
+    &["= \"", "from(\"", "= if ", "= match ", "\".to_", "\".into"];
 
 /// Macros whose arguments end up in a log, a trace or the process's output.
 fn is_sink(name: &str) -> bool {
@@ -388,10 +422,9 @@ impl Lint for SecretInLog {
             }
         };
         let refs = arg_refs(f);
-        for (r, exposed) in refs
-            .iter()
-            .filter(|(r, _)| !is_command_output(cx, &name, &r.name))
-        {
+        for (r, exposed) in refs.iter().filter(|(r, _)| {
+            !is_command_output(cx, &name, &r.name) && !fixed_text(cx, &self.literal_texts, r)
+        }) {
             self.report(cx, &name, r, *exposed);
         }
     }
@@ -399,6 +432,14 @@ impl Lint for SecretInLog {
     fn check_fn(&mut self, cx: &Cx, f: &FnView) {
         if cx.in_test() {
             return;
+        }
+        let body = f.body_text();
+        if LITERAL_BINDING_HINTS.iter().any(|h| body.contains(h)) {
+            let names = crate::semantic::syntax::literal_text_bindings(f.sig, f.block);
+            if !names.is_empty() {
+                let at = cx.region(f.block.brace_token.span.join());
+                self.literal_texts.push((at.start_byte, at.end_byte, names));
+            }
         }
         let Some(inst) = f.attrs.iter().find_map(parse_instrument) else {
             return;

@@ -203,8 +203,11 @@
 //!   caller asked for that end), or that reports each error where it makes it (a log macro
 //!   before every `Err(..)` in its own branch, a logging `map_err` closure before every `?`,
 //!   and the same for each workspace callee whose error it hands on: see `detached_spawn`),
-//!   resolved through the call graph: the callee in another file or member counts; a call the
-//!   graph cannot resolve (a trait object, a receiver of unknown type) stays a finding;
+//!   resolved through the call graph: the callee in another file or member counts, and so does
+//!   a trait impl's method called on a value of its own type (`repo.start().await.ok()` with
+//!   `repo: SqliteRepo`, whose `start` only launches tasks); a call the graph cannot resolve
+//!   (a trait object, a generic, a receiver of unknown type) stays a finding, and so does a
+//!   trait's default body, which an impl may override;
 //! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`, a type
 //!   test such as `boxed.downcast::<Batch>()` or an ASN.1 attribute's `as_str()`, whose `Err`
 //!   only says "another type") on values

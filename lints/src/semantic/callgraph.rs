@@ -1375,6 +1375,51 @@ impl CallGraph {
         )
     }
 
+    /// Whether every run of fn `at` holds an exclusive guard its caller took: each resolved
+    /// call into it is made in place (awaited, for an async fn) while the calling fn holds a
+    /// `lock()`/`write()` guard, and no call the graph could not follow may be a call of it
+    /// (`select_next(&mut map).await` under `let mut map = MAP.write().await`). Two runs of
+    /// `at` then never interleave.
+    pub fn serialized_by_callers(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
+        self.every_caller_chain(
+            crates,
+            at,
+            |at, def| (def.is_main || self.may_be_called_unseen(crates, at, def)).then_some(false),
+            |callee, site, e| {
+                let in_place = site.inline && (!callee.is_async || site.awaited);
+                Some(in_place && self.holds_exclusive_guard(crates, e, site))
+            },
+        )
+    }
+
+    /// Whether an exclusive guard (a `lock`/`write` acquisition, not a read) is alive at the
+    /// call `site` that edge `e` stands for.
+    fn holds_exclusive_guard(
+        &self,
+        crates: &[CrateInput<'_, '_>],
+        e: usize,
+        site: &CallSite,
+    ) -> bool {
+        let (Some(ctx), Some(edge)) = (&site.context, self.edges.get(e)) else {
+            return false;
+        };
+        let Some(facts) = self
+            .krate(crates, edge.krate)
+            .and_then(|c| c.cx.files.get(edge.file))
+        else {
+            return false;
+        };
+        ctx.held.iter().any(|&id| {
+            facts.acquisitions.iter().any(|a| {
+                a.id == id
+                    && matches!(
+                        a.method.trim_start_matches("blocking_"),
+                        "lock" | "lock_owned" | "write" | "write_owned"
+                    )
+            })
+        })
+    }
+
     /// Whether blocking at byte `at_byte` of fn `at` stalls no other task: the fn runs only off
     /// the runtime's workers ([`Self::off_worker_only`]), or only in the program's startup
     /// before anything was started ([`Self::startup_before_work`], and the fn has started
@@ -1617,6 +1662,18 @@ impl<'a> CallsView<'a> {
     /// See [`CallGraph::startup_only`]: `file`/`func` in the crate being checked.
     pub fn startup_only(&self, file: usize, func: u32) -> bool {
         self.graph.startup_only(
+            self.crates,
+            FnRef {
+                krate: self.krate,
+                file,
+                func,
+            },
+        )
+    }
+
+    /// See [`CallGraph::serialized_by_callers`]: `file`/`func` in the crate being checked.
+    pub fn serialized_by_callers(&self, file: usize, func: u32) -> bool {
+        self.graph.serialized_by_callers(
             self.crates,
             FnRef {
                 krate: self.krate,

@@ -705,6 +705,16 @@ impl<'a> CrateCx<'a> {
         }
     }
 
+    /// Whether decision `d` of file `file` runs only while its fn's every caller holds an
+    /// exclusive guard across the call (see `CallGraph::serialized_by_callers`): a second run
+    /// of the check and act waits for the first to finish.
+    pub fn serialized_by_callers(&self, file: usize, d: &Decision) -> bool {
+        match (d.inline_fn, self.calls) {
+            (Some(f), Some(calls)) => calls.serialized_by_callers(file, f),
+            _ => false,
+        }
+    }
+
     /// Whether `d` decides a call that does some work (other than formatting) in file `file`.
     pub fn decides_work(&self, file: usize, d: &Decision, except: &StateAccess) -> bool {
         self.files.get(file).is_some_and(|f| {

@@ -899,6 +899,103 @@ pub fn chain_root(e: &syn::Expr) -> Option<&syn::Ident> {
     }
 }
 
+/// The local names of a fn every binding and assignment of which holds text fixed in the
+/// source: a string literal, a conversion or method chain over literals (`String::from("..")`,
+/// `"..".red().to_string()`), or an `if`/`match` each branch of which is one. Such a name holds
+/// a message whatever it is called (`let mut credentials = String::from("As set in P_PASSWORD")`).
+/// A name also bound by any other pattern (a parameter, a `match` arm, a closure) is left out.
+pub fn literal_text_bindings(sig: &syn::Signature, block: &syn::Block) -> BTreeSet<String> {
+    use syn::visit::Visit;
+    #[derive(Default)]
+    struct Scan {
+        fixed: BTreeSet<String>,
+        not: BTreeSet<String>,
+    }
+    impl Scan {
+        fn note(&mut self, name: String, fixed: bool) {
+            if fixed {
+                self.fixed.insert(name);
+            } else {
+                self.not.insert(name);
+            }
+        }
+    }
+    impl<'ast> Visit<'ast> for Scan {
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            let pat = match &l.pat {
+                syn::Pat::Type(t) => &*t.pat,
+                p => p,
+            };
+            match (pat, &l.init) {
+                (syn::Pat::Ident(pi), init) if pi.subpat.is_none() => {
+                    let fixed = init
+                        .as_ref()
+                        .is_none_or(|i| i.diverge.is_none() && is_literal_text(&i.expr));
+                    self.note(pi.ident.to_string(), fixed);
+                }
+                _ => self.visit_pat(&l.pat),
+            }
+            if let Some(init) = &l.init {
+                self.visit_expr(&init.expr);
+                if let Some((_, d)) = &init.diverge {
+                    self.visit_expr(d);
+                }
+            }
+        }
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.note(p.ident.to_string(), false);
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+            if let syn::Expr::Path(p) = &*a.left
+                && let Some(i) = p.path.get_ident()
+            {
+                self.note(i.to_string(), is_literal_text(&a.right));
+            }
+            syn::visit::visit_expr_assign(self, a);
+        }
+    }
+    let mut scan = Scan::default();
+    for input in &sig.inputs {
+        scan.visit_fn_arg(input);
+    }
+    scan.visit_block(block);
+    scan.fixed.retain(|n| !scan.not.contains(n));
+    scan.fixed
+}
+
+/// Text fixed in the source (see [`literal_text_bindings`]).
+fn is_literal_text(e: &syn::Expr) -> bool {
+    let tail = |b: &syn::Block| matches!(b.stmts.last(), Some(syn::Stmt::Expr(e, None)) if is_literal_text(e));
+    match peel(e) {
+        syn::Expr::Lit(l) => matches!(l.lit, syn::Lit::Str(_)),
+        syn::Expr::Reference(r) => is_literal_text(&r.expr),
+        syn::Expr::MethodCall(mc) => {
+            is_literal_text(&mc.receiver)
+                && mc
+                    .args
+                    .iter()
+                    .all(|a| matches!(peel(a), syn::Expr::Lit(_)) || is_literal_text(a))
+        }
+        syn::Expr::Call(c) => {
+            !c.args.is_empty()
+                && matches!(&*c.func, syn::Expr::Path(_))
+                && c.args.iter().all(is_literal_text)
+        }
+        syn::Expr::If(i) => {
+            tail(&i.then_branch)
+                && i.else_branch
+                    .as_ref()
+                    .is_some_and(|(_, e)| is_literal_text(e))
+        }
+        syn::Expr::Block(b) => tail(&b.block),
+        syn::Expr::Match(m) => {
+            !m.arms.is_empty() && m.arms.iter().all(|a| is_literal_text(&a.body))
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

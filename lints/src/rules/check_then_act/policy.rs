@@ -117,7 +117,11 @@ fn claimed_under_check(cx: &CrateCx, g: &GatedAct) -> bool {
 
 pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Option<Act> {
     let (d, r, w) = (g.decision, g.check, g.act);
-    if cx.unshared_local(g) || cx.serialized_by_fn_guard(g) || cx.runs_once_at_startup(g.file, d) {
+    if cx.unshared_local(g)
+        || cx.serialized_by_fn_guard(g)
+        || cx.serialized_by_callers(g.file, d)
+        || cx.runs_once_at_startup(g.file, d)
+    {
         return None;
     }
     match &w.target {

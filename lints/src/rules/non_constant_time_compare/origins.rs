@@ -46,7 +46,9 @@ pub type Key = (usize, usize);
 pub use crate::semantic::syntax::span_key as key;
 
 /// Parameter types that are requests or values extracted from one (matched on any identifier
-/// of the type: `TypedHeader<Authorization<Bearer>>`, `&mut Parts`, `web::Json<Login>`).
+/// of the type: `TypedHeader<Authorization<Bearer>>`, `&mut Parts`, `web::Json<Login>`). A
+/// bare `Bearer` or `Basic` is not among them: alone it is as often an OAuth client's token
+/// response (`openid::Bearer`) as a header's scheme, which comes wrapped in one of these.
 const REQUEST_TYPES: &[&str] = &[
     "HeaderMap",
     "HeaderValue",
@@ -62,8 +64,6 @@ const REQUEST_TYPES: &[&str] = &[
     "RawQuery",
     "RawForm",
     "Authorization",
-    "Bearer",
-    "Basic",
     "BearerAuth",
     "BasicAuth",
     "CookieJar",
@@ -502,7 +502,11 @@ impl Scan<'_> {
             syn::Expr::Binary(b) => rec(&b.left) || rec(&b.right),
             syn::Expr::Tuple(t) => t.elems.iter().any(rec),
             syn::Expr::Array(a) => a.elems.iter().any(rec),
-            syn::Expr::MethodCall(mc) if answers(&mc.method.to_string()) => false,
+            syn::Expr::MethodCall(mc)
+                if answers(&mc.method.to_string()) || decrypts(&mc.method.to_string()) =>
+            {
+                false
+            }
             syn::Expr::MethodCall(mc) => {
                 rec(&mc.receiver) || (mc.args.iter().any(rec) && !looks_up(&mc.method.to_string()))
             }
@@ -516,7 +520,7 @@ impl Scan<'_> {
                         .unwrap_or_default(),
                     _ => String::new(),
                 };
-                c.args.iter().any(rec) && !looks_up(&name) && !answers(&name)
+                c.args.iter().any(rec) && !looks_up(&name) && !answers(&name) && !decrypts(&name)
             }
             other => self.any_bound(&other.to_token_stream(), |o| o.received),
         }
@@ -571,6 +575,15 @@ fn answers(name: &str) -> bool {
     secret_names::split_words(name)
         .first()
         .is_some_and(|w| ANSWER_WORDS.contains(&w.as_str()))
+}
+
+/// A call that decrypts (`EncValue::try_from_bytes(cookie)?.decrypt()?`, `unseal`): what an
+/// authenticated cipher hands back the server itself sealed, since a forgery fails to decrypt,
+/// so, like a verified token's claims, it is no guess an attacker chose.
+fn decrypts(name: &str) -> bool {
+    secret_names::split_words(name)
+        .first()
+        .is_some_and(|w| matches!(w.as_str(), "decrypt" | "unseal" | "decipher"))
 }
 
 /// A call name that looks something up rather than extracting from its argument.
@@ -638,7 +651,10 @@ fn scan_mac(tokens: &TokenStream, digest: &mut bool, secret: &mut bool) -> bool 
                 {
                     return true;
                 }
-                if !at_path_end && words.iter().any(|w| DIGEST_WORDS.contains(&w.as_str())) {
+                if !at_path_end
+                    && !parses_stored_hash(&name, &trees)
+                    && words.iter().any(|w| DIGEST_WORDS.contains(&w.as_str()))
+                {
                     *digest = true;
                 }
                 if secret_names::classify_value(&name) == NameClass::Secret(SecretKind::Credential)
@@ -650,6 +666,35 @@ fn scan_mac(tokens: &TokenStream, digest: &mut bool, secret: &mut bool) -> bool 
         }
     }
     false
+}
+
+/// Constructors of a hash type that read a hash already made (`PasswordHash::new(stored)`
+/// parses a PHC string, `Hash::from_hex(s)` decodes one): no digest is computed there.
+const PARSE_CONSTRUCTORS: &[&str] = &[
+    "new",
+    "parse",
+    "from_str",
+    "try_from",
+    "from",
+    "from_hex",
+    "from_bytes",
+    "from_b64",
+    "decode",
+];
+
+/// `name` is a type (CamelCase) followed by `::` and a parsing constructor.
+fn parses_stored_hash(
+    name: &str,
+    rest: &std::iter::Peekable<proc_macro2::token_stream::IntoIter>,
+) -> bool {
+    if !super::is_camel(name) {
+        return false;
+    }
+    let mut rest = rest.clone();
+    let colons =
+        (0..2).all(|_| matches!(rest.next(), Some(TokenTree::Punct(p)) if p.as_char() == ':'));
+    colons
+        && matches!(rest.next(), Some(TokenTree::Ident(i)) if PARSE_CONSTRUCTORS.contains(&i.to_string().as_str()))
 }
 
 /// `PartialEq::eq(a, b)` / `PartialEq::ne(a, b)` / `<T as PartialEq>::eq(a, b)`.

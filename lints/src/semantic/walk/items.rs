@@ -519,12 +519,12 @@ impl<'a, 'l> Walker<'a, 'l> {
                 sig.inputs.len() - usize::from(sig.receiver().is_some()),
             ),
             in_test: self.core.in_test(),
-            // A trait's method (its default body, or an impl's) may be reached through the
-            // trait, where another impl's body runs: only inherent fns and methods count.
-            never_errs: !in_trait_impl
-                && !in_trait_def
-                && crate::semantic::fallible::never_errs(sig, block),
-            logged_errors: (!in_trait_impl && !in_trait_def)
+            // A trait's default body may be overridden where the trait is called: it says
+            // nothing of the body that runs. An impl's method is reached only as that impl's
+            // (through its type, or as the trait's one body); a call through a trait object or
+            // a generic resolves to nothing.
+            never_errs: !in_trait_def && crate::semantic::fallible::never_errs(sig, block),
+            logged_errors: (!in_trait_def)
                 .then(|| crate::semantic::fallible::logged_error_exits(sig, block))
                 .flatten()
                 .map(|via| via.into_iter().map(|s| self.core.region(s)).collect()),
