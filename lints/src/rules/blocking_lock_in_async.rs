@@ -21,7 +21,12 @@
 //! flagged. Nor is a lock whose identity racewise cannot name, or one only held long by tests,
 //! or one whose only long holder is the reported acquisition itself (a job's own log file,
 //! written under its lock by that job alone): it waits for nobody but another run of itself,
-//! and its blocking work is the blocking rules' to report.
+//! and its blocking work is the blocking rules' to report. A `read()` of an `RwLock` waits for
+//! writers only: it is flagged when a *write* (or `lock()`) holder keeps the lock long, not when
+//! only other readers do (`config.read()` in every handler, held across a file write, with the
+//! one `write()` a short hot-reload). It waits on a long reader only while a writer is queued
+//! in between, and that writer's own wait is what is reported (at the `write()`, when it is in
+//! async code).
 //!
 //! The receiver's type is resolved through `use` declarations, struct fields declared anywhere
 //! in the crate, statics (`LazyLock`, `OnceLock`, `lazy_static!`), type aliases and

@@ -216,7 +216,7 @@ impl Lint for CheckThenAct {
         // or nested conditions, decide the same write. The latest check before it is the one
         // the act relies on.
         let mut best: BTreeMap<ActSite, (GatedAct, Act)> = BTreeMap::new();
-        let sharing = policy::Sharing::default();
+        let sharing = crate::semantic::locks::Sharing::default();
         for g in cx.gated_acts() {
             let Some(act) = policy::judge(cx, &sharing, &g) else {
                 continue;

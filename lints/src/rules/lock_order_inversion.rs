@@ -14,7 +14,11 @@
 //! taken in opposite orders by two tasks deadlocks just the same). Not part of the graph: locks
 //! that cannot be named across functions (a `&Mutex` parameter, a lock reached through a type
 //! racewise cannot resolve), `try_lock`/`try_read`/`try_write` (they never wait), `RefCell`,
-//! and re-acquiring the same lock (A → A). Test code takes part (its findings carry `in_test`,
+//! re-acquiring the same lock (A → A), and nesting in a method with an exclusive receiver
+//! (`&mut self`, `self`, `self: Pin<&mut Self>` as in a `Stream`'s `poll_next`) where either
+//! lock is a field the method owns — not an `Arc` the crate hands out or a `Clone` struct's
+//! (see `check_then_act`): while it runs no other executor can take that lock, so the nesting
+//! closes no cycle. Test code takes part (its findings carry `in_test`,
 //! one severity lower by default). Read/read edges of `RwLock`s are kept: once
 //! a writer is queued on each lock, fair (tokio, parking_lot) and writer-preferring (std on most
 //! platforms) locks make the readers wait, and the cycle deadlocks.

@@ -36,7 +36,16 @@
 //! `from`, `from_hex`, `from_bytes`, `from_b64`, `decode` on a hash type). What a call named
 //! `decrypt`/`unseal`/`decipher` returns (`EncValue::try_from_bytes(cookie)?.decrypt()?`) is,
 //! like a verified token's claims, what the server itself sealed: a forged cookie fails to
-//! decrypt before any comparison, so its CSRF token is no guess.
+//! decrypt before any comparison, so its CSRF token is no guess. A token's public claims — a
+//! field named `aud`/`audience`, `iss`/`issuer`, `sub`/`subject`, `lxm`, `jkt`, `azp`,
+//! `htm`, `htu`, `kid` or `did` (`payload.aud != own_did`, the method a service JWT was minted
+//! for) — are read by anyone holding the token, and are about it, not its secret. A digest
+//! *called* with no key of the program in it (`Sha256::digest(payload)`, `hasher.finalize()`)
+//! is a checksum anyone can compute, whatever it is compared with; a hash of what the request
+//! itself presented is no MAC either (DPoP's `ath`, the hash of the access token the same
+//! request carries: no server key goes into it). A secret-named parameter of a verifying
+//! fn counts as received by its name alone, and may as well be the fn's key: a hash of it
+//! stays a MAC (`check_webhook(body, webhook_secret)` hashing `webhook_secret` and `body`).
 //!
 //! Not reported: `.eq(..)` / `.ne(..)` method calls (query builders such as Diesel's
 //! `token.eq(value)` build SQL, not a comparison); two received values (a password and its
@@ -291,7 +300,7 @@ impl NonConstantTimeCompare {
         }
         let mac = l.mac != r.mac;
         let received = l.received != r.received;
-        if !mac && !received {
+        if !mac && (!received || l.checksum || r.checksum) {
             return;
         }
         if [left, right].iter().any(|e| {

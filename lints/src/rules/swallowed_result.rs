@@ -2440,6 +2440,9 @@ const LET_GO_REASONS: &[&str] = &[
     "does not matter",
     "fire and forget",
     "fire-and-forget",
+    "omit errors",
+    "omits errors",
+    "omitting errors",
 ];
 
 /// Words that explain a discard only in a comment next to it: the other side may be gone, the
@@ -3386,8 +3389,14 @@ impl Lint for SwallowedResult {
                             && (config || !validation_map(&mc.receiver))
                     }
                 };
-                // `// .ok() cannot drop a real config: TryFrom is total` over the step.
-                if !drops || explained_discard(cx, mc.method.span(), mc.method.span()) {
+                // `// .ok() cannot drop a real config: TryFrom is total` over the step, or the
+                // fn's doc letting its errors go ("Fail-safe, omits errors.").
+                if !drops
+                    || explained_discard(cx, mc.method.span(), mc.method.span())
+                    || *self
+                        .fn_doc_explains
+                        .get_or_insert_with(|| doc_explains(cx, self.fn_sig_line))
+                {
                     return;
                 }
                 let message = if iter_form {

@@ -991,11 +991,9 @@ impl CallGraph {
                         continue;
                     };
                     let what = if kind.is_thread_lock() {
-                        let Some(hold) = ci
-                            .cx
-                            .lock_identity(a)
-                            .and_then(|id| self.long_hold(ci.id, &id, (ci.id, file, a.region)))
-                        else {
+                        let Some(hold) = ci.cx.lock_identity(a).and_then(|id| {
+                            self.long_hold(ci.id, &id, (ci.id, file, a.region), a.shared())
+                        }) else {
                             continue;
                         };
                         format!(
@@ -1027,12 +1025,14 @@ impl CallGraph {
 
     /// How a lock crate `krate` takes (by identity) is held long by an acquisition other than
     /// `except` (crate, file, region): in that crate, or in a workspace member it names (a type
-    /// or static declared there, held long by its own code).
+    /// or static declared there, held long by its own code). A `reader` waits only for a
+    /// writer's hold.
     pub fn long_hold(
         &self,
         krate: usize,
         identity: &str,
         except: (usize, usize, crate::finding::Region),
+        reader: bool,
     ) -> Option<&super::locks::LongHold> {
         let pos = *self.pos.get(&krate)?;
         let except = (self.pos.get(&except.0).copied(), except.1, except.2);
@@ -1041,7 +1041,7 @@ impl CallGraph {
                 .get(at)?
                 .get(identity)?
                 .iter()
-                .find(|h| (Some(at), h.holder.0, h.holder.1) != except)
+                .find(|h| (Some(at), h.holder.0, h.holder.1) != except && h.blocks(reader))
         };
         held(pos).or_else(|| self.named.get(pos)?.iter().find_map(|&dep| held(dep)))
     }

@@ -59,6 +59,16 @@ pub struct Acquisition {
 }
 
 impl Acquisition {
+    /// A read lock's shared acquisition (`read()`, `read_owned()`, `blocking_read()`): it
+    /// waits for writers only, and other readers do not wait for it.
+    pub fn shared(&self) -> bool {
+        !self.via_call
+            && matches!(
+                self.method.trim_start_matches("blocking_"),
+                "read" | "read_owned" | "try_read" | "read_recursive"
+            )
+    }
+
     /// The acquiring call as a user wrote it: `self.jobs.lock()`, `self.stats()`, `registry()`.
     pub fn call_text(&self) -> String {
         if self.receiver_text.is_empty() {

@@ -8,9 +8,40 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::CrateCx;
 use super::facts::{
-    AccessKind, AccessTarget, Acquisition, AwaitPoint, Decision, GatedCall, GuardId, StateAccess,
+    AccessKind, AccessTarget, Acquisition, AwaitPoint, Decision, GatedCall, GuardId, SelfField,
+    StateAccess,
 };
 use super::types::{self, LockKind};
+
+/// A handle other owners may hold too: what a `&mut self` method reaches through it is shared
+/// when the handle's value is.
+fn is_shared_handle(t: &super::Ty) -> bool {
+    matches!(
+        t.path_str(),
+        Some("std::sync::Arc" | "std::rc::Rc" | "triomphe::Arc")
+    )
+}
+
+/// What the crate shares, computed once, on the first query that asks.
+#[derive(Default)]
+pub struct Sharing<'a> {
+    handed_out: std::cell::OnceCell<BTreeSet<&'a str>>,
+}
+
+impl<'a> Sharing<'a> {
+    /// `self.field` in a `&mut self`/`self` method: the method's own, unless the field is a
+    /// shared handle (`Arc`) whose value the crate shares: some code clones it or otherwise
+    /// hands it out, sets it from a value made elsewhere, or the struct is `Clone`.
+    pub fn owns(&self, cx: &CrateCx<'a>, root: Option<&SelfField>) -> bool {
+        root.is_some_and(|f| {
+            !is_shared_handle(&cx.index.eval(&f.ty))
+                || !self
+                    .handed_out
+                    .get_or_init(|| cx.handed_out_fields())
+                    .contains(f.name.as_str())
+        })
+    }
+}
 
 /// A lock acquired while another lock's guard is alive, in file `file`.
 #[derive(Debug, Clone)]
@@ -103,6 +134,17 @@ pub struct LongHold {
     /// The acquisition that holds it (file of the crate, region): a site's own long hold makes
     /// no other site wait, and it waits for nobody but another run of itself.
     pub holder: (usize, crate::finding::Region),
+    /// The holder took a read lock's shared side (see [`Acquisition::shared`]): only a writer
+    /// waits for it.
+    pub shared: bool,
+}
+
+impl LongHold {
+    /// Whether an acquisition (a reader's if `reader`) waits for this hold: a reader waits only
+    /// for a writer's.
+    pub fn blocks(&self, reader: bool) -> bool {
+        !(reader && self.shared)
+    }
 }
 
 impl LongHold {
@@ -123,18 +165,23 @@ impl LongHold {
 /// [`CrateCx::long_held_locks`]).
 pub type LongHeld = BTreeMap<String, Vec<LongHold>>;
 
-/// Two holders are enough to answer "held long by someone other than this site".
+/// Two holders of each side (shared, exclusive) are enough to answer "held long by someone
+/// other than this site" for a reader and for a writer.
 const HOLDERS_KEPT: usize = 2;
 
-/// Add `hold` to `id`'s holds unless its holder already has one or enough holders are known.
+/// Add `hold` to `id`'s holds unless its holder already has one or enough holders of its side
+/// (`shared`) are known.
 fn add_hold(
     out: &mut LongHeld,
     id: String,
     hold: impl FnOnce() -> LongHold,
     holder: (usize, crate::finding::Region),
+    shared: bool,
 ) -> bool {
     let holds = out.entry(id).or_default();
-    if holds.len() >= HOLDERS_KEPT || holds.iter().any(|h| h.holder == holder) {
+    if holds.iter().filter(|h| h.shared == shared).count() >= HOLDERS_KEPT
+        || holds.iter().any(|h| h.holder == holder)
+    {
         return false;
     }
     holds.push(hold());
@@ -222,8 +269,14 @@ impl<'a> CrateCx<'a> {
 
     /// Every (held, acquired) pair of the crate's non-test code: `acquired` is a blocking
     /// acquisition of a known lock kind, made while `held` (another known lock) is alive.
+    ///
+    /// A pair in a `&mut self` method where either lock is the method's own (see
+    /// [`Sharing::owns`]: `self.closed` of a struct nothing else holds a handle of) is left
+    /// out: while the method runs no other executor can take that lock, so the nesting waits
+    /// for nobody and closes no cycle.
     pub fn held_pairs(&self) -> Vec<HeldPair<'a>> {
         let mut out = Vec::new();
+        let sharing = Sharing::default();
         for (file, facts) in self.files.iter().enumerate() {
             for a in &facts.acquisitions {
                 if a.held.is_empty() || a.method.starts_with("try_") {
@@ -239,7 +292,10 @@ impl<'a> CrateCx<'a> {
                     let Some(held_kind) = self.ordering_kind(h) else {
                         continue;
                     };
-                    if self.same_lock(h, a) {
+                    if self.same_lock(h, a)
+                        || sharing.owns(self, h.exclusive_root.as_ref())
+                        || sharing.owns(self, a.exclusive_root.as_ref())
+                    {
                         continue;
                     }
                     out.push(HeldPair {
@@ -324,14 +380,16 @@ impl<'a> CrateCx<'a> {
                 return false;
             };
             let holder = (file, a.region);
+            let shared = a.shared();
             let hold = || LongHold {
                 path: self.path(file).map(str::to_string),
                 region,
                 function: a.function.clone(),
                 across: across(),
                 holder,
+                shared,
             };
-            add_hold(out, id, hold, holder)
+            add_hold(out, id, hold, holder, shared)
         };
         for (file, facts) in self.files.iter().enumerate() {
             for b in &facts.held_blocks {
@@ -383,9 +441,10 @@ impl<'a> CrateCx<'a> {
                 // The wait is long if someone other than this very acquisition holds `waited`
                 // long.
                 let waiter = (p.file, p.acquired.region);
+                let reader = p.acquired.shared();
                 if !out
                     .get(&waited)
-                    .is_some_and(|hs| hs.iter().any(|h| h.holder != waiter))
+                    .is_some_and(|hs| hs.iter().any(|h| h.holder != waiter && h.blocks(reader)))
                 {
                     continue;
                 }
@@ -406,7 +465,7 @@ impl<'a> CrateCx<'a> {
         let calls = self.calls.as_ref()?;
         calls
             .graph
-            .long_hold(calls.krate, &id, (calls.krate, file, a.region))
+            .long_hold(calls.krate, &id, (calls.krate, file, a.region), a.shared())
     }
 
     /// For every guard of a blocking lock alive at some await of file `file`, the first such

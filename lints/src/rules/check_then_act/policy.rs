@@ -1,11 +1,8 @@
 //! Which decided writes are acts: the rule's policy over the shared model's candidates
 //! (`CrateCx::gated_acts`). See the rule's docs for the reasons.
 
-use std::cell::OnceCell;
-use std::collections::BTreeSet;
-
-use crate::semantic::facts::SelfField;
-use crate::semantic::{AccessKind, AccessTarget, CrateCx, GatedAct, Ty, Written};
+use crate::semantic::locks::Sharing;
+use crate::semantic::{AccessKind, AccessTarget, CrateCx, GatedAct, Written};
 
 /// What kind of check-then-act a candidate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,34 +21,6 @@ pub enum Act {
 
 /// A check by key: `entry()` after one looks the key up again under its own guard.
 const KEY_LOOKUPS: &[&str] = &["contains_key", "contains", "get", "get_key_value"];
-
-/// A handle other owners may hold too: what a `&mut self` method reaches through it is shared
-/// when the handle's value is.
-fn is_shared_handle(t: &Ty) -> bool {
-    matches!(
-        t.path_str(),
-        Some("std::sync::Arc" | "std::rc::Rc" | "triomphe::Arc")
-    )
-}
-
-/// What the crate shares, computed once, on the first candidate that asks.
-#[derive(Default)]
-pub struct Sharing<'a> {
-    handed_out: OnceCell<BTreeSet<&'a str>>,
-}
-
-/// `self.field` in a `&mut self`/`self` method: the method's own, unless the field is a shared
-/// handle (`Arc`) whose value the crate shares: some code clones it or otherwise hands it out,
-/// sets it from a value made elsewhere, or the struct is `Clone`.
-fn exclusive<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, root: Option<&SelfField>) -> bool {
-    root.is_some_and(|f| {
-        !is_shared_handle(&cx.index.eval(&f.ty))
-            || !sharing
-                .handed_out
-                .get_or_init(|| cx.handed_out_fields())
-                .contains(f.name.as_str())
-    })
-}
 
 /// A constant stored after a check claims something when the check guards work (or tells the
 /// caller it won): two racers both do the work. Otherwise every racer stores the same value,
@@ -130,7 +99,7 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
             if claimed_under_check(cx, g) {
                 return None;
             }
-            if exclusive(cx, sharing, b.exclusive_root.as_ref()) {
+            if sharing.owns(cx, b.exclusive_root.as_ref()) {
                 return None;
             }
             if w.op == "entry" && KEY_LOOKUPS.contains(&r.op.as_str()) {
@@ -150,7 +119,7 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
             Some(Act::Update)
         }
         AccessTarget::Atomic(_) => {
-            if exclusive(cx, sharing, w.exclusive_root.as_ref()) {
+            if sharing.owns(cx, w.exclusive_root.as_ref()) {
                 return None;
             }
             match w.op.as_str() {

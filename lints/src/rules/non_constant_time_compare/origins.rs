@@ -31,6 +31,14 @@ pub struct Origin {
     /// A value named *about* a credential (`data.push_token`, see `secret_names::classify`), or
     /// a binding of one (`let token = data.push_token;`): its own name does not make it one.
     pub about: bool,
+    /// A parameter of a verifying fn counted as received by its secret name alone
+    /// (`check_webhook(body, webhook_secret)`): it may as well be the key the fn verifies with,
+    /// so a hash of it can still be a MAC.
+    pub handed: bool,
+    /// An unkeyed digest computed here (`Sha256::digest(payload)`, `sha256!(token)`,
+    /// `hasher.finalize()` with no secret of the program in it), or a binding of one: a
+    /// checksum anyone can compute, no secret an attacker could guess byte by byte.
+    pub checksum: bool,
 }
 
 /// The origins of a comparison's two operands (`left == right`).
@@ -276,14 +284,12 @@ pub fn scan_fn(
         pat_names(&pt.pat, &mut bound);
         for name in bound {
             let secret = is_secret_name(&name) && carrier;
-            let received = !any_word(&name, STORED_WORDS)
-                && (typed_request
-                    || pattern_request
-                    || any_word(&name, REQUEST_WORDS)
-                    || (verifying && secret));
+            let requested = typed_request || pattern_request || any_word(&name, REQUEST_WORDS);
+            let received = !any_word(&name, STORED_WORDS) && (requested || (verifying && secret));
             let origin = Origin {
                 received,
                 credential: received && (auth_typed || secret),
+                handed: received && !requested,
                 ..Origin::default()
             };
             scan.bind(name, origin);
@@ -384,6 +390,35 @@ impl Scan<'_> {
         self.bind_pat(pat, origin);
     }
 
+    /// `hasher.update(secret)` (`chain_update`, `input`): a hasher fed a secret of the program
+    /// makes a MAC when it is finalized, like `Hmac`.
+    fn note_keyed_update(&mut self, mc: &syn::ExprMethodCall) {
+        if !matches!(
+            mc.method.to_string().as_str(),
+            "update" | "chain_update" | "input" | "chain"
+        ) {
+            return;
+        }
+        let syn::Expr::Path(p) = peel(&mc.receiver) else {
+            return;
+        };
+        let Some(name) = p.path.get_ident().map(|i| i.to_string()) else {
+            return;
+        };
+        if !self.needed.contains(&name) {
+            return;
+        }
+        let tokens = mc.to_token_stream();
+        let keyed = computes_mac(&tokens, &|n| {
+            let o = self.lookup(n);
+            o.received && !o.handed
+        });
+        if keyed && let Some(o) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name)) {
+            o.mac = true;
+            o.checksum = false;
+        }
+    }
+
     fn with_scope(&mut self, f: impl FnOnce(&mut Self)) {
         self.scopes.push(HashMap::new());
         f(self);
@@ -422,12 +457,15 @@ impl Scan<'_> {
                 .is_some_and(|i| answers(&i.to_string())),
             _ => false,
         };
+        let mac = !constant && !answer && self.mac(e);
         Origin {
             received,
             credential,
-            mac: !constant && !answer && self.mac(e),
+            mac,
             constant,
             about,
+            handed: received && self.any_bound(&tokens, |o| o.handed),
+            checksum: !mac && (digest_call(&tokens) || self.any_bound(&tokens, |o| o.checksum)),
         }
     }
 
@@ -440,7 +478,11 @@ impl Scan<'_> {
                 || s.rest.as_deref().is_some_and(|r| self.mac(r));
         }
         let tokens = e.to_token_stream();
-        self.any_bound(&tokens, |o| o.mac) || computes_mac(&tokens)
+        self.any_bound(&tokens, |o| o.mac)
+            || computes_mac(&tokens, &|name| {
+                let o = self.lookup(name);
+                o.received && !o.handed
+            })
     }
 
     /// See [`Origin::about`]: through `&`, `Some(..)` and views (`as_str`, `clone`..).
@@ -468,7 +510,9 @@ impl Scan<'_> {
             }),
             syn::Expr::Field(f) => match &f.member {
                 syn::Member::Named(m) => {
-                    secret_names::classify(&m.to_string()) == NameClass::AboutSecret
+                    let name = m.to_string();
+                    secret_names::classify(&name) == NameClass::AboutSecret
+                        || PUBLIC_CLAIMS.contains(&name.as_str())
                 }
                 syn::Member::Unnamed(_) => false,
             },
@@ -554,6 +598,14 @@ fn is_err_pattern(pat: &syn::Pat) -> bool {
     }
 }
 
+/// A token's public claims, read by anyone who holds it (base64 JSON): the audience, issuer and
+/// subject, the method a service token was minted for (`lxm`), a key's thumbprint (`jkt`), the
+/// key id. A field so named (`payload.aud != own_did`) is about the token, not its secret.
+const PUBLIC_CLAIMS: &[&str] = &[
+    "aud", "audience", "iss", "issuer", "sub", "subject", "lxm", "jkt", "azp", "htm", "htu", "kid",
+    "did",
+];
+
 /// A JWT's claims (`let Ok(claims) = decode_login(token)`, jsonwebtoken's `TokenData::claims`,
 /// `invite_claims`): decoding checked the token's signature, so what they say the server itself
 /// issued. Comparing a claim with stored data (`user.security_stamp != claims.sstamp`) tests no
@@ -613,14 +665,22 @@ fn has_auth_word(s: &str) -> bool {
 /// Whether `tokens` compute a MAC: an HMAC or a keyed-MAC constructor, a call named like a
 /// signature being computed (`expected_signature(body)`, `sign(..)`), or a digest with a
 /// secret in its input (`sha256(secret + body)`).
-fn computes_mac(tokens: &TokenStream) -> bool {
+///
+/// A secret the request itself presented is no key (`received`): a digest of the access token
+/// the client sent (DPoP's `ath`) is computed by anyone who holds that token.
+fn computes_mac(tokens: &TokenStream, received: &dyn Fn(&str) -> bool) -> bool {
     let mut digest = false;
     let mut secret = false;
-    let found = scan_mac(tokens, &mut digest, &mut secret);
+    let found = scan_mac(tokens, &mut digest, &mut secret, received);
     found || (digest && secret)
 }
 
-fn scan_mac(tokens: &TokenStream, digest: &mut bool, secret: &mut bool) -> bool {
+fn scan_mac(
+    tokens: &TokenStream,
+    digest: &mut bool,
+    secret: &mut bool,
+    received: &dyn Fn(&str) -> bool,
+) -> bool {
     let mut trees = tokens.clone().into_iter().peekable();
     // Whether the previous tree ended a `::`: an identifier there that no call or further
     // path follows is an enum variant or a constant (`auth_type: AuthType::MD5` names a
@@ -632,7 +692,7 @@ fn scan_mac(tokens: &TokenStream, digest: &mut bool, secret: &mut bool) -> bool 
             && !matches!(trees.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
             && !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
         match &tt {
-            TokenTree::Group(g) if scan_mac(&g.stream(), digest, secret) => return true,
+            TokenTree::Group(g) if scan_mac(&g.stream(), digest, secret, received) => return true,
             TokenTree::Ident(i) => {
                 let name = i.to_string();
                 if name.to_ascii_lowercase().contains("hmac")
@@ -658,8 +718,34 @@ fn scan_mac(tokens: &TokenStream, digest: &mut bool, secret: &mut bool) -> bool 
                     *digest = true;
                 }
                 if secret_names::classify_value(&name) == NameClass::Secret(SecretKind::Credential)
+                    && !received(&name)
                 {
                     *secret = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether `tokens` call a digest (`Sha256::digest(..)`, `sha256!(..)`, `hasher.finalize()`,
+/// `hash_password(..)`), not only name one (`body.password_hash`) or parse one
+/// (`PasswordHash::new(..)`).
+fn digest_call(tokens: &TokenStream) -> bool {
+    let mut trees = tokens.clone().into_iter().peekable();
+    while let Some(tt) = trees.next() {
+        match &tt {
+            TokenTree::Group(g) if digest_call(&g.stream()) => return true,
+            TokenTree::Ident(i) => {
+                let name = i.to_string();
+                let called = match trees.peek() {
+                    Some(TokenTree::Group(g)) => g.delimiter() == Delimiter::Parenthesis,
+                    Some(TokenTree::Punct(p)) => p.as_char() == '!',
+                    _ => false,
+                };
+                if called && !parses_stored_hash(&name, &trees) && any_word(&name, DIGEST_WORDS) {
+                    return true;
                 }
             }
             _ => {}
@@ -784,6 +870,7 @@ impl<'ast> Visit<'ast> for Scan<'_> {
 
     fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
         self.visit_expr(&mc.receiver);
+        self.note_keyed_update(mc);
         let feeds_closure = mc.args.iter().any(|a| {
             matches!(peel(a), syn::Expr::Closure(cl) if cl.inputs.iter().any(|p| self.binds_needed(p)))
         });

@@ -536,9 +536,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             self_ty: None,
             name: sig.ident.to_string(),
             is_fn: true,
-            exclusive_self: sig.receiver().is_some_and(|r| {
-                r.colon_token.is_none() && (r.reference.is_none() || r.mutability.is_some())
-            }),
+            exclusive_self: sig.receiver().is_some_and(exclusive_receiver),
             owner_path: None,
             trait_path: None,
             is_trait: false,
@@ -850,4 +848,37 @@ fn multi_thread_entry(attrs: &[syn::Attribute]) -> bool {
             _ => false,
         }
     })
+}
+
+/// A receiver no one else can use while the method runs: `&mut self`, `self`, and the typed
+/// forms `self: Pin<&mut Self>` (a `Stream`'s `poll_next`), `self: &mut Self`, `self: Box<Self>`.
+fn exclusive_receiver(r: &syn::Receiver) -> bool {
+    if r.colon_token.is_none() {
+        return r.reference.is_none() || r.mutability.is_some();
+    }
+    fn owned(ty: &syn::Type) -> bool {
+        match ty {
+            syn::Type::Reference(t) => t.mutability.is_some() && owned(&t.elem),
+            syn::Type::Path(p) => {
+                let Some(last) = p.path.segments.last() else {
+                    return false;
+                };
+                match last.ident.to_string().as_str() {
+                    "Self" => true,
+                    "Pin" | "Box" => match &last.arguments {
+                        syn::PathArguments::AngleBracketed(a) => a
+                            .args
+                            .iter()
+                            .any(|g| matches!(g, syn::GenericArgument::Type(t) if owned(t))),
+                        _ => false,
+                    },
+                    _ => false,
+                }
+            }
+            syn::Type::Paren(p) => owned(&p.elem),
+            syn::Type::Group(g) => owned(&g.elem),
+            _ => false,
+        }
+    }
+    owned(&r.ty)
 }
