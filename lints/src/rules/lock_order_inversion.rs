@@ -6,7 +6,10 @@
 //! are identified by stable names — `Type.field` for struct fields, whatever path reaches them
 //! (`self.inner.queue` and `inner.queue` are both `Inner.queue`), the static's name, or the
 //! accessor `Type::method()` — so the two halves of an inversion are matched across functions,
-//! impl blocks and files. Every cycle is reported: each acquisition site on an edge of a cycle
+//! impl blocks and files. An accessor that returns the guard of a lock it takes as its tail
+//! (`fn users() -> RwLockReadGuard<'static, Users> { USERS.get().expect("set").read() }`, a
+//! method `self.state.lock().unwrap()`) hands out that lock: `users()` and `mut_users()` are
+//! both `USERS`. One whose tail may take either of two locks keeps its own name. Every cycle is reported: each acquisition site on an edge of a cycle
 //! (both A → B and B → A for a two-lock cycle, every edge of a longer one) gets a finding that
 //! names the other site(s) of the cycle, with their locations as related locations.
 //!

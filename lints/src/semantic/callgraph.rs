@@ -797,7 +797,21 @@ impl CallGraph {
             if callee.is_async && !s.awaited {
                 continue;
             }
+            // A call that hands out the guard of the lock it takes (`users()`, see
+            // `CrateIndex::lock_identity`) is that acquisition at the call already.
+            let handed = self.krate(crates, e.krate).and_then(|c| {
+                let a =
+                    c.cx.files
+                        .get(e.file)?
+                        .acquisitions
+                        .iter()
+                        .find(|a| a.via_call && a.region == s.region)?;
+                c.cx.lock_identity(a)
+            });
             for h in &acquires[e.to as usize] {
+                if handed.as_deref() == Some(h.0.as_str()) {
+                    continue;
+                }
                 let (kc, kf, ka) = h.2;
                 let Some(real) = self
                     .krate(crates, kc)

@@ -40,6 +40,11 @@ pub struct FileIndex {
     /// Crates the file names in a call's path without a `use` (`atuin_ai::commands::run(..)`),
     /// each once: workspace members reached that way are named like imported ones.
     pub path_roots: Vec<String>,
+    /// Free fns that return the guard of a lock they take as their tail, by path, with that
+    /// lock's receiver (see `Walker::note_guard_accessor`).
+    pub guard_fns: Vec<(String, TyExpr)>,
+    /// The same for methods: (owner path as written, method name, receiver).
+    pub guard_methods: Vec<(String, String, TyExpr)>,
 }
 
 /// A parameter that may be a channel's receiver (see [`FileIndex::receivers`]).
@@ -102,12 +107,17 @@ pub struct CrateIndex {
     owner_cache: std::sync::Mutex<rustc_hash::FxHashMap<TyExpr, Option<String>>>,
     /// See [`CrateIndex::pairs_access_keys`]: built on first query.
     pairs_access_keys: OnceLock<bool>,
+    /// See [`FileIndex::guard_fns`]: a path declared more than once keeps every receiver.
+    guard_fns: BTreeMap<String, Vec<TyExpr>>,
+    raw_guard_methods: Vec<(String, String, TyExpr)>,
 }
 
 #[derive(Debug, Default)]
 struct Sealed {
     methods: BTreeMap<(String, String), Vec<Ty>>,
     short_names: BTreeMap<String, usize>,
+    /// (canonical owner, method) → receivers of the lock whose guard the method returns.
+    guard_methods: BTreeMap<(String, String), Vec<TyExpr>>,
 }
 
 fn add<K: Ord>(map: &mut BTreeMap<K, Vec<Ty>>, key: K, ty: Ty) {
@@ -160,6 +170,13 @@ impl CrateIndex {
             add(&mut self.fns, path, ty);
         }
         self.raw_methods.extend(f.methods);
+        for (path, receiver) in f.guard_fns {
+            let slot = self.guard_fns.entry(path).or_default();
+            if !slot.contains(&receiver) {
+                slot.push(receiver);
+            }
+        }
+        self.raw_guard_methods.extend(f.guard_methods);
         self.receivers.extend(f.receivers);
         self.drained = OnceLock::new();
         self.clear_caches();
@@ -211,6 +228,15 @@ impl CrateIndex {
             for (owner, name, ty) in &self.raw_methods {
                 let owner = self.canon(owner);
                 add(&mut sealed.methods, (owner, name.clone()), ty.clone());
+            }
+            for (owner, name, receiver) in &self.raw_guard_methods {
+                let slot = sealed
+                    .guard_methods
+                    .entry((self.canon(owner), name.clone()))
+                    .or_default();
+                if !slot.contains(receiver) {
+                    slot.push(receiver.clone());
+                }
             }
             // A variant is no type: `Mode::Timeline { .. }` leaves the name `Timeline` unique.
             let mut seen: Vec<&str> = self
@@ -858,13 +884,19 @@ impl CrateIndex {
     /// two items of the crate share one). `None` for locks that are not identifiable across
     /// functions (parameters, locals) or whose item does not resolve.
     pub fn lock_identity(&self, e: &TyExpr) -> Option<String> {
+        self.identity(e, true)
+    }
+
+    /// See [`Self::lock_identity`]; `follow`: through a guard accessor to the lock it takes
+    /// (once: the accessor's own receiver is not followed again).
+    fn identity(&self, e: &TyExpr, follow: bool) -> Option<String> {
         match e {
             // `for (id, agent) in reg.agents.iter()`: a map's entry is its value, as `eval` has
             // it, so the pair's parts are that element.
             TyExpr::Field(base, field)
                 if matches!(**base, TyExpr::Elem(_)) && field.parse::<usize>().is_ok() =>
             {
-                self.lock_identity(base)
+                self.identity(base, follow)
             }
             TyExpr::Field(base, field) => {
                 let ty = self.eval(base);
@@ -894,19 +926,39 @@ impl CrateIndex {
             },
             TyExpr::FnRet(path, _) => {
                 let path = self.local_path(path)?;
+                // A guard accessor's callers hold the lock it takes (one receiver only: a fn
+                // with `#[cfg]` versions over different locks stays its own name).
+                if follow
+                    && let Some([receiver]) = self.guard_fns.get(&path).map(Vec::as_slice)
+                    && let Some(id) = self.identity(receiver, false)
+                {
+                    return Some(id);
+                }
                 Some(format!("{}()", self.display_name(&path)))
             }
             TyExpr::MethodRet(base, name) => match self.owner_path(&self.eval(base)) {
-                Some(owner) => Some(format!("{}::{name}()", self.display_name(&owner))),
+                Some(owner) => {
+                    if follow
+                        && let Some([receiver]) = self
+                            .sealed()
+                            .guard_methods
+                            .get(&(owner.clone(), name.clone()))
+                            .map(Vec::as_slice)
+                        && let Some(id) = self.identity(receiver, false)
+                    {
+                        return Some(id);
+                    }
+                    Some(format!("{}::{name}()", self.display_name(&owner)))
+                }
                 // `self.lists.get_unchecked(i)` on a collection: one of its elements.
                 None if super::types::ELEMENT_METHODS.contains(&name.as_str()) => {
-                    self.lock_identity(base).map(|id| format!("{id}[]"))
+                    self.identity(base, follow).map(|id| format!("{id}[]"))
                 }
                 None => None,
             },
-            TyExpr::Elem(base) => self.lock_identity(base).map(|id| format!("{id}[]")),
-            TyExpr::Ok(base) | TyExpr::Awaited(base) => self.lock_identity(base),
-            TyExpr::Made(call) => self.lock_identity(call),
+            TyExpr::Elem(base) => self.identity(base, follow).map(|id| format!("{id}[]")),
+            TyExpr::Ok(base) | TyExpr::Awaited(base) => self.identity(base, follow),
+            TyExpr::Made(call) => self.identity(call, follow),
             _ => None,
         }
     }

@@ -996,6 +996,41 @@ fn is_literal_text(e: &syn::Expr) -> bool {
     }
 }
 
+/// The method name of the lock acquisition a block ends in, through nested blocks, poison
+/// handling (`.unwrap()`, `.expect(..)`, `.unwrap_or_else(..)`), `?` and `.await`:
+/// `{ USERS.get().expect("set").read() }` → `read`.
+pub fn tail_acquisition(block: &syn::Block) -> Option<proc_macro2::Span> {
+    let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() else {
+        return None;
+    };
+    let mut e: &syn::Expr = tail;
+    loop {
+        match peel(e) {
+            syn::Expr::Block(b) => match b.block.stmts.last() {
+                Some(syn::Stmt::Expr(inner, None)) => e = inner,
+                _ => return None,
+            },
+            syn::Expr::Try(t) => e = &t.expr,
+            syn::Expr::Await(a) => e = &a.base,
+            syn::Expr::MethodCall(mc)
+                if matches!(
+                    mc.method.to_string().as_str(),
+                    "unwrap" | "expect" | "unwrap_or_else" | "unwrap_or_default"
+                ) =>
+            {
+                e = &mc.receiver
+            }
+            syn::Expr::MethodCall(mc)
+                if mc.args.is_empty()
+                    && crate::semantic::types::is_acquire_method(&mc.method.to_string()) =>
+            {
+                return Some(mc.method.span());
+            }
+            _ => return None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

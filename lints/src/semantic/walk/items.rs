@@ -474,6 +474,58 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.core.env.pop();
     }
 
+    /// A fn that hands out the guard of a lock it takes as its tail (`fn users() ->
+    /// RwLockReadGuard<'static, Users> { USERS.get().expect("set").read() }`, `fn state(&self)
+    /// -> MutexGuard<'_, State> { self.state.lock().unwrap() }`): the lock its callers hold is
+    /// that one, whichever accessor they call (`users()` and `mut_users()` both lock `USERS`).
+    fn note_guard_accessor(
+        &mut self,
+        sig: &syn::Signature,
+        block: &syn::Block,
+        owner: Option<&str>,
+    ) {
+        let syn::ReturnType::Type(_, ret) = &sig.output else {
+            return;
+        };
+        let syn::Type::Path(tp) = &**ret else {
+            return;
+        };
+        if !tp
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident.to_string().ends_with("Guard"))
+        {
+            return;
+        }
+        let Some(at) = crate::semantic::syntax::tail_acquisition(block) else {
+            return;
+        };
+        let region = Region::from_span(at);
+        let Some(receiver) = self
+            .core
+            .facts
+            .acquisitions
+            .iter()
+            .rev()
+            .find(|a| a.region == region && !a.via_call)
+            .map(|a| a.receiver.clone())
+        else {
+            return;
+        };
+        match owner {
+            Some(o) => self.core.facts.index.guard_methods.push((
+                o.to_string(),
+                sig.ident.to_string(),
+                receiver,
+            )),
+            None => {
+                let path = self.item_path(&sig.ident);
+                self.core.facts.index.guard_fns.push((path, receiver));
+            }
+        }
+    }
+
     pub(crate) fn walk_fn(
         &mut self,
         sig: &syn::Signature,
@@ -634,6 +686,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.core.facts.serialized.push((id, from.unwrap_or(start)));
         }
         self.walk_block_body(block);
+        self.note_guard_accessor(sig, block, owner_path.as_deref());
         if self.core.outliving_spawns(fn_id, block) {
             self.core.outliving.push(fn_id);
         }
