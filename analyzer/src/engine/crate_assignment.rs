@@ -112,13 +112,23 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
             module_path[i] = tree;
         }
     }
+    // A binary in a directory of its own outside `src/` (`[[bin]] path = "bin/main.rs"`) is a
+    // target too: as module `crate` beside the library it would merge its `use
+    // cli::handle_command;` into the library's root, where that name is the library's own
+    // re-export.
+    let mut bin_dirs: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
     let in_target_dir: Vec<bool> = located
         .iter()
         .zip(&test_file)
         .map(|((abs, root), t)| {
-            *t || root
-                .as_ref()
-                .is_some_and(|r| abs.starts_with(r.join("src/bin")))
+            *t || root.as_ref().is_some_and(|r| {
+                abs.starts_with(r.join("src/bin"))
+                    || bin_dirs
+                        .entry(r.clone())
+                        .or_insert_with(|| outside_bin_dirs(r, &mut manifests))
+                        .iter()
+                        .any(|d| abs.starts_with(d))
+            })
         })
         .collect();
     let crate_root = target_modules(&located, &in_target_dir, &mut module_path);
@@ -540,6 +550,28 @@ impl Manifests {
             })
             .clone()
     }
+}
+
+/// The directories of the package's `[[bin]]` targets that lie outside `src/` and hold no
+/// library or other package root (`bin/` of `[[bin]] path = "bin/main.rs"`).
+fn outside_bin_dirs(root: &Path, manifests: &mut Manifests) -> Vec<PathBuf> {
+    let Some(manifest) = manifests.get(root) else {
+        return Vec::new();
+    };
+    let path_of = |v: &toml::Value| v.get("path").and_then(|p| p.as_str()).map(|p| root.join(p));
+    let lib_dir = manifest
+        .get("lib")
+        .and_then(path_of)
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    manifest
+        .get("bin")
+        .and_then(|b| b.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(path_of)
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .filter(|d| d != root && !d.starts_with(root.join("src")) && Some(d) != lib_dir.as_ref())
+        .collect()
 }
 
 /// The crate's library name (or package name), as `use` paths spell it.
