@@ -80,7 +80,8 @@
 //!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known
 //!   other type is reported), and so for the process-wide one-time setters
 //!   (`tracing::subscriber::set_global_default`, `log::set_logger`, a subscriber's or logger's
-//!   `try_init`, rustls' `CryptoProvider::install_default`), and loading an optional
+//!   `try_init`, a log backend's `init_with_level`/`init_with_env` such as
+//!   `slog_stdlog::init_with_level(..)`, rustls' `CryptoProvider::install_default`), and loading an optional
 //!   `.env` file (`dotenvy::dotenv().ok()`: absent wherever the environment is set for real);
 //! - `.ok()` used as a value: `let x = r.ok();`, `if let Some(x) = r.ok()`, and a conversion in
 //!   `.and_then(|u| base.join(&u).ok())` whose `None` the chain then handles (`.ok_or(..)`,

@@ -84,6 +84,10 @@ pub fn expected_failure(method: &str) -> bool {
             // rustls' `CryptoProvider::install_default`: `Err` hands back the provider when
             // one is installed already. A subscriber's or logger's `try_init`: the same.
             | "install_default"
+            // `slog_stdlog::init_with_level(..)`, `simple_logger::init_with_level(..)`:
+            // `log::set_boxed_logger` underneath, whose only error is "already set".
+            | "init_with_level"
+            | "init_with_env"
             | "try_init"
             | "try_recv"
             | "try_next"

@@ -702,12 +702,17 @@ fn scan_mac(
                 }
                 let call = matches!(trees.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
                 let words = secret_names::split_words(&name);
+                // `compute_hmac(..)`, `expected_signature(..)`; `calculate_file_digest(..)` is a
+                // checksum unless a secret goes in (below).
                 if call
                     && words
                         .first()
                         .is_some_and(|w| COMPUTE_WORDS.contains(&w.as_str()))
                     && (words.len() == 1 && words[0] == "sign"
-                        || secret_names::classify(&name) == NameClass::Secret(SecretKind::Mac))
+                        || secret_names::classify(&name) == NameClass::Secret(SecretKind::Mac)
+                            && words.iter().any(|w| {
+                                matches!(w.as_str(), "hmac" | "mac" | "signature" | "signatures")
+                            }))
                 {
                     return true;
                 }
