@@ -6,7 +6,8 @@
 //! other than `main` is a sync fn to its callers, a `src/bin/backfill/main.rs` binary's
 //! `mod steps;` is its sibling `steps.rs`, whose `crate::` is that binary, and a `[[bin]]`
 //! outside `src/` (`bin/repair.rs`) is a binary of its own, whose `use admin_cli::repair_index;`
-//! names the library's re-export.
+//! names the library's re-export and whose `mod args;` (`bin/args.rs`, sorting first) is its
+//! module, not another binary.
 
 mod ci_support;
 

@@ -112,26 +112,59 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
             module_path[i] = tree;
         }
     }
-    // A binary in a directory of its own outside `src/` (`[[bin]] path = "bin/main.rs"`) is a
-    // target too: as module `crate` beside the library it would merge its `use
-    // cli::handle_command;` into the library's root, where that name is the library's own
-    // re-export.
-    let mut bin_dirs: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
-    let in_target_dir: Vec<bool> = located
+    // A binary declared outside `src/` (`[[bin]] path = "bin/main.rs"`, or `repair.rs` at the
+    // package root) is a target too, with what its module tree reaches: as module `crate`
+    // beside the library it would merge its `use cli::handle_command;` into the library's
+    // root, where that name is the library's own re-export.
+    let mut declared: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+    let mut bin_roots: Vec<(usize, String)> = Vec::new();
+    for (i, (abs, root)) in located.iter().enumerate() {
+        let Some(r) = root else { continue };
+        let bins = declared
+            .entry(r.clone())
+            .or_insert_with(|| outside_bins(r, &mut manifests));
+        if bins.iter().any(|b| b == abs)
+            && let Ok(rel) = abs.strip_prefix(r)
+        {
+            let name = rel.with_extension("").to_string_lossy().replace('\\', "/");
+            bin_roots.push((i, name));
+        }
+    }
+    let mut in_target_dir: Vec<bool> = located
         .iter()
         .zip(&test_file)
         .map(|((abs, root), t)| {
-            *t || root.as_ref().is_some_and(|r| {
-                abs.starts_with(r.join("src/bin"))
-                    || bin_dirs
-                        .entry(r.clone())
-                        .or_insert_with(|| outside_bin_dirs(r, &mut manifests))
-                        .iter()
-                        .any(|d| abs.starts_with(d))
-            })
+            *t || root
+                .as_ref()
+                .is_some_and(|r| abs.starts_with(r.join("src/bin")))
         })
         .collect();
-    let crate_root = target_modules(&located, &in_target_dir, &mut module_path);
+    if !bin_roots.is_empty() {
+        let known: HashSet<&Path> = located.iter().map(|(a, _)| a.as_path()).collect();
+        let root_files: Vec<PathBuf> = bin_roots
+            .iter()
+            .map(|&(i, _)| located[i].0.clone())
+            .collect();
+        let at: HashMap<&Path, usize> = located
+            .iter()
+            .enumerate()
+            .map(|(i, (a, _))| (a.as_path(), i))
+            .collect();
+        for reach in super::module_tree::reachable_from(&root_files, &known)
+            .into_iter()
+            .flatten()
+        {
+            for f in reach {
+                if let Some(&i) = at.get(f.as_path()) {
+                    in_target_dir[i] = true;
+                }
+            }
+        }
+        for &(i, _) in &bin_roots {
+            in_target_dir[i] = true;
+        }
+    }
+    let crate_root = target_modules(&located, &in_target_dir, &bin_roots, &mut module_path);
     mark_cfg_test_modules(files, &mut test_file);
     mark_test_support_modules(&located, &file_crate, &infos, &mut test_file);
     Crates {
@@ -159,6 +192,7 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
 fn target_modules(
     located: &[(PathBuf, Option<PathBuf>)],
     in_target_dir: &[bool],
+    bin_roots: &[(usize, String)],
     module_path: &mut [Vec<String>],
 ) -> Vec<Vec<String>> {
     let mut crate_root = vec![Vec::new(); located.len()];
@@ -183,14 +217,20 @@ fn target_modules(
             ["src", "bin", target, "main.rs"] => Some(format!("src/bin/{target}")),
             _ => None,
         };
-        if let Some(name) = name {
+        let declared = bin_roots
+            .iter()
+            .find(|(b, _)| *b == i)
+            .map(|(_, n)| n.clone());
+        if let Some(name) = declared.or(name) {
             roots.push((abs.clone(), i, name));
         }
     }
     if roots.is_empty() {
         return crate_root;
     }
-    roots.sort();
+    // Declared binaries first: a module of theirs (`bin/args.rs` of `bin/repair.rs`) is theirs,
+    // though its path would make it a root of its own and sorts first.
+    roots.sort_by_key(|(path, i, _)| (!bin_roots.iter().any(|(b, _)| b == i), path.clone()));
     let index: HashMap<&Path, usize> = located
         .iter()
         .enumerate()
@@ -552,25 +592,25 @@ impl Manifests {
     }
 }
 
-/// The directories of the package's `[[bin]]` targets that lie outside `src/` and hold no
-/// library or other package root (`bin/` of `[[bin]] path = "bin/main.rs"`).
-fn outside_bin_dirs(root: &Path, manifests: &mut Manifests) -> Vec<PathBuf> {
+/// The files of the package's `[[bin]]` targets that lie outside `src/` (`bin/main.rs`,
+/// `repair.rs` at the package root), other than the library's own root file.
+fn outside_bins(root: &Path, manifests: &mut Manifests) -> Vec<PathBuf> {
     let Some(manifest) = manifests.get(root) else {
         return Vec::new();
     };
-    let path_of = |v: &toml::Value| v.get("path").and_then(|p| p.as_str()).map(|p| root.join(p));
-    let lib_dir = manifest
-        .get("lib")
-        .and_then(path_of)
-        .and_then(|p| p.parent().map(Path::to_path_buf));
+    let path_of = |v: &toml::Value| {
+        v.get("path")
+            .and_then(|p| p.as_str())
+            .map(|p| super::module_tree::normalize(&root.join(p)))
+    };
+    let lib = manifest.get("lib").and_then(path_of);
     manifest
         .get("bin")
         .and_then(|b| b.as_array())
         .into_iter()
         .flatten()
         .filter_map(path_of)
-        .filter_map(|p| p.parent().map(Path::to_path_buf))
-        .filter(|d| d != root && !d.starts_with(root.join("src")) && Some(d) != lib_dir.as_ref())
+        .filter(|p| !p.starts_with(root.join("src")) && Some(p) != lib.as_ref())
         .collect()
 }
 

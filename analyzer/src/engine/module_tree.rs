@@ -535,7 +535,7 @@ fn string_value(lit: &str) -> Option<String> {
 }
 
 /// `a/b/../c.rs` → `a/c.rs`, without touching the filesystem.
-fn normalize(p: &Path) -> PathBuf {
+pub(super) fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {

@@ -133,12 +133,14 @@
 //!   rest of the body never touches (no `drop`, no move). Two runs of that fn cannot interleave
 //!   between the check and the act, whatever the guard's type; a per-key operation lock is the
 //!   usual case. Code elsewhere that writes the state without that guard is not this finding;
-//! - **a check and act serialized by every caller's exclusive guard**: each resolved call of the
+//! - **a check and act serialized by one lock every caller holds**: each resolved call of the
 //!   fn is made in place (awaited, for an async fn) while the caller holds a `lock()`/`write()`
-//!   guard (`let mut map = QUERIERS.write().await; select_next(&mut map).await`), and no call
-//!   racewise cannot follow may be a call of it (a fn nothing resolved calls, a trait method, a
-//!   same-named method on a receiver of unknown type keep it flagged). A caller holding only a
-//!   `read()` guard excludes no other reader, so one such caller is enough for a finding;
+//!   guard of the same static (`let mut map = QUERIERS.write().await; select_next(&mut
+//!   map).await` at every call), and no call racewise cannot follow may be a call of it (a fn
+//!   nothing resolved calls, a trait method, a same-named method on a receiver of unknown type
+//!   keep it flagged). Callers holding different locks (`EU.write()` in one, `US.write()` in
+//!   another), a lock of their own instance (`self.shards.lock()`: one per value) or only a
+//!   `read()` guard (which excludes no other reader) serialize nothing between them;
 //! - `RefCell` borrows, `try_lock`, locks whose type racewise cannot resolve (counted for
 //!   `--verbose`), and writes inside closures or `async` blocks (other bodies).
 //!

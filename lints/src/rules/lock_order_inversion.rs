@@ -17,11 +17,13 @@
 //! taken in opposite orders by two tasks deadlocks just the same). Not part of the graph: locks
 //! that cannot be named across functions (a `&Mutex` parameter, a lock reached through a type
 //! racewise cannot resolve), `try_lock`/`try_read`/`try_write` (they never wait), `RefCell`,
-//! re-acquiring the same lock (A → A), and nesting in a method with an exclusive receiver
-//! (`&mut self`, `self`, `self: Pin<&mut Self>` as in a `Stream`'s `poll_next`) where either
-//! lock is a field the method owns — not an `Arc` the crate hands out or a `Clone` struct's
-//! (see `check_then_act`): while it runs no other executor can take that lock, so the nesting
-//! closes no cycle. Test code takes part (its findings carry `in_test`,
+//! re-acquiring the same lock (A → A), and nesting directly in a method with an exclusive
+//! receiver (`&mut self`, `self`, `self: Pin<&mut Self>` as in a `Stream`'s `poll_next`) where
+//! either lock is a field the method owns: the lock itself (`closed: Mutex<bool>`) or an `Arc`
+//! of one that the crate never hands out and whose struct is not `Clone` (see
+//! `check_then_act`; a lock reached through a reference field or a handle newtype may be
+//! another holder's). While the method runs no other executor can take that lock, so the
+//! nesting closes no cycle. Nesting through a call the method makes still counts. Test code takes part (its findings carry `in_test`,
 //! one severity lower by default). Read/read edges of `RwLock`s are kept: once
 //! a writer is queued on each lock, fair (tokio, parking_lot) and writer-preferring (std on most
 //! platforms) locks make the readers wait, and the cycle deadlocks.

@@ -38,10 +38,10 @@
 //!
 //! Not flagged: `try_lock`/`try_read`/`try_write` (a non-blocking attempt cannot wait for the held
 //! lock's owner, so it adds no ordering constraint), re-acquiring the very same receiver (that is
-//! re-entrancy, not ordering), `RefCell` borrows (single-threaded), nesting in a method with an
-//! exclusive receiver (`&mut self`, `self: Pin<&mut Self>`) where either lock is a field the
-//! method owns (no other executor can take it meanwhile, so no order is fixed for anyone), and
-//! locks whose
+//! re-entrancy, not ordering), `RefCell` borrows (single-threaded), nesting directly in a
+//! method with an exclusive receiver (`&mut self`, `self: Pin<&mut Self>`) where either lock is
+//! a field the method owns — the lock itself, or an `Arc` of one the crate never hands out (no
+//! other executor can take it meanwhile, so no order is fixed for anyone) — and locks whose
 //! type racewise cannot resolve. Two read guards of different `RwLock`s are flagged: with a writer
 //! queued on each lock, readers of fair/writer-preferring locks (tokio, parking_lot, std on most
 //! platforms) wait too.

@@ -36,7 +36,9 @@
 //! `from`, `from_hex`, `from_bytes`, `from_b64`, `decode` on a hash type). What a call named
 //! `decrypt`/`unseal`/`decipher` returns (`EncValue::try_from_bytes(cookie)?.decrypt()?`) is,
 //! like a verified token's claims, what the server itself sealed: a forged cookie fails to
-//! decrypt before any comparison, so its CSRF token is no guess. A token's public claims — a
+//! decrypt before any comparison, so its CSRF token is no guess — but not a public-key
+//! decryption (`rsa_key.decrypt(Pkcs1v15Encrypt, ..)`, OAEP, ECIES, a sealed box): anyone can
+//! encrypt to the public key, so a login form's encrypted password is still the sender's. A token's public claims — a
 //! field named `aud`/`audience`, `iss`/`issuer`, `sub`/`subject`, `lxm`, `jkt`, `azp`,
 //! `htm`, `htu`, `kid` or `did` (`payload.aud != own_did`, the method a service JWT was minted
 //! for) — are read by anyone holding the token, and are about it, not its secret. A digest

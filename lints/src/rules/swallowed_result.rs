@@ -2552,6 +2552,28 @@ fn has_phrase(words: &str, reasons: &[&str]) -> bool {
 /// The `///` doc of the fn whose signature starts on line `sig` (above its attributes) gives a
 /// reason for the discards in its body ("Delivery is best effort").
 fn doc_explains(cx: &Cx, sig: u32) -> bool {
+    doc_says(cx, sig, LET_GO_REASONS)
+}
+
+/// Phrases of a fn's doc that let the errors of an iterator step go: about errors, not about
+/// the items (`/// Lists the files, ignoring hidden ones.` drops no error on purpose).
+const ERRORS_LET_GO: &[&str] = &[
+    "best effort",
+    "best-effort",
+    "fail-safe",
+    "omit errors",
+    "omits errors",
+    "omitting errors",
+    "ignore errors",
+    "ignores errors",
+    "ignoring errors",
+    "errors are ignored",
+    "fire and forget",
+    "fire-and-forget",
+];
+
+/// Whether the `///` doc of the fn whose signature starts on line `sig` says one of `reasons`.
+fn doc_says(cx: &Cx, sig: u32, reasons: &[&str]) -> bool {
     let src = cx.source();
     (1..sig)
         .rev()
@@ -2559,7 +2581,7 @@ fn doc_explains(cx: &Cx, sig: u32) -> bool {
         .map(|l| src.line(l).trim())
         .skip_while(|t| t.starts_with("#[") || t.starts_with(')') || t.starts_with(']'))
         .take_while(|t| t.starts_with("///"))
-        .any(|t| says_one_of(t.trim_start_matches('/'), LET_GO_REASONS))
+        .any(|t| says_one_of(t.trim_start_matches('/'), reasons))
 }
 
 /// A discard its comment explains (`.ok(); // receiver may be gone if the test completed`, or
@@ -3394,9 +3416,7 @@ impl Lint for SwallowedResult {
                 // fn's doc letting its errors go ("Fail-safe, omits errors.").
                 if !drops
                     || explained_discard(cx, mc.method.span(), mc.method.span())
-                    || *self
-                        .fn_doc_explains
-                        .get_or_insert_with(|| doc_explains(cx, self.fn_sig_line))
+                    || doc_says(cx, self.fn_sig_line, ERRORS_LET_GO)
                 {
                     return;
                 }

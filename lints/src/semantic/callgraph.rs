@@ -1389,49 +1389,59 @@ impl CallGraph {
         )
     }
 
-    /// Whether every run of fn `at` holds an exclusive guard its caller took: each resolved
+    /// Whether every run of fn `at` holds one process-wide lock its callers took: each resolved
     /// call into it is made in place (awaited, for an async fn) while the calling fn holds a
-    /// `lock()`/`write()` guard, and no call the graph could not follow may be a call of it
-    /// (`select_next(&mut map).await` under `let mut map = MAP.write().await`). Two runs of
-    /// `at` then never interleave.
+    /// `lock()`/`write()` guard of the same static (`select_next(&mut map).await` under `let
+    /// mut map = QUERIERS.write().await`, at every call), and no call the graph could not
+    /// follow may be a call of it. Two runs of `at` then never interleave. Callers holding
+    /// different locks, or a lock of their own instance (`self.shards.lock()`), serialize
+    /// nothing between them.
     pub fn serialized_by_callers(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
-        self.every_caller_chain(
+        let common: std::cell::RefCell<Option<std::collections::BTreeSet<String>>> =
+            std::cell::RefCell::new(None);
+        let every = self.every_caller_chain(
             crates,
             at,
             |at, def| (def.is_main || self.may_be_called_unseen(crates, at, def)).then_some(false),
             |callee, site, e| {
                 let in_place = site.inline && (!callee.is_async || site.awaited);
-                Some(in_place && self.holds_exclusive_guard(crates, e, site))
+                let held = self.static_exclusive_guards(crates, e, site);
+                let mut common = common.borrow_mut();
+                let now: std::collections::BTreeSet<String> = match common.take() {
+                    None => held,
+                    Some(before) => before.intersection(&held).cloned().collect(),
+                };
+                let ok = in_place && !now.is_empty();
+                *common = Some(now);
+                Some(ok)
             },
-        )
+        );
+        every && common.into_inner().is_some_and(|c| !c.is_empty())
     }
 
-    /// Whether an exclusive guard (a `lock`/`write` acquisition, not a read) is alive at the
-    /// call `site` that edge `e` stands for.
-    fn holds_exclusive_guard(
+    /// The identities of the exclusive guards (`lock`/`write`, not a read) of statics alive at
+    /// the call `site` that edge `e` stands for.
+    fn static_exclusive_guards(
         &self,
         crates: &[CrateInput<'_, '_>],
         e: usize,
         site: &CallSite,
-    ) -> bool {
+    ) -> std::collections::BTreeSet<String> {
         let (Some(ctx), Some(edge)) = (&site.context, self.edges.get(e)) else {
-            return false;
+            return Default::default();
         };
-        let Some(facts) = self
-            .krate(crates, edge.krate)
-            .and_then(|c| c.cx.files.get(edge.file))
-        else {
-            return false;
+        let Some(ci) = self.krate(crates, edge.krate) else {
+            return Default::default();
         };
-        ctx.held.iter().any(|&id| {
-            facts.acquisitions.iter().any(|a| {
-                a.id == id
-                    && matches!(
-                        a.method.trim_start_matches("blocking_"),
-                        "lock" | "lock_owned" | "write" | "write_owned"
-                    )
-            })
-        })
+        let Some(facts) = ci.cx.files.get(edge.file) else {
+            return Default::default();
+        };
+        ctx.held
+            .iter()
+            .filter_map(|&id| facts.acquisitions.iter().find(|a| a.id == id))
+            .filter(|a| !ci.cx.shared_acquisition(a) && super::types::is_static_rooted(&a.receiver))
+            .filter_map(|a| ci.cx.lock_identity(a))
+            .collect()
     }
 
     /// Whether blocking at byte `at_byte` of fn `at` stalls no other task: the fn runs only off

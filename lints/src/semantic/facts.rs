@@ -59,13 +59,15 @@ pub struct Acquisition {
 }
 
 impl Acquisition {
-    /// A read lock's shared acquisition (`read()`, `read_owned()`, `blocking_read()`): it
-    /// waits for writers only, and other readers do not wait for it.
+    /// A read lock's shared acquisition (`read()`, `read_owned()`, `blocking_read()`, and
+    /// parking_lot's `upgradable_read()`, which excludes writers and upgraders, not readers):
+    /// it waits for writers only, and other readers do not wait for it. A guard accessor's is
+    /// settled with the crate index (`CrateCx::shared_acquisition`).
     pub fn shared(&self) -> bool {
         !self.via_call
             && matches!(
                 self.method.trim_start_matches("blocking_"),
-                "read" | "read_owned" | "try_read" | "read_recursive"
+                "read" | "read_owned" | "try_read" | "upgradable_read"
             )
     }
 

@@ -29,6 +29,26 @@ pub struct Sharing<'a> {
 }
 
 impl<'a> Sharing<'a> {
+    /// [`Self::owns`] for lock ordering: the field is the lock itself (`closed: Mutex<bool>`)
+    /// or an `Arc` of one that the crate never hands out. A field reached further through
+    /// (`self.shared.a` with `shared: &Shared`, a handle newtype `self.h.0.c`) may be another
+    /// holder's too.
+    pub fn owns_lock(&self, cx: &CrateCx<'a>, root: Option<&SelfField>) -> bool {
+        root.is_some_and(|f| {
+            let ty = cx.index.eval(&f.ty);
+            if is_shared_handle(&ty) {
+                let super::Ty::Path { args, .. } = &ty else {
+                    return false;
+                };
+                return args
+                    .first()
+                    .is_some_and(|inner| inner.lock_kind().is_some())
+                    && self.owns(cx, Some(f));
+            }
+            ty.lock_kind().is_some()
+        })
+    }
+
     /// `self.field` in a `&mut self`/`self` method: the method's own, unless the field is a
     /// shared handle (`Arc`) whose value the crate shares: some code clones it or otherwise
     /// hands it out, sets it from a value made elsewhere, or the struct is `Clone`.
@@ -219,6 +239,16 @@ impl<'a> CrateCx<'a> {
         Some(kind)
     }
 
+    /// A read lock's shared acquisition (see [`Acquisition::shared`]), also through a guard
+    /// accessor that returns a read guard (`fn config() -> RwLockReadGuard<..>`).
+    pub fn shared_acquisition(&self, a: &Acquisition) -> bool {
+        if a.via_call {
+            return matches!(self.index.eval(&a.receiver).path_str(),
+                Some(p) if crate::semantic::syntax::last_segment(p).contains("ReadGuard"));
+        }
+        a.shared()
+    }
+
     pub fn acquisition(&self, file: usize, id: GuardId) -> Option<&'a Acquisition> {
         let facts = self.files.get(file)?;
         facts.acquisitions.iter().find(|a| a.id == id)
@@ -270,10 +300,10 @@ impl<'a> CrateCx<'a> {
     /// Every (held, acquired) pair of the crate's non-test code: `acquired` is a blocking
     /// acquisition of a known lock kind, made while `held` (another known lock) is alive.
     ///
-    /// A pair in a `&mut self` method where either lock is the method's own (see
-    /// [`Sharing::owns`]: `self.closed` of a struct nothing else holds a handle of) is left
-    /// out: while the method runs no other executor can take that lock, so the nesting waits
-    /// for nobody and closes no cycle.
+    /// A pair taken directly in a `&mut self` method where either lock is the method's own
+    /// (see [`Sharing::owns_lock`]: `self.closed` of a struct nothing else holds a handle of)
+    /// is left out: while the method runs no other executor can take that lock, so the
+    /// nesting waits for nobody and closes no cycle.
     pub fn held_pairs(&self) -> Vec<HeldPair<'a>> {
         let mut out = Vec::new();
         let sharing = Sharing::default();
@@ -293,8 +323,8 @@ impl<'a> CrateCx<'a> {
                         continue;
                     };
                     if self.same_lock(h, a)
-                        || sharing.owns(self, h.exclusive_root.as_ref())
-                        || sharing.owns(self, a.exclusive_root.as_ref())
+                        || sharing.owns_lock(self, h.exclusive_root.as_ref())
+                        || sharing.owns_lock(self, a.exclusive_root.as_ref())
                     {
                         continue;
                     }
@@ -380,7 +410,7 @@ impl<'a> CrateCx<'a> {
                 return false;
             };
             let holder = (file, a.region);
-            let shared = a.shared();
+            let shared = self.shared_acquisition(a);
             let hold = || LongHold {
                 path: self.path(file).map(str::to_string),
                 region,
@@ -441,7 +471,7 @@ impl<'a> CrateCx<'a> {
                 // The wait is long if someone other than this very acquisition holds `waited`
                 // long.
                 let waiter = (p.file, p.acquired.region);
-                let reader = p.acquired.shared();
+                let reader = self.shared_acquisition(p.acquired);
                 if !out
                     .get(&waited)
                     .is_some_and(|hs| hs.iter().any(|h| h.holder != waiter && h.blocks(reader)))
@@ -463,9 +493,12 @@ impl<'a> CrateCx<'a> {
     pub fn long_hold(&self, file: usize, a: &Acquisition) -> Option<&'a LongHold> {
         let id = self.lock_identity(a)?;
         let calls = self.calls.as_ref()?;
-        calls
-            .graph
-            .long_hold(calls.krate, &id, (calls.krate, file, a.region), a.shared())
+        calls.graph.long_hold(
+            calls.krate,
+            &id,
+            (calls.krate, file, a.region),
+            self.shared_acquisition(a),
+        )
     }
 
     /// For every guard of a blocking lock alive at some await of file `file`, the first such

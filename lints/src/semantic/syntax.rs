@@ -946,6 +946,57 @@ pub fn literal_text_bindings(sig: &syn::Signature, block: &syn::Block) -> BTreeS
             self.note(p.ident.to_string(), false);
             syn::visit::visit_pat_ident(self, p);
         }
+        // Changed in place: `token.push_str(key)`, `token += key`, `read_line(&mut token)`.
+        fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+            let m = mc.method.to_string();
+            if [
+                "push",
+                "insert",
+                "extend",
+                "append",
+                "read",
+                "clear",
+                "truncate",
+                "retain",
+                "drain",
+                "replace_range",
+                "make_ascii",
+            ]
+            .iter()
+            .any(|p| m.starts_with(p))
+                && let syn::Expr::Path(p) = peel(&mc.receiver)
+                && let Some(i) = p.path.get_ident()
+            {
+                self.note(i.to_string(), false);
+            }
+            syn::visit::visit_expr_method_call(self, mc);
+        }
+        fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+            if matches!(
+                b.op,
+                syn::BinOp::AddAssign(_) | syn::BinOp::SubAssign(_) | syn::BinOp::BitOrAssign(_)
+            ) && let syn::Expr::Path(p) = peel(&b.left)
+                && let Some(i) = p.path.get_ident()
+            {
+                self.note(i.to_string(), false);
+            }
+            syn::visit::visit_expr_binary(self, b);
+        }
+        fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
+            if r.mutability.is_some()
+                && let syn::Expr::Path(p) = peel(&r.expr)
+                && let Some(i) = p.path.get_ident()
+            {
+                self.note(i.to_string(), false);
+            }
+            syn::visit::visit_expr_reference(self, r);
+        }
+        // `write!(token, "{key}")`: the macro's first argument is written to.
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            if let Some(proc_macro2::TokenTree::Ident(i)) = m.tokens.clone().into_iter().next() {
+                self.note(i.to_string(), false);
+            }
+        }
         fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
             if let syn::Expr::Path(p) = &*a.left
                 && let Some(i) = p.path.get_ident()
@@ -968,18 +1019,27 @@ pub fn literal_text_bindings(sig: &syn::Signature, block: &syn::Block) -> BTreeS
 fn is_literal_text(e: &syn::Expr) -> bool {
     let tail = |b: &syn::Block| matches!(b.stmts.last(), Some(syn::Stmt::Expr(e, None)) if is_literal_text(e));
     match peel(e) {
-        syn::Expr::Lit(l) => matches!(l.lit, syn::Lit::Str(_)),
+        // Prose, not a token: a hard-coded key (`"sk_live_.."`) has no spaces.
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => s.value().contains(char::is_whitespace),
         syn::Expr::Reference(r) => is_literal_text(&r.expr),
+        // `"..".red().to_string()`: a method of the text itself, with literal arguments.
         syn::Expr::MethodCall(mc) => {
             is_literal_text(&mc.receiver)
-                && mc
-                    .args
-                    .iter()
-                    .all(|a| matches!(peel(a), syn::Expr::Lit(_)) || is_literal_text(a))
+                && mc.args.iter().all(|a| matches!(peel(a), syn::Expr::Lit(_)))
         }
+        // `String::from("..")`, `Cow::from("..")`: conversions only, not any call that takes a
+        // literal (`std::env::var("DB_PASSWORD")`).
         syn::Expr::Call(c) => {
-            !c.args.is_empty()
-                && matches!(&*c.func, syn::Expr::Path(_))
+            c.args.len() == 1
+                && path_last_ident(&c.func).is_some_and(|i| {
+                    matches!(
+                        i.to_string().as_str(),
+                        "from" | "to_string" | "to_owned" | "Borrowed" | "Owned"
+                    )
+                })
                 && c.args.iter().all(is_literal_text)
         }
         syn::Expr::If(i) => {

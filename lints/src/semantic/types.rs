@@ -119,6 +119,18 @@ pub fn is_acquire_method(name: &str) -> bool {
     )
 }
 
+/// A receiver reached from a static (`QUERIERS`, `USERS.get().expect("set")`, `LAZY.clone()`):
+/// one lock for the whole process, not one per instance.
+pub fn is_static_rooted(e: &TyExpr) -> bool {
+    match e {
+        TyExpr::Static(_) => true,
+        TyExpr::MethodRet(base, _) | TyExpr::Ok(base) | TyExpr::Awaited(base) => {
+            is_static_rooted(base)
+        }
+        _ => false,
+    }
+}
+
 pub fn lock_kind_of_path(path: &str) -> Option<LockKind> {
     Some(match path {
         "std::sync::Mutex" => LockKind::StdMutex,

@@ -395,7 +395,7 @@ impl Scan<'_> {
     fn note_keyed_update(&mut self, mc: &syn::ExprMethodCall) {
         if !matches!(
             mc.method.to_string().as_str(),
-            "update" | "chain_update" | "input" | "chain"
+            "update" | "chain_update" | "input"
         ) {
             return;
         }
@@ -408,11 +408,15 @@ impl Scan<'_> {
         if !self.needed.contains(&name) {
             return;
         }
-        let tokens = mc.to_token_stream();
-        let keyed = computes_mac(&tokens, &|n| {
+        // The receiver is the hasher, whatever it is called (`h`): only the secret going in
+        // decides.
+        let (mut digest, mut secret) = (true, false);
+        let tokens: TokenStream = mc.args.to_token_stream();
+        let found = scan_mac(&tokens, &mut digest, &mut secret, &|n| {
             let o = self.lookup(n);
             o.received && !o.handed
         });
+        let keyed = found || secret;
         if keyed && let Some(o) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name)) {
             o.mac = true;
             o.checksum = false;
@@ -547,7 +551,8 @@ impl Scan<'_> {
             syn::Expr::Tuple(t) => t.elems.iter().any(rec),
             syn::Expr::Array(a) => a.elems.iter().any(rec),
             syn::Expr::MethodCall(mc)
-                if answers(&mc.method.to_string()) || decrypts(&mc.method.to_string()) =>
+                if answers(&mc.method.to_string())
+                    || (decrypts(&mc.method.to_string()) && !asymmetric(&mc.to_token_stream())) =>
             {
                 false
             }
@@ -564,7 +569,8 @@ impl Scan<'_> {
                         .unwrap_or_default(),
                     _ => String::new(),
                 };
-                c.args.iter().any(rec) && !looks_up(&name) && !answers(&name) && !decrypts(&name)
+                let sealed = decrypts(&name) && !asymmetric(&c.to_token_stream());
+                c.args.iter().any(rec) && !looks_up(&name) && !answers(&name) && !sealed
             }
             other => self.any_bound(&other.to_token_stream(), |o| o.received),
         }
@@ -631,11 +637,33 @@ fn answers(name: &str) -> bool {
 
 /// A call that decrypts (`EncValue::try_from_bytes(cookie)?.decrypt()?`, `unseal`): what an
 /// authenticated cipher hands back the server itself sealed, since a forgery fails to decrypt,
-/// so, like a verified token's claims, it is no guess an attacker chose.
+/// so, like a verified token's claims, it is no guess an attacker chose (not a public-key
+/// decryption: see [`asymmetric`]).
 fn decrypts(name: &str) -> bool {
     secret_names::split_words(name)
         .first()
         .is_some_and(|w| matches!(w.as_str(), "decrypt" | "unseal" | "decipher"))
+}
+
+/// A public-key decryption (`rsa_key.decrypt(Pkcs1v15Encrypt, ..)`, OAEP, ECIES): anyone can
+/// encrypt to the public key, so what it decrypts is still the sender's.
+fn asymmetric(tokens: &TokenStream) -> bool {
+    let mut idents = BTreeSet::new();
+    crate::semantic::syntax::collect_idents(tokens.clone(), &mut idents);
+    idents.iter().any(|i| {
+        let i = i.to_ascii_lowercase();
+        [
+            "rsa",
+            "pkcs",
+            "oaep",
+            "ecies",
+            "private_key",
+            "privkey",
+            "sealed_box",
+        ]
+        .iter()
+        .any(|w| i.contains(w))
+    })
 }
 
 /// A call name that looks something up rather than extracting from its argument.
