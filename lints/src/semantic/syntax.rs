@@ -1056,9 +1056,9 @@ fn is_literal_text(e: &syn::Expr) -> bool {
     }
 }
 
-/// The method name of the lock acquisition a block ends in, through nested blocks, poison
-/// handling (`.unwrap()`, `.expect(..)`, `.unwrap_or_else(..)`), `?` and `.await`:
-/// `{ USERS.get().expect("set").read() }` → `read`.
+/// The span of the method name of the lock acquisition a block ends in, through nested blocks,
+/// poison handling (`.unwrap()`, `.expect(..)`, `.unwrap_or_else(..)`), `?` and `.await`:
+/// `{ USERS.get().expect("set").read() }` → the span of `read`.
 pub fn tail_acquisition(block: &syn::Block) -> Option<proc_macro2::Span> {
     let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() else {
         return None;
