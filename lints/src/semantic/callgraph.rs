@@ -1397,9 +1397,11 @@ impl CallGraph {
     /// different locks, or a lock of their own instance (`self.shards.lock()`), serialize
     /// nothing between them.
     pub fn serialized_by_callers(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
+        // The locks held at every call so far: each call that ends its chain well leaves it
+        // non-empty, and an empty one ends the walk with no.
         let common: std::cell::RefCell<Option<std::collections::BTreeSet<String>>> =
             std::cell::RefCell::new(None);
-        let every = self.every_caller_chain(
+        self.every_caller_chain(
             crates,
             at,
             |at, def| (def.is_main || self.may_be_called_unseen(crates, at, def)).then_some(false),
@@ -1415,8 +1417,7 @@ impl CallGraph {
                 *common = Some(now);
                 Some(ok)
             },
-        );
-        every && common.into_inner().is_some_and(|c| !c.is_empty())
+        )
     }
 
     /// The identities of the exclusive guards (`lock`/`write`, not a read) of statics alive at

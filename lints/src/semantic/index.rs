@@ -120,7 +120,7 @@ struct Sealed {
     guard_methods: BTreeMap<(String, String), Vec<TyExpr>>,
 }
 
-fn add<K: Ord>(map: &mut BTreeMap<K, Vec<Ty>>, key: K, ty: Ty) {
+fn add<K: Ord, V: PartialEq>(map: &mut BTreeMap<K, Vec<V>>, key: K, ty: V) {
     let slot = map.entry(key).or_default();
     if !slot.contains(&ty) {
         // Nearly every item has one type: a first push would reserve room for four.
@@ -171,10 +171,7 @@ impl CrateIndex {
         }
         self.raw_methods.extend(f.methods);
         for (path, receiver) in f.guard_fns {
-            let slot = self.guard_fns.entry(path).or_default();
-            if !slot.contains(&receiver) {
-                slot.push(receiver);
-            }
+            add(&mut self.guard_fns, path, receiver);
         }
         self.raw_guard_methods.extend(f.guard_methods);
         self.receivers.extend(f.receivers);
@@ -230,13 +227,8 @@ impl CrateIndex {
                 add(&mut sealed.methods, (owner, name.clone()), ty.clone());
             }
             for (owner, name, receiver) in &self.raw_guard_methods {
-                let slot = sealed
-                    .guard_methods
-                    .entry((self.canon(owner), name.clone()))
-                    .or_default();
-                if !slot.contains(receiver) {
-                    slot.push(receiver.clone());
-                }
+                let key = (self.canon(owner), name.clone());
+                add(&mut sealed.guard_methods, key, receiver.clone());
             }
             // A variant is no type: `Mode::Timeline { .. }` leaves the name `Timeline` unique.
             let mut seen: Vec<&str> = self

@@ -36,16 +36,14 @@ impl<'a> Sharing<'a> {
     pub fn owns_lock(&self, cx: &CrateCx<'a>, root: Option<&SelfField>) -> bool {
         root.is_some_and(|f| {
             let ty = cx.index.eval(&f.ty);
-            if is_shared_handle(&ty) {
-                let super::Ty::Path { args, .. } = &ty else {
-                    return false;
-                };
-                return args
-                    .first()
-                    .is_some_and(|inner| inner.lock_kind().is_some())
-                    && self.owns(cx, Some(f));
+            match &ty {
+                super::Ty::Path { args, .. } if is_shared_handle(&ty) => {
+                    args.first()
+                        .is_some_and(|inner| inner.lock_kind().is_some())
+                        && !self.hands_out(cx, &f.name)
+                }
+                _ => ty.lock_kind().is_some(),
             }
-            ty.lock_kind().is_some()
         })
     }
 
@@ -54,12 +52,16 @@ impl<'a> Sharing<'a> {
     /// hands it out, sets it from a value made elsewhere, or the struct is `Clone`.
     pub fn owns(&self, cx: &CrateCx<'a>, root: Option<&SelfField>) -> bool {
         root.is_some_and(|f| {
-            !is_shared_handle(&cx.index.eval(&f.ty))
-                || !self
-                    .handed_out
-                    .get_or_init(|| cx.handed_out_fields())
-                    .contains(f.name.as_str())
+            !is_shared_handle(&cx.index.eval(&f.ty)) || !self.hands_out(cx, &f.name)
         })
+    }
+
+    /// Some code of the crate hands a field of this name out (see
+    /// `CrateCx::handed_out_fields`).
+    fn hands_out(&self, cx: &CrateCx<'a>, field: &str) -> bool {
+        self.handed_out
+            .get_or_init(|| cx.handed_out_fields())
+            .contains(field)
     }
 }
 
@@ -165,9 +167,7 @@ impl LongHold {
     pub fn blocks(&self, reader: bool) -> bool {
         !(reader && self.shared)
     }
-}
 
-impl LongHold {
     /// "`flush` holds it across std::fs::write (src/store.rs:88)".
     pub fn describe(&self) -> String {
         let who = match &self.function {
@@ -797,9 +797,9 @@ impl<'a> CrateCx<'a> {
         }
     }
 
-    /// Whether decision `d` of file `file` runs only while its fn's every caller holds an
-    /// exclusive guard across the call (see `CallGraph::serialized_by_callers`): a second run
-    /// of the check and act waits for the first to finish.
+    /// Whether decision `d` of file `file` runs only while every caller of its fn holds one
+    /// static lock's exclusive guard across the call (see `CallGraph::serialized_by_callers`):
+    /// a second run of the check and act waits for the first to finish.
     pub fn serialized_by_callers(&self, file: usize, d: &Decision) -> bool {
         match (d.inline_fn, self.calls) {
             (Some(f), Some(calls)) => calls.serialized_by_callers(file, f),

@@ -911,6 +911,13 @@ pub fn literal_text_bindings(sig: &syn::Signature, block: &syn::Block) -> BTreeS
         fixed: BTreeSet<String>,
         not: BTreeSet<String>,
     }
+    /// The local an expression is (`token` in `token.push_str(..)`, `&mut token`).
+    fn local(e: &syn::Expr) -> Option<String> {
+        match peel(e) {
+            syn::Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+            _ => None,
+        }
+    }
     impl Scan {
         fn note(&mut self, name: String, fixed: bool) {
             if fixed {
@@ -964,10 +971,9 @@ pub fn literal_text_bindings(sig: &syn::Signature, block: &syn::Block) -> BTreeS
             ]
             .iter()
             .any(|p| m.starts_with(p))
-                && let syn::Expr::Path(p) = peel(&mc.receiver)
-                && let Some(i) = p.path.get_ident()
+                && let Some(name) = local(&mc.receiver)
             {
-                self.note(i.to_string(), false);
+                self.note(name, false);
             }
             syn::visit::visit_expr_method_call(self, mc);
         }
@@ -975,19 +981,17 @@ pub fn literal_text_bindings(sig: &syn::Signature, block: &syn::Block) -> BTreeS
             if matches!(
                 b.op,
                 syn::BinOp::AddAssign(_) | syn::BinOp::SubAssign(_) | syn::BinOp::BitOrAssign(_)
-            ) && let syn::Expr::Path(p) = peel(&b.left)
-                && let Some(i) = p.path.get_ident()
+            ) && let Some(name) = local(&b.left)
             {
-                self.note(i.to_string(), false);
+                self.note(name, false);
             }
             syn::visit::visit_expr_binary(self, b);
         }
         fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
             if r.mutability.is_some()
-                && let syn::Expr::Path(p) = peel(&r.expr)
-                && let Some(i) = p.path.get_ident()
+                && let Some(name) = local(&r.expr)
             {
-                self.note(i.to_string(), false);
+                self.note(name, false);
             }
             syn::visit::visit_expr_reference(self, r);
         }
