@@ -1005,8 +1005,9 @@ impl CallGraph {
                         continue;
                     };
                     let what = if kind.is_thread_lock() {
+                        let reader = ci.cx.shared_acquisition(a);
                         let Some(hold) = ci.cx.lock_identity(a).and_then(|id| {
-                            self.long_hold(ci.id, &id, (ci.id, file, a.region), a.shared())
+                            self.long_hold(ci.id, &id, (ci.id, file, a.region), reader)
                         }) else {
                             continue;
                         };
