@@ -390,6 +390,13 @@ impl Scan<'_> {
         self.bind_pat(pat, origin);
     }
 
+    /// `name` holds what the request presented, not a key of the program's: received, and not
+    /// only by a verifying fn's parameter name (see [`Origin::handed`]).
+    fn presented(&self, name: &str) -> bool {
+        let o = self.lookup(name);
+        o.received && !o.handed
+    }
+
     /// `hasher.update(secret)` (`chain_update`, `input`): a hasher fed a secret of the program
     /// makes a MAC when it is finalized, like `Hmac`.
     fn note_keyed_update(&mut self, mc: &syn::ExprMethodCall) {
@@ -412,10 +419,7 @@ impl Scan<'_> {
         // decides.
         let (mut digest, mut secret) = (true, false);
         let tokens: TokenStream = mc.args.to_token_stream();
-        let found = scan_mac(&tokens, &mut digest, &mut secret, &|n| {
-            let o = self.lookup(n);
-            o.received && !o.handed
-        });
+        let found = scan_mac(&tokens, &mut digest, &mut secret, &|n| self.presented(n));
         let keyed = found || secret;
         if keyed && let Some(o) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name)) {
             o.mac = true;
@@ -482,11 +486,7 @@ impl Scan<'_> {
                 || s.rest.as_deref().is_some_and(|r| self.mac(r));
         }
         let tokens = e.to_token_stream();
-        self.any_bound(&tokens, |o| o.mac)
-            || computes_mac(&tokens, &|name| {
-                let o = self.lookup(name);
-                o.received && !o.handed
-            })
+        self.any_bound(&tokens, |o| o.mac) || computes_mac(&tokens, &|name| self.presented(name))
     }
 
     /// See [`Origin::about`]: through `&`, `Some(..)` and views (`as_str`, `clone`..).
