@@ -171,7 +171,8 @@ pub(super) fn run(
         .filter(|(c, _)| wanted.contains(c))
         .map(|(c, cx)| CrateInput { id: *c, cx })
         .collect();
-    let graph = CallGraph::build(&inputs);
+    let members: BTreeSet<String> = by_name.keys().map(|n| n.to_string()).collect();
+    let graph = CallGraph::build(&inputs, &members);
     let call_graph_secs = t_graph.elapsed().as_secs_f64();
     // Crates are independent here (each reads only its own facts, the indexes and the graph):
     // checked in parallel, merged in crate order.

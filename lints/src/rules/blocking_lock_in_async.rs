@@ -55,7 +55,12 @@
 //! `let updater = AxoUpdater::new_for("app"); updater.run()`,
 //! is that crate's or a trait's), or the fn's
 //! path used as a value — in the fn's own crate or a workspace member that names it
-//! (a trait's method: in any crate, through the trait).
+//! (a trait's method: in any crate, through the trait). Not such a call: `Type::name(..)` for a
+//! free fn (`Config::init()` is no call of `init()`) or `name(..)`/`module::name(..)` for an
+//! associated one; a path rooted in a crate that is no workspace member, also through a
+//! member's re-export of it (`Regex::new(p)` after `use regex::Regex`,
+//! `.map_err(anyhow::Error::new)`); a member's path that leads nowhere reaches only that
+//! member's fns; and a test's call reaches only test code.
 //! A fn handed as an argument to a workspace fn that calls that parameter in place in its own
 //! body (`init_protocol("ftp", init_ftp).await`, where `init_protocol` does `init().await`) is
 //! a call made right there, not a value: followed like one.

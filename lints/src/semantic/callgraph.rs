@@ -24,6 +24,8 @@
 //! not in an async block) and that stay in sync code count: a sync fn that spawns a thread or
 //! builds a future does not block its caller.
 
+use std::collections::BTreeSet;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -255,7 +257,7 @@ struct Resolver<'g, 'c, 'a> {
     /// Crate position of each crate id in `crates` (the graph's own).
     pos: &'g FxHashMap<usize, usize>,
     /// Crate id of each crate's index, for a member a crate names through its index.
-    by_index: FxHashMap<usize, usize>,
+    by_index: &'g FxHashMap<usize, usize>,
 }
 
 impl Resolver<'_, '_, '_> {
@@ -412,6 +414,29 @@ fn release_caches(crates: &[CrateInput<'_, '_>]) {
     }
 }
 
+/// Whether a path rooted in a lowercase name (`store::open`) may lead into the workspace: the
+/// root is a member's name or a module of this crate named without `crate::`
+/// (`handlers::upload` in the crate root), and a member's re-export of another crate (`use
+/// api::tonic;` where `api` has `pub use tonic;`) leads out again.
+fn may_name_workspace(index: &CrateIndex, members: &BTreeSet<String>, path: &str) -> bool {
+    let Some((root, rest)) = path.split_once("::") else {
+        return true;
+    };
+    if matches!(root, "crate" | "self" | "super") || index.has_module(&format!("crate::{root}")) {
+        return true;
+    }
+    match index.sibling(root) {
+        Some(member) => {
+            let canon = member.canon(&format!("crate::{rest}"));
+            canon.starts_with("crate::")
+                || canon
+                    .split_once("::")
+                    .is_some_and(|(r, _)| members.contains(r) || member.sibling(r).is_some())
+        }
+        None => members.contains(root),
+    }
+}
+
 /// A crate index's identity (its address: a member reaches its siblings' indexes by `Arc`).
 fn index_key(index: &CrateIndex) -> usize {
     index as *const CrateIndex as usize
@@ -462,7 +487,9 @@ fn dependents(crates: &[CrateInput<'_, '_>]) -> Vec<Vec<usize>> {
 
 impl CallGraph {
     /// The graph of the given crates (the workspace members of one run) and its summaries.
-    pub fn build(crates: &[CrateInput<'_, '_>]) -> CallGraph {
+    /// `members`: the names the workspace's crates go by (`store` of `use store::Db`): a path
+    /// rooted in any other lowercase name is another crate's, whose fns call none of ours.
+    pub fn build(crates: &[CrateInput<'_, '_>], members: &BTreeSet<String>) -> CallGraph {
         let dependents = dependents(crates);
         let mut named = vec![Vec::new(); crates.len()];
         for (dep, names_it) in dependents.iter().enumerate() {
@@ -548,15 +575,16 @@ impl CallGraph {
             }
         }
         g.site_edge = vec![NO_EDGE; sites as usize];
+        let by_index: FxHashMap<usize, usize> = crates
+            .iter()
+            .map(|c| (index_key(c.cx.index), c.id))
+            .collect();
         let resolver = Resolver {
             crates,
             by_key,
             by_trait,
             pos: &g.pos,
-            by_index: crates
-                .iter()
-                .map(|c| (index_key(c.cx.index), c.id))
-                .collect(),
+            by_index: &by_index,
         };
         // Kept through resolution, the key pass's lookups saved 0.5% of the graph's work and
         // added 23 MB to the whole registry's peak: dropped (see `release_caches`).
@@ -590,6 +618,12 @@ impl CallGraph {
             let facts = ci.cx.files[file];
             g.stats.unknown += facts.untyped_method_calls;
             g.unfollowed.extend(facts.unfollowed_names.iter().copied());
+            for (path, key) in &facts.unfollowed_elsewhere {
+                if may_name_workspace(ci.cx.index, members, path) {
+                    g.unfollowed.insert(*key);
+                    g.unfollowed_sites[c].push(*key);
+                }
+            }
             for (site_ix, (site, res)) in facts.calls.iter().zip(&sites).enumerate() {
                 // A fn handed to another as a value is followed only where that one calls it
                 // in place (see `CallSite::handed_to`); anywhere else, another crate's fn
@@ -615,14 +649,34 @@ impl CallGraph {
                         g.unfollowed_by_trait.insert(site.unfollowed_key());
                         continue;
                     }
-                    // Another crate's path (`None`) may be a member's the index does not link.
+                    // Another crate's path (`None`) may be a member's the index does not link;
+                    // one rooted in a name no member goes by (`regex::Regex::new(..)`) is not.
+                    None if matches!(&site.callee, Callee::Path(p)
+                        if p.starts_with(|c: char| c.is_ascii_lowercase())
+                            && !may_name_workspace(ci.cx.index, members, p)) =>
+                    {
+                        continue;
+                    }
                     None | Some(Resolution::Unknown) => {
                         if res.is_some() {
                             g.stats.unknown += 1;
                         }
                         let key = site.unfollowed_key();
                         g.unfollowed.insert(key);
-                        g.unfollowed_sites[c].push(key);
+                        // A member's path (`store::open`) reaches only that member's fns and
+                        // what it re-exports: the key is that member's (see
+                        // `may_be_called_unseen`, which searches a fn's crate and those naming it).
+                        let at = match &site.callee {
+                            Callee::Path(p) if !p.starts_with("crate::") => p
+                                .split_once("::")
+                                .and_then(|(root, _)| ci.cx.index.sibling(root))
+                                .and_then(|m| by_index.get(&index_key(m)))
+                                .and_then(|id| g.pos.get(id))
+                                .copied()
+                                .unwrap_or(c),
+                            _ => c,
+                        };
+                        g.unfollowed_sites[at].push(key);
                         continue;
                     }
                 };
@@ -1400,8 +1454,7 @@ impl CallGraph {
     pub fn serialized_by_callers(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
         // The locks held at every call so far: each call that ends its chain well leaves it
         // non-empty, and an empty one ends the walk with no.
-        let common: std::cell::RefCell<Option<std::collections::BTreeSet<String>>> =
-            std::cell::RefCell::new(None);
+        let common: std::cell::RefCell<Option<BTreeSet<String>>> = std::cell::RefCell::new(None);
         self.every_caller_chain(
             crates,
             at,

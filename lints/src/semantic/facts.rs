@@ -186,6 +186,9 @@ pub struct StateAccess {
     pub in_test: bool,
     /// Source line of an atomic write (empty otherwise).
     pub snippet: String,
+    /// An atomic write whose statement the next one leaves after (`FLAG.store(true, ..);
+    /// break;`): nothing on this path runs after it.
+    pub then_leaves: bool,
 }
 
 /// A condition that reads locked or atomic state, with the code whose execution it decides: the
@@ -204,7 +207,8 @@ pub struct Decision {
     /// A leaving branch returns a `bool` (`if f.load(..) { return false }`): the caller acts on
     /// the outcome.
     pub reports_outcome: bool,
-    /// Identifiers the condition mentions (`STATE_FIRED` in `x.load(..) == STATE_FIRED`).
+    /// Identifiers and literals the condition mentions (`STATE_FIRED` in `x.load(..) ==
+    /// STATE_FIRED`, `0` in `x.load(..) == 0`).
     pub idents: Vec<String>,
     /// An `assert!`'s condition: it re-checks the state a later write through the same guard
     /// replaces, but is no check a claim relies on (it states an invariant).
@@ -387,8 +391,13 @@ pub struct FileFacts {
     pub untyped_method_calls: usize,
     /// The names and shapes (hashed with [`call_key`], sorted, deduplicated) of the calls
     /// above, of both kinds, and of paths used as values that may name a fn (`post(upload)`):
-    /// a fn of that name and arity may have callers the call graph does not see.
+    /// a fn of that name and arity may have callers the call graph does not see. Calls in test
+    /// code are kept under their [`scoped_key`]: they may call only test code.
     pub unfollowed_names: Vec<u64>,
+    /// Paths used as values that resolve into another crate's name (`anyhow::Error::new`), with
+    /// their key, sorted, deduplicated: unfollowed only when the path may lead into the
+    /// workspace (a member, or a module of this crate named without `crate::`).
+    pub unfollowed_elsewhere: Vec<(String, u64)>,
     /// Rules whose hooks panicked in this file (name, panic message): each was disabled for the
     /// rest of the file and is reported as an `internal_error` naming it.
     pub panicked: Vec<(&'static str, String)>,
@@ -548,34 +557,43 @@ pub struct CallContext {
 
 impl FnDef {
     /// The [`call_key`]s of the calls that may reach this fn unseen: its name as a value, or
-    /// called with its arity, as a path or (a method) on a receiver.
+    /// called with its arity, as a path or (a method) on a receiver; for a fn in test code,
+    /// also those calls made in test code (see [`scoped_key`]).
     pub fn call_keys(&self) -> impl Iterator<Item = u64> + '_ {
         let name = crate::semantic::syntax::last_segment(&self.path);
         let path = self.params.saturating_add(u8::from(self.has_self));
         [
             Some(CallShape::Value),
-            Some(CallShape::Path(path)),
+            Some(match self.owner {
+                Some(_) => CallShape::Assoc(path),
+                None => CallShape::Path(path),
+            }),
             self.has_self.then_some(CallShape::Method(self.params)),
         ]
         .into_iter()
         .flatten()
         .map(move |shape| call_key(name, shape))
+        .flat_map(move |key| {
+            let test = self.in_test.then(|| scoped_key(key, true));
+            std::iter::once(key).chain(test)
+        })
     }
 }
 
 impl CallSite {
-    /// The [`call_key`] of this call when the graph cannot follow it.
+    /// The [`call_key`] of this call when the graph cannot follow it (see [`scoped_key`]).
     pub fn unfollowed_key(&self) -> u64 {
-        match &self.callee {
+        let key = match &self.callee {
             Callee::Path(p) if self.handed_to.is_some() => {
                 call_key(crate::semantic::syntax::last_segment(p), CallShape::Value)
             }
             Callee::Path(p) => call_key(
                 crate::semantic::syntax::last_segment(p),
-                CallShape::Path(self.argc),
+                CallShape::of_path(p, self.argc),
             ),
             Callee::Method(_, m) => call_key(m, CallShape::Method(self.argc)),
-        }
+        };
+        scoped_key(key, self.in_test)
     }
 
     /// Guards alive at the call.
@@ -652,8 +670,12 @@ pub enum CallShape {
     /// A path used as a value (`post(upload)`, `.map(Self::parse)`): called later with any
     /// arguments.
     Value,
-    /// `name(a, b)`, `Type::name(a, b)`: every argument, a method's `self` included.
+    /// `name(a, b)`, `module::name(a, b)`: a free fn's arguments.
     Path(u8),
+    /// `Type::name(a, b)`, `T::name(a, b)`: an associated fn's arguments, a method's `self`
+    /// included. No free fn is such a call's callee (`Config::init()` is no call of
+    /// `infra::init()`).
+    Assoc(u8),
     /// `x.name(a, b)`: the arguments after the receiver.
     Method(u8),
 }
@@ -662,6 +684,30 @@ impl CallShape {
     /// An argument count as a shape keeps it (counts past 255 fold together).
     pub fn count(n: usize) -> u8 {
         u8::try_from(n).unwrap_or(u8::MAX)
+    }
+
+    /// The shape of a call of `path` with `argc` arguments: [`CallShape::Assoc`] when the
+    /// segment before the name is a type's (capitalized), else [`CallShape::Path`].
+    pub fn of_path(path: &str, argc: u8) -> CallShape {
+        let owner = path
+            .rsplit_once("::")
+            .map(|(owner, _)| crate::semantic::syntax::last_segment(owner));
+        match owner {
+            Some(o) if o.starts_with(|c: char| c.is_ascii_uppercase()) => CallShape::Assoc(argc),
+            _ => CallShape::Path(argc),
+        }
+    }
+}
+
+/// The key a call the graph could not follow is kept under: a call in test code under a key
+/// of its own, which only a fn in test code answers to (see `FnDef::call_keys`). A test
+/// harness runs production fns too, but no production path: a test's unseen call of a
+/// production fn is no chain by which production code reaches it.
+pub fn scoped_key(key: u64, in_test: bool) -> u64 {
+    if in_test {
+        key.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15
+    } else {
+        key
     }
 }
 

@@ -472,6 +472,11 @@ impl CrateIndex {
             && !self.modules.contains_key(&format!("crate::{root}"))
     }
 
+    /// Whether a `crate::` path names a module of this crate.
+    pub fn has_module(&self, path: &str) -> bool {
+        self.modules.contains_key(path)
+    }
+
     /// Whether a `crate::` path names an item of this crate (a type without fields included).
     fn declares_item(&self, path: &str) -> bool {
         let canon = self.canon(path);

@@ -29,11 +29,15 @@ const KEY_LOOKUPS: &[&str] = &["contains_key", "contains", "get", "get_key_value
 /// Storing the idle value (`false`, `None`) releases rather than claims: after `if
 /// !running.load(..) { return }` a `stop()` tears down, and racing stops repeat a teardown
 /// (stop the same loops, send the same signal) instead of starting two of anything.
+///
+/// A constant stored right before leaving (`SHUTDOWN.store(true, ..); break;` in an error
+/// branch of a loop that polls `SHUTDOWN`) raises a signal on the way out: nothing after it on
+/// that path relies on having won, so it claims nothing unless the caller is told the outcome.
 fn claims(cx: &CrateCx, g: &GatedAct, constant: &str) -> bool {
     let d = g.decision;
     !matches!(constant, "false" | "None")
         && !d.idents.iter().any(|i| i == constant)
-        && (d.reports_outcome || cx.decides_work(g.act_file, d, g.act))
+        && (d.reports_outcome || (!g.act.then_leaves && cx.decides_work(g.act_file, d, g.act)))
 }
 
 /// A removal from locked state whose result decides what follows (`pop_front`, `pop_lru`,

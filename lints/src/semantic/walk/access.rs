@@ -13,7 +13,9 @@ use crate::semantic::facts::{
     AccessId, AccessKind, AccessTarget, Decision, GatedCall, GuardId, LocalUse, SelfField,
     StateAccess, Written,
 };
-use crate::semantic::syntax::{collect_idents, member_name, pat_names, path_segments, peel};
+use crate::semantic::syntax::{
+    collect_idents_and_literals, member_name, pat_names, path_segments, peel,
+};
 use crate::semantic::words::Words;
 
 /// Methods that modify the value behind a guard, or hand out mutable access to it.
@@ -351,6 +353,7 @@ impl Walker<'_, '_> {
             function: self.core.function(),
             in_test: self.core.in_test(),
             snippet,
+            then_leaves: false,
         });
         if let Some(top) = self.core.collectors.last_mut() {
             top.push(id);
@@ -464,6 +467,8 @@ impl Walker<'_, '_> {
             .flatten();
         let exclusive_root = self.exclusive_root(&mc.receiver);
         let local = self.local_use(&mc.receiver);
+        let then_leaves = self.core.then_leaves == mc as *const syn::ExprMethodCall as usize;
+        let before = self.core.facts.accesses.len();
         self.push_access(
             mc.method.span(),
             AccessTarget::Atomic(super::expr_text(&mc.receiver)),
@@ -475,6 +480,9 @@ impl Walker<'_, '_> {
             exclusive_root,
             local,
         );
+        if let Some(a) = self.core.facts.accesses.get_mut(before) {
+            a.then_leaves = then_leaves;
+        }
     }
 
     /// In a `&mut self`/`self` method, the `self.field` an expression goes through.
@@ -551,7 +559,7 @@ impl Walker<'_, '_> {
             }
         }
         let mut idents = std::collections::BTreeSet::new();
-        collect_idents(quote::ToTokens::to_token_stream(cond), &mut idents);
+        collect_idents_and_literals(quote::ToTokens::to_token_stream(cond), &mut idents);
         self.core.facts.decisions.push(Decision {
             body: body_id,
             region: Region::from_span(super::spans::expr_span(cond)),

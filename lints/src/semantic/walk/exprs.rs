@@ -603,10 +603,14 @@ impl<'a, 'l> Walker<'a, 'l> {
                     && let syn::Expr::MethodCall(mc) = peel(e)
                 {
                     self.core.dropped_result = mc as *const syn::ExprMethodCall as usize;
+                    if rest.first().is_some_and(leaves) {
+                        self.core.then_leaves = self.core.dropped_result;
+                    }
                 }
                 self.eval(e, Mode::Value);
                 // Not left for a later call that a macro's parse puts at the same address.
                 self.core.dropped_result = 0;
+                self.core.then_leaves = 0;
                 self.temp_exit(level);
             }
             syn::Stmt::Macro(m) => {
@@ -1189,8 +1193,28 @@ impl<'a, 'l> Walker<'a, 'l> {
         {
             return;
         }
-        if let Some(name) = fn_name(path) {
-            self.note_unfollowed(&name, CallShape::Value);
+        self.note_unfollowed_value(path);
+    }
+
+    /// A path used as a value the graph does not follow (see [`Self::note_fn_value`]). One
+    /// rooted in another crate's name (`anyhow::Error::new`, `Regex::new` after `use
+    /// regex::Regex`) is kept with its path: the crate phase counts it only when the path may
+    /// lead into the workspace (see `FileFacts::unfollowed_elsewhere`).
+    fn note_unfollowed_value(&mut self, path: &syn::Path) {
+        let Some(name) = fn_name(path) else {
+            return;
+        };
+        let resolved = self.core.uses.resolve(path);
+        match resolved.split_once("::") {
+            Some((root, _))
+                if root.starts_with(|c: char| c.is_ascii_lowercase())
+                    && !matches!(root, "crate" | "self" | "super") =>
+            {
+                let key = crate::semantic::facts::call_key(&name, CallShape::Value);
+                let key = crate::semantic::facts::scoped_key(key, self.core.in_test());
+                self.core.facts.unfollowed_elsewhere.push((resolved, key));
+            }
+            _ => self.note_unfollowed(&name, CallShape::Value),
         }
     }
 
@@ -1198,6 +1222,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     /// `FileFacts::unfollowed_names`).
     fn note_unfollowed(&mut self, name: &str, shape: CallShape) {
         let hash = crate::semantic::facts::call_key(name, shape);
+        let hash = crate::semantic::facts::scoped_key(hash, self.core.in_test());
         self.core.facts.unfollowed_names.push(hash);
     }
 
@@ -1257,11 +1282,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             };
             match site {
                 Some(site) => self.core.facts.calls.push(site),
-                None => {
-                    if let Some(name) = fn_name(&p.path) {
-                        self.note_unfollowed(&name, CallShape::Value);
-                    }
-                }
+                None => self.note_unfollowed_value(&p.path),
             }
         }
     }
@@ -2836,6 +2857,17 @@ fn returns_bool(b: &syn::Block) -> bool {
 }
 
 /// The outer attributes written on a statement (an item's are its own business).
+/// `break;`, `return ..;` or `continue;` (also as a block's tail): the path ends here.
+fn leaves(stmt: &syn::Stmt) -> bool {
+    matches!(
+        stmt,
+        syn::Stmt::Expr(
+            syn::Expr::Break(_) | syn::Expr::Return(_) | syn::Expr::Continue(_),
+            _
+        )
+    )
+}
+
 fn stmt_attrs(stmt: &syn::Stmt) -> &[syn::Attribute] {
     match stmt {
         syn::Stmt::Local(l) => &l.attrs,

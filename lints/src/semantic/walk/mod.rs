@@ -158,6 +158,9 @@ pub struct Core<'a> {
     /// The address of a method call whose result its statement drops (`m.remove(&k);`, `let _
     /// = ..`), taken by the access it makes (see `Written::KeyRemoved`).
     pub(crate) dropped_result: usize,
+    /// The address of a method call statement the next statement leaves after (`FLAG.store(true,
+    /// ..); break;`), taken by the atomic write it makes (see `StateAccess::then_leaves`).
+    pub(crate) then_leaves: usize,
 }
 
 impl<'a> Core<'a> {
@@ -533,6 +536,7 @@ pub fn analyze_file<'a>(
         outliving: Vec::new(),
         awaited_block: 0,
         dropped_result: 0,
+        then_leaves: 0,
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
@@ -568,6 +572,8 @@ pub fn analyze_file<'a>(
     facts.handed_out_fields = w.core.handed_out.into_iter().collect();
     facts.unfollowed_names.sort_unstable();
     facts.unfollowed_names.dedup();
+    facts.unfollowed_elsewhere.sort_unstable();
+    facts.unfollowed_elsewhere.dedup();
     facts.findings.extend(emitted.findings);
     facts.pending.extend(emitted.pending);
     facts.allows.extend(emitted.allows);
