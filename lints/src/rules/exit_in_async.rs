@@ -13,7 +13,10 @@
 //! code calls the fn, below); so does the body of a `#[tokio::main]` fn other than `main`
 //! (`#[tokio::main] async fn start_server(..)`), which its attribute makes such a sync fn. An
 //! `async` block awaited where it is written (`async { .. }.await`,
-//! also under `timeout(d, async { .. })`) is part of the body that awaits it.
+//! also under `timeout(d, async { .. })`) is part of the body that awaits it. The `async` block
+//! a `block_on` runs inside a closure handed elsewhere (`std::thread::spawn(move ||
+//! rt.block_on(async { .. }))`, even in an `async fn`) is the top-level code of that thread,
+//! not a task of any runtime: an exit there is not flagged (a task it spawns still is).
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same
 //! thing within 4 calls of the async code (`load_settings()` in a handler, which calls
@@ -237,6 +240,10 @@ impl Lint for ExitInAsync {
 
     fn check_expr(&mut self, cx: &Cx, e: &syn::Expr) {
         let syn::Expr::Call(call) = e else { return };
+        // The top-level code of a thread of its own, whose closure is sync code nobody awaits.
+        if cx.in_thread_block_on() {
+            return;
+        }
         // A sync fn's `block_on` block is that fn's code: its exit, like one in the fn's own
         // body, is reported where async code calls the fn.
         let block_on = cx.in_sync_block_on();

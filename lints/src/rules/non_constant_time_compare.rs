@@ -20,7 +20,8 @@
 //! `Parts`, `Path(..)`/`Bytes(..)` patterns...; a bare `Bearer` or `Basic` only inside one of
 //! these or `Authorization<..>`, since alone it is as often an OAuth client's token response,
 //! `openid::Bearer`), parameters named for a request or what it
-//! carries (`req`, `request`, `headers`, `body`, `payload`, `msg`, `presented`, `provided`...),
+//! carries (`req`, `request`, `headers`, `authorization`, `body`, `payload`, `msg`, `presented`,
+//! `provided`...),
 //! parameters named like a secret in a fn whose name verifies (`authenticate(auth, token)`,
 //! `verify`, `check`, `login`, `redeem`, `find`...), and locals derived from any of these
 //! (`let token = bearer(&req)?`, closure parameters of `headers.get(..).map(|v| ..)`). A call
@@ -63,7 +64,10 @@
 //! a secret; lengths and predicates (`token.len() == 32`); operands about a secret rather than
 //! the secret (`token_type`, `signature_algorithm`, `token.kind == kind`, version and capability
 //! tags, tokens that are positions or ownership tags: `publish_token`, `next_page_token`, and
-//! a device's push-notification address, `push_token`); an S3-style `access_key`, the key
+//! a device's push-notification address, `push_token`); an account's identifier, named for it
+//! at its end (`auth_user != username`, `credentials.username() == userid`: the user a Basic or
+//! Digest header names is stated in the clear, the password beside it is the secret; `user_token`
+//! is a token); an S3-style `access_key`, the key
 //! pair's ID, where a struct of the crate pairs it with a `secret_key` (see `secret_in_log`),
 //! unless the other operand carries the secret key too; a call's
 //! error bound by an `Err(e)` pattern (`if let Err(e) = save(.., creds)`: `e.code` is what the
@@ -268,11 +272,27 @@ const DESCRIPTOR_WORDS: &[&str] = &[
     "status",
 ];
 
+/// Head nouns of an account's identifier (`auth_user`, `username()`, `userid`): who claims to
+/// log in, which the request states in the clear, not the credential that proves it
+/// (`user_token` is a token).
+const IDENTITY_HEADS: &[&str] = &[
+    "user",
+    "username",
+    "userid",
+    "login",
+    "email",
+    "account",
+    "principal",
+    "identity",
+];
+
 fn is_descriptor_operand(e: &syn::Expr) -> bool {
     terminal_name(e).is_some_and(|n| {
-        secret_names::split_words(&n)
-            .iter()
-            .any(|w| DESCRIPTOR_WORDS.contains(&w.as_str()))
+        let words = secret_names::split_words(&n);
+        words.iter().any(|w| DESCRIPTOR_WORDS.contains(&w.as_str()))
+            || words
+                .last()
+                .is_some_and(|w| IDENTITY_HEADS.contains(&w.as_str()))
     })
 }
 

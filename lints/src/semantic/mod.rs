@@ -533,6 +533,13 @@ impl<'w> Cx<'w> {
         self.core.body().is_some_and(|b| b.sync_block_on)
     }
 
+    /// In the future a `block_on` runs inside a sync closure handed elsewhere
+    /// (`thread::spawn(move || rt.block_on(async { .. }))`): that thread's own top-level
+    /// code, not a task of any runtime (a task it spawns is one again).
+    pub fn in_thread_block_on(&self) -> bool {
+        self.core.body().is_some_and(|b| b.thread_block_on)
+    }
+
     /// Record that the current sync fn body makes a call `rule` flags in async context
     /// (`what`: `std::fs::read_to_string`): the call graph reports async callers of the fn.
     pub fn record_hazard(

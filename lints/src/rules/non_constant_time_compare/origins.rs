@@ -99,6 +99,7 @@ const REQUEST_WORDS: &[&str] = &[
     "message",
     "cookie",
     "cookies",
+    "authorization",
     "frame",
     "packet",
     "presented",

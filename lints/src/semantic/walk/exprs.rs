@@ -937,10 +937,12 @@ impl<'a, 'l> Walker<'a, 'l> {
                     }
                     _ => (false, false, false),
                 };
+                let thread_top = std::mem::take(&mut self.core.thread_block_on) == here;
                 self.enter_body(true, main, Boundary::Capture, in_place);
                 if let Some(b) = self.core.bodies.last_mut() {
                     b.off_worker |= off_worker;
                     b.sync_block_on = sync_block_on && b.inline;
+                    b.thread_block_on = thread_top;
                 }
                 self.walk_block_body(&ab.block);
                 self.exit_body();

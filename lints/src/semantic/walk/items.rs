@@ -466,6 +466,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             repeats,
             clippy_allows: self.core.clippy_allows,
             sync_block_on: false,
+            thread_block_on: false,
         });
     }
 

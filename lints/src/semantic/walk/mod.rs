@@ -113,6 +113,9 @@ pub struct Core<'a> {
     /// startup, like the body of an `async fn main`), and whether the block runs off the
     /// runtime's workers (see [`Core::note_block_on`]). Taken by the walk of that block.
     pub(crate) block_on_block: Option<(usize, bool, bool)>,
+    /// The address of an `async` block a `block_on` runs in a sync body that is not run in
+    /// place (see `Body::thread_block_on`). Taken by the walk of that block.
+    pub(crate) thread_block_on: usize,
     /// Where the callee of a call a `block_on` runs is named (`serve` in
     /// `rt.block_on(serve(cfg))`), and whether it runs off the workers there (see
     /// [`Core::note_block_on`]): that call site is awaited in place. Taken by `record_call`.
@@ -309,9 +312,14 @@ impl<'a> Core<'a> {
         let main = inline && self.in_sync_main();
         for arg in args {
             match crate::semantic::syntax::peel(arg) {
-                syn::Expr::Async(ab) if inline || off_worker => {
-                    self.block_on_block =
-                        Some((ab as *const syn::ExprAsync as usize, main, off_worker));
+                syn::Expr::Async(ab) => {
+                    let at = ab as *const syn::ExprAsync as usize;
+                    if inline || off_worker {
+                        self.block_on_block = Some((at, main, off_worker));
+                    }
+                    if !inline {
+                        self.thread_block_on = at;
+                    }
                 }
                 // `block_on(serve(cfg))` awaits that call right here, whatever the runtime.
                 syn::Expr::Call(c) => {
@@ -523,6 +531,7 @@ pub fn analyze_file<'a>(
         assigned_now: false,
         spawned_closure: None,
         block_on_block: None,
+        thread_block_on: 0,
         block_on_call: None,
         handed_out: Default::default(),
         method_attrs: attr_methods::method_attrs(&file.items),

@@ -212,4 +212,7 @@ pub struct Body {
     /// The `async` block a sync fn other than `main` runs to completion with `block_on`, in
     /// place: its code runs on the fn's own thread, during the call of the fn.
     pub sync_block_on: bool,
+    /// The future a `block_on` runs in a sync body that is not run in place (a closure handed
+    /// to `thread::spawn`): the top-level code of that thread, not a task of any runtime.
+    pub thread_block_on: bool,
 }
