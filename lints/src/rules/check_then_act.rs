@@ -61,7 +61,8 @@
 //!   change right after it too;
 //! - a release by key: a removal by key whose result the statement drops (`if
 //!   !map.read().contains_key(&k) { return } map.write().remove(&k);`, also `let _ =
-//!   cache.pop(&k);`, `remove_entry`, `take(&k)`). Like storing `None`, every racer removes the
+//!   cache.pop(&k);`, `remove_entry`, `take(&k)`, IndexMap's `swap_remove(&k)` and
+//!   `shift_remove(&k)`). Like storing `None`, every racer removes the
 //!   same key and the later ones find nothing; a removal whose result is used
 //!   (`map.write().remove(&k).expect(..)`) relies on the check and stays flagged, as does a
 //!   removal by position (`pop()`, `swap_remove(i)`: racers take different elements);

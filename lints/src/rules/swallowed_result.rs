@@ -76,6 +76,9 @@
 //! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`, `close`,
 //!   `destroy`, `unminimize`, `center`, `set_title`..., on a receiver named as a window or an
 //!   overlay): they fail only when the event loop is gone, that is while the app exits;
+//! - results whose `Err` is no failure: a thread's `handle.join()` (the thread's panic, which
+//!   the panic hook has already reported), http-body's `frame.into_data()`/`into_trailers()`
+//!   (a frame of the other kind handed back), `Arc::try_unwrap` (the pointer, still shared);
 //! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says
 //!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known
 //!   other type is reported), and so for the process-wide one-time setters
@@ -232,8 +235,10 @@
 //!   allowed or harmless (`// this can legally fail when shutting down`, "a SendError is fine
 //!   here", "erroring is ok", "best effort", "don't care", "cannot happen", "not fatal", "not a hard error",
 //!   "we don't want to panic if there is an error") or cannot happen ("`TryFrom` is total",
-//!   "infallible"), matched as whole words; so for an `.and_then(|x| ..ok())` or
-//!   `.filter_map(Result::ok)` step, by the comment on its line or right above it. The fn's `///` doc explains every
+//!   "infallible"), or a bad value is expected and falls back ("defaulting to 2000 if not set
+//!   or invalid", "falls back"), matched as whole words; so for an `.and_then(|x| ..ok())` or
+//!   `.filter_map(Result::ok)` step, by the comment on its line or right above it, or right
+//!   above the line its chain starts on. The fn's `///` doc explains every
 //!   discard in its body when it says the errors are let go ("Ignore the errors", "best effort",
 //!   "fire-and-forget", "doesn't matter"; its "fails" or "gone" describe other things). A
 //!   decision written down is not an error nobody thought about; `racewise: allow` with a
@@ -599,6 +604,14 @@ fn qself_name(ty: &syn::Type) -> Option<String> {
 /// value fails only for a `Serialize` impl that errs or a map keyed by a non-scalar, never at
 /// run time for the data a service holds.
 fn expected(e: &syn::Expr) -> bool {
+    // A thread's `handle.join()`: its `Err` is the thread's panic, which the panic hook has
+    // already reported with its message and location.
+    if let syn::Expr::MethodCall(mc) = peel_await(e)
+        && mc.method == "join"
+        && mc.args.is_empty()
+    {
+        return true;
+    }
     op_name(e).is_some_and(|(op, ty)| {
         fallible::expected_failure(&op)
             // `find_map(|k| env::var(k).ok())`: the first of these variables that is set.
@@ -2492,6 +2505,15 @@ const NEARBY_REASONS: &[&str] = &[
     "may have been closed",
     "may disconnect",
     "may have disconnected",
+    // A bad value is expected and falls back ("defaulting to 2000 if not set or invalid").
+    "or invalid",
+    "if invalid",
+    "when invalid",
+    "or malformed",
+    "if malformed",
+    "falls back",
+    "fall back",
+    "falling back",
     // The receiver is expected to go ("Reply may be dropped if `apply` was cancelled").
     "may be dropped",
     "might be dropped",
@@ -2608,6 +2630,30 @@ fn explained_discard(cx: &Cx, first: proc_macro2::Span, last: proc_macro2::Span)
         .take(8)
         .map(|l| src.line(l).trim())
         .skip_while(|t| is_discard(t))
+        .take_while(|t| t.starts_with("//"))
+        .any(says)
+}
+
+/// A step of a method chain written one step per line, explained by the `//` lines right
+/// above the line the chain starts on (`// Read capacity from the environment, defaulting to
+/// 2000 if not set or invalid` over `let cap = env::var(..)` and its `.and_then(..)` lines).
+fn explained_chain(cx: &Cx, step: proc_macro2::Span) -> bool {
+    let src = cx.source();
+    let mut line = step.start().line as u32;
+    // Up through the chain's earlier steps (`.ok()`, `.map(..)`) to the line it starts on.
+    for _ in 0..8 {
+        if line <= 1 || !src.line(line).trim_start().starts_with('.') {
+            break;
+        }
+        line -= 1;
+    }
+    if line == step.start().line as u32 {
+        return false;
+    }
+    (1..line)
+        .rev()
+        .take(8)
+        .map(|l| src.line(l).trim())
         .take_while(|t| t.starts_with("//"))
         .any(says)
 }
@@ -3416,6 +3462,7 @@ impl Lint for SwallowedResult {
                 // fn's doc letting its errors go ("Fail-safe, omits errors.").
                 if !drops
                     || explained_discard(cx, mc.method.span(), mc.method.span())
+                    || explained_chain(cx, mc.method.span())
                     || doc_says(cx, self.fn_sig_line, ERRORS_LET_GO)
                 {
                     return;

@@ -377,12 +377,22 @@ impl Walker<'_, '_> {
         let value = mc.args.last();
         let field = first_field(&mc.receiver);
         let dropped = self.core.dropped_result == mc as *const syn::ExprMethodCall as usize;
+        // `swap_remove(&key)` is IndexMap's removal by key; `Vec::swap_remove(i)` takes a
+        // position by value.
+        let by_key_ref = matches!(mc.args.first().map(peel), Some(syn::Expr::Reference(_)));
         let key_removed = dropped
             && mc.args.len() == 1
-            && matches!(
+            && (matches!(
                 name.as_str(),
-                "remove" | "remove_entry" | "pop" | "pop_entry" | "take" | "shift_remove"
-            );
+                "remove"
+                    | "remove_entry"
+                    | "pop"
+                    | "pop_entry"
+                    | "take"
+                    | "shift_remove"
+                    | "shift_remove_entry"
+                    | "swap_remove_entry"
+            ) || (name == "swap_remove" && by_key_ref));
         let first = self.core.facts.accesses.len();
         for &g in guards {
             self.push_access(
