@@ -47,7 +47,9 @@
 //! `tokio::sync::broadcast` — unless the file also uses a channel crate whose `recv()` returns a
 //! `Result` where `Err` does mean closed (`async_channel`, `flume`, `kanal`, `crossbeam`,
 //! `async_broadcast`, `postage`, `async_std`, `smol`): there `while let Ok(..) = rx.recv().await` is the
-//! correct loop. The finding is reported at the `recv` method name.
+//! correct loop — or unless another named type's constructor made the receiver (`let mut
+//! listener = PgListener::connect_with(pool).await?;`: its `Err` is a connection error). The
+//! finding is reported at the `recv` method name.
 //!
 //! Test code is not flagged: there a loop that ends on a lag makes the test's own assertions
 //! fail (a short count, a missing event) in plain sight, while the hazard this rule is about is
@@ -137,6 +139,10 @@ pub struct BroadcastLaggedExit {
     /// `(enclosing fn, binding)` of `let rx = <expr>.subscribe();` seen in this file (and of
     /// `let rx2 = rx;` moves of those).
     subscribed: BTreeSet<(Option<String>, String)>,
+    /// Bindings another type's constructor made (`let mut listener =
+    /// PgListener::connect_with(pool).await?;`): no broadcast receiver, whatever the file
+    /// imports.
+    made_elsewhere: BTreeSet<(Option<String>, String)>,
 }
 
 /// How a receive loop ends on the error.
@@ -169,6 +175,39 @@ impl Form {
             Form::Stream => "`while let Some(Ok(..))` over a BroadcastStream ends the loop",
         }
     }
+}
+
+/// `Type::ctor(..)`, also awaited or unwrapped (`PgListener::connect_with(pool).await?`),
+/// where `Type` resolves to a named type that is not tokio's broadcast receiver.
+fn made_by_other_type(cx: &Cx, e: &syn::Expr) -> bool {
+    let mut e = peel(e);
+    loop {
+        match e {
+            syn::Expr::Await(a) => e = peel(&a.base),
+            syn::Expr::Try(t) => e = peel(&t.expr),
+            syn::Expr::MethodCall(mc)
+                if matches!(mc.method.to_string().as_str(), "unwrap" | "expect")
+                    && mc.args.len() <= 1 =>
+            {
+                e = peel(&mc.receiver)
+            }
+            _ => break,
+        }
+    }
+    let syn::Expr::Call(c) = e else {
+        return false;
+    };
+    let Some(callee) = cx.callee(c) else {
+        return false;
+    };
+    let Some((owner, _)) = callee.rsplit_once("::") else {
+        return false;
+    };
+    let ty = crate::semantic::syntax::last_segment(owner);
+    ty.starts_with(|c: char| c.is_ascii_uppercase())
+        && !owner.contains("broadcast")
+        && !matches!(ty, "Receiver" | "Sender" | "Self")
+        && !owner.starts_with("crate::")
 }
 
 fn is_broadcast_receiver(t: &Ty) -> bool {
@@ -744,9 +783,14 @@ impl BroadcastLaggedExit {
         }
         if let syn::Expr::Path(p) = peel(receiver)
             && let Some(id) = p.path.get_ident()
-            && self.subscribed.contains(&(cx.function(), id.to_string()))
         {
-            return true;
+            let key = (cx.function(), id.to_string());
+            if self.subscribed.contains(&key) {
+                return true;
+            }
+            if self.made_elsewhere.contains(&key) {
+                return false;
+            }
         }
         let resolves = |name: &str, want: &str| {
             let path: syn::Path = syn::Ident::new(name, proc_macro2::Span::call_site()).into();
@@ -828,6 +872,9 @@ impl Lint for BroadcastLaggedExit {
             };
             if from_subscribe {
                 self.subscribed
+                    .insert((cx.function(), pi.ident.to_string()));
+            } else if made_by_other_type(cx, &init.expr) {
+                self.made_elsewhere
                     .insert((cx.function(), pi.ident.to_string()));
             }
         }
