@@ -204,9 +204,25 @@ fn made_by_other_type(cx: &Cx, e: &syn::Expr) -> bool {
         return false;
     };
     let ty = crate::semantic::syntax::last_segment(owner);
+    // A wrapper (`Arc::new(rx)`, `Option::take`) holds whatever it is given.
+    const WRAPPERS: &[&str] = &[
+        "Arc",
+        "Rc",
+        "Box",
+        "Pin",
+        "Option",
+        "Some",
+        "ManuallyDrop",
+        "Mutex",
+        "RwLock",
+        "Cell",
+        "RefCell",
+        "Self",
+    ];
     ty.starts_with(|c: char| c.is_ascii_uppercase())
         && !owner.contains("broadcast")
-        && !matches!(ty, "Receiver" | "Sender" | "Self")
+        && !matches!(ty, "Receiver" | "Sender")
+        && !WRAPPERS.contains(&ty)
         && !owner.starts_with("crate::")
 }
 

@@ -80,12 +80,15 @@
 //!   racing caller stores the same value), a release (storing the idle `false` or `None`
 //!   after the check: a `stop()` that tears down first, whose racing callers repeat the same
 //!   teardown instead of starting two of anything), the very constant the condition compared with
-//!   (`if *phase.lock() == Running { return } *phase.lock() = Running`, `if w.load(..) == 0 {
-//!   return } .. w.store(0, ..)`), or a constant stored right before leaving (`SHUTDOWN.store(true,
-//!   ..); break;` in the error branch of a loop that polls `SHUTDOWN`: a signal raised on the way
-//!   out, after which nothing on that path relies on having won; unless the caller is told the
-//!   outcome, as in `if f.load(..) { return false } f.store(true, ..); return true;`); a `store`
-//!   of a value recomputed from scratch (`v = compute(); x.store(v, ..)`: a lazy cache);
+//!   (`if *phase.lock() == Running { return } *phase.lock() = Running`), an atomic reset to `0`
+//!   (`if w.load(..) == 0 { return } .. w.store(0, ..)`, like storing `false`), or an atomic
+//!   constant stored right before leaving with nothing more to run (`SHUTDOWN.store(true, ..);
+//!   break;` in the error branch of a loop that polls `SHUTDOWN`, also `continue`, `return;`,
+//!   `return Err(E::Corrupt)`: a signal raised on the way out, after which nothing on that path
+//!   relies on having won; not `return spawn_workers();`, which still runs a call, nor when the
+//!   caller is told the outcome, as in `if f.load(..) { return false } f.store(true, ..);
+//!   return true;`); a `store` of a value recomputed from scratch (`v = compute(); x.store(v,
+//!   ..)`: a lazy cache);
 //! - a **claim made under the check's guard**: the acquisition that checks also records the
 //!   outcome before it is dropped, by storing a constant or inserting a reservation (`match
 //!   *state { Running => return .., _ => {} } *state = Starting;`): a second caller sees the

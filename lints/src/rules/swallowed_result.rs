@@ -76,9 +76,8 @@
 //! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`, `close`,
 //!   `destroy`, `unminimize`, `center`, `set_title`..., on a receiver named as a window or an
 //!   overlay): they fail only when the event loop is gone, that is while the app exits;
-//! - results whose `Err` is no failure: a thread's `handle.join()` (the thread's panic, which
-//!   the panic hook has already reported), http-body's `frame.into_data()`/`into_trailers()`
-//!   (a frame of the other kind handed back), `Arc::try_unwrap` (the pointer, still shared);
+//! - results whose `Err` is no failure: http-body's `frame.into_data()`/`into_trailers()` (a
+//!   frame of the other kind handed back), `Arc::try_unwrap` (the pointer, still shared);
 //! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says
 //!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known
 //!   other type is reported), and so for the process-wide one-time setters
@@ -604,14 +603,6 @@ fn qself_name(ty: &syn::Type) -> Option<String> {
 /// value fails only for a `Serialize` impl that errs or a map keyed by a non-scalar, never at
 /// run time for the data a service holds.
 fn expected(e: &syn::Expr) -> bool {
-    // A thread's `handle.join()`: its `Err` is the thread's panic, which the panic hook has
-    // already reported with its message and location.
-    if let syn::Expr::MethodCall(mc) = peel_await(e)
-        && mc.method == "join"
-        && mc.args.is_empty()
-    {
-        return true;
-    }
     op_name(e).is_some_and(|(op, ty)| {
         fallible::expected_failure(&op)
             // `find_map(|k| env::var(k).ok())`: the first of these variables that is set.
@@ -2506,11 +2497,8 @@ const NEARBY_REASONS: &[&str] = &[
     "may disconnect",
     "may have disconnected",
     // A bad value is expected and falls back ("defaulting to 2000 if not set or invalid").
-    "or invalid",
-    "if invalid",
-    "when invalid",
-    "or malformed",
-    "if malformed",
+    "if not set or invalid",
+    "defaulting to",
     "falls back",
     "fall back",
     "falling back",

@@ -418,11 +418,24 @@ fn release_caches(crates: &[CrateInput<'_, '_>]) {
 /// root is a member's name or a module of this crate named without `crate::`
 /// (`handlers::upload` in the crate root), and a member's re-export of another crate (`use
 /// api::tonic;` where `api` has `pub use tonic;`) leads out again.
-fn may_name_workspace(index: &CrateIndex, members: &BTreeSet<String>, path: &str) -> bool {
+/// `member_globs`: the crate glob-imports a member ([`CrateIndex::globs_member`]), whose modules
+/// a bare lowercase root may then name. A primitive type's root (`u64::reload(&n)`, an impl of a
+/// workspace trait for it) is the workspace's too.
+fn may_name_workspace(
+    index: &CrateIndex,
+    members: &BTreeSet<String>,
+    member_globs: bool,
+    path: &str,
+) -> bool {
     let Some((root, rest)) = path.split_once("::") else {
         return true;
     };
-    if matches!(root, "crate" | "self" | "super") || index.has_module(&format!("crate::{root}")) {
+    if member_globs
+        || matches!(root, "crate" | "self" | "super")
+        || super::types::NUMBERS_AND_BOOL.contains(&root)
+        || matches!(root, "str" | "char")
+        || index.has_module(&format!("crate::{root}"))
+    {
         return true;
     }
     match index.sibling(root) {
@@ -575,6 +588,10 @@ impl CallGraph {
             }
         }
         g.site_edge = vec![NO_EDGE; sites as usize];
+        let member_globs: Vec<bool> = crates
+            .iter()
+            .map(|ci| ci.cx.index.globs_member(|r| members.contains(r)))
+            .collect();
         let by_index: FxHashMap<usize, usize> = crates
             .iter()
             .map(|c| (index_key(c.cx.index), c.id))
@@ -619,7 +636,7 @@ impl CallGraph {
             g.stats.unknown += facts.untyped_method_calls;
             g.unfollowed.extend(facts.unfollowed_names.iter().copied());
             for (path, key) in &facts.unfollowed_elsewhere {
-                if may_name_workspace(ci.cx.index, members, path) {
+                if may_name_workspace(ci.cx.index, members, member_globs[c], path) {
                     g.unfollowed.insert(*key);
                     g.unfollowed_sites[c].push(*key);
                 }
@@ -653,7 +670,7 @@ impl CallGraph {
                     // one rooted in a name no member goes by (`regex::Regex::new(..)`) is not.
                     None if matches!(&site.callee, Callee::Path(p)
                         if p.starts_with(|c: char| c.is_ascii_lowercase())
-                            && !may_name_workspace(ci.cx.index, members, p)) =>
+                            && !may_name_workspace(ci.cx.index, members, member_globs[c], p)) =>
                     {
                         continue;
                     }

@@ -207,8 +207,7 @@ pub struct Decision {
     /// A leaving branch returns a `bool` (`if f.load(..) { return false }`): the caller acts on
     /// the outcome.
     pub reports_outcome: bool,
-    /// Identifiers and literals the condition mentions (`STATE_FIRED` in `x.load(..) ==
-    /// STATE_FIRED`, `0` in `x.load(..) == 0`).
+    /// Identifiers the condition mentions (`STATE_FIRED` in `x.load(..) == STATE_FIRED`).
     pub idents: Vec<String>,
     /// An `assert!`'s condition: it re-checks the state a later write through the same guard
     /// replaces, but is no check a claim relies on (it states an invariant).
@@ -692,8 +691,17 @@ impl CallShape {
         let owner = path
             .rsplit_once("::")
             .map(|(owner, _)| crate::semantic::syntax::last_segment(owner));
+        // A primitive's (`u64::reload(&n)`, a workspace trait's impl for it) or an owner the
+        // walker could not name (`Self::f` in `impl T for &Foo`, rebased to `::f`) too.
         match owner {
-            Some(o) if o.starts_with(|c: char| c.is_ascii_uppercase()) => CallShape::Assoc(argc),
+            Some(o)
+                if o.is_empty()
+                    || o.starts_with(|c: char| c.is_ascii_uppercase())
+                    || crate::semantic::types::NUMBERS_AND_BOOL.contains(&o)
+                    || matches!(o, "str" | "char") =>
+            {
+                CallShape::Assoc(argc)
+            }
             _ => CallShape::Path(argc),
         }
     }

@@ -477,6 +477,17 @@ impl CrateIndex {
         self.modules.contains_key(path)
     }
 
+    /// Whether some module glob-imports a workspace member (`use corelib::*;`): a path
+    /// rooted in a name the crate does not declare (`plugins::reload(..)`) may then be one of
+    /// that member's modules.
+    pub fn globs_member(&self, is_member: impl Fn(&str) -> bool) -> bool {
+        self.modules.values().flat_map(|t| &t.globs).any(|g| {
+            let root = g.split("::").next().unwrap_or(g);
+            !matches!(root, "crate" | "self" | "super")
+                && (is_member(root) || self.sibling(root).is_some())
+        })
+    }
+
     /// Whether a `crate::` path names an item of this crate (a type without fields included).
     fn declares_item(&self, path: &str) -> bool {
         let canon = self.canon(path);

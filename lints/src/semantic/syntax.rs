@@ -96,27 +96,15 @@ pub fn path_segments(e: &syn::Expr) -> Option<Vec<String>> {
 /// Every identifier in a token stream, nested groups included — what "is this name used" means
 /// inside macro bodies racewise cannot parse. Attributes (doc comments among them) are skipped.
 pub fn collect_idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
-    collect_names(tokens, false, out);
-}
-
-/// [`collect_idents`], and the literals too (`0` in `x.load(..) == 0`).
-pub fn collect_idents_and_literals(tokens: TokenStream, out: &mut BTreeSet<String>) {
-    collect_names(tokens, true, out);
-}
-
-fn collect_names(tokens: TokenStream, literals: bool, out: &mut BTreeSet<String>) {
     let mut attr = false;
     for tt in tokens {
         match tt {
             TokenTree::Ident(i) => {
                 out.insert(i.to_string());
             }
-            TokenTree::Literal(l) if literals => {
-                out.insert(l.to_string());
-            }
             // `#[doc = ".."]` (a doc comment) and other attributes name no value.
             TokenTree::Group(g) if attr && g.delimiter() == proc_macro2::Delimiter::Bracket => {}
-            TokenTree::Group(g) => collect_names(g.stream(), literals, out),
+            TokenTree::Group(g) => collect_idents(g.stream(), out),
             TokenTree::Punct(ref p) if p.as_char() == '#' => {
                 attr = true;
                 continue;

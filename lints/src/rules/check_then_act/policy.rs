@@ -26,16 +26,17 @@ const KEY_LOOKUPS: &[&str] = &["contains_key", "contains", "get", "get_key_value
 /// caller it won): two racers both do the work. Otherwise every racer stores the same value,
 /// and a constant the condition compared with is stored whatever happened in between.
 ///
-/// Storing the idle value (`false`, `None`) releases rather than claims: after `if
+/// Storing the idle value (`false`, `None`, `0`) releases rather than claims: after `if
 /// !running.load(..) { return }` a `stop()` tears down, and racing stops repeat a teardown
-/// (stop the same loops, send the same signal) instead of starting two of anything.
+/// (stop the same loops, send the same signal) instead of starting two of anything; a
+/// counter or timestamp reset to `0` after `if w.load(..) == 0 { return }` is the same.
 ///
 /// A constant stored right before leaving (`SHUTDOWN.store(true, ..); break;` in an error
 /// branch of a loop that polls `SHUTDOWN`) raises a signal on the way out: nothing after it on
 /// that path relies on having won, so it claims nothing unless the caller is told the outcome.
 fn claims(cx: &CrateCx, g: &GatedAct, constant: &str) -> bool {
     let d = g.decision;
-    !matches!(constant, "false" | "None")
+    !matches!(constant, "false" | "None" | "0")
         && !d.idents.iter().any(|i| i == constant)
         && (d.reports_outcome || (!g.act.then_leaves && cx.decides_work(g.act_file, d, g.act)))
 }

@@ -13,9 +13,7 @@ use crate::semantic::facts::{
     AccessId, AccessKind, AccessTarget, Decision, GatedCall, GuardId, LocalUse, SelfField,
     StateAccess, Written,
 };
-use crate::semantic::syntax::{
-    collect_idents_and_literals, member_name, pat_names, path_segments, peel,
-};
+use crate::semantic::syntax::{collect_idents, member_name, pat_names, path_segments, peel};
 use crate::semantic::words::Words;
 
 /// Methods that modify the value behind a guard, or hand out mutable access to it.
@@ -569,7 +567,7 @@ impl Walker<'_, '_> {
             }
         }
         let mut idents = std::collections::BTreeSet::new();
-        collect_idents_and_literals(quote::ToTokens::to_token_stream(cond), &mut idents);
+        collect_idents(quote::ToTokens::to_token_stream(cond), &mut idents);
         self.core.facts.decisions.push(Decision {
             body: body_id,
             region: Region::from_span(super::spans::expr_span(cond)),

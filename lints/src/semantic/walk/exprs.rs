@@ -2858,18 +2858,32 @@ fn returns_bool(b: &syn::Block) -> bool {
     )
 }
 
-/// The outer attributes written on a statement (an item's are its own business).
-/// `break;`, `return ..;` or `continue;` (also as a block's tail): the path ends here.
+/// `continue;`, `break;` or `return;` without a value, or a `return` of a literal, a path or a
+/// constructor of those (`return Ok(())`, `return Err(Error::Corrupt)`): the path ends here
+/// and runs nothing more (`return spawn_workers();` still runs a call).
 fn leaves(stmt: &syn::Stmt) -> bool {
-    matches!(
-        stmt,
-        syn::Stmt::Expr(
-            syn::Expr::Break(_) | syn::Expr::Return(_) | syn::Expr::Continue(_),
-            _
-        )
-    )
+    fn inert(e: &syn::Expr) -> bool {
+        match peel(e) {
+            syn::Expr::Lit(_) | syn::Expr::Path(_) => true,
+            syn::Expr::Tuple(t) => t.elems.iter().all(inert),
+            // A constructor (`Ok(())`, `Err(Error::Corrupt)`), not a fn call.
+            syn::Expr::Call(c) => {
+                matches!(peel(&c.func), syn::Expr::Path(p) if p.path.segments.last()
+                    .is_some_and(|s| s.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())))
+                    && c.args.iter().all(inert)
+            }
+            _ => false,
+        }
+    }
+    match stmt {
+        syn::Stmt::Expr(syn::Expr::Continue(_), _) => true,
+        syn::Stmt::Expr(syn::Expr::Break(b), _) => b.expr.is_none(),
+        syn::Stmt::Expr(syn::Expr::Return(r), _) => r.expr.as_deref().is_none_or(inert),
+        _ => false,
+    }
 }
 
+/// The outer attributes written on a statement (an item's are its own business).
 fn stmt_attrs(stmt: &syn::Stmt) -> &[syn::Attribute] {
     match stmt {
         syn::Stmt::Local(l) => &l.attrs,
