@@ -180,19 +180,12 @@ impl Form {
 /// `Type::ctor(..)`, also awaited or unwrapped (`PgListener::connect_with(pool).await?`),
 /// where `Type` resolves to a named type that is not tokio's broadcast receiver.
 fn made_by_other_type(cx: &Cx, e: &syn::Expr) -> bool {
-    let mut e = peel(e);
-    loop {
-        match e {
-            syn::Expr::Await(a) => e = peel(&a.base),
-            syn::Expr::Try(t) => e = peel(&t.expr),
-            syn::Expr::MethodCall(mc)
-                if matches!(mc.method.to_string().as_str(), "unwrap" | "expect")
-                    && mc.args.len() <= 1 =>
-            {
-                e = peel(&mc.receiver)
-            }
-            _ => break,
-        }
+    let mut e = crate::semantic::syntax::peel_await_try(e);
+    while let syn::Expr::MethodCall(mc) = e
+        && matches!(mc.method.to_string().as_str(), "unwrap" | "expect")
+        && mc.args.len() <= 1
+    {
+        e = crate::semantic::syntax::peel_await_try(&mc.receiver);
     }
     let syn::Expr::Call(c) = e else {
         return false;

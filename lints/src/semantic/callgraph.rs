@@ -432,8 +432,7 @@ fn may_name_workspace(
     };
     if member_globs
         || matches!(root, "crate" | "self" | "super")
-        || super::types::NUMBERS_AND_BOOL.contains(&root)
-        || matches!(root, "str" | "char")
+        || super::types::is_primitive(root)
         || index.has_module(&format!("crate::{root}"))
     {
         return true;

@@ -697,8 +697,7 @@ impl CallShape {
             Some(o)
                 if o.is_empty()
                     || o.starts_with(|c: char| c.is_ascii_uppercase())
-                    || crate::semantic::types::NUMBERS_AND_BOOL.contains(&o)
-                    || matches!(o, "str" | "char") =>
+                    || crate::semantic::types::is_primitive(o) =>
             {
                 CallShape::Assoc(argc)
             }

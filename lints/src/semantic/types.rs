@@ -746,6 +746,12 @@ pub const NUMBERS_AND_BOOL: &[&str] = &[
     "f64", "bool",
 ];
 
+/// A primitive type's name (`u64`, `bool`, `str`, `char`): no workspace type, though a
+/// workspace trait may be implemented for it (`u64::reload(&n)`).
+pub fn is_primitive(name: &str) -> bool {
+    NUMBERS_AND_BOOL.contains(&name) || matches!(name, "str" | "char")
+}
+
 /// Methods a derive gives a workspace type that return the type (clap's
 /// `Parser::parse`/`parse_from`, structopt's `from_args`, argh's `from_env`): `Cli::parse()`
 /// is a `Cli` when no impl of the workspace declares its own `parse`.
