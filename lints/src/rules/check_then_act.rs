@@ -37,8 +37,9 @@
 //! `if n.load(..) < max { n.fetch_add(1, ..) }`).
 //!
 //! A constant stored after the check — atomic `store(true, ..)` or `*flag.write() = true` — is a
-//! **claim** only when the check decides more than the store: a call that does work (logging and
-//! other lock or atomic accesses do not count) in the decided code, or an early exit that returns
+//! **claim** only when the check decides more than the store: a call that does work (logging,
+//! a clock read such as `SystemTime::now()`, `drop(..)` and other lock or atomic accesses do
+//! not count) in the decided code, or an early exit that returns
 //! a `bool` to the caller (`if f.load(..) { return false } f.store(true, ..); true`). Two racers
 //! then both do the work (`if *running.read().await { return } *running.write().await = true;
 //! self.spawn_workers().await`).
@@ -59,6 +60,19 @@
 //!   (double-checked locking behind a dedicated lock: `let _g = self.reconnect_lock.lock().await;`
 //!   then the same check, then the write: the first check was a fast path). A second `load` of an atomic re-checks nothing: the value can
 //!   change right after it too;
+//! - a change check: the condition compares the state for equality with a local value and the
+//!   write stores that very local (`if available == *view.read().await { return }
+//!   *view.write().await = available;`): the check only skips a write that would change
+//!   nothing, and every racer stores its own value whatever the check saw (an ordering test,
+//!   `if offset <= *hw { return } *hw = offset`, stays flagged: a racer's smaller value wins);
+//! - a set's insert of the key the check looked for, whose result the statement drops, decided
+//!   by a statement `if` whose branches neither leave nor hand a value on (`if
+//!   !scheduled.read().contains(&k) { scheduled.write().insert(k); *last.write() = now(); }
+//!   else { debug!(..) }`): every racer inserts the same element and the set ends as one
+//!   insert leaves it. It stays flagged when the check also decides work (`thread::spawn(..)`
+//!   of a worker for the key) or chooses an outcome: a branch's value
+//!   (`StatusCode::NOT_MODIFIED` for a key seen before, `true` for the caller), a
+//!   `return`/`continue` past the insert (a count of the keys this call added);
 //! - a release by key: a removal by key whose result the statement drops (`if
 //!   !map.read().contains_key(&k) { return } map.write().remove(&k);`, also `let _ =
 //!   cache.pop(&k);`, `remove_entry`, `take(&k)`, IndexMap's `swap_remove(&k)` and

@@ -21,7 +21,9 @@
 //! A name-only match is ignored when the type is plainly data (`bool`, integers, strings,
 //! an `Option` of one,
 //! `Duration`, unix signal numbers, a type named for an outcome: `..Error`, `TaskCancelled`,
-//! `..Aborted`, `..Stopped`, the news that something already ended) or the *sending* side
+//! `..Aborted`, `..Stopped`, the news that something already ended; a message type,
+//! `..Event`, `..Message`, `..Msg`, `..Packet`, `..Frame`, `..Record`: a signal *event* a
+//! pipeline handles as data, but not `event_listener::Event`, a notifier) or the *sending* side
 //! (`Sender`, `DropGuard`: a `_shutdown_tx` that is dropped when the function returns is how a
 //! signal is given).
 //!
@@ -270,6 +272,12 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
         || ["Error", "Cancelled", "Canceled", "Aborted", "Stopped", "Terminated"]
             .iter()
             .any(|w| last.ends_with(w))
+        // A message type (tremor's `on_signal(.., _signal: &mut Event)`: a signal *event*
+        // flowing through a pipeline is data it handles); `event_listener::Event` is a notifier.
+        || (t.peel().path_str().is_some_and(|p| !p.starts_with("event_listener::"))
+            && ["Event", "Message", "Msg", "Packet", "Frame", "Record"]
+                .iter()
+                .any(|w| last.ends_with(w)))
 }
 
 struct Ignored {

@@ -55,7 +55,13 @@
 //! called: every `let` and assignment of it is a string literal, a conversion or method chain
 //! over literals (`String::from("As set in P_PASSWORD")`, `"default creds".red().to_string()`)
 //! or an `if`/`match` each branch of which is one. A name the fn also binds any other way (a
-//! parameter, a `match` arm, a closure's parameter) is not such a local.
+//! parameter, a `match` arm, a closure's parameter) is not such a local. A local the fn
+//! `match`es by an enum's variants (`match api_key { AdminApiKey::Create => .. }`: a protocol's
+//! request kind) is that enum, not a secret; and an associated constant read through a type
+//! parameter (`R::API_KEY` in `fn send<R: Request>(..)`, `Self::API_KEY` in a trait's default
+//! body) is an interface's constant whose value each implementing type picks (a request
+//! number), not a value the code holds — a hard-coded key is a `const` of the crate, reported
+//! as above.
 //!
 //! The subject is a *value*: a variable, field, constant, accessor (`creds.password()`,
 //! `cfg.api_key()`) or a call that produces the secret (`fetch_token(..)`). A method named for
@@ -116,11 +122,13 @@ pub static META: RuleMeta = RuleMeta {
 #[derive(Default)]
 pub struct SecretInLog {
     /// Per fn body (its byte range): the locals that only ever hold fixed text (see
-    /// `syntax::literal_text_bindings`), whatever their names say.
+    /// `syntax::literal_text_bindings`) or an enum's variants (`syntax::variant_matched_locals`),
+    /// whatever their names say.
     literal_texts: Vec<(u32, u32, std::collections::BTreeSet<String>)>,
 }
 
-/// Whether `r` names a local of the innermost fn around it that only ever holds fixed text.
+/// Whether `r` names a local of the innermost fn around it that only ever holds fixed text or
+/// an enum's variants.
 fn fixed_text(
     cx: &Cx,
     literal_texts: &[(u32, u32, std::collections::BTreeSet<String>)],
@@ -138,6 +146,21 @@ fn fixed_text(
         .filter(|(lo, hi, _)| *lo <= at && at < *hi)
         .min_by_key(|(lo, hi, _)| hi - lo)
         .is_some_and(|(_, _, names)| names.contains(&name.to_string()))
+}
+
+/// `R::API_KEY` with `R` a type parameter (or `Self` in a trait's default body): an associated
+/// constant of whatever type the caller picks, an interface's constant (a protocol's request
+/// number), not a value this code holds.
+fn through_type_param(cx: &Cx, e: &syn::Expr) -> bool {
+    let syn::Expr::Path(p) = crate::semantic::syntax::peel(e) else {
+        return false;
+    };
+    p.qself.is_some()
+        || (p.path.segments.len() == 2
+            && p.path
+                .segments
+                .first()
+                .is_some_and(|s| cx.names_type_param(&s.ident.to_string())))
 }
 
 /// Text a fn body must hold for a local of it to be bound to a string literal.
@@ -377,6 +400,9 @@ fn arg_refs(f: &crate::semantic::macros::FormatArgs) -> Vec<(SecretRef, bool)> {
 
 impl SecretInLog {
     fn report(&self, cx: &Cx, mac: &str, r: &SecretRef, exposed: bool) {
+        if through_type_param(cx, &r.expr) {
+            return;
+        }
         let finding = cx.finding(
             &META,
             r.span,
@@ -434,12 +460,16 @@ impl Lint for SecretInLog {
             return;
         }
         let body = f.body_text();
+        let mut names = std::collections::BTreeSet::new();
         if LITERAL_BINDING_HINTS.iter().any(|h| body.contains(h)) {
-            let names = crate::semantic::syntax::literal_text_bindings(f.sig, f.block);
-            if !names.is_empty() {
-                let at = cx.region(f.block.brace_token.span.join());
-                self.literal_texts.push((at.start_byte, at.end_byte, names));
-            }
+            names = crate::semantic::syntax::literal_text_bindings(f.sig, f.block);
+        }
+        if body.contains("match ") {
+            names.extend(crate::semantic::syntax::variant_matched_locals(f.block));
+        }
+        if !names.is_empty() {
+            let at = cx.region(f.block.brace_token.span.join());
+            self.literal_texts.push((at.start_byte, at.end_byte, names));
         }
         let Some(inst) = f.attrs.iter().find_map(parse_instrument) else {
             return;

@@ -189,8 +189,10 @@
 //!   `writeln!(stderr(), ..)` and `stderr().write_all(..)` (the statement is itself the
 //!   report);
 //! - arms that turn the error into control flow or a value (`Err(_) => continue`,
-//!   `Err(_) => None`), and a catch-all `Err(_) => {}` in a match whose other arms bind the error
-//!   (it keeps the one it chose);
+//!   `Err(_) => None`), a catch-all `Err(_) => {}` in a match whose other arms bind the error
+//!   (it keeps the one it chose), and an `Err(_) => {}` of a `match` right before its block's
+//!   error tail (`Err(ProofError::ds_should_exist(zone))`, `return Err(..)`, `bail!(..)`): the
+//!   failure falls through to an error the caller hears of;
 //! - operations whose `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...)
 //!   or "not set" (`env::var(k)`: `find_map(|k| env::var(k).ok())` is the first variable set),
 //!   and serialization of an in-memory value to JSON (`serde_json::to_string(&v).ok()`,
@@ -211,6 +213,9 @@
 //!   `repo: SqliteRepo`, whose `start` only launches tasks); a call the graph cannot resolve
 //!   (a trait object, a generic, a receiver of unknown type) stays a finding, and so does a
 //!   trait's default body, which an impl may override;
+//! - a `find_map` whose closure converts with `try_from`/`try_into`
+//!   (`.find_map(|r| RecordRef::<SOA>::try_from(r).ok())`): the first item of that kind, a
+//!   search, where the items that do not convert are simply not it;
 //! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`, a type
 //!   test such as `boxed.downcast::<Batch>()` or an ASN.1 attribute's `as_str()`, whose `Err`
 //!   only says "another type") on values
@@ -315,6 +320,9 @@ pub static META: RuleMeta = RuleMeta {
 #[derive(Default)]
 pub struct SwallowedResult {
     none_handled: std::collections::HashSet<(usize, usize)>,
+    /// `match` expressions (by the position of their `match` keyword) whose falling through
+    /// ends the fn with an error (see [`matches_before_error_tail`]).
+    before_error_tail: std::collections::HashSet<(usize, usize)>,
     /// The latest log-macro statement in the fn being walked.
     last_log: Option<RecentLog>,
     /// The doc of the fn being walked explains its discards (see [`doc_explains`]); read at
@@ -2764,6 +2772,57 @@ fn explained_inside(cx: &Cx, body: &syn::Expr) -> bool {
         && !["TODO", "FIXME", "XXX"].iter().any(|w| upper.contains(w))
 }
 
+/// `match` statements a block ends right after with an error: its tail is `Err(..)`, or its
+/// next and last statement returns one (`return Err(..)`, `bail!(..)`). A `Err(_) => {}` arm
+/// there falls through to that error (`match lookup(..) { Ok(r) => return Ok(r), Err(_) => {} }
+/// Err(ProofError::ds_should_exist(zone))`): the caller hears of the failure, as this fn's
+/// own error.
+fn matches_before_error_tail(
+    block: &syn::Block,
+    out: &mut std::collections::HashSet<(usize, usize)>,
+) {
+    struct Scan<'o>(&'o mut std::collections::HashSet<(usize, usize)>);
+    fn is_err_ctor(e: &syn::Expr) -> bool {
+        match peel(e) {
+            syn::Expr::Call(c) => matches!(peel(&c.func), syn::Expr::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == "Err")),
+            syn::Expr::Return(r) => r.expr.as_deref().is_some_and(is_err_ctor),
+            syn::Expr::Macro(m) => m
+                .mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "bail"),
+            _ => false,
+        }
+    }
+    fn ends_in_error(stmt: &syn::Stmt) -> bool {
+        match stmt {
+            syn::Stmt::Expr(e, _) => is_err_ctor(e),
+            syn::Stmt::Macro(m) => m
+                .mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "bail"),
+            _ => false,
+        }
+    }
+    impl<'a> syn::visit::Visit<'a> for Scan<'_> {
+        fn visit_block(&mut self, b: &'a syn::Block) {
+            if let [.., syn::Stmt::Expr(syn::Expr::Match(m), _), last] = b.stmts.as_slice()
+                && ends_in_error(last)
+            {
+                self.0.insert(pos(m.match_token.span));
+            }
+            syn::visit::visit_block(self, b);
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    syn::visit::Visit::visit_block(&mut Scan(out), block);
+}
+
 /// `let _ = fs::remove_file(&partial); return Err(e);`: a clean-up on the way out with an
 /// error. That error is the failure reported; the clean-up's own is secondary (a leftover
 /// file, an overlay left open next to a reported failure). A clean-up is named so: `remove*`,
@@ -3316,6 +3375,9 @@ impl Lint for SwallowedResult {
         if body.contains("channel") || body.contains("unbounded") {
             held_receiver_sends(f.block, &mut self.lossless_sends);
         }
+        if body.contains("Err(_) =>") {
+            matches_before_error_tail(f.block, &mut self.before_error_tail);
+        }
         if body.contains("and_then") {
             for chain in handled_chains(f.block) {
                 self.mark_none_handled(chain);
@@ -3438,14 +3500,22 @@ impl Lint for SwallowedResult {
                 {
                     return;
                 }
-                let drops = match peel(arg) {
-                    syn::Expr::Closure(cl) => closure_drops_error(cl, config),
-                    other => {
-                        iter_form
-                            && is_result_ok_path(cx, other)
-                            && (config || !validation_map(&mc.receiver))
-                    }
-                };
+                // `find_map(|r| RecordRef::<SOA>::try_from(r).ok())`: the first item that
+                // converts, a search by kind; the others are not failures.
+                let search = method == "find_map"
+                    && !config
+                    && matches!(peel(arg), syn::Expr::Closure(cl)
+                        if closure_ok_call(cl).is_some_and(|ok| op_name(&ok.receiver)
+                            .is_some_and(|(op, _)| matches!(op.as_str(), "try_from" | "try_into"))));
+                let drops = !search
+                    && match peel(arg) {
+                        syn::Expr::Closure(cl) => closure_drops_error(cl, config),
+                        other => {
+                            iter_form
+                                && is_result_ok_path(cx, other)
+                                && (config || !validation_map(&mc.receiver))
+                        }
+                    };
                 // `// .ok() cannot drop a real config: TryFrom is total` over the step, or the
                 // fn's doc letting its errors go ("Fail-safe, omits errors.").
                 if !drops
@@ -3476,6 +3546,7 @@ impl Lint for SwallowedResult {
                 if expected(&m.expr)
                     || m.arms.iter().any(|a| binds_err(&a.pat))
                     || only_err_happens(m)
+                    || self.before_error_tail.contains(&pos(m.match_token.span))
                 {
                     return;
                 }

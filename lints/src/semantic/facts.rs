@@ -149,6 +149,11 @@ pub enum Written {
     /// cache.pop(&k);`): it writes no value, and a second removal of the key finds nothing
     /// and does nothing.
     KeyRemoved,
+    /// A set's insert whose result the statement drops (`set.insert(k);`): a second insert of
+    /// the key leaves the set as the first did.
+    KeyInserted,
+    /// A local binding stored as it is (`*g = available;`).
+    Local(String),
 }
 
 /// One read or write of locked or atomic state: a method called on a guard (`g.len()`,
@@ -207,6 +212,12 @@ pub struct Decision {
     /// A leaving branch returns a `bool` (`if f.load(..) { return false }`): the caller acts on
     /// the outcome.
     pub reports_outcome: bool,
+    /// A statement `if` whose branches neither leave nor hand a value on: what it decides is
+    /// only the side effects of its branches.
+    pub side_effects_only: bool,
+    /// The locals an `==`/`!=` condition compares with (`available` in `if available ==
+    /// *g { return }`).
+    pub compared: Vec<String>,
     /// Identifiers the condition mentions (`STATE_FIRED` in `x.load(..) == STATE_FIRED`).
     pub idents: Vec<String>,
     /// An `assert!`'s condition: it re-checks the state a later write through the same guard

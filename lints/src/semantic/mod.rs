@@ -313,6 +313,15 @@ impl<'w> Cx<'w> {
             && secret_names::carrier_type(&Ty::path(&path)) == Some(false)
     }
 
+    /// Whether `name` is a type parameter of the fn or `impl` being walked, or `Self` in a
+    /// trait's default body: a path through it (`R::API_KEY`) names an associated item of
+    /// whatever type the caller picks.
+    pub fn names_type_param(&self, name: &str) -> bool {
+        self.core.fn_type_params.iter().any(|p| p == name)
+            || self.core.impl_type_params.iter().any(|p| p == name)
+            || (name == "Self" && self.core.in_trait_def())
+    }
+
     /// Whether `word` occurs anywhere in the file's text. Name resolution is file-local, so a rule
     /// that needs a path resolving to, say, `std::process::id` can skip a file that never writes
     /// `process` (neither in the path nor in a `use`): a cheap gate, asked once per file.

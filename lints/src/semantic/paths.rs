@@ -430,6 +430,14 @@ impl UseScopes {
             .is_some_and(|s| s.items.contains(first) || s.names.contains_key(first))
     }
 
+    /// Whether import target `full` of `name` starts with a module of the same name that scope
+    /// `at` declares (`mod kill; use kill::kill;`).
+    fn imports_from_same_named_module(&self, full: &str, name: &str, at: usize) -> bool {
+        full.split_once("::")
+            .is_some_and(|(first, _)| first == name)
+            && self.scopes.get(at).is_some_and(|s| s.items.contains(name))
+    }
+
     /// Index of the innermost module scope below `top`.
     fn module_at(&self, top: usize) -> Option<usize> {
         self.scopes[..top.min(self.scopes.len())]
@@ -535,6 +543,17 @@ impl UseScopes {
                     let mut all: Vec<String> = full.split("::").map(str::to_string).collect();
                     all.extend(rest.iter().cloned());
                     self.resolve_from(&all, false, at + 1, depth + 1)
+                }
+                // `mod kill; use kill::kill;`: the import names the module's own item, so a
+                // value `kill(..)` is the fn in that module, and a path through `kill::` is the
+                // module (the type namespace, where a path's first segment is looked up).
+                Some((full, at)) if self.imports_from_same_named_module(&full, name, at) => {
+                    let module = format!("{}::{name}", self.scopes[at].item_prefix);
+                    if rest.is_empty() {
+                        format!("{module}{}", &full[name.len()..])
+                    } else {
+                        joined(module)
+                    }
                 }
                 // `use holder::Holder;` (2018 uniform paths): an import whose first segment is
                 // an item or import of the scope that declared it resolves from there.
@@ -765,6 +784,27 @@ mod tests {
         assert_eq!(resolve(&s, "Mutex::new"), "std::sync::Mutex::new");
         assert_eq!(resolve(&s, "AsyncMutex"), "tokio::sync::Mutex");
         assert_eq!(resolve(&s, "drop"), "std::mem::drop");
+    }
+
+    #[test]
+    fn import_of_a_same_named_module_item() {
+        let mut sub = UseScopes::for_module(vec!["commands".into()]);
+        let file: syn::File =
+            syn::parse_str("mod kill; mod log; use kill::kill; use log::print_logs;")
+                .expect("parses");
+        sub.push_module(None, &file.items);
+        assert_eq!(resolve(&sub, "kill"), "crate::commands::kill::kill");
+        assert_eq!(
+            resolve(&sub, "kill::helper"),
+            "crate::commands::kill::helper"
+        );
+        assert_eq!(
+            resolve(&sub, "print_logs"),
+            "crate::commands::log::print_logs"
+        );
+        // No module of that name here: the crate `log`'s own item.
+        let ext = scopes("use log::log;");
+        assert_eq!(resolve(&ext, "log"), "log::log");
     }
 
     #[test]

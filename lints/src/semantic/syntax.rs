@@ -59,6 +59,12 @@ pub fn last_segment(path: &str) -> &str {
     split_last(path).1
 }
 
+/// Whether a fn name runs a future to completion on the calling thread: `block_on`, and an
+/// executor's renamed one (`fluvio_future::task::run_block_on`, `smol::future::block_on`).
+pub fn is_block_on_name(name: &str) -> bool {
+    name == "block_on" || name.ends_with("_block_on")
+}
+
 /// A path split before its last segment: `(Some("tokio::task"), "spawn")`, `(None, "spawn")`.
 pub fn split_last(path: &str) -> (Option<&str>, &str) {
     match memchr::memrchr(b':', path.as_bytes()) {
@@ -897,6 +903,44 @@ pub fn chain_root(e: &syn::Expr) -> Option<&syn::Ident> {
         syn::Expr::Unary(u) => chain_root(&u.expr),
         other => root_ident(other),
     }
+}
+
+/// The locals of a fn that a `match` takes apart by a type's variants (`match api_key {
+/// AdminApiKey::Create => .., AdminApiKey::Delete(..) => .. }`): an enum's value, whatever its
+/// name says. `Some`/`Ok`/`Err` and a bare `None` say nothing of the value inside.
+pub fn variant_matched_locals(block: &syn::Block) -> BTreeSet<String> {
+    use syn::visit::Visit;
+    #[derive(Default)]
+    struct Scan(BTreeSet<String>);
+    fn names_variant(p: &syn::Pat) -> bool {
+        let path = match p {
+            syn::Pat::Path(p) => &p.path,
+            syn::Pat::TupleStruct(p) => &p.path,
+            syn::Pat::Struct(p) => &p.path,
+            syn::Pat::Or(o) => return o.cases.iter().any(names_variant),
+            _ => return false,
+        };
+        path.segments.len() >= 2
+            && path.segments.last().is_some_and(|s| {
+                s.ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_uppercase())
+            })
+    }
+    impl<'ast> Visit<'ast> for Scan {
+        fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+            if let syn::Expr::Path(p) = peel(&m.expr)
+                && let Some(name) = p.path.get_ident()
+                && m.arms.iter().any(|a| names_variant(&a.pat))
+            {
+                self.0.insert(name.to_string());
+            }
+            syn::visit::visit_expr_match(self, m);
+        }
+    }
+    let mut scan = Scan::default();
+    scan.visit_block(block);
+    scan.0
 }
 
 /// The local names of a fn every binding and assignment of which holds text fixed in the

@@ -113,9 +113,26 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
             if let Written::Constant(c) = &w.written {
                 return claims(cx, g, c).then_some(Act::Claim);
             }
+            // `if new == *g { return } *g = new`: the check only skips a write that would
+            // change nothing; every racer stores its own value whatever the check saw.
+            if let Written::Local(v) = &w.written
+                && d.compared.contains(v)
+            {
+                return None;
+            }
             // A release, like storing `None`: racers remove the same key, the later ones find
             // nothing (a removal whose result is used, `map.remove(&k).unwrap()`, stays).
             if w.written == Written::KeyRemoved {
+                return None;
+            }
+            // `if !set.contains(&k) { set.insert(k); .. }`: every racer inserts the same
+            // element, and the set ends as one insert leaves it. Only where the check chooses
+            // nothing else: a statement `if` that neither leaves nor yields a value, and no work.
+            if w.written == Written::KeyInserted
+                && r.op == "contains"
+                && d.side_effects_only
+                && !cx.decides_work(g.act_file, d, g.act)
+            {
                 return None;
             }
             if d.memo {

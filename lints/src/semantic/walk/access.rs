@@ -299,6 +299,8 @@ impl Walker<'_, '_> {
         }
         if self.is_identity(v, 0) {
             Written::Identity
+        } else if let Some(name) = local_name(v) {
+            Written::Local(name)
         } else {
             Written::Other
         }
@@ -405,9 +407,15 @@ impl Walker<'_, '_> {
                 None,
             );
         }
-        if key_removed {
+        // `set.insert(k);`: a set's insert (a map's takes a value too) whose result is dropped.
+        let key_inserted = dropped && mc.args.len() == 1 && name == "insert";
+        if key_removed || key_inserted {
             for a in &mut self.core.facts.accesses[first..] {
-                a.written = Written::KeyRemoved;
+                a.written = if key_removed {
+                    Written::KeyRemoved
+                } else {
+                    Written::KeyInserted
+                };
             }
         }
     }
@@ -568,13 +576,25 @@ impl Walker<'_, '_> {
         }
         let mut idents = std::collections::BTreeSet::new();
         collect_idents(quote::ToTokens::to_token_stream(cond), &mut idents);
+        // `if new == *g { return }`: the local the state is compared with for equality.
+        let compared = match peel(cond) {
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) => {
+                [&*b.left, &*b.right]
+                    .into_iter()
+                    .filter_map(local_name)
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         self.core.facts.decisions.push(Decision {
+            compared,
             body: body_id,
             region: Region::from_span(super::spans::expr_span(cond)),
             reads,
             gated,
             memo,
             reports_outcome: false,
+            side_effects_only: false,
             idents: idents.into_iter().collect(),
             assertion,
             inline_fn,
@@ -643,6 +663,18 @@ impl Walker<'_, '_> {
 pub(crate) fn range_of(span: proc_macro2::Span) -> (u32, u32) {
     let r = Region::from_span(span);
     (r.start_byte, r.end_byte)
+}
+
+/// A plain local binding's name (`available` in `*g = available`): lowercase, one segment.
+fn local_name(e: &syn::Expr) -> Option<String> {
+    let syn::Expr::Path(p) = peel(e) else {
+        return None;
+    };
+    let id = p.path.get_ident()?.to_string();
+    (p.qself.is_none()
+        && id.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && id != "self")
+        .then_some(id)
 }
 
 #[cfg(test)]

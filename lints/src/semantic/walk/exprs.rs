@@ -1474,7 +1474,11 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             };
         }
-        self.record_work(func_span);
+        // A clock read (`SystemTime::now()`) is a value, and `drop(..)` releases: neither is
+        // work a decision could make twice.
+        if !matches!(last, "now" | "now_utc" | "drop") {
+            self.record_work(func_span);
+        }
         // Moved into a fn (`drop(guard)`, `consume(guard)`): it ends there.
         self.kill(&guards);
         if last == "drop"
@@ -2256,6 +2260,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             {
                 d.reports_outcome = true;
             }
+            if !then_leaves
+                && !else_leaves
+                && !yields_value(i)
+                && let Some(d) = self.core.facts.decisions.last_mut()
+            {
+                d.side_effects_only = true;
+            }
         }
         let mut merged = then_flow.merge(else_flow);
         if drop_scrutinee {
@@ -2905,6 +2916,24 @@ fn is_plain_value(t: &Ty) -> bool {
             || p == "char"
             || crate::semantic::types::NUMBERS_AND_BOOL.contains(&p)
     })
+}
+
+/// An `if` whose branches hand a value on (`if seen { NOT_MODIFIED } else { ..; OK }`): a
+/// branch block ends in an expression that is no statement-like one (`if`, `match`, a
+/// block, a loop, a macro).
+fn yields_value(i: &syn::ExprIf) -> bool {
+    fn tail(b: &syn::Block) -> bool {
+        matches!(b.stmts.last(), Some(syn::Stmt::Expr(e, None)) if !matches!(e,
+            syn::Expr::If(_) | syn::Expr::Match(_) | syn::Expr::Block(_) | syn::Expr::Loop(_)
+            | syn::Expr::While(_) | syn::Expr::ForLoop(_) | syn::Expr::Macro(_)
+            | syn::Expr::Unsafe(_)))
+    }
+    tail(&i.then_branch)
+        || match i.else_branch.as_ref().map(|(_, e)| &**e) {
+            Some(syn::Expr::Block(b)) => tail(&b.block),
+            Some(syn::Expr::If(inner)) => yields_value(inner),
+            _ => false,
+        }
 }
 
 #[cfg(test)]

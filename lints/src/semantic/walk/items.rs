@@ -603,6 +603,14 @@ impl<'a, 'l> Walker<'a, 'l> {
             src: self.core.src,
             body_text: std::cell::OnceCell::new(),
         };
+        // Before the hook: `#[instrument(fields(api = R::API_KEY))]` is read there.
+        let outer_type_params = std::mem::replace(
+            &mut self.core.fn_type_params,
+            sig.generics
+                .type_params()
+                .map(|p| p.ident.to_string())
+                .collect(),
+        );
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
         let in_place = in_place_params(sig, block, is_async, view.body_text());
         if let Some(def) = self.core.facts.fns.get_mut(fn_id as usize) {
@@ -693,6 +701,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.core.joined_spawns = outer_joined;
         self.core.awaited_lets = outer_awaited_lets;
+        self.core.fn_type_params = outer_type_params;
         self.exit_body();
         self.core.items.pop();
         self.core.clippy_allows = allows_before;

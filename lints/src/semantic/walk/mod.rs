@@ -101,6 +101,8 @@ pub struct Core<'a> {
     /// The type parameters of the `impl` being walked (`impl<E> Worker<E>`): unknown in its
     /// methods' declared return types.
     pub(crate) impl_type_params: Vec<String>,
+    /// The type parameters of the fn being walked (`fn send<R: Request>(..)`).
+    pub(crate) fn_type_params: Vec<String>,
     /// The address of the expression being evaluated as the receiver of a lock or atomic
     /// operation, the base of a field, or the source of a `let` clone: a use of local state or
     /// of a field that does not hand its value out.
@@ -302,7 +304,9 @@ impl<'a> Core<'a> {
         on_runtime: bool,
     ) {
         let Some(body) = self.body() else { return };
-        if crate::semantic::syntax::last_segment(callee) != "block_on" || body.is_async {
+        if !crate::semantic::syntax::is_block_on_name(crate::semantic::syntax::last_segment(callee))
+            || body.is_async
+        {
             return;
         }
         // On any thread of its own (a `thread::spawn` closure's too); in place in its fn only
@@ -332,6 +336,15 @@ impl<'a> Core<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// In a `trait` definition's default bodies.
+    pub(crate) fn in_trait_def(&self) -> bool {
+        self.items
+            .iter()
+            .rev()
+            .find(|i| !i.is_fn)
+            .is_some_and(|i| i.is_trait)
     }
 
     /// In test code: a file under `tests/`/`benches/`/`examples/`, a `#[cfg(test)]` item or a
@@ -524,6 +537,7 @@ pub fn analyze_file<'a>(
         inline_closure: None,
         receivers_in_use: Vec::new(),
         impl_type_params: Vec::new(),
+        fn_type_params: Vec::new(),
         benign: 0,
         assign_target: 0,
         alias_source: 0,
