@@ -40,9 +40,9 @@
 //!   generic wrapper whose error type is the caller's choice (`cancelable::<E>(..)`);
 //! - a `?` inside a closure or a nested `async` block (it returns from that, not from the task),
 //!   and a `?` on a channel send (`inner_event_tx.send(ev)?`, on a sender named `tx`, `*_tx`,
-//!   `sender` or `*_sender`; also with its error converted, `reply_tx.send(r).map_err(|_|
-//!   "no reply")?`): its `Err` only says the receiver is gone, which is how a forwarding task
-//!   learns it is done;
+//!   `sender` or `*_sender`; also with its error replaced by a closure that ignores it,
+//!   `reply_tx.send(r).map_err(|_| "no reply")?`): its `Err` only says the receiver is gone,
+//!   which is how a forwarding task learns it is done;
 //! - a handle that is stored, returned, pushed into a collection or awaited; spawns on a
 //!   `JoinSet` or `TaskTracker` (they keep the tasks); `spawn_blocking`; `std::thread::spawn`;
 //! - test code: a test's runtime ends its tasks with the test, and a failing helper task (a mock

@@ -23,7 +23,8 @@
 //! `Duration`, unix signal numbers, a type named for an outcome: `..Error`, `TaskCancelled`,
 //! `..Aborted`, `..Stopped`, the news that something already ended; a message type,
 //! `..Event`, `..Message`, `..Msg`, `..Packet`, `..Frame`, `..Record`: a signal *event* a
-//! pipeline handles as data, but not `event_listener::Event`, a notifier) or the *sending* side
+//! pipeline handles as data, but not `event_listener::Event` nor a notifier named for what it
+//! announces, `ManualResetEvent`, `ShutdownEvent`) or the *sending* side
 //! (`Sender`, `DropGuard`: a `_shutdown_tx` that is dropped when the function returns is how a
 //! signal is given).
 //!
@@ -277,7 +278,11 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
         || (t.peel().path_str().is_some_and(|p| !p.starts_with("event_listener::"))
             && ["Event", "Message", "Msg", "Packet", "Frame", "Record"]
                 .iter()
-                .any(|w| last.ends_with(w)))
+                .any(|w| last.ends_with(w))
+            // `ManualResetEvent`, `ShutdownEvent`: a notifier named for what it announces.
+            && !["Reset", "Shutdown", "Stop", "Cancel", "Quit", "Exit", "Term", "Kill", "Notif", "Wake", "Signal"]
+                .iter()
+                .any(|w| last.contains(w)))
 }
 
 struct Ignored {

@@ -56,12 +56,15 @@
 //! over literals (`String::from("As set in P_PASSWORD")`, `"default creds".red().to_string()`)
 //! or an `if`/`match` each branch of which is one. A name the fn also binds any other way (a
 //! parameter, a `match` arm, a closure's parameter) is not such a local. A local the fn
-//! `match`es by an enum's variants (`match api_key { AdminApiKey::Create => .. }`: a protocol's
-//! request kind) is that enum, not a secret; and an associated constant read through a type
-//! parameter (`R::API_KEY` in `fn send<R: Request>(..)`, `Self::API_KEY` in a trait's default
-//! body) is an interface's constant whose value each implementing type picks (a request
-//! number), not a value the code holds — a hard-coded key is a `const` of the crate, reported
-//! as above.
+//! `match`es by an enum's fieldless variants, every arm one of them or `_` (`match api_key {
+//! AdminApiKey::Create => .. }`: a protocol's request kind) is that enum, which carries no
+//! text, not a secret (a variant with fields, `Auth::Bearer(t)`, may carry one, and a name the
+//! fn binds with two `let`s is not read this way); and an associated `..KEY` constant read
+//! through a type parameter (`R::API_KEY` in `fn send<R: Request>(..)`, `Self::API_KEY` in a
+//! trait's default body) is an interface's constant whose value each implementing type picks
+//! (Kafka-style protocols number their requests so), not a value the code holds — a
+//! hard-coded key is a `const` of the crate, reported as above, and `P::CLIENT_SECRET` is
+//! reported too.
 //!
 //! The subject is a *value*: a variable, field, constant, accessor (`creds.password()`,
 //! `cfg.api_key()`) or a call that produces the secret (`fetch_token(..)`). A method named for
@@ -148,19 +151,34 @@ fn fixed_text(
         .is_some_and(|(_, _, names)| names.contains(&name.to_string()))
 }
 
-/// `R::API_KEY` with `R` a type parameter (or `Self` in a trait's default body): an associated
-/// constant of whatever type the caller picks, an interface's constant (a protocol's request
-/// number), not a value this code holds.
+/// `R::API_KEY` with `R` a type parameter (or `Self` in a trait's default body; also `<R as
+/// Request>::API_KEY`): an associated `..KEY` constant of whatever type the caller picks, an
+/// interface's constant (a protocol's request number, as Kafka-style protocols name it), not a
+/// value this code holds. A `P::CLIENT_SECRET` or `P::PASSWORD` names its secret plainly.
 fn through_type_param(cx: &Cx, e: &syn::Expr) -> bool {
     let syn::Expr::Path(p) = crate::semantic::syntax::peel(e) else {
         return false;
     };
-    p.qself.is_some()
-        || (p.path.segments.len() == 2
-            && p.path
-                .segments
-                .first()
-                .is_some_and(|s| cx.names_type_param(&s.ident.to_string())))
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    if !last.ident.to_string().ends_with("KEY") {
+        return false;
+    }
+    let param = |ty: &syn::Type| {
+        matches!(ty, syn::Type::Path(tp) if tp.qself.is_none()
+            && tp.path.get_ident().is_some_and(|i| cx.names_type_param(&i.to_string())))
+    };
+    match &p.qself {
+        Some(q) => param(&q.ty),
+        None => {
+            p.path.segments.len() == 2
+                && p.path
+                    .segments
+                    .first()
+                    .is_some_and(|s| cx.names_type_param(&s.ident.to_string()))
+        }
+    }
 }
 
 /// Text a fn body must hold for a local of it to be bound to a string literal.

@@ -190,9 +190,10 @@
 //!   report);
 //! - arms that turn the error into control flow or a value (`Err(_) => continue`,
 //!   `Err(_) => None`), a catch-all `Err(_) => {}` in a match whose other arms bind the error
-//!   (it keeps the one it chose), and an `Err(_) => {}` of a `match` right before its block's
-//!   error tail (`Err(ProofError::ds_should_exist(zone))`, `return Err(..)`, `bail!(..)`): the
-//!   failure falls through to an error the caller hears of;
+//!   (it keeps the one it chose), and an `Err(_) => {}` of a `match` right before an error
+//!   that leaves the fn (the fn body's tail `Err(ProofError::ds_should_exist(zone))`, or a
+//!   block's last `return Err(..)` / `bail!(..)`; not in a closure or an `async` block, whose
+//!   error may reach nobody): the failure falls through to an error the caller hears of;
 //! - operations whose `Err` means "not now" rather than failure (`try_recv`, `try_lock`, ...)
 //!   or "not set" (`env::var(k)`: `find_map(|k| env::var(k).ok())` is the first variable set),
 //!   and serialization of an in-memory value to JSON (`serde_json::to_string(&v).ok()`,
@@ -2772,53 +2773,55 @@ fn explained_inside(cx: &Cx, body: &syn::Expr) -> bool {
         && !["TODO", "FIXME", "XXX"].iter().any(|w| upper.contains(w))
 }
 
-/// `match` statements a block ends right after with an error: its tail is `Err(..)`, or its
-/// next and last statement returns one (`return Err(..)`, `bail!(..)`). A `Err(_) => {}` arm
-/// there falls through to that error (`match lookup(..) { Ok(r) => return Ok(r), Err(_) => {} }
-/// Err(ProofError::ds_should_exist(zone))`): the caller hears of the failure, as this fn's
-/// own error.
+/// `match` statements right before an error that leaves the fn: the fn body's tail `Err(..)`
+/// (no `;`), or, in any block of the body, a last statement that returns one (`return
+/// Err(..);`, `bail!(..)`). An `Err(_) => {}` arm there falls through to that error (`match
+/// lookup(..) { Ok(r) => return Ok(r), Err(_) => {} } Err(ProofError::ds_should_exist(zone))`):
+/// the caller hears of the failure, as this fn's own error. Closures and `async` blocks
+/// (a spawned task's tail reaches nobody) are not looked into.
 fn matches_before_error_tail(
     block: &syn::Block,
     out: &mut std::collections::HashSet<(usize, usize)>,
 ) {
     struct Scan<'o>(&'o mut std::collections::HashSet<(usize, usize)>);
-    fn is_err_ctor(e: &syn::Expr) -> bool {
-        match peel(e) {
-            syn::Expr::Call(c) => matches!(peel(&c.func), syn::Expr::Path(p)
-                if p.path.segments.last().is_some_and(|s| s.ident == "Err")),
-            syn::Expr::Return(r) => r.expr.as_deref().is_some_and(is_err_ctor),
-            syn::Expr::Macro(m) => m
-                .mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "bail"),
+    fn err_ctor(e: &syn::Expr) -> bool {
+        matches!(peel(e), syn::Expr::Call(c) if matches!(peel(&c.func), syn::Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "Err")))
+    }
+    fn bail(m: &syn::Macro) -> bool {
+        m.path.segments.last().is_some_and(|s| s.ident == "bail")
+    }
+    /// The statement leaves the fn with an error.
+    fn returns_error(stmt: &syn::Stmt) -> bool {
+        match stmt {
+            syn::Stmt::Expr(syn::Expr::Return(r), _) => r.expr.as_deref().is_some_and(err_ctor),
+            syn::Stmt::Expr(syn::Expr::Macro(m), _) => bail(&m.mac),
+            syn::Stmt::Macro(m) => bail(&m.mac),
             _ => false,
         }
     }
-    fn ends_in_error(stmt: &syn::Stmt) -> bool {
-        match stmt {
-            syn::Stmt::Expr(e, _) => is_err_ctor(e),
-            syn::Stmt::Macro(m) => m
-                .mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "bail"),
-            _ => false,
+    fn before(b: &syn::Block, last: impl Fn(&syn::Stmt) -> bool) -> Option<&syn::ExprMatch> {
+        match b.stmts.as_slice() {
+            [.., syn::Stmt::Expr(syn::Expr::Match(m), _), tail] if last(tail) => Some(m),
+            _ => None,
         }
     }
     impl<'a> syn::visit::Visit<'a> for Scan<'_> {
         fn visit_block(&mut self, b: &'a syn::Block) {
-            if let [.., syn::Stmt::Expr(syn::Expr::Match(m), _), last] = b.stmts.as_slice()
-                && ends_in_error(last)
-            {
+            if let Some(m) = before(b, returns_error) {
                 self.0.insert(pos(m.match_token.span));
             }
             syn::visit::visit_block(self, b);
         }
         fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    if let Some(m) = before(
+        block,
+        |t| matches!(t, syn::Stmt::Expr(e, None) if err_ctor(e)),
+    ) {
+        out.insert(pos(m.match_token.span));
     }
     syn::visit::Visit::visit_block(&mut Scan(out), block);
 }

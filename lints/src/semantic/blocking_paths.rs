@@ -116,7 +116,7 @@ fn is_blocking_socket_call(owner: &str, method: &str) -> bool {
 pub fn is_blocking_call(path: &str, configured: &[String]) -> bool {
     is_blocking_fs(path)
         || path == "std::thread::sleep"
-        || path.contains("::") && super::syntax::is_block_on_name(super::syntax::last_segment(path))
+        || (path.contains("::") && super::syntax::is_block_on_path(path))
         || is_blocking_client(path)
         || path
             .rsplit_once("::")

@@ -154,6 +154,8 @@ pub enum Written {
     KeyInserted,
     /// A local binding stored as it is (`*g = available;`).
     Local(String),
+    /// A clock read (`*last = SystemTime::now()`): a timestamp, not a claim.
+    Clock,
 }
 
 /// One read or write of locked or atomic state: a method called on a guard (`g.len()`,
@@ -194,6 +196,8 @@ pub struct StateAccess {
     /// An atomic write whose statement the next one leaves after (`FLAG.store(true, ..);
     /// break;`): nothing on this path runs after it.
     pub then_leaves: bool,
+    /// For a set's `contains(k)`/`insert(k)`: the key's text (see `walk::access::key_text`).
+    pub key: Option<String>,
 }
 
 /// A condition that reads locked or atomic state, with the code whose execution it decides: the

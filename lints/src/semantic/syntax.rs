@@ -59,10 +59,34 @@ pub fn last_segment(path: &str) -> &str {
     split_last(path).1
 }
 
-/// Whether a fn name runs a future to completion on the calling thread: `block_on`, and an
-/// executor's renamed one (`fluvio_future::task::run_block_on`, `smol::future::block_on`).
-pub fn is_block_on_name(name: &str) -> bool {
-    name == "block_on" || name.ends_with("_block_on")
+/// Whether a called fn (its resolved path) runs a future to completion on the calling thread:
+/// `block_on`, and another crate's executor under another name
+/// (`fluvio_future::task::run_block_on`); a crate's own `place_block_on` is its business.
+pub fn is_block_on_path(path: &str) -> bool {
+    let name = last_segment(path);
+    name == "block_on"
+        || (name.ends_with("_block_on") && path.contains("::") && !path.starts_with("crate::"))
+}
+
+/// A clock read by its resolved path: `now`/`now_utc` of a clock or timestamp type
+/// (`std::time::SystemTime::now`, `chrono::Utc::now`, `time::OffsetDateTime::now_utc`).
+pub fn is_clock_read(path: &str) -> bool {
+    let (owner, name) = split_last(path);
+    matches!(name, "now" | "now_utc" | "now_local")
+        && owner.is_some_and(|o| {
+            matches!(
+                last_segment(o),
+                "Instant"
+                    | "SystemTime"
+                    | "Utc"
+                    | "Local"
+                    | "OffsetDateTime"
+                    | "Timestamp"
+                    | "Zoned"
+                    | "DateTime"
+                    | "NaiveDateTime"
+            )
+        })
 }
 
 /// A path split before its last segment: `(Some("tokio::task"), "spawn")`, `(None, "spawn")`.
@@ -905,42 +929,68 @@ pub fn chain_root(e: &syn::Expr) -> Option<&syn::Ident> {
     }
 }
 
-/// The locals of a fn that a `match` takes apart by a type's variants (`match api_key {
-/// AdminApiKey::Create => .., AdminApiKey::Delete(..) => .. }`): an enum's value, whatever its
-/// name says. `Some`/`Ok`/`Err` and a bare `None` say nothing of the value inside.
+/// The locals of a fn that a `match` takes apart by an enum's fieldless variants, every arm a
+/// unit variant or `_` (`match api_key { AdminApiKey::Create => .., AdminApiKey::Delete |
+/// AdminApiKey::List => .., _ => .. }`): an enum's value, which carries no text, whatever its
+/// name says. A variant with fields (`Auth::Bearer(t)`) may carry the secret; `Option::`/
+/// `Result::` say nothing of the value inside; a name the fn binds with more than one `let`
+/// may be something else elsewhere.
 pub fn variant_matched_locals(block: &syn::Block) -> BTreeSet<String> {
     use syn::visit::Visit;
     #[derive(Default)]
-    struct Scan(BTreeSet<String>);
-    fn names_variant(p: &syn::Pat) -> bool {
-        let path = match p {
-            syn::Pat::Path(p) => &p.path,
-            syn::Pat::TupleStruct(p) => &p.path,
-            syn::Pat::Struct(p) => &p.path,
-            syn::Pat::Or(o) => return o.cases.iter().any(names_variant),
-            _ => return false,
-        };
-        path.segments.len() >= 2
-            && path.segments.last().is_some_and(|s| {
-                s.ident
-                    .to_string()
-                    .starts_with(|c: char| c.is_ascii_uppercase())
-            })
+    struct Scan {
+        matched: BTreeSet<String>,
+        lets: std::collections::BTreeMap<String, usize>,
+    }
+    /// A unit variant named through its enum (`Kind::Create`), `_`, or an `|` of them; `Some`
+    /// for a variant.
+    fn unit_arm(p: &syn::Pat) -> Option<bool> {
+        match p {
+            syn::Pat::Wild(_) => Some(false),
+            syn::Pat::Path(p) => {
+                let segs = &p.path.segments;
+                let enum_name = segs.iter().rev().nth(1)?.ident.to_string();
+                (segs.len() >= 2 && !matches!(enum_name.as_str(), "Option" | "Result"))
+                    .then_some(true)
+            }
+            syn::Pat::Or(o) => {
+                let mut any = false;
+                for c in &o.cases {
+                    any |= unit_arm(c)?;
+                }
+                Some(any)
+            }
+            _ => None,
+        }
     }
     impl<'ast> Visit<'ast> for Scan {
         fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
             if let syn::Expr::Path(p) = peel(&m.expr)
                 && let Some(name) = p.path.get_ident()
-                && m.arms.iter().any(|a| names_variant(&a.pat))
             {
-                self.0.insert(name.to_string());
+                let arms: Option<Vec<bool>> = m.arms.iter().map(|a| unit_arm(&a.pat)).collect();
+                if arms.is_some_and(|a| a.contains(&true)) {
+                    self.matched.insert(name.to_string());
+                }
             }
             syn::visit::visit_expr_match(self, m);
+        }
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            let mut names = Vec::new();
+            pat_names(&l.pat, &mut names);
+            for n in names {
+                *self.lets.entry(n).or_default() += 1;
+            }
+            syn::visit::visit_local(self, l);
         }
     }
     let mut scan = Scan::default();
     scan.visit_block(block);
-    scan.0
+    let lets = scan.lets;
+    scan.matched
+        .into_iter()
+        .filter(|n| lets.get(n).copied().unwrap_or(0) <= 1)
+        .collect()
 }
 
 /// The local names of a fn every binding and assignment of which holds text fixed in the

@@ -329,16 +329,17 @@ impl<'a> Visit<'a> for OwnLevel<'a> {
 /// A send on a channel (`events_tx.send(ev)`, `.await`ed or not; the receiver named as a
 /// sender: `tx`, `*_tx`, `sender`, `*_sender`): its `Err` only says the receiver is gone, the
 /// ordinary end of a task that forwards into it, and a `?` on it stops the task for that
-/// reason alone; also with the error converted (`sender.send(r).map_err(|_| "no reply")?`).
+/// reason alone; also with that error replaced (`sender.send(r).map_err(|_| "no reply")?`: a
+/// closure that ignores the error, which for a channel only hands back the unsent value; a
+/// `.context(..)` keeps the error, as for a mail transport's `send`).
 fn channel_send(e: &syn::Expr) -> bool {
     let syn::Expr::MethodCall(mc) = super::syntax::peel_await(e) else {
         return false;
     };
-    if matches!(
-        mc.method.to_string().as_str(),
-        "map_err" | "context" | "with_context" | "wrap_err" | "wrap_err_with"
-    ) {
-        return channel_send(&mc.receiver);
+    if mc.method == "map_err" {
+        let ignores_error = matches!(mc.args.first().map(peel), Some(syn::Expr::Closure(c))
+            if matches!(c.inputs.first(), Some(syn::Pat::Wild(_))));
+        return ignores_error && channel_send(&mc.receiver);
     }
     let sender = super::syntax::plain_value_name(peel(&mc.receiver), &[]);
     mc.args.len() == 1

@@ -41,6 +41,22 @@ fn claims(cx: &CrateCx, g: &GatedAct, constant: &str) -> bool {
         && (d.reports_outcome || (!g.act.then_leaves && cx.decides_work(g.act_file, d, g.act)))
 }
 
+/// The decision also decides a write of other state that is not a constant or a timestamp
+/// (`queue.push_back(id)`, `unique.fetch_add(1, ..)`): two racers both make it.
+fn decides_other_writes(cx: &CrateCx, g: &GatedAct) -> bool {
+    let Some(file) = cx.files.get(g.act_file) else {
+        return true;
+    };
+    file.accesses.iter().any(|a| {
+        a.id != g.act.id
+            && a.kind == AccessKind::Write
+            && a.body == g.decision.body
+            && g.decision.gates(&a.region)
+            && !(matches!(a.op.as_str(), "store" | "assign")
+                && matches!(a.written, Written::Constant(_) | Written::Clock))
+    })
+}
+
 /// A removal from locked state whose result decides what follows (`pop_front`, `pop_lru`,
 /// `remove`, `take`, `swap_remove`).
 fn is_removal(op: &str) -> bool {
@@ -117,6 +133,8 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
             // change nothing; every racer stores its own value whatever the check saw.
             if let Written::Local(v) = &w.written
                 && d.compared.contains(v)
+                && !d.reports_outcome
+                && !cx.decides_work(g.act_file, d, g.act)
             {
                 return None;
             }
@@ -130,8 +148,11 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
             // nothing else: a statement `if` that neither leaves nor yields a value, and no work.
             if w.written == Written::KeyInserted
                 && r.op == "contains"
+                && r.key.is_some()
+                && r.key == w.key
                 && d.side_effects_only
                 && !cx.decides_work(g.act_file, d, g.act)
+                && !decides_other_writes(cx, g)
             {
                 return None;
             }

@@ -297,6 +297,12 @@ impl Walker<'_, '_> {
         if let Some(c) = is_constant(v) {
             return Written::Constant(c);
         }
+        if let syn::Expr::Call(c) = peel(v)
+            && let syn::Expr::Path(p) = peel(&c.func)
+            && crate::semantic::syntax::is_clock_read(&self.core.uses.resolve(&p.path))
+        {
+            return Written::Clock;
+        }
         if self.is_identity(v, 0) {
             Written::Identity
         } else if let Some(name) = local_name(v) {
@@ -354,6 +360,7 @@ impl Walker<'_, '_> {
             in_test: self.core.in_test(),
             snippet,
             then_leaves: false,
+            key: None,
         });
         if let Some(top) = self.core.collectors.last_mut() {
             top.push(id);
@@ -409,6 +416,15 @@ impl Walker<'_, '_> {
         }
         // `set.insert(k);`: a set's insert (a map's takes a value too) whose result is dropped.
         let key_inserted = dropped && mc.args.len() == 1 && name == "insert";
+        let key = match mc.args.first() {
+            Some(a) if mc.args.len() == 1 && matches!(name.as_str(), "insert" | "contains") => {
+                key_text(a)
+            }
+            _ => None,
+        };
+        for a in &mut self.core.facts.accesses[first..] {
+            a.key = key.clone();
+        }
         if key_removed || key_inserted {
             for a in &mut self.core.facts.accesses[first..] {
                 a.written = if key_removed {
@@ -663,6 +679,37 @@ impl Walker<'_, '_> {
 pub(crate) fn range_of(span: proc_macro2::Span) -> (u32, u32) {
     let r = Region::from_span(span);
     (r.start_byte, r.end_byte)
+}
+
+/// The key a set is asked about or given, as text, with borrows, derefs and copies peeled
+/// (`&id`, `*id`, `id.clone()`, `word.to_vec()` are all `id`/`word`).
+fn key_text(e: &syn::Expr) -> Option<String> {
+    let mut e = e;
+    loop {
+        match e {
+            syn::Expr::Reference(r) => e = &r.expr,
+            syn::Expr::Paren(p) => e = &p.expr,
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => e = &u.expr,
+            syn::Expr::MethodCall(mc)
+                if mc.args.is_empty()
+                    && matches!(
+                        mc.method.to_string().as_str(),
+                        "clone"
+                            | "to_vec"
+                            | "to_owned"
+                            | "to_string"
+                            | "into"
+                            | "as_ref"
+                            | "as_str"
+                            | "as_bytes"
+                    ) =>
+            {
+                e = &mc.receiver
+            }
+            _ => break,
+        }
+    }
+    Some(quote::ToTokens::to_token_stream(e).to_string())
 }
 
 /// A plain local binding's name (`available` in `*g = available`): lowercase, one segment.

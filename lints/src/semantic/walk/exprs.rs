@@ -1476,7 +1476,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         // A clock read (`SystemTime::now()`) is a value, and `drop(..)` releases: neither is
         // work a decision could make twice.
-        if !matches!(last, "now" | "now_utc" | "drop") {
+        if !(crate::semantic::syntax::is_clock_read(&callee) || callee == "std::mem::drop") {
             self.record_work(func_span);
         }
         // Moved into a fn (`drop(guard)`, `consume(guard)`): it ends there.
@@ -2263,6 +2263,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             if !then_leaves
                 && !else_leaves
                 && !yields_value(i)
+                && !assigns_local(i)
                 && let Some(d) = self.core.facts.decisions.last_mut()
             {
                 d.side_effects_only = true;
@@ -2916,6 +2917,40 @@ fn is_plain_value(t: &Ty) -> bool {
             || p == "char"
             || crate::semantic::types::NUMBERS_AND_BOOL.contains(&p)
     })
+}
+
+/// An `if` whose branches set a local (`is_new = true;`, `n += 1`): what they decided flows
+/// on.
+fn assigns_local(i: &syn::ExprIf) -> bool {
+    use syn::visit::Visit;
+    struct Scan(bool);
+    impl<'a> Visit<'a> for Scan {
+        fn visit_expr_assign(&mut self, a: &'a syn::ExprAssign) {
+            self.0 |= matches!(peel(&a.left), syn::Expr::Path(p) if p.path.get_ident().is_some());
+            syn::visit::visit_expr_assign(self, a);
+        }
+        fn visit_expr_binary(&mut self, b: &'a syn::ExprBinary) {
+            let compound = matches!(
+                b.op,
+                syn::BinOp::AddAssign(_)
+                    | syn::BinOp::SubAssign(_)
+                    | syn::BinOp::MulAssign(_)
+                    | syn::BinOp::BitOrAssign(_)
+                    | syn::BinOp::BitAndAssign(_)
+            );
+            self.0 |= compound
+                && matches!(peel(&b.left), syn::Expr::Path(p) if p.path.get_ident().is_some());
+            syn::visit::visit_expr_binary(self, b);
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut scan = Scan(false);
+    scan.visit_block(&i.then_branch);
+    if let Some((_, e)) = &i.else_branch {
+        scan.visit_expr(e);
+    }
+    scan.0
 }
 
 /// An `if` whose branches hand a value on (`if seen { NOT_MODIFIED } else { ..; OK }`): a

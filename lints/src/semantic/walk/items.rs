@@ -198,7 +198,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             syn::Item::Impl(imp) => self.walk_impl(imp),
             syn::Item::Trait(t) => {
                 self.core.items.push(ItemCtx {
-                    self_ty: Some(Ty::path(&format!("self::{}", t.ident))),
+                    // The trait's own path: a default body's `self.m(..)` is one of the
+                    // trait's methods (see `callgraph::Resolution::Dispatch`).
+                    self_ty: Some(Ty::path(&self.item_path(&t.ident))),
                     name: t.ident.to_string(),
                     is_fn: false,
                     exclusive_self: false,

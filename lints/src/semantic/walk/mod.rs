@@ -304,9 +304,7 @@ impl<'a> Core<'a> {
         on_runtime: bool,
     ) {
         let Some(body) = self.body() else { return };
-        if !crate::semantic::syntax::is_block_on_name(crate::semantic::syntax::last_segment(callee))
-            || body.is_async
-        {
+        if !crate::semantic::syntax::is_block_on_path(callee) || body.is_async {
             return;
         }
         // On any thread of its own (a `thread::spawn` closure's too); in place in its fn only
