@@ -54,9 +54,7 @@
 //! called only by `main`, keeps `shutdown` startup-only), and no caller of the chain is
 //! unknown (a fn that nothing visibly calls, such as a handler registered by name, counts as
 //! reachable from anywhere; a call from test code is no path the program takes and is left
-//! out; a trait's default body calling `self.run_client()` is a caller of every impl's
-//! `run_client`, and `opt.run(..)` on a type that inherits that default body calls it). The
-//! `block_on` of an executor under another name (`fluvio_future::task::run_block_on`) runs
+//! out). The `block_on` of an executor under another name (`fluvio_future::task::run_block_on`) runs
 //! its future in place like any `block_on`. A chain from `async fn main` (or main's `block_on` block) is low too; from a
 //! handler or a task it stays critical.
 //!

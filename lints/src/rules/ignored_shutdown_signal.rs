@@ -279,10 +279,26 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
             && ["Event", "Message", "Msg", "Packet", "Frame", "Record"]
                 .iter()
                 .any(|w| last.ends_with(w))
-            // `ManualResetEvent`, `ShutdownEvent`: a notifier named for what it announces.
-            && !["Reset", "Shutdown", "Stop", "Cancel", "Quit", "Exit", "Term", "Kill", "Notif", "Wake", "Signal"]
-                .iter()
-                .any(|w| last.contains(w)))
+            // `ManualResetEvent`, `ShutdownEvent`: a notifier named for what it announces (by
+            // whole words: a `TerminalEvent` is data).
+            && !camel_words(&last).any(|w| {
+                matches!(
+                    w,
+                    "Reset" | "Shutdown" | "Stop" | "Cancel" | "Cancellation" | "Quit" | "Exit"
+                        | "Terminate" | "Termination" | "Kill" | "Notify" | "Wake" | "Signal"
+                )
+            }))
+}
+
+/// The words of a CamelCase name (`ManualResetEvent` → `Manual`, `Reset`, `Event`).
+fn camel_words(name: &str) -> impl Iterator<Item = &str> {
+    let starts: Vec<usize> = name
+        .char_indices()
+        .filter(|(i, c)| *i == 0 || c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .collect();
+    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([name.len()]).collect();
+    starts.into_iter().zip(ends).map(move |(a, b)| &name[a..b])
 }
 
 struct Ignored {

@@ -8,13 +8,7 @@
 //!   crate names (`store::open()`);
 //! - a method call through its receiver's type (`self.reload()`, `state.cache.refresh()`), on
 //!   this crate's or a member's type;
-//! - `Trait::method(..)` on a trait of the workspace with exactly one body for that method;
-//! - a method a type inherits: the one default body of that name among the traits the crate
-//!   implements for the type (`consume.process(..)` with `impl ClientCmd for ConsumeOpt`
-//!   overriding only `process_client`);
-//! - `self.m(..)` in a trait's default body: an edge to every impl's `m` in the crate
-//!   ([`Resolution::Dispatch`]). These edges say who may call those bodies (for "only startup
-//!   reaches it"); no summary follows them, since which impl runs is the caller's generic.
+//! - `Trait::method(..)` on a trait of the workspace with exactly one body for that method.
 //! - a fn handed as an argument to a path call of a fn that calls that parameter in place
 //!   (`init_protocol("ftp", init_ftp).await` where `init_protocol` does `init().await`: see
 //!   [`CallSite::handed_to`] and [`FnDef::in_place_params`]); handed anywhere else, it is a
@@ -71,8 +65,6 @@ struct Edge {
     krate: usize,
     file: usize,
     site: usize,
-    /// A trait default body's `self.m(..)` to an impl's `m` (see [`Resolution::Dispatch`]).
-    dispatch: bool,
 }
 
 /// Where a summary's witness goes next.
@@ -262,12 +254,6 @@ struct Resolver<'g, 'c, 'a> {
     /// (crate, canonical trait path, method) → bodies of that method in the trait's impls and
     /// default.
     by_trait: FxHashMap<(usize, String), Slot>,
-    /// (crate, canonical trait path, method) → every body of that method in the crate's impls
-    /// of the trait (not the default).
-    impl_bodies: FxHashMap<(usize, String), Vec<u32>>,
-    /// (crate, canonical type path) → the traits the crate implements for it (by the trait
-    /// paths of its impls' methods).
-    traits_of: FxHashMap<(usize, String), Vec<String>>,
     /// Crate position of each crate id in `crates` (the graph's own).
     pos: &'g FxHashMap<usize, usize>,
     /// Crate id of each crate's index, for a member a crate names through its index.
@@ -304,21 +290,6 @@ impl Resolver<'_, '_, '_> {
             }
             Callee::Method(ty, name) => Some(self.method(ci.id, ty, name)),
         }
-    }
-
-    /// The one default body named `name` among the traits crate `krate` implements for
-    /// `owner`.
-    fn inherited_default(&self, krate: usize, owner: &str, name: &str) -> Option<u32> {
-        let mut found = None;
-        for t in self.traits_of.get(&(krate, owner.to_string()))? {
-            if let Some(Slot::One(n)) = self.lookup(krate, format!("{t}::{name}")) {
-                if found.is_some_and(|f| f != n) {
-                    return None;
-                }
-                found = Some(n);
-            }
-        }
-        found
     }
 
     fn index(&self, krate: usize) -> Option<&CrateIndex> {
@@ -424,18 +395,6 @@ impl Resolver<'_, '_, '_> {
             Some(Slot::One(n)) => Resolution::Fn(n),
             Some(Slot::Alternatives(ns)) => Resolution::Alternatives(ns),
             Some(Slot::Many) => Resolution::Unknown,
-            // `self.process_client(..)` in a default body of trait `owner`: an impl's.
-            None if self
-                .impl_bodies
-                .contains_key(&(krate, format!("{owner}::{name}"))) =>
-            {
-                self.impl_bodies
-                    .get(&(krate, format!("{owner}::{name}")))
-                    .map_or(Resolution::Unknown, |ns| Resolution::Dispatch(ns.clone()))
-            }
-            // A default body of a trait the crate implements for the type, which the impl does
-            // not override (`consume.process(..)` with `impl ClientCmd for ConsumeOpt`).
-            None if let Some(n) = self.inherited_default(krate, &owner, name) => Resolution::Fn(n),
             // Auto-deref to the target of the wrapper's `Deref` (one level).
             None if !deref_step => match index.deref_target(&owner) {
                 Some(target) => self.method_at(krate, &super::TyExpr::Known(target), name, true),
@@ -506,18 +465,10 @@ enum Before {
     Tasks,
 }
 
-/// A fn's graph keys: its own (`Owner::method`, a free fn's path), its trait's
-/// (`Trait::method`), and for an impl's method (type, trait).
-type FnKeys = (String, Option<String>, Option<(String, String)>);
-
 enum Resolution {
     Fn(u32),
     /// A fn whose versions each carry a `#[cfg]` (see [`Slot::Alternatives`]).
     Alternatives(Vec<u32>),
-    /// `self.m(..)` in a trait's default body: whichever impl's `m` the value's type has. Its
-    /// edges tell who may call those bodies; no summary follows them (a generic's call ends a
-    /// chain).
-    Dispatch(Vec<u32>),
     /// Names something outside the workspace: not a call graph question.
     External,
     /// A method of a value another crate's type made (see `CrateIndex::made_outside`): that
@@ -574,9 +525,7 @@ impl CallGraph {
             .enumerate()
             .flat_map(|(c, ci)| (0..ci.cx.files.len()).map(move |f| (c, f)))
             .collect();
-        let mut impl_bodies: FxHashMap<(usize, String), Vec<u32>> = FxHashMap::default();
-        let mut traits_of: FxHashMap<(usize, String), Vec<String>> = FxHashMap::default();
-        let keys: Vec<Vec<FnKeys>> = files
+        let keys: Vec<Vec<(String, Option<String>)>> = files
             .par_iter()
             .map(|&(c, file)| {
                 let index = crates[c].cx.index;
@@ -595,12 +544,7 @@ impl CallGraph {
                             // nothing).
                             None => def.owner.is_some().then(|| key.clone()),
                         };
-                        // (type, trait) of an impl's method.
-                        let implements = match (&def.owner, &def.trait_path) {
-                            (Some(owner), Some(t)) => Some((index.canon(owner), index.canon(t))),
-                            _ => None,
-                        };
-                        (key, by_trait, implements)
+                        (key, by_trait)
                     })
                     .collect()
             })
@@ -619,7 +563,7 @@ impl CallGraph {
                 },
             );
             sites += calls;
-            for (func, (key, trait_key, implements)) in keys.into_iter().enumerate() {
+            for (func, (key, trait_key)) in keys.into_iter().enumerate() {
                 let r = FnRef {
                     krate: ci.id,
                     file,
@@ -638,19 +582,7 @@ impl CallGraph {
                 };
                 insert(&mut by_key, (ci.id, key), node, gated);
                 if let Some(t) = trait_key {
-                    if implements.is_some() {
-                        impl_bodies
-                            .entry((ci.id, t.clone()))
-                            .or_default()
-                            .push(node);
-                    }
                     insert(&mut by_trait, (ci.id, t), node, gated);
-                }
-                if let Some((owner, t)) = implements {
-                    let traits = traits_of.entry((ci.id, owner)).or_default();
-                    if !traits.contains(&t) {
-                        traits.push(t);
-                    }
                 }
             }
         }
@@ -667,8 +599,6 @@ impl CallGraph {
             crates,
             by_key,
             by_trait,
-            impl_bodies,
-            traits_of,
             pos: &g.pos,
             by_index: &by_index,
         };
@@ -724,13 +654,12 @@ impl CallGraph {
                     _ => res,
                 };
                 let one;
-                let dispatch = matches!(res, Some(Resolution::Dispatch(_)));
                 let to: &[u32] = match res {
                     Some(Resolution::Fn(n)) => {
                         one = [*n];
                         &one
                     }
-                    Some(Resolution::Alternatives(ns) | Resolution::Dispatch(ns)) => ns,
+                    Some(Resolution::Alternatives(ns)) => ns,
                     Some(Resolution::External) => continue,
                     Some(Resolution::MadeOutside) => {
                         g.unfollowed_by_trait.insert(site.unfollowed_key());
@@ -785,10 +714,9 @@ impl CallGraph {
                         krate: ci.id,
                         file,
                         site: site_ix,
-                        dispatch,
                     });
                 }
-                if !dispatch && let Some(slot) = g.site_slot(ci.id, file, site_ix) {
+                if let Some(slot) = g.site_slot(ci.id, file, site_ix) {
                     g.site_edge[slot] = e;
                 }
             }
@@ -897,9 +825,7 @@ impl CallGraph {
             .iter()
             .enumerate()
             .filter(|(_, e)| {
-                if e.dispatch
-                    || self.nodes[e.from as usize].krate != self.nodes[e.to as usize].krate
-                {
+                if self.nodes[e.from as usize].krate != self.nodes[e.to as usize].krate {
                     return false;
                 }
                 let (Some(from), Some(to), Some(s)) = (def(e.from), def(e.to), site(e)) else {
@@ -934,7 +860,7 @@ impl CallGraph {
         let mut out = Vec::new();
         for (ei, e) in self.edges.iter().enumerate() {
             let Some(s) = site(e) else { continue };
-            if e.dispatch || s.held().is_empty() || self.nodes[e.to as usize].krate != e.krate {
+            if s.held().is_empty() || self.nodes[e.to as usize].krate != e.krate {
                 continue;
             }
             let Some(callee) = def(e.to) else { continue };
@@ -1115,8 +1041,7 @@ impl CallGraph {
             .iter()
             .enumerate()
             .filter(|(_, e)| {
-                !e.dispatch
-                    && sync[e.from as usize]
+                sync[e.from as usize]
                     && sync[e.to as usize]
                     && site(e)
                         .is_some_and(|s| s.inline && !s.in_async && (!s.in_test || test_fn(e.from)))

@@ -338,7 +338,9 @@ fn channel_send(e: &syn::Expr) -> bool {
     };
     if mc.method == "map_err" {
         let ignores_error = matches!(mc.args.first().map(peel), Some(syn::Expr::Closure(c))
-            if matches!(c.inputs.first(), Some(syn::Pat::Wild(_))));
+            if matches!(c.inputs.first(), Some(syn::Pat::Wild(_)))
+                || matches!(c.inputs.first(), Some(syn::Pat::Ident(i))
+                    if i.ident.to_string().starts_with('_')));
         return ignores_error && channel_send(&mc.receiver);
     }
     let sender = super::syntax::plain_value_name(peel(&mc.receiver), &[]);

@@ -80,18 +80,19 @@ fn field_types(
         .collect()
 }
 
+/// The names of an item's type parameters (`E` of `impl<E> Worker<E>`).
+fn type_param_names(g: &syn::Generics) -> Vec<String> {
+    g.type_params().map(|p| p.ident.to_string()).collect()
+}
+
 fn ret_ty(sig: &syn::Signature, w: &Walker) -> Option<Ty> {
     let syn::ReturnType::Type(_, ty) = &sig.output else {
         return None;
     };
     // `-> Result<(), E>` with `E` a parameter of the fn or of its impl: what `E` is depends on
     // the call.
-    let params: Vec<String> = sig
-        .generics
-        .type_params()
-        .map(|p| p.ident.to_string())
-        .chain(w.core.impl_type_params.iter().cloned())
-        .collect();
+    let mut params = type_param_names(&sig.generics);
+    params.extend(w.core.impl_type_params.iter().cloned());
     let ty = Ty::from_syn(ty, &w.core.uses).erase(&params);
     Some(if sig.asyncness.is_some() {
         Ty::future(ty)
@@ -198,9 +199,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             syn::Item::Impl(imp) => self.walk_impl(imp),
             syn::Item::Trait(t) => {
                 self.core.items.push(ItemCtx {
-                    // The trait's own path: a default body's `self.m(..)` is one of the
-                    // trait's methods (see `callgraph::Resolution::Dispatch`).
-                    self_ty: Some(Ty::path(&self.item_path(&t.ident))),
+                    self_ty: Some(Ty::path(&format!("self::{}", t.ident))),
                     name: t.ident.to_string(),
                     is_fn: false,
                     exclusive_self: false,
@@ -322,10 +321,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let owner_path = self.enter_impl(&imp.self_ty, imp.trait_.as_ref().map(|t| &t.1));
         let outer_params = std::mem::replace(
             &mut self.core.impl_type_params,
-            imp.generics
-                .type_params()
-                .map(|p| p.ident.to_string())
-                .collect(),
+            type_param_names(&imp.generics),
         );
         let in_trait_impl = imp.trait_.is_some();
         // `impl Deref for Wrapper { type Target = Inner; }`: fields and methods the wrapper lacks
@@ -608,10 +604,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         // Before the hook: `#[instrument(fields(api = R::API_KEY))]` is read there.
         let outer_type_params = std::mem::replace(
             &mut self.core.fn_type_params,
-            sig.generics
-                .type_params()
-                .map(|p| p.ident.to_string())
-                .collect(),
+            type_param_names(&sig.generics),
         );
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
         let in_place = in_place_params(sig, block, is_async, view.body_text());
