@@ -281,24 +281,13 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
                 .any(|w| last.ends_with(w))
             // `ManualResetEvent`, `ShutdownEvent`: a notifier named for what it announces (by
             // whole words: a `TerminalEvent` is data).
-            && !camel_words(&last).any(|w| {
+            && !crate::semantic::secret_names::split_words(&last).iter().any(|w| {
                 matches!(
-                    w,
-                    "Reset" | "Shutdown" | "Stop" | "Cancel" | "Cancellation" | "Quit" | "Exit"
-                        | "Terminate" | "Termination" | "Kill" | "Notify" | "Wake" | "Signal"
+                    w.as_str(),
+                    "reset" | "shutdown" | "stop" | "cancel" | "cancellation" | "quit" | "exit"
+                        | "terminate" | "termination" | "kill" | "notify" | "wake" | "signal"
                 )
             }))
-}
-
-/// The words of a CamelCase name (`ManualResetEvent` → `Manual`, `Reset`, `Event`).
-fn camel_words(name: &str) -> impl Iterator<Item = &str> {
-    let starts: Vec<usize> = name
-        .char_indices()
-        .filter(|(i, c)| *i == 0 || c.is_ascii_uppercase())
-        .map(|(i, _)| i)
-        .collect();
-    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([name.len()]).collect();
-    starts.into_iter().zip(ends).map(move |(a, b)| &name[a..b])
 }
 
 struct Ignored {

@@ -2783,20 +2783,18 @@ fn matches_before_error_tail(
     block: &syn::Block,
     out: &mut std::collections::HashSet<(usize, usize)>,
 ) {
+    use crate::semantic::syntax::{is_bail, is_variant_call};
     struct Scan<'o>(&'o mut std::collections::HashSet<(usize, usize)>);
-    fn err_ctor(e: &syn::Expr) -> bool {
-        matches!(peel(e), syn::Expr::Call(c) if matches!(peel(&c.func), syn::Expr::Path(p)
-            if p.path.segments.last().is_some_and(|s| s.ident == "Err")))
-    }
-    fn bail(m: &syn::Macro) -> bool {
-        m.path.segments.last().is_some_and(|s| s.ident == "bail")
-    }
-    /// The statement leaves the fn with an error.
+    let err_ctor = |e: &syn::Expr| is_variant_call(e, "Err");
+    /// The statement leaves the fn with an error (a narrower `syntax::exit_of`: not `Err(e)?`,
+    /// an exit, or a block's tail, whose value may go nowhere).
     fn returns_error(stmt: &syn::Stmt) -> bool {
         match stmt {
-            syn::Stmt::Expr(syn::Expr::Return(r), _) => r.expr.as_deref().is_some_and(err_ctor),
-            syn::Stmt::Expr(syn::Expr::Macro(m), _) => bail(&m.mac),
-            syn::Stmt::Macro(m) => bail(&m.mac),
+            syn::Stmt::Expr(syn::Expr::Return(r), _) => {
+                r.expr.as_deref().is_some_and(|v| is_variant_call(v, "Err"))
+            }
+            syn::Stmt::Expr(syn::Expr::Macro(m), _) => is_bail(&m.mac),
+            syn::Stmt::Macro(m) => is_bail(&m.mac),
             _ => false,
         }
     }

@@ -896,7 +896,8 @@ fn is_failure_exit(c: &syn::ExprCall) -> bool {
             if i.base10_parse::<i64>().is_ok_and(|n| n != 0))
 }
 
-fn is_bail(mac: &syn::Macro) -> bool {
+/// `bail!(..)` (anyhow's, eyre's): returns an error.
+pub fn is_bail(mac: &syn::Macro) -> bool {
     crate::semantic::macros::macro_name(mac) == "bail"
 }
 

@@ -2930,15 +2930,7 @@ fn assigns_local(i: &syn::ExprIf) -> bool {
             syn::visit::visit_expr_assign(self, a);
         }
         fn visit_expr_binary(&mut self, b: &'a syn::ExprBinary) {
-            let compound = matches!(
-                b.op,
-                syn::BinOp::AddAssign(_)
-                    | syn::BinOp::SubAssign(_)
-                    | syn::BinOp::MulAssign(_)
-                    | syn::BinOp::BitOrAssign(_)
-                    | syn::BinOp::BitAndAssign(_)
-            );
-            self.0 |= compound
+            self.0 |= is_compound_assign(&b.op)
                 && matches!(peel(&b.left), syn::Expr::Path(p) if p.path.get_ident().is_some());
             syn::visit::visit_expr_binary(self, b);
         }
