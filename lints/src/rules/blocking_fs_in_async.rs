@@ -54,7 +54,10 @@
 //! member's fns; and a test's call reaches only test code.
 //! A fn handed as an argument to a workspace fn that calls that parameter in place in its own
 //! body (`init_protocol("ftp", init_ftp).await`, where `init_protocol` does `init().await`) is
-//! a call made right there, not a value: followed like one.
+//! a call made right there, not a value: followed like one. A future handed to a workspace fn
+//! that runs that parameter with a runtime's `block_on` in its own sync body
+//! (`with_enough_stack(cli::init(cfg))`, where `with_enough_stack` builds a multi-thread runtime
+//! and does `rt.block_on(fut)`) runs off the workers, as `rt.block_on(cli::init(cfg))` would.
 //! `flavor = "current_thread"`, the default `#[tokio::test]` and a file that builds a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
 //! thread is the runtime's only one — except in the program's startup before anything else

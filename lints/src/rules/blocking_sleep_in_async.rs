@@ -51,7 +51,10 @@
 //! chain (no finding). A call inside a closure handed to `spawn_blocking`/`block_in_place` (or to
 //! any other fn that may run it elsewhere), and a sync fn that only spawns a thread or builds a
 //! future, block nothing; a closure that runs in place during the call (an iterator adaptor's,
-//! `retain`'s, `Option::map`'s) is the async code's own. The sync fn itself is not reported, and an
+//! `retain`'s, `Option::map`'s) is the async code's own. A closure bound with `let` runs where
+//! its uses say: one handed to a thread by name (`thread::spawn(watchdog)`) or called inside
+//! another closure that runs elsewhere (`thread::spawn(move || tx.send(check()))`) is off the
+//! worker; one only called in place (`check()`, `.map(|n| check(n))`) is not. The sync fn itself is not reported, and an
 //! async fn calling the same helper several times is reported at its first call.
 //!
 //! ## Why is this bad

@@ -11,13 +11,18 @@
 //!   (`let full = q.lock().len() >= max; if full { .. }`). A value that is only read and carried
 //!   on (`let id = lc.read().id.clone();`) is not a condition until something decides on it, and
 //!   a fn's result is a new value (`let stale = diff(&snapshot); if stale.is_empty() { .. }`
-//!   decides on `stale`, not on the lock `snapshot` was copied from); `std::mem::take(&mut
+//!   decides on `stale`, not on the lock `snapshot` was copied from), and so is an awaited
+//!   call's, whatever its arguments read (`let out = send_request(&*state.headers.read().await)
+//!   .await?; if let Some(r) = out.first() { .. }` decides on what the server answered);
+//!   `std::mem::take(&mut
 //!   *g)` (`replace`, `swap`), and a field's `g.command.take()` / `g.slot.replace(v)`, move the
 //!   state out — a write — and what is decided on the value taken is the taker's own batch (merging a failed part back with `*g.entry(k).or_insert(0)
 //!   += n` acts on whatever the map holds then);
 //! - **that guards (or chooses) the write**: the write is in a branch the condition picks, or after
 //!   a branch that leaves (`return`, `continue`, `break`, `let .. else`) in the rest of the loop
-//!   or fn body — also when the check sat in an inner block whose guard dropped at its end;
+//!   or fn body — also when the check sat in an inner block whose guard dropped at its end, but
+//!   not in the later arms of a `match` (or the `else` of an `if`) around the check, which never
+//!   run on the path that made it;
 //! - **under a later, separate acquisition of the same lock** (same receiver, same crate-wide
 //!   lock identity; std, parking_lot or async `Mutex`/`RwLock`): the check's guard is not alive at
 //!   the write, and no other guard is alive across both (an outer lock serializes them). The write
@@ -54,12 +59,17 @@
 //!   (`if !set.lock().insert(id)`, `match m.lock().remove(&k)`,
 //!   `let prev = ..insert(..); if prev.is_some()`), or its own `Err` is propagated with `?`
 //!   (`self.tracker.write().set(off, ptr)?`: a write that can fail refuses for itself, and
-//!   the earlier check is a fast path), or it is `entry()` after a key lookup
+//!   the earlier check is a fast path; also through an adapter that turns a miss into that
+//!   error, `components.get_mut(id).context("not found")?`), or it is `entry()` after a key lookup
 //!   (`entry` re-checks the key), or the check is repeated before the write under another
 //!   acquisition of the same lock while a guard still alive at the write is held
 //!   (double-checked locking behind a dedicated lock: `let _g = self.reconnect_lock.lock().await;`
 //!   then the same check, then the write: the first check was a fast path). A second `load` of an atomic re-checks nothing: the value can
 //!   change right after it too;
+//! - a write that decides each element for itself under its own guard and changes nothing
+//!   when run again: `retain(..)` (a reap by predicate, `drivers.retain(|d| !d.is_gone())`),
+//!   `sort*`, `dedup*`. It relies on nothing the earlier check saw — unless its closure uses
+//!   a value read under the check (`retain(|_, q| q.front() != Some(first))` stays flagged);
 //! - a change check: the condition compares the state for equality with a local value and the
 //!   write stores that very local (`if available == *view.read().await { return }
 //!   *view.write().await = available;`): the check only skips a write that would change

@@ -31,7 +31,9 @@
 //!
 //! Every form of tracing's structured fields is read: shorthand with a sigil (`info!(%token,
 //! "..")`, `?api_key`) or without, `name = value` pairs (`password = %cfg.password`,
-//! `auth.token = ?t`), span macros (`info_span!`, `span!(Level::INFO, ..)`), and
+//! `auth.token = ?t`; a field named for a secret whose value is a plain binding counts, unless
+//! the binding's name says it is a label — `secret = name`, `token = token_id`: a name, id,
+//! label, path, kind or alias), span macros (`info_span!`, `span!(Level::INFO, ..)`), and
 //! `#[instrument]` on a fn: its `fields(..)` entries that record a value (`name = value`,
 //! `%name`, `?name`; a bare `name` there declares an empty field, `tracing::field::Empty`, which
 //! prints nothing), and — since `#[instrument]` records every argument with `Debug` unless told
@@ -397,6 +399,7 @@ fn arg_refs(f: &crate::semantic::macros::FormatArgs) -> Vec<(SecretRef, bool)> {
             && secret_names::classify_value(last) == NameClass::Secret(SecretKind::Credential)
             && let Some(value) = crate::semantic::syntax::plain_value_name(&arg.expr, VALUE_VIEWS)
             && secret_names::classify_value(&value) == NameClass::Unrelated
+            && !names_a_label(&value)
         {
             let r = SecretRef {
                 name: field.clone(),
@@ -415,6 +418,19 @@ fn arg_refs(f: &crate::semantic::macros::FormatArgs) -> Vec<(SecretRef, bool)> {
     refs.retain(|(r, _)| r.kind == SecretKind::Credential && !is_action_call(&r.expr));
     refs
 }
+
+/// A value whose name says it identifies something (`secret = name`, `token = token_id`): the
+/// field names what the value is about, the value is a name, id or path, not the secret.
+fn names_a_label(value: &str) -> bool {
+    secret_names::split_words(value)
+        .last()
+        .is_some_and(|w| LABEL_WORDS.contains(&w.as_str()))
+}
+
+/// The head words of a value's name that make it a label of a secret, not the secret.
+const LABEL_WORDS: &[&str] = &[
+    "name", "names", "id", "ids", "label", "path", "kind", "alias",
+];
 
 impl SecretInLog {
     fn report(&self, cx: &Cx, mac: &str, r: &SecretRef, exposed: bool) {

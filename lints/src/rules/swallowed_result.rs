@@ -231,6 +231,9 @@
 //!   decode is data lost), also given as a function value before the filter
 //!   (`.map(TryInto::try_into).filter_map(Result::ok)`, `.map(str::parse)`) or as a closure
 //!   of one such call (`.map(|m| Mechname::parse(m.as_bytes())).filter_map(Result::ok)`);
+//! - a filter over items the step before made all `Ok`: a `map` whose closure's value is an
+//!   `Ok(..)` and that has no `?`, `return` or `Err` to make anything else
+//!   (`.map(|r| Ok::<_, Error>(Hit { .. })).filter_map(|r| r.ok())` drops nothing);
 //! - a discard whose comment explains it, on the statement's last line or in the `//` lines
 //!   right above it (or above the run of one-line discards it continues): the other side may
 //!   be gone (`.ok(); // receiver may be gone`, "downstream dropped its receiver", `// the
@@ -243,7 +246,8 @@
 //!   "infallible"), or a bad value is expected and falls back ("defaulting to 2000 if not set
 //!   or invalid", "falls back"), matched as whole words; so for an `.and_then(|x| ..ok())` or
 //!   `.filter_map(Result::ok)` step, by the comment on its line or right above it, or right
-//!   above the line its chain starts on. The fn's `///` doc explains every
+//!   above the line its chain starts on; a filter step's comment saying it filters (`.filter_map(|r|
+//!   r.ok()) // Filter out buggy events`, "skip", "discard") states its purpose. The fn's `///` doc explains every
 //!   discard in its body when it says the errors are let go ("Ignore the errors", "best effort",
 //!   "fire-and-forget", "doesn't matter"; its "fails" or "gone" describe other things). A
 //!   decision written down is not an error nobody thought about; `racewise: allow` with a
@@ -2655,6 +2659,47 @@ fn explained_chain(cx: &Cx, step: proc_macro2::Span) -> bool {
         .any(says)
 }
 
+/// A filter step its comment says filters (`.filter_map(|r| r.ok()) // Filter out buggy
+/// events`, `// skip rows that fail to decode` right above): dropping the failures is the
+/// step's stated purpose.
+fn explained_filter(cx: &Cx, step: proc_macro2::Span) -> bool {
+    const FILTER_REASONS: &[&str] = &[
+        "filter out",
+        "filters out",
+        "filtering out",
+        "skip",
+        "skips",
+        "skipping",
+        "discard",
+        "discards",
+        "discarding",
+    ];
+    let src = cx.source();
+    let line = step.start().line as u32;
+    src.line(line)
+        .split_once("//")
+        .is_some_and(|(_, c)| says_one_of(c, FILTER_REASONS))
+        || (1..line)
+            .rev()
+            .take(8)
+            .map(|l| src.line(l).trim())
+            .take_while(|t| t.starts_with("//"))
+            .any(|t| says_one_of(t, FILTER_REASONS))
+}
+
+/// `.map(|r| Ok::<_, Error>(Hit { .. })).filter_map(|r| r.ok())`: the step before wraps every
+/// item in `Ok` (a closure whose value is an `Ok(..)` and that has no `?` or `return` to make
+/// anything else), so no `Err` reaches the filter.
+fn all_ok_items(receiver: &syn::Expr) -> bool {
+    let syn::Expr::MethodCall(map) = peel(receiver) else {
+        return false;
+    };
+    let Some(syn::Expr::Closure(cl)) = map.args.first().map(peel) else {
+        return false;
+    };
+    map.method == "map" && map.args.len() == 1 && fallible::expr_never_errs(&cl.body)
+}
+
 /// Cleanup a test throws away the result of: removing its files and directories
 /// (`let _ = fs::remove_dir_all(&dir);`, `tokio::fs::remove_file(&p).await.ok();`, std's, tokio's
 /// or `fs_err`'s) or closing its temporary directory (`tmp.close().ok();` on a `TempDir`,
@@ -3508,7 +3553,9 @@ impl Lint for SwallowedResult {
                     && matches!(peel(arg), syn::Expr::Closure(cl)
                         if closure_ok_call(cl).is_some_and(|ok| op_name(&ok.receiver)
                             .is_some_and(|(op, _)| matches!(op.as_str(), "try_from" | "try_into"))));
-                let drops = !search
+                // `.map(|r| Ok::<_, E>(..))` before the filter: no `Err` reaches it.
+                let all_ok = iter_form && all_ok_items(&mc.receiver);
+                let drops = !(search || all_ok)
                     && match peel(arg) {
                         syn::Expr::Closure(cl) => closure_drops_error(cl, config),
                         other => {
@@ -3521,6 +3568,7 @@ impl Lint for SwallowedResult {
                 // fn's doc letting its errors go ("Fail-safe, omits errors.").
                 if !drops
                     || explained_discard(cx, mc.method.span(), mc.method.span())
+                    || (iter_form && explained_filter(cx, mc.method.span()))
                     || explained_chain(cx, mc.method.span())
                     || doc_says(cx, self.fn_sig_line, ERRORS_LET_GO)
                 {

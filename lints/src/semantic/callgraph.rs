@@ -164,6 +164,9 @@ pub struct CallGraph {
     /// `CrateIndex::made_outside`): no call of an inherent method of the workspace, but maybe
     /// of a workspace trait's method implemented for that type.
     unfollowed_by_trait: rustc_hash::FxHashSet<u64>,
+    /// Edges of calls whose future is handed to a fn that runs it with a runtime's
+    /// `block_on` (see `CallSite::future_to`): awaited there, off the workers.
+    block_on_edges: rustc_hash::FxHashSet<u32>,
     /// Per crate (by position): the keys of its sites that resolved to no fn, sorted. With each
     /// file's `unfollowed_names`, what [`CallGraph::may_be_called_unseen`] searches.
     unfollowed_sites: Vec<Vec<u64>>,
@@ -707,6 +710,11 @@ impl CallGraph {
                 // A site's first edge is the one `site_edge` keeps (its finding's chain); a
                 // cfg alternative's others are followed alike.
                 let e = g.edges.len() as u32;
+                if let Some(h) = site.future_to
+                    && g.runs_under_block_on(crates, &sites, h)
+                {
+                    g.block_on_edges.extend(e..e + to.len() as u32);
+                }
                 for &to in to {
                     g.edges.push(Edge {
                         from,
@@ -756,6 +764,25 @@ impl CallGraph {
         param < 64
             && helper.in_place_params & (1 << param) != 0
             && (helper.is_async || !value.is_async)
+    }
+
+    /// Whether the future a call makes as argument `arg` of the call at site `outer` (whose
+    /// resolutions are `sites`) is run off the workers there: the called fn is one known fn that
+    /// hands that parameter to a runtime's `block_on` (see [`FnDef::block_on_params`]).
+    fn runs_under_block_on(
+        &self,
+        crates: &[CrateInput<'_, '_>],
+        sites: &[Option<Resolution>],
+        (outer, arg): (u32, u8),
+    ) -> bool {
+        let Some(Some(Resolution::Fn(helper))) = sites.get(outer as usize) else {
+            return false;
+        };
+        let Some(helper) = self.def(crates, *helper) else {
+            return false;
+        };
+        arg.checked_sub(u8::from(helper.has_self))
+            .is_some_and(|param| param < 64 && helper.block_on_params & (1 << param) != 0)
     }
 
     /// Per node, the locks it acquires itself or through up to [`MAX_CHAIN`] - 1 further calls
@@ -1549,8 +1576,10 @@ impl CallGraph {
             |at, def| {
                 (!def.is_async || self.may_be_called_unseen(crates, at, def)).then_some(false)
             },
-            |_, site, _| {
-                if !site.awaited {
+            |_, site, edge| {
+                if self.block_on_edges.contains(&(edge as u32)) {
+                    Some(true)
+                } else if !site.awaited {
                     Some(false)
                 } else if site.off_worker {
                     Some(true)

@@ -508,6 +508,10 @@ pub struct FnDef {
     /// async block (see [`crate::semantic::syntax::params_called_in_place`]). A fn handed to
     /// it there (`init_protocol("ftp", init_ftp_system).await`) runs right where it is called.
     pub in_place_params: u64,
+    /// The parameters (bits as in `in_place_params`) its own sync body hands to a runtime's
+    /// `block_on` (`fn with_enough_stack(fut: impl Future) -> T { rt.block_on(fut) }`), off
+    /// the workers (see `Core::note_block_on`): a future made as that argument runs there.
+    pub block_on_params: u64,
 }
 
 /// What a call names, as far as one file can tell.
@@ -557,6 +561,11 @@ pub struct CallSite {
     /// graph follows it as a call made there where the receiving fn calls that parameter in
     /// place ([`FnDef::in_place_params`]); elsewhere it is a call the graph cannot follow.
     pub handed_to: Option<(u32, u8)>,
+    /// A call whose future is an argument of another (`with_enough_stack(cli::init(c))`): the
+    /// index of that call among the file's `calls`, and the argument's position. The call graph
+    /// counts it run off the workers where the receiving fn hands that parameter to a
+    /// runtime's `block_on` ([`FnDef::block_on_params`]).
+    pub future_to: Option<(u32, u8)>,
 }
 
 /// Where a call site's finding would sit, and the guards alive at it.

@@ -370,8 +370,28 @@ impl<'ast> syn::visit::Visit<'ast> for LoggedExits {
 }
 
 fn is_ok_call(e: &syn::Expr) -> bool {
+    // `Ok(..)` and `Ok::<_, Error>(..)`.
     matches!(e, syn::Expr::Call(c)
-        if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Ok")))
+        if matches!(&*c.func, syn::Expr::Path(p)
+            if p.qself.is_none() && p.path.segments.len() == 1 && p.path.segments[0].ident == "Ok"))
+}
+
+/// A closure's body (`|r| Ok::<_, Error>(Hit { .. })`) that can only produce `Ok(..)`: the
+/// test [`never_errs`] makes of a fn's body, over an expression.
+pub fn expr_never_errs(body: &syn::Expr) -> bool {
+    let tail = match crate::semantic::syntax::peel(body) {
+        syn::Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) => e,
+            _ => return false,
+        },
+        e => e,
+    };
+    if !is_ok_call(crate::semantic::syntax::peel(tail)) {
+        return false;
+    }
+    let mut v = MayErr(false);
+    syn::visit::Visit::visit_expr(&mut v, body);
+    !v.0
 }
 
 /// `Err(Error::Cancelled)`: an error that only says the caller's cancellation came.

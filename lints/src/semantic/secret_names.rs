@@ -25,7 +25,8 @@
 //!    `prev`, `current`, `cur`), a cancellation token (`cancel`, `cancellation`, `shutdown`,
 //!    `stop`), a position, cursor or ownership tag (`publish`, `resume`, `continuation`, `page`,
 //!    `cursor`, `context`, `lease`, `fencing`, `checkpoint`...: `resume_token` is a pagination
-//!    cursor, `publish_token` a shard-ownership tag), a device's push-notification address
+//!    cursor, `publish_token` a shard-ownership tag; `stmt`, `statement`, `portal`: a prepared
+//!    statement's handle), a device's push-notification address
 //!    (`push`, `fcm`, `apns`: `push_token` is where notifications go, not a credential), a
 //!    GSS-API/SPNEGO message (`mech`, `wrap`, `mic`, `gss`, `spnego`: `mech_token` is a wire
 //!    message), a transformation that already protects it
@@ -206,6 +207,10 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
     "continuation",
     "page",
     "pagination",
+    // a prepared statement's or portal's handle (`stmt_token`), an opaque id
+    "stmt",
+    "statement",
+    "portal",
     "cursor",
     "context",
     "idempotency",

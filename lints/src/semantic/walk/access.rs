@@ -58,6 +58,17 @@ const MUTATORS: &[&str] = &[
     "resize",
 ];
 
+/// Adapters that turn an `Option`'s miss or a `Result`'s error into the error `?` returns.
+const MISS_TO_ERROR: &[&str] = &[
+    "context",
+    "with_context",
+    "ok_or",
+    "ok_or_else",
+    "map_err",
+    "wrap_err",
+    "wrap_err_with",
+];
+
 /// Atomic operations (with an explicit `Ordering` argument).
 const ATOMIC_OPS: &[&str] = &[
     "load",
@@ -170,8 +181,16 @@ impl Walker<'_, '_> {
     /// !set.insert(id)`.
     pub(crate) fn note_propagated_write(&mut self, operand: &syn::Expr, reads: &[AccessId]) {
         let mut e = crate::semantic::syntax::peel(operand);
-        while let syn::Expr::Await(a) = e {
-            e = crate::semantic::syntax::peel(&a.base);
+        // `map.get_mut(id).context("not found")?`: an adapter that only turns the miss into
+        // an error keeps the test on the write's result.
+        loop {
+            match e {
+                syn::Expr::Await(a) => e = crate::semantic::syntax::peel(&a.base),
+                syn::Expr::MethodCall(mc) if MISS_TO_ERROR.contains(&&*mc.method.to_string()) => {
+                    e = crate::semantic::syntax::peel(&mc.receiver)
+                }
+                _ => break,
+            }
         }
         let syn::Expr::MethodCall(mc) = e else {
             return;
@@ -615,6 +634,45 @@ impl Walker<'_, '_> {
             assertion,
             inline_fn,
         });
+    }
+
+    /// What a branch that leaves skips from `start` on: the rest of the innermost loop body
+    /// (else of the fn body), but for the later arms and `else` branches of the `match`es and
+    /// `if`s around it, which never run on the path that reached `start`.
+    pub(crate) fn rest_after(&self, start: u32) -> Vec<(u32, u32)> {
+        let end = self.rest_end();
+        let mut out = Vec::new();
+        let mut from = start;
+        for (&(_, branch_end), &siblings_end) in self
+            .core
+            .branches
+            .iter()
+            .zip(&self.core.branch_siblings_end)
+            .rev()
+        {
+            // A branch around the loop the rest is bounded by.
+            if siblings_end > end {
+                break;
+            }
+            if branch_end >= from && siblings_end > branch_end {
+                out.push((from, branch_end));
+                from = siblings_end;
+            }
+        }
+        out.push((from, end));
+        out
+    }
+
+    /// Enter an `if`/`else` branch or `match` arm spanning `range`, whose later siblings end
+    /// at `siblings_end`.
+    pub(crate) fn branch_enter(&mut self, range: (u32, u32), siblings_end: u32) {
+        self.core.branches.push(range);
+        self.core.branch_siblings_end.push(siblings_end);
+    }
+
+    pub(crate) fn branch_exit(&mut self) {
+        self.core.branches.pop();
+        self.core.branch_siblings_end.pop();
     }
 
     /// Where the code a leaving branch skips ends: the innermost loop body, else the fn body.

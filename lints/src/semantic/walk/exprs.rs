@@ -16,7 +16,8 @@ use super::spans;
 use super::{Binding, Boundary, Flow, Owner, Walker, hook};
 use crate::finding::Region;
 use crate::semantic::facts::{
-    Acquisition, AwaitPoint, CallContext, CallShape, CallSite, Callee, GuardId, LocalUse, SelfField,
+    AccessId, Acquisition, AwaitPoint, CallContext, CallShape, CallSite, Callee, GuardId, LocalUse,
+    SelfField,
 };
 use crate::semantic::macros::{self, MacroKind};
 use crate::semantic::syntax::peel;
@@ -683,7 +684,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.record_decision(
                 &init.expr,
                 reads.clone(),
-                vec![(range_of(local.semi_token.span).1, self.rest_end())],
+                self.rest_after(range_of(local.semi_token.span).1),
                 false,
             );
             let saved = self.clone_flow();
@@ -1346,6 +1347,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn eval_call(&mut self, c: &syn::ExprCall) -> Val {
+        let awaited = std::mem::take(&mut self.core.awaited_call) == c as *const _ as usize;
         let callee = self.core.callee(c);
         // A closure passed to a fn runs wherever that fn decides (`spawn_blocking`, `asyncify`, a
         // thread pool): not in this async context.
@@ -1387,6 +1389,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 .map(|(_, p)| &p.path as *const syn::Path as usize)
                 .collect(),
         );
+        let mut futures = Vec::new();
         for (i, arg) in c.args.iter().enumerate() {
             if moves_out
                 && i == 0
@@ -1410,7 +1413,12 @@ impl<'a, 'l> Walker<'a, 'l> {
             // An argument that is (or borrows) a guard, `absorb(&mut a.lock(), ..)`, keeps it in
             // use until the call, while the later arguments run; a field read through one
             // (`sum(a.lock().n, ..)`) copies the field and is done with it.
+            let calls_before = self.core.facts.calls.len();
             let a = self.eval_arg(arg, !retries);
+            // `with_enough_stack(cli::init(c))`: the future the argument's call makes.
+            if let Some(k) = self.call_site_of(arg, calls_before) {
+                futures.push((k, u8::try_from(i).unwrap_or(u8::MAX)));
+            }
             let keeps = match peel(arg) {
                 syn::Expr::Reference(_) => true,
                 syn::Expr::Field(_) => false,
@@ -1424,7 +1432,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             guards.extend(a.guards);
         }
         self.core.receivers_in_use.truncate(in_use);
-        self.collect_args_end(first);
+        self.collect_args_end(if awaited { AccessId::MAX } else { first });
         if spawns
             && !self
                 .core
@@ -1453,6 +1461,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.core.handed_values = outer_handed;
         let sites_before = self.core.facts.calls.len();
         self.record_path_call(&callee, c.args.len(), func_span);
+        if self.core.facts.calls.len() > sites_before {
+            for (k, arg) in futures {
+                if let Some(site) = self.core.facts.calls.get_mut(k) {
+                    site.future_to = Some((sites_before as u32, arg));
+                }
+            }
+        }
         self.record_handed_values(&handed, sites_before);
         self.note_blocking_call(&callee, func_span);
         if DIVERGING.contains(&callee.as_str()) {
@@ -1491,6 +1506,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn eval_method_call(&mut self, mc: &syn::ExprMethodCall) -> Val {
+        let awaited = std::mem::take(&mut self.core.awaited_call) == mc as *const _ as usize;
         let name = mc.method.to_string();
         if mc.args.is_empty() && is_acquire_method(&name) {
             self.mark_benign(&mc.receiver);
@@ -1634,7 +1650,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
         }
         self.core.receivers_in_use.truncate(in_use);
-        let arg_reads = self.collect_args_end(first);
+        let arg_reads = self.collect_args_end(if awaited { AccessId::MAX } else { first });
         if let Some(op) = atomic {
             self.atomic_access(mc, op, arg_reads);
         } else {
@@ -1865,6 +1881,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             argc: CallShape::count(argc),
             context,
             handed_to: None,
+            future_to: None,
         });
     }
 
@@ -1906,8 +1923,17 @@ impl<'a, 'l> Walker<'a, 'l> {
         if let Some(ab) = block {
             self.core.awaited_block = ab as *const syn::ExprAsync as usize;
         }
+        // `let out = send_request(req, &*state.headers.read().await).await?;`: an awaited
+        // call's result is what the I/O it does answered, not a value computed from the state
+        // its arguments read, so a condition on `out` checks no locked state.
+        self.core.awaited_call = match peel(&aw.base) {
+            syn::Expr::Call(c) => c as *const syn::ExprCall as usize,
+            syn::Expr::MethodCall(mc) => mc as *const syn::ExprMethodCall as usize,
+            _ => 0,
+        };
         let v = self.eval(&aw.base, Mode::Value);
         self.core.awaited_block = 0;
+        self.core.awaited_call = 0;
         self.mark_awaited(&aw.base, before);
         self.record_await(aw.await_token.span, ".await");
         self.kill(&v.guards);
@@ -1924,6 +1950,20 @@ impl<'a, 'l> Walker<'a, 'l> {
             return None;
         }
         (!crate::semantic::types::is_external(root)).then_some(resolved)
+    }
+
+    /// The site recorded (since `before`) for call expression `e`, if it is one and was.
+    fn call_site_of(&self, e: &syn::Expr, before: usize) -> Option<usize> {
+        let span = match peel(e) {
+            syn::Expr::Call(c) => spans::expr_span(&c.func),
+            syn::Expr::MethodCall(mc) => mc.method.span(),
+            _ => return None,
+        };
+        let region = Region::from_span(span);
+        let calls = &self.core.facts.calls;
+        (before..calls.len())
+            .rev()
+            .find(|&k| calls[k].handed_to.is_none() && calls[k].region == region)
     }
 
     /// `init_db().await`, a `select!` arm's `opt.exec()`, a `join!` operand: the call just
@@ -2213,11 +2253,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             b.decided = true;
         }
         let after_cond = self.clone_flow();
-        self.core
-            .branches
-            .push(range_of(i.then_branch.brace_token.span.join()));
+        let if_end = range_of(spans::if_last(i)).1;
+        self.branch_enter(range_of(i.then_branch.brace_token.span.join()), if_end);
         let then_val = self.walk_block(&i.then_branch);
-        self.core.branches.pop();
+        self.branch_exit();
         self.frame_exit(frame);
         let then_flow = self.take_flow();
         let then_leaves = !then_flow.reachable;
@@ -2231,9 +2270,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.set_flow(else_flow);
         let else_val = match &i.else_branch {
             Some((_, e)) => {
-                self.core.branches.push(range_of(spans::expr_span(e)));
+                self.branch_enter(range_of(spans::expr_span(e)), if_end);
                 let v = self.eval(e, Mode::Value);
-                self.core.branches.pop();
+                self.branch_exit();
                 v
             }
             None => Val::default(),
@@ -2246,7 +2285,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 gated.push(range_of(spans::expr_span(e)));
             }
             if then_leaves || else_leaves {
-                gated.push((range_of(spans::if_last(i)).1, self.rest_end()));
+                gated.extend(self.rest_after(if_end));
             }
             // The hit hands the found value back: by `return`, or as the `if let`'s value
             // (`if let Some(v) = hit { Ok(v.clone()) } else { ..fill.. }`).
@@ -2295,12 +2334,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         let entry = self.clone_flow();
         let mut out = Flow::unreachable();
         let mut guards = Vec::new();
+        let match_end = range_of(m.brace_token.span.close()).1;
         for arm in &m.arms {
             // `#[cfg(test)] Options::Test { .. } => ..`: an arm only test builds have.
             let test_only = arm.attrs.iter().any(super::items::is_cfg_test);
             self.core.test_depth += u32::from(test_only);
             self.set_flow(entry.clone());
-            self.core.branches.push(range_of(spans::arm_span(arm)));
+            self.branch_enter(range_of(spans::arm_span(arm)), match_end);
             let frame = self.core.env.push(Boundary::Block);
             self.bind_pattern(&arm.pat, ty.clone(), &v.guards);
             if let Some((_, g)) = &arm.guard {
@@ -2320,13 +2360,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             let arm_flow = self.take_flow();
             an_arm_leaves |= !arm_flow.reachable;
             gated.push(range_of(spans::expr_span(&arm.body)));
-            self.core.branches.pop();
+            self.branch_exit();
             self.core.test_depth -= u32::from(test_only);
             out = out.merge(arm_flow);
         }
         if !reads.is_empty() {
             if an_arm_leaves {
-                gated.push((range_of(m.brace_token.span.close()).1, self.rest_end()));
+                gated.extend(self.rest_after(match_end));
             }
             self.record_decision(&m.expr, reads, gated, false);
         }
@@ -2546,7 +2586,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     }
                     let reads = self.collect_end();
                     let end = range_of(mac.delimiter.span().close()).1;
-                    let gated = vec![(end, self.rest_end())];
+                    let gated = self.rest_after(end);
                     self.record_assertion(&first.expr, reads, gated);
                 }
                 for arg in rest {
@@ -2678,30 +2718,47 @@ fn closure_runs_in_place(name: &syn::Ident, rest: &[syn::Stmt]) -> bool {
     struct Uses<'n> {
         name: &'n syn::Ident,
         in_place: bool,
+        /// Inside a closure handed to a fn, which may run it elsewhere
+        /// (`thread::spawn(move || tx.send(check()))`): a call of the name there is no call
+        /// made in place. (An `async` block is async context wherever it runs.)
+        deferred: u32,
     }
     impl Uses<'_> {
         fn is_name(&self, e: &syn::Expr) -> bool {
             matches!(peel(e), syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident(self.name))
+        }
+        /// An argument: a closure handed to a fn may run elsewhere, or later.
+        fn visit_handed(&mut self, a: &syn::Expr) {
+            let handed = matches!(peel(a), syn::Expr::Closure(_));
+            self.deferred += u32::from(handed);
+            self.visit_expr(a);
+            self.deferred -= u32::from(handed);
         }
     }
     impl<'ast> Visit<'ast> for Uses<'_> {
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
             if !self.is_name(&c.func) {
                 self.visit_expr(&c.func);
+            } else if self.deferred > 0 {
+                self.in_place = false;
             }
             for a in &c.args {
-                self.visit_expr(a);
+                self.visit_handed(a);
             }
         }
         fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
             self.visit_expr(&mc.receiver);
             let inline = INLINE_CLOSURE_METHODS.contains(&mc.method.to_string().as_str());
             for a in &mc.args {
-                if !(inline && self.is_name(a)) {
-                    self.visit_expr(a);
+                match peel(a) {
+                    _ if inline && self.is_name(a) => {}
+                    // `.map(|x| check(x))`: a combinator runs its closure right here.
+                    _ if inline => self.visit_expr(a),
+                    _ => self.visit_handed(a),
                 }
             }
         }
+
         fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
             if p.path.is_ident(self.name) {
                 self.in_place = false;
@@ -2720,6 +2777,7 @@ fn closure_runs_in_place(name: &syn::Ident, rest: &[syn::Stmt]) -> bool {
     let mut uses = Uses {
         name,
         in_place: true,
+        deferred: 0,
     };
     for stmt in rest {
         if let syn::Stmt::Local(l) = stmt

@@ -43,6 +43,20 @@ fn in_place_params(sig: &syn::Signature, block: &syn::Block, is_async: bool, bod
     crate::semantic::syntax::params_called_in_place(block, is_async, &candidates)
 }
 
+/// The names of a fn's parameters after `self`, `""` for a pattern (see `Core::fn_params`).
+fn param_names(sig: &syn::Signature) -> Vec<String> {
+    sig.inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(pt) => Some(match &*pt.pat {
+                syn::Pat::Ident(pi) if pi.subpat.is_none() => pi.ident.to_string(),
+                _ => String::new(),
+            }),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect()
+}
+
 /// `#[cfg(test)]` (also inside `all(..)`).
 pub(super) fn is_cfg_test(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("cfg") && {
@@ -582,6 +596,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             spawns: false,
             cfg_gated: attrs.iter().any(|a| a.path().is_ident("cfg")),
             in_place_params: 0,
+            block_on_params: 0,
         });
         self.core.items.push(ItemCtx {
             self_ty: None,
@@ -606,6 +621,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             &mut self.core.fn_type_params,
             type_param_names(&sig.generics),
         );
+        let outer_params = std::mem::replace(&mut self.core.fn_params, param_names(sig));
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
         let in_place = in_place_params(sig, block, is_async, view.body_text());
         if let Some(def) = self.core.facts.fns.get_mut(fn_id as usize) {
@@ -697,6 +713,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.core.joined_spawns = outer_joined;
         self.core.awaited_lets = outer_awaited_lets;
         self.core.fn_type_params = outer_type_params;
+        self.core.fn_params = outer_params;
         self.exit_body();
         self.core.items.pop();
         self.core.clippy_allows = allows_before;

@@ -103,6 +103,9 @@ pub struct Core<'a> {
     pub(crate) impl_type_params: Vec<String>,
     /// The type parameters of the fn being walked (`fn send<R: Request>(..)`).
     pub(crate) fn_type_params: Vec<String>,
+    /// The parameter names of the fn being walked, `self` not counted (`""` for a pattern),
+    /// as `FnDef::block_on_params` numbers them.
+    pub(crate) fn_params: Vec<String>,
     /// The address of the expression being evaluated as the receiver of a lock or atomic
     /// operation, the base of a field, or the source of a `let` clone: a use of local state or
     /// of a field that does not hand its value out.
@@ -140,6 +143,9 @@ pub struct Core<'a> {
     /// Byte ranges of the `if`/`else` branches and `match` arms being walked, innermost last
     /// (see [`crate::semantic::facts::CallSite::branch`]).
     pub(crate) branches: Vec<(u32, u32)>,
+    /// Per entry of `branches`: where the `if`/`match` it belongs to ends (its later siblings
+    /// lie between the branch's end and there).
+    pub(crate) branch_siblings_end: Vec<u32>,
     /// The fns (index into `FileFacts::fns`) whose walk has passed a call or method named
     /// `spawn*`: from there on a task or thread they started may be running.
     pub(crate) spawned_fns: Vec<u32>,
@@ -160,6 +166,9 @@ pub struct Core<'a> {
     /// The address of an `async` block being awaited where it is written (see
     /// `syntax::awaited_block`), taken by the walk of that block.
     pub(crate) awaited_block: usize,
+    /// The call (`ExprCall`/`ExprMethodCall` address) an `.await` is about to evaluate: what
+    /// its arguments read does not flow into its result (see `Walker::eval_await`).
+    pub(crate) awaited_call: usize,
     /// The address of a method call whose result its statement drops (`m.remove(&k);`, `let _
     /// = ..`), taken by the access it makes (see `Written::KeyRemoved`).
     pub(crate) dropped_result: usize,
@@ -309,7 +318,7 @@ impl<'a> Core<'a> {
         }
         // On any thread of its own (a `thread::spawn` closure's too); in place in its fn only
         // when the sync body itself runs whenever the fn does.
-        let inline = body.inline;
+        let (inline, fn_id) = (body.inline, body.fn_id);
         let off_worker = on_runtime && !self.src.text.contains("new_current_thread");
         let main = inline && self.in_sync_main();
         for arg in args {
@@ -321,6 +330,19 @@ impl<'a> Core<'a> {
                     }
                     if !inline {
                         self.thread_block_on = at;
+                    }
+                }
+                // `rt.block_on(fut)` on the fn's own parameter: a future its callers make
+                // as that argument runs here (see `FnDef::block_on_params`).
+                syn::Expr::Path(p) if inline && off_worker => {
+                    let param = p
+                        .path
+                        .get_ident()
+                        .and_then(|i| self.fn_params.iter().position(|n| i == n.as_str()));
+                    if let (Some(k), Some(f)) = (param.filter(|&k| k < 64), fn_id)
+                        && let Some(def) = self.facts.fns.get_mut(f as usize)
+                    {
+                        def.block_on_params |= 1 << k;
                     }
                 }
                 // `block_on(serve(cfg))` awaits that call right here, whatever the runtime.
@@ -536,6 +558,7 @@ pub fn analyze_file<'a>(
         receivers_in_use: Vec::new(),
         impl_type_params: Vec::new(),
         fn_type_params: Vec::new(),
+        fn_params: Vec::new(),
         benign: 0,
         assign_target: 0,
         alias_source: 0,
@@ -549,6 +572,7 @@ pub fn analyze_file<'a>(
         method_attrs: attr_methods::method_attrs(&file.items),
         entry_fns: crate::semantic::macros::windows_service_mains(&file.items),
         branches: Vec::new(),
+        branch_siblings_end: Vec::new(),
         spawned_fns: Vec::new(),
         joined_spawns: Default::default(),
         awaited_lets: Default::default(),
@@ -556,6 +580,7 @@ pub fn analyze_file<'a>(
         spawn_sets: Default::default(),
         outliving: Vec::new(),
         awaited_block: 0,
+        awaited_call: 0,
         dropped_result: 0,
         then_leaves: 0,
     };
