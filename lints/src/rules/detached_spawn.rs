@@ -28,7 +28,9 @@
 //!   the block's own level (also inside a `select!` arm), a `return Err(..)`, a `bail!` or
 //!   `ensure!`;
 //! - it is an `async` block whose last expression is such a call (`async move {
-//!   worker.run().await }`).
+//!   worker.run().await }`), or any call returning a `Result` after the block's own `?`
+//!   (`let t = req.since.ok_or(Status::invalid_argument(..))?; stream(tx, t).await`): that
+//!   `?` ends the task with an error whatever the called fn returns, and the message names it.
 //!
 //! Not flagged:
 //! - a task whose output is `()`: it has dealt with its errors itself (the tokio-postgres

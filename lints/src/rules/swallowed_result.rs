@@ -144,7 +144,10 @@
 //! - the answer on a oneshot (`let _ = reply.send(position);`, also a sender taken out of a
 //!   request, `while let Some((req, reply)) = rx.recv().await`, or out of a `#[pin_project]`
 //!   field): it fails only when the requester stopped waiting (dropped its receiver, which is
-//!   how it cancels), and the answer has no reader left;
+//!   how it cancels), and the answer has no reader left; so does a reply sender of any channel
+//!   type that a `match` arm takes out of the request it handles, named for the answer
+//!   (`Instruction::GetPid { response_channel, .. } => { let _ = response_channel.send(pid); }`:
+//!   `reply`, `response`, `respond_to`, `responder`), not one the fn was handed once;
 //! - a receive whose value is dropped (`shutdown_rx.await.ok();`, `rx.recv().await.ok();`,
 //!   `rx.changed().await.ok();`): a wait, which "every sender is gone" ends as a value does
 //!   (an awaited value is a wait when its type is a oneshot `Receiver`, or, type unknown, when
@@ -155,7 +158,8 @@
 //! - a send inside a loop that watches the same sender close and reacts to it
 //!   (`select! { _ = tx.closed() => { debug!(..); return; } .. }`, `while !out.is_closed()`):
 //!   a send that finds no receiver is the race the loop's next turn reports (a check outside
-//!   the send's loop does not count), and a send in an arm of a `select!` that has a `_ =
+//!   the send's loop does not count), or that leaves when another send on the same sender
+//!   fails (`if tx.send(ev).is_err() { break 'stdin; }`, also from an inner loop's sends), and a send in an arm of a `select!` that has a `_ =
 //!   tx.closed() => ..` arm on the same sender (the select reacts to that very race);
 //! - a send of a pure signal, which carries no data: `()` (`let _ = shutdown_tx.send(());`) or
 //!   a unit-like enum variant (`wake_tx.try_send(Wake::Up)`, `seq_tx.send(Command::Discard)`):
@@ -1273,6 +1277,62 @@ const CHANNEL_CTORS: &[&str] = &[
     "sync_channel",
 ];
 
+/// `Instruction::GetPanePid { pane_id, response_channel } => { .. let _ =
+/// response_channel.send(pid); }`: a reply sender a `match` arm takes out of the request it
+/// handles (named for the answer: `reply`, `response_channel`, `respond_to`, `responder`), of
+/// whatever channel type. Its receiver is the requester's, waiting for this one answer; when
+/// the requester stopped waiting the answer has no reader left, and the next request brings a
+/// sender of its own. A sender the fn was handed once (a parameter) is no such answer.
+fn request_reply_sends(block: &syn::Block, out: &mut std::collections::HashSet<(usize, usize)>) {
+    struct Arms<'o> {
+        out: &'o mut std::collections::HashSet<(usize, usize)>,
+    }
+    struct Sends<'n, 'o> {
+        names: &'n [String],
+        out: &'o mut std::collections::HashSet<(usize, usize)>,
+    }
+    impl<'a> syn::visit::Visit<'a> for Sends<'_, '_> {
+        fn visit_expr_method_call(&mut self, mc: &'a syn::ExprMethodCall) {
+            if matches!(mc.method.to_string().as_str(), "send" | "try_send")
+                && let syn::Expr::Path(p) = peel(&mc.receiver)
+                && p.path
+                    .get_ident()
+                    .is_some_and(|i| self.names.iter().any(|n| i == n))
+            {
+                self.out.insert(pos(mc.method.span()));
+            }
+            syn::visit::visit_expr_method_call(self, mc);
+        }
+    }
+    impl<'a> syn::visit::Visit<'a> for Arms<'_> {
+        fn visit_arm(&mut self, arm: &'a syn::Arm) {
+            let mut names = Vec::new();
+            crate::semantic::syntax::pat_names(&arm.pat, &mut names);
+            names.retain(|n| names_a_reply(n));
+            if !names.is_empty() {
+                syn::visit::Visit::visit_expr(
+                    &mut Sends {
+                        names: &names,
+                        out: self.out,
+                    },
+                    &arm.body,
+                );
+            }
+            syn::visit::visit_arm(self, arm);
+        }
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    syn::visit::Visit::visit_block(&mut Arms { out }, block);
+}
+
+/// A binding named for a request's answer channel: `reply`, `reply_tx`, `response_channel`,
+/// `respond_to`, `responder`.
+fn names_a_reply(name: &str) -> bool {
+    crate::semantic::secret_names::split_words(name)
+        .iter()
+        .any(|w| matches!(w.as_str(), "reply" | "response" | "respond" | "responder"))
+}
+
 /// `let (tx, rx) = mpsc::unbounded_channel(); let _ = tx.send(x); .. rx`: while `rx` is still
 /// bound in the same block (not mentioned since, so not moved away), a send on `tx` cannot
 /// find the receiver gone. `send`/`blocking_send` only: a `try_send` can still find the queue
@@ -1843,9 +1903,9 @@ fn per_turn_bindings(l: &syn::Expr) -> Vec<String> {
 }
 
 /// `loop { select! { _ = tx.closed() => { debug!(..); return; } .. } let _ = tx.send(v); }`:
-/// the loop around the send watches the channel close and reacts to it, so a send that finds
-/// the receivers gone is the race the next turn reports. A check elsewhere in the fn does not
-/// see this send's failure.
+/// the loop around the send watches the channel close and reacts to it (or leaves when another
+/// send on it fails, see [`leaves_on_failed_send`]), so a send that finds the receivers gone is
+/// the race the next turn reports. A check elsewhere in the fn does not see this send's failure.
 fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<(usize, usize)>) {
     for SendSite { send, loops, .. } in sites {
         let Some(in_loop) = loops.last() else {
@@ -1862,10 +1922,58 @@ fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<
                         .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
                 })
         });
-        if watched {
+        // A loop around it that leaves on a failed send also ends the inner ones' turns.
+        if watched || loops.iter().any(|l| leaves_on_failed_send(l, &sender)) {
             out.insert(pos(send.method.span()));
         }
     }
+}
+
+/// The loop's other sends on the same sender leave it when one fails (`if
+/// tx.send(ev).is_err() { break 'stdin; }`, `if let Err(_) = tx.send(ev) { return }`): the
+/// loop reacts to the receiver's going, and a send that finds it gone is the race the next
+/// checked send reports.
+fn leaves_on_failed_send(in_loop: &syn::Expr, sender: &str) -> bool {
+    struct Checked<'s> {
+        sender: &'s str,
+        found: bool,
+    }
+    impl Checked<'_> {
+        fn is_send(&self, e: &syn::Expr) -> bool {
+            matches!(peel_await(e), syn::Expr::MethodCall(mc)
+                if matches!(mc.method.to_string().as_str(), "send" | "try_send" | "unbounded_send")
+                    && squeeze(mc.receiver.to_token_stream()) == self.sender)
+        }
+        fn fails(&self, cond: &syn::Expr) -> bool {
+            match peel(cond) {
+                syn::Expr::MethodCall(mc) if mc.method == "is_err" => self.is_send(&mc.receiver),
+                syn::Expr::Let(l) => {
+                    (is_err_wildcard(&l.pat).is_some() || binds_err(&l.pat))
+                        && self.is_send(&l.expr)
+                }
+                _ => false,
+            }
+        }
+    }
+    impl<'a> syn::visit::Visit<'a> for Checked<'_> {
+        fn visit_expr_if(&mut self, i: &'a syn::ExprIf) {
+            let leaves = {
+                let body = squeeze(i.then_branch.to_token_stream());
+                body.contains("break") || body.contains("return")
+            };
+            if leaves && self.fails(&i.cond) {
+                self.found = true;
+            }
+            syn::visit::visit_expr_if(self, i);
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+    }
+    let mut v = Checked {
+        sender,
+        found: false,
+    };
+    syn::visit::Visit::visit_expr(&mut v, in_loop);
+    v.found
 }
 
 /// Tokens as text without whitespace: `self . tx` and `self.tx` compare equal.
@@ -3421,6 +3529,9 @@ impl Lint for SwallowedResult {
         if body.contains("channel") || body.contains("unbounded") {
             held_receiver_sends(f.block, &mut self.lossless_sends);
         }
+        if body.contains("repl") || body.contains("respon") {
+            request_reply_sends(f.block, &mut self.lossless_sends);
+        }
         if body.contains("Err(_) =>") {
             matches_before_error_tail(f.block, &mut self.before_error_tail);
         }
@@ -3449,8 +3560,11 @@ impl Lint for SwallowedResult {
             for fields in [own_queue, own_watch].into_iter().flatten() {
                 field_sends(&sites.sends, fields, &mut self.lossless_sends);
             }
-            if watches_close {
+            // A loop that watches the sender close, or leaves when a send on it fails.
+            if watches_close || body.contains("is_err") || body.contains("Err(") {
                 closed_watched_sends(&sites.sends, &mut self.lossless_sends);
+            }
+            if watches_close {
                 select_closed_sends(f.block, &mut self.lossless_sends);
             }
         }

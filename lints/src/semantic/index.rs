@@ -434,8 +434,9 @@ impl CrateIndex {
         self.clear_caches();
     }
 
-    /// Whether a receiver is a value another crate's type made right there (see
-    /// [`TyExpr::Made`]): `AxoUpdater::new_for("atuin")`, also through `?`/`.unwrap()`, where
+    /// Whether a receiver is a value another crate's type (or macro: `sqlx::migrate!(..)`)
+    /// made right there (see [`TyExpr::Made`]): `AxoUpdater::new_for("atuin")`, also through
+    /// `?`/`.unwrap()`, where
     /// the type's crate is neither this one nor a workspace member. Its inherent methods are
     /// that crate's, so a method call on it is no call of an inherent method of the workspace
     /// (atuin's `updater.run()` is not its `Cmd::run`); a workspace trait implemented for the

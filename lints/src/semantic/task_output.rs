@@ -41,6 +41,9 @@ pub enum TaskError {
         output: TyExpr,
         callee: Option<Span>,
         what: String,
+        /// The block's own `?` (or error-returning macro) before that tail: an exit with an
+        /// error whatever the called fn returns, once the output is known to be a `Result`.
+        own_exit: Option<String>,
     },
 }
 
@@ -72,6 +75,7 @@ impl Cx<'_> {
                     output: self.type_of(e).awaited(),
                     callee: callee_span(e),
                     what: describe(e)?,
+                    own_exit: None,
                 })
             }
             _ => None,
@@ -95,12 +99,19 @@ impl Cx<'_> {
                 output,
                 callee,
                 what,
+                own_exit,
             }) => {
-                let why = format!("it returns the `Result` of {what}");
                 also.push(Condition {
                     ty: output,
                     holds: Holds::Ty(is_result),
                 });
+                // `let t = min.ok_or(Status::invalid_argument(..))?; stream(t).await`: the
+                // block's own `?` ends it with an error whatever the tail call returns.
+                if let Some(exit) = own_exit {
+                    self.emit_if_all(also, finding(&exit));
+                    return;
+                }
+                let why = format!("it returns the `Result` of {what}");
                 match callee {
                     Some(at) => self.emit_unless_callee_loses_no_error(also, at, finding(&why)),
                     None => self.emit_if_all(also, finding(&why)),
@@ -143,7 +154,13 @@ impl Cx<'_> {
             return self.task_error_value(other);
         }
         // A tail such as `server.serve().await` or `run(state).await`: its type decides.
-        self.task_error_value(tail?)
+        let mut value = self.task_error_value(tail?)?;
+        if let (TaskError::IfResult { own_exit, .. }, Some((what, at))) =
+            (&mut value, own.first_error)
+        {
+            *own_exit = Some(format!("{what} on line {} returns the error", line(at)));
+        }
+        Some(value)
     }
 
     /// The task ends with `e`'s value (an `async` block's tail, not awaited further).
@@ -159,6 +176,7 @@ impl Cx<'_> {
             output: self.type_of(e),
             callee: callee_span(base),
             what: describe(base)?,
+            own_exit: None,
         })
     }
 }

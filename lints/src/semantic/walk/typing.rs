@@ -197,6 +197,24 @@ impl<'a> Core<'a> {
             syn::Expr::Macro(m) if m.mac.path.is_ident("format") => {
                 TyExpr::Known(Ty::path("std::string::String"))
             }
+            // `sqlx::migrate!("./migrations")`, `sqlx::query!(..)`: a value another crate's
+            // macro made right there, whose methods are that crate's (see
+            // `CrateIndex::made_outside`); what it is stays unknown.
+            syn::Expr::Macro(m) => {
+                let path = self.uses.resolve(&m.mac.path);
+                match path.split_once("::") {
+                    Some((root, _))
+                        if root.starts_with(|c: char| c.is_ascii_lowercase())
+                            && !matches!(
+                                root,
+                                "crate" | "self" | "super" | "std" | "core" | "alloc"
+                            ) =>
+                    {
+                        TyExpr::Made(Arc::new(TyExpr::Known(Ty::path(&path)).method_ret("!")))
+                    }
+                    _ => TyExpr::Unknown,
+                }
+            }
             _ => TyExpr::Unknown,
         }
     }
