@@ -53,8 +53,9 @@
 //! future, block nothing; a closure that runs in place during the call (an iterator adaptor's,
 //! `retain`'s, `Option::map`'s) is the async code's own. A closure bound with `let` runs where
 //! its uses say: one handed to a thread by name (`thread::spawn(watchdog)`) or called inside
-//! another closure that runs elsewhere (`thread::spawn(move || tx.send(check()))`) is off the
-//! worker; one only called in place (`check()`, `.map(|n| check(n))`) is not. The sync fn itself is not reported, and an
+//! a closure handed to a spawn (`thread::spawn(move || tx.send(check()))`, `spawn_blocking`) is
+//! off the worker; one only called in place (`check()`, `.map(|n| check(n))`,
+//! `catch_unwind(|| check())`) is not. The sync fn itself is not reported, and an
 //! async fn calling the same helper several times is reported at its first call.
 //!
 //! ## Why is this bad

@@ -11,9 +11,11 @@
 //!   (`let full = q.lock().len() >= max; if full { .. }`). A value that is only read and carried
 //!   on (`let id = lc.read().id.clone();`) is not a condition until something decides on it, and
 //!   a fn's result is a new value (`let stale = diff(&snapshot); if stale.is_empty() { .. }`
-//!   decides on `stale`, not on the lock `snapshot` was copied from), and so is an awaited
-//!   call's, whatever its arguments read (`let out = send_request(&*state.headers.read().await)
-//!   .await?; if let Some(r) = out.first() { .. }` decides on what the server answered);
+//!   decides on `stale`, not on the lock `snapshot` was copied from), and so is the value of
+//!   an awaited call whose error `?` propagates, whatever its arguments read (`let out =
+//!   send_request(&*state.headers.read().await).await?; if let Some(r) = out.first() { .. }`
+//!   decides on what the server answered; an awaited predicate, `if !is_full(&*q.lock().await)
+//!   .await { .. }`, still decides on the state);
 //!   `std::mem::take(&mut
 //!   *g)` (`replace`, `swap`), and a field's `g.command.take()` / `g.slot.replace(v)`, move the
 //!   state out — a write — and what is decided on the value taken is the taker's own batch (merging a failed part back with `*g.entry(k).or_insert(0)
@@ -67,9 +69,10 @@
 //!   then the same check, then the write: the first check was a fast path). A second `load` of an atomic re-checks nothing: the value can
 //!   change right after it too;
 //! - a write that decides each element for itself under its own guard and changes nothing
-//!   when run again: `retain(..)` (a reap by predicate, `drivers.retain(|d| !d.is_gone())`),
-//!   `sort*`, `dedup*`. It relies on nothing the earlier check saw — unless its closure uses
-//!   a value read under the check (`retain(|_, q| q.front() != Some(first))` stays flagged);
+//!   when run again: `retain(..)` by a predicate over the element alone (a reap,
+//!   `drivers.retain(|d| !d.is_gone())`), `sort*`, `dedup*`. It relies on nothing the earlier
+//!   check saw. A predicate that names any other value (`retain(|_, q| q.front() !=
+//!   Some(first))`, `retain(|s| *s != id)`, a macro) is flagged;
 //! - a change check: the condition compares the state for equality with a local value and the
 //!   write stores that very local (`if available == *view.read().await { return }
 //!   *view.write().await = available;`): the check only skips a write that would change

@@ -32,8 +32,8 @@
 //! Every form of tracing's structured fields is read: shorthand with a sigil (`info!(%token,
 //! "..")`, `?api_key`) or without, `name = value` pairs (`password = %cfg.password`,
 //! `auth.token = ?t`; a field named for a secret whose value is a plain binding counts, unless
-//! the binding's name says it is a label — `secret = name`, `token = token_id`: a name, id,
-//! label, path, kind or alias), span macros (`info_span!`, `span!(Level::INFO, ..)`), and
+//! the binding's name says it is a label — `secret = name`, `key = key_path`: a name, label,
+//! path, kind or alias; not an id, as a session id is a credential), span macros (`info_span!`, `span!(Level::INFO, ..)`), and
 //! `#[instrument]` on a fn: its `fields(..)` entries that record a value (`name = value`,
 //! `%name`, `?name`; a bare `name` there declares an empty field, `tracing::field::Empty`, which
 //! prints nothing), and — since `#[instrument]` records every argument with `Debug` unless told
@@ -419,8 +419,8 @@ fn arg_refs(f: &crate::semantic::macros::FormatArgs) -> Vec<(SecretRef, bool)> {
     refs
 }
 
-/// A value whose name says it identifies something (`secret = name`, `token = token_id`): the
-/// field names what the value is about, the value is a name, id or path, not the secret.
+/// A value whose name says it labels something (`secret = name`, `key = key_path`): the field
+/// names what the value is about, the value is a name or path, not the secret.
 fn names_a_label(value: &str) -> bool {
     secret_names::split_words(value)
         .last()
@@ -428,9 +428,8 @@ fn names_a_label(value: &str) -> bool {
 }
 
 /// The head words of a value's name that make it a label of a secret, not the secret.
-const LABEL_WORDS: &[&str] = &[
-    "name", "names", "id", "ids", "label", "path", "kind", "alias",
-];
+/// (Not `id`: a session id is a bearer credential.)
+const LABEL_WORDS: &[&str] = &["name", "names", "label", "path", "kind", "alias"];
 
 impl SecretInLog {
     fn report(&self, cx: &Cx, mac: &str, r: &SecretRef, exposed: bool) {

@@ -1282,16 +1282,22 @@ const CHANNEL_CTORS: &[&str] = &[
 /// handles (named for the answer: `reply`, `response_channel`, `respond_to`, `responder`), of
 /// whatever channel type. Its receiver is the requester's, waiting for this one answer; when
 /// the requester stopped waiting the answer has no reader left, and the next request brings a
-/// sender of its own. A sender the fn was handed once (a parameter) is no such answer.
+/// sender of its own. A sender the fn was handed once (a parameter), or one the arm sends a
+/// stream of answers on in a loop, is no such answer.
 fn request_reply_sends(block: &syn::Block, out: &mut std::collections::HashSet<(usize, usize)>) {
     struct Arms<'o> {
         out: &'o mut std::collections::HashSet<(usize, usize)>,
     }
+    /// Sends of the arm's reply senders, not in a loop of the arm (a stream of answers to a
+    /// subscription goes on for nobody like any loop's).
     struct Sends<'n, 'o> {
         names: &'n [String],
         out: &'o mut std::collections::HashSet<(usize, usize)>,
     }
     impl<'a> syn::visit::Visit<'a> for Sends<'_, '_> {
+        fn visit_expr_loop(&mut self, _: &'a syn::ExprLoop) {}
+        fn visit_expr_while(&mut self, _: &'a syn::ExprWhile) {}
+        fn visit_expr_for_loop(&mut self, _: &'a syn::ExprForLoop) {}
         fn visit_expr_method_call(&mut self, mc: &'a syn::ExprMethodCall) {
             if matches!(mc.method.to_string().as_str(), "send" | "try_send")
                 && let syn::Expr::Path(p) = peel(&mc.receiver)
@@ -1932,13 +1938,26 @@ fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<
 /// The loop's other sends on the same sender leave it when one fails (`if
 /// tx.send(ev).is_err() { break 'stdin; }`, `if let Err(_) = tx.send(ev) { return }`): the
 /// loop reacts to the receiver's going, and a send that finds it gone is the race the next
-/// checked send reports.
+/// checked one reports. The exit must leave `in_loop` itself: a `return`, a `break` of its
+/// label, or an unlabelled `break` not inside a loop nested in it.
 fn leaves_on_failed_send(in_loop: &syn::Expr, sender: &str) -> bool {
-    struct Checked<'s> {
+    use syn::visit::Visit;
+    let (label, body) = match in_loop {
+        syn::Expr::Loop(l) => (&l.label, &l.body),
+        syn::Expr::While(w) => (&w.label, &w.body),
+        syn::Expr::ForLoop(f) => (&f.label, &f.body),
+        _ => return false,
+    };
+    /// `depth` counts the loops between the walk and the loop; `exiting` is set in the
+    /// branch a failed send takes, where a `return` or a `break` of the loop leaves it.
+    struct Scan<'s> {
         sender: &'s str,
+        label: Option<String>,
+        depth: u32,
+        exiting: bool,
         found: bool,
     }
-    impl Checked<'_> {
+    impl Scan<'_> {
         fn is_send(&self, e: &syn::Expr) -> bool {
             matches!(peel_await(e), syn::Expr::MethodCall(mc)
                 if matches!(mc.method.to_string().as_str(), "send" | "try_send" | "unbounded_send")
@@ -1954,25 +1973,52 @@ fn leaves_on_failed_send(in_loop: &syn::Expr, sender: &str) -> bool {
                 _ => false,
             }
         }
+        fn nested(&mut self, visit: impl FnOnce(&mut Self)) {
+            self.depth += 1;
+            visit(self);
+            self.depth -= 1;
+        }
     }
-    impl<'a> syn::visit::Visit<'a> for Checked<'_> {
+    impl<'a> Visit<'a> for Scan<'_> {
         fn visit_expr_if(&mut self, i: &'a syn::ExprIf) {
-            let leaves = {
-                let body = squeeze(i.then_branch.to_token_stream());
-                body.contains("break") || body.contains("return")
-            };
-            if leaves && self.fails(&i.cond) {
-                self.found = true;
+            if !self.exiting && self.fails(&i.cond) {
+                self.exiting = true;
+                self.visit_block(&i.then_branch);
+                self.exiting = false;
             }
             syn::visit::visit_expr_if(self, i);
         }
+        fn visit_expr_break(&mut self, b: &'a syn::ExprBreak) {
+            self.found |= self.exiting
+                && match &b.label {
+                    Some(l) => self.label.as_ref().is_some_and(|n| l.ident == n),
+                    None => self.depth == 0,
+                };
+        }
+        fn visit_expr_return(&mut self, _: &'a syn::ExprReturn) {
+            self.found |= self.exiting;
+        }
+        fn visit_expr_loop(&mut self, l: &'a syn::ExprLoop) {
+            self.nested(|v| syn::visit::visit_expr_loop(v, l));
+        }
+        fn visit_expr_while(&mut self, w: &'a syn::ExprWhile) {
+            self.nested(|v| syn::visit::visit_expr_while(v, w));
+        }
+        fn visit_expr_for_loop(&mut self, f: &'a syn::ExprForLoop) {
+            self.nested(|v| syn::visit::visit_expr_for_loop(v, f));
+        }
         fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
     }
-    let mut v = Checked {
+    let mut v = Scan {
         sender,
+        label: label.as_ref().map(|l| l.name.ident.to_string()),
+        depth: 0,
+        exiting: false,
         found: false,
     };
-    syn::visit::Visit::visit_expr(&mut v, in_loop);
+    v.visit_block(body);
     v.found
 }
 
@@ -2768,8 +2814,8 @@ fn explained_chain(cx: &Cx, step: proc_macro2::Span) -> bool {
 }
 
 /// A filter step its comment says filters (`.filter_map(|r| r.ok()) // Filter out buggy
-/// events`, `// skip rows that fail to decode` right above): dropping the failures is the
-/// step's stated purpose.
+/// events`, `// skip rows that fail to decode` right above a line the step starts): dropping
+/// the failures is the step's stated purpose.
 fn explained_filter(cx: &Cx, step: proc_macro2::Span) -> bool {
     const FILTER_REASONS: &[&str] = &[
         "filter out",
@@ -2784,15 +2830,20 @@ fn explained_filter(cx: &Cx, step: proc_macro2::Span) -> bool {
     ];
     let src = cx.source();
     let line = step.start().line as u32;
+    // The comment block right above counts only when the step starts its line: above a
+    // one-line chain it may be about another step (`// skip the header` over
+    // `lines().skip(1).filter_map(..)`).
+    let starts_line = src.line(line).trim_start().starts_with('.');
     src.line(line)
         .split_once("//")
         .is_some_and(|(_, c)| says_one_of(c, FILTER_REASONS))
-        || (1..line)
-            .rev()
-            .take(8)
-            .map(|l| src.line(l).trim())
-            .take_while(|t| t.starts_with("//"))
-            .any(|t| says_one_of(t, FILTER_REASONS))
+        || starts_line
+            && (1..line)
+                .rev()
+                .take(8)
+                .map(|l| src.line(l).trim())
+                .take_while(|t| t.starts_with("//"))
+                .any(|t| says_one_of(t, FILTER_REASONS))
 }
 
 /// `.map(|r| Ok::<_, Error>(Hit { .. })).filter_map(|r| r.ok())`: the step before wraps every

@@ -156,6 +156,10 @@ pub enum Written {
     Local(String),
     /// A clock read (`*last = SystemTime::now()`): a timestamp, not a claim.
     Clock,
+    /// A write that decides each element for itself under its own guard, by a predicate or an
+    /// order over the elements alone (`retain(|d| !d.is_gone())`, `sort_by_key(|d| d.load())`,
+    /// `dedup()`): run again, it changes nothing the first run left.
+    SelfDecided,
 }
 
 /// One read or write of locked or atomic state: a method called on a guard (`g.len()`,

@@ -25,8 +25,7 @@
 //!    `prev`, `current`, `cur`), a cancellation token (`cancel`, `cancellation`, `shutdown`,
 //!    `stop`), a position, cursor or ownership tag (`publish`, `resume`, `continuation`, `page`,
 //!    `cursor`, `context`, `lease`, `fencing`, `checkpoint`...: `resume_token` is a pagination
-//!    cursor, `publish_token` a shard-ownership tag; `stmt`, `statement`, `portal`: a prepared
-//!    statement's handle), a device's push-notification address
+//!    cursor, `publish_token` a shard-ownership tag), a device's push-notification address
 //!    (`push`, `fcm`, `apns`: `push_token` is where notifications go, not a credential), a
 //!    GSS-API/SPNEGO message (`mech`, `wrap`, `mic`, `gss`, `spnego`: `mech_token` is a wire
 //!    message), a transformation that already protects it
@@ -39,7 +38,8 @@
 //!    `application_credentials` (`GOOGLE_APPLICATION_CREDENTIALS`, Google's Application
 //!    Default Credentials) is the path of a key file.
 //!    A `token` qualified by a word naming syntax (`colon_token`, `semi_token`, `as_token`,
-//!    `ident_token`: [`LEXICAL_WORDS`]) is a parser token, as in every `syn`-based proc-macro.
+//!    `ident_token`: [`LEXICAL_WORDS`]) is a parser token, as in every `syn`-based proc-macro,
+//!    and one qualified by `stmt`, `statement` or `portal` a prepared statement's handle.
 //! 4. Type-like names (`Token`, `ApiKey` used as a value are enum variants or unit structs) are
 //!    not values: [`classify_value`] ignores CamelCase identifiers; `ALL_CAPS` constants are
 //!    classified like any other name (`ADMIN_TOKEN` is a secret, `TOKEN_WAKEUP` is not).
@@ -207,10 +207,6 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
     "continuation",
     "page",
     "pagination",
-    // a prepared statement's or portal's handle (`stmt_token`), an opaque id
-    "stmt",
-    "statement",
-    "portal",
     "cursor",
     "context",
     "idempotency",
@@ -254,6 +250,11 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
     "sample",
     "placeholder",
 ];
+
+/// A `token` qualified by one of these is a database's handle for a prepared statement or
+/// portal (`stmt_token`), an opaque id the host minted, not a credential. (Only a token: a
+/// `portal_password` is a password.)
+const HANDLE_WORDS: &[&str] = &["stmt", "statement", "portal"];
 
 /// Words naming syntax: a `token` qualified by one (`colon_token`, `semi_token`, `as_token`,
 /// `ident_token`) is a lexer/parser token, as in every `syn`-based proc-macro.
@@ -443,7 +444,7 @@ pub fn classify(name: &str) -> NameClass {
     if words[last].starts_with("token")
         && words[..last]
             .iter()
-            .any(|w| LEXICAL_WORDS.contains(&w.as_str()))
+            .any(|w| LEXICAL_WORDS.contains(&w.as_str()) || HANDLE_WORDS.contains(&w.as_str()))
     {
         return NameClass::AboutSecret;
     }

@@ -146,6 +146,43 @@ pub fn collect_idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
     }
 }
 
+/// Each single-name path an expression reads that may be a local (`first` in
+/// `q.front() != Some(first)`; not `Self`, `None` or `MAX`), and each lowercase identifier in
+/// its macros' tokens (where a local may hide as well as a field).
+pub fn for_each_local_path(e: &syn::Expr, f: &mut impl FnMut(&str)) {
+    struct Paths<'f, F>(&'f mut F);
+    impl<'a, F: FnMut(&str)> syn::visit::Visit<'a> for Paths<'_, F> {
+        fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+            if p.qself.is_none()
+                && let Some(i) = p.path.get_ident()
+            {
+                let name = i.to_string();
+                if name.starts_with(|c: char| c.is_lowercase() || c == '_') && name != "self" {
+                    (self.0)(&name);
+                }
+            }
+        }
+        fn visit_macro(&mut self, m: &'a syn::Macro) {
+            fn idents(ts: proc_macro2::TokenStream, f: &mut impl FnMut(&str)) {
+                for t in ts {
+                    match t {
+                        proc_macro2::TokenTree::Ident(i) => {
+                            let name = i.to_string();
+                            if name.starts_with(|c: char| c.is_lowercase() || c == '_') {
+                                f(&name);
+                            }
+                        }
+                        proc_macro2::TokenTree::Group(g) => idents(g.stream(), f),
+                        _ => {}
+                    }
+                }
+            }
+            idents(m.tokens.clone(), self.0);
+        }
+    }
+    syn::visit::Visit::visit_expr(&mut Paths(f), e);
+}
+
 /// Names a pattern binds (`x`, `(a, b)`, `Some(x)`, `Json(Login { password, .. })`,
 /// `ref mut x`, `a @ Some(_)`), in source order; `_` binds nothing.
 pub fn pat_names(p: &syn::Pat, out: &mut Vec<String>) {

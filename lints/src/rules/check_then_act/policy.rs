@@ -22,22 +22,6 @@ pub enum Act {
 /// A check by key: `entry()` after one looks the key up again under its own guard.
 const KEY_LOOKUPS: &[&str] = &["contains_key", "contains", "get", "get_key_value"];
 
-/// Writes that decide per element under their own guard (a predicate, an order), so that
-/// running one again changes nothing: no act of a check-then-act.
-const SELF_DECIDING: &[&str] = &[
-    "retain",
-    "retain_mut",
-    "sort",
-    "sort_by",
-    "sort_by_key",
-    "sort_unstable",
-    "sort_unstable_by",
-    "sort_unstable_by_key",
-    "dedup",
-    "dedup_by",
-    "dedup_by_key",
-];
-
 /// A constant stored after a check claims something when the check guards work (or tells the
 /// caller it won): two racers both do the work. Otherwise every racer stores the same value,
 /// and a constant the condition compared with is stored whatever happened in between.
@@ -156,9 +140,9 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
             }
             // `drivers.retain(|d| !d.is_gone())`, `queue.sort_by_key(..)`: the act decides
             // each element for itself under its own guard, and a second run changes nothing
-            // the first left, so it relies on nothing the earlier check saw — unless its
-            // predicate uses what was read (`retain(|_, q| q.front() != Some(first))`).
-            if SELF_DECIDING.contains(&w.op.as_str()) && w.value_reads.is_empty() {
+            // the first left, so it relies on nothing the earlier check saw (a predicate over
+            // other values, `retain(|_, q| q.front() != Some(first))`, is no such act).
+            if w.written == Written::SelfDecided {
                 return None;
             }
             // A release, like storing `None`: racers remove the same key, the later ones find

@@ -58,6 +58,50 @@ const MUTATORS: &[&str] = &[
     "resize",
 ];
 
+/// Writes that may decide each element for itself (see `Written::SelfDecided`).
+const SELF_DECIDING: &[&str] = &[
+    "retain",
+    "retain_mut",
+    "sort",
+    "sort_by",
+    "sort_by_key",
+    "sort_unstable",
+    "sort_unstable_by",
+    "sort_unstable_by_key",
+    "dedup",
+    "dedup_by",
+    "dedup_by_key",
+];
+
+/// An argument that reads nothing but what it is handed: a closure whose body names no local
+/// other than its own parameters (`|d| !d.is_gone()`, not `|_, q| q.front() != Some(first)`).
+fn uses_only_own_params(arg: &syn::Expr) -> bool {
+    let syn::Expr::Closure(cl) = peel(arg) else {
+        return false;
+    };
+    let mut params = Vec::new();
+    for p in &cl.inputs {
+        crate::semantic::syntax::pat_names(p, &mut params);
+    }
+    let mut outer = false;
+    crate::semantic::syntax::for_each_local_path(&cl.body, &mut |name| {
+        outer |= !params.iter().any(|p| p == name);
+    });
+    !outer
+}
+
+/// `?`'s operand without the adapters that only turn a miss into the error it returns
+/// (`map.get_mut(id).context("not found")?`: the test stays on the write's result).
+pub(crate) fn peel_miss_to_error(e: &syn::Expr) -> &syn::Expr {
+    let mut e = peel(e);
+    while let syn::Expr::MethodCall(mc) = e
+        && MISS_TO_ERROR.contains(&&*mc.method.to_string())
+    {
+        e = peel(&mc.receiver);
+    }
+    e
+}
+
 /// Adapters that turn an `Option`'s miss or a `Result`'s error into the error `?` returns.
 const MISS_TO_ERROR: &[&str] = &[
     "context",
@@ -180,17 +224,9 @@ impl Walker<'_, '_> {
     /// checks for itself: the write the `?` applies to counts as deciding, like `if
     /// !set.insert(id)`.
     pub(crate) fn note_propagated_write(&mut self, operand: &syn::Expr, reads: &[AccessId]) {
-        let mut e = crate::semantic::syntax::peel(operand);
-        // `map.get_mut(id).context("not found")?`: an adapter that only turns the miss into
-        // an error keeps the test on the write's result.
-        loop {
-            match e {
-                syn::Expr::Await(a) => e = crate::semantic::syntax::peel(&a.base),
-                syn::Expr::MethodCall(mc) if MISS_TO_ERROR.contains(&&*mc.method.to_string()) => {
-                    e = crate::semantic::syntax::peel(&mc.receiver)
-                }
-                _ => break,
-            }
+        let mut e = peel_miss_to_error(operand);
+        while let syn::Expr::Await(a) = e {
+            e = peel_miss_to_error(&a.base);
         }
         let syn::Expr::MethodCall(mc) = e else {
             return;
@@ -443,6 +479,11 @@ impl Walker<'_, '_> {
         };
         for a in &mut self.core.facts.accesses[first..] {
             a.key = key.clone();
+        }
+        if SELF_DECIDING.contains(&name.as_str()) && mc.args.iter().all(uses_only_own_params) {
+            for a in &mut self.core.facts.accesses[first..] {
+                a.written = Written::SelfDecided;
+            }
         }
         if key_removed || key_inserted {
             for a in &mut self.core.facts.accesses[first..] {

@@ -1109,6 +1109,9 @@ impl<'a, 'l> Walker<'a, 'l> {
                 }
             }
             syn::Expr::Try(t) => {
+                if let syn::Expr::Await(aw) = super::access::peel_miss_to_error(&t.expr) {
+                    self.core.tried_await = aw as *const syn::ExprAwait as usize;
+                }
                 self.collect_begin();
                 let v = self.eval(&t.expr, Mode::Value);
                 let reads = self.collect_end();
@@ -1923,12 +1926,14 @@ impl<'a, 'l> Walker<'a, 'l> {
         if let Some(ab) = block {
             self.core.awaited_block = ab as *const syn::ExprAsync as usize;
         }
-        // `let out = send_request(req, &*state.headers.read().await).await?;`: an awaited
-        // call's result is what the I/O it does answered, not a value computed from the state
-        // its arguments read, so a condition on `out` checks no locked state.
+        // `let out = send_request(req, &*state.headers.read().await).await?;`: a fallible
+        // awaited call's result is what the I/O it does answered, not a value computed from the
+        // state its arguments read, so a condition on `out` checks no locked state. (An awaited
+        // predicate, `is_full(&*q.lock().await).await`, still answers about that state.)
+        let tried = std::mem::take(&mut self.core.tried_await) == aw as *const _ as usize;
         self.core.awaited_call = match peel(&aw.base) {
-            syn::Expr::Call(c) => c as *const syn::ExprCall as usize,
-            syn::Expr::MethodCall(mc) => mc as *const syn::ExprMethodCall as usize,
+            syn::Expr::Call(c) if tried => c as *const syn::ExprCall as usize,
+            syn::Expr::MethodCall(mc) if tried => mc as *const syn::ExprMethodCall as usize,
             _ => 0,
         };
         let v = self.eval(&aw.base, Mode::Value);
@@ -2718,7 +2723,7 @@ fn closure_runs_in_place(name: &syn::Ident, rest: &[syn::Stmt]) -> bool {
     struct Uses<'n> {
         name: &'n syn::Ident,
         in_place: bool,
-        /// Inside a closure handed to a fn, which may run it elsewhere
+        /// Inside a closure handed to a spawn, which runs it on another thread
         /// (`thread::spawn(move || tx.send(check()))`): a call of the name there is no call
         /// made in place. (An `async` block is async context wherever it runs.)
         deferred: u32,
@@ -2727,9 +2732,11 @@ fn closure_runs_in_place(name: &syn::Ident, rest: &[syn::Stmt]) -> bool {
         fn is_name(&self, e: &syn::Expr) -> bool {
             matches!(peel(e), syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident(self.name))
         }
-        /// An argument: a closure handed to a fn may run elsewhere, or later.
-        fn visit_handed(&mut self, a: &syn::Expr) {
-            let handed = matches!(peel(a), syn::Expr::Closure(_));
+        /// An argument; a closure handed to a spawn (`thread::spawn`, `spawn_blocking`, a
+        /// scope's `s.spawn`) runs on another thread. (`catch_unwind(|| f())`,
+        /// `thread::scope(|s| f())` run theirs right here.)
+        fn visit_arg(&mut self, a: &syn::Expr, spawns: bool) {
+            let handed = spawns && matches!(peel(a), syn::Expr::Closure(_));
             self.deferred += u32::from(handed);
             self.visit_expr(a);
             self.deferred -= u32::from(handed);
@@ -2742,19 +2749,19 @@ fn closure_runs_in_place(name: &syn::Ident, rest: &[syn::Stmt]) -> bool {
             } else if self.deferred > 0 {
                 self.in_place = false;
             }
+            let spawns = crate::semantic::syntax::path_last_ident(&c.func)
+                .is_some_and(|i| i.to_string().contains("spawn"));
             for a in &c.args {
-                self.visit_handed(a);
+                self.visit_arg(a, spawns);
             }
         }
         fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
             self.visit_expr(&mc.receiver);
-            let inline = INLINE_CLOSURE_METHODS.contains(&mc.method.to_string().as_str());
+            let method = mc.method.to_string();
+            let inline = INLINE_CLOSURE_METHODS.contains(&method.as_str());
             for a in &mc.args {
-                match peel(a) {
-                    _ if inline && self.is_name(a) => {}
-                    // `.map(|x| check(x))`: a combinator runs its closure right here.
-                    _ if inline => self.visit_expr(a),
-                    _ => self.visit_handed(a),
+                if !(inline && self.is_name(a)) {
+                    self.visit_arg(a, method.contains("spawn"));
                 }
             }
         }

@@ -169,6 +169,10 @@ pub struct Core<'a> {
     /// The call (`ExprCall`/`ExprMethodCall` address) an `.await` is about to evaluate: what
     /// its arguments read does not flow into its result (see `Walker::eval_await`).
     pub(crate) awaited_call: usize,
+    /// The `.await` (`ExprAwait` address) whose error the enclosing `?` propagates (also
+    /// through `.map_err(..)`/`.context(..)`): only its call's arguments stay out of what its
+    /// value decides (see `Walker::eval_await`).
+    pub(crate) tried_await: usize,
     /// The address of a method call whose result its statement drops (`m.remove(&k);`, `let _
     /// = ..`), taken by the access it makes (see `Written::KeyRemoved`).
     pub(crate) dropped_result: usize,
@@ -581,6 +585,7 @@ pub fn analyze_file<'a>(
         outliving: Vec::new(),
         awaited_block: 0,
         awaited_call: 0,
+        tried_await: 0,
         dropped_result: 0,
         then_leaves: 0,
     };
