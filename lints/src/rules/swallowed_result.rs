@@ -2805,12 +2805,17 @@ fn explained_chain(cx: &Cx, step: proc_macro2::Span) -> bool {
     if line == step.start().line as u32 {
         return false;
     }
+    comment_block_above(cx, line).any(says)
+}
+
+/// The `//` lines right above `line`, nearest first (at most 8 lines up).
+fn comment_block_above<'c>(cx: &'c Cx, line: u32) -> impl Iterator<Item = &'c str> {
+    let src = cx.source();
     (1..line)
         .rev()
         .take(8)
-        .map(|l| src.line(l).trim())
+        .map(move |l| src.line(l).trim())
         .take_while(|t| t.starts_with("//"))
-        .any(says)
 }
 
 /// A filter step its comment says filters (`.filter_map(|r| r.ok()) // Filter out buggy
@@ -2837,13 +2842,7 @@ fn explained_filter(cx: &Cx, step: proc_macro2::Span) -> bool {
     src.line(line)
         .split_once("//")
         .is_some_and(|(_, c)| says_one_of(c, FILTER_REASONS))
-        || starts_line
-            && (1..line)
-                .rev()
-                .take(8)
-                .map(|l| src.line(l).trim())
-                .take_while(|t| t.starts_with("//"))
-                .any(|t| says_one_of(t, FILTER_REASONS))
+        || starts_line && comment_block_above(cx, line).any(|t| says_one_of(t, FILTER_REASONS))
 }
 
 /// `.map(|r| Ok::<_, Error>(Hit { .. })).filter_map(|r| r.ok())`: the step before wraps every

@@ -750,20 +750,30 @@ impl CallGraph {
         (outer, arg): (u32, u8),
         value: u32,
     ) -> bool {
-        let Some(Some(Resolution::Fn(helper))) = sites.get(outer as usize) else {
+        let (Some((helper, param)), Some(value)) = (
+            self.receiving_param(crates, sites, (outer, arg)),
+            self.def(crates, value),
+        ) else {
             return false;
         };
-        let (Some(helper), Some(value)) = (self.def(crates, *helper), self.def(crates, value))
-        else {
-            return false;
+        helper.in_place_params & (1 << param) != 0 && (helper.is_async || !value.is_async)
+    }
+
+    /// The one known fn the call at site `outer` (whose resolutions are `sites`) reaches, and
+    /// which of its parameters (below 64, as `FnDef`'s bit sets count them) argument `arg` is.
+    fn receiving_param<'c>(
+        &self,
+        crates: &'c [CrateInput<'_, '_>],
+        sites: &[Option<Resolution>],
+        (outer, arg): (u32, u8),
+    ) -> Option<(&'c FnDef, u8)> {
+        let Some(Resolution::Fn(helper)) = sites.get(outer as usize)? else {
+            return None;
         };
+        let helper = self.def(crates, *helper)?;
         // A method called by path (`Type::run(&self_value, f)`) is handed its receiver first.
-        let Some(param) = arg.checked_sub(u8::from(helper.has_self)) else {
-            return false;
-        };
-        param < 64
-            && helper.in_place_params & (1 << param) != 0
-            && (helper.is_async || !value.is_async)
+        let param = arg.checked_sub(u8::from(helper.has_self))?;
+        (param < 64).then_some((helper, param))
     }
 
     /// Whether the future a call makes as argument `arg` of the call at site `outer` (whose
@@ -773,16 +783,10 @@ impl CallGraph {
         &self,
         crates: &[CrateInput<'_, '_>],
         sites: &[Option<Resolution>],
-        (outer, arg): (u32, u8),
+        handed: (u32, u8),
     ) -> bool {
-        let Some(Some(Resolution::Fn(helper))) = sites.get(outer as usize) else {
-            return false;
-        };
-        let Some(helper) = self.def(crates, *helper) else {
-            return false;
-        };
-        arg.checked_sub(u8::from(helper.has_self))
-            .is_some_and(|param| param < 64 && helper.block_on_params & (1 << param) != 0)
+        self.receiving_param(crates, sites, handed)
+            .is_some_and(|(helper, param)| helper.block_on_params & (1 << param) != 0)
     }
 
     /// Per node, the locks it acquires itself or through up to [`MAX_CHAIN`] - 1 further calls

@@ -163,21 +163,14 @@ pub fn for_each_local_path(e: &syn::Expr, f: &mut impl FnMut(&str)) {
             }
         }
         fn visit_macro(&mut self, m: &'a syn::Macro) {
-            fn idents(ts: proc_macro2::TokenStream, f: &mut impl FnMut(&str)) {
-                for t in ts {
-                    match t {
-                        proc_macro2::TokenTree::Ident(i) => {
-                            let name = i.to_string();
-                            if name.starts_with(|c: char| c.is_lowercase() || c == '_') {
-                                f(&name);
-                            }
-                        }
-                        proc_macro2::TokenTree::Group(g) => idents(g.stream(), f),
-                        _ => {}
-                    }
-                }
+            let mut idents = BTreeSet::new();
+            collect_idents(m.tokens.clone(), &mut idents);
+            for name in idents
+                .iter()
+                .filter(|n| n.starts_with(|c: char| c.is_lowercase() || c == '_'))
+            {
+                (self.0)(name);
             }
-            idents(m.tokens.clone(), self.0);
         }
     }
     syn::visit::Visit::visit_expr(&mut Paths(f), e);

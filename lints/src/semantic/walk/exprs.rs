@@ -1959,12 +1959,7 @@ impl<'a, 'l> Walker<'a, 'l> {
 
     /// The site recorded (since `before`) for call expression `e`, if it is one and was.
     fn call_site_of(&self, e: &syn::Expr, before: usize) -> Option<usize> {
-        let span = match peel(e) {
-            syn::Expr::Call(c) => spans::expr_span(&c.func),
-            syn::Expr::MethodCall(mc) => mc.method.span(),
-            _ => return None,
-        };
-        let region = Region::from_span(span);
+        let region = Region::from_span(call_span(e)?);
         let calls = &self.core.facts.calls;
         (before..calls.len())
             .rev()
@@ -1975,12 +1970,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     /// recorded for future `e` (after its arguments), if `e` is one, is awaited where it is
     /// made. `before` is the call count before `e` was evaluated.
     fn mark_awaited(&mut self, e: &syn::Expr, before: usize) {
-        let awaited_at = match peel(e) {
-            syn::Expr::Call(c) => Some(spans::expr_span(&c.func)),
-            syn::Expr::MethodCall(mc) => Some(mc.method.span()),
-            _ => None,
-        };
-        if let Some(span) = awaited_at {
+        if let Some(span) = call_span(e) {
             // The call's own site is the last one but for the fns handed to it.
             let calls = &self.core.facts.calls;
             let mut k = calls.len();
@@ -2710,6 +2700,15 @@ impl<'a, 'l> Walker<'a, 'l> {
             out = out.merge(self.take_flow());
         }
         self.set_flow(out);
+    }
+}
+
+/// Where a call expression's site is recorded: a call's callee path, a method call's name.
+fn call_span(e: &syn::Expr) -> Option<proc_macro2::Span> {
+    match peel(e) {
+        syn::Expr::Call(c) => Some(spans::expr_span(&c.func)),
+        syn::Expr::MethodCall(mc) => Some(mc.method.span()),
+        _ => None,
     }
 }
 
