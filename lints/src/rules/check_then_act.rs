@@ -115,7 +115,14 @@
 //!   relies on having won; not `return spawn_workers();`, which still runs a call, nor when the
 //!   caller is told the outcome, as in `if f.load(..) { return false } f.store(true, ..);
 //!   return true;`); a `store` of a value recomputed from scratch (`v = compute(); x.store(v,
-//!   ..)`: a lazy cache);
+//!   ..)`: a lazy cache); a timestamp or deadline (`Instant::now()`, `Instant::now() +
+//!   retry_after`) assigned through a guard on the way out of a failure, where the first
+//!   statement after it that can leave (in its block or a block around it, up to its loop or
+//!   fn) is an unconditional `return Err(..)` or `bail!` (a backoff a 429 asks for, a circuit
+//!   breaker opening; not a `for` over mirrors holding `return Ok(())`): racers
+//!   each record what their own failure said, and none relies on having been first. The same
+//!   deadline claimed on the success path (a throttle's `*next.lock() = now + interval;`
+//!   before the work) stays flagged;
 //! - a **claim made under the check's guard**: the acquisition that checks also records the
 //!   outcome before it is dropped, by storing a constant or inserting a reservation (`match
 //!   *state { Running => return .., _ => {} } *state = Starting;`): a second caller sees the
@@ -125,10 +132,15 @@
 //! - a **deterministic cache**: after a lookup whose hit returns the found value
 //!   (`if let Some(v) = cache.lock().get(&k) { return v.clone() }`, or hands it back as the
 //!   `if let`'s value, as it is or cloned: `let hit = cache.lock().get(&k).cloned(); if let
-//!   Some(v) = hit { Ok(v) } else { .. }`), the insert on a miss is
+//!   Some(v) = hit { Ok(v) } else { .. }`, or a `match` arm that returns what its pattern
+//!   found: `Some(Built::Handler(h)) => return Ok(h.clone())`, when no arm refuses with
+//!   `return Err(..)`, which makes it a state machine's: `Some(InFlight) => return
+//!   Err(Busy)` then a claim), the insert on a miss is
 //!   reported only when the inserted value has an identity of its own — a sync primitive, handle,
 //!   connection, session, client, channel, spawned task or fresh id (`Arc::new(Semaphore::new(..))`,
-//!   `connect(..).await?`, `Uuid::new_v4()`): racing misses then hand callers different instances.
+//!   `connect(..).await?`, `Uuid::new_v4()`, also wrapped: `Slot::Upstream(Arc::clone(&conn))`;
+//!   a `..Handler` built from configuration is no handle): racing misses then hand callers
+//!   different instances.
 //!   A value that is a pure function of the key (a parsed, resolved or computed value) is the same
 //!   whichever racer wins, so the race only costs duplicate work;
 //! - **state only one executor reaches**. A race needs a second holder of the state, or a

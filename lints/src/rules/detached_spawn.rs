@@ -38,7 +38,12 @@
 //!   heartbeat loop, a one-shot delayed message). It is the task's own business whether it
 //!   runs forever or ends when its channel closes; `ignored_shutdown_signal` covers tasks that
 //!   drop their shutdown signal;
-//! - an `Option` output (`None` is no error), `Result<T, ()>`, `Result<T, Infallible>`, and a
+//! - an `Option` output (`None` is no error), `Result<T, ()>`, `Result<T, Infallible>`, a
+//!   channel's `Result<T, SendError<M>>` (an `mpsc`, crossbeam, flume or async-channel
+//!   `SendError`, by its resolved path: a forwarder fn declared so, or a block ending in
+//!   `Ok::<_, SendError<M>>(())` with no `Err(..)` end: its only error says the receiver is
+//!   gone, as below; `TrySendError` is also a full queue, a `broadcast` one only says nobody
+//!   subscribes now, and a project's own `SendError` is a failure: they stay), and a
 //!   generic wrapper whose error type is the caller's choice (`cancelable::<E>(..)`);
 //! - a `?` inside a closure or a nested `async` block (it returns from that, not from the task),
 //!   and a `?` on a channel send (`inner_event_tx.send(ev)?`, on a sender named `tx`, `*_tx`,

@@ -231,7 +231,11 @@
 //!   `HeaderValue::try_from(s)`, an
 //!   identifier type's (`OwnedUserId::try_from(s)`, `ServerName::try_from(s)`: `..Id`, `..Name`),
 //!   `Name::try_from_ascii(b)` too, a text encoding's decoder (`hex::decode(h)`,
-//!   `BASE64_STANDARD.decode(s)`), but not `User::try_from(&row)`: a record that fails to
+//!   `BASE64_STANDARD.decode(s)`), comparisons that say no with an `Err`
+//!   (`bin.strip_prefix(dir)`: not under `dir`; `t.duration_since(UNIX_EPOCH)`: `t` is
+//!   earlier; not after an earlier `.ok()?` of a real failure in the same chain,
+//!   `fs::metadata(p).ok()?.modified().ok()?.duration_since(UNIX_EPOCH).ok()`), but not
+//!   `User::try_from(&row)`: a record that fails to
 //!   decode is data lost), also given as a function value before the filter
 //!   (`.map(TryInto::try_into).filter_map(Result::ok)`, `.map(str::parse)`) or as a closure
 //!   of one such call (`.map(|m| Mechname::parse(m.as_bytes())).filter_map(Result::ok)`);
@@ -640,8 +644,35 @@ fn removes_if_empty(e: &syn::Expr) -> bool {
     op_name(e).is_some_and(|(op, ty)| op == "remove_dir" && ty.as_deref() == Some("fs"))
 }
 
+/// The chain before the producing operation already turned a failure into `None`
+/// (`fs::metadata(f).ok()?.modified().ok()?.duration_since(UNIX_EPOCH).ok()`): the I/O errors
+/// vanish with it, whatever the last conversion is. An earlier `.ok()` of a validation
+/// (`h.to_str().ok()?.parse().ok()`) is one more validation.
+fn drops_earlier_failure(e: &syn::Expr) -> bool {
+    let mut cur = peel_await(e);
+    loop {
+        let inner = match peel(cur) {
+            syn::Expr::MethodCall(mc) => &mc.receiver,
+            syn::Expr::Try(t) => &t.expr,
+            syn::Expr::Await(a) => &a.base,
+            _ => return false,
+        };
+        if let syn::Expr::MethodCall(mc) = peel(inner)
+            && mc.method == "ok"
+            && mc.args.is_empty()
+            && !validation(&mc.receiver)
+        {
+            return true;
+        }
+        cur = inner;
+    }
+}
+
 /// The producing operation is a validation conversion (`parse`, `to_str`, `u16::try_from`).
 fn validation(e: &syn::Expr) -> bool {
+    if drops_earlier_failure(e) {
+        return false;
+    }
     // `BASE64_STANDARD.decode(s)`: an encoding engine's decoder.
     if let syn::Expr::MethodCall(mc) = peel_await(e)
         && mc.method == "decode"

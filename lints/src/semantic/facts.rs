@@ -200,6 +200,9 @@ pub struct StateAccess {
     /// An atomic write whose statement the next one leaves after (`FLAG.store(true, ..);
     /// break;`): nothing on this path runs after it.
     pub then_leaves: bool,
+    /// An assignment through a guard after which the path leaves with an error (see
+    /// `exit_path::error_exit_follows`): `*backoff.lock() = now + retry; .. return Err(..)`.
+    pub then_errs: bool,
     /// For a set's `contains(k)`/`insert(k)`: the key's text (see `walk::access::key_text`).
     pub key: Option<String>,
 }

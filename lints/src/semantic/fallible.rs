@@ -148,6 +148,12 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
         // `attr.as_str().ok()` (an X.509 attribute, an ASN.1 value): a `Result`-returning
         // `as_str` is a test of the value's type.
         || matches!(op, "as_str" | "as_string")
+        // `path.strip_prefix(dir).ok()`: `Path::strip_prefix`'s `Err` only says the path is
+        // not under `dir` (`find_map(|d| bin.strip_prefix(d).ok())` is a search).
+        || op == "strip_prefix"
+        // `now.duration_since(UNIX_EPOCH).ok()`: `SystemTime::duration_since`'s `Err` only says
+        // the other time is later (a clock set before 1970), a comparison of two times.
+        || op == "duration_since"
         // `NotNan::new(x)`, `NonZeroU64::new(n)`: validating constructors.
         || (op == "new" && ty.is_some())
         || (op == "try_from" && ty.is_some_and(|t| PRIMITIVES.contains(&t)))

@@ -6,6 +6,7 @@
 pub mod blocking_paths;
 pub mod callgraph;
 pub mod drain;
+pub mod exit_path;
 pub mod facts;
 pub mod fallible;
 pub mod index;

@@ -132,7 +132,12 @@ impl Cx<'_> {
             value_ends(r, &mut ends);
         }
         let result_shaped = ends.iter().any(|e| ok_or_err(e).is_some());
-        if ends.iter().any(|e| turbofish_without_error(e)) {
+        if ends.iter().any(|e| turbofish_without_error(e))
+            || (ends.iter().all(|e| ok_or_err(e) != Some(true))
+                && ends
+                    .iter()
+                    .any(|e| turbofish_error(e).is_some_and(|p| is_send_error(&self.resolve(p)))))
+        {
             // `Ok::<(), ()>(())`, `Ok::<_, Infallible>(..)`: its `Err` carries nothing.
             return None;
         }
@@ -185,13 +190,27 @@ fn sure(why: String) -> TaskError {
     TaskError::Sure { why }
 }
 
-/// A `Result` that can carry an error: not `Result<T, ()>` nor `Result<T, Infallible>`, and not
-/// one whose error type is a generic parameter of the called fn (unknown here).
+/// A channel's `SendError`, by its resolved path (tokio's, std's and futures' `mpsc`,
+/// crossbeam's, flume's, async-channel's): the only error a task that forwards into a channel
+/// can have says the receiver is gone, which is how a forwarding task learns it is done.
+/// `TrySendError` is also a full queue dropping a message; tokio's `broadcast` `SendError` only
+/// says nobody subscribes right now; a project's own `SendError` (a mail provider's) is a
+/// failure: all stay.
+fn is_send_error(path: &str) -> bool {
+    crate::semantic::syntax::last_segment(path) == "SendError"
+        && ["mpsc", "crossbeam", "flume", "async_channel"]
+            .iter()
+            .any(|m| path.split("::").any(|s| s == *m))
+}
+
+/// A `Result` that can carry an error: not `Result<T, ()>` nor `Result<T, Infallible>` nor
+/// `Result<T, SendError<M>>`, and not one whose error type is a generic parameter of the
+/// called fn (unknown here).
 fn is_result(t: &Ty) -> bool {
     match t {
         Ty::Path { path, args } if is_result_path(path) => args.get(1).is_none_or(|e| match e {
             Ty::Tuple(t) => !t.is_empty(),
-            Ty::Path { path, .. } => !path.ends_with("Infallible"),
+            Ty::Path { path, .. } => !path.ends_with("Infallible") && !is_send_error(path),
             _ => false,
         }),
         _ => false,
@@ -254,6 +273,17 @@ fn result_ctor(e: &syn::Expr) -> Option<(&proc_macro2::Ident, &syn::PathArgument
         return None;
     };
     p.path.segments.last().map(|s| (&s.ident, &s.arguments))
+}
+
+/// `Ok::<_, SendError<M>>(())`: the error type's path, as written.
+fn turbofish_error(e: &syn::Expr) -> Option<&syn::Path> {
+    let Some((_, syn::PathArguments::AngleBracketed(a))) = result_ctor(e) else {
+        return None;
+    };
+    match a.args.iter().nth(1) {
+        Some(syn::GenericArgument::Type(syn::Type::Path(tp))) => Some(&tp.path),
+        _ => None,
+    }
 }
 
 /// `Ok::<T, ()>(..)`, `Err::<T, Infallible>(..)`: a result whose error type says "none".

@@ -163,6 +163,11 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
             {
                 return None;
             }
+            // `*backoff.lock() = Instant::now() + retry_after; return Err(..)`: a timestamp
+            // recorded on the way out of a failure claims nothing; racers each record theirs.
+            if w.written == Written::Clock && w.then_errs && !d.reports_outcome {
+                return None;
+            }
             if d.memo {
                 return (w.written == Written::Identity).then_some(Act::GetOrCreate);
             }

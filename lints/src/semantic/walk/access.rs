@@ -150,6 +150,7 @@ static IDENTITY_WORDS: Words = Words::new(&[
     "session",
     "socket",
     "handle",
+    "limiter",
     "uuid",
     "spawn",
     "connect",
@@ -216,7 +217,26 @@ fn is_constant(e: &syn::Expr) -> Option<String> {
 }
 
 fn has_identity_word(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    // `resolve_socket_addr(..)`, `connection_string(..)`: a description of a resource (where
+    // it is, how to reach it), not one.
+    if ["addr", "address", "string", "str", "url", "uri"]
+        .iter()
+        .any(|s| lower.ends_with(s))
+    {
+        return false;
+    }
     IDENTITY_WORDS.any_in(name)
+}
+
+/// The same for a variant or struct named for a handler (`MaybeBuilt::Handler(..)`,
+/// `StealTlsHandler { .. }`): `handler` is no `handle`, so what it holds decides.
+fn has_identity_word_but_handler(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.contains("handler") {
+        return has_identity_word(&lower.replace("handler", ""));
+    }
+    has_identity_word(name)
 }
 
 impl Walker<'_, '_> {
@@ -308,11 +328,24 @@ impl Walker<'_, '_> {
                 let Some(segs) = path_segments(&c.func) else {
                     return false;
                 };
-                if segs.iter().any(|s| has_identity_word(s)) {
+                let ctor = segs
+                    .last()
+                    .is_some_and(|s| s.starts_with(char::is_uppercase));
+                if segs.iter().enumerate().any(|(i, s)| {
+                    // The fn or variant named for a handler (`build_handler(..)`,
+                    // `Slot::Handler(..)`); a type's own name (`EventHandler::start()`) stays.
+                    if i + 1 == segs.len() {
+                        has_identity_word_but_handler(s)
+                    } else {
+                        has_identity_word(s)
+                    }
+                }) {
                     return true;
                 }
-                // `Arc::new(x)`, `Arc::clone(&x)`, `Some(x)`: the identity of what it wraps.
+                // `Arc::new(x)`, `Arc::clone(&x)`, `Some(x)`, a variant or tuple struct
+                // (`Slot::Upstream(x)`): the identity of what it wraps.
                 let wraps = segs.len() == 1
+                    || ctor
                     || segs
                         .iter()
                         .any(|s| matches!(s.as_str(), "Arc" | "Rc" | "Box" | "Some" | "Ok"));
@@ -331,11 +364,16 @@ impl Walker<'_, '_> {
             syn::Expr::Await(a) => self.is_identity(&a.base, depth + 1),
             syn::Expr::Try(t) => self.is_identity(&t.expr, depth + 1),
             syn::Expr::Reference(r) => self.is_identity(&r.expr, depth + 1),
-            syn::Expr::Struct(s) => s
-                .path
-                .segments
-                .last()
-                .is_some_and(|seg| has_identity_word(&seg.ident.to_string())),
+            // By its name, or for a handler by its fields (`TenantHandler { permits:
+            // Arc::new(Semaphore::new(n)) }` holds a limiter of its own).
+            syn::Expr::Struct(s) => s.path.segments.last().is_some_and(|seg| {
+                let name = seg.ident.to_string();
+                has_identity_word_but_handler(&name)
+                    || (name.to_ascii_lowercase().contains("handler")
+                        && s.fields
+                            .iter()
+                            .any(|f| self.is_identity(&f.expr, depth + 1)))
+            }),
             syn::Expr::Path(p) => p
                 .path
                 .get_ident()
@@ -352,7 +390,14 @@ impl Walker<'_, '_> {
         if let Some(c) = is_constant(v) {
             return Written::Constant(c);
         }
-        if let syn::Expr::Call(c) = peel(v)
+        // `Instant::now()`, also a deadline from it (`Instant::now() + retry_after`).
+        let clock = match peel(v) {
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_) | syn::BinOp::Sub(_)) => {
+                &b.left
+            }
+            other => other,
+        };
+        if let syn::Expr::Call(c) = peel(clock)
             && let syn::Expr::Path(p) = peel(&c.func)
             && crate::semantic::syntax::is_clock_read(&self.core.uses.resolve(&p.path))
         {
@@ -415,6 +460,7 @@ impl Walker<'_, '_> {
             in_test: self.core.in_test(),
             snippet,
             then_leaves: false,
+            then_errs: false,
             key: None,
         });
         if let Some(top) = self.core.collectors.last_mut() {
@@ -527,7 +573,15 @@ impl Walker<'_, '_> {
         op: &str,
     ) {
         let field = first_field(left);
+        // Asked only of a timestamp written through a guard (see `StateAccess::then_errs`).
+        let then_errs = op == "assign"
+            && self.written(value) == Written::Clock
+            && crate::semantic::exit_path::error_exit_follows(
+                self.core.file,
+                Region::from_span(super::spans::expr_span(left)).start_byte as usize,
+            );
         for &g in guards {
+            let before = self.core.facts.accesses.len();
             self.push_access(
                 super::spans::expr_span(left),
                 AccessTarget::Guard(g),
@@ -539,6 +593,12 @@ impl Walker<'_, '_> {
                 None,
                 None,
             );
+            if then_errs
+                && self.core.facts.accesses.len() > before
+                && let Some(a) = self.core.facts.accesses.last_mut()
+            {
+                a.then_errs = true;
+            }
         }
     }
 

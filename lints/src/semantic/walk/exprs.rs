@@ -2363,7 +2363,12 @@ impl<'a, 'l> Walker<'a, 'l> {
             if an_arm_leaves {
                 gated.extend(self.rest_after(match_end));
             }
-            self.record_decision(&m.expr, reads, gated, false);
+            // `match cache.get(&k) { Some(Built(h)) => return Ok(h.clone()), .. }`: an arm
+            // that returns what its pattern found is a cache hit, like an `if let`'s.
+            // An arm that refuses (`Some(InFlight { .. }) => return Err(Busy)`) makes the
+            // match a state machine's, not a cache's: the insert on a miss is a claim.
+            let memo = m.arms.iter().any(returns_found) && !m.arms.iter().any(arm_returns_err);
+            self.record_decision(&m.expr, reads, gated, memo);
         }
         if m.arms.is_empty() {
             out = entry;
@@ -2888,6 +2893,34 @@ fn yields_found(i: &syn::ExprIf) -> bool {
     let mut bound = Vec::new();
     crate::semantic::syntax::pat_names(&l.pat, &mut bound);
     hands_back(tail, &bound)
+}
+
+/// A `match` arm that returns the value its pattern bound (`Some(Handler(h)) => return
+/// Ok(Some(h.clone()))`, also as a block's `return` statement).
+fn returns_found(arm: &syn::Arm) -> bool {
+    let back = match peel(&arm.body) {
+        syn::Expr::Return(r) => r.expr.as_deref(),
+        syn::Expr::Block(b) => returned(&b.block),
+        _ => None,
+    };
+    let Some(back) = back else {
+        return false;
+    };
+    let mut bound = Vec::new();
+    crate::semantic::syntax::pat_names(&arm.pat, &mut bound);
+    !bound.is_empty() && hands_back(back, &bound)
+}
+
+/// A `match` arm that leaves with an error (`=> return Err(..)`, also from its block).
+fn arm_returns_err(arm: &syn::Arm) -> bool {
+    match peel(&arm.body) {
+        syn::Expr::Return(r) => r
+            .expr
+            .as_deref()
+            .is_some_and(|e| crate::semantic::syntax::is_variant_call(e, "Err")),
+        syn::Expr::Block(b) => returns_err(&b.block),
+        _ => false,
+    }
 }
 
 /// `v`, `v.clone()`, `Ok(v)`, `Some(Arc::clone(&v))`, `*v`: one of `names` handed back as it
