@@ -2,11 +2,11 @@
 //! wants it for, so it walks the file's syntax again from the top instead of keeping a stack
 //! through every block of every walk.
 
-use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use crate::finding::Region;
 use crate::semantic::syntax::{Exit, exit_of};
+use crate::semantic::walk::spans::{expr_span, impl_fn_span, item_span, stmt_span, trait_fn_span};
 
 /// Whether the path from the statement holding byte `at` leaves with an error: scanning the
 /// statements after it, in its block and then in the blocks around it up to its loop, closure,
@@ -48,31 +48,31 @@ struct Chain<'ast> {
 
 impl<'ast> Visit<'ast> for Chain<'ast> {
     fn visit_block(&mut self, b: &'ast syn::Block) {
-        if let Some(i) = b.stmts.iter().position(|s| contains(s.span(), self.at)) {
+        if let Some(i) = b.stmts.iter().position(|s| contains(stmt_span(s), self.at)) {
             self.chain.push((b, i));
             self.visit_stmt(&b.stmts[i]);
         }
     }
     fn visit_item(&mut self, i: &'ast syn::Item) {
-        if contains(i.span(), self.at) {
+        if contains(item_span(i), self.at) {
             self.chain.clear();
             syn::visit::visit_item(self, i);
         }
     }
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        if contains(f.span(), self.at) {
+        if contains(impl_fn_span(f), self.at) {
             self.chain.clear();
             syn::visit::visit_impl_item_fn(self, f);
         }
     }
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
-        if contains(f.span(), self.at) {
+        if contains(trait_fn_span(f), self.at) {
             self.chain.clear();
             syn::visit::visit_trait_item_fn(self, f);
         }
     }
     fn visit_expr(&mut self, e: &'ast syn::Expr) {
-        if !contains(e.span(), self.at) {
+        if !contains(expr_span(e), self.at) {
             return;
         }
         if matches!(

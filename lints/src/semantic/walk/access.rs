@@ -217,12 +217,15 @@ fn is_constant(e: &syn::Expr) -> Option<String> {
 }
 
 fn has_identity_word(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
     // `resolve_socket_addr(..)`, `connection_string(..)`: a description of a resource (where
     // it is, how to reach it), not one.
+    let bytes = name.as_bytes();
     if ["addr", "address", "string", "str", "url", "uri"]
         .iter()
-        .any(|s| lower.ends_with(s))
+        .any(|s| {
+            bytes.len() >= s.len()
+                && bytes[bytes.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+        })
     {
         return false;
     }
@@ -573,17 +576,14 @@ impl Walker<'_, '_> {
         op: &str,
     ) {
         let field = first_field(left);
-        // Asked only of a timestamp written through a guard (see `StateAccess::then_errs`).
-        let then_errs = op == "assign"
-            && self.written(value) == Written::Clock
-            && crate::semantic::exit_path::error_exit_follows(
-                self.core.file,
-                Region::from_span(super::spans::expr_span(left)).start_byte as usize,
-            );
+        let span = super::spans::expr_span(left);
+        // Asked only of a timestamp written through a guard (see `StateAccess::then_errs`), and
+        // once for all the guards written through.
+        let mut then_errs = None;
         for &g in guards {
             let before = self.core.facts.accesses.len();
             self.push_access(
-                super::spans::expr_span(left),
+                span,
                 AccessTarget::Guard(g),
                 AccessKind::Write,
                 op,
@@ -593,11 +593,24 @@ impl Walker<'_, '_> {
                 None,
                 None,
             );
-            if then_errs
+            let pushed_clock = op == "assign"
                 && self.core.facts.accesses.len() > before
-                && let Some(a) = self.core.facts.accesses.last_mut()
-            {
-                a.then_errs = true;
+                && self
+                    .core
+                    .facts
+                    .accesses
+                    .last()
+                    .is_some_and(|a| a.written == Written::Clock);
+            if pushed_clock {
+                let errs = *then_errs.get_or_insert_with(|| {
+                    crate::semantic::exit_path::error_exit_follows(
+                        self.core.file,
+                        Region::from_span(span).start_byte as usize,
+                    )
+                });
+                if let Some(a) = self.core.facts.accesses.last_mut() {
+                    a.then_errs = errs;
+                }
             }
         }
     }

@@ -2898,12 +2898,7 @@ fn yields_found(i: &syn::ExprIf) -> bool {
 /// A `match` arm that returns the value its pattern bound (`Some(Handler(h)) => return
 /// Ok(Some(h.clone()))`, also as a block's `return` statement).
 fn returns_found(arm: &syn::Arm) -> bool {
-    let back = match peel(&arm.body) {
-        syn::Expr::Return(r) => r.expr.as_deref(),
-        syn::Expr::Block(b) => returned(&b.block),
-        _ => None,
-    };
-    let Some(back) = back else {
+    let Some(back) = arm_returned(arm) else {
         return false;
     };
     let mut bound = Vec::new();
@@ -2913,13 +2908,15 @@ fn returns_found(arm: &syn::Arm) -> bool {
 
 /// A `match` arm that leaves with an error (`=> return Err(..)`, also from its block).
 fn arm_returns_err(arm: &syn::Arm) -> bool {
+    arm_returned(arm).is_some_and(|e| crate::semantic::syntax::is_variant_call(e, "Err"))
+}
+
+/// The value a `match` arm returns: `=> return v`, or a `return v;` statement of its block.
+fn arm_returned(arm: &syn::Arm) -> Option<&syn::Expr> {
     match peel(&arm.body) {
-        syn::Expr::Return(r) => r
-            .expr
-            .as_deref()
-            .is_some_and(|e| crate::semantic::syntax::is_variant_call(e, "Err")),
-        syn::Expr::Block(b) => returns_err(&b.block),
-        _ => false,
+        syn::Expr::Return(r) => r.expr.as_deref(),
+        syn::Expr::Block(b) => returned(&b.block),
+        _ => None,
     }
 }
 

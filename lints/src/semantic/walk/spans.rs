@@ -371,6 +371,28 @@ pub(crate) fn expr_span(e: &syn::Expr) -> Span {
     }
 }
 
+/// `stmt.span()`, from its first and last tokens where they can be named (a `let` from its
+/// `let` to its `;`, a macro statement from its path to its closing delimiter or `;`).
+pub(crate) fn stmt_span(stmt: &syn::Stmt) -> Span {
+    match stmt {
+        syn::Stmt::Expr(e, None) => expr_span(e),
+        syn::Stmt::Expr(e, Some(semi)) => join(expr_span(e), semi.span),
+        syn::Stmt::Item(i) => item_span(i),
+        syn::Stmt::Local(l) => join(
+            outer_attr(&l.attrs).unwrap_or(l.let_token.span),
+            l.semi_token.span,
+        ),
+        syn::Stmt::Macro(m) => match path_first(&m.mac.path) {
+            Some(first) => join(
+                outer_attr(&m.attrs).unwrap_or(first),
+                m.semi_token
+                    .map_or_else(|| delim_close(&m.mac.delimiter), |s| s.span),
+            ),
+            None => stmt.span(),
+        },
+    }
+}
+
 /// `arm.span()`: its attributes or pattern, to its comma or the body's end.
 pub(crate) fn arm_span(arm: &syn::Arm) -> Span {
     let first = outer_attr(&arm.attrs)
@@ -473,7 +495,8 @@ mod tests {
         assert!(n > 500, "only {n} items checked");
     }
 
-    /// Every expression and match arm of this crate's sources, against `Spanned::span`.
+    /// Every expression, match arm and statement of this crate's sources, against
+    /// `Spanned::span`.
     #[test]
     fn expr_and_arm_spans_match_spanned() {
         struct Check(usize);
@@ -493,6 +516,10 @@ mod tests {
                 self.same(arm_span(a), a.span(), "arm");
                 syn::visit::visit_arm(self, a);
             }
+            fn visit_stmt(&mut self, st: &'a syn::Stmt) {
+                self.same(stmt_span(st), st.span(), "statement");
+                syn::visit::visit_stmt(self, st);
+            }
         }
         let extra = r#"
             fn f() {
@@ -505,6 +532,8 @@ mod tests {
                 'l: while let Some(v) = it.next() { continue 'l; }
                 let s = S { a: 1, ..Default::default() }; let m = m![x]; let u = unsafe { 1 };
                 if a { } else if b { } else { }
+                #[cfg(x)] let (p, q): (u8, u8) = (1, 2); ::std::println!("{}", p); m! { q }
+                let Some(k) = o else { return };
             }
         "#;
         let mut check = Check(0);
