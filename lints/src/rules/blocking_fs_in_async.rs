@@ -58,10 +58,13 @@
 //! that runs that parameter with a runtime's `block_on` in its own sync body
 //! (`with_enough_stack(cli::init(cfg))`, where `with_enough_stack` builds a multi-thread runtime
 //! and does `rt.block_on(fut)`) runs off the workers, as `rt.block_on(cli::init(cfg))` would.
-//! `flavor = "current_thread"`, the default `#[tokio::test]` and a file that builds a
+//! `flavor = "current_thread"`, the default `#[tokio::test]` and the `block_on` of a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
-//! thread is the runtime's only one — except in the program's startup before anything else
-//! runs: a call every chain into which starts in `main` and runs in place (as for
+//! thread is the runtime's only one. The runtime of `rt.block_on(..)` is the one its fn
+//! builds; a fn that builds none (its runtime comes from a helper) takes its file's: current-
+//! thread if the file builds one anywhere. A fn that builds a multi-thread runtime is not
+//! tainted by a debug-only smoke test beside it that builds a current-thread one. These are
+//! checked except in the program's startup before anything else runs: a call every chain into which starts in `main` and runs in place (as for
 //! `exit_in_async`, and no unfollowed call may reach it), with no task or thread spawned
 //! before it (by the fn itself or by a call earlier in a caller), blocks no other task,
 //! because none exists yet (a one-shot command's config read). After the first `spawn` the

@@ -64,9 +64,12 @@
 //! A fn handed as an argument to a workspace fn that calls that parameter in place in its own
 //! body (`init_protocol("ftp", init_ftp).await`, where `init_protocol` does `init().await`) is
 //! a call made right there, not a value: followed like one.
-//! `flavor = "current_thread"`, the default `#[tokio::test]` and a file that builds a
+//! `flavor = "current_thread"`, the default `#[tokio::test]` and the `block_on` of a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
-//! thread is the runtime's only one.
+//! thread is the runtime's only one. The runtime of `rt.block_on(..)` is the one its fn
+//! builds; a fn that builds none (its runtime comes from a helper) takes its file's: current-
+//! thread if the file builds one anywhere. A fn that builds a multi-thread runtime is not
+//! tainted by a debug-only smoke test beside it that builds a current-thread one.
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that takes such a
 //! lock within 4 calls of the async code (`load_settings()` in a handler, which calls

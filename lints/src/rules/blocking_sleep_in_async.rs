@@ -33,10 +33,13 @@
 //! A fn handed as an argument to a workspace fn that calls that parameter in place in its own
 //! body (`init_protocol("ftp", init_ftp).await`, where `init_protocol` does `init().await`) is
 //! a call made right there, not a value: followed like one.
-//! `flavor = "current_thread"`, the default `#[tokio::test]` and a file that builds a
+//! `flavor = "current_thread"`, the default `#[tokio::test]` and the `block_on` of a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
-//! thread is the runtime's only one — except in the program's startup before anything else
-//! runs: a call every chain into which starts in `main` and runs in place (as for
+//! thread is the runtime's only one. The runtime of `rt.block_on(..)` is the one its fn
+//! builds; a fn that builds none (its runtime comes from a helper) takes its file's: current-
+//! thread if the file builds one anywhere. A fn that builds a multi-thread runtime is not
+//! tainted by a debug-only smoke test beside it that builds a current-thread one. These are
+//! checked except in the program's startup before anything else runs: a call every chain into which starts in `main` and runs in place (as for
 //! `exit_in_async`, and no unfollowed call may reach it), with no task or thread spawned
 //! before it (by the fn itself or by a call earlier in a caller), blocks no other task,
 //! because none exists yet. After the first `spawn` the same call is reported.

@@ -26,7 +26,8 @@
 //!   error nobody reported, and keeps the finding;
 //! - it is an `async` block that ends in `Ok(..)`/`Err(..)` and can produce the error: a `?` at
 //!   the block's own level (also inside a `select!` arm), a `return Err(..)`, a `bail!` or
-//!   `ensure!`;
+//!   `ensure!` — unless, as for a called fn, each of those exits is logged where it is made
+//!   (`Err(e) => { warn!(..); return Err(e) }`) and its `?`s are channel sends (below);
 //! - it is an `async` block whose last expression is such a call (`async move {
 //!   worker.run().await }`), or any call returning a `Result` after the block's own `?`
 //!   (`let t = req.since.ok_or(Status::invalid_argument(..))?; stream(tx, t).await`): that
@@ -44,11 +45,14 @@
 //!   `Ok::<_, SendError<M>>(())` with no `Err(..)` end: its only error says the receiver is
 //!   gone, as below; `TrySendError` is also a full queue, a `broadcast` one only says nobody
 //!   subscribes now, and a project's own `SendError` is a failure: they stay), and a
-//!   generic wrapper whose error type is the caller's choice (`cancelable::<E>(..)`);
+//!   generic wrapper whose error type is the caller's choice (`cancelable::<E>(..)`) or an
+//!   associated type of a generic parameter (`spawner_task::<S>(..) -> Result<(), S::Error>`:
+//!   what each implementation's error carries is not known there);
 //! - a `?` inside a closure or a nested `async` block (it returns from that, not from the task),
 //!   and a `?` on a channel send (`inner_event_tx.send(ev)?`, on a sender named `tx`, `*_tx`,
-//!   `sender` or `*_sender`; also with its error replaced by a closure that ignores it,
-//!   `reply_tx.send(r).map_err(|_| "no reply")?`): its `Err` only says the receiver is gone,
+//!   `sender` or `*_sender`; also with its error replaced by a closure,
+//!   `reply_tx.send(r).map_err(|_| "no reply")?` or `.map_err(|e| Error::Send(e.to_string()))?`,
+//!   not through `.context(..)`): its `Err` only says the receiver is gone,
 //!   which is how a forwarding task learns it is done;
 //! - a handle that is stored, returned, pushed into a collection or awaited; spawns on a
 //!   `JoinSet` or `TaskTracker` (they keep the tasks); `spawn_blocking`; `std::thread::spawn`;

@@ -55,7 +55,10 @@
 //! trait imposes (`async fn status(req: Request, _cancel: CancellationToken)` that reads a map
 //! and answers); the same handler that awaits a download is flagged. A *sync* fn handed a
 //! signal is always checked: the signal's only use there is to be read between the steps of
-//! its work (`scan_disk(root, cancel: &AtomicBool)`), and iterator steps are not visible.
+//! its work (`scan_disk(root, cancel: &AtomicBool)`), and iterator steps are not visible —
+//! unless it does nothing at all: a body of only log macros and `()`/`Ok(())` is the stand-in
+//! a `cfg` compiles when the work is turned off (`#[cfg(not(feature = "stats"))] fn
+//! spawn_stats(_period: Duration, _shutdown: ShutdownRx) {}`), with nothing to stop.
 //!
 //! ## Why is this bad
 //! Whoever calls the function believes it can stop the work. If the signal is ignored, a graceful
@@ -378,10 +381,31 @@ impl Lint for IgnoredShutdownSignal {
     }
 }
 
-/// An `async fn` that runs to its end in one go (see the rule's docs): a signal has no point at
-/// which it could stop it.
+/// An `async fn` that runs to its end in one go, or any fn that does nothing (see the rule's
+/// docs): a signal has no point at which it could stop it.
 fn nothing_to_stop(f: &FnView) -> bool {
-    f.sig.asyncness.is_some() && runs_to_end_at_once(f.block)
+    (f.sig.asyncness.is_some() && runs_to_end_at_once(f.block)) || does_nothing(f.block)
+}
+
+/// A body of nothing but log lines and a unit or `Ok(())` value: the stand-in a feature or
+/// platform `cfg` compiles when the work is turned off
+/// (`#[cfg(not(feature = "stats"))] fn spawn_stats(_period: Duration, _shutdown: ShutdownRx) {}`).
+fn does_nothing(block: &syn::Block) -> bool {
+    let unit = |e: &syn::Expr| match e {
+        syn::Expr::Macro(_) => true,
+        syn::Expr::Tuple(t) => t.elems.is_empty(),
+        syn::Expr::Call(c) => {
+            c.args.len() == 1
+                && matches!(&c.args[0], syn::Expr::Tuple(t) if t.elems.is_empty())
+                && matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Ok"))
+        }
+        _ => false,
+    };
+    block.stmts.iter().all(|s| match s {
+        syn::Stmt::Macro(_) => true,
+        syn::Stmt::Expr(e, _) => unit(e),
+        _ => false,
+    })
 }
 
 fn type_text(ty: &syn::Type) -> String {

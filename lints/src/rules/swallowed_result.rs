@@ -14,7 +14,8 @@
 //! - `.filter_map(|r| r.ok())`, `.filter_map(Result::ok)`, the same with `flat_map`/`find_map`
 //!   (rows that fail to decode vanish), and `.and_then(|x| x.f().ok())` whose `None` nothing
 //!   handles — including `.and_then(|v| v.parse().ok())` on a configuration value
-//!   (`env::var(..)`, `config`/`cfg`/`settings`): a malformed setting silently becomes the
+//!   (`env::var(..)`, `config`/`cfg`/`settings`; not a field named `env`, `project.env`, which
+//!   is what its holder stored): a malformed setting silently becomes the
 //!   default, however the `None` is handled (the value the chain carries counts: after
 //!   `.and_then(|p| event.get(p))` it is the event's, whatever configuration named the path;
 //!   and only a conversion of the setting itself: `.and_then(|cfg| connect(&cfg.sock).ok())`
@@ -54,8 +55,9 @@
 //!   .ok();`: a `wait*` method with an argument naming a timeout or a `Duration`): its `Err`
 //!   says the state did not come in time, which the caller reads next;
 //! - `let _ = fs::remove_file(&partial); return Err(e);`: a clean-up (a call named `remove*`,
-//!   `delete*`, `revoke*`, `consume*`, `close`, `cancel`, `abort`, `kill`, `shutdown` or
-//!   `rollback`) on the way out with an error: the first unconditional exit after it, in its
+//!   `delete*`, `revoke*`, `consume*`, `close`, `cancel`, `abort`, `kill`, `shutdown`,
+//!   `rollback` or `flush`: the last words on a connection being torn down) on the way out
+//!   with an error: the first unconditional exit after it, in its
 //!   block or a block around it up to its loop, closure or fn, leaves with an error (`return
 //!   Err(..)`, `bail!`, `Err(..)?`, an `Err(..)` tail, or `process::exit` with a non-zero
 //!   literal status after a message). That error is the failure the caller (or the user)
@@ -161,6 +163,11 @@
 //!   the send's loop does not count), or that leaves when another send on the same sender
 //!   fails (`if tx.send(ev).is_err() { break 'stdin; }`, also from an inner loop's sends), and a send in an arm of a `select!` that has a `_ =
 //!   tx.closed() => ..` arm on the same sender (the select reacts to that very race);
+//! - a send in a task that the fn spawning it aborts (`let mut server_task =
+//!   tokio::spawn(async move { while let Some(m) = upstream.next().await { let _ =
+//!   client_tx.send(m).await; } });`, then `server_task.abort()` in a `select!` arm that
+//!   waits for the other direction): a two-way proxy stops each pump from outside when the
+//!   other side ends, so it does not go on producing for nobody;
 //! - a send of a pure signal, which carries no data: `()` (`let _ = shutdown_tx.send(());`) or
 //!   a unit-like enum variant (`wake_tx.try_send(Wake::Up)`, `seq_tx.send(Command::Discard)`):
 //!   if nobody listens no data is lost, and if the queue is full a wake-up is already pending
@@ -564,16 +571,38 @@ fn closure_source(cl: &syn::ExprClosure) -> Option<&syn::Expr> {
     }
 }
 
+/// Whether `e` names configuration: `env::var(..)`, a binding, method or field named for a
+/// config (`config`, `cfg`, `settings`), or a binding or module named `env`. A *field* named
+/// `env` is the data of what holds it (`project.env`, a project's stored variables), not the
+/// process's environment.
 fn mentions_config(e: &syn::Expr) -> bool {
-    let mut idents = std::collections::BTreeSet::new();
-    collect_idents(e.to_token_stream(), &mut idents);
-    idents.iter().any(|i| {
+    struct Names(bool);
+    fn config_word(i: &str, env: bool) -> bool {
         i == "var"
             || i == "var_os"
-            || crate::semantic::secret_names::split_words(i)
-                .iter()
-                .any(|w| matches!(w.as_str(), "env" | "config" | "cfg" | "conf" | "settings"))
-    })
+            || crate::semantic::secret_names::split_words(i).iter().any(|w| {
+                matches!(w.as_str(), "config" | "cfg" | "conf" | "settings") || (env && w == "env")
+            })
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Names {
+        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+            self.0 |= config_word(&i.to_string(), true);
+        }
+        fn visit_expr_field(&mut self, f: &'ast syn::ExprField) {
+            self.visit_expr(&f.base);
+            if let syn::Member::Named(n) = &f.member {
+                self.0 |= config_word(&n.to_string(), false);
+            }
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            let mut idents = std::collections::BTreeSet::new();
+            collect_idents(m.tokens.clone(), &mut idents);
+            self.0 |= idents.iter().any(|i| config_word(i, true));
+        }
+    }
+    let mut v = Names(false);
+    syn::visit::Visit::visit_expr(&mut v, e);
+    v.0
 }
 
 /// Whether `tokens` invoke a logging macro (`warn!`, `tracing::error!`, `eprintln!`) or hand the
@@ -1966,6 +1995,72 @@ fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<
     }
 }
 
+/// `let mut server_task = tokio::spawn(async move { while let Some(m) = upstream.next().await
+/// { let _ = client.send(m).await; } });` and, later in the same fn, `server_task.abort()`:
+/// the pump is stopped from outside (a two-way proxy aborts one direction when the other
+/// ends), so its sends do not go on for nobody once the peer is gone.
+fn aborted_task_sends(
+    block: &syn::Block,
+    sites: &[SendSite],
+    out: &mut std::collections::HashSet<(usize, usize)>,
+) {
+    use syn::visit::Visit;
+    struct Tasks<'a>(Vec<(String, &'a syn::ExprAsync)>);
+    impl<'a> Visit<'a> for Tasks<'a> {
+        fn visit_local(&mut self, l: &'a syn::Local) {
+            if let syn::Pat::Ident(name) = &l.pat
+                && let Some(init) = &l.init
+                && let Some(task) = spawned_block(&init.expr)
+            {
+                self.0.push((name.ident.to_string(), task));
+            }
+            syn::visit::visit_local(self, l);
+        }
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    /// The `async` block of `tokio::spawn(async { .. })` / `rt.spawn(async { .. })`.
+    fn spawned_block(e: &syn::Expr) -> Option<&syn::ExprAsync> {
+        let (name, args) = match peel(e) {
+            syn::Expr::Call(c) => match peel(&c.func) {
+                syn::Expr::Path(p) => (p.path.segments.last()?.ident.to_string(), &c.args),
+                _ => return None,
+            },
+            syn::Expr::MethodCall(mc) => (mc.method.to_string(), &mc.args),
+            _ => return None,
+        };
+        match (name.as_str(), args.first().map(peel)) {
+            ("spawn" | "spawn_local", Some(syn::Expr::Async(a))) if args.len() == 1 => Some(a),
+            _ => None,
+        }
+    }
+    let mut tasks = Tasks(Vec::new());
+    tasks.visit_block(block);
+    if tasks.0.is_empty() {
+        return;
+    }
+    let text = squeeze(block.to_token_stream());
+    for (name, task) in tasks.0 {
+        let call = format!("{name}.abort()");
+        let aborted = text.match_indices(&call).any(|(at, _)| {
+            !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        });
+        if !aborted {
+            continue;
+        }
+        let end = task.span().end();
+        let (from, to) = (pos(task.span()), (end.line, end.column));
+        for site in sites {
+            let at = pos(site.send.method.span());
+            if from <= at && at <= to {
+                out.insert(at);
+            }
+        }
+    }
+}
+
 /// The loop's other sends on the same sender leave it when one fails (`if
 /// tx.send(ev).is_err() { break 'stdin; }`, `if let Err(_) = tx.send(ev) { return }`): the
 /// loop reacts to the receiver's going, and a send that finds it gone is the race the next
@@ -3062,7 +3157,7 @@ fn matches_before_error_tail(
 /// error. That error is the failure reported; the clean-up's own is secondary (a leftover
 /// file, an overlay left open next to a reported failure). A clean-up is named so: `remove*`,
 /// `delete*`, `revoke*`, `consume*`, `close`, `cancel`, `abort`, `kill`, `shutdown`,
-/// `rollback`. The way out: the first unconditional exit after it, in its block or a block
+/// `rollback`, `flush` (the last words to a peer on a connection being torn down). The way out: the first unconditional exit after it, in its block or a block
 /// around it (up to its loop, closure or fn), leaves with an error (`return Err(..)`,
 /// `bail!`, `Err(..)?`, an `Err(..)` tail, `process::exit(1)`); a `return Ok(..)`, an `Ok(..)` tail, a `break` or
 /// a `continue` first means the clean-up is on another path. The same clean-up in the handling
@@ -3238,7 +3333,7 @@ fn propagates_error_of(stmt: &syn::Stmt, names: &std::collections::BTreeSet<Stri
 /// the others.
 const CLEANUPS: &[&str] = &[
     "remove", "delete", "revoke", "consume", "close", "cancel", "abort", "kill", "shutdown",
-    "rollback",
+    "rollback", "flush",
 ];
 
 fn is_cleanup(op: &str) -> bool {
@@ -3647,6 +3742,9 @@ impl Lint for SwallowedResult {
             }
             if watches_close {
                 select_closed_sends(f.block, &mut self.lossless_sends);
+            }
+            if body.contains(".abort()") {
+                aborted_task_sends(f.block, &sites.sends, &mut self.lossless_sends);
             }
         }
     }

@@ -218,12 +218,19 @@ fn result_return(sig: &syn::Signature) -> Option<&syn::TypePath> {
 /// other than a call comes after a log macro in its own (innermost, not the fn's top-level)
 /// block — `Err(e) => { error!(%e, ".."); return Err(e.into()) }` — and each `?` converts the
 /// error in a closure that logs (`.map_err(|e| { error!(..); .. })?`, `ok_or_else`,
-/// `inspect_err`). `Some(calls)`: so do the callees named at `calls` (the callee spans of each
+/// `inspect_err`); a `?` on a channel's send is no error exit (see
+/// [`super::syntax::channel_send`]). `Some(calls)`: so do the callees named at `calls` (the callee spans of each
 /// `call(..)?` and of a tail or `return` that hands a call's `Result` on), which only the call
 /// graph can tell. `None`: an error goes out unreported, or the fn returns no `Result`.
 /// Closures and async blocks inside return their own errors, not the fn's.
 pub fn logged_error_exits(sig: &syn::Signature, block: &syn::Block) -> Option<Vec<Span>> {
     result_return(sig)?;
+    logged_error_exits_of(block)
+}
+
+/// [`logged_error_exits`] of a body whose `Result` type is not declared: a spawned `async`
+/// block's (whose tail or `return`s already say it ends in a `Result`).
+pub fn logged_error_exits_of(block: &syn::Block) -> Option<Vec<Span>> {
     let mut v = LoggedExits {
         ok: true,
         via: Vec::new(),
@@ -274,6 +281,8 @@ impl LoggedExits {
     fn exit(&mut self, e: &syn::Expr) {
         match super::syntax::peel(e) {
             syn::Expr::Await(a) => self.exit(&a.base),
+            // `Ok(()) as CacheResult<()>`: the cast names the block's `Result` type.
+            syn::Expr::Cast(c) => self.exit(&c.expr),
             // `Err(..)` is judged where it is visited; `Ok(..)` is no error.
             syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Ok") || p.path.is_ident("Err")) =>
                 {}
@@ -325,6 +334,11 @@ impl<'ast> syn::visit::Visit<'ast> for LoggedExits {
     }
 
     fn visit_expr_try(&mut self, t: &'ast syn::ExprTry) {
+        // A channel's send: its error only says the receiver is gone (no failure to report).
+        if super::syntax::channel_send(&t.expr) {
+            syn::visit::visit_expr_try(self, t);
+            return;
+        }
         let mut operand = super::syntax::peel(&t.expr);
         while let syn::Expr::Await(a) = operand {
             operand = super::syntax::peel(&a.base);

@@ -141,6 +141,13 @@ impl Cx<'_> {
             // `Ok::<(), ()>(())`, `Ok::<_, Infallible>(..)`: its `Err` carries nothing.
             return None;
         }
+        // Every error it can end in is logged where it is made (`Err(e) => { warn!(..);
+        // return Err(e.into()) }`), as for a spawned fn's body (`FnDef::logged_errors`).
+        if (result_shaped || own.first_error.is_some())
+            && super::fallible::logged_error_exits_of(block).is_some_and(|via| via.is_empty())
+        {
+            return None;
+        }
         if result_shaped {
             if let Some(at) = ends.iter().find(|e| ok_or_err(e) == Some(true)) {
                 return Some(sure(format!(
@@ -342,7 +349,7 @@ impl OwnLevel<'_> {
 
 impl<'a> Visit<'a> for OwnLevel<'a> {
     fn visit_expr_try(&mut self, t: &'a syn::ExprTry) {
-        if !channel_send(&t.expr) {
+        if !super::syntax::channel_send(&t.expr) {
             self.error("its `?`", t.question_token.span);
         }
         syn::visit::visit_expr_try(self, t);
@@ -372,34 +379,6 @@ impl<'a> Visit<'a> for OwnLevel<'a> {
     fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
     fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
     fn visit_item(&mut self, _: &'a syn::Item) {}
-}
-
-/// A send on a channel (`events_tx.send(ev)`, `.await`ed or not; the receiver named as a
-/// sender: `tx`, `*_tx`, `sender`, `*_sender`): its `Err` only says the receiver is gone, the
-/// ordinary end of a task that forwards into it, and a `?` on it stops the task for that
-/// reason alone; also with that error replaced (`sender.send(r).map_err(|_| "no reply")?`: a
-/// closure that ignores the error, which for a channel only hands back the unsent value; a
-/// `.context(..)` keeps the error, as for a mail transport's `send`).
-fn channel_send(e: &syn::Expr) -> bool {
-    let syn::Expr::MethodCall(mc) = super::syntax::peel_await(e) else {
-        return false;
-    };
-    if mc.method == "map_err" {
-        let ignores_error = matches!(mc.args.first().map(peel), Some(syn::Expr::Closure(c))
-            if matches!(c.inputs.first(), Some(syn::Pat::Wild(_)))
-                || matches!(c.inputs.first(), Some(syn::Pat::Ident(i))
-                    if i.ident.to_string().starts_with('_')));
-        return ignores_error && channel_send(&mc.receiver);
-    }
-    let sender = super::syntax::plain_value_name(peel(&mc.receiver), &[]);
-    mc.args.len() == 1
-        && matches!(
-            mc.method.to_string().as_str(),
-            "send" | "unbounded_send" | "blocking_send" | "send_async"
-        )
-        && sender.is_some_and(|n| {
-            n == "tx" || n == "sender" || n.ends_with("_tx") || n.ends_with("_sender")
-        })
 }
 
 /// A `?` anywhere in a macro's tokens (groups included).

@@ -334,13 +334,18 @@ impl Ty {
     }
 
     /// This type with the generic parameters named in `params` (unresolved bare names, as
-    /// `from_syn` leaves them) made unknown.
+    /// `from_syn` leaves them) made unknown, and their associated types (`S::Error`) too.
     pub fn erase(self, params: &[String]) -> Ty {
         if params.is_empty() {
             return self;
         }
+        let generic = |path: &str| {
+            let first = path.split("::").next().unwrap_or(path);
+            params.iter().any(|p| p == first)
+        };
         match self {
             Ty::Path { path, args } if args.is_empty() && params.contains(&path) => Ty::Unknown,
+            Ty::Path { path, .. } if path.contains("::") && generic(&path) => Ty::Unknown,
             Ty::Path { path, args } => Ty::Path {
                 path,
                 args: args.into_iter().map(|a| a.erase(params)).collect(),

@@ -622,6 +622,11 @@ impl<'a, 'l> Walker<'a, 'l> {
             type_param_names(&sig.generics),
         );
         let outer_params = std::mem::replace(&mut self.core.fn_params, param_names(sig));
+        let braces = Region::from_span(block.brace_token.span.join());
+        let outer_bytes = std::mem::replace(
+            &mut self.core.fn_bytes,
+            braces.start_byte as usize..braces.end_byte as usize,
+        );
         hook!(self, check_fn, &view, crate::lint::Hooks::FN);
         let in_place = in_place_params(sig, block, is_async, view.body_text());
         if let Some(def) = self.core.facts.fns.get_mut(fn_id as usize) {
@@ -714,6 +719,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.core.awaited_lets = outer_awaited_lets;
         self.core.fn_type_params = outer_type_params;
         self.core.fn_params = outer_params;
+        self.core.fn_bytes = outer_bytes;
         self.exit_body();
         self.core.items.pop();
         self.core.clippy_allows = allows_before;

@@ -106,6 +106,9 @@ pub struct Core<'a> {
     /// The parameter names of the fn being walked, `self` not counted (`""` for a pattern),
     /// as `FnDef::block_on_params` numbers them.
     pub(crate) fn_params: Vec<String>,
+    /// The byte range of the body of the fn being walked: where a runtime its `block_on` runs
+    /// on is built (`Builder::new_multi_thread()` right there) decides that runtime's flavor.
+    pub(crate) fn_bytes: std::ops::Range<usize>,
     /// The address of the expression being evaluated as the receiver of a lock or atomic
     /// operation, the base of a field, or the source of a `let` clone: a use of local state or
     /// of a field that does not hand its value out.
@@ -302,6 +305,20 @@ impl<'a> Core<'a> {
         })
     }
 
+    /// The runtime a `block_on` in the fn being walked runs on is a current-thread one: the fn
+    /// builds one itself, or builds none and its file does (`fn runtime()` beside it). A fn
+    /// that builds only a multi-thread runtime uses that one, whatever a debug-only smoke test
+    /// elsewhere in its file builds.
+    fn builds_current_thread(&self) -> bool {
+        let text = self.src.text.as_bytes();
+        let here = text.get(self.fn_bytes.clone()).unwrap_or_default();
+        let has = |t: &[u8], w: &[u8]| memchr::memmem::find(t, w).is_some();
+        match has(here, b"new_current_thread") {
+            true => true,
+            false => !has(here, b"new_multi_thread") && has(text, b"new_current_thread"),
+        }
+    }
+
     /// `block_on(async { .. })` in a sync body: the block runs right there on the calling
     /// thread; in a sync fn's own body, during the call of that fn (and in a sync `fn main`, it
     /// is main's startup).
@@ -323,7 +340,7 @@ impl<'a> Core<'a> {
         // On any thread of its own (a `thread::spawn` closure's too); in place in its fn only
         // when the sync body itself runs whenever the fn does.
         let (inline, fn_id) = (body.inline, body.fn_id);
-        let off_worker = on_runtime && !self.src.text.contains("new_current_thread");
+        let off_worker = on_runtime && !self.builds_current_thread();
         let main = inline && self.in_sync_main();
         for arg in args {
             match crate::semantic::syntax::peel(arg) {
@@ -563,6 +580,7 @@ pub fn analyze_file<'a>(
         impl_type_params: Vec::new(),
         fn_type_params: Vec::new(),
         fn_params: Vec::new(),
+        fn_bytes: 0..0,
         benign: 0,
         assign_target: 0,
         alias_source: 0,
