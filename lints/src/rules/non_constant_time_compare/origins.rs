@@ -149,7 +149,6 @@ const VERIFY_WORDS: &[&str] = &[
     "logon",
     "signin",
     "redeem",
-    "matches",
     "find",
     "lookup",
     "identify",
