@@ -580,9 +580,12 @@ fn mentions_config(e: &syn::Expr) -> bool {
     fn config_word(i: &str, env: bool) -> bool {
         i == "var"
             || i == "var_os"
-            || crate::semantic::secret_names::split_words(i).iter().any(|w| {
-                matches!(w.as_str(), "config" | "cfg" | "conf" | "settings") || (env && w == "env")
-            })
+            || crate::semantic::secret_names::split_words(i)
+                .iter()
+                .any(|w| {
+                    matches!(w.as_str(), "config" | "cfg" | "conf" | "settings")
+                        || (env && w == "env")
+                })
     }
     impl<'ast> syn::visit::Visit<'ast> for Names {
         fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {

@@ -1220,6 +1220,31 @@ pub fn tail_acquisition(block: &syn::Block) -> Option<proc_macro2::Span> {
     }
 }
 
+/// A send on a channel (`events_tx.send(ev)`, `.await`ed or not; the receiver named as a
+/// sender: `tx`, `*_tx`, `sender`, `*_sender`): its `Err` only says the receiver is gone, the
+/// ordinary end of a task that forwards into it, and a `?` on it stops the task for that
+/// reason alone; also with that error replaced (`sender.send(r).map_err(|_| "no reply")?`, or
+/// `.map_err(|e| Error::Closed(e.to_string()))?`: for a channel the error only hands back the
+/// unsent value; a `.context(..)` is not looked through).
+pub fn channel_send(e: &syn::Expr) -> bool {
+    let syn::Expr::MethodCall(mc) = peel_await(e) else {
+        return false;
+    };
+    if mc.method == "map_err" {
+        return matches!(mc.args.first().map(peel), Some(syn::Expr::Closure(_)))
+            && channel_send(&mc.receiver);
+    }
+    let sender = plain_value_name(peel(&mc.receiver), &[]);
+    mc.args.len() == 1
+        && matches!(
+            mc.method.to_string().as_str(),
+            "send" | "unbounded_send" | "blocking_send" | "send_async"
+        )
+        && sender.is_some_and(|n| {
+            n == "tx" || n == "sender" || n.ends_with("_tx") || n.ends_with("_sender")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1404,29 +1429,4 @@ mod tests {
         // A nested fn is not this body's work.
         assert!(once("{ fn helper() { loop {} } 1 }"));
     }
-}
-
-/// A send on a channel (`events_tx.send(ev)`, `.await`ed or not; the receiver named as a
-/// sender: `tx`, `*_tx`, `sender`, `*_sender`): its `Err` only says the receiver is gone, the
-/// ordinary end of a task that forwards into it, and a `?` on it stops the task for that
-/// reason alone; also with that error replaced (`sender.send(r).map_err(|_| "no reply")?`, or
-/// `.map_err(|e| Error::Closed(e.to_string()))?`: for a channel the error only hands back the
-/// unsent value; a `.context(..)` is not looked through).
-pub fn channel_send(e: &syn::Expr) -> bool {
-    let syn::Expr::MethodCall(mc) = peel_await(e) else {
-        return false;
-    };
-    if mc.method == "map_err" {
-        return matches!(mc.args.first().map(peel), Some(syn::Expr::Closure(_)))
-            && channel_send(&mc.receiver);
-    }
-    let sender = plain_value_name(peel(&mc.receiver), &[]);
-    mc.args.len() == 1
-        && matches!(
-            mc.method.to_string().as_str(),
-            "send" | "unbounded_send" | "blocking_send" | "send_async"
-        )
-        && sender.is_some_and(|n| {
-            n == "tx" || n == "sender" || n.ends_with("_tx") || n.ends_with("_sender")
-        })
 }
