@@ -58,6 +58,9 @@
 //! that runs that parameter with a runtime's `block_on` in its own sync body
 //! (`with_enough_stack(cli::init(cfg))`, where `with_enough_stack` builds a multi-thread runtime
 //! and does `rt.block_on(fut)`) runs off the workers, as `rt.block_on(cli::init(cfg))` would.
+//! So does the future a sync `main` hands as the only argument to a fn of a crate outside the
+//! workspace that is no spawn (`fn main() { oxide_tokio_rt::run(run()) }`: a runtime wrapper
+//! crate's entry point, which runs it with its `block_on` on the main thread).
 //! `flavor = "current_thread"`, the default `#[tokio::test]` and the `block_on` of a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
 //! thread is the runtime's only one. The runtime of `rt.block_on(..)` is the one its fn

@@ -31,7 +31,8 @@
 //!   until something stops it (`loop`, `while`, `while let`, a `for` over a receiver or
 //!   `listener.incoming()`, the closure of an awaited stream `for_each`, `try_for_each` or
 //!   `for_each_concurrent`, a `select!` arm inside such a loop) on a sender from outside that
-//!   loop or closure, with no `return`, `break` or error exit after the send in its block or a
+//!   loop or closure, with no `return`, `break` or error exit (a panic included) after the
+//!   send in its block or a
 //!   block around it within the loop: once the receiver is gone every message is lost, and the
 //!   discarded error was the loop's only news that it now works for nobody (a forwarder that
 //!   never stops, a poller that polls forever); and every `try_send` and `send_timeout`, whose
@@ -59,8 +60,8 @@
 //!   `rollback` or `flush`: the last words on a connection being torn down) on the way out
 //!   with an error: the first unconditional exit after it, in its
 //!   block or a block around it up to its loop, closure or fn, leaves with an error (`return
-//!   Err(..)`, `bail!`, `Err(..)?`, an `Err(..)` tail, or `process::exit` with a non-zero
-//!   literal status after a message). That error is the failure the caller (or the user)
+//!   Err(..)`, `bail!`, a panic (`panic!`, `unreachable!`), `Err(..)?`, an `Err(..)` tail, or
+//!   `process::exit` with a non-zero literal status after a message). That error is the failure the caller (or the user)
 //!   hears about; the clean-up's own is secondary (the same clean-up on the success path, or
 //!   before a `return Ok(..)`, stays a finding); so is the same clean-up in the handling of
 //!   another error that the handling reports, hands on or returns (a `match` arm `Err(err) =>
@@ -240,7 +241,7 @@
 //!   `Name::try_from_ascii(b)` too, a text encoding's decoder (`hex::decode(h)`,
 //!   `BASE64_STANDARD.decode(s)`), comparisons that say no with an `Err`
 //!   (`bin.strip_prefix(dir)`: not under `dir`; `t.duration_since(UNIX_EPOCH)`: `t` is
-//!   earlier; not after an earlier `.ok()?` of a real failure in the same chain,
+//!   earlier; `schema.index_of(col)`: no such column; not after an earlier `.ok()?` of a real failure in the same chain,
 //!   `fs::metadata(p).ok()?.modified().ok()?.duration_since(UNIX_EPOCH).ok()`), but not
 //!   `User::try_from(&row)`: a record that fails to
 //!   decode is data lost), also given as a function value before the filter

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::CrateCx;
-use super::facts::{CallSite, Callee, FnDef, Hazard};
+use super::facts::{CallShape, CallSite, Callee, FileFacts, FnDef, Hazard};
 use super::index::CrateIndex;
 
 /// The most calls a chain from an async call site to the blocking call may take.
@@ -480,6 +480,44 @@ enum Resolution {
     Unknown,
 }
 
+/// `fn main() { oxide_tokio_rt::run(run()) }`: the future a sync `main` hands, as the only
+/// argument, to a fn of a crate outside the workspace that is no spawn. Another crate's entry
+/// wrapper builds a runtime and runs the future with its `block_on` on the main thread (what
+/// else could a sync `main` do with it?), as a workspace helper that does so is followed to
+/// (see [`FnDef::block_on_params`]). `workspace(path)`: the path may name a member's item.
+fn outside_runner_in_main(
+    facts: &FileFacts,
+    sites: &[Option<Resolution>],
+    (outer, arg): (u32, u8),
+    workspace: impl Fn(&str) -> bool,
+) -> bool {
+    let Some(call) = facts.calls.get(outer as usize) else {
+        return false;
+    };
+    let Callee::Path(path) = &call.callee else {
+        return false;
+    };
+    let name = crate::semantic::syntax::last_segment(path);
+    let outside = match sites.get(outer as usize) {
+        Some(Some(Resolution::External)) => true,
+        Some(None) => path.starts_with(|c: char| c.is_ascii_lowercase()) && !workspace(path),
+        _ => false,
+    };
+    arg == 0
+        && call.argc == CallShape::count(1)
+        && call.inline
+        && !call.in_async
+        && outside
+        && !name.contains("spawn")
+        && !["std::", "core::", "alloc::"]
+            .iter()
+            .any(|r| path.starts_with(r))
+        && facts
+            .fns
+            .get(call.caller as usize)
+            .is_some_and(|d| d.is_main && !d.is_async)
+}
+
 /// Per crate (by position in `crates`), the crates that name it as a workspace member.
 fn dependents(crates: &[CrateInput<'_, '_>]) -> Vec<Vec<usize>> {
     let at: FxHashMap<*const CrateIndex, usize> = crates
@@ -711,7 +749,10 @@ impl CallGraph {
                 // cfg alternative's others are followed alike.
                 let e = g.edges.len() as u32;
                 if let Some(h) = site.future_to
-                    && g.runs_under_block_on(crates, &sites, h)
+                    && (g.runs_under_block_on(crates, &sites, h)
+                        || outside_runner_in_main(facts, &sites, h, |p| {
+                            may_name_workspace(ci.cx.index, members, member_globs[c], p)
+                        }))
                 {
                     g.block_on_edges.extend(e..e + to.len() as u32);
                 }

@@ -154,6 +154,9 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
         // `now.duration_since(UNIX_EPOCH).ok()`: `SystemTime::duration_since`'s `Err` only says
         // the other time is later (a clock set before 1970), a comparison of two times.
         || op == "duration_since"
+        // `schema.index_of(name).ok()` (arrow's `Schema`, a `column_with_name`-style lookup): its
+        // `Err` only says no such column (`filter_map(|c| schema.index_of(c).ok())` is a search).
+        || op == "index_of"
         // `NotNan::new(x)`, `NonZeroU64::new(n)`: validating constructors.
         || (op == "new" && ty.is_some())
         || (op == "try_from" && ty.is_some_and(|t| PRIMITIVES.contains(&t)))

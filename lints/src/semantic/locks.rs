@@ -261,6 +261,12 @@ impl<'a> CrateCx<'a> {
             .or_else(|| a.local_identity.clone())
     }
 
+    /// The lock has no crate-wide name, only its fn's (a local or a parameter: `secrets` in
+    /// `fn load(secrets: Arc<RwLock<Secrets>>)`): which lock it is depends on the caller.
+    pub fn fn_local_lock(&self, a: &Acquisition) -> bool {
+        self.index.lock_identity(&a.receiver).is_none() && a.local_identity.is_some()
+    }
+
     /// The crate's locks that some non-test code waits for: a blocking (or awaited)
     /// acquisition, not only `try_*` attempts. A lock nobody waits for cannot be part of a
     /// deadlock cycle.

@@ -40,6 +40,9 @@
 //!    A `token` qualified by a word naming syntax (`colon_token`, `semi_token`, `as_token`,
 //!    `ident_token`: [`LEXICAL_WORDS`]) is a parser token, as in every `syn`-based proc-macro,
 //!    and one qualified by `stmt`, `statement` or `portal` a prepared statement's handle.
+//!    `tokens` qualified by a language model's usage word (`prompt_tokens`,
+//!    `completion_tokens`, `input_tokens`, `output_tokens`, `reasoning_tokens`,
+//!    `cached_tokens`: [`USAGE_WORDS`]) is a count of them.
 //! 4. Type-like names (`Token`, `ApiKey` used as a value are enum variants or unit structs) are
 //!    not values: [`classify_value`] ignores CamelCase identifiers; `ALL_CAPS` constants are
 //!    classified like any other name (`ADMIN_TOKEN` is a secret, `TOKEN_WAKEUP` is not).
@@ -256,6 +259,19 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
 /// `portal_password` is a password.)
 const HANDLE_WORDS: &[&str] = &["stmt", "statement", "portal"];
 
+/// A language model's usage counts: `tokens` qualified by one (`prompt_tokens`,
+/// `completion_tokens`, `output_tokens`, as OpenAI's and Anthropic's usage report them) are
+/// how many tokens a request used, a number. (Only the plural: an `input_token` may be one.)
+const USAGE_WORDS: &[&str] = &[
+    "prompt",
+    "completion",
+    "input",
+    "output",
+    "reasoning",
+    "cached",
+    "generated",
+];
+
 /// Words naming syntax: a `token` qualified by one (`colon_token`, `semi_token`, `as_token`,
 /// `ident_token`) is a lexer/parser token, as in every `syn`-based proc-macro.
 pub const LEXICAL_WORDS: &[&str] = &[
@@ -445,6 +461,13 @@ pub fn classify(name: &str) -> NameClass {
         && words[..last]
             .iter()
             .any(|w| LEXICAL_WORDS.contains(&w.as_str()) || HANDLE_WORDS.contains(&w.as_str()))
+    {
+        return NameClass::AboutSecret;
+    }
+    if words[last] == "tokens"
+        && words[..last]
+            .iter()
+            .any(|w| USAGE_WORDS.contains(&w.as_str()))
     {
         return NameClass::AboutSecret;
     }
@@ -1267,6 +1290,8 @@ mod tests {
             "token",
             "access_token",
             "refresh_token",
+            "input_token",
+            "output_password",
             "bearer_token_str",
             "client_secret",
             "password",
@@ -1296,6 +1321,9 @@ mod tests {
             "token_count",
             "tokens_used",
             "max_tokens",
+            "prompt_tokens",
+            "completion_tokens",
+            "output_tokens",
             "password_policy",
             "TokenKind",
             "token_type",

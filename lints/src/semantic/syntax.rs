@@ -863,8 +863,8 @@ pub fn await_holding_allows(attrs: &[syn::Attribute]) -> u8 {
 pub const ALLOWS_AWAIT_HOLDING_LOCK: u8 = 1;
 pub const ALLOWS_AWAIT_HOLDING_REFCELL: u8 = 2;
 
-/// A statement that leaves its fn with an error: `return Err(..);`, `bail!(..)`, `Err(e)?`, an
-/// `Err(..)` tail, or `process::exit(1)`.
+/// A statement that leaves its fn with an error: `return Err(..);`, `bail!(..)`, `panic!(..)`,
+/// `Err(e)?`, an `Err(..)` tail, or `process::exit(1)`.
 pub fn leaves_with_error(stmt: &syn::Stmt) -> bool {
     exit_of(stmt) == Some(Exit::Error)
 }
@@ -872,7 +872,7 @@ pub fn leaves_with_error(stmt: &syn::Stmt) -> bool {
 /// How a statement leaves the code after it, if it does unconditionally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    /// `return Err(..)`, `bail!(..)`, `Err(e)?`, an `Err(..)` tail, `process::exit(1)`.
+    /// `return Err(..)`, `bail!(..)`, a panic, `Err(e)?`, an `Err(..)` tail, `process::exit(1)`.
     Error,
     /// Any other `return`, or an `Ok(..)` tail.
     Return,
@@ -885,7 +885,7 @@ pub fn exit_of(stmt: &syn::Stmt) -> Option<Exit> {
     let error_if = |b: bool| Some(if b { Exit::Error } else { Exit::Return });
     let e = match stmt {
         syn::Stmt::Expr(e, _) => e,
-        syn::Stmt::Macro(m) => return is_bail(&m.mac).then_some(Exit::Error),
+        syn::Stmt::Macro(m) => return is_error_exit_macro(&m.mac).then_some(Exit::Error),
         _ => return None,
     };
     match peel(e) {
@@ -895,7 +895,7 @@ pub fn exit_of(stmt: &syn::Stmt) -> Option<Exit> {
         syn::Expr::Break(_) => Some(Exit::Break),
         syn::Expr::Continue(_) => Some(Exit::Continue),
         syn::Expr::Try(t) => is_variant_call(&t.expr, "Err").then_some(Exit::Error),
-        syn::Expr::Macro(m) => is_bail(&m.mac).then_some(Exit::Error),
+        syn::Expr::Macro(m) => is_error_exit_macro(&m.mac).then_some(Exit::Error),
         syn::Expr::Call(c) if is_failure_exit(c) => Some(Exit::Error),
         tail if matches!(stmt, syn::Stmt::Expr(_, None)) => {
             if is_variant_call(tail, "Err") {
@@ -929,6 +929,15 @@ fn is_failure_exit(c: &syn::ExprCall) -> bool {
 /// `bail!(..)` (anyhow's, eyre's): returns an error.
 pub fn is_bail(mac: &syn::Macro) -> bool {
     crate::semantic::macros::macro_name(mac) == "bail"
+}
+
+/// `bail!(..)`, or a panic (`panic!`, `unreachable!`, `todo!`, `unimplemented!`): the body
+/// ends with a failure its caller (or the task's, the thread's owner) hears about.
+fn is_error_exit_macro(mac: &syn::Macro) -> bool {
+    matches!(
+        crate::semantic::macros::macro_name(mac).as_str(),
+        "bail" | "panic" | "unreachable" | "todo" | "unimplemented"
+    )
 }
 
 /// `Ok(..)` / `Err(..)` / `Some(..)` (by `variant`): a call of that variant.
