@@ -60,7 +60,9 @@
 //! and does `rt.block_on(fut)`) runs off the workers, as `rt.block_on(cli::init(cfg))` would.
 //! So does the future a sync `main` hands as the only argument to a fn of a crate outside the
 //! workspace that is no spawn (`fn main() { oxide_tokio_rt::run(run()) }`: a runtime wrapper
-//! crate's entry point, which runs it with its `block_on` on the main thread).
+//! crate's entry point, which runs it with its `block_on` on the main thread) — unless that
+//! crate's runtime runs every task on that one thread (`tokio_uring::start`, monoio, glommio,
+//! compio, actix), where it is checked as on a current-thread runtime.
 //! `flavor = "current_thread"`, the default `#[tokio::test]` and the `block_on` of a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
 //! thread is the runtime's only one. The runtime of `rt.block_on(..)` is the one its fn

@@ -391,8 +391,11 @@ fn nothing_to_stop(f: &FnView) -> bool {
 /// platform `cfg` compiles when the work is turned off
 /// (`#[cfg(not(feature = "stats"))] fn spawn_stats(_period: Duration, _shutdown: ShutdownRx) {}`).
 fn does_nothing(block: &syn::Block) -> bool {
+    let log = |m: &syn::Macro| {
+        crate::semantic::macros::is_log_macro(&crate::semantic::macros::macro_name(m))
+    };
     let unit = |e: &syn::Expr| match e {
-        syn::Expr::Macro(_) => true,
+        syn::Expr::Macro(m) => log(&m.mac),
         syn::Expr::Tuple(t) => t.elems.is_empty(),
         syn::Expr::Call(c) => {
             c.args.len() == 1
@@ -402,7 +405,7 @@ fn does_nothing(block: &syn::Block) -> bool {
         _ => false,
     };
     block.stmts.iter().all(|s| match s {
-        syn::Stmt::Macro(_) => true,
+        syn::Stmt::Macro(m) => log(&m.mac),
         syn::Stmt::Expr(e, _) => unit(e),
         _ => false,
     })

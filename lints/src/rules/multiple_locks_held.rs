@@ -17,8 +17,8 @@
 //!   part of a cycle: its holder never waits for another lock. The change that would make it
 //!   part of one (taking a lock while holding B) is reported at that change, and this site with
 //!   it. A fn's local or parameter lock held while a called fn takes *its* local or parameter
-//!   lock is no such evidence: which locks those are depends on the callers, and the callee's
-//!   is often the caller's own handed down (`let g = cloned_secrets.read().await;
+//!   lock of the same type is no such evidence: which locks those are depends on the callers,
+//!   and the callee's is often the caller's own handed down (`let g = cloned_secrets.read().await;
 //!   Parameters::try_new(.., Arc::clone(&secrets))`, which reads `secrets` again).
 //! - If every guard held is an async lock's, the way back to A must take an async lock: a
 //!   thread lock B (std, parking_lot) is not reported (its holder would have to keep B's guard
@@ -148,9 +148,10 @@ impl Lint for MultipleLocksHeld {
         let mut interior = std::collections::BTreeSet::new();
         let mut interior_async = std::collections::BTreeSet::new();
         for (p, (a, _)) in &all {
-            // A fn's local lock held while a callee takes its own parameter's: that may be the
-            // same lock handed down (`create_table(.., Arc::clone(&secrets))`), no evidence.
-            if p.via.is_some() && cx.fn_local_lock(p.held) && cx.fn_local_lock(p.acquired) {
+            // A fn's local lock held while a callee takes its own parameter's of the same type:
+            // that may be the same lock handed down (`create_table(.., Arc::clone(&secrets))`),
+            // no evidence.
+            if p.via.is_some() && cx.maybe_one_local_lock(p.held, p.acquired) {
                 continue;
             }
             if let Some(a) = a {

@@ -23,9 +23,10 @@
 //! carries (`req`, `request`, `headers`, `authorization`, `body`, `payload`, `msg`, `presented`,
 //! `provided`...),
 //! parameters named like a secret in a fn whose name verifies (`authenticate(auth, token)`,
-//! `verify`, `check`, `login`, `redeem`, `find`...; not `matches_*`, which asks whether an
-//! object is the one these values name, `conn.matches_credentials(user, pass)` deciding
-//! whether to reuse a connection, with no login behind it), and locals derived from any of these
+//! `verify`, `check`, `login`, `redeem`, `matches`, `find`...: `api_key_matches(key)`; not a
+//! name that starts with `matches_`, which asks whether an object is the one these values
+//! name, `conn.matches_credentials(user, pass)` deciding whether to reuse a connection, with no
+//! login behind it), and locals derived from any of these
 //! (`let token = bearer(&req)?`, closure parameters of `headers.get(..).map(|v| ..)`). A call
 //! that *looks up* by a received key (`db.find_user(&body.name)`) returns stored data; one
 //! that hands the request on (`next.run(req)`, `client.execute(req)`, `send`, `query`,

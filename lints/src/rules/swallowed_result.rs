@@ -241,7 +241,8 @@
 //!   `Name::try_from_ascii(b)` too, a text encoding's decoder (`hex::decode(h)`,
 //!   `BASE64_STANDARD.decode(s)`), comparisons that say no with an `Err`
 //!   (`bin.strip_prefix(dir)`: not under `dir`; `t.duration_since(UNIX_EPOCH)`: `t` is
-//!   earlier; `schema.index_of(col)`: no such column; not after an earlier `.ok()?` of a real failure in the same chain,
+//!   earlier; `schema.index_of(col)` on a receiver named for a schema or its fields: no such
+//!   column; not after an earlier `.ok()?` of a real failure in the same chain,
 //!   `fs::metadata(p).ok()?.modified().ok()?.duration_since(UNIX_EPOCH).ok()`), but not
 //!   `User::try_from(&row)`: a record that fails to
 //!   decode is data lost), also given as a function value before the filter
@@ -573,9 +574,9 @@ fn closure_source(cl: &syn::ExprClosure) -> Option<&syn::Expr> {
 }
 
 /// Whether `e` names configuration: `env::var(..)`, a binding, method or field named for a
-/// config (`config`, `cfg`, `settings`), or a binding or module named `env`. A *field* named
-/// `env` is the data of what holds it (`project.env`, a project's stored variables), not the
-/// process's environment.
+/// config (`config`, `cfg`, `settings`) or for the environment (`env_vars`, `process_env`). A
+/// field named just `env` is the data of what holds it (`project.env`, a project's stored
+/// variables), not the process's environment.
 fn mentions_config(e: &syn::Expr) -> bool {
     struct Names(bool);
     fn config_word(i: &str, env: bool) -> bool {
@@ -595,7 +596,8 @@ fn mentions_config(e: &syn::Expr) -> bool {
         fn visit_expr_field(&mut self, f: &'ast syn::ExprField) {
             self.visit_expr(&f.base);
             if let syn::Member::Named(n) = &f.member {
-                self.0 |= config_word(&n.to_string(), false);
+                let n = n.to_string();
+                self.0 |= config_word(&n, n != "env");
             }
         }
         fn visit_macro(&mut self, m: &'ast syn::Macro) {
@@ -716,6 +718,14 @@ fn validation(e: &syn::Expr) -> bool {
             .is_some_and(|s| names_text_encoding(&s.ident.to_string()))
     {
         return true;
+    }
+    // `schema.index_of(col)` (arrow's `Schema`/`Fields`): "no such column". A project's own
+    // `store.index_of(k)` may do I/O.
+    if let syn::Expr::MethodCall(mc) = peel_await(e)
+        && mc.method == "index_of"
+    {
+        let root = expr_text(&mc.receiver).to_lowercase();
+        return root.contains("schema") || root.contains("fields");
     }
     op_name(e).is_some_and(|(op, ty)| {
         fallible::is_validation_conversion(&op, ty.as_deref())
@@ -2002,26 +2012,17 @@ fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<
 /// `let mut server_task = tokio::spawn(async move { while let Some(m) = upstream.next().await
 /// { let _ = client.send(m).await; } });` and, later in the same fn, `server_task.abort()`:
 /// the pump is stopped from outside (a two-way proxy aborts one direction when the other
-/// ends), so its sends do not go on for nobody once the peer is gone.
+/// ends), so its sends do not go on for nobody once the peer is gone. Both must be statements
+/// of the fn's own block, the abort a later one that always runs: `server_task.abort();` or a
+/// `select!` naming it (an abort in one branch, or of another binding that reuses the name
+/// earlier, stops nothing on the other paths). Sends of a task the pump spawns itself are not
+/// stopped by the abort.
 fn aborted_task_sends(
     block: &syn::Block,
     sites: &[SendSite],
     out: &mut std::collections::HashSet<(usize, usize)>,
 ) {
     use syn::visit::Visit;
-    struct Tasks<'a>(Vec<(String, &'a syn::ExprAsync)>);
-    impl<'a> Visit<'a> for Tasks<'a> {
-        fn visit_local(&mut self, l: &'a syn::Local) {
-            if let syn::Pat::Ident(name) = &l.pat
-                && let Some(init) = &l.init
-                && let Some(task) = spawned_block(&init.expr)
-            {
-                self.0.push((name.ident.to_string(), task));
-            }
-            syn::visit::visit_local(self, l);
-        }
-        fn visit_item(&mut self, _: &'a syn::Item) {}
-    }
     /// The `async` block of `tokio::spawn(async { .. })` / `rt.spawn(async { .. })`.
     fn spawned_block(e: &syn::Expr) -> Option<&syn::ExprAsync> {
         let (name, args) = match peel(e) {
@@ -2037,28 +2038,68 @@ fn aborted_task_sends(
             _ => None,
         }
     }
-    let mut tasks = Tasks(Vec::new());
-    tasks.visit_block(block);
-    if tasks.0.is_empty() {
-        return;
-    }
-    let text = squeeze(block.to_token_stream());
-    for (name, task) in tasks.0 {
+    /// `name.abort()` in `tokens`, macro arguments included.
+    fn aborts(tokens: TokenStream, name: &str) -> bool {
+        let t = squeeze(tokens);
         let call = format!("{name}.abort()");
-        let aborted = text.match_indices(&call).any(|(at, _)| {
-            !text[..at]
+        t.match_indices(&call).any(|(at, _)| {
+            !t[..at]
                 .chars()
                 .next_back()
                 .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        })
+    }
+    /// The closures and `async` blocks inside a task's block: their sends are their own.
+    #[derive(Default)]
+    struct Nested(Vec<((usize, usize), (usize, usize))>);
+    impl Nested {
+        fn push(&mut self, span: proc_macro2::Span) {
+            let end = span.end();
+            self.0.push((pos(span), (end.line, end.column)));
+        }
+    }
+    impl<'a> Visit<'a> for Nested {
+        fn visit_expr_async(&mut self, a: &'a syn::ExprAsync) {
+            self.push(a.span());
+        }
+        fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
+            self.push(c.span());
+        }
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    for (i, stmt) in block.stmts.iter().enumerate() {
+        let syn::Stmt::Local(l) = stmt else { continue };
+        let (syn::Pat::Ident(name), Some(init)) = (&l.pat, &l.init) else {
+            continue;
+        };
+        let Some(task) = spawned_block(&init.expr) else {
+            continue;
+        };
+        let name = name.ident.to_string();
+        let aborted = block.stmts[i + 1..].iter().any(|later| match later {
+            syn::Stmt::Expr(e, _) => match peel(e) {
+                syn::Expr::MethodCall(mc) => {
+                    mc.method == "abort"
+                        && mc.args.is_empty()
+                        && matches!(peel(&mc.receiver), syn::Expr::Path(p) if p.path.is_ident(&name))
+                }
+                syn::Expr::Macro(m) => aborts(m.mac.tokens.clone(), &name),
+                _ => false,
+            },
+            syn::Stmt::Macro(m) => aborts(m.mac.tokens.clone(), &name),
+            _ => false,
         });
         if !aborted {
             continue;
         }
+        let mut nested = Nested::default();
+        syn::visit::visit_block(&mut nested, &task.block);
         let end = task.span().end();
         let (from, to) = (pos(task.span()), (end.line, end.column));
         for site in sites {
             let at = pos(site.send.method.span());
-            if from <= at && at <= to {
+            let inner = nested.0.iter().any(|&(a, b)| a <= at && at <= b);
+            if from <= at && at <= to && !inner {
                 out.insert(at);
             }
         }

@@ -481,7 +481,8 @@ enum Resolution {
 }
 
 /// `fn main() { oxide_tokio_rt::run(run()) }`: the future a sync `main` hands, as the only
-/// argument, to a fn of a crate outside the workspace that is no spawn. Another crate's entry
+/// argument, to a fn of a crate outside the workspace that is no spawn nor a one-thread
+/// runtime's entry ([`runs_on_one_thread`]). Another crate's entry
 /// wrapper builds a runtime and runs the future with its `block_on` on the main thread (what
 /// else could a sync `main` do with it?), as a workspace helper that does so is followed to
 /// (see [`FnDef::block_on_params`]). `workspace(path)`: the path may name a member's item.
@@ -512,10 +513,22 @@ fn outside_runner_in_main(
         && !["std::", "core::", "alloc::"]
             .iter()
             .any(|r| path.starts_with(r))
+        && !runs_on_one_thread(path)
         && facts
             .fns
             .get(call.caller as usize)
             .is_some_and(|d| d.is_main && !d.is_async)
+}
+
+/// A runtime whose entry point runs the future and every task it spawns on the calling thread
+/// (`tokio_uring::start`, monoio's, glommio's, compio's, actix's `System`): blocking there
+/// stalls them all, as on a current-thread runtime.
+fn runs_on_one_thread(path: &str) -> bool {
+    let root = path.split("::").next().unwrap_or(path);
+    matches!(
+        root,
+        "tokio_uring" | "monoio" | "glommio" | "compio" | "actix_rt" | "actix_web" | "ntex"
+    )
 }
 
 /// Per crate (by position in `crates`), the crates that name it as a workspace member.

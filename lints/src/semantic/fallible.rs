@@ -154,9 +154,6 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
         // `now.duration_since(UNIX_EPOCH).ok()`: `SystemTime::duration_since`'s `Err` only says
         // the other time is later (a clock set before 1970), a comparison of two times.
         || op == "duration_since"
-        // `schema.index_of(name).ok()` (arrow's `Schema`, a `column_with_name`-style lookup): its
-        // `Err` only says no such column (`filter_map(|c| schema.index_of(c).ok())` is a search).
-        || op == "index_of"
         // `NotNan::new(x)`, `NonZeroU64::new(n)`: validating constructors.
         || (op == "new" && ty.is_some())
         || (op == "try_from" && ty.is_some_and(|t| PRIMITIVES.contains(&t)))
@@ -334,6 +331,23 @@ fn logging_closure(args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>
 impl<'ast> syn::visit::Visit<'ast> for LoggedExits {
     fn visit_block(&mut self, b: &'ast syn::Block) {
         self.block(b, true);
+    }
+
+    // A log at the top of a loop's turn (`loop { debug!("waiting"); match next().await { ..
+    // Err(e) => return Err(e) } }`) says nothing of an error the turn meets later: only a
+    // branch's own block (an `if`'s, a `match` arm's) reports the error it leaves with.
+    fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+        self.block(&l.body, false);
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.visit_expr(&w.cond);
+        self.block(&w.body, false);
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.visit_expr(&f.expr);
+        self.block(&f.body, false);
     }
 
     fn visit_expr_try(&mut self, t: &'ast syn::ExprTry) {

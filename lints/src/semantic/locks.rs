@@ -261,10 +261,15 @@ impl<'a> CrateCx<'a> {
             .or_else(|| a.local_identity.clone())
     }
 
-    /// The lock has no crate-wide name, only its fn's (a local or a parameter: `secrets` in
-    /// `fn load(secrets: Arc<RwLock<Secrets>>)`): which lock it is depends on the caller.
-    pub fn fn_local_lock(&self, a: &Acquisition) -> bool {
-        self.index.lock_identity(&a.receiver).is_none() && a.local_identity.is_some()
+    /// Two locks with no crate-wide name, only their fns' (a local or a parameter: `secrets`
+    /// in `fn load(secrets: Arc<RwLock<Secrets>>)`), of one type: which locks they are depends
+    /// on the callers, and they may be one lock handed down.
+    pub fn maybe_one_local_lock(&self, a: &Acquisition, b: &Acquisition) -> bool {
+        let local = |x: &Acquisition| {
+            self.index.lock_identity(&x.receiver).is_none() && x.local_identity.is_some()
+        };
+        let ty = |x: &Acquisition| self.index.eval(&x.receiver);
+        local(a) && local(b) && !matches!(ty(a), super::Ty::Unknown) && ty(a) == ty(b)
     }
 
     /// The crate's locks that some non-test code waits for: a blocking (or awaited)

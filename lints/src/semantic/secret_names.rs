@@ -40,9 +40,9 @@
 //!    A `token` qualified by a word naming syntax (`colon_token`, `semi_token`, `as_token`,
 //!    `ident_token`: [`LEXICAL_WORDS`]) is a parser token, as in every `syn`-based proc-macro,
 //!    and one qualified by `stmt`, `statement` or `portal` a prepared statement's handle.
-//!    `tokens` qualified by a language model's usage word (`prompt_tokens`,
-//!    `completion_tokens`, `input_tokens`, `output_tokens`, `reasoning_tokens`,
-//!    `cached_tokens`: [`USAGE_WORDS`]) is a count of them.
+//!    `tokens` right after a language model's usage word (`prompt_tokens`,
+//!    `completion_tokens`, `input_tokens`, `output_tokens`, `reasoning_tokens`:
+//!    [`USAGE_WORDS`]; not `input_refresh_tokens`) is a count of them.
 //! 4. Type-like names (`Token`, `ApiKey` used as a value are enum variants or unit structs) are
 //!    not values: [`classify_value`] ignores CamelCase identifiers; `ALL_CAPS` constants are
 //!    classified like any other name (`ADMIN_TOKEN` is a secret, `TOKEN_WAKEUP` is not).
@@ -259,18 +259,10 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
 /// `portal_password` is a password.)
 const HANDLE_WORDS: &[&str] = &["stmt", "statement", "portal"];
 
-/// A language model's usage counts: `tokens` qualified by one (`prompt_tokens`,
+/// A language model's usage counts: `tokens` right after one (`prompt_tokens`,
 /// `completion_tokens`, `output_tokens`, as OpenAI's and Anthropic's usage report them) are
 /// how many tokens a request used, a number. (Only the plural: an `input_token` may be one.)
-const USAGE_WORDS: &[&str] = &[
-    "prompt",
-    "completion",
-    "input",
-    "output",
-    "reasoning",
-    "cached",
-    "generated",
-];
+const USAGE_WORDS: &[&str] = &["prompt", "completion", "input", "output", "reasoning"];
 
 /// Words naming syntax: a `token` qualified by one (`colon_token`, `semi_token`, `as_token`,
 /// `ident_token`) is a lexer/parser token, as in every `syn`-based proc-macro.
@@ -464,11 +456,7 @@ pub fn classify(name: &str) -> NameClass {
     {
         return NameClass::AboutSecret;
     }
-    if words[last] == "tokens"
-        && words[..last]
-            .iter()
-            .any(|w| USAGE_WORDS.contains(&w.as_str()))
-    {
+    if words[last] == "tokens" && last > 0 && USAGE_WORDS.contains(&words[last - 1].as_str()) {
         return NameClass::AboutSecret;
     }
     match phrase_at(&words, last) {
@@ -1292,6 +1280,9 @@ mod tests {
             "refresh_token",
             "input_token",
             "output_password",
+            "input_refresh_tokens",
+            "generated_invite_tokens",
+            "cached_tokens",
             "bearer_token_str",
             "client_secret",
             "password",

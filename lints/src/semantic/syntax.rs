@@ -1232,16 +1232,25 @@ pub fn tail_acquisition(block: &syn::Block) -> Option<proc_macro2::Span> {
 /// A send on a channel (`events_tx.send(ev)`, `.await`ed or not; the receiver named as a
 /// sender: `tx`, `*_tx`, `sender`, `*_sender`): its `Err` only says the receiver is gone, the
 /// ordinary end of a task that forwards into it, and a `?` on it stops the task for that
-/// reason alone; also with that error replaced (`sender.send(r).map_err(|_| "no reply")?`, or
-/// `.map_err(|e| Error::Closed(e.to_string()))?`: for a channel the error only hands back the
-/// unsent value; a `.context(..)` is not looked through).
+/// reason alone; also with that error replaced (`sender.send(r).map_err(|_| "no reply")?`,
+/// and on a `tx`/`*_tx` sender `.map_err(|e| Error::Closed(e.to_string()))?`: for a channel the
+/// error only hands back the unsent value; a `mail_sender`'s kept error is a failure, and a
+/// `.context(..)` is not looked through).
 pub fn channel_send(e: &syn::Expr) -> bool {
     let syn::Expr::MethodCall(mc) = peel_await(e) else {
         return false;
     };
     if mc.method == "map_err" {
-        return matches!(mc.args.first().map(peel), Some(syn::Expr::Closure(_)))
-            && channel_send(&mc.receiver);
+        let Some(syn::Expr::Closure(c)) = mc.args.first().map(peel) else {
+            return false;
+        };
+        let ignores_error = matches!(c.inputs.first(), Some(syn::Pat::Wild(_)))
+            || matches!(c.inputs.first(), Some(syn::Pat::Ident(i))
+                if i.ident.to_string().starts_with('_'));
+        // A `tx` is a channel's by name; a `sender` may be a mail transport's, whose error
+        // kept by the closure is a failure.
+        let tx = sender_name(&mc.receiver).is_some_and(|n| n == "tx" || n.ends_with("_tx"));
+        return (ignores_error || tx) && channel_send(&mc.receiver);
     }
     let sender = plain_value_name(peel(&mc.receiver), &[]);
     mc.args.len() == 1
@@ -1252,6 +1261,14 @@ pub fn channel_send(e: &syn::Expr) -> bool {
         && sender.is_some_and(|n| {
             n == "tx" || n == "sender" || n.ends_with("_tx") || n.ends_with("_sender")
         })
+}
+
+/// The sender a send is called on (`events_tx` of `events_tx.send(ev).await`).
+fn sender_name(send: &syn::Expr) -> Option<String> {
+    let syn::Expr::MethodCall(mc) = peel_await(send) else {
+        return None;
+    };
+    plain_value_name(peel(&mc.receiver), &[])
 }
 
 #[cfg(test)]

@@ -149,6 +149,7 @@ const VERIFY_WORDS: &[&str] = &[
     "logon",
     "signin",
     "redeem",
+    "matches",
     "find",
     "lookup",
     "identify",
@@ -257,7 +258,10 @@ pub fn scan_fn(
     let Some(needed) = needed_names(block) else {
         return;
     };
-    let verifying = any_word(&sig.ident.to_string(), VERIFY_WORDS);
+    // `matches_credentials(user, pass)`: whether an object is the one these values name (reuse
+    // a relay allocation), not a login; `api_key_matches(key)` is a check.
+    let name = sig.ident.to_string();
+    let verifying = any_word(&name, VERIFY_WORDS) && !name.starts_with("matches_");
     let mut scan = Scan {
         scopes: vec![HashMap::new()],
         out,

@@ -1368,7 +1368,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 .as_deref()
                 .is_some_and(|c| crate::semantic::syntax::last_segment(c).contains("spawn"));
         if let Some(callee) = callee.as_deref() {
-            self.core.note_block_on(callee, &c.args, false);
+            self.core.note_block_on(callee, &c.args, None);
         }
         let in_use = self.core.receivers_in_use.len();
         // `mem::take(&mut *counts)`, `mem::replace(&mut g.state, Idle)`: the place is written
@@ -1616,7 +1616,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         // A method `block_on` is a runtime's (`rt.block_on(..)`, `handle.block_on(..)`; the
         // executors without a runtime are free fns: `futures::executor::block_on(..)`).
-        self.core.note_block_on(&name, &mc.args, true);
+        self.core.note_block_on(&name, &mc.args, Some(&mc.receiver));
         // `fold(init, |acc, x| ..)`: the accumulator has the initial value's type.
         let acc = matches!(name.as_str(), "fold" | "try_fold")
             .then(|| mc.args.first().map(|init| self.core.ty_of(init)))

@@ -305,25 +305,41 @@ impl<'a> Core<'a> {
         })
     }
 
-    /// The runtime a `block_on` in the fn being walked runs on is a current-thread one: the fn
-    /// builds one itself, or builds none and its file does (`fn runtime()` beside it). A fn
-    /// that builds only a multi-thread runtime uses that one, whatever a debug-only smoke test
-    /// elsewhere in its file builds.
-    fn builds_current_thread(&self) -> bool {
+    /// The runtime whose `block_on` is called on `receiver` is a current-thread one. Its builder
+    /// decides: written as the receiver itself (`Builder::new_multi_thread()..build()?
+    /// .block_on(..)`) or as the initializer of the `let` in this fn that bound it (`let rt =
+    /// Builder::new_multi_thread()..build()?;`). A runtime from elsewhere (`let rt =
+    /// plugin_runtime();`) is current-thread if its file builds one anywhere.
+    fn builds_current_thread(&self, receiver: &syn::Expr) -> bool {
         let text = self.src.text.as_bytes();
-        let here = text.get(self.fn_bytes.clone()).unwrap_or_default();
         let has = |t: &[u8], w: &[u8]| memchr::memmem::find(t, w).is_some();
-        match has(here, b"new_current_thread") {
-            true => true,
-            false => !has(here, b"new_multi_thread") && has(text, b"new_current_thread"),
-        }
+        let flavor = |t: &[u8]| match has(t, b"new_current_thread") {
+            true => Some(true),
+            false => has(t, b"new_multi_thread").then_some(false),
+        };
+        let own = crate::semantic::walk::exprs::expr_text(receiver);
+        let bound = || {
+            let name = crate::semantic::syntax::plain_value_name(
+                crate::semantic::syntax::peel(receiver),
+                &[],
+            )?;
+            let here = text.get(self.fn_bytes.clone())?;
+            let init = [format!("let {name} ="), format!("let mut {name} =")]
+                .iter()
+                .find_map(|l| memchr::memmem::find(here, l.as_bytes()).map(|at| &here[at..]))?;
+            let end = memchr::memchr(b';', init).unwrap_or(init.len());
+            flavor(&init[..end])
+        };
+        flavor(own.as_bytes())
+            .or_else(bound)
+            .unwrap_or_else(|| has(text, b"new_current_thread"))
     }
 
     /// `block_on(async { .. })` in a sync body: the block runs right there on the calling
     /// thread; in a sync fn's own body, during the call of that fn (and in a sync `fn main`, it
     /// is main's startup).
     ///
-    /// `on_runtime`: the call is a runtime's method (`rt.block_on(async { .. })`). Its
+    /// `runtime`: the call is a runtime's method (`rt.block_on(async { .. })`) on it. Its
     /// future runs on the calling thread, not on a worker, so a blocking call there stalls no
     /// task of a multi-thread runtime: the block is off the workers unless the file builds a
     /// current-thread runtime (whose one thread also runs every task spawned on it).
@@ -331,7 +347,7 @@ impl<'a> Core<'a> {
         &mut self,
         callee: &str,
         args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
-        on_runtime: bool,
+        runtime: Option<&syn::Expr>,
     ) {
         let Some(body) = self.body() else { return };
         if !crate::semantic::syntax::is_block_on_path(callee) || body.is_async {
@@ -340,7 +356,7 @@ impl<'a> Core<'a> {
         // On any thread of its own (a `thread::spawn` closure's too); in place in its fn only
         // when the sync body itself runs whenever the fn does.
         let (inline, fn_id) = (body.inline, body.fn_id);
-        let off_worker = on_runtime && !self.builds_current_thread();
+        let off_worker = runtime.is_some_and(|rt| !self.builds_current_thread(rt));
         let main = inline && self.in_sync_main();
         for arg in args {
             match crate::semantic::syntax::peel(arg) {
