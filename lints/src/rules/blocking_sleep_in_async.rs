@@ -39,9 +39,12 @@
 //! builds; a fn that builds none (its runtime comes from a helper) takes its file's: current-
 //! thread if the file builds one anywhere. A fn that builds a multi-thread runtime is not
 //! tainted by a debug-only smoke test beside it that builds a current-thread one. These are
-//! checked except in the program's startup before anything else runs: a call every chain into which starts in `main` and runs in place (as for
-//! `exit_in_async`, and no unfollowed call may reach it), with no task or thread spawned
-//! before it (by the fn itself or by a call earlier in a caller), blocks no other task,
+//! checked except in the program's startup before anything else runs: a call every chain
+//! into which starts in `main` and runs in place (as for `exit_in_async`, and no unfollowed
+//! call may reach it), with no task spawned before it (by the fn itself or by a call earlier
+//! in a caller; a spawn of a sync closure, `std::thread::spawn(|| ..)` or
+//! `spawn_blocking(|| ..)`, starts a thread or a blocking job, which this thread's blocking
+//! does not stall), blocks no other task,
 //! because none exists yet. After the first `spawn` the same call is reported.
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that does the same

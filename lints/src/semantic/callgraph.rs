@@ -182,6 +182,9 @@ pub struct CallGraph {
     /// or through the fns they call in turn: where each call starts, and the branch it is in
     /// (see [`CallGraph::started_before`]).
     starting: FxHashMap<u32, Vec<StartingCall>>,
+    /// The same for tasks only (threads and blocking jobs left out, see `FnDef::spawns_task`):
+    /// what a blocked runtime thread may stall.
+    starting_tasks: FxHashMap<u32, Vec<StartingCall>>,
     pub stats: CallStats,
 }
 
@@ -1136,7 +1139,8 @@ impl CallGraph {
         for (i, e) in self.edges.iter().enumerate() {
             self.callers[e.to as usize].push(i as u32);
         }
-        self.starting = self.starting_calls(crates);
+        self.starting = self.starting_calls(crates, |d| d.spawns);
+        self.starting_tasks = self.starting_calls(crates, |d| d.spawns_task);
         self.propagate(&follow, |slot| slot != LOCK_SLOT);
         // Which locks are held long needs the blocking summaries; which fns take such a lock
         // needs that.
@@ -1340,7 +1344,7 @@ impl CallGraph {
                             func: site.caller,
                         },
                         site.region.start_byte,
-                        site.spawned_before,
+                        site.tasks_before,
                     )
                 {
                     continue;
@@ -1365,7 +1369,11 @@ impl CallGraph {
     }
 
     /// See [`CallGraph::starting`] (the field).
-    fn starting_calls(&self, crates: &[CrateInput<'_, '_>]) -> FxHashMap<u32, Vec<StartingCall>> {
+    fn starting_calls(
+        &self,
+        crates: &[CrateInput<'_, '_>],
+        starts_itself: impl Fn(&FnDef) -> bool,
+    ) -> FxHashMap<u32, Vec<StartingCall>> {
         let site = |e: &Edge| self.edge_site(crates, e);
         // A call runs its callee's body when it is made in place and, for an async fn, awaited.
         let runs = |e: &Edge| {
@@ -1374,7 +1382,7 @@ impl CallGraph {
             })
         };
         let mut starts: Vec<bool> = (0..self.nodes.len() as u32)
-            .map(|n| self.def(crates, n).is_some_and(|d| d.spawns))
+            .map(|n| self.def(crates, n).is_some_and(&starts_itself))
             .collect();
         let mut work: Vec<u32> = (0..self.nodes.len() as u32)
             .filter(|&n| starts[n as usize])
@@ -1411,7 +1419,16 @@ impl CallGraph {
     /// the same branch as `at`, or in none. One in another `match` arm or `if` branch does not
     /// count.
     fn started_before(&self, node: u32, at: u32) -> bool {
-        self.starting.get(&node).is_some_and(|calls| {
+        Self::started_in(&self.starting, node, at)
+    }
+
+    /// [`CallGraph::started_before`], of tasks only.
+    fn started_tasks_before(&self, node: u32, at: u32) -> bool {
+        Self::started_in(&self.starting_tasks, node, at)
+    }
+
+    fn started_in(starting: &FxHashMap<u32, Vec<StartingCall>>, node: u32, at: u32) -> bool {
+        starting.get(&node).is_some_and(|calls| {
             calls
                 .iter()
                 .any(|&(start, (lo, hi))| start < at && lo <= at && at <= hi)
@@ -1531,14 +1548,17 @@ impl CallGraph {
                 let started = match before {
                     Before::Nothing => false,
                     Before::Work => site.cuts_off,
-                    Before::Tasks => site.spawned_before,
+                    Before::Tasks => site.tasks_before,
                 };
                 (!site.inline
                     || (callee.is_async && !site.awaited)
                     || (before != Before::Nothing
                         && (started
-                            || self.edges.get(e).is_none_or(|e| {
-                                self.started_before(e.from, site.region.start_byte)
+                            || self.edges.get(e).is_none_or(|e| match before {
+                                Before::Tasks => {
+                                    self.started_tasks_before(e.from, site.region.start_byte)
+                                }
+                                _ => self.started_before(e.from, site.region.start_byte),
                             }))))
                 .then_some(false)
             },
@@ -1616,7 +1636,7 @@ impl CallGraph {
             || (!started_here
                 && self
                     .node_of(&at)
-                    .is_some_and(|n| !self.started_before(n, at_byte))
+                    .is_some_and(|n| !self.started_tasks_before(n, at_byte))
                 && self.startup_chains(crates, at, Before::Tasks, true))
     }
 

@@ -507,6 +507,8 @@ pub struct FnDef {
     pub logged_errors: Option<Box<[crate::finding::Region]>>,
     /// Its own body starts a task or thread (see `Core::note_spawn`).
     pub spawns: bool,
+    /// Of those, a task (not only threads or blocking jobs).
+    pub spawns_task: bool,
     /// Carries a `#[cfg(..)]` of its own: one of the bodies a platform or feature picks
     /// (`#[cfg(unix)] fn signal_handler` beside `#[cfg(windows)] fn signal_handler`).
     pub cfg_gated: bool,
@@ -555,6 +557,8 @@ pub struct CallSite {
     /// The fn has started a task or thread before the call (the part of `cuts_off` that other
     /// tasks are made of, without values kept for their destructor).
     pub spawned_before: bool,
+    /// Of those, a task (see `Core::task_spawned_before`).
+    pub tasks_before: bool,
     /// The byte range of the innermost `if`/`else` branch or `match` arm around the call
     /// (the whole file when there is none): what else runs whenever the call does.
     pub branch: (u32, u32),

@@ -458,7 +458,7 @@ impl<'w> Cx<'w> {
             .map(|func| CallersOf {
                 func,
                 are: CallersAre::OffWorker {
-                    started_here: self.core.spawned_before(at),
+                    started_here: self.core.task_spawned_before(at),
                 },
             })
     }

@@ -1263,6 +1263,15 @@ pub fn channel_send(e: &syn::Expr) -> bool {
         })
 }
 
+/// A spawn handed a sync closure (`thread::spawn(move || ..)`, `spawn_blocking(|| ..)`, a
+/// thread `Builder`'s or a scope's `spawn`, rayon's): it starts a thread or a blocking job,
+/// which a blocked runtime thread does not stall, not a task (`spawn(async { .. })`,
+/// `spawn(serve(cfg))`, `spawn_local(|| async { .. })`'s future).
+pub fn runs_sync_closure(args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) -> bool {
+    matches!(args.first().map(peel), Some(syn::Expr::Closure(c))
+        if c.asyncness.is_none() && !matches!(peel(&c.body), syn::Expr::Async(_)))
+}
+
 /// The sender a send is called on (`events_tx` of `events_tx.send(ev).await`).
 fn sender_name(send: &syn::Expr) -> Option<String> {
     let syn::Expr::MethodCall(mc) = peel_await(send) else {

@@ -1441,7 +1441,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                 .core
                 .note_joined_spawn(c as *const syn::ExprCall as usize)
         {
-            self.core.note_spawn();
+            self.core
+                .note_spawn(!crate::semantic::syntax::runs_sync_closure(&c.args));
             self.core.note_spawn_into(None);
         }
         let callee = callee.unwrap_or_default();
@@ -1603,7 +1604,8 @@ impl<'a, 'l> Walker<'a, 'l> {
                 .core
                 .note_joined_spawn(mc as *const syn::ExprMethodCall as usize)
         {
-            self.core.note_spawn();
+            self.core
+                .note_spawn(!crate::semantic::syntax::runs_sync_closure(&mc.args));
             // `set.spawn(task)` on a `JoinSet`: its tasks end when the set is dropped, so they
             // outlive the fn only if the set does (checked when the fn's walk ends).
             let into_set = receiver_ty
@@ -1867,6 +1869,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let in_test = self.core.in_test();
         let cuts_off = self.core.exit_cuts_off(region.start_byte);
         let spawned_before = self.core.spawned_before(region.start_byte);
+        let tasks_before = self.core.task_spawned_before(region.start_byte);
         let branch = self.core.branches.last().copied().unwrap_or((0, u32::MAX));
         self.core.facts.calls.push(CallSite {
             caller,
@@ -1880,6 +1883,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             awaited: run_by_block_on,
             cuts_off,
             spawned_before,
+            tasks_before,
             branch,
             argc: CallShape::count(argc),
             context,

@@ -594,6 +594,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 .flatten()
                 .map(|via| via.into_iter().map(|s| self.core.region(s)).collect()),
             spawns: false,
+            spawns_task: false,
             cfg_gated: attrs.iter().any(|a| a.path().is_ident("cfg")),
             in_place_params: 0,
             block_on_params: 0,
@@ -713,7 +714,8 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.walk_block_body(block);
         self.note_guard_accessor(sig, block, owner_path.as_deref());
         if self.core.outliving_spawns(fn_id, block) {
-            self.core.outliving.push(fn_id);
+            let task = self.core.task_spawned_fns.contains(&fn_id);
+            self.core.outliving.push((fn_id, task));
         }
         self.core.joined_spawns = outer_joined;
         self.core.awaited_lets = outer_awaited_lets;

@@ -152,6 +152,10 @@ pub struct Core<'a> {
     /// The fns (index into `FileFacts::fns`) whose walk has passed a call or method named
     /// `spawn*`: from there on a task or thread they started may be running.
     pub(crate) spawned_fns: Vec<u32>,
+    /// Of those, the fns that started a task (not only a thread or a blocking job: a spawn of a
+    /// sync closure, `thread::spawn(|| ..)`, `spawn_blocking(|| ..)`): from there on blocking
+    /// this thread may stall a task.
+    pub(crate) task_spawned_fns: Vec<u32>,
     /// The spawn calls of the fn being walked whose handles it joins (see
     /// [`crate::semantic::joined`]): call address → end byte of the join.
     pub(crate) joined_spawns: rustc_hash::FxHashMap<usize, u32>,
@@ -164,8 +168,8 @@ pub struct Core<'a> {
     /// elsewhere (see [`Core::note_spawn_into`]).
     pub(crate) spawn_sets: std::collections::BTreeMap<u32, Option<Vec<String>>>,
     /// Fns whose spawns may outlive them (see [`Core::outliving_spawns`]), decided as each
-    /// fn's walk ends.
-    pub(crate) outliving: Vec<u32>,
+    /// fn's walk ends; with whether a task is among them.
+    pub(crate) outliving: Vec<(u32, bool)>,
     /// The address of an `async` block being awaited where it is written (see
     /// `syntax::awaited_block`), taken by the walk of that block.
     pub(crate) awaited_block: usize,
@@ -189,12 +193,17 @@ impl<'a> Core<'a> {
         self.bodies.last()
     }
 
-    /// The current fn has started a task or thread (see `spawned_fns`).
-    pub(crate) fn note_spawn(&mut self) {
-        if let Some(f) = self.body().and_then(|b| b.fn_id)
-            && !self.spawned_fns.contains(&f)
-        {
+    /// The current fn has started a task, or (`task` false) a thread or blocking job (see
+    /// `spawned_fns`, `task_spawned_fns`).
+    pub(crate) fn note_spawn(&mut self, task: bool) {
+        let Some(f) = self.body().and_then(|b| b.fn_id) else {
+            return;
+        };
+        if !self.spawned_fns.contains(&f) {
             self.spawned_fns.push(f);
+        }
+        if task && !self.task_spawned_fns.contains(&f) {
+            self.task_spawned_fns.push(f);
         }
     }
 
@@ -240,10 +249,20 @@ impl<'a> Core<'a> {
 
     /// The fn being walked has started a task or thread that may still run at byte `at`.
     pub(crate) fn spawned_before(&self, at: u32) -> bool {
+        self.started_before(at, &self.spawned_fns)
+    }
+
+    /// The fn being walked has started a task that may still run at byte `at`: one a blocked
+    /// runtime thread may stall (a thread or a blocking job runs elsewhere).
+    pub(crate) fn task_spawned_before(&self, at: u32) -> bool {
+        self.started_before(at, &self.task_spawned_fns)
+    }
+
+    fn started_before(&self, at: u32, fns: &[u32]) -> bool {
         let Some(f) = self.body().and_then(|b| b.fn_id) else {
             return false;
         };
-        self.spawned_fns.contains(&f)
+        fns.contains(&f)
             || self
                 .spawn_windows
                 .iter()
@@ -612,6 +631,7 @@ pub fn analyze_file<'a>(
         branches: Vec::new(),
         branch_siblings_end: Vec::new(),
         spawned_fns: Vec::new(),
+        task_spawned_fns: Vec::new(),
         joined_spawns: Default::default(),
         awaited_lets: Default::default(),
         spawn_windows: Vec::new(),
@@ -649,9 +669,10 @@ pub fn analyze_file<'a>(
     w.core.uses.pop();
     let emitted = w.core.out.into_inner();
     let mut facts = w.core.facts;
-    for f in w.core.outliving {
+    for (f, task) in w.core.outliving {
         if let Some(def) = facts.fns.get_mut(f as usize) {
             def.spawns = true;
+            def.spawns_task = task;
         }
     }
     facts.handed_out_fields = w.core.handed_out.into_iter().collect();
