@@ -65,10 +65,14 @@
 //! compio, actix), where it is checked as on a current-thread runtime.
 //! `flavor = "current_thread"`, the default `#[tokio::test]` and the `block_on` of a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
-//! thread is the runtime's only one. The runtime of `rt.block_on(..)` is the one its fn
-//! builds; a fn that builds none (its runtime comes from a helper) takes its file's: current-
-//! thread if the file builds one anywhere. A fn that builds a multi-thread runtime is not
-//! tainted by a debug-only smoke test beside it that builds a current-thread one. These are
+//! thread is the runtime's only one. The runtime of `rt.block_on(..)` is the one its
+//! receiver was built as: the builder written as the receiver, or in the nearest `let rt =`
+//! (or `let rt: Runtime =`) before the call in the same fn, also one step through a builder
+//! bound there (`let mut b = Builder::new_multi_thread(); ..; let rt = b.build()?;`). A
+//! runtime from a helper (`let rt = plugin_runtime();`) is current-thread if the file builds
+//! one anywhere; one bound nowhere in the fn (a parameter, a field) takes the fn's own
+//! builders, then the file's. So a multi-thread runtime is not tainted by a debug-only smoke
+//! test beside it that builds a current-thread one. These are
 //! checked except in the program's startup before anything else runs: a call every chain
 //! into which starts in `main` and runs in place (as for `exit_in_async`, and no unfollowed
 //! call may reach it), with no task spawned before it (by the fn itself or by a call earlier

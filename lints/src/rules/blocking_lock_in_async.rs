@@ -66,10 +66,14 @@
 //! a call made right there, not a value: followed like one.
 //! `flavor = "current_thread"`, the default `#[tokio::test]` and the `block_on` of a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
-//! thread is the runtime's only one. The runtime of `rt.block_on(..)` is the one its fn
-//! builds; a fn that builds none (its runtime comes from a helper) takes its file's: current-
-//! thread if the file builds one anywhere. A fn that builds a multi-thread runtime is not
-//! tainted by a debug-only smoke test beside it that builds a current-thread one.
+//! thread is the runtime's only one. The runtime of `rt.block_on(..)` is the one its
+//! receiver was built as: the builder written as the receiver, or in the nearest `let rt =`
+//! (or `let rt: Runtime =`) before the call in the same fn, also one step through a builder
+//! bound there (`let mut b = Builder::new_multi_thread(); ..; let rt = b.build()?;`). A
+//! runtime from a helper (`let rt = plugin_runtime();`) is current-thread if the file builds
+//! one anywhere; one bound nowhere in the fn (a parameter, a field) takes the fn's own
+//! builders, then the file's. So a multi-thread runtime is not tainted by a debug-only smoke
+//! test beside it that builds a current-thread one.
 //!
 //! It follows calls too: an async-context call of a sync fn of the workspace that takes such a
 //! lock within 4 calls of the async code (`load_settings()` in a handler, which calls

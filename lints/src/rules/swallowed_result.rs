@@ -168,7 +168,10 @@
 //!   tokio::spawn(async move { while let Some(m) = upstream.next().await { let _ =
 //!   client_tx.send(m).await; } });`, then `server_task.abort()` in a `select!` arm that
 //!   waits for the other direction): a two-way proxy stops each pump from outside when the
-//!   other side ends, so it does not go on producing for nobody;
+//!   other side ends, so it does not go on producing for nobody. The spawn's `let` and the
+//!   abort must be statements of one block (the fn's, or a loop turn's), the abort a later
+//!   one that always runs (`name.abort();` or a `select!` naming it); an abort in one branch,
+//!   of an earlier binding of the same name, or of a task that spawned the pump, stops nothing;
 //! - a send of a pure signal, which carries no data: `()` (`let _ = shutdown_tx.send(());`) or
 //!   a unit-like enum variant (`wake_tx.try_send(Wake::Up)`, `seq_tx.send(Command::Discard)`):
 //!   if nobody listens no data is lost, and if the queue is full a wake-up is already pending
@@ -2013,10 +2016,10 @@ fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<
 /// { let _ = client.send(m).await; } });` and, later in the same fn, `server_task.abort()`:
 /// the pump is stopped from outside (a two-way proxy aborts one direction when the other
 /// ends), so its sends do not go on for nobody once the peer is gone. Both must be statements
-/// of the fn's own block, the abort a later one that always runs: `server_task.abort();` or a
-/// `select!` naming it (an abort in one branch, or of another binding that reuses the name
-/// earlier, stops nothing on the other paths). Sends of a task the pump spawns itself are not
-/// stopped by the abort.
+/// of one block (the fn's, or a loop turn's), the abort a later one that always runs:
+/// `server_task.abort();` or a `select!` naming it (an abort in one branch, or of another
+/// binding that reuses the name earlier, stops nothing on the other paths). Sends of a task
+/// the pump spawns itself are not stopped by the abort.
 fn aborted_task_sends(
     block: &syn::Block,
     sites: &[SendSite],
@@ -2067,40 +2070,54 @@ fn aborted_task_sends(
         }
         fn visit_item(&mut self, _: &'a syn::Item) {}
     }
-    for (i, stmt) in block.stmts.iter().enumerate() {
-        let syn::Stmt::Local(l) = stmt else { continue };
-        let (syn::Pat::Ident(name), Some(init)) = (&l.pat, &l.init) else {
-            continue;
-        };
-        let Some(task) = spawned_block(&init.expr) else {
-            continue;
-        };
-        let name = name.ident.to_string();
-        let aborted = block.stmts[i + 1..].iter().any(|later| match later {
-            syn::Stmt::Expr(e, _) => match peel(e) {
-                syn::Expr::MethodCall(mc) => {
-                    mc.method == "abort"
-                        && mc.args.is_empty()
-                        && matches!(peel(&mc.receiver), syn::Expr::Path(p) if p.path.is_ident(&name))
-                }
-                syn::Expr::Macro(m) => aborts(m.mac.tokens.clone(), &name),
-                _ => false,
-            },
-            syn::Stmt::Macro(m) => aborts(m.mac.tokens.clone(), &name),
-            _ => false,
-        });
-        if !aborted {
-            continue;
+    /// Every block of the fn (a loop's body too: `let pump = spawn(..); ..; pump.abort();`
+    /// per accepted connection), not those of nested items.
+    struct Blocks<'a>(Vec<&'a syn::Block>);
+    impl<'a> Visit<'a> for Blocks<'a> {
+        fn visit_block(&mut self, b: &'a syn::Block) {
+            self.0.push(b);
+            syn::visit::visit_block(self, b);
         }
-        let mut nested = Nested::default();
-        syn::visit::visit_block(&mut nested, &task.block);
-        let end = task.span().end();
-        let (from, to) = (pos(task.span()), (end.line, end.column));
-        for site in sites {
-            let at = pos(site.send.method.span());
-            let inner = nested.0.iter().any(|&(a, b)| a <= at && at <= b);
-            if from <= at && at <= to && !inner {
-                out.insert(at);
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut blocks = Blocks(Vec::new());
+    blocks.visit_block(block);
+    for block in blocks.0 {
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            let syn::Stmt::Local(l) = stmt else { continue };
+            let (syn::Pat::Ident(name), Some(init)) = (&l.pat, &l.init) else {
+                continue;
+            };
+            let Some(task) = spawned_block(&init.expr) else {
+                continue;
+            };
+            let name = name.ident.to_string();
+            let aborted = block.stmts[i + 1..].iter().any(|later| match later {
+                syn::Stmt::Expr(e, _) => match peel(e) {
+                    syn::Expr::MethodCall(mc) => {
+                        mc.method == "abort"
+                            && mc.args.is_empty()
+                            && matches!(peel(&mc.receiver), syn::Expr::Path(p) if p.path.is_ident(&name))
+                    }
+                    syn::Expr::Macro(m) => aborts(m.mac.tokens.clone(), &name),
+                    _ => false,
+                },
+                syn::Stmt::Macro(m) => aborts(m.mac.tokens.clone(), &name),
+                _ => false,
+            });
+            if !aborted {
+                continue;
+            }
+            let mut nested = Nested::default();
+            syn::visit::visit_block(&mut nested, &task.block);
+            let end = task.span().end();
+            let (from, to) = (pos(task.span()), (end.line, end.column));
+            for site in sites {
+                let at = pos(site.send.method.span());
+                let inner = nested.0.iter().any(|&(a, b)| a <= at && at <= b);
+                if from <= at && at <= to && !inner {
+                    out.insert(at);
+                }
             }
         }
     }

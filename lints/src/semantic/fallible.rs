@@ -267,6 +267,32 @@ impl LoggedExits {
         self.logged.pop();
     }
 
+    /// A loop's turn: a log there reports an error exit that is one of the turn's own
+    /// statements after it (`let Err(e) = .. else { continue }; warn!(%e, ..); return
+    /// Err(e);`), not one inside a later statement (`debug!("waiting"); let line = match
+    /// next().await { Some(Err(e)) => return Err(e), .. };`: the log says nothing of it).
+    fn loop_body(&mut self, b: &syn::Block) {
+        self.logged.push(Some(false));
+        for stmt in &b.stmts {
+            let mac = super::syntax::stmt_macro(stmt);
+            let direct = super::syntax::exit_of(stmt).is_some()
+                || matches!(stmt, syn::Stmt::Expr(syn::Expr::Return(_), _));
+            if !direct {
+                self.logged.push(Some(false));
+            }
+            syn::visit::Visit::visit_stmt(self, stmt);
+            if !direct {
+                self.logged.pop();
+            }
+            if mac.is_some_and(|m| super::macros::is_log_macro(&super::macros::macro_name(m)))
+                && let Some(Some(flag)) = self.logged.last_mut()
+            {
+                *flag = true;
+            }
+        }
+        self.logged.pop();
+    }
+
     fn logged(&self) -> bool {
         matches!(self.logged.last(), Some(Some(true)))
     }
@@ -333,21 +359,18 @@ impl<'ast> syn::visit::Visit<'ast> for LoggedExits {
         self.block(b, true);
     }
 
-    // A log at the top of a loop's turn (`loop { debug!("waiting"); match next().await { ..
-    // Err(e) => return Err(e) } }`) says nothing of an error the turn meets later: only a
-    // branch's own block (an `if`'s, a `match` arm's) reports the error it leaves with.
     fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
-        self.block(&l.body, false);
+        self.loop_body(&l.body);
     }
 
     fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
         self.visit_expr(&w.cond);
-        self.block(&w.body, false);
+        self.loop_body(&w.body);
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
-        self.block(&f.body, false);
+        self.loop_body(&f.body);
     }
 
     fn visit_expr_try(&mut self, t: &'ast syn::ExprTry) {

@@ -1436,13 +1436,13 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.core.receivers_in_use.truncate(in_use);
         self.collect_args_end(if awaited { AccessId::MAX } else { first });
+        let task = !crate::semantic::syntax::runs_sync_closure(&c.args);
         if spawns
             && !self
                 .core
-                .note_joined_spawn(c as *const syn::ExprCall as usize)
+                .note_joined_spawn(c as *const syn::ExprCall as usize, task)
         {
-            self.core
-                .note_spawn(!crate::semantic::syntax::runs_sync_closure(&c.args));
+            self.core.note_spawn(task);
             self.core.note_spawn_into(None);
         }
         let callee = callee.unwrap_or_default();
@@ -1598,14 +1598,14 @@ impl<'a, 'l> Walker<'a, 'l> {
                 || matches!(peel(start), syn::Expr::Call(c)
                     if self.core.callee(c).is_some_and(|p| p.ends_with("process::Command::new")))
         };
+        let task = !crate::semantic::syntax::runs_sync_closure(&mc.args);
         if spawns
             && !child_process()
             && !self
                 .core
-                .note_joined_spawn(mc as *const syn::ExprMethodCall as usize)
+                .note_joined_spawn(mc as *const syn::ExprMethodCall as usize, task)
         {
-            self.core
-                .note_spawn(!crate::semantic::syntax::runs_sync_closure(&mc.args));
+            self.core.note_spawn(task);
             // `set.spawn(task)` on a `JoinSet`: its tasks end when the set is dropped, so they
             // outlive the fn only if the set does (checked when the fn's walk ends).
             let into_set = receiver_ty

@@ -162,8 +162,9 @@ pub struct Core<'a> {
     /// The `async` blocks the fn being walked binds and then awaits in place, by address (see
     /// [`crate::semantic::joined::awaited_async_lets`]).
     pub(crate) awaited_lets: rustc_hash::FxHashSet<usize>,
-    /// (fn, end byte of the join) per joined spawn walked: its task runs until the join.
-    pub(crate) spawn_windows: Vec<(u32, u32)>,
+    /// (fn, end byte of the join, a task rather than a thread or blocking job) per joined
+    /// spawn walked: it runs until the join.
+    pub(crate) spawn_windows: Vec<(u32, u32, bool)>,
     /// Per fn that spawned: the local `JoinSet`s its spawns went into, or `None` once one went
     /// elsewhere (see [`Core::note_spawn_into`]).
     pub(crate) spawn_sets: std::collections::BTreeMap<u32, Option<Vec<String>>>,
@@ -249,16 +250,16 @@ impl<'a> Core<'a> {
 
     /// The fn being walked has started a task or thread that may still run at byte `at`.
     pub(crate) fn spawned_before(&self, at: u32) -> bool {
-        self.started_before(at, &self.spawned_fns)
+        self.started_before(at, &self.spawned_fns, false)
     }
 
     /// The fn being walked has started a task that may still run at byte `at`: one a blocked
     /// runtime thread may stall (a thread or a blocking job runs elsewhere).
     pub(crate) fn task_spawned_before(&self, at: u32) -> bool {
-        self.started_before(at, &self.task_spawned_fns)
+        self.started_before(at, &self.task_spawned_fns, true)
     }
 
-    fn started_before(&self, at: u32, fns: &[u32]) -> bool {
+    fn started_before(&self, at: u32, fns: &[u32], tasks_only: bool) -> bool {
         let Some(f) = self.body().and_then(|b| b.fn_id) else {
             return false;
         };
@@ -266,17 +267,17 @@ impl<'a> Core<'a> {
             || self
                 .spawn_windows
                 .iter()
-                .any(|&(g, until)| g == f && at < until)
+                .any(|&(g, until, task)| g == f && at < until && (task || !tasks_only))
     }
 
     /// A spawn call (by address) whose handle the fn joins (see
     /// [`crate::semantic::joined`]): its task is running until the join, not past it.
-    pub(crate) fn note_joined_spawn(&mut self, call: usize) -> bool {
+    pub(crate) fn note_joined_spawn(&mut self, call: usize, task: bool) -> bool {
         let Some(&until) = self.joined_spawns.get(&call) else {
             return false;
         };
         if let Some(f) = self.body().and_then(|b| b.fn_id) {
-            self.spawn_windows.push((f, until));
+            self.spawn_windows.push((f, until, task));
         }
         true
     }
@@ -326,9 +327,12 @@ impl<'a> Core<'a> {
 
     /// The runtime whose `block_on` is called on `receiver` is a current-thread one. Its builder
     /// decides: written as the receiver itself (`Builder::new_multi_thread()..build()?
-    /// .block_on(..)`) or as the initializer of the `let` in this fn that bound it (`let rt =
-    /// Builder::new_multi_thread()..build()?;`). A runtime from elsewhere (`let rt =
-    /// plugin_runtime();`) is current-thread if its file builds one anywhere.
+    /// .block_on(..)`), or as the initializer of the nearest `let` before the call in this fn
+    /// that bound it (`let rt = Builder::new_multi_thread()..build()?;`, `let rt: Runtime =
+    /// ..`), also one step through a builder bound the same way (`let rt = builder.build()?;`).
+    /// A runtime from a helper (`let rt = plugin_runtime();`) is current-thread if its file
+    /// builds one anywhere; one bound nowhere in the fn (a parameter, a field) takes the fn's
+    /// own builders (current-thread if it builds one), then the file's.
     fn builds_current_thread(&self, receiver: &syn::Expr) -> bool {
         let text = self.src.text.as_bytes();
         let has = |t: &[u8], w: &[u8]| memchr::memmem::find(t, w).is_some();
@@ -336,22 +340,59 @@ impl<'a> Core<'a> {
             true => Some(true),
             false => has(t, b"new_multi_thread").then_some(false),
         };
-        let own = crate::semantic::walk::exprs::expr_text(receiver);
-        let bound = || {
-            let name = crate::semantic::syntax::plain_value_name(
-                crate::semantic::syntax::peel(receiver),
-                &[],
-            )?;
-            let here = text.get(self.fn_bytes.clone())?;
-            let init = [format!("let {name} ="), format!("let mut {name} =")]
-                .iter()
-                .find_map(|l| memchr::memmem::find(here, l.as_bytes()).map(|at| &here[at..]))?;
-            let end = memchr::memchr(b';', init).unwrap_or(init.len());
-            flavor(&init[..end])
+        let file = || has(text, b"new_current_thread");
+        if let Some(own) = flavor(crate::semantic::walk::exprs::expr_text(receiver).as_bytes()) {
+            return own;
+        }
+        let at = Region::from_span(syn::spanned::Spanned::span(receiver)).start_byte as usize;
+        let before = text
+            .get(self.fn_bytes.start..at.max(self.fn_bytes.start))
+            .unwrap_or_default();
+        // The initializer of the nearest `let name` (`=` or `: T =`) before the call.
+        let init_of = |name: &str, upto: &[u8]| -> Option<(usize, usize)> {
+            let at = [
+                format!("let {name} "),
+                format!("let mut {name} "),
+                format!("let {name}:"),
+            ]
+            .iter()
+            .filter_map(|l| memchr::memmem::rfind(upto, l.as_bytes()))
+            .max()?;
+            let end = memchr::memchr(b';', &upto[at..]).map_or(upto.len(), |e| at + e);
+            Some((at, end))
         };
-        flavor(own.as_bytes())
-            .or_else(bound)
-            .unwrap_or_else(|| has(text, b"new_current_thread"))
+        let Some(name) =
+            crate::semantic::syntax::plain_value_name(crate::semantic::syntax::peel(receiver), &[])
+        else {
+            let here = text.get(self.fn_bytes.clone()).unwrap_or_default();
+            return flavor(here).unwrap_or_else(file);
+        };
+        let Some((from, to)) = init_of(&name, before) else {
+            let here = text.get(self.fn_bytes.clone()).unwrap_or_default();
+            return flavor(here).unwrap_or_else(file);
+        };
+        let init = &before[from..to];
+        if let Some(f) = flavor(init) {
+            return f;
+        }
+        // `let rt = builder.build()?;`: the builder's own `let`.
+        let rhs = init
+            .iter()
+            .position(|&b| b == b'=')
+            .map_or(&init[..0], |e| &init[e + 1..]);
+        let rhs = std::str::from_utf8(rhs).unwrap_or_default().trim_start();
+        let builder: String = rhs
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !builder.is_empty()
+            && rhs[builder.len()..].trim_start().starts_with(".build")
+            && let Some((bf, bt)) = init_of(&builder, &before[..from])
+            && let Some(f) = flavor(&before[bf..bt])
+        {
+            return f;
+        }
+        file()
     }
 
     /// `block_on(async { .. })` in a sync body: the block runs right there on the calling
