@@ -1985,6 +1985,17 @@ fn per_turn_bindings(l: &syn::Expr) -> Vec<String> {
     names
 }
 
+/// `call` (`tx.closed()`, squeezed as [`squeeze`] makes `text`) in `text`, on a receiver that
+/// is all of `call`'s: not `self.tx.closed()` nor `rx_tx.closed()` for `tx.closed()`.
+fn calls_on(text: &str, call: &str) -> bool {
+    text.match_indices(call).any(|(at, _)| {
+        !text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    })
+}
+
 /// `loop { select! { _ = tx.closed() => { debug!(..); return; } .. } let _ = tx.send(v); }`:
 /// the loop around the send watches the channel close and reacts to it (or leaves when another
 /// send on it fails, see [`leaves_on_failed_send`]), so a send that finds the receivers gone is
@@ -1996,15 +2007,9 @@ fn closed_watched_sends(sites: &[SendSite], out: &mut std::collections::HashSet<
         };
         let sender = squeeze(send.receiver.to_token_stream());
         let text = squeeze(in_loop.to_token_stream());
-        let watched = [".closed()", ".is_closed()"].iter().any(|check| {
-            text.match_indices(&format!("{sender}{check}"))
-                .any(|(at, _)| {
-                    !text[..at]
-                        .chars()
-                        .next_back()
-                        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
-                })
-        });
+        let watched = [".closed()", ".is_closed()"]
+            .iter()
+            .any(|check| calls_on(&text, &format!("{sender}{check}")));
         // A loop around it that leaves on a failed send also ends the inner ones' turns.
         if watched || loops.iter().any(|l| leaves_on_failed_send(l, &sender)) {
             out.insert(pos(send.method.span()));
@@ -2040,17 +2045,6 @@ fn aborted_task_sends(
             ("spawn" | "spawn_local", Some(syn::Expr::Async(a))) if args.len() == 1 => Some(a),
             _ => None,
         }
-    }
-    /// `name.abort()` in `tokens`, macro arguments included.
-    fn aborts(tokens: TokenStream, name: &str) -> bool {
-        let t = squeeze(tokens);
-        let call = format!("{name}.abort()");
-        t.match_indices(&call).any(|(at, _)| {
-            !t[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        })
     }
     /// The closures and `async` blocks inside a task's block: their sends are their own.
     #[derive(Default)]
@@ -2092,6 +2086,9 @@ fn aborted_task_sends(
                 continue;
             };
             let name = name.ident.to_string();
+            // `select! { _ = &mut other => task.abort(), .. }`: macro arguments included.
+            let abort_call = format!("{name}.abort()");
+            let in_macro = |m: &syn::Macro| calls_on(&squeeze(m.tokens.clone()), &abort_call);
             let aborted = block.stmts[i + 1..].iter().any(|later| match later {
                 syn::Stmt::Expr(e, _) => match peel(e) {
                     syn::Expr::MethodCall(mc) => {
@@ -2099,10 +2096,10 @@ fn aborted_task_sends(
                             && mc.args.is_empty()
                             && matches!(peel(&mc.receiver), syn::Expr::Path(p) if p.path.is_ident(&name))
                     }
-                    syn::Expr::Macro(m) => aborts(m.mac.tokens.clone(), &name),
+                    syn::Expr::Macro(m) => in_macro(&m.mac),
                     _ => false,
                 },
-                syn::Stmt::Macro(m) => aborts(m.mac.tokens.clone(), &name),
+                syn::Stmt::Macro(m) => in_macro(&m.mac),
                 _ => false,
             });
             if !aborted {

@@ -219,7 +219,8 @@ fn result_return(sig: &syn::Signature) -> Option<&syn::TypePath> {
 /// block — `Err(e) => { error!(%e, ".."); return Err(e.into()) }` — and each `?` converts the
 /// error in a closure that logs (`.map_err(|e| { error!(..); .. })?`, `ok_or_else`,
 /// `inspect_err`); a `?` on a channel's send is no error exit (see
-/// [`super::syntax::channel_send`]). `Some(calls)`: so do the callees named at `calls` (the callee spans of each
+/// [`super::syntax::channel_send`]). `Some(calls)`: so do the callees named at `calls` (the
+/// callee spans of each
 /// `call(..)?` and of a tail or `return` that hands a call's `Result` on), which only the call
 /// graph can tell. `None`: an error goes out unreported, or the fn returns no `Result`.
 /// Closures and async blocks inside return their own errors, not the fn's.
@@ -236,7 +237,7 @@ pub fn logged_error_exits_of(block: &syn::Block) -> Option<Vec<Span>> {
         via: Vec::new(),
         logged: Vec::new(),
     };
-    v.block(block, false);
+    v.block(block, false, false);
     if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() {
         v.exit(tail);
     }
@@ -253,35 +254,24 @@ struct LoggedExits {
 }
 
 impl LoggedExits {
-    fn block(&mut self, b: &syn::Block, settable: bool) {
+    /// Walks a block with its own log flag (`settable`; never for the fn's own block: a log at
+    /// the top says nothing of a later error). In a loop's turn (`turn`), a log reports only an
+    /// error exit that is one of the turn's own statements after it (`let Err(e) = .. else {
+    /// continue }; warn!(%e, ..); return Err(e);`), not one inside a later statement
+    /// (`debug!("waiting"); let line = match next().await { Some(Err(e)) => return Err(e), ..
+    /// };`: the log says nothing of it).
+    fn block(&mut self, b: &syn::Block, settable: bool, turn: bool) {
         self.logged.push(settable.then_some(false));
         for stmt in &b.stmts {
             let mac = super::syntax::stmt_macro(stmt);
-            syn::visit::Visit::visit_stmt(self, stmt);
-            if mac.is_some_and(|m| super::macros::is_log_macro(&super::macros::macro_name(m)))
-                && let Some(Some(flag)) = self.logged.last_mut()
-            {
-                *flag = true;
-            }
-        }
-        self.logged.pop();
-    }
-
-    /// A loop's turn: a log there reports an error exit that is one of the turn's own
-    /// statements after it (`let Err(e) = .. else { continue }; warn!(%e, ..); return
-    /// Err(e);`), not one inside a later statement (`debug!("waiting"); let line = match
-    /// next().await { Some(Err(e)) => return Err(e), .. };`: the log says nothing of it).
-    fn loop_body(&mut self, b: &syn::Block) {
-        self.logged.push(Some(false));
-        for stmt in &b.stmts {
-            let mac = super::syntax::stmt_macro(stmt);
-            let direct = super::syntax::exit_of(stmt).is_some()
-                || matches!(stmt, syn::Stmt::Expr(syn::Expr::Return(_), _));
-            if !direct {
+            let nested = turn
+                && super::syntax::exit_of(stmt).is_none()
+                && !matches!(stmt, syn::Stmt::Expr(syn::Expr::Return(_), _));
+            if nested {
                 self.logged.push(Some(false));
             }
             syn::visit::Visit::visit_stmt(self, stmt);
-            if !direct {
+            if nested {
                 self.logged.pop();
             }
             if mac.is_some_and(|m| super::macros::is_log_macro(&super::macros::macro_name(m)))
@@ -356,21 +346,21 @@ fn logging_closure(args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>
 
 impl<'ast> syn::visit::Visit<'ast> for LoggedExits {
     fn visit_block(&mut self, b: &'ast syn::Block) {
-        self.block(b, true);
+        self.block(b, true, false);
     }
 
     fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
-        self.loop_body(&l.body);
+        self.block(&l.body, true, true);
     }
 
     fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
         self.visit_expr(&w.cond);
-        self.loop_body(&w.body);
+        self.block(&w.body, true, true);
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
-        self.loop_body(&f.body);
+        self.block(&f.body, true, true);
     }
 
     fn visit_expr_try(&mut self, t: &'ast syn::ExprTry) {

@@ -714,8 +714,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.walk_block_body(block);
         self.note_guard_accessor(sig, block, owner_path.as_deref());
         if self.core.outliving_spawns(fn_id, block) {
-            let task = self.core.task_spawned_fns.contains(&fn_id);
-            self.core.outliving.push((fn_id, task));
+            self.core.outliving.push(fn_id);
         }
         self.core.joined_spawns = outer_joined;
         self.core.awaited_lets = outer_awaited_lets;

@@ -169,8 +169,8 @@ pub struct Core<'a> {
     /// elsewhere (see [`Core::note_spawn_into`]).
     pub(crate) spawn_sets: std::collections::BTreeMap<u32, Option<Vec<String>>>,
     /// Fns whose spawns may outlive them (see [`Core::outliving_spawns`]), decided as each
-    /// fn's walk ends; with whether a task is among them.
-    pub(crate) outliving: Vec<(u32, bool)>,
+    /// fn's walk ends.
+    pub(crate) outliving: Vec<u32>,
     /// The address of an `async` block being awaited where it is written (see
     /// `syntax::awaited_block`), taken by the walk of that block.
     pub(crate) awaited_block: usize,
@@ -341,6 +341,10 @@ impl<'a> Core<'a> {
             false => has(t, b"new_multi_thread").then_some(false),
         };
         let file = || has(text, b"new_current_thread");
+        let fn_wide = || {
+            let here = text.get(self.fn_bytes.clone()).unwrap_or_default();
+            flavor(here).unwrap_or_else(file)
+        };
         if let Some(own) = flavor(crate::semantic::walk::exprs::expr_text(receiver).as_bytes()) {
             return own;
         }
@@ -361,15 +365,10 @@ impl<'a> Core<'a> {
             let end = memchr::memchr(b';', &upto[at..]).map_or(upto.len(), |e| at + e);
             Some((at, end))
         };
-        let Some(name) =
-            crate::semantic::syntax::plain_value_name(crate::semantic::syntax::peel(receiver), &[])
-        else {
-            let here = text.get(self.fn_bytes.clone()).unwrap_or_default();
-            return flavor(here).unwrap_or_else(file);
-        };
-        let Some((from, to)) = init_of(&name, before) else {
-            let here = text.get(self.fn_bytes.clone()).unwrap_or_default();
-            return flavor(here).unwrap_or_else(file);
+        let name =
+            crate::semantic::syntax::plain_value_name(crate::semantic::syntax::peel(receiver), &[]);
+        let Some((from, to)) = name.and_then(|n| init_of(&n, before)) else {
+            return fn_wide();
         };
         let init = &before[from..to];
         if let Some(f) = flavor(init) {
@@ -710,10 +709,10 @@ pub fn analyze_file<'a>(
     w.core.uses.pop();
     let emitted = w.core.out.into_inner();
     let mut facts = w.core.facts;
-    for (f, task) in w.core.outliving {
+    for f in w.core.outliving {
         if let Some(def) = facts.fns.get_mut(f as usize) {
             def.spawns = true;
-            def.spawns_task = task;
+            def.spawns_task = w.core.task_spawned_fns.contains(&f);
         }
     }
     facts.handed_out_fields = w.core.handed_out.into_iter().collect();
