@@ -52,6 +52,11 @@
 //! self.spawn_workers().await`).
 //!
 //! Not flagged:
+//! - a check that is the claim: a `try_` method of the guarded value that the condition tests
+//!   (`if !guard.try_mark(&hash, now) { return Err(Duplicate) }`) marks, reserves or inserts
+//!   under the check's own guard and says whether this caller got it, so a racer is refused and
+//!   a later write (`guard.remove(&hash, now)` on failure) finishes or undoes this caller's own
+//!   claim; not a `try_` method that only reads (`try_get`, `try_contains`, `try_peek`);
 //! - a write that re-checks: its own guard is tested before it (`let mut q = m.lock(); if
 //!   q.is_empty() { return } q.pop()`, or `if let Some(j) = jobs.get_mut(&id) { .. }
 //!   jobs.remove(&id)`: the second guard handles what it finds; or asserted, as a reservation
@@ -176,7 +181,9 @@
 //!   `MutexGuard`, `RwLockWriteGuard`: an exclusive lock's guard the caller must hold; not a
 //!   read guard, nor an epoch `Guard` that excludes nobody), or a top-level `let` of a
 //!   call named for an exclusive lock (`let _node_lock = trace_exclusive_lock(&self.op_locks,
-//!   id, ..).await`, `lock_file(..)?`, `.lock_owned().await`; not `read`, not `unlock`) that the
+//!   id, ..).await`, `lock_file(..)?`, `.lock_owned().await`; not `read`, not `unlock`), or of
+//!   the guard a retry loop hands out (`let (_guard, id) = loop { let g = ops.lock(&id).await;
+//!   if moved { continue } break (g, id) }`: every `break` passes such a guard), that the
 //!   rest of the body never touches (no `drop`, no move). Two runs of that fn cannot interleave
 //!   between the check and the act, whatever the guard's type; a per-key operation lock is the
 //!   usual case. Code elsewhere that writes the state without that guard is not this finding;

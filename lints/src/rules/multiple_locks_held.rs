@@ -31,10 +31,13 @@
 //!   does not count (here, nor as evidence that a lock is not a leaf): a snapshot
 //!   `Stats { plain: self.plain.lock().count, hnsw: self.hnsw.lock().count }` or
 //!   `sum(a.lock().n, b.lock().n)` keeps the first guard alive only because temporaries live to
-//!   the end of the expression; nor does one a by-value combinator hands to its closure
+//!   the end of the expression, and so when B is taken inside a fn a later operand calls
+//!   (`Context::new(self.point.read().hash(), self.parents(h))`, where `parents` reads
+//!   `relations`); nor does one a by-value combinator hands to its closure
 //!   (`a.lock().map(|g| g.is_some())`, `map_or`, `and_then`, `is_ok_and`), which drops it when
 //!   the closure returns, unless the closure hands it back. It counts when it is still in use: the receiver of the call
-//!   whose arguments take B (`self.plain.lock().absorb(take(&mut *self.hnsw.lock()))`), or a
+//!   whose arguments take B (`self.plain.lock().absorb(take(&mut *self.hnsw.lock()))`,
+//!   `self.point.write().extend(self.parents(h))`), or a
 //!   second instance of the same lock (`*a.n.lock() == *b.n.lock()`).
 //! - Test code is not checked: a test sets no order production code must follow, and a
 //!   deadlock there hangs the test in plain sight.

@@ -80,7 +80,9 @@
 //!   `destroy`, `unminimize`, `center`, `set_title`..., on a receiver named as a window or an
 //!   overlay): they fail only when the event loop is gone, that is while the app exits;
 //! - results whose `Err` is no failure: http-body's `frame.into_data()`/`into_trailers()` (a
-//!   frame of the other kind handed back), `Arc::try_unwrap` (the pointer, still shared);
+//!   frame of the other kind handed back), `Arc::try_unwrap` (the pointer, still shared), an
+//!   atomic's `fetch_update(.., |n| n.checked_sub(1))` (the value the closure declined to
+//!   change: a decrement that stops at zero) and `compare_exchange` (the value found instead);
 //! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says
 //!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known
 //!   other type is reported), and so for the process-wide one-time setters
@@ -100,7 +102,8 @@
 //!   statement reads `x`'s `None` explicitly (`x.unwrap_or_else(..)`, `x.is_none()`, `x ==
 //!   expected`, a `match x` with a `None` arm that does something, an `if let Some(v) = x {
 //!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
-//!   `team.zip(x)`), or keeps `x` in a struct's field (`Entry { timestamp: x, .. }`: the
+//!   `team.zip(x)`), or keeps `x` in a struct's field (`Entry { timestamp: x, .. }`, or
+//!   `address: address.clone()` in a struct built per item: the
 //!   `Option` is the value its readers see), or a chain ending in a test against an expected
 //!   value (`.is_some_and(|id| id == room_id)`, which a `None` fails as it should) or in
 //!   `.is_none()`; an `if let` without `else`, or `if x.is_some()`, skips the `None` silently
@@ -241,7 +244,8 @@
 //!   `StatusCode::from_u16(n)`, `Uuid::try_parse_ascii(b)`, `Uri::try_from(link)`,
 //!   `HeaderValue::try_from(s)`, an
 //!   identifier type's (`OwnedUserId::try_from(s)`, `ServerName::try_from(s)`: `..Id`, `..Name`),
-//!   `Name::try_from_ascii(b)` too, a text encoding's decoder (`hex::decode(h)`,
+//!   `Name::try_from_ascii(b)` too, a parse named for a text encoding
+//!   (`TraceId::from_hex(h)`, `from_base64`), a text encoding's decoder (`hex::decode(h)`,
 //!   `BASE64_STANDARD.decode(s)`), comparisons that say no with an `Err`
 //!   (`bin.strip_prefix(dir)`: not under `dir`; `t.duration_since(UNIX_EPOCH)`: `t` is
 //!   earlier; `schema.index_of(col)` on a receiver named for a schema or its fields: no such
@@ -3546,7 +3550,8 @@ fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
         }
         // `Self { timestamp: time, .. }`: kept as an `Option` field, a value whose `None` its
         // readers see (a history line without a valid time is a line without a time).
-        syn::Expr::Struct(st) => st.fields.iter().any(|f| is_binding(&f.expr, name)),
+        // `address: address.clone()` in a struct built per item.
+        syn::Expr::Struct(st) => st.fields.iter().any(|f| carries_none(&f.expr, name)),
         _ => false,
     }
 }
@@ -3566,9 +3571,8 @@ fn carries_none(e: &syn::Expr, name: &str) -> bool {
             carries_none(&mc.receiver, name)
                 || mc.args.first().is_some_and(|a| carries_none(a, name))
         }
-        "map" | "and_then" | "filter" | "as_ref" | "as_deref" | "as_mut" | "cloned" | "copied" => {
-            carries_none(&mc.receiver, name)
-        }
+        "map" | "and_then" | "filter" | "as_ref" | "as_deref" | "as_mut" | "cloned" | "copied"
+        | "clone" => carries_none(&mc.receiver, name),
         _ => false,
     }
 }

@@ -1015,6 +1015,7 @@ impl CallGraph {
                 acquisition.function = s.function().cloned();
                 acquisition.snippet = s.snippet().to_string();
                 acquisition.held = s.held().to_vec();
+                acquisition.sibling_temps = s.sibling_temps().to_vec();
                 acquisition.in_test = s.in_test;
                 acquisition.in_async = s.in_async;
                 acquisition.body = u32::MAX;

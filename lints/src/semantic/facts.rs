@@ -584,6 +584,9 @@ pub struct CallSite {
 pub struct CallContext {
     /// Guards alive at the call (lock ordering through calls).
     pub held: Vec<GuardId>,
+    /// Those of `held` that are temporaries of another operand of the call's statement, done
+    /// with before the call (see [`Acquisition::sibling_temps`]).
+    pub sibling_temps: Vec<GuardId>,
     /// Enclosing item and snippet.
     pub function: Option<String>,
     pub snippet: String,
@@ -633,6 +636,11 @@ impl CallSite {
     /// Guards alive at the call.
     pub fn held(&self) -> &[GuardId] {
         self.context.as_ref().map_or(&[], |c| &c.held)
+    }
+
+    /// See [`CallContext::sibling_temps`].
+    pub fn sibling_temps(&self) -> &[GuardId] {
+        self.context.as_ref().map_or(&[], |c| &c.sibling_temps)
     }
 
     pub fn function(&self) -> Option<&String> {

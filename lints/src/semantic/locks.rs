@@ -375,7 +375,7 @@ impl<'a> CrateCx<'a> {
                     acquired: a,
                     acquired_kind,
                     via: Some(l),
-                    sibling: false,
+                    sibling: a.sibling_temps.contains(&g),
                 });
             }
         }

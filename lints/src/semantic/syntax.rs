@@ -1280,6 +1280,52 @@ fn sender_name(send: &syn::Expr) -> Option<String> {
     plain_value_name(peel(&mc.receiver), &[])
 }
 
+/// The values the `break`s of one loop's body pass out (`None` for a bare `break`), in source
+/// order; nested loops, closures and async blocks have breaks of their own. `None` when a
+/// labeled `break` appears anywhere inside: which loop it leaves is not followed.
+pub fn loop_break_values(body: &syn::Block) -> Option<Vec<Option<&syn::Expr>>> {
+    struct Breaks<'a> {
+        values: Vec<Option<&'a syn::Expr>>,
+        labeled: bool,
+        depth: usize,
+    }
+    impl<'a> syn::visit::Visit<'a> for Breaks<'a> {
+        fn visit_expr_break(&mut self, b: &'a syn::ExprBreak) {
+            if b.label.is_some() {
+                self.labeled = true;
+            } else if self.depth == 0 {
+                self.values.push(b.expr.as_deref());
+            }
+            syn::visit::visit_expr_break(self, b);
+        }
+        fn visit_expr_loop(&mut self, l: &'a syn::ExprLoop) {
+            self.depth += 1;
+            syn::visit::visit_expr_loop(self, l);
+            self.depth -= 1;
+        }
+        fn visit_expr_while(&mut self, w: &'a syn::ExprWhile) {
+            self.depth += 1;
+            syn::visit::visit_expr_while(self, w);
+            self.depth -= 1;
+        }
+        fn visit_expr_for_loop(&mut self, f: &'a syn::ExprForLoop) {
+            self.depth += 1;
+            syn::visit::visit_expr_for_loop(self, f);
+            self.depth -= 1;
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut v = Breaks {
+        values: Vec::new(),
+        labeled: false,
+        depth: 0,
+    };
+    syn::visit::Visit::visit_block(&mut v, body);
+    (!v.labeled).then_some(v.values)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,6 +92,9 @@ fn claimed_under_check(cx: &CrateCx, g: &GatedAct) -> bool {
     let (Some(file), AccessTarget::Guard(_)) = (cx.files.get(g.file), &g.check.target) else {
         return false;
     };
+    if claiming_check(&g.check.op) {
+        return true;
+    }
     file.accesses.iter().any(|a| {
         a.target == g.check.target
             && a.kind == AccessKind::Write
@@ -102,6 +105,21 @@ fn claimed_under_check(cx: &CrateCx, g: &GatedAct) -> bool {
             && a.region.start_byte > g.check.region.start_byte
             && g.decision.gates(&a.region)
             && (a.field.is_none() || g.act.field.is_none() || a.field == g.act.field)
+    })
+}
+
+/// `if !guard.try_mark(&hash, now) { return Err(Duplicate) }`: a `try_` method of the guarded
+/// value that the condition tests is the claim itself (it marks, reserves or inserts and says
+/// whether this caller got it), unless its verb only reads (`try_get`, `try_contains`).
+fn claiming_check(op: &str) -> bool {
+    op.strip_prefix("try_").is_some_and(|verb| {
+        !verb.is_empty()
+            && ![
+                "get", "read", "peek", "contains", "find", "lookup", "len", "is_", "has_", "as_",
+                "to_", "into", "from", "clone", "iter", "first", "last",
+            ]
+            .iter()
+            .any(|r| verb.starts_with(r))
     })
 }
 

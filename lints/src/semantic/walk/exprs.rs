@@ -1312,6 +1312,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             if let Some((frame, old)) = old {
                 self.kill(&old);
                 self.reown(&guards, Owner::Frame(frame));
+                // The old guards are gone on this path only: where it joins a path that never
+                // reassigned (`if slow { drop(g); g = m.read(); }`), the binding may hold
+                // either, and a later `drop(g)` ends both.
+                if let Some((_, b)) = self.core.env.lookup_mut(&name) {
+                    b.guards
+                        .extend(old.into_iter().filter(|g| !guards.contains(g)));
+                }
                 return;
             }
         }
@@ -1520,7 +1527,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             // Recorded before the guard exists: a wrapper's `lock()` that hands out its inner
             // guard is not a second lock taken while the first is held.
             let receiver_ty = self.core.ty_of(&mc.receiver);
-            self.record_method_call(receiver_ty.clone(), name, 0, mc.method.span());
+            self.record_method_call(receiver_ty.clone(), name, 0, mc.method.span(), &mc.receiver);
             let g = self.acquire(&mc.receiver, receiver_ty, &mc.method, false);
             return Val {
                 guards: vec![g],
@@ -1719,7 +1726,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             _ => {}
         }
-        self.record_method_call(receiver_ty, name, mc.args.len(), mc.method.span());
+        self.record_method_call(
+            receiver_ty,
+            name,
+            mc.args.len(),
+            mc.method.span(),
+            &mc.receiver,
+        );
         Val {
             guards: passed,
             root: Vec::new(),
@@ -1748,7 +1761,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         {
             self.core.facts.index.path_roots.push(root.to_string());
         }
-        self.record_call(Callee::Path(path), argc, span);
+        self.record_call(Callee::Path(path), argc, span, None);
     }
 
     /// A method call whose receiver may be a workspace type (a known crate path, or a type the
@@ -1759,6 +1772,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         name: String,
         argc: usize,
         span: proc_macro2::Span,
+        receiver_expr: &syn::Expr,
     ) {
         match &receiver {
             TyExpr::Unknown => {
@@ -1772,7 +1786,12 @@ impl<'a, 'l> Walker<'a, 'l> {
             },
             _ => {}
         }
-        self.record_call(Callee::Method(receiver, name.into_boxed_str()), argc, span);
+        self.record_call(
+            Callee::Method(receiver, name.into_boxed_str()),
+            argc,
+            span,
+            Some(receiver_expr),
+        );
     }
 
     /// A path call that blocks (by its resolved path), for the lock queries whichever rules
@@ -1834,7 +1853,15 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
     }
 
-    fn record_call(&mut self, callee: Callee, argc: usize, span: proc_macro2::Span) {
+    /// `receiver`: a method call's receiver (where the call's expression starts).
+    fn record_call(
+        &mut self,
+        callee: Callee,
+        argc: usize,
+        span: proc_macro2::Span,
+        receiver: Option<&syn::Expr>,
+    ) {
+        let level = self.temp_level();
         let Some(body) = self.core.body() else { return };
         let Some(caller) = body.fn_id else { return };
         if !body.flow.reachable {
@@ -1850,6 +1877,37 @@ impl<'a, 'l> Walker<'a, 'l> {
             body.inline,
             body.flow.held(),
         );
+        // Guards of this statement's other operands that the call's own expression neither
+        // made nor borrows (`new(a.read().pruning_point(), self.parents(h))`): temporaries
+        // done with before the call runs, like `Acquisition::sibling_temps`.
+        let sibling_temps = match held.is_empty() {
+            true => Vec::new(),
+            false => {
+                let start = receiver.map_or(region.start_byte, |r| {
+                    Region::from_span(spans::expr_span(r)).start_byte
+                });
+                let acquired_before = |g: GuardId| {
+                    self.core
+                        .facts
+                        .acquisitions
+                        .iter()
+                        .rev()
+                        .find(|a| a.id == g)
+                        .is_some_and(|a| a.region.end_byte <= start)
+                };
+                body.flow
+                    .live
+                    .iter()
+                    .filter(|(g, o)| {
+                        **o == Owner::Temp(level)
+                            && **g >= body.first_guard
+                            && !self.core.receivers_in_use.contains(g)
+                            && acquired_before(**g)
+                    })
+                    .map(|(g, _)| *g)
+                    .collect()
+            }
+        };
         // `rt.block_on(serve(cfg))`: the future runs to completion right here, on this thread.
         let run_by_block_on = match self.core.block_on_call {
             Some((at, off)) if at == region => {
@@ -1862,6 +1920,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let context = (in_async || !held.is_empty()).then(|| {
             Box::new(CallContext {
                 held,
+                sibling_temps,
                 function: self.core.function(),
                 snippet: self.core.src.snippet(&region),
             })

@@ -834,18 +834,79 @@ fn serialized_from(sig: &syn::Signature, block: &syn::Block) -> Option<Option<u3
         let syn::Stmt::Local(local) = stmt else {
             return None;
         };
-        let syn::Pat::Ident(pi) = &local.pat else {
-            return None;
-        };
         let init = local.init.as_ref()?;
-        if !lock_named_call(&init.expr) {
-            return None;
-        }
+        let guard = match &local.pat {
+            syn::Pat::Ident(pi) if lock_named_call(&init.expr) => pi.ident.to_string(),
+            pat => guard_out_of_loop(pat, &init.expr)?,
+        };
         // A guard the rest of the body never touches (no `drop(g)`, no move) lives to its end.
-        if crate::semantic::syntax::uses_binding_in(&block.stmts[i + 1..], &pi.ident.to_string()) {
+        if crate::semantic::syntax::uses_binding_in(&block.stmts[i + 1..], &guard) {
             return None;
         }
         Some(Some(Region::from_span(local.let_token.span).start_byte))
+    })
+}
+
+/// The guard a retry loop hands out: `let (_guard, id) = loop { let g = ops.lock(&id).await;
+/// if moved { continue; } break (g, id); }` (or `let g = loop { .. break g; }`). Every `break`
+/// of the loop's own body passes, at the pattern's one named place, a binding the body's top
+/// level `let`s from a lock-named call; the pattern's name there is the guard.
+fn guard_out_of_loop(pat: &syn::Pat, init: &syn::Expr) -> Option<String> {
+    let syn::Expr::Loop(l) = crate::semantic::syntax::peel(init) else {
+        return None;
+    };
+    // Where in the pattern the guard sits: the whole value, or one element of a tuple.
+    let places: Vec<(String, Option<usize>)> = match pat {
+        syn::Pat::Ident(pi) => vec![(pi.ident.to_string(), None)],
+        syn::Pat::Tuple(t) => t
+            .elems
+            .iter()
+            .enumerate()
+            .filter_map(|(k, e)| match e {
+                syn::Pat::Ident(pi) => Some((pi.ident.to_string(), Some(k))),
+                _ => None,
+            })
+            .collect(),
+        _ => return None,
+    };
+    let locked: Vec<String> = l
+        .body
+        .stmts
+        .iter()
+        .filter_map(|s| match s {
+            syn::Stmt::Local(local) => match (&local.pat, &local.init) {
+                (syn::Pat::Ident(pi), Some(init)) if lock_named_call(&init.expr) => {
+                    Some(pi.ident.to_string())
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let breaks = crate::semantic::syntax::loop_break_values(&l.body)?;
+    let passes_guard = |value: &syn::Expr, at: Option<usize>| {
+        let value = match (at, crate::semantic::syntax::peel(value)) {
+            (None, v) => v,
+            (Some(k), syn::Expr::Tuple(t)) => match t.elems.iter().nth(k) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+        match crate::semantic::syntax::peel(value) {
+            syn::Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| locked.iter().any(|g| i == g)),
+            _ => false,
+        }
+    };
+    places.into_iter().find_map(|(name, at)| {
+        let all = !breaks.is_empty()
+            && breaks
+                .iter()
+                .all(|b| b.is_some_and(|v| passes_guard(v, at)));
+        all.then_some(name)
     })
 }
 
