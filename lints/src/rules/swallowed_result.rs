@@ -86,7 +86,8 @@
 //! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says
 //!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known
 //!   other type is reported), and so for the process-wide one-time setters
-//!   (`tracing::subscriber::set_global_default`, `log::set_logger`, a subscriber's or logger's
+//!   (`tracing::subscriber::set_global_default`, `log::set_logger`,
+//!   `metrics::set_global_recorder`, a subscriber's or logger's
 //!   `try_init`, a log backend's `init_with_level`/`init_with_env` such as
 //!   `slog_stdlog::init_with_level(..)`, rustls' `CryptoProvider::install_default`), and loading an optional
 //!   `.env` file (`dotenvy::dotenv().ok()`: absent wherever the environment is set for real);
@@ -103,7 +104,8 @@
 //!   expected`, a `match x` with a `None` arm that does something, an `if let Some(v) = x {
 //!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
 //!   `team.zip(x)`), or keeps `x` in a struct's field (`Entry { timestamp: x, .. }`, or
-//!   `address: address.clone()` in a struct built per item: the
+//!   `address: address.clone()` in a struct built per item, or the chain itself as a field's
+//!   value, `Self { client: key.and_then(|k| make_client(k).ok()), .. }`: the
 //!   `Option` is the value its readers see), or a chain ending in a test against an expected
 //!   value (`.is_some_and(|id| id == room_id)`, which a `None` fails as it should) or in
 //!   `.is_none()`; an `if let` without `else`, or `if x.is_some()`, skips the `None` silently
@@ -666,8 +668,9 @@ fn qself_name(ty: &syn::Type) -> Option<String> {
 /// value fails only for a `Serialize` impl that errs or a map keyed by a non-scalar, never at
 /// run time for the data a service holds.
 fn expected(e: &syn::Expr) -> bool {
-    op_name(e).is_some_and(|(op, ty)| {
-        fallible::expected_failure(&op)
+    atomic_answer(e)
+        || op_name(e).is_some_and(|(op, ty)| {
+            fallible::expected_failure(&op)
             // `find_map(|k| env::var(k).ok())`: the first of these variables that is set.
             || (ty.as_deref() == Some("env") && matches!(op.as_str(), "var" | "var_os"))
             || (ty.as_deref() == Some("serde_json")
@@ -675,7 +678,32 @@ fn expected(e: &syn::Expr) -> bool {
                     op.as_str(),
                     "to_string" | "to_string_pretty" | "to_vec" | "to_vec_pretty" | "to_value"
                 ))
-    })
+        })
+}
+
+/// An atomic's `fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))`, whose `Err` hands back
+/// the value the closure declined to change (a decrement that stops at zero), or its
+/// `compare_exchange(cur, new, AcqRel, Acquire)`, whose `Err` is the value found instead: the
+/// atomics' arities, with an `Ordering` among the arguments, and not awaited (a store client's
+/// `kv.compare_exchange(..).await` can fail for real).
+fn atomic_answer(e: &syn::Expr) -> bool {
+    let syn::Expr::MethodCall(mc) = peel(e) else {
+        return false;
+    };
+    let arity = match mc.method.to_string().as_str() {
+        "fetch_update" => 3,
+        "compare_exchange" | "compare_exchange_weak" => 4,
+        _ => return false,
+    };
+    mc.args.len() == arity
+        && mc.args.iter().any(|a| {
+            crate::semantic::syntax::path_last_ident(a).is_some_and(|i| {
+                matches!(
+                    i.to_string().as_str(),
+                    "Relaxed" | "Acquire" | "Release" | "AcqRel" | "SeqCst"
+                )
+            })
+        })
 }
 
 /// `fs::remove_dir(dir)` (std's or tokio's): removes a directory only if it is empty, so a
@@ -741,6 +769,10 @@ fn validation(e: &syn::Expr) -> bool {
             // `try_from`, such as `User::try_from(&row)`, stays a decode).
             || op.starts_with("try_from_")
             || op == "from_ascii"
+            // `TraceId::from_hex(h)`: an identifier parsed from its text encoding (a record's,
+            // `Transaction::from_hex(raw)`, is a decode whose failure loses the record).
+            || (op.strip_prefix("from_").is_some_and(names_text_encoding)
+                && ty.as_deref().is_some_and(is_value_type))
             // `hex::decode(h)`, `BASE64_STANDARD.decode(s)`: "not valid hex/base64".
             || (op == "decode" && ty.as_deref().is_some_and(names_text_encoding))
     })
@@ -3457,6 +3489,15 @@ fn handled_chains(block: &syn::Block) -> Vec<&syn::Expr> {
                 && !and_thens(scrutinee).is_empty()
             {
                 self.0.push(scrutinee);
+            }
+            // `Self { client: key.and_then(|k| make_client(k).ok()), .. }`: kept as the
+            // field's `Option`, as through a `let` (see `handles_none_use`).
+            if let syn::Expr::Struct(st) = e {
+                for f in &st.fields {
+                    if !and_thens(&f.expr).is_empty() {
+                        self.0.push(&f.expr);
+                    }
+                }
             }
             syn::visit::visit_expr(self, e);
         }

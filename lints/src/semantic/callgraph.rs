@@ -227,7 +227,18 @@ enum Slot {
     Many,
 }
 
-/// `gated`: whether `node` carries a `#[cfg]` of its own (see [`FnDef::cfg_gated`]).
+/// Two `#[cfg]` predicates (as `FnDef::cfg` spells them) no build satisfies both of: one is
+/// the other's `not(..)`.
+fn cfg_contradicts(a: &str, b: &str) -> bool {
+    let negates = |x: &str, y: &str| {
+        x.strip_prefix("not(")
+            .and_then(|rest| rest.strip_suffix(')'))
+            .is_some_and(|inner| inner == y)
+    };
+    negates(a, b) || negates(b, a)
+}
+
+/// `gated`: whether `node` carries a `#[cfg]` of its own (see [`FnDef::cfg`]).
 fn insert(
     map: &mut FxHashMap<(usize, String), Slot>,
     key: (usize, String),
@@ -634,7 +645,7 @@ impl CallGraph {
                             .get(&r.krate)
                             .and_then(|&c| crates.get(c)?.cx.files.get(r.file))
                             .and_then(|f| f.fns.get(r.func as usize))
-                            .is_some_and(|d| d.cfg_gated)
+                            .is_some_and(|d| d.cfg.is_some())
                     })
                 };
                 insert(&mut by_key, (ci.id, key), node, gated);
@@ -760,6 +771,25 @@ impl CallGraph {
                     func: site.caller,
                 }) else {
                     continue;
+                };
+                // A caller built only where `cfg(P)` holds calls no alternative built only
+                // where it does not (`#[cfg(target_family = "wasm")] fn from_config` reaches the
+                // wasm `fetch_private_key`, not the one under `not(target_family = "wasm")`).
+                let kept: Vec<u32>;
+                let to: &[u32] = match g.def(crates, from).and_then(|d| d.cfg.as_deref()) {
+                    Some(own) if to.len() > 1 => {
+                        kept = to
+                            .iter()
+                            .copied()
+                            .filter(|&n| {
+                                g.def(crates, n)
+                                    .and_then(|d| d.cfg.as_deref())
+                                    .is_none_or(|theirs| !cfg_contradicts(own, theirs))
+                            })
+                            .collect();
+                        if kept.is_empty() { to } else { &kept }
+                    }
+                    _ => to,
                 };
                 // A site's first edge is the one `site_edge` keeps (its finding's chain); a
                 // cfg alternative's others are followed alike.

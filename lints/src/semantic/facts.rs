@@ -234,6 +234,10 @@ pub struct Decision {
     /// An `assert!`'s condition: it re-checks the state a later write through the same guard
     /// replaces, but is no check a claim relies on (it states an invariant).
     pub assertion: bool,
+    /// The condition is a claim attempt on the guarded value (`guard.try_mark(..)`, a `try_`
+    /// method named for marking, reserving or inserting): `Some(true)` when negated (`if
+    /// !guard.try_mark(..) { return Err(..) }`), `Some(false)` as is.
+    pub try_claim: Option<bool>,
     /// The fn (index into [`FileFacts::fns`]) whose every run runs this condition's body once:
     /// the fn's own body or a closure it runs in place (`None` in a closure handed elsewhere,
     /// an `async` block or a task).
@@ -509,9 +513,10 @@ pub struct FnDef {
     pub spawns: bool,
     /// Of those, a task (not only threads or blocking jobs).
     pub spawns_task: bool,
-    /// Carries a `#[cfg(..)]` of its own: one of the bodies a platform or feature picks
-    /// (`#[cfg(unix)] fn signal_handler` beside `#[cfg(windows)] fn signal_handler`).
-    pub cfg_gated: bool,
+    /// The predicate of its own `#[cfg(..)]`, spaces removed (`not(target_family="wasm")`):
+    /// one of the bodies a platform or feature picks (`#[cfg(unix)] fn signal_handler` beside
+    /// `#[cfg(windows)] fn signal_handler`). Several `cfg`s are joined with `,`.
+    pub cfg: Option<Box<str>>,
     /// The parameters (bit `i` for the `i`-th after `self`, up to 64) its own body calls in
     /// place: `init().await` in an async fn, `f(x)` in a sync one, not inside a closure or an
     /// async block (see [`crate::semantic::syntax::params_called_in_place`]). A fn handed to

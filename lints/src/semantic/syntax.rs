@@ -1280,6 +1280,25 @@ fn sender_name(send: &syn::Expr) -> Option<String> {
     plain_value_name(peel(&mc.receiver), &[])
 }
 
+/// How many patterns in `body` bind `name` (`let`s, closure and match patterns, at any depth).
+pub fn bindings_named(body: &syn::Block, name: &str) -> usize {
+    struct Count<'n> {
+        name: &'n str,
+        n: usize,
+    }
+    impl<'a> syn::visit::Visit<'a> for Count<'_> {
+        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+            if p.ident == self.name {
+                self.n += 1;
+            }
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut c = Count { name, n: 0 };
+    syn::visit::Visit::visit_block(&mut c, body);
+    c.n
+}
+
 /// The values the `break`s of one loop's body pass out (`None` for a bare `break`), in source
 /// order; nested loops, closures and async blocks have breaks of their own. `None` when a
 /// labeled `break` appears anywhere inside: which loop it leaves is not followed.

@@ -92,7 +92,7 @@ fn claimed_under_check(cx: &CrateCx, g: &GatedAct) -> bool {
     let (Some(file), AccessTarget::Guard(_)) = (cx.files.get(g.file), &g.check.target) else {
         return false;
     };
-    if claiming_check(&g.check.op) {
+    if claiming_check(g) {
         return true;
     }
     file.accesses.iter().any(|a| {
@@ -109,18 +109,29 @@ fn claimed_under_check(cx: &CrateCx, g: &GatedAct) -> bool {
 }
 
 /// `if !guard.try_mark(&hash, now) { return Err(Duplicate) }`: a `try_` method of the guarded
-/// value that the condition tests is the claim itself (it marks, reserves or inserts and says
-/// whether this caller got it), unless its verb only reads (`try_get`, `try_contains`).
-fn claiming_check(op: &str) -> bool {
-    op.strip_prefix("try_").is_some_and(|verb| {
-        !verb.is_empty()
-            && ![
-                "get", "read", "peek", "contains", "find", "lookup", "len", "is_", "has_", "as_",
-                "to_", "into", "from", "clone", "iter", "first", "last",
-            ]
-            .iter()
-            .any(|r| verb.starts_with(r))
-    })
+/// value named for claiming (`Decision::try_claim`) that the condition tests is the claim
+/// itself (it marks, reserves or inserts and says whether this caller got it). A write on the
+/// path where the claim succeeded finishes or undoes this caller's own claim; one on the path
+/// where it failed (`if g.try_renew(k) { return } .. g.insert(k, fresh)`) is the race.
+fn claiming_check(g: &GatedAct) -> bool {
+    let d = g.decision;
+    let Some(negated) = d.try_claim else {
+        return false;
+    };
+    if !g.check.op.starts_with("try_") {
+        return false;
+    }
+    let at = g
+        .via
+        .map_or(g.act.region.start_byte, |c| c.region.start_byte);
+    // The branch the condition picks: the first decided range after the condition.
+    let then_branch = d
+        .gated
+        .iter()
+        .filter(|(s, _)| *s >= d.region.end_byte)
+        .min_by_key(|(s, _)| *s);
+    let in_then = then_branch.is_some_and(|&(s, e)| at >= s && at < e);
+    in_then != negated
 }
 
 pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Option<Act> {

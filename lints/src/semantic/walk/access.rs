@@ -746,6 +746,7 @@ impl Walker<'_, '_> {
             side_effects_only: false,
             idents: idents.into_iter().collect(),
             assertion,
+            try_claim: try_claim(cond),
             inline_fn,
         });
     }
@@ -894,6 +895,22 @@ fn local_name(e: &syn::Expr) -> Option<String> {
         && id.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
         && id != "self")
         .then_some(id)
+}
+
+/// See `Decision::try_claim`.
+fn try_claim(cond: &syn::Expr) -> Option<bool> {
+    const CLAIM_VERBS: &[&str] = &[
+        "mark", "claim", "reserve", "insert", "acquire", "register", "add", "push", "begin",
+        "start", "enter", "put", "lease", "book", "take", "set", "occupy", "admit", "schedule",
+    ];
+    let claims = |e: &syn::Expr| {
+        matches!(peel(e), syn::Expr::MethodCall(mc) if mc.method.to_string().strip_prefix("try_")
+            .is_some_and(|verb| CLAIM_VERBS.iter().any(|v| verb == *v || verb.starts_with(&format!("{v}_")))))
+    };
+    match peel(cond) {
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => claims(&u.expr).then_some(true),
+        e => claims(e).then_some(false),
+    }
 }
 
 #[cfg(test)]

@@ -559,10 +559,15 @@ impl<'a, 'l> Walker<'a, 'l> {
             if !attrs.is_empty() {
                 self.core.clippy_allows |= crate::semantic::syntax::await_holding_allows(attrs);
             }
+            let outer_start = self.core.stmt_start;
+            if let Some(first) = spans::stmt_first(stmt) {
+                self.core.stmt_start = Region::from_span(first).start_byte;
+            }
             match stmt {
                 syn::Stmt::Expr(e, None) if i + 1 == n => val = self.walk_tail(stmt, e),
                 _ => self.walk_stmt(stmt, &block.stmts[i + 1..]),
             }
+            self.core.stmt_start = outer_start;
             self.core.clippy_allows = allows_before;
             self.core.test_depth -= u32::from(test_only);
         }
@@ -1172,12 +1177,19 @@ impl<'a, 'l> Walker<'a, 'l> {
         let Some(b) = self.core.env.lookup_ident(ident) else {
             return Val::default();
         };
-        let live: Vec<GuardId> = b
+        let mut live: Vec<GuardId> = b
             .guards
             .iter()
             .copied()
             .filter(|g| self.is_live(*g))
             .collect();
+        // A binding reassigned after its guard moved into another (`pinned = Some(shard);
+        // shard = fallback.lock();`) lists that guard for the paths that did not move it (see
+        // `assign`); where the other binding holds it, it is that binding's.
+        if live.len() > 1 {
+            let name = ident.to_string();
+            live.retain(|&g| !self.core.env.held_by_other(&name, g));
+        }
         if mode == Mode::Value && !live.is_empty() {
             // Moved out of its binding: now a value in flight.
             let level = self.temp_level();
@@ -1310,14 +1322,27 @@ impl<'a, 'l> Walker<'a, 'l> {
                 None => None,
             };
             if let Some((frame, old)) = old {
-                self.kill(&old);
+                // A guard moved into another binding first (`pinned = Some(shard); shard =
+                // fallback.lock();`) lives on there: not ended here.
+                let (moved, ended): (Vec<GuardId>, Vec<GuardId>) = old
+                    .into_iter()
+                    .partition(|&g| self.core.env.held_by_other(&name, g));
+                // Gone on this path only: where it joins a path that never reassigned (`if
+                // slow { drop(g); g = m.read(); }`), the binding may hold either, and a later
+                // `drop(g)` ends both (those another binding still holds then excepted). Kept:
+                // the guard this assignment drops, one an explicit `drop` of the binding
+                // ended, one moved into another binding; not one moved into a call
+                // (`held.push(cur); cur = next.lock();`), which lives on where it went.
+                let kept: Vec<GuardId> = ended
+                    .iter()
+                    .copied()
+                    .filter(|&g| self.is_live(g) || self.core.dropped_guards.contains(&g))
+                    .chain(moved)
+                    .collect();
+                self.kill(&ended);
                 self.reown(&guards, Owner::Frame(frame));
-                // The old guards are gone on this path only: where it joins a path that never
-                // reassigned (`if slow { drop(g); g = m.read(); }`), the binding may hold
-                // either, and a later `drop(g)` ends both.
                 if let Some((_, b)) = self.core.env.lookup_mut(&name) {
-                    b.guards
-                        .extend(old.into_iter().filter(|g| !guards.contains(g)));
+                    b.guards.extend(kept);
                 }
                 return;
             }
@@ -1506,6 +1531,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.record_work(func_span);
         }
         // Moved into a fn (`drop(guard)`, `consume(guard)`): it ends there.
+        if last == "drop" {
+            self.core.dropped_guards.extend(&guards);
+        }
         self.kill(&guards);
         if last == "drop"
             && let [arg] = c.args.iter().collect::<Vec<_>>().as_slice()
@@ -1886,6 +1914,9 @@ impl<'a, 'l> Walker<'a, 'l> {
                 let start = receiver.map_or(region.start_byte, |r| {
                     Region::from_span(spans::expr_span(r)).start_byte
                 });
+                // Made by this statement (not kept by the scrutinee of a `while let` or `if
+                // let` around it, whose temporaries live through its body), before the call.
+                let stmt_start = self.core.stmt_start;
                 let acquired_before = |g: GuardId| {
                     self.core
                         .facts
@@ -1893,7 +1924,9 @@ impl<'a, 'l> Walker<'a, 'l> {
                         .iter()
                         .rev()
                         .find(|a| a.id == g)
-                        .is_some_and(|a| a.region.end_byte <= start)
+                        .is_some_and(|a| {
+                            a.region.start_byte >= stmt_start && a.region.end_byte <= start
+                        })
                 };
                 body.flow
                     .live

@@ -595,7 +595,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 .map(|via| via.into_iter().map(|s| self.core.region(s)).collect()),
             spawns: false,
             spawns_task: false,
-            cfg_gated: attrs.iter().any(|a| a.path().is_ident("cfg")),
+            cfg: cfg_predicate(attrs),
             in_place_params: 0,
             block_on_params: 0,
         });
@@ -835,23 +835,28 @@ fn serialized_from(sig: &syn::Signature, block: &syn::Block) -> Option<Option<u3
             return None;
         };
         let init = local.init.as_ref()?;
-        let guard = match &local.pat {
-            syn::Pat::Ident(pi) if lock_named_call(&init.expr) => pi.ident.to_string(),
+        // From the `let`, or from the lock a retry loop takes (a check the loop makes before
+        // it is no better serialized than one before the loop).
+        let (guard, from) = match &local.pat {
+            syn::Pat::Ident(pi) if lock_named_call(&init.expr) => {
+                (pi.ident.to_string(), local.let_token.span)
+            }
             pat => guard_out_of_loop(pat, &init.expr)?,
         };
         // A guard the rest of the body never touches (no `drop(g)`, no move) lives to its end.
         if crate::semantic::syntax::uses_binding_in(&block.stmts[i + 1..], &guard) {
             return None;
         }
-        Some(Some(Region::from_span(local.let_token.span).start_byte))
+        Some(Some(Region::from_span(from).start_byte))
     })
 }
 
 /// The guard a retry loop hands out: `let (_guard, id) = loop { let g = ops.lock(&id).await;
 /// if moved { continue; } break (g, id); }` (or `let g = loop { .. break g; }`). Every `break`
-/// of the loop's own body passes, at the pattern's one named place, a binding the body's top
-/// level `let`s from a lock-named call; the pattern's name there is the guard.
-fn guard_out_of_loop(pat: &syn::Pat, init: &syn::Expr) -> Option<String> {
+/// of the loop's own body passes, at the pattern's one named place, the binding the body's top
+/// level `let`s from a lock-named call, bound nowhere else in the body; the pattern's name
+/// there is the guard, held from that `let` on.
+fn guard_out_of_loop(pat: &syn::Pat, init: &syn::Expr) -> Option<(String, proc_macro2::Span)> {
     let syn::Expr::Loop(l) = crate::semantic::syntax::peel(init) else {
         return None;
     };
@@ -869,44 +874,47 @@ fn guard_out_of_loop(pat: &syn::Pat, init: &syn::Expr) -> Option<String> {
             .collect(),
         _ => return None,
     };
-    let locked: Vec<String> = l
+    let locked: Vec<(String, proc_macro2::Span)> = l
         .body
         .stmts
         .iter()
         .filter_map(|s| match s {
             syn::Stmt::Local(local) => match (&local.pat, &local.init) {
                 (syn::Pat::Ident(pi), Some(init)) if lock_named_call(&init.expr) => {
-                    Some(pi.ident.to_string())
+                    Some((pi.ident.to_string(), local.let_token.span))
                 }
                 _ => None,
             },
             _ => None,
         })
+        .filter(|(name, _)| crate::semantic::syntax::bindings_named(&l.body, name) == 1)
         .collect();
     let breaks = crate::semantic::syntax::loop_break_values(&l.body)?;
     let passes_guard = |value: &syn::Expr, at: Option<usize>| {
         let value = match (at, crate::semantic::syntax::peel(value)) {
             (None, v) => v,
-            (Some(k), syn::Expr::Tuple(t)) => match t.elems.iter().nth(k) {
-                Some(v) => v,
-                None => return false,
-            },
-            _ => return false,
+            (Some(k), syn::Expr::Tuple(t)) => t.elems.iter().nth(k)?,
+            _ => return None,
         };
         match crate::semantic::syntax::peel(value) {
             syn::Expr::Path(p) => p
                 .path
                 .get_ident()
-                .is_some_and(|i| locked.iter().any(|g| i == g)),
-            _ => false,
+                .and_then(|i| locked.iter().find(|(g, _)| i == g))
+                .map(|(_, span)| *span),
+            _ => None,
         }
     };
     places.into_iter().find_map(|(name, at)| {
-        let all = !breaks.is_empty()
-            && breaks
-                .iter()
-                .all(|b| b.is_some_and(|v| passes_guard(v, at)));
-        all.then_some(name)
+        let spans: Vec<proc_macro2::Span> = breaks
+            .iter()
+            .map(|b| b.and_then(|v| passes_guard(v, at)))
+            .collect::<Option<_>>()?;
+        // The guard is held from the first lock any `break` passes.
+        let first = spans
+            .into_iter()
+            .min_by_key(|s| Region::from_span(*s).start_byte)?;
+        Some((name, first))
     })
 }
 
@@ -938,6 +946,20 @@ fn lock_named_call(e: &syn::Expr) -> bool {
         },
         _ => false,
     }
+}
+
+/// The predicates of an item's own `#[cfg(..)]`s, spaces removed, joined with `,` (see
+/// `FnDef::cfg`).
+fn cfg_predicate(attrs: &[syn::Attribute]) -> Option<Box<str>> {
+    let preds: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::List(l) => Some(l.tokens.to_string().replace(' ', "")),
+            _ => None,
+        })
+        .collect();
+    (!preds.is_empty()).then(|| preds.join(",").into_boxed_str())
 }
 
 /// `#[tokio::main]`, `#[actix_web::main]`, `#[async_std::main]`: the fn runs its body on a

@@ -98,6 +98,10 @@ pub struct Core<'a> {
     /// a lock is taken there, so not a mere sibling temporary (see
     /// [`crate::semantic::Acquisition::sibling_temps`]).
     pub(crate) receivers_in_use: Vec<crate::semantic::facts::GuardId>,
+    /// Where the statement being walked starts (byte offset).
+    pub(crate) stmt_start: u32,
+    /// Guards an explicit `drop(name)` ended (see `Walker::assign`).
+    pub(crate) dropped_guards: Vec<crate::semantic::facts::GuardId>,
     /// The type parameters of the `impl` being walked (`impl<E> Worker<E>`): unknown in its
     /// methods' declared return types.
     pub(crate) impl_type_params: Vec<String>,
@@ -652,6 +656,8 @@ pub fn analyze_file<'a>(
         entering_fn: None,
         inline_closure: None,
         receivers_in_use: Vec::new(),
+        dropped_guards: Vec::new(),
+        stmt_start: 0,
         impl_type_params: Vec::new(),
         fn_type_params: Vec::new(),
         fn_params: Vec::new(),

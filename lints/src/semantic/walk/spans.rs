@@ -373,6 +373,16 @@ pub(crate) fn expr_span(e: &syn::Expr) -> Span {
 
 /// `stmt.span()`, from its first and last tokens where they can be named (a `let` from its
 /// `let` to its `;`, a macro statement from its path to its closing delimiter or `;`).
+/// Where a statement starts (its first token), for the byte range of its own temporaries.
+pub(crate) fn stmt_first(stmt: &syn::Stmt) -> Option<Span> {
+    match stmt {
+        syn::Stmt::Expr(e, _) => expr_first(e),
+        syn::Stmt::Local(l) => Some(l.let_token.span),
+        syn::Stmt::Macro(m) => path_first(&m.mac.path),
+        syn::Stmt::Item(_) => None,
+    }
+}
+
 pub(crate) fn stmt_span(stmt: &syn::Stmt) -> Span {
     match stmt {
         syn::Stmt::Expr(e, None) => expr_span(e),

@@ -146,6 +146,14 @@ impl Env {
     }
 
     /// The frame that holds the nearest binding of `name`, with the binding.
+    /// Whether a binding other than `name` holds guard `g` (it was moved there).
+    pub fn held_by_other(&self, name: &str, g: GuardId) -> bool {
+        self.frames
+            .iter()
+            .flat_map(|f| &f.bindings)
+            .any(|b| b.name != name && b.guards.contains(&g))
+    }
+
     pub fn lookup_mut(&mut self, name: &str) -> Option<(usize, &mut Binding)> {
         let mut idx = None;
         for (fi, frame) in self.frames.iter().enumerate().rev() {
