@@ -20,7 +20,8 @@
 //! signals, while `signal_strength`, `stop_index`, `cancel_reason` or `shutdown_timeout` are not.
 //! A name-only match is ignored when the type is plainly data (`bool`, integers, strings,
 //! an `Option` of one,
-//! `Duration`, unix signal numbers, a type named for an outcome: `..Error`, `TaskCancelled`,
+//! `Duration`, unix signal numbers, a digest or fixed-size byte string: `Byte32`, `H256`,
+//! `Hash`, `Bytes`, arrays and slices; a type named for an outcome: `..Error`, `TaskCancelled`,
 //! `..Aborted`, `..Stopped`, the news that something already ended; a message type,
 //! `..Event`, `..Message`, `..Msg`, `..Packet`, `..Frame`, `..Record`: a signal *event* a
 //! pipeline handles as data, but not `event_listener::Event` nor a notifier named for what it
@@ -266,6 +267,15 @@ fn type_is_data(ty: &syn::Type, t: &Ty) -> bool {
             | "Duration"
             | "Instant"
             | "SignalKind"
+            // A digest or fixed-size byte string (`_hash_stop: &Byte32`, a sync request's
+            // stop hash): data.
+            | "Bytes"
+            | "Byte32"
+            | "H160"
+            | "H256"
+            | "H512"
+            | "Hash"
+            | "Digest"
             // The sending side: holding it and letting it drop is how a signal is *given*.
             | "Sender"
             | "UnboundedSender"
