@@ -683,27 +683,18 @@ fn expected(e: &syn::Expr) -> bool {
 
 /// An atomic's `fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))`, whose `Err` hands back
 /// the value the closure declined to change (a decrement that stops at zero), or its
-/// `compare_exchange(cur, new, AcqRel, Acquire)`, whose `Err` is the value found instead: the
-/// atomics' arities, with an `Ordering` among the arguments, and not awaited (a store client's
-/// `kv.compare_exchange(..).await` can fail for real).
+/// `compare_exchange(cur, new, AcqRel, Acquire)`, whose `Err` is the value found instead: std's
+/// arities, or crossbeam `AtomicCell`'s (`fetch_update(f)`, `compare_exchange(cur, new)`), not
+/// awaited (a store client's `kv.compare_exchange(..).await` can fail for real).
 fn atomic_answer(e: &syn::Expr) -> bool {
     let syn::Expr::MethodCall(mc) = peel(e) else {
         return false;
     };
-    let arity = match mc.method.to_string().as_str() {
-        "fetch_update" => 3,
-        "compare_exchange" | "compare_exchange_weak" => 4,
-        _ => return false,
-    };
-    mc.args.len() == arity
-        && mc.args.iter().any(|a| {
-            crate::semantic::syntax::path_last_ident(a).is_some_and(|i| {
-                matches!(
-                    i.to_string().as_str(),
-                    "Relaxed" | "Acquire" | "Release" | "AcqRel" | "SeqCst"
-                )
-            })
-        })
+    match mc.method.to_string().as_str() {
+        "fetch_update" => matches!(mc.args.len(), 1 | 3),
+        "compare_exchange" | "compare_exchange_weak" => matches!(mc.args.len(), 2 | 4),
+        _ => false,
+    }
 }
 
 /// `fs::remove_dir(dir)` (std's or tokio's): removes a directory only if it is empty, so a
@@ -762,20 +753,24 @@ fn validation(e: &syn::Expr) -> bool {
         let root = expr_text(&mc.receiver).to_lowercase();
         return root.contains("schema") || root.contains("fields");
     }
-    op_name(e).is_some_and(|(op, ty)| {
-        fallible::is_validation_conversion(&op, ty.as_deref())
-            || (op == "try_from" && ty.as_deref().is_some_and(is_value_type))
-            // `dns::Name::try_from_ascii(..)`: a parse named for its input format (a bare
-            // `try_from`, such as `User::try_from(&row)`, stays a decode).
-            || op.starts_with("try_from_")
-            || op == "from_ascii"
-            // `TraceId::from_hex(h)`: an identifier parsed from its text encoding (a record's,
-            // `Transaction::from_hex(raw)`, is a decode whose failure loses the record).
-            || (op.strip_prefix("from_").is_some_and(names_text_encoding)
-                && ty.as_deref().is_some_and(is_value_type))
-            // `hex::decode(h)`, `BASE64_STANDARD.decode(s)`: "not valid hex/base64".
-            || (op == "decode" && ty.as_deref().is_some_and(names_text_encoding))
-    })
+    op_name(e).is_some_and(|(op, ty)| checks_value(&op, ty.as_deref()))
+}
+
+/// Operation `op` (of type or module `ty`) converts a value whose `Err` only says "not a valid
+/// one", called (`TraceId::from_hex(h)`) or given by path (`.map(TraceId::from_hex)`).
+fn checks_value(op: &str, ty: Option<&str>) -> bool {
+    fallible::is_validation_conversion(op, ty)
+        || (op == "try_from" && ty.is_some_and(is_value_type))
+        // `dns::Name::try_from_ascii(..)`: a parse named for its input format (a bare
+        // `try_from`, such as `User::try_from(&row)`, stays a decode).
+        || op.starts_with("try_from_")
+        || op == "from_ascii"
+        // `TraceId::from_hex(h)`: an identifier parsed from its text encoding (a record's,
+        // `Transaction::from_hex(raw)`, is a decode whose failure loses the record).
+        || (op.strip_prefix("from_").is_some_and(names_text_encoding)
+            && ty.is_some_and(is_value_type))
+        // `hex::decode(h)`, `BASE64_STANDARD.decode(s)`: "not valid hex/base64".
+        || (op == "decode" && ty.is_some_and(names_text_encoding))
 }
 
 /// A text encoding's module or engine: `hex`, `base64`, `BASE64_STANDARD`, `URL_SAFE_NO_PAD`.
@@ -2758,7 +2753,7 @@ fn validation_map(e: &syn::Expr) -> bool {
     let Some((op, ty)) = segs.split_last() else {
         return false;
     };
-    fallible::is_validation_conversion(op, ty.last().map(String::as_str))
+    checks_value(op, ty.last().map(String::as_str))
 }
 
 /// A function given by path (`Result::ok`, `TryInto::try_into`): the path and its segments.

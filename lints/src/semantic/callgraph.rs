@@ -782,9 +782,19 @@ impl CallGraph {
                             .iter()
                             .copied()
                             .filter(|&n| {
-                                g.def(crates, n)
-                                    .and_then(|d| d.cfg.as_deref())
-                                    .is_none_or(|theirs| !cfg_contradicts(own, theirs))
+                                // Features and `test` are each crate's own: across crates only a
+                                // target's predicates (`unix`, `target_family = "wasm"`) agree.
+                                let same_crate = g.nodes.get(n as usize).map(|r| r.krate)
+                                    == g.nodes.get(from as usize).map(|r| r.krate);
+                                g.def(crates, n).and_then(|d| d.cfg.as_deref()).is_none_or(
+                                    |theirs| {
+                                        !cfg_contradicts(own, theirs)
+                                            || (!same_crate
+                                                && [own, theirs].iter().any(|p| {
+                                                    p.contains("feature") || p.contains("test")
+                                                }))
+                                    },
+                                )
                             })
                             .collect();
                         if kept.is_empty() { to } else { &kept }

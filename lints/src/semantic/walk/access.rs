@@ -746,7 +746,7 @@ impl Walker<'_, '_> {
             side_effects_only: false,
             idents: idents.into_iter().collect(),
             assertion,
-            try_claim: try_claim(cond),
+            try_claim: None,
             inline_fn,
         });
     }
@@ -897,8 +897,8 @@ fn local_name(e: &syn::Expr) -> Option<String> {
         .then_some(id)
 }
 
-/// See `Decision::try_claim`.
-fn try_claim(cond: &syn::Expr) -> Option<bool> {
+/// See `Decision::try_claim`: for an `if`'s condition.
+pub(crate) fn try_claim(cond: &syn::Expr) -> Option<bool> {
     const CLAIM_VERBS: &[&str] = &[
         "mark", "claim", "reserve", "insert", "acquire", "register", "add", "push", "begin",
         "start", "enter", "put", "lease", "book", "take", "set", "occupy", "admit", "schedule",

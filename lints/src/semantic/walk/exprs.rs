@@ -2383,7 +2383,15 @@ impl<'a, 'l> Walker<'a, 'l> {
             let memo = has_let
                 && !returns_err(&i.then_branch)
                 && (then_leaves || (i.else_branch.is_some() && yields_found(i)));
+            let decisions = self.core.facts.decisions.len();
             self.record_decision(&i.cond, reads, gated, memo);
+            // Only an `if`'s then-branch is the path its condition's claim succeeded on (a
+            // `match`'s first arm may be either outcome).
+            if self.core.facts.decisions.len() > decisions
+                && let Some(d) = self.core.facts.decisions.last_mut()
+            {
+                d.try_claim = super::access::try_claim(&i.cond);
+            }
             if then_leaves
                 && returns_bool(&i.then_branch)
                 && let Some(d) = self.core.facts.decisions.last_mut()
