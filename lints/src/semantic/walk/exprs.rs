@@ -493,6 +493,25 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
     }
 
+    /// Live guards of this body that are temporaries of temp scope `level`, no receiver or
+    /// argument still in use, and that `keep` accepts (see `Acquisition::sibling_temps`).
+    fn spent_temps(&self, level: u32, keep: impl Fn(GuardId) -> bool) -> Vec<GuardId> {
+        let Some(body) = self.core.body() else {
+            return Vec::new();
+        };
+        body.flow
+            .live
+            .iter()
+            .filter(|(g, o)| {
+                **o == Owner::Temp(level)
+                    && **g >= body.first_guard
+                    && !self.core.receivers_in_use.contains(g)
+                    && keep(**g)
+            })
+            .map(|(g, _)| *g)
+            .collect()
+    }
+
     fn kill(&mut self, ids: &[GuardId]) {
         if let Some(f) = self.flow_mut() {
             for id in ids {
@@ -1928,17 +1947,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                             a.region.start_byte >= stmt_start && a.region.end_byte <= start
                         })
                 };
-                body.flow
-                    .live
-                    .iter()
-                    .filter(|(g, o)| {
-                        **o == Owner::Temp(level)
-                            && **g >= body.first_guard
-                            && !self.core.receivers_in_use.contains(g)
-                            && acquired_before(**g)
-                    })
-                    .map(|(g, _)| *g)
-                    .collect()
+                self.spent_temps(level, acquired_before)
             }
         };
         // `rt.block_on(serve(cfg))`: the future runs to completion right here, on this thread.
@@ -2293,16 +2302,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 awaited: acq.awaited,
                 held: body.flow.held(),
                 sibling_temps: if body.flow.reachable {
-                    body.flow
-                        .live
-                        .iter()
-                        .filter(|(g, o)| {
-                            **o == Owner::Temp(level)
-                                && **g >= body.first_guard
-                                && !self.core.receivers_in_use.contains(g)
-                        })
-                        .map(|(g, _)| *g)
-                        .collect()
+                    self.spent_temps(level, |_| true)
                 } else {
                     Vec::new()
                 },
