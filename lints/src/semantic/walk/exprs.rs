@@ -1549,16 +1549,16 @@ impl<'a, 'l> Walker<'a, 'l> {
         if !(crate::semantic::syntax::is_clock_read(&callee) || callee == "std::mem::drop") {
             self.record_work(func_span);
         }
-        // Moved into a fn (`drop(guard)`, `consume(guard)`): it ends there.
+        // Moved into a fn (`drop(guard)`, `consume(guard)`): it ends there. What `drop` ends is
+        // remembered for a reassignment of the binding later (see `assign`).
+        self.kill(&guards);
         if last == "drop" {
             self.core.dropped_guards.extend(&guards);
-        }
-        self.kill(&guards);
-        if last == "drop"
-            && let [arg] = c.args.iter().collect::<Vec<_>>().as_slice()
-            && let Some(name) = crate::semantic::syntax::path_last_ident(arg)
-        {
-            self.core.release_kept_for_drop(&name.to_string());
+            if let [arg] = c.args.iter().collect::<Vec<_>>().as_slice()
+                && let Some(name) = crate::semantic::syntax::path_last_ident(arg)
+            {
+                self.core.release_kept_for_drop(&name.to_string());
+            }
         }
         Val::default()
     }
