@@ -238,6 +238,17 @@ fn cfg_contradicts(a: &str, b: &str) -> bool {
     negates(a, b) || negates(b, a)
 }
 
+/// A caller built under `#[cfg(own)]` never runs a callee built under `#[cfg(theirs)]`. Features
+/// and `test` are each crate's own: across crates only a target's predicates (`unix`,
+/// `target_family = "wasm"`) agree.
+fn cfg_excludes(own: &str, theirs: &str, same_crate: bool) -> bool {
+    cfg_contradicts(own, theirs)
+        && (same_crate
+            || ![own, theirs]
+                .iter()
+                .any(|p| p.contains("feature") || p.contains("test")))
+}
+
 /// `gated`: whether `node` carries a `#[cfg]` of its own (see [`FnDef::cfg`]).
 fn insert(
     map: &mut FxHashMap<(usize, String), Slot>,
@@ -782,19 +793,11 @@ impl CallGraph {
                             .iter()
                             .copied()
                             .filter(|&n| {
-                                // Features and `test` are each crate's own: across crates only a
-                                // target's predicates (`unix`, `target_family = "wasm"`) agree.
                                 let same_crate = g.nodes.get(n as usize).map(|r| r.krate)
                                     == g.nodes.get(from as usize).map(|r| r.krate);
-                                g.def(crates, n).and_then(|d| d.cfg.as_deref()).is_none_or(
-                                    |theirs| {
-                                        !cfg_contradicts(own, theirs)
-                                            || (!same_crate
-                                                && [own, theirs].iter().any(|p| {
-                                                    p.contains("feature") || p.contains("test")
-                                                }))
-                                    },
-                                )
+                                g.def(crates, n)
+                                    .and_then(|d| d.cfg.as_deref())
+                                    .is_none_or(|theirs| !cfg_excludes(own, theirs, same_crate))
                             })
                             .collect();
                         if kept.is_empty() { to } else { &kept }

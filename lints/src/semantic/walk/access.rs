@@ -903,9 +903,18 @@ pub(crate) fn try_claim(cond: &syn::Expr) -> Option<bool> {
         "mark", "claim", "reserve", "insert", "acquire", "register", "add", "push", "begin",
         "start", "enter", "put", "lease", "book", "take", "set", "occupy", "admit", "schedule",
     ];
+    // `try_mark`, `try_reserve_slot`: a claim verb, alone or first.
     let claims = |e: &syn::Expr| {
-        matches!(peel(e), syn::Expr::MethodCall(mc) if mc.method.to_string().strip_prefix("try_")
-            .is_some_and(|verb| CLAIM_VERBS.iter().any(|v| verb == *v || verb.starts_with(&format!("{v}_")))))
+        let syn::Expr::MethodCall(mc) = peel(e) else {
+            return false;
+        };
+        let name = mc.method.to_string();
+        name.strip_prefix("try_").is_some_and(|verb| {
+            CLAIM_VERBS.iter().any(|v| {
+                verb.strip_prefix(v)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
+            })
+        })
     };
     match peel(cond) {
         syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => claims(&u.expr).then_some(true),
