@@ -282,6 +282,9 @@ struct Resolver<'g, 'c, 'a> {
     /// (crate, canonical trait path, method) → bodies of that method in the trait's impls and
     /// default.
     by_trait: FxHashMap<(usize, String), Slot>,
+    /// Associated fns without a `self` (`World::load(level, ..)`): never what a method call
+    /// (`self.world.load()`, an `ArcSwap`'s) names, however its receiver is typed.
+    receiverless: rustc_hash::FxHashSet<u32>,
     /// Crate position of each crate id in `crates` (the graph's own).
     pos: &'g FxHashMap<usize, usize>,
     /// Crate id of each crate's index, for a member a crate names through its index.
@@ -337,6 +340,22 @@ impl Resolver<'_, '_, '_> {
         self.by_key.get(&(krate, key)).cloned()
     }
 
+    /// [`Self::lookup`] of what a method call may name: the bodies that take a `self`.
+    fn method_slot(&self, krate: usize, key: String) -> Option<Slot> {
+        match self.lookup(krate, key)? {
+            Slot::One(n) if self.receiverless.contains(&n) => None,
+            Slot::Alternatives(mut ns) => {
+                ns.retain(|n| !self.receiverless.contains(n));
+                match ns.as_slice() {
+                    [] => None,
+                    [n] => Some(Slot::One(*n)),
+                    _ => Some(Slot::Alternatives(ns)),
+                }
+            }
+            other => Some(other),
+        }
+    }
+
     /// A path call (already `crate::`-rooted, or member-rooted) in crate `krate`.
     fn path(&self, krate: usize, path: &str, depth: u8) -> Resolution {
         if !path.starts_with("crate::") {
@@ -359,7 +378,8 @@ impl Resolver<'_, '_, '_> {
                 _ => Resolution::External,
             };
         }
-        match self.lookup(krate, canon.clone()) {
+        let value = index.value_beside_module(&canon);
+        match self.lookup(krate, value.unwrap_or_else(|| canon.clone())) {
             Some(Slot::One(n)) => return Resolution::Fn(n),
             Some(Slot::Alternatives(ns)) => return Resolution::Alternatives(ns),
             Some(Slot::Many) => return Resolution::Unknown,
@@ -404,6 +424,9 @@ impl Resolver<'_, '_, '_> {
         let Some(index) = self.index(krate) else {
             return Resolution::Unknown;
         };
+        if index.eval(receiver).has_own_methods() {
+            return Resolution::External;
+        }
         let Some(owner) = index.method_owner(receiver) else {
             return if index.made_outside(receiver) {
                 Resolution::MadeOutside
@@ -419,7 +442,7 @@ impl Resolver<'_, '_, '_> {
                 None => return Resolution::External,
             }
         };
-        match self.lookup(krate, format!("{owner}::{name}")) {
+        match self.method_slot(krate, format!("{owner}::{name}")) {
             Some(Slot::One(n)) => Resolution::Fn(n),
             Some(Slot::Alternatives(ns)) => Resolution::Alternatives(ns),
             Some(Slot::Many) => Resolution::Unknown,
@@ -597,6 +620,7 @@ impl CallGraph {
         };
         let mut by_key: FxHashMap<(usize, String), Slot> = FxHashMap::default();
         let mut by_trait: FxHashMap<(usize, String), Slot> = FxHashMap::default();
+        let mut receiverless = rustc_hash::FxHashSet::default();
         // Canonical paths come from the crate index and are independent per file: computed in
         // parallel, inserted in file order (so slots and node numbers do not depend on threads).
         let files: Vec<(usize, usize)> = crates
@@ -650,6 +674,12 @@ impl CallGraph {
                 };
                 let node = g.nodes.len() as u32;
                 g.nodes.push(r);
+                if let Some(def) = ci.cx.files[file].fns.get(func)
+                    && def.owner.is_some()
+                    && !def.has_self
+                {
+                    receiverless.insert(node);
+                }
                 let gated = |n: u32| {
                     g.nodes.get(n as usize).is_some_and(|r| {
                         g.pos
@@ -678,6 +708,7 @@ impl CallGraph {
             crates,
             by_key,
             by_trait,
+            receiverless,
             pos: &g.pos,
             by_index: &by_index,
         };

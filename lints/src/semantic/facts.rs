@@ -601,20 +601,40 @@ impl FnDef {
     /// The [`call_key`]s of the calls that may reach this fn unseen: its name as a value, or
     /// called with its arity, as a path or (a method) on a receiver; for a fn in test code,
     /// also those calls made in test code (see [`scoped_key`]).
+    /// An associated fn answers to `Owner::name(..)` and `Trait::name(..)` calls by its impl's
+    /// type and trait, and to the calls whose owner is generic (see [`assoc_call_name`]).
     pub fn call_keys(&self) -> impl Iterator<Item = u64> + '_ {
         let name = crate::semantic::syntax::last_segment(&self.path);
         let path = self.params.saturating_add(u8::from(self.has_self));
+        let qualified = |owner: &Option<String>| {
+            owner
+                .as_deref()
+                .map(crate::semantic::syntax::last_segment)
+                .filter(|o| !o.is_empty())
+                .map(|o| call_key(&format!("{o}::{name}"), CallShape::Assoc(path)))
+        };
+        let qualified_value = |owner: &Option<String>| {
+            owner
+                .as_deref()
+                .map(crate::semantic::syntax::last_segment)
+                .filter(|o| !o.is_empty())
+                .map(|o| call_key(&format!("{o}::{name}"), CallShape::Value))
+        };
         [
-            Some(CallShape::Value),
+            Some(call_key(name, CallShape::Value)),
+            qualified_value(&self.owner),
+            qualified_value(&self.trait_path),
             Some(match self.owner {
-                Some(_) => CallShape::Assoc(path),
-                None => CallShape::Path(path),
+                Some(_) => call_key(name, CallShape::Assoc(path)),
+                None => call_key(name, CallShape::Path(path)),
             }),
-            self.has_self.then_some(CallShape::Method(self.params)),
+            qualified(&self.owner),
+            qualified(&self.trait_path),
+            self.has_self
+                .then(|| call_key(name, CallShape::Method(self.params))),
         ]
         .into_iter()
         .flatten()
-        .map(move |shape| call_key(name, shape))
         .flat_map(move |key| {
             let test = self.in_test.then(|| scoped_key(key, true));
             std::iter::once(key).chain(test)
@@ -627,12 +647,12 @@ impl CallSite {
     pub fn unfollowed_key(&self) -> u64 {
         let key = match &self.callee {
             Callee::Path(p) if self.handed_to.is_some() => {
-                call_key(crate::semantic::syntax::last_segment(p), CallShape::Value)
+                call_key(&value_call_name(p), CallShape::Value)
             }
-            Callee::Path(p) => call_key(
-                crate::semantic::syntax::last_segment(p),
-                CallShape::of_path(p, self.argc),
-            ),
+            Callee::Path(p) => match CallShape::of_path(p, self.argc) {
+                shape @ CallShape::Assoc(_) => call_key(&assoc_call_name(p), shape),
+                shape => call_key(crate::semantic::syntax::last_segment(p), shape),
+            },
             Callee::Method(_, m) => call_key(m, CallShape::Method(self.argc)),
         };
         scoped_key(key, self.in_test)
@@ -766,6 +786,34 @@ pub fn scoped_key(key: u64, in_test: bool) -> u64 {
     }
 }
 
+/// The name an unfollowed `Owner::name(..)` call is kept under: `Owner::name` (`Transport::new`
+/// is no call of `Server::new`, whatever `Transport` turns out to be), or `name` alone when the
+/// owner may stand for any type (`Self`, a type parameter `T::new()`, an owner the walker could
+/// not name).
+pub fn assoc_call_name(path: &str) -> String {
+    let name = crate::semantic::syntax::last_segment(path);
+    let owner = path.rsplit_once("::").map_or("", |(owner, _)| {
+        crate::semantic::syntax::last_segment(owner)
+    });
+    let generic = owner.is_empty()
+        || owner == "Self"
+        || (owner.len() <= 2 && owner.chars().all(|c| c.is_ascii_uppercase()));
+    if generic {
+        name.to_string()
+    } else {
+        format!("{owner}::{name}")
+    }
+}
+
+/// The name an unfollowed fn value (`.map(Owner::new)`, `post(upload)`) is kept under: an
+/// associated fn's as [`assoc_call_name`] gives it, a free fn's last segment.
+pub fn value_call_name(path: &str) -> String {
+    match CallShape::of_path(path, 0) {
+        CallShape::Assoc(_) => assoc_call_name(path),
+        _ => crate::semantic::syntax::last_segment(path).to_string(),
+    }
+}
+
 /// A call as [`FileFacts::unfollowed_names`] keeps it: the last path segment or the method
 /// name, with its [`CallShape`].
 pub fn call_key(name: &str, shape: CallShape) -> u64 {
@@ -774,4 +822,27 @@ pub fn call_key(name: &str, shape: CallShape) -> u64 {
     name.hash(&mut h);
     shape.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unfollowed_associated_call_keeps_its_owner_unless_the_owner_is_generic() {
+        assert_eq!(assoc_call_name("Frame::new"), "Frame::new");
+        assert_eq!(assoc_call_name("gossip_wire::Frame::new"), "Frame::new");
+        assert_eq!(assoc_call_name("u64::reload"), "u64::reload");
+        // Any type may stand behind these owners.
+        assert_eq!(assoc_call_name("Self::new"), "new");
+        assert_eq!(assoc_call_name("T::new"), "new");
+        assert_eq!(assoc_call_name("::new"), "new");
+        // A fn value: an associated fn's owner is kept, a free fn is its name.
+        assert_eq!(value_call_name("Codec::new"), "Codec::new");
+        assert_eq!(value_call_name("handlers::upload"), "upload");
+        assert_ne!(
+            call_key(&assoc_call_name("Frame::new"), CallShape::Assoc(2)),
+            call_key(&assoc_call_name("Transport::new"), CallShape::Assoc(2))
+        );
+    }
 }

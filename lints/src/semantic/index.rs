@@ -478,6 +478,20 @@ impl CrateIndex {
         self.modules.contains_key(path)
     }
 
+    /// What a called path that names a module (`crate::agent::setup`) calls: the fn its
+    /// parent module imports under the same name (`mod setup; pub use setup::setup;`), which
+    /// lives in the value namespace the module does not take. `None` when there is no such
+    /// import.
+    pub fn value_beside_module(&self, path: &str) -> Option<String> {
+        if !self.has_module(path) {
+            return None;
+        }
+        let (parent, name) = path.rsplit_once("::")?;
+        let target = self.modules.get(parent)?.names.get(name)?;
+        let target = self.canon(target);
+        (target != path).then_some(target)
+    }
+
     /// Whether some module glob-imports a workspace member (`use corelib::*;`): a path
     /// rooted in a name the crate does not declare (`plugins::reload(..)`) may then be one of
     /// that member's modules.

@@ -226,6 +226,19 @@ const TRANSPARENT: &[&str] = &[
     "actix_web::web::Data",
 ];
 
+/// Those of [`TRANSPARENT`] that do not `Deref` to what they hold: a method called on one is
+/// its own (`opt.take()`, `weak.upgrade()`, `swap.load()`), never the held type's.
+const OWN_METHODS: &[&str] = &[
+    "std::option::Option",
+    "std::sync::Weak",
+    "std::rc::Weak",
+    "std::sync::OnceLock",
+    "std::cell::OnceCell",
+    "once_cell::sync::OnceCell",
+    "once_cell::unsync::OnceCell",
+    "arc_swap::ArcSwap",
+];
+
 /// Collections indexed or iterated to reach an element (`shards[i].lock()`); maps yield values.
 const COLLECTIONS: &[&str] = &[
     "std::vec::Vec",
@@ -443,6 +456,25 @@ impl Ty {
             }
         }
         cur
+    }
+
+    /// Whether a method called on a value of this type is the wrapper's own (see
+    /// [`OWN_METHODS`]), after auto-deref through the wrappers that do deref (`Arc<Option<T>>`).
+    pub fn has_own_methods(&self) -> bool {
+        let mut cur = self;
+        for _ in 0..16 {
+            match cur {
+                Ty::Path { path, .. } if OWN_METHODS.contains(&path.as_str()) => return true,
+                Ty::Path { path, args } if TRANSPARENT.contains(&path.as_str()) => {
+                    match args.first() {
+                        Some(inner) => cur = inner,
+                        None => return false,
+                    }
+                }
+                _ => return false,
+            }
+        }
+        false
     }
 
     pub fn lock_kind(&self) -> Option<LockKind> {

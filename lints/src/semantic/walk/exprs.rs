@@ -1238,10 +1238,11 @@ impl<'a, 'l> Walker<'a, 'l> {
     /// regex::Regex`) is kept with its path: the crate phase counts it only when the path may
     /// lead into the workspace (see `FileFacts::unfollowed_elsewhere`).
     fn note_unfollowed_value(&mut self, path: &syn::Path) {
-        let Some(name) = fn_name(path) else {
+        if fn_name(path).is_none() {
             return;
-        };
+        }
         let resolved = self.core.uses.resolve(path);
+        let name = crate::semantic::facts::value_call_name(&resolved);
         match resolved.split_once("::") {
             Some((root, _))
                 if root.starts_with(|c: char| c.is_ascii_lowercase())
