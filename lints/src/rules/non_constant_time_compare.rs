@@ -45,7 +45,8 @@
 //! encrypt to the public key, so a login form's encrypted password is still the sender's. A token's public claims — a
 //! field named `aud`/`audience`, `iss`/`issuer`, `sub`/`subject`, `lxm`, `jkt`, `azp`,
 //! `htm`, `htu`, `kid` or `did` (`payload.aud != own_did`, the method a service JWT was minted
-//! for) — are read by anyone holding the token, and are about it, not its secret. A digest
+//! for), or a local so named (`let kid = header.get("kid")..; jwks.find(|k| k.kid == kid)`) —
+//! are read by anyone holding the token, and are about it, not its secret. A digest
 //! *called* with no key of the program in it (`Sha256::digest(payload)`, `hasher.finalize()`)
 //! is a checksum anyone can compute, whatever it is compared with; a hash of what the request
 //! itself presented is no MAC either (DPoP's `ath`, the hash of the access token the same

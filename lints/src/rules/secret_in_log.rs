@@ -26,7 +26,11 @@
 //! `[REDACTED]`, or a type named for redaction, `Sensitive*`/`Redacted*` (vector's
 //! `SensitiveString`, whose `Display` and `Debug` print `**REDACTED**`), also when a field of a
 //! struct or variant pattern has that type (`Auth::Bearer { token } => error!(%token)`) —
-//! unless the argument takes the value out (`.expose_secret()`, `.inner()`). Macros imported
+//! unless the argument takes the value out (`.expose_secret()`, `.inner()`). Nor is a
+//! workspace type (or a collection of one) whose only formatting is a hand-written `impl Debug`
+//! — no `Display`, so `{}` cannot print it and `{:?}` prints what its author chose (an
+//! `EdgeToken` whose `Debug` shows `project:env.[redacted]`); its raw field (`token.token`) and
+//! a type that also has a `Display` are still reported. Macros imported
 //! under another name (`use log::info as log_info;`) are resolved. Test code is not checked.
 //!
 //! Every form of tracing's structured fields is read: shorthand with a sigil (`info!(%token,

@@ -73,8 +73,9 @@
 //!   gone) is that answer;
 //! - `let _ = fs::create_dir_all(parent);` followed (in its block or a block around it) by a
 //!   statement that propagates with `?` the error of an expression naming the same path
-//!   (`fs::write(path, ..)?` after `if let Some(parent) = path.parent()`, `r.render(dest)?`):
-//!   a directory that could not be made fails that write, whose error reaches the caller with
+//!   (`fs::write(path, ..)?` after `if let Some(parent) = path.parent()`, `r.render(dest)?`),
+//!   or panics with it (`File::create(dir.join("config.toml")).expect(..)`): a directory that
+//!   could not be made fails that write, whose error reaches the caller (or the panic) with
 //!   the path;
 //! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`, `close`,
 //!   `destroy`, `unminimize`, `center`, `set_title`..., on a receiver named as a window or an
@@ -105,7 +106,9 @@
 //!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
 //!   `team.zip(x)`), or keeps `x` in a struct's field (`Entry { timestamp: x, .. }`, or
 //!   `address: address.clone()` in a struct built per item, or the chain itself as a field's
-//!   value, `Self { client: key.and_then(|k| make_client(k).ok()), .. }`: the
+//!   value, `Self { client: key.and_then(|k| make_client(k).ok()), .. }`, or the value a
+//!   field's setter stores, `self.previous_mode.store(byte.and_then(|b|
+//!   Mode::try_from(b).ok()))`, also `set`/`replace`/`swap`: the
 //!   `Option` is the value its readers see), or a chain ending in a test against an expected
 //!   value (`.is_some_and(|id| id == room_id)`, which a `None` fails as it should) or in
 //!   `.is_none()`; an `if let` without `else`, or `if x.is_some()`, skips the `None` silently
@@ -3392,9 +3395,9 @@ fn path_binding(e: &syn::Expr) -> Option<String> {
         .filter(|n| n != "self")
 }
 
-/// `stmt` propagates with `?` the error of an expression naming one of `names` (`fs::write(path,
-/// ..)?`, `r.render(&results, dest)?`): the write a discarded `create_dir_all` prepared reports
-/// its failure, with the path.
+/// `stmt` propagates with `?` (or panics with, by `.expect(..)`/`.unwrap()`) the error of an
+/// expression naming one of `names` (`fs::write(path, ..)?`, `r.render(&results, dest)?`): the
+/// write a discarded `create_dir_all` prepared reports its failure, with the path.
 fn propagates_error_of(stmt: &syn::Stmt, names: &std::collections::BTreeSet<String>) -> bool {
     struct Tries<'n> {
         names: &'n std::collections::BTreeSet<String>,
@@ -3406,6 +3409,16 @@ fn propagates_error_of(stmt: &syn::Stmt, names: &std::collections::BTreeSet<Stri
                 self.names.iter().any(|n| i == n)
             });
             syn::visit::visit_expr_try(self, t);
+        }
+        // `File::create(dir.join(..)).expect("..")`: the panic carries the error too.
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            if matches!(m.method.to_string().as_str(), "expect" | "unwrap") {
+                self.found |=
+                    crate::semantic::syntax::any_ident(m.receiver.to_token_stream(), &|i| {
+                        self.names.iter().any(|n| i == n)
+                    });
+            }
+            syn::visit::visit_expr_method_call(self, m);
         }
         fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
@@ -3457,7 +3470,8 @@ fn does_nothing(e: &syn::Expr) -> bool {
 /// `else` block; and the initializers of `let x = <chain>;` whose `x` a later statement of the
 /// block handles as an `Option`: `x.unwrap_or_else(..)` (any [`HANDLES_NONE`] adapter),
 /// `x.is_none()`, a comparison (`x == expected`), a `match x` or an `if let` as above, a
-/// struct literal's field (`Entry { timestamp: x, .. }`). The
+/// struct literal's field (`Entry { timestamp: x, .. }`) or a field setter's value
+/// (`self.mode.store(x)`). The
 /// `None` a conversion in the chain produced is then a value the code reads, as in a chain that
 /// ends in `.unwrap_or(..)`. A binding only unwrapped by `if let Some(v) = x { .. }` skips its
 /// `None` silently, and stays a finding.
@@ -3493,6 +3507,13 @@ fn handled_chains(block: &syn::Block) -> Vec<&syn::Expr> {
                         self.0.push(&f.expr);
                     }
                 }
+            }
+            // `self.previous_mode.store(byte.and_then(|b| Mode::try_from(b).ok()))`: the
+            // field's new `Option`, as in a struct literal.
+            if let Some(arg) = field_setter_arg(e)
+                && !and_thens(arg).is_empty()
+            {
+                self.0.push(arg);
             }
             syn::visit::visit_expr(self, e);
         }
@@ -3588,8 +3609,22 @@ fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
         // readers see (a history line without a valid time is a line without a time).
         // `address: address.clone()` in a struct built per item.
         syn::Expr::Struct(st) => st.fields.iter().any(|f| carries_none(&f.expr, name)),
-        _ => false,
+        _ => field_setter_arg(e).is_some_and(|a| carries_none(a, name)),
     }
+}
+
+/// The value a field's setter stores (`self.mode.store(x)`, `cell.set(x)` on a field,
+/// `.replace(x)`, `.swap(x)`): the field keeps it, as a struct literal's field does.
+fn field_setter_arg(e: &syn::Expr) -> Option<&syn::Expr> {
+    let syn::Expr::MethodCall(mc) = e else {
+        return None;
+    };
+    let setter = matches!(
+        mc.method.to_string().as_str(),
+        "store" | "set" | "replace" | "swap"
+    );
+    (setter && mc.args.len() == 1 && matches!(peel(&mc.receiver), syn::Expr::Field(_)))
+        .then(|| &mc.args[0])
 }
 
 /// The binding, or an `Option` that is `None` whenever it is: `x.map(..)`, `x.as_ref()`,
@@ -3797,7 +3832,8 @@ impl Lint for SwallowedResult {
         let body = f.body_text();
         if (body.contains("Err") || body.contains("bail!") || body.contains("exit("))
             && CLEANUPS.iter().any(|c| body.contains(c))
-            || body.contains("create_dir") && body.contains('?')
+            || body.contains("create_dir")
+                && (body.contains('?') || body.contains(".expect(") || body.contains(".unwrap()"))
         {
             failure_path_cleanups(f.block, &mut self.failure_cleanups);
         }

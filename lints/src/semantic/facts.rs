@@ -287,6 +287,10 @@ pub enum Holds {
     /// The type may carry a secret, by the test given: a crate type is settled with the crate
     /// index, which reads a newtype over a number (`struct InstanceToken(u64)`) as the number.
     Secret(fn(&Ty) -> bool),
+    /// As [`Holds::Secret`], for a value a log formats: not a workspace type whose only
+    /// formatting is a hand-written `Debug` (`CrateIndex::formats_by_hand`), which prints what
+    /// its author chose.
+    Printed(fn(&Ty) -> bool),
     /// The type's path (through `Arc`, `&`, `Option`...) is not one `is` accepts: the finding
     /// stands unless the type turns out to be, say, a oneshot sender.
     PathIsNot(fn(&str) -> bool),
@@ -303,7 +307,7 @@ impl Holds {
     /// The test, as far as the type alone can settle it.
     pub fn test(self, t: &Ty) -> bool {
         match self {
-            Holds::Ty(f) | Holds::Secret(f) => f(t),
+            Holds::Ty(f) | Holds::Secret(f) | Holds::Printed(f) => f(t),
             Holds::PathIsNot(is) => !t.peel().path_str().is_some_and(is),
             Holds::NotDrainedSender | Holds::NotAccessKeyId => true,
         }
@@ -314,6 +318,7 @@ impl Holds {
         match self {
             Holds::NotDrainedSender | Holds::NotAccessKeyId => true,
             Holds::Secret(_) => matches!(t, TyExpr::Known(t) if t.mentions_crate_path()),
+            Holds::Printed(_) => !t.is_unknown(),
             _ => false,
         }
     }

@@ -63,6 +63,19 @@ pub struct ReceiverParam {
 /// The method name under which a type's `Deref::Target` is indexed (no method can be named so).
 pub const DEREF: &str = "<deref>";
 
+/// The [`CrateIndex::methods`] keys that record a hand-written `impl Debug` / `impl Display`.
+const DEBUG_IMPL: &str = "<debug>";
+const DISPLAY_IMPL: &str = "<display>";
+
+/// The key a hand-written impl of the formatting trait `name` is recorded under, if it is one.
+pub fn format_marker(name: &str) -> Option<&'static str> {
+    match name {
+        "Debug" => Some(DEBUG_IMPL),
+        "Display" => Some(DISPLAY_IMPL),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Default)]
 struct ModuleTable {
     names: BTreeMap<String, String>,
@@ -717,6 +730,34 @@ impl CrateIndex {
     /// methods are keyed by.
     fn owner_path(&self, ty: &Ty) -> Option<String> {
         self.local_path(ty.peel().path_str()?)
+    }
+
+    /// Whether every way to format a value of this type (or, for a collection, its elements)
+    /// is a hand-written `Debug` of a workspace type: it has one and no `Display`, so `{}`
+    /// cannot name it and `{:?}` prints what its author chose (unleash's `EdgeToken`, whose
+    /// `Debug` prints `project:env.[redacted]`).
+    pub fn formats_by_hand(&self, ty: &Ty) -> bool {
+        let element = ty.element();
+        [ty.peel(), element.peel()].into_iter().any(|t| {
+            let Some(path) = t.path_str() else {
+                return false;
+            };
+            let has = |index: &CrateIndex, owner: &str, key: &str| {
+                index
+                    .sealed()
+                    .methods
+                    .contains_key(&(owner.to_string(), key.to_string()))
+            };
+            let by_hand = |index: &CrateIndex, owner: &str| {
+                has(index, owner, DEBUG_IMPL) && !has(index, owner, DISPLAY_IMPL)
+            };
+            match self.local_path(path) {
+                Some(owner) => by_hand(self, &owner),
+                None => self
+                    .sibling_of(path)
+                    .is_some_and(|(sib, inner)| by_hand(sib, &sib.canon(&inner))),
+            }
+        })
     }
 
     /// The `Deref::Target` of a crate type (`owner` canonical), when exactly one impl says it.

@@ -705,6 +705,9 @@ impl<'a> CrateCx<'a> {
         match c.holds {
             Holds::NotDrainedSender => !self.index.drained_sender(&ty),
             Holds::Secret(f) => f(&self.index.number_newtype(&ty).unwrap_or(ty)),
+            Holds::Printed(f) => {
+                !self.index.formats_by_hand(&ty) && f(&self.index.number_newtype(&ty).unwrap_or(ty))
+            }
             h => h.test(&ty),
         }
     }

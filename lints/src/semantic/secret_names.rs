@@ -843,7 +843,7 @@ pub fn emit_secret_finding(
     } else {
         vec![crate::semantic::Condition {
             ty,
-            holds: crate::semantic::Holds::Secret(strict.unwrap_or(may_carry)),
+            holds: crate::semantic::Holds::Printed(strict.unwrap_or(may_carry)),
         }]
     };
     conditions.extend(only_access_keys(std::slice::from_ref(r)));

@@ -514,7 +514,10 @@ impl Scan<'_> {
             }
             syn::Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
                 let name = i.to_string();
-                self.lookup(&name).about || secret_names::classify(&name) == NameClass::AboutSecret
+                self.lookup(&name).about
+                    || secret_names::classify(&name) == NameClass::AboutSecret
+                    // A local named for a claim (`let kid = header.get("kid")..`).
+                    || PUBLIC_CLAIMS.contains(&name.as_str())
             }),
             syn::Expr::Field(f) => match &f.member {
                 syn::Member::Named(m) => {

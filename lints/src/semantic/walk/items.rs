@@ -359,6 +359,19 @@ impl<'a, 'l> Walker<'a, 'l> {
                 }
             }
         }
+        // A hand-written `impl Debug`/`impl Display` decides what formatting the type prints.
+        if let Some(marker) = imp
+            .trait_
+            .as_ref()
+            .and_then(|t| t.1.segments.last())
+            .and_then(|s| crate::semantic::index::format_marker(&s.ident.to_string()))
+        {
+            self.core.facts.index.methods.push((
+                owner_path.clone(),
+                marker.to_string(),
+                crate::semantic::Ty::Unknown,
+            ));
+        }
         for ii in &imp.items {
             match ii {
                 syn::ImplItem::Fn(f) => {
