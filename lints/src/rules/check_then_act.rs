@@ -82,7 +82,12 @@
 //!   write stores that very local (`if available == *view.read().await { return }
 //!   *view.write().await = available;`): the check only skips a write that would change
 //!   nothing, and every racer stores its own value whatever the check saw (an ordering test,
-//!   `if offset <= *hw { return } *hw = offset`, stays flagged: a racer's smaller value wins);
+//!   `if offset <= *hw { return } *hw = offset`, stays flagged: a racer's smaller value wins).
+//!   Also when the condition is an `&&` of such comparisons and the stored value is a struct
+//!   literal or a constructor built from every compared local (`if dim == p.dim && pos ==
+//!   p.pos { return false } *point = Some(RespawnPoint { dim, pos, yaw })`,
+//!   `*health = Health::new(new_state)`): a `bool` it returns then says whether this call's
+//!   value differed. A value built from anything the check did not compare stays flagged;
 //! - a set's insert of the key the check looked for, whose result the statement drops, decided
 //!   by a statement `if` whose branches neither leave nor hand a value on (`if
 //!   !scheduled.read().contains(&k) { scheduled.write().insert(k); *last.write() = now(); }
@@ -144,7 +149,8 @@
 //!   reported only when the inserted value has an identity of its own — a sync primitive, handle,
 //!   connection, session, client, channel, spawned task or fresh id (`Arc::new(Semaphore::new(..))`,
 //!   `connect(..).await?`, `Uuid::new_v4()`, also wrapped: `Slot::Upstream(Arc::clone(&conn))`;
-//!   a `..Handler` built from configuration is no handle): racing misses then hand callers
+//!   a `..Handler` built from configuration is no handle; the name's words count at a word's
+//!   start, so a `RespawnPoint` is no spawned task): racing misses then hand callers
 //!   different instances.
 //!   A value that is a pure function of the key (a parsed, resolved or computed value) is the same
 //!   whichever racer wins, so the race only costs duplicate work;

@@ -154,6 +154,10 @@ pub enum Written {
     KeyInserted,
     /// A local binding stored as it is (`*g = available;`).
     Local(String),
+    /// A value built from locals by a struct literal or a constructor (`Some(RespawnPoint {
+    /// dimension, position: block_pos, .. })`, `Health::new(new_state)`): the locals it names,
+    /// and the end byte of the value (the calls that make it end there).
+    Built(Vec<String>, u32),
     /// A clock read (`*last = SystemTime::now()`): a timestamp, not a claim.
     Clock,
     /// A write that decides each element for itself under its own guard, by a predicate or an
@@ -227,7 +231,7 @@ pub struct Decision {
     /// only the side effects of its branches.
     pub side_effects_only: bool,
     /// The locals an `==`/`!=` condition compares with (`available` in `if available ==
-    /// *g { return }`).
+    /// *g { return }`), also each comparison of an `&&` chain (`dim == p.dim && pos == p.pos`).
     pub compared: Vec<String>,
     /// Identifiers the condition mentions (`STATE_FIRED` in `x.load(..) == STATE_FIRED`).
     pub idents: Vec<String>,

@@ -820,11 +820,25 @@ impl<'a> CrateCx<'a> {
 
     /// Whether `d` decides a call that does some work (other than formatting) in file `file`.
     pub fn decides_work(&self, file: usize, d: &Decision, except: &StateAccess) -> bool {
+        self.decides_work_but(file, d, |at| at == except.region.start_byte)
+    }
+
+    /// [`Self::decides_work`], but for the work of the act's own statement up to `value_end`,
+    /// the end of the value it writes (`Health::new(state)` in `*g = Health::new(state)`).
+    pub fn decides_work_beside(
+        &self,
+        file: usize,
+        d: &Decision,
+        act: &StateAccess,
+        value_end: u32,
+    ) -> bool {
+        self.decides_work_but(file, d, |at| at >= act.region.start_byte && at < value_end)
+    }
+
+    fn decides_work_but(&self, file: usize, d: &Decision, skip: impl Fn(u32) -> bool) -> bool {
         self.files.get(file).is_some_and(|f| {
             f.work.iter().any(|&(body, at)| {
-                body == d.body
-                    && at != except.region.start_byte
-                    && d.gated.iter().any(|&(s, e)| s <= at && at < e)
+                body == d.body && !skip(at) && d.gated.iter().any(|&(s, e)| s <= at && at < e)
             })
         })
     }

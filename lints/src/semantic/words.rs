@@ -21,15 +21,44 @@ impl Words {
         }
     }
 
+    /// Whether one of the words starts a word of `hay`: at its start, after a character that
+    /// is no letter or digit (`_`), or at a capital after a lowercase letter or a digit
+    /// (`DbConn`, `spawn_task`; not `Respawn`).
+    pub fn any_word_start_in(&self, hay: &str) -> bool {
+        let bytes = hay.as_bytes();
+        let starts_word = |i: usize| {
+            i == 0 || {
+                let prev = bytes[i - 1];
+                !prev.is_ascii_alphanumeric()
+                    || (bytes[i].is_ascii_uppercase()
+                        && (prev.is_ascii_lowercase() || prev.is_ascii_digit()))
+            }
+        };
+        match self.automaton() {
+            Some(a) => a.find_overlapping_iter(hay).any(|m| starts_word(m.start())),
+            None => {
+                let lower = hay.to_ascii_lowercase();
+                self.list
+                    .iter()
+                    .any(|w| lower.match_indices(w).any(|(i, _)| starts_word(i)))
+            }
+        }
+    }
+
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton
+            .get_or_init(|| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(self.list)
+                    .ok()
+            })
+            .as_ref()
+    }
+
     /// Whether `hay`, lowercased, contains one of the words.
     pub fn any_in(&self, hay: &str) -> bool {
-        let automaton = self.automaton.get_or_init(|| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(self.list)
-                .ok()
-        });
-        match automaton {
+        match self.automaton() {
             Some(a) => a.is_match(hay),
             // Only a list too large for the automaton gets here; the plain search agrees.
             None => {
@@ -64,6 +93,27 @@ mod tests {
                 .any(|w| lower.contains(w));
             assert_eq!(plain, expected, "{hay}");
             assert_eq!(LOCKS.any_in(hay), expected, "{hay}");
+        }
+    }
+
+    static SPAWNS: Words = Words::new(&["spawn", "conn"]);
+
+    #[test]
+    fn a_word_start_is_the_names_start_an_underscore_or_a_capital_after_lowercase() {
+        for (hay, expected) in [
+            ("spawn_worker", true),
+            ("TaskSpawner", true),
+            ("DbConn", true),
+            ("db_conn", true),
+            ("db2Conn", true),
+            ("RespawnPoint", false),
+            ("respawn", false),
+            ("reconnect", false),
+            // Overlapping candidates: the second `spawn` starts a word.
+            ("respawn_spawn", true),
+            ("SPAWN", true),
+        ] {
+            assert_eq!(SPAWNS.any_word_start_in(hay), expected, "{hay}");
         }
     }
 }

@@ -167,6 +167,17 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
             {
                 return None;
             }
+            // The same, with the stored value built from every compared local
+            // (`if dim == p.dim && pos == p.pos { return false } *p = Some(Point { dim, pos, ..
+            // })`): a `bool` it returns says whether this call's value differed, and two
+            // racers with one value both hear "changed" for the same write.
+            if let Written::Built(names, value_end) = &w.written
+                && !d.compared.is_empty()
+                && d.compared.iter().all(|c| names.contains(c))
+                && !cx.decides_work_beside(g.act_file, d, g.act, *value_end)
+            {
+                return None;
+            }
             // `drivers.retain(|d| !d.is_gone())`, `queue.sort_by_key(..)`: the act decides
             // each element for itself under its own guard, and a second run changes nothing
             // the first left, so it relies on nothing the earlier check saw (a predicate over

@@ -154,6 +154,8 @@ static IDENTITY_WORDS: Words = Words::new(&[
     "uuid",
     "spawn",
     "connect",
+    "reconnect",
+    "resubscribe",
     "listener",
     "watcher",
     "subscribe",
@@ -229,7 +231,8 @@ fn has_identity_word(name: &str) -> bool {
     {
         return false;
     }
-    IDENTITY_WORDS.any_in(name)
+    // At a word's start: a `RespawnPoint` is no spawned task, a `Spawner`'s `spawn_x` is.
+    IDENTITY_WORDS.any_word_start_in(name)
 }
 
 /// The same for a variant or struct named for a handler (`MaybeBuilt::Handler(..)`,
@@ -410,9 +413,40 @@ impl Walker<'_, '_> {
             Written::Identity
         } else if let Some(name) = local_name(v) {
             Written::Local(name)
+        } else if let Some(names) = self.built_from_locals(v) {
+            Written::Built(
+                names,
+                Region::from_span(super::spans::expr_span(v)).end_byte,
+            )
         } else {
             Written::Other
         }
+    }
+
+    /// The locals a struct literal or a constructor call (`Some(..)`, `Point(..)`,
+    /// `Health::new(..)`, `from(..)`) names, when `v` is one.
+    fn built_from_locals(&self, v: &syn::Expr) -> Option<Vec<String>> {
+        let built = match peel(v) {
+            syn::Expr::Struct(_) => true,
+            syn::Expr::Call(c) => {
+                crate::semantic::syntax::path_last_ident(&c.func).is_some_and(|i| {
+                    let i = i.to_string();
+                    i.starts_with(|c: char| c.is_ascii_uppercase()) || i == "new" || i == "from"
+                })
+            }
+            _ => false,
+        };
+        if !built {
+            return None;
+        }
+        let mut idents = std::collections::BTreeSet::new();
+        collect_idents(quote::ToTokens::to_token_stream(v), &mut idents);
+        Some(
+            idents
+                .into_iter()
+                .filter(|i| self.core.env.lookup(i).is_some())
+                .collect(),
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -726,15 +760,7 @@ impl Walker<'_, '_> {
         let mut idents = std::collections::BTreeSet::new();
         collect_idents(quote::ToTokens::to_token_stream(cond), &mut idents);
         // `if new == *g { return }`: the local the state is compared with for equality.
-        let compared = match peel(cond) {
-            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) => {
-                [&*b.left, &*b.right]
-                    .into_iter()
-                    .filter_map(local_name)
-                    .collect()
-            }
-            _ => Vec::new(),
-        };
+        let compared = compared_locals(cond);
         self.core.facts.decisions.push(Decision {
             compared,
             body: body_id,
@@ -922,6 +948,24 @@ pub(crate) fn try_claim(cond: &syn::Expr) -> Option<bool> {
     }
 }
 
+/// The locals an `==`/`!=` condition compares with, through `&&` (each comparison of
+/// `!forced && dim == p.dim && pos == p.pos`).
+fn compared_locals(cond: &syn::Expr) -> Vec<String> {
+    match peel(cond) {
+        syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) => {
+            [&*b.left, &*b.right]
+                .into_iter()
+                .filter_map(local_name)
+                .collect()
+        }
+        syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            let mut out = compared_locals(&b.left);
+            out.extend(compared_locals(&b.right));
+            out
+        }
+        _ => Vec::new(),
+    }
+}
 #[cfg(test)]
 mod tests {
     use crate::semantic::facts::{AccessKind, AccessTarget};
