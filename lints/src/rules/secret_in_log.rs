@@ -63,8 +63,9 @@
 //! or an `if`/`match` each branch of which is one. A name the fn also binds any other way (a
 //! parameter, a `match` arm, a closure's parameter) is not such a local. A local the fn
 //! `match`es by an enum's fieldless variants, every arm one of them or `_` (`match api_key {
-//! AdminApiKey::Create => .. }`: a protocol's request kind) is that enum, which carries no
-//! text, not a secret (a variant with fields, `Auth::Bearer(t)`, may carry one, and a name the
+//! AdminApiKey::Create => .. }`: a protocol's request kind), or compares with one (`api_key ==
+//! ApiKey::MetadataKey`), is that enum, which carries no text, not a secret — also a field
+//! path so matched or compared (`info.request_api_key`) (a variant with fields, `Auth::Bearer(t)`, may carry one, and a name the
 //! fn binds with two `let`s is not read this way); and an associated `..KEY` constant read
 //! through a type parameter (`R::API_KEY` in `fn send<R: Request>(..)`, `Self::API_KEY` in a
 //! trait's default body) is an interface's constant whose value each implementing type picks
@@ -143,10 +144,7 @@ fn fixed_text(
     literal_texts: &[(u32, u32, std::collections::BTreeSet<String>)],
     r: &SecretRef,
 ) -> bool {
-    let syn::Expr::Path(p) = crate::semantic::syntax::peel(&r.expr) else {
-        return false;
-    };
-    let Some(name) = p.path.get_ident() else {
+    let Some(name) = crate::semantic::syntax::place_name(&r.expr) else {
         return false;
     };
     let at = cx.region(r.span).start_byte;
@@ -154,7 +152,7 @@ fn fixed_text(
         .iter()
         .filter(|(lo, hi, _)| *lo <= at && at < *hi)
         .min_by_key(|(lo, hi, _)| hi - lo)
-        .is_some_and(|(_, _, names)| names.contains(&name.to_string()))
+        .is_some_and(|(_, _, names)| names.contains(&name))
 }
 
 /// `R::API_KEY` with `R` a type parameter (or `Self` in a trait's default body; also `<R as
@@ -501,7 +499,7 @@ impl Lint for SecretInLog {
         if LITERAL_BINDING_HINTS.iter().any(|h| body.contains(h)) {
             names = crate::semantic::syntax::literal_text_bindings(f.sig, f.block);
         }
-        if body.contains("match ") {
+        if body.contains("match ") || body.contains("==") || body.contains("!=") {
             names.extend(crate::semantic::syntax::variant_matched_locals(f.block));
         }
         if !names.is_empty() {

@@ -43,7 +43,8 @@
 //! - any other send: one notification outside such a loop (`let _ = status_tx.send(Done);`),
 //!   a send followed by leaving (`let _ = tx.send(Failed(e)).await; return Ok(());`), a send
 //!   in a `for` over a collection (each turn's message is one more of a bounded number), or on
-//!   a sender the loop binds anew each turn (`for out in outputs { let _ = out.send(m); }`:
+//!   a sender the loop binds anew each turn (`for out in outputs { let _ = out.send(m); }`,
+//!   also one it moves out of a collection, `let (_, tx) = waiters.remove(i)`:
 //!   each receiver is another consumer). If the receiver is gone, the message has no reader
 //!   left and nothing goes on producing for it; the receiving side's end is where that end
 //!   shows;
@@ -283,7 +284,9 @@
 //!   reason says the same in a form tools read;
 //! - an error passed on after it was logged: `error!(%e, ..);` then, within 25 lines of the
 //!   same fn, `let _ = tx.send(Err(e)).await;`, or a message built from the logged error value
-//!   (`e`, `err`, `error`, `*_err`, `*_error`: `abort_tx.send(Shutdown::error(e.to_string()))`)
+//!   (`e`, `err`, `error`, `*_err`, `*_error`: `abort_tx.send(Shutdown::error(e.to_string()))`),
+//!   also to any other call (`respond_with_error(&mut http, format!("read failed: {e}"))
+//!   .await.ok();`, the error's copy to a client whose connection just failed)
 //!   — a consumer that is gone loses only a copy of an error already in the log;
 //! - `Drop::drop` and a deferred block (`defer! { .. }`, which a guard's `Drop` runs): no
 //!   caller to report to, and best-effort cleanup is the idiom;
@@ -1050,12 +1053,35 @@ const LOGGED_WITHIN_LINES: u32 = 25;
 fn forwards_logged_error(send: &syn::ExprMethodCall, logged: Option<&[String]>) -> bool {
     logged.is_some_and(|errors| {
         send.args.first().is_some_and(|a| is_variant_call(a, "Err"))
-            || send.args.iter().any(|a| {
-                let mut named = std::collections::BTreeSet::new();
-                value_names(a.to_token_stream(), &mut named);
-                errors.iter().any(|e| named.contains(e))
-            })
+            || mentions_any(send.args.iter(), errors)
     })
+}
+
+/// Whether one of `args` names one of `names` (also as a format string's capture).
+fn mentions_any<'a>(mut args: impl Iterator<Item = &'a syn::Expr>, names: &[String]) -> bool {
+    args.any(|a| {
+        let mut named = std::collections::BTreeSet::new();
+        value_names(a.to_token_stream(), &mut named);
+        names.iter().any(|e| named.contains(e))
+    })
+}
+
+/// `error!("read failed: {e}"); respond_with_error(&mut http, format!("read failed: {e}"))
+/// .await.ok();`: any other call handed the error just logged (a response to the client that
+/// failed) loses only a copy of it.
+fn reports_logged_error(e: &syn::Expr, logged: Option<&[String]>) -> bool {
+    let Some(errors) = logged.filter(|errors| !errors.is_empty()) else {
+        return false;
+    };
+    let mut e = peel(e);
+    while let syn::Expr::Await(a) = e {
+        e = peel(&a.base);
+    }
+    match e {
+        syn::Expr::Call(c) => mentions_any(c.args.iter(), errors),
+        syn::Expr::MethodCall(mc) => mentions_any(mc.args.iter(), errors),
+        _ => false,
+    }
 }
 
 /// The names `tokens` mention: identifiers, and format strings' inline captures
@@ -1972,7 +1998,8 @@ fn is_receiver_name(name: &str) -> bool {
 
 /// The names a loop binds anew each turn: its own pattern (`for out in ..`, `while let
 /// Some((route, frame)) = ..`), and, in source order, what a `let` or `if let` inside it
-/// binds from one of those (`let output = self.outputs.get_mut(&input)`). A binding of
+/// binds from one of those (`let output = self.outputs.get_mut(&input)`) or from an element
+/// it moves out of a collection (`let (_, send) = waiters.remove(i)`). A binding of
 /// something else (`let Some(out) = self.out.as_ref() else { .. }`) is the same value each
 /// turn.
 fn per_turn_bindings(l: &syn::Expr) -> Vec<String> {
@@ -1996,10 +2023,24 @@ fn per_turn_bindings(l: &syn::Expr) -> Vec<String> {
         fn bind(&mut self, pat: &syn::Pat, from: &syn::Expr) {
             let mut idents = std::collections::BTreeSet::new();
             collect_idents(from.to_token_stream(), &mut idents);
-            if idents.iter().any(|i| self.0.contains(i)) {
+            if idents.iter().any(|i| self.0.contains(i)) || takes_element(from) {
                 crate::semantic::syntax::pat_names(pat, self.0);
             }
         }
+    }
+    /// `let (_, send) = waiters.remove(i)`: an element moved out of a collection, another
+    /// one each turn.
+    fn takes_element(e: &syn::Expr) -> bool {
+        let mut e = peel(e);
+        while let syn::Expr::MethodCall(mc) = e
+            && matches!(mc.method.to_string().as_str(), "unwrap" | "expect")
+        {
+            e = peel(&mc.receiver);
+        }
+        matches!(e, syn::Expr::MethodCall(mc) if matches!(
+            mc.method.to_string().as_str(),
+            "remove" | "swap_remove" | "pop" | "pop_front" | "pop_back"
+        ))
     }
     impl<'ast> syn::visit::Visit<'ast> for Derived<'_> {
         fn visit_local(&mut self, local: &'ast syn::Local) {
@@ -2644,7 +2685,11 @@ fn loss(cx: &Cx, e: &syn::Expr, logged: Option<&[String]>, sets: SendSets) -> Lo
         return answer;
     }
     let Some(send) = send_call(e) else {
-        return Loss::Data;
+        return if reports_logged_error(e, logged) {
+            Loss::Nothing
+        } else {
+            Loss::Data
+        };
     };
     // One send outside any loop: if its receiver is gone, the message has no reader left, and
     // nothing goes on producing for it (the receiving side's end is where that end shows). In a

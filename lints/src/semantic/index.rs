@@ -736,28 +736,57 @@ impl CrateIndex {
     /// is a hand-written `Debug` of a workspace type: it has one and no `Display`, so `{}`
     /// cannot name it and `{:?}` prints what its author chose (unleash's `EdgeToken`, whose
     /// `Debug` prints `project:env.[redacted]`).
+    /// Also a type with neither, whose derived `Debug` shows its secret-named fields
+    /// (`access_token: Token`) through such a hand-written `Debug` (one level deep).
     pub fn formats_by_hand(&self, ty: &Ty) -> bool {
+        self.formats_by_hand_depth(ty, 0)
+    }
+
+    fn formats_by_hand_depth(&self, ty: &Ty, depth: usize) -> bool {
         let element = ty.element();
         [ty.peel(), element.peel()].into_iter().any(|t| {
             let Some(path) = t.path_str() else {
                 return false;
             };
-            let has = |index: &CrateIndex, owner: &str, key: &str| {
-                index
-                    .sealed()
-                    .methods
-                    .contains_key(&(owner.to_string(), key.to_string()))
-            };
-            let by_hand = |index: &CrateIndex, owner: &str| {
-                has(index, owner, DEBUG_IMPL) && !has(index, owner, DISPLAY_IMPL)
-            };
             match self.local_path(path) {
-                Some(owner) => by_hand(self, &owner),
-                None => self
-                    .sibling_of(path)
-                    .is_some_and(|(sib, inner)| by_hand(sib, &sib.canon(&inner))),
+                Some(owner) => self.owner_formats_by_hand(&owner, depth),
+                None => self.sibling_of(path).is_some_and(|(sib, inner)| {
+                    sib.owner_formats_by_hand(&sib.canon(&inner), depth)
+                }),
             }
         })
+    }
+
+    fn owner_formats_by_hand(&self, owner: &str, depth: usize) -> bool {
+        let has = |key: &str| {
+            self.sealed()
+                .methods
+                .contains_key(&(owner.to_string(), key.to_string()))
+        };
+        if has(DISPLAY_IMPL) {
+            return false;
+        }
+        if has(DEBUG_IMPL) {
+            return true;
+        }
+        if depth > 0 {
+            return false;
+        }
+        let mut secret_fields = self
+            .fields
+            .range((owner.to_string(), String::new())..)
+            .take_while(|((o, _), _)| o == owner)
+            .filter(|((_, field), _)| {
+                super::secret_names::classify_value(field)
+                    == super::secret_names::NameClass::Secret(
+                        super::secret_names::SecretKind::Credential,
+                    )
+            })
+            .peekable();
+        secret_fields.peek().is_some()
+            && secret_fields.all(|(_, tys)| {
+                !tys.is_empty() && tys.iter().all(|t| self.formats_by_hand_depth(t, depth + 1))
+            })
     }
 
     /// The `Deref::Target` of a crate type (`owner` canonical), when exactly one impl says it.

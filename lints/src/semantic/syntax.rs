@@ -969,12 +969,28 @@ pub fn chain_root(e: &syn::Expr) -> Option<&syn::Ident> {
     }
 }
 
+/// A local or a field path as text (`api_key`, `request_info.request_api_key`), through `&`,
+/// `*` and parentheses.
+pub fn place_name(e: &syn::Expr) -> Option<String> {
+    match peel(e) {
+        syn::Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+        syn::Expr::Field(f) => {
+            let base = place_name(&f.base)?;
+            Some(format!("{base}.{}", member_name(&f.member)))
+        }
+        syn::Expr::Reference(r) => place_name(&r.expr),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => place_name(&u.expr),
+        _ => None,
+    }
+}
+
 /// The locals of a fn that a `match` takes apart by an enum's fieldless variants, every arm a
 /// unit variant or `_` (`match api_key { AdminApiKey::Create => .., AdminApiKey::Delete |
 /// AdminApiKey::List => .., _ => .. }`): an enum's value, which carries no text, whatever its
 /// name says. A variant with fields (`Auth::Bearer(t)`) may carry the secret; `Option::`/
 /// `Result::` say nothing of the value inside; a name the fn binds with more than one `let`
-/// may be something else elsewhere.
+/// may be something else elsewhere. Also a local or field path compared with such a variant
+/// (`api_key == ApiKey::MetadataKey`, `info.request_api_key != ApiKey::FetchKey`).
 pub fn variant_matched_locals(block: &syn::Block) -> BTreeSet<String> {
     use syn::visit::Visit;
     #[derive(Default)]
@@ -1003,17 +1019,46 @@ pub fn variant_matched_locals(block: &syn::Block) -> BTreeSet<String> {
             _ => None,
         }
     }
+    /// A unit variant named through its enum as a value (`ApiKey::MetadataKey`).
+    fn unit_variant(e: &syn::Expr) -> bool {
+        let syn::Expr::Path(p) = peel(e) else {
+            return false;
+        };
+        let segs = &p.path.segments;
+        segs.len() >= 2
+            && segs.last().is_some_and(|s| {
+                s.ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_uppercase())
+            })
+            && segs.iter().rev().nth(1).is_some_and(|s| {
+                let e = s.ident.to_string();
+                e.starts_with(|c: char| c.is_ascii_uppercase())
+                    && !matches!(e.as_str(), "Option" | "Result")
+            })
+    }
     impl<'ast> Visit<'ast> for Scan {
         fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
-            if let syn::Expr::Path(p) = peel(&m.expr)
-                && let Some(name) = p.path.get_ident()
-            {
+            if let Some(name) = place_name(&m.expr) {
                 let arms: Option<Vec<bool>> = m.arms.iter().map(|a| unit_arm(&a.pat)).collect();
                 if arms.is_some_and(|a| a.contains(&true)) {
-                    self.matched.insert(name.to_string());
+                    self.matched.insert(name);
                 }
             }
             syn::visit::visit_expr_match(self, m);
+        }
+        // `api_key == ApiKey::MetadataKey`: compared with a unit variant, it holds one.
+        fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+            if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) {
+                for (place, other) in [(&b.left, &b.right), (&b.right, &b.left)] {
+                    if unit_variant(other)
+                        && let Some(name) = place_name(place)
+                    {
+                        self.matched.insert(name);
+                    }
+                }
+            }
+            syn::visit::visit_expr_binary(self, b);
         }
         fn visit_local(&mut self, l: &'ast syn::Local) {
             let mut names = Vec::new();
