@@ -722,7 +722,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i3
         );
         let _ = writeln!(
             err,
-            "racewise: {} file(s) skipped: under a crate's src/ but reached by no `mod` declaration (not compiled)",
+            "racewise: {} file(s) skipped: in a package but reached by no crate root's `mod` declarations (not compiled)",
             analysis.skipped_unreachable.len()
         );
         for file in &analysis.skipped_unreachable {

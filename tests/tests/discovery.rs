@@ -61,12 +61,18 @@ fn ignores_gitignored_hidden_and_target_unless_no_ignore() {
         "Cargo.toml",
         "[package]\nname = \"d\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
     );
-    // Declared, so the crate compiles it (an undeclared file under src/ is not scanned: see
-    // `files_no_mod_reaches_are_skipped_unless_named`).
+    // Declared, so the crate compiles it (an undeclared file is not scanned: see
+    // `files_no_mod_reaches_are_skipped_unless_named`); the files outside `src/` by `#[path]`.
     write(
         &root,
         "src/lib.rs",
-        &format!("mod nested {{ mod deep; }}\n{HAZARD}"),
+        &format!(
+            "mod nested {{ mod deep; }}\n\
+             #[path = \"../generated/out.rs\"] mod generated;\n\
+             #[path = \"../target/debug/build/x.rs\"] mod build_out;\n\
+             #[path = \"../.hidden/h.rs\"] mod hidden;\n\
+             #[path = \"../vendor/v.rs\"] mod vendored;\n{HAZARD}"
+        ),
     );
     write(&root, "src/nested/deep.rs", HAZARD);
     write(&root, "generated/out.rs", HAZARD);
@@ -122,8 +128,9 @@ fn a_single_file_and_a_missing_path() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
-/// A file under a crate's `src/` that no crate root's module tree reaches is not compiled and
-/// must not be reported (spacedrive's `core/src/service/watcher_old/` produced 44 findings);
+/// A file of a package that no crate root's module tree reaches is not compiled and must not be
+/// reported (spacedrive's `core/src/service/watcher_old/` produced 44 findings; tremor's
+/// `depricated/`, outside `src/`, a swallowed error in code cargo never builds);
 /// every way Rust reaches a file keeps it, and naming the file on the command line keeps it too.
 #[test]
 fn files_no_mod_reaches_are_skipped_unless_named() {
@@ -168,10 +175,11 @@ fn files_no_mod_reaches_are_skipped_unless_named() {
         ]
     );
     // legacy.rs, store_old.rs, platform/macos.rs, watcher_old/{mod,platform}.rs,
-    // bin/worker/unused.rs.
+    // bin/worker/unused.rs under src/; deprecated/old_source.rs and scripts/gen_routes.rs,
+    // which no target names.
     assert!(
         run.stderr.contains(
-            "racewise: 6 file(s) skipped: under a crate's src/ but reached by no `mod` declaration"
+            "racewise: 8 file(s) skipped: in a package but reached by no crate root's `mod` declarations"
         ),
         "{}",
         run.stderr

@@ -267,17 +267,18 @@ fn target_modules(
     crate_root
 }
 
-/// Files under a crate's `src/` that no module tree of the crate reaches (a file named on the
-/// command line is kept: the user asked for it), and each file's module path as the library's
+/// Files of a package that no module tree of the package reaches (a file named on the command
+/// line is kept: the user asked for it): under `src/` a leftover nobody declares, elsewhere a
+/// directory no target names (`depricated/`, `scripts/`); cargo builds neither. And each
+/// file's module path as the library's
 /// or a binary's module tree has it, where that can be told (see
 /// [`super::module_tree::Reach::modules`]): its place on disk says otherwise for `include!`d
 /// and `#[path]` files and under a `[lib] path`.
 fn module_trees(files: &[SourceFile], located: &[(PathBuf, Option<PathBuf>)]) -> Trees {
-    let under_src = |abs: &Path, root: &Path| abs.starts_with(root.join("src"));
     let candidate: Vec<bool> = files
         .iter()
         .zip(located)
-        .map(|(f, (abs, root))| !f.explicit && root.as_deref().is_some_and(|r| under_src(abs, r)))
+        .map(|(f, (_, root))| !f.explicit && root.is_some())
         .collect();
     let mut roots: Vec<&Path> = located
         .iter()
