@@ -246,7 +246,8 @@
 //!   only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
 //!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`,
-//!   `SystemTime::try_from(pb_timestamp)`, `NonZeroU32::new(n)`,
+//!   `SystemTime::try_from(pb_timestamp)`, `OffsetDateTime::from_unix_timestamp(t)`,
+//!   `DateTime::from_timestamp_millis(ms)`, `NonZeroU32::new(n)`,
 //!   `StatusCode::from_u16(n)`, `Uuid::try_parse_ascii(b)`, `Uri::try_from(link)`,
 //!   `HeaderValue::try_from(s)`, an
 //!   identifier type's (`OwnedUserId::try_from(s)`, `ServerName::try_from(s)`: `..Id`, `..Name`),
@@ -777,6 +778,15 @@ fn checks_value(op: &str, ty: Option<&str>) -> bool {
             && ty.is_some_and(is_value_type))
         // `hex::decode(h)`, `BASE64_STANDARD.decode(s)`: "not valid hex/base64".
         || (op == "decode" && ty.is_some_and(names_text_encoding))
+        // `OffsetDateTime::from_unix_timestamp(t)`, `DateTime::from_timestamp_millis(ms)`: a
+        // range check of a number of seconds.
+        || ((op.starts_with("from_unix_timestamp") || op.starts_with("from_timestamp"))
+            && ty.is_some_and(is_time_type))
+}
+
+/// A date-time type of `time`, `chrono` or `jiff`.
+fn is_time_type(ty: &str) -> bool {
+    ty.ends_with("DateTime") || matches!(ty, "Timestamp" | "Utc" | "Local" | "Zoned")
 }
 
 /// A text encoding's module or engine: `hex`, `base64`, `BASE64_STANDARD`, `URL_SAFE_NO_PAD`.
