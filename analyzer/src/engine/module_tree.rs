@@ -331,7 +331,8 @@ struct Child {
 }
 
 /// Collects the files `tokens` declare into `out`; false if a `mod` names its module with a
-/// macro metavariable (`mod $name;`). `deep`: also look inside groups that are not macro bodies
+/// macro metavariable (`mod $name;`) or an `include!` names its file by a macro other than
+/// `OUT_DIR`'s. `deep`: also look inside groups that are not macro bodies
 /// (a `#[path]` module or an `include!` in a fn body); runs always use it, and `deep: false` is
 /// what the byte scan must match (its tests compare the two).
 fn scan(tokens: TokenStream, ctx: &Ctx, deep: bool, out: &mut Vec<Child>) -> bool {
@@ -431,6 +432,11 @@ fn scan(tokens: TokenStream, ctx: &Ctx, deep: bool, out: &mut Vec<Child>) -> boo
                             ctx: Some(ctx.clone()),
                             module: ctx.module.clone(),
                         });
+                    } else if !g.stream().to_string().contains("OUT_DIR") {
+                        // `include!(concat!(env!("CARGO_MANIFEST_DIR"), ..))`: a source file
+                        // this scan cannot name, so which files are compiled cannot be told (a
+                        // build script's output under `OUT_DIR` is no source file).
+                        return false;
                     }
                     i += 3;
                     continue;

@@ -87,7 +87,8 @@
 //!   literal or a constructor built from every compared local (`if dim == p.dim && pos ==
 //!   p.pos { return false } *point = Some(RespawnPoint { dim, pos, yaw })`,
 //!   `*health = Health::new(new_state)`): a `bool` it returns then says whether this call's
-//!   value differed. A value built from anything the check did not compare stays flagged;
+//!   value differed. A value built without one of the compared locals, and an `&&` with an
+//!   ordering test in it (`epoch == cur.epoch && offset <= cur.offset`), stay flagged;
 //! - a set's insert of the key the check looked for, whose result the statement drops, decided
 //!   by a statement `if` whose branches neither leave nor hand a value on (`if
 //!   !scheduled.read().contains(&k) { scheduled.write().insert(k); *last.write() = now(); }

@@ -28,9 +28,12 @@
 //! struct or variant pattern has that type (`Auth::Bearer { token } => error!(%token)`) —
 //! unless the argument takes the value out (`.expose_secret()`, `.inner()`). Nor is a
 //! workspace type (or a collection of one) whose only formatting is a hand-written `impl Debug`
-//! — no `Display`, so `{}` cannot print it and `{:?}` prints what its author chose (an
-//! `EdgeToken` whose `Debug` shows `project:env.[redacted]`); its raw field (`token.token`) and
-//! a type that also has a `Display` are still reported. Macros imported
+//! that hands no secret field on as it is — no `Display` (hand-written or derived: derive_more,
+//! strum, thiserror's `Error`), so `{}` cannot print it and `{:?}` prints what its author chose
+//! (an `EdgeToken` whose `Debug` shows `project:env.[redacted]`), or a derived `Debug` whose
+//! secret-named fields are such types (`access_token: Token`); its raw field (`token.token`), a
+//! `Debug` that writes `self.0` or `.field("password", &self.password)`, and a type that also
+//! has a `Display` are still reported. Macros imported
 //! under another name (`use log::info as log_info;`) are resolved. Test code is not checked.
 //!
 //! Every form of tracing's structured fields is read: shorthand with a sigil (`info!(%token,
@@ -63,9 +66,8 @@
 //! or an `if`/`match` each branch of which is one. A name the fn also binds any other way (a
 //! parameter, a `match` arm, a closure's parameter) is not such a local. A local the fn
 //! `match`es by an enum's fieldless variants, every arm one of them or `_` (`match api_key {
-//! AdminApiKey::Create => .. }`: a protocol's request kind), or compares with one (`api_key ==
-//! ApiKey::MetadataKey`), is that enum, which carries no text, not a secret — also a field
-//! path so matched or compared (`info.request_api_key`) (a variant with fields, `Auth::Bearer(t)`, may carry one, and a name the
+//! AdminApiKey::Create => .. }`: a protocol's request kind) is that enum, which carries no
+//! text, not a secret — also a field path so matched (`match info.request_api_key { .. }`) (a variant with fields, `Auth::Bearer(t)`, may carry one, and a name the
 //! fn binds with two `let`s is not read this way); and an associated `..KEY` constant read
 //! through a type parameter (`R::API_KEY` in `fn send<R: Request>(..)`, `Self::API_KEY` in a
 //! trait's default body) is an interface's constant whose value each implementing type picks
@@ -499,7 +501,7 @@ impl Lint for SecretInLog {
         if LITERAL_BINDING_HINTS.iter().any(|h| body.contains(h)) {
             names = crate::semantic::syntax::literal_text_bindings(f.sig, f.block);
         }
-        if body.contains("match ") || body.contains("==") || body.contains("!=") {
+        if body.contains("match ") {
             names.extend(crate::semantic::syntax::variant_matched_locals(f.block));
         }
         if !names.is_empty() {

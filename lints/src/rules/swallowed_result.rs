@@ -44,7 +44,7 @@
 //!   a send followed by leaving (`let _ = tx.send(Failed(e)).await; return Ok(());`), a send
 //!   in a `for` over a collection (each turn's message is one more of a bounded number), or on
 //!   a sender the loop binds anew each turn (`for out in outputs { let _ = out.send(m); }`,
-//!   also one it moves out of a collection, `let (_, tx) = waiters.remove(i)`:
+//!   also one it moves out of a collection by position, `let (_, tx) = waiters.remove(i)`:
 //!   each receiver is another consumer). If the receiver is gone, the message has no reader
 //!   left and nothing goes on producing for it; the receiving side's end is where that end
 //!   shows;
@@ -286,8 +286,9 @@
 //! - an error passed on after it was logged: `error!(%e, ..);` then, within 25 lines of the
 //!   same fn, `let _ = tx.send(Err(e)).await;`, or a message built from the logged error value
 //!   (`e`, `err`, `error`, `*_err`, `*_error`: `abort_tx.send(Shutdown::error(e.to_string()))`),
-//!   also to any other call (`respond_with_error(&mut http, format!("read failed: {e}"))
-//!   .await.ok();`, the error's copy to a client whose connection just failed)
+//!   also to a call named for answering with it (`respond_with_error(&mut http,
+//!   format!("read failed: {e}")).await.ok();`, the error's copy to a client whose connection
+//!   just failed; `err`, `fail`, `respond`, `reply`, `reject` in its name)
 //!   — a consumer that is gone loses only a copy of an error already in the log;
 //! - `Drop::drop` and a deferred block (`defer! { .. }`, which a guard's `Drop` runs): no
 //!   caller to report to, and best-effort cleanup is the idiom;
@@ -1087,9 +1088,23 @@ fn reports_logged_error(e: &syn::Expr, logged: Option<&[String]>) -> bool {
     while let syn::Expr::Await(a) = e {
         e = peel(&a.base);
     }
+    // Named for answering with the error (`respond_with_error`, `reply_err`, `send_failure`):
+    // a `requeue(job, e)` that fails loses the job, not a copy of the error.
+    let reports = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        ["err", "fail", "respond", "reply", "reject"]
+            .iter()
+            .any(|w| name.contains(w))
+    };
     match e {
-        syn::Expr::Call(c) => mentions_any(c.args.iter(), errors),
-        syn::Expr::MethodCall(mc) => mentions_any(mc.args.iter(), errors),
+        syn::Expr::Call(c) => {
+            crate::semantic::syntax::path_last_ident(&c.func)
+                .is_some_and(|i| reports(&i.to_string()))
+                && mentions_any(c.args.iter(), errors)
+        }
+        syn::Expr::MethodCall(mc) => {
+            reports(&mc.method.to_string()) && mentions_any(mc.args.iter(), errors)
+        }
         _ => false,
     }
 }
@@ -2038,8 +2053,9 @@ fn per_turn_bindings(l: &syn::Expr) -> Vec<String> {
             }
         }
     }
-    /// `let (_, send) = waiters.remove(i)`: an element moved out of a collection, another
-    /// one each turn.
+    /// `let (_, send) = waiters.remove(i)`: an element moved out of a collection by its
+    /// position, another one each turn (a `pop_front` that a round-robin pushes back is the
+    /// same few senders coming round).
     fn takes_element(e: &syn::Expr) -> bool {
         let mut e = peel(e);
         while let syn::Expr::MethodCall(mc) = e
@@ -2047,9 +2063,9 @@ fn per_turn_bindings(l: &syn::Expr) -> Vec<String> {
         {
             e = peel(&mc.receiver);
         }
-        matches!(e, syn::Expr::MethodCall(mc) if matches!(
+        matches!(e, syn::Expr::MethodCall(mc) if mc.args.len() == 1 && matches!(
             mc.method.to_string().as_str(),
-            "remove" | "swap_remove" | "pop" | "pop_front" | "pop_back"
+            "remove" | "swap_remove" | "shift_remove"
         ))
     }
     impl<'ast> syn::visit::Visit<'ast> for Derived<'_> {
@@ -3465,13 +3481,24 @@ fn propagates_error_of(stmt: &syn::Stmt, names: &std::collections::BTreeSet<Stri
             });
             syn::visit::visit_expr_try(self, t);
         }
-        // `File::create(dir.join(..)).expect("..")`: the panic carries the error too.
+        // `File::create(dir.join(..)).expect("..")`: the panic carries the error too, when
+        // the unwrapped call takes the path as an argument (not `dir.file_name().unwrap()`).
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
             if matches!(m.method.to_string().as_str(), "expect" | "unwrap") {
-                self.found |=
-                    crate::semantic::syntax::any_ident(m.receiver.to_token_stream(), &|i| {
+                let mut r = peel(&m.receiver);
+                while let syn::Expr::Await(a) = r {
+                    r = peel(&a.base);
+                }
+                let args: Vec<&syn::Expr> = match r {
+                    syn::Expr::Call(c) => c.args.iter().collect(),
+                    syn::Expr::MethodCall(mc) => mc.args.iter().collect(),
+                    _ => Vec::new(),
+                };
+                self.found |= args.iter().any(|a| {
+                    crate::semantic::syntax::any_ident(a.to_token_stream(), &|i| {
                         self.names.iter().any(|n| i == n)
-                    });
+                    })
+                });
             }
             syn::visit::visit_expr_method_call(self, m);
         }

@@ -424,7 +424,7 @@ impl Resolver<'_, '_, '_> {
         let Some(index) = self.index(krate) else {
             return Resolution::Unknown;
         };
-        if index.eval(receiver).has_own_methods() {
+        if index.eval(receiver).owns_method(name) {
             return Resolution::External;
         }
         let Some(owner) = index.method_owner(receiver) else {
@@ -772,7 +772,8 @@ impl CallGraph {
                     Some(Resolution::Alternatives(ns)) => ns,
                     Some(Resolution::External) => continue,
                     Some(Resolution::MadeOutside) => {
-                        g.unfollowed_by_trait.insert(site.unfollowed_key());
+                        g.unfollowed_by_trait
+                            .insert(site.unfollowed_key(|o| ci.cx.index.names_alias(o)));
                         continue;
                     }
                     // Another crate's path (`None`) may be a member's the index does not link;
@@ -787,7 +788,7 @@ impl CallGraph {
                         if res.is_some() {
                             g.stats.unknown += 1;
                         }
-                        let key = site.unfollowed_key();
+                        let key = site.unfollowed_key(|o| ci.cx.index.names_alias(o));
                         g.unfollowed.insert(key);
                         // A member's path (`store::open`) reaches only that member's fns and
                         // what it re-exports: the key is that member's (see

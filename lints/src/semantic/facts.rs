@@ -591,6 +591,9 @@ pub struct CallSite {
     /// counts it run off the workers where the receiving fn hands that parameter to a
     /// runtime's `block_on` ([`FnDef::block_on_params`]).
     pub future_to: Option<(u32, u8)>,
+    /// A path call whose owner is a type parameter in scope (`Backend::open(..)` in `impl<Backend:
+    /// Storage>`): any type's fn of that name may be the callee.
+    pub generic_owner: bool,
 }
 
 /// Where a call site's finding would sit, and the guards alive at it.
@@ -653,18 +656,28 @@ impl FnDef {
 
 impl CallSite {
     /// The [`call_key`] of this call when the graph cannot follow it (see [`scoped_key`]).
-    pub fn unfollowed_key(&self) -> u64 {
+    /// `alias`: whether an owner names a type alias of the crate (`type Store = DiskStore;`),
+    /// which stands for another type, so any fn of the name may be the callee.
+    pub fn unfollowed_key(&self, alias: impl Fn(&str) -> bool) -> u64 {
+        let generic = self.generic_owner || owner_segment(self.callee_path()).is_some_and(alias);
         let key = match &self.callee {
             Callee::Path(p) if self.handed_to.is_some() => {
-                call_key(&value_call_name(p), CallShape::Value)
+                call_key(&value_call_name(p, generic), CallShape::Value)
             }
             Callee::Path(p) => match CallShape::of_path(p, self.argc) {
-                shape @ CallShape::Assoc(_) => call_key(&assoc_call_name(p), shape),
+                shape @ CallShape::Assoc(_) => call_key(&assoc_call_name(p, generic), shape),
                 shape => call_key(crate::semantic::syntax::last_segment(p), shape),
             },
             Callee::Method(_, m) => call_key(m, CallShape::Method(self.argc)),
         };
         scoped_key(key, self.in_test)
+    }
+
+    fn callee_path(&self) -> &str {
+        match &self.callee {
+            Callee::Path(p) => p,
+            Callee::Method(..) => "",
+        }
     }
 
     /// Guards alive at the call.
@@ -799,12 +812,12 @@ pub fn scoped_key(key: u64, in_test: bool) -> u64 {
 /// is no call of `Server::new`, whatever `Transport` turns out to be), or `name` alone when the
 /// owner may stand for any type (`Self`, a type parameter `T::new()`, an owner the walker could
 /// not name).
-pub fn assoc_call_name(path: &str) -> String {
+/// `generic`: the caller knows the owner to be a type parameter or an alias.
+pub fn assoc_call_name(path: &str, generic: bool) -> String {
     let name = crate::semantic::syntax::last_segment(path);
-    let owner = path.rsplit_once("::").map_or("", |(owner, _)| {
-        crate::semantic::syntax::last_segment(owner)
-    });
-    let generic = owner.is_empty()
+    let owner = owner_segment(path).unwrap_or("");
+    let generic = generic
+        || owner.is_empty()
         || owner == "Self"
         || (owner.len() <= 2 && owner.chars().all(|c| c.is_ascii_uppercase()));
     if generic {
@@ -816,11 +829,17 @@ pub fn assoc_call_name(path: &str) -> String {
 
 /// The name an unfollowed fn value (`.map(Owner::new)`, `post(upload)`) is kept under: an
 /// associated fn's as [`assoc_call_name`] gives it, a free fn's last segment.
-pub fn value_call_name(path: &str) -> String {
+pub fn value_call_name(path: &str, generic: bool) -> String {
     match CallShape::of_path(path, 0) {
-        CallShape::Assoc(_) => assoc_call_name(path),
+        CallShape::Assoc(_) => assoc_call_name(path, generic),
         _ => crate::semantic::syntax::last_segment(path).to_string(),
     }
+}
+
+/// The segment before a path's last (`Transport` in `net::Transport::new`).
+pub fn owner_segment(path: &str) -> Option<&str> {
+    path.rsplit_once("::")
+        .map(|(owner, _)| crate::semantic::syntax::last_segment(owner))
 }
 
 /// A call as [`FileFacts::unfollowed_names`] keeps it: the last path segment or the method
@@ -839,19 +858,27 @@ mod tests {
 
     #[test]
     fn an_unfollowed_associated_call_keeps_its_owner_unless_the_owner_is_generic() {
-        assert_eq!(assoc_call_name("Frame::new"), "Frame::new");
-        assert_eq!(assoc_call_name("gossip_wire::Frame::new"), "Frame::new");
-        assert_eq!(assoc_call_name("u64::reload"), "u64::reload");
+        assert_eq!(assoc_call_name("Frame::new", false), "Frame::new");
+        assert_eq!(
+            assoc_call_name("gossip_wire::Frame::new", false),
+            "Frame::new"
+        );
+        assert_eq!(assoc_call_name("u64::reload", false), "u64::reload");
         // Any type may stand behind these owners.
-        assert_eq!(assoc_call_name("Self::new"), "new");
-        assert_eq!(assoc_call_name("T::new"), "new");
-        assert_eq!(assoc_call_name("::new"), "new");
+        assert_eq!(assoc_call_name("Self::new", false), "new");
+        assert_eq!(assoc_call_name("T::new", false), "new");
+        assert_eq!(assoc_call_name("::new", false), "new");
+        // A type parameter or alias the caller knows of.
+        assert_eq!(assoc_call_name("Backend::open", true), "open");
         // A fn value: an associated fn's owner is kept, a free fn is its name.
-        assert_eq!(value_call_name("Codec::new"), "Codec::new");
-        assert_eq!(value_call_name("handlers::upload"), "upload");
+        assert_eq!(value_call_name("Codec::new", false), "Codec::new");
+        assert_eq!(value_call_name("handlers::upload", false), "upload");
         assert_ne!(
-            call_key(&assoc_call_name("Frame::new"), CallShape::Assoc(2)),
-            call_key(&assoc_call_name("Transport::new"), CallShape::Assoc(2))
+            call_key(&assoc_call_name("Frame::new", false), CallShape::Assoc(2)),
+            call_key(
+                &assoc_call_name("Transport::new", false),
+                CallShape::Assoc(2)
+            )
         );
     }
 }

@@ -667,6 +667,14 @@ impl CrateIndex {
         })
     }
 
+    /// Whether a type alias of the crate goes by this name (`Store` for `type Store =
+    /// DiskStore;`), wherever it is declared.
+    pub fn names_alias(&self, name: &str) -> bool {
+        self.aliases
+            .keys()
+            .any(|p| super::syntax::last_segment(p) == name)
+    }
+
     /// Expand crate-local type aliases (`type Shared = Arc<Mutex<Db>>`).
     pub fn expand(&self, ty: &Ty) -> Ty {
         let mut cur = self.canon_ty(ty);

@@ -989,8 +989,7 @@ pub fn place_name(e: &syn::Expr) -> Option<String> {
 /// AdminApiKey::List => .., _ => .. }`): an enum's value, which carries no text, whatever its
 /// name says. A variant with fields (`Auth::Bearer(t)`) may carry the secret; `Option::`/
 /// `Result::` say nothing of the value inside; a name the fn binds with more than one `let`
-/// may be something else elsewhere. Also a local or field path compared with such a variant
-/// (`api_key == ApiKey::MetadataKey`, `info.request_api_key != ApiKey::FetchKey`).
+/// may be something else elsewhere. A field path (`info.request_api_key`) is read the same way.
 pub fn variant_matched_locals(block: &syn::Block) -> BTreeSet<String> {
     use syn::visit::Visit;
     #[derive(Default)]
@@ -1019,24 +1018,6 @@ pub fn variant_matched_locals(block: &syn::Block) -> BTreeSet<String> {
             _ => None,
         }
     }
-    /// A unit variant named through its enum as a value (`ApiKey::MetadataKey`).
-    fn unit_variant(e: &syn::Expr) -> bool {
-        let syn::Expr::Path(p) = peel(e) else {
-            return false;
-        };
-        let segs = &p.path.segments;
-        segs.len() >= 2
-            && segs.last().is_some_and(|s| {
-                s.ident
-                    .to_string()
-                    .starts_with(|c: char| c.is_ascii_uppercase())
-            })
-            && segs.iter().rev().nth(1).is_some_and(|s| {
-                let e = s.ident.to_string();
-                e.starts_with(|c: char| c.is_ascii_uppercase())
-                    && !matches!(e.as_str(), "Option" | "Result")
-            })
-    }
     impl<'ast> Visit<'ast> for Scan {
         fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
             if let Some(name) = place_name(&m.expr) {
@@ -1046,19 +1027,6 @@ pub fn variant_matched_locals(block: &syn::Block) -> BTreeSet<String> {
                 }
             }
             syn::visit::visit_expr_match(self, m);
-        }
-        // `api_key == ApiKey::MetadataKey`: compared with a unit variant, it holds one.
-        fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
-            if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) {
-                for (place, other) in [(&b.left, &b.right), (&b.right, &b.left)] {
-                    if unit_variant(other)
-                        && let Some(name) = place_name(place)
-                    {
-                        self.matched.insert(name);
-                    }
-                }
-            }
-            syn::visit::visit_expr_binary(self, b);
         }
         fn visit_local(&mut self, l: &'ast syn::Local) {
             let mut names = Vec::new();

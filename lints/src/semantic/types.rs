@@ -226,17 +226,90 @@ const TRANSPARENT: &[&str] = &[
     "actix_web::web::Data",
 ];
 
-/// Those of [`TRANSPARENT`] that do not `Deref` to what they hold: a method called on one is
-/// its own (`opt.take()`, `weak.upgrade()`, `swap.load()`), never the held type's.
-const OWN_METHODS: &[&str] = &[
-    "std::option::Option",
-    "std::sync::Weak",
-    "std::rc::Weak",
-    "std::sync::OnceLock",
-    "std::cell::OnceCell",
-    "once_cell::sync::OnceCell",
-    "once_cell::unsync::OnceCell",
-    "arc_swap::ArcSwap",
+/// Those of [`TRANSPARENT`] that do not `Deref` to what they hold, with their own methods: a
+/// call of one of those (`opt.take()`, `weak.upgrade()`, `swap.load()`) is the wrapper's,
+/// never the held type's method of that name.
+const OWN_METHODS: &[(&str, &[&str])] = &[
+    (
+        "std::option::Option",
+        &[
+            "take",
+            "replace",
+            "insert",
+            "get_or_insert",
+            "get_or_insert_with",
+            "map",
+            "as_ref",
+            "as_mut",
+            "as_deref",
+            "as_deref_mut",
+            "unwrap",
+            "expect",
+            "unwrap_or",
+            "unwrap_or_default",
+            "unwrap_or_else",
+            "is_some",
+            "is_none",
+            "is_some_and",
+            "is_none_or",
+            "and_then",
+            "ok_or",
+            "ok_or_else",
+            "filter",
+            "cloned",
+            "copied",
+            "iter",
+            "zip",
+            "or",
+            "or_else",
+            "xor",
+            "map_or",
+            "map_or_else",
+            "flatten",
+            "take_if",
+            "inspect",
+            "unzip",
+        ],
+    ),
+    ("std::sync::Weak", WEAK_METHODS),
+    ("std::rc::Weak", WEAK_METHODS),
+    ("std::sync::OnceLock", ONCE_METHODS),
+    ("std::cell::OnceCell", ONCE_METHODS),
+    ("once_cell::sync::OnceCell", ONCE_METHODS),
+    ("once_cell::unsync::OnceCell", ONCE_METHODS),
+    (
+        "arc_swap::ArcSwap",
+        &[
+            "load",
+            "load_full",
+            "store",
+            "swap",
+            "rcu",
+            "compare_and_swap",
+            "into_inner",
+            "as_raw",
+            "map",
+        ],
+    ),
+];
+
+const WEAK_METHODS: &[&str] = &[
+    "upgrade",
+    "strong_count",
+    "weak_count",
+    "ptr_eq",
+    "into_raw",
+];
+
+const ONCE_METHODS: &[&str] = &[
+    "get",
+    "get_mut",
+    "set",
+    "get_or_init",
+    "get_or_try_init",
+    "take",
+    "into_inner",
+    "wait",
 ];
 
 /// Collections indexed or iterated to reach an element (`shards[i].lock()`); maps yield values.
@@ -458,19 +531,19 @@ impl Ty {
         cur
     }
 
-    /// Whether a method called on a value of this type is the wrapper's own (see
+    /// Whether `method` called on a value of this type is the wrapper's own (see
     /// [`OWN_METHODS`]), after auto-deref through the wrappers that do deref (`Arc<Option<T>>`).
-    pub fn has_own_methods(&self) -> bool {
+    pub fn owns_method(&self, method: &str) -> bool {
         let mut cur = self;
         for _ in 0..16 {
-            match cur {
-                Ty::Path { path, .. } if OWN_METHODS.contains(&path.as_str()) => return true,
-                Ty::Path { path, args } if TRANSPARENT.contains(&path.as_str()) => {
-                    match args.first() {
-                        Some(inner) => cur = inner,
-                        None => return false,
-                    }
-                }
+            let Ty::Path { path, args } = cur else {
+                return false;
+            };
+            if let Some((_, own)) = OWN_METHODS.iter().find(|(w, _)| w == path) {
+                return own.contains(&method);
+            }
+            match args.first() {
+                Some(inner) if TRANSPARENT.contains(&path.as_str()) => cur = inner,
                 _ => return false,
             }
         }

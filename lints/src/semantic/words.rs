@@ -22,16 +22,20 @@ impl Words {
     }
 
     /// Whether one of the words starts a word of `hay`: at its start, after a character that
-    /// is no letter or digit (`_`), or at a capital after a lowercase letter or a digit
-    /// (`DbConn`, `spawn_task`; not `Respawn`).
+    /// is no letter or digit (`_`), at a capital after a lowercase letter or a digit
+    /// (`DbConn`, `spawn_task`; not `Respawn`), or at an acronym's end (`DBConnection`).
     pub fn any_word_start_in(&self, hay: &str) -> bool {
         let bytes = hay.as_bytes();
         let starts_word = |i: usize| {
             i == 0 || {
                 let prev = bytes[i - 1];
+                let cur = bytes[i];
                 !prev.is_ascii_alphanumeric()
-                    || (bytes[i].is_ascii_uppercase()
-                        && (prev.is_ascii_lowercase() || prev.is_ascii_digit()))
+                    || (cur.is_ascii_uppercase()
+                        && (prev.is_ascii_lowercase()
+                            || prev.is_ascii_digit()
+                            || (prev.is_ascii_uppercase()
+                                && bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase))))
             }
         };
         match self.automaton() {
@@ -112,6 +116,9 @@ mod tests {
             // Overlapping candidates: the second `spawn` starts a word.
             ("respawn_spawn", true),
             ("SPAWN", true),
+            // An acronym before the word.
+            ("DBConnection", true),
+            ("HTTPSpawner", true),
         ] {
             assert_eq!(SPAWNS.any_word_start_in(hay), expected, "{hay}");
         }

@@ -949,21 +949,31 @@ pub(crate) fn try_claim(cond: &syn::Expr) -> Option<bool> {
 }
 
 /// The locals an `==`/`!=` condition compares with, through `&&` (each comparison of
-/// `!forced && dim == p.dim && pos == p.pos`).
+/// `!forced && dim == p.dim && pos == p.pos`). None when a conjunct is anything but such a
+/// comparison, a `let` pattern or a (negated) bool local: an ordering test (`offset <=
+/// cur.offset`) makes it no change check.
 fn compared_locals(cond: &syn::Expr) -> Vec<String> {
-    match peel(cond) {
-        syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) => {
-            [&*b.left, &*b.right]
-                .into_iter()
-                .filter_map(local_name)
-                .collect()
+    fn conjuncts(e: &syn::Expr, out: &mut Vec<String>) -> bool {
+        match peel(e) {
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) => {
+                out.extend([&*b.left, &*b.right].into_iter().filter_map(local_name));
+                true
+            }
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                conjuncts(&b.left, out) && conjuncts(&b.right, out)
+            }
+            syn::Expr::Let(_) => true,
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
+                local_name(&u.expr).is_some()
+            }
+            other => local_name(other).is_some(),
         }
-        syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-            let mut out = compared_locals(&b.left);
-            out.extend(compared_locals(&b.right));
-            out
-        }
-        _ => Vec::new(),
+    }
+    let mut out = Vec::new();
+    if conjuncts(cond, &mut out) {
+        out
+    } else {
+        Vec::new()
     }
 }
 #[cfg(test)]

@@ -1242,7 +1242,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             return;
         }
         let resolved = self.core.uses.resolve(path);
-        let name = crate::semantic::facts::value_call_name(&resolved);
+        let generic =
+            crate::semantic::facts::owner_segment(&resolved).is_some_and(|o| self.is_type_param(o));
+        let name = crate::semantic::facts::value_call_name(&resolved, generic);
         match resolved.split_once("::") {
             Some((root, _))
                 if root.starts_with(|c: char| c.is_ascii_lowercase())
@@ -1253,6 +1255,22 @@ impl<'a, 'l> Walker<'a, 'l> {
                 self.core.facts.unfollowed_elsewhere.push((resolved, key));
             }
             _ => self.note_unfollowed(&name, CallShape::Value),
+        }
+    }
+
+    /// A type parameter of the fn or impl being walked (`Backend` in `impl<Backend: Storage>`).
+    fn is_type_param(&self, name: &str) -> bool {
+        self.core.fn_type_params.iter().any(|p| p == name)
+            || self.core.impl_type_params.iter().any(|p| p == name)
+    }
+
+    /// `Backend::open(..)` with `Backend` a type parameter (see `CallSite::generic_owner`).
+    fn owner_is_type_param(&self, callee: &Callee) -> bool {
+        match callee {
+            Callee::Path(p) => {
+                crate::semantic::facts::owner_segment(p).is_some_and(|o| self.is_type_param(o))
+            }
+            Callee::Method(..) => false,
         }
     }
 
@@ -1304,8 +1322,10 @@ impl<'a, 'l> Walker<'a, 'l> {
                     if path.contains("::") && !crate::semantic::types::is_external(&path) =>
                 {
                     let region = Region::from_span(spans::path_span(&p.path));
+                    let callee = Callee::Path(path);
                     let mut site = CallSite {
-                        callee: Callee::Path(path),
+                        generic_owner: self.owner_is_type_param(&callee),
+                        callee,
                         region,
                         argc: 0,
                         handed_to: Some((sites_before as u32, arg)),
@@ -1973,6 +1993,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let spawned_before = self.core.spawned_before(region.start_byte);
         let tasks_before = self.core.task_spawned_before(region.start_byte);
         let branch = self.core.branches.last().copied().unwrap_or((0, u32::MAX));
+        let generic_owner = self.owner_is_type_param(&callee);
         self.core.facts.calls.push(CallSite {
             caller,
             callee,
@@ -1988,6 +2009,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             tasks_before,
             branch,
             argc: CallShape::count(argc),
+            generic_owner,
             context,
             handed_to: None,
             future_to: None,

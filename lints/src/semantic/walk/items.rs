@@ -115,7 +115,62 @@ fn ret_ty(sig: &syn::Signature, w: &Walker) -> Option<Ty> {
     })
 }
 
+/// Whether a `fmt` body hands `self.0` or a secret-named field on as it is: followed by no
+/// method (`self.token.chars()..` transforms it) but a view (`as_str`, `as_ref`, `clone`).
+fn prints_secret_field(tokens: proc_macro2::TokenStream) -> bool {
+    use proc_macro2::TokenTree;
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    let dot = |t: Option<&TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == '.');
+    tts.iter().enumerate().any(|(i, t)| match t {
+        TokenTree::Group(g) => prints_secret_field(g.stream()),
+        TokenTree::Ident(id) if id == "self" && dot(tts.get(i + 1)) => {
+            let field = match tts.get(i + 2) {
+                Some(TokenTree::Literal(l)) => l.to_string() == "0",
+                Some(TokenTree::Ident(f)) => {
+                    crate::semantic::secret_names::classify_value(&f.to_string())
+                        == crate::semantic::secret_names::NameClass::Secret(
+                            crate::semantic::secret_names::SecretKind::Credential,
+                        )
+                }
+                _ => false,
+            };
+            let transformed = dot(tts.get(i + 3))
+                && !matches!(tts.get(i + 4), Some(TokenTree::Ident(m))
+                    if matches!(m.to_string().as_str(), "as_str" | "as_ref" | "clone" | "to_string" | "deref"));
+            field && !transformed
+        }
+        _ => false,
+    })
+}
+
 impl<'a, 'l> Walker<'a, 'l> {
+    /// `#[derive(Display)]` (derive_more, strum, displaydoc) or thiserror's `#[derive(Error)]`,
+    /// whose `#[error("{0}")]` is a `Display`: recorded as a hand-written one would be.
+    fn note_derived_display(&mut self, attrs: &[syn::Attribute], owner: &str) {
+        let derives_display = attrs
+            .iter()
+            .filter(|a| a.path().is_ident("derive"))
+            .any(|a| {
+                let mut found = false;
+                let _ = a.parse_nested_meta(|m| {
+                    found |= m
+                        .path
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "Display" || s.ident == "Error");
+                    Ok(())
+                });
+                found
+            });
+        if derives_display && let Some(marker) = crate::semantic::index::format_marker("Display") {
+            self.core.facts.index.methods.push((
+                owner.to_string(),
+                marker.to_string(),
+                crate::semantic::Ty::Unknown,
+            ));
+        }
+    }
+
     /// The crate path of an item this module declares (`crate::jobs::STATE`).
     fn item_path(&self, ident: &syn::Ident) -> String {
         format!("{}::{ident}", self.core.uses.module_path())
@@ -254,6 +309,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 self.note_clone_struct(s);
                 let fields = field_types(&s.fields, &self.core.uses);
                 let path = self.item_path(&s.ident);
+                self.note_derived_display(&s.attrs, &path);
                 self.core.facts.index.structs.push((path, fields));
             }
             syn::Item::Enum(e) => {
@@ -261,6 +317,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 // name (`Auth::Bearer { token }` in a pattern types `token`), a tuple variant's
                 // by position, as a tuple struct's (`Cmd::Login(opt)` types `opt`).
                 let owner = self.item_path(&e.ident);
+                self.note_derived_display(&e.attrs, &owner);
                 for v in &e.variants {
                     if matches!(v.fields, syn::Fields::Unit) {
                         continue;
@@ -359,12 +416,21 @@ impl<'a, 'l> Walker<'a, 'l> {
                 }
             }
         }
-        // A hand-written `impl Debug`/`impl Display` decides what formatting the type prints.
+        // A hand-written `impl Debug`/`impl Display` decides what formatting the type prints;
+        // a `Debug` that hands a secret field on as it is (`write!(f, "{}", self.0)`,
+        // `.field("password", &self.password)`) is only a layout, and is not recorded.
         if let Some(marker) = imp
             .trait_
             .as_ref()
             .and_then(|t| t.1.segments.last())
             .and_then(|s| crate::semantic::index::format_marker(&s.ident.to_string()))
+            .filter(|m| {
+                *m != crate::semantic::index::format_marker("Debug").unwrap_or_default()
+                    || !imp
+                        .items
+                        .iter()
+                        .any(|i| prints_secret_field(quote::ToTokens::to_token_stream(i)))
+            })
         {
             self.core.facts.index.methods.push((
                 owner_path.clone(),
