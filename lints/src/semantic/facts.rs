@@ -618,30 +618,24 @@ impl FnDef {
     pub fn call_keys(&self) -> impl Iterator<Item = u64> + '_ {
         let name = crate::semantic::syntax::last_segment(&self.path);
         let path = self.params.saturating_add(u8::from(self.has_self));
-        let qualified = |owner: &Option<String>| {
+        // `Owner::name` keys, by the impl's type and its trait.
+        let qualified = |owner: &Option<String>, shape: CallShape| {
             owner
                 .as_deref()
                 .map(crate::semantic::syntax::last_segment)
                 .filter(|o| !o.is_empty())
-                .map(|o| call_key(&format!("{o}::{name}"), CallShape::Assoc(path)))
-        };
-        let qualified_value = |owner: &Option<String>| {
-            owner
-                .as_deref()
-                .map(crate::semantic::syntax::last_segment)
-                .filter(|o| !o.is_empty())
-                .map(|o| call_key(&format!("{o}::{name}"), CallShape::Value))
+                .map(|o| call_key(&format!("{o}::{name}"), shape))
         };
         [
             Some(call_key(name, CallShape::Value)),
-            qualified_value(&self.owner),
-            qualified_value(&self.trait_path),
+            qualified(&self.owner, CallShape::Value),
+            qualified(&self.trait_path, CallShape::Value),
             Some(match self.owner {
                 Some(_) => call_key(name, CallShape::Assoc(path)),
                 None => call_key(name, CallShape::Path(path)),
             }),
-            qualified(&self.owner),
-            qualified(&self.trait_path),
+            qualified(&self.owner, CallShape::Assoc(path)),
+            qualified(&self.trait_path, CallShape::Assoc(path)),
             self.has_self
                 .then(|| call_key(name, CallShape::Method(self.params))),
         ]
