@@ -653,25 +653,20 @@ impl CallSite {
     /// `alias`: whether an owner names a type alias of the crate (`type Store = DiskStore;`),
     /// which stands for another type, so any fn of the name may be the callee.
     pub fn unfollowed_key(&self, alias: impl Fn(&str) -> bool) -> u64 {
-        let generic = self.generic_owner || owner_segment(self.callee_path()).is_some_and(alias);
+        // Asked only of an associated call's owner (the alias test scans the crate's aliases).
+        let generic = |p: &str| self.generic_owner || owner_segment(p).is_some_and(&alias);
         let key = match &self.callee {
-            Callee::Path(p) if self.handed_to.is_some() => {
-                call_key(&value_call_name(p, generic), CallShape::Value)
-            }
+            Callee::Path(p) if self.handed_to.is_some() => match CallShape::of_path(p, 0) {
+                CallShape::Assoc(_) => call_key(&assoc_call_name(p, generic(p)), CallShape::Value),
+                _ => call_key(&value_call_name(p, false), CallShape::Value),
+            },
             Callee::Path(p) => match CallShape::of_path(p, self.argc) {
-                shape @ CallShape::Assoc(_) => call_key(&assoc_call_name(p, generic), shape),
+                shape @ CallShape::Assoc(_) => call_key(&assoc_call_name(p, generic(p)), shape),
                 shape => call_key(crate::semantic::syntax::last_segment(p), shape),
             },
             Callee::Method(_, m) => call_key(m, CallShape::Method(self.argc)),
         };
         scoped_key(key, self.in_test)
-    }
-
-    fn callee_path(&self) -> &str {
-        match &self.callee {
-            Callee::Path(p) => p,
-            Callee::Method(..) => "",
-        }
     }
 
     /// Guards alive at the call.
