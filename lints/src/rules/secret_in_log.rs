@@ -400,7 +400,7 @@ fn arg_refs(f: &crate::semantic::macros::FormatArgs) -> Vec<(SecretRef, bool)> {
         // `api_key = %key`: the field name says what the value is.
         if let Some(field) = &arg.name
             && let Some(last) = field.rsplit('.').next()
-            && secret_names::classify_value(last) == NameClass::Secret(SecretKind::Credential)
+            && secret_names::names_credential(last)
             && let Some(value) = crate::semantic::syntax::plain_value_name(&arg.expr, VALUE_VIEWS)
             && secret_names::classify_value(&value) == NameClass::Unrelated
             && !names_a_label(&value)
@@ -531,9 +531,7 @@ impl Lint for SecretInLog {
                 continue;
             };
             let name = pi.ident.to_string();
-            if inst.skipped.contains(&name)
-                || secret_names::classify_value(&name) != NameClass::Secret(SecretKind::Credential)
-            {
+            if inst.skipped.contains(&name) || !secret_names::names_credential(&name) {
                 continue;
             }
             let ty = cx.resolve_type(&pt.ty);

@@ -1078,16 +1078,13 @@ fn mentions_any<'a>(mut args: impl Iterator<Item = &'a syn::Expr>, names: &[Stri
 }
 
 /// `error!("read failed: {e}"); respond_with_error(&mut http, format!("read failed: {e}"))
-/// .await.ok();`: any other call handed the error just logged (a response to the client that
-/// failed) loses only a copy of it.
+/// .await.ok();`: a call named for answering with the error just logged (a response to the
+/// client that failed) loses only a copy of it.
 fn reports_logged_error(e: &syn::Expr, logged: Option<&[String]>) -> bool {
     let Some(errors) = logged.filter(|errors| !errors.is_empty()) else {
         return false;
     };
-    let mut e = peel(e);
-    while let syn::Expr::Await(a) = e {
-        e = peel(&a.base);
-    }
+    let e = peel_await(e);
     // Named for answering with the error (`respond_with_error`, `reply_err`, `send_failure`):
     // a `requeue(job, e)` that fails loses the job, not a copy of the error.
     let reports = |name: &str| {
@@ -3485,11 +3482,7 @@ fn propagates_error_of(stmt: &syn::Stmt, names: &std::collections::BTreeSet<Stri
         // the unwrapped call takes the path as an argument (not `dir.file_name().unwrap()`).
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
             if matches!(m.method.to_string().as_str(), "expect" | "unwrap") {
-                let mut r = peel(&m.receiver);
-                while let syn::Expr::Await(a) = r {
-                    r = peel(&a.base);
-                }
-                let args: Vec<&syn::Expr> = match r {
+                let args: Vec<&syn::Expr> = match peel_await(&m.receiver) {
                     syn::Expr::Call(c) => c.args.iter().collect(),
                     syn::Expr::MethodCall(mc) => mc.args.iter().collect(),
                     _ => Vec::new(),

@@ -64,8 +64,8 @@ pub struct ReceiverParam {
 pub const DEREF: &str = "<deref>";
 
 /// The [`CrateIndex::methods`] keys that record a hand-written `impl Debug` / `impl Display`.
-const DEBUG_IMPL: &str = "<debug>";
-const DISPLAY_IMPL: &str = "<display>";
+pub const DEBUG_IMPL: &str = "<debug>";
+pub const DISPLAY_IMPL: &str = "<display>";
 
 /// The key a hand-written impl of the formatting trait `name` is recorded under, if it is one.
 pub fn format_marker(name: &str) -> Option<&'static str> {
@@ -784,12 +784,7 @@ impl CrateIndex {
             .fields
             .range((owner.to_string(), String::new())..)
             .take_while(|((o, _), _)| o == owner)
-            .filter(|((_, field), _)| {
-                super::secret_names::classify_value(field)
-                    == super::secret_names::NameClass::Secret(
-                        super::secret_names::SecretKind::Credential,
-                    )
-            })
+            .filter(|((_, field), _)| super::secret_names::names_credential(field))
             .peekable();
         secret_fields.peek().is_some()
             && secret_fields.all(|(_, tys)| {

@@ -490,6 +490,12 @@ pub fn names_secret_key_of_pair(name: &str) -> bool {
     )
 }
 
+/// Whether a value's name says it is a credential (`api_key`, `password`, `access_token`):
+/// [`classify_value`]'s `Secret(Credential)`.
+pub fn names_credential(name: &str) -> bool {
+    classify_value(name) == NameClass::Secret(SecretKind::Credential)
+}
+
 /// Like [`classify`], for a name used as a value: CamelCase names are types, enum variants or
 /// unit structs, never a secret value.
 pub fn classify_value(name: &str) -> NameClass {

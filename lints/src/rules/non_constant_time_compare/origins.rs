@@ -757,9 +757,7 @@ fn scan_mac(
                 {
                     *digest = true;
                 }
-                if secret_names::classify_value(&name) == NameClass::Secret(SecretKind::Credential)
-                    && !received(&name)
-                {
+                if secret_names::names_credential(&name) && !received(&name) {
                     *secret = true;
                 }
             }

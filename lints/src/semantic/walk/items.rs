@@ -127,10 +127,7 @@ fn prints_secret_field(tokens: proc_macro2::TokenStream) -> bool {
             let field = match tts.get(i + 2) {
                 Some(TokenTree::Literal(l)) => l.to_string() == "0",
                 Some(TokenTree::Ident(f)) => {
-                    crate::semantic::secret_names::classify_value(&f.to_string())
-                        == crate::semantic::secret_names::NameClass::Secret(
-                            crate::semantic::secret_names::SecretKind::Credential,
-                        )
+                    crate::semantic::secret_names::names_credential(&f.to_string())
                 }
                 _ => false,
             };
@@ -162,13 +159,19 @@ impl<'a, 'l> Walker<'a, 'l> {
                 });
                 found
             });
-        if derives_display && let Some(marker) = crate::semantic::index::format_marker("Display") {
-            self.core.facts.index.methods.push((
-                owner.to_string(),
-                marker.to_string(),
-                crate::semantic::Ty::Unknown,
-            ));
+        if derives_display {
+            self.note_format_impl(owner, crate::semantic::index::DISPLAY_IMPL);
         }
+    }
+
+    /// Records that `owner` formats by its own `impl Debug`/`Display` (see
+    /// `CrateIndex::formats_by_hand`), as a `methods` entry under the marker's key.
+    fn note_format_impl(&mut self, owner: &str, marker: &str) {
+        self.core.facts.index.methods.push((
+            owner.to_string(),
+            marker.to_string(),
+            crate::semantic::Ty::Unknown,
+        ));
     }
 
     /// The crate path of an item this module declares (`crate::jobs::STATE`).
@@ -425,18 +428,14 @@ impl<'a, 'l> Walker<'a, 'l> {
             .and_then(|t| t.1.segments.last())
             .and_then(|s| crate::semantic::index::format_marker(&s.ident.to_string()))
             .filter(|m| {
-                *m != crate::semantic::index::format_marker("Debug").unwrap_or_default()
+                *m != crate::semantic::index::DEBUG_IMPL
                     || !imp
                         .items
                         .iter()
                         .any(|i| prints_secret_field(quote::ToTokens::to_token_stream(i)))
             })
         {
-            self.core.facts.index.methods.push((
-                owner_path.clone(),
-                marker.to_string(),
-                crate::semantic::Ty::Unknown,
-            ));
+            self.note_format_impl(&owner_path, marker);
         }
         for ii in &imp.items {
             match ii {
