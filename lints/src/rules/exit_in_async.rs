@@ -67,13 +67,20 @@
 //! does a fn whose every spawn goes into a `JoinSet` it declares and never hands on, whose
 //! tasks end when it returns; a spawn whose handle the fn awaits (`let h = spawn(..); ..
 //! h.await`, handles from `.map(|c| spawn_blocking(..)).collect()` awaited in a `for` loop or
-//! by `join_all`) counts only until that join, and never beyond the fn; a child
+//! by `join_all`, a `select!` arm's `_ = &mut h =>`; aborting or asking the handle,
+//! `h.abort_handle().abort()`, is no other use) or joins where it starts it
+//! (`thread::spawn(..).join()`, `tokio::spawn(..).await`) counts only until that join, and
+//! never beyond the fn; a child
 //! process's `Command::spawn` outlives the exit and does not count) or keeps a value alive only for its
 //! destructor (`let _guard = init_logging();`, `let (writer, _guard) = non_blocking(out);`: a
 //! log flush guard, a buffered writer, a temporary directory; a lock's `_lock` and a span's
 //! `_enter` are released with the process anyway, and so is a plain value's memory (a
-//! `_`-named `String`, number or `Vec` of them: `let mut _tmp_username = String::new();`); a
-//! `drop(_guard)` before the exit ends it there). There the exit only sets the process's
+//! `_`-named `String`, number or `Vec` of them: `let mut _tmp_username = String::new();`; an
+//! `Option` or `Result` of one, `()`; a name for a call's outcome, `let _r =
+//! rl.add_history_entry(..);`, `_res`, `_result`, `_unused`); a
+//! `drop(_guard)` before the exit ends it there). A path's first segment is looked up among
+//! modules and types first: `use log::debug;` beside `mod debug;` imports a macro, and
+//! `debug::run(..)` calls the module's fn. There the exit only sets the process's
 //! status, as `clippy::exit` allows in `main`: a CLI's argument check, a configuration that
 //! does not load, a one-shot command's failure. Once main has spawned its workers, or holds a
 //! flush guard, the same exit cuts them off and is reported (low).

@@ -26,7 +26,10 @@
 //! nesting closes no cycle. Nesting through a call the method makes still counts. Test code takes part (its findings carry `in_test`,
 //! one severity lower by default). Read/read edges of `RwLock`s are kept: once
 //! a writer is queued on each lock, fair (tokio, parking_lot) and writer-preferring (std on most
-//! platforms) locks make the readers wait, and the cycle deadlocks.
+//! platforms) locks make the readers wait, and the cycle deadlocks. parking_lot's
+//! `read_recursive` is the exception: it waits only while a writer holds the lock, so an edge
+//! A → B into a lock taken that way (at every site of the edge) closes no cycle unless some
+//! site holds B exclusively while it takes a lock that leads back to A.
 //!
 //! A lock taken inside a called fn counts too: a call made while a guard of A is alive, of a
 //! sync fn of the same crate that locks B itself or through up to 3 more sync calls
@@ -141,10 +144,26 @@ impl Lint for LockOrderInversion {
             sites.sort_by_key(|s| s.key(cx));
             sites.dedup_by_key(|s| s.key(cx));
         }
-        let mut succ: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for (from, to) in edges.keys() {
-            succ.entry(from.as_str()).or_default().insert(to.as_str());
+        // parking_lot's `read_recursive` waits only while a writer holds the lock, never for a
+        // queued one: an edge A → B into it closes a cycle only through a site that holds B
+        // exclusively while it takes a lock X that leads back to A.
+        let all_succ = successors(&edges);
+        let mut inert: BTreeSet<Edge> = BTreeSet::new();
+        for ((from, to), sites) in &edges {
+            if !sites.iter().all(|s| cx.recursive_read(s.pair.acquired)) {
+                continue;
+            }
+            let writer_closes = edges.iter().any(|((b, x), writers)| {
+                b == to
+                    && writers.iter().any(|w| !cx.shared_acquisition(w.pair.held))
+                    && (x == from || shortest_path(&all_succ, x, from).is_some())
+            });
+            if !writer_closes {
+                inert.insert((from.clone(), to.clone()));
+            }
         }
+        edges.retain(|edge, _| !inert.contains(edge));
+        let succ = successors(&edges);
         for ((from, to), sites) in &edges {
             // The shortest way back from `to` to `from` closes the cycle through this edge.
             let Some(back) = shortest_path(&succ, to, from) else {
@@ -164,6 +183,15 @@ impl Lint for LockOrderInversion {
             }
         }
     }
+}
+
+/// Each lock's successors in the lock-order graph.
+fn successors<V>(edges: &BTreeMap<Edge, V>) -> BTreeMap<&str, BTreeSet<&str>> {
+    let mut succ: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (from, to) in edges.keys() {
+        succ.entry(from.as_str()).or_default().insert(to.as_str());
+    }
+    succ
 }
 
 /// Breadth-first shortest path `start` → `goal` (inclusive), deterministic by name order.

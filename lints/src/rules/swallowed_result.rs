@@ -75,9 +75,10 @@
 //! - `let _ = fs::create_dir_all(parent);` followed (in its block or a block around it) by a
 //!   statement that propagates with `?` the error of an expression naming the same path
 //!   (`fs::write(path, ..)?` after `if let Some(parent) = path.parent()`, `r.render(dest)?`),
-//!   or panics with it (`File::create(dir.join("config.toml")).expect(..)`): a directory that
-//!   could not be made fails that write, whose error reaches the caller (or the panic) with
-//!   the path;
+//!   or panics with it (`File::create(dir.join("config.toml")).expect(..)`), or takes the
+//!   path as an argument and logs its error (`match File::create(path.join(f)) { .., Err(e) =>
+//!   error!(..) }`, `if let Err(e) = ..`): a directory that could not be made fails that
+//!   write, whose error reaches the caller (or the panic, or the log) with the path;
 //! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`, `close`,
 //!   `destroy`, `unminimize`, `center`, `set_title`..., on a receiver named as a window or an
 //!   overlay): they fail only when the event loop is gone, that is while the app exits;
@@ -339,7 +340,7 @@ use syn::spanned::Spanned;
 use crate::finding::Severity;
 use crate::lint::{ExprKinds, Hooks, Lint, RuleMeta};
 use crate::semantic::fallible;
-use crate::semantic::macros::is_log_macro;
+use crate::semantic::macros::{is_log_macro, logs_in, macro_name};
 use crate::semantic::syntax::{
     chain_root, collect_idents, is_binding, is_variant_call, peel, peel_await, strip_pat_type,
     uses_binding_where,
@@ -2869,6 +2870,11 @@ fn is_err_wildcard(pat: &syn::Pat) -> Option<&syn::Path> {
     ignored.then_some(&ts.path)
 }
 
+/// `Err(e)`, `Err(_)`, `Err(Kind::X(e))`: any pattern of the error.
+fn is_err_pattern(pat: &syn::Pat) -> bool {
+    matches!(pat, syn::Pat::TupleStruct(ts) if ts.path.segments.last().is_some_and(|s| s.ident == "Err"))
+}
+
 /// `Err(e)` / `Err(Kind::X(e))`: an arm that names the error (or part of it).
 fn binds_err(pat: &syn::Pat) -> bool {
     let syn::Pat::TupleStruct(ts) = pat else {
@@ -3482,22 +3488,58 @@ fn propagates_error_of(stmt: &syn::Stmt, names: &std::collections::BTreeSet<Stri
         // the unwrapped call takes the path as an argument (not `dir.file_name().unwrap()`).
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
             if matches!(m.method.to_string().as_str(), "expect" | "unwrap") {
-                let args: Vec<&syn::Expr> = match peel_await(&m.receiver) {
-                    syn::Expr::Call(c) => c.args.iter().collect(),
-                    syn::Expr::MethodCall(mc) => mc.args.iter().collect(),
-                    _ => Vec::new(),
-                };
-                self.found |= args.iter().any(|a| {
-                    crate::semantic::syntax::any_ident(a.to_token_stream(), &|i| {
-                        self.names.iter().any(|n| i == n)
-                    })
-                });
+                self.found |= self.names_path(&m.receiver);
             }
             syn::visit::visit_expr_method_call(self, m);
+        }
+        // `match File::create(path.join(..)) { Ok(f) => .., Err(e) => error!(.., path, e) }`
+        // (also `if let Err(e) = ..`): the failure is logged.
+        fn visit_expr_match(&mut self, m: &'a syn::ExprMatch) {
+            self.found |= self.names_path(&m.expr)
+                && m.arms
+                    .iter()
+                    .any(|a| is_err_pattern(&a.pat) && logs_in(&a.body));
+            syn::visit::visit_expr_match(self, m);
+        }
+        fn visit_expr_if(&mut self, i: &'a syn::ExprIf) {
+            if let syn::Expr::Let(l) = &*i.cond
+                && is_err_pattern(&l.pat)
+                && self.names_path(&l.expr)
+                && i.then_branch.stmts.iter().any(|s| match s {
+                    syn::Stmt::Expr(e, _) => logs_in(e),
+                    syn::Stmt::Macro(m) => is_log_macro(&macro_name(&m.mac)),
+                    _ => false,
+                })
+            {
+                self.found = true;
+            }
+            syn::visit::visit_expr_if(self, i);
         }
         fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    impl Tries<'_> {
+        /// A call naming the path in its arguments (`File::create(dir.join(..))`), also as
+        /// the start of a chain (`File::create(dir.join(..)).and_then(|f| ..)`).
+        fn names_path(&self, e: &syn::Expr) -> bool {
+            let names_it = |args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>| {
+                args.iter().any(|a| {
+                    crate::semantic::syntax::any_ident(a.to_token_stream(), &|i| {
+                        self.names.iter().any(|n| i == n)
+                    })
+                })
+            };
+            let mut e = peel_await(e);
+            loop {
+                match e {
+                    syn::Expr::Call(c) => return names_it(&c.args),
+                    syn::Expr::MethodCall(mc) if names_it(&mc.args) => return true,
+                    syn::Expr::MethodCall(mc) => e = peel_await(&mc.receiver),
+                    _ => return false,
+                }
+            }
+        }
     }
     let mut v = Tries {
         names,

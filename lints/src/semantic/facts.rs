@@ -69,6 +69,13 @@ impl Acquisition {
                 self.method.trim_start_matches("blocking_"),
                 "read" | "read_owned" | "try_read" | "upgradable_read"
             )
+            || self.recursive_read()
+    }
+
+    /// parking_lot's `read_recursive()`: a shared acquisition that a queued writer does not
+    /// hold up, only one holding the lock.
+    pub fn recursive_read(&self) -> bool {
+        !self.via_call && self.method.starts_with("read_recursive")
     }
 
     /// The acquiring call as a user wrote it: `self.jobs.lock()`, `self.stats()`, `registry()`.

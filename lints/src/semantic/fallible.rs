@@ -331,20 +331,8 @@ impl LoggedExits {
 
 /// A closure argument that logs (`.map_err(|e| { error!(..); e })`).
 fn logging_closure(args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) -> bool {
-    struct HasLog(bool);
-    impl<'ast> syn::visit::Visit<'ast> for HasLog {
-        fn visit_macro(&mut self, m: &'ast syn::Macro) {
-            self.0 |= super::macros::is_log_macro(&super::macros::macro_name(m));
-        }
-    }
-    args.iter().any(|a| {
-        let syn::Expr::Closure(c) = a else {
-            return false;
-        };
-        let mut v = HasLog(false);
-        syn::visit::Visit::visit_expr(&mut v, &c.body);
-        v.0
-    })
+    args.iter()
+        .any(|a| matches!(a, syn::Expr::Closure(c) if super::macros::logs_in(&c.body)))
 }
 
 impl<'ast> syn::visit::Visit<'ast> for LoggedExits {

@@ -45,6 +45,10 @@ pub struct FileIndex {
     pub guard_fns: Vec<(String, TyExpr)>,
     /// The same for methods: (owner path as written, method name, receiver).
     pub guard_methods: Vec<(String, String, TyExpr)>,
+    /// Those of `guard_fns` (by path) and `guard_methods` (owner as written, name) whose tail
+    /// takes the lock with parking_lot's `read_recursive()`.
+    pub recursive_guard_fns: Vec<String>,
+    pub recursive_guard_methods: Vec<(String, String)>,
 }
 
 /// A parameter that may be a channel's receiver (see [`FileIndex::receivers`]).
@@ -123,6 +127,9 @@ pub struct CrateIndex {
     /// See [`FileIndex::guard_fns`]: a path declared more than once keeps every receiver.
     guard_fns: BTreeMap<String, Vec<TyExpr>>,
     raw_guard_methods: Vec<(String, String, TyExpr)>,
+    /// See [`FileIndex::recursive_guard_fns`].
+    recursive_guard_fns: BTreeSet<String>,
+    raw_recursive_guard_methods: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -131,6 +138,8 @@ struct Sealed {
     short_names: BTreeMap<String, usize>,
     /// (canonical owner, method) → receivers of the lock whose guard the method returns.
     guard_methods: BTreeMap<(String, String), Vec<TyExpr>>,
+    /// (canonical owner, method) of those that take it with `read_recursive()`.
+    recursive_guard_methods: BTreeSet<(String, String)>,
 }
 
 fn add<K: Ord, V: PartialEq>(map: &mut BTreeMap<K, Vec<V>>, key: K, ty: V) {
@@ -187,6 +196,9 @@ impl CrateIndex {
             add(&mut self.guard_fns, path, receiver);
         }
         self.raw_guard_methods.extend(f.guard_methods);
+        self.recursive_guard_fns.extend(f.recursive_guard_fns);
+        self.raw_recursive_guard_methods
+            .extend(f.recursive_guard_methods);
         self.receivers.extend(f.receivers);
         self.drained = OnceLock::new();
         self.clear_caches();
@@ -242,6 +254,11 @@ impl CrateIndex {
             for (owner, name, receiver) in &self.raw_guard_methods {
                 let key = (self.canon(owner), name.clone());
                 add(&mut sealed.guard_methods, key, receiver.clone());
+            }
+            for (owner, name) in &self.raw_recursive_guard_methods {
+                sealed
+                    .recursive_guard_methods
+                    .insert((self.canon(owner), name.clone()));
             }
             // A variant is no type: `Mode::Timeline { .. }` leaves the name `Timeline` unique.
             let mut seen: Vec<&str> = self
@@ -981,6 +998,24 @@ impl CrateIndex {
     /// functions (parameters, locals) or whose item does not resolve.
     pub fn lock_identity(&self, e: &TyExpr) -> Option<String> {
         self.identity(e, true)
+    }
+
+    /// Whether `e`, a guard accessor's call (`stats.input_status()`), hands out a guard its tail
+    /// took with parking_lot's `read_recursive()` (see [`FileIndex::recursive_guard_fns`]).
+    pub fn hands_out_recursive_read(&self, e: &TyExpr) -> bool {
+        match e {
+            TyExpr::FnRet(path, _) => self
+                .local_path(path)
+                .is_some_and(|p| self.recursive_guard_fns.contains(&p)),
+            TyExpr::MethodRet(base, name) => {
+                self.owner_path(&self.eval(base)).is_some_and(|owner| {
+                    self.sealed()
+                        .recursive_guard_methods
+                        .contains(&(owner, name.clone()))
+                })
+            }
+            _ => false,
+        }
     }
 
     /// See [`Self::lock_identity`]; `follow`: through a guard accessor to the lock it takes

@@ -15,10 +15,41 @@ use crate::finding::Region;
 /// The spawn calls of `block` whose handle is joined, by the address of the call expression
 /// (`syn::ExprCall` or `syn::ExprMethodCall`), each with the end byte of its last join.
 pub fn joined_spawns(block: &syn::Block) -> Vec<(usize, u32)> {
-    bound_then_joined(block, handle_of)
+    let mut joined: Vec<(usize, u32)> = bound_then_joined(block, handle_of)
         .into_iter()
         .filter_map(|(spawn, joins)| joins.into_iter().max().map(|end| (spawn, end)))
-        .collect()
+        .collect();
+    joined.extend(joined_in_place(block));
+    joined
+}
+
+/// Spawns joined by the expression that makes them: `thread::spawn(move || ..).join()`,
+/// `tokio::spawn(work()).await`. The thread or task ends where the join does.
+fn joined_in_place(block: &syn::Block) -> Vec<(usize, u32)> {
+    struct Scan(Vec<(usize, u32)>);
+    impl<'ast> Visit<'ast> for Scan {
+        fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+            if mc.method == "join"
+                && mc.args.is_empty()
+                && let Some(spawn) = spawn_call(&mc.receiver)
+            {
+                let end = Region::from_span(mc.paren_token.span.join()).end_byte;
+                self.0.push((spawn, end));
+            }
+            syn::visit::visit_expr_method_call(self, mc);
+        }
+        fn visit_expr_await(&mut self, aw: &'ast syn::ExprAwait) {
+            if let Some(spawn) = spawn_call(&aw.base) {
+                self.0
+                    .push((spawn, Region::from_span(aw.await_token.span).end_byte));
+            }
+            syn::visit::visit_expr_await(self, aw);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut scan = Scan(Vec::new());
+    scan.visit_block(block);
+    scan.0
 }
 
 /// The `async` blocks and calls `block` binds with a `let` and then awaits in place, by
@@ -202,6 +233,16 @@ impl Uses<'_> {
                         continue;
                     }
                     let end = |t: &TokenTree| Region::from_span(t.span()).end_byte;
+                    // `h.abort_handle().abort()`, `h.is_finished()`: the handle asked about or
+                    // cancelled, neither joined nor handed on.
+                    if punct(i + 1) == Some('.')
+                        && matches!(
+                            ident(i + 2).as_deref(),
+                            Some("abort" | "abort_handle" | "is_finished" | "id")
+                        )
+                    {
+                        continue;
+                    }
                     if punct(i + 1) == Some('.') && ident(i + 2).as_deref() == Some("await") {
                         self.joins.push(end(&trees[i + 2]));
                     } else if before.and_then(ident).as_deref() == Some("in")
@@ -249,6 +290,19 @@ mod tests {
     #[test]
     fn handles_awaited_before_going_on() {
         assert_eq!(joined("{ let h = tokio::spawn(work()); h.await.ok(); }"), 1);
+        assert_eq!(
+            joined(
+                "{ let body = std::thread::spawn(move || h.block_on(r.text())).join().unwrap(); }"
+            ),
+            1
+        );
+        assert_eq!(joined("{ let n = tokio::spawn(count()).await?; }"), 1);
+        assert_eq!(
+            joined(
+                "{ let mut h = tokio::spawn(run()); let a = tokio::spawn(wait()); tokio::select! { _ = a => { h.abort_handle().abort(); let _r = h.await; } _ = &mut h => {} } }"
+            ),
+            2
+        );
         assert_eq!(
             joined(
                 "{ let hs: Vec<_> = items.chunks(4).map(|c| task::spawn_blocking(move || f(c))).collect();
@@ -312,6 +366,7 @@ mod tests {
     fn handles_kept_or_handed_on_are_not_joined() {
         // Detached: the handle is dropped.
         assert_eq!(joined("{ tokio::spawn(work()); }"), 0);
+        assert_eq!(joined("{ tokio::spawn(work()).abort(); }"), 0);
         // Returned, stored or given away: the task may outlive the fn.
         assert_eq!(joined("{ let h = tokio::spawn(work()); h }"), 0);
         assert_eq!(

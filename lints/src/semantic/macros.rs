@@ -56,6 +56,19 @@ pub fn macro_name(mac: &syn::Macro) -> String {
         .unwrap_or_default()
 }
 
+/// Whether `e` writes a log line: it holds a [`is_log_macro`] call (closures included).
+pub fn logs_in(e: &syn::Expr) -> bool {
+    struct HasLog(bool);
+    impl<'ast> syn::visit::Visit<'ast> for HasLog {
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            self.0 |= is_log_macro(&macro_name(m));
+        }
+    }
+    let mut v = HasLog(false);
+    syn::visit::Visit::visit_expr(&mut v, e);
+    v.0
+}
+
 /// Names of macros that write logs (for rules about what gets logged).
 pub fn is_log_macro(name: &str) -> bool {
     matches!(

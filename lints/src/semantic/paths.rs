@@ -127,6 +127,10 @@ struct Scope {
     names: HashMap<String, String>,
     /// Items declared in this scope (they shadow globs and the prelude).
     items: FxHashSet<String>,
+    /// Those of `items` in the type namespace (modules, types, traits): where this scope also
+    /// imports the name, the import is a macro's or a value's (`use log::debug; mod debug;`
+    /// compiles), and a path through the name (`debug::run()`) is the item's.
+    type_items: FxHashSet<String>,
     globs: Vec<String>,
 }
 
@@ -416,6 +420,25 @@ impl UseScopes {
         crate_glob
     }
 
+    /// The scope (below `top`) that first answers a lookup of `name`, when it both imports the
+    /// name and declares a type-namespace item of it (see `Scope::type_items`).
+    fn type_item_beside_import(&self, name: &str, top: usize) -> Option<usize> {
+        for (i, scope) in self.scopes[..top.min(self.scopes.len())]
+            .iter()
+            .enumerate()
+            .rev()
+        {
+            if scope.names.contains_key(name) || scope.items.contains(name) {
+                return (scope.names.contains_key(name) && scope.type_items.contains(name))
+                    .then_some(i);
+            }
+            if scope.is_module {
+                break;
+            }
+        }
+        None
+    }
+
     /// Whether import target `full` (found for `name` in scope `at`) starts with a name that
     /// scope declares itself (a child module, another import), rather than a crate's name.
     fn declared_relative(&self, full: &str, name: &str, at: usize) -> bool {
@@ -538,33 +561,42 @@ impl UseScopes {
             }
             "crate" => joined(self.rebase_crate(first.clone())),
             "Self" | "self" | "super" => joined(first.clone()),
-            name => match self.lookup(name, top) {
-                Some((full, at)) if full.starts_with("self::") || full.starts_with("super::") => {
-                    let mut all: Vec<String> = full.split("::").map(str::to_string).collect();
-                    all.extend(rest.iter().cloned());
-                    self.resolve_from(&all, false, at + 1, depth + 1)
+            name => {
+                if !rest.is_empty()
+                    && let Some(at) = self.type_item_beside_import(name, top)
+                {
+                    return joined(format!("{}::{name}", self.scopes[at].item_prefix));
                 }
-                // `mod kill; use kill::kill;`: the import names the module's own item, so a
-                // value `kill(..)` is the fn in that module, and a path through `kill::` is the
-                // module (the type namespace, where a path's first segment is looked up).
-                Some((full, at)) if self.imports_from_same_named_module(&full, name, at) => {
-                    let module = format!("{}::{name}", self.scopes[at].item_prefix);
-                    if rest.is_empty() {
-                        format!("{module}{}", &full[name.len()..])
-                    } else {
-                        joined(module)
+                match self.lookup(name, top) {
+                    Some((full, at))
+                        if full.starts_with("self::") || full.starts_with("super::") =>
+                    {
+                        let mut all: Vec<String> = full.split("::").map(str::to_string).collect();
+                        all.extend(rest.iter().cloned());
+                        self.resolve_from(&all, false, at + 1, depth + 1)
                     }
+                    // `mod kill; use kill::kill;`: the import names the module's own item, so a
+                    // value `kill(..)` is the fn in that module, and a path through `kill::` is the
+                    // module (the type namespace, where a path's first segment is looked up).
+                    Some((full, at)) if self.imports_from_same_named_module(&full, name, at) => {
+                        let module = format!("{}::{name}", self.scopes[at].item_prefix);
+                        if rest.is_empty() {
+                            format!("{module}{}", &full[name.len()..])
+                        } else {
+                            joined(module)
+                        }
+                    }
+                    // `use holder::Holder;` (2018 uniform paths): an import whose first segment is
+                    // an item or import of the scope that declared it resolves from there.
+                    Some((full, at)) if self.declared_relative(&full, name, at) => {
+                        let mut all: Vec<String> = full.split("::").map(str::to_string).collect();
+                        all.extend(rest.iter().cloned());
+                        self.resolve_from(&all, false, at + 1, depth + 1)
+                    }
+                    Some((full, _)) => joined(full),
+                    None => joined(name.to_string()),
                 }
-                // `use holder::Holder;` (2018 uniform paths): an import whose first segment is
-                // an item or import of the scope that declared it resolves from there.
-                Some((full, at)) if self.declared_relative(&full, name, at) => {
-                    let mut all: Vec<String> = full.split("::").map(str::to_string).collect();
-                    all.extend(rest.iter().cloned());
-                    self.resolve_from(&all, false, at + 1, depth + 1)
-                }
-                Some((full, _)) => joined(full),
-                None => joined(name.to_string()),
-            },
+            }
         }
     }
 }
@@ -705,6 +737,17 @@ fn declare(item: &syn::Item, scope: &mut Scope) {
         }
         other => {
             if let Some(name) = item_name(other) {
+                if matches!(
+                    other,
+                    syn::Item::Mod(_)
+                        | syn::Item::Struct(_)
+                        | syn::Item::Enum(_)
+                        | syn::Item::Union(_)
+                        | syn::Item::Trait(_)
+                        | syn::Item::Type(_)
+                ) {
+                    scope.type_items.insert(name.clone());
+                }
                 scope.items.insert(name);
             }
         }

@@ -75,6 +75,7 @@ impl LockKind {
                     | "try_read"
                     | "try_write"
                     | "upgradable_read"
+                    | "read_recursive"
                     | "read_owned"
                     | "write_owned"
             ),
@@ -108,6 +109,7 @@ pub fn is_acquire_method(name: &str) -> bool {
             | "try_read"
             | "try_write"
             | "upgradable_read"
+            | "read_recursive"
             | "read_owned"
             | "write_owned"
             | "borrow"

@@ -93,7 +93,8 @@ struct Acquired {
 }
 
 /// Methods no crate defines to hand out a guard in practice (std's and iterators' own names):
-/// a `let` bound to one of them is not worth a candidate acquisition.
+/// a `let` bound to one of them is not worth a candidate acquisition. (`get`/`get_mut` are
+/// not among them: a dataflow stream's `fn get(&self) -> Ref<'_, T>` hands out a `RefCell`'s.)
 const NEVER_GUARD_METHODS: &[&str] = &[
     "clone",
     "len",
@@ -105,8 +106,6 @@ const NEVER_GUARD_METHODS: &[&str] = &[
     "into_iter",
     "collect",
     "map",
-    "get",
-    "get_mut",
     "contains",
     "contains_key",
     "insert",
@@ -1107,7 +1106,10 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Reference(r) => {
-                let v = self.eval(&r.expr, Mode::Place);
+                let mut v = self.eval(&r.expr, Mode::Place);
+                // `peek(&stream.get())`: a guard a crate fn returns, borrowed as a temporary
+                // until the end of the statement.
+                v.root.extend(self.acquire_returned_temp(&r.expr));
                 Val {
                     guards: Vec::new(),
                     root: [v.guards, v.root].concat(),
@@ -2269,12 +2271,13 @@ impl<'a, 'l> Walker<'a, 'l> {
                 if recv.is_unknown() || recv.known().is_some_and(|t| !t.mentions_crate_path()) {
                     return None;
                 }
-                (
-                    self.core.ty_of(call),
-                    expr_text(&mc.receiver),
-                    name,
-                    mc.method.span(),
-                )
+                // The typing takes a bare `x.get()` for a cell's (`OnceLock`: the value itself);
+                // here the crate index decides whether `x`'s type has a `get` of its own.
+                let returned = match (name.as_str(), mc.args.is_empty()) {
+                    ("get", true) => recv.method_ret(name.clone()),
+                    _ => self.core.ty_of(call),
+                };
+                (returned, expr_text(&mc.receiver), name, mc.method.span())
             }
             syn::Expr::Call(c) => {
                 let ty = self.core.ty_of(call);
@@ -3127,11 +3130,21 @@ fn stmt_attrs(stmt: &syn::Stmt) -> &[syn::Attribute] {
 }
 
 /// A value whose destructor only frees memory: a string, a number, `bool` or `char`, a `Vec`
-/// of those (a `Vec` of temporary dirs or of guards is not).
+/// of those (a `Vec` of temporary dirs or of guards is not), the unit value, and an `Option` or
+/// `Result` holding one (`Result<bool, ReadlineError>`: an error is no guard).
 fn is_plain_value(t: &Ty) -> bool {
     let t = t.peel();
-    if t.path_str() == Some("std::vec::Vec") {
-        return matches!(t.args(), [elem] if is_plain_value(elem));
+    if matches!(t, Ty::Tuple(elems) if elems.is_empty()) {
+        return true;
+    }
+    match t.path_str() {
+        Some("std::vec::Vec" | "std::option::Option") => {
+            return matches!(t.args(), [elem] if is_plain_value(elem));
+        }
+        Some("std::result::Result") => {
+            return matches!(t.args(), [ok, ..] if is_plain_value(ok));
+        }
+        _ => {}
     }
     t.path_str().is_some_and(|p| {
         p == "std::string::String"

@@ -593,26 +593,36 @@ impl<'a, 'l> Walker<'a, 'l> {
             return;
         };
         let region = Region::from_span(at);
-        let Some(receiver) = self
+        let Some((receiver, recursive)) = self
             .core
             .facts
             .acquisitions
             .iter()
             .rev()
             .find(|a| a.region == region && !a.via_call)
-            .map(|a| a.receiver.clone())
+            .map(|a| (a.receiver.clone(), a.recursive_read()))
         else {
             return;
         };
+        let index = &mut self.core.facts.index;
         match owner {
-            Some(o) => self.core.facts.index.guard_methods.push((
-                o.to_string(),
-                sig.ident.to_string(),
-                receiver,
-            )),
+            Some(o) => {
+                if recursive {
+                    index
+                        .recursive_guard_methods
+                        .push((o.to_string(), sig.ident.to_string()));
+                }
+                index
+                    .guard_methods
+                    .push((o.to_string(), sig.ident.to_string(), receiver));
+            }
             None => {
                 let path = self.item_path(&sig.ident);
-                self.core.facts.index.guard_fns.push((path, receiver));
+                let index = &mut self.core.facts.index;
+                if recursive {
+                    index.recursive_guard_fns.push(path.clone());
+                }
+                index.guard_fns.push((path, receiver));
             }
         }
     }

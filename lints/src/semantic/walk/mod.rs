@@ -739,13 +739,19 @@ pub fn analyze_file<'a>(
 /// or a `_`-prefixed guard anywhere in a pattern (`let (writer, _guard) = non_blocking(out);`),
 /// where that destructor is more than a release the process's end makes anyway: a lock's
 /// (`_lock`, `_repo_lock`: the OS drops a file lock with the process) or a tracing span's
-/// (`_enter`, `_span`) is not. `let (auth, _disabled) = ..` names a value it does not use here.
+/// (`_enter`, `_span`) is not. `let (auth, _disabled) = ..` names a value it does not use here,
+/// and so does a name for a call's outcome (`let _r = rl.add_history_entry(..);`, `_res`,
+/// `_result`, `_unused`).
 pub(crate) fn kept_for_drop(name: &str, alone: bool) -> bool {
     let Some(rest) = name.strip_prefix('_') else {
         return false;
     };
+    const OUTCOMES: &[&str] = &[
+        "r", "res", "result", "ret", "rv", "ok", "e", "err", "unused", "ignored", "ignore",
+    ];
     (alone || rest.contains("guard"))
         && !rest.is_empty()
+        && !OUTCOMES.contains(&rest)
         && !rest.contains("lock")
         && !rest.contains("enter")
         && !rest.contains("span")
