@@ -17,10 +17,7 @@
 //! future awaits: `rt.block_on(migrate(&root))`, `run().await` in `#[tokio::main]`, and the
 //! async fns those await in place, provided every call of the fn is one of these. One spawned
 //! or unawaited call, a call in any other `async` block, a caller the call graph cannot see (a fn
-//! nothing resolved calls; a method of a trait its own crate declares counts each call of that
-//! method racewise cannot follow in code that can name the trait, `command.execute(..)` on a
-//! `Box<dyn CommandDefinition>`, as a caller, which must then be one of these too) or a call
-//! racewise cannot follow that may be a call of it keeps its
+//! nothing resolved calls) or a call racewise cannot follow that may be a call of it keeps its
 //! body checked: one bearing the fn's name with as many arguments (a method on a receiver of
 //! unknown type; `conn.execute(query)` is no call of a two-parameter `execute`, and a method
 //! call never reaches a free fn; a method of a value another crate's type made right there,

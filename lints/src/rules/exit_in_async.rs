@@ -53,10 +53,8 @@
 //! `block_on` runs in place, so `fn start() { rt.block_on(async { shutdown().await }) }`,
 //! called only by `main`, keeps `shutdown` startup-only), and no caller of the chain is
 //! unknown (a fn that nothing visibly calls, such as a handler registered by name, counts as
-//! reachable from anywhere; a method of a trait its own crate declares is called by each call
-//! of that method racewise cannot follow in code that can name the trait, `command.execute(..)`
-//! on a `Box<dyn CommandDefinition>`; a call from test code is no path the program takes and
-//! is left out). The `block_on` of an executor under another name (`fluvio_future::task::run_block_on`) runs
+//! reachable from anywhere; a call from test code is no path the program takes and is left
+//! out). The `block_on` of an executor under another name (`fluvio_future::task::run_block_on`) runs
 //! its future in place like any `block_on`. A chain from `async fn main` (or main's `block_on` block) is low too; from a
 //! handler or a task it stays critical.
 //!

@@ -173,15 +173,6 @@ pub struct CallGraph {
     /// Per crate (by position): the crates that name it (`use member::..`), which alone can call
     /// its inherent fns and methods.
     dependents: Vec<Vec<usize>>,
-    /// Method calls the graph could not follow (`command.execute(..)` on a `Box<dyn Command>`),
-    /// by key (see [`CallSite::unfollowed_key`]), as edges to no fn: the callers of a crate
-    /// trait's method implementations that code reaches only through the trait (see
-    /// [`CallGraph::dispatch_callers`]). Numbered after `edges`.
-    dispatch_edges: Vec<Edge>,
-    dispatch_by_key: FxHashMap<u64, Vec<u32>>,
-    /// The keys of `unfollowed` that come from calls that are no call site of the graph (see
-    /// `FileFacts::unfollowed_names`, `unfollowed_elsewhere`).
-    unfollowed_names: rustc_hash::FxHashSet<u64>,
     /// Per crate (by position): the crates it names, ascending (`dependents` inverted).
     named: Vec<Vec<usize>>,
     /// Per crate (by position): its locks some holder keeps long (see
@@ -753,12 +744,9 @@ impl CallGraph {
             let facts = ci.cx.files[file];
             g.stats.unknown += facts.untyped_method_calls;
             g.unfollowed.extend(facts.unfollowed_names.iter().copied());
-            g.unfollowed_names
-                .extend(facts.unfollowed_names.iter().copied());
             for (path, key) in &facts.unfollowed_elsewhere {
                 if may_name_workspace(ci.cx.index, members, member_globs[c], path) {
                     g.unfollowed.insert(*key);
-                    g.unfollowed_names.insert(*key);
                     g.unfollowed_sites[c].push(*key);
                 }
             }
@@ -784,9 +772,8 @@ impl CallGraph {
                     Some(Resolution::Alternatives(ns)) => ns,
                     Some(Resolution::External) => continue,
                     Some(Resolution::MadeOutside) => {
-                        let key = site.unfollowed_key(|o| ci.cx.index.names_alias(o));
-                        g.unfollowed_by_trait.insert(key);
-                        g.note_dispatch(site, key, ci.id, file, site_ix);
+                        g.unfollowed_by_trait
+                            .insert(site.unfollowed_key(|o| ci.cx.index.names_alias(o)));
                         continue;
                     }
                     // Another crate's path (`None`) may be a member's the index does not link;
@@ -803,7 +790,6 @@ impl CallGraph {
                         }
                         let key = site.unfollowed_key(|o| ci.cx.index.names_alias(o));
                         g.unfollowed.insert(key);
-                        g.note_dispatch(site, key, ci.id, file, site_ix);
                         // A member's path (`store::open`) reaches only that member's fns and
                         // what it re-exports: the key is that member's (see
                         // `may_be_called_unseen`, which searches a fn's crate and those naming it).
@@ -1131,83 +1117,6 @@ impl CallGraph {
     }
 
     /// The call site an edge stands for.
-    /// Records a method call the graph could not follow as a possible call of a crate trait's
-    /// method (see `dispatch_edges`).
-    fn note_dispatch(&mut self, site: &CallSite, key: u64, krate: usize, file: usize, ix: usize) {
-        if site.in_test || !matches!(site.callee, Callee::Method(..)) {
-            return;
-        }
-        let Some(from) = self.node_of(&FnRef {
-            krate,
-            file,
-            func: site.caller,
-        }) else {
-            return;
-        };
-        let i = self.dispatch_edges.len() as u32;
-        self.dispatch_edges.push(Edge {
-            from,
-            to: NO_EDGE,
-            krate,
-            file,
-            site: ix,
-        });
-        self.dispatch_by_key.entry(key).or_default().push(i);
-    }
-
-    /// An edge by index: a resolved call's, or past them a dispatch edge's.
-    fn edge_at(&self, ei: usize) -> Option<&Edge> {
-        self.edges.get(ei).or_else(|| {
-            ei.checked_sub(self.edges.len())
-                .and_then(|i| self.dispatch_edges.get(i))
-        })
-    }
-
-    /// The key under which the method calls that may reach `def` through its trait were
-    /// recorded, when `def` implements a trait of its own crate for `self` (`impl Command for
-    /// New { async fn execute(&self, ..) }`): only code that knows that trait calls it through
-    /// the trait, and each such call the graph could not follow (`cmd.execute(..)` on a `Box<dyn
-    /// Command>`) is one of its callers.
-    fn dispatch_key(def: &FnDef) -> Option<u64> {
-        (def.dispatched
-            && def.has_self
-            && def
-                .trait_path
-                .as_deref()
-                .is_some_and(|t| t.starts_with("crate::")))
-        .then(|| {
-            let name = crate::semantic::syntax::last_segment(&def.path);
-            super::facts::call_key(name, CallShape::Method(def.params))
-        })
-    }
-
-    /// The dispatch edges (as `edge_at` numbers) into `def`, fn `at` (see
-    /// [`Self::dispatch_key`]): those made in its crate (the same target of its package: a
-    /// binary's own modules, `crate::src/bin/exoctl::..`) or in a crate that names it.
-    fn dispatch_callers(&self, crates: &[CrateInput<'_, '_>], at: &FnRef, def: &FnDef) -> Vec<u32> {
-        let base = self.edges.len() as u32;
-        let home = self.pos.get(&at.krate).copied();
-        let target = def.trait_path.as_deref().and_then(package_target);
-        let reaches = |e: &Edge| {
-            if e.krate != at.krate {
-                return home
-                    .and_then(|h| self.dependents.get(h))
-                    .zip(self.pos.get(&e.krate))
-                    .is_some_and(|(names_it, p)| names_it.contains(p));
-            }
-            self.def(crates, e.from).is_some_and(|caller| {
-                package_target(caller.owner.as_deref().unwrap_or(&caller.path)) == target
-            })
-        };
-        Self::dispatch_key(def)
-            .and_then(|k| self.dispatch_by_key.get(&k))
-            .into_iter()
-            .flatten()
-            .filter(|&&i| self.dispatch_edges.get(i as usize).is_some_and(reaches))
-            .map(|i| base + i)
-            .collect()
-    }
-
     fn edge_site<'c, 'a>(
         &self,
         crates: &'c [CrateInput<'c, 'a>],
@@ -1721,7 +1630,7 @@ impl CallGraph {
                     || (callee.is_async && !site.awaited)
                     || (before != Before::Nothing
                         && (started
-                            || self.edge_at(e).is_none_or(|e| match before {
+                            || self.edges.get(e).is_none_or(|e| match before {
                                 Before::Tasks => {
                                     self.started_tasks_before(e.from, site.region.start_byte)
                                 }
@@ -1770,7 +1679,7 @@ impl CallGraph {
         e: usize,
         site: &CallSite,
     ) -> std::collections::BTreeSet<String> {
-        let (Some(ctx), Some(edge)) = (&site.context, self.edge_at(e)) else {
+        let (Some(ctx), Some(edge)) = (&site.context, self.edges.get(e)) else {
             return Default::default();
         };
         let Some(ci) = self.krate(crates, edge.krate) else {
@@ -1843,12 +1752,8 @@ impl CallGraph {
     /// or through another member's re-export (api-client's `next.run(req, ext)` is no call of
     /// cargo-shuttle's `Shuttle::run(args, init)`).
     fn may_be_called_unseen(&self, crates: &[CrateInput<'_, '_>], at: &FnRef, def: &FnDef) -> bool {
-        // The trait's method calls the graph could not follow are its callers (see
-        // `dispatch_callers`), unless the name also comes from a call that is no site.
-        let followed = Self::dispatch_key(def).filter(|k| !self.unfollowed_names.contains(k));
         let keys: Vec<u64> = def
             .call_keys()
-            .filter(|k| Some(*k) != followed)
             .filter(|k| {
                 self.unfollowed.contains(k)
                     || (def.dispatched && self.unfollowed_by_trait.contains(k))
@@ -1915,15 +1820,12 @@ impl CallGraph {
                 Some(false) => return false,
                 None => {}
             }
-            let mut callers = self.callers[n as usize].clone();
-            callers.extend(self.dispatch_callers(crates, &self.nodes[n as usize], def));
+            let callers = &self.callers[n as usize];
             if callers.is_empty() || depth >= 2 * MAX_CHAIN {
                 return false;
             }
-            for ei in callers {
-                let Some(&e) = self.edge_at(ei as usize) else {
-                    return false;
-                };
+            for &ei in callers {
+                let e = self.edges[ei as usize];
                 let Some(site) = self.edge_site(crates, &e) else {
                     return false;
                 };
@@ -1947,14 +1849,6 @@ impl CallGraph {
         }
         ended_well
     }
-}
-
-/// The target of a package a crate path is in, when it is not the library: the binary's (or
-/// example's) root, `src/bin/exoctl` of `crate::src/bin/exoctl::commands::New`.
-fn package_target(path: &str) -> Option<&str> {
-    let rest = path.strip_prefix("crate::")?;
-    let first = rest.split("::").next()?;
-    first.contains('/').then_some(first)
 }
 
 /// A fn whose name or module path has the word `test`, `tests` or `testing` in it.
