@@ -150,7 +150,10 @@ impl Lint for LockOrderInversion {
         let all_succ = successors(&edges);
         let mut inert: BTreeSet<Edge> = BTreeSet::new();
         for ((from, to), sites) in &edges {
-            if !sites.iter().all(|s| cx.recursive_read(s.pair.acquired)) {
+            if !sites
+                .iter()
+                .all(|s| cx.recursive_read_acquisition(s.pair.acquired))
+            {
                 continue;
             }
             let writer_closes = edges.iter().any(|((b, x), writers)| {

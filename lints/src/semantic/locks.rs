@@ -239,17 +239,17 @@ impl<'a> CrateCx<'a> {
         Some(kind)
     }
 
-    /// A read lock's shared acquisition (see [`Acquisition::shared`]), also through a guard
-    /// accessor that returns a read guard (`fn config() -> RwLockReadGuard<..>`).
     /// A parking_lot `read_recursive()` acquisition (see [`Acquisition::recursive_read`]), also
     /// through a guard accessor whose tail takes it so.
-    pub fn recursive_read(&self, a: &Acquisition) -> bool {
+    pub fn recursive_read_acquisition(&self, a: &Acquisition) -> bool {
         if a.via_call {
             return self.index.hands_out_recursive_read(&a.receiver);
         }
         a.recursive_read()
     }
 
+    /// A read lock's shared acquisition (see [`Acquisition::shared`]), also through a guard
+    /// accessor that returns a read guard (`fn config() -> RwLockReadGuard<..>`).
     pub fn shared_acquisition(&self, a: &Acquisition) -> bool {
         if a.via_call {
             return matches!(self.index.eval(&a.receiver).path_str(),
@@ -586,10 +586,7 @@ impl<'a> CrateCx<'a> {
     /// Double-checked locking: after check `r`, a later condition that gates write `w` reads the
     /// same lock again while a guard that is still alive at `w` is held (`let _g =
     /// self.reconnect_lock.lock().await;` taken between the two checks): that re-check and the
-    /// write are serialized, and the first check was only a fast path. For an atomic, the
-    /// re-check loads the same atomic while an exclusive guard of another lock, alive at the
-    /// write, is held (`let inv = self.inventory.lock().await; while self.food.load(..) < MAX
-    /// { self.food.fetch_add(..) }`).
+    /// write are serialized, and the first check was only a fast path.
     fn rechecked_serialized(
         &self,
         file: usize,
@@ -597,13 +594,9 @@ impl<'a> CrateCx<'a> {
         w: &StateAccess,
         b: Option<&Acquisition>,
     ) -> bool {
-        let Some(facts) = self.files.get(file) else {
+        let (Some(facts), Some(b)) = (self.files.get(file), b) else {
             return false;
         };
-        let atomic = matches!(w.target, AccessTarget::Atomic(_));
-        if b.is_none() && !atomic {
-            return false;
-        }
         facts.decisions.iter().any(|d| {
             d.body == w.body
                 && d.region.start_byte > r.region.end_byte
@@ -612,35 +605,13 @@ impl<'a> CrateCx<'a> {
                 && d.reads.iter().any(|&id| {
                     facts.accesses.get(id as usize).is_some_and(|r2| {
                         r2.kind == AccessKind::Read
-                            && match b {
-                                Some(b) => {
-                                    r2.held.iter().any(|g| w.held.contains(g))
-                                        && self
-                                            .access_acq(file, r2)
-                                            .is_some_and(|a2| self.same_lock(a2, b))
-                                }
-                                None => {
-                                    r2.target == w.target
-                                        && r2.held.iter().any(|&g| {
-                                            w.held.contains(&g)
-                                                && self.is_lock_guard(file, g)
-                                                && self
-                                                    .acquisition(file, g)
-                                                    .is_some_and(|q| !self.shared_acquisition(q))
-                                        })
-                                }
-                            }
+                            && r2.held.iter().any(|g| w.held.contains(g))
+                            && self
+                                .access_acq(file, r2)
+                                .is_some_and(|a2| self.same_lock(a2, b))
                     })
                 })
         })
-    }
-
-    /// Whether guard `g` of file `file` is a lock's: a call that might have returned a guard
-    /// (`let s = self.stats();`, `&stream.get()`) is one only if its callee's declared return
-    /// type is a guard type.
-    fn is_lock_guard(&self, file: usize, g: GuardId) -> bool {
-        self.acquisition(file, g)
-            .is_some_and(|q| self.lock_kind(q).is_some())
     }
 
     /// Whether check `r` (through `a`) and write `w` (through `b`) touch the same state with the

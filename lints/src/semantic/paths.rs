@@ -127,10 +127,14 @@ struct Scope {
     names: HashMap<String, String>,
     /// Items declared in this scope (they shadow globs and the prelude).
     items: FxHashSet<String>,
-    /// Those of `items` in the type namespace (modules, types, traits): where this scope also
-    /// imports the name, the import is a macro's or a value's (`use log::debug; mod debug;`
-    /// compiles), and a path through the name (`debug::run()`) is the item's.
+    /// Those of `items` in the type namespace (modules, types, traits) declared with no
+    /// `#[cfg]`: where this scope also imports the name with no `#[cfg]` either, the import is a
+    /// macro's or a value's (`use log::debug; mod debug;` compiles), and a path through the
+    /// name (`debug::run()`) is the item's. (`#[cfg(x)] mod store` beside `#[cfg(not(x))] use
+    /// backends::store;` are alternatives: such names are left out, see `cfg_names`.)
     type_items: FxHashSet<String>,
+    /// Names an item or import under a `#[cfg]` declares.
+    cfg_names: FxHashSet<String>,
     globs: Vec<String>,
 }
 
@@ -429,8 +433,10 @@ impl UseScopes {
             .rev()
         {
             if scope.names.contains_key(name) || scope.items.contains(name) {
-                return (scope.names.contains_key(name) && scope.type_items.contains(name))
-                    .then_some(i);
+                return (scope.names.contains_key(name)
+                    && scope.type_items.contains(name)
+                    && !scope.cfg_names.contains(name))
+                .then_some(i);
             }
             if scope.is_module {
                 break;
@@ -721,7 +727,18 @@ fn declare(item: &syn::Item, scope: &mut Scope) {
     match item {
         syn::Item::Use(u) => {
             let root = if u.leading_colon.is_some() { "::" } else { "" };
+            let before: Option<FxHashSet<String>> =
+                has_cfg(&u.attrs).then(|| scope.names.keys().cloned().collect());
             collect_use_tree(&u.tree, root.to_string(), scope);
+            if let Some(before) = before {
+                let added: Vec<String> = scope
+                    .names
+                    .keys()
+                    .filter(|k| !before.contains(*k))
+                    .cloned()
+                    .collect();
+                scope.cfg_names.extend(added);
+            }
         }
         syn::Item::Macro(m) => {
             if let Some(items) = super::macros::cfg_block_items(&m.mac) {
@@ -747,6 +764,9 @@ fn declare(item: &syn::Item, scope: &mut Scope) {
                         | syn::Item::Type(_)
                 ) {
                     scope.type_items.insert(name.clone());
+                }
+                if item_attrs(other).is_some_and(has_cfg) {
+                    scope.cfg_names.insert(name.clone());
                 }
                 scope.items.insert(name);
             }
@@ -782,6 +802,25 @@ fn macro_item_names(item: &syn::Item) -> Vec<String> {
         }
     }
     names
+}
+
+fn has_cfg(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("cfg"))
+}
+
+fn item_attrs(item: &syn::Item) -> Option<&[syn::Attribute]> {
+    Some(match item {
+        syn::Item::Fn(f) => &f.attrs,
+        syn::Item::Struct(s) => &s.attrs,
+        syn::Item::Enum(e) => &e.attrs,
+        syn::Item::Type(t) => &t.attrs,
+        syn::Item::Mod(m) => &m.attrs,
+        syn::Item::Static(s) => &s.attrs,
+        syn::Item::Const(c) => &c.attrs,
+        syn::Item::Trait(t) => &t.attrs,
+        syn::Item::Union(u) => &u.attrs,
+        _ => return None,
+    })
 }
 
 fn item_name(item: &syn::Item) -> Option<String> {
@@ -848,6 +887,20 @@ mod tests {
         // No module of that name here: the crate `log`'s own item.
         let ext = scopes("use log::log;");
         assert_eq!(resolve(&ext, "log"), "log::log");
+        // A macro imported beside a module of its name: a path through it is the module's.
+        let mut fda = UseScopes::for_module(Vec::new());
+        let file: syn::File = syn::parse_str("use log::{debug, info}; mod debug;").expect("parses");
+        fda.push_module(None, &file.items);
+        assert_eq!(resolve(&fda, "debug::debug"), "crate::debug::debug");
+        assert_eq!(resolve(&fda, "debug"), "log::debug");
+        // `#[cfg]` alternatives: the import may be the module in the build that has it.
+        let mut alt = UseScopes::for_module(Vec::new());
+        let file: syn::File = syn::parse_str(
+            "#[cfg(feature = \"embedded\")] pub mod store {} #[cfg(not(feature = \"embedded\"))] use backends::store;",
+        )
+        .expect("parses");
+        alt.push_module(None, &file.items);
+        assert_eq!(resolve(&alt, "store::fetch"), "backends::store::fetch");
     }
 
     #[test]

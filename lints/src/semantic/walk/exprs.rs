@@ -763,7 +763,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             let mut kept = Vec::new();
             for_each_name(pat, &mut |i| {
                 let name = i.to_string();
-                if super::kept_for_drop(&name, names == 1) {
+                if super::kept_for_drop(&name, names == 1, ty.known().is_some()) {
                     kept.push(name);
                 }
             });
@@ -2235,9 +2235,11 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     /// `let stats = self.stats();` where `stats()` may return a guard: a candidate acquisition
-    /// the crate phase keeps only if the callee's declared return type is a guard type. Only
-    /// `let`-bound results are candidates (a guard that can outlive its statement), and only
-    /// calls of crate fns/methods, whose return types the crate index knows.
+    /// the crate phase keeps only if the callee's declared return type is a guard type. The
+    /// candidates are `let`-bound results (a guard that can outlive its statement) and the
+    /// temporaries `acquire_returned_temp` names (a receiver, a field's base, a borrowed
+    /// argument), and only calls of crate fns/methods, whose return types the crate index
+    /// knows.
     fn acquire_returned(&mut self, init: &syn::Expr) -> Option<GuardId> {
         let mut call = peel(init);
         // `self.stats().unwrap()`, `self.stats()?`: the caller unwraps a `LockResult`; an

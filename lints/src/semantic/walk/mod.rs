@@ -740,18 +740,19 @@ pub fn analyze_file<'a>(
 /// where that destructor is more than a release the process's end makes anyway: a lock's
 /// (`_lock`, `_repo_lock`: the OS drops a file lock with the process) or a tracing span's
 /// (`_enter`, `_span`) is not. `let (auth, _disabled) = ..` names a value it does not use here,
-/// and so does a name for a call's outcome (`let _r = rl.add_history_entry(..);`, `_res`,
-/// `_result`, `_unused`).
-pub(crate) fn kept_for_drop(name: &str, alone: bool) -> bool {
+/// and, where its type is unknown (`typed` false), so does a name for a call's outcome (`let _r
+/// = rl.add_history_entry(..);`, `_res`, `_result`, `_ret`, `_ok`, `_e`, `_err`, `_unused`,
+/// `_ignored`): `let _res = tempfile::tempdir()?;` keeps a `TempDir` all the same.
+pub(crate) fn kept_for_drop(name: &str, alone: bool, typed: bool) -> bool {
     let Some(rest) = name.strip_prefix('_') else {
         return false;
     };
     const OUTCOMES: &[&str] = &[
-        "r", "res", "result", "ret", "rv", "ok", "e", "err", "unused", "ignored", "ignore",
+        "r", "res", "result", "ret", "ok", "e", "err", "unused", "ignored",
     ];
     (alone || rest.contains("guard"))
         && !rest.is_empty()
-        && !OUTCOMES.contains(&rest)
+        && (typed || !OUTCOMES.contains(&rest))
         && !rest.contains("lock")
         && !rest.contains("enter")
         && !rest.contains("span")
