@@ -76,8 +76,8 @@
 //! log flush guard, a buffered writer, a temporary directory; a lock's `_lock` and a span's
 //! `_enter` are released with the process anyway, and so is a plain value's memory (a
 //! `_`-named `String`, number or `Vec` of them: `let mut _tmp_username = String::new();`; an
-//! `Option` or `Result` of one, `()`; a name for a call's outcome, `let _r =
-//! rl.add_history_entry(..);`, `_res`, `_result`, `_unused`); a
+//! `Option` or `Result` of one, `()`; where racewise does not know the value's type, a name
+//! for a call's outcome, `let _r = rl.add_history_entry(..);`, `_res`, `_result`, `_unused`); a
 //! `drop(_guard)` before the exit ends it there). A path's first segment is looked up among
 //! modules and types first: `use log::debug;` beside `mod debug;` imports a macro, and
 //! `debug::run(..)` calls the module's fn. There the exit only sets the process's
