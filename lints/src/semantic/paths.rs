@@ -753,19 +753,12 @@ fn declare(item: &syn::Item, scope: &mut Scope) {
             scope.items.extend(macro_item_names(item));
         }
         other => {
-            if let Some(name) = item_name(other) {
-                if matches!(
-                    other,
-                    syn::Item::Mod(_)
-                        | syn::Item::Struct(_)
-                        | syn::Item::Enum(_)
-                        | syn::Item::Union(_)
-                        | syn::Item::Trait(_)
-                        | syn::Item::Type(_)
-                ) {
+            if let Some((ident, attrs, type_ns)) = named_item(other) {
+                let name = ident.to_string();
+                if type_ns {
                     scope.type_items.insert(name.clone());
                 }
-                if item_attrs(other).is_some_and(has_cfg) {
+                if has_cfg(attrs) {
                     scope.cfg_names.insert(name.clone());
                 }
                 scope.items.insert(name);
@@ -808,35 +801,21 @@ fn has_cfg(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("cfg"))
 }
 
-fn item_attrs(item: &syn::Item) -> Option<&[syn::Attribute]> {
+/// A named item's name, its attributes, and whether the name is in the type namespace
+/// (modules, types, traits) rather than the value namespace (fns, statics, consts).
+fn named_item(item: &syn::Item) -> Option<(&syn::Ident, &[syn::Attribute], bool)> {
     Some(match item {
-        syn::Item::Fn(f) => &f.attrs,
-        syn::Item::Struct(s) => &s.attrs,
-        syn::Item::Enum(e) => &e.attrs,
-        syn::Item::Type(t) => &t.attrs,
-        syn::Item::Mod(m) => &m.attrs,
-        syn::Item::Static(s) => &s.attrs,
-        syn::Item::Const(c) => &c.attrs,
-        syn::Item::Trait(t) => &t.attrs,
-        syn::Item::Union(u) => &u.attrs,
+        syn::Item::Fn(f) => (&f.sig.ident, &f.attrs, false),
+        syn::Item::Struct(s) => (&s.ident, &s.attrs, true),
+        syn::Item::Enum(e) => (&e.ident, &e.attrs, true),
+        syn::Item::Type(t) => (&t.ident, &t.attrs, true),
+        syn::Item::Mod(m) => (&m.ident, &m.attrs, true),
+        syn::Item::Static(s) => (&s.ident, &s.attrs, false),
+        syn::Item::Const(c) => (&c.ident, &c.attrs, false),
+        syn::Item::Trait(t) => (&t.ident, &t.attrs, true),
+        syn::Item::Union(u) => (&u.ident, &u.attrs, true),
         _ => return None,
     })
-}
-
-fn item_name(item: &syn::Item) -> Option<String> {
-    let ident = match item {
-        syn::Item::Fn(f) => &f.sig.ident,
-        syn::Item::Struct(s) => &s.ident,
-        syn::Item::Enum(e) => &e.ident,
-        syn::Item::Type(t) => &t.ident,
-        syn::Item::Mod(m) => &m.ident,
-        syn::Item::Static(s) => &s.ident,
-        syn::Item::Const(c) => &c.ident,
-        syn::Item::Trait(t) => &t.ident,
-        syn::Item::Union(u) => &u.ident,
-        _ => return None,
-    };
-    Some(ident.to_string())
 }
 
 #[cfg(test)]

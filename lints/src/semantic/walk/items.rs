@@ -604,9 +604,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         else {
             return;
         };
-        let index = &mut self.core.facts.index;
         match owner {
             Some(o) => {
+                let index = &mut self.core.facts.index;
                 if recursive {
                     index
                         .recursive_guard_methods

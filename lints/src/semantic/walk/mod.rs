@@ -742,7 +742,7 @@ pub fn analyze_file<'a>(
 /// (`_enter`, `_span`) is not. `let (auth, _disabled) = ..` names a value it does not use here,
 /// and, where its type is unknown (`typed` false), so does a name for a call's outcome (`let _r
 /// = rl.add_history_entry(..);`, `_res`, `_result`, `_ret`, `_ok`, `_e`, `_err`, `_unused`,
-/// `_ignored`): `let _res = tempfile::tempdir()?;` keeps a `TempDir` all the same.
+/// `_ignored`). Where the type is known, the type decides, whatever the name.
 pub(crate) fn kept_for_drop(name: &str, alone: bool, typed: bool) -> bool {
     let Some(rest) = name.strip_prefix('_') else {
         return false;
