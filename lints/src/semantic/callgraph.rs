@@ -161,12 +161,22 @@ pub struct CallGraph {
     /// the sites that resolved to no fn: a fn of such a name may have unseen callers.
     unfollowed: rustc_hash::FxHashSet<u64>,
     /// Names of method calls on values other crates' types made (see
-    /// `CrateIndex::made_outside`): no call of an inherent method of the workspace, but maybe
-    /// of a workspace trait's method implemented for that type.
+    /// `CrateIndex::made_outside`), and on trait objects and type parameters (see
+    /// `FileFacts::trait_method_calls`): no call of an inherent method of the workspace, but
+    /// maybe of a workspace trait's method implemented for that type.
     unfollowed_by_trait: rustc_hash::FxHashSet<u64>,
     /// Edges of calls whose future is handed to a fn that runs it with a runtime's
     /// `block_on` (see `CallSite::future_to`): awaited there, off the workers.
     block_on_edges: rustc_hash::FxHashSet<u32>,
+    /// Edges of a call through a type parameter's trait (see `CallSite::dispatch`) to each
+    /// impl's fn: callers for the questions asked up the graph (who runs a fn, and where), never
+    /// followed down by a summary, so a chain still ends at such a call.
+    dispatch_edges: rustc_hash::FxHashSet<u32>,
+    /// Keys of method calls on receivers of unknown type made in place in an async fn and
+    /// awaited there (see `FileFacts::untyped_awaits`), with the crate (by position) and fn of
+    /// each, and whether it is made off the workers: a fn they may call is run by those fns,
+    /// where they run (see [`CallGraph::off_worker_only`]).
+    unseen_awaits: FxHashMap<u64, Vec<(usize, u32, bool)>>,
     /// Per crate (by position): the keys of its sites that resolved to no fn, sorted. With each
     /// file's `unfollowed_names`, what [`CallGraph::may_be_called_unseen`] searches.
     unfollowed_sites: Vec<Vec<u64>>,
@@ -282,6 +292,11 @@ struct Resolver<'g, 'c, 'a> {
     /// (crate, canonical trait path, method) → bodies of that method in the trait's impls and
     /// default.
     by_trait: FxHashMap<(usize, String), Slot>,
+    /// (crate of the trait, its canonical path `::` fn) → the impls' fns without a `self`
+    /// (`impl CliClient for NativeClient { async fn load(id: &str) }`), in any crate: what a
+    /// call through a type parameter bounded by the trait may run. Fns with a `self` are left
+    /// out: a method call on a trait object leaves no name to find them by.
+    impls: FxHashMap<(usize, String), Vec<u32>>,
     /// Associated fns without a `self` (`World::load(level, ..)`): never what a method call
     /// (`self.world.load()`, an `ArcSwap`'s) names, however its receiver is typed.
     receiverless: rustc_hash::FxHashSet<u32>,
@@ -297,6 +312,15 @@ impl Resolver<'_, '_, '_> {
     /// `module`: the calling file's module, whose glob imports a path the file could not
     /// resolve may come through (`use mylib::*;` in a binary, then `Server::start(..)`).
     fn site(&self, ci: &CrateInput<'_, '_>, site: &CallSite, module: &str) -> Option<Resolution> {
+        if let (Some(t), Callee::Path(p)) = (&site.dispatch, &site.callee)
+            && let Some((home, path)) = trait_home(ci.cx.index, self.by_index, ci.id, t)
+            && let Some(ns) = self.impls.get(&(
+                home,
+                format!("{path}::{}", crate::semantic::syntax::last_segment(p)),
+            ))
+        {
+            return Some(Resolution::Dispatch(ns.clone()));
+        }
         match &site.callee {
             Callee::Path(p) => {
                 let local = p.starts_with("crate::");
@@ -469,7 +493,7 @@ fn release_caches(crates: &[CrateInput<'_, '_>]) {
 /// root is a member's name or a module of this crate named without `crate::`
 /// (`handlers::upload` in the crate root), and a member's re-export of another crate (`use
 /// api::tonic;` where `api` has `pub use tonic;`) leads out again.
-/// `member_globs`: the crate glob-imports a member ([`CrateIndex::globs_member`]), whose modules
+/// `member_globs`: the calling module glob-imports a member ([`CrateIndex::globs_member`]), whose modules
 /// a bare lowercase root may then name. A primitive type's root (`u64::reload(&n)`, an impl of a
 /// workspace trait for it) is the workspace's too.
 fn may_name_workspace(
@@ -501,6 +525,27 @@ fn may_name_workspace(
 }
 
 /// A crate index's identity (its address: a member reaches its siblings' indexes by `Arc`).
+/// The crate that declares trait `path` (as crate `id` names it) and the trait's canonical
+/// path there: `crate::cli::Client` in its own crate, a member's `core::cli::Client` in that
+/// member.
+fn trait_home(
+    index: &CrateIndex,
+    by_index: &FxHashMap<usize, usize>,
+    id: usize,
+    path: &str,
+) -> Option<(usize, String)> {
+    let canon = index.canon(path);
+    if canon.starts_with("crate::") {
+        return Some((id, canon));
+    }
+    let (root, rest) = canon.split_once("::")?;
+    let sib = index.sibling(root)?;
+    let inner = sib.canon(&format!("crate::{rest}"));
+    inner
+        .starts_with("crate::")
+        .then(|| Some((*by_index.get(&index_key(sib))?, inner)))?
+}
+
 fn index_key(index: &CrateIndex) -> usize {
     index as *const CrateIndex as usize
 }
@@ -520,6 +565,8 @@ enum Resolution {
     Fn(u32),
     /// A fn whose versions each carry a `#[cfg]` (see [`Slot::Alternatives`]).
     Alternatives(Vec<u32>),
+    /// Any of the impls of a type parameter's trait (see `CallSite::dispatch`).
+    Dispatch(Vec<u32>),
     /// Names something outside the workspace: not a call graph question.
     External,
     /// A method of a value another crate's type made (see `CrateIndex::made_outside`): that
@@ -621,6 +668,11 @@ impl CallGraph {
         let mut by_key: FxHashMap<(usize, String), Slot> = FxHashMap::default();
         let mut by_trait: FxHashMap<(usize, String), Slot> = FxHashMap::default();
         let mut receiverless = rustc_hash::FxHashSet::default();
+        let mut impls: FxHashMap<(usize, String), Vec<u32>> = FxHashMap::default();
+        let by_index: FxHashMap<usize, usize> = crates
+            .iter()
+            .map(|c| (index_key(c.cx.index), c.id))
+            .collect();
         // Canonical paths come from the crate index and are independent per file: computed in
         // parallel, inserted in file order (so slots and node numbers do not depend on threads).
         let files: Vec<(usize, usize)> = crates
@@ -628,10 +680,12 @@ impl CallGraph {
             .enumerate()
             .flat_map(|(c, ci)| (0..ci.cx.files.len()).map(move |f| (c, f)))
             .collect();
-        let keys: Vec<Vec<(String, Option<String>)>> = files
+        type Keys = (String, Option<String>, Option<(usize, String)>);
+        let keys: Vec<Vec<Keys>> = files
             .par_iter()
             .map(|&(c, file)| {
                 let index = crates[c].cx.index;
+                let id = crates[c].id;
                 crates[c].cx.files[file]
                     .fns
                     .iter()
@@ -647,7 +701,12 @@ impl CallGraph {
                             // nothing).
                             None => def.owner.is_some().then(|| key.clone()),
                         };
-                        (key, by_trait)
+                        let dispatched = match &def.trait_path {
+                            Some(t) if !def.has_self => trait_home(index, &by_index, id, t)
+                                .map(|(home, t)| (home, format!("{t}::{}", def.path))),
+                            _ => None,
+                        };
+                        (key, by_trait, dispatched)
                     })
                     .collect()
             })
@@ -666,7 +725,7 @@ impl CallGraph {
                 },
             );
             sites += calls;
-            for (func, (key, trait_key)) in keys.into_iter().enumerate() {
+            for (func, (key, trait_key, dispatched)) in keys.into_iter().enumerate() {
                 let r = FnRef {
                     krate: ci.id,
                     file,
@@ -693,21 +752,17 @@ impl CallGraph {
                 if let Some(t) = trait_key {
                     insert(&mut by_trait, (ci.id, t), node, gated);
                 }
+                if let Some(key) = dispatched {
+                    impls.entry(key).or_default().push(node);
+                }
             }
         }
         g.site_edge = vec![NO_EDGE; sites as usize];
-        let member_globs: Vec<bool> = crates
-            .iter()
-            .map(|ci| ci.cx.index.globs_member(|r| members.contains(r)))
-            .collect();
-        let by_index: FxHashMap<usize, usize> = crates
-            .iter()
-            .map(|c| (index_key(c.cx.index), c.id))
-            .collect();
         let resolver = Resolver {
             crates,
             by_key,
             by_trait,
+            impls,
             receiverless,
             pos: &g.pos,
             by_index: &by_index,
@@ -742,10 +797,34 @@ impl CallGraph {
         for (&(c, file), sites) in files.iter().zip(resolved) {
             let ci = &crates[c];
             let facts = ci.cx.files[file];
+            let member_globs = ci
+                .cx
+                .index
+                .globs_member(&facts.module, |r| members.contains(r));
             g.stats.unknown += facts.untyped_method_calls;
             g.unfollowed.extend(facts.unfollowed_names.iter().copied());
+            g.unfollowed_by_trait
+                .extend(facts.trait_method_calls.iter().copied());
+            for u in &facts.untyped_awaits {
+                let at = FnRef {
+                    krate: ci.id,
+                    file,
+                    func: u.caller,
+                };
+                match g.node_of(&at) {
+                    Some(n) => g
+                        .unseen_awaits
+                        .entry(u.key)
+                        .or_default()
+                        .push((c, n, u.off_worker)),
+                    None => {
+                        g.unfollowed.insert(u.key);
+                        g.unfollowed_sites[c].push(u.key);
+                    }
+                }
+            }
             for (path, key) in &facts.unfollowed_elsewhere {
-                if may_name_workspace(ci.cx.index, members, member_globs[c], path) {
+                if may_name_workspace(ci.cx.index, members, member_globs, path) {
                     g.unfollowed.insert(*key);
                     g.unfollowed_sites[c].push(*key);
                 }
@@ -769,7 +848,7 @@ impl CallGraph {
                         one = [*n];
                         &one
                     }
-                    Some(Resolution::Alternatives(ns)) => ns,
+                    Some(Resolution::Alternatives(ns) | Resolution::Dispatch(ns)) => ns,
                     Some(Resolution::External) => continue,
                     Some(Resolution::MadeOutside) => {
                         g.unfollowed_by_trait
@@ -780,7 +859,7 @@ impl CallGraph {
                     // one rooted in a name no member goes by (`regex::Regex::new(..)`) is not.
                     None if matches!(&site.callee, Callee::Path(p)
                         if p.starts_with(|c: char| c.is_ascii_lowercase())
-                            && !may_name_workspace(ci.cx.index, members, member_globs[c], p)) =>
+                            && !may_name_workspace(ci.cx.index, members, member_globs, p)) =>
                     {
                         continue;
                     }
@@ -789,7 +868,6 @@ impl CallGraph {
                             g.stats.unknown += 1;
                         }
                         let key = site.unfollowed_key(|o| ci.cx.index.names_alias(o));
-                        g.unfollowed.insert(key);
                         // A member's path (`store::open`) reaches only that member's fns and
                         // what it re-exports: the key is that member's (see
                         // `may_be_called_unseen`, which searches a fn's crate and those naming it).
@@ -803,7 +881,31 @@ impl CallGraph {
                                 .unwrap_or(c),
                             _ => c,
                         };
-                        g.unfollowed_sites[at].push(key);
+                        // Awaited in place in an async fn: it runs where that fn runs (see
+                        // `unseen_awaits`).
+                        let caller = FnRef {
+                            krate: ci.id,
+                            file,
+                            func: site.caller,
+                        };
+                        match g.node_of(&caller) {
+                            Some(n)
+                                if site.awaited
+                                    && site.inline
+                                    && site.in_async
+                                    && site.handed_to.is_none() =>
+                            {
+                                g.unseen_awaits.entry(key).or_default().push((
+                                    at,
+                                    n,
+                                    site.off_worker,
+                                ));
+                            }
+                            _ => {
+                                g.unfollowed.insert(key);
+                                g.unfollowed_sites[at].push(key);
+                            }
+                        }
                         continue;
                     }
                 };
@@ -842,7 +944,7 @@ impl CallGraph {
                 if let Some(h) = site.future_to
                     && (g.runs_under_block_on(crates, &sites, h)
                         || outside_runner_in_main(facts, &sites, h, |p| {
-                            may_name_workspace(ci.cx.index, members, member_globs[c], p)
+                            may_name_workspace(ci.cx.index, members, member_globs, p)
                         }))
                 {
                     g.block_on_edges.extend(e..e + to.len() as u32);
@@ -856,7 +958,9 @@ impl CallGraph {
                         site: site_ix,
                     });
                 }
-                if let Some(slot) = g.site_slot(ci.id, file, site_ix) {
+                if matches!(res, Some(Resolution::Dispatch(_))) {
+                    g.dispatch_edges.extend(e..e + to.len() as u32);
+                } else if let Some(slot) = g.site_slot(ci.id, file, site_ix) {
                     g.site_edge[slot] = e;
                 }
             }
@@ -1204,8 +1308,9 @@ impl CallGraph {
             .edges
             .iter()
             .enumerate()
-            .filter(|(_, e)| {
-                sync[e.from as usize]
+            .filter(|(i, e)| {
+                !self.dispatch_edges.contains(&(*i as u32))
+                    && sync[e.from as usize]
                     && sync[e.to as usize]
                     && site(e)
                         .is_some_and(|s| s.inline && !s.in_async && (!s.in_test || test_fn(e.from)))
@@ -1638,6 +1743,7 @@ impl CallGraph {
                             }))))
                 .then_some(false)
             },
+            |_, _| Vec::new(),
         )
     }
 
@@ -1668,6 +1774,7 @@ impl CallGraph {
                 *common = Some(now);
                 Some(ok)
             },
+            |_, _| Vec::new(),
         )
     }
 
@@ -1722,13 +1829,15 @@ impl CallGraph {
     /// — directly or through async fns only reached that way themselves (followed up to a few
     /// levels). A call the graph cannot see (a fn nothing resolved calls, or a call it could
     /// not follow bearing the fn's name), a spawned or unawaited future, or one awaited inside
-    /// another async block makes the answer no.
+    /// another async block makes the answer no. A method call on a receiver of unknown type
+    /// that bears the fn's name and is awaited in place in an async fn (`cmd.build(o).await?
+    /// .run().await`) counts as a call of it from that fn, which must then answer yes too.
     pub fn off_worker_only(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
         self.every_caller_chain(
             crates,
             at,
             |at, def| {
-                (!def.is_async || self.may_be_called_unseen(crates, at, def)).then_some(false)
+                (!def.is_async || self.called_unseen_elsewhere(crates, at, def)).then_some(false)
             },
             |_, site, edge| {
                 if self.block_on_edges.contains(&(edge as u32)) {
@@ -1743,6 +1852,8 @@ impl CallGraph {
                     None
                 }
             },
+            // An untyped call awaited in place is a call such as the last arm goes on from.
+            |at, def| self.unseen_awaiting(at, def),
         )
     }
 
@@ -1752,6 +1863,57 @@ impl CallGraph {
     /// or through another member's re-export (api-client's `next.run(req, ext)` is no call of
     /// cargo-shuttle's `Shuttle::run(args, init)`).
     fn may_be_called_unseen(&self, crates: &[CrateInput<'_, '_>], at: &FnRef, def: &FnDef) -> bool {
+        self.called_unseen_elsewhere(crates, at, def) || !self.unseen_awaiting(at, def).is_empty()
+    }
+
+    /// The fns that may call `def` by an untyped method call awaited in place (see
+    /// [`CallGraph::unseen_awaits`]), each with whether that call is made off the workers; from
+    /// the same crates as in [`Self::may_be_called_unseen`].
+    fn unseen_awaiting(&self, at: &FnRef, def: &FnDef) -> Vec<(u32, bool)> {
+        if self.unseen_awaits.is_empty() {
+            return Vec::new();
+        }
+        let home = self.pos.get(&at.krate).copied();
+        let mut naming: Option<Vec<usize>> = None;
+        let mut out = Vec::new();
+        for key in def.call_keys() {
+            for &(c, n, off_worker) in self.unseen_awaits.get(&key).into_iter().flatten() {
+                let reaches = def.dispatched
+                    || home.is_none_or(|h| {
+                        naming
+                            .get_or_insert_with(|| self.naming_crates(h))
+                            .contains(&c)
+                    });
+                if reaches {
+                    out.push((n, off_worker));
+                }
+            }
+        }
+        out
+    }
+
+    /// Crate `home` (by position) and the crates that name it, directly or through others.
+    fn naming_crates(&self, home: usize) -> Vec<usize> {
+        let mut seen = vec![home];
+        let mut work = vec![home];
+        while let Some(c) = work.pop() {
+            for &d in self.dependents.get(c).into_iter().flatten() {
+                if !seen.contains(&d) {
+                    seen.push(d);
+                    work.push(d);
+                }
+            }
+        }
+        seen
+    }
+
+    /// [`Self::may_be_called_unseen`] but for the untyped calls awaited in place.
+    fn called_unseen_elsewhere(
+        &self,
+        crates: &[CrateInput<'_, '_>],
+        at: &FnRef,
+        def: &FnDef,
+    ) -> bool {
         let keys: Vec<u64> = def
             .call_keys()
             .filter(|k| {
@@ -1768,38 +1930,29 @@ impl CallGraph {
         if def.dispatched {
             return true;
         }
-        let mut seen = vec![home];
-        let mut work = vec![home];
         let has_key = |sorted: &[u64]| keys.iter().any(|k| sorted.binary_search(k).is_ok());
-        while let Some(c) = work.pop() {
-            if self.unfollowed_sites.get(c).is_some_and(|s| has_key(s))
+        self.naming_crates(home).into_iter().any(|c| {
+            self.unfollowed_sites.get(c).is_some_and(|s| has_key(s))
                 || crates
                     .get(c)
                     .is_some_and(|ci| ci.cx.files.iter().any(|f| has_key(&f.unfollowed_names)))
-            {
-                return true;
-            }
-            for &d in self.dependents.get(c).into_iter().flatten() {
-                if !seen.contains(&d) {
-                    seen.push(d);
-                    work.push(d);
-                }
-            }
-        }
-        false
+        })
     }
 
     /// Walks the resolved calls into `at` upward, up to a few levels. `node` judges each fn
     /// reached and `edge` each call into it (with the callee): `Some(true)` ends that chain
     /// well, `Some(false)` answers no, `None` goes on to the caller. A fn without callers, a
     /// chain too deep, or no chain ending well answers no. Calls made in test code are left
-    /// out for a fn that is not test code itself.
+    /// out for a fn that is not test code itself. `unseen` adds callers the graph did not
+    /// resolve (see [`Self::unseen_awaiting`]): one made off the workers ends its chain well,
+    /// any other goes on to its fn.
     fn every_caller_chain(
         &self,
         crates: &[CrateInput<'_, '_>],
         at: FnRef,
         node: impl Fn(&FnRef, &FnDef) -> Option<bool>,
         edge: impl Fn(&FnDef, &CallSite, usize) -> Option<bool>,
+        unseen: impl Fn(&FnRef, &FnDef) -> Vec<(u32, bool)>,
     ) -> bool {
         let Some(start) = self.node_of(&at) else {
             return false;
@@ -1821,8 +1974,17 @@ impl CallGraph {
                 None => {}
             }
             let callers = &self.callers[n as usize];
-            if callers.is_empty() || depth >= 2 * MAX_CHAIN {
+            let unseen = unseen(&self.nodes[n as usize], def);
+            if (callers.is_empty() && unseen.is_empty()) || depth >= 2 * MAX_CHAIN {
                 return false;
+            }
+            for (from, off_worker) in unseen {
+                if off_worker {
+                    ended_well = true;
+                } else if !seen.contains(&from) {
+                    seen.push(from);
+                    work.push((from, depth + 1));
+                }
             }
             for &ei in callers {
                 let e = self.edges[ei as usize];

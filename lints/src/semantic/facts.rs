@@ -406,6 +406,22 @@ pub struct ItemExtent {
     pub attrs_end_line: u32,
 }
 
+/// A method call on a receiver of unknown type, in place in an async body (`cmd.build(opts)
+/// .await?.run().await`): it may be a call of any fn of its name and shape, like the keys of
+/// [`FileFacts::unfollowed_names`], and it runs where its fn runs once it is awaited there.
+#[derive(Debug, Clone)]
+pub struct UntypedAwait {
+    /// Its [`call_key`] (see [`scoped_key`]).
+    pub key: u64,
+    /// The calling fn (index into [`FileFacts::fns`]).
+    pub caller: u32,
+    /// The method name's bytes, which the `.await` after the call finds it by.
+    pub span: (u32, u32),
+    pub awaited: bool,
+    /// Made off the runtime's workers (see `Cx::off_worker`): the body of `#[tokio::main]`.
+    pub off_worker: bool,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct FileFacts {
     pub index: FileIndex,
@@ -435,6 +451,15 @@ pub struct FileFacts {
     /// a fn of that name and arity may have callers the call graph does not see. Calls in test
     /// code are kept under their [`scoped_key`]: they may call only test code.
     pub unfollowed_names: Vec<u64>,
+    /// Those of the method calls above made in place in an async body and awaited there: kept
+    /// apart, with their fn, because such a call runs where that fn runs (see
+    /// `CallGraph::unseen_awaits`). The walk moves the ones never awaited into
+    /// `unfollowed_names`.
+    pub untyped_awaits: Vec<UntypedAwait>,
+    /// The keys of method calls on a trait object (`Box<dyn Command>`, `&dyn Store`) or a type
+    /// parameter, sorted, deduplicated: calls of some impl's fn of a trait, which the call graph
+    /// does not follow (see `CallGraph::unfollowed_by_trait`).
+    pub trait_method_calls: Vec<u64>,
     /// Paths used as values that resolve into another crate's name (`anyhow::Error::new`), with
     /// their key, sorted, deduplicated: unfollowed only when the path may lead into the
     /// workspace (a member, or a module of this crate named without `crate::`).
@@ -601,6 +626,10 @@ pub struct CallSite {
     /// A path call whose owner is a type parameter in scope (`Backend::open(..)` in `impl<Backend:
     /// Storage>`): any type's fn of that name may be the callee.
     pub generic_owner: bool,
+    /// Of a `generic_owner` call, the one workspace trait that bounds the owner (`C::load(id)`
+    /// with `C: CliClient`): the call reaches that trait's impls of the fn, each a possible
+    /// callee (see `CallGraph::dispatch_edges`).
+    pub dispatch: Option<Box<str>>,
 }
 
 /// Where a call site's finding would sit, and the guards alive at it.

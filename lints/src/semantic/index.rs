@@ -522,15 +522,25 @@ impl CrateIndex {
         (target != path).then_some(target)
     }
 
-    /// Whether some module glob-imports a workspace member (`use corelib::*;`): a path
-    /// rooted in a name the crate does not declare (`plugins::reload(..)`) may then be one of
-    /// that member's modules.
-    pub fn globs_member(&self, is_member: impl Fn(&str) -> bool) -> bool {
-        self.modules.values().flat_map(|t| &t.globs).any(|g| {
-            let root = g.split("::").next().unwrap_or(g);
-            !matches!(root, "crate" | "self" | "super")
-                && (is_member(root) || self.sibling(root).is_some())
-        })
+    /// Whether `module` (or an inline module in it) glob-imports a workspace member (`use
+    /// corelib::*;`): a path it roots in a name the crate does not declare
+    /// (`plugins::reload(..)`) may then be one of that member's modules. Another module's glob
+    /// (another binary's) brings nothing here.
+    pub fn globs_member(&self, module: &str, is_member: impl Fn(&str) -> bool) -> bool {
+        // The module and the inline modules below it: the keys from `module` up to the first
+        // that neither is it nor starts with `module::`.
+        self.modules
+            .range(module.to_string()..)
+            .take_while(|(k, _)| {
+                k.strip_prefix(module)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+            })
+            .flat_map(|(_, t)| &t.globs)
+            .any(|g| {
+                let root = g.split("::").next().unwrap_or(g);
+                !matches!(root, "crate" | "self" | "super")
+                    && (is_member(root) || self.sibling(root).is_some())
+            })
     }
 
     /// Whether a `crate::` path names an item of this crate (a type without fields included).

@@ -402,7 +402,14 @@ impl UseScopes {
                 if glob_has(glob, name) {
                     return Some((format!("{glob}::{name}"), i));
                 }
-                if crate_glob.is_none() && !extern_root && glob.starts_with("crate") {
+                // `use mylib::cmd::*;` in the package's binary, or a member's module: the crate
+                // index follows a module's globs into the package's own library. Only for a
+                // type-namespace name (`Command::Init(c)`): a lowercase one may be any crate's.
+                let workspace_glob = glob.starts_with("crate")
+                    || (scope.is_module
+                        && name.starts_with(|c: char| c.is_ascii_uppercase())
+                        && !super::types::is_external(glob.split("::").next().unwrap_or(glob)));
+                if crate_glob.is_none() && !extern_root && workspace_glob {
                     // A module's globs are in the crate index, which follows all of them; a
                     // block's are not, so its (first) glob is taken as it is.
                     let from = if scope.is_module {
@@ -903,7 +910,12 @@ mod tests {
     fn globs_only_resolve_known_members() {
         let s = scopes("use std::sync::*; use my_crate::sync::*;");
         assert_eq!(resolve(&s, "Mutex"), "std::sync::Mutex");
-        assert_eq!(resolve(&s, "Frobnicate"), "Frobnicate");
+        // A type-namespace name may come from `my_crate` (the package's own library, or a
+        // member): the crate index follows the module's glob. A value's name is left alone.
+        assert_eq!(resolve(&s, "Frobnicate"), "crate::Frobnicate");
+        assert_eq!(resolve(&s, "Command::Init"), "crate::Command::Init");
+        assert_eq!(resolve(&s, "frobnicate"), "frobnicate");
+        assert_eq!(resolve(&s, "Vec::new"), "std::vec::Vec::new");
         let mut sub = UseScopes::for_module(vec!["worker".into()]);
         let file: syn::File =
             syn::parse_str("use super::*; use super::process; use self::inner::X;")

@@ -1276,6 +1276,47 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
     }
 
+    /// The one workspace trait bounding the type parameter that owns path call `path`
+    /// (`C::try_load(id)` in `fn f<C: CliClient>`); `None` when there are none or several.
+    fn bounding_trait(&self, path: &str) -> Option<Box<str>> {
+        let owner = crate::semantic::facts::owner_segment(path)?;
+        let mut traits = self.core.type_bounds.iter().filter(|(p, _)| p == owner);
+        let (_, first) = traits.next()?;
+        traits.all(|(_, t)| t == first).then(|| first.clone())
+    }
+
+    fn note_trait_method_call(&mut self, name: &str, argc: usize) {
+        let key = crate::semantic::facts::call_key(name, CallShape::Method(CallShape::count(argc)));
+        let key = crate::semantic::facts::scoped_key(key, self.core.in_test());
+        self.core.facts.trait_method_calls.push(key);
+    }
+
+    /// A method call on a receiver of unknown type: unfollowed, and kept with its fn when it is
+    /// made in place in an async body (see `FileFacts::untyped_awaits`).
+    fn note_untyped(&mut self, name: &str, argc: usize, span: proc_macro2::Span) {
+        let shape = CallShape::Method(CallShape::count(argc));
+        let in_place = self.core.body().and_then(|b| {
+            (b.is_async && !b.sync_block_on && b.inline && b.flow.reachable)
+                .then_some((b.fn_id?, b.off_worker))
+        });
+        let Some((caller, off_worker)) = in_place else {
+            self.note_unfollowed(name, shape);
+            return;
+        };
+        let key = crate::semantic::facts::call_key(name, shape);
+        let region = Region::from_span(span);
+        self.core
+            .facts
+            .untyped_awaits
+            .push(crate::semantic::facts::UntypedAwait {
+                key: crate::semantic::facts::scoped_key(key, self.core.in_test()),
+                caller,
+                span: (region.start_byte, region.end_byte),
+                awaited: false,
+                off_worker,
+            });
+    }
+
     /// A call (or fn value) named `name` the call graph will not follow (see
     /// `FileFacts::unfollowed_names`).
     fn note_unfollowed(&mut self, name: &str, shape: CallShape) {
@@ -1331,6 +1372,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                         region,
                         argc: 0,
                         handed_to: Some((sites_before as u32, arg)),
+                        dispatch: None,
                         ..o.clone()
                     };
                     if let Some(c) = site.context.as_mut() {
@@ -1522,7 +1564,11 @@ impl<'a, 'l> Walker<'a, 'l> {
         let callee = callee.unwrap_or_default();
         if !callee.is_empty() && !callee.contains("::") {
             self.core.facts.unresolved_calls += 1;
-            self.note_unfollowed(&callee, CallShape::Path(CallShape::count(c.args.len())));
+            // Under a workspace glob the name is recorded as a call site below: the crate phase
+            // looks it up through the glob, and keeps it unfollowed only if that finds nothing.
+            if !self.core.uses.has_workspace_globs() {
+                self.note_unfollowed(&callee, CallShape::Path(CallShape::count(c.args.len())));
+            }
         }
         let func_span = spans::expr_span(&c.func);
         if let Some(segs) = crate::semantic::syntax::path_segments(&c.func) {
@@ -1847,11 +1893,15 @@ impl<'a, 'l> Walker<'a, 'l> {
         match &receiver {
             TyExpr::Unknown => {
                 self.core.facts.untyped_method_calls += 1;
-                self.note_unfollowed(&name, CallShape::Method(CallShape::count(argc)));
+                self.note_untyped(&name, argc, span);
                 return;
             }
             TyExpr::Known(t) => match t.peel().path_str() {
                 Some(p) if p.contains("::") && !crate::semantic::types::is_external(p) => {}
+                // A trait object's (`Box<dyn Command>`) or a type parameter's method: a call of
+                // some impl's, which the graph cannot pick (see `FileFacts::trait_method_calls`).
+                None => return self.note_trait_method_call(&name, argc),
+                Some(p) if !p.contains("::") => return self.note_trait_method_call(&name, argc),
                 _ => return,
             },
             _ => {}
@@ -1996,6 +2046,10 @@ impl<'a, 'l> Walker<'a, 'l> {
         let tasks_before = self.core.task_spawned_before(region.start_byte);
         let branch = self.core.branches.last().copied().unwrap_or((0, u32::MAX));
         let generic_owner = self.owner_is_type_param(&callee);
+        let dispatch = match &callee {
+            Callee::Path(p) if generic_owner => self.bounding_trait(p),
+            _ => None,
+        };
         self.core.facts.calls.push(CallSite {
             caller,
             callee,
@@ -2012,6 +2066,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             branch,
             argc: CallShape::count(argc),
             generic_owner,
+            dispatch,
             context,
             handed_to: None,
             future_to: None,
@@ -2107,8 +2162,14 @@ impl<'a, 'l> Walker<'a, 'l> {
             while k > before && calls[k - 1].handed_to.is_some() {
                 k -= 1;
             }
-            if k > before && calls[k - 1].region == Region::from_span(span) {
+            let region = Region::from_span(span);
+            if k > before && calls[k - 1].region == region {
                 self.set_awaited(k - 1);
+            }
+            if let Some(u) = self.core.facts.untyped_awaits.last_mut()
+                && u.span == (region.start_byte, region.end_byte)
+            {
+                u.awaited = true;
             }
         }
         // `timeout(d, run(..)).await`, `worker.on(main_inner(args)).await`: a wrapper awaited

@@ -99,6 +99,43 @@ fn type_param_names(g: &syn::Generics) -> Vec<String> {
     g.type_params().map(|p| p.ident.to_string()).collect()
 }
 
+/// The traits of the workspace bounding an item's type parameters, inline (`<C: CliClient>`)
+/// or in its `where` clause; `Send`, `AsRef<T>` and other crates' traits are left out.
+fn workspace_bounds(
+    g: &syn::Generics,
+    uses: &crate::semantic::paths::UseScopes,
+) -> Vec<(String, Box<str>)> {
+    let params = type_param_names(g);
+    let inline = g.type_params().map(|p| (p.ident.to_string(), &p.bounds));
+    let clauses = g
+        .where_clause
+        .iter()
+        .flat_map(|w| &w.predicates)
+        .filter_map(|p| match p {
+            syn::WherePredicate::Type(pt) => match &pt.bounded_ty {
+                syn::Type::Path(tp) if tp.qself.is_none() => {
+                    let name = tp.path.get_ident()?.to_string();
+                    params.contains(&name).then_some((name, &pt.bounds))
+                }
+                _ => None,
+            },
+            _ => None,
+        });
+    let mut out = Vec::new();
+    for (name, bounds) in inline.chain(clauses) {
+        for b in bounds {
+            if let syn::TypeParamBound::Trait(tb) = b {
+                let path = uses.resolve(&tb.path);
+                let root = path.split("::").next().unwrap_or(&path);
+                if path.contains("::") && !crate::semantic::types::is_external(root) {
+                    out.push((name.clone(), path.into_boxed_str()));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn ret_ty(sig: &syn::Signature, w: &Walker) -> Option<Ty> {
     let syn::ReturnType::Type(_, ty) = &sig.output else {
         return None;
@@ -397,6 +434,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             &mut self.core.impl_type_params,
             type_param_names(&imp.generics),
         );
+        let outer_bounds = self.core.type_bounds.len();
+        let bounds = workspace_bounds(&imp.generics, &self.core.uses);
+        self.core.type_bounds.extend(bounds);
         let in_trait_impl = imp.trait_.is_some();
         // `impl Deref for Wrapper { type Target = Inner; }`: fields and methods the wrapper lacks
         // are the target's (auto-deref), for the type model and the call graph.
@@ -451,6 +491,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
         }
         self.core.impl_type_params = outer_params;
+        self.core.type_bounds.truncate(outer_bounds);
         self.core.items.pop();
     }
 
@@ -710,6 +751,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             &mut self.core.fn_type_params,
             type_param_names(&sig.generics),
         );
+        let outer_bounds = self.core.type_bounds.len();
+        let bounds = workspace_bounds(&sig.generics, &self.core.uses);
+        self.core.type_bounds.extend(bounds);
         let outer_params = std::mem::replace(&mut self.core.fn_params, param_names(sig));
         let braces = Region::from_span(block.brace_token.span.join());
         let outer_bytes = std::mem::replace(
@@ -807,6 +851,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.core.joined_spawns = outer_joined;
         self.core.awaited_lets = outer_awaited_lets;
         self.core.fn_type_params = outer_type_params;
+        self.core.type_bounds.truncate(outer_bounds);
         self.core.fn_params = outer_params;
         self.core.fn_bytes = outer_bytes;
         self.exit_body();

@@ -107,6 +107,9 @@ pub struct Core<'a> {
     pub(crate) impl_type_params: Vec<String>,
     /// The type parameters of the fn being walked (`fn send<R: Request>(..)`).
     pub(crate) fn_type_params: Vec<String>,
+    /// The workspace traits bounding those of the impl and the fn being walked, by parameter
+    /// (`C: CliClient`, also from a `where` clause), resolved where they are declared.
+    pub(crate) type_bounds: Vec<(String, Box<str>)>,
     /// The parameter names of the fn being walked, `self` not counted (`""` for a pattern),
     /// as `FnDef::block_on_params` numbers them.
     pub(crate) fn_params: Vec<String>,
@@ -660,6 +663,7 @@ pub fn analyze_file<'a>(
         stmt_start: 0,
         impl_type_params: Vec::new(),
         fn_type_params: Vec::new(),
+        type_bounds: Vec::new(),
         fn_params: Vec::new(),
         fn_bytes: 0..0,
         benign: 0,
@@ -722,6 +726,15 @@ pub fn analyze_file<'a>(
         }
     }
     facts.handed_out_fields = w.core.handed_out.into_iter().collect();
+    let (awaited, not): (Vec<_>, Vec<_>) = std::mem::take(&mut facts.untyped_awaits)
+        .into_iter()
+        .partition(|u| u.awaited);
+    facts.untyped_awaits = awaited;
+    facts
+        .unfollowed_names
+        .extend(not.into_iter().map(|u| u.key));
+    facts.trait_method_calls.sort_unstable();
+    facts.trait_method_calls.dedup();
     facts.unfollowed_names.sort_unstable();
     facts.unfollowed_names.dedup();
     facts.unfollowed_elsewhere.sort_unstable();
