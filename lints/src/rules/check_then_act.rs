@@ -87,8 +87,13 @@
 //!   literal or a constructor built from every compared local (`if dim == p.dim && pos ==
 //!   p.pos { return false } *point = Some(RespawnPoint { dim, pos, yaw })`,
 //!   `*health = Health::new(new_state)`): a `bool` it returns then says whether this call's
-//!   value differed. A value built without one of the compared locals, and an `&&` with an
-//!   ordering test in it (`epoch == cur.epoch && offset <= cur.offset`), stay flagged;
+//!   value differed. Also through a bool local bound to the comparison (`let do_update = {
+//!   g.as_ref() != &creds }; if do_update { *cur.write().await = Arc::new(creds) }`), and
+//!   with more writes under the new guard computed from the stored local
+//!   (`guard.client.set_urls(urls.iter().skip(i).map(|u| u.clone().into()).collect())`:
+//!   making a value is no work). A value built without one of the compared locals, and an
+//!   `&&` with an ordering test in it (`epoch == cur.epoch && offset <= cur.offset`), stay
+//!   flagged;
 //! - a set's insert of the key the check looked for, whose result the statement drops, decided
 //!   by a statement `if` whose branches neither leave nor hand a value on (`if
 //!   !scheduled.read().contains(&k) { scheduled.write().insert(k); *last.write() = now(); }

@@ -860,6 +860,43 @@ pub fn await_holding_allows(attrs: &[syn::Attribute]) -> u8 {
     bits
 }
 
+/// Methods that only make a value from their receiver (`u.clone().into()`, `urls.iter()
+/// .skip(i).collect()`): no work a decision could make twice.
+pub fn makes_a_value(method: &str) -> bool {
+    matches!(
+        method,
+        "clone"
+            | "cloned"
+            | "copied"
+            | "into"
+            | "to_owned"
+            | "to_string"
+            | "to_vec"
+            | "as_ref"
+            | "as_str"
+            | "as_slice"
+            | "as_deref"
+            | "borrow"
+            | "iter"
+            | "into_iter"
+            | "map"
+            | "filter"
+            | "filter_map"
+            | "cycle"
+            | "skip"
+            | "take"
+            | "chain"
+            | "zip"
+            | "enumerate"
+            | "rev"
+            | "collect"
+            | "len"
+            | "is_empty"
+            | "unwrap_or"
+            | "unwrap_or_default"
+    )
+}
+
 pub const ALLOWS_AWAIT_HOLDING_LOCK: u8 = 1;
 pub const ALLOWS_AWAIT_HOLDING_REFCELL: u8 = 2;
 

@@ -760,7 +760,7 @@ impl Walker<'_, '_> {
         let mut idents = std::collections::BTreeSet::new();
         collect_idents(quote::ToTokens::to_token_stream(cond), &mut idents);
         // `if new == *g { return }`: the local the state is compared with for equality.
-        let compared = compared_locals(cond);
+        let compared = compared_locals(cond, &self.core.compared_bools);
         self.core.facts.decisions.push(Decision {
             compared,
             body: body_id,
@@ -951,29 +951,54 @@ pub(crate) fn try_claim(cond: &syn::Expr) -> Option<bool> {
 /// The locals an `==`/`!=` condition compares with, through `&&` (each comparison of
 /// `!forced && dim == p.dim && pos == p.pos`). None when a conjunct is anything but such a
 /// comparison, a `let` pattern or a (negated) bool local: an ordering test (`offset <=
-/// cur.offset`) makes it no change check.
-fn compared_locals(cond: &syn::Expr) -> Vec<String> {
-    fn conjuncts(e: &syn::Expr, out: &mut Vec<String>) -> bool {
+/// cur.offset`) makes it no change check. A bool local bound to such a comparison (`bound`,
+/// see `Core::compared_bools`) compares what that comparison does.
+pub(super) fn compared_locals(cond: &syn::Expr, bound: &[(String, Vec<String>)]) -> Vec<String> {
+    fn conjuncts(e: &syn::Expr, bound: &[(String, Vec<String>)], out: &mut Vec<String>) -> bool {
         match peel(e) {
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) => {
-                out.extend([&*b.left, &*b.right].into_iter().filter_map(local_name));
+                // `guard.as_ref() != &creds`: a borrowed local is that local.
+                let side = |e: &syn::Expr| match peel(e) {
+                    syn::Expr::Reference(r) => local_name(&r.expr),
+                    e => local_name(e),
+                };
+                out.extend([&*b.left, &*b.right].into_iter().filter_map(side));
                 true
             }
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-                conjuncts(&b.left, out) && conjuncts(&b.right, out)
+                conjuncts(&b.left, bound, out) && conjuncts(&b.right, bound, out)
             }
             syn::Expr::Let(_) => true,
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
-                local_name(&u.expr).is_some()
+                conjuncts(&u.expr, bound, out)
             }
-            other => local_name(other).is_some(),
+            other => match local_name(other) {
+                Some(name) => {
+                    if let Some((_, locals)) = bound.iter().rev().find(|(n, _)| *n == name) {
+                        out.extend(locals.iter().cloned());
+                    }
+                    true
+                }
+                None => false,
+            },
         }
     }
     let mut out = Vec::new();
-    if conjuncts(cond, &mut out) {
+    if conjuncts(cond, bound, &mut out) {
         out
     } else {
         Vec::new()
+    }
+}
+
+/// The value a block expression ends with (`{ let g = m.read(); g.len() > 0 }`), or `e`.
+pub(super) fn tail_expr(e: &syn::Expr) -> &syn::Expr {
+    match peel(e) {
+        syn::Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(tail, None)) => tail_expr(tail),
+            _ => e,
+        },
+        other => other,
     }
 }
 #[cfg(test)]

@@ -732,6 +732,16 @@ impl<'a, 'l> Walker<'a, 'l> {
             syn::Pat::Type(pt) => (&*pt.pat, Some(Ty::from_syn(&pt.ty, &self.core.uses))),
             p => (p, None),
         };
+        if let syn::Pat::Ident(pi) = pat {
+            let name = pi.ident.to_string();
+            self.core.compared_bools.retain(|(n, _)| *n != name);
+            let compared = init.map_or_else(Vec::new, |e| {
+                super::access::compared_locals(super::access::tail_expr(e), &[])
+            });
+            if !compared.is_empty() {
+                self.core.compared_bools.push((name, compared));
+            }
+        }
         let ty = match (annotated, init) {
             (Some(t), _) => TyExpr::Known(t),
             (None, Some(e)) => self.core.ty_of(e),
@@ -1785,7 +1795,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             let through = self.live(&[recv.guards.as_slice(), &recv.root].concat());
             if !through.is_empty() {
                 self.guard_method_access(&through, mc, arg_reads);
-            } else {
+            } else if !crate::semantic::syntax::makes_a_value(&name) {
                 self.record_work(mc.method.span());
             }
         }

@@ -110,6 +110,10 @@ pub struct Core<'a> {
     /// The workspace traits bounding those of the impl and the fn being walked, by parameter
     /// (`C: CliClient`, also from a `where` clause), resolved where they are declared.
     pub(crate) type_bounds: Vec<(String, Box<str>)>,
+    /// Bool locals of the fn being walked bound to an equality test of state, with the locals
+    /// it compares (`let changed = { g.as_ref() != &creds };`): a condition on the local is
+    /// that test (see `compared_locals`).
+    pub(crate) compared_bools: Vec<(String, Vec<String>)>,
     /// The parameter names of the fn being walked, `self` not counted (`""` for a pattern),
     /// as `FnDef::block_on_params` numbers them.
     pub(crate) fn_params: Vec<String>,
@@ -664,6 +668,7 @@ pub fn analyze_file<'a>(
         impl_type_params: Vec::new(),
         fn_type_params: Vec::new(),
         type_bounds: Vec::new(),
+        compared_bools: Vec::new(),
         fn_params: Vec::new(),
         fn_bytes: 0..0,
         benign: 0,
