@@ -238,7 +238,12 @@
 //!   a trait impl's method called on a value of its own type (`repo.start().await.ok()` with
 //!   `repo: SqliteRepo`, whose `start` only launches tasks); a call the graph cannot resolve
 //!   (a trait object, a generic, a receiver of unknown type) stays a finding, and so does a
-//!   trait's default body, which an impl may override;
+//!   trait's default body, which an impl may override. Also a workspace fn declared to fail
+//!   with `()` (`-> Result<T, ()>`, or a `TryFrom` impl whose `type Error = ();`): its `Err`
+//!   holds nothing to report, only "not this kind", so `.and_then(|d| Column::try_from(d).ok())`
+//!   and `.filter_map(|d| Column::try_from(d).ok())` lose nothing (when the type has several
+//!   such impls, `TryFrom<A>` and `TryFrom<&A>`, each must fail with `()`). These closures
+//!   lose nothing either when the fn they call can only return `Ok(..)`;
 //! - a `find_map` whose closure converts with `try_from`/`try_into`
 //!   (`.find_map(|r| RecordRef::<SOA>::try_from(r).ok())`): the first item of that kind, a
 //!   search, where the items that do not convert are simply not it;
@@ -4127,12 +4132,22 @@ impl Lint for SwallowedResult {
                     "`.and_then(|x| ...ok())` turns an error into `None` without logging it"
                         .to_string()
                 };
-                cx.emit(cx.finding(
+                let finding = cx.finding(
                     &META,
                     mc.method.span(),
                     message,
                     "collect into a `Result` (`.collect::<Result<Vec<_>, _>>()?`), or log the errors you skip (`.inspect_err(|e| warn!(..))`)",
-                ));
+                );
+                // `filter_map(|d| Column::try_from(d).ok())`: unless the workspace fn called
+                // loses no error (its `Err` is `()`, or it never returns one).
+                let converted = match peel(arg) {
+                    syn::Expr::Closure(cl) => closure_ok_call(cl).map(|ok| &*ok.receiver),
+                    _ => None,
+                };
+                match converted {
+                    Some(call) => emit_unless_lossless(cx, Loss::Data, call, finding),
+                    None => cx.emit(finding),
+                }
             }
             syn::Expr::Match(m) => {
                 // `Err(e) if first.is_none() => first = Some(e), Err(_) => {}`: the match keeps

@@ -177,6 +177,8 @@ pub struct CallGraph {
     /// each, and whether it is made off the workers: a fn they may call is run by those fns,
     /// where they run (see [`CallGraph::off_worker_only`]).
     unseen_awaits: FxHashMap<u64, Vec<(usize, u32, bool)>>,
+    /// Per call site (see `files`) that named several bodies ([`Resolution::Many`]): those.
+    site_candidates: FxHashMap<usize, Vec<u32>>,
     /// Per crate (by position): the keys of its sites that resolved to no fn, sorted. With each
     /// file's `unfollowed_names`, what [`CallGraph::may_be_called_unseen`] searches.
     unfollowed_sites: Vec<Vec<u64>>,
@@ -234,7 +236,9 @@ type StartingCall = (u32, (u32, u32));
 enum Slot {
     One(u32),
     Alternatives(Vec<u32>),
-    Many,
+    /// Bodies under one key no `#[cfg]` tells apart (`TryFrom<A>` and `TryFrom<&A>` for one
+    /// type): a call of the key may be any of them.
+    Many(Vec<u32>),
 }
 
 /// Two `#[cfg]` predicates (as `FnDef::cfg` spells them) no build satisfies both of: one is
@@ -278,7 +282,12 @@ fn insert(
                     v.push(node);
                     return;
                 }
-                _ => Slot::Many,
+                Slot::Many(v) => {
+                    v.push(node);
+                    return;
+                }
+                Slot::One(a) => Slot::Many(vec![*a, node]),
+                Slot::Alternatives(v) => Slot::Many(v.iter().copied().chain([node]).collect()),
             };
             o.insert(next);
         }
@@ -406,7 +415,7 @@ impl Resolver<'_, '_, '_> {
         match self.lookup(krate, value.unwrap_or_else(|| canon.clone())) {
             Some(Slot::One(n)) => return Resolution::Fn(n),
             Some(Slot::Alternatives(ns)) => return Resolution::Alternatives(ns),
-            Some(Slot::Many) => return Resolution::Unknown,
+            Some(Slot::Many(ns)) => return Resolution::Many(ns),
             None => {}
         }
         // `Type::method` / `Trait::method`: the owner is followed on its own.
@@ -425,7 +434,7 @@ impl Resolver<'_, '_, '_> {
         match self.lookup(krate, format!("{owner}::{name}")) {
             Some(Slot::One(n)) => return Resolution::Fn(n),
             Some(Slot::Alternatives(ns)) => return Resolution::Alternatives(ns),
-            Some(Slot::Many) => return Resolution::Unknown,
+            Some(Slot::Many(ns)) => return Resolution::Many(ns),
             None => {}
         }
         match self.by_trait.get(&(krate, format!("{owner}::{name}"))) {
@@ -469,7 +478,7 @@ impl Resolver<'_, '_, '_> {
         match self.method_slot(krate, format!("{owner}::{name}")) {
             Some(Slot::One(n)) => Resolution::Fn(n),
             Some(Slot::Alternatives(ns)) => Resolution::Alternatives(ns),
-            Some(Slot::Many) => Resolution::Unknown,
+            Some(Slot::Many(ns)) => Resolution::Many(ns),
             // Auto-deref to the target of the wrapper's `Deref` (one level).
             None if !deref_step => match index.deref_target(&owner) {
                 Some(target) => self.method_at(krate, &super::TyExpr::Known(target), name, true),
@@ -567,6 +576,9 @@ enum Resolution {
     Alternatives(Vec<u32>),
     /// Any of the impls of a type parameter's trait (see `CallSite::dispatch`).
     Dispatch(Vec<u32>),
+    /// One of several bodies under the name (see [`Slot::Many`]): a call the graph does not
+    /// follow, whose candidates answer [`CallGraph::callee_loses_no_error`].
+    Many(Vec<u32>),
     /// Names something outside the workspace: not a call graph question.
     External,
     /// A method of a value another crate's type made (see `CrateIndex::made_outside`): that
@@ -863,9 +875,14 @@ impl CallGraph {
                     {
                         continue;
                     }
-                    None | Some(Resolution::Unknown) => {
+                    None | Some(Resolution::Unknown | Resolution::Many(_)) => {
                         if res.is_some() {
                             g.stats.unknown += 1;
+                        }
+                        if let (Some(Resolution::Many(ns)), Some(slot)) =
+                            (res, g.site_slot(ci.id, file, site_ix))
+                        {
+                            g.site_candidates.insert(slot, ns.clone());
                         }
                         let key = site.unfollowed_key(|o| ci.cx.index.names_alias(o));
                         // A member's path (`store::open`) reaches only that member's fns and
@@ -1257,7 +1274,7 @@ impl CallGraph {
         let Some(def) = self.def(crates, node) else {
             return false;
         };
-        if def.never_errs {
+        if def.never_errs || def.errs_with_unit {
             return true;
         }
         let (Some(via), true) = (&def.logged_errors, depth < MAX_CHAIN) else {
@@ -2056,12 +2073,20 @@ impl<'a> CallsView<'a> {
     }
 
     /// Whether the call site `site` of file `file` resolved to a fn that loses no error (see
-    /// [`CallGraph::loses_no_error`]).
+    /// [`CallGraph::loses_no_error`]), or to several bodies that each lose none (two
+    /// `TryFrom` impls of one type whose `Error` is `()`).
     pub fn callee_loses_no_error(&self, file: usize, site: usize) -> bool {
-        self.graph
-            .edge_of_site(self.krate, file, site)
-            .and_then(|e| self.graph.edges.get(e as usize))
-            .is_some_and(|e| self.graph.loses_no_error(self.crates, e.to, 0))
+        let g = self.graph;
+        match g.edge_of_site(self.krate, file, site) {
+            Some(e) => g
+                .edges
+                .get(e as usize)
+                .is_some_and(|e| g.loses_no_error(self.crates, e.to, 0)),
+            None => g
+                .site_slot(self.krate, file, site)
+                .and_then(|slot| g.site_candidates.get(&slot))
+                .is_some_and(|ns| ns.iter().all(|&n| g.loses_no_error(self.crates, n, 0))),
+        }
     }
 
     /// The report path of a file of any crate of the graph.

@@ -545,6 +545,9 @@ pub struct FnDef {
     /// Declared to return a `Result`, but its body can only return `Ok(..)` (see
     /// [`super::fallible::never_errs`]): discarding its result loses no error.
     pub never_errs: bool,
+    /// Declared to fail with `()` (see [`super::fallible::errs_with_unit`]): its `Err` holds
+    /// nothing a caller could report, so discarding it loses nothing either.
+    pub errs_with_unit: bool,
     /// Declared to return a `Result`, and reports each error where it makes it (see
     /// [`super::fallible::logged_error_exits`]), but for those of the calls whose callee names
     /// are at these regions (`helper(..).await?`): the call graph settles whether those callees

@@ -200,6 +200,46 @@ pub fn never_errs(sig: &syn::Signature, block: &syn::Block) -> bool {
     !v.0
 }
 
+/// Whether a fn declared to return a `Result` fails with `()`: `-> Result<T, ()>`, or
+/// `-> Result<Self, Self::Error>` in an impl whose `type Error = ()` (`unit_impl_error`, a
+/// `TryFrom` that says only "not of this kind"). Its `Err` holds nothing to report.
+pub fn errs_with_unit(sig: &syn::Signature, unit_impl_error: bool) -> bool {
+    let Some(tp) = result_return(sig) else {
+        return false;
+    };
+    let Some(syn::PathArguments::AngleBracketed(a)) = tp.path.segments.last().map(|s| &s.arguments)
+    else {
+        return false;
+    };
+    let mut types = a.args.iter().filter_map(|g| match g {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    });
+    match types.nth(1) {
+        Some(syn::Type::Tuple(t)) => t.elems.is_empty(),
+        Some(syn::Type::Path(p)) => {
+            unit_impl_error
+                && p.qself.is_none()
+                && p.path.segments.len() == 2
+                && p.path.segments[0].ident == "Self"
+                && matches!(
+                    p.path.segments[1].ident.to_string().as_str(),
+                    "Error" | "Err"
+                )
+        }
+        _ => false,
+    }
+}
+
+/// Whether an impl declares `type Error = ();` (or `type Err = ();`, `FromStr`'s).
+pub fn impl_errs_with_unit(imp: &syn::ItemImpl) -> bool {
+    imp.items.iter().any(|i| {
+        matches!(i, syn::ImplItem::Type(t)
+            if (t.ident == "Error" || t.ident == "Err")
+                && matches!(&t.ty, syn::Type::Tuple(tt) if tt.elems.is_empty()))
+    })
+}
+
 /// The declared return type, when its last segment is named `Result`.
 fn result_return(sig: &syn::Signature) -> Option<&syn::TypePath> {
     let syn::ReturnType::Type(_, ty) = &sig.output else {

@@ -437,6 +437,10 @@ impl<'a, 'l> Walker<'a, 'l> {
         let outer_bounds = self.core.type_bounds.len();
         let bounds = workspace_bounds(&imp.generics, &self.core.uses);
         self.core.type_bounds.extend(bounds);
+        let outer_unit = std::mem::replace(
+            &mut self.core.impl_errs_with_unit,
+            crate::semantic::fallible::impl_errs_with_unit(imp),
+        );
         let in_trait_impl = imp.trait_.is_some();
         // `impl Deref for Wrapper { type Target = Inner; }`: fields and methods the wrapper lacks
         // are the target's (auto-deref), for the type model and the call graph.
@@ -492,6 +496,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.core.impl_type_params = outer_params;
         self.core.type_bounds.truncate(outer_bounds);
+        self.core.impl_errs_with_unit = outer_unit;
         self.core.items.pop();
     }
 
@@ -718,6 +723,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             // (through its type, or as the trait's one body); a call through a trait object or
             // a generic resolves to nothing.
             never_errs: !in_trait_def && crate::semantic::fallible::never_errs(sig, block),
+            errs_with_unit: crate::semantic::fallible::errs_with_unit(
+                sig,
+                self.core.impl_errs_with_unit,
+            ),
             logged_errors: (!in_trait_def)
                 .then(|| crate::semantic::fallible::logged_error_exits(sig, block))
                 .flatten()

@@ -114,6 +114,9 @@ pub struct Core<'a> {
     /// it compares (`let changed = { g.as_ref() != &creds };`): a condition on the local is
     /// that test (see `compared_locals`).
     pub(crate) compared_bools: Vec<(String, Vec<String>)>,
+    /// The impl being walked declares `type Error = ();` (see
+    /// `fallible::impl_errs_with_unit`).
+    pub(crate) impl_errs_with_unit: bool,
     /// The parameter names of the fn being walked, `self` not counted (`""` for a pattern),
     /// as `FnDef::block_on_params` numbers them.
     pub(crate) fn_params: Vec<String>,
@@ -669,6 +672,7 @@ pub fn analyze_file<'a>(
         fn_type_params: Vec::new(),
         type_bounds: Vec::new(),
         compared_bools: Vec::new(),
+        impl_errs_with_unit: false,
         fn_params: Vec::new(),
         fn_bytes: 0..0,
         benign: 0,
