@@ -764,6 +764,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let bounds = workspace_bounds(&sig.generics, &self.core.uses);
         self.core.type_bounds.extend(bounds);
         let outer_compared = std::mem::take(&mut self.core.compared_bools);
+        let outer_spawns = std::mem::take(&mut self.core.spawn_points);
         let outer_params = std::mem::replace(&mut self.core.fn_params, param_names(sig));
         let braces = Region::from_span(block.brace_token.span.join());
         let outer_bytes = std::mem::replace(
@@ -863,6 +864,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.core.fn_type_params = outer_type_params;
         self.core.type_bounds.truncate(outer_bounds);
         self.core.compared_bools = outer_compared;
+        self.core.spawn_points = outer_spawns;
         self.core.fn_params = outer_params;
         self.core.fn_bytes = outer_bytes;
         self.exit_body();

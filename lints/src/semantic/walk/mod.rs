@@ -170,6 +170,10 @@ pub struct Core<'a> {
     /// sync closure, `thread::spawn(|| ..)`, `spawn_blocking(|| ..)`): from there on blocking
     /// this thread may stall a task.
     pub(crate) task_spawned_fns: Vec<u32>,
+    /// Each spawn of the fn being walked: its fn, whether it started a task, and the later sibling arms and
+    /// `else` branches of the `match`es and `if`s around it (from a branch's end to its
+    /// siblings' end), which never run after it.
+    pub(crate) spawn_points: Vec<(u32, bool, Vec<(u32, u32)>)>,
     /// The spawn calls of the fn being walked whose handles it joins (see
     /// [`crate::semantic::joined`]): call address → end byte of the join.
     pub(crate) joined_spawns: rustc_hash::FxHashMap<usize, u32>,
@@ -220,6 +224,14 @@ impl<'a> Core<'a> {
         if task && !self.task_spawned_fns.contains(&f) {
             self.task_spawned_fns.push(f);
         }
+        let siblings = self
+            .branches
+            .iter()
+            .zip(&self.branch_siblings_end)
+            .filter(|&(&(_, end), &siblings_end)| siblings_end > end)
+            .map(|(&(_, end), &siblings_end)| (end, siblings_end))
+            .collect();
+        self.spawn_points.push((f, task, siblings));
     }
 
     /// Where the current fn's task just spawned went: into the local `JoinSet` named `set`, or
@@ -264,24 +276,28 @@ impl<'a> Core<'a> {
 
     /// The fn being walked has started a task or thread that may still run at byte `at`.
     pub(crate) fn spawned_before(&self, at: u32) -> bool {
-        self.started_before(at, &self.spawned_fns, false)
+        self.started_before(at, false)
     }
 
     /// The fn being walked has started a task that may still run at byte `at`: one a blocked
     /// runtime thread may stall (a thread or a blocking job runs elsewhere).
     pub(crate) fn task_spawned_before(&self, at: u32) -> bool {
-        self.started_before(at, &self.task_spawned_fns, true)
+        self.started_before(at, true)
     }
 
-    fn started_before(&self, at: u32, fns: &[u32], tasks_only: bool) -> bool {
+    fn started_before(&self, at: u32, tasks_only: bool) -> bool {
         let Some(f) = self.body().and_then(|b| b.fn_id) else {
             return false;
         };
-        fns.contains(&f)
-            || self
-                .spawn_windows
-                .iter()
-                .any(|&(g, until, task)| g == f && at < until && (task || !tasks_only))
+        // A spawn in one `match` arm starts nothing for another arm.
+        self.spawn_points.iter().any(|(g, task, siblings)| {
+            *g == f
+                && (*task || !tasks_only)
+                && !siblings.iter().any(|&(end, to)| end < at && at <= to)
+        }) || self
+            .spawn_windows
+            .iter()
+            .any(|&(g, until, task)| g == f && at < until && (task || !tasks_only))
     }
 
     /// A spawn call (by address) whose handle the fn joins (see
@@ -690,6 +706,7 @@ pub fn analyze_file<'a>(
         branches: Vec::new(),
         branch_siblings_end: Vec::new(),
         spawned_fns: Vec::new(),
+        spawn_points: Vec::new(),
         task_spawned_fns: Vec::new(),
         joined_spawns: Default::default(),
         awaited_lets: Default::default(),
