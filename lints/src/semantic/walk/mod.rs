@@ -44,6 +44,9 @@ pub(crate) struct ItemCtx {
     is_trait: bool,
 }
 
+/// See [`Core::spawn_points`]: (fn, started a task, byte ranges it never reaches).
+pub(crate) type SpawnPoint = (u32, bool, Vec<(u32, u32)>);
+
 pub struct Core<'a> {
     pub(crate) file: &'a syn::File,
     pub(crate) src: &'a SourceText<'a>,
@@ -173,7 +176,7 @@ pub struct Core<'a> {
     /// Each spawn of the fn being walked: its fn, whether it started a task, and the later sibling arms and
     /// `else` branches of the `match`es and `if`s around it (from a branch's end to its
     /// siblings' end), which never run after it.
-    pub(crate) spawn_points: Vec<(u32, bool, Vec<(u32, u32)>)>,
+    pub(crate) spawn_points: Vec<SpawnPoint>,
     /// The spawn calls of the fn being walked whose handles it joins (see
     /// [`crate::semantic::joined`]): call address → end byte of the join.
     pub(crate) joined_spawns: rustc_hash::FxHashMap<usize, u32>,
