@@ -65,7 +65,9 @@
 //! generic `T`) or that are numbers by their syntax (`wrap_token.flags & 0x01`, `n as u8`,
 //! `u8::from(is_server)`: a protocol's flag bits); comparisons with a literal (also through a `let` binding of one: a known-answer
 //! self-test's `let probe = b"..";`), `None`, an enum variant or a constant not named like
-//! a secret; lengths and predicates (`token.len() == 32`); operands about a secret rather than
+//! a secret, or one named like a secret that holds a URL or a URL's path (`path ==
+//! all_paths::API_V3_CONFIGURE_ADMIN_TOKEN` with `"/api/v3/configure/token/admin"`, declared
+//! in any file of the crate or a member it names: a route is public); lengths and predicates (`token.len() == 32`); operands about a secret rather than
 //! the secret (`token_type`, `signature_algorithm`, `token.kind == kind`, version and capability
 //! tags, tokens that are positions or ownership tags: `publish_token`, `next_page_token`, and
 //! a device's push-notification address, `push_token`); an account's identifier, named for it
@@ -155,6 +157,11 @@ fn is_all_caps(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A URL or a URL's path: what a route constant holds, public by design.
+fn is_public_route(_name: &str, value: &str) -> bool {
+    value.starts_with('/') || value.contains("://")
 }
 
 /// An operand that is public or fixed, so comparing a secret with it leaks nothing worth a
@@ -388,6 +395,21 @@ impl NonConstantTimeCompare {
                     ty,
                     holds: Holds::Secret(may_carry_secret),
                 }),
+            }
+        }
+        // `path == all_paths::API_V3_CONFIGURE_ADMIN_TOKEN`: a constant named for a token that
+        // holds a route (`"/api/v3/configure/token/admin"`) is a public string, like a literal.
+        for e in [left, right] {
+            if let syn::Expr::Path(p) = crate::semantic::syntax::peel_refs(e)
+                && p.path
+                    .segments
+                    .last()
+                    .is_some_and(|s| is_all_caps(&s.ident.to_string()))
+            {
+                conditions.push(Condition {
+                    ty: TyExpr::Static(cx.resolve(&p.path)),
+                    holds: Holds::ConstValueIsNot(is_public_route),
+                });
             }
         }
         // An S3-style access key is its key pair's ID where the crate pairs it with a secret key.

@@ -51,7 +51,9 @@
 //! &tls_private_key))`, `File::open(&cfg.api_key_file)`, any `fs::` fn) holds the key's path,
 //! and printing it is no leak. A constant whose string value is made of its own name's words,
 //! the secret word among them (`const LOG_SUBSYSTEM_CREDENTIALS: &str = "credentials"`,
-//! `HEADER_API_KEY = "x-api-key"`), is a label, not a secret; a hard-coded key
+//! `HEADER_API_KEY = "x-api-key"`, an environment variable's name `EXO_JWT_SECRET =
+//! "EXO_JWT_SECRET"`, also one another file or member declares), is a label, not a secret; a
+//! hard-coded key
 //! (`SANDBOX_API_KEY = "sk_test_.."`) or a default password (`ADMIN_PASSWORD = "admin"`) is
 //! reported. An `access_key` is the public half of an S3-style key pair, the key *ID* audit
 //! logs name users by, where its crate (or a workspace crate it names) declares the pair: one

@@ -309,6 +309,11 @@ pub enum Holds {
     /// (`CrateIndex::drained_sender`): only the crate index can tell, and an unknown type
     /// passes (the finding stands).
     NotDrainedSender,
+    /// Not a `const` (the condition's type is `TyExpr::Static` of its path) whose name and
+    /// string value the test accepts (`CrateIndex::str_const`): a route constant named for a
+    /// token is a public string, `EXO_JWT_SECRET = "EXO_JWT_SECRET"` an environment variable's
+    /// name. Settled by the crate index; anything else holds.
+    ConstValueIsNot(fn(&str, &str) -> bool),
     /// Not an S3-style access key ID: the crate does not pair access keys with secret keys
     /// (`CrateIndex::pairs_access_keys`). Settled by the crate index alone; the type is unused.
     NotAccessKeyId,
@@ -320,14 +325,14 @@ impl Holds {
         match self {
             Holds::Ty(f) | Holds::Secret(f) | Holds::Printed(f) => f(t),
             Holds::PathIsNot(is) => !t.peel().path_str().is_some_and(is),
-            Holds::NotDrainedSender | Holds::NotAccessKeyId => true,
+            Holds::NotDrainedSender | Holds::NotAccessKeyId | Holds::ConstValueIsNot(_) => true,
         }
     }
 
     /// Whether only the crate index settles it, whatever one file knows of the type `t`.
     pub fn needs_crate(self, t: &TyExpr) -> bool {
         match self {
-            Holds::NotDrainedSender | Holds::NotAccessKeyId => true,
+            Holds::NotDrainedSender | Holds::NotAccessKeyId | Holds::ConstValueIsNot(_) => true,
             Holds::Secret(_) => matches!(t, TyExpr::Known(t) if t.mentions_crate_path()),
             Holds::Printed(_) => !t.is_unknown(),
             _ => false,
@@ -336,7 +341,7 @@ impl Holds {
 
     /// Whether the type plays no part: the crate index settles it from the crate alone.
     pub fn crate_only(self) -> bool {
-        matches!(self, Holds::NotAccessKeyId)
+        matches!(self, Holds::NotAccessKeyId | Holds::ConstValueIsNot(_))
     }
 }
 

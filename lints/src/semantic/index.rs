@@ -29,6 +29,9 @@ pub struct FileIndex {
     /// the variant's path: typed like struct fields, but no type of that name.
     pub variants: Vec<(String, Vec<(String, Ty)>)>,
     pub statics: Vec<(String, Ty)>,
+    /// `const` items whose value is a string literal, with the value (`const
+    /// API_V3_CONFIGURE_TOKEN: &str = "/api/v3/configure/token"`).
+    pub str_consts: Vec<(String, String)>,
     pub aliases: Vec<(String, Ty)>,
     pub fns: Vec<(String, Ty)>,
     /// (self type path, method name, return type)
@@ -94,6 +97,8 @@ pub struct CrateIndex {
     /// The owners in `fields` that are enum variants (see [`FileIndex::variants`]).
     variants: BTreeSet<String>,
     statics: BTreeMap<String, Vec<Ty>>,
+    /// See [`FileIndex::str_consts`]; a path declared twice (under `#[cfg]`s) keeps neither.
+    str_consts: BTreeMap<String, Option<String>>,
     aliases: BTreeMap<String, Vec<Ty>>,
     fns: BTreeMap<String, Vec<Ty>>,
     /// Method return types by the owner path as written (see [`FileIndex::methods`]).
@@ -184,6 +189,12 @@ impl CrateIndex {
         }
         for (path, ty) in f.statics {
             add(&mut self.statics, path, ty);
+        }
+        for (path, value) in f.str_consts {
+            self.str_consts
+                .entry(path)
+                .and_modify(|v| *v = None)
+                .or_insert(Some(value));
         }
         for (path, ty) in f.aliases {
             add(&mut self.aliases, path, ty);
@@ -541,6 +552,16 @@ impl CrateIndex {
                 !matches!(root, "crate" | "self" | "super")
                     && (is_member(root) || self.sibling(root).is_some())
             })
+    }
+
+    /// The string literal a `const` at `path` (as a file of this crate resolves it) holds: one
+    /// of this crate, or of a member it names.
+    pub fn str_const(&self, path: &str) -> Option<&str> {
+        if let Some(local) = self.local_path(path) {
+            return self.str_consts.get(&local)?.as_deref();
+        }
+        let (sib, inner) = self.sibling_of(path)?;
+        sib.str_consts.get(&sib.canon(&inner))?.as_deref()
     }
 
     /// Whether a `crate::` path names an item of this crate (a type without fields included).

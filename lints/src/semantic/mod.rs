@@ -701,6 +701,14 @@ impl<'a> CrateCx<'a> {
         if let Holds::NotAccessKeyId = c.holds {
             return !self.index.pairs_access_keys();
         }
+        if let Holds::ConstValueIsNot(accepts) = c.holds {
+            return match &c.ty {
+                TyExpr::Static(path) => !self.index.str_const(path).is_some_and(|value| {
+                    accepts(crate::semantic::syntax::last_segment(path), value)
+                }),
+                _ => true,
+            };
+        }
         let ty = self.index.eval(&c.ty);
         match c.holds {
             Holds::NotDrainedSender => !self.index.drained_sender(&ty),

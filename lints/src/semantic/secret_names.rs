@@ -853,6 +853,21 @@ pub fn emit_secret_finding(
         }]
     };
     conditions.extend(only_access_keys(std::slice::from_ref(r)));
+    // A constant of another file whose value labels itself (see `non_secret_names`).
+    if let syn::Expr::Path(p) = super::syntax::peel_refs(&r.expr)
+        && p.path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            name.chars().any(|c| c.is_ascii_uppercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        })
+    {
+        conditions.push(crate::semantic::Condition {
+            ty: crate::semantic::TyExpr::Static(cx.resolve(&p.path)),
+            holds: crate::semantic::Holds::ConstValueIsNot(labels_itself),
+        });
+    }
     if to_stdout {
         cx.emit_if_all_unless_startup(conditions, finding);
     } else {

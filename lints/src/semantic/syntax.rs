@@ -860,6 +860,17 @@ pub fn await_holding_allows(attrs: &[syn::Attribute]) -> u8 {
     bits
 }
 
+/// `e` without the `&`, `*`, parentheses and groups around it.
+pub fn peel_refs(e: &syn::Expr) -> &syn::Expr {
+    match e {
+        syn::Expr::Reference(r) => peel_refs(&r.expr),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => peel_refs(&u.expr),
+        syn::Expr::Paren(p) => peel_refs(&p.expr),
+        syn::Expr::Group(g) => peel_refs(&g.expr),
+        other => other,
+    }
+}
+
 /// Methods that only make a value from their receiver (`u.clone().into()`, `urls.iter()
 /// .skip(i).collect()`): no work a decision could make twice.
 pub fn makes_a_value(method: &str) -> bool {

@@ -378,6 +378,14 @@ impl<'a, 'l> Walker<'a, 'l> {
                 // with them resolve.
                 let ty = Ty::from_syn(&c.ty, &self.core.uses);
                 let path = self.item_path(&c.ident);
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = &*c.expr
+                {
+                    let entry = (path.clone(), s.value());
+                    self.core.facts.index.str_consts.push(entry);
+                }
                 self.core.facts.index.statics.push((path, ty));
                 self.walk_const_init(&c.expr);
             }
