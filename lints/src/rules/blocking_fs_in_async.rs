@@ -53,7 +53,10 @@
 //! `.map_err(anyhow::Error::new)`); a member's path that leads nowhere reaches only that
 //! member's fns; and a test's call reaches only test code. A call through a type parameter
 //! bound by one trait of the workspace (`C::load_config(id).await` in `fn switch<C: CliClient>`)
-//! is a call of every impl's fn of that name without a `self`, in whichever crate it is.
+//! is a call of every impl's fn of that name without a `self`, in whichever crate it is. A
+//! call of unknown receiver type awaited right where an async fn makes it (`cmd.build(o).await?
+//! .run().await`) is followed as that fn's call — for a fn the graph also sees called, or an
+//! impl of a trait of the workspace, which only the workspace calls.
 //! A fn handed as an argument to a workspace fn that calls that parameter in place in its own
 //! body (`init_protocol("ftp", init_ftp).await`, where `init_protocol` does `init().await`) is
 //! a call made right there, not a value: followed like one. A future handed to a workspace fn

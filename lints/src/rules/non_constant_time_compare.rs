@@ -159,9 +159,16 @@ fn is_all_caps(name: &str) -> bool {
             .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// A URL or a URL's path: what a route constant holds, public by design.
-fn is_public_route(_name: &str, value: &str) -> bool {
-    value.starts_with('/') || value.contains("://")
+/// A URL path made of the constant's own words (`API_V3_CONFIGURE_ADMIN_TOKEN =
+/// "/api/v3/configure/token/admin"`): a route, public by design. A secret that merely starts
+/// with `/` (base64) or a webhook URL with a secret in it is made of other words.
+fn is_public_route(name: &str, value: &str) -> bool {
+    let name_words: Vec<String> = name.split('_').map(str::to_ascii_lowercase).collect();
+    value.starts_with('/')
+        && value
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .all(|w| name_words.iter().any(|n| n.eq_ignore_ascii_case(w)))
 }
 
 /// An operand that is public or fixed, so comparing a secret with it leaks nothing worth a

@@ -21,7 +21,9 @@
 //! `back_token`, `session.frontend_token()`) is a socket's slot unless its type is known to
 //! hold text or bytes (`admin_token: String`), and a `ListenToken` type is a slot too.
 //! Lengths and predicates (`token.len()`, `token.is_some()`, `token.is_empty()`) and redaction
-//! helpers (`redact(&t)`, `mask(..)`, any other fn taking the secret) are not reported, nor is
+//! helpers (`redact(&t)`, `mask(..)`, any other fn taking the secret; a conversion `T::from(&t)`
+//! is the secret, `String::from(&t)`, unless `T` names the public half:
+//! `VerificationKey::from(&signing_key)`, `PublicKey::from(&sk)`) are not reported, nor is
 //! a redacting wrapper — a `secrecy` type (`SecretString`, `Secret<T>`), whose `Debug` prints
 //! `[REDACTED]`, or a type named for redaction, `Sensitive*`/`Redacted*` (vector's
 //! `SensitiveString`, whose `Display` and `Debug` print `**REDACTED**`), also when a field of a

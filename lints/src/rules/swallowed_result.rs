@@ -238,9 +238,10 @@
 //!   a trait impl's method called on a value of its own type (`repo.start().await.ok()` with
 //!   `repo: SqliteRepo`, whose `start` only launches tasks); a call the graph cannot resolve
 //!   (a trait object, a generic, a receiver of unknown type) stays a finding, and so does a
-//!   trait's default body, which an impl may override. Also a workspace fn declared to fail
-//!   with `()` (`-> Result<T, ()>`, or a `TryFrom` impl whose `type Error = ();`): its `Err`
-//!   holds nothing to report, only "not this kind", so `.and_then(|d| Column::try_from(d).ok())`
+//!   trait's default body, which an impl may override. Also a conversion of the workspace that
+//!   fails with `()` (a `TryFrom` or `FromStr` impl whose `type Error = ();`): its `Err` holds
+//!   nothing to report, only "not this kind" (a plain `-> Result<T, ()>` may have thrown a real
+//!   error away on its way, `.map_err(|_| ())`, and stays a finding), so `.and_then(|d| Column::try_from(d).ok())`
 //!   and `.filter_map(|d| Column::try_from(d).ok())` lose nothing (when the type has several
 //!   such impls, `TryFrom<A>` and `TryFrom<&A>`, each must fail with `()`). These closures
 //!   lose nothing either when the fn they call can only return `Ok(..)`;

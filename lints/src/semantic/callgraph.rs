@@ -177,6 +177,8 @@ pub struct CallGraph {
     /// each, and whether it is made off the workers: a fn they may call is run by those fns,
     /// where they run (see [`CallGraph::off_worker_only`]).
     unseen_awaits: FxHashMap<u64, Vec<(usize, u32, bool)>>,
+    /// Fns of impls of a trait declared in the workspace (see `trait_home`).
+    workspace_trait_impls: rustc_hash::FxHashSet<u32>,
     /// Per call site (see `files`) that named several bodies ([`Resolution::Many`]): those.
     site_candidates: FxHashMap<usize, Vec<u32>>,
     /// Per crate (by position): the keys of its sites that resolved to no fn, sorted. With each
@@ -482,11 +484,22 @@ impl Resolver<'_, '_, '_> {
             // Auto-deref to the target of the wrapper's `Deref` (one level).
             None if !deref_step => match index.deref_target(&owner) {
                 Some(target) => self.method_at(krate, &super::TyExpr::Known(target), name, true),
-                None => Resolution::External,
+                None => undeclared_or_external(index, &owner),
             },
             // A derived or external trait's method (`clone`, `to_string`) on a crate type.
-            None => Resolution::External,
+            None => undeclared_or_external(index, &owner),
         }
+    }
+}
+
+/// A method no impl of `owner` declares: a derived or external trait's on a crate type; on a
+/// name the crate declares nothing at (a type parameter a glob import made look like one,
+/// `crate::jobs::T`), any type's, which the graph cannot follow.
+fn undeclared_or_external(index: &CrateIndex, owner: &str) -> Resolution {
+    if owner.starts_with("crate::") && !index.declares_item(owner) {
+        Resolution::Unknown
+    } else {
+        Resolution::External
     }
 }
 
@@ -692,7 +705,7 @@ impl CallGraph {
             .enumerate()
             .flat_map(|(c, ci)| (0..ci.cx.files.len()).map(move |f| (c, f)))
             .collect();
-        type Keys = (String, Option<String>, Option<(usize, String)>);
+        type Keys = (String, Option<String>, Option<(usize, String)>, bool);
         let keys: Vec<Vec<Keys>> = files
             .par_iter()
             .map(|&(c, file)| {
@@ -713,12 +726,15 @@ impl CallGraph {
                             // nothing).
                             None => def.owner.is_some().then(|| key.clone()),
                         };
-                        let dispatched = match &def.trait_path {
-                            Some(t) if !def.has_self => trait_home(index, &by_index, id, t)
-                                .map(|(home, t)| (home, format!("{t}::{}", def.path))),
-                            _ => None,
-                        };
-                        (key, by_trait, dispatched)
+                        let home = def
+                            .trait_path
+                            .as_deref()
+                            .and_then(|t| trait_home(index, &by_index, id, t));
+                        let workspace_trait = home.is_some();
+                        let dispatched = home
+                            .filter(|_| !def.has_self)
+                            .map(|(home, t)| (home, format!("{t}::{}", def.path)));
+                        (key, by_trait, dispatched, workspace_trait)
                     })
                     .collect()
             })
@@ -737,7 +753,9 @@ impl CallGraph {
                 },
             );
             sites += calls;
-            for (func, (key, trait_key, dispatched)) in keys.into_iter().enumerate() {
+            for (func, (key, trait_key, dispatched, workspace_trait)) in
+                keys.into_iter().enumerate()
+            {
                 let r = FnRef {
                     krate: ci.id,
                     file,
@@ -766,6 +784,9 @@ impl CallGraph {
                 }
                 if let Some(key) = dispatched {
                     impls.entry(key).or_default().push(node);
+                }
+                if workspace_trait {
+                    g.workspace_trait_impls.insert(node);
                 }
             }
         }
@@ -1108,8 +1129,11 @@ impl CallGraph {
             .edges
             .iter()
             .enumerate()
-            .filter(|(_, e)| {
-                if self.nodes[e.from as usize].krate != self.nodes[e.to as usize].krate {
+            .filter(|(i, e)| {
+                // A call through a type parameter may run any impl: no lock order of its own.
+                if self.dispatch_edges.contains(&(*i as u32))
+                    || self.nodes[e.from as usize].krate != self.nodes[e.to as usize].krate
+                {
                     return false;
                 }
                 let (Some(from), Some(to), Some(s)) = (def(e.from), def(e.to), site(e)) else {
@@ -1144,7 +1168,10 @@ impl CallGraph {
         let mut out = Vec::new();
         for (ei, e) in self.edges.iter().enumerate() {
             let Some(s) = site(e) else { continue };
-            if s.held().is_empty() || self.nodes[e.to as usize].krate != e.krate {
+            if s.held().is_empty()
+                || self.nodes[e.to as usize].krate != e.krate
+                || self.dispatch_edges.contains(&(ei as u32))
+            {
                 continue;
             }
             let Some(callee) = def(e.to) else { continue };
@@ -1848,7 +1875,9 @@ impl CallGraph {
     /// not follow bearing the fn's name), a spawned or unawaited future, or one awaited inside
     /// another async block makes the answer no. A method call on a receiver of unknown type
     /// that bears the fn's name and is awaited in place in an async fn (`cmd.build(o).await?
-    /// .run().await`) counts as a call of it from that fn, which must then answer yes too.
+    /// .run().await`) counts as a call of it from that fn, which must then answer yes too —
+    /// for a fn with resolved callers, or an impl of a workspace trait (see
+    /// [`Self::unseen_awaiting`]).
     pub fn off_worker_only(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
         self.every_caller_chain(
             crates,
@@ -1888,6 +1917,19 @@ impl CallGraph {
     /// the same crates as in [`Self::may_be_called_unseen`].
     fn unseen_awaiting(&self, at: &FnRef, def: &FnDef) -> Vec<(u32, bool)> {
         if self.unseen_awaits.is_empty() {
+            return Vec::new();
+        }
+        // A fn nothing resolved calls may be reached from anywhere (a handler registered by
+        // name, another workspace's call): its unseen callers are some of them at most. Only
+        // a workspace trait's impl is called through the trait, from this workspace alone.
+        let resolved = self
+            .node_of(at)
+            .is_some_and(|n| !self.callers[n as usize].is_empty());
+        if !resolved
+            && !self
+                .node_of(at)
+                .is_some_and(|n| self.workspace_trait_impls.contains(&n))
+        {
             return Vec::new();
         }
         let home = self.pos.get(&at.krate).copied();

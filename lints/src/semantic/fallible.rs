@@ -200,9 +200,10 @@ pub fn never_errs(sig: &syn::Signature, block: &syn::Block) -> bool {
     !v.0
 }
 
-/// Whether a fn declared to return a `Result` fails with `()`: `-> Result<T, ()>`, or
-/// `-> Result<Self, Self::Error>` in an impl whose `type Error = ()` (`unit_impl_error`, a
-/// `TryFrom` that says only "not of this kind"). Its `Err` holds nothing to report.
+/// Whether a fn of a conversion impl fails with `()`: `-> Result<Self, Self::Error>` (or
+/// `Self::Err`) in an impl whose `type Error = ()` (`unit_impl_error`: a `TryFrom` or `FromStr`
+/// that says only "not of this kind"). Its `Err` holds nothing to report. A plain `-> Result<T,
+/// ()>` may have thrown a real error away on the way (`.map_err(|_| ())`): not this.
 pub fn errs_with_unit(sig: &syn::Signature, unit_impl_error: bool) -> bool {
     let Some(tp) = result_return(sig) else {
         return false;
@@ -216,7 +217,7 @@ pub fn errs_with_unit(sig: &syn::Signature, unit_impl_error: bool) -> bool {
         _ => None,
     });
     match types.nth(1) {
-        Some(syn::Type::Tuple(t)) => t.elems.is_empty(),
+        Some(syn::Type::Tuple(t)) => unit_impl_error && t.elems.is_empty(),
         Some(syn::Type::Path(p)) => {
             unit_impl_error
                 && p.qself.is_none()

@@ -538,15 +538,19 @@ impl CrateIndex {
     /// (`plugins::reload(..)`) may then be one of that member's modules. Another module's glob
     /// (another binary's) brings nothing here.
     pub fn globs_member(&self, module: &str, is_member: impl Fn(&str) -> bool) -> bool {
-        // The module and the inline modules below it: the keys from `module` up to the first
-        // that neither is it nor starts with `module::`.
+        // The module and the inline modules below it (`module::..`, a range of its own: a
+        // sibling `module1` sorts between the two).
+        let below = format!("{module}::");
         self.modules
-            .range(module.to_string()..)
-            .take_while(|(k, _)| {
-                k.strip_prefix(module)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
-            })
-            .flat_map(|(_, t)| &t.globs)
+            .get(module)
+            .into_iter()
+            .chain(
+                self.modules
+                    .range(below.clone()..)
+                    .take_while(|(k, _)| k.starts_with(&below))
+                    .map(|(_, t)| t),
+            )
+            .flat_map(|t| &t.globs)
             .any(|g| {
                 let root = g.split("::").next().unwrap_or(g);
                 !matches!(root, "crate" | "self" | "super")
@@ -565,7 +569,7 @@ impl CrateIndex {
     }
 
     /// Whether a `crate::` path names an item of this crate (a type without fields included).
-    fn declares_item(&self, path: &str) -> bool {
+    pub fn declares_item(&self, path: &str) -> bool {
         let canon = self.canon(path);
         canon.rsplit_once("::").is_some_and(|(module, name)| {
             self.modules

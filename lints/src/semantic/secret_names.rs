@@ -1121,7 +1121,15 @@ fn secret_refs_depth(e: &syn::Expr, out: &mut Vec<SecretRef>, depth: u32) {
                 return;
             };
             let name = seg.ident.to_string();
-            if ENCODERS.contains(&name.as_str()) || (name == "from" && p.path.segments.len() >= 2) {
+            // `String::from(&token)` is the token; `VerificationKey::from(&signing_key)` derives
+            // the public half, which is no view of the secret.
+            let public_half = p.path.segments.iter().rev().nth(1).is_some_and(|owner| {
+                let owner = owner.ident.to_string().to_ascii_lowercase();
+                owner.contains("public") || owner.contains("verif") || owner.starts_with("pubkey")
+            });
+            if ENCODERS.contains(&name.as_str())
+                || (name == "from" && p.path.segments.len() >= 2 && !public_half)
+            {
                 c.args.iter().for_each(|a| rec(a, out));
             } else {
                 push(name, e);

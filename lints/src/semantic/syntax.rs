@@ -872,7 +872,8 @@ pub fn peel_refs(e: &syn::Expr) -> &syn::Expr {
 }
 
 /// Methods that only make a value from their receiver (`u.clone().into()`, `urls.iter()
-/// .skip(i).collect()`): no work a decision could make twice.
+/// .skip(i).collect()`): no work a decision could make twice (the caller checks that no
+/// argument runs code of its own).
 pub fn makes_a_value(method: &str) -> bool {
     matches!(
         method,
@@ -906,6 +907,34 @@ pub fn makes_a_value(method: &str) -> bool {
             | "unwrap_or"
             | "unwrap_or_default"
     )
+}
+
+/// Whether expression `e` (a closure's body) only makes values: its method calls are
+/// [`makes_a_value`]s and its calls constructors (`Some(..)`, `Point(..)`), with no macro but
+/// `format!`/`vec!` — `|u| u.clone().into()`, not `|i| thread::spawn(..)`.
+pub fn only_makes_values(e: &syn::Expr) -> bool {
+    struct V(bool);
+    impl<'ast> syn::visit::Visit<'ast> for V {
+        fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+            self.0 &= makes_a_value(&mc.method.to_string());
+            syn::visit::visit_expr_method_call(self, mc);
+        }
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            self.0 &= path_last_ident(&c.func)
+                .is_some_and(|i| i.to_string().starts_with(|c: char| c.is_ascii_uppercase()));
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            self.0 &= m.path.is_ident("format") || m.path.is_ident("vec");
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+            // Runs only where it is handed on: judged there.
+            self.0 = false;
+        }
+    }
+    let mut v = V(true);
+    syn::visit::Visit::visit_expr(&mut v, e);
+    v.0
 }
 
 pub const ALLOWS_AWAIT_HOLDING_LOCK: u8 = 1;

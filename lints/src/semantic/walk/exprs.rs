@@ -1301,6 +1301,23 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.core.facts.trait_method_calls.push(key);
     }
 
+    /// No argument is a closure or a fn (`(0..n).map(|i| thread::spawn(..))` does what its
+    /// closure does, whose calls are the closure body's work, not the caller's): plain values
+    /// and locals only (`.skip(last_working)`).
+    fn runs_no_code(
+        &self,
+        args: &syn::punctuated::Punctuated<syn::Expr, syn::token::Comma>,
+    ) -> bool {
+        args.iter().all(|a| match peel(a) {
+            syn::Expr::Closure(cl) => crate::semantic::syntax::only_makes_values(&cl.body),
+            syn::Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.core.env.lookup(&i.to_string()).is_some()),
+            _ => true,
+        })
+    }
+
     /// A method call on a receiver of unknown type: unfollowed, and kept with its fn when it is
     /// made in place in an async body (see `FileFacts::untyped_awaits`).
     fn note_untyped(&mut self, name: &str, argc: usize, span: proc_macro2::Span) {
@@ -1574,9 +1591,15 @@ impl<'a, 'l> Walker<'a, 'l> {
         let callee = callee.unwrap_or_default();
         if !callee.is_empty() && !callee.contains("::") {
             self.core.facts.unresolved_calls += 1;
-            // Under a workspace glob the name is recorded as a call site below: the crate phase
-            // looks it up through the glob, and keeps it unfollowed only if that finds nothing.
-            if !self.core.uses.has_workspace_globs() {
+            // Under a workspace glob, in a fn, the name is recorded as a call site below: the
+            // crate phase looks it up through the glob, and keeps it unfollowed only if that
+            // finds nothing. (A `static`'s initialiser has no fn to record it in.)
+            let site = self.core.uses.has_workspace_globs()
+                && self
+                    .core
+                    .body()
+                    .is_some_and(|b| b.fn_id.is_some() && b.flow.reachable);
+            if !site {
                 self.note_unfollowed(&callee, CallShape::Path(CallShape::count(c.args.len())));
             }
         }
@@ -1795,7 +1818,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             let through = self.live(&[recv.guards.as_slice(), &recv.root].concat());
             if !through.is_empty() {
                 self.guard_method_access(&through, mc, arg_reads);
-            } else if !crate::semantic::syntax::makes_a_value(&name) {
+            } else if !(crate::semantic::syntax::makes_a_value(&name)
+                && self.runs_no_code(&mc.args))
+            {
                 self.record_work(mc.method.span());
             }
         }
@@ -1912,6 +1937,11 @@ impl<'a, 'l> Walker<'a, 'l> {
                 // some impl's, which the graph cannot pick (see `FileFacts::trait_method_calls`).
                 None => return self.note_trait_method_call(&name, argc),
                 Some(p) if !p.contains("::") => return self.note_trait_method_call(&name, argc),
+                // Another crate's wrapper of a workspace type (`RwLockReadGuard<Svc>`, a
+                // `OnceCell<Arc<Svc>>`): through its `Deref` the method may be the type's own.
+                _ if holds_workspace_type(t) => {
+                    return self.note_unfollowed(&name, CallShape::Method(CallShape::count(argc)));
+                }
                 _ => return,
             },
             _ => {}
@@ -2912,6 +2942,18 @@ impl<'a, 'l> Walker<'a, 'l> {
 }
 
 /// Where a call expression's site is recorded: a call's callee path, a method call's name.
+/// Whether a type's arguments name a type that is no other crate's (`RwLockReadGuard<Svc>`).
+fn holds_workspace_type(t: &Ty) -> bool {
+    t.args().iter().any(|a| match a {
+        Ty::Path { path, .. } => {
+            !crate::semantic::types::is_external(path) || holds_workspace_type(a)
+        }
+        Ty::Tuple(parts) => parts.iter().any(holds_workspace_type),
+        Ty::Slice(inner) => holds_workspace_type(inner),
+        Ty::Unknown => false,
+    })
+}
+
 fn call_span(e: &syn::Expr) -> Option<proc_macro2::Span> {
     match peel(e) {
         syn::Expr::Call(c) => Some(spans::expr_span(&c.func)),

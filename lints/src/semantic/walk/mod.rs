@@ -227,11 +227,20 @@ impl<'a> Core<'a> {
         if task && !self.task_spawned_fns.contains(&f) {
             self.task_spawned_fns.push(f);
         }
+        // In a loop, a later round may take any arm: only branches around the outermost loop
+        // (which ends last) keep their siblings apart.
+        let outer_loop_end = self
+            .bodies
+            .iter()
+            .filter_map(|b| b.loops.first().map(|l| l.end))
+            .max();
         let siblings = self
             .branches
             .iter()
             .zip(&self.branch_siblings_end)
-            .filter(|&(&(_, end), &siblings_end)| siblings_end > end)
+            .filter(|&(&(_, end), &siblings_end)| {
+                siblings_end > end && outer_loop_end.is_none_or(|l| end > l)
+            })
             .map(|(&(_, end), &siblings_end)| (end, siblings_end))
             .collect();
         self.spawn_points.push((f, task, siblings));
