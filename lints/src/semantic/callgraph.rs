@@ -563,9 +563,10 @@ fn trait_home(
     let (root, rest) = canon.split_once("::")?;
     let sib = index.sibling(root)?;
     let inner = sib.canon(&format!("crate::{rest}"));
-    inner
-        .starts_with("crate::")
-        .then(|| Some((*by_index.get(&index_key(sib))?, inner)))?
+    if !inner.starts_with("crate::") {
+        return None;
+    }
+    Some((*by_index.get(&index_key(sib))?, inner))
 }
 
 fn index_key(index: &CrateIndex) -> usize {

@@ -1295,6 +1295,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         traits.all(|(_, t)| t == first).then(|| first.clone())
     }
 
+    /// A method call on a trait object or a type parameter (see `FileFacts::trait_method_calls`).
     fn note_trait_method_call(&mut self, name: &str, argc: usize) {
         let key = crate::semantic::facts::call_key(name, CallShape::Method(CallShape::count(argc)));
         let key = crate::semantic::facts::scoped_key(key, self.core.in_test());
