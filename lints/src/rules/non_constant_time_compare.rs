@@ -152,13 +152,6 @@ fn is_camel(name: &str) -> bool {
     name.chars().next().is_some_and(char::is_uppercase) && name.chars().any(char::is_lowercase)
 }
 
-fn is_all_caps(name: &str) -> bool {
-    name.chars().any(char::is_uppercase)
-        && name
-            .chars()
-            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_')
-}
-
 /// A URL path made of the constant's own words (`API_V3_CONFIGURE_ADMIN_TOKEN =
 /// "/api/v3/configure/token/admin"`): a route, public by design. A secret that merely starts
 /// with `/` (base64) or a webhook URL with a secret in it is made of other words.
@@ -185,7 +178,7 @@ fn is_trivial(e: &syn::Expr) -> bool {
         syn::Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
             let name = s.ident.to_string();
             is_camel(&name)
-                || (is_all_caps(&name)
+                || (secret_names::is_const_name(&name)
                     && !matches!(secret_names::classify_value(&name), NameClass::Secret(_)))
         }),
         syn::Expr::Call(c) => {
@@ -411,7 +404,7 @@ impl NonConstantTimeCompare {
                 && p.path
                     .segments
                     .last()
-                    .is_some_and(|s| is_all_caps(&s.ident.to_string()))
+                    .is_some_and(|s| secret_names::is_const_name(&s.ident.to_string()))
             {
                 conditions.push(Condition {
                     ty: TyExpr::Static(cx.resolve(&p.path)),

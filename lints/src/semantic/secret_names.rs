@@ -496,6 +496,14 @@ pub fn names_credential(name: &str) -> bool {
     classify_value(name) == NameClass::Secret(SecretKind::Credential)
 }
 
+/// A constant's name: `API_V3_TOKEN`, upper case, digits and underscores.
+pub fn is_const_name(name: &str) -> bool {
+    name.chars().any(char::is_uppercase)
+        && name
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// Like [`classify`], for a name used as a value: CamelCase names are types, enum variants or
 /// unit structs, never a secret value.
 pub fn classify_value(name: &str) -> NameClass {
@@ -855,13 +863,10 @@ pub fn emit_secret_finding(
     conditions.extend(only_access_keys(std::slice::from_ref(r)));
     // A constant of another file whose value labels itself (see `non_secret_names`).
     if let syn::Expr::Path(p) = super::syntax::peel_refs(&r.expr)
-        && p.path.segments.last().is_some_and(|s| {
-            let name = s.ident.to_string();
-            name.chars().any(|c| c.is_ascii_uppercase())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        })
+        && p.path
+            .segments
+            .last()
+            .is_some_and(|s| is_const_name(&s.ident.to_string()))
     {
         conditions.push(crate::semantic::Condition {
             ty: crate::semantic::TyExpr::Static(cx.resolve(&p.path)),

@@ -991,16 +991,6 @@ pub(super) fn compared_locals(cond: &syn::Expr, bound: &[(String, Vec<String>)])
     }
 }
 
-/// The value a block expression ends with (`{ let g = m.read(); g.len() > 0 }`), or `e`.
-pub(super) fn tail_expr(e: &syn::Expr) -> &syn::Expr {
-    match peel(e) {
-        syn::Expr::Block(b) => match b.block.stmts.last() {
-            Some(syn::Stmt::Expr(tail, None)) => tail_expr(tail),
-            _ => e,
-        },
-        other => other,
-    }
-}
 #[cfg(test)]
 mod tests {
     use crate::semantic::facts::{AccessKind, AccessTarget};

@@ -736,7 +736,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             let name = pi.ident.to_string();
             self.core.compared_bools.retain(|(n, _)| *n != name);
             let compared = init.map_or_else(Vec::new, |e| {
-                super::access::compared_locals(super::access::tail_expr(e), &[])
+                super::access::compared_locals(crate::semantic::syntax::block_tail(e), &[])
             });
             if !compared.is_empty() {
                 self.core.compared_bools.push((name, compared));
