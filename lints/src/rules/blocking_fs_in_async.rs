@@ -62,8 +62,16 @@
 //! a call made right there, not a value: followed like one. A future handed to a workspace fn
 //! that runs that parameter with a runtime's `block_on` in its own sync body
 //! (`with_enough_stack(cli::init(cfg))`, where `with_enough_stack` builds a multi-thread runtime
-//! and does `rt.block_on(fut)`) runs off the workers, as `rt.block_on(cli::init(cfg))` would.
-//! So does the future a sync `main` hands as the only argument to a fn of a crate outside the
+//! and does `rt.block_on(fut)`) runs off the workers, as `rt.block_on(cli::init(cfg))` would —
+//! also where that fn's `block_on` runs in a closure of its own thread
+//! (`spawn_blocking(move || handle.block_on(fut))`), polls the parameter through a wrapper it
+//! hands it to (`rt.block_on(until_ctrl_c(fut))`), or makes the future by calling a closure
+//! parameter (`runner.run_command_until_exit(|ctx| cmd.execute(ctx))`, where the runner does
+//! `rt.block_on(until_ctrl_c(command(ctx)))`); a method call's argument as a path call's.
+//! A method called on a field typed by its item's type parameter (`Commands::Ext(cmd) =>
+//! cmd.execute(runner)` in `enum Commands<SubCmd>`) can reach only a trait's impls, and a
+//! method called on an enum variant's value (`Stage::Merkle { .. }.execute(input)`) is the
+//! enum's. So does the future a sync `main` hands as the only argument to a fn of a crate outside the
 //! workspace that is no spawn (`fn main() { oxide_tokio_rt::run(run()) }`: a runtime wrapper
 //! crate's entry point, which runs it with its `block_on` on the main thread) — unless that
 //! crate's runtime runs every task on that one thread (`tokio_uring::start`, monoio, glommio,

@@ -34,7 +34,9 @@
 //! response header), and no MAC even when the program's credentials went with it
 //! (`exec_simple_query(addr, &auth_user, &sql)` logs in with a password and returns rows). A
 //! hash is computed by a call (`md5::compute(..)`, `Sha256::digest(..)`, `hasher.finalize()`),
-//! not named by a scheme's variant or constant (`auth_type: AuthType::MD5`), nor parsed from
+//! not named by a scheme's variant or constant (`auth_type: AuthType::MD5`) or by a binding
+//! (`token_hash == hash`, both read from stored keys: a hash that names an entry is its
+//! identifier, `user_hashes.retain(|h| h != hash)`), nor parsed from
 //! one already made (`PasswordHash::new(&user.password)` reads a stored PHC string, and the
 //! argon2 cost parameters taken from it are settings: `new`, `parse`, `from_str`, `try_from`,
 //! `from`, `from_hex`, `from_bytes`, `from_b64`, `decode` on a hash type). What a call named

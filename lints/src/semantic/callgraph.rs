@@ -459,8 +459,13 @@ impl Resolver<'_, '_, '_> {
         let Some(index) = self.index(krate) else {
             return Resolution::Unknown;
         };
-        if index.eval(receiver).owns_method(name) {
+        let ty = index.eval(receiver);
+        if ty.owns_method(name) {
             return Resolution::External;
+        }
+        // A field typed by its item's type parameter: only a trait's method can be called on it.
+        if matches!(ty.peel(), super::Ty::Path { path, .. } if path == super::types::TYPE_PARAM) {
+            return Resolution::MadeOutside;
         }
         let Some(owner) = index.method_owner(receiver) else {
             return if index.made_outside(receiver) {
@@ -477,6 +482,10 @@ impl Resolver<'_, '_, '_> {
                 None => return Resolution::External,
             }
         };
+        let owner = match self.index(krate) {
+            Some(index) => enum_of_variant(index, owner),
+            None => owner,
+        };
         match self.method_slot(krate, format!("{owner}::{name}")) {
             Some(Slot::One(n)) => Resolution::Fn(n),
             Some(Slot::Alternatives(ns)) => Resolution::Alternatives(ns),
@@ -489,6 +498,25 @@ impl Resolver<'_, '_, '_> {
             // A derived or external trait's method (`clone`, `to_string`) on a crate type.
             None => undeclared_or_external(index, &owner),
         }
+    }
+}
+
+/// The enum a variant's value belongs to (`MerkleStage::Execution { .. }.execute(..)` calls
+/// `MerkleStage`'s `execute`): a path the crate declares no item at, under a type it does.
+fn enum_of_variant(index: &CrateIndex, owner: String) -> String {
+    let canon = index.canon(&owner);
+    if index.declares_item(&canon) && !index.is_variant(&canon) {
+        return owner;
+    }
+    match owner.rsplit_once("::") {
+        Some((parent, _))
+            if crate::semantic::syntax::last_segment(parent)
+                .starts_with(|c: char| c.is_ascii_uppercase())
+                && index.declares_item(&index.canon(parent)) =>
+        {
+            index.canon(parent)
+        }
+        _ => owner,
     }
 }
 

@@ -514,6 +514,11 @@ impl CrateIndex {
             && !self.modules.contains_key(&format!("crate::{root}"))
     }
 
+    /// Whether a canonical path names an enum variant with fields (see [`FileIndex::variants`]).
+    pub fn is_variant(&self, path: &str) -> bool {
+        self.variants.contains(path)
+    }
+
     /// Whether a `crate::` path names a module of this crate.
     pub fn has_module(&self, path: &str) -> bool {
         self.modules.contains_key(path)

@@ -717,15 +717,7 @@ fn scan_mac(
     received: &dyn Fn(&str) -> bool,
 ) -> bool {
     let mut trees = tokens.clone().into_iter().peekable();
-    // Whether the previous tree ended a `::`: an identifier there that no call or further
-    // path follows is an enum variant or a constant (`auth_type: AuthType::MD5` names a
-    // scheme, it hashes nothing).
-    let mut after_path_sep = false;
     while let Some(tt) = trees.next() {
-        let path_sep = matches!(&tt, TokenTree::Punct(p) if p.as_char() == ':');
-        let at_path_end = std::mem::replace(&mut after_path_sep, path_sep)
-            && !matches!(trees.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
-            && !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
         match &tt {
             TokenTree::Group(g) if scan_mac(&g.stream(), digest, secret, received) => return true,
             TokenTree::Ident(i) => {
@@ -751,7 +743,11 @@ fn scan_mac(
                 {
                     return true;
                 }
-                if !at_path_end
+                // A digest is computed by a call (`sha256(..)`, `sha256!(..)`, `.finalize()`,
+                // `md5::compute(..)`):
+                // a name is not one (`auth_type: AuthType::MD5` names a scheme, and
+                // `token_hash == hash` compares an id bound from a lookup).
+                if (call || path_ends_in_call(&trees))
                     && !parses_stored_hash(&name, &trees)
                     && words.iter().any(|w| DIGEST_WORDS.contains(&w.as_str()))
                 {
@@ -790,6 +786,30 @@ fn digest_call(tokens: &TokenStream) -> bool {
         }
     }
     false
+}
+
+/// Whether the tokens after an identifier make it a macro call (`sha256!(..)`) or a path that
+/// ends in a call (`md5::compute(..)`, `sha2::Sha256::digest(..)`).
+fn path_ends_in_call(rest: &std::iter::Peekable<proc_macro2::token_stream::IntoIter>) -> bool {
+    let mut rest = rest.clone();
+    loop {
+        match rest.next() {
+            Some(TokenTree::Punct(p)) if p.as_char() == '!' => return true,
+            Some(TokenTree::Punct(p)) if p.as_char() == ':' => {
+                if !matches!(rest.next(), Some(TokenTree::Punct(p)) if p.as_char() == ':') {
+                    return false;
+                }
+                if !matches!(rest.next(), Some(TokenTree::Ident(_))) {
+                    return false;
+                }
+                if matches!(rest.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+                {
+                    return true;
+                }
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// Constructors of a hash type that read a hash already made (`PasswordHash::new(stored)`

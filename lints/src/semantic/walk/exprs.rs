@@ -1563,7 +1563,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             let calls_before = self.core.facts.calls.len();
             let a = self.eval_arg(arg, !retries);
             // `with_enough_stack(cli::init(c))`: the future the argument's call makes.
-            if let Some(k) = self.call_site_of(arg, calls_before) {
+            if let Some(k) = self.call_site_of(future_made_by(arg), calls_before) {
                 futures.push((k, u8::try_from(i).unwrap_or(u8::MAX)));
             }
             let keeps = match peel(arg) {
@@ -1780,6 +1780,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let acc = matches!(name.as_str(), "fold" | "try_fold")
             .then(|| mc.args.first().map(|init| self.core.ty_of(init)))
             .flatten();
+        let mut futures: Vec<(usize, u8)> = Vec::new();
         for (i, arg) in mc.args.iter().enumerate() {
             self.core.closure_params = match (&acc, &item) {
                 (Some(acc), item) if i == 1 => {
@@ -1803,7 +1804,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             if !offloaded && let syn::Expr::Closure(cl) = peel(arg) {
                 self.core.inline_closure = Some(cl as *const syn::ExprClosure as usize);
             }
+            let calls_before = self.core.facts.calls.len();
             let a = self.eval_arg(arg, offloaded);
+            // `runner.run_until_ctrl_c(cmd.execute())`: the future the argument's call makes,
+            // numbered as a path call numbers it (the receiver is the method's first argument).
+            if let Some(k) = self.call_site_of(future_made_by(arg), calls_before) {
+                futures.push((k, u8::try_from(i + 1).unwrap_or(u8::MAX)));
+            }
             self.core.closure_params.clear();
             if waits && i == 0 {
                 passed = a.guards;
@@ -1878,6 +1885,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             _ => {}
         }
+        let sites_before = self.core.facts.calls.len();
         self.record_method_call(
             receiver_ty,
             name,
@@ -1885,6 +1893,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             mc.method.span(),
             &mc.receiver,
         );
+        if self.core.facts.calls.len() > sites_before {
+            for (k, arg) in futures {
+                if let Some(site) = self.core.facts.calls.get_mut(k) {
+                    site.future_to = Some((sites_before as u32, arg));
+                }
+            }
+        }
         Val {
             guards: passed,
             root: Vec::new(),
@@ -3311,6 +3326,16 @@ fn yields_value(i: &syn::ExprIf) -> bool {
             Some(syn::Expr::If(inner)) => yields_value(inner),
             _ => false,
         }
+}
+
+/// The expression whose value an argument hands over as a future: the argument itself
+/// (`cli::init(c)`), or what a closure argument returns (`|ctx| command.execute(ctx)`, which the
+/// receiving fn calls to make the future).
+fn future_made_by(arg: &syn::Expr) -> &syn::Expr {
+    match peel(arg) {
+        syn::Expr::Closure(cl) => crate::semantic::syntax::block_tail(&cl.body),
+        other => other,
+    }
 }
 
 #[cfg(test)]

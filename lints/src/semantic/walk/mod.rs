@@ -471,28 +471,61 @@ impl<'a> Core<'a> {
                     }
                 }
                 // `rt.block_on(fut)` on the fn's own parameter: a future its callers make
-                // as that argument runs here (see `FnDef::block_on_params`).
-                syn::Expr::Path(p) if inline && off_worker => {
-                    let param = p
-                        .path
-                        .get_ident()
-                        .and_then(|i| self.fn_params.iter().position(|n| i == n.as_str()));
-                    if let (Some(k), Some(f)) = (param.filter(|&k| k < 64), fn_id)
-                        && let Some(def) = self.facts.fns.get_mut(f as usize)
-                    {
-                        def.block_on_params |= 1 << k;
-                    }
-                }
+                // as that argument runs here (see `FnDef::block_on_params`). Also in a closure
+                // of its own thread (`spawn_blocking(move || handle.block_on(fut))`).
+                syn::Expr::Path(_) if off_worker => self.note_block_on_params(arg, fn_id),
                 // `block_on(serve(cfg))` awaits that call right here, whatever the runtime.
                 syn::Expr::Call(c) => {
                     let at = Region::from_span(syn::spanned::Spanned::span(&*c.func));
                     self.block_on_call = Some((at, off_worker));
+                    if off_worker {
+                        self.note_block_on_params(arg, fn_id);
+                    }
                 }
                 syn::Expr::MethodCall(mc) => {
                     self.block_on_call = Some((Region::from_span(mc.method.span()), off_worker));
+                    if off_worker {
+                        self.note_block_on_params(arg, fn_id);
+                    }
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// The parameters of fn `fn_id` whose futures the expression a `block_on` runs drives:
+    /// the parameter itself (`fut`), handed on to the calls it is made of
+    /// (`block_on(run_until_ctrl_c(fut))`, a wrapper that polls what it is handed), or called
+    /// to make the future (`block_on(command(context))` on `command: impl FnOnce(Ctx) -> F`).
+    fn note_block_on_params(&mut self, e: &syn::Expr, fn_id: Option<u32>) {
+        let param = |p: &syn::Expr| match crate::semantic::syntax::peel(p) {
+            syn::Expr::Path(p) => p
+                .path
+                .get_ident()
+                .and_then(|i| self.fn_params.iter().position(|n| i == n.as_str())),
+            _ => None,
+        };
+        let mut bits = 0u64;
+        let mut stack = vec![e];
+        while let Some(e) = stack.pop() {
+            match crate::semantic::syntax::peel(e) {
+                p @ syn::Expr::Path(_) => {
+                    if let Some(k) = param(p).filter(|&k| k < 64) {
+                        bits |= 1 << k;
+                    }
+                }
+                syn::Expr::Call(c) => {
+                    if let Some(k) = param(&c.func).filter(|&k| k < 64) {
+                        bits |= 1 << k;
+                    }
+                    stack.extend(c.args.iter());
+                }
+                syn::Expr::MethodCall(mc) => stack.extend(mc.args.iter()),
+                _ => {}
+            }
+        }
+        if let Some(def) = fn_id.and_then(|f| self.facts.fns.get_mut(f as usize)) {
+            def.block_on_params |= bits;
         }
     }
 
