@@ -29,7 +29,10 @@
 //! any other fn that may run it elsewhere), and a sync fn that only spawns a thread or builds a
 //! future, block nothing; a closure that runs in place during the call (an iterator adaptor's,
 //! `retain`'s, `Option::map`'s) is the async code's own. The sync fn itself is not reported, and an
-//! async fn calling the same helper several times is reported at its first call.
+//! async fn calling the same helper several times is reported at its first call — as is one
+//! reaching the same exit through several helpers (every arm of a CLI's dispatch calling a
+//! `ctx.chain_or_exit()`, directly or inside an argument builder): one thing to fix, and after
+//! the first call the later ones exit only if what it checked changed in between.
 //!
 //! Not flagged: a logged fail-stop, an `abort()` right after an error-level report
 //! (`error!(..)`, `eprintln!(..)`) in the same block, directly or in a helper the async code

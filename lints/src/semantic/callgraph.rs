@@ -1568,6 +1568,7 @@ impl CallGraph {
         // One finding per calling fn and callee: its first call (a fn logging through the same
         // helper twenty times has one thing to fix).
         let mut seen: rustc_hash::FxHashSet<(usize, u32, u32)> = Default::default();
+        let mut exits: rustc_hash::FxHashSet<(usize, u32, usize, usize, u32)> = Default::default();
         // Blocking parks a worker; off the workers it parks only the thread that chose to
         // block (an exit ends the process wherever it runs).
         let blocks = rule != "exit_in_async";
@@ -1607,7 +1608,22 @@ impl CallGraph {
                     continue;
                 }
                 let chain = self.chain(crates, to, slot);
-                if chain.is_empty() {
+                let Some(end) = chain.last() else {
+                    continue;
+                };
+                // An exit: one finding per calling fn and exit reached. Every arm of a CLI's
+                // dispatch calling a helper that exits on a missing setting is one thing to
+                // fix, and after the first such call the later ones can exit only if the
+                // setting changed in between.
+                if !blocks
+                    && !exits.insert((
+                        file,
+                        site.caller,
+                        end.krate,
+                        end.file,
+                        end.region.start_byte,
+                    ))
+                {
                     continue;
                 }
                 out.push(HazardCall {
