@@ -127,7 +127,10 @@
 //!   (`if w.load(..) == 0 { return } .. w.store(0, ..)`, like storing `false`), or an atomic
 //!   constant stored right before leaving with nothing more to run (`SHUTDOWN.store(true, ..);
 //!   break;` in the error branch of a loop that polls `SHUTDOWN`, also `continue`, `return;`,
-//!   `return Err(E::Corrupt)`: a signal raised on the way out, after which nothing on that path
+//!   `return Err(E::Corrupt)`, and the last statement of a failure branch (`if let Err(e) =
+//!   ..`, an `Err(..)` arm) that ends a fn's or a task's body: `canceled.store(true, ..)` after
+//!   a failed schedule — but not a store that ends the body after the work the check guards,
+//!   `if !INIT.load(..) { init(); INIT.store(true, ..) }`): a signal raised on the way out, after which nothing on that path
 //!   relies on having won; not `return spawn_workers();`, which still runs a call, nor when the
 //!   caller is told the outcome, as in `if f.load(..) { return false } f.store(true, ..);
 //!   return true;`); a `store` of a value recomputed from scratch (`v = compute(); x.store(v,

@@ -32,7 +32,8 @@ const KEY_LOOKUPS: &[&str] = &["contains_key", "contains", "get", "get_key_value
 /// counter or timestamp reset to `0` after `if w.load(..) == 0 { return }` is the same.
 ///
 /// A constant stored right before leaving (`SHUTDOWN.store(true, ..); break;` in an error
-/// branch of a loop that polls `SHUTDOWN`) raises a signal on the way out: nothing after it on
+/// branch of a loop that polls `SHUTDOWN`, or as the last statement of a failure branch that
+/// ends the body) raises a signal on the way out: nothing after it on
 /// that path relies on having won, so it claims nothing unless the caller is told the outcome.
 fn claims(cx: &CrateCx, g: &GatedAct, constant: &str) -> bool {
     let d = g.decision;

@@ -555,7 +555,12 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     pub(crate) fn walk_block_body(&mut self, block: &syn::Block) {
+        let outer = std::mem::replace(
+            &mut self.core.ending_blocks,
+            vec![(block as *const syn::Block as usize, false)],
+        );
         self.walk_block(block);
+        self.core.ending_blocks = outer;
     }
 
     pub(crate) fn walk_block(&mut self, block: &syn::Block) -> Val {
@@ -567,6 +572,10 @@ impl<'a, 'l> Walker<'a, 'l> {
         let frame = self.core.env.push(Boundary::Block);
         let mut val = Val::default();
         let n = block.stmts.len();
+        let at = block as *const syn::Block as usize;
+        let ending = self.core.ending_blocks.iter().find(|(b, _)| *b == at);
+        let ends = ending.is_some();
+        let ends_failing = ending.is_some_and(|&(_, failure)| failure);
         for (i, stmt) in block.stmts.iter().enumerate() {
             // `#[cfg(test)] if let Some(tx) = &self.observer { .. }`: test-only code in a
             // production fn is test code, like a `#[cfg(test)]` item.
@@ -581,10 +590,29 @@ impl<'a, 'l> Walker<'a, 'l> {
             if let Some(first) = spans::stmt_first(stmt) {
                 self.core.stmt_start = Region::from_span(first).start_byte;
             }
+            let endings = self.core.ending_blocks.len();
+            if i + 1 == n
+                && ends
+                && let syn::Stmt::Expr(e, _) = stmt
+            {
+                self.core.ending_blocks.extend(branch_blocks(e));
+            }
+            // Only where a failure is handled: after a check, work and then a store at the end
+            // (`if !INIT.load(..) { init(); INIT.store(true, ..) }`) is the classic claim.
+            let ends_body = i + 1 == n && ends_failing;
+            self.core.last_stmt_ends_body = ends_body;
             match stmt {
-                syn::Stmt::Expr(e, None) if i + 1 == n => val = self.walk_tail(stmt, e),
+                syn::Stmt::Expr(e, None) if i + 1 == n => {
+                    // `FLAG.store(true, ..)` as the body's tail leaves right after, too.
+                    if let (true, syn::Expr::MethodCall(mc)) = (ends_body, peel(e)) {
+                        self.core.then_leaves = mc as *const syn::ExprMethodCall as usize;
+                    }
+                    val = self.walk_tail(stmt, e);
+                    self.core.then_leaves = 0;
+                }
                 _ => self.walk_stmt(stmt, &block.stmts[i + 1..]),
             }
+            self.core.ending_blocks.truncate(endings);
             self.core.stmt_start = outer_start;
             self.core.clippy_allows = allows_before;
             self.core.test_depth -= u32::from(test_only);
@@ -627,7 +655,9 @@ impl<'a, 'l> Walker<'a, 'l> {
                     && let syn::Expr::MethodCall(mc) = peel(e)
                 {
                     self.core.dropped_result = mc as *const syn::ExprMethodCall as usize;
-                    if rest.first().is_some_and(leaves) {
+                    if rest.first().is_some_and(leaves)
+                        || (rest.is_empty() && self.core.last_stmt_ends_body)
+                    {
                         self.core.then_leaves = self.core.dropped_result;
                     }
                 }
@@ -3326,6 +3356,31 @@ fn yields_value(i: &syn::ExprIf) -> bool {
             Some(syn::Expr::If(inner)) => yields_value(inner),
             _ => false,
         }
+}
+
+/// The blocks an `if`/`match`/block expression runs one of, whose ends are its own end, each
+/// with whether it handles a failure (`if let Err(e) = ..`, an `Err(..) =>` arm).
+fn branch_blocks(e: &syn::Expr) -> Vec<(usize, bool)> {
+    let failure = |p: &syn::Pat| matches!(p, syn::Pat::TupleStruct(ts) if ts.path.segments.last().is_some_and(|s| s.ident == "Err"));
+    let mut out = Vec::new();
+    let mut stack = vec![(e, false)];
+    while let Some((e, on_failure)) = stack.pop() {
+        match peel(e) {
+            syn::Expr::If(i) => {
+                let fails = matches!(&*i.cond, syn::Expr::Let(l) if failure(&l.pat));
+                out.push((&i.then_branch as *const syn::Block as usize, fails));
+                if let Some((_, els)) = &i.else_branch {
+                    stack.push((els, false));
+                }
+            }
+            syn::Expr::Block(b) => out.push((&b.block as *const syn::Block as usize, on_failure)),
+            syn::Expr::Match(m) => {
+                stack.extend(m.arms.iter().map(|a| (&*a.body, failure(&a.pat))));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The expression whose value an argument hands over as a future: the argument itself

@@ -208,6 +208,13 @@ pub struct Core<'a> {
     /// The address of a method call statement the next statement leaves after (`FLAG.store(true,
     /// ..); break;`), taken by the atomic write it makes (see `StateAccess::then_leaves`).
     pub(crate) then_leaves: usize,
+    /// The blocks whose end is the end of the body being walked (a fn's or an `async` block's
+    /// own block, and the branches of an `if`/`match` that is its last statement), each with
+    /// whether it handles a failure (`if let Err(e) = schedule(task) { .. }`): the last
+    /// statement of such a branch leaves like one followed by `return;` (see `then_leaves`).
+    pub(crate) ending_blocks: Vec<(usize, bool)>,
+    /// The statement being walked is the last of a failure branch of `ending_blocks`.
+    pub(crate) last_stmt_ends_body: bool,
 }
 
 impl<'a> Core<'a> {
@@ -763,6 +770,8 @@ pub fn analyze_file<'a>(
         tried_await: 0,
         dropped_result: 0,
         then_leaves: 0,
+        ending_blocks: Vec::new(),
+        last_stmt_ends_body: false,
     };
     let disabled = vec![false; lints.len()];
     let expr_kinds = lints.iter().map(|l| l.expr_kinds()).collect();
