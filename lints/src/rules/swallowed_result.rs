@@ -44,7 +44,8 @@
 //!   a send followed by leaving (`let _ = tx.send(Failed(e)).await; return Ok(());`), a send
 //!   in a `for` over a collection (each turn's message is one more of a bounded number), or on
 //!   a sender the loop binds anew each turn (`for out in outputs { let _ = out.send(m); }`,
-//!   also one it moves out of a collection by position, `let (_, tx) = waiters.remove(i)`:
+//!   also one a `match` on the turn's message binds, `Action::Save(input, reply) =>`, and one
+//!   it moves out of a collection by position, `let (_, tx) = waiters.remove(i)`:
 //!   each receiver is another consumer). If the receiver is gone, the message has no reader
 //!   left and nothing goes on producing for it; the receiving side's end is where that end
 //!   shows;
@@ -2026,8 +2027,8 @@ fn is_receiver_name(name: &str) -> bool {
 }
 
 /// The names a loop binds anew each turn: its own pattern (`for out in ..`, `while let
-/// Some((route, frame)) = ..`), and, in source order, what a `let` or `if let` inside it
-/// binds from one of those (`let output = self.outputs.get_mut(&input)`) or from an element
+/// Some((route, frame)) = ..`), and, in source order, what a `let`, `if let` or `match` arm
+/// inside it binds from one of those (`let output = self.outputs.get_mut(&input)`) or from an element
 /// it moves out of a collection (`let (_, send) = waiters.remove(i)`). A binding of
 /// something else (`let Some(out) = self.out.as_ref() else { .. }`) is the same value each
 /// turn.
@@ -2082,6 +2083,14 @@ fn per_turn_bindings(l: &syn::Expr) -> Vec<String> {
         fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
             self.bind(&l.pat, &l.expr);
             syn::visit::visit_expr_let(self, l);
+        }
+        // `match action { Action::Save(input, reply) => .. }` on what the turn received: the
+        // reply sender is the request's own.
+        fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+            for arm in &m.arms {
+                self.bind(&arm.pat, &m.expr);
+            }
+            syn::visit::visit_expr_match(self, m);
         }
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
         fn visit_item(&mut self, _: &'ast syn::Item) {}
