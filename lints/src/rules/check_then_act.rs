@@ -45,8 +45,8 @@
 //!
 //! A constant stored after the check — atomic `store(true, ..)` or `*flag.write() = true` — is a
 //! **claim** only when the check decides more than the store: a call that does work (logging,
-//! a clock read such as `SystemTime::now()`, `drop(..)` and other lock or atomic accesses do
-//! not count) in the decided code, or an early exit that returns
+//! a clock read such as `SystemTime::now()` or `start.elapsed()`, `drop(..)` and other lock or
+//! atomic accesses do not count) in the decided code, or an early exit that returns
 //! a `bool` to the caller (`if f.load(..) { return false } f.store(true, ..); true`). Two racers
 //! then both do the work (`if *running.read().await { return } *running.write().await = true;
 //! self.spawn_workers().await`).
