@@ -68,11 +68,12 @@
 //! hands it to (`rt.block_on(until_ctrl_c(fut))`), or makes the future by calling a closure
 //! parameter (`runner.run_command_until_exit(|ctx| cmd.execute(ctx))`, where the runner does
 //! `rt.block_on(until_ctrl_c(command(ctx)))`); a method call's argument as a path call's.
-//! A method called on a field typed by its item's type parameter (`Commands::Ext(cmd) =>
-//! cmd.execute(runner)` in `enum Commands<SubCmd>`) can reach only a trait's impls, and a
-//! method called on an enum variant's value (`Stage::Merkle { .. }.execute(input)`) is the
-//! enum's. So does the future a sync `main` hands as the only argument to a fn of a crate outside the
-//! workspace that is no spawn (`fn main() { oxide_tokio_rt::run(run()) }`: a runtime wrapper
+//! A `block_on` there does not run what a spawn inside it is handed
+//! (`rt.block_on(tokio::spawn(fut))`), nor the futures of a closure parameter the fn also
+//! calls elsewhere (`rt.block_on(job()); loop { rt.spawn(job()); .. }`). A method called on an
+//! enum variant's value (`Stage::Merkle { .. }.execute(input)`) is the enum's. The future a
+//! sync `main` hands as the only argument to a fn of a crate outside the workspace that is no
+//! spawn runs off the workers too (`fn main() { oxide_tokio_rt::run(run()) }`: a runtime wrapper
 //! crate's entry point, which runs it with its `block_on` on the main thread) — unless that
 //! crate's runtime runs every task on that one thread (`tokio_uring::start`, monoio, glommio,
 //! compio, actix), where it is checked as on a current-thread runtime.

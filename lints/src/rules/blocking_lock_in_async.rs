@@ -72,10 +72,9 @@
 //! that runs that parameter with a runtime's `block_on` — in its own sync body, in a closure of
 //! its own thread (`spawn_blocking(move || handle.block_on(fut))`), through a wrapper it hands
 //! it to, or made by a closure parameter it calls (`runner.run_command_until_exit(|ctx|
-//! cmd.execute(ctx))`) — runs off the workers. A method called on a field typed by its item's
-//! type parameter (`Commands::Ext(cmd) => cmd.execute(runner)`) reaches only a trait's impls,
-//! and one called on an enum variant's value (`Stage::Merkle { .. }.execute(input)`) is the
-//! enum's.
+//! cmd.execute(ctx))`) — runs off the workers, unless a spawn inside the `block_on` is handed
+//! it or the fn calls that closure elsewhere too. A method called on an enum variant's value
+//! (`Stage::Merkle { .. }.execute(input)`) is the enum's.
 //! `flavor = "current_thread"`, the default `#[tokio::test]` and the `block_on` of a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling
 //! thread is the runtime's only one. The runtime of `rt.block_on(..)` is the one its

@@ -30,9 +30,12 @@
 //! future, block nothing; a closure that runs in place during the call (an iterator adaptor's,
 //! `retain`'s, `Option::map`'s) is the async code's own. The sync fn itself is not reported, and an
 //! async fn calling the same helper several times is reported at its first call — as is one
-//! reaching the same exit through several helpers (every arm of a CLI's dispatch calling a
-//! `ctx.chain_or_exit()`, directly or inside an argument builder): one thing to fix, and after
-//! the first call the later ones exit only if what it checked changed in between.
+//! whose own body reaches the same deciding fn (the last before the exit helper) through
+//! several calls (every arm of a CLI's dispatch calling `ctx.chain_or_exit()`, directly or
+//! inside an argument builder): one thing to fix, and after the first call the later ones exit
+//! only if what it checked changed in between. Two checks sharing one `die()` helper
+//! (`config_or_die()`, `db_or_die()`) are two findings, and a task the fn spawns is reported
+//! apart.
 //!
 //! Not flagged: a logged fail-stop, an `abort()` right after an error-level report
 //! (`error!(..)`, `eprintln!(..)`) in the same block, directly or in a helper the async code

@@ -2087,8 +2087,35 @@ fn per_turn_bindings(l: &syn::Expr) -> Vec<String> {
         // `match action { Action::Save(input, reply) => .. }` on what the turn received: the
         // reply sender is the request's own.
         fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
-            for arm in &m.arms {
-                self.bind(&arm.pat, &m.expr);
+            // The turn's value itself, not a tuple or a lookup with the loop's own sender in
+            // it (`match (msg, &self.out)`, `match self.route(&msg)`).
+            let per_turn = matches!(peel(&m.expr), syn::Expr::Path(p)
+                if p.path.get_ident().is_some_and(|i| self.0.iter().any(|n| i == n)));
+            if per_turn {
+                let arms: Vec<(Vec<String>, std::collections::BTreeSet<String>)> = m
+                    .arms
+                    .iter()
+                    .map(|arm| {
+                        let mut bound = Vec::new();
+                        crate::semantic::syntax::pat_names(&arm.pat, &mut bound);
+                        let mut used = std::collections::BTreeSet::new();
+                        collect_idents(arm.body.to_token_stream(), &mut used);
+                        (bound, used)
+                    })
+                    .collect();
+                // A name a sibling arm uses without binding it is another value there (`tx`
+                // the reply sender in one arm, the downstream `tx` in the next): left out.
+                for (k, (bound, _)) in arms.iter().enumerate() {
+                    for n in bound {
+                        let other_value = arms
+                            .iter()
+                            .enumerate()
+                            .any(|(j, (b, used))| j != k && used.contains(n) && !b.contains(n));
+                        if !other_value {
+                            self.0.push(n.clone());
+                        }
+                    }
+                }
             }
             syn::visit::visit_expr_match(self, m);
         }

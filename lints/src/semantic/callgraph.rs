@@ -459,13 +459,8 @@ impl Resolver<'_, '_, '_> {
         let Some(index) = self.index(krate) else {
             return Resolution::Unknown;
         };
-        let ty = index.eval(receiver);
-        if ty.owns_method(name) {
+        if index.eval(receiver).owns_method(name) {
             return Resolution::External;
-        }
-        // A field typed by its item's type parameter: only a trait's method can be called on it.
-        if matches!(ty.peel(), super::Ty::Path { path, .. } if path == super::types::TYPE_PARAM) {
-            return Resolution::MadeOutside;
         }
         let Some(owner) = index.method_owner(receiver) else {
             return if index.made_outside(receiver) {
@@ -1568,7 +1563,7 @@ impl CallGraph {
         // One finding per calling fn and callee: its first call (a fn logging through the same
         // helper twenty times has one thing to fix).
         let mut seen: rustc_hash::FxHashSet<(usize, u32, u32)> = Default::default();
-        let mut exits: rustc_hash::FxHashSet<(usize, u32, usize, usize, u32)> = Default::default();
+        let mut exit_heads: rustc_hash::FxHashSet<(usize, u32, u32)> = Default::default();
         // Blocking parks a worker; off the workers it parks only the thread that chose to
         // block (an exit ends the process wherever it runs).
         let blocks = rule != "exit_in_async";
@@ -1608,23 +1603,21 @@ impl CallGraph {
                     continue;
                 }
                 let chain = self.chain(crates, to, slot);
-                let Some(end) = chain.last() else {
+                if chain.is_empty() {
                     continue;
-                };
-                // An exit: one finding per calling fn and exit reached. Every arm of a CLI's
-                // dispatch calling a helper that exits on a missing setting is one thing to
-                // fix, and after the first such call the later ones can exit only if the
-                // setting changed in between.
-                if !blocks
-                    && !exits.insert((
-                        file,
-                        site.caller,
-                        end.krate,
-                        end.file,
-                        end.region.start_byte,
-                    ))
-                {
-                    continue;
+                }
+                // An exit: one finding per calling fn's own body (not a task it spawns) and
+                // fn that decides to exit — the last before the exit helper, so
+                // `config_or_die()` and `db_or_die()` sharing a `die()` are two. Every arm of a
+                // CLI's dispatch calling `ctx.chain_or_exit()`, then a builder that calls it
+                // again, is one thing to fix, and the later calls exit only if what the first
+                // checked changed.
+                if !blocks && site.inline {
+                    let through = self.chain_nodes(to, slot);
+                    let decides = through[through.len().saturating_sub(2)];
+                    if !exit_heads.insert((file, site.caller, decides)) {
+                        continue;
+                    }
                 }
                 out.push(HazardCall {
                     file,
@@ -1706,6 +1699,21 @@ impl CallGraph {
     }
 
     /// The witness chain of `node`'s summary in `slot`: one step per fn, callee first.
+    /// The fns a hazard's witness chain from `node` goes through, `node` first.
+    fn chain_nodes(&self, mut node: u32, slot: usize) -> Vec<u32> {
+        let mut out = vec![node];
+        for _ in 0..MAX_CHAIN {
+            match self.summaries[node as usize][slot].map(|w| w.via) {
+                Some(Via::Call(e)) => {
+                    node = self.edges[e as usize].to;
+                    out.push(node);
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
     fn chain(&self, crates: &[CrateInput<'_, '_>], mut node: u32, slot: usize) -> Vec<Step> {
         let mut steps = Vec::new();
         for _ in 0..MAX_CHAIN {

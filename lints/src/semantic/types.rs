@@ -23,11 +23,6 @@ pub enum Ty {
     Unknown,
 }
 
-/// The type of a field declared as one of its item's type parameters (`Ext(SubCmd)` in `enum
-/// Commands<SubCmd>`): some type a user of the item picks, whose methods the item's code calls
-/// through a trait bound (see `CallGraph::method_at`).
-pub const TYPE_PARAM: &str = "<type parameter>";
-
 /// The lock types racewise understands. Everything else is "not a lock" or unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum LockKind {

@@ -789,7 +789,8 @@ fn digest_call(tokens: &TokenStream) -> bool {
 }
 
 /// Whether the tokens after an identifier make it a macro call (`sha256!(..)`) or a path that
-/// ends in a call (`md5::compute(..)`, `sha2::Sha256::digest(..)`).
+/// ends in a call (`md5::compute(..)`, `sha2::Sha256::digest(..)`) or in a fn handed on as a
+/// value (`.map(Sha256::digest)`).
 fn path_ends_in_call(rest: &std::iter::Peekable<proc_macro2::token_stream::IntoIter>) -> bool {
     let mut rest = rest.clone();
     loop {
@@ -799,12 +800,21 @@ fn path_ends_in_call(rest: &std::iter::Peekable<proc_macro2::token_stream::IntoI
                 if !matches!(rest.next(), Some(TokenTree::Punct(p)) if p.as_char() == ':') {
                     return false;
                 }
-                if !matches!(rest.next(), Some(TokenTree::Ident(_))) {
+                let Some(TokenTree::Ident(last)) = rest.next() else {
                     return false;
-                }
-                if matches!(rest.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
-                {
-                    return true;
+                };
+                match rest.peek() {
+                    Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
+                        return true;
+                    }
+                    Some(TokenTree::Punct(p)) if p.as_char() == ':' => {}
+                    // A fn's path handed on as a value (`.map(Sha256::digest)`), not a
+                    // variant or a constant (`AuthType::MD5`).
+                    _ => {
+                        return last
+                            .to_string()
+                            .starts_with(|c: char| c.is_ascii_lowercase());
+                    }
                 }
             }
             _ => return false,

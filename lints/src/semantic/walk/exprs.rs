@@ -3362,18 +3362,33 @@ fn yields_value(i: &syn::ExprIf) -> bool {
 /// with whether it handles a failure (`if let Err(e) = ..`, an `Err(..) =>` arm).
 fn branch_blocks(e: &syn::Expr) -> Vec<(usize, bool)> {
     let failure = |p: &syn::Pat| matches!(p, syn::Pat::TupleStruct(ts) if ts.path.segments.last().is_some_and(|s| s.ident == "Err"));
+    // Only a branch that logs and then stores: one that works first (`spawn_workers();
+    // started.store(true, ..)`) claims like any other.
+    let only_logs_before_last = |b: &syn::Block| {
+        let n = b.stmts.len();
+        b.stmts.iter().take(n.saturating_sub(1)).all(|s| {
+            matches!(
+                s,
+                syn::Stmt::Macro(_) | syn::Stmt::Expr(syn::Expr::Macro(_), _)
+            )
+        })
+    };
     let mut out = Vec::new();
     let mut stack = vec![(e, false)];
     while let Some((e, on_failure)) = stack.pop() {
         match peel(e) {
             syn::Expr::If(i) => {
-                let fails = matches!(&*i.cond, syn::Expr::Let(l) if failure(&l.pat));
+                let fails = matches!(&*i.cond, syn::Expr::Let(l) if failure(&l.pat))
+                    && only_logs_before_last(&i.then_branch);
                 out.push((&i.then_branch as *const syn::Block as usize, fails));
                 if let Some((_, els)) = &i.else_branch {
                     stack.push((els, false));
                 }
             }
-            syn::Expr::Block(b) => out.push((&b.block as *const syn::Block as usize, on_failure)),
+            syn::Expr::Block(b) => out.push((
+                &b.block as *const syn::Block as usize,
+                on_failure && only_logs_before_last(&b.block),
+            )),
             syn::Expr::Match(m) => {
                 stack.extend(m.arms.iter().map(|a| (&*a.body, failure(&a.pat))));
             }

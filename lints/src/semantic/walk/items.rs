@@ -79,10 +79,8 @@ impl MetaString for syn::Meta {
 /// position (`"0"`, `"1"`), as field access and patterns spell them.
 fn field_types(
     fields: &syn::Fields,
-    generics: &syn::Generics,
     uses: &crate::semantic::paths::UseScopes,
 ) -> Vec<(String, Ty)> {
-    let params = type_param_names(generics);
     fields
         .iter()
         .enumerate()
@@ -91,40 +89,9 @@ fn field_types(
                 .ident
                 .as_ref()
                 .map_or_else(|| i.to_string(), |n| n.to_string());
-            (name, field_type(&f.ty, &params, uses))
+            (name, Ty::from_syn(&f.ty, uses))
         })
         .collect()
-}
-
-/// A field's type, where one of its item's type parameters (`Ext(SubCmd)` in `enum
-/// Commands<SubCmd>`, or boxed) is [`crate::semantic::types::TYPE_PARAM`]: whatever type a user
-/// of the item picks, whose methods the item's code can only call through a trait.
-fn field_type(ty: &syn::Type, params: &[String], uses: &crate::semantic::paths::UseScopes) -> Ty {
-    let param = |ty: &syn::Type| {
-        matches!(ty, syn::Type::Path(tp) if tp.qself.is_none()
-            && tp.path.get_ident().is_some_and(|i| params.iter().any(|p| i == p)))
-    };
-    let marker = || Ty::Path {
-        path: crate::semantic::types::TYPE_PARAM.to_string(),
-        args: Vec::new(),
-    };
-    if param(ty) {
-        return marker();
-    }
-    if let syn::Type::Path(tp) = ty
-        && tp.qself.is_none()
-        && let Some(last) = tp.path.segments.last()
-        && last.ident == "Box"
-        && let syn::PathArguments::AngleBracketed(a) = &last.arguments
-        && let [syn::GenericArgument::Type(inner)] = a.args.iter().collect::<Vec<_>>().as_slice()
-        && param(inner)
-    {
-        return Ty::Path {
-            path: "std::boxed::Box".to_string(),
-            args: vec![marker()],
-        };
-    }
-    Ty::from_syn(ty, uses)
 }
 
 /// The names of an item's type parameters (`E` of `impl<E> Worker<E>`).
@@ -380,7 +347,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Item::Struct(s) => {
                 self.note_clone_struct(s);
-                let fields = field_types(&s.fields, &s.generics, &self.core.uses);
+                let fields = field_types(&s.fields, &self.core.uses);
                 let path = self.item_path(&s.ident);
                 self.note_derived_display(&s.attrs, &path);
                 self.core.facts.index.structs.push((path, fields));
@@ -395,7 +362,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     if matches!(v.fields, syn::Fields::Unit) {
                         continue;
                     }
-                    let fields = field_types(&v.fields, &e.generics, &self.core.uses);
+                    let fields = field_types(&v.fields, &self.core.uses);
                     let path = format!("{owner}::{}", v.ident);
                     self.core.facts.index.variants.push((path, fields));
                 }

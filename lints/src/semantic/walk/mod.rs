@@ -512,6 +512,18 @@ impl<'a> Core<'a> {
                 .and_then(|i| self.fn_params.iter().position(|n| i == n.as_str())),
             _ => None,
         };
+        // A closure parameter named anywhere else in the fn's body (`rt.block_on(job()); loop {
+        // rt.spawn(job()); .. }`) makes futures that run anywhere.
+        let called_once = |name: &str| {
+            let body = self.src.text.get(self.fn_bytes.clone()).unwrap_or_default();
+            let ident = |c: char| c.is_alphanumeric() || c == '_';
+            body.match_indices(name)
+                .filter(|&(at, _)| {
+                    !body[..at].ends_with(ident) && !body[at + name.len()..].starts_with(ident)
+                })
+                .count()
+                == 1
+        };
         let mut bits = 0u64;
         let mut stack = vec![e];
         while let Some(e) = stack.pop() {
@@ -522,12 +534,21 @@ impl<'a> Core<'a> {
                     }
                 }
                 syn::Expr::Call(c) => {
-                    if let Some(k) = param(&c.func).filter(|&k| k < 64) {
+                    if let Some(k) = param(&c.func).filter(|&k| k < 64)
+                        && called_once(&self.fn_params[k])
+                    {
                         bits |= 1 << k;
                     }
-                    stack.extend(c.args.iter());
+                    // What a spawn is handed runs as a task, not in the `block_on`.
+                    let spawns = crate::semantic::syntax::path_last_ident(&c.func)
+                        .is_some_and(|i| i.to_string().starts_with("spawn"));
+                    if !spawns {
+                        stack.extend(c.args.iter());
+                    }
                 }
-                syn::Expr::MethodCall(mc) => stack.extend(mc.args.iter()),
+                syn::Expr::MethodCall(mc) if !mc.method.to_string().starts_with("spawn") => {
+                    stack.extend(mc.args.iter());
+                }
                 _ => {}
             }
         }
