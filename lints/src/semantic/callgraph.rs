@@ -497,7 +497,8 @@ impl Resolver<'_, '_, '_> {
 }
 
 /// The enum a variant's value belongs to (`MerkleStage::Execution { .. }.execute(..)` calls
-/// `MerkleStage`'s `execute`): a path the crate declares no item at, under a type it does.
+/// `MerkleStage`'s `execute`): a variant with fields, or a path the crate declares no item at
+/// (a unit variant), under a type it declares.
 fn enum_of_variant(index: &CrateIndex, owner: String) -> String {
     let canon = index.canon(&owner);
     if index.declares_item(&canon) && !index.is_variant(&canon) {
