@@ -784,7 +784,9 @@ struct StepScan {
     more: bool,
 }
 
-fn is_spawn(name: &str) -> bool {
+/// A fn or method that starts a task or thread by its name (`spawn`, `spawn_blocking`,
+/// `spawn_local`).
+pub fn is_spawn(name: &str) -> bool {
     name.starts_with("spawn")
 }
 

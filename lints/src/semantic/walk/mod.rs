@@ -541,12 +541,14 @@ impl<'a> Core<'a> {
                     }
                     // What a spawn is handed runs as a task, not in the `block_on`.
                     let spawns = crate::semantic::syntax::path_last_ident(&c.func)
-                        .is_some_and(|i| i.to_string().starts_with("spawn"));
+                        .is_some_and(|i| crate::semantic::syntax::is_spawn(&i.to_string()));
                     if !spawns {
                         stack.extend(c.args.iter());
                     }
                 }
-                syn::Expr::MethodCall(mc) if !mc.method.to_string().starts_with("spawn") => {
+                syn::Expr::MethodCall(mc)
+                    if !crate::semantic::syntax::is_spawn(&mc.method.to_string()) =>
+                {
                     stack.extend(mc.args.iter());
                 }
                 _ => {}
