@@ -44,7 +44,11 @@
 //! `and_then`, `is_some_and` has the value's type, so `tls_cert.as_ref().map(|c| c.load(dir))`
 //! is a call of the certificate's `load`; a method of a value another crate's type made right
 //! there, `let updater = AxoUpdater::new_for("app"); updater.run()`,
-//! is that crate's or a trait's), or the
+//! is that crate's or a trait's;
+//! a method called on a value of a type parameter of the calling fn or its impl (`cmd.execute(runner)`
+//! with `cmd: SubCmd`, also bound from a field or variant typed by one: `Commands::Ext(cmd)`
+//! over a `Commands<C, SubCmd>`) is a trait's, and a generic type's field has the type the
+//! value's arguments give it (`Task::Once(cmd)` over a `Task<Verify>` binds a `Verify`)), or the
 //! fn's path used as a value — in the fn's own crate or a workspace member that names it
 //! (a trait's method: in any crate, through the trait). Not such a call: `Type::name(..)` for a
 //! free fn (`Config::init()` is no call of `init()`) or `name(..)`/`module::name(..)` for an
@@ -68,6 +72,8 @@
 //! hands it to (`rt.block_on(until_ctrl_c(fut))`), or makes the future by calling a closure
 //! parameter (`runner.run_command_until_exit(|ctx| cmd.execute(ctx))`, where the runner does
 //! `rt.block_on(until_ctrl_c(command(ctx)))`); a method call's argument as a path call's.
+//! An `async` block handed there runs what it awaits in its own code in that `block_on`
+//! (`runner.run_blocking_until_ctrl_c(async move { cmd.execute().await })`).
 //! A `block_on` there does not run what a spawn inside it is handed
 //! (`rt.block_on(tokio::spawn(fut))`), nor the futures of a closure parameter the fn also
 //! calls elsewhere (`rt.block_on(job()); loop { rt.spawn(job()); .. }`). A method called on an

@@ -22,7 +22,11 @@
 //! unknown type; `conn.execute(query)` is no call of a two-parameter `execute`, and a method
 //! call never reaches a free fn; a method of a value another crate's type made right there,
 //! `let updater = AxoUpdater::new_for("app"); updater.run()`,
-//! is that crate's or a trait's), or the fn's
+//! is that crate's or a trait's;
+//! a method called on a value of a type parameter of the calling fn or its impl (`cmd.execute(runner)`
+//! with `cmd: SubCmd`, also bound from a field or variant typed by one: `Commands::Ext(cmd)`
+//! over a `Commands<C, SubCmd>`) is a trait's, and a generic type's field has the type the
+//! value's arguments give it (`Task::Once(cmd)` over a `Task<Verify>` binds a `Verify`)), or the fn's
 //! path used as a value — in the fn's own crate or a workspace member that names it
 //! (a trait's method: in any crate, through the trait). Not such a call: `Type::name(..)` for a
 //! free fn (`Config::init()` is no call of `init()`) or `name(..)`/`module::name(..)` for an
@@ -42,7 +46,9 @@
 //! its own thread (`spawn_blocking(move || handle.block_on(fut))`), through a wrapper it hands
 //! it to, or made by a closure parameter it calls (`runner.run_command_until_exit(|ctx|
 //! cmd.execute(ctx))`) — runs off the workers, unless a spawn inside the `block_on` is handed
-//! it or the fn calls that closure elsewhere too. A method called on an enum variant's value
+//! it or the fn calls that closure elsewhere too; an `async` block handed there runs what it
+//! awaits in its own code in that `block_on` (`runner.run_until_ctrl_c(async move {
+//! cmd.execute().await })`). A method called on an enum variant's value
 //! (`Stage::Merkle { .. }.execute(input)`) is the enum's.
 //! `flavor = "current_thread"`, the default `#[tokio::test]` and the `block_on` of a
 //! current-thread runtime (`Builder::new_current_thread`) are checked: there the calling

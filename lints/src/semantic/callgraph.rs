@@ -322,7 +322,13 @@ impl Resolver<'_, '_, '_> {
     /// (`serde_json::from_str`).
     /// `module`: the calling file's module, whose glob imports a path the file could not
     /// resolve may come through (`use mylib::*;` in a binary, then `Server::start(..)`).
-    fn site(&self, ci: &CrateInput<'_, '_>, site: &CallSite, module: &str) -> Option<Resolution> {
+    fn site(
+        &self,
+        ci: &CrateInput<'_, '_>,
+        site: &CallSite,
+        facts: &FileFacts,
+    ) -> Option<Resolution> {
+        let module = facts.module.as_str();
         if let (Some(t), Callee::Path(p)) = (&site.dispatch, &site.callee)
             && let Some((home, path)) = trait_home(ci.cx.index, self.by_index, ci.id, t)
             && let Some(ns) = self.impls.get(&(
@@ -354,7 +360,19 @@ impl Resolver<'_, '_, '_> {
                     _ => None,
                 }
             }
-            Callee::Method(ty, name) => Some(self.method(ci.id, ty, name)),
+            Callee::Method(ty, name) => {
+                // A value of a type parameter of the calling fn or its impl (`cmd.execute(..)`
+                // with `cmd: SubCmd`): only a trait's method can be called on it.
+                let generic = facts.fns.get(site.caller as usize).is_some_and(|d| {
+                    !d.type_params.is_empty()
+                        && matches!(ci.cx.index.eval(ty).peel(), super::Ty::Path { path, args }
+                            if args.is_empty() && d.type_params.iter().any(|t| **t == *path))
+                });
+                Some(match generic {
+                    true => Resolution::MadeOutside,
+                    false => self.method(ci.id, ty, name),
+                })
+            }
         }
     }
 
@@ -842,7 +860,7 @@ impl CallGraph {
                         facts
                             .calls
                             .iter()
-                            .map(|site| resolver.site(ci, site, &facts.module))
+                            .map(|site| resolver.site(ci, site, facts))
                             .collect()
                     })
                     .collect();

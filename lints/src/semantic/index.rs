@@ -28,6 +28,10 @@ pub struct FileIndex {
     /// Enum variants with fields (`Auth::Bearer { token }`, `Cmd::Login(opt)` as field `0`), by
     /// the variant's path: typed like struct fields, but no type of that name.
     pub variants: Vec<(String, Vec<(String, Ty)>)>,
+    /// The type parameters of generic structs and of each variant of a generic enum, by path
+    /// (`Commands::Ext` of `enum Commands<C, SubCmd>`: `C`, `SubCmd`), which the fields'
+    /// types name as bare parameter names.
+    pub generics: Vec<(String, Vec<String>)>,
     pub statics: Vec<(String, Ty)>,
     /// `const` items whose value is a string literal, with the value (`const
     /// API_V3_CONFIGURE_TOKEN: &str = "/api/v3/configure/token"`).
@@ -96,6 +100,8 @@ pub struct CrateIndex {
     fields: BTreeMap<(String, String), Vec<Ty>>,
     /// The owners in `fields` that are enum variants (see [`FileIndex::variants`]).
     variants: BTreeSet<String>,
+    /// See [`FileIndex::generics`].
+    generics: BTreeMap<String, Vec<Vec<String>>>,
     statics: BTreeMap<String, Vec<Ty>>,
     /// See [`FileIndex::str_consts`]; a path declared twice (under `#[cfg]`s) keeps neither.
     str_consts: BTreeMap<String, Option<String>>,
@@ -186,6 +192,9 @@ impl CrateIndex {
                 add(&mut self.fields, (path.clone(), field), ty);
             }
             self.variants.insert(path);
+        }
+        for (path, params) in f.generics {
+            add(&mut self.generics, path, params);
         }
         for (path, ty) in f.statics {
             add(&mut self.statics, path, ty);
@@ -870,6 +879,32 @@ impl CrateIndex {
         Some(self.eval_depth(&ask(Arc::new(TyExpr::Known(target))), depth + 1))
     }
 
+    /// Field type `ty` of generic item `owner` as `base`'s type arguments make it
+    /// (`Holder<Job>`'s `inner: T` is a `Job`); a parameter `base` gives no argument for is
+    /// unknown (not the bare name, which a caller's own parameter of that name would take).
+    fn instantiate(&self, owner: &str, ty: Ty, base: &Ty) -> Ty {
+        let Some([params]) = self.generics.get(owner).map(Vec::as_slice) else {
+            return ty;
+        };
+        let args = base.peel().args();
+        ty.subst(&|p| {
+            let i = params.iter().position(|q| q == p)?;
+            Some(args.get(i).cloned().unwrap_or(Ty::Unknown))
+        })
+    }
+
+    /// Whether `path` (a value's type) is item `item` or the enum `item` is a variant of.
+    fn is_item_or_parent(&self, path: &str, item: &str) -> bool {
+        let Some(own) = self.local_path(path) else {
+            return false;
+        };
+        let item = self.canon(item);
+        own == item
+            || item
+                .rsplit_once("::")
+                .is_some_and(|(parent, _)| own == parent)
+    }
+
     pub fn eval(&self, e: &TyExpr) -> Ty {
         if let TyExpr::Known(_) | TyExpr::Unknown = e {
             return self.eval_depth(e, 0);
@@ -946,6 +981,7 @@ impl CrateIndex {
                         .and_then(|i| elems.get(i).cloned())
                         .unwrap_or(Ty::Unknown),
                     (_, Some(owner)) => unique(self.fields.get(&(owner.clone(), field.clone())))
+                        .map(|ty| self.instantiate(&owner, ty, &base))
                         // Auto-deref: `self.services.sending` through `Deref for OnceServices`.
                         .or_else(|| {
                             self.through_deref(&owner, depth, |t| TyExpr::Field(t, field.clone()))
@@ -957,6 +993,21 @@ impl CrateIndex {
                         })
                         .unwrap_or(Ty::Unknown),
                     _ => Ty::Unknown,
+                }
+            }
+            TyExpr::VariantOf(value, variant) => {
+                let value = self.eval_depth(value, depth + 1);
+                let args = match value.peel() {
+                    Ty::Path { path, args }
+                        if !args.is_empty() && self.is_item_or_parent(path, variant) =>
+                    {
+                        args.clone()
+                    }
+                    _ => Vec::new(),
+                };
+                Ty::Path {
+                    path: variant.clone(),
+                    args,
                 }
             }
             TyExpr::Elem(base) => self.eval_depth(base, depth + 1).element(),
@@ -1314,5 +1365,58 @@ mod tests {
         idx.set_self_name("app".into());
         assert!(!idx.made_outside(&made("app::jobs::Queue", Vec::new(), "new")));
         assert!(!idx.made_outside(&made("Updater", Vec::new(), "new")));
+    }
+
+    #[test]
+    fn a_generic_items_fields_take_the_values_type_arguments() {
+        let mut idx = CrateIndex::default();
+        let t = || Ty::path("T");
+        let boxed = |inner: Ty| Ty::Path {
+            path: "std::boxed::Box".into(),
+            args: vec![inner],
+        };
+        let fi = FileIndex {
+            structs: vec![
+                (
+                    "crate::Holder".into(),
+                    vec![("inner".into(), t()), ("all".into(), boxed(t()))],
+                ),
+                ("crate::Job".into(), Vec::new()),
+            ],
+            variants: vec![("crate::Task::Once".into(), vec![("0".into(), t())])],
+            generics: vec![
+                ("crate::Holder".into(), vec!["T".into()]),
+                ("crate::Task::Once".into(), vec!["T".into()]),
+            ],
+            ..FileIndex::default()
+        };
+        idx.add_file(fi);
+        let of = |args: Vec<Ty>| {
+            TyExpr::Known(Ty::Path {
+                path: "crate::Holder".into(),
+                args,
+            })
+        };
+        let job = Ty::path("crate::Job");
+        assert_eq!(idx.eval(&of(vec![job.clone()]).field("inner")), job);
+        assert_eq!(
+            idx.eval(&of(vec![job.clone()]).field("all")),
+            boxed(job.clone())
+        );
+        // No arguments: not the bare `T`, which a caller's own `T` would take for its own.
+        assert_eq!(idx.eval(&of(Vec::new()).field("inner")), Ty::Unknown);
+        // A pattern's variant over a `Task<Job>` binds a `Job`; over a value of another type,
+        // nothing is known of the arguments.
+        let task = |path: &str| {
+            TyExpr::Known(Ty::Path {
+                path: path.into(),
+                args: vec![job.clone()],
+            })
+        };
+        let once = |value: TyExpr| {
+            TyExpr::VariantOf(Arc::new(value), "crate::Task::Once".into()).field("0")
+        };
+        assert_eq!(idx.eval(&once(task("crate::Task"))), job);
+        assert_eq!(idx.eval(&once(task("crate::Other"))), Ty::Unknown);
     }
 }

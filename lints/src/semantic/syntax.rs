@@ -203,6 +203,18 @@ pub fn mentions_ident(tokens: TokenStream, ident: &str) -> bool {
     any_ident(tokens, &|i| i == ident)
 }
 
+/// How often `ident` occurs as an identifier token in `tokens`, nested groups included.
+pub fn count_ident(tokens: TokenStream, ident: &str) -> usize {
+    tokens
+        .into_iter()
+        .map(|t| match t {
+            TokenTree::Ident(i) => usize::from(i == ident),
+            TokenTree::Group(g) => count_ident(g.stream(), ident),
+            _ => 0,
+        })
+        .sum()
+}
+
 /// Whether any of `idents` occurs as an identifier token anywhere in `tokens`.
 pub fn mentions_any_ident(tokens: TokenStream, idents: &[&str]) -> bool {
     any_ident(tokens, &|i| idents.iter().any(|n| i == n))
@@ -446,6 +458,30 @@ pub fn params_called_in_place(
         }
     }
     found
+}
+
+/// The calls a block awaits in its own code (`cmd.execute().await` in `async move {
+/// cmd.execute().await }`), not in a closure, a nested async block, an item or a macro: they
+/// run wherever the block runs.
+pub fn awaited_in_place(block: &syn::Block) -> Vec<&syn::Expr> {
+    struct Awaited<'a> {
+        out: Vec<&'a syn::Expr>,
+    }
+    impl<'a> syn::visit::Visit<'a> for Awaited<'a> {
+        fn visit_expr_await(&mut self, aw: &'a syn::ExprAwait) {
+            let base = peel(&aw.base);
+            if matches!(base, syn::Expr::Call(_) | syn::Expr::MethodCall(_)) {
+                self.out.push(base);
+            }
+            syn::visit::visit_expr_await(self, aw);
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut v = Awaited { out: Vec::new() };
+    syn::visit::Visit::visit_block(&mut v, block);
+    v.out
 }
 
 /// The pattern under a type ascription (`x: T` → `x`), or the pattern itself.

@@ -444,6 +444,22 @@ impl Ty {
         }
     }
 
+    /// Each arg-less path `with` answers for (a type parameter) replaced by its answer.
+    pub fn subst(self, with: &impl Fn(&str) -> Option<Ty>) -> Ty {
+        match self {
+            Ty::Path { path, args } if args.is_empty() => {
+                with(&path).unwrap_or(Ty::Path { path, args })
+            }
+            Ty::Path { path, args } => Ty::Path {
+                path,
+                args: args.into_iter().map(|a| a.subst(with)).collect(),
+            },
+            Ty::Tuple(e) => Ty::Tuple(e.into_iter().map(|a| a.subst(with)).collect()),
+            Ty::Slice(i) => Ty::Slice(Box::new(i.subst(with))),
+            Ty::Unknown => Ty::Unknown,
+        }
+    }
+
     /// The future an `async fn` declared to return `output` returns.
     pub fn future(output: Ty) -> Ty {
         Ty::Path {
@@ -681,6 +697,11 @@ pub enum TyExpr {
     Known(Ty),
     /// `base.field` (tuple fields by index as a string).
     Field(Arc<TyExpr>, String),
+    /// The variant or struct a pattern names (`Commands::Ext(cmd)`, `Holder { inner }`) of the
+    /// value the pattern matches: the variant's path with the value's type arguments when the
+    /// value's type is the variant's enum (or the struct itself), so the fields the pattern
+    /// binds are typed by them (see `CrateIndex::instantiate`).
+    VariantOf(Arc<TyExpr>, String),
     /// Element of a collection: `base[i]`, `base.get(i)`, the item of `for x in base`.
     Elem(Arc<TyExpr>),
     /// A `static` (or `lazy_static!`) by name.

@@ -822,11 +822,11 @@ impl<'a, 'l> Walker<'a, 'l> {
             // `let QueuedTask { tx, span, .. } = *self;`: each field's pattern gets that field's
             // type, which the crate index settles from the struct the pattern names.
             let strukt = if ps.path.is_ident("Self") {
-                self.core.self_ty().cloned()
+                self.core.self_ty().cloned().map(TyExpr::Known)
             } else {
                 self.variant_path(&ps.path)
                     .or_else(|| Some(self.core.uses.resolve(&ps.path)))
-                    .map(|p| Ty::path(&p))
+                    .map(|p| variant_of(&ty, p))
             };
             if let Some(strukt) = strukt {
                 for f in &ps.fields {
@@ -834,7 +834,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                         syn::Member::Named(name) => name.to_string(),
                         syn::Member::Unnamed(ix) => ix.index.to_string(),
                     };
-                    let ty = TyExpr::Known(strukt.clone()).field(field);
+                    let ty = strukt.clone().field(field);
                     self.bind_pattern(&f.pat, ty, guards);
                 }
                 return;
@@ -867,9 +867,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         if let syn::Pat::TupleStruct(ts) = pat
             && let Some(resolved) = self.variant_path(&ts.path)
         {
-            let owner = Ty::path(&resolved);
+            let owner = variant_of(&ty, resolved);
             for (i, p) in ts.elems.iter().enumerate() {
-                let ty = TyExpr::Known(owner.clone()).field(i.to_string());
+                let ty = owner.clone().field(i.to_string());
                 self.bind_pattern(p, ty, guards);
             }
             return;
@@ -1593,9 +1593,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             let calls_before = self.core.facts.calls.len();
             let a = self.eval_arg(arg, !retries);
             // `with_enough_stack(cli::init(c))`: the future the argument's call makes.
-            if let Some(k) = self.call_site_of(future_made_by(arg), calls_before) {
-                futures.push((k, u8::try_from(i).unwrap_or(u8::MAX)));
-            }
+            futures.extend(self.futures_of_arg(arg, calls_before, i));
             let keeps = match peel(arg) {
                 syn::Expr::Reference(_) => true,
                 syn::Expr::Field(_) => false,
@@ -1838,9 +1836,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             let a = self.eval_arg(arg, offloaded);
             // `runner.run_until_ctrl_c(cmd.execute())`: the future the argument's call makes,
             // numbered as a path call numbers it (the receiver is the method's first argument).
-            if let Some(k) = self.call_site_of(future_made_by(arg), calls_before) {
-                futures.push((k, u8::try_from(i + 1).unwrap_or(u8::MAX)));
-            }
+            futures.extend(self.futures_of_arg(arg, calls_before, i + 1));
             self.core.closure_params.clear();
             if waits && i == 0 {
                 passed = a.guards;
@@ -2226,6 +2222,24 @@ impl<'a, 'l> Walker<'a, 'l> {
             return None;
         }
         (!crate::semantic::types::is_external(root)).then_some(resolved)
+    }
+
+    /// The sites (recorded since `before`) of the futures argument `arg` (at position `pos`)
+    /// makes, with that position: its call's (`cli::init(c)`, a closure's tail call `|ctx|
+    /// cmd.execute(ctx)`), or the calls an `async` block argument awaits in its own code
+    /// (`async move { cmd.execute().await }`), which run where the block is polled.
+    fn futures_of_arg(&self, arg: &syn::Expr, before: usize, pos: usize) -> Vec<(usize, u8)> {
+        let pos = u8::try_from(pos).unwrap_or(u8::MAX);
+        let made = future_made_by(arg);
+        let calls = match made {
+            syn::Expr::Async(ab) => crate::semantic::syntax::awaited_in_place(&ab.block),
+            other => vec![other],
+        };
+        calls
+            .into_iter()
+            .filter_map(|e| self.call_site_of(e, before))
+            .map(|k| (k, pos))
+            .collect()
     }
 
     /// The site recorded (since `before`) for call expression `e`, if it is one and was.
@@ -3136,6 +3150,15 @@ fn for_each_name(pat: &syn::Pat, f: &mut impl FnMut(&proc_macro2::Ident)) {
         syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|p| for_each_name(p, f)),
         syn::Pat::Type(t) => for_each_name(&t.pat, f),
         _ => {}
+    }
+}
+
+/// The variant or struct `path` a pattern names, over the matched value of type `value`
+/// (see [`TyExpr::VariantOf`]).
+fn variant_of(value: &TyExpr, path: String) -> TyExpr {
+    match value {
+        TyExpr::Unknown => TyExpr::Known(Ty::path(&path)),
+        value => TyExpr::VariantOf(std::sync::Arc::new(value.clone()), path),
     }
 }
 

@@ -77,10 +77,13 @@ impl MetaString for syn::Meta {
 
 /// A struct's or variant's fields with their types: named fields by name, a tuple's by
 /// position (`"0"`, `"1"`), as field access and patterns spell them.
+/// A type parameter of the item is its bare name (see `CrateIndex::instantiate`).
 fn field_types(
     fields: &syn::Fields,
+    generics: &syn::Generics,
     uses: &crate::semantic::paths::UseScopes,
 ) -> Vec<(String, Ty)> {
+    let params = param_spellings(generics, uses);
     fields
         .iter()
         .enumerate()
@@ -89,9 +92,43 @@ fn field_types(
                 .ident
                 .as_ref()
                 .map_or_else(|| i.to_string(), |n| n.to_string());
-            (name, Ty::from_syn(&f.ty, uses))
+            let ty = Ty::from_syn(&f.ty, uses);
+            let ty = match params.is_empty() {
+                true => ty,
+                false => ty.subst(&|p| {
+                    params
+                        .iter()
+                        .find(|(spelled, _)| spelled == p)
+                        .map(|(_, name)| Ty::path(name))
+                }),
+            };
+            (name, ty)
         })
         .collect()
+}
+
+/// Each of an item's type parameters as the file's imports read it written alone (a glob import can make
+/// `T` read as `crate::jobs::T`), with its name: both spellings when they differ.
+fn param_spellings(
+    g: &syn::Generics,
+    uses: &crate::semantic::paths::UseScopes,
+) -> Vec<(String, String)> {
+    spellings(type_param_names(g), uses)
+}
+
+fn spellings(
+    names: impl IntoIterator<Item = String>,
+    uses: &crate::semantic::paths::UseScopes,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for name in names {
+        let spelled = uses.resolve_segments(std::slice::from_ref(&name), false);
+        if spelled != name {
+            out.push((spelled, name.clone()));
+        }
+        out.push((name.clone(), name));
+    }
+    out
 }
 
 /// The names of an item's type parameters (`E` of `impl<E> Worker<E>`).
@@ -178,6 +215,18 @@ fn prints_secret_field(tokens: proc_macro2::TokenStream) -> bool {
 }
 
 impl<'a, 'l> Walker<'a, 'l> {
+    /// A generic struct's or variant's type parameters (see [`crate::semantic::index::FileIndex::generics`]).
+    fn note_generics(&mut self, path: &str, g: &syn::Generics) {
+        let params = type_param_names(g);
+        if !params.is_empty() {
+            self.core
+                .facts
+                .index
+                .generics
+                .push((path.to_string(), params));
+        }
+    }
+
     /// `#[derive(Display)]` (derive_more, strum, displaydoc) or thiserror's `#[derive(Error)]`,
     /// whose `#[error("{0}")]` is a `Display`: recorded as a hand-written one would be.
     fn note_derived_display(&mut self, attrs: &[syn::Attribute], owner: &str) {
@@ -347,8 +396,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Item::Struct(s) => {
                 self.note_clone_struct(s);
-                let fields = field_types(&s.fields, &self.core.uses);
+                let fields = field_types(&s.fields, &s.generics, &self.core.uses);
                 let path = self.item_path(&s.ident);
+                self.note_generics(&path, &s.generics);
                 self.note_derived_display(&s.attrs, &path);
                 self.core.facts.index.structs.push((path, fields));
             }
@@ -362,8 +412,9 @@ impl<'a, 'l> Walker<'a, 'l> {
                     if matches!(v.fields, syn::Fields::Unit) {
                         continue;
                     }
-                    let fields = field_types(&v.fields, &self.core.uses);
+                    let fields = field_types(&v.fields, &e.generics, &self.core.uses);
                     let path = format!("{owner}::{}", v.ident);
+                    self.note_generics(&path, &e.generics);
                     self.core.facts.index.variants.push((path, fields));
                 }
             }
@@ -709,6 +760,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             _ => sig.ident.to_string(),
         };
         let fn_id = self.core.facts.fns.len() as u32;
+        let names = type_param_names(&sig.generics)
+            .into_iter()
+            .chain(self.core.impl_type_params.iter().cloned());
+        let type_params = spellings(names, &self.core.uses)
+            .into_iter()
+            .map(|(spelled, _)| spelled.into_boxed_str())
+            .collect();
         self.core.facts.fns.push(crate::semantic::facts::FnDef {
             path: match owner {
                 Some(_) => sig.ident.to_string(),
@@ -744,6 +802,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             cfg: cfg_predicate(attrs),
             in_place_params: 0,
             block_on_params: 0,
+            type_params,
         });
         self.core.items.push(ItemCtx {
             self_ty: None,

@@ -513,16 +513,14 @@ impl<'a> Core<'a> {
             _ => None,
         };
         // A closure parameter named anywhere else in the fn's body (`rt.block_on(job()); loop {
-        // rt.spawn(job()); .. }`) makes futures that run anywhere.
+        // rt.spawn(job()); .. }`) makes futures that run anywhere. Tokens, so a comment
+        // naming it (`// Spawn the command on the blocking pool`) is no use.
         let called_once = |name: &str| {
-            let body = self.src.text.get(self.fn_bytes.clone()).unwrap_or_default();
-            let ident = |c: char| c.is_alphanumeric() || c == '_';
-            body.match_indices(name)
-                .filter(|&(at, _)| {
-                    !body[..at].ends_with(ident) && !body[at + name.len()..].starts_with(ident)
-                })
-                .count()
-                == 1
+            self.src
+                .text
+                .get(self.fn_bytes.clone())
+                .and_then(|body| body.parse::<proc_macro2::TokenStream>().ok())
+                .is_some_and(|body| crate::semantic::syntax::count_ident(body, name) == 1)
         };
         let mut bits = 0u64;
         let mut stack = vec![e];
