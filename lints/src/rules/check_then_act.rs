@@ -24,7 +24,9 @@
 //!   a branch that leaves (`return`, `continue`, `break`, `let .. else`) in the rest of the loop
 //!   or fn body — also when the check sat in an inner block whose guard dropped at its end, but
 //!   not in the later arms of a `match` (or the `else` of an `if`) around the check, which never
-//!   run on the path that made it;
+//!   run on the path that made it, nor after a check whose every branch leaves (`if read_only {
+//!   match cache.read().get(&k) { Some(m) => return .., None => return .. } }`: the code after
+//!   it runs only where the check never ran);
 //! - **under a later, separate acquisition of the same lock** (same receiver, same crate-wide
 //!   lock identity; std, parking_lot or async `Mutex`/`RwLock`): the check's guard is not alive at
 //!   the write, and no other guard is alive across both (an outer lock serializes them). The write

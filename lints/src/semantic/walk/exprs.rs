@@ -2564,7 +2564,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             if let Some((_, e)) = &i.else_branch {
                 gated.push(range_of(spans::expr_span(e)));
             }
-            if then_leaves || else_leaves {
+            // What follows is decided only where one branch leaves and the other goes on: after
+            // an `if` whose every branch leaves, the code is reached past it, not through it.
+            if then_leaves != else_leaves {
                 gated.extend(self.rest_after(if_end));
             }
             // The hit hands the found value back: by `return`, or as the `if let`'s value
@@ -2653,7 +2655,8 @@ impl<'a, 'l> Walker<'a, 'l> {
             out = out.merge(arm_flow);
         }
         if !reads.is_empty() {
-            if an_arm_leaves {
+            // As for an `if`: only when some arm goes on past the match.
+            if an_arm_leaves && out.reachable {
                 gated.extend(self.rest_after(match_end));
             }
             // `match cache.get(&k) { Some(Built(h)) => return Ok(h.clone()), .. }`: an arm
