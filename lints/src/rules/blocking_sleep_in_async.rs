@@ -25,7 +25,9 @@
 //! is that crate's or a trait's;
 //! a method called on a value of a type parameter of the calling fn or its impl (`cmd.execute(runner)`
 //! with `cmd: SubCmd`, also bound from a field or variant typed by one: `Commands::Ext(cmd)`
-//! over a `Commands<C, SubCmd>`) is a trait's, and a generic type's field has the type the
+//! over a `Commands<C, SubCmd>`) is a trait's: a call of each impl's method of that name of
+//! the workspace traits bounding the parameter (`job.apply(storage)` with `J: StorageJob`),
+//! or else of another crate's trait; and a generic type's field has the type the
 //! value's arguments give it (`Task::Once(cmd)` over a `Task<Verify>` binds a `Verify`)), or the fn's
 //! path used as a value — in the fn's own crate or a workspace member that names it
 //! (a trait's method: in any crate, through the trait). Not such a call: `Type::name(..)` for a

@@ -308,6 +308,9 @@ struct Resolver<'g, 'c, 'a> {
     /// call through a type parameter bounded by the trait may run. Fns with a `self` are left
     /// out: a method call on a trait object leaves no name to find them by.
     impls: FxHashMap<(usize, String), Vec<u32>>,
+    /// The same for the impls' fns with a `self`: what a method call on a value of a type
+    /// parameter bounded by the trait may run (see `Resolver::on_type_param`).
+    method_impls: FxHashMap<(usize, String), Vec<u32>>,
     /// Associated fns without a `self` (`World::load(level, ..)`): never what a method call
     /// (`self.world.load()`, an `ArcSwap`'s) names, however its receiver is typed.
     receiverless: rustc_hash::FxHashSet<u32>,
@@ -360,20 +363,47 @@ impl Resolver<'_, '_, '_> {
                     _ => None,
                 }
             }
-            Callee::Method(ty, name) => {
-                // A value of a type parameter of the calling fn or its impl (`cmd.execute(..)`
-                // with `cmd: SubCmd`): only a trait's method can be called on it.
-                let generic = facts.fns.get(site.caller as usize).is_some_and(|d| {
-                    !d.type_params.is_empty()
-                        && matches!(ci.cx.index.eval(ty).peel(), super::Ty::Path { path, args }
-                            if args.is_empty() && d.type_params.iter().any(|t| **t == *path))
-                });
-                Some(match generic {
-                    true => Resolution::MadeOutside,
-                    false => self.method(ci.id, ty, name),
-                })
-            }
+            Callee::Method(ty, name) => Some(
+                self.on_type_param(ci, facts.fns.get(site.caller as usize), ty, name)
+                    .unwrap_or_else(|| self.method(ci.id, ty, name)),
+            ),
         }
+    }
+
+    /// A method call on a value of a type parameter of the calling fn or its impl
+    /// (`job.run(storage)` with `job: J`, `J: Runnable`): only a trait's method can be called
+    /// on it — the impls' of the workspace traits bounding it that declare the method, or
+    /// (none doing so) another crate's trait's, which the graph does not follow. `None` for a
+    /// receiver of any other type.
+    fn on_type_param(
+        &self,
+        ci: &CrateInput<'_, '_>,
+        caller: Option<&FnDef>,
+        receiver: &super::TyExpr,
+        name: &str,
+    ) -> Option<Resolution> {
+        let caller = caller.filter(|d| !d.type_params.is_empty())?;
+        let ty = ci.cx.index.eval(receiver);
+        let super::Ty::Path { path, args } = ty.peel() else {
+            return None;
+        };
+        if !args.is_empty() {
+            return None;
+        }
+        let (_, bounds) = caller.type_params.iter().find(|(p, _)| **p == **path)?;
+        let mut impls: Vec<u32> = bounds
+            .iter()
+            .filter_map(|t| trait_home(ci.cx.index, self.by_index, ci.id, t))
+            .filter_map(|(home, t)| self.method_impls.get(&(home, format!("{t}::{name}"))))
+            .flatten()
+            .copied()
+            .collect();
+        impls.sort_unstable();
+        impls.dedup();
+        Some(match impls.is_empty() {
+            true => Resolution::MadeOutside,
+            false => Resolution::Dispatch(impls),
+        })
     }
 
     fn index(&self, krate: usize) -> Option<&CrateIndex> {
@@ -602,13 +632,21 @@ fn trait_home(
     if canon.starts_with("crate::") {
         return Some((id, canon));
     }
-    let (root, rest) = canon.split_once("::")?;
-    let sib = index.sibling(root)?;
-    let inner = sib.canon(&format!("crate::{rest}"));
-    if !inner.starts_with("crate::") {
-        return None;
+    // Through members' re-exports (`use app::storage::Runnable`, where `app::storage` has `pub
+    // use store_runtime::Runnable`), a few hops at most.
+    let mut index = index;
+    let mut canon = canon;
+    for _ in 0..4 {
+        let (root, rest) = canon.split_once("::")?;
+        let sib = index.sibling(root)?;
+        let inner = sib.canon(&format!("crate::{rest}"));
+        if inner.starts_with("crate::") {
+            return Some((*by_index.get(&index_key(sib))?, inner));
+        }
+        index = sib;
+        canon = inner;
     }
-    Some((*by_index.get(&index_key(sib))?, inner))
+    None
 }
 
 fn index_key(index: &CrateIndex) -> usize {
@@ -737,6 +775,7 @@ impl CallGraph {
         let mut by_trait: FxHashMap<(usize, String), Slot> = FxHashMap::default();
         let mut receiverless = rustc_hash::FxHashSet::default();
         let mut impls: FxHashMap<(usize, String), Vec<u32>> = FxHashMap::default();
+        let mut method_impls: FxHashMap<(usize, String), Vec<u32>> = FxHashMap::default();
         let by_index: FxHashMap<usize, usize> = crates
             .iter()
             .map(|c| (index_key(c.cx.index), c.id))
@@ -748,7 +787,12 @@ impl CallGraph {
             .enumerate()
             .flat_map(|(c, ci)| (0..ci.cx.files.len()).map(move |f| (c, f)))
             .collect();
-        type Keys = (String, Option<String>, Option<(usize, String)>, bool);
+        type Keys = (
+            String,
+            Option<String>,
+            Option<((usize, String), bool)>,
+            bool,
+        );
         let keys: Vec<Vec<Keys>> = files
             .par_iter()
             .map(|&(c, file)| {
@@ -775,8 +819,7 @@ impl CallGraph {
                             .and_then(|t| trait_home(index, &by_index, id, t));
                         let workspace_trait = home.is_some();
                         let dispatched = home
-                            .filter(|_| !def.has_self)
-                            .map(|(home, t)| (home, format!("{t}::{}", def.path)));
+                            .map(|(home, t)| ((home, format!("{t}::{}", def.path)), def.has_self));
                         (key, by_trait, dispatched, workspace_trait)
                     })
                     .collect()
@@ -825,8 +868,10 @@ impl CallGraph {
                 if let Some(t) = trait_key {
                     insert(&mut by_trait, (ci.id, t), node, gated);
                 }
-                if let Some(key) = dispatched {
-                    impls.entry(key).or_default().push(node);
+                match dispatched {
+                    Some((key, true)) => method_impls.entry(key).or_default().push(node),
+                    Some((key, false)) => impls.entry(key).or_default().push(node),
+                    None => {}
                 }
                 if workspace_trait {
                     g.workspace_trait_impls.insert(node);
@@ -839,6 +884,7 @@ impl CallGraph {
             by_key,
             by_trait,
             impls,
+            method_impls,
             receiverless,
             pos: &g.pos,
             by_index: &by_index,

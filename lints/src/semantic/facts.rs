@@ -576,9 +576,10 @@ pub struct FnDef {
     /// the workers (see `Core::note_block_on`): a future made as that argument runs there.
     pub block_on_params: u64,
     /// The type parameters of the fn and of its impl, as the file reads each written alone
-    /// (see `walk::items::param_spellings`): a value of such a type is whatever the caller
-    /// picked, whose methods only a trait bound makes callable.
-    pub type_params: Box<[Box<str>]>,
+    /// (see `walk::items::param_spellings`), with the workspace traits bounding each: a value
+    /// of such a type is whatever the caller picked, whose methods only a trait bound makes
+    /// callable.
+    pub type_params: Box<[(Box<str>, Box<[Box<str>]>)]>,
 }
 
 /// What a call names, as far as one file can tell.

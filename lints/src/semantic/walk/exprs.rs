@@ -1978,6 +1978,11 @@ impl<'a, 'l> Walker<'a, 'l> {
                 // A trait object's (`Box<dyn Command>`) or a type parameter's method: a call of
                 // some impl's, which the graph cannot pick (see `FileFacts::trait_method_calls`).
                 None => return self.note_trait_method_call(&name, argc),
+                // A type parameter a workspace trait bounds (`job.run(s)`, `J: Runnable`): the
+                // call graph dispatches it to that trait's impls (`Resolver::on_type_param`).
+                Some(p)
+                    if self.is_type_param(p)
+                        && self.core.type_bounds.iter().any(|(b, _)| b == p) => {}
                 Some(p) if !p.contains("::") => return self.note_trait_method_call(&name, argc),
                 // Another crate's wrapper of a workspace type (`RwLockReadGuard<Svc>`, a
                 // `OnceCell<Arc<Svc>>`): through its `Deref` the method may be the type's own.

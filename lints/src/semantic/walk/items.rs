@@ -763,9 +763,19 @@ impl<'a, 'l> Walker<'a, 'l> {
         let names = type_param_names(&sig.generics)
             .into_iter()
             .chain(self.core.impl_type_params.iter().cloned());
+        // The impl's bounds are in scope already; the fn's are added below, as it is walked.
+        let fn_bounds = workspace_bounds(&sig.generics, &self.core.uses);
         let type_params = spellings(names, &self.core.uses)
             .into_iter()
-            .map(|(spelled, _)| spelled.into_boxed_str())
+            .map(|(spelled, name)| {
+                let bounds = fn_bounds
+                    .iter()
+                    .chain(&self.core.type_bounds)
+                    .filter(|(p, _)| *p == name)
+                    .map(|(_, t)| t.clone())
+                    .collect();
+                (spelled.into_boxed_str(), bounds)
+            })
             .collect();
         self.core.facts.fns.push(crate::semantic::facts::FnDef {
             path: match owner {
