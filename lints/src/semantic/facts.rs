@@ -579,8 +579,12 @@ pub struct FnDef {
     /// (see `walk::items::param_spellings`), with the workspace traits bounding each: a value
     /// of such a type is whatever the caller picked, whose methods only a trait bound makes
     /// callable.
-    pub type_params: Box<[(Box<str>, Box<[Box<str>]>)]>,
+    pub type_params: Box<[TypeParam]>,
 }
+
+/// A type parameter as the file spells it, and the workspace traits bounding it (see
+/// [`FnDef::type_params`]).
+pub type TypeParam = (Box<str>, Box<[Box<str>]>);
 
 /// What a call names, as far as one file can tell.
 #[derive(Debug, Clone)]
