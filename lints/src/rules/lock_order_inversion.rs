@@ -23,7 +23,10 @@
 //! of one that the crate never hands out and whose struct is not `Clone` (see
 //! `check_then_act`; a lock reached through a reference field or a handle newtype may be
 //! another holder's). While the method runs no other executor can take that lock, so the
-//! nesting closes no cycle. Nesting through a call the method makes still counts. Test code takes part (its findings carry `in_test`,
+//! nesting closes no cycle. The same holds in any fn for a value it made itself and never
+//! clones (`let catalog = Catalog::empty();` filled from a journal before it is handed out;
+//! not through an `Arc` field of it, nor where the body may lend it to a scoped thread or
+//! rayon). Nesting through a call the method makes still counts. Test code takes part (its findings carry `in_test`,
 //! one severity lower by default). Read/read edges of `RwLock`s are kept: once
 //! a writer is queued on each lock, fair (tokio, parking_lot) and writer-preferring (std on most
 //! platforms) locks make the readers wait, and the cycle deadlocks. parking_lot's

@@ -47,7 +47,11 @@
 //! re-entrancy, not ordering), `RefCell` borrows (single-threaded), nesting directly in a
 //! method with an exclusive receiver (`&mut self`, `self: Pin<&mut Self>`) where either lock is
 //! a field the method owns — the lock itself, or an `Arc` of one the crate never hands out (no
-//! other executor can take it meanwhile, so no order is fixed for anyone) — and locks whose
+//! other executor can take it meanwhile, so no order is fixed for anyone) — nesting, in the
+//! fn's own run, on a value the fn made itself and never clones (`let catalog =
+//! Catalog::empty();` replayed from a journal before it is returned; not one reached through
+//! an `Arc` field, `worker.catalog` of `Compactor { catalog: Arc::clone(shared) }`, nor where
+//! the body may lend it to a scoped thread or rayon) — and locks whose
 //! type racewise cannot resolve. Two read guards of different `RwLock`s are flagged: with a writer
 //! queued on each lock, readers of fair/writer-preferring locks (tokio, parking_lot, std on most
 //! platforms) wait too.

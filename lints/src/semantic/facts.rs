@@ -47,6 +47,11 @@ pub struct Acquisition {
     pub exclusive_root: Option<SelfField>,
     /// A lock reached through a fn-local binding (see [`LocalUse`]).
     pub local: Option<LocalUse>,
+    /// A lock of a value the fn owns alone (`let gns = Gns::empty();`, never cloned; see
+    /// [`crate::semantic::syntax::owned_locals`]), taken in the
+    /// fn's own run: the type of the step from it (`gns.idx()`: the lock; `w.jobs`: an `Arc`,
+    /// whose value others may share), see `CrateCx::held_pairs`.
+    pub owned: Option<TyExpr>,
     /// The fn whose body made this acquisition (index into [`FileFacts::fns`]), and whether it
     /// runs whenever that fn runs (not in a closure handed elsewhere or an async block): what
     /// the call graph's summaries count.

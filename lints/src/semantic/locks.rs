@@ -323,7 +323,16 @@ impl<'a> CrateCx<'a> {
     /// A pair taken directly in a `&mut self` method where either lock is the method's own
     /// (see [`Sharing::owns_lock`]: `self.closed` of a struct nothing else holds a handle of)
     /// is left out: while the method runs no other executor can take that lock, so the
-    /// nesting waits for nobody and closes no cycle.
+    /// nesting waits for nobody and closes no cycle. So is a pair where either lock belongs to
+    /// a value the fn made and owns alone (see [`crate::semantic::facts::Acquisition::owned`]).
+    /// A lock of a value the fn made and owns alone, not reached through a shared handle
+    /// (`gns.idx()` of `let gns = Gns::empty()`; not `w.jobs: Arc<Mutex<..>>`).
+    fn owned_alone(&self, a: &Acquisition) -> bool {
+        a.owned
+            .as_ref()
+            .is_some_and(|step| !is_shared_handle(&self.index.eval(step)))
+    }
+
     pub fn held_pairs(&self) -> Vec<HeldPair<'a>> {
         let mut out = Vec::new();
         let sharing = Sharing::default();
@@ -345,6 +354,8 @@ impl<'a> CrateCx<'a> {
                     if self.same_lock(h, a)
                         || sharing.owns_lock(self, h.exclusive_root.as_ref())
                         || sharing.owns_lock(self, a.exclusive_root.as_ref())
+                        || self.owned_alone(h)
+                        || self.owned_alone(a)
                     {
                         continue;
                     }

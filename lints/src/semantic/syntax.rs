@@ -484,6 +484,91 @@ pub fn awaited_in_place(block: &syn::Block) -> Vec<&syn::Expr> {
     v.out
 }
 
+/// The bindings of a fn that hold a value it owns alone: a `let` of the fn's own statements
+/// made by a type's associated fn or a struct literal (`let gns = GnsData::empty();`; not
+/// `Arc::new(..)`). None when the body may run code beside the fn on a borrow of it (a scoped
+/// thread, rayon's `join`/`scope`/`par_iter`), and a binding the body clones (`gns.clone()`,
+/// `Arc::clone(&gns)`, any mention in a macro) or binds twice is left out. A by-value parameter
+/// is not one: a handle type passed by value (`pool: Pool`) may be a clone another holder
+/// shares.
+pub fn owned_locals(sig: &syn::Signature, block: &syn::Block) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for stmt in &block.stmts {
+        let syn::Stmt::Local(local) = stmt else {
+            continue;
+        };
+        let (syn::Pat::Ident(pi), Some(init)) = (strip_pat_type(&local.pat), &local.init) else {
+            continue;
+        };
+        let made = match peel(&init.expr) {
+            syn::Expr::Call(c) => path_segments(&c.func).is_some_and(|segs| {
+                segs.len() >= 2
+                    && segs[segs.len() - 2].starts_with(|c: char| c.is_ascii_uppercase())
+                    && !matches!(segs[segs.len() - 2].as_str(), "Arc" | "Rc" | "Box")
+            }),
+            syn::Expr::Struct(_) => true,
+            _ => false,
+        };
+        if made && init.diverge.is_none() {
+            names.push(pi.ident.to_string());
+        }
+    }
+    if names.is_empty() {
+        return names;
+    }
+    let tokens = quote::ToTokens::to_token_stream(block);
+    if mentions_any_ident(
+        tokens.clone(),
+        &["scope", "join", "par_iter", "par_iter_mut", "spawn_scoped"],
+    ) {
+        return Vec::new();
+    }
+    names.retain(|n| {
+        bindings_named(block, n) <= usize::from(!sig_binds(sig, n)) && !clones_binding(block, n)
+    });
+    names
+}
+
+/// Whether the signature binds `name` as a parameter.
+fn sig_binds(sig: &syn::Signature, name: &str) -> bool {
+    sig.inputs.iter().any(|a| {
+        matches!(a, syn::FnArg::Typed(pt) if matches!(&*pt.pat, syn::Pat::Ident(pi) if pi.ident == name))
+    })
+}
+
+/// `name.clone()` or `Arc::clone(&name)` / `Rc::clone(&name)` anywhere in `block`.
+fn clones_binding(block: &syn::Block, name: &str) -> bool {
+    struct Clones<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'a> syn::visit::Visit<'a> for Clones<'_> {
+        fn visit_expr_method_call(&mut self, mc: &'a syn::ExprMethodCall) {
+            if mc.method == "clone" && is_binding(&mc.receiver, self.name) {
+                self.found = true;
+            }
+            syn::visit::visit_expr_method_call(self, mc);
+        }
+        fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+            if path_segments(&c.func).is_some_and(|s| s.last().is_some_and(|l| l == "clone"))
+                && c.args.iter().any(|a| is_binding(a, self.name))
+            {
+                self.found = true;
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_macro(&mut self, m: &'a syn::Macro) {
+            // Whatever a macro does with it is unseen: a mention counts as a clone.
+            if mentions_ident(m.tokens.clone(), self.name) {
+                self.found = true;
+            }
+        }
+    }
+    let mut v = Clones { name, found: false };
+    syn::visit::Visit::visit_block(&mut v, block);
+    v.found
+}
+
 /// The pattern under a type ascription (`x: T` → `x`), or the pattern itself.
 pub fn strip_pat_type(p: &syn::Pat) -> &syn::Pat {
     match p {
@@ -1479,6 +1564,28 @@ pub fn loop_break_values(body: &syn::Block) -> Option<Vec<Option<&syn::Expr>>> {
 mod tests {
     use super::*;
     use quote::ToTokens;
+
+    #[test]
+    fn only_values_the_fn_made_and_keeps_are_its_own() {
+        let owned = |src: &str| {
+            let f: syn::ItemFn = syn::parse_str(src).expect("fn parses");
+            super::owned_locals(&f.sig, &f.block)
+        };
+        assert_eq!(
+            owned(
+                "fn f(p: Pool) { let c = Catalog::empty(); let m = Mutex::new(0); let w = Worker { n: 1 }; }"
+            ),
+            vec!["c", "m", "w"]
+        );
+        // A shared handle, a clone, a second binding of the name, a macro's mention: not alone.
+        assert!(owned("fn f() { let a = Arc::new(Catalog::empty()); }").is_empty());
+        assert!(owned("fn f() { let c = Catalog::empty(); let d = c.clone(); }").is_empty());
+        assert!(owned("fn f() { let c = Catalog::empty(); spawn(Arc::clone(&c)); }").is_empty());
+        assert!(owned("fn f() { let c = Catalog::empty(); let c = Catalog::empty(); }").is_empty());
+        assert!(owned("fn f() { let c = Catalog::empty(); log!(\"{c:?}\", c); }").is_empty());
+        // Code that may run beside the fn on a borrow of it.
+        assert!(owned("fn f() { let c = Catalog::empty(); std::thread::scope(|s| { s.spawn(|| c.a.lock()); }); }").is_empty());
+    }
 
     #[test]
     fn split_last_agrees_with_splitting_at_double_colons() {

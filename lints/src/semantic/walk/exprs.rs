@@ -90,6 +90,9 @@ struct Acquired {
     via_call: bool,
     exclusive_root: Option<SelfField>,
     local: Option<LocalUse>,
+    /// Reached through a value the fn owns alone (see `Core::owned_locals`): the type of the
+    /// step from it (`gns.idx()`, `w.jobs`), which must be no shared handle.
+    owned: Option<TyExpr>,
 }
 
 /// Methods no crate defines to hand out a guard in practice (std's and iterators' own names):
@@ -2247,6 +2250,29 @@ impl<'a, 'l> Walker<'a, 'l> {
             .collect()
     }
 
+    /// The type of the first step from a binding the fn owns alone that `receiver` goes
+    /// through (`gns.idx()`'s, `w.jobs`'s, or the binding's own: `m` of `let m =
+    /// Mutex::new(..)`); `None` when it starts anywhere else.
+    fn owned_step(&self, receiver: &syn::Expr) -> Option<TyExpr> {
+        let root = crate::semantic::syntax::chain_root(receiver)?;
+        if !self.core.owned_locals.iter().any(|o| root == o) {
+            return None;
+        }
+        let mut step = peel(receiver);
+        loop {
+            let inner = match step {
+                syn::Expr::Field(f) => &f.base,
+                syn::Expr::MethodCall(mc) => &mc.receiver,
+                syn::Expr::Index(i) => &i.expr,
+                _ => return Some(self.core.ty_of(step)),
+            };
+            if matches!(peel(inner), syn::Expr::Path(_)) {
+                return Some(self.core.ty_of(step));
+            }
+            step = peel(inner);
+        }
+    }
+
     /// The site recorded (since `before`) for call expression `e`, if it is one and was.
     fn call_site_of(&self, e: &syn::Expr, before: usize) -> Option<usize> {
         let region = Region::from_span(call_span(e)?);
@@ -2378,6 +2404,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             via_call: false,
             exclusive_root: self.exclusive_root(receiver),
             local: self.local_use(receiver),
+            owned: self.owned_step(receiver),
         })
     }
 
@@ -2469,6 +2496,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             via_call: true,
             exclusive_root: None,
             local: None,
+            owned: None,
         }))
     }
 
@@ -2504,6 +2532,9 @@ impl<'a, 'l> Walker<'a, 'l> {
                 via_call: acq.via_call,
                 exclusive_root: acq.exclusive_root,
                 local: acq.local,
+                // Only where it runs as part of the fn's own run: a task or thread it hands
+                // the value to runs beside it.
+                owned: acq.owned.filter(|_| body.inline),
                 caller: body.fn_id,
                 inline: body.inline,
                 clippy_allows: body.clippy_allows,

@@ -843,6 +843,10 @@ impl<'a, 'l> Walker<'a, 'l> {
         let outer_compared = std::mem::take(&mut self.core.compared_bools);
         let outer_spawns = std::mem::take(&mut self.core.spawn_points);
         let outer_params = std::mem::replace(&mut self.core.fn_params, param_names(sig));
+        let outer_owned = std::mem::replace(
+            &mut self.core.owned_locals,
+            crate::semantic::syntax::owned_locals(sig, block),
+        );
         let braces = Region::from_span(block.brace_token.span.join());
         let outer_bytes = std::mem::replace(
             &mut self.core.fn_bytes,
@@ -943,6 +947,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.core.compared_bools = outer_compared;
         self.core.spawn_points = outer_spawns;
         self.core.fn_params = outer_params;
+        self.core.owned_locals = outer_owned;
         self.core.fn_bytes = outer_bytes;
         self.exit_body();
         self.core.items.pop();

@@ -123,6 +123,9 @@ pub struct Core<'a> {
     /// The parameter names of the fn being walked, `self` not counted (`""` for a pattern),
     /// as `FnDef::block_on_params` numbers them.
     pub(crate) fn_params: Vec<String>,
+    /// The bindings of the fn being walked that hold a value it owns alone (see
+    /// [`crate::semantic::syntax::owned_locals`]).
+    pub(crate) owned_locals: Vec<String>,
     /// The byte range of the body of the fn being walked: where a runtime its `block_on` runs
     /// on is built (`Builder::new_multi_thread()` right there) decides that runtime's flavor.
     pub(crate) fn_bytes: std::ops::Range<usize>,
@@ -763,6 +766,7 @@ pub fn analyze_file<'a>(
         compared_bools: Vec::new(),
         impl_errs_with_unit: false,
         fn_params: Vec::new(),
+        owned_locals: Vec::new(),
         fn_bytes: 0..0,
         benign: 0,
         assign_target: 0,
