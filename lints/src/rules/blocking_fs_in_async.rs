@@ -28,7 +28,8 @@
 //! workers and are checked. The same holds for the `async` block of a runtime's `block_on`
 //! called from any sync code (`rt.block_on(async { .. })` in a `thread::spawn` closure, a
 //! `spawn_blocking` body or a test that builds its own runtime), and for an async fn such a
-//! future awaits: `rt.block_on(migrate(&root))`, `run().await` in `#[tokio::main]`, and the
+//! future awaits: `rt.block_on(migrate(&root))` (also under tracing's `.instrument(span)`,
+//! `.boxed()` or `Box::pin(..)`), `run().await` in `#[tokio::main]`, and the
 //! async fns those await in place — also through a wrapper awaited right there
 //! (`timeout(d, run()).await`, tracing-forest's `.on(main_inner(args)).await`, a span's
 //! `.in_scope(|| async { .. }).await`, a retry's closure: tokio-retry's `Retry::spawn(strategy,

@@ -45,7 +45,8 @@
 //! workers and are checked. The same holds for the `async` block of a runtime's `block_on`
 //! called from any sync code (`rt.block_on(async { .. })` in a `thread::spawn` closure, a
 //! `spawn_blocking` body or a test that builds its own runtime), and for an async fn such a
-//! future awaits: `rt.block_on(migrate(&root))`, `run().await` in `#[tokio::main]`, and the
+//! future awaits: `rt.block_on(migrate(&root))` (also under tracing's `.instrument(span)`,
+//! `.boxed()` or `Box::pin(..)`), `run().await` in `#[tokio::main]`, and the
 //! async fns those await in place, provided every call of the fn is one of these. One spawned
 //! or unawaited call, a call in any other `async` block, a caller the call graph cannot see (a fn
 //! nothing resolved calls) or a call racewise cannot follow that may be a call of it keeps its

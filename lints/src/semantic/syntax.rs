@@ -460,6 +460,34 @@ pub fn params_called_in_place(
     found
 }
 
+/// The future under adapters that poll it right where they are polled: tracing's
+/// `run().instrument(span)` and `.in_current_span()`, futures' `.boxed()`/`.boxed_local()`,
+/// `Box::pin(run())`.
+pub fn peel_future_adapters(e: &syn::Expr) -> &syn::Expr {
+    let mut e = peel(e);
+    loop {
+        e = match e {
+            syn::Expr::MethodCall(mc)
+                if matches!(
+                    mc.method.to_string().as_str(),
+                    "instrument" | "in_current_span" | "boxed" | "boxed_local"
+                ) =>
+            {
+                peel(&mc.receiver)
+            }
+            syn::Expr::Call(c)
+                if c.args.len() == 1
+                    && path_segments(&c.func).is_some_and(|s| {
+                        s.len() >= 2 && s[s.len() - 2] == "Box" && s[s.len() - 1] == "pin"
+                    }) =>
+            {
+                peel(&c.args[0])
+            }
+            other => return other,
+        };
+    }
+}
+
 /// The calls a block awaits in its own code (`cmd.execute().await` in `async move {
 /// cmd.execute().await }`), not in a closure, a nested async block, an item or a macro: they
 /// run wherever the block runs.

@@ -3465,8 +3465,10 @@ fn branch_blocks(e: &syn::Expr) -> Vec<(usize, bool)> {
 /// receiving fn calls to make the future).
 fn future_made_by(arg: &syn::Expr) -> &syn::Expr {
     match peel(arg) {
-        syn::Expr::Closure(cl) => crate::semantic::syntax::block_tail(&cl.body),
-        other => other,
+        syn::Expr::Closure(cl) => crate::semantic::syntax::peel_future_adapters(
+            crate::semantic::syntax::block_tail(&cl.body),
+        ),
+        other => crate::semantic::syntax::peel_future_adapters(other),
     }
 }
 

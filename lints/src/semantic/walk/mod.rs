@@ -470,7 +470,9 @@ impl<'a> Core<'a> {
         let off_worker = runtime.is_some_and(|rt| !self.builds_current_thread(rt));
         let main = inline && self.in_sync_main();
         for arg in args {
-            match crate::semantic::syntax::peel(arg) {
+            // `block_on(run(&options).instrument(span))` polls `run(..)`'s future right there.
+            let arg = crate::semantic::syntax::peel_future_adapters(arg);
+            match arg {
                 syn::Expr::Async(ab) => {
                     let at = ab as *const syn::ExprAsync as usize;
                     if inline || off_worker {
