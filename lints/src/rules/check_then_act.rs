@@ -154,7 +154,8 @@
 //!   (`if let Some(v) = cache.lock().get(&k) { return v.clone() }`, or hands it back as the
 //!   `if let`'s value, as it is or cloned: `let hit = cache.lock().get(&k).cloned(); if let
 //!   Some(v) = hit { Ok(v) } else { .. }`, or a `match` arm that returns what its pattern
-//!   found: `Some(Built::Handler(h)) => return Ok(h.clone())`, when no arm refuses with
+//!   found: `Some(Built::Handler(h)) => return Ok(h.clone())`, or yields it as the `match`'s
+//!   value (`match *memo.lock() { Some(hash) => Ok(hash), None => .. }`), when no arm refuses with
 //!   `return Err(..)`, which makes it a state machine's: `Some(InFlight) => return
 //!   Err(Busy)` then a claim), the insert on a miss is
 //!   reported only when the inserted value has an identity of its own — a sync primitive, handle,

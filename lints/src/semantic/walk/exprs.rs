@@ -3251,7 +3251,13 @@ fn yields_found(i: &syn::ExprIf) -> bool {
 /// A `match` arm that returns the value its pattern bound (`Some(Handler(h)) => return
 /// Ok(Some(h.clone()))`, also as a block's `return` statement).
 fn returns_found(arm: &syn::Arm) -> bool {
-    let Some(back) = arm_returned(arm) else {
+    // Also as the arm's value (`Some(hash) => Ok(hash),` of a `match` that is the fn's value):
+    // an arm yields a value only where the `match` hands one on.
+    let value = match peel(&arm.body) {
+        syn::Expr::Block(_) | syn::Expr::Return(_) => None,
+        other => Some(other),
+    };
+    let Some(back) = arm_returned(arm).or(value) else {
         return false;
     };
     let mut bound = Vec::new();
