@@ -460,18 +460,25 @@ pub fn params_called_in_place(
     found
 }
 
+/// Methods that wrap a future in one polled right where the wrapper is: tracing's
+/// `instrument(span)` and `in_current_span()`, futures' `boxed()`, `boxed_local()`, `fuse()`.
+const FUTURE_ADAPTERS: &[&str] = &[
+    "instrument",
+    "in_current_span",
+    "boxed",
+    "boxed_local",
+    "fuse",
+];
+
 /// The future under adapters that poll it right where they are polled: tracing's
-/// `run().instrument(span)` and `.in_current_span()`, futures' `.boxed()`/`.boxed_local()`,
-/// `Box::pin(run())`.
+/// `run().instrument(span)` (see [`FUTURE_ADAPTERS`]), `Box::pin(run())`.
 pub fn peel_future_adapters(e: &syn::Expr) -> &syn::Expr {
     let mut e = peel(e);
     loop {
         e = match e {
             syn::Expr::MethodCall(mc)
-                if matches!(
-                    mc.method.to_string().as_str(),
-                    "instrument" | "in_current_span" | "boxed" | "boxed_local"
-                ) =>
+                if mc.args.len() <= 1
+                    && FUTURE_ADAPTERS.contains(&mc.method.to_string().as_str()) =>
             {
                 peel(&mc.receiver)
             }
@@ -879,12 +886,7 @@ pub fn awaited_block(e: &syn::Expr) -> Option<&syn::ExprAsync> {
                 _ => None,
             }
         }
-        syn::Expr::MethodCall(m)
-            if matches!(
-                m.method.to_string().as_str(),
-                "instrument" | "in_current_span" | "boxed" | "fuse"
-            ) =>
-        {
+        syn::Expr::MethodCall(m) if FUTURE_ADAPTERS.contains(&m.method.to_string().as_str()) => {
             awaited_block(&m.receiver)
         }
         _ => None,
