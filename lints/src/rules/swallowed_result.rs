@@ -42,9 +42,7 @@
 //!
 //! - any other send: one notification outside such a loop (`let _ = status_tx.send(Done);`),
 //!   a send followed by leaving (`let _ = tx.send(Failed(e)).await; return Ok(());`), a send
-//!   in a `for` over a collection (each turn's message is one more of a bounded number; also
-//!   written as `while let Some(x) = it.next()` or `loop { let Some(x) = it.next() else { break
-//!   }; .. }` over an iterator), or on
+//!   in a `for` over a collection (each turn's message is one more of a bounded number), or on
 //!   a sender the loop binds anew each turn (`for out in outputs { let _ = out.send(m); }`,
 //!   also one a `match` on the turn's message binds, `Action::Save(input, reply) =>`, and one
 //!   it moves out of a collection by position, `let (_, tx) = waiters.remove(i)`:
@@ -1969,10 +1967,10 @@ fn stream_loop_sends(block: &syn::Block, out: &mut std::collections::HashSet<(us
 /// typed so or a `let (tx, rx) = channel()` of the fn, in `receivers`), a field named as one
 /// (`self.jobs_rx.iter()`), or `incoming()` connections.
 fn runs_until_stopped(l: &syn::Expr, receivers: &[String]) -> bool {
-    let Some(source) = iterated(l) else {
+    let syn::Expr::ForLoop(f) = l else {
         return true;
     };
-    let mut source = peel(source);
+    let mut source = peel(&f.expr);
     loop {
         match source {
             syn::Expr::MethodCall(mc) if mc.method == "incoming" => return true,
@@ -1990,48 +1988,6 @@ fn runs_until_stopped(l: &syn::Expr, receivers: &[String]) -> bool {
             _ => return false,
         }
     }
-}
-
-/// What a loop walks, if it is a `for` or written as one: `for x in src`, `while let Some(x) =
-/// src.next()` and `loop { let Some(x) = src.next() else { break }; .. }` over an iterator (a
-/// sync `next()`; an awaited one is a stream's, which may never end).
-fn iterated(l: &syn::Expr) -> Option<&syn::Expr> {
-    fn next_of(e: &syn::Expr) -> Option<&syn::Expr> {
-        match peel(e) {
-            syn::Expr::MethodCall(mc) if mc.method == "next" && mc.args.is_empty() => {
-                Some(&*mc.receiver)
-            }
-            _ => None,
-        }
-    }
-    let some = |p: &syn::Pat| {
-        matches!(p, syn::Pat::TupleStruct(ts)
-            if ts.path.segments.last().is_some_and(|s| s.ident == "Some"))
-    };
-    match l {
-        syn::Expr::ForLoop(f) => Some(&f.expr),
-        syn::Expr::While(w) => match peel(&w.cond) {
-            syn::Expr::Let(lt) if some(&lt.pat) => next_of(&lt.expr),
-            _ => None,
-        },
-        // The `let .. else` anywhere in the loop's own statements (a timer may start before it).
-        syn::Expr::Loop(lp) => lp.body.stmts.iter().find_map(|stmt| match stmt {
-            syn::Stmt::Local(local) if some(&local.pat) => {
-                let init = local.init.as_ref()?;
-                only_leaves(&init.diverge.as_ref()?.1).then(|| next_of(&init.expr))?
-            }
-            _ => None,
-        }),
-        _ => None,
-    }
-}
-
-/// A `let .. else` block that leaves the loop (`{ break }`, `{ return Ok(()) }`).
-fn only_leaves(e: &syn::Expr) -> bool {
-    let syn::Expr::Block(b) = peel(e) else {
-        return false;
-    };
-    matches!(b.block.stmts.as_slice(), [stmt] if leaves_loop(stmt))
 }
 
 /// The fn's receivers: parameters declared as a channel receiver (`jobs: mpsc::Receiver<Job>`,

@@ -391,6 +391,11 @@ impl Resolver<'_, '_, '_> {
             return None;
         }
         let (_, bounds) = caller.type_params.iter().find(|(p, _)| **p == **path)?;
+        // No workspace trait bounds it: another crate's trait, or `Deref<Target = Store>`
+        // reaching a workspace type's own method: left to the name match, as before.
+        if bounds.is_empty() {
+            return None;
+        }
         let mut impls: Vec<u32> = bounds
             .iter()
             .filter_map(|t| trait_home(ci.cx.index, self.by_index, ci.id, t))

@@ -49,9 +49,9 @@ pub struct Acquisition {
     pub local: Option<LocalUse>,
     /// A lock of a value the fn owns alone (`let gns = Gns::empty();`, never cloned; see
     /// [`crate::semantic::syntax::owned_locals`]), taken in the
-    /// fn's own run: the type of the step from it (`gns.idx()`: the lock; `w.jobs`: an `Arc`,
-    /// whose value others may share), see `CrateCx::held_pairs`.
-    pub owned: Option<TyExpr>,
+    /// fn's own run, through plain fields: the types along the way (the binding's, then each
+    /// field's), none of which may be a shared handle (see `CrateCx::held_pairs`).
+    pub owned: Option<Vec<TyExpr>>,
     /// The fn whose body made this acquisition (index into [`FileFacts::fns`]), and whether it
     /// runs whenever that fn runs (not in a closure handed elsewhere or an async block): what
     /// the call graph's summaries count.

@@ -28,9 +28,9 @@ pub struct FileIndex {
     /// Enum variants with fields (`Auth::Bearer { token }`, `Cmd::Login(opt)` as field `0`), by
     /// the variant's path: typed like struct fields, but no type of that name.
     pub variants: Vec<(String, Vec<(String, Ty)>)>,
-    /// The type parameters of generic structs and of each variant of a generic enum, by path
-    /// (`Commands::Ext` of `enum Commands<C, SubCmd>`: `C`, `SubCmd`), which the fields'
-    /// types name as bare parameter names.
+    /// The type parameters of generic structs, of each variant of a generic enum and of
+    /// generic type aliases, by path (`Commands::Ext` of `enum Commands<C, SubCmd>`: `C`,
+    /// `SubCmd`), which the fields' and aliases' types name as bare parameter names.
     pub generics: Vec<(String, Vec<String>)>,
     pub statics: Vec<(String, Ty)>,
     /// `const` items whose value is a string literal, with the value (`const
@@ -749,7 +749,9 @@ impl CrateIndex {
                 return cur;
             };
             match unique(self.aliases.get(&path)) {
-                Some(next) => cur = self.canon_ty(&next),
+                // `type Tagged<T> = Envelope<Meta, T>`: `Tagged<Upload>` is an
+                // `Envelope<Meta, Upload>`, not one of whatever `T` a caller has.
+                Some(next) => cur = self.canon_ty(&self.instantiate(&path, next, &cur)),
                 None => return cur,
             }
         }

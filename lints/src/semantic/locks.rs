@@ -325,12 +325,23 @@ impl<'a> CrateCx<'a> {
     /// is left out: while the method runs no other executor can take that lock, so the
     /// nesting waits for nobody and closes no cycle. So is a pair where either lock belongs to
     /// a value the fn made and owns alone (see [`crate::semantic::facts::Acquisition::owned`]).
-    /// A lock of a value the fn made and owns alone, not reached through a shared handle
-    /// (`gns.idx()` of `let gns = Gns::empty()`; not `w.jobs: Arc<Mutex<..>>`).
+    /// A lock of a value the fn made and owns alone: a workspace struct (not a handle that
+    /// derefs to shared state), reached through plain fields none of which is a shared handle
+    /// (`c.models` of `let c = Catalog::empty()`; not `w.jobs: Arc<Mutex<..>>`).
     fn owned_alone(&self, a: &Acquisition) -> bool {
-        a.owned
-            .as_ref()
-            .is_some_and(|step| !is_shared_handle(&self.index.eval(step)))
+        let Some(steps) = a.owned.as_ref() else {
+            return false;
+        };
+        let Some(root) = steps.last().map(|t| self.index.eval(t)) else {
+            return false;
+        };
+        let own_struct = self
+            .index
+            .method_owner(&super::TyExpr::Known(root.clone()))
+            .is_some_and(|o| o.starts_with("crate::") && self.index.deref_target(&o).is_none());
+        own_struct
+            && !is_shared_handle(&root)
+            && steps.iter().all(|t| !is_shared_handle(&self.index.eval(t)))
     }
 
     pub fn held_pairs(&self) -> Vec<HeldPair<'a>> {

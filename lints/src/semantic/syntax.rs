@@ -215,6 +215,24 @@ pub fn count_ident(tokens: TokenStream, ident: &str) -> usize {
         .sum()
 }
 
+/// Whether `tokens` call a task spawn (`spawn`, `spawn_local`, `spawn_on`; not
+/// `spawn_blocking`, whose closure runs on a thread of its own) with arguments naming `ident`.
+pub fn spawns_with(tokens: TokenStream, ident: &str) -> bool {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    trees.iter().enumerate().any(|(i, t)| match t {
+        TokenTree::Ident(id) => {
+            let name = id.to_string();
+            is_spawn(&name)
+                && !name.starts_with("spawn_blocking")
+                && matches!(trees.get(i + 1), Some(TokenTree::Group(g))
+                    if g.delimiter() == proc_macro2::Delimiter::Parenthesis
+                        && mentions_ident(g.stream(), ident))
+        }
+        TokenTree::Group(g) => spawns_with(g.stream(), ident),
+        _ => false,
+    })
+}
+
 /// Whether any of `idents` occurs as an identifier token anywhere in `tokens`.
 pub fn mentions_any_ident(tokens: TokenStream, idents: &[&str]) -> bool {
     any_ident(tokens, &|i| idents.iter().any(|n| i == n))
@@ -520,9 +538,11 @@ pub fn awaited_in_place(block: &syn::Block) -> Vec<&syn::Expr> {
 }
 
 /// The bindings of a fn that hold a value it owns alone: a `let` of the fn's own statements
-/// made by a type's associated fn or a struct literal (`let gns = GnsData::empty();`; not
-/// `Arc::new(..)`). None when the body may run code beside the fn on a borrow of it (a scoped
-/// thread, rayon's `join`/`scope`/`par_iter`), and a binding the body clones (`gns.clone()`,
+/// made fresh by a type's `new()`, `empty()` or `default()` with no arguments (`let gns =
+/// GnsData::empty();`; not `Arc::new(..)`, not `Registry::global()`); whether that type is a
+/// plain struct of the workspace is the crate index's to say (`CrateCx::owned_alone`). None
+/// when the body may run code beside the fn on a borrow of it or on what it hands a task (a
+/// scoped thread, rayon, any spawn), and a binding the body clones (`gns.clone()`,
 /// `Arc::clone(&gns)`, any mention in a macro) or binds twice is left out. A by-value parameter
 /// is not one: a handle type passed by value (`pool: Pool`) may be a clone another holder
 /// shares.
@@ -535,13 +555,17 @@ pub fn owned_locals(sig: &syn::Signature, block: &syn::Block) -> Vec<String> {
         let (syn::Pat::Ident(pi), Some(init)) = (strip_pat_type(&local.pat), &local.init) else {
             continue;
         };
+        // A fresh value made of nothing handed in: `Catalog::new()`, `::empty()`, `::default()`.
         let made = match peel(&init.expr) {
-            syn::Expr::Call(c) => path_segments(&c.func).is_some_and(|segs| {
-                segs.len() >= 2
-                    && segs[segs.len() - 2].starts_with(|c: char| c.is_ascii_uppercase())
-                    && !matches!(segs[segs.len() - 2].as_str(), "Arc" | "Rc" | "Box")
-            }),
-            syn::Expr::Struct(_) => true,
+            syn::Expr::Call(c) => {
+                c.args.is_empty()
+                    && path_segments(&c.func).is_some_and(|segs| {
+                        segs.len() >= 2
+                            && segs[segs.len() - 2].starts_with(|c: char| c.is_ascii_uppercase())
+                            && !matches!(segs[segs.len() - 2].as_str(), "Arc" | "Rc" | "Box")
+                            && matches!(segs[segs.len() - 1].as_str(), "new" | "empty" | "default")
+                    })
+            }
             _ => false,
         };
         if made && init.diverge.is_none() {
@@ -551,11 +575,16 @@ pub fn owned_locals(sig: &syn::Signature, block: &syn::Block) -> Vec<String> {
     if names.is_empty() {
         return names;
     }
+    // Code that may run beside the fn on a borrow of it, or on what it hands a task: a scoped
+    // thread, rayon (`join`, `scope`, any `par_*`/`into_par_*`), any spawn.
     let tokens = quote::ToTokens::to_token_stream(block);
-    if mentions_any_ident(
-        tokens.clone(),
-        &["scope", "join", "par_iter", "par_iter_mut", "spawn_scoped"],
-    ) {
+    if any_ident(tokens, &|i| {
+        let i = i.to_string();
+        matches!(i.as_str(), "scope" | "join" | "par_bridge")
+            || i.starts_with("par_")
+            || i.starts_with("into_par")
+            || i.contains("spawn")
+    }) {
         return Vec::new();
     }
     names.retain(|n| {
@@ -1603,9 +1632,10 @@ mod tests {
         };
         assert_eq!(
             owned(
-                "fn f(p: Pool) { let c = Catalog::empty(); let m = Mutex::new(0); let w = Worker { n: 1 }; }"
+                "fn f(p: Pool) { let c = Catalog::empty(); let m = Mutex::new(0); \
+                 let w = Worker { n: 1 }; let g = Registry::global(); let a = Catalog::new(s); }"
             ),
-            vec!["c", "m", "w"]
+            vec!["c"]
         );
         // A shared handle, a clone, a second binding of the name, a macro's mention: not alone.
         assert!(owned("fn f() { let a = Arc::new(Catalog::empty()); }").is_empty());

@@ -90,9 +90,9 @@ struct Acquired {
     via_call: bool,
     exclusive_root: Option<SelfField>,
     local: Option<LocalUse>,
-    /// Reached through a value the fn owns alone (see `Core::owned_locals`): the type of the
-    /// step from it (`gns.idx()`, `w.jobs`), which must be no shared handle.
-    owned: Option<TyExpr>,
+    /// Reached through a value the fn owns alone (see `Core::owned_locals`): the types along
+    /// the way, none of which may be a shared handle.
+    owned: Option<Vec<TyExpr>>,
 }
 
 /// Methods no crate defines to hand out a guard in practice (std's and iterators' own names):
@@ -2250,26 +2250,24 @@ impl<'a, 'l> Walker<'a, 'l> {
             .collect()
     }
 
-    /// The type of the first step from a binding the fn owns alone that `receiver` goes
-    /// through (`gns.idx()`'s, `w.jobs`'s, or the binding's own: `m` of `let m =
-    /// Mutex::new(..)`); `None` when it starts anywhere else.
-    fn owned_step(&self, receiver: &syn::Expr) -> Option<TyExpr> {
+    /// The types along `receiver` from a binding the fn owns alone (see `Core::owned_locals`):
+    /// the binding's own, then each field's (`c`, `c.models` of `c.models.write()`); `None`
+    /// when it starts anywhere else or goes through anything but plain fields (an accessor
+    /// may hand out shared state).
+    fn owned_step(&self, receiver: &syn::Expr) -> Option<Vec<TyExpr>> {
         let root = crate::semantic::syntax::chain_root(receiver)?;
         if !self.core.owned_locals.iter().any(|o| root == o) {
             return None;
         }
+        let mut steps = Vec::new();
         let mut step = peel(receiver);
         loop {
-            let inner = match step {
-                syn::Expr::Field(f) => &f.base,
-                syn::Expr::MethodCall(mc) => &mc.receiver,
-                syn::Expr::Index(i) => &i.expr,
-                _ => return Some(self.core.ty_of(step)),
-            };
-            if matches!(peel(inner), syn::Expr::Path(_)) {
-                return Some(self.core.ty_of(step));
+            steps.push(self.core.ty_of(step));
+            match step {
+                syn::Expr::Field(f) => step = peel(&f.base),
+                syn::Expr::Path(_) => return Some(steps),
+                _ => return None,
             }
-            step = peel(inner);
         }
     }
 

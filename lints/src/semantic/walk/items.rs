@@ -92,19 +92,23 @@ fn field_types(
                 .ident
                 .as_ref()
                 .map_or_else(|| i.to_string(), |n| n.to_string());
-            let ty = Ty::from_syn(&f.ty, uses);
-            let ty = match params.is_empty() {
-                true => ty,
-                false => ty.subst(&|p| {
-                    params
-                        .iter()
-                        .find(|(spelled, _)| spelled == p)
-                        .map(|(_, name)| Ty::path(name))
-                }),
-            };
-            (name, ty)
+            (name, bare_params(Ty::from_syn(&f.ty, uses), &params))
         })
         .collect()
+}
+
+/// `ty` with each of `params`' spellings (see [`param_spellings`]) as the parameter's bare
+/// name, which `CrateIndex::instantiate` replaces by a use's type argument.
+fn bare_params(ty: Ty, params: &[(String, String)]) -> Ty {
+    if params.is_empty() {
+        return ty;
+    }
+    ty.subst(&|p| {
+        params
+            .iter()
+            .find(|(spelled, _)| spelled == p)
+            .map(|(_, name)| Ty::path(name))
+    })
 }
 
 /// Each of an item's type parameters as the file's imports read it written alone (a glob import can make
@@ -215,7 +219,7 @@ fn prints_secret_field(tokens: proc_macro2::TokenStream) -> bool {
 }
 
 impl<'a, 'l> Walker<'a, 'l> {
-    /// A generic struct's or variant's type parameters (see [`crate::semantic::index::FileIndex::generics`]).
+    /// A generic struct's, variant's or type alias's type parameters (see [`crate::semantic::index::FileIndex::generics`]).
     fn note_generics(&mut self, path: &str, g: &syn::Generics) {
         let params = type_param_names(g);
         if !params.is_empty() {
@@ -441,8 +445,10 @@ impl<'a, 'l> Walker<'a, 'l> {
                 self.walk_const_init(&c.expr);
             }
             syn::Item::Type(t) => {
-                let ty = Ty::from_syn(&t.ty, &self.core.uses);
+                let params = param_spellings(&t.generics, &self.core.uses);
+                let ty = bare_params(Ty::from_syn(&t.ty, &self.core.uses), &params);
                 let path = self.item_path(&t.ident);
+                self.note_generics(&path, &t.generics);
                 self.core.facts.index.aliases.push((path, ty));
             }
             syn::Item::Macro(m) => {

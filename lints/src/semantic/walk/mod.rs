@@ -527,12 +527,23 @@ impl<'a> Core<'a> {
                 .and_then(|body| body.parse::<proc_macro2::TokenStream>().ok())
                 .is_some_and(|body| crate::semantic::syntax::count_ident(body, name) == 1)
         };
+        let handed_to_task = |name: &str| {
+            self.src
+                .text
+                .get(self.fn_bytes.clone())
+                .and_then(|body| body.parse::<proc_macro2::TokenStream>().ok())
+                .is_none_or(|body| crate::semantic::syntax::spawns_with(body, name))
+        };
         let mut bits = 0u64;
         let mut stack = vec![e];
         while let Some(e) = stack.pop() {
             match crate::semantic::syntax::peel(e) {
+                // A parameter the body also hands to a task (`block_on(fut)` on one branch,
+                // `spawn(fut)` on another) may run on a worker.
                 p @ syn::Expr::Path(_) => {
-                    if let Some(k) = param(p).filter(|&k| k < 64) {
+                    if let Some(k) = param(p).filter(|&k| k < 64)
+                        && !handed_to_task(&self.fn_params[k])
+                    {
                         bits |= 1 << k;
                     }
                 }
