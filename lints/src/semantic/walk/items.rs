@@ -766,8 +766,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             _ => sig.ident.to_string(),
         };
         let fn_id = self.core.facts.fns.len() as u32;
-        let names = type_param_names(&sig.generics)
-            .into_iter()
+        let fn_type_params = type_param_names(&sig.generics);
+        let names = fn_type_params
+            .iter()
+            .cloned()
             .chain(self.core.impl_type_params.iter().cloned());
         // The impl's bounds are in scope already; the fn's are added below, as it is walked.
         let fn_bounds = workspace_bounds(&sig.generics, &self.core.uses);
@@ -839,13 +841,9 @@ impl<'a, 'l> Walker<'a, 'l> {
             body_text: std::cell::OnceCell::new(),
         };
         // Before the hook: `#[instrument(fields(api = R::API_KEY))]` is read there.
-        let outer_type_params = std::mem::replace(
-            &mut self.core.fn_type_params,
-            type_param_names(&sig.generics),
-        );
+        let outer_type_params = std::mem::replace(&mut self.core.fn_type_params, fn_type_params);
         let outer_bounds = self.core.type_bounds.len();
-        let bounds = workspace_bounds(&sig.generics, &self.core.uses);
-        self.core.type_bounds.extend(bounds);
+        self.core.type_bounds.extend(fn_bounds);
         let outer_compared = std::mem::take(&mut self.core.compared_bools);
         let outer_spawns = std::mem::take(&mut self.core.spawn_points);
         let outer_params = std::mem::replace(&mut self.core.fn_params, param_names(sig));

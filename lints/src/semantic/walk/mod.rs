@@ -520,18 +520,24 @@ impl<'a> Core<'a> {
         // A closure parameter named anywhere else in the fn's body (`rt.block_on(job()); loop {
         // rt.spawn(job()); .. }`) makes futures that run anywhere. Tokens, so a comment
         // naming it (`// Spawn the command on the blocking pool`) is no use.
+        // The fn body's tokens, lexed once and only if a parameter is met.
+        let body = std::cell::OnceCell::new();
+        let body = || {
+            body.get_or_init(|| {
+                self.src
+                    .text
+                    .get(self.fn_bytes.clone())
+                    .and_then(|text| text.parse::<proc_macro2::TokenStream>().ok())
+            })
+        };
         let called_once = |name: &str| {
-            self.src
-                .text
-                .get(self.fn_bytes.clone())
-                .and_then(|body| body.parse::<proc_macro2::TokenStream>().ok())
+            body()
+                .clone()
                 .is_some_and(|body| crate::semantic::syntax::count_ident(body, name) == 1)
         };
         let handed_to_task = |name: &str| {
-            self.src
-                .text
-                .get(self.fn_bytes.clone())
-                .and_then(|body| body.parse::<proc_macro2::TokenStream>().ok())
+            body()
+                .clone()
                 .is_none_or(|body| crate::semantic::syntax::spawns_with(body, name))
         };
         let mut bits = 0u64;
