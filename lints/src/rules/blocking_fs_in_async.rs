@@ -36,7 +36,13 @@
 //! || download(url)).await`, which despite its name starts no task; not a `spawn*`), and in an `async` block the fn binds and
 //! awaits itself (`let main_task = async { .. };` raced in a `select!`; where the fn races
 //! futures, a call's future bound the same way: `let run = runner.run();`) — provided every
-//! call of the fn is one of these. One spawned
+//! call of the fn is one of these. A sync fn that hands back a future it builds is an async fn
+//! spelled by hand: the `async` blocks it returns (`fn launch(self) -> OutcomeFuture { match
+//! self.op { Op::Show(a) => Box::pin(async move { a.list()? .. }), .. } }`, also `.boxed()`)
+//! and the calls whose future it returns (`Box::pin(args.replay())`, or any returned call
+//! where its return type names a future) run where its callers poll its value —
+//! `global.block_on(cmd.launch())` — under the same conditions; a
+//! `Box::pin(async move { .. }).await` runs in place like `async { .. }.await`. One spawned
 //! or unawaited call, a call in any other `async` block, a caller the call graph cannot see (a fn
 //! nothing resolved calls) or a call racewise cannot follow that may be a call of it keeps its
 //! body checked: one bearing the fn's name with as many arguments (a method on a receiver of

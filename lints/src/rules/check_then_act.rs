@@ -129,7 +129,8 @@
 //!   (`if w.load(..) == 0 { return } .. w.store(0, ..)`, like storing `false`), or an atomic
 //!   constant stored right before leaving with nothing more to run (`SHUTDOWN.store(true, ..);
 //!   break;` in the error branch of a loop that polls `SHUTDOWN`, also `continue`, `return;`,
-//!   `return Err(E::Corrupt)`, and the last statement of a failure branch (`if let Err(e) =
+//!   `return Err(E::Corrupt)`, a search thread's `found.store(true, ..); break Some(salt);`
+//!   (each racer's find is its own, and the flag only stops the others), and the last statement of a failure branch (`if let Err(e) =
 //!   ..`, an `Err(..)` arm) that ends a fn's or a task's body: `canceled.store(true, ..)` after
 //!   a failed schedule — but not a store that ends the body after the work the check guards,
 //!   `if !INIT.load(..) { init(); INIT.store(true, ..) }`): a signal raised on the way out, after which nothing on that path

@@ -212,8 +212,8 @@
 //!   logging helper (`.log_err()`, `.log_debug_err()`, `.inspect_err(inspect_log)`,
 //!   `.map_err(|e| emit_err(e, FIELD))`), a call that ends the process (`.map_err(|_|
 //!   abort())`), also inside the closure of an `and_then`/`filter_map`, and
-//!   `writeln!(stderr(), ..)` and `stderr().write_all(..)` (the statement is itself the
-//!   report);
+//!   `writeln!(stderr(), ..)` and `stderr().write_all(..)`, also through an accessor of the
+//!   stream (`self.output.stderr().write_all(..)`: the statement is itself the report);
 //! - arms that turn the error into control flow or a value (`Err(_) => continue`,
 //!   `Err(_) => None`), a catch-all `Err(_) => {}` in a match whose other arms bind the error
 //!   (it keeps the one it chose), and an `Err(_) => {}` of a `match` right before an error
@@ -453,6 +453,12 @@ fn chain_observes_error(e: &syn::Expr) -> bool {
     let mut cur = e;
     loop {
         match peel(cur) {
+            // `self.output.stderr().write_all(..)`: a shell's accessor of its console stream.
+            syn::Expr::MethodCall(mc)
+                if mc.args.is_empty() && (mc.method == "stderr" || mc.method == "stdout") =>
+            {
+                return true;
+            }
             syn::Expr::MethodCall(mc) => {
                 let name = mc.method.to_string();
                 if is_log_helper(&name)

@@ -1899,7 +1899,7 @@ impl CallGraph {
                     Before::Tasks => site.tasks_before,
                 };
                 (!site.inline
-                    || (callee.is_async && !site.awaited)
+                    || (callee.makes_future() && !site.awaited && !site.returned)
                     || (before != Before::Nothing
                         && (started
                             || self.edges.get(e).is_none_or(|e| match before {
@@ -1930,7 +1930,7 @@ impl CallGraph {
             at,
             |at, def| (def.is_main || self.may_be_called_unseen(crates, at, def)).then_some(false),
             |callee, site, e| {
-                let in_place = site.inline && (!callee.is_async || site.awaited);
+                let in_place = site.inline && (!callee.makes_future() || site.awaited);
                 let held = self.static_exclusive_guards(crates, e, site);
                 let mut common = common.borrow_mut();
                 let now: std::collections::BTreeSet<String> = match common.take() {
@@ -2006,11 +2006,15 @@ impl CallGraph {
             crates,
             at,
             |at, def| {
-                (!def.is_async || self.called_unseen_elsewhere(crates, at, def)).then_some(false)
+                (!def.makes_future() || self.called_unseen_elsewhere(crates, at, def))
+                    .then_some(false)
             },
             |_, site, edge| {
                 if self.block_on_edges.contains(&(edge as u32)) {
                     Some(true)
+                } else if site.returned {
+                    // Polled where the returning fn's value is: its callers answer.
+                    None
                 } else if !site.awaited {
                     Some(false)
                 } else if site.off_worker {

@@ -542,6 +542,9 @@ pub struct FnDef {
     /// The fn's name.
     pub region: Region,
     pub is_async: bool,
+    /// A sync fn that returns a future it makes (see [`super::returned`]): an async fn
+    /// spelled by hand, whose returned `async` blocks run where its callers poll its value.
+    pub returns_future: bool,
     /// The crate root's `fn main` (async or not).
     pub is_main: bool,
     /// Takes `self` (a method's receiver).
@@ -551,6 +554,9 @@ pub struct FnDef {
     pub dispatched: bool,
     /// Parameters after `self` (see [`CallShape::count`]).
     pub params: u8,
+    /// Those of the first eight parameters after `self` that can take a closure or a struct
+    /// literal written at the call (see [`CallShape::MethodFn`]), as a mask.
+    pub composite_params: u8,
     pub in_test: bool,
     /// Declared to return a `Result`, but its body can only return `Ok(..)` (see
     /// [`super::fallible::never_errs`]): discarding its result loses no error.
@@ -652,6 +658,11 @@ pub struct CallSite {
     /// with `C: CliClient`): the call reaches that trait's impls of the fn, each a possible
     /// callee (see `CallGraph::dispatch_edges`).
     pub dispatch: Option<Box<str>>,
+    /// The arguments written as closures or struct literals (see [`CallShape::composite`]).
+    pub composite_args: u8,
+    /// Its future is what its (sync) fn returns (`Box::pin(test.run())` as the value of a
+    /// [`FnDef::returns_future`] fn): polled where that fn's callers poll its value.
+    pub returned: bool,
 }
 
 /// Where a call site's finding would sit, and the guards alive at it.
@@ -668,11 +679,31 @@ pub struct CallContext {
 }
 
 impl FnDef {
+    /// Calling it makes a future (an async fn, or a sync fn returning one it builds): its
+    /// body, or the part in that future, runs where the future is polled.
+    pub fn makes_future(&self) -> bool {
+        self.is_async || self.returns_future
+    }
+
     /// The [`call_key`]s of the calls that may reach this fn unseen: its name as a value, or
     /// called with its arity, as a path or (a method) on a receiver; for a fn in test code,
     /// also those calls made in test code (see [`scoped_key`]).
     /// An associated fn answers to `Owner::name(..)` and `Trait::name(..)` calls by its impl's
     /// type and trait, and to the calls whose owner is generic (see [`assoc_call_name`]).
+    /// The keys of method calls handing closures or struct literals where this method's
+    /// parameters can take them: one per non-empty subset of those positions (the first four).
+    fn composite_keys(&self, name: &str) -> impl Iterator<Item = u64> + '_ {
+        let can = if self.has_self {
+            self.composite_params & 0x0F
+        } else {
+            0
+        };
+        let name = name.to_string();
+        (1..=can)
+            .filter(move |m| m & !can == 0)
+            .map(move |m| call_key(&name, CallShape::MethodFn(self.params, m)))
+    }
+
     pub fn call_keys(&self) -> impl Iterator<Item = u64> + '_ {
         let name = crate::semantic::syntax::last_segment(&self.path);
         let path = self.params.saturating_add(u8::from(self.has_self));
@@ -699,6 +730,7 @@ impl FnDef {
         ]
         .into_iter()
         .flatten()
+        .chain(self.composite_keys(name))
         .flat_map(move |key| {
             let test = self.in_test.then(|| scoped_key(key, true));
             std::iter::once(key).chain(test)
@@ -722,7 +754,7 @@ impl CallSite {
                 shape @ CallShape::Assoc(_) => call_key(&assoc_call_name(p, generic(p)), shape),
                 shape => call_key(crate::semantic::syntax::last_segment(p), shape),
             },
-            Callee::Method(_, m) => call_key(m, CallShape::Method(self.argc)),
+            Callee::Method(_, m) => call_key(m, CallShape::method(self.argc, self.composite_args)),
         };
         scoped_key(key, self.in_test)
     }
@@ -814,12 +846,42 @@ pub enum CallShape {
     Assoc(u8),
     /// `x.name(a, b)`: the arguments after the receiver.
     Method(u8),
+    /// `x.name(a, |ctx| ..)`, `x.name(Input { .. })`: a method call handing closures or
+    /// struct literals written right there, at the argument positions the mask's bits give
+    /// (the first eight). Only a fn whose parameters there can take such a value (not a
+    /// `bool`, a `&str`, an `Option<..>`: see `FnDef::composite_params`) is its callee:
+    /// watchexec's `job.run(move |ctx| ..)` is no call of `fn run(self, locked: bool)`.
+    MethodFn(u8, u8),
 }
 
 impl CallShape {
     /// An argument count as a shape keeps it (counts past 255 fold together).
     pub fn count(n: usize) -> u8 {
         u8::try_from(n).unwrap_or(u8::MAX)
+    }
+
+    /// A method call's shape: its argument count, and which arguments are closures or struct
+    /// literals (see [`CallShape::MethodFn`]).
+    pub fn method(argc: u8, composite: u8) -> CallShape {
+        match composite {
+            0 => CallShape::Method(argc),
+            m => CallShape::MethodFn(argc, m),
+        }
+    }
+
+    /// The mask of `args` written as closures or struct literals (also as a block's value:
+    /// `{ let job = job.clone(); move |ctx| .. }`), for [`CallShape::method`].
+    pub fn composite<'e>(args: impl IntoIterator<Item = &'e syn::Expr>) -> u8 {
+        args.into_iter()
+            .take(8)
+            .enumerate()
+            .filter(|(_, a)| {
+                matches!(
+                    crate::semantic::syntax::block_tail(a),
+                    syn::Expr::Closure(_) | syn::Expr::Struct(_)
+                )
+            })
+            .fold(0, |m, (i, _)| m | 1 << i)
     }
 
     /// The shape of a call of `path` with `argc` arguments: [`CallShape::Assoc`] when the

@@ -15,6 +15,7 @@ pub mod locks;
 pub mod macros;
 pub mod paths;
 pub mod quick_expr;
+pub mod returned;
 pub mod secret_names;
 pub mod syntax;
 pub mod task_output;

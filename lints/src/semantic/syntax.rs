@@ -903,20 +903,17 @@ pub fn runs_to_end_at_once(block: &syn::Block) -> bool {
 }
 
 /// The `async { .. }` block an awaited expression is, written in place (`async { .. }.await`,
-/// also `.instrument(span)`ed, `boxed` or `fuse`d, or returned by a closure a span runs in
+/// also `.instrument(span)`ed, `boxed`, `fuse`d or `Box::pin`ned, or returned by a closure a span runs in
 /// place: `span.in_scope(|| async { .. }).await`): its body runs right there, as part of the
 /// awaiting body.
 pub fn awaited_block(e: &syn::Expr) -> Option<&syn::ExprAsync> {
-    match peel(e) {
+    match peel_future_adapters(e) {
         syn::Expr::Async(ab) => Some(ab),
         syn::Expr::MethodCall(m) if m.method == "in_scope" && m.args.len() == 1 => {
             match peel(&m.args[0]) {
                 syn::Expr::Closure(cl) if cl.inputs.is_empty() => awaited_block(&cl.body),
                 _ => None,
             }
-        }
-        syn::Expr::MethodCall(m) if FUTURE_ADAPTERS.contains(&m.method.to_string().as_str()) => {
-            awaited_block(&m.receiver)
         }
         _ => None,
     }

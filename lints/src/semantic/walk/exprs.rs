@@ -1329,8 +1329,11 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     /// A method call on a trait object or a type parameter (see `FileFacts::trait_method_calls`).
-    fn note_trait_method_call(&mut self, name: &str, argc: usize) {
-        let key = crate::semantic::facts::call_key(name, CallShape::Method(CallShape::count(argc)));
+    fn note_trait_method_call(&mut self, name: &str, argc: usize, closures: u8) {
+        let key = crate::semantic::facts::call_key(
+            name,
+            CallShape::method(CallShape::count(argc), closures),
+        );
         let key = crate::semantic::facts::scoped_key(key, self.core.in_test());
         self.core.facts.trait_method_calls.push(key);
     }
@@ -1354,8 +1357,8 @@ impl<'a, 'l> Walker<'a, 'l> {
 
     /// A method call on a receiver of unknown type: unfollowed, and kept with its fn when it is
     /// made in place in an async body (see `FileFacts::untyped_awaits`).
-    fn note_untyped(&mut self, name: &str, argc: usize, span: proc_macro2::Span) {
-        let shape = CallShape::Method(CallShape::count(argc));
+    fn note_untyped(&mut self, name: &str, argc: usize, closures: u8, span: proc_macro2::Span) {
+        let shape = CallShape::method(CallShape::count(argc), closures);
         let in_place = self.core.body().and_then(|b| {
             (b.is_async && !b.sync_block_on && b.inline && b.flow.reachable)
                 .then_some((b.fn_id?, b.off_worker))
@@ -1708,7 +1711,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             // Recorded before the guard exists: a wrapper's `lock()` that hands out its inner
             // guard is not a second lock taken while the first is held.
             let receiver_ty = self.core.ty_of(&mc.receiver);
-            self.record_method_call(receiver_ty.clone(), name, 0, mc.method.span(), &mc.receiver);
+            self.record_method_call(
+                receiver_ty.clone(),
+                name,
+                (0, 0),
+                mc.method.span(),
+                &mc.receiver,
+            );
             let g = self.acquire(&mc.receiver, receiver_ty, &mc.method, false);
             return Val {
                 guards: vec![g],
@@ -1918,7 +1927,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.record_method_call(
             receiver_ty,
             name,
-            mc.args.len(),
+            (mc.args.len(), CallShape::composite(&mc.args)),
             mc.method.span(),
             &mc.receiver,
         );
@@ -1962,46 +1971,58 @@ impl<'a, 'l> Walker<'a, 'l> {
 
     /// A method call whose receiver may be a workspace type (a known crate path, or a type the
     /// crate index settles); receivers of unknown or external type are not candidates.
+    /// `closures`: which arguments are closures or struct literals (see `CallShape::composite`).
     fn record_method_call(
         &mut self,
         receiver: TyExpr,
         name: String,
-        argc: usize,
+        (argc, closures): (usize, u8),
         span: proc_macro2::Span,
         receiver_expr: &syn::Expr,
     ) {
         match &receiver {
             TyExpr::Unknown => {
                 self.core.facts.untyped_method_calls += 1;
-                self.note_untyped(&name, argc, span);
+                self.note_untyped(&name, argc, closures, span);
                 return;
             }
             TyExpr::Known(t) => match t.peel().path_str() {
                 Some(p) if p.contains("::") && !crate::semantic::types::is_external(p) => {}
                 // A trait object's (`Box<dyn Command>`) or a type parameter's method: a call of
                 // some impl's, which the graph cannot pick (see `FileFacts::trait_method_calls`).
-                None => return self.note_trait_method_call(&name, argc),
+                None => return self.note_trait_method_call(&name, argc, closures),
                 // A type parameter a workspace trait bounds (`job.run(s)`, `J: Runnable`): the
                 // call graph dispatches it to that trait's impls (`Resolver::on_type_param`).
                 Some(p)
                     if self.is_type_param(p)
                         && self.core.type_bounds.iter().any(|(b, _)| b == p) => {}
-                Some(p) if !p.contains("::") => return self.note_trait_method_call(&name, argc),
+                Some(p) if !p.contains("::") => {
+                    return self.note_trait_method_call(&name, argc, closures);
+                }
                 // Another crate's wrapper of a workspace type (`RwLockReadGuard<Svc>`, a
                 // `OnceCell<Arc<Svc>>`): through its `Deref` the method may be the type's own.
                 _ if holds_workspace_type(t) => {
-                    return self.note_unfollowed(&name, CallShape::Method(CallShape::count(argc)));
+                    return self.note_unfollowed(
+                        &name,
+                        CallShape::method(CallShape::count(argc), closures),
+                    );
                 }
                 _ => return,
             },
             _ => {}
         }
+        let before = self.core.facts.calls.len();
         self.record_call(
             Callee::Method(receiver, name.into_boxed_str()),
             argc,
             span,
             Some(receiver_expr),
         );
+        if self.core.facts.calls.len() > before
+            && let Some(site) = self.core.facts.calls.last_mut()
+        {
+            site.composite_args = closures;
+        }
     }
 
     /// A path call that blocks (by its resolved path), for the lock queries whichever rules
@@ -2160,6 +2181,8 @@ impl<'a, 'l> Walker<'a, 'l> {
             context,
             handed_to: None,
             future_to: None,
+            composite_args: 0,
+            returned: false,
         });
     }
 
@@ -2272,7 +2295,7 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     /// The site recorded (since `before`) for call expression `e`, if it is one and was.
-    fn call_site_of(&self, e: &syn::Expr, before: usize) -> Option<usize> {
+    pub(super) fn call_site_of(&self, e: &syn::Expr, before: usize) -> Option<usize> {
         let region = Region::from_span(call_span(e)?);
         let calls = &self.core.facts.calls;
         (before..calls.len())
@@ -3321,8 +3344,9 @@ fn returns_bool(b: &syn::Block) -> bool {
     )
 }
 
-/// `continue;`, `break;` or `return;` without a value, or a `return` of a literal, a path or a
-/// constructor of those (`return Ok(())`, `return Err(Error::Corrupt)`): the path ends here
+/// `continue;`, `break;` or `return;` without a value, or a `break`/`return` of a literal, a
+/// path or a constructor of those (`return Err(Error::Corrupt)`, a search loop's `break
+/// Some(salt)`): the path ends here
 /// and runs nothing more (`return spawn_workers();` still runs a call).
 fn leaves(stmt: &syn::Stmt) -> bool {
     fn inert(e: &syn::Expr) -> bool {
@@ -3340,7 +3364,7 @@ fn leaves(stmt: &syn::Stmt) -> bool {
     }
     match stmt {
         syn::Stmt::Expr(syn::Expr::Continue(_), _) => true,
-        syn::Stmt::Expr(syn::Expr::Break(b), _) => b.expr.is_none(),
+        syn::Stmt::Expr(syn::Expr::Break(b), _) => b.expr.as_deref().is_none_or(inert),
         syn::Stmt::Expr(syn::Expr::Return(r), _) => r.expr.as_deref().is_none_or(inert),
         _ => false,
     }

@@ -21,6 +21,78 @@ fn is_test_attr(attr: &syn::Attribute) -> bool {
 
 /// See [`crate::semantic::facts::FnDef::in_place_params`]. Only parameters the body's text
 /// follows with `(` are looked at (most fns call none of theirs).
+/// The mask of `sig`'s first eight parameters after `self` that can take a closure or a struct
+/// literal written at the call (see `CallShape::MethodFn`): any but a reference, slice, array,
+/// tuple or pointer, and a std type no such value is (`bool`, `u64`, `String`, `PathBuf`,
+/// `Option<..>`, `Vec<..>`, `Box<..>`, ...).
+fn composite_params(sig: &syn::Signature) -> u8 {
+    const STD: &[&str] = &[
+        "bool",
+        "char",
+        "str",
+        "String",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "u128",
+        "usize",
+        "i8",
+        "i16",
+        "i32",
+        "i64",
+        "i128",
+        "isize",
+        "f32",
+        "f64",
+        "Path",
+        "PathBuf",
+        "OsStr",
+        "OsString",
+        "Duration",
+        "Instant",
+        "SystemTime",
+        "Option",
+        "Result",
+        "Vec",
+        "VecDeque",
+        "HashMap",
+        "HashSet",
+        "BTreeMap",
+        "BTreeSet",
+        "Box",
+        "Arc",
+        "Rc",
+        "Cow",
+        "Bytes",
+        "SocketAddr",
+        "IpAddr",
+    ];
+    sig.inputs
+        .iter()
+        .filter_map(|i| match i {
+            syn::FnArg::Typed(pt) => Some(&*pt.ty),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .take(8)
+        .enumerate()
+        .filter(|(_, ty)| match ty {
+            syn::Type::Reference(_)
+            | syn::Type::Slice(_)
+            | syn::Type::Array(_)
+            | syn::Type::Tuple(_)
+            | syn::Type::Ptr(_)
+            | syn::Type::Never(_) => false,
+            syn::Type::Path(p) if p.qself.is_none() => p
+                .path
+                .segments
+                .last()
+                .is_none_or(|s| !STD.contains(&s.ident.to_string().as_str())),
+            _ => true,
+        })
+        .fold(0, |m, (i, _)| m | 1 << i)
+}
+
 fn in_place_params(sig: &syn::Signature, block: &syn::Block, is_async: bool, body: &str) -> u64 {
     let candidates: Vec<(u8, String)> = sig
         .inputs
@@ -795,12 +867,14 @@ impl<'a, 'l> Walker<'a, 'l> {
             display,
             region: self.core.region(sig.ident.span()),
             is_async,
+            returns_future: false,
             is_main,
             has_self: sig.receiver().is_some(),
             dispatched: in_trait_impl || in_trait_def,
             params: crate::semantic::facts::CallShape::count(
                 sig.inputs.len() - usize::from(sig.receiver().is_some()),
             ),
+            composite_params: composite_params(sig),
             in_test: self.core.in_test(),
             // A trait's default body may be overridden where the trait is called: it says
             // nothing of the body that runs. An impl's method is reached only as that impl's
@@ -873,12 +947,31 @@ impl<'a, 'l> Walker<'a, 'l> {
             false => Default::default(),
         };
         let raced = mentions(b"select!") || mentions(b"join!") || mentions(b"pin!");
-        let awaited_lets = match raced || mentions(b"async") {
+        let mut awaited_lets: rustc_hash::FxHashSet<usize> = match raced || mentions(b"async") {
             true => crate::semantic::joined::awaited_async_lets(block, raced)
                 .into_iter()
                 .collect(),
             false => Default::default(),
         };
+        // A sync fn returning a future it makes: its returned `async` blocks run as its body
+        // would if it were async (where its callers poll the value), like an awaited `let`.
+        let returned = match !is_async && !runtime_entry && !is_main {
+            true if mentions(b"async")
+                || mentions(b"pin")
+                || mentions(b"boxed")
+                || crate::semantic::returned::output_names_future(sig) =>
+            {
+                crate::semantic::returned::returned_futures(sig, block)
+            }
+            _ => Default::default(),
+        };
+        awaited_lets.extend(returned.blocks.iter().copied());
+        if !returned.is_empty()
+            && let Some(def) = self.core.facts.fns.get_mut(fn_id as usize)
+        {
+            def.returns_future = true;
+        }
+        let calls_before = self.core.facts.calls.len();
         let outer_joined = std::mem::replace(&mut self.core.joined_spawns, joined);
         let outer_awaited_lets = std::mem::replace(&mut self.core.awaited_lets, awaited_lets);
         let allows_before = self.core.clippy_allows;
@@ -940,6 +1033,11 @@ impl<'a, 'l> Walker<'a, 'l> {
             self.core.facts.serialized.push((id, from.unwrap_or(start)));
         }
         self.walk_block_body(block);
+        for call in &returned.calls {
+            if let Some(k) = self.call_site_of(call, calls_before) {
+                self.core.facts.calls[k].returned = true;
+            }
+        }
         self.note_guard_accessor(sig, block, owner_path.as_deref());
         if self.core.outliving_spawns(fn_id, block) {
             self.core.outliving.push(fn_id);
