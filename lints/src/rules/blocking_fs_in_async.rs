@@ -42,7 +42,9 @@
 //! and the calls whose future it returns (`Box::pin(args.replay())`, or any returned call
 //! where its return type names a future) run where its callers poll its value —
 //! `global.block_on(cmd.launch())` — under the same conditions; a
-//! `Box::pin(async move { .. }).await` runs in place like `async { .. }.await`. One spawned
+//! `Box::pin(async move { .. }).await` runs in place like `async { .. }.await`. Calls inside
+//! a file's own one-rule `macro_rules!` helper are seen where it is invoked
+//! (`try_cf!(load_prelude(&dir).await)` with `($e:expr) => { match $e { .. } }`). One spawned
 //! or unawaited call, a call in any other `async` block, a caller the call graph cannot see (a fn
 //! nothing resolved calls) or a call racewise cannot follow that may be a call of it keeps its
 //! body checked: one bearing the fn's name with as many arguments (a method on a receiver of

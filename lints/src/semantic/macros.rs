@@ -1,7 +1,8 @@
 //! Seeing inside macro invocations. Syntactic tools are blind inside macros; racewise re-parses
 //! the arguments of macros whose grammar is documented and expression-like, so the code inside
 //! `tokio::select!`, `join!`, `format!`/`log`/`tracing` macros, `vec!`, `assert*!` and
-//! `matches!` is analyzed like any other code. Bodies of other macros are skipped (and counted).
+//! `matches!` is analyzed like any other code, and so is the expansion of a file's own one-rule
+//! `macro_rules!` helper (see `local_macros`). Bodies of other macros are skipped (and counted).
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};

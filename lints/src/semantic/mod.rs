@@ -11,6 +11,7 @@ pub mod facts;
 pub mod fallible;
 pub mod index;
 pub mod joined;
+pub mod local_macros;
 pub mod locks;
 pub mod macros;
 pub mod paths;

@@ -1703,6 +1703,9 @@ impl<'a, 'l> Walker<'a, 'l> {
     fn eval_method_call(&mut self, mc: &syn::ExprMethodCall) -> Val {
         let awaited = std::mem::take(&mut self.core.awaited_call) == mc as *const _ as usize;
         let name = mc.method.to_string();
+        if mc.args.len() == 1 && matches!(name.as_str(), "push" | "push_back" | "push_front") {
+            self.note_pushed_element(&mc.receiver, &mc.args[0]);
+        }
         if mc.args.is_empty() && is_acquire_method(&name) {
             self.mark_benign(&mc.receiver);
             self.eval(&mc.receiver, Mode::Place);
@@ -2241,6 +2244,61 @@ impl<'a, 'l> Walker<'a, 'l> {
         self.record_await(aw.await_token.span, ".await");
         self.kill(&v.guards);
         Val::default()
+    }
+
+    /// `let mut jobs = Vec::with_capacity(n); .. jobs.push(Job::Local(spec));`: a local vector
+    /// made without its element type takes the type of what is pushed first, so `for job in
+    /// jobs { job.run().await }` calls `Job`'s `run`.
+    fn note_pushed_element(&mut self, receiver: &syn::Expr, value: &syn::Expr) {
+        let syn::Expr::Path(p) = peel(receiver) else {
+            return;
+        };
+        let Some(name) = p.path.get_ident().map(|i| i.to_string()) else {
+            return;
+        };
+        let untyped_vec = |t: &TyExpr| match t {
+            TyExpr::Known(Ty::Path { path, args }) => {
+                matches!(
+                    crate::semantic::syntax::last_segment(path),
+                    "Vec" | "VecDeque"
+                ) && args.iter().all(|a| matches!(a, Ty::Unknown))
+            }
+            _ => false,
+        };
+        if !self
+            .core
+            .env
+            .lookup(&name)
+            .is_some_and(|b| untyped_vec(&b.ty))
+        {
+            return;
+        }
+        // A variant's constructor (`Job::Local(spec)`) makes its enum.
+        let variant_of = |m: &TyExpr| match m {
+            TyExpr::MethodRet(owner, f) if f.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                owner.known().cloned()
+            }
+            _ => None,
+        };
+        let elem = match self.core.ty_of(value) {
+            TyExpr::Known(t) => t,
+            TyExpr::Made(m) => match variant_of(&m) {
+                Some(t) => t,
+                None => return,
+            },
+            m => match variant_of(&m) {
+                Some(t) => t,
+                None => return,
+            },
+        };
+        if elem == Ty::Unknown {
+            return;
+        }
+        if let Some((_, b)) = self.core.env.lookup_mut(&name)
+            && let TyExpr::Known(Ty::Path { args, .. }) = &mut b.ty
+        {
+            *args = vec![elem];
+        }
     }
 
     /// The workspace path of a variant or struct a pattern names (`Cmd::Login`, `Self::Client`
@@ -3010,10 +3068,23 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             None => {
+                self.macro_hook(mac, &name);
+                // The file's own helper macro: its expansion is code like any other.
+                let expanded = match self.core.local_macros.get(&name) {
+                    Some(Some(m)) if self.core.macro_depth < 4 => {
+                        m.expand(&mac.tokens, mac.path.span())
+                    }
+                    _ => None,
+                };
+                if let Some(e) = expanded {
+                    self.core.macro_depth += 1;
+                    let v = self.eval(&e, Mode::Value);
+                    self.core.macro_depth -= 1;
+                    return v;
+                }
                 if !INERT_MACROS.contains(&name.as_str()) {
                     self.core.facts.skipped_macros += 1;
                 }
-                self.macro_hook(mac, &name);
                 Val::default()
             }
         }

@@ -161,6 +161,11 @@ pub struct Core<'a> {
     pub(crate) handed_out: std::collections::BTreeSet<String>,
     /// Attributes that declare a free fn a method of the type they name (`attr_methods`).
     pub(crate) method_attrs: std::collections::BTreeSet<String>,
+    /// The file's own one-rule `macro_rules!`, expanded where invoked (see `local_macros`),
+    /// and how deep such expansions are nested (a macro expanding to itself stops there).
+    pub(crate) local_macros:
+        rustc_hash::FxHashMap<String, Option<crate::semantic::local_macros::LocalMacro>>,
+    pub(crate) macro_depth: u32,
     /// Fns other than `main` that start the process (see [`crate::semantic::macros::windows_service_mains`]).
     pub(crate) entry_fns: Vec<String>,
     /// Byte ranges of the `if`/`else` branches and `match` arms being walked, innermost last
@@ -799,6 +804,8 @@ pub fn analyze_file<'a>(
         handed_out: Default::default(),
         method_attrs: attr_methods::method_attrs(&file.items),
         entry_fns: crate::semantic::macros::windows_service_mains(&file.items),
+        local_macros: crate::semantic::local_macros::local_macros(&file.items),
+        macro_depth: 0,
         branches: Vec::new(),
         branch_siblings_end: Vec::new(),
         spawned_fns: Vec::new(),
