@@ -27,6 +27,10 @@
 //!   std event-bus list is touched is still a leaf here).
 //! - A held lock that is only ever `try_lock`ed (`try_read`, `try_write`) anywhere in the
 //!   crate's non-test code makes nobody wait: no cycle passes through it.
+//! - A guard held as an `Option` for some kinds of a value only is not held in the arms of a
+//!   later `match` on that value for the other kinds: after `let _lifecycle = if
+//!   matches!(&request, Request::Reset(_)) { None } else { Some(self.lifecycle.read().await)
+//!   };`, the `Request::Reset(to) => self.reset(to).await` arm holds nothing.
 //! - A guard that is only a temporary of the same expression, done with before B is taken,
 //!   does not count (here, nor as evidence that a lock is not a leaf): a snapshot
 //!   `Stats { plain: self.plain.lock().count, hnsw: self.hnsw.lock().count }` or

@@ -5,6 +5,7 @@
 
 pub mod blocking_paths;
 pub mod callgraph;
+pub mod cond_guards;
 pub mod drain;
 pub mod exit_path;
 pub mod facts;

@@ -716,6 +716,16 @@ impl<'a, 'l> Walker<'a, 'l> {
         let calls_before = self.core.facts.calls.len();
         let first_guard = self.core.next_guard;
         let mut v = self.eval_arg(&init.expr, offloaded);
+        // `let _lifecycle = if matches!(&req, Req::Reset(_)) { None } else { Some(l.read()) };`
+        if !v.guards.is_empty()
+            && matches!(
+                crate::semantic::syntax::strip_pat_type(&local.pat),
+                syn::Pat::Ident(_)
+            )
+            && let Some(g) = crate::semantic::cond_guards::conditional_guard(&init.expr)
+        {
+            self.core.cond_guards.push((g, v.guards.clone()));
+        }
         // `let run = runner.run(); .. select! { r = run => .. }`: the future the call makes is
         // awaited below, so its body runs here.
         if self
@@ -2740,11 +2750,29 @@ impl<'a, 'l> Walker<'a, 'l> {
         let mut out = Flow::unreachable();
         let mut guards = Vec::new();
         let match_end = range_of(m.brace_token.span.close()).1;
+        // Guards held only for some kinds of the value matched on.
+        let cond_guards: Vec<_> = match self.core.cond_guards.is_empty() {
+            true => Vec::new(),
+            false => {
+                let scrutinee = crate::semantic::cond_guards::scrutinee_text(&m.expr);
+                self.core
+                    .cond_guards
+                    .iter()
+                    .filter(|(g, _)| g.scrutinee == scrutinee)
+                    .cloned()
+                    .collect()
+            }
+        };
         for arm in &m.arms {
             // `#[cfg(test)] Options::Test { .. } => ..`: an arm only test builds have.
             let test_only = arm.attrs.iter().any(super::items::is_cfg_test);
             self.core.test_depth += u32::from(test_only);
             self.set_flow(entry.clone());
+            for (g, ids) in &cond_guards {
+                if !crate::semantic::cond_guards::held_in_arm(g, &arm.pat) {
+                    self.kill(ids);
+                }
+            }
             self.branch_enter(range_of(spans::arm_span(arm)), match_end);
             let frame = self.core.env.push(Boundary::Block);
             self.bind_pattern(&arm.pat, ty.clone(), &v.guards);

@@ -974,6 +974,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         let calls_before = self.core.facts.calls.len();
         let outer_joined = std::mem::replace(&mut self.core.joined_spawns, joined);
         let outer_awaited_lets = std::mem::replace(&mut self.core.awaited_lets, awaited_lets);
+        let outer_cond_guards = std::mem::take(&mut self.core.cond_guards);
         let allows_before = self.core.clippy_allows;
         self.core.clippy_allows |= crate::semantic::syntax::await_holding_allows(attrs);
         let async_main = is_async && sig.ident == "main" && self.core.items.len() == 1;
@@ -1044,6 +1045,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         }
         self.core.joined_spawns = outer_joined;
         self.core.awaited_lets = outer_awaited_lets;
+        self.core.cond_guards = outer_cond_guards;
         self.core.fn_type_params = outer_type_params;
         self.core.type_bounds.truncate(outer_bounds);
         self.core.compared_bools = outer_compared;

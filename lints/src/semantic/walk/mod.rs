@@ -191,6 +191,9 @@ pub struct Core<'a> {
     /// The `async` blocks the fn being walked binds and then awaits in place, by address (see
     /// [`crate::semantic::joined::awaited_async_lets`]).
     pub(crate) awaited_lets: rustc_hash::FxHashSet<usize>,
+    /// Guards the fn being walked holds as an `Option` for some kinds of a value only (see
+    /// [`crate::semantic::cond_guards`]), with their ids.
+    pub(crate) cond_guards: Vec<(crate::semantic::cond_guards::CondGuard, Vec<GuardId>)>,
     /// (fn, end byte of the join, a task rather than a thread or blocking job) per joined
     /// spawn walked: it runs until the join.
     pub(crate) spawn_windows: Vec<(u32, u32, bool)>,
@@ -813,6 +816,7 @@ pub fn analyze_file<'a>(
         task_spawned_fns: Vec::new(),
         joined_spawns: Default::default(),
         awaited_lets: Default::default(),
+        cond_guards: Vec::new(),
         spawn_windows: Vec::new(),
         spawn_sets: Default::default(),
         outliving: Vec::new(),
