@@ -89,7 +89,8 @@
 //! (`rt.block_on(tokio::spawn(fut))`), nor the futures of a closure parameter the fn also
 //! calls elsewhere (`rt.block_on(job()); loop { rt.spawn(job()); .. }`). A method called on an
 //! enum variant's value (`Stage::Merkle { .. }.execute(input)`) is the enum's. The future a
-//! sync `main` hands as the only argument to a fn of a crate outside the workspace that is no
+//! sync `main` hands as the only argument (or the second, after a runtime builder:
+//! `run_builder(&mut builder, main_impl())`) to a fn of a crate outside the workspace that is no
 //! spawn runs off the workers too (`fn main() { oxide_tokio_rt::run(run()) }`: a runtime wrapper
 //! crate's entry point, which runs it with its `block_on` on the main thread) — unless that
 //! crate's runtime runs every task on that one thread (`tokio_uring::start`, monoio, glommio,

@@ -28,9 +28,9 @@
 //! not through an `Arc` field of it, nor where the body may lend it to a scoped thread or
 //! rayon). Nesting through a call the method makes still counts. Test code takes no part: a
 //! test sets no order the service must follow (it often nests the locks of two instances it
-//! built itself), and a deadlock there hangs the test in plain sight. A guard that is only a
-//! temporary of the same expression, done with before the other lock is taken, makes no edge
-//! (see `multiple_locks_held`). Read/read edges of `RwLock`s are kept: once
+//! built itself), and a deadlock there hangs the test in plain sight. A guard that is a
+//! temporary of the statement that takes the other lock (`Stats { a: self.a.lock().len(), b:
+//! self.b.lock().len() }`) is held until the statement ends, so it makes an edge here. Read/read edges of `RwLock`s are kept: once
 //! a writer is queued on each lock, fair (tokio, parking_lot) and writer-preferring (std on most
 //! platforms) locks make the readers wait, and the cycle deadlocks. parking_lot's
 //! `read_recursive` is the exception: it waits only while a writer holds the lock, so an edge
@@ -138,9 +138,10 @@ impl Lint for LockOrderInversion {
             else {
                 continue;
             };
-            // A temporary of the same expression, done with before the other is taken, holds
-            // nothing (see multiple_locks_held).
-            if from == to || pair.sibling || pair.acquired.in_test {
+            // A temporary of the same statement is alive until the statement ends: two
+            // threads nesting `a` then `b` that way deadlock like any other (no `sibling`
+            // exemption here, unlike multiple_locks_held's report of a fixed order).
+            if from == to || pair.acquired.in_test {
                 continue;
             }
             edges.entry((from, to)).or_default().push(Site {

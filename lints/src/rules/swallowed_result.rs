@@ -104,7 +104,8 @@
 //!   `else` of a `let Some(x) = .. else { .. }`, or by a `match` on the chain with a `None`
 //!   (or `_`) arm that does something, or an `if let Some(x) = <chain> { .. } else { .. }`,
 //!   or, bound by `let x = ..;`, where a later
-//!   statement reads `x`'s `None` explicitly (`x.unwrap_or_else(..)`, `x.is_none()`, `x ==
+//!   statement reads `x`'s `None` explicitly (`x.unwrap_or_else(..)`, also after steps that
+//!   keep it, `x.and_then(|r| r.uri).map(..).unwrap_or_else(..)`, `x.is_none()`, `x ==
 //!   expected`, a `match x` with a `None` arm that does something, an `if let Some(v) = x {
 //!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
 //!   `team.zip(x)`), or keeps `x` in a struct's field (`Entry { timestamp: x, .. }`, or
@@ -3758,8 +3759,10 @@ fn none_read_scrutinee(e: &syn::Expr) -> Option<&syn::Expr> {
 /// See [`handled_chains`].
 fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
     match e {
+        // Also after further steps that keep its `None` (`x.and_then(|r| r.uri).map(..)
+        // .unwrap_or_else(..)`).
         syn::Expr::MethodCall(mc) => {
-            is_binding(&mc.receiver, name)
+            carries_none(&mc.receiver, name)
                 && (handles_none(&mc.method.to_string())
                     || READS_NONE.contains(&mc.method.to_string().as_str()))
         }

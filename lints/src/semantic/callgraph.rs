@@ -687,7 +687,7 @@ enum Resolution {
 }
 
 /// `fn main() { oxide_tokio_rt::run(run()) }`: the future a sync `main` hands, as the only
-/// argument, to a fn of a crate outside the workspace that is no spawn nor a one-thread
+/// argument (or the second, after a runtime builder: `run_builder(&mut builder, run())`), to a fn of a crate outside the workspace that is no spawn nor a one-thread
 /// runtime's entry ([`runs_on_one_thread`]). Another crate's entry
 /// wrapper builds a runtime and runs the future with its `block_on` on the main thread (what
 /// else could a sync `main` do with it?), as a workspace helper that does so is followed to
@@ -710,8 +710,9 @@ fn outside_runner_in_main(
         Some(None) => path.starts_with(|c: char| c.is_ascii_lowercase()) && !workspace(path),
         _ => false,
     };
-    arg == 0
-        && call.argc == CallShape::count(1)
+    // The future is the runner's only argument, or the last after its builder
+    // (`oxide_tokio_rt::run_builder(&mut builder, main_impl())`).
+    (arg == 0 && call.argc == CallShape::count(1) || arg == 1 && call.argc == CallShape::count(2))
         && call.inline
         && !call.in_async
         && outside
@@ -1899,7 +1900,10 @@ impl CallGraph {
                     Before::Tasks => site.tasks_before,
                 };
                 (!site.inline
-                    || (callee.makes_future() && !site.awaited && !site.returned)
+                    || (callee.makes_future()
+                        && !site.awaited
+                        && !site.returned
+                        && !self.block_on_edges.contains(&(e as u32)))
                     || (before != Before::Nothing
                         && (started
                             || self.edges.get(e).is_none_or(|e| match before {

@@ -216,6 +216,9 @@ pub struct StateAccess {
     /// An atomic write whose statement the next one leaves after (`FLAG.store(true, ..);
     /// break;`): nothing on this path runs after it.
     pub then_leaves: bool,
+    /// Of those, the `bool` literal the path returns as it leaves (`stop.store(true, ..);
+    /// return true;`).
+    pub leaves_with: Option<bool>,
     /// An assignment through a guard after which the path leaves with an error (see
     /// `exit_path::error_exit_follows`): `*backoff.lock() = now + retry; .. return Err(..)`.
     pub then_errs: bool,
@@ -239,6 +242,8 @@ pub struct Decision {
     /// A leaving branch returns a `bool` (`if f.load(..) { return false }`): the caller acts on
     /// the outcome.
     pub reports_outcome: bool,
+    /// The `bool` literal that leaving branch returns.
+    pub reported: Option<bool>,
     /// A statement `if` whose branches neither leave nor hand a value on: what it decides is
     /// only the side effects of its branches.
     pub side_effects_only: bool,
@@ -554,7 +559,7 @@ pub struct FnDef {
     pub dispatched: bool,
     /// Parameters after `self` (see [`CallShape::count`]).
     pub params: u8,
-    /// Those of the first eight parameters after `self` that can take a closure or a struct
+    /// Those of the first four parameters after `self` that can take a closure or a struct
     /// literal written at the call (see [`CallShape::MethodFn`]), as a mask.
     pub composite_params: u8,
     pub in_test: bool,
@@ -685,16 +690,11 @@ impl FnDef {
         self.is_async || self.returns_future
     }
 
-    /// The [`call_key`]s of the calls that may reach this fn unseen: its name as a value, or
-    /// called with its arity, as a path or (a method) on a receiver; for a fn in test code,
-    /// also those calls made in test code (see [`scoped_key`]).
-    /// An associated fn answers to `Owner::name(..)` and `Trait::name(..)` calls by its impl's
-    /// type and trait, and to the calls whose owner is generic (see [`assoc_call_name`]).
     /// The keys of method calls handing closures or struct literals where this method's
     /// parameters can take them: one per non-empty subset of those positions (the first four).
     fn composite_keys(&self, name: &str) -> impl Iterator<Item = u64> + '_ {
         let can = if self.has_self {
-            self.composite_params & 0x0F
+            self.composite_params
         } else {
             0
         };
@@ -704,6 +704,11 @@ impl FnDef {
             .map(move |m| call_key(&name, CallShape::MethodFn(self.params, m)))
     }
 
+    /// The [`call_key`]s of the calls that may reach this fn unseen: its name as a value, or
+    /// called with its arity, as a path or (a method) on a receiver; for a fn in test code,
+    /// also those calls made in test code (see [`scoped_key`]).
+    /// An associated fn answers to `Owner::name(..)` and `Trait::name(..)` calls by its impl's
+    /// type and trait, and to the calls whose owner is generic (see [`assoc_call_name`]).
     pub fn call_keys(&self) -> impl Iterator<Item = u64> + '_ {
         let name = crate::semantic::syntax::last_segment(&self.path);
         let path = self.params.saturating_add(u8::from(self.has_self));
@@ -848,7 +853,7 @@ pub enum CallShape {
     Method(u8),
     /// `x.name(a, |ctx| ..)`, `x.name(Input { .. })`: a method call handing closures or
     /// struct literals written right there, at the argument positions the mask's bits give
-    /// (the first eight). Only a fn whose parameters there can take such a value (not a
+    /// (the first four). Only a fn whose parameters there can take such a value (not a
     /// `bool`, a `&str`, an `Option<..>`: see `FnDef::composite_params`) is its callee:
     /// watchexec's `job.run(move |ctx| ..)` is no call of `fn run(self, locked: bool)`.
     MethodFn(u8, u8),
@@ -870,10 +875,11 @@ impl CallShape {
     }
 
     /// The mask of `args` written as closures or struct literals (also as a block's value:
-    /// `{ let job = job.clone(); move |ctx| .. }`), for [`CallShape::method`].
+    /// `{ let job = job.clone(); move |ctx| .. }`), for [`CallShape::method`]: the first four,
+    /// as many as [`FnDef::call_keys`] answers to (one later is no evidence).
     pub fn composite<'e>(args: impl IntoIterator<Item = &'e syn::Expr>) -> u8 {
         args.into_iter()
-            .take(8)
+            .take(4)
             .enumerate()
             .filter(|(_, a)| {
                 matches!(

@@ -176,7 +176,11 @@ fn substitute(
                 let (frag, arg) = bound.get(name.as_str())?;
                 match frag {
                     Fragment::Expr => {
-                        out.push(TokenTree::Group(Group::new(Delimiter::None, arg.clone())));
+                        // Where the argument is written: a finding on the whole argument
+                        // sits there, not at the start of the file.
+                        let mut group = Group::new(Delimiter::None, arg.clone());
+                        group.set_span(arg.clone().into_iter().next().map_or(at, |t| t.span()));
+                        out.push(TokenTree::Group(group));
                     }
                     Fragment::Plain => out.extend(arg.clone()),
                 }

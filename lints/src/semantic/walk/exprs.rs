@@ -662,12 +662,14 @@ impl<'a, 'l> Walker<'a, 'l> {
                         || (rest.is_empty() && self.core.last_stmt_ends_body)
                     {
                         self.core.then_leaves = self.core.dropped_result;
+                        self.core.then_returns = rest.first().and_then(returned_bool);
                     }
                 }
                 self.eval(e, Mode::Value);
                 // Not left for a later call that a macro's parse puts at the same address.
                 self.core.dropped_result = 0;
                 self.core.then_leaves = 0;
+                self.core.then_returns = None;
                 self.temp_exit(level);
             }
             syn::Stmt::Macro(m) => {
@@ -2713,6 +2715,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 && let Some(d) = self.core.facts.decisions.last_mut()
             {
                 d.reports_outcome = true;
+                d.reported = i.then_branch.stmts.iter().find_map(returned_bool);
             }
             if !then_leaves
                 && !else_leaves
@@ -3098,13 +3101,20 @@ impl<'a, 'l> Walker<'a, 'l> {
             None => {
                 self.macro_hook(mac, &name);
                 // The file's own helper macro: its expansion is code like any other.
+                // Only `name!(..)` names the file's macro (`other::name!` is another's); a
+                // budget per file keeps macros that invoke each other from multiplying.
                 let expanded = match self.core.local_macros.get(&name) {
-                    Some(Some(m)) if self.core.macro_depth < 4 => {
+                    Some(Some(m))
+                        if self.core.macro_depth < 4
+                            && self.core.macro_budget > 0
+                            && mac.path.get_ident().is_some() =>
+                    {
                         m.expand(&mac.tokens, mac.path.span())
                     }
                     _ => None,
                 };
                 if let Some(e) = expanded {
+                    self.core.macro_budget -= 1;
                     self.core.macro_depth += 1;
                     let v = self.eval(&e, Mode::Value);
                     self.core.macro_depth -= 1;
@@ -3347,6 +3357,20 @@ fn is_compound_assign(op: &syn::BinOp) -> bool {
 }
 
 /// The value a leaving block returns, if it says: `return Err(..)`, `return false`.
+/// `return true;`, `return false`: the literal.
+fn returned_bool(s: &syn::Stmt) -> Option<bool> {
+    match s {
+        syn::Stmt::Expr(syn::Expr::Return(r), _) => match r.expr.as_deref().map(peel) {
+            Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Bool(b),
+                ..
+            })) => Some(b.value),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn returned(b: &syn::Block) -> Option<&syn::Expr> {
     b.stmts.iter().find_map(|s| match s {
         syn::Stmt::Expr(syn::Expr::Return(r), _) => r.expr.as_deref(),

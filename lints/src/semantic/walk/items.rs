@@ -19,54 +19,16 @@ fn is_test_attr(attr: &syn::Attribute) -> bool {
         .is_some_and(|s| s.ident == "test" || s.ident == "rstest" || s.ident == "bench")
 }
 
-/// See [`crate::semantic::facts::FnDef::in_place_params`]. Only parameters the body's text
-/// follows with `(` are looked at (most fns call none of theirs).
-/// The mask of `sig`'s first eight parameters after `self` that can take a closure or a struct
+/// The mask of `sig`'s first four parameters after `self` that can take a closure or a struct
 /// literal written at the call (see `CallShape::MethodFn`): any but a reference, slice, array,
 /// tuple or pointer, and a std type no such value is (`bool`, `u64`, `String`, `PathBuf`,
 /// `Option<..>`, `Vec<..>`, `Box<..>`, ...).
-fn composite_params(sig: &syn::Signature) -> u8 {
+fn composite_params(sig: &syn::Signature, uses: &crate::semantic::paths::UseScopes) -> u8 {
     const STD: &[&str] = &[
-        "bool",
-        "char",
-        "str",
-        "String",
-        "u8",
-        "u16",
-        "u32",
-        "u64",
-        "u128",
-        "usize",
-        "i8",
-        "i16",
-        "i32",
-        "i64",
-        "i128",
-        "isize",
-        "f32",
-        "f64",
-        "Path",
-        "PathBuf",
-        "OsStr",
-        "OsString",
-        "Duration",
-        "Instant",
-        "SystemTime",
-        "Option",
-        "Result",
-        "Vec",
-        "VecDeque",
-        "HashMap",
-        "HashSet",
-        "BTreeMap",
-        "BTreeSet",
-        "Box",
-        "Arc",
-        "Rc",
-        "Cow",
-        "Bytes",
-        "SocketAddr",
-        "IpAddr",
+        "bool", "char", "str", "String", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16",
+        "i32", "i64", "i128", "isize", "f32", "f64", "PathBuf", "OsStr", "OsString", "Option",
+        "Result", "Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "Box", "Arc",
+        "Rc", "Cow",
     ];
     sig.inputs
         .iter()
@@ -74,7 +36,7 @@ fn composite_params(sig: &syn::Signature) -> u8 {
             syn::FnArg::Typed(pt) => Some(&*pt.ty),
             syn::FnArg::Receiver(_) => None,
         })
-        .take(8)
+        .take(4)
         .enumerate()
         .filter(|(_, ty)| match ty {
             syn::Type::Reference(_)
@@ -83,16 +45,21 @@ fn composite_params(sig: &syn::Signature) -> u8 {
             | syn::Type::Tuple(_)
             | syn::Type::Ptr(_)
             | syn::Type::Never(_) => false,
-            syn::Type::Path(p) if p.qself.is_none() => p
-                .path
-                .segments
-                .last()
-                .is_none_or(|s| !STD.contains(&s.ident.to_string().as_str())),
+            // A workspace type of a std name (`struct Path`) takes its own literal.
+            syn::Type::Path(p) if p.qself.is_none() => {
+                p.path
+                    .segments
+                    .last()
+                    .is_none_or(|s| !STD.contains(&s.ident.to_string().as_str()))
+                    || uses.resolve(&p.path).starts_with("crate::")
+            }
             _ => true,
         })
         .fold(0, |m, (i, _)| m | 1 << i)
 }
 
+/// See [`crate::semantic::facts::FnDef::in_place_params`]. Only parameters the body's text
+/// follows with `(` are looked at (most fns call none of theirs).
 fn in_place_params(sig: &syn::Signature, block: &syn::Block, is_async: bool, body: &str) -> u64 {
     let candidates: Vec<(u8, String)> = sig
         .inputs
@@ -874,7 +841,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             params: crate::semantic::facts::CallShape::count(
                 sig.inputs.len() - usize::from(sig.receiver().is_some()),
             ),
-            composite_params: composite_params(sig),
+            composite_params: composite_params(sig, &self.core.uses),
             in_test: self.core.in_test(),
             // A trait's default body may be overridden where the trait is called: it says
             // nothing of the body that runs. An impl's method is reached only as that impl's
