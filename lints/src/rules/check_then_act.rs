@@ -136,8 +136,7 @@
 //!   `if !INIT.load(..) { init(); INIT.store(true, ..) }`): a signal raised on the way out, after which nothing on that path
 //!   relies on having won; not `return spawn_workers();`, which still runs a call, nor when the
 //!   caller is told the outcome, as in `if f.load(..) { return false } f.store(true, ..);
-//!   return true;` — where both ways out return the same `true`, as a `should_stop()` that
-//!   raises the flag it polls does, the caller is told nothing); a `store` of a value recomputed from scratch (`v = compute(); x.store(v,
+//!   return true;`); a `store` of a value recomputed from scratch (`v = compute(); x.store(v,
 //!   ..)`: a lazy cache); a timestamp or deadline (`Instant::now()`, `Instant::now() +
 //!   retry_after`) assigned through a guard on the way out of a failure, where the first
 //!   statement after it that can leave (in its block or a block around it, up to its loop or

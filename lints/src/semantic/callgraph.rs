@@ -711,8 +711,10 @@ fn outside_runner_in_main(
         _ => false,
     };
     // The future is the runner's only argument, or the last after its builder
-    // (`oxide_tokio_rt::run_builder(&mut builder, main_impl())`).
-    (arg == 0 && call.argc == CallShape::count(1) || arg == 1 && call.argc == CallShape::count(2))
+    // (`oxide_tokio_rt::run_builder(&mut builder, main_impl())`: a `run*` entry; a
+    // `supervisor::start(handle, serve())` may spawn it on that handle).
+    (arg == 0 && call.argc == CallShape::count(1)
+        || arg == 1 && call.argc == CallShape::count(2) && name.starts_with("run"))
         && call.inline
         && !call.in_async
         && outside

@@ -14,6 +14,9 @@ pub struct CondGuard {
     pub variants: Vec<String>,
     /// Held (`Some(..)`) when the value is one of `variants`; else when it is none of them.
     pub held_when_matched: bool,
+    /// Where the tested binding is in the walker's scopes (frame, binding): a `match` on a
+    /// binding of the same name elsewhere (shadowed, a closure's parameter) is another value.
+    pub binding: Option<(usize, usize)>,
 }
 
 /// The test of `let x = if matches!(v, A | B) { None } else { Some(..) }` (either way round,
@@ -42,11 +45,16 @@ pub fn conditional_guard(init: &syn::Expr) -> Option<CondGuard> {
         return None;
     }
     let (scrutinee, pat) = split_matches(m.mac.tokens.clone())?;
+    // A local's value, whole variants: `Reset(Mode::Soft)` tests less than a `Reset(_)` arm.
+    if !scrutinee.chars().all(|c| c.is_alphanumeric() || c == '_') || !whole_variants(&pat) {
+        return None;
+    }
     let variants = variants_of(&pat)?;
     Some(CondGuard {
         scrutinee,
         variants,
         held_when_matched: some_then != negated,
+        binding: None,
     })
 }
 
@@ -112,6 +120,19 @@ fn variants_of(pat: &syn::Pat) -> Option<Vec<String>> {
         syn::Pat::Path(p) => path(&p.path).map(|v| vec![v]),
         syn::Pat::Paren(p) => variants_of(&p.pat),
         _ => None,
+    }
+}
+
+/// Every alternative names a variant whole: `E::A(_)`, `E::A(..)`, `E::B { .. }`, `E::C`.
+fn whole_variants(pat: &syn::Pat) -> bool {
+    let wild = |p: &syn::Pat| matches!(p, syn::Pat::Wild(_) | syn::Pat::Rest(_));
+    match pat {
+        syn::Pat::Or(o) => o.cases.iter().all(whole_variants),
+        syn::Pat::TupleStruct(t) => t.elems.iter().all(wild),
+        syn::Pat::Struct(s) => s.fields.iter().all(|f| wild(&f.pat)) && s.rest.is_some(),
+        syn::Pat::Path(_) => true,
+        syn::Pat::Paren(p) => whole_variants(&p.pat),
+        _ => false,
     }
 }
 
@@ -187,6 +208,14 @@ mod tests {
         let init: syn::Expr =
             syn::parse_str("if !matches!(op, Op::Write { .. }) { None } else { Some(m.lock()) }")
                 .expect("parses");
+        // A narrower test than a whole variant, or a field's value: nothing follows.
+        for narrow in [
+            "if matches!(req, Req::Reset(Mode::Soft)) { None } else { Some(m.lock()) }",
+            "if matches!(self.req, Req::Reset(_)) { None } else { Some(m.lock()) }",
+        ] {
+            let e: syn::Expr = syn::parse_str(narrow).expect("parses");
+            assert!(conditional_guard(&e).is_none(), "{narrow}");
+        }
         let g = conditional_guard(&init).expect("a conditional guard");
         assert!(g.held_when_matched);
         let arm = |s: &str| -> syn::Pat {

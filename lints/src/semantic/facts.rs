@@ -216,9 +216,6 @@ pub struct StateAccess {
     /// An atomic write whose statement the next one leaves after (`FLAG.store(true, ..);
     /// break;`): nothing on this path runs after it.
     pub then_leaves: bool,
-    /// Of those, the `bool` literal the path returns as it leaves (`stop.store(true, ..);
-    /// return true;`).
-    pub leaves_with: Option<bool>,
     /// An assignment through a guard after which the path leaves with an error (see
     /// `exit_path::error_exit_follows`): `*backoff.lock() = now + retry; .. return Err(..)`.
     pub then_errs: bool,
@@ -242,8 +239,6 @@ pub struct Decision {
     /// A leaving branch returns a `bool` (`if f.load(..) { return false }`): the caller acts on
     /// the outcome.
     pub reports_outcome: bool,
-    /// The `bool` literal that leaving branch returns.
-    pub reported: Option<bool>,
     /// A statement `if` whose branches neither leave nor hand a value on: what it decides is
     /// only the side effects of its branches.
     pub side_effects_only: bool,

@@ -34,15 +34,12 @@ const KEY_LOOKUPS: &[&str] = &["contains_key", "contains", "get", "get_key_value
 /// A constant stored right before leaving (`SHUTDOWN.store(true, ..); break;` in an error
 /// branch of a loop that polls `SHUTDOWN`, or as the last statement of a failure branch that
 /// ends the body) raises a signal on the way out: nothing after it on
-/// that path relies on having won, so it claims nothing unless the caller is told the outcome
-/// (`if f.load(..) { return false } f.store(true, ..); return true;`; not where both paths
-/// return the same `true`: a `should_stop()` that raises the flag it polls).
+/// that path relies on having won, so it claims nothing unless the caller is told the outcome.
 fn claims(cx: &CrateCx, g: &GatedAct, constant: &str) -> bool {
     let d = g.decision;
     !matches!(constant, "false" | "None" | "0")
         && !d.idents.iter().any(|i| i == constant)
-        && ((d.reports_outcome && (d.reported.is_none() || d.reported != g.act.leaves_with))
-            || (!g.act.then_leaves && cx.decides_work(g.act_file, d, g.act)))
+        && (d.reports_outcome || (!g.act.then_leaves && cx.decides_work(g.act_file, d, g.act)))
 }
 
 /// The decision also decides a write of other state that is not a constant or a timestamp

@@ -497,7 +497,6 @@ impl Walker<'_, '_> {
             in_test: self.core.in_test(),
             snippet,
             then_leaves: false,
-            leaves_with: None,
             then_errs: false,
             key: None,
         });
@@ -680,10 +679,8 @@ impl Walker<'_, '_> {
             exclusive_root,
             local,
         );
-        let leaves_with = then_leaves.then_some(self.core.then_returns).flatten();
         if let Some(a) = self.core.facts.accesses.get_mut(before) {
             a.then_leaves = then_leaves;
-            a.leaves_with = leaves_with;
         }
     }
 
@@ -772,7 +769,6 @@ impl Walker<'_, '_> {
             gated,
             memo,
             reports_outcome: false,
-            reported: None,
             side_effects_only: false,
             idents: idents.into_iter().collect(),
             assertion,

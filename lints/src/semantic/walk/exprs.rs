@@ -662,14 +662,12 @@ impl<'a, 'l> Walker<'a, 'l> {
                         || (rest.is_empty() && self.core.last_stmt_ends_body)
                     {
                         self.core.then_leaves = self.core.dropped_result;
-                        self.core.then_returns = rest.first().and_then(returned_bool);
                     }
                 }
                 self.eval(e, Mode::Value);
                 // Not left for a later call that a macro's parse puts at the same address.
                 self.core.dropped_result = 0;
                 self.core.then_leaves = 0;
-                self.core.then_returns = None;
                 self.temp_exit(level);
             }
             syn::Stmt::Macro(m) => {
@@ -719,14 +717,19 @@ impl<'a, 'l> Walker<'a, 'l> {
         let first_guard = self.core.next_guard;
         let mut v = self.eval_arg(&init.expr, offloaded);
         // `let _lifecycle = if matches!(&req, Req::Reset(_)) { None } else { Some(l.read()) };`
+        // The guard must be taken right there (not a guard held already, moved into `Some`).
         if !v.guards.is_empty()
+            && v.guards.iter().all(|&g| g >= first_guard)
             && matches!(
                 crate::semantic::syntax::strip_pat_type(&local.pat),
                 syn::Pat::Ident(_)
             )
-            && let Some(g) = crate::semantic::cond_guards::conditional_guard(&init.expr)
+            && let Some(mut g) = crate::semantic::cond_guards::conditional_guard(&init.expr)
         {
-            self.core.cond_guards.push((g, v.guards.clone()));
+            g.binding = self.core.env.locate(&g.scrutinee);
+            if g.binding.is_some() {
+                self.core.cond_guards.push((g, v.guards.clone()));
+            }
         }
         // `let run = runner.run(); .. select! { r = run => .. }`: the future the call makes is
         // awaited below, so its body runs here.
@@ -971,6 +974,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 root: Vec::new(),
             },
             syn::Expr::Assign(a) => {
+                self.forget_cond_guards(&a.left);
                 self.collect_begin();
                 let v = self.eval(&a.right, Mode::Value);
                 let value_reads = self.collect_end();
@@ -1161,6 +1165,9 @@ impl<'a, 'l> Walker<'a, 'l> {
                 Val::default()
             }
             syn::Expr::Reference(r) => {
+                if r.mutability.is_some() {
+                    self.forget_cond_guards(&r.expr);
+                }
                 let mut v = self.eval(&r.expr, Mode::Place);
                 // `peek(&stream.get())`: a guard a crate fn returns, borrowed as a temporary
                 // until the end of the statement.
@@ -1715,6 +1722,16 @@ impl<'a, 'l> Walker<'a, 'l> {
     fn eval_method_call(&mut self, mc: &syn::ExprMethodCall) -> Val {
         let awaited = std::mem::take(&mut self.core.awaited_call) == mc as *const _ as usize;
         let name = mc.method.to_string();
+        if !self.core.cond_guards.is_empty()
+            && !matches!(
+                name.as_str(),
+                "clone" | "as_ref" | "as_str" | "to_string" | "to_owned" | "borrow" | "len"
+            )
+            && !name.starts_with("is_")
+        {
+            // It may change the value's kind (`request.upgrade()` on `&mut self`).
+            self.forget_cond_guards(&mc.receiver);
+        }
         if mc.args.len() == 1 && matches!(name.as_str(), "push" | "push_back" | "push_front") {
             self.note_pushed_element(&mc.receiver, &mc.args[0]);
         }
@@ -2258,6 +2275,16 @@ impl<'a, 'l> Walker<'a, 'l> {
         Val::default()
     }
 
+    /// A binding assigned, lent mutably or handed to a method: a conditional guard's test of
+    /// it (see `cond_guards`) no longer says what kind it is.
+    fn forget_cond_guards(&mut self, place: &syn::Expr) {
+        if let syn::Expr::Path(p) = peel(place)
+            && let Some(name) = p.path.get_ident()
+        {
+            self.core.cond_guards.retain(|(g, _)| *name != g.scrutinee);
+        }
+    }
+
     /// `let mut jobs = Vec::with_capacity(n); .. jobs.push(Job::Local(spec));`: a local vector
     /// made without its element type takes the type of what is pushed first, so `for job in
     /// jobs { job.run().await }` calls `Job`'s `run`.
@@ -2715,7 +2742,6 @@ impl<'a, 'l> Walker<'a, 'l> {
                 && let Some(d) = self.core.facts.decisions.last_mut()
             {
                 d.reports_outcome = true;
-                d.reported = i.then_branch.stmts.iter().find_map(returned_bool);
             }
             if !then_leaves
                 && !else_leaves
@@ -2738,6 +2764,21 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     fn eval_match(&mut self, m: &syn::ExprMatch) -> Val {
+        // Guards held only for some kinds of the value matched on (the same binding, not
+        // assigned or lent mutably since).
+        let cond_guards: Vec<_> = match self.core.cond_guards.is_empty() {
+            true => Vec::new(),
+            false => {
+                let scrutinee = crate::semantic::cond_guards::scrutinee_text(&m.expr);
+                let at = self.core.env.locate(&scrutinee);
+                self.core
+                    .cond_guards
+                    .iter()
+                    .filter(|(g, _)| g.scrutinee == scrutinee && g.binding == at)
+                    .cloned()
+                    .collect()
+            }
+        };
         self.collect_begin();
         let v = self.eval(&m.expr, Mode::Place);
         let reads = self.collect_end();
@@ -2753,19 +2794,6 @@ impl<'a, 'l> Walker<'a, 'l> {
         let mut out = Flow::unreachable();
         let mut guards = Vec::new();
         let match_end = range_of(m.brace_token.span.close()).1;
-        // Guards held only for some kinds of the value matched on.
-        let cond_guards: Vec<_> = match self.core.cond_guards.is_empty() {
-            true => Vec::new(),
-            false => {
-                let scrutinee = crate::semantic::cond_guards::scrutinee_text(&m.expr);
-                self.core
-                    .cond_guards
-                    .iter()
-                    .filter(|(g, _)| g.scrutinee == scrutinee)
-                    .cloned()
-                    .collect()
-            }
-        };
         for arm in &m.arms {
             // `#[cfg(test)] Options::Test { .. } => ..`: an arm only test builds have.
             let test_only = arm.attrs.iter().any(super::items::is_cfg_test);
@@ -3114,7 +3142,11 @@ impl<'a, 'l> Walker<'a, 'l> {
                     _ => None,
                 };
                 if let Some(e) = expanded {
-                    self.core.macro_budget -= 1;
+                    // Only nested expansions spend it: a file's own invocations are as many
+                    // as it has.
+                    if self.core.macro_depth > 0 {
+                        self.core.macro_budget -= 1;
+                    }
                     self.core.macro_depth += 1;
                     let v = self.eval(&e, Mode::Value);
                     self.core.macro_depth -= 1;
@@ -3357,20 +3389,6 @@ fn is_compound_assign(op: &syn::BinOp) -> bool {
 }
 
 /// The value a leaving block returns, if it says: `return Err(..)`, `return false`.
-/// `return true;`, `return false`: the literal.
-fn returned_bool(s: &syn::Stmt) -> Option<bool> {
-    match s {
-        syn::Stmt::Expr(syn::Expr::Return(r), _) => match r.expr.as_deref().map(peel) {
-            Some(syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Bool(b),
-                ..
-            })) => Some(b.value),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 fn returned(b: &syn::Block) -> Option<&syn::Expr> {
     b.stmts.iter().find_map(|s| match s {
         syn::Stmt::Expr(syn::Expr::Return(r), _) => r.expr.as_deref(),

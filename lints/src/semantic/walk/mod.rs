@@ -166,7 +166,7 @@ pub struct Core<'a> {
     pub(crate) local_macros:
         rustc_hash::FxHashMap<String, Option<crate::semantic::local_macros::LocalMacro>>,
     pub(crate) macro_depth: u32,
-    /// Expansions left for the file (see `local_macros`).
+    /// Nested expansions left for the file (see `local_macros`).
     pub(crate) macro_budget: u32,
     /// Fns other than `main` that start the process (see [`crate::semantic::macros::windows_service_mains`]).
     pub(crate) entry_fns: Vec<String>,
@@ -221,8 +221,6 @@ pub struct Core<'a> {
     /// The address of a method call statement the next statement leaves after (`FLAG.store(true,
     /// ..); break;`), taken by the atomic write it makes (see `StateAccess::then_leaves`).
     pub(crate) then_leaves: usize,
-    /// The `bool` literal the statement after `then_leaves`'s returns, if any.
-    pub(crate) then_returns: Option<bool>,
     /// The blocks whose end is the end of the body being walked (a fn's or an `async` block's
     /// own block, and the branches of an `if`/`match` that is its last statement), each with
     /// whether it handles a failure (`if let Err(e) = schedule(task) { .. }`): the last
@@ -830,7 +828,6 @@ pub fn analyze_file<'a>(
         tried_await: 0,
         dropped_result: 0,
         then_leaves: 0,
-        then_returns: None,
         ending_blocks: Vec::new(),
         last_stmt_ends_body: false,
     };

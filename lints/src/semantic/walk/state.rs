@@ -154,6 +154,19 @@ impl Env {
             .any(|b| b.name != name && b.guards.contains(&g))
     }
 
+    /// Where `lookup(name)` finds its binding: (frame, binding).
+    pub fn locate(&self, name: &str) -> Option<(usize, usize)> {
+        for (fi, frame) in self.frames.iter().enumerate().rev() {
+            if let Some(bi) = frame.bindings.iter().rposition(|b| b.name == name) {
+                return Some((fi, bi));
+            }
+            if frame.boundary == Boundary::Item {
+                break;
+            }
+        }
+        None
+    }
+
     pub fn lookup_mut(&mut self, name: &str) -> Option<(usize, &mut Binding)> {
         let mut idx = None;
         for (fi, frame) in self.frames.iter().enumerate().rev() {
