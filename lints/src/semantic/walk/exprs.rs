@@ -1348,10 +1348,10 @@ impl<'a, 'l> Walker<'a, 'l> {
     }
 
     /// A method call on a trait object or a type parameter (see `FileFacts::trait_method_calls`).
-    fn note_trait_method_call(&mut self, name: &str, argc: usize, closures: u8) {
+    fn note_trait_method_call(&mut self, name: &str, argc: usize, composite: u8) {
         let key = crate::semantic::facts::call_key(
             name,
-            CallShape::method(CallShape::count(argc), closures),
+            CallShape::method(CallShape::count(argc), composite),
         );
         let key = crate::semantic::facts::scoped_key(key, self.core.in_test());
         self.core.facts.trait_method_calls.push(key);
@@ -1376,8 +1376,8 @@ impl<'a, 'l> Walker<'a, 'l> {
 
     /// A method call on a receiver of unknown type: unfollowed, and kept with its fn when it is
     /// made in place in an async body (see `FileFacts::untyped_awaits`).
-    fn note_untyped(&mut self, name: &str, argc: usize, closures: u8, span: proc_macro2::Span) {
-        let shape = CallShape::method(CallShape::count(argc), closures);
+    fn note_untyped(&mut self, name: &str, argc: usize, composite: u8, span: proc_macro2::Span) {
+        let shape = CallShape::method(CallShape::count(argc), composite);
         let in_place = self.core.body().and_then(|b| {
             (b.is_async && !b.sync_block_on && b.inline && b.flow.reachable)
                 .then_some((b.fn_id?, b.off_worker))
@@ -2003,40 +2003,40 @@ impl<'a, 'l> Walker<'a, 'l> {
 
     /// A method call whose receiver may be a workspace type (a known crate path, or a type the
     /// crate index settles); receivers of unknown or external type are not candidates.
-    /// `closures`: which arguments are closures or struct literals (see `CallShape::composite`).
+    /// `composite`: which arguments are closures or struct literals (see `CallShape::composite`).
     fn record_method_call(
         &mut self,
         receiver: TyExpr,
         name: String,
-        (argc, closures): (usize, u8),
+        (argc, composite): (usize, u8),
         span: proc_macro2::Span,
         receiver_expr: &syn::Expr,
     ) {
         match &receiver {
             TyExpr::Unknown => {
                 self.core.facts.untyped_method_calls += 1;
-                self.note_untyped(&name, argc, closures, span);
+                self.note_untyped(&name, argc, composite, span);
                 return;
             }
             TyExpr::Known(t) => match t.peel().path_str() {
                 Some(p) if p.contains("::") && !crate::semantic::types::is_external(p) => {}
                 // A trait object's (`Box<dyn Command>`) or a type parameter's method: a call of
                 // some impl's, which the graph cannot pick (see `FileFacts::trait_method_calls`).
-                None => return self.note_trait_method_call(&name, argc, closures),
+                None => return self.note_trait_method_call(&name, argc, composite),
                 // A type parameter a workspace trait bounds (`job.run(s)`, `J: Runnable`): the
                 // call graph dispatches it to that trait's impls (`Resolver::on_type_param`).
                 Some(p)
                     if self.is_type_param(p)
                         && self.core.type_bounds.iter().any(|(b, _)| b == p) => {}
                 Some(p) if !p.contains("::") => {
-                    return self.note_trait_method_call(&name, argc, closures);
+                    return self.note_trait_method_call(&name, argc, composite);
                 }
                 // Another crate's wrapper of a workspace type (`RwLockReadGuard<Svc>`, a
                 // `OnceCell<Arc<Svc>>`): through its `Deref` the method may be the type's own.
                 _ if holds_workspace_type(t) => {
                     return self.note_unfollowed(
                         &name,
-                        CallShape::method(CallShape::count(argc), closures),
+                        CallShape::method(CallShape::count(argc), composite),
                     );
                 }
                 _ => return,
@@ -2053,7 +2053,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         if self.core.facts.calls.len() > before
             && let Some(site) = self.core.facts.calls.last_mut()
         {
-            site.composite_args = closures;
+            site.composite_args = composite;
         }
     }
 
@@ -2319,13 +2319,14 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             _ => None,
         };
-        let elem = match self.core.ty_of(value) {
-            TyExpr::Known(t) => t,
-            TyExpr::Made(m) => match variant_of(&m) {
-                Some(t) => t,
-                None => return,
-            },
-            m => match variant_of(&m) {
+        let ty = self.core.ty_of(value);
+        let made = match &ty {
+            TyExpr::Made(m) => m.as_ref(),
+            other => other,
+        };
+        let elem = match made {
+            TyExpr::Known(t) => t.clone(),
+            other => match variant_of(other) {
                 Some(t) => t,
                 None => return,
             },
