@@ -903,9 +903,9 @@ pub fn runs_to_end_at_once(block: &syn::Block) -> bool {
 }
 
 /// The `async { .. }` block an awaited expression is, written in place (`async { .. }.await`,
-/// also `.instrument(span)`ed, `boxed`, `fuse`d or `Box::pin`ned, or returned by a closure a span runs in
-/// place: `span.in_scope(|| async { .. }).await`): its body runs right there, as part of the
-/// awaiting body.
+/// also `.instrument(span)`ed, `boxed`, `fuse`d or `Box::pin`ned, or returned by a closure a
+/// span runs in place: `span.in_scope(|| async { .. }).await`): its body runs right there, as
+/// part of the awaiting body.
 pub fn awaited_block(e: &syn::Expr) -> Option<&syn::ExprAsync> {
     match peel_future_adapters(e) {
         syn::Expr::Async(ab) => Some(ab),

@@ -145,7 +145,6 @@ impl Env {
         None
     }
 
-    /// The frame that holds the nearest binding of `name`, with the binding.
     /// Whether a binding other than `name` holds guard `g` (it was moved there).
     pub fn held_by_other(&self, name: &str, g: GuardId) -> bool {
         self.frames
@@ -167,18 +166,9 @@ impl Env {
         None
     }
 
+    /// The frame that holds the nearest binding of `name`, with the binding.
     pub fn lookup_mut(&mut self, name: &str) -> Option<(usize, &mut Binding)> {
-        let mut idx = None;
-        for (fi, frame) in self.frames.iter().enumerate().rev() {
-            if let Some(bi) = frame.bindings.iter().rposition(|b| b.name == name) {
-                idx = Some((fi, bi));
-                break;
-            }
-            if frame.boundary == Boundary::Item {
-                break;
-            }
-        }
-        let (fi, bi) = idx?;
+        let (fi, bi) = self.locate(name)?;
         Some((fi, &mut self.frames[fi].bindings[bi]))
     }
 }
