@@ -135,3 +135,22 @@ fn a_member_named_only_in_a_call_path_is_followed() {
         "{json:#}"
     );
 }
+
+/// A daemon whose `main` starts the router member through `block_on`: the router's start runs
+/// off the workers though every step of the way hides it — an `extern crate router as engine;`
+/// in a fn body, an `async_exec` with a `#[cfg]`-gated developer-build twin, and entry points
+/// that return `AssertUnwindSafe(run::start(dir)).catch_unwind().map_err(..).unwrap_or_else(Err)
+/// .boxed()`. The reload the daemon spawns runs on a worker.
+#[test]
+fn startup_through_an_extern_crate_alias_a_cfg_twin_and_a_boxed_entry_point() {
+    let json = workspace_report("blocking_fs_in_async");
+    assert_eq!(
+        sites_in(&json, "router/src/run.rs"),
+        vec![(
+            "router/src/run.rs".to_string(),
+            12,
+            "blocking_fs_in_async".to_string()
+        )],
+        "{json:#}"
+    );
+}

@@ -265,7 +265,7 @@
 //!   `BASE64_STANDARD.decode(s)`), comparisons that say no with an `Err`
 //!   (`bin.strip_prefix(dir)`: not under `dir`; `t.duration_since(UNIX_EPOCH)`: `t` is
 //!   earlier; `schema.index_of(col)` on a receiver named for a schema or its fields: no such
-//!   column; not after an earlier `.ok()?` of a real failure in the same chain,
+//!   column; `socket.peer_addr()`: not connected, no address to show; not after an earlier `.ok()?` of a real failure in the same chain,
 //!   `fs::metadata(p).ok()?.modified().ok()?.duration_since(UNIX_EPOCH).ok()`), but not
 //!   `User::try_from(&row)`: a record that fails to
 //!   decode is data lost), also given as a function value before the filter

@@ -231,9 +231,10 @@ const NO_EDGE: u32 = u32::MAX;
 /// (see [`CallSite::branch`]).
 type StartingCall = (u32, (u32, u32));
 
-/// What a key names: one body; several, each under a `#[cfg]` of its own (a platform's or a
-/// feature's version of one fn: a call reaches whichever the build picks, so each is
-/// followed); or several otherwise (ambiguous, resolves to nothing).
+/// What a key names: one body; several, each under a `#[cfg]` of its own, or all but one so
+/// (a platform's or a feature's version of one fn, also beside the default version when that
+/// feature's build is one that does not compile the two together: a call reaches whichever the
+/// build picks, so each is followed); or several otherwise (ambiguous, resolves to nothing).
 #[derive(Clone)]
 enum Slot {
     One(u32),
@@ -241,6 +242,18 @@ enum Slot {
     /// Bodies under one key no `#[cfg]` tells apart (`TryFrom<A>` and `TryFrom<&A>` for one
     /// type): a call of the key may be any of them.
     Many(Vec<u32>),
+}
+
+/// How a body under a shared key may stand beside the others (see [`Slot`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    /// Under a `#[cfg]` of its own.
+    Cfg,
+    /// No `#[cfg]`: a free fn or an inherent method, one build's version at most beside
+    /// `#[cfg]`-gated ones (two such bodies under one path would not compile together).
+    Plain,
+    /// No `#[cfg]`, in a trait impl: an inherent method of the same name is no alternative.
+    TraitImpl,
 }
 
 /// Two `#[cfg]` predicates (as `FnDef::cfg` spells them) no build satisfies both of: one is
@@ -265,12 +278,11 @@ fn cfg_excludes(own: &str, theirs: &str, same_crate: bool) -> bool {
                 .any(|p| p.contains("feature") || p.contains("test")))
 }
 
-/// `gated`: whether `node` carries a `#[cfg]` of its own (see [`FnDef::cfg`]).
 fn insert(
     map: &mut FxHashMap<(usize, String), Slot>,
     key: (usize, String),
     node: u32,
-    gated: impl Fn(u32) -> bool,
+    gate: impl Fn(u32) -> Gate,
 ) {
     use std::collections::hash_map::Entry;
     match map.entry(key) {
@@ -278,9 +290,21 @@ fn insert(
             v.insert(Slot::One(node));
         }
         Entry::Occupied(mut o) => {
+            let (new, plain) = (gate(node), |n: &u32| gate(*n) == Gate::Plain);
             let next = match o.get_mut() {
-                Slot::One(a) if gated(*a) && gated(node) => Slot::Alternatives(vec![*a, node]),
-                Slot::Alternatives(v) if gated(node) => {
+                Slot::One(a)
+                    if matches!(
+                        (gate(*a), new),
+                        (Gate::Cfg, Gate::Cfg)
+                            | (Gate::Cfg, Gate::Plain)
+                            | (Gate::Plain, Gate::Cfg)
+                    ) =>
+                {
+                    Slot::Alternatives(vec![*a, node])
+                }
+                Slot::Alternatives(v)
+                    if new == Gate::Cfg || (new == Gate::Plain && !v.iter().any(plain)) =>
+                {
                     v.push(node);
                     return;
                 }
@@ -689,7 +713,7 @@ enum Resolution {
 /// `fn main() { oxide_tokio_rt::run(run()) }`: the future a sync `main` hands, as the only
 /// argument (or, to a `run*` entry, the second after a runtime builder: `run_builder(&mut
 /// builder, run())`), to a fn of a crate outside the workspace that is no spawn nor a
-/// one-thread runtime's entry ([`runs_on_one_thread`]). Another crate's entry
+/// one-thread runtime's entry (see [`crate::semantic::syntax::runner_entry`]). Another crate's entry
 /// wrapper builds a runtime and runs the future with its `block_on` on the main thread (what
 /// else could a sync `main` do with it?), as a workspace helper that does so is followed to
 /// (see [`FnDef::block_on_params`]). `workspace(path)`: the path may name a member's item.
@@ -705,40 +729,24 @@ fn outside_runner_in_main(
     let Callee::Path(path) = &call.callee else {
         return false;
     };
-    let name = crate::semantic::syntax::last_segment(path);
     let outside = match sites.get(outer as usize) {
         Some(Some(Resolution::External)) => true,
         Some(None) => path.starts_with(|c: char| c.is_ascii_lowercase()) && !workspace(path),
         _ => false,
     };
-    // The future is the runner's only argument, or the last after its builder
-    // (`oxide_tokio_rt::run_builder(&mut builder, main_impl())`: a `run*` entry; a
-    // `supervisor::start(handle, serve())` may spawn it on that handle).
-    (arg == 0 && call.argc == CallShape::count(1)
-        || arg == 1 && call.argc == CallShape::count(2) && name.starts_with("run"))
+    let argc = match call.argc {
+        n if n == CallShape::count(1) => 1,
+        n if n == CallShape::count(2) => 2,
+        _ => return false,
+    };
+    crate::semantic::syntax::runner_entry(path, argc, arg.into())
         && call.inline
         && !call.in_async
         && outside
-        && !name.contains("spawn")
-        && !["std::", "core::", "alloc::"]
-            .iter()
-            .any(|r| path.starts_with(r))
-        && !runs_on_one_thread(path)
         && facts
             .fns
             .get(call.caller as usize)
             .is_some_and(|d| d.is_main && !d.is_async)
-}
-
-/// A runtime whose entry point runs the future and every task it spawns on the calling thread
-/// (`tokio_uring::start`, monoio's, glommio's, compio's, actix's `System`): blocking there
-/// stalls them all, as on a current-thread runtime.
-fn runs_on_one_thread(path: &str) -> bool {
-    let root = path.split("::").next().unwrap_or(path);
-    matches!(
-        root,
-        "tokio_uring" | "monoio" | "glommio" | "compio" | "actix_rt" | "actix_web" | "ntex"
-    )
 }
 
 /// Per crate (by position in `crates`), the crates that name it as a workspace member.
@@ -864,18 +872,22 @@ impl CallGraph {
                 {
                     receiverless.insert(node);
                 }
-                let gated = |n: u32| {
-                    g.nodes.get(n as usize).is_some_and(|r| {
+                let gate = |n: u32| {
+                    let def = g.nodes.get(n as usize).and_then(|r| {
                         g.pos
                             .get(&r.krate)
                             .and_then(|&c| crates.get(c)?.cx.files.get(r.file))
                             .and_then(|f| f.fns.get(r.func as usize))
-                            .is_some_and(|d| d.cfg.is_some())
-                    })
+                    });
+                    match def {
+                        Some(d) if d.cfg.is_some() => Gate::Cfg,
+                        Some(d) if d.trait_path.is_none() => Gate::Plain,
+                        _ => Gate::TraitImpl,
+                    }
                 };
-                insert(&mut by_key, (ci.id, key), node, gated);
+                insert(&mut by_key, (ci.id, key), node, gate);
                 if let Some(t) = trait_key {
-                    insert(&mut by_trait, (ci.id, t), node, gated);
+                    insert(&mut by_trait, (ci.id, t), node, gate);
                 }
                 match dispatched {
                     Some((key, true)) => method_impls.entry(key).or_default().push(node),

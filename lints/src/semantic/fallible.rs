@@ -157,6 +157,9 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
         // `now.duration_since(UNIX_EPOCH).ok()`: `SystemTime::duration_since`'s `Err` only says
         // the other time is later (a clock set before 1970), a comparison of two times.
         || op == "duration_since"
+        // `socket.peer_addr().ok()`: the `Err` is "not connected" (`ENOTCONN`: the peer left or
+        // never was), which is the accessor's "no address" answer.
+        || op == "peer_addr"
         // `NotNan::new(x)`, `NonZeroU64::new(n)`: validating constructors.
         || (op == "new" && ty.is_some())
         || (op == "try_from" && ty.is_some_and(|t| PRIMITIVES.contains(&t)))

@@ -747,6 +747,17 @@ fn declare(item: &syn::Item, scope: &mut Scope) {
                 scope.cfg_names.extend(added);
             }
         }
+        // `extern crate tuwunel_router as router;` (also in a fn body): an import of the crate.
+        syn::Item::ExternCrate(e) => {
+            if let Some((_, alias)) = &e.rename {
+                let target = if e.ident == "self" {
+                    "crate".to_string()
+                } else {
+                    e.ident.to_string()
+                };
+                scope.names.insert(alias.to_string(), target);
+            }
+        }
         syn::Item::Macro(m) => {
             if let Some(items) = super::macros::cfg_block_items(&m.mac) {
                 for it in &items {
@@ -852,6 +863,13 @@ mod tests {
         assert_eq!(resolve(&s, "Mutex::new"), "std::sync::Mutex::new");
         assert_eq!(resolve(&s, "AsyncMutex"), "tokio::sync::Mutex");
         assert_eq!(resolve(&s, "drop"), "std::mem::drop");
+    }
+
+    #[test]
+    fn extern_crate_aliases() {
+        let s = scopes("extern crate tuwunel_router as router; extern crate self as app;");
+        assert_eq!(resolve(&s, "router::start"), "tuwunel_router::start");
+        assert_eq!(resolve(&s, "app::config::load"), "crate::config::load");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use syn::visit::Visit;
 
-use super::syntax::{peel, peel_future_adapters};
+use super::syntax::{peel, peel_future_adapters_marked};
 
 /// What [`returned_futures`] finds: `async` blocks by the address of their `syn::ExprAsync`,
 /// calls by their expression.
@@ -43,8 +43,8 @@ pub fn returned_futures<'a>(sig: &syn::Signature, block: &'a syn::Block) -> Retu
 
 fn value<'a>(e: &'a syn::Expr, wrapped: bool, out: &mut Returned<'a>) {
     let bare = peel(e);
-    let inner = peel_future_adapters(bare);
-    let wrapped = wrapped || !std::ptr::eq(inner, bare);
+    let (inner, marked) = peel_future_adapters_marked(bare);
+    let wrapped = wrapped || marked;
     match inner {
         syn::Expr::Async(ab) => out.blocks.push(ab as *const syn::ExprAsync as usize),
         syn::Expr::Match(m) => {

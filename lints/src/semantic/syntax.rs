@@ -68,6 +68,33 @@ pub fn is_block_on_path(path: &str) -> bool {
         || (name.ends_with("_block_on") && path.contains("::") && !path.starts_with("crate::"))
 }
 
+/// Another crate's entry point that a sync `main` hands its future to, which builds a runtime
+/// and runs the future with its `block_on` on the calling thread (`oxide_tokio_rt::run(run())`):
+/// the future is its only argument, or the second after a runtime builder to a `run*` entry
+/// (`run_builder(&mut builder, run())`; a `supervisor::start(handle, serve())` may spawn it on
+/// that handle); no spawn, nothing of std, and no runtime that runs every task on the calling
+/// thread ([`runs_on_one_thread`]). `arg`: the future's position among `argc` arguments.
+pub fn runner_entry(path: &str, argc: usize, arg: usize) -> bool {
+    let name = last_segment(path);
+    (argc == 1 && arg == 0 || argc == 2 && arg == 1 && name.starts_with("run"))
+        && !name.contains("spawn")
+        && !["std::", "core::", "alloc::"]
+            .iter()
+            .any(|r| path.starts_with(r))
+        && !runs_on_one_thread(path)
+}
+
+/// A runtime whose entry point runs the future and every task it spawns on the calling thread
+/// (`tokio_uring::start`, monoio's, glommio's, compio's, actix's `System`): blocking there
+/// stalls them all, as on a current-thread runtime.
+fn runs_on_one_thread(path: &str) -> bool {
+    let root = path.split("::").next().unwrap_or(path);
+    matches!(
+        root,
+        "tokio_uring" | "monoio" | "glommio" | "compio" | "actix_rt" | "actix_web" | "ntex"
+    )
+}
+
 /// A clock read by its resolved path: `now`/`now_utc` of a clock or timestamp type
 /// (`std::time::SystemTime::now`, `chrono::Utc::now`, `time::OffsetDateTime::now_utc`).
 pub fn is_clock_read(path: &str) -> bool {
@@ -488,27 +515,59 @@ const FUTURE_ADAPTERS: &[&str] = &[
     "fuse",
 ];
 
+/// Combinators of futures' `FutureExt`/`TryFutureExt` whose future polls the one it wraps in
+/// place, and the `AssertUnwindSafe(..)` a `catch_unwind` needs: `AssertUnwindSafe(run(s))
+/// .catch_unwind().map_err(Error::from_panic).unwrap_or_else(Err).boxed()`. Their names are
+/// `Result`'s and `Option`'s too, so they mark no future by themselves (see
+/// [`peel_future_adapters_marked`]).
+const FUTURE_COMBINATORS: &[&str] = &[
+    "catch_unwind",
+    "map_err",
+    "map_ok",
+    "err_into",
+    "ok_into",
+    "inspect_err",
+    "inspect_ok",
+    "unwrap_or_else",
+];
+
 /// The future under adapters that poll it right where they are polled: tracing's
-/// `run().instrument(span)` (see [`FUTURE_ADAPTERS`]), `Box::pin(run())`.
+/// `run().instrument(span)` (see [`FUTURE_ADAPTERS`]), `Box::pin(run())`, and the
+/// [`FUTURE_COMBINATORS`]. For an expression known to be a future (awaited, handed over as one).
 pub fn peel_future_adapters(e: &syn::Expr) -> &syn::Expr {
+    peel_future_adapters_marked(e).0
+}
+
+/// [`peel_future_adapters`], and whether an adapter that only futures have (`boxed()`,
+/// `instrument(..)`, `Box::pin(..)`) was peeled: what makes a value a future where nothing else
+/// says so.
+pub fn peel_future_adapters_marked(e: &syn::Expr) -> (&syn::Expr, bool) {
     let mut e = peel(e);
+    let mut marked = false;
     loop {
         e = match e {
             syn::Expr::MethodCall(mc)
                 if mc.args.len() <= 1
                     && FUTURE_ADAPTERS.contains(&mc.method.to_string().as_str()) =>
             {
+                marked = true;
                 peel(&mc.receiver)
             }
-            syn::Expr::Call(c)
-                if c.args.len() == 1
-                    && path_segments(&c.func).is_some_and(|s| {
-                        s.len() >= 2 && s[s.len() - 2] == "Box" && s[s.len() - 1] == "pin"
-                    }) =>
+            syn::Expr::MethodCall(mc)
+                if mc.args.len() <= 1
+                    && FUTURE_COMBINATORS.contains(&mc.method.to_string().as_str()) =>
             {
-                peel(&c.args[0])
+                peel(&mc.receiver)
             }
-            other => return other,
+            syn::Expr::Call(c) if c.args.len() == 1 => match path_segments(&c.func) {
+                Some(s) if s.len() >= 2 && s[s.len() - 2] == "Box" && s[s.len() - 1] == "pin" => {
+                    marked = true;
+                    peel(&c.args[0])
+                }
+                Some(s) if s.last().is_some_and(|l| l == "AssertUnwindSafe") => peel(&c.args[0]),
+                _ => return (e, marked),
+            },
+            other => return (other, marked),
         };
     }
 }

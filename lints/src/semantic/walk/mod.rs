@@ -471,7 +471,30 @@ impl<'a> Core<'a> {
         runtime: Option<&syn::Expr>,
     ) {
         let Some(body) = self.body() else { return };
-        if !crate::semantic::syntax::is_block_on_path(callee) || body.is_async {
+        if body.is_async {
+            return;
+        }
+        if !crate::semantic::syntax::is_block_on_path(callee) {
+            // `oxide_tokio_rt::run(async { .. })` in a sync `main`: another crate's runner
+            // (see `syntax::runner_entry`) drives main's own block on the main thread.
+            let outside = callee.contains("::")
+                && callee.starts_with(|c: char| c.is_ascii_lowercase())
+                && !["crate::", "self::", "super::"]
+                    .iter()
+                    .any(|p| callee.starts_with(p));
+            if runtime.is_none()
+                && outside
+                && body.inline
+                && let Some((k, syn::Expr::Async(ab))) = args
+                    .iter()
+                    .map(crate::semantic::syntax::peel)
+                    .enumerate()
+                    .last()
+                && crate::semantic::syntax::runner_entry(callee, args.len(), k)
+                && self.in_sync_main()
+            {
+                self.block_on_block = Some((ab as *const syn::ExprAsync as usize, true, false));
+            }
             return;
         }
         // On any thread of its own (a `thread::spawn` closure's too); in place in its fn only
