@@ -74,7 +74,12 @@
 //!   acquisition of the same lock while a guard still alive at the write is held
 //!   (double-checked locking behind a dedicated lock: `let _g = self.reconnect_lock.lock().await;`
 //!   then the same check, then the write: the first check was a fast path). A second `load` of an atomic re-checks nothing: the value can
-//!   change right after it too;
+//!   change right after it too; but an atomic flag that is the fast path of a lock is no claim:
+//!   `if self.full.load(..) { return } let mut fetched = self.fetched.lock(); if
+//!   fetched.contains(r) { return } ..; if fetched.len() == total { self.full.store(true, ..) }`
+//!   re-checks the locked state under a guard still alive at the store, and decides the store
+//!   from it (two such conditions gate the store): racers take turns under the guard and each
+//!   re-decides, so the flag only records what the locked state says;
 //! - a write that decides each element for itself under its own guard and changes nothing
 //!   when run again: `retain(..)` by a predicate over the element alone (a reap,
 //!   `drivers.retain(|d| !d.is_gone())`), `sort*`, `dedup*`. It relies on nothing the earlier

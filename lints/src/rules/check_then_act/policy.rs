@@ -135,6 +135,36 @@ fn claiming_check(g: &GatedAct) -> bool {
     in_then != negated
 }
 
+/// `if self.full.load(..) { return } let mut fetched = self.fetched.lock(); if
+/// fetched.contains(r) { return } .. if fetched.len() == total { self.full.store(true, ..) }`:
+/// double-checked locking with the flag as its fast path. Under a guard alive at the store, one
+/// condition re-checks the locked state before the work and another decides the store from
+/// it: racers that passed the load take turns under that guard and each re-decides, so the
+/// flag only records what the locked state says.
+fn latched_under_guard(cx: &CrateCx, g: &GatedAct) -> bool {
+    let Some(file) = cx.files.get(g.act_file) else {
+        return false;
+    };
+    let w = g.act;
+    let reads_held_guard = |d: &crate::semantic::Decision| {
+        d.reads.iter().any(|&a| {
+            file.accesses.get(a as usize).is_some_and(
+                |a| matches!(a.target, AccessTarget::Guard(id) if w.held.contains(&id)),
+            )
+        })
+    };
+    file.decisions
+        .iter()
+        .filter(|d| {
+            !std::ptr::eq(*d, g.decision)
+                && d.body == w.body
+                && d.gates(&w.region)
+                && reads_held_guard(d)
+        })
+        .count()
+        >= 2
+}
+
 pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Option<Act> {
     let (d, r, w) = (g.decision, g.check, g.act);
     if cx.unshared_local(g)
@@ -220,6 +250,7 @@ pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Optio
             }
             match w.op.as_str() {
                 "store" => match &w.written {
+                    Written::Constant(_) if latched_under_guard(cx, g) => None,
                     Written::Constant(c) => claims(cx, g, c).then_some(Act::Claim),
                     _ => {
                         let file = cx.files.get(g.act_file)?;
