@@ -140,10 +140,12 @@ fn a_member_named_only_in_a_call_path_is_followed() {
 /// off the workers though every step of the way hides it — an `extern crate router as engine;`
 /// in a fn body, an `async_exec` with a `#[cfg]`-gated developer-build twin, and entry points
 /// that return `AssertUnwindSafe(run::start(dir)).catch_unwind().map_err(..).unwrap_or_else(Err)
-/// .boxed()`. The reload the daemon spawns runs on a worker.
+/// .boxed()`. The reload the daemon spawns runs on a worker; the `#[cfg(FALSE)]` twin of the
+/// interval it reads there is compiled out, so no call reaches its file read.
 #[test]
 fn startup_through_an_extern_crate_alias_a_cfg_twin_and_a_boxed_entry_point() {
     let json = workspace_report("blocking_fs_in_async");
+    assert_eq!(sites_in(&json, "daemon/src/lib.rs"), vec![], "{json:#}");
     assert_eq!(
         sites_in(&json, "router/src/run.rs"),
         vec![(

@@ -231,10 +231,10 @@ const NO_EDGE: u32 = u32::MAX;
 /// (see [`CallSite::branch`]).
 type StartingCall = (u32, (u32, u32));
 
-/// What a key names: one body; several, each under a `#[cfg]` of its own, or all but one so
-/// (a platform's or a feature's version of one fn, also beside the default version when that
-/// feature's build is one that does not compile the two together: a call reaches whichever the
-/// build picks, so each is followed); or several otherwise (ambiguous, resolves to nothing).
+/// What a key names: one body; several, each under a `#[cfg]` of its own, or free fns of one
+/// path all but one so (a platform's or a feature's version of one fn, also beside the default
+/// version that such a build must leave out: a call reaches whichever the build picks, so each
+/// is followed; see [`alternatives`]); or several otherwise (ambiguous, resolves to nothing).
 #[derive(Clone)]
 enum Slot {
     One(u32),
@@ -247,13 +247,15 @@ enum Slot {
 /// How a body under a shared key may stand beside the others (see [`Slot`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Gate {
-    /// Under a `#[cfg]` of its own.
-    Cfg,
-    /// No `#[cfg]`: a free fn or an inherent method, one build's version at most beside
-    /// `#[cfg]`-gated ones (two such bodies under one path would not compile together).
-    Plain,
-    /// No `#[cfg]`, in a trait impl: an inherent method of the same name is no alternative.
-    TraitImpl,
+    /// Under a `#[cfg]` of its own: `free` when it is a free fn (no impl).
+    Cfg { free: bool },
+    /// No `#[cfg]`, a free fn: at most one build's version beside `#[cfg]`-gated free fns of
+    /// its path (two free fns of one path do not compile together; methods of one name may
+    /// sit in impls of different type arguments, so they are no such pair).
+    PlainFree,
+    /// Anything else: a method without a `#[cfg]`, or a body kept compiled out
+    /// (`#[cfg(any())]`, `#[cfg(FALSE)]`).
+    Other,
 }
 
 /// Two `#[cfg]` predicates (as `FnDef::cfg` spells them) no build satisfies both of: one is
@@ -278,6 +280,21 @@ fn cfg_excludes(own: &str, theirs: &str, same_crate: bool) -> bool {
                 .any(|p| p.contains("feature") || p.contains("test")))
 }
 
+/// Bodies that are versions of one fn, each build compiling at most one: all under a `#[cfg]`,
+/// or free fns of one path of which one has none.
+fn alternatives(gates: impl IntoIterator<Item = Gate>) -> bool {
+    let (mut plain, mut methods) = (0, 0);
+    for g in gates {
+        match g {
+            Gate::Other => return false,
+            Gate::PlainFree => plain += 1,
+            Gate::Cfg { free: false } => methods += 1,
+            Gate::Cfg { free: true } => {}
+        }
+    }
+    plain == 0 || (plain == 1 && methods == 0)
+}
+
 fn insert(
     map: &mut FxHashMap<(usize, String), Slot>,
     key: (usize, String),
@@ -290,20 +307,12 @@ fn insert(
             v.insert(Slot::One(node));
         }
         Entry::Occupied(mut o) => {
-            let (new, plain) = (gate(node), |n: &u32| gate(*n) == Gate::Plain);
             let next = match o.get_mut() {
-                Slot::One(a)
-                    if matches!(
-                        (gate(*a), new),
-                        (Gate::Cfg, Gate::Cfg)
-                            | (Gate::Cfg, Gate::Plain)
-                            | (Gate::Plain, Gate::Cfg)
-                    ) =>
-                {
+                Slot::One(a) if alternatives([gate(*a), gate(node)]) => {
                     Slot::Alternatives(vec![*a, node])
                 }
                 Slot::Alternatives(v)
-                    if new == Gate::Cfg || (new == Gate::Plain && !v.iter().any(plain)) =>
+                    if alternatives(v.iter().chain([&node]).map(|n| gate(*n))) =>
                 {
                     v.push(node);
                     return;
@@ -880,9 +889,19 @@ impl CallGraph {
                             .and_then(|f| f.fns.get(r.func as usize))
                     });
                     match def {
-                        Some(d) if d.cfg.is_some() => Gate::Cfg,
-                        Some(d) if d.trait_path.is_none() => Gate::Plain,
-                        _ => Gate::TraitImpl,
+                        // Code kept compiled out: `#[cfg(any())]`, `#[cfg(FALSE)]`.
+                        Some(d)
+                            if d.cfg.as_deref().is_some_and(|c| {
+                                matches!(c, "any()" | "FALSE" | "false" | "never" | "disabled")
+                            }) =>
+                        {
+                            Gate::Other
+                        }
+                        Some(d) if d.cfg.is_some() => Gate::Cfg {
+                            free: d.owner.is_none(),
+                        },
+                        Some(d) if d.owner.is_none() => Gate::PlainFree,
+                        _ => Gate::Other,
                     }
                 };
                 insert(&mut by_key, (ci.id, key), node, gate);

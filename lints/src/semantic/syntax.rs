@@ -84,6 +84,39 @@ pub fn runner_entry(path: &str, argc: usize, arg: usize) -> bool {
         && !runs_on_one_thread(path)
 }
 
+/// The `async` block (its address) that a sync `main`'s last statement or value hands to a
+/// call as its last argument (`oxide_tokio_rt::run(async { .. })`, also under `?`, `return`,
+/// `.unwrap()`/`.expect(..)`); 0 if there is none. A call of a type's constructor
+/// (`Either::Left(async { .. })`) hands nothing to run.
+pub fn main_runner_block(block: &syn::Block) -> usize {
+    let Some(syn::Stmt::Expr(last, _)) = block.stmts.last() else {
+        return 0;
+    };
+    let mut e = peel(last);
+    loop {
+        e = match e {
+            syn::Expr::Try(t) => peel(&t.expr),
+            syn::Expr::Return(syn::ExprReturn { expr: Some(v), .. }) => peel(v),
+            syn::Expr::MethodCall(mc)
+                if matches!(mc.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
+                peel(&mc.receiver)
+            }
+            _ => break,
+        };
+    }
+    let syn::Expr::Call(c) = e else { return 0 };
+    let lowercase_fn = path_segments(&c.func).is_some_and(|s| {
+        s.len() >= 2
+            && s.last()
+                .is_some_and(|l| l.starts_with(|ch: char| ch.is_ascii_lowercase()))
+    });
+    match c.args.last().map(peel) {
+        Some(syn::Expr::Async(ab)) if lowercase_fn => ab as *const syn::ExprAsync as usize,
+        _ => 0,
+    }
+}
+
 /// A runtime whose entry point runs the future and every task it spawns on the calling thread
 /// (`tokio_uring::start`, monoio's, glommio's, compio's, actix's `System`): blocking there
 /// stalls them all, as on a current-thread runtime.
@@ -538,9 +571,9 @@ pub fn peel_future_adapters(e: &syn::Expr) -> &syn::Expr {
     peel_future_adapters_marked(e).0
 }
 
-/// [`peel_future_adapters`], and whether an adapter that only futures have (`boxed()`,
-/// `instrument(..)`, `Box::pin(..)`) was peeled: what makes a value a future where nothing else
-/// says so.
+/// [`peel_future_adapters`], and whether a [`FUTURE_ADAPTERS`] method (`boxed()`,
+/// `instrument(..)`: named for futures and streams, not for `Result`s) or `Box::pin(..)` was
+/// peeled: what marks a returned value as a future where nothing else says so.
 pub fn peel_future_adapters_marked(e: &syn::Expr) -> (&syn::Expr, bool) {
     let mut e = peel(e);
     let mut marked = false;

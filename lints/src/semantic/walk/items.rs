@@ -945,6 +945,9 @@ impl<'a, 'l> Walker<'a, 'l> {
         let allows_before = self.core.clippy_allows;
         self.core.clippy_allows |= crate::semantic::syntax::await_holding_allows(attrs);
         let async_main = is_async && sig.ident == "main" && self.core.items.len() == 1;
+        if is_main && !is_async && !runtime_entry {
+            self.core.main_runner_block = crate::semantic::syntax::main_runner_block(block);
+        }
         self.core.entering_fn = Some(fn_id);
         self.enter_body(is_async || runtime_entry, async_main, Boundary::Item, true);
         if runtime_entry && let Some(b) = self.core.bodies.last_mut() {

@@ -141,6 +141,9 @@ pub struct Core<'a> {
     /// startup, like the body of an `async fn main`), and whether the block runs off the
     /// runtime's workers (see [`Core::note_block_on`]). Taken by the walk of that block.
     pub(crate) block_on_block: Option<(usize, bool, bool)>,
+    /// The address of the `async` block a sync `main` hands another crate's runner as its
+    /// last statement or value (see `syntax::main_runner_block`); 0 if none.
+    pub(crate) main_runner_block: usize,
     /// The address of an `async` block a `block_on` runs in a sync body that is not run in
     /// place (see `Body::thread_block_on`). Taken by the walk of that block.
     pub(crate) thread_block_on: usize,
@@ -475,8 +478,10 @@ impl<'a> Core<'a> {
             return;
         }
         if !crate::semantic::syntax::is_block_on_path(callee) {
-            // `oxide_tokio_rt::run(async { .. })` in a sync `main`: another crate's runner
-            // (see `syntax::runner_entry`) drives main's own block on the main thread.
+            // `fn main() -> Result<()> { oxide_tokio_rt::run(async { .. }) }`: another crate's
+            // runner (see `syntax::runner_entry`) that main hands its whole work as its last
+            // statement or value drives that block on the main thread (had it only spawned
+            // it, main would return and end the process).
             let outside = callee.contains("::")
                 && callee.starts_with(|c: char| c.is_ascii_lowercase())
                 && !["crate::", "self::", "super::"]
@@ -490,6 +495,7 @@ impl<'a> Core<'a> {
                     .map(crate::semantic::syntax::peel)
                     .enumerate()
                     .last()
+                && self.main_runner_block == ab as *const syn::ExprAsync as usize
                 && crate::semantic::syntax::runner_entry(callee, args.len(), k)
                 && self.in_sync_main()
             {
@@ -827,6 +833,7 @@ pub fn analyze_file<'a>(
         assigned_now: false,
         spawned_closure: None,
         block_on_block: None,
+        main_runner_block: 0,
         thread_block_on: 0,
         block_on_call: None,
         handed_out: Default::default(),
