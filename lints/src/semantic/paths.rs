@@ -866,6 +866,12 @@ mod tests {
     }
 
     #[test]
+    fn a_crate_glob_does_not_hide_fs_err() {
+        let s = scopes("use crate::util::*;");
+        assert_eq!(resolve(&s, "fs_err::write"), "std::fs::write");
+    }
+
+    #[test]
     fn extern_crate_aliases() {
         let s = scopes("extern crate tuwunel_router as router; extern crate self as app;");
         assert_eq!(resolve(&s, "router::start"), "tuwunel_router::start");

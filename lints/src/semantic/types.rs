@@ -664,6 +664,8 @@ pub fn is_external(path: &str) -> bool {
         "uuid",
         "chrono",
         "tempfile",
+        // `std::fs` with better errors (see `paths::through_reexport`).
+        "fs_err",
     ];
     // The root ends at the first `:` (of `::`); a byte scan, not a substring search: this is
     // asked for every path the walker types.
