@@ -92,7 +92,9 @@
 //! sync `main` hands as the only argument (or the second, after a runtime builder:
 //! `run_builder(&mut builder, main_impl())`) to a fn of a crate outside the workspace that is no
 //! spawn runs off the workers too (`fn main() { oxide_tokio_rt::run(run()) }`: a runtime wrapper
-//! crate's entry point, which runs it with its `block_on` on the main thread) — unless that
+//! crate's entry point, which runs it with its `block_on` on the main thread; so does an `async`
+//! block `main` hands such a runner as its last statement or value, `oxide_tokio_rt::run(async
+//! { .. })`) — unless that
 //! crate's runtime runs every task on that one thread (`tokio_uring::start`, monoio, glommio,
 //! compio, actix), where it is checked as on a current-thread runtime.
 //! `flavor = "current_thread"`, the default `#[tokio::test]` and the `block_on` of a

@@ -3,8 +3,10 @@
 //! ## What it does
 //! Flags `std::process::exit` and `std::process::abort` called in async context: an `async fn`,
 //! an `async` block or closure, or a task passed to `tokio::spawn`. Inside `async fn main`, and
-//! in the `async` block a sync `fn main` runs with `block_on` (`rt.block_on(async { .. })`:
-//! main's startup all the same; a task spawned from there is not), it is reported with low
+//! in the `async` block a sync `fn main` runs with `block_on` (`rt.block_on(async { .. })`,
+//! or hands as its last statement or value to another crate's runner,
+//! `oxide_tokio_rt::run(async { .. })`: main's startup all the same; a task spawned from
+//! there is not), it is reported with low
 //! severity, and only once main has started something an exit cuts off (below); an exit that
 //! is `async fn main`'s last statement only when main keeps a value alive for its destructor
 //! (returning there would end the runtime's tasks all the same). The `async`
