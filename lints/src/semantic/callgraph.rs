@@ -722,8 +722,8 @@ enum Resolution {
 /// `fn main() { oxide_tokio_rt::run(run()) }`: the future a sync `main` hands, as the only
 /// argument (or, to a `run*` entry, the second after a runtime builder: `run_builder(&mut
 /// builder, run())`), to a fn of a crate outside the workspace that is no spawn nor a
-/// one-thread runtime's entry (see [`crate::semantic::syntax::runner_entry`]). Another crate's entry
-/// wrapper builds a runtime and runs the future with its `block_on` on the main thread (what
+/// one-thread runtime's entry (see [`crate::semantic::syntax::runner_entry`]). Another crate's
+/// entry wrapper builds a runtime and runs the future with its `block_on` on the main thread (what
 /// else could a sync `main` do with it?), as a workspace helper that does so is followed to
 /// (see [`FnDef::block_on_params`]). `workspace(path)`: the path may name a member's item.
 fn outside_runner_in_main(

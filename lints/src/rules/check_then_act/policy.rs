@@ -2,7 +2,7 @@
 //! (`CrateCx::gated_acts`). See the rule's docs for the reasons.
 
 use crate::semantic::locks::Sharing;
-use crate::semantic::{AccessKind, AccessTarget, CrateCx, GatedAct, Written};
+use crate::semantic::{AccessKind, AccessTarget, CrateCx, Decision, FileFacts, GatedAct, Written};
 
 /// What kind of check-then-act a candidate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,17 +72,20 @@ fn accounts_for_removal(cx: &CrateCx, g: &GatedAct) -> bool {
     let Some(file) = cx.files.get(g.act_file) else {
         return false;
     };
-    let act = g.act;
-    file.decisions.iter().any(|d| {
-        !std::ptr::eq(d, g.decision)
-            && d.body == act.body
-            && d.gates(&act.region)
-            && d.reads.iter().any(|&a| {
-                file.accesses.get(a as usize).is_some_and(|a| {
-                    a.decided && matches!(a.target, AccessTarget::Guard(_)) && is_removal(&a.op)
-                })
+    other_gates(file, g).any(|d| {
+        d.reads.iter().any(|&a| {
+            file.accesses.get(a as usize).is_some_and(|a| {
+                a.decided && matches!(a.target, AccessTarget::Guard(_)) && is_removal(&a.op)
             })
+        })
     })
+}
+
+/// The decisions of the act's body, other than the check's, that gate the act.
+fn other_gates<'f>(file: &'f FileFacts, g: &'f GatedAct) -> impl Iterator<Item = &'f Decision> {
+    file.decisions
+        .iter()
+        .filter(|d| !std::ptr::eq(*d, g.decision) && d.body == g.act.body && d.gates(&g.act.region))
 }
 
 /// The check's own guard records the decision before it is dropped (`match *state { Running =>
@@ -146,23 +149,14 @@ fn latched_under_guard(cx: &CrateCx, g: &GatedAct) -> bool {
         return false;
     };
     let w = g.act;
-    let reads_held_guard = |d: &crate::semantic::Decision| {
+    let reads_held_guard = |d: &Decision| {
         d.reads.iter().any(|&a| {
             file.accesses.get(a as usize).is_some_and(
                 |a| matches!(a.target, AccessTarget::Guard(id) if w.held.contains(&id)),
             )
         })
     };
-    file.decisions
-        .iter()
-        .filter(|d| {
-            !std::ptr::eq(*d, g.decision)
-                && d.body == w.body
-                && d.gates(&w.region)
-                && reads_held_guard(d)
-        })
-        .count()
-        >= 2
+    other_gates(file, g).filter(|d| reads_held_guard(d)).count() >= 2
 }
 
 pub fn judge<'a>(cx: &CrateCx<'a>, sharing: &Sharing<'a>, g: &GatedAct) -> Option<Act> {

@@ -482,24 +482,22 @@ impl<'a> Core<'a> {
             // runner (see `syntax::runner_entry`) that main hands its whole work as its last
             // statement or value drives that block on the main thread (had it only spawned
             // it, main would return and end the process).
+            // The block's address places the call: only the sync `main`'s walk sets it.
             let outside = callee.contains("::")
                 && callee.starts_with(|c: char| c.is_ascii_lowercase())
                 && !["crate::", "self::", "super::"]
                     .iter()
                     .any(|p| callee.starts_with(p));
-            if runtime.is_none()
-                && outside
-                && body.inline
-                && let Some((k, syn::Expr::Async(ab))) = args
-                    .iter()
-                    .map(crate::semantic::syntax::peel)
-                    .enumerate()
-                    .last()
+            if let Some((k, syn::Expr::Async(ab))) = args
+                .iter()
+                .map(crate::semantic::syntax::peel)
+                .enumerate()
+                .last()
                 && self.main_runner_block == ab as *const syn::ExprAsync as usize
+                && outside
                 && crate::semantic::syntax::runner_entry(callee, args.len(), k)
-                && self.in_sync_main()
             {
-                self.block_on_block = Some((ab as *const syn::ExprAsync as usize, true, false));
+                self.block_on_block = Some((self.main_runner_block, true, false));
             }
             return;
         }
