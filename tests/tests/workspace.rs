@@ -156,3 +156,37 @@ fn startup_through_an_extern_crate_alias_a_cfg_twin_and_a_boxed_entry_point() {
         "{json:#}"
     );
 }
+
+/// A sync CLI member that no lock, deferred finding or async call of its own puts in the call
+/// graph still calls into the library member: its `run_block_on(opt.process(..))`, from its sync
+/// `main` through a clap subcommand's `process`, is where the library's async fn runs, off any
+/// runtime worker. A future the CLI runs with a current-thread runtime's `block_on` shares that
+/// thread with the task it spawns, and the library's other async fn, which nothing in the
+/// workspace runs, may be polled anywhere: both stay findings.
+#[test]
+fn a_sync_cli_member_is_where_a_library_members_future_runs() {
+    let json = workspace_report("blocking_fs_in_async");
+    assert_eq!(
+        sites_in(&json, "packages/src/cmd/download.rs"),
+        vec![],
+        "{json:#}"
+    );
+    assert_eq!(
+        sites_in(&json, "packages/src/cmd/mirror.rs"),
+        vec![(
+            "packages/src/cmd/mirror.rs".to_string(),
+            18,
+            "blocking_fs_in_async".to_string()
+        )],
+        "{json:#}"
+    );
+    assert_eq!(
+        sites_in(&json, "packages/src/cmd/publish.rs"),
+        vec![(
+            "packages/src/cmd/publish.rs".to_string(),
+            10,
+            "blocking_fs_in_async".to_string()
+        )],
+        "{json:#}"
+    );
+}

@@ -84,39 +84,65 @@ pub(super) fn run(
         .keys()
         .filter_map(|&c| Some((crate_names.get(c)?.as_deref()?, c)))
         .collect();
+    // Each crate's imported roots, named members only (computed once: the closure below asks
+    // again for every crate it reaches).
+    let roots_of: BTreeMap<usize, BTreeSet<String>> = by_crate
+        .iter()
+        .map(|(&c, members)| {
+            let files: Vec<&FileIndex> = members
+                .iter()
+                .filter_map(|&i| outcomes[i].facts.as_ref().map(|f| &f.index))
+                .collect();
+            (c, CrateIndex::imported_roots(&files))
+        })
+        .collect();
     let mut imports: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     // Crates whose own files import them by name (a package's bins and tests use its library).
     let mut self_named: BTreeSet<usize> = BTreeSet::new();
     // The crates named, and those they name in turn: a path through a re-export
     // (`vector_lib::top::state::Event`, where `vector_lib` has `pub use vector_top as top;`) is
-    // followed into the member that declares it.
+    // followed into the member that declares it. And the crates that name a wanted one: their
+    // calls into it are its callers (a sync CLI member's `block_on(opts.process())` of a
+    // library member's async fn says where that fn runs).
     let mut wanted: BTreeSet<usize> = needs_index.clone();
     let mut work: Vec<usize> = needs_index.iter().copied().collect();
-    while let Some(c) = work.pop() {
-        let files: Vec<&FileIndex> = by_crate[&c]
-            .iter()
-            .filter_map(|&i| outcomes[i].facts.as_ref().map(|f| &f.index))
-            .collect();
-        let roots = CrateIndex::imported_roots(&files);
-        if crate_names
-            .get(c)
-            .and_then(Option::as_deref)
-            .is_some_and(|own| roots.contains(own))
-        {
-            self_named.insert(c);
-        }
-        let named: BTreeSet<String> = roots
-            .into_iter()
-            .filter(|r| by_name.get(r.as_str()).is_some_and(|&s| s != c))
-            .collect();
-        for r in &named {
-            if let Some(&s) = by_name.get(r.as_str())
-                && wanted.insert(s)
+    loop {
+        while let Some(c) = work.pop() {
+            let roots = &roots_of[&c];
+            if crate_names
+                .get(c)
+                .and_then(Option::as_deref)
+                .is_some_and(|own| roots.contains(own))
             {
-                work.push(s);
+                self_named.insert(c);
+            }
+            let named: BTreeSet<String> = roots
+                .iter()
+                .filter(|r| by_name.get(r.as_str()).is_some_and(|&s| s != c))
+                .cloned()
+                .collect();
+            for r in &named {
+                if let Some(&s) = by_name.get(r.as_str())
+                    && wanted.insert(s)
+                {
+                    work.push(s);
+                }
+            }
+            imports.insert(c, named);
+        }
+        let wanted_names: BTreeSet<&str> = wanted
+            .iter()
+            .filter_map(|&c| crate_names.get(c)?.as_deref())
+            .collect();
+        for (&c, roots) in &roots_of {
+            if !wanted.contains(&c) && roots.iter().any(|r| wanted_names.contains(r.as_str())) {
+                wanted.insert(c);
+                work.push(c);
             }
         }
-        imports.insert(c, named);
+        if work.is_empty() {
+            break;
+        }
     }
     let mut indexes: BTreeMap<usize, Arc<CrateIndex>> = BTreeMap::new();
     for (&c, members) in &by_crate {

@@ -46,7 +46,10 @@
 //! error nothing inside the process can fix): the crash is the design, like `panic = "abort"`,
 //! and a graceful shutdown would keep serving from broken state. `exit()` stays flagged
 //! whatever precedes it (it is a shutdown taken as a shortcut), and so does an `abort()` that
-//! nothing announces.
+//! nothing announces. Nor is an exit in the child of a `fork()` (`match unsafe { fork() }? {
+//! ForkResult::Child => .. exit(1) }`, or `if pid == 0 { .. }` after `let pid = libc::fork()`):
+//! it ends the forked copy (typically when `exec` failed), a new process with one thread and
+//! no runtime of its own; the async process goes on in the parent's branch.
 //!
 //! An exit directly in an async fn that only `main`'s startup reaches is reported at low
 //! severity, like one in `main`: "only startup reaches it" means every chain of resolved calls
@@ -138,8 +141,9 @@ pub static META: RuleMeta = RuleMeta {
 
 #[derive(Default)]
 pub struct ExitInAsync {
-    /// `abort()` calls of the fn being walked that an error log right before them announces.
-    logged_aborts: BTreeSet<(usize, usize)>,
+    /// Exit calls of the fn being walked that end no async process: `abort()` that an error
+    /// log right before it announces, and exits in the child of a `fork()`.
+    exempt: BTreeSet<(usize, usize)>,
     /// The call that is `async fn main`'s last statement, if any (see `check_expr`).
     main_tail: Option<(usize, usize)>,
 }
@@ -176,6 +180,76 @@ fn logged_aborts(block: &syn::Block, out: &mut BTreeSet<(usize, usize)>) {
     syn::visit::Visit::visit_block(&mut Pairs(out), block);
 }
 
+/// The exit calls (`exit`, `_exit`, `abort`) in `block` that run in the child of a `fork()`: in
+/// an arm matching `ForkResult::Child` (under `Ok(..)` too) of a `match` on a `fork()` call, or
+/// in the `then` branch of `if pid == 0` where the block bound `pid` from a `fork()` call.
+fn fork_child_exits(block: &syn::Block, out: &mut BTreeSet<(usize, usize)>) {
+    use crate::semantic::syntax::mentions_ident;
+    use quote::ToTokens;
+    struct Exits<'o>(&'o mut BTreeSet<(usize, usize)>);
+    impl<'ast> syn::visit::Visit<'ast> for Exits<'_> {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if ["exit", "_exit", "abort"]
+                .iter()
+                .any(|n| path_ends_with(&c.func, n))
+            {
+                self.0.insert(span_key(expr_span(&c.func)));
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+    }
+    struct Forks<'o> {
+        out: &'o mut BTreeSet<(usize, usize)>,
+        pids: Vec<String>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Forks<'_> {
+        fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+            if mentions_ident(m.expr.to_token_stream(), "fork") {
+                for arm in &m.arms {
+                    if mentions_ident(arm.pat.to_token_stream(), "Child") {
+                        syn::visit::Visit::visit_expr(&mut Exits(self.out), &arm.body);
+                    }
+                }
+            }
+            syn::visit::visit_expr_match(self, m);
+        }
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            if let syn::Pat::Ident(pi) = &l.pat
+                && l.init
+                    .as_ref()
+                    .is_some_and(|i| mentions_ident(i.expr.to_token_stream(), "fork"))
+            {
+                self.pids.push(pi.ident.to_string());
+            }
+            syn::visit::visit_local(self, l);
+        }
+        fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+            if let syn::Expr::Binary(b) = crate::semantic::syntax::peel(&i.cond)
+                && matches!(b.op, syn::BinOp::Eq(_))
+                && let (syn::Expr::Path(p), syn::Expr::Lit(lit)) = (
+                    crate::semantic::syntax::peel(&b.left),
+                    crate::semantic::syntax::peel(&b.right),
+                )
+                && matches!(&lit.lit, syn::Lit::Int(n) if n.base10_digits() == "0")
+                && p.path
+                    .get_ident()
+                    .is_some_and(|id| self.pids.iter().any(|pid| id == pid))
+            {
+                Exits(self.out).visit_block(&i.then_branch);
+            }
+            syn::visit::visit_expr_if(self, i);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    syn::visit::Visit::visit_block(
+        &mut Forks {
+            out,
+            pids: Vec::new(),
+        },
+        block,
+    );
+}
+
 impl Lint for ExitInAsync {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -190,7 +264,7 @@ impl Lint for ExitInAsync {
     }
 
     fn check_fn(&mut self, _cx: &Cx, f: &FnView) {
-        self.logged_aborts.clear();
+        self.exempt.clear();
         if f.sig.asyncness.is_some() && f.name == "main" {
             self.main_tail = f.block.stmts.last().and_then(|s| match s {
                 syn::Stmt::Expr(e, _) => match crate::semantic::syntax::peel(e) {
@@ -201,7 +275,10 @@ impl Lint for ExitInAsync {
             });
         }
         if f.body_text().contains("abort") {
-            logged_aborts(f.block, &mut self.logged_aborts);
+            logged_aborts(f.block, &mut self.exempt);
+        }
+        if f.body_text().contains("fork") {
+            fork_child_exits(f.block, &mut self.exempt);
         }
     }
 
@@ -269,10 +346,7 @@ impl Lint for ExitInAsync {
         }
         // A logged fail-stop (see the rule's docs): the crash is the design. Only calls whose
         // path ends in `abort` are in the set, whatever `use` brought them.
-        if self
-            .logged_aborts
-            .contains(&span_key(expr_span(&call.func)))
-        {
+        if self.exempt.contains(&span_key(expr_span(&call.func))) {
             return;
         }
         let Some(callee) = cx.callee(call) else {

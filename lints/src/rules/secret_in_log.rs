@@ -19,7 +19,11 @@
 //! credentials (it is as often a lexer token or a `TokenStream`). In code where `Token` is an
 //! event loop's handle (`use mio::{Token, ..}`), every token-named value (`token`,
 //! `back_token`, `session.frontend_token()`) is a socket's slot unless its type is known to
-//! hold text or bytes (`admin_token: String`), and a `ListenToken` type is a slot too.
+//! hold text or bytes (`admin_token: String`), and a `ListenToken` type is a slot too. In a
+//! file that drives an ACME client (`instant_acme::`, `rustls_acme::` and the like) or serves
+//! `/.well-known/acme-challenge/`, a token-named value (`token`, `challenge.token`) is the
+//! challenge's token, which RFC 8555 puts in a plain-HTTP URL: public, not a credential (the
+//! account key and the key authorization still are).
 //! Lengths and predicates (`token.len()`, `token.is_some()`, `token.is_empty()`) and redaction
 //! helpers (`redact(&t)`, `mask(..)`, any other fn taking the secret; a conversion `T::from(&t)`
 //! is the secret, `String::from(&t)`, unless `T` names the public half:
@@ -435,13 +439,33 @@ fn names_a_label(value: &str) -> bool {
         .is_some_and(|w| LABEL_WORDS.contains(&w.as_str()))
 }
 
+/// ACME's challenge token (RFC 8555 §8.3) is public: the CA fetches it in the clear from
+/// `/.well-known/acme-challenge/<token>`, and every access log on the way records it. In a file
+/// that drives an ACME client (or serves that path) a token-named value is that token; the
+/// account key and the key authorization are still secrets.
+fn acme_challenge_token(cx: &Cx, name: &str) -> bool {
+    secret_names::token_named(name) && ACME_MARKS.iter().any(|m| cx.file_mentions(m))
+}
+
+/// ACME client crates (as a path root), and the challenge's well-known path.
+const ACME_MARKS: &[&str] = &[
+    "instant_acme::",
+    "acme_lib::",
+    "acme2::",
+    "acme_micro::",
+    "rustls_acme::",
+    "tokio_rustls_acme::",
+    "async_acme::",
+    "acme-challenge/",
+];
+
 /// The head words of a value's name that make it a label of a secret, not the secret.
 /// (Not `id`: a session id is a bearer credential.)
 const LABEL_WORDS: &[&str] = &["name", "names", "label", "path", "kind", "alias"];
 
 impl SecretInLog {
     fn report(&self, cx: &Cx, mac: &str, r: &SecretRef, exposed: bool) {
-        if through_type_param(cx, &r.expr) {
+        if through_type_param(cx, &r.expr) || acme_challenge_token(cx, &r.name) {
             return;
         }
         let finding = cx.finding(

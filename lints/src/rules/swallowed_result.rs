@@ -87,6 +87,10 @@
 //!   frame of the other kind handed back), `Arc::try_unwrap` (the pointer, still shared), an
 //!   atomic's `fetch_update(.., |n| n.checked_sub(1))` (the value the closure declined to
 //!   change: a decrement that stops at zero) and `compare_exchange` (the value found instead);
+//! - a thread's `join()` (`handle.join().ok();`) unless the thread's output is known to be a
+//!   `Result`: `join`'s `Err` is the thread's panic, which the panic hook has already
+//!   printed, so only an output error can be lost (`JoinHandle<io::Result<()>>` stays a
+//!   finding; a handle whose type racewise cannot tell is left alone, as `let _ = h.join()`);
 //! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says
 //!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known
 //!   other type is reported), and so for the process-wide one-time setters
@@ -554,6 +558,23 @@ fn is_once_cell(t: &crate::semantic::Ty) -> bool {
         "OnceLock" | "OnceCell" | "OnceBox" | "OnceNonZeroUsize" | "SetOnce" => true,
         "Arc" | "Rc" | "Box" | "Pin" => t.args().first().is_some_and(is_once_cell),
         _ => false,
+    }
+}
+
+/// What `.join()` is called on, if joining it can lose an error besides the thread's panic: a
+/// thread handle whose output is a `Result`, or a type other than a thread handle.
+fn joins_an_error(t: &crate::semantic::Ty) -> bool {
+    let Some(path) = t.path_str() else {
+        return false;
+    };
+    match crate::semantic::syntax::last_segment(path) {
+        "JoinHandle" | "ScopedJoinHandle" => t
+            .args()
+            .first()
+            .and_then(|out| out.path_str())
+            .is_some_and(|p| p.ends_with("Result")),
+        "Arc" | "Rc" | "Box" => t.args().first().is_some_and(joins_an_error),
+        _ => true,
     }
 }
 
@@ -3910,6 +3931,13 @@ impl SwallowedResult {
             }
             _ => None,
         };
+        // `handle.join().ok()`: the panic it reports was printed; an output error is not.
+        let thread_join = match peel(&ok.receiver) {
+            syn::Expr::MethodCall(mc) if mc.method == "join" && mc.args.is_empty() => {
+                Some(cx.type_of(&mc.receiver))
+            }
+            _ => None,
+        };
         let what = expr_text(&ok.receiver);
         let (message, help) = match fallible_call(cx, &ok.receiver) {
             Some((_, _, true)) => (
@@ -3925,10 +3953,11 @@ impl SwallowedResult {
             ),
         };
         let finding = cx.finding(&META, ok.method.span(), message, help);
-        match once_set {
-            Some(ty) if ty.is_unknown() => {}
-            Some(ty) => cx.emit_if(ty, not_once_cell, finding),
-            None => emit_unless_lossless(cx, loss, &ok.receiver, finding),
+        match (once_set, thread_join) {
+            (Some(ty), _) if ty.is_unknown() => {}
+            (Some(ty), _) => cx.emit_if(ty, not_once_cell, finding),
+            (None, Some(ty)) => cx.emit_if(ty, joins_an_error, finding),
+            (None, None) => emit_unless_lossless(cx, loss, &ok.receiver, finding),
         }
     }
 

@@ -2057,7 +2057,11 @@ impl CallGraph {
                     Some(false)
                 } else if site.off_worker {
                     Some(true)
-                } else if !site.inline || !site.in_async {
+                } else if site.by_executor && site.inline && !site.in_async {
+                    // `block_on(opt.run())` in a sync fn: on the thread that calls that fn.
+                    let from = self.edges.get(edge).map(|e| self.nodes[e.from as usize]);
+                    Some(from.is_some_and(|f| self.sync_off_worker(crates, f)))
+                } else if !site.inline {
                     Some(false)
                 } else {
                     None
@@ -2065,6 +2069,29 @@ impl CallGraph {
             },
             // An untyped call awaited in place is a call such as the last arm goes on from.
             |at, def| self.unseen_awaiting(at, def),
+        )
+    }
+
+    /// Whether sync fn `at` runs on no runtime worker: every chain of resolved calls into it
+    /// is made in place by sync fns and starts at a sync `main` (`fn main() { cmd.process() }`
+    /// where `process` runs `block_on(opt.run())`). An async fn on the way (its sync callee runs
+    /// on the worker polling it), a closure handed elsewhere, or a caller the graph cannot see
+    /// makes the answer no.
+    fn sync_off_worker(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
+        self.every_caller_chain(
+            crates,
+            at,
+            |at, def| {
+                if def.makes_future() {
+                    Some(false)
+                } else if def.is_main {
+                    Some(true)
+                } else {
+                    self.may_be_called_unseen(crates, at, def).then_some(false)
+                }
+            },
+            |_, site, _| (!site.inline || site.in_async).then_some(false),
+            |_, _| Vec::new(),
         )
     }
 

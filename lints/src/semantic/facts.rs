@@ -625,6 +625,11 @@ pub struct CallSite {
     pub in_test: bool,
     /// The call's `.await` follows it (`init_db().await`).
     pub awaited: bool,
+    /// Run to completion by another crate's executor fn on the calling thread
+    /// (`futures::executor::block_on(f())`, `fluvio_future::task::run_block_on(f())`), not a
+    /// runtime's `block_on` method: no tasks of a runtime share that thread with the future, so
+    /// it is off the workers wherever its sync fn is (see `CallGraph::off_worker_only`).
+    pub by_executor: bool,
     /// Exiting the process during the call would cut off something its fn started (see
     /// `Core::exit_cuts_off`).
     pub cuts_off: bool,

@@ -2167,13 +2167,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
         };
         // `rt.block_on(serve(cfg))`: the future runs to completion right here, on this thread.
-        let run_by_block_on = match self.core.block_on_call {
-            Some((at, off)) if at == region => {
+        let (run_by_block_on, by_executor) = match self.core.block_on_call {
+            Some((at, off, free)) if at == region => {
                 self.core.block_on_call = None;
                 off_worker |= off;
-                true
+                (true, free)
             }
-            _ => false,
+            _ => (false, false),
         };
         let context = (in_async || !held.is_empty()).then(|| {
             Box::new(CallContext {
@@ -2203,6 +2203,7 @@ impl<'a, 'l> Walker<'a, 'l> {
             inline,
             in_test,
             awaited: run_by_block_on,
+            by_executor,
             cuts_off,
             spawned_before,
             tasks_before,

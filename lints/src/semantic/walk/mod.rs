@@ -149,8 +149,9 @@ pub struct Core<'a> {
     pub(crate) thread_block_on: usize,
     /// Where the callee of a call a `block_on` runs is named (`serve` in
     /// `rt.block_on(serve(cfg))`), and whether it runs off the workers there (see
-    /// [`Core::note_block_on`]): that call site is awaited in place. Taken by `record_call`.
-    pub(crate) block_on_call: Option<(Region, bool)>,
+    /// [`Core::note_block_on`]), and whether a free executor fn runs it (not a runtime's
+    /// method): that call site is awaited in place. Taken by `record_call`.
+    pub(crate) block_on_call: Option<(Region, bool, bool)>,
     /// The address of the place an assignment writes (`g.running` in `g.running = None`): its
     /// evaluation is no read of the guarded value.
     pub(crate) assign_target: usize,
@@ -526,13 +527,17 @@ impl<'a> Core<'a> {
                 // `block_on(serve(cfg))` awaits that call right here, whatever the runtime.
                 syn::Expr::Call(c) => {
                     let at = Region::from_span(syn::spanned::Spanned::span(&*c.func));
-                    self.block_on_call = Some((at, off_worker));
+                    self.block_on_call = Some((at, off_worker, runtime.is_none()));
                     if off_worker {
                         self.note_block_on_params(arg, fn_id);
                     }
                 }
                 syn::Expr::MethodCall(mc) => {
-                    self.block_on_call = Some((Region::from_span(mc.method.span()), off_worker));
+                    self.block_on_call = Some((
+                        Region::from_span(mc.method.span()),
+                        off_worker,
+                        runtime.is_none(),
+                    ));
                     if off_worker {
                         self.note_block_on_params(arg, fn_id);
                     }

@@ -130,6 +130,11 @@ impl<'a> Core<'a> {
             }
             syn::Expr::MethodCall(mc) => {
                 let name = mc.method.to_string();
+                // `iter.sum::<usize>()`, `.collect::<Vec<_>>()`, `s.parse::<u16>()`: the
+                // turbofish names what the call makes, whatever the receiver is.
+                if let Some(made) = turbofish_made(mc, &name, &self.uses) {
+                    return TyExpr::Known(made);
+                }
                 let recv = rec(&mc.receiver);
                 if SAME_TYPE.contains(&name.as_str())
                     || (name == "get" && mc.args.is_empty())
@@ -387,6 +392,32 @@ fn unwrapped_binding(pat: &syn::Pat, body: &syn::Expr) -> Option<usize> {
     }
 }
 
+/// The type a consuming iterator or parse method is told to make by its turbofish: `T` for
+/// `sum::<T>()`, `product::<T>()`, `collect::<T>()`, `Result<T, _>` for `parse::<T>()`. `_`
+/// says nothing.
+fn turbofish_made(
+    mc: &syn::ExprMethodCall,
+    name: &str,
+    uses: &crate::semantic::paths::UseScopes,
+) -> Option<Ty> {
+    let tf = mc.turbofish.as_ref()?;
+    let [syn::GenericArgument::Type(t)] = tf.args.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let made = Ty::from_syn(t, uses);
+    if matches!(made, Ty::Unknown) {
+        return None;
+    }
+    match name {
+        "sum" | "product" | "collect" => Some(made),
+        "parse" => Some(Ty::Path {
+            path: "std::result::Result".into(),
+            args: vec![made],
+        }),
+        _ => None,
+    }
+}
+
 /// An argument that hands an associated fn no value whose type could come back in its result:
 /// a literal, a binding, a field or a constant (`AxoUpdater::new_for("atuin")`,
 /// `Client::new(cfg.url)`), not a closure, a call, a borrow or a block
@@ -400,7 +431,28 @@ fn carries_no_value(e: &syn::Expr) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::carries_no_value;
+    use super::{carries_no_value, turbofish_made};
+    use crate::semantic::paths::UseScopes;
+    use crate::semantic::types::Ty;
+
+    #[test]
+    fn a_turbofish_names_what_sum_collect_and_parse_make() {
+        let uses = UseScopes::for_module(Vec::new());
+        let made = |s: &str| {
+            let syn::Expr::MethodCall(mc) = syn::parse_str::<syn::Expr>(s).expect("parses") else {
+                panic!("{s} is no method call");
+            };
+            turbofish_made(&mc, &mc.method.to_string(), &uses)
+        };
+        assert_eq!(made("lens.iter().sum::<usize>()"), Some(Ty::path("usize")));
+        assert_eq!(
+            made("v.parse::<u16>()").and_then(|t| t.path_str().map(str::to_string)),
+            Some("std::result::Result".to_string())
+        );
+        assert_eq!(made("it.collect::<_>()"), None);
+        assert_eq!(made("it.sum()"), None);
+        assert_eq!(made("x.into::<usize>()"), None);
+    }
 
     #[test]
     fn only_plain_arguments_leave_an_associated_fns_value_its_own() {
