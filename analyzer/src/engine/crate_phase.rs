@@ -96,14 +96,28 @@ pub(super) fn run(
             (c, CrateIndex::imported_roots(&files))
         })
         .collect();
+    // Crates with a `main`: where a chain of calls into a wanted crate can start.
+    let has_main: BTreeSet<usize> = by_crate
+        .iter()
+        .filter(|(_, members)| {
+            members.iter().any(|&i| {
+                outcomes[i]
+                    .facts
+                    .as_ref()
+                    .is_some_and(|f| f.fns.iter().any(|d| d.is_main))
+            })
+        })
+        .map(|(&c, _)| c)
+        .collect();
     let mut imports: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     // Crates whose own files import them by name (a package's bins and tests use its library).
     let mut self_named: BTreeSet<usize> = BTreeSet::new();
     // The crates named, and those they name in turn: a path through a re-export
     // (`vector_lib::top::state::Event`, where `vector_lib` has `pub use vector_top as top;`) is
-    // followed into the member that declares it. And the crates that name a wanted one: their
-    // calls into it are its callers (a sync CLI member's `block_on(opts.process())` of a
-    // library member's async fn says where that fn runs).
+    // followed into the member that declares it. And the programs (crates with a `main`) that
+    // name a wanted one: their calls into it are its callers (a sync CLI member's
+    // `block_on(opts.process())` of a library member's async fn says where that fn runs); a
+    // library naming it adds nothing that starts a chain (many of them cost the graph dearly).
     let mut wanted: BTreeSet<usize> = needs_index.clone();
     let mut work: Vec<usize> = needs_index.iter().copied().collect();
     loop {
@@ -135,7 +149,10 @@ pub(super) fn run(
             .filter_map(|&c| crate_names.get(c)?.as_deref())
             .collect();
         for (&c, roots) in &roots_of {
-            if !wanted.contains(&c) && roots.iter().any(|r| wanted_names.contains(r.as_str())) {
+            if !wanted.contains(&c)
+                && has_main.contains(&c)
+                && roots.iter().any(|r| wanted_names.contains(r.as_str()))
+            {
                 wanted.insert(c);
                 work.push(c);
             }

@@ -36,12 +36,13 @@
 //! || download(url)).await`, which despite its name starts no task; not a `spawn*`), and in an `async` block the fn binds and
 //! awaits itself (`let main_task = async { .. };` raced in a `select!`; where the fn races
 //! futures, a call's future bound the same way: `let run = runner.run();`) — provided every
-//! call of the fn is one of these. Another crate's executor fn (`futures::executor::block_on`,
-//! `fluvio_future::task::run_block_on`) runs the future it is handed alone on the calling
-//! thread: in a sync fn that only sync calls reach from a sync `main` (a CLI subcommand's
-//! `process`, in any member of the workspace), that future runs off the workers too — not so
-//! a current-thread runtime's `block_on` method, whose tasks share the thread with it (they
-//! are checked as above). A sync fn that hands back a future it builds is an async fn
+//! call of the fn is one of these. An executor fn of futures, pollster, async-std, smol or
+//! fluvio-future (`futures::executor::block_on`, `fluvio_future::task::run_block_on`) runs the
+//! future it is handed alone on the calling thread: in a sync fn that only sync calls reach
+//! from the sync `main` (a CLI subcommand's `process`, in any member of the workspace), that
+//! future runs off the workers too — not so a current-thread runtime's `block_on` (tokio's,
+//! `tokio_test::block_on`, or a crate's own wrapper, which may build one), whose tasks share
+//! the thread with it (they are checked as above). A sync fn that hands back a future it builds is an async fn
 //! spelled by hand: the `async` blocks it returns (`fn launch(self) -> OutcomeFuture { match
 //! self.op { Op::Show(a) => Box::pin(async move { a.list()? .. }), .. } }`, also `.boxed()`)
 //! and the calls whose future it returns (`Box::pin(args.replay())`, or any returned call

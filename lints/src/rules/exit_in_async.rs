@@ -47,7 +47,8 @@
 //! and a graceful shutdown would keep serving from broken state. `exit()` stays flagged
 //! whatever precedes it (it is a shutdown taken as a shortcut), and so does an `abort()` that
 //! nothing announces. Nor is an exit in the child of a `fork()` (`match unsafe { fork() }? {
-//! ForkResult::Child => .. exit(1) }`, or `if pid == 0 { .. }` after `let pid = libc::fork()`):
+//! ForkResult::Child => .. exit(1) }`, or `if pid == 0 { .. }` after `let pid = libc::fork()`;
+//! a method `tree.fork()` or a `pid` bound anew since is no such call):
 //! it ends the forked copy (typically when `exec` failed), a new process with one thread and
 //! no runtime of its own; the async process goes on in the parent's branch.
 //!
@@ -181,10 +182,10 @@ fn logged_aborts(block: &syn::Block, out: &mut BTreeSet<(usize, usize)>) {
 }
 
 /// The exit calls (`exit`, `_exit`, `abort`) in `block` that run in the child of a `fork()`: in
-/// an arm matching `ForkResult::Child` (under `Ok(..)` too) of a `match` on a `fork()` call, or
-/// in the `then` branch of `if pid == 0` where the block bound `pid` from a `fork()` call.
+/// an arm matching `ForkResult::Child` (under `Ok(..)` too) of a `match` on a call of a fn
+/// named `fork` (`unsafe { fork() }?`, `nix::unistd::fork()`), or in the `then` branch of `if
+/// pid == 0` where the block last bound `pid` from such a call (`libc::fork()`).
 fn fork_child_exits(block: &syn::Block, out: &mut BTreeSet<(usize, usize)>) {
-    use crate::semantic::syntax::mentions_ident;
     use quote::ToTokens;
     struct Exits<'o>(&'o mut BTreeSet<(usize, usize)>);
     impl<'ast> syn::visit::Visit<'ast> for Exits<'_> {
@@ -198,15 +199,30 @@ fn fork_child_exits(block: &syn::Block, out: &mut BTreeSet<(usize, usize)>) {
             syn::visit::visit_expr_call(self, c);
         }
     }
+    /// Whether `e` calls a fn named `fork` (a path call, not a method: `tree.fork()`).
+    fn calls_fork(e: &syn::Expr) -> bool {
+        struct Fork(bool);
+        impl<'ast> syn::visit::Visit<'ast> for Fork {
+            fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+                self.0 |= path_ends_with(&c.func, "fork");
+                syn::visit::visit_expr_call(self, c);
+            }
+        }
+        let mut f = Fork(false);
+        syn::visit::Visit::visit_expr(&mut f, e);
+        f.0
+    }
     struct Forks<'o> {
         out: &'o mut BTreeSet<(usize, usize)>,
-        pids: Vec<String>,
+        /// Bindings of a `fork()` result, by name; a later `let` of the name rebinds it.
+        pids: BTreeSet<String>,
     }
     impl<'ast> syn::visit::Visit<'ast> for Forks<'_> {
         fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
-            if mentions_ident(m.expr.to_token_stream(), "fork") {
+            if calls_fork(&m.expr) {
                 for arm in &m.arms {
-                    if mentions_ident(arm.pat.to_token_stream(), "Child") {
+                    let pat = arm.pat.to_token_stream().to_string();
+                    if pat.contains("ForkResult") && pat.contains("Child") {
                         syn::visit::Visit::visit_expr(&mut Exits(self.out), &arm.body);
                     }
                 }
@@ -214,28 +230,27 @@ fn fork_child_exits(block: &syn::Block, out: &mut BTreeSet<(usize, usize)>) {
             syn::visit::visit_expr_match(self, m);
         }
         fn visit_local(&mut self, l: &'ast syn::Local) {
-            if let syn::Pat::Ident(pi) = &l.pat
-                && l.init
-                    .as_ref()
-                    .is_some_and(|i| mentions_ident(i.expr.to_token_stream(), "fork"))
-            {
-                self.pids.push(pi.ident.to_string());
+            if let syn::Pat::Ident(pi) = &l.pat {
+                let name = pi.ident.to_string();
+                if l.init.as_ref().is_some_and(|i| calls_fork(&i.expr)) {
+                    self.pids.insert(name);
+                } else {
+                    self.pids.remove(&name);
+                }
             }
             syn::visit::visit_local(self, l);
         }
         fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
-            if let syn::Expr::Binary(b) = crate::semantic::syntax::peel(&i.cond)
+            use crate::semantic::syntax::peel;
+            if let syn::Expr::Binary(b) = peel(&i.cond)
                 && matches!(b.op, syn::BinOp::Eq(_))
-                && let (syn::Expr::Path(p), syn::Expr::Lit(lit)) = (
-                    crate::semantic::syntax::peel(&b.left),
-                    crate::semantic::syntax::peel(&b.right),
-                )
+                && let (syn::Expr::Path(p), syn::Expr::Lit(lit)) = (peel(&b.left), peel(&b.right))
                 && matches!(&lit.lit, syn::Lit::Int(n) if n.base10_digits() == "0")
                 && p.path
                     .get_ident()
-                    .is_some_and(|id| self.pids.iter().any(|pid| id == pid))
+                    .is_some_and(|id| self.pids.contains(&id.to_string()))
             {
-                Exits(self.out).visit_block(&i.then_branch);
+                syn::visit::Visit::visit_block(&mut Exits(self.out), &i.then_branch);
             }
             syn::visit::visit_expr_if(self, i);
         }
@@ -244,7 +259,7 @@ fn fork_child_exits(block: &syn::Block, out: &mut BTreeSet<(usize, usize)>) {
     syn::visit::Visit::visit_block(
         &mut Forks {
             out,
-            pids: Vec::new(),
+            pids: BTreeSet::new(),
         },
         block,
     );

@@ -20,10 +20,11 @@
 //! event loop's handle (`use mio::{Token, ..}`), every token-named value (`token`,
 //! `back_token`, `session.frontend_token()`) is a socket's slot unless its type is known to
 //! hold text or bytes (`admin_token: String`), and a `ListenToken` type is a slot too. In a
-//! file that drives an ACME client (`instant_acme::`, `rustls_acme::` and the like) or serves
-//! `/.well-known/acme-challenge/`, a token-named value (`token`, `challenge.token`) is the
-//! challenge's token, which RFC 8555 puts in a plain-HTTP URL: public, not a credential (the
-//! account key and the key authorization still are).
+//! file that drives an ACME client crate (`instant_acme::`, `rustls_acme::` and the like), a
+//! value named just `token` (`challenge.token`, the path segment the CA asks for) or
+//! `challenge_token` is the challenge's token, which RFC 8555 puts in a plain-HTTP URL: public,
+//! not a credential; other token names (`api_token`, `access_token`) and the account's
+//! credentials are reported there as anywhere.
 //! Lengths and predicates (`token.len()`, `token.is_some()`, `token.is_empty()`) and redaction
 //! helpers (`redact(&t)`, `mask(..)`, any other fn taking the secret; a conversion `T::from(&t)`
 //! is the secret, `String::from(&t)`, unless `T` names the public half:
@@ -441,14 +442,15 @@ fn names_a_label(value: &str) -> bool {
 
 /// ACME's challenge token (RFC 8555 §8.3) is public: the CA fetches it in the clear from
 /// `/.well-known/acme-challenge/<token>`, and every access log on the way records it. In a file
-/// that drives an ACME client (or serves that path) a token-named value is that token; the
-/// account key and the key authorization are still secrets.
+/// that drives an ACME client crate, a value named just `token` (a challenge's field, or the
+/// path segment the CA asked for) or `challenge_token` is that token. Other token names
+/// (`api_token`, `access_token`) stay secrets there too.
 fn acme_challenge_token(cx: &Cx, name: &str) -> bool {
-    secret_names::token_named(name) && ACME_MARKS.iter().any(|m| cx.file_mentions(m))
+    matches!(name, "token" | "challenge_token") && ACME_CLIENTS.iter().any(|m| cx.file_mentions(m))
 }
 
-/// ACME client crates (as a path root), and the challenge's well-known path.
-const ACME_MARKS: &[&str] = &[
+/// ACME client crates, as path roots.
+const ACME_CLIENTS: &[&str] = &[
     "instant_acme::",
     "acme_lib::",
     "acme2::",
@@ -456,7 +458,6 @@ const ACME_MARKS: &[&str] = &[
     "rustls_acme::",
     "tokio_rustls_acme::",
     "async_acme::",
-    "acme-challenge/",
 ];
 
 /// The head words of a value's name that make it a label of a secret, not the secret.

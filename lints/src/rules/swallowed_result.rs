@@ -87,10 +87,10 @@
 //!   frame of the other kind handed back), `Arc::try_unwrap` (the pointer, still shared), an
 //!   atomic's `fetch_update(.., |n| n.checked_sub(1))` (the value the closure declined to
 //!   change: a decrement that stops at zero) and `compare_exchange` (the value found instead);
-//! - a thread's `join()` (`handle.join().ok();`) unless the thread's output is known to be a
-//!   `Result`: `join`'s `Err` is the thread's panic, which the panic hook has already
-//!   printed, so only an output error can be lost (`JoinHandle<io::Result<()>>` stays a
-//!   finding; a handle whose type racewise cannot tell is left alone, as `let _ = h.join()`);
+//! - a thread's `join()` (`handle.join().ok();`) on a handle known to return no `Result`
+//!   (`JoinHandle<()>`): `join`'s `Err` is the thread's panic, which the panic hook has
+//!   already printed. A handle whose output is a `Result`, or is not known, stays a finding:
+//!   the thread's own error goes with it;
 //! - `OnceLock::set`/`OnceCell::set(..).ok()` (tokio's `SetOnce` too): the `Err` only says
 //!   "already set" (a receiver of unknown type is given the benefit of the doubt; a known
 //!   other type is reported), and so for the process-wide one-time setters
@@ -561,20 +561,20 @@ fn is_once_cell(t: &crate::semantic::Ty) -> bool {
     }
 }
 
-/// What `.join()` is called on, if joining it can lose an error besides the thread's panic: a
-/// thread handle whose output is a `Result`, or a type other than a thread handle.
-fn joins_an_error(t: &crate::semantic::Ty) -> bool {
+/// A thread handle whose output is known and not a `Result` (`JoinHandle<()>`): joining it
+/// loses nothing but the panic the hook printed.
+fn joins_no_error(t: &crate::semantic::Ty) -> bool {
     let Some(path) = t.path_str() else {
         return false;
     };
     match crate::semantic::syntax::last_segment(path) {
-        "JoinHandle" | "ScopedJoinHandle" => t
-            .args()
-            .first()
-            .and_then(|out| out.path_str())
-            .is_some_and(|p| p.ends_with("Result")),
-        "Arc" | "Rc" | "Box" => t.args().first().is_some_and(joins_an_error),
-        _ => true,
+        "JoinHandle" | "ScopedJoinHandle" => t.args().first().is_some_and(|out| match out {
+            crate::semantic::Ty::Tuple(elems) => elems.is_empty(),
+            crate::semantic::Ty::Unknown => false,
+            out => out.path_str().is_some_and(|p| !p.ends_with("Result")),
+        }),
+        "Arc" | "Rc" | "Box" => t.args().first().is_some_and(joins_no_error),
+        _ => false,
     }
 }
 
@@ -3956,8 +3956,8 @@ impl SwallowedResult {
         match (once_set, thread_join) {
             (Some(ty), _) if ty.is_unknown() => {}
             (Some(ty), _) => cx.emit_if(ty, not_once_cell, finding),
-            (None, Some(ty)) => cx.emit_if(ty, joins_an_error, finding),
-            (None, None) => emit_unless_lossless(cx, loss, &ok.receiver, finding),
+            (None, Some(ty)) if ty.known().is_some_and(joins_no_error) => {}
+            (None, _) => emit_unless_lossless(cx, loss, &ok.receiver, finding),
         }
     }
 

@@ -2073,7 +2073,8 @@ impl CallGraph {
     }
 
     /// Whether sync fn `at` runs on no runtime worker: every chain of resolved calls into it
-    /// is made in place by sync fns and starts at a sync `main` (`fn main() { cmd.process() }`
+    /// is made in place by sync fns and starts at a sync `main` that nothing calls (`fn main()
+    /// { cmd.process() }`
     /// where `process` runs `block_on(opt.run())`). An async fn on the way (its sync callee runs
     /// on the worker polling it), a closure handed elsewhere, or a caller the graph cannot see
     /// makes the answer no.
@@ -2085,7 +2086,11 @@ impl CallGraph {
                 if def.makes_future() {
                     Some(false)
                 } else if def.is_main {
-                    Some(true)
+                    // The program's entry, not a `main` some other code calls.
+                    Some(
+                        self.node_of(at)
+                            .is_some_and(|n| self.callers[n as usize].is_empty()),
+                    )
                 } else {
                     self.may_be_called_unseen(crates, at, def).then_some(false)
                 }

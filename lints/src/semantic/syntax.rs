@@ -68,6 +68,26 @@ pub fn is_block_on_path(path: &str) -> bool {
         || (name.ends_with("_block_on") && path.contains("::") && !path.starts_with("crate::"))
 }
 
+/// Another crate's executor fn that runs the future it is handed alone on the calling thread,
+/// no runtime's tasks beside it (`futures::executor::block_on`, `pollster::block_on`,
+/// `async_std::task::block_on`, `fluvio_future::task::run_block_on`). Not tokio's
+/// (`tokio_test::block_on`, `Runtime::block_on(&rt, f)`: a runtime whose tasks may share the
+/// thread), nor a crate's own wrapper, which may be either.
+pub fn is_free_executor(path: &str) -> bool {
+    const EXECUTORS: &[&str] = &[
+        "futures",
+        "futures_executor",
+        "futures_lite",
+        "pollster",
+        "async_std",
+        "smol",
+        "async_global_executor",
+        "async_io",
+        "fluvio_future",
+    ];
+    is_block_on_path(path) && EXECUTORS.contains(&path.split("::").next().unwrap_or(path))
+}
+
 /// Another crate's entry point that a sync `main` hands its future to, which builds a runtime
 /// and runs the future with its `block_on` on the calling thread (`oxide_tokio_rt::run(run())`):
 /// the future is its only argument, or the second after a runtime builder to a `run*` entry

@@ -507,6 +507,7 @@ impl<'a> Core<'a> {
         let (inline, fn_id) = (body.inline, body.fn_id);
         let off_worker = runtime.is_some_and(|rt| !self.builds_current_thread(rt));
         let main = inline && self.in_sync_main();
+        let by_executor = runtime.is_none() && crate::semantic::syntax::is_free_executor(callee);
         for arg in args {
             // `block_on(run(&options).instrument(span))` polls `run(..)`'s future right there.
             let arg = crate::semantic::syntax::peel_future_adapters(arg);
@@ -527,17 +528,14 @@ impl<'a> Core<'a> {
                 // `block_on(serve(cfg))` awaits that call right here, whatever the runtime.
                 syn::Expr::Call(c) => {
                     let at = Region::from_span(syn::spanned::Spanned::span(&*c.func));
-                    self.block_on_call = Some((at, off_worker, runtime.is_none()));
+                    self.block_on_call = Some((at, off_worker, by_executor));
                     if off_worker {
                         self.note_block_on_params(arg, fn_id);
                     }
                 }
                 syn::Expr::MethodCall(mc) => {
-                    self.block_on_call = Some((
-                        Region::from_span(mc.method.span()),
-                        off_worker,
-                        runtime.is_none(),
-                    ));
+                    self.block_on_call =
+                        Some((Region::from_span(mc.method.span()), off_worker, by_executor));
                     if off_worker {
                         self.note_block_on_params(arg, fn_id);
                     }
