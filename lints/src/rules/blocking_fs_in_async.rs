@@ -42,9 +42,10 @@
 //! from the sync `main` (a CLI subcommand's `process`, in any member of the workspace), that
 //! future runs off the workers too — not so a current-thread runtime's `block_on` (tokio's,
 //! `tokio_test::block_on`, or a crate's own wrapper, which may build one), whose tasks share
-//! the thread with it (they are checked as above). A sync fn that hands back a future it builds is an async fn
-//! spelled by hand: the `async` blocks it returns (`fn launch(self) -> OutcomeFuture { match
-//! self.op { Op::Show(a) => Box::pin(async move { a.list()? .. }), .. } }`, also `.boxed()`)
+//! the thread with it (they are checked as above). A sync fn that hands back a future it
+//! builds is an async fn spelled by hand: the `async` blocks it returns (`fn launch(self) ->
+//! OutcomeFuture { match self.op { Op::Show(a) => Box::pin(async move { a.list()? .. }), ..
+//! } }`, also `.boxed()`)
 //! and the calls whose future it returns (`Box::pin(args.replay())`, or any returned call
 //! where its return type names a future) run where its callers poll its value —
 //! `global.block_on(cmd.launch())` — under the same conditions; a

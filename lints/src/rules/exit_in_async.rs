@@ -359,8 +359,9 @@ impl Lint for ExitInAsync {
         if hazard && !block_on && !cx.in_sync_fn_body() {
             return;
         }
-        // A logged fail-stop (see the rule's docs): the crash is the design. Only calls whose
-        // path ends in `abort` are in the set, whatever `use` brought them.
+        // A logged fail-stop or a forked child's exit (see the rule's docs): the crash is the
+        // design, or ends another process. Matched by the call's last path segment, whatever
+        // `use` brought it.
         if self.exempt.contains(&span_key(expr_span(&call.func))) {
             return;
         }
