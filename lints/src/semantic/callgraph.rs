@@ -2074,10 +2074,9 @@ impl CallGraph {
 
     /// Whether sync fn `at` runs on no runtime worker: every chain of resolved calls into it
     /// is made in place by sync fns and starts at a sync `main` that nothing calls (`fn main()
-    /// { cmd.process() }`
-    /// where `process` runs `block_on(opt.run())`). An async fn on the way (its sync callee runs
-    /// on the worker polling it), a closure handed elsewhere, or a caller the graph cannot see
-    /// makes the answer no.
+    /// { cmd.process() }` where `process` runs `block_on(opt.run())`). An async fn on the way
+    /// (its sync callee runs on the worker polling it), a closure handed elsewhere, or a caller
+    /// the graph cannot see makes the answer no.
     fn sync_off_worker(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
         self.every_caller_chain(
             crates,

@@ -400,21 +400,23 @@ fn turbofish_made(
     name: &str,
     uses: &crate::semantic::paths::UseScopes,
 ) -> Option<Ty> {
-    let tf = mc.turbofish.as_ref()?;
-    let [syn::GenericArgument::Type(t)] = tf.args.iter().collect::<Vec<_>>()[..] else {
+    let parse = match name {
+        "sum" | "product" | "collect" => false,
+        "parse" => true,
+        _ => return None,
+    };
+    let tf = mc.turbofish.as_ref().filter(|tf| tf.args.len() == 1)?;
+    let Some(syn::GenericArgument::Type(t)) = tf.args.first() else {
         return None;
     };
     let made = Ty::from_syn(t, uses);
-    if matches!(made, Ty::Unknown) {
-        return None;
-    }
-    match name {
-        "sum" | "product" | "collect" => Some(made),
-        "parse" => Some(Ty::Path {
+    match made {
+        Ty::Unknown => None,
+        made if parse => Some(Ty::Path {
             path: "std::result::Result".into(),
             args: vec![made],
         }),
-        _ => None,
+        made => Some(made),
     }
 }
 
