@@ -87,7 +87,9 @@
 //! and does `rt.block_on(fut)`) runs off the workers, as `rt.block_on(cli::init(cfg))` would —
 //! also where that fn's `block_on` runs in a closure of its own thread
 //! (`spawn_blocking(move || handle.block_on(fut))`), polls the parameter through a wrapper it
-//! hands it to (`rt.block_on(until_ctrl_c(fut))`), or makes the future by calling a closure
+//! hands it to (`rt.block_on(until_ctrl_c(fut))`) or in an `async` block it hands the
+//! `block_on` (`rt.block_on(async move { select! { _ = ctrl_c() => .., r = fut => r } })`;
+//! not one whose body spawns it), or makes the future by calling a closure
 //! parameter (`runner.run_command_until_exit(|ctx| cmd.execute(ctx))`, where the runner does
 //! `rt.block_on(until_ctrl_c(command(ctx)))`); a method call's argument as a path call's.
 //! An `async` block handed there runs what it awaits in its own code in that `block_on`
@@ -133,7 +135,7 @@
 //! chain (no finding). A call inside a closure handed to `spawn_blocking`/`block_in_place` (or to
 //! any other fn that may run it elsewhere), and a sync fn that only spawns a thread or builds a
 //! future, block nothing; a closure that runs in place during the call (an iterator adaptor's,
-//! `retain`'s, `Option::map`'s) is the async code's own. The sync fn itself is not reported, and an
+//! `retain`'s, `Option::map`'s, diesel's `conn.transaction(|c| ..)`) is the async code's own. The sync fn itself is not reported, and an
 //! async fn calling the same helper several times is reported at its first call.
 //!
 //! ## Why is this bad

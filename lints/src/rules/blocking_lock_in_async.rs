@@ -105,7 +105,7 @@
 //! (no finding). A call inside a closure handed to `spawn_blocking`/`block_in_place` (or to any
 //! other fn that may run it elsewhere), and a sync fn that only spawns a thread or builds a future,
 //! block nothing; a closure that runs in place during the call (an iterator adaptor's, `retain`'s,
-//! `Option::map`'s) is the async code's own. The sync fn itself is not reported, and an async fn
+//! `Option::map`'s, diesel's `conn.transaction(|c| ..)`) is the async code's own. The sync fn itself is not reported, and an async fn
 //! calling the same helper several times is reported at its first call.
 //!
 //! ## Why is this bad

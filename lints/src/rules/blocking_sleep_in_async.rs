@@ -81,7 +81,7 @@
 //! chain (no finding). A call inside a closure handed to `spawn_blocking`/`block_in_place` (or to
 //! any other fn that may run it elsewhere), and a sync fn that only spawns a thread or builds a
 //! future, block nothing; a closure that runs in place during the call (an iterator adaptor's,
-//! `retain`'s, `Option::map`'s) is the async code's own. A closure bound with `let` runs where
+//! `retain`'s, `Option::map`'s, diesel's `conn.transaction(|c| ..)`) is the async code's own. A closure bound with `let` runs where
 //! its uses say: one handed to a thread by name (`thread::spawn(watchdog)`) or called inside
 //! a closure handed to a spawn (`thread::spawn(move || tx.send(check()))`, `spawn_blocking`) is
 //! off the worker; one only called in place (`check()`, `.map(|n| check(n))`,

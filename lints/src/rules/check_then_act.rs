@@ -159,7 +159,9 @@
 //! - a **deterministic cache**: after a lookup whose hit returns the found value
 //!   (`if let Some(v) = cache.lock().get(&k) { return v.clone() }`, or hands it back as the
 //!   `if let`'s value, as it is or cloned: `let hit = cache.lock().get(&k).cloned(); if let
-//!   Some(v) = hit { Ok(v) } else { .. }`, or a `match` arm that returns what its pattern
+//!   Some(v) = hit { Ok(v) } else { .. }`, also wrapped as they are in a struct or tuple
+//!   beside values that do not come from them, `if let Some((parts, sql)) = hit { Ok(Self {
+//!   parts, sql, cache }) }`), or a `match` arm that returns what its pattern
 //!   found: `Some(Built::Handler(h)) => return Ok(h.clone())`, or yields it as the `match`'s
 //!   value (`match *memo.lock() { Some(hash) => Ok(hash), None => .. }`), when no arm refuses with
 //!   `return Err(..)`, which makes it a state machine's: `Some(InFlight) => return

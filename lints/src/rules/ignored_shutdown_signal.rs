@@ -57,9 +57,12 @@
 //! and answers); the same handler that awaits a download is flagged. A *sync* fn handed a
 //! signal is always checked: the signal's only use there is to be read between the steps of
 //! its work (`scan_disk(root, cancel: &AtomicBool)`), and iterator steps are not visible —
-//! unless it does nothing at all: a body of only log macros and `()`/`Ok(())` is the stand-in
+//! unless it does nothing at all: a body of only log macros and `()`/`Ok(())` (`Ok(Ok(()))`
+//! too) is the stand-in
 //! a `cfg` compiles when the work is turned off (`#[cfg(not(feature = "stats"))] fn
-//! spawn_stats(_period: Duration, _shutdown: ShutdownRx) {}`), with nothing to stop.
+//! spawn_stats(_period: Duration, _shutdown: ShutdownRx) {}`), or a trait's default body
+//! (`fn validate(&self, _cancel: &Receiver<Cancel>) -> Result<Result<(), String>, Cancel> {
+//! Ok(Ok(())) }`), with nothing to stop.
 //!
 //! ## Why is this bad
 //! Whoever calls the function believes it can stop the work. If the signal is ignored, a graceful
@@ -404,18 +407,21 @@ fn does_nothing(block: &syn::Block) -> bool {
     let log = |m: &syn::Macro| {
         crate::semantic::macros::is_log_macro(&crate::semantic::macros::macro_name(m))
     };
-    let unit = |e: &syn::Expr| match e {
-        syn::Expr::Macro(m) => log(&m.mac),
-        syn::Expr::Tuple(t) => t.elems.is_empty(),
-        syn::Expr::Call(c) => {
-            c.args.len() == 1
-                && matches!(&c.args[0], syn::Expr::Tuple(t) if t.elems.is_empty())
-                && matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Ok"))
+    // `()`, `Ok(())`, and `Ok(Ok(()))` of a `Result<Result<(), E>, Cancelled>`.
+    fn unit(e: &syn::Expr) -> bool {
+        match e {
+            syn::Expr::Tuple(t) => t.elems.is_empty(),
+            syn::Expr::Call(c) => {
+                c.args.len() == 1
+                    && unit(&c.args[0])
+                    && matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Ok"))
+            }
+            _ => false,
         }
-        _ => false,
-    };
+    }
     block.stmts.iter().all(|s| match s {
         syn::Stmt::Macro(m) => log(&m.mac),
+        syn::Stmt::Expr(syn::Expr::Macro(m), _) => log(&m.mac),
         syn::Stmt::Expr(e, _) => unit(e),
         _ => false,
     })

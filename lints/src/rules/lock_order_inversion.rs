@@ -37,6 +37,14 @@
 //! A → B into a lock taken that way (at every site of the edge) closes no cycle unless some
 //! site holds B exclusively while it takes a lock that leads back to A.
 //!
+//! A gate lock closes no cycle: a site is reported only through a way back whose every edge
+//! has a site that can run at the same moment as it, holding none of the locks it holds where
+//! either side holds that lock exclusively. When every holder of `groups` also holds the write
+//! guard of `experiments`, a reader taking `experiments → groups` cannot meet a holder of
+//! `groups` that waits for `updated → experiments`, so that cycle is no deadlock (the
+//! `experiments ↔ updated` cycle beside it still is). The gate is matched by the lock's
+//! identity, as the edges are.
+//!
 //! A lock taken inside a called fn counts too: a call made while a guard of A is alive, of a
 //! sync fn of the same crate that locks B itself or through up to 3 more sync calls
 //! (`self.record_order()` under `stock`'s guard, where `record_order` locks `orders`), is an
@@ -111,6 +119,10 @@ struct Site<'a> {
 }
 
 impl Site<'_> {
+    fn key_raw(&self) -> (usize, Region) {
+        (self.file, self.pair.acquired.region)
+    }
+
     fn key(&self, cx: &CrateCx) -> (String, Region) {
         (
             cx.path(self.file).unwrap_or_default().to_string(),
@@ -175,26 +187,86 @@ impl Lint for LockOrderInversion {
             }
         }
         edges.retain(|edge, _| !inert.contains(edge));
+        let holds: BTreeMap<(usize, Region), Holds> = edges
+            .values()
+            .flatten()
+            .map(|s| (s.key_raw(), holds_at(cx, s)))
+            .collect();
+        let gated = holds.values().any(|h| h.len() > 1);
         let succ = successors(&edges);
         for ((from, to), sites) in &edges {
             // The shortest way back from `to` to `from` closes the cycle through this edge.
-            let Some(back) = shortest_path(&succ, to, from) else {
+            if shortest_path(&succ, to, from).is_none() {
                 continue;
-            };
-            let cycle_edges: Vec<Edge> = back
-                .windows(2)
-                .map(|w| (w[0].to_string(), w[1].to_string()))
-                .collect();
-            let mut cycle_names = vec![from.as_str()];
-            cycle_names.extend(back.iter().copied());
+            }
             for site in sites {
+                // A gate lock: the way back only through edges with a site that can run at
+                // the same time as this one, holding no lock this one holds (exclusively on
+                // either side). Every holder of `groups` also holds `experiments`' write guard,
+                // so `experiments → groups` closes no cycle through `groups → updated`.
+                let own = &holds[&site.key_raw()];
+                let live: BTreeMap<Edge, Vec<Site>> = if gated {
+                    edges
+                        .iter()
+                        .map(|(e, others)| {
+                            let others: Vec<Site> = others
+                                .iter()
+                                .filter(|o| concurrent(own, &holds[&o.key_raw()]))
+                                .cloned()
+                                .collect();
+                            (e.clone(), others)
+                        })
+                        .filter(|(_, others)| !others.is_empty())
+                        .collect()
+                } else {
+                    BTreeMap::new()
+                };
+                let (graph, succ) = if gated {
+                    (&live, successors(&live))
+                } else {
+                    (&edges, successors(&edges))
+                };
+                let Some(back) = shortest_path(&succ, to, from) else {
+                    continue;
+                };
+                let cycle_edges: Vec<Edge> = back
+                    .windows(2)
+                    .map(|w| (w[0].to_string(), w[1].to_string()))
+                    .collect();
+                let mut cycle_names = vec![from.as_str()];
+                cycle_names.extend(back.iter().copied());
                 out.push(CrateFinding {
                     file: site.file,
-                    finding: finding(cx, site, &cycle_names, &cycle_edges, &edges),
+                    finding: finding(cx, site, &cycle_names, &cycle_edges, graph),
                 });
             }
         }
     }
+}
+
+/// The locks a site holds while it acquires, by identity, each with whether it is held
+/// exclusively (a mutex, a write guard) or shared (a read guard).
+type Holds = BTreeMap<String, bool>;
+
+fn holds_at(cx: &CrateCx, site: &Site) -> Holds {
+    let mut out = Holds::new();
+    for &g in &site.pair.acquired.held {
+        let Some(h) = cx.acquisition(site.file, g) else {
+            continue;
+        };
+        let Some(id) = cx.lock_identity(h) else {
+            continue;
+        };
+        *out.entry(id).or_default() |= !cx.shared_acquisition(h);
+    }
+    out
+}
+
+/// Two sites can both be at their acquisition at once: no lock is held by both with either
+/// holding it exclusively.
+fn concurrent(a: &Holds, b: &Holds) -> bool {
+    a.iter()
+        .all(|(id, excl)| b.get(id).is_none_or(|other| !(*excl || *other)))
 }
 
 /// Each lock's successors in the lock-order graph.

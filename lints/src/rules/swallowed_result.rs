@@ -112,13 +112,15 @@
 //!   keep it, `x.and_then(|r| r.uri).map(..).unwrap_or_else(..)`, `x.is_none()`, `x ==
 //!   expected`, a `match x` with a `None` arm that does something, an `if let Some(v) = x {
 //!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
-//!   `team.zip(x)`), or keeps `x` in a struct's field (`Entry { timestamp: x, .. }`, or
+//!   `team.zip(x)`, or a tuple holding it, `match (host, x) { (_, Some(o)) => .., _ => .. }`),
+//!   or keeps `x` in a struct's field (`Entry { timestamp: x, .. }`, or
 //!   `address: address.clone()` in a struct built per item, or the chain itself as a field's
 //!   value, `Self { client: key.and_then(|k| make_client(k).ok()), .. }`, or the value a
 //!   field's setter stores, `self.previous_mode.store(byte.and_then(|b|
 //!   Mode::try_from(b).ok()))`, also `set`/`replace`/`swap`: the
 //!   `Option` is the value its readers see), or a chain ending in a test against an expected
-//!   value (`.is_some_and(|id| id == room_id)`, which a `None` fails as it should) or in
+//!   value or bound (`.is_some_and(|id| id == room_id)`, `.is_some_and(|n| n >= required)`,
+//!   which a `None` fails as it should) or in
 //!   `.is_none()`; an `if let` without `else`, or `if x.is_some()`, skips the `None` silently
 //!   and stays a finding);
 //! - a method that is only named `ok`: `reply.ok()` on a binding or field of another crate's
@@ -255,12 +257,12 @@
 //!   (`.find_map(|r| RecordRef::<SOA>::try_from(r).ok())`): the first item of that kind, a
 //!   search, where the items that do not convert are simply not it;
 //! - validation conversions inside `filter_map`/`and_then` (`parse`, header `to_str`, a type
-//!   test such as `boxed.downcast::<Batch>()` or an ASN.1 attribute's `as_str()`, whose `Err`
-//!   only says "another type") on values
+//!   test such as `boxed.downcast::<Batch>()`, wasm-bindgen's `target.dyn_into::<Element>()`
+//!   or an ASN.1 attribute's `as_str()`, whose `Err` only says "another type") on values
 //!   that are not configuration, where an invalid value becoming an absent one is the intent
 //!   (`u16::try_from(n)`, `UInt::try_from(n)`, `Duration::try_from(pb)`,
 //!   `SystemTime::try_from(pb_timestamp)`, `OffsetDateTime::from_unix_timestamp(t)`,
-//!   `DateTime::from_timestamp_millis(ms)`, `NonZeroU32::new(n)`,
+//!   `DateTime::from_timestamp_millis(ms)`, `DateTime::from_nanos(n)`, `NonZeroU32::new(n)`,
 //!   `StatusCode::from_u16(n)`, `Uuid::try_parse_ascii(b)`, `Uri::try_from(link)`,
 //!   `HeaderValue::try_from(s)`, an
 //!   identifier type's (`OwnedUserId::try_from(s)`, `ServerName::try_from(s)`: `..Id`, `..Name`),
@@ -817,7 +819,10 @@ fn checks_value(op: &str, ty: Option<&str>) -> bool {
         || (op == "decode" && ty.is_some_and(names_text_encoding))
         // `OffsetDateTime::from_unix_timestamp(t)`, `DateTime::from_timestamp_millis(ms)`: a
         // range check of a number of seconds.
-        || ((op.starts_with("from_unix_timestamp") || op.starts_with("from_timestamp"))
+        // `aws_smithy_types::DateTime::from_nanos(n)`, `from_millis`, `from_secs`: the same.
+        || ((op.starts_with("from_unix_timestamp")
+            || op.starts_with("from_timestamp")
+            || matches!(op, "from_nanos" | "from_micros" | "from_millis" | "from_secs"))
             && ty.is_some_and(is_time_type))
 }
 
@@ -3818,13 +3823,16 @@ fn field_setter_arg(e: &syn::Expr) -> Option<&syn::Expr> {
 
 /// The binding, or an `Option` that is `None` whenever it is: `x.map(..)`, `x.as_ref()`,
 /// `a.zip(x)` (`if let Some((a, x)) = a.zip(x) { .. } else { .. }` reads `x`'s `None` in
-/// its `else`).
+/// its `else`), or a tuple holding one (`match (host, origin) { (_, Some(o)) => .., _ => ..
+/// }`: the catch-all arm is where `origin`'s `None` goes).
 fn carries_none(e: &syn::Expr, name: &str) -> bool {
     if is_binding(e, name) {
         return true;
     }
-    let syn::Expr::MethodCall(mc) = peel(e) else {
-        return false;
+    let mc = match peel(e) {
+        syn::Expr::MethodCall(mc) => mc,
+        syn::Expr::Tuple(t) => return t.elems.iter().any(|el| carries_none(el, name)),
+        _ => return false,
     };
     match mc.method.to_string().as_str() {
         "zip" => {
@@ -3843,7 +3851,15 @@ fn compares(mc: &syn::ExprMethodCall) -> bool {
     mc.args.first().is_some_and(|a| match peel(a) {
         syn::Expr::Closure(cl) => matches!(
             peel(&cl.body),
-            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_))
+            syn::Expr::Binary(b) if matches!(
+                b.op,
+                syn::BinOp::Eq(_)
+                    | syn::BinOp::Ne(_)
+                    | syn::BinOp::Lt(_)
+                    | syn::BinOp::Le(_)
+                    | syn::BinOp::Gt(_)
+                    | syn::BinOp::Ge(_)
+            )
         ),
         _ => false,
     })

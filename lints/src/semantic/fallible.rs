@@ -133,6 +133,9 @@ pub fn is_validation_conversion(op: &str, ty: Option<&str>) -> bool {
         || op.starts_with("checked_")
         // `Box<dyn Any>::downcast::<T>()`: the `Err` is "another type", handed back.
         || op.starts_with("downcast")
+        // wasm-bindgen's `JsCast::dyn_into::<Element>()`: the same type test on a JS value,
+        // whose `Err` hands the value back.
+        || op == "dyn_into"
         // `StatusCode::from_u16(n)`, `Level::from_i32(n)`: a number checked against a range.
         || op
             .strip_prefix("from_")

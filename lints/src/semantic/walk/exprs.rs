@@ -180,6 +180,9 @@ const DIVERGING: &[&str] = &[
 const INLINE_CLOSURE_METHODS: &[&str] = &[
     // tracing's `span.in_scope(|| ..)`: runs the closure right there, inside the span.
     "in_scope",
+    // diesel's `conn.transaction(|c| ..)` (sea-orm's too): begins, runs the closure on the
+    // caller's thread, commits.
+    "transaction",
     "map",
     "map_err",
     "and_then",
@@ -3467,8 +3470,34 @@ fn hands_back(e: &syn::Expr, names: &[String]) -> bool {
                 .is_some_and(|f| matches!(f.to_string().as_str(), "Ok" | "Some" | "clone"))
                 && hands_back(&c.args[0], names)
         }
+        // `Ok(Self { parts, cached_sql, sql: None, cache, .. })`: the found parts wrapped as
+        // they are, beside values that do not come from them.
+        syn::Expr::Struct(st) if st.rest.as_deref().is_none_or(|r| !mentions_any(r, names)) => {
+            wraps_found(st.fields.iter().map(|f| &f.expr), names)
+        }
+        syn::Expr::Tuple(t) => wraps_found(t.elems.iter(), names),
         _ => false,
     }
+}
+
+/// Some of `parts` hand back one of `names` as it is, and no other part uses them.
+fn wraps_found<'e>(parts: impl Iterator<Item = &'e syn::Expr>, names: &[String]) -> bool {
+    let mut handed = false;
+    for e in parts {
+        if hands_back(e, names) {
+            handed = true;
+        } else if mentions_any(e, names) {
+            return false;
+        }
+    }
+    handed
+}
+
+fn mentions_any(e: &syn::Expr, names: &[String]) -> bool {
+    let tokens = quote::ToTokens::to_token_stream(e);
+    names
+        .iter()
+        .any(|n| crate::semantic::syntax::count_ident(tokens.clone(), n) > 0)
 }
 
 /// `{ ..; return Err(..) }`: the hit is an error (a duplicate), not a cached value handed back.

@@ -520,6 +520,11 @@ impl<'a> Core<'a> {
                     if !inline {
                         self.thread_block_on = at;
                     }
+                    // `rt.block_on(async move { select! { _ = shutdown() => .., r = fut => r
+                    // } })`: a parameter the block names is polled in it.
+                    if off_worker && !self.fn_params.is_empty() {
+                        self.note_block_on_block_params(ab, fn_id);
+                    }
                 }
                 // `rt.block_on(fut)` on the fn's own parameter: a future its callers make
                 // as that argument runs here (see `FnDef::block_on_params`). Also in a closure
@@ -612,6 +617,34 @@ impl<'a> Core<'a> {
                     stack.extend(mc.args.iter());
                 }
                 _ => {}
+            }
+        }
+        if let Some(def) = fn_id.and_then(|f| self.facts.fns.get_mut(f as usize)) {
+            def.block_on_params |= bits;
+        }
+    }
+
+    /// The parameters of fn `fn_id` that the `async` block a `block_on` runs names (awaits,
+    /// races in a `select!`, joins), unless the fn also hands them to a task: their futures are
+    /// polled in that `block_on` (see [`Self::note_block_on_params`]).
+    fn note_block_on_block_params(&mut self, ab: &syn::ExprAsync, fn_id: Option<u32>) {
+        let mut named = std::collections::BTreeSet::new();
+        crate::semantic::syntax::collect_idents(
+            quote::ToTokens::to_token_stream(&ab.block),
+            &mut named,
+        );
+        let Some(body) = self
+            .src
+            .text
+            .get(self.fn_bytes.clone())
+            .and_then(|text| text.parse::<proc_macro2::TokenStream>().ok())
+        else {
+            return;
+        };
+        let mut bits = 0u64;
+        for (k, p) in self.fn_params.iter().enumerate().take(64) {
+            if named.contains(p) && !crate::semantic::syntax::spawns_with(body.clone(), p) {
+                bits |= 1 << k;
             }
         }
         if let Some(def) = fn_id.and_then(|f| self.facts.fns.get_mut(f as usize)) {
