@@ -27,7 +27,10 @@
 //! - it is an `async` block that ends in `Ok(..)`/`Err(..)` and can produce the error: a `?` at
 //!   the block's own level (also inside a `select!` arm), a `return Err(..)`, a `bail!` or
 //!   `ensure!` — unless, as for a called fn, each of those exits is logged where it is made
-//!   (`Err(e) => { warn!(..); return Err(e) }`) and its `?`s are channel sends (below);
+//!   (`Err(e) => { warn!(..); return Err(e) }`) and its `?`s are channel sends (below), or
+//!   its one unreported exit is a `?` handing on the error of a call that, as a spawned fn
+//!   above, loses none (`Self::worker_loop(..).await?; anyhow::Ok(())`, where the loop's
+//!   only `?` is its send to the consumer);
 //! - it is an `async` block whose last expression is such a call (`async move {
 //!   worker.run().await }`), or any call returning a `Result` after the block's own `?`
 //!   (`let t = req.since.ok_or(Status::invalid_argument(..))?; stream(tx, t).await`): that

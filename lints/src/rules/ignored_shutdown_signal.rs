@@ -57,8 +57,8 @@
 //! and answers); the same handler that awaits a download is flagged. A *sync* fn handed a
 //! signal is always checked: the signal's only use there is to be read between the steps of
 //! its work (`scan_disk(root, cancel: &AtomicBool)`), and iterator steps are not visible —
-//! unless it does nothing at all: a body of only log macros and `()`/`Ok(())` (`Ok(Ok(()))`
-//! too) is the stand-in
+//! unless it does nothing at all: a body of only log macros and `()`/`Ok(())` (or another
+//! empty answer: `None`, `Ok(None)`, `Ok(Ok(()))`, `Vec::new()`, a literal) is the stand-in
 //! a `cfg` compiles when the work is turned off (`#[cfg(not(feature = "stats"))] fn
 //! spawn_stats(_period: Duration, _shutdown: ShutdownRx) {}`), or a trait's default body
 //! (`fn validate(&self, _cancel: &Receiver<Cancel>) -> Result<Result<(), String>, Cancel> {
@@ -407,10 +407,19 @@ fn does_nothing(block: &syn::Block) -> bool {
     let log = |m: &syn::Macro| {
         crate::semantic::macros::is_log_macro(&crate::semantic::macros::macro_name(m))
     };
-    // `()`, `Ok(())`, and `Ok(Ok(()))` of a `Result<Result<(), E>, Cancelled>`.
+    // `()`, `None`, a literal, an empty value (`Vec::new()`, `vec![]`, `Default::default()`),
+    // and `Ok(..)` of one: `Ok(())`, `Ok(None)`, `Ok(Ok(()))` of a `Result<Result<(), E>,
+    // Cancelled>`.
     fn unit(e: &syn::Expr) -> bool {
         match e {
             syn::Expr::Tuple(t) => t.elems.is_empty(),
+            syn::Expr::Lit(_) => true,
+            syn::Expr::Path(p) => p.path.is_ident("None"),
+            syn::Expr::Macro(m) => m.mac.path.is_ident("vec") && m.mac.tokens.is_empty(),
+            syn::Expr::Call(c) if c.args.is_empty() => {
+                matches!(crate::semantic::syntax::path_last_ident(&c.func),
+                    Some(i) if i == "new" || i == "default")
+            }
             syn::Expr::Call(c) => {
                 c.args.len() == 1
                     && unit(&c.args[0])

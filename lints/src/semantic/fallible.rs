@@ -350,8 +350,10 @@ impl LoggedExits {
             // `Ok(()) as CacheResult<()>`: the cast names the block's `Result` type.
             syn::Expr::Cast(c) => self.exit(&c.expr),
             // `Err(..)` is judged where it is visited; `Ok(..)` is no error.
-            syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Ok") || p.path.is_ident("Err")) =>
-                {}
+            // `anyhow::Ok(())` too.
+            syn::Expr::Call(c)
+                if super::syntax::path_last_ident(&c.func)
+                    .is_some_and(|i| i == "Ok" || i == "Err") => {}
             syn::Expr::Call(c) => self.via.push(c.func.span()),
             syn::Expr::MethodCall(mc) if logging_closure(&mc.args) => {}
             syn::Expr::MethodCall(mc) => self.via.push(mc.method.span()),

@@ -34,6 +34,10 @@ const ERROR_RETURNING_MACROS: &[&str] = &["bail", "ensure", "try"];
 pub enum TaskError {
     /// The task's own `async` block can end in `Err`; `why` says where.
     Sure { why: String },
+    /// The block's only unreported error exit hands on the error of one call (`run(..).await?;
+    /// Ok(())`): an error unless that call is a workspace fn that loses none (see
+    /// [`Cx::emit_unless_callee_loses_no_error`]).
+    UnlessCallee { why: String, callee: Span },
     /// The task ends with the value of a call (`run(state)`, or an `async` block's tail
     /// `server.serve().await`): an error if that value is a `Result`, which the crate index
     /// may only settle later.
@@ -95,6 +99,9 @@ impl Cx<'_> {
         match self.task_error(task) {
             None => {}
             Some(TaskError::Sure { why }) => self.emit_if_all(also, finding(&why)),
+            Some(TaskError::UnlessCallee { why, callee }) => {
+                self.emit_unless_callee_loses_no_error(also, callee, finding(&why))
+            }
             Some(TaskError::IfResult {
                 output,
                 callee,
@@ -143,10 +150,23 @@ impl Cx<'_> {
         }
         // Every error it can end in is logged where it is made (`Err(e) => { warn!(..);
         // return Err(e.into()) }`), as for a spawned fn's body (`FnDef::logged_errors`).
-        if (result_shaped || own.first_error.is_some())
-            && super::fallible::logged_error_exits_of(block).is_some_and(|via| via.is_empty())
-        {
+        let logged = (result_shaped || own.first_error.is_some())
+            .then(|| super::fallible::logged_error_exits_of(block))
+            .flatten();
+        if logged.as_ref().is_some_and(|via| via.is_empty()) {
             return None;
+        }
+        // `Self::worker_loop(..).await?; anyhow::Ok(())`: the block adds no error of its own
+        // to the one the called fn hands on.
+        if let Some([callee]) = logged.as_deref()
+            && let Some((what, at)) = own.first_error
+            && result_shaped
+            && ends.iter().all(|e| ok_or_err(e) == Some(false))
+        {
+            return Some(TaskError::UnlessCallee {
+                why: format!("{what} on line {} returns the error", line(at)),
+                callee: *callee,
+            });
         }
         if result_shaped {
             if let Some(at) = ends.iter().find(|e| ok_or_err(e) == Some(true)) {
