@@ -58,7 +58,8 @@
 //! signal is always checked: the signal's only use there is to be read between the steps of
 //! its work (`scan_disk(root, cancel: &AtomicBool)`), and iterator steps are not visible —
 //! unless it does nothing at all: a body of only log macros and `()`/`Ok(())` (or another
-//! empty answer: `None`, `Ok(None)`, `Ok(Ok(()))`, `Vec::new()`, a literal) is the stand-in
+//! empty answer: `None`, `Ok(None)`, `Ok(Ok(()))`, `Vec::new()`, `vec![]`,
+//! `Default::default()`) is the stand-in
 //! a `cfg` compiles when the work is turned off (`#[cfg(not(feature = "stats"))] fn
 //! spawn_stats(_period: Duration, _shutdown: ShutdownRx) {}`), or a trait's default body
 //! (`fn validate(&self, _cancel: &Receiver<Cancel>) -> Result<Result<(), String>, Cancel> {
@@ -407,18 +408,23 @@ fn does_nothing(block: &syn::Block) -> bool {
     let log = |m: &syn::Macro| {
         crate::semantic::macros::is_log_macro(&crate::semantic::macros::macro_name(m))
     };
-    // `()`, `None`, a literal, an empty value (`Vec::new()`, `vec![]`, `Default::default()`),
-    // and `Ok(..)` of one: `Ok(())`, `Ok(None)`, `Ok(Ok(()))` of a `Result<Result<(), E>,
-    // Cancelled>`.
+    // `()`, `None`, an empty collection (`Vec::new()`, `vec![]`, `Default::default()`), and
+    // `Ok(..)` of one: `Ok(())`, `Ok(None)`, `Ok(Ok(()))` of a `Result<Result<(), E>,
+    // Cancelled>`. Not another type's `new()`, which may start something (`Server::new()`).
     fn unit(e: &syn::Expr) -> bool {
+        const EMPTY: &[&str] = &[
+            "Vec", "String", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "VecDeque",
+        ];
         match e {
             syn::Expr::Tuple(t) => t.elems.is_empty(),
-            syn::Expr::Lit(_) => true,
             syn::Expr::Path(p) => p.path.is_ident("None"),
             syn::Expr::Macro(m) => m.mac.path.is_ident("vec") && m.mac.tokens.is_empty(),
             syn::Expr::Call(c) if c.args.is_empty() => {
-                matches!(crate::semantic::syntax::path_last_ident(&c.func),
-                    Some(i) if i == "new" || i == "default")
+                match crate::semantic::syntax::path_segments(&c.func).as_deref() {
+                    Some([.., ty, f]) if f == "new" => EMPTY.contains(&ty.as_str()),
+                    Some([.., f]) => f == "default",
+                    _ => false,
+                }
             }
             syn::Expr::Call(c) => {
                 c.args.len() == 1
@@ -430,7 +436,7 @@ fn does_nothing(block: &syn::Block) -> bool {
     }
     block.stmts.iter().all(|s| match s {
         syn::Stmt::Macro(m) => log(&m.mac),
-        syn::Stmt::Expr(syn::Expr::Macro(m), _) => log(&m.mac),
+        syn::Stmt::Expr(e @ syn::Expr::Macro(m), _) => log(&m.mac) || unit(e),
         syn::Stmt::Expr(e, _) => unit(e),
         _ => false,
     })

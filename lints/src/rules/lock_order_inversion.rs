@@ -9,9 +9,10 @@
 //! impl blocks and files. An accessor that returns the guard of a lock it takes as its tail
 //! (`fn users() -> RwLockReadGuard<'static, Users> { USERS.get().expect("set").read() }`, a
 //! method `self.state.lock().unwrap()`) hands out that lock: `users()` and `mut_users()` are
-//! both `USERS`. One whose tail may take either of two locks keeps its own name. Every cycle is reported: each acquisition site on an edge of a cycle
-//! (both A → B and B → A for a two-lock cycle, every edge of a longer one) gets a finding that
-//! names the other site(s) of the cycle, with their locations as related locations.
+//! both `USERS`. One whose tail may take either of two locks keeps its own name. Every cycle
+//! is reported (but one a gate lock closes, below): each acquisition site on an edge of a
+//! cycle (both A → B and B → A for a two-lock cycle, every edge of a longer one) gets a finding
+//! that names the other site(s) of the cycle, with their locations as related locations.
 //!
 //! std, parking_lot and async (tokio/futures) `Mutex`/`RwLock`s all take part (an async mutex
 //! taken in opposite orders by two tasks deadlocks just the same). Not part of the graph: locks
@@ -43,7 +44,10 @@
 //! guard of `experiments`, a reader taking `experiments → groups` cannot meet a holder of
 //! `groups` that waits for `updated → experiments`, so that cycle is no deadlock (the
 //! `experiments ↔ updated` cycle beside it still is). The gate is matched by the lock's
-//! identity, as the edges are.
+//! identity, as the edges are, and counts only where it is one object for every executor: a
+//! static, or a field of the same struct as the two locks of the site's edge — not each
+//! connection's own `Conn.state` around two statics, a `RefCell`, a value the fn owns or a
+//! `&mut self` method's own field.
 //!
 //! A lock taken inside a called fn counts too: a call made while a guard of A is alive, of a
 //! sync fn of the same crate that locks B itself or through up to 3 more sync calls
@@ -116,13 +120,11 @@ pub struct LockOrderInversion;
 struct Site<'a> {
     file: usize,
     pair: HeldPair<'a>,
+    /// See [`Holds`].
+    holds: Holds,
 }
 
 impl Site<'_> {
-    fn key_raw(&self) -> (usize, Region) {
-        (self.file, self.pair.acquired.region)
-    }
-
     fn key(&self, cx: &CrateCx) -> (String, Region) {
         (
             cx.path(self.file).unwrap_or_default().to_string(),
@@ -156,9 +158,11 @@ impl Lint for LockOrderInversion {
             if from == to || pair.acquired.in_test {
                 continue;
             }
+            let holds = holds_at(cx, pair.file, &pair, (&from, &to));
             edges.entry((from, to)).or_default().push(Site {
                 file: pair.file,
                 pair,
+                holds,
             });
         }
         for sites in edges.values_mut() {
@@ -187,14 +191,11 @@ impl Lint for LockOrderInversion {
             }
         }
         edges.retain(|edge, _| !inert.contains(edge));
-        let holds: BTreeMap<(usize, Region), Holds> = edges
-            .values()
-            .flatten()
-            .map(|s| (s.key_raw(), holds_at(cx, s)))
-            .collect();
-        let gated = holds.values().any(|h| h.len() > 1);
+        let gated = edges.values().flatten().any(|s| s.holds.len() > 1);
         let succ = successors(&edges);
-        for ((from, to), sites) in &edges {
+        // The graph a site closes its cycle in, per distinct set of locks held (see below).
+        let mut live_by_holds: BTreeMap<&Holds, BTreeMap<&str, BTreeSet<&str>>> = BTreeMap::new();
+        for (edge @ (from, to), sites) in &edges {
             // The shortest way back from `to` to `from` closes the cycle through this edge.
             if shortest_path(&succ, to, from).is_none() {
                 continue;
@@ -204,40 +205,47 @@ impl Lint for LockOrderInversion {
                 // the same time as this one, holding no lock this one holds (exclusively on
                 // either side). Every holder of `groups` also holds `experiments`' write guard,
                 // so `experiments → groups` closes no cycle through `groups → updated`.
-                let own = &holds[&site.key_raw()];
-                let live: BTreeMap<Edge, Vec<Site>> = if gated {
-                    edges
-                        .iter()
-                        .map(|(e, others)| {
-                            let others: Vec<Site> = others
-                                .iter()
-                                .filter(|o| concurrent(own, &holds[&o.key_raw()]))
-                                .cloned()
-                                .collect();
-                            (e.clone(), others)
-                        })
-                        .filter(|(_, others)| !others.is_empty())
-                        .collect()
+                let own = &site.holds;
+                let concurrent_with = |o: &Site| !gated || concurrent(own, &o.holds);
+                let live = if gated {
+                    live_by_holds.entry(own).or_insert_with(|| {
+                        let mut succ: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+                        for ((a, b), others) in &edges {
+                            if others.iter().any(concurrent_with) {
+                                succ.entry(a.as_str()).or_default().insert(b.as_str());
+                            }
+                        }
+                        succ
+                    })
                 } else {
-                    BTreeMap::new()
+                    &succ
                 };
-                let (graph, succ) = if gated {
-                    (&live, successors(&live))
-                } else {
-                    (&edges, successors(&edges))
-                };
-                let Some(back) = shortest_path(&succ, to, from) else {
+                let Some(back) = shortest_path(live, to, from) else {
                     continue;
                 };
                 let cycle_edges: Vec<Edge> = back
                     .windows(2)
                     .map(|w| (w[0].to_string(), w[1].to_string()))
                     .collect();
+                // The other sites a finding names: those of the cycle's edges that can meet it.
+                let named: BTreeMap<Edge, Vec<Site>> = cycle_edges
+                    .iter()
+                    .chain([edge])
+                    .filter_map(|e| {
+                        let others: Vec<Site> = edges
+                            .get(e)?
+                            .iter()
+                            .filter(|o| concurrent_with(o))
+                            .cloned()
+                            .collect();
+                        Some((e.clone(), others))
+                    })
+                    .collect();
                 let mut cycle_names = vec![from.as_str()];
                 cycle_names.extend(back.iter().copied());
                 out.push(CrateFinding {
                     file: site.file,
-                    finding: finding(cx, site, &cycle_names, &cycle_edges, graph),
+                    finding: finding(cx, site, &cycle_names, &cycle_edges, &named),
                 });
             }
         }
@@ -245,19 +253,35 @@ impl Lint for LockOrderInversion {
 }
 
 /// The locks a site holds while it acquires, by identity, each with whether it is held
-/// exclusively (a mutex, a write guard) or shared (a read guard).
+/// exclusively (a mutex, a write guard) or shared (a read guard). Only locks that can gate
+/// another site: one object for every executor (not a `RefCell`, a value the fn owns, a `&mut
+/// self` method's own field), and either a static or a field of the same struct as both locks
+/// of the site's edge (`Config.experiments` for `Config.groups → Config.updated`): a field of
+/// another owner may be another instance's (each connection's `Conn.gate`), which gates
+/// nothing across instances.
 type Holds = BTreeMap<String, bool>;
 
-fn holds_at(cx: &CrateCx, site: &Site) -> Holds {
+fn holds_at(cx: &CrateCx, file: usize, pair: &HeldPair, (from, to): (&str, &str)) -> Holds {
+    let owner = |id: &str| id.rsplit_once('.').map(|(o, _)| o.to_string());
+    let edge_owner = owner(from).filter(|o| owner(to).as_ref() == Some(o));
     let mut out = Holds::new();
-    for &g in &site.pair.acquired.held {
-        let Some(h) = cx.acquisition(site.file, g) else {
+    for &g in &pair.acquired.held {
+        let Some(h) = cx.acquisition(file, g) else {
             continue;
         };
+        if !cx.maybe_shared_lock(h) {
+            continue;
+        }
         let Some(id) = cx.lock_identity(h) else {
             continue;
         };
-        *out.entry(id).or_default() |= !cx.shared_acquisition(h);
+        let same_object = match owner(&id) {
+            None => true,
+            Some(o) => edge_owner.as_ref() == Some(&o),
+        };
+        if same_object {
+            *out.entry(id).or_default() |= !cx.shared_acquisition(h);
+        }
     }
     out
 }

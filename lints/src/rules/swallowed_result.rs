@@ -112,15 +112,18 @@
 //!   keep it, `x.and_then(|r| r.uri).map(..).unwrap_or_else(..)`, `x.is_none()`, `x ==
 //!   expected`, a `match x` with a `None` arm that does something, an `if let Some(v) = x {
 //!   .. } else { .. }`, the last two also over an `Option` that is `None` with `x`: `x.map(..)`,
-//!   `team.zip(x)`, or a tuple holding it, `match (host, x) { (_, Some(o)) => .., _ => .. }`),
+//!   `team.zip(x)`, or a tuple holding it, `match (host, x) { (_, Some(o)) => .., _ => .. }`,
+//!   unless an arm such as `(_, None) => {}` drops it),
 //!   or keeps `x` in a struct's field (`Entry { timestamp: x, .. }`, or
 //!   `address: address.clone()` in a struct built per item, or the chain itself as a field's
-//!   value, `Self { client: key.and_then(|k| make_client(k).ok()), .. }`, or the value a
+//!   value, `Self { client: key.and_then(|k| make_client(k).ok()), .. }`, or assigned to a
+//!   field, `update.cover_id = icon.and_then(|u| media_id(u).ok())`, or the value a
 //!   field's setter stores, `self.previous_mode.store(byte.and_then(|b|
 //!   Mode::try_from(b).ok()))`, also `set`/`replace`/`swap`: the
 //!   `Option` is the value its readers see), or a chain ending in a test against an expected
 //!   value or bound (`.is_some_and(|id| id == room_id)`, `.is_some_and(|n| n >= required)`,
-//!   which a `None` fails as it should) or in
+//!   which a `None` fails: right for a check that allows, while a check that denies,
+//!   `.is_some_and(|n| n > 0)` for "revoked", fails open and is not told apart) or in
 //!   `.is_none()`; an `if let` without `else`, or `if x.is_some()`, skips the `None` silently
 //!   and stays a finding);
 //! - a method that is only named `ok`: `reply.ok()` on a binding or field of another crate's
@@ -3700,6 +3703,14 @@ fn handled_chains(block: &syn::Block) -> Vec<&syn::Expr> {
                     }
                 }
             }
+            // `post_update.cover = cover.and_then(|c| Media::from_activity(c).ok());`: the
+            // same, assigned.
+            if let syn::Expr::Assign(a) = e
+                && matches!(peel(&a.left), syn::Expr::Field(_))
+                && !and_thens(&a.right).is_empty()
+            {
+                self.0.push(&a.right);
+            }
             // `self.previous_mode.store(byte.and_then(|b| Mode::try_from(b).ok()))`: the
             // field's new `Option`, as in a struct literal.
             if let Some(arg) = field_setter_arg(e)
@@ -3795,6 +3806,16 @@ fn handles_none_use(e: &syn::Expr, name: &str) -> bool {
         syn::Expr::Binary(b) => {
             matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_))
                 && (is_binding(&b.left, name) || is_binding(&b.right, name))
+        }
+        // A tuple's `(Remote, None) => {}` arm drops the `None` whatever the catch-all does.
+        syn::Expr::Match(m)
+            if matches!(peel(&m.expr), syn::Expr::Tuple(_))
+                && m.arms.iter().any(|a| {
+                    matches!(&a.pat, syn::Pat::Tuple(t) if t.elems.iter().any(is_none_pat))
+                        && does_nothing(&a.body)
+                }) =>
+        {
+            false
         }
         syn::Expr::Match(_) | syn::Expr::If(_) => {
             none_read_scrutinee(e).is_some_and(|s| carries_none(s, name))

@@ -439,7 +439,9 @@ impl<'ast> syn::visit::Visit<'ast> for LoggedExits {
     }
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Err")) && !is_cancelled_err(c)
+        // `Err(..)`, `Result::Err(..)`.
+        if super::syntax::path_last_ident(&c.func).is_some_and(|i| i == "Err")
+            && !is_cancelled_err(c)
         {
             self.need_log();
         }

@@ -317,6 +317,15 @@ impl<'a> CrateCx<'a> {
             .filter(|k| !(a.in_async && k.panics_in_async(&a.method)))
     }
 
+    /// Whether the lock acquisition `a` takes may be one object for every executor that takes
+    /// it: not a `RefCell` (each thread's own), nor a lock of a value the fn owns alone or of
+    /// a `&mut self` method's own field (see [`Self::held_pairs`]).
+    pub fn maybe_shared_lock(&self, a: &Acquisition) -> bool {
+        !matches!(self.lock_kind(a), Some(LockKind::RefCell) | None)
+            && !Sharing::default().owns_lock(self, a.exclusive_root.as_ref())
+            && !self.owned_alone(a)
+    }
+
     /// Every (held, acquired) pair of the crate's non-test code: `acquired` is a blocking
     /// acquisition of a known lock kind, made while `held` (another known lock) is alive.
     ///

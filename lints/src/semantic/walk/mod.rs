@@ -628,11 +628,8 @@ impl<'a> Core<'a> {
     /// races in a `select!`, joins), unless the fn also hands them to a task: their futures are
     /// polled in that `block_on` (see [`Self::note_block_on_params`]).
     fn note_block_on_block_params(&mut self, ab: &syn::ExprAsync, fn_id: Option<u32>) {
-        let mut named = std::collections::BTreeSet::new();
-        crate::semantic::syntax::collect_idents(
-            quote::ToTokens::to_token_stream(&ab.block),
-            &mut named,
-        );
+        // As a value, not a method or field of the same name (`node.start()`).
+        let block = quote::ToTokens::to_token_stream(&ab.block);
         let Some(body) = self
             .src
             .text
@@ -643,7 +640,9 @@ impl<'a> Core<'a> {
         };
         let mut bits = 0u64;
         for (k, p) in self.fn_params.iter().enumerate().take(64) {
-            if named.contains(p) && !crate::semantic::syntax::spawns_with(body.clone(), p) {
+            if crate::semantic::syntax::binding_mentions(block.clone(), p) > 0
+                && !crate::semantic::syntax::spawns_with(body.clone(), p)
+            {
                 bits |= 1 << k;
             }
         }
