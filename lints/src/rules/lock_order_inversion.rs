@@ -146,6 +146,7 @@ impl Lint for LockOrderInversion {
 
     fn check_crate(&self, cx: &CrateCx, out: &mut Vec<CrateFinding>) {
         let mut edges: BTreeMap<Edge, Vec<Site>> = BTreeMap::new();
+        let sharing = crate::semantic::locks::Sharing::default();
         for pair in cx.held_pairs() {
             let (Some(from), Some(to)) =
                 (cx.lock_identity(pair.held), cx.lock_identity(pair.acquired))
@@ -158,7 +159,7 @@ impl Lint for LockOrderInversion {
             if from == to || pair.acquired.in_test {
                 continue;
             }
-            let holds = holds_at(cx, pair.file, &pair, (&from, &to));
+            let holds = holds_at(cx, &sharing, &pair, (&from, &to));
             edges.entry((from, to)).or_default().push(Site {
                 file: pair.file,
                 pair,
@@ -261,15 +262,20 @@ impl Lint for LockOrderInversion {
 /// nothing across instances.
 type Holds = BTreeMap<String, bool>;
 
-fn holds_at(cx: &CrateCx, file: usize, pair: &HeldPair, (from, to): (&str, &str)) -> Holds {
+fn holds_at<'a>(
+    cx: &CrateCx<'a>,
+    sharing: &crate::semantic::locks::Sharing<'a>,
+    pair: &HeldPair,
+    (from, to): (&str, &str),
+) -> Holds {
     let owner = |id: &str| id.rsplit_once('.').map(|(o, _)| o.to_string());
     let edge_owner = owner(from).filter(|o| owner(to).as_ref() == Some(o));
     let mut out = Holds::new();
     for &g in &pair.acquired.held {
-        let Some(h) = cx.acquisition(file, g) else {
+        let Some(h) = cx.acquisition(pair.file, g) else {
             continue;
         };
-        if !cx.maybe_shared_lock(h) {
+        if !cx.maybe_shared_lock(sharing, h) {
             continue;
         }
         let Some(id) = cx.lock_identity(h) else {

@@ -319,10 +319,11 @@ impl<'a> CrateCx<'a> {
 
     /// Whether the lock acquisition `a` takes may be one object for every executor that takes
     /// it: not a `RefCell` (each thread's own), nor a lock of a value the fn owns alone or of
-    /// a `&mut self` method's own field (see [`Self::held_pairs`]).
-    pub fn maybe_shared_lock(&self, a: &Acquisition) -> bool {
+    /// a `&mut self` method's own field (see [`Self::held_pairs`]). `sharing`: one per crate
+    /// pass, so the fields the crate hands out are collected once.
+    pub fn maybe_shared_lock(&self, sharing: &Sharing<'a>, a: &Acquisition) -> bool {
         !matches!(self.lock_kind(a), Some(LockKind::RefCell) | None)
-            && !Sharing::default().owns_lock(self, a.exclusive_root.as_ref())
+            && !sharing.owns_lock(self, a.exclusive_root.as_ref())
             && !self.owned_alone(a)
     }
 
