@@ -196,7 +196,7 @@ impl Lint for LockOrderInversion {
         let succ = successors(&edges);
         // The graph a site closes its cycle in, per distinct set of locks held (see below).
         let mut live_by_holds: BTreeMap<&Holds, BTreeMap<&str, BTreeSet<&str>>> = BTreeMap::new();
-        for (edge @ (from, to), sites) in &edges {
+        for ((from, to), sites) in &edges {
             // The shortest way back from `to` to `from` closes the cycle through this edge.
             if shortest_path(&succ, to, from).is_none() {
                 continue;
@@ -231,7 +231,6 @@ impl Lint for LockOrderInversion {
                 // The other sites a finding names: those of the cycle's edges that can meet it.
                 let named: BTreeMap<Edge, Vec<Site>> = cycle_edges
                     .iter()
-                    .chain([edge])
                     .filter_map(|e| {
                         let others: Vec<Site> = edges
                             .get(e)?

@@ -3497,7 +3497,7 @@ fn mentions_any(e: &syn::Expr, names: &[String]) -> bool {
     let tokens = quote::ToTokens::to_token_stream(e);
     names
         .iter()
-        .any(|n| crate::semantic::syntax::count_ident(tokens.clone(), n) > 0)
+        .any(|n| crate::semantic::syntax::mentions_ident(tokens.clone(), n))
 }
 
 /// `{ ..; return Err(..) }`: the hit is an error (a duplicate), not a cached value handed back.

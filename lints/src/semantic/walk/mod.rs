@@ -567,14 +567,7 @@ impl<'a> Core<'a> {
         // naming it (`// Spawn the command on the blocking pool`) is no use.
         // The fn body's tokens, lexed once and only if a parameter is met.
         let body = std::cell::OnceCell::new();
-        let body = || {
-            body.get_or_init(|| {
-                self.src
-                    .text
-                    .get(self.fn_bytes.clone())
-                    .and_then(|text| text.parse::<proc_macro2::TokenStream>().ok())
-            })
-        };
+        let body = || body.get_or_init(|| self.fn_tokens());
         let called_once = |name: &str| {
             body()
                 .clone()
@@ -630,12 +623,7 @@ impl<'a> Core<'a> {
     fn note_block_on_block_params(&mut self, ab: &syn::ExprAsync, fn_id: Option<u32>) {
         // As a value, not a method or field of the same name (`node.start()`).
         let block = quote::ToTokens::to_token_stream(&ab.block);
-        let Some(body) = self
-            .src
-            .text
-            .get(self.fn_bytes.clone())
-            .and_then(|text| text.parse::<proc_macro2::TokenStream>().ok())
-        else {
+        let Some(body) = self.fn_tokens() else {
             return;
         };
         let mut bits = 0u64;
@@ -649,6 +637,15 @@ impl<'a> Core<'a> {
         if let Some(def) = fn_id.and_then(|f| self.facts.fns.get_mut(f as usize)) {
             def.block_on_params |= bits;
         }
+    }
+
+    /// The current fn's source text, lexed: what a token scan of its body reads (comments
+    /// dropped).
+    fn fn_tokens(&self) -> Option<proc_macro2::TokenStream> {
+        self.src
+            .text
+            .get(self.fn_bytes.clone())
+            .and_then(|text| text.parse::<proc_macro2::TokenStream>().ok())
     }
 
     /// In a `trait` definition's default bodies.
