@@ -1,5 +1,6 @@
 //! Test code (`#[cfg(test)]` modules, statements and match arms, files that open with
-//! `#![cfg(test)]`, `#[test]` fns, `tests/` (also a package of its own inside one), test-support modules such as `testkit.rs`, and fns
+//! `#![cfg(test)]`, `#[test]` fns, `tests/` (also a package of its own inside one), a package the
+//! others only name in `[dev-dependencies]`, test-support modules such as `testkit.rs`, and fns
 //! named for tests that only tests call) is analyzed by every rule that can go wrong
 //! there: its findings carry `"in_test": true` (JSON and SARIF), are lowered one severity level
 //! by default, and `[tests] mode` in `racewise.toml` keeps (`same`) or drops (`skip`) them.
@@ -53,6 +54,16 @@ fn row(
 /// Every finding of the fixture at its rule's own severity (`mode = "same"`), in report order.
 fn at_full_severity() -> Vec<(String, u64, String, String, bool)> {
     vec![
+        // A package the poller names in `[dependencies]` (and in `[dev-dependencies]` too).
+        row(
+            "retry/src/lib.rs",
+            4,
+            "blocking_sleep_in_async",
+            "high",
+            false,
+        ),
+        // A package only ever a dev-dependency: a harness the tests start.
+        row("sim/src/lib.rs", 4, "blocking_sleep_in_async", "high", true),
         // A `pub` fn named for tests that only tests call.
         row("src/helpers.rs", 7, "blocking_sleep_in_async", "high", true),
         // The same shape with a production caller.
@@ -119,10 +130,10 @@ fn test_code_findings_are_marked_and_lowered_by_default() {
         })
         .collect();
     assert_eq!(rows(&json), expected);
-    assert_eq!(json["summary"]["in_test"], 8, "{}", json["summary"]);
-    assert_eq!(json["summary"]["findings"], 10);
+    assert_eq!(json["summary"]["in_test"], 9, "{}", json["summary"]);
+    assert_eq!(json["summary"]["findings"], 12);
     // Production findings carry no `in_test` key at all.
-    assert!(findings(&json)[1].get("in_test").is_none());
+    assert!(findings(&json)[0].get("in_test").is_none());
 }
 
 #[test]
@@ -132,7 +143,7 @@ fn tests_mode_same_keeps_and_skip_drops_test_findings() {
     let (_, skip) = run_with_mode(Some("skip"));
     let production: Vec<_> = at_full_severity().into_iter().filter(|r| !r.4).collect();
     assert_eq!(rows(&skip), production);
-    assert_eq!(production.len(), 2);
+    assert_eq!(production.len(), 3);
 }
 
 #[test]
@@ -174,7 +185,9 @@ fn sarif_tags_test_code_results() {
         .collect();
     assert_eq!(
         tagged,
-        vec![true, false, true, false, true, true, true, true, true]
+        vec![
+            false, true, true, false, true, false, true, true, true, true, true
+        ]
     );
-    assert_eq!(results[0]["properties"]["tags"][0], "test-code");
+    assert_eq!(results[1]["properties"]["tags"][0], "test-code");
 }

@@ -167,6 +167,11 @@ pub(super) fn assign(files: &[SourceFile]) -> Crates {
     let crate_root = target_modules(&located, &in_target_dir, &bin_roots, &mut module_path);
     mark_cfg_test_modules(files, &mut test_file);
     mark_test_support_modules(&located, &file_crate, &infos, &mut test_file);
+    let mut roots = vec![PathBuf::new(); infos.len()];
+    for (root, &k) in &by_root {
+        roots[k].clone_from(root);
+    }
+    mark_dev_only_crates(&roots, &file_crate, &mut manifests, &mut test_file);
     Crates {
         infos,
         file_crate,
@@ -430,6 +435,80 @@ fn mark_test_support_modules(
             .filter_map(|c| c.to_str())
             .any(|c| TEST_SUPPORT_MODULES.contains(&c.strip_suffix(".rs").unwrap_or(c)));
         if named {
+            *t = true;
+        }
+    }
+}
+
+/// Every file of a package the other scanned packages name only in `[dev-dependencies]` is
+/// test code: a harness their tests start (`monero-harness`, which runs a node for `swap`'s
+/// tests). Not a package with a binary, nor one any scanned package names in `[dependencies]`
+/// or `[build-dependencies]` (also target-specific ones).
+fn mark_dev_only_crates(
+    roots: &[PathBuf],
+    file_crate: &[usize],
+    manifests: &mut Manifests,
+    test_file: &mut [bool],
+) {
+    let norm = |n: &str| n.replace('-', "_");
+    let names: Vec<Option<String>> = roots
+        .iter()
+        .map(|r| {
+            let m = manifests.get(r)?;
+            Some(norm(m.get("package")?.get("name")?.as_str()?))
+        })
+        .collect();
+    let (mut dev, mut used): (HashSet<String>, HashSet<String>) = Default::default();
+    for (k, root) in roots.iter().enumerate() {
+        let Some(manifest) = manifests.get(root) else {
+            continue;
+        };
+        // The package's own tables, then each `[target.'cfg(..)'.*]`'s.
+        let mut scopes: Vec<&toml::Table> = vec![&manifest];
+        scopes.extend(
+            manifest
+                .get("target")
+                .and_then(|t| t.as_table())
+                .into_iter()
+                .flat_map(|t| t.values())
+                .filter_map(|t| t.as_table()),
+        );
+        let tables = scopes.into_iter().flat_map(|t| {
+            [
+                ("dependencies", false),
+                ("build-dependencies", false),
+                ("dev-dependencies", true),
+            ]
+            .into_iter()
+            .filter_map(move |(key, dev_only)| Some((t.get(key)?, dev_only)))
+        });
+        for (table, dev_only) in tables {
+            for (key, dep) in table.as_table().into_iter().flatten() {
+                let name = norm(dep.get("package").and_then(|p| p.as_str()).unwrap_or(key));
+                if names[k].as_deref() == Some(name.as_str()) {
+                    continue;
+                }
+                if dev_only {
+                    dev.insert(name);
+                } else {
+                    used.insert(name);
+                }
+            }
+        }
+    }
+    let harness: Vec<bool> = roots
+        .iter()
+        .zip(&names)
+        .map(|(root, name)| {
+            name.as_ref()
+                .is_some_and(|n| dev.contains(n) && !used.contains(n))
+                && !root.join("src/main.rs").exists()
+                && !root.join("src/bin").is_dir()
+                && manifests.get(root).is_some_and(|m| m.get("bin").is_none())
+        })
+        .collect();
+    for (&k, t) in file_crate.iter().zip(test_file.iter_mut()) {
+        if harness.get(k).copied().unwrap_or(false) {
             *t = true;
         }
     }

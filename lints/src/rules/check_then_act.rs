@@ -89,7 +89,9 @@
 //!   write stores that very local (`if available == *view.read().await { return }
 //!   *view.write().await = available;`): the check only skips a write that would change
 //!   nothing, and every racer stores its own value whatever the check saw (an ordering test,
-//!   `if offset <= *hw { return } *hw = offset`, stays flagged: a racer's smaller value wins).
+//!   `if offset <= *hw { return } *hw = offset`, stays flagged: a racer's smaller value wins);
+//!   also a map's entry compared with the local its insert then stores (`let changed =
+//!   m.lock().get(&k) != Some(&v); if changed { m.lock().insert(k, v) }`).
 //!   Also when the condition is an `&&` of such comparisons and the stored value is a struct
 //!   literal or a constructor built from every compared local (`if dim == p.dim && pos ==
 //!   p.pos { return false } *point = Some(RespawnPoint { dim, pos, yaw })`,
@@ -134,7 +136,8 @@
 //!   (`if w.load(..) == 0 { return } .. w.store(0, ..)`, like storing `false`), or an atomic
 //!   constant stored right before leaving with nothing more to run (`SHUTDOWN.store(true, ..);
 //!   break;` in the error branch of a loop that polls `SHUTDOWN`, also `continue`, `return;`,
-//!   `return Err(E::Corrupt)`, a search thread's `found.store(true, ..); break Some(salt);`
+//!   `return Err(E::Corrupt)`, the same value as the tail of a block the fn's body ends with
+//!   (`Err(Disconnected) => { closed.store(true, ..); Err(Error::Closed) }`), a search thread's `found.store(true, ..); break Some(salt);`
 //!   (each racer's find is its own, and the flag only stops the others), and the last statement of a failure branch (`if let Err(e) =
 //!   ..`, an `Err(..)` arm) that ends a fn's or a task's body: `canceled.store(true, ..)` after
 //!   a failed schedule — but not a store that ends the body after the work the check guards,
@@ -170,7 +173,9 @@
 //!   connection, session, client, channel, spawned task or fresh id (`Arc::new(Semaphore::new(..))`,
 //!   `connect(..).await?`, `Uuid::new_v4()`, also wrapped: `Slot::Upstream(Arc::clone(&conn))`;
 //!   a `..Handler` built from configuration is no handle; the name's words count at a word's
-//!   start, so a `RespawnPoint` is no spawned task): racing misses then hand callers
+//!   start, so a `RespawnPoint` is no spawned task, and a type's name by its last word, so a
+//!   `ClientOrderId::from(order_ref)` is the id the data names, not a client, while an id
+//!   type's generator, `SessionId::new()`, makes a fresh one): racing misses then hand callers
 //!   different instances.
 //!   A value that is a pure function of the key (a parsed, resolved or computed value) is the same
 //!   whichever racer wins, so the race only costs duplicate work;

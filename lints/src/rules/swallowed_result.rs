@@ -79,7 +79,11 @@
 //!   or panics with it (`File::create(dir.join("config.toml")).expect(..)`), or takes the
 //!   path as an argument and logs its error (`match File::create(path.join(f)) { .., Err(e) =>
 //!   error!(..) }`, `if let Err(e) = ..`): a directory that could not be made fails that
-//!   write, whose error reaches the caller (or the panic, or the log) with the path;
+//!   write, whose error reaches the caller (or the panic, or the log) with the path; so for
+//!   `let _ = fs::remove_file(&socket_path);` before `UnixListener::bind(&socket_path)?` or
+//!   `File::create(path)?` (a stale file it failed to remove fails the bind, or the create
+//!   truncates it; not `remove_dir_all`, whose leftovers a `create_dir_all` after it would
+//!   not notice);
 //! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`, `close`,
 //!   `destroy`, `unminimize`, `center`, `set_title`..., on a receiver named as a window or an
 //!   overlay): they fail only when the event loop is gone, that is while the app exits;
@@ -283,13 +287,15 @@
 //! - a filter over items the step before made all `Ok`: a `map` whose closure's value is an
 //!   `Ok(..)` and that has no `?`, `return` or `Err` to make anything else
 //!   (`.map(|r| Ok::<_, Error>(Hit { .. })).filter_map(|r| r.ok())` drops nothing);
-//! - a discard whose comment explains it, on the statement's last line or in the `//` lines
-//!   right above it (or above the run of one-line discards it continues): the other side may
+//! - a discard whose comment explains it, on the statement's last line, in a `//` line between
+//!   the steps of its chain, or in the `//` lines right above it (or above the run of one-line
+//!   discards it continues): the other side may
 //!   be gone (`.ok(); // receiver may be gone`, "downstream dropped its receiver", `// the
 //!   server may close during the handshake`, "the reply may be dropped"; not in a
 //!   `TODO`/`FIXME`/`BUG` note), the error
 //!   is ignored on purpose (`// we ignore the send error: we return anyway`), the failure is
-//!   allowed or harmless (`// this can legally fail when shutting down`, "a SendError is fine
+//!   allowed or harmless (`// this can legally fail when shutting down`, "could error if the
+//!   subscription is closing", "a SendError is fine
 //!   here", "erroring is ok", "best effort", "don't care", "cannot happen", "not fatal", "not a hard error",
 //!   "we don't want to panic if there is an error") or cannot happen ("`TryFrom` is total",
 //!   "infallible"), or a bad value is expected and falls back ("defaulting to 2000 if not set
@@ -3024,7 +3030,14 @@ const NEARBY_REASONS: &[&str] = &[
     "is okay",
     "are ok",
     "that's ok",
+    // The failure is expected ("Could error if the subscription is closing").
+    "could error",
+    "can error",
+    "may error",
+    "might error",
     // The peer is expected to hang up ("sozu may close during handshake").
+    "is closing",
+    "shutting down",
     "may close",
     "might close",
     "may be closed",
@@ -3143,6 +3156,14 @@ fn explained_discard(cx: &Cx, first: proc_macro2::Span, last: proc_macro2::Span)
         .line(last)
         .split_once("//")
         .is_some_and(|(_, c)| says(c))
+    {
+        return true;
+    }
+    // A comment line between the steps of a chain written one step per line (`.await` /
+    // `// Could error if the subscription is closing.` / `.ok();`).
+    if (first + 1..last)
+        .map(|l| src.line(l).trim())
+        .any(|t| t.starts_with("//") && says(t))
     {
         return true;
     }
@@ -3449,7 +3470,7 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
                     self.out.insert(pos(d.first));
                 }
                 if let Some(d) = discard_of(stmt)
-                    && let Some(dir) = created_dir(d.expr())
+                    && let Some(dir) = prepared_path(d.expr())
                 {
                     let names: std::collections::BTreeSet<String> = path_binding(dir)
                         .into_iter()
@@ -3525,13 +3546,17 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
     syn::visit::Visit::visit_block(&mut blocks, block);
 }
 
-/// The directory a `create_dir_all(dir)` / `create_dir(dir)` call (std's or tokio's) makes.
-fn created_dir(e: &syn::Expr) -> Option<&syn::Expr> {
+/// The path a call (std's or tokio's) prepares for a later use: the directory
+/// `create_dir_all(dir)` / `create_dir(dir)` makes, or the stale file `remove_file(path)`
+/// clears before the path is bound or written again. Not `remove_dir_all`: a directory it
+/// failed to empty is still there for a `create_dir_all` after it, old contents and all.
+fn prepared_path(e: &syn::Expr) -> Option<&syn::Expr> {
     match peel_await(e) {
         syn::Expr::Call(c)
             if c.args.len() == 1
-                && (crate::semantic::syntax::path_ends_with(&c.func, "create_dir_all")
-                    || crate::semantic::syntax::path_ends_with(&c.func, "create_dir")) =>
+                && ["create_dir_all", "create_dir", "remove_file"]
+                    .iter()
+                    .any(|f| crate::semantic::syntax::path_ends_with(&c.func, f)) =>
         {
             c.args.first()
         }
@@ -4066,7 +4091,7 @@ impl Lint for SwallowedResult {
         let body = f.body_text();
         if (body.contains("Err") || body.contains("bail!") || body.contains("exit("))
             && CLEANUPS.iter().any(|c| body.contains(c))
-            || body.contains("create_dir")
+            || (body.contains("create_dir") || body.contains("remove_file"))
                 && (body.contains('?') || body.contains(".expect(") || body.contains(".unwrap()"))
         {
             failure_path_cleanups(f.block, &mut self.failure_cleanups);

@@ -892,7 +892,9 @@ impl CallGraph {
                         // Code kept compiled out: `#[cfg(any())]`, `#[cfg(FALSE)]`.
                         Some(d)
                             if d.cfg.as_deref().is_some_and(|c| {
-                                matches!(c, "any()" | "FALSE" | "false" | "never" | "disabled")
+                                c.split(',').any(|p| {
+                                    matches!(p, "any()" | "FALSE" | "false" | "never" | "disabled")
+                                })
                             }) =>
                         {
                             Gate::Other
@@ -1501,8 +1503,19 @@ impl CallGraph {
         self.long_held = crates
             .iter()
             .map(|ci| {
-                ci.cx
-                    .long_held_locks(|file, site| self.blocking_callee(crates, ci.id, file, site))
+                ci.cx.long_held_locks(
+                    |file, site| self.blocking_callee(crates, ci.id, file, site),
+                    |file, func| {
+                        self.runs_only_under_tests(
+                            crates,
+                            FnRef {
+                                krate: ci.id,
+                                file,
+                                func,
+                            },
+                        )
+                    },
+                )
             })
             .collect();
         for ci in crates {
@@ -1862,6 +1875,35 @@ impl CallGraph {
             }
         }
         Vec::new()
+    }
+
+    /// Whether fn `at` runs only under tests: it has callers, each call of it is test code or
+    /// made by a fn that itself runs only under tests (up to three calls up), and no call the
+    /// graph could not follow may be a call of it (`Blocklist::insert`, a library's `pub` fn
+    /// that only another package's tests call).
+    pub fn runs_only_under_tests(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
+        self.node_of(&at)
+            .is_some_and(|n| self.only_test_callers(crates, n, 3))
+    }
+
+    fn only_test_callers(&self, crates: &[CrateInput<'_, '_>], n: u32, depth: u8) -> bool {
+        let (Some(def), Some(at)) = (self.def(crates, n), self.nodes.get(n as usize)) else {
+            return false;
+        };
+        if def.in_test {
+            return true;
+        }
+        if depth == 0 || def.is_main || def.dispatched {
+            return false;
+        }
+        let callers = &self.callers[n as usize];
+        !callers.is_empty()
+            && callers.iter().all(|&ei| {
+                let e = &self.edges[ei as usize];
+                self.edge_site(crates, e).is_some_and(|s| s.in_test)
+                    || self.only_test_callers(crates, e.from, depth - 1)
+            })
+            && !self.may_be_called_unseen(crates, at, def)
     }
 
     /// Whether fn `at` is reached from the workspace's startup only: every chain of resolved

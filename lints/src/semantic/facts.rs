@@ -573,7 +573,8 @@ pub struct FnDef {
     pub spawns: bool,
     /// Of those, a task (not only threads or blocking jobs).
     pub spawns_task: bool,
-    /// The predicate of its own `#[cfg(..)]`, spaces removed (`not(target_family="wasm")`):
+    /// The predicate of its own `#[cfg(..)]` after those of the inline modules and the impl
+    /// around it, spaces removed (`not(target_family="wasm")`):
     /// one of the bodies a platform or feature picks (`#[cfg(unix)] fn signal_handler` beside
     /// `#[cfg(windows)] fn signal_handler`). Several `cfg`s are joined with `,`.
     pub cfg: Option<Box<str>>,

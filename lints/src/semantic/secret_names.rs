@@ -29,7 +29,8 @@
 //!    (`push`, `fcm`, `apns`: `push_token` is where notifications go, not a credential), a
 //!    GSS-API/SPNEGO message (`mech`, `wrap`, `mic`, `gss`, `spnego`: `mech_token` is a wire
 //!    message), a transformation that already protects it
-//!    (`redacted`, `masked`, `hashed`, `encrypted`), a check (`verify`, `validate`, `check`), or
+//!    (`redacted`, `masked`, `hashed`, `encrypted`) or takes it out (`strip`, `sanitize`,
+//!    `scrub`: `strip_password(url)` hands back the URL without it), a check (`verify`, `validate`, `check`), or
 //!    a placeholder (`fake`, `dummy`, `mock`, `example`, `sample`, `placeholder`), or a
 //!    preposition (`to`, `per`, `of`, `since`, `until`, `from`: the head is the word before it)
 //!    make the name not a secret: `has_token`, `max_tokens`, `next_token`, `cancel_token`,
@@ -200,6 +201,12 @@ pub const NEUTRAL_BEFORE: &[&str] = &[
     "hashed",
     "encrypted",
     "obfuscated",
+    // a fn that takes the secret out (`strip_password(url)` hands back the URL with `***`)
+    "strip",
+    "sanitize",
+    "scrub",
+    "censor",
+    "elide",
     // checks
     "verify",
     "validate",

@@ -231,8 +231,27 @@ fn has_identity_word(name: &str) -> bool {
     {
         return false;
     }
+    // A type's name says what its value is by its last word (`HttpClient` is a client,
+    // `ClientOrderId` an id, `ClientConfig` a configuration); `RwLock` as a whole.
+    if name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('_') {
+        return crate::semantic::secret_names::split_words(name)
+            .last()
+            .is_some_and(|head| IDENTITY_WORDS.any_word_start_in(head))
+            || name.eq_ignore_ascii_case("rwlock");
+    }
     // At a word's start: a `RespawnPoint` is no spawned task, a `Spawner`'s `spawn_x` is.
     IDENTITY_WORDS.any_word_start_in(name)
+}
+
+/// `SessionId::new()`, `RequestId::random()`: an id type's generator makes a fresh id (not
+/// `ClientOrderId::from(order_ref)`, which names the one the data carries).
+fn generates_id(type_name: &str, func: &str) -> bool {
+    matches!(
+        func,
+        "new" | "random" | "generate" | "new_v4" | "new_v7" | "new_random"
+    ) && crate::semantic::secret_names::split_words(type_name)
+        .last()
+        .is_some_and(|w| w == "id")
 }
 
 /// The same for a variant or struct named for a handler (`MaybeBuilt::Handler(..)`,
@@ -344,6 +363,7 @@ impl Walker<'_, '_> {
                         has_identity_word_but_handler(s)
                     } else {
                         has_identity_word(s)
+                            || (i + 2 == segs.len() && generates_id(s, &segs[i + 1]))
                     }
                 }) {
                     return true;
@@ -957,11 +977,21 @@ pub(super) fn compared_locals(cond: &syn::Expr, bound: &[(String, Vec<String>)])
     fn conjuncts(e: &syn::Expr, bound: &[(String, Vec<String>)], out: &mut Vec<String>) -> bool {
         match peel(e) {
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) => {
-                // `guard.as_ref() != &creds`: a borrowed local is that local.
-                let side = |e: &syn::Expr| match peel(e) {
-                    syn::Expr::Reference(r) => local_name(&r.expr),
-                    e => local_name(e),
-                };
+                // `guard.as_ref() != &creds`: a borrowed local is that local, and so is one in
+                // `Some(..)` (`cache.get(&id) != Some(update)`, a map's entry compared).
+                fn side(e: &syn::Expr) -> Option<String> {
+                    match peel(e) {
+                        syn::Expr::Reference(r) => side(&r.expr),
+                        syn::Expr::Call(c)
+                            if c.args.len() == 1
+                                && crate::semantic::syntax::path_last_ident(&c.func)
+                                    .is_some_and(|i| i == "Some") =>
+                        {
+                            c.args.first().and_then(side)
+                        }
+                        e => local_name(e),
+                    }
+                }
                 out.extend([&*b.left, &*b.right].into_iter().filter_map(side));
                 true
             }

@@ -607,6 +607,13 @@ impl<'a, 'l> Walker<'a, 'l> {
             // (`if !INIT.load(..) { init(); INIT.store(true, ..) }`) is the classic claim.
             let ends_body = i + 1 == n && ends_failing;
             self.core.last_stmt_ends_body = ends_body;
+            // `closed.store(true, ..); Err(Error::Closed)` as a block the body ends with: the
+            // tail is the fn's failure, as `return Err(Error::Closed)` would be (not an
+            // `Ok(())` after the work a check guards: `init()?; INIT.store(true, ..); Ok(())`).
+            self.core.inert_tail_next = ends
+                && i + 2 == n
+                && matches!(&block.stmts[n - 1], syn::Stmt::Expr(e, None)
+                    if inert(e) && is_err_ctor(e));
             match stmt {
                 syn::Stmt::Expr(e, None) if i + 1 == n => {
                     // `FLAG.store(true, ..)` as the body's tail leaves right after, too.
@@ -663,6 +670,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                     self.core.dropped_result = mc as *const syn::ExprMethodCall as usize;
                     if rest.first().is_some_and(leaves)
                         || (rest.is_empty() && self.core.last_stmt_ends_body)
+                        || self.core.inert_tail_next
                     {
                         self.core.then_leaves = self.core.dropped_result;
                     }
@@ -1801,7 +1809,14 @@ impl<'a, 'l> Walker<'a, 'l> {
         // Every guard the receiver chain made (`a.lock().values().zip(..)`: the iterator
         // borrows it) is still in use while the arguments run.
         let in_use = self.core.receivers_in_use.len();
-        let made_to = self.core.next_guard;
+        // A std `fmt` builder (`f.debug_struct(..).field("a", &a.read())`) formats each
+        // argument during its call and hands back only itself: the guards earlier calls of the
+        // chain took as arguments are done with.
+        let made_to = if formats_in_place(&mc.receiver) {
+            made_from
+        } else {
+            self.core.next_guard
+        };
         self.core.receivers_in_use.extend(
             recv.guards
                 .iter()
@@ -3520,20 +3535,43 @@ fn returns_bool(b: &syn::Block) -> bool {
 /// path or a constructor of those (`return Err(Error::Corrupt)`, a search loop's `break
 /// Some(salt)`): the path ends here
 /// and runs nothing more (`return spawn_workers();` still runs a call).
-fn leaves(stmt: &syn::Stmt) -> bool {
-    fn inert(e: &syn::Expr) -> bool {
-        match peel(e) {
-            syn::Expr::Lit(_) | syn::Expr::Path(_) => true,
-            syn::Expr::Tuple(t) => t.elems.iter().all(inert),
-            // A constructor (`Ok(())`, `Err(Error::Corrupt)`), not a fn call.
-            syn::Expr::Call(c) => {
-                matches!(peel(&c.func), syn::Expr::Path(p) if p.path.segments.last()
-                    .is_some_and(|s| s.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())))
-                    && c.args.iter().all(inert)
-            }
-            _ => false,
+/// A call chain on a std `fmt` builder (`Formatter::debug_struct`, `debug_tuple`, `debug_list`,
+/// `debug_set`, `debug_map`): its `field`/`entry` calls format their arguments right away.
+fn formats_in_place(mut receiver: &syn::Expr) -> bool {
+    while let syn::Expr::MethodCall(mc) = peel(receiver) {
+        if matches!(
+            mc.method.to_string().as_str(),
+            "debug_struct" | "debug_tuple" | "debug_list" | "debug_set" | "debug_map"
+        ) {
+            return true;
         }
+        receiver = &mc.receiver;
     }
+    false
+}
+
+/// A value that runs no code: a literal, a path, a tuple or a constructor (`Ok(())`,
+/// `Err(Error::Corrupt)`, not a fn call) of such values.
+fn inert(e: &syn::Expr) -> bool {
+    match peel(e) {
+        syn::Expr::Lit(_) | syn::Expr::Path(_) => true,
+        syn::Expr::Tuple(t) => t.elems.iter().all(inert),
+        syn::Expr::Call(c) => {
+            matches!(peel(&c.func), syn::Expr::Path(p) if p.path.segments.last()
+                .is_some_and(|s| s.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())))
+                && c.args.iter().all(inert)
+        }
+        _ => false,
+    }
+}
+
+/// `Err(..)`, `Result::Err(..)`.
+fn is_err_ctor(e: &syn::Expr) -> bool {
+    matches!(peel(e), syn::Expr::Call(c)
+        if crate::semantic::syntax::path_last_ident(&c.func).is_some_and(|i| i == "Err"))
+}
+
+fn leaves(stmt: &syn::Stmt) -> bool {
     match stmt {
         syn::Stmt::Expr(syn::Expr::Continue(_), _) => true,
         syn::Stmt::Expr(syn::Expr::Break(b), _) => b.expr.as_deref().is_none_or(inert),

@@ -397,7 +397,16 @@ impl<'a, 'l> Walker<'a, 'l> {
                 }
                 self.walk_fn(&f.sig, &f.block, &f.attrs, false);
             }
-            syn::Item::Impl(imp) => self.walk_impl(imp),
+            syn::Item::Impl(imp) => {
+                let gated = cfg_predicate(&imp.attrs);
+                if let Some(c) = &gated {
+                    self.core.cfg_scope.push(c.clone());
+                }
+                self.walk_impl(imp);
+                if gated.is_some() {
+                    self.core.cfg_scope.pop();
+                }
+            }
             syn::Item::Trait(t) => {
                 self.core.items.push(ItemCtx {
                     self_ty: Some(Ty::path(&format!("self::{}", t.ident))),
@@ -423,6 +432,10 @@ impl<'a, 'l> Walker<'a, 'l> {
             }
             syn::Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
+                    let gated = cfg_predicate(&m.attrs);
+                    if let Some(c) = &gated {
+                        self.core.cfg_scope.push(c.clone());
+                    }
                     self.core
                         .uses
                         .push_module(Some(&m.ident.to_string()), items);
@@ -435,6 +448,9 @@ impl<'a, 'l> Walker<'a, 'l> {
                         self.walk_item(it);
                     }
                     self.core.uses.pop();
+                    if gated.is_some() {
+                        self.core.cfg_scope.pop();
+                    }
                 }
             }
             syn::Item::Struct(s) => {
@@ -858,7 +874,7 @@ impl<'a, 'l> Walker<'a, 'l> {
                 .map(|via| via.into_iter().map(|s| self.core.region(s)).collect()),
             spawns: false,
             spawns_task: false,
-            cfg: cfg_predicate(attrs),
+            cfg: scoped_cfg(&self.core.cfg_scope, cfg_predicate(attrs)),
             in_place_params: 0,
             block_on_params: 0,
             type_params,
@@ -1262,6 +1278,16 @@ fn cfg_predicate(attrs: &[syn::Attribute]) -> Option<Box<str>> {
         })
         .collect();
     (!preds.is_empty()).then(|| preds.join(",").into_boxed_str())
+}
+
+/// A fn's own `#[cfg]` predicate after those of the inline modules around it, joined with `,`.
+fn scoped_cfg(scope: &[Box<str>], own: Option<Box<str>>) -> Option<Box<str>> {
+    if scope.is_empty() {
+        return own;
+    }
+    let mut all: Vec<&str> = scope.iter().map(|c| &**c).collect();
+    all.extend(own.as_deref());
+    Some(all.join(",").into_boxed_str())
 }
 
 /// `#[tokio::main]`, `#[actix_web::main]`, `#[async_std::main]`: the fn runs its body on a
