@@ -1,6 +1,6 @@
 //! Test code (`#[cfg(test)]` modules, statements and match arms, files that open with
-//! `#![cfg(test)]`, `#[test]` fns, `tests/` (also a package of its own inside one), a package the
-//! others only name in `[dev-dependencies]`, test-support modules such as `testkit.rs`, and fns
+//! `#![cfg(test)]`, `#[test]` fns, `tests/` (also a package of its own inside one), an
+//! unpublished package the others only name in `[dev-dependencies]`, test-support modules such as `testkit.rs`, and fns
 //! named for tests that only tests call) is analyzed by every rule that can go wrong
 //! there: its findings carry `"in_test": true` (JSON and SARIF), are lowered one severity level
 //! by default, and `[tests] mode` in `racewise.toml` keeps (`same`) or drops (`skip`) them.
@@ -105,6 +105,14 @@ fn at_full_severity() -> Vec<(String, u64, String, String, bool)> {
             true,
         ),
         row("tests/setup.rs", 4, "swallowed_result", "medium", true),
+        // A published package only a dev-dependency here: its users are beyond the scan.
+        row(
+            "wire/src/lib.rs",
+            4,
+            "blocking_sleep_in_async",
+            "high",
+            false,
+        ),
     ]
 }
 
@@ -131,7 +139,7 @@ fn test_code_findings_are_marked_and_lowered_by_default() {
         .collect();
     assert_eq!(rows(&json), expected);
     assert_eq!(json["summary"]["in_test"], 9, "{}", json["summary"]);
-    assert_eq!(json["summary"]["findings"], 12);
+    assert_eq!(json["summary"]["findings"], 13);
     // Production findings carry no `in_test` key at all.
     assert!(findings(&json)[0].get("in_test").is_none());
 }
@@ -143,7 +151,7 @@ fn tests_mode_same_keeps_and_skip_drops_test_findings() {
     let (_, skip) = run_with_mode(Some("skip"));
     let production: Vec<_> = at_full_severity().into_iter().filter(|r| !r.4).collect();
     assert_eq!(rows(&skip), production);
-    assert_eq!(production.len(), 3);
+    assert_eq!(production.len(), 4);
 }
 
 #[test]
@@ -186,7 +194,7 @@ fn sarif_tags_test_code_results() {
     assert_eq!(
         tagged,
         vec![
-            false, true, true, false, true, false, true, true, true, true, true
+            false, true, true, false, true, false, true, true, true, true, true, false
         ]
     );
     assert_eq!(results[1]["properties"]["tags"][0], "test-code");

@@ -440,10 +440,11 @@ fn mark_test_support_modules(
     }
 }
 
-/// Every file of a package the other scanned packages name only in `[dev-dependencies]` is
-/// test code: a harness their tests start (`monero-harness`, which runs a node for `swap`'s
-/// tests). Not a package with a binary, nor one any scanned package names in `[dependencies]`
-/// or `[build-dependencies]` (also target-specific ones).
+/// Every file of an unpublished package (`publish = false`) the other scanned packages name
+/// only in `[dev-dependencies]` is test code: a harness their tests start (`monero-harness`,
+/// which runs a node for `swap`'s tests). Not a package with a binary, nor a published one
+/// (its users are beyond the scan: `insta`), nor one any scanned package names in
+/// `[dependencies]` or `[build-dependencies]` (also target-specific ones).
 fn mark_dev_only_crates(
     roots: &[PathBuf],
     file_crate: &[usize],
@@ -504,7 +505,14 @@ fn mark_dev_only_crates(
                 .is_some_and(|n| dev.contains(n) && !used.contains(n))
                 && !root.join("src/main.rs").exists()
                 && !root.join("src/bin").is_dir()
-                && manifests.get(root).is_some_and(|m| m.get("bin").is_none())
+                && manifests.get(root).is_some_and(|m| {
+                    // A published library is someone's dependency beyond the scan.
+                    let unpublished = m
+                        .get("package")
+                        .and_then(|p| p.get("publish"))
+                        .is_some_and(|p| p.as_bool() == Some(false));
+                    m.get("bin").is_none() && unpublished
+                })
         })
         .collect();
     for (&k, t) in file_crate.iter().zip(test_file.iter_mut()) {

@@ -18,10 +18,8 @@
 //! whichever binding reaches it), a static by its path, a fn-local lock within its fn. A lock no
 //! holder keeps long only guards short critical sections: taking it in async code costs the
 //! worker next to nothing (tokio's own advice is to prefer the std mutex there), so it is not
-//! flagged. Nor is a lock whose identity racewise cannot name, or one only held long by tests
-//! or by fns that run only under tests (each call of them is a test's, or a helper's that only
-//! tests call, and no call racewise cannot follow may be one of them: `Blocklist::block_id`, a
-//! `pub` fn another package's tests call), or one whose only long holder is the reported acquisition itself (a job's own log file,
+//! flagged. Nor is a lock whose identity racewise cannot name, or one only held long by tests,
+//! or one whose only long holder is the reported acquisition itself (a job's own log file,
 //! written under its lock by that job alone): it waits for nobody but another run of itself,
 //! and its blocking work is the blocking rules' to report. A `read()` of an `RwLock` waits for
 //! writers only: it is flagged when a *write* (or `lock()`) holder keeps the lock long, not when

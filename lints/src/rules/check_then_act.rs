@@ -66,7 +66,10 @@
 //!   an `assert!` re-checks, but is no check a claim relies on, and a `debug_assert!`, gone in
 //!   release builds, is neither), or its result decides
 //!   (`if !set.lock().insert(id)`, `match m.lock().remove(&k)`,
-//!   `let prev = ..insert(..); if prev.is_some()`), or its own `Err` is propagated with `?`
+//!   `let prev = ..insert(..); if prev.is_some()`, also a `fetch_add`'s value taken again by
+//!   the same call in a skip loop before the check: `let mut id = next.fetch_add(1, ..);
+//!   while taken(id) { id = next.fetch_add(1, ..) } if id >= MAX { return Err(..) }`), or its
+//!   own `Err` is propagated with `?`
 //!   (`self.tracker.write().set(off, ptr)?`: a write that can fail refuses for itself, and
 //!   the earlier check is a fast path; also through an adapter that turns a miss into that
 //!   error, `components.get_mut(id).context("not found")?`), or it is `entry()` after a key lookup

@@ -42,7 +42,10 @@
 //!   the closure returns, unless the closure hands it back. It counts when it is still in use: the receiver of the call
 //!   whose arguments take B (`self.plain.lock().absorb(take(&mut *self.hnsw.lock()))`,
 //!   `self.point.write().extend(self.parents(h))`), or a
-//!   second instance of the same lock (`*a.n.lock() == *b.n.lock()`).
+//!   second instance of the same lock (`*a.n.lock() == *b.n.lock()`). The calls of a std `fmt`
+//!   builder's chain (`f.debug_struct("S").field("a", &self.a.read()).field("b",
+//!   &self.b.read())`) format their arguments during the call and hand back only the builder:
+//!   the guard an earlier call took as an argument is done with, not in use.
 //! - Test code is not checked: a test sets no order production code must follow, and a
 //!   deadlock there hangs the test in plain sight.
 //!

@@ -80,10 +80,12 @@
 //!   path as an argument and logs its error (`match File::create(path.join(f)) { .., Err(e) =>
 //!   error!(..) }`, `if let Err(e) = ..`): a directory that could not be made fails that
 //!   write, whose error reaches the caller (or the panic, or the log) with the path; so for
-//!   `let _ = fs::remove_file(&socket_path);` before `UnixListener::bind(&socket_path)?` or
-//!   `File::create(path)?` (a stale file it failed to remove fails the bind, or the create
-//!   truncates it; not `remove_dir_all`, whose leftovers a `create_dir_all` after it would
-//!   not notice);
+//!   `let _ = fs::remove_file(&socket_path);` followed by a statement that propagates with
+//!   `?` the error of a call putting something at that very path: `UnixListener::bind(&socket_path)?`
+//!   (a stale file it failed to remove fails the bind), `File::create`, `fs::write`, a rename
+//!   or copy onto it (which replace it), an `OpenOptions` chain with `create_new(true)`; not
+//!   a read, an append or another path from the same binding, and not `remove_dir_all`,
+//!   whose leftovers a `create_dir_all` after it would not notice;
 //! - a GUI window's presentation calls (`window.show().ok()`, `set_focus`, `hide`, `close`,
 //!   `destroy`, `unminimize`, `center`, `set_title`..., on a receiver named as a window or an
 //!   overlay): they fail only when the event loop is gone, that is while the app exits;
@@ -3032,12 +3034,9 @@ const NEARBY_REASONS: &[&str] = &[
     "that's ok",
     // The failure is expected ("Could error if the subscription is closing").
     "could error",
-    "can error",
     "may error",
     "might error",
     // The peer is expected to hang up ("sozu may close during handshake").
-    "is closing",
-    "shutting down",
     "may close",
     "might close",
     "may be closed",
@@ -3160,11 +3159,18 @@ fn explained_discard(cx: &Cx, first: proc_macro2::Span, last: proc_macro2::Span)
         return true;
     }
     // A comment line between the steps of a chain written one step per line (`.await` /
-    // `// Could error if the subscription is closing.` / `.ok();`).
-    if (first + 1..last)
-        .map(|l| src.line(l).trim())
-        .any(|t| t.starts_with("//") && says(t))
-    {
+    // `// Could error if the subscription is closing.` / `.ok();`): the next line that is no
+    // comment goes on with a step. Not one inside an argument or a closure.
+    let steps_after = |l: u32| {
+        (l + 1..=last)
+            .map(|n| src.line(n).trim())
+            .find(|t| !t.starts_with("//"))
+            .is_some_and(|t| t.starts_with('.'))
+    };
+    if (first + 1..last).any(|l| {
+        let t = src.line(l).trim();
+        t.starts_with("//") && says(t) && steps_after(l)
+    }) {
         return true;
     }
     // The comment block right above, or above a run of discards this one continues
@@ -3470,16 +3476,21 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
                     self.out.insert(pos(d.first));
                 }
                 if let Some(d) = discard_of(stmt)
-                    && let Some(dir) = prepared_path(d.expr())
+                    && let Some((path, removed)) = prepared_path(d.expr())
                 {
-                    let names: std::collections::BTreeSet<String> = path_binding(dir)
+                    let names: std::collections::BTreeSet<String> = path_binding(path)
                         .into_iter()
                         .chain(self.tested.iter().flatten().cloned())
                         .collect();
-                    let later = std::iter::once(rest)
+                    let mut later = std::iter::once(rest)
                         .chain(self.after.iter().rev().copied())
                         .flatten();
-                    if later.into_iter().any(|s| propagates_error_of(s, &names)) {
+                    let reported = if removed {
+                        later.any(|s| replaces_path(s, path))
+                    } else {
+                        later.any(|s| propagates_error_of(s, &names))
+                    };
+                    if reported {
                         self.out.insert(pos(d.first));
                     }
                 }
@@ -3550,7 +3561,8 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
 /// `create_dir_all(dir)` / `create_dir(dir)` makes, or the stale file `remove_file(path)`
 /// clears before the path is bound or written again. Not `remove_dir_all`: a directory it
 /// failed to empty is still there for a `create_dir_all` after it, old contents and all.
-fn prepared_path(e: &syn::Expr) -> Option<&syn::Expr> {
+/// With whether it is the removal.
+fn prepared_path(e: &syn::Expr) -> Option<(&syn::Expr, bool)> {
     match peel_await(e) {
         syn::Expr::Call(c)
             if c.args.len() == 1
@@ -3558,10 +3570,96 @@ fn prepared_path(e: &syn::Expr) -> Option<&syn::Expr> {
                     .iter()
                     .any(|f| crate::semantic::syntax::path_ends_with(&c.func, f)) =>
         {
-            c.args.first()
+            let removed = crate::semantic::syntax::path_ends_with(&c.func, "remove_file");
+            c.args.first().map(|p| (p, removed))
         }
         _ => None,
     }
+}
+
+/// `stmt` propagates with `?` the error of a call that puts something at the very path a
+/// discarded `remove_file(path)` cleared (the same expression): a socket bound there
+/// (`UnixListener::bind(&path)?`, which a file left behind fails), a file created or written
+/// there (`File::create(&path)?`, `fs::write(&path, ..)?`, which replace it), one renamed or
+/// copied onto it, or an `OpenOptions` chain with `create_new(true)`. Not a read, an append or
+/// another path from the same binding.
+fn replaces_path(stmt: &syn::Stmt, path: &syn::Expr) -> bool {
+    const REPLACING: &[&str] = &[
+        "bind",
+        "create",
+        "write",
+        "rename",
+        "copy",
+        "symlink",
+        "hard_link",
+        "persist",
+    ];
+    struct Tries {
+        path: String,
+        found: bool,
+    }
+    impl Tries {
+        fn names(&self, args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) -> bool {
+            args.iter().any(|a| {
+                let a = match peel(a) {
+                    syn::Expr::Reference(r) => &*r.expr,
+                    other => other,
+                };
+                a.to_token_stream().to_string() == self.path
+            })
+        }
+        fn replaces(&self, e: &syn::Expr) -> bool {
+            let mut e = peel_await(e);
+            // Adapters of the error: `.context(..)`, `.with_context(..)`, `.map_err(..)`.
+            while let syn::Expr::MethodCall(mc) = e
+                && matches!(
+                    mc.method.to_string().as_str(),
+                    "context" | "with_context" | "map_err"
+                )
+            {
+                e = peel_await(&mc.receiver);
+            }
+            match e {
+                syn::Expr::Call(c) => {
+                    crate::semantic::syntax::path_last_ident(&c.func)
+                        .is_some_and(|i| REPLACING.contains(&i.to_string().as_str()))
+                        && self.names(&c.args)
+                }
+                syn::Expr::MethodCall(mc) if mc.method == "open" => {
+                    let mut r = &*mc.receiver;
+                    let mut create_new = false;
+                    while let syn::Expr::MethodCall(step) = peel(r) {
+                        create_new |= step.method == "create_new";
+                        r = &step.receiver;
+                    }
+                    self.names(&mc.args) && create_new
+                }
+                syn::Expr::MethodCall(mc) => {
+                    REPLACING.contains(&mc.method.to_string().as_str()) && self.names(&mc.args)
+                }
+                _ => false,
+            }
+        }
+    }
+    impl<'a> syn::visit::Visit<'a> for Tries {
+        fn visit_expr_try(&mut self, t: &'a syn::ExprTry) {
+            self.found |= self.replaces(&t.expr);
+            syn::visit::visit_expr_try(self, t);
+        }
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'a syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let path = match peel(path) {
+        syn::Expr::Reference(r) => &*r.expr,
+        other => other,
+    };
+    let mut v = Tries {
+        path: path.to_token_stream().to_string(),
+        found: false,
+    };
+    syn::visit::Visit::visit_stmt(&mut v, stmt);
+    v.found
 }
 
 /// The local binding a path expression starts from (`path` of `path.parent().unwrap()`,

@@ -247,8 +247,9 @@ enum Slot {
 /// How a body under a shared key may stand beside the others (see [`Slot`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Gate {
-    /// Under a `#[cfg]` of its own: `free` when it is a free fn (no impl).
-    Cfg { free: bool },
+    /// Under a `#[cfg]` of its own: `free` when it is a free fn (no impl); `pred` tells its
+    /// predicate apart (two bodies under one predicate are built together).
+    Cfg { free: bool, pred: u64 },
     /// No `#[cfg]`, a free fn: at most one build's version beside `#[cfg]`-gated free fns of
     /// its path (two free fns of one path do not compile together; methods of one name may
     /// sit in impls of different type arguments, so they are no such pair).
@@ -258,15 +259,37 @@ enum Gate {
     Other,
 }
 
-/// Two `#[cfg]` predicates (as `FnDef::cfg` spells them) no build satisfies both of: one is
-/// the other's `not(..)`.
+/// Two `#[cfg]` predicates (as `FnDef::cfg` spells them) no build satisfies both of: a part
+/// of one is a part's `not(..)` of the other.
 fn cfg_contradicts(a: &str, b: &str) -> bool {
     let negates = |x: &str, y: &str| {
         x.strip_prefix("not(")
             .and_then(|rest| rest.strip_suffix(')'))
             .is_some_and(|inner| inner == y)
     };
-    negates(a, b) || negates(b, a)
+    let (a, b) = (cfg_parts(a), cfg_parts(b));
+    a.iter()
+        .any(|x| b.iter().any(|y| negates(x, y) || negates(y, x)))
+}
+
+/// The predicates `FnDef::cfg` joins (an impl's or a module's, then the fn's own), split at
+/// its top-level commas: `all(unix, test)` stays one.
+fn cfg_parts(cfg: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut quoted, mut start) = (Vec::new(), 0u32, false, 0);
+    for (i, c) in cfg.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            ',' if !quoted && depth == 0 => {
+                parts.push(&cfg[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&cfg[start..]);
+    parts
 }
 
 /// A caller built under `#[cfg(own)]` never runs a callee built under `#[cfg(theirs)]`. Features
@@ -283,13 +306,19 @@ fn cfg_excludes(own: &str, theirs: &str, same_crate: bool) -> bool {
 /// Bodies that are versions of one fn, each build compiling at most one: all under a `#[cfg]`,
 /// or free fns of one path of which one has none.
 fn alternatives(gates: impl IntoIterator<Item = Gate>) -> bool {
-    let (mut plain, mut methods) = (0, 0);
+    let (mut plain, mut methods, mut preds) = (0, 0, Vec::new());
     for g in gates {
         match g {
             Gate::Other => return false,
             Gate::PlainFree => plain += 1,
-            Gate::Cfg { free: false } => methods += 1,
-            Gate::Cfg { free: true } => {}
+            Gate::Cfg { free, pred } => {
+                // Two bodies under one predicate are both built: no build picks one.
+                if preds.contains(&pred) {
+                    return false;
+                }
+                preds.push(pred);
+                methods += usize::from(!free);
+            }
         }
     }
     plain == 0 || (plain == 1 && methods == 0)
@@ -892,7 +921,7 @@ impl CallGraph {
                         // Code kept compiled out: `#[cfg(any())]`, `#[cfg(FALSE)]`.
                         Some(d)
                             if d.cfg.as_deref().is_some_and(|c| {
-                                c.split(',').any(|p| {
+                                cfg_parts(c).into_iter().any(|p| {
                                     matches!(p, "any()" | "FALSE" | "false" | "never" | "disabled")
                                 })
                             }) =>
@@ -901,6 +930,12 @@ impl CallGraph {
                         }
                         Some(d) if d.cfg.is_some() => Gate::Cfg {
                             free: d.owner.is_none(),
+                            pred: {
+                                use std::hash::{Hash, Hasher};
+                                let mut h = rustc_hash::FxHasher::default();
+                                d.cfg.hash(&mut h);
+                                h.finish()
+                            },
                         },
                         Some(d) if d.owner.is_none() => Gate::PlainFree,
                         _ => Gate::Other,
@@ -1503,19 +1538,8 @@ impl CallGraph {
         self.long_held = crates
             .iter()
             .map(|ci| {
-                ci.cx.long_held_locks(
-                    |file, site| self.blocking_callee(crates, ci.id, file, site),
-                    |file, func| {
-                        self.runs_only_under_tests(
-                            crates,
-                            FnRef {
-                                krate: ci.id,
-                                file,
-                                func,
-                            },
-                        )
-                    },
-                )
+                ci.cx
+                    .long_held_locks(|file, site| self.blocking_callee(crates, ci.id, file, site))
             })
             .collect();
         for ci in crates {
@@ -1875,35 +1899,6 @@ impl CallGraph {
             }
         }
         Vec::new()
-    }
-
-    /// Whether fn `at` runs only under tests: it has callers, each call of it is test code or
-    /// made by a fn that itself runs only under tests (up to three calls up), and no call the
-    /// graph could not follow may be a call of it (`Blocklist::insert`, a library's `pub` fn
-    /// that only another package's tests call).
-    pub fn runs_only_under_tests(&self, crates: &[CrateInput<'_, '_>], at: FnRef) -> bool {
-        self.node_of(&at)
-            .is_some_and(|n| self.only_test_callers(crates, n, 3))
-    }
-
-    fn only_test_callers(&self, crates: &[CrateInput<'_, '_>], n: u32, depth: u8) -> bool {
-        let (Some(def), Some(at)) = (self.def(crates, n), self.nodes.get(n as usize)) else {
-            return false;
-        };
-        if def.in_test {
-            return true;
-        }
-        if depth == 0 || def.is_main || def.dispatched {
-            return false;
-        }
-        let callers = &self.callers[n as usize];
-        !callers.is_empty()
-            && callers.iter().all(|&ei| {
-                let e = &self.edges[ei as usize];
-                self.edge_site(crates, e).is_some_and(|s| s.in_test)
-                    || self.only_test_callers(crates, e.from, depth - 1)
-            })
-            && !self.may_be_called_unseen(crates, at, def)
     }
 
     /// Whether fn `at` is reached from the workspace's startup only: every chain of resolved

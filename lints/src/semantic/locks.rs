@@ -439,12 +439,10 @@ impl<'a> CrateCx<'a> {
     /// identity, with the first such hold: a guard alive at an `.await`, at a blocking call, at
     /// a call `blocking_callee(file, call site)` describes as blocking ("a call of `flush`,
     /// which calls std::fs::write"), or while it waits for another lock held long. A lock no
-    /// holder keeps long is only ever held for a short critical section. A holder in a fn
-    /// that `tests_only(file, fn)` says runs only under tests holds it for those tests alone.
+    /// holder keeps long is only ever held for a short critical section.
     pub fn long_held_locks(
         &self,
         blocking_callee: impl Fn(usize, usize) -> Option<String>,
-        tests_only: impl Fn(usize, u32) -> bool,
     ) -> LongHeld {
         let mut out = LongHeld::new();
         // Guard `g` of file `file` is alive at `region`, across what `across` names: its lock is
@@ -458,9 +456,6 @@ impl<'a> CrateCx<'a> {
                 return false;
             };
             if a.in_test || !self.lock_kind(a).is_some_and(|k| k.is_thread_lock()) {
-                return false;
-            }
-            if a.caller.is_some_and(|f| tests_only(file, f)) {
                 return false;
             }
             let Some(id) = self.lock_identity(a) else {

@@ -30,7 +30,8 @@
 //!    GSS-API/SPNEGO message (`mech`, `wrap`, `mic`, `gss`, `spnego`: `mech_token` is a wire
 //!    message), a transformation that already protects it
 //!    (`redacted`, `masked`, `hashed`, `encrypted`) or takes it out (`strip`, `sanitize`,
-//!    `scrub`: `strip_password(url)` hands back the URL without it), a check (`verify`, `validate`, `check`), or
+//!    `scrub`, `censor`, `elide`: `strip_password(url)` hands back the URL with `***` in its
+//!    place), a check (`verify`, `validate`, `check`), or
 //!    a placeholder (`fake`, `dummy`, `mock`, `example`, `sample`, `placeholder`), or a
 //!    preposition (`to`, `per`, `of`, `since`, `until`, `from`: the head is the word before it)
 //!    make the name not a secret: `has_token`, `max_tokens`, `next_token`, `cancel_token`,

@@ -231,27 +231,56 @@ fn has_identity_word(name: &str) -> bool {
     {
         return false;
     }
-    // A type's name says what its value is by its last word (`HttpClient` is a client,
-    // `ClientOrderId` an id, `ClientConfig` a configuration); `RwLock` as a whole.
-    if name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('_') {
-        return crate::semantic::secret_names::split_words(name)
+    // A type's name whose last word names a value, not a resource (`ClientOrderId` is an id,
+    // `ClientConfig` a configuration; `ClientInner`, `SessionState` stay a client's, a
+    // session's).
+    if name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !name.contains('_')
+        && crate::semantic::secret_names::split_words(name)
             .last()
-            .is_some_and(|head| IDENTITY_WORDS.any_word_start_in(head))
-            || name.eq_ignore_ascii_case("rwlock");
+            .is_some_and(|head| VALUE_WORDS.contains(&head.as_str()))
+    {
+        return false;
     }
     // At a word's start: a `RespawnPoint` is no spawned task, a `Spawner`'s `spawn_x` is.
     IDENTITY_WORDS.any_word_start_in(name)
 }
 
+/// The last words of a type's name that make its value data, whatever the words before it
+/// (`ClientOrderId`, `ConnectionConfig`, `SessionInfo`).
+const VALUE_WORDS: &[&str] = &[
+    "id",
+    "ids",
+    "config",
+    "configuration",
+    "cfg",
+    "info",
+    "options",
+    "opts",
+    "settings",
+    "kind",
+    "type",
+    "name",
+    "params",
+    "spec",
+    "metadata",
+    "stats",
+    "key",
+];
+
 /// `SessionId::new()`, `RequestId::random()`: an id type's generator makes a fresh id (not
-/// `ClientOrderId::from(order_ref)`, which names the one the data carries).
-fn generates_id(type_name: &str, func: &str) -> bool {
-    matches!(
-        func,
-        "new" | "random" | "generate" | "new_v4" | "new_v7" | "new_random"
-    ) && crate::semantic::secret_names::split_words(type_name)
-        .last()
-        .is_some_and(|w| w == "id")
+/// `ClientOrderId::from(order_ref)`, which names the one the data carries, nor
+/// `OrderId::new(seq)`, made from a value).
+fn generates_id(type_name: &str, func: &str, args: usize) -> bool {
+    let generator = match func {
+        "new" => args == 0,
+        "random" | "generate" | "new_v4" | "new_v7" | "new_random" => true,
+        _ => false,
+    };
+    generator
+        && crate::semantic::secret_names::split_words(type_name)
+            .last()
+            .is_some_and(|w| w == "id")
 }
 
 /// The same for a variant or struct named for a handler (`MaybeBuilt::Handler(..)`,
@@ -363,7 +392,7 @@ impl Walker<'_, '_> {
                         has_identity_word_but_handler(s)
                     } else {
                         has_identity_word(s)
-                            || (i + 2 == segs.len() && generates_id(s, &segs[i + 1]))
+                            || (i + 2 == segs.len() && generates_id(s, &segs[i + 1], c.args.len()))
                     }
                 }) {
                     return true;

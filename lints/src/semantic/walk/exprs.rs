@@ -16,8 +16,8 @@ use super::spans;
 use super::{Binding, Boundary, Flow, Owner, Walker, hook};
 use crate::finding::Region;
 use crate::semantic::facts::{
-    AccessId, Acquisition, AwaitPoint, CallContext, CallShape, CallSite, Callee, GuardId, LocalUse,
-    SelfField,
+    AccessId, AccessKind, Acquisition, AwaitPoint, CallContext, CallShape, CallSite, Callee,
+    GuardId, LocalUse, SelfField,
 };
 use crate::semantic::macros::{self, MacroKind};
 use crate::semantic::syntax::peel;
@@ -999,8 +999,26 @@ impl<'a, 'l> Walker<'a, 'l> {
                     && let Some(ident) = p.path.get_ident()
                     && let Some((_, b)) = self.core.env.lookup_mut(&ident.to_string())
                 {
-                    // `v = compute();`: `v` no longer carries what it was read from.
+                    // `v = compute();`: `v` no longer carries what it was read from, unless
+                    // the new value comes from the same write again (`counter =
+                    // next.fetch_add(1, ..)` in a loop after `let mut counter =
+                    // next.fetch_add(1, ..)`): a check of `v` then decides either.
+                    let accesses = &self.core.facts.accesses;
+                    let target_of = |r: &AccessId| {
+                        accesses
+                            .get(*r as usize)
+                            .filter(|a| a.kind == AccessKind::Write)
+                            .map(|a| (a.target.clone(), a.op.clone()))
+                    };
+                    let again: Vec<_> = value_reads.iter().filter_map(target_of).collect();
+                    let kept: Vec<AccessId> = b
+                        .reads
+                        .iter()
+                        .filter(|r| target_of(r).is_some_and(|t| again.contains(&t)))
+                        .copied()
+                        .collect();
                     b.reads = value_reads;
+                    b.reads.extend(kept);
                     b.identity = false;
                 }
                 self.assign(&a.left, v.guards);

@@ -231,13 +231,13 @@ pub struct Core<'a> {
     /// statement of such a branch leaves like one followed by `return;` (see `then_leaves`).
     pub(crate) ending_blocks: Vec<(usize, bool)>,
     /// The statement being walked is the last of a failure branch of `ending_blocks`.
-    /// The `#[cfg(..)]` predicates of the inline modules around the item being walked
-    /// (`#[cfg(feature = "p2p")] mod inner { .. }`): its fns are built under them too.
-    /// The statement being walked is followed only by its block's tail, a value that runs no
-    /// code, in a block the fn's body ends with (see `then_leaves`).
-    pub(crate) inert_tail_next: bool,
-    pub(crate) cfg_scope: Vec<Box<str>>,
     pub(crate) last_stmt_ends_body: bool,
+    /// The `#[cfg(..)]` predicates of the inline modules and the impl around the item being
+    /// walked (`#[cfg(feature = "p2p")] mod inner { .. }`): its fns are built under them too.
+    pub(crate) cfg_scope: Vec<Box<str>>,
+    /// The statement being walked is followed only by its block's tail, an `Err(..)` that
+    /// runs no code, in a block the fn's body ends with (see `then_leaves`).
+    pub(crate) inert_tail_next: bool,
 }
 
 impl<'a> Core<'a> {
