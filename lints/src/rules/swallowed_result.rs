@@ -3557,11 +3557,11 @@ fn failure_path_cleanups(block: &syn::Block, out: &mut std::collections::HashSet
     syn::visit::Visit::visit_block(&mut blocks, block);
 }
 
-/// The path a call (std's or tokio's) prepares for a later use: the directory
-/// `create_dir_all(dir)` / `create_dir(dir)` makes, or the stale file `remove_file(path)`
-/// clears before the path is bound or written again. Not `remove_dir_all`: a directory it
-/// failed to empty is still there for a `create_dir_all` after it, old contents and all.
-/// With whether it is the removal.
+/// The path a call (std's or tokio's) prepares for a later use, and whether the call is the
+/// removal: the directory `create_dir_all(dir)` / `create_dir(dir)` makes, or the stale file
+/// `remove_file(path)` clears before something is put at the path again (see
+/// [`replaces_path`]). Not `remove_dir_all`: a directory it failed to empty is still there for
+/// a `create_dir_all` after it, old contents and all.
 fn prepared_path(e: &syn::Expr) -> Option<(&syn::Expr, bool)> {
     match peel_await(e) {
         syn::Expr::Call(c)
