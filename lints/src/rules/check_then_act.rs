@@ -176,9 +176,11 @@
 //!   connection, session, client, channel, spawned task or fresh id (`Arc::new(Semaphore::new(..))`,
 //!   `connect(..).await?`, `Uuid::new_v4()`, also wrapped: `Slot::Upstream(Arc::clone(&conn))`;
 //!   a `..Handler` built from configuration is no handle; the name's words count at a word's
-//!   start, so a `RespawnPoint` is no spawned task, and a type's name by its last word, so a
-//!   `ClientOrderId::from(order_ref)` is the id the data names, not a client, while an id
-//!   type's generator, `SessionId::new()`, makes a fresh one): racing misses then hand callers
+//!   start, so a `RespawnPoint` is no spawned task, and a type's name whose last word names a
+//!   value (`Id`, `Config`, `Info`, `Options`, `Key`...) is data whatever the words before it,
+//!   so a `ClientOrderId::from(order_ref)` is the id the data names, not a client, while an id
+//!   type's generator without arguments, `SessionId::new()`, makes a fresh one and
+//!   `OrderId::new(seq)` does not): racing misses then hand callers
 //!   different instances.
 //!   A value that is a pure function of the key (a parsed, resolved or computed value) is the same
 //!   whichever racer wins, so the race only costs duplicate work;

@@ -1280,7 +1280,8 @@ fn cfg_predicate(attrs: &[syn::Attribute]) -> Option<Box<str>> {
     (!preds.is_empty()).then(|| preds.join(",").into_boxed_str())
 }
 
-/// A fn's own `#[cfg]` predicate after those of the inline modules around it, joined with `,`.
+/// A fn's own `#[cfg]` predicate after those of the inline modules and the impl around it,
+/// joined with `,` (split again by the call graph's `cfg_parts`).
 fn scoped_cfg(scope: &[Box<str>], own: Option<Box<str>>) -> Option<Box<str>> {
     if scope.is_empty() {
         return own;
