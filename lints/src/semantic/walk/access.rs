@@ -231,19 +231,17 @@ fn has_identity_word(name: &str) -> bool {
     {
         return false;
     }
-    // A type's name whose last word names a value, not a resource (`ClientOrderId` is an id,
-    // `ClientConfig` a configuration; `ClientInner`, `SessionState` stay a client's, a
-    // session's).
-    if name.starts_with(|c: char| c.is_ascii_uppercase())
-        && !name.contains('_')
-        && crate::semantic::secret_names::split_words(name)
-            .last()
-            .is_some_and(|head| VALUE_WORDS.contains(&head.as_str()))
-    {
-        return false;
-    }
     // At a word's start: a `RespawnPoint` is no spawned task, a `Spawner`'s `spawn_x` is.
+    // Asked first: most names have no such word, and the word split below allocates.
     IDENTITY_WORDS.any_word_start_in(name)
+        // A type's name whose last word names a value, not a resource (`ClientOrderId` is an
+        // id, `ClientConfig` a configuration; `ClientInner`, `SessionState` stay a client's, a
+        // session's).
+        && !(name.starts_with(|c: char| c.is_ascii_uppercase())
+            && !name.contains('_')
+            && crate::semantic::secret_names::split_words(name)
+                .last()
+                .is_some_and(|head| VALUE_WORDS.contains(&head.as_str())))
 }
 
 /// The last words of a type's name that make its value data, whatever the words before it

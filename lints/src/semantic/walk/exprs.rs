@@ -1830,7 +1830,7 @@ impl<'a, 'l> Walker<'a, 'l> {
         // A std `fmt` builder (`f.debug_struct(..).field("a", &a.read())`) formats each
         // argument during its call and hands back only itself: the guards earlier calls of the
         // chain took as arguments are done with.
-        let made_to = if formats_in_place(&mc.receiver) {
+        let made_to = if self.core.next_guard != made_from && formats_in_place(&mc.receiver) {
             made_from
         } else {
             self.core.next_guard
